@@ -1,0 +1,154 @@
+/*
+ * api.h: one function per endpoint of the Databricks token APIs, and the
+ * parsers of every JSON shape they answer. Nothing else in patrol knows the
+ * JSON shapes (token-api.md is the contract).
+ *
+ * Builders return a struct call (call.h) ready for worker_submit, or NULL on
+ * out of memory. They percent-encode ids and query values. The result type a
+ * finished call carries in c->result is given beside each builder; calls
+ * marked "none" leave it NULL.
+ *
+ * Parsers ignore unknown fields, treat absent fields as their defaults, and
+ * never trust sizes: they are fuzzed (tests/fuzz).
+ */
+#ifndef PATROL_API_H
+#define PATROL_API_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "call.h"
+#include "status.h"
+#include "token.h"
+
+/*        enum            label (logs, errors) */
+#define API_OPS(_) \
+	_(TOKEN_CREATE,   "create token")                 \
+	_(TOKEN_LIST,     "list tokens")                  \
+	_(TOKEN_DELETE,   "revoke token")                 \
+	_(TOKEN_UPDATE,   "update token")                 \
+	_(TM_LIST,        "list workspace tokens")        \
+	_(TM_GET,         "get token")                    \
+	_(TM_DELETE,      "revoke workspace token")       \
+	_(TM_UPDATE,      "update workspace token")       \
+	_(TM_CREATE_OBO,  "create token on behalf")       \
+	_(CONF_GET,       "read workspace settings")      \
+	_(CONF_SET,       "change workspace settings")    \
+	_(SCIM_ME,        "who am I")                     \
+	_(OAUTH_DISCOVER, "OAuth discovery")              \
+	_(OAUTH_TOKEN,    "OAuth token")
+
+#define API_OP_ENUM(e, label) API_##e,
+enum api_op { API_OPS(API_OP_ENUM) API_OP_COUNT };
+#undef API_OP_ENUM
+
+const char *api_op_label(int op);
+
+/* ---- results ---------------------------------------------------------- */
+struct api_created {
+	char *token_value;          /* the secret: shown once, then secret_free'd */
+	struct token_info info;
+};
+struct api_me {
+	char *id;
+	char *user_name;
+	char *display_name;
+	char **groups;              /* display names */
+	size_t ngroups;
+	bool is_admin;              /* member of "admins" */
+};
+struct api_conf {
+	char *max_token_lifetime_days;  /* string as sent, NULL when unset/null */
+	char *enable_tokens_config;     /* "true"/"false", NULL when unset/null */
+};
+
+void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
+void api_me_free(struct api_me *m);             /* frees m */
+void api_conf_free(struct api_conf *c);         /* frees c */
+/* A token_table result is freed with api_table_free (token_table_free + free). */
+void api_table_free(struct token_table *t);
+
+/* ---- builders --------------------------------------------------------- */
+struct api_create_params {
+	const char *comment;            /* NULL: omitted */
+	int64_t lifetime_seconds;       /* <= 0: omitted (never sent as 0) */
+	const char *const *scopes;      /* NULL/0: omitted */
+	size_t nscopes;
+	bool autoscope;                 /* true: "autoscope_enabled": true */
+	const char *application_id;     /* on-behalf-of only (required there) */
+};
+struct api_update_params {
+	const char *comment;            /* NULL: unchanged */
+	bool set_scopes;                /* replace scopes with scopes[0..nscopes) (may be empty) */
+	const char *const *scopes;
+	size_t nscopes;
+};
+
+struct call *api_token_create(const struct api_create_params *p);   /* struct api_created * */
+struct call *api_token_list(void);                                  /* struct token_table * */
+struct call *api_token_delete(const char *token_id);                /* none; 404 is err NOT_FOUND */
+struct call *api_token_update(const char *token_id,
+			      const struct api_update_params *p);   /* none */
+/* created_by_id / created_by_username: NULL to omit. */
+struct call *api_tm_list(const char *created_by_id,
+			 const char *created_by_username);          /* struct token_table * (management) */
+struct call *api_tm_get(const char *token_id);                      /* struct token_table * with n == 1 */
+struct call *api_tm_delete(const char *token_id);                   /* none */
+struct call *api_tm_update(const char *token_id,
+			   const struct api_update_params *p);      /* struct token_table * with n == 1 */
+struct call *api_tm_create_obo(const struct api_create_params *p);  /* struct api_created * */
+struct call *api_conf_get(void);                                    /* struct api_conf * */
+/* key: "maxTokenLifetimeDays" or "enableTokensConfig"; value sent as a string. */
+struct call *api_conf_set(const char *key, const char *value);      /* none */
+struct call *api_scim_me(void);                                     /* struct api_me * */
+
+/* The update_mask for p: "comment", "scopes" or "comment,scopes"; "" when
+ * nothing changes. Writes into out. */
+void api_update_mask(const struct api_update_params *p, char *out, size_t n);
+
+/* ---- parsers (pure; unit-tested and fuzzed) -------------------------- */
+enum patrol_status api_parse_token_list(const char *body, size_t len, bool management,
+					struct token_table *out, struct patrol_err *err);
+/* A TokenInfo, bare or wrapped in {"token_info": …}. */
+enum patrol_status api_parse_token_info(const char *body, size_t len, bool management,
+					struct token_info *out, struct patrol_err *err);
+enum patrol_status api_parse_created(const char *body, size_t len, bool management,
+				     struct api_created *out, struct patrol_err *err);
+enum patrol_status api_parse_me(const char *body, size_t len, struct api_me *out,
+				struct patrol_err *err);
+enum patrol_status api_parse_conf(const char *body, size_t len, struct api_conf *out,
+				  struct patrol_err *err);
+enum patrol_status api_parse_oauth_discovery(const char *body, size_t len,
+					     char **token_endpoint, struct patrol_err *err);
+/* expires_in may be a number or a string. access_token is a secret. */
+enum patrol_status api_parse_oauth_token(const char *body, size_t len, char **access_token,
+					 int64_t *expires_in_s, struct patrol_err *err);
+
+/* Parse any error answer into out: JSON {"error_code": "X"|403, "message",
+ * "details":[{"request_id"}]}, {"error": "msg"}, SCIM {"detail","status"},
+ * plain text "CODE: message", an HTML page (message from <pre>, else
+ * <title>), or an empty body (the reason phrase). Sets out->http_status,
+ * code, message, request_id and out->status = api_classify(). */
+void api_parse_error(long http_status, const char *reason, const char *body, size_t len,
+		     struct patrol_err *out);
+/* Classify by error_code first, then by HTTP status (token-api.md, "Errors").
+ * QUOTA_EXCEEDED → PATROL_QUOTA; REQUEST_LIMIT_EXCEEDED/RESOURCE_EXHAUSTED/429
+ * → PATROL_THROTTLED; 401 → UNAUTHENTICATED; 403 → PERMISSION; 404 and
+ * RESOURCE_DOES_NOT_EXIST → NOT_FOUND; 400 → INVALID; 409 → CONFLICT;
+ * 5xx → SERVER; anything else 4xx → FAILED. */
+enum patrol_status api_classify(long http_status, const char *code);
+
+/* ---- output ----------------------------------------------------------- */
+/* JSON object with the API's field names and values (absent fields omitted,
+ * as the SDKs do). management adds the TokenInfo fields. New reference. */
+json_t *api_token_to_json(const struct token_info *t, bool management);
+json_t *api_me_to_json(const struct api_me *m);
+json_t *api_conf_to_json(const struct api_conf *c);
+/* {"token_value": …, "token_info": …}: the one place a secret is serialised,
+ * for `patrol create -o json`, which the user asked for. */
+json_t *api_created_to_json(const struct api_created *c, bool management);
+
+#endif

@@ -1,0 +1,1 @@
+/* cli_output.c: being written. */

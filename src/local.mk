@@ -1,0 +1,26 @@
+# src/: the core, a convenience library both faces link. No curses here.
+noinst_LIBRARIES += libpatrol.a
+libpatrol_a_SOURCES = \
+	src/status.c src/status.h \
+	src/call.c src/call.h \
+	src/buf.c src/buf.h \
+	src/secret.c src/secret.h \
+	src/sha256.c src/sha256.h \
+	src/sanitize.c src/sanitize.h \
+	src/duration.c src/duration.h \
+	src/config.c src/config.h \
+	src/token.c src/token.h \
+	src/api.c src/api.h \
+	src/retry.c src/retry.h \
+	src/http.c src/http.h \
+	src/worker.c src/worker.h \
+	src/cli.c src/cli.h \
+	src/cli_output.c src/cli_output.h
+libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+
+PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS)
+
+bin_PROGRAMS += patrol
+patrol_SOURCES = src/main.c
+patrol_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+patrol_LDADD = $(PATROL_CORE_LIBS)

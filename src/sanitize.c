@@ -1,0 +1,1 @@
+/* sanitize.c: being written. */

@@ -1,0 +1,1 @@
+/* token.c: being written. */

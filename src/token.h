@@ -1,0 +1,182 @@
+/*
+ * token.h: the in-memory model: token rows, sort keys, the filter language,
+ * audit flags and quota counts.
+ *
+ * Pure functions over arrays, no I/O, no allocation on the hot paths (sort,
+ * filter): the UI runs them on every keystroke over up to 100,000 rows.
+ * Times are ms since the epoch. Strings are raw server strings: sanitize()
+ * them before output.
+ */
+#ifndef PATROL_TOKEN_H
+#define PATROL_TOKEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+#define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
+#define TOKEN_ID_LEN 64
+#define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
+
+/* One token as the Token API (PublicTokenInfo) or Token Management API
+ * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
+struct token_info {
+	char token_id[TOKEN_ID_LEN + 1];   /* as sent (normally 64 hex), NUL-terminated, truncated if longer */
+	char *comment;
+	int64_t creation_time;
+	int64_t expiry_time;               /* -1 (or 0): never expires */
+	char **scopes;
+	size_t nscopes;
+	char *autoscope_state;             /* "AUTOSCOPE_STATE_RUNNING", … */
+	char **inferred_scopes;
+	size_t ninferred;
+	char **backfill_scopes;
+	size_t nbackfill;
+	int64_t last_accessed_time;        /* Token API, newer servers */
+	/* Token Management only */
+	bool management;                   /* parsed from a TokenInfo */
+	int64_t created_by_id;
+	char *created_by_username;
+	int64_t owner_id;
+	int64_t last_used_day;             /* ms, accurate to one day */
+	int64_t workspace_id;
+};
+
+struct token_table {
+	struct token_info *rows;
+	size_t n;
+	size_t cap;
+};
+
+/* Free the members of t (not t itself). */
+void token_info_free(struct token_info *t);
+/* Deep copy src into dst. Returns 0 or -1 on out of memory (dst zeroed). */
+int token_info_copy(struct token_info *dst, const struct token_info *src);
+/* Append a zeroed row and return it, or NULL on out of memory. */
+struct token_info *token_table_push(struct token_table *tab);
+/* Free all rows and the array; leaves an empty table. */
+void token_table_free(struct token_table *tab);
+
+/* True when expiry_time > 0 and now_ms > expiry_time. */
+bool token_is_expired(const struct token_info *t, int64_t now_ms);
+/* Last use in ms: last_accessed_time, else last_used_day, else 0 (unknown). */
+int64_t token_last_used(const struct token_info *t);
+/* Owner name for display: created_by_username, or "" when unknown. */
+const char *token_owner(const struct token_info *t);
+/* Index of the row whose id equals id, or starts with it (a prefix of at
+ * least 4 hex characters). Returns the index, -1 when none, -2 when the
+ * prefix is ambiguous. */
+long token_find(const struct token_table *tab, const char *id);
+
+/* ---- sort keys -------------------------------------------------------- */
+/*        enum        name          header      */
+#define TOKEN_SORT_KEYS(_) \
+	_(COMMENT,   "comment",   "COMMENT")   \
+	_(CREATED,   "created",   "CREATED")   \
+	_(EXPIRES,   "expires",   "EXPIRES")   \
+	_(LAST_USED, "last-used", "LAST USED") \
+	_(SCOPES,    "scopes",    "SCOPES")    \
+	_(OWNER,     "owner",     "OWNER")     \
+	_(ID,        "id",        "ID")
+
+#define TOKEN_SORT_ENUM(e, name, header) TOKEN_SORT_##e,
+enum token_sort_key { TOKEN_SORT_KEYS(TOKEN_SORT_ENUM) TOKEN_SORT_COUNT };
+#undef TOKEN_SORT_ENUM
+
+const char *token_sort_name(enum token_sort_key k);
+const char *token_sort_header(enum token_sort_key k);
+/* Parse "expires", "expires:desc", "expires:asc" (also "last_used",
+ * "lastused", case-insensitive). Returns 0 or -1. */
+int token_sort_parse(const char *s, enum token_sort_key *key, bool *desc);
+/* Sort idx[0..n) (indexes into tab->rows) by key; ties break by token_id so
+ * the order is total and stable across refreshes. Never-expiring tokens sort
+ * after every dated one in ascending expiry; unknown last use sorts first. */
+void token_sort(const struct token_table *tab, size_t *idx, size_t n,
+		enum token_sort_key key, bool desc);
+
+/* ---- audit flags ------------------------------------------------------ */
+/*        enum              name                  legend */
+#define TOKEN_FLAGS(_) \
+	_(UNUSED_90D,        "unused-90d",        "not used for 90 days or more (Databricks revokes these)") \
+	_(UNUSED_30D,        "unused-30d",        "not used for 30 days or more") \
+	_(NEVER_EXPIRES,     "never-expires",     "has no expiry time") \
+	_(OVER_MAX_LIFETIME, "over-max-lifetime", "lifetime beyond the workspace maximum") \
+	_(EXPIRING,          "expiring",          "expires within 7 days") \
+	_(EXPIRED,           "expired",           "already expired") \
+	_(PRIVILEGED,        "privileged",        "has the authentication scope (can mint tokens)") \
+	_(ALL_APIS,          "all-apis",          "no scopes (full access) on a token living 30 days or more") \
+	_(AUTOSCOPE,         "autoscope",         "auto-scoping is running") \
+	_(STALE_COMMENT,     "stale-comment",     "comment empty or like test/tmp/old/poc/do not delete") \
+	_(SELF,              "self",              "the token this session authenticates with")
+
+#define TOKEN_FLAG_ENUM(e, name, legend) TOKEN_FLAG_BIT_##e,
+enum token_flag_bit { TOKEN_FLAGS(TOKEN_FLAG_ENUM) TOKEN_FLAG_COUNT };
+#undef TOKEN_FLAG_ENUM
+#define TOKEN_FLAG(e) (1u << TOKEN_FLAG_BIT_##e)
+
+/* What flags depend on besides the row. */
+struct token_ctx {
+	int64_t now_ms;
+	const char *self_id;               /* id of the token in use, or NULL */
+	int64_t max_lifetime_ms;           /* workspace maximum, 0 when unknown */
+	const char *const *stale_patterns; /* lower-case substrings; NULL: the defaults */
+	size_t nstale;
+};
+
+const char *token_flag_name(enum token_flag_bit b);
+const char *token_flag_legend(enum token_flag_bit b);
+/* Bit for a flag name, or -1. */
+int token_flag_parse(const char *name);
+/* Flags of one row. */
+unsigned token_flags(const struct token_info *t, const struct token_ctx *ctx);
+/* Comma-separated names of the set flags into out ("never-expires,privileged"). */
+void token_flags_format(unsigned flags, char *out, size_t n);
+
+/* ---- filter language (tui.md) ----------------------------------------- */
+/* Terms separated by spaces, all must match (AND):
+ *   word           substring of comment, owner, id or a scope; smart case
+ *                  (case-insensitive unless the word has an upper-case letter)
+ *   !term          negates any term
+ *   "two words"    quoted words keep spaces
+ *   owner:V comment:V scope:V id:V   substring in that field (scope: any scope;
+ *                  scope:none matches tokens with no scopes)
+ *   flag:NAME      an audit flag is set (token_flag_parse names)
+ *   expires:<7d expires:>30d expires:never   time until expiry (expired rows
+ *                  count as negative, so they match <)
+ *   unused:>90d unused:<7d   time since last use (creation when never used)
+ *   created:<30d created:>1y age
+ * Ages take duration_parse_age_ms units: h d w mo y. */
+struct token_filter;
+/* Compile expr (NULL or blank matches everything). On error returns
+ * PATROL_USAGE with err->message saying which term and why. */
+enum patrol_status token_filter_compile(const char *expr, struct token_filter **out,
+					struct patrol_err *err);
+/* True when row t passes. flags are token_flags(t, ctx) (precomputed by the
+ * caller so the filter does no date arithmetic twice). */
+bool token_filter_match(const struct token_filter *f, const struct token_info *t,
+			unsigned flags, const struct token_ctx *ctx);
+void token_filter_free(struct token_filter *f);
+/* Fill idx with the indexes of matching rows, in table order; returns how many. */
+size_t token_filter_apply(const struct token_filter *f, const struct token_table *tab,
+			  const struct token_ctx *ctx, size_t *idx);
+
+/* ---- quota ------------------------------------------------------------ */
+struct token_owner_count {
+	const char *owner;       /* points into the table (created_by_username, or "" ) */
+	size_t active;           /* non-expired */
+	size_t expiring;         /* of those, expiring within 7 days */
+	size_t total;            /* rows in the table for this owner */
+};
+/* Non-expired rows in tab. */
+size_t token_active_count(const struct token_table *tab, int64_t now_ms);
+/* Non-expired rows expiring within 7 days. */
+size_t token_expiring_count(const struct token_table *tab, int64_t now_ms);
+/* Per-owner counts, most active first (ties by name). *out is malloc'd
+ * (free it; the owner strings stay owned by tab). Returns the number of
+ * owners, or (size_t)-1 on out of memory. */
+size_t token_quota_by_owner(const struct token_table *tab, int64_t now_ms,
+			    struct token_owner_count **out);
+
+#endif

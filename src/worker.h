@@ -1,0 +1,89 @@
+/*
+ * worker.h: the one background thread that talks to the network.
+ *
+ * The worker owns a libcurl multi handle and runs calls concurrently: at most
+ * max_inflight transfers at once and at most rate request starts a second
+ * (a token bucket), retrying by retry.h with backoff, each call bounded by a
+ * deadline. Calls come in through worker_submit and go out, finished, through
+ * worker_take/worker_wait; a wake descriptor becomes readable while finished
+ * calls wait, so a UI can poll() it. Ownership moves with the call: the
+ * submitter never touches a call between submit and take.
+ *
+ * The worker never exits the process or prints; errors are in each call. The
+ * only thing it writes is the --debug log, to debug_fd, one line per write:
+ * method, URL, status, timing and headers, with Authorization rewritten to
+ * <redacted> and no bodies, ever.
+ *
+ * Authentication: a PAT is sent as is. For OAuth M2M the worker discovers
+ * the token endpoint ({host}/oidc/.well-known/oauth-authorization-server),
+ * obtains an access token with client_credentials (scope all-apis), caches it
+ * and refreshes it a minute before it expires, before starting calls.
+ *
+ * Transport rules (reliability.md): https only, http for loopback hosts;
+ * no redirects followed (a 3xx is PATROL_REDIRECT, or PATROL_PRIVATE_LINK for
+ * a login.html?error=private-link-validation-error); certificate checks on,
+ * TLS >= 1.2, ca_file honoured; connect timeout 10 s; abort below 1 byte/s
+ * for 30 s; request_timeout_ms per request; bodies capped at max_body
+ * (PATROL_TOO_LARGE, not retried); control characters in URLs or header
+ * values refused before sending.
+ */
+#ifndef PATROL_WORKER_H
+#define PATROL_WORKER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "config.h"
+#include "status.h"
+
+#define WORKER_DEFAULT_INFLIGHT 4
+#define WORKER_DEFAULT_RATE 10.0
+#define WORKER_DEFAULT_DEADLINE_MS 120000
+#define WORKER_DEFAULT_REQUEST_TIMEOUT_MS 60000
+#define WORKER_DEFAULT_MAX_BODY ((size_t)256 << 20)
+
+struct worker_opts {
+	const struct config *cfg;     /* copied at start; the caller may free it after */
+	int max_inflight;             /* <= 0: WORKER_DEFAULT_INFLIGHT */
+	double rate;                  /* request starts per second; 0: default; < 0: unlimited */
+	int64_t call_deadline_ms;     /* per call, all retries included; <= 0: default */
+	int64_t request_timeout_ms;   /* per HTTP request; <= 0: default */
+	size_t max_body;              /* 0: default */
+	int debug_fd;                 /* -1: no debug log */
+	bool read_only;               /* mutating calls finish PATROL_READ_ONLY, unsent */
+	bool dry_run;                 /* mutating calls finish PATROL_DRY_RUN, unsent */
+	const char *version;          /* for the User-Agent "patrol/VERSION os/linux auth/pat" */
+};
+
+struct worker;
+
+/* Start the thread. Call curl_global_init before (main does). Block the
+ * signals the UI wants (SIGINT, SIGTERM, SIGHUP, SIGWINCH) before calling:
+ * the thread inherits the mask. */
+enum patrol_status worker_start(const struct worker_opts *opts, struct worker **out,
+				struct patrol_err *err);
+/* Hand c to the worker (it owns it now). Never blocks on the network. */
+void worker_submit(struct worker *w, struct call *c);
+/* A finished call, or NULL when none is waiting. Never blocks. */
+struct call *worker_take(struct worker *w);
+/* Wait up to timeout_ms (-1: forever) for a finished call; NULL on timeout. */
+struct call *worker_wait(struct worker *w, int timeout_ms);
+/* Readable while finished calls wait (an eventfd, or a pipe). */
+int worker_wake_fd(const struct worker *w);
+/* Calls submitted and not yet taken back. */
+size_t worker_pending(const struct worker *w);
+/* Finish every queued and in-flight call as PATROL_CANCELLED (in-flight
+ * transfers are aborted; a create aborted after sending is UNKNOWN_OUTCOME).
+ * They are still handed back through worker_take. Returns at once. */
+void worker_cancel_all(struct worker *w);
+/* Cancel everything, join the thread and free the worker and every call it
+ * still holds (finished or not). NULL is fine. */
+void worker_stop(struct worker *w);
+/* Convenience for one-shot callers (the CLI): submit c and wait for it.
+ * Returns the finished call (the same pointer). Other finished calls are not
+ * taken: use it only when nothing else is in flight. */
+struct call *worker_run(struct worker *w, struct call *c);
+
+#endif

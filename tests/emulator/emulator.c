@@ -1,0 +1,2 @@
+/* placeholder until the emulator lands */
+int main(void) { return 1; }

@@ -1,0 +1,1 @@
+# tests/fuzz/: fuzz targets; make check replays the corpora with any compiler.

@@ -1,0 +1,40 @@
+# tests/unit/: cmocka unit tests of the core.
+if WITH_CMOCKA
+UNIT_TESTS = \
+	tests/unit/test_status \
+	tests/unit/test_buf \
+	tests/unit/test_sanitize \
+	tests/unit/test_duration \
+	tests/unit/test_config \
+	tests/unit/test_token \
+	tests/unit/test_api \
+	tests/unit/test_retry
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+UNIT_LDADD = $(PATROL_CORE_LIBS) $(CMOCKA_LIBS)
+tests_unit_test_status_SOURCES = tests/unit/test_status.c
+tests_unit_test_status_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_status_LDADD = $(UNIT_LDADD)
+tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
+tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c
+tests_unit_test_sanitize_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_sanitize_LDADD = $(UNIT_LDADD)
+tests_unit_test_duration_SOURCES = tests/unit/test_duration.c
+tests_unit_test_duration_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_duration_LDADD = $(UNIT_LDADD)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_config_LDADD = $(UNIT_LDADD)
+tests_unit_test_token_SOURCES = tests/unit/test_token.c
+tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_token_LDADD = $(UNIT_LDADD)
+tests_unit_test_api_SOURCES = tests/unit/test_api.c
+tests_unit_test_api_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_api_LDADD = $(UNIT_LDADD)
+tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
+tests_unit_test_retry_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_retry_LDADD = $(UNIT_LDADD)
+endif
