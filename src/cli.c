@@ -1,1 +1,589 @@
-/* cli.c: being written. */
+/*
+ * cli.c: option parsing, the command table, and what the commands share.
+ *
+ * Options and commands are tables. Every option names the commands it
+ * applies to (global ones apply to all), so --help, parsing and the "does
+ * not apply" error come from one place. The read-only check happens here,
+ * once, for every command that changes the workspace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cli.h"
+#include "duration.h"
+#include "sanitize.h"
+#include "secret.h"
+
+static bool cli_mutates_always(int argc, char **argv);
+
+/* The commands: one row each gives the name, the handler, whether it changes
+ * the workspace (NULL: never; else a predicate over its arguments), the
+ * summary for --help and the usage line. */
+#define CLI_COMMANDS(_) \
+	_(LIST, "list", cli_cmd_list, NULL, \
+	  "list tokens (yours, or everyone's with --all)", \
+	  "list [--all] [--user NAME] [--filter EXPR] [--sort COL[:desc]]") \
+	_(SHOW, "show", cli_cmd_show, NULL, \
+	  "show every field of one token", \
+	  "show [--all] ID") \
+	_(WHOAMI, "whoami", cli_cmd_whoami, NULL, \
+	  "show the signed-in user, host and profile", \
+	  "whoami") \
+	_(QUOTA, "quota", cli_cmd_quota, NULL, \
+	  "active tokens against the 600-token quota", \
+	  "quota [--all]") \
+	_(CREATE, "create", cli_cmd_create, cli_mutates_always, \
+	  "create a token; the secret goes to stdout alone", \
+	  "create [--comment C] [--lifetime 90d|12h|3600] [--scope S]... [--autoscope] [--on-behalf-of APP_ID]") \
+	_(UPDATE, "update", cli_cmd_update, cli_mutates_always, \
+	  "change a token's comment or scopes", \
+	  "update [--all] ID [--comment C] [--scope S]...") \
+	_(REVOKE, "revoke", cli_cmd_revoke, cli_mutates_always, \
+	  "revoke tokens by id, from a file, or by filter", \
+	  "revoke [--all] [--yes] [--include-self] ID... | --from FILE|- | --filter EXPR") \
+	_(SETTINGS, "settings", cli_cmd_settings, cli_settings_mutates, \
+	  "read or change workspace token settings (admins)", \
+	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]")
+
+#define CMD_ENUM(e, name, run, mut, summary, use) CMD_##e,
+enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
+#undef CMD_ENUM
+
+#define CMD_BIT(e) (1u << CMD_##e)
+#define CMD_ANY 0xffffffffu
+
+struct cli_command {
+	const char *name;
+	int (*run)(struct cli *, int, char **);
+	bool (*mutates)(int argc, char **argv);
+	const char *summary;
+	const char *usage;
+};
+
+#define CMD_ROW(e, name, run, mut, summary, use) { name, run, mut, summary, use },
+static const struct cli_command commands[] = { CLI_COMMANDS(CMD_ROW) };
+#undef CMD_ROW
+
+enum opt_id {
+	OPT_PROFILE = 'p', OPT_OUTPUT = 'o', OPT_HELP = 'h', OPT_YES = 'y',
+	OPT_HOST = 256, OPT_DEBUG, OPT_READ_ONLY, OPT_DRY_RUN, OPT_JOBS, OPT_RATE,
+	OPT_CA_FILE, OPT_NO_COLOR, OPT_VERSION, OPT_TOKEN_STDIN, OPT_TIMEOUT,
+	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
+	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF,
+};
+
+struct cli_option {
+	const char *name;
+	int has_arg;
+	int id;
+	unsigned cmds;          /* CMD_ANY: global */
+	const char *arg;
+	const char *help;
+};
+
+static const struct cli_option options[] = {
+	{ "profile", 1, OPT_PROFILE, CMD_ANY, "NAME", "profile of ~/.databrickscfg" },
+	{ "host", 1, OPT_HOST, CMD_ANY, "URL", "workspace URL (overrides the profile)" },
+	{ "output", 1, OPT_OUTPUT, CMD_ANY, "FORMAT", "table (default), json or csv" },
+	{ "token-stdin", 0, OPT_TOKEN_STDIN, CMD_ANY, NULL, "read the token from the first line of stdin" },
+	{ "debug", 0, OPT_DEBUG, CMD_ANY, NULL, "log requests to stderr (secrets redacted, no bodies)" },
+	{ "read-only", 0, OPT_READ_ONLY, CMD_ANY, NULL, "refuse every command that changes the workspace" },
+	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything" },
+	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at once (default 4)" },
+	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default 10; 0: no limit)" },
+	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "SECONDS", "give up on a request after this long, retries included (default 120)" },
+	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)" },
+	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)" },
+	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
+	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
+	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE),
+	  NULL, "every token in the workspace (token management; admins)" },
+	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
+	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE), "EXPR", "filter expression (see patrol(1))" },
+	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id" },
+	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "TEXT", "token comment (at most 255 characters)" },
+	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum)" },
+	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
+	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
+	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
+	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
+	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
+};
+#define NOPTIONS (sizeof options / sizeof options[0])
+
+static bool
+cli_mutates_always(int argc, char **argv)
+{
+	return true;
+}
+
+void
+cli_msg(const char *fmt, ...)
+{
+	char raw[2048];
+	char *clean;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	clean = sanitize(raw, 0, SANITIZE_KEEP_NEWLINE);
+	fprintf(stderr, "patrol: %s\n", clean ? clean : raw);
+	free(clean);
+}
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fprintf(fp, "usage: patrol [global options] COMMAND [options] [args]\n\ncommands:\n");
+	for (i = 0; i < CMD_COUNT; i++)
+		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp, "\nglobal options:\n");
+	for (i = 0; i < NOPTIONS; i++) {
+		char left[48], shortopt[8] = "    ";
+		if (options[i].cmds != CMD_ANY)
+			continue;
+		if (options[i].id < 256)
+			snprintf(shortopt, sizeof shortopt, "-%c, ", options[i].id);
+		snprintf(left, sizeof left, "%s--%s%s%s", shortopt, options[i].name,
+			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+		fprintf(fp, "  %-28s %s\n", left, options[i].help);
+	}
+	fprintf(fp, "\ncommand usage:\n");
+	for (i = 0; i < CMD_COUNT; i++)
+		fprintf(fp, "  patrol %s\n", commands[i].usage);
+	fprintf(fp, "\nSee patrol(1) for the filter language, environment and exit codes.\n");
+}
+
+/* Store a parsed option's value. Returns 0 or an exit code. */
+static int
+set_option(struct cli_opts *o, int id, const char *arg)
+{
+	char *end;
+
+	switch (id) {
+	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_HOST: o->host = arg; break;
+	case OPT_OUTPUT:
+		if (cli_format_parse(arg, &o->format) != 0) {
+			cli_msg("unknown output format '%s' (table, json, csv)", arg);
+			return 2;
+		}
+		break;
+	case OPT_TOKEN_STDIN: o->token_stdin = true; break;
+	case OPT_DEBUG: o->debug = true; break;
+	case OPT_READ_ONLY: o->read_only = true; break;
+	case OPT_DRY_RUN: o->dry_run = true; break;
+	case OPT_JOBS:
+		o->jobs = (int)strtol(arg, &end, 10);
+		if (*end != '\0' || o->jobs < 1 || o->jobs > 256) {
+			cli_msg("--jobs takes a number from 1 to 256");
+			return 2;
+		}
+		break;
+	case OPT_RATE:
+		o->rate = strtod(arg, &end);
+		if (*end != '\0' || end == arg || o->rate < 0 || o->rate > 10000) {
+			cli_msg("--rate takes requests per second from 0 (no limit) to 10000");
+			return 2;
+		}
+		o->rate_set = true;
+		break;
+	case OPT_TIMEOUT: {
+		int64_t s;
+		if (duration_parse(arg, &s) != 0 || s > 86400) {
+			cli_msg("--timeout takes a duration such as 30, 90s or 5m");
+			return 2;
+		}
+		o->timeout_ms = s * 1000;
+		break;
+	}
+	case OPT_CA_FILE: o->ca_file = arg; break;
+	case OPT_NO_COLOR: o->no_color = true; break;
+	case OPT_ALL: o->all = true; break;
+	case OPT_USER: o->user = arg; break;
+	case OPT_FILTER: o->filter = arg; break;
+	case OPT_SORT: o->sort = arg; break;
+	case OPT_COMMENT: o->comment = arg; break;
+	case OPT_LIFETIME: o->lifetime = arg; break;
+	case OPT_SCOPE:
+		if (o->nscopes == CLI_MAX_SCOPES) {
+			cli_msg("too many --scope options (at most %d)", CLI_MAX_SCOPES);
+			return 2;
+		}
+		o->scopes[o->nscopes++] = arg;
+		break;
+	case OPT_AUTOSCOPE: o->autoscope = true; break;
+	case OPT_ON_BEHALF_OF: o->on_behalf_of = arg; break;
+	case OPT_FROM: o->from = arg; break;
+	case OPT_YES: o->yes = true; break;
+	case OPT_INCLUDE_SELF: o->include_self = true; break;
+	default: return 2;
+	}
+	return 0;
+}
+
+static const struct cli_option *
+option_by_id(int id)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].id == id)
+			return &options[i];
+	return NULL;
+}
+
+static int
+command_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CMD_COUNT; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+struct parsed {
+	int seen[NOPTIONS];     /* option ids in the order given */
+	size_t nseen;
+	char **pos;             /* positional arguments (command first) */
+	int npos;
+	bool help, version;
+};
+
+/* Parse argv with one getopt_long pass over the option table. */
+static int
+parse_args(int argc, char **argv, struct cli_opts *o, struct parsed *p)
+{
+	struct option lopts[NOPTIONS + 1];
+	size_t i;
+	int c;
+
+	memset(lopts, 0, sizeof lopts);
+	for (i = 0; i < NOPTIONS; i++) {
+		lopts[i].name = options[i].name;
+		lopts[i].has_arg = options[i].has_arg ? required_argument : no_argument;
+		lopts[i].val = options[i].id;
+	}
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "p:o:hy", lopts, NULL)) != -1) {
+		int rc;
+		if (c == '?' || c == ':') {
+			cli_msg("unknown option or missing value: %s (see patrol --help)",
+				argv[optind - 1]);
+			return 2;
+		}
+		if (c == OPT_HELP) { p->help = true; continue; }
+		if (c == OPT_VERSION) { p->version = true; continue; }
+		if ((rc = set_option(o, c, optarg)) != 0)
+			return rc;
+		if (p->nseen < NOPTIONS)
+			p->seen[p->nseen++] = c;
+	}
+	p->pos = argv + optind;
+	p->npos = argc - optind;
+	return 0;
+}
+
+/* Every option given must apply to the command. */
+static int
+check_options(const struct parsed *p, int cmd)
+{
+	size_t i;
+
+	for (i = 0; i < p->nseen; i++) {
+		const struct cli_option *opt = option_by_id(p->seen[i]);
+		if (opt != NULL && !(opt->cmds & (1u << cmd))) {
+			cli_msg("--%s does not apply to '%s'\nusage: patrol %s", opt->name,
+				commands[cmd].name, commands[cmd].usage);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Read the token for --token-stdin: the first line, at most 4 KiB. */
+static int
+read_token_stdin(char **out)
+{
+	char line[4096];
+	size_t n;
+
+	if (fgets(line, sizeof line, stdin) == NULL) {
+		cli_msg("--token-stdin: no token on standard input");
+		return 2;
+	}
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	*out = secret_strdup(line);
+	secret_wipe(line, sizeof line);
+	if (*out == NULL || n == 0) {
+		secret_free(*out);
+		cli_msg("--token-stdin: empty token");
+		return 2;
+	}
+	return 0;
+}
+
+static size_t
+terminal_width(void)
+{
+	struct winsize ws;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 0;
+}
+
+static int
+load_config(struct cli *cli)
+{
+	struct config_flags fl = { cli->o.profile, cli->o.host, cli->o.ca_file, NULL };
+	struct patrol_err err;
+	enum patrol_status st;
+	int rc;
+
+	status_clear(&err);
+	if (cli->o.token_stdin && (rc = read_token_stdin(&fl.token)) != 0)
+		return rc;
+	st = config_resolve(&fl, config_getenv_real, NULL, &cli->cfg, &err);
+	secret_free(fl.token);
+	config_scrub_environ();
+	if (st != PATROL_OK) {
+		cli_msg("%s", err.message);
+		return status_exit_code(st);
+	}
+	cli->cfg_loaded = true;
+	if (cli->cfg.warning != NULL)
+		cli_msg("warning: %s", cli->cfg.warning);
+	if (cli->cfg.auth == CONFIG_AUTH_PAT && cli->cfg.token != NULL)
+		sha256_hex(cli->cfg.token, strlen(cli->cfg.token), cli->self_id);
+	cli->out.ctx.self_id = cli->self_id[0] ? cli->self_id : NULL;
+	return 0;
+}
+
+int
+cli_connect(struct cli *cli)
+{
+	struct worker_opts wo;
+	struct patrol_err err;
+	int rc;
+
+	if (cli->w != NULL)
+		return 0;
+	if (!cli->cfg_loaded && (rc = load_config(cli)) != 0)
+		return rc;
+	memset(&wo, 0, sizeof wo);
+	wo.cfg = &cli->cfg;
+	wo.max_inflight = cli->o.jobs;
+	wo.rate = !cli->o.rate_set ? 0 : cli->o.rate == 0 ? -1 : cli->o.rate;
+	wo.call_deadline_ms = cli->o.timeout_ms;
+	wo.debug_fd = cli->o.debug ? STDERR_FILENO : -1;
+	wo.read_only = cli->o.read_only;
+	wo.dry_run = cli->o.dry_run;
+	wo.version = PATROL_VERSION;
+	if (getenv("PATROL_MAX_RESPONSE_BYTES") != NULL)
+		wo.max_body = (size_t)strtoull(getenv("PATROL_MAX_RESPONSE_BYTES"), NULL, 10);
+	status_clear(&err);
+	if (worker_start(&wo, &cli->w, &err) != PATROL_OK) {
+		cli_msg("cannot start: %s", err.message);
+		return 4;
+	}
+	return 0;
+}
+
+struct call *
+cli_run(struct cli *cli, struct call *c)
+{
+	if (c == NULL) {
+		cli_msg("out of memory");
+		return NULL;
+	}
+	return worker_run(cli->w, c);
+}
+
+/* A hint for errors people can act on. */
+static const char *
+report_hint(const struct call *c)
+{
+	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
+		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
+		  c->op == API_CONF_SET;
+
+	switch (c->err.status) {
+	case PATROL_PERMISSION:
+		return tm ? " (this needs workspace admin rights)" : "";
+	case PATROL_UNAUTHENTICATED:
+		return " (check the token or the OAuth client credentials)";
+	case PATROL_QUOTA:
+		return " (revoke unused tokens first: patrol list --sort last-used)";
+	default:
+		return "";
+	}
+}
+
+int
+cli_report(struct cli *cli, const struct call *c)
+{
+	const struct patrol_err *e = &c->err;
+	char detail[256] = "";
+
+	if (e->http_status != 0)
+		snprintf(detail, sizeof detail, " (HTTP %ld%s%s%s%s)", e->http_status,
+			 e->code[0] ? " " : "", e->code,
+			 e->request_id[0] ? ", request id " : "", e->request_id);
+	if (e->message[0] != '\0' && strcmp(e->message, status_message(e->status)) != 0)
+		cli_msg("%s: %s: %s%s%s", api_op_label(c->op), status_message(e->status),
+			e->message, detail, report_hint(c));
+	else
+		cli_msg("%s: %s%s%s", api_op_label(c->op), status_message(e->status),
+			detail, report_hint(c));
+	return status_exit_code(e->status);
+}
+
+int
+cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out)
+{
+	struct call *c;
+	int rc;
+
+	c = cli_run(cli, all ? api_tm_list(NULL, user) : api_token_list());
+	if (c == NULL)
+		return 4;
+	if (c->err.status != PATROL_OK) {
+		rc = cli_report(cli, c);
+		call_free(c);
+		return rc;
+	}
+	*out = call_take_result(c);
+	call_free(c);
+	if (*out == NULL)
+		*out = calloc(1, sizeof **out);
+	return *out ? 0 : 4;
+}
+
+bool
+cli_is_full_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++)
+		if (strchr("0123456789abcdefABCDEF", id[i]) == NULL)
+			return false;
+	return i == TOKEN_ID_LEN;
+}
+
+long
+cli_find_token(const struct token_table *tab, const char *id)
+{
+	long i = token_find(tab, id);
+
+	if (i == -2)
+		cli_msg("id prefix '%s' matches more than one token: give more characters", id);
+	else if (i < 0)
+		cli_msg("no token with id '%s'", id);
+	return i;
+}
+
+int
+cli_confirm(const char *prompt, const char *want)
+{
+	char answer[64];
+	FILE *tty = fopen("/dev/tty", "r+");
+	int ok;
+
+	if (tty == NULL)
+		return -1;
+	fprintf(tty, "%s ", prompt);
+	fflush(tty);
+	if (fgets(answer, sizeof answer, tty) == NULL) {
+		fclose(tty);
+		return 0;
+	}
+	answer[strcspn(answer, "\r\n")] = '\0';
+	ok = strcmp(answer, want) == 0;
+	if (!ok)
+		fprintf(tty, "Not confirmed: nothing was done.\n");
+	fclose(tty);
+	return ok;
+}
+
+/* Set up output defaults once options are known. */
+static void
+init_output(struct cli *cli)
+{
+	const char *nc = getenv("NO_COLOR");
+	bool tty = isatty(STDOUT_FILENO);
+
+	cli->out.fp = stdout;
+	cli->out.format = cli->o.format;
+	cli->out.management = cli->o.all;
+	cli->out.color = tty && !cli->o.no_color && (nc == NULL || nc[0] == '\0');
+	cli->out.width = tty ? terminal_width() : 0;
+	cli->out.ctx.now_ms = duration_now_ms();
+}
+
+/* Run the command, after the one read-only check. */
+static int
+dispatch(struct cli *cli, int cmd, int argc, char **argv)
+{
+	bool (*mut)(int, char **) = commands[cmd].mutates;
+
+	if (cli->o.read_only && mut != NULL && mut(argc, argv)) {
+		cli_msg("refused: read-only mode ('%s' changes the workspace)", commands[cmd].name);
+		return status_exit_code(PATROL_READ_ONLY);
+	}
+	cli->cmd_name = commands[cmd].name;
+	return commands[cmd].run(cli, argc, argv);
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli cli;
+	struct parsed p;
+	int rc, cmd;
+
+	memset(&cli, 0, sizeof cli);
+	memset(&p, 0, sizeof p);
+	if ((rc = parse_args(argc, argv, &cli.o, &p)) != 0)
+		return rc;
+	if (p.version) {
+		printf("patrol %s\n", PATROL_VERSION);
+		return 0;
+	}
+	if (p.help || p.npos == 0) {
+		usage(p.help ? stdout : stderr);
+		return p.help ? 0 : 2;
+	}
+	if ((cmd = command_index(p.pos[0])) < 0) {
+		cli_msg("unknown command '%s' (see patrol --help)", p.pos[0]);
+		return 2;
+	}
+	if ((rc = check_options(&p, cmd)) != 0)
+		return rc;
+	init_output(&cli);
+	rc = dispatch(&cli, cmd, p.npos, p.pos);
+	worker_stop(cli.w);
+	if (cli.cfg_loaded)
+		config_free(&cli.cfg);
+	if (fflush(stdout) != 0 && rc == 0) {
+		cli_msg("cannot write the output: %s", strerror(errno));
+		rc = 2;
+	}
+	return rc;
+}

@@ -1,0 +1,94 @@
+/*
+ * cli.h: the command line face of patrol.
+ *
+ * `patrol [global options] COMMAND [options] [args]`. One table of options
+ * and one table of commands drive parsing, --help and the read-only check:
+ * a command that changes the workspace is refused in one place
+ * (cli_dispatch) before any network use. Data goes to stdout, messages to
+ * stderr, and the exit code follows status.h: 0 ok, 1 some operations
+ * failed, 2 usage or configuration, 3 authentication or permission, 4 network.
+ */
+#ifndef PATROL_CLI_H
+#define PATROL_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "cli_output.h"
+#include "config.h"
+#include "sha256.h"
+#include "status.h"
+#include "token.h"
+#include "worker.h"
+
+/* Run the command line; returns the process exit code. */
+int cli_main(int argc, char **argv);
+
+/* ---- shared by the cli_*.c files (not for other modules) ---------------- */
+#define CLI_MAX_SCOPES 64
+
+struct cli_opts {
+	/* global */
+	const char *profile;
+	const char *host;
+	const char *ca_file;
+	enum cli_format format;
+	bool debug, read_only, dry_run, no_color, token_stdin;
+	int jobs;
+	double rate;
+	bool rate_set;
+	int64_t timeout_ms;
+	/* command options */
+	bool all, yes, autoscope, include_self;
+	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from;
+	const char *scopes[CLI_MAX_SCOPES];
+	size_t nscopes;
+};
+
+struct cli {
+	struct cli_opts o;
+	struct config cfg;
+	bool cfg_loaded;
+	struct worker *w;
+	struct cli_out out;
+	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
+	const char *cmd_name;
+};
+
+/* Load the configuration and start the worker. Returns 0 or an exit code. */
+int cli_connect(struct cli *cli);
+/* Run one call on the worker and return it finished (NULL c: out of memory,
+ * reported, returns NULL). */
+struct call *cli_run(struct cli *cli, struct call *c);
+/* Print "patrol: LABEL: what went wrong (HTTP …)" for a failed call and
+ * return its exit code. */
+int cli_report(struct cli *cli, const struct call *c);
+/* Print a sanitized message to stderr, prefixed "patrol: ". */
+void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Fetch the caller's tokens, or every token (all), optionally one user's.
+ * *out is the call's table, moved out; free with api_table_free. Returns 0 or
+ * an exit code (after reporting). */
+int cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out);
+/* Resolve ID (full or unique prefix) against tab; reports and returns -1 when
+ * not found or ambiguous. */
+long cli_find_token(const struct token_table *tab, const char *id);
+/* True for 64 hex characters. */
+bool cli_is_full_id(const char *id);
+/* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
+ * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
+int cli_confirm(const char *prompt, const char *want);
+
+/* Commands (cli_cmds.c, cli_revoke.c). argv[0] is the command name. */
+int cli_cmd_list(struct cli *cli, int argc, char **argv);
+int cli_cmd_show(struct cli *cli, int argc, char **argv);
+int cli_cmd_whoami(struct cli *cli, int argc, char **argv);
+int cli_cmd_quota(struct cli *cli, int argc, char **argv);
+int cli_cmd_create(struct cli *cli, int argc, char **argv);
+int cli_cmd_update(struct cli *cli, int argc, char **argv);
+int cli_cmd_settings(struct cli *cli, int argc, char **argv);
+bool cli_settings_mutates(int argc, char **argv);
+int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
+
+#endif

@@ -15,6 +15,8 @@ libpatrol_a_SOURCES = \
 	src/http.c src/http.h \
 	src/worker.c src/worker.h \
 	src/cli.c src/cli.h \
+	src/cli_cmds.c \
+	src/cli_revoke.c \
 	src/cli_output.c src/cli_output.h
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 

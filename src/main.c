@@ -1,1 +1,35 @@
-int main(void) { return 0; }
+/*
+ * main.c: process set-up, then the command line (and later the UI).
+ *
+ * Everything that must happen once, before any thread exists: the locale
+ * (display widths), libcurl's global init, zeroing JSON allocators, no core
+ * dumps of secrets, SIGPIPE ignored.
+ */
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+
+#include <curl/curl.h>
+
+#include "cli.h"
+#include "secret.h"
+
+int
+main(int argc, char **argv)
+{
+	int rc;
+
+	setlocale(LC_ALL, "");
+	signal(SIGPIPE, SIG_IGN);
+#ifndef PATROL_SANITIZERS
+	secret_harden_process();
+#endif
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		fprintf(stderr, "patrol: cannot initialise libcurl\n");
+		return 4;
+	}
+	secret_json_init();
+	rc = cli_main(argc, argv);
+	curl_global_cleanup();
+	return rc;
+}

@@ -1,0 +1,594 @@
+/*
+ * cli_cmds.c: list, show, whoami, quota, create, update and settings.
+ *
+ * Each command checks its arguments, connects (config + worker), runs its
+ * calls through the worker and prints in the chosen format. Errors are
+ * reported by cli_report with the exit code of their status.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cli.h"
+#include "duration.h"
+#include "sanitize.h"
+#include "secret.h"
+
+/* Check the positional count: between min and max (after the command name). */
+static int
+want_args(const struct cli *cli, int argc, int min, int max, const char *what)
+{
+	if (argc - 1 < min || argc - 1 > max) {
+		cli_msg("%s: %s", cli->cmd_name, what);
+		return 2;
+	}
+	return 0;
+}
+
+/* Sorted, filtered index over tab; *n gets the count. NULL on error (reported). */
+static size_t *
+select_rows(struct cli *cli, const struct token_table *tab, const char *filter,
+	    const char *sort, size_t *n, int *rc)
+{
+	struct token_filter *f = NULL;
+	struct patrol_err err;
+	enum token_sort_key key = TOKEN_SORT_CREATED;
+	bool desc = true;
+	size_t *idx;
+
+	*rc = 2;
+	status_clear(&err);
+	if (sort != NULL && token_sort_parse(sort, &key, &desc) != 0) {
+		cli_msg("unknown sort column '%s' (comment created expires last-used scopes owner id, "
+			"optionally :asc or :desc)", sort);
+		return NULL;
+	}
+	if (token_filter_compile(filter, &f, &err) != PATROL_OK) {
+		cli_msg("bad filter: %s", err.message);
+		return NULL;
+	}
+	idx = malloc((tab->n ? tab->n : 1) * sizeof *idx);
+	if (idx == NULL) {
+		token_filter_free(f);
+		*rc = 4;
+		return NULL;
+	}
+	*n = token_filter_apply(f, tab, &cli->out.ctx, idx);
+	token_sort(tab, idx, *n, key, desc);
+	token_filter_free(f);
+	*rc = 0;
+	return idx;
+}
+
+int
+cli_cmd_list(struct cli *cli, int argc, char **argv)
+{
+	struct token_table *tab = NULL;
+	size_t *idx, n = 0;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments (use --filter)")) != 0)
+		return rc;
+	if (cli->o.user != NULL && !cli->o.all) {
+		cli_msg("list: --user needs --all (your own tokens are all yours)");
+		return 2;
+	}
+	if ((rc = cli_connect(cli)) != 0 ||
+	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) != 0)
+		return rc;
+	idx = select_rows(cli, tab, cli->o.filter, cli->o.sort, &n, &rc);
+	if (idx != NULL) {
+		if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
+			rc = 2;
+		if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
+			fprintf(stderr, "%zu of %zu tokens\n", n, tab->n);
+	}
+	free(idx);
+	api_table_free(tab);
+	return rc;
+}
+
+/* Fetch one token by full id or prefix: TM get for a full id with --all,
+ * else a list and a lookup. *tab holds the row at *row. */
+static int
+fetch_one(struct cli *cli, const char *id, struct token_table **tab, long *row)
+{
+	struct call *c;
+	int rc;
+
+	if (cli->o.all && cli_is_full_id(id)) {
+		c = cli_run(cli, api_tm_get(id));
+		if (c == NULL)
+			return 4;
+		if (c->err.status != PATROL_OK) {
+			rc = cli_report(cli, c);
+			call_free(c);
+			return rc;
+		}
+		*tab = call_take_result(c);
+		call_free(c);
+		*row = 0;
+		return *tab != NULL && (*tab)->n == 1 ? 0 : 4;
+	}
+	if ((rc = cli_fetch_tokens(cli, cli->o.all, NULL, tab)) != 0)
+		return rc;
+	*row = cli_find_token(*tab, id);
+	if (*row < 0) {
+		api_table_free(*tab);
+		*tab = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+int
+cli_cmd_show(struct cli *cli, int argc, char **argv)
+{
+	struct token_table *tab = NULL;
+	long row;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 1, 1, "give one token id (or a unique prefix)")) != 0)
+		return rc;
+	if ((rc = cli_connect(cli)) != 0 || (rc = fetch_one(cli, argv[1], &tab, &row)) != 0)
+		return rc;
+	cli->out.management = tab->rows[row].management;
+	rc = cli_output_token_detail(&cli->out, &tab->rows[row]) == 0 ? 0 : 2;
+	api_table_free(tab);
+	return rc;
+}
+
+static const char *const auth_names[] = {
+	[CONFIG_AUTH_NONE] = "none", [CONFIG_AUTH_PAT] = "pat",
+	[CONFIG_AUTH_OAUTH_M2M] = "oauth-m2m",
+};
+
+/* Add where patrol is connected to a whoami JSON object. */
+static void
+whoami_json_add(const struct cli *cli, json_t *obj)
+{
+	json_object_set_new(obj, "host", json_string(cli->cfg.host));
+	json_object_set_new(obj, "profile", cli->cfg.profile ? json_string(cli->cfg.profile) : json_null());
+	json_object_set_new(obj, "auth_type", json_string(auth_names[cli->cfg.auth]));
+	if (cli->self_id[0])
+		json_object_set_new(obj, "token_id", json_string(cli->self_id));
+}
+
+static void
+whoami_table(const struct cli *cli, const struct api_me *me)
+{
+	char *user = sanitize(me->user_name, 0, cli->out.sanitize_flags);
+	char *disp = sanitize(me->display_name, 0, cli->out.sanitize_flags);
+	char *id = sanitize(me->id, 0, cli->out.sanitize_flags);
+	FILE *fp = cli->out.fp;
+
+	fprintf(fp, "user:     %s\n", user ? user : "");
+	fprintf(fp, "name:     %s\n", disp ? disp : "");
+	fprintf(fp, "id:       %s\n", id ? id : "");
+	fprintf(fp, "admin:    %s\n", me->is_admin ? "yes" : "no");
+	fprintf(fp, "host:     %s\n", cli->cfg.host);
+	fprintf(fp, "profile:  %s\n", cli->cfg.file_used ? cli->cfg.profile : "(environment)");
+	fprintf(fp, "auth:     %s", auth_names[cli->cfg.auth]);
+	if (cli->self_id[0])
+		fprintf(fp, " (token %.*s)", TOKEN_SHORT_ID_LEN, cli->self_id);
+	fputc('\n', fp);
+	free(user);
+	free(disp);
+	free(id);
+}
+
+int
+cli_cmd_whoami(struct cli *cli, int argc, char **argv)
+{
+	struct call *c;
+	struct api_me *me;
+	json_t *obj;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments")) != 0 ||
+	    (rc = cli_connect(cli)) != 0)
+		return rc;
+	if ((c = cli_run(cli, api_scim_me())) == NULL)
+		return 4;
+	if (c->err.status != PATROL_OK) {
+		rc = cli_report(cli, c);
+		call_free(c);
+		return rc;
+	}
+	me = c->result;
+	if (cli->o.format == CLI_FORMAT_TABLE) {
+		whoami_table(cli, me);
+	} else {
+		obj = api_me_to_json(me);
+		if (obj != NULL)
+			whoami_json_add(cli, obj);
+		rc = cli_output_json(cli->out.fp, obj) == 0 ? 0 : 2;
+	}
+	call_free(c);
+	return rc;
+}
+
+/* quota for the caller's own tokens. */
+static int
+quota_own(struct cli *cli, const struct token_table *tab)
+{
+	size_t active = token_active_count(tab, cli->out.ctx.now_ms);
+	size_t expiring = token_expiring_count(tab, cli->out.ctx.now_ms);
+	json_t *obj;
+
+	if (cli->o.format == CLI_FORMAT_TABLE) {
+		fprintf(cli->out.fp, "%zu/%d active tokens (%zu expire within 7 days, %zu left)\n",
+			active, TOKEN_QUOTA, expiring,
+			active < TOKEN_QUOTA ? TOKEN_QUOTA - active : 0);
+		return 0;
+	}
+	if (cli->o.format == CLI_FORMAT_CSV) {
+		fprintf(cli->out.fp, "active,quota,expiring\n%zu,%d,%zu\n", active, TOKEN_QUOTA, expiring);
+		return 0;
+	}
+	obj = json_pack("{s:I,s:i,s:I}", "active", (json_int_t)active, "quota", TOKEN_QUOTA,
+			"expiring", (json_int_t)expiring);
+	return cli_output_json(cli->out.fp, obj) == 0 ? 0 : 2;
+}
+
+static void
+quota_owner_row(struct cli *cli, const struct token_owner_count *oc, size_t width)
+{
+	char cell[512];
+
+	if (cli->o.format == CLI_FORMAT_CSV) {
+		cli_output_csv_field(cli->out.fp, oc->owner, cli->out.sanitize_flags, false);
+		fprintf(cli->out.fp, "%zu,%d,%zu\n", oc->active, TOKEN_QUOTA, oc->expiring);
+		return;
+	}
+	sanitize_cell(oc->owner[0] ? oc->owner : "(unknown)", width, 1,
+		      cli->out.sanitize_flags, cell, sizeof cell);
+	fprintf(cli->out.fp, "%s  %4zu/%d  %8zu\n", cell, oc->active, TOKEN_QUOTA, oc->expiring);
+}
+
+/* quota per owner, for --all. */
+static int
+quota_owners(struct cli *cli, const struct token_table *tab)
+{
+	struct token_owner_count *oc = NULL;
+	size_t n = token_quota_by_owner(tab, cli->out.ctx.now_ms, &oc);
+	size_t i;
+	json_t *arr;
+
+	if (n == (size_t)-1)
+		return 4;
+	if (cli->o.format == CLI_FORMAT_JSON) {
+		arr = json_array();
+		for (i = 0; arr != NULL && i < n; i++)
+			json_array_append_new(arr, json_pack("{s:s,s:I,s:i,s:I}", "owner", oc[i].owner,
+				"active", (json_int_t)oc[i].active, "quota", TOKEN_QUOTA,
+				"expiring", (json_int_t)oc[i].expiring));
+		free(oc);
+		return cli_output_json(cli->out.fp, arr) == 0 ? 0 : 2;
+	}
+	if (cli->o.format == CLI_FORMAT_CSV)
+		fprintf(cli->out.fp, "owner,active,quota,expiring\n");
+	else
+		fprintf(cli->out.fp, "%-32s  %8s  %8s\n", "OWNER", "ACTIVE", "EXPIRING");
+	for (i = 0; i < n; i++)
+		quota_owner_row(cli, &oc[i], 32);
+	free(oc);
+	return 0;
+}
+
+int
+cli_cmd_quota(struct cli *cli, int argc, char **argv)
+{
+	struct token_table *tab = NULL;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments")) != 0 ||
+	    (rc = cli_connect(cli)) != 0 ||
+	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &tab)) != 0)
+		return rc;
+	rc = cli->o.all ? quota_owners(cli, tab) : quota_own(cli, tab);
+	api_table_free(tab);
+	return rc;
+}
+
+/* Write the new secret: stdout alone (table), or the JSON the user asked for. */
+static int
+create_print(struct cli *cli, const struct api_created *cr)
+{
+	json_t *obj;
+	char *text;
+	void *(*jmalloc)(size_t);
+	void (*jfree)(void *);
+	ssize_t w;
+
+	if (cli->o.format != CLI_FORMAT_JSON) {
+		/* write(2), not stdio: no copy of the secret stays in a FILE buffer. */
+		w = write(STDOUT_FILENO, cr->token_value, strlen(cr->token_value));
+		if (w < 0 || write(STDOUT_FILENO, "\n", 1) != 1)
+			return 2;
+		return 0;
+	}
+	obj = api_created_to_json(cr, cli->o.on_behalf_of != NULL);
+	text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+	json_decref(obj);
+	if (text == NULL)
+		return 4;
+	w = write(STDOUT_FILENO, text, strlen(text));
+	w = w < 0 ? w : write(STDOUT_FILENO, "\n", 1);
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	secret_wipe(text, strlen(text));
+	jfree(text);
+	return w < 0 ? 2 : 0;
+}
+
+static void
+create_summary(struct cli *cli, const struct token_info *t)
+{
+	char exp[64], when[32];
+
+	if (t->expiry_time <= 0)
+		snprintf(exp, sizeof exp, "never expires");
+	else {
+		duration_absolute(t->expiry_time, false, when, sizeof when);
+		snprintf(exp, sizeof exp, "expires %s", when);
+	}
+	cli_msg("created token %s (%s); its secret is shown once, above", t->token_id, exp);
+}
+
+/* After an unknown outcome, look for a token with our comment made since we
+ * sent the request, and tell the user what to do. */
+static void
+create_lookup(struct cli *cli, const struct call *c)
+{
+	struct token_table *tab = NULL;
+	size_t i, found = 0;
+
+	if (cli_fetch_tokens(cli, cli->o.on_behalf_of != NULL, NULL, &tab) != 0)
+		return;
+	for (i = 0; i < tab->n; i++) {
+		const struct token_info *t = &tab->rows[i];
+		const char *want = cli->o.comment ? cli->o.comment : "";
+		if (strcmp(t->comment ? t->comment : "", want) != 0 ||
+		    t->creation_time < c->sent_ms - 60000)
+			continue;
+		cli_msg("a token with this comment was created at that time: %s; its secret "
+			"cannot be recovered: revoke it with 'patrol revoke %s%s' and create again",
+			t->token_id, cli->o.on_behalf_of ? "--all " : "", t->token_id);
+		found++;
+	}
+	if (found == 0)
+		cli_msg("no token with this comment appeared: it is probably safe to create again");
+	api_table_free(tab);
+}
+
+static int
+create_params(struct cli *cli, struct api_create_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->comment = cli->o.comment;
+	p->scopes = cli->o.scopes;
+	p->nscopes = cli->o.nscopes;
+	p->autoscope = cli->o.autoscope;
+	p->application_id = cli->o.on_behalf_of;
+	if (cli->o.lifetime != NULL && duration_parse(cli->o.lifetime, &p->lifetime_seconds) != 0) {
+		cli_msg("create: bad --lifetime '%s' (use 90d, 12h, 2w or a number of seconds)",
+			cli->o.lifetime);
+		return 2;
+	}
+	if (p->comment != NULL && strlen(p->comment) > 4 * 255) {
+		cli_msg("create: --comment is longer than 255 characters");
+		return 2;
+	}
+	return 0;
+}
+
+int
+cli_cmd_create(struct cli *cli, int argc, char **argv)
+{
+	struct api_create_params p;
+	struct call *c;
+	struct api_created *cr;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments (use --comment)")) != 0 ||
+	    (rc = create_params(cli, &p)) != 0 || (rc = cli_connect(cli)) != 0)
+		return rc;
+	c = cli_run(cli, p.application_id ? api_tm_create_obo(&p) : api_token_create(&p));
+	if (c == NULL)
+		return 4;
+	if (c->err.status == PATROL_DRY_RUN) {
+		cli_msg("dry run: would create a token%s%s", p.comment ? " with comment " : "",
+			p.comment ? p.comment : "");
+		call_free(c);
+		return 0;
+	}
+	if (c->err.status != PATROL_OK) {
+		rc = cli_report(cli, c);
+		if (c->err.status == PATROL_UNKNOWN_OUTCOME)
+			create_lookup(cli, c);
+		call_free(c);
+		return rc;
+	}
+	cr = c->result;
+	rc = create_print(cli, cr);
+	create_summary(cli, &cr->info);
+	call_free(c);   /* api_created_free wipes the secret */
+	return rc;
+}
+
+int
+cli_cmd_update(struct cli *cli, int argc, char **argv)
+{
+	struct api_update_params p = { cli->o.comment, cli->o.nscopes > 0, cli->o.scopes, cli->o.nscopes };
+	struct token_table *tab = NULL;
+	const char *id = argc > 1 ? argv[1] : "";
+	char mask[32];
+	struct call *c;
+	long row;
+	int rc;
+
+	if ((rc = want_args(cli, argc, 1, 1, "give one token id (or a unique prefix)")) != 0)
+		return rc;
+	api_update_mask(&p, mask, sizeof mask);
+	if (mask[0] == '\0') {
+		cli_msg("update: nothing to change: give --comment and/or --scope");
+		return 2;
+	}
+	if ((rc = cli_connect(cli)) != 0)
+		return rc;
+	if (!cli_is_full_id(id)) {
+		if ((rc = fetch_one(cli, id, &tab, &row)) != 0)
+			return rc;
+		id = tab->rows[row].token_id;
+	}
+	c = cli_run(cli, cli->o.all ? api_tm_update(id, &p) : api_token_update(id, &p));
+	if (c == NULL)
+		rc = 4;
+	else if (c->err.status == PATROL_OK || c->err.status == PATROL_DRY_RUN)
+		cli_msg("%s token %s (%s)", c->err.status == PATROL_OK ? "updated" : "dry run: would update",
+			id, mask);
+	else
+		rc = cli_report(cli, c);
+	call_free(c);
+	api_table_free(tab);
+	return rc;
+}
+
+static bool
+valid_days(const char *v)
+{
+	char *end;
+	long days = strtol(v, &end, 10);
+
+	return *v != '\0' && *end == '\0' && days >= 1 && days <= 730;
+}
+
+static bool
+valid_bool(const char *v)
+{
+	return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
+}
+
+/* The settings patrol names, and the workspace-conf keys behind them. */
+static const struct setting {
+	const char *name;
+	const char *key;
+	bool (*valid)(const char *v);
+	const char *hint;
+} settings[] = {
+	{ "max-lifetime-days", "maxTokenLifetimeDays", valid_days, "a number of days from 1 to 730" },
+	{ "tokens-enabled", "enableTokensConfig", valid_bool, "true or false" },
+};
+
+static long
+setting_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
+		if (strcmp(settings[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+bool
+cli_settings_mutates(int argc, char **argv)
+{
+	return argc > 1 && strcmp(argv[1], "set") == 0;
+}
+
+static int
+settings_get(struct cli *cli)
+{
+	struct call *c = cli_run(cli, api_conf_get());
+	struct api_conf *conf;
+	int rc = 0;
+
+	if (c == NULL)
+		return 4;
+	if (c->err.status != PATROL_OK) {
+		rc = cli_report(cli, c);
+		call_free(c);
+		return rc;
+	}
+	conf = c->result;
+	if (cli->o.format == CLI_FORMAT_JSON) {
+		rc = cli_output_json(cli->out.fp, api_conf_to_json(conf)) == 0 ? 0 : 2;
+	} else if (cli->o.format == CLI_FORMAT_CSV) {
+		fprintf(cli->out.fp, "setting,value\n");
+		fprintf(cli->out.fp, "max-lifetime-days,%s\n", conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "");
+		fprintf(cli->out.fp, "tokens-enabled,%s\n", conf->enable_tokens_config ? conf->enable_tokens_config : "");
+	} else {
+		char *a = sanitize(conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "730 (default)", 0, 0);
+		char *b = sanitize(conf->enable_tokens_config ? conf->enable_tokens_config : "true (default)", 0, 0);
+		fprintf(cli->out.fp, "max-lifetime-days:  %s\ntokens-enabled:     %s\n", a ? a : "", b ? b : "");
+		free(a);
+		free(b);
+	}
+	call_free(c);
+	return rc;
+}
+
+/* Disabling tokens cuts every PAT user off: confirm unless --yes. */
+static int
+settings_confirm(struct cli *cli, const char *name, const char *value)
+{
+	int ok;
+
+	if (cli->o.yes || cli->o.dry_run || strcmp(name, "tokens-enabled") != 0 ||
+	    strcmp(value, "false") != 0)
+		return 0;
+	ok = cli_confirm("Turn personal access tokens off for the whole workspace? Type yes:", "yes");
+	if (ok == 1)
+		return 0;
+	if (ok < 0)
+		cli_msg("settings: refusing to turn tokens off without a terminal to confirm: pass --yes");
+	return ok < 0 ? 2 : 1;
+}
+
+static int
+settings_set(struct cli *cli, const char *name, const char *value)
+{
+	long i = setting_find(name);
+	struct call *c;
+	int rc;
+
+	if (i < 0) {
+		cli_msg("settings: unknown setting '%s' (max-lifetime-days, tokens-enabled)", name);
+		return 2;
+	}
+	if (!settings[i].valid(value)) {
+		cli_msg("settings: %s takes %s", name, settings[i].hint);
+		return 2;
+	}
+	if ((rc = settings_confirm(cli, name, value)) != 0)
+		return rc;
+	if ((c = cli_run(cli, api_conf_set(settings[i].key, value))) == NULL)
+		return 4;
+	if (c->err.status == PATROL_OK || c->err.status == PATROL_DRY_RUN)
+		cli_msg("%s%s set to %s", c->err.status == PATROL_DRY_RUN ? "dry run: " : "", name, value);
+	else
+		rc = cli_report(cli, c);
+	call_free(c);
+	return rc;
+}
+
+int
+cli_cmd_settings(struct cli *cli, int argc, char **argv)
+{
+	int rc;
+
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "get") == 0)) {
+		if ((rc = cli_connect(cli)) != 0)
+			return rc;
+		return settings_get(cli);
+	}
+	if (argc == 4 && strcmp(argv[1], "set") == 0) {
+		if ((rc = cli_connect(cli)) != 0)
+			return rc;
+		return settings_set(cli, argv[2], argv[3]);
+	}
+	cli_msg("usage: patrol settings [get | set max-lifetime-days N | set tokens-enabled true|false]");
+	return 2;
+}
