@@ -1,1 +1,11 @@
-# tests/bench/: benchmarks (make bench). Figures, never timed tests.
+# tests/bench/: benchmarks (make bench). They print figures; they never fail
+# on a time, because the machines are shared and noisy.
+EXTRA_PROGRAMS += tests/bench/bench_model
+tests_bench_bench_model_SOURCES = tests/bench/bench_model.c
+tests_bench_bench_model_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) -O2
+tests_bench_bench_model_LDADD = $(PATROL_CORE_LIBS)
+CLEANFILES += tests/bench/bench_model$(EXEEXT)
+EXTRA_DIST += tests/bench/run.sh
+
+bench: patrol$(EXEEXT) patrol-emulator$(EXEEXT) tests/bench/bench_model$(EXEEXT)
+	top_builddir='$(abs_top_builddir)' $(SHELL) $(srcdir)/tests/bench/run.sh

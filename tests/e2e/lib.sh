@@ -1,0 +1,127 @@
+# tests/e2e/lib.sh: shared helpers for the end-to-end tests.
+#
+# Each test script sources this file, starts one or more emulators with
+# emu_start, runs the real patrol binary with run, and checks exit codes,
+# output and what the emulator received (/emulator/stats). Everything runs
+# in a private temporary HOME with no DATABRICKS_* variables from outside.
+# Output is TAP-like ("ok N - ...", "not ok N - ..."); the script exits 1
+# when any check failed.
+
+set -u
+
+: "${PATROL:=${top_builddir:-.}/patrol}"
+: "${EMULATOR:=${top_builddir:-.}/patrol-emulator}"
+ADMIN_TOKEN=dapi00000000000000000000000000000000
+export LC_ALL=C.UTF-8
+
+for tool in jq curl sha256sum; do
+	command -v "$tool" >/dev/null 2>&1 || { echo "missing tool: $tool (apt-get install $tool)"; exit 99; }
+done
+[ -x "$PATROL" ] || { echo "patrol binary not found at $PATROL"; exit 99; }
+[ -x "$EMULATOR" ] || { echo "emulator not found at $EMULATOR"; exit 99; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/patrol-e2e.XXXXXX")
+EMU_PIDS=""
+CHECKS=0
+FAILED=0
+
+cleanup() {
+	for pid in $EMU_PIDS; do kill "$pid" 2>/dev/null; done
+	for pid in $EMU_PIDS; do wait "$pid" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap cleanup EXIT
+
+# A clean environment: private HOME, no Databricks variables from outside.
+for v in $(env | sed -n 's/^\(DATABRICKS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
+unset NO_COLOR SSL_CERT_FILE CURL_CA_BUNDLE PATROL_MAX_RESPONSE_BYTES
+export HOME="$T/home"
+mkdir -p "$HOME"
+
+# emu_start [emulator args...]: start an emulator; sets EMU_URL and EMU_PID.
+emu_start() {
+	local pf="$T/port.$RANDOM$RANDOM"
+	"$EMULATOR" --listen 127.0.0.1:0 --port-file "$pf" "$@" >"$T/emu.out" 2>"$T/emu.err" &
+	EMU_PID=$!
+	EMU_PIDS="$EMU_PIDS $EMU_PID"
+	local i=0
+	while [ ! -s "$pf" ] && [ $i -lt 200 ]; do
+		kill -0 "$EMU_PID" 2>/dev/null || { echo "emulator died:"; cat "$T/emu.err"; exit 99; }
+		sleep 0.05; i=$((i + 1))
+	done
+	[ -s "$pf" ] || { echo "emulator did not start"; exit 99; }
+	EMU_URL=$(head -n 1 "$pf")
+	export DATABRICKS_HOST="$EMU_URL"
+	export DATABRICKS_TOKEN="$ADMIN_TOKEN"
+}
+
+# emu_stop: stop the last emulator started.
+emu_stop() {
+	kill "$EMU_PID" 2>/dev/null
+	wait "$EMU_PID" 2>/dev/null
+}
+
+# stats JQ_FILTER: query /emulator/stats of the current emulator.
+stats() {
+	curl -s "$EMU_URL/emulator/stats" | jq -r "$1"
+}
+
+# count "METHOD /path": requests the emulator received for it (0 if none).
+count() {
+	stats ".requests[\"$1\"] // 0"
+}
+
+reset_stats() {
+	curl -s -X POST "$EMU_URL/emulator/reset-stats" >/dev/null
+}
+
+# run ARGS...: run patrol; sets OUT, ERR, RC. Stdin is /dev/null unless
+# STDIN names a file.
+run() {
+	"$PATROL" "$@" >"$T/out" 2>"$T/err" <"${STDIN:-/dev/null}"
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+ok() {
+	CHECKS=$((CHECKS + 1))
+	echo "ok $CHECKS - $1"
+}
+
+not_ok() {
+	CHECKS=$((CHECKS + 1))
+	FAILED=$((FAILED + 1))
+	echo "not ok $CHECKS - $1"
+	shift
+	for line in "$@"; do echo "#   $line"; done
+	echo "#   last stdout: $(printf '%s' "${OUT:-}" | head -c 600)"
+	echo "#   last stderr: $(printf '%s' "${ERR:-}" | head -c 600)"
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+
+# check_rc DESC EXPECTED_RC (uses RC from the last run)
+check_rc() {
+	check_eq "$1 (exit $2)" "$2" "$RC"
+}
+
+# check_match DESC REGEX TEXT
+check_match() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "no match for /$2/"; fi
+}
+
+# check_nomatch DESC REGEX TEXT
+check_nomatch() {
+	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "unexpected match for /$2/"; else ok "$1"; fi
+}
+
+# finish: the script's exit status.
+finish() {
+	echo "1..$CHECKS"
+	[ "$FAILED" -eq 0 ] || { echo "# $FAILED of $CHECKS checks failed"; exit 1; }
+	exit 0
+}

@@ -1,8 +1,11 @@
 # tests/e2e/: end-to-end tests of the CLI against the emulator.
-E2E_TESTS =
+E2E_SCRIPTS = \
+	tests/e2e/cli_basic.sh \
+	tests/e2e/faults.sh \
+	tests/e2e/config.sh \
+	tests/e2e/admin.sh \
+	tests/e2e/secrets.sh
 if WITH_EMULATOR
-E2E_TESTS += \
-	tests/e2e/cli_basic.sh
-TESTS += $(E2E_TESTS)
+TESTS += $(E2E_SCRIPTS)
 endif
-EXTRA_DIST += tests/e2e/lib.sh tests/e2e/cli_basic.sh
+EXTRA_DIST += tests/e2e/lib.sh $(E2E_SCRIPTS)

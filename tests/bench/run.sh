@@ -1,0 +1,57 @@
+#!/bin/bash
+# make bench: figures for the closing notes, medians side by side in one run.
+#  1. `patrol list -o json` against the emulator with 600 tokens, next to the
+#     way admins do it today (curl piped to jq), and the table output.
+#  2. `patrol list --all -o json` over 100,000 tokens (token management).
+#  3. The model: sort and filter over 100,000 rows (bench_model).
+set -u
+: "${top_builddir:=.}"
+PATROL="$top_builddir/patrol"
+EMULATOR="$top_builddir/patrol-emulator"
+RUNS=${BENCH_RUNS:-21}
+dir=$(mktemp -d "${TMPDIR:-/tmp}/patrol-bench.XXXXXX")
+pids=""
+trap 'for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
+export LC_ALL=C.UTF-8
+unset DATABRICKS_CONFIG_PROFILE
+
+start_emulator() {
+	local pf="$dir/url.$RANDOM"
+	"$EMULATOR" --listen 127.0.0.1:0 --port-file "$pf" "$@" >/dev/null 2>&1 &
+	pids="$pids $!"
+	for _ in $(seq 400); do [ -s "$pf" ] && break; sleep 0.05; done
+	cat "$pf"
+}
+
+# median_ms CMD...: run CMD $RUNS times (output discarded), print the median ms.
+median_ms() {
+	local i t0 t1
+	for i in $(seq "$RUNS"); do
+		t0=$(date +%s%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s%N)
+		echo $(((t1 - t0) / 1000))
+	done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
+}
+
+export DATABRICKS_TOKEN=dapi00000000000000000000000000000000
+URL=$(start_emulator --generate 599:1 --seed 5)
+export DATABRICKS_HOST=$URL
+n=$("$PATROL" list -o json | jq length)
+echo "== list with $n tokens of one user ($RUNS runs, median wall time)"
+curl_jq() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token/list" | jq '.token_infos'; }
+printf '%-44s %8s ms\n' "patrol list -o json" "$(median_ms "$PATROL" list -o json)"
+printf '%-44s %8s ms\n' "patrol list (table)" "$(median_ms "$PATROL" list)"
+printf '%-44s %8s ms\n' "curl | jq .token_infos (today's way)" "$(median_ms curl_jq)"
+
+URL=$(start_emulator --generate 100000:200 --seed 5)
+export DATABRICKS_HOST=$URL
+RUNS=5
+echo "== token management list with 100,000 tokens ($RUNS runs, median)"
+printf '%-44s %8s ms\n' "patrol list --all -o json" "$(median_ms "$PATROL" list --all -o json)"
+printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
+curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" | jq '.token_infos'; }
+printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
+
+echo "== model over 100,000 rows"
+"$top_builddir/tests/bench/bench_model"

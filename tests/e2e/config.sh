@@ -1,0 +1,123 @@
+#!/bin/bash
+# End-to-end: where patrol finds the workspace and credentials, as the
+# Databricks tools do: flags, then DATABRICKS_* variables, then a profile of
+# ~/.databrickscfg.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+emu_start --user bob@example.com=dapi11111111111111111111111111111111
+URL=$EMU_URL
+BOB=dapi11111111111111111111111111111111
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+CFG="$HOME/.databrickscfg"
+
+write_cfg() {
+	cat >"$CFG"
+	chmod 600 "$CFG"
+}
+
+# whoami_user: the user patrol authenticated as (after run whoami -o json).
+whoami_user() {
+	printf '%s' "$OUT" | jq -r '.userName // empty'
+}
+
+write_cfg <<EOF2
+; a comment
+[DEFAULT]
+host = $URL/
+token = $ADMIN_TOKEN
+
+[bob.dev]
+host = $URL
+token = $BOB   ; inline comment
+EOF2
+run whoami -o json
+check_rc "DEFAULT profile" 0
+check_eq "DEFAULT profile is the admin" "admin@example.com" "$(whoami_user)"
+check_eq "profile reported" "DEFAULT" "$(printf '%s' "$OUT" | jq -r .profile)"
+run -p bob.dev whoami -o json
+check_eq "-p picks a dotted profile" "bob@example.com" "$(whoami_user)"
+DATABRICKS_CONFIG_PROFILE=bob.dev run whoami -o json
+check_eq "DATABRICKS_CONFIG_PROFILE picks the profile" "bob@example.com" "$(whoami_user)"
+DATABRICKS_CONFIG_PROFILE=bob.dev run -p DEFAULT whoami -o json
+check_eq "-p beats DATABRICKS_CONFIG_PROFILE" "admin@example.com" "$(whoami_user)"
+DATABRICKS_TOKEN=$BOB run whoami -o json
+check_rc "env token without a host and no profile named skips the file" 2
+check_match "and says no host" "host" "$ERR"
+DATABRICKS_TOKEN=$BOB run -p DEFAULT whoami -o json
+check_eq "env token beats the named profile's token" "bob@example.com" "$(whoami_user)"
+run -p nosuch whoami
+check_rc "missing profile" 2
+check_match "missing profile names the profile and file" "nosuch.*$CFG|$CFG.*nosuch" "$ERR"
+
+write_cfg <<EOF2
+[__settings__]
+default_profile = bob
+
+[DEFAULT]
+host = $URL
+token = $ADMIN_TOKEN
+
+[bob]
+host = $URL
+token = $BOB
+EOF2
+run whoami -o json
+check_eq "__settings__ default_profile" "bob@example.com" "$(whoami_user)"
+
+write_cfg <<EOF2
+[DEFAULT]
+host = $URL
+
+[noinherit]
+token = $ADMIN_TOKEN
+EOF2
+run -p noinherit whoami
+check_rc "profiles do not inherit from DEFAULT" 2
+check_match "missing host names the profile" "noinherit" "$ERR"
+run --host "$URL" -p noinherit whoami -o json
+check_eq "--host fills in the host" "admin@example.com" "$(whoami_user)"
+
+# --- flags and environment ----------------------------------------------------
+rm -f "$CFG"
+DATABRICKS_HOST=$URL DATABRICKS_TOKEN=$ADMIN_TOKEN run whoami -o json
+check_eq "environment only" "admin@example.com" "$(whoami_user)"
+printf '%s\n' "$BOB" >"$T/tok"
+DATABRICKS_HOST=$URL STDIN="$T/tok" run --token-stdin whoami -o json
+check_eq "--token-stdin" "bob@example.com" "$(whoami_user)"
+DATABRICKS_HOST=$URL DATABRICKS_TOKEN=$ADMIN_TOKEN STDIN="$T/tok" run --token-stdin whoami -o json
+check_eq "--token-stdin beats DATABRICKS_TOKEN" "bob@example.com" "$(whoami_user)"
+DATABRICKS_HOST=${URL#http://} DATABRICKS_TOKEN=$ADMIN_TOKEN run --timeout 2 whoami
+check_rc "a host without scheme means https (the emulator speaks http: fails)" 4
+DATABRICKS_HOST=http://example.com DATABRICKS_TOKEN=$ADMIN_TOKEN run whoami
+check_rc "http:// to a non-loopback host" 2
+check_match "http refusal explained" "loopback" "$ERR"
+DATABRICKS_HOST=$URL run whoami
+check_rc "no credentials" 2
+check_match "no credentials explained" "DATABRICKS_TOKEN" "$ERR"
+DATABRICKS_HOST=$URL DATABRICKS_AUTH_TYPE=oauth-m2m DATABRICKS_CLIENT_ID=x run whoami
+check_rc "oauth-m2m without a secret" 2
+check_match "missing client secret named" "client_secret|CLIENT_SECRET" "$ERR"
+
+# --- the config file's own safety -----------------------------------------------
+printf '[DEFAULT]\nhost = %s\ntoken = %s\n' "$URL" "$ADMIN_TOKEN" >"$CFG"
+chmod 644 "$CFG"
+run whoami
+check_rc "group-readable config still works" 0
+check_match "with a warning and the fix" "chmod 600 $CFG" "$ERR"
+chmod 600 "$CFG"
+run whoami
+check_nomatch "no warning at 0600" "warning" "$ERR"
+mv "$CFG" "$T/real.cfg"
+ln -s "$T/real.cfg" "$CFG"
+run whoami
+check_rc "symlinked config refused" 2
+check_match "symlink named" "symbolic link" "$ERR"
+rm -f "$CFG"
+DATABRICKS_CONFIG_FILE="$T/real.cfg" run whoami -o json
+check_eq "DATABRICKS_CONFIG_FILE" "admin@example.com" "$(whoami_user)"
+printf '[DEFAULT\nhost = x\n' >"$T/bad.cfg"; chmod 600 "$T/bad.cfg"
+DATABRICKS_CONFIG_FILE="$T/bad.cfg" run whoami
+check_rc "malformed config" 2
+check_match "syntax error names FILE:LINE" "bad.cfg:1" "$ERR"
+
+finish
