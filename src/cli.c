@@ -141,6 +141,19 @@ cli_msg(const char *fmt, ...)
 	free(clean);
 }
 
+/* One line of --help for an option. */
+static void
+usage_option(FILE *fp, const struct cli_option *opt)
+{
+	char left[48], shortopt[8] = "    ";
+
+	if (opt->id < 256)
+		snprintf(shortopt, sizeof shortopt, "-%c, ", opt->id);
+	snprintf(left, sizeof left, "%s--%s%s%s", shortopt, opt->name,
+		 opt->arg ? " " : "", opt->arg ? opt->arg : "");
+	fprintf(fp, "  %-28s %s\n", left, opt->help);
+}
+
 static void
 usage(FILE *fp)
 {
@@ -150,16 +163,13 @@ usage(FILE *fp)
 	for (i = 0; i < CMD_COUNT; i++)
 		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp, "\nglobal options:\n");
-	for (i = 0; i < NOPTIONS; i++) {
-		char left[48], shortopt[8] = "    ";
+	for (i = 0; i < NOPTIONS; i++)
+		if (options[i].cmds == CMD_ANY)
+			usage_option(fp, &options[i]);
+	fprintf(fp, "\ncommand options:\n");
+	for (i = 0; i < NOPTIONS; i++)
 		if (options[i].cmds != CMD_ANY)
-			continue;
-		if (options[i].id < 256)
-			snprintf(shortopt, sizeof shortopt, "-%c, ", options[i].id);
-		snprintf(left, sizeof left, "%s--%s%s%s", shortopt, options[i].name,
-			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
-		fprintf(fp, "  %-28s %s\n", left, options[i].help);
-	}
+			usage_option(fp, &options[i]);
 	fprintf(fp, "\ncommand usage:\n");
 	for (i = 0; i < CMD_COUNT; i++)
 		fprintf(fp, "  patrol %s\n", commands[i].usage);
