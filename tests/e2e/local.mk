@@ -1,11 +1,11 @@
 # tests/e2e/: end-to-end tests of the CLI against the emulator.
-E2E_SCRIPTS = \
+E2E_TESTS = \
 	tests/e2e/cli_basic.sh \
 	tests/e2e/faults.sh \
 	tests/e2e/config.sh \
 	tests/e2e/admin.sh \
 	tests/e2e/secrets.sh
 if WITH_EMULATOR
-TESTS += $(E2E_SCRIPTS)
+TESTS += $(E2E_TESTS)
 endif
-EXTRA_DIST += tests/e2e/lib.sh $(E2E_SCRIPTS)
+EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
