@@ -1,1 +1,1152 @@
-/* config.c: being written. */
+/*
+ * config.c: the INI reader for ~/.databrickscfg and the resolution of the
+ * workspace host and credentials from flags, environment and file.
+ *
+ * The INI dialect is the one the Databricks SDKs accept: "[section]" headers
+ * (any name but ']', trimmed: dots are fine), "key = value" or "key: value",
+ * full-line comments starting with ';' or '#', inline comments only when the
+ * ';' or '#' follows a space or tab, CRLF or LF line ends, a UTF-8 BOM at the
+ * very start. Keys met before any header belong to [DEFAULT] (what the Go
+ * SDK's gopkg.in/ini.v1 does; Python's configparser refuses them). A repeated
+ * key: the last one wins; a repeated section: the two are merged. Values are
+ * kept literally (no quote removal, no continuation lines). The whole text is
+ * one buffer, split in place, and wiped on free: values may be tokens.
+ *
+ * Resolution walks one table of attributes (name, flag, environment, INI key,
+ * field of struct config): per attribute, a flag wins over the environment,
+ * which wins over the profile of the file. Empty values count as unset.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "config.h"
+#include "secret.h"
+
+#define INI_FILE_MAX		(1024 * 1024)
+#define INI_LINE_MAX		8192
+#define INI_SECTIONS_MAX	4096
+#define INI_DEFAULT		"DEFAULT"
+#define INI_BOM			"\xef\xbb\xbf"
+
+struct ini_entry {
+	const char *key;
+	const char *value;
+};
+
+struct ini_section {
+	const char *name;
+	struct ini_entry *entries;
+	size_t n;
+	size_t cap;
+};
+
+struct ini {
+	char *text;			/* the whole file, split in place (secret) */
+	size_t len;
+	struct ini_section *sections;
+	size_t n;
+	size_t cap;
+};
+
+/* State of one pass over the text. */
+struct ini_parser {
+	struct ini *ini;
+	const char *name;
+	size_t line;
+	size_t cur;			/* index of the current section */
+	int has_cur;
+	struct patrol_err *err;
+};
+
+/* ---- INI parsing ------------------------------------------------------ */
+
+static int
+ini_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+/* Trim white space at both ends, in place; return the new start. */
+static char *
+ini_trim(char *s)
+{
+	size_t n;
+
+	while (ini_is_space(*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && ini_is_space(s[n - 1]))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Cut an inline comment: ';' or '#' that follows white space. */
+static void
+ini_cut_comment(char *s)
+{
+	char *q;
+
+	if (*s == '\0')
+		return;
+	for (q = s + 1; *q != '\0'; q++) {
+		if ((*q == ';' || *q == '#') && ini_is_space(q[-1])) {
+			*q = '\0';
+			return;
+		}
+	}
+}
+
+/* Make room for one more element of size sz in an array of *cap. */
+static void *
+ini_grow(void *p, size_t n, size_t *cap, size_t sz)
+{
+	size_t ncap;
+
+	if (n < *cap)
+		return p;
+	ncap = *cap ? *cap * 2 : 8;
+	if (ncap > SIZE_MAX / sz)
+		return NULL;
+	p = realloc(p, ncap * sz);
+	if (p != NULL)
+		*cap = ncap;
+	return p;
+}
+
+static enum patrol_status
+ini_error(struct ini_parser *p, const char *what)
+{
+	return status_set(p->err, PATROL_CONFIG, "%s:%zu: %s", p->name, p->line, what);
+}
+
+static struct ini_section *
+ini_find(const struct ini *ini, const char *name)
+{
+	size_t i;
+
+	if (ini == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < ini->n; i++) {
+		if (strcmp(ini->sections[i].name, name) == 0)
+			return &ini->sections[i];
+	}
+	return NULL;
+}
+
+/* Make name the current section, adding it unless it exists (merge). */
+static enum patrol_status
+ini_enter(struct ini_parser *p, const char *name)
+{
+	struct ini *ini = p->ini;
+	struct ini_section *s = ini_find(ini, name);
+
+	if (s != NULL) {
+		p->cur = (size_t)(s - ini->sections);
+		p->has_cur = 1;
+		return PATROL_OK;
+	}
+	if (ini->n >= INI_SECTIONS_MAX)
+		return ini_error(p, "too many sections (limit 4096)");
+	s = ini_grow(ini->sections, ini->n, &ini->cap, sizeof *s);
+	if (s == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	ini->sections = s;
+	memset(&s[ini->n], 0, sizeof *s);
+	s[ini->n].name = name;
+	p->cur = ini->n++;
+	p->has_cur = 1;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+ini_section_line(struct ini_parser *p, char *line)
+{
+	char *close = strchr(line, ']');
+	char *name;
+
+	if (close == NULL)
+		return ini_error(p, "unterminated section header (missing ']')");
+	if (close[1] != '\0')
+		return ini_error(p, "unexpected text after section header");
+	*close = '\0';
+	name = ini_trim(line + 1);
+	if (*name == '\0')
+		return ini_error(p, "empty section name");
+	return ini_enter(p, name);
+}
+
+static enum patrol_status
+ini_key_line(struct ini_parser *p, char *line)
+{
+	char *sep = strpbrk(line, "=:");
+	struct ini_section *s;
+	struct ini_entry *e;
+	enum patrol_status st;
+	char *key;
+
+	if (sep == NULL)
+		return ini_error(p, "expected '[section]' or 'key = value'");
+	*sep = '\0';
+	key = ini_trim(line);
+	if (*key == '\0')
+		return ini_error(p, "missing key before the separator");
+	if (!p->has_cur && (st = ini_enter(p, INI_DEFAULT)) != PATROL_OK)
+		return st;
+	s = &p->ini->sections[p->cur];
+	e = ini_grow(s->entries, s->n, &s->cap, sizeof *e);
+	if (e == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	s->entries = e;
+	e[s->n].key = key;
+	e[s->n].value = ini_trim(sep + 1);
+	s->n++;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+ini_parse_line(struct ini_parser *p, char *line)
+{
+	line = ini_trim(line);
+	if (*line == '\0' || *line == ';' || *line == '#')
+		return PATROL_OK;
+	ini_cut_comment(line);
+	line = ini_trim(line);
+	if (*line == '[')
+		return ini_section_line(p, line);
+	return ini_key_line(p, line);
+}
+
+/* Split the text into lines and parse each one. */
+static enum patrol_status
+ini_parse_lines(struct ini_parser *p)
+{
+	char *s = p->ini->text, *end = s + p->ini->len, *nl;
+	enum patrol_status st;
+
+	if (p->ini->len >= 3 && memcmp(s, INI_BOM, 3) == 0)
+		s += 3;
+	for (; s < end; s = nl + 1) {
+		p->line++;
+		nl = memchr(s, '\n', (size_t)(end - s));
+		if (nl == NULL)
+			nl = end;
+		if (nl - s > INI_LINE_MAX)
+			return ini_error(p, "line longer than 8192 bytes");
+		if (memchr(s, '\0', (size_t)(nl - s)) != NULL)
+			return ini_error(p, "NUL byte in line");
+		*nl = '\0';
+		if ((st = ini_parse_line(p, s)) != PATROL_OK)
+			return st;
+	}
+	return PATROL_OK;
+}
+
+/* Parse text (len bytes, NUL-terminated, malloc'd), taking ownership of it. */
+static enum patrol_status
+ini_parse_owned(char *text, size_t len, const char *name, struct ini **out,
+		struct patrol_err *err)
+{
+	struct ini_parser p;
+	struct ini *ini;
+	enum patrol_status st;
+
+	*out = NULL;
+	ini = calloc(1, sizeof *ini);
+	if (ini == NULL) {
+		secret_wipe(text, len);
+		free(text);
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	}
+	ini->text = text;
+	ini->len = len;
+	memset(&p, 0, sizeof p);
+	p.ini = ini;
+	p.name = name;
+	p.err = err;
+	if ((st = ini_parse_lines(&p)) != PATROL_OK) {
+		ini_free(ini);
+		return st;
+	}
+	*out = ini;
+	return PATROL_OK;
+}
+
+enum patrol_status
+ini_parse_string(const char *text, size_t len, const char *name, struct ini **out,
+		 struct patrol_err *err)
+{
+	char *copy;
+
+	*out = NULL;
+	if (len > INI_FILE_MAX)
+		return status_set(err, PATROL_CONFIG,
+		    "%s: file larger than 1048576 bytes", name);
+	copy = malloc(len + 1);
+	if (copy == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	if (len > 0)
+		memcpy(copy, text, len);
+	copy[len] = '\0';
+	return ini_parse_owned(copy, len, name, out, err);
+}
+
+/* ---- INI files -------------------------------------------------------- */
+
+/* Check what fd is: a regular file of ours; warn when others may read it. */
+static enum patrol_status
+ini_check_fd(int fd, const char *path, char **warning, struct patrol_err *err)
+{
+	struct stat sb;
+	struct buf b;
+
+	if (fstat(fd, &sb) != 0)
+		return status_set(err, PATROL_IO, "cannot stat %s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return status_set(err, PATROL_CONFIG, "%s is not a regular file", path);
+	if (sb.st_uid != geteuid())
+		return status_set(err, PATROL_CONFIG,
+		    "%s is owned by another user (uid %lu); refusing to read it",
+		    path, (unsigned long)sb.st_uid);
+	if ((sb.st_mode & 077) == 0 || warning == NULL)
+		return PATROL_OK;
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s is readable by other users; fix with: chmod 600 %s",
+	    path, path) != 0 || (*warning = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	}
+	return PATROL_OK;
+}
+
+/* Read all of fd into b (a secret buffer with a maximum). */
+static enum patrol_status
+ini_read_fd(int fd, const char *path, struct buf *b, struct patrol_err *err)
+{
+	char chunk[4096];
+	enum patrol_status st = PATROL_OK;
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (buf_add(b, chunk, (size_t)n) == 0)
+			continue;
+		if (b->len + (size_t)n > b->max)
+			st = status_set(err, PATROL_CONFIG,
+			    "%s: file larger than 1048576 bytes", path);
+		else
+			st = status_set(err, PATROL_NOMEM, "out of memory");
+		break;
+	}
+	if (n < 0)
+		st = status_set(err, PATROL_IO, "cannot read %s: %s", path, strerror(errno));
+	secret_wipe(chunk, sizeof chunk);
+	return st;
+}
+
+static enum patrol_status
+ini_open(const char *path, int *fd, int *missing, struct patrol_err *err)
+{
+	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (*fd >= 0)
+		return PATROL_OK;
+	*missing = errno == ENOENT || errno == ENOTDIR;
+	if (errno == ELOOP)
+		return status_set(err, PATROL_CONFIG,
+		    "%s is a symbolic link; refusing to read it", path);
+	return status_set(err, PATROL_IO, "cannot open %s: %s", path, strerror(errno));
+}
+
+/* ini_parse_file, also telling whether the file was missing. */
+static enum patrol_status
+ini_load(const char *path, struct ini **out, char **warning, int *missing,
+	 struct patrol_err *err)
+{
+	enum patrol_status st;
+	struct buf b;
+	size_t len;
+	char *text;
+	int fd;
+
+	*out = NULL;
+	*missing = 0;
+	if ((st = ini_open(path, &fd, missing, err)) != PATROL_OK)
+		return st;
+	buf_init(&b, INI_FILE_MAX);
+	b.secret = true;
+	st = ini_check_fd(fd, path, warning, err);
+	if (st == PATROL_OK)
+		st = ini_read_fd(fd, path, &b, err);
+	close(fd);
+	len = b.len;
+	if (st != PATROL_OK || (text = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return st != PATROL_OK ? st : status_set(err, PATROL_NOMEM, "out of memory");
+	}
+	return ini_parse_owned(text, len, path, out, err);
+}
+
+enum patrol_status
+ini_parse_file(const char *path, struct ini **out, char **warning, struct patrol_err *err)
+{
+	enum patrol_status st;
+	int missing;
+
+	if (warning != NULL)
+		*warning = NULL;
+	st = ini_load(path, out, warning, &missing, err);
+	if (st != PATROL_OK && warning != NULL) {
+		free(*warning);
+		*warning = NULL;
+	}
+	return st;
+}
+
+/* ---- INI getters ------------------------------------------------------ */
+
+const char *
+ini_get(const struct ini *ini, const char *section, const char *key)
+{
+	const struct ini_section *s = ini_find(ini, section);
+	size_t i;
+
+	if (s == NULL || key == NULL)
+		return NULL;
+	for (i = s->n; i > 0; i--) {
+		if (strcmp(s->entries[i - 1].key, key) == 0)
+			return s->entries[i - 1].value;
+	}
+	return NULL;
+}
+
+bool
+ini_has_section(const struct ini *ini, const char *section)
+{
+	return ini_find(ini, section) != NULL;
+}
+
+size_t
+ini_section_count(const struct ini *ini)
+{
+	return ini == NULL ? 0 : ini->n;
+}
+
+const char *
+ini_section_name(const struct ini *ini, size_t i)
+{
+	if (ini == NULL || i >= ini->n)
+		return NULL;
+	return ini->sections[i].name;
+}
+
+void
+ini_free(struct ini *ini)
+{
+	size_t i;
+
+	if (ini == NULL)
+		return;
+	for (i = 0; i < ini->n; i++)
+		free(ini->sections[i].entries);
+	free(ini->sections);
+	secret_wipe(ini->text, ini->len + 1);
+	free(ini->text);
+	free(ini);
+}
+
+/* ---- hosts ------------------------------------------------------------ */
+
+/* The pieces of a host URL, pointing into a scratch copy. */
+struct host_parts {
+	const char *scheme;	/* "https" or "http" */
+	char *host;		/* lower-cased; brackets kept for IPv6 */
+	unsigned long port;	/* 0: none */
+};
+
+static int
+host_bad_char(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s <= 0x20 || (unsigned char)*s == 0x7f)
+			return 1;
+	}
+	return 0;
+}
+
+/* Split off and check the scheme; return the rest. */
+static char *
+host_scheme(char *s, struct host_parts *hp, struct patrol_err *err)
+{
+	char *sep = strstr(s, "://");
+	char *c;
+
+	hp->scheme = "https";
+	if (sep == NULL)
+		return s;
+	*sep = '\0';
+	for (c = s; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 'a' - 'A' : *c);
+	if (strcmp(s, "https") == 0 || strcmp(s, "http") == 0) {
+		hp->scheme = strcmp(s, "https") == 0 ? "https" : "http";
+		return sep + 3;
+	}
+	status_set(err, PATROL_CONFIG, "unsupported scheme '%s': use https://", s);
+	return NULL;
+}
+
+/* Check what follows the authority: nothing but slashes. */
+static enum patrol_status
+host_tail(const char *t, struct patrol_err *err)
+{
+	const char *q = t + strspn(t, "/");
+
+	if (*q == '\0')
+		return PATROL_OK;
+	if (*t == '?')
+		return status_set(err, PATROL_CONFIG, "host must not have a query (?...)");
+	if (*t == '#')
+		return status_set(err, PATROL_CONFIG, "host must not have a fragment (#...)");
+	return status_set(err, PATROL_CONFIG,
+	    "host must not have a path ('%s'): give only the workspace URL", t);
+}
+
+static enum patrol_status
+host_port(const char *s, struct host_parts *hp, struct patrol_err *err)
+{
+	size_t n = strlen(s);
+	unsigned long v = 0;
+
+	if (n == 0 || n > 5 || strspn(s, "0123456789") != n)
+		return status_set(err, PATROL_CONFIG, "bad port '%s' in host", s);
+	v = strtoul(s, NULL, 10);
+	if (v == 0 || v > 65535)
+		return status_set(err, PATROL_CONFIG, "bad port '%s' in host", s);
+	hp->port = v;
+	return PATROL_OK;
+}
+
+/* Check a host name or an IPv6 literal in brackets. */
+static enum patrol_status
+host_name(char *h, struct patrol_err *err)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_";
+	struct in6_addr a6;
+	size_t n = strlen(h);
+	char *c;
+
+	if (n == 0)
+		return status_set(err, PATROL_CONFIG, "empty host");
+	for (c = h; *c != '\0'; c++)
+		*c = (char)(*c >= 'A' && *c <= 'Z' ? *c + 'a' - 'A' : *c);
+	if (*h != '[')
+		return strspn(h, ok) == n ? PATROL_OK :
+		    status_set(err, PATROL_CONFIG, "invalid character in host '%s'", h);
+	h[n - 1] = '\0';
+	if (inet_pton(AF_INET6, h + 1, &a6) != 1) {
+		h[n - 1] = ']';
+		return status_set(err, PATROL_CONFIG, "invalid IPv6 address '%s'", h);
+	}
+	h[n - 1] = ']';
+	return PATROL_OK;
+}
+
+/* Split an authority ("h", "h:p", "[v6]:p") into host and port. */
+static enum patrol_status
+host_authority(char *a, struct host_parts *hp, struct patrol_err *err)
+{
+	char *colon;
+	enum patrol_status st;
+
+	if (strchr(a, '@') != NULL)
+		return status_set(err, PATROL_CONFIG,
+		    "host must not contain a user name (user@host)");
+	if (*a == '[') {
+		colon = strchr(a, ']');
+		if (colon == NULL || (colon[1] != '\0' && colon[1] != ':'))
+			return status_set(err, PATROL_CONFIG, "invalid IPv6 address in host");
+		colon = colon[1] == ':' ? colon + 1 : NULL;
+	} else
+		colon = strchr(a, ':');
+	hp->host = a;
+	hp->port = 0;
+	if (colon != NULL) {
+		*colon = '\0';
+		if ((st = host_port(colon + 1, hp, err)) != PATROL_OK)
+			return st;
+	}
+	return host_name(a, err);
+}
+
+/* Parse s (a scratch copy) into hp. */
+static enum patrol_status
+host_parse(char *s, struct host_parts *hp, struct patrol_err *err)
+{
+	enum patrol_status st;
+	char *rest, *tail;
+
+	if (*s == '\0')
+		return status_set(err, PATROL_CONFIG, "empty host");
+	if (host_bad_char(s))
+		return status_set(err, PATROL_CONFIG,
+		    "host contains a space or a control character");
+	if ((rest = host_scheme(s, hp, err)) == NULL)
+		return PATROL_CONFIG;
+	tail = rest + strcspn(rest, "/?#");
+	if ((st = host_tail(tail, err)) != PATROL_OK)
+		return st;
+	*tail = '\0';
+	return host_authority(rest, hp, err);
+}
+
+/* Format hp, dropping the scheme's default port. */
+static char *
+host_format(const struct host_parts *hp)
+{
+	unsigned long dflt = strcmp(hp->scheme, "https") == 0 ? 443 : 80;
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s://%s", hp->scheme, hp->host) != 0 ||
+	    (hp->port != 0 && hp->port != dflt &&
+	     buf_printf(&b, ":%lu", hp->port) != 0)) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+enum patrol_status
+config_normalize_host(const char *in, char **out, struct patrol_err *err)
+{
+	struct host_parts hp = { "https", NULL, 0 };
+	enum patrol_status st;
+	char *scratch;
+
+	*out = NULL;
+	if (in == NULL)
+		return status_set(err, PATROL_CONFIG, "empty host");
+	if ((scratch = strdup(in)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	st = host_parse(scratch, &hp, err);
+	if (st == PATROL_OK && (*out = host_format(&hp)) == NULL)
+		st = status_set(err, PATROL_NOMEM, "out of memory");
+	free(scratch);
+	if (st == PATROL_OK && strcmp(hp.scheme, "http") == 0 &&
+	    !config_host_is_loopback(*out)) {
+		free(*out);
+		*out = NULL;
+		st = status_set(err, PATROL_CONFIG,
+		    "http:// is only allowed for loopback hosts; use https://");
+	}
+	return st;
+}
+
+bool
+config_host_is_loopback(const char *url)
+{
+	const char *h = url ? strstr(url, "://") : NULL;
+	struct in6_addr a6;
+	struct in_addr a4;
+	char host[256];
+	size_t n;
+
+	if (h == NULL)
+		return false;
+	h += 3;
+	n = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	if (n >= sizeof host)
+		return false;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	if (strcasecmp(host, "localhost") == 0)
+		return true;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (n < 2 || host[n - 1] != ']')
+		return false;
+	host[n - 1] = '\0';
+	return inet_pton(AF_INET6, host + 1, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
+}
+
+/* ---- resolution ------------------------------------------------------- */
+
+enum attr_id {
+	ATTR_HOST,
+	ATTR_TOKEN,
+	ATTR_CLIENT_ID,
+	ATTR_CLIENT_SECRET,
+	ATTR_AUTH_TYPE,
+	ATTR_ACCOUNT_ID,
+	ATTR_WORKSPACE_ID,
+	ATTR_CA_FILE,
+	ATTR_COUNT
+};
+
+#define A_SECRET	0x1	/* wipe; copied only when the auth uses it */
+#define A_CRED		0x2	/* a credential: given by flag or env, the file is skipped */
+#define A_HEADER	0x4	/* goes into a header: no control characters */
+#define NO_OFF		((size_t)-1)
+#define BIT(a)		(1u << (a))
+
+struct attr {
+	const char *flag;	/* flag name, NULL when no flag */
+	size_t flag_off;	/* offset in struct config_flags */
+	const char *env[2];	/* environment variables, in order */
+	const char *key;	/* INI key, NULL when not read from the file */
+	size_t out_off;		/* offset in struct config, or NO_OFF */
+	unsigned flags;
+};
+
+#define FLAG(f)	offsetof(struct config_flags, f)
+#define OUT(f)	offsetof(struct config, f)
+static const struct attr attrs[ATTR_COUNT] = {
+	[ATTR_HOST] = { "--host", FLAG(host), { "DATABRICKS_HOST", NULL },
+	    "host", OUT(host), A_HEADER },
+	[ATTR_TOKEN] = { "--token-stdin", FLAG(token), { "DATABRICKS_TOKEN", NULL },
+	    "token", OUT(token), A_SECRET | A_CRED | A_HEADER },
+	[ATTR_CLIENT_ID] = { NULL, NO_OFF, { "DATABRICKS_CLIENT_ID", NULL },
+	    "client_id", OUT(client_id), A_CRED | A_HEADER },
+	[ATTR_CLIENT_SECRET] = { NULL, NO_OFF, { "DATABRICKS_CLIENT_SECRET", NULL },
+	    "client_secret", OUT(client_secret), A_SECRET | A_CRED | A_HEADER },
+	[ATTR_AUTH_TYPE] = { NULL, NO_OFF, { "DATABRICKS_AUTH_TYPE", NULL },
+	    "auth_type", NO_OFF, 0 },
+	[ATTR_ACCOUNT_ID] = { NULL, NO_OFF, { "DATABRICKS_ACCOUNT_ID", NULL },
+	    "account_id", OUT(account_id), 0 },
+	[ATTR_WORKSPACE_ID] = { NULL, NO_OFF, { "DATABRICKS_WORKSPACE_ID", NULL },
+	    "workspace_id", OUT(workspace_id), 0 },
+	[ATTR_CA_FILE] = { "--ca-file", FLAG(ca_file), { "SSL_CERT_FILE", "CURL_CA_BUNDLE" },
+	    NULL, OUT(ca_file), 0 },
+};
+#undef FLAG
+#undef OUT
+
+/* Authentication types: what each needs, and which secrets it keeps. */
+struct auth_kind {
+	const char *name;
+	enum config_auth auth;
+	enum attr_id needs[2];
+	size_t nneeds;
+	unsigned keep;		/* secrets copied into the config */
+};
+
+static const struct auth_kind auth_kinds[] = {
+	{ "pat", CONFIG_AUTH_PAT, { ATTR_TOKEN, ATTR_TOKEN }, 1, BIT(ATTR_TOKEN) },
+	{ "oauth-m2m", CONFIG_AUTH_OAUTH_M2M, { ATTR_CLIENT_ID, ATTR_CLIENT_SECRET }, 2,
+	    BIT(ATTR_CLIENT_SECRET) },
+};
+#define AUTH_PAT	(&auth_kinds[0])
+#define AUTH_M2M	(&auth_kinds[1])
+
+/* Everything known while resolving. */
+struct resolver {
+	const struct config_flags *flags;
+	config_getenv_fn getenv_fn;
+	void *env_ctx;
+	const char *val[ATTR_COUNT];
+	const char *src[ATTR_COUNT];
+	const char *profile;	/* the profile looked for in the file */
+	int named;		/* the profile was chosen, not defaulted */
+	char *file_src;		/* "FILE [PROFILE]" */
+	struct ini *ini;
+	struct config *out;
+	struct patrol_err *err;
+};
+
+static const char *
+resolver_env(const struct resolver *r, const char *name)
+{
+	const char *v = r->getenv_fn(name, r->env_ctx);
+
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+static const char *
+resolver_flag(const struct resolver *r, const struct attr *a)
+{
+	const char *v;
+
+	if (r->flags == NULL || a->flag_off == NO_OFF)
+		return NULL;
+	memcpy(&v, (const char *)r->flags + a->flag_off, sizeof v);
+	return v != NULL && *v != '\0' ? v : NULL;
+}
+
+/* Fill the attributes from flags, then the environment. */
+static void
+resolve_args(struct resolver *r)
+{
+	const struct attr *a;
+	size_t i, j;
+
+	for (i = 0; i < ATTR_COUNT; i++) {
+		a = &attrs[i];
+		if ((r->val[i] = resolver_flag(r, a)) != NULL) {
+			r->src[i] = a->flag;
+			continue;
+		}
+		for (j = 0; j < 2 && a->env[j] != NULL && r->val[i] == NULL; j++) {
+			r->val[i] = resolver_env(r, a->env[j]);
+			r->src[i] = a->env[j];
+		}
+	}
+}
+
+static int
+resolve_skip_file(const struct resolver *r)
+{
+	size_t i;
+
+	if (r->named)
+		return 0;
+	for (i = 0; i < ATTR_COUNT; i++) {
+		if (r->val[i] != NULL && (i == ATTR_HOST || (attrs[i].flags & A_CRED)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Work out the config file path: DATABRICKS_CONFIG_FILE or ~/.databrickscfg. */
+static enum patrol_status
+resolve_path(struct resolver *r)
+{
+	const char *p = resolver_env(r, "DATABRICKS_CONFIG_FILE");
+	const char *home = resolver_env(r, "HOME");
+	struct buf b;
+
+	if (p == NULL)
+		p = "~/.databrickscfg";
+	buf_init(&b, 0);
+	if (home != NULL && p[0] == '~' && (p[1] == '/' || p[1] == '\0')) {
+		if (buf_addstr(&b, home) != 0)
+			goto nomem;
+		p++;
+	}
+	if (buf_addstr(&b, p) != 0 || (r->out->config_file = buf_take(&b)) == NULL)
+		goto nomem;
+	return PATROL_OK;
+nomem:
+	buf_free(&b);
+	return status_set(r->err, PATROL_NOMEM, "out of memory");
+}
+
+/* Open the file; a missing one is an error only for a named profile. */
+static enum patrol_status
+resolve_open(struct resolver *r, int *skip)
+{
+	const char *path = r->out->config_file;
+	enum patrol_status st;
+	int missing;
+
+	*skip = 0;
+	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
+		st = status_set(r->err, PATROL_IO, "cannot open %s: HOME is not set", path);
+		missing = 1;
+	} else
+		st = ini_load(path, &r->ini, &r->out->warning, &missing, r->err);
+	if (st == PATROL_OK || !missing)
+		return st;
+	if (r->named)
+		return status_set(r->err, PATROL_CONFIG,
+		    "profile '%s' not found: %s does not exist", r->profile, path);
+	*skip = 1;
+	return PATROL_OK;
+}
+
+/* Pick the profile when none was named: default_profile, else DEFAULT. */
+static void
+resolve_default_profile(struct resolver *r)
+{
+	const char *p;
+
+	if (r->named)
+		return;
+	p = ini_get(r->ini, "__settings__", "default_profile");
+	if (p != NULL && *p != '\0') {
+		r->profile = p;
+		r->named = 1;
+	}
+}
+
+/* Take the attributes still unset from the profile. */
+static enum patrol_status
+resolve_profile(struct resolver *r)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < ATTR_COUNT; i++) {
+		if (r->val[i] != NULL || attrs[i].key == NULL)
+			continue;
+		v = ini_get(r->ini, r->profile, attrs[i].key);
+		if (v == NULL || *v == '\0')
+			continue;
+		r->val[i] = v;
+		r->src[i] = r->file_src;
+		r->out->file_used = true;
+	}
+	if ((r->out->profile = strdup(r->profile)) == NULL)
+		return status_set(r->err, PATROL_NOMEM, "out of memory");
+	return PATROL_OK;
+}
+
+static enum patrol_status
+resolve_file(struct resolver *r)
+{
+	enum patrol_status st;
+	struct buf b;
+	int skip;
+
+	if ((st = resolve_open(r, &skip)) != PATROL_OK || skip)
+		return st;
+	resolve_default_profile(r);
+	if (!ini_has_section(r->ini, r->profile)) {
+		if (!r->named)
+			return PATROL_OK;
+		return status_set(r->err, PATROL_CONFIG, "profile '%s' not found in %s",
+		    r->profile, r->out->config_file);
+	}
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%s [%s]", r->out->config_file, r->profile) != 0 ||
+	    (r->file_src = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return status_set(r->err, PATROL_NOMEM, "out of memory");
+	}
+	return resolve_profile(r);
+}
+
+static enum patrol_status
+resolve_host(struct resolver *r)
+{
+	enum patrol_status st;
+	char msg[sizeof r->err->message];
+
+	if (r->val[ATTR_HOST] == NULL)
+		return status_set(r->err, PATROL_CONFIG,
+		    "no workspace host: set DATABRICKS_HOST, pass --host, or add host "
+		    "to [%s] in %s", r->profile, r->out->config_file);
+	st = config_normalize_host(r->val[ATTR_HOST], &r->out->host, r->err);
+	if (st == PATROL_CONFIG && r->err != NULL) {
+		memcpy(msg, r->err->message, sizeof msg);
+		return status_set(r->err, st, "host from %s: %s", r->src[ATTR_HOST], msg);
+	}
+	if (st == PATROL_OK && (r->out->host_source = strdup(r->src[ATTR_HOST])) == NULL)
+		st = status_set(r->err, PATROL_NOMEM, "out of memory");
+	return st;
+}
+
+/* Refuse control characters in values that end up in headers. */
+static enum patrol_status
+resolve_check_chars(struct resolver *r)
+{
+	const unsigned char *c;
+	size_t i;
+
+	for (i = 0; i < ATTR_COUNT; i++) {
+		if (r->val[i] == NULL || !(attrs[i].flags & A_HEADER))
+			continue;
+		for (c = (const unsigned char *)r->val[i]; *c != '\0'; c++) {
+			if (*c < 0x20 || *c == 0x7f)
+				return status_set(r->err, PATROL_CONFIG,
+				    "%s from %s contains a control character",
+				    attrs[i].key, r->src[i]);
+		}
+	}
+	return PATROL_OK;
+}
+
+/* Say which attribute the chosen auth lacks, and where to put it. */
+static enum patrol_status
+resolve_missing(struct resolver *r, const struct auth_kind *k, enum attr_id id)
+{
+	const struct attr *a = &attrs[id];
+	enum attr_id other = id == ATTR_CLIENT_ID ? ATTR_CLIENT_SECRET : ATTR_CLIENT_ID;
+	char why[64];
+
+	if (r->val[ATTR_AUTH_TYPE] != NULL)
+		snprintf(why, sizeof why, "auth_type is %s but ", k->name);
+	else
+		snprintf(why, sizeof why, "%s is set but ", attrs[other].key);
+	return status_set(r->err, PATROL_CONFIG,
+	    "%s%s is missing: set %s%s%s, or add %s to [%s] in %s", why, a->key,
+	    a->env[0], a->flag ? ", use " : "", a->flag ? a->flag : "", a->key,
+	    r->profile, r->out->config_file);
+}
+
+static const struct auth_kind *
+resolve_auth_kind(struct resolver *r)
+{
+	const char *t = r->val[ATTR_AUTH_TYPE];
+	size_t i;
+
+	if (t != NULL) {
+		for (i = 0; i < sizeof auth_kinds / sizeof auth_kinds[0]; i++) {
+			if (strcmp(t, auth_kinds[i].name) == 0)
+				return &auth_kinds[i];
+		}
+		status_set(r->err, PATROL_CONFIG,
+		    "unknown auth_type '%s' from %s: use pat or oauth-m2m", t,
+		    r->src[ATTR_AUTH_TYPE]);
+		return NULL;
+	}
+	if (r->val[ATTR_TOKEN] != NULL)
+		return AUTH_PAT;
+	if (r->val[ATTR_CLIENT_ID] != NULL || r->val[ATTR_CLIENT_SECRET] != NULL)
+		return AUTH_M2M;
+	status_set(r->err, PATROL_CONFIG,
+	    "no credentials: set DATABRICKS_TOKEN, use --token-stdin, or add token "
+	    "to [%s] in %s", r->profile, r->out->config_file);
+	return NULL;
+}
+
+/* Choose the authentication; *keep gets the secrets it uses. */
+static enum patrol_status
+resolve_auth(struct resolver *r, unsigned *keep)
+{
+	const struct auth_kind *k = resolve_auth_kind(r);
+	size_t i;
+
+	if (k == NULL)
+		return PATROL_CONFIG;
+	for (i = 0; i < k->nneeds; i++) {
+		if (r->val[k->needs[i]] == NULL)
+			return resolve_missing(r, k, k->needs[i]);
+	}
+	r->out->auth = k->auth;
+	*keep = k->keep;
+	return PATROL_OK;
+}
+
+/* Copy the values into the config; secrets only when the auth uses them. */
+static enum patrol_status
+resolve_copy(struct resolver *r, unsigned keep)
+{
+	const struct attr *a;
+	char *copy;
+	size_t i;
+
+	for (i = 0; i < ATTR_COUNT; i++) {
+		a = &attrs[i];
+		if (r->val[i] == NULL || a->out_off == NO_OFF || i == ATTR_HOST)
+			continue;
+		if ((a->flags & A_SECRET) && !(keep & BIT(i)))
+			continue;
+		copy = (a->flags & A_SECRET) ? secret_strdup(r->val[i]) : strdup(r->val[i]);
+		if (copy == NULL)
+			return status_set(r->err, PATROL_NOMEM, "out of memory");
+		memcpy((char *)r->out + a->out_off, &copy, sizeof copy);
+	}
+	return PATROL_OK;
+}
+
+/* The profile named by -p, else DATABRICKS_CONFIG_PROFILE, else DEFAULT. */
+static void
+resolve_profile_name(struct resolver *r)
+{
+	const char *p = r->flags != NULL ? r->flags->profile : NULL;
+
+	if (p == NULL || *p == '\0')
+		p = resolver_env(r, "DATABRICKS_CONFIG_PROFILE");
+	r->named = p != NULL;
+	r->profile = p != NULL ? p : INI_DEFAULT;
+}
+
+static enum patrol_status
+resolve_all(struct resolver *r)
+{
+	enum patrol_status st;
+	unsigned keep = 0;
+
+	resolve_args(r);
+	resolve_profile_name(r);
+	if ((st = resolve_path(r)) != PATROL_OK)
+		return st;
+	if (!resolve_skip_file(r) && (st = resolve_file(r)) != PATROL_OK)
+		return st;
+	if ((st = resolve_host(r)) != PATROL_OK ||
+	    (st = resolve_check_chars(r)) != PATROL_OK ||
+	    (st = resolve_auth(r, &keep)) != PATROL_OK)
+		return st;
+	return resolve_copy(r, keep);
+}
+
+enum patrol_status
+config_resolve(const struct config_flags *flags, config_getenv_fn getenv_fn,
+	       void *env_ctx, struct config *out, struct patrol_err *err)
+{
+	struct resolver r;
+	enum patrol_status st;
+
+	memset(out, 0, sizeof *out);
+	memset(&r, 0, sizeof r);
+	r.flags = flags;
+	r.getenv_fn = getenv_fn != NULL ? getenv_fn : config_getenv_real;
+	r.env_ctx = env_ctx;
+	r.out = out;
+	r.err = err;
+	if (err != NULL)
+		status_clear(err);
+	st = resolve_all(&r);
+	ini_free(r.ini);
+	free(r.file_src);
+	if (st != PATROL_OK)
+		config_free(out);
+	return st;
+}
+
+void
+config_free(struct config *c)
+{
+	if (c == NULL)
+		return;
+	free(c->host);
+	secret_free(c->token);
+	free(c->client_id);
+	secret_free(c->client_secret);
+	free(c->account_id);
+	free(c->workspace_id);
+	free(c->ca_file);
+	free(c->profile);
+	free(c->config_file);
+	free(c->host_source);
+	free(c->warning);
+	memset(c, 0, sizeof *c);
+}
+
+const char *
+config_getenv_real(const char *name, void *ctx)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+void
+config_scrub_environ(void)
+{
+	static const char *const names[] = {
+		"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET",
+	};
+	size_t i;
+	char *v;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if ((v = getenv(names[i])) == NULL)
+			continue;
+		secret_wipe(v, strlen(v));
+		unsetenv(names[i]);
+	}
+}

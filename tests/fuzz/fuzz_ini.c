@@ -1,0 +1,142 @@
+/*
+ * fuzz_ini.c: libFuzzer target for the ~/.databrickscfg reader and the host
+ * normalizer.
+ *
+ * The input is parsed as a config file; on success every section and every
+ * key patrol reads is looked up, and each value is also fed to
+ * config_normalize_host. The whole input, as a string, goes to the host
+ * normalizer too. Invariants checked (abort on a violation, so libFuzzer and
+ * the replay driver both report it): an error leaves no result and names the
+ * input; section names are non-empty, trimmed, unique and found again;
+ * values are trimmed; a normalized host starts with http:// or https://, has
+ * no trailing '/', is stable when normalized again, and is http:// only for a
+ * loopback host.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FUZZ_NAME "fuzz.cfg"
+
+static const char *const keys[] = {
+	"host", "token", "client_id", "client_secret", "auth_type",
+	"account_id", "workspace_id", "default_profile", "",
+};
+
+static void
+violation(const char *why, const char *s)
+{
+	fprintf(stderr, "fuzz_ini: %s: \"", why);
+	for (; s != NULL && *s != '\0'; s++)
+		fprintf(stderr, "\\x%02x", (unsigned char)*s);
+	fprintf(stderr, "\"\n");
+	abort();
+}
+
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+static int
+trimmed(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n == 0 || (!is_space(s[0]) && !is_space(s[n - 1]));
+}
+
+/* Normalize s; check the result and that normalizing it again is stable. */
+static void
+check_host(const char *s)
+{
+	struct patrol_err err;
+	char *out = NULL, *again = NULL;
+
+	status_clear(&err);
+	if (config_normalize_host(s, &out, &err) != PATROL_OK) {
+		if (out != NULL || err.message[0] == '\0')
+			violation("failed normalization left a result or no message", s);
+		return;
+	}
+	if (strncmp(out, "https://", 8) != 0 && strncmp(out, "http://", 7) != 0)
+		violation("normalized host without scheme", out);
+	if (out[strlen(out) - 1] == '/')
+		violation("normalized host ends in '/'", out);
+	if (strncmp(out, "http://", 7) == 0 && !config_host_is_loopback(out))
+		violation("http:// accepted for a non-loopback host", out);
+	if (config_normalize_host(out, &again, &err) != PATROL_OK || strcmp(out, again) != 0)
+		violation("normalization is not stable", out);
+	free(again);
+	free(out);
+}
+
+static void
+check_section(const struct ini *ini, size_t i)
+{
+	const char *name = ini_section_name(ini, i);
+	const char *v;
+	size_t k;
+
+	if (name == NULL || *name == '\0' || !trimmed(name) || strchr(name, ']'))
+		violation("bad section name", name);
+	if (!ini_has_section(ini, name))
+		violation("section not found again", name);
+	for (k = 0; k < i; k++) {
+		if (strcmp(ini_section_name(ini, k), name) == 0)
+			violation("duplicate section", name);
+	}
+	for (k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		v = ini_get(ini, name, keys[k]);
+		if (v != NULL && !trimmed(v))
+			violation("untrimmed value", v);
+		if (v != NULL && k == 0)
+			check_host(v);
+	}
+}
+
+static void
+check_ini(const uint8_t *data, size_t size)
+{
+	struct patrol_err err;
+	struct ini *ini = (struct ini *)&err;
+	size_t i, n;
+
+	status_clear(&err);
+	if (ini_parse_string((const char *)data, size, FUZZ_NAME, &ini, &err) != PATROL_OK) {
+		if (ini != NULL)
+			violation("failed parse left a result", err.message);
+		if (strncmp(err.message, FUZZ_NAME, strlen(FUZZ_NAME)) != 0 &&
+		    strcmp(err.message, "out of memory") != 0)
+			violation("error does not name the file", err.message);
+		return;
+	}
+	n = ini_section_count(ini);
+	if (n > 4096 || ini_section_name(ini, n) != NULL)
+		violation("bad section count", "");
+	for (i = 0; i < n; i++)
+		check_section(ini, i);
+	ini_free(ini);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *s;
+
+	check_ini(data, size);
+	if (size > 4096 || (s = malloc(size + 1)) == NULL)
+		return 0;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	check_host(s);
+	(void)config_host_is_loopback(s);
+	free(s);
+	return 0;
+}
