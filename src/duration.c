@@ -1,1 +1,264 @@
-/* duration.c: being written. */
+/*
+ * duration.c: parsing lifetimes and ages, formatting times for people.
+ *
+ * Lifetimes ("90d", "1d12h", "3600") and filter ages ("7d", "3mo") share one
+ * parser driven by a unit table: a value is one or more groups of digits and
+ * a unit. The units differ: lifetimes take s m h d w (a bare integer is
+ * seconds); ages take s, m (minutes), h, d, w, mo (30 days) and y (365 days),
+ * and always need a unit. Formatting is deterministic given now_ms, so the
+ * tests and the demo can pin the clock with PATROL_NOW_MS.
+ */
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "duration.h"
+
+#define DURATION_MINUTE 60
+#define DURATION_HOUR   (60 * DURATION_MINUTE)
+#define DURATION_DAY    (24 * DURATION_HOUR)
+
+struct duration_unit {
+	const char *name;
+	int64_t seconds;
+};
+
+static const struct duration_unit duration_lifetime_units[] = {
+	{ "s", 1 },
+	{ "m", DURATION_MINUTE },
+	{ "h", DURATION_HOUR },
+	{ "d", DURATION_DAY },
+	{ "w", 7 * DURATION_DAY },
+	{ NULL, 0 }
+};
+
+/* "m" is minutes and "mo" months: units are matched as whole letter runs. */
+static const struct duration_unit duration_age_units[] = {
+	{ "s", 1 },
+	{ "m", DURATION_MINUTE },
+	{ "h", DURATION_HOUR },
+	{ "d", DURATION_DAY },
+	{ "w", 7 * DURATION_DAY },
+	{ "mo", 30 * DURATION_DAY },
+	{ "y", 365 * DURATION_DAY },
+	{ NULL, 0 }
+};
+
+/* How duration_relative names a span: below limit seconds, count in units. */
+struct duration_step {
+	int64_t limit;
+	int64_t unit;
+	const char *suffix;
+};
+
+static const struct duration_step duration_steps[] = {
+	{ DURATION_HOUR, DURATION_MINUTE, "m" },
+	{ DURATION_DAY, DURATION_HOUR, "h" },
+	{ 60 * (int64_t)DURATION_DAY, DURATION_DAY, "d" },
+	{ 730 * (int64_t)DURATION_DAY, 30 * (int64_t)DURATION_DAY, "mo" },
+	{ INT64_MAX, 365 * (int64_t)DURATION_DAY, "y" }
+};
+
+static int
+duration_is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+duration_is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Read a run of digits into *v; returns the count read, or -1 on overflow. */
+static int
+duration_digits(const char **sp, int64_t *v)
+{
+	const char *s = *sp;
+	int n = 0;
+
+	*v = 0;
+	for (; duration_is_digit(*s); s++, n++) {
+		if (*v > (INT64_MAX - (*s - '0')) / 10)
+			return -1;
+		*v = *v * 10 + (*s - '0');
+	}
+	*sp = s;
+	return n;
+}
+
+/* Seconds in the unit named by the letters at *sp (case-insensitive), or 0. */
+static int64_t
+duration_unit(const char **sp, const struct duration_unit *units)
+{
+	const char *s = *sp;
+	size_t len = 0;
+
+	while (duration_is_alpha(s[len]))
+		len++;
+	for (; units->name != NULL; units++) {
+		if (strlen(units->name) == len && strncasecmp(s, units->name, len) == 0) {
+			*sp = s + len;
+			return units->seconds;
+		}
+	}
+	return 0;
+}
+
+/* Parse groups of digits and units into seconds. A bare integer (no unit)
+ * is allowed only as the whole value and only when bare_ok. */
+static int
+duration_groups(const char *s, const struct duration_unit *units, int bare_ok,
+		int64_t *seconds)
+{
+	int64_t total = 0, v, unit;
+	int groups;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (groups = 0; *s != '\0'; groups++) {
+		if (duration_digits(&s, &v) <= 0)
+			return -1;
+		if (*s == '\0' && groups == 0 && bare_ok) {
+			total = v;
+			break;
+		}
+		if ((unit = duration_unit(&s, units)) == 0)
+			return -1;
+		if (v > INT64_MAX / unit || total > INT64_MAX - v * unit)
+			return -1;
+		total += v * unit;
+	}
+	*seconds = total;
+	return 0;
+}
+
+int
+duration_parse(const char *s, int64_t *seconds)
+{
+	int64_t v;
+
+	if (duration_groups(s, duration_lifetime_units, 1, &v) != 0 || v <= 0)
+		return -1;
+	*seconds = v;
+	return 0;
+}
+
+/* Zero is a valid age ("expires:<0d" is the expired rows). */
+int
+duration_parse_age_ms(const char *s, int64_t *ms)
+{
+	int64_t v;
+
+	if (duration_groups(s, duration_age_units, 0, &v) != 0 || v > INT64_MAX / 1000)
+		return -1;
+	*ms = v * 1000;
+	return 0;
+}
+
+static int64_t
+duration_clock_ms(clockid_t id)
+{
+	struct timespec ts;
+
+	if (clock_gettime(id, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+duration_now_ms(void)
+{
+	const char *env = getenv("PATROL_NOW_MS");
+	char *end;
+	long long v;
+
+	if (env != NULL && *env != '\0') {
+		errno = 0;
+		v = strtoll(env, &end, 10);
+		if (errno == 0 && *end == '\0')
+			return v;
+	}
+	return duration_clock_ms(CLOCK_REALTIME);
+}
+
+int64_t
+duration_mono_ms(void)
+{
+	return duration_clock_ms(CLOCK_MONOTONIC);
+}
+
+static void
+duration_copy(char *out, size_t n, const char *s)
+{
+	if (n > 0)
+		snprintf(out, n, "%s", s);
+}
+
+/* Under a minute is "just now" both ways; then minutes below an hour, hours
+ * below a day, days below 60 days, months (30 days) below 730 days, years. */
+void
+duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n)
+{
+	const struct duration_step *st = duration_steps;
+	int64_t diff, secs;
+	int future;
+
+	if (then_ms <= 0) {
+		duration_copy(out, n, "never");
+		return;
+	}
+	future = then_ms > now_ms;
+	diff = future ? then_ms - now_ms : now_ms - then_ms;
+	secs = diff / 1000;
+	if (secs < DURATION_MINUTE) {
+		duration_copy(out, n, "just now");
+		return;
+	}
+	while (secs >= st->limit)
+		st++;
+	if (n > 0)
+		snprintf(out, n, "%s%lld%s%s", future ? "in " : "",
+		    (long long)(secs / st->unit), st->suffix, future ? "" : " ago");
+}
+
+/* Break ms down into *tm in UTC or local time. Returns 0 or -1. */
+static int
+duration_tm(int64_t ms, bool utc, struct tm *tm)
+{
+	time_t t = (time_t)(ms / 1000);
+
+	return (utc ? gmtime_r(&t, tm) : localtime_r(&t, tm)) == NULL ? -1 : 0;
+}
+
+void
+duration_absolute(int64_t ms, bool utc, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (n == 0)
+		return;
+	if (ms <= 0)
+		duration_copy(out, n, "never");
+	else if (duration_tm(ms, utc, &tm) != 0 ||
+	    strftime(out, n, utc ? "%Y-%m-%d %H:%MZ" : "%Y-%m-%d %H:%M", &tm) == 0)
+		out[0] = '\0';
+}
+
+void
+duration_iso8601(int64_t ms, char *out, size_t n)
+{
+	struct tm tm;
+
+	if (n == 0)
+		return;
+	if (ms <= 0 || duration_tm(ms, true, &tm) != 0 ||
+	    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		out[0] = '\0';
+}

@@ -1,1 +1,1541 @@
-/* token.c: being written. */
+/*
+ * token.c: the in-memory model of tokens: rows, sorting, audit flags, the
+ * filter language and quota counts.
+ *
+ * Everything here is a pure function over arrays. Sorting and filtering run
+ * on every keystroke over up to 100,000 rows, so neither allocates: sort
+ * keys are compared through a comparator table, and the filter is compiled
+ * once into a list of terms whose needles are already case-folded. Flags
+ * are computed by a table of predicates, one per TOKEN_FLAGS row.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "duration.h"
+#include "token.h"
+
+#define TOKEN_DAY_MS ((int64_t)24 * 60 * 60 * 1000)
+#define TOKEN_EXPIRING_MS (7 * TOKEN_DAY_MS)
+#define TOKEN_PREFIX_MIN 4
+
+/* ---- helpers ---------------------------------------------------------- */
+
+/* ASCII lower case, independent of the locale. */
+static unsigned char
+token_fold(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + ('a' - 'A')) : c;
+}
+
+static int
+token_is_alnum(unsigned char c)
+{
+	c = token_fold(c);
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static const char *
+token_str(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* Compare two strings byte-wise, ignoring ASCII case. */
+static int
+token_casecmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a;
+	const unsigned char *q = (const unsigned char *)b;
+
+	while (*p != '\0' && token_fold(*p) == token_fold(*q)) {
+		p++;
+		q++;
+	}
+	return (int)token_fold(*p) - (int)token_fold(*q);
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+static void
+token_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void
+token_info_free(struct token_info *t)
+{
+	if (t == NULL)
+		return;
+	free(t->comment);
+	token_strv_free(t->scopes, t->nscopes);
+	free(t->autoscope_state);
+	token_strv_free(t->inferred_scopes, t->ninferred);
+	token_strv_free(t->backfill_scopes, t->nbackfill);
+	free(t->created_by_username);
+	memset(t, 0, sizeof *t);
+}
+
+/* Duplicate s (NULL stays NULL). Returns 0 or -1. */
+static int
+token_strdup(char **dst, const char *s)
+{
+	*dst = NULL;
+	if (s == NULL)
+		return 0;
+	*dst = strdup(s);
+	return *dst == NULL ? -1 : 0;
+}
+
+/* Duplicate a string vector of n entries (NULL stays NULL). Returns 0 or -1. */
+static int
+token_strv_dup(char ***dst, const char *const *src, size_t n)
+{
+	size_t i;
+
+	*dst = NULL;
+	if (src == NULL || n == 0)
+		return 0;
+	if ((*dst = calloc(n, sizeof **dst)) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (token_strdup(&(*dst)[i], src[i]) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+token_info_copy(struct token_info *dst, const struct token_info *src)
+{
+	int rc = 0;
+
+	*dst = *src;
+	dst->comment = dst->autoscope_state = dst->created_by_username = NULL;
+	dst->scopes = dst->inferred_scopes = dst->backfill_scopes = NULL;
+	rc |= token_strdup(&dst->comment, src->comment);
+	rc |= token_strdup(&dst->autoscope_state, src->autoscope_state);
+	rc |= token_strdup(&dst->created_by_username, src->created_by_username);
+	rc |= token_strv_dup(&dst->scopes, (const char *const *)src->scopes, src->nscopes);
+	rc |= token_strv_dup(&dst->inferred_scopes,
+	    (const char *const *)src->inferred_scopes, src->ninferred);
+	rc |= token_strv_dup(&dst->backfill_scopes,
+	    (const char *const *)src->backfill_scopes, src->nbackfill);
+	if (rc != 0) {
+		token_info_free(dst);
+		return -1;
+	}
+	if (dst->scopes == NULL)
+		dst->nscopes = 0;
+	if (dst->inferred_scopes == NULL)
+		dst->ninferred = 0;
+	if (dst->backfill_scopes == NULL)
+		dst->nbackfill = 0;
+	return 0;
+}
+
+struct token_info *
+token_table_push(struct token_table *tab)
+{
+	struct token_info *rows;
+	size_t cap;
+
+	if (tab->n == tab->cap) {
+		cap = tab->cap == 0 ? 16 : tab->cap * 2;
+		if (cap < tab->cap || cap > SIZE_MAX / sizeof *rows)
+			return NULL;
+		if ((rows = realloc(tab->rows, cap * sizeof *rows)) == NULL)
+			return NULL;
+		tab->rows = rows;
+		tab->cap = cap;
+	}
+	memset(&tab->rows[tab->n], 0, sizeof tab->rows[tab->n]);
+	return &tab->rows[tab->n++];
+}
+
+void
+token_table_free(struct token_table *tab)
+{
+	size_t i;
+
+	for (i = 0; i < tab->n; i++)
+		token_info_free(&tab->rows[i]);
+	free(tab->rows);
+	memset(tab, 0, sizeof *tab);
+}
+
+bool
+token_is_expired(const struct token_info *t, int64_t now_ms)
+{
+	return t->expiry_time > 0 && now_ms > t->expiry_time;
+}
+
+int64_t
+token_last_used(const struct token_info *t)
+{
+	if (t->last_accessed_time > 0)
+		return t->last_accessed_time;
+	if (t->last_used_day > 0)
+		return t->last_used_day;
+	return 0;
+}
+
+const char *
+token_owner(const struct token_info *t)
+{
+	return token_str(t->created_by_username);
+}
+
+/* An exact (case-insensitive) match wins; otherwise a unique prefix. */
+long
+token_find(const struct token_table *tab, const char *id)
+{
+	size_t i, len;
+	long found = -1;
+
+	if (id == NULL || (len = strlen(id)) == 0)
+		return -1;
+	for (i = 0; i < tab->n; i++) {
+		if (token_casecmp(tab->rows[i].token_id, id) == 0)
+			return (long)i;
+	}
+	if (len < TOKEN_PREFIX_MIN)
+		return -1;
+	for (i = 0; i < tab->n; i++) {
+		if (strncasecmp(tab->rows[i].token_id, id, len) != 0)
+			continue;
+		if (found >= 0)
+			return -2;
+		found = (long)i;
+	}
+	return found;
+}
+
+/* ---- sort keys -------------------------------------------------------- */
+
+struct token_sort_row {
+	const char *name;
+	const char *header;
+};
+
+#define TOKEN_SORT_ROW(e, name, header) { name, header },
+static const struct token_sort_row token_sort_rows[] = {
+	TOKEN_SORT_KEYS(TOKEN_SORT_ROW)
+};
+#undef TOKEN_SORT_ROW
+
+const char *
+token_sort_name(enum token_sort_key k)
+{
+	return (unsigned)k < TOKEN_SORT_COUNT ? token_sort_rows[k].name : "";
+}
+
+const char *
+token_sort_header(enum token_sort_key k)
+{
+	return (unsigned)k < TOKEN_SORT_COUNT ? token_sort_rows[k].header : "";
+}
+
+/* Compare a key name with s[0..len), ignoring case, '-' and '_'. */
+static int
+token_sort_name_eq(const char *name, const char *s, size_t len)
+{
+	const char *end = s + len;
+
+	for (;;) {
+		while (*name == '-' || *name == '_')
+			name++;
+		while (s < end && (*s == '-' || *s == '_'))
+			s++;
+		if (*name == '\0' || s == end)
+			return *name == '\0' && s == end;
+		if (token_fold((unsigned char)*name++) != token_fold((unsigned char)*s++))
+			return 0;
+	}
+}
+
+int
+token_sort_parse(const char *s, enum token_sort_key *key, bool *desc)
+{
+	const char *colon;
+	size_t len, k;
+	bool d = false;
+
+	if (s == NULL)
+		return -1;
+	colon = strchr(s, ':');
+	len = colon != NULL ? (size_t)(colon - s) : strlen(s);
+	if (colon != NULL && strcasecmp(colon + 1, "desc") == 0)
+		d = true;
+	else if (colon != NULL && strcasecmp(colon + 1, "asc") != 0)
+		return -1;
+	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
+		if (len > 0 && token_sort_name_eq(token_sort_rows[k].name, s, len)) {
+			*key = (enum token_sort_key)k;
+			*desc = d;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+typedef int (*token_cmp_fn)(const struct token_info *, const struct token_info *);
+
+static int
+token_cmp_i64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int
+token_cmp_comment(const struct token_info *a, const struct token_info *b)
+{
+	return token_casecmp(token_str(a->comment), token_str(b->comment));
+}
+
+static int
+token_cmp_created(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(a->creation_time, b->creation_time);
+}
+
+/* Never-expiring rows compare as the far future. */
+static int64_t
+token_expiry_key(const struct token_info *t)
+{
+	return t->expiry_time > 0 ? t->expiry_time : INT64_MAX;
+}
+
+static int
+token_cmp_expires(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(token_expiry_key(a), token_expiry_key(b));
+}
+
+static int
+token_cmp_last_used(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(token_last_used(a), token_last_used(b));
+}
+
+/* A cursor over strings as if joined with commas (the scope list), or over
+ * one string. */
+struct token_cursor {
+	const char *const *v;
+	size_t n;
+	size_t i;
+	const char *p;
+};
+
+static void
+token_cursor_init(struct token_cursor *c, const char *const *v, size_t n)
+{
+	c->v = v;
+	c->n = v != NULL ? n : 0;
+	c->i = 0;
+	c->p = c->n > 0 ? token_str(c->v[0]) : "";
+}
+
+static void
+token_scope_init(struct token_cursor *c, const struct token_info *t)
+{
+	token_cursor_init(c, (const char *const *)t->scopes, t->nscopes);
+}
+
+/* Next byte of the joined list, 0 at the end. */
+static unsigned char
+token_cursor_next(struct token_cursor *c)
+{
+	if (*c->p != '\0')
+		return (unsigned char)*c->p++;
+	if (c->i + 1 >= c->n)
+		return 0;
+	c->p = token_str(c->v[++c->i]);
+	return ',';
+}
+
+static int
+token_cmp_scopes(const struct token_info *a, const struct token_info *b)
+{
+	struct token_cursor ca, cb;
+	unsigned char x, y;
+
+	token_scope_init(&ca, a);
+	token_scope_init(&cb, b);
+	do {
+		x = token_cursor_next(&ca);
+		y = token_cursor_next(&cb);
+	} while (x == y && x != 0);
+	return (int)x - (int)y;
+}
+
+static int
+token_cmp_owner(const struct token_info *a, const struct token_info *b)
+{
+	return strcmp(token_owner(a), token_owner(b));
+}
+
+static int
+token_cmp_id(const struct token_info *a, const struct token_info *b)
+{
+	return strcmp(a->token_id, b->token_id);
+}
+
+static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
+	[TOKEN_SORT_COMMENT] = token_cmp_comment,
+	[TOKEN_SORT_CREATED] = token_cmp_created,
+	[TOKEN_SORT_EXPIRES] = token_cmp_expires,
+	[TOKEN_SORT_LAST_USED] = token_cmp_last_used,
+	[TOKEN_SORT_SCOPES] = token_cmp_scopes,
+	[TOKEN_SORT_OWNER] = token_cmp_owner,
+	[TOKEN_SORT_ID] = token_cmp_id,
+};
+
+/* Sorting works on entries with a precomputed key of three words, compared
+ * in order, so most compares never touch the rows. A number key is (value,
+ * the first 16 bytes of token_id); a string key is (its first 16 bytes, the
+ * first 8 of token_id when the string is shorter than 16 bytes, else 0).
+ * Equal keys fall back to the full comparator, then token_id, then the
+ * index. */
+struct token_sort_ent {
+	uint64_t k[3];
+	size_t idx;
+};
+
+typedef void (*token_key_fn)(const struct token_info *, uint64_t *);
+
+/* Order-preserving map of a signed number onto an unsigned key. */
+static uint64_t
+token_key_i64(int64_t v)
+{
+	return (uint64_t)v ^ ((uint64_t)1 << 63);
+}
+
+/* Pack the next 8 bytes of c big-endian, so keys order like strcmp. */
+static uint64_t
+token_key_pack(struct token_cursor *c, bool fold)
+{
+	uint64_t k = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		k = k << 8 | (fold ? token_fold(token_cursor_next(c)) : token_cursor_next(c));
+	return k;
+}
+
+static void
+token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
+{
+	struct token_cursor c;
+	const char *id = t->token_id;
+	size_t i;
+
+	token_cursor_init(&c, &id, 1);
+	for (i = 0; i < nwords; i++)
+		k[i] = token_key_pack(&c, false);
+}
+
+static void
+token_key_number(const struct token_info *t, int64_t v, uint64_t *k)
+{
+	k[0] = token_key_i64(v);
+	token_key_id_words(t, k + 1, 2);
+}
+
+static void
+token_key_cursor(const struct token_info *t, struct token_cursor *c, bool fold, uint64_t *k)
+{
+	k[0] = token_key_pack(c, fold);
+	k[1] = token_key_pack(c, fold);
+	if ((k[1] & 0xff) == 0)
+		token_key_id_words(t, k + 2, 1);
+	else
+		k[2] = 0;
+}
+
+static void
+token_key_string(const struct token_info *t, const char *s, bool fold, uint64_t *k)
+{
+	struct token_cursor c;
+
+	token_cursor_init(&c, &s, 1);
+	token_key_cursor(t, &c, fold, k);
+}
+
+static void
+token_key_comment(const struct token_info *t, uint64_t *k)
+{
+	token_key_string(t, token_str(t->comment), true, k);
+}
+
+static void
+token_key_created(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, t->creation_time, k);
+}
+
+static void
+token_key_expires(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, token_expiry_key(t), k);
+}
+
+static void
+token_key_last_used(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, token_last_used(t), k);
+}
+
+static void
+token_key_scopes(const struct token_info *t, uint64_t *k)
+{
+	struct token_cursor c;
+
+	token_scope_init(&c, t);
+	token_key_cursor(t, &c, false, k);
+}
+
+static void
+token_key_owner(const struct token_info *t, uint64_t *k)
+{
+	token_key_string(t, token_owner(t), false, k);
+}
+
+static void
+token_key_id(const struct token_info *t, uint64_t *k)
+{
+	token_key_string(t, t->token_id, false, k);
+}
+
+static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
+	[TOKEN_SORT_COMMENT] = token_key_comment,
+	[TOKEN_SORT_CREATED] = token_key_created,
+	[TOKEN_SORT_EXPIRES] = token_key_expires,
+	[TOKEN_SORT_LAST_USED] = token_key_last_used,
+	[TOKEN_SORT_SCOPES] = token_key_scopes,
+	[TOKEN_SORT_OWNER] = token_key_owner,
+	[TOKEN_SORT_ID] = token_key_id,
+};
+
+/* What the comparators need; one per thread, set by token_sort. */
+struct token_sort_ctx {
+	const struct token_info *rows;
+	token_cmp_fn cmp;
+	int sign;
+};
+
+static _Thread_local struct token_sort_ctx token_sort_state;
+
+/* Full comparison of two rows: key, token_id, then index. */
+static int
+token_sort_rows_cmp(const struct token_info *a, const struct token_info *b,
+    size_t ia, size_t ib)
+{
+	int r;
+
+	if ((r = token_sort_state.cmp(a, b)) == 0)
+		r = token_cmp_id(a, b);
+	if (r == 0)
+		r = (ia > ib) - (ia < ib);
+	return token_sort_state.sign * r;
+}
+
+static inline int
+token_sort_ent_cmp(const struct token_sort_ent *a, const struct token_sort_ent *b)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (a->k[i] != b->k[i])
+			return token_sort_state.sign * (a->k[i] > b->k[i] ? 1 : -1);
+	}
+	return token_sort_rows_cmp(&token_sort_state.rows[a->idx],
+	    &token_sort_state.rows[b->idx], a->idx, b->idx);
+}
+
+static void
+token_isort(struct token_sort_ent *a, size_t n)
+{
+	struct token_sort_ent x;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		x = a[i];
+		for (j = i; j > 0 && token_sort_ent_cmp(&a[j - 1], &x) > 0; j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+/* Merge a[0..na) and b[0..nb) into out. */
+static void
+token_merge(const struct token_sort_ent *a, size_t na, const struct token_sort_ent *b,
+    size_t nb, struct token_sort_ent *out)
+{
+	const struct token_sort_ent *ea = a + na, *eb = b + nb;
+
+	while (a < ea && b < eb)
+		*out++ = token_sort_ent_cmp(b, a) < 0 ? *b++ : *a++;
+	while (a < ea)
+		*out++ = *a++;
+	while (b < eb)
+		*out++ = *b++;
+}
+
+static void token_msort_to(struct token_sort_ent *, struct token_sort_ent *, size_t);
+
+/* Merge sort a[0..n) in place, using t[0..n) as scratch. */
+static void
+token_msort(struct token_sort_ent *a, struct token_sort_ent *t, size_t n)
+{
+	size_t h = n / 2;
+
+	if (n <= 16) {
+		token_isort(a, n);
+		return;
+	}
+	token_msort_to(a, t, h);
+	token_msort_to(a + h, t + h, n - h);
+	token_merge(t, h, t + h, n - h, a);
+}
+
+/* Merge sort a[0..n) into t[0..n), using a as scratch. */
+static void
+token_msort_to(struct token_sort_ent *a, struct token_sort_ent *t, size_t n)
+{
+	size_t h = n / 2;
+
+	if (n <= 16) {
+		memcpy(t, a, n * sizeof *a);
+		token_isort(t, n);
+		return;
+	}
+	token_msort(a, t, h);
+	token_msort(a + h, t + h, n - h);
+	token_merge(a, h, a + h, n - h, t);
+}
+
+/* The fallback when there is no memory for entries: sort idx directly. */
+static int
+token_sort_idx_cmp(const void *pa, const void *pb)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+
+	return token_sort_rows_cmp(&token_sort_state.rows[ia], &token_sort_state.rows[ib],
+	    ia, ib);
+}
+
+static void
+token_sort_ents(const struct token_table *tab, size_t *idx, size_t n,
+    struct token_sort_ent *e, token_key_fn key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e[i].idx = idx[i];
+		key(&tab->rows[idx[i]], e[i].k);
+	}
+	token_msort(e, e + n, n);
+	for (i = 0; i < n; i++)
+		idx[i] = e[i].idx;
+}
+
+void
+token_sort(const struct token_table *tab, size_t *idx, size_t n,
+    enum token_sort_key key, bool desc)
+{
+	struct token_sort_ctx saved = token_sort_state;
+	struct token_sort_ent *e;
+
+	if (n < 2 || (unsigned)key >= TOKEN_SORT_COUNT)
+		return;
+	token_sort_state.rows = tab->rows;
+	token_sort_state.cmp = token_cmp_table[key];
+	token_sort_state.sign = desc ? -1 : 1;
+	if (n <= SIZE_MAX / 2 / sizeof *e && (e = malloc(2 * n * sizeof *e)) != NULL) {
+		token_sort_ents(tab, idx, n, e, token_key_table[key]);
+		free(e);
+	} else
+		qsort(idx, n, sizeof *idx, token_sort_idx_cmp);
+	token_sort_state = saved;
+}
+
+/* ---- audit flags ------------------------------------------------------ */
+
+struct token_flag_row {
+	const char *name;
+	const char *legend;
+};
+
+#define TOKEN_FLAG_ROW(e, name, legend) { name, legend },
+static const struct token_flag_row token_flag_rows[] = {
+	TOKEN_FLAGS(TOKEN_FLAG_ROW)
+};
+#undef TOKEN_FLAG_ROW
+
+static const char *const token_stale_defaults[] = {
+	"test", "tmp", "temp", "old", "poc", "do not delete", "delete me", "todo", "xxx"
+};
+
+const char *
+token_flag_name(enum token_flag_bit b)
+{
+	return (unsigned)b < TOKEN_FLAG_COUNT ? token_flag_rows[b].name : "";
+}
+
+const char *
+token_flag_legend(enum token_flag_bit b)
+{
+	return (unsigned)b < TOKEN_FLAG_COUNT ? token_flag_rows[b].legend : "";
+}
+
+/* Returns the bit number (enum token_flag_bit), not the mask. */
+int
+token_flag_parse(const char *name)
+{
+	int b;
+
+	if (name == NULL)
+		return -1;
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		if (strcasecmp(token_flag_rows[b].name, name) == 0)
+			return b;
+	}
+	return -1;
+}
+
+/* Time since last use, or since creation when never used; -1 if unknown. */
+static int64_t
+token_idle_ms(const struct token_info *t, int64_t now_ms)
+{
+	int64_t since = token_last_used(t);
+
+	if (since <= 0)
+		since = t->creation_time;
+	return since > 0 ? now_ms - since : -1;
+}
+
+static bool
+token_never_expires(const struct token_info *t)
+{
+	return t->expiry_time <= 0;
+}
+
+static bool
+token_lives_at_least(const struct token_info *t, int64_t ms)
+{
+	return token_never_expires(t) || t->expiry_time - t->creation_time >= ms;
+}
+
+static bool
+token_has_scope(const struct token_info *t, const char *name, bool prefix)
+{
+	size_t i, len = strlen(name);
+
+	for (i = 0; t->scopes != NULL && i < t->nscopes; i++) {
+		const char *s = token_str(t->scopes[i]);
+		if (strncmp(s, name, len) == 0 && (s[len] == '\0' || (prefix && s[len] == ':')))
+			return true;
+	}
+	return false;
+}
+
+static bool
+token_flag_unused_90d(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_idle_ms(t, ctx->now_ms) >= 90 * TOKEN_DAY_MS;
+}
+
+static bool
+token_flag_unused_30d(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_idle_ms(t, ctx->now_ms) >= 30 * TOKEN_DAY_MS;
+}
+
+static bool
+token_flag_never_expires(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return token_never_expires(t);
+}
+
+static bool
+token_flag_over_max(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return ctx->max_lifetime_ms > 0 &&
+	    (token_never_expires(t) || t->expiry_time - t->creation_time > ctx->max_lifetime_ms);
+}
+
+static bool
+token_flag_expiring(const struct token_info *t, const struct token_ctx *ctx)
+{
+	int64_t left = t->expiry_time - ctx->now_ms;
+
+	return !token_never_expires(t) && left > 0 && left <= TOKEN_EXPIRING_MS;
+}
+
+static bool
+token_flag_expired(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_is_expired(t, ctx->now_ms);
+}
+
+static bool
+token_flag_privileged(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return token_has_scope(t, "authentication", true);
+}
+
+static bool
+token_flag_all_apis(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return (t->scopes == NULL || t->nscopes == 0 || token_has_scope(t, "all-apis", false)) &&
+	    token_lives_at_least(t, 30 * TOKEN_DAY_MS);
+}
+
+static bool
+token_flag_autoscope(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return t->autoscope_state != NULL &&
+	    strcmp(t->autoscope_state, "AUTOSCOPE_STATE_RUNNING") == 0;
+}
+
+/* pat (lower case) at s, ignoring case; returns its length or 0. */
+static size_t
+token_prefix_fold(const char *s, const char *pat)
+{
+	size_t i;
+
+	for (i = 0; pat[i] != '\0'; i++) {
+		if (token_fold((unsigned char)s[i]) != (unsigned char)pat[i])
+			return 0;
+	}
+	return i;
+}
+
+/* Word-ish: pat starts the string or follows a non-alphanumeric byte, and is
+ * not followed by a letter ("test1", "old-key" match; "latest", "testing"
+ * do not). */
+static bool
+token_has_wordish(const char *s, const char *pat)
+{
+	const char *p;
+	size_t len;
+
+	if (*pat == '\0')
+		return false;
+	for (p = s; *p != '\0'; p++) {
+		if (p > s && token_is_alnum((unsigned char)p[-1]))
+			continue;
+		if ((len = token_prefix_fold(p, pat)) == 0)
+			continue;
+		if (!token_is_alnum((unsigned char)p[len]) || (p[len] >= '0' && p[len] <= '9'))
+			return true;
+	}
+	return false;
+}
+
+static bool
+token_blank(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if (*s != ' ' && *s != '\t')
+			return false;
+	}
+	return true;
+}
+
+static bool
+token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
+{
+	const char *const *pats = ctx->stale_patterns;
+	size_t i, n = ctx->nstale;
+
+	if (token_blank(t->comment))
+		return true;
+	if (pats == NULL) {
+		pats = token_stale_defaults;
+		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
+	}
+	for (i = 0; i < n; i++) {
+		if (pats[i] != NULL && token_has_wordish(t->comment, pats[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool
+token_flag_self(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return ctx->self_id != NULL && *ctx->self_id != '\0' &&
+	    token_casecmp(t->token_id, ctx->self_id) == 0;
+}
+
+typedef bool (*token_flag_fn)(const struct token_info *, const struct token_ctx *);
+
+static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
+	[TOKEN_FLAG_BIT_UNUSED_90D] = token_flag_unused_90d,
+	[TOKEN_FLAG_BIT_UNUSED_30D] = token_flag_unused_30d,
+	[TOKEN_FLAG_BIT_NEVER_EXPIRES] = token_flag_never_expires,
+	[TOKEN_FLAG_BIT_OVER_MAX_LIFETIME] = token_flag_over_max,
+	[TOKEN_FLAG_BIT_EXPIRING] = token_flag_expiring,
+	[TOKEN_FLAG_BIT_EXPIRED] = token_flag_expired,
+	[TOKEN_FLAG_BIT_PRIVILEGED] = token_flag_privileged,
+	[TOKEN_FLAG_BIT_ALL_APIS] = token_flag_all_apis,
+	[TOKEN_FLAG_BIT_AUTOSCOPE] = token_flag_autoscope,
+	[TOKEN_FLAG_BIT_STALE_COMMENT] = token_flag_stale_comment,
+	[TOKEN_FLAG_BIT_SELF] = token_flag_self,
+};
+
+/* The flags of t among those in mask. */
+static unsigned
+token_flags_masked(const struct token_info *t, const struct token_ctx *ctx, unsigned mask)
+{
+	unsigned flags = 0;
+	int b;
+
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		if ((mask & (1u << b)) != 0 && token_flag_table[b](t, ctx))
+			flags |= 1u << b;
+	}
+	return flags;
+}
+
+unsigned
+token_flags(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_flags_masked(t, ctx, ~0u);
+}
+
+/* Whole names only: a name that does not fit is left out with the rest. */
+void
+token_flags_format(unsigned flags, char *out, size_t n)
+{
+	size_t used = 0, len;
+	int b;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		if ((flags & (1u << b)) == 0)
+			continue;
+		len = strlen(token_flag_rows[b].name) + (used > 0);
+		if (used + len >= n)
+			return;
+		snprintf(out + used, n - used, "%s%s", used > 0 ? "," : "",
+		    token_flag_rows[b].name);
+		used += len;
+	}
+}
+
+/* ---- filter language -------------------------------------------------- */
+
+/* A compiled search string: folded to lower case when matching ignores case. */
+struct token_needle {
+	char *s;
+	size_t len;
+	bool fold;
+};
+
+struct token_term;
+typedef bool (*token_term_fn)(const struct token_term *, const struct token_info *,
+    unsigned, const struct token_ctx *);
+
+struct token_term {
+	token_term_fn match;
+	bool neg;
+	struct token_needle nd;
+	unsigned flag;           /* flag: mask */
+	char op;                 /* '<', '>' or 'n' (never) for time fields */
+	int64_t ms;
+};
+
+struct token_filter {
+	struct token_term *terms;
+	size_t n;
+	unsigned need_flags;     /* the flags the terms test */
+};
+
+/* A term as typed: the raw text and the text with quotes removed. */
+struct token_raw {
+	const char *raw;
+	size_t rawlen;
+	char *text;
+	size_t len;
+	long colon;              /* first unquoted ':' before any quote, or -1 */
+	bool neg;
+};
+
+/* First byte in [p, end) equal to a or b, or NULL. */
+static const unsigned char *
+token_memchr2(const unsigned char *p, const unsigned char *end, unsigned char a,
+    unsigned char b)
+{
+	const unsigned char *x = memchr(p, a, (size_t)(end - p));
+	const unsigned char *y;
+
+	if (a == b)
+		return x;
+	y = memchr(p, b, (size_t)((x != NULL ? x : end) - p));
+	return y != NULL ? y : x;
+}
+
+/* True when nd occurs in h[0..hl): find the first byte in either case with
+ * memchr, then compare the rest. */
+static bool
+token_needle_in(const struct token_needle *nd, const char *h, size_t hl)
+{
+	const unsigned char *p = (const unsigned char *)h, *end;
+	const unsigned char *ns = (const unsigned char *)nd->s;
+	unsigned char lo = ns[0], up = lo;
+	size_t i;
+
+	if (nd->len == 0)
+		return true;
+	if (hl < nd->len)
+		return false;
+	end = p + hl - nd->len + 1;
+	if (nd->fold && lo >= 'a' && lo <= 'z')
+		up = (unsigned char)(lo - ('a' - 'A'));
+	for (; (p = token_memchr2(p, end, lo, up)) != NULL; p++) {
+		for (i = 1; i < nd->len; i++) {
+			if ((nd->fold ? token_fold(p[i]) : p[i]) != ns[i])
+				break;
+		}
+		if (i == nd->len)
+			return true;
+	}
+	return false;
+}
+
+static bool
+token_needle_in_str(const struct token_needle *nd, const char *s)
+{
+	return s != NULL && token_needle_in(nd, s, strlen(s));
+}
+
+static bool
+token_needle_in_scopes(const struct token_needle *nd, const struct token_info *t)
+{
+	size_t i;
+
+	for (i = 0; t->scopes != NULL && i < t->nscopes; i++) {
+		if (token_needle_in_str(nd, t->scopes[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool
+token_match_word(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	(void)ctx;
+	return token_needle_in_str(&m->nd, t->comment) ||
+	    token_needle_in_str(&m->nd, t->created_by_username) ||
+	    token_needle_in_str(&m->nd, t->token_id) ||
+	    token_needle_in_scopes(&m->nd, t);
+}
+
+static bool
+token_match_owner(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	(void)ctx;
+	return token_needle_in_str(&m->nd, t->created_by_username);
+}
+
+static bool
+token_match_comment(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	(void)ctx;
+	return token_needle_in_str(&m->nd, t->comment);
+}
+
+static bool
+token_match_scope(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	(void)ctx;
+	return token_needle_in_scopes(&m->nd, t);
+}
+
+static bool
+token_match_scope_none(const struct token_term *m, const struct token_info *t,
+    unsigned flags, const struct token_ctx *ctx)
+{
+	(void)m;
+	(void)flags;
+	(void)ctx;
+	return t->scopes == NULL || t->nscopes == 0;
+}
+
+static bool
+token_match_id(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	(void)ctx;
+	return token_needle_in_str(&m->nd, t->token_id);
+}
+
+static bool
+token_match_flag(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)t;
+	(void)ctx;
+	return (flags & m->flag) != 0;
+}
+
+/* Compare a measured span with the term; never means "infinitely far". */
+static bool
+token_match_span(const struct token_term *m, int64_t span, bool known, bool never)
+{
+	if (m->op == 'n')
+		return never;
+	if (never)
+		return m->op == '>';
+	if (!known)
+		return false;
+	return m->op == '<' ? span < m->ms : span > m->ms;
+}
+
+static bool
+token_match_expires(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	return token_match_span(m, t->expiry_time - ctx->now_ms, true, token_never_expires(t));
+}
+
+static bool
+token_match_unused(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	int64_t idle = token_idle_ms(t, ctx->now_ms);
+
+	(void)flags;
+	return token_match_span(m, idle, idle >= 0, false);
+}
+
+static bool
+token_match_created(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	(void)flags;
+	return token_match_span(m, ctx->now_ms - t->creation_time, t->creation_time > 0, false);
+}
+
+enum token_value_kind {
+	TOKEN_VALUE_TEXT,        /* substring, smart case */
+	TOKEN_VALUE_TEXT_FOLD,   /* substring, always case-insensitive */
+	TOKEN_VALUE_SCOPE,       /* substring, or "none" */
+	TOKEN_VALUE_FLAG,        /* an audit flag name */
+	TOKEN_VALUE_SPAN,        /* <age or >age */
+	TOKEN_VALUE_SPAN_NEVER   /* <age, >age or "never" */
+};
+
+struct token_field {
+	const char *name;
+	enum token_value_kind kind;
+	token_term_fn match;
+};
+
+static const struct token_field token_fields[] = {
+	{ "owner", TOKEN_VALUE_TEXT, token_match_owner },
+	{ "comment", TOKEN_VALUE_TEXT, token_match_comment },
+	{ "scope", TOKEN_VALUE_SCOPE, token_match_scope },
+	{ "id", TOKEN_VALUE_TEXT_FOLD, token_match_id },
+	{ "flag", TOKEN_VALUE_FLAG, token_match_flag },
+	{ "expires", TOKEN_VALUE_SPAN_NEVER, token_match_expires },
+	{ "unused", TOKEN_VALUE_SPAN, token_match_unused },
+	{ "created", TOKEN_VALUE_SPAN, token_match_created },
+};
+
+#define TOKEN_NFIELDS (sizeof token_fields / sizeof token_fields[0])
+
+/* Write "a b c" from the names of a table into out. */
+static void
+token_names(char *out, size_t n, const char *(*name)(size_t), size_t count)
+{
+	size_t i, used = 0;
+	int w;
+
+	out[0] = '\0';
+	for (i = 0; i < count && used < n; i++) {
+		w = snprintf(out + used, n - used, "%s%s", i > 0 ? " " : "", name(i));
+		if (w < 0)
+			return;
+		used += (size_t)w;
+	}
+}
+
+static const char *
+token_field_name(size_t i)
+{
+	return token_fields[i].name;
+}
+
+static const char *
+token_flag_name_at(size_t i)
+{
+	return token_flag_rows[i].name;
+}
+
+/* Set up a needle from value[0..len); smart case unless fold is forced. */
+static int
+token_needle_init(struct token_needle *nd, const char *value, size_t len, bool force_fold)
+{
+	size_t i;
+
+	nd->fold = true;
+	for (i = 0; i < len && !force_fold; i++) {
+		if (value[i] >= 'A' && value[i] <= 'Z')
+			nd->fold = false;
+	}
+	if ((nd->s = malloc(len + 1)) == NULL)
+		return -1;
+	for (i = 0; i < len; i++)
+		nd->s[i] = nd->fold ? (char)token_fold((unsigned char)value[i]) : value[i];
+	nd->s[len] = '\0';
+	nd->len = len;
+	return 0;
+}
+
+static enum patrol_status
+token_compile_text(struct token_term *m, const struct token_raw *r, const char *value,
+    size_t len, bool force_fold, struct patrol_err *err)
+{
+	(void)r;
+	if (token_needle_init(&m->nd, value, len, force_fold) != 0)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	return PATROL_OK;
+}
+
+static enum patrol_status
+token_compile_flag(struct token_term *m, const struct token_raw *r, const char *value,
+    struct patrol_err *err)
+{
+	char names[256];
+	int b;
+
+	if ((b = token_flag_parse(value)) < 0) {
+		token_names(names, sizeof names, token_flag_name_at, TOKEN_FLAG_COUNT);
+		return status_set(err, PATROL_USAGE, "unknown flag \"%s\" in \"%.*s\" (flags: %s)",
+		    value, (int)r->rawlen, r->raw, names);
+	}
+	m->flag = 1u << b;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+token_compile_span(struct token_term *m, const struct token_raw *r, const char *field,
+    const char *value, bool never_ok, struct patrol_err *err)
+{
+	if (never_ok && strcasecmp(value, "never") == 0) {
+		m->op = 'n';
+		return PATROL_OK;
+	}
+	if (*value != '<' && *value != '>')
+		return status_set(err, PATROL_USAGE,
+		    "bad comparison \"%.*s\" (use %s:<7d or %s:>7d%s)", (int)r->rawlen, r->raw,
+		    field, field, never_ok ? " or expires:never" : "");
+	m->op = *value;
+	if (duration_parse_age_ms(value + 1, &m->ms) != 0)
+		return status_set(err, PATROL_USAGE, "bad age \"%s\" in \"%.*s\" (use h d w mo y)",
+		    value + 1, (int)r->rawlen, r->raw);
+	return PATROL_OK;
+}
+
+/* Compile value of field f into m. */
+static enum patrol_status
+token_compile_field(struct token_term *m, const struct token_raw *r,
+    const struct token_field *f, const char *value, struct patrol_err *err)
+{
+	size_t len = strlen(value);
+
+	m->match = f->match;
+	if (len == 0)
+		return status_set(err, PATROL_USAGE, "empty value in \"%.*s\"",
+		    (int)r->rawlen, r->raw);
+	switch (f->kind) {
+	case TOKEN_VALUE_SCOPE:
+		if (strcmp(value, "none") == 0) {
+			m->match = token_match_scope_none;
+			return PATROL_OK;
+		}
+		return token_compile_text(m, r, value, len, false, err);
+	case TOKEN_VALUE_TEXT:
+	case TOKEN_VALUE_TEXT_FOLD:
+		return token_compile_text(m, r, value, len, f->kind == TOKEN_VALUE_TEXT_FOLD, err);
+	case TOKEN_VALUE_FLAG:
+		return token_compile_flag(m, r, value, err);
+	case TOKEN_VALUE_SPAN:
+	case TOKEN_VALUE_SPAN_NEVER:
+		return token_compile_span(m, r, f->name, value, f->kind == TOKEN_VALUE_SPAN_NEVER, err);
+	}
+	return status_set(err, PATROL_USAGE, "bad term \"%.*s\"", (int)r->rawlen, r->raw);
+}
+
+/* Compile one typed term: a field term when it has an unquoted colon. */
+static enum patrol_status
+token_compile_term(struct token_term *m, const struct token_raw *r, struct patrol_err *err)
+{
+	char names[128];
+	size_t i, flen = (size_t)r->colon;
+
+	m->neg = r->neg;
+	if (r->colon < 0) {
+		m->match = token_match_word;
+		return token_compile_text(m, r, r->text, r->len, false, err);
+	}
+	for (i = 0; i < TOKEN_NFIELDS; i++) {
+		if (strlen(token_fields[i].name) == flen &&
+		    strncasecmp(token_fields[i].name, r->text, flen) == 0)
+			return token_compile_field(m, r, &token_fields[i], r->text + flen + 1, err);
+	}
+	token_names(names, sizeof names, token_field_name, TOKEN_NFIELDS);
+	return status_set(err, PATROL_USAGE, "unknown field \"%.*s\" in \"%.*s\" (fields: %s)",
+	    (int)flen, r->text, (int)r->rawlen, r->raw, names);
+}
+
+/* Split the next term off *sp into r (r->text is a slice of buf, which has
+ * room for the whole expression). Returns false at the end of input. An
+ * unterminated quote runs to the end. */
+static bool
+token_next_raw(const char **sp, char *buf, struct token_raw *r)
+{
+	const char *p = *sp;
+	bool quoted = false, seen_quote = false;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '\0')
+		return false;
+	memset(r, 0, sizeof *r);
+	r->raw = p;
+	r->text = buf;
+	r->colon = -1;
+	if (*p == '!') {
+		r->neg = true;
+		p++;
+	}
+	for (; *p != '\0' && (quoted || (*p != ' ' && *p != '\t')); p++) {
+		if (*p == '"') {
+			quoted = !quoted;
+			seen_quote = true;
+			continue;
+		}
+		if (*p == ':' && !quoted && !seen_quote && r->colon < 0)
+			r->colon = (long)r->len;
+		buf[r->len++] = *p;
+	}
+	buf[r->len] = '\0';
+	r->rawlen = (size_t)(p - r->raw);
+	*sp = p;
+	return true;
+}
+
+static enum patrol_status
+token_filter_add(struct token_filter *f, const struct token_raw *r, struct patrol_err *err)
+{
+	struct token_term *m = &f->terms[f->n];
+	enum patrol_status st;
+
+	memset(m, 0, sizeof *m);
+	if ((st = token_compile_term(m, r, err)) != PATROL_OK) {
+		free(m->nd.s);
+		return st;
+	}
+	f->n++;
+	if (m->match == token_match_flag)
+		f->need_flags |= m->flag;
+	return PATROL_OK;
+}
+
+/* Compile every term of expr into f (terms has room for one per byte). */
+static enum patrol_status
+token_filter_parse(struct token_filter *f, const char *expr, char *buf,
+    struct patrol_err *err)
+{
+	struct token_raw r;
+	enum patrol_status st;
+
+	while (token_next_raw(&expr, buf, &r)) {
+		if (r.len == 0)
+			continue;
+		if ((st = token_filter_add(f, &r, err)) != PATROL_OK)
+			return st;
+	}
+	return PATROL_OK;
+}
+
+enum patrol_status
+token_filter_compile(const char *expr, struct token_filter **out, struct patrol_err *err)
+{
+	struct token_filter *f;
+	enum patrol_status st = PATROL_NOMEM;
+	size_t len = expr != NULL ? strlen(expr) : 0;
+	char *buf = NULL;
+
+	*out = NULL;
+	if ((f = calloc(1, sizeof *f)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	if (len > 0 && ((buf = malloc(len + 1)) == NULL ||
+	    (f->terms = calloc(len / 2 + 1, sizeof *f->terms)) == NULL))
+		status_set(err, PATROL_NOMEM, "out of memory");
+	else if ((st = token_filter_parse(f, len > 0 ? expr : "", buf, err)) == PATROL_OK)
+		*out = f;
+	free(buf);
+	if (st != PATROL_OK)
+		token_filter_free(f);
+	return st;
+}
+
+bool
+token_filter_match(const struct token_filter *f, const struct token_info *t,
+    unsigned flags, const struct token_ctx *ctx)
+{
+	size_t i;
+
+	if (f == NULL)
+		return true;
+	for (i = 0; i < f->n; i++) {
+		if (f->terms[i].match(&f->terms[i], t, flags, ctx) == f->terms[i].neg)
+			return false;
+	}
+	return true;
+}
+
+void
+token_filter_free(struct token_filter *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	for (i = 0; i < f->n; i++)
+		free(f->terms[i].nd.s);
+	free(f->terms);
+	free(f);
+}
+
+size_t
+token_filter_apply(const struct token_filter *f, const struct token_table *tab,
+    const struct token_ctx *ctx, size_t *idx)
+{
+	const struct token_info *t;
+	size_t i, n = 0;
+	unsigned flags;
+
+	for (i = 0; i < tab->n; i++) {
+		t = &tab->rows[i];
+		flags = f != NULL ? token_flags_masked(t, ctx, f->need_flags) : 0;
+		if (token_filter_match(f, t, flags, ctx))
+			idx[n++] = i;
+	}
+	return n;
+}
+
+/* ---- quota ------------------------------------------------------------ */
+
+static bool
+token_is_expiring(const struct token_info *t, int64_t now_ms)
+{
+	struct token_ctx ctx = { .now_ms = now_ms };
+
+	return token_flag_expiring(t, &ctx);
+}
+
+size_t
+token_active_count(const struct token_table *tab, int64_t now_ms)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < tab->n; i++)
+		n += !token_is_expired(&tab->rows[i], now_ms);
+	return n;
+}
+
+size_t
+token_expiring_count(const struct token_table *tab, int64_t now_ms)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < tab->n; i++)
+		n += token_is_expiring(&tab->rows[i], now_ms);
+	return n;
+}
+
+static int
+token_owner_cmp(const void *pa, const void *pb)
+{
+	const struct token_owner_count *a = pa, *b = pb;
+
+	if (a->active != b->active)
+		return a->active > b->active ? -1 : 1;
+	return strcmp(a->owner, b->owner);
+}
+
+/* Add row t to the owner's counts. */
+static void
+token_owner_add(struct token_owner_count *c, const struct token_info *t, int64_t now_ms)
+{
+	c->total++;
+	if (token_is_expired(t, now_ms))
+		return;
+	c->active++;
+	c->expiring += token_is_expiring(t, now_ms);
+}
+
+size_t
+token_quota_by_owner(const struct token_table *tab, int64_t now_ms,
+    struct token_owner_count **out)
+{
+	struct token_owner_count *c;
+	size_t *idx, i, n = 0;
+
+	*out = NULL;
+	if (tab->n == 0)
+		return 0;
+	idx = malloc(tab->n * sizeof *idx);
+	c = calloc(tab->n, sizeof *c);
+	if (idx == NULL || c == NULL) {
+		free(idx);
+		free(c);
+		return (size_t)-1;
+	}
+	for (i = 0; i < tab->n; i++)
+		idx[i] = i;
+	token_sort(tab, idx, tab->n, TOKEN_SORT_OWNER, false);
+	for (i = 0; i < tab->n; i++) {
+		const struct token_info *t = &tab->rows[idx[i]];
+		if (n == 0 || strcmp(c[n - 1].owner, token_owner(t)) != 0)
+			c[n++].owner = token_owner(t);
+		token_owner_add(&c[n - 1], t, now_ms);
+	}
+	free(idx);
+	qsort(c, n, sizeof *c, token_owner_cmp);
+	*out = c;
+	return n;
+}

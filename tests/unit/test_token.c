@@ -1,2 +1,634 @@
-/* placeholder */
-int main(void) { return 77; }
+/*
+ * test_token.c: the token model (src/token.c): rows, find, sort, flags, the
+ * filter language and quota counts.
+ *
+ * Rows are built from a compact table (id, comment, owner, times, scopes);
+ * every assertion names the exact rows or strings expected.
+ */
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "token.h"
+
+#define DAY 86400000LL
+#define NOW 1767225600000LL
+
+struct row_spec {
+	const char *id;
+	const char *comment;
+	const char *owner;
+	int64_t created;
+	int64_t expiry;
+	int64_t last_used;
+	const char *scopes;      /* comma-separated, NULL for none */
+	const char *autoscope;
+};
+
+static void
+fill_scopes(struct token_info *t, const char *list)
+{
+	char *copy, *tok, *save = NULL;
+
+	if (list == NULL)
+		return;
+	copy = strdup(list);
+	assert_non_null(copy);
+	t->scopes = calloc(8, sizeof *t->scopes);
+	assert_non_null(t->scopes);
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+		t->scopes[t->nscopes++] = strdup(tok);
+	free(copy);
+}
+
+static void
+fill_row(struct token_info *t, const struct row_spec *r)
+{
+	snprintf(t->token_id, sizeof t->token_id, "%s", r->id);
+	t->comment = r->comment != NULL ? strdup(r->comment) : NULL;
+	t->created_by_username = r->owner != NULL ? strdup(r->owner) : NULL;
+	t->autoscope_state = r->autoscope != NULL ? strdup(r->autoscope) : NULL;
+	t->creation_time = r->created;
+	t->expiry_time = r->expiry;
+	t->last_used_day = r->last_used;
+	fill_scopes(t, r->scopes);
+}
+
+static void
+build(struct token_table *tab, const struct row_spec *rows, size_t n)
+{
+	size_t i;
+
+	memset(tab, 0, sizeof *tab);
+	for (i = 0; i < n; i++) {
+		struct token_info *t = token_table_push(tab);
+		assert_non_null(t);
+		fill_row(t, &rows[i]);
+	}
+}
+
+/* A table of five rows used by the sort, find and filter tests. */
+static const struct row_spec sample[] = {
+	{ "aaaa1111", "CI pipeline", "alice@example.com", NOW - 10 * DAY, NOW + 5 * DAY,
+	  NOW - 1 * DAY, "sql,jobs", NULL },
+	{ "bbbb2222", "tmp notebook", "bob@example.com", NOW - 400 * DAY, -1, 0,
+	  NULL, NULL },
+	{ "aaaa3333", "nightly etl", "alice@example.com", NOW - 100 * DAY, NOW - 2 * DAY,
+	  NOW - 95 * DAY, "authentication", "AUTOSCOPE_STATE_RUNNING" },
+	{ "cccc4444", "ci deploy", "carol@example.com", NOW - 10 * DAY, NOW + 300 * DAY,
+	  NOW - 40 * DAY, "all-apis", NULL },
+	{ "dddd5555", NULL, NULL, NOW - 50 * DAY, -1, NOW - 10 * DAY, "sql:read", NULL },
+};
+#define NSAMPLE (sizeof sample / sizeof sample[0])
+
+static const struct token_ctx ctx0 = { .now_ms = NOW };
+
+/* ---- rows ---- */
+
+static void
+test_rows(void **state)
+{
+	struct token_table tab;
+	struct token_info copy;
+
+	(void)state;
+	build(&tab, sample, NSAMPLE);
+	assert_int_equal(tab.n, 5);
+	assert_int_equal(token_info_copy(&copy, &tab.rows[0]), 0);
+	assert_string_equal(copy.comment, "CI pipeline");
+	assert_ptr_not_equal(copy.comment, tab.rows[0].comment);
+	assert_int_equal(copy.nscopes, 2);
+	assert_string_equal(copy.scopes[1], "jobs");
+	assert_string_equal(copy.token_id, "aaaa1111");
+	token_info_free(&copy);
+	assert_null(copy.comment);
+	assert_int_equal(copy.nscopes, 0);
+	assert_string_equal(token_owner(&tab.rows[4]), "");
+	assert_string_equal(token_owner(&tab.rows[0]), "alice@example.com");
+	assert_int_equal(token_last_used(&tab.rows[1]), 0);
+	tab.rows[1].last_accessed_time = 7;
+	tab.rows[1].last_used_day = 5;
+	assert_int_equal(token_last_used(&tab.rows[1]), 7);
+	tab.rows[1].last_accessed_time = 0;
+	assert_int_equal(token_last_used(&tab.rows[1]), 5);
+	token_table_free(&tab);
+	assert_int_equal(tab.n, 0);
+	assert_null(tab.rows);
+}
+
+static void
+test_expired(void **state)
+{
+	struct token_info t = { .expiry_time = NOW };
+
+	(void)state;
+	assert_false(token_is_expired(&t, NOW));
+	assert_true(token_is_expired(&t, NOW + 1));
+	t.expiry_time = -1;
+	assert_false(token_is_expired(&t, NOW));
+	t.expiry_time = 0;
+	assert_false(token_is_expired(&t, NOW));
+}
+
+static void
+test_find(void **state)
+{
+	struct token_table tab;
+
+	(void)state;
+	build(&tab, sample, NSAMPLE);
+	assert_int_equal(token_find(&tab, "aaaa1111"), 0);
+	assert_int_equal(token_find(&tab, "AAAA3333"), 2);
+	assert_int_equal(token_find(&tab, "bbbb"), 1);
+	assert_int_equal(token_find(&tab, "BBBB22"), 1);
+	assert_int_equal(token_find(&tab, "aaaa"), -2);
+	assert_int_equal(token_find(&tab, "aaaa3"), 2);
+	assert_int_equal(token_find(&tab, "bbb"), -1);
+	assert_int_equal(token_find(&tab, "eeee"), -1);
+	assert_int_equal(token_find(&tab, ""), -1);
+	assert_int_equal(token_find(&tab, NULL), -1);
+	assert_int_equal(token_find(&tab, "aaaa11112"), -1);
+	token_table_free(&tab);
+}
+
+/* ---- sort ---- */
+
+static void
+test_sort_names(void **state)
+{
+	static const struct { const char *in; int rc; enum token_sort_key k; bool desc; } c[] = {
+		{ "expires", 0, TOKEN_SORT_EXPIRES, false },
+		{ "expires:desc", 0, TOKEN_SORT_EXPIRES, true },
+		{ "EXPIRES:ASC", 0, TOKEN_SORT_EXPIRES, false },
+		{ "last_used", 0, TOKEN_SORT_LAST_USED, false },
+		{ "lastused:desc", 0, TOKEN_SORT_LAST_USED, true },
+		{ "last-used", 0, TOKEN_SORT_LAST_USED, false },
+		{ "id", 0, TOKEN_SORT_ID, false }, { "owner", 0, TOKEN_SORT_OWNER, false },
+		{ "scopes", 0, TOKEN_SORT_SCOPES, false }, { "comment", 0, TOKEN_SORT_COMMENT, false },
+		{ "created", 0, TOKEN_SORT_CREATED, false },
+		{ "expires:up", -1, 0, false }, { "nope", -1, 0, false }, { "", -1, 0, false },
+		{ ":desc", -1, 0, false }, { "expire", -1, 0, false },
+	};
+	enum token_sort_key k;
+	bool d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		k = TOKEN_SORT_COUNT;
+		d = !c[i].desc;
+		assert_int_equal(token_sort_parse(c[i].in, &k, &d), c[i].rc);
+		if (c[i].rc == 0) {
+			assert_int_equal(k, c[i].k);
+			assert_int_equal(d, c[i].desc);
+		}
+	}
+	assert_string_equal(token_sort_name(TOKEN_SORT_LAST_USED), "last-used");
+	assert_string_equal(token_sort_header(TOKEN_SORT_LAST_USED), "LAST USED");
+}
+
+static void
+check_sort(const struct token_table *tab, enum token_sort_key key, bool desc,
+    const char *expect)
+{
+	size_t idx[16], i;
+	char got[256] = "";
+
+	for (i = 0; i < tab->n; i++)
+		idx[i] = tab->n - 1 - i;
+	token_sort(tab, idx, tab->n, key, desc);
+	for (i = 0; i < tab->n; i++) {
+		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.4s", i > 0 ? " " : "",
+		    tab->rows[idx[i]].token_id);
+	}
+	print_message("sort %s%s\n", token_sort_name(key), desc ? " desc" : "");
+	assert_string_equal(got, expect);
+}
+
+static void
+test_sort_keys(void **state)
+{
+	static const struct { enum token_sort_key k; const char *asc, *desc; } c[] = {
+		/* "" < "CI pipeline" = "ci pipeline"(tie by id) < "nightly" < "tmp" */
+		{ TOKEN_SORT_COMMENT, "dddd aaaa cccc aaaa bbbb", "bbbb aaaa cccc aaaa dddd" },
+		{ TOKEN_SORT_CREATED, "bbbb dddd aaaa aaaa cccc", "cccc aaaa aaaa dddd bbbb" },
+		{ TOKEN_SORT_EXPIRES, "aaaa aaaa cccc bbbb dddd", "dddd bbbb cccc aaaa aaaa" },
+		{ TOKEN_SORT_LAST_USED, "bbbb aaaa dddd cccc aaaa", "aaaa cccc dddd aaaa bbbb" },
+		{ TOKEN_SORT_SCOPES, "bbbb cccc aaaa aaaa dddd", "dddd aaaa aaaa cccc bbbb" },
+		{ TOKEN_SORT_OWNER, "dddd aaaa aaaa bbbb cccc", "cccc bbbb aaaa aaaa dddd" },
+		{ TOKEN_SORT_ID, "aaaa aaaa bbbb cccc dddd", "dddd cccc bbbb aaaa aaaa" },
+	};
+	static const struct row_spec rows[] = {
+		{ "aaaa1111", "CI pipeline", "alice", NOW - 10 * DAY, NOW + 5 * DAY, NOW - 1 * DAY,
+		  "sql,jobs", NULL },
+		{ "bbbb2222", "tmp", "bob", NOW - 400 * DAY, -1, 0, NULL, NULL },
+		{ "aaaa3333", "nightly", "alice", NOW - 10 * DAY, NOW - 2 * DAY, NOW - 95 * DAY,
+		  "sql,jobs", NULL },
+		{ "cccc4444", "ci pipeline", "carol", NOW, NOW + 300 * DAY, NOW - 40 * DAY,
+		  "all-apis", NULL },
+		{ "dddd5555", NULL, NULL, NOW - 50 * DAY, 0, NOW - 94 * DAY, "sql:read", NULL },
+	};
+	struct token_table tab;
+	size_t i;
+
+	(void)state;
+	build(&tab, rows, 5);
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		check_sort(&tab, c[i].k, false, c[i].asc);
+		check_sort(&tab, c[i].k, true, c[i].desc);
+	}
+	token_table_free(&tab);
+}
+
+/* Ties break by token_id; the full ids show which aaaa row is which. */
+static void
+test_sort_ties(void **state)
+{
+	static const struct row_spec rows[] = {
+		{ "ff02", "same comment longer than sixteen bytes", "owner-with-a-long-name", 5, 9,
+		  0, "a,b", NULL },
+		{ "ff01", "SAME comment longer than sixteen bytes", "owner-with-a-long-name", 5, 9,
+		  0, "a,b", NULL },
+		{ "ff03", "same comment longer than sixteen bytes!", "owner-with-a-long-namf", 5, 9,
+		  0, "a,b,c", NULL },
+	};
+	struct token_table tab;
+	size_t idx[3], i;
+	int k;
+
+	(void)state;
+	build(&tab, rows, 3);
+	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
+		for (i = 0; i < 3; i++)
+			idx[i] = 2 - i;
+		token_sort(&tab, idx, 3, (enum token_sort_key)k, false);
+		print_message("tie %s\n", token_sort_name(k));
+		assert_int_equal(idx[0], 1);
+		assert_int_equal(idx[1], 0);
+		assert_int_equal(idx[2], 2);
+		token_sort(&tab, idx, 3, (enum token_sort_key)k, true);
+		assert_int_equal(idx[0], 2);
+		assert_int_equal(idx[2], 1);
+	}
+	token_table_free(&tab);
+}
+
+/* A larger table: the sort must agree with a straightforward check. */
+static void
+test_sort_many(void **state)
+{
+	enum { N = 2000 };
+	struct token_table tab = { 0 };
+	struct token_info *t;
+	size_t *idx, i;
+
+	(void)state;
+	idx = calloc(N, sizeof *idx);
+	assert_non_null(idx);
+	for (i = 0; i < N; i++) {
+		t = token_table_push(&tab);
+		assert_non_null(t);
+		snprintf(t->token_id, sizeof t->token_id, "%08zx", (i * 7919) % N);
+		t->expiry_time = (int64_t)(i % 13) - 1;
+		idx[i] = i;
+	}
+	token_sort(&tab, idx, N, TOKEN_SORT_EXPIRES, false);
+	for (i = 1; i < N; i++) {
+		const struct token_info *a = &tab.rows[idx[i - 1]], *b = &tab.rows[idx[i]];
+		int64_t ka = a->expiry_time > 0 ? a->expiry_time : INT64_MAX;
+		int64_t kb = b->expiry_time > 0 ? b->expiry_time : INT64_MAX;
+		assert_true(ka < kb || (ka == kb && strcmp(a->token_id, b->token_id) < 0));
+	}
+	token_table_free(&tab);
+	free(idx);
+}
+
+/* ---- flags ---- */
+
+struct flag_case {
+	const char *what;
+	struct row_spec r;
+	unsigned want;
+};
+
+#define F(e) TOKEN_FLAG(e)
+
+static const struct flag_case flag_cases[] = {
+	{ "used yesterday, 10 days", { "a1", "ci", "x", NOW - DAY, NOW + 10 * DAY, NOW - DAY, "sql", NULL }, 0 },
+	{ "unused 30d exactly", { "a1", "ci", "x", NOW - 40 * DAY, NOW + 10 * DAY, NOW - 30 * DAY, "sql", NULL },
+	  F(UNUSED_30D) },
+	{ "unused 30d minus 1ms", { "a1", "ci", "x", NOW - 40 * DAY, NOW + 10 * DAY, NOW - 30 * DAY + 1, "sql", NULL },
+	  0 },
+	{ "unused 90d", { "a1", "ci", "x", NOW - 400 * DAY, NOW + 10 * DAY, NOW - 90 * DAY, "sql", NULL },
+	  F(UNUSED_90D) | F(UNUSED_30D) },
+	{ "never used, created 90d ago", { "a1", "ci", "x", NOW - 90 * DAY, NOW + 10 * DAY, 0, "sql", NULL },
+	  F(UNUSED_90D) | F(UNUSED_30D) },
+	{ "never used, created 89d ago", { "a1", "ci", "x", NOW - 89 * DAY, NOW + 10 * DAY, 0, "sql", NULL },
+	  F(UNUSED_30D) },
+	{ "never expires", { "a1", "ci", "x", NOW - DAY, -1, NOW, "sql", NULL }, F(NEVER_EXPIRES) },
+	{ "expiry 0", { "a1", "ci", "x", NOW - DAY, 0, NOW, "sql", NULL }, F(NEVER_EXPIRES) },
+	{ "expiring in 7d", { "a1", "ci", "x", NOW - DAY, NOW + 7 * DAY, NOW, "sql", NULL }, F(EXPIRING) },
+	{ "expiring in 7d+1ms", { "a1", "ci", "x", NOW - DAY, NOW + 7 * DAY + 1, NOW, "sql", NULL }, 0 },
+	{ "expires now", { "a1", "ci", "x", NOW - DAY, NOW, NOW, "sql", NULL }, 0 },
+	{ "expired", { "a1", "ci", "x", NOW - DAY, NOW - 1, NOW - DAY, "sql", NULL }, F(EXPIRED) },
+	{ "privileged", { "a1", "ci", "x", NOW - DAY, NOW + DAY, NOW, "sql,authentication", NULL },
+	  F(PRIVILEGED) | F(EXPIRING) },
+	{ "privileged read", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "authentication:read", NULL },
+	  F(PRIVILEGED) },
+	{ "not privileged", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "authenticationx", NULL }, 0 },
+	{ "no scopes, 30 days", { "a1", "ci", "x", NOW - DAY, NOW + 29 * DAY, NOW, NULL, NULL }, F(ALL_APIS) },
+	{ "no scopes, 29 days", { "a1", "ci", "x", NOW - DAY, NOW + 28 * DAY, NOW, NULL, NULL }, 0 },
+	{ "all-apis scope, never expires", { "a1", "ci", "x", NOW - DAY, -1, NOW, "all-apis", NULL },
+	  F(ALL_APIS) | F(NEVER_EXPIRES) },
+	{ "autoscope", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_RUNNING" },
+	  F(AUTOSCOPE) },
+	{ "autoscope done", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_COMPLETED" },
+	  0 },
+	{ "self", { "SELF00", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(SELF) },
+	{ "no comment", { "a1", NULL, "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(STALE_COMMENT) },
+	{ "blank comment", { "a1", "  ", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(STALE_COMMENT) },
+	{ "Test comment", { "a1", "My Test token", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL },
+	  F(STALE_COMMENT) },
+	{ "test1", { "a1", "test1", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(STALE_COMMENT) },
+	{ "do not delete", { "a1", "prod - DO NOT DELETE", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL },
+	  F(STALE_COMMENT) },
+	{ "latest is not stale", { "a1", "latest build", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, 0 },
+	{ "testing is not stale", { "a1", "testing", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, 0 },
+	{ "gold is not stale", { "a1", "gold", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, 0 },
+};
+
+static void
+test_flags(void **state)
+{
+	struct token_ctx ctx = { .now_ms = NOW, .self_id = "self00" };
+	struct token_info t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof flag_cases / sizeof flag_cases[0]; i++) {
+		memset(&t, 0, sizeof t);
+		fill_row(&t, &flag_cases[i].r);
+		print_message("flags: %s\n", flag_cases[i].what);
+		assert_int_equal(token_flags(&t, &ctx), flag_cases[i].want);
+		token_info_free(&t);
+	}
+}
+
+static void
+test_flag_max_lifetime(void **state)
+{
+	struct token_ctx ctx = { .now_ms = NOW, .max_lifetime_ms = 90 * DAY };
+	struct token_info t = { .creation_time = NOW - DAY, .expiry_time = NOW + 89 * DAY,
+				.last_used_day = NOW, .comment = (char *)"ci" };
+	static const char *const pats[] = { "ci" };
+
+	(void)state;
+	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS));
+	t.expiry_time++;
+	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS) | F(OVER_MAX_LIFETIME));
+	t.expiry_time = -1;
+	assert_int_equal(token_flags(&t, &ctx),
+	    F(ALL_APIS) | F(OVER_MAX_LIFETIME) | F(NEVER_EXPIRES));
+	ctx.max_lifetime_ms = 0;
+	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS) | F(NEVER_EXPIRES));
+	ctx.stale_patterns = pats;
+	ctx.nstale = 1;
+	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS) | F(NEVER_EXPIRES) | F(STALE_COMMENT));
+}
+
+static void
+test_flag_names(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(token_flag_parse("never-expires"), TOKEN_FLAG_BIT_NEVER_EXPIRES);
+	assert_int_equal(token_flag_parse("SELF"), TOKEN_FLAG_BIT_SELF);
+	assert_int_equal(token_flag_parse("nope"), -1);
+	assert_int_equal(token_flag_parse(NULL), -1);
+	assert_string_equal(token_flag_name(TOKEN_FLAG_BIT_UNUSED_90D), "unused-90d");
+	assert_string_equal(token_flag_legend(TOKEN_FLAG_BIT_EXPIRED), "already expired");
+	token_flags_format(F(NEVER_EXPIRES) | F(PRIVILEGED), buf, sizeof buf);
+	assert_string_equal(buf, "never-expires,privileged");
+	token_flags_format(0, buf, sizeof buf);
+	assert_string_equal(buf, "");
+	token_flags_format(F(NEVER_EXPIRES) | F(PRIVILEGED), buf, 20);
+	assert_string_equal(buf, "never-expires");
+}
+
+/* ---- filter ---- */
+
+/* Ids of the sample rows that expr matches, e.g. "aaaa1111 cccc4444". */
+static void
+check_filter(const char *expr, const char *expect)
+{
+	struct token_table tab;
+	struct token_filter *f = NULL;
+	struct patrol_err err;
+	size_t idx[NSAMPLE], n, i;
+	char got[256] = "";
+
+	build(&tab, sample, NSAMPLE);
+	status_clear(&err);
+	print_message("filter '%s'\n", expr != NULL ? expr : "(null)");
+	assert_int_equal(token_filter_compile(expr, &f, &err), PATROL_OK);
+	assert_non_null(f);
+	n = token_filter_apply(f, &tab, &ctx0, idx);
+	for (i = 0; i < n; i++) {
+		strcat(got, i > 0 ? " " : "");
+		strcat(got, tab.rows[idx[i]].token_id);
+	}
+	assert_string_equal(got, expect);
+	token_filter_free(f);
+	token_table_free(&tab);
+}
+
+static void
+test_filter_words(void **state)
+{
+	static const char *const c[][2] = {
+		{ NULL, "aaaa1111 bbbb2222 aaaa3333 cccc4444 dddd5555" },
+		{ "", "aaaa1111 bbbb2222 aaaa3333 cccc4444 dddd5555" },
+		{ "   ", "aaaa1111 bbbb2222 aaaa3333 cccc4444 dddd5555" },
+		{ "ci", "aaaa1111 cccc4444" },
+		{ "CI", "aaaa1111" },
+		{ "Ci", "" },
+		{ "!ci", "bbbb2222 aaaa3333 dddd5555" },
+		{ "alice", "aaaa1111 aaaa3333" },
+		{ "alice etl", "aaaa3333" },
+		{ "alice !etl", "aaaa1111" },
+		{ "3333", "aaaa3333" },
+		{ "read", "dddd5555" },
+		{ "\"ci pipe\"", "aaaa1111" },
+		{ "\"ci  pipe\"", "" },
+		{ "!\"ci pipe\"", "bbbb2222 aaaa3333 cccc4444 dddd5555" },
+		{ "\"sql:read\"", "dddd5555" },
+		{ "\"ci pipe", "aaaa1111" },
+		{ "\"\" ci", "aaaa1111 cccc4444" },
+		{ "example.com", "aaaa1111 bbbb2222 aaaa3333 cccc4444" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++)
+		check_filter(c[i][0], c[i][1]);
+}
+
+static void
+test_filter_fields(void **state)
+{
+	static const char *const c[][2] = {
+		{ "owner:alice", "aaaa1111 aaaa3333" },
+		{ "owner:ALICE", "" },
+		{ "!owner:alice", "bbbb2222 cccc4444 dddd5555" },
+		{ "comment:ci", "aaaa1111 cccc4444" },
+		{ "comment:alice", "" },
+		{ "Comment:nightly", "aaaa3333" },
+		{ "comment:\"ci deploy\"", "cccc4444" },
+		{ "scope:sql", "aaaa1111 dddd5555" },
+		{ "scope:sql:read", "dddd5555" },
+		{ "scope:none", "bbbb2222" },
+		{ "!scope:none", "aaaa1111 aaaa3333 cccc4444 dddd5555" },
+		{ "scope:authentication", "aaaa3333" },
+		{ "id:aaaa", "aaaa1111 aaaa3333" },
+		{ "id:AAAA", "aaaa1111 aaaa3333" },
+		{ "flag:never-expires", "bbbb2222 dddd5555" },
+		{ "flag:expired", "aaaa3333" },
+		{ "flag:autoscope", "aaaa3333" },
+		{ "flag:stale-comment", "bbbb2222 dddd5555" },
+		{ "!flag:never-expires owner:alice", "aaaa1111 aaaa3333" },
+		{ "expires:<7d", "aaaa1111 aaaa3333" },
+		{ "expires:<0d", "aaaa3333" },
+		{ "expires:>30d", "bbbb2222 cccc4444 dddd5555" },
+		{ "expires:never", "bbbb2222 dddd5555" },
+		{ "unused:>90d", "bbbb2222 aaaa3333" },
+		{ "unused:<7d", "aaaa1111" },
+		{ "unused:>30d !unused:>90d", "cccc4444" },
+		{ "created:<30d", "aaaa1111 cccc4444" },
+		{ "created:>1y", "bbbb2222" },
+		{ "created:>12w created:<1y", "aaaa3333" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++)
+		check_filter(c[i][0], c[i][1]);
+}
+
+static void
+test_filter_errors(void **state)
+{
+	static const char *const c[][2] = {
+		{ "foo:bar", "unknown field \"foo\" in \"foo:bar\" (fields: owner comment scope id flag expires unused created)" },
+		{ "ci !sql:read", "unknown field \"sql\" in \"!sql:read\" (fields: owner comment scope id flag expires unused created)" },
+		{ "expires:<7x", "bad age \"7x\" in \"expires:<7x\" (use h d w mo y)" },
+		{ "unused:>", "bad age \"\" in \"unused:>\" (use h d w mo y)" },
+		{ "expires:7d", "bad comparison \"expires:7d\" (use expires:<7d or expires:>7d or expires:never)" },
+		{ "created:never", "bad comparison \"created:never\" (use created:<7d or created:>7d)" },
+		{ "owner:", "empty value in \"owner:\"" },
+		{ "flag:bogus", "unknown flag \"bogus\" in \"flag:bogus\" (flags: unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope stale-comment self)" },
+	};
+	struct token_filter *f;
+	struct patrol_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof c / sizeof c[0]; i++) {
+		f = (struct token_filter *)&err;
+		status_clear(&err);
+		assert_int_equal(token_filter_compile(c[i][0], &f, &err), PATROL_USAGE);
+		assert_null(f);
+		assert_int_equal(err.status, PATROL_USAGE);
+		assert_string_equal(err.message, c[i][1]);
+	}
+}
+
+static void
+test_filter_match_direct(void **state)
+{
+	struct token_filter *f;
+	struct patrol_err err;
+	struct token_info t = { .token_id = "x" };
+
+	(void)state;
+	assert_true(token_filter_match(NULL, &t, 0, &ctx0));
+	assert_int_equal(token_filter_compile("flag:self", &f, &err), PATROL_OK);
+	assert_false(token_filter_match(f, &t, 0, &ctx0));
+	assert_true(token_filter_match(f, &t, F(SELF), &ctx0));
+	token_filter_free(f);
+	token_filter_free(NULL);
+}
+
+/* ---- quota ---- */
+
+static void
+test_quota(void **state)
+{
+	static const struct row_spec rows[] = {
+		{ "01", "a", "zed", NOW - DAY, NOW + DAY, 0, NULL, NULL },
+		{ "02", "a", "zed", NOW - DAY, -1, 0, NULL, NULL },
+		{ "03", "a", "amy", NOW - DAY, NOW + 30 * DAY, 0, NULL, NULL },
+		{ "04", "a", "amy", NOW - DAY, NOW - 1, 0, NULL, NULL },
+		{ "05", "a", "bob", NOW - DAY, NOW + 2 * DAY, 0, NULL, NULL },
+		{ "06", "a", NULL, NOW - DAY, NOW - 5, 0, NULL, NULL },
+		{ "07", "a", "zed", NOW - DAY, NOW - 5, 0, NULL, NULL },
+	};
+	struct token_table tab, empty = { 0 };
+	struct token_owner_count *c;
+	size_t n;
+
+	(void)state;
+	build(&tab, rows, 7);
+	assert_int_equal(token_active_count(&tab, NOW), 4);
+	assert_int_equal(token_expiring_count(&tab, NOW), 2);
+	n = token_quota_by_owner(&tab, NOW, &c);
+	assert_int_equal(n, 4);
+	assert_string_equal(c[0].owner, "zed");
+	assert_int_equal(c[0].active, 2);
+	assert_int_equal(c[0].expiring, 1);
+	assert_int_equal(c[0].total, 3);
+	assert_string_equal(c[1].owner, "amy");
+	assert_int_equal(c[1].active, 1);
+	assert_int_equal(c[1].expiring, 0);
+	assert_int_equal(c[1].total, 2);
+	assert_string_equal(c[2].owner, "bob");
+	assert_int_equal(c[2].expiring, 1);
+	assert_string_equal(c[3].owner, "");
+	assert_int_equal(c[3].active, 0);
+	assert_int_equal(c[3].total, 1);
+	free(c);
+	token_table_free(&tab);
+	assert_int_equal(token_quota_by_owner(&empty, NOW, &c), 0);
+	assert_null(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_expired),
+		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_sort_names),
+		cmocka_unit_test(test_sort_keys),
+		cmocka_unit_test(test_sort_ties),
+		cmocka_unit_test(test_sort_many),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_flag_max_lifetime),
+		cmocka_unit_test(test_flag_names),
+		cmocka_unit_test(test_filter_words),
+		cmocka_unit_test(test_filter_fields),
+		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_filter_match_direct),
+		cmocka_unit_test(test_quota),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,194 @@
+/*
+ * bench_model.c: how fast the token model sorts and filters 100,000 rows.
+ *
+ * Builds a deterministic synthetic table (fixed seed), then times token_sort
+ * by every key in both directions and token_filter_apply for a few typical
+ * expressions, each over RUNS runs, and prints the median. A figure, not a
+ * test: it never fails on speed. The UI budget is one frame (16 ms). Times
+ * are the thread's CPU time, so a busy machine disturbs them less.
+ */
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "duration.h"
+#include "token.h"
+
+#define BENCH_ROWS 100000
+#define BENCH_RUNS 21
+#define BENCH_NOW ((int64_t)1767225600000)   /* 2026-01-01 00:00Z */
+#define BENCH_DAY ((int64_t)86400000)
+
+static const char *const bench_comments[] = {
+	"ci pipeline", "nightly ETL", "test job", "Terraform deploy", "tmp notebook",
+	"dbt prod run", "airflow", "poc for vector search", "do not delete", "Looker BI",
+	"old laptop", "GitHub Actions CI", "", "alerts bot", "mlflow registry sync"
+};
+
+static const char *const bench_scopes[] = {
+	"sql", "jobs", "clusters", "authentication", "unity-catalog", "sql:read", "all-apis"
+};
+
+static const char *const bench_filters[] = {
+	"ci", "CI", "owner:user0 !test", "expires:<7d", "unused:>90d flag:never-expires",
+	"scope:authentication", "\"do not\" !owner:user1", "id:abcd"
+};
+
+static uint64_t bench_seed = 0x9e3779b97f4a7c15ull;
+
+static uint64_t
+bench_rand(void)
+{
+	bench_seed ^= bench_seed << 13;
+	bench_seed ^= bench_seed >> 7;
+	bench_seed ^= bench_seed << 17;
+	return bench_seed;
+}
+
+static char *
+bench_strdup(const char *s)
+{
+	char *p = strdup(s);
+
+	if (p == NULL) {
+		fprintf(stderr, "bench_model: out of memory\n");
+		exit(1);
+	}
+	return p;
+}
+
+static void
+bench_scopes_fill(struct token_info *t)
+{
+	size_t i, n = bench_rand() % 4;
+
+	if (n == 0)
+		return;
+	if ((t->scopes = calloc(n, sizeof *t->scopes)) == NULL) {
+		fprintf(stderr, "bench_model: out of memory\n");
+		exit(1);
+	}
+	for (i = 0; i < n; i++)
+		t->scopes[i] = bench_strdup(bench_scopes[bench_rand() % 7]);
+	t->nscopes = n;
+}
+
+static void
+bench_row(struct token_info *t, size_t i)
+{
+	char buf[64];
+	size_t c = bench_rand() % (sizeof bench_comments / sizeof bench_comments[0]);
+
+	snprintf(t->token_id, sizeof t->token_id, "%016llx%016llx%016llx%016llx",
+	    (unsigned long long)bench_rand(), (unsigned long long)bench_rand(),
+	    (unsigned long long)bench_rand(), (unsigned long long)i);
+	snprintf(buf, sizeof buf, "%s %zu", bench_comments[c], i % 97);
+	t->comment = bench_strdup(buf);
+	snprintf(buf, sizeof buf, "user%llu@example.com", (unsigned long long)(bench_rand() % 500));
+	t->created_by_username = bench_strdup(buf);
+	t->management = true;
+	t->creation_time = BENCH_NOW - (int64_t)(bench_rand() % 700) * BENCH_DAY;
+	t->expiry_time = bench_rand() % 5 == 0 ? -1 :
+	    BENCH_NOW + ((int64_t)(bench_rand() % 400) - 100) * BENCH_DAY;
+	t->last_used_day = bench_rand() % 4 == 0 ? 0 :
+	    BENCH_NOW - (int64_t)(bench_rand() % 200) * BENCH_DAY;
+	bench_scopes_fill(t);
+}
+
+static int
+bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double
+bench_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double
+bench_median(double *v)
+{
+	qsort(v, BENCH_RUNS, sizeof *v, bench_cmp_double);
+	return v[BENCH_RUNS / 2];
+}
+
+/* Median time of sorting a fresh (table-order) index by key. */
+static double
+bench_sort(const struct token_table *tab, size_t *idx, enum token_sort_key key, bool desc)
+{
+	double v[BENCH_RUNS], t0;
+	size_t i, r;
+
+	for (r = 0; r < BENCH_RUNS; r++) {
+		for (i = 0; i < tab->n; i++)
+			idx[i] = i;
+		t0 = bench_now_ms();
+		token_sort(tab, idx, tab->n, key, desc);
+		v[r] = bench_now_ms() - t0;
+	}
+	return bench_median(v);
+}
+
+static double
+bench_filter(const struct token_table *tab, size_t *idx, const struct token_ctx *ctx,
+    const char *expr, size_t *hits)
+{
+	struct token_filter *f;
+	struct patrol_err err;
+	double v[BENCH_RUNS], t0;
+	size_t r;
+
+	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
+		fprintf(stderr, "bench_model: %s\n", err.message);
+		exit(1);
+	}
+	for (r = 0; r < BENCH_RUNS; r++) {
+		t0 = bench_now_ms();
+		*hits = token_filter_apply(f, tab, ctx, idx);
+		v[r] = bench_now_ms() - t0;
+	}
+	token_filter_free(f);
+	return bench_median(v);
+}
+
+int
+main(void)
+{
+	struct token_table tab = { 0 };
+	struct token_ctx ctx = { .now_ms = BENCH_NOW, .max_lifetime_ms = 90 * BENCH_DAY };
+	struct token_info *t;
+	size_t *idx, i, hits;
+	int k;
+
+	if ((idx = calloc(BENCH_ROWS, sizeof *idx)) == NULL)
+		return 1;
+	for (i = 0; i < BENCH_ROWS; i++) {
+		if ((t = token_table_push(&tab)) == NULL)
+			return 1;
+		bench_row(t, i);
+	}
+	printf("rows: %d, runs: %d\n", BENCH_ROWS, BENCH_RUNS);
+	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
+		printf("sort %s: median %.1f ms\n", token_sort_name(k),
+		    bench_sort(&tab, idx, (enum token_sort_key)k, false));
+		printf("sort %s desc: median %.1f ms\n", token_sort_name(k),
+		    bench_sort(&tab, idx, (enum token_sort_key)k, true));
+	}
+	for (i = 0; i < sizeof bench_filters / sizeof bench_filters[0]; i++) {
+		double ms = bench_filter(&tab, idx, &ctx, bench_filters[i], &hits);
+		printf("filter \"%s\": median %.1f ms (%zu rows)\n", bench_filters[i], ms, hits);
+	}
+	token_table_free(&tab);
+	free(idx);
+	return 0;
+}
