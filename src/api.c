@@ -1,1 +1,1844 @@
-/* api.c: being written. */
+/*
+ * api.c: the Databricks token APIs as C: request builders, response parsers,
+ * the error parser and the JSON output of results.
+ *
+ * Three tables drive it. api_endpoints gives each operation its method, path
+ * template, retry class, mutating flag and parse function; a builder only
+ * makes the body. api_fields maps the TokenInfo JSON names to the members of
+ * struct token_info, for parsing and for output alike. api_codes maps an
+ * error_code to a status. Parsers tolerate what real servers and proxies send
+ * (unknown and absent fields, nulls, int64 values as strings) and reject the
+ * rest with PATROL_PROTOCOL and a message naming the field. Those messages
+ * never quote the body: a broken create answer may hold a secret. Error
+ * answers are another matter: api_parse_error copies the server's own
+ * message raw (bounded, cut at a UTF-8 boundary) for the output paths to
+ * sanitize.
+ *
+ * Memory: every string handed out is plain malloc'd (free, or secret_free for
+ * secrets) and never jansson's, so the zeroing allocators of secret_json_init
+ * stay private to jansson.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "api.h"
+#include "buf.h"
+#include "secret.h"
+
+/* ---- labels ----------------------------------------------------------- */
+#define API_OP_LABEL(e, label) label,
+static const char *const api_op_labels[] = { API_OPS(API_OP_LABEL) };
+#undef API_OP_LABEL
+
+const char *
+api_op_label(int op)
+{
+	if (op < 0 || op >= API_OP_COUNT)
+		return "request";
+	return api_op_labels[op];
+}
+
+/* ---- small helpers ---------------------------------------------------- */
+static const char *const api_type_names[] = {
+	[JSON_OBJECT] = "an object", [JSON_ARRAY] = "an array",
+	[JSON_STRING] = "a string",  [JSON_INTEGER] = "an integer",
+	[JSON_REAL] = "a number",    [JSON_TRUE] = "a boolean",
+	[JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
+};
+
+static const char *
+api_type_name(const json_t *v)
+{
+	return api_type_names[json_typeof(v)];
+}
+
+static bool
+api_is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' ||
+	    ch == '\f' || ch == '\v';
+}
+
+/* Trim ASCII white space from both ends of the span (*s, *n). */
+static void
+api_trim(const char **s, size_t *n)
+{
+	while (*n > 0 && api_is_space(**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && api_is_space((*s)[*n - 1]))
+		(*n)--;
+}
+
+static bool
+api_blank(const char *s, size_t n)
+{
+	if (s == NULL)
+		return true;
+	api_trim(&s, &n);
+	return n == 0;
+}
+
+/* Copy n bytes of src (stopping at a NUL) into dst of size dstn, cutting at
+ * a UTF-8 character boundary when it does not fit. */
+static void
+api_copy(char *dst, size_t dstn, const char *src, size_t n)
+{
+	const char *nul = memchr(src, '\0', n);
+
+	if (dstn == 0)
+		return;
+	if (nul != NULL)
+		n = (size_t)(nul - src);
+	if (n > dstn - 1) {
+		n = dstn - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void
+api_copystr(char *dst, size_t dstn, const char *src)
+{
+	api_copy(dst, dstn, src, strlen(src));
+}
+
+/* ---- UTF-8 repair for strings we send ----------------------------------- */
+/* Lead byte ranges of valid UTF-8 and the range allowed for the next byte. */
+static const struct {
+	unsigned char lo, hi, len, lo2, hi2;
+} api_utf8_rows[] = {
+	{ 0x01, 0x7f, 1, 0x00, 0x00 },
+	{ 0xc2, 0xdf, 2, 0x80, 0xbf },
+	{ 0xe0, 0xe0, 3, 0xa0, 0xbf },
+	{ 0xe1, 0xec, 3, 0x80, 0xbf },
+	{ 0xed, 0xed, 3, 0x80, 0x9f },
+	{ 0xee, 0xef, 3, 0x80, 0xbf },
+	{ 0xf0, 0xf0, 4, 0x90, 0xbf },
+	{ 0xf1, 0xf3, 4, 0x80, 0xbf },
+	{ 0xf4, 0xf4, 4, 0x80, 0x8f },
+};
+
+/* Length of the valid UTF-8 character at s (NUL-terminated), or 0. */
+static size_t
+api_utf8_len(const unsigned char *s)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof api_utf8_rows / sizeof api_utf8_rows[0]; i++) {
+		if (s[0] < api_utf8_rows[i].lo || s[0] > api_utf8_rows[i].hi)
+			continue;
+		if (api_utf8_rows[i].len == 1)
+			return 1;
+		if (s[1] < api_utf8_rows[i].lo2 || s[1] > api_utf8_rows[i].hi2)
+			return 0;
+		for (k = 2; k < api_utf8_rows[i].len; k++)
+			if (s[k] < 0x80 || s[k] > 0xbf)
+				return 0;
+		return api_utf8_rows[i].len;
+	}
+	return 0;
+}
+
+/* Copy of s with every invalid byte replaced by U+FFFD. NULL on out of memory. */
+static char *
+api_utf8_fix(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	size_t k;
+	int rc = 0;
+
+	buf_init(&b, 0);
+	while (*p != '\0' && rc == 0) {
+		k = api_utf8_len(p);
+		rc = k ? buf_add(&b, p, k) : buf_add(&b, "\xef\xbf\xbd", 3);
+		p += k ? k : 1;
+	}
+	if (rc != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* A JSON string for s, repairing invalid UTF-8. NULL on out of memory. */
+static json_t *
+api_json_str(const char *s)
+{
+	json_t *v = json_string(s);
+	char *fixed;
+
+	if (v != NULL)
+		return v;
+	fixed = api_utf8_fix(s);
+	if (fixed == NULL)
+		return NULL;
+	v = json_string(fixed);
+	free(fixed);
+	return v;
+}
+
+static json_t *
+api_json_strv(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if (v[i] == NULL)
+			continue;
+		if (json_array_append_new(a, api_json_str(v[i])) != 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	}
+	return a;
+}
+
+/* Set o[key] = v, taking v. -1 when v is NULL or on out of memory. */
+static int
+api_put(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return -1;
+	return json_object_set_new(o, key, v);
+}
+
+/* ---- the endpoints ------------------------------------------------------ */
+static enum patrol_status api_call_list(struct call *, const char *, size_t);
+static enum patrol_status api_call_tm_list(struct call *, const char *, size_t);
+static enum patrol_status api_call_tm_get(struct call *, const char *, size_t);
+static enum patrol_status api_call_tm_update(struct call *, const char *, size_t);
+static enum patrol_status api_call_created(struct call *, const char *, size_t);
+static enum patrol_status api_call_created_obo(struct call *, const char *, size_t);
+static enum patrol_status api_call_conf(struct call *, const char *, size_t);
+static enum patrol_status api_call_me(struct call *, const char *, size_t);
+
+struct api_endpoint {
+	const char *method;
+	const char *path;         /* "{id}" is replaced by the encoded id */
+	enum call_retry retry;
+	bool mutating;
+	bool has_body;
+	call_parse_fn parse;      /* NULL: void call, the body is ignored */
+};
+
+#define IDEMPOTENT CALL_RETRY_IDEMPOTENT
+#define TM_PATH "/api/2.0/token-management/tokens"
+/* OAUTH_DISCOVER and OAUTH_TOKEN are built by the worker (other hosts, form
+ * bodies); they have no row here. */
+static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
+	[API_TOKEN_CREATE] = { "POST", "/api/2.0/token/create",
+	    CALL_RETRY_CREATE, true, true, api_call_created },
+	[API_TOKEN_LIST] = { "GET", "/api/2.0/token/list",
+	    IDEMPOTENT, false, false, api_call_list },
+	[API_TOKEN_DELETE] = { "POST", "/api/2.0/token/delete",
+	    IDEMPOTENT, true, true, NULL },
+	[API_TOKEN_UPDATE] = { "PATCH", "/api/2.0/token/{id}",
+	    IDEMPOTENT, true, true, NULL },
+	[API_TM_LIST] = { "GET", TM_PATH,
+	    IDEMPOTENT, false, false, api_call_tm_list },
+	[API_TM_GET] = { "GET", TM_PATH "/{id}",
+	    IDEMPOTENT, false, false, api_call_tm_get },
+	[API_TM_DELETE] = { "DELETE", TM_PATH "/{id}",
+	    IDEMPOTENT, true, false, NULL },
+	[API_TM_UPDATE] = { "PATCH", TM_PATH "/{id}",
+	    IDEMPOTENT, true, true, api_call_tm_update },
+	[API_TM_CREATE_OBO] = { "POST", "/api/2.0/token-management/on-behalf-of/tokens",
+	    CALL_RETRY_CREATE, true, true, api_call_created_obo },
+	[API_CONF_GET] = { "GET",
+	    "/api/2.0/workspace-conf?keys=maxTokenLifetimeDays,enableTokensConfig",
+	    IDEMPOTENT, false, false, api_call_conf },
+	[API_CONF_SET] = { "PATCH", "/api/2.0/workspace-conf",
+	    IDEMPOTENT, true, true, NULL },
+	[API_SCIM_ME] = { "GET", "/api/2.0/preview/scim/v2/Me",
+	    IDEMPOTENT, false, false, api_call_me },
+};
+#undef IDEMPOTENT
+#undef TM_PATH
+
+/* Append s percent-encoded (RFC 3986: unreserved characters kept). */
+static int
+api_encode(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char esc[3] = { '%', 0, 0 };
+	int rc = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0' && rc == 0; p++) {
+		if (strchr("-._~", *p) != NULL || (*p >= '0' && *p <= '9') ||
+		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
+			rc = buf_add(b, p, 1);
+			continue;
+		}
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 15];
+		rc = buf_add(b, esc, 3);
+	}
+	return rc;
+}
+
+/* The path of e with id encoded in and ?query appended (if non-empty). */
+static char *
+api_path(const struct api_endpoint *e, const char *id, const char *query)
+{
+	const char *hole = strstr(e->path, "{id}");
+	struct buf b;
+	int rc;
+
+	if (hole != NULL && (id == NULL || *id == '\0'))
+		return NULL;
+	buf_init(&b, 0);
+	if (hole == NULL)
+		rc = buf_addstr(&b, e->path);
+	else {
+		rc = buf_add(&b, e->path, (size_t)(hole - e->path));
+		rc |= api_encode(&b, id);
+		rc |= buf_addstr(&b, hole + 4);
+	}
+	if (query != NULL && *query != '\0')
+		rc |= buf_printf(&b, "?%s", query);
+	if (rc != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* Serialise o compactly into a plain malloc'd string, dropping o. */
+static char *
+api_dump(json_t *o)
+{
+	size_t n;
+	char *s = NULL;
+
+	if (o == NULL)
+		return NULL;
+	n = json_dumpb(o, NULL, 0, JSON_COMPACT);
+	if (n > 0 && (s = malloc(n + 1)) != NULL) {
+		if (json_dumpb(o, s, n, JSON_COMPACT) != n) {
+			free(s);
+			s = NULL;
+		} else
+			s[n] = '\0';
+	}
+	json_decref(o);
+	return s;
+}
+
+/* Make the call for op from its table row. Takes body (NULL: none or out of
+ * memory, told apart by the row). */
+static struct call *
+api_call_make(int op, const char *id, const char *query, json_t *body)
+{
+	const struct api_endpoint *e = &api_endpoints[op];
+	struct call *c = NULL;
+	char *json = NULL, *path;
+
+	if (e->has_body && (json = api_dump(body)) == NULL)
+		return NULL;
+	if (!e->has_body)
+		json_decref(body);
+	path = api_path(e, id, query);
+	if (path != NULL)
+		c = call_new(op, e->method, path);
+	free(path);
+	if (c == NULL) {
+		secret_free(json);
+		return NULL;
+	}
+	c->body = json;
+	c->retry = e->retry;
+	c->mutating = e->mutating;
+	c->parse = e->parse;
+	return c;
+}
+
+/* ---- builders ----------------------------------------------------------- */
+/* The create body: only what is set (never lifetime_seconds <= 0). */
+static json_t *
+api_create_body(const struct api_create_params *p, bool obo)
+{
+	json_t *o = json_object();
+	int rc = 0;
+
+	if (o == NULL)
+		return NULL;
+	if (obo)
+		rc |= api_put(o, "application_id", api_json_str(p->application_id));
+	if (p->comment != NULL)
+		rc |= api_put(o, "comment", api_json_str(p->comment));
+	if (p->lifetime_seconds > 0)
+		rc |= api_put(o, "lifetime_seconds", json_integer(p->lifetime_seconds));
+	if (p->scopes != NULL && p->nscopes > 0)
+		rc |= api_put(o, "scopes", api_json_strv(p->scopes, p->nscopes));
+	if (p->autoscope)
+		rc |= api_put(o, "autoscope_enabled", json_true());
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct call *
+api_token_create(const struct api_create_params *p)
+{
+	if (p == NULL)
+		return NULL;
+	return api_call_make(API_TOKEN_CREATE, NULL, NULL, api_create_body(p, false));
+}
+
+/* Returns NULL as well when application_id is missing. */
+struct call *
+api_tm_create_obo(const struct api_create_params *p)
+{
+	if (p == NULL || p->application_id == NULL || *p->application_id == '\0')
+		return NULL;
+	return api_call_make(API_TM_CREATE_OBO, NULL, NULL, api_create_body(p, true));
+}
+
+struct call *
+api_token_list(void)
+{
+	return api_call_make(API_TOKEN_LIST, NULL, NULL, NULL);
+}
+
+struct call *
+api_token_delete(const char *token_id)
+{
+	json_t *o;
+
+	if (token_id == NULL || *token_id == '\0')
+		return NULL;
+	o = json_object();
+	if (o != NULL && api_put(o, "token_id", api_json_str(token_id)) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return api_call_make(API_TOKEN_DELETE, NULL, NULL, o);
+}
+
+void
+api_update_mask(const struct api_update_params *p, char *out, size_t n)
+{
+	const char *mask = "";
+
+	if (n == 0)
+		return;
+	if (p != NULL && p->comment != NULL)
+		mask = p->set_scopes ? "comment,scopes" : "comment";
+	else if (p != NULL && p->set_scopes)
+		mask = "scopes";
+	snprintf(out, n, "%s", mask);
+}
+
+/* {"token":{"comment":…,"scopes":[…]},"update_mask":"…"}, naming only what changes. */
+static json_t *
+api_update_body(const struct api_update_params *p)
+{
+	json_t *o = json_object(), *tok = json_object();
+	char mask[32];
+	int rc = 0;
+
+	if (o == NULL || tok == NULL) {
+		json_decref(o);
+		json_decref(tok);
+		return NULL;
+	}
+	if (p->comment != NULL)
+		rc |= api_put(tok, "comment", api_json_str(p->comment));
+	if (p->set_scopes)
+		rc |= api_put(tok, "scopes", api_json_strv(p->scopes, p->scopes ? p->nscopes : 0));
+	api_update_mask(p, mask, sizeof mask);
+	rc |= api_put(o, "token", tok);
+	rc |= api_put(o, "update_mask", json_string(mask));
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct call *
+api_token_update(const char *token_id, const struct api_update_params *p)
+{
+	if (p == NULL || token_id == NULL || *token_id == '\0')
+		return NULL;
+	return api_call_make(API_TOKEN_UPDATE, token_id, NULL, api_update_body(p));
+}
+
+struct call *
+api_tm_update(const char *token_id, const struct api_update_params *p)
+{
+	if (p == NULL || token_id == NULL || *token_id == '\0')
+		return NULL;
+	return api_call_make(API_TM_UPDATE, token_id, NULL, api_update_body(p));
+}
+
+/* Append "&name=value" (no "&" first) when value is set. */
+static int
+api_query_add(struct buf *b, const char *name, const char *value)
+{
+	int rc = 0;
+
+	if (value == NULL || *value == '\0')
+		return 0;
+	if (b->len > 0)
+		rc = buf_addstr(b, "&");
+	rc |= buf_printf(b, "%s=", name);
+	rc |= api_encode(b, value);
+	return rc;
+}
+
+/* An empty filter (NULL or "") is omitted. */
+struct call *
+api_tm_list(const char *created_by_id, const char *created_by_username)
+{
+	struct call *c = NULL;
+	struct buf q;
+	int rc;
+
+	buf_init(&q, 0);
+	rc = api_query_add(&q, "created_by_id", created_by_id);
+	rc |= api_query_add(&q, "created_by_username", created_by_username);
+	if (rc == 0)
+		c = api_call_make(API_TM_LIST, NULL, q.data, NULL);
+	buf_free(&q);
+	return c;
+}
+
+struct call *
+api_tm_get(const char *token_id)
+{
+	return api_call_make(API_TM_GET, token_id, NULL, NULL);
+}
+
+struct call *
+api_tm_delete(const char *token_id)
+{
+	return api_call_make(API_TM_DELETE, token_id, NULL, NULL);
+}
+
+struct call *
+api_conf_get(void)
+{
+	return api_call_make(API_CONF_GET, NULL, NULL, NULL);
+}
+
+/* A NULL value is sent as null. */
+struct call *
+api_conf_set(const char *key, const char *value)
+{
+	json_t *o;
+
+	if (key == NULL || *key == '\0')
+		return NULL;
+	o = json_object();
+	if (o != NULL && api_put(o, key, value ? api_json_str(value) : json_null()) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return api_call_make(API_CONF_SET, NULL, NULL, o);
+}
+
+struct call *
+api_scim_me(void)
+{
+	return api_call_make(API_SCIM_ME, NULL, NULL, NULL);
+}
+
+/* ---- parsing helpers ---------------------------------------------------- */
+/* Parse body as a JSON object, or fill err. */
+static json_t *
+api_load(const char *body, size_t len, struct patrol_err *err)
+{
+	json_error_t je;
+	json_t *root;
+
+	if (api_blank(body, len)) {
+		status_set(err, PATROL_PROTOCOL, "empty answer where JSON was expected");
+		return NULL;
+	}
+	root = json_loadb(body, len, JSON_DECODE_ANY, &je);
+	if (root == NULL && json_error_code(&je) == json_error_out_of_memory) {
+		status_set(err, PATROL_NOMEM, "out of memory parsing the answer");
+		return NULL;
+	}
+	if (root == NULL) {
+		/* Position only: the text near the error may be a secret. */
+		status_set(err, PATROL_PROTOCOL, "malformed JSON at line %d, column %d",
+		    je.line, je.column);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		status_set(err, PATROL_PROTOCOL, "expected a JSON object, got %s",
+		    api_type_name(root));
+		json_decref(root);
+		return NULL;
+	}
+	return root;
+}
+
+static enum patrol_status
+api_wrong_type(const char *name, const char *want, const json_t *v, struct patrol_err *err)
+{
+	return status_set(err, PATROL_PROTOCOL, "field \"%s\": expected %s, got %s",
+	    name, want, api_type_name(v));
+}
+
+static enum patrol_status
+api_nomem(struct patrol_err *err)
+{
+	return status_set(err, PATROL_NOMEM, "out of memory parsing the answer");
+}
+
+/* o[key], or NULL when absent or null. */
+static json_t *
+api_get(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_null(v) ? NULL : v;
+}
+
+static enum patrol_status
+api_str_dup(const json_t *v, const char *name, char **out, struct patrol_err *err)
+{
+	if (!json_is_string(v))
+		return api_wrong_type(name, "a string", v, err);
+	*out = strdup(json_string_value(v));
+	return *out ? PATROL_OK : api_nomem(err);
+}
+
+/* Parse a decimal int64 with nothing around it. */
+static bool
+api_parse_i64(const char *s, int64_t *out)
+{
+	char *end;
+	long long x;
+
+	if (!((*s >= '0' && *s <= '9') || *s == '-' || *s == '+'))
+		return false;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0')
+		return false;
+	*out = x;
+	return true;
+}
+
+/* An int64 sent as an integer, a whole number or a decimal string. */
+static enum patrol_status
+api_i64(const json_t *v, const char *name, int64_t *out, struct patrol_err *err)
+{
+	double d;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return PATROL_OK;
+	}
+	if (json_is_string(v) && api_parse_i64(json_string_value(v), out))
+		return PATROL_OK;
+	if (json_is_real(v)) {
+		d = json_real_value(v);
+		if (d >= -9.2e18 && d <= 9.2e18 && d == (double)(int64_t)d) {
+			*out = (int64_t)d;
+			return PATROL_OK;
+		}
+	}
+	return api_wrong_type(name, "an integer", v, err);
+}
+
+static void
+api_strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* An array of strings; items that are not strings are skipped. */
+static enum patrol_status
+api_strv(const json_t *v, const char *name, char ***out, size_t *n, struct patrol_err *err)
+{
+	size_t i, cnt = 0, size;
+	char **a;
+
+	if (!json_is_array(v))
+		return api_wrong_type(name, "an array", v, err);
+	size = json_array_size(v);
+	if (size == 0)
+		return PATROL_OK;
+	a = calloc(size, sizeof *a);
+	if (a == NULL)
+		return api_nomem(err);
+	for (i = 0; i < size; i++) {
+		if (!json_is_string(json_array_get(v, i)))
+			continue;
+		if ((a[cnt++] = strdup(json_string_value(json_array_get(v, i)))) == NULL) {
+			api_strv_free(a, cnt);
+			return api_nomem(err);
+		}
+	}
+	*out = a;
+	*n = cnt;
+	return PATROL_OK;
+}
+
+/* A scalar as a string: strings as they are, integers and booleans printed. */
+static enum patrol_status
+api_scalar(const json_t *v, const char *name, char **out, struct patrol_err *err)
+{
+	char num[32];
+
+	if (json_is_integer(v)) {
+		snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		*out = strdup(num);
+	} else if (json_is_boolean(v))
+		*out = strdup(json_is_true(v) ? "true" : "false");
+	else
+		return api_str_dup(v, name, out, err);
+	return *out ? PATROL_OK : api_nomem(err);
+}
+
+/* ---- TokenInfo fields --------------------------------------------------- */
+enum api_ftype { API_F_ID, API_F_STR, API_F_I64, API_F_EXPIRY, API_F_STRV };
+
+struct api_field {
+	const char *name;
+	enum api_ftype type;
+	size_t off;          /* offset of the member in struct token_info */
+	size_t count_off;    /* API_F_STRV: offset of its size_t count */
+	bool management;     /* TokenInfo only (Token Management API) */
+};
+
+#define TI(m) offsetof(struct token_info, m)
+static const struct api_field api_fields[] = {
+	{ "token_id",            API_F_ID,     TI(token_id),            0,              false },
+	{ "creation_time",       API_F_I64,    TI(creation_time),       0,              false },
+	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,              false },
+	{ "comment",             API_F_STR,    TI(comment),             0,              false },
+	{ "scopes",              API_F_STRV,   TI(scopes),              TI(nscopes),    false },
+	{ "autoscope_state",     API_F_STR,    TI(autoscope_state),     0,              false },
+	{ "inferred_scopes",     API_F_STRV,   TI(inferred_scopes),     TI(ninferred),  false },
+	{ "backfill_scopes",     API_F_STRV,   TI(backfill_scopes),     TI(nbackfill),  false },
+	{ "last_accessed_time",  API_F_I64,    TI(last_accessed_time),  0,              false },
+	{ "created_by_id",       API_F_I64,    TI(created_by_id),       0,              true },
+	{ "created_by_username", API_F_STR,    TI(created_by_username), 0,              true },
+	{ "owner_id",            API_F_I64,    TI(owner_id),            0,              true },
+	{ "last_used_day",       API_F_I64,    TI(last_used_day),       0,              true },
+	{ "workspace_id",        API_F_I64,    TI(workspace_id),        0,              true },
+};
+#undef TI
+#define API_NFIELDS (sizeof api_fields / sizeof api_fields[0])
+
+static void *
+api_member(struct token_info *t, size_t off)
+{
+	return (char *)t + off;
+}
+
+static const void *
+api_cmember(const struct token_info *t, size_t off)
+{
+	return (const char *)t + off;
+}
+
+static enum patrol_status
+api_field_id(const json_t *v, const struct api_field *f, struct token_info *t,
+    struct patrol_err *err)
+{
+	if (!json_is_string(v))
+		return api_wrong_type(f->name, "a string", v, err);
+	api_copy(api_member(t, f->off), TOKEN_ID_LEN + 1, json_string_value(v),
+	    json_string_length(v));
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_field_str(const json_t *v, const struct api_field *f, struct token_info *t,
+    struct patrol_err *err)
+{
+	return api_str_dup(v, f->name, api_member(t, f->off), err);
+}
+
+static enum patrol_status
+api_field_i64(const json_t *v, const struct api_field *f, struct token_info *t,
+    struct patrol_err *err)
+{
+	return api_i64(v, f->name, api_member(t, f->off), err);
+}
+
+static enum patrol_status
+api_field_strv(const json_t *v, const struct api_field *f, struct token_info *t,
+    struct patrol_err *err)
+{
+	return api_strv(v, f->name, api_member(t, f->off), api_member(t, f->count_off), err);
+}
+
+/* Put the member of t named by f into o when present. 0 or -1. */
+static int
+api_emit_id(json_t *o, const struct api_field *f, const struct token_info *t)
+{
+	const char *id = api_cmember(t, f->off);
+
+	return *id != '\0' ? api_put(o, f->name, api_json_str(id)) : 0;
+}
+
+static int
+api_emit_str(json_t *o, const struct api_field *f, const struct token_info *t)
+{
+	const char *const *s = api_cmember(t, f->off);
+
+	return *s != NULL && **s != '\0' ? api_put(o, f->name, api_json_str(*s)) : 0;
+}
+
+static int
+api_emit_i64(json_t *o, const struct api_field *f, const struct token_info *t)
+{
+	const int64_t *x = api_cmember(t, f->off);
+
+	return *x != 0 ? api_put(o, f->name, json_integer(*x)) : 0;
+}
+
+/* expiry_time is always there: -1 for a token that never expires. */
+static int
+api_emit_expiry(json_t *o, const struct api_field *f, const struct token_info *t)
+{
+	const int64_t *x = api_cmember(t, f->off);
+
+	return api_put(o, f->name, json_integer(*x > 0 ? *x : -1));
+}
+
+static int
+api_emit_strv(json_t *o, const struct api_field *f, const struct token_info *t)
+{
+	const char *const *const *v = api_cmember(t, f->off);
+	const size_t *n = api_cmember(t, f->count_off);
+
+	return *n > 0 ? api_put(o, f->name, api_json_strv(*v, *n)) : 0;
+}
+
+static const struct {
+	enum patrol_status (*parse)(const json_t *, const struct api_field *,
+	    struct token_info *, struct patrol_err *);
+	int (*emit)(json_t *, const struct api_field *, const struct token_info *);
+} api_ftypes[] = {
+	[API_F_ID] =     { api_field_id,   api_emit_id },
+	[API_F_STR] =    { api_field_str,  api_emit_str },
+	[API_F_I64] =    { api_field_i64,  api_emit_i64 },
+	[API_F_EXPIRY] = { api_field_i64,  api_emit_expiry },
+	[API_F_STRV] =   { api_field_strv, api_emit_strv },
+};
+
+/* Fill out (zeroed first) from the TokenInfo object o. */
+static enum patrol_status
+api_token_fields(const json_t *o, bool management, struct token_info *out,
+    struct patrol_err *err)
+{
+	const struct api_field *f;
+	enum patrol_status st;
+	json_t *v;
+
+	memset(out, 0, sizeof *out);
+	out->management = management;
+	for (f = api_fields; f < api_fields + API_NFIELDS; f++) {
+		if (f->management && !management)
+			continue;
+		if ((v = api_get(o, f->name)) == NULL)
+			continue;
+		st = api_ftypes[f->type].parse(v, f, out, err);
+		if (st != PATROL_OK) {
+			token_info_free(out);
+			memset(out, 0, sizeof *out);
+			return st;
+		}
+	}
+	return PATROL_OK;
+}
+
+/* The TokenInfo in root: root["token_info"] when it is there, else root. */
+static enum patrol_status
+api_unwrap(const json_t *root, const json_t **info, struct patrol_err *err)
+{
+	json_t *v = api_get(root, "token_info");
+
+	if (v == NULL) {
+		*info = root;
+		return PATROL_OK;
+	}
+	if (!json_is_object(v))
+		return api_wrong_type("token_info", "an object", v, err);
+	*info = v;
+	return PATROL_OK;
+}
+
+/* Prefix err's message with the row it is about. */
+static void
+api_err_row(struct patrol_err *err, size_t i)
+{
+	char msg[sizeof err->message + 48];
+
+	snprintf(msg, sizeof msg, "token_infos[%zu]: %s", i, err->message);
+	api_copystr(err->message, sizeof err->message, msg);
+}
+
+/* ---- parsers ------------------------------------------------------------ */
+static enum patrol_status
+api_token_rows(const json_t *a, bool management, struct token_table *out,
+    struct patrol_err *err)
+{
+	struct token_info *row;
+	enum patrol_status st;
+	size_t i;
+
+	for (i = 0; i < json_array_size(a); i++) {
+		if (!json_is_object(json_array_get(a, i))) {
+			status_set(err, PATROL_PROTOCOL, "token_infos[%zu]: expected an object, got %s",
+			    i, api_type_name(json_array_get(a, i)));
+			return PATROL_PROTOCOL;
+		}
+		if ((row = token_table_push(out)) == NULL)
+			return api_nomem(err);
+		st = api_token_fields(json_array_get(a, i), management, row, err);
+		if (st != PATROL_OK) {
+			out->n--;
+			api_err_row(err, i);
+			return st;
+		}
+	}
+	return PATROL_OK;
+}
+
+/* out is overwritten; on failure it is left empty. */
+enum patrol_status
+api_parse_token_list(const char *body, size_t len, bool management,
+    struct token_table *out, struct patrol_err *err)
+{
+	enum patrol_status st = PATROL_OK;
+	json_t *root, *a;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	a = api_get(root, "token_infos");
+	if (a != NULL && !json_is_array(a))
+		st = api_wrong_type("token_infos", "an array", a, err);
+	else if (a != NULL)
+		st = api_token_rows(a, management, out, err);
+	json_decref(root);
+	if (st != PATROL_OK)
+		token_table_free(out);
+	return st;
+}
+
+enum patrol_status
+api_parse_token_info(const char *body, size_t len, bool management,
+    struct token_info *out, struct patrol_err *err)
+{
+	const json_t *info = NULL;
+	enum patrol_status st;
+	json_t *root;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	st = api_unwrap(root, &info, err);
+	if (st == PATROL_OK)
+		st = api_token_fields(info, management, out, err);
+	json_decref(root);
+	return st;
+}
+
+static enum patrol_status
+api_created_fields(const json_t *root, bool management, struct api_created *out,
+    struct patrol_err *err)
+{
+	json_t *v = api_get(root, "token_value");
+	json_t *info = api_get(root, "token_info");
+
+	if (!json_is_string(v) || json_string_length(v) == 0)
+		return status_set(err, PATROL_PROTOCOL, "no token_value in the answer");
+	if (info != NULL && !json_is_object(info))
+		return api_wrong_type("token_info", "an object", info, err);
+	if (info != NULL && api_token_fields(info, management, &out->info, err) != PATROL_OK)
+		return err->status;
+	out->token_value = secret_strdup(json_string_value(v));
+	if (out->token_value == NULL) {
+		token_info_free(&out->info);
+		memset(&out->info, 0, sizeof out->info);
+		return api_nomem(err);
+	}
+	return PATROL_OK;
+}
+
+/* Any failure is PATROL_UNKNOWN_OUTCOME: the server said 200, so a token was
+ * probably made, and its secret is lost. */
+enum patrol_status
+api_parse_created(const char *body, size_t len, bool management,
+    struct api_created *out, struct patrol_err *err)
+{
+	enum patrol_status st;
+	json_t *root;
+	char why[sizeof err->message];
+
+	memset(out, 0, sizeof *out);
+	root = api_load(body, len, err);
+	st = root ? api_created_fields(root, management, out, err) : err->status;
+	json_decref(root);
+	if (st == PATROL_OK)
+		return st;
+	api_copystr(why, sizeof why, err->message);
+	return status_set(err, PATROL_UNKNOWN_OUTCOME,
+	    "the token was probably created, but the answer could not be read (%s); "
+	    "its secret cannot be recovered", why);
+}
+
+static bool
+api_group_is(const json_t *g, const char *name)
+{
+	json_t *d = json_object_get(g, "display");
+
+	return json_is_string(d) && strcmp(json_string_value(d), name) == 0;
+}
+
+/* Display names of the groups (entries without one are skipped). */
+static enum patrol_status
+api_me_groups(const json_t *a, struct api_me *out, struct patrol_err *err)
+{
+	size_t i;
+	json_t *d;
+
+	if (!json_is_array(a))
+		return api_wrong_type("groups", "an array", a, err);
+	if (json_array_size(a) == 0)
+		return PATROL_OK;
+	out->groups = calloc(json_array_size(a), sizeof *out->groups);
+	if (out->groups == NULL)
+		return api_nomem(err);
+	for (i = 0; i < json_array_size(a); i++) {
+		d = json_object_get(json_array_get(a, i), "display");
+		if (!json_is_string(d))
+			continue;
+		if ((out->groups[out->ngroups] = strdup(json_string_value(d))) == NULL)
+			return api_nomem(err);
+		out->ngroups++;
+		out->is_admin |= api_group_is(json_array_get(a, i), "admins");
+	}
+	return PATROL_OK;
+}
+
+static void
+api_me_clear(struct api_me *m)
+{
+	free(m->id);
+	free(m->user_name);
+	free(m->display_name);
+	api_strv_free(m->groups, m->ngroups);
+	memset(m, 0, sizeof *m);
+}
+
+static enum patrol_status
+api_me_fields(const json_t *root, struct api_me *out, struct patrol_err *err)
+{
+	json_t *v;
+
+	enum patrol_status st = PATROL_OK;
+
+	if ((v = api_get(root, "id")) != NULL)
+		st = api_scalar(v, "id", &out->id, err);
+	if (st == PATROL_OK && (v = api_get(root, "userName")) != NULL)
+		st = api_str_dup(v, "userName", &out->user_name, err);
+	if (st == PATROL_OK && (v = api_get(root, "displayName")) != NULL)
+		st = api_str_dup(v, "displayName", &out->display_name, err);
+	if (st == PATROL_OK && (v = api_get(root, "groups")) != NULL)
+		st = api_me_groups(v, out, err);
+	return st;
+}
+
+enum patrol_status
+api_parse_me(const char *body, size_t len, struct api_me *out, struct patrol_err *err)
+{
+	enum patrol_status st;
+	json_t *root;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	st = api_me_fields(root, out, err);
+	json_decref(root);
+	if (st != PATROL_OK)
+		api_me_clear(out);
+	return st;
+}
+
+/* Values are strings; numbers and booleans are accepted and printed. */
+enum patrol_status
+api_parse_conf(const char *body, size_t len, struct api_conf *out, struct patrol_err *err)
+{
+	enum patrol_status st = PATROL_OK;
+	json_t *root, *v;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	if ((v = api_get(root, "maxTokenLifetimeDays")) != NULL)
+		st = api_scalar(v, "maxTokenLifetimeDays", &out->max_token_lifetime_days, err);
+	if (st == PATROL_OK && (v = api_get(root, "enableTokensConfig")) != NULL)
+		st = api_scalar(v, "enableTokensConfig", &out->enable_tokens_config, err);
+	json_decref(root);
+	if (st != PATROL_OK) {
+		free(out->max_token_lifetime_days);
+		free(out->enable_tokens_config);
+		memset(out, 0, sizeof *out);
+	}
+	return st;
+}
+
+/* *token_endpoint is malloc'd (free it); NULL on failure. */
+enum patrol_status
+api_parse_oauth_discovery(const char *body, size_t len, char **token_endpoint,
+    struct patrol_err *err)
+{
+	enum patrol_status st;
+	json_t *root, *v;
+
+	*token_endpoint = NULL;
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	v = api_get(root, "token_endpoint");
+	if (v == NULL || (json_is_string(v) && json_string_length(v) == 0))
+		st = status_set(err, PATROL_PROTOCOL, "no token_endpoint in the OAuth discovery answer");
+	else
+		st = api_str_dup(v, "token_endpoint", token_endpoint, err);
+	json_decref(root);
+	return st;
+}
+
+/* *access_token is a secret (secret_free it); an absent expires_in is 0. */
+enum patrol_status
+api_parse_oauth_token(const char *body, size_t len, char **access_token,
+    int64_t *expires_in_s, struct patrol_err *err)
+{
+	enum patrol_status st = PATROL_OK;
+	json_t *root, *tok, *exp;
+
+	*access_token = NULL;
+	*expires_in_s = 0;
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	tok = api_get(root, "access_token");
+	if (!json_is_string(tok) || json_string_length(tok) == 0)
+		st = status_set(err, PATROL_PROTOCOL, "no access_token in the OAuth answer");
+	if (st == PATROL_OK && (exp = api_get(root, "expires_in")) != NULL)
+		st = api_i64(exp, "expires_in", expires_in_s, err);
+	if (st == PATROL_OK && (*access_token = secret_strdup(json_string_value(tok))) == NULL)
+		st = api_nomem(err);
+	json_decref(root);
+	if (st != PATROL_OK)
+		*expires_in_s = 0;
+	return st;
+}
+
+/* ---- call parse functions (run on the worker thread) -------------------- */
+static void
+api_table_free_v(void *p)
+{
+	api_table_free(p);
+}
+
+static void
+api_created_free_v(void *p)
+{
+	api_created_free(p);
+}
+
+static void
+api_me_free_v(void *p)
+{
+	api_me_free(p);
+}
+
+static void
+api_conf_free_v(void *p)
+{
+	api_conf_free(p);
+}
+
+static enum patrol_status
+api_call_table(struct call *c, const char *body, size_t len, bool management)
+{
+	struct token_table *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		return api_nomem(&c->err);
+	if (api_parse_token_list(body, len, management, t, &c->err) != PATROL_OK) {
+		free(t);
+		return c->err.status;
+	}
+	c->result = t;
+	c->result_free = api_table_free_v;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_call_list(struct call *c, const char *body, size_t len)
+{
+	return api_call_table(c, body, len, false);
+}
+
+static enum patrol_status
+api_call_tm_list(struct call *c, const char *body, size_t len)
+{
+	return api_call_table(c, body, len, true);
+}
+
+/* A table of one management row (n == 1). With empty_ok (update), an empty
+ * body, {} or a row without token_id give n == 0; without it (get) they are
+ * an error. */
+static enum patrol_status
+api_call_one(struct call *c, const char *body, size_t len, bool empty_ok)
+{
+	struct token_table *t = calloc(1, sizeof *t);
+	struct token_info *row;
+
+	if (t == NULL)
+		return api_nomem(&c->err);
+	if (empty_ok && api_blank(body, len))
+		goto done;
+	if ((row = token_table_push(t)) == NULL) {
+		api_nomem(&c->err);
+		goto fail;
+	}
+	if (api_parse_token_info(body, len, true, row, &c->err) != PATROL_OK)
+		goto fail;
+	if (row->token_id[0] == '\0' && !empty_ok) {
+		status_set(&c->err, PATROL_PROTOCOL, "no token_id in the answer");
+		goto fail;
+	}
+	if (row->token_id[0] == '\0')
+		token_table_free(t);
+done:
+	c->result = t;
+	c->result_free = api_table_free_v;
+	return PATROL_OK;
+fail:
+	api_table_free(t);
+	return c->err.status;
+}
+
+static enum patrol_status
+api_call_tm_get(struct call *c, const char *body, size_t len)
+{
+	return api_call_one(c, body, len, false);
+}
+
+/* The answer is a bare TokenInfo; {"token_info":…} is accepted too. */
+static enum patrol_status
+api_call_tm_update(struct call *c, const char *body, size_t len)
+{
+	return api_call_one(c, body, len, true);
+}
+
+static enum patrol_status
+api_call_create(struct call *c, const char *body, size_t len, bool management)
+{
+	struct api_created *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return status_set(&c->err, PATROL_UNKNOWN_OUTCOME,
+		    "the token was probably created, but the answer could not be read "
+		    "(out of memory); its secret cannot be recovered");
+	if (api_parse_created(body, len, management, r, &c->err) != PATROL_OK) {
+		free(r);
+		return c->err.status;
+	}
+	c->result = r;
+	c->result_free = api_created_free_v;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_call_created(struct call *c, const char *body, size_t len)
+{
+	return api_call_create(c, body, len, false);
+}
+
+static enum patrol_status
+api_call_created_obo(struct call *c, const char *body, size_t len)
+{
+	return api_call_create(c, body, len, true);
+}
+
+static enum patrol_status
+api_call_conf(struct call *c, const char *body, size_t len)
+{
+	struct api_conf *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return api_nomem(&c->err);
+	if (api_parse_conf(body, len, r, &c->err) != PATROL_OK) {
+		free(r);
+		return c->err.status;
+	}
+	c->result = r;
+	c->result_free = api_conf_free_v;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_call_me(struct call *c, const char *body, size_t len)
+{
+	struct api_me *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return api_nomem(&c->err);
+	if (api_parse_me(body, len, r, &c->err) != PATROL_OK) {
+		free(r);
+		return c->err.status;
+	}
+	c->result = r;
+	c->result_free = api_me_free_v;
+	return PATROL_OK;
+}
+
+/* ---- errors ------------------------------------------------------------- */
+static const struct {
+	const char *code;
+	enum patrol_status status;
+} api_codes[] = {
+	{ "QUOTA_EXCEEDED",          PATROL_QUOTA },
+	{ "REQUEST_LIMIT_EXCEEDED",  PATROL_THROTTLED },
+	{ "RESOURCE_EXHAUSTED",      PATROL_THROTTLED },
+	{ "TOO_MANY_REQUESTS",       PATROL_THROTTLED },
+	{ "UNAUTHENTICATED",         PATROL_UNAUTHENTICATED },
+	{ "PERMISSION_DENIED",       PATROL_PERMISSION },
+	{ "RESOURCE_DOES_NOT_EXIST", PATROL_NOT_FOUND },
+	{ "NOT_FOUND",               PATROL_NOT_FOUND },
+	{ "ENDPOINT_NOT_FOUND",      PATROL_NOT_FOUND },
+	{ "INVALID_PARAMETER_VALUE", PATROL_INVALID },
+	{ "BAD_REQUEST",             PATROL_INVALID },
+	{ "MALFORMED_REQUEST",       PATROL_INVALID },
+	{ "INVALID_STATE",           PATROL_INVALID },
+	{ "ALREADY_EXISTS",          PATROL_CONFLICT },
+	{ "RESOURCE_ALREADY_EXISTS", PATROL_CONFLICT },
+	{ "TEMPORARILY_UNAVAILABLE", PATROL_SERVER },
+	{ "DEADLINE_EXCEEDED",       PATROL_SERVER },
+	{ "INTERNAL_ERROR",          PATROL_SERVER },
+	/* OAuth (RFC 6749) */
+	{ "invalid_client",          PATROL_UNAUTHENTICATED },
+	{ "invalid_grant",           PATROL_UNAUTHENTICATED },
+	{ "unauthorized_client",     PATROL_UNAUTHENTICATED },
+	{ "access_denied",           PATROL_PERMISSION },
+	{ "invalid_request",         PATROL_INVALID },
+	{ "invalid_scope",           PATROL_INVALID },
+};
+
+/* HTTP statuses in [lo, hi]; the first matching row wins. */
+static const struct {
+	long lo, hi;
+	enum patrol_status status;
+} api_http_statuses[] = {
+	{ 400, 400, PATROL_INVALID },
+	{ 401, 401, PATROL_UNAUTHENTICATED },
+	{ 403, 403, PATROL_PERMISSION },
+	{ 404, 404, PATROL_NOT_FOUND },
+	{ 409, 409, PATROL_CONFLICT },
+	{ 429, 429, PATROL_THROTTLED },
+	{ 300, 399, PATROL_REDIRECT },
+	{ 400, 499, PATROL_FAILED },
+	{ 500, 599, PATROL_SERVER },
+};
+
+static enum patrol_status
+api_classify_http(long http_status)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof api_http_statuses / sizeof api_http_statuses[0]; i++)
+		if (http_status >= api_http_statuses[i].lo &&
+		    http_status <= api_http_statuses[i].hi)
+			return api_http_statuses[i].status;
+	return PATROL_FAILED;
+}
+
+/* A numeric error_code ("403"): its value, else -1. */
+static long
+api_code_number(const char *code)
+{
+	size_t n = strspn(code, "0123456789");
+
+	if (n == 0 || n > 3 || code[n] != '\0')
+		return -1;
+	return strtol(code, NULL, 10);
+}
+
+/* Codes compare case-insensitively; numeric codes classify as that status. */
+enum patrol_status
+api_classify(long http_status, const char *code)
+{
+	size_t i;
+	long num;
+
+	if (code == NULL || *code == '\0')
+		return api_classify_http(http_status);
+	for (i = 0; i < sizeof api_codes / sizeof api_codes[0]; i++)
+		if (strcasecmp(code, api_codes[i].code) == 0)
+			return api_codes[i].status;
+	num = api_code_number(code);
+	return api_classify_http(num >= 100 ? num : http_status);
+}
+
+/* Where each part of a JSON error may be, in order. A code key with a
+ * companion counts only when the companion is there too (OAuth's "error"). */
+static const struct {
+	const char *key;
+	const char *companion;
+} api_err_code_keys[] = {
+	{ "error_code", NULL },
+	{ "error", "error_description" },
+	{ "status", NULL },
+	{ "code", NULL },
+};
+static const char *const api_err_msg_keys[] = {
+	"message", "error_description", "detail", "error",
+};
+
+static void
+api_err_code(const json_t *o, struct patrol_err *out)
+{
+	size_t i;
+	json_t *v;
+
+	for (i = 0; i < sizeof api_err_code_keys / sizeof api_err_code_keys[0]; i++) {
+		if (api_err_code_keys[i].companion != NULL &&
+		    !json_is_string(json_object_get(o, api_err_code_keys[i].companion)))
+			continue;
+		v = json_object_get(o, api_err_code_keys[i].key);
+		if (json_is_string(v) && json_string_length(v) > 0) {
+			api_copystr(out->code, sizeof out->code, json_string_value(v));
+			return;
+		}
+		if (json_is_integer(v)) {
+			snprintf(out->code, sizeof out->code, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+			return;
+		}
+	}
+}
+
+static void
+api_err_message(const json_t *o, struct patrol_err *out)
+{
+	size_t i;
+	json_t *v;
+
+	for (i = 0; i < sizeof api_err_msg_keys / sizeof api_err_msg_keys[0]; i++) {
+		v = json_object_get(o, api_err_msg_keys[i]);
+		if (json_is_string(v) && json_string_length(v) > 0) {
+			api_copy(out->message, sizeof out->message, json_string_value(v),
+			    json_string_length(v));
+			return;
+		}
+	}
+}
+
+static bool
+api_ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* request_id from details[]: a RequestInfo entry first, else any entry. */
+static void
+api_err_request_id(const json_t *o, struct patrol_err *out)
+{
+	json_t *details = json_object_get(o, "details"), *d, *id, *type;
+	int pass;
+	size_t i;
+
+	for (pass = 0; pass < 2 && out->request_id[0] == '\0'; pass++) {
+		json_array_foreach(details, i, d) {
+			id = json_object_get(d, "request_id");
+			type = json_object_get(d, "@type");
+			if (!json_is_string(id) || (pass == 0 && !(json_is_string(type) &&
+			    api_ends_with(json_string_value(type), "RequestInfo"))))
+				continue;
+			api_copystr(out->request_id, sizeof out->request_id, json_string_value(id));
+			break;
+		}
+	}
+	id = json_object_get(o, "request_id");
+	if (out->request_id[0] == '\0' && json_is_string(id))
+		api_copystr(out->request_id, sizeof out->request_id, json_string_value(id));
+}
+
+/* A JSON error body; a nested {"error":{…}} object (Google style) is read too. */
+static bool
+api_err_json(const char *body, size_t len, struct patrol_err *out)
+{
+	json_t *root, *inner;
+
+	if (body[0] != '{' || (root = json_loadb(body, len, 0, NULL)) == NULL)
+		return false;
+	inner = json_object_get(root, "error");
+	api_err_code(root, out);
+	api_err_message(root, out);
+	api_err_request_id(root, out);
+	if (json_is_object(inner)) {
+		if (out->code[0] == '\0')
+			api_err_code(inner, out);
+		if (out->message[0] == '\0')
+			api_err_message(inner, out);
+		if (out->request_id[0] == '\0')
+			api_err_request_id(inner, out);
+	}
+	json_decref(root);
+	return true;
+}
+
+/* Text taken out of HTML, bounded. */
+struct api_text {
+	char s[1024];
+	size_t n;
+	bool space;      /* a blank is pending */
+	bool full;       /* stop adding: the rest would not fit */
+};
+
+static void
+api_text_add(struct api_text *t, const char *p, size_t n)
+{
+	size_t blank = t->space && t->n > 0;
+
+	t->space = false;
+	if (t->full || blank + n > sizeof t->s - 1 - t->n) {
+		t->full = true;
+		return;
+	}
+	if (blank)
+		t->s[t->n++] = ' ';
+	memcpy(t->s + t->n, p, n);
+	t->n += n;
+	t->s[t->n] = '\0';
+}
+
+static const struct {
+	const char *name;
+	const char *text;
+} api_entities[] = {
+	{ "lt", "<" }, { "gt", ">" }, { "amp", "&" }, { "quot", "\"" },
+	{ "apos", "'" }, { "#39", "'" }, { "nbsp", " " },
+};
+
+/* Encode code point cp as UTF-8 into out (U+FFFD when invalid). */
+static size_t
+api_utf8_put(unsigned long cp, char *out)
+{
+	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = 0xfffd;
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* Decode the entity name (between '&' and ';') into out; 0 if unknown. */
+static size_t
+api_entity(const char *name, size_t n, char *out)
+{
+	char tmp[12];
+	const char *digits;
+	size_t i;
+	bool hex;
+
+	if (n == 0 || n >= sizeof tmp)
+		return 0;
+	memcpy(tmp, name, n);
+	tmp[n] = '\0';
+	for (i = 0; i < sizeof api_entities / sizeof api_entities[0]; i++)
+		if (strcmp(tmp, api_entities[i].name) == 0)
+			return (size_t)snprintf(out, 5, "%s", api_entities[i].text);
+	if (tmp[0] != '#')
+		return 0;
+	hex = tmp[1] == 'x' || tmp[1] == 'X';
+	digits = tmp + 1 + hex;
+	if (*digits == '\0' ||
+	    digits[strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789")] != '\0')
+		return 0;
+	return api_utf8_put(strtoul(digits, NULL, hex ? 16 : 10), out);
+}
+
+/* Add s[0..n) to t with tags removed, entities decoded, blanks collapsed. */
+static void
+api_text_html(struct api_text *t, const char *s, size_t n)
+{
+	const char *end = s + n, *gt, *semi;
+	char ent[5];
+	size_t k;
+
+	while (s < end) {
+		if (*s == '<' && (gt = memchr(s, '>', (size_t)(end - s))) != NULL) {
+			s = gt + 1;
+		} else if (api_is_space(*s)) {
+			t->space = true;
+			s++;
+		} else if (*s == '&' && (semi = memchr(s, ';', (size_t)(end - s))) != NULL &&
+		    (k = api_entity(s + 1, (size_t)(semi - s - 1), ent)) > 0) {
+			api_text_add(t, ent, k);
+			s = semi + 1;
+		} else {
+			api_text_add(t, s++, 1);
+		}
+	}
+}
+
+/* Case-insensitive search for needle in s[0..n). */
+static const char *
+api_find(const char *s, size_t n, const char *needle)
+{
+	size_t k = strlen(needle), i;
+
+	for (i = 0; k <= n && i <= n - k; i++)
+		if (strncasecmp(s + i, needle, k) == 0)
+			return s + i;
+	return NULL;
+}
+
+/* The text of the first <tag …>…</tag> element in s[0..n), into out. */
+static bool
+api_html_element(const char *s, size_t n, const char *tag, struct patrol_err *out)
+{
+	const char *end = s + n, *open, *body = NULL, *close;
+	char otag[16], ctag[16];
+	struct api_text t = { .n = 0 };
+
+	snprintf(otag, sizeof otag, "<%s", tag);
+	snprintf(ctag, sizeof ctag, "</%s", tag);
+	for (open = s; (open = api_find(open, (size_t)(end - open), otag)) != NULL; open++) {
+		body = open + strlen(otag);
+		if (body < end && (*body == '>' || api_is_space(*body)))
+			break;
+	}
+	if (open == NULL || (body = memchr(body, '>', (size_t)(end - body))) == NULL)
+		return false;
+	body++;
+	close = api_find(body, (size_t)(end - body), ctag);
+	api_text_html(&t, body, (size_t)((close ? close : end) - body));
+	if (t.n == 0)
+		return false;
+	api_copy(out->message, sizeof out->message, t.s, t.n);
+	return true;
+}
+
+static bool
+api_err_html(const char *body, size_t len, struct patrol_err *out)
+{
+	if (body[0] != '<')
+		return false;
+	if (!api_html_element(body, len, "pre", out))
+		api_html_element(body, len, "title", out);
+	return true;
+}
+
+/* "CODE: message" (CODE upper-case letters, digits, underscores), else the text. */
+static bool
+api_err_text(const char *body, size_t len, struct patrol_err *out)
+{
+	size_t k = 0;
+
+	while (k < len && ((body[k] >= 'A' && body[k] <= 'Z') || body[k] == '_' ||
+	    (k > 0 && body[k] >= '0' && body[k] <= '9')))
+		k++;
+	if (k > 0 && k < len && body[k] == ':' && k < sizeof out->code &&
+	    (k + 1 == len || api_is_space(body[k + 1]))) {
+		api_copy(out->code, sizeof out->code, body, k);
+		body += k + 1;
+		len -= k + 1;
+		api_trim(&body, &len);
+	}
+	api_copy(out->message, sizeof out->message, body, len);
+	return true;
+}
+
+static bool (*const api_err_formats[])(const char *, size_t, struct patrol_err *) = {
+	api_err_json, api_err_html, api_err_text,
+};
+
+void
+api_parse_error(long http_status, const char *reason, const char *body, size_t len,
+    struct patrol_err *out)
+{
+	size_t i, rlen;
+
+	status_clear(out);
+	out->http_status = http_status;
+	if (body == NULL)
+		len = 0;
+	api_trim(&body, &len);
+	for (i = 0; len > 0 && i < sizeof api_err_formats / sizeof api_err_formats[0]; i++)
+		if (api_err_formats[i](body, len, out))
+			break;
+	rlen = reason ? strlen(reason) : 0;
+	if (reason != NULL)
+		api_trim(&reason, &rlen);
+	if (out->message[0] == '\0' && rlen > 0)
+		api_copy(out->message, sizeof out->message, reason, rlen);
+	else if (out->message[0] == '\0')
+		snprintf(out->message, sizeof out->message, "HTTP %ld", http_status);
+	out->status = api_classify(http_status, out->code);
+}
+
+/* ---- output ------------------------------------------------------------- */
+json_t *
+api_token_to_json(const struct token_info *t, bool management)
+{
+	const struct api_field *f;
+	json_t *o = json_object();
+
+	for (f = api_fields; o != NULL && f < api_fields + API_NFIELDS; f++) {
+		if (f->management && !management)
+			continue;
+		if (api_ftypes[f->type].emit(o, f, t) != 0) {
+			json_decref(o);
+			o = NULL;
+		}
+	}
+	return o;
+}
+
+/* Put s (when set) into o. */
+static int
+api_put_opt(json_t *o, const char *key, const char *s)
+{
+	return s != NULL ? api_put(o, key, api_json_str(s)) : 0;
+}
+
+json_t *
+api_me_to_json(const struct api_me *m)
+{
+	json_t *o = json_object();
+	int rc;
+
+	if (o == NULL)
+		return NULL;
+	rc = api_put_opt(o, "id", m->id);
+	rc |= api_put_opt(o, "userName", m->user_name);
+	rc |= api_put_opt(o, "displayName", m->display_name);
+	rc |= api_put(o, "groups", api_json_strv((const char *const *)m->groups, m->ngroups));
+	rc |= api_put(o, "is_admin", json_boolean(m->is_admin));
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static json_t *
+api_json_str_or_null(const char *s)
+{
+	return s != NULL ? api_json_str(s) : json_null();
+}
+
+json_t *
+api_conf_to_json(const struct api_conf *c)
+{
+	json_t *o = json_object();
+	int rc;
+
+	if (o == NULL)
+		return NULL;
+	rc = api_put(o, "maxTokenLifetimeDays", api_json_str_or_null(c->max_token_lifetime_days));
+	rc |= api_put(o, "enableTokensConfig", api_json_str_or_null(c->enable_tokens_config));
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+json_t *
+api_created_to_json(const struct api_created *c, bool management)
+{
+	json_t *o = json_object();
+	int rc;
+
+	if (o == NULL)
+		return NULL;
+	rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
+	rc |= api_put(o, "token_info", api_token_to_json(&c->info, management));
+	if (rc != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* ---- freeing ------------------------------------------------------------ */
+void
+api_created_free(struct api_created *c)
+{
+	if (c == NULL)
+		return;
+	secret_free(c->token_value);
+	token_info_free(&c->info);
+	free(c);
+}
+
+void
+api_me_free(struct api_me *m)
+{
+	if (m == NULL)
+		return;
+	api_me_clear(m);
+	free(m);
+}
+
+void
+api_conf_free(struct api_conf *c)
+{
+	if (c == NULL)
+		return;
+	free(c->max_token_lifetime_days);
+	free(c->enable_tokens_config);
+	free(c);
+}
+
+void
+api_table_free(struct token_table *t)
+{
+	if (t == NULL)
+		return;
+	token_table_free(t);
+	free(t);
+}

@@ -1,2 +1,1165 @@
-/* placeholder */
-int main(void) { return 77; }
+/*
+ * test_api.c: the request builders, response parsers, error parser and JSON
+ * output of api.c, on bodies shaped like token-api.md's.
+ *
+ * Bodies are compared after a canonical dump (sorted keys, compact), so the
+ * tests pin the exact fields sent, not jansson's key order.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api.h"
+#include "buf.h"
+#include "secret.h"
+
+#define ID1 "5684c955822ac792a51ae7b4d6e2f9e1c0d7b6a5f4e3d2c1b0a9f8e7d6c5b4a3"
+#define ID2 "0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9"
+
+/* ---- helpers ------------------------------------------------------------ */
+/* Canonical compact dump with sorted keys, plain malloc'd. */
+static char *
+canon_json(const json_t *v)
+{
+	size_t n = json_dumpb(v, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+	char *s;
+
+	assert_true(n > 0);
+	s = malloc(n + 1);
+	assert_non_null(s);
+	assert_int_equal(json_dumpb(v, s, n, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY), n);
+	s[n] = '\0';
+	return s;
+}
+
+static char *
+canon(const char *text)
+{
+	json_error_t je;
+	json_t *v = json_loads(text, 0, &je);
+	char *s;
+
+	if (v == NULL)
+		fail_msg("not JSON (%s): %s", je.text, text);
+	s = canon_json(v);
+	json_decref(v);
+	return s;
+}
+
+static void
+assert_json_text(const char *actual, const char *expected)
+{
+	char *a, *e;
+
+	assert_non_null(actual);
+	a = canon(actual);
+	e = canon(expected);
+	assert_string_equal(a, e);
+	free(a);
+	free(e);
+}
+
+/* Compare a json_t (taken) with expected text. */
+static void
+assert_json_value(json_t *actual, const char *expected)
+{
+	char *a, *e;
+
+	assert_non_null(actual);
+	a = canon_json(actual);
+	e = canon(expected);
+	assert_string_equal(a, e);
+	free(a);
+	free(e);
+	json_decref(actual);
+}
+
+static void
+assert_call(const struct call *c, int op, const char *method, const char *path,
+    enum call_retry retry, bool mutating)
+{
+	assert_non_null(c);
+	assert_int_equal(c->op, op);
+	assert_string_equal(c->method, method);
+	assert_string_equal(c->path, path);
+	assert_int_equal(c->retry, retry);
+	assert_int_equal(c->mutating, mutating);
+}
+
+/* Run the call's parse function over body as the worker would. */
+static enum patrol_status
+run_parse(struct call *c, const char *body)
+{
+	assert_non_null(c->parse);
+	return c->parse(c, body, strlen(body));
+}
+
+/* ---- builders ----------------------------------------------------------- */
+static void
+test_op_labels(void **state)
+{
+	(void)state;
+	assert_string_equal(api_op_label(API_TOKEN_LIST), "list tokens");
+	assert_string_equal(api_op_label(API_TM_DELETE), "revoke workspace token");
+	assert_string_equal(api_op_label(API_OAUTH_TOKEN), "OAuth token");
+	assert_string_equal(api_op_label(-1), "request");
+	assert_string_equal(api_op_label(API_OP_COUNT), "request");
+}
+
+static void
+test_build_create_full(void **state)
+{
+	const char *scopes[] = { "sql", "jobs:read" };
+	struct api_create_params p = {
+		.comment = "ci \"nightly\"", .lifetime_seconds = 86400,
+		.scopes = scopes, .nscopes = 2, .autoscope = true,
+	};
+	struct call *c = api_token_create(&p);
+
+	(void)state;
+	assert_call(c, API_TOKEN_CREATE, "POST", "/api/2.0/token/create", CALL_RETRY_CREATE, true);
+	assert_json_text(c->body, "{\"comment\":\"ci \\\"nightly\\\"\",\"lifetime_seconds\":86400,"
+	    "\"scopes\":[\"sql\",\"jobs:read\"],\"autoscope_enabled\":true}");
+	assert_non_null(c->parse);
+	assert_null(c->result);
+	call_free(c);
+}
+
+static void
+test_build_create_minimal(void **state)
+{
+	const char *scopes[] = { "sql" };
+	struct api_create_params p = { .lifetime_seconds = 0, .scopes = scopes, .nscopes = 0 };
+	struct call *c = api_token_create(&p);
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c->body, "{}");
+	call_free(c);
+	p.lifetime_seconds = -5;
+	p.comment = "";
+	c = api_token_create(&p);
+	assert_non_null(c);
+	assert_string_equal(c->body, "{\"comment\":\"\"}");
+	call_free(c);
+	assert_null(api_token_create(NULL));
+}
+
+static void
+test_build_create_obo(void **state)
+{
+	struct api_create_params p = { .comment = "sp", .lifetime_seconds = 3600 };
+	struct call *c;
+
+	(void)state;
+	assert_null(api_tm_create_obo(&p));
+	p.application_id = "";
+	assert_null(api_tm_create_obo(&p));
+	p.application_id = "9f0621ee-b52b-11ea-b3de-0242ac130004";
+	c = api_tm_create_obo(&p);
+	assert_call(c, API_TM_CREATE_OBO, "POST", "/api/2.0/token-management/on-behalf-of/tokens",
+	    CALL_RETRY_CREATE, true);
+	assert_json_text(c->body, "{\"application_id\":\"9f0621ee-b52b-11ea-b3de-0242ac130004\","
+	    "\"comment\":\"sp\",\"lifetime_seconds\":3600}");
+	call_free(c);
+}
+
+static void
+test_build_create_bad_utf8(void **state)
+{
+	struct api_create_params p = { .comment = "caf\xe9 ok" };
+	struct call *c = api_token_create(&p);
+
+	(void)state;
+	assert_non_null(c);
+	assert_string_equal(c->body, "{\"comment\":\"caf\xef\xbf\xbd ok\"}");
+	call_free(c);
+}
+
+static void
+test_build_list(void **state)
+{
+	struct call *c = api_token_list();
+
+	(void)state;
+	assert_call(c, API_TOKEN_LIST, "GET", "/api/2.0/token/list", CALL_RETRY_IDEMPOTENT, false);
+	assert_null(c->body);
+	assert_non_null(c->parse);
+	call_free(c);
+}
+
+static void
+test_build_tm_list(void **state)
+{
+	struct call *c;
+
+	(void)state;
+	c = api_tm_list(NULL, NULL);
+	assert_call(c, API_TM_LIST, "GET", "/api/2.0/token-management/tokens",
+	    CALL_RETRY_IDEMPOTENT, false);
+	assert_null(c->body);
+	call_free(c);
+	c = api_tm_list("", "");
+	assert_string_equal(c->path, "/api/2.0/token-management/tokens");
+	call_free(c);
+	c = api_tm_list("4242", NULL);
+	assert_string_equal(c->path, "/api/2.0/token-management/tokens?created_by_id=4242");
+	call_free(c);
+	c = api_tm_list(NULL, "a b&c=d@x.com");
+	assert_string_equal(c->path,
+	    "/api/2.0/token-management/tokens?created_by_username=a%20b%26c%3Dd%40x.com");
+	call_free(c);
+	c = api_tm_list("1", "u~_-.");
+	assert_string_equal(c->path,
+	    "/api/2.0/token-management/tokens?created_by_id=1&created_by_username=u~_-.");
+	call_free(c);
+}
+
+static void
+test_build_delete(void **state)
+{
+	struct call *c = api_token_delete(ID1);
+
+	(void)state;
+	assert_call(c, API_TOKEN_DELETE, "POST", "/api/2.0/token/delete", CALL_RETRY_IDEMPOTENT, true);
+	assert_string_equal(c->body, "{\"token_id\":\"" ID1 "\"}");
+	assert_null(c->parse);
+	call_free(c);
+	assert_null(api_token_delete(NULL));
+	assert_null(api_token_delete(""));
+}
+
+static void
+test_build_tm_get_delete_hostile_id(void **state)
+{
+	struct call *c = api_tm_get("a/../b?c");
+
+	(void)state;
+	assert_call(c, API_TM_GET, "GET", "/api/2.0/token-management/tokens/a%2F..%2Fb%3Fc",
+	    CALL_RETRY_IDEMPOTENT, false);
+	assert_null(c->body);
+	assert_non_null(c->parse);
+	call_free(c);
+	c = api_tm_delete("a/../b?c#\xc3\xa9 %");
+	assert_call(c, API_TM_DELETE, "DELETE",
+	    "/api/2.0/token-management/tokens/a%2F..%2Fb%3Fc%23%C3%A9%20%25",
+	    CALL_RETRY_IDEMPOTENT, true);
+	assert_null(c->body);
+	assert_null(c->parse);
+	call_free(c);
+	assert_null(api_tm_get(NULL));
+	assert_null(api_tm_delete(""));
+}
+
+static void
+test_build_update(void **state)
+{
+	const char *scopes[] = { "sql", "workspace" };
+	struct api_update_params p = { .comment = "renamed" };
+	struct call *c = api_token_update(ID1, &p);
+
+	(void)state;
+	assert_call(c, API_TOKEN_UPDATE, "PATCH", "/api/2.0/token/" ID1, CALL_RETRY_IDEMPOTENT, true);
+	assert_json_text(c->body, "{\"token\":{\"comment\":\"renamed\"},\"update_mask\":\"comment\"}");
+	assert_null(c->parse);
+	call_free(c);
+	p.set_scopes = true;
+	p.scopes = scopes;
+	p.nscopes = 2;
+	c = api_token_update("x/y", &p);
+	assert_string_equal(c->path, "/api/2.0/token/x%2Fy");
+	assert_json_text(c->body, "{\"token\":{\"comment\":\"renamed\",\"scopes\":[\"sql\",\"workspace\"]},"
+	    "\"update_mask\":\"comment,scopes\"}");
+	call_free(c);
+	assert_null(api_token_update(NULL, &p));
+	assert_null(api_token_update(ID1, NULL));
+}
+
+static void
+test_build_tm_update(void **state)
+{
+	struct api_update_params p = { .set_scopes = true, .scopes = NULL, .nscopes = 0 };
+	struct call *c = api_tm_update(ID2, &p);
+
+	(void)state;
+	assert_call(c, API_TM_UPDATE, "PATCH", "/api/2.0/token-management/tokens/" ID2,
+	    CALL_RETRY_IDEMPOTENT, true);
+	assert_string_equal(c->body, "{\"token\":{\"scopes\":[]},\"update_mask\":\"scopes\"}");
+	assert_non_null(c->parse);
+	call_free(c);
+}
+
+static void
+test_update_mask(void **state)
+{
+	struct api_update_params p = { 0 };
+	char out[32];
+
+	(void)state;
+	api_update_mask(&p, out, sizeof out);
+	assert_string_equal(out, "");
+	p.comment = "";
+	api_update_mask(&p, out, sizeof out);
+	assert_string_equal(out, "comment");
+	p.set_scopes = true;
+	api_update_mask(&p, out, sizeof out);
+	assert_string_equal(out, "comment,scopes");
+	p.comment = NULL;
+	api_update_mask(&p, out, sizeof out);
+	assert_string_equal(out, "scopes");
+	p.comment = "x";
+	api_update_mask(&p, out, 5);
+	assert_string_equal(out, "comm");
+	strcpy(out, "keep");
+	api_update_mask(&p, out, 0);
+	assert_string_equal(out, "keep");
+}
+
+static void
+test_build_conf_scim(void **state)
+{
+	struct call *c = api_conf_get();
+
+	(void)state;
+	assert_call(c, API_CONF_GET, "GET",
+	    "/api/2.0/workspace-conf?keys=maxTokenLifetimeDays,enableTokensConfig",
+	    CALL_RETRY_IDEMPOTENT, false);
+	assert_null(c->body);
+	call_free(c);
+	c = api_conf_set("maxTokenLifetimeDays", "90");
+	assert_call(c, API_CONF_SET, "PATCH", "/api/2.0/workspace-conf", CALL_RETRY_IDEMPOTENT, true);
+	assert_string_equal(c->body, "{\"maxTokenLifetimeDays\":\"90\"}");
+	assert_null(c->parse);
+	call_free(c);
+	c = api_conf_set("enableTokensConfig", NULL);
+	assert_string_equal(c->body, "{\"enableTokensConfig\":null}");
+	call_free(c);
+	assert_null(api_conf_set(NULL, "1"));
+	c = api_scim_me();
+	assert_call(c, API_SCIM_ME, "GET", "/api/2.0/preview/scim/v2/Me", CALL_RETRY_IDEMPOTENT, false);
+	assert_null(c->body);
+	call_free(c);
+}
+
+/* ---- token parsers ------------------------------------------------------ */
+static const char LIST_BODY[] =
+	"{\"token_infos\":["
+	"{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,\"expiry_time\":1721776000000,"
+	"\"comment\":\"ci nightly\",\"scopes\":[\"sql\",\"jobs:read\"],"
+	"\"autoscope_state\":\"AUTOSCOPE_STATE_COMPLETED\",\"inferred_scopes\":[\"sql\"],"
+	"\"backfill_scopes\":[\"jobs\"],\"last_accessed_time\":1715000000000},"
+	"{\"token_id\":\"" ID2 "\",\"creation_time\":1600000000000,\"expiry_time\":-1}"
+	"]}";
+
+static void
+test_parse_list_public(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	const struct token_info *r;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(api_parse_token_list(LIST_BODY, strlen(LIST_BODY), false, &t, &err), PATROL_OK);
+	assert_int_equal(t.n, 2);
+	r = &t.rows[0];
+	assert_string_equal(r->token_id, ID1);
+	assert_true(r->creation_time == 1714000000000LL);
+	assert_true(r->expiry_time == 1721776000000LL);
+	assert_string_equal(r->comment, "ci nightly");
+	assert_int_equal(r->nscopes, 2);
+	assert_string_equal(r->scopes[0], "sql");
+	assert_string_equal(r->scopes[1], "jobs:read");
+	assert_string_equal(r->autoscope_state, "AUTOSCOPE_STATE_COMPLETED");
+	assert_int_equal(r->ninferred, 1);
+	assert_string_equal(r->inferred_scopes[0], "sql");
+	assert_int_equal(r->nbackfill, 1);
+	assert_string_equal(r->backfill_scopes[0], "jobs");
+	assert_true(r->last_accessed_time == 1715000000000LL);
+	assert_false(r->management);
+	r = &t.rows[1];
+	assert_string_equal(r->token_id, ID2);
+	assert_true(r->expiry_time == -1);
+	assert_null(r->comment);
+	assert_null(r->scopes);
+	assert_int_equal(r->nscopes, 0);
+	assert_null(r->autoscope_state);
+	assert_true(r->last_accessed_time == 0);
+	token_table_free(&t);
+}
+
+static const char TM_BODY[] =
+	"{\"token_infos\":[{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,"
+	"\"expiry_time\":-1,\"comment\":\"etl\",\"created_by_id\":4242,"
+	"\"created_by_username\":\"alice@example.com\",\"owner_id\":4242,"
+	"\"last_used_day\":1716508800000,\"workspace_id\":1234567890123456,"
+	"\"future_field\":{\"nested\":[1,2]}}]}";
+
+static void
+test_parse_list_management(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	const struct token_info *r;
+
+	(void)state;
+	assert_int_equal(api_parse_token_list(TM_BODY, strlen(TM_BODY), true, &t, &err), PATROL_OK);
+	assert_int_equal(t.n, 1);
+	r = &t.rows[0];
+	assert_true(r->management);
+	assert_true(r->created_by_id == 4242);
+	assert_string_equal(r->created_by_username, "alice@example.com");
+	assert_true(r->owner_id == 4242);
+	assert_true(r->last_used_day == 1716508800000LL);
+	assert_true(r->workspace_id == 1234567890123456LL);
+	assert_string_equal(r->comment, "etl");
+	token_table_free(&t);
+	/* The public API has no management fields. */
+	assert_int_equal(api_parse_token_list(TM_BODY, strlen(TM_BODY), false, &t, &err), PATROL_OK);
+	assert_false(t.rows[0].management);
+	assert_null(t.rows[0].created_by_username);
+	assert_true(t.rows[0].owner_id == 0);
+	token_table_free(&t);
+}
+
+static void
+test_parse_list_empty_shapes(void **state)
+{
+	static const char *const bodies[] = {
+		"{}", "{\"token_infos\":[]}", "{\"token_infos\":null}", " \n{ \"other\": 1 }\n",
+	};
+	struct token_table t;
+	struct patrol_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		assert_int_equal(api_parse_token_list(bodies[i], strlen(bodies[i]), true, &t, &err),
+		    PATROL_OK);
+		assert_int_equal(t.n, 0);
+		token_table_free(&t);
+	}
+}
+
+static void
+test_parse_tolerant_values(void **state)
+{
+	const char *body = "{\"token_infos\":[{\"token_id\":\"" ID1 "\","
+	    "\"creation_time\":\"1714000000000\",\"expiry_time\":1.7217760e12,"
+	    "\"comment\":null,\"scopes\":[\"sql\",7,null,{\"x\":1},\"jobs\"],"
+	    "\"created_by_id\":\"-12\",\"unknown\":[true]}]}";
+	struct token_table t;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(api_parse_token_list(body, strlen(body), true, &t, &err), PATROL_OK);
+	assert_int_equal(t.n, 1);
+	assert_true(t.rows[0].creation_time == 1714000000000LL);
+	assert_true(t.rows[0].expiry_time == 1721776000000LL);
+	assert_null(t.rows[0].comment);
+	assert_int_equal(t.rows[0].nscopes, 2);
+	assert_string_equal(t.rows[0].scopes[0], "sql");
+	assert_string_equal(t.rows[0].scopes[1], "jobs");
+	assert_true(t.rows[0].created_by_id == -12);
+	token_table_free(&t);
+}
+
+static void
+test_parse_long_id_truncated(void **state)
+{
+	char body[512];
+	struct token_info ti;
+	struct patrol_err err;
+
+	(void)state;
+	snprintf(body, sizeof body, "{\"token_id\":\"%s%s\"}", ID1, "ffffffffffff");
+	assert_int_equal(api_parse_token_info(body, strlen(body), false, &ti, &err), PATROL_OK);
+	assert_int_equal(strlen(ti.token_id), TOKEN_ID_LEN);
+	assert_string_equal(ti.token_id, ID1);
+	token_info_free(&ti);
+}
+
+struct bad_case {
+	const char *body;
+	const char *message;
+};
+
+static void
+test_parse_wrong_types(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "{\"token_infos\":{}}",
+		  "field \"token_infos\": expected an array, got an object" },
+		{ "{\"token_infos\":[1]}",
+		  "token_infos[0]: expected an object, got an integer" },
+		{ "{\"token_infos\":[{},{\"creation_time\":true}]}",
+		  "token_infos[1]: field \"creation_time\": expected an integer, got a boolean" },
+		{ "{\"token_infos\":[{\"creation_time\":\"12x\"}]}",
+		  "token_infos[0]: field \"creation_time\": expected an integer, got a string" },
+		{ "{\"token_infos\":[{\"expiry_time\":1.5}]}",
+		  "token_infos[0]: field \"expiry_time\": expected an integer, got a number" },
+		{ "{\"token_infos\":[{\"token_id\":42}]}",
+		  "token_infos[0]: field \"token_id\": expected a string, got an integer" },
+		{ "{\"token_infos\":[{\"comment\":[\"x\"]}]}",
+		  "token_infos[0]: field \"comment\": expected a string, got an array" },
+		{ "{\"token_infos\":[{\"scopes\":\"sql\"}]}",
+		  "token_infos[0]: field \"scopes\": expected an array, got a string" },
+		{ "{\"token_infos\":[{\"created_by_username\":5}]}",
+		  "token_infos[0]: field \"created_by_username\": expected a string, got an integer" },
+		{ "[]", "expected a JSON object, got an array" },
+		{ "\"token\"", "expected a JSON object, got a string" },
+		{ "42 ", "expected a JSON object, got an integer" },
+		{ "{\"a\":1} x", "malformed JSON at line 1, column 9" },
+		{ "{\"token_infos\":[", "malformed JSON at line 1, column 16" },
+		{ "", "empty answer where JSON was expected" },
+		{ " \r\n", "empty answer where JSON was expected" },
+	};
+	struct token_table t;
+	struct patrol_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		status_clear(&err);
+		assert_int_equal(api_parse_token_list(cases[i].body, strlen(cases[i].body), true,
+		    &t, &err), PATROL_PROTOCOL);
+		assert_int_equal(err.status, PATROL_PROTOCOL);
+		assert_string_equal(err.message, cases[i].message);
+		assert_int_equal(t.n, 0);
+		assert_null(t.rows);
+	}
+}
+
+static void
+test_parse_big_list(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	struct buf b;
+	size_t i;
+	char id[TOKEN_ID_LEN + 1];
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":["), 0);
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(buf_printf(&b, "%s{\"token_id\":\"%064zx\",\"creation_time\":%zu,"
+		    "\"expiry_time\":-1,\"comment\":\"row %zu\",\"created_by_username\":\"u%zu@x\","
+		    "\"scopes\":[\"sql\"]}", i ? "," : "", i, 1700000000000 + i, i, i % 97), 0);
+	assert_int_equal(buf_addstr(&b, "]}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, true, &t, &err), PATROL_OK);
+	assert_int_equal(t.n, 10000);
+	snprintf(id, sizeof id, "%064zx", (size_t)9999);
+	assert_string_equal(t.rows[9999].token_id, id);
+	assert_true(t.rows[9999].creation_time == 1700000000000LL + 9999);
+	assert_string_equal(t.rows[9999].comment, "row 9999");
+	assert_string_equal(t.rows[9998].created_by_username, "u7@x");
+	token_table_free(&t);
+	buf_free(&b);
+}
+
+static void
+test_parse_token_info(void **state)
+{
+	const char *wrapped = "{\"token_info\":{\"token_id\":\"" ID1 "\",\"comment\":\"w\","
+	    "\"owner_id\":7}}";
+	const char *bare = "{\"token_id\":\"" ID2 "\",\"expiry_time\":-1,\"owner_id\":\"8\"}";
+	const char *bad = "{\"token_info\":[1]}";
+	struct token_info ti;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(api_parse_token_info(wrapped, strlen(wrapped), true, &ti, &err), PATROL_OK);
+	assert_string_equal(ti.token_id, ID1);
+	assert_string_equal(ti.comment, "w");
+	assert_true(ti.owner_id == 7);
+	assert_true(ti.management);
+	token_info_free(&ti);
+	assert_int_equal(api_parse_token_info(bare, strlen(bare), true, &ti, &err), PATROL_OK);
+	assert_string_equal(ti.token_id, ID2);
+	assert_true(ti.owner_id == 8);
+	token_info_free(&ti);
+	assert_int_equal(api_parse_token_info(bad, strlen(bad), true, &ti, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message, "field \"token_info\": expected an object, got an array");
+	assert_string_equal(ti.token_id, "");
+}
+
+static void
+test_parse_created(void **state)
+{
+	const char *body = "{\"token_value\":\"dapi0123456789abcdef0123456789abcdef\","
+	    "\"token_info\":{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,"
+	    "\"expiry_time\":1714086400000,\"comment\":\"new\",\"scopes\":[\"sql\"]}}";
+	struct api_created *cr = calloc(1, sizeof *cr);
+	struct patrol_err err;
+
+	(void)state;
+	assert_non_null(cr);
+	assert_int_equal(api_parse_created(body, strlen(body), false, cr, &err), PATROL_OK);
+	assert_string_equal(cr->token_value, "dapi0123456789abcdef0123456789abcdef");
+	assert_string_equal(cr->info.token_id, ID1);
+	assert_string_equal(cr->info.comment, "new");
+	assert_true(cr->info.expiry_time == 1714086400000LL);
+	api_created_free(cr);
+	api_created_free(NULL);
+}
+
+static void
+test_parse_created_unreadable(void **state)
+{
+	static const char *const bodies[] = {
+		"{\"token_value\":\"dapi0123456789abcdef01234",
+		"{\"token_info\":{\"token_id\":\"" ID1 "\"}}",
+		"{\"token_value\":\"dapi00\",\"token_info\":{\"creation_time\":[]}}",
+		"",
+		"<html>ok</html>",
+	};
+	struct api_created cr;
+	struct patrol_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+		assert_int_equal(api_parse_created(bodies[i], strlen(bodies[i]), false, &cr, &err),
+		    PATROL_UNKNOWN_OUTCOME);
+		assert_int_equal(err.status, PATROL_UNKNOWN_OUTCOME);
+		assert_non_null(strstr(err.message, "the token was probably created"));
+		assert_non_null(strstr(err.message, "its secret cannot be recovered"));
+		assert_null(strstr(err.message, "dapi"));
+		assert_null(cr.token_value);
+	}
+}
+
+static void
+test_parse_me(void **state)
+{
+	const char *body = "{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],"
+	    "\"id\":\"123\",\"userName\":\"alice@example.com\",\"displayName\":\"Alice\","
+	    "\"active\":true,\"groups\":[{\"display\":\"users\",\"value\":\"1\"},{\"value\":\"2\"},"
+	    "{\"display\":\"admins\",\"value\":\"3\",\"$ref\":\"Groups/3\"}],"
+	    "\"emails\":[{\"value\":\"alice@example.com\",\"primary\":true}]}";
+	const char *numeric = "{\"id\":123,\"groups\":[]}";
+	const char *bad = "{\"id\":\"1\",\"groups\":{\"display\":\"admins\"}}";
+	struct api_me m;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(api_parse_me(body, strlen(body), &m, &err), PATROL_OK);
+	assert_string_equal(m.id, "123");
+	assert_string_equal(m.user_name, "alice@example.com");
+	assert_string_equal(m.display_name, "Alice");
+	assert_int_equal(m.ngroups, 2);
+	assert_string_equal(m.groups[0], "users");
+	assert_string_equal(m.groups[1], "admins");
+	assert_true(m.is_admin);
+	assert_json_value(api_me_to_json(&m), "{\"id\":\"123\",\"userName\":\"alice@example.com\","
+	    "\"displayName\":\"Alice\",\"groups\":[\"users\",\"admins\"],\"is_admin\":true}");
+	free(m.id);
+	free(m.user_name);
+	free(m.display_name);
+	free(m.groups[0]);
+	free(m.groups[1]);
+	free(m.groups);
+	assert_int_equal(api_parse_me(numeric, strlen(numeric), &m, &err), PATROL_OK);
+	assert_string_equal(m.id, "123");
+	assert_null(m.user_name);
+	assert_false(m.is_admin);
+	assert_json_value(api_me_to_json(&m), "{\"id\":\"123\",\"groups\":[],\"is_admin\":false}");
+	free(m.id);
+	assert_int_equal(api_parse_me(bad, strlen(bad), &m, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message, "field \"groups\": expected an array, got an object");
+	assert_null(m.id);
+}
+
+static void
+test_parse_conf(void **state)
+{
+	const char *body = "{\"maxTokenLifetimeDays\":\"90\",\"enableTokensConfig\":\"true\"}";
+	const char *unset = "{\"maxTokenLifetimeDays\":null}";
+	const char *typed = "{\"maxTokenLifetimeDays\":30,\"enableTokensConfig\":false}";
+	const char *bad = "{\"maxTokenLifetimeDays\":[\"90\"]}";
+	struct api_conf *c = calloc(1, sizeof *c);
+	struct patrol_err err;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(api_parse_conf(body, strlen(body), c, &err), PATROL_OK);
+	assert_string_equal(c->max_token_lifetime_days, "90");
+	assert_string_equal(c->enable_tokens_config, "true");
+	assert_json_value(api_conf_to_json(c),
+	    "{\"maxTokenLifetimeDays\":\"90\",\"enableTokensConfig\":\"true\"}");
+	api_conf_free(c);
+	c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	assert_int_equal(api_parse_conf(unset, strlen(unset), c, &err), PATROL_OK);
+	assert_null(c->max_token_lifetime_days);
+	assert_null(c->enable_tokens_config);
+	assert_json_value(api_conf_to_json(c),
+	    "{\"maxTokenLifetimeDays\":null,\"enableTokensConfig\":null}");
+	assert_int_equal(api_parse_conf(typed, strlen(typed), c, &err), PATROL_OK);
+	assert_string_equal(c->max_token_lifetime_days, "30");
+	assert_string_equal(c->enable_tokens_config, "false");
+	api_conf_free(c);
+	c = calloc(1, sizeof *c);
+	assert_non_null(c);
+	assert_int_equal(api_parse_conf(bad, strlen(bad), c, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message,
+	    "field \"maxTokenLifetimeDays\": expected a string, got an array");
+	api_conf_free(c);
+	api_conf_free(NULL);
+	api_me_free(NULL);
+	api_table_free(NULL);
+}
+
+static void
+test_parse_oauth(void **state)
+{
+	const char *disc = "{\"issuer\":\"https://h/oidc\",\"token_endpoint\":\"https://h/oidc/v1/token\","
+	    "\"grant_types_supported\":[\"client_credentials\"]}";
+	const char *tok = "{\"access_token\":\"eyJhbGciOi.x.y\",\"token_type\":\"Bearer\",\"expires_in\":3600}";
+	const char *tok_str = "{\"access_token\":\"abc\",\"expires_in\":\"1800\",\"scope\":\"all-apis\"}";
+	const char *tok_bad = "{\"access_token\":\"abc\",\"expires_in\":\"soon\"}";
+	const char *tok_none = "{\"token_type\":\"Bearer\"}";
+	char *s;
+	int64_t exp;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(api_parse_oauth_discovery(disc, strlen(disc), &s, &err), PATROL_OK);
+	assert_string_equal(s, "https://h/oidc/v1/token");
+	free(s);
+	assert_int_equal(api_parse_oauth_discovery("{}", 2, &s, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message, "no token_endpoint in the OAuth discovery answer");
+	assert_null(s);
+	assert_int_equal(api_parse_oauth_token(tok, strlen(tok), &s, &exp, &err), PATROL_OK);
+	assert_string_equal(s, "eyJhbGciOi.x.y");
+	assert_true(exp == 3600);
+	secret_free(s);
+	assert_int_equal(api_parse_oauth_token(tok_str, strlen(tok_str), &s, &exp, &err), PATROL_OK);
+	assert_string_equal(s, "abc");
+	assert_true(exp == 1800);
+	secret_free(s);
+	assert_int_equal(api_parse_oauth_token(tok_bad, strlen(tok_bad), &s, &exp, &err),
+	    PATROL_PROTOCOL);
+	assert_string_equal(err.message, "field \"expires_in\": expected an integer, got a string");
+	assert_null(s);
+	assert_true(exp == 0);
+	assert_int_equal(api_parse_oauth_token(tok_none, strlen(tok_none), &s, &exp, &err),
+	    PATROL_PROTOCOL);
+	assert_string_equal(err.message, "no access_token in the OAuth answer");
+	assert_null(s);
+}
+
+/* ---- call parse functions ----------------------------------------------- */
+static void
+test_call_results(void **state)
+{
+	const char *created = "{\"token_value\":\"dapiffff\",\"token_info\":{\"token_id\":\"" ID1 "\","
+	    "\"created_by_username\":\"sp\"}}";
+	struct api_create_params cp = { .application_id = "app" };
+	struct call *c;
+	struct token_table *t;
+	struct api_created *cr;
+
+	(void)state;
+	c = api_token_list();
+	assert_int_equal(run_parse(c, LIST_BODY), PATROL_OK);
+	t = c->result;
+	assert_int_equal(t->n, 2);
+	assert_false(t->rows[0].management);
+	assert_non_null(c->result_free);
+	call_free(c);
+
+	c = api_tm_list(NULL, NULL);
+	assert_int_equal(run_parse(c, TM_BODY), PATROL_OK);
+	t = call_take_result(c);
+	assert_null(c->result);
+	assert_true(t->rows[0].management);
+	api_table_free(t);
+	call_free(c);
+
+	c = api_tm_create_obo(&cp);
+	assert_int_equal(run_parse(c, created), PATROL_OK);
+	cr = c->result;
+	assert_string_equal(cr->token_value, "dapiffff");
+	assert_string_equal(cr->info.created_by_username, "sp");
+	assert_true(cr->info.management);
+	call_free(c);
+
+	c = api_token_create(&cp);
+	assert_int_equal(run_parse(c, "{\"token_info\":{}}"), PATROL_UNKNOWN_OUTCOME);
+	assert_int_equal(c->err.status, PATROL_UNKNOWN_OUTCOME);
+	assert_null(c->result);
+	call_free(c);
+
+	c = api_conf_get();
+	assert_int_equal(run_parse(c, "{\"maxTokenLifetimeDays\":\"30\"}"), PATROL_OK);
+	assert_string_equal(((struct api_conf *)c->result)->max_token_lifetime_days, "30");
+	call_free(c);
+
+	c = api_scim_me();
+	assert_int_equal(run_parse(c, "{\"groups\":[{\"display\":\"admins\"}]}"), PATROL_OK);
+	assert_true(((struct api_me *)c->result)->is_admin);
+	call_free(c);
+
+	c = api_scim_me();
+	assert_int_equal(run_parse(c, "nope"), PATROL_PROTOCOL);
+	assert_null(c->result);
+	call_free(c);
+}
+
+static void
+test_call_tm_get_update(void **state)
+{
+	struct api_update_params p = { .comment = "x" };
+	static const char *const empty_updates[] = { "", "{}", " \n", "{\"token_info\":{}}" };
+	struct call *c;
+	struct token_table *t;
+	size_t i;
+
+	(void)state;
+	c = api_tm_get(ID1);
+	assert_int_equal(run_parse(c, "{\"token_info\":{\"token_id\":\"" ID1 "\",\"owner_id\":5}}"),
+	    PATROL_OK);
+	t = c->result;
+	assert_int_equal(t->n, 1);
+	assert_string_equal(t->rows[0].token_id, ID1);
+	assert_true(t->rows[0].owner_id == 5);
+	assert_true(t->rows[0].management);
+	call_free(c);
+
+	c = api_tm_get(ID1);
+	assert_int_equal(run_parse(c, "{}"), PATROL_PROTOCOL);
+	assert_string_equal(c->err.message, "no token_id in the answer");
+	assert_null(c->result);
+	call_free(c);
+
+	c = api_tm_update(ID1, &p);
+	assert_int_equal(run_parse(c, "{\"token_id\":\"" ID1 "\",\"comment\":\"x\"}"), PATROL_OK);
+	t = c->result;
+	assert_int_equal(t->n, 1);
+	assert_string_equal(t->rows[0].comment, "x");
+	call_free(c);
+
+	for (i = 0; i < sizeof empty_updates / sizeof empty_updates[0]; i++) {
+		c = api_tm_update(ID1, &p);
+		assert_int_equal(run_parse(c, empty_updates[i]), PATROL_OK);
+		t = c->result;
+		assert_non_null(t);
+		assert_int_equal(t->n, 0);
+		call_free(c);
+	}
+
+	c = api_tm_update(ID1, &p);
+	assert_int_equal(run_parse(c, "{\"token_id\":1}"), PATROL_PROTOCOL);
+	assert_null(c->result);
+	call_free(c);
+}
+
+/* ---- errors ------------------------------------------------------------- */
+struct err_case {
+	long http;
+	const char *reason;
+	const char *body;
+	enum patrol_status status;
+	const char *code;
+	const char *message;
+	const char *request_id;
+};
+
+static const struct err_case err_cases[] = {
+	{ 404, "Not Found",
+	  "{\"error_code\":\"RESOURCE_DOES_NOT_EXIST\",\"message\":\"No valid token with ID abc found.\","
+	  "\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"X\"},"
+	  "{\"@type\":\"type.googleapis.com/google.rpc.RequestInfo\",\"request_id\":\"req-1\","
+	  "\"serving_data\":\"\"}]}",
+	  PATROL_NOT_FOUND, "RESOURCE_DOES_NOT_EXIST", "No valid token with ID abc found.", "req-1" },
+	{ 403, "Forbidden", "{\"error_code\":403,\"message\":\"Invalid access token.\"}",
+	  PATROL_PERMISSION, "403", "Invalid access token.", "" },
+	{ 200, NULL, "{\"error_code\":401,\"message\":\"Credential was not sent or was of an "
+	  "unsupported type for this API.\"}",
+	  PATROL_UNAUTHENTICATED, "401",
+	  "Credential was not sent or was of an unsupported type for this API.", "" },
+	{ 400, "Bad Request", "{\"error_code\":\"QUOTA_EXCEEDED\",\"message\":\"Token quota exceeded (600 tokens)\"}",
+	  PATROL_QUOTA, "QUOTA_EXCEEDED", "Token quota exceeded (600 tokens)", "" },
+	{ 400, "Bad Request", "{\"error_code\":\"INVALID_PARAMETER_VALUE\",\"message\":\"Invalid keys: [\\\"k\\\"]\","
+	  "\"details\":[{\"request_id\":\"r2\"}]}",
+	  PATROL_INVALID, "INVALID_PARAMETER_VALUE", "Invalid keys: [\"k\"]", "r2" },
+	{ 429, "Too Many Requests", "{\"error_code\":\"REQUEST_LIMIT_EXCEEDED\",\"message\":\"slow down\"}",
+	  PATROL_THROTTLED, "REQUEST_LIMIT_EXCEEDED", "slow down", "" },
+	{ 500, "Internal Server Error", "{\"error\":\"something broke\"}",
+	  PATROL_SERVER, "", "something broke", "" },
+	{ 401, "Unauthorized", "{\"error\":\"invalid_client\",\"error_description\":\"Client authentication failed\"}",
+	  PATROL_UNAUTHENTICATED, "invalid_client", "Client authentication failed", "" },
+	{ 404, "Not Found", "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:Error\"],"
+	  "\"detail\":\"User not found\",\"status\":\"404\"}",
+	  PATROL_NOT_FOUND, "404", "User not found", "" },
+	{ 403, "Forbidden", "{\"error\":{\"code\":403,\"message\":\"nope\",\"status\":\"PERMISSION_DENIED\"}}",
+	  PATROL_PERMISSION, "PERMISSION_DENIED", "nope", "" },
+	{ 400, "Bad Request", "{\"message\":\"no code here\",\"request_id\":\"top\"}",
+	  PATROL_INVALID, "", "no code here", "top" },
+	{ 404, "Not Found", "NOT_FOUND: Token abc does not exist\n",
+	  PATROL_NOT_FOUND, "NOT_FOUND", "Token abc does not exist", "" },
+	{ 409, "Conflict", "RESOURCE_ALREADY_EXISTS:already there",
+	  PATROL_CONFLICT, "", "RESOURCE_ALREADY_EXISTS:already there", "" },
+	{ 502, "Bad Gateway", "upstream connect error or disconnect/reset before headers",
+	  PATROL_SERVER, "", "upstream connect error or disconnect/reset before headers", "" },
+	{ 503, "Service Unavailable",
+	  "<html>\n<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html;charset=utf-8\"/>\n"
+	  "<title>Error 503 Service Unavailable</title>\n</head>\n<body><h2>HTTP ERROR 503</h2>\n"
+	  "<p>Problem accessing /api/2.0/token/list. Reason:\n<pre>    Service &lt;temporarily&gt;"
+	  " <b>unavailable</b> &amp; &quot;busy&quot; &#39;x&#x27; &#233;</pre></p>\n</body>\n</html>\n",
+	  PATROL_SERVER, "", "Service <temporarily> unavailable & \"busy\" 'x' \xc3\xa9", "" },
+	{ 504, "Gateway Timeout",
+	  "<!DOCTYPE html><html><head><title>504 Gateway\n  Time-out</title></head>"
+	  "<body><h1>504</h1><preamble>x</preamble></body></html>",
+	  PATROL_SERVER, "", "504 Gateway Time-out", "" },
+	{ 502, "Bad Gateway", "<html><body>no title</body></html>",
+	  PATROL_SERVER, "", "Bad Gateway", "" },
+	{ 503, "Service Unavailable", "", PATROL_SERVER, "", "Service Unavailable", "" },
+	{ 429, NULL, "  \r\n", PATROL_THROTTLED, "", "HTTP 429", "" },
+	{ 418, "", "", PATROL_FAILED, "", "HTTP 418", "" },
+	{ 400, "Bad Request", "{\"error_code\":\"SOMETHING_NEW\"}",
+	  PATROL_INVALID, "SOMETHING_NEW", "Bad Request", "" },
+	{ 404, "Not Found", "{\"error_code\":\"NOT_F", PATROL_NOT_FOUND, "", "{\"error_code\":\"NOT_F", "" },
+	{ 307, "Temporary Redirect", "", PATROL_REDIRECT, "", "Temporary Redirect", "" },
+};
+
+static void
+test_parse_error_formats(void **state)
+{
+	struct patrol_err e;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof err_cases / sizeof err_cases[0]; i++) {
+		const struct err_case *k = &err_cases[i];
+
+		memset(&e, 0x55, sizeof e);
+		api_parse_error(k->http, k->reason, k->body, strlen(k->body), &e);
+		if (e.status != k->status || strcmp(e.code, k->code) != 0 ||
+		    strcmp(e.message, k->message) != 0 || strcmp(e.request_id, k->request_id) != 0)
+			fail_msg("case %zu: got (%d, \"%s\", \"%s\", \"%s\")", i, e.status, e.code,
+			    e.message, e.request_id);
+		assert_int_equal(e.http_status, k->http);
+	}
+}
+
+static void
+test_parse_error_bounded(void **state)
+{
+	struct patrol_err e;
+	struct buf b;
+	size_t i, n;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_addstr(&b, "{\"error_code\":\""), 0);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(buf_addstr(&b, "C"), 0);
+	assert_int_equal(buf_addstr(&b, "\",\"message\":\"x"), 0);
+	for (i = 0; i < 600; i++)
+		assert_int_equal(buf_addstr(&b, "\xc3\xa9"), 0);     /* é, 2 bytes */
+	assert_int_equal(buf_addstr(&b, "\"}"), 0);
+	api_parse_error(400, "Bad Request", b.data, b.len, &e);
+	assert_int_equal(strlen(e.code), sizeof e.code - 1);
+	n = strlen(e.message);
+	/* "x" + 255 whole é = 511 bytes; never half a character. */
+	assert_int_equal(n, 511);
+	assert_int_equal((unsigned char)e.message[n - 1], 0xa9);
+	assert_int_equal(e.status, PATROL_INVALID);
+	buf_free(&b);
+	/* Same in plain text, with the NUL-free length honoured. */
+	api_parse_error(500, NULL, "ERR: abcdef", 8, &e);
+	assert_string_equal(e.code, "ERR");
+	assert_string_equal(e.message, "abc");
+	api_parse_error(500, NULL, NULL, 0, &e);
+	assert_string_equal(e.message, "HTTP 500");
+}
+
+struct class_case {
+	long http;
+	const char *code;
+	enum patrol_status status;
+};
+
+static void
+test_classify(void **state)
+{
+	static const struct class_case cases[] = {
+		{ 400, "QUOTA_EXCEEDED", PATROL_QUOTA },
+		{ 429, NULL, PATROL_THROTTLED },
+		{ 400, "REQUEST_LIMIT_EXCEEDED", PATROL_THROTTLED },
+		{ 429, "RESOURCE_EXHAUSTED", PATROL_THROTTLED },
+		{ 401, "", PATROL_UNAUTHENTICATED },
+		{ 400, "UNAUTHENTICATED", PATROL_UNAUTHENTICATED },
+		{ 403, NULL, PATROL_PERMISSION },
+		{ 400, "PERMISSION_DENIED", PATROL_PERMISSION },
+		{ 404, NULL, PATROL_NOT_FOUND },
+		{ 400, "RESOURCE_DOES_NOT_EXIST", PATROL_NOT_FOUND },
+		{ 400, "NOT_FOUND", PATROL_NOT_FOUND },
+		{ 404, "ENDPOINT_NOT_FOUND", PATROL_NOT_FOUND },
+		{ 400, NULL, PATROL_INVALID },
+		{ 500, "INVALID_PARAMETER_VALUE", PATROL_INVALID },
+		{ 400, "BAD_REQUEST", PATROL_INVALID },
+		{ 400, "MALFORMED_REQUEST", PATROL_INVALID },
+		{ 400, "INVALID_STATE", PATROL_INVALID },
+		{ 409, NULL, PATROL_CONFLICT },
+		{ 400, "ALREADY_EXISTS", PATROL_CONFLICT },
+		{ 400, "RESOURCE_ALREADY_EXISTS", PATROL_CONFLICT },
+		{ 503, "TEMPORARILY_UNAVAILABLE", PATROL_SERVER },
+		{ 504, "DEADLINE_EXCEEDED", PATROL_SERVER },
+		{ 500, "INTERNAL_ERROR", PATROL_SERVER },
+		{ 500, NULL, PATROL_SERVER },
+		{ 502, NULL, PATROL_SERVER },
+		{ 599, "WHATEVER", PATROL_SERVER },
+		{ 405, NULL, PATROL_FAILED },
+		{ 422, "UNKNOWN_THING", PATROL_FAILED },
+		{ 200, "403", PATROL_PERMISSION },
+		{ 500, "401", PATROL_UNAUTHENTICATED },
+		{ 400, "404", PATROL_NOT_FOUND },
+		{ 400, "1234", PATROL_INVALID },
+		{ 302, NULL, PATROL_REDIRECT },
+		{ 0, NULL, PATROL_FAILED },
+		{ 401, "invalid_client", PATROL_UNAUTHENTICATED },
+		{ 400, "not_found", PATROL_NOT_FOUND },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		if (api_classify(cases[i].http, cases[i].code) != cases[i].status)
+			fail_msg("case %zu (%ld, %s): got %d", i, cases[i].http,
+			    cases[i].code ? cases[i].code : "NULL",
+			    api_classify(cases[i].http, cases[i].code));
+}
+
+/* ---- output ------------------------------------------------------------- */
+static void
+test_token_json_round_trip(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	char *dump;
+	json_t *j;
+
+	(void)state;
+	assert_int_equal(api_parse_token_list(LIST_BODY, strlen(LIST_BODY), false, &t, &err), PATROL_OK);
+	assert_json_value(api_token_to_json(&t.rows[0], false),
+	    "{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,\"expiry_time\":1721776000000,"
+	    "\"comment\":\"ci nightly\",\"scopes\":[\"sql\",\"jobs:read\"],"
+	    "\"autoscope_state\":\"AUTOSCOPE_STATE_COMPLETED\",\"inferred_scopes\":[\"sql\"],"
+	    "\"backfill_scopes\":[\"jobs\"],\"last_accessed_time\":1715000000000}");
+	assert_json_value(api_token_to_json(&t.rows[1], false),
+	    "{\"token_id\":\"" ID2 "\",\"creation_time\":1600000000000,\"expiry_time\":-1}");
+	token_table_free(&t);
+
+	assert_int_equal(api_parse_token_list(TM_BODY, strlen(TM_BODY), true, &t, &err), PATROL_OK);
+	j = api_token_to_json(&t.rows[0], true);
+	assert_non_null(j);
+	dump = canon_json(j);
+	json_decref(j);
+	assert_string_equal(dump, "{\"comment\":\"etl\",\"created_by_id\":4242,"
+	    "\"created_by_username\":\"alice@example.com\",\"creation_time\":1714000000000,"
+	    "\"expiry_time\":-1,\"last_used_day\":1716508800000,\"owner_id\":4242,"
+	    "\"token_id\":\"" ID1 "\",\"workspace_id\":1234567890123456}");
+	/* And back: parsing the output gives the same row. */
+	{
+		struct token_info back;
+
+		assert_int_equal(api_parse_token_info(dump, strlen(dump), true, &back, &err), PATROL_OK);
+		assert_string_equal(back.token_id, t.rows[0].token_id);
+		assert_string_equal(back.created_by_username, "alice@example.com");
+		assert_true(back.workspace_id == t.rows[0].workspace_id);
+		assert_true(back.last_used_day == t.rows[0].last_used_day);
+		token_info_free(&back);
+	}
+	free(dump);
+	assert_json_value(api_token_to_json(&t.rows[0], false),
+	    "{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,\"expiry_time\":-1,"
+	    "\"comment\":\"etl\"}");
+	token_table_free(&t);
+}
+
+static void
+test_token_json_defaults(void **state)
+{
+	struct token_info ti;
+
+	(void)state;
+	memset(&ti, 0, sizeof ti);
+	assert_json_value(api_token_to_json(&ti, true), "{\"expiry_time\":-1}");
+	ti.comment = (char *)"";
+	ti.expiry_time = -1;
+	assert_json_value(api_token_to_json(&ti, false), "{\"expiry_time\":-1}");
+}
+
+static void
+test_created_json(void **state)
+{
+	const char *body = "{\"token_value\":\"dapi0123456789abcdef0123456789abcdef\","
+	    "\"token_info\":{\"token_id\":\"" ID1 "\",\"creation_time\":5,\"expiry_time\":9,"
+	    "\"owner_id\":3}}";
+	struct api_created *cr = calloc(1, sizeof *cr);
+	struct patrol_err err;
+
+	(void)state;
+	assert_non_null(cr);
+	assert_int_equal(api_parse_created(body, strlen(body), true, cr, &err), PATROL_OK);
+	assert_json_value(api_created_to_json(cr, true),
+	    "{\"token_value\":\"dapi0123456789abcdef0123456789abcdef\",\"token_info\":"
+	    "{\"token_id\":\"" ID1 "\",\"creation_time\":5,\"expiry_time\":9,\"owner_id\":3}}");
+	api_created_free(cr);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_op_labels),
+		cmocka_unit_test(test_build_create_full),
+		cmocka_unit_test(test_build_create_minimal),
+		cmocka_unit_test(test_build_create_obo),
+		cmocka_unit_test(test_build_create_bad_utf8),
+		cmocka_unit_test(test_build_list),
+		cmocka_unit_test(test_build_tm_list),
+		cmocka_unit_test(test_build_delete),
+		cmocka_unit_test(test_build_tm_get_delete_hostile_id),
+		cmocka_unit_test(test_build_update),
+		cmocka_unit_test(test_build_tm_update),
+		cmocka_unit_test(test_update_mask),
+		cmocka_unit_test(test_build_conf_scim),
+		cmocka_unit_test(test_parse_list_public),
+		cmocka_unit_test(test_parse_list_management),
+		cmocka_unit_test(test_parse_list_empty_shapes),
+		cmocka_unit_test(test_parse_tolerant_values),
+		cmocka_unit_test(test_parse_long_id_truncated),
+		cmocka_unit_test(test_parse_wrong_types),
+		cmocka_unit_test(test_parse_big_list),
+		cmocka_unit_test(test_parse_token_info),
+		cmocka_unit_test(test_parse_created),
+		cmocka_unit_test(test_parse_created_unreadable),
+		cmocka_unit_test(test_parse_me),
+		cmocka_unit_test(test_parse_conf),
+		cmocka_unit_test(test_parse_oauth),
+		cmocka_unit_test(test_call_results),
+		cmocka_unit_test(test_call_tm_get_update),
+		cmocka_unit_test(test_parse_error_formats),
+		cmocka_unit_test(test_parse_error_bounded),
+		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_token_json_round_trip),
+		cmocka_unit_test(test_token_json_defaults),
+		cmocka_unit_test(test_created_json),
+	};
+
+	/* As in patrol itself: jansson frees through zeroing allocators, so
+	 * anything api.c hands out must be plain malloc'd. */
+	secret_json_init();
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
