@@ -1,1 +1,575 @@
-/* http.c: being written. */
+/*
+ * http.c: everything libcurl-specific about one HTTP transfer.
+ *
+ * http_xfer_new turns a request into an easy handle with the transport rules
+ * of reliability.md (https only, http for loopback; no redirects; TLS >= 1.2
+ * with verification; connect, low-speed and whole-request timeouts; a capped
+ * body; no signals). Secrets in headers are built in buffers that are wiped,
+ * and the header list is wiped before it is freed. The debug log shows
+ * connection notes and headers only, never bodies, with credentials
+ * replaced by <redacted>, one write(2) per line.
+ *
+ * http_xfer_done reads a finished transfer back: transport class, whether
+ * the request left, the status and reason, Retry-After and Location, the
+ * error parsed from the body (api.h), the retry verdict (retry.h), and on
+ * 2xx the call's own parser.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "buf.h"
+#include "duration.h"
+#include "http.h"
+#include "sanitize.h"
+#include "secret.h"
+
+#define HTTP_CONNECT_TIMEOUT_MS 10000L
+#define HTTP_LOW_SPEED_TIME_S 30L
+#define HTTP_LOG_LINE_MAX 2048
+
+struct http_xfer {
+	CURL *easy;
+	struct curl_slist *headers;
+	void *owner;
+	int debug_fd;
+	int attempt;
+	bool too_large;
+	bool nomem;
+	size_t max_body;
+	struct buf body;
+	int64_t start_ms;
+	char method[16];
+	char *url;
+	char reason[128];
+	char retry_after[64];
+	char location[1024];
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+/* Header names whose values never reach the debug log. */
+static const char *const http_redacted[] = {
+	"authorization:", "proxy-authorization:", "cookie:", "set-cookie:",
+};
+
+/* CURLcodes that are not RETRY_T_OTHER. */
+static const struct {
+	CURLcode rc;
+	enum retry_transport transport;
+} http_transport_map[] = {
+	{ CURLE_COULDNT_RESOLVE_HOST, RETRY_T_CONNECT },
+	{ CURLE_COULDNT_RESOLVE_PROXY, RETRY_T_CONNECT },
+	{ CURLE_COULDNT_CONNECT, RETRY_T_CONNECT },
+	{ CURLE_SEND_ERROR, RETRY_T_RESET },
+	{ CURLE_RECV_ERROR, RETRY_T_RESET },
+	{ CURLE_GOT_NOTHING, RETRY_T_RESET },
+	{ CURLE_PARTIAL_FILE, RETRY_T_RESET },
+	{ CURLE_OPERATION_TIMEDOUT, RETRY_T_TIMEOUT },
+};
+
+bool
+http_has_ctl(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+/* ---- debug log ---------------------------------------------------------- */
+
+/* Write s plus a newline to fd in one write(2). */
+static void
+http_log_write(int fd, const char *s)
+{
+	size_t n = strlen(s);
+	char *line = malloc(n + 2);
+	ssize_t w;
+
+	if (line == NULL)
+		return;
+	memcpy(line, s, n);
+	line[n] = '\n';
+	do
+		w = write(fd, line, n + 1);
+	while (w < 0 && errno == EINTR);
+	free(line);
+}
+
+static bool
+http_is_redacted(const char *line, size_t len)
+{
+	size_t i, n;
+
+	for (i = 0; i < sizeof http_redacted / sizeof http_redacted[0]; i++) {
+		n = strlen(http_redacted[i]);
+		if (len >= n && strncasecmp(line, http_redacted[i], n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Log one line of curl's debug output with its prefix, credentials redacted,
+ * sanitized to ASCII. */
+static void
+http_log_line(int fd, const char *prefix, const char *line, size_t len, bool header)
+{
+	char raw[HTTP_LOG_LINE_MAX];
+	size_t colon;
+	char *clean;
+
+	if (len >= sizeof raw - 16)
+		len = sizeof raw - 16;
+	if (header && http_is_redacted(line, len)) {
+		colon = (size_t)((const char *)memchr(line, ':', len) - line);
+		snprintf(raw, sizeof raw, "%s%.*s: <redacted>", prefix, (int)colon, line);
+	} else
+		snprintf(raw, sizeof raw, "%s%.*s", prefix, (int)len, line);
+	clean = sanitize(raw, 0, SANITIZE_ASCII);
+	if (clean == NULL)
+		return;
+	http_log_write(fd, clean);
+	free(clean);
+}
+
+/* Split a block of debug data into lines and log each non-empty one. */
+static void
+http_log_block(int fd, const char *prefix, const char *data, size_t size, bool header)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= size; i++) {
+		if (i < size && data[i] != '\n' && data[i] != '\r')
+			continue;
+		if (i > start)
+			http_log_line(fd, prefix, data + start, i - start, header);
+		start = i + 1;
+	}
+}
+
+static int
+http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t size, void *userp)
+{
+	struct http_xfer *x = userp;
+
+	(void)easy;
+	if (type == CURLINFO_TEXT)
+		http_log_block(x->debug_fd, "* ", data, size, false);
+	else if (type == CURLINFO_HEADER_OUT)
+		http_log_block(x->debug_fd, "> ", data, size, true);
+	else if (type == CURLINFO_HEADER_IN)
+		http_log_block(x->debug_fd, "< ", data, size, true);
+	return 0;
+}
+
+/* ---- callbacks ---------------------------------------------------------- */
+
+static size_t
+http_write_cb(char *p, size_t size, size_t n, void *userp)
+{
+	struct http_xfer *x = userp;
+	size_t len = size * n;
+
+	if (x->body.len + len > x->max_body) {
+		x->too_large = true;
+		return 0;
+	}
+	if (buf_add(&x->body, p, len) != 0) {
+		x->nomem = true;
+		return 0;
+	}
+	return len;
+}
+
+/* Copy the header value after name into out (trimmed, truncated). */
+static void
+http_copy_value(const char *line, size_t len, size_t skip, char *out, size_t outlen)
+{
+	while (skip < len && (line[skip] == ' ' || line[skip] == '\t'))
+		skip++;
+	while (len > skip && (line[len - 1] == '\r' || line[len - 1] == '\n' ||
+			      line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (len - skip >= outlen)
+		len = skip + outlen - 1;
+	memcpy(out, line + skip, len - skip);
+	out[len - skip] = '\0';
+}
+
+/* A status line starts a new response (after a 1xx): forget the last one. */
+static void
+http_status_line(struct http_xfer *x, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	x->retry_after[0] = x->location[0] = '\0';
+	while (i < len && line[i] != ' ')
+		i++;
+	while (i < len && line[i] == ' ')
+		i++;
+	while (i < len && line[i] >= '0' && line[i] <= '9')
+		i++;
+	http_copy_value(line, len, i, x->reason, sizeof x->reason);
+}
+
+static size_t
+http_header_cb(char *p, size_t size, size_t n, void *userp)
+{
+	struct http_xfer *x = userp;
+	size_t len = size * n;
+
+	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0)
+		http_status_line(x, p, len);
+	else if (len >= 12 && strncasecmp(p, "retry-after:", 12) == 0)
+		http_copy_value(p, len, 12, x->retry_after, sizeof x->retry_after);
+	else if (len >= 9 && strncasecmp(p, "location:", 9) == 0)
+		http_copy_value(p, len, 9, x->location, sizeof x->location);
+	return len;
+}
+
+/* ---- building a transfer ------------------------------------------------ */
+
+/* Append "name: value" to the header list; value may be a secret. */
+static int
+http_add_header(struct http_xfer *x, const char *name, const char *value)
+{
+	struct buf line;
+	struct curl_slist *l;
+
+	buf_init(&line, 0);
+	line.secret = true;
+	if (buf_printf(&line, "%s: %s", name, value) != 0) {
+		buf_free(&line);
+		return -1;
+	}
+	l = curl_slist_append(x->headers, line.data);
+	buf_free(&line);
+	if (l == NULL)
+		return -1;
+	x->headers = l;
+	return 0;
+}
+
+static int
+http_set_headers(struct http_xfer *x, const struct http_opts *o, const struct http_req *r)
+{
+	if (http_add_header(x, "Accept", "application/json") != 0 ||
+	    http_add_header(x, "User-Agent", o->user_agent) != 0 ||
+	    http_add_header(x, "Expect", "") != 0)
+		return -1;
+	if (r->body != NULL && http_add_header(x, "Content-Type",
+	    r->content_type ? r->content_type : "application/json") != 0)
+		return -1;
+	if (r->bearer != NULL) {
+		struct buf v;
+		int rc;
+
+		buf_init(&v, 0);
+		v.secret = true;
+		rc = buf_printf(&v, "Bearer %s", r->bearer);
+		if (rc == 0)
+			rc = http_add_header(x, "Authorization", v.data);
+		buf_free(&v);
+		if (rc != 0)
+			return -1;
+	}
+	return curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers) == CURLE_OK ? 0 : -1;
+}
+
+static int
+http_set_method(struct http_xfer *x, const struct http_req *r)
+{
+	CURL *e = x->easy;
+	CURLcode rc = CURLE_OK;
+
+	if (strcmp(r->method, "GET") == 0 && r->body == NULL)
+		return curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) == CURLE_OK ? 0 : -1;
+	if (r->body != NULL || strcmp(r->method, "POST") == 0) {
+		rc = curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+				      (curl_off_t)(r->body ? strlen(r->body) : 0));
+		if (rc == CURLE_OK)
+			rc = curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->body ? r->body : "");
+	}
+	if (rc == CURLE_OK && strcmp(r->method, "POST") != 0)
+		rc = curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->method);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static int
+http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct http_req *r)
+{
+	CURL *e = x->easy;
+	CURLcode rc = CURLE_OK;
+
+	rc |= curl_easy_setopt(e, CURLOPT_URL, r->url);
+	rc |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, r->allow_http ? "http,https" : "https");
+	rc |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
+	rc |= curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, r->fresh_connect ? 1L : 0L);
+	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	rc |= curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (o->ca_file != NULL)
+		rc |= curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+	rc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, HTTP_CONNECT_TIMEOUT_MS);
+	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_SPEED_TIME_S);
+	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(r->timeout_ms > 0 ? r->timeout_ms : 1));
+	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+static int
+http_set_callbacks(struct http_xfer *x, const struct http_req *r)
+{
+	CURL *e = x->easy;
+	CURLcode rc = CURLE_OK;
+
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	if (r->basic_user != NULL) {
+		rc |= curl_easy_setopt(e, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		rc |= curl_easy_setopt(e, CURLOPT_USERNAME, r->basic_user);
+		rc |= curl_easy_setopt(e, CURLOPT_PASSWORD, r->basic_pass ? r->basic_pass : "");
+	}
+	if (x->debug_fd >= 0) {
+		rc |= curl_easy_setopt(e, CURLOPT_DEBUGFUNCTION, http_debug_cb);
+		rc |= curl_easy_setopt(e, CURLOPT_DEBUGDATA, x);
+		rc |= curl_easy_setopt(e, CURLOPT_VERBOSE, 1L);
+	}
+	return rc == CURLE_OK ? 0 : -1;
+}
+
+/* Name the first request field that holds a control character, or NULL. */
+static const char *
+http_bad_field(const struct http_opts *o, const struct http_req *r)
+{
+	if (http_has_ctl(r->url))
+		return "URL";
+	if (http_has_ctl(r->method) || strlen(r->method) >= 16)
+		return "method";
+	if (http_has_ctl(o->user_agent) || http_has_ctl(r->content_type))
+		return "header";
+	if (http_has_ctl(r->bearer) || http_has_ctl(r->basic_user) || http_has_ctl(r->basic_pass))
+		return "credential";
+	return NULL;
+}
+
+static int
+http_configure(struct http_xfer *x, const struct http_opts *o, const struct http_req *r)
+{
+	if (http_set_transport(x, o, r) != 0 || http_set_method(x, r) != 0 ||
+	    http_set_headers(x, o, r) != 0 || http_set_callbacks(x, r) != 0)
+		return -1;
+	return 0;
+}
+
+enum patrol_status
+http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
+	      struct http_xfer **out, struct patrol_err *err)
+{
+	const char *bad = http_bad_field(o, r);
+	struct http_xfer *x;
+
+	*out = NULL;
+	if (bad != NULL)
+		return status_set(err, PATROL_INVALID,
+				  "refused to send: control character in the %s", bad);
+	x = calloc(1, sizeof *x);
+	if (x == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	x->owner = owner;
+	x->debug_fd = o->debug_fd;
+	x->attempt = r->attempt;
+	x->max_body = o->max_body;
+	buf_init(&x->body, 0);
+	snprintf(x->method, sizeof x->method, "%s", r->method);
+	x->url = strdup(r->url);
+	x->easy = curl_easy_init();
+	if (x->url == NULL || x->easy == NULL || http_configure(x, o, r) != 0) {
+		http_xfer_free(x);
+		return status_set(err, PATROL_NOMEM, "out of memory configuring the request");
+	}
+	x->start_ms = duration_mono_ms();
+	*out = x;
+	return PATROL_OK;
+}
+
+CURL *
+http_xfer_easy(const struct http_xfer *x)
+{
+	return x->easy;
+}
+
+struct http_xfer *
+http_xfer_of(CURL *easy)
+{
+	char *p = NULL;
+
+	if (curl_easy_getinfo(easy, CURLINFO_PRIVATE, &p) != CURLE_OK)
+		return NULL;
+	return (struct http_xfer *)(void *)p;
+}
+
+void *
+http_xfer_owner(const struct http_xfer *x)
+{
+	return x->owner;
+}
+
+bool
+http_xfer_sent(const struct http_xfer *x)
+{
+	long req = 0;
+	curl_off_t up = 0;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &req) == CURLE_OK && req > 0)
+		return true;
+	return curl_easy_getinfo(x->easy, CURLINFO_SIZE_UPLOAD_T, &up) == CURLE_OK && up > 0;
+}
+
+/* Wipe and free a header list (it may hold Authorization). */
+static void
+http_free_headers(struct curl_slist *l)
+{
+	struct curl_slist *p;
+
+	for (p = l; p != NULL; p = p->next) {
+		if (p->data != NULL)
+			secret_wipe(p->data, strlen(p->data));
+	}
+	curl_slist_free_all(l);
+}
+
+void
+http_xfer_free(struct http_xfer *x)
+{
+	if (x == NULL)
+		return;
+	if (x->easy != NULL)
+		curl_easy_cleanup(x->easy);
+	http_free_headers(x->headers);
+	buf_free(&x->body);
+	free(x->url);
+	free(x);
+}
+
+/* ---- reading a finished transfer --------------------------------------- */
+
+static enum retry_transport
+http_transport_of(CURLcode rc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof http_transport_map / sizeof http_transport_map[0]; i++) {
+		if (http_transport_map[i].rc == rc)
+			return http_transport_map[i].transport;
+	}
+	return RETRY_T_OTHER;
+}
+
+/* A transfer that ended without a full answer. */
+static void
+http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
+{
+	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
+
+	out->transport = http_transport_of(rc);
+	if (x->too_large)
+		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
+	else if (x->nomem)
+		status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
+	else if (out->transport == RETRY_T_TIMEOUT)
+		status_set(&c->err, PATROL_TIMEOUT, "%s", why);
+	else
+		status_set(&c->err, PATROL_NETWORK, "%s", why);
+	c->err.http_status = out->http_status;
+}
+
+/* A 3xx: patrol never follows redirects. */
+static void
+http_redirected(struct http_xfer *x, struct call *c)
+{
+	if (strstr(x->location, "private-link-validation-error") != NULL)
+		status_set(&c->err, PATROL_PRIVATE_LINK, "the workspace refused this network "
+			   "path (Private Link): connect through the allowed network or VPN");
+	else
+		status_set(&c->err, PATROL_REDIRECT, "the server redirected to %s; patrol does "
+			   "not follow redirects (check the host)",
+			   x->location[0] ? x->location : "(no location)");
+}
+
+/* A transfer that got a whole HTTP answer. */
+static void
+http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
+{
+	long st = out->http_status;
+	const char *body = x->body.data ? x->body.data : "";
+
+	out->transport = RETRY_T_OK;
+	if (st >= 200 && st < 300) {
+		if (c->parse != NULL && c->parse(c, body, x->body.len) != PATROL_OK &&
+		    c->err.status == PATROL_OK)
+			c->err.status = PATROL_PROTOCOL;
+	} else if (st >= 300 && st < 400)
+		http_redirected(x, c);
+	else
+		api_parse_error(st, x->reason, body, x->body.len, &c->err);
+	c->err.http_status = st;
+}
+
+/* One summary line per attempt in the debug log. */
+static void
+http_log_summary(struct http_xfer *x, const struct call *c, const struct http_outcome *out)
+{
+	char line[HTTP_LOG_LINE_MAX];
+	char *clean;
+	long ms = (long)(duration_mono_ms() - x->start_ms);
+
+	if (out->transport == RETRY_T_OK)
+		snprintf(line, sizeof line, "patrol: %s %s -> %ld (%ld ms, attempt %d)",
+			 x->method, x->url, out->http_status, ms, x->attempt);
+	else
+		snprintf(line, sizeof line, "patrol: %s %s -> %s: %s (%ld ms, attempt %d)",
+			 x->method, x->url, status_name(c->err.status), c->err.message, ms,
+			 x->attempt);
+	clean = sanitize(line, 0, SANITIZE_ASCII);
+	if (clean == NULL)
+		return;
+	http_log_write(x->debug_fd, clean);
+	free(clean);
+}
+
+void
+http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
+{
+	struct retry_input in;
+
+	memset(out, 0, sizeof *out);
+	out->request_sent = http_xfer_sent(x);
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &out->http_status);
+	status_clear(&c->err);
+	if (rc == CURLE_OK)
+		http_answered(x, c, out);
+	else
+		http_failed(x, rc, c, out);
+	out->retry_after_ms = retry_after_parse(x->retry_after, (int64_t)time(NULL));
+	memset(&in, 0, sizeof in);
+	in.kind = c->retry;
+	in.transport = out->transport;
+	in.request_sent = out->request_sent;
+	in.http_status = out->http_status;
+	in.error_code = c->err.code;
+	out->verdict = retry_decide(&in);
+	if (x->debug_fd >= 0)
+		http_log_summary(x, c, out);
+}

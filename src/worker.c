@@ -1,1 +1,1352 @@
-/* worker.c: being written. */
+/*
+ * worker.c: the one background thread that talks to the network.
+ *
+ * Threads. worker_start copies what it needs from the configuration and
+ * starts a pthread, which creates the libcurl multi handle and is the only
+ * thread to use libcurl afterwards (curl_multi_wakeup, made to be called
+ * from any thread, is the one exception). Other threads only touch the
+ * shared part of struct worker, under its mutex: the inbox (submitted
+ * calls), the cancel list, the stop flag and the outbox (finished calls).
+ * The wake descriptor (an eventfd, or a pipe) holds a count of finished
+ * calls and is cleared when the outbox is emptied; a condition variable
+ * serves worker_wait.
+ *
+ * Scheduling, all inside the thread: a call becomes a job. Jobs wait in a
+ * FIFO ready queue for a transfer slot (max_inflight) and a token of the
+ * rate bucket; a job waiting to be retried sits in a min-heap by due time.
+ * A finished attempt is judged by http.c and retry.h: done, again after a
+ * backoff (unless that would pass the call's deadline), or unknown outcome.
+ *
+ * OAuth M2M: the discovery and token requests are internal jobs run through
+ * the same transfers and retry policy, outside the slots and the bucket.
+ * While no fresh access token is cached, API jobs wait; if fetching fails,
+ * every waiting job finishes with that error. A 401 drops the token and
+ * retries the call once with a new one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(HAVE_EVENTFD) && defined(HAVE_SYS_EVENTFD_H)
+#include <sys/eventfd.h>
+#define WORKER_EVENTFD 1
+#endif
+
+#include "api.h"
+#include "buf.h"
+#include "duration.h"
+#include "http.h"
+#include "retry.h"
+#include "secret.h"
+#include "worker.h"
+
+#ifndef PATROL_VERSION
+#define PATROL_VERSION "0"
+#endif
+
+#define WORKER_MAX_INFLIGHT 256
+#define WORKER_POLL_MAX_MS 60000
+#define WORKER_URL_MAX 8192
+#define WORKER_AUTH_MARGIN_MS 60000
+#define WORKER_OAUTH_DEFAULT_S 3600
+#define WORKER_DISCOVERY_PATH "/oidc/.well-known/oauth-authorization-server"
+#define WORKER_OAUTH_FORM "grant_type=client_credentials&scope=all-apis"
+#define WORKER_FORM_TYPE "application/x-www-form-urlencoded"
+
+/* A call while the worker holds it. */
+struct job {
+	struct call *c;
+	struct http_xfer *x;        /* the attempt in flight, or NULL */
+	int64_t due_ms;             /* monotonic: when a delayed retry may start */
+	int64_t deadline_ms;        /* monotonic; 0 until the first attempt */
+	unsigned token_gen;         /* OAuth token generation of the last attempt */
+	bool auth_retried;          /* a 401 already caused a token refresh */
+	bool internal;              /* an OAuth request of the worker itself */
+	struct job *next, *prev;    /* ready queue, or the in-flight list */
+};
+
+struct jobq {
+	struct job *head, *tail;
+};
+
+struct heap {
+	struct job **v;
+	size_t n, cap;
+};
+
+struct bucket {
+	double tokens, rate, burst; /* rate <= 0: unlimited */
+	int64_t last_ms;
+};
+
+struct oauth {
+	char *endpoint;             /* discovered token endpoint */
+	char *access;               /* secret */
+	int64_t expires_ms;         /* monotonic */
+	int64_t margin_ms;          /* refresh this long before it expires */
+	unsigned gen;
+	struct job *fetch;          /* the discovery or token job, or NULL */
+};
+
+/* What an OAuth token request parses into. */
+struct oauth_answer {
+	char *access;
+	int64_t expires_in;
+};
+
+struct worker {
+	/* copied at start, read-only afterwards */
+	char *host;
+	char *token;                /* secret */
+	char *client_id;
+	char *client_secret;        /* secret */
+	char *ca_file;
+	char *user_agent;
+	bool oauth, loopback, read_only, dry_run;
+	int max_inflight;
+	int64_t deadline_ms, request_timeout_ms;
+	struct http_opts http;
+	int wake_rd, wake_wr;
+
+	/* shared: under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct call *in_head, *in_tail;
+	struct call *cancel_head, *cancel_tail;
+	struct call *out_head, *out_tail;
+	unsigned cancel_gen;
+	bool stopping, ready, failed;
+	CURLM *multi;
+	size_t pending;             /* atomic */
+
+	/* the thread's own */
+	pthread_t thread;
+	unsigned seen_gen;
+	struct jobq runq;
+	struct job *inflight;
+	int ninflight;
+	struct heap delayed;
+	struct bucket bucket;
+	struct oauth auth;
+	uint64_t seed;
+};
+
+static void worker_conclude(struct worker *w, struct job *j);
+
+/* ---- call lists ------------------------------------------------------- */
+
+static void
+calls_append(struct call **head, struct call **tail, struct call *c)
+{
+	c->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = c;
+	else
+		*head = c;
+	*tail = c;
+}
+
+static void
+calls_free(struct call *c)
+{
+	struct call *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		call_free(c);
+	}
+}
+
+/* ---- ready queue, in-flight list, delay heap --------------------------- */
+
+static void
+jobq_push(struct jobq *q, struct job *j)
+{
+	j->next = NULL;
+	if (q->tail != NULL)
+		q->tail->next = j;
+	else
+		q->head = j;
+	q->tail = j;
+}
+
+static void
+jobq_push_front(struct jobq *q, struct job *j)
+{
+	j->next = q->head;
+	q->head = j;
+	if (q->tail == NULL)
+		q->tail = j;
+}
+
+static struct job *
+jobq_pop(struct jobq *q)
+{
+	struct job *j = q->head;
+
+	if (j != NULL) {
+		q->head = j->next;
+		if (q->head == NULL)
+			q->tail = NULL;
+		j->next = NULL;
+	}
+	return j;
+}
+
+static void
+inflight_add(struct worker *w, struct job *j)
+{
+	j->prev = NULL;
+	j->next = w->inflight;
+	if (w->inflight != NULL)
+		w->inflight->prev = j;
+	w->inflight = j;
+	w->ninflight++;
+}
+
+static void
+inflight_remove(struct worker *w, struct job *j)
+{
+	if (j->prev != NULL)
+		j->prev->next = j->next;
+	else
+		w->inflight = j->next;
+	if (j->next != NULL)
+		j->next->prev = j->prev;
+	j->next = j->prev = NULL;
+	w->ninflight--;
+}
+
+static void
+heap_swap(struct heap *h, size_t a, size_t b)
+{
+	struct job *t = h->v[a];
+
+	h->v[a] = h->v[b];
+	h->v[b] = t;
+}
+
+static int
+heap_push(struct heap *h, struct job *j)
+{
+	struct job **v;
+	size_t i, parent;
+
+	if (h->n == h->cap) {
+		v = realloc(h->v, (h->cap ? h->cap * 2 : 64) * sizeof *v);
+		if (v == NULL)
+			return -1;
+		h->v = v;
+		h->cap = h->cap ? h->cap * 2 : 64;
+	}
+	i = h->n++;
+	h->v[i] = j;
+	for (; i > 0; i = parent) {
+		parent = (i - 1) / 2;
+		if (h->v[parent]->due_ms <= h->v[i]->due_ms)
+			break;
+		heap_swap(h, i, parent);
+	}
+	return 0;
+}
+
+static struct job *
+heap_pop(struct heap *h)
+{
+	struct job *top;
+	size_t i = 0, l, m;
+
+	if (h->n == 0)
+		return NULL;
+	top = h->v[0];
+	h->v[0] = h->v[--h->n];
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < h->n && h->v[l]->due_ms < h->v[m]->due_ms)
+			m = l;
+		if (l + 1 < h->n && h->v[l + 1]->due_ms < h->v[m]->due_ms)
+			m = l + 1;
+		if (m == i)
+			break;
+		heap_swap(h, i, m);
+		i = m;
+	}
+	return top;
+}
+
+/* ---- the rate limit: a token bucket ----------------------------------- */
+
+static void
+bucket_init(struct bucket *b, double rate, int64_t now)
+{
+	b->rate = rate;
+	b->burst = rate >= 1.0 ? (double)(int64_t)rate : 1.0;
+	b->tokens = b->burst;
+	b->last_ms = now;
+}
+
+static void
+bucket_refill(struct bucket *b, int64_t now)
+{
+	if (now > b->last_ms) {
+		b->tokens += (double)(now - b->last_ms) * b->rate / 1000.0;
+		if (b->tokens > b->burst)
+			b->tokens = b->burst;
+	}
+	b->last_ms = now;
+}
+
+/* Milliseconds until a request may start (0: now). */
+static int64_t
+bucket_wait_ms(struct bucket *b, int64_t now)
+{
+	if (b->rate <= 0)
+		return 0;
+	bucket_refill(b, now);
+	if (b->tokens >= 1.0)
+		return 0;
+	return (int64_t)((1.0 - b->tokens) * 1000.0 / b->rate) + 1;
+}
+
+static bool
+bucket_take(struct bucket *b, int64_t now)
+{
+	if (bucket_wait_ms(b, now) > 0)
+		return false;
+	if (b->rate > 0)
+		b->tokens -= 1.0;
+	return true;
+}
+
+/* ---- the wake descriptor ---------------------------------------------- */
+
+static int
+wake_open(struct worker *w)
+{
+	int fds[2];
+
+#ifdef WORKER_EVENTFD
+	w->wake_rd = w->wake_wr = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (w->wake_rd >= 0)
+		return 0;
+#endif
+	if (pipe(fds) != 0)
+		return -1;
+	fcntl(fds[0], F_SETFL, O_NONBLOCK);
+	fcntl(fds[1], F_SETFL, O_NONBLOCK);
+	fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+	fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+	w->wake_rd = fds[0];
+	w->wake_wr = fds[1];
+	return 0;
+}
+
+/* Count one more finished call. Called under the lock. */
+static void
+wake_post(struct worker *w)
+{
+	uint64_t one = 1;
+	ssize_t n;
+
+	if (w->wake_rd == w->wake_wr)
+		n = write(w->wake_wr, &one, sizeof one);
+	else
+		n = write(w->wake_wr, "", 1);
+	(void)n;    /* EAGAIN: a full pipe is readable anyway */
+}
+
+/* The outbox is empty: make the descriptor unreadable. Under the lock. */
+static void
+wake_clear(struct worker *w)
+{
+	char drain[512];
+
+	while (read(w->wake_rd, drain, sizeof drain) > 0 && w->wake_rd != w->wake_wr)
+		continue;
+}
+
+static void
+wake_close(struct worker *w)
+{
+	if (w->wake_rd >= 0)
+		close(w->wake_rd);
+	if (w->wake_wr >= 0 && w->wake_wr != w->wake_rd)
+		close(w->wake_wr);
+}
+
+/* ---- handing calls back ------------------------------------------------ */
+
+/* Put a finished call in the outbox and wake whoever waits. */
+static void
+worker_post(struct worker *w, struct call *c)
+{
+	c->done_ms = duration_now_ms();
+	pthread_mutex_lock(&w->lock);
+	calls_append(&w->out_head, &w->out_tail, c);
+	wake_post(w);
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Finish a call that never became a job, with status st. */
+static void
+worker_refuse(struct worker *w, struct call *c, enum patrol_status st, const char *what)
+{
+	status_clear(&c->err);
+	status_set(&c->err, st, "%s: %s", what, api_op_label(c->op));
+	worker_post(w, c);
+}
+
+/* Rewrite err->message as PREFIX + ": " + the old message. */
+static void
+worker_err_prefix(struct patrol_err *err, const char *prefix)
+{
+	char old[sizeof err->message];
+	int n;
+
+	memcpy(old, err->message, sizeof old);
+	if (old[0] != '\0')
+		n = snprintf(err->message, sizeof err->message, "%s: %s", prefix, old);
+	else
+		n = snprintf(err->message, sizeof err->message, "%s", prefix);
+	if (n < 0)
+		err->message[0] = '\0';
+}
+
+static void
+job_free(struct job *j)
+{
+	if (j == NULL)
+		return;
+	http_xfer_free(j->x);
+	free(j);
+}
+
+/* ---- OAuth M2M --------------------------------------------------------- */
+
+static void
+oauth_answer_free(void *p)
+{
+	struct oauth_answer *a = p;
+
+	if (a == NULL)
+		return;
+	secret_free(a->access);
+	free(a);
+}
+
+static enum patrol_status
+worker_parse_discovery(struct call *c, const char *body, size_t len)
+{
+	char *endpoint = NULL;
+	enum patrol_status st = api_parse_oauth_discovery(body, len, &endpoint, &c->err);
+
+	if (st != PATROL_OK) {
+		free(endpoint);
+		return st;
+	}
+	c->result = endpoint;
+	c->result_free = free;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+worker_parse_token(struct call *c, const char *body, size_t len)
+{
+	struct oauth_answer *a = calloc(1, sizeof *a);
+	enum patrol_status st;
+
+	if (a == NULL)
+		return status_set(&c->err, PATROL_NOMEM, "out of memory");
+	st = api_parse_oauth_token(body, len, &a->access, &a->expires_in, &c->err);
+	if (st != PATROL_OK) {
+		oauth_answer_free(a);
+		return st;
+	}
+	c->result = a;
+	c->result_free = oauth_answer_free;
+	return PATROL_OK;
+}
+
+static bool
+oauth_ready(const struct worker *w, int64_t now)
+{
+	if (!w->oauth)
+		return true;
+	return w->auth.access != NULL && w->auth.expires_ms - now > w->auth.margin_ms;
+}
+
+/* Forget the access token, unless a newer one than gen was fetched since. */
+static void
+oauth_drop(struct worker *w, unsigned gen)
+{
+	if (gen != w->auth.gen)
+		return;
+	secret_free(w->auth.access);
+	w->auth.access = NULL;
+}
+
+/* True when an http:// URL names a loopback host (or it is https://). */
+static bool
+worker_url_allowed(const char *url, bool *allow_http)
+{
+	char origin[512];
+	size_t n;
+
+	*allow_http = false;
+	if (strncmp(url, "https://", 8) == 0)
+		return true;
+	if (strncmp(url, "http://", 7) != 0)
+		return false;
+	n = 7 + strcspn(url + 7, "/?#");
+	if (n >= sizeof origin)
+		return false;
+	memcpy(origin, url, n);
+	origin[n] = '\0';
+	*allow_http = config_host_is_loopback(origin);
+	return *allow_http;
+}
+
+static void worker_launch(struct worker *w, struct job *j, int64_t now);
+
+/* Start the next OAuth request: discovery, or the token itself. */
+static void
+oauth_start(struct worker *w, int64_t now)
+{
+	struct job *j = calloc(1, sizeof *j);
+	struct call *c;
+
+	c = w->auth.endpoint == NULL
+		? call_new(API_OAUTH_DISCOVER, "GET", WORKER_DISCOVERY_PATH)
+		: call_new(API_OAUTH_TOKEN, "POST", w->auth.endpoint);
+	if (c != NULL && c->op == API_OAUTH_TOKEN && (c->body = strdup(WORKER_OAUTH_FORM)) == NULL) {
+		call_free(c);
+		c = NULL;
+	}
+	if (j == NULL || c == NULL) {
+		free(j);
+		call_free(c);
+		return;     /* retried on the next turn of the loop */
+	}
+	c->parse = c->op == API_OAUTH_TOKEN ? worker_parse_token : worker_parse_discovery;
+	c->retry = CALL_RETRY_IDEMPOTENT;
+	j->c = c;
+	j->internal = true;
+	w->auth.fetch = j;
+	worker_launch(w, j, now);
+}
+
+/* Every job waiting for a token finishes with err. */
+static void
+oauth_fail_waiting(struct worker *w, const struct patrol_err *err)
+{
+	struct jobq keep = { NULL, NULL };
+	struct job *j;
+
+	while ((j = jobq_pop(&w->runq)) != NULL) {
+		if (j->internal) {
+			jobq_push(&keep, j);
+			continue;
+		}
+		j->c->err = *err;
+		worker_conclude(w, j);
+	}
+	w->runq = keep;
+}
+
+/* Explain a failed OAuth request in err. */
+static void
+oauth_explain(struct worker *w, const struct call *c, struct patrol_err *err)
+{
+	char prefix[600];
+	long st = c->err.http_status;
+
+	*err = c->err;
+	if (c->op == API_OAUTH_TOKEN && (st == 400 || st == 401)) {
+		status_set(err, PATROL_UNAUTHENTICATED, "OAuth client credentials were rejected "
+			   "by %s: %s", w->host, c->err.message);
+		return;
+	}
+	snprintf(prefix, sizeof prefix, "%s at %s failed", api_op_label(c->op),
+		 c->op == API_OAUTH_TOKEN ? w->auth.endpoint : w->host);
+	worker_err_prefix(err, prefix);
+}
+
+/* Take the discovered endpoint; false (err filled) when it is not allowed. */
+static bool
+oauth_take_endpoint(struct worker *w, struct call *c, struct patrol_err *err)
+{
+	char *endpoint = call_take_result(c);
+	bool allow_http;
+
+	if (endpoint == NULL || !worker_url_allowed(endpoint, &allow_http) ||
+	    http_has_ctl(endpoint)) {
+		status_clear(err);
+		status_set(err, PATROL_PROTOCOL, "OAuth discovery at %s gave a token endpoint "
+			   "that is not https: %.200s", w->host, endpoint ? endpoint : "(none)");
+		free(endpoint);
+		return false;
+	}
+	free(w->auth.endpoint);
+	w->auth.endpoint = endpoint;
+	return true;
+}
+
+static void
+oauth_take_token(struct worker *w, struct call *c, int64_t now)
+{
+	struct oauth_answer *a = call_take_result(c);
+	int64_t life;
+
+	if (a == NULL)
+		return;
+	life = a->expires_in > 0 ? a->expires_in : WORKER_OAUTH_DEFAULT_S;
+	if (life > 365 * 86400)
+		life = 365 * 86400;
+	secret_free(w->auth.access);
+	w->auth.access = a->access;
+	a->access = NULL;
+	w->auth.expires_ms = now + life * 1000;
+	/* a short-lived token is refreshed at half its life, not in a loop */
+	w->auth.margin_ms = life * 500 < WORKER_AUTH_MARGIN_MS ? life * 500 : WORKER_AUTH_MARGIN_MS;
+	w->auth.gen++;
+	oauth_answer_free(a);
+}
+
+/* An OAuth request finished (well or not): move the state machine on. */
+static void
+oauth_done(struct worker *w, struct job *j)
+{
+	struct call *c = j->c;
+	struct patrol_err err;
+	int64_t now = duration_mono_ms();
+	bool ok = c->err.status == PATROL_OK;
+
+	w->auth.fetch = NULL;
+	if (ok && c->op == API_OAUTH_DISCOVER)
+		ok = oauth_take_endpoint(w, c, &err);
+	else if (ok)
+		oauth_take_token(w, c, now);
+	else {
+		oauth_explain(w, c, &err);
+		free(w->auth.endpoint);
+		w->auth.endpoint = NULL;
+	}
+	if (ok && c->op == API_OAUTH_DISCOVER)
+		oauth_start(w, now);
+	if (!ok)
+		oauth_fail_waiting(w, &err);
+	call_free(c);
+	job_free(j);
+}
+
+/* ---- attempts ---------------------------------------------------------- */
+
+/* Build the request URL of a job into u. */
+static int
+worker_url(const struct worker *w, const struct job *j, struct buf *u)
+{
+	if (j->internal && j->c->op == API_OAUTH_TOKEN)
+		return buf_addstr(u, j->c->path);
+	if (buf_addstr(u, w->host) != 0)
+		return -1;
+	return buf_addstr(u, j->c->path);
+}
+
+/* Describe the attempt of j to http.c. */
+static void
+worker_request(struct worker *w, struct job *j, const char *url, struct http_req *r)
+{
+	const struct call *c = j->c;
+
+	memset(r, 0, sizeof *r);
+	r->method = c->method;
+	r->url = url;
+	r->body = c->body;
+	r->allow_http = w->loopback;
+	r->fresh_connect = c->retry == CALL_RETRY_CREATE;
+	r->attempt = c->attempts + 1;
+	if (j->internal && c->op == API_OAUTH_TOKEN) {
+		r->content_type = WORKER_FORM_TYPE;
+		r->basic_user = w->client_id;
+		r->basic_pass = w->client_secret;
+		worker_url_allowed(url, &r->allow_http);
+	} else if (!j->internal)
+		r->bearer = w->oauth ? w->auth.access : w->token;
+	r->timeout_ms = j->deadline_ms - duration_mono_ms();
+	if (r->timeout_ms > w->request_timeout_ms)
+		r->timeout_ms = w->request_timeout_ms;
+}
+
+/* Make an easy handle for j and add it to the multi handle. */
+static enum patrol_status
+worker_add(struct worker *w, struct job *j)
+{
+	struct http_req r;
+	struct buf url;
+	enum patrol_status st;
+
+	buf_init(&url, WORKER_URL_MAX);
+	if (worker_url(w, j, &url) != 0) {
+		buf_free(&url);
+		return status_set(&j->c->err, PATROL_INVALID, "request URL too long");
+	}
+	worker_request(w, j, url.data, &r);
+	status_clear(&j->c->err);
+	st = http_xfer_new(&w->http, &r, j, &j->x, &j->c->err);
+	buf_free(&url);
+	if (st != PATROL_OK)
+		return st;
+	if (curl_multi_add_handle(w->multi, http_xfer_easy(j->x)) != CURLM_OK) {
+		http_xfer_free(j->x);
+		j->x = NULL;
+		return status_set(&j->c->err, PATROL_NOMEM, "could not start the transfer");
+	}
+	return PATROL_OK;
+}
+
+/* Start one attempt of j now; a job that cannot start is concluded. */
+static void
+worker_launch(struct worker *w, struct job *j, int64_t now)
+{
+	struct call *c = j->c;
+
+	if (j->deadline_ms == 0)
+		j->deadline_ms = now + w->deadline_ms;
+	else if (now >= j->deadline_ms) {
+		worker_err_prefix(&c->err, "gave up at the deadline");
+		worker_conclude(w, j);
+		return;
+	}
+	j->token_gen = w->auth.gen;
+	if (worker_add(w, j) != PATROL_OK) {
+		worker_conclude(w, j);
+		return;
+	}
+	if (c->sent_ms == 0)
+		c->sent_ms = duration_now_ms();
+	c->attempts++;
+	inflight_add(w, j);
+}
+
+/* Schedule j again after a backoff, or give up at its deadline. */
+static void
+worker_retry_later(struct worker *w, struct job *j, const struct http_outcome *out)
+{
+	int64_t now = duration_mono_ms();
+	int64_t delay = retry_backoff_ms(j->c->attempts, out->retry_after_ms,
+					 out->http_status, &w->seed);
+	char prefix[64];
+
+	j->due_ms = now + delay;
+	if (j->due_ms <= j->deadline_ms && heap_push(&w->delayed, j) == 0)
+		return;
+	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s", j->c->attempts,
+		 j->c->attempts == 1 ? "" : "s");
+	worker_err_prefix(&j->c->err, prefix);
+	worker_conclude(w, j);
+}
+
+static void
+worker_unknown(struct worker *w, struct job *j)
+{
+	struct patrol_err *err = &j->c->err;
+
+	err->status = PATROL_UNKNOWN_OUTCOME;
+	worker_err_prefix(err, "the request may have been processed; look for the token by "
+			  "comment and creation time");
+	worker_conclude(w, j);
+}
+
+/* Decide what follows a finished attempt. */
+static void
+worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
+{
+	if (!j->internal && w->oauth && out->http_status == 401 && !j->auth_retried) {
+		j->auth_retried = true;
+		oauth_drop(w, j->token_gen);
+		jobq_push_front(&w->runq, j);
+		return;
+	}
+	if (out->verdict == RETRY_AGAIN)
+		worker_retry_later(w, j, out);
+	else if (out->verdict == RETRY_UNKNOWN)
+		worker_unknown(w, j);
+	else
+		worker_conclude(w, j);
+}
+
+/* Collect the transfers libcurl has finished. */
+static void
+worker_reap(struct worker *w)
+{
+	struct http_outcome out;
+	struct http_xfer *x;
+	struct job *j;
+	CURLMsg *msg;
+	int left;
+
+	while ((msg = curl_multi_info_read(w->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE || (x = http_xfer_of(msg->easy_handle)) == NULL)
+			continue;
+		j = http_xfer_owner(x);
+		curl_multi_remove_handle(w->multi, msg->easy_handle);
+		inflight_remove(w, j);
+		http_xfer_done(x, msg->data.result, j->c, &out);
+		http_xfer_free(x);
+		j->x = NULL;
+		worker_judge(w, j, &out);
+	}
+}
+
+/* A job is final: hand the call back, or feed the OAuth state machine. */
+static void
+worker_conclude(struct worker *w, struct job *j)
+{
+	struct call *c = j->c;
+
+	if (j->internal) {
+		oauth_done(w, j);
+		return;
+	}
+	job_free(j);
+	worker_post(w, c);
+}
+
+/* ---- cancellation ------------------------------------------------------ */
+
+/* Abort j wherever it is: an aborted create that sent bytes is unknown. */
+static void
+worker_abort(struct worker *w, struct job *j)
+{
+	struct call *c = j->c;
+	bool sent = false;
+
+	if (j->x != NULL) {
+		curl_multi_remove_handle(w->multi, http_xfer_easy(j->x));
+		sent = http_xfer_sent(j->x);
+		http_xfer_free(j->x);
+		j->x = NULL;
+	}
+	if (j->internal) {
+		call_free(c);
+		job_free(j);
+		return;
+	}
+	status_clear(&c->err);
+	if (sent && c->retry == CALL_RETRY_CREATE)
+		status_set(&c->err, PATROL_UNKNOWN_OUTCOME, "cancelled after the request was "
+			   "sent: look for the token by comment and creation time");
+	else
+		status_set(&c->err, PATROL_CANCELLED, "cancelled");
+	job_free(j);
+	worker_post(w, c);
+}
+
+/* Cancel every job the thread holds. */
+static void
+worker_cancel_held(struct worker *w)
+{
+	struct job *j;
+
+	while ((j = w->inflight) != NULL) {
+		inflight_remove(w, j);
+		worker_abort(w, j);
+	}
+	while ((j = jobq_pop(&w->runq)) != NULL)
+		worker_abort(w, j);
+	while ((j = heap_pop(&w->delayed)) != NULL)
+		worker_abort(w, j);
+	w->auth.fetch = NULL;
+}
+
+static void
+worker_cancel_calls(struct worker *w, struct call *c)
+{
+	struct call *next;
+
+	for (; c != NULL; c = next) {
+		next = c->next;
+		status_clear(&c->err);
+		status_set(&c->err, PATROL_CANCELLED, "cancelled");
+		worker_post(w, c);
+	}
+}
+
+/* ---- the loop ---------------------------------------------------------- */
+
+/* Turn a submitted call into a ready job, or finish it unsent. */
+static void
+worker_admit(struct worker *w, struct call *c)
+{
+	struct job *j;
+
+	if (c->mutating && w->read_only) {
+		worker_refuse(w, c, PATROL_READ_ONLY, "refused: read-only mode");
+		return;
+	}
+	if (c->mutating && w->dry_run) {
+		worker_refuse(w, c, PATROL_DRY_RUN, "not sent (dry run)");
+		return;
+	}
+	j = calloc(1, sizeof *j);
+	if (j == NULL) {
+		worker_refuse(w, c, PATROL_NOMEM, "out of memory");
+		return;
+	}
+	j->c = c;
+	c->next = NULL;
+	jobq_push(&w->runq, j);
+}
+
+/* Take what other threads handed in. Returns true when stopping. */
+static bool
+worker_intake(struct worker *w)
+{
+	struct call *in, *cancel, *next;
+	unsigned gen;
+	bool stop;
+
+	pthread_mutex_lock(&w->lock);
+	in = w->in_head;
+	cancel = w->cancel_head;
+	w->in_head = w->in_tail = w->cancel_head = w->cancel_tail = NULL;
+	gen = w->cancel_gen;
+	stop = w->stopping;
+	pthread_mutex_unlock(&w->lock);
+	if (gen != w->seen_gen || stop) {
+		w->seen_gen = gen;
+		worker_cancel_held(w);
+	}
+	worker_cancel_calls(w, cancel);
+	if (stop) {
+		worker_cancel_calls(w, in);
+		return true;
+	}
+	for (; in != NULL; in = next) {
+		next = in->next;
+		worker_admit(w, in);
+	}
+	return false;
+}
+
+/* Move due retries to the ready queue (OAuth requests start at once). */
+static void
+worker_promote(struct worker *w, int64_t now)
+{
+	struct job *j;
+
+	while (w->delayed.n > 0 && w->delayed.v[0]->due_ms <= now) {
+		j = heap_pop(&w->delayed);
+		if (j->internal)
+			worker_launch(w, j, now);
+		else
+			jobq_push(&w->runq, j);
+	}
+}
+
+/* Start ready jobs while slots, the rate and the token allow. */
+static void
+worker_schedule(struct worker *w, int64_t now)
+{
+	if (w->runq.head == NULL)
+		return;
+	if (!oauth_ready(w, now)) {
+		if (w->auth.fetch == NULL)
+			oauth_start(w, now);
+		return;
+	}
+	while (w->runq.head != NULL && w->ninflight < w->max_inflight &&
+	       bucket_take(&w->bucket, now))
+		worker_launch(w, jobq_pop(&w->runq), now);
+}
+
+/* How long the loop may sleep. */
+static int
+worker_timeout(struct worker *w, int64_t now)
+{
+	int64_t t = WORKER_POLL_MAX_MS, d;
+
+	if (w->delayed.n > 0) {
+		d = w->delayed.v[0]->due_ms - now;
+		t = d < t ? d : t;
+	}
+	if (w->runq.head != NULL && w->ninflight < w->max_inflight) {
+		d = oauth_ready(w, now) ? bucket_wait_ms(&w->bucket, now)
+			: w->auth.fetch != NULL ? t : 0;
+		t = d < t ? d : t;
+	}
+	return t < 0 ? 0 : (int)t;
+}
+
+/* One turn: intake, schedule, drive libcurl, collect, sleep. */
+static bool
+worker_turn(struct worker *w)
+{
+	int running;
+	int64_t now;
+
+	if (worker_intake(w))
+		return true;
+	now = duration_mono_ms();
+	worker_promote(w, now);
+	worker_schedule(w, now);
+	curl_multi_perform(w->multi, &running);
+	worker_reap(w);
+	curl_multi_poll(w->multi, NULL, 0, worker_timeout(w, duration_mono_ms()), NULL);
+	return false;
+}
+
+/* Create the multi handle and tell worker_start how it went. */
+static bool
+worker_thread_init(struct worker *w)
+{
+	CURLM *m = curl_multi_init();
+
+	if (m != NULL && (curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS,
+					    (long)w->max_inflight) != CURLM_OK ||
+			  curl_multi_setopt(m, CURLMOPT_MAXCONNECTS,
+					    (long)w->max_inflight + 4) != CURLM_OK)) {
+		curl_multi_cleanup(m);
+		m = NULL;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->multi = m;
+	w->ready = true;
+	w->failed = m == NULL;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	return m != NULL;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	CURLM *m;
+
+	if (!worker_thread_init(w))
+		return NULL;
+	bucket_init(&w->bucket, w->bucket.rate, duration_mono_ms());
+	while (!worker_turn(w))
+		continue;
+	pthread_mutex_lock(&w->lock);
+	m = w->multi;
+	w->multi = NULL;
+	pthread_mutex_unlock(&w->lock);
+	curl_multi_cleanup(m);
+	return NULL;
+}
+
+/* Wake the thread from curl_multi_poll. Under the lock. */
+static void
+worker_nudge(struct worker *w)
+{
+	if (w->multi != NULL)
+		curl_multi_wakeup(w->multi);
+}
+
+/* ---- start and stop ---------------------------------------------------- */
+
+static void
+worker_free(struct worker *w)
+{
+	free(w->host);
+	secret_free(w->token);
+	free(w->client_id);
+	secret_free(w->client_secret);
+	free(w->ca_file);
+	free(w->user_agent);
+	free(w->auth.endpoint);
+	secret_free(w->auth.access);
+	free(w->delayed.v);
+	wake_close(w);
+	free(w);
+}
+
+/* strdup that treats NULL as NULL; *bad is set on allocation failure. */
+static char *
+worker_dup(const char *s, bool *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*bad = true;
+	return d;
+}
+
+/* Copy what the thread needs from the configuration. */
+static int
+worker_copy_config(struct worker *w, const struct config *cfg, const char *version)
+{
+	bool bad = false;
+	struct buf ua;
+
+	w->host = worker_dup(cfg->host, &bad);
+	w->oauth = cfg->auth == CONFIG_AUTH_OAUTH_M2M;
+	w->token = w->oauth ? NULL : worker_dup(cfg->token, &bad);
+	w->client_id = w->oauth ? worker_dup(cfg->client_id, &bad) : NULL;
+	w->client_secret = w->oauth ? worker_dup(cfg->client_secret, &bad) : NULL;
+	w->ca_file = worker_dup(cfg->ca_file, &bad);
+	buf_init(&ua, 512);
+	if (buf_printf(&ua, "patrol/%s os/linux auth/%s", version ? version : PATROL_VERSION,
+		       w->oauth ? "oauth-m2m" : "pat") != 0)
+		bad = true;
+	w->user_agent = buf_take(&ua);
+	if (bad || w->host == NULL || w->user_agent == NULL)
+		return -1;
+	w->loopback = config_host_is_loopback(w->host);
+	return 0;
+}
+
+static void
+worker_copy_opts(struct worker *w, const struct worker_opts *o)
+{
+	w->max_inflight = o->max_inflight > 0 ? o->max_inflight : WORKER_DEFAULT_INFLIGHT;
+	if (w->max_inflight > WORKER_MAX_INFLIGHT)
+		w->max_inflight = WORKER_MAX_INFLIGHT;
+	w->bucket.rate = o->rate == 0 ? WORKER_DEFAULT_RATE : o->rate;
+	w->deadline_ms = o->call_deadline_ms > 0 ? o->call_deadline_ms : WORKER_DEFAULT_DEADLINE_MS;
+	w->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms
+							  : WORKER_DEFAULT_REQUEST_TIMEOUT_MS;
+	w->read_only = o->read_only;
+	w->dry_run = o->dry_run;
+	w->http.user_agent = w->user_agent;
+	w->http.ca_file = w->ca_file;
+	w->http.max_body = o->max_body > 0 ? o->max_body : WORKER_DEFAULT_MAX_BODY;
+	w->http.debug_fd = o->debug_fd;
+	w->seed = (uint64_t)duration_mono_ms() ^ (uint64_t)(uintptr_t)w;
+}
+
+static int
+worker_sync_init(struct worker *w)
+{
+	pthread_condattr_t attr;
+	int rc;
+
+	if (pthread_condattr_init(&attr) != 0)
+		return -1;
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	rc = pthread_cond_init(&w->cond, &attr);
+	pthread_condattr_destroy(&attr);
+	if (rc != 0)
+		return -1;
+	if (pthread_mutex_init(&w->lock, NULL) != 0) {
+		pthread_cond_destroy(&w->cond);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start the thread and wait until it has its multi handle. */
+static enum patrol_status
+worker_spawn(struct worker *w, struct patrol_err *err)
+{
+	bool failed;
+
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return status_set(err, PATROL_NOMEM, "could not start the network thread");
+	pthread_mutex_lock(&w->lock);
+	while (!w->ready)
+		pthread_cond_wait(&w->cond, &w->lock);
+	failed = w->failed;
+	pthread_mutex_unlock(&w->lock);
+	if (failed) {
+		pthread_join(w->thread, NULL);
+		return status_set(err, PATROL_NOMEM, "could not create the libcurl multi handle");
+	}
+	return PATROL_OK;
+}
+
+enum patrol_status
+worker_start(const struct worker_opts *opts, struct worker **out, struct patrol_err *err)
+{
+	struct worker *w;
+	enum patrol_status st;
+
+	*out = NULL;
+	if (opts == NULL || opts->cfg == NULL || opts->cfg->host == NULL)
+		return status_set(err, PATROL_CONFIG, "no workspace host configured");
+	w = calloc(1, sizeof *w);
+	if (w == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	w->wake_rd = w->wake_wr = -1;
+	if (worker_copy_config(w, opts->cfg, opts->version) != 0 || wake_open(w) != 0) {
+		worker_free(w);
+		return status_set(err, PATROL_NOMEM, "out of memory starting the worker");
+	}
+	worker_copy_opts(w, opts);
+	if (worker_sync_init(w) != 0) {
+		worker_free(w);
+		return status_set(err, PATROL_NOMEM, "could not initialise worker locks");
+	}
+	st = worker_spawn(w, err);
+	if (st != PATROL_OK) {
+		pthread_mutex_destroy(&w->lock);
+		pthread_cond_destroy(&w->cond);
+		worker_free(w);
+		return st;
+	}
+	*out = w;
+	return PATROL_OK;
+}
+
+void
+worker_stop(struct worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stopping = true;
+	worker_nudge(w);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	calls_free(w->in_head);
+	calls_free(w->cancel_head);
+	calls_free(w->out_head);
+	pthread_mutex_destroy(&w->lock);
+	pthread_cond_destroy(&w->cond);
+	worker_free(w);
+}
+
+/* ---- the other threads' side ------------------------------------------ */
+
+void
+worker_submit(struct worker *w, struct call *c)
+{
+	__atomic_add_fetch(&w->pending, 1, __ATOMIC_RELAXED);
+	pthread_mutex_lock(&w->lock);
+	calls_append(&w->in_head, &w->in_tail, c);
+	worker_nudge(w);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Unlink and return the first finished call. Under the lock. */
+static struct call *
+worker_take_locked(struct worker *w)
+{
+	struct call *c = w->out_head;
+
+	if (c == NULL)
+		return NULL;
+	w->out_head = c->next;
+	if (w->out_head == NULL) {
+		w->out_tail = NULL;
+		wake_clear(w);
+	}
+	c->next = NULL;
+	__atomic_sub_fetch(&w->pending, 1, __ATOMIC_RELAXED);
+	return c;
+}
+
+struct call *
+worker_take(struct worker *w)
+{
+	struct call *c;
+
+	pthread_mutex_lock(&w->lock);
+	c = worker_take_locked(w);
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
+
+static void
+worker_abstime(struct timespec *ts, int timeout_ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += timeout_ms / 1000;
+	ts->tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+struct call *
+worker_wait(struct worker *w, int timeout_ms)
+{
+	struct timespec ts;
+	struct call *c;
+	int rc = 0;
+
+	if (timeout_ms >= 0)
+		worker_abstime(&ts, timeout_ms);
+	pthread_mutex_lock(&w->lock);
+	while (w->out_head == NULL && rc != ETIMEDOUT) {
+		if (timeout_ms < 0)
+			pthread_cond_wait(&w->cond, &w->lock);
+		else
+			rc = pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	}
+	c = worker_take_locked(w);
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
+
+int
+worker_wake_fd(const struct worker *w)
+{
+	return w->wake_rd;
+}
+
+size_t
+worker_pending(const struct worker *w)
+{
+	return __atomic_load_n(&w->pending, __ATOMIC_RELAXED);
+}
+
+void
+worker_cancel_all(struct worker *w)
+{
+	struct call *c, *next;
+
+	pthread_mutex_lock(&w->lock);
+	for (c = w->in_head; c != NULL; c = next) {
+		next = c->next;
+		calls_append(&w->cancel_head, &w->cancel_tail, c);
+	}
+	w->in_head = w->in_tail = NULL;
+	w->cancel_gen++;
+	worker_nudge(w);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Unlink c from the outbox if it is there. Under the lock. */
+static bool
+worker_unlink_out(struct worker *w, struct call *c)
+{
+	struct call **pp, *prev = NULL;
+
+	for (pp = &w->out_head; *pp != NULL; prev = *pp, pp = &(*pp)->next) {
+		if (*pp != c)
+			continue;
+		*pp = c->next;
+		if (w->out_tail == c)
+			w->out_tail = prev;
+		if (w->out_head == NULL)
+			wake_clear(w);
+		c->next = NULL;
+		__atomic_sub_fetch(&w->pending, 1, __ATOMIC_RELAXED);
+		return true;
+	}
+	return false;
+}
+
+struct call *
+worker_run(struct worker *w, struct call *c)
+{
+	worker_submit(w, c);
+	pthread_mutex_lock(&w->lock);
+	while (!worker_unlink_out(w, c))
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+	return c;
+}
