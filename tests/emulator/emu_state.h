@@ -1,0 +1,204 @@
+/*
+ * emu_state.h: the in-memory workspace of patrol-emulator.
+ *
+ * Users (admins, plain users, service principals), their tokens, OAuth
+ * clients and access tokens, the workspace settings, the permissions list and
+ * the request statistics. Nothing here knows HTTP. The state is not locked
+ * by itself: the caller (emulator.c) holds one mutex around every call.
+ */
+#ifndef PATROL_EMU_STATE_H
+#define PATROL_EMU_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "sha256.h"
+
+#define EMU_QUOTA 600
+#define EMU_MAX_COMMENT 255
+#define EMU_DEFAULT_MAX_DAYS 730
+#define EMU_DAY_MS 86400000LL
+
+/* Autoscope states, in wire order; EMU_AS_NONE is omitted from output. */
+#define EMU_AUTOSCOPE_LIST \
+	X(NONE, "") \
+	X(RUNNING, "AUTOSCOPE_STATE_RUNNING") \
+	X(COMPLETED, "AUTOSCOPE_STATE_COMPLETED") \
+	X(DISABLED, "AUTOSCOPE_STATE_DISABLED") \
+	X(USER_SELECTED, "AUTOSCOPE_STATE_USER_SELECTED") \
+	X(BACKFILLED, "AUTOSCOPE_STATE_BACKFILLED") \
+	X(API_NOT_COVERED, "AUTOSCOPE_STATE_API_NOT_COVERED")
+
+enum emu_autoscope {
+#define X(name, str) EMU_AS_##name,
+	EMU_AUTOSCOPE_LIST
+#undef X
+	EMU_AS_COUNT
+};
+
+/* Fault kinds counted in the statistics. */
+enum emu_fault_kind {
+	EMU_FAULT_FAIL,
+	EMU_FAULT_DROP,
+	EMU_FAULT_GARBAGE,
+	EMU_FAULT_RATE_LIMITED,
+	EMU_FAULT_COUNT
+};
+
+struct emu_rng {
+	uint64_t s;
+};
+
+struct emu_user {
+	int64_t		 id;
+	char		*name;
+	char		*display;
+	int		 admin;
+	int		 sp;
+	size_t		 ntokens;	/* live tokens, expired included */
+};
+
+struct emu_token {
+	char		 id[SHA256_HEX_LEN + 1];
+	int64_t		 creation_time;
+	int64_t		 expiry_time;	/* -1: never */
+	int64_t		 last_used;	/* 0: never */
+	char		*comment;	/* never NULL */
+	char		*scopes;	/* compact JSON array or NULL */
+	char		*inferred;	/* compact JSON array or NULL */
+	char		*backfill;	/* compact JSON array or NULL */
+	enum emu_autoscope autoscope;
+	struct emu_user	*owner;
+	struct emu_user	*creator;
+	size_t		 slot;		/* index in the token array */
+	struct emu_token *hnext;	/* hash chain */
+};
+
+struct emu_oauth_client {
+	char		*id;
+	char		*secret;
+};
+
+struct emu_oauth_token {
+	char		 value[48];
+	int64_t		 expires;	/* ms */
+};
+
+struct emu_stats {
+	uint64_t	 total;
+	json_t		*requests;	/* "METHOD path" -> count */
+	json_t		*revokes;	/* token id -> count */
+	json_t		*updates;	/* [{token_id, update_mask}] */
+	uint64_t	 creates;
+	uint64_t	 faults[EMU_FAULT_COUNT];
+};
+
+struct emu_state {
+	struct emu_user	**users;
+	size_t		 nusers;
+	struct emu_token **tokens;	/* creation order; NULL slots are holes */
+	size_t		 ntokens;	/* slots used, holes included */
+	size_t		 nholes;
+	size_t		 tokcap;
+	struct emu_token **hash;
+	size_t		 hashsize;	/* power of two */
+
+	struct emu_oauth_client *clients;
+	size_t		 nclients;
+	struct emu_oauth_token *otokens;
+	size_t		 notokens;
+	int64_t		 oauth_expires_in;	/* seconds */
+
+	int		 max_days;	/* 0: unset */
+	int		 tokens_enabled;
+	json_t		*acl;
+
+	int64_t		 fixed_now;	/* 0: real time */
+	int64_t		 workspace_id;
+	char		*base_url;
+	struct emu_rng	 rng_values;	/* token values, request ids */
+
+	struct emu_stats stats;
+};
+
+/* Random numbers: splitmix64, reproducible from a seed. */
+void		 emu_rng_seed(struct emu_rng *, uint64_t);
+uint64_t	 emu_rng_next(struct emu_rng *);
+double		 emu_rng_unit(struct emu_rng *);
+uint64_t	 emu_rng_below(struct emu_rng *, uint64_t);
+
+int64_t		 emu_now_ms(const struct emu_state *);
+
+struct emu_state *emu_state_new(uint64_t seed);
+void		 emu_state_free(struct emu_state *);
+
+/* Find or add a user by name; returns NULL on allocation failure. */
+struct emu_user	*emu_user_get(struct emu_state *, const char *name, int admin,
+		     int sp);
+struct emu_user	*emu_user_find(struct emu_state *, const char *name);
+
+/* Make a token for owner from an existing value ("dapi…"); NULL on failure. */
+struct emu_token *emu_token_add(struct emu_state *, const char *value,
+		     struct emu_user *owner, struct emu_user *creator);
+/* Same with a fresh random value written to value_out (37 bytes). */
+struct emu_token *emu_token_new(struct emu_state *, struct emu_rng *,
+		     struct emu_user *owner, struct emu_user *creator,
+		     char value_out[37]);
+struct emu_token *emu_token_find(struct emu_state *, const char *id);
+void		 emu_token_remove(struct emu_state *, struct emu_token *);
+int		 emu_token_expired(const struct emu_state *,
+		     const struct emu_token *);
+/* Non-expired tokens of a user (what the quota counts). */
+size_t		 emu_user_active(struct emu_state *, const struct emu_user *);
+int		 emu_token_set_comment(struct emu_token *, const char *);
+int		 emu_token_set_scopes(struct emu_token *, const char *json);
+
+/* Who a bearer token belongs to, or NULL; marks PATs as used. */
+struct emu_user	*emu_auth_bearer(struct emu_state *, const char *bearer);
+int		 emu_oauth_add_client(struct emu_state *, const char *id,
+		     const char *secret);
+int		 emu_oauth_check(struct emu_state *, const char *id,
+		     const char *secret);
+/* Issue an OAuth access token; returns it, or NULL on failure. */
+const char	*emu_oauth_issue(struct emu_state *);
+
+void		 emu_request_id(struct emu_state *, char out[37]);
+
+/* Statistics. */
+void		 emu_stats_arrival(struct emu_state *, const char *method,
+		     const char *path);
+void		 emu_stats_revoke(struct emu_state *, const char *id);
+void		 emu_stats_update(struct emu_state *, const char *id,
+		     const char *mask);
+void		 emu_stats_reset(struct emu_state *);
+/* The /emulator/stats document, as a malloc'd string (NULL on failure). */
+char		*emu_stats_dump(struct emu_state *);
+
+/* Realistic data: n tokens over nusers users plus the admin. */
+int		 emu_generate(struct emu_state *, struct emu_user *admin,
+		     size_t n, unsigned int nusers, uint64_t seed);
+
+/* Growable output buffer; any allocation failure sets oom. */
+struct emu_buf {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+	int		 oom;
+};
+
+void		 emu_buf_add(struct emu_buf *, const char *, size_t);
+void		 emu_buf_str(struct emu_buf *, const char *);
+void		 emu_buf_int(struct emu_buf *, int64_t);
+/* Append s as a quoted, escaped JSON string. */
+void		 emu_buf_jstr(struct emu_buf *, const char *s);
+/* Append a token object; full adds the Token Management fields. */
+void		 emu_buf_token(struct emu_buf *, const struct emu_state *,
+		     const struct emu_token *, int full);
+
+const char	*emu_autoscope_name(enum emu_autoscope);
+/* Count UTF-8 code points. */
+size_t		 emu_utf8_len(const char *);
+
+#endif

@@ -1,2 +1,987 @@
-/* placeholder until the emulator lands */
-int main(void) { return 1; }
+/*
+ * emulator.c: patrol-emulator, a Databricks workspace for tests.
+ *
+ * Parses the command line (a contract the tests rely on), builds the
+ * workspace in emu_state, serves it over libmicrohttpd with one thread per
+ * connection, and injects faults (latency, error statuses, throttling,
+ * dropped answers, garbage answers) around the endpoints of emu_api. One
+ * mutex guards the state, the statistics and the fault generator; latency
+ * is slept outside it so a slow answer never blocks another connection.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "emu_api.h"
+#include "emu_state.h"
+
+#define EMU_BODY_MAX (1024 * 1024)
+#define EMU_MAX_RULES 32
+#define EMU_MAX_LIST 256
+
+enum emu_errfmt {
+	EMU_FMT_JSON, EMU_FMT_NUMERIC, EMU_FMT_ERROR, EMU_FMT_SCIM,
+	EMU_FMT_TEXT, EMU_FMT_HTML, EMU_FMT_EMPTY
+};
+
+enum emu_garbage { EMU_GARBAGE_MIXED, EMU_GARBAGE_TRUNCATED, EMU_GARBAGE_HTML };
+
+/* A fault that fires with probability p, at most count times (-1: no cap). */
+struct emu_chance {
+	double		 p;
+	long		 count;
+};
+
+struct emu_fail_rule {
+	int		 status;
+	struct emu_chance chance;
+};
+
+struct emu_opts {
+	struct in_addr	 addr;
+	char		 host[64];
+	int		 port;
+	const char	*port_file;
+	const char	*admin_token;
+	const char	*users[EMU_MAX_LIST];
+	size_t		 nusers;
+	const char	*sps[EMU_MAX_LIST];
+	size_t		 nsps;
+	const char	*clients[EMU_MAX_LIST];
+	size_t		 nclients;
+	long		 oauth_expires_in;
+	size_t		 generate;
+	unsigned int	 generate_users;
+	uint64_t	 seed;
+	int		 seeded;
+	int64_t		 now_ms;
+	int		 max_days;
+	int		 tokens_disabled;
+
+	long		 latency_ms;
+	struct emu_fail_rule rules[EMU_MAX_RULES];
+	size_t		 nrules;
+	long		 retry_after;
+	enum emu_errfmt	 errfmt;
+	double		 rps;
+	struct emu_chance drop;
+	struct emu_chance garbage;
+	enum emu_garbage garbage_kind;
+	const char	*fault_path;
+};
+
+/* Everything the connection threads share; lock guards the rest. */
+struct emu_server {
+	pthread_mutex_t	 lock;
+	struct emu_state *st;
+	struct emu_opts	*o;
+	struct emu_rng	 rng;		/* fault decisions */
+	double		 bucket;
+	struct timespec	 bucket_at;
+	unsigned long	 garbage_n;
+};
+
+/* Per-request upload state. */
+struct emu_conn {
+	char		*body;
+	size_t		 len;
+	int		 too_large;
+};
+
+enum emu_after { EMU_AFTER_NONE, EMU_AFTER_DROP, EMU_AFTER_GARBAGE };
+
+static const char emu_usage[] =
+    "usage: patrol-emulator [--listen 127.0.0.1:PORT] [--port-file F]\n"
+    "    [--admin-token T] [--user NAME=TOKEN]... [--service-principal ID]...\n"
+    "    [--oauth-client ID:SECRET]... [--oauth-expires-in S]\n"
+    "    [--generate N[:USERS]] [--seed S] [--now-ms MS]\n"
+    "    [--max-lifetime-days D] [--tokens-disabled]\n"
+    "    [--latency-ms MS] [--fail STATUS:P[:COUNT]]... [--retry-after S]\n"
+    "    [--error-format json|numeric|error|scim|text|html|empty]\n"
+    "    [--rate-limit RPS] [--drop P[:COUNT]] [--garbage P[:COUNT]]\n"
+    "    [--garbage-kind truncated|html|mixed] [--fault-path SUBSTR]\n";
+
+/* Status codes, their error_code and message for injected failures. */
+static const struct {
+	int		 status;
+	const char	*code;
+	const char	*message;
+} emu_statuses[] = {
+	{ 400, "INVALID_PARAMETER_VALUE", "Invalid parameter value" },
+	{ 401, "UNAUTHENTICATED", "Unauthenticated" },
+	{ 403, "PERMISSION_DENIED", "Permission denied" },
+	{ 404, "NOT_FOUND", "Not found" },
+	{ 409, "ALREADY_EXISTS", "Already exists" },
+	{ 429, "REQUEST_LIMIT_EXCEEDED", "Too many requests, please retry later" },
+	{ 500, "INTERNAL_ERROR", "Internal error" },
+	{ 501, "NOT_IMPLEMENTED", "This operation is not supported" },
+	{ 502, "BAD_GATEWAY", "Bad gateway" },
+	{ 503, "TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable" },
+	{ 504, "DEADLINE_EXCEEDED", "Deadline exceeded" },
+};
+
+static const char *emu_errfmt_names[] = {
+	"json", "numeric", "error", "scim", "text", "html", "empty"
+};
+
+static const char *emu_garbage_names[] = { "mixed", "truncated", "html" };
+
+static const char emu_html_502[] =
+    "<html><head><title>502 Bad Gateway</title></head><body>\n"
+    "<center><h1>502 Bad Gateway</h1></center>\n"
+    "<hr><center>nginx</center>\n</body></html>\n";
+
+static void emu_die_usage(const char *, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
+
+/* Report a command-line error with the usage and exit 2. */
+static void
+emu_die_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "patrol-emulator: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", emu_usage);
+	exit(2);
+}
+
+/* Parse a whole decimal integer within [lo, hi]. */
+static int
+emu_parse_long(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return (errno == 0 && end != s && *end == '\0' && *out >= lo &&
+	    *out <= hi) ? 0 : -1;
+}
+
+static int
+emu_parse_double(const char *s, double lo, double hi, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return (errno == 0 && end != s && *end == '\0' && *out >= lo &&
+	    *out <= hi) ? 0 : -1;
+}
+
+/* "P[:COUNT]" into a chance. */
+static int
+emu_parse_chance(const char *s, struct emu_chance *c)
+{
+	char buf[64], *colon;
+	long long n = -1;
+
+	if (snprintf(buf, sizeof buf, "%s", s) >= (int)sizeof buf)
+		return -1;
+	if ((colon = strchr(buf, ':')) != NULL) {
+		*colon = '\0';
+		if (emu_parse_long(colon + 1, 0, 1000000000, &n) != 0)
+			return -1;
+	}
+	c->count = (long)n;
+	return emu_parse_double(buf, 0.0, 1.0, &c->p);
+}
+
+static int
+emu_parse_name(const char *s, const char **names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(s, names[i]) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+opt_listen(struct emu_opts *o, const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	long long port;
+
+	if (colon == NULL || (size_t)(colon - v) >= sizeof o->host ||
+	    emu_parse_long(colon + 1, 0, 65535, &port) != 0)
+		emu_die_usage("--listen wants HOST:PORT, not '%s'", v);
+	memcpy(o->host, v, (size_t)(colon - v));
+	o->host[colon - v] = '\0';
+	if (inet_pton(AF_INET, o->host, &o->addr) != 1)
+		emu_die_usage("--listen: '%s' is not an IPv4 address", o->host);
+	o->port = (int)port;
+}
+
+static void
+opt_port_file(struct emu_opts *o, const char *v)
+{
+	o->port_file = v;
+}
+
+static void
+opt_admin_token(struct emu_opts *o, const char *v)
+{
+	if (*v == '\0')
+		emu_die_usage("--admin-token must not be empty%s", "");
+	o->admin_token = v;
+}
+
+/* Append v to a bounded list of option values. */
+static void
+emu_list_add(const char **list, size_t *n, const char *v, const char *what)
+{
+	if (*n >= EMU_MAX_LIST)
+		emu_die_usage("too many %s options", what);
+	list[(*n)++] = v;
+}
+
+static void
+opt_user(struct emu_opts *o, const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq == NULL || eq == v || eq[1] == '\0')
+		emu_die_usage("--user wants NAME=TOKEN, not '%s'", v);
+	emu_list_add(o->users, &o->nusers, v, "--user");
+}
+
+static void
+opt_sp(struct emu_opts *o, const char *v)
+{
+	if (*v == '\0')
+		emu_die_usage("--service-principal wants an application id%s",
+		    "");
+	emu_list_add(o->sps, &o->nsps, v, "--service-principal");
+}
+
+static void
+opt_oauth_client(struct emu_opts *o, const char *v)
+{
+	const char *colon = strchr(v, ':');
+
+	if (colon == NULL || colon == v || colon[1] == '\0')
+		emu_die_usage("--oauth-client wants ID:SECRET, not '%s'", v);
+	emu_list_add(o->clients, &o->nclients, v, "--oauth-client");
+}
+
+static void
+opt_oauth_expires(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 1, 86400 * 365, &n) != 0)
+		emu_die_usage("--oauth-expires-in wants seconds, not '%s'", v);
+	o->oauth_expires_in = (long)n;
+}
+
+static void
+opt_generate(struct emu_opts *o, const char *v)
+{
+	char buf[64], *colon;
+	long long n, u = 20;
+
+	if (snprintf(buf, sizeof buf, "%s", v) >= (int)sizeof buf)
+		emu_die_usage("--generate wants N[:USERS], not '%s'", v);
+	if ((colon = strchr(buf, ':')) != NULL) {
+		*colon = '\0';
+		if (emu_parse_long(colon + 1, 1, 10000, &u) != 0)
+			emu_die_usage("--generate wants N[:USERS], not '%s'", v);
+	}
+	if (emu_parse_long(buf, 0, 10000000, &n) != 0)
+		emu_die_usage("--generate wants N[:USERS], not '%s'", v);
+	o->generate = (size_t)n;
+	o->generate_users = (unsigned int)u;
+}
+
+static void
+opt_seed(struct emu_opts *o, const char *v)
+{
+	char *end;
+
+	errno = 0;
+	o->seed = strtoull(v, &end, 0);
+	if (errno != 0 || end == v || *end != '\0' || *v == '-')
+		emu_die_usage("--seed wants a number, not '%s'", v);
+	o->seeded = 1;
+}
+
+static void
+opt_now_ms(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 1, 253402300799999LL, &n) != 0)
+		emu_die_usage("--now-ms wants milliseconds since 1970, not '%s'",
+		    v);
+	o->now_ms = n;
+}
+
+static void
+opt_max_days(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 1, EMU_DEFAULT_MAX_DAYS, &n) != 0)
+		emu_die_usage("--max-lifetime-days wants 1-730, not '%s'", v);
+	o->max_days = (int)n;
+}
+
+static void
+opt_tokens_disabled(struct emu_opts *o, const char *v)
+{
+	(void)v;
+	o->tokens_disabled = 1;
+}
+
+static void
+opt_latency(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 0, 3600000, &n) != 0)
+		emu_die_usage("--latency-ms wants milliseconds, not '%s'", v);
+	o->latency_ms = (long)n;
+}
+
+static void
+opt_fail(struct emu_opts *o, const char *v)
+{
+	const char *colon = strchr(v, ':');
+	char status[8];
+	long long n;
+	struct emu_fail_rule *r;
+
+	if (o->nrules >= EMU_MAX_RULES)
+		emu_die_usage("too many --fail rules%s", "");
+	r = &o->rules[o->nrules];
+	if (colon == NULL || colon - v >= (long)sizeof status)
+		emu_die_usage("--fail wants STATUS:PROBABILITY[:COUNT], not '%s'",
+		    v);
+	memcpy(status, v, (size_t)(colon - v));
+	status[colon - v] = '\0';
+	if (emu_parse_long(status, 100, 599, &n) != 0 ||
+	    emu_parse_chance(colon + 1, &r->chance) != 0)
+		emu_die_usage("--fail wants STATUS:PROBABILITY[:COUNT], not '%s'",
+		    v);
+	r->status = (int)n;
+	o->nrules++;
+}
+
+static void
+opt_retry_after(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, -1, 86400, &n) != 0)
+		emu_die_usage("--retry-after wants seconds or -1, not '%s'", v);
+	o->retry_after = (long)n;
+}
+
+static void
+opt_error_format(struct emu_opts *o, const char *v)
+{
+	int i = emu_parse_name(v, emu_errfmt_names, sizeof emu_errfmt_names /
+	    sizeof emu_errfmt_names[0]);
+
+	if (i < 0)
+		emu_die_usage("unknown --error-format '%s'", v);
+	o->errfmt = (enum emu_errfmt)i;
+}
+
+static void
+opt_rate_limit(struct emu_opts *o, const char *v)
+{
+	if (emu_parse_double(v, 0.001, 1e9, &o->rps) != 0)
+		emu_die_usage("--rate-limit wants requests per second, not '%s'",
+		    v);
+}
+
+static void
+opt_drop(struct emu_opts *o, const char *v)
+{
+	if (emu_parse_chance(v, &o->drop) != 0)
+		emu_die_usage("--drop wants PROBABILITY[:COUNT], not '%s'", v);
+}
+
+static void
+opt_garbage(struct emu_opts *o, const char *v)
+{
+	if (emu_parse_chance(v, &o->garbage) != 0)
+		emu_die_usage("--garbage wants PROBABILITY[:COUNT], not '%s'", v);
+}
+
+static void
+opt_garbage_kind(struct emu_opts *o, const char *v)
+{
+	int i = emu_parse_name(v, emu_garbage_names, 3);
+
+	if (i < 0)
+		emu_die_usage("unknown --garbage-kind '%s'", v);
+	o->garbage_kind = (enum emu_garbage)i;
+}
+
+static void
+opt_fault_path(struct emu_opts *o, const char *v)
+{
+	o->fault_path = v;
+}
+
+static void
+opt_help(struct emu_opts *o, const char *v)
+{
+	(void)o;
+	(void)v;
+	fputs(emu_usage, stdout);
+	exit(0);
+}
+
+static const struct {
+	const char	*name;
+	int		 has_arg;
+	void		(*fn)(struct emu_opts *, const char *);
+} emu_options[] = {
+	{ "--listen", 1, opt_listen },
+	{ "--port-file", 1, opt_port_file },
+	{ "--admin-token", 1, opt_admin_token },
+	{ "--user", 1, opt_user },
+	{ "--service-principal", 1, opt_sp },
+	{ "--oauth-client", 1, opt_oauth_client },
+	{ "--oauth-expires-in", 1, opt_oauth_expires },
+	{ "--generate", 1, opt_generate },
+	{ "--seed", 1, opt_seed },
+	{ "--now-ms", 1, opt_now_ms },
+	{ "--max-lifetime-days", 1, opt_max_days },
+	{ "--tokens-disabled", 0, opt_tokens_disabled },
+	{ "--latency-ms", 1, opt_latency },
+	{ "--fail", 1, opt_fail },
+	{ "--retry-after", 1, opt_retry_after },
+	{ "--error-format", 1, opt_error_format },
+	{ "--rate-limit", 1, opt_rate_limit },
+	{ "--drop", 1, opt_drop },
+	{ "--garbage", 1, opt_garbage },
+	{ "--garbage-kind", 1, opt_garbage_kind },
+	{ "--fault-path", 1, opt_fault_path },
+	{ "--help", 0, opt_help },
+};
+
+/* Parse argv; "--opt=value" and "--opt value" both work. */
+static void
+emu_parse_args(struct emu_opts *o, int argc, char **argv)
+{
+	size_t j, nlen, n = sizeof emu_options / sizeof emu_options[0];
+	const char *a, *val;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		for (j = 0; j < n; j++) {
+			nlen = strlen(emu_options[j].name);
+			if (strncmp(a, emu_options[j].name, nlen) == 0 &&
+			    (a[nlen] == '\0' || a[nlen] == '='))
+				break;
+		}
+		if (j == n)
+			emu_die_usage("unknown option '%s'", a);
+		val = NULL;
+		if (emu_options[j].has_arg && a[nlen] == '=')
+			val = a + nlen + 1;
+		else if (emu_options[j].has_arg && i + 1 < argc)
+			val = argv[++i];
+		else if (emu_options[j].has_arg)
+			emu_die_usage("%s needs a value", emu_options[j].name);
+		else if (a[nlen] == '=')
+			emu_die_usage("%s takes no value", emu_options[j].name);
+		emu_options[j].fn(o, val);
+	}
+}
+
+/* Add a user with a PAT from "NAME=TOKEN". */
+static int
+emu_add_user_token(struct emu_state *st, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char name[256];
+	struct emu_user *u;
+	struct emu_token *t;
+
+	snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
+	if ((u = emu_user_get(st, name, 0, 0)) == NULL ||
+	    (t = emu_token_add(st, eq + 1, u, u)) == NULL)
+		return -1;
+	return emu_token_set_comment(t, "patrol emulator user token");
+}
+
+/* Add an OAuth client from "ID:SECRET". */
+static int
+emu_add_client(struct emu_state *st, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	char id[256];
+
+	snprintf(id, sizeof id, "%.*s", (int)(colon - spec), spec);
+	return emu_oauth_add_client(st, id, colon + 1);
+}
+
+/* Build the workspace the options describe. */
+static struct emu_state *
+emu_build_state(struct emu_opts *o)
+{
+	struct emu_state *st;
+	struct emu_user *admin;
+	struct emu_token *t;
+	size_t i;
+	int rc = 0;
+
+	if ((st = emu_state_new(o->seed)) == NULL)
+		return NULL;
+	st->fixed_now = o->now_ms;
+	st->max_days = o->max_days;
+	st->tokens_enabled = !o->tokens_disabled;
+	st->oauth_expires_in = o->oauth_expires_in;
+	admin = emu_user_get(st, "admin@example.com", 1, 0);
+	if (admin == NULL ||
+	    (t = emu_token_add(st, o->admin_token, admin, admin)) == NULL ||
+	    emu_token_set_comment(t, "patrol emulator admin token") != 0)
+		rc = -1;
+	for (i = 0; rc == 0 && i < o->nusers; i++)
+		rc = emu_add_user_token(st, o->users[i]);
+	for (i = 0; rc == 0 && i < o->nsps; i++)
+		rc = emu_user_get(st, o->sps[i], 0, 1) != NULL ? 0 : -1;
+	for (i = 0; rc == 0 && i < o->nclients; i++)
+		rc = emu_add_client(st, o->clients[i]);
+	if (rc == 0 && o->generate > 0)
+		rc = emu_generate(st, admin, o->generate, o->generate_users,
+		    o->seed);
+	if (rc != 0) {
+		emu_state_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+static const char *
+emu_status_code(int status, const char **message)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof emu_statuses / sizeof emu_statuses[0]; i++) {
+		if (emu_statuses[i].status == status) {
+			*message = emu_statuses[i].message;
+			return emu_statuses[i].code;
+		}
+	}
+	*message = "Injected failure";
+	return status < 500 ? "BAD_REQUEST" : "INTERNAL_ERROR";
+}
+
+/* An injected error answer in the chosen --error-format. */
+static void
+emu_fault_body(struct emu_server *s, struct emu_resp *resp, int status)
+{
+	const char *msg, *code = emu_status_code(status, &msg);
+	const char *ctype = "application/json";
+	char body[1024];
+
+	switch (s->o->errfmt) {
+	case EMU_FMT_JSON:
+		emu_api_error(s->st, resp, status, code, msg);
+		return;
+	case EMU_FMT_EMPTY:
+		emu_api_reply(resp, status, ctype, NULL);
+		return;
+	case EMU_FMT_NUMERIC:
+		snprintf(body, sizeof body,
+		    "{\"error_code\":%d,\"message\":\"%s\"}", status, msg);
+		break;
+	case EMU_FMT_ERROR:
+		snprintf(body, sizeof body, "{\"error\":\"%s\"}", msg);
+		break;
+	case EMU_FMT_SCIM:
+		snprintf(body, sizeof body, "{\"detail\":\"%s\",\"status\":"
+		    "\"%d\",\"schemas\":[\"urn:ietf:params:scim:api:messages:"
+		    "2.0:Error\"]}", msg, status);
+		break;
+	case EMU_FMT_TEXT:
+		ctype = "text/plain; charset=utf-8";
+		snprintf(body, sizeof body, "%s: %s", code, msg);
+		break;
+	case EMU_FMT_HTML:
+		ctype = "text/html; charset=utf-8";
+		snprintf(body, sizeof body, "<html><head><title>Error %d</title>"
+		    "</head><body><h2>HTTP ERROR %d</h2><pre>%s: %s</pre>"
+		    "</body></html>", status, status, code, msg);
+		break;
+	}
+	emu_api_reply(resp, status, ctype, body);
+}
+
+/* Roll a chance; consumes one of its count when it fires. */
+static int
+emu_roll(struct emu_server *s, struct emu_chance *c)
+{
+	if (c->count == 0 || c->p <= 0.0)
+		return 0;
+	if (c->p < 1.0 && emu_rng_unit(&s->rng) >= c->p)
+		return 0;
+	if (c->count > 0)
+		c->count--;
+	return 1;
+}
+
+/* Take a token from the rate-limit bucket; else the seconds to wait. */
+static long
+emu_bucket_take(struct emu_server *s)
+{
+	double burst = s->o->rps < 1.0 ? 1.0 : s->o->rps;
+	struct timespec now;
+	double dt;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	dt = (double)(now.tv_sec - s->bucket_at.tv_sec) +
+	    (double)(now.tv_nsec - s->bucket_at.tv_nsec) / 1e9;
+	s->bucket_at = now;
+	s->bucket += dt * s->o->rps;
+	if (s->bucket > burst)
+		s->bucket = burst;
+	if (s->bucket >= 1.0) {
+		s->bucket -= 1.0;
+		return 0;
+	}
+	dt = ceil((1.0 - s->bucket) / s->o->rps);
+	return dt < 1.0 ? 1 : (long)dt;
+}
+
+/* Faults answered before processing; 1 when resp holds the answer. */
+static int
+emu_fault_before(struct emu_server *s, struct emu_resp *resp)
+{
+	long wait;
+	size_t i;
+
+	if (s->o->rps > 0.0 && (wait = emu_bucket_take(s)) > 0) {
+		s->st->stats.faults[EMU_FAULT_RATE_LIMITED]++;
+		emu_fault_body(s, resp, 429);
+		resp->retry_after = s->o->retry_after < 0 ? -1 : wait;
+		return 1;
+	}
+	for (i = 0; i < s->o->nrules; i++) {
+		if (!emu_roll(s, &s->o->rules[i].chance))
+			continue;
+		s->st->stats.faults[EMU_FAULT_FAIL]++;
+		emu_fault_body(s, resp, s->o->rules[i].status);
+		if (s->o->rules[i].status == 429 ||
+		    s->o->rules[i].status == 503)
+			resp->retry_after = s->o->retry_after;
+		return 1;
+	}
+	return 0;
+}
+
+/* Decide what happens to the answer after processing. */
+static enum emu_after
+emu_fault_after(struct emu_server *s)
+{
+	if (emu_roll(s, &s->o->drop)) {
+		s->st->stats.faults[EMU_FAULT_DROP]++;
+		return EMU_AFTER_DROP;
+	}
+	if (emu_roll(s, &s->o->garbage)) {
+		s->st->stats.faults[EMU_FAULT_GARBAGE]++;
+		return EMU_AFTER_GARBAGE;
+	}
+	return EMU_AFTER_NONE;
+}
+
+/* Spoil a processed answer: JSON cut in half, or a proxy's HTML 502. */
+static void
+emu_garble(struct emu_server *s, struct emu_resp *resp)
+{
+	enum emu_garbage kind = s->o->garbage_kind;
+
+	if (kind == EMU_GARBAGE_MIXED)
+		kind = (s->garbage_n++ % 2 == 0) ? EMU_GARBAGE_TRUNCATED :
+		    EMU_GARBAGE_HTML;
+	if (kind == EMU_GARBAGE_HTML) {
+		emu_api_reply(resp, 502, "text/html", emu_html_502);
+		resp->retry_after = -1;
+		return;
+	}
+	resp->status = 200;
+	resp->ctype = "application/json";
+	resp->len /= 2;
+}
+
+static const char *
+emu_query_arg(void *cls, const char *key)
+{
+	return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, key);
+}
+
+static void
+emu_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		continue;
+}
+
+/* Hand resp to MHD; the body is taken over. */
+static enum MHD_Result
+emu_send(struct MHD_Connection *conn, struct emu_resp *resp)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char ra[32];
+
+	if (resp->body != NULL)
+		r = MHD_create_response_from_buffer(resp->len, resp->body,
+		    MHD_RESPMEM_MUST_FREE);
+	else
+		r = MHD_create_response_from_buffer(0, NULL,
+		    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL) {
+		free(resp->body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    resp->ctype != NULL ? resp->ctype : "application/json");
+	if (resp->retry_after >= 0) {
+		snprintf(ra, sizeof ra, "%ld", resp->retry_after);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
+	}
+	ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* Answer a fully received request. */
+static enum MHD_Result
+emu_answer(struct emu_server *s, struct MHD_Connection *conn,
+    struct emu_conn *c, const char *url, const char *method)
+{
+	struct emu_resp resp = { .retry_after = -1 };
+	struct emu_req req = {
+		.method = method, .path = url, .body = c->body,
+		.body_len = c->len, .arg = emu_query_arg, .arg_cls = conn,
+		.authorization = MHD_lookup_connection_value(conn,
+		    MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+	};
+	enum emu_after after = EMU_AFTER_NONE;
+	int faulty = emu_api_faultable(url) && (s->o->fault_path == NULL ||
+	    strstr(url, s->o->fault_path) != NULL);
+
+	if (faulty && s->o->latency_ms > 0)
+		emu_sleep_ms(s->o->latency_ms);
+	pthread_mutex_lock(&s->lock);
+	if (c->too_large)
+		emu_api_error(s->st, &resp, 413, "REQUEST_ENTITY_TOO_LARGE",
+		    "Request body is larger than 1 MiB");
+	else if (!faulty || !emu_fault_before(s, &resp)) {
+		if (faulty)
+			after = emu_fault_after(s);
+		emu_api_handle(s->st, &req, &resp);
+		if (after == EMU_AFTER_GARBAGE)
+			emu_garble(s, &resp);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (after == EMU_AFTER_DROP) {
+		free(resp.body);
+		return MHD_NO;
+	}
+	return emu_send(conn, &resp);
+}
+
+/* Keep an upload chunk, up to the body cap. */
+static void
+emu_upload(struct emu_conn *c, const char *data, size_t len)
+{
+	char *nb;
+
+	if (c->too_large)
+		return;
+	if (c->len + len > EMU_BODY_MAX ||
+	    (nb = realloc(c->body, c->len + len + 1)) == NULL) {
+		c->too_large = 1;
+		return;
+	}
+	c->body = nb;
+	memcpy(c->body + c->len, data, len);
+	c->len += len;
+	c->body[c->len] = '\0';
+}
+
+static enum MHD_Result
+emu_access(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload_data,
+    size_t *upload_size, void **con_cls)
+{
+	struct emu_server *s = cls;
+	struct emu_conn *c = *con_cls;
+
+	(void)version;
+	if (c == NULL) {
+		if ((c = calloc(1, sizeof *c)) == NULL)
+			return MHD_NO;
+		*con_cls = c;
+		if (!emu_api_is_control(url)) {
+			pthread_mutex_lock(&s->lock);
+			emu_stats_arrival(s->st, method, url);
+			pthread_mutex_unlock(&s->lock);
+		}
+		return MHD_YES;
+	}
+	if (*upload_size > 0) {
+		emu_upload(c, upload_data, *upload_size);
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return emu_answer(s, conn, c, url, method);
+}
+
+static void
+emu_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	struct emu_conn *c = *con_cls;
+
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (c != NULL) {
+		free(c->body);
+		free(c);
+		*con_cls = NULL;
+	}
+}
+
+/* Write the base URL to path atomically (path.tmp, then rename). */
+static int
+emu_write_port_file(const char *path, const char *url)
+{
+	char tmp[4096];
+	FILE *f;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+		return -1;
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "%s\n", url);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+static struct MHD_Daemon *
+emu_start(struct emu_server *s, struct sockaddr_in *sin)
+{
+	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL, NULL,
+	    emu_access, s,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sin,
+	    MHD_OPTION_NOTIFY_COMPLETED, emu_completed, s,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    MHD_OPTION_END);
+}
+
+/* Serve until SIGTERM or SIGINT. */
+static int
+emu_serve(struct emu_server *s)
+{
+	struct sockaddr_in sin;
+	struct MHD_Daemon *d;
+	const union MHD_DaemonInfo *info;
+	char url[128];
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr = s->o->addr;
+	sin.sin_port = htons((uint16_t)s->o->port);
+	if ((d = emu_start(s, &sin)) == NULL) {
+		fprintf(stderr, "patrol-emulator: cannot listen on %s:%d\n",
+		    s->o->host, s->o->port);
+		return 1;
+	}
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	snprintf(url, sizeof url, "http://%s:%u", s->o->host,
+	    info != NULL ? (unsigned int)info->port : (unsigned int)s->o->port);
+	free(s->st->base_url);
+	if ((s->st->base_url = strdup(url)) == NULL) {
+		MHD_stop_daemon(d);
+		return 1;
+	}
+	printf("%s\n", url);
+	fflush(stdout);
+	if (s->o->port_file != NULL &&
+	    emu_write_port_file(s->o->port_file, url) != 0)
+		fprintf(stderr, "patrol-emulator: cannot write %s\n",
+		    s->o->port_file);
+	while (sigwait(&set, &sig) != 0)
+		continue;
+	MHD_stop_daemon(d);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct emu_opts o;
+	struct emu_server s;
+	struct timespec ts;
+	int rc;
+
+	inet_pton(AF_INET, "127.0.0.1", &o.addr);
+	snprintf(o.host, sizeof o.host, "127.0.0.1");
+	o.admin_token = "dapi00000000000000000000000000000000";
+	o.oauth_expires_in = 3600;
+	o.generate_users = 20;
+	o.retry_after = 1;
+	emu_parse_args(&o, argc, argv);
+	if (!o.seeded) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		o.seed = (uint64_t)ts.tv_sec * 1000000007ULL ^
+		    (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32);
+	}
+	memset(&s, 0, sizeof s);
+	pthread_mutex_init(&s.lock, NULL);
+	s.o = &o;
+	emu_rng_seed(&s.rng, o.seed ^ 0xfa017fa017fa017fULL);
+	s.bucket = o.rps < 1.0 ? 1.0 : o.rps;
+	clock_gettime(CLOCK_MONOTONIC, &s.bucket_at);
+	if ((s.st = emu_build_state(&o)) == NULL) {
+		fprintf(stderr, "patrol-emulator: out of memory\n");
+		return 1;
+	}
+	rc = emu_serve(&s);
+	emu_state_free(s.st);
+	pthread_mutex_destroy(&s.lock);
+	return rc;
+}

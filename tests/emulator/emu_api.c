@@ -1,0 +1,1161 @@
+/*
+ * emu_api.c: the endpoints of patrol-emulator, as token-api.md describes.
+ *
+ * One route table maps method and path pattern ("*" is one path segment)
+ * to a handler and the authentication it needs. Handlers read the request,
+ * change the state and write the answer; errors use the shapes real
+ * workspaces send (string error_code with request details, the numeric
+ * 401/403 of the authentication layer, OAuth's {"error":…}).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "emu_api.h"
+
+#define EMU_WILD_MAX 256
+
+enum emu_auth { EMU_AUTH_NONE, EMU_AUTH_USER, EMU_AUTH_ADMIN };
+
+struct emu_ctx {
+	struct emu_state	*st;
+	const struct emu_req	*req;
+	struct emu_resp		*resp;
+	struct emu_user		*caller;
+	json_t			*body;
+	char			 wild[EMU_WILD_MAX];
+};
+
+struct emu_route {
+	const char	*method;
+	const char	*pattern;
+	void		(*fn)(struct emu_ctx *);
+	enum emu_auth	 auth;
+	const char	*denied;	/* message for non-admins */
+};
+
+static const char emu_tm_denied[] =
+    "Only Admins can access token management APIs.";
+static const char emu_conf_denied[] =
+    "Only Admins can change workspace settings.";
+static const char emu_perm_denied[] =
+    "Only Admins can manage token permissions.";
+
+void
+emu_api_reply(struct emu_resp *resp, int status, const char *ctype,
+    const char *s)
+{
+	free(resp->body);
+	resp->status = status;
+	resp->ctype = ctype;
+	resp->body = s != NULL ? strdup(s) : NULL;
+	resp->len = resp->body != NULL ? strlen(resp->body) : 0;
+	if (s != NULL && resp->body == NULL)
+		resp->status = 500;
+}
+
+/* Answer a JSON document (the reference is stolen). */
+static void
+emu_reply_json(struct emu_ctx *x, int status, json_t *doc)
+{
+	char *s = NULL;
+
+	if (doc != NULL)
+		s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	free(x->resp->body);
+	x->resp->status = s != NULL ? status : 500;
+	x->resp->ctype = "application/json";
+	x->resp->body = s;
+	x->resp->len = s != NULL ? strlen(s) : 0;
+}
+
+/* Answer the contents of a buffer, which is taken over. */
+static void
+emu_reply_buf(struct emu_ctx *x, int status, struct emu_buf *b)
+{
+	if (b->oom) {
+		free(b->p);
+		emu_api_error(x->st, x->resp, 500, "INTERNAL_ERROR",
+		    "Out of memory");
+		return;
+	}
+	free(x->resp->body);
+	x->resp->status = status;
+	x->resp->ctype = "application/json";
+	x->resp->body = b->p;
+	x->resp->len = b->len;
+}
+
+void
+emu_api_error(struct emu_state *st, struct emu_resp *resp, int status,
+    const char *code, const char *msg)
+{
+	char rid[37];
+	json_t *doc;
+	char *s;
+
+	emu_request_id(st, rid);
+	doc = json_pack("{s:s, s:s, s:[{s:s, s:s, s:s}]}", "error_code", code,
+	    "message", msg, "details", "@type",
+	    "type.googleapis.com/google.rpc.RequestInfo", "request_id", rid,
+	    "serving_data", "");
+	s = doc != NULL ? json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER) :
+	    NULL;
+	json_decref(doc);
+	free(resp->body);
+	resp->status = status;
+	resp->ctype = "application/json";
+	resp->body = s;
+	resp->len = s != NULL ? strlen(s) : 0;
+}
+
+static void
+emu_err(struct emu_ctx *x, int status, const char *code, const char *msg)
+{
+	emu_api_error(x->st, x->resp, status, code, msg);
+}
+
+static void
+emu_errf(struct emu_ctx *x, int status, const char *code, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
+
+static void
+emu_errf(struct emu_ctx *x, int status, const char *code, const char *fmt,
+    ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	emu_err(x, status, code, msg);
+}
+
+/* Parse the body as a JSON object (empty means {}); answers 400 if not. */
+static int
+emu_body(struct emu_ctx *x)
+{
+	json_error_t e;
+
+	if (x->req->body_len == 0)
+		x->body = json_object();
+	else
+		x->body = json_loadb(x->req->body, x->req->body_len, 0, &e);
+	if (x->body != NULL && json_is_object(x->body))
+		return 0;
+	json_decref(x->body);
+	x->body = NULL;
+	emu_err(x, 400, "MALFORMED_REQUEST",
+	    "Invalid JSON given in the body of the request - expected a map");
+	return -1;
+}
+
+/* An int64 given as a JSON integer or a string of digits. */
+static int
+emu_json_int(json_t *v, int64_t *out)
+{
+	const char *s;
+	char *end;
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return -1;
+	s = json_string_value(v);
+	*out = strtoll(s, &end, 10);
+	return (*s == '\0' || *end != '\0') ? -1 : 0;
+}
+
+static int
+emu_check_comment(struct emu_ctx *x, json_t *c)
+{
+	if (c == NULL || json_is_null(c))
+		return 0;
+	if (!json_is_string(c)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "comment must be a string");
+		return -1;
+	}
+	if (emu_utf8_len(json_string_value(c)) > EMU_MAX_COMMENT) {
+		emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+		    "Comment is too long: at most %d characters are allowed",
+		    EMU_MAX_COMMENT);
+		return -1;
+	}
+	return 0;
+}
+
+/* Scopes as compact JSON (NULL for none); answers 400 on a bad value. */
+static int
+emu_check_scopes(struct emu_ctx *x, json_t *s, char **out)
+{
+	size_t i;
+	json_t *v;
+
+	*out = NULL;
+	if (s == NULL || json_is_null(s))
+		return 0;
+	if (!json_is_array(s))
+		goto bad;
+	json_array_foreach(s, i, v) {
+		if (!json_is_string(v) || json_string_length(v) == 0)
+			goto bad;
+	}
+	if (json_array_size(s) == 0)
+		return 0;
+	if ((*out = json_dumps(s, JSON_COMPACT)) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return -1;
+	}
+	return 0;
+bad:
+	emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+	    "scopes must be an array of scope names");
+	return -1;
+}
+
+static int
+emu_max_days(const struct emu_state *st)
+{
+	return st->max_days > 0 ? st->max_days : EMU_DEFAULT_MAX_DAYS;
+}
+
+/* Validate lifetime_seconds; *ms is the lifetime in milliseconds. */
+static int
+emu_check_lifetime(struct emu_ctx *x, json_t *v, int64_t *ms)
+{
+	int64_t secs, max = (int64_t)emu_max_days(x->st) * 86400;
+
+	if (v == NULL || json_is_null(v)) {
+		*ms = max * 1000;
+		return 0;
+	}
+	if (emu_json_int(v, &secs) != 0) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "lifetime_seconds must be an integer");
+		return -1;
+	}
+	if (secs <= 0) {
+		emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+		    "Invalid timeout: %lld", (long long)secs);
+		return -1;
+	}
+	if (secs > max) {
+		emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+		    "Token lifetime of %lld seconds exceeds the maximum lifetime "
+		    "of %d days (%lld seconds)", (long long)secs,
+		    emu_max_days(x->st), (long long)max);
+		return -1;
+	}
+	*ms = secs * 1000;
+	return 0;
+}
+
+/* Create a token for owner from the body; full: Token Management shape. */
+static void
+emu_create(struct emu_ctx *x, struct emu_user *owner, int full)
+{
+	json_t *comment = json_object_get(x->body, "comment");
+	json_t *autoscope = json_object_get(x->body, "autoscope_enabled");
+	struct emu_token *t;
+	struct emu_buf b = { 0 };
+	char value[37], *scopes;
+	int64_t life;
+
+	if (!x->st->tokens_enabled) {
+		emu_err(x, 403, "PERMISSION_DENIED",
+		    "Personal access tokens are disabled for this workspace");
+		return;
+	}
+	if (emu_check_comment(x, comment) != 0 ||
+	    emu_check_lifetime(x, json_object_get(x->body, "lifetime_seconds"),
+	    &life) != 0 ||
+	    emu_check_scopes(x, json_object_get(x->body, "scopes"), &scopes) != 0)
+		return;
+	if (owner->ntokens >= EMU_QUOTA &&
+	    emu_user_active(x->st, owner) >= EMU_QUOTA) {
+		free(scopes);
+		emu_errf(x, 400, "QUOTA_EXCEEDED",
+		    "Token quota exceeded (%d tokens)", EMU_QUOTA);
+		return;
+	}
+	t = emu_token_new(x->st, &x->st->rng_values, owner, x->caller, value);
+	if (t == NULL || (json_is_string(comment) &&
+	    emu_token_set_comment(t, json_string_value(comment)) != 0)) {
+		free(scopes);
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	t->expiry_time = t->creation_time + life;
+	t->scopes = scopes;
+	if (scopes != NULL)
+		t->autoscope = EMU_AS_USER_SELECTED;
+	else if (json_is_true(autoscope))
+		t->autoscope = EMU_AS_RUNNING;
+	x->st->stats.creates++;
+	emu_buf_str(&b, "{\"token_value\":\"");
+	emu_buf_str(&b, value);
+	emu_buf_str(&b, "\",\"token_info\":");
+	emu_buf_token(&b, x->st, t, full);
+	emu_buf_str(&b, "}");
+	emu_reply_buf(x, 200, &b);
+}
+
+/* Apply {"token":{…},"update_mask":"…"} to t; 0 when done. */
+static int
+emu_update(struct emu_ctx *x, struct emu_token *t)
+{
+	json_t *tok = json_object_get(x->body, "token");
+	json_t *mask = json_object_get(x->body, "update_mask");
+	json_t *comment = json_object_get(tok, "comment");
+	char *fields, *f, *save = NULL, *scopes = NULL;
+	int do_comment = 0, do_scopes = 0;
+
+	if (!json_is_string(mask) || json_string_length(mask) == 0) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "update_mask is required");
+		return -1;
+	}
+	if ((fields = strdup(json_string_value(mask))) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return -1;
+	}
+	for (f = strtok_r(fields, ",", &save); f != NULL;
+	    f = strtok_r(NULL, ",", &save)) {
+		if (strcmp(f, "comment") == 0 || strcmp(f, "*") == 0)
+			do_comment = 1;
+		if (strcmp(f, "scopes") == 0 || strcmp(f, "*") == 0)
+			do_scopes = 1;
+		if (strcmp(f, "comment") != 0 && strcmp(f, "scopes") != 0 &&
+		    strcmp(f, "*") != 0) {
+			emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+			    "Invalid update_mask field: %s", f);
+			free(fields);
+			return -1;
+		}
+	}
+	free(fields);
+	if (t == NULL) {
+		emu_errf(x, 404, "NOT_FOUND", "Token with ID %s does not exist.",
+		    x->wild);
+		return -1;
+	}
+	if ((do_comment && emu_check_comment(x, comment) != 0) ||
+	    (do_scopes && emu_check_scopes(x, json_object_get(tok, "scopes"),
+	    &scopes) != 0))
+		return -1;
+	if (do_comment && emu_token_set_comment(t, json_is_string(comment) ?
+	    json_string_value(comment) : "") != 0) {
+		free(scopes);
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return -1;
+	}
+	if (do_scopes) {
+		free(t->scopes);
+		t->scopes = scopes;
+		t->autoscope = EMU_AS_USER_SELECTED;
+	}
+	return 0;
+}
+
+/* Record an update in the statistics. */
+static void
+emu_note_update(struct emu_ctx *x)
+{
+	json_t *mask = json_object_get(x->body, "update_mask");
+
+	emu_stats_update(x->st, x->wild, json_is_string(mask) ?
+	    json_string_value(mask) : "");
+}
+
+/* The caller's own token by id, or NULL. */
+static struct emu_token *
+emu_own_token(struct emu_ctx *x, const char *id)
+{
+	struct emu_token *t = emu_token_find(x->st, id);
+
+	return (t != NULL && t->owner == x->caller) ? t : NULL;
+}
+
+static void
+h_token_create(struct emu_ctx *x)
+{
+	if (emu_body(x) == 0)
+		emu_create(x, x->caller, 0);
+}
+
+/* Write {"token_infos":[…]} of non-expired tokens that match. */
+static void
+emu_list(struct emu_ctx *x, int full, struct emu_user *owner,
+    int64_t creator_id, const char *creator_name)
+{
+	struct emu_buf b = { 0 };
+	struct emu_token *t;
+	size_t i, n = 0;
+
+	emu_buf_str(&b, "{\"token_infos\":[");
+	for (i = 0; i < x->st->ntokens; i++) {
+		t = x->st->tokens[i];
+		if (t == NULL || emu_token_expired(x->st, t) ||
+		    (owner != NULL && t->owner != owner) ||
+		    (creator_id != 0 && t->creator->id != creator_id) ||
+		    (creator_name != NULL &&
+		    strcmp(t->creator->name, creator_name) != 0))
+			continue;
+		if (n++ > 0)
+			emu_buf_str(&b, ",");
+		emu_buf_token(&b, x->st, t, full);
+	}
+	emu_buf_str(&b, "]}");
+	if (n == 0) {
+		/* Like the real service: no key when there is nothing. */
+		b.len = 0;
+		emu_buf_str(&b, "{}");
+	}
+	emu_reply_buf(x, 200, &b);
+}
+
+static void
+h_token_list(struct emu_ctx *x)
+{
+	emu_list(x, 0, x->caller, 0, NULL);
+}
+
+static void
+h_token_delete(struct emu_ctx *x)
+{
+	json_t *id;
+	struct emu_token *t;
+
+	if (emu_body(x) != 0)
+		return;
+	id = json_object_get(x->body, "token_id");
+	if (!json_is_string(id)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "token_id is required");
+		return;
+	}
+	emu_stats_revoke(x->st, json_string_value(id));
+	if ((t = emu_own_token(x, json_string_value(id))) == NULL) {
+		emu_errf(x, 404, "RESOURCE_DOES_NOT_EXIST",
+		    "No valid token with ID %s found.", json_string_value(id));
+		return;
+	}
+	emu_token_remove(x->st, t);
+	emu_api_reply(x->resp, 200, "application/json", "{}");
+}
+
+static void
+h_token_update(struct emu_ctx *x)
+{
+	if (emu_body(x) != 0)
+		return;
+	emu_note_update(x);
+	if (emu_update(x, emu_own_token(x, x->wild)) == 0)
+		emu_api_reply(x->resp, 200, "application/json", "{}");
+}
+
+static void
+h_tm_list(struct emu_ctx *x)
+{
+	const char *id = x->req->arg(x->req->arg_cls, "created_by_id");
+	const char *name = x->req->arg(x->req->arg_cls, "created_by_username");
+	int64_t cid = 0;
+	char *end;
+
+	if (id != NULL && *id != '\0') {
+		cid = strtoll(id, &end, 10);
+		if (*end != '\0') {
+			emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+			    "Invalid created_by_id: %s", id);
+			return;
+		}
+	}
+	if (name != NULL && *name == '\0')
+		name = NULL;
+	emu_list(x, 1, NULL, cid, name);
+}
+
+static void
+emu_tm_not_found(struct emu_ctx *x)
+{
+	emu_errf(x, 404, "NOT_FOUND", "Token with ID %s does not exist.",
+	    x->wild);
+}
+
+static void
+h_tm_get(struct emu_ctx *x)
+{
+	struct emu_token *t = emu_token_find(x->st, x->wild);
+	struct emu_buf b = { 0 };
+
+	if (t == NULL) {
+		emu_tm_not_found(x);
+		return;
+	}
+	emu_buf_str(&b, "{\"token_info\":");
+	emu_buf_token(&b, x->st, t, 1);
+	emu_buf_str(&b, "}");
+	emu_reply_buf(x, 200, &b);
+}
+
+static void
+h_tm_delete(struct emu_ctx *x)
+{
+	struct emu_token *t;
+
+	emu_stats_revoke(x->st, x->wild);
+	if ((t = emu_token_find(x->st, x->wild)) == NULL) {
+		emu_tm_not_found(x);
+		return;
+	}
+	emu_token_remove(x->st, t);
+	emu_api_reply(x->resp, 200, "application/json", "{}");
+}
+
+static void
+h_tm_update(struct emu_ctx *x)
+{
+	struct emu_token *t;
+	struct emu_buf b = { 0 };
+
+	if (emu_body(x) != 0)
+		return;
+	emu_note_update(x);
+	t = emu_token_find(x->st, x->wild);
+	if (emu_update(x, t) != 0)
+		return;
+	emu_buf_token(&b, x->st, t, 1);
+	emu_reply_buf(x, 200, &b);
+}
+
+static void
+h_tm_obo(struct emu_ctx *x)
+{
+	json_t *app;
+	struct emu_user *sp;
+
+	if (emu_body(x) != 0)
+		return;
+	app = json_object_get(x->body, "application_id");
+	if (!json_is_string(app) || json_string_length(app) == 0) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "application_id is required");
+		return;
+	}
+	sp = emu_user_find(x->st, json_string_value(app));
+	if (sp == NULL || !sp->sp) {
+		emu_errf(x, 404, "NOT_FOUND",
+		    "Service principal with application ID %s does not exist.",
+		    json_string_value(app));
+		return;
+	}
+	emu_create(x, sp, 1);
+}
+
+static void
+h_me(struct emu_ctx *x)
+{
+	struct emu_user *u = x->caller;
+	char id[32];
+	json_t *groups, *doc;
+
+	snprintf(id, sizeof id, "%lld", (long long)u->id);
+	groups = json_pack("[{s:s, s:s, s:s, s:s}]", "display", "users",
+	    "type", "direct", "value", "2001", "$ref", "Groups/2001");
+	if (u->admin && groups != NULL)
+		json_array_insert_new(groups, 0, json_pack("{s:s, s:s, s:s, s:s}",
+		    "display", "admins", "type", "direct", "value", "2000",
+		    "$ref", "Groups/2000"));
+	doc = json_pack("{s:[s], s:s, s:s, s:s, s:b, s:o?, s:[{s:s, s:s, s:b}]}",
+	    "schemas", "urn:ietf:params:scim:schemas:core:2.0:User",
+	    "id", id, "userName", u->name, "displayName", u->display,
+	    "active", 1, "groups", groups, "emails", "value", u->name,
+	    "type", "work", "primary", 1);
+	emu_reply_json(x, 200, doc);
+}
+
+/* Workspace settings: one row a key. */
+struct emu_conf_key {
+	const char	*name;
+	/* Current value into out, or 0 when unset. */
+	int		(*get)(struct emu_state *, char *, size_t);
+	/* Check (apply = 0) or apply a new value; -1 when invalid. */
+	int		(*set)(struct emu_state *, json_t *, int);
+};
+
+static int
+emu_conf_get_max(struct emu_state *st, char *out, size_t len)
+{
+	if (st->max_days == 0)
+		return 0;
+	snprintf(out, len, "%d", st->max_days);
+	return 1;
+}
+
+static int
+emu_conf_set_max(struct emu_state *st, json_t *v, int apply)
+{
+	int64_t d = 0;
+
+	if (!json_is_null(v) && !(json_is_string(v) &&
+	    json_string_length(v) == 0)) {
+		if (emu_json_int(v, &d) != 0 || d < 1 ||
+		    d > EMU_DEFAULT_MAX_DAYS)
+			return -1;
+	}
+	if (apply)
+		st->max_days = (int)d;
+	return 0;
+}
+
+static int
+emu_conf_get_enable(struct emu_state *st, char *out, size_t len)
+{
+	snprintf(out, len, "%s", st->tokens_enabled ? "true" : "false");
+	return 1;
+}
+
+static int
+emu_conf_set_enable(struct emu_state *st, json_t *v, int apply)
+{
+	const char *s = json_string_value(v);
+
+	if (s == NULL || (strcmp(s, "true") != 0 && strcmp(s, "false") != 0))
+		return -1;
+	if (apply)
+		st->tokens_enabled = strcmp(s, "true") == 0;
+	return 0;
+}
+
+static const struct emu_conf_key emu_conf_keys[] = {
+	{ "maxTokenLifetimeDays", emu_conf_get_max, emu_conf_set_max },
+	{ "enableTokensConfig", emu_conf_get_enable, emu_conf_set_enable },
+};
+
+static const struct emu_conf_key *
+emu_conf_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof emu_conf_keys / sizeof emu_conf_keys[0]; i++) {
+		if (strcmp(emu_conf_keys[i].name, name) == 0)
+			return &emu_conf_keys[i];
+	}
+	return NULL;
+}
+
+/* 400 Invalid keys: ["k",…] when bad is not empty (stolen). */
+static int
+emu_conf_bad_keys(struct emu_ctx *x, json_t *bad)
+{
+	char *list;
+
+	if (json_array_size(bad) == 0) {
+		json_decref(bad);
+		return 0;
+	}
+	list = json_dumps(bad, JSON_COMPACT);
+	json_decref(bad);
+	emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "Invalid keys: %s",
+	    list != NULL ? list : "[]");
+	free(list);
+	return -1;
+}
+
+static void
+h_conf_get(struct emu_ctx *x)
+{
+	const char *keys = x->req->arg(x->req->arg_cls, "keys");
+	const struct emu_conf_key *k;
+	json_t *doc = json_object(), *bad = json_array();
+	char *copy, *f, *save = NULL, val[64];
+
+	copy = strdup(keys != NULL ? keys : "");
+	if (copy == NULL || doc == NULL || bad == NULL) {
+		free(copy);
+		json_decref(doc);
+		json_decref(bad);
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	for (f = strtok_r(copy, ",", &save); f != NULL;
+	    f = strtok_r(NULL, ",", &save)) {
+		if ((k = emu_conf_find(f)) == NULL)
+			json_array_append_new(bad, json_string(f));
+		else if (k->get(x->st, val, sizeof val))
+			json_object_set_new(doc, f, json_string(val));
+		else
+			json_object_set_new(doc, f, json_null());
+	}
+	free(copy);
+	if (emu_conf_bad_keys(x, bad) != 0) {
+		json_decref(doc);
+		return;
+	}
+	emu_reply_json(x, 200, doc);
+}
+
+static void
+h_conf_patch(struct emu_ctx *x)
+{
+	const struct emu_conf_key *k;
+	const char *key;
+	json_t *v, *bad;
+
+	if (emu_body(x) != 0)
+		return;
+	if ((bad = json_array()) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	json_object_foreach(x->body, key, v) {
+		if (emu_conf_find(key) == NULL)
+			json_array_append_new(bad, json_string(key));
+	}
+	if (emu_conf_bad_keys(x, bad) != 0)
+		return;
+	json_object_foreach(x->body, key, v) {
+		k = emu_conf_find(key);
+		if (k == NULL || k->set(x->st, v, 0) != 0) {
+			emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+			    "Invalid value for %s", key);
+			return;
+		}
+	}
+	json_object_foreach(x->body, key, v) {
+		if ((k = emu_conf_find(key)) != NULL)
+			k->set(x->st, v, 1);
+	}
+	emu_api_reply(x->resp, 204, "application/json", NULL);
+}
+
+static void
+emu_perm_reply(struct emu_ctx *x)
+{
+	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:O}", "object_id",
+	    "/authorization/tokens", "object_type", "tokens",
+	    "access_control_list", x->st->acl));
+}
+
+static void
+h_perm_get(struct emu_ctx *x)
+{
+	emu_perm_reply(x);
+}
+
+static const char *emu_principal_keys[] = {
+	"user_name", "group_name", "service_principal_name"
+};
+
+/* The principal key of an ACL entry, or NULL. */
+static const char *
+emu_acl_principal(json_t *e)
+{
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (json_is_string(json_object_get(e, emu_principal_keys[i])))
+			return emu_principal_keys[i];
+	}
+	return NULL;
+}
+
+/* Replace or append the stored entry for one request entry. */
+static int
+emu_acl_merge(json_t *acl, json_t *e)
+{
+	const char *pk = emu_acl_principal(e);
+	const char *who = json_string_value(json_object_get(e, pk));
+	const char *lvl = json_string_value(json_object_get(e,
+	    "permission_level"));
+	json_t *n, *old;
+	size_t i;
+
+	n = json_pack("{s:s, s:[{s:s, s:b}]}", pk, who, "all_permissions",
+	    "permission_level", lvl, "inherited", 0);
+	if (n == NULL)
+		return -1;
+	json_array_foreach(acl, i, old) {
+		if (json_is_string(json_object_get(old, pk)) &&
+		    strcmp(json_string_value(json_object_get(old, pk)), who) ==
+		    0)
+			return json_array_set_new(acl, i, n);
+	}
+	return json_array_append_new(acl, n);
+}
+
+static int
+emu_acl_valid(json_t *list)
+{
+	const char *lvl;
+	size_t i;
+	json_t *e;
+
+	if (!json_is_array(list))
+		return 0;
+	json_array_foreach(list, i, e) {
+		lvl = json_string_value(json_object_get(e, "permission_level"));
+		if (emu_acl_principal(e) == NULL || lvl == NULL ||
+		    (strcmp(lvl, "CAN_USE") != 0 &&
+		    strcmp(lvl, "CAN_MANAGE") != 0))
+			return 0;
+	}
+	return 1;
+}
+
+/* PUT replaces the list (admins keep CAN_MANAGE); PATCH merges. */
+static void
+emu_perm_set(struct emu_ctx *x, int replace)
+{
+	json_t *list, *acl, *e;
+	size_t i;
+
+	if (emu_body(x) != 0)
+		return;
+	list = json_object_get(x->body, "access_control_list");
+	if (!emu_acl_valid(list)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "access_control_list must list principals with "
+		    "permission_level CAN_USE or CAN_MANAGE");
+		return;
+	}
+	acl = replace ? json_array() : json_deep_copy(x->st->acl);
+	if (replace && acl != NULL)
+		json_array_append(acl, json_array_get(x->st->acl, 0));
+	json_array_foreach(list, i, e) {
+		if (acl != NULL && emu_acl_merge(acl, e) != 0) {
+			json_decref(acl);
+			acl = NULL;
+		}
+	}
+	if (acl == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	json_decref(x->st->acl);
+	x->st->acl = acl;
+	emu_perm_reply(x);
+}
+
+static void
+h_perm_put(struct emu_ctx *x)
+{
+	emu_perm_set(x, 1);
+}
+
+static void
+h_perm_patch(struct emu_ctx *x)
+{
+	emu_perm_set(x, 0);
+}
+
+static void
+h_perm_levels(struct emu_ctx *x)
+{
+	emu_reply_json(x, 200, json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}",
+	    "permission_levels", "permission_level", "CAN_USE", "description",
+	    "Can create and use tokens", "permission_level", "CAN_MANAGE",
+	    "description", "Can manage token permissions"));
+}
+
+static void
+h_databricks_config(struct emu_ctx *x)
+{
+	char id[32], oidc[512];
+
+	snprintf(id, sizeof id, "%lld", (long long)x->st->workspace_id);
+	snprintf(oidc, sizeof oidc, "%s/oidc", x->st->base_url);
+	emu_reply_json(x, 200, json_pack("{s:s, s:s}", "workspace_id", id,
+	    "oidc_endpoint", oidc));
+}
+
+static void
+h_oauth_meta(struct emu_ctx *x)
+{
+	const char *b = x->st->base_url;
+	char iss[512], auth[512], tok[512], jwks[512];
+
+	snprintf(iss, sizeof iss, "%s/oidc", b);
+	snprintf(auth, sizeof auth, "%s/oidc/v1/authorize", b);
+	snprintf(tok, sizeof tok, "%s/oidc/v1/token", b);
+	snprintf(jwks, sizeof jwks, "%s/oidc/jwks.json", b);
+	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:s, s:s, s:[s, s], "
+	    "s:[s], s:[s, s], s:[s, s], s:[s]}", "issuer", iss,
+	    "authorization_endpoint", auth, "token_endpoint", tok, "jwks_uri",
+	    jwks, "grant_types_supported", "client_credentials",
+	    "authorization_code", "response_types_supported", "code",
+	    "scopes_supported", "all-apis", "offline_access",
+	    "token_endpoint_auth_methods_supported", "client_secret_basic",
+	    "client_secret_post", "code_challenge_methods_supported", "S256"));
+}
+
+static int
+emu_hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return (c >= 'a' && c <= 'f') ? c - 'a' + 10 : -1;
+}
+
+/* The url-decoded value of key in a form body, into out. */
+static int
+emu_form_get(const char *body, size_t len, const char *key, char *out,
+    size_t outlen)
+{
+	const char *p = body, *end = body + len, *amp, *eq;
+	size_t klen = strlen(key), o = 0;
+
+	for (; p < end; p = amp + 1) {
+		amp = memchr(p, '&', (size_t)(end - p));
+		if (amp == NULL)
+			amp = end;
+		eq = memchr(p, '=', (size_t)(amp - p));
+		if (eq == NULL || (size_t)(eq - p) != klen ||
+		    memcmp(p, key, klen) != 0)
+			continue;
+		for (p = eq + 1; p < amp && o + 1 < outlen; p++) {
+			if (*p == '%' && amp - p >= 3 && emu_hexval(p[1]) >= 0 &&
+			    emu_hexval(p[2]) >= 0) {
+				out[o++] = (char)(emu_hexval(p[1]) * 16 +
+				    emu_hexval(p[2]));
+				p += 2;
+			} else
+				out[o++] = *p == '+' ? ' ' : *p;
+		}
+		out[o] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Decode base64 into out (NUL-terminated); -1 when invalid. */
+static int
+emu_base64(const char *in, char *out, size_t outlen)
+{
+	static const char tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	const char *c;
+
+	for (; *in != '\0' && *in != '='; in++) {
+		if ((c = strchr(tab, *in)) == NULL)
+			return -1;
+		acc = (acc << 6) | (uint32_t)(c - tab);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			if (o + 1 >= outlen)
+				return -1;
+			out[o++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* Client id and secret from HTTP Basic or the form body. */
+static int
+emu_client_creds(struct emu_ctx *x, char *id, char *secret, size_t len)
+{
+	const char *a = x->req->authorization;
+	char dec[512], *colon;
+
+	if (a != NULL && strncasecmp(a, "Basic ", 6) == 0) {
+		if (emu_base64(a + 6, dec, sizeof dec) != 0 ||
+		    (colon = strchr(dec, ':')) == NULL)
+			return -1;
+		*colon = '\0';
+		snprintf(id, len, "%s", dec);
+		snprintf(secret, len, "%s", colon + 1);
+		return 0;
+	}
+	if (!emu_form_get(x->req->body, x->req->body_len, "client_id", id,
+	    len) || !emu_form_get(x->req->body, x->req->body_len,
+	    "client_secret", secret, len))
+		return -1;
+	return 0;
+}
+
+static void
+h_oidc_token(struct emu_ctx *x)
+{
+	char id[512], secret[512], grant[64], scope[256];
+	const char *tok;
+
+	if (!emu_form_get(x->req->body, x->req->body_len, "grant_type", grant,
+	    sizeof grant) || strcmp(grant, "client_credentials") != 0) {
+		emu_reply_json(x, 400, json_pack("{s:s, s:s}", "error",
+		    "unsupported_grant_type", "error_description",
+		    "grant_type must be client_credentials"));
+		return;
+	}
+	if (emu_client_creds(x, id, secret, sizeof id) != 0 ||
+	    !emu_oauth_check(x->st, id, secret)) {
+		emu_reply_json(x, 401, json_pack("{s:s, s:s}", "error",
+		    "invalid_client", "error_description",
+		    "Client authentication failed"));
+		return;
+	}
+	if (!emu_form_get(x->req->body, x->req->body_len, "scope", scope,
+	    sizeof scope) || scope[0] == '\0')
+		snprintf(scope, sizeof scope, "all-apis");
+	if ((tok = emu_oauth_issue(x->st)) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:I, s:s}",
+	    "access_token", tok, "token_type", "Bearer", "expires_in",
+	    (json_int_t)x->st->oauth_expires_in, "scope", scope));
+}
+
+static void
+h_stats(struct emu_ctx *x)
+{
+	char *s = emu_stats_dump(x->st);
+
+	if (s == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	free(x->resp->body);
+	x->resp->status = 200;
+	x->resp->ctype = "application/json";
+	x->resp->body = s;
+	x->resp->len = strlen(s);
+}
+
+static void
+h_reset_stats(struct emu_ctx *x)
+{
+	emu_stats_reset(x->st);
+	emu_api_reply(x->resp, 200, "application/json", "{}");
+}
+
+static const struct emu_route emu_routes[] = {
+	{ "GET", "/.well-known/databricks-config", h_databricks_config,
+	  EMU_AUTH_NONE, NULL },
+	{ "GET", "/oidc/.well-known/oauth-authorization-server", h_oauth_meta,
+	  EMU_AUTH_NONE, NULL },
+	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL },
+	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL },
+	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER,
+	  NULL },
+	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },
+	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER,
+	  NULL },
+	{ "PATCH", "/api/2.0/token/*", h_token_update, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/token-management/tokens", h_tm_list,
+	  EMU_AUTH_ADMIN, emu_tm_denied },
+	{ "GET", "/api/2.0/token-management/tokens/*", h_tm_get,
+	  EMU_AUTH_ADMIN, emu_tm_denied },
+	{ "DELETE", "/api/2.0/token-management/tokens/*", h_tm_delete,
+	  EMU_AUTH_ADMIN, emu_tm_denied },
+	{ "PATCH", "/api/2.0/token-management/tokens/*", h_tm_update,
+	  EMU_AUTH_ADMIN, emu_tm_denied },
+	{ "POST", "/api/2.0/token-management/on-behalf-of/tokens", h_tm_obo,
+	  EMU_AUTH_ADMIN, emu_tm_denied },
+	{ "GET", "/api/2.0/permissions/authorization/tokens", h_perm_get,
+	  EMU_AUTH_ADMIN, emu_perm_denied },
+	{ "PUT", "/api/2.0/permissions/authorization/tokens", h_perm_put,
+	  EMU_AUTH_ADMIN, emu_perm_denied },
+	{ "PATCH", "/api/2.0/permissions/authorization/tokens", h_perm_patch,
+	  EMU_AUTH_ADMIN, emu_perm_denied },
+	{ "GET", "/api/2.0/permissions/authorization/tokens/permissionLevels",
+	  h_perm_levels, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/preview/scim/v2/Me", h_me, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/workspace-conf", h_conf_get, EMU_AUTH_USER, NULL },
+	{ "PATCH", "/api/2.0/workspace-conf", h_conf_patch, EMU_AUTH_ADMIN,
+	  emu_conf_denied },
+};
+
+/* Match path against pattern; a "*" takes one non-empty segment. */
+static int
+emu_match(const char *pattern, const char *path, char *wild, size_t len)
+{
+	const char *star = strchr(pattern, '*');
+	size_t pre, seg;
+
+	if (star == NULL)
+		return strcmp(pattern, path) == 0;
+	pre = (size_t)(star - pattern);
+	if (strncmp(pattern, path, pre) != 0)
+		return 0;
+	path += pre;
+	seg = strcspn(path, "/");
+	if (seg == 0 || seg >= len || strcmp(star + 1, path + seg) != 0)
+		return 0;
+	memcpy(wild, path, seg);
+	wild[seg] = '\0';
+	return 1;
+}
+
+/* Authenticate the caller; answers 401/403 and returns -1 on failure. */
+static int
+emu_authenticate(struct emu_ctx *x, const struct emu_route *r)
+{
+	const char *a = x->req->authorization;
+
+	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0 || a[7] == '\0') {
+		emu_api_reply(x->resp, 401, "application/json",
+		    "{\"error_code\":401,\"message\":\"Credential was not sent "
+		    "or was of an unsupported type for this API.\"}");
+		return -1;
+	}
+	if ((x->caller = emu_auth_bearer(x->st, a + 7)) == NULL) {
+		emu_api_reply(x->resp, 403, "application/json",
+		    "{\"error_code\":403,\"message\":\"Invalid access token.\"}");
+		return -1;
+	}
+	if (r->auth == EMU_AUTH_ADMIN && !x->caller->admin) {
+		emu_err(x, 403, "PERMISSION_DENIED", r->denied);
+		return -1;
+	}
+	return 0;
+}
+
+void
+emu_api_handle(struct emu_state *st, const struct emu_req *req,
+    struct emu_resp *resp)
+{
+	struct emu_ctx x = { .st = st, .req = req, .resp = resp };
+	const struct emu_route *r;
+	size_t i;
+
+	resp->retry_after = -1;
+	for (i = 0; i < sizeof emu_routes / sizeof emu_routes[0]; i++) {
+		r = &emu_routes[i];
+		if (strcmp(r->method, req->method) != 0 ||
+		    !emu_match(r->pattern, req->path, x.wild, sizeof x.wild))
+			continue;
+		if (r->auth == EMU_AUTH_NONE || emu_authenticate(&x, r) == 0)
+			r->fn(&x);
+		json_decref(x.body);
+		return;
+	}
+	emu_errf(&x, 404, "ENDPOINT_NOT_FOUND", "No API found for '%s %s'",
+	    req->method, req->path);
+}
+
+int
+emu_api_faultable(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 ||
+	    strcmp(path, "/oidc/v1/token") == 0;
+}
+
+int
+emu_api_is_control(const char *path)
+{
+	return strncmp(path, "/emulator/", 10) == 0;
+}
