@@ -36,6 +36,10 @@ struct call {
 	char *body;                /* request JSON, or NULL for no body */
 	enum call_retry retry;
 	bool mutating;             /* refused in read-only mode, not sent in dry-run */
+	bool halt_on_auth;         /* a batch member: when any member is answered 401
+				    * or 403, the worker cancels every member submitted
+				    * before that answer and not yet sent (bulk revokes
+				    * stop at once: patrol may have lost its rights) */
 	call_parse_fn parse;       /* NULL: the body is ignored */
 
 	/* --- the caller's, never touched by the worker --- */
@@ -50,8 +54,9 @@ struct call {
 	void *result;              /* parsed payload; its type is given per op in api.h */
 	void (*result_free)(void *);
 
-	/* --- worker's private link --- */
+	/* --- worker's private --- */
 	struct call *next;
+	uint64_t seq;              /* submission order */
 };
 
 /* Allocate a zeroed call for method and path (copied). NULL on out of memory. */

@@ -26,38 +26,48 @@ want_args(const struct cli *cli, int argc, int min, int max, const char *what)
 	return 0;
 }
 
-/* Sorted, filtered index over tab; *n gets the count. NULL on error (reported). */
-static size_t *
-select_rows(struct cli *cli, const struct token_table *tab, const char *filter,
-	    const char *sort, size_t *n, int *rc)
-{
-	struct token_filter *f = NULL;
-	struct patrol_err err;
-	enum token_sort_key key = TOKEN_SORT_CREATED;
-	bool desc = true;
-	size_t *idx;
+/* How list and its friends pick and order rows: checked before any network use. */
+struct selection {
+	struct token_filter *filter;
+	enum token_sort_key key;
+	bool desc;
+};
 
-	*rc = 2;
+/* Compile the filter and the sort column. Returns 0 or 2 (reported). */
+static int
+selection_prepare(struct selection *s, const char *filter, const char *sort)
+{
+	struct patrol_err err;
+
+	s->filter = NULL;
+	s->key = TOKEN_SORT_CREATED;
+	s->desc = true;
 	status_clear(&err);
-	if (sort != NULL && token_sort_parse(sort, &key, &desc) != 0) {
+	if (sort != NULL && token_sort_parse(sort, &s->key, &s->desc) != 0) {
 		cli_msg("unknown sort column '%s' (comment created expires last-used scopes owner id, "
 			"optionally :asc or :desc)", sort);
-		return NULL;
+		return 2;
 	}
-	if (token_filter_compile(filter, &f, &err) != PATROL_OK) {
+	if (token_filter_compile(filter, &s->filter, &err) != PATROL_OK) {
 		cli_msg("bad filter: %s", err.message);
-		return NULL;
+		return 2;
 	}
-	idx = malloc((tab->n ? tab->n : 1) * sizeof *idx);
+	return 0;
+}
+
+/* Sorted, filtered index over tab; *n gets the count. NULL on out of memory. */
+static size_t *
+selection_apply(struct cli *cli, const struct selection *s, const struct token_table *tab,
+		size_t *n)
+{
+	size_t *idx = malloc((tab->n ? tab->n : 1) * sizeof *idx);
+
 	if (idx == NULL) {
-		token_filter_free(f);
-		*rc = 4;
+		cli_msg("out of memory");
 		return NULL;
 	}
-	*n = token_filter_apply(f, tab, &cli->out.ctx, idx);
-	token_sort(tab, idx, *n, key, desc);
-	token_filter_free(f);
-	*rc = 0;
+	*n = token_filter_apply(s->filter, tab, &cli->out.ctx, idx);
+	token_sort(tab, idx, *n, s->key, s->desc);
 	return idx;
 }
 
@@ -65,6 +75,7 @@ int
 cli_cmd_list(struct cli *cli, int argc, char **argv)
 {
 	struct token_table *tab = NULL;
+	struct selection sel;
 	size_t *idx, n = 0;
 	int rc;
 
@@ -74,18 +85,21 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 		cli_msg("list: --user needs --all (your own tokens are all yours)");
 		return 2;
 	}
-	if ((rc = cli_connect(cli)) != 0 ||
-	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) != 0)
+	if ((rc = selection_prepare(&sel, cli->o.filter, cli->o.sort)) != 0)
 		return rc;
-	idx = select_rows(cli, tab, cli->o.filter, cli->o.sort, &n, &rc);
-	if (idx != NULL) {
-		if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
+	if ((rc = cli_connect(cli)) == 0 &&
+	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) == 0) {
+		idx = selection_apply(cli, &sel, tab, &n);
+		if (idx == NULL)
+			rc = 4;
+		else if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
 			rc = 2;
-		if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
+		else if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
 			fprintf(stderr, "%zu of %zu tokens\n", n, tab->n);
+		free(idx);
+		api_table_free(tab);
 	}
-	free(idx);
-	api_table_free(tab);
+	token_filter_free(sel.filter);
 	return rc;
 }
 

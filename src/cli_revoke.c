@@ -297,8 +297,8 @@ revoke_finish(struct cli *cli, struct plan *p, struct call *c)
 			    c->err.status == PATROL_PERMISSION)) {
 		p->stopped = true;
 		cli_report(cli, c);
-		cli_msg("revoke: stopping: the workspace refused patrol's credentials");
-		worker_cancel_all(cli->w);
+		cli_msg("revoke: stopping: the workspace refused patrol's credentials "
+			"(the worker sends nothing more of this batch)");
 	}
 	result_line(cli, it);
 	call_free(c);
@@ -320,6 +320,7 @@ revoke_apply(struct cli *cli, struct plan *p)
 			continue;
 		}
 		c->tag = i;
+		c->halt_on_auth = true;
 		worker_submit(cli->w, c);
 		inflight++;
 	}
@@ -376,6 +377,22 @@ revoke_report(struct cli *cli, struct plan *p)
 	return p->stopped ? 3 : rc;
 }
 
+/* Compile the filter once up front, so a typo costs no request. */
+static int
+check_filter(const char *expr)
+{
+	struct token_filter *f = NULL;
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
+		cli_msg("revoke: bad filter: %s", err.message);
+		return 2;
+	}
+	token_filter_free(f);
+	return 0;
+}
+
 static int
 revoke_plan(struct cli *cli, struct plan *p, char **ids, size_t n)
 {
@@ -403,6 +420,10 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 	memset(&p, 0, sizeof p);
 	if (cli->o.from != NULL && (rc = read_ids(cli->o.from, &ids, &nids)) != 0)
 		return rc;
+	if (cli->o.filter != NULL && check_filter(cli->o.filter) != 0) {
+		free(ids);
+		return 2;
+	}
 	if (argc == 1 && nids == 0 && cli->o.filter == NULL) {
 		cli_msg("revoke: give token ids, --from FILE, or --filter EXPR");
 		free(ids);

@@ -50,6 +50,7 @@
 
 #define WORKER_MAX_INFLIGHT 256
 #define WORKER_POLL_MAX_MS 60000
+#define WORKER_HALT_MSG "not sent: an earlier request of this batch was refused (401/403)"
 #define WORKER_URL_MAX 8192
 #define WORKER_AUTH_MARGIN_MS 60000
 #define WORKER_OAUTH_DEFAULT_S 3600
@@ -119,12 +120,14 @@ struct worker {
 	struct call *cancel_head, *cancel_tail;
 	struct call *out_head, *out_tail;
 	unsigned cancel_gen;
+	uint64_t submit_seq;        /* calls submitted so far */
 	bool stopping, ready, failed;
 	CURLM *multi;
 	size_t pending;             /* atomic */
 
 	/* the thread's own */
 	pthread_t thread;
+	uint64_t halt_seq;          /* batch calls submitted up to here are halted */
 	unsigned seen_gen;
 	struct jobq runq;
 	struct job *inflight;
@@ -136,6 +139,7 @@ struct worker {
 };
 
 static void worker_conclude(struct worker *w, struct job *j);
+static void worker_halt(struct worker *w);
 
 /* ---- call lists ------------------------------------------------------- */
 
@@ -815,6 +819,9 @@ worker_conclude(struct worker *w, struct job *j)
 		return;
 	}
 	job_free(j);
+	if (c->halt_on_auth && (c->err.status == PATROL_UNAUTHENTICATED ||
+				c->err.status == PATROL_PERMISSION))
+		worker_halt(w);
 	worker_post(w, c);
 }
 
@@ -822,7 +829,7 @@ worker_conclude(struct worker *w, struct job *j)
 
 /* Abort j wherever it is: an aborted create that sent bytes is unknown. */
 static void
-worker_abort(struct worker *w, struct job *j)
+worker_abort(struct worker *w, struct job *j, const char *why)
 {
 	struct call *c = j->c;
 	bool sent = false;
@@ -843,7 +850,7 @@ worker_abort(struct worker *w, struct job *j)
 		status_set(&c->err, PATROL_UNKNOWN_OUTCOME, "cancelled after the request was "
 			   "sent: look for the token by comment and creation time");
 	else
-		status_set(&c->err, PATROL_CANCELLED, "cancelled");
+		status_set(&c->err, PATROL_CANCELLED, "%s", why);
 	job_free(j);
 	worker_post(w, c);
 }
@@ -856,12 +863,12 @@ worker_cancel_held(struct worker *w)
 
 	while ((j = w->inflight) != NULL) {
 		inflight_remove(w, j);
-		worker_abort(w, j);
+		worker_abort(w, j, "cancelled");
 	}
 	while ((j = jobq_pop(&w->runq)) != NULL)
-		worker_abort(w, j);
+		worker_abort(w, j, "cancelled");
 	while ((j = heap_pop(&w->delayed)) != NULL)
-		worker_abort(w, j);
+		worker_abort(w, j, "cancelled");
 	w->auth.fetch = NULL;
 }
 
@@ -894,6 +901,10 @@ worker_admit(struct worker *w, struct call *c)
 		worker_refuse(w, c, PATROL_DRY_RUN, "not sent (dry run)");
 		return;
 	}
+	if (c->halt_on_auth && c->seq <= w->halt_seq) {
+		worker_refuse(w, c, PATROL_CANCELLED, WORKER_HALT_MSG);
+		return;
+	}
 	j = calloc(1, sizeof *j);
 	if (j == NULL) {
 		worker_refuse(w, c, PATROL_NOMEM, "out of memory");
@@ -902,6 +913,42 @@ worker_admit(struct worker *w, struct call *c)
 	j->c = c;
 	c->next = NULL;
 	jobq_push(&w->runq, j);
+}
+
+/* Is j a batch member that a halt stops before it is sent? */
+static bool
+worker_halts(const struct worker *w, const struct job *j)
+{
+	return !j->internal && j->c->halt_on_auth && j->c->seq <= w->halt_seq;
+}
+
+/* A batch member was refused with 401/403: cancel every member submitted
+ * so far that has not been sent (queued or waiting to retry). */
+static void
+worker_halt(struct worker *w)
+{
+	struct jobq keep = { NULL, NULL };
+	struct heap later = { NULL, 0, 0 };
+	struct job *j;
+
+	pthread_mutex_lock(&w->lock);
+	w->halt_seq = w->submit_seq;
+	pthread_mutex_unlock(&w->lock);
+	while ((j = jobq_pop(&w->runq)) != NULL) {
+		if (worker_halts(w, j))
+			worker_abort(w, j, WORKER_HALT_MSG);
+		else
+			jobq_push(&keep, j);
+	}
+	w->runq = keep;
+	while ((j = heap_pop(&w->delayed)) != NULL) {
+		if (worker_halts(w, j))
+			worker_abort(w, j, WORKER_HALT_MSG);
+		else if (heap_push(&later, j) != 0)
+			worker_abort(w, j, "out of memory");
+	}
+	free(w->delayed.v);
+	w->delayed = later;
 }
 
 /* Take what other threads handed in. Returns true when stopping. */
@@ -1224,6 +1271,7 @@ worker_submit(struct worker *w, struct call *c)
 {
 	__atomic_add_fetch(&w->pending, 1, __ATOMIC_RELAXED);
 	pthread_mutex_lock(&w->lock);
+	c->seq = ++w->submit_seq;
 	calls_append(&w->in_head, &w->in_tail, c);
 	worker_nudge(w);
 	pthread_mutex_unlock(&w->lock);

@@ -58,8 +58,10 @@ check_rc "create --on-behalf-of" 0
 check_match "the secret alone on stdout" '^dapi[0-9a-f]{32}$' "$OUT"
 OBO_ID=$(printf '%s' "$OUT" | sha256sum | cut -c1-64)
 check_eq "one on-behalf-of create" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
-run list --all --user "$APP" -o json
-check_eq "the service principal owns it" "$OBO_ID" "$(printf '%s' "$OUT" | jq -r '.[0].token_id')"
+run list --all -o json
+ROW=$(printf '%s' "$OUT" | jq -c --arg id "$OBO_ID" '.[] | select(.token_id == $id)')
+check_eq "the admin created it" "admin@example.com" "$(printf '%s' "$ROW" | jq -r .created_by_username)"
+check_eq "the service principal owns it (owner_id differs from the creator)" "true" "$(printf '%s' "$ROW" | jq '.owner_id != .created_by_id and .owner_id > 0')"
 run create --on-behalf-of no-such-app
 check_rc "unknown application id" 1
 

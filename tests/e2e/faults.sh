@@ -48,7 +48,7 @@ case_list "503 empty body, then ok" 0 2 --fail 503:1:1 --error-format empty
 
 # --- the response cap ------------------------------------------------------
 emu_start --generate 300:3 --seed 1
-PATROL_MAX_RESPONSE_BYTES=20000 run list -o json
+PATROL_MAX_RESPONSE_BYTES=4000 run list -o json
 check_rc "oversized body" 4
 check_match "oversized body is named" "too large|larger than" "$ERR"
 check_eq "oversized body is not retried" 1 "$(count 'GET /api/2.0/token/list')"
