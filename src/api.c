@@ -757,12 +757,31 @@ api_cmember(const struct token_info *t, size_t off)
 	return (const char *)t + off;
 }
 
+/* True when s is a plausible id or secret: 1..max printable ASCII characters
+ * with no space. Such strings are printed and put into URLs: anything else
+ * is a protocol error, not something to escape. */
+static bool
+api_plain_token(const char *s, size_t len, size_t max)
+{
+	size_t i;
+
+	if (len == 0 || len > max)
+		return false;
+	for (i = 0; i < len; i++)
+		if (s[i] <= ' ' || s[i] > '~')
+			return false;
+	return true;
+}
+
 static enum patrol_status
 api_field_id(const json_t *v, const struct api_field *f, struct token_info *t,
     struct patrol_err *err)
 {
 	if (!json_is_string(v))
 		return api_wrong_type(f->name, "a string", v, err);
+	if (!api_plain_token(json_string_value(v), json_string_length(v), TOKEN_ID_LEN))
+		return status_set(err, PATROL_PROTOCOL, "%s is not a plain id of at most %d "
+				  "printable characters", f->name, TOKEN_ID_LEN);
 	api_copy(api_member(t, f->off), TOKEN_ID_LEN + 1, json_string_value(v),
 	    json_string_length(v));
 	return PATROL_OK;
@@ -972,6 +991,9 @@ api_created_fields(const json_t *root, bool management, struct api_created *out,
 
 	if (!json_is_string(v) || json_string_length(v) == 0)
 		return status_set(err, PATROL_PROTOCOL, "no token_value in the answer");
+	if (!api_plain_token(json_string_value(v), json_string_length(v), 4096))
+		return status_set(err, PATROL_PROTOCOL, "token_value holds characters a token "
+				  "cannot have");
 	if (info != NULL && !json_is_object(info))
 		return api_wrong_type("token_info", "an object", info, err);
 	if (info != NULL && api_token_fields(info, management, &out->info, err) != PATROL_OK)

@@ -67,6 +67,16 @@ buf_add(struct buf *b, const void *p, size_t n)
 }
 
 int
+buf_reserve(struct buf *b, size_t n)
+{
+	if (n > ((size_t)-1) - b->len - 1)
+		return -1;
+	if (b->max != 0 && b->len + n > b->max)
+		return -1;
+	return buf_grow(b, b->len + n);
+}
+
+int
 buf_addstr(struct buf *b, const char *s)
 {
 	return buf_add(b, s, strlen(s));

@@ -25,6 +25,10 @@ void buf_init(struct buf *b, size_t max);
 int buf_add(struct buf *b, const void *p, size_t n);
 /* Append a C string. Same returns as buf_add. */
 int buf_addstr(struct buf *b, const char *s);
+/* Make room for n more bytes up front (a known Content-Length), so a large
+ * body is not grown by repeated doubling. Fails (-1) past max or out of
+ * memory; the buffer is unchanged then. */
+int buf_reserve(struct buf *b, size_t n);
 /* Append printf-style. Same returns as buf_add. */
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Return the data (never NULL: "" for an empty buffer, malloc'd) and reset b.

@@ -244,15 +244,16 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	return 0;
 }
 
-static const struct cli_option *
-option_by_id(int id)
+/* Index of the option with this id (ids come from the table itself). */
+static size_t
+option_index(int id)
 {
 	size_t i;
 
-	for (i = 0; i < NOPTIONS; i++)
+	for (i = 0; i < NOPTIONS - 1; i++)
 		if (options[i].id == id)
-			return &options[i];
-	return NULL;
+			break;
+	return i;
 }
 
 static int
@@ -267,8 +268,7 @@ command_index(const char *name)
 }
 
 struct parsed {
-	int seen[NOPTIONS];     /* option ids in the order given */
-	size_t nseen;
+	bool seen[NOPTIONS];    /* which options were given */
 	char **pos;             /* positional arguments (command first) */
 	int npos;
 	bool help, version;
@@ -301,8 +301,7 @@ parse_args(int argc, char **argv, struct cli_opts *o, struct parsed *p)
 		if (c == OPT_VERSION) { p->version = true; continue; }
 		if ((rc = set_option(o, c, optarg)) != 0)
 			return rc;
-		if (p->nseen < NOPTIONS)
-			p->seen[p->nseen++] = c;
+		p->seen[option_index(c)] = true;
 	}
 	p->pos = argv + optind;
 	p->npos = argc - optind;
@@ -315,9 +314,9 @@ check_options(const struct parsed *p, int cmd)
 {
 	size_t i;
 
-	for (i = 0; i < p->nseen; i++) {
-		const struct cli_option *opt = option_by_id(p->seen[i]);
-		if (opt != NULL && !(opt->cmds & (1u << cmd))) {
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct cli_option *opt = &options[i];
+		if (p->seen[i] && !(opt->cmds & (1u << cmd))) {
 			cli_msg("--%s does not apply to '%s'\nusage: patrol %s", opt->name,
 				commands[cmd].name, commands[cmd].usage);
 			return 2;
@@ -586,12 +585,17 @@ cli_main(int argc, char **argv)
 	}
 	if ((rc = check_options(&p, cmd)) != 0)
 		return rc;
+	if (cli.o.token_stdin && cli.o.from != NULL && strcmp(cli.o.from, "-") == 0) {
+		cli_msg("--token-stdin and --from - both read standard input: put the ids in a file");
+		return 2;
+	}
 	init_output(&cli);
 	rc = dispatch(&cli, cmd, p.npos, p.pos);
 	worker_stop(cli.w);
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
-	if (fflush(stdout) != 0 && rc == 0) {
+	/* A reader that went away (patrol list | head) is not an error. */
+	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE && rc == 0) {
 		cli_msg("cannot write the output: %s", strerror(errno));
 		rc = 2;
 	}

@@ -192,6 +192,19 @@ whoami_table(const struct cli *cli, const struct api_me *me)
 	free(id);
 }
 
+static void
+whoami_csv(const struct cli *cli, const struct api_me *me)
+{
+	const char *v[] = { me->user_name, me->display_name, me->id, me->is_admin ? "true" : "false",
+			    cli->cfg.host, cli->cfg.file_used ? cli->cfg.profile : "",
+			    auth_names[cli->cfg.auth], cli->self_id };
+	size_t i, n = sizeof v / sizeof v[0];
+
+	fprintf(cli->out.fp, "user,name,id,admin,host,profile,auth_type,token_id\n");
+	for (i = 0; i < n; i++)
+		cli_output_csv_field(cli->out.fp, v[i], cli->out.sanitize_flags, i + 1 == n);
+}
+
 int
 cli_cmd_whoami(struct cli *cli, int argc, char **argv)
 {
@@ -213,6 +226,8 @@ cli_cmd_whoami(struct cli *cli, int argc, char **argv)
 	me = c->result;
 	if (cli->o.format == CLI_FORMAT_TABLE) {
 		whoami_table(cli, me);
+	} else if (cli->o.format == CLI_FORMAT_CSV) {
+		whoami_csv(cli, me);
 	} else {
 		obj = api_me_to_json(me);
 		if (obj != NULL)
@@ -311,9 +326,6 @@ static int
 create_print(struct cli *cli, const struct api_created *cr)
 {
 	json_t *obj;
-	char *text;
-	void *(*jmalloc)(size_t);
-	void (*jfree)(void *);
 	ssize_t w;
 
 	if (cli->o.format != CLI_FORMAT_JSON) {
@@ -323,17 +335,17 @@ create_print(struct cli *cli, const struct api_created *cr)
 			return 2;
 		return 0;
 	}
+	/* Dumped in chunks straight to fd 1: no whole copy of the text exists;
+	 * jansson's zeroing allocator wipes its chunk buffers. */
 	obj = api_created_to_json(cr, cli->o.on_behalf_of != NULL);
-	text = obj ? json_dumps(obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII) : NULL;
+	if (obj == NULL)
+		return 1;
+	fflush(stdout);
+	w = cli_output_json_dump(NULL, obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(obj);
-	if (text == NULL)
-		return 4;
-	w = write(STDOUT_FILENO, text, strlen(text));
-	w = w < 0 ? w : write(STDOUT_FILENO, "\n", 1);
-	json_get_alloc_funcs(&jmalloc, &jfree);
-	secret_wipe(text, strlen(text));
-	jfree(text);
-	return w < 0 ? 2 : 0;
+	if (w != 0 || write(STDOUT_FILENO, "\n", 1) != 1)
+		return 2;
+	return 0;
 }
 
 static void
@@ -358,12 +370,17 @@ create_lookup(struct cli *cli, const struct call *c)
 	struct token_table *tab = NULL;
 	size_t i, found = 0;
 
+	if (cli->o.comment == NULL || cli->o.comment[0] == '\0') {
+		cli_msg("no --comment was given, so patrol cannot tell which token it would be: "
+			"look for tokens created since then (patrol list%s --sort created)",
+			cli->o.on_behalf_of ? " --all" : "");
+		return;
+	}
 	if (cli_fetch_tokens(cli, cli->o.on_behalf_of != NULL, NULL, &tab) != 0)
 		return;
 	for (i = 0; i < tab->n; i++) {
 		const struct token_info *t = &tab->rows[i];
-		const char *want = cli->o.comment ? cli->o.comment : "";
-		if (strcmp(t->comment ? t->comment : "", want) != 0 ||
+		if (strcmp(t->comment ? t->comment : "", cli->o.comment) != 0 ||
 		    t->creation_time < c->sent_ms - 60000)
 			continue;
 		cli_msg("a token with this comment was created at that time: %s; its secret "
@@ -372,7 +389,9 @@ create_lookup(struct cli *cli, const struct call *c)
 		found++;
 	}
 	if (found == 0)
-		cli_msg("no token with this comment appeared: it is probably safe to create again");
+		cli_msg("no token with this comment has appeared so far; the workspace may still be "
+			"processing the request: check with patrol list%s --filter 'comment:\"%s\"' "
+			"before creating another", cli->o.on_behalf_of ? " --all" : "", cli->o.comment);
 	api_table_free(tab);
 }
 
@@ -530,12 +549,15 @@ settings_get(struct cli *cli)
 	if (cli->o.format == CLI_FORMAT_JSON) {
 		rc = cli_output_json(cli->out.fp, api_conf_to_json(conf)) == 0 ? 0 : 2;
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
-		fprintf(cli->out.fp, "setting,value\n");
-		fprintf(cli->out.fp, "max-lifetime-days,%s\n", conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "");
-		fprintf(cli->out.fp, "tokens-enabled,%s\n", conf->enable_tokens_config ? conf->enable_tokens_config : "");
+		fprintf(cli->out.fp, "setting,value\nmax-lifetime-days,");
+		cli_output_csv_field(cli->out.fp, conf->max_token_lifetime_days, cli->out.sanitize_flags, true);
+		fprintf(cli->out.fp, "tokens-enabled,");
+		cli_output_csv_field(cli->out.fp, conf->enable_tokens_config, cli->out.sanitize_flags, true);
 	} else {
-		char *a = sanitize(conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "730 (default)", 0, 0);
-		char *b = sanitize(conf->enable_tokens_config ? conf->enable_tokens_config : "true (default)", 0, 0);
+		char *a = sanitize(conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "730 (default)",
+				   0, cli->out.sanitize_flags);
+		char *b = sanitize(conf->enable_tokens_config ? conf->enable_tokens_config : "true (default)",
+				   0, cli->out.sanitize_flags);
 		fprintf(cli->out.fp, "max-lifetime-days:  %s\ntokens-enabled:     %s\n", a ? a : "", b ? b : "");
 		free(a);
 		free(b);

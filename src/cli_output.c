@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "cli_output.h"
@@ -298,6 +299,46 @@ output_csv(const struct cli_out *o, const struct token_table *tab,
 	return ferror(o->fp) ? -1 : 0;
 }
 
+/* Write n bytes to fp, or to fd 1 when fp is NULL. */
+static int
+json_out(FILE *fp, const char *p, size_t n)
+{
+	ssize_t w;
+
+	if (fp != NULL)
+		return fwrite(p, 1, n, fp) == n ? 0 : -1;
+	while (n > 0) {
+		if ((w = write(STDOUT_FILENO, p, n)) < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* jansson's dump callback: everything as is, but DEL escaped. */
+static int
+json_out_cb(const char *buffer, size_t size, void *data)
+{
+	FILE *fp = data;
+	const char *del;
+
+	while ((del = memchr(buffer, 0x7f, size)) != NULL) {
+		if (json_out(fp, buffer, (size_t)(del - buffer)) != 0 ||
+		    json_out(fp, "\\u007f", 6) != 0)
+			return -1;
+		size -= (size_t)(del - buffer) + 1;
+		buffer = del + 1;
+	}
+	return json_out(fp, buffer, size);
+}
+
+int
+cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
+{
+	return json_dump_callback(v, json_out_cb, fp, flags | JSON_ENSURE_ASCII);
+}
+
 int
 cli_output_json(FILE *fp, json_t *v)
 {
@@ -305,29 +346,30 @@ cli_output_json(FILE *fp, json_t *v)
 
 	if (v == NULL)
 		return -1;
-	rc = json_dumpf(v, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	rc = cli_output_json_dump(fp, v, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	fputc('\n', fp);
 	json_decref(v);
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
 
+/* Stream the array one object at a time: 100,000 rows never exist as one
+ * JSON tree in memory. */
 static int
 output_json(const struct cli_out *o, const struct token_table *tab,
 	    const size_t *idx, size_t n)
 {
-	json_t *arr = json_array();
 	size_t i;
+	int rc = 0;
 
-	if (arr == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
+	fputc('[', o->fp);
+	for (i = 0; i < n && rc == 0; i++) {
 		json_t *obj = api_token_to_json(&tab->rows[idx[i]], o->management);
-		if (obj == NULL || json_array_append_new(arr, obj) != 0) {
-			json_decref(arr);
-			return -1;
-		}
+		fputs(i ? ",\n  " : "\n  ", o->fp);
+		rc = obj ? cli_output_json_dump(o->fp, obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : -1;
+		json_decref(obj);
 	}
-	return cli_output_json(o->fp, arr);
+	fputs(n ? "\n]\n" : "]\n", o->fp);
+	return rc == 0 && !ferror(o->fp) ? 0 : -1;
 }
 
 int

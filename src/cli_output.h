@@ -36,6 +36,10 @@ int cli_output_tokens(const struct cli_out *o, const struct token_table *tab,
 int cli_output_token_detail(const struct cli_out *o, const struct token_info *t);
 /* Print a JSON value (pretty, one trailing newline) and release it. */
 int cli_output_json(FILE *fp, json_t *v);
+/* Dump v to fp (fp NULL: straight to fd 1 with write(2), for values holding
+ * a secret) with flags | JSON_ENSURE_ASCII, writing DEL as \u007f: the one
+ * control character JSON allows raw. Returns 0 or -1. Does not release v. */
+int cli_output_json_dump(FILE *fp, const json_t *v, size_t flags);
 /* Write one CSV field (sanitized, quoted when needed, formula-safe). */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
 

@@ -9,6 +9,7 @@
  * A 401 or 403 stops the whole run at once: patrol may have lost its rights
  * or revoked itself.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,35 +88,60 @@ plan_free(struct plan *p)
 
 /* Ids from a file or stdin: the first word of each line; blank lines and
  * lines starting with # are skipped. */
+/* Append a copy of id to the list. Returns 0 or -1 (out of memory). */
+static int
+ids_push(char ***ids, size_t *n, size_t *cap, const char *id)
+{
+	if (*n == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		char **v = realloc(*ids, ncap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		*ids = v;
+		*cap = ncap;
+	}
+	if (((*ids)[*n] = strdup(id)) == NULL)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Ids from a file or stdin: the first word of each line; blank lines and
+ * lines starting with # are skipped. Any error stops the whole command: a
+ * partial plan must never be applied. */
 static int
 read_ids(const char *path, char ***ids, size_t *n)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char line[1024];
-	size_t cap = 0;
+	size_t cap = 0, lineno = 0;
+	int rc = 0;
 
 	if (fp == NULL) {
-		cli_msg("revoke: cannot open '%s': %m", path);
+		cli_msg("revoke: cannot open '%s': %s", path, strerror(errno));
 		return 2;
 	}
-	while (fgets(line, sizeof line, fp) != NULL) {
+	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
 		char *w = line + strspn(line, " \t");
-		w[strcspn(w, " \t\r\n,")] = '\0';
-		if (*w == '\0' || *w == '#')
-			continue;
-		if (*n == cap) {
-			char **v = realloc(*ids, (cap = cap ? cap * 2 : 64) * sizeof *v);
-			if (v == NULL)
-				break;
-			*ids = v;
-		}
-		if (((*ids)[*n] = strdup(w)) == NULL)
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(fp)) {
+			cli_msg("revoke: %s:%zu: line too long", path, lineno);
+			rc = 2;
 			break;
-		(*n)++;
+		}
+		w[strcspn(w, " \t\r\n,")] = '\0';
+		if (*w != '\0' && *w != '#' && ids_push(ids, n, &cap, w) != 0) {
+			cli_msg("revoke: out of memory reading %s", path);
+			rc = 4;
+		}
+	}
+	if (rc == 0 && ferror(fp)) {
+		cli_msg("revoke: cannot read %s: %s", path, strerror(errno));
+		rc = 2;
 	}
 	if (fp != stdin)
 		fclose(fp);
-	return 0;
+	return rc;
 }
 
 /* Does resolving the plan need the token list? */
@@ -211,7 +237,7 @@ plan_pending(const struct plan *p)
 static void
 plan_show(const struct cli *cli, const struct plan *p, FILE *fp)
 {
-	char comment[256], owner[128];
+	char comment[256], owner[128], id[128];
 	size_t i, shown = 0;
 
 	for (i = 0; i < p->n && shown < PLAN_SHOWN; i++) {
@@ -220,7 +246,8 @@ plan_show(const struct cli *cli, const struct plan *p, FILE *fp)
 			continue;
 		sanitize_cell(t && t->comment ? t->comment : "", 40, 1, 0, comment, sizeof comment);
 		sanitize_cell(t ? token_owner(t) : "", 24, 0, 0, owner, sizeof owner);
-		fprintf(fp, "  %.*s  %s  %s\n", TOKEN_SHORT_ID_LEN, p->v[i].id, comment, owner);
+		sanitize_cell(p->v[i].id, TOKEN_SHORT_ID_LEN, 0, 0, id, sizeof id);
+		fprintf(fp, "  %s  %s  %s\n", id, comment, owner);
 		shown++;
 	}
 	if (plan_pending(p) > shown)
@@ -270,12 +297,13 @@ revoke_outcome(const struct call *c)
 static void
 result_line(const struct cli *cli, const struct plan_item *it)
 {
-	char comment[256], *msg;
+	char comment[256], id[512], *msg;
 
 	if (cli->o.format != CLI_FORMAT_TABLE)
 		return;
 	sanitize_cell(it->t && it->t->comment ? it->t->comment : "", 40, 0, 0, comment, sizeof comment);
-	printf("%-13s  %s  %s", rr_labels[it->result], it->id, comment);
+	sanitize_cell(it->id, 0, 0, 0, id, sizeof id);
+	printf("%-13s  %s  %s", rr_labels[it->result], id, comment);
 	if (rr_fails[it->result] || it->result == RR_SKIPPED) {
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status), 200, 0);
 		printf("%s%s", comment[0] ? "  " : "", msg ? msg : "");
@@ -363,17 +391,22 @@ revoke_report(struct cli *cli, struct plan *p)
 		if (arr != NULL)
 			json_array_append_new(arr, item_json(it));
 		else if (cli->o.format == CLI_FORMAT_CSV) {
-			printf("%s,%s,", it->id, rr_labels[it->result]);
+			cli_output_csv_field(stdout, it->id, 0, false);
+			printf("%s,", rr_labels[it->result]);
 			cli_output_csv_field(stdout, it->err.message, 0, true);
 		} else if (it->result == RR_SKIPPED)
 			result_line(cli, it);
 	}
 	if (arr != NULL && cli_output_json(stdout, arr) != 0)
 		rc = 2;
-	fprintf(stderr, "%zu revoked, %zu already gone, %zu failed, %zu unknown, %zu not attempted, %zu skipped%s\n",
-		p->counts[RR_REVOKED], p->counts[RR_GONE], p->counts[RR_FAILED], p->counts[RR_UNKNOWN],
-		p->counts[RR_NOT_ATTEMPTED], p->counts[RR_SKIPPED],
-		cli->o.dry_run ? " (dry run: nothing was sent)" : "");
+	if (cli->o.dry_run)
+		fprintf(stderr, "%zu would be revoked, %zu skipped (dry run: nothing was sent)\n",
+			p->counts[RR_WOULD], p->counts[RR_SKIPPED]);
+	else
+		fprintf(stderr, "%zu revoked, %zu already gone, %zu failed, %zu unknown, "
+			"%zu not attempted, %zu skipped\n", p->counts[RR_REVOKED], p->counts[RR_GONE],
+			p->counts[RR_FAILED], p->counts[RR_UNKNOWN], p->counts[RR_NOT_ATTEMPTED],
+			p->counts[RR_SKIPPED]);
 	return p->stopped ? 3 : rc;
 }
 

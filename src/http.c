@@ -218,6 +218,21 @@ http_status_line(struct http_xfer *x, const char *line, size_t len)
 	http_copy_value(line, len, i, x->reason, sizeof x->reason);
 }
 
+/* Size the body buffer from Content-Length (an over-cap length is left for
+ * the write callback to refuse). */
+static void
+http_presize(struct http_xfer *x, const char *p, size_t len)
+{
+	char value[32];
+	unsigned long long n;
+	char *end;
+
+	http_copy_value(p, len, 15, value, sizeof value);
+	n = strtoull(value, &end, 10);
+	if (end != value && *end == '\0' && n > 0 && n <= SIZE_MAX)
+		(void)buf_reserve(&x->body, (size_t)n);
+}
+
 static size_t
 http_header_cb(char *p, size_t size, size_t n, void *userp)
 {
@@ -230,6 +245,8 @@ http_header_cb(char *p, size_t size, size_t n, void *userp)
 		http_copy_value(p, len, 12, x->retry_after, sizeof x->retry_after);
 	else if (len >= 9 && strncasecmp(p, "location:", 9) == 0)
 		http_copy_value(p, len, 9, x->location, sizeof x->location);
+	else if (len >= 15 && strncasecmp(p, "content-length:", 15) == 0)
+		http_presize(x, p, len);
 	return len;
 }
 
@@ -392,6 +409,7 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	x->attempt = r->attempt;
 	x->max_body = o->max_body;
 	buf_init(&x->body, 0);
+	x->body.secret = true;   /* a create or OAuth answer holds a secret */
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
 	x->easy = curl_easy_init();

@@ -18,7 +18,7 @@
 #define PATROL_STATUS_INFO(_) \
 	_(OK,              "ok",               "ok",                                        0) \
 	_(DRY_RUN,         "dry_run",          "not sent (dry run)",                        0) \
-	_(NOMEM,           "nomem",            "out of memory",                             4) \
+	_(NOMEM,           "nomem",            "out of memory",                             1) \
 	_(USAGE,           "usage",            "usage error",                               2) \
 	_(CONFIG,          "config",           "configuration error",                       2) \
 	_(IO,              "io",               "file error",                                2) \

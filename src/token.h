@@ -23,7 +23,7 @@
 /* One token as the Token API (PublicTokenInfo) or Token Management API
  * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
 struct token_info {
-	char token_id[TOKEN_ID_LEN + 1];   /* as sent (normally 64 hex), NUL-terminated, truncated if longer */
+	char token_id[TOKEN_ID_LEN + 1];   /* as sent: 1..64 printable characters (api.c refuses others) */
 	char *comment;
 	int64_t creation_time;
 	int64_t expiry_time;               /* -1 (or 0): never expires */

@@ -290,7 +290,7 @@ bucket_init(struct bucket *b, double rate, int64_t now)
 {
 	b->rate = rate;
 	b->burst = rate >= 1.0 ? (double)(int64_t)rate : 1.0;
-	b->tokens = b->burst;
+	b->tokens = 1.0;   /* not a full burst: the first second stays within rate */
 	b->last_ms = now;
 }
 
@@ -762,8 +762,7 @@ worker_unknown(struct worker *w, struct job *j)
 	struct patrol_err *err = &j->c->err;
 
 	err->status = PATROL_UNKNOWN_OUTCOME;
-	worker_err_prefix(err, "the request may have been processed; look for the token by "
-			  "comment and creation time");
+	worker_err_prefix(err, "look for the token by comment and creation time");
 	worker_conclude(w, j);
 }
 

@@ -72,6 +72,7 @@ check_rc "update with nothing to change" 2
 reset_stats
 run --dry-run revoke --yes "$NEW_ID"
 check_rc "dry-run revoke" 0
+check_match "dry-run summary counts it" "1 would be revoked" "$ERR"
 check_match "dry-run says what it would do" "would revoke +$NEW_ID" "$OUT"
 check_eq "dry-run sent no delete" 0 "$(count 'POST /api/2.0/token/delete')"
 run --read-only revoke --yes "$NEW_ID"
@@ -155,6 +156,10 @@ reset_stats
 run frobnicate;                      check_rc "unknown command" 2
 run list --comment x;                check_rc "option that does not apply" 2
 check_match "says it does not apply" "does not apply" "$ERR"
+run --dry-run create $(for i in $(seq 30); do printf -- '--scope s%s ' "$i"; done) --all
+check_rc "an option that does not apply is caught after 30 others" 2
+run --token-stdin revoke --yes --from -
+check_rc "--token-stdin and --from - cannot share stdin" 2
 run create --lifetime 0;             check_rc "lifetime 0 refused locally" 2
 run create --lifetime 12x;           check_rc "bad lifetime" 2
 run list --filter 'foo:bar';         check_rc "bad filter field" 2

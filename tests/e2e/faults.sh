@@ -61,7 +61,7 @@ case_create "429 then ok" 0 2 1 --fail 429:1:1
 emu_stop
 case_create "500: outcome unknown, not resent" 4 1 0 --fail 500:1:1
 check_match "unknown outcome explained" "outcome unknown" "$ERR"
-check_match "lookup finds no token" "no token with this comment appeared" "$ERR"
+check_match "lookup finds no token, and says to check before creating again" "no token with this comment has appeared.*before creating another" "$ERR"
 check_eq "lookup listed the tokens once" 1 "$(count 'GET /api/2.0/token/list')"
 emu_stop
 case_create "502: outcome unknown, not resent" 4 1 0 --fail 502:1:1

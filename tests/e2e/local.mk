@@ -4,7 +4,8 @@ E2E_TESTS = \
 	tests/e2e/faults.sh \
 	tests/e2e/config.sh \
 	tests/e2e/admin.sh \
-	tests/e2e/secrets.sh
+	tests/e2e/secrets.sh \
+	tests/e2e/hostile.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

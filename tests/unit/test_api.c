@@ -471,7 +471,7 @@ test_parse_tolerant_values(void **state)
 }
 
 static void
-test_parse_long_id_truncated(void **state)
+test_parse_long_id_rejected(void **state)
 {
 	char body[512];
 	struct token_info ti;
@@ -479,8 +479,10 @@ test_parse_long_id_truncated(void **state)
 
 	(void)state;
 	snprintf(body, sizeof body, "{\"token_id\":\"%s%s\"}", ID1, "ffffffffffff");
+	assert_int_equal(api_parse_token_info(body, strlen(body), false, &ti, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "token_id"));
+	snprintf(body, sizeof body, "{\"token_id\":\"%s\"}", ID1);
 	assert_int_equal(api_parse_token_info(body, strlen(body), false, &ti, &err), PATROL_OK);
-	assert_int_equal(strlen(ti.token_id), TOKEN_ID_LEN);
 	assert_string_equal(ti.token_id, ID1);
 	token_info_free(&ti);
 }
@@ -619,6 +621,10 @@ test_parse_created_unreadable(void **state)
 		"{\"token_value\":\"dapi00\",\"token_info\":{\"creation_time\":[]}}",
 		"",
 		"<html>ok</html>",
+		/* a secret that would write to the terminal or the clipboard */
+		"{\"token_value\":\"dapi\\u001b]52;c;cm0gLXJmIH4=\\u0007\"}",
+		"{\"token_value\":\"dapi 123\"}",
+		"{\"token_value\":\"dapi\\u00e9\"}",
 	};
 	struct api_created cr;
 	struct patrol_err err;
@@ -634,6 +640,36 @@ test_parse_created_unreadable(void **state)
 		assert_null(strstr(err.message, "dapi"));
 		assert_null(cr.token_value);
 	}
+}
+
+/* A token_id is printed and put into URLs: anything but a plain printable
+ * id is a malformed answer, never something to escape later. */
+static void
+test_parse_hostile_token_id(void **state)
+{
+	static const char *const ids[] = {
+		"\\u001b[2J\\u001b]0;pwn\\u0007aaaa", "abc def", "abc\\u202e", "",
+		"0123456789012345678901234567890123456789012345678901234567890123456789",
+	};
+	struct token_table tab;
+	struct patrol_err err;
+	char body[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		snprintf(body, sizeof body, "{\"token_infos\":[{\"token_id\":\"%s\"}]}", ids[i]);
+		memset(&tab, 0, sizeof tab);
+		assert_int_equal(api_parse_token_list(body, strlen(body), false, &tab, &err),
+		    PATROL_PROTOCOL);
+		assert_non_null(strstr(err.message, "token_id"));
+		assert_int_equal(tab.n, 0);
+		token_table_free(&tab);
+	}
+	snprintf(body, sizeof body, "{\"token_infos\":[{\"token_id\":\"%s\"}]}", ID1);
+	assert_int_equal(api_parse_token_list(body, strlen(body), false, &tab, &err), PATROL_OK);
+	assert_string_equal(tab.rows[0].token_id, ID1);
+	token_table_free(&tab);
 }
 
 static void
@@ -1139,12 +1175,13 @@ main(void)
 		cmocka_unit_test(test_parse_list_management),
 		cmocka_unit_test(test_parse_list_empty_shapes),
 		cmocka_unit_test(test_parse_tolerant_values),
-		cmocka_unit_test(test_parse_long_id_truncated),
+		cmocka_unit_test(test_parse_long_id_rejected),
 		cmocka_unit_test(test_parse_wrong_types),
 		cmocka_unit_test(test_parse_big_list),
 		cmocka_unit_test(test_parse_token_info),
 		cmocka_unit_test(test_parse_created),
 		cmocka_unit_test(test_parse_created_unreadable),
+		cmocka_unit_test(test_parse_hostile_token_id),
 		cmocka_unit_test(test_parse_me),
 		cmocka_unit_test(test_parse_conf),
 		cmocka_unit_test(test_parse_oauth),

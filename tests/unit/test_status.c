@@ -28,7 +28,7 @@ struct expect {
 static const struct expect expected[] = {
 	{ PATROL_OK, "ok", "ok", 0 },
 	{ PATROL_DRY_RUN, "dry_run", "not sent (dry run)", 0 },
-	{ PATROL_NOMEM, "nomem", "out of memory", 4 },
+	{ PATROL_NOMEM, "nomem", "out of memory", 1 },
 	{ PATROL_USAGE, "usage", "usage error", 2 },
 	{ PATROL_CONFIG, "config", "configuration error", 2 },
 	{ PATROL_IO, "io", "file error", 2 },
