@@ -465,24 +465,31 @@ cli_report(struct cli *cli, const struct call *c)
 }
 
 int
+cli_call(struct cli *cli, struct call *c, void **result)
+{
+	int rc = 0;
+
+	*result = NULL;
+	if ((c = cli_run(cli, c)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	if (c->err.status == PATROL_OK)
+		*result = call_take_result(c);
+	else
+		rc = cli_report(cli, c);
+	call_free(c);
+	return rc;
+}
+
+int
 cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out)
 {
-	struct call *c;
-	int rc;
+	void *r;
+	int rc = cli_call(cli, all ? api_tm_list(NULL, user) : api_token_list(), &r);
 
-	c = cli_run(cli, all ? api_tm_list(NULL, user) : api_token_list());
-	if (c == NULL)
-		return 4;
-	if (c->err.status != PATROL_OK) {
-		rc = cli_report(cli, c);
-		call_free(c);
+	if (rc != 0)
 		return rc;
-	}
-	*out = call_take_result(c);
-	call_free(c);
-	if (*out == NULL)
-		*out = calloc(1, sizeof **out);
-	return *out ? 0 : 4;
+	*out = r != NULL ? r : calloc(1, sizeof **out);
+	return *out != NULL ? 0 : status_exit_code(PATROL_NOMEM);
 }
 
 bool

@@ -62,6 +62,10 @@ int cli_connect(struct cli *cli);
 /* Run one call on the worker and return it finished (NULL c: out of memory,
  * reported, returns NULL). */
 struct call *cli_run(struct cli *cli, struct call *c);
+/* Run c, report a failure, and move its result to *result (NULL for void
+ * calls; free it with the op's free function). Returns 0, or the failure's
+ * exit code after reporting it. */
+int cli_call(struct cli *cli, struct call *c, void **result);
 /* Print "patrol: LABEL: what went wrong (HTTP …)" for a failed call and
  * return its exit code. */
 int cli_report(struct cli *cli, const struct call *c);

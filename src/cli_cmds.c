@@ -91,7 +91,7 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) == 0) {
 		idx = selection_apply(cli, &sel, tab, &n);
 		if (idx == NULL)
-			rc = 4;
+			rc = status_exit_code(PATROL_NOMEM);
 		else if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
 			rc = 2;
 		else if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
@@ -108,22 +108,15 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 static int
 fetch_one(struct cli *cli, const char *id, struct token_table **tab, long *row)
 {
-	struct call *c;
+	void *r;
 	int rc;
 
 	if (cli->o.all && cli_is_full_id(id)) {
-		c = cli_run(cli, api_tm_get(id));
-		if (c == NULL)
-			return 4;
-		if (c->err.status != PATROL_OK) {
-			rc = cli_report(cli, c);
-			call_free(c);
+		if ((rc = cli_call(cli, api_tm_get(id), &r)) != 0)
 			return rc;
-		}
-		*tab = call_take_result(c);
-		call_free(c);
+		*tab = r;
 		*row = 0;
-		return *tab != NULL && (*tab)->n == 1 ? 0 : 4;
+		return *tab != NULL && (*tab)->n == 1 ? 0 : status_exit_code(PATROL_PROTOCOL);
 	}
 	if ((rc = cli_fetch_tokens(cli, cli->o.all, NULL, tab)) != 0)
 		return rc;
@@ -208,22 +201,15 @@ whoami_csv(const struct cli *cli, const struct api_me *me)
 int
 cli_cmd_whoami(struct cli *cli, int argc, char **argv)
 {
-	struct call *c;
+	void *r;
 	struct api_me *me;
 	json_t *obj;
 	int rc;
 
 	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments")) != 0 ||
-	    (rc = cli_connect(cli)) != 0)
+	    (rc = cli_connect(cli)) != 0 || (rc = cli_call(cli, api_scim_me(), &r)) != 0)
 		return rc;
-	if ((c = cli_run(cli, api_scim_me())) == NULL)
-		return 4;
-	if (c->err.status != PATROL_OK) {
-		rc = cli_report(cli, c);
-		call_free(c);
-		return rc;
-	}
-	me = c->result;
+	me = r;
 	if (cli->o.format == CLI_FORMAT_TABLE) {
 		whoami_table(cli, me);
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
@@ -234,7 +220,7 @@ cli_cmd_whoami(struct cli *cli, int argc, char **argv)
 			whoami_json_add(cli, obj);
 		rc = cli_output_json(cli->out.fp, obj) == 0 ? 0 : 2;
 	}
-	call_free(c);
+	api_me_free(me);
 	return rc;
 }
 
@@ -286,7 +272,7 @@ quota_owners(struct cli *cli, const struct token_table *tab)
 	json_t *arr;
 
 	if (n == (size_t)-1)
-		return 4;
+		return status_exit_code(PATROL_NOMEM);
 	if (cli->o.format == CLI_FORMAT_JSON) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < n; i++)
@@ -429,7 +415,7 @@ cli_cmd_create(struct cli *cli, int argc, char **argv)
 		return rc;
 	c = cli_run(cli, p.application_id ? api_tm_create_obo(&p) : api_token_create(&p));
 	if (c == NULL)
-		return 4;
+		return status_exit_code(PATROL_NOMEM);
 	if (c->err.status == PATROL_DRY_RUN) {
 		cli_msg("dry run: would create a token%s%s", p.comment ? " with comment " : "",
 			p.comment ? p.comment : "");
@@ -477,7 +463,7 @@ cli_cmd_update(struct cli *cli, int argc, char **argv)
 	}
 	c = cli_run(cli, cli->o.all ? api_tm_update(id, &p) : api_token_update(id, &p));
 	if (c == NULL)
-		rc = 4;
+		rc = status_exit_code(PATROL_NOMEM);
 	else if (c->err.status == PATROL_OK || c->err.status == PATROL_DRY_RUN)
 		cli_msg("%s token %s (%s)", c->err.status == PATROL_OK ? "updated" : "dry run: would update",
 			id, mask);
@@ -534,18 +520,13 @@ cli_settings_mutates(int argc, char **argv)
 static int
 settings_get(struct cli *cli)
 {
-	struct call *c = cli_run(cli, api_conf_get());
 	struct api_conf *conf;
-	int rc = 0;
+	void *r;
+	int rc;
 
-	if (c == NULL)
-		return 4;
-	if (c->err.status != PATROL_OK) {
-		rc = cli_report(cli, c);
-		call_free(c);
+	if ((rc = cli_call(cli, api_conf_get(), &r)) != 0)
 		return rc;
-	}
-	conf = c->result;
+	conf = r;
 	if (cli->o.format == CLI_FORMAT_JSON) {
 		rc = cli_output_json(cli->out.fp, api_conf_to_json(conf)) == 0 ? 0 : 2;
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
@@ -562,7 +543,7 @@ settings_get(struct cli *cli)
 		free(a);
 		free(b);
 	}
-	call_free(c);
+	api_conf_free(conf);
 	return rc;
 }
 
@@ -601,7 +582,7 @@ settings_set(struct cli *cli, const char *name, const char *value)
 	if ((rc = settings_confirm(cli, name, value)) != 0)
 		return rc;
 	if ((c = cli_run(cli, api_conf_set(settings[i].key, value))) == NULL)
-		return 4;
+		return status_exit_code(PATROL_NOMEM);
 	if (c->err.status == PATROL_OK || c->err.status == PATROL_DRY_RUN)
 		cli_msg("%s%s set to %s", c->err.status == PATROL_DRY_RUN ? "dry run: " : "", name, value);
 	else

@@ -132,7 +132,7 @@ read_ids(const char *path, char ***ids, size_t *n)
 		w[strcspn(w, " \t\r\n,")] = '\0';
 		if (*w != '\0' && *w != '#' && ids_push(ids, n, &cap, w) != 0) {
 			cli_msg("revoke: out of memory reading %s", path);
-			rc = 4;
+			rc = status_exit_code(PATROL_NOMEM);
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
@@ -174,7 +174,7 @@ plan_from_filter(struct cli *cli, struct plan *p)
 	idx = malloc((p->tab->n ? p->tab->n : 1) * sizeof *idx);
 	if (idx == NULL) {
 		token_filter_free(f);
-		return 4;
+		return status_exit_code(PATROL_NOMEM);
 	}
 	n = token_filter_apply(f, p->tab, &cli->out.ctx, idx);
 	for (i = 0; i < n; i++)
@@ -202,7 +202,7 @@ plan_from_ids(struct plan *p, char **ids, size_t n)
 			}
 		}
 		if (plan_add(p, t ? t->token_id : ids[i], t) != 0)
-			return 4;
+			return status_exit_code(PATROL_NOMEM);
 	}
 	return 0;
 }
@@ -466,14 +466,14 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 	if (rc == 0) {
 		char **all = realloc(ids, (nids + (size_t)argc) * sizeof *all);
 		if (all == NULL)
-			rc = 4;
+			rc = status_exit_code(PATROL_NOMEM);
 		else {
 			ids = all;
 			for (i = 1; i < (size_t)argc; i++)
 				ids[nids++] = strdup(argv[i]);
 			for (i = 0; i < nids && rc == 0; i++)
 				if (ids[i] == NULL)
-					rc = 4;
+					rc = status_exit_code(PATROL_NOMEM);
 		}
 	}
 	if (rc == 0)
