@@ -76,6 +76,7 @@ enum opt_id {
 	OPT_PROFILE = 'p', OPT_OUTPUT = 'o', OPT_HELP = 'h', OPT_YES = 'y',
 	OPT_HOST = 256, OPT_DEBUG, OPT_READ_ONLY, OPT_DRY_RUN, OPT_JOBS, OPT_RATE,
 	OPT_CA_FILE, OPT_NO_COLOR, OPT_VERSION, OPT_TOKEN_STDIN, OPT_TIMEOUT,
+	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF,
 };
@@ -102,6 +103,8 @@ static const struct cli_option options[] = {
 	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "SECONDS", "give up on a request after this long, retries included (default 120)" },
 	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)" },
 	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)" },
+	{ "ascii", 0, OPT_ASCII, CMD_ANY, NULL, "UI: ASCII only, no line drawing" },
+	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)" },
 	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
 	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
 	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE),
@@ -190,6 +193,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 			cli_msg("unknown output format '%s' (table, json, csv)", arg);
 			return 2;
 		}
+		o->format_set = true;
 		break;
 	case OPT_TOKEN_STDIN: o->token_stdin = true; break;
 	case OPT_DEBUG: o->debug = true; break;
@@ -221,6 +225,8 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	}
 	case OPT_CA_FILE: o->ca_file = arg; break;
 	case OPT_NO_COLOR: o->no_color = true; break;
+	case OPT_ASCII: o->ascii = true; break;
+	case OPT_MOUSE: o->mouse = true; break;
 	case OPT_ALL: o->all = true; break;
 	case OPT_USER: o->user = arg; break;
 	case OPT_FILTER: o->filter = arg; break;
@@ -385,6 +391,25 @@ load_config(struct cli *cli)
 	return 0;
 }
 
+/* How the worker should run, from the options (both faces use it). */
+static void
+worker_options(const struct cli *cli, struct worker_opts *wo)
+{
+	const char *max = getenv("PATROL_MAX_RESPONSE_BYTES");
+
+	memset(wo, 0, sizeof *wo);
+	wo->cfg = &cli->cfg;
+	wo->max_inflight = cli->o.jobs;
+	wo->rate = !cli->o.rate_set ? 0 : cli->o.rate == 0 ? -1 : cli->o.rate;
+	wo->call_deadline_ms = cli->o.timeout_ms;
+	wo->debug_fd = cli->o.debug ? STDERR_FILENO : -1;
+	wo->read_only = cli->o.read_only;
+	wo->dry_run = cli->o.dry_run;
+	wo->version = PATROL_VERSION;
+	if (max != NULL)
+		wo->max_body = (size_t)strtoull(max, NULL, 10);
+}
+
 int
 cli_connect(struct cli *cli)
 {
@@ -396,17 +421,7 @@ cli_connect(struct cli *cli)
 		return 0;
 	if (!cli->cfg_loaded && (rc = load_config(cli)) != 0)
 		return rc;
-	memset(&wo, 0, sizeof wo);
-	wo.cfg = &cli->cfg;
-	wo.max_inflight = cli->o.jobs;
-	wo.rate = !cli->o.rate_set ? 0 : cli->o.rate == 0 ? -1 : cli->o.rate;
-	wo.call_deadline_ms = cli->o.timeout_ms;
-	wo.debug_fd = cli->o.debug ? STDERR_FILENO : -1;
-	wo.read_only = cli->o.read_only;
-	wo.dry_run = cli->o.dry_run;
-	wo.version = PATROL_VERSION;
-	if (getenv("PATROL_MAX_RESPONSE_BYTES") != NULL)
-		wo.max_body = (size_t)strtoull(getenv("PATROL_MAX_RESPONSE_BYTES"), NULL, 10);
+	worker_options(cli, &wo);
 	status_clear(&err);
 	if (worker_start(&wo, &cli->w, &err) != PATROL_OK) {
 		cli_msg("cannot start: %s", err.message);
@@ -567,12 +582,68 @@ dispatch(struct cli *cli, int cmd, int argc, char **argv)
 	return commands[cmd].run(cli, argc, argv);
 }
 
+/* Hand over to the interactive face. */
+static int
+run_face(struct cli *cli, face_fn face)
+{
+	struct ui_opts uo;
+	int rc;
+
+	if ((rc = load_config(cli)) != 0)
+		return rc;
+	memset(&uo, 0, sizeof uo);
+	uo.cfg = &cli->cfg;
+	worker_options(cli, &uo.worker);
+	uo.worker.debug_fd = -1;      /* stderr is the screen */
+	uo.profile_label = cli->cfg.file_used && cli->cfg.profile ? cli->cfg.profile : "environment";
+	uo.filter = cli->o.filter;
+	uo.sort = cli->o.sort;
+	uo.all = cli->o.all;
+	uo.read_only = cli->o.read_only;
+	uo.no_color = cli->o.no_color || (getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0');
+	uo.ascii = cli->o.ascii;
+	uo.mouse = cli->o.mouse;
+	uo.self_id = cli->self_id[0] ? cli->self_id : NULL;
+	return face(&uo);
+}
+
+/* No command: the UI on a terminal; on a pipe (or with -o) print the list
+ * and exit, so `patrol --filter X | grep` works over SSH. */
+static int
+run_default(struct cli *cli, const struct parsed *p, face_fn face)
+{
+	static char list_name[] = "list";
+	char *argv[] = { list_name, NULL };
+	int rc;
+
+	if ((rc = check_options(p, CMD_LIST)) != 0)
+		return rc;
+	if (face != NULL && !cli->o.format_set && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return run_face(cli, face);
+	return dispatch(cli, CMD_LIST, 1, argv);
+}
+
+/* The command named in p (reported when unknown or misused). */
+static int
+run_command(struct cli *cli, const struct parsed *p)
+{
+	int rc, cmd;
+
+	if ((cmd = command_index(p->pos[0])) < 0) {
+		cli_msg("unknown command '%s' (see patrol --help)", p->pos[0]);
+		return 2;
+	}
+	if ((rc = check_options(p, cmd)) != 0)
+		return rc;
+	return dispatch(cli, cmd, p->npos, p->pos);
+}
+
 int
-cli_main(int argc, char **argv)
+cli_main(int argc, char **argv, face_fn face)
 {
 	struct cli cli;
 	struct parsed p;
-	int rc, cmd;
+	int rc;
 
 	memset(&cli, 0, sizeof cli);
 	memset(&p, 0, sizeof p);
@@ -582,22 +653,16 @@ cli_main(int argc, char **argv)
 		printf("patrol %s\n", PATROL_VERSION);
 		return 0;
 	}
-	if (p.help || p.npos == 0) {
-		usage(p.help ? stdout : stderr);
-		return p.help ? 0 : 2;
+	if (p.help) {
+		usage(stdout);
+		return 0;
 	}
-	if ((cmd = command_index(p.pos[0])) < 0) {
-		cli_msg("unknown command '%s' (see patrol --help)", p.pos[0]);
-		return 2;
-	}
-	if ((rc = check_options(&p, cmd)) != 0)
-		return rc;
 	if (cli.o.token_stdin && cli.o.from != NULL && strcmp(cli.o.from, "-") == 0) {
 		cli_msg("--token-stdin and --from - both read standard input: put the ids in a file");
 		return 2;
 	}
 	init_output(&cli);
-	rc = dispatch(&cli, cmd, p.npos, p.pos);
+	rc = p.npos == 0 ? run_default(&cli, &p, face) : run_command(&cli, &p);
 	worker_stop(cli.w);
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);

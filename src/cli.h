@@ -18,13 +18,16 @@
 #include "call.h"
 #include "cli_output.h"
 #include "config.h"
+#include "face.h"
 #include "sha256.h"
 #include "status.h"
 #include "token.h"
 #include "worker.h"
 
-/* Run the command line; returns the process exit code. */
-int cli_main(int argc, char **argv);
+/* Run the command line; returns the process exit code. With no command on
+ * a terminal, face (when not NULL) is run instead; with no command on a pipe
+ * (or with -o), patrol lists, as `patrol list` would. */
+int cli_main(int argc, char **argv, face_fn face);
 
 /* ---- shared by the cli_*.c files (not for other modules) ---------------- */
 #define CLI_MAX_SCOPES 64
@@ -35,7 +38,7 @@ struct cli_opts {
 	const char *host;
 	const char *ca_file;
 	enum cli_format format;
-	bool debug, read_only, dry_run, no_color, token_stdin;
+	bool debug, read_only, dry_run, no_color, token_stdin, ascii, mouse, format_set;
 	int jobs;
 	double rate;
 	bool rate_set;

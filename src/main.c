@@ -14,6 +14,13 @@
 #include "cli.h"
 #include "secret.h"
 
+#ifdef PATROL_WITH_UI
+#include "ui.h"
+#define PATROL_FACE ui_run
+#else
+#define PATROL_FACE NULL
+#endif
+
 int
 main(int argc, char **argv)
 {
@@ -29,7 +36,7 @@ main(int argc, char **argv)
 		return 4;
 	}
 	secret_json_init();
-	rc = cli_main(argc, argv);
+	rc = cli_main(argc, argv, PATROL_FACE);
 	curl_global_cleanup();
 	return rc;
 }

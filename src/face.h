@@ -1,0 +1,31 @@
+/*
+ * face.h: what the command line hands the interactive face (ui/ui.h) when
+ * patrol runs with no command on a terminal. Curses-free, so the core can
+ * fill it in without knowing how the UI is drawn.
+ */
+#ifndef PATROL_FACE_H
+#define PATROL_FACE_H
+
+#include <stdbool.h>
+
+#include "config.h"
+#include "worker.h"
+
+struct ui_opts {
+	const struct config *cfg;     /* resolved; the UI may keep a pointer */
+	struct worker_opts worker;    /* how to start the worker (cfg filled in) */
+	const char *profile_label;    /* shown in the header ("DEFAULT", "env") */
+	const char *filter;           /* --filter: initial filter, may be NULL */
+	const char *sort;             /* --sort: "expires:desc", may be NULL */
+	bool all;                     /* --all: token management view */
+	bool read_only;               /* --read-only: every mutating key refused */
+	bool no_color;                /* --no-color or NO_COLOR */
+	bool ascii;                   /* --ascii: no line drawing, ASCII glyphs */
+	bool mouse;                   /* --mouse: opt-in */
+	const char *self_id;          /* sha256 of the PAT in use, or NULL */
+};
+
+/* The interactive face: runs until the user quits; returns the exit code. */
+typedef int (*face_fn)(const struct ui_opts *opts);
+
+#endif
