@@ -1,0 +1,88 @@
+# tests/ui/lib.sh: drive the real patrol UI in tmux against the emulator.
+#
+# Sourced after tests/e2e/lib.sh (emulator, checks, private HOME). A private
+# tmux server (-L, no config) runs a plain shell in one pane at a fixed size;
+# tests type into it, wait for text to appear on the screen (bounded polls,
+# never fixed sleeps) and compare what the screen shows.
+
+command -v tmux >/dev/null 2>&1 || { echo "missing tool: tmux (apt-get install tmux)"; exit 99; }
+
+TMUX_SOCK="patrol-ui-$$"
+unset TMUX
+tm() { tmux -L "$TMUX_SOCK" -f /dev/null "$@"; }
+
+ui_cleanup() {
+	tm kill-server 2>/dev/null
+	cleanup
+}
+trap ui_cleanup EXIT
+
+# ui_shell W H: start a pane of W x H columns running a bare shell, with
+# the test environment (emulator URL and token, private HOME).
+ui_shell() {
+	tm kill-server 2>/dev/null
+	tm new-session -d -s t -x "$1" -y "$2" \
+		"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
+		 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
+		 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile"
+	tm set-option -t t status off >/dev/null
+	tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
+	wait_for '\$ $' 5 || { echo "the shell did not start"; exit 99; }
+}
+
+# type TEXT: type a command line and press Enter.
+type_line() { tm send-keys -t t -l "$1"; tm send-keys -t t Enter; }
+
+# keys KEY...: send tmux key names (j, Enter, Escape, C-l, ...).
+keys() { tm send-keys -t t "$@"; }
+
+# screen [-e]: the visible pane.
+screen() { tm capture-pane -t t -p "$@"; }
+
+# wait_for REGEX [SECONDS]: poll the screen until REGEX matches (default 10 s).
+wait_for() {
+	local limit=$(( ${2:-10} * 20 )) i=0
+	while [ $i -lt $limit ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# wait_gone REGEX [SECONDS]: poll until REGEX no longer matches.
+wait_gone() {
+	local limit=$(( ${2:-10} * 20 )) i=0
+	while [ $i -lt $limit ]; do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# check_screen DESC REGEX [SECONDS]: wait for REGEX, record ok/not ok.
+check_screen() {
+	if wait_for "$2" "${3:-10}"; then ok "$1"; else OUT=$(screen); ERR=""; not_ok "$1" "screen never matched /$2/"; fi
+}
+
+# check_screen_not DESC REGEX: the screen does not show REGEX now.
+check_screen_not() {
+	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi
+}
+
+# ui_start ARGS...: run patrol ARGS in the pane, remember stty, wait for
+# the first frame (the header names the host).
+ui_start() {
+	type_line "stty -g > $T/stty.before; $PATROL $*; echo \"EXIT=\$?\"; stty -g > $T/stty.after"
+	wait_for 'patrol|PATROL' 10
+}
+
+# ui_exited: wait for the shell prompt after patrol ended; sets UI_RC.
+ui_exited() {
+	wait_for 'EXIT=[0-9]+' "${1:-10}" || return 1
+	UI_RC=$(screen | sed -n 's/.*EXIT=\([0-9]*\).*/\1/p' | tail -n 1)
+	local i=0
+	while [ ! -s "$T/stty.after" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	return 0
+}

@@ -1,0 +1,93 @@
+/*
+ * dialog.h: modal forms drawn over the table: create, edit, confirm, and the
+ * one-time secret reveal.
+ *
+ * A dialog is a small state machine with no network and no model access: it
+ * takes keys, draws itself centred on the screen in a window it owns, and
+ * ends with DIALOG_OK or DIALOG_CANCEL; the UI then reads what was entered
+ * and acts. Keys: Tab / Shift-Tab (and Down / Up) move between fields,
+ * Enter activates the focused button or accepts, Esc cancels. Text fields
+ * edit in place (Left, Right, Home, End, Backspace, Delete, Ctrl-U, Ctrl-W);
+ * checklists toggle with Space.
+ */
+#ifndef PATROL_DIALOG_H
+#define PATROL_DIALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api.h"
+
+enum dialog_result {
+	DIALOG_OPEN,      /* still open: keep feeding keys */
+	DIALOG_OK,
+	DIALOG_CANCEL,
+};
+
+struct dialog;
+
+/* Create: comment (at most 255 characters), lifetime (presets 1d 7d 30d 90d
+ * 1y max, plus free entry parsed with duration_parse, capped at
+ * max_lifetime_days when > 0), scopes (a checklist of the known scopes of
+ * token-api.md plus a free-entry field, comma-separated), autoscope, and,
+ * when admin, an optional service principal application id. Validation
+ * errors are shown inside the dialog; DIALOG_OK only with valid input. */
+struct dialog *dialog_create_new(int64_t max_lifetime_days, bool admin, bool ascii);
+/* Edit: comment and scopes of one token, prefilled. */
+struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t nscopes,
+			       bool ascii);
+/* Confirm: title and body lines (sanitized by the caller). Focus starts on
+ * Cancel. With typed non-NULL the user must type exactly that text (e.g. the
+ * count of a large revoke) before OK is possible. */
+struct dialog *dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
+				  const char *typed, bool ascii);
+/* The one-time secret reveal: shows token_value (copied; wiped when the
+ * dialog is freed), the id and comment, and the keys: y copy (OSC 52),
+ * w write to a file, Enter/Esc dismiss. The dialog does not write to the
+ * terminal or files itself: dialog_secret_request tells the UI what the
+ * user asked for. */
+struct dialog *dialog_secret_new(const char *token_value, const char *token_id,
+				 const char *comment, bool ascii);
+
+enum dialog_request {
+	DIALOG_REQ_NONE,
+	DIALOG_REQ_COPY,       /* copy the secret to the clipboard (OSC 52) */
+	DIALOG_REQ_WRITE,      /* write it to dialog_secret_path() */
+};
+/* What the secret dialog asks the UI to do, once (the request is cleared). */
+enum dialog_request dialog_secret_request(struct dialog *d);
+/* The path typed for DIALOG_REQ_WRITE. */
+const char *dialog_secret_path(const struct dialog *d);
+/* The secret itself, for the UI to copy or write. */
+const char *dialog_secret_value(const struct dialog *d);
+/* Show a one-line note inside the dialog ("copied", "written to F", an error). */
+void dialog_note(struct dialog *d, const char *msg);
+
+/* Feed one key: ch is a character (from get_wch) when is_key is false, or a
+ * KEY_* code when true. */
+enum dialog_result dialog_key(struct dialog *d, int ch, bool is_key);
+/* Draw into the dialog's own window (created/resized to fit the screen) and
+ * wnoutrefresh it. Call after the screen behind it was drawn. */
+void dialog_draw(struct dialog *d);
+/* Screen size changed: re-centre on the next draw. */
+void dialog_resize(struct dialog *d);
+
+/* Results. dialog_create_params fills p with pointers into the dialog (valid
+ * until it is freed). dialog_edit_params fills an update with only what
+ * changed (comment and/or scopes). */
+void dialog_create_params(const struct dialog *d, struct api_create_params *p);
+void dialog_edit_params(const struct dialog *d, struct api_update_params *p);
+/* Free (wiping the secret of a secret dialog). NULL is fine. */
+void dialog_free(struct dialog *d);
+
+/* ---- OSC 52 (ui/osc52.c; no curses) ------------------------------------ */
+/* Build the OSC 52 sequence that puts text on the clipboard: ESC ] 52 ; c ;
+ * base64 BEL, wrapped for tmux (DCS tmux; … ST with ESCs doubled) when
+ * TMUX is set, or for screen (DCS … ST) when TERM starts with "screen" and
+ * TMUX is not set. Returns a malloc'd string (the caller wipes and frees it)
+ * or NULL when text is longer than max (default cap 8192 bytes) or out of
+ * memory. */
+char *osc52_sequence(const char *text, size_t max, const char *tmux_env, const char *term_env);
+
+#endif
