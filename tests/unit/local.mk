@@ -8,7 +8,8 @@ UNIT_TESTS = \
 	tests/unit/test_config \
 	tests/unit/test_token \
 	tests/unit/test_api \
-	tests/unit/test_retry
+	tests/unit/test_retry \
+	tests/unit/test_osc52
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -37,4 +38,8 @@ tests_unit_test_api_LDADD = $(UNIT_LDADD)
 tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
 tests_unit_test_retry_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_retry_LDADD = $(UNIT_LDADD)
+tests_unit_test_osc52_SOURCES = tests/unit/test_osc52.c ui/osc52.c
+tests_unit_test_osc52_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui
+tests_unit_test_osc52_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_osc52_LDADD = $(UNIT_LDADD)
 endif
