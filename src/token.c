@@ -3,10 +3,12 @@
  * filter language and quota counts.
  *
  * Everything here is a pure function over arrays. Sorting and filtering run
- * on every keystroke over up to 100,000 rows, so neither allocates: sort
- * keys are compared through a comparator table, and the filter is compiled
- * once into a list of terms whose needles are already case-folded. Flags
- * are computed by a table of predicates, one per TOKEN_FLAGS row.
+ * on every keystroke over up to 100,000 rows. Sorting packs each row's key
+ * into numbers once (text keys first rank their distinct strings, since
+ * many rows share long ones), so compares rarely touch the rows; the filter
+ * is compiled once into a list of terms whose needles are already
+ * case-folded and does not allocate. Flags are computed by a table of
+ * predicates, one per TOKEN_FLAGS row.
  */
 
 #include <stdint.h>
@@ -405,8 +407,9 @@ static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
  * in order, so most compares never touch the rows. A number key is (value,
  * the first 16 bytes of token_id); a string key is (its first 16 bytes, the
  * first 8 of token_id when the string is shorter than 16 bytes, else 0).
- * Equal keys fall back to the full comparator, then token_id, then the
- * index. */
+ * Text keys with a hash in token_rank_keys are ranked first instead: (rank
+ * of the string, the first 16 bytes of token_id). Equal keys fall back to
+ * the full comparator, then token_id, then the index. */
 struct token_sort_ent {
 	uint64_t k[3];
 	size_t idx;
@@ -433,16 +436,20 @@ token_key_pack(struct token_cursor *c, bool fold)
 	return k;
 }
 
+/* The first 8 * nwords (at most 16) bytes of token_id, big-endian, zero
+ * after its end. */
 static void
 token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
 {
-	struct token_cursor c;
-	const char *id = t->token_id;
-	size_t i;
+	unsigned char b[16] = { 0 };
+	size_t i, j;
 
-	token_cursor_init(&c, &id, 1);
-	for (i = 0; i < nwords; i++)
-		k[i] = token_key_pack(&c, false);
+	memcpy(b, t->token_id, strnlen(t->token_id, nwords * 8));
+	for (i = 0; i < nwords; i++) {
+		k[i] = 0;
+		for (j = 0; j < 8; j++)
+			k[i] = k[i] << 8 | b[i * 8 + j];
+	}
 }
 
 static void
@@ -527,6 +534,105 @@ static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_ID] = token_key_id,
 };
 
+typedef uint64_t (*token_hash_fn)(const struct token_info *);
+
+#define TOKEN_HASH_SEED 0x9e3779b97f4a7c15ull
+#define TOKEN_BYTES(b) ((uint64_t)(b) * 0x0101010101010101ull)
+
+/* Mix eight bytes w into h. */
+static uint64_t
+token_hash_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+/* ASCII lower case of eight bytes at once (token_fold on each). */
+static uint64_t
+token_fold8(uint64_t w)
+{
+	uint64_t low = w & TOKEN_BYTES(0x7f);
+	uint64_t upper = ((low + TOKEN_BYTES(0x80 - 'A')) ^ (low + TOKEN_BYTES(0x80 - 'Z' - 1))) &
+	    ~w & TOKEN_BYTES(0x80);
+
+	return w | upper >> 2;
+}
+
+/* Hash the bytes of c up to its end, eight at a time. */
+static uint64_t
+token_hash_cursor(struct token_cursor *c)
+{
+	uint64_t h = TOKEN_HASH_SEED, w;
+	unsigned char x;
+	int i;
+
+	do {
+		for (w = 0, i = 0; i < 8 && (x = token_cursor_next(c)) != 0; i++)
+			w = w << 8 | x;
+		h = token_hash_mix(h, w ^ (uint64_t)i);
+	} while (i == 8);
+	return h;
+}
+
+/* Hash a string (folded when asked), eight bytes at a time. */
+static uint64_t
+token_hash_string(const char *s, bool fold)
+{
+	size_t len = strlen(s), i, m;
+	uint64_t h = TOKEN_HASH_SEED ^ len, w;
+
+	for (i = 0; i < len; i += m) {
+		m = len - i < 8 ? len - i : 8;
+		w = 0;
+		memcpy(&w, s + i, m);
+		h = token_hash_mix(h, fold ? token_fold8(w) : w);
+	}
+	return h;
+}
+
+static uint64_t
+token_hash_comment(const struct token_info *t)
+{
+	return token_hash_string(token_str(t->comment), true);
+}
+
+static uint64_t
+token_hash_scopes(const struct token_info *t)
+{
+	struct token_cursor c;
+
+	token_scope_init(&c, t);
+	return token_hash_cursor(&c);
+}
+
+static uint64_t
+token_hash_owner(const struct token_info *t)
+{
+	return token_hash_string(token_owner(t), false);
+}
+
+/* Zero when the comments are equal; most equal ones are byte for byte. */
+static int
+token_same_comment(const struct token_info *a, const struct token_info *b)
+{
+	if (strcmp(token_str(a->comment), token_str(b->comment)) == 0)
+		return 0;
+	return token_cmp_comment(a, b);
+}
+
+/* Text keys, whose rows often share long strings, rank their distinct
+ * strings first (token_rank_run). Rows that compare equal must hash equal. */
+struct token_rank_key {
+	token_hash_fn hash;
+	token_cmp_fn same;       /* zero when equal, like the comparator */
+};
+
+static const struct token_rank_key token_rank_keys[TOKEN_SORT_COUNT] = {
+	[TOKEN_SORT_COMMENT] = { token_hash_comment, token_same_comment },
+	[TOKEN_SORT_SCOPES] = { token_hash_scopes, token_cmp_scopes },
+	[TOKEN_SORT_OWNER] = { token_hash_owner, token_cmp_owner },
+};
+
 /* What the comparators need; one per thread, set by token_sort. */
 struct token_sort_ctx {
 	const struct token_info *rows;
@@ -583,9 +689,14 @@ token_merge(const struct token_sort_ent *a, size_t na, const struct token_sort_e
     size_t nb, struct token_sort_ent *out)
 {
 	const struct token_sort_ent *ea = a + na, *eb = b + nb;
+	bool take_b;
 
-	while (a < ea && b < eb)
-		*out++ = token_sort_ent_cmp(b, a) < 0 ? *b++ : *a++;
+	while (a < ea && b < eb) {
+		take_b = token_sort_ent_cmp(b, a) < 0;
+		*out++ = *(take_b ? b : a);
+		b += take_b;
+		a += !take_b;
+	}
 	while (a < ea)
 		*out++ = *a++;
 	while (b < eb)
@@ -635,19 +746,175 @@ token_sort_idx_cmp(const void *pa, const void *pb)
 	    ia, ib);
 }
 
+/* ---- ranking distinct strings ---- */
+
+/* What ranking works in, carved from the block token_sort allocates after
+ * the entries: an open-addressing hash of the distinct strings, the rank of
+ * each representative row, and counts per rank. */
+struct token_rank {
+	const struct token_rank_key *rk;
+	uint64_t *slots;         /* row + 1 in the low 32 bits (0: empty), hash's high 32 above */
+	size_t mask;             /* slots - 1; a power of two at least twice the entries */
+	uint32_t *rank;          /* by row, set for representative rows */
+	uint32_t *count;         /* entries per rank, then where each run ends */
+	struct token_sort_ent *g;   /* a representative row per distinct string */
+	size_t ng;
+	size_t maxg;             /* past this many strings ranking gives up */
+};
+
+/* Bytes a struct token_rank needs for n entries over a table of nrows rows
+ * (*nslots says how many hash slots), or 0 when ranking cannot apply. */
+static size_t
+token_rank_size(size_t n, size_t nrows, size_t *nslots)
+{
+	size_t s = 16;
+
+	if (n > SIZE_MAX / 64 || nrows > SIZE_MAX / 16 || n >= UINT32_MAX / 4 ||
+	    nrows >= UINT32_MAX)
+		return 0;
+	while (s < 2 * n)
+		s *= 2;
+	*nslots = s;
+	return s * sizeof (uint64_t) + (nrows + n / 2 + 2) * sizeof (uint32_t);
+}
+
+/* Set r up in mem (token_rank_size bytes); g has room for n entries. */
+static void
+token_rank_init(struct token_rank *r, const struct token_rank_key *rk, void *mem,
+    size_t nslots, size_t nrows, struct token_sort_ent *g, size_t n)
+{
+	r->rk = rk;
+	r->slots = mem;
+	memset(r->slots, 0, nslots * sizeof *r->slots);
+	r->mask = nslots - 1;
+	r->rank = (uint32_t *)(r->slots + nslots);
+	r->count = r->rank + nrows;
+	r->g = g;
+	r->ng = 0;
+	r->maxg = n / 2;
+}
+
+/* The representative of row's string: the first row seen with an equal
+ * one. SIZE_MAX when the string is new and there are too many already. */
+static size_t
+token_rank_find(struct token_rank *r, size_t row)
+{
+	const struct token_info *rows = token_sort_state.rows;
+	uint64_t h = r->rk->hash(&rows[row]), tag = h & ~(uint64_t)UINT32_MAX;
+	size_t s, rep;
+
+	for (s = (size_t)h & r->mask; r->slots[s] != 0; s = (s + 1) & r->mask) {
+		rep = (size_t)(r->slots[s] & UINT32_MAX) - 1;
+		if ((r->slots[s] & ~(uint64_t)UINT32_MAX) == tag &&
+		    r->rk->same(&rows[row], &rows[rep]) == 0)
+			return rep;
+	}
+	if (r->ng == r->maxg)
+		return SIZE_MAX;
+	r->g[r->ng++].idx = row;
+	r->slots[s] = tag | (uint64_t)(row + 1);
+	return row;
+}
+
+/* Sort the representatives with the full comparator and note their ranks. */
+static void
+token_rank_sort(struct token_rank *r, token_key_fn key)
+{
+	int sign = token_sort_state.sign;
+	size_t i;
+
+	for (i = 0; i < r->ng; i++)
+		key(&token_sort_state.rows[r->g[i].idx], r->g[i].k);
+	token_sort_state.sign = 1;
+	token_msort(r->g, r->g + r->ng, r->ng);
+	token_sort_state.sign = sign;
+	for (i = 0; i < r->ng; i++)
+		r->rank[r->g[i].idx] = (uint32_t)i;
+}
+
+/* Spread e[0..n), keyed by rank, into runs of equal rank in t (in rank
+ * order, reversed when descending), then merge sort each run back into e. */
+static void
+token_rank_spread(struct token_rank *r, struct token_sort_ent *e, struct token_sort_ent *t,
+    size_t n)
+{
+	uint32_t *count = r->count;
+	size_t i, b, start, ng = r->ng;
+	bool desc = token_sort_state.sign < 0;
+
+	memset(count, 0, (ng + 1) * sizeof *count);
+	for (i = 0; i < n; i++) {
+		e[i].k[0] = desc ? ng - 1 - e[i].k[0] : e[i].k[0];
+		count[e[i].k[0] + 1]++;
+	}
+	for (b = 1; b <= ng; b++)
+		count[b] += count[b - 1];
+	for (i = 0; i < n; i++)
+		t[count[e[i].k[0]]++] = e[i];
+	for (b = 0, start = 0; b < ng; start = count[b++]) {
+		if (count[b] - start == 1)
+			e[start] = t[start];
+		else if (count[b] > start)
+			token_msort_to(t + start, e + start, count[b] - start);
+	}
+}
+
+/* Sort e[0..n) (t[0..n) is scratch) by ranking the distinct strings first,
+ * then each run of rows sharing a string by token_id, so no comparison
+ * walks a long shared string. Returns 0, or -1 (e unsorted) when more than
+ * half the strings are distinct and ranking would not pay. */
+static int
+token_rank_run(struct token_rank *r, struct token_sort_ent *e, struct token_sort_ent *t,
+    size_t n, token_key_fn key)
+{
+	size_t i, rep;
+
+	for (i = 0; i < n; i++) {
+		if ((rep = token_rank_find(r, e[i].idx)) == SIZE_MAX)
+			return -1;
+		e[i].k[0] = rep;
+	}
+	token_rank_sort(r, key);
+	for (i = 0; i < n; i++) {
+		e[i].k[0] = r->rank[e[i].k[0]];
+		token_key_id_words(&token_sort_state.rows[e[i].idx], e[i].k + 1, 2);
+	}
+	token_rank_spread(r, e, t, n);
+	return 0;
+}
+
 static void
 token_sort_ents(const struct token_table *tab, size_t *idx, size_t n,
-    struct token_sort_ent *e, token_key_fn key)
+    struct token_sort_ent *e, enum token_sort_key key, struct token_rank *r)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		e[i].idx = idx[i];
-		key(&tab->rows[idx[i]], e[i].k);
+	if (r == NULL || token_rank_run(r, e, e + n, n, token_key_table[key]) != 0) {
+		for (i = 0; i < n; i++)
+			token_key_table[key](&tab->rows[idx[i]], e[i].k);
+		token_msort(e, e + n, n);
 	}
-	token_msort(e, e + n, n);
 	for (i = 0; i < n; i++)
 		idx[i] = e[i].idx;
+}
+
+/* Room for 2n entries and *extra bytes after them, or without the extra
+ * bytes (*extra becomes 0) when that fails; NULL when neither fits. */
+static struct token_sort_ent *
+token_sort_alloc(size_t n, size_t *extra)
+{
+	struct token_sort_ent *e;
+	size_t size;
+
+	if (n > SIZE_MAX / 2 / sizeof *e)
+		return NULL;
+	size = 2 * n * sizeof *e;
+	if (*extra > 0 && *extra <= SIZE_MAX - size && (e = malloc(size + *extra)) != NULL)
+		return e;
+	*extra = 0;
+	return malloc(size);
 }
 
 void
@@ -656,14 +923,21 @@ token_sort(const struct token_table *tab, size_t *idx, size_t n,
 {
 	struct token_sort_ctx saved = token_sort_state;
 	struct token_sort_ent *e;
+	struct token_rank r;
+	size_t nslots = 0, extra = 0;
 
 	if (n < 2 || (unsigned)key >= TOKEN_SORT_COUNT)
 		return;
 	token_sort_state.rows = tab->rows;
 	token_sort_state.cmp = token_cmp_table[key];
 	token_sort_state.sign = desc ? -1 : 1;
-	if (n <= SIZE_MAX / 2 / sizeof *e && (e = malloc(2 * n * sizeof *e)) != NULL) {
-		token_sort_ents(tab, idx, n, e, token_key_table[key]);
+	if (token_rank_keys[key].hash != NULL)
+		extra = token_rank_size(n, tab->n, &nslots);
+	if ((e = token_sort_alloc(n, &extra)) != NULL) {
+		if (extra > 0)
+			token_rank_init(&r, &token_rank_keys[key], (void *)(e + 2 * n), nslots,
+			    tab->n, e + n, n);
+		token_sort_ents(tab, idx, n, e, key, extra > 0 ? &r : NULL);
 		free(e);
 	} else
 		qsort(idx, n, sizeof *idx, token_sort_idx_cmp);

@@ -310,6 +310,229 @@ test_sort_many(void **state)
 	free(idx);
 }
 
+/* ---- sort against a reference ---- */
+
+/* Pieces of text chosen to defeat a 16-byte prefix: shared prefixes longer
+ * than 16 bytes, exactly 15/16/17 bytes, case and '_' (between 'Z' and 'a'),
+ * the bytes around 'A'..'Z' and 'a'..'z', empty strings, UTF-8 and bytes
+ * that are upper-case letters plus 0x80. */
+static const char *const ref_text[] = {
+	"", "", "a", "A", "_", "ci", "CI", "aaaaaaaaaaaaaaa", "aaaaaaaaaaaaaaaa",
+	"AAAAAAAAAAAAAAAA", "aaaaaaaaaaaaaaaab", "aaaaaaaaaaaaaaaaB",
+	"Terraform deploy for workspace ", "terraform DEPLOY for workspace ",
+	"Terraform deploy for workspace prod", "Terraform deploy for workspace prod-2",
+	"h\xc3\xa9llo w\xc3\xb6rld", "H\xc3\x89LLO w\xc3\xb6rld", "\xe2\x98\x83 snowman",
+	"\xc3\xa4rger", "\xc3\x81\x82", "\xe3\x81\x82", "@", "`", "[", "{", "zzz", "ZzZ",
+	"owner-with-a-long-shared-name-", "1", "2"
+};
+#define NREF_TEXT (sizeof ref_text / sizeof ref_text[0])
+
+/* Scopes whose comma joins collide ("a,b" alone joins like "a" then "b"). */
+static const char *const ref_scope[] = {
+	"", "a", "b", "a,b", "sql", "sql:read", "sql,read", "authentication",
+	"unity-catalog-with-a-long-name", "unity-catalog-with-a-long-name-2", "\xc3\xa9"
+};
+#define NREF_SCOPE (sizeof ref_scope / sizeof ref_scope[0])
+
+static uint64_t ref_seed = 0x2545f4914f6cdd1dull;
+
+static size_t
+ref_rand(size_t n)
+{
+	ref_seed ^= ref_seed << 13;
+	ref_seed ^= ref_seed >> 7;
+	ref_seed ^= ref_seed << 17;
+	return (size_t)(ref_seed % n);
+}
+
+/* NULL (one time in eight) or one or two pieces of ref_text joined. */
+static char *
+ref_string(void)
+{
+	char buf[128];
+
+	if (ref_rand(8) == 0)
+		return NULL;
+	snprintf(buf, sizeof buf, "%s%s", ref_text[ref_rand(NREF_TEXT)],
+	    ref_rand(2) ? ref_text[ref_rand(NREF_TEXT)] : "");
+	return strdup(buf);
+}
+
+/* Ids: often sharing their first 16 bytes or more, sometimes repeated. */
+static void
+ref_id(struct token_info *t, const struct token_table *tab)
+{
+	static const char *const pre[] = { "", "0123456789abcdef", "0123456789abcdef0123" };
+
+	if (tab->n > 1 && ref_rand(10) == 0) {
+		memcpy(t->token_id, tab->rows[ref_rand(tab->n - 1)].token_id, sizeof t->token_id);
+		return;
+	}
+	snprintf(t->token_id, sizeof t->token_id, "%s%zx", pre[ref_rand(3)], ref_rand(5000));
+}
+
+static void
+ref_row(struct token_info *t, const struct token_table *tab)
+{
+	size_t i, n = ref_rand(4);
+
+	ref_id(t, tab);
+	t->comment = ref_string();
+	t->created_by_username = ref_string();
+	t->creation_time = (int64_t)ref_rand(50);
+	t->expiry_time = (int64_t)ref_rand(50) - 1;
+	t->last_used_day = (int64_t)ref_rand(50);
+	if (n == 0)
+		return;
+	t->scopes = calloc(n, sizeof *t->scopes);
+	assert_non_null(t->scopes);
+	for (i = 0; i < n; i++)
+		assert_non_null(t->scopes[t->nscopes++] = strdup(ref_scope[ref_rand(NREF_SCOPE)]));
+}
+
+/* The plain comparators, written from token.h's contract. */
+static const struct token_table *ref_tab;
+static enum token_sort_key ref_key;
+static int ref_sign;
+
+static int
+ref_casecmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)(a != NULL ? a : "");
+	const unsigned char *q = (const unsigned char *)(b != NULL ? b : "");
+	int x, y;
+
+	do {
+		x = *p >= 'A' && *p <= 'Z' ? *p + 32 : *p;
+		y = *q >= 'A' && *q <= 'Z' ? *q + 32 : *q;
+		p++;
+		q++;
+	} while (x == y && x != 0);
+	return x - y;
+}
+
+static void
+ref_join(const struct token_info *t, char *out, size_t n)
+{
+	size_t i;
+
+	out[0] = '\0';
+	for (i = 0; i < t->nscopes; i++)
+		snprintf(out + strlen(out), n - strlen(out), "%s%s", i > 0 ? "," : "", t->scopes[i]);
+}
+
+static int
+ref_scopecmp(const struct token_info *a, const struct token_info *b)
+{
+	char x[256], y[256];
+
+	ref_join(a, x, sizeof x);
+	ref_join(b, y, sizeof y);
+	return strcmp(x, y);
+}
+
+static int
+ref_i64(int64_t a, int64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int64_t
+ref_expiry(const struct token_info *t)
+{
+	return t->expiry_time > 0 ? t->expiry_time : INT64_MAX;
+}
+
+static int
+ref_keycmp(const struct token_info *a, const struct token_info *b)
+{
+	switch (ref_key) {
+	case TOKEN_SORT_COMMENT:
+		return ref_casecmp(a->comment, b->comment);
+	case TOKEN_SORT_CREATED:
+		return ref_i64(a->creation_time, b->creation_time);
+	case TOKEN_SORT_EXPIRES:
+		return ref_i64(ref_expiry(a), ref_expiry(b));
+	case TOKEN_SORT_LAST_USED:
+		return ref_i64(token_last_used(a), token_last_used(b));
+	case TOKEN_SORT_SCOPES:
+		return ref_scopecmp(a, b);
+	case TOKEN_SORT_OWNER:
+		return strcmp(token_owner(a), token_owner(b));
+	default:
+		return 0;
+	}
+}
+
+/* Key, then token_id, then index; all reversed when descending. */
+static int
+ref_cmp(const void *pa, const void *pb)
+{
+	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
+	const struct token_info *a = &ref_tab->rows[ia], *b = &ref_tab->rows[ib];
+	int r;
+
+	if ((r = ref_keycmp(a, b)) == 0)
+		r = strcmp(a->token_id, b->token_id);
+	if (r == 0)
+		r = (ia > ib) - (ia < ib);
+	return ref_sign * r;
+}
+
+/* token_sort of want[0..m) agrees with qsort and the plain comparators, for
+ * every key in both directions. Leaves want sorted by the last key. */
+static void
+check_reference(const struct token_table *tab, size_t *want, size_t m)
+{
+	size_t *idx = calloc(m, sizeof *idx);
+	int k, d;
+
+	assert_non_null(idx);
+	ref_tab = tab;
+	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
+		for (d = 0; d < 2; d++) {
+			print_message("reference %zu %s%s\n", m, token_sort_name(k), d ? " desc" : "");
+			memcpy(idx, want, m * sizeof *idx);
+			token_sort(tab, idx, m, (enum token_sort_key)k, d);
+			ref_key = (enum token_sort_key)k;
+			ref_sign = d ? -1 : 1;
+			qsort(want, m, sizeof *want, ref_cmp);
+			assert_memory_equal(idx, want, m * sizeof *idx);
+		}
+	}
+	free(idx);
+}
+
+/* 3000 random rows, sorted through shuffled subsets: 2500 rows (few
+ * distinct strings, so text keys are ranked) and 40 (mostly distinct). */
+static void
+test_sort_reference(void **state)
+{
+	enum { N = 3000 };
+	struct token_table tab = { 0 };
+	size_t *want, i, j, x;
+
+	(void)state;
+	want = calloc(N, sizeof *want);
+	assert_non_null(want);
+	for (i = 0; i < N; i++) {
+		struct token_info *t = token_table_push(&tab);
+		assert_non_null(t);
+		ref_row(t, &tab);
+		want[i] = i;
+	}
+	for (i = N - 1; i > 0; i--) {
+		j = ref_rand(i + 1);
+		x = want[i];
+		want[i] = want[j];
+		want[j] = x;
+	}
+	check_reference(&tab, want, 2500);
+	check_reference(&tab, want + 2500, 40);
+	token_table_free(&tab);
+	free(want);
+}
+
 /* ---- flags ---- */
 
 struct flag_case {
@@ -620,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_sort_keys),
 		cmocka_unit_test(test_sort_ties),
 		cmocka_unit_test(test_sort_many),
+		cmocka_unit_test(test_sort_reference),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_flag_max_lifetime),
 		cmocka_unit_test(test_flag_names),
