@@ -24,5 +24,6 @@ PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS)
 
 bin_PROGRAMS += patrol
 patrol_SOURCES = src/main.c
+patrol_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui -DPATROL_WITH_UI=1
 patrol_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
-patrol_LDADD = $(PATROL_CORE_LIBS)
+patrol_LDADD = libpatrolui.a $(PATROL_CORE_LIBS) $(NCURSES_LIBS)

@@ -20,14 +20,17 @@ trap ui_cleanup EXIT
 # ui_shell W H: start a pane of W x H columns running a bare shell, with
 # the test environment (emulator URL and token, private HOME).
 ui_shell() {
+	local i=0
 	tm kill-server 2>/dev/null
+	while tm list-sessions >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	rm -f "$T/stty.before" "$T/stty.after"
 	tm new-session -d -s t -x "$1" -y "$2" \
 		"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
 		 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
 		 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile"
 	tm set-option -t t status off >/dev/null
 	tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
-	wait_for '\$ $' 5 || { echo "the shell did not start"; exit 99; }
+	wait_for '^\$' 5 || { echo "the shell did not start"; exit 99; }
 }
 
 # type TEXT: type a command line and press Enter.
@@ -74,7 +77,9 @@ check_screen_not() {
 # ui_start ARGS...: run patrol ARGS in the pane, remember stty, wait for
 # the first frame (the header names the host).
 ui_start() {
-	type_line "stty -g > $T/stty.before; $PATROL $*; echo \"EXIT=\$?\"; stty -g > $T/stty.after"
+	local args="" a
+	for a in "$@"; do args="$args $(printf '%q' "$a")"; done
+	type_line "stty -g > $T/stty.before; $PATROL$args; echo \"EXIT=\$?\"; stty -g > $T/stty.after"
 	wait_for 'patrol|PATROL' 10
 }
 

@@ -1,0 +1,8 @@
+# tests/ui/: the real UI driven in tmux against the emulator.
+UI_TESTS = \
+	tests/ui/ui_flows.sh \
+	tests/ui/ui_term.sh
+if WITH_EMULATOR
+TESTS += $(UI_TESTS)
+endif
+EXTRA_DIST += tests/ui/lib.sh $(UI_TESTS)

@@ -1,0 +1,12 @@
+/*
+ * ui_curses.h: the one place the UI includes curses (wide-character ncursesw).
+ */
+#ifndef PATROL_UI_CURSES_H
+#define PATROL_UI_CURSES_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#include <curses.h>
+
+#endif

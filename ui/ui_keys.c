@@ -1,0 +1,905 @@
+/*
+ * ui_keys.c: the one key table and the actions it names.
+ *
+ * Each row gives the keys, the action, its help text and whether it writes
+ * to the workspace. Dispatch, the help view and the read-only check all read
+ * this table: a mutating action in read-only mode is refused in
+ * ui_keys_dispatch and nowhere else. Actions change state and return the
+ * reaction bits (what to redraw). The prompts (/ and :), the command table
+ * and what happens when a dialog ends live here too.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_output.h"
+#include "sanitize.h"
+#include "secret.h"
+#include "ui_curses.h"
+#include "ui_internal.h"
+
+#define UI_K_MUTATING 0x1u    /* writes to the workspace: refused in read-only mode */
+#define UI_K_VIEWS    0x2u    /* also works in the detail, help and results views */
+#define UI_BIG_REVOKE 10      /* above this, the count must be typed */
+
+typedef unsigned (*ui_action_fn)(struct ui *);
+
+struct ui_key {
+	int keys[4];              /* 0-terminated */
+	const char *name;
+	const char *help;
+	ui_action_fn fn;
+	unsigned flags;
+};
+
+/* ---- movement --------------------------------------------------------- */
+
+static unsigned
+ui_move_to(struct ui *u, long target)
+{
+	size_t n = u->mode == UI_MODE_TABLE ? u->nshown : u->nvlines;
+	size_t *pos = u->mode == UI_MODE_TABLE ? &u->cursor : &u->vtop;
+	size_t old = *pos;
+
+	if (target < 0 || n == 0)
+		target = 0;
+	else if ((size_t)target >= n)
+		target = (long)n - 1;
+	*pos = (size_t)target;
+	if (*pos == old)
+		return UI_R_NONE;
+	return u->mode == UI_MODE_TABLE ? UI_R_CURSOR : UI_R_VIEW;
+}
+
+static unsigned
+ui_move(struct ui *u, long delta)
+{
+	size_t pos = u->mode == UI_MODE_TABLE ? u->cursor : u->vtop;
+
+	return ui_move_to(u, (long)pos + delta);
+}
+
+static long
+ui_page(const struct ui *u)
+{
+	return (long)ui_draw_page(u);
+}
+
+static unsigned ui_a_down(struct ui *u) { return ui_move(u, 1); }
+static unsigned ui_a_up(struct ui *u) { return ui_move(u, -1); }
+static unsigned ui_a_top(struct ui *u) { return ui_move_to(u, 0); }
+static unsigned ui_a_bottom(struct ui *u) { return ui_move_to(u, 1L << 40); }
+static unsigned ui_a_pgdn(struct ui *u) { return ui_move(u, ui_page(u)); }
+static unsigned ui_a_pgup(struct ui *u) { return ui_move(u, -ui_page(u)); }
+static unsigned ui_a_halfdn(struct ui *u) { return ui_move(u, ui_page(u) / 2); }
+static unsigned ui_a_halfup(struct ui *u) { return ui_move(u, -ui_page(u) / 2); }
+
+/* ---- filter, sort, views ---------------------------------------------- */
+
+static unsigned
+ui_a_filter(struct ui *u)
+{
+	u->prompt = UI_PROMPT_FILTER;
+	snprintf(u->input, sizeof u->input, "%s", u->filter_text);
+	snprintf(u->filter_saved, sizeof u->filter_saved, "%s", u->filter_text);
+	return UI_R_STATUS;
+}
+
+static unsigned
+ui_a_command(struct ui *u)
+{
+	u->prompt = UI_PROMPT_COMMAND;
+	u->input[0] = '\0';
+	return UI_R_STATUS;
+}
+
+/* Step the sort column through the columns this view has. */
+static unsigned
+ui_sort_step(struct ui *u, int step)
+{
+	int k = (int)u->sort;
+
+	do
+		k = (k + step + TOKEN_SORT_COUNT) % TOKEN_SORT_COUNT;
+	while (k == TOKEN_SORT_OWNER && !u->opts->all);
+	u->sort = (enum token_sort_key)k;
+	ui_state_resort(u, ui_state_current_id(u));
+	ui_msg(u, false, "sorted by %s%s", token_sort_name(u->sort), u->desc ? " (descending)" : "");
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+static unsigned ui_a_sort_next(struct ui *u) { return ui_sort_step(u, 1); }
+static unsigned ui_a_sort_prev(struct ui *u) { return ui_sort_step(u, -1); }
+
+static unsigned
+ui_a_invert(struct ui *u)
+{
+	u->desc = !u->desc;
+	return ui_sort_step(u, 0);
+}
+
+static unsigned
+ui_a_detail(struct ui *u)
+{
+	const struct token_info *t = ui_state_current(u);
+
+	if (t == NULL)
+		return UI_R_NONE;
+	ui_draw_detail(u, t, u->flags[u->shown[u->cursor]]);
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_results(struct ui *u)
+{
+	ui_draw_results(u);
+	return UI_R_VIEW;
+}
+
+static unsigned
+ui_a_help(struct ui *u)
+{
+	ui_keys_help(u);
+	return UI_R_VIEW;
+}
+
+static unsigned
+ui_a_back(struct ui *u)
+{
+	if (u->mode != UI_MODE_TABLE) {
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+		return UI_R_TABLE | UI_R_STATUS;
+	}
+	if (u->filter_text[0] != '\0') {
+		ui_state_set_filter(u, "", false);
+		ui_state_refilter(u);
+		ui_msg(u, false, "filter cleared");
+		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+	}
+	return UI_R_NONE;
+}
+
+/* ---- tags and staging ------------------------------------------------- */
+
+static unsigned
+ui_a_tag(struct ui *u)
+{
+	if (u->nshown == 0)
+		return UI_R_NONE;
+	u->marks[u->shown[u->cursor]] ^= UI_MARK_TAGGED;
+	u->last_tag = u->cursor;
+	u->have_last_tag = true;
+	return ui_move(u, 1) | UI_R_CURSOR | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_range(struct ui *u)
+{
+	size_t a, b, i;
+
+	if (u->nshown == 0)
+		return UI_R_NONE;
+	a = u->have_last_tag && u->last_tag < u->nshown ? u->last_tag : u->cursor;
+	b = u->cursor;
+	if (a > b) {
+		i = a;
+		a = b;
+		b = i;
+	}
+	for (i = a; i <= b; i++)
+		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
+	u->last_tag = u->cursor;
+	u->have_last_tag = true;
+	ui_msg(u, false, "tagged %zu rows", b - a + 1);
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_tag_all(struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nshown; i++)
+		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
+	ui_msg(u, false, "tagged the %zu shown rows", u->nshown);
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_untag_all(struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->tab.n; i++)
+		u->marks[i] &= ~UI_MARK_TAGGED;
+	u->have_last_tag = false;
+	ui_msg(u, false, "untagged all");
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+/* Apply set/clear to the tagged rows, or to the current row when none is. */
+static size_t
+ui_mark_selection(struct ui *u, unsigned set, unsigned clear)
+{
+	size_t i, n = 0;
+
+	if (ui_state_count(u, UI_MARK_TAGGED) == 0) {
+		if (u->nshown == 0)
+			return 0;
+		i = u->shown[u->cursor];
+		if (u->marks[i] & UI_MARK_BUSY)
+			return 0;
+		u->marks[i] = (u->marks[i] | set) & ~clear;
+		return 1;
+	}
+	for (i = 0; i < u->tab.n; i++) {
+		if ((u->marks[i] & UI_MARK_TAGGED) == 0 || (u->marks[i] & UI_MARK_BUSY))
+			continue;
+		u->marks[i] = (u->marks[i] | set) & ~clear & ~UI_MARK_TAGGED;
+		n++;
+	}
+	return n;
+}
+
+static unsigned
+ui_a_stage(struct ui *u)
+{
+	size_t n = ui_mark_selection(u, UI_MARK_STAGED, 0);
+
+	ui_msg(u, false, "staged %zu for revocation (x executes, u unstages)", n);
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_unstage(struct ui *u)
+{
+	size_t n = ui_mark_selection(u, 0, UI_MARK_STAGED);
+
+	ui_msg(u, false, "unstaged %zu", n);
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
+/* ---- revoke ----------------------------------------------------------- */
+
+static void
+ui_plan_add(struct ui *u, const char *id)
+{
+	u->revoke_ids = ui_xreallocarray(u->revoke_ids, u->nrevoke + 1, sizeof *u->revoke_ids);
+	u->revoke_ids[u->nrevoke++] = ui_xstrdup(id);
+}
+
+static void
+ui_plan_clear(struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nrevoke; i++)
+		free(u->revoke_ids[i]);
+	free(u->revoke_ids);
+	u->revoke_ids = NULL;
+	u->nrevoke = 0;
+	u->revoke_self = false;
+}
+
+/* The exact ids to revoke: every staged row, the token patrol uses last. */
+static void
+ui_plan(struct ui *u)
+{
+	size_t i;
+	const char *self = u->ctx.self_id;
+
+	ui_plan_clear(u);
+	for (i = 0; i < u->tab.n; i++) {
+		if ((u->marks[i] & UI_MARK_STAGED) == 0)
+			continue;
+		if (self != NULL && strcmp(u->tab.rows[i].token_id, self) == 0)
+			u->revoke_self = true;
+		else
+			ui_plan_add(u, u->tab.rows[i].token_id);
+	}
+	if (u->revoke_self)
+		ui_plan_add(u, self);
+}
+
+static void
+ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind)
+{
+	if (d == NULL)
+		ui_fatal("out of memory");
+	dialog_free(u->dlg);
+	u->dlg = d;
+	u->dlg_kind = kind;
+}
+
+static unsigned
+ui_a_execute(struct ui *u)
+{
+	char l0[128], l1[128], typed[32];
+	const char *lines[3] = { l0, l1, "This cannot be undone." };
+	size_t hidden;
+
+	if (u->batch.running)
+		return ui_msg(u, true, "a revocation is running"), UI_R_STATUS;
+	ui_plan(u);
+	if (u->nrevoke == 0)
+		return ui_msg(u, false, "nothing staged (d stages a token)"), UI_R_STATUS;
+	hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
+	snprintf(l0, sizeof l0, "Revoke %zu token%s?", u->nrevoke, u->nrevoke == 1 ? "" : "s");
+	snprintf(l1, sizeof l1, "%zu of them %s hidden by the current filter.", hidden,
+	    hidden == 1 ? "is" : "are");
+	snprintf(typed, sizeof typed, "%zu", u->nrevoke);
+	ui_dialog_open(u, dialog_confirm_new("Revoke tokens", lines, 3,
+	    u->nrevoke > UI_BIG_REVOKE ? typed : NULL, u->ascii), UI_DLG_REVOKE);
+	return UI_R_ALL;
+}
+
+static void
+ui_batch_start(struct ui *u)
+{
+	struct ui_batch *b = &u->batch;
+	struct call *c;
+	long row;
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->r[i].comment);
+	free(b->r);
+	memset(b, 0, sizeof *b);
+	b->r = ui_xcalloc(u->nrevoke, sizeof *b->r);
+	b->n = u->nrevoke;
+	b->running = b->n > 0;
+	for (i = 0; i < b->n; i++) {
+		snprintf(b->r[i].id, sizeof b->r[i].id, "%s", u->revoke_ids[i]);
+		b->r[i].status = -1;
+		row = token_find(&u->tab, b->r[i].id);
+		if (row >= 0) {
+			b->r[i].comment = ui_xstrdup(u->tab.rows[row].comment);
+			u->marks[row] = (u->marks[row] & ~UI_MARK_STAGED) | UI_MARK_BUSY;
+		}
+		c = u->opts->all ? api_tm_delete(b->r[i].id) : api_token_delete(b->r[i].id);
+		if (c == NULL)
+			ui_fatal("out of memory");
+		c->halt_on_auth = true;
+		ui_state_submit(u, c, UI_JOB_REVOKE, i);
+	}
+	ui_msg(u, false, "revoking %zu token%s", b->n, b->n == 1 ? "" : "s");
+	ui_plan_clear(u);
+}
+
+static unsigned
+ui_revoke_confirmed(struct ui *u)
+{
+	const char *lines[] = {
+		"One of them is the token patrol itself uses.",
+		"Once it is revoked, patrol can no longer reach this workspace.",
+		"OK revokes it too; Cancel keeps it staged and revokes the others.",
+	};
+
+	if (!u->revoke_self) {
+		ui_batch_start(u);
+		return UI_R_ALL;
+	}
+	ui_dialog_open(u, dialog_confirm_new("Revoke the token in use?", lines, 3, NULL,
+	    u->ascii), UI_DLG_REVOKE_SELF);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_revoke_self_answer(struct ui *u, bool ok)
+{
+	if (!ok) {
+		free(u->revoke_ids[--u->nrevoke]);
+		u->revoke_self = false;
+	}
+	if (u->nrevoke == 0) {
+		ui_msg(u, false, "nothing revoked");
+		ui_plan_clear(u);
+		return UI_R_ALL;
+	}
+	ui_batch_start(u);
+	return UI_R_ALL;
+}
+
+/* ---- create, edit, copy ----------------------------------------------- */
+
+static unsigned
+ui_a_create(struct ui *u)
+{
+	bool admin = u->me != NULL && u->me->is_admin;
+
+	ui_dialog_open(u, dialog_create_new(u->max_days, admin, u->ascii), UI_DLG_CREATE);
+	return UI_R_ALL;
+}
+
+static void
+ui_create_submit(struct ui *u)
+{
+	struct api_create_params p;
+	struct call *c;
+
+	memset(&p, 0, sizeof p);
+	dialog_create_params(u->dlg, &p);
+	if (p.application_id != NULL && p.application_id[0] != '\0')
+		c = api_tm_create_obo(&p);
+	else
+		c = api_token_create(&p);
+	ui_state_submit(u, c, UI_JOB_CREATE, 0);
+	ui_msg(u, false, "creating a token%s", u->ascii ? "..." : "\u2026");
+}
+
+static unsigned
+ui_a_edit(struct ui *u)
+{
+	const struct token_info *t = ui_state_current(u);
+
+	if (t == NULL)
+		return UI_R_NONE;
+	snprintf(u->edit_id, sizeof u->edit_id, "%s", t->token_id);
+	ui_dialog_open(u, dialog_edit_new(t->comment != NULL ? t->comment : "", t->scopes,
+	    t->nscopes, u->ascii), UI_DLG_EDIT);
+	return UI_R_ALL;
+}
+
+static void
+ui_edit_submit(struct ui *u)
+{
+	struct api_update_params p;
+	struct call *c;
+
+	memset(&p, 0, sizeof p);
+	dialog_edit_params(u->dlg, &p);
+	if (p.comment == NULL && !p.set_scopes) {
+		ui_msg(u, false, "nothing changed");
+		return;
+	}
+	c = u->opts->all ? api_tm_update(u->edit_id, &p) : api_token_update(u->edit_id, &p);
+	ui_state_submit(u, c, UI_JOB_EDIT, 0);
+	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
+}
+
+/* Put text on the clipboard with OSC 52, straight to the terminal. */
+static int
+ui_copy(struct ui *u, const char *text)
+{
+	char *seq = osc52_sequence(text, 8192, getenv("TMUX"), getenv("TERM"));
+
+	if (seq == NULL)
+		return -1;
+	ui_term_write_raw(u, seq, strlen(seq));
+	secret_free(seq);
+	return 0;
+}
+
+static unsigned
+ui_a_copy(struct ui *u)
+{
+	const char *id = ui_state_current_id(u);
+
+	if (id == NULL)
+		return UI_R_NONE;
+	if (ui_copy(u, id) != 0)
+		ui_msg(u, true, "cannot copy");
+	else
+		ui_msg(u, false, "copied the id to the clipboard (OSC 52)");
+	return UI_R_STATUS;
+}
+
+/* ---- the rest --------------------------------------------------------- */
+
+static unsigned
+ui_a_refresh(struct ui *u)
+{
+	if (u->loading & (1u << UI_JOB_LIST))
+		return ui_msg(u, false, "already loading"), UI_R_STATUS;
+	ui_state_load(u);
+	ui_msg(u, false, "refreshing");
+	return UI_R_HEADER | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_repaint(struct ui *u)
+{
+	return UI_R_ALL | UI_R_CLEAR;
+}
+
+static unsigned
+ui_a_quit(struct ui *u)
+{
+	size_t n = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY);
+	char l0[128];
+	const char *lines[] = { l0, "Quitting discards them; nothing is revoked." };
+
+	if (u->mode != UI_MODE_TABLE)
+		return ui_a_back(u);
+	if (n == 0) {
+		u->quit = true;
+		return UI_R_QUIT;
+	}
+	snprintf(l0, sizeof l0, "%zu revocation%s staged.", n, n == 1 ? " is" : "s are");
+	ui_dialog_open(u, dialog_confirm_new("Quit?", lines, 2, NULL, u->ascii), UI_DLG_QUIT);
+	return UI_R_ALL;
+}
+
+static const struct ui_key ui_keys[] = {
+	{ { 'j', UI_KEY(KEY_DOWN) }, "down", "move down", ui_a_down, UI_K_VIEWS },
+	{ { 'k', UI_KEY(KEY_UP) }, "up", "move up", ui_a_up, UI_K_VIEWS },
+	{ { 'g', UI_KEY(KEY_HOME) }, "top", "first row", ui_a_top, UI_K_VIEWS },
+	{ { 'G', UI_KEY(KEY_END) }, "bottom", "last row", ui_a_bottom, UI_K_VIEWS },
+	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, "page-down", "next page", ui_a_pgdn, UI_K_VIEWS },
+	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, "page-up", "previous page", ui_a_pgup, UI_K_VIEWS },
+	{ { UI_CTRL('d') }, "half-down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
+	{ { UI_CTRL('u') }, "half-up", "half a page up", ui_a_halfup, UI_K_VIEWS },
+	{ { '/' }, "filter", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
+	{ { '>' }, "sort-next", "sort by the next column", ui_a_sort_next, 0 },
+	{ { '<' }, "sort-prev", "sort by the previous column", ui_a_sort_prev, 0 },
+	{ { 'I' }, "invert", "invert the sort order", ui_a_invert, 0 },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "detail", "show every field of the token", ui_a_detail, 0 },
+	{ { ' ' }, "tag", "tag or untag, then move down", ui_a_tag, 0 },
+	{ { 'v' }, "tag-range", "tag from the last tagged row to here", ui_a_range, 0 },
+	{ { 'T' }, "tag-all", "tag every row the filter shows", ui_a_tag_all, 0 },
+	{ { 'U' }, "untag-all", "untag every row", ui_a_untag_all, 0 },
+	{ { 'd' }, "stage", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
+	{ { 'u' }, "unstage", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
+	{ { 'x' }, "execute", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
+	{ { 'R' }, "results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
+	{ { 'c' }, "create", "create a token", ui_a_create, UI_K_MUTATING },
+	{ { 'e' }, "edit", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
+	{ { 'y' }, "copy", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
+	{ { 'r', UI_CTRL('r') }, "refresh", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
+	{ { UI_CTRL('l') }, "repaint", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
+	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile NAME", ui_a_command, 0 },
+	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
+	{ { UI_ESC }, "back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
+	{ { 'q' }, "quit", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
+};
+#define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
+
+static const struct ui_key *
+ui_key_find(int key)
+{
+	size_t i, j;
+
+	for (i = 0; i < UI_NKEYS; i++)
+		for (j = 0; j < 4 && ui_keys[i].keys[j] != 0; j++)
+			if (ui_keys[i].keys[j] == key)
+				return &ui_keys[i];
+	return NULL;
+}
+
+static unsigned
+ui_mouse(struct ui *u)
+{
+	MEVENT ev;
+
+	if (getmouse(&ev) != OK || u->mode != UI_MODE_TABLE)
+		return UI_R_NONE;
+	if (ev.bstate & BUTTON4_PRESSED)
+		return ui_move(u, -3);
+	if (ev.bstate & BUTTON5_PRESSED)
+		return ui_move(u, 3);
+	if (ev.y >= 3 && ev.y < LINES - 1)
+		return ui_move_to(u, (long)(u->top + (size_t)(ev.y - 3)));
+	return UI_R_NONE;
+}
+
+/* Look the key up and run its action: the one place read-only refuses. */
+unsigned
+ui_keys_dispatch(struct ui *u, int key)
+{
+	const struct ui_key *k;
+
+	if (key == UI_KEY(KEY_RESIZE))
+		return UI_R_ALL;
+	if (key == UI_KEY(KEY_MOUSE))
+		return ui_mouse(u);
+	if ((k = ui_key_find(key)) == NULL)
+		return UI_R_NONE;
+	if (u->mode != UI_MODE_TABLE && (k->flags & UI_K_VIEWS) == 0)
+		return UI_R_NONE;
+	if ((k->flags & UI_K_MUTATING) && u->opts->read_only) {
+		ui_msg(u, true, "read-only: %s refused", k->name);
+		return UI_R_STATUS;
+	}
+	return k->fn(u);
+}
+
+static void
+ui_key_name(int key, char *out, size_t n)
+{
+	static const struct { int key; const char *name; } names[] = {
+		{ UI_KEY(KEY_DOWN), "Down" }, { UI_KEY(KEY_UP), "Up" },
+		{ UI_KEY(KEY_HOME), "Home" }, { UI_KEY(KEY_END), "End" },
+		{ UI_KEY(KEY_NPAGE), "PgDn" }, { UI_KEY(KEY_PPAGE), "PgUp" },
+		{ UI_KEY(KEY_ENTER), "" }, { '\n', "" }, { '\r', "Enter" },
+		{ UI_KEY(KEY_F(1)), "F1" }, { UI_ESC, "Esc" }, { ' ', "Space" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (names[i].key == key) {
+			snprintf(out, n, "%s", names[i].name);
+			return;
+		}
+	}
+	if (key < 0x20)
+		snprintf(out, n, "Ctrl-%c", key + 'A' - 1);
+	else
+		snprintf(out, n, "%c", key);
+}
+
+/* Build the help view from the key table. */
+void
+ui_keys_help(struct ui *u)
+{
+	char **v = ui_xcalloc(UI_NKEYS + 4, sizeof *v);
+	char keys[64], one[16], line[256];
+	size_t i, j, n = 0, len;
+
+	for (i = 0; i < UI_NKEYS; i++) {
+		keys[0] = '\0';
+		for (j = 0, len = 0; j < 4 && ui_keys[i].keys[j] != 0; j++) {
+			ui_key_name(ui_keys[i].keys[j], one, sizeof one);
+			if (one[0] != '\0')
+				len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s",
+				    len ? " " : "", one);
+		}
+		snprintf(line, sizeof line, "%-16s %s%s", keys, ui_keys[i].help,
+		    (ui_keys[i].flags & UI_K_MUTATING) && u->opts->read_only ?
+		    " (refused: read-only)" : "");
+		v[n++] = ui_xstrdup(line);
+	}
+	v[n++] = ui_xstrdup("");
+	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
+	ui_view_set(u, UI_MODE_HELP, v, n);
+}
+
+/* ---- the command line ------------------------------------------------- */
+
+static unsigned
+ui_c_sort(struct ui *u, const char *arg)
+{
+	enum token_sort_key k;
+	bool desc = false;
+
+	if (token_sort_parse(arg, &k, &desc) != 0)
+		return ui_msg(u, true, "unknown sort column: %s", arg), UI_R_STATUS;
+	u->sort = k;
+	u->desc = desc;
+	return ui_sort_step(u, 0);
+}
+
+static unsigned
+ui_c_filter(struct ui *u, const char *arg)
+{
+	if (ui_state_set_filter(u, arg, true) != 0)
+		return UI_R_STATUS;
+	ui_state_refilter(u);
+	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+}
+
+static int
+ui_export_format(const char *path, enum cli_format *f)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot != NULL && strcasecmp(dot, ".json") == 0)
+		*f = CLI_FORMAT_JSON;
+	else if (dot != NULL && strcasecmp(dot, ".csv") == 0)
+		*f = CLI_FORMAT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+/* Write the shown rows, in the shown order, to a new file (never a secret). */
+static unsigned
+ui_c_export(struct ui *u, const char *arg)
+{
+	struct cli_out o;
+	FILE *fp;
+	int fd, rc;
+
+	memset(&o, 0, sizeof o);
+	if (arg[0] == '\0' || ui_export_format(arg, &o.format) != 0)
+		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
+	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return ui_msg(u, true, "export: %s: %s", arg, strerror(errno)), UI_R_STATUS;
+	if ((fp = fdopen(fd, "w")) == NULL) {
+		close(fd);
+		return ui_msg(u, true, "export: %s", strerror(errno)), UI_R_STATUS;
+	}
+	o.fp = fp;
+	o.management = u->opts->all;
+	o.sanitize_flags = u->sflags;
+	o.ctx = u->ctx;
+	rc = cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc != 0)
+		ui_msg(u, true, "export: write error on %s", arg);
+	else
+		ui_msg(u, false, "exported %zu rows to %s", u->nshown, arg);
+	return UI_R_STATUS;
+}
+
+static unsigned
+ui_c_profile(struct ui *u, const char *arg)
+{
+	if (arg[0] == '\0')
+		return ui_msg(u, true, "profile: name one"), UI_R_STATUS;
+	if (ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
+	if (ui_state_profile(u, arg) != 0)
+		return UI_R_STATUS;
+	if (u->mode != UI_MODE_TABLE)
+		ui_a_back(u);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_c_quit(struct ui *u, const char *arg)
+{
+	return ui_a_quit(u);
+}
+
+static unsigned
+ui_c_help(struct ui *u, const char *arg)
+{
+	return ui_a_help(u);
+}
+
+static unsigned
+ui_c_refresh(struct ui *u, const char *arg)
+{
+	return ui_a_refresh(u);
+}
+
+static const struct {
+	const char *name;
+	unsigned (*fn)(struct ui *, const char *);
+} ui_cmds[] = {
+	{ "sort", ui_c_sort },
+	{ "filter", ui_c_filter },
+	{ "export", ui_c_export },
+	{ "profile", ui_c_profile },
+	{ "refresh", ui_c_refresh },
+	{ "help", ui_c_help },
+	{ "quit", ui_c_quit },
+	{ "q", ui_c_quit },
+};
+
+/* Run one command line (without the ':'). */
+unsigned
+ui_keys_command(struct ui *u, const char *line)
+{
+	char name[32];
+	const char *arg;
+	size_t i, n;
+
+	line += strspn(line, " ");
+	n = strcspn(line, " ");
+	if (n == 0)
+		return UI_R_STATUS;
+	snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), line);
+	arg = line + n;
+	arg += strspn(arg, " ");
+	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
+		if (strcmp(ui_cmds[i].name, name) == 0)
+			return ui_cmds[i].fn(u, arg);
+	ui_msg(u, true, "unknown command: %s (sort filter export profile refresh help quit)", name);
+	return UI_R_STATUS;
+}
+
+/* ---- dialogs ---------------------------------------------------------- */
+
+static void
+ui_secret_write(struct ui *u)
+{
+	const char *path = dialog_secret_path(u->dlg);
+	const char *v = dialog_secret_value(u->dlg);
+	char note[300];
+	int fd;
+	bool ok;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		snprintf(note, sizeof note, "cannot write %s: %s", path, strerror(errno));
+		dialog_note(u->dlg, note);
+		return;
+	}
+	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v) && write(fd, "\n", 1) == 1;
+	if (close(fd) != 0)
+		ok = false;
+	snprintf(note, sizeof note, ok ? "written to %s" : "write error on %s", path);
+	dialog_note(u->dlg, note);
+}
+
+static void
+ui_secret_request(struct ui *u)
+{
+	switch (dialog_secret_request(u->dlg)) {
+	case DIALOG_REQ_COPY:
+		if (ui_copy(u, dialog_secret_value(u->dlg)) == 0)
+			dialog_note(u->dlg, "copied to the clipboard (OSC 52)");
+		else
+			dialog_note(u->dlg, "cannot copy: too long or out of memory");
+		break;
+	case DIALOG_REQ_WRITE:
+		ui_secret_write(u);
+		break;
+	case DIALOG_REQ_NONE:
+		break;
+	}
+}
+
+/* A dialog ended: act on it, then free it. */
+static unsigned
+ui_dialog_end(struct ui *u, bool ok)
+{
+	enum ui_dlg kind = u->dlg_kind;
+	unsigned r = UI_R_ALL;
+
+	if (ok && kind == UI_DLG_CREATE)
+		ui_create_submit(u);
+	else if (ok && kind == UI_DLG_EDIT)
+		ui_edit_submit(u);
+	dialog_free(u->dlg);
+	u->dlg = NULL;
+	u->dlg_kind = UI_DLG_NONE;
+	switch (kind) {
+	case UI_DLG_REVOKE:
+		if (ok)
+			return ui_revoke_confirmed(u);
+		ui_plan_clear(u);
+		ui_msg(u, false, "cancelled: nothing revoked");
+		break;
+	case UI_DLG_REVOKE_SELF:
+		return ui_revoke_self_answer(u, ok);
+	case UI_DLG_QUIT:
+		if (ok) {
+			u->quit = true;
+			r |= UI_R_QUIT;
+		}
+		break;
+	case UI_DLG_SECRET:
+		ui_msg(u, false, "the secret is gone from memory; the new token is in the list");
+		break;
+	default:
+		break;
+	}
+	return r;
+}
+
+unsigned
+ui_keys_dialog(struct ui *u, int ch, bool is_key)
+{
+	enum dialog_result res;
+
+	if (is_key && ch == KEY_RESIZE)
+		return UI_R_ALL;
+	res = dialog_key(u->dlg, ch, is_key);
+	if (u->dlg_kind == UI_DLG_SECRET)
+		ui_secret_request(u);
+	if (res == DIALOG_OPEN)
+		return UI_R_STATUS;
+	return ui_dialog_end(u, res == DIALOG_OK);
+}
+
+/* Show a created secret once no other dialog is open; the copy is wiped. */
+unsigned
+ui_keys_secret_pending(struct ui *u)
+{
+	struct api_created *c = u->secret_pending;
+
+	if (c == NULL || u->dlg != NULL)
+		return UI_R_NONE;
+	ui_dialog_open(u, dialog_secret_new(c->token_value, c->info.token_id,
+	    c->info.comment != NULL ? c->info.comment : "", u->ascii), UI_DLG_SECRET);
+	api_created_free(c);
+	u->secret_pending = NULL;
+	return UI_R_ALL;
+}

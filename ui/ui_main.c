@@ -1,0 +1,246 @@
+/*
+ * ui_main.c: ui_run and the loop.
+ *
+ * One poll() on three descriptors: the terminal, the worker's wake
+ * descriptor and a signalfd. Keys go to the open dialog, else to the prompt,
+ * else through the key table; finished calls go to the model; signals quit
+ * or resize. Each turn collects reaction bits and redraws once.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include "ui_curses.h"
+#include "ui_internal.h"
+
+#define UI_DEAD_TTY_TURNS 3   /* readable but no key this many times: the tty is gone */
+
+static unsigned
+ui_signals(struct ui *u)
+{
+	struct signalfd_siginfo si;
+	unsigned r = UI_R_NONE;
+
+	while (read(u->sigfd, &si, sizeof si) == (ssize_t)sizeof si) {
+		if (si.ssi_signo == SIGWINCH) {
+			ui_term_resize(u);
+			r |= UI_R_ALL;
+			continue;
+		}
+		u->quit = true;
+		u->exit_code = 128 + (int)si.ssi_signo;
+		r |= UI_R_QUIT;
+	}
+	return r;
+}
+
+static unsigned
+ui_results(struct ui *u)
+{
+	struct call *c;
+	unsigned r = UI_R_NONE;
+	bool revoked = false;
+
+	while ((c = worker_take(u->w)) != NULL) {
+		revoked |= (c->tag & 0xff) == UI_JOB_REVOKE;
+		r |= ui_state_handle(u, c);
+	}
+	if (revoked)
+		ui_state_compact(u);
+	return r;
+}
+
+/* Remove the last UTF-8 character of the prompt. */
+static void
+ui_prompt_erase(struct ui *u)
+{
+	size_t n = strlen(u->input);
+
+	while (n > 0 && ((unsigned char)u->input[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	u->input[n] = '\0';
+}
+
+static void
+ui_prompt_append(struct ui *u, wchar_t wc)
+{
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	size_t n, len = strlen(u->input);
+
+	memset(&st, 0, sizeof st);
+	n = wcrtomb(mb, wc, &st);
+	if (n == (size_t)-1 || len + n + 1 > sizeof u->input)
+		return;
+	memcpy(u->input + len, mb, n);
+	u->input[len + n] = '\0';
+}
+
+static unsigned
+ui_prompt_done(struct ui *u, bool accept)
+{
+	enum ui_prompt p = u->prompt;
+	char line[sizeof u->input];
+
+	u->prompt = UI_PROMPT_NONE;
+	if (p == UI_PROMPT_COMMAND)
+		return accept ? (snprintf(line, sizeof line, "%s", u->input),
+		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
+	if (accept) {
+		if (ui_state_set_filter(u, u->input, true) != 0) {
+			char why[sizeof u->status];
+			snprintf(why, sizeof why, "%s", u->status);
+			ui_msg(u, true, "%s (kept: %s)", why, u->filter_text);
+		}
+		return UI_R_STATUS | UI_R_HEADER;
+	}
+	ui_state_set_filter(u, "", false);
+	ui_state_refilter(u);
+	ui_msg(u, false, "filter cleared");
+	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+}
+
+/* Live filter: apply every change that compiles, keep the last good one. */
+static unsigned
+ui_prompt_changed(struct ui *u)
+{
+	if (u->prompt != UI_PROMPT_FILTER)
+		return UI_R_STATUS;
+	if (ui_state_set_filter(u, u->input, true) != 0)
+		return UI_R_STATUS;
+	ui_state_refilter(u);
+	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+}
+
+static unsigned
+ui_prompt_key(struct ui *u, int ch, bool is_key)
+{
+	if (is_key && ch == KEY_RESIZE)
+		return UI_R_ALL;
+	if ((!is_key && ch == UI_ESC))
+		return ui_prompt_done(u, false);
+	if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER))
+		return ui_prompt_done(u, true);
+	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
+		if (u->input[0] == '\0' && u->prompt == UI_PROMPT_COMMAND)
+			return ui_prompt_done(u, false);
+		ui_prompt_erase(u);
+		return ui_prompt_changed(u);
+	}
+	if (!is_key && ch == UI_CTRL('u')) {
+		u->input[0] = '\0';
+		return ui_prompt_changed(u);
+	}
+	if (is_key || ch < 0x20 || ch == 127)
+		return UI_R_NONE;
+	ui_prompt_append(u, (wchar_t)ch);
+	return ui_prompt_changed(u);
+}
+
+static unsigned
+ui_one_key(struct ui *u, int ch, bool is_key)
+{
+	if (u->dlg != NULL)
+		return ui_keys_dialog(u, ch, is_key);
+	if (u->prompt != UI_PROMPT_NONE)
+		return ui_prompt_key(u, ch, is_key);
+	return ui_keys_dispatch(u, is_key ? UI_KEY(ch) : ch);
+}
+
+/* Read every key waiting. Returns -1 when the terminal is gone. */
+static int
+ui_input(struct ui *u, unsigned *r, int *dead)
+{
+	wint_t wc;
+	int rc, n = 0;
+
+	while (!u->quit && (rc = wget_wch(stdscr, &wc)) != ERR) {
+		n++;
+		*r |= ui_one_key(u, (int)wc, rc == KEY_CODE_YES);
+	}
+	if (n > 0 || u->quit) {
+		*dead = 0;
+		return 0;
+	}
+	return ++*dead >= UI_DEAD_TTY_TURNS ? -1 : 0;
+}
+
+static void
+ui_loop(struct ui *u)
+{
+	struct pollfd pfd[3];
+	unsigned r;
+	int dead = 0;
+
+	while (!u->quit) {
+		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
+		if (poll(pfd, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		r = UI_R_NONE;
+		if (pfd[2].revents & POLLIN)
+			r |= ui_signals(u);
+		if (pfd[1].revents & POLLIN)
+			r |= ui_results(u);
+		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			break;
+		if ((pfd[0].revents & POLLIN) && ui_input(u, &r, &dead) != 0)
+			break;
+		r |= ui_keys_secret_pending(u);
+		if (!u->quit && r != UI_R_NONE)
+			ui_draw(u, r);
+	}
+}
+
+int
+ui_run(const struct ui_opts *opts)
+{
+	struct ui u;
+	struct patrol_err err;
+	struct worker_opts wo = opts->worker;
+
+	memset(&u, 0, sizeof u);
+	u.opts = opts;
+	u.ttyfd = u.sigfd = -1;
+	ui_state_init(&u);
+	if (ui_term_signals(&u) != 0) {
+		fprintf(stderr, "patrol: cannot set up signals: %s\n", strerror(errno));
+		return 1;
+	}
+	wo.cfg = opts->cfg;
+	status_clear(&err);
+	if (worker_start(&wo, &u.w, &err) != PATROL_OK) {
+		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
+		ui_state_free(&u);
+		return 4;
+	}
+	if (ui_term_open(&u) != 0) {
+		fprintf(stderr, "patrol: cannot open the terminal\n");
+		worker_stop(u.w);
+		ui_state_free(&u);
+		return 1;
+	}
+	if (!u.status_error)
+		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
+	u.loading = 1u << UI_JOB_LIST | 1u << UI_JOB_ME | 1u << UI_JOB_CONF;
+	ui_draw(&u, UI_R_ALL);
+	ui_state_load(&u);
+	ui_loop(&u);
+	ui_term_close(&u);
+	worker_stop(u.w);
+	u.w = NULL;
+	ui_state_free(&u);
+	return u.exit_code;
+}

@@ -1,0 +1,601 @@
+/*
+ * ui_state.c: the model behind the screen.
+ *
+ * The table the worker sent (owned here), the audit flags of each row
+ * (computed once per load), the marks (tagged, staged) kept by token id
+ * across refreshes, the filtered and sorted view, and the handling of every
+ * finished call. No drawing and no key handling here.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+#include "sanitize.h"
+#include "secret.h"
+#include "sha256.h"
+#include "ui_internal.h"
+
+void
+ui_msg(struct ui *u, bool error, const char *fmt, ...)
+{
+	char raw[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	va_end(ap);
+	sanitize_cell(raw, 0, 0, u->sflags, u->status, sizeof u->status);
+	u->status_error = error;
+}
+
+static void
+ui_state_grow(struct ui *u, size_t n)
+{
+	if (n <= u->cap)
+		return;
+	u->flags = ui_xreallocarray(u->flags, n, sizeof *u->flags);
+	u->marks = ui_xreallocarray(u->marks, n, sizeof *u->marks);
+	u->shown = ui_xreallocarray(u->shown, n, sizeof *u->shown);
+	u->cap = n;
+}
+
+static void
+ui_state_self(struct ui *u)
+{
+	u->self_id[0] = '\0';
+	if (u->cfg == u->opts->cfg && u->opts->self_id != NULL)
+		snprintf(u->self_id, sizeof u->self_id, "%s", u->opts->self_id);
+	else if (u->cfg->auth == CONFIG_AUTH_PAT && u->cfg->token != NULL)
+		sha256_hex(u->cfg->token, strlen(u->cfg->token), u->self_id);
+	u->ctx.self_id = u->self_id[0] != '\0' ? u->self_id : NULL;
+}
+
+void
+ui_state_init(struct ui *u)
+{
+	const struct ui_opts *o = u->opts;
+
+	u->cfg = o->cfg;
+	snprintf(u->profile, sizeof u->profile, "%s",
+	    o->profile_label != NULL ? o->profile_label : "");
+	u->sort = TOKEN_SORT_EXPIRES;
+	u->desc = false;
+	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
+		ui_msg(u, true, "unknown sort column: %s", o->sort);
+	ui_state_self(u);
+	u->ctx.now_ms = duration_now_ms();
+	ui_state_grow(u, 16);
+	if (o->filter != NULL)
+		ui_state_set_filter(u, o->filter, false);
+}
+
+void
+ui_view_free(struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nvlines; i++)
+		free(u->vlines[i]);
+	free(u->vlines);
+	u->vlines = NULL;
+	u->nvlines = 0;
+}
+
+/* Show a view (detail, help, results) made of lines (taken over). */
+void
+ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
+{
+	ui_view_free(u);
+	u->vlines = lines;
+	u->nvlines = n;
+	u->vtop = 0;
+	u->mode = mode;
+}
+
+static void
+ui_batch_free(struct ui_batch *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		free(b->r[i].comment);
+	free(b->r);
+	memset(b, 0, sizeof *b);
+}
+
+static void
+ui_revoke_plan_free(struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nrevoke; i++)
+		free(u->revoke_ids[i]);
+	free(u->revoke_ids);
+	u->revoke_ids = NULL;
+	u->nrevoke = 0;
+}
+
+void
+ui_state_free(struct ui *u)
+{
+	token_table_free(&u->tab);
+	free(u->flags);
+	free(u->marks);
+	free(u->shown);
+	token_filter_free(u->filter);
+	api_me_free(u->me);
+	api_conf_free(u->conf);
+	if (u->secret_pending != NULL)
+		api_created_free(u->secret_pending);
+	dialog_free(u->dlg);
+	ui_view_free(u);
+	ui_batch_free(&u->batch);
+	ui_revoke_plan_free(u);
+	if (u->cfg == &u->cfg_own)
+		config_free(&u->cfg_own);
+}
+
+const struct token_info *
+ui_state_current(const struct ui *u)
+{
+	if (u->cursor >= u->nshown)
+		return NULL;
+	return &u->tab.rows[u->shown[u->cursor]];
+}
+
+const char *
+ui_state_current_id(const struct ui *u)
+{
+	const struct token_info *t = ui_state_current(u);
+
+	return t != NULL ? t->token_id : NULL;
+}
+
+size_t
+ui_state_count(const struct ui *u, unsigned mark)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->tab.n; i++)
+		if (u->marks[i] & mark)
+			n++;
+	return n;
+}
+
+/* Marked rows the filter hides now. */
+size_t
+ui_state_count_hidden(const struct ui *u, unsigned mark)
+{
+	size_t i, shown = 0;
+
+	for (i = 0; i < u->nshown; i++)
+		if (u->marks[u->shown[i]] & mark)
+			shown++;
+	return ui_state_count(u, mark) - shown;
+}
+
+/* Put the cursor on id if it is shown; otherwise keep the index in range. */
+static void
+ui_state_keep_cursor(struct ui *u, const char *id)
+{
+	size_t i;
+
+	if (id != NULL) {
+		for (i = 0; i < u->nshown; i++) {
+			if (strcmp(u->tab.rows[u->shown[i]].token_id, id) == 0) {
+				u->cursor = i;
+				return;
+			}
+		}
+	}
+	if (u->cursor >= u->nshown)
+		u->cursor = u->nshown > 0 ? u->nshown - 1 : 0;
+}
+
+void
+ui_state_resort(struct ui *u, const char *keep_id)
+{
+	char id[TOKEN_ID_LEN + 1] = "";
+
+	if (keep_id != NULL)
+		snprintf(id, sizeof id, "%s", keep_id);
+	token_sort(&u->tab, u->shown, u->nshown, u->sort, u->desc);
+	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	u->drawn_valid = false;
+	u->have_last_tag = false;
+}
+
+/* Filter with the precomputed flags, then sort; the cursor stays on its token. */
+void
+ui_state_refilter(struct ui *u)
+{
+	char id[TOKEN_ID_LEN + 1] = "";
+	const char *cur = ui_state_current_id(u);
+	size_t i, n = 0;
+
+	if (cur != NULL)
+		snprintf(id, sizeof id, "%s", cur);
+	for (i = 0; i < u->tab.n; i++)
+		if (u->filter == NULL ||
+		    token_filter_match(u->filter, &u->tab.rows[i], u->flags[i], &u->ctx))
+			u->shown[n++] = i;
+	u->nshown = n;
+	ui_state_resort(u, id[0] != '\0' ? id : NULL);
+}
+
+/* Compile expr; on error keep the last good filter (keep_on_error) and say why. */
+int
+ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error)
+{
+	struct token_filter *f = NULL;
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
+		ui_msg(u, true, "filter: %s", err.message);
+		if (!keep_on_error) {
+			token_filter_free(u->filter);
+			u->filter = NULL;
+		}
+		return -1;
+	}
+	token_filter_free(u->filter);
+	u->filter = f;
+	snprintf(u->filter_text, sizeof u->filter_text, "%s", expr != NULL ? expr : "");
+	if (u->status_error && strncmp(u->status, "filter:", 7) == 0)
+		ui_msg(u, false, "%s", "");
+	return 0;
+}
+
+static int
+ui_id_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct ui_oldmark {
+	char *id;
+	unsigned char mark;
+};
+
+/* Marks of the old table, sorted by id, for carrying over. */
+static struct ui_oldmark *
+ui_state_oldmarks(const struct ui *u, size_t *np)
+{
+	struct ui_oldmark *m;
+	size_t i, n = 0;
+
+	m = ui_xcalloc(u->tab.n + 1, sizeof *m);
+	for (i = 0; i < u->tab.n; i++) {
+		if ((u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
+			continue;
+		m[n].id = ui_xstrdup(u->tab.rows[i].token_id);
+		m[n++].mark = u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
+	}
+	qsort(m, n, sizeof *m, ui_id_cmp);
+	*np = n;
+	return m;
+}
+
+/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+static void
+ui_state_swap(struct ui *u, struct token_table *t)
+{
+	char id[TOKEN_ID_LEN + 1] = "";
+	struct ui_oldmark *old, key, *hit;
+	size_t nold, i;
+
+	if (ui_state_current_id(u) != NULL)
+		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
+	old = ui_state_oldmarks(u, &nold);
+	token_table_free(&u->tab);
+	u->tab = *t;
+	free(t);
+	ui_state_grow(u, u->tab.n + 1);
+	u->ctx.now_ms = duration_now_ms();
+	for (i = 0; i < u->tab.n; i++) {
+		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
+		key.id = u->tab.rows[i].token_id;
+		hit = nold > 0 ? bsearch(&key, old, nold, sizeof *old, ui_id_cmp) : NULL;
+		u->marks[i] = hit != NULL ? hit->mark : 0;
+	}
+	for (i = 0; i < nold; i++)
+		free(old[i].id);
+	free(old);
+	u->loaded = true;
+	u->nshown = 0;
+	ui_state_refilter(u);
+	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+}
+
+/* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
+void
+ui_state_compact(struct ui *u)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < u->tab.n; i++) {
+		if (u->marks[i] & UI_MARK_GONE) {
+			token_info_free(&u->tab.rows[i]);
+			continue;
+		}
+		if (i != j) {
+			u->tab.rows[j] = u->tab.rows[i];
+			u->flags[j] = u->flags[i];
+			u->marks[j] = u->marks[i];
+		}
+		j++;
+	}
+	if (j == u->tab.n)
+		return;
+	u->tab.n = j;
+	ui_state_refilter(u);
+}
+
+void
+ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
+{
+	if (c == NULL)
+		ui_fatal("out of memory");
+	c->tag = (uint64_t)job | (u->gen & 0xffffff) << 8 | idx << 32;
+	worker_submit(u->w, c);
+	u->loading |= 1u << job;
+}
+
+/* Ask for the list, the signed-in user and the workspace settings. */
+void
+ui_state_load(struct ui *u)
+{
+	struct call *c;
+
+	if (u->me == NULL)
+		ui_state_submit(u, api_scim_me(), UI_JOB_ME, 0);
+	if (u->conf == NULL)
+		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
+	c = u->opts->all ? api_tm_list(NULL, NULL) : api_token_list();
+	ui_state_submit(u, c, UI_JOB_LIST, 0);
+}
+
+static void
+ui_err_msg(struct ui *u, const char *what, const struct call *c)
+{
+	const struct patrol_err *e = &c->err;
+
+	if (e->message[0] != '\0')
+		ui_msg(u, true, "%s: %s: %s", what, status_message(e->status), e->message);
+	else
+		ui_msg(u, true, "%s: %s", what, status_message(e->status));
+}
+
+static unsigned
+ui_on_list(struct ui *u, struct call *c)
+{
+	bool first;
+
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "cannot list tokens", c);
+		return UI_R_HEADER | UI_R_STATUS;
+	}
+	first = !u->loaded;
+	ui_state_swap(u, call_take_result(c));
+	if (first || strncmp(u->status, "refreshing", 10) == 0 ||
+	    strncmp(u->status, "cannot list", 11) == 0)
+		ui_msg(u, false, "%zu tokens", u->tab.n);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_on_me(struct ui *u, struct call *c)
+{
+	if (c->err.status == PATROL_OK) {
+		api_me_free(u->me);
+		u->me = call_take_result(c);
+	}
+	return UI_R_HEADER;
+}
+
+static unsigned
+ui_on_conf(struct ui *u, struct call *c)
+{
+	const char *d;
+	size_t i;
+
+	if (c->err.status != PATROL_OK)
+		return UI_R_HEADER;
+	api_conf_free(u->conf);
+	u->conf = call_take_result(c);
+	d = u->conf->max_token_lifetime_days;
+	u->max_days = d != NULL ? strtoll(d, NULL, 10) : 0;
+	if (u->max_days < 0)
+		u->max_days = 0;
+	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
+	for (i = 0; i < u->tab.n; i++)
+		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
+	return UI_R_ALL;
+}
+
+static long
+ui_state_row(const struct ui *u, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < u->tab.n; i++)
+		if (strcmp(u->tab.rows[i].token_id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+ui_batch_status(struct ui *u)
+{
+	struct ui_batch *b = &u->batch;
+	size_t left = b->n - b->done;
+
+	if (left > 0) {
+		ui_msg(u, b->failed > 0, "revoking: %zu done, %zu failed, %zu remaining",
+		    b->done - b->failed, b->failed, left);
+		return;
+	}
+	b->running = false;
+	if (b->failed > 0)
+		ui_msg(u, true, "revoked %zu, %zu failed and stay staged (R: results)",
+		    b->done - b->failed, b->failed);
+	else
+		ui_msg(u, false, "revoked %zu token%s (R: results)", b->done,
+		    b->done == 1 ? "" : "s");
+}
+
+static unsigned
+ui_on_revoke(struct ui *u, struct call *c, size_t idx)
+{
+	struct ui_batch *b = &u->batch;
+	struct ui_result *r;
+	enum patrol_status st = c->err.status;
+	long row;
+
+	if (idx >= b->n)
+		return UI_R_NONE;
+	r = &b->r[idx];
+	r->status = (int)st;
+	snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof r->message - 1, c->err.message);
+	b->done++;
+	row = ui_state_row(u, r->id);
+	if (st == PATROL_OK || st == PATROL_NOT_FOUND) {
+		if (st == PATROL_NOT_FOUND)
+			b->gone++;
+		if (row >= 0)
+			u->marks[row] |= UI_MARK_GONE;
+	} else {
+		b->failed++;
+		if (row >= 0)
+			u->marks[row] = (u->marks[row] & ~UI_MARK_BUSY) | UI_MARK_STAGED;
+	}
+	ui_batch_status(u);
+	if (u->mode == UI_MODE_RESULTS)
+		ui_draw_results(u);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_on_create(struct ui *u, struct call *c)
+{
+	enum patrol_status st = c->err.status;
+
+	if (st == PATROL_QUOTA) {
+		ui_msg(u, true, "not created: the quota of %d tokens is reached; revoke some first",
+		    TOKEN_QUOTA);
+	} else if (st == PATROL_UNKNOWN_OUTCOME) {
+		ui_msg(u, true, "no answer to the create: the token may exist; refresh (r) and "
+		    "check before trying again");
+	} else if (st != PATROL_OK) {
+		ui_err_msg(u, "not created", c);
+	} else {
+		if (u->secret_pending != NULL)
+			api_created_free(u->secret_pending);
+		u->secret_pending = call_take_result(c);
+		ui_msg(u, false, "token created");
+		ui_state_load(u);
+	}
+	return UI_R_STATUS | UI_R_HEADER;
+}
+
+static unsigned
+ui_on_edit(struct ui *u, struct call *c)
+{
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "not updated", c);
+		return UI_R_STATUS;
+	}
+	ui_msg(u, false, "token updated");
+	ui_state_load(u);
+	return UI_R_STATUS | UI_R_HEADER;
+}
+
+/* Handle one finished call (taken over and freed here). */
+unsigned
+ui_state_handle(struct ui *u, struct call *c)
+{
+	enum ui_job job = (enum ui_job)(c->tag & 0xff);
+	uint64_t gen = (c->tag >> 8) & 0xffffff;
+	size_t idx = (size_t)(c->tag >> 32);
+	unsigned r = UI_R_HEADER | UI_R_STATUS;
+
+	if (gen != (u->gen & 0xffffff)) {
+		call_free(c);
+		return UI_R_NONE;
+	}
+	if (worker_pending(u->w) == 0)
+		u->loading = 0;
+	switch (job) {
+	case UI_JOB_LIST:
+		u->loading &= ~(1u << job);
+		r |= ui_on_list(u, c);
+		break;
+	case UI_JOB_ME:
+		u->loading &= ~(1u << job);
+		r |= ui_on_me(u, c);
+		break;
+	case UI_JOB_CONF:
+		u->loading &= ~(1u << job);
+		r |= ui_on_conf(u, c);
+		break;
+	case UI_JOB_REVOKE:
+		r |= ui_on_revoke(u, c, idx);
+		break;
+	case UI_JOB_CREATE:
+		r |= ui_on_create(u, c);
+		break;
+	case UI_JOB_EDIT:
+		r |= ui_on_edit(u, c);
+		break;
+	}
+	call_free(c);
+	return r;
+}
+
+/* Switch to another profile: resolve it, restart the worker, reload. */
+int
+ui_state_profile(struct ui *u, const char *name)
+{
+	struct config_flags fl = { name, NULL, NULL, NULL };
+	struct config cfg;
+	struct worker_opts wo = u->opts->worker;
+	struct worker *w;
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (config_resolve(&fl, config_getenv_real, NULL, &cfg, &err) != PATROL_OK) {
+		ui_msg(u, true, "%s", err.message);
+		return -1;
+	}
+	wo.cfg = &cfg;
+	if (worker_start(&wo, &w, &err) != PATROL_OK) {
+		config_free(&cfg);
+		ui_msg(u, true, "cannot start: %s", err.message);
+		return -1;
+	}
+	worker_stop(u->w);
+	u->w = w;
+	if (u->cfg == &u->cfg_own)
+		config_free(&u->cfg_own);
+	u->cfg_own = cfg;
+	u->cfg = &u->cfg_own;
+	u->gen++;
+	snprintf(u->profile, sizeof u->profile, "%s", name);
+	ui_state_self(u);
+	token_table_free(&u->tab);
+	u->nshown = u->cursor = u->top = 0;
+	u->loaded = false;
+	api_me_free(u->me);
+	u->me = NULL;
+	api_conf_free(u->conf);
+	u->conf = NULL;
+	u->max_days = 0;
+	u->ctx.max_lifetime_ms = 0;
+	u->loading = 0;
+	ui_batch_free(&u->batch);
+	ui_state_load(u);
+	ui_msg(u, false, "profile %s: loading", name);
+	return 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * ui_term.c: the terminal the UI runs on.
+ *
+ * Opens /dev/tty with newterm (so stdin and stdout may be redirected), saves
+ * the termios first and restores it on every exit path, including a crash:
+ * the SIGSEGV/SIGABRT/SIGBUS handler writes a reset string computed before
+ * any crash can happen, then re-raises. SIGINT, SIGTERM, SIGHUP and SIGWINCH
+ * are blocked before the worker starts and read from a signalfd by the loop.
+ * Allocation failures on the UI side restore the terminal, then exit.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sanitize.h"
+#include "ui_curses.h"
+#include "ui_internal.h"
+
+static struct termios ui_saved_tio;
+static bool ui_have_tio;
+static int ui_crash_fd = -1;
+static char ui_reset[256];
+static size_t ui_reset_len;
+static bool ui_curses_on;
+
+/* Restore the terminal from a signal handler: async-signal-safe only. */
+static void
+ui_term_crash(int sig)
+{
+	if (ui_crash_fd != -1) {
+		if (ui_have_tio)
+			tcsetattr(ui_crash_fd, TCSANOW, &ui_saved_tio);
+		if (write(ui_crash_fd, ui_reset, ui_reset_len) < 0)
+			ui_reset_len = 0;
+	}
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+ui_reset_add(const char *cap, const char *fallback)
+{
+	const char *s = cap;
+	size_t n;
+
+	if (s == NULL || s == (const char *)-1)
+		s = fallback;
+	n = strlen(s);
+	if (ui_reset_len + n < sizeof ui_reset) {
+		memcpy(ui_reset + ui_reset_len, s, n);
+		ui_reset_len += n;
+	}
+}
+
+/* Precompute what undoes our modes: attributes, cursor, keypad, screen. */
+static void
+ui_reset_build(bool mouse)
+{
+	ui_reset_len = 0;
+	ui_reset_add(tigetstr("sgr0"), "\033[m");
+	ui_reset_add(tigetstr("cnorm"), "\033[?25h");
+	ui_reset_add(tigetstr("rmkx"), "");
+	if (mouse)
+		ui_reset_add(NULL, "\033[?1000l\033[?1002l\033[?1006l");
+	ui_reset_add(tigetstr("rmcup"), "\033[?1049l");
+	ui_reset[ui_reset_len] = '\0';
+}
+
+static void
+ui_crash_handlers(void)
+{
+	static const int sigs[] = { SIGSEGV, SIGABRT, SIGBUS, SIGFPE, SIGILL };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = ui_term_crash;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESETHAND;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+void
+ui_fatal(const char *msg)
+{
+	if (ui_curses_on) {
+		endwin();
+		ui_curses_on = false;
+	}
+	if (ui_crash_fd != -1 && ui_have_tio)
+		tcsetattr(ui_crash_fd, TCSANOW, &ui_saved_tio);
+	fprintf(stderr, "patrol: %s\n", msg);
+	fflush(stderr);
+	_exit(1);
+}
+
+void *
+ui_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
+
+	if (p == NULL)
+		ui_fatal("out of memory");
+	return p;
+}
+
+void *
+ui_xreallocarray(void *p, size_t n, size_t size)
+{
+	void *q;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		ui_fatal("out of memory");
+	q = realloc(p, n * size != 0 ? n * size : 1);
+	if (q == NULL)
+		ui_fatal("out of memory");
+	return q;
+}
+
+char *
+ui_xstrdup(const char *s)
+{
+	char *p = strdup(s != NULL ? s : "");
+
+	if (p == NULL)
+		ui_fatal("out of memory");
+	return p;
+}
+
+/* Block the signals the loop reads (before the worker starts: it inherits
+ * the mask) and open the signalfd. */
+int
+ui_term_signals(struct ui *u)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGWINCH);
+	if (pthread_sigmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	u->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return u->sigfd == -1 ? -1 : 0;
+}
+
+static void
+ui_term_colors(struct ui *u)
+{
+	u->colors = has_colors() && !u->opts->no_color;
+	if (!u->colors)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_YELLOW, -1);   /* warning */
+	init_pair(2, COLOR_RED, -1);      /* danger, staged */
+	init_pair(3, COLOR_CYAN, -1);     /* header, badges */
+	init_pair(4, COLOR_GREEN, -1);    /* tagged */
+}
+
+int
+ui_term_open(struct ui *u)
+{
+	const char *cs;
+	int fd;
+
+	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if (tcgetattr(fd, &ui_saved_tio) == 0)
+		ui_have_tio = true;
+	if ((u->tty = fdopen(fd, "r+")) == NULL) {
+		close(fd);
+		return -1;
+	}
+	u->ttyfd = fd;
+	ui_crash_fd = fd;
+	cs = nl_langinfo(CODESET);
+	u->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	u->ascii = u->opts->ascii;
+	u->sflags = (u->ascii || !u->utf8) ? SANITIZE_ASCII : 0;
+	if (newterm(NULL, u->tty, u->tty) == NULL) {
+		fclose(u->tty);
+		u->tty = NULL;
+		return -1;
+	}
+	ui_curses_on = true;
+	ui_reset_build(u->opts->mouse);
+	ui_crash_handlers();
+	set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	intrflush(stdscr, FALSE);
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	leaveok(stdscr, TRUE);
+	curs_set(0);
+	ui_term_colors(u);
+	if (u->opts->mouse)
+		mousemask(BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	return 0;
+}
+
+void
+ui_term_close(struct ui *u)
+{
+	if (ui_curses_on) {
+		if (u->opts->mouse)
+			mousemask(0, NULL);
+		curs_set(1);
+		endwin();
+		ui_curses_on = false;
+	}
+	if (u->ttyfd != -1 && ui_have_tio)
+		tcsetattr(u->ttyfd, TCSANOW, &ui_saved_tio);
+	if (u->tty != NULL)
+		fclose(u->tty);
+	u->tty = NULL;
+	u->ttyfd = -1;
+	ui_crash_fd = -1;
+	if (u->sigfd != -1)
+		close(u->sigfd);
+	u->sigfd = -1;
+}
+
+/* Re-read the size after SIGWINCH. */
+void
+ui_term_resize(struct ui *u)
+{
+	struct winsize ws;
+
+	if (ioctl(u->ttyfd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
+		resizeterm(ws.ws_row, ws.ws_col);
+	if (u->dlg != NULL)
+		dialog_resize(u->dlg);
+}
+
+/* Write bytes straight to the terminal, outside curses' buffer (OSC 52). */
+void
+ui_term_write_raw(struct ui *u, const char *s, size_t n)
+{
+	fflush(u->tty);
+	while (n > 0) {
+		ssize_t w = write(u->ttyfd, s, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;
+		s += w;
+		n -= (size_t)w;
+	}
+}
