@@ -53,5 +53,13 @@ printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median
 curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" | jq '.token_infos'; }
 printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
 
+echo "== UI through a pty, 600 tokens"
+URL=$(start_emulator --generate 599:1 --seed 5)
+if command -v python3 >/dev/null 2>&1; then
+	DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$PATROL"
+else
+	echo "python3 not installed: UI figures skipped"
+fi
+
 echo "== model over 100,000 rows"
 "$top_builddir/tests/bench/bench_model"
