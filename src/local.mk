@@ -14,7 +14,7 @@ libpatrol_a_SOURCES = \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
 	src/worker.c src/worker.h \
-	src/cli.c src/cli.h \
+	src/cli.c src/cli.h src/face.h \
 	src/cli_cmds.c \
 	src/cli_revoke.c \
 	src/cli_output.c src/cli_output.h

@@ -1,7 +1,8 @@
 #!/bin/bash
 # make demo: start the workspace emulator with generated data and run patrol
-# against it. On a terminal, a shell is opened with the environment set so
-# you can try any command; leaving it stops the emulator.
+# against it: a few commands, then (on a terminal) the interactive view, then
+# a shell with the environment set so you can try any command; leaving it
+# stops the emulator.
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
@@ -26,6 +27,9 @@ demo patrol list --sort expires --filter 'expires:<30d'
 demo patrol quota --all
 demo patrol list --all --filter 'flag:unused-90d flag:never-expires' --sort last-used
 if [ -t 0 ] && [ -t 1 ]; then
+	printf '\nNow the interactive view (? for help, q to leave it). Press Enter.'
+	read -r _
+	patrol --all
 	printf '\nThe emulator runs at %s as admin@example.com.\n' "$DATABRICKS_HOST"
 	printf 'Try: patrol list --all --filter "scope:authentication", patrol create --comment demo, patrol revoke ID\n'
 	printf 'Leave the shell (exit) to stop the emulator.\n'

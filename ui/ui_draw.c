@@ -380,28 +380,15 @@ ui_draw_header(struct ui *u)
 static size_t
 ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
 {
-	struct token_owner_count *oc = NULL;
-	size_t nown, active = 0;
-
-	who[0] = '\0';
-	*expiring = token_expiring_count(&u->tab, u->ctx.now_ms);
-	if (!u->opts->all)
-		return token_active_count(&u->tab, u->ctx.now_ms);
-	nown = token_quota_by_owner(&u->tab, u->ctx.now_ms, &oc);
-	if (nown == (size_t)-1)
-		ui_fatal("out of memory");
-	if (nown > 0) {
-		active = oc[0].active;
-		sanitize_cell(oc[0].owner, 16, 0, u->sflags, who, n);
-	}
-	free(oc);
-	return active;
+	snprintf(who, n, "%s", u->quota_owner);
+	*expiring = u->quota_expiring;
+	return u->quota_active;
 }
 
 static void
 ui_draw_gauge(struct ui *u)
 {
-	char bar[320], who[80], tail[300];
+	char bar[320], who[sizeof u->quota_owner], tail[300];
 	size_t active, expiring, expired, fill, i, len = 0, width = COLS >= 60 ? 20 : 10;
 	int attr = A_NORMAL;
 	bool danger, warn;

@@ -117,6 +117,9 @@ struct ui {
 	size_t nshown;
 	size_t cap;                  /* allocated length of flags, marks, shown */
 	struct token_ctx ctx;
+	/* the gauge: counted when the table changes, never per redraw */
+	size_t quota_active, quota_expiring;
+	char quota_owner[128];        /* --all: the owner with most tokens, sanitized */
 	bool loaded;
 	struct api_me *me;
 	struct api_conf *conf;

@@ -278,6 +278,30 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	return m;
 }
 
+/* Count the gauge: active and expiring tokens (--all: of the owner with
+ * the most). Runs when the table changes, not on every redraw. */
+static void
+ui_state_quota(struct ui *u)
+{
+	struct token_owner_count *oc = NULL;
+	size_t nown;
+
+	u->quota_owner[0] = '\0';
+	if (!u->opts->all) {
+		u->quota_active = token_active_count(&u->tab, u->ctx.now_ms);
+		u->quota_expiring = token_expiring_count(&u->tab, u->ctx.now_ms);
+		return;
+	}
+	nown = token_quota_by_owner(&u->tab, u->ctx.now_ms, &oc);
+	if (nown == (size_t)-1)
+		ui_fatal("out of memory");
+	u->quota_active = nown > 0 ? oc[0].active : 0;
+	u->quota_expiring = nown > 0 ? oc[0].expiring : 0;
+	if (nown > 0)
+		sanitize_cell(oc[0].owner, 16, 0, u->sflags, u->quota_owner, sizeof u->quota_owner);
+	free(oc);
+}
+
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
 static void
 ui_state_swap(struct ui *u, struct token_table *t)
@@ -305,6 +329,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	free(old);
 	u->loaded = true;
 	u->nshown = 0;
+	ui_state_quota(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
 }
@@ -330,6 +355,7 @@ ui_state_compact(struct ui *u)
 	if (j == u->tab.n)
 		return;
 	u->tab.n = j;
+	ui_state_quota(u);
 	ui_state_refilter(u);
 }
 

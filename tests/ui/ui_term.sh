@@ -18,6 +18,8 @@ ui_shell 200 50
 ui_start --all
 check_screen "200x50: owner column with --all" "COMMENT .*OWNER"
 check_screen "200x50: the full table" "LAST USED +SCOPES"
+WANT=$("$PATROL" quota --all -o json | jq -r '.[0] | "\(.active)/600  \(.expiring) expire"')
+check_screen "--all gauge: the top owner's active and expiring counts, as quota --all says" "\\] $WANT"
 tm resize-window -t t -x 80 -y 24
 check_screen "resized to 80x24: still drawn (the gauge names the owner)" "\\] [0-9]+/600"
 check_screen "80x24: the owner column stays, lower-priority ones dropped" "COMMENT .*OWNER +ID"
