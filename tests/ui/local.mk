@@ -1,7 +1,8 @@
 # tests/ui/: the real UI driven in tmux against the emulator.
 UI_TESTS = \
 	tests/ui/ui_flows.sh \
-	tests/ui/ui_term.sh
+	tests/ui/ui_term.sh \
+	tests/ui/ui_more.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
