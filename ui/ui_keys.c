@@ -105,7 +105,7 @@ ui_sort_step(struct ui *u, int step)
 		k = (k + step + TOKEN_SORT_COUNT) % TOKEN_SORT_COUNT;
 	while (k == TOKEN_SORT_OWNER && !u->opts->all);
 	u->sort = (enum token_sort_key)k;
-	ui_state_resort(u, ui_state_current_id(u));
+	ui_state_resort(u);
 	ui_msg(u, false, "sorted by %s%s", token_sort_name(u->sort), u->desc ? " (descending)" : "");
 	return UI_R_TABLE | UI_R_STATUS;
 }

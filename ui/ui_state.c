@@ -193,35 +193,60 @@ ui_state_keep_cursor(struct ui *u, const char *id)
 		u->cursor = u->nshown > 0 ? u->nshown - 1 : 0;
 }
 
-void
-ui_state_resort(struct ui *u, const char *keep_id)
+/* Put the cursor on table row `row` if it is shown (an integer scan: rows
+ * keep their index within one table, so no id compares on 100,000 rows). */
+static bool
+ui_state_cursor_to_row(struct ui *u, size_t row)
 {
-	char id[TOKEN_ID_LEN + 1] = "";
+	size_t i;
 
-	if (keep_id != NULL)
-		snprintf(id, sizeof id, "%s", keep_id);
+	for (i = 0; i < u->nshown; i++) {
+		if (u->shown[i] == row) {
+			u->cursor = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The table row under the cursor, or -1. */
+static long
+ui_state_cursor_row(const struct ui *u)
+{
+	return u->cursor < u->nshown ? (long)u->shown[u->cursor] : -1;
+}
+
+/* Sort the shown rows; the cursor stays on table row `row` if shown. */
+static void
+ui_state_sort_keep(struct ui *u, long row)
+{
 	token_sort(&u->tab, u->shown, u->nshown, u->sort, u->desc);
-	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	if (row < 0 || !ui_state_cursor_to_row(u, (size_t)row))
+		ui_state_keep_cursor(u, NULL);
 	u->drawn_valid = false;
 	u->have_last_tag = false;
 }
 
-/* Filter with the precomputed flags, then sort; the cursor stays on its token. */
+void
+ui_state_resort(struct ui *u)
+{
+	ui_state_sort_keep(u, ui_state_cursor_row(u));
+}
+
+/* Filter with the precomputed flags, then sort; the cursor stays on its
+ * token (rows keep their index within one table). */
 void
 ui_state_refilter(struct ui *u)
 {
-	char id[TOKEN_ID_LEN + 1] = "";
-	const char *cur = ui_state_current_id(u);
+	long row = ui_state_cursor_row(u);
 	size_t i, n = 0;
 
-	if (cur != NULL)
-		snprintf(id, sizeof id, "%s", cur);
 	for (i = 0; i < u->tab.n; i++)
 		if (u->filter == NULL ||
 		    token_filter_match(u->filter, &u->tab.rows[i], u->flags[i], &u->ctx))
 			u->shown[n++] = i;
 	u->nshown = n;
-	ui_state_resort(u, id[0] != '\0' ? id : NULL);
+	ui_state_sort_keep(u, row);
 }
 
 /* Compile expr; on error keep the last good filter (keep_on_error) and say why. */
@@ -338,7 +363,11 @@ ui_state_swap(struct ui *u, struct token_table *t)
 void
 ui_state_compact(struct ui *u)
 {
+	char id[TOKEN_ID_LEN + 1] = "";
 	size_t i, j = 0;
+
+	if (ui_state_current_id(u) != NULL)
+		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
 
 	for (i = 0; i < u->tab.n; i++) {
 		if (u->marks[i] & UI_MARK_GONE) {
@@ -355,8 +384,10 @@ ui_state_compact(struct ui *u)
 	if (j == u->tab.n)
 		return;
 	u->tab.n = j;
+	u->nshown = 0;          /* the old indexes are stale */
 	ui_state_quota(u);
 	ui_state_refilter(u);
+	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
 }
 
 void

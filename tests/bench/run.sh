@@ -50,6 +50,9 @@ RUNS=5
 echo "== token management list with 100,000 tokens ($RUNS runs, median)"
 printf '%-44s %8s ms\n' "patrol list --all -o json" "$(median_ms "$PATROL" list --all -o json)"
 printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
+if command -v python3 >/dev/null 2>&1; then
+	BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$PATROL" big
+fi
 curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" | jq '.token_infos'; }
 printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
 

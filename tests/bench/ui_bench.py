@@ -5,15 +5,16 @@ from exec to the first frame. Prints medians; never fails on a number."""
 import fcntl, os, pty, select, struct, sys, termios, time
 
 PATROL = sys.argv[1]
+MODE = sys.argv[2] if len(sys.argv) > 2 else "frame"
 RUNS = int(os.environ.get("BENCH_RUNS", "21"))
 
 
-def spawn():
+def spawn(args=()):
     pid, fd = pty.fork()
     if pid == 0:
         os.environ["TERM"] = "xterm-256color"
         os.environ["LC_ALL"] = "C.UTF-8"
-        os.execv(PATROL, [PATROL])
+        os.execv(PATROL, [PATROL] + list(args))
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     return pid, fd
 
@@ -67,6 +68,41 @@ def first_frame_ms():
     os.waitpid(pid, 0)
     return ms
 
+
+def key_ms(fd, key):
+    """Send one key; ms until the terminal receives the redraw."""
+    t0 = time.monotonic()
+    os.write(fd, key)
+    select.select([fd], [], [], 5.0)
+    ms = (time.monotonic() - t0) * 1000
+    read_until(fd, b"", 1.0)
+    return ms
+
+
+def big_table():
+    """Keystrokes over the token-management list (run against an emulator
+    with 100,000 tokens): a filter keystroke (/ then one letter: the filter
+    is applied and the result sorted) and a sort (>)."""
+    pid, fd = spawn(["--all"])
+    read_until(fd, b"tagged", 60.0)
+    filt, sort = [], []
+    for i in range(RUNS):
+        read_until(fd, b"", 0.2)
+        os.write(fd, b"/")
+        read_until(fd, b"", 0.3)
+        filt.append(key_ms(fd, b"aeiou"[i % 5:i % 5 + 1]))
+        os.write(fd, b"\x1b")
+        read_until(fd, b"", 0.5)
+        sort.append(key_ms(fd, b">"))
+    os.write(fd, b"q")
+    os.waitpid(pid, 0)
+    print("%-44s %8.1f ms" % ("UI filter keystroke, 100,000 rows (median)", median(filt)))
+    print("%-44s %8.1f ms" % ("UI sort key (>), 100,000 rows (median)", median(sort)))
+
+
+if MODE == "big":
+    big_table()
+    sys.exit(0)
 
 frames, per_key = [], []
 for _ in range(max(3, RUNS // 4)):
