@@ -28,6 +28,18 @@ check_screen "help lists the filter key" "filter as you type"
 keys q
 check_screen "q leaves help, not patrol" "COMMENT +CREATED"
 
+# --- the token patrol uses is marked; Ctrl-L repaints; the mouse is off -----------
+ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+keys /; tm send-keys -t t -l "id:${ADMIN_ID:0:12}"; keys Enter
+keys Enter
+check_screen "detail marks the token patrol uses" "This is the token patrol uses"
+keys Escape
+keys /; keys Escape
+check_eq "the mouse is off without --mouse" 0 "$(tm display-message -p -t t '#{mouse_any_flag}')"
+keys C-l
+check_screen "Ctrl-L repaints everything" "COMMENT +CREATED"
+check_screen "and the gauge" "quota .*$ACTIVE/600"
+
 # --- tag keys ----------------------------------------------------------------------
 keys Space
 check_screen "Space tags" "tagged 1 "
@@ -132,6 +144,25 @@ check_screen "failed rows stay staged" "staged 2"
 keys R
 check_screen "results view lists each token's failure and why" "FAILED +[0-9a-f]{10} .*server error"
 keys Escape
+
+# --- the workspace maximum caps the lifetimes offered; an unknown create outcome --------
+emu_stop
+emu_start --max-lifetime-days 30 --fail 500:1 --fault-path /token/create
+UI_ENV="" ui_shell 100 30
+ui_start --mouse
+check_screen "drawn with the data (and the workspace settings, read first)" " 1/1 tagged 0 staged 0"
+wait_gone "loading" 5
+check_eq "--mouse turns the mouse on" 1 "$(tm display-message -p -t t '#{mouse_any_flag}')"
+keys c
+check_screen "create dialog" "New token"
+check_screen "presets within the 30-day maximum" "30d"
+check_screen_not "no 90d preset beyond the maximum" "\\) 90d"
+tm send-keys -t t -l "maybe made"
+keys Enter
+check_screen "an unknown outcome is explained" "no answer to the create: the token may exist"
+check_eq "and the create was not resent" 1 "$(count 'POST /api/2.0/token/create')"
+keys q
+ui_exited 10
 
 # --- a full quota: the gauge warns, a create is refused in plain words -----------------
 emu_stop
