@@ -117,6 +117,7 @@ check_eq "stty restored after q" "$(cat "$T/stty.before")" "$(cat "$T/stty.after
 reset_stats
 ui_start --read-only
 check_screen "READ-ONLY badge" "READ-ONLY"
+check_screen "the data is in" " $ACTIVE/$ACTIVE tagged"
 keys d
 check_screen "d refused" "read-only"
 keys c

@@ -54,7 +54,7 @@ ui_exited 10
 # --- NO_COLOR and TERM=vt100: no colour, meaning still readable -------------------
 UI_ENV="NO_COLOR=1" ui_shell 80 24
 ui_start
-check_screen "NO_COLOR: drawn" "quota .*600"
+check_screen "NO_COLOR: drawn with the data" " $ACTIVE/$ACTIVE tagged"
 keys j
 # Colours are SGR 30-37, 40-47, 90-97, 100-107 and 38;/48; (39 and 49 only
 # reset to the terminal's defaults).
