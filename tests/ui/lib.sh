@@ -83,6 +83,19 @@ ui_start() {
 	wait_for 'patrol|PATROL' 10
 }
 
+# ui_signal SIG: send SIG to the patrol running in this test's pane only
+# (other tests may run their own patrol at the same time).
+ui_signal() {
+	local shell pid i=0
+	shell=$(tm display-message -p -t t '#{pane_pid}')
+	while [ $i -lt 100 ]; do
+		pid=$(pgrep -P "$shell" -x patrol | head -n 1)
+		[ -n "$pid" ] && { kill -"$1" "$pid"; return 0; }
+		sleep 0.02; i=$((i + 1))
+	done
+	return 1
+}
+
 # ui_exited: wait for the shell prompt after patrol ended; sets UI_RC.
 ui_exited() {
 	wait_for 'EXIT=[0-9]+' "${1:-10}" || return 1

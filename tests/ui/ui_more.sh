@@ -178,7 +178,7 @@ keys Enter
 check_screen "quota exceeded in plain words" "quota of 600 tokens is reached"
 
 # --- a crash restores the terminal --------------------------------------------------
-pkill -SEGV -f "^$PATROL\$"
+ui_signal SEGV
 ui_exited 10
 check_eq "SIGSEGV: the signal is re-raised" 139 "$UI_RC"
 check_eq "SIGSEGV: stty -g unchanged" "$(cat "$T/stty.before")" "$(cat "$T/stty.after")"

@@ -80,7 +80,7 @@ for sig in TERM HUP; do
 	ui_shell 80 24
 	ui_start
 	check_screen "running before SIG$sig" "quota .*600"
-	pkill -"$sig" -f "^$PATROL\$"
+	ui_signal "$sig"
 	ui_exited 10
 	check_eq "SIG$sig: exit 128+signal" "$((128 + $(kill -l "$sig")))" "$UI_RC"
 	check_eq "SIG$sig: stty -g unchanged" "$(cat "$T/stty.before")" "$(cat "$T/stty.after")"
