@@ -177,6 +177,7 @@ void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
 void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
+void ui_state_plan_clear(struct ui *u);
 const char *ui_state_current_id(const struct ui *u);
 const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);

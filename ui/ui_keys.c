@@ -271,19 +271,6 @@ ui_plan_add(struct ui *u, const char *id)
 	u->revoke_ids[u->nrevoke++] = ui_xstrdup(id);
 }
 
-static void
-ui_plan_clear(struct ui *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->nrevoke; i++)
-		free(u->revoke_ids[i]);
-	free(u->revoke_ids);
-	u->revoke_ids = NULL;
-	u->nrevoke = 0;
-	u->revoke_self = false;
-}
-
 /* The exact ids to revoke: every staged row, the token patrol uses last. */
 static void
 ui_plan(struct ui *u)
@@ -291,7 +278,7 @@ ui_plan(struct ui *u)
 	size_t i;
 	const char *self = u->ctx.self_id;
 
-	ui_plan_clear(u);
+	ui_state_plan_clear(u);
 	for (i = 0; i < u->tab.n; i++) {
 		if ((u->marks[i] & UI_MARK_STAGED) == 0)
 			continue;
@@ -366,7 +353,7 @@ ui_batch_start(struct ui *u)
 		ui_state_submit(u, c, UI_JOB_REVOKE, i);
 	}
 	ui_msg(u, false, "revoking %zu token%s", b->n, b->n == 1 ? "" : "s");
-	ui_plan_clear(u);
+	ui_state_plan_clear(u);
 }
 
 static unsigned
@@ -396,7 +383,7 @@ ui_revoke_self_answer(struct ui *u, bool ok)
 	}
 	if (u->nrevoke == 0) {
 		ui_msg(u, false, "nothing revoked");
-		ui_plan_clear(u);
+		ui_state_plan_clear(u);
 		return UI_R_ALL;
 	}
 	ui_batch_start(u);
@@ -854,7 +841,7 @@ ui_dialog_end(struct ui *u, bool ok)
 	case UI_DLG_REVOKE:
 		if (ok)
 			return ui_revoke_confirmed(u);
-		ui_plan_clear(u);
+		ui_state_plan_clear(u);
 		ui_msg(u, false, "cancelled: nothing revoked");
 		break;
 	case UI_DLG_REVOKE_SELF:

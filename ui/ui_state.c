@@ -104,8 +104,9 @@ ui_batch_free(struct ui_batch *b)
 	memset(b, 0, sizeof *b);
 }
 
-static void
-ui_revoke_plan_free(struct ui *u)
+/* Forget the planned revocation (the ids the confirm showed). */
+void
+ui_state_plan_clear(struct ui *u)
 {
 	size_t i;
 
@@ -114,6 +115,7 @@ ui_revoke_plan_free(struct ui *u)
 	free(u->revoke_ids);
 	u->revoke_ids = NULL;
 	u->nrevoke = 0;
+	u->revoke_self = false;
 }
 
 void
@@ -131,7 +133,7 @@ ui_state_free(struct ui *u)
 	dialog_free(u->dlg);
 	ui_view_free(u);
 	ui_batch_free(&u->batch);
-	ui_revoke_plan_free(u);
+	ui_state_plan_clear(u);
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
 }
