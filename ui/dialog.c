@@ -466,8 +466,9 @@ static const struct text_key text_keys[] = {
 
 /* ---- fields ------------------------------------------------------------ */
 
+/* The field with this id, or NULL when the dialog has none. */
 static struct field *
-field_get(struct dialog *d, enum field_id id)
+field_find(struct dialog *d, enum field_id id)
 {
 	size_t i;
 
@@ -475,9 +476,19 @@ field_get(struct dialog *d, enum field_id id)
 		if (d->fields[i].id == id)
 			return &d->fields[i];
 	}
-	/* Impossible: every dialog is built from a fixed field table that has
-	 * the fields its code asks for. */
-	abort();
+	return NULL;
+}
+
+/* The field with this id, which the dialog's own field table has: a
+ * missing one is a programming error. */
+static struct field *
+field_get(struct dialog *d, enum field_id id)
+{
+	struct field *f = field_find(d, id);
+
+	if (f == NULL)
+		abort();
+	return f;
 }
 
 static bool
@@ -977,7 +988,10 @@ dialog_window(struct dialog *d, const struct layout *L)
 		getbegyx(d->win, y, x);
 		if (h == L->h && w == L->w && y == L->y && x == L->x)
 			return 0;
+		werase(d->win);          /* its cells may hold the secret */
 		delwin(d->win);
+		touchwin(stdscr);        /* repaint what the bigger window covered */
+		wnoutrefresh(stdscr);
 	}
 	d->win = newwin(L->h, L->w, L->y, L->x);
 	if (d->win == NULL)
@@ -1147,7 +1161,7 @@ dialog_activate(struct dialog *d, struct field *f)
 {
 	if (f == NULL || f->id == F_CANCEL)
 		return DIALOG_CANCEL;
-	if (f->kind != FIELD_BUTTON && (f = field_get(d, F_OK)) == NULL)
+	if (f->kind != FIELD_BUTTON && (f = field_find(d, F_OK)) == NULL)
 		return DIALOG_OPEN;
 	if (f->disabled) {
 		dialog_focus_id(d, F_TYPED);
@@ -1381,7 +1395,7 @@ dialog_collect_lifetime(struct dialog *d)
 static int
 dialog_create_accept(struct dialog *d)
 {
-	struct field *app = field_get(d, F_APPID);
+	struct field *app = field_find(d, F_APPID);
 	char *a;
 
 	d->note[0] = '\0';

@@ -342,6 +342,7 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 static void
 ui_draw_header(struct ui *u)
 {
+	char clean[UI_LINE_MAX];
 	char user[160], load[64], line[UI_LINE_MAX];
 	const char *sep = u->ascii ? " | " : " \u2502 ";
 	int x;
@@ -357,8 +358,8 @@ ui_draw_header(struct ui *u)
 	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->profile[0] ? u->profile : "-", sep,
 	    u->cfg->host != NULL ? u->cfg->host : "", sep, user);
 	sanitize_cell(line, (size_t)(COLS > 30 ? COLS - 30 : 10), 0, u->sflags & SANITIZE_ASCII,
-	    line, sizeof line);
-	waddstr(stdscr, line);
+	    clean, sizeof clean);
+	waddstr(stdscr, clean);
 	if (u->opts->read_only) {
 		waddstr(stdscr, " ");
 		wattrset(stdscr, ui_attr(u, 1, A_REVERSE | A_BOLD));

@@ -94,6 +94,7 @@ struct ui_batch {
 };
 
 struct ui {
+	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
 	const struct ui_opts *opts;
 	struct config cfg_own;       /* after :profile */
 	const struct config *cfg;
@@ -144,7 +145,6 @@ struct ui {
 	/* input */
 	enum ui_prompt prompt;
 	char input[256];
-	char filter_saved[256];      /* to restore on Esc in the filter prompt */
 	struct dialog *dlg;
 	enum ui_dlg dlg_kind;
 	struct api_created *secret_pending;
@@ -182,6 +182,7 @@ const char *ui_state_current_id(const struct ui *u);
 const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
+size_t ui_state_count_both(const struct ui *u);
 unsigned ui_state_handle(struct ui *u, struct call *c);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 void ui_state_compact(struct ui *u);
@@ -205,5 +206,7 @@ void ui_keys_help(struct ui *u);
 unsigned ui_keys_command(struct ui *u, const char *line);
 unsigned ui_keys_dialog(struct ui *u, int ch, bool is_key);
 unsigned ui_keys_secret_pending(struct ui *u);
+/* Ctrl-C: quit like q (asking when something would be lost); exit 130. */
+unsigned ui_keys_interrupt(struct ui *u);
 
 #endif

@@ -83,7 +83,6 @@ ui_a_filter(struct ui *u)
 {
 	u->prompt = UI_PROMPT_FILTER;
 	snprintf(u->input, sizeof u->input, "%s", u->filter_text);
-	snprintf(u->filter_saved, sizeof u->filter_saved, "%s", u->filter_text);
 	return UI_R_STATUS;
 }
 
@@ -495,19 +494,45 @@ ui_a_repaint(struct ui *u)
 static unsigned
 ui_a_quit(struct ui *u)
 {
-	size_t n = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY);
-	char l0[128];
-	const char *lines[] = { l0, "Quitting discards them; nothing is revoked." };
+	size_t busy = ui_state_count(u, UI_MARK_BUSY);
+	size_t staged = ui_state_count(u, UI_MARK_STAGED) - ui_state_count_both(u);
+	bool creating = (u->loading & (1u << UI_JOB_CREATE)) != 0 || u->secret_pending != NULL;
+	char l[3][128];
+	const char *lines[3];
+	size_t n = 0, i;
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
-	if (n == 0) {
+	if (staged == 0 && busy == 0 && !creating) {
 		u->quit = true;
 		return UI_R_QUIT;
 	}
-	snprintf(l0, sizeof l0, "%zu revocation%s staged.", n, n == 1 ? " is" : "s are");
-	ui_dialog_open(u, dialog_confirm_new("Quit?", lines, 2, NULL, u->ascii), UI_DLG_QUIT);
+	if (staged > 0)
+		snprintf(l[n++], sizeof l[0], "%zu staged revocation%s will be discarded (not revoked).",
+		    staged, staged == 1 ? "" : "s");
+	if (busy > 0)
+		snprintf(l[n++], sizeof l[0], "%zu revocation%s in progress and may still complete.",
+		    busy, busy == 1 ? " is" : "s are");
+	if (creating)
+		snprintf(l[n++], sizeof l[0], "A token is being created: its secret would never be shown.");
+	for (i = 0; i < n; i++)
+		lines[i] = l[i];
+	ui_dialog_open(u, dialog_confirm_new("Quit?", lines, n, NULL, u->ascii), UI_DLG_QUIT);
 	return UI_R_ALL;
+}
+
+unsigned
+ui_keys_interrupt(struct ui *u)
+{
+	if (u->dlg != NULL)
+		return ui_msg(u, true, "Ctrl-C: close the dialog first (Esc), then q"), UI_R_STATUS;
+	unsigned r;
+
+	u->mode = UI_MODE_TABLE;
+	r = ui_a_quit(u);
+	if (u->quit)
+		u->exit_code = 130;   /* quit at once: nothing was pending */
+	return r | UI_R_ALL;
 }
 
 static const struct ui_key ui_keys[] = {

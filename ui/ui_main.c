@@ -12,6 +12,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -19,7 +20,7 @@
 #include "ui_curses.h"
 #include "ui_internal.h"
 
-#define UI_DEAD_TTY_TURNS 3   /* readable but no key this many times: the tty is gone */
+#define UI_DEAD_TTY_TURNS 3   /* readable at end of file this many times: the tty is gone */
 
 static unsigned
 ui_signals(struct ui *u)
@@ -31,6 +32,10 @@ ui_signals(struct ui *u)
 		if (si.ssi_signo == SIGWINCH) {
 			ui_term_resize(u);
 			r |= UI_R_ALL;
+			continue;
+		}
+		if (si.ssi_signo == SIGINT && !u->quit) {
+			r |= ui_keys_interrupt(u);
 			continue;
 		}
 		u->quit = true;
@@ -155,6 +160,22 @@ ui_one_key(struct ui *u, int ch, bool is_key)
 	return ui_keys_dispatch(u, is_key ? UI_KEY(ch) : ch);
 }
 
+/* After a read that gave no key: is the terminal gone? Only when it still
+ * polls readable with no byte to read (end of file) or reports a hang-up.
+ * A partial multibyte key leaves nothing readable: ncurses holds the bytes. */
+static bool
+ui_tty_gone(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int avail = 0;
+
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+		return true;
+	return ioctl(fd, FIONREAD, &avail) != 0 || avail == 0;
+}
+
 /* Read every key waiting. Returns -1 when the terminal is gone. */
 static int
 ui_input(struct ui *u, unsigned *r, int *dead)
@@ -166,7 +187,7 @@ ui_input(struct ui *u, unsigned *r, int *dead)
 		n++;
 		*r |= ui_one_key(u, (int)wc, rc == KEY_CODE_YES);
 	}
-	if (n > 0 || u->quit) {
+	if (n > 0 || u->quit || !ui_tty_gone(u->ttyfd)) {
 		*dead = 0;
 		return 0;
 	}

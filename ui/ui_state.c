@@ -165,6 +165,18 @@ ui_state_count(const struct ui *u, unsigned mark)
 	return n;
 }
 
+/* Rows both staged and in flight (counted once, as in flight). */
+size_t
+ui_state_count_both(const struct ui *u)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->tab.n; i++)
+		if ((u->marks[i] & UI_MARK_STAGED) && (u->marks[i] & UI_MARK_BUSY))
+			n++;
+	return n;
+}
+
 /* Marked rows the filter hides now. */
 size_t
 ui_state_count_hidden(const struct ui *u, unsigned mark)

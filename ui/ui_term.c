@@ -187,9 +187,9 @@ ui_term_open(struct ui *u)
 	ui_crash_fd = fd;
 	cs = nl_langinfo(CODESET);
 	u->utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
-	u->ascii = u->opts->ascii;
+	u->ascii = u->opts->ascii || !u->utf8;   /* no UTF-8 glyphs a C locale cannot show */
 	u->sflags = (u->ascii || !u->utf8) ? SANITIZE_ASCII : 0;
-	if (newterm(NULL, u->tty, u->tty) == NULL) {
+	if ((u->screen = newterm(NULL, u->tty, u->tty)) == NULL) {
 		fclose(u->tty);
 		u->tty = NULL;
 		return -1;
@@ -220,6 +220,8 @@ ui_term_close(struct ui *u)
 			mousemask(0, NULL);
 		curs_set(1);
 		endwin();
+		delscreen(u->screen);    /* frees what newterm allocated */
+		u->screen = NULL;
 		ui_curses_on = false;
 	}
 	if (u->ttyfd != -1 && ui_have_tio)

@@ -63,9 +63,18 @@ keys /; keys Escape
 
 # --- quitting with staged revocations asks first ------------------------------------
 keys q
-check_screen "quit asks when revocations are staged" "4 revocations are staged"
+check_screen "quit asks when revocations are staged" "4 staged revocations will be discarded"
 keys Enter
 check_screen "Cancel keeps patrol running" "staged 4"
+keys C-c
+check_screen "Ctrl-C asks too when revocations are staged" "4 staged revocations will be discarded"
+keys Enter
+check_screen "and Cancel keeps them" "staged 4"
+# Stray bytes of an unfinished UTF-8 character are not a vanished terminal.
+tm send-keys -t t -H f0; sleep 0.2; tm send-keys -t t -H 9f; sleep 0.2; tm send-keys -t t -H 98
+sleep 0.3
+check_screen_not "partial multibyte input does not end patrol" "EXIT="
+check_screen "still staged after stray bytes" "staged 4"
 keys T u U
 check_screen "unstaged all" "staged 0"
 

@@ -66,6 +66,12 @@ fi
 check_eq "NO_COLOR: the selected row is still marked (reverse video)" 1 "$(screen -e | grep -c $'\033\\[7m')"
 keys q
 ui_exited 10
+UI_ENV="LC_ALL=C" ui_shell 80 24
+ui_start
+check_screen "C locale: drawn" "quota .*600"
+check_screen_not "C locale: no UTF-8 glyphs (the locale cannot show them)" "│|█|▲|▼|…"
+keys q
+ui_exited 10
 UI_TERM=vt100 ui_shell 80 24
 ui_start --ascii
 check_screen "TERM=vt100 --ascii: drawn" "quota .*600"
@@ -100,6 +106,14 @@ check_screen "help opens while the list is loading" "HELP|help" 1
 check_screen "help is built from the key table" "revoke"
 keys Escape
 check_screen "the list arrives" "tagged 0 staged 0" 15
+keys c
+check_screen "create dialog" "New token"
+tm send-keys -t t -l "in flight"
+keys Enter q
+check_screen "q during a create in flight asks: the secret would be lost" "its secret would never be"
+keys Enter
+check_screen "Cancel: the secret still arrives and is shown" "Copy this token now" 15
+keys Enter
 keys r
 check_screen "a refresh says it is loading" "loading" 1
 keys j k j
