@@ -115,6 +115,8 @@ struct ui {
 	unsigned *flags;             /* token_flags per row, computed once per load */
 	unsigned char *marks;
 	size_t *shown;               /* filtered and sorted indexes into tab.rows */
+	size_t *order[TOKEN_SORT_COUNT]; /* per sort key: every row, ascending; built once per table */
+	unsigned char *inview;       /* scratch: rows being ordered (all zero between uses) */
 	size_t nshown;
 	size_t cap;                  /* allocated length of flags, marks, shown */
 	struct token_ctx ctx;

@@ -37,7 +37,74 @@ ui_state_grow(struct ui *u, size_t n)
 	u->flags = ui_xreallocarray(u->flags, n, sizeof *u->flags);
 	u->marks = ui_xreallocarray(u->marks, n, sizeof *u->marks);
 	u->shown = ui_xreallocarray(u->shown, n, sizeof *u->shown);
+	free(u->inview);
+	u->inview = ui_xcalloc(n, sizeof *u->inview);
 	u->cap = n;
+}
+
+/* Forget the per-key orders: the rows changed (a load or a compaction). */
+static void
+ui_state_orders_free(struct ui *u)
+{
+	size_t k;
+
+	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
+		free(u->order[k]);
+		u->order[k] = NULL;
+	}
+}
+
+/* Every row in ascending order of key k, sorted once per table (desc is
+ * exactly the reverse: the tie-breaks reverse too). NULL on out of memory. */
+static const size_t *
+ui_state_order(struct ui *u, enum token_sort_key k)
+{
+	size_t i, *o;
+
+	if (u->order[k] != NULL || u->tab.n == 0)
+		return u->order[k];
+	if ((o = malloc(u->tab.n * sizeof *o)) == NULL)
+		return NULL;
+	for (i = 0; i < u->tab.n; i++)
+		o[i] = i;
+	token_sort(&u->tab, o, u->tab.n, k, false);
+	return u->order[k] = o;
+}
+
+/* Order the shown rows by the current key: one pass over the key's full
+ * order picks them out, so a re-sort or a filter keystroke costs O(rows)
+ * instead of a sort. Falls back to token_sort when memory is short. */
+static void
+ui_state_order_shown(struct ui *u)
+{
+	const size_t *o = ui_state_order(u, u->sort);
+	size_t i, row, n = 0, t = u->tab.n;
+
+	if (o == NULL || u->nshown == 0) {
+		token_sort(&u->tab, u->shown, u->nshown, u->sort, u->desc);
+		return;
+	}
+	for (i = 0; i < u->nshown; i++)
+		u->inview[u->shown[i]] = 1;
+	for (i = 0; i < t; i++) {
+		row = o[u->desc ? t - 1 - i : i];
+		if (u->inview[row]) {
+			u->inview[row] = 0;
+			u->shown[n++] = row;
+		}
+	}
+}
+
+/* Sort every key up front after a load, so no later keystroke pays for a
+ * sort (about 10 ms a key at 100,000 rows, once per load). */
+static void
+ui_state_orders_build(struct ui *u)
+{
+	size_t k;
+
+	for (k = 0; k < TOKEN_SORT_COUNT; k++)
+		if (k != TOKEN_SORT_OWNER || u->opts->all)
+			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 
 static void
@@ -125,6 +192,8 @@ ui_state_free(struct ui *u)
 	free(u->flags);
 	free(u->marks);
 	free(u->shown);
+	free(u->inview);
+	ui_state_orders_free(u);
 	token_filter_free(u->filter);
 	api_me_free(u->me);
 	api_conf_free(u->conf);
@@ -234,7 +303,7 @@ ui_state_cursor_row(const struct ui *u)
 static void
 ui_state_sort_keep(struct ui *u, long row)
 {
-	token_sort(&u->tab, u->shown, u->nshown, u->sort, u->desc);
+	ui_state_order_shown(u);
 	if (row < 0 || !ui_state_cursor_to_row(u, (size_t)row))
 		ui_state_keep_cursor(u, NULL);
 	u->drawn_valid = false;
@@ -352,6 +421,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	if (ui_state_current_id(u) != NULL)
 		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
 	old = ui_state_oldmarks(u, &nold);
+	ui_state_orders_free(u);
 	token_table_free(&u->tab);
 	u->tab = *t;
 	free(t);
@@ -369,6 +439,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	u->loaded = true;
 	u->nshown = 0;
 	ui_state_quota(u);
+	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
 }
@@ -399,6 +470,7 @@ ui_state_compact(struct ui *u)
 		return;
 	u->tab.n = j;
 	u->nshown = 0;          /* the old indexes are stale */
+	ui_state_orders_free(u);
 	ui_state_quota(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
