@@ -22,7 +22,9 @@ TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/corpus
 FUZZ_REPLAY_LIBS = $(PATROL_CORE_LIBS)
 
-tests_fuzz_replay_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c tests/fuzz/replay.c
+tests_fuzz_replay_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c tests/fuzz/replay.c \
+	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
+tests_fuzz_replay_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_fuzz_replay_sanitize_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_ini_SOURCES = tests/fuzz/fuzz_ini.c tests/fuzz/replay.c
 tests_fuzz_replay_ini_LDADD = $(FUZZ_REPLAY_LIBS)
@@ -43,7 +45,9 @@ FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIBS = $(PATROL_CORE_LIBS)
 
-tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c src/sanitize.c
+tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c src/sanitize.c \
+	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
+tests_fuzz_fuzz_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_fuzz_fuzz_sanitize_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_sanitize_LDADD = $(FUZZ_LIBS)

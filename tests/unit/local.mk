@@ -20,7 +20,9 @@ tests_unit_test_status_LDADD = $(UNIT_LDADD)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
-tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c
+tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c \
+	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
+tests_unit_test_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_unit_test_sanitize_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sanitize_LDADD = $(UNIT_LDADD)
 tests_unit_test_duration_SOURCES = tests/unit/test_duration.c
