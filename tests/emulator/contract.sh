@@ -372,6 +372,98 @@ check "--latency-ms 1500: the answer waits at least that long ($MS ms)" eval '[ 
 check "  the delayed answer is whole" eval 'jq -e ".token_infos | length == 1" "$T/slow.body" >/dev/null'
 check "  stats answer while a delayed request is still pending" eval '[ "$STATS_CODE" = 200 ] && [ "$STILL" = yes ]'
 
+# ---------------------------------------------------------------- --fail AFTER
+start fafter --fail 403:1:1:3 --fault-path /api/2.0/token-management/tokens/
+XID=$(sha nope)
+CODES=""
+for i in 1 2 3 4 5 6; do
+	CODES="$CODES $(req GET "/api/2.0/token-management/tokens/$XID" "$ADMIN") L$(req GET '/api/2.0/token-management/tokens?created_by_id=1000' "$ADMIN")"
+done
+check "--fail 403:1:1:3: only the 4th faultable request fails; the list path does not match .../tokens/" \
+    eq "$CODES" " 404 L200 404 L200 404 L200 403 L200 404 L200 404 L200"
+check "  stats: one fail, every request counted" stats '.faults.fail == 1 and .total == 12'
+start fafter2 --fail 503:1::2
+CODES=""
+for i in 1 2 3 4; do CODES="$CODES $(req GET /api/2.0/token/list "$ADMIN")"; done
+check "--fail 503:1::2: no cap, fires from the 3rd request on" eq "$CODES" " 200 200 503 503"
+start fafter3 --fail 503:1:-1:0 --fail 429:1:1
+check "--fail 503:1:-1:0 is the same as 503:1 (first rule wins)" is 503 GET /api/2.0/token/list "$ADMIN"
+start fafter4 --fail 403:1:1:1 --fault-path /api/2.0/token-management/tokens/
+D1=$(curl -s -X POST "$U/emulator/tokens" -d '{"comment":"d1"}' | jq -r .token_id)
+D2=$(curl -s -X POST "$U/emulator/tokens" -d '{"comment":"d2"}' | jq -r .token_id)
+D3=$(curl -s -X POST "$U/emulator/tokens" -d '{"comment":"d3"}' | jq -r .token_id)
+CODES="$(req DELETE "/api/2.0/token-management/tokens/$D1" "$ADMIN") $(req DELETE "/api/2.0/token-management/tokens/$D2" "$ADMIN") $(req DELETE "/api/2.0/token-management/tokens/$D3" "$ADMIN")"
+check "--fail 403:1:1:1 on revokes: the second DELETE gets 403" eq "$CODES" "200 403 200"
+check "  revokes counts what reached the handler; requests counts every arrival" \
+    stats '.revokes == {"'"$D1"'":1,"'"$D3"'":1} and .requests["DELETE /api/2.0/token-management/tokens/'"$D2"'"] == 1'
+check "  the refused token is still there" \
+    is 200 GET "/api/2.0/token-management/tokens/$D2" "$ADMIN" '.token_info.comment == "d2"'
+for bad in 503:1:1:2:3 503:1:1:x 503:1:x 503:2 503; do
+	"$EMU" --fail "$bad" >/dev/null 2>"$T/argerr"
+	RC=$?
+	check "--fail $bad: exit 2" eval '[ $RC -eq 2 ] && grep -q "COUNT\[:AFTER\]" "$T/argerr"'
+done
+
+# ---------------------------------------------------------------- /emulator/tokens
+start ctl --user bob@example.com=$BOB --now-ms $NOW --max-lifetime-days 100
+DAY=86400000
+curl -s -X POST "$U/emulator/reset-stats" >/dev/null
+check "POST /emulator/tokens with defaults: 200, a dapi value, id = sha256" \
+    is 200 POST /emulator/tokens "" '{}' \
+    '(.token_value | test("^dapi[0-9a-f]{32}$")) and .token_info.token_id == .token_id'
+check "  id is the sha256 of the value" eq "$(jq -r .token_id "$T/body")" "$(sha "$(jq -r .token_value "$T/body")")"
+check "  defaults: the admin owns it, created now, lives the workspace maximum, no comment, scopes or use" \
+    jqb '.token_info | .created_by_username == "admin@example.com" and .owner_id == 1000 and .creation_time == '"$NOW"' and .expiry_time == '"$NOW"' + 100*'"$DAY"' and (has("comment") or has("scopes") or has("autoscope_state") or has("last_used_day") | not)'
+CV=dapi0123456789abcdef0123456789abcdef
+check "every field can be set" \
+    is 200 POST /emulator/tokens "" '{"user":"bob@example.com","created_by":"admin@example.com","comment":"exact","creation_time":1600000000000,"expiry_time":-1,"last_used_day":1700000000123,"scopes":["authentication","sql:read"],"autoscope_state":"AUTOSCOPE_STATE_BACKFILLED","inferred_scopes":["sql"],"backfill_scopes":["jobs"],"token_value":"'"$CV"'"}' \
+    '.token_value == "'"$CV"'" and .token_id == "'"$(sha "$CV")"'" and (.token_info | .creation_time == 1600000000000 and .expiry_time == -1 and .comment == "exact" and .scopes == ["authentication","sql:read"] and .autoscope_state == "AUTOSCOPE_STATE_BACKFILLED" and .inferred_scopes == ["sql"] and .backfill_scopes == ["jobs"] and .created_by_username == "admin@example.com" and .owner_id == 1001 and .last_used_day == 1700000000123 - (1700000000123 % '"$DAY"'))'
+CID=$(sha "$CV")
+check "  the owner's Token API list shows it with last_accessed_time exact" \
+    is 200 GET /api/2.0/token/list "$BOB" \
+    '.token_infos[] | select(.token_id == "'"$CID"'") | .last_accessed_time == 1700000000123 and .comment == "exact" and (has("created_by_username") | not)'
+check "  token management lists it under its creator" \
+    is 200 GET '/api/2.0/token-management/tokens?created_by_username=admin@example.com' "$ADMIN" \
+    '[.token_infos[].token_id] | index("'"$CID"'") != null'
+check "  the value authenticates as the owner" \
+    is 200 GET /api/2.0/preview/scim/v2/Me "$CV" '.userName == "bob@example.com"'
+check "last_accessed_time works too; scopes without autoscope_state are USER_SELECTED" \
+    is 200 POST /emulator/tokens "" '{"user":"bob@example.com","last_accessed_time":1700000000123,"scopes":["jobs"]}' \
+    '.token_info.last_used_day == 1700000000123 - (1700000000123 % '"$DAY"') and .token_info.autoscope_state == "AUTOSCOPE_STATE_USER_SELECTED"'
+check "a new user may be made an admin" \
+    is 200 POST /emulator/tokens "" '{"user":"carol@example.com","admin":true}'
+CAROL=$(jq -r .token_value "$T/body")
+check "  whose token then has admin rights" \
+    is 200 GET /api/2.0/token-management/tokens "$CAROL"
+check "an expired token is kept but not listed" \
+    is 200 POST /emulator/tokens "" '{"user":"dave@example.com","creation_time":'"$((NOW - 10 * DAY))"',"expiry_time":'"$((NOW - 1))"'}' '.token_info.expiry_time == '"$((NOW - 1))"
+XT=$(jq -r .token_id "$T/body")
+check "  token management get finds it; list and active_tokens leave it out" \
+    eval 'is 200 GET "/api/2.0/token-management/tokens/$XT" "$ADMIN" && is 200 GET /api/2.0/token-management/tokens "$ADMIN" "[.token_infos[].token_id] | index(\"$XT\") == null" && stats ".active_tokens[\"dave@example.com\"] == 0"'
+TID=$(printf 'e%.0s' $(seq 64))
+check "a token_id may be given instead of a value" \
+    is 200 POST /emulator/tokens "" '{"token_id":"'"$TID"'","comment":"by id"}' '.token_id == "'"$TID"'" and (has("token_value") | not)'
+check "  and is found, and revoked, by it" \
+    is 200 DELETE "/api/2.0/token-management/tokens/$TID" "$ADMIN" '. == {}'
+check "the same value twice: 409 ALREADY_EXISTS" \
+    is 409 POST /emulator/tokens "" '{"token_value":"'"$CV"'"}' '.error_code == "ALREADY_EXISTS"'
+check "unknown autoscope_state: 400" \
+    is 400 POST /emulator/tokens "" '{"autoscope_state":"AUTOSCOPE_STATE_NOPE"}' '.error_code == "INVALID_PARAMETER_VALUE"'
+check "expiry_time 0: 400" is 400 POST /emulator/tokens "" '{"expiry_time":0}'
+check "creation_time not a number: 400" is 400 POST /emulator/tokens "" '{"creation_time":"soon"}'
+check "scopes not a list: 400" is 400 POST /emulator/tokens "" '{"scopes":"sql"}'
+check "token_value and token_id together: 400" is 400 POST /emulator/tokens "" '{"token_value":"dapix","token_id":"'"$TID"'"}'
+check "a body that is not JSON: 400" is 400 POST /emulator/tokens "" '{"user":'
+for i in $(seq 601); do
+	[ "$i" -gt 1 ] && echo next
+	printf 'url = "%s/emulator/tokens"\ndata = "{\\"user\\":\\"q@example.com\\"}"\noutput = "/dev/null"\n' "$U"
+done >"$T/ctl.cfg"
+curl -s -K "$T/ctl.cfg" >/dev/null
+check "no quota check: 601 tokens for one user" stats '.active_tokens["q@example.com"] == 601'
+check "/emulator/tokens is neither counted nor a create" \
+    stats '.creates == 0 and ([.requests | keys[] | select(startswith("POST /emulator"))] | length) == 0 and .total == ([.requests[]] | add)'
+check "  while the API requests are" stats '.requests["GET /api/2.0/token/list"] == 1'
+
 # ---------------------------------------------------------------- generation
 start gen1 --generate 2000 --seed 7 --now-ms $NOW
 curl -s -H "Authorization: Bearer $ADMIN" "$U/api/2.0/token-management/tokens" >"$T/gen1.tm"

@@ -1041,6 +1041,258 @@ h_reset_stats(struct emu_ctx *x)
 	emu_api_reply(x->resp, 200, "application/json", "{}");
 }
 
+/* ---- POST /emulator/tokens: a token with exact properties ----------- */
+
+/* An optional int64 field: 0 absent (or null), 1 set, -1 answered 400. */
+static int
+emu_opt_int(struct emu_ctx *x, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(x->body, key);
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (emu_json_int(v, out) == 0)
+		return 1;
+	emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must be an integer",
+	    key);
+	return -1;
+}
+
+/* An optional string field: NULL when absent; -1 answered 400. */
+static int
+emu_opt_str(struct emu_ctx *x, const char *key, const char **out)
+{
+	json_t *v = json_object_get(x->body, key);
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v)) {
+		*out = json_string_value(v);
+		return 0;
+	}
+	emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must be a string", key);
+	return -1;
+}
+
+/* The owner or creator named by key (default def), made when new. */
+static struct emu_user *
+emu_ctl_user(struct emu_ctx *x, const char *key, const char *def)
+{
+	const char *name;
+	struct emu_user *u;
+
+	if (emu_opt_str(x, key, &name) != 0)
+		return NULL;
+	if (name == NULL)
+		name = def;
+	if (*name == '\0') {
+		emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must not be empty",
+		    key);
+		return NULL;
+	}
+	if ((u = emu_user_get(x->st, name, 0, 0)) == NULL)
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+	return u;
+}
+
+/* "admin" and "service_principal" booleans mark the owner. */
+static int
+emu_ctl_user_kind(struct emu_ctx *x, struct emu_user *u)
+{
+	json_t *a = json_object_get(x->body, "admin");
+	json_t *sp = json_object_get(x->body, "service_principal");
+
+	if ((a != NULL && !json_is_boolean(a)) ||
+	    (sp != NULL && !json_is_boolean(sp))) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "admin and service_principal must be true or false");
+		return -1;
+	}
+	if (a != NULL)
+		u->admin = json_is_true(a);
+	if (sp != NULL)
+		u->sp = json_is_true(sp);
+	return 0;
+}
+
+/* autoscope_state by wire name ("" or absent: none). */
+static int
+emu_ctl_autoscope(struct emu_ctx *x, int has_scopes, enum emu_autoscope *out)
+{
+	const char *name;
+	int i;
+
+	*out = has_scopes ? EMU_AS_USER_SELECTED : EMU_AS_NONE;
+	if (emu_opt_str(x, "autoscope_state", &name) != 0)
+		return -1;
+	if (name == NULL)
+		return 0;
+	for (i = 0; i < EMU_AS_COUNT; i++) {
+		if (strcmp(name, emu_autoscope_name((enum emu_autoscope)i)) == 0) {
+			*out = (enum emu_autoscope)i;
+			return 0;
+		}
+	}
+	emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
+	    "Unknown autoscope_state: %s", name);
+	return -1;
+}
+
+/* A scope list field (compact JSON or NULL); -1 answered 400. */
+static int
+emu_ctl_list(struct emu_ctx *x, const char *key, char **out)
+{
+	return emu_check_scopes(x, json_object_get(x->body, key), out);
+}
+
+/* Make the token: from token_value, a given token_id, or a fresh value. */
+static struct emu_token *
+emu_ctl_make(struct emu_ctx *x, struct emu_user *owner,
+    struct emu_user *creator, char value[64])
+{
+	const char *v, *id;
+	struct emu_token *t;
+	char hash[SHA256_HEX_LEN + 1];
+
+	value[0] = '\0';
+	if (emu_opt_str(x, "token_value", &v) != 0 ||
+	    emu_opt_str(x, "token_id", &id) != 0)
+		return NULL;
+	if (v != NULL && id != NULL) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "give token_value or token_id, not both");
+		return NULL;
+	}
+	if ((v != NULL && (*v == '\0' || strlen(v) >= 64)) ||
+	    (id != NULL && strlen(id) != SHA256_HEX_LEN)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "token_value must be "
+		    "1-63 bytes; token_id exactly 64 characters");
+		return NULL;
+	}
+	if (v != NULL)
+		sha256_hex(v, strlen(v), hash);
+	if ((v != NULL && emu_token_find(x->st, hash) != NULL) ||
+	    (id != NULL && emu_token_find(x->st, id) != NULL)) {
+		emu_err(x, 409, "ALREADY_EXISTS", "A token with this id exists");
+		return NULL;
+	}
+	if (v != NULL) {
+		snprintf(value, 64, "%s", v);
+		t = emu_token_add(x->st, v, owner, creator);
+	} else if (id != NULL) {
+		/* Made from a placeholder value, then renamed and rehashed. */
+		if ((t = emu_token_add(x->st, "", owner, creator)) != NULL)
+			emu_token_set_id(x->st, t, id);
+	} else
+		t = emu_token_new(x->st, &x->st->rng_values, owner, creator,
+		    value);
+	if (t == NULL)
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+	return t;
+}
+
+/* Set times, comment, scopes and autoscope of a new control token. */
+static int
+emu_ctl_fill(struct emu_ctx *x, struct emu_token *t, int64_t created,
+    int64_t expiry, int64_t used, const char *comment)
+{
+	char *scopes = NULL, *inferred = NULL, *backfill = NULL;
+	enum emu_autoscope as;
+
+	if (emu_ctl_list(x, "scopes", &scopes) != 0 ||
+	    emu_ctl_list(x, "inferred_scopes", &inferred) != 0 ||
+	    emu_ctl_list(x, "backfill_scopes", &backfill) != 0 ||
+	    emu_ctl_autoscope(x, scopes != NULL, &as) != 0 ||
+	    (comment != NULL && emu_token_set_comment(t, comment) != 0)) {
+		free(scopes);
+		free(inferred);
+		free(backfill);
+		if (x->resp->status == 0)
+			emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return -1;
+	}
+	t->creation_time = created;
+	t->expiry_time = expiry;
+	t->last_used = used;
+	t->scopes = scopes;
+	t->inferred = inferred;
+	t->backfill = backfill;
+	t->autoscope = as;
+	return 0;
+}
+
+/*
+ * POST /emulator/tokens (test control: no authentication, never faulted, not
+ * counted in the statistics, not a create). Every field is optional:
+ *   user               owner's user name (default admin@example.com; made
+ *                      as a plain user when new)
+ *   admin, service_principal   booleans: mark the owner so (even if it exists)
+ *   created_by         creator's user name (default: the owner)
+ *   comment            any string (no length check)
+ *   creation_time      ms (default now)
+ *   expiry_time        ms or -1 (default creation + the workspace maximum);
+ *                      a past expiry makes an expired token, which lists
+ *                      leave out like every expired token
+ *   last_used_day, last_accessed_time   ms of last use (default never);
+ *                      the Token API shows it as last_accessed_time, token
+ *                      management as last_used_day (to the day)
+ *   scopes, inferred_scopes, backfill_scopes   arrays of names
+ *   autoscope_state    a wire name (default USER_SELECTED with scopes)
+ *   token_value        the secret (default a fresh dapi value); or
+ *   token_id           exactly 64 characters, for a token with no value
+ * Answers {"token_id","token_value" (unless token_id was given),
+ * "token_info":TokenInfo}. No quota, lifetime or comment checks: tests may
+ * build any state. 400 on a malformed field, 409 if the id exists.
+ */
+static void
+h_ctl_token(struct emu_ctx *x)
+{
+	struct emu_user *owner, *creator;
+	struct emu_token *t;
+	struct emu_buf b = { 0 };
+	const char *comment;
+	char value[64];
+	int64_t now = emu_now_ms(x->st), created = now, expiry, used = 0, acc;
+	int has_expiry, rc;
+
+	if (emu_body(x) != 0 ||
+	    (owner = emu_ctl_user(x, "user", "admin@example.com")) == NULL ||
+	    emu_ctl_user_kind(x, owner) != 0 ||
+	    (creator = emu_ctl_user(x, "created_by", owner->name)) == NULL ||
+	    emu_opt_str(x, "comment", &comment) != 0 ||
+	    emu_opt_int(x, "creation_time", &created) < 0 ||
+	    (has_expiry = emu_opt_int(x, "expiry_time", &expiry)) < 0 ||
+	    emu_opt_int(x, "last_used_day", &used) < 0 ||
+	    (rc = emu_opt_int(x, "last_accessed_time", &acc)) < 0)
+		return;
+	if (rc == 1)
+		used = acc;
+	if (!has_expiry)
+		expiry = created + (int64_t)emu_max_days(x->st) * EMU_DAY_MS;
+	if (created <= 0 || used < 0 || (expiry <= 0 && expiry != -1)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "creation_time must be "
+		    "positive, expiry_time positive or -1, last use >= 0");
+		return;
+	}
+	if ((t = emu_ctl_make(x, owner, creator, value)) == NULL)
+		return;
+	if (emu_ctl_fill(x, t, created, expiry, used, comment) != 0) {
+		emu_token_remove(x->st, t);
+		return;
+	}
+	emu_buf_str(&b, "{\"token_id\":");
+	emu_buf_jstr(&b, t->id);
+	if (value[0] != '\0') {
+		emu_buf_str(&b, ",\"token_value\":");
+		emu_buf_jstr(&b, value);
+	}
+	emu_buf_str(&b, ",\"token_info\":");
+	emu_buf_token(&b, x->st, t, 1);
+	emu_buf_str(&b, "}");
+	emu_reply_buf(x, 200, &b);
+}
+
 static const struct emu_route emu_routes[] = {
 	{ "GET", "/.well-known/databricks-config", h_databricks_config,
 	  EMU_AUTH_NONE, NULL },
@@ -1049,6 +1301,7 @@ static const struct emu_route emu_routes[] = {
 	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL },
 	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL },
 	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/tokens", h_ctl_token, EMU_AUTH_NONE, NULL },
 	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER,
 	  NULL },
 	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },

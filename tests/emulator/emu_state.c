@@ -334,8 +334,9 @@ emu_token_find(struct emu_state *st, const char *id)
 	return NULL;
 }
 
-void
-emu_token_remove(struct emu_state *st, struct emu_token *t)
+/* Unlink t from its hash chain. */
+static void
+emu_hash_unlink(struct emu_state *st, struct emu_token *t)
 {
 	struct emu_token **pp;
 
@@ -343,13 +344,31 @@ emu_token_remove(struct emu_state *st, struct emu_token *t)
 	    pp = &(*pp)->hnext) {
 		if (*pp == t) {
 			*pp = t->hnext;
-			break;
+			return;
 		}
 	}
+}
+
+void
+emu_token_remove(struct emu_state *st, struct emu_token *t)
+{
+	emu_hash_unlink(st, t);
 	st->tokens[t->slot] = NULL;
 	st->nholes++;
 	t->owner->ntokens--;
 	emu_token_free(t);
+}
+
+void
+emu_token_set_id(struct emu_state *st, struct emu_token *t, const char *id)
+{
+	size_t b;
+
+	emu_hash_unlink(st, t);
+	snprintf(t->id, sizeof t->id, "%s", id);
+	b = emu_hash_of(st, t->id);
+	t->hnext = st->hash[b];
+	st->hash[b] = t;
 }
 
 int

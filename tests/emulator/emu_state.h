@@ -148,6 +148,9 @@ struct emu_token *emu_token_new(struct emu_state *, struct emu_rng *,
 		     char value_out[37]);
 struct emu_token *emu_token_find(struct emu_state *, const char *id);
 void		 emu_token_remove(struct emu_state *, struct emu_token *);
+/* Give t another id (exactly 64 characters), rehashing it. */
+void		 emu_token_set_id(struct emu_state *, struct emu_token *,
+		     const char *id);
 int		 emu_token_expired(const struct emu_state *,
 		     const struct emu_token *);
 /* Non-expired tokens of a user (what the quota counts). */

@@ -44,9 +44,12 @@ struct emu_chance {
 	long		 count;
 };
 
+/* --fail: a status, a chance, and how many faultable requests must have
+ * arrived before the rule may fire. */
 struct emu_fail_rule {
 	int		 status;
 	struct emu_chance chance;
+	unsigned long	 after;
 };
 
 struct emu_opts {
@@ -91,6 +94,7 @@ struct emu_server {
 	double		 bucket;
 	struct timespec	 bucket_at;
 	unsigned long	 garbage_n;
+	unsigned long	 faultable_n;	/* faultable requests answered so far */
 };
 
 /* Per-request upload state. */
@@ -108,10 +112,20 @@ static const char emu_usage[] =
     "    [--oauth-client ID:SECRET]... [--oauth-expires-in S]\n"
     "    [--generate N[:USERS]] [--seed S] [--now-ms MS]\n"
     "    [--max-lifetime-days D] [--tokens-disabled]\n"
-    "    [--latency-ms MS] [--fail STATUS:P[:COUNT]]... [--retry-after S]\n"
+    "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
     "    [--error-format json|numeric|error|scim|text|html|empty]\n"
     "    [--rate-limit RPS] [--drop P[:COUNT]] [--garbage P[:COUNT]]\n"
-    "    [--garbage-kind truncated|html|mixed] [--fault-path SUBSTR]\n";
+    "    [--garbage-kind truncated|html|mixed] [--fault-path SUBSTR]\n"
+    "\n"
+    "Faults apply to /api/... and /oidc/v1/token requests whose path contains\n"
+    "--fault-path (all of them without it); /emulator/... is never faulted.\n"
+    "--fail STATUS:P[:COUNT[:AFTER]] answers STATUS with probability P, at most\n"
+    "COUNT times (empty or -1: no cap), and only once AFTER faultable requests\n"
+    "have arrived before the one it answers: --fail 403:1:1:500 fails exactly\n"
+    "the 501st. Rules are tried in the order given.\n"
+    "Test control (no authentication, not counted in the statistics):\n"
+    "GET /emulator/stats, POST /emulator/reset-stats, and POST /emulator/tokens\n"
+    "to make a token with exact properties (see contract.sh).\n";
 
 /* Status codes, their error_code and message for injected failures. */
 static const struct {
@@ -360,27 +374,49 @@ opt_latency(struct emu_opts *o, const char *v)
 	o->latency_ms = (long)n;
 }
 
+/* "STATUS:P[:COUNT[:AFTER]]"; COUNT may be empty or -1 for no cap. */
+static int
+emu_parse_fail(const char *v, struct emu_fail_rule *r)
+{
+	char buf[96], *f[4], *p;
+	long long n;
+	size_t k = 0;
+
+	if (snprintf(buf, sizeof buf, "%s", v) >= (int)sizeof buf)
+		return -1;
+	/* strsep keeps empty fields ("503:1::10"), strtok would not. */
+	for (p = buf; k < 4 && (f[k] = strsep(&p, ":")) != NULL; k++)
+		continue;
+	if (k < 2 || p != NULL)
+		return -1;
+	if (emu_parse_long(f[0], 100, 599, &n) != 0)
+		return -1;
+	r->status = (int)n;
+	if (emu_parse_double(f[1], 0.0, 1.0, &r->chance.p) != 0)
+		return -1;
+	r->chance.count = -1;
+	if (k >= 3 && f[2][0] != '\0') {
+		if (emu_parse_long(f[2], -1, 1000000000, &n) != 0)
+			return -1;
+		r->chance.count = (long)n;
+	}
+	r->after = 0;
+	if (k == 4) {
+		if (emu_parse_long(f[3], 0, 1000000000, &n) != 0)
+			return -1;
+		r->after = (unsigned long)n;
+	}
+	return 0;
+}
+
 static void
 opt_fail(struct emu_opts *o, const char *v)
 {
-	const char *colon = strchr(v, ':');
-	char status[8];
-	long long n;
-	struct emu_fail_rule *r;
-
 	if (o->nrules >= EMU_MAX_RULES)
 		emu_die_usage("too many --fail rules%s", "");
-	r = &o->rules[o->nrules];
-	if (colon == NULL || colon - v >= (long)sizeof status)
-		emu_die_usage("--fail wants STATUS:PROBABILITY[:COUNT], not '%s'",
-		    v);
-	memcpy(status, v, (size_t)(colon - v));
-	status[colon - v] = '\0';
-	if (emu_parse_long(status, 100, 599, &n) != 0 ||
-	    emu_parse_chance(colon + 1, &r->chance) != 0)
-		emu_die_usage("--fail wants STATUS:PROBABILITY[:COUNT], not '%s'",
-		    v);
-	r->status = (int)n;
+	if (emu_parse_fail(v, &o->rules[o->nrules]) != 0)
+		emu_die_usage("--fail wants STATUS:PROBABILITY[:COUNT[:AFTER]], "
+		    "not '%s'", v);
 	o->nrules++;
 }
 
@@ -668,9 +704,11 @@ emu_bucket_take(struct emu_server *s)
 	return dt < 1.0 ? 1 : (long)dt;
 }
 
-/* Faults answered before processing; 1 when resp holds the answer. */
+/* Faults answered before processing; 1 when resp holds the answer. seen:
+ * faultable requests that arrived before this one. */
 static int
-emu_fault_before(struct emu_server *s, struct emu_resp *resp)
+emu_fault_before(struct emu_server *s, struct emu_resp *resp,
+    unsigned long seen)
 {
 	long wait;
 	size_t i;
@@ -682,7 +720,8 @@ emu_fault_before(struct emu_server *s, struct emu_resp *resp)
 		return 1;
 	}
 	for (i = 0; i < s->o->nrules; i++) {
-		if (!emu_roll(s, &s->o->rules[i].chance))
+		if (seen < s->o->rules[i].after ||
+		    !emu_roll(s, &s->o->rules[i].chance))
 			continue;
 		s->st->stats.faults[EMU_FAULT_FAIL]++;
 		emu_fault_body(s, resp, s->o->rules[i].status);
@@ -785,16 +824,19 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
 	};
 	enum emu_after after = EMU_AFTER_NONE;
+	unsigned long seen = 0;
 	int faulty = emu_api_faultable(url) && (s->o->fault_path == NULL ||
 	    strstr(url, s->o->fault_path) != NULL);
 
 	if (faulty && s->o->latency_ms > 0)
 		emu_sleep_ms(s->o->latency_ms);
 	pthread_mutex_lock(&s->lock);
+	if (faulty)
+		seen = s->faultable_n++;
 	if (c->too_large)
 		emu_api_error(s->st, &resp, 413, "REQUEST_ENTITY_TOO_LARGE",
 		    "Request body is larger than 1 MiB");
-	else if (!faulty || !emu_fault_before(s, &resp)) {
+	else if (!faulty || !emu_fault_before(s, &resp, seen)) {
 		if (faulty)
 			after = emu_fault_after(s);
 		emu_api_handle(s->st, &req, &resp);
