@@ -16,7 +16,8 @@ FUZZ_REPLAY = \
 	tests/fuzz/replay_sanitize \
 	tests/fuzz/replay_ini \
 	tests/fuzz/replay_api \
-	tests/fuzz/replay_filter
+	tests/fuzz/replay_filter \
+	tests/fuzz/replay_journal
 check_PROGRAMS += $(FUZZ_REPLAY)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/corpus
@@ -32,13 +33,16 @@ tests_fuzz_replay_api_SOURCES = tests/fuzz/fuzz_api.c tests/fuzz/replay.c
 tests_fuzz_replay_api_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_filter_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/replay.c
 tests_fuzz_replay_filter_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_journal_SOURCES = tests/fuzz/fuzz_journal.c tests/fuzz/replay.c
+tests_fuzz_replay_journal_LDADD = $(FUZZ_REPLAY_LIBS)
 
 if ENABLE_FUZZING
 FUZZ_ENGINES = \
 	tests/fuzz/fuzz_sanitize \
 	tests/fuzz/fuzz_ini \
 	tests/fuzz/fuzz_api \
-	tests/fuzz/fuzz_filter
+	tests/fuzz/fuzz_filter \
+	tests/fuzz/fuzz_journal
 noinst_PROGRAMS += $(FUZZ_ENGINES)
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
@@ -63,4 +67,8 @@ tests_fuzz_fuzz_filter_SOURCES = tests/fuzz/fuzz_filter.c src/token.c
 tests_fuzz_fuzz_filter_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_filter_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_filter_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_journal_SOURCES = tests/fuzz/fuzz_journal.c src/journal.c
+tests_fuzz_fuzz_journal_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_journal_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_journal_LDADD = $(FUZZ_LIBS)
 endif

@@ -1,0 +1,707 @@
+/*
+ * cli_journal.c: `patrol journal`: the bulk revocation sessions on record,
+ * newest first, or what one session did to each planned id.
+ *
+ * It reads the journal directory (journal.h) and nothing else: no network,
+ * no configuration. Sessions and planned ids are printed from column
+ * tables (one row per column: header, cell, width cap, alignment), so the
+ * table, CSV and JSON faces stay in step. Every string from a journal went
+ * through a server or a config file once: each is sanitized on the table
+ * and CSV paths; JSON escapes are jansson's.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "duration.h"
+#include "journal.h"
+#include "sanitize.h"
+
+#define JCELL_MAX 1024
+
+typedef void (*jcell_fn)(const void *row, char *out, size_t n);
+
+/* One column of a table: header, cell, widest it may be, numbers right. */
+struct jcol {
+	const char *header;
+	jcell_fn cell;
+	size_t cap;
+	bool right;
+	bool flex;             /* gives way first on a narrow terminal */
+};
+
+/* How an end reason reads in the STATE column. */
+static const struct {
+	const char *reason, *state;
+} journal_states[] = {
+	{ "done", "finished" },
+	{ "stopped", "stopped" },
+	{ "auth", "auth-stopped" },
+	{ "abandoned", "abandoned" },
+};
+
+static const char *
+session_state(const struct journal_session *s)
+{
+	size_t i;
+
+	if (s->ended_ms == 0)
+		return s->busy ? "busy" : "unfinished";
+	for (i = 0; i < sizeof journal_states / sizeof journal_states[0]; i++)
+		if (strcmp(s->end_reason, journal_states[i].reason) == 0)
+			return journal_states[i].state;
+	return s->end_reason;
+}
+
+/* Resumable: no end record and no other process on it. */
+static bool
+session_resumable(const struct journal_session *s)
+{
+	return s->ended_ms == 0 && !s->busy;
+}
+
+/* The key for a result in JSON and CSV: its label with '_' for ' '. */
+static void
+result_key(enum journal_result r, char *out, size_t n)
+{
+	char *p;
+
+	snprintf(out, n, "%s", journal_result_label(r));
+	for (p = out; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '_';
+}
+
+/* An entry whose newest record is an intent: the revoke may have been sent. */
+static bool
+entry_open(const struct journal_entry *e)
+{
+	return e->last == JOURNAL_PENDING && e->intents > 0;
+}
+
+static const char *
+entry_label(const struct journal_entry *e)
+{
+	return entry_open(e) ? "in doubt" : journal_result_label(e->last);
+}
+
+/* ---- cells of the session list ------------------------------------------ */
+
+static void
+num_cell(size_t v, char *out, size_t n)
+{
+	snprintf(out, n, "%zu", v);
+}
+
+#define SESSION(row) ((const struct journal_session *)(row))
+
+static void
+cell_session(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", SESSION(row)->session);
+}
+
+static void
+cell_started(const void *row, char *out, size_t n)
+{
+	duration_absolute(SESSION(row)->started_ms, false, out, n);
+}
+
+static void
+cell_host(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", SESSION(row)->host);
+}
+
+static void
+cell_user(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", SESSION(row)->user ? SESSION(row)->user : "-");
+}
+
+static void
+cell_state(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", session_state(SESSION(row)));
+}
+
+static void
+cell_planned(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->n, out, n);
+}
+
+static void
+cell_revoked(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->counts[JOURNAL_REVOKED], out, n);
+}
+
+static void
+cell_gone(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->counts[JOURNAL_GONE], out, n);
+}
+
+/* Failed: refused by the server, or never sent. */
+static void
+cell_failed(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->counts[JOURNAL_FAILED] + SESSION(row)->counts[JOURNAL_NOT_ATTEMPTED],
+		 out, n);
+}
+
+static void
+cell_unknown(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->counts[JOURNAL_UNKNOWN], out, n);
+}
+
+static void
+cell_left(const void *row, char *out, size_t n)
+{
+	num_cell(SESSION(row)->pending, out, n);
+}
+
+static const struct jcol session_cols[] = {
+	{ "SESSION", cell_session, 40, false, false },
+	{ "STARTED", cell_started, 17, false, false },
+	{ "HOST", cell_host, 64, false, true },
+	{ "USER", cell_user, 32, false, true },
+	{ "STATE", cell_state, 12, false, false },
+	{ "PLANNED", cell_planned, 8, true, false },
+	{ "REVOKED", cell_revoked, 8, true, false },
+	{ "GONE", cell_gone, 8, true, false },
+	{ "FAILED", cell_failed, 8, true, false },
+	{ "UNKNOWN", cell_unknown, 8, true, false },
+	{ "LEFT", cell_left, 8, true, false },
+};
+
+/* ---- cells of one session's ids ------------------------------------------ */
+
+#define ENTRY(row) ((const struct journal_entry *)(row))
+
+static void
+cell_result(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", entry_label(ENTRY(row)));
+}
+
+static void
+cell_id(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, ENTRY(row)->item.id);
+}
+
+static void
+cell_owner(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", ENTRY(row)->item.owner ? ENTRY(row)->item.owner : "");
+}
+
+static void
+cell_comment(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", ENTRY(row)->item.comment ? ENTRY(row)->item.comment : "");
+}
+
+static void
+cell_message(const void *row, char *out, size_t n)
+{
+	const struct journal_entry *e = ENTRY(row);
+
+	if (entry_open(e))
+		snprintf(out, n, "sent, no result recorded: patrol revoke --resume checks it");
+	else if (e->http > 0)
+		snprintf(out, n, "HTTP %ld%s%s", e->http, e->message[0] ? ": " : "", e->message);
+	else
+		snprintf(out, n, "%s", e->message);
+}
+
+static const struct jcol entry_cols[] = {
+	{ "RESULT", cell_result, 13, false, false },
+	{ "ID", cell_id, TOKEN_SHORT_ID_LEN, false, false },
+	{ "OWNER", cell_owner, 28, false, true },
+	{ "COMMENT", cell_comment, 40, false, true },
+	{ "MESSAGE", cell_message, 200, false, true },
+};
+
+/* ---- the table engine ---------------------------------------------------- */
+
+/* Widths from the sanitized content, capped, then fit to the terminal by
+ * shrinking flexible columns (the last first) to no less than 8. */
+static void
+table_widths(const struct cli *cli, const struct jcol *cols, size_t ncols, const char *rows,
+	     size_t stride, size_t nrows, size_t *w)
+{
+	char text[JCELL_MAX], clean[JCELL_MAX * 4];
+	size_t c, i, total = 2 * (ncols - 1);
+
+	for (c = 0; c < ncols; c++) {
+		w[c] = strlen(cols[c].header);
+		for (i = 0; i < nrows && w[c] < cols[c].cap; i++) {
+			size_t cw;
+			cols[c].cell(rows + i * stride, text, sizeof text);
+			sanitize_cell(text, 0, 0, cli->out.sanitize_flags, clean, sizeof clean);
+			if ((cw = sanitize_width(clean)) > w[c])
+				w[c] = cw;
+		}
+		if (w[c] > cols[c].cap)
+			w[c] = cols[c].cap;
+		total += w[c];
+	}
+	for (c = ncols; cli->out.width > 0 && total > cli->out.width && c-- > 0;) {
+		size_t cut;
+		if (!cols[c].flex || w[c] <= 8)
+			continue;
+		cut = total - cli->out.width < w[c] - 8 ? total - cli->out.width : w[c] - 8;
+		w[c] -= cut;
+		total -= cut;
+	}
+}
+
+/* One line: each cell sanitized and fitted to its width. */
+static void
+table_line(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *row,
+	   const size_t *w)
+{
+	char text[JCELL_MAX], cell[JCELL_MAX * 4];
+	FILE *fp = cli->out.fp;
+	size_t c, cw;
+
+	for (c = 0; c < ncols; c++) {
+		bool last = c + 1 == ncols;
+		if (row == NULL)
+			snprintf(text, sizeof text, "%s", cols[c].header);
+		else
+			cols[c].cell(row, text, sizeof text);
+		if (cols[c].right) {
+			sanitize_cell(text, w[c], 0, cli->out.sanitize_flags, cell, sizeof cell);
+			for (cw = sanitize_width(cell); cw < w[c]; cw++)
+				fputc(' ', fp);
+		} else {
+			sanitize_cell(text, w[c], !last, cli->out.sanitize_flags, cell, sizeof cell);
+		}
+		fputs(cell, fp);
+		fputs(last ? "\n" : "  ", fp);
+	}
+}
+
+static void
+table_print(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *rows,
+	    size_t stride, size_t nrows)
+{
+	size_t w[16], i;
+
+	table_widths(cli, cols, ncols, rows, stride, nrows, w);
+	if (cli->out.color)
+		fputs("\033[1m", cli->out.fp);
+	table_line(cli, cols, ncols, NULL, w);
+	if (cli->out.color)
+		fputs("\033[0m", cli->out.fp);
+	for (i = 0; i < nrows; i++)
+		table_line(cli, cols, ncols, (const char *)rows + i * stride, w);
+}
+
+/* ---- JSON and CSV -------------------------------------------------------- */
+
+/* A JSON string for s (null for NULL). Journal strings are valid UTF-8;
+ * paths and session ids come from file names, which may not be: those are
+ * sanitized instead. */
+static json_t *
+jstr_or_null(const char *s)
+{
+	json_t *v;
+	char *clean;
+
+	if (s == NULL)
+		return json_null();
+	if ((v = json_string(s)) != NULL || (clean = sanitize(s, 0, 0)) == NULL)
+		return v;
+	v = json_string(clean);
+	free(clean);
+	return v;
+}
+
+/* A session's summary as JSON (no items). */
+static json_t *
+session_json(const struct journal_session *s)
+{
+	json_t *o = json_object(), *counts = json_object();
+	char key[32], iso[32];
+	int r;
+
+	for (r = 0; r < JOURNAL_RESULT_COUNT; r++) {
+		result_key(r, key, sizeof key);
+		json_object_set_new(counts, key, json_integer((json_int_t)s->counts[r]));
+	}
+	json_object_set_new(counts, "pending", json_integer((json_int_t)s->pending));
+	json_object_set_new(counts, "open_intents", json_integer((json_int_t)s->open_intents));
+	duration_iso8601(s->started_ms, iso, sizeof iso);
+	json_object_set_new(o, "session", jstr_or_null(s->session));
+	json_object_set_new(o, "path", jstr_or_null(s->path));
+	json_object_set_new(o, "host", json_string(s->host));
+	json_object_set_new(o, "user", jstr_or_null(s->user));
+	json_object_set_new(o, "profile", jstr_or_null(s->profile));
+	json_object_set_new(o, "filter", jstr_or_null(s->filter));
+	json_object_set_new(o, "admin", json_boolean(s->admin));
+	json_object_set_new(o, "started", json_string(iso));
+	json_object_set_new(o, "started_ms", json_integer(s->started_ms));
+	json_object_set_new(o, "ended_ms", s->ended_ms ? json_integer(s->ended_ms) : json_null());
+	json_object_set_new(o, "end_reason", s->end_reason[0] ? json_string(s->end_reason) : json_null());
+	json_object_set_new(o, "state", json_string(session_state(s)));
+	json_object_set_new(o, "resumes", json_integer(s->resumes));
+	json_object_set_new(o, "busy", json_boolean(s->busy));
+	json_object_set_new(o, "torn", json_boolean(s->torn));
+	json_object_set_new(o, "planned", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "counts", counts);
+	return o;
+}
+
+static json_t *
+entry_json(const struct journal_entry *e)
+{
+	json_t *o = json_object(), *flags = json_array();
+	unsigned b;
+
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if ((e->item.flags & (1u << b)) != 0)
+			json_array_append_new(flags, json_string(token_flag_name(b)));
+	json_object_set_new(o, "token_id", json_string(e->item.id));
+	json_object_set_new(o, "result", json_string(journal_result_label(e->last)));
+	json_object_set_new(o, "open_intent", json_boolean(entry_open(e)));
+	json_object_set_new(o, "owner", jstr_or_null(e->item.owner));
+	json_object_set_new(o, "comment", jstr_or_null(e->item.comment));
+	json_object_set_new(o, "created_ms", json_integer(e->item.created_ms));
+	json_object_set_new(o, "last_used_ms", json_integer(e->item.last_used_ms));
+	json_object_set_new(o, "expiry_ms", json_integer(e->item.expiry_ms));
+	json_object_set_new(o, "flags", flags);
+	json_object_set_new(o, "intents", json_integer(e->intents));
+	json_object_set_new(o, "results", json_integer(e->results));
+	json_object_set_new(o, "status", e->status[0] ? json_string(e->status) : json_null());
+	json_object_set_new(o, "http", json_integer(e->http));
+	json_object_set_new(o, "message", json_string(e->message));
+	return o;
+}
+
+static void
+csv_num(FILE *fp, size_t v, bool last)
+{
+	fprintf(fp, "%zu%c", v, last ? '\n' : ',');
+}
+
+static void
+sessions_csv(const struct cli *cli, const struct journal_list *l)
+{
+	FILE *fp = cli->out.fp;
+	unsigned f = cli->out.sanitize_flags;
+	char key[32], iso[32];
+	size_t i;
+	int r;
+
+	fputs("session,started,host,user,profile,state,planned", fp);
+	for (r = 0; r < JOURNAL_RESULT_COUNT; r++) {
+		result_key(r, key, sizeof key);
+		fprintf(fp, ",%s", key);
+	}
+	fputs(",pending,open_intents,path\n", fp);
+	for (i = 0; i < l->n; i++) {
+		const struct journal_session *s = &l->v[i];
+		duration_iso8601(s->started_ms, iso, sizeof iso);
+		cli_output_csv_field(fp, s->session, f, false);
+		cli_output_csv_field(fp, iso, f, false);
+		cli_output_csv_field(fp, s->host, f, false);
+		cli_output_csv_field(fp, s->user, f, false);
+		cli_output_csv_field(fp, s->profile, f, false);
+		cli_output_csv_field(fp, session_state(s), f, false);
+		csv_num(fp, s->n, false);
+		for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
+			csv_num(fp, s->counts[r], false);
+		csv_num(fp, s->pending, false);
+		csv_num(fp, s->open_intents, false);
+		cli_output_csv_field(fp, s->path, f, true);
+	}
+}
+
+static void
+entries_csv(const struct cli *cli, const struct journal_session *s)
+{
+	FILE *fp = cli->out.fp;
+	unsigned f = cli->out.sanitize_flags;
+	char flags[256];
+	size_t i;
+
+	fputs("session,result,token_id,owner,comment,flags,status,http,message,intents,results\n", fp);
+	for (i = 0; i < s->n; i++) {
+		const struct journal_entry *e = &s->v[i];
+		token_flags_format(e->item.flags, flags, sizeof flags);
+		cli_output_csv_field(fp, s->session, f, false);
+		cli_output_csv_field(fp, entry_label(e), f, false);
+		cli_output_csv_field(fp, e->item.id, f, false);
+		cli_output_csv_field(fp, e->item.owner, f, false);
+		cli_output_csv_field(fp, e->item.comment, f, false);
+		cli_output_csv_field(fp, flags, f, false);
+		cli_output_csv_field(fp, e->status, f, false);
+		fprintf(fp, "%ld,", e->http);
+		cli_output_csv_field(fp, e->message, f, false);
+		fprintf(fp, "%u,%u\n", e->intents, e->results);
+	}
+}
+
+/* ---- patrol journal ------------------------------------------------------ */
+
+static int
+journal_failed(enum patrol_status st, const struct patrol_err *err)
+{
+	cli_msg("%s", err->message);
+	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
+}
+
+static int
+list_sessions(struct cli *cli)
+{
+	struct journal_list l;
+	struct patrol_err err;
+	enum patrol_status st;
+	size_t i, resumable = 0;
+	json_t *arr;
+	char *dir = NULL;
+	int rc = 0;
+
+	status_clear(&err);
+	if ((st = journal_dir(false, &dir, &err)) != PATROL_OK)
+		return journal_failed(st, &err);
+	if ((st = journal_list(dir, &l, &err)) != PATROL_OK) {
+		free(dir);
+		return journal_failed(st, &err);
+	}
+	for (i = 0; i < l.n; i++)
+		resumable += session_resumable(&l.v[i]);
+	if (cli->out.format == CLI_FORMAT_JSON) {
+		arr = json_array();
+		for (i = 0; arr != NULL && i < l.n; i++)
+			if (json_array_append_new(arr, session_json(&l.v[i])) != 0)
+				break;
+		rc = cli_output_json(cli->out.fp, arr) == 0 ? 0 : 2;
+	} else if (cli->out.format == CLI_FORMAT_CSV) {
+		sessions_csv(cli, &l);
+	} else if (l.n > 0) {
+		table_print(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
+			    l.v, sizeof *l.v, l.n);
+		if (resumable > 0)
+			cli_msg("%zu unfinished session%s: go on with patrol revoke --resume [SESSION]",
+				resumable, resumable == 1 ? "" : "s");
+	} else if (l.nerrors == 0) {
+		cli_msg("no revocation sessions in %s", dir);
+	}
+	for (i = 0; i < l.nerrors; i++)
+		cli_msg("cannot read a session: %s", l.errors[i]);
+	if (l.nerrors > 0 && rc == 0)
+		rc = 2;
+	journal_list_free(&l);
+	free(dir);
+	return rc;
+}
+
+static bool
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/* Find the session file for an id or a unique prefix of one in dir. */
+static int
+find_session(const char *dir, const char *id, char **path)
+{
+	struct dirent *de;
+	char match[256] = "";
+	size_t n = strlen(id), hits = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL && errno != ENOENT) {
+		cli_msg("cannot read the journal directory %s: %s", dir, strerror(errno));
+		return 2;
+	}
+	while (d != NULL && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".jsonl") ||
+		    len - 6 < n || strncmp(de->d_name, id, n) != 0 || len >= sizeof match)
+			continue;
+		if (len - 6 == n) {            /* exact: no other candidate matters */
+			snprintf(match, sizeof match, "%s", de->d_name);
+			hits = 1;
+			break;
+		}
+		if (hits++ == 0)
+			snprintf(match, sizeof match, "%s", de->d_name);
+	}
+	if (d != NULL)
+		closedir(d);
+	if (hits == 0 || n == 0) {
+		cli_msg("no session '%s' in %s (patrol journal lists them)", id, dir);
+		return 1;
+	}
+	if (hits > 1) {
+		cli_msg("'%s' matches %zu sessions: give more of the session id", id, hits);
+		return 1;
+	}
+	if ((*path = malloc(strlen(dir) + strlen(match) + 2)) == NULL) {
+		cli_msg("out of memory");
+		return 1;
+	}
+	sprintf(*path, "%s/%s", dir, match);
+	return 0;
+}
+
+/* SESSION as given: a path (has a '/', or an existing *.jsonl file), else
+ * an id or a unique prefix of one in the journal directory. */
+static int
+resolve_session(const char *arg, char **path)
+{
+	struct patrol_err err;
+	enum patrol_status st;
+	char *dir = NULL, *id;
+	int rc;
+
+	*path = NULL;
+	if (strchr(arg, '/') != NULL || (ends_with(arg, ".jsonl") && access(arg, F_OK) == 0)) {
+		*path = strdup(arg);
+		return *path != NULL ? 0 : 1;
+	}
+	status_clear(&err);
+	if ((st = journal_dir(false, &dir, &err)) != PATROL_OK)
+		return journal_failed(st, &err);
+	if ((id = strdup(arg)) == NULL) {
+		free(dir);
+		return 1;
+	}
+	if (ends_with(id, ".jsonl"))
+		id[strlen(id) - 6] = '\0';
+	rc = find_session(dir, id, path);
+	free(id);
+	free(dir);
+	return rc;
+}
+
+/* One "label: value" line of the header, value sanitized. */
+static void
+header_line(const struct cli *cli, const char *label, const char *value)
+{
+	char *clean = sanitize(value != NULL ? value : "-", 0, cli->out.sanitize_flags);
+
+	fprintf(cli->out.fp, "%-9s %s\n", label, clean != NULL ? clean : "");
+	free(clean);
+}
+
+static void
+header_time(const struct cli *cli, const char *label, int64_t ms, const char *extra)
+{
+	char local[32], utc[32], line[128];
+
+	duration_absolute(ms, false, local, sizeof local);
+	duration_absolute(ms, true, utc, sizeof utc);
+	snprintf(line, sizeof line, "%s  (%s)%s", local, utc, extra);
+	header_line(cli, label, line);
+}
+
+/* "3 revoked, 1 already gone, 2 pending" */
+static void
+header_results(const struct cli *cli, const struct journal_session *s)
+{
+	char line[512];
+	size_t len = 0;
+	int r;
+
+	line[0] = '\0';
+	for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
+		if (s->counts[r] > 0 && len < sizeof line)
+			len += (size_t)snprintf(line + len, sizeof line - len, "%s%zu %s",
+						len ? ", " : "", s->counts[r], journal_result_label(r));
+	if (len < sizeof line)
+		snprintf(line + len, sizeof line - len, "%s%zu pending", len ? ", " : "", s->pending);
+	header_line(cli, "results:", line);
+}
+
+static void
+session_table(const struct cli *cli, const struct journal_session *s)
+{
+	char num[64];
+
+	header_line(cli, "session:", s->session);
+	header_line(cli, "file:", s->path);
+	header_line(cli, "host:", s->host);
+	header_line(cli, "user:", s->user);
+	header_line(cli, "profile:", s->profile);
+	header_line(cli, "admin:", s->admin ? "yes (token management)" : "no");
+	header_line(cli, "filter:", s->filter);
+	header_time(cli, "started:", s->started_ms, "");
+	if (s->ended_ms != 0)
+		header_time(cli, "ended:", s->ended_ms, "");
+	header_line(cli, "state:", session_state(s));
+	snprintf(num, sizeof num, "%u", s->resumes);
+	header_line(cli, "resumes:", num);
+	header_results(cli, s);
+	if (s->open_intents > 0) {
+		snprintf(num, sizeof num, "%zu in doubt (sent, no result recorded)", s->open_intents);
+		header_line(cli, "note:", num);
+	}
+	if (s->torn)
+		header_line(cli, "note:", "an interrupted last write was ignored");
+	if (s->n == 0)
+		return;
+	fputc('\n', cli->out.fp);
+	table_print(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], s->v, sizeof *s->v,
+		    s->n);
+}
+
+static int
+show_session(struct cli *cli, const char *arg)
+{
+	struct journal_session s;
+	struct patrol_err err;
+	enum patrol_status st;
+	json_t *o, *items;
+	char *path;
+	size_t i;
+	int rc;
+
+	if ((rc = resolve_session(arg, &path)) != 0)
+		return rc;
+	status_clear(&err);
+	st = journal_load(path, &s, &err);
+	free(path);
+	if (st != PATROL_OK)
+		return journal_failed(st, &err);
+	rc = 0;
+	if (cli->out.format == CLI_FORMAT_JSON) {
+		o = session_json(&s);
+		items = json_array();
+		for (i = 0; items != NULL && i < s.n; i++)
+			json_array_append_new(items, entry_json(&s.v[i]));
+		json_object_set_new(o, "items", items);
+		rc = cli_output_json(cli->out.fp, o) == 0 ? 0 : 2;
+	} else if (cli->out.format == CLI_FORMAT_CSV) {
+		entries_csv(cli, &s);
+	} else {
+		session_table(cli, &s);
+		if (session_resumable(&s))
+			cli_msg("unfinished: go on with patrol revoke --resume %s", s.session);
+	}
+	journal_session_free(&s);
+	return rc;
+}
+
+int
+cli_cmd_journal(struct cli *cli, int argc, char **argv)
+{
+	if (argc > 2) {
+		cli_msg("journal: give at most one session (an id, a unique prefix, or a .jsonl file)");
+		return 2;
+	}
+	return argc == 2 ? show_session(cli, argv[1]) : list_sessions(cli);
+}
