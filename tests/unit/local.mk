@@ -9,7 +9,9 @@ UNIT_TESTS = \
 	tests/unit/test_token \
 	tests/unit/test_api \
 	tests/unit/test_retry \
-	tests/unit/test_osc52
+	tests/unit/test_osc52 \
+	tests/unit/test_journal \
+	tests/unit/test_prefs
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -44,4 +46,10 @@ tests_unit_test_osc52_SOURCES = tests/unit/test_osc52.c ui/osc52.c
 tests_unit_test_osc52_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui
 tests_unit_test_osc52_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_osc52_LDADD = $(UNIT_LDADD)
+tests_unit_test_journal_SOURCES = tests/unit/test_journal.c
+tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+tests_unit_test_prefs_SOURCES = tests/unit/test_prefs.c
+tests_unit_test_prefs_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_prefs_LDADD = $(UNIT_LDADD)
 endif
