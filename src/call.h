@@ -40,6 +40,11 @@ struct call {
 				    * or 403, the worker cancels every member submitted
 				    * before that answer and not yet sent (bulk revokes
 				    * stop at once: patrol may have lost its rights) */
+	struct journal *journal;   /* when set, the worker writes an intent for
+				    * subject (fsync'd before the first request is
+				    * sent) and the result when the call finishes
+				    * (journal.h); the journal outlives the call */
+	char subject[65];          /* the token id the call acts on, for the journal */
 	call_parse_fn parse;       /* NULL: the body is ignored */
 
 	/* --- the caller's, never touched by the worker --- */

@@ -40,6 +40,7 @@
 #include "buf.h"
 #include "duration.h"
 #include "http.h"
+#include "journal.h"
 #include "retry.h"
 #include "secret.h"
 #include "worker.h"
@@ -51,6 +52,9 @@
 #define WORKER_MAX_INFLIGHT 256
 #define WORKER_POLL_MAX_MS 60000
 #define WORKER_HALT_MSG "not sent: an earlier request of this batch was refused (401/403)"
+#define WORKER_STOP_MSG "not sent: the batch was stopped"
+#define WORKER_NOPAUSE_MS 1000    /* a 429 without Retry-After: wait at least this */
+#define WORKER_PAUSE_MAX_MS 60000
 #define WORKER_URL_MAX 8192
 #define WORKER_AUTH_MARGIN_MS 60000
 #define WORKER_OAUTH_DEFAULT_S 3600
@@ -64,6 +68,7 @@ struct job {
 	struct http_xfer *x;        /* the attempt in flight, or NULL */
 	int64_t due_ms;             /* monotonic: when a delayed retry may start */
 	int64_t deadline_ms;        /* monotonic; 0 until the first attempt */
+	int64_t started_ms;         /* monotonic: when the last attempt started */
 	unsigned token_gen;         /* OAuth token generation of the last attempt */
 	bool auth_retried;          /* a 401 already caused a token refresh */
 	bool internal;              /* an OAuth request of the worker itself */
@@ -121,6 +126,8 @@ struct worker {
 	struct call *out_head, *out_tail;
 	unsigned cancel_gen;
 	uint64_t submit_seq;        /* calls submitted so far */
+	bool halt_req;              /* worker_halt_batch was called */
+	struct worker_stats stats;  /* written by the thread */
 	bool stopping, ready, failed;
 	CURLM *multi;
 	size_t pending;             /* atomic */
@@ -128,6 +135,14 @@ struct worker {
 	/* the thread's own */
 	pthread_t thread;
 	uint64_t halt_seq;          /* batch calls submitted up to here are halted */
+	const char *halt_msg;       /* why they were */
+	/* adaptive concurrency: at most limit transfers (<= max_inflight);
+	 * halved on a 429 (once per round of requests), one more after limit
+	 * answers in a row without one */
+	int limit;
+	int ok_streak;
+	int64_t cut_ms;             /* monotonic: the last halving */
+	int64_t pause_until;        /* monotonic: no new start before (Retry-After) */
 	unsigned seen_gen;
 	struct jobq runq;
 	struct job *inflight;
@@ -139,7 +154,7 @@ struct worker {
 };
 
 static void worker_conclude(struct worker *w, struct job *j);
-static void worker_halt(struct worker *w);
+static void worker_halt(struct worker *w, const char *why);
 
 /* ---- call lists ------------------------------------------------------- */
 
@@ -390,6 +405,9 @@ static void
 worker_post(struct worker *w, struct call *c)
 {
 	c->done_ms = duration_now_ms();
+	if (c->journal != NULL)
+		journal_result(c->journal, c->subject,
+			       journal_outcome(c->err.status, c->attempts), &c->err);
 	pthread_mutex_lock(&w->lock);
 	calls_append(&w->out_head, &w->out_tail, c);
 	wake_post(w);
@@ -735,6 +753,7 @@ worker_launch(struct worker *w, struct job *j, int64_t now)
 	if (c->sent_ms == 0)
 		c->sent_ms = duration_now_ms();
 	c->attempts++;
+	j->started_ms = now;
 	inflight_add(w, j);
 }
 
@@ -766,10 +785,57 @@ worker_unknown(struct worker *w, struct job *j)
 	worker_conclude(w, j);
 }
 
+/* Publish the scheduler's state for worker_stats. */
+static void
+worker_publish(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->stats.limit = w->limit;
+	w->stats.max = w->max_inflight;
+	w->stats.pause_until_ms = w->pause_until;
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Adaptive concurrency (AIMD): a 429 halves the limit, once for the
+ * requests that were already running when the first 429 of a round came
+ * back, and pauses every start for Retry-After (1 s when absent); limit
+ * answers in a row without a 429 let one more transfer run. */
+static void
+worker_adapt(struct worker *w, const struct job *j, const struct http_outcome *out, int64_t now)
+{
+	int64_t pause;
+
+	if (j->internal || out->http_status == 0)
+		return;
+	if (out->http_status != 429) {
+		if (w->limit < w->max_inflight && ++w->ok_streak >= w->limit) {
+			w->limit++;
+			w->ok_streak = 0;
+			worker_publish(w);
+		}
+		return;
+	}
+	pause = out->retry_after_ms > 0 ? out->retry_after_ms : WORKER_NOPAUSE_MS;
+	if (pause > WORKER_PAUSE_MAX_MS)
+		pause = WORKER_PAUSE_MAX_MS;
+	if (now + pause > w->pause_until)
+		w->pause_until = now + pause;
+	w->ok_streak = 0;
+	if (j->started_ms >= w->cut_ms) {
+		w->limit = w->limit > 1 ? w->limit / 2 : 1;
+		w->cut_ms = now;
+	}
+	pthread_mutex_lock(&w->lock);
+	w->stats.throttled++;
+	pthread_mutex_unlock(&w->lock);
+	worker_publish(w);
+}
+
 /* Decide what follows a finished attempt. */
 static void
 worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 {
+	worker_adapt(w, j, out, duration_mono_ms());
 	if (!j->internal && w->oauth && out->http_status == 401 && !j->auth_retried) {
 		j->auth_retried = true;
 		oauth_drop(w, j->token_gen);
@@ -820,7 +886,7 @@ worker_conclude(struct worker *w, struct job *j)
 	job_free(j);
 	if (c->halt_on_auth && (c->err.status == PATROL_UNAUTHENTICATED ||
 				c->err.status == PATROL_PERMISSION))
-		worker_halt(w);
+		worker_halt(w, WORKER_HALT_MSG);
 	worker_post(w, c);
 }
 
@@ -901,7 +967,7 @@ worker_admit(struct worker *w, struct call *c)
 		return;
 	}
 	if (c->halt_on_auth && c->seq <= w->halt_seq) {
-		worker_refuse(w, c, PATROL_CANCELLED, WORKER_HALT_MSG);
+		worker_refuse(w, c, PATROL_CANCELLED, w->halt_msg);
 		return;
 	}
 	j = calloc(1, sizeof *j);
@@ -921,10 +987,11 @@ worker_halts(const struct worker *w, const struct job *j)
 	return !j->internal && j->c->halt_on_auth && j->c->seq <= w->halt_seq;
 }
 
-/* A batch member was refused with 401/403: cancel every member submitted
- * so far that has not been sent (queued or waiting to retry). */
+/* A batch member was refused with 401/403, or the batch was stopped:
+ * cancel every member submitted so far that is not in flight (queued, or
+ * waiting to retry). */
 static void
-worker_halt(struct worker *w)
+worker_halt(struct worker *w, const char *why)
 {
 	struct jobq keep = { NULL, NULL };
 	struct heap later = { NULL, 0, 0 };
@@ -933,16 +1000,17 @@ worker_halt(struct worker *w)
 	pthread_mutex_lock(&w->lock);
 	w->halt_seq = w->submit_seq;
 	pthread_mutex_unlock(&w->lock);
+	w->halt_msg = why;
 	while ((j = jobq_pop(&w->runq)) != NULL) {
 		if (worker_halts(w, j))
-			worker_abort(w, j, WORKER_HALT_MSG);
+			worker_abort(w, j, why);
 		else
 			jobq_push(&keep, j);
 	}
 	w->runq = keep;
 	while ((j = heap_pop(&w->delayed)) != NULL) {
 		if (worker_halts(w, j))
-			worker_abort(w, j, WORKER_HALT_MSG);
+			worker_abort(w, j, why);
 		else if (heap_push(&later, j) != 0)
 			worker_abort(w, j, "out of memory");
 	}
@@ -956,7 +1024,7 @@ worker_intake(struct worker *w)
 {
 	struct call *in, *cancel, *next;
 	unsigned gen;
-	bool stop;
+	bool stop, halt;
 
 	pthread_mutex_lock(&w->lock);
 	in = w->in_head;
@@ -964,6 +1032,8 @@ worker_intake(struct worker *w)
 	w->in_head = w->in_tail = w->cancel_head = w->cancel_tail = NULL;
 	gen = w->cancel_gen;
 	stop = w->stopping;
+	halt = w->halt_req;
+	w->halt_req = false;
 	pthread_mutex_unlock(&w->lock);
 	if (gen != w->seen_gen || stop) {
 		w->seen_gen = gen;
@@ -978,6 +1048,8 @@ worker_intake(struct worker *w)
 		next = in->next;
 		worker_admit(w, in);
 	}
+	if (halt)
+		worker_halt(w, WORKER_STOP_MSG);
 	return false;
 }
 
@@ -996,7 +1068,65 @@ worker_promote(struct worker *w, int64_t now)
 	}
 }
 
-/* Start ready jobs while slots, the rate and the token allow. */
+/* Conclude j unsent because its intent could not be recorded. */
+static void
+worker_journal_failed(struct worker *w, struct job *j, const struct patrol_err *why)
+{
+	struct call *c = j->c;
+
+	status_clear(&c->err);
+	status_set(&c->err, PATROL_IO, "not sent: the journal could not be written: %s",
+		   why->message);
+	job_free(j);
+	worker_post(w, c);
+}
+
+/* Before the first attempt of a journaled call: write its intent, then fsync
+ * each journal once for the whole group (one fsync for many revokes). A
+ * call whose intent is not on disk is never sent (its slot becomes NULL). */
+static void
+worker_journal_intents(struct worker *w, struct job **start, size_t n)
+{
+	struct journal *synced[8];
+	struct patrol_err err;
+	size_t i, k, nsynced = 0;
+
+	for (i = 0; i < n; i++) {
+		struct call *c = start[i]->c;
+		if (c->journal == NULL || c->attempts > 0)
+			continue;
+		if (journal_intent(c->journal, c->subject) != PATROL_OK) {
+			journal_error(c->journal, &err);
+			worker_journal_failed(w, start[i], &err);
+			start[i] = NULL;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct journal *jr = start[i] != NULL ? start[i]->c->journal : NULL;
+		if (jr == NULL || start[i]->c->attempts > 0)
+			continue;
+		for (k = 0; k < nsynced && synced[k] != jr; k++)
+			continue;
+		if (k < nsynced)
+			continue;
+		if (journal_sync(jr) != PATROL_OK) {
+			journal_error(jr, &err);
+			for (k = i; k < n; k++) {
+				if (start[k] != NULL && start[k]->c->journal == jr &&
+				    start[k]->c->attempts == 0) {
+					worker_journal_failed(w, start[k], &err);
+					start[k] = NULL;
+				}
+			}
+			continue;
+		}
+		if (nsynced < sizeof synced / sizeof synced[0])
+			synced[nsynced++] = jr;
+	}
+}
+
+/* Start ready jobs while the slots (the adaptive limit), the rate, a
+ * Retry-After pause and the token allow. */
 static void
 worker_schedule(struct worker *w, int64_t now)
 {
@@ -1007,9 +1137,16 @@ worker_schedule(struct worker *w, int64_t now)
 			oauth_start(w, now);
 		return;
 	}
-	while (w->runq.head != NULL && w->ninflight < w->max_inflight &&
-	       bucket_take(&w->bucket, now))
-		worker_launch(w, jobq_pop(&w->runq), now);
+	struct job *start[WORKER_MAX_INFLIGHT];
+	size_t n = 0, i;
+
+	while (w->runq.head != NULL && w->ninflight + (int)n < w->limit &&
+	       now >= w->pause_until && bucket_take(&w->bucket, now))
+		start[n++] = jobq_pop(&w->runq);
+	worker_journal_intents(w, start, n);
+	for (i = 0; i < n; i++)
+		if (start[i] != NULL)
+			worker_launch(w, start[i], now);
 }
 
 /* How long the loop may sleep. */
@@ -1022,9 +1159,11 @@ worker_timeout(struct worker *w, int64_t now)
 		d = w->delayed.v[0]->due_ms - now;
 		t = d < t ? d : t;
 	}
-	if (w->runq.head != NULL && w->ninflight < w->max_inflight) {
+	if (w->runq.head != NULL && w->ninflight < w->limit) {
 		d = oauth_ready(w, now) ? bucket_wait_ms(&w->bucket, now)
 			: w->auth.fetch != NULL ? t : 0;
+		if (w->pause_until - now > d)
+			d = w->pause_until - now;
 		t = d < t ? d : t;
 	}
 	return t < 0 ? 0 : (int)t;
@@ -1159,6 +1298,9 @@ worker_copy_opts(struct worker *w, const struct worker_opts *o)
 	w->max_inflight = o->max_inflight > 0 ? o->max_inflight : WORKER_DEFAULT_INFLIGHT;
 	if (w->max_inflight > WORKER_MAX_INFLIGHT)
 		w->max_inflight = WORKER_MAX_INFLIGHT;
+	w->limit = w->max_inflight;
+	w->stats.limit = w->stats.max = w->max_inflight;
+	w->halt_msg = WORKER_HALT_MSG;
 	w->bucket.rate = o->rate == 0 ? WORKER_DEFAULT_RATE : o->rate;
 	w->deadline_ms = o->call_deadline_ms > 0 ? o->call_deadline_ms : WORKER_DEFAULT_DEADLINE_MS;
 	w->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms
@@ -1348,6 +1490,23 @@ size_t
 worker_pending(const struct worker *w)
 {
 	return __atomic_load_n(&w->pending, __ATOMIC_RELAXED);
+}
+
+void
+worker_halt_batch(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->halt_req = true;
+	worker_nudge(w);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void
+worker_stats(struct worker *w, struct worker_stats *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void

@@ -4,7 +4,12 @@
  * The worker owns a libcurl multi handle and runs calls concurrently: at most
  * max_inflight transfers at once and at most rate request starts a second
  * (a token bucket), retrying by retry.h with backoff, each call bounded by a
- * deadline. Calls come in through worker_submit and go out, finished, through
+ * deadline. Concurrency adapts: a 429 halves the number of transfers allowed
+ * and pauses every start for its Retry-After (1 s when absent); it grows back
+ * by one after as many answers in a row without a 429; never above
+ * max_inflight, never faster than rate. A call with a journal (call.h) gets
+ * its intent written and fsync'd before its first request, and its result
+ * written when it finishes, by this thread. Calls come in through worker_submit and go out, finished, through
  * worker_take/worker_wait; a wake descriptor becomes readable while finished
  * calls wait, so a UI can poll() it. Ownership moves with the call: the
  * submitter never touches a call between submit and take.
@@ -59,6 +64,14 @@ struct worker_opts {
 
 struct worker;
 
+/* What the scheduler is doing, for a progress display. */
+struct worker_stats {
+	int limit;                    /* transfers allowed now (adaptive) */
+	int max;                      /* the configured limit */
+	unsigned long throttled;      /* 429 answers so far */
+	int64_t pause_until_ms;       /* monotonic: starts paused until (Retry-After) */
+};
+
 /* Start the thread. Call curl_global_init before (main does). Block the
  * signals the UI wants (SIGINT, SIGTERM, SIGHUP, SIGWINCH) before calling:
  * the thread inherits the mask. */
@@ -78,6 +91,12 @@ size_t worker_pending(const struct worker *w);
  * transfers are aborted; a create aborted after sending is UNKNOWN_OUTCOME).
  * They are still handed back through worker_take. Returns at once. */
 void worker_cancel_all(struct worker *w);
+/* Stop a batch: every halt_on_auth call submitted so far that is not in
+ * flight (queued, or waiting to retry) finishes PATROL_CANCELLED "not sent:
+ * the batch was stopped"; in-flight ones finish normally. Returns at once. */
+void worker_halt_batch(struct worker *w);
+/* A snapshot of the scheduler's state. Any thread. */
+void worker_stats(struct worker *w, struct worker_stats *out);
 /* Cancel everything, join the thread and free the worker and every call it
  * still holds (finished or not). NULL is fine. */
 void worker_stop(struct worker *w);
