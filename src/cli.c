@@ -47,11 +47,17 @@ static bool cli_mutates_always(int argc, char **argv);
 	  "change a token's comment or scopes", \
 	  "update [--all] ID [--comment C] [--scope S]...") \
 	_(REVOKE, "revoke", cli_cmd_revoke, cli_mutates_always, \
-	  "revoke tokens by id, from a file, or by filter", \
-	  "revoke [--all] [--yes] [--include-self] ID... | --from FILE|- | --filter EXPR") \
+	  "revoke tokens by id, from a file, or by filter; resume a session", \
+	  "revoke [--all] [--yes] [--include-self] ID... | --from FILE|- | --filter EXPR | --resume [SESSION]") \
 	_(SETTINGS, "settings", cli_cmd_settings, cli_settings_mutates, \
 	  "read or change workspace token settings (admins)", \
-	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]")
+	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]") \
+	_(AUDIT, "audit", cli_cmd_audit, NULL, \
+	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
+	  "audit [--all] [--filter EXPR]") \
+	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
+	  "past bulk revocation sessions, or what one session did", \
+	  "journal [SESSION]")
 
 #define CMD_ENUM(e, name, run, mut, summary, use) CMD_##e,
 enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
@@ -78,7 +84,7 @@ enum opt_id {
 	OPT_CA_FILE, OPT_NO_COLOR, OPT_VERSION, OPT_TOKEN_STDIN, OPT_TIMEOUT,
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
-	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF,
+	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
 };
 
 struct cli_option {
@@ -107,10 +113,10 @@ static const struct cli_option options[] = {
 	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)" },
 	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
 	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
-	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE),
+	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT),
 	  NULL, "every token in the workspace (token management; admins)" },
 	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
-	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE), "EXPR", "filter expression (see patrol(1))" },
+	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT), "EXPR", "filter expression (see patrol(1))" },
 	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id" },
 	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "TEXT", "token comment (at most 255 characters)" },
 	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum)" },
@@ -120,6 +126,7 @@ static const struct cli_option options[] = {
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
 	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
+	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -245,6 +252,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_FROM: o->from = arg; break;
 	case OPT_YES: o->yes = true; break;
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
+	case OPT_RESUME: o->resume = true; break;
 	default: return 2;
 	}
 	return 0;
@@ -364,6 +372,39 @@ terminal_width(void)
 	return 0;
 }
 
+/* patrol's own settings for the profile in use: flags win, except that a
+ * profile the file marks read-only stays read-only. */
+static int
+load_prefs(struct cli *cli)
+{
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (prefs_load(NULL, cli->cfg.profile, config_getenv_real, NULL, &cli->prefs, &err)
+	    != PATROL_OK) {
+		cli_msg("%s", err.message);
+		return 2;
+	}
+	if (cli->prefs.warning != NULL)
+		cli_msg("warning: %s", cli->prefs.warning);
+	cli->flags.read_only = cli->o.read_only;
+	cli->flags.jobs = cli->o.jobs;
+	cli->flags.rate = cli->o.rate_set ? cli->o.rate : -1;
+	if (cli->prefs.read_only)
+		cli->o.read_only = true;
+	if (cli->prefs.rate_set && !cli->o.rate_set) {
+		cli->o.rate = cli->prefs.rate;
+		cli->o.rate_set = true;
+	}
+	if (cli->prefs.jobs_set && cli->o.jobs <= 0)
+		cli->o.jobs = cli->prefs.jobs;
+	if (cli->prefs.stale_set) {
+		cli->out.ctx.stale_patterns = (const char *const *)cli->prefs.stale;
+		cli->out.ctx.nstale = cli->prefs.nstale;
+	}
+	return 0;
+}
+
 static int
 load_config(struct cli *cli)
 {
@@ -385,6 +426,8 @@ load_config(struct cli *cli)
 	cli->cfg_loaded = true;
 	if (cli->cfg.warning != NULL)
 		cli_msg("warning: %s", cli->cfg.warning);
+	if ((rc = load_prefs(cli)) != 0)
+		return rc;
 	if (cli->cfg.auth == CONFIG_AUTH_PAT && cli->cfg.token != NULL)
 		sha256_hex(cli->cfg.token, strlen(cli->cfg.token), cli->self_id);
 	cli->out.ctx.self_id = cli->self_id[0] ? cli->self_id : NULL;
@@ -495,16 +538,46 @@ cli_call(struct cli *cli, struct call *c, void **result)
 	return rc;
 }
 
+/* Token management refused (403): say plainly who is signed in, when SCIM
+ * Me tells, instead of the raw 403. */
+static int
+admin_denied(struct cli *cli, const struct call *denied)
+{
+	struct api_me *me;
+	struct call *c = cli_run(cli, api_scim_me());
+	int rc;
+
+	if (c == NULL || c->err.status != PATROL_OK || (me = c->result) == NULL || me->is_admin) {
+		call_free(c);
+		return cli_report(cli, denied);
+	}
+	cli_msg("%s --all needs workspace admin rights: you are signed in as %s, "
+		"who is not in the admins group", cli->cmd_name ? cli->cmd_name : "patrol",
+		me->user_name ? me->user_name : "?");
+	rc = status_exit_code(PATROL_PERMISSION);
+	call_free(c);
+	return rc;
+}
+
 int
 cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out)
 {
-	void *r;
-	int rc = cli_call(cli, all ? api_tm_list(NULL, user) : api_token_list(), &r);
+	struct call *c = cli_run(cli, all ? api_tm_list(NULL, user) : api_token_list());
+	int rc = 0;
 
-	if (rc != 0)
-		return rc;
-	*out = r != NULL ? r : calloc(1, sizeof **out);
-	return *out != NULL ? 0 : status_exit_code(PATROL_NOMEM);
+	if (c == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	if (c->err.status == PATROL_OK) {
+		*out = call_take_result(c);
+		if (*out == NULL && (*out = calloc(1, sizeof **out)) == NULL)
+			rc = status_exit_code(PATROL_NOMEM);
+	} else if (all && c->err.status == PATROL_PERMISSION) {
+		rc = admin_denied(cli, c);
+	} else {
+		rc = cli_report(cli, c);
+	}
+	call_free(c);
+	return rc;
 }
 
 bool
@@ -573,9 +646,15 @@ static int
 dispatch(struct cli *cli, int cmd, int argc, char **argv)
 {
 	bool (*mut)(int, char **) = commands[cmd].mutates;
+	bool mutates = mut != NULL && mut(argc, argv);
+	int rc;
 
-	if (cli->o.read_only && mut != NULL && mut(argc, argv)) {
-		cli_msg("refused: read-only mode ('%s' changes the workspace)", commands[cmd].name);
+	/* The profile's own settings may make it read-only: read them first. */
+	if (mutates && !cli->o.read_only && !cli->cfg_loaded && (rc = load_config(cli)) != 0)
+		return rc;
+	if (cli->o.read_only && mutates) {
+		cli_msg("refused: read-only mode ('%s' changes the workspace)%s", commands[cmd].name,
+			cli->prefs.read_only ? ": the profile is read-only in patrol's config" : "");
 		return status_exit_code(PATROL_READ_ONLY);
 	}
 	cli->cmd_name = commands[cmd].name;
@@ -604,6 +683,9 @@ run_face(struct cli *cli, face_fn face)
 	uo.ascii = cli->o.ascii;
 	uo.mouse = cli->o.mouse;
 	uo.self_id = cli->self_id[0] ? cli->self_id : NULL;
+	uo.flags = cli->flags;
+	uo.stale = cli->out.ctx.stale_patterns;
+	uo.nstale = cli->out.ctx.nstale;
 	return face(&uo);
 }
 
@@ -666,6 +748,7 @@ cli_main(int argc, char **argv, face_fn face)
 	worker_stop(cli.w);
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
+	prefs_free(&cli.prefs);
 	/* A reader that went away (patrol list | head) is not an error. */
 	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE && rc == 0) {
 		cli_msg("cannot write the output: %s", strerror(errno));

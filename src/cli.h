@@ -19,6 +19,7 @@
 #include "cli_output.h"
 #include "config.h"
 #include "face.h"
+#include "prefs.h"
 #include "sha256.h"
 #include "status.h"
 #include "token.h"
@@ -44,7 +45,7 @@ struct cli_opts {
 	bool rate_set;
 	int64_t timeout_ms;
 	/* command options */
-	bool all, yes, autoscope, include_self;
+	bool all, yes, autoscope, include_self, resume;
 	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
@@ -54,6 +55,8 @@ struct cli {
 	struct cli_opts o;
 	struct config cfg;
 	bool cfg_loaded;
+	struct prefs prefs;                 /* patrol's own settings, loaded with cfg */
+	struct face_flags flags;            /* what the command line said, before prefs */
 	struct worker *w;
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
@@ -97,5 +100,7 @@ int cli_cmd_update(struct cli *cli, int argc, char **argv);
 int cli_cmd_settings(struct cli *cli, int argc, char **argv);
 bool cli_settings_mutates(int argc, char **argv);
 int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
+int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
+int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
 
 #endif

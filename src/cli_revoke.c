@@ -1,89 +1,77 @@
 /*
- * cli_revoke.c: `patrol revoke`: plan, confirm, apply, report.
+ * cli_revoke.c: `patrol revoke`: a bulk revocation session on the command
+ * line, the same session the UI runs (bulk.h), with no curses, so it can
+ * run under nohup or in a CI job.
  *
- * The plan is the exact list of ids (deduplicated; prefixes and --filter are
- * resolved against a fresh list). The token patrol authenticates with is
- * skipped unless --include-self. A terminal confirm names the count (over
- * ten tokens, the count must be typed); without a terminal --yes is needed.
- * Revokes run concurrently through the worker; each id gets one result line.
- * A 401 or 403 stops the whole run at once: patrol may have lost its rights
- * or revoked itself.
+ * plan: the exact ids (deduplicated; prefixes and --filter resolved against
+ * a fresh list), shown with owner, comment, creation, last use and flags,
+ * with a warning for tokens used in the last 7 days. The token patrol
+ * authenticates with is skipped unless --include-self, and even then asks
+ * for its own confirmation on a terminal. confirm: on /dev/tty; over ten
+ * tokens the count is typed; without a terminal --yes is needed. re-plan:
+ * the list is fetched again just before applying; changes are shown and,
+ * when ids vanished or were used since, asked about again. apply: revokes
+ * run concurrently through the worker, which journals an fsync'd intent
+ * before each one (journal.h). Ctrl-C, SIGTERM or SIGHUP stop after the
+ * in-flight calls. A 401 or 403 stops the whole run at once. results: one
+ * line per id, a summary, and the journal path.
+ *
+ * --resume [SESSION] goes on with an unfinished session (by default the
+ * newest for this workspace): each remaining id is revoked at most once, and
+ * intents without results are reconciled against a fresh list.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
 #include "api.h"
+#include "bulk.h"
 #include "cli.h"
+#include "duration.h"
+#include "journal.h"
 #include "sanitize.h"
 
-#define CONFIRM_TYPED_OVER 10
 #define PLAN_SHOWN 20
+#define RV_BAR_WIDTH 24
+#define RV_BAR_EVERY_MS 200
 
-/*        enum          label             counts as failure */
-#define REVOKE_RESULTS(_) \
-	_(REVOKED,       "revoked",       false) \
-	_(GONE,          "already gone",  false) \
-	_(WOULD,         "would revoke",  false) \
-	_(SKIPPED,       "skipped",       false) \
-	_(FAILED,        "failed",        true)  \
-	_(UNKNOWN,       "unknown",       true)  \
-	_(NOT_ATTEMPTED, "not attempted", true)
-
-#define RR_ENUM(e, label, fail) RR_##e,
-enum revoke_result { REVOKE_RESULTS(RR_ENUM) RR_COUNT, RR_PENDING };
-#undef RR_ENUM
-#define RR_LABEL(e, label, fail) label,
-static const char *const rr_labels[] = { REVOKE_RESULTS(RR_LABEL) };
-#undef RR_LABEL
-#define RR_FAIL(e, label, fail) fail,
-static const bool rr_fails[] = { REVOKE_RESULTS(RR_FAIL) };
-#undef RR_FAIL
-
-struct plan_item {
-	char id[TOKEN_ID_LEN + 1];
-	const struct token_info *t;     /* from the fresh list, or NULL */
-	enum revoke_result result;
-	struct patrol_err err;
+/* One run of the command. */
+struct rv {
+	struct cli *cli;
+	struct bulk b;
+	struct token_table *tab;        /* the list the plan was made from */
+	struct token_filter *filter;    /* --filter, compiled */
+	char *user;                     /* SCIM userName, for the journal */
+	bool bar;                       /* stderr is a terminal: draw progress */
+	bool bar_shown;
+	int64_t bar_ms;
 };
 
-struct plan {
-	struct plan_item *v;
-	size_t n, cap;
-	struct token_table *tab;        /* fresh list, when one was fetched */
-	size_t counts[RR_COUNT];
-	bool stopped;                   /* a 401/403 stopped the run */
-};
-
-static int
-plan_add(struct plan *p, const char *id, const struct token_info *t)
-{
-	size_t i;
-
-	for (i = 0; i < p->n; i++)
-		if (strcasecmp(p->v[i].id, id) == 0)
-			return 0;          /* each id at most once */
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		struct plan_item *v = realloc(p->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		p->v = v;
-		p->cap = cap;
-	}
-	memset(&p->v[p->n], 0, sizeof p->v[p->n]);
-	snprintf(p->v[p->n].id, sizeof p->v[p->n].id, "%s", id);
-	p->v[p->n].t = t;
-	p->v[p->n].result = RR_PENDING;
-	p->n++;
-	return 0;
-}
+static volatile sig_atomic_t rv_signalled;
 
 static void
-plan_free(struct plan *p)
+rv_on_signal(int sig)
 {
-	free(p->v);
-	api_table_free(p->tab);
+	(void)sig;
+	rv_signalled = 1;
+}
+
+/* Ctrl-C, SIGTERM and SIGHUP stop after the in-flight revokes. */
+static void
+rv_signals(bool on)
+{
+	struct sigaction sa;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on ? rv_on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* Ids from a file or stdin: the first word of each line; blank lines and
@@ -144,134 +132,139 @@ read_ids(const char *path, char ***ids, size_t *n)
 	return rc;
 }
 
-/* Does resolving the plan need the token list? */
-static bool
-plan_needs_list(const struct cli *cli, char **ids, size_t n)
-{
-	size_t i;
+/* ---- plan ------------------------------------------------------------------ */
 
-	if (cli->o.filter != NULL || !cli->o.yes)
-		return true;
-	for (i = 0; i < n; i++)
-		if (!cli_is_full_id(ids[i]))
-			return true;
-	return false;
-}
-
-/* Add the rows matching --filter. */
 static int
-plan_from_filter(struct cli *cli, struct plan *p)
+rv_add(struct rv *r, const char *id, const struct token_info *t)
 {
-	struct token_filter *f = NULL;
-	struct patrol_err err;
-	size_t *idx, n, i;
+	unsigned flags = t != NULL ? token_flags(t, &r->cli->out.ctx) : 0;
 
-	status_clear(&err);
-	if (token_filter_compile(cli->o.filter, &f, &err) != PATROL_OK) {
-		cli_msg("revoke: bad filter: %s", err.message);
-		return 2;
-	}
-	idx = malloc((p->tab->n ? p->tab->n : 1) * sizeof *idx);
-	if (idx == NULL) {
-		token_filter_free(f);
+	if (bulk_add(&r->b, id, t, flags, r->cli->self_id[0] ? r->cli->self_id : NULL,
+		     r->cli->out.ctx.now_ms) < 0) {
+		cli_msg("revoke: out of memory");
 		return status_exit_code(PATROL_NOMEM);
 	}
-	n = token_filter_apply(f, p->tab, &cli->out.ctx, idx);
-	for (i = 0; i < n; i++)
-		plan_add(p, p->tab->rows[idx[i]].token_id, &p->tab->rows[idx[i]]);
-	free(idx);
-	token_filter_free(f);
 	return 0;
 }
 
-/* Resolve the given ids (full or prefixes) into the plan. */
+/* Resolve the given ids (full or prefixes) against the list. A full id that
+ * is not in the list is planned all the same: the server decides (404 is
+ * "already gone"). */
 static int
-plan_from_ids(struct plan *p, char **ids, size_t n)
+rv_plan_ids(struct rv *r, char **ids, size_t n)
 {
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		const struct token_info *t = NULL;
-		if (p->tab != NULL) {
-			long row = token_find(p->tab, ids[i]);
-			if (row >= 0)
-				t = &p->tab->rows[row];
-			else if (!cli_is_full_id(ids[i])) {
-				cli_find_token(p->tab, ids[i]);   /* reports why */
-				return 2;
-			}
+		long row = token_find(r->tab, ids[i]);
+		const struct token_info *t = row >= 0 ? &r->tab->rows[row] : NULL;
+		if (t == NULL && !cli_is_full_id(ids[i])) {
+			cli_find_token(r->tab, ids[i]);    /* says why */
+			return 2;
 		}
-		if (plan_add(p, t ? t->token_id : ids[i], t) != 0)
-			return status_exit_code(PATROL_NOMEM);
+		if ((rc = rv_add(r, t != NULL ? t->token_id : ids[i], t)) != 0)
+			return rc;
 	}
 	return 0;
 }
 
-/* Skip the token patrol itself uses unless --include-self. */
-static void
-plan_guard_self(struct cli *cli, struct plan *p)
+static int
+rv_plan_filter(struct rv *r)
 {
-	size_t i;
+	size_t *idx, n, i;
+	int rc = 0;
 
-	if (!cli->self_id[0] || cli->o.include_self)
+	if (r->filter == NULL)
+		return 0;
+	if ((idx = malloc((r->tab->n ? r->tab->n : 1) * sizeof *idx)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	n = token_filter_apply(r->filter, r->tab, &r->cli->out.ctx, idx);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = rv_add(r, r->tab->rows[idx[i]].token_id, &r->tab->rows[idx[i]]);
+	free(idx);
+	return rc;
+}
+
+/* Who is running this, for the journal (best effort: NULL when unknown). */
+static void
+rv_whoami(struct rv *r)
+{
+	struct call *c = cli_run(r->cli, api_scim_me());
+	struct api_me *me;
+
+	if (c == NULL)
 		return;
-	for (i = 0; i < p->n; i++) {
-		if (strcasecmp(p->v[i].id, cli->self_id) != 0)
-			continue;
-		p->v[i].result = RR_SKIPPED;
-		snprintf(p->v[i].err.message, sizeof p->v[i].err.message,
-			 "this is the token patrol is using: pass --include-self to revoke it");
+	if (c->err.status == PATROL_OK && (me = call_take_result(c)) != NULL) {
+		if (me->user_name != NULL)
+			r->user = strdup(me->user_name);
+		api_me_free(me);
 	}
-}
-
-static size_t
-plan_pending(const struct plan *p)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < p->n; i++)
-		n += p->v[i].result == RR_PENDING;
-	return n;
+	call_free(c);
 }
 
 static void
-plan_show(const struct cli *cli, const struct plan *p, FILE *fp)
+rv_show_item(const struct rv *r, const struct bulk_item *it, FILE *fp)
 {
-	char comment[256], owner[128], id[128];
-	size_t i, shown = 0;
+	char id[64], owner[128], comment[256], created[32], used[32], flags[256];
+	int64_t now = r->cli->out.ctx.now_ms;
 
-	for (i = 0; i < p->n && shown < PLAN_SHOWN; i++) {
-		const struct token_info *t = p->v[i].t;
-		if (p->v[i].result != RR_PENDING)
+	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, 0, id, sizeof id);
+	sanitize_cell(it->t.owner ? it->t.owner : "", 22, 1, 0, owner, sizeof owner);
+	sanitize_cell(it->t.comment ? it->t.comment : "", 30, 1, 0, comment, sizeof comment);
+	duration_relative(it->t.created_ms, now, created, sizeof created);
+	duration_relative(it->t.last_used_ms, now, used, sizeof used);
+	token_flags_format(it->t.flags, flags, sizeof flags);
+	fprintf(fp, " %c %s  %s%s%s  %-9s  %-9s  %s\n",
+		it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ', id,
+		r->b.admin ? owner : "", r->b.admin ? "  " : "", comment, created, used, flags);
+}
+
+/* The plan, on stderr: the pending ids and the warnings. */
+static void
+rv_show_plan(const struct rv *r, FILE *fp)
+{
+	size_t i, shown = 0, pending = bulk_pending(&r->b), recent = bulk_count_recent(&r->b);
+
+	fprintf(fp, "   %-*s  %s%sCOMMENT%23s  CREATED    LAST USED  FLAGS\n", TOKEN_SHORT_ID_LEN,
+		"ID", r->b.admin ? "OWNER" : "", r->b.admin ? "                   " : "", "");
+	for (i = 0; i < r->b.n && shown < PLAN_SHOWN; i++) {
+		if (r->b.v[i].result != JOURNAL_PENDING)
 			continue;
-		sanitize_cell(t && t->comment ? t->comment : "", 40, 1, 0, comment, sizeof comment);
-		sanitize_cell(t ? token_owner(t) : "", 24, 0, 0, owner, sizeof owner);
-		sanitize_cell(p->v[i].id, TOKEN_SHORT_ID_LEN, 0, 0, id, sizeof id);
-		fprintf(fp, "  %s  %s  %s\n", id, comment, owner);
+		rv_show_item(r, &r->b.v[i], fp);
 		shown++;
 	}
-	if (plan_pending(p) > shown)
-		fprintf(fp, "  … and %zu more\n", plan_pending(p) - shown);
+	if (pending > shown)
+		fprintf(fp, "   … and %zu more (patrol revoke --dry-run -o csv lists them all)\n",
+			pending - shown);
+	if (recent > 0)
+		fprintf(fp, "warning: %zu of these %s used in the last 7 days (marked !): "
+			"something may still depend on %s\n", recent, recent == 1 ? "was" : "were",
+			recent == 1 ? "it" : "them");
+	if (bulk_self_index(&r->b) >= 0)
+		fprintf(fp, "warning: the plan holds the token patrol is using (marked S): "
+			"it is revoked last, after its own confirmation\n");
 }
 
-/* Ask before revoking. Returns 0 to go on, or an exit code. */
+/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). Returns 0
+ * to go on, else the exit code. */
 static int
-plan_confirm(struct cli *cli, const struct plan *p)
+rv_confirm_count(struct rv *r, const char *what)
 {
 	char prompt[256], want[32];
-	size_t n = plan_pending(p);
+	size_t n = bulk_pending(&r->b);
 	int ok;
 
-	if (cli->o.yes || cli->o.dry_run || n == 0)
+	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
 		return 0;
-	fprintf(stderr, "About to revoke %zu token%s on %s:\n", n, n == 1 ? "" : "s", cli->cfg.host);
-	plan_show(cli, p, stderr);
-	if (n > CONFIRM_TYPED_OVER) {
+	if (n > BULK_CONFIRM_TYPED_OVER) {
 		snprintf(want, sizeof want, "%zu", n);
-		snprintf(prompt, sizeof prompt, "Type the number of tokens (%zu) to revoke them:", n);
+		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to revoke them:",
+			 what, n);
 	} else {
 		snprintf(want, sizeof want, "yes");
-		snprintf(prompt, sizeof prompt, "Revoke %zu token%s? Type yes:", n, n == 1 ? "" : "s");
+		snprintf(prompt, sizeof prompt, "%s: revoke %zu token%s? Type yes:", what, n,
+			 n == 1 ? "" : "s");
 	}
 	ok = cli_confirm(prompt, want);
 	if (ok < 0)
@@ -280,32 +273,110 @@ plan_confirm(struct cli *cli, const struct plan *p)
 	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
 }
 
-/* Map a finished call to a result. */
-static enum revoke_result
-revoke_outcome(const struct call *c)
+/* The token patrol uses: skipped unless --include-self, and on a terminal
+ * (without --yes) its own typed confirmation. */
+static void
+rv_confirm_self(struct rv *r)
 {
-	switch (c->err.status) {
-	case PATROL_OK: return RR_REVOKED;
-	case PATROL_NOT_FOUND: return RR_GONE;
-	case PATROL_DRY_RUN: return RR_WOULD;
-	case PATROL_UNKNOWN_OUTCOME: return RR_UNKNOWN;
-	case PATROL_CANCELLED: return c->attempts > 0 ? RR_UNKNOWN : RR_NOT_ATTEMPTED;
-	default: return RR_FAILED;
+	long i = bulk_self_index(&r->b);
+	int ok;
+
+	if (i < 0 || !r->cli->o.include_self || r->cli->o.yes || r->cli->o.dry_run)
+		return;
+	ok = cli_confirm("This also revokes the token patrol is using: afterwards patrol can no "
+			 "longer reach this workspace with it. Type self to revoke it too:", "self");
+	if (ok != 1) {
+		r->b.v[i].result = JOURNAL_SKIPPED;
+		r->b.counts[JOURNAL_SKIPPED]++;
+		status_set(&r->b.v[i].err, PATROL_OK, "kept: its own confirmation was not given");
 	}
 }
 
+/* Fetch again just before applying and show what changed. Returns 0 to go
+ * on, else the exit code. */
+static int
+rv_replan(struct rv *r)
+{
+	struct token_table *fresh = NULL;
+	struct bulk_replan d;
+	int rc;
+
+	if ((rc = cli_fetch_tokens(r->cli, r->b.admin, NULL, &fresh)) != 0)
+		return rc;
+	r->cli->out.ctx.now_ms = duration_now_ms();
+	bulk_replan(&r->b, fresh, &r->cli->out.ctx, r->filter, &d);
+	api_table_free(fresh);
+	if (d.vanished + d.used_since + d.new_matches == 0)
+		return 0;
+	fprintf(stderr, "Changed since the plan: %zu no longer exist (not sent), %zu used since "
+		"(marked !), %zu new match%s the filter (not added)\n", d.vanished, d.used_since,
+		d.new_matches, d.new_matches == 1 ? "es" : "");
+	if (bulk_pending(&r->b) == 0) {
+		fprintf(stderr, "Nothing left to revoke.\n");
+		return 0;
+	}
+	if (d.vanished + d.used_since == 0)
+		return 0;
+	if (d.used_since > 0 && !r->cli->o.yes)
+		rv_show_plan(r, stderr);
+	return rv_confirm_count(r, "The plan changed");
+}
+
+/* ---- apply ------------------------------------------------------------------ */
+
 static void
-result_line(const struct cli *cli, const struct plan_item *it)
+rv_bar_clear(struct rv *r)
+{
+	if (r->bar_shown) {
+		fputs("\r\033[K", stderr);
+		r->bar_shown = false;
+	}
+}
+
+/* done / failed / remaining, rate, ETA and the worker's concurrency. */
+static void
+rv_bar(struct rv *r, bool force)
+{
+	struct bulk_progress p;
+	struct worker_stats ws;
+	int64_t now = duration_mono_ms();
+	char bar[RV_BAR_WIDTH + 1], eta[32] = "?";
+	size_t i, fill;
+
+	if (!r->bar || (!force && now - r->bar_ms < RV_BAR_EVERY_MS))
+		return;
+	r->bar_ms = now;
+	bulk_progress(&r->b, now, &p);
+	worker_stats(r->cli->w, &ws);
+	fill = p.total ? (p.total - p.remaining) * RV_BAR_WIDTH / p.total : 0;
+	for (i = 0; i < RV_BAR_WIDTH; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[RV_BAR_WIDTH] = '\0';
+	if (p.eta_ms >= 0)
+		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
+	fprintf(stderr, "\r\033[K[%s] %zu done  %zu failed  %zu left  %.1f/s  ETA %s  jobs %d/%d%s%s",
+		bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
+		ws.pause_until_ms > now ? "  throttled" : "",
+		r->b.stopping ? "  stopping" : "");
+	fflush(stderr);
+	r->bar_shown = true;
+}
+
+static void
+rv_line(struct rv *r, const struct bulk_item *it)
 {
 	char comment[256], id[512], *msg;
 
-	if (cli->o.format != CLI_FORMAT_TABLE)
+	if (r->cli->o.format != CLI_FORMAT_TABLE)
 		return;
-	sanitize_cell(it->t && it->t->comment ? it->t->comment : "", 40, 0, 0, comment, sizeof comment);
-	sanitize_cell(it->id, 0, 0, 0, id, sizeof id);
-	printf("%-13s  %s  %s", rr_labels[it->result], id, comment);
-	if (rr_fails[it->result] || it->result == RR_SKIPPED) {
-		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status), 200, 0);
+	rv_bar_clear(r);
+	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
+	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
+	printf("%-13s  %s  %s", journal_result_label(it->result), id, comment);
+	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
+	    it->err.message[0] != '\0') {
+		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
+			       200, 0);
 		printf("%s%s", comment[0] ? "  " : "", msg ? msg : "");
 		free(msg);
 	}
@@ -313,180 +384,384 @@ result_line(const struct cli *cli, const struct plan_item *it)
 	fflush(stdout);
 }
 
-/* Record a finished call; stop everything on 401/403. */
+/* Run the batch to its end: submit, take results, stop on a signal. */
 static void
-revoke_finish(struct cli *cli, struct plan *p, struct call *c)
+rv_run(struct rv *r)
 {
-	struct plan_item *it = &p->v[c->tag];
-
-	it->result = revoke_outcome(c);
-	it->err = c->err;
-	if (!p->stopped && (c->err.status == PATROL_UNAUTHENTICATED ||
-			    c->err.status == PATROL_PERMISSION)) {
-		p->stopped = true;
-		cli_report(cli, c);
-		cli_msg("revoke: stopping: the workspace refused patrol's credentials "
-			"(the worker sends nothing more of this batch)");
-	}
-	result_line(cli, it);
-	call_free(c);
-}
-
-static int
-revoke_apply(struct cli *cli, struct plan *p)
-{
-	size_t i, inflight = 0;
+	struct worker *w = r->cli->w;
+	bool told = false;
 	struct call *c;
+	long i;
 
-	for (i = 0; i < p->n; i++) {
-		if (p->v[i].result != RR_PENDING)
-			continue;
-		c = cli->o.all ? api_tm_delete(p->v[i].id) : api_token_delete(p->v[i].id);
-		if (c == NULL) {
-			p->v[i].result = RR_NOT_ATTEMPTED;
-			status_set(&p->v[i].err, PATROL_NOMEM, "out of memory");
-			continue;
+	rv_signalled = 0;
+	rv_signals(true);
+	for (;;) {
+		if (!bulk_running(&r->b) && (r->b.stopping || bulk_submit(&r->b, w) == 0))
+			break;
+		c = worker_wait(w, RV_BAR_EVERY_MS);
+		if (rv_signalled && !r->b.stopping) {
+			bulk_stop(&r->b, w);
+			rv_bar_clear(r);
+			cli_msg("revoke: stopping after the %zu in flight (the journal keeps the rest "
+				"for patrol revoke --resume)", r->b.inflight);
 		}
-		c->tag = i;
-		c->halt_on_auth = true;
-		worker_submit(cli->w, c);
-		inflight++;
+		if (c != NULL && (i = bulk_finish(&r->b, c)) >= 0) {
+			rv_line(r, &r->b.v[i]);
+			if (r->b.stopped_auth && !told) {
+				told = true;
+				rv_bar_clear(r);
+				cli_msg("revoke: stopping: the workspace refused patrol's credentials "
+					"(HTTP %ld): nothing more of this batch is sent",
+					r->b.v[i].err.http_status);
+			}
+		} else if (c != NULL)
+			call_free(c);
+		rv_bar(r, false);
 	}
-	while (inflight > 0 && (c = worker_wait(cli->w, -1)) != NULL) {
-		revoke_finish(cli, p, c);
-		inflight--;
+	rv_signals(false);
+	rv_bar_clear(r);
+	/* whatever was never sent (stopped, or self after a stop) */
+	for (i = 0; i < (long)r->b.n; i++) {
+		struct bulk_item *it = &r->b.v[i];
+		if (it->result != JOURNAL_PENDING)
+			continue;
+		it->result = JOURNAL_NOT_ATTEMPTED;
+		r->b.counts[JOURNAL_NOT_ATTEMPTED]++;
+		status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
+		rv_line(r, it);
 	}
-	return 0;
 }
+
+/* ---- results ---------------------------------------------------------------- */
 
 static json_t *
-item_json(const struct plan_item *it)
+rv_item_json(const struct bulk_item *it)
 {
-	json_t *o = json_pack("{s:s,s:s}", "token_id", it->id, "result", rr_labels[it->result]);
+	json_t *o = json_pack("{s:s,s:s}", "token_id", it->t.id,
+			      "result", journal_result_label(it->result));
 
-	if (o != NULL && (rr_fails[it->result] || it->result == RR_SKIPPED))
+	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
 		json_object_set_new(o, "error", json_pack("{s:s,s:I,s:s,s:s}",
-			"status", status_name(it->err.status), "http_status", (json_int_t)it->err.http_status,
+			"status", status_name(it->err.status),
+			"http_status", (json_int_t)it->err.http_status,
 			"code", it->err.code, "message", it->err.message));
 	return o;
 }
 
-/* Print the per-id results (JSON, CSV) or skipped lines (table), then a summary. */
+/* Per-id results (JSON, CSV), then the summary on stderr. */
 static int
-revoke_report(struct cli *cli, struct plan *p)
+rv_report(struct rv *r)
 {
+	const size_t *k = r->b.counts;
 	json_t *arr = NULL;
 	size_t i;
 	int rc = 0;
 
-	if (cli->o.format == CLI_FORMAT_JSON)
+	if (r->cli->o.format == CLI_FORMAT_JSON)
 		arr = json_array();
-	if (cli->o.format == CLI_FORMAT_CSV)
+	if (r->cli->o.format == CLI_FORMAT_CSV)
 		printf("token_id,result,message\n");
-	for (i = 0; i < p->n; i++) {
-		struct plan_item *it = &p->v[i];
-		p->counts[it->result]++;
-		if (rr_fails[it->result])
+	for (i = 0; i < r->b.n; i++) {
+		const struct bulk_item *it = &r->b.v[i];
+		if (journal_result_fails(it->result))
 			rc = 1;
 		if (arr != NULL)
-			json_array_append_new(arr, item_json(it));
-		else if (cli->o.format == CLI_FORMAT_CSV) {
-			cli_output_csv_field(stdout, it->id, 0, false);
-			printf("%s,", rr_labels[it->result]);
+			json_array_append_new(arr, rv_item_json(it));
+		else if (r->cli->o.format == CLI_FORMAT_CSV) {
+			cli_output_csv_field(stdout, it->t.id, 0, false);
+			printf("%s,", journal_result_label(it->result));
 			cli_output_csv_field(stdout, it->err.message, 0, true);
-		} else if (it->result == RR_SKIPPED)
-			result_line(cli, it);
+		}
 	}
 	if (arr != NULL && cli_output_json(stdout, arr) != 0)
 		rc = 2;
-	if (cli->o.dry_run)
-		fprintf(stderr, "%zu would be revoked, %zu skipped (dry run: nothing was sent)\n",
-			p->counts[RR_WOULD], p->counts[RR_SKIPPED]);
+	if (r->cli->o.dry_run)
+		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
+			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED],
+			k[JOURNAL_GONE]);
 	else
 		fprintf(stderr, "%zu revoked, %zu already gone, %zu failed, %zu unknown, "
-			"%zu not attempted, %zu skipped\n", p->counts[RR_REVOKED], p->counts[RR_GONE],
-			p->counts[RR_FAILED], p->counts[RR_UNKNOWN], p->counts[RR_NOT_ATTEMPTED],
-			p->counts[RR_SKIPPED]);
-	return p->stopped ? 3 : rc;
+			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], k[JOURNAL_GONE],
+			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
+			k[JOURNAL_SKIPPED]);
+	return r->b.stopped_auth ? 3 : rc;
 }
 
-/* Compile the filter once up front, so a typo costs no request. */
-static int
-check_filter(const char *expr)
-{
-	struct token_filter *f = NULL;
-	struct patrol_err err;
+/* ---- the journal -------------------------------------------------------------- */
 
+/* Start recording. Nothing is revoked when the session cannot be recorded. */
+static int
+rv_journal_start(struct rv *r)
+{
+	struct patrol_err err;
+	char *dir = NULL;
+
+	if (r->cli->o.dry_run || bulk_pending(&r->b) == 0 || r->b.journal != NULL)
+		return 0;             /* nothing to record, or resumed: the session's own file */
 	status_clear(&err);
-	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
-		cli_msg("revoke: bad filter: %s", err.message);
+	if (journal_dir(true, &dir, &err) != PATROL_OK ||
+	    bulk_journal_start(&r->b, dir, r->cli->cfg.host, r->user, r->cli->cfg.profile,
+			       &err) != PATROL_OK) {
+		cli_msg("revoke: cannot record the session, so nothing was revoked: %s",
+			err.message);
+		free(dir);
 		return 2;
 	}
-	token_filter_free(f);
+	free(dir);
 	return 0;
 }
 
+/* Say so when an unfinished session for this workspace waits. */
+static void
+rv_offer_resume(struct rv *r)
+{
+	struct journal_session s;
+	struct patrol_err err;
+	char *dir = NULL, *path = NULL;
+
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) != PATROL_OK ||
+	    journal_find_unfinished(dir, r->cli->cfg.host, &path, &err) != PATROL_OK ||
+	    path == NULL) {
+		free(dir);
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	if (journal_load(path, &s, &err) == PATROL_OK)
+		cli_msg("note: unfinished session %s has %zu tokens left: "
+			"patrol revoke --resume goes on with it", s.session, s.pending);
+	journal_session_free(&s);
+	free(path);
+	free(dir);
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static void
+rv_free(struct rv *r)
+{
+	bulk_free(&r->b);
+	api_table_free(r->tab);
+	token_filter_free(r->filter);
+	free(r->user);
+}
+
+/* A line for each id decided without sending anything in this run
+ * (skipped, gone before it was sent, reconciled on resume). */
+static void
+rv_lines_decided(struct rv *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->b.n; i++)
+		if (r->b.v[i].result != JOURNAL_PENDING && !r->b.v[i].earlier &&
+		    !r->b.v[i].inflight)
+			rv_line(r, &r->b.v[i]);
+}
+
+/* confirm → re-plan → journal → apply → report, for a plan in r->b. */
 static int
-revoke_plan(struct cli *cli, struct plan *p, char **ids, size_t n)
+rv_execute(struct rv *r, const char *what)
 {
 	int rc;
 
-	if (plan_needs_list(cli, ids, n) &&
-	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &p->tab)) != 0)
+	if (bulk_pending(&r->b) == 0) {
+		rv_lines_decided(r);
+		cli_msg("revoke: nothing to revoke");
+		bulk_end(&r->b);      /* a resumed session with nothing left is done */
+		return rv_report(r);
+	}
+	if (!r->cli->o.yes && !r->cli->o.dry_run) {
+		fprintf(stderr, "%s %zu token%s on %s:\n", what, bulk_pending(&r->b),
+			bulk_pending(&r->b) == 1 ? "" : "s", r->cli->cfg.host);
+		rv_show_plan(r, stderr);
+	}
+	rv_confirm_self(r);
+	if ((rc = rv_confirm_count(r, "Revoke")) != 0)
 		return rc;
-	if ((rc = plan_from_ids(p, ids, n)) != 0)
+	if ((rc = rv_replan(r)) != 0)
 		return rc;
-	if (cli->o.filter != NULL && (rc = plan_from_filter(cli, p)) != 0)
+	if ((rc = rv_journal_start(r)) != 0)
 		return rc;
-	plan_guard_self(cli, p);
-	return 0;
+	r->bar = isatty(STDERR_FILENO) && r->cli->o.format == CLI_FORMAT_TABLE;
+	rv_lines_decided(r);
+	rv_run(r);
+	if (r->b.journal != NULL)
+		cli_msg("journal: %s", journal_path(r->b.journal));
+	bulk_end(&r->b);
+	return rv_report(r);
+}
+
+static int
+rv_new(struct rv *r, char **ids, size_t nids)
+{
+	struct patrol_err err;
+	int rc;
+
+	if (r->cli->o.filter != NULL) {
+		status_clear(&err);
+		if (token_filter_compile(r->cli->o.filter, &r->filter, &err) != PATROL_OK) {
+			cli_msg("revoke: bad filter: %s", err.message);
+			return 2;
+		}
+	}
+	if ((rc = cli_connect(r->cli)) != 0)
+		return rc;
+	rv_offer_resume(r);
+	if ((rc = cli_fetch_tokens(r->cli, r->cli->o.all, NULL, &r->tab)) != 0)
+		return rc;
+	if ((rc = rv_plan_ids(r, ids, nids)) != 0 || (rc = rv_plan_filter(r)) != 0)
+		return rc;
+	if (r->cli->o.filter != NULL && (r->b.filter = strdup(r->cli->o.filter)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	bulk_guard_self(&r->b, r->cli->o.include_self);
+	if (r->b.n == 0) {
+		cli_msg("revoke: nothing matches: no token was revoked");
+		return 0;
+	}
+	if (!r->cli->o.dry_run)
+		rv_whoami(r);
+	return rv_execute(r, "About to revoke");
+}
+
+/* The session file for --resume [SESSION]: an id, a unique prefix, or a path. */
+static int
+rv_find_session(struct rv *r, const char *want, char **path)
+{
+	struct journal_list l;
+	struct patrol_err err;
+	char *dir = NULL;
+	size_t i, hits = 0;
+	int rc = 0;
+
+	status_clear(&err);
+	if (want != NULL && strchr(want, '/') != NULL)
+		return (*path = strdup(want)) != NULL ? 0 : status_exit_code(PATROL_NOMEM);
+	if (journal_dir(false, &dir, &err) != PATROL_OK) {
+		cli_msg("revoke: %s", err.message);
+		return 2;
+	}
+	if (want == NULL) {
+		if (journal_find_unfinished(dir, r->cli->cfg.host, path, &err) != PATROL_OK) {
+			cli_msg("revoke: %s", err.message);
+			rc = 2;
+		}
+		free(dir);
+		return rc;
+	}
+	memset(&l, 0, sizeof l);
+	if (journal_list(dir, &l, &err) != PATROL_OK) {
+		cli_msg("revoke: %s", err.message);
+		free(dir);
+		return 2;
+	}
+	for (i = 0; i < l.n; i++) {
+		if (strncmp(l.v[i].session, want, strlen(want)) != 0)
+			continue;
+		if (hits++ == 0)
+			*path = strdup(l.v[i].path);
+	}
+	if (hits > 1) {
+		cli_msg("revoke: '%s' names %zu sessions: give more of it (patrol journal)", want, hits);
+		free(*path);
+		*path = NULL;
+		rc = 2;
+	}
+	journal_list_free(&l);
+	free(dir);
+	return rc;
+}
+
+static int
+rv_resume(struct rv *r, int argc, char **argv)
+{
+	struct journal_session info, peek;
+	struct patrol_err err;
+	char *path = NULL;
+	int rc;
+
+	if (argc > 2 || r->cli->o.filter != NULL || r->cli->o.from != NULL) {
+		cli_msg("revoke: --resume takes at most one session id, and no ids or filter");
+		return 2;
+	}
+	if (r->cli->o.dry_run) {
+		cli_msg("revoke: --resume cannot be a dry run: patrol journal SESSION shows what is left");
+		return 2;
+	}
+	if ((rc = cli_connect(r->cli)) != 0 ||
+	    (rc = rv_find_session(r, argc == 2 ? argv[1] : NULL, &path)) != 0)
+		return rc;
+	if (path == NULL) {
+		cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)",
+			r->cli->cfg.host);
+		return argc == 2 ? 2 : 0;
+	}
+	memset(&peek, 0, sizeof peek);
+	memset(&info, 0, sizeof info);
+	status_clear(&err);
+	if (journal_load(path, &peek, &err) != PATROL_OK) {
+		cli_msg("revoke: %s", err.message);
+		free(path);
+		return 2;
+	}
+	if (peek.host == NULL || strcmp(peek.host, r->cli->cfg.host) != 0) {
+		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
+			peek.session, peek.host ? peek.host : "?", r->cli->cfg.host);
+		journal_session_free(&peek);
+		free(path);
+		return 2;
+	}
+	bulk_init(&r->b, peek.admin);
+	journal_session_free(&peek);
+	if ((rc = cli_fetch_tokens(r->cli, r->b.admin, NULL, &r->tab)) != 0) {
+		free(path);
+		return rc;
+	}
+	if (bulk_resume(&r->b, path, r->tab, argc == 2, &info, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		journal_session_free(&info);
+		free(path);
+		return status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
+	}
+	fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
+		info.session, r->b.n, r->b.planned_done, bulk_pending(&r->b));
+	journal_session_free(&info);
+	free(path);
+	bulk_guard_self(&r->b, r->cli->o.include_self);
+	return rv_execute(r, "Left to revoke:");
 }
 
 int
 cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 {
-	struct plan p;
+	struct rv r;
 	char **ids = NULL;
-	size_t nids = 0, i;
-	int rc;
+	size_t nids = 0, cap = 0, i;
+	int rc = 0;
 
-	memset(&p, 0, sizeof p);
+	memset(&r, 0, sizeof r);
+	r.cli = cli;
+	bulk_init(&r.b, cli->o.all);
+	if (cli->o.resume) {
+		rc = rv_resume(&r, argc, argv);
+		rv_free(&r);
+		return rc;
+	}
 	if (cli->o.from != NULL && (rc = read_ids(cli->o.from, &ids, &nids)) != 0)
 		return rc;
-	if (cli->o.filter != NULL && check_filter(cli->o.filter) != 0) {
-		free(ids);
-		return 2;
-	}
-	if (argc == 1 && nids == 0 && cli->o.filter == NULL) {
-		cli_msg("revoke: give token ids, --from FILE, or --filter EXPR");
-		free(ids);
-		return 2;
-	}
-	rc = cli_connect(cli);
-	if (rc == 0) {
-		char **all = realloc(ids, (nids + (size_t)argc) * sizeof *all);
-		if (all == NULL)
+	cap = nids;
+	for (i = 1; i < (size_t)argc && rc == 0; i++)
+		if (ids_push(&ids, &nids, &cap, argv[i]) != 0)
 			rc = status_exit_code(PATROL_NOMEM);
-		else {
-			ids = all;
-			for (i = 1; i < (size_t)argc; i++)
-				ids[nids++] = strdup(argv[i]);
-			for (i = 0; i < nids && rc == 0; i++)
-				if (ids[i] == NULL)
-					rc = status_exit_code(PATROL_NOMEM);
-		}
+	if (rc == 0 && nids == 0 && cli->o.filter == NULL) {
+		cli_msg("revoke: give token ids, --from FILE, --filter EXPR, or --resume");
+		rc = 2;
 	}
 	if (rc == 0)
-		rc = revoke_plan(cli, &p, ids, nids);
-	if (rc == 0 && plan_pending(&p) == 0 && p.n == 0)
-		cli_msg("revoke: nothing matches: no token was revoked");
-	if (rc == 0 && (rc = plan_confirm(cli, &p)) == 0) {
-		revoke_apply(cli, &p);
-		rc = revoke_report(cli, &p);
-	}
+		rc = rv_new(&r, ids, nids);
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
-	plan_free(&p);
+	rv_free(&r);
 	return rc;
 }

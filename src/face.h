@@ -11,6 +11,14 @@
 #include "config.h"
 #include "worker.h"
 
+/* What the command line said about settings patrol's own config can also
+ * set, so a face that switches profile can merge the new profile's prefs. */
+struct face_flags {
+	bool read_only;               /* --read-only */
+	int jobs;                     /* --jobs, 0: not given */
+	double rate;                  /* --rate, < 0: not given (0: no limit) */
+};
+
 struct ui_opts {
 	const struct config *cfg;     /* resolved; the UI may keep a pointer */
 	struct worker_opts worker;    /* how to start the worker (cfg filled in) */
@@ -18,11 +26,15 @@ struct ui_opts {
 	const char *filter;           /* --filter: initial filter, may be NULL */
 	const char *sort;             /* --sort: "expires:desc", may be NULL */
 	bool all;                     /* --all: token management view */
-	bool read_only;               /* --read-only: every mutating key refused */
+	bool read_only;               /* --read-only, or the profile is read-only in
+				       * patrol's config: every mutating key refused */
 	bool no_color;                /* --no-color or NO_COLOR */
 	bool ascii;                   /* --ascii: no line drawing, ASCII glyphs */
 	bool mouse;                   /* --mouse: opt-in */
 	const char *self_id;          /* sha256 of the PAT in use, or NULL */
+	struct face_flags flags;      /* before patrol's config was merged */
+	const char *const *stale;     /* stale-comment patterns from patrol's config, or NULL */
+	size_t nstale;
 };
 
 /* The interactive face: runs until the user quits; returns the exit code. */

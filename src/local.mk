@@ -17,7 +17,12 @@ libpatrol_a_SOURCES = \
 	src/cli.c src/cli.h src/face.h \
 	src/cli_cmds.c \
 	src/cli_revoke.c \
-	src/cli_output.c src/cli_output.h
+	src/cli_output.c src/cli_output.h \
+	src/journal.c src/journal.h \
+	src/bulk.c src/bulk.h \
+	src/prefs.c src/prefs.h \
+	src/cli_audit.c \
+	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
 
 PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS)

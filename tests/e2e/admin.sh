@@ -70,7 +70,8 @@ reset_stats
 DATABRICKS_TOKEN=$BOB run list --all
 check_rc "non-admin list --all" 3
 check_match "plain message, not a stack of errors" "needs workspace admin rights" "$ERR"
-check_eq "exactly one request, not retried" 1 "$(stats .total)"
+check_eq "one token-management request, not retried, then who is asking" "1 1 2" \
+	"$(count 'GET /api/2.0/token-management/tokens') $(count 'GET /api/2.0/preview/scim/v2/Me') $(stats .total)"
 DATABRICKS_TOKEN=$BOB run list -o json
 check_eq "a non-admin sees only their own tokens" 1 "$(printf '%s' "$OUT" | jq length)"
 DATABRICKS_TOKEN=$BOB run settings set max-lifetime-days 10

@@ -5,7 +5,10 @@ E2E_TESTS = \
 	tests/e2e/config.sh \
 	tests/e2e/admin.sh \
 	tests/e2e/secrets.sh \
-	tests/e2e/hostile.sh
+	tests/e2e/hostile.sh \
+	tests/e2e/audit.sh \
+	tests/e2e/journal.sh \
+	tests/e2e/bulk.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

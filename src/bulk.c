@@ -1,0 +1,470 @@
+/*
+ * bulk.c: one bulk revocation session (bulk.h).
+ */
+#define _GNU_SOURCE 1 /* qsort_r */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "bulk.h"
+#include "duration.h"
+
+#define BULK_WIN (sizeof ((struct bulk *)0)->win_ms / sizeof ((struct bulk *)0)->win_ms[0])
+
+void
+bulk_init(struct bulk *b, bool admin)
+{
+	memset(b, 0, sizeof *b);
+	b->admin = admin;
+}
+
+static void
+bulk_item_free(struct bulk_item *it)
+{
+	free(it->t.owner);
+	free(it->t.comment);
+}
+
+void
+bulk_free(struct bulk *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		bulk_item_free(&b->v[i]);
+	free(b->v);
+	free(b->filter);
+	journal_close(b->journal);
+	memset(b, 0, sizeof *b);
+}
+
+/* strdup that keeps NULL; *bad on failure. */
+static char *
+bulk_dup(const char *s, bool *bad)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	if ((d = strdup(s)) == NULL)
+		*bad = true;
+	return d;
+}
+
+static long
+bulk_find(const struct bulk *b, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (strcasecmp(b->v[i].t.id, id) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int64_t
+bulk_last_use(const struct token_info *t)
+{
+	return t->last_accessed_time > t->last_used_day ? t->last_accessed_time : t->last_used_day;
+}
+
+int
+bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+	 const char *self_id, int64_t now_ms)
+{
+	struct bulk_item *it;
+	bool bad = false;
+
+	if (bulk_find(b, id) >= 0)
+		return 1;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct bulk_item *v = realloc(b->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		b->v = v;
+		b->cap = cap;
+	}
+	it = &b->v[b->n];
+	memset(it, 0, sizeof *it);
+	snprintf(it->t.id, sizeof it->t.id, "%s", id);
+	it->result = JOURNAL_PENDING;
+	it->self = self_id != NULL && strcasecmp(self_id, id) == 0;
+	if (t != NULL) {
+		it->listed = true;
+		it->t.owner = bulk_dup(token_owner(t), &bad);
+		it->t.comment = bulk_dup(t->comment, &bad);
+		it->t.created_ms = t->creation_time;
+		it->t.last_used_ms = bulk_last_use(t);
+		it->t.expiry_ms = t->expiry_time;
+		it->t.flags = flags;
+		it->recent = it->t.last_used_ms > 0 && now_ms - it->t.last_used_ms < BULK_RECENT_MS;
+	}
+	if (bad) {
+		bulk_item_free(it);
+		return -1;
+	}
+	b->n++;
+	return 0;
+}
+
+/* Decide an item without sending anything. */
+static void
+bulk_decide(struct bulk *b, struct bulk_item *it, enum journal_result r,
+	    enum patrol_status st, const char *why)
+{
+	it->result = r;
+	status_clear(&it->err);
+	if (why != NULL)
+		status_set(&it->err, st, "%s", why);
+	b->counts[r]++;
+}
+
+void
+bulk_guard_self(struct bulk *b, bool allow)
+{
+	size_t i;
+
+	if (allow)
+		return;
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].self && b->v[i].result == JOURNAL_PENDING)
+			bulk_decide(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK,
+				    "this is the token patrol is using: it needs its own confirmation");
+}
+
+size_t
+bulk_pending(const struct bulk *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += b->v[i].result == JOURNAL_PENDING;
+	return n;
+}
+
+size_t
+bulk_count_recent(const struct bulk *b)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++)
+		n += b->v[i].result == JOURNAL_PENDING && (b->v[i].recent || b->v[i].changed);
+	return n;
+}
+
+long
+bulk_self_index(const struct bulk *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].self && b->v[i].result == JOURNAL_PENDING)
+			return (long)i;
+	return -1;
+}
+
+/* ---- re-plan ------------------------------------------------------------ */
+
+/* Row indexes of fresh sorted by id, for lookups in O(log n). */
+static int
+bulk_cmp_id(const void *a, const void *b, void *tab)
+{
+	const struct token_table *t = tab;
+
+	return strcasecmp(t->rows[*(const size_t *)a].token_id, t->rows[*(const size_t *)b].token_id);
+}
+
+static const struct token_info *
+bulk_lookup(const struct token_table *fresh, const size_t *byid, const char *id)
+{
+	size_t lo = 0, hi = fresh->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcasecmp(fresh->rows[byid[mid]].token_id, id);
+		if (c == 0)
+			return &fresh->rows[byid[mid]];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static size_t *
+bulk_index(const struct token_table *fresh)
+{
+	size_t *byid = malloc((fresh->n ? fresh->n : 1) * sizeof *byid), i;
+
+	if (byid == NULL)
+		return NULL;
+	for (i = 0; i < fresh->n; i++)
+		byid[i] = i;
+	qsort_r(byid, fresh->n, sizeof *byid, bulk_cmp_id, (void *)fresh);
+	return byid;
+}
+
+void
+bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_ctx *ctx,
+	    const struct token_filter *filter, struct bulk_replan *out)
+{
+	size_t *byid = bulk_index(fresh), i;
+
+	memset(out, 0, sizeof *out);
+	if (byid == NULL)
+		return;
+	for (i = 0; i < b->n; i++) {
+		struct bulk_item *it = &b->v[i];
+		const struct token_info *t;
+		if (it->result != JOURNAL_PENDING || !it->listed)
+			continue;
+		if ((t = bulk_lookup(fresh, byid, it->t.id)) == NULL) {
+			bulk_decide(b, it, JOURNAL_GONE, PATROL_NOT_FOUND,
+				    "gone before the revoke was sent");
+			out->vanished++;
+			continue;
+		}
+		if (!it->self && bulk_last_use(t) > it->t.last_used_ms) {
+			/* (patrol's own token is in use by this very session) */
+			it->changed = true;
+			it->t.last_used_ms = bulk_last_use(t);
+			out->used_since++;
+		}
+	}
+	if (filter != NULL) {
+		for (i = 0; i < fresh->n; i++) {
+			const struct token_info *t = &fresh->rows[i];
+			if (token_filter_match(filter, t, token_flags(t, ctx), ctx) &&
+			    bulk_find(b, t->token_id) < 0)
+				out->new_matches++;
+		}
+	}
+	free(byid);
+}
+
+/* ---- apply ---------------------------------------------------------------- */
+
+enum patrol_status
+bulk_journal_start(struct bulk *b, const char *dir, const char *host, const char *user,
+		   const char *profile, struct patrol_err *err)
+{
+	struct journal_item *items;
+	struct journal_plan plan;
+	enum patrol_status st;
+	size_t i, n = 0;
+
+	items = calloc(b->n ? b->n : 1, sizeof *items);
+	if (items == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	for (i = 0; i < b->n; i++)
+		if (b->v[i].result == JOURNAL_PENDING)
+			items[n++] = b->v[i].t;     /* shallow: the plan only reads */
+	memset(&plan, 0, sizeof plan);
+	plan.host = host;
+	plan.user = user;
+	plan.profile = profile;
+	plan.filter = b->filter;
+	plan.admin = b->admin;
+	plan.items = items;
+	plan.n = n;
+	st = journal_create(dir, &plan, &b->journal, err);
+	free(items);
+	return st;
+}
+
+/* Submit the pending items, the token patrol uses only when nothing else
+ * is left (revoking it first would fail the rest with 401). */
+size_t
+bulk_submit(struct bulk *b, struct worker *w)
+{
+	bool others = false;
+	size_t i, n = 0;
+	struct call *c;
+
+	if (b->stopping || b->stopped_auth)
+		return 0;
+	for (i = 0; i < b->n; i++)
+		others |= !b->v[i].self && (b->v[i].inflight || b->v[i].result == JOURNAL_PENDING);
+	if (b->started_ms == 0)
+		b->started_ms = duration_mono_ms();
+	for (i = 0; i < b->n; i++) {
+		struct bulk_item *it = &b->v[i];
+		if (it->result != JOURNAL_PENDING || it->inflight || (it->self && others))
+			continue;
+		c = b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
+		if (c == NULL) {
+			bulk_decide(b, it, JOURNAL_NOT_ATTEMPTED, PATROL_NOMEM, "out of memory");
+			continue;
+		}
+		c->tag = BULK_TAG | i;
+		c->halt_on_auth = true;
+		c->journal = b->journal;
+		snprintf(c->subject, sizeof c->subject, "%s", it->t.id);
+		it->inflight = true;
+		b->inflight++;
+		worker_submit(w, c);
+		n++;
+	}
+	return n;
+}
+
+long
+bulk_finish(struct bulk *b, struct call *c)
+{
+	size_t i;
+	struct bulk_item *it;
+	int64_t now = duration_mono_ms();
+
+	if ((c->tag & BULK_TAG) == 0 || (i = (size_t)(c->tag & ~BULK_TAG)) >= b->n ||
+	    !b->v[i].inflight)
+		return -1;
+	it = &b->v[i];
+	it->inflight = false;
+	b->inflight--;
+	it->result = journal_outcome(c->err.status, c->attempts);
+	it->err = c->err;
+	b->counts[it->result]++;
+	if (c->err.status == PATROL_UNAUTHENTICATED || c->err.status == PATROL_PERMISSION)
+		b->stopped_auth = true;
+	b->win_ms[b->win_n++ % BULK_WIN] = now;
+	call_free(c);
+	return (long)i;
+}
+
+void
+bulk_stop(struct bulk *b, struct worker *w)
+{
+	if (b->inflight == 0 || b->stopping)
+		return;
+	b->stopping = true;
+	worker_halt_batch(w);
+}
+
+bool
+bulk_running(const struct bulk *b)
+{
+	return b->inflight > 0;
+}
+
+void
+bulk_progress(const struct bulk *b, int64_t now, struct bulk_progress *out)
+{
+	size_t k = b->win_n < BULK_WIN ? b->win_n : BULK_WIN;
+	int64_t oldest;
+
+	memset(out, 0, sizeof *out);
+	out->total = b->n;
+	out->done = b->counts[JOURNAL_REVOKED] + b->counts[JOURNAL_GONE] + b->counts[JOURNAL_WOULD];
+	out->failed = b->counts[JOURNAL_FAILED] + b->counts[JOURNAL_UNKNOWN] +
+		b->counts[JOURNAL_NOT_ATTEMPTED];
+	out->skipped = b->counts[JOURNAL_SKIPPED];
+	out->remaining = bulk_pending(b);
+	out->inflight = b->inflight;
+	out->eta_ms = -1;
+	if (k == 0)
+		return;
+	/* the rate over the last k answers, up to now */
+	oldest = b->win_ms[(b->win_n - k) % BULK_WIN];
+	if (k == 1)
+		oldest = b->started_ms;
+	if (now > oldest)
+		out->rate = (double)(k == 1 ? 1 : k - 1) * 1000.0 / (double)(now - oldest);
+	if (out->rate > 0)
+		out->eta_ms = (int64_t)((double)out->remaining * 1000.0 / out->rate);
+}
+
+void
+bulk_end(struct bulk *b)
+{
+	const char *reason = b->stopped_auth ? "auth" : b->stopping ? "stopped" : "done";
+
+	if (b->journal == NULL)
+		return;
+	journal_end(b->journal, reason);
+	journal_close(b->journal);
+	b->journal = NULL;
+}
+
+/* ---- resume --------------------------------------------------------------- */
+
+/* Move a journal entry into b, deciding it from the file and the fresh list. */
+static int
+bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_table *fresh,
+		  const size_t *byid)
+{
+	struct bulk_item *it;
+	bool there;
+
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct bulk_item *v = realloc(b->v, cap * sizeof *v);
+		if (v == NULL)
+			return -1;
+		b->v = v;
+		b->cap = cap;
+	}
+	it = &b->v[b->n++];
+	memset(it, 0, sizeof *it);
+	it->t = e->item;
+	memset(&e->item, 0, sizeof e->item);    /* moved: strings are ours now */
+	it->result = JOURNAL_PENDING;
+	there = bulk_lookup(fresh, byid, it->t.id) != NULL;
+	/* an id given by hand that no list had (no creation time): the server
+	 * decides, as on the first run */
+	it->listed = it->t.created_ms != 0;
+	if (!it->listed)
+		there = true;
+	if (e->last == JOURNAL_REVOKED || e->last == JOURNAL_GONE || e->last == JOURNAL_SKIPPED) {
+		it->result = e->last;
+		it->earlier = true;
+		b->counts[e->last]++;
+		b->planned_done++;
+		return 0;
+	}
+	if (!there) {
+		/* Revoked before the interruption (an intent whose result was
+		 * lost), or by someone else: either way, done; never sent again. */
+		bulk_decide(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, e->intents > 0 ?
+			    "reconciled on resume: no longer in the list" :
+			    "gone before the revoke was sent");
+		b->planned_done++;
+		if (b->journal != NULL)
+			journal_result(b->journal, it->t.id, JOURNAL_GONE, &it->err);
+	}
+	return 0;
+}
+
+enum patrol_status
+bulk_resume(struct bulk *b, const char *path, const struct token_table *fresh,
+	    bool allow_ended, struct journal_session *info, struct patrol_err *err)
+{
+	enum patrol_status st;
+	size_t *byid, i;
+
+	if ((st = journal_load(path, info, err)) != PATROL_OK)
+		return st;
+	if (info->busy)
+		return status_set(err, PATROL_CONFLICT,
+				  "session %s is being run by another patrol", info->session);
+	if (info->ended_ms != 0 && (!allow_ended || strcmp(info->end_reason, "done") == 0))
+		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)",
+				  info->session, info->end_reason);
+	if ((st = journal_reopen(path, &b->journal, err)) != PATROL_OK)
+		return st;
+	b->admin = info->admin;
+	if ((byid = bulk_index(fresh)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	for (i = 0; i < info->n; i++) {
+		if (bulk_resume_entry(b, &info->v[i], fresh, byid) != 0) {
+			free(byid);
+			return status_set(err, PATROL_NOMEM, "out of memory");
+		}
+	}
+	free(byid);
+	if (info->filter != NULL && (b->filter = strdup(info->filter)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	return journal_error(b->journal, err);   /* reconciled results were written */
+}

@@ -1,0 +1,140 @@
+/*
+ * bulk.h: one bulk revocation session, the same for both faces.
+ *
+ * plan (the exact ids, with what the list said about each) → confirm (the
+ * face asks) → re-plan (bulk_replan against a fresh list: what vanished,
+ * what was used since) → apply (bulk_submit: every pending id goes to the
+ * worker as one batch; the worker writes the journal intent, fsync'd, before
+ * each request and the result after) → results (bulk_finish per call).
+ *
+ * No terminal I/O here: the CLI prints and the UI draws from the counts,
+ * bulk_progress and the items. Strings are raw: sanitize them to show.
+ *
+ * Stop: bulk_stop asks the worker to drop every revoke of the session that
+ * has not been sent; the in-flight ones finish. A 401 or 403 on any revoke
+ * halts the batch inside the worker (call.h halt_on_auth) and marks the
+ * session stopped_auth.
+ */
+#ifndef PATROL_BULK_H
+#define PATROL_BULK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "call.h"
+#include "journal.h"
+#include "token.h"
+#include "worker.h"
+
+#define BULK_CONFIRM_TYPED_OVER 10       /* above this many, the count is typed */
+#define BULK_RECENT_MS (7LL * 86400000)  /* used this recently: warn */
+
+/* Tag bits: bulk calls carry BULK_TAG | item index, so a face that also
+ * runs other calls can tell them apart. */
+#define BULK_TAG ((uint64_t)1 << 62)
+
+struct bulk_item {
+	struct journal_item t;           /* id, owner, comment, times, flags */
+	enum journal_result result;      /* JOURNAL_PENDING until decided */
+	struct patrol_err err;           /* why it failed, or why it was skipped */
+	bool recent;                     /* used within BULK_RECENT_MS at plan time */
+	bool self;                       /* the token this session authenticates with */
+	bool inflight;                   /* submitted and not yet finished */
+	bool changed;                    /* re-plan: used since it was planned */
+	bool earlier;                    /* resumed: decided by an earlier run */
+	bool listed;                     /* the list the plan came from had it; an id
+					  * given by hand that was not listed is sent
+					  * all the same (the server decides: 404 is
+					  * already gone) */
+};
+
+struct bulk {
+	struct bulk_item *v;
+	size_t n, cap;
+	bool admin;                      /* through the token management API */
+	char *filter;                    /* what chose the ids, for the journal */
+	struct journal *journal;         /* owned; NULL in dry runs */
+	size_t counts[JOURNAL_RESULT_COUNT];
+	size_t inflight;
+	size_t planned_done;             /* done before this run (resume) */
+	bool stopping;                   /* bulk_stop was called */
+	bool stopped_auth;               /* a 401/403 halted it */
+	int64_t started_ms;              /* monotonic, at bulk_submit */
+	/* throughput for the ETA: finished calls over a sliding window */
+	int64_t win_ms[64];
+	size_t win_n;
+};
+
+struct bulk_progress {
+	size_t total;                    /* items in the plan */
+	size_t done;                     /* revoked + already gone (+ would) */
+	size_t failed;                   /* failed + unknown + not attempted */
+	size_t skipped;
+	size_t remaining;                /* pending (in flight included) */
+	size_t inflight;
+	double rate;                     /* finished per second, recent window */
+	int64_t eta_ms;                  /* -1 when unknown */
+};
+
+struct bulk_replan {
+	size_t vanished;                 /* no longer in the list: marked already gone */
+	size_t used_since;               /* last use moved forward since the plan */
+	size_t new_matches;              /* the filter now matches ids not in the plan */
+};
+
+void bulk_init(struct bulk *b, bool admin);
+void bulk_free(struct bulk *b);       /* closes the journal */
+/* Add a token (t may be NULL when only the id is known) unless its id is
+ * already planned. flags: token_flags(t, ctx). Returns 0, 1 when it was a
+ * duplicate, -1 on out of memory. */
+int bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+	     const char *self_id, int64_t now_ms);
+/* Mark the token patrol uses as skipped (with the reason) unless allowed. */
+void bulk_guard_self(struct bulk *b, bool allow);
+size_t bulk_pending(const struct bulk *b);
+size_t bulk_count_recent(const struct bulk *b);
+/* The pending self item, or -1. */
+long bulk_self_index(const struct bulk *b);
+
+/* Compare the plan with a fresh list: ids no longer there become
+ * JOURNAL_GONE ("gone before apply"), ids used since are marked changed; with
+ * filter (may be NULL) count the rows it now matches that are not planned. */
+void bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_ctx *ctx,
+		 const struct token_filter *filter, struct bulk_replan *out);
+
+/* Start the journal (dir from journal_dir) for the pending items. */
+enum patrol_status bulk_journal_start(struct bulk *b, const char *dir, const char *host,
+				      const char *user, const char *profile,
+				      struct patrol_err *err);
+/* Submit the pending items not yet submitted to w as one halt-on-auth
+ * batch; the token patrol uses goes alone, once nothing else is pending or
+ * in flight (call again when bulk_running turns false). Nothing after
+ * bulk_stop or a 401/403. Returns how many were submitted (an item that
+ * cannot be allocated becomes NOT_ATTEMPTED). */
+size_t bulk_submit(struct bulk *b, struct worker *w);
+/* Take back a finished call of the session (BULK_TAG set): record the
+ * result (the worker journaled it) and free the call. Returns the item
+ * index, or -1 when c is not one of ours (c is left alone then). */
+long bulk_finish(struct bulk *b, struct call *c);
+/* Stop after the in-flight calls: unsent revokes of the session finish as
+ * not attempted. */
+void bulk_stop(struct bulk *b, struct worker *w);
+bool bulk_running(const struct bulk *b);
+void bulk_progress(const struct bulk *b, int64_t now_mono_ms, struct bulk_progress *out);
+/* Write the end record ("done", "stopped" or "auth") and close the journal. */
+void bulk_end(struct bulk *b);
+
+/* Resume: load the session at path, take its lock, and rebuild b from it:
+ * ids revoked, already gone or skipped keep that (counted in planned_done);
+ * every other id is looked up in fresh: no longer there means done (an
+ * intent whose result was lost, or someone else revoked it: recorded as
+ * already gone, never sent again); still there means pending. An id that
+ * was given by hand and never listed is pending (a 404 makes it gone). A session
+ * with an end record is refused unless allow_ended (a session stopped by
+ * the user or by a 401/403, resumed by name). */
+enum patrol_status bulk_resume(struct bulk *b, const char *path,
+			       const struct token_table *fresh, bool allow_ended,
+			       struct journal_session *info, struct patrol_err *err);
+
+#endif

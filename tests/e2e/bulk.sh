@@ -1,0 +1,176 @@
+#!/bin/bash
+# End-to-end: bulk revocation sessions on the command line. Dry runs send
+# nothing; 1,000 revokes through 503s and a rate limit end with each token
+# revoked exactly once; kill -9 then --resume still revokes each exactly
+# once; the token patrol uses is kept without its own confirmation; a 403
+# stops the session; the journal holds no secret.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+BOB=dapi11111111111111111111111111111111
+
+# ids N: the first N token ids of generated users (never the admin's own).
+ids() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
+		sort | head -n "$1"
+}
+
+# deletes: DELETE requests the emulator received, all paths.
+deletes() {
+	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
+}
+
+# revoked_once FILE: how many ids of FILE the emulator saw revoked exactly once.
+revoked_once() {
+	curl -s "$EMU_URL/emulator/stats" |
+		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
+			[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
+}
+
+# still_there FILE: how many ids of FILE are still in the workspace.
+still_there() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
+			[.token_infos[].token_id | select(. as $i | $w | index($i))] | length'
+}
+
+# quiesce: wait until the emulator has answered everything it received.
+quiesce() {
+	local a b i=0
+	a=$(stats .total)
+	while [ $i -lt 100 ]; do
+		sleep 0.3
+		b=$(stats .total)
+		[ "$a" = "$b" ] && return 0
+		a=$b
+		i=$((i + 1))
+	done
+}
+
+# --- dry run: the whole flow, nothing mutating ------------------------------------
+emu_start --generate 2000:20 --seed 11
+run revoke --all --filter 'flag:unused-90d' --dry-run -o json
+check_rc "dry run" 0
+N=$(printf '%s' "$OUT" | jq length)
+check_match "dry run planned some tokens" '^[1-9][0-9]*$' "$N"
+check_eq "dry run: every one would be revoked" "$N" "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "would revoke")] | length')"
+check_eq "dry run sent no DELETE" 0 "$(deletes)"
+check_eq "dry run revoked nothing" 0 "$(stats '.revokes | length')"
+check_eq "dry run wrote no journal" "" "$(ls "$XDG_STATE_HOME/patrol" 2>/dev/null)"
+
+# --- no terminal, no --yes: refused before anything is sent -----------------------
+ids 20 >"$T/ids20"
+run revoke --all --from "$T/ids20"
+check_rc "no confirmation without a terminal" 2
+check_match "says how to confirm" 'pass --yes' "$ERR"
+check_eq "nothing sent without confirmation" 0 "$(deletes)"
+
+# --- the token patrol uses needs its own confirmation ------------------------------
+printf '%s\n' "$SELF_ID" >>"$T/ids20"
+run revoke --all --yes --from "$T/ids20" -o json
+check_rc "revoke 20 plus self" 0
+check_eq "self is skipped" "skipped" "$(printf '%s' "$OUT" | jq -r --arg s "$SELF_ID" '.[] | select(.token_id == $s) | .result')"
+check_eq "self was never sent" 0 "$(stats ".revokes[\"$SELF_ID\"] // 0")"
+check_eq "the other 20 are revoked" 20 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "revoked")] | length')"
+run whoami
+check_rc "patrol still works afterwards" 0
+emu_stop
+
+# --include-self (with --yes, no terminal): the own token goes last.
+emu_start --generate 50:2 --seed 12 --user bob@example.com=$BOB
+BOB_ID=$(printf '%s' "$BOB" | sha256sum | cut -c1-64)
+BOB_OTHER=$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob other" | tr -d '\n' | sha256sum | cut -c1-64)
+DATABRICKS_TOKEN=$BOB run revoke --yes --include-self "$BOB_ID" "$BOB_OTHER" -o json
+check_rc "--include-self --yes" 0
+check_eq "both revoked, self included" 2 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "revoked")] | length')"
+check_eq "self revoked once" 1 "$(stats ".revokes[\"$BOB_ID\"] // 0")"
+check_eq "the other revoked once (before self cut patrol off)" 1 "$(stats ".revokes[\"$BOB_OTHER\"] // 0")"
+emu_stop
+
+# --- 1,000 tokens through 503s and a rate limit -------------------------------------
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 2000:20 --seed 13 --fail 503:0.2 --rate-limit 50 \
+	--fault-path /api/2.0/token-management/tokens/
+ids 1000 >"$T/ids1000"
+check_eq "1,000 ids to revoke" 1000 "$(wc -l <"$T/ids1000" | tr -d ' ')"
+BEFORE=$(stats '[.active_tokens[]] | add')
+run revoke --all --yes --rate 0 --jobs 16 --from "$T/ids1000" -o json
+check_rc "bulk revoke of 1,000" 0
+check_eq "1,000 results, all revoked" 1000 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "revoked")] | length')"
+check_eq "each revoked exactly once" 1000 "$(revoked_once "$T/ids1000")"
+check_eq "no other token was touched" 1000 "$(stats '.revokes | length')"
+check_eq "none of them is left" 0 "$(still_there "$T/ids1000")"
+check_eq "active tokens fell by 1,000" "$((BEFORE - 1000))" "$(stats '[.active_tokens[]] | add')"
+check_match "the emulator did inject 503s" '^[1-9]' "$(stats .faults.fail)"
+check_match "and throttled (429)" '^[1-9]' "$(stats .faults.rate_limited)"
+check_match "summary on stderr" '1000 revoked, 0 already gone, 0 failed' "$ERR"
+J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | head -n 1)
+check_eq "journal dir is 0700" 700 "$(stat -c %a "$XDG_STATE_HOME/patrol")"
+check_eq "journal file is 0600" 600 "$(stat -c %a "$J")"
+check_eq "journal: 1,000 intents" 1000 "$(grep -c '"type":"intent"' "$J")"
+check_eq "journal: 1,000 revoked results" 1000 "$(jq -c 'select(.type == "result" and .result == "revoked")' "$J" | wc -l | tr -d ' ')"
+check_eq "journal: ends done" "done" "$(tail -n 1 "$J" | jq -r .reason)"
+emu_stop
+
+# --- kill -9 in the middle, then --resume ---------------------------------------------
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 2000:20 --seed 14 --latency-ms 20
+ids 600 >"$T/ids600"
+"$PATROL" revoke --all --yes --rate 40 --jobs 4 --from "$T/ids600" >"$T/killed.out" 2>&1 &
+VICTIM=$!
+i=0
+while [ "$(stats '.revokes | length')" -lt 150 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 "$VICTIM"
+wait "$VICTIM" 2>/dev/null
+quiesce
+DONE_BEFORE=$(stats '.revokes | length')
+check_match "killed in the middle" '^[0-9]+$' "$DONE_BEFORE"
+if [ "$DONE_BEFORE" -ge 150 ] && [ "$DONE_BEFORE" -lt 600 ]; then ok "the session was cut short ($DONE_BEFORE of 600)"; else not_ok "the session was cut short" "revoked before the kill: $DONE_BEFORE"; fi
+run journal -o json
+check_eq "the journal shows it unfinished" "unfinished" "$(printf '%s' "$OUT" | jq -r '.[0].state')"
+run revoke --all --dry-run --filter 'flag:never-expires'
+check_match "a new session offers the unfinished one" 'revoke --resume' "$ERR"
+run revoke --resume --yes -o json
+check_rc "resume" 0
+check_match "resume says what is left" 'Resuming session .*600 planned' "$ERR"
+check_eq "each of the 600 revoked exactly once, across both runs" 600 "$(revoked_once "$T/ids600")"
+check_eq "none of them is left" 0 "$(still_there "$T/ids600")"
+check_eq "nothing else was revoked" 600 "$(stats '.revokes | length')"
+run journal -o json
+check_eq "the session is finished now" "finished" "$(printf '%s' "$OUT" | jq -r '.[0].state')"
+run revoke --resume --yes
+check_rc "nothing left to resume" 0
+check_match "says so" 'no unfinished session' "$ERR"
+emu_stop
+
+# --- a 403 in the middle stops the session at once ------------------------------------
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 2000:20 --seed 15 --fail 403:1:1:50 --fault-path /api/2.0/token-management/tokens/
+ids 300 >"$T/ids300"
+run revoke --all --yes --rate 0 --jobs 4 --from "$T/ids300" -o json
+check_rc "a 403 stops the session" 3
+SENT=$(deletes)
+if [ "$SENT" -ge 51 ] && [ "$SENT" -le 55 ]; then ok "at most the in-flight calls followed the 403 ($SENT sent)"; else not_ok "stopped at once" "DELETEs sent: $SENT"; fi
+check_eq "one failed with the 403" 1 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "failed" and .error.http_status == 403)] | length')"
+check_eq "the rest were not attempted" "$((300 - SENT))" "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "not attempted")] | length')"
+check_match "says why it stopped" "refused patrol's credentials" "$ERR"
+J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | head -n 1)
+check_eq "journal ends with auth" "auth" "$(tail -n 1 "$J" | jq -r .reason)"
+SESSION=$(basename "$J" .jsonl)
+run revoke --resume --yes
+check_match "an auth-stopped session is not offered automatically" 'no unfinished session' "$ERR"
+run revoke --resume "$SESSION" --yes -o json
+check_rc "resumed by name" 0
+check_eq "each of the 300 revoked exactly once" 300 "$(revoked_once "$T/ids300")"
+
+# --- the journal never holds a secret ---------------------------------------------------
+if grep -rq -e "$ADMIN_TOKEN" -e "$BOB" -e 'dapi[0-9a-f]' "$XDG_STATE_HOME"; then
+	not_ok "no token value in the journal"
+else
+	ok "no token value in the journal"
+fi
+emu_stop
+
+finish
