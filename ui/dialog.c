@@ -1,5 +1,6 @@
 /*
- * dialog.c: the modal forms of the UI (create, edit, confirm, secret reveal).
+ * dialog.c: the modal forms of the UI (create, edit, confirm, input, secret
+ * reveal).
  *
  * Every dialog is a column of fields built from a per-dialog table: labels
  * (wrapped text), text fields (wide characters, edited in place and scrolled
@@ -53,6 +54,7 @@ enum field_id {
 	F_AUTOSCOPE,
 	F_APPID,
 	F_TYPED,
+	F_INPUT,
 	F_TOKEN,
 	F_PATH,
 	F_OK,
@@ -152,6 +154,10 @@ struct dialog {
 	/* confirm */
 	char *typed;
 
+	/* input */
+	dialog_check_fn check;
+	char *r_input;
+
 	/* secret */
 	char *secret;
 	char *path;
@@ -219,6 +225,14 @@ static const struct field_spec confirm_fields[] = {
 	{ FIELD_BUTTON, F_OK, "OK", NULL, 0, 0 },
 };
 
+/* The input dialog's body lines come first; the field's label, hint and
+ * size are the caller's. */
+static const struct field_spec input_fields[] = {
+	{ FIELD_TEXT, F_INPUT, NULL, NULL, 0, 0 },
+	{ FIELD_BUTTON, F_OK, "OK", NULL, 0, 0 },
+	{ FIELD_BUTTON, F_CANCEL, "Cancel", NULL, 0, 0 },
+};
+
 static const struct field_spec secret_fields[] = {
 	{ FIELD_LABEL, F_NONE, NULL, "Copy this token now: it will not be shown again.", 0, 0 },
 	{ FIELD_LABEL, F_TOKEN, NULL, NULL, 0, FS_BOLD | FS_SECRET },
@@ -230,6 +244,7 @@ static const struct field_spec secret_fields[] = {
 static int	dialog_create_accept(struct dialog *);
 static int	dialog_edit_accept(struct dialog *);
 static int	dialog_confirm_accept(struct dialog *);
+static int	dialog_input_accept(struct dialog *);
 static void	dialog_confirm_changed(struct dialog *);
 static bool	dialog_secret_key(struct dialog *, int, bool, enum dialog_result *);
 
@@ -238,6 +253,7 @@ static const struct dialog_ops edit_ops = { 68, dialog_edit_accept, NULL, NULL }
 static const struct dialog_ops confirm_ops = {
 	56, dialog_confirm_accept, NULL, dialog_confirm_changed
 };
+static const struct dialog_ops input_ops = { 56, dialog_input_accept, NULL, NULL };
 static const struct dialog_ops secret_ops = { 60, NULL, dialog_secret_key, NULL };
 
 /* ---- UTF-8 <-> wide characters (locale-independent) -------------------- */
@@ -1633,6 +1649,58 @@ fail:
 	return NULL;
 }
 
+/* ---- input -------------------------------------------------------------- */
+
+static int
+dialog_input_accept(struct dialog *d)
+{
+	char why[160];
+
+	d->note[0] = '\0';
+	if (dialog_collect_text(d, F_INPUT, &d->r_input) != 0)
+		return -1;
+	why[0] = '\0';
+	if (d->check != NULL && d->check(d->r_input, why, sizeof why) != 0)
+		return dialog_error(d, F_INPUT, why[0] != '\0' ? why : "not a valid value");
+	return 0;
+}
+
+struct dialog *
+dialog_input_new(const char *title, const char *const *lines, size_t nlines,
+    const char *label, const char *hint, const char *initial, size_t max,
+    dialog_check_fn check, bool ascii)
+{
+	struct field_spec specs[sizeof input_fields / sizeof input_fields[0]];
+	struct dialog *d;
+	size_t i;
+
+	memcpy(specs, input_fields, sizeof specs);
+	specs[0].label = label;
+	specs[0].hint = hint;
+	specs[0].max = max > 0 ? max : 64;
+	d = dialog_alloc(&input_ops, title, ascii, specs, sizeof specs / sizeof specs[0],
+	    nlines, 0);
+	if (d == NULL)
+		return NULL;
+	for (i = 0; i < nlines; i++) {
+		d->fields[i].kind = FIELD_LABEL;
+		if (field_set_text(d, &d->fields[i], lines[i]) != 0) {
+			dialog_free(d);
+			return NULL;
+		}
+	}
+	d->check = check;
+	text_set(&field_get(d, F_INPUT)->tb, initial != NULL ? initial : "");
+	dialog_focus_id(d, F_INPUT);
+	return d;
+}
+
+const char *
+dialog_input_value(const struct dialog *d)
+{
+	return d->r_input != NULL ? d->r_input : "";
+}
+
 /* ---- secret ------------------------------------------------------------- */
 
 static const char secret_footer[] = "y copy  w write file  Enter close";
@@ -1800,6 +1868,7 @@ dialog_free(struct dialog *d)
 	free(d->orig_comment);
 	strv_free(d->orig_scopes, d->norig);
 	free(d->typed);
+	free(d->r_input);
 	secret_free(d->secret);
 	secret_free(d->path);
 	secret_wipe(d->note, sizeof d->note);

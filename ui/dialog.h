@@ -1,6 +1,6 @@
 /*
- * dialog.h: modal forms drawn over the table: create, edit, confirm, and the
- * one-time secret reveal.
+ * dialog.h: modal forms drawn over the table: create, edit, confirm, input
+ * (one value, e.g. a workspace setting), and the one-time secret reveal.
  *
  * A dialog is a small state machine with no network and no model access: it
  * takes keys, draws itself centred on the screen in a window it owns, and
@@ -42,6 +42,18 @@ struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t 
  * count of a large revoke) before OK is possible. */
 struct dialog *dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 				  const char *typed, bool ascii);
+/* Check an input value: 0, or -1 with why filled (shown in the dialog). */
+typedef int (*dialog_check_fn)(const char *value, char *why, size_t n);
+/* Input: body lines (sanitized by the caller), then one text field
+ * (label and hint must outlive the dialog: string literals; at most max
+ * characters; prefilled with initial) and OK / Cancel. Focus starts in the
+ * field; Enter there means OK. check, when not NULL, must accept the value
+ * before DIALOG_OK. The value: dialog_input_value. */
+struct dialog *dialog_input_new(const char *title, const char *const *lines, size_t nlines,
+				const char *label, const char *hint, const char *initial,
+				size_t max, dialog_check_fn check, bool ascii);
+/* The text the input dialog accepted (valid until it is freed). */
+const char *dialog_input_value(const struct dialog *d);
 /* The one-time secret reveal: shows token_value (copied; wiped when the
  * dialog is freed), the id and comment, and the keys: y copy (OSC 52),
  * w write to a file, Enter/Esc dismiss. The dialog does not write to the

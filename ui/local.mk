@@ -8,6 +8,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_state.c \
 	ui/ui_draw.c \
 	ui/ui_keys.c \
+	ui/ui_bulk.c \
 	ui/dialog.c ui/dialog.h \
 	ui/osc52.c
 libpatrolui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui -DNCURSES_WIDECHAR=1

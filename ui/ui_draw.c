@@ -4,8 +4,13 @@
  *   line 0        header: profile, host, user, badges, what is loading
  *   line 1        quota gauge, expiring and expired counts, the filter
  *   line 2        column titles with the sort indicator
- *   lines 3..n-2  the table, or a view (detail, help, results)
+ *   lines 3..n-2  the table, or a view (detail, help, results, or a list
+ *                 view with a selected line: owners, settings, profiles)
  *   line n-1      status: last message, counts, hints (or a prompt)
+ *
+ * In admin mode the gauge is the selected row's owner's quota: a binary
+ * search in the per-owner counts made once per load (ui_state_quota), so a
+ * cursor move redraws the gauge line without counting anything.
  *
  * Everything is drawn on stdscr and only what the reaction bits name; a
  * cursor move that does not scroll redraws two rows. Every server string
@@ -15,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "duration.h"
 #include "sanitize.h"
 #include "ui_curses.h"
@@ -38,17 +44,59 @@ struct ui_col {
 	bool mgmt_only;
 };
 
+#define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
+#define UI_DROP_MAX 7
+
 static const struct ui_col ui_cols[] = {
 	{ -1,                   "",          2,  0, false },
 	{ TOKEN_SORT_COMMENT,   "COMMENT",   0,  0, false },
-	{ TOKEN_SORT_CREATED,   "CREATED",   9,  1, false },
-	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  6, false },
-	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 3, false },
-	{ TOKEN_SORT_SCOPES,    "SCOPES",    16, 2, false },
-	{ TOKEN_SORT_OWNER,     "OWNER",     14, 4, true },
-	{ TOKEN_SORT_ID,        "ID",        10, 5, false },
+	{ TOKEN_SORT_CREATED,   "CREATED",   9,  2, false },
+	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  7, false },
+	{ UI_COL_FLAGS_KEY,     "FLAGS",     5,  1, false },
+	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 4, false },
+	{ TOKEN_SORT_SCOPES,    "SCOPES",    16, 3, false },
+	{ TOKEN_SORT_OWNER,     "OWNER",     14, 5, true },
+	{ TOKEN_SORT_ID,        "ID",        10, 6, false },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
+
+/* The FLAGS column: one letter per audit flag (help shows the legend). */
+static const char ui_flag_letters[] = {
+	[TOKEN_FLAG_BIT_UNUSED_90D] = 'U',
+	[TOKEN_FLAG_BIT_UNUSED_30D] = 'u',
+	[TOKEN_FLAG_BIT_NEVER_EXPIRES] = 'N',
+	[TOKEN_FLAG_BIT_OVER_MAX_LIFETIME] = 'L',
+	[TOKEN_FLAG_BIT_EXPIRING] = 'e',
+	[TOKEN_FLAG_BIT_EXPIRED] = 'X',
+	[TOKEN_FLAG_BIT_PRIVILEGED] = 'P',
+	[TOKEN_FLAG_BIT_ALL_APIS] = 'A',
+	[TOKEN_FLAG_BIT_AUTOSCOPE] = 'a',
+	[TOKEN_FLAG_BIT_STALE_COMMENT] = 'S',
+	[TOKEN_FLAG_BIT_SELF] = '@',
+};
+_Static_assert(sizeof ui_flag_letters == TOKEN_FLAG_COUNT,
+    "every audit flag needs a letter in ui_flag_letters");
+
+char
+ui_draw_flag_letter(enum token_flag_bit b)
+{
+	return (unsigned)b < TOKEN_FLAG_COUNT && ui_flag_letters[b] != 0 ? ui_flag_letters[b] : '?';
+}
+
+/* The letters of flags; unused-30d is implied by unused-90d. */
+static void
+ui_flag_cell(unsigned flags, char *out, size_t n)
+{
+	size_t len = 0;
+	int b;
+
+	if (flags & TOKEN_FLAG(UNUSED_90D))
+		flags &= ~TOKEN_FLAG(UNUSED_30D);
+	for (b = 0; b < TOKEN_FLAG_COUNT && len + 1 < n; b++)
+		if (flags & (1u << b))
+			out[len++] = ui_draw_flag_letter((enum token_flag_bit)b);
+	out[len] = '\0';
+}
 
 static int
 ui_attr(const struct ui *u, int pair, int attr)
@@ -75,14 +123,14 @@ ui_layout(const struct ui *u, int *w)
 	int total, used, drop, i;
 
 	for (i = 0; i < (int)UI_NCOLS; i++)
-		w[i] = ui_cols[i].mgmt_only && !u->opts->all ? -1 : ui_cols[i].width;
+		w[i] = ui_cols[i].mgmt_only && !UI_MGMT(u) ? -1 : ui_cols[i].width;
 	for (drop = 1;; drop++) {
 		used = 0;
 		for (i = 0; i < (int)UI_NCOLS; i++)
 			if (w[i] > 0)
 				used += w[i] + 1;
 		total = COLS - used - 2;   /* a line one short of the width never wraps */
-		if (total >= UI_COMMENT_MIN || drop > 6)
+		if (total >= UI_COMMENT_MIN || drop > UI_DROP_MAX)
 			break;
 		for (i = 0; i < (int)UI_NCOLS; i++)
 			if (ui_cols[i].drop == drop)
@@ -162,6 +210,9 @@ ui_cell_text(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		break;
 	case TOKEN_SORT_OWNER:
 		snprintf(out, n, "%s", token_owner(t));
+		break;
+	case UI_COL_FLAGS_KEY:
+		ui_flag_cell(u->flags[row], out, n);
 		break;
 	default:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);
@@ -292,6 +343,22 @@ ui_draw_table(struct ui *u, unsigned r)
 	u->drawn_valid = true;
 }
 
+/* Keep a list view's selected line on the page. */
+static void
+ui_view_keep_sel(struct ui *u, size_t page)
+{
+	if (u->nvlines == 0) {
+		u->vsel = 0;
+		return;
+	}
+	if (u->vsel >= u->nvlines)
+		u->vsel = u->nvlines - 1;
+	if (u->vsel < u->vtop)
+		u->vtop = u->vsel;
+	if (u->vsel >= u->vtop + page)
+		u->vtop = u->vsel - page + 1;
+}
+
 static void
 ui_draw_view(struct ui *u)
 {
@@ -300,17 +367,23 @@ ui_draw_view(struct ui *u)
 		[UI_MODE_HELP] = "HELP",
 		[UI_MODE_RESULTS] = "RESULTS",
 	};
-	char line[UI_LINE_MAX], title[128];
+	char line[UI_LINE_MAX], title[300];
 	size_t page = ui_draw_view_page(u), i;
+	bool list = UI_MODE_IS_LIST(u->mode);
 
+	if (list)
+		ui_view_keep_sel(u, page);
 	if (u->nvlines > page && u->vtop > u->nvlines - page)
 		u->vtop = u->nvlines - page;
 	if (u->nvlines <= page)
 		u->vtop = 0;
-	snprintf(title, sizeof title, "%s  (j/k scroll, Esc back)  %zu/%zu",
-	    titles[u->mode], u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
+	if (list)
+		snprintf(title, sizeof title, "%s", u->vtitle);
+	else
+		snprintf(title, sizeof title, "%s  (j/k scroll, Esc back)  %zu/%zu",
+		    titles[u->mode], u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
 	wattrset(stdscr, A_BOLD | A_UNDERLINE);
-	sanitize_cell(title, (size_t)COLS, 1, 0, line, sizeof line);
+	sanitize_cell(title, (size_t)COLS - 1, 1, u->sflags, line, sizeof line);
 	mvwaddstr(stdscr, UI_TOP - 1, 0, line);
 	wattrset(stdscr, A_NORMAL);
 	for (i = 0; i < page; i++) {
@@ -318,9 +391,13 @@ ui_draw_view(struct ui *u)
 		wclrtoeol(stdscr);
 		if (u->vtop + i >= u->nvlines)
 			continue;
-		sanitize_cell(u->vlines[u->vtop + i], (size_t)COLS - 1, 0, u->sflags,
+		sanitize_cell(u->vlines[u->vtop + i], (size_t)COLS - 1, list, u->sflags,
 		    line, sizeof line);
+		if (list && u->vtop + i == u->vsel)
+			wattrset(stdscr, A_REVERSE);
 		waddstr(stdscr, line);
+		wattrset(stdscr, A_NORMAL);
+		ui_clear_rest(UI_TOP + (int)i);
 	}
 	u->drawn_valid = false;
 }
@@ -331,21 +408,35 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 	const char *dots = u->ascii ? "..." : "\u2026";
 
 	out[0] = '\0';
-	if (u->loading & (1u << UI_JOB_LIST))
+	if (u->admin == UI_ADMIN_WAIT)
+		snprintf(out, n, "checking admin rights%s", dots);
+	else if (u->loading & (1u << UI_JOB_LIST))
 		snprintf(out, n, "loading tokens%s", dots);
 	else if (u->loading & ((1u << UI_JOB_ME) | (1u << UI_JOB_CONF)))
 		snprintf(out, n, "loading workspace%s", dots);
-	else if (u->batch.running)
+	else if (ui_bulk_running(u))
 		snprintf(out, n, "revoking%s", dots);
 }
 
+static void
+ui_badge(const char *text, int attr)
+{
+	waddstr(stdscr, " ");
+	wattrset(stdscr, attr);
+	waddstr(stdscr, text);
+	wattrset(stdscr, A_NORMAL);
+}
+
+/* patrol | profile | host | user, then the badges: READ-ONLY; ADMIN when
+ * admin mode is on, else [admin] when the user could turn it on. */
 static void
 ui_draw_header(struct ui *u)
 {
 	char clean[UI_LINE_MAX];
 	char user[160], load[64], line[UI_LINE_MAX];
 	const char *sep = u->ascii ? " | " : " \u2502 ";
-	int x;
+	bool rights = u->me != NULL && u->me->is_admin;
+	int x, room;
 
 	snprintf(user, sizeof user, "%s", u->me != NULL && u->me->user_name != NULL ?
 	    u->me->user_name : "?");
@@ -357,30 +448,36 @@ ui_draw_header(struct ui *u)
 	wattrset(stdscr, A_NORMAL);
 	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->profile[0] ? u->profile : "-", sep,
 	    u->cfg->host != NULL ? u->cfg->host : "", sep, user);
-	sanitize_cell(line, (size_t)(COLS > 30 ? COLS - 30 : 10), 0, u->sflags & SANITIZE_ASCII,
+	room = COLS - 8 - (u->read_only ? 10 : 0) - (UI_MGMT(u) ? 6 : rights ? 8 : 0) -
+	    (load[0] != '\0' ? (int)sanitize_width(load) + 2 : 0);
+	sanitize_cell(line, (size_t)(room > 10 ? room : 10), 0, u->sflags & SANITIZE_ASCII,
 	    clean, sizeof clean);
 	waddstr(stdscr, clean);
-	if (u->opts->read_only) {
-		waddstr(stdscr, " ");
-		wattrset(stdscr, ui_attr(u, 1, A_REVERSE | A_BOLD));
-		waddstr(stdscr, "READ-ONLY");
-		wattrset(stdscr, A_NORMAL);
-	}
-	if (u->me != NULL && u->me->is_admin) {
-		waddstr(stdscr, " ");
-		wattrset(stdscr, ui_attr(u, 3, A_BOLD));
-		waddstr(stdscr, "[admin]");
-		wattrset(stdscr, A_NORMAL);
-	}
-	x = COLS - (int)strlen(load) - 1;
+	if (u->read_only)
+		ui_badge("READ-ONLY", ui_attr(u, 1, A_REVERSE | A_BOLD));
+	if (UI_MGMT(u))
+		ui_badge("ADMIN", ui_attr(u, 3, A_REVERSE | A_BOLD));
+	else if (rights)
+		ui_badge("[admin]", ui_attr(u, 3, A_BOLD));
+	x = COLS - (int)sanitize_width(load) - 1;
 	if (load[0] != '\0' && x > getcurx(stdscr))
 		mvwaddstr(stdscr, 0, x, load);
 }
 
-/* The quota of the signed-in user, or with --all the fullest owner's. */
+/* The quota of the signed-in user; in admin mode, of the selected row's
+ * owner (the fullest owner's when no row is shown). */
 static size_t
 ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
 {
+	const struct token_info *t = UI_MGMT(u) ? ui_state_current(u) : NULL;
+	const struct token_owner_count *oc = t != NULL ? ui_state_owner(u, token_owner(t)) : NULL;
+
+	if (oc != NULL) {
+		sanitize_cell(oc->owner[0] != '\0' ? oc->owner : "(no owner)", 24, 0, u->sflags,
+		    who, n);
+		*expiring = oc->expiring;
+		return oc->active;
+	}
 	snprintf(who, n, "%s", u->quota_owner);
 	*expiring = u->quota_expiring;
 	return u->quota_active;
@@ -399,7 +496,7 @@ ui_draw_gauge(struct ui *u)
 	if (!u->loaded)
 		return;
 	active = ui_quota(u, who, sizeof who, &expiring);
-	expired = u->opts->all ? 0 : u->tab.n - active;
+	expired = UI_MGMT(u) ? 0 : u->tab.n - active;
 	danger = active * 100 > (size_t)TOKEN_QUOTA * 95;
 	warn = active * 100 > (size_t)TOKEN_QUOTA * 80;
 	fill = active >= TOKEN_QUOTA ? width : active * width / TOKEN_QUOTA;
@@ -424,7 +521,7 @@ ui_draw_gauge(struct ui *u)
 	snprintf(tail, sizeof tail, "%s%zu/%d", danger ? "!" : "", active, TOKEN_QUOTA);
 	waddstr(stdscr, tail);
 	wattrset(stdscr, A_NORMAL);
-	if (u->opts->all)
+	if (UI_MGMT(u))
 		snprintf(tail, sizeof tail, "  %zu expire %s7d", expiring, u->ascii ? "<=" : "\u2264");
 	else
 		snprintf(tail, sizeof tail, "  %zu expire %s7d, %zu expired", expiring,
@@ -517,10 +614,11 @@ ui_draw(struct ui *u, unsigned r)
 		touchwin(stdscr);
 		u->drawn_valid = false;
 	}
-	if (r & UI_R_HEADER) {
+	if (r & UI_R_HEADER)
 		ui_draw_header(u);
+	/* In admin mode the gauge follows the selected row's owner. */
+	if ((r & UI_R_HEADER) || (UI_MGMT(u) && (r & UI_R_CURSOR)))
 		ui_draw_gauge(u);
-	}
 	if (u->mode == UI_MODE_TABLE && (r & (UI_R_TABLE | UI_R_CURSOR)))
 		ui_draw_table(u, r);
 	else if (u->mode != UI_MODE_TABLE && (r & (UI_R_VIEW | UI_R_TABLE)))
@@ -650,41 +748,242 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 	ui_view_set(u, UI_MODE_DETAIL, l.v, l.n);
 }
 
-static const char *
-ui_result_word(int st)
+/* ---- list views: owners, settings, profiles ------------------------------ */
+
+static int
+ui_ocmp_owner(const void *pa, const void *pb)
 {
-	if (st < 0)
-		return "pending";
-	if (st == PATROL_OK)
-		return "revoked";
-	if (st == PATROL_NOT_FOUND)
-		return "gone";
-	return "FAILED";
+	return strcmp(((const struct token_owner_count *)pa)->owner,
+	    ((const struct token_owner_count *)pb)->owner);
 }
 
-/* Build the result list of the last bulk revoke. */
+#define UI_OCMP(name, field)						\
+static int								\
+name(const void *pa, const void *pb)					\
+{									\
+	const struct token_owner_count *a = pa, *b = pb;		\
+									\
+	if (a->field != b->field)					\
+		return a->field < b->field ? -1 : 1;			\
+	return -ui_ocmp_owner(pa, pb);					\
+}
+UI_OCMP(ui_ocmp_active, active)
+UI_OCMP(ui_ocmp_expiring, expiring)
+UI_OCMP(ui_ocmp_total, total)
+#undef UI_OCMP
+
+/* The owners view's columns: title, width, comparator (ascending; ties by
+ * name, so that the descending order lists names ascending), and whether
+ * the natural order is descending (counts: most first). */
+static const struct {
+	const char *title;
+	int width;
+	int (*cmp)(const void *, const void *);
+	bool desc;
+} ui_ocols[UI_OSORT_COUNT] = {
+	[UI_OSORT_ACTIVE]   = { "ACTIVE/600", 22, ui_ocmp_active, true },
+	[UI_OSORT_OWNER]    = { "OWNER", 0, ui_ocmp_owner, false },
+	[UI_OSORT_EXPIRING] = { "EXPIRING", 8, ui_ocmp_expiring, true },
+	[UI_OSORT_TOTAL]    = { "TOTAL", 6, ui_ocmp_total, true },
+};
+#define UI_OWNER_MIN 12
+#define UI_OWNER_MAX 40
+#define UI_OBAR 10
+
+/* Append a title cell padded to width (with the sort arrow when sorted). */
+static size_t
+ui_otitle(const struct ui *u, char *out, size_t pos, size_t n, enum ui_owner_sort k,
+    int width, bool desc)
+{
+	char t[64];
+
+	snprintf(t, sizeof t, "%s%s", ui_ocols[k].title, u->osort != k ? "" : u->ascii ?
+	    (desc ? "v" : "^") : (desc ? "\u25bc" : "\u25b2"));
+	pos += sanitize_cell(t, (size_t)width, 1, u->sflags, out + pos, n - pos);
+	if (pos + 2 < n)
+		pos += (size_t)snprintf(out + pos, n - pos, "  ");
+	return pos;
+}
+
+static void
+ui_obar(const struct ui *u, size_t active, char *out, size_t n)
+{
+	size_t fill = active >= TOKEN_QUOTA ? UI_OBAR : active * UI_OBAR / TOKEN_QUOTA, i, len = 0;
+
+	if (active > 0 && fill == 0)
+		fill = 1;
+	for (i = 0; i < UI_OBAR && len + 4 < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s", i < fill ?
+		    (u->ascii ? "#" : "\u2588") : (u->ascii ? "-" : "\u00b7"));
+}
+
+/* One line per owner: name, active/600 with a bar, expiring, total. */
+static char *
+ui_owner_line(const struct ui *u, const struct token_owner_count *c, int ow)
+{
+	char name[256], bar[64];
+
+	sanitize_cell(c->owner[0] != '\0' ? c->owner : "(no owner)", (size_t)ow, 1, u->sflags,
+	    name, sizeof name);
+	ui_obar(u, c->active, bar, sizeof bar);
+	return ui_fmt("%s  %5zu/%d [%s]  %8zu  %6zu", name, c->active, TOKEN_QUOTA, bar,
+	    c->expiring, c->total);
+}
+
+/* Build (or rebuild) the owners view from the counts of this load, sorted
+ * by u->osort; the selection stays on its owner. */
 void
-ui_draw_results(struct ui *u)
+ui_lists_owners(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	const struct ui_result *r;
-	char *c;
-	size_t i, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
+	struct token_owner_count *v;
+	const char **names;
+	char keep[256] = "", title[sizeof u->vtitle];
+	size_t i, pos = 0, sel = 0, w;
+	bool desc = ui_ocols[u->osort].desc != u->odesc;
+	int ow = UI_OWNER_MIN;
 
-	for (i = 0; i < u->batch.n; i++) {
-		r = &u->batch.r[i];
-		c = sanitize(r->comment, 30, u->sflags);
-		if (c == NULL)
-			ui_fatal("out of memory");
-		if (r->status > 0 && r->status != PATROL_NOT_FOUND)
-			ui_add(&l, ui_fmt("%-8s %.10s  %s: %s %s", ui_result_word(r->status), r->id,
-			    c, status_message((enum patrol_status)r->status), r->message));
-		else
-			ui_add(&l, ui_fmt("%-8s %.10s  %s", ui_result_word(r->status), r->id, c));
-		free(c);
+	if (u->mode == UI_MODE_OWNERS && ui_lists_owner(u) != NULL)
+		snprintf(keep, sizeof keep, "%s", ui_lists_owner(u));
+	v = ui_xcalloc(u->nowners + 1, sizeof *v);
+	names = ui_xcalloc(u->nowners + 1, sizeof *names);
+	if (u->nowners > 0)
+		memcpy(v, u->owners, u->nowners * sizeof *v);
+	qsort(v, u->nowners, sizeof *v, ui_ocols[u->osort].cmp);
+	for (i = 0; i < u->nowners; i++) {
+		w = strlen(v[i].owner);
+		if ((int)w > ow)
+			ow = w > UI_OWNER_MAX ? UI_OWNER_MAX : (int)w;
 	}
+	for (i = 0; i < u->nowners; i++) {
+		const struct token_owner_count *c = &v[desc ? u->nowners - 1 - i : i];
+
+		names[i] = c->owner;
+		if (strcmp(c->owner, keep) == 0)
+			sel = i;
+		ui_add(&l, ui_owner_line(u, c, ow));
+	}
+	free(v);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_OWNER, ow, desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_ACTIVE, ui_ocols[UI_OSORT_ACTIVE].width,
+	    desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
+	snprintf(title + pos, sizeof title - pos, "(%zu owners; Enter filters, < > I sort, Esc back)",
+	    u->nowners);
 	if (l.n == 0)
-		ui_add(&l, ui_xstrdup("no revocations yet"));
-	ui_view_set(u, UI_MODE_RESULTS, l.v, l.n);
-	u->vtop = keep;
+		ui_add(&l, ui_xstrdup(u->loaded ? "no tokens" : u->ascii ? "loading..." :
+		    "loading\u2026"));
+	ui_view_set(u, UI_MODE_OWNERS, l.v, l.n);
+	u->vowner = names;
+	u->vsel = sel;
+	snprintf(u->vtitle, sizeof u->vtitle, "%s", title);
+}
+
+const char *
+ui_lists_owner(const struct ui *u)
+{
+	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->nowners)
+		return NULL;
+	return u->vowner[u->vsel];
+}
+
+/* The settings view's lines, in this order. */
+static const char *const ui_setting_keys[] = { "maxTokenLifetimeDays", "enableTokensConfig" };
+
+void
+ui_lists_settings(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const struct api_conf *c = u->conf;
+	size_t keep = u->mode == UI_MODE_SETTINGS ? u->vsel : 0;
+
+	if (c != NULL) {
+		if (c->max_token_lifetime_days != NULL)
+			ui_add(&l, ui_fmt("%-22s %s days", "Max token lifetime",
+			    c->max_token_lifetime_days));
+		else
+			ui_add(&l, ui_fmt("%-22s not set (730 days, the most allowed)",
+			    "Max token lifetime"));
+		ui_add(&l, ui_fmt("%-22s %s", "Tokens enabled", c->enable_tokens_config != NULL ?
+		    c->enable_tokens_config : "true (not set)"));
+	} else if (u->conf_err[0] != '\0') {
+		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->conf_err));
+	} else {
+		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
+	}
+	ui_view_set(u, UI_MODE_SETTINGS, l.v, l.n);
+	u->vsel = keep;
+	snprintf(u->vtitle, sizeof u->vtitle,
+	    "WORKSPACE SETTINGS  (e changes the selected one: admins, asks first; Esc back)");
+}
+
+const char *
+ui_lists_setting(const struct ui *u)
+{
+	if (u->mode != UI_MODE_SETTINGS || u->conf == NULL ||
+	    u->vsel >= sizeof ui_setting_keys / sizeof ui_setting_keys[0])
+		return NULL;
+	return ui_setting_keys[u->vsel];
+}
+
+/* The profiles of the config file the current configuration came from
+ * (its sections, but __settings__), the current one marked. */
+int
+ui_lists_profiles(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const char *path = u->cfg->config_file, *name, *host;
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char **names, cell[256];
+	size_t i, n = 0, sel = 0;
+
+	if (path == NULL)
+		return ui_msg(u, true, "profiles: no config file"), -1;
+	status_clear(&err);
+	if (ini_parse_file(path, &ini, NULL, &err) != PATROL_OK)
+		return ui_msg(u, true, "profiles: %s", err.message), -1;
+	names = ui_xcalloc(ini_section_count(ini) + 1, sizeof *names);
+	for (i = 0; i < ini_section_count(ini); i++) {
+		name = ini_section_name(ini, i);
+		if (strcmp(name, "__settings__") == 0)
+			continue;
+		host = ini_get(ini, name, "host");
+		if (strcmp(name, u->profile) == 0)
+			sel = n;
+		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
+		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->profile) == 0 ? "*" : " ", cell,
+		    host != NULL ? host : "(no host)"));
+		names[n++] = ui_xstrdup(name);
+	}
+	ini_free(ini);
+	if (n == 0) {
+		free(names);
+		return ui_msg(u, true, "profiles: none in %s", path), -1;
+	}
+	ui_view_set(u, UI_MODE_PROFILES, l.v, l.n);
+	u->vprofiles = names;
+	u->nvprofiles = n;
+	u->vsel = sel;
+	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* current; Enter switches, Esc back)",
+	    path);
+	return 0;
+}
+
+const char *
+ui_lists_profile(const struct ui *u)
+{
+	if (u->mode != UI_MODE_PROFILES || u->vsel >= u->nvprofiles)
+		return NULL;
+	return u->vprofiles[u->vsel];
+}
+
+void
+ui_lists_refresh(struct ui *u)
+{
+	if (u->mode == UI_MODE_OWNERS)
+		ui_lists_owners(u);
+	else if (u->mode == UI_MODE_SETTINGS)
+		ui_lists_settings(u);
 }

@@ -3,8 +3,10 @@
  * functions they call in each other. Nothing here is seen outside ui/.
  *
  * ui_term.c  the terminal: open, modes, signals, crash reset, allocation
- * ui_state.c the model: table, flags, filter, sort, marks, worker results
- * ui_draw.c  the screen: header, gauge, table, status, views
+ * ui_state.c the model: table, flags, filter, sort, marks, worker results,
+ *            the token source (own tokens or admin mode), profile switches
+ * ui_draw.c  the screen: header, gauge, table, status, views (detail,
+ *            results, and the list views: owners, settings, profiles)
  * ui_keys.c  the key table, the actions and the command line
  * ui_main.c  ui_run and the poll loop
  */
@@ -17,8 +19,10 @@
 #include <stdio.h>
 
 #include "api.h"
+#include "bulk.h"
 #include "config.h"
 #include "dialog.h"
+#include "prefs.h"
 #include "token.h"
 #include "ui.h"
 #include "worker.h"
@@ -50,6 +54,29 @@ enum ui_mode {
 	UI_MODE_DETAIL,
 	UI_MODE_HELP,
 	UI_MODE_RESULTS,
+	/* list views: a selected line (vsel) that Enter or e acts on */
+	UI_MODE_OWNERS,
+	UI_MODE_SETTINGS,
+	UI_MODE_PROFILES,
+};
+#define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
+
+/* Where the table comes from: the Token API (own tokens) or, in admin
+ * mode, the Token Management API (every token in the workspace). WAIT:
+ * admin mode was asked for before SCIM Me said whether we are an admin. */
+enum ui_admin {
+	UI_ADMIN_OFF,
+	UI_ADMIN_WAIT,
+	UI_ADMIN_ON,
+};
+
+/* Sort columns of the owners view. */
+enum ui_owner_sort {
+	UI_OSORT_ACTIVE,
+	UI_OSORT_OWNER,
+	UI_OSORT_EXPIRING,
+	UI_OSORT_TOTAL,
+	UI_OSORT_COUNT,
 };
 
 enum ui_prompt {
@@ -66,6 +93,20 @@ enum ui_dlg {
 	UI_DLG_CREATE,
 	UI_DLG_EDIT,
 	UI_DLG_SECRET,
+	UI_DLG_SETTING_INPUT,    /* a new max lifetime */
+	UI_DLG_SETTING_CONFIRM,  /* confirm a workspace setting change */
+	UI_DLG_REPLAN,           /* the plan changed before applying */
+	UI_DLG_STOP,             /* stop a running revocation */
+	UI_DLG_RESUME,           /* go on with an unfinished session */
+};
+
+/* Where the bulk revocation session stands (ui_bulk.c). */
+enum ui_bulk_phase {
+	UI_BULK_IDLE,
+	UI_BULK_CONFIRM,         /* the plan is shown, a dialog asks */
+	UI_BULK_REPLAN,          /* waiting for the fresh list */
+	UI_BULK_RUNNING,
+	UI_BULK_DONE,            /* results kept for R and :export */
 };
 
 /* What a call submitted to the worker was for (low byte of call->tag). */
@@ -73,24 +114,10 @@ enum ui_job {
 	UI_JOB_LIST = 1,
 	UI_JOB_ME,
 	UI_JOB_CONF,
-	UI_JOB_REVOKE,
 	UI_JOB_CREATE,
 	UI_JOB_EDIT,
-};
-
-/* One line of the per-token result list of the last bulk revoke. */
-struct ui_result {
-	char id[TOKEN_ID_LEN + 1];
-	char *comment;           /* raw; sanitized when drawn */
-	int status;              /* enum patrol_status; -1 while in flight */
-	char message[160];       /* raw server message */
-};
-
-struct ui_batch {
-	struct ui_result *r;
-	size_t n;
-	size_t done, failed, gone;
-	bool running;
+	UI_JOB_CONF_SET,
+	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
 };
 
 struct ui {
@@ -102,6 +129,9 @@ struct ui {
 	char self_id[TOKEN_ID_LEN + 1];
 	struct worker *w;
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
+	bool read_only;              /* this profile: --read-only or patrol's config */
+	struct prefs prefs;          /* patrol's config for the profile (after :profile) */
+	enum ui_admin admin;         /* the token source */
 
 	/* terminal */
 	FILE *tty;
@@ -122,7 +152,9 @@ struct ui {
 	struct token_ctx ctx;
 	/* the gauge: counted when the table changes, never per redraw */
 	size_t quota_active, quota_expiring;
-	char quota_owner[128];        /* --all: the owner with most tokens, sanitized */
+	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
+	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
+	size_t nowners;
 	bool loaded;
 	struct api_me *me;
 	struct api_conf *conf;
@@ -141,8 +173,20 @@ struct ui {
 	bool drawn_valid;
 	enum ui_mode mode;
 	size_t vtop;                 /* first line of a view */
+	size_t vsel;                 /* list views: the selected line */
 	char **vlines;
 	size_t nvlines;
+	char vtitle[256];            /* list views: the title line */
+	const char **vowner;         /* owners view: line -> owner (points into tab) */
+	char **vprofiles;            /* profiles view: line -> profile name */
+	size_t nvprofiles;
+	enum ui_owner_sort osort;
+	bool odesc;
+	const char *setting_key;     /* the workspace-conf key being changed */
+	char setting_value[32];      /* its new value, as sent */
+	char setting_note[96];       /* "max token lifetime set to 30 days" */
+	char conf_err[200];          /* why the workspace settings could not be read */
+	char load_note[200];         /* appended to the message of the next first load */
 
 	/* input */
 	enum ui_prompt prompt;
@@ -150,12 +194,13 @@ struct ui {
 	struct dialog *dlg;
 	enum ui_dlg dlg_kind;
 	struct api_created *secret_pending;
-	char **revoke_ids;           /* planned for the confirm dialogs */
-	size_t nrevoke;
-	bool revoke_self;            /* the plan holds the token patrol uses */
 	char edit_id[TOKEN_ID_LEN + 1];
 
-	struct ui_batch batch;
+	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
+	enum ui_bulk_phase bphase;
+	bool bulk_fresh;             /* the plan was checked against a fresh list */
+	char *resume_path;           /* an accepted resume waiting for the list */
+	bool resume_admin;           /* that session was made in admin mode */
 	char status[512];            /* last message, already sanitized */
 	bool status_error;
 	bool quit;
@@ -177,9 +222,10 @@ void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 void ui_state_init(struct ui *u);
 void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
+/* Ask SCIM Me (who we are, admin or not) unless known or on its way. */
+void ui_state_ask_me(struct ui *u);
 void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
-void ui_state_plan_clear(struct ui *u);
 const char *ui_state_current_id(const struct ui *u);
 const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
@@ -194,13 +240,48 @@ int ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error);
 int ui_state_profile(struct ui *u, const char *name);
 void ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n);
 void ui_view_free(struct ui *u);
+/* Admin mode on or off: clears tags and staging and the table, then
+ * reloads from the other API. Returns how many staged rows were cleared. */
+size_t ui_state_source(struct ui *u, enum ui_admin to);
+/* The owner's counts in admin mode (bsearch), or NULL. */
+const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
+/* Whether the table comes from token management (admin mode is on). */
+#define UI_MGMT(u) ((u)->admin == UI_ADMIN_ON)
+
+/* ui_bulk.c: bulk revocation sessions */
+unsigned ui_bulk_execute(struct ui *u);                  /* x */
+unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok);
+unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
+unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
+unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
+unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
+unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
+unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
+unsigned ui_bulk_export(struct ui *u, const char *path);
+void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
+bool ui_bulk_running(const struct ui *u);
+void ui_bulk_free(struct ui *u);
+#define UI_BULK_TICK_MS 250
 
 /* ui_draw.c */
 void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
 void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
-void ui_draw_results(struct ui *u);
+/* The letter of an audit flag in the FLAGS column. */
+char ui_draw_flag_letter(enum token_flag_bit b);
+
+/* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
+void ui_lists_owners(struct ui *u);
+void ui_lists_settings(struct ui *u);
+int ui_lists_profiles(struct ui *u);
+/* The data behind the open list view changed: rebuild it, keeping the selection. */
+void ui_lists_refresh(struct ui *u);
+/* The owner or profile of the selected line, or NULL. */
+const char *ui_lists_owner(const struct ui *u);
+const char *ui_lists_profile(const struct ui *u);
+/* The workspace-conf key of the selected settings line, or NULL. */
+const char *ui_lists_setting(const struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);

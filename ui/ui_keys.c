@@ -1,12 +1,15 @@
 /*
  * ui_keys.c: the one key table and the actions it names.
  *
- * Each row gives the keys, the action, its help text and whether it writes
- * to the workspace. Dispatch, the help view and the read-only check all read
- * this table: a mutating action in read-only mode is refused in
- * ui_keys_dispatch and nowhere else. Actions change state and return the
- * reaction bits (what to redraw). The prompts (/ and :), the command table
- * and what happens when a dialog ends live here too.
+ * Each row gives the keys, the action, its help text, whether it writes
+ * to the workspace, whether it needs workspace admin rights, and where it
+ * works (the table; every view; or only in one of the list views, so the
+ * same key can mean one thing in the table and another in :owners). Dispatch,
+ * the help view, the read-only check and the admin check all read this
+ * table: a mutating action in read-only mode is refused in ui_keys_dispatch
+ * and nowhere else. Actions change state and return the reaction bits (what
+ * to redraw). The prompts (/ and :), the command table and what happens
+ * when a dialog ends live here too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,8 +24,10 @@
 #include "ui_internal.h"
 
 #define UI_K_MUTATING 0x1u    /* writes to the workspace: refused in read-only mode */
-#define UI_K_VIEWS    0x2u    /* also works in the detail, help and results views */
-#define UI_BIG_REVOKE 10      /* above this, the count must be typed */
+#define UI_K_VIEWS    0x2u    /* also works in every view */
+#define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
+#define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
+#define UI_K_IN_ANY   0xff00u
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
@@ -36,11 +41,21 @@ struct ui_key {
 
 /* ---- movement --------------------------------------------------------- */
 
+/* The position j/k move: the table's cursor, a list view's selected line,
+ * or the first line of another view. */
+static size_t *
+ui_move_pos(struct ui *u)
+{
+	if (u->mode == UI_MODE_TABLE)
+		return &u->cursor;
+	return UI_MODE_IS_LIST(u->mode) ? &u->vsel : &u->vtop;
+}
+
 static unsigned
 ui_move_to(struct ui *u, long target)
 {
 	size_t n = u->mode == UI_MODE_TABLE ? u->nshown : u->nvlines;
-	size_t *pos = u->mode == UI_MODE_TABLE ? &u->cursor : &u->vtop;
+	size_t *pos = ui_move_pos(u);
 	size_t old = *pos;
 
 	if (target < 0 || n == 0)
@@ -56,9 +71,7 @@ ui_move_to(struct ui *u, long target)
 static unsigned
 ui_move(struct ui *u, long delta)
 {
-	size_t pos = u->mode == UI_MODE_TABLE ? u->cursor : u->vtop;
-
-	return ui_move_to(u, (long)pos + delta);
+	return ui_move_to(u, (long)*ui_move_pos(u) + delta);
 }
 
 static long
@@ -102,7 +115,7 @@ ui_sort_step(struct ui *u, int step)
 
 	do
 		k = (k + step + TOKEN_SORT_COUNT) % TOKEN_SORT_COUNT;
-	while (k == TOKEN_SORT_OWNER && !u->opts->all);
+	while (k == TOKEN_SORT_OWNER && !UI_MGMT(u));
 	u->sort = (enum token_sort_key)k;
 	ui_state_resort(u);
 	ui_msg(u, false, "sorted by %s%s", token_sort_name(u->sort), u->desc ? " (descending)" : "");
@@ -133,7 +146,7 @@ ui_a_detail(struct ui *u)
 static unsigned
 ui_a_results(struct ui *u)
 {
-	ui_draw_results(u);
+	ui_bulk_results(u);
 	return UI_R_VIEW;
 }
 
@@ -264,33 +277,6 @@ ui_a_unstage(struct ui *u)
 /* ---- revoke ----------------------------------------------------------- */
 
 static void
-ui_plan_add(struct ui *u, const char *id)
-{
-	u->revoke_ids = ui_xreallocarray(u->revoke_ids, u->nrevoke + 1, sizeof *u->revoke_ids);
-	u->revoke_ids[u->nrevoke++] = ui_xstrdup(id);
-}
-
-/* The exact ids to revoke: every staged row, the token patrol uses last. */
-static void
-ui_plan(struct ui *u)
-{
-	size_t i;
-	const char *self = u->ctx.self_id;
-
-	ui_state_plan_clear(u);
-	for (i = 0; i < u->tab.n; i++) {
-		if ((u->marks[i] & UI_MARK_STAGED) == 0)
-			continue;
-		if (self != NULL && strcmp(u->tab.rows[i].token_id, self) == 0)
-			u->revoke_self = true;
-		else
-			ui_plan_add(u, u->tab.rows[i].token_id);
-	}
-	if (u->revoke_self)
-		ui_plan_add(u, self);
-}
-
-static void
 ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind)
 {
 	if (d == NULL)
@@ -303,90 +289,7 @@ ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind)
 static unsigned
 ui_a_execute(struct ui *u)
 {
-	char l0[128], l1[128], typed[32];
-	const char *lines[3] = { l0, l1, "This cannot be undone." };
-	size_t hidden;
-
-	if (u->batch.running)
-		return ui_msg(u, true, "a revocation is running"), UI_R_STATUS;
-	ui_plan(u);
-	if (u->nrevoke == 0)
-		return ui_msg(u, false, "nothing staged (d stages a token)"), UI_R_STATUS;
-	hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
-	snprintf(l0, sizeof l0, "Revoke %zu token%s?", u->nrevoke, u->nrevoke == 1 ? "" : "s");
-	snprintf(l1, sizeof l1, "%zu of them %s hidden by the current filter.", hidden,
-	    hidden == 1 ? "is" : "are");
-	snprintf(typed, sizeof typed, "%zu", u->nrevoke);
-	ui_dialog_open(u, dialog_confirm_new("Revoke tokens", lines, 3,
-	    u->nrevoke > UI_BIG_REVOKE ? typed : NULL, u->ascii), UI_DLG_REVOKE);
-	return UI_R_ALL;
-}
-
-static void
-ui_batch_start(struct ui *u)
-{
-	struct ui_batch *b = &u->batch;
-	struct call *c;
-	long row;
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->r[i].comment);
-	free(b->r);
-	memset(b, 0, sizeof *b);
-	b->r = ui_xcalloc(u->nrevoke, sizeof *b->r);
-	b->n = u->nrevoke;
-	b->running = b->n > 0;
-	for (i = 0; i < b->n; i++) {
-		snprintf(b->r[i].id, sizeof b->r[i].id, "%s", u->revoke_ids[i]);
-		b->r[i].status = -1;
-		row = token_find(&u->tab, b->r[i].id);
-		if (row >= 0) {
-			b->r[i].comment = ui_xstrdup(u->tab.rows[row].comment);
-			u->marks[row] = (u->marks[row] & ~UI_MARK_STAGED) | UI_MARK_BUSY;
-		}
-		c = u->opts->all ? api_tm_delete(b->r[i].id) : api_token_delete(b->r[i].id);
-		if (c == NULL)
-			ui_fatal("out of memory");
-		c->halt_on_auth = true;
-		ui_state_submit(u, c, UI_JOB_REVOKE, i);
-	}
-	ui_msg(u, false, "revoking %zu token%s", b->n, b->n == 1 ? "" : "s");
-	ui_state_plan_clear(u);
-}
-
-static unsigned
-ui_revoke_confirmed(struct ui *u)
-{
-	const char *lines[] = {
-		"One of them is the token patrol itself uses.",
-		"Once it is revoked, patrol can no longer reach this workspace.",
-		"OK revokes it too; Cancel keeps it staged and revokes the others.",
-	};
-
-	if (!u->revoke_self) {
-		ui_batch_start(u);
-		return UI_R_ALL;
-	}
-	ui_dialog_open(u, dialog_confirm_new("Revoke the token in use?", lines, 3, NULL,
-	    u->ascii), UI_DLG_REVOKE_SELF);
-	return UI_R_ALL;
-}
-
-static unsigned
-ui_revoke_self_answer(struct ui *u, bool ok)
-{
-	if (!ok) {
-		free(u->revoke_ids[--u->nrevoke]);
-		u->revoke_self = false;
-	}
-	if (u->nrevoke == 0) {
-		ui_msg(u, false, "nothing revoked");
-		ui_state_plan_clear(u);
-		return UI_R_ALL;
-	}
-	ui_batch_start(u);
-	return UI_R_ALL;
+	return ui_bulk_execute(u);
 }
 
 /* ---- create, edit, copy ----------------------------------------------- */
@@ -441,7 +344,7 @@ ui_edit_submit(struct ui *u)
 		ui_msg(u, false, "nothing changed");
 		return;
 	}
-	c = u->opts->all ? api_tm_update(u->edit_id, &p) : api_token_update(u->edit_id, &p);
+	c = UI_MGMT(u) ? api_tm_update(u->edit_id, &p) : api_token_update(u->edit_id, &p);
 	ui_state_submit(u, c, UI_JOB_EDIT, 0);
 	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
 }
@@ -503,6 +406,8 @@ ui_a_quit(struct ui *u)
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
+	if (u->bphase == UI_BULK_RUNNING && !u->bulk.stopping)
+		return ui_bulk_stop_ask(u);
 	if (staged == 0 && busy == 0 && !creating) {
 		u->quit = true;
 		return UI_R_QUIT;
@@ -535,6 +440,203 @@ ui_keys_interrupt(struct ui *u)
 	return r | UI_R_ALL;
 }
 
+/* ---- admin mode, owners, settings, profiles --------------------------- */
+
+static unsigned
+ui_a_admin(struct ui *u)
+{
+	const char *dots = u->ascii ? "..." : "\u2026";
+
+	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
+		return ui_msg(u, true, "a revocation is running: switch when it is done"),
+		    UI_R_STATUS;
+	if (u->admin == UI_ADMIN_ON) {
+		ui_state_source(u, UI_ADMIN_OFF);
+		ui_msg(u, false, "your own tokens: loading%s", dots);
+		return UI_R_ALL;
+	}
+	if (u->admin == UI_ADMIN_WAIT) {
+		u->admin = UI_ADMIN_OFF;
+		if (!u->loaded)
+			ui_state_load(u);
+		ui_msg(u, false, "admin mode: not switched on");
+		return UI_R_ALL;
+	}
+	if (u->me == NULL) {
+		u->admin = UI_ADMIN_WAIT;
+		ui_state_ask_me(u);  /* again, if it failed */
+		ui_msg(u, false, "checking admin rights%s", dots);
+		return UI_R_HEADER | UI_R_STATUS;
+	}
+	if (!u->me->is_admin)
+		return ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)",
+		    u->me->user_name != NULL ? u->me->user_name : "?"), UI_R_STATUS;
+	ui_state_source(u, UI_ADMIN_ON);
+	ui_msg(u, false, "admin mode: loading every token in the workspace%s", dots);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_a_owners(struct ui *u)
+{
+	if (!UI_MGMT(u))
+		return ui_msg(u, true, "the owners view needs admin mode (a)"), UI_R_STATUS;
+	ui_lists_owners(u);
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+static unsigned
+ui_a_settings(struct ui *u)
+{
+	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
+		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);   /* fresh values */
+	ui_lists_settings(u);
+	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
+}
+
+static unsigned
+ui_a_profiles(struct ui *u)
+{
+	if (ui_lists_profiles(u) != 0)
+		return UI_R_STATUS;
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+/* Enter in :owners: the table, filtered to the selected owner. */
+static unsigned
+ui_a_owner_pick(struct ui *u)
+{
+	const char *o = ui_lists_owner(u);
+	char name[256], expr[300];
+
+	if (o == NULL)
+		return UI_R_NONE;
+	if (*o == '\0')
+		return ui_msg(u, true, "these tokens have no owner name to filter by"), UI_R_STATUS;
+	snprintf(name, sizeof name, "%s", o);
+	snprintf(expr, sizeof expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s",
+	    name);
+	ui_view_free(u);
+	u->mode = UI_MODE_TABLE;
+	if (ui_state_set_filter(u, expr, false) != 0)
+		return UI_R_ALL;
+	ui_state_refilter(u);
+	u->cursor = 0;
+	ui_msg(u, false, "the tokens of %s (Esc clears the filter)", name);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_owner_sort(struct ui *u, int step)
+{
+	u->osort = (enum ui_owner_sort)(((int)u->osort + step + UI_OSORT_COUNT) % UI_OSORT_COUNT);
+	ui_lists_owners(u);
+	return UI_R_VIEW;
+}
+
+static unsigned ui_a_osort_next(struct ui *u) { return ui_owner_sort(u, 1); }
+static unsigned ui_a_osort_prev(struct ui *u) { return ui_owner_sort(u, -1); }
+
+static unsigned
+ui_a_osort_invert(struct ui *u)
+{
+	u->odesc = !u->odesc;
+	return ui_owner_sort(u, 0);
+}
+
+static unsigned ui_c_profile(struct ui *u, const char *arg);
+
+/* Enter in the profile list: switch to the selected profile. */
+static unsigned
+ui_a_profile_pick(struct ui *u)
+{
+	const char *p = ui_lists_profile(u);
+	char name[256];
+
+	if (p == NULL)
+		return UI_R_NONE;
+	snprintf(name, sizeof name, "%s", p);     /* the list goes with the switch */
+	return ui_c_profile(u, name);
+}
+
+static int
+ui_days_check(const char *v, char *why, size_t n)
+{
+	char *end;
+	long d = strtol(v, &end, 10);
+
+	if (*v == '\0' || *end != '\0' || d < 1 || d > 730) {
+		snprintf(why, n, "a whole number of days from 1 to 730");
+		return -1;
+	}
+	return 0;
+}
+
+/* Ask before changing a workspace setting (focus on Cancel). */
+static unsigned
+ui_setting_confirm(struct ui *u)
+{
+	char l0[128];
+	const char *lines[2] = { l0, NULL };
+	const char *typed = NULL;
+	bool max = strcmp(u->setting_key, "maxTokenLifetimeDays") == 0;
+	bool off = !max && strcmp(u->setting_value, "false") == 0;
+
+	if (max) {
+		snprintf(l0, sizeof l0, "Set max token lifetime to %s days?", u->setting_value);
+		lines[1] = "Existing tokens are not changed.";
+		snprintf(u->setting_note, sizeof u->setting_note,
+		    "max token lifetime set to %s days", u->setting_value);
+	} else if (off) {
+		snprintf(l0, sizeof l0, "Turn personal access tokens off for the whole workspace?");
+		lines[1] = "Every token stops working, the one patrol uses too.";
+		typed = "yes";
+		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned off");
+	} else {
+		snprintf(l0, sizeof l0, "Turn personal access tokens on for the workspace?");
+		lines[1] = "Existing tokens work again.";
+		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned on");
+	}
+	ui_dialog_open(u, dialog_confirm_new("Change a workspace setting", lines, 2, typed,
+	    u->ascii), UI_DLG_SETTING_CONFIRM);
+	return UI_R_ALL;
+}
+
+static void
+ui_setting_submit(struct ui *u)
+{
+	ui_state_submit(u, api_conf_set(u->setting_key, u->setting_value), UI_JOB_CONF_SET, 0);
+	ui_msg(u, false, "changing the workspace setting%s", u->ascii ? "..." : "\u2026");
+}
+
+/* e in :settings: the selected setting, through a dialog and a confirm. */
+static unsigned
+ui_a_setting_edit(struct ui *u)
+{
+	static const char *const lines[] = {
+		"The longest lifetime a new token may have.",
+		"Existing tokens are not changed.",
+	};
+	const char *key = ui_lists_setting(u);
+	const char *cur;
+	char now[32];
+
+	if (key == NULL)
+		return ui_msg(u, true, "nothing to change here"), UI_R_STATUS;
+	u->setting_key = key;
+	if (strcmp(key, "maxTokenLifetimeDays") == 0) {
+		cur = u->conf != NULL ? u->conf->max_token_lifetime_days : NULL;
+		snprintf(now, sizeof now, "%s", cur != NULL ? cur : "");
+		ui_dialog_open(u, dialog_input_new("Max token lifetime", lines, 2, "Days",
+		    "1 to 730", now, 3, ui_days_check, u->ascii), UI_DLG_SETTING_INPUT);
+		return UI_R_ALL;
+	}
+	cur = u->conf != NULL ? u->conf->enable_tokens_config : NULL;
+	snprintf(u->setting_value, sizeof u->setting_value, "%s",
+	    cur != NULL && strcmp(cur, "false") == 0 ? "true" : "false");
+	return ui_setting_confirm(u);
+}
+
 static const struct ui_key ui_keys[] = {
 	{ { 'j', UI_KEY(KEY_DOWN) }, "down", "move down", ui_a_down, UI_K_VIEWS },
 	{ { 'k', UI_KEY(KEY_UP) }, "up", "move up", ui_a_up, UI_K_VIEWS },
@@ -562,23 +664,61 @@ static const struct ui_key ui_keys[] = {
 	{ { 'y' }, "copy", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
 	{ { 'r', UI_CTRL('r') }, "refresh", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
 	{ { UI_CTRL('l') }, "repaint", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
-	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile NAME", ui_a_command, 0 },
+	{ { 'a' }, "admin", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
+	{ { 'O' }, "owners", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
+	{ { 'W' }, "settings", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
+	{ { 'P' }, "profiles", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
+	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, 0 },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quit", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "owner-filter", "show the tokens of this owner", ui_a_owner_pick, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '>' }, "owners-sort-next", "sort by the next column (active, owner, expiring, total)", ui_a_osort_next, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '<' }, "owners-sort-prev", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'I' }, "owners-invert", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'e' }, "setting-edit", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "profile-switch", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
+/* Whether row k works in mode. */
+static bool
+ui_key_applies(const struct ui_key *k, enum ui_mode mode)
+{
+	if (k->flags & UI_K_IN_ANY)
+		return (k->flags & UI_K_IN(mode)) != 0;
+	return mode == UI_MODE_TABLE || (k->flags & UI_K_VIEWS) != 0;
+}
+
 static const struct ui_key *
-ui_key_find(int key)
+ui_key_find(int key, enum ui_mode mode)
 {
 	size_t i, j;
 
-	for (i = 0; i < UI_NKEYS; i++)
+	for (i = 0; i < UI_NKEYS; i++) {
+		if (!ui_key_applies(&ui_keys[i], mode))
+			continue;
 		for (j = 0; j < 4 && ui_keys[i].keys[j] != 0; j++)
 			if (ui_keys[i].keys[j] == key)
 				return &ui_keys[i];
+	}
 	return NULL;
+}
+
+/* Refuse k when it needs admin rights we do not have (or know yet). */
+static bool
+ui_key_admin_refused(struct ui *u, const struct ui_key *k)
+{
+	if ((k->flags & UI_K_ADMIN) == 0 || (u->me != NULL && u->me->is_admin))
+		return false;
+	if (u->me == NULL) {
+		ui_state_ask_me(u);  /* again, if it failed */
+		ui_msg(u, true, "%s: checking admin rights, try again in a moment", k->name);
+	} else {
+		ui_msg(u, true, "%s needs workspace admin rights (%s is not in admins)", k->name,
+		    u->me->user_name != NULL ? u->me->user_name : "?");
+	}
+	return true;
 }
 
 static unsigned
@@ -607,14 +747,19 @@ ui_keys_dispatch(struct ui *u, int key)
 		return UI_R_ALL;
 	if (key == UI_KEY(KEY_MOUSE))
 		return ui_mouse(u);
-	if ((k = ui_key_find(key)) == NULL)
+	if ((k = ui_key_find(key, u->mode)) == NULL)
 		return UI_R_NONE;
-	if (u->mode != UI_MODE_TABLE && (k->flags & UI_K_VIEWS) == 0)
-		return UI_R_NONE;
-	if ((k->flags & UI_K_MUTATING) && u->opts->read_only) {
-		ui_msg(u, true, "read-only: %s refused", k->name);
+	if ((k->flags & UI_K_MUTATING) && u->read_only) {
+		if (!u->opts->flags.read_only)
+			ui_msg(u, true, "read-only: %s refused (profile %s is read-only in %s)",
+			    k->name, u->profile, u->prefs.path != NULL ? u->prefs.path :
+			    "patrol's config");
+		else
+			ui_msg(u, true, "read-only: %s refused", k->name);
 		return UI_R_STATUS;
 	}
+	if (ui_key_admin_refused(u, k))
+		return UI_R_STATUS;
 	return k->fn(u);
 }
 
@@ -642,29 +787,62 @@ ui_key_name(int key, char *out, size_t n)
 		snprintf(out, n, "%c", key);
 }
 
-/* Build the help view from the key table. */
+/* One help line for row k. */
+static char *
+ui_help_line(const struct ui *u, const struct ui_key *k)
+{
+	char keys[64], one[16], line[256];
+	size_t j, len = 0;
+
+	keys[0] = '\0';
+	for (j = 0; j < 4 && k->keys[j] != 0; j++) {
+		ui_key_name(k->keys[j], one, sizeof one);
+		if (one[0] != '\0')
+			len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s",
+			    len ? " " : "", one);
+	}
+	snprintf(line, sizeof line, "%-16s %s%s%s", keys, k->help,
+	    (k->flags & UI_K_ADMIN) ? " [admins]" : "",
+	    (k->flags & UI_K_MUTATING) && u->read_only ? " (refused: read-only)" : "");
+	return ui_xstrdup(line);
+}
+
+/* The rows that work only in view m, under a heading. */
+static void
+ui_help_view(const struct ui *u, char **v, size_t *n, enum ui_mode m, const char *heading)
+{
+	size_t i;
+
+	v[(*n)++] = ui_xstrdup("");
+	v[(*n)++] = ui_xstrdup(heading);
+	for (i = 0; i < UI_NKEYS; i++)
+		if (ui_keys[i].flags & UI_K_IN(m))
+			v[(*n)++] = ui_help_line(u, &ui_keys[i]);
+}
+
+/* Build the help view from the key table, then the legends. */
 void
 ui_keys_help(struct ui *u)
 {
-	char **v = ui_xcalloc(UI_NKEYS + 4, sizeof *v);
-	char keys[64], one[16], line[256];
-	size_t i, j, n = 0, len;
+	char **v = ui_xcalloc(UI_NKEYS + TOKEN_FLAG_COUNT + 16, sizeof *v);
+	char line[256];
+	size_t i, n = 0;
+	int b;
 
-	for (i = 0; i < UI_NKEYS; i++) {
-		keys[0] = '\0';
-		for (j = 0, len = 0; j < 4 && ui_keys[i].keys[j] != 0; j++) {
-			ui_key_name(ui_keys[i].keys[j], one, sizeof one);
-			if (one[0] != '\0')
-				len += (size_t)snprintf(keys + len, sizeof keys - len, "%s%s",
-				    len ? " " : "", one);
-		}
-		snprintf(line, sizeof line, "%-16s %s%s", keys, ui_keys[i].help,
-		    (ui_keys[i].flags & UI_K_MUTATING) && u->opts->read_only ?
-		    " (refused: read-only)" : "");
-		v[n++] = ui_xstrdup(line);
-	}
+	for (i = 0; i < UI_NKEYS; i++)
+		if ((ui_keys[i].flags & UI_K_IN_ANY) == 0)
+			v[n++] = ui_help_line(u, &ui_keys[i]);
+	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
+	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
+	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
 	v[n++] = ui_xstrdup("");
 	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
+	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		snprintf(line, sizeof line, "  %c  %-18s %s", ui_draw_flag_letter((enum token_flag_bit)b),
+		    token_flag_name((enum token_flag_bit)b), token_flag_legend((enum token_flag_bit)b));
+		v[n++] = ui_xstrdup(line);
+	}
 	ui_view_set(u, UI_MODE_HELP, v, n);
 }
 
@@ -714,6 +892,8 @@ ui_c_export(struct ui *u, const char *arg)
 	FILE *fp;
 	int fd, rc;
 
+	if (u->mode == UI_MODE_RESULTS && arg[0] != '\0')
+		return ui_bulk_export(u, arg);
 	memset(&o, 0, sizeof o);
 	if (arg[0] == '\0' || ui_export_format(arg, &o.format) != 0)
 		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
@@ -725,7 +905,7 @@ ui_c_export(struct ui *u, const char *arg)
 		return ui_msg(u, true, "export: %s", strerror(errno)), UI_R_STATUS;
 	}
 	o.fp = fp;
-	o.management = u->opts->all;
+	o.management = UI_MGMT(u);
 	o.sanitize_flags = u->sflags;
 	o.ctx = u->ctx;
 	rc = cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
@@ -738,12 +918,20 @@ ui_c_export(struct ui *u, const char *arg)
 	return UI_R_STATUS;
 }
 
+/* :resume: offer the unfinished revocation session of this workspace. */
+static unsigned
+ui_c_resume(struct ui *u, const char *arg)
+{
+	(void)arg;
+	return ui_bulk_offer_resume(u, false);
+}
+
 static unsigned
 ui_c_profile(struct ui *u, const char *arg)
 {
 	if (arg[0] == '\0')
-		return ui_msg(u, true, "profile: name one"), UI_R_STATUS;
-	if (ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		return ui_a_profiles(u);
+	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
 	if (ui_state_profile(u, arg) != 0)
 		return UI_R_STATUS;
@@ -770,6 +958,24 @@ ui_c_refresh(struct ui *u, const char *arg)
 	return ui_a_refresh(u);
 }
 
+static unsigned
+ui_c_owners(struct ui *u, const char *arg)
+{
+	return ui_a_owners(u);
+}
+
+static unsigned
+ui_c_settings(struct ui *u, const char *arg)
+{
+	return ui_a_settings(u);
+}
+
+static unsigned
+ui_c_admin(struct ui *u, const char *arg)
+{
+	return ui_a_admin(u);
+}
+
 static const struct {
 	const char *name;
 	unsigned (*fn)(struct ui *, const char *);
@@ -778,7 +984,11 @@ static const struct {
 	{ "filter", ui_c_filter },
 	{ "export", ui_c_export },
 	{ "profile", ui_c_profile },
+	{ "owners", ui_c_owners },
+	{ "settings", ui_c_settings },
+	{ "admin", ui_c_admin },
 	{ "refresh", ui_c_refresh },
+	{ "resume", ui_c_resume },
 	{ "help", ui_c_help },
 	{ "quit", ui_c_quit },
 	{ "q", ui_c_quit },
@@ -802,7 +1012,8 @@ ui_keys_command(struct ui *u, const char *line)
 	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
 			return ui_cmds[i].fn(u, arg);
-	ui_msg(u, true, "unknown command: %s (sort filter export profile refresh help quit)", name);
+	ui_msg(u, true, "unknown command: %s (sort filter export profile owners settings admin "
+	    "resume refresh help quit)", name);
 	return UI_R_STATUS;
 }
 
@@ -859,18 +1070,18 @@ ui_dialog_end(struct ui *u, bool ok)
 		ui_create_submit(u);
 	else if (ok && kind == UI_DLG_EDIT)
 		ui_edit_submit(u);
+	else if (ok && kind == UI_DLG_SETTING_INPUT)
+		snprintf(u->setting_value, sizeof u->setting_value, "%s", dialog_input_value(u->dlg));
 	dialog_free(u->dlg);
 	u->dlg = NULL;
 	u->dlg_kind = UI_DLG_NONE;
 	switch (kind) {
 	case UI_DLG_REVOKE:
-		if (ok)
-			return ui_revoke_confirmed(u);
-		ui_state_plan_clear(u);
-		ui_msg(u, false, "cancelled: nothing revoked");
-		break;
 	case UI_DLG_REVOKE_SELF:
-		return ui_revoke_self_answer(u, ok);
+	case UI_DLG_REPLAN:
+	case UI_DLG_STOP:
+	case UI_DLG_RESUME:
+		return ui_bulk_answer(u, kind, ok);
 	case UI_DLG_QUIT:
 		if (ok) {
 			u->quit = true;
@@ -879,6 +1090,17 @@ ui_dialog_end(struct ui *u, bool ok)
 		break;
 	case UI_DLG_SECRET:
 		ui_msg(u, false, "the secret is gone from memory; the new token is in the list");
+		break;
+	case UI_DLG_SETTING_INPUT:
+		if (ok)
+			return ui_setting_confirm(u);
+		ui_msg(u, false, "cancelled: the setting is unchanged");
+		break;
+	case UI_DLG_SETTING_CONFIRM:
+		if (ok)
+			ui_setting_submit(u);
+		else
+			ui_msg(u, false, "cancelled: the setting is unchanged");
 		break;
 	default:
 		break;

@@ -53,7 +53,7 @@ ui_results(struct ui *u)
 	bool revoked = false;
 
 	while ((c = worker_take(u->w)) != NULL) {
-		revoked |= (c->tag & 0xff) == UI_JOB_REVOKE;
+		revoked |= (c->tag & BULK_TAG) != 0;
 		r |= ui_state_handle(u, c);
 	}
 	if (revoked)
@@ -199,18 +199,19 @@ ui_loop(struct ui *u)
 {
 	struct pollfd pfd[3];
 	unsigned r;
-	int dead = 0;
+	int dead = 0, rc;
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
-		if (poll(pfd, 3, -1) < 0) {
+		/* while a revocation runs, wake up to move its rate and ETA */
+		if ((rc = poll(pfd, 3, u->bphase == UI_BULK_RUNNING ? UI_BULK_TICK_MS : -1)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		r = UI_R_NONE;
+		r = rc == 0 ? ui_bulk_tick(u) : UI_R_NONE;
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)
@@ -255,9 +256,10 @@ ui_run(const struct ui_opts *opts)
 	}
 	if (!u.status_error)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
-	u.loading = 1u << UI_JOB_LIST | 1u << UI_JOB_ME | 1u << UI_JOB_CONF;
+	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
-	ui_state_load(&u);
+	if (ui_bulk_offer_resume(&u, true) != UI_R_NONE)
+		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
 	ui_term_close(&u);
 	worker_stop(u.w);

@@ -5,12 +5,28 @@
  * (computed once per load), the marks (tagged, staged) kept by token id
  * across refreshes, the filtered and sorted view, and the handling of every
  * finished call. No drawing and no key handling here.
+ *
+ * The source of the table: own tokens (Token API) or, in admin mode, every
+ * token of the workspace (Token Management API). Admin mode is only entered
+ * once SCIM Me said we are in admins; asked for before that, it waits for
+ * the answer (UI_ADMIN_WAIT) and sends no token-management request. A
+ * switch of source empties the table, the tags and the staged revocations
+ * (the ids of other people's tokens come and go with it), and a list of the
+ * other source still in flight is dropped when it arrives (its call's index
+ * says which source it was for).
+ *
+ * A profile switch resolves the new profile, reloads patrol's own config
+ * for it and merges it with the command-line flags exactly as the command
+ * line does (src/cli.c load_prefs): read-only if the flag or the profile
+ * says so; --jobs and --rate win over the file; the stale patterns come from
+ * the file. Then a new worker starts with those options.
  */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "duration.h"
+#include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
 #include "sha256.h"
@@ -103,7 +119,7 @@ ui_state_orders_build(struct ui *u)
 	size_t k;
 
 	for (k = 0; k < TOKEN_SORT_COUNT; k++)
-		if (k != TOKEN_SORT_OWNER || u->opts->all)
+		if (k != TOKEN_SORT_OWNER || UI_MGMT(u))
 			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 
@@ -126,6 +142,10 @@ ui_state_init(struct ui *u)
 	u->cfg = o->cfg;
 	snprintf(u->profile, sizeof u->profile, "%s",
 	    o->profile_label != NULL ? o->profile_label : "");
+	u->read_only = o->read_only;
+	u->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
+	u->ctx.stale_patterns = o->stale;
+	u->ctx.nstale = o->nstale;
 	u->sort = TOKEN_SORT_EXPIRES;
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
@@ -147,6 +167,14 @@ ui_view_free(struct ui *u)
 	free(u->vlines);
 	u->vlines = NULL;
 	u->nvlines = 0;
+	for (i = 0; i < u->nvprofiles; i++)
+		free(u->vprofiles[i]);
+	free(u->vprofiles);
+	u->vprofiles = NULL;
+	u->nvprofiles = 0;
+	free(u->vowner);
+	u->vowner = NULL;
+	u->vtitle[0] = '\0';
 }
 
 /* Show a view (detail, help, results) made of lines (taken over). */
@@ -157,32 +185,8 @@ ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
 	u->vlines = lines;
 	u->nvlines = n;
 	u->vtop = 0;
+	u->vsel = 0;
 	u->mode = mode;
-}
-
-static void
-ui_batch_free(struct ui_batch *b)
-{
-	size_t i;
-
-	for (i = 0; i < b->n; i++)
-		free(b->r[i].comment);
-	free(b->r);
-	memset(b, 0, sizeof *b);
-}
-
-/* Forget the planned revocation (the ids the confirm showed). */
-void
-ui_state_plan_clear(struct ui *u)
-{
-	size_t i;
-
-	for (i = 0; i < u->nrevoke; i++)
-		free(u->revoke_ids[i]);
-	free(u->revoke_ids);
-	u->revoke_ids = NULL;
-	u->nrevoke = 0;
-	u->revoke_self = false;
 }
 
 void
@@ -197,12 +201,13 @@ ui_state_free(struct ui *u)
 	token_filter_free(u->filter);
 	api_me_free(u->me);
 	api_conf_free(u->conf);
+	free(u->owners);
+	prefs_free(&u->prefs);
 	if (u->secret_pending != NULL)
 		api_created_free(u->secret_pending);
 	dialog_free(u->dlg);
 	ui_view_free(u);
-	ui_batch_free(&u->batch);
-	ui_state_plan_clear(u);
+	ui_bulk_free(u);
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
 }
@@ -386,8 +391,17 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	return m;
 }
 
-/* Count the gauge: active and expiring tokens (--all: of the owner with
- * the most). Runs when the table changes, not on every redraw. */
+static int
+ui_owner_name_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct token_owner_count *)a)->owner,
+	    ((const struct token_owner_count *)b)->owner);
+}
+
+/* Count the gauge: active and expiring tokens; in admin mode per owner,
+ * into a table sorted by name that the gauge searches as the cursor moves
+ * (and the owner with the most, for an empty view). Runs when the table
+ * changes, never per keystroke or redraw. */
 static void
 ui_state_quota(struct ui *u)
 {
@@ -395,7 +409,10 @@ ui_state_quota(struct ui *u)
 	size_t nown;
 
 	u->quota_owner[0] = '\0';
-	if (!u->opts->all) {
+	free(u->owners);
+	u->owners = NULL;
+	u->nowners = 0;
+	if (!UI_MGMT(u)) {
 		u->quota_active = token_active_count(&u->tab, u->ctx.now_ms);
 		u->quota_expiring = token_expiring_count(&u->tab, u->ctx.now_ms);
 		return;
@@ -406,8 +423,22 @@ ui_state_quota(struct ui *u)
 	u->quota_active = nown > 0 ? oc[0].active : 0;
 	u->quota_expiring = nown > 0 ? oc[0].expiring : 0;
 	if (nown > 0)
-		sanitize_cell(oc[0].owner, 16, 0, u->sflags, u->quota_owner, sizeof u->quota_owner);
-	free(oc);
+		sanitize_cell(oc[0].owner, 24, 0, u->sflags, u->quota_owner, sizeof u->quota_owner);
+	qsort(oc, nown, sizeof *oc, ui_owner_name_cmp);
+	u->owners = oc;
+	u->nowners = nown;
+}
+
+const struct token_owner_count *
+ui_state_owner(const struct ui *u, const char *owner)
+{
+	struct token_owner_count key;
+
+	if (u->nowners == 0 || owner == NULL)
+		return NULL;
+	memset(&key, 0, sizeof key);
+	key.owner = owner;
+	return bsearch(&key, u->owners, u->nowners, sizeof key, ui_owner_name_cmp);
 }
 
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
@@ -442,6 +473,8 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	if (u->mode == UI_MODE_OWNERS)
+		ui_lists_refresh(u);
 }
 
 /* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
@@ -474,6 +507,8 @@ ui_state_compact(struct ui *u)
 	ui_state_quota(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	if (u->mode == UI_MODE_OWNERS)
+		ui_lists_refresh(u);
 }
 
 void
@@ -486,18 +521,67 @@ ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
 	u->loading |= 1u << job;
 }
 
-/* Ask for the list, the signed-in user and the workspace settings. */
+void
+ui_state_ask_me(struct ui *u)
+{
+	if (u->me == NULL && (u->loading & (1u << UI_JOB_ME)) == 0)
+		ui_state_submit(u, api_scim_me(), UI_JOB_ME, 0);
+}
+
+/* Ask for the list, the signed-in user and the workspace settings (each
+ * once at a time). Admin mode not yet confirmed: the list waits for Me.
+ * The list call's index names its source (1: token management). */
 void
 ui_state_load(struct ui *u)
 {
 	struct call *c;
 
-	if (u->me == NULL)
-		ui_state_submit(u, api_scim_me(), UI_JOB_ME, 0);
-	if (u->conf == NULL)
+	ui_state_ask_me(u);
+	if (u->conf == NULL && (u->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
-	c = u->opts->all ? api_tm_list(NULL, NULL) : api_token_list();
-	ui_state_submit(u, c, UI_JOB_LIST, 0);
+	if (u->admin == UI_ADMIN_WAIT)
+		return;
+	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
+}
+
+/* Empty the table (and with it the tags, the staging and the owners). */
+static void
+ui_state_clear_table(struct ui *u)
+{
+	ui_state_orders_free(u);
+	token_table_free(&u->tab);
+	u->nshown = u->cursor = u->top = 0;
+	u->loaded = false;
+	u->have_last_tag = false;
+	u->drawn_valid = false;
+	free(u->owners);
+	u->owners = NULL;
+	u->nowners = 0;
+	u->quota_active = u->quota_expiring = 0;
+	u->quota_owner[0] = '\0';
+}
+
+size_t
+ui_state_source(struct ui *u, enum ui_admin to)
+{
+	size_t staged = ui_state_count(u, UI_MARK_STAGED);
+
+	u->admin = to;
+	ui_state_clear_table(u);
+	u->load_note[0] = '\0';
+	if (staged > 0)
+		snprintf(u->load_note, sizeof u->load_note,
+		    "; %zu staged revocation%s cleared (the token list changed)", staged,
+		    staged == 1 ? "" : "s");
+	if (to != UI_ADMIN_ON && u->sort == TOKEN_SORT_OWNER)
+		u->sort = TOKEN_SORT_EXPIRES;
+	if (u->mode == UI_MODE_OWNERS) {
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+	}
+	ui_state_load(u);
+	return staged;
 }
 
 static void
@@ -512,20 +596,53 @@ ui_err_msg(struct ui *u, const char *what, const struct call *c)
 }
 
 static unsigned
-ui_on_list(struct ui *u, struct call *c)
+ui_on_list(struct ui *u, struct call *c, size_t source)
 {
 	bool first;
 
+	if ((source != 0) != UI_MGMT(u))
+		return UI_R_NONE;        /* for the source before a switch */
+	u->loading &= ~(1u << UI_JOB_LIST);
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "cannot list tokens", c);
 		return UI_R_HEADER | UI_R_STATUS;
 	}
 	first = !u->loaded;
 	ui_state_swap(u, call_take_result(c));
-	if (first || strncmp(u->status, "refreshing", 10) == 0 ||
+	if (first && UI_MGMT(u))
+		ui_msg(u, false, "admin mode: %zu tokens of %zu owners%s", u->tab.n, u->nowners,
+		    u->load_note);
+	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
 	    strncmp(u->status, "cannot list", 11) == 0)
-		ui_msg(u, false, "%zu tokens", u->tab.n);
+		ui_msg(u, false, "%zu tokens%s", u->tab.n, u->load_note);
+	u->load_note[0] = '\0';
+	if (u->resume_path != NULL)
+		ui_bulk_loaded(u);
 	return UI_R_ALL;
+}
+
+/* Admin mode was asked for: Me answered (me may be NULL: it failed). */
+static void
+ui_state_admin_decide(struct ui *u, const struct call *c)
+{
+	const char *who = u->me != NULL && u->me->user_name != NULL ? u->me->user_name : "?";
+
+	if (u->me != NULL && u->me->is_admin) {
+		ui_state_source(u, UI_ADMIN_ON);
+		return;
+	}
+	u->admin = UI_ADMIN_OFF;
+	if (u->me != NULL)
+		ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)", who);
+	else
+		ui_msg(u, true, "admin mode: cannot check admin rights: %s: %s",
+		    status_message(c->err.status), c->err.message);
+	if (u->loaded)
+		return;
+	snprintf(u->load_note, sizeof u->load_note, "; %.*s", (int)sizeof u->load_note - 3,
+	    u->status);
+	if ((u->loading & (1u << UI_JOB_LIST)) == 0)
+		ui_state_load(u);
 }
 
 static unsigned
@@ -534,6 +651,10 @@ ui_on_me(struct ui *u, struct call *c)
 	if (c->err.status == PATROL_OK) {
 		api_me_free(u->me);
 		u->me = call_take_result(c);
+	}
+	if (u->admin == UI_ADMIN_WAIT) {
+		ui_state_admin_decide(u, c);
+		return UI_R_ALL;
 	}
 	return UI_R_HEADER;
 }
@@ -544,8 +665,15 @@ ui_on_conf(struct ui *u, struct call *c)
 	const char *d;
 	size_t i;
 
-	if (c->err.status != PATROL_OK)
-		return UI_R_HEADER;
+	if (c->err.status != PATROL_OK) {
+		snprintf(u->conf_err, sizeof u->conf_err, "%s%s%.*s", status_message(c->err.status),
+		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->conf_err / 2,
+		    c->err.message);
+		if (u->mode == UI_MODE_SETTINGS)
+			ui_lists_refresh(u);
+		return UI_R_HEADER | UI_R_VIEW;
+	}
+	u->conf_err[0] = '\0';
 	api_conf_free(u->conf);
 	u->conf = call_take_result(c);
 	d = u->conf->max_token_lifetime_days;
@@ -555,69 +683,23 @@ ui_on_conf(struct ui *u, struct call *c)
 	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
 	for (i = 0; i < u->tab.n; i++)
 		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
+	if (u->mode == UI_MODE_SETTINGS)
+		ui_lists_refresh(u);
 	return UI_R_ALL;
 }
 
-static long
-ui_state_row(const struct ui *u, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < u->tab.n; i++)
-		if (strcmp(u->tab.rows[i].token_id, id) == 0)
-			return (long)i;
-	return -1;
-}
-
-static void
-ui_batch_status(struct ui *u)
-{
-	struct ui_batch *b = &u->batch;
-	size_t left = b->n - b->done;
-
-	if (left > 0) {
-		ui_msg(u, b->failed > 0, "revoking: %zu done, %zu failed, %zu remaining",
-		    b->done - b->failed, b->failed, left);
-		return;
-	}
-	b->running = false;
-	if (b->failed > 0)
-		ui_msg(u, true, "revoked %zu, %zu failed and stay staged (R: results)",
-		    b->done - b->failed, b->failed);
-	else
-		ui_msg(u, false, "revoked %zu token%s (R: results)", b->done,
-		    b->done == 1 ? "" : "s");
-}
-
+/* A workspace setting was changed (or not): say so and read them again. */
 static unsigned
-ui_on_revoke(struct ui *u, struct call *c, size_t idx)
+ui_on_conf_set(struct ui *u, struct call *c)
 {
-	struct ui_batch *b = &u->batch;
-	struct ui_result *r;
-	enum patrol_status st = c->err.status;
-	long row;
-
-	if (idx >= b->n)
-		return UI_R_NONE;
-	r = &b->r[idx];
-	r->status = (int)st;
-	snprintf(r->message, sizeof r->message, "%.*s", (int)sizeof r->message - 1, c->err.message);
-	b->done++;
-	row = ui_state_row(u, r->id);
-	if (st == PATROL_OK || st == PATROL_NOT_FOUND) {
-		if (st == PATROL_NOT_FOUND)
-			b->gone++;
-		if (row >= 0)
-			u->marks[row] |= UI_MARK_GONE;
-	} else {
-		b->failed++;
-		if (row >= 0)
-			u->marks[row] = (u->marks[row] & ~UI_MARK_BUSY) | UI_MARK_STAGED;
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "setting not changed", c);
+		return UI_R_STATUS;
 	}
-	ui_batch_status(u);
-	if (u->mode == UI_MODE_RESULTS)
-		ui_draw_results(u);
-	return UI_R_ALL;
+	ui_msg(u, false, "%s", u->setting_note);
+	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
+		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
+	return UI_R_STATUS | UI_R_HEADER;
 }
 
 static unsigned
@@ -664,6 +746,8 @@ ui_state_handle(struct ui *u, struct call *c)
 	size_t idx = (size_t)(c->tag >> 32);
 	unsigned r = UI_R_HEADER | UI_R_STATUS;
 
+	if (c->tag & BULK_TAG)       /* a revoke of the session: its own tag */
+		return ui_bulk_on_call(u, c) | r;
 	if (gen != (u->gen & 0xffffff)) {
 		call_free(c);
 		return UI_R_NONE;
@@ -672,8 +756,7 @@ ui_state_handle(struct ui *u, struct call *c)
 		u->loading = 0;
 	switch (job) {
 	case UI_JOB_LIST:
-		u->loading &= ~(1u << job);
-		r |= ui_on_list(u, c);
+		r |= ui_on_list(u, c, idx);
 		break;
 	case UI_JOB_ME:
 		u->loading &= ~(1u << job);
@@ -683,8 +766,9 @@ ui_state_handle(struct ui *u, struct call *c)
 		u->loading &= ~(1u << job);
 		r |= ui_on_conf(u, c);
 		break;
-	case UI_JOB_REVOKE:
-		r |= ui_on_revoke(u, c, idx);
+	case UI_JOB_REPLAN:
+		u->loading &= ~(1u << job);
+		r |= ui_bulk_on_replan(u, c);
 		break;
 	case UI_JOB_CREATE:
 		r |= ui_on_create(u, c);
@@ -692,53 +776,109 @@ ui_state_handle(struct ui *u, struct call *c)
 	case UI_JOB_EDIT:
 		r |= ui_on_edit(u, c);
 		break;
+	case UI_JOB_CONF_SET:
+		r |= ui_on_conf_set(u, c);
+		break;
 	}
 	call_free(c);
 	return r;
 }
 
-/* Switch to another profile: resolve it, restart the worker, reload. */
-int
-ui_state_profile(struct ui *u, const char *name)
+/* Merge patrol's config for a profile with the command-line flags into
+ * the worker options, as src/cli.c load_prefs does. Returns read-only. */
+static bool
+ui_state_merge(const struct ui *u, const struct prefs *p, struct worker_opts *wo)
+{
+	const struct face_flags *f = &u->opts->flags;
+	bool ro = f->read_only || p->read_only;
+	double rate = -2;            /* -2: neither said */
+
+	wo->read_only = ro;
+	wo->max_inflight = f->jobs > 0 ? f->jobs : p->jobs_set ? p->jobs : 0;
+	if (f->rate >= 0)
+		rate = f->rate;
+	else if (p->rate_set)
+		rate = p->rate;
+	wo->rate = rate == -2 ? 0 : rate == 0 ? -1 : rate;
+	return ro;
+}
+
+/* Resolve profile name and its patrol config; start a worker for it. */
+static int
+ui_state_profile_start(struct ui *u, const char *name, struct config *cfg, struct prefs *pr,
+    struct worker **w, bool *ro)
 {
 	struct config_flags fl = { name, NULL, NULL, NULL };
-	struct config cfg;
 	struct worker_opts wo = u->opts->worker;
-	struct worker *w;
 	struct patrol_err err;
 
 	status_clear(&err);
-	if (config_resolve(&fl, config_getenv_real, NULL, &cfg, &err) != PATROL_OK) {
+	if (config_resolve(&fl, config_getenv_real, NULL, cfg, &err) != PATROL_OK) {
 		ui_msg(u, true, "%s", err.message);
 		return -1;
 	}
-	wo.cfg = &cfg;
-	if (worker_start(&wo, &w, &err) != PATROL_OK) {
-		config_free(&cfg);
+	if (prefs_load(NULL, name, config_getenv_real, NULL, pr, &err) != PATROL_OK) {
+		config_free(cfg);
+		ui_msg(u, true, "%s", err.message);
+		return -1;
+	}
+	*ro = ui_state_merge(u, pr, &wo);
+	wo.cfg = cfg;
+	if (worker_start(&wo, w, &err) != PATROL_OK) {
+		prefs_free(pr);
+		config_free(cfg);
 		ui_msg(u, true, "cannot start: %s", err.message);
 		return -1;
 	}
+	return 0;
+}
+
+/* Switch to another profile: resolve it and its patrol config, restart the
+ * worker, reload. Admin mode, if on, is checked again on the new workspace. */
+int
+ui_state_profile(struct ui *u, const char *name)
+{
+	struct config cfg;
+	struct prefs pr;
+	struct worker *w;
+	bool ro;
+
+	if (ui_state_profile_start(u, name, &cfg, &pr, &w, &ro) != 0)
+		return -1;
 	worker_stop(u->w);
 	u->w = w;
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
 	u->cfg_own = cfg;
 	u->cfg = &u->cfg_own;
+	prefs_free(&u->prefs);
+	u->prefs = pr;
+	u->read_only = ro;
+	u->ctx.stale_patterns = u->prefs.stale_set ? (const char *const *)u->prefs.stale : NULL;
+	u->ctx.nstale = u->prefs.nstale;
 	u->gen++;
 	snprintf(u->profile, sizeof u->profile, "%s", name);
 	ui_state_self(u);
-	token_table_free(&u->tab);
-	u->nshown = u->cursor = u->top = 0;
-	u->loaded = false;
+	ui_state_clear_table(u);
+	if (u->admin != UI_ADMIN_OFF)
+		u->admin = UI_ADMIN_WAIT;
+	u->load_note[0] = '\0';
 	api_me_free(u->me);
 	u->me = NULL;
 	api_conf_free(u->conf);
 	u->conf = NULL;
+	u->conf_err[0] = '\0';
 	u->max_days = 0;
 	u->ctx.max_lifetime_ms = 0;
 	u->loading = 0;
-	ui_batch_free(&u->batch);
+	ui_bulk_free(u);
+	if (u->mode != UI_MODE_TABLE) {
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+	}
 	ui_state_load(u);
-	ui_msg(u, false, "profile %s: loading", name);
+	ui_msg(u, false, "profile %s: loading%s%s%s", name, ro ? " (read-only)" : "",
+	    u->prefs.warning != NULL ? "; warning: " : "",
+	    u->prefs.warning != NULL ? u->prefs.warning : "");
 	return 0;
 }

@@ -151,7 +151,7 @@ keys Tab Enter
 check_screen "failures reported" "fail" 15
 check_screen "failed rows stay staged" "staged 2"
 keys R
-check_screen "results view lists each token's failure and why" "FAILED +[0-9a-f]{10} .*server error"
+check_screen "results view lists each token's failure and why" "failed +[0-9a-f]{9}.*server error: Internal error"
 keys Escape
 
 # --- the workspace maximum caps the lifetimes offered; an unknown create outcome --------

@@ -1,0 +1,671 @@
+/*
+ * ui_bulk.c: bulk revocation sessions in the view, on the same core as the
+ * command line (src/bulk.h): plan → confirm → re-plan → apply → results,
+ * journaled, stoppable, resumable.
+ *
+ * The plan is every staged row. x shows it (RESULTS view, titled PLAN)
+ * with a confirm dialog on top (over 10 tokens the count is typed); the
+ * token patrol uses asks again on its own; then a fresh list is fetched
+ * (UI_JOB_REPLAN) and any change is asked about again. Apply starts the
+ * journal (no fsync here: the worker syncs before the first request) and
+ * hands every revoke to the worker as one batch; each answer updates its
+ * row and the progress line. q stops after the calls in flight; a 401/403
+ * stops the batch inside the worker. Failed rows stay staged and tagged.
+ * At start (and with :resume) an unfinished session for this workspace is
+ * offered for resume.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "bulk.h"
+#include "duration.h"
+#include "journal.h"
+#include "sanitize.h"
+#include "ui_curses.h"
+#include "ui_internal.h"
+
+#define UI_BULK_BAR 16
+
+static void
+ui_bulk_dialog(struct ui *u, struct dialog *d, enum ui_dlg kind)
+{
+	if (d == NULL)
+		ui_fatal("out of memory");
+	dialog_free(u->dlg);
+	u->dlg = d;
+	u->dlg_kind = kind;
+}
+
+bool
+ui_bulk_running(const struct ui *u)
+{
+	return u->bphase == UI_BULK_RUNNING || u->bphase == UI_BULK_REPLAN;
+}
+
+void
+ui_bulk_free(struct ui *u)
+{
+	bulk_free(&u->bulk);
+	free(u->resume_path);
+	u->resume_path = NULL;
+	u->bphase = UI_BULK_IDLE;
+}
+
+/* ---- rows ------------------------------------------------------------------ */
+
+static void
+ui_bulk_mark(struct ui *u, const struct bulk_item *it)
+{
+	long row = token_find(&u->tab, it->t.id);
+	unsigned char *m;
+
+	if (row < 0)
+		return;
+	m = &u->marks[row];
+	switch (it->result) {
+	case JOURNAL_PENDING:
+		*m = (unsigned char)((*m & ~UI_MARK_STAGED) | (it->inflight ? UI_MARK_BUSY : 0));
+		break;
+	case JOURNAL_REVOKED:
+	case JOURNAL_GONE:
+		*m = UI_MARK_GONE;
+		break;
+	case JOURNAL_SKIPPED:
+		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_STAGED);
+		break;
+	default:              /* failed, unknown, not attempted: ready for a retry */
+		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_STAGED | UI_MARK_TAGGED);
+		break;
+	}
+}
+
+/* ---- the plan ---------------------------------------------------------------- */
+
+static char *
+ui_bulk_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+ui_bulk_fmt(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	return ui_xstrdup(buf);
+}
+
+/* One line per item: marker, result, id, owner, comment, created, last use,
+ * flags, message. Server strings are sanitized here, the line again when
+ * drawn. */
+static char *
+ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
+{
+	char id[32], owner[96], comment[128], created[24], used[24], flags[160], msg[200];
+	char why[sizeof it->err.message + 64];
+	int64_t now = u->ctx.now_ms;
+
+	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, u->sflags, id, sizeof id);
+	sanitize_cell(it->t.owner ? it->t.owner : "", 20, 1, u->sflags, owner, sizeof owner);
+	sanitize_cell(it->t.comment ? it->t.comment : "", 24, 1, u->sflags, comment, sizeof comment);
+	duration_relative(it->t.created_ms, now, created, sizeof created);
+	duration_relative(it->t.last_used_ms, now, used, sizeof used);
+	token_flags_format(it->t.flags, flags, sizeof flags);
+	if (journal_result_fails(it->result) && it->err.status != PATROL_CANCELLED)
+		snprintf(why, sizeof why, "%s: %s", status_message(it->err.status), it->err.message);
+	else
+		snprintf(why, sizeof why, "%s", it->err.message);
+	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
+	if (!plan)             /* results: what happened and why comes first */
+		return ui_bulk_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
+		    it->inflight ? "in flight" : journal_result_label(it->result), id,
+		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
+	return ui_bulk_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
+	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
+	    plan && it->result == JOURNAL_PENDING ? "revoke" :
+	    it->inflight ? "in flight" : journal_result_label(it->result),
+	    id, u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, created, used, flags,
+	    msg[0] != '\0' ? "  " : "", msg);
+}
+
+/* The plan or the results, as the RESULTS view. */
+static void
+ui_bulk_view(struct ui *u, bool plan)
+{
+	struct bulk_progress p;
+	char **v;
+	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
+
+	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	v = ui_xcalloc(u->bulk.n + 3, sizeof *v);
+	if (plan)
+		v[n++] = ui_bulk_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
+		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
+		    bulk_pending(&u->bulk) == 1 ? "" : "s", u->cfg->host);
+	else if (u->bulk.n == 0)
+		v[n++] = ui_xstrdup("no revocation yet in this session");
+	else
+		v[n++] = ui_bulk_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
+		    "(:export FILE.csv|.json writes these results)", p.done, p.failed, p.skipped,
+		    p.remaining);
+	for (i = 0; i < u->bulk.n; i++)
+		if (!plan || u->bulk.v[i].result == JOURNAL_PENDING)
+			v[n++] = ui_bulk_line(u, &u->bulk.v[i], plan);
+	ui_view_set(u, UI_MODE_RESULTS, v, n);
+	u->vtop = plan ? 0 : keep;
+}
+
+void
+ui_bulk_results(struct ui *u)
+{
+	ui_bulk_view(u, false);
+}
+
+/* The confirm dialog over the plan view. */
+static unsigned
+ui_bulk_confirm(struct ui *u, const char *title)
+{
+	char l[5][160], typed[32];
+	const char *lines[5];
+	size_t n = 0, i, pending = bulk_pending(&u->bulk);
+	size_t recent = bulk_count_recent(&u->bulk);
+	size_t hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
+
+	snprintf(l[n++], sizeof l[0], "Revoke %zu token%s?", pending, pending == 1 ? "" : "s");
+	if (hidden > 0)
+		snprintf(l[n++], sizeof l[0], "%zu of them %s hidden by the current filter.", hidden,
+		    hidden == 1 ? "is" : "are");
+	if (recent > 0)
+		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
+		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
+		    recent == 1 ? "it" : "them");
+	if (bulk_self_index(&u->bulk) >= 0)
+		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
+	snprintf(l[n++], sizeof l[0], "This cannot be undone.");
+	for (i = 0; i < n; i++)
+		lines[i] = l[i];
+	snprintf(typed, sizeof typed, "%zu", pending);
+	ui_bulk_view(u, true);
+	u->bphase = UI_BULK_CONFIRM;
+	ui_bulk_dialog(u, dialog_confirm_new(title, lines, n,
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REVOKE);
+	return UI_R_ALL;
+}
+
+unsigned
+ui_bulk_execute(struct ui *u)
+{
+	int64_t now = duration_now_ms();
+	size_t i;
+
+	if (ui_bulk_running(u))
+		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
+	ui_bulk_free(u);
+	bulk_init(&u->bulk, UI_MGMT(u));
+	for (i = 0; i < u->tab.n; i++)
+		if ((u->marks[i] & UI_MARK_STAGED) &&
+		    bulk_add(&u->bulk, u->tab.rows[i].token_id, &u->tab.rows[i], u->flags[i],
+		    u->ctx.self_id, now) < 0)
+			ui_fatal("out of memory");
+	if (u->bulk.n == 0)
+		return ui_msg(u, false, "nothing staged (d stages a token, T tags all shown)"),
+		    UI_R_STATUS;
+	u->bulk_fresh = false;
+	return ui_bulk_confirm(u, "Revoke tokens");
+}
+
+/* ---- re-plan and start ----------------------------------------------------- */
+
+static unsigned
+ui_bulk_replan(struct ui *u)
+{
+	struct call *c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+
+	u->bphase = UI_BULK_REPLAN;
+	ui_state_submit(u, c, UI_JOB_REPLAN, 0);
+	ui_msg(u, false, "checking the plan against a fresh list…");
+	return UI_R_ALL;
+}
+
+static void
+ui_bulk_cancel(struct ui *u, const char *why)
+{
+	bulk_free(&u->bulk);
+	u->bphase = UI_BULK_IDLE;
+	if (u->mode == UI_MODE_RESULTS)
+		ui_view_free(u), u->mode = UI_MODE_TABLE;
+	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
+}
+
+static void
+ui_bulk_progress_msg(struct ui *u)
+{
+	struct bulk_progress p;
+	struct worker_stats ws;
+	int64_t now = duration_mono_ms();
+	char bar[UI_BULK_BAR + 1], eta[24] = "?";
+	size_t i, fill;
+
+	bulk_progress(&u->bulk, now, &p);
+	worker_stats(u->w, &ws);
+	fill = p.total ? (p.total - p.remaining) * UI_BULK_BAR / p.total : 0;
+	for (i = 0; i < UI_BULK_BAR; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[UI_BULK_BAR] = '\0';
+	if (p.eta_ms >= 0)
+		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
+	ui_msg(u, p.failed > 0, "revoking [%s] %zu done %zu failed %zu left %.1f/s ETA %s "
+	    "jobs %d/%d%s%s", bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
+	    ws.pause_until_ms > now ? " throttled" : "",
+	    u->bulk.stopping ? " stopping" : " (q stops)");
+}
+
+static unsigned
+ui_bulk_start(struct ui *u)
+{
+	struct patrol_err err;
+	char *dir = NULL;
+	size_t i;
+
+	status_clear(&err);
+	if (u->bulk.journal == NULL &&
+	    (journal_dir(true, &dir, &err) != PATROL_OK ||
+	     bulk_journal_start(&u->bulk, dir, u->cfg->host,
+	     u->me != NULL ? u->me->user_name : NULL, u->profile[0] ? u->profile : NULL,
+	     &err) != PATROL_OK)) {
+		free(dir);
+		ui_bulk_cancel(u, NULL);
+		ui_msg(u, true, "cannot record the session, so nothing was revoked: %s", err.message);
+		return UI_R_ALL;
+	}
+	free(dir);
+	if (u->mode == UI_MODE_RESULTS) {      /* the plan: back to the rows */
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+	}
+	bulk_submit(&u->bulk, u->w);
+	for (i = 0; i < u->bulk.n; i++)
+		ui_bulk_mark(u, &u->bulk.v[i]);
+	u->bphase = UI_BULK_RUNNING;
+	ui_bulk_progress_msg(u);
+	return UI_R_ALL;
+}
+
+unsigned
+ui_bulk_on_replan(struct ui *u, struct call *c)
+{
+	struct token_table *fresh;
+	struct bulk_replan d;
+	char l[3][160], typed[32];
+	const char *lines[3] = { l[0], l[1], l[2] };
+	size_t pending;
+
+	if (u->bphase != UI_BULK_REPLAN)
+		return UI_R_NONE;
+	if (c->err.status != PATROL_OK) {
+		u->bphase = UI_BULK_IDLE;
+		ui_msg(u, true, "the fresh list could not be fetched, so nothing was revoked: %s",
+		    c->err.message[0] ? c->err.message : status_message(c->err.status));
+		bulk_free(&u->bulk);
+		return UI_R_ALL;
+	}
+	fresh = call_take_result(c);
+	u->ctx.now_ms = duration_now_ms();
+	if (fresh != NULL)
+		bulk_replan(&u->bulk, fresh, &u->ctx, NULL, &d);
+	else
+		memset(&d, 0, sizeof d);
+	api_table_free(fresh);
+	pending = bulk_pending(&u->bulk);
+	if (pending == 0) {
+		u->bphase = UI_BULK_DONE;
+		bulk_end(&u->bulk);
+		ui_msg(u, false, "nothing left to revoke: %zu no longer exist", d.vanished);
+		return UI_R_ALL;
+	}
+	if (d.vanished + d.used_since == 0)
+		return ui_bulk_start(u);
+	snprintf(l[0], sizeof l[0], "%zu no longer exist%s (not sent).", d.vanished,
+	    d.vanished == 1 ? "s" : "");
+	snprintf(l[1], sizeof l[1], "%zu %s used since the plan (!).", d.used_since,
+	    d.used_since == 1 ? "was" : "were");
+	snprintf(l[2], sizeof l[2], "Revoke the remaining %zu?", pending);
+	snprintf(typed, sizeof typed, "%zu", pending);
+	ui_bulk_view(u, true);
+	u->bphase = UI_BULK_CONFIRM;
+	u->bulk_fresh = true;
+	ui_bulk_dialog(u, dialog_confirm_new("The plan changed", lines, 3,
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REPLAN);
+	return UI_R_ALL;
+}
+
+/* ---- answers ------------------------------------------------------------------ */
+
+static void
+ui_bulk_finish(struct ui *u)
+{
+	struct bulk_progress p;
+	size_t i;
+
+	for (i = 0; i < u->bulk.n; i++) {
+		struct bulk_item *it = &u->bulk.v[i];
+		if (it->result == JOURNAL_PENDING) {
+			it->result = JOURNAL_NOT_ATTEMPTED;
+			u->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
+			status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
+		}
+		ui_bulk_mark(u, it);
+	}
+	bulk_end(&u->bulk);
+	u->bphase = UI_BULK_DONE;
+	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	if (u->bulk.stopped_auth)
+		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
+		    "%zu revoked, %zu not done stay staged (R: results)", p.done, p.failed);
+	else if (p.failed > 0)
+		ui_msg(u, true, "revoked %zu, %zu failed or not sent: they stay staged and tagged "
+		    "(R: results, x retries)", p.done, p.failed);
+	else
+		ui_msg(u, false, "revoked %zu token%s (R: results)", p.done, p.done == 1 ? "" : "s");
+	if (u->mode == UI_MODE_RESULTS)
+		ui_bulk_results(u);
+}
+
+static unsigned
+ui_bulk_go(struct ui *u)
+{
+	return u->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
+}
+
+unsigned
+ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
+{
+	const char *self[] = {
+		"The plan holds the token patrol itself uses.",
+		"Once it is revoked, patrol can no longer reach this workspace.",
+		"It goes last. OK revokes it too; Cancel keeps it and revokes the others.",
+	};
+	long s;
+
+	switch (kind) {
+	case UI_DLG_REVOKE:
+	case UI_DLG_REPLAN:
+		if (!ok) {
+			ui_bulk_cancel(u, NULL);
+			return UI_R_ALL;
+		}
+		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
+			ui_bulk_dialog(u, dialog_confirm_new("Revoke the token in use?", self, 3, NULL,
+			    u->ascii), UI_DLG_REVOKE_SELF);
+			return UI_R_ALL;
+		}
+		return kind == UI_DLG_REPLAN ? ui_bulk_start(u) : ui_bulk_go(u);
+	case UI_DLG_REVOKE_SELF:
+		if (!ok && (s = bulk_self_index(&u->bulk)) >= 0) {
+			u->bulk.v[s].result = JOURNAL_SKIPPED;
+			u->bulk.counts[JOURNAL_SKIPPED]++;
+			status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
+		}
+		if (bulk_pending(&u->bulk) == 0) {
+			ui_bulk_cancel(u, NULL);
+			return UI_R_ALL;
+		}
+		return ui_bulk_go(u);
+	case UI_DLG_STOP:
+		if (ok && u->bphase == UI_BULK_RUNNING) {
+			bulk_stop(&u->bulk, u->w);
+			ui_bulk_progress_msg(u);
+		}
+		return UI_R_ALL;
+	case UI_DLG_RESUME:
+		if (!ok) {
+			free(u->resume_path);
+			u->resume_path = NULL;
+			ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
+			return UI_R_ALL;
+		}
+		return ui_bulk_loaded(u);
+	default:
+		return UI_R_NONE;
+	}
+}
+
+/* q while a session runs: stop after the calls in flight? */
+unsigned
+ui_bulk_stop_ask(struct ui *u)
+{
+	struct bulk_progress p;
+	char l[2][160];
+	const char *lines[2] = { l[0], l[1] };
+
+	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	snprintf(l[0], sizeof l[0], "The %zu in flight finish; the %zu not sent yet stay staged.",
+	    p.inflight, p.remaining - p.inflight);
+	snprintf(l[1], sizeof l[1], "The journal keeps them (:resume, patrol revoke --resume).");
+	ui_bulk_dialog(u, dialog_confirm_new("Stop the revocation?", lines, 2, NULL, u->ascii),
+	    UI_DLG_STOP);
+	return UI_R_ALL;
+}
+
+/* ---- answers from the worker ---------------------------------------------------- */
+
+unsigned
+ui_bulk_on_call(struct ui *u, struct call *c)
+{
+	long i = bulk_finish(&u->bulk, c);
+
+	if (i < 0) {
+		call_free(c);
+		return UI_R_NONE;
+	}
+	ui_bulk_mark(u, &u->bulk.v[i]);
+	if (!bulk_running(&u->bulk) && bulk_submit(&u->bulk, u->w) == 0)
+		ui_bulk_finish(u);
+	else {
+		ui_bulk_mark(u, &u->bulk.v[i]);
+		ui_bulk_progress_msg(u);
+	}
+	if (u->mode == UI_MODE_RESULTS && u->bphase == UI_BULK_RUNNING)
+		ui_bulk_results(u);
+	return UI_R_ALL;
+}
+
+/* The timer while a session runs: rate and ETA move without answers. */
+unsigned
+ui_bulk_tick(struct ui *u)
+{
+	if (u->bphase != UI_BULK_RUNNING)
+		return UI_R_NONE;
+	ui_bulk_progress_msg(u);
+	return UI_R_STATUS;
+}
+
+/* ---- export ------------------------------------------------------------------------ */
+
+static json_t *
+ui_bulk_json(const struct bulk_item *it)
+{
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:I, s:s}",
+	    "token_id", it->t.id, "result", journal_result_label(it->result),
+	    "owner", it->t.owner, "comment", it->t.comment,
+	    "status", status_name(it->err.status), "http_status", (json_int_t)it->err.http_status,
+	    "message", it->err.message);
+}
+
+/* A CSV field, quoted, with control characters escaped by the sanitizer. */
+static void
+ui_bulk_csv(FILE *fp, const char *s, unsigned sflags, bool last)
+{
+	char *c = sanitize(s != NULL ? s : "", 0, sflags);
+	const char *p;
+
+	fputc('"', fp);
+	for (p = c != NULL ? c : ""; *p; p++) {
+		if (*p == '"')
+			fputc('"', fp);
+		fputc(*p, fp);
+	}
+	fputc('"', fp);
+	fputc(last ? '\n' : ',', fp);
+	free(c);
+}
+
+/* :export in the results view: the session's results to a new file. */
+unsigned
+ui_bulk_export(struct ui *u, const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	bool json = dot != NULL && strcasecmp(dot, ".json") == 0;
+	json_t *arr = NULL;
+	FILE *fp;
+	size_t i;
+	int fd, bad = 0;
+
+	if (dot == NULL || (!json && strcasecmp(dot, ".csv") != 0))
+		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return ui_msg(u, true, "export: %s: %s", path, strerror(errno)), UI_R_STATUS;
+	}
+	if (json && (arr = json_array()) == NULL)
+		ui_fatal("out of memory");
+	if (!json)
+		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
+	for (i = 0; i < u->bulk.n; i++) {
+		const struct bulk_item *it = &u->bulk.v[i];
+		char http[24];
+		if (json) {
+			bad |= json_array_append_new(arr, ui_bulk_json(it)) != 0;
+			continue;
+		}
+		snprintf(http, sizeof http, "%ld", it->err.http_status);
+		ui_bulk_csv(fp, it->t.id, u->sflags, false);
+		ui_bulk_csv(fp, journal_result_label(it->result), u->sflags, false);
+		ui_bulk_csv(fp, it->t.owner, u->sflags, false);
+		ui_bulk_csv(fp, it->t.comment, u->sflags, false);
+		ui_bulk_csv(fp, status_name(it->err.status), u->sflags, false);
+		ui_bulk_csv(fp, http, u->sflags, false);
+		ui_bulk_csv(fp, it->err.message, u->sflags, true);
+	}
+	if (json)
+		bad |= json_dumpf(arr, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0;
+	json_decref(arr);
+	if (fclose(fp) != 0 || bad)
+		return ui_msg(u, true, "export: write error on %s", path), UI_R_STATUS;
+	ui_msg(u, false, "exported %zu results to %s", u->bulk.n, path);
+	return UI_R_STATUS;
+}
+
+/* ---- resume ---------------------------------------------------------------------------- */
+
+/* Offer the newest unfinished session for this workspace (at start, :resume). */
+unsigned
+ui_bulk_offer_resume(struct ui *u, bool quiet)
+{
+	struct journal_session s;
+	struct patrol_err err;
+	char *dir = NULL, *path = NULL, when[32], l[3][200];
+	const char *lines[3] = { l[0], l[1], l[2] };
+
+	if (ui_bulk_running(u) || u->dlg != NULL)
+		return quiet ? UI_R_NONE : (ui_msg(u, true, "finish what is open first"), UI_R_STATUS);
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) != PATROL_OK ||
+	    journal_find_unfinished(dir, u->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
+		free(dir);
+		if (quiet)
+			return UI_R_NONE;
+		ui_msg(u, false, "no unfinished revocation session for this workspace");
+		return UI_R_STATUS;
+	}
+	free(dir);
+	memset(&s, 0, sizeof s);
+	if (journal_load(path, &s, &err) != PATROL_OK) {
+		free(path);
+		ui_msg(u, true, "%s", err.message);
+		return UI_R_STATUS;
+	}
+	duration_absolute(s.started_ms, false, when, sizeof when);
+	snprintf(l[0], sizeof l[0], "Session %s, started %s%s.", s.session, when,
+	    s.admin ? " in admin mode" : "");
+	snprintf(l[1], sizeof l[1], "%zu of %zu tokens left; %zu were sent but never answered: "
+	    "a fresh list decides those.", s.pending, s.n, s.open_intents);
+	snprintf(l[2], sizeof l[2], "Go on with it now? (Cancel: later, with :resume)");
+	free(u->resume_path);
+	u->resume_path = path;
+	u->resume_admin = s.admin;
+	journal_session_free(&s);
+	ui_bulk_dialog(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
+	    u->ascii), UI_DLG_RESUME);
+	return UI_R_ALL;
+}
+
+/* The list is loaded: go on with an accepted resume (after switching to
+ * admin mode when the session was made there). */
+unsigned
+ui_bulk_loaded(struct ui *u)
+{
+	struct journal_session info;
+	struct patrol_err err;
+	enum patrol_status st;
+	size_t i;
+
+	if (u->resume_path == NULL || u->dlg != NULL || ui_bulk_running(u))
+		return UI_R_NONE;
+	if (u->resume_admin && !UI_MGMT(u)) {
+		if (u->admin == UI_ADMIN_WAIT)
+			return UI_R_NONE;     /* Me decides, then the list comes in */
+		if (u->me == NULL) {
+			u->admin = UI_ADMIN_WAIT;
+			ui_state_ask_me(u);
+			return UI_R_ALL;
+		}
+		if (!u->me->is_admin) {
+			free(u->resume_path);
+			u->resume_path = NULL;
+			ui_msg(u, true, "that session was made in admin mode: it needs admin rights");
+			return UI_R_STATUS;
+		}
+		ui_state_source(u, UI_ADMIN_ON);
+		return UI_R_ALL;     /* again once the token-management list is in */
+	}
+	if (!u->loaded)
+		return UI_R_NONE;
+	bulk_free(&u->bulk);
+	bulk_init(&u->bulk, UI_MGMT(u));
+	memset(&info, 0, sizeof info);
+	status_clear(&err);
+	st = bulk_resume(&u->bulk, u->resume_path, &u->tab, false, &info, &err);
+	journal_session_free(&info);
+	free(u->resume_path);
+	u->resume_path = NULL;
+	if (st != PATROL_OK) {
+		bulk_free(&u->bulk);
+		ui_msg(u, true, "cannot resume: %s", err.message);
+		return UI_R_STATUS;
+	}
+	if (bulk_pending(&u->bulk) == 0) {
+		bulk_end(&u->bulk);
+		u->bphase = UI_BULK_DONE;
+		ui_msg(u, false, "that session had nothing left: it is closed now");
+		return UI_R_ALL;
+	}
+	for (i = 0; i < u->bulk.n; i++) {
+		long row = token_find(&u->tab, u->bulk.v[i].t.id);
+		if (row >= 0 && u->bulk.v[i].result == JOURNAL_PENDING)
+			u->marks[row] |= UI_MARK_STAGED;
+	}
+	u->bulk_fresh = true;       /* the list was just fetched */
+	return ui_bulk_confirm(u, "Resume the revocation");
+}
