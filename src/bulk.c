@@ -52,6 +52,22 @@ bulk_dup(const char *s, bool *bad)
 	return d;
 }
 
+/* Room for one more item. Returns 0, or -1 on out of memory. */
+static int
+bulk_grow(struct bulk *b)
+{
+	size_t cap = b->cap ? b->cap * 2 : 64;
+	struct bulk_item *v;
+
+	if (b->n < b->cap)
+		return 0;
+	if ((v = realloc(b->v, cap * sizeof *v)) == NULL)
+		return -1;
+	b->v = v;
+	b->cap = cap;
+	return 0;
+}
+
 static long
 bulk_find(const struct bulk *b, const char *id)
 {
@@ -78,14 +94,8 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 
 	if (bulk_find(b, id) >= 0)
 		return 1;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct bulk_item *v = realloc(b->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (bulk_grow(b) != 0)
+		return -1;
 	it = &b->v[b->n];
 	memset(it, 0, sizeof *it);
 	snprintf(it->t.id, sizeof it->t.id, "%s", id);
@@ -377,6 +387,31 @@ bulk_progress(const struct bulk *b, int64_t now, struct bulk_progress *out)
 }
 
 void
+bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
+		   size_t n)
+{
+	struct bulk_progress p;
+	struct worker_stats ws;
+	int64_t now = duration_mono_ms();
+	char bar[65], eta[24] = "?";
+	size_t i, fill;
+
+	if (bar_width > sizeof bar - 1)
+		bar_width = sizeof bar - 1;
+	bulk_progress(b, now, &p);
+	worker_stats(w, &ws);
+	fill = p.total ? (p.total - p.remaining) * bar_width / p.total : 0;
+	for (i = 0; i < bar_width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[bar_width] = '\0';
+	if (p.eta_ms >= 0)
+		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
+	snprintf(out, n, "[%s] %zu done  %zu failed  %zu left  %.1f/s  ETA %s  jobs %d/%d%s%s",
+		 bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
+		 ws.pause_until_ms > now ? "  throttled" : "", b->stopping ? "  stopping" : "");
+}
+
+void
 bulk_end(struct bulk *b)
 {
 	const char *reason = b->stopped_auth ? "auth" : b->stopping ? "stopped" : "done";
@@ -398,14 +433,8 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 	struct bulk_item *it;
 	bool there;
 
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		struct bulk_item *v = realloc(b->v, cap * sizeof *v);
-		if (v == NULL)
-			return -1;
-		b->v = v;
-		b->cap = cap;
-	}
+	if (bulk_grow(b) != 0)
+		return -1;
 	it = &b->v[b->n++];
 	memset(it, 0, sizeof *it);
 	it->t = e->item;

@@ -333,31 +333,18 @@ rv_bar_clear(struct rv *r)
 	}
 }
 
-/* done / failed / remaining, rate, ETA and the worker's concurrency. */
+/* The progress line, at most every RV_BAR_EVERY_MS unless forced. */
 static void
 rv_bar(struct rv *r, bool force)
 {
-	struct bulk_progress p;
-	struct worker_stats ws;
+	char line[256];
 	int64_t now = duration_mono_ms();
-	char bar[RV_BAR_WIDTH + 1], eta[32] = "?";
-	size_t i, fill;
 
 	if (!r->bar || (!force && now - r->bar_ms < RV_BAR_EVERY_MS))
 		return;
 	r->bar_ms = now;
-	bulk_progress(&r->b, now, &p);
-	worker_stats(r->cli->w, &ws);
-	fill = p.total ? (p.total - p.remaining) * RV_BAR_WIDTH / p.total : 0;
-	for (i = 0; i < RV_BAR_WIDTH; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[RV_BAR_WIDTH] = '\0';
-	if (p.eta_ms >= 0)
-		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
-	fprintf(stderr, "\r\033[K[%s] %zu done  %zu failed  %zu left  %.1f/s  ETA %s  jobs %d/%d%s%s",
-		bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
-		ws.pause_until_ms > now ? "  throttled" : "",
-		r->b.stopping ? "  stopping" : "");
+	bulk_progress_line(&r->b, r->cli->w, RV_BAR_WIDTH, line, sizeof line);
+	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	r->bar_shown = true;
 }
@@ -374,7 +361,7 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
 	printf("%-13s  %s  %s", journal_result_label(it->result), id, comment);
 	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
-	    it->err.message[0] != '\0') {
+	    (it->err.message[0] != '\0' && it->result != JOURNAL_WOULD)) {
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
 			       200, 0);
 		printf("%s%s", comment[0] ? "  " : "", msg ? msg : "");
