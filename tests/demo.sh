@@ -18,6 +18,7 @@ for _ in $(seq 100); do [ -s "$dir/url" ] && break; sleep 0.05; done
 export DATABRICKS_HOST=$(cat "$dir/url")
 export DATABRICKS_TOKEN=dapi00000000000000000000000000000000
 export PATH="$(cd "$top_builddir" && pwd):$PATH"
+export XDG_STATE_HOME="$dir/state"   # the demo's revocation journals go with it
 unset DATABRICKS_CONFIG_PROFILE
 
 demo() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
@@ -25,13 +26,16 @@ demo patrol whoami
 demo patrol quota
 demo patrol list --sort expires --filter 'expires:<30d'
 demo patrol quota --all
+demo patrol audit --all
 demo patrol list --all --filter 'flag:unused-90d flag:never-expires' --sort last-used
+demo patrol revoke --all --filter 'flag:unused-90d flag:never-expires' --dry-run
 if [ -t 0 ] && [ -t 1 ]; then
 	printf '\nNow the interactive view (? for help, q to leave it). Press Enter.'
 	read -r _
 	patrol --all
 	printf '\nThe emulator runs at %s as admin@example.com.\n' "$DATABRICKS_HOST"
-	printf 'Try: patrol list --all --filter "scope:authentication", patrol create --comment demo, patrol revoke ID\n'
+	printf 'Try: patrol list --all --filter "scope:authentication", patrol create --comment demo,\n'
+	printf '     patrol revoke --all --filter "flag:unused-90d flag:never-expires", patrol journal\n'
 	printf 'Leave the shell (exit) to stop the emulator.\n'
 	PS1='patrol-demo$ ' bash --norc -i
 fi
