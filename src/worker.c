@@ -842,7 +842,9 @@ worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 		jobq_push_front(&w->runq, j);
 		return;
 	}
-	if (out->verdict == RETRY_AGAIN)
+	if (out->verdict == RETRY_AGAIN && out->http_status == 429 && !j->internal)
+		jobq_push_front(&w->runq, j);   /* first in line when the pause ends */
+	else if (out->verdict == RETRY_AGAIN)
 		worker_retry_later(w, j, out);
 	else if (out->verdict == RETRY_UNKNOWN)
 		worker_unknown(w, j);

@@ -5,9 +5,12 @@
  * max_inflight transfers at once and at most rate request starts a second
  * (a token bucket), retrying by retry.h with backoff, each call bounded by a
  * deadline. Concurrency adapts: a 429 halves the number of transfers allowed
- * and pauses every start for its Retry-After (1 s when absent); it grows back
- * by one after as many answers in a row without a 429; never above
- * max_inflight, never faster than rate. A call with a journal (call.h) gets
+ * and pauses every start for its Retry-After (1 s when absent); the
+ * throttled request goes back to the front of the queue, so it is the first
+ * sent when the pause ends (the pause is its backoff: a per-request
+ * exponential backoff on top would only stretch the tail of a batch). The
+ * limit grows back by one after as many answers in a row without a 429;
+ * never above max_inflight, never faster than rate. A call with a journal (call.h) gets
  * its intent written and fsync'd before its first request, and its result
  * written when it finishes, by this thread. Calls come in through worker_submit and go out, finished, through
  * worker_take/worker_wait; a wake descriptor becomes readable while finished

@@ -4,6 +4,8 @@
 #     way admins do it today (curl piped to jq), and the table output.
 #  2. `patrol list --all -o json` over 100,000 tokens (token management).
 #  3. The model: sort and filter over 100,000 rows (bench_model).
+#  4. Bulk revoke of 1,000 tokens next to a curl loop, and under a rate
+#     limit against the floor (bulk.sh).
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
@@ -66,3 +68,5 @@ fi
 
 echo "== model over 100,000 rows"
 "$top_builddir/tests/bench/bench_model"
+
+bash "$(dirname "$0")/bulk.sh"
