@@ -173,4 +173,83 @@ else
 fi
 emu_stop
 
+
+# --- on a terminal: the typed count, the re-plan, the progress line ---------------------
+# script(1) gives patrol a terminal; its answers come through a FIFO.
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 200:4 --seed 16 --latency-ms 30
+ids 12 >"$T/ids12"
+mkfifo "$T/answers"
+# tty_revoke ARGS...: start patrol revoke on a terminal in the background.
+tty_revoke() {
+	: >"$T/tty.out"
+	script -qfec "$PATROL revoke --rate 20 --jobs 2 $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
+	TTY_PID=$!
+	exec 7>"$T/answers"
+}
+# tty_wait REGEX: wait until the terminal shows it.
+tty_wait() {
+	local i=0
+	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
+}
+tty_revoke --all --from "$T/ids12"
+tty_wait 'type the number of tokens \(12\)'
+check_eq "over ten tokens: the count must be typed" 0 $?
+check_match "the plan shows the owner column" 'OWNER' "$(cat "$T/tty.out")"
+echo 11 >&7
+wait "$TTY_PID"
+RC=$?
+exec 7>&-
+check_eq "a wrong count is not a yes (exit 1)" 1 "$RC"
+check_match "says nothing was done" 'Not confirmed: nothing was done' "$(cat "$T/tty.out")"
+check_eq "and nothing was sent" 0 "$(deletes)"
+
+# re-plan: one token goes away between the confirm and the apply
+VANISH=$(head -n 1 "$T/ids12")
+tty_revoke --all --from "$T/ids12"
+tty_wait 'type the number of tokens \(12\)'
+curl -s -o /dev/null -X DELETE -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens/$VANISH"
+echo 12 >&7
+tty_wait 'type the number of tokens \(11\)'
+check_eq "the re-plan asks again for what is left" 0 $?
+check_match "and says what changed" '1 no longer exist \(not sent\)' "$(tr -d '\r' <"$T/tty.out")"
+echo 11 >&7
+wait "$TTY_PID"
+RC=$?
+exec 7>&-
+check_eq "the session ran (exit 0)" 0 "$RC"
+check_match "a progress line was drawn" '\] [0-9]+ done  0 failed  [0-9]+ left .*ETA' "$(tr -d '\r' <"$T/tty.out")"
+check_eq "the vanished token was revoked once (by curl), not again" 1 "$(stats ".revokes[\"$VANISH\"]")"
+check_eq "the other eleven once each" 12 "$(revoked_once "$T/ids12")"
+emu_stop
+
+# --- Ctrl-C (SIGINT) stops after the calls in flight ----------------------------------------
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 300:4 --seed 17 --latency-ms 200
+ids 100 >"$T/ids100"
+"$PATROL" revoke --all --yes --rate 0 --jobs 2 --from "$T/ids100" -o json >"$T/int.out" 2>"$T/int.err" &
+VICTIM=$!
+i=0
+while [ "$(stats '.revokes | length')" -lt 6 ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$VICTIM"
+wait "$VICTIM"
+RC=$?
+OUT=$(cat "$T/int.out"); ERR=$(cat "$T/int.err")
+check_rc "a stopped session reports the ones not sent" 1
+check_match "says it stops after the calls in flight" 'stopping after the [0-9]+ in flight' "$ERR"
+SENT=$(stats '.revokes | length')
+check_eq "every sent one is revoked, the rest not attempted" "$SENT $((100 - SENT))" \
+	"$(printf '%s' "$OUT" | jq -r '[(map(select(.result == "revoked")) | length), (map(select(.result == "not attempted")) | length)] | map(tostring) | join(" ")')"
+if [ "$SENT" -lt 100 ]; then ok "it stopped early ($SENT of 100)"; else not_ok "it stopped early" "all 100 were sent"; fi
+J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | head -n 1)
+check_eq "the journal ends stopped" "stopped" "$(tail -n 1 "$J" | jq -r .reason)"
+run revoke --resume "$(basename "$J" .jsonl)" --yes -o json
+check_rc "a stopped session resumes by name" 0
+check_eq "all 100 revoked exactly once in the end" 100 "$(revoked_once "$T/ids100")"
+emu_stop
+
 finish

@@ -120,4 +120,51 @@ DATABRICKS_CONFIG_FILE="$T/bad.cfg" run whoami
 check_rc "malformed config" 2
 check_match "syntax error names FILE:LINE" "bad.cfg:1" "$ERR"
 
+
+# --- patrol's own config: a read-only profile, stale patterns, bad keys ------------
+write_cfg <<EOF2
+[DEFAULT]
+host = $URL
+token = $ADMIN_TOKEN
+
+[prod]
+host = $URL
+token = $ADMIN_TOKEN
+EOF2
+export XDG_CONFIG_HOME="$T/xdg"
+mkdir -p "$XDG_CONFIG_HOME/patrol"
+cat >"$XDG_CONFIG_HOME/patrol/config" <<'EOF2'
+[defaults]
+stale-patterns = scratch, sandbox
+
+[profile prod]
+read-only = true
+EOF2
+SCRATCH=$("$PATROL" create --comment "scratch pad" | tr -d '\n' | sha256sum | cut -c1-64)
+TMPTOK=$("$PATROL" create --comment "tmp thing" | tr -d '\n' | sha256sum | cut -c1-64)
+run list --filter 'flag:stale-comment' -o json
+check_eq "stale patterns from patrol's config flag 'scratch pad'" 1 "$(printf '%s' "$OUT" | jq --arg i "$SCRATCH" '[.[] | select(.token_id == $i)] | length')"
+check_eq "and replace the defaults ('tmp thing' is not stale)" 0 "$(printf '%s' "$OUT" | jq --arg i "$TMPTOK" '[.[] | select(.token_id == $i)] | length')"
+reset_stats
+run -p prod revoke --yes "$SCRATCH"
+check_rc "a profile marked read-only refuses revoke" 2
+check_match "and says where the mark is" "read-only in patrol's config" "$ERR"
+check_eq "nothing was sent for it" 0 "$(stats .total)"
+run -p prod create --comment nope
+check_rc "and create" 2
+run -p prod list -o json
+check_rc "a read-only profile still lists" 0
+run revoke --yes "$SCRATCH" "$TMPTOK"
+check_rc "the DEFAULT profile is not read-only" 0
+printf '[profile prod]\nrate = fast\n' >"$XDG_CONFIG_HOME/patrol/config"
+run -p prod whoami
+check_rc "a bad value in patrol's config" 2
+check_match "is named with file, line and key" "config:2: \[profile prod\] rate" "$ERR"
+printf '[defaults]\nspeed = 3\n' >"$XDG_CONFIG_HOME/patrol/config"
+run whoami
+check_rc "an unknown key" 2
+check_match "is named" "speed" "$ERR"
+rm -rf "$XDG_CONFIG_HOME"
+unset XDG_CONFIG_HOME
+
 finish
