@@ -406,9 +406,9 @@ bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, cha
 	bar[bar_width] = '\0';
 	if (p.eta_ms >= 0)
 		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
-	snprintf(out, n, "[%s] %zu done  %zu failed  %zu left  %.1f/s  ETA %s  jobs %d/%d%s%s",
+	snprintf(out, n, "[%s] %zu done %zu failed %zu left %.1f/s ETA %s jobs %d/%d%s%s",
 		 bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
-		 ws.pause_until_ms > now ? "  throttled" : "", b->stopping ? "  stopping" : "");
+		 ws.pause_until_ms > now ? " throttled" : "", b->stopping ? " stopping" : "");
 }
 
 void

@@ -122,8 +122,8 @@ long bulk_finish(struct bulk *b, struct call *c);
 void bulk_stop(struct bulk *b, struct worker *w);
 bool bulk_running(const struct bulk *b);
 void bulk_progress(const struct bulk *b, int64_t now_mono_ms, struct bulk_progress *out);
-/* One line for a face: "[####....] 412 done  3 failed  585 left  48.2/s
- * ETA 12s  jobs 8/16", with "throttled" while the worker waits out a
+/* One line for a face: "[####....] 412 done 3 failed 585 left 48.2/s
+ * ETA 12s jobs 8/16", with "throttled" while the worker waits out a
  * Retry-After and "stopping" after bulk_stop. */
 void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
 			size_t n);

@@ -387,10 +387,13 @@ rv_run(struct rv *r)
 			break;
 		c = worker_wait(w, RV_BAR_EVERY_MS);
 		if (rv_signalled && !r->b.stopping) {
+			struct worker_stats ws;
+			worker_stats(w, &ws);
 			bulk_stop(&r->b, w);
 			rv_bar_clear(r);
-			cli_msg("revoke: stopping after the %zu in flight (the journal keeps the rest "
-				"for patrol revoke --resume)", r->b.inflight);
+			cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
+				"are not sent (patrol revoke --resume SESSION goes on with them)",
+				ws.limit);
 		}
 		if (c != NULL && (i = bulk_finish(&r->b, c)) >= 0) {
 			rv_line(r, &r->b.v[i]);

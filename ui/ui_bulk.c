@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "bulk.h"
+#include "cli_output.h"
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
@@ -33,16 +34,6 @@
 #include "ui_internal.h"
 
 #define UI_BULK_BAR 16
-
-static void
-ui_bulk_dialog(struct ui *u, struct dialog *d, enum ui_dlg kind)
-{
-	if (d == NULL)
-		ui_fatal("out of memory");
-	dialog_free(u->dlg);
-	u->dlg = d;
-	u->dlg_kind = kind;
-}
 
 bool
 ui_bulk_running(const struct ui *u)
@@ -89,21 +80,6 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it)
 
 /* ---- the plan ---------------------------------------------------------------- */
 
-static char *
-ui_bulk_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
-ui_bulk_fmt(const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return ui_xstrdup(buf);
-}
-
 /* One line per item: marker, result, id, owner, comment, created, last use,
  * flags, message. Server strings are sanitized here, the line again when
  * drawn. */
@@ -126,10 +102,10 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 		snprintf(why, sizeof why, "%s", it->err.message);
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
-		return ui_bulk_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
+		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
 		    it->inflight ? "in flight" : journal_result_label(it->result), id,
 		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
-	return ui_bulk_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
+	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
 	    plan && it->result == JOURNAL_PENDING ? "revoke" :
 	    it->inflight ? "in flight" : journal_result_label(it->result),
@@ -148,13 +124,13 @@ ui_bulk_view(struct ui *u, bool plan)
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
 	v = ui_xcalloc(u->bulk.n + 3, sizeof *v);
 	if (plan)
-		v[n++] = ui_bulk_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
+		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
 		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
 		    bulk_pending(&u->bulk) == 1 ? "" : "s", u->cfg->host);
 	else if (u->bulk.n == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
-		v[n++] = ui_bulk_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
+		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
 		    "(:export FILE.csv|.json writes these results)", p.done, p.failed, p.skipped,
 		    p.remaining);
 	for (i = 0; i < u->bulk.n; i++)
@@ -196,7 +172,7 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
 	u->bphase = UI_BULK_CONFIRM;
-	ui_bulk_dialog(u, dialog_confirm_new(title, lines, n,
+	ui_dialog_open(u, dialog_confirm_new(title, lines, n,
 	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REVOKE);
 	return UI_R_ALL;
 }
@@ -236,37 +212,33 @@ ui_bulk_replan(struct ui *u)
 	return UI_R_ALL;
 }
 
+/* Back from the plan (the RESULTS view) to the rows. */
+static void
+ui_bulk_leave_plan(struct ui *u)
+{
+	if (u->mode == UI_MODE_RESULTS) {
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+	}
+}
+
 static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
 	bulk_free(&u->bulk);
 	u->bphase = UI_BULK_IDLE;
-	if (u->mode == UI_MODE_RESULTS)
-		ui_view_free(u), u->mode = UI_MODE_TABLE;
+	ui_bulk_leave_plan(u);
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
 }
 
 static void
 ui_bulk_progress_msg(struct ui *u)
 {
-	struct bulk_progress p;
-	struct worker_stats ws;
-	int64_t now = duration_mono_ms();
-	char bar[UI_BULK_BAR + 1], eta[24] = "?";
-	size_t i, fill;
+	char line[256];
 
-	bulk_progress(&u->bulk, now, &p);
-	worker_stats(u->w, &ws);
-	fill = p.total ? (p.total - p.remaining) * UI_BULK_BAR / p.total : 0;
-	for (i = 0; i < UI_BULK_BAR; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[UI_BULK_BAR] = '\0';
-	if (p.eta_ms >= 0)
-		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
-	ui_msg(u, p.failed > 0, "revoking [%s] %zu done %zu failed %zu left %.1f/s ETA %s "
-	    "jobs %d/%d%s%s", bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
-	    ws.pause_until_ms > now ? " throttled" : "",
-	    u->bulk.stopping ? " stopping" : " (q stops)");
+	bulk_progress_line(&u->bulk, u->w, UI_BULK_BAR, line, sizeof line);
+	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0,
+	    "revoking %s%s", line, u->bulk.stopping ? "" : " (q stops)");
 }
 
 static unsigned
@@ -288,10 +260,7 @@ ui_bulk_start(struct ui *u)
 		return UI_R_ALL;
 	}
 	free(dir);
-	if (u->mode == UI_MODE_RESULTS) {      /* the plan: back to the rows */
-		ui_view_free(u);
-		u->mode = UI_MODE_TABLE;
-	}
+	ui_bulk_leave_plan(u);
 	bulk_submit(&u->bulk, u->w);
 	for (i = 0; i < u->bulk.n; i++)
 		ui_bulk_mark(u, &u->bulk.v[i]);
@@ -305,17 +274,16 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 {
 	struct token_table *fresh;
 	struct bulk_replan d;
-	char l[3][160], typed[32];
+	char l[3][160], typed[32], why[sizeof c->err.message + 80];
 	const char *lines[3] = { l[0], l[1], l[2] };
-	size_t pending;
+	size_t pending, i;
 
 	if (u->bphase != UI_BULK_REPLAN)
 		return UI_R_NONE;
-	if (c->err.status != PATROL_OK) {
-		u->bphase = UI_BULK_IDLE;
-		ui_msg(u, true, "the fresh list could not be fetched, so nothing was revoked: %s",
-		    c->err.message[0] ? c->err.message : status_message(c->err.status));
-		bulk_free(&u->bulk);
+	if (c->err.status != PATROL_OK) {     /* the plan view goes too */
+		snprintf(why, sizeof why, "the fresh list could not be fetched, so nothing was "
+		    "revoked: %s", c->err.message[0] ? c->err.message : status_message(c->err.status));
+		ui_bulk_cancel(u, why);
 		return UI_R_ALL;
 	}
 	fresh = call_take_result(c);
@@ -326,10 +294,15 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 		memset(&d, 0, sizeof d);
 	api_table_free(fresh);
 	pending = bulk_pending(&u->bulk);
-	if (pending == 0) {
+	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
+		for (i = 0; i < u->bulk.n; i++)
+			ui_bulk_mark(u, &u->bulk.v[i]);
+		ui_state_compact(u);
 		u->bphase = UI_BULK_DONE;
 		bulk_end(&u->bulk);
-		ui_msg(u, false, "nothing left to revoke: %zu no longer exist", d.vanished);
+		ui_bulk_leave_plan(u);
+		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
+		    d.vanished == 1 ? "s" : "");
 		return UI_R_ALL;
 	}
 	if (d.vanished + d.used_since == 0)
@@ -343,7 +316,7 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	ui_bulk_view(u, true);
 	u->bphase = UI_BULK_CONFIRM;
 	u->bulk_fresh = true;
-	ui_bulk_dialog(u, dialog_confirm_new("The plan changed", lines, 3,
+	ui_dialog_open(u, dialog_confirm_new("The plan changed", lines, 3,
 	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REPLAN);
 	return UI_R_ALL;
 }
@@ -354,7 +327,8 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t i;
+	size_t i, revoked = u->bulk.counts[JOURNAL_REVOKED];
+	char gone[48] = "";
 
 	for (i = 0; i < u->bulk.n; i++) {
 		struct bulk_item *it = &u->bulk.v[i];
@@ -368,14 +342,19 @@ ui_bulk_finish(struct ui *u)
 	bulk_end(&u->bulk);
 	u->bphase = UI_BULK_DONE;
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	/* done counts the ids that were gone before their revoke (re-plan,
+	 * resume, 404) too: patrol did not revoke those, so say them apart */
+	if (u->bulk.counts[JOURNAL_GONE] > 0)
+		snprintf(gone, sizeof gone, ", %zu already gone", u->bulk.counts[JOURNAL_GONE]);
 	if (u->bulk.stopped_auth)
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
-		    "%zu revoked, %zu not done stay staged (R: results)", p.done, p.failed);
+		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone, p.failed);
 	else if (p.failed > 0)
-		ui_msg(u, true, "revoked %zu, %zu failed or not sent: they stay staged and tagged "
-		    "(R: results, x retries)", p.done, p.failed);
+		ui_msg(u, true, "revoked %zu%s, %zu failed or not sent: they stay staged and tagged "
+		    "(R: results, x retries)", revoked, gone, p.failed);
 	else
-		ui_msg(u, false, "revoked %zu token%s (R: results)", p.done, p.done == 1 ? "" : "s");
+		ui_msg(u, false, "revoked %zu token%s%s (R: results)", revoked, revoked == 1 ? "" : "s",
+		    gone);
 	if (u->mode == UI_MODE_RESULTS)
 		ui_bulk_results(u);
 }
@@ -404,7 +383,7 @@ ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
 			return UI_R_ALL;
 		}
 		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
-			ui_bulk_dialog(u, dialog_confirm_new("Revoke the token in use?", self, 3, NULL,
+			ui_dialog_open(u, dialog_confirm_new("Revoke the token in use?", self, 3, NULL,
 			    u->ascii), UI_DLG_REVOKE_SELF);
 			return UI_R_ALL;
 		}
@@ -439,19 +418,28 @@ ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
 	}
 }
 
-/* q while a session runs: stop after the calls in flight? */
+/* q while a session runs: stop after the calls in flight? The whole batch
+ * is handed to the worker at once, so the session's "in flight" are mostly
+ * queued: only up to --jobs of them are sent and finish, the rest end not
+ * attempted. A stopped session is ended, not offered by :resume: x retries
+ * the rows, which stay staged and tagged. */
 unsigned
 ui_bulk_stop_ask(struct ui *u)
 {
 	struct bulk_progress p;
-	char l[2][160];
-	const char *lines[2] = { l[0], l[1] };
+	struct worker_stats ws;
+	char l[3][160];
+	const char *lines[3] = { l[0], l[1], l[2] };
+	size_t sent;
 
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	snprintf(l[0], sizeof l[0], "The %zu in flight finish; the %zu not sent yet stay staged.",
-	    p.inflight, p.remaining - p.inflight);
-	snprintf(l[1], sizeof l[1], "The journal keeps them (:resume, patrol revoke --resume).");
-	ui_bulk_dialog(u, dialog_confirm_new("Stop the revocation?", lines, 2, NULL, u->ascii),
+	worker_stats(u->w, &ws);
+	sent = ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
+	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
+	snprintf(l[1], sizeof l[1], "at least %zu not sent yet stay staged and tagged.",
+	    p.remaining - sent);
+	snprintf(l[2], sizeof l[2], "x retries them; the journal keeps the session.");
+	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 3, NULL, u->ascii),
 	    UI_DLG_STOP);
 	return UI_R_ALL;
 }
@@ -468,10 +456,15 @@ ui_bulk_on_call(struct ui *u, struct call *c)
 		return UI_R_NONE;
 	}
 	ui_bulk_mark(u, &u->bulk.v[i]);
-	if (!bulk_running(&u->bulk) && bulk_submit(&u->bulk, u->w) == 0)
+	if (bulk_running(&u->bulk))
+		ui_bulk_progress_msg(u);
+	else if (bulk_submit(&u->bulk, u->w) == 0)
 		ui_bulk_finish(u);
-	else {
-		ui_bulk_mark(u, &u->bulk.v[i]);
+	else {                  /* the token patrol uses, alone and last */
+		size_t k;
+		for (k = 0; k < u->bulk.n; k++)
+			if (u->bulk.v[k].inflight)
+				ui_bulk_mark(u, &u->bulk.v[k]);
 		ui_bulk_progress_msg(u);
 	}
 	if (u->mode == UI_MODE_RESULTS && u->bphase == UI_BULK_RUNNING)
@@ -499,24 +492,6 @@ ui_bulk_json(const struct bulk_item *it)
 	    "owner", it->t.owner, "comment", it->t.comment,
 	    "status", status_name(it->err.status), "http_status", (json_int_t)it->err.http_status,
 	    "message", it->err.message);
-}
-
-/* A CSV field, quoted, with control characters escaped by the sanitizer. */
-static void
-ui_bulk_csv(FILE *fp, const char *s, unsigned sflags, bool last)
-{
-	char *c = sanitize(s != NULL ? s : "", 0, sflags);
-	const char *p;
-
-	fputc('"', fp);
-	for (p = c != NULL ? c : ""; *p; p++) {
-		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
-	}
-	fputc('"', fp);
-	fputc(last ? '\n' : ',', fp);
-	free(c);
 }
 
 /* :export in the results view: the session's results to a new file. */
@@ -550,16 +525,16 @@ ui_bulk_export(struct ui *u, const char *path)
 			continue;
 		}
 		snprintf(http, sizeof http, "%ld", it->err.http_status);
-		ui_bulk_csv(fp, it->t.id, u->sflags, false);
-		ui_bulk_csv(fp, journal_result_label(it->result), u->sflags, false);
-		ui_bulk_csv(fp, it->t.owner, u->sflags, false);
-		ui_bulk_csv(fp, it->t.comment, u->sflags, false);
-		ui_bulk_csv(fp, status_name(it->err.status), u->sflags, false);
-		ui_bulk_csv(fp, http, u->sflags, false);
-		ui_bulk_csv(fp, it->err.message, u->sflags, true);
+		cli_output_csv_field(fp, it->t.id, u->sflags, false);
+		cli_output_csv_field(fp, journal_result_label(it->result), u->sflags, false);
+		cli_output_csv_field(fp, it->t.owner, u->sflags, false);
+		cli_output_csv_field(fp, it->t.comment, u->sflags, false);
+		cli_output_csv_field(fp, status_name(it->err.status), u->sflags, false);
+		cli_output_csv_field(fp, http, u->sflags, false);
+		cli_output_csv_field(fp, it->err.message, u->sflags, true);
 	}
 	if (json)
-		bad |= json_dumpf(arr, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII) != 0;
+		bad |= cli_output_json_dump(fp, arr, JSON_INDENT(2)) != 0;
 	json_decref(arr);
 	if (fclose(fp) != 0 || bad)
 		return ui_msg(u, true, "export: write error on %s", path), UI_R_STATUS;
@@ -606,7 +581,7 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	u->resume_path = path;
 	u->resume_admin = s.admin;
 	journal_session_free(&s);
-	ui_bulk_dialog(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
+	ui_dialog_open(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
 	    u->ascii), UI_DLG_RESUME);
 	return UI_R_ALL;
 }

@@ -631,10 +631,7 @@ ui_draw(struct ui *u, unsigned r)
 	doupdate();
 }
 
-static char *
-ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static char *
+char *
 ui_fmt(const char *fmt, ...)
 {
 	char buf[1024];

@@ -264,6 +264,8 @@ void ui_bulk_free(struct ui *u);
 #define UI_BULK_TICK_MS 250
 
 /* ui_draw.c */
+/* A formatted line for a view (malloc'd; dies on out of memory). */
+char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
@@ -285,6 +287,8 @@ const char *ui_lists_setting(const struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
+/* Open d (replacing any open dialog); NULL d means out of memory. */
+void ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind);
 void ui_keys_help(struct ui *u);
 unsigned ui_keys_command(struct ui *u, const char *line);
 unsigned ui_keys_dialog(struct ui *u, int ch, bool is_key);

@@ -276,7 +276,7 @@ ui_a_unstage(struct ui *u)
 
 /* ---- revoke ----------------------------------------------------------- */
 
-static void
+void
 ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind)
 {
 	if (d == NULL)
@@ -668,7 +668,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'O' }, "owners", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
 	{ { 'W' }, "settings", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "profiles", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, 0 },
+	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quit", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },

@@ -2,7 +2,9 @@
 UI_TESTS = \
 	tests/ui/ui_flows.sh \
 	tests/ui/ui_term.sh \
-	tests/ui/ui_more.sh
+	tests/ui/ui_more.sh \
+	tests/ui/ui_admin.sh \
+	tests/ui/ui_bulk.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
