@@ -252,4 +252,15 @@ check_rc "a stopped session resumes by name" 0
 check_eq "all 100 revoked exactly once in the end" 100 "$(revoked_once "$T/ids100")"
 emu_stop
 
+
+# --- a session that cannot be recorded is not run ------------------------------------------
+emu_start --generate 50:2 --seed 18
+ids 3 >"$T/ids3"
+: >"$T/not-a-dir"
+XDG_STATE_HOME="$T/not-a-dir" run revoke --all --yes --from "$T/ids3"
+check_rc "no journal, no revoke" 2
+check_match "says why, and that nothing was revoked" 'cannot record the session, so nothing was revoked' "$ERR"
+check_eq "nothing was sent" 0 "$(deletes)"
+emu_stop
+
 finish
