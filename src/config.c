@@ -1,6 +1,7 @@
 /*
- * config.c: the INI reader for ~/.databrickscfg and the resolution of the
- * workspace host and credentials from flags, environment and file.
+ * config.c: the INI reader for ~/.databrickscfg (and patrol's own settings
+ * file, prefs.c) and the resolution of the workspace host and credentials
+ * from flags, environment and file.
  *
  * The INI dialect is the one the Databricks SDKs accept: "[section]" headers
  * (any name but ']', trimmed: dots are fine), "key = value" or "key: value",
@@ -10,7 +11,9 @@
  * SDK's gopkg.in/ini.v1 does; Python's configparser refuses them). A repeated
  * key: the last one wins; a repeated section: the two are merged. Values are
  * kept literally (no quote removal, no continuation lines). The whole text is
- * one buffer, split in place, and wiped on free: values may be tokens.
+ * one buffer, split in place, and wiped on free: values may be tokens. Every
+ * key occurrence is kept with its line, and each section with the line of
+ * its first header, so a caller can check each one (prefs.c does).
  *
  * Resolution walks one table of attributes (name, flag, environment, INI key,
  * field of struct config): per attribute, a flag wins over the environment,
@@ -42,11 +45,13 @@
 struct ini_entry {
 	const char *key;
 	const char *value;
+	size_t line;
 };
 
 struct ini_section {
 	const char *name;
-	struct ini_entry *entries;
+	size_t line;			/* of the first "[name]"; 0: none yet */
+	struct ini_entry *entries;	/* every occurrence, in file order */
 	size_t n;
 	size_t cap;
 };
@@ -144,18 +149,13 @@ ini_find(const struct ini *ini, const char *name)
 	return NULL;
 }
 
-/* Make name the current section, adding it unless it exists (merge). */
+/* Add a section called name at the end; *idx gets its index. */
 static enum patrol_status
-ini_enter(struct ini_parser *p, const char *name)
+ini_add_section(struct ini_parser *p, const char *name, size_t *idx)
 {
 	struct ini *ini = p->ini;
-	struct ini_section *s = ini_find(ini, name);
+	struct ini_section *s;
 
-	if (s != NULL) {
-		p->cur = (size_t)(s - ini->sections);
-		p->has_cur = 1;
-		return PATROL_OK;
-	}
 	if (ini->n >= INI_SECTIONS_MAX)
 		return ini_error(p, "too many sections (limit 4096)");
 	s = ini_grow(ini->sections, ini->n, &ini->cap, sizeof *s);
@@ -164,13 +164,32 @@ ini_enter(struct ini_parser *p, const char *name)
 	ini->sections = s;
 	memset(&s[ini->n], 0, sizeof *s);
 	s[ini->n].name = name;
-	p->cur = ini->n++;
-	p->has_cur = 1;
+	*idx = ini->n++;
 	return PATROL_OK;
 }
 
+/* Make name the current section, adding it unless it exists (merge); a
+ * header (not the implicit DEFAULT) gives the section its line once. */
 static enum patrol_status
-ini_section_line(struct ini_parser *p, char *line)
+ini_enter(struct ini_parser *p, const char *name, int header)
+{
+	struct ini_section *s = ini_find(p->ini, name);
+	enum patrol_status st;
+
+	if (s != NULL)
+		p->cur = (size_t)(s - p->ini->sections);
+	else if ((st = ini_add_section(p, name, &p->cur)) != PATROL_OK)
+		return st;
+	p->has_cur = 1;
+	s = &p->ini->sections[p->cur];
+	if (header && s->line == 0)
+		s->line = p->line;
+	return PATROL_OK;
+}
+
+/* A "[name]" line. */
+static enum patrol_status
+ini_parse_header(struct ini_parser *p, char *line)
 {
 	char *close = strchr(line, ']');
 	char *name;
@@ -183,11 +202,12 @@ ini_section_line(struct ini_parser *p, char *line)
 	name = ini_trim(line + 1);
 	if (*name == '\0')
 		return ini_error(p, "empty section name");
-	return ini_enter(p, name);
+	return ini_enter(p, name, 1);
 }
 
+/* A "key = value" line. */
 static enum patrol_status
-ini_key_line(struct ini_parser *p, char *line)
+ini_parse_pair(struct ini_parser *p, char *line)
 {
 	char *sep = strpbrk(line, "=:");
 	struct ini_section *s;
@@ -201,7 +221,7 @@ ini_key_line(struct ini_parser *p, char *line)
 	key = ini_trim(line);
 	if (*key == '\0')
 		return ini_error(p, "missing key before the separator");
-	if (!p->has_cur && (st = ini_enter(p, INI_DEFAULT)) != PATROL_OK)
+	if (!p->has_cur && (st = ini_enter(p, INI_DEFAULT, 0)) != PATROL_OK)
 		return st;
 	s = &p->ini->sections[p->cur];
 	e = ini_grow(s->entries, s->n, &s->cap, sizeof *e);
@@ -210,6 +230,7 @@ ini_key_line(struct ini_parser *p, char *line)
 	s->entries = e;
 	e[s->n].key = key;
 	e[s->n].value = ini_trim(sep + 1);
+	e[s->n].line = p->line;
 	s->n++;
 	return PATROL_OK;
 }
@@ -223,8 +244,8 @@ ini_parse_line(struct ini_parser *p, char *line)
 	ini_cut_comment(line);
 	line = ini_trim(line);
 	if (*line == '[')
-		return ini_section_line(p, line);
-	return ini_key_line(p, line);
+		return ini_parse_header(p, line);
+	return ini_parse_pair(p, line);
 }
 
 /* Split the text into lines and parse each one. */
@@ -303,9 +324,21 @@ ini_parse_string(const char *text, size_t len, const char *name, struct ini **ou
 
 /* ---- INI files -------------------------------------------------------- */
 
-/* Check what fd is: a regular file of ours; warn when others may read it. */
+/* What each kind of file warns about, and whether it may be missing. */
+static const struct ini_rule {
+	mode_t mask;		/* group/other bits that deserve a warning */
+	const char *what;	/* "FILE is WHAT by other users" */
+	const char *fix;	/* the command that fixes it, before FILE */
+	bool missing_ok;	/* a missing file is not an error */
+} ini_rules[] = {
+	[INI_SECRETS] = { 077, "readable", "chmod 600", false },
+	[INI_SETTINGS] = { 022, "writable", "chmod go-w", true },
+};
+
+/* Check what fd is: a regular file of ours; warn on the rule's mode bits. */
 static enum patrol_status
-ini_check_fd(int fd, const char *path, char **warning, struct patrol_err *err)
+ini_check_fd(int fd, const char *path, const struct ini_rule *rule, char **warning,
+	     struct patrol_err *err)
 {
 	struct stat sb;
 	struct buf b;
@@ -318,11 +351,11 @@ ini_check_fd(int fd, const char *path, char **warning, struct patrol_err *err)
 		return status_set(err, PATROL_CONFIG,
 		    "%s is owned by another user (uid %lu); refusing to read it",
 		    path, (unsigned long)sb.st_uid);
-	if ((sb.st_mode & 077) == 0 || warning == NULL)
+	if ((sb.st_mode & rule->mask) == 0 || warning == NULL)
 		return PATROL_OK;
 	buf_init(&b, 0);
-	if (buf_printf(&b, "%s is readable by other users; fix with: chmod 600 %s",
-	    path, path) != 0 || (*warning = buf_take(&b)) == NULL) {
+	if (buf_printf(&b, "%s is %s by other users; fix with: %s %s",
+	    path, rule->what, rule->fix, path) != 0 || (*warning = buf_take(&b)) == NULL) {
 		buf_free(&b);
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	}
@@ -358,23 +391,27 @@ ini_read_fd(int fd, const char *path, struct buf *b, struct patrol_err *err)
 	return st;
 }
 
+/* Open path; a missing file the rule allows is PATROL_OK with *fd < 0. */
 static enum patrol_status
-ini_open(const char *path, int *fd, int *missing, struct patrol_err *err)
+ini_open(const char *path, const struct ini_rule *rule, int *fd, bool *missing,
+	 struct patrol_err *err)
 {
 	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (*fd >= 0)
 		return PATROL_OK;
 	*missing = errno == ENOENT || errno == ENOTDIR;
+	if (*missing && rule->missing_ok)
+		return PATROL_OK;
 	if (errno == ELOOP)
 		return status_set(err, PATROL_CONFIG,
 		    "%s is a symbolic link; refusing to read it", path);
 	return status_set(err, PATROL_IO, "cannot open %s: %s", path, strerror(errno));
 }
 
-/* ini_parse_file, also telling whether the file was missing. */
+/* ini_parse_file_kind, with missing and the rule given. */
 static enum patrol_status
-ini_load(const char *path, struct ini **out, char **warning, int *missing,
-	 struct patrol_err *err)
+ini_load(const char *path, const struct ini_rule *rule, struct ini **out, char **warning,
+	 bool *missing, struct patrol_err *err)
 {
 	enum patrol_status st;
 	struct buf b;
@@ -383,12 +420,12 @@ ini_load(const char *path, struct ini **out, char **warning, int *missing,
 	int fd;
 
 	*out = NULL;
-	*missing = 0;
-	if ((st = ini_open(path, &fd, missing, err)) != PATROL_OK)
+	*missing = false;
+	if ((st = ini_open(path, rule, &fd, missing, err)) != PATROL_OK || fd < 0)
 		return st;
 	buf_init(&b, INI_FILE_MAX);
 	b.secret = true;
-	st = ini_check_fd(fd, path, warning, err);
+	st = ini_check_fd(fd, path, rule, warning, err);
 	if (st == PATROL_OK)
 		st = ini_read_fd(fd, path, &b, err);
 	close(fd);
@@ -401,19 +438,28 @@ ini_load(const char *path, struct ini **out, char **warning, int *missing,
 }
 
 enum patrol_status
-ini_parse_file(const char *path, struct ini **out, char **warning, struct patrol_err *err)
+ini_parse_file_kind(const char *path, enum ini_kind kind, struct ini **out, char **warning,
+		    bool *missing, struct patrol_err *err)
 {
 	enum patrol_status st;
-	int missing;
+	bool gone;
 
 	if (warning != NULL)
 		*warning = NULL;
-	st = ini_load(path, out, warning, &missing, err);
+	st = ini_load(path, &ini_rules[kind], out, warning, &gone, err);
+	if (missing != NULL)
+		*missing = gone;
 	if (st != PATROL_OK && warning != NULL) {
 		free(*warning);
 		*warning = NULL;
 	}
 	return st;
+}
+
+enum patrol_status
+ini_parse_file(const char *path, struct ini **out, char **warning, struct patrol_err *err)
+{
+	return ini_parse_file_kind(path, INI_SECRETS, out, warning, NULL, err);
 }
 
 /* ---- INI getters ------------------------------------------------------ */
@@ -451,6 +497,55 @@ ini_section_name(const struct ini *ini, size_t i)
 	if (ini == NULL || i >= ini->n)
 		return NULL;
 	return ini->sections[i].name;
+}
+
+size_t
+ini_section_line(const struct ini *ini, size_t i)
+{
+	if (ini == NULL || i >= ini->n)
+		return 0;
+	return ini->sections[i].line;
+}
+
+size_t
+ini_key_count(const struct ini *ini, const char *section)
+{
+	const struct ini_section *s = ini_find(ini, section);
+
+	return s == NULL ? 0 : s->n;
+}
+
+/* The i-th key occurrence of section, or NULL. */
+static const struct ini_entry *
+ini_entry_at(const struct ini *ini, const char *section, size_t i)
+{
+	const struct ini_section *s = ini_find(ini, section);
+
+	return s == NULL || i >= s->n ? NULL : &s->entries[i];
+}
+
+const char *
+ini_key_name(const struct ini *ini, const char *section, size_t i)
+{
+	const struct ini_entry *e = ini_entry_at(ini, section, i);
+
+	return e == NULL ? NULL : e->key;
+}
+
+const char *
+ini_key_value(const struct ini *ini, const char *section, size_t i)
+{
+	const struct ini_entry *e = ini_entry_at(ini, section, i);
+
+	return e == NULL ? NULL : e->value;
+}
+
+size_t
+ini_key_line(const struct ini *ini, const char *section, size_t i)
+{
+	const struct ini_entry *e = ini_entry_at(ini, section, i);
+
+	return e == NULL ? 0 : e->line;
 }
 
 void
@@ -850,14 +945,15 @@ resolve_open(struct resolver *r, int *skip)
 {
 	const char *path = r->out->config_file;
 	enum patrol_status st;
-	int missing;
+	bool missing;
 
 	*skip = 0;
 	if (path[0] == '~' && (path[1] == '/' || path[1] == '\0')) {
 		st = status_set(r->err, PATROL_IO, "cannot open %s: HOME is not set", path);
-		missing = 1;
+		missing = true;
 	} else
-		st = ini_load(path, &r->ini, &r->out->warning, &missing, r->err);
+		st = ini_parse_file_kind(path, INI_SECRETS, &r->ini, &r->out->warning,
+		    &missing, r->err);
 	if (st == PATROL_OK || !missing)
 		return st;
 	if (r->named)

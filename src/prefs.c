@@ -1,33 +1,28 @@
 /*
  * prefs.c: patrol's own settings file (prefs.h has the format).
  *
- * The file is read once, with the checks ini_parse_file makes (O_NOFOLLOW,
- * a regular file, owned by us, at most 1 MiB), and parsed by
- * ini_parse_string, so the INI dialect and its syntax errors ("FILE:LINE:
- * ...") are exactly those of ~/.databrickscfg. The ini module has no way to
- * list the keys of a section, so a second, read-only walk over the same
- * lines names every section and key the way the INI parser cut them and
- * checks each one against the key table: an unknown section, an unknown key
- * or a bad value is reported with its line. The values in force are then
- * read with ini_get, [defaults] first and the profile's section over it, so
- * a repeated key or section behaves as in the INI reader (the last wins).
+ * The file is read by ini_parse_file_kind(INI_SETTINGS): the checks,
+ * the INI dialect and its syntax errors ("FILE:LINE: ...") are exactly
+ * those of ~/.databrickscfg, only the permission warning differs (the file
+ * holds no secret; others must not write it). Every section header and
+ * every key occurrence the INI reader kept is then checked, in file order,
+ * against the key table: an unknown section, a key before any section, an
+ * unknown key or a bad value is reported with its line. The values in
+ * force are then read with ini_get, [defaults] first and the profile's
+ * section over it, so a repeated key or section behaves as in the INI
+ * reader (the last wins).
  */
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "buf.h"
 #include "prefs.h"
 
-#define PREFS_FILE_MAX		(1024 * 1024)
-#define PREFS_LINE_MAX		8192
 #define PREFS_DEFAULTS		"defaults"
 #define PREFS_PROFILE		"profile"
 #define PREFS_PATTERN_MAX	128	/* bytes in one stale pattern */
@@ -214,135 +209,122 @@ prefs_section_profile(const char *section)
 	return *section != '\0' ? section : NULL;
 }
 
-/* ---- the check walk ----------------------------------------------------- */
+/* ---- the check ---------------------------------------------------------- */
 
-/* What the walk is at. */
-struct prefs_walk {
-	const char *name;        /* the file, for messages */
+#define PREFS_HEADER	((size_t)-1)	/* an item that is a section header */
+
+/* One section header or key occurrence of the file. */
+struct prefs_item {
 	size_t line;
-	char section[PREFS_LINE_MAX + 1];
-	bool in_section;
+	size_t section;          /* index in the ini */
+	size_t key;              /* index in the section, or PREFS_HEADER */
+};
+
+/* What the check needs. */
+struct prefs_check {
+	const struct ini *ini;
+	const char *name;        /* the file, for messages */
 	struct patrol_err *err;
 	struct buf *warn;        /* warnings collected, "; "-separated */
 };
 
-static bool
-prefs_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
-}
-
-/* Trim in place, as the INI reader does. */
-static char *
-prefs_trim(char *s)
-{
-	size_t n;
-
-	while (prefs_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && prefs_space(s[n - 1]))
-		s[--n] = '\0';
-	return s;
-}
-
-/* Cut an inline comment: ';' or '#' after white space (as the INI reader). */
-static void
-prefs_cut_comment(char *s)
-{
-	char *q;
-
-	if (*s == '\0')
-		return;
-	for (q = s + 1; *q != '\0'; q++) {
-		if ((*q == ';' || *q == '#') && prefs_space(q[-1])) {
-			*q = '\0';
-			return;
-		}
-	}
-}
-
 static enum patrol_status
-prefs_walk_section(struct prefs_walk *w, char *line)
+prefs_check_section(struct prefs_check *c, const struct prefs_item *it)
 {
-	char *close = strchr(line, ']'), *name;
+	const char *name = ini_section_name(c->ini, it->section);
 
-	if (close != NULL)
-		*close = '\0';
-	name = prefs_trim(line + 1);
-	snprintf(w->section, sizeof w->section, "%s", name);
-	w->in_section = true;
 	if (prefs_section_profile(name) == NULL)
-		return status_set(w->err, PATROL_CONFIG,
+		return status_set(c->err, PATROL_CONFIG,
 		    "%s:%zu: unknown section [%s] (expected [defaults] or [profile NAME])",
-		    w->name, w->line, name);
+		    c->name, it->line, name);
 	return PATROL_OK;
 }
 
 static enum patrol_status
-prefs_walk_key(struct prefs_walk *w, char *line)
+prefs_check_key(struct prefs_check *c, const struct prefs_item *it)
 {
-	char *sep = strpbrk(line, "=:"), *key, *value, why[160];
+	const char *section = ini_section_name(c->ini, it->section);
+	const char *key = ini_key_name(c->ini, section, it->key);
+	const char *value = ini_key_value(c->ini, section, it->key);
+	size_t header = ini_section_line(c->ini, it->section);
 	const struct prefs_key *k;
 	struct prefs scratch;
+	char why[160];
 	int rc;
 
-	if (sep == NULL)
-		return PATROL_OK;            /* the INI reader refused it already */
-	*sep = '\0';
-	key = prefs_trim(line);
-	value = prefs_trim(sep + 1);
-	if (!w->in_section)
-		return status_set(w->err, PATROL_CONFIG,
+	if (header == 0 || it->line < header)
+		return status_set(c->err, PATROL_CONFIG,
 		    "%s:%zu: %s: a key before any section (start with [defaults] or "
-		    "[profile NAME])", w->name, w->line, key);
+		    "[profile NAME])", c->name, it->line, key);
 	if ((k = prefs_key_find(key)) == NULL)
-		return status_set(w->err, PATROL_CONFIG, "%s:%zu: [%s] %s: unknown key (%s)",
-		    w->name, w->line, w->section, key, prefs_key_names(why, sizeof why));
+		return status_set(c->err, PATROL_CONFIG, "%s:%zu: [%s] %s: unknown key (%s)",
+		    c->name, it->line, section, key, prefs_key_names(why, sizeof why));
 	memset(&scratch, 0, sizeof scratch);
 	why[0] = '\0';
 	rc = k->parse(value, &scratch, why, sizeof why);
 	prefs_stale_clear(&scratch);
 	if (rc == -2)
-		return status_set(w->err, PATROL_NOMEM, "out of memory");
+		return status_set(c->err, PATROL_NOMEM, "out of memory");
 	if (rc < 0)
-		return status_set(w->err, PATROL_CONFIG, "%s:%zu: [%s] %s: '%.64s' %s",
-		    w->name, w->line, w->section, key, value, why);
-	if (rc > 0 && buf_printf(w->warn, "%s%s:%zu: [%s] %s %s", w->warn->len ? "; " : "",
-	    w->name, w->line, w->section, key, why) != 0)
-		return status_set(w->err, PATROL_NOMEM, "out of memory");
+		return status_set(c->err, PATROL_CONFIG, "%s:%zu: [%s] %s: '%.64s' %s",
+		    c->name, it->line, section, key, value, why);
+	if (rc > 0 && buf_printf(c->warn, "%s%s:%zu: [%s] %s %s", c->warn->len ? "; " : "",
+	    c->name, it->line, section, key, why) != 0)
+		return status_set(c->err, PATROL_NOMEM, "out of memory");
 	return PATROL_OK;
 }
 
-/* Walk the lines of text (already accepted by the INI reader) and check
- * every section and key. */
-static enum patrol_status
-prefs_walk(const char *text, size_t len, struct prefs_walk *w)
+static int
+prefs_item_cmp(const void *a, const void *b)
 {
-	char line[PREFS_LINE_MAX + 1], *s;
-	const char *p = text, *end = text + len, *nl;
-	enum patrol_status st;
-	size_t n;
+	const struct prefs_item *x = a, *y = b;
 
-	if (len >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
-		p += 3;
-	for (; p < end; p = nl + 1) {
-		w->line++;
-		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			nl = end;
-		n = (size_t)(nl - p) < PREFS_LINE_MAX ? (size_t)(nl - p) : PREFS_LINE_MAX;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		s = prefs_trim(line);
-		if (*s == '\0' || *s == ';' || *s == '#')
-			continue;
-		prefs_cut_comment(s);
-		s = prefs_trim(s);
-		st = *s == '[' ? prefs_walk_section(w, s) : prefs_walk_key(w, s);
-		if (st != PATROL_OK)
-			return st;
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+/* Every section header and key occurrence of ini, in file order (*n of
+ * them, malloc'd); NULL when out of memory. */
+static struct prefs_item *
+prefs_items(const struct ini *ini, size_t *n)
+{
+	size_t i, k, nsec = ini_section_count(ini), total = nsec, nkeys;
+	struct prefs_item *items;
+	const char *name;
+
+	for (i = 0; i < nsec; i++)
+		total += ini_key_count(ini, ini_section_name(ini, i));
+	if ((items = calloc(total + 1, sizeof *items)) == NULL)
+		return NULL;
+	*n = 0;
+	for (i = 0; i < nsec; i++) {
+		name = ini_section_name(ini, i);
+		if (ini_section_line(ini, i) != 0)
+			items[(*n)++] = (struct prefs_item){ ini_section_line(ini, i), i,
+			    PREFS_HEADER };
+		nkeys = ini_key_count(ini, name);
+		for (k = 0; k < nkeys; k++)
+			items[(*n)++] = (struct prefs_item){ ini_key_line(ini, name, k), i, k };
 	}
-	return PATROL_OK;
+	qsort(items, *n, sizeof *items, prefs_item_cmp);
+	return items;
+}
+
+/* Check every section and key of ini in file order: the first bad one is
+ * the error; warnings go to c->warn. */
+static enum patrol_status
+prefs_check(struct prefs_check *c)
+{
+	enum patrol_status st = PATROL_OK;
+	struct prefs_item *items;
+	size_t i, n;
+
+	if ((items = prefs_items(c->ini, &n)) == NULL)
+		return status_set(c->err, PATROL_NOMEM, "out of memory");
+	for (i = 0; i < n && st == PATROL_OK; i++)
+		st = items[i].key == PREFS_HEADER ? prefs_check_section(c, &items[i]) :
+		    prefs_check_key(c, &items[i]);
+	free(items);
+	return st;
 }
 
 /* ---- applying ------------------------------------------------------------ */
@@ -388,31 +370,20 @@ prefs_apply(const struct ini *ini, const char *profile, struct prefs *out,
 	return PATROL_OK;
 }
 
-/* Check and apply text; out is not zeroed here. */
+/* Check and apply the parsed file name; out is not zeroed here. */
 static enum patrol_status
-prefs_text(const char *text, size_t len, const char *name, const char *profile,
-	   struct prefs *out, struct patrol_err *err)
+prefs_ini(const struct ini *ini, const char *name, const char *profile, struct prefs *out,
+	  struct patrol_err *err)
 {
-	struct prefs_walk *w;
-	struct ini *ini = NULL;
+	struct prefs_check c = { ini, name, err, NULL };
 	enum patrol_status st;
 	struct buf warn;
 
-	if ((st = ini_parse_string(text, len, name, &ini, err)) != PATROL_OK)
-		return st;
-	if ((w = calloc(1, sizeof *w)) == NULL) {
-		ini_free(ini);
-		return status_set(err, PATROL_NOMEM, "out of memory");
-	}
 	buf_init(&warn, 64 * 1024);
-	w->name = name;
-	w->err = err;
-	w->warn = &warn;
-	st = prefs_walk(text, len, w);
-	free(w);
+	c.warn = &warn;
+	st = prefs_check(&c);
 	if (st == PATROL_OK)
 		st = prefs_apply(ini, profile, out, err);
-	ini_free(ini);
 	if (st == PATROL_OK && warn.len > 0) {
 		if (out->warning != NULL && buf_printf(&warn, "; %s", out->warning) != 0)
 			st = status_set(err, PATROL_NOMEM, "out of memory");
@@ -421,84 +392,6 @@ prefs_text(const char *text, size_t len, const char *name, const char *profile,
 			st = status_set(err, PATROL_NOMEM, "out of memory");
 	}
 	buf_free(&warn);
-	return st;
-}
-
-/* ---- the file ---------------------------------------------------------- */
-
-/* Check the open file: a regular file of ours; warn when others may write
- * it (they could lift a profile's read-only mark). */
-static enum patrol_status
-prefs_check_fd(int fd, const char *path, char **warning, struct patrol_err *err)
-{
-	struct stat sb;
-	struct buf b;
-
-	if (fstat(fd, &sb) != 0)
-		return status_set(err, PATROL_IO, "cannot stat %s: %s", path, strerror(errno));
-	if (!S_ISREG(sb.st_mode))
-		return status_set(err, PATROL_CONFIG, "%s is not a regular file", path);
-	if (sb.st_uid != geteuid())
-		return status_set(err, PATROL_CONFIG,
-		    "%s is owned by another user (uid %lu); refusing to read it",
-		    path, (unsigned long)sb.st_uid);
-	if ((sb.st_mode & 022) == 0)
-		return PATROL_OK;
-	buf_init(&b, 0);
-	if (buf_printf(&b, "%s is writable by other users; fix with: chmod go-w %s",
-	    path, path) != 0 || (*warning = buf_take(&b)) == NULL) {
-		buf_free(&b);
-		return status_set(err, PATROL_NOMEM, "out of memory");
-	}
-	return PATROL_OK;
-}
-
-static enum patrol_status
-prefs_read_fd(int fd, const char *path, struct buf *b, struct patrol_err *err)
-{
-	char chunk[4096];
-	ssize_t n;
-
-	for (;;) {
-		n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return status_set(err, PATROL_IO, "cannot read %s: %s", path,
-			    strerror(errno));
-		if (n == 0)
-			return PATROL_OK;
-		if (buf_add(b, chunk, (size_t)n) != 0)
-			return b->len + (size_t)n > b->max ?
-			    status_set(err, PATROL_CONFIG, "%s: file larger than %d bytes", path,
-			    PREFS_FILE_MAX) : status_set(err, PATROL_NOMEM, "out of memory");
-	}
-}
-
-/* Read path into b; *missing when it does not exist (not an error). */
-static enum patrol_status
-prefs_read(const char *path, struct buf *b, char **warning, bool *missing,
-	   struct patrol_err *err)
-{
-	enum patrol_status st;
-	int fd;
-
-	*missing = false;
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT || errno == ENOTDIR) {
-			*missing = true;
-			return PATROL_OK;
-		}
-		if (errno == ELOOP)
-			return status_set(err, PATROL_CONFIG,
-			    "%s is a symbolic link; refusing to read it", path);
-		return status_set(err, PATROL_IO, "cannot open %s: %s", path, strerror(errno));
-	}
-	st = prefs_check_fd(fd, path, warning, err);
-	if (st == PATROL_OK)
-		st = prefs_read_fd(fd, path, b, err);
-	close(fd);
 	return st;
 }
 
@@ -526,10 +419,15 @@ enum patrol_status
 prefs_parse(const char *text, size_t len, const char *name, const char *profile,
 	    struct prefs *out, struct patrol_err *err)
 {
+	struct ini *ini = NULL;
 	enum patrol_status st;
 
 	memset(out, 0, sizeof *out);
-	st = prefs_text(text, len, name != NULL ? name : "(text)", profile, out, err);
+	name = name != NULL ? name : "(text)";
+	st = ini_parse_string(text, len, name, &ini, err);
+	if (st == PATROL_OK)
+		st = prefs_ini(ini, name, profile, out, err);
+	ini_free(ini);
 	if (st != PATROL_OK)
 		prefs_free(out);
 	else
@@ -541,21 +439,20 @@ enum patrol_status
 prefs_load(const char *path, const char *profile, config_getenv_fn getenv_fn, void *env_ctx,
 	   struct prefs *out, struct patrol_err *err)
 {
+	struct ini *ini = NULL;
 	enum patrol_status st;
 	bool missing;
-	struct buf b;
 
 	memset(out, 0, sizeof *out);
 	out->path = path != NULL ? strdup(path) : prefs_path(getenv_fn, env_ctx);
 	if (out->path == NULL)
 		return path != NULL ? status_set(err, PATROL_NOMEM, "out of memory") : PATROL_OK;
-	buf_init(&b, PREFS_FILE_MAX);
-	st = prefs_read(out->path, &b, &out->warning, &missing, err);
+	st = ini_parse_file_kind(out->path, INI_SETTINGS, &ini, &out->warning, &missing, err);
 	if (st == PATROL_OK && !missing) {
-		st = prefs_text(b.data != NULL ? b.data : "", b.len, out->path, profile, out, err);
+		st = prefs_ini(ini, out->path, profile, out, err);
 		out->loaded = st == PATROL_OK;
 	}
-	buf_free(&b);
+	ini_free(ini);
 	if (st != PATROL_OK)
 		prefs_free(out);
 	return st;

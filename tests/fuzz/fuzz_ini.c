@@ -8,7 +8,9 @@
  * normalizer too. Invariants checked (abort on a violation, so libFuzzer and
  * the replay driver both report it): an error leaves no result and names the
  * input; section names are non-empty, trimmed, unique and found again;
- * values are trimmed; a normalized host starts with http:// or https://, has
+ * values are trimmed; every key occurrence (ini_key_*) has a non-empty,
+ * trimmed name, a trimmed value and a line >= 1, lines rise in a section,
+ * and its last occurrence is what ini_get returns; a normalized host starts with http:// or https://, has
  * no trailing '/', is stable when normalized again, and is http:// only for a
  * loopback host.
  */
@@ -77,6 +79,34 @@ check_host(const char *s)
 	free(out);
 }
 
+/* Every key occurrence of a section: named, trimmed, lines from 1 and
+ * rising; the last occurrence of a name is what ini_get returns; a section
+ * without a header line holds keys. */
+static void
+check_keys(const struct ini *ini, size_t i, const char *name)
+{
+	size_t k, n = ini_key_count(ini, name), line, prev = 0;
+	const char *key, *v;
+
+	for (k = 0; k < n; k++) {
+		key = ini_key_name(ini, name, k);
+		v = ini_key_value(ini, name, k);
+		line = ini_key_line(ini, name, k);
+		if (key == NULL || *key == '\0' || !trimmed(key) || v == NULL || !trimmed(v))
+			violation("bad key occurrence", key);
+		if (line < 1 || line <= prev)
+			violation("key lines not rising from 1", key);
+		prev = line;
+	}
+	if (ini_key_name(ini, name, n) != NULL || ini_key_line(ini, name, n) != 0)
+		violation("key past the count", name);
+	if (n > 0 && ini_get(ini, name, ini_key_name(ini, name, n - 1)) !=
+	    ini_key_value(ini, name, n - 1))
+		violation("last occurrence does not win", name);
+	if (ini_section_line(ini, i) == 0 && n == 0)
+		violation("section with neither header nor key", name);
+}
+
 static void
 check_section(const struct ini *ini, size_t i)
 {
@@ -99,6 +129,7 @@ check_section(const struct ini *ini, size_t i)
 		if (v != NULL && k == 0)
 			check_host(v);
 	}
+	check_keys(ini, i, name);
 }
 
 static void
@@ -118,7 +149,7 @@ check_ini(const uint8_t *data, size_t size)
 		return;
 	}
 	n = ini_section_count(ini);
-	if (n > 4096 || ini_section_name(ini, n) != NULL)
+	if (n > 4096 || ini_section_name(ini, n) != NULL || ini_section_line(ini, n) != 0)
 		violation("bad section count", "");
 	for (i = 0; i < n; i++)
 		check_section(ini, i);

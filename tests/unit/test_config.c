@@ -1,6 +1,7 @@
 /*
- * test_config.c: unit tests of config.c: the INI reader, the permission
- * checks on config files, host normalization, credential resolution over a
+ * test_config.c: unit tests of config.c: the INI reader (with the lines of
+ * sections and keys), the permission checks on config files of both kinds
+ * (secrets and settings), host normalization, credential resolution over a
  * fake environment and files in a private directory, and the scrubbing of
  * secrets from the real environment.
  */
@@ -319,6 +320,78 @@ test_ini_many_sections(void **state)
 	free(text);
 }
 
+/* Every key occurrence, in file order, with its line; repeats kept. */
+static void
+test_ini_key_lines(void **state)
+{
+	struct ini *ini = parse_ok(
+	    "\xef\xbb\xbf# c\r\n"
+	    "[a]\r\n"
+	    "k = 1\r\n"
+	    "\r\n"
+	    "x : only ; comment\r\n"
+	    "[b]\n"
+	    "k = b\n"
+	    "[ a ]\n"
+	    "k = 2\n"
+	    "k = 3\n");
+
+	(void)state;
+	assert_int_equal(ini_key_count(ini, "a"), 4);
+	assert_string_equal(ini_key_name(ini, "a", 0), "k");
+	assert_string_equal(ini_key_value(ini, "a", 0), "1");
+	assert_int_equal(ini_key_line(ini, "a", 0), 3);
+	assert_string_equal(ini_key_name(ini, "a", 1), "x");
+	assert_string_equal(ini_key_value(ini, "a", 1), "only");
+	assert_int_equal(ini_key_line(ini, "a", 1), 5);
+	assert_string_equal(ini_key_value(ini, "a", 2), "2");
+	assert_int_equal(ini_key_line(ini, "a", 2), 9);
+	assert_string_equal(ini_key_name(ini, "a", 3), "k");
+	assert_string_equal(ini_key_value(ini, "a", 3), "3");
+	assert_int_equal(ini_key_line(ini, "a", 3), 10);
+	/* ini_get gives the last occurrence. */
+	assert_ptr_equal(ini_get(ini, "a", "k"), ini_key_value(ini, "a", 3));
+	assert_int_equal(ini_key_count(ini, "b"), 1);
+	assert_int_equal(ini_key_line(ini, "b", 0), 7);
+	/* Out of range, unknown section, NULL. */
+	assert_null(ini_key_name(ini, "a", 4));
+	assert_null(ini_key_value(ini, "a", 4));
+	assert_int_equal(ini_key_line(ini, "a", 4), 0);
+	assert_int_equal(ini_key_count(ini, "c"), 0);
+	assert_null(ini_key_name(ini, "c", 0));
+	assert_int_equal(ini_key_line(ini, "c", 0), 0);
+	assert_int_equal(ini_key_count(ini, NULL), 0);
+	assert_int_equal(ini_key_count(NULL, "a"), 0);
+	assert_null(ini_key_name(NULL, "a", 0));
+	ini_free(ini);
+}
+
+/* A section's line is its first header; 0 for keys before any header. */
+static void
+test_ini_section_lines(void **state)
+{
+	struct ini *ini = parse_ok("host = h0\n\n[p]\nhost = h1\n[DEFAULT]\ntoken = t\n[p]\n");
+
+	(void)state;
+	assert_int_equal(ini_section_count(ini), 2);
+	assert_string_equal(ini_section_name(ini, 0), "DEFAULT");
+	assert_int_equal(ini_section_line(ini, 0), 5);
+	assert_string_equal(ini_section_name(ini, 1), "p");
+	assert_int_equal(ini_section_line(ini, 1), 3);
+	assert_int_equal(ini_section_line(ini, 2), 0);
+	/* Before its section's line: the key came before any header. */
+	assert_int_equal(ini_key_line(ini, "DEFAULT", 0), 1);
+	assert_int_equal(ini_key_line(ini, "DEFAULT", 1), 6);
+	ini_free(ini);
+
+	ini = parse_ok("a = 1\nb = 2\n");
+	assert_int_equal(ini_section_line(ini, 0), 0);
+	assert_int_equal(ini_key_count(ini, "DEFAULT"), 2);
+	assert_int_equal(ini_key_line(ini, "DEFAULT", 1), 2);
+	ini_free(ini);
+	assert_int_equal(ini_section_line(NULL, 0), 0);
+}
+
 /* ---- config files on disk --------------------------------------------- */
 
 static void
@@ -451,6 +524,128 @@ test_file_syntax_error_names_file(void **state)
 	status_clear(&err);
 	assert_int_equal(ini_parse_file(cfgpath, &ini, NULL, &err), PATROL_CONFIG);
 	assert_null(ini);
+	assert_string_equal(err.message, expect);
+}
+
+/* Settings: warned when others can write, not when they can read. */
+static void
+test_file_settings_warns_on_write(void **state)
+{
+	static const struct { mode_t mode; int warns; } cases[] = {
+		{ 0600, 0 }, { 0644, 0 }, { 0604, 0 }, { 0664, 1 }, { 0622, 1 }, { 0602, 1 },
+	};
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char *warning = (char *)"unset";
+	bool missing = true;
+	char expect[512];
+	size_t i;
+
+	(void)state;
+	snprintf(expect, sizeof expect,
+	    "%s is writable by other users; fix with: chmod go-w %s", cfgpath, cfgpath);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		write_file(cfgpath, "[defaults]\njobs = 3\n", cases[i].mode);
+		status_clear(&err);
+		assert_int_equal(ini_parse_file_kind(cfgpath, INI_SETTINGS, &ini, &warning,
+		    &missing, &err), PATROL_OK);
+		assert_false(missing);
+		assert_string_equal(ini_get(ini, "defaults", "jobs"), "3");
+		assert_int_equal(ini_key_line(ini, "defaults", 0), 2);
+		if (cases[i].warns) {
+			assert_non_null(warning);
+			assert_string_equal(warning, expect);
+		} else
+			assert_null(warning);
+		free(warning);
+		ini_free(ini);
+	}
+}
+
+/* Secrets: warned when others can read, through either entry point. */
+static void
+test_file_secrets_kind(void **state)
+{
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char *warning = NULL;
+	bool missing = true;
+	char expect[512];
+
+	(void)state;
+	snprintf(expect, sizeof expect,
+	    "%s is readable by other users; fix with: chmod 600 %s", cfgpath, cfgpath);
+	write_file(cfgpath, "[DEFAULT]\nhost = h\n", 0640);
+	status_clear(&err);
+	assert_int_equal(ini_parse_file_kind(cfgpath, INI_SECRETS, &ini, &warning, &missing,
+	    &err), PATROL_OK);
+	assert_false(missing);
+	assert_non_null(warning);
+	assert_string_equal(warning, expect);
+	free(warning);
+	ini_free(ini);
+	/* No warning wanted: NULL is fine. */
+	assert_int_equal(ini_parse_file_kind(cfgpath, INI_SETTINGS, &ini, NULL, NULL, &err),
+	    PATROL_OK);
+	ini_free(ini);
+}
+
+/* A missing file: not an error for settings, PATROL_IO for secrets. */
+static void
+test_file_kind_missing(void **state)
+{
+	struct patrol_err err;
+	struct ini *ini = (struct ini *)&err;
+	char *warning = (char *)"unset";
+	bool missing = false;
+	char path[256], expect[300];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/nope", dir);
+	status_clear(&err);
+	assert_int_equal(ini_parse_file_kind(path, INI_SETTINGS, &ini, &warning, &missing,
+	    &err), PATROL_OK);
+	assert_true(missing);
+	assert_null(ini);
+	assert_null(warning);
+	assert_string_equal(err.message, "");
+	snprintf(path, sizeof path, "%s/nodir/config", dir);
+	missing = false;
+	assert_int_equal(ini_parse_file_kind(path, INI_SETTINGS, &ini, NULL, &missing, &err),
+	    PATROL_OK);
+	assert_true(missing);
+	assert_null(ini);
+
+	snprintf(path, sizeof path, "%s/nope", dir);
+	snprintf(expect, sizeof expect, "cannot open %s: No such file or directory", path);
+	missing = false;
+	assert_int_equal(ini_parse_file_kind(path, INI_SECRETS, &ini, &warning, &missing,
+	    &err), PATROL_IO);
+	assert_true(missing);
+	assert_null(ini);
+	assert_string_equal(err.message, expect);
+}
+
+/* An error after the permission check drops the warning (the symbolic
+ * link, directory and owner checks are shared with INI_SECRETS, above). */
+static void
+test_file_settings_error_drops_warning(void **state)
+{
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char *warning = NULL;
+	bool missing = true;
+	char expect[300];
+
+	(void)state;
+	write_file(cfgpath, "[defaults]\noops\n", 0666);
+	snprintf(expect, sizeof expect, "%s:2: expected '[section]' or 'key = value'", cfgpath);
+	status_clear(&err);
+	assert_int_equal(ini_parse_file_kind(cfgpath, INI_SETTINGS, &ini, &warning, &missing,
+	    &err), PATROL_CONFIG);
+	assert_false(missing);
+	assert_null(ini);
+	assert_null(warning);
 	assert_string_equal(err.message, expect);
 }
 
@@ -1237,6 +1432,8 @@ main(void)
 		cmocka_unit_test(test_ini_garbage),
 		cmocka_unit_test(test_ini_too_large),
 		cmocka_unit_test(test_ini_many_sections),
+		cmocka_unit_test(test_ini_key_lines),
+		cmocka_unit_test(test_ini_section_lines),
 		cmocka_unit_test(test_file_private),
 		cmocka_unit_test(test_file_readable_warns),
 		cmocka_unit_test(test_file_missing),
@@ -1244,6 +1441,10 @@ main(void)
 		cmocka_unit_test(test_file_directory_refused),
 		cmocka_unit_test(test_file_other_owner_refused),
 		cmocka_unit_test(test_file_syntax_error_names_file),
+		cmocka_unit_test(test_file_settings_warns_on_write),
+		cmocka_unit_test(test_file_secrets_kind),
+		cmocka_unit_test(test_file_kind_missing),
+		cmocka_unit_test(test_file_settings_error_drops_warning),
 		cmocka_unit_test(test_normalize_host),
 		cmocka_unit_test(test_host_is_loopback),
 		cmocka_unit_test(test_resolve_default_profile),
