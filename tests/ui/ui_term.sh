@@ -18,8 +18,13 @@ ui_shell 200 50
 ui_start --all
 check_screen "200x50: owner column with --all" "COMMENT .*OWNER"
 check_screen "200x50: the full table" "LAST USED +SCOPES"
-WANT=$("$PATROL" quota --all -o json | jq -r '.[0] | "\(.active)/600  \(.expiring) expire"')
-check_screen "--all gauge: the top owner's active and expiring counts, as quota --all says" "\\] $WANT"
+wait_for "^[^ ]+ \\[[^]]*\\] [0-9]+/600" >/dev/null
+GAUGE=$(screen | sed -n 2p)
+G_OWNER=$(printf '%s' "$GAUGE" | sed 's/ \[.*//; s/…$//')
+G_COUNTS=$(printf '%s' "$GAUGE" | sed -n 's/.*\] \([0-9]*\)\/600  \([0-9]*\) expire.*/\1 \2/p')
+check_eq "--all gauge: the selected row's owner, with the counts quota --all gives" "$G_COUNTS" \
+	"$("$PATROL" quota --all -o json | jq -r --arg o "$G_OWNER" '[.[] | select(.owner | startswith($o))][0] | "\(.active) \(.expiring)"')"
+check_match "--all gauge: that owner is the selected (first) row's (its cell is cut)" "${G_OWNER:0:13}" "$(screen | sed -n 4p)"
 tm resize-window -t t -x 80 -y 24
 check_screen "resized to 80x24: still drawn (the gauge names the owner)" "\\] [0-9]+/600"
 check_screen "80x24: the owner column stays, lower-priority ones dropped" "COMMENT .*OWNER +ID"
