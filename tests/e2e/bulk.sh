@@ -22,31 +22,11 @@ deletes() {
 	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
 }
 
-# revoked_once FILE: how many ids of FILE the emulator saw revoked exactly once.
-revoked_once() {
-	curl -s "$EMU_URL/emulator/stats" |
-		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
-			[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-
 # still_there FILE: how many ids of FILE are still in the workspace.
 still_there() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
 		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
 			[.token_infos[].token_id | select(. as $i | $w | index($i))] | length'
-}
-
-# quiesce: wait until the emulator has answered everything it received.
-quiesce() {
-	local a b i=0
-	a=$(stats .total)
-	while [ $i -lt 100 ]; do
-		sleep 0.3
-		b=$(stats .total)
-		[ "$a" = "$b" ] && return 0
-		a=$b
-		i=$((i + 1))
-	done
 }
 
 # --- dry run: the whole flow, nothing mutating ------------------------------------

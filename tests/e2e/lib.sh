@@ -71,6 +71,26 @@ count() {
 	stats ".requests[\"$1\"] // 0"
 }
 
+# revoked_once FILE: how many ids of FILE the emulator saw revoked exactly once.
+revoked_once() {
+	curl -s "$EMU_URL/emulator/stats" |
+		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
+			[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
+}
+
+# quiesce: wait until the emulator has answered everything it received.
+quiesce() {
+	local a b i=0
+	a=$(stats .total)
+	while [ $i -lt 100 ]; do
+		sleep 0.3
+		b=$(stats .total)
+		[ "$a" = "$b" ] && return 0
+		a=$b
+		i=$((i + 1))
+	done
+}
+
 reset_stats() {
 	curl -s -X POST "$EMU_URL/emulator/reset-stats" >/dev/null
 }

@@ -30,13 +30,6 @@ mk() {
 	done
 }
 
-# revoked_once FILE: how many ids of FILE the emulator saw revoked exactly once.
-revoked_once() {
-	curl -s "$EMU_URL/emulator/stats" |
-		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
-			[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-
 # revokes: how many distinct ids the emulator saw revoked.
 revokes() { stats '.revokes | length'; }
 
@@ -57,19 +50,6 @@ jlast() { tail -n 1 "$(journal)" | jq -r '.type + ":" + (.reason // "")'; }
 
 # exited: wait for patrol to end; UI_RC is "none" when it did not.
 exited() { UI_RC=none; ui_exited 10; }
-
-# quiesce: wait until the emulator has answered everything it received.
-quiesce() {
-	local a b i=0
-	a=$(stats .total)
-	while [ $i -lt 100 ]; do
-		sleep 0.3
-		b=$(stats .total)
-		[ "$a" = "$b" ] && return 0
-		a=$b
-		i=$((i + 1))
-	done
-}
 
 # sorted_ids FILE: the ids of FILE, sorted, on one line.
 sorted_ids() { sort "$1" | tr '\n' ' '; }
