@@ -538,6 +538,44 @@ cli_call(struct cli *cli, struct call *c, void **result)
 	return rc;
 }
 
+bool
+cli_max_lifetime(struct cli *cli, int *days)
+{
+	struct call *c = cli_run(cli, api_conf_get());
+	const struct api_conf *conf;
+	const char *v;
+	char *end;
+	long d = 0;
+	bool known = false;
+
+	*days = 0;
+	if (c == NULL)
+		return false;
+	if (c->err.status != PATROL_OK || (conf = c->result) == NULL) {
+		cli_msg("note: cannot read the workspace's maximum token lifetime (%s): "
+			"over-max-lifetime is not computed", status_message(c->err.status));
+	} else if ((v = conf->max_token_lifetime_days) != NULL && *v != '\0' &&
+		   ((d = strtol(v, &end, 10)) < 1 || d > 100000 || *end != '\0')) {
+		cli_msg("note: the workspace's maximum token lifetime '%s' is not a number "
+			"of days: over-max-lifetime is not computed", v);
+	} else {
+		known = true;
+		*days = (int)d;
+		cli->out.ctx.max_lifetime_ms = (int64_t)d * 86400000LL;
+	}
+	call_free(c);
+	return known;
+}
+
+void
+cli_filter_context(struct cli *cli, const struct token_filter *f)
+{
+	int days;
+
+	if (token_filter_flags(f) & TOKEN_FLAG(OVER_MAX_LIFETIME))
+		cli_max_lifetime(cli, &days);
+}
+
 /* Token management refused (403): say plainly who is signed in, when SCIM
  * Me tells, instead of the raw 403. */
 static int

@@ -81,6 +81,14 @@ void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * *out is the call's table, moved out; free with api_table_free. Returns 0 or
  * an exit code (after reporting). */
 int cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out);
+/* Read the workspace's maximum token lifetime (workspace-conf) into
+ * cli->out.ctx.max_lifetime_ms and *days (0: no maximum is set). Returns
+ * false, after a one-line note that over-max-lifetime is not computed, when
+ * it cannot be read (a non-admin may be refused) or makes no sense. */
+bool cli_max_lifetime(struct cli *cli, int *days);
+/* Read what filter f needs besides the list: the workspace maximum when it
+ * tests flag:over-max-lifetime (one request, only then). */
+void cli_filter_context(struct cli *cli, const struct token_filter *f);
 /* Resolve ID (full or unique prefix) against tab; reports and returns -1 when
  * not found or ambiguous. */
 long cli_find_token(const struct token_table *tab, const char *id);

@@ -51,40 +51,6 @@ struct audit {
 
 /* ---- fetching ------------------------------------------------------------ */
 
-/* The workspace maximum lifetime in days: 0 when unset. A failure to read
- * it is a note, not an error: only over-max-lifetime depends on it. */
-static void
-audit_max_lifetime(struct audit *a)
-{
-	struct call *c = cli_run(a->cli, api_conf_get());
-	const struct api_conf *conf;
-	const char *v;
-	char *end;
-	long d;
-
-	if (c == NULL)
-		return;
-	if (c->err.status != PATROL_OK || (conf = c->result) == NULL) {
-		cli_msg("note: cannot read the workspace's maximum token lifetime (%s): "
-			"over-max-lifetime is not computed", status_message(c->err.status));
-		call_free(c);
-		return;
-	}
-	v = conf->max_token_lifetime_days;
-	a->max_known = true;
-	if (v != NULL && *v != '\0') {
-		d = strtol(v, &end, 10);
-		if (*end != '\0' || d < 1 || d > 100000) {
-			cli_msg("note: the workspace's maximum token lifetime '%s' is not a number "
-				"of days: over-max-lifetime is not computed", v);
-			a->max_known = false;
-		} else {
-			a->max_days = (int)d;
-		}
-	}
-	call_free(c);
-}
-
 /* ---- computing ----------------------------------------------------------- */
 
 static int
@@ -554,8 +520,7 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 		token_filter_free(f);
 		return rc;
 	}
-	audit_max_lifetime(&a);
-	cli->out.ctx.max_lifetime_ms = (int64_t)a.max_days * 86400000LL;
+	a.max_known = cli_max_lifetime(cli, &a.max_days);
 	if (audit_compute(&a, f) != 0) {
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);

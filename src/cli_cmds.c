@@ -89,6 +89,7 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 		return rc;
 	if ((rc = cli_connect(cli)) == 0 &&
 	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) == 0) {
+		cli_filter_context(cli, sel.filter);
 		idx = selection_apply(cli, &sel, tab, &n);
 		if (idx == NULL)
 			rc = status_exit_code(PATROL_NOMEM);

@@ -600,6 +600,7 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	rv_offer_resume(r);
 	if ((rc = cli_fetch_tokens(r->cli, r->cli->o.all, NULL, &r->tab)) != 0)
 		return rc;
+	cli_filter_context(r->cli, r->filter);
 	if ((rc = rv_plan_ids(r, ids, nids)) != 0 || (rc = rv_plan_filter(r)) != 0)
 		return rc;
 	if (r->cli->o.filter != NULL && (r->b.filter = strdup(r->cli->o.filter)) == NULL)

@@ -1701,6 +1701,12 @@ token_filter_match(const struct token_filter *f, const struct token_info *t,
 	return true;
 }
 
+unsigned
+token_filter_flags(const struct token_filter *f)
+{
+	return f != NULL ? f->need_flags : 0;
+}
+
 void
 token_filter_free(struct token_filter *f)
 {

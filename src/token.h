@@ -158,6 +158,8 @@ enum patrol_status token_filter_compile(const char *expr, struct token_filter **
 bool token_filter_match(const struct token_filter *f, const struct token_info *t,
 			unsigned flags, const struct token_ctx *ctx);
 void token_filter_free(struct token_filter *f);
+/* The flags (TOKEN_FLAG bits) the filter's terms test; 0 for NULL. */
+unsigned token_filter_flags(const struct token_filter *f);
 /* Fill idx with the indexes of matching rows, in table order; returns how many. */
 size_t token_filter_apply(const struct token_filter *f, const struct token_table *tab,
 			  const struct token_ctx *ctx, size_t *idx);

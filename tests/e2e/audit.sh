@@ -132,12 +132,17 @@ check_match "by-owner row: tokens, active/600, unused-90d, never-expires, privil
 for f in "${FLAGS[@]}"; do
 	run audit --filter "flag:$f" -o json
 	check_eq "audit --filter flag:$f" "$(want_ids "$f")" "$(printf '%s' "$OUT" | jq -r '[.tokens[].token_id] | sort | join(" ")')"
-	# list does not read the workspace maximum, so over-max-lifetime is
-	# audit's alone (see the report on list).
-	[ "$f" = over-max-lifetime ] && continue
 	run list --filter "flag:$f" -o json
 	check_eq "list --filter flag:$f" "$(want_ids "$f")" "$(printf '%s' "$OUT" | jq -r '[.[].token_id] | sort | join(" ")')"
 done
+reset_stats
+run list -o json
+check_eq "a list whose filter needs no maximum reads no settings" 0 "$(count 'GET /api/2.0/workspace-conf')"
+run list --filter 'flag:over-max-lifetime' -o json
+check_eq "one that tests over-max-lifetime reads them once" 1 "$(count 'GET /api/2.0/workspace-conf')"
+run revoke --dry-run --filter 'flag:over-max-lifetime' -o json
+check_eq "revoke --filter flag:over-max-lifetime plans exactly those" "$(want_ids over-max-lifetime)" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].token_id] | sort | join(" ")')"
 run audit --filter '!flag:unused-30d comment:tmp' -o json
 check_eq "filters combine; summaries count what is left" "1 1 1" \
 	"$(printf '%s' "$OUT" | jq -r '.summary | "\(.tokens) \(.by_flag["stale-comment"]) \(.by_owner[0].tokens)"')"

@@ -773,6 +773,25 @@ test_filter_errors(void **state)
 	}
 }
 
+/* The flags a filter tests: what the CLI reads the workspace maximum for. */
+static void
+test_filter_flags(void **state)
+{
+	struct token_filter *f = NULL;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(token_filter_flags(NULL), 0);
+	assert_int_equal(token_filter_compile("ci owner:bob", &f, &err), PATROL_OK);
+	assert_int_equal(token_filter_flags(f), 0);
+	token_filter_free(f);
+	assert_int_equal(token_filter_compile("!flag:over-max-lifetime flag:privileged", &f, &err),
+			 PATROL_OK);
+	assert_int_equal(token_filter_flags(f),
+			 TOKEN_FLAG(OVER_MAX_LIFETIME) | TOKEN_FLAG(PRIVILEGED));
+	token_filter_free(f);
+}
+
 static void
 test_filter_match_direct(void **state)
 {
@@ -850,6 +869,7 @@ main(void)
 		cmocka_unit_test(test_filter_words),
 		cmocka_unit_test(test_filter_fields),
 		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_filter_flags),
 		cmocka_unit_test(test_filter_match_direct),
 		cmocka_unit_test(test_quota),
 	};
