@@ -43,6 +43,7 @@
 #define JOURNAL_STR_MAX		4096			/* bytes of one string */
 #define JOURNAL_FLAGS_MAX	64			/* names in an item's flags */
 #define JOURNAL_NAME_TRIES	100			/* -2, -3, … on a name clash */
+#define JOURNAL_TAIL		4096			/* bytes read to see if a file ended */
 #define JOURNAL_UTF8_FFFD	"\xef\xbf\xbd"
 
 struct journal {
@@ -1374,10 +1375,28 @@ journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
 
 /* ---- records ------------------------------------------------------------ */
 
+/* Write rec (released either way) under the lock. bad: 0 built fine, 1 out
+ * of memory building it, 2 invalid input (why says which). Failures stick. */
+static enum patrol_status
+journal_emit(struct journal *j, json_t *rec, int bad, const char *why)
+{
+	enum patrol_status st;
+
+	pthread_mutex_lock(&j->lock);
+	if (bad) {
+		json_decref(rec);
+		st = journal_fail(j, bad == 2 ? PATROL_INVALID : PATROL_NOMEM,
+				  bad == 2 ? why : "out of memory writing the journal", 0);
+	} else {
+		st = journal_put(j, rec);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return st;
+}
+
 enum patrol_status
 journal_intent(struct journal *j, const char *id)
 {
-	enum patrol_status st;
 	json_t *rec;
 	int bad = 0;
 
@@ -1388,17 +1407,7 @@ journal_intent(struct journal *j, const char *id)
 	rec = journal_record("intent");
 	journal_jset(rec, "id", json_string(bad ? "" : id), &bad);
 	journal_jset(rec, "t", json_integer(duration_now_ms()), &bad);
-	pthread_mutex_lock(&j->lock);
-	if (bad) {
-		json_decref(rec);
-		st = journal_fail(j, bad == 2 ? PATROL_INVALID : PATROL_NOMEM,
-				  bad == 2 ? "invalid token id for the journal" :
-				  "out of memory writing the journal", 0);
-	} else {
-		st = journal_put(j, rec);
-	}
-	pthread_mutex_unlock(&j->lock);
-	return st;
+	return journal_emit(j, rec, bad, "invalid token id for the journal");
 }
 
 enum patrol_status
@@ -1433,7 +1442,6 @@ enum patrol_status
 journal_result(struct journal *j, const char *id, enum journal_result r,
 	       const struct patrol_err *err)
 {
-	enum patrol_status st;
 	json_t *rec;
 	int bad = 0;
 
@@ -1450,23 +1458,12 @@ journal_result(struct journal *j, const char *id, enum journal_result r,
 	journal_jset(rec, "http", json_integer(err != NULL && err->http_status > 0 &&
 					       err->http_status <= 999 ? err->http_status : 0), &bad);
 	journal_jset(rec, "message", journal_jstr(err != NULL ? err->message : ""), &bad);
-	pthread_mutex_lock(&j->lock);
-	if (bad) {
-		json_decref(rec);
-		st = journal_fail(j, bad == 2 ? PATROL_INVALID : PATROL_NOMEM,
-				  bad == 2 ? "invalid result for the journal" :
-				  "out of memory writing the journal", 0);
-	} else {
-		st = journal_put(j, rec);
-	}
-	pthread_mutex_unlock(&j->lock);
-	return st;
+	return journal_emit(j, rec, bad, "invalid result for the journal");
 }
 
 enum patrol_status
 journal_end(struct journal *j, const char *reason)
 {
-	enum patrol_status st;
 	json_t *rec;
 	size_t i, n = sizeof journal_end_reasons / sizeof journal_end_reasons[0];
 	int bad = 0;
@@ -1476,18 +1473,13 @@ journal_end(struct journal *j, const char *reason)
 	for (i = 0; reason != NULL && i < n; i++)
 		if (strcmp(reason, journal_end_reasons[i]) == 0)
 			break;
+	if (reason == NULL || i == n)
+		bad = 2;
 	rec = journal_record("end");
 	journal_jset(rec, "t", json_integer(duration_now_ms()), &bad);
-	journal_jset(rec, "reason", json_string(reason != NULL && i < n ? reason : NULL), &bad);
-	pthread_mutex_lock(&j->lock);
-	if (bad) {
-		json_decref(rec);
-		st = journal_fail(j, PATROL_INVALID, "invalid end reason for the journal", 0);
-	} else {
-		st = journal_put(j, rec);   /* no fsync: a lost end is reconciled on resume */
-	}
-	pthread_mutex_unlock(&j->lock);
-	return st;
+	journal_jset(rec, "reason", json_string(bad ? "" : reason), &bad);
+	/* no fsync: a lost end is reconciled on resume */
+	return journal_emit(j, rec, bad, "invalid end reason for the journal");
 }
 
 enum patrol_status
@@ -1569,9 +1561,49 @@ journal_grow(void **v, size_t n, size_t *cap, size_t size)
 }
 
 /* Load dir/name into l (or its error into l->errors). */
+/* Cheap: is the last complete record of path an end record? Reads only the
+ * last JOURNAL_TAIL bytes (an end record is short); any doubt answers false,
+ * so the caller loads the whole file. Finished sessions pile up over the
+ * years; finding the unfinished one must not parse them all. */
+static bool
+journal_tail_ended(const char *path)
+{
+	char buf[JOURNAL_TAIL + 1], *nl, *line;
+	const char *type;
+	struct stat sb;
+	off_t off;
+	ssize_t n;
+	json_t *rec;
+	bool ended;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	off = fstat(fd, &sb) == 0 && sb.st_size > JOURNAL_TAIL ? sb.st_size - JOURNAL_TAIL : 0;
+	n = pread(fd, buf, JOURNAL_TAIL, off);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if ((nl = strrchr(buf, '\n')) == NULL)
+		return false;
+	*nl = '\0';                     /* a torn last line stays out */
+	if ((line = strrchr(buf, '\n')) != NULL)
+		line++;
+	else if (off == 0)
+		line = buf;
+	else
+		return false;              /* the line is longer than the window */
+	rec = json_loads(line, 0, NULL);
+	type = json_string_value(json_object_get(rec, "type"));
+	ended = type != NULL && strcmp(type, "end") == 0;
+	json_decref(rec);
+	return ended;
+}
+
 static enum patrol_status
 journal_list_add(struct journal_list *l, const char *dir, const char *name, size_t *cap,
-		 size_t *ecap, struct patrol_err *err)
+		 size_t *ecap, bool unfinished_only, struct patrol_err *err)
 {
 	struct journal_session s;
 	struct patrol_err lerr;
@@ -1579,6 +1611,10 @@ journal_list_add(struct journal_list *l, const char *dir, const char *name, size
 
 	if (path == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
+	if (unfinished_only && journal_tail_ended(path)) {
+		free(path);
+		return PATROL_OK;
+	}
 	status_clear(&lerr);
 	if (journal_load(path, &s, &lerr) == PATROL_OK) {
 		free(path);
@@ -1599,8 +1635,11 @@ journal_list_add(struct journal_list *l, const char *dir, const char *name, size
 	return PATROL_OK;
 }
 
-enum patrol_status
-journal_list(const char *dir, struct journal_list *out, struct patrol_err *err)
+/* The sessions of dir, newest first; unfinished_only skips, unread, the
+ * files whose last record ends them. */
+static enum patrol_status
+journal_scan(const char *dir, bool unfinished_only, struct journal_list *out,
+	     struct patrol_err *err)
 {
 	enum patrol_status st = PATROL_OK;
 	size_t cap = 0, ecap = 0;
@@ -1616,7 +1655,8 @@ journal_list(const char *dir, struct journal_list *out, struct patrol_err *err)
 	}
 	while (st == PATROL_OK && (errno = 0, de = readdir(d)) != NULL)
 		if (journal_is_session_file(de->d_name))
-			st = journal_list_add(out, dir, de->d_name, &cap, &ecap, err);
+			st = journal_list_add(out, dir, de->d_name, &cap, &ecap, unfinished_only,
+					      err);
 	if (st == PATROL_OK && de == NULL && errno != 0)
 		st = status_set(err, PATROL_IO, "cannot read the journal directory %s: %s",
 				dir, strerror(errno));
@@ -1628,6 +1668,12 @@ journal_list(const char *dir, struct journal_list *out, struct patrol_err *err)
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, journal_newest_first);
 	return PATROL_OK;
+}
+
+enum patrol_status
+journal_list(const char *dir, struct journal_list *out, struct patrol_err *err)
+{
+	return journal_scan(dir, false, out, err);
 }
 
 void
@@ -1655,7 +1701,7 @@ journal_find_unfinished(const char *dir, const char *host, char **path,
 	size_t i;
 
 	*path = NULL;
-	if ((st = journal_list(dir, &l, err)) != PATROL_OK)
+	if ((st = journal_scan(dir, true, &l, err)) != PATROL_OK)
 		return st;
 	for (i = 0; i < l.n; i++) {
 		const struct journal_session *s = &l.v[i];
