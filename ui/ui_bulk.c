@@ -53,9 +53,9 @@ ui_bulk_free(struct ui *u)
 /* ---- rows ------------------------------------------------------------------ */
 
 static void
-ui_bulk_mark(struct ui *u, const struct bulk_item *it)
+ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 {
-	long row = token_find(&u->tab, it->t.id);
+	long row = ui_state_row_of(u, it->t.id, many);
 	unsigned char *m;
 
 	if (row < 0)
@@ -263,7 +263,7 @@ ui_bulk_start(struct ui *u)
 	ui_bulk_leave_plan(u);
 	bulk_submit(&u->bulk, u->w);
 	for (i = 0; i < u->bulk.n; i++)
-		ui_bulk_mark(u, &u->bulk.v[i]);
+		ui_bulk_mark(u, &u->bulk.v[i], true);
 	u->bphase = UI_BULK_RUNNING;
 	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
@@ -296,7 +296,7 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	pending = bulk_pending(&u->bulk);
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
 		for (i = 0; i < u->bulk.n; i++)
-			ui_bulk_mark(u, &u->bulk.v[i]);
+			ui_bulk_mark(u, &u->bulk.v[i], true);
 		ui_state_compact(u);
 		u->bphase = UI_BULK_DONE;
 		bulk_end(&u->bulk);
@@ -337,7 +337,7 @@ ui_bulk_finish(struct ui *u)
 			u->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
 			status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
 		}
-		ui_bulk_mark(u, it);
+		ui_bulk_mark(u, it, true);
 	}
 	bulk_end(&u->bulk);
 	u->bphase = UI_BULK_DONE;
@@ -455,7 +455,7 @@ ui_bulk_on_call(struct ui *u, struct call *c)
 		call_free(c);
 		return UI_R_NONE;
 	}
-	ui_bulk_mark(u, &u->bulk.v[i]);
+	ui_bulk_mark(u, &u->bulk.v[i], false);
 	if (bulk_running(&u->bulk))
 		ui_bulk_progress_msg(u);
 	else if (bulk_submit(&u->bulk, u->w) == 0)
@@ -464,7 +464,7 @@ ui_bulk_on_call(struct ui *u, struct call *c)
 		size_t k;
 		for (k = 0; k < u->bulk.n; k++)
 			if (u->bulk.v[k].inflight)
-				ui_bulk_mark(u, &u->bulk.v[k]);
+				ui_bulk_mark(u, &u->bulk.v[k], false);
 		ui_bulk_progress_msg(u);
 	}
 	if (u->mode == UI_MODE_RESULTS && u->bphase == UI_BULK_RUNNING)
@@ -637,7 +637,7 @@ ui_bulk_loaded(struct ui *u)
 		return UI_R_ALL;
 	}
 	for (i = 0; i < u->bulk.n; i++) {
-		long row = token_find(&u->tab, u->bulk.v[i].t.id);
+		long row = ui_state_row_of(u, u->bulk.v[i].t.id, true);
 		if (row >= 0 && u->bulk.v[i].result == JOURNAL_PENDING)
 			u->marks[row] |= UI_MARK_STAGED;
 	}

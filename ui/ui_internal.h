@@ -227,6 +227,10 @@ void ui_state_ask_me(struct ui *u);
 void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
 const char *ui_state_current_id(const struct ui *u);
+/* The row holding exactly token id, or -1. A binary search in the id order
+ * when it is built; many (a loop over a session's thousand ids) builds it
+ * (one sort per table), else one lookup scans rather than sort. */
+long ui_state_row_of(struct ui *u, const char *id, bool many);
 const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);

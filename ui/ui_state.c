@@ -87,6 +87,31 @@ ui_state_order(struct ui *u, enum token_sort_key k)
 	return u->order[k] = o;
 }
 
+long
+ui_state_row_of(struct ui *u, const char *id, bool many)
+{
+	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->order[TOKEN_SORT_ID];
+	size_t lo = 0, hi = u->tab.n, i;
+	int c;
+
+	if (o == NULL) {             /* one lookup (or no memory): a scan */
+		for (i = 0; i < u->tab.n; i++)
+			if (strcmp(u->tab.rows[i].token_id, id) == 0)
+				return (long)i;
+		return -1;
+	}
+	while (lo < hi) {
+		i = lo + (hi - lo) / 2;
+		if ((c = strcmp(u->tab.rows[o[i]].token_id, id)) == 0)
+			return (long)o[i];
+		if (c < 0)
+			lo = i + 1;
+		else
+			hi = i;
+	}
+	return -1;
+}
+
 /* Order the shown rows by the current key: one pass over the key's full
  * order picks them out, so a re-sort or a filter keystroke costs O(rows)
  * instead of a sort. Falls back to token_sort when memory is short. */
