@@ -339,6 +339,60 @@ cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
 	return json_dump_callback(v, json_out_cb, fp, flags | JSON_ENSURE_ASCII);
 }
 
+static json_t *
+cli_output_result_json(const struct bulk_item *it)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s?, s:s?}", "token_id", it->t.id,
+			      "result", journal_result_label(it->result),
+			      "owner", it->t.owner, "comment", it->t.comment);
+
+	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
+		json_object_set_new(o, "error", json_pack("{s:s, s:I, s:s, s:s}",
+			"status", status_name(it->err.status),
+			"http_status", (json_int_t)it->err.http_status,
+			"code", it->err.code, "message", it->err.message));
+	return o;
+}
+
+static void
+cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
+{
+	char http[24];
+
+	snprintf(http, sizeof http, "%ld", it->err.http_status);
+	cli_output_csv_field(fp, it->t.id, sflags, false);
+	cli_output_csv_field(fp, journal_result_label(it->result), sflags, false);
+	cli_output_csv_field(fp, it->t.owner, sflags, false);
+	cli_output_csv_field(fp, it->t.comment, sflags, false);
+	cli_output_csv_field(fp, status_name(it->err.status), sflags, false);
+	cli_output_csv_field(fp, http, sflags, false);
+	cli_output_csv_field(fp, it->err.message, sflags, true);
+}
+
+int
+cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
+		   unsigned sanitize_flags)
+{
+	json_t *arr = NULL;
+	size_t i;
+
+	if (format == CLI_FORMAT_JSON && (arr = json_array()) == NULL)
+		return -1;
+	if (format == CLI_FORMAT_CSV)
+		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
+	for (i = 0; i < b->n; i++) {
+		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(&b->v[i])) != 0) {
+			json_decref(arr);
+			return -1;
+		}
+		if (format == CLI_FORMAT_CSV)
+			cli_output_result_csv(fp, &b->v[i], sanitize_flags);
+	}
+	if (arr != NULL)
+		return cli_output_json(fp, arr);
+	return ferror(fp) ? -1 : 0;
+}
+
 int
 cli_output_json(FILE *fp, json_t *v)
 {

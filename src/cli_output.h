@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "bulk.h"
 #include "token.h"
 
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV };
@@ -40,6 +41,13 @@ int cli_output_json(FILE *fp, json_t *v);
  * a secret) with flags | JSON_ENSURE_ASCII, writing DEL as \u007f: the one
  * control character JSON allows raw. Returns 0 or -1. Does not release v. */
 int cli_output_json_dump(FILE *fp, const json_t *v, size_t flags);
+/* The results of a revocation session, one per planned id, for both faces:
+ * CSV "token_id,result,owner,comment,status,http_status,message", or a
+ * JSON array of {token_id, result, owner, comment} with an "error" object
+ * {status, http_status, code, message} when it failed or was skipped.
+ * Returns 0, or -1 on a write error. */
+int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
+		       unsigned sanitize_flags);
 /* Write one CSV field (sanitized, quoted when needed, formula-safe). */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
 

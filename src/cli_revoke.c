@@ -424,46 +424,19 @@ rv_run(struct rv *r)
 
 /* ---- results ---------------------------------------------------------------- */
 
-static json_t *
-rv_item_json(const struct bulk_item *it)
-{
-	json_t *o = json_pack("{s:s,s:s}", "token_id", it->t.id,
-			      "result", journal_result_label(it->result));
-
-	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
-		json_object_set_new(o, "error", json_pack("{s:s,s:I,s:s,s:s}",
-			"status", status_name(it->err.status),
-			"http_status", (json_int_t)it->err.http_status,
-			"code", it->err.code, "message", it->err.message));
-	return o;
-}
-
 /* Per-id results (JSON, CSV), then the summary on stderr. */
 static int
 rv_report(struct rv *r)
 {
 	const size_t *k = r->b.counts;
-	json_t *arr = NULL;
 	size_t i;
 	int rc = 0;
 
-	if (r->cli->o.format == CLI_FORMAT_JSON)
-		arr = json_array();
-	if (r->cli->o.format == CLI_FORMAT_CSV)
-		printf("token_id,result,message\n");
-	for (i = 0; i < r->b.n; i++) {
-		const struct bulk_item *it = &r->b.v[i];
-		if (journal_result_fails(it->result))
+	for (i = 0; i < r->b.n; i++)
+		if (journal_result_fails(r->b.v[i].result))
 			rc = 1;
-		if (arr != NULL)
-			json_array_append_new(arr, rv_item_json(it));
-		else if (r->cli->o.format == CLI_FORMAT_CSV) {
-			cli_output_csv_field(stdout, it->t.id, 0, false);
-			printf("%s,", journal_result_label(it->result));
-			cli_output_csv_field(stdout, it->err.message, 0, true);
-		}
-	}
-	if (arr != NULL && cli_output_json(stdout, arr) != 0)
+	if (r->cli->o.format != CLI_FORMAT_TABLE &&
+	    cli_output_results(stdout, r->cli->o.format, &r->b, 0) != 0)
 		rc = 2;
 	if (r->cli->o.dry_run)
 		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "

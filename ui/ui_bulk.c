@@ -23,8 +23,6 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <jansson.h>
-
 #include "bulk.h"
 #include "cli_output.h"
 #include "duration.h"
@@ -484,28 +482,18 @@ ui_bulk_tick(struct ui *u)
 
 /* ---- export ------------------------------------------------------------------------ */
 
-static json_t *
-ui_bulk_json(const struct bulk_item *it)
-{
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:I, s:s}",
-	    "token_id", it->t.id, "result", journal_result_label(it->result),
-	    "owner", it->t.owner, "comment", it->t.comment,
-	    "status", status_name(it->err.status), "http_status", (json_int_t)it->err.http_status,
-	    "message", it->err.message);
-}
-
 /* :export in the results view: the session's results to a new file. */
 unsigned
 ui_bulk_export(struct ui *u, const char *path)
 {
 	const char *dot = strrchr(path, '.');
-	bool json = dot != NULL && strcasecmp(dot, ".json") == 0;
-	json_t *arr = NULL;
+	enum cli_format f = CLI_FORMAT_CSV;
 	FILE *fp;
-	size_t i;
-	int fd, bad = 0;
+	int fd, rc;
 
-	if (dot == NULL || (!json && strcasecmp(dot, ".csv") != 0))
+	if (dot != NULL && strcasecmp(dot, ".json") == 0)
+		f = CLI_FORMAT_JSON;
+	else if (dot == NULL || strcasecmp(dot, ".csv") != 0)
 		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
@@ -513,30 +501,8 @@ ui_bulk_export(struct ui *u, const char *path)
 			close(fd);
 		return ui_msg(u, true, "export: %s: %s", path, strerror(errno)), UI_R_STATUS;
 	}
-	if (json && (arr = json_array()) == NULL)
-		ui_fatal("out of memory");
-	if (!json)
-		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
-	for (i = 0; i < u->bulk.n; i++) {
-		const struct bulk_item *it = &u->bulk.v[i];
-		char http[24];
-		if (json) {
-			bad |= json_array_append_new(arr, ui_bulk_json(it)) != 0;
-			continue;
-		}
-		snprintf(http, sizeof http, "%ld", it->err.http_status);
-		cli_output_csv_field(fp, it->t.id, u->sflags, false);
-		cli_output_csv_field(fp, journal_result_label(it->result), u->sflags, false);
-		cli_output_csv_field(fp, it->t.owner, u->sflags, false);
-		cli_output_csv_field(fp, it->t.comment, u->sflags, false);
-		cli_output_csv_field(fp, status_name(it->err.status), u->sflags, false);
-		cli_output_csv_field(fp, http, u->sflags, false);
-		cli_output_csv_field(fp, it->err.message, u->sflags, true);
-	}
-	if (json)
-		bad |= cli_output_json_dump(fp, arr, JSON_INDENT(2)) != 0;
-	json_decref(arr);
-	if (fclose(fp) != 0 || bad)
+	rc = cli_output_results(fp, f, &u->bulk, u->sflags);
+	if (fclose(fp) != 0 || rc != 0)
 		return ui_msg(u, true, "export: write error on %s", path), UI_R_STATUS;
 	ui_msg(u, false, "exported %zu results to %s", u->bulk.n, path);
 	return UI_R_STATUS;
