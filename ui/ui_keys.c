@@ -920,9 +920,8 @@ ui_c_export(struct ui *u, const char *arg)
 
 /* :resume: offer the unfinished revocation session of this workspace. */
 static unsigned
-ui_c_resume(struct ui *u, const char *arg)
+ui_a_resume(struct ui *u)
 {
-	(void)arg;
 	return ui_bulk_offer_resume(u, false);
 }
 
@@ -940,58 +939,24 @@ ui_c_profile(struct ui *u, const char *arg)
 	return UI_R_ALL;
 }
 
-static unsigned
-ui_c_quit(struct ui *u, const char *arg)
-{
-	return ui_a_quit(u);
-}
-
-static unsigned
-ui_c_help(struct ui *u, const char *arg)
-{
-	return ui_a_help(u);
-}
-
-static unsigned
-ui_c_refresh(struct ui *u, const char *arg)
-{
-	return ui_a_refresh(u);
-}
-
-static unsigned
-ui_c_owners(struct ui *u, const char *arg)
-{
-	return ui_a_owners(u);
-}
-
-static unsigned
-ui_c_settings(struct ui *u, const char *arg)
-{
-	return ui_a_settings(u);
-}
-
-static unsigned
-ui_c_admin(struct ui *u, const char *arg)
-{
-	return ui_a_admin(u);
-}
-
+/* The commands: with an argument (fn), or the same action as a key (act). */
 static const struct {
 	const char *name;
 	unsigned (*fn)(struct ui *, const char *);
+	unsigned (*act)(struct ui *);
 } ui_cmds[] = {
-	{ "sort", ui_c_sort },
-	{ "filter", ui_c_filter },
-	{ "export", ui_c_export },
-	{ "profile", ui_c_profile },
-	{ "owners", ui_c_owners },
-	{ "settings", ui_c_settings },
-	{ "admin", ui_c_admin },
-	{ "refresh", ui_c_refresh },
-	{ "resume", ui_c_resume },
-	{ "help", ui_c_help },
-	{ "quit", ui_c_quit },
-	{ "q", ui_c_quit },
+	{ "sort", ui_c_sort, NULL },
+	{ "filter", ui_c_filter, NULL },
+	{ "export", ui_c_export, NULL },
+	{ "profile", ui_c_profile, NULL },
+	{ "owners", NULL, ui_a_owners },
+	{ "settings", NULL, ui_a_settings },
+	{ "admin", NULL, ui_a_admin },
+	{ "refresh", NULL, ui_a_refresh },
+	{ "resume", NULL, ui_a_resume },
+	{ "help", NULL, ui_a_help },
+	{ "quit", NULL, ui_a_quit },
+	{ "q", NULL, ui_a_quit },
 };
 
 /* Run one command line (without the ':'). */
@@ -1011,7 +976,7 @@ ui_keys_command(struct ui *u, const char *line)
 	arg += strspn(arg, " ");
 	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
-			return ui_cmds[i].fn(u, arg);
+			return ui_cmds[i].act != NULL ? ui_cmds[i].act(u) : ui_cmds[i].fn(u, arg);
 	ui_msg(u, true, "unknown command: %s (sort filter export profile owners settings admin "
 	    "resume refresh help quit)", name);
 	return UI_R_STATUS;
