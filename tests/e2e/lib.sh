@@ -139,6 +139,27 @@ check_nomatch() {
 	if printf '%s' "$3" | grep -Eq -- "$2"; then not_ok "$1" "unexpected match for /$2/"; else ok "$1"; fi
 }
 
+# no_controls DESC FILE: no C0 (but tab and newline), DEL, C1, bidi or
+# zero-width characters in FILE.
+no_controls() {
+	if LC_ALL=C grep -qP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]|\xef\xbb\xbf' "$2"; then
+		not_ok "$1" "$(LC_ALL=C grep -naP '[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\x8b-\x8f\xaa-\xae]|\xe2\x81[\xa6-\xa9]' "$2" | head -3 | cat -v)"
+	else
+		ok "$1"
+	fi
+}
+
+# scan DESC ARGS...: run patrol and check both of its outputs.
+scan() {
+	local desc=$1
+	shift
+	run "$@"
+	printf '%s' "$OUT" >"$T/scan.out"
+	printf '%s' "$ERR" >"$T/scan.err"
+	no_controls "$desc: stdout clean" "$T/scan.out"
+	no_controls "$desc: stderr clean" "$T/scan.err"
+}
+
 # finish: the script's exit status.
 finish() {
 	echo "1..$CHECKS"
