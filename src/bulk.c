@@ -467,21 +467,19 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 }
 
 enum patrol_status
-bulk_resume(struct bulk *b, const char *path, const struct token_table *fresh,
-	    bool allow_ended, struct journal_session *info, struct patrol_err *err)
+bulk_resume(struct bulk *b, struct journal_session *info, const struct token_table *fresh,
+	    bool allow_ended, struct patrol_err *err)
 {
 	enum patrol_status st;
 	size_t *byid, i;
 
-	if ((st = journal_load(path, info, err)) != PATROL_OK)
-		return st;
 	if (info->busy)
 		return status_set(err, PATROL_CONFLICT,
 				  "session %s is being run by another patrol", info->session);
 	if (info->ended_ms != 0 && (!allow_ended || strcmp(info->end_reason, "done") == 0))
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)",
 				  info->session, info->end_reason);
-	if ((st = journal_reopen(path, &b->journal, err)) != PATROL_OK)
+	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;
 	if ((byid = bulk_index(fresh)) == NULL)

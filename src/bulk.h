@@ -130,7 +130,8 @@ void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width
 /* Write the end record ("done", "stopped" or "auth") and close the journal. */
 void bulk_end(struct bulk *b);
 
-/* Resume: load the session at path, take its lock, and rebuild b from it:
+/* Resume the session info (from journal_load; its items move into b): take
+ * its lock (journal_reopen) and rebuild b from it:
  * ids revoked, already gone or skipped keep that (counted in planned_done);
  * every other id is looked up in fresh: no longer there means done (an
  * intent whose result was lost, or someone else revoked it: recorded as
@@ -138,8 +139,8 @@ void bulk_end(struct bulk *b);
  * was given by hand and never listed is pending (a 404 makes it gone). A session
  * with an end record is refused unless allow_ended (a session stopped by
  * the user or by a 401/403, resumed by name). */
-enum patrol_status bulk_resume(struct bulk *b, const char *path,
+enum patrol_status bulk_resume(struct bulk *b, struct journal_session *info,
 			       const struct token_table *fresh, bool allow_ended,
-			       struct journal_session *info, struct patrol_err *err);
+			       struct patrol_err *err);
 
 #endif

@@ -639,7 +639,7 @@ rv_find_session(struct rv *r, const char *want, char **path)
 static int
 rv_resume(struct rv *r, int argc, char **argv)
 {
-	struct journal_session info, peek;
+	struct journal_session info;
 	struct patrol_err err;
 	char *path = NULL;
 	int rc;
@@ -660,37 +660,28 @@ rv_resume(struct rv *r, int argc, char **argv)
 			r->cli->cfg.host);
 		return argc == 2 ? 2 : 0;
 	}
-	memset(&peek, 0, sizeof peek);
 	memset(&info, 0, sizeof info);
 	status_clear(&err);
-	if (journal_load(path, &peek, &err) != PATROL_OK) {
-		cli_msg("revoke: %s", err.message);
-		free(path);
-		return 2;
-	}
-	if (peek.host == NULL || strcmp(peek.host, r->cli->cfg.host) != 0) {
-		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
-			peek.session, peek.host ? peek.host : "?", r->cli->cfg.host);
-		journal_session_free(&peek);
-		free(path);
-		return 2;
-	}
-	bulk_init(&r->b, peek.admin);
-	journal_session_free(&peek);
-	if ((rc = cli_fetch_tokens(r->cli, r->b.admin, NULL, &r->tab)) != 0) {
-		free(path);
-		return rc;
-	}
-	if (bulk_resume(&r->b, path, r->tab, argc == 2, &info, &err) != PATROL_OK) {
-		cli_msg("revoke: cannot resume: %s", err.message);
-		journal_session_free(&info);
-		free(path);
-		return status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
-	}
-	fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
-		info.session, r->b.n, r->b.planned_done, bulk_pending(&r->b));
-	journal_session_free(&info);
+	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
 	free(path);
+	if (rc != 0)
+		cli_msg("revoke: %s", err.message);
+	else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
+		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
+			info.session, info.host ? info.host : "?", r->cli->cfg.host);
+		rc = 2;
+	} else if ((rc = cli_fetch_tokens(r->cli, info.admin, NULL, &r->tab)) != 0) {
+		/* reported */
+	} else if (bulk_resume(&r->b, &info, r->tab, argc == 2, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
+	} else {
+		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
+			info.session, r->b.n, r->b.planned_done, bulk_pending(&r->b));
+	}
+	journal_session_free(&info);
+	if (rc != 0)
+		return rc;
 	bulk_guard_self(&r->b, r->cli->o.include_self);
 	return rv_execute(r, "Left to revoke:");
 }

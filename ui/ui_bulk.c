@@ -585,9 +585,9 @@ ui_bulk_loaded(struct ui *u)
 		return UI_R_NONE;
 	bulk_free(&u->bulk);
 	bulk_init(&u->bulk, UI_MGMT(u));
-	memset(&info, 0, sizeof info);
 	status_clear(&err);
-	st = bulk_resume(&u->bulk, u->resume_path, &u->tab, false, &info, &err);
+	if ((st = journal_load(u->resume_path, &info, &err)) == PATROL_OK)
+		st = bulk_resume(&u->bulk, &info, &u->tab, false, &err);
 	journal_session_free(&info);
 	free(u->resume_path);
 	u->resume_path = NULL;
