@@ -1083,47 +1083,29 @@ worker_journal_failed(struct worker *w, struct job *j, const struct patrol_err *
 	worker_post(w, c);
 }
 
-/* Before the first attempt of a journaled call: write its intent, then fsync
- * each journal once for the whole group (one fsync for many revokes). A
- * call whose intent is not on disk is never sent (its slot becomes NULL). */
+/* Before the first attempt of a journaled call: write its intent, then sync
+ * its journal. One fsync serves the whole group: after it a journal is no
+ * longer dirty and journal_sync returns at once; a failure sticks, so every
+ * call of that journal fails too. A call whose intent is not on disk is
+ * never sent (its slot becomes NULL). */
 static void
 worker_journal_intents(struct worker *w, struct job **start, size_t n)
 {
-	struct journal *synced[8];
 	struct patrol_err err;
-	size_t i, k, nsynced = 0;
+	size_t i, pass;
 
-	for (i = 0; i < n; i++) {
-		struct call *c = start[i]->c;
-		if (c->journal == NULL || c->attempts > 0)
-			continue;
-		if (journal_intent(c->journal, c->subject) != PATROL_OK) {
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < n; i++) {
+			struct call *c = start[i] != NULL ? start[i]->c : NULL;
+			if (c == NULL || c->journal == NULL || c->attempts > 0)
+				continue;
+			if ((pass == 0 ? journal_intent(c->journal, c->subject) :
+			     journal_sync(c->journal)) == PATROL_OK)
+				continue;
 			journal_error(c->journal, &err);
 			worker_journal_failed(w, start[i], &err);
 			start[i] = NULL;
 		}
-	}
-	for (i = 0; i < n; i++) {
-		struct journal *jr = start[i] != NULL ? start[i]->c->journal : NULL;
-		if (jr == NULL || start[i]->c->attempts > 0)
-			continue;
-		for (k = 0; k < nsynced && synced[k] != jr; k++)
-			continue;
-		if (k < nsynced)
-			continue;
-		if (journal_sync(jr) != PATROL_OK) {
-			journal_error(jr, &err);
-			for (k = i; k < n; k++) {
-				if (start[k] != NULL && start[k]->c->journal == jr &&
-				    start[k]->c->attempts == 0) {
-					worker_journal_failed(w, start[k], &err);
-					start[k] = NULL;
-				}
-			}
-			continue;
-		}
-		if (nsynced < sizeof synced / sizeof synced[0])
-			synced[nsynced++] = jr;
 	}
 }
 
