@@ -34,7 +34,13 @@ struct emu_route {
 	void		(*fn)(struct emu_ctx *);
 	enum emu_auth	 auth;
 	const char	*denied;	/* message for non-admins */
+	const char	*scope;		/* the API scope a scoped PAT needs */
 };
+
+/* The API scope of the token endpoints and of their permissions. */
+#define EMU_SCOPE_TOKENS	"authentication"
+#define EMU_SCOPE_PERMS		"access-management"
+#define EMU_AZURE_RESOURCE	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
 
 static const char emu_tm_denied[] =
     "Only Admins can access token management APIs.";
@@ -865,13 +871,28 @@ h_perm_levels(struct emu_ctx *x)
 	    "description", "Can manage token permissions"));
 }
 
+/* The workspace URL as the client named it (the Host header), as a real
+ * workspace behind its own name would answer; else the listening address. */
+static void
+emu_base_url(struct emu_ctx *x, char *out, size_t n)
+{
+	const char *b = x->st->base_url, *h = x->req->host;
+	int tls = strncmp(b, "https://", 8) == 0;
+
+	if (h != NULL && *h != '\0' && strcspn(h, " \t\"'<>/\\") == strlen(h))
+		snprintf(out, n, "%s://%s", tls ? "https" : "http", h);
+	else
+		snprintf(out, n, "%s", b);
+}
+
 static void
 h_databricks_config(struct emu_ctx *x)
 {
-	char id[32], oidc[512];
+	char id[32], oidc[512], base[256];
 
 	snprintf(id, sizeof id, "%lld", (long long)x->st->workspace_id);
-	snprintf(oidc, sizeof oidc, "%s/oidc", x->st->base_url);
+	emu_base_url(x, base, sizeof base);
+	snprintf(oidc, sizeof oidc, "%s/oidc", base);
 	emu_reply_json(x, 200, json_pack("{s:s, s:s}", "workspace_id", id,
 	    "oidc_endpoint", oidc));
 }
@@ -879,18 +900,19 @@ h_databricks_config(struct emu_ctx *x)
 static void
 h_oauth_meta(struct emu_ctx *x)
 {
-	const char *b = x->st->base_url;
-	char iss[512], auth[512], tok[512], jwks[512];
+	char b[256], iss[512], auth[512], tok[512], jwks[512];
 
+	emu_base_url(x, b, sizeof b);
 	snprintf(iss, sizeof iss, "%s/oidc", b);
 	snprintf(auth, sizeof auth, "%s/oidc/v1/authorize", b);
 	snprintf(tok, sizeof tok, "%s/oidc/v1/token", b);
 	snprintf(jwks, sizeof jwks, "%s/oidc/jwks.json", b);
-	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:s, s:s, s:[s, s], "
+	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:s, s:s, s:[s, s, s], "
 	    "s:[s], s:[s, s], s:[s, s], s:[s]}", "issuer", iss,
 	    "authorization_endpoint", auth, "token_endpoint", tok, "jwks_uri",
 	    jwks, "grant_types_supported", "client_credentials",
-	    "authorization_code", "response_types_supported", "code",
+	    "authorization_code", "urn:ietf:params:oauth:grant-type:token-exchange",
+	    "response_types_supported", "code",
 	    "scopes_supported", "all-apis", "offline_access",
 	    "token_endpoint_auth_methods_supported", "client_secret_basic",
 	    "client_secret_post", "code_challenge_methods_supported", "S256"));
@@ -986,36 +1008,127 @@ emu_client_creds(struct emu_ctx *x, char *id, char *secret, size_t len)
 	return 0;
 }
 
+/* An OAuth error answer: {"error","error_description"}. */
 static void
-h_oidc_token(struct emu_ctx *x)
+emu_oauth_error(struct emu_ctx *x, int status, const char *error, const char *desc)
 {
-	char id[512], secret[512], grant[64], scope[256];
-	const char *tok;
+	emu_reply_json(x, status, json_pack("{s:s, s:s}", "error", error,
+	    "error_description", desc));
+}
 
-	if (!emu_form_get(x->req->body, x->req->body_len, "grant_type", grant,
-	    sizeof grant) || strcmp(grant, "client_credentials") != 0) {
-		emu_reply_json(x, 400, json_pack("{s:s, s:s}", "error",
-		    "unsupported_grant_type", "error_description",
-		    "grant_type must be client_credentials"));
-		return;
-	}
-	if (emu_client_creds(x, id, secret, sizeof id) != 0 ||
-	    !emu_oauth_check(x->st, id, secret)) {
-		emu_reply_json(x, 401, json_pack("{s:s, s:s}", "error",
-		    "invalid_client", "error_description",
-		    "Client authentication failed"));
-		return;
-	}
-	if (!emu_form_get(x->req->body, x->req->body_len, "scope", scope,
-	    sizeof scope) || scope[0] == '\0')
-		snprintf(scope, sizeof scope, "all-apis");
-	if ((tok = emu_oauth_issue(x->st)) == NULL) {
+/* Answer an issued access token for owner. */
+static void
+emu_oauth_grant(struct emu_ctx *x, struct emu_user *owner, const char *scope)
+{
+	const char *tok = emu_oauth_issue(x->st, owner);
+
+	if (tok == NULL) {
 		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
 		return;
 	}
 	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:I, s:s}",
 	    "access_token", tok, "token_type", "Bearer", "expires_in",
 	    (json_int_t)x->st->oauth_expires_in, "scope", scope));
+}
+
+/* RFC 8693: a federated JWT for an access token (env-oidc, file-oidc).
+ * The form must say what the SDKs send: a JWT subject, scope all-apis. */
+static void
+emu_token_exchange(struct emu_ctx *x)
+{
+	char jwt[4096], type[128], scope[256], id[256];
+	const char *b = x->req->body;
+	size_t n = x->req->body_len;
+	struct emu_user *owner;
+
+	if (!emu_form_get(b, n, "subject_token_type", type, sizeof type) ||
+	    strcmp(type, "urn:ietf:params:oauth:token-type:jwt") != 0 ||
+	    !emu_form_get(b, n, "scope", scope, sizeof scope) ||
+	    strcmp(scope, "all-apis") != 0) {
+		emu_oauth_error(x, 400, "invalid_request", "subject_token_type must be "
+		    "urn:ietf:params:oauth:token-type:jwt and scope all-apis");
+		return;
+	}
+	if (!emu_form_get(b, n, "subject_token", jwt, sizeof jwt) ||
+	    (owner = emu_federated_find(x->st, jwt)) == NULL) {
+		emu_oauth_error(x, 401, "invalid_grant", "The subject token does not "
+		    "match any federation policy");
+		return;
+	}
+	if (emu_form_get(b, n, "client_id", id, sizeof id) && strcmp(id, owner->name) != 0) {
+		emu_oauth_error(x, 401, "invalid_client", "client_id does not match "
+		    "the federation policy");
+		return;
+	}
+	emu_oauth_grant(x, owner, scope);
+}
+
+static void
+h_oidc_token(struct emu_ctx *x)
+{
+	char id[512], secret[512], grant[128], scope[256];
+	struct emu_user *owner;
+
+	if (!emu_form_get(x->req->body, x->req->body_len, "grant_type", grant,
+	    sizeof grant) || (strcmp(grant, "client_credentials") != 0 &&
+	    strcmp(grant, "urn:ietf:params:oauth:grant-type:token-exchange") != 0)) {
+		emu_oauth_error(x, 400, "unsupported_grant_type", "grant_type must be "
+		    "client_credentials or urn:ietf:params:oauth:grant-type:token-exchange");
+		return;
+	}
+	if (strcmp(grant, "client_credentials") != 0) {
+		emu_token_exchange(x);
+		return;
+	}
+	if (emu_client_creds(x, id, secret, sizeof id) != 0 ||
+	    (owner = emu_oauth_check(x->st, NULL, id, secret)) == NULL) {
+		emu_oauth_error(x, 401, "invalid_client", "Client authentication failed");
+		return;
+	}
+	if (!emu_form_get(x->req->body, x->req->body_len, "scope", scope,
+	    sizeof scope) || scope[0] == '\0')
+		snprintf(scope, sizeof scope, "all-apis");
+	emu_oauth_grant(x, owner, scope);
+}
+
+/* Entra ID v1 client credentials (azure-client-secret): POST
+ * /TENANT/oauth2/token with client_id, client_secret and the Azure
+ * Databricks resource in the form; answers as Entra v1 does (numbers as
+ * strings, expires_on). Played by the emulator when PATROL_AZURE_LOGIN_URL
+ * points here. */
+static void
+h_entra_token(struct emu_ctx *x)
+{
+	char id[256], secret[512], grant[64], resource[128], num[32], on[32];
+	const char *b = x->req->body, *tok;
+	size_t n = x->req->body_len;
+	struct emu_user *owner;
+
+	if (!emu_form_get(b, n, "grant_type", grant, sizeof grant) ||
+	    strcmp(grant, "client_credentials") != 0 ||
+	    !emu_form_get(b, n, "resource", resource, sizeof resource) ||
+	    strcmp(resource, EMU_AZURE_RESOURCE) != 0) {
+		emu_oauth_error(x, 400, "invalid_request", "AADSTS900144: grant_type "
+		    "client_credentials and the Azure Databricks resource are required");
+		return;
+	}
+	if (!emu_form_get(b, n, "client_id", id, sizeof id) ||
+	    !emu_form_get(b, n, "client_secret", secret, sizeof secret) ||
+	    (owner = emu_oauth_check(x->st, x->wild, id, secret)) == NULL) {
+		emu_oauth_error(x, 401, "invalid_client", "AADSTS7000215: Invalid client "
+		    "secret provided, or no such application in this tenant.");
+		return;
+	}
+	if ((tok = emu_oauth_issue(x->st, owner)) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	snprintf(num, sizeof num, "%lld", (long long)x->st->oauth_expires_in);
+	snprintf(on, sizeof on, "%lld", (long long)(emu_now_ms(x->st) / 1000 +
+	    x->st->oauth_expires_in));
+	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "token_type", "Bearer", "expires_in", num, "ext_expires_in", num,
+	    "expires_on", on, "resource", EMU_AZURE_RESOURCE, "access_token", tok));
 }
 
 static void
@@ -1295,41 +1408,44 @@ h_ctl_token(struct emu_ctx *x)
 
 static const struct emu_route emu_routes[] = {
 	{ "GET", "/.well-known/databricks-config", h_databricks_config,
-	  EMU_AUTH_NONE, NULL },
+	  EMU_AUTH_NONE, NULL, NULL },
 	{ "GET", "/oidc/.well-known/oauth-authorization-server", h_oauth_meta,
-	  EMU_AUTH_NONE, NULL },
-	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL },
-	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL },
-	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL },
-	{ "POST", "/emulator/tokens", h_ctl_token, EMU_AUTH_NONE, NULL },
+	  EMU_AUTH_NONE, NULL, NULL },
+	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL, NULL },
+	{ "POST", "/*/oauth2/token", h_entra_token, EMU_AUTH_NONE, NULL, NULL },
+	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL, NULL },
+	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL, NULL },
+	{ "POST", "/emulator/tokens", h_ctl_token, EMU_AUTH_NONE, NULL, NULL },
 	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER,
-	  NULL },
-	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },
+	  NULL, EMU_SCOPE_TOKENS },
+	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL,
+	  EMU_SCOPE_TOKENS },
 	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER,
-	  NULL },
-	{ "PATCH", "/api/2.0/token/*", h_token_update, EMU_AUTH_USER, NULL },
+	  NULL, EMU_SCOPE_TOKENS },
+	{ "PATCH", "/api/2.0/token/*", h_token_update, EMU_AUTH_USER, NULL,
+	  EMU_SCOPE_TOKENS },
 	{ "GET", "/api/2.0/token-management/tokens", h_tm_list,
-	  EMU_AUTH_ADMIN, emu_tm_denied },
+	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
 	{ "GET", "/api/2.0/token-management/tokens/*", h_tm_get,
-	  EMU_AUTH_ADMIN, emu_tm_denied },
+	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
 	{ "DELETE", "/api/2.0/token-management/tokens/*", h_tm_delete,
-	  EMU_AUTH_ADMIN, emu_tm_denied },
+	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
 	{ "PATCH", "/api/2.0/token-management/tokens/*", h_tm_update,
-	  EMU_AUTH_ADMIN, emu_tm_denied },
+	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
 	{ "POST", "/api/2.0/token-management/on-behalf-of/tokens", h_tm_obo,
-	  EMU_AUTH_ADMIN, emu_tm_denied },
+	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
 	{ "GET", "/api/2.0/permissions/authorization/tokens", h_perm_get,
-	  EMU_AUTH_ADMIN, emu_perm_denied },
+	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
 	{ "PUT", "/api/2.0/permissions/authorization/tokens", h_perm_put,
-	  EMU_AUTH_ADMIN, emu_perm_denied },
+	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
 	{ "PATCH", "/api/2.0/permissions/authorization/tokens", h_perm_patch,
-	  EMU_AUTH_ADMIN, emu_perm_denied },
+	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
 	{ "GET", "/api/2.0/permissions/authorization/tokens/permissionLevels",
-	  h_perm_levels, EMU_AUTH_USER, NULL },
-	{ "GET", "/api/2.0/preview/scim/v2/Me", h_me, EMU_AUTH_USER, NULL },
-	{ "GET", "/api/2.0/workspace-conf", h_conf_get, EMU_AUTH_USER, NULL },
+	  h_perm_levels, EMU_AUTH_USER, NULL, NULL },
+	{ "GET", "/api/2.0/preview/scim/v2/Me", h_me, EMU_AUTH_USER, NULL, NULL },
+	{ "GET", "/api/2.0/workspace-conf", h_conf_get, EMU_AUTH_USER, NULL, NULL },
 	{ "PATCH", "/api/2.0/workspace-conf", h_conf_patch, EMU_AUTH_ADMIN,
-	  emu_conf_denied },
+	  emu_conf_denied, NULL },
 };
 
 /* Match path against pattern; a "*" takes one non-empty segment. */
@@ -1353,11 +1469,41 @@ emu_match(const char *pattern, const char *path, char *wild, size_t len)
 	return 1;
 }
 
+/* May a PAT call an endpoint of scope? Unscoped tokens, all-apis and tokens
+ * still observed by auto-scoping may call anything; "scope:read" allows
+ * reads (GET) only. */
+static int
+emu_scope_allows(const struct emu_token *t, const char *scope, const char *method)
+{
+	json_t *a, *v;
+	size_t i, n = strlen(scope);
+	const char *s;
+	int ok = 0;
+
+	if (t->scopes == NULL || t->autoscope == EMU_AS_RUNNING ||
+	    (a = json_loads(t->scopes, 0, NULL)) == NULL)
+		return 1;
+	if (!json_is_array(a) || json_array_size(a) == 0)
+		ok = 1;
+	json_array_foreach(a, i, v) {
+		s = json_string_value(v);
+		if (s == NULL)
+			continue;
+		if (strcmp(s, "all-apis") == 0 || strcmp(s, scope) == 0 ||
+		    (strncmp(s, scope, n) == 0 && strcmp(s + n, ":read") == 0 &&
+		     strcmp(method, "GET") == 0))
+			ok = 1;
+	}
+	json_decref(a);
+	return ok;
+}
+
 /* Authenticate the caller; answers 401/403 and returns -1 on failure. */
 static int
 emu_authenticate(struct emu_ctx *x, const struct emu_route *r)
 {
 	const char *a = x->req->authorization;
+	struct emu_token *pat;
 
 	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0 || a[7] == '\0') {
 		emu_api_reply(x->resp, 401, "application/json",
@@ -1365,9 +1511,15 @@ emu_authenticate(struct emu_ctx *x, const struct emu_route *r)
 		    "or was of an unsupported type for this API.\"}");
 		return -1;
 	}
-	if ((x->caller = emu_auth_bearer(x->st, a + 7)) == NULL) {
+	if ((x->caller = emu_auth_bearer(x->st, a + 7, &pat)) == NULL) {
 		emu_api_reply(x->resp, 403, "application/json",
 		    "{\"error_code\":403,\"message\":\"Invalid access token.\"}");
+		return -1;
+	}
+	if (pat != NULL && r->scope != NULL && !emu_scope_allows(pat, r->scope,
+	    x->req->method)) {
+		emu_errf(x, 403, "PERMISSION_DENIED", "Your token is missing the "
+		    "required scopes for this endpoint: %s", r->scope);
 		return -1;
 	}
 	if (r->auth == EMU_AUTH_ADMIN && !x->caller->admin) {

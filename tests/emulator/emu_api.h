@@ -18,6 +18,7 @@ struct emu_req {
 	const char	*body;
 	size_t		 body_len;
 	const char	*authorization;	/* header value or NULL */
+	const char	*host;		/* the Host header or NULL */
 	/* Query argument by name, or NULL. */
 	const char	*(*arg)(void *cls, const char *key);
 	void		*arg_cls;

@@ -141,9 +141,15 @@ emu_state_free(struct emu_state *st)
 	for (i = 0; i < st->nclients; i++) {
 		free(st->clients[i].id);
 		free(st->clients[i].secret);
+		free(st->clients[i].tenant);
 	}
 	free(st->clients);
+	for (i = 0; i < st->notokens; i++)
+		free(st->otokens[i].value);
 	free(st->otokens);
+	for (i = 0; i < st->nfederated; i++)
+		free(st->federated[i].jwt);
+	free(st->federated);
 	free(st->users);
 	free(st->tokens);
 	free(st->hash);
@@ -418,81 +424,150 @@ emu_token_set_scopes(struct emu_token *t, const char *json)
 }
 
 struct emu_user *
-emu_auth_bearer(struct emu_state *st, const char *bearer)
+emu_auth_bearer(struct emu_state *st, const char *bearer, struct emu_token **pat)
 {
 	char id[SHA256_HEX_LEN + 1];
 	struct emu_token *t;
 	int64_t now = emu_now_ms(st);
 	size_t i;
 
+	if (pat != NULL)
+		*pat = NULL;
 	for (i = 0; i < st->notokens; i++) {
 		if (strcmp(st->otokens[i].value, bearer) == 0 &&
 		    now < st->otokens[i].expires)
-			return emu_user_find(st, "admin@example.com");
+			return st->otokens[i].owner;
 	}
 	sha256_hex(bearer, strlen(bearer), id);
 	if ((t = emu_token_find(st, id)) == NULL || emu_token_expired(st, t))
 		return NULL;
 	t->last_used = now;
+	if (pat != NULL)
+		*pat = t;
 	return t->owner;
 }
 
 int
-emu_oauth_add_client(struct emu_state *st, const char *id, const char *secret)
+emu_oauth_add_client(struct emu_state *st, const char *tenant, const char *id,
+    const char *secret)
 {
-	struct emu_oauth_client *nc;
+	struct emu_oauth_client *nc, *c;
+	struct emu_user *owner;
 
+	owner = tenant == NULL ? emu_user_find(st, "admin@example.com") :
+	    emu_user_get(st, id, 0, 1);
+	if (owner == NULL)
+		return -1;
 	nc = realloc(st->clients, (st->nclients + 1) * sizeof *nc);
 	if (nc == NULL)
 		return -1;
 	st->clients = nc;
-	nc[st->nclients].id = strdup(id);
-	nc[st->nclients].secret = strdup(secret);
-	if (nc[st->nclients].id == NULL || nc[st->nclients].secret == NULL) {
-		free(nc[st->nclients].id);
-		free(nc[st->nclients].secret);
+	c = &nc[st->nclients];
+	memset(c, 0, sizeof *c);
+	c->id = strdup(id);
+	c->secret = strdup(secret);
+	c->tenant = tenant != NULL ? strdup(tenant) : NULL;
+	c->owner = owner;
+	if (c->id == NULL || c->secret == NULL || (tenant != NULL && c->tenant == NULL)) {
+		free(c->id);
+		free(c->secret);
+		free(c->tenant);
 		return -1;
 	}
 	st->nclients++;
 	return 0;
 }
 
-int
-emu_oauth_check(struct emu_state *st, const char *id, const char *secret)
+struct emu_user *
+emu_oauth_check(struct emu_state *st, const char *tenant, const char *id,
+    const char *secret)
 {
+	const struct emu_oauth_client *c;
 	size_t i;
 
 	for (i = 0; i < st->nclients; i++) {
-		if (strcmp(st->clients[i].id, id) == 0 &&
-		    strcmp(st->clients[i].secret, secret) == 0)
-			return 1;
+		c = &st->clients[i];
+		if ((tenant == NULL) != (c->tenant == NULL) ||
+		    (tenant != NULL && strcmp(c->tenant, tenant) != 0))
+			continue;
+		if (strcmp(c->id, id) == 0 && strcmp(c->secret, secret) == 0)
+			return c->owner;
 	}
-	return 0;
+	return NULL;
 }
 
-const char *
-emu_oauth_issue(struct emu_state *st)
+/* Add an access token; forget expired ones first so the list stays short. */
+static const char *
+emu_oauth_keep(struct emu_state *st, struct emu_user *owner, char *value,
+    int64_t expires)
 {
 	struct emu_oauth_token *ot;
 	int64_t now = emu_now_ms(st);
 	size_t i, j = 0;
 
-	/* Forget expired access tokens first so the list stays short. */
 	for (i = 0; i < st->notokens; i++) {
 		if (now < st->otokens[i].expires)
 			st->otokens[j++] = st->otokens[i];
+		else
+			free(st->otokens[i].value);
 	}
 	st->notokens = j;
-	ot = realloc(st->otokens, (st->notokens + 1) * sizeof *ot);
-	if (ot == NULL)
+	ot = value != NULL ? realloc(st->otokens, (st->notokens + 1) * sizeof *ot) : NULL;
+	if (ot == NULL) {
+		free(value);
 		return NULL;
+	}
 	st->otokens = ot;
 	ot += st->notokens++;
-	snprintf(ot->value, sizeof ot->value, "eyemu%016llx%016llx",
+	ot->value = value;
+	ot->expires = expires;
+	ot->owner = owner;
+	return value;
+}
+
+const char *
+emu_oauth_issue(struct emu_state *st, struct emu_user *owner)
+{
+	char value[48];
+
+	snprintf(value, sizeof value, "eyemu%016llx%016llx",
 	    (unsigned long long)emu_rng_next(&st->rng_values),
 	    (unsigned long long)emu_rng_next(&st->rng_values));
-	ot->expires = now + st->oauth_expires_in * 1000;
-	return ot->value;
+	return emu_oauth_keep(st, owner, strdup(value),
+	    emu_now_ms(st) + st->oauth_expires_in * 1000);
+}
+
+int
+emu_oauth_add_token(struct emu_state *st, struct emu_user *owner, const char *value)
+{
+	return emu_oauth_keep(st, owner, strdup(value), INT64_MAX) != NULL ? 0 : -1;
+}
+
+int
+emu_federated_add(struct emu_state *st, const char *jwt, struct emu_user *owner)
+{
+	struct emu_federated *nf;
+
+	nf = realloc(st->federated, (st->nfederated + 1) * sizeof *nf);
+	if (nf == NULL)
+		return -1;
+	st->federated = nf;
+	if ((nf[st->nfederated].jwt = strdup(jwt)) == NULL)
+		return -1;
+	nf[st->nfederated++].owner = owner;
+	return 0;
+}
+
+struct emu_user *
+emu_federated_find(struct emu_state *st, const char *jwt)
+{
+	size_t i;
+
+	for (i = 0; i < st->nfederated; i++) {
+		if (strcmp(st->federated[i].jwt, jwt) == 0)
+			return st->federated[i].owner;
+	}
+	return NULL;
 }
 
 void

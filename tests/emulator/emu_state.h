@@ -76,14 +76,29 @@ struct emu_token {
 	struct emu_token *hnext;	/* hash chain */
 };
 
+/* An OAuth client: of the workspace (tenant NULL: client credentials at
+ * /oidc/v1/token, acting as the admin) or of Entra ID (tenant set: at
+ * /TENANT/oauth2/token, acting as the service principal of its id). */
 struct emu_oauth_client {
 	char		*id;
 	char		*secret;
+	char		*tenant;
+	struct emu_user	*owner;
 };
 
+/* An access token the workspace accepts: issued by an OAuth endpoint, or
+ * given on the command line (what `databricks auth token` or `az` would
+ * print). */
 struct emu_oauth_token {
-	char		 value[48];
-	int64_t		 expires;	/* ms */
+	char		*value;
+	int64_t		 expires;	/* ms; INT64_MAX: never */
+	struct emu_user	*owner;
+};
+
+/* A JWT the OIDC token exchange accepts, and whom it signs in. */
+struct emu_federated {
+	char		*jwt;
+	struct emu_user	*owner;
 };
 
 struct emu_stats {
@@ -109,6 +124,8 @@ struct emu_state {
 	size_t		 nclients;
 	struct emu_oauth_token *otokens;
 	size_t		 notokens;
+	struct emu_federated *federated;
+	size_t		 nfederated;
 	int64_t		 oauth_expires_in;	/* seconds */
 
 	int		 max_days;	/* 0: unset */
@@ -158,14 +175,26 @@ size_t		 emu_user_active(struct emu_state *, const struct emu_user *);
 int		 emu_token_set_comment(struct emu_token *, const char *);
 int		 emu_token_set_scopes(struct emu_token *, const char *json);
 
-/* Who a bearer token belongs to, or NULL; marks PATs as used. */
-struct emu_user	*emu_auth_bearer(struct emu_state *, const char *bearer);
-int		 emu_oauth_add_client(struct emu_state *, const char *id,
-		     const char *secret);
-int		 emu_oauth_check(struct emu_state *, const char *id,
-		     const char *secret);
-/* Issue an OAuth access token; returns it, or NULL on failure. */
-const char	*emu_oauth_issue(struct emu_state *);
+/* Who a bearer token belongs to, or NULL; marks PATs as used. *pat (may
+ * be NULL) gets the PAT when it is one, else NULL. */
+struct emu_user	*emu_auth_bearer(struct emu_state *, const char *bearer,
+		     struct emu_token **pat);
+/* A client; tenant NULL: the workspace's own (acts as the admin), else an
+ * Entra ID app of that tenant (acts as the service principal id). */
+int		 emu_oauth_add_client(struct emu_state *, const char *tenant,
+		     const char *id, const char *secret);
+/* Whom the client signs in, or NULL when id, secret or tenant is wrong. */
+struct emu_user	*emu_oauth_check(struct emu_state *, const char *tenant,
+		     const char *id, const char *secret);
+/* Issue an OAuth access token for owner; returns it, or NULL on failure. */
+const char	*emu_oauth_issue(struct emu_state *, struct emu_user *owner);
+/* Accept value as owner's access token, for ever. */
+int		 emu_oauth_add_token(struct emu_state *, struct emu_user *owner,
+		     const char *value);
+/* A JWT the token exchange accepts for owner; whom a JWT signs in. */
+int		 emu_federated_add(struct emu_state *, const char *jwt,
+		     struct emu_user *owner);
+struct emu_user	*emu_federated_find(struct emu_state *, const char *jwt);
 
 void		 emu_request_id(struct emu_state *, char out[37]);
 

@@ -7,6 +7,8 @@
  * dropped answers, garbage answers) around the endpoints of emu_api. One
  * mutex guards the state, the statistics and the fault generator; latency
  * is slept outside it so a slow answer never blocks another connection.
+ * With --tls-cert and --tls-key it speaks HTTPS (libmicrohttpd with GnuTLS),
+ * so the tests run patrol's TLS path, proxies included, for real.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -64,6 +66,14 @@ struct emu_opts {
 	size_t		 nsps;
 	const char	*clients[EMU_MAX_LIST];
 	size_t		 nclients;
+	const char	*entra[EMU_MAX_LIST];
+	size_t		 nentra;
+	const char	*otokens[EMU_MAX_LIST];
+	size_t		 notokens;
+	const char	*federated[EMU_MAX_LIST];
+	size_t		 nfederated;
+	const char	*tls_cert;
+	const char	*tls_key;
 	long		 oauth_expires_in;
 	size_t		 generate;
 	unsigned int	 generate_users;
@@ -110,6 +120,8 @@ static const char emu_usage[] =
     "usage: patrol-emulator [--listen 127.0.0.1:PORT] [--port-file F]\n"
     "    [--admin-token T] [--user NAME=TOKEN]... [--service-principal ID]...\n"
     "    [--oauth-client ID:SECRET]... [--oauth-expires-in S]\n"
+    "    [--oauth-token NAME=TOKEN]... [--entra-client TENANT:ID:SECRET]...\n"
+    "    [--federated JWT=NAME]... [--tls-cert FILE --tls-key FILE]\n"
     "    [--generate N[:USERS]] [--seed S] [--now-ms MS]\n"
     "    [--max-lifetime-days D] [--tokens-disabled]\n"
     "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
@@ -123,6 +135,13 @@ static const char emu_usage[] =
     "COUNT times (empty or -1: no cap), and only once AFTER faultable requests\n"
     "have arrived before the one it answers: --fail 403:1:1:500 fails exactly\n"
     "the 501st. Rules are tried in the order given.\n"
+    "--oauth-token NAME=TOKEN: accept TOKEN as an OAuth access token of user\n"
+    "NAME (what `databricks auth token` or `az` print). --entra-client: an\n"
+    "Entra ID service principal, at POST /TENANT/oauth2/token (Entra v1).\n"
+    "--federated JWT=NAME: the OIDC token exchange at /oidc/v1/token signs\n"
+    "JWT in as NAME (a service principal). Scoped PATs need the scope\n"
+    "authentication for the token APIs, access-management for their\n"
+    "permissions (403 PERMISSION_DENIED otherwise).\n"
     "Test control (no authentication, not counted in the statistics):\n"
     "GET /emulator/stats, POST /emulator/reset-stats, and POST /emulator/tokens\n"
     "to make a token with exact properties (see contract.sh).\n";
@@ -293,6 +312,48 @@ opt_oauth_client(struct emu_opts *o, const char *v)
 	if (colon == NULL || colon == v || colon[1] == '\0')
 		emu_die_usage("--oauth-client wants ID:SECRET, not '%s'", v);
 	emu_list_add(o->clients, &o->nclients, v, "--oauth-client");
+}
+
+static void
+opt_oauth_token(struct emu_opts *o, const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq == NULL || eq == v || eq[1] == '\0')
+		emu_die_usage("--oauth-token wants NAME=TOKEN, not '%s'", v);
+	emu_list_add(o->otokens, &o->notokens, v, "--oauth-token");
+}
+
+static void
+opt_entra_client(struct emu_opts *o, const char *v)
+{
+	const char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+	if (c1 == NULL || c1 == v || c2 == NULL || c2 == c1 + 1 || c2[1] == '\0')
+		emu_die_usage("--entra-client wants TENANT:ID:SECRET, not '%s'", v);
+	emu_list_add(o->entra, &o->nentra, v, "--entra-client");
+}
+
+static void
+opt_federated(struct emu_opts *o, const char *v)
+{
+	const char *eq = strrchr(v, '=');
+
+	if (eq == NULL || eq == v || eq[1] == '\0')
+		emu_die_usage("--federated wants JWT=NAME, not '%s'", v);
+	emu_list_add(o->federated, &o->nfederated, v, "--federated");
+}
+
+static void
+opt_tls_cert(struct emu_opts *o, const char *v)
+{
+	o->tls_cert = v;
+}
+
+static void
+opt_tls_key(struct emu_opts *o, const char *v)
+{
+	o->tls_key = v;
 }
 
 static void
@@ -500,6 +561,11 @@ static const struct {
 	{ "--service-principal", 1, opt_sp },
 	{ "--oauth-client", 1, opt_oauth_client },
 	{ "--oauth-expires-in", 1, opt_oauth_expires },
+	{ "--oauth-token", 1, opt_oauth_token },
+	{ "--entra-client", 1, opt_entra_client },
+	{ "--federated", 1, opt_federated },
+	{ "--tls-cert", 1, opt_tls_cert },
+	{ "--tls-key", 1, opt_tls_key },
 	{ "--generate", 1, opt_generate },
 	{ "--seed", 1, opt_seed },
 	{ "--now-ms", 1, opt_now_ms },
@@ -572,7 +638,47 @@ emu_add_client(struct emu_state *st, const char *spec)
 	char id[256];
 
 	snprintf(id, sizeof id, "%.*s", (int)(colon - spec), spec);
-	return emu_oauth_add_client(st, id, colon + 1);
+	return emu_oauth_add_client(st, NULL, id, colon + 1);
+}
+
+/* Add an Entra ID client from "TENANT:ID:SECRET". */
+static int
+emu_add_entra(struct emu_state *st, const char *spec)
+{
+	const char *c1 = strchr(spec, ':'), *c2 = strchr(c1 + 1, ':');
+	char tenant[256], id[256];
+
+	snprintf(tenant, sizeof tenant, "%.*s", (int)(c1 - spec), spec);
+	snprintf(id, sizeof id, "%.*s", (int)(c2 - c1 - 1), c1 + 1);
+	return emu_oauth_add_client(st, tenant, id, c2 + 1);
+}
+
+/* Accept an access token from "NAME=TOKEN" (a user, created if new). */
+static int
+emu_add_otoken(struct emu_state *st, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	struct emu_user *u;
+	char name[256];
+
+	snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
+	if ((u = emu_user_get(st, name, 0, 0)) == NULL)
+		return -1;
+	return emu_oauth_add_token(st, u, eq + 1);
+}
+
+/* Accept a federated JWT from "JWT=NAME" (a service principal). */
+static int
+emu_add_federated(struct emu_state *st, const char *spec)
+{
+	const char *eq = strrchr(spec, '=');
+	struct emu_user *u;
+	char jwt[4096];
+
+	snprintf(jwt, sizeof jwt, "%.*s", (int)(eq - spec), spec);
+	if ((u = emu_user_get(st, eq + 1, 0, 1)) == NULL)
+		return -1;
+	return emu_federated_add(st, jwt, u);
 }
 
 /* Build the workspace the options describe. */
@@ -602,6 +708,12 @@ emu_build_state(struct emu_opts *o)
 		rc = emu_user_get(st, o->sps[i], 0, 1) != NULL ? 0 : -1;
 	for (i = 0; rc == 0 && i < o->nclients; i++)
 		rc = emu_add_client(st, o->clients[i]);
+	for (i = 0; rc == 0 && i < o->nentra; i++)
+		rc = emu_add_entra(st, o->entra[i]);
+	for (i = 0; rc == 0 && i < o->notokens; i++)
+		rc = emu_add_otoken(st, o->otokens[i]);
+	for (i = 0; rc == 0 && i < o->nfederated; i++)
+		rc = emu_add_federated(st, o->federated[i]);
 	if (rc == 0 && o->generate > 0)
 		rc = emu_generate(st, admin, o->generate, o->generate_users,
 		    o->seed);
@@ -822,6 +934,8 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 		.body_len = c->len, .arg = emu_query_arg, .arg_cls = conn,
 		.authorization = MHD_lookup_connection_value(conn,
 		    MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		.host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		    MHD_HTTP_HEADER_HOST),
 	};
 	enum emu_after after = EMU_AFTER_NONE;
 	unsigned long seen = 0;
@@ -933,18 +1047,67 @@ emu_write_port_file(const char *path, const char *url)
 	return 0;
 }
 
-static struct MHD_Daemon *
-emu_start(struct emu_server *s, struct sockaddr_in *sin)
+/* Read a whole PEM file (at most 1 MiB) into a malloc'd string. */
+static char *
+emu_read_pem(const char *path)
 {
-	return MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD |
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL, 0, NULL, NULL,
+	FILE *f = fopen(path, "r");
+	char *text;
+	size_t n;
+
+	if (f == NULL)
+		return NULL;
+	text = malloc(EMU_BODY_MAX + 1);
+	n = text != NULL ? fread(text, 1, EMU_BODY_MAX, f) : 0;
+	fclose(f);
+	if (text == NULL || n == 0 || n == EMU_BODY_MAX) {
+		free(text);
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
+static struct MHD_Daemon *
+emu_start(struct emu_server *s, struct sockaddr_in *sin, const char *cert,
+    const char *key)
+{
+	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD |
+	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
+
+	if (cert != NULL)
+		flags |= MHD_USE_TLS;
+	return MHD_start_daemon(flags, 0, NULL, NULL,
 	    emu_access, s,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)sin,
 	    MHD_OPTION_NOTIFY_COMPLETED, emu_completed, s,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned int)4000,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)120,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned int)1024,
+	    cert != NULL ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
+	    MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);
+}
+
+/* Load --tls-cert and --tls-key; both or neither. */
+static int
+emu_load_tls(const struct emu_opts *o, char **cert, char **key)
+{
+	*cert = *key = NULL;
+	if (o->tls_cert == NULL && o->tls_key == NULL)
+		return 0;
+	if (o->tls_cert == NULL || o->tls_key == NULL) {
+		fprintf(stderr, "patrol-emulator: --tls-cert and --tls-key go together\n");
+		return -1;
+	}
+	if ((*cert = emu_read_pem(o->tls_cert)) == NULL ||
+	    (*key = emu_read_pem(o->tls_key)) == NULL) {
+		fprintf(stderr, "patrol-emulator: cannot read %s\n",
+		    *cert == NULL ? o->tls_cert : o->tls_key);
+		free(*cert);
+		return -1;
+	}
+	return 0;
 }
 
 /* Serve until SIGTERM or SIGINT. */
@@ -954,7 +1117,7 @@ emu_serve(struct emu_server *s)
 	struct sockaddr_in sin;
 	struct MHD_Daemon *d;
 	const union MHD_DaemonInfo *info;
-	char url[128];
+	char url[128], *cert, *key;
 	sigset_t set;
 	int sig;
 
@@ -967,13 +1130,19 @@ emu_serve(struct emu_server *s)
 	sin.sin_family = AF_INET;
 	sin.sin_addr = s->o->addr;
 	sin.sin_port = htons((uint16_t)s->o->port);
-	if ((d = emu_start(s, &sin)) == NULL) {
-		fprintf(stderr, "patrol-emulator: cannot listen on %s:%d\n",
-		    s->o->host, s->o->port);
+	if (emu_load_tls(s->o, &cert, &key) != 0)
+		return 1;
+	d = emu_start(s, &sin, cert, key);
+	if (d == NULL) {
+		fprintf(stderr, "patrol-emulator: cannot listen on %s:%d%s\n",
+		    s->o->host, s->o->port, cert ? " (TLS: is the key the "
+		    "certificate's, and libmicrohttpd built with GnuTLS?)" : "");
+		free(cert);
+		free(key);
 		return 1;
 	}
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	snprintf(url, sizeof url, "http://%s:%u", s->o->host,
+	snprintf(url, sizeof url, "%s://%s:%u", cert ? "https" : "http", s->o->host,
 	    info != NULL ? (unsigned int)info->port : (unsigned int)s->o->port);
 	free(s->st->base_url);
 	if ((s->st->base_url = strdup(url)) == NULL) {
@@ -989,6 +1158,8 @@ emu_serve(struct emu_server *s)
 	while (sigwait(&set, &sig) != 0)
 		continue;
 	MHD_stop_daemon(d);
+	free(cert);
+	free(key);
 	return 0;
 }
 
