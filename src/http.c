@@ -3,16 +3,25 @@
  *
  * http_xfer_new turns a request into an easy handle with the transport rules
  * of reliability.md (https only, http for loopback; no redirects; TLS >= 1.2
- * with verification; connect, low-speed and whole-request timeouts; a capped
- * body; no signals). Secrets in headers are built in buffers that are wiped,
- * and the header list is wiped before it is freed. The debug log shows
- * connection notes and headers only, never bodies, with credentials
- * replaced by <redacted>, one write(2) per line.
+ * with verification, which nothing turns off; connect, low-speed and
+ * whole-request timeouts; a capped body; no signals). Proxies: an http://
+ * URL (loopback only) never goes through one, whatever the environment
+ * says, so a bearer token never crosses the network in clear; https goes
+ * through the configured proxy only as a CONNECT tunnel. patrol sets the
+ * proxy itself (config.h reads the variables), so libcurl neither reads
+ * them nor prints them, password included, in --debug. Secrets in headers
+ * are built in buffers that are wiped, and the header list is wiped before
+ * it is freed. The debug log shows connection notes and headers only, never
+ * bodies, with credentials (headers, and the password of any URL) replaced
+ * by <redacted>, one write(2) per line.
  *
  * http_xfer_done reads a finished transfer back: transport class, whether
  * the request left, the status and reason, Retry-After and Location, the
  * error parsed from the body (api.h), the retry verdict (retry.h), and on
- * 2xx the call's own parser.
+ * 2xx the call's own parser. Failures people can fix get a message that
+ * names the cause and the fix: a certificate that cannot be verified (which
+ * CA to give), an HTML page or a bare 404 where the API should be (is this
+ * a Databricks workspace URL?), a Private Link redirect.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,12 +58,57 @@ struct http_xfer {
 	char reason[128];
 	char retry_after[64];
 	char location[1024];
+	char content_type[128];
 	char errbuf[CURL_ERROR_SIZE];
 };
 
 /* Header names whose values never reach the debug log. */
 static const char *const http_redacted[] = {
 	"authorization:", "proxy-authorization:", "cookie:", "set-cookie:",
+};
+
+/* Why a certificate was not accepted, by what the TLS library said (the
+ * words of OpenSSL, GnuTLS and others), with the fix. */
+#define HTTP_FIX_CA "if a proxy inspects TLS (corporate networks), give its CA certificate " \
+	"with --ca-file FILE or SSL_CERT_FILE"
+#define HTTP_FIX_HOST "check the workspace URL (DATABRICKS_HOST, --host or host in the profile)"
+static const struct {
+	const char *needle;
+	const char *cause;
+	const char *fix;
+} http_tls_causes[] = {
+	{ "expired", "its certificate has expired",
+	  "check this machine's clock; if it is right, the server's certificate must be renewed" },
+	{ "not yet valid", "its certificate is not valid yet", "check this machine's clock" },
+	{ "not activated", "its certificate is not valid yet", "check this machine's clock" },
+	{ "subject name", "its certificate is for another host name", HTTP_FIX_HOST },
+	{ "does not match", "its certificate is for another host name", HTTP_FIX_HOST },
+	{ "hostname mismatch", "its certificate is for another host name", HTTP_FIX_HOST },
+	{ "self-signed", "its certificate is not signed by a CA this machine trusts", HTTP_FIX_CA },
+	{ "self signed", "its certificate is not signed by a CA this machine trusts", HTTP_FIX_CA },
+	{ "issuer", "its certificate is not signed by a CA this machine trusts", HTTP_FIX_CA },
+	{ "not trusted", "its certificate is not signed by a CA this machine trusts", HTTP_FIX_CA },
+	{ "verification failed", "its certificate could not be verified", HTTP_FIX_CA },
+};
+
+/* Failures to reach the host, with what to check. */
+static const struct {
+	CURLcode rc;
+	const char *what;
+	const char *fix;
+} http_unreachable[] = {
+	{ CURLE_COULDNT_RESOLVE_HOST, "cannot resolve the host name of", HTTP_FIX_HOST },
+	{ CURLE_COULDNT_CONNECT, "cannot connect to",
+	  "check the workspace URL and port; a firewall, VPN or proxy (https_proxy) may be "
+	  "in the way" },
+	{ CURLE_COULDNT_RESOLVE_PROXY, "cannot resolve the proxy for",
+	  "check https_proxy (or HTTPS_PROXY, all_proxy)" },
+};
+
+/* CURLcodes of a TLS failure. */
+static const CURLcode http_tls_codes[] = {
+	CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_SSL_CACERT_BADFILE,
+	CURLE_SSL_CERTPROBLEM, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
 };
 
 /* CURLcodes that are not RETRY_T_OTHER. */
@@ -115,12 +169,37 @@ http_is_redacted(const char *line, size_t len)
 	return false;
 }
 
+/* Copy in to out (size n), with the password of every "scheme://user:pass@"
+ * replaced by <redacted> (a proxy URL in libcurl's notes). */
+static void
+http_redact_userinfo(const char *in, char *out, size_t n)
+{
+	const char *p = in, *sep, *at, *colon;
+	size_t len, o = 0;
+
+	while ((sep = strstr(p, "://")) != NULL && o < n) {
+		sep += 3;
+		len = strcspn(sep, "/ \t'\"<>");
+		at = memchr(sep, '@', len);
+		colon = at ? memchr(sep, ':', (size_t)(at - sep)) : NULL;
+		if (colon == NULL) {
+			o += (size_t)snprintf(out + o, n - o, "%.*s", (int)(sep - p), p);
+			p = sep;
+			continue;
+		}
+		o += (size_t)snprintf(out + o, n - o, "%.*s<redacted>", (int)(colon + 1 - p), p);
+		p = at;
+	}
+	if (o < n)
+		snprintf(out + o, n - o, "%s", p);
+}
+
 /* Log one line of curl's debug output with its prefix, credentials redacted,
  * sanitized to ASCII. */
 static void
 http_log_line(int fd, const char *prefix, const char *line, size_t len, bool header)
 {
-	char raw[HTTP_LOG_LINE_MAX];
+	char raw[HTTP_LOG_LINE_MAX], safe[HTTP_LOG_LINE_MAX + 64];
 	size_t colon;
 	char *clean;
 
@@ -131,7 +210,10 @@ http_log_line(int fd, const char *prefix, const char *line, size_t len, bool hea
 		snprintf(raw, sizeof raw, "%s%.*s: <redacted>", prefix, (int)colon, line);
 	} else
 		snprintf(raw, sizeof raw, "%s%.*s", prefix, (int)len, line);
-	clean = sanitize(raw, 0, SANITIZE_ASCII);
+	http_redact_userinfo(raw, safe, sizeof safe);
+	secret_wipe(raw, sizeof raw);
+	clean = sanitize(safe, 0, SANITIZE_ASCII);
+	secret_wipe(safe, sizeof safe);
 	if (clean == NULL)
 		return;
 	http_log_write(fd, clean);
@@ -208,7 +290,7 @@ http_status_line(struct http_xfer *x, const char *line, size_t len)
 {
 	size_t i = 0;
 
-	x->retry_after[0] = x->location[0] = '\0';
+	x->retry_after[0] = x->location[0] = x->content_type[0] = '\0';
 	while (i < len && line[i] != ' ')
 		i++;
 	while (i < len && line[i] == ' ')
@@ -247,6 +329,8 @@ http_header_cb(char *p, size_t size, size_t n, void *userp)
 		http_copy_value(p, len, 9, x->location, sizeof x->location);
 	else if (len >= 15 && strncasecmp(p, "content-length:", 15) == 0)
 		http_presize(x, p, len);
+	else if (len >= 13 && strncasecmp(p, "content-type:", 13) == 0)
+		http_copy_value(p, len, 13, x->content_type, sizeof x->content_type);
 	return len;
 }
 
@@ -318,6 +402,22 @@ http_set_method(struct http_xfer *x, const struct http_req *r)
 	return rc == CURLE_OK ? 0 : -1;
 }
 
+/* No proxy for http:// (loopback) URLs, whatever the environment says; a
+ * CONNECT tunnel through the configured proxy for https. Setting the proxy
+ * (even to "") keeps libcurl from reading the environment itself. */
+static CURLcode
+http_set_proxy(CURL *e, const struct http_opts *o, const struct http_req *r)
+{
+	CURLcode rc = CURLE_OK;
+
+	if (strncmp(r->url, "https://", 8) != 0 || o->proxy == NULL)
+		return curl_easy_setopt(e, CURLOPT_PROXY, "");
+	rc |= curl_easy_setopt(e, CURLOPT_PROXY, o->proxy);
+	rc |= curl_easy_setopt(e, CURLOPT_HTTPPROXYTUNNEL, 1L);
+	rc |= curl_easy_setopt(e, CURLOPT_NOPROXY, o->no_proxy ? o->no_proxy : "");
+	return rc;
+}
+
 static int
 http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct http_req *r)
 {
@@ -332,8 +432,15 @@ http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct 
 	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	rc |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	rc |= curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (o->ca_file != NULL)
+	if (o->ca_file != NULL) {
 		rc |= curl_easy_setopt(e, CURLOPT_CAINFO, o->ca_file);
+		rc |= curl_easy_setopt(e, CURLOPT_PROXY_CAINFO, o->ca_file);
+	}
+	if (o->ca_dir != NULL) {
+		rc |= curl_easy_setopt(e, CURLOPT_CAPATH, o->ca_dir);
+		rc |= curl_easy_setopt(e, CURLOPT_PROXY_CAPATH, o->ca_dir);
+	}
+	rc |= http_set_proxy(e, o, r);
 	rc |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, HTTP_CONNECT_TIMEOUT_MS);
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_SPEED_TIME_S);
@@ -495,6 +602,69 @@ http_transport_of(CURLcode rc)
 	return RETRY_T_OTHER;
 }
 
+static bool
+http_is_tls(CURLcode rc)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof http_tls_codes / sizeof http_tls_codes[0]; i++) {
+		if (http_tls_codes[i] == rc)
+			return true;
+	}
+	return false;
+}
+
+/* The origin of x's URL ("https://h:p"), for messages. */
+static void
+http_origin(const struct http_xfer *x, char *out, size_t n)
+{
+	const char *h = strstr(x->url, "://");
+	size_t len = h ? (size_t)(h + 3 - x->url) + strcspn(h + 3, "/?#") : strlen(x->url);
+
+	snprintf(out, n, "%.*s", (int)len, x->url);
+}
+
+/* A certificate (or the TLS handshake) failed: say why and what to do. */
+static void
+http_tls_failed(struct http_xfer *x, const char *why, struct call *c)
+{
+	const char *cause = "the TLS handshake failed", *fix = HTTP_FIX_CA;
+	char lower[CURL_ERROR_SIZE + 64], origin[256];
+	size_t i;
+
+	for (i = 0; why[i] != '\0' && i + 1 < sizeof lower; i++)
+		lower[i] = (char)(why[i] >= 'A' && why[i] <= 'Z' ? why[i] + 32 : why[i]);
+	lower[i] = '\0';
+	for (i = 0; i < sizeof http_tls_causes / sizeof http_tls_causes[0]; i++) {
+		if (strstr(lower, http_tls_causes[i].needle) != NULL) {
+			cause = http_tls_causes[i].cause;
+			fix = http_tls_causes[i].fix;
+			break;
+		}
+	}
+	http_origin(x, origin, sizeof origin);
+	status_set(&c->err, PATROL_TLS, "cannot verify %s: %s (%s): %s", origin, cause, why, fix);
+}
+
+/* The host cannot be reached: say which and what to check; false when rc
+ * is not such a failure. */
+static bool
+http_unreachable_failed(struct http_xfer *x, CURLcode rc, const char *why, struct call *c)
+{
+	char origin[256];
+	size_t i;
+
+	for (i = 0; i < sizeof http_unreachable / sizeof http_unreachable[0]; i++) {
+		if (http_unreachable[i].rc != rc)
+			continue;
+		http_origin(x, origin, sizeof origin);
+		status_set(&c->err, PATROL_NETWORK, "%s %s (%s): %s", http_unreachable[i].what,
+			   origin, why, http_unreachable[i].fix);
+		return true;
+	}
+	return false;
+}
+
 /* A transfer that ended without a full answer. */
 static void
 http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
@@ -502,6 +672,13 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
 
 	out->transport = http_transport_of(rc);
+	c->err.http_status = out->http_status;
+	if (http_is_tls(rc)) {
+		http_tls_failed(x, why, c);
+		return;
+	}
+	if (http_unreachable_failed(x, rc, why, c))
+		return;
 	if (x->too_large)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
 	else if (x->nomem)
@@ -510,7 +687,6 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 		status_set(&c->err, PATROL_TIMEOUT, "%s", why);
 	else
 		status_set(&c->err, PATROL_NETWORK, "%s", why);
-	c->err.http_status = out->http_status;
 }
 
 /* A 3xx: patrol never follows redirects. */
@@ -526,6 +702,31 @@ http_redirected(struct http_xfer *x, struct call *c)
 			   x->location[0] ? x->location : "(no location)");
 }
 
+/* The answer is not the Databricks API's: an HTML page, or a 404 without
+ * a Databricks error. */
+static bool
+http_not_databricks(const struct http_xfer *x, const struct call *c, long st)
+{
+	if (strncasecmp(x->content_type, "text/html", 9) == 0)
+		return true;
+	return st == 404 && c->err.code[0] == '\0';
+}
+
+/* Say so plainly (the host is likely wrong), keeping what the server said. */
+static void
+http_wrong_host(struct http_xfer *x, struct call *c, long st)
+{
+	char origin[256], said[200];
+
+	http_origin(x, origin, sizeof origin);
+	snprintf(said, sizeof said, "%.*s", (int)sizeof said - 1, c->err.message);
+	status_set(&c->err, st == 404 ? PATROL_NOT_FOUND : PATROL_PROTOCOL,
+		   "%s answered %ld with %s, not the Databricks API: is this a Databricks "
+		   "workspace URL? (check DATABRICKS_HOST, --host or host in the profile)%s%s",
+		   origin, st, strncasecmp(x->content_type, "text/html", 9) == 0 ?
+		   "an HTML page" : "no Databricks error", said[0] ? "; it said: " : "", said);
+}
+
 /* A transfer that got a whole HTTP answer. */
 static void
 http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
@@ -538,10 +739,16 @@ http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 		if (c->parse != NULL && c->parse(c, body, x->body.len) != PATROL_OK &&
 		    c->err.status == PATROL_OK)
 			c->err.status = PATROL_PROTOCOL;
+		if (c->err.status == PATROL_PROTOCOL && http_not_databricks(x, c, st))
+			http_wrong_host(x, c, st);
 	} else if (st >= 300 && st < 400)
 		http_redirected(x, c);
-	else
+	else {
 		api_parse_error(st, x->reason, body, x->body.len, &c->err);
+		if (http_not_databricks(x, c, st) && st != 401 && st != 403 && st != 429 &&
+		    st < 500)
+			http_wrong_host(x, c, st);
+	}
 	c->err.http_status = st;
 }
 

@@ -40,6 +40,7 @@
 	_(TOO_LARGE,       "too_large",        "response too large",                        4) \
 	_(REDIRECT,        "redirect",         "unexpected redirect",                       4) \
 	_(PRIVATE_LINK,    "private_link",     "network path not allowed (Private Link)",   4) \
+	_(TLS,             "tls",              "TLS certificate not accepted",              4) \
 	_(UNKNOWN_OUTCOME, "unknown_outcome",  "outcome unknown: the request may have been processed", 4)
 
 #define PATROL_STATUS_ENUM(name, lname, msg, code) PATROL_##name,

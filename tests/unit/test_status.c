@@ -51,6 +51,7 @@ static const struct expect expected[] = {
 	{ PATROL_REDIRECT, "redirect", "unexpected redirect", 4 },
 	{ PATROL_PRIVATE_LINK, "private_link",
 	    "network path not allowed (Private Link)", 4 },
+	{ PATROL_TLS, "tls", "TLS certificate not accepted", 4 },
 	{ PATROL_UNKNOWN_OUTCOME, "unknown_outcome",
 	    "outcome unknown: the request may have been processed", 4 },
 };
