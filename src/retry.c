@@ -130,6 +130,12 @@ retry_decide(const struct retry_input *in)
 	return retry_table[retry_cond_of(in)][col];
 }
 
+bool
+retry_unreachable(enum retry_transport transport, bool request_sent)
+{
+	return !request_sent && (transport == RETRY_T_CONNECT || transport == RETRY_T_TIMEOUT);
+}
+
 /* splitmix64: a small, well-mixed PRNG over a 64-bit state. */
 static uint64_t
 retry_next(uint64_t *seed)

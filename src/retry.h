@@ -38,6 +38,15 @@ struct retry_input {
 /* Apply the table of token-api.md. */
 enum retry_verdict retry_decide(const struct retry_input *in);
 
+/* Fail fast (reliability.md, "Transport"): while a host has never answered,
+ * a failure that retrying rarely fixes (it cannot be resolved, it refuses
+ * the connection, the connection times out before a byte is sent) is
+ * retried for at most this long after the first attempt, not for the
+ * call's whole deadline. Throttling and 5xx keep the patient table. */
+#define RETRY_UNREACHABLE_MS 8000
+/* True for such a failure. */
+bool retry_unreachable(enum retry_transport transport, bool request_sent);
+
 #define RETRY_BASE_MS 1000
 #define RETRY_CAP_MS 30000
 #define RETRY_AFTER_CAP_MS 60000
