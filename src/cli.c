@@ -426,9 +426,13 @@ load_config(struct cli *cli)
 	cli->cfg_loaded = true;
 	if (cli->cfg.warning != NULL)
 		cli_msg("warning: %s", cli->cfg.warning);
+	if (cli->cfg.note != NULL)
+		cli_msg("%s", cli->cfg.note);
+	if (cli->o.debug && cli->cfg.auth_why != NULL)
+		fprintf(stderr, "%s\n", cli->cfg.auth_why);
 	if ((rc = load_prefs(cli)) != 0)
 		return rc;
-	if (cli->cfg.auth == CONFIG_AUTH_PAT && cli->cfg.token != NULL)
+	if (cli->cfg.auth == AUTH_PAT && cli->cfg.token != NULL)
 		sha256_hex(cli->cfg.token, strlen(cli->cfg.token), cli->self_id);
 	cli->out.ctx.self_id = cli->self_id[0] ? cli->self_id : NULL;
 	return 0;
@@ -473,14 +477,53 @@ cli_connect(struct cli *cli)
 	return 0;
 }
 
+#define CLI_PROGRESS_AFTER_MS 2000
+#define CLI_PROGRESS_TICK_MS 250
+
+/* While a call has been retrying for more than ~2 s, one line on stderr
+ * (a terminal) says so, rewritten in place as attempts go by: "patrol:
+ * retrying (3): 503 from https://…". *seen is the retry count shown last. */
+static void
+cli_progress(struct cli *cli, unsigned long *seen, bool *shown)
+{
+	struct worker_stats ws;
+	char line[300];
+	char *clean;
+
+	worker_stats(cli->w, &ws);
+	if (ws.retries == *seen || ws.retry_note[0] == '\0' ||
+	    duration_mono_ms() - ws.retry_since_ms < CLI_PROGRESS_AFTER_MS)
+		return;
+	*seen = ws.retries;
+	snprintf(line, sizeof line, "retrying (%d): %s", ws.retry_attempt, ws.retry_note);
+	clean = sanitize(line, 150, 0);
+	fprintf(stderr, "\r\033[Kpatrol: %s", clean ? clean : "retrying");
+	fflush(stderr);
+	free(clean);
+	*shown = true;
+}
+
 struct call *
 cli_run(struct cli *cli, struct call *c)
 {
+	struct worker_stats ws;
+	unsigned long seen;
+	bool shown = false;
+
 	if (c == NULL) {
 		cli_msg("out of memory");
 		return NULL;
 	}
-	return worker_run(cli->w, c);
+	if (!isatty(STDERR_FILENO) || cli->o.debug)
+		return worker_run(cli->w, c);
+	worker_stats(cli->w, &ws);
+	seen = ws.retries;
+	worker_submit(cli->w, c);
+	while (!worker_wait_for(cli->w, c, CLI_PROGRESS_TICK_MS))
+		cli_progress(cli, &seen, &shown);
+	if (shown)
+		fputs("\r\033[K", stderr);   /* the call is over: the line goes */
+	return c;
 }
 
 /* A hint for errors people can act on. */

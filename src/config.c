@@ -335,7 +335,8 @@ static const struct ini_rule {
 	[INI_SETTINGS] = { 022, "writable", "chmod go-w", true },
 };
 
-/* Check what fd is: a regular file of ours; warn on the rule's mode bits. */
+/* Check what fd is: a regular file of ours that not every user may write;
+ * warn on the rule's mode bits. */
 static enum patrol_status
 ini_check_fd(int fd, const char *path, const struct ini_rule *rule, char **warning,
 	     struct patrol_err *err)
@@ -351,6 +352,10 @@ ini_check_fd(int fd, const char *path, const struct ini_rule *rule, char **warni
 		return status_set(err, PATROL_CONFIG,
 		    "%s is owned by another user (uid %lu); refusing to read it",
 		    path, (unsigned long)sb.st_uid);
+	if (sb.st_mode & S_IWOTH)
+		return status_set(err, PATROL_CONFIG,
+		    "%s is writable by every user (anyone could change it); refusing to read "
+		    "it; fix with: %s %s", path, rule->fix, path);
 	if ((sb.st_mode & rule->mask) == 0 || warning == NULL)
 		return PATROL_OK;
 	buf_init(&b, 0);
@@ -391,20 +396,35 @@ ini_read_fd(int fd, const char *path, struct buf *b, struct patrol_err *err)
 	return st;
 }
 
+/* A symbolic link is followed only when the link itself is ours (the file
+ * it names is checked on the descriptor, like any other). */
+static enum patrol_status
+ini_check_link(const char *path, struct patrol_err *err)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode) || sb.st_uid == geteuid())
+		return PATROL_OK;
+	return status_set(err, PATROL_CONFIG, "%s is a symbolic link owned by another user "
+	    "(uid %lu); refusing to read it", path, (unsigned long)sb.st_uid);
+}
+
 /* Open path; a missing file the rule allows is PATROL_OK with *fd < 0. */
 static enum patrol_status
 ini_open(const char *path, const struct ini_rule *rule, int *fd, bool *missing,
 	 struct patrol_err *err)
 {
-	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	enum patrol_status st;
+
+	*fd = -1;
+	if ((st = ini_check_link(path, err)) != PATROL_OK)
+		return st;
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (*fd >= 0)
 		return PATROL_OK;
 	*missing = errno == ENOENT || errno == ENOTDIR;
 	if (*missing && rule->missing_ok)
 		return PATROL_OK;
-	if (errno == ELOOP)
-		return status_set(err, PATROL_CONFIG,
-		    "%s is a symbolic link; refusing to read it", path);
 	return status_set(err, PATROL_IO, "cannot open %s: %s", path, strerror(errno));
 }
 
@@ -789,63 +809,97 @@ enum attr_id {
 	ATTR_ACCOUNT_ID,
 	ATTR_WORKSPACE_ID,
 	ATTR_CA_FILE,
+	ATTR_CA_DIR,
+	ATTR_CLI_PATH,
+	ATTR_AZURE_CLIENT_ID,
+	ATTR_AZURE_CLIENT_SECRET,
+	ATTR_AZURE_TENANT_ID,
+	ATTR_AZURE_ENVIRONMENT,
+	ATTR_AZURE_LOGIN_URL,
+	ATTR_OIDC_TOKEN,
+	ATTR_OIDC_TOKEN_FILE,
+	ATTR_PROXY,
+	ATTR_NO_PROXY,
 	ATTR_COUNT
 };
 
 #define A_SECRET	0x1	/* wipe; copied only when the auth uses it */
 #define A_CRED		0x2	/* a credential: given by flag or env, the file is skipped */
-#define A_HEADER	0x4	/* goes into a header: no control characters */
+#define A_HEADER	0x4	/* goes into a header, a URL or a form: no control characters */
+#define A_PROFILE	0x8	/* an explicit -p ignores it in the environment */
+#define A_WIPE		0x10	/* always kept, wiped on free (a proxy URL may hold a password) */
 #define NO_OFF		((size_t)-1)
-#define BIT(a)		(1u << (a))
+#define ENV_MAX		4
 
 struct attr {
 	const char *flag;	/* flag name, NULL when no flag */
 	size_t flag_off;	/* offset in struct config_flags */
-	const char *env[2];	/* environment variables, in order */
+	const char *env[ENV_MAX]; /* environment variables, in order */
 	const char *key;	/* INI key, NULL when not read from the file */
 	size_t out_off;		/* offset in struct config, or NO_OFF */
 	unsigned flags;
+	unsigned need;		/* the AUTH_N_* bit it is, or 0 */
 };
 
 #define FLAG(f)	offsetof(struct config_flags, f)
 #define OUT(f)	offsetof(struct config, f)
+#define E1(a)		{ a, NULL, NULL, NULL }
 static const struct attr attrs[ATTR_COUNT] = {
-	[ATTR_HOST] = { "--host", FLAG(host), { "DATABRICKS_HOST", NULL },
-	    "host", OUT(host), A_HEADER },
-	[ATTR_TOKEN] = { "--token-stdin", FLAG(token), { "DATABRICKS_TOKEN", NULL },
-	    "token", OUT(token), A_SECRET | A_CRED | A_HEADER },
-	[ATTR_CLIENT_ID] = { NULL, NO_OFF, { "DATABRICKS_CLIENT_ID", NULL },
-	    "client_id", OUT(client_id), A_CRED | A_HEADER },
-	[ATTR_CLIENT_SECRET] = { NULL, NO_OFF, { "DATABRICKS_CLIENT_SECRET", NULL },
-	    "client_secret", OUT(client_secret), A_SECRET | A_CRED | A_HEADER },
-	[ATTR_AUTH_TYPE] = { NULL, NO_OFF, { "DATABRICKS_AUTH_TYPE", NULL },
-	    "auth_type", NO_OFF, 0 },
-	[ATTR_ACCOUNT_ID] = { NULL, NO_OFF, { "DATABRICKS_ACCOUNT_ID", NULL },
-	    "account_id", OUT(account_id), 0 },
-	[ATTR_WORKSPACE_ID] = { NULL, NO_OFF, { "DATABRICKS_WORKSPACE_ID", NULL },
-	    "workspace_id", OUT(workspace_id), 0 },
-	[ATTR_CA_FILE] = { "--ca-file", FLAG(ca_file), { "SSL_CERT_FILE", "CURL_CA_BUNDLE" },
-	    NULL, OUT(ca_file), 0 },
+	[ATTR_HOST] = { "--host", FLAG(host), E1("DATABRICKS_HOST"),
+	    "host", OUT(host), A_HEADER | A_PROFILE, 0 },
+	[ATTR_TOKEN] = { "--token-stdin", FLAG(token), E1("DATABRICKS_TOKEN"),
+	    "token", OUT(token), A_SECRET | A_CRED | A_HEADER | A_PROFILE, AUTH_N_TOKEN },
+	[ATTR_CLIENT_ID] = { NULL, NO_OFF, E1("DATABRICKS_CLIENT_ID"),
+	    "client_id", OUT(client_id), A_CRED | A_HEADER | A_PROFILE, AUTH_N_CLIENT_ID },
+	[ATTR_CLIENT_SECRET] = { NULL, NO_OFF, E1("DATABRICKS_CLIENT_SECRET"),
+	    "client_secret", OUT(client_secret), A_SECRET | A_CRED | A_HEADER | A_PROFILE,
+	    AUTH_N_CLIENT_SECRET },
+	[ATTR_AUTH_TYPE] = { NULL, NO_OFF, E1("DATABRICKS_AUTH_TYPE"),
+	    "auth_type", NO_OFF, A_PROFILE, 0 },
+	[ATTR_ACCOUNT_ID] = { NULL, NO_OFF, E1("DATABRICKS_ACCOUNT_ID"),
+	    "account_id", OUT(account_id), 0, 0 },
+	[ATTR_WORKSPACE_ID] = { NULL, NO_OFF, E1("DATABRICKS_WORKSPACE_ID"),
+	    "workspace_id", OUT(workspace_id), 0, 0 },
+	[ATTR_CA_FILE] = { "--ca-file", FLAG(ca_file),
+	    { "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", NULL },
+	    NULL, OUT(ca_file), 0, 0 },
+	[ATTR_CA_DIR] = { NULL, NO_OFF, E1("SSL_CERT_DIR"), NULL, OUT(ca_dir), 0, 0 },
+	[ATTR_CLI_PATH] = { NULL, NO_OFF, E1("DATABRICKS_CLI_PATH"),
+	    "databricks_cli_path", OUT(cli_path), 0, 0 },
+	[ATTR_AZURE_CLIENT_ID] = { NULL, NO_OFF, E1("ARM_CLIENT_ID"),
+	    "azure_client_id", OUT(azure_client_id), A_CRED | A_HEADER, AUTH_N_AZ_CLIENT_ID },
+	[ATTR_AZURE_CLIENT_SECRET] = { NULL, NO_OFF, E1("ARM_CLIENT_SECRET"),
+	    "azure_client_secret", OUT(azure_client_secret), A_SECRET | A_CRED | A_HEADER,
+	    AUTH_N_AZ_CLIENT_SECRET },
+	[ATTR_AZURE_TENANT_ID] = { NULL, NO_OFF, E1("ARM_TENANT_ID"),
+	    "azure_tenant_id", OUT(azure_tenant_id), A_CRED | A_HEADER, AUTH_N_AZ_TENANT },
+	[ATTR_AZURE_ENVIRONMENT] = { NULL, NO_OFF, E1("ARM_ENVIRONMENT"),
+	    "azure_environment", NO_OFF, 0, 0 },
+	[ATTR_AZURE_LOGIN_URL] = { NULL, NO_OFF, E1("PATROL_AZURE_LOGIN_URL"),
+	    NULL, NO_OFF, A_HEADER, 0 },
+	[ATTR_OIDC_TOKEN] = { NULL, NO_OFF, E1("DATABRICKS_OIDC_TOKEN"),
+	    NULL, OUT(oidc_token), A_SECRET | A_HEADER, AUTH_N_OIDC_TOKEN },
+	[ATTR_OIDC_TOKEN_FILE] = { NULL, NO_OFF, E1("DATABRICKS_OIDC_TOKEN_FILEPATH"),
+	    "oidc_token_filepath", OUT(oidc_token_file), A_CRED, AUTH_N_OIDC_FILE },
+	[ATTR_PROXY] = { NULL, NO_OFF, { "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY" },
+	    NULL, OUT(proxy), A_HEADER | A_WIPE, 0 },
+	[ATTR_NO_PROXY] = { NULL, NO_OFF, { "no_proxy", "NO_PROXY", NULL, NULL },
+	    NULL, OUT(no_proxy), A_HEADER, 0 },
 };
 #undef FLAG
 #undef OUT
+#undef E1
 
-/* Authentication types: what each needs, and which secrets it keeps. */
-struct auth_kind {
-	const char *name;
-	enum config_auth auth;
-	enum attr_id needs[2];
-	size_t nneeds;
-	unsigned keep;		/* secrets copied into the config */
+/* Entra ID login hosts of the Azure clouds (ARM_ENVIRONMENT names). */
+static const struct {
+	const char *name;	/* azure_environment */
+	const char *suffix;	/* of workspace hosts in that cloud */
+	const char *login;
+} azure_clouds[] = {
+	{ "PUBLIC", ".azuredatabricks.net", "https://login.microsoftonline.com/" },
+	{ "USGOVERNMENT", ".databricks.azure.us", "https://login.microsoftonline.us/" },
+	{ "CHINA", ".databricks.azure.cn", "https://login.chinacloudapi.cn/" },
 };
-
-static const struct auth_kind auth_kinds[] = {
-	{ "pat", CONFIG_AUTH_PAT, { ATTR_TOKEN, ATTR_TOKEN }, 1, BIT(ATTR_TOKEN) },
-	{ "oauth-m2m", CONFIG_AUTH_OAUTH_M2M, { ATTR_CLIENT_ID, ATTR_CLIENT_SECRET }, 2,
-	    BIT(ATTR_CLIENT_SECRET) },
-};
-#define AUTH_PAT	(&auth_kinds[0])
-#define AUTH_M2M	(&auth_kinds[1])
 
 /* Everything known while resolving. */
 struct resolver {
@@ -857,10 +911,18 @@ struct resolver {
 	const char *profile;	/* the profile looked for in the file */
 	int named;		/* the profile was chosen, not defaulted */
 	char *file_src;		/* "FILE [PROFILE]" */
+	struct buf ignored;	/* environment variables an explicit -p ignored */
+	struct auth_choice choice;
 	struct ini *ini;
 	struct config *out;
 	struct patrol_err *err;
 };
+
+static enum patrol_status
+resolver_nomem(struct resolver *r)
+{
+	return status_set(r->err, PATROL_NOMEM, "out of memory");
+}
 
 static const char *
 resolver_env(const struct resolver *r, const char *name)
@@ -881,24 +943,48 @@ resolver_flag(const struct resolver *r, const struct attr *a)
 	return v != NULL && *v != '\0' ? v : NULL;
 }
 
+/* True when -p/--profile named the profile on the command line. */
+static bool
+resolver_explicit_profile(const struct resolver *r)
+{
+	return r->flags != NULL && r->flags->profile != NULL && *r->flags->profile != '\0';
+}
+
+/* Fill attribute i from the environment; an explicit -p ignores the
+ * workspace's host and credentials there (and says so). */
+static int
+resolve_env(struct resolver *r, size_t i)
+{
+	const struct attr *a = &attrs[i];
+	const char *v;
+	size_t j;
+
+	for (j = 0; j < ENV_MAX && a->env[j] != NULL && r->val[i] == NULL; j++) {
+		if ((v = resolver_env(r, a->env[j])) == NULL)
+			continue;
+		if ((a->flags & A_PROFILE) && resolver_explicit_profile(r))
+			return buf_printf(&r->ignored, "%s%s", r->ignored.len ? ", " : "", a->env[j]);
+		r->val[i] = v;
+		r->src[i] = a->env[j];
+	}
+	return 0;
+}
+
 /* Fill the attributes from flags, then the environment. */
-static void
+static enum patrol_status
 resolve_args(struct resolver *r)
 {
-	const struct attr *a;
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < ATTR_COUNT; i++) {
-		a = &attrs[i];
-		if ((r->val[i] = resolver_flag(r, a)) != NULL) {
-			r->src[i] = a->flag;
+		if ((r->val[i] = resolver_flag(r, &attrs[i])) != NULL) {
+			r->src[i] = attrs[i].flag;
 			continue;
 		}
-		for (j = 0; j < 2 && a->env[j] != NULL && r->val[i] == NULL; j++) {
-			r->val[i] = resolver_env(r, a->env[j]);
-			r->src[i] = a->env[j];
-		}
+		if (resolve_env(r, i) != 0)
+			return resolver_nomem(r);
 	}
+	return PATROL_OK;
 }
 
 static int
@@ -936,7 +1022,7 @@ resolve_path(struct resolver *r)
 	return PATROL_OK;
 nomem:
 	buf_free(&b);
-	return status_set(r->err, PATROL_NOMEM, "out of memory");
+	return resolver_nomem(r);
 }
 
 /* Open the file; a missing one is an error only for a named profile. */
@@ -996,8 +1082,30 @@ resolve_profile(struct resolver *r)
 		r->out->file_used = true;
 	}
 	if ((r->out->profile = strdup(r->profile)) == NULL)
-		return status_set(r->err, PATROL_NOMEM, "out of memory");
+		return resolver_nomem(r);
 	return PATROL_OK;
+}
+
+/* "profile 'x' not found in FILE; it has: a, b" (the profiles there). */
+static enum patrol_status
+resolve_no_profile(struct resolver *r)
+{
+	struct buf b;
+	const char *name;
+	size_t i, n = 0;
+
+	buf_init(&b, 2048);
+	for (i = 0; (name = ini_section_name(r->ini, i)) != NULL; i++) {
+		if (strcmp(name, "__settings__") == 0)
+			continue;
+		if (buf_printf(&b, "%s%s", n++ ? ", " : "", name) != 0)
+			break;
+	}
+	status_set(r->err, PATROL_CONFIG, "profile '%s' not found in %s; %s%s", r->profile,
+	    r->out->config_file, n ? "profiles there: " : "it has no profiles",
+	    b.data ? b.data : "");
+	buf_free(&b);
+	return PATROL_CONFIG;
 }
 
 static enum patrol_status
@@ -1010,17 +1118,13 @@ resolve_file(struct resolver *r)
 	if ((st = resolve_open(r, &skip)) != PATROL_OK || skip)
 		return st;
 	resolve_default_profile(r);
-	if (!ini_has_section(r->ini, r->profile)) {
-		if (!r->named)
-			return PATROL_OK;
-		return status_set(r->err, PATROL_CONFIG, "profile '%s' not found in %s",
-		    r->profile, r->out->config_file);
-	}
+	if (!ini_has_section(r->ini, r->profile))
+		return r->named ? resolve_no_profile(r) : PATROL_OK;
 	buf_init(&b, 0);
 	if (buf_printf(&b, "%s [%s]", r->out->config_file, r->profile) != 0 ||
 	    (r->file_src = buf_take(&b)) == NULL) {
 		buf_free(&b);
-		return status_set(r->err, PATROL_NOMEM, "out of memory");
+		return resolver_nomem(r);
 	}
 	return resolve_profile(r);
 }
@@ -1041,7 +1145,7 @@ resolve_host(struct resolver *r)
 		return status_set(r->err, st, "host from %s: %s", r->src[ATTR_HOST], msg);
 	}
 	if (st == PATROL_OK && (r->out->host_source = strdup(r->src[ATTR_HOST])) == NULL)
-		st = status_set(r->err, PATROL_NOMEM, "out of memory");
+		st = resolver_nomem(r);
 	return st;
 }
 
@@ -1059,78 +1163,122 @@ resolve_check_chars(struct resolver *r)
 			if (*c < 0x20 || *c == 0x7f)
 				return status_set(r->err, PATROL_CONFIG,
 				    "%s from %s contains a control character",
-				    attrs[i].key, r->src[i]);
+				    attrs[i].key ? attrs[i].key : attrs[i].env[0], r->src[i]);
 		}
 	}
 	return PATROL_OK;
 }
 
-/* Say which attribute the chosen auth lacks, and where to put it. */
-static enum patrol_status
-resolve_missing(struct resolver *r, const struct auth_kind *k, enum attr_id id)
+/* The attribute that is the AUTH_N_* bit need. */
+static enum attr_id
+resolve_need_attr(unsigned need)
 {
-	const struct attr *a = &attrs[id];
-	enum attr_id other = id == ATTR_CLIENT_ID ? ATTR_CLIENT_SECRET : ATTR_CLIENT_ID;
+	size_t i;
+
+	for (i = 0; i < ATTR_COUNT; i++) {
+		if (attrs[i].need == need)
+			return (enum attr_id)i;
+	}
+	return ATTR_TOKEN;
+}
+
+/* The lowest bit of mask. */
+static unsigned
+resolve_low_bit(unsigned mask)
+{
+	return mask & (~mask + 1u);
+}
+
+/* Say which attribute the auth lacks, and where to put it. */
+static enum patrol_status
+resolve_missing(struct resolver *r, enum auth_type t, unsigned missing)
+{
+	const struct attr *a = &attrs[resolve_need_attr(resolve_low_bit(missing))];
+	const struct attr *set = &attrs[resolve_need_attr(resolve_low_bit(auth_needs(t) & ~missing))];
+	const char *name = a->key ? a->key : a->env[0];
 	char why[64];
 
 	if (r->val[ATTR_AUTH_TYPE] != NULL)
-		snprintf(why, sizeof why, "auth_type is %s but ", k->name);
+		snprintf(why, sizeof why, "auth_type is %s but ", auth_name(t));
 	else
-		snprintf(why, sizeof why, "%s is set but ", attrs[other].key);
+		snprintf(why, sizeof why, "%s is set but ", set->key ? set->key : set->env[0]);
+	if (a->key == NULL)
+		return status_set(r->err, PATROL_CONFIG, "%s%s is missing: set it", why, name);
 	return status_set(r->err, PATROL_CONFIG,
-	    "%s%s is missing: set %s%s%s, or add %s to [%s] in %s", why, a->key,
+	    "%s%s is missing: set %s%s%s, or add %s to [%s] in %s", why, name,
 	    a->env[0], a->flag ? ", use " : "", a->flag ? a->flag : "", a->key,
 	    r->profile, r->out->config_file);
 }
 
-static const struct auth_kind *
-resolve_auth_kind(struct resolver *r)
+/* What is set, as AUTH_N_* bits. */
+static unsigned
+resolve_have(const struct resolver *r)
 {
-	const char *t = r->val[ATTR_AUTH_TYPE];
+	unsigned have = 0;
 	size_t i;
 
-	if (t != NULL) {
-		for (i = 0; i < sizeof auth_kinds / sizeof auth_kinds[0]; i++) {
-			if (strcmp(t, auth_kinds[i].name) == 0)
-				return &auth_kinds[i];
-		}
-		status_set(r->err, PATROL_CONFIG,
-		    "unknown auth_type '%s' from %s: use pat or oauth-m2m", t,
-		    r->src[ATTR_AUTH_TYPE]);
-		return NULL;
+	for (i = 0; i < ATTR_COUNT; i++) {
+		if (r->val[i] != NULL)
+			have |= attrs[i].need;
 	}
-	if (r->val[ATTR_TOKEN] != NULL)
-		return AUTH_PAT;
-	if (r->val[ATTR_CLIENT_ID] != NULL || r->val[ATTR_CLIENT_SECRET] != NULL)
-		return AUTH_M2M;
-	status_set(r->err, PATROL_CONFIG,
-	    "no credentials: set DATABRICKS_TOKEN, use --token-stdin, or add token "
-	    "to [%s] in %s", r->profile, r->out->config_file);
-	return NULL;
+	return have;
 }
 
-/* Choose the authentication; *keep gets the secrets it uses. */
+/* Nothing fits: explain the first half-configured type, or the lack of any
+ * credential. */
 static enum patrol_status
-resolve_auth(struct resolver *r, unsigned *keep)
+resolve_nothing(struct resolver *r, unsigned have)
 {
-	const struct auth_kind *k = resolve_auth_kind(r);
-	size_t i;
+	unsigned needs;
+	int t;
 
-	if (k == NULL)
-		return PATROL_CONFIG;
-	for (i = 0; i < k->nneeds; i++) {
-		if (r->val[k->needs[i]] == NULL)
-			return resolve_missing(r, k, k->needs[i]);
+	for (t = 0; t < AUTH_TYPE_COUNT; t++) {
+		needs = auth_needs((enum auth_type)t);
+		if (needs != 0 && (needs & have) != 0 && (needs & ~have) != 0)
+			return resolve_missing(r, (enum auth_type)t, needs & ~have);
 	}
-	r->out->auth = k->auth;
-	*keep = k->keep;
+	return status_set(r->err, PATROL_CONFIG,
+	    "no credentials: set DATABRICKS_TOKEN, use --token-stdin, or add token "
+	    "to [%s] in %s (or sign in with the Databricks CLI: databricks auth login "
+	    "--host %s)", r->profile, r->out->config_file, r->out->host);
+}
+
+/* Choose the authentication (auth.c walks the types). */
+static enum patrol_status
+resolve_auth(struct resolver *r)
+{
+	struct auth_probe p;
+	const char *t = r->val[ATTR_AUTH_TYPE];
+	enum patrol_status st;
+
+	memset(&p, 0, sizeof p);
+	p.have = resolve_have(r);
+	p.host = r->out->host;
+	p.cli_path = r->val[ATTR_CLI_PATH];
+	p.path_env = resolver_env(r, "PATH");
+	if ((p.forced = auth_find(t)) == AUTH_NONE && t != NULL)
+		return status_set(r->err, PATROL_CONFIG, "unknown auth_type '%s' from %s: use %s",
+		    t, r->src[ATTR_AUTH_TYPE], auth_names());
+	if ((st = auth_choose(&p, &r->choice, r->err)) != PATROL_OK)
+		return st;
+	if (p.forced != AUTH_NONE && r->choice.missing != 0)
+		return resolve_missing(r, p.forced, r->choice.missing);
+	if (r->choice.helper_err[0] != '\0')
+		return status_set(r->err, PATROL_CONFIG, "%s", r->choice.helper_err);
+	if (r->choice.type == AUTH_NONE)
+		return resolve_nothing(r, p.have);
+	r->out->auth = r->choice.type;
+	r->out->auth_why = r->choice.why;
+	r->out->helper = r->choice.helper;
+	r->choice.why = r->choice.helper = NULL;
 	return PATROL_OK;
 }
 
 /* Copy the values into the config; secrets only when the auth uses them. */
 static enum patrol_status
-resolve_copy(struct resolver *r, unsigned keep)
+resolve_copy(struct resolver *r)
 {
+	unsigned keep = auth_keeps(r->out->auth);
 	const struct attr *a;
 	char *copy;
 	size_t i;
@@ -1139,12 +1287,121 @@ resolve_copy(struct resolver *r, unsigned keep)
 		a = &attrs[i];
 		if (r->val[i] == NULL || a->out_off == NO_OFF || i == ATTR_HOST)
 			continue;
-		if ((a->flags & A_SECRET) && !(keep & BIT(i)))
+		if ((a->flags & A_SECRET) && !(keep & a->need))
 			continue;
-		copy = (a->flags & A_SECRET) ? secret_strdup(r->val[i]) : strdup(r->val[i]);
+		copy = (a->flags & (A_SECRET | A_WIPE)) ? secret_strdup(r->val[i]) :
+		    strdup(r->val[i]);
 		if (copy == NULL)
-			return status_set(r->err, PATROL_NOMEM, "out of memory");
+			return resolver_nomem(r);
 		memcpy((char *)r->out + a->out_off, &copy, sizeof copy);
+	}
+	return PATROL_OK;
+}
+
+/* Where the credential of the chosen auth came from, for messages. */
+static enum patrol_status
+resolve_cred_source(struct resolver *r)
+{
+	unsigned needs = auth_needs(r->out->auth);
+	enum attr_id id = resolve_need_attr(resolve_low_bit(needs));
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 0);
+	if (r->out->auth == AUTH_DATABRICKS_CLI)
+		rc = buf_printf(&b, "the Databricks CLI (databricks auth token %s %s)",
+		    r->out->file_used ? "--profile" : "--host",
+		    r->out->file_used ? r->out->profile : r->out->host);
+	else if (r->out->auth == AUTH_AZURE_CLI)
+		rc = buf_addstr(&b, "the Azure CLI (az account get-access-token)");
+	else
+		rc = buf_printf(&b, "%s (%s)", r->src[id], auth_name(r->out->auth));
+	if (rc != 0 || (r->out->cred_source = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return resolver_nomem(r);
+	}
+	return PATROL_OK;
+}
+
+/* The Entra ID login URL: PATROL_AZURE_LOGIN_URL (https, or http on a
+ * loopback host; for tests and private clouds), else the cloud named by
+ * azure_environment, else the cloud of the workspace host. */
+static enum patrol_status
+resolve_azure_login(struct resolver *r)
+{
+	const char *env = r->val[ATTR_AZURE_ENVIRONMENT], *url = r->val[ATTR_AZURE_LOGIN_URL];
+	const char *login = azure_clouds[0].login;
+	size_t i, n = sizeof azure_clouds / sizeof azure_clouds[0];
+	char *norm = NULL;
+	enum patrol_status st;
+
+	for (i = 0; url == NULL && i < n; i++) {
+		if (env != NULL ? strcasecmp(env, azure_clouds[i].name) == 0 :
+		    (strlen(r->out->host) > strlen(azure_clouds[i].suffix) &&
+		     strcmp(r->out->host + strlen(r->out->host) - strlen(azure_clouds[i].suffix),
+			    azure_clouds[i].suffix) == 0))
+			login = azure_clouds[i].login;
+	}
+	if (url != NULL) {
+		if ((st = config_normalize_host(url, &norm, r->err)) != PATROL_OK)
+			return status_set(r->err, st, "PATROL_AZURE_LOGIN_URL: %s", r->err->message);
+		login = norm;
+	}
+	r->out->azure_login_url = malloc(strlen(login) + 2);
+	if (r->out->azure_login_url != NULL)
+		snprintf(r->out->azure_login_url, strlen(login) + 2, "%s%s", login,
+		    login[strlen(login) - 1] == '/' ? "" : "/");
+	free(norm);
+	return r->out->azure_login_url != NULL ? PATROL_OK : resolver_nomem(r);
+}
+
+/* Checks that belong to the chosen auth. */
+static enum patrol_status
+resolve_auth_extra(struct resolver *r)
+{
+	const char *tenant = r->val[ATTR_AZURE_TENANT_ID];
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789.-_";
+
+	if (tenant != NULL && strspn(tenant, safe) != strlen(tenant))
+		return status_set(r->err, PATROL_CONFIG, "azure_tenant_id from %s is not a tenant "
+		    "id or domain", r->src[ATTR_AZURE_TENANT_ID]);
+	if (r->out->auth == AUTH_AZURE_CLIENT_SECRET)
+		return resolve_azure_login(r);
+	return PATROL_OK;
+}
+
+/* A CA file or directory that cannot be read is an error now, not a TLS
+ * failure later. */
+static enum patrol_status
+resolve_ca(struct resolver *r)
+{
+	static const enum attr_id ids[] = { ATTR_CA_FILE, ATTR_CA_DIR };
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (r->val[ids[i]] != NULL && access(r->val[ids[i]], R_OK) != 0)
+			return status_set(r->err, PATROL_CONFIG, "CA %s %s from %s: %s",
+			    i == 0 ? "file" : "directory", r->val[ids[i]], r->src[ids[i]],
+			    strerror(errno));
+	}
+	return PATROL_OK;
+}
+
+/* "-p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …" */
+static enum patrol_status
+resolve_note(struct resolver *r)
+{
+	struct buf b;
+
+	if (r->ignored.len == 0)
+		return PATROL_OK;
+	buf_init(&b, 0);
+	if (buf_printf(&b, "note: -p %s: ignoring %s from the environment (an explicit "
+	    "profile wins)", r->flags->profile, r->ignored.data) != 0 ||
+	    (r->out->note = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return resolver_nomem(r);
 	}
 	return PATROL_OK;
 }
@@ -1165,9 +1422,9 @@ static enum patrol_status
 resolve_all(struct resolver *r)
 {
 	enum patrol_status st;
-	unsigned keep = 0;
 
-	resolve_args(r);
+	if ((st = resolve_args(r)) != PATROL_OK)
+		return st;
 	resolve_profile_name(r);
 	if ((st = resolve_path(r)) != PATROL_OK)
 		return st;
@@ -1175,9 +1432,13 @@ resolve_all(struct resolver *r)
 		return st;
 	if ((st = resolve_host(r)) != PATROL_OK ||
 	    (st = resolve_check_chars(r)) != PATROL_OK ||
-	    (st = resolve_auth(r, &keep)) != PATROL_OK)
+	    (st = resolve_ca(r)) != PATROL_OK ||
+	    (st = resolve_auth(r)) != PATROL_OK ||
+	    (st = resolve_auth_extra(r)) != PATROL_OK ||
+	    (st = resolve_copy(r)) != PATROL_OK ||
+	    (st = resolve_cred_source(r)) != PATROL_OK)
 		return st;
-	return resolve_copy(r, keep);
+	return resolve_note(r);
 }
 
 enum patrol_status
@@ -1188,17 +1449,21 @@ config_resolve(const struct config_flags *flags, config_getenv_fn getenv_fn,
 	enum patrol_status st;
 
 	memset(out, 0, sizeof *out);
+	out->auth = AUTH_NONE;
 	memset(&r, 0, sizeof r);
 	r.flags = flags;
 	r.getenv_fn = getenv_fn != NULL ? getenv_fn : config_getenv_real;
 	r.env_ctx = env_ctx;
 	r.out = out;
 	r.err = err;
+	buf_init(&r.ignored, 0);
 	if (err != NULL)
 		status_clear(err);
 	st = resolve_all(&r);
 	ini_free(r.ini);
 	free(r.file_src);
+	buf_free(&r.ignored);
+	auth_choice_free(&r.choice);
 	if (st != PATROL_OK)
 		config_free(out);
 	return st;
@@ -1216,11 +1481,26 @@ config_free(struct config *c)
 	free(c->account_id);
 	free(c->workspace_id);
 	free(c->ca_file);
+	free(c->ca_dir);
+	free(c->cli_path);
+	free(c->azure_client_id);
+	secret_free(c->azure_client_secret);
+	free(c->azure_tenant_id);
+	free(c->azure_login_url);
+	secret_free(c->oidc_token);
+	free(c->oidc_token_file);
+	secret_free(c->proxy);
+	free(c->no_proxy);
+	free(c->helper);
+	free(c->auth_why);
+	free(c->cred_source);
 	free(c->profile);
 	free(c->config_file);
 	free(c->host_source);
 	free(c->warning);
+	free(c->note);
 	memset(c, 0, sizeof *c);
+	c->auth = AUTH_NONE;
 }
 
 const char *
@@ -1234,7 +1514,8 @@ void
 config_scrub_environ(void)
 {
 	static const char *const names[] = {
-		"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET",
+		"DATABRICKS_TOKEN", "DATABRICKS_CLIENT_SECRET", "ARM_CLIENT_SECRET",
+		"DATABRICKS_OIDC_TOKEN",
 	};
 	size_t i;
 	char *v;

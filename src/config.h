@@ -1,12 +1,21 @@
 /*
  * config.h: where patrol finds the workspace and the credentials.
  *
- * Resolution follows the Databricks tools exactly (token-api.md,
- * "Authentication"): command-line flags, then the DATABRICKS_* environment,
- * then a profile of ~/.databrickscfg. Per attribute, a higher source wins.
- * The file is skipped when no profile was named (by -p or
- * DATABRICKS_CONFIG_PROFILE) and the environment already gave a host or
- * credentials. No network is used here.
+ * Resolution follows the Databricks tools (token-api.md, "Authentication"):
+ * command-line flags, then the DATABRICKS_* (and ARM_*) environment, then a
+ * profile of ~/.databrickscfg. Per attribute, a higher source wins. The file
+ * is skipped when no profile was named (by -p or DATABRICKS_CONFIG_PROFILE)
+ * and the environment already gave a host or credentials. patrol's one
+ * deviation: an explicit -p ignores DATABRICKS_HOST, DATABRICKS_TOKEN,
+ * DATABRICKS_CLIENT_ID/_SECRET and DATABRICKS_AUTH_TYPE in the environment
+ * (note says which), so a profile never mixes with another workspace's
+ * credentials (databricks/cli#1194). The auth type is then chosen by auth.c
+ * (auth_choose); the secrets the chosen type does not use are not kept.
+ * The CA file comes from --ca-file, else SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
+ * CURL_CA_BUNDLE (in this order); the CA directory from SSL_CERT_DIR; the
+ * proxy for https from https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; the
+ * hosts it skips from no_proxy, NO_PROXY. No network is used here (PATH
+ * is searched for helper programs).
  *
  * The environment is read through a callback so tests can pass a fake one.
  */
@@ -16,13 +25,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "auth.h"
 #include "status.h"
-
-enum config_auth {
-	CONFIG_AUTH_NONE,      /* nothing usable was found */
-	CONFIG_AUTH_PAT,       /* personal access token */
-	CONFIG_AUTH_OAUTH_M2M, /* client id + secret -> OAuth access token */
-};
 
 /* What the command line said. All optional (NULL). */
 struct config_flags {
@@ -37,25 +41,42 @@ typedef const char *(*config_getenv_fn)(const char *name, void *ctx);
 
 struct config {
 	char *host;            /* normalized: "https://h[:port]" (no trailing /, no :443) */
-	enum config_auth auth;
+	enum auth_type auth;   /* chosen by auth_choose; AUTH_NONE only when freed */
 	char *token;           /* PAT (secret) or NULL */
-	char *client_id;       /* OAuth M2M or NULL */
+	char *client_id;       /* OAuth M2M (or the OIDC types' client) or NULL */
 	char *client_secret;   /* OAuth M2M (secret) or NULL */
 	char *account_id;      /* informational, may be NULL */
 	char *workspace_id;    /* informational, may be NULL */
-	char *ca_file;         /* --ca-file, else SSL_CERT_FILE, else CURL_CA_BUNDLE, else NULL */
+	char *ca_file;         /* --ca-file, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE */
+	char *ca_dir;          /* SSL_CERT_DIR, or NULL */
+	char *cli_path;        /* databricks_cli_path / DATABRICKS_CLI_PATH, or NULL */
+	char *azure_client_id;
+	char *azure_client_secret; /* azure-client-secret (secret) or NULL */
+	char *azure_tenant_id;
+	char *azure_login_url; /* azure-client-secret: Entra ID login URL ending in '/' */
+	char *oidc_token;      /* env-oidc: DATABRICKS_OIDC_TOKEN (secret) or NULL */
+	char *oidc_token_file; /* oidc_token_filepath, or NULL */
+	char *proxy;           /* https proxy URL (may hold a password: wiped) or NULL */
+	char *no_proxy;        /* hosts that bypass it, or NULL */
+	char *helper;          /* databricks-cli, azure-cli: the program's absolute path */
+	char *auth_why;        /* for --debug: "auth: pat: skipped: no token" lines */
+	char *cred_source;     /* where the credential came from: "DATABRICKS_TOKEN (pat)",
+				* "FILE [prod] (oauth-m2m)", "the Databricks CLI (…)" */
 	char *profile;         /* profile read, NULL when the file was not used */
 	char *config_file;     /* the file considered (even if not read) */
 	bool file_used;        /* a profile of config_file supplied values */
 	char *host_source;     /* "--host", "DATABRICKS_HOST", or "FILE [PROFILE]" */
 	char *warning;         /* e.g. a permission warning with the fix; NULL if none */
+	char *note;            /* what an explicit -p ignored in the environment; NULL if none */
 };
 
 /* Resolve flags + environment + file into out (zeroed first).
  * Returns PATROL_OK, or PATROL_CONFIG with err->message naming the file, the
  * profile and the missing or bad key ("profile 'prod' not found in
- * /home/a/.databrickscfg", "no host: set DATABRICKS_HOST or add host to
- * [DEFAULT] in FILE", "http:// is only allowed for loopback hosts").
+ * /home/a/.databrickscfg; profiles there: DEFAULT, dev", "no host: set
+ * DATABRICKS_HOST or add host to [DEFAULT] in FILE", "http:// is only
+ * allowed for loopback hosts", "auth_type is databricks-cli, but databricks
+ * is not on PATH: install the Databricks CLI …").
  * On error out is freed. */
 enum patrol_status config_resolve(const struct config_flags *flags,
 				  config_getenv_fn getenv_fn, void *env_ctx,
@@ -64,9 +85,9 @@ enum patrol_status config_resolve(const struct config_flags *flags,
 void config_free(struct config *c);
 /* A getenv_fn over the real environment (ctx unused). */
 const char *config_getenv_real(const char *name, void *ctx);
-/* Copy and wipe DATABRICKS_TOKEN and DATABRICKS_CLIENT_SECRET in the real
- * environment so /proc/PID/environ no longer shows them. Call after
- * config_resolve; safe to call twice. */
+/* Wipe DATABRICKS_TOKEN, DATABRICKS_CLIENT_SECRET, ARM_CLIENT_SECRET and
+ * DATABRICKS_OIDC_TOKEN in the real environment so /proc/PID/environ no
+ * longer shows them. Call after config_resolve; safe to call twice. */
 void config_scrub_environ(void);
 
 /* Normalize a host: no scheme means https://; strip a trailing '/' and ':443'
@@ -89,9 +110,10 @@ enum ini_kind {
 			 * ("FILE is writable by other users; fix with: chmod
 			 * go-w FILE"); a missing file is not an error */
 };
-/* Parse a file: opened O_NOFOLLOW (a symbolic link is PATROL_CONFIG),
- * fstat'ed: not a regular file or another user's file is PATROL_CONFIG; at
- * most 1 MiB; syntax errors name FILE:LINE. *warning (may be NULL: no
+/* Parse a file. A symbolic link (dotfile managers make them) is followed
+ * when the link itself is ours; the file opened is fstat'ed: not a regular
+ * file, another user's file or a file every user may write is PATROL_CONFIG
+ * (with the fix); at most 1 MiB; syntax errors name FILE:LINE. *warning (may be NULL: no
  * warning wanted) is set to NULL, or to a malloc'd message with the fix
  * that kind calls for; it is NULL again after an error. *missing (may be
  * NULL) tells whether the file does not exist (ENOENT or ENOTDIR): for

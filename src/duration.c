@@ -10,6 +10,7 @@
  */
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,4 +262,110 @@ duration_iso8601(int64_t ms, char *out, size_t n)
 	if (ms <= 0 || duration_tm(ms, true, &tm) != 0 ||
 	    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		out[0] = '\0';
+}
+
+/* ---- timestamps from helper programs ------------------------------------ */
+
+/* Read exactly n digits at *s into *v; advance. */
+static bool
+duration_ndigits(const char **s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if ((*s)[i] < '0' || (*s)[i] > '9')
+			return false;
+		*v = *v * 10 + ((*s)[i] - '0');
+	}
+	*s += n;
+	return true;
+}
+
+/* Read a literal character c at *s; advance. */
+static bool
+duration_lit(const char **s, char c)
+{
+	if (**s != c)
+		return false;
+	(*s)++;
+	return true;
+}
+
+/* "YYYY-MM-DD", 'T' or ' ', "HH:MM:SS" into tm; fraction ms into *ms. */
+static bool
+duration_scan_civil(const char **s, struct tm *tm, int *ms)
+{
+	int v[6], scale = 100;
+
+	memset(tm, 0, sizeof *tm);
+	if (!duration_ndigits(s, 4, &v[0]) || !duration_lit(s, '-') ||
+	    !duration_ndigits(s, 2, &v[1]) || !duration_lit(s, '-') ||
+	    !duration_ndigits(s, 2, &v[2]) ||
+	    (!duration_lit(s, 'T') && !duration_lit(s, 't') && !duration_lit(s, ' ')) ||
+	    !duration_ndigits(s, 2, &v[3]) || !duration_lit(s, ':') ||
+	    !duration_ndigits(s, 2, &v[4]) || !duration_lit(s, ':') ||
+	    !duration_ndigits(s, 2, &v[5]))
+		return false;
+	if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 || v[4] > 59 || v[5] > 60)
+		return false;
+	*ms = 0;
+	if (duration_lit(s, '.')) {
+		if (**s < '0' || **s > '9')
+			return false;
+		for (; **s >= '0' && **s <= '9'; (*s)++, scale /= 10)
+			*ms += (**s - '0') * scale;
+	}
+	tm->tm_year = v[0] - 1900;
+	tm->tm_mon = v[1] - 1;
+	tm->tm_mday = v[2];
+	tm->tm_hour = v[3];
+	tm->tm_min = v[4];
+	tm->tm_sec = v[5];
+	tm->tm_isdst = -1;
+	return true;
+}
+
+/* A zone: "Z", "+HH:MM", "+HHMM" (or '-'); seconds east of UTC. */
+static bool
+duration_scan_zone(const char *s, int *east)
+{
+	int sign, h, m;
+
+	if ((s[0] == 'Z' || s[0] == 'z') && s[1] == '\0') {
+		*east = 0;
+		return true;
+	}
+	if (s[0] != '+' && s[0] != '-')
+		return false;
+	sign = s[0] == '-' ? -1 : 1;
+	s++;
+	if (!duration_ndigits(&s, 2, &h))
+		return false;
+	(void)duration_lit(&s, ':');
+	if (!duration_ndigits(&s, 2, &m) || *s != '\0' || h > 23 || m > 59)
+		return false;
+	*east = sign * (h * 3600 + m * 60);
+	return true;
+}
+
+int
+duration_parse_timestamp(const char *s, int64_t *ms)
+{
+	struct tm tm;
+	int frac, east;
+	time_t t;
+
+	if (s == NULL || !duration_scan_civil(&s, &tm, &frac))
+		return -1;
+	if (*s == '\0') {
+		t = mktime(&tm);           /* local time */
+		if (t == (time_t)-1)
+			return -1;
+	} else if (duration_scan_zone(s, &east)) {
+		t = timegm(&tm) - east;
+	} else
+		return -1;
+	*ms = (int64_t)t * 1000 + frac;
+	return 0;
 }

@@ -32,5 +32,10 @@ void duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n);
 void duration_absolute(int64_t ms, bool utc, char *out, size_t n);
 /* ISO 8601 UTC "2026-11-22T07:44:39Z" (CSV output). ms <= 0 gives "". */
 void duration_iso8601(int64_t ms, char *out, size_t n);
+/* Parse a timestamp as helper programs print it: RFC 3339 with a zone
+ * ("2026-08-21T13:46:32.123456789+02:00", "…Z"), or local time "2026-08-21
+ * 13:46:32[.ffffff]" (Go's default format, az's expiresOn). Fractions are
+ * kept to the millisecond. Returns 0 with *ms since the epoch, or -1. */
+int duration_parse_timestamp(const char *s, int64_t *ms);
 
 #endif

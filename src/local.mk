@@ -9,6 +9,9 @@ libpatrol_a_SOURCES = \
 	src/sanitize.c src/sanitize.h \
 	src/duration.c src/duration.h \
 	src/config.c src/config.h \
+	src/auth.c src/auth.h \
+	src/helper.c src/helper.h \
+	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
 	src/api.c src/api.h \
 	src/retry.c src/retry.h \

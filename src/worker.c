@@ -17,11 +17,14 @@
  * A finished attempt is judged by http.c and retry.h: done, again after a
  * backoff (unless that would pass the call's deadline), or unknown outcome.
  *
- * OAuth M2M: the discovery and token requests are internal jobs run through
- * the same transfers and retry policy, outside the slots and the bucket.
- * While no fresh access token is cached, API jobs wait; if fetching fails,
- * every waiting job finishes with that error. A 401 drops the token and
- * retries the call once with a new one.
+ * Signing in (auth.h): the session says what a token needs. Its discovery
+ * and token requests are internal jobs run through the same transfers and
+ * retry policy, outside the slots and the bucket; a helper program's pipes
+ * are polled with the transfers (curl_multi_poll's extra descriptors) and
+ * read when they have data, so the thread never waits on it. While no fresh
+ * token is at hand, API jobs wait; if getting one fails, every waiting job
+ * finishes with that error. A 401 drops the token and retries the call once
+ * with a new one.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,6 +40,7 @@
 #endif
 
 #include "api.h"
+#include "auth.h"
 #include "buf.h"
 #include "duration.h"
 #include "http.h"
@@ -56,11 +60,8 @@
 #define WORKER_NOPAUSE_MS 1000    /* a 429 without Retry-After: wait at least this */
 #define WORKER_PAUSE_MAX_MS 60000
 #define WORKER_URL_MAX 8192
-#define WORKER_AUTH_MARGIN_MS 60000
-#define WORKER_OAUTH_DEFAULT_S 3600
-#define WORKER_DISCOVERY_PATH "/oidc/.well-known/oauth-authorization-server"
-#define WORKER_OAUTH_FORM "grant_type=client_credentials&scope=all-apis"
 #define WORKER_FORM_TYPE "application/x-www-form-urlencoded"
+#define WORKER_HELPER_TIMEOUT_MS 30000
 
 /* A call while the worker holds it. */
 struct job {
@@ -69,9 +70,9 @@ struct job {
 	int64_t due_ms;             /* monotonic: when a delayed retry may start */
 	int64_t deadline_ms;        /* monotonic; 0 until the first attempt */
 	int64_t started_ms;         /* monotonic: when the last attempt started */
-	unsigned token_gen;         /* OAuth token generation of the last attempt */
+	unsigned token_gen;         /* token generation of the last attempt */
 	bool auth_retried;          /* a 401 already caused a token refresh */
-	bool internal;              /* an OAuth request of the worker itself */
+	bool internal;              /* a sign-in request of the worker itself */
 	struct job *next, *prev;    /* ready queue, or the in-flight list */
 };
 
@@ -89,30 +90,13 @@ struct bucket {
 	int64_t last_ms;
 };
 
-struct oauth {
-	char *endpoint;             /* discovered token endpoint */
-	char *access;               /* secret */
-	int64_t expires_ms;         /* monotonic */
-	int64_t margin_ms;          /* refresh this long before it expires */
-	unsigned gen;
-	struct job *fetch;          /* the discovery or token job, or NULL */
-};
-
-/* What an OAuth token request parses into. */
-struct oauth_answer {
-	char *access;
-	int64_t expires_in;
-};
-
 struct worker {
 	/* copied at start, read-only afterwards */
 	char *host;
-	char *token;                /* secret */
-	char *client_id;
-	char *client_secret;        /* secret */
-	char *ca_file;
+	char *ca_file, *ca_dir, *no_proxy;
+	char *proxy;                /* may hold a password: wiped */
 	char *user_agent;
-	bool oauth, loopback, read_only, dry_run;
+	bool refreshable, loopback, read_only, dry_run;
 	int max_inflight;
 	int64_t deadline_ms, request_timeout_ms;
 	struct http_opts http;
@@ -135,6 +119,7 @@ struct worker {
 	/* the thread's own */
 	pthread_t thread;
 	uint64_t halt_seq;          /* batch calls submitted up to here are halted */
+	bool answered;              /* the host has answered once (retry_unreachable) */
 	const char *halt_msg;       /* why they were */
 	/* adaptive concurrency: at most limit transfers (<= max_inflight);
 	 * halved on a 429 (once per round of requests), one more after limit
@@ -149,7 +134,8 @@ struct worker {
 	int ninflight;
 	struct heap delayed;
 	struct bucket bucket;
-	struct oauth auth;
+	struct auth_session *auth;  /* signing in (auth.h) */
+	struct job *auth_fetch;     /* the session's request in flight, or NULL */
 	uint64_t seed;
 };
 
@@ -449,69 +435,7 @@ job_free(struct job *j)
 	free(j);
 }
 
-/* ---- OAuth M2M --------------------------------------------------------- */
-
-static void
-oauth_answer_free(void *p)
-{
-	struct oauth_answer *a = p;
-
-	if (a == NULL)
-		return;
-	secret_free(a->access);
-	free(a);
-}
-
-static enum patrol_status
-worker_parse_discovery(struct call *c, const char *body, size_t len)
-{
-	char *endpoint = NULL;
-	enum patrol_status st = api_parse_oauth_discovery(body, len, &endpoint, &c->err);
-
-	if (st != PATROL_OK) {
-		free(endpoint);
-		return st;
-	}
-	c->result = endpoint;
-	c->result_free = free;
-	return PATROL_OK;
-}
-
-static enum patrol_status
-worker_parse_token(struct call *c, const char *body, size_t len)
-{
-	struct oauth_answer *a = calloc(1, sizeof *a);
-	enum patrol_status st;
-
-	if (a == NULL)
-		return status_set(&c->err, PATROL_NOMEM, "out of memory");
-	st = api_parse_oauth_token(body, len, &a->access, &a->expires_in, &c->err);
-	if (st != PATROL_OK) {
-		oauth_answer_free(a);
-		return st;
-	}
-	c->result = a;
-	c->result_free = oauth_answer_free;
-	return PATROL_OK;
-}
-
-static bool
-oauth_ready(const struct worker *w, int64_t now)
-{
-	if (!w->oauth)
-		return true;
-	return w->auth.access != NULL && w->auth.expires_ms - now > w->auth.margin_ms;
-}
-
-/* Forget the access token, unless a newer one than gen was fetched since. */
-static void
-oauth_drop(struct worker *w, unsigned gen)
-{
-	if (gen != w->auth.gen)
-		return;
-	secret_free(w->auth.access);
-	w->auth.access = NULL;
-}
+/* ---- signing in (auth.h) ---------------------------------------------- */
 
 /* True when an http:// URL names a loopback host (or it is https://). */
 static bool
@@ -536,36 +460,9 @@ worker_url_allowed(const char *url, bool *allow_http)
 
 static void worker_launch(struct worker *w, struct job *j, int64_t now);
 
-/* Start the next OAuth request: discovery, or the token itself. */
-static void
-oauth_start(struct worker *w, int64_t now)
-{
-	struct job *j = calloc(1, sizeof *j);
-	struct call *c;
-
-	c = w->auth.endpoint == NULL
-		? call_new(API_OAUTH_DISCOVER, "GET", WORKER_DISCOVERY_PATH)
-		: call_new(API_OAUTH_TOKEN, "POST", w->auth.endpoint);
-	if (c != NULL && c->op == API_OAUTH_TOKEN && (c->body = strdup(WORKER_OAUTH_FORM)) == NULL) {
-		call_free(c);
-		c = NULL;
-	}
-	if (j == NULL || c == NULL) {
-		free(j);
-		call_free(c);
-		return;     /* retried on the next turn of the loop */
-	}
-	c->parse = c->op == API_OAUTH_TOKEN ? worker_parse_token : worker_parse_discovery;
-	c->retry = CALL_RETRY_IDEMPOTENT;
-	j->c = c;
-	j->internal = true;
-	w->auth.fetch = j;
-	worker_launch(w, j, now);
-}
-
 /* Every job waiting for a token finishes with err. */
 static void
-oauth_fail_waiting(struct worker *w, const struct patrol_err *err)
+worker_auth_fail_waiting(struct worker *w, const struct patrol_err *err)
 {
 	struct jobq keep = { NULL, NULL };
 	struct job *j;
@@ -581,90 +478,78 @@ oauth_fail_waiting(struct worker *w, const struct patrol_err *err)
 	w->runq = keep;
 }
 
-/* Explain a failed OAuth request in err. */
+/* What the session has to say goes to the debug log (never a secret). */
 static void
-oauth_explain(struct worker *w, const struct call *c, struct patrol_err *err)
+worker_auth_log(struct worker *w)
 {
-	char prefix[600];
-	long st = c->err.http_status;
+	char line[256];
+	ssize_t n;
+	size_t len;
 
-	*err = c->err;
-	if (c->op == API_OAUTH_TOKEN && (st == 400 || st == 401)) {
-		status_set(err, PATROL_UNAUTHENTICATED, "OAuth client credentials were rejected "
-			   "by %s: %s", w->host, c->err.message);
+	auth_session_note(w->auth, line, sizeof line);
+	if (line[0] == '\0' || w->http.debug_fd < 0)
 		return;
-	}
-	snprintf(prefix, sizeof prefix, "%s at %s failed", api_op_label(c->op),
-		 c->op == API_OAUTH_TOKEN ? w->auth.endpoint : w->host);
-	worker_err_prefix(err, prefix);
+	len = strlen(line);
+	line[len++] = '\n';
+	n = write(w->http.debug_fd, line, len);
+	(void)n;
 }
 
-/* Take the discovered endpoint; false (err filled) when it is not allowed. */
+/* Run a sign-in request of the session as an internal job. */
+static void
+worker_auth_send(struct worker *w, struct call *c, int64_t now)
+{
+	struct job *j = calloc(1, sizeof *j);
+
+	if (j == NULL) {
+		status_set(&c->err, PATROL_NOMEM, "out of memory");
+		auth_session_answer(w->auth, c, now);
+		return;
+	}
+	j->c = c;
+	j->internal = true;
+	w->auth_fetch = j;
+	worker_launch(w, j, now);
+}
+
+/* Is there a token to send? If not, start (or wait for) getting one; a
+ * failure fails every call waiting for it. */
 static bool
-oauth_take_endpoint(struct worker *w, struct call *c, struct patrol_err *err)
+worker_auth_ready(struct worker *w, int64_t now)
 {
-	char *endpoint = call_take_result(c);
-	bool allow_http;
+	struct patrol_err err;
+	struct call *c;
+	enum auth_step step;
 
-	if (endpoint == NULL || !worker_url_allowed(endpoint, &allow_http) ||
-	    http_has_ctl(endpoint)) {
-		status_clear(err);
-		status_set(err, PATROL_PROTOCOL, "OAuth discovery at %s gave a token endpoint "
-			   "that is not https: %.200s", w->host, endpoint ? endpoint : "(none)");
-		free(endpoint);
+	if (w->auth_fetch != NULL)
 		return false;
-	}
-	free(w->auth.endpoint);
-	w->auth.endpoint = endpoint;
-	return true;
+	status_clear(&err);
+	step = auth_session_next(w->auth, now, &c, &err);
+	worker_auth_log(w);
+	if (step == AUTH_STEP_SEND)
+		worker_auth_send(w, c, now);
+	else if (step == AUTH_STEP_FAILED)
+		worker_auth_fail_waiting(w, &err);
+	return step == AUTH_STEP_READY;
 }
 
+/* A sign-in request finished (well or not): hand it to the session. */
 static void
-oauth_take_token(struct worker *w, struct call *c, int64_t now)
-{
-	struct oauth_answer *a = call_take_result(c);
-	int64_t life;
-
-	if (a == NULL)
-		return;
-	life = a->expires_in > 0 ? a->expires_in : WORKER_OAUTH_DEFAULT_S;
-	if (life > 365 * 86400)
-		life = 365 * 86400;
-	secret_free(w->auth.access);
-	w->auth.access = a->access;
-	a->access = NULL;
-	w->auth.expires_ms = now + life * 1000;
-	/* a short-lived token is refreshed at half its life, not in a loop */
-	w->auth.margin_ms = life * 500 < WORKER_AUTH_MARGIN_MS ? life * 500 : WORKER_AUTH_MARGIN_MS;
-	w->auth.gen++;
-	oauth_answer_free(a);
-}
-
-/* An OAuth request finished (well or not): move the state machine on. */
-static void
-oauth_done(struct worker *w, struct job *j)
+worker_auth_done(struct worker *w, struct job *j)
 {
 	struct call *c = j->c;
-	struct patrol_err err;
-	int64_t now = duration_mono_ms();
-	bool ok = c->err.status == PATROL_OK;
 
-	w->auth.fetch = NULL;
-	if (ok && c->op == API_OAUTH_DISCOVER)
-		ok = oauth_take_endpoint(w, c, &err);
-	else if (ok)
-		oauth_take_token(w, c, now);
-	else {
-		oauth_explain(w, c, &err);
-		free(w->auth.endpoint);
-		w->auth.endpoint = NULL;
-	}
-	if (ok && c->op == API_OAUTH_DISCOVER)
-		oauth_start(w, now);
-	if (!ok)
-		oauth_fail_waiting(w, &err);
-	call_free(c);
+	w->auth_fetch = NULL;
 	job_free(j);
+	auth_session_answer(w->auth, c, duration_mono_ms());
+	worker_auth_log(w);
+}
+
+/* Read what a helper program wrote (it may finish). */
+static void
+worker_auth_io(struct worker *w)
+{
+	auth_session_io(w->auth, duration_mono_ms());
 }
 
 /* ---- attempts ---------------------------------------------------------- */
@@ -673,8 +558,8 @@ oauth_done(struct worker *w, struct job *j)
 static int
 worker_url(const struct worker *w, const struct job *j, struct buf *u)
 {
-	if (j->internal && j->c->op == API_OAUTH_TOKEN)
-		return buf_addstr(u, j->c->path);
+	if (j->internal)
+		return buf_addstr(u, j->c->path);   /* absolute: another host maybe */
 	if (buf_addstr(u, w->host) != 0)
 		return -1;
 	return buf_addstr(u, j->c->path);
@@ -682,7 +567,8 @@ worker_url(const struct worker *w, const struct job *j, struct buf *u)
 
 /* Describe the attempt of j to http.c. */
 static void
-worker_request(struct worker *w, struct job *j, const char *url, struct http_req *r)
+worker_request(struct worker *w, struct job *j, const char *url, struct http_req *r,
+	       int64_t now)
 {
 	const struct call *c = j->c;
 
@@ -693,13 +579,12 @@ worker_request(struct worker *w, struct job *j, const char *url, struct http_req
 	r->allow_http = w->loopback;
 	r->fresh_connect = c->retry == CALL_RETRY_CREATE;
 	r->attempt = c->attempts + 1;
-	if (j->internal && c->op == API_OAUTH_TOKEN) {
+	if (j->internal) {
 		r->content_type = WORKER_FORM_TYPE;
-		r->basic_user = w->client_id;
-		r->basic_pass = w->client_secret;
+		auth_session_basic(w->auth, &r->basic_user, &r->basic_pass);
 		worker_url_allowed(url, &r->allow_http);
-	} else if (!j->internal)
-		r->bearer = w->oauth ? w->auth.access : w->token;
+	} else
+		r->bearer = auth_session_bearer(w->auth, now, &j->token_gen);
 	r->timeout_ms = j->deadline_ms - duration_mono_ms();
 	if (r->timeout_ms > w->request_timeout_ms)
 		r->timeout_ms = w->request_timeout_ms;
@@ -707,7 +592,7 @@ worker_request(struct worker *w, struct job *j, const char *url, struct http_req
 
 /* Make an easy handle for j and add it to the multi handle. */
 static enum patrol_status
-worker_add(struct worker *w, struct job *j)
+worker_add(struct worker *w, struct job *j, int64_t now)
 {
 	struct http_req r;
 	struct buf url;
@@ -718,7 +603,7 @@ worker_add(struct worker *w, struct job *j)
 		buf_free(&url);
 		return status_set(&j->c->err, PATROL_INVALID, "request URL too long");
 	}
-	worker_request(w, j, url.data, &r);
+	worker_request(w, j, url.data, &r, now);
 	status_clear(&j->c->err);
 	st = http_xfer_new(&w->http, &r, j, &j->x, &j->c->err);
 	buf_free(&url);
@@ -745,8 +630,7 @@ worker_launch(struct worker *w, struct job *j, int64_t now)
 		worker_conclude(w, j);
 		return;
 	}
-	j->token_gen = w->auth.gen;
-	if (worker_add(w, j) != PATROL_OK) {
+	if (worker_add(w, j, now) != PATROL_OK) {
 		worker_conclude(w, j);
 		return;
 	}
@@ -757,18 +641,44 @@ worker_launch(struct worker *w, struct job *j, int64_t now)
 	inflight_add(w, j);
 }
 
-/* Schedule j again after a backoff, or give up at its deadline. */
+/* Say what is being retried, for a progress line (worker_stats). */
+static void
+worker_note_retry(struct worker *w, const struct job *j, const struct http_outcome *out)
+{
+	const struct call *c = j->c;
+
+	pthread_mutex_lock(&w->lock);
+	w->stats.retries++;
+	w->stats.retry_attempt = c->attempts + 1;
+	w->stats.retry_since_ms = j->deadline_ms - w->deadline_ms;
+	if (out->http_status != 0)
+		snprintf(w->stats.retry_note, sizeof w->stats.retry_note, "%ld from %s",
+			 out->http_status, w->host);
+	else
+		snprintf(w->stats.retry_note, sizeof w->stats.retry_note, "%.190s",
+			 c->err.message);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Schedule j again after a backoff, or give up at its deadline (or sooner,
+ * when the host has never answered and retrying cannot help much). */
 static void
 worker_retry_later(struct worker *w, struct job *j, const struct http_outcome *out)
 {
 	int64_t now = duration_mono_ms();
 	int64_t delay = retry_backoff_ms(j->c->attempts, out->retry_after_ms,
 					 out->http_status, &w->seed);
+	int64_t limit = j->deadline_ms, first = j->deadline_ms - w->deadline_ms;
 	char prefix[64];
 
+	if (!w->answered && retry_unreachable(out->transport, out->request_sent) &&
+	    first + RETRY_UNREACHABLE_MS < limit)
+		limit = first + RETRY_UNREACHABLE_MS;
 	j->due_ms = now + delay;
-	if (j->due_ms <= j->deadline_ms && heap_push(&w->delayed, j) == 0)
+	if (j->due_ms <= limit && heap_push(&w->delayed, j) == 0) {
+		worker_note_retry(w, j, out);
 		return;
+	}
 	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s", j->c->attempts,
 		 j->c->attempts == 1 ? "" : "s");
 	worker_err_prefix(&j->c->err, prefix);
@@ -836,9 +746,11 @@ static void
 worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 {
 	worker_adapt(w, j, out, duration_mono_ms());
-	if (!j->internal && w->oauth && out->http_status == 401 && !j->auth_retried) {
+	if (out->http_status != 0)
+		w->answered = true;     /* the host exists: no more failing fast */
+	if (!j->internal && w->refreshable && out->http_status == 401 && !j->auth_retried) {
 		j->auth_retried = true;
-		oauth_drop(w, j->token_gen);
+		auth_session_drop(w->auth, j->token_gen);
 		jobq_push_front(&w->runq, j);
 		return;
 	}
@@ -882,7 +794,7 @@ worker_conclude(struct worker *w, struct job *j)
 	struct call *c = j->c;
 
 	if (j->internal) {
-		oauth_done(w, j);
+		worker_auth_done(w, j);
 		return;
 	}
 	job_free(j);
@@ -908,6 +820,8 @@ worker_abort(struct worker *w, struct job *j, const char *why)
 		j->x = NULL;
 	}
 	if (j->internal) {
+		w->auth_fetch = NULL;
+		auth_session_cancel(w->auth);
 		call_free(c);
 		job_free(j);
 		return;
@@ -936,7 +850,8 @@ worker_cancel_held(struct worker *w)
 		worker_abort(w, j, "cancelled");
 	while ((j = heap_pop(&w->delayed)) != NULL)
 		worker_abort(w, j, "cancelled");
-	w->auth.fetch = NULL;
+	w->auth_fetch = NULL;
+	auth_session_cancel(w->auth);
 }
 
 static void
@@ -1116,11 +1031,8 @@ worker_schedule(struct worker *w, int64_t now)
 {
 	if (w->runq.head == NULL)
 		return;
-	if (!oauth_ready(w, now)) {
-		if (w->auth.fetch == NULL)
-			oauth_start(w, now);
+	if (!worker_auth_ready(w, now))
 		return;
-	}
 	struct job *start[WORKER_MAX_INFLIGHT];
 	size_t n = 0, i;
 
@@ -1143,9 +1055,11 @@ worker_timeout(struct worker *w, int64_t now)
 		d = w->delayed.v[0]->due_ms - now;
 		t = d < t ? d : t;
 	}
+	if ((d = auth_session_wait_ms(w->auth, now)) >= 0)
+		t = d < t ? d : t;     /* a helper's timeout */
 	if (w->runq.head != NULL && w->ninflight < w->limit) {
-		d = oauth_ready(w, now) ? bucket_wait_ms(&w->bucket, now)
-			: w->auth.fetch != NULL ? t : 0;
+		d = auth_session_bearer(w->auth, now, NULL) != NULL ? bucket_wait_ms(&w->bucket, now)
+			: w->auth_fetch != NULL || auth_session_wait_ms(w->auth, now) >= 0 ? t : 0;
 		if (w->pause_until - now > d)
 			d = w->pause_until - now;
 		t = d < t ? d : t;
@@ -1153,7 +1067,24 @@ worker_timeout(struct worker *w, int64_t now)
 	return t < 0 ? 0 : (int)t;
 }
 
-/* One turn: intake, schedule, drive libcurl, collect, sleep. */
+/* Sleep until a transfer, another thread, a helper program's output or the
+ * next timer needs the loop. */
+static void
+worker_poll(struct worker *w)
+{
+	struct curl_waitfd extra[2];
+	int fds[2], n, i;
+
+	n = auth_session_fds(w->auth, fds);
+	for (i = 0; i < n; i++) {
+		extra[i].fd = fds[i];
+		extra[i].events = CURL_WAIT_POLLIN;
+		extra[i].revents = 0;
+	}
+	curl_multi_poll(w->multi, extra, (unsigned)n, worker_timeout(w, duration_mono_ms()), NULL);
+}
+
+/* One turn: intake, schedule, drive libcurl, collect, sleep, read helpers. */
 static bool
 worker_turn(struct worker *w)
 {
@@ -1167,7 +1098,8 @@ worker_turn(struct worker *w)
 	worker_schedule(w, now);
 	curl_multi_perform(w->multi, &running);
 	worker_reap(w);
-	curl_multi_poll(w->multi, NULL, 0, worker_timeout(w, duration_mono_ms()), NULL);
+	worker_poll(w);
+	worker_auth_io(w);
 	return false;
 }
 
@@ -1226,13 +1158,12 @@ static void
 worker_free(struct worker *w)
 {
 	free(w->host);
-	secret_free(w->token);
-	free(w->client_id);
-	secret_free(w->client_secret);
 	free(w->ca_file);
+	free(w->ca_dir);
+	free(w->no_proxy);
+	secret_free(w->proxy);
 	free(w->user_agent);
-	free(w->auth.endpoint);
-	secret_free(w->auth.access);
+	auth_session_free(w->auth);
 	free(w->delayed.v);
 	wake_close(w);
 	free(w);
@@ -1260,14 +1191,15 @@ worker_copy_config(struct worker *w, const struct config *cfg, const char *versi
 	struct buf ua;
 
 	w->host = worker_dup(cfg->host, &bad);
-	w->oauth = cfg->auth == CONFIG_AUTH_OAUTH_M2M;
-	w->token = w->oauth ? NULL : worker_dup(cfg->token, &bad);
-	w->client_id = w->oauth ? worker_dup(cfg->client_id, &bad) : NULL;
-	w->client_secret = w->oauth ? worker_dup(cfg->client_secret, &bad) : NULL;
+	w->refreshable = cfg->auth != AUTH_PAT;
 	w->ca_file = worker_dup(cfg->ca_file, &bad);
+	w->ca_dir = worker_dup(cfg->ca_dir, &bad);
+	w->no_proxy = worker_dup(cfg->no_proxy, &bad);
+	if (cfg->proxy != NULL && (w->proxy = secret_strdup(cfg->proxy)) == NULL)
+		bad = true;
 	buf_init(&ua, 512);
 	if (buf_printf(&ua, "patrol/%s os/linux auth/%s", version ? version : PATROL_VERSION,
-		       w->oauth ? "oauth-m2m" : "pat") != 0)
+		       auth_name(cfg->auth)) != 0)
 		bad = true;
 	w->user_agent = buf_take(&ua);
 	if (bad || w->host == NULL || w->user_agent == NULL)
@@ -1293,9 +1225,37 @@ worker_copy_opts(struct worker *w, const struct worker_opts *o)
 	w->dry_run = o->dry_run;
 	w->http.user_agent = w->user_agent;
 	w->http.ca_file = w->ca_file;
+	w->http.ca_dir = w->ca_dir;
+	w->http.proxy = w->proxy;
+	w->http.no_proxy = w->no_proxy;
 	w->http.max_body = o->max_body > 0 ? o->max_body : WORKER_DEFAULT_MAX_BODY;
 	w->http.debug_fd = o->debug_fd;
 	w->seed = (uint64_t)duration_mono_ms() ^ (uint64_t)(uintptr_t)w;
+}
+
+/* The sign-in session for cfg; a helper may run as long as a call may. */
+static enum patrol_status
+worker_auth_start(struct worker *w, const struct config *cfg, struct patrol_err *err)
+{
+	struct auth_setup a;
+
+	memset(&a, 0, sizeof a);
+	a.type = cfg->auth;
+	a.host = cfg->host;
+	a.token = cfg->token;
+	a.client_id = cfg->client_id;
+	a.client_secret = cfg->client_secret;
+	a.azure_client_id = cfg->azure_client_id;
+	a.azure_client_secret = cfg->azure_client_secret;
+	a.azure_tenant_id = cfg->azure_tenant_id;
+	a.azure_login_url = cfg->azure_login_url;
+	a.oidc_token = cfg->oidc_token;
+	a.oidc_token_file = cfg->oidc_token_file;
+	a.helper = cfg->helper;
+	a.profile = cfg->file_used ? cfg->profile : NULL;
+	a.helper_timeout_ms = w->deadline_ms < WORKER_HELPER_TIMEOUT_MS ? w->deadline_ms
+									   : WORKER_HELPER_TIMEOUT_MS;
+	return auth_session_new(&a, &w->auth, err);
 }
 
 static int
@@ -1356,6 +1316,10 @@ worker_start(const struct worker_opts *opts, struct worker **out, struct patrol_
 		return status_set(err, PATROL_NOMEM, "out of memory starting the worker");
 	}
 	worker_copy_opts(w, opts);
+	if ((st = worker_auth_start(w, opts->cfg, err)) != PATROL_OK) {
+		worker_free(w);
+		return st;
+	}
 	if (worker_sync_init(w) != 0) {
 		worker_free(w);
 		return status_set(err, PATROL_NOMEM, "could not initialise worker locks");
@@ -1528,6 +1492,21 @@ worker_unlink_out(struct worker *w, struct call *c)
 		return true;
 	}
 	return false;
+}
+
+bool
+worker_wait_for(struct worker *w, struct call *c, int timeout_ms)
+{
+	struct timespec ts;
+	bool done;
+	int rc = 0;
+
+	worker_abstime(&ts, timeout_ms);
+	pthread_mutex_lock(&w->lock);
+	while (!(done = worker_unlink_out(w, c)) && rc != ETIMEDOUT)
+		rc = pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	pthread_mutex_unlock(&w->lock);
+	return done;
 }
 
 struct call *

@@ -22,10 +22,16 @@
  * method, URL, status, timing and headers, with Authorization rewritten to
  * <redacted> and no bodies, ever.
  *
- * Authentication: a PAT is sent as is. For OAuth M2M the worker discovers
- * the token endpoint ({host}/oidc/.well-known/oauth-authorization-server),
- * obtains an access token with client_credentials (scope all-apis), caches it
- * and refreshes it a minute before it expires, before starting calls.
+ * Authentication (auth.h): a PAT is sent as is. For the other auth types
+ * the worker drives an auth_session: OAuth discovery and token requests
+ * (oauth-m2m, env-oidc, file-oidc, azure-client-secret) run as internal
+ * transfers; a helper program (databricks-cli, azure-cli) is spawned from
+ * this thread and its output read as it arrives, never waited for, so
+ * transfers already running go on and the UI thread never blocks; calls
+ * that need the token wait for it (at most 30 s, or the call deadline if
+ * shorter). The token is refreshed a minute before it expires (40 s at
+ * least on Azure), before starting calls. --debug says when a new token
+ * was obtained and how long it lives; never the token.
  *
  * Transport rules (reliability.md): https only, http for loopback hosts;
  * no redirects followed (a 3xx is PATROL_REDIRECT, or PATROL_PRIVATE_LINK for
@@ -73,6 +79,10 @@ struct worker_stats {
 	int max;                      /* the configured limit */
 	unsigned long throttled;      /* 429 answers so far */
 	int64_t pause_until_ms;       /* monotonic: starts paused until (Retry-After) */
+	unsigned long retries;        /* retries scheduled so far */
+	int retry_attempt;            /* the last one: the attempt it will be */
+	int64_t retry_since_ms;       /* monotonic: when its call was first sent */
+	char retry_note[200];         /* "503 from HOST", "cannot connect to HOST: …" */
 };
 
 /* Start the thread. Call curl_global_init before (main does). Block the
@@ -107,5 +117,9 @@ void worker_stop(struct worker *w);
  * Returns the finished call (the same pointer). Other finished calls are not
  * taken: use it only when nothing else is in flight. */
 struct call *worker_run(struct worker *w, struct call *c);
+/* Wait up to timeout_ms for c (submitted with worker_submit) to finish, and
+ * take it back: true when it did. For one-shot callers that show progress
+ * while they wait; other finished calls are not taken. */
+bool worker_wait_for(struct worker *w, struct call *c, int timeout_ms);
 
 #endif

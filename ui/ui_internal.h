@@ -198,6 +198,7 @@ struct ui {
 
 	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
 	enum ui_bulk_phase bphase;
+	unsigned long retries_seen;  /* worker_stats retries reported on the status line */
 	bool bulk_fresh;             /* the plan was checked against a fresh list */
 	char *resume_path;           /* an accepted resume waiting for the list */
 	bool resume_admin;           /* that session was made in admin mode */
@@ -266,6 +267,8 @@ void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 bool ui_bulk_running(const struct ui *u);
 void ui_bulk_free(struct ui *u);
 #define UI_BULK_TICK_MS 250
+#define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
+#define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
 /* ui_draw.c */
 /* A formatted line for a view (malloc'd; dies on out of memory). */

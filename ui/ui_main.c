@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
+#include "duration.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
 
@@ -194,6 +195,32 @@ ui_input(struct ui *u, unsigned *r, int *dead)
 	return ++*dead >= UI_DEAD_TTY_TURNS ? -1 : 0;
 }
 
+/* While calls wait on retries for more than ~2 s, the status line says so,
+ * as the CLI does on stderr: "retrying (3): 503 from https://…". */
+static unsigned
+ui_retry_tick(struct ui *u)
+{
+	struct worker_stats ws;
+
+	worker_stats(u->w, &ws);
+	if (ws.retries == u->retries_seen || ws.retry_note[0] == '\0' ||
+	    duration_mono_ms() - ws.retry_since_ms < UI_RETRY_AFTER_MS)
+		return UI_R_NONE;
+	u->retries_seen = ws.retries;
+	ui_msg(u, true, "retrying (%d): %s", ws.retry_attempt, ws.retry_note);
+	return UI_R_STATUS;
+}
+
+/* How long poll may sleep: ticks while a revocation runs (its rate and
+ * ETA) or calls are out (a retry to report); else until something comes. */
+static int
+ui_poll_ms(struct ui *u)
+{
+	if (u->bphase == UI_BULK_RUNNING)
+		return UI_BULK_TICK_MS;
+	return worker_pending(u->w) > 0 ? UI_RETRY_TICK_MS : -1;
+}
+
 static void
 ui_loop(struct ui *u)
 {
@@ -205,13 +232,13 @@ ui_loop(struct ui *u)
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
-		/* while a revocation runs, wake up to move its rate and ETA */
-		if ((rc = poll(pfd, 3, u->bphase == UI_BULK_RUNNING ? UI_BULK_TICK_MS : -1)) < 0) {
+		if ((rc = poll(pfd, 3, ui_poll_ms(u))) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		r = rc == 0 ? ui_bulk_tick(u) : UI_R_NONE;
+		r = rc != 0 ? UI_R_NONE : u->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
+		    ui_retry_tick(u);
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)

@@ -154,7 +154,7 @@ ui_state_self(struct ui *u)
 	u->self_id[0] = '\0';
 	if (u->cfg == u->opts->cfg && u->opts->self_id != NULL)
 		snprintf(u->self_id, sizeof u->self_id, "%s", u->opts->self_id);
-	else if (u->cfg->auth == CONFIG_AUTH_PAT && u->cfg->token != NULL)
+	else if (u->cfg->auth == AUTH_PAT && u->cfg->token != NULL)
 		sha256_hex(u->cfg->token, strlen(u->cfg->token), u->self_id);
 	u->ctx.self_id = u->self_id[0] != '\0' ? u->self_id : NULL;
 }

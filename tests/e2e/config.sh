@@ -43,11 +43,16 @@ check_eq "-p beats DATABRICKS_CONFIG_PROFILE" "admin@example.com" "$(whoami_user
 DATABRICKS_TOKEN=$BOB run whoami -o json
 check_rc "env token without a host and no profile named skips the file" 2
 check_match "and says no host" "host" "$ERR"
-DATABRICKS_TOKEN=$BOB run -p DEFAULT whoami -o json
-check_eq "env token beats the named profile's token" "bob@example.com" "$(whoami_user)"
+DATABRICKS_CONFIG_PROFILE=DEFAULT DATABRICKS_TOKEN=$BOB run whoami -o json
+check_eq "env token beats the token of a profile the env names" "bob@example.com" "$(whoami_user)"
+DATABRICKS_TOKEN=$BOB DATABRICKS_HOST=https://elsewhere.invalid run -p DEFAULT whoami -o json
+check_eq "an explicit -p beats DATABRICKS_TOKEN and DATABRICKS_HOST" "admin@example.com" "$(whoami_user)"
+check_match "and says on stderr which it ignored" \
+	"-p DEFAULT: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN from the environment" "$ERR"
 run -p nosuch whoami
 check_rc "missing profile" 2
 check_match "missing profile names the profile and file" "nosuch.*$CFG|$CFG.*nosuch" "$ERR"
+check_match "and lists the profiles there" "profiles there: DEFAULT, bob.dev" "$ERR"
 
 write_cfg <<EOF2
 [__settings__]
@@ -107,11 +112,23 @@ check_match "with a warning and the fix" "chmod 600 $CFG" "$ERR"
 chmod 600 "$CFG"
 run whoami
 check_nomatch "no warning at 0600" "warning" "$ERR"
+chmod 666 "$CFG"
+run whoami
+check_rc "a config every user may write is refused" 2
+check_match "refusal says why and the fix" "writable by every user.*chmod 600 $CFG" "$ERR"
+chmod 600 "$CFG"
 mv "$CFG" "$T/real.cfg"
 ln -s "$T/real.cfg" "$CFG"
+run whoami -o json
+check_rc "a symlinked config (dotfile managers) is read" 0
+check_eq "through the link" "admin@example.com" "$(whoami_user)"
+chmod 644 "$T/real.cfg"
 run whoami
-check_rc "symlinked config refused" 2
-check_match "symlink named" "symbolic link" "$ERR"
+check_match "the target's mode is checked: readable by others warns" "readable by other users.*chmod 600" "$ERR"
+chmod 602 "$T/real.cfg"
+run whoami
+check_rc "a symlink to a file every user may write is refused" 2
+chmod 600 "$T/real.cfg"
 rm -f "$CFG"
 DATABRICKS_CONFIG_FILE="$T/real.cfg" run whoami -o json
 check_eq "DATABRICKS_CONFIG_FILE" "admin@example.com" "$(whoami_user)"

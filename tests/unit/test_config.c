@@ -451,25 +451,47 @@ test_file_missing(void **state)
 	assert_string_equal(err.message, expect);
 }
 
+/* A symbolic link of ours (dotfile managers) is followed; the file it
+ * names passes the same checks as any other. */
 static void
-test_file_symlink_refused(void **state)
+test_file_symlink_followed(void **state)
 {
 	struct patrol_err err;
 	struct ini *ini = NULL;
 	char *warning = NULL;
-	char link[256], expect[300];
+	char link[128], expect[600];
 
 	(void)state;
 	write_cfg("[DEFAULT]\nhost = h\n");
 	snprintf(link, sizeof link, "%s/link", dir);
 	unlink(link);
 	assert_int_equal(symlink(cfgpath, link), 0);
-	snprintf(expect, sizeof expect, "%s is a symbolic link; refusing to read it", link);
 	status_clear(&err);
+	assert_int_equal(ini_parse_file(link, &ini, &warning, &err), PATROL_OK);
+	assert_null(warning);
+	assert_string_equal(ini_get(ini, "DEFAULT", "host"), "h");
+	ini_free(ini);
+	/* the target's mode counts: readable by others warns */
+	write_file(cfgpath, "[DEFAULT]\nhost = h\n", 0644);
+	assert_int_equal(ini_parse_file(link, &ini, &warning, &err), PATROL_OK);
+	snprintf(expect, sizeof expect,
+	    "%s is readable by other users; fix with: chmod 600 %s", link, link);
+	assert_non_null(warning);
+	assert_string_equal(warning, expect);
+	free(warning);
+	ini_free(ini);
+	/* writable by every user: refused, with the fix */
+	write_file(cfgpath, "[DEFAULT]\nhost = h\n", 0602);
 	assert_int_equal(ini_parse_file(link, &ini, &warning, &err), PATROL_CONFIG);
 	assert_null(ini);
 	assert_null(warning);
+	snprintf(expect, sizeof expect, "%s is writable by every user (anyone could change "
+	    "it); refusing to read it; fix with: chmod 600 %s", link, link);
 	assert_string_equal(err.message, expect);
+	/* a link to nothing is a missing file */
+	unlink(cfgpath);
+	assert_int_equal(ini_parse_file(link, &ini, &warning, &err), PATROL_IO);
+	unlink(link);
 }
 
 static void
@@ -527,13 +549,15 @@ test_file_syntax_error_names_file(void **state)
 	assert_string_equal(err.message, expect);
 }
 
-/* Settings: warned when others can write, not when they can read. */
+/* Settings: warned when the group can write, not when others can read;
+ * refused when every user can write (issue 14, finding 15). */
 static void
 test_file_settings_warns_on_write(void **state)
 {
 	static const struct { mode_t mode; int warns; } cases[] = {
-		{ 0600, 0 }, { 0644, 0 }, { 0604, 0 }, { 0664, 1 }, { 0622, 1 }, { 0602, 1 },
+		{ 0600, 0 }, { 0644, 0 }, { 0604, 0 }, { 0664, 1 }, { 0620, 1 }, { 0660, 1 },
 	};
+	static const mode_t refused[] = { 0622, 0602, 0666, 0606 };
 	struct patrol_err err;
 	struct ini *ini = NULL;
 	char *warning = (char *)"unset";
@@ -559,6 +583,17 @@ test_file_settings_warns_on_write(void **state)
 			assert_null(warning);
 		free(warning);
 		ini_free(ini);
+	}
+	snprintf(expect, sizeof expect, "%s is writable by every user (anyone could change it); "
+	    "refusing to read it; fix with: chmod go-w %s", cfgpath, cfgpath);
+	for (i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+		write_file(cfgpath, "[defaults]\njobs = 3\n", refused[i]);
+		status_clear(&err);
+		assert_int_equal(ini_parse_file_kind(cfgpath, INI_SETTINGS, &ini, &warning,
+		    &missing, &err), PATROL_CONFIG);
+		assert_null(ini);
+		assert_null(warning);
+		assert_string_equal(err.message, expect);
 	}
 }
 
@@ -638,7 +673,7 @@ test_file_settings_error_drops_warning(void **state)
 	char expect[300];
 
 	(void)state;
-	write_file(cfgpath, "[defaults]\noops\n", 0666);
+	write_file(cfgpath, "[defaults]\noops\n", 0664);
 	snprintf(expect, sizeof expect, "%s:2: expected '[section]' or 'key = value'", cfgpath);
 	status_clear(&err);
 	assert_int_equal(ini_parse_file_kind(cfgpath, INI_SETTINGS, &ini, &warning, &missing,
@@ -776,9 +811,18 @@ env_truncate(struct fake_env *e, size_t n)
 	e->n = n;
 }
 
+/* Set name (replacing an earlier value). */
 static void
 env_set(struct fake_env *e, const char *name, const char *value)
 {
+	size_t i;
+
+	for (i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, name) == 0) {
+			e->v[i].value = value;
+			return;
+		}
+	}
 	assert_true(e->n < 11);
 	e->v[e->n].name = name;
 	e->v[e->n].value = value;
@@ -865,7 +909,7 @@ test_resolve_default_profile(void **state)
 	env_init(&e);
 	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://default.example.com");
-	assert_int_equal(c.auth, CONFIG_AUTH_PAT);
+	assert_int_equal(c.auth, AUTH_PAT);
 	assert_string_equal(c.token, "dapi-default");
 	assert_string_equal(c.account_id, "acc-default");
 	assert_null(c.client_id);
@@ -895,7 +939,7 @@ test_resolve_flag_profile(void **state)
 	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "m2m");
 	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://prod.example.com");
-	assert_int_equal(c.auth, CONFIG_AUTH_PAT);
+	assert_int_equal(c.auth, AUTH_PAT);
 	assert_string_equal(c.token, "dapi-prod");
 	assert_string_equal(c.client_id, "cid-prod");
 	assert_null(c.client_secret);	/* PAT: the unused secret is not kept */
@@ -919,7 +963,7 @@ test_resolve_env_profile(void **state)
 	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "m2m");
 	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://prod2.example.com");
-	assert_int_equal(c.auth, CONFIG_AUTH_OAUTH_M2M);
+	assert_int_equal(c.auth, AUTH_OAUTH_M2M);
 	assert_null(c.token);
 	assert_string_equal(c.client_id, "cid-m2m");
 	assert_string_equal(c.client_secret, "sec-m2m");
@@ -955,7 +999,16 @@ test_resolve_settings_default_profile(void **state)
 	/* default_profile naming a missing profile is an error. */
 	write_cfg("[__settings__]\ndefault_profile = gone\n[DEFAULT]\nhost = h\ntoken = t\n");
 	env_init(&e);
-	resolve_fails(NULL, &e, "profile 'gone' not found in FILE");
+	resolve_fails(NULL, &e, "profile 'gone' not found in FILE; profiles there: DEFAULT");
+}
+
+/* A file named dir/NAME, for CA options that must exist. */
+static const char *
+ca_path(char *buf, size_t n, const char *name)
+{
+	snprintf(buf, n, "%s/%s", dir, name);
+	write_file(buf, "not checked here\n", 0600);
+	return buf;
 }
 
 /* Per attribute: a flag beats the environment, which beats the file. */
@@ -963,8 +1016,79 @@ static void
 test_resolve_precedence(void **state)
 {
 	char token[] = "dapi-flag";
-	struct config_flags f = { .profile = "prod", .host = "https://flag.example.com",
-	    .token = token, .ca_file = "/flag/ca.pem" };
+	char flagca[128], ssl[128], req[128], curl[128];
+	struct config_flags f = { .host = "https://flag.example.com", .token = token,
+	    .ca_file = ca_path(flagca, sizeof flagca, "flag.pem") };
+	struct fake_env e;
+	struct patrol_err err;
+	struct config c;
+
+	(void)state;
+	write_cfg(three_profiles);
+	env_init(&e);
+	env_set(&e, "DATABRICKS_HOST", "https://env.example.com");
+	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "prod");
+	env_set(&e, "DATABRICKS_TOKEN", "dapi-env");
+	env_set(&e, "DATABRICKS_CLIENT_ID", "cid-env");
+	env_set(&e, "DATABRICKS_ACCOUNT_ID", "acc-env");
+	env_set(&e, "DATABRICKS_WORKSPACE_ID", "222");
+	env_set(&e, "SSL_CERT_FILE", ca_path(ssl, sizeof ssl, "ssl.pem"));
+	env_set(&e, "REQUESTS_CA_BUNDLE", ca_path(req, sizeof req, "requests.pem"));
+	env_set(&e, "CURL_CA_BUNDLE", ca_path(curl, sizeof curl, "curl.pem"));
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.host, "https://flag.example.com");
+	assert_string_equal(c.host_source, "--host");
+	assert_string_equal(c.token, "dapi-flag");
+	assert_string_equal(c.client_id, "cid-env");
+	assert_string_equal(c.account_id, "acc-env");
+	assert_string_equal(c.workspace_id, "222");
+	assert_string_equal(c.ca_file, flagca);
+	assert_true(c.file_used);	/* client_secret came from the file (unused: PAT) */
+	assert_null(c.client_secret);
+	assert_string_equal(c.profile, "prod");
+	assert_null(c.note);		/* no -p: nothing ignored */
+	config_free(&c);
+
+	/* The CA variables, in their documented order. */
+	f.host = NULL;
+	f.token = NULL;
+	f.ca_file = NULL;
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.host, "https://env.example.com");
+	assert_string_equal(c.host_source, "DATABRICKS_HOST");
+	assert_string_equal(c.token, "dapi-env");
+	assert_string_equal(c.ca_file, ssl);
+	config_free(&c);
+	env_set(&e, "SSL_CERT_FILE", "");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.ca_file, req);
+	config_free(&c);
+
+	env_truncate(&e, 3);	/* keep HOME, DATABRICKS_HOST, DATABRICKS_CONFIG_PROFILE */
+	env_set(&e, "CURL_CA_BUNDLE", curl);
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.host, "https://env.example.com");
+	assert_string_equal(c.token, "dapi-prod");
+	assert_string_equal(c.client_id, "cid-prod");
+	assert_string_equal(c.account_id, "acc-prod");
+	assert_string_equal(c.workspace_id, "111");
+	assert_string_equal(c.ca_file, curl);
+	assert_true(c.file_used);
+	config_free(&c);
+
+	/* A CA file that cannot be read is an error naming where it came from. */
+	env_set(&e, "CURL_CA_BUNDLE", "/nonexistent/ca.pem");
+	resolve_fails(&f, &e, "CA file /nonexistent/ca.pem from CURL_CA_BUNDLE: No such file or "
+	    "directory");
+}
+
+/* An explicit -p wins over the workspace's host and credentials in the
+ * environment (databricks/cli#1194), and says which it ignored; flags
+ * still win, and other variables still fill in. */
+static void
+test_resolve_explicit_profile_wins(void **state)
+{
+	struct config_flags f = { .profile = "prod" };
 	struct fake_env e;
 	struct patrol_err err;
 	struct config c;
@@ -974,44 +1098,30 @@ test_resolve_precedence(void **state)
 	env_init(&e);
 	env_set(&e, "DATABRICKS_HOST", "https://env.example.com");
 	env_set(&e, "DATABRICKS_TOKEN", "dapi-env");
-	env_set(&e, "DATABRICKS_CLIENT_ID", "cid-env");
 	env_set(&e, "DATABRICKS_ACCOUNT_ID", "acc-env");
-	env_set(&e, "DATABRICKS_WORKSPACE_ID", "222");
-	env_set(&e, "SSL_CERT_FILE", "/env/ssl.pem");
-	env_set(&e, "CURL_CA_BUNDLE", "/env/curl.pem");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.host, "https://prod.example.com");
+	assert_string_equal(c.token, "dapi-prod");
+	assert_string_equal(c.account_id, "acc-env");
+	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN "
+	    "from the environment (an explicit profile wins)");
+	expect_source(&c, "prod");
+	config_free(&c);
+
+	/* a flag is not the environment: it wins, and nothing is said of it */
+	f.host = "https://flag.example.com";
 	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://flag.example.com");
-	assert_string_equal(c.host_source, "--host");
-	assert_string_equal(c.token, "dapi-flag");
-	assert_string_equal(c.client_id, "cid-env");
-	assert_string_equal(c.account_id, "acc-env");
-	assert_string_equal(c.workspace_id, "222");
-	assert_string_equal(c.ca_file, "/flag/ca.pem");
-	assert_true(c.file_used);	/* client_secret came from the file (unused: PAT) */
-	assert_null(c.client_secret);
-	assert_string_equal(c.profile, "prod");
+	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_TOKEN "
+	    "from the environment (an explicit profile wins)");
 	config_free(&c);
 
-	f.host = NULL;
-	f.token = NULL;
-	f.ca_file = NULL;
-	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	/* DATABRICKS_CONFIG_PROFILE names a profile the SDK way: the env wins */
+	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "prod");
+	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://env.example.com");
-	assert_string_equal(c.host_source, "DATABRICKS_HOST");
 	assert_string_equal(c.token, "dapi-env");
-	assert_string_equal(c.ca_file, "/env/ssl.pem");
-	config_free(&c);
-
-	env_truncate(&e, 2);	/* keep HOME, DATABRICKS_HOST */
-	env_set(&e, "CURL_CA_BUNDLE", "/env/curl.pem");
-	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
-	assert_string_equal(c.host, "https://env.example.com");
-	assert_string_equal(c.token, "dapi-prod");
-	assert_string_equal(c.client_id, "cid-prod");
-	assert_string_equal(c.account_id, "acc-prod");
-	assert_string_equal(c.workspace_id, "111");
-	assert_string_equal(c.ca_file, "/env/curl.pem");
-	assert_true(c.file_used);
+	assert_null(c.note);
 	config_free(&c);
 }
 
@@ -1049,7 +1159,7 @@ test_resolve_file_skipped(void **state)
 	env_init(&e);
 	env_set(&e, "DATABRICKS_HOST", "https://env.example.com");
 	resolve_fails(NULL, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [DEFAULT] in FILE");
+	    "or add token to [DEFAULT] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://env.example.com)");
 
 	env_set(&e, "DATABRICKS_TOKEN", "dapi-env");
 	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
@@ -1072,7 +1182,6 @@ test_resolve_file_skipped(void **state)
 static void
 test_resolve_file_used_when_named(void **state)
 {
-	struct config_flags f = { .profile = "prod" };
 	struct fake_env e;
 	struct patrol_err err;
 	struct config c;
@@ -1081,7 +1190,8 @@ test_resolve_file_used_when_named(void **state)
 	write_cfg(three_profiles);
 	env_init(&e);
 	env_set(&e, "DATABRICKS_HOST", "https://env.example.com");
-	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "prod");
+	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://env.example.com");
 	assert_string_equal(c.token, "dapi-prod");
 	assert_true(c.file_used);
@@ -1097,12 +1207,13 @@ test_resolve_missing_profile(void **state)
 	(void)state;
 	write_cfg(three_profiles);
 	env_init(&e);
-	resolve_fails(&f, &e, "profile 'nope' not found in FILE");
+	resolve_fails(&f, &e, "profile 'nope' not found in FILE; profiles there: DEFAULT, prod, m2m");
 	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "staging");
-	resolve_fails(NULL, &e, "profile 'staging' not found in FILE");
+	resolve_fails(NULL, &e, "profile 'staging' not found in FILE; profiles there: DEFAULT, prod, "
+	    "m2m");
 	/* Names are case-sensitive. */
 	f.profile = "PROD";
-	resolve_fails(&f, &e, "profile 'PROD' not found in FILE");
+	resolve_fails(&f, &e, "profile 'PROD' not found in FILE; profiles there: DEFAULT, prod, m2m");
 }
 
 static void
@@ -1160,7 +1271,7 @@ test_resolve_no_inheritance(void **state)
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\nhost = b\n");
 	env_init(&e);
 	resolve_fails(&f, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [bare] in FILE");
+	    "or add token to [bare] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://b)");
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\ntoken = b\n");
 	resolve_fails(&f, &e, "no workspace host: set DATABRICKS_HOST, pass --host, "
 	    "or add host to [bare] in FILE");
@@ -1192,10 +1303,10 @@ test_resolve_no_credentials(void **state)
 	write_cfg("[DEFAULT]\nhost = h\naccount_id = a\ntoken =\n");
 	env_init(&e);
 	resolve_fails(NULL, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [DEFAULT] in FILE");
+	    "or add token to [DEFAULT] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://h)");
 	env_set(&e, "DATABRICKS_TOKEN", "");
 	resolve_fails(NULL, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [DEFAULT] in FILE");
+	    "or add token to [DEFAULT] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://h)");
 }
 
 static void
@@ -1213,7 +1324,7 @@ test_resolve_oauth_m2m(void **state)
 	env_set(&e, "DATABRICKS_CLIENT_ID", "cid");
 	env_set(&e, "DATABRICKS_CLIENT_SECRET", "sec");
 	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
-	assert_int_equal(c.auth, CONFIG_AUTH_OAUTH_M2M);
+	assert_int_equal(c.auth, AUTH_OAUTH_M2M);
 	assert_string_equal(c.client_id, "cid");
 	assert_string_equal(c.client_secret, "sec");
 	assert_null(c.token);	/* M2M: the unused token is not kept */
@@ -1261,7 +1372,7 @@ test_resolve_auth_type_pat(void **state)
 	write_cfg("[DEFAULT]\nhost = h\nauth_type = pat\nclient_id = c\nclient_secret = s\n"
 	    "token = dapi\n");
 	assert_int_equal(resolve(NULL, &e, &c, &err), PATROL_OK);
-	assert_int_equal(c.auth, CONFIG_AUTH_PAT);
+	assert_int_equal(c.auth, AUTH_PAT);
 	assert_string_equal(c.token, "dapi");
 	assert_null(c.client_secret);
 	config_free(&c);
@@ -1273,14 +1384,16 @@ test_resolve_unknown_auth_type(void **state)
 	struct fake_env e;
 
 	(void)state;
-	write_cfg("[DEFAULT]\nhost = h\ntoken = t\nauth_type = azure-cli\n");
+	write_cfg("[DEFAULT]\nhost = h\ntoken = t\nauth_type = azure-msi\n");
 	env_init(&e);
-	resolve_fails(NULL, &e, "unknown auth_type 'azure-cli' from FILE [DEFAULT]: "
-	    "use pat or oauth-m2m");
+	resolve_fails(NULL, &e, "unknown auth_type 'azure-msi' from FILE [DEFAULT]: "
+	    "use pat, oauth-m2m, env-oidc, file-oidc, databricks-cli, azure-client-secret, "
+	    "azure-cli");
 	env_set(&e, "DATABRICKS_CONFIG_PROFILE", "DEFAULT");
 	env_set(&e, "DATABRICKS_AUTH_TYPE", "PAT");
 	resolve_fails(NULL, &e, "unknown auth_type 'PAT' from DATABRICKS_AUTH_TYPE: "
-	    "use pat or oauth-m2m");
+	    "use pat, oauth-m2m, env-oidc, file-oidc, databricks-cli, azure-client-secret, "
+	    "azure-cli");
 }
 
 static void
@@ -1437,7 +1550,7 @@ main(void)
 		cmocka_unit_test(test_file_private),
 		cmocka_unit_test(test_file_readable_warns),
 		cmocka_unit_test(test_file_missing),
-		cmocka_unit_test(test_file_symlink_refused),
+		cmocka_unit_test(test_file_symlink_followed),
 		cmocka_unit_test(test_file_directory_refused),
 		cmocka_unit_test(test_file_other_owner_refused),
 		cmocka_unit_test(test_file_syntax_error_names_file),
@@ -1452,6 +1565,7 @@ main(void)
 		cmocka_unit_test(test_resolve_env_profile),
 		cmocka_unit_test(test_resolve_settings_default_profile),
 		cmocka_unit_test(test_resolve_precedence),
+		cmocka_unit_test(test_resolve_explicit_profile_wins),
 		cmocka_unit_test(test_resolve_env_token_file_host),
 		cmocka_unit_test(test_resolve_file_skipped),
 		cmocka_unit_test(test_resolve_file_used_when_named),
