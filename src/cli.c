@@ -526,42 +526,81 @@ cli_run(struct cli *cli, struct call *c)
 	return c;
 }
 
-/* A hint for errors people can act on. */
+/* The API scope a scoped token needs for each operation (token-api.md,
+ * "Scopes"); NULL: none that patrol knows of. */
 static const char *
-report_hint(const struct call *c)
+report_scope(int op)
+{
+	switch (op) {
+	case API_TOKEN_CREATE: case API_TOKEN_LIST: case API_TOKEN_DELETE:
+	case API_TOKEN_UPDATE: case API_TM_LIST: case API_TM_GET: case API_TM_DELETE:
+	case API_TM_UPDATE: case API_TM_CREATE_OBO:
+		return "authentication";
+	default:
+		return NULL;
+	}
+}
+
+/* Does the server say a scope is missing? */
+static bool
+report_scope_missing(const struct patrol_err *e)
+{
+	char lower[sizeof e->message];
+	size_t i;
+
+	for (i = 0; e->message[i] != '\0' && i + 1 < sizeof lower; i++)
+		lower[i] = (char)(e->message[i] >= 'A' && e->message[i] <= 'Z' ?
+				  e->message[i] + 32 : e->message[i]);
+	lower[i] = '\0';
+	return strstr(lower, "scope") != NULL;
+}
+
+/* A hint for errors people can act on. A 401 or 403 from the API says where
+ * the credential came from (profile, file, variable, helper), and which
+ * scope patrol needs when the server says one is missing. */
+static void
+report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
 		  c->op == API_CONF_SET;
+	const char *from = cli->cfg_loaded && cli->cfg.cred_source ? cli->cfg.cred_source : "?";
+	const char *scope = report_scope(c->op);
+	bool api = c->err.http_status == 401 || c->err.http_status == 403;
 
-	switch (c->err.status) {
-	case PATROL_PERMISSION:
-		return tm ? " (this needs workspace admin rights)" : "";
-	case PATROL_UNAUTHENTICATED:
-		return " (check the token or the OAuth client credentials)";
-	case PATROL_QUOTA:
-		return " (revoke unused tokens first: patrol list --sort last-used)";
-	default:
-		return "";
-	}
+	out[0] = '\0';
+	if (c->err.status == PATROL_PERMISSION && api && scope != NULL &&
+	    report_scope_missing(&c->err))
+		snprintf(out, n, " (the credential from %s lacks the API scope '%s' that "
+			 "patrol needs for this: use a token with the '%s' or 'all-apis' scope)",
+			 from, scope, scope);
+	else if (c->err.status == PATROL_PERMISSION && api && tm)
+		snprintf(out, n, " (this needs workspace admin rights; signed in with %s)", from);
+	else if ((c->err.status == PATROL_PERMISSION || c->err.status ==
+		  PATROL_UNAUTHENTICATED) && api)
+		snprintf(out, n, " (signed in with %s: is it valid for %s?)", from,
+			 cli->cfg_loaded ? cli->cfg.host : "this workspace");
+	else if (c->err.status == PATROL_QUOTA)
+		snprintf(out, n, " (revoke unused tokens first: patrol list --sort last-used)");
 }
 
 int
 cli_report(struct cli *cli, const struct call *c)
 {
 	const struct patrol_err *e = &c->err;
-	char detail[256] = "";
+	char detail[256] = "", hint[640];
 
+	report_hint(cli, c, hint, sizeof hint);
 	if (e->http_status != 0)
 		snprintf(detail, sizeof detail, " (HTTP %ld%s%s%s%s)", e->http_status,
 			 e->code[0] ? " " : "", e->code,
 			 e->request_id[0] ? ", request id " : "", e->request_id);
 	if (e->message[0] != '\0' && strcmp(e->message, status_message(e->status)) != 0)
 		cli_msg("%s: %s: %s%s%s", api_op_label(c->op), status_message(e->status),
-			e->message, detail, report_hint(c));
+			e->message, detail, hint);
 	else
 		cli_msg("%s: %s%s%s", api_op_label(c->op), status_message(e->status),
-			detail, report_hint(c));
+			detail, hint);
 	return status_exit_code(e->status);
 }
 

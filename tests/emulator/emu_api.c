@@ -905,7 +905,9 @@ h_oauth_meta(struct emu_ctx *x)
 	emu_base_url(x, b, sizeof b);
 	snprintf(iss, sizeof iss, "%s/oidc", b);
 	snprintf(auth, sizeof auth, "%s/oidc/v1/authorize", b);
-	snprintf(tok, sizeof tok, "%s/oidc/v1/token", b);
+	snprintf(tok, sizeof tok, "%s", x->st->token_endpoint ? x->st->token_endpoint : "");
+	if (tok[0] == '\0')
+		snprintf(tok, sizeof tok, "%s/oidc/v1/token", b);
 	snprintf(jwks, sizeof jwks, "%s/oidc/jwks.json", b);
 	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:s, s:s, s:[s, s, s], "
 	    "s:[s], s:[s, s], s:[s, s], s:[s]}", "issuer", iss,

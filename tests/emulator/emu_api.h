@@ -30,6 +30,7 @@ struct emu_resp {
 	size_t		 len;
 	const char	*ctype;
 	long		 retry_after;	/* -1: no Retry-After header */
+	const char	*location;	/* a Location header, or NULL */
 };
 
 /* Answer one request. resp is filled; its body belongs to the caller. */

@@ -135,6 +135,7 @@ struct emu_state {
 	int64_t		 fixed_now;	/* 0: real time */
 	int64_t		 workspace_id;
 	char		*base_url;
+	const char	*token_endpoint;	/* --token-endpoint: what discovery says */
 	struct emu_rng	 rng_values;	/* token values, request ids */
 
 	struct emu_stats stats;

@@ -74,6 +74,8 @@ struct emu_opts {
 	size_t		 nfederated;
 	const char	*tls_cert;
 	const char	*tls_key;
+	const char	*token_endpoint;
+	const char	*redirect;
 	long		 oauth_expires_in;
 	size_t		 generate;
 	unsigned int	 generate_users;
@@ -122,6 +124,7 @@ static const char emu_usage[] =
     "    [--oauth-client ID:SECRET]... [--oauth-expires-in S]\n"
     "    [--oauth-token NAME=TOKEN]... [--entra-client TENANT:ID:SECRET]...\n"
     "    [--federated JWT=NAME]... [--tls-cert FILE --tls-key FILE]\n"
+    "    [--token-endpoint URL] [--redirect URL]\n"
     "    [--generate N[:USERS]] [--seed S] [--now-ms MS]\n"
     "    [--max-lifetime-days D] [--tokens-disabled]\n"
     "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
@@ -142,6 +145,9 @@ static const char emu_usage[] =
     "JWT in as NAME (a service principal). Scoped PATs need the scope\n"
     "authentication for the token APIs, access-management for their\n"
     "permissions (403 PERMISSION_DENIED otherwise).\n"
+    "--token-endpoint URL: what OAuth discovery names as the token endpoint\n"
+    "(a hostile workspace). --redirect URL: every faultable request is\n"
+    "answered 302 to URL (a Private Link rejection, a login page).\n"
     "Test control (no authentication, not counted in the statistics):\n"
     "GET /emulator/stats, POST /emulator/reset-stats, and POST /emulator/tokens\n"
     "to make a token with exact properties (see contract.sh).\n";
@@ -342,6 +348,18 @@ opt_federated(struct emu_opts *o, const char *v)
 	if (eq == NULL || eq == v || eq[1] == '\0')
 		emu_die_usage("--federated wants JWT=NAME, not '%s'", v);
 	emu_list_add(o->federated, &o->nfederated, v, "--federated");
+}
+
+static void
+opt_token_endpoint(struct emu_opts *o, const char *v)
+{
+	o->token_endpoint = v;
+}
+
+static void
+opt_redirect(struct emu_opts *o, const char *v)
+{
+	o->redirect = v;
 }
 
 static void
@@ -565,6 +583,8 @@ static const struct {
 	{ "--entra-client", 1, opt_entra_client },
 	{ "--federated", 1, opt_federated },
 	{ "--tls-cert", 1, opt_tls_cert },
+	{ "--token-endpoint", 1, opt_token_endpoint },
+	{ "--redirect", 1, opt_redirect },
 	{ "--tls-key", 1, opt_tls_key },
 	{ "--generate", 1, opt_generate },
 	{ "--seed", 1, opt_seed },
@@ -697,6 +717,7 @@ emu_build_state(struct emu_opts *o)
 	st->max_days = o->max_days;
 	st->tokens_enabled = !o->tokens_disabled;
 	st->oauth_expires_in = o->oauth_expires_in;
+	st->token_endpoint = o->token_endpoint;
 	admin = emu_user_get(st, "admin@example.com", 1, 0);
 	if (admin == NULL ||
 	    (t = emu_token_add(st, o->admin_token, admin, admin)) == NULL ||
@@ -918,6 +939,8 @@ emu_send(struct MHD_Connection *conn, struct emu_resp *resp)
 		snprintf(ra, sizeof ra, "%ld", resp->retry_after);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, ra);
 	}
+	if (resp->location != NULL)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, resp->location);
 	ret = MHD_queue_response(conn, (unsigned int)resp->status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -950,6 +973,10 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 	if (c->too_large)
 		emu_api_error(s->st, &resp, 413, "REQUEST_ENTITY_TOO_LARGE",
 		    "Request body is larger than 1 MiB");
+	else if (faulty && s->o->redirect != NULL) {
+		emu_api_reply(&resp, 302, "text/html", "<html>Moved</html>");
+		resp.location = s->o->redirect;
+	}
 	else if (!faulty || !emu_fault_before(s, &resp, seen)) {
 		if (faulty)
 			after = emu_fault_after(s);
