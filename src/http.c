@@ -665,6 +665,29 @@ http_unreachable_failed(struct http_xfer *x, CURLcode rc, const char *why, struc
 	return false;
 }
 
+/* The proxy refused the CONNECT tunnel (nothing reached the workspace, and
+ * asking again gets the same answer): say what to fix. False when the
+ * tunnel was not refused. */
+static bool
+http_proxy_refused(struct http_xfer *x, struct call *c, struct http_outcome *out)
+{
+	long code = 0;
+	char origin[256];
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_HTTP_CONNECTCODE, &code) != CURLE_OK ||
+	    code < 300)
+		return false;
+	out->transport = RETRY_T_OTHER;
+	out->request_sent = false;
+	http_origin(x, origin, sizeof origin);
+	status_set(&c->err, PATROL_NETWORK, "the proxy refused the tunnel to %s (%ld): %s",
+		   origin, code, code == 407 ? "it wants a user name and password: put them in "
+		   "the proxy URL (https_proxy=http://USER:PASSWORD@HOST:PORT)" : code == 403 ?
+		   "it does not allow this host or port" : "check the proxy (https_proxy) and the "
+		   "workspace URL");
+	return true;
+}
+
 /* A transfer that ended without a full answer. */
 static void
 http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
@@ -673,6 +696,8 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 
 	out->transport = http_transport_of(rc);
 	c->err.http_status = out->http_status;
+	if (http_proxy_refused(x, c, out))
+		return;
 	if (http_is_tls(rc)) {
 		http_tls_failed(x, why, c);
 		return;
