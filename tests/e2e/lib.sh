@@ -34,7 +34,9 @@ trap cleanup EXIT
 
 # A clean environment: private HOME, no Databricks variables from outside.
 for v in $(env | sed -n 's/^\(DATABRICKS_[A-Z_]*\)=.*/\1/p'); do unset "$v"; done
-unset NO_COLOR SSL_CERT_FILE CURL_CA_BUNDLE PATROL_MAX_RESPONSE_BYTES
+unset NO_COLOR SSL_CERT_FILE REQUESTS_CA_BUNDLE CURL_CA_BUNDLE SSL_CERT_DIR PATROL_MAX_RESPONSE_BYTES
+unset https_proxy HTTPS_PROXY http_proxy HTTP_PROXY all_proxy ALL_PROXY no_proxy NO_PROXY
+unset ARM_CLIENT_ID ARM_CLIENT_SECRET ARM_TENANT_ID ARM_ENVIRONMENT PATROL_AZURE_LOGIN_URL
 export HOME="$T/home"
 mkdir -p "$HOME"
 
