@@ -23,6 +23,7 @@
 #include "secret.h"
 
 static bool cli_mutates_always(int argc, char **argv);
+static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 
 /* The commands: one row each gives the name, the handler, whether it changes
  * the workspace (NULL: never; else a predicate over its arguments), the
@@ -57,7 +58,13 @@ static bool cli_mutates_always(int argc, char **argv);
 	  "audit [--all] [--filter EXPR]") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
-	  "journal [SESSION]")
+	  "journal [SESSION]") \
+	_(HELP, "help", cli_cmd_help, NULL, \
+	  "what a command does and the options it takes", \
+	  "help [COMMAND]") \
+	_(COMPLETION, "completion", cli_cmd_completion, NULL, \
+	  "print the shell completion script (bash, zsh or fish)", \
+	  "completion bash|zsh|fish")
 
 #define CMD_ENUM(e, name, run, mut, summary, use) CMD_##e,
 enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
@@ -79,9 +86,9 @@ static const struct cli_command commands[] = { CLI_COMMANDS(CMD_ROW) };
 #undef CMD_ROW
 
 enum opt_id {
-	OPT_PROFILE = 'p', OPT_OUTPUT = 'o', OPT_HELP = 'h', OPT_YES = 'y',
+	OPT_PROFILE = 'p', OPT_OUTPUT = 'o', OPT_HELP = 'h', OPT_YES = 'y', OPT_VERSION = 'V',
 	OPT_HOST = 256, OPT_DEBUG, OPT_READ_ONLY, OPT_DRY_RUN, OPT_JOBS, OPT_RATE,
-	OPT_CA_FILE, OPT_NO_COLOR, OPT_VERSION, OPT_TOKEN_STDIN, OPT_TIMEOUT,
+	OPT_CA_FILE, OPT_NO_COLOR, OPT_TOKEN_STDIN, OPT_TIMEOUT,
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
@@ -136,6 +143,7 @@ cli_mutates_always(int argc, char **argv)
 	return true;
 }
 
+
 void
 cli_msg(const char *fmt, ...)
 {
@@ -171,7 +179,7 @@ usage(FILE *fp)
 
 	fprintf(fp, "usage: patrol [global options] COMMAND [options] [args]\n\ncommands:\n");
 	for (i = 0; i < CMD_COUNT; i++)
-		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(fp, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(fp, "\nglobal options:\n");
 	for (i = 0; i < NOPTIONS; i++)
 		if (options[i].cmds == CMD_ANY)
@@ -184,6 +192,74 @@ usage(FILE *fp)
 	for (i = 0; i < CMD_COUNT; i++)
 		fprintf(fp, "  patrol %s\n", commands[i].usage);
 	fprintf(fp, "\nSee patrol(1) for the filter language, environment and exit codes.\n");
+}
+
+/* What one command does, its usage and the options it takes. */
+static void
+usage_command(FILE *fp, int cmd)
+{
+	bool any = false;
+	size_t i;
+
+	fprintf(fp, "patrol %s: %s\n\nusage: patrol [global options] %s\n", commands[cmd].name,
+		commands[cmd].summary, commands[cmd].usage);
+	for (i = 0; i < NOPTIONS; i++) {
+		if (options[i].cmds == CMD_ANY || !(options[i].cmds & (1u << cmd)))
+			continue;
+		if (!any)
+			fprintf(fp, "\noptions:\n");
+		any = true;
+		usage_option(fp, &options[i]);
+	}
+	fprintf(fp, "\nglobal options (patrol help lists them): -p PROFILE, --host URL, "
+		"-o FORMAT, --debug, ...\nSee patrol(1) for the filter language, environment and "
+		"exit codes.\n");
+}
+
+/* ---- the tables, for shell completion (cli_complete.c) ------------------- */
+
+size_t
+cli_command_count(void)
+{
+	return CMD_COUNT;
+}
+
+const char *
+cli_command_name(size_t i)
+{
+	return i < CMD_COUNT ? commands[i].name : NULL;
+}
+
+const char *
+cli_command_summary(size_t i)
+{
+	return i < CMD_COUNT ? commands[i].summary : NULL;
+}
+
+size_t
+cli_option_count(void)
+{
+	return NOPTIONS;
+}
+
+void
+cli_option_info(size_t i, struct cli_option_info *out)
+{
+	memset(out, 0, sizeof *out);
+	if (i >= NOPTIONS)
+		return;
+	out->name = options[i].name;
+	out->short_name = options[i].id < 256 ? (char)options[i].id : 0;
+	out->has_arg = options[i].has_arg != 0;
+	out->arg = options[i].arg;
+	out->help = options[i].help;
+	out->global = options[i].cmds == CMD_ANY;
+}
+
+bool
+cli_option_applies(size_t opt, size_t cmd)
+{
+	return opt < NOPTIONS && cmd < CMD_COUNT && (options[opt].cmds & (1u << cmd)) != 0;
 }
 
 /* Store a parsed option's value. Returns 0 or an exit code. */
@@ -288,6 +364,82 @@ struct parsed {
 	bool help, version;
 };
 
+/* Damerau-Levenshtein distance of a and b (short words), for "did you
+ * mean". */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j, best;
+	size_t d[40][40];
+
+	if (la >= 40 || lb >= 40)
+		return 99;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++) {
+		for (j = 1; j <= lb; j++) {
+			best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	}
+	return d[la][lb];
+}
+
+/* The closest of n names to word (within 2 edits, or word a prefix of
+ * it), or NULL. */
+static const char *
+closest(const char *word, const char *(*name)(size_t), size_t n)
+{
+	const char *best = NULL;
+	size_t i, dist, least = 3;
+
+	for (i = 0; i < n; i++) {
+		if (strncmp(name(i), word, strlen(word)) == 0 && *word != '\0')
+			dist = 1;
+		else
+			dist = edit_distance(word, name(i));
+		if (dist < least) {
+			least = dist;
+			best = name(i);
+		}
+	}
+	return best;
+}
+
+static const char *
+option_name_at(size_t i)
+{
+	return options[i].name;
+}
+
+/* An option getopt did not know: say which, and what was likely meant. */
+static int
+unknown_option(const char *arg)
+{
+	char word[64];
+	const char *guess = NULL;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+		guess = closest(word, option_name_at, NOPTIONS);
+	}
+	if (guess != NULL)
+		cli_msg("unknown option or missing value: %s (did you mean --%s? see patrol help)",
+			arg, guess);
+	else
+		cli_msg("unknown option or missing value: %s (see patrol help)", arg);
+	return 2;
+}
+
 /* Parse argv with one getopt_long pass over the option table. */
 static int
 parse_args(int argc, char **argv, struct cli_opts *o, struct parsed *p)
@@ -304,13 +456,10 @@ parse_args(int argc, char **argv, struct cli_opts *o, struct parsed *p)
 	}
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "p:o:hy", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "p:o:hyV", lopts, NULL)) != -1) {
 		int rc;
-		if (c == '?' || c == ':') {
-			cli_msg("unknown option or missing value: %s (see patrol --help)",
-				argv[optind - 1]);
-			return 2;
-		}
+		if (c == '?' || c == ':')
+			return unknown_option(argv[optind - 1]);
 		if (c == OPT_HELP) { p->help = true; continue; }
 		if (c == OPT_VERSION) { p->version = true; continue; }
 		if ((rc = set_option(o, c, optarg)) != 0)
@@ -825,6 +974,32 @@ run_default(struct cli *cli, const struct parsed *p, face_fn face)
 	return dispatch(cli, CMD_LIST, 1, argv);
 }
 
+/* patrol help [COMMAND] */
+static int
+cli_cmd_help(struct cli *cli, int argc, char **argv)
+{
+	const char *guess;
+	int cmd;
+
+	(void)cli;
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if (argc > 2) {
+		cli_msg("help: give one command");
+		return 2;
+	}
+	if ((cmd = command_index(argv[1])) >= 0) {
+		usage_command(stdout, cmd);
+		return 0;
+	}
+	guess = closest(argv[1], cli_command_name, CMD_COUNT);
+	cli_msg("help: no command '%s'%s%s%s (see patrol help)", argv[1],
+		guess ? ": did you mean '" : "", guess ? guess : "", guess ? "'?" : "");
+	return 2;
+}
+
 /* The command named in p (reported when unknown or misused). */
 static int
 run_command(struct cli *cli, const struct parsed *p)
@@ -832,7 +1007,12 @@ run_command(struct cli *cli, const struct parsed *p)
 	int rc, cmd;
 
 	if ((cmd = command_index(p->pos[0])) < 0) {
-		cli_msg("unknown command '%s' (see patrol --help)", p->pos[0]);
+		const char *guess = closest(p->pos[0], cli_command_name, CMD_COUNT);
+		if (guess != NULL)
+			cli_msg("unknown command '%s': did you mean '%s'? (see patrol help)",
+				p->pos[0], guess);
+		else
+			cli_msg("unknown command '%s' (see patrol help)", p->pos[0]);
 		return 2;
 	}
 	if ((rc = check_options(p, cmd)) != 0)
@@ -853,6 +1033,10 @@ cli_main(int argc, char **argv, face_fn face)
 		return rc;
 	if (p.version) {
 		printf("patrol %s\n", PATROL_VERSION);
+		return 0;
+	}
+	if (p.help && p.npos > 0 && command_index(p.pos[0]) >= 0) {
+		usage_command(stdout, command_index(p.pos[0]));
 		return 0;
 	}
 	if (p.help) {

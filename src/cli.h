@@ -110,5 +110,25 @@ bool cli_settings_mutates(int argc, char **argv);
 int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
 int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
 int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
+int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
+/* The names settings takes ("max-lifetime-days"), NULL past the last. */
+const char *cli_setting_name(size_t i);
+
+/* ---- the command and option tables, read by cli_complete.c ------------- */
+struct cli_option_info {
+	const char *name;         /* "profile" (without --) */
+	char short_name;          /* 'p', or 0 */
+	bool has_arg;
+	const char *arg;          /* "NAME", or NULL */
+	const char *help;
+	bool global;              /* applies to every command */
+};
+size_t cli_command_count(void);
+const char *cli_command_name(size_t i);
+const char *cli_command_summary(size_t i);
+size_t cli_option_count(void);
+void cli_option_info(size_t i, struct cli_option_info *out);
+/* Does option opt apply to command cmd (indexes of the tables)? */
+bool cli_option_applies(size_t opt, size_t cmd);
 
 #endif

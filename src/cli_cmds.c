@@ -507,6 +507,12 @@ setting_find(const char *name)
 	return -1;
 }
 
+const char *
+cli_setting_name(size_t i)
+{
+	return i < sizeof settings / sizeof settings[0] ? settings[i].name : NULL;
+}
+
 bool
 cli_settings_mutates(int argc, char **argv)
 {

@@ -10,7 +10,8 @@ E2E_TESTS = \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
 	tests/e2e/auth.sh \
-	tests/e2e/tls.sh
+	tests/e2e/tls.sh \
+	tests/e2e/shell.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
