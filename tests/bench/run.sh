@@ -6,6 +6,8 @@
 #  3. The model: sort and filter over 100,000 rows (bench_model).
 #  4. Bulk revoke of 1,000 tokens next to a curl loop, and under a rate
 #     limit against the floor (bulk.sh).
+#  5. Failing fast: whoami against a host that does not resolve and a port
+#     that refuses (issue 8: 120 s before, seconds now).
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
@@ -70,3 +72,11 @@ echo "== model over 100,000 rows"
 "$top_builddir/tests/bench/bench_model"
 
 bash "$(dirname "$0")/bulk.sh"
+
+echo "== failing fast (3 runs, median wall time; exit status 4 expected)"
+RUNS=3
+closed=$( (python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') 2>/dev/null || echo 9)
+printf '%-44s %8s ms\n' "whoami, https://dbc-nonexistent.invalid" \
+	"$(DATABRICKS_HOST=https://dbc-nonexistent.invalid median_ms "$PATROL" whoami)"
+printf '%-44s %8s ms\n' "whoami, a refused port (127.0.0.1:$closed)" \
+	"$(DATABRICKS_HOST=https://127.0.0.1:$closed median_ms "$PATROL" whoami)"
