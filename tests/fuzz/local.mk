@@ -17,7 +17,8 @@ FUZZ_REPLAY = \
 	tests/fuzz/replay_ini \
 	tests/fuzz/replay_api \
 	tests/fuzz/replay_filter \
-	tests/fuzz/replay_journal
+	tests/fuzz/replay_journal \
+	tests/fuzz/replay_auth
 check_PROGRAMS += $(FUZZ_REPLAY)
 TESTS += tests/fuzz/replay.sh
 EXTRA_DIST += tests/fuzz/replay.sh tests/fuzz/corpus
@@ -35,6 +36,8 @@ tests_fuzz_replay_filter_SOURCES = tests/fuzz/fuzz_filter.c tests/fuzz/replay.c
 tests_fuzz_replay_filter_LDADD = $(FUZZ_REPLAY_LIBS)
 tests_fuzz_replay_journal_SOURCES = tests/fuzz/fuzz_journal.c tests/fuzz/replay.c
 tests_fuzz_replay_journal_LDADD = $(FUZZ_REPLAY_LIBS)
+tests_fuzz_replay_auth_SOURCES = tests/fuzz/fuzz_auth.c tests/fuzz/replay.c
+tests_fuzz_replay_auth_LDADD = $(FUZZ_REPLAY_LIBS)
 
 if ENABLE_FUZZING
 FUZZ_ENGINES = \
@@ -42,7 +45,8 @@ FUZZ_ENGINES = \
 	tests/fuzz/fuzz_ini \
 	tests/fuzz/fuzz_api \
 	tests/fuzz/fuzz_filter \
-	tests/fuzz/fuzz_journal
+	tests/fuzz/fuzz_journal \
+	tests/fuzz/fuzz_auth
 noinst_PROGRAMS += $(FUZZ_ENGINES)
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
@@ -71,4 +75,8 @@ tests_fuzz_fuzz_journal_SOURCES = tests/fuzz/fuzz_journal.c src/journal.c
 tests_fuzz_fuzz_journal_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_journal_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_journal_LDADD = $(FUZZ_LIBS)
+tests_fuzz_fuzz_auth_SOURCES = tests/fuzz/fuzz_auth.c src/api_auth.c src/duration.c
+tests_fuzz_fuzz_auth_CFLAGS = $(FUZZ_COMPILE_FLAGS)
+tests_fuzz_fuzz_auth_LDFLAGS = $(FUZZ_LINK_FLAGS)
+tests_fuzz_fuzz_auth_LDADD = $(FUZZ_LIBS)
 endif
