@@ -327,6 +327,30 @@ auth_choose_forced(const struct auth_probe *p, struct auth_choice *c, struct buf
 	return auth_why_add(why, t, text);
 }
 
+/* The Databricks CLI was chosen by the default order: the next type that
+ * fits is its fallback (the SDKs skip the CLI when nobody signed in). */
+static int
+auth_choose_fallback(const struct auth_probe *p, int from, struct auth_choice *c,
+		     struct buf *why)
+{
+	struct auth_choice next;
+	char reason[256], text[320];
+	int t;
+
+	memset(&next, 0, sizeof next);
+	for (t = from; t < AUTH_TYPE_COUNT; t++) {
+		if (!auth_ways[t].detect(p, (enum auth_type)t, &next, reason, sizeof reason))
+			continue;
+		c->fallback = (enum auth_type)t;
+		c->fallback_helper = next.helper;
+		snprintf(text, sizeof text, "fits too: used if the Databricks CLI says nobody "
+			 "signed in for this host");
+		return auth_why_add(why, c->fallback, text);
+	}
+	free(next.helper);
+	return 0;
+}
+
 /* The SDKs' order: the first type that fits. */
 static int
 auth_choose_default(const struct auth_probe *p, struct auth_choice *c, struct buf *why)
@@ -340,7 +364,10 @@ auth_choose_default(const struct auth_probe *p, struct auth_choice *c, struct bu
 			c->type = (enum auth_type)t;
 			snprintf(text, sizeof text, "chosen%s%s%s", c->helper ? " (" : "",
 				 c->helper ? c->helper : "", c->helper ? ")" : "");
-			return auth_why_add(why, c->type, text);
+			rc = auth_why_add(why, c->type, text);
+			if (rc == 0 && c->type == AUTH_DATABRICKS_CLI)
+				rc = auth_choose_fallback(p, t + 1, c, why);
+			return rc;
 		}
 		snprintf(text, sizeof text, "skipped: %s", reason);
 		rc = auth_why_add(why, (enum auth_type)t, text);
@@ -355,7 +382,7 @@ auth_choose(const struct auth_probe *p, struct auth_choice *out, struct patrol_e
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	out->type = AUTH_NONE;
+	out->type = out->fallback = AUTH_NONE;
 	buf_init(&why, AUTH_WHY_MAX);
 	if (p->forced != AUTH_NONE)
 		rc = auth_choose_forced(p, out, &why);
@@ -375,8 +402,9 @@ void
 auth_choice_free(struct auth_choice *c)
 {
 	free(c->helper);
+	free(c->fallback_helper);
 	free(c->why);
-	c->helper = c->why = NULL;
+	c->helper = c->fallback_helper = c->why = NULL;
 }
 
 /* ---- the session -------------------------------------------------------- */
@@ -402,6 +430,9 @@ struct auth_session {
 	char *login_url;
 	char *oidc_token;           /* secret */
 	char *oidc_file;
+	char *profile;              /* databricks-cli: --profile */
+	enum auth_type fallback;    /* when the CLI says nobody signed in */
+	char *fallback_helper;
 	char **argv;                /* the helper's */
 	char **envp;
 	char *cmdline;              /* "databricks auth token --profile p" */
@@ -484,28 +515,28 @@ auth_env_snapshot(void)
 	return v;
 }
 
-/* Build the helper's argv (argv[0] is the path), the command line shown in
+/* Build the helper's argv (argv[0] is its path), the command line shown in
  * messages and the fix for a failed sign-in. */
 static int
-auth_helper_argv(struct auth_session *s, const struct auth_setup *a)
+auth_helper_argv(struct auth_session *s, const char *helper)
 {
-	const char *base = strrchr(a->helper, '/') ? strrchr(a->helper, '/') + 1 : a->helper;
+	const char *base = strrchr(helper, '/') ? strrchr(helper, '/') + 1 : helper;
 	const char *v[12];
 	struct buf line, fix;
 	size_t n = 0, i;
 
-	v[n++] = a->helper;
+	v[n++] = helper;
 	if (s->type == AUTH_DATABRICKS_CLI) {
 		v[n++] = "auth"; v[n++] = "token";
-		v[n++] = a->profile ? "--profile" : "--host";
-		v[n++] = a->profile ? a->profile : a->host;
+		v[n++] = s->profile ? "--profile" : "--host";
+		v[n++] = s->profile ? s->profile : s->host;
 	} else {
 		v[n++] = "account"; v[n++] = "get-access-token";
 		v[n++] = "--resource"; v[n++] = AUTH_AZURE_RESOURCE;
 		v[n++] = "--output"; v[n++] = "json";
-		if (a->azure_tenant_id != NULL) {
+		if (s->tenant != NULL) {
 			v[n++] = "--tenant";
-			v[n++] = a->azure_tenant_id;
+			v[n++] = s->tenant;
 		}
 	}
 	if ((s->argv = calloc(n + 1, sizeof *s->argv)) == NULL)
@@ -519,8 +550,8 @@ auth_helper_argv(struct auth_session *s, const struct auth_setup *a)
 	}
 	if (s->type == AUTH_DATABRICKS_CLI ?
 	    buf_printf(&fix, "run `databricks auth login %s %s`", v[3], v[4]) :
-	    buf_printf(&fix, "run `az login%s%s`", a->azure_tenant_id ? " --tenant " : "",
-		       a->azure_tenant_id ? a->azure_tenant_id : ""))
+	    buf_printf(&fix, "run `az login%s%s`", s->tenant ? " --tenant " : "",
+		       s->tenant ? s->tenant : ""))
 		goto fail;
 	s->cmdline = buf_take(&line);
 	s->fix = buf_take(&fix);
@@ -557,8 +588,10 @@ auth_copy(struct auth_session *s, const struct auth_setup *a)
 	rc |= auth_dup(&s->login_url, a->azure_login_url, false);
 	rc |= auth_dup(&s->oidc_token, a->oidc_token, true);
 	rc |= auth_dup(&s->oidc_file, a->oidc_token_file, false);
+	rc |= auth_dup(&s->profile, a->profile, false);
+	rc |= auth_dup(&s->fallback_helper, a->fallback_helper, false);
 	if (rc == 0 && s->flow == FLOW_HELPER)
-		rc = (a->helper == NULL || auth_helper_argv(s, a) != 0 ||
+		rc = (a->helper == NULL || auth_helper_argv(s, a->helper) != 0 ||
 		      (s->envp = auth_env_snapshot()) == NULL) ? -1 : 0;
 	return rc;
 }
@@ -576,6 +609,9 @@ auth_session_new(const struct auth_setup *a, struct auth_session **out,
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	s->type = a->type;
 	s->flow = auth_ways[a->type].flow;
+	/* only what the default order puts after the CLI (a zeroed setup is pat) */
+	s->fallback = a->type == AUTH_DATABRICKS_CLI && a->fallback > AUTH_DATABRICKS_CLI &&
+		      a->fallback < AUTH_TYPE_COUNT ? a->fallback : AUTH_NONE;
 	s->helper_timeout_ms = a->helper_timeout_ms > 0 ? a->helper_timeout_ms : 30000;
 	if (auth_copy(s, a) != 0) {
 		auth_session_free(s);
@@ -601,6 +637,8 @@ auth_session_free(struct auth_session *s)
 	free(s->login_url);
 	secret_free(s->oidc_token);
 	free(s->oidc_file);
+	free(s->profile);
+	free(s->fallback_helper);
 	auth_strv_free(s->argv);
 	auth_strv_free(s->envp);
 	free(s->cmdline);
@@ -1075,6 +1113,35 @@ auth_helper_token(struct auth_session *s, int64_t now)
 			 (long long)(now - s->started), (long long)(life / 1000));
 }
 
+/* The Databricks CLI, chosen by the default order, says nobody signed in
+ * for this host: go on with the next type that fits, as the SDKs do.
+ * False when there is none (or the CLI said something else). */
+static bool
+auth_fall_back(struct auth_session *s, const char *why)
+{
+	enum auth_type next = s->fallback;
+
+	if (next == AUTH_NONE || strcasestr(why, "not configured") == NULL)
+		return false;
+	snprintf(s->note, sizeof s->note, "auth: databricks-cli: nobody signed in for this "
+		 "host: trying %s", auth_kinds[next].name);
+	s->type = next;
+	s->flow = auth_ways[next].flow;
+	s->fallback = AUTH_NONE;
+	auth_strv_free(s->argv);
+	free(s->cmdline);
+	free(s->fix);
+	s->argv = NULL;
+	s->cmdline = s->fix = NULL;
+	if (s->flow == FLOW_HELPER &&
+	    (s->fallback_helper == NULL || auth_helper_argv(s, s->fallback_helper) != 0)) {
+		auth_fail(s, PATROL_NOMEM, "out of memory");
+		return true;
+	}
+	s->state = ST_IDLE;
+	return true;
+}
+
 /* The helper is over: take its token or say what went wrong and the fix. */
 static void
 auth_helper_done(struct auth_session *s, enum helper_end end, int64_t now)
@@ -1085,9 +1152,12 @@ auth_helper_done(struct auth_session *s, enum helper_end end, int64_t now)
 	auth_stderr_line(s->helper, why, sizeof why);
 	if (end == HELPER_EXITED && helper_code(s->helper) == 0)
 		auth_helper_token(s, now);
-	else if (end == HELPER_EXITED)
-		auth_fail(s, PATROL_UNAUTHENTICATED, "%s: `%s` failed (exit %d)%s%s: %s", name,
-			  s->cmdline, helper_code(s->helper), why[0] ? ": " : "", why, s->fix);
+	else if (end == HELPER_EXITED) {
+		if (!auth_fall_back(s, why))
+			auth_fail(s, PATROL_UNAUTHENTICATED, "%s: `%s` failed (exit %d)%s%s: %s",
+				  name, s->cmdline, helper_code(s->helper), why[0] ? ": " : "",
+				  why, s->fix);
+	}
 	else if (end == HELPER_TIMED_OUT)
 		auth_fail(s, PATROL_TIMEOUT, "%s: `%s` did not finish within %lld s (stopped): %s",
 			  name, s->cmdline, (long long)(s->helper_timeout_ms / 1000), s->fix);

@@ -103,6 +103,11 @@ struct auth_choice {
 	enum auth_type type;        /* AUTH_NONE: nothing fits (see missing) */
 	unsigned missing;           /* a forced type: the AUTH_N_* bits it lacks */
 	char *helper;               /* absolute path of the helper program, or NULL */
+	enum auth_type fallback;    /* databricks-cli chosen by the default order: the
+				     * next type that fits, used when the CLI says
+				     * nobody signed in for this host (the SDKs skip
+				     * it then); AUTH_NONE otherwise */
+	char *fallback_helper;      /* its program (azure-cli), or NULL */
 	char *why;                  /* one line per type skipped or chosen
 				     * ("pat: skipped: no token"); malloc'd */
 	char helper_err[256];       /* a forced helper type whose program is
@@ -115,7 +120,7 @@ struct auth_choice {
  * file-oidc, databricks-cli (the CLI is found), azure-client-secret,
  * azure-cli (an Azure host and az found). Returns PATROL_OK (out->type may
  * be AUTH_NONE: the caller explains), or PATROL_NOMEM. Free with
- * auth_choice_free. */
+ * auth_choice_free. Needs the secrets of fallback kept too. */
 enum patrol_status auth_choose(const struct auth_probe *p, struct auth_choice *out,
 			       struct patrol_err *err);
 void auth_choice_free(struct auth_choice *c);
@@ -136,6 +141,9 @@ struct auth_setup {
 	const char *oidc_token;       /* env-oidc: the JWT (secret) */
 	const char *oidc_token_file;  /* file-oidc: read at every exchange */
 	const char *helper;           /* absolute path of databricks or az */
+	enum auth_type fallback;      /* auth_choice.fallback, or AUTH_NONE (only a
+				       * type after databricks-cli is taken) */
+	const char *fallback_helper;  /* its program, or NULL */
 	const char *profile;          /* databricks-cli: --profile P (the profile
 				       * came from the config file); NULL: --host */
 	int64_t helper_timeout_ms;    /* > 0 */
@@ -157,6 +165,8 @@ enum patrol_status auth_session_new(const struct auth_setup *s, struct auth_sess
 				    struct patrol_err *err);
 /* Free, wiping secrets; kills and reaps a helper still running. NULL is fine. */
 void auth_session_free(struct auth_session *s);
+/* The type signing in now: the chosen one, or its fallback once the
+ * Databricks CLI said nobody signed in for this host. */
 enum auth_type auth_session_type(const struct auth_session *s);
 /* The bearer token to send at now (monotonic ms), or NULL when one must be
  * fetched first. *gen (may be NULL) gets the token's generation. */

@@ -153,7 +153,7 @@ whoami_json_add(const struct cli *cli, json_t *obj)
 {
 	json_object_set_new(obj, "host", json_string(cli->cfg.host));
 	json_object_set_new(obj, "profile", cli->cfg.profile ? json_string(cli->cfg.profile) : json_null());
-	json_object_set_new(obj, "auth_type", json_string(auth_name(cli->cfg.auth)));
+	json_object_set_new(obj, "auth_type", json_string(auth_name(cli->w ? worker_auth_type(cli->w) : cli->cfg.auth)));
 	if (cli->self_id[0])
 		json_object_set_new(obj, "token_id", json_string(cli->self_id));
 }
@@ -172,7 +172,7 @@ whoami_table(const struct cli *cli, const struct api_me *me)
 	fprintf(fp, "admin:    %s\n", me->is_admin ? "yes" : "no");
 	fprintf(fp, "host:     %s\n", cli->cfg.host);
 	fprintf(fp, "profile:  %s\n", cli->cfg.file_used ? cli->cfg.profile : "(environment)");
-	fprintf(fp, "auth:     %s", auth_name(cli->cfg.auth));
+	fprintf(fp, "auth:     %s", auth_name(cli->w ? worker_auth_type(cli->w) : cli->cfg.auth));
 	if (cli->self_id[0])
 		fprintf(fp, " (token %.*s)", TOKEN_SHORT_ID_LEN, cli->self_id);
 	fputc('\n', fp);
@@ -186,7 +186,7 @@ whoami_csv(const struct cli *cli, const struct api_me *me)
 {
 	const char *v[] = { me->user_name, me->display_name, me->id, me->is_admin ? "true" : "false",
 			    cli->cfg.host, cli->cfg.file_used ? cli->cfg.profile : "",
-			    auth_name(cli->cfg.auth), cli->self_id };
+			    auth_name(cli->w ? worker_auth_type(cli->w) : cli->cfg.auth), cli->self_id };
 	size_t i, n = sizeof v / sizeof v[0];
 
 	fprintf(cli->out.fp, "user,name,id,admin,host,profile,auth_type,token_id\n");

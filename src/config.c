@@ -1270,7 +1270,9 @@ resolve_auth(struct resolver *r)
 	r->out->auth = r->choice.type;
 	r->out->auth_why = r->choice.why;
 	r->out->helper = r->choice.helper;
-	r->choice.why = r->choice.helper = NULL;
+	r->out->auth_fallback = r->choice.fallback;
+	r->out->fallback_helper = r->choice.fallback_helper;
+	r->choice.why = r->choice.helper = r->choice.fallback_helper = NULL;
 	return PATROL_OK;
 }
 
@@ -1278,7 +1280,7 @@ resolve_auth(struct resolver *r)
 static enum patrol_status
 resolve_copy(struct resolver *r)
 {
-	unsigned keep = auth_keeps(r->out->auth);
+	unsigned keep = auth_keeps(r->out->auth) | auth_keeps(r->out->auth_fallback);
 	const struct attr *a;
 	char *copy;
 	size_t i;
@@ -1366,7 +1368,8 @@ resolve_auth_extra(struct resolver *r)
 	if (tenant != NULL && strspn(tenant, safe) != strlen(tenant))
 		return status_set(r->err, PATROL_CONFIG, "azure_tenant_id from %s is not a tenant "
 		    "id or domain", r->src[ATTR_AZURE_TENANT_ID]);
-	if (r->out->auth == AUTH_AZURE_CLIENT_SECRET)
+	if (r->out->auth == AUTH_AZURE_CLIENT_SECRET ||
+	    r->out->auth_fallback == AUTH_AZURE_CLIENT_SECRET)
 		return resolve_azure_login(r);
 	return PATROL_OK;
 }
@@ -1449,7 +1452,7 @@ config_resolve(const struct config_flags *flags, config_getenv_fn getenv_fn,
 	enum patrol_status st;
 
 	memset(out, 0, sizeof *out);
-	out->auth = AUTH_NONE;
+	out->auth = out->auth_fallback = AUTH_NONE;
 	memset(&r, 0, sizeof r);
 	r.flags = flags;
 	r.getenv_fn = getenv_fn != NULL ? getenv_fn : config_getenv_real;
@@ -1492,6 +1495,7 @@ config_free(struct config *c)
 	secret_free(c->proxy);
 	free(c->no_proxy);
 	free(c->helper);
+	free(c->fallback_helper);
 	free(c->auth_why);
 	free(c->cred_source);
 	free(c->profile);
@@ -1500,7 +1504,7 @@ config_free(struct config *c)
 	free(c->warning);
 	free(c->note);
 	memset(c, 0, sizeof *c);
-	c->auth = AUTH_NONE;
+	c->auth = c->auth_fallback = AUTH_NONE;
 }
 
 const char *

@@ -59,6 +59,9 @@ struct config {
 	char *proxy;           /* https proxy URL (may hold a password: wiped) or NULL */
 	char *no_proxy;        /* hosts that bypass it, or NULL */
 	char *helper;          /* databricks-cli, azure-cli: the program's absolute path */
+	enum auth_type auth_fallback; /* databricks-cli by the default order: what
+				* follows if nobody signed in (auth_choice) */
+	char *fallback_helper; /* its program, or NULL */
 	char *auth_why;        /* for --debug: "auth: pat: skipped: no token" lines */
 	char *cred_source;     /* where the credential came from: "DATABRICKS_TOKEN (pat)",
 				* "FILE [prod] (oauth-m2m)", "the Databricks CLI (…)" */

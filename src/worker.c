@@ -113,6 +113,7 @@ struct worker {
 	bool halt_req;              /* worker_halt_batch was called */
 	struct worker_stats stats;  /* written by the thread */
 	bool stopping, ready, failed;
+	enum auth_type auth_type;   /* signing in now (worker_auth_type) */
 	CURLM *multi;
 	size_t pending;             /* atomic */
 
@@ -478,7 +479,8 @@ worker_auth_fail_waiting(struct worker *w, const struct patrol_err *err)
 	w->runq = keep;
 }
 
-/* What the session has to say goes to the debug log (never a secret). */
+/* What the session has to say goes to the debug log (never a secret); the
+ * type signing in is published for worker_auth_type. */
 static void
 worker_auth_log(struct worker *w)
 {
@@ -486,6 +488,9 @@ worker_auth_log(struct worker *w)
 	ssize_t n;
 	size_t len;
 
+	pthread_mutex_lock(&w->lock);
+	w->auth_type = auth_session_type(w->auth);
+	pthread_mutex_unlock(&w->lock);
 	auth_session_note(w->auth, line, sizeof line);
 	if (line[0] == '\0' || w->http.debug_fd < 0)
 		return;
@@ -549,7 +554,10 @@ worker_auth_done(struct worker *w, struct job *j)
 static void
 worker_auth_io(struct worker *w)
 {
+	if (auth_session_wait_ms(w->auth, duration_mono_ms()) < 0)
+		return;         /* no helper running */
 	auth_session_io(w->auth, duration_mono_ms());
+	worker_auth_log(w);
 }
 
 /* ---- attempts ---------------------------------------------------------- */
@@ -1252,9 +1260,12 @@ worker_auth_start(struct worker *w, const struct config *cfg, struct patrol_err 
 	a.oidc_token = cfg->oidc_token;
 	a.oidc_token_file = cfg->oidc_token_file;
 	a.helper = cfg->helper;
+	a.fallback = cfg->auth_fallback;
+	a.fallback_helper = cfg->fallback_helper;
 	a.profile = cfg->file_used ? cfg->profile : NULL;
 	a.helper_timeout_ms = w->deadline_ms < WORKER_HELPER_TIMEOUT_MS ? w->deadline_ms
 									   : WORKER_HELPER_TIMEOUT_MS;
+	w->auth_type = cfg->auth;
 	return auth_session_new(&a, &w->auth, err);
 }
 
@@ -1438,6 +1449,17 @@ size_t
 worker_pending(const struct worker *w)
 {
 	return __atomic_load_n(&w->pending, __ATOMIC_RELAXED);
+}
+
+enum auth_type
+worker_auth_type(struct worker *w)
+{
+	enum auth_type t;
+
+	pthread_mutex_lock(&w->lock);
+	t = w->auth_type;
+	pthread_mutex_unlock(&w->lock);
+	return t;
 }
 
 void

@@ -108,6 +108,9 @@ void worker_cancel_all(struct worker *w);
  * flight (queued, or waiting to retry) finishes PATROL_CANCELLED "not sent:
  * the batch was stopped"; in-flight ones finish normally. Returns at once. */
 void worker_halt_batch(struct worker *w);
+/* The auth type signing in: the configured one, or the one it fell back to
+ * when the Databricks CLI said nobody signed in for the host. Any thread. */
+enum auth_type worker_auth_type(struct worker *w);
 /* A snapshot of the scheduler's state. Any thread. */
 void worker_stats(struct worker *w, struct worker_stats *out);
 /* Cancel everything, join the thread and free the worker and every call it

@@ -179,7 +179,28 @@ check_match "says how to sign in" "no credentials: set DATABRICKS_TOKEN.*databri
 mv "$T/databricks.off" "$BIN/databricks"
 
 # --- azure-client-secret (Entra ID v1, played by the emulator) ---------------------
-# (the Databricks CLI comes first in the SDKs' order: without it on PATH)
+# The Databricks CLI comes first in the SDKs' order; when it says nobody
+# signed in for the host, the next type that fits is used, as the SDKs do.
+reset_fakes
+reset_stats
+echo notloggedin >"$FAKE/databricks.mode"
+DATABRICKS_HOST=$URL ARM_CLIENT_ID=app-1 ARM_CLIENT_SECRET=entra-S3NTINEL ARM_TENANT_ID=tenant-1 \
+	PATROL_AZURE_LOGIN_URL=$URL run --debug whoami -o json
+check_rc "the CLI first, then ARM_* credentials" 0
+check_eq "signed in with the fallback" "app-1" "$(user_of)"
+check_eq "whoami names the type used" "azure-client-secret" "$(printf '%s' "$OUT" | jq -r .auth_type)"
+check_match "the CLI was asked first" "^databricks auth token --host" "$(cat "$FAKE/databricks.argv" 2>/dev/null)"
+check_match "--debug says why" "auth: databricks-cli: nobody signed in for this host: trying azure-client-secret" "$ERR"
+reset_fakes
+reset_stats
+DATABRICKS_HOST=$URL ARM_CLIENT_ID=app-1 ARM_CLIENT_SECRET=entra-S3NTINEL ARM_TENANT_ID=tenant-1 \
+	PATROL_AZURE_LOGIN_URL=$URL run whoami -o json
+check_eq "a signed-in CLI wins over ARM_*" "alice@example.com" "$(user_of)"
+check_eq "and Entra ID is not asked" 0 "$(count 'POST /tenant-1/oauth2/token')"
+echo notloggedin >"$FAKE/databricks.mode"
+DATABRICKS_HOST=$URL DATABRICKS_AUTH_TYPE=databricks-cli ARM_CLIENT_ID=app-1 \
+	ARM_CLIENT_SECRET=entra-S3NTINEL ARM_TENANT_ID=tenant-1 PATROL_AZURE_LOGIN_URL=$URL run whoami
+check_rc "a forced databricks-cli does not fall back" 3
 mv "$BIN/databricks" "$T/databricks.off"
 reset_stats
 DATABRICKS_HOST=$URL ARM_CLIENT_ID=app-1 ARM_CLIENT_SECRET=entra-S3NTINEL ARM_TENANT_ID=tenant-1 \

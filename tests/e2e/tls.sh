@@ -233,6 +233,7 @@ if screen_has "patrol: retrying ([0-9]*): 503 from $EMU_URL"; then ok "the CLI s
 	not_ok "the CLI says it is retrying" "$(tmux -L "$SOCK" capture-pane -p)"; fi
 check_eq "on one line" 1 "$(tmux -L "$SOCK" capture-pane -p | grep -c retrying)"
 tmux -L "$SOCK" kill-server 2>/dev/null
+SOCK="patrol-tls-ui-$$"     # a server of its own: the last one may still be going away
 tmux -L "$SOCK" -f /dev/null new-session -d -x 120 -y 24 \
 	"env HOME='$HOME' TERM=xterm DATABRICKS_HOST='$EMU_URL' DATABRICKS_TOKEN='$ADMIN_TOKEN' '$PATROL'; sleep 30"
 if screen_has "retrying ([0-9]*): 503 from"; then ok "the UI status line says it too"; else

@@ -199,9 +199,14 @@ test_choose_order(void **state UNUSED)
 	assert_int_equal(choose(0, AUTH_NONE, "https://h", path, &c), AUTH_DATABRICKS_CLI);
 	assert_string_equal(c.helper, cli);
 	auth_choice_free(&c);
-	/* ARM_* come after it */
+	/* ARM_* come after it: its fallback when nobody signed in with the CLI */
 	assert_int_equal(choose(AUTH_N_AZ_CLIENT_ID | AUTH_N_AZ_CLIENT_SECRET | AUTH_N_AZ_TENANT,
 	    AUTH_NONE, "https://h", path, &c), AUTH_DATABRICKS_CLI);
+	assert_int_equal(c.fallback, AUTH_AZURE_CLIENT_SECRET);
+	assert_non_null(strstr(c.why, "auth: azure-client-secret: fits too"));
+	auth_choice_free(&c);
+	assert_int_equal(choose(0, AUTH_NONE, "https://h", path, &c), AUTH_DATABRICKS_CLI);
+	assert_int_equal(c.fallback, AUTH_NONE);
 	auth_choice_free(&c);
 	unlink(cli);
 	assert_int_equal(choose(AUTH_N_AZ_CLIENT_ID | AUTH_N_AZ_CLIENT_SECRET | AUTH_N_AZ_TENANT,
