@@ -128,8 +128,11 @@ auth_find(const char *name)
 const char *
 auth_names(void)
 {
-	return "pat, oauth-m2m, env-oidc, file-oidc, databricks-cli, azure-client-secret, "
-	       "azure-cli";
+#define AUTH_NAME_LIST(e, nm, nd, kp) ", " nm
+	static const char list[] = AUTH_TYPES(AUTH_NAME_LIST);
+#undef AUTH_NAME_LIST
+
+	return list + 2;
 }
 
 unsigned
