@@ -811,22 +811,9 @@ auth_parse_token(struct call *c, const char *body, size_t len)
 static int
 auth_form(struct buf *b, const char *key, const char *value)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char esc[3] = { '%', 0, 0 };
-	int rc = buf_printf(b, "%s%s=", b->len ? "&" : "", key);
-
-	for (p = (const unsigned char *)value; rc == 0 && *p != '\0'; p++) {
-		if (strchr("-._~", *p) != NULL || (*p >= '0' && *p <= '9') ||
-		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
-			rc = buf_add(b, p, 1);
-			continue;
-		}
-		esc[1] = hex[*p >> 4];
-		esc[2] = hex[*p & 15];
-		rc = buf_add(b, esc, 3);
-	}
-	return rc;
+	if (buf_printf(b, "%s%s=", b->len ? "&" : "", key) != 0)
+		return -1;
+	return buf_addenc(b, value);
 }
 
 /* Read the JWT of file-oidc (trimmed) into a secret string. */

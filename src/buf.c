@@ -145,3 +145,24 @@ buf_free(struct buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 }
+
+int
+buf_addenc(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char esc[3] = { '%', 0, 0 };
+	int rc = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0' && rc == 0; p++) {
+		if (strchr("-._~", *p) != NULL || (*p >= '0' && *p <= '9') ||
+		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
+			rc = buf_add(b, p, 1);
+			continue;
+		}
+		esc[1] = hex[*p >> 4];
+		esc[2] = hex[*p & 15];
+		rc = buf_add(b, esc, 3);
+	}
+	return rc;
+}

@@ -31,6 +31,9 @@ int buf_addstr(struct buf *b, const char *s);
 int buf_reserve(struct buf *b, size_t n);
 /* Append printf-style. Same returns as buf_add. */
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s percent-encoded (RFC 3986: only unreserved characters kept), for
+ * URLs and form bodies. Same returns as buf_add. */
+int buf_addenc(struct buf *b, const char *s);
 /* Return the data (never NULL: "" for an empty buffer, malloc'd) and reset b.
  * The caller frees the result (with secret_free when b->secret). NULL only on out of memory. */
 char *buf_take(struct buf *b);

@@ -173,6 +173,20 @@ test_printf(void **state UNUSED)
 }
 
 static void
+test_addenc(void **state UNUSED)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	assert_int_equal(buf_addenc(&b, "aZ09-._~ /&=%+:\xc3\xa9"), 0);
+	assert_buf(&b, "aZ09-._~%20%2F%26%3D%25%2B%3A%C3%A9", 35);
+	buf_free(&b);
+	buf_init(&b, 4);
+	assert_int_equal(buf_addenc(&b, "a b"), -1);     /* past the maximum */
+	buf_free(&b);
+}
+
+static void
 test_printf_long(void **state UNUSED)
 {
 	struct buf b;
@@ -307,6 +321,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_init),
+		cmocka_unit_test(test_addenc),
 		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_add_empty_allocates),
 		cmocka_unit_test(test_growth),
