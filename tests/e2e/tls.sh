@@ -122,10 +122,14 @@ emu_stop
 
 # --- proxies --------------------------------------------------------------------
 # start_proxy NAME [BasicAuth line]: tinyproxy on loopback; sets PROXY_PORT.
+# Ready when its log says it accepts connections. A port free when probed
+# may be taken before tinyproxy binds it (other tests start servers too):
+# then it exits, and another port is tried.
 start_proxy() {
-	local name=$1 i
-	PROXY_PORT=$(free_port)
-	cat >"$T/$name.conf" <<EOF
+	local name=$1 tries pid i
+	for tries in 1 2 3 4 5; do
+		PROXY_PORT=$(free_port)
+		cat >"$T/$name.conf" <<EOF
 Port $PROXY_PORT
 Listen 127.0.0.1
 Timeout 30
@@ -135,15 +139,24 @@ MaxClients 20
 Allow 127.0.0.1
 ${2:-}
 EOF
-	: >"$T/$name.log"
-	tinyproxy -d -c "$T/$name.conf" >"$T/$name.out" 2>&1 &
-	EMU_PIDS="$EMU_PIDS $!"
-	i=0
-	until (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 200 ] || { echo "tinyproxy did not start:"; cat "$T/$name.out"; exit 99; }
-		sleep 0.05
+		: >"$T/$name.log"
+		tinyproxy -d -c "$T/$name.conf" >"$T/$name.out" 2>&1 &
+		pid=$!
+		i=0
+		while kill -0 "$pid" 2>/dev/null && [ $i -lt 200 ]; do
+			if grep -q "Accepting connections" "$T/$name.log"; then
+				EMU_PIDS="$EMU_PIDS $pid"
+				return 0
+			fi
+			sleep 0.05
+			i=$((i + 1))
+		done
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
 	done
+	echo "tinyproxy did not start:"
+	cat "$T/$name.out"
+	exit 99
 }
 
 # requests LOG: the requests a proxy received, one a line ("CONNECT h:p HTTP/1.1").
