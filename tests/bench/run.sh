@@ -4,8 +4,9 @@
 #     way admins do it today (curl piped to jq), and the table output.
 #  2. `patrol list --all -o json` over 100,000 tokens (token management).
 #  3. The model: sort and filter over 100,000 rows (bench_model).
-#  4. Bulk revoke of 1,000 tokens next to a curl loop, and under a rate
-#     limit against the floor (bulk.sh).
+#  4. Bulk revoke with patrol's defaults next to a loop of the official
+#     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
+#     against the floor, and through 503s (bulk.sh).
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
