@@ -13,15 +13,15 @@ PATROL="$top_builddir/patrol"
 EMULATOR="$top_builddir/patrol-emulator"
 RUNS=${BENCH_RUNS:-21}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/patrol-bench.XXXXXX")
-pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
+# start_emulator runs in $(...), a subshell: its emulators' pids go to a file
+trap 'for p in $(cat "$dir/pids" 2>/dev/null); do kill $p 2>/dev/null; done; rm -rf "$dir"' EXIT
 export LC_ALL=C.UTF-8
 unset DATABRICKS_CONFIG_PROFILE
 
 start_emulator() {
 	local pf="$dir/url.$RANDOM"
 	"$EMULATOR" --listen 127.0.0.1:0 --port-file "$pf" "$@" >/dev/null 2>&1 &
-	pids="$pids $!"
+	echo $! >>"$dir/pids"
 	for _ in $(seq 400); do [ -s "$pf" ] && break; sleep 0.05; done
 	cat "$pf"
 }
