@@ -17,8 +17,11 @@
 
 /* How a request may be retried (token-api.md, "Retries"). */
 enum call_retry {
-	CALL_RETRY_IDEMPOTENT, /* list, get, update, revoke, settings, SCIM */
+	CALL_RETRY_IDEMPOTENT, /* list, get, update, settings, SCIM */
 	CALL_RETRY_CREATE,     /* create: resend only when provably not processed */
+	CALL_RETRY_REVOKE,     /* revoke: idempotent, and a 500 is retried too (a
+				* revoke that was done answers 404 afterwards,
+				* which counts as done) */
 };
 
 struct call;

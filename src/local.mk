@@ -14,6 +14,7 @@ libpatrol_a_SOURCES = \
 	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
 	src/api.c src/api.h \
+	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
 	src/worker.c src/worker.h \

@@ -11,8 +11,11 @@
  * (they could lift a profile's read-only mark): "chmod go-w FILE".
  *
  *   [defaults]
- *   jobs = 8                  requests in flight at once (1..64)
+ *   jobs = 8                  requests in flight at most (1..64)
  *   rate = 20                 requests per second at most (0: no limit)
+ *
+ * Without jobs and rate patrol paces itself (pace.h): up to 32 requests in
+ * flight and no rate of its own until the workspace answers 429.
  *   stale-patterns = test, tmp, old, poc, do not delete
  *   read-only = false
  *

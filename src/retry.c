@@ -43,28 +43,31 @@ enum retry_cond {
 #define DONE RETRY_DONE
 #define UNKNOWN RETRY_UNKNOWN
 
-/* The table of token-api.md: verdict by condition, per retry class. */
-static const enum retry_verdict retry_table[COND_COUNT][2] = {
-	/*                        IDEMPOTENT  CREATE */
-	[COND_CONNECT]        = { AGAIN,      AGAIN },
-	[COND_RESET_UNSENT]   = { AGAIN,      AGAIN },
-	[COND_RESET_SENT]     = { AGAIN,      UNKNOWN },
-	[COND_TIMEOUT_UNSENT] = { AGAIN,      AGAIN },
-	[COND_TIMEOUT_SENT]   = { AGAIN,      UNKNOWN },
-	[COND_OTHER_UNSENT]   = { DONE,       DONE },
-	[COND_OTHER_SENT]     = { DONE,       UNKNOWN },
-	[COND_2XX]            = { DONE,       DONE },
-	[COND_3XX]            = { DONE,       DONE },
-	[COND_429]            = { AGAIN,      AGAIN },
-	[COND_LIMIT]          = { AGAIN,      DONE },
-	[COND_QUOTA]          = { DONE,       DONE },
-	[COND_4XX]            = { DONE,       DONE },
-	[COND_500]            = { DONE,       UNKNOWN },
-	[COND_501]            = { DONE,       AGAIN },
-	[COND_502]            = { AGAIN,      UNKNOWN },
-	[COND_503]            = { AGAIN,      AGAIN },
-	[COND_504]            = { AGAIN,      UNKNOWN },
-	[COND_5XX]            = { DONE,       UNKNOWN },
+/* The table of token-api.md: verdict by condition, per retry class. A
+ * revoke is idempotent, so unlike a list or an update it is retried on a
+ * 500 too: the server may or may not have revoked, and sending it again is
+ * harmless (a 404 then counts as done). */
+static const enum retry_verdict retry_table[COND_COUNT][3] = {
+	/*                        IDEMPOTENT  CREATE    REVOKE */
+	[COND_CONNECT]        = { AGAIN,      AGAIN,    AGAIN },
+	[COND_RESET_UNSENT]   = { AGAIN,      AGAIN,    AGAIN },
+	[COND_RESET_SENT]     = { AGAIN,      UNKNOWN,  AGAIN },
+	[COND_TIMEOUT_UNSENT] = { AGAIN,      AGAIN,    AGAIN },
+	[COND_TIMEOUT_SENT]   = { AGAIN,      UNKNOWN,  AGAIN },
+	[COND_OTHER_UNSENT]   = { DONE,       DONE,     DONE },
+	[COND_OTHER_SENT]     = { DONE,       UNKNOWN,  DONE },
+	[COND_2XX]            = { DONE,       DONE,     DONE },
+	[COND_3XX]            = { DONE,       DONE,     DONE },
+	[COND_429]            = { AGAIN,      AGAIN,    AGAIN },
+	[COND_LIMIT]          = { AGAIN,      DONE,     AGAIN },
+	[COND_QUOTA]          = { DONE,       DONE,     DONE },
+	[COND_4XX]            = { DONE,       DONE,     DONE },
+	[COND_500]            = { DONE,       UNKNOWN,  AGAIN },
+	[COND_501]            = { DONE,       AGAIN,    DONE },
+	[COND_502]            = { AGAIN,      UNKNOWN,  AGAIN },
+	[COND_503]            = { AGAIN,      AGAIN,    AGAIN },
+	[COND_504]            = { AGAIN,      UNKNOWN,  AGAIN },
+	[COND_5XX]            = { DONE,       UNKNOWN,  DONE },
 };
 
 #undef AGAIN
@@ -125,7 +128,7 @@ retry_cond_of(const struct retry_input *in)
 enum retry_verdict
 retry_decide(const struct retry_input *in)
 {
-	int col = in->kind == CALL_RETRY_CREATE ? 1 : 0;
+	unsigned col = (unsigned)in->kind <= CALL_RETRY_REVOKE ? (unsigned)in->kind : 0;
 
 	return retry_table[retry_cond_of(in)][col];
 }

@@ -35,7 +35,8 @@ struct retry_input {
 	const char *error_code;/* parsed error_code, or NULL/"" */
 };
 
-/* Apply the table of token-api.md. */
+/* Apply the table of token-api.md, where a revoke is also retried on a 500
+ * (revocation is idempotent: a 404 afterwards counts as done). */
 enum retry_verdict retry_decide(const struct retry_input *in);
 
 /* Fail fast (reliability.md, "Transport"): while a host has never answered,

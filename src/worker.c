@@ -12,8 +12,9 @@
  * serves worker_wait.
  *
  * Scheduling, all inside the thread: a call becomes a job. Jobs wait in a
- * FIFO ready queue for a transfer slot (max_inflight) and a token of the
- * rate bucket; a job waiting to be retried sits in a min-heap by due time.
+ * FIFO ready queue until the pace (pace.h: its transfer slots, its rate, a
+ * Retry-After pause) lets them start, and every answer is reported to it;
+ * a job waiting to be retried sits in a min-heap by due time.
  * A finished attempt is judged by http.c and retry.h: done, again after a
  * backoff (unless that would pass the call's deadline), or unknown outcome.
  *
@@ -45,6 +46,7 @@
 #include "duration.h"
 #include "http.h"
 #include "journal.h"
+#include "pace.h"
 #include "retry.h"
 #include "secret.h"
 #include "worker.h"
@@ -57,8 +59,6 @@
 #define WORKER_POLL_MAX_MS 60000
 #define WORKER_HALT_MSG "not sent: an earlier request of this batch was refused (401/403)"
 #define WORKER_STOP_MSG "not sent: the batch was stopped"
-#define WORKER_NOPAUSE_MS 1000    /* a 429 without Retry-After: wait at least this */
-#define WORKER_PAUSE_MAX_MS 60000
 #define WORKER_URL_MAX 8192
 #define WORKER_FORM_TYPE "application/x-www-form-urlencoded"
 #define WORKER_HELPER_TIMEOUT_MS 30000
@@ -83,11 +83,6 @@ struct jobq {
 struct heap {
 	struct job **v;
 	size_t n, cap;
-};
-
-struct bucket {
-	double tokens, rate, burst; /* rate <= 0: unlimited */
-	int64_t last_ms;
 };
 
 struct worker {
@@ -122,19 +117,12 @@ struct worker {
 	uint64_t halt_seq;          /* batch calls submitted up to here are halted */
 	bool answered;              /* the host has answered once (retry_unreachable) */
 	const char *halt_msg;       /* why they were */
-	/* adaptive concurrency: at most limit transfers (<= max_inflight);
-	 * halved on a 429 (once per round of requests), one more after limit
-	 * answers in a row without one */
-	int limit;
-	int ok_streak;
-	int64_t cut_ms;             /* monotonic: the last halving */
-	int64_t pause_until;        /* monotonic: no new start before (Retry-After) */
+	struct pace pace;           /* how many transfers, how fast (pace.h) */
 	unsigned seen_gen;
 	struct jobq runq;
 	struct job *inflight;
 	int ninflight;
 	struct heap delayed;
-	struct bucket bucket;
 	struct auth_session *auth;  /* signing in (auth.h) */
 	struct job *auth_fetch;     /* the session's request in flight, or NULL */
 	uint64_t seed;
@@ -283,50 +271,6 @@ heap_pop(struct heap *h)
 		i = m;
 	}
 	return top;
-}
-
-/* ---- the rate limit: a token bucket ----------------------------------- */
-
-static void
-bucket_init(struct bucket *b, double rate, int64_t now)
-{
-	b->rate = rate;
-	b->burst = rate >= 1.0 ? (double)(int64_t)rate : 1.0;
-	b->tokens = 1.0;   /* not a full burst: the first second stays within rate */
-	b->last_ms = now;
-}
-
-static void
-bucket_refill(struct bucket *b, int64_t now)
-{
-	if (now > b->last_ms) {
-		b->tokens += (double)(now - b->last_ms) * b->rate / 1000.0;
-		if (b->tokens > b->burst)
-			b->tokens = b->burst;
-	}
-	b->last_ms = now;
-}
-
-/* Milliseconds until a request may start (0: now). */
-static int64_t
-bucket_wait_ms(struct bucket *b, int64_t now)
-{
-	if (b->rate <= 0)
-		return 0;
-	bucket_refill(b, now);
-	if (b->tokens >= 1.0)
-		return 0;
-	return (int64_t)((1.0 - b->tokens) * 1000.0 / b->rate) + 1;
-}
-
-static bool
-bucket_take(struct bucket *b, int64_t now)
-{
-	if (bucket_wait_ms(b, now) > 0)
-		return false;
-	if (b->rate > 0)
-		b->tokens -= 1.0;
-	return true;
 }
 
 /* ---- the wake descriptor ---------------------------------------------- */
@@ -707,45 +651,27 @@ worker_unknown(struct worker *w, struct job *j)
 static void
 worker_publish(struct worker *w)
 {
+	struct pace_stats ps;
+
+	pace_stats(&w->pace, &ps);
 	pthread_mutex_lock(&w->lock);
-	w->stats.limit = w->limit;
-	w->stats.max = w->max_inflight;
-	w->stats.pause_until_ms = w->pause_until;
+	w->stats.limit = ps.limit;
+	w->stats.max = ps.max;
+	w->stats.rate = ps.rate;
+	w->stats.throttled = ps.throttled;
+	w->stats.pause_until_ms = ps.pause_until_ms;
 	pthread_mutex_unlock(&w->lock);
 }
 
-/* Adaptive concurrency (AIMD): a 429 halves the limit, once for the
- * requests that were already running when the first 429 of a round came
- * back, and pauses every start for Retry-After (1 s when absent); limit
- * answers in a row without a 429 let one more transfer run. */
+/* Tell the pace what an answer says: it grows the window, or pauses and
+ * cuts on a throttle (pace.h). OAuth requests are outside the pace. */
 static void
 worker_adapt(struct worker *w, const struct job *j, const struct http_outcome *out, int64_t now)
 {
-	int64_t pause;
-
-	if (j->internal || out->http_status == 0)
+	if (j->internal)
 		return;
-	if (out->http_status != 429) {
-		if (w->limit < w->max_inflight && ++w->ok_streak >= w->limit) {
-			w->limit++;
-			w->ok_streak = 0;
-			worker_publish(w);
-		}
-		return;
-	}
-	pause = out->retry_after_ms > 0 ? out->retry_after_ms : WORKER_NOPAUSE_MS;
-	if (pause > WORKER_PAUSE_MAX_MS)
-		pause = WORKER_PAUSE_MAX_MS;
-	if (now + pause > w->pause_until)
-		w->pause_until = now + pause;
-	w->ok_streak = 0;
-	if (j->started_ms >= w->cut_ms) {
-		w->limit = w->limit > 1 ? w->limit / 2 : 1;
-		w->cut_ms = now;
-	}
-	pthread_mutex_lock(&w->lock);
-	w->stats.throttled++;
-	pthread_mutex_unlock(&w->lock);
+	pace_answer(&w->pace, pace_classify(out->http_status, j->c->err.code), j->started_ms,
+		    w->runq.head != NULL, out->retry_after_ms, now);
 	worker_publish(w);
 }
 
@@ -1032,8 +958,8 @@ worker_journal_intents(struct worker *w, struct job **start, size_t n)
 	}
 }
 
-/* Start ready jobs while the slots (the adaptive limit), the rate, a
- * Retry-After pause and the token allow. */
+/* Start ready jobs while the pace (its slots, its rate, a Retry-After
+ * pause) and the token allow. */
 static void
 worker_schedule(struct worker *w, int64_t now)
 {
@@ -1044,9 +970,11 @@ worker_schedule(struct worker *w, int64_t now)
 	struct job *start[WORKER_MAX_INFLIGHT];
 	size_t n = 0, i;
 
-	while (w->runq.head != NULL && w->ninflight + (int)n < w->limit &&
-	       now >= w->pause_until && bucket_take(&w->bucket, now))
+	while (w->runq.head != NULL && n < WORKER_MAX_INFLIGHT &&
+	       pace_wait_ms(&w->pace, w->ninflight + (int)n, now) == 0) {
+		pace_started(&w->pace, now);
 		start[n++] = jobq_pop(&w->runq);
+	}
 	worker_journal_intents(w, start, n);
 	for (i = 0; i < n; i++)
 		if (start[i] != NULL)
@@ -1065,11 +993,9 @@ worker_timeout(struct worker *w, int64_t now)
 	}
 	if ((d = auth_session_wait_ms(w->auth, now)) >= 0)
 		t = d < t ? d : t;     /* a helper's timeout */
-	if (w->runq.head != NULL && w->ninflight < w->limit) {
-		d = auth_session_bearer(w->auth, now, NULL) != NULL ? bucket_wait_ms(&w->bucket, now)
-			: w->auth_fetch != NULL || auth_session_wait_ms(w->auth, now) >= 0 ? t : 0;
-		if (w->pause_until - now > d)
-			d = w->pause_until - now;
+	if (w->runq.head != NULL && (d = pace_wait_ms(&w->pace, w->ninflight, now)) >= 0) {
+		if (auth_session_bearer(w->auth, now, NULL) == NULL)
+			d = w->auth_fetch != NULL || auth_session_wait_ms(w->auth, now) >= 0 ? t : 0;
 		t = d < t ? d : t;
 	}
 	return t < 0 ? 0 : (int)t;
@@ -1141,7 +1067,6 @@ worker_main(void *arg)
 
 	if (!worker_thread_init(w))
 		return NULL;
-	bucket_init(&w->bucket, w->bucket.rate, duration_mono_ms());
 	while (!worker_turn(w))
 		continue;
 	pthread_mutex_lock(&w->lock);
@@ -1219,13 +1144,18 @@ worker_copy_config(struct worker *w, const struct config *cfg, const char *versi
 static void
 worker_copy_opts(struct worker *w, const struct worker_opts *o)
 {
+	struct pace_opts po;
+
 	w->max_inflight = o->max_inflight > 0 ? o->max_inflight : WORKER_DEFAULT_INFLIGHT;
 	if (w->max_inflight > WORKER_MAX_INFLIGHT)
 		w->max_inflight = WORKER_MAX_INFLIGHT;
-	w->limit = w->max_inflight;
-	w->stats.limit = w->stats.max = w->max_inflight;
+	po.max_inflight = w->max_inflight;
+	po.max_rate = o->rate > 0 ? o->rate : 0;
+	pace_init(&w->pace, &po, duration_mono_ms());
+	w->stats.limit = pace_limit(&w->pace);
+	w->stats.max = w->max_inflight;
+	w->stats.rate = pace_rate(&w->pace);
 	w->halt_msg = WORKER_HALT_MSG;
-	w->bucket.rate = o->rate == 0 ? WORKER_DEFAULT_RATE : o->rate;
 	w->deadline_ms = o->call_deadline_ms > 0 ? o->call_deadline_ms : WORKER_DEFAULT_DEADLINE_MS;
 	w->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms
 							  : WORKER_DEFAULT_REQUEST_TIMEOUT_MS;

@@ -1,16 +1,23 @@
 /*
  * worker.h: the one background thread that talks to the network.
  *
- * The worker owns a libcurl multi handle and runs calls concurrently: at most
- * max_inflight transfers at once and at most rate request starts a second
- * (a token bucket), retrying by retry.h with backoff, each call bounded by a
- * deadline. Concurrency adapts: a 429 halves the number of transfers allowed
- * and pauses every start for its Retry-After (1 s when absent); the
- * throttled request goes back to the front of the queue, so it is the first
- * sent when the pause ends (the pause is its backoff: a per-request
- * exponential backoff on top would only stretch the tail of a batch). The
- * limit grows back by one after as many answers in a row without a 429;
- * never above max_inflight, never faster than rate. A call with a journal (call.h) gets
+ * The worker owns a libcurl multi handle and runs calls concurrently,
+ * retrying by retry.h with backoff, each call bounded by a deadline. How
+ * many transfers run at once and how fast they start is pace.h's adaptive
+ * controller, so nobody has to tune it: it starts with PACE_START_INFLIGHT
+ * transfers and no rate limit, grows by one transfer a round trip while
+ * answers come back clean, and on a 429 pauses every start for its
+ * Retry-After (1 s when absent), halves the transfers and drops the start
+ * rate to the rate that was succeeding; then it probes upward again, 10%
+ * every 5 s. max_inflight (--jobs) and rate (--rate) are hard caps it
+ * never exceeds. The throttled request goes back to the front of the
+ * queue, so it is the first sent when the pause ends (the pause is its
+ * backoff: a per-request exponential backoff on top would only stretch the
+ * tail of a batch). This is polite to a shared workspace: patrol never
+ * sends faster than the workspace has been answering, backs off for as
+ * long as it is told to, and climbs back slowly, leaving other clients
+ * (and others behind the same IP address, which Databricks also throttles)
+ * their share. A call with a journal (call.h) gets
  * its intent written and fsync'd before its first request, and its result
  * written when it finishes, by this thread. Calls come in through worker_submit and go out, finished, through
  * worker_take/worker_wait; a wake descriptor becomes readable while finished
@@ -50,18 +57,19 @@
 
 #include "call.h"
 #include "config.h"
+#include "pace.h"
 #include "status.h"
 
-#define WORKER_DEFAULT_INFLIGHT 4
-#define WORKER_DEFAULT_RATE 10.0
+#define WORKER_DEFAULT_INFLIGHT PACE_DEFAULT_INFLIGHT
 #define WORKER_DEFAULT_DEADLINE_MS 120000
 #define WORKER_DEFAULT_REQUEST_TIMEOUT_MS 60000
 #define WORKER_DEFAULT_MAX_BODY ((size_t)256 << 20)
 
 struct worker_opts {
 	const struct config *cfg;     /* copied at start; the caller may free it after */
-	int max_inflight;             /* <= 0: WORKER_DEFAULT_INFLIGHT */
-	double rate;                  /* request starts per second; 0: default; < 0: unlimited */
+	int max_inflight;             /* the cap; <= 0: WORKER_DEFAULT_INFLIGHT */
+	double rate;                  /* the cap in request starts a second; <= 0: none
+				       * (the pace finds the workspace's rate) */
 	int64_t call_deadline_ms;     /* per call, all retries included; <= 0: default */
 	int64_t request_timeout_ms;   /* per HTTP request; <= 0: default */
 	size_t max_body;              /* 0: default */
@@ -77,6 +85,7 @@ struct worker;
 struct worker_stats {
 	int limit;                    /* transfers allowed now (adaptive) */
 	int max;                      /* the configured limit */
+	double rate;                  /* starts a second allowed now (adaptive); 0: no limit */
 	unsigned long throttled;      /* 429 answers so far */
 	int64_t pause_until_ms;       /* monotonic: starts paused until (Retry-After) */
 	unsigned long retries;        /* retries scheduled so far */

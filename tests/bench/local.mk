@@ -8,4 +8,5 @@ CLEANFILES += tests/bench/bench_model$(EXEEXT)
 EXTRA_DIST += tests/bench/run.sh tests/bench/ui_bench.py tests/bench/bulk.sh
 
 bench: patrol$(EXEEXT) patrol-emulator$(EXEEXT) tests/bench/bench_model$(EXEEXT)
-	top_builddir='$(abs_top_builddir)' $(SHELL) $(srcdir)/tests/bench/run.sh
+	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \
+		$(SHELL) $(srcdir)/tests/bench/run.sh

@@ -4,8 +4,9 @@
 #     way admins do it today (curl piped to jq), and the table output.
 #  2. `patrol list --all -o json` over 100,000 tokens (token management).
 #  3. The model: sort and filter over 100,000 rows (bench_model).
-#  4. Bulk revoke of 1,000 tokens next to a curl loop, and under a rate
-#     limit against the floor (bulk.sh).
+#  4. Bulk revoke with patrol's defaults next to a loop of the official
+#     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
+#     against the floor, and through 503s (bulk.sh).
 #  5. Failing fast: whoami against a host that does not resolve and a port
 #     that refuses (issue 8: 120 s before, seconds now).
 set -u
@@ -14,15 +15,15 @@ PATROL="$top_builddir/patrol"
 EMULATOR="$top_builddir/patrol-emulator"
 RUNS=${BENCH_RUNS:-21}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/patrol-bench.XXXXXX")
-pids=""
-trap 'for p in $pids; do kill $p 2>/dev/null; done; wait 2>/dev/null; rm -rf "$dir"' EXIT
+# start_emulator runs in $(...), a subshell: its emulators' pids go to a file
+trap 'for p in $(cat "$dir/pids" 2>/dev/null); do kill $p 2>/dev/null; done; rm -rf "$dir"' EXIT
 export LC_ALL=C.UTF-8
 unset DATABRICKS_CONFIG_PROFILE
 
 start_emulator() {
 	local pf="$dir/url.$RANDOM"
 	"$EMULATOR" --listen 127.0.0.1:0 --port-file "$pf" "$@" >/dev/null 2>&1 &
-	pids="$pids $!"
+	echo $! >>"$dir/pids"
 	for _ in $(seq 400); do [ -s "$pf" ] && break; sleep 0.05; done
 	cat "$pf"
 }

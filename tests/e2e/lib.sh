@@ -80,6 +80,20 @@ revoked_once() {
 			[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
 }
 
+# ids N: the first N token ids of generated users (never the admin's own).
+ids() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
+		sort | head -n "$1"
+}
+
+# still_there FILE: how many ids of FILE are still in the workspace.
+still_there() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq --rawfile ids "$1" '[$ids | split("\n")[] | select(length > 0)] as $w |
+			[.token_infos[].token_id | select(. as $i | $w | index($i))] | length'
+}
+
 # quiesce: wait until the emulator has answered everything it received.
 quiesce() {
 	local a b i=0

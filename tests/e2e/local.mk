@@ -9,6 +9,7 @@ E2E_TESTS = \
 	tests/e2e/audit.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
+	tests/e2e/pace.sh \
 	tests/e2e/auth.sh \
 	tests/e2e/tls.sh \
 	tests/e2e/shell.sh

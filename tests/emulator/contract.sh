@@ -341,6 +341,15 @@ check "--garbage mixed alternates, COUNT caps it" eq "$A1 $A2 $A3" "200 502 200"
 check "  the last answer is whole again" jqb '.token_infos | length == 1'
 check "  stats: garbage 2" stats '.faults.garbage == 2'
 
+start g500 --garbage 1:1 --garbage-kind 500
+G5=$(curl -s -X POST "$U/emulator/tokens" -d '{"comment":"g500"}' | jq -r .token_id)
+check "--garbage-kind 500: the revoke is answered 500 INTERNAL_ERROR" \
+    is 500 DELETE "/api/2.0/token-management/tokens/$G5" "$ADMIN" '.error_code == "INTERNAL_ERROR"'
+check "  but it was done: the token is gone" is 404 GET "/api/2.0/token-management/tokens/$G5" "$ADMIN"
+check "  so a second revoke gets 404" \
+    is 404 DELETE "/api/2.0/token-management/tokens/$G5" "$ADMIN" '.error_code == "NOT_FOUND"'
+check "  stats: garbage 1, two revokes reached the handler" stats '.faults.garbage == 1 and .revokes["'"$G5"'"] == 2'
+
 start rl --rate-limit 2
 CODES=""
 for i in 1 2 3 4 5; do CODES="$CODES $(req GET /api/2.0/token/list "$ADMIN")"; done
@@ -371,6 +380,28 @@ MS=$(( ($(date +%s%N) - S0) / 1000000 ))
 check "--latency-ms 1500: the answer waits at least that long ($MS ms)" eval '[ "$MS" -ge 1500 ]'
 check "  the delayed answer is whole" eval 'jq -e ".token_infos | length == 1" "$T/slow.body" >/dev/null'
 check "  stats answer while a delayed request is still pending" eval '[ "$STATS_CODE" = 200 ] && [ "$STILL" = yes ]'
+
+# The peaks: requests received and not answered yet, and received in any
+# 1,000 ms. Three slow requests at once (the check waits until all three
+# have arrived, while the latency holds every answer back).
+start peak --latency-ms 3000
+SLOW=()
+for i in 1 2 3; do
+	curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" "$U/api/2.0/token/list" &
+	SLOW+=($!)
+done
+for i in $(seq 200); do [ "$(curl -s "$U/emulator/stats" | jq .total)" = 3 ] && break; sleep 0.05; done
+check "peak_inflight: three requests at once" stats '.total == 3 and .peak_inflight == 3'
+wait "${SLOW[@]}"
+check "  peak_per_second counts them too (1 to 3)" stats '.peak_per_second >= 1 and .peak_per_second <= 3'
+curl -s -X POST "$U/emulator/reset-stats" >/dev/null
+check "  reset-stats starts both again" stats '.peak_inflight == 0 and .peak_per_second == 0'
+start peak2
+req GET /api/2.0/token/list "$ADMIN" >/dev/null
+sleep 1.1
+req GET /api/2.0/token/list "$ADMIN" >/dev/null
+check "peak_per_second: two requests 1.1 s apart were never in the same second" \
+    stats '.total == 2 and .peak_per_second == 1 and .peak_inflight == 1'
 
 # ---------------------------------------------------------------- --fail AFTER
 start fafter --fail 403:1:1:3 --fault-path /api/2.0/token-management/tokens/

@@ -595,14 +595,43 @@ emu_count_key(json_t *obj, const char *key)
 		json_object_set_new(obj, key, json_integer(1));
 }
 
+/* Remember an arrival; the peak counts those of the last 1,000 ms. */
+static void
+emu_stats_per_second(struct emu_stats *s, int64_t mono_ms)
+{
+	while (s->arr_n > 0 && s->arrivals[s->arr_head] <= mono_ms - 1000) {
+		s->arr_head = (s->arr_head + 1) % EMU_RPS_RING;
+		s->arr_n--;
+	}
+	if (s->arr_n == EMU_RPS_RING) {
+		s->arr_head = (s->arr_head + 1) % EMU_RPS_RING;
+		s->arr_n--;
+	}
+	s->arrivals[(s->arr_head + s->arr_n) % EMU_RPS_RING] = mono_ms;
+	s->arr_n++;
+	if (s->arr_n > s->peak_per_second)
+		s->peak_per_second = s->arr_n;
+}
+
 void
-emu_stats_arrival(struct emu_state *st, const char *method, const char *path)
+emu_stats_arrival(struct emu_state *st, const char *method, const char *path,
+    int64_t mono_ms)
 {
 	char key[512];
 
 	st->stats.total++;
 	snprintf(key, sizeof key, "%s %s", method, path);
 	emu_count_key(st->stats.requests, key);
+	if (++st->stats.inflight > st->stats.peak_inflight)
+		st->stats.peak_inflight = st->stats.inflight;
+	emu_stats_per_second(&st->stats, mono_ms);
+}
+
+void
+emu_stats_answered(struct emu_state *st)
+{
+	if (st->stats.inflight > 0)
+		st->stats.inflight--;
 }
 
 void
@@ -626,6 +655,9 @@ emu_stats_reset(struct emu_state *st)
 	json_array_clear(st->stats.updates);
 	st->stats.total = 0;
 	st->stats.creates = 0;
+	st->stats.peak_inflight = st->stats.inflight;
+	st->stats.arr_head = st->stats.arr_n = 0;
+	st->stats.peak_per_second = 0;
 	memset(st->stats.faults, 0, sizeof st->stats.faults);
 }
 
@@ -661,8 +693,11 @@ emu_stats_dump(struct emu_state *st)
 	json_t *doc;
 	char *s;
 
-	doc = json_pack("{s:I, s:O, s:O, s:O, s:I, s:{s:I, s:I, s:I, s:I}, s:o?}",
+	doc = json_pack("{s:I, s:I, s:I, s:O, s:O, s:O, s:I, "
+	    "s:{s:I, s:I, s:I, s:I}, s:o?}",
 	    "total", (json_int_t)st->stats.total,
+	    "peak_inflight", (json_int_t)st->stats.peak_inflight,
+	    "peak_per_second", (json_int_t)st->stats.peak_per_second,
 	    "requests", st->stats.requests,
 	    "revokes", st->stats.revokes,
 	    "updates", st->stats.updates,

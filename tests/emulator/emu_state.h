@@ -101,8 +101,15 @@ struct emu_federated {
 	struct emu_user	*owner;
 };
 
+#define EMU_RPS_RING 8192	/* arrivals remembered for the peak a second */
+
 struct emu_stats {
 	uint64_t	 total;
+	long		 inflight;	/* received and not answered yet */
+	long		 peak_inflight;	/* the most at once */
+	int64_t		 arrivals[EMU_RPS_RING];	/* monotonic ms, a ring */
+	size_t		 arr_head, arr_n;
+	size_t		 peak_per_second;	/* the most in any 1,000 ms */
 	json_t		*requests;	/* "METHOD path" -> count */
 	json_t		*revokes;	/* token id -> count */
 	json_t		*updates;	/* [{token_id, update_mask}] */
@@ -199,9 +206,11 @@ struct emu_user	*emu_federated_find(struct emu_state *, const char *jwt);
 
 void		 emu_request_id(struct emu_state *, char out[37]);
 
-/* Statistics. */
+/* Statistics. A request counts from its arrival (mono_ms: a monotonic
+ * clock) to its answer, for the peaks of requests at once and a second. */
 void		 emu_stats_arrival(struct emu_state *, const char *method,
-		     const char *path);
+		     const char *path, int64_t mono_ms);
+void		 emu_stats_answered(struct emu_state *);
 void		 emu_stats_revoke(struct emu_state *, const char *id);
 void		 emu_stats_update(struct emu_state *, const char *id,
 		     const char *mask);

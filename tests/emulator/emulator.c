@@ -38,7 +38,9 @@ enum emu_errfmt {
 	EMU_FMT_TEXT, EMU_FMT_HTML, EMU_FMT_EMPTY
 };
 
-enum emu_garbage { EMU_GARBAGE_MIXED, EMU_GARBAGE_TRUNCATED, EMU_GARBAGE_HTML };
+enum emu_garbage {
+	EMU_GARBAGE_MIXED, EMU_GARBAGE_TRUNCATED, EMU_GARBAGE_HTML, EMU_GARBAGE_500
+};
 
 /* A fault that fires with probability p, at most count times (-1: no cap). */
 struct emu_chance {
@@ -114,6 +116,7 @@ struct emu_conn {
 	char		*body;
 	size_t		 len;
 	int		 too_large;
+	int		 counted;	/* in the statistics' in-flight count */
 };
 
 enum emu_after { EMU_AFTER_NONE, EMU_AFTER_DROP, EMU_AFTER_GARBAGE };
@@ -130,7 +133,7 @@ static const char emu_usage[] =
     "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
     "    [--error-format json|numeric|error|scim|text|html|empty]\n"
     "    [--rate-limit RPS] [--drop P[:COUNT]] [--garbage P[:COUNT]]\n"
-    "    [--garbage-kind truncated|html|mixed] [--fault-path SUBSTR]\n"
+    "    [--garbage-kind truncated|html|500|mixed] [--fault-path SUBSTR]\n"
     "\n"
     "Faults apply to /api/... and /oidc/v1/token requests whose path contains\n"
     "--fault-path (all of them without it); /emulator/... is never faulted.\n"
@@ -148,9 +151,14 @@ static const char emu_usage[] =
     "--token-endpoint URL: what OAuth discovery names as the token endpoint\n"
     "(a hostile workspace). --redirect URL: every faultable request is\n"
     "answered 302 to URL (a Private Link rejection, a login page).\n"
+    "--garbage spoils answers after the request was processed: JSON cut in\n"
+    "half, a proxy's HTML 502 page, a 500 INTERNAL_ERROR, or the first two in\n"
+    "turn (mixed).\n"
     "Test control (no authentication, not counted in the statistics):\n"
     "GET /emulator/stats, POST /emulator/reset-stats, and POST /emulator/tokens\n"
-    "to make a token with exact properties (see contract.sh).\n";
+    "to make a token with exact properties (see contract.sh). The statistics\n"
+    "include peak_inflight (the most requests received and not yet answered at\n"
+    "once) and peak_per_second (the most received in any 1,000 ms).\n";
 
 /* Status codes, their error_code and message for injected failures. */
 static const struct {
@@ -175,7 +183,7 @@ static const char *emu_errfmt_names[] = {
 	"json", "numeric", "error", "scim", "text", "html", "empty"
 };
 
-static const char *emu_garbage_names[] = { "mixed", "truncated", "html" };
+static const char *emu_garbage_names[] = { "mixed", "truncated", "html", "500" };
 
 static const char emu_html_502[] =
     "<html><head><title>502 Bad Gateway</title></head><body>\n"
@@ -545,7 +553,8 @@ opt_garbage(struct emu_opts *o, const char *v)
 static void
 opt_garbage_kind(struct emu_opts *o, const char *v)
 {
-	int i = emu_parse_name(v, emu_garbage_names, 3);
+	int i = emu_parse_name(v, emu_garbage_names, sizeof emu_garbage_names /
+	    sizeof emu_garbage_names[0]);
 
 	if (i < 0)
 		emu_die_usage("unknown --garbage-kind '%s'", v);
@@ -881,7 +890,8 @@ emu_fault_after(struct emu_server *s)
 	return EMU_AFTER_NONE;
 }
 
-/* Spoil a processed answer: JSON cut in half, or a proxy's HTML 502. */
+/* Spoil a processed answer: JSON cut in half, a proxy's HTML 502, or a
+ * 500 (the work was done all the same). */
 static void
 emu_garble(struct emu_server *s, struct emu_resp *resp)
 {
@@ -892,6 +902,13 @@ emu_garble(struct emu_server *s, struct emu_resp *resp)
 		    EMU_GARBAGE_HTML;
 	if (kind == EMU_GARBAGE_HTML) {
 		emu_api_reply(resp, 502, "text/html", emu_html_502);
+		resp->retry_after = -1;
+		return;
+	}
+	if (kind == EMU_GARBAGE_500) {
+		free(resp->body);
+		resp->body = NULL;
+		emu_fault_body(s, resp, 500);
 		resp->retry_after = -1;
 		return;
 	}
@@ -946,6 +963,28 @@ emu_send(struct MHD_Connection *conn, struct emu_resp *resp)
 	return ret;
 }
 
+/* The request is answered (or given up): out of the in-flight count.
+ * Under the lock, before the answer is queued, so a client never sees an
+ * answer while its request still counts. */
+static void
+emu_uncount(struct emu_server *s, struct emu_conn *c)
+{
+	if (c->counted) {
+		c->counted = 0;
+		emu_stats_answered(s->st);
+	}
+}
+
+/* Monotonic milliseconds. */
+static int64_t
+emu_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* Answer a fully received request. */
 static enum MHD_Result
 emu_answer(struct emu_server *s, struct MHD_Connection *conn,
@@ -984,6 +1023,7 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 		if (after == EMU_AFTER_GARBAGE)
 			emu_garble(s, &resp);
 	}
+	emu_uncount(s, c);
 	pthread_mutex_unlock(&s->lock);
 	if (after == EMU_AFTER_DROP) {
 		free(resp.body);
@@ -1026,7 +1066,8 @@ emu_access(void *cls, struct MHD_Connection *conn, const char *url,
 		*con_cls = c;
 		if (!emu_api_is_control(url)) {
 			pthread_mutex_lock(&s->lock);
-			emu_stats_arrival(s->st, method, url);
+			emu_stats_arrival(s->st, method, url, emu_mono_ms());
+			c->counted = 1;
 			pthread_mutex_unlock(&s->lock);
 		}
 		return MHD_YES;
@@ -1043,12 +1084,15 @@ static void
 emu_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
+	struct emu_server *s = cls;
 	struct emu_conn *c = *con_cls;
 
-	(void)cls;
 	(void)conn;
 	(void)toe;
 	if (c != NULL) {
+		pthread_mutex_lock(&s->lock);
+		emu_uncount(s, c);
+		pthread_mutex_unlock(&s->lock);
 		free(c->body);
 		free(c);
 		*con_cls = NULL;

@@ -140,7 +140,8 @@ check_eq "quit after :profile" 0 "$UI_RC"
 emu_stop
 
 # --- failed revokes stay staged; the results view says why --------------------------
-emu_start --generate 10:1 --seed 3 --fail 500:1 --fault-path /token/delete
+# (501: a 500 would be retried, a revoke being idempotent)
+emu_start --generate 10:1 --seed 3 --fail 501:1 --fault-path /token/delete
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 100 30
 ui_start
@@ -151,7 +152,7 @@ keys Tab Enter
 check_screen "failures reported" "fail" 15
 check_screen "failed rows stay staged" "staged 2"
 keys R
-check_screen "results view lists each token's failure and why" "failed +[0-9a-f]{9}.*server error: Internal error"
+check_screen "results view lists each token's failure and why" "failed +[0-9a-f]{9}.*server error: This operation is not supported"
 keys Escape
 
 # --- the workspace maximum caps the lifetimes offered; an unknown create outcome --------

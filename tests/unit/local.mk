@@ -9,6 +9,7 @@ UNIT_TESTS = \
 	tests/unit/test_token \
 	tests/unit/test_api \
 	tests/unit/test_retry \
+	tests/unit/test_pace \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
 	tests/unit/test_prefs \
@@ -40,6 +41,9 @@ tests_unit_test_token_LDADD = $(UNIT_LDADD)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_api_LDADD = $(UNIT_LDADD)
+tests_unit_test_pace_SOURCES = tests/unit/test_pace.c
+tests_unit_test_pace_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_pace_LDADD = $(UNIT_LDADD)
 tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
 tests_unit_test_retry_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_retry_LDADD = $(UNIT_LDADD)

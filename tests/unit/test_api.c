@@ -227,7 +227,7 @@ test_build_delete(void **state)
 	struct call *c = api_token_delete(ID1);
 
 	(void)state;
-	assert_call(c, API_TOKEN_DELETE, "POST", "/api/2.0/token/delete", CALL_RETRY_IDEMPOTENT, true);
+	assert_call(c, API_TOKEN_DELETE, "POST", "/api/2.0/token/delete", CALL_RETRY_REVOKE, true);
 	assert_string_equal(c->body, "{\"token_id\":\"" ID1 "\"}");
 	assert_null(c->parse);
 	call_free(c);
@@ -249,7 +249,7 @@ test_build_tm_get_delete_hostile_id(void **state)
 	c = api_tm_delete("a/../b?c#\xc3\xa9 %");
 	assert_call(c, API_TM_DELETE, "DELETE",
 	    "/api/2.0/token-management/tokens/a%2F..%2Fb%3Fc%23%C3%A9%20%25",
-	    CALL_RETRY_IDEMPOTENT, true);
+	    CALL_RETRY_REVOKE, true);
 	assert_null(c->body);
 	assert_null(c->parse);
 	call_free(c);

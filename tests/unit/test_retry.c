@@ -15,6 +15,7 @@
 
 #define I CALL_RETRY_IDEMPOTENT
 #define C CALL_RETRY_CREATE
+#define V CALL_RETRY_REVOKE
 #define AGAIN RETRY_AGAIN
 #define DONE RETRY_DONE
 #define UNKNOWN RETRY_UNKNOWN
@@ -84,6 +85,23 @@ static const struct row rows[] = {
 	{ C, RETRY_T_OK, true, 503, NULL, AGAIN },
 	{ C, RETRY_T_OK, true, 504, NULL, UNKNOWN },
 	{ C, RETRY_T_OK, true, 507, NULL, UNKNOWN },
+	/* revoke: idempotent, and a 500 is retried too */
+	{ V, RETRY_T_CONNECT, false, 0, NULL, AGAIN },
+	{ V, RETRY_T_RESET, true, 0, NULL, AGAIN },
+	{ V, RETRY_T_TIMEOUT, true, 0, NULL, AGAIN },
+	{ V, RETRY_T_OTHER, true, 0, NULL, DONE },
+	{ V, RETRY_T_OK, true, 200, NULL, DONE },
+	{ V, RETRY_T_OK, true, 404, "RESOURCE_DOES_NOT_EXIST", DONE },
+	{ V, RETRY_T_OK, true, 404, "NOT_FOUND", DONE },
+	{ V, RETRY_T_OK, true, 429, NULL, AGAIN },
+	{ V, RETRY_T_OK, true, 400, "REQUEST_LIMIT_EXCEEDED", AGAIN },
+	{ V, RETRY_T_OK, true, 500, "INTERNAL_ERROR", AGAIN },
+	{ V, RETRY_T_OK, true, 500, NULL, AGAIN },
+	{ V, RETRY_T_OK, true, 501, NULL, DONE },
+	{ V, RETRY_T_OK, true, 502, NULL, AGAIN },
+	{ V, RETRY_T_OK, true, 503, NULL, AGAIN },
+	{ V, RETRY_T_OK, true, 504, NULL, AGAIN },
+	{ V, RETRY_T_OK, true, 505, NULL, DONE },
 };
 
 static void
@@ -112,7 +130,44 @@ test_table(void **state)
 	assert_int_equal(failed, 0);
 }
 
-/* Every 4xx other than 429 is final for both classes. */
+/* A revoke is retried exactly like a list or an update, but for a 500:
+ * every status and every transport failure, sent or not. A create never
+ * is on a 500 (its outcome is unknown). */
+static void
+test_revoke_is_idempotent_plus_500(void **state)
+{
+	struct retry_input in = { .transport = RETRY_T_OK, .request_sent = true };
+	enum retry_verdict v;
+	long st;
+	int t, sent;
+
+	(void)state;
+	for (st = 100; st < 600; st++) {
+		in.http_status = st;
+		in.kind = CALL_RETRY_IDEMPOTENT;
+		v = retry_decide(&in);
+		in.kind = CALL_RETRY_REVOKE;
+		if (st == 500)
+			assert_int_equal(retry_decide(&in), RETRY_AGAIN);
+		else
+			assert_int_equal(retry_decide(&in), v);
+	}
+	for (t = RETRY_T_CONNECT; t <= RETRY_T_OTHER; t++) {
+		for (sent = 0; sent < 2; sent++) {
+			in.transport = (enum retry_transport)t;
+			in.request_sent = sent;
+			in.kind = CALL_RETRY_IDEMPOTENT;
+			v = retry_decide(&in);
+			in.kind = CALL_RETRY_REVOKE;
+			assert_int_equal(retry_decide(&in), v);
+		}
+	}
+	in = (struct retry_input){ .kind = CALL_RETRY_CREATE, .transport = RETRY_T_OK,
+				   .request_sent = true, .http_status = 500 };
+	assert_int_equal(retry_decide(&in), RETRY_UNKNOWN);
+}
+
+/* Every 4xx other than 429 is final for every class. */
 static void
 test_all_4xx_final(void **state)
 {
@@ -127,6 +182,8 @@ test_all_4xx_final(void **state)
 		in.kind = CALL_RETRY_IDEMPOTENT;
 		assert_int_equal(retry_decide(&in), RETRY_DONE);
 		in.kind = CALL_RETRY_CREATE;
+		assert_int_equal(retry_decide(&in), RETRY_DONE);
+		in.kind = CALL_RETRY_REVOKE;
 		assert_int_equal(retry_decide(&in), RETRY_DONE);
 	}
 }
@@ -267,6 +324,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_all_4xx_final),
+		cmocka_unit_test(test_revoke_is_idempotent_plus_500),
 		cmocka_unit_test(test_backoff_bounds),
 		cmocka_unit_test(test_backoff_jitter),
 		cmocka_unit_test(test_backoff_deterministic),
