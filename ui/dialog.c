@@ -1641,7 +1641,9 @@ dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 			goto fail;
 		field_get(d, F_TYPED)->hidden = false;
 	}
-	dialog_focus_id(d, F_CANCEL);
+	/* Typed: what is typed goes into the field (OK stays off until it
+	 * matches). Otherwise Enter at once means Cancel. */
+	dialog_focus_id(d, typed != NULL ? F_TYPED : F_CANCEL);
 	dialog_confirm_changed(d);
 	return d;
 fail:

@@ -39,7 +39,8 @@ struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t 
 			       bool ascii);
 /* Confirm: title and body lines (sanitized by the caller). Focus starts on
  * Cancel. With typed non-NULL the user must type exactly that text (e.g. the
- * count of a large revoke) before OK is possible. */
+ * count of a large revoke) before OK is possible: the focus then starts in
+ * the field, and Enter there is OK once the text matches. */
 struct dialog *dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 				  const char *typed, bool ascii);
 /* Check an input value: 0, or -1 with why filled (shown in the dialog). */

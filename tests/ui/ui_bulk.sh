@@ -94,10 +94,11 @@ n=0
 while read -r id; do screen | grep -Eq "^  revoke +${id:0:9}…  bulk" && n=$((n + 1)); done <"$T/ids1"
 check_eq "the plan lists every tagged token" 14 "$n"
 check_eq "the plan lists nothing else" 14 "$(on_screen '^. revoke +[0-9a-f]{9}…')"
-keys Tab Enter
+keys Enter
 tm send-keys -t t -l "1"
-# The 1 lands in the Type field: OK kept the dialog open and moved there.
-check_screen "OK without the count does nothing (the dialog stays, focus on Type)" "Type \\[1 +\\]"
+# The focus starts in the Type field: Enter there does nothing until the
+# count matches, and the 1 lands in the field.
+check_screen "Enter without the count does nothing (the dialog stays, focus on Type)" "Type \\[1 +\\]"
 check_eq "nothing was sent" "0 0" "$(count 'POST /api/2.0/token/delete') $(revokes)"
 check_eq "not even the fresh list" 0 "$(count 'GET /api/2.0/token/list')"
 keys BSpace
@@ -242,7 +243,6 @@ reset_stats
 stage_filter "comment:stopme" 20 "$N"
 keys x
 check_screen "the confirm asks for 20" "OK is off until you type 20"
-keys Tab Enter
 tm send-keys -t t -l "20"
 keys Enter
 check_screen "running, some done" "^revoking \\[[#.]{16}\\] [2-9] done +0 failed" 20
@@ -409,7 +409,6 @@ check_screen "OK: the resume confirm" "Resume the revocation"
 check_screen "for what is really left" "Revoke $LEFT tokens\\?"
 if [ "$LEFT" -gt 10 ]; then
 	check_screen "over ten: the count is typed" "OK is off until you type $LEFT"
-	keys Tab Enter
 	tm send-keys -t t -l "$LEFT"
 	keys Enter
 else
