@@ -58,6 +58,7 @@ enum field_id {
 	F_TOKEN,
 	F_PATH,
 	F_OK,
+	F_ALT,
 	F_CANCEL,
 };
 
@@ -222,6 +223,7 @@ static const struct field_spec edit_fields[] = {
 static const struct field_spec confirm_fields[] = {
 	{ FIELD_TEXT, F_TYPED, "Type", NULL, 64, FS_HIDDEN },
 	{ FIELD_BUTTON, F_CANCEL, "Cancel", NULL, 0, 0 },
+	{ FIELD_BUTTON, F_ALT, NULL, NULL, 0, FS_HIDDEN },	/* dialog_choice_new */
 	{ FIELD_BUTTON, F_OK, "OK", NULL, 0, 0 },
 };
 
@@ -956,7 +958,7 @@ draw_buttons(struct dialog *d, const struct layout *L)
 	attr_t attr;
 
 	for (i = 0; i < d->nfields; i++) {
-		if (d->fields[i].kind == FIELD_BUTTON)
+		if (d->fields[i].kind == FIELD_BUTTON && !d->fields[i].hidden)
 			total += (int)strlen(d->fields[i].label) + 6;
 	}
 	if (total == 0) {
@@ -966,7 +968,7 @@ draw_buttons(struct dialog *d, const struct layout *L)
 	}
 	x = (L->w - total + 2) / 2;
 	for (i = 0; i < d->nfields; i++) {
-		if (d->fields[i].kind != FIELD_BUTTON)
+		if (d->fields[i].kind != FIELD_BUTTON || d->fields[i].hidden)
 			continue;
 		attr = i == d->focus ? A_REVERSE | A_BOLD : A_NORMAL;
 		if (d->fields[i].disabled)
@@ -1177,6 +1179,8 @@ dialog_activate(struct dialog *d, struct field *f)
 {
 	if (f == NULL || f->id == F_CANCEL)
 		return DIALOG_CANCEL;
+	if (f->id == F_ALT)
+		return DIALOG_ALT;
 	if (f->kind != FIELD_BUTTON && (f = field_find(d, F_OK)) == NULL)
 		return DIALOG_OPEN;
 	if (f->disabled) {
@@ -1649,6 +1653,22 @@ dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 fail:
 	dialog_free(d);
 	return NULL;
+}
+
+struct dialog *
+dialog_choice_new(const char *title, const char *const *lines, size_t nlines,
+    const char *ok, const char *alt, bool ascii)
+{
+	struct dialog *d = dialog_confirm_new(title, lines, nlines, NULL, ascii);
+	struct field *f;
+
+	if (d == NULL)
+		return NULL;
+	field_get(d, F_OK)->label = ok;
+	f = field_get(d, F_ALT);
+	f->label = alt;
+	f->hidden = false;
+	return d;
 }
 
 /* ---- input -------------------------------------------------------------- */

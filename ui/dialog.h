@@ -22,7 +22,8 @@
 enum dialog_result {
 	DIALOG_OPEN,      /* still open: keep feeding keys */
 	DIALOG_OK,
-	DIALOG_CANCEL,
+	DIALOG_CANCEL,    /* Cancel or Esc: the caller does nothing */
+	DIALOG_ALT,       /* the third answer of dialog_choice_new */
 };
 
 struct dialog;
@@ -43,6 +44,12 @@ struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t 
  * the field, and Enter there is OK once the text matches. */
 struct dialog *dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 				  const char *typed, bool ascii);
+/* A confirm with three answers: buttons Cancel, alt and ok (labels must
+ * outlive the dialog: string literals), focus on Cancel. Enter on alt ends
+ * with DIALOG_ALT; Esc, like Cancel, with DIALOG_CANCEL: the one answer
+ * that does nothing. */
+struct dialog *dialog_choice_new(const char *title, const char *const *lines, size_t nlines,
+				 const char *ok, const char *alt, bool ascii);
 /* Check an input value: 0, or -1 with why filled (shown in the dialog). */
 typedef int (*dialog_check_fn)(const char *value, char *why, size_t n);
 /* Input: body lines (sanitized by the caller), then one text field

@@ -364,13 +364,15 @@ ui_bulk_go(struct ui *u)
 }
 
 unsigned
-ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
+ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res)
 {
 	const char *self[] = {
 		"The plan holds the token patrol itself uses.",
 		"Once it is revoked, patrol can no longer reach this workspace.",
-		"It goes last. OK revokes it too; Cancel keeps it and revokes the others.",
+		"Revoke all: it goes last. Keep it: only the others are revoked.",
+		"Cancel (Esc): nothing is revoked.",
 	};
+	bool ok = res == DIALOG_OK;
 	long s;
 
 	switch (kind) {
@@ -381,13 +383,17 @@ ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
 			return UI_R_ALL;
 		}
 		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
-			ui_dialog_open(u, dialog_confirm_new("Revoke the token in use?", self, 3, NULL,
-			    u->ascii), UI_DLG_REVOKE_SELF);
+			ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
+			    "Revoke all", "Keep it", u->ascii), UI_DLG_REVOKE_SELF);
 			return UI_R_ALL;
 		}
 		return kind == UI_DLG_REPLAN ? ui_bulk_start(u) : ui_bulk_go(u);
 	case UI_DLG_REVOKE_SELF:
-		if (!ok && (s = bulk_self_index(&u->bulk)) >= 0) {
+		if (res == DIALOG_CANCEL) {     /* backs out of the whole session */
+			ui_bulk_cancel(u, NULL);
+			return UI_R_ALL;
+		}
+		if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
 			u->bulk.v[s].result = JOURNAL_SKIPPED;
 			u->bulk.counts[JOURNAL_SKIPPED]++;
 			status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");

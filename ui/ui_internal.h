@@ -254,7 +254,8 @@ const struct token_owner_count *ui_state_owner(const struct ui *u, const char *o
 
 /* ui_bulk.c: bulk revocation sessions */
 unsigned ui_bulk_execute(struct ui *u);                  /* x */
-unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok);
+/* A session's dialog ended: DIALOG_CANCEL (Cancel or Esc) never revokes. */
+unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res);
 unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
 unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
 unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */

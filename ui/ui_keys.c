@@ -1024,12 +1024,13 @@ ui_secret_request(struct ui *u)
 	}
 }
 
-/* A dialog ended: act on it, then free it. */
+/* A dialog ended with res: act on it, then free it. */
 static unsigned
-ui_dialog_end(struct ui *u, bool ok)
+ui_dialog_end(struct ui *u, enum dialog_result res)
 {
 	enum ui_dlg kind = u->dlg_kind;
 	unsigned r = UI_R_ALL;
+	bool ok = res == DIALOG_OK;
 
 	if (ok && kind == UI_DLG_CREATE)
 		ui_create_submit(u);
@@ -1046,7 +1047,7 @@ ui_dialog_end(struct ui *u, bool ok)
 	case UI_DLG_REPLAN:
 	case UI_DLG_STOP:
 	case UI_DLG_RESUME:
-		return ui_bulk_answer(u, kind, ok);
+		return ui_bulk_answer(u, kind, res);
 	case UI_DLG_QUIT:
 		if (ok) {
 			u->quit = true;
@@ -1085,7 +1086,7 @@ ui_keys_dialog(struct ui *u, int ch, bool is_key)
 		ui_secret_request(u);
 	if (res == DIALOG_OPEN)
 		return UI_R_STATUS;
-	return ui_dialog_end(u, res == DIALOG_OK);
+	return ui_dialog_end(u, res);
 }
 
 /* Show a created secret once no other dialog is open; the copy is wiped. */

@@ -4,8 +4,8 @@
 # :export, and the journal; a re-plan when a token vanished while the
 # confirm was open (all of them vanished; the fresh list failed); q stops a
 # slow session (the rest stay staged, nothing to resume); a 403 in the
-# middle stops at once; the token patrol uses asks on its own and Cancel
-# keeps it; an unfinished session left by a killed `patrol revoke` is
+# middle stops at once; the token patrol uses asks on its own and "Keep
+# it" revokes only the others; an unfinished session left by a killed `patrol revoke` is
 # offered at start and finished from the UI.
 # Asserts on the screen, on /emulator/stats and on the journal files.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -320,7 +320,7 @@ exited
 check_eq "quit (the staged ones discarded)" 0 "$UI_RC"
 emu_stop
 
-# === 5. the token patrol uses: its own dialog, Cancel keeps it =======================
+# === 5. the token patrol uses: its own dialog, Keep it revokes the others ============
 rm -rf "$XDG_STATE_HOME"
 emu_start --generate 10:1 --seed 25
 mk "selfcase" 2 "$T/ids5"
@@ -343,7 +343,7 @@ check_screen "the plan marks it S" "^S revoke +${SELF_ID:0:9}…"
 keys Tab Enter
 check_screen "its own dialog" "Revoke the token in use\\?"
 check_eq "nothing sent before the answer" 0 "$(count 'POST /api/2.0/token/delete')"
-keys Enter       # the focus is on Cancel
+keys Tab Enter   # Cancel, then Keep it
 check_screen "the two others revoked" "revoked 2 tokens \\(R: results\\)" 15
 check_eq "the two others revoked once each" 2 "$(revoked_once "$T/ids5")"
 check_eq "the token in use was never sent" 0 "$(stats ".revokes[\"$SELF_ID\"] // 0")"
