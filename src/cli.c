@@ -42,7 +42,7 @@ static bool cli_mutates_always(int argc, char **argv);
 	  "quota [--all]") \
 	_(CREATE, "create", cli_cmd_create, cli_mutates_always, \
 	  "create a token; the secret goes to stdout alone", \
-	  "create [--comment C] [--lifetime 90d|12h|3600] [--scope S]... [--autoscope] [--on-behalf-of APP_ID]") \
+	  "create [--comment C] [--lifetime 90d|12h|3600] [--scope S]... [--autoscope] [--on-behalf-of APP_ID] [--to-file FILE]") \
 	_(UPDATE, "update", cli_cmd_update, cli_mutates_always, \
 	  "change a token's comment or scopes", \
 	  "update [--all] ID [--comment C] [--scope S]...") \
@@ -85,6 +85,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
+	OPT_TO_FILE,
 };
 
 struct cli_option {
@@ -123,6 +124,7 @@ static const struct cli_option options[] = {
 	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
 	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
 	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
+	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
 	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
@@ -253,6 +255,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_YES: o->yes = true; break;
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
 	case OPT_RESUME: o->resume = true; break;
+	case OPT_TO_FILE: o->to_file = arg; break;
 	default: return 2;
 	}
 	return 0;
@@ -671,7 +674,7 @@ init_output(struct cli *cli)
 	const char *nc = getenv("NO_COLOR");
 	bool tty = isatty(STDOUT_FILENO);
 
-	cli->out.fp = stdout;
+	cli->out.fp = cli_output_stdout();
 	cli->out.format = cli->o.format;
 	cli->out.management = cli->o.all;
 	cli->out.color = tty && !cli->o.no_color && (nc == NULL || nc[0] == '\0');
@@ -759,23 +762,53 @@ run_command(struct cli *cli, const struct parsed *p)
 }
 
 int
+cli_written(int rc)
+{
+	return rc == 0 ? 0 : status_exit_code(PATROL_OUTPUT);
+}
+
+/* How a run ends once its output is flushed: a failed write is said once,
+ * for every command and format alike, with its own exit code (unless the
+ * command failed with a usage, authentication or network error first); a
+ * reader that went away (patrol list | head) ends it quietly, by SIGPIPE. */
+static int
+finish_output(const struct cli *cli, int rc)
+{
+	int err = cli_output_error();
+
+	if (cli != NULL && cli->output_said)
+		return rc;
+	if (err == EPIPE)
+		return CLI_EXIT_SIGPIPE;
+	if (err == 0 && rc != status_exit_code(PATROL_OUTPUT))
+		return rc;
+	cli_msg("cannot write the output: %s", err != 0 ? strerror(err) : "out of memory");
+	return rc >= 2 && rc <= 4 ? rc : status_exit_code(PATROL_OUTPUT);
+}
+
+int
 cli_main(int argc, char **argv, face_fn face)
 {
 	struct cli cli;
 	struct parsed p;
+	FILE *out = cli_output_stdout();
 	int rc;
 
 	memset(&cli, 0, sizeof cli);
 	memset(&p, 0, sizeof p);
+	if (out == NULL) {
+		cli_msg("out of memory");
+		return 1;
+	}
 	if ((rc = parse_args(argc, argv, &cli.o, &p)) != 0)
 		return rc;
 	if (p.version) {
-		printf("patrol %s\n", PATROL_VERSION);
-		return 0;
+		fprintf(out, "patrol %s\n", PATROL_VERSION);
+		return finish_output(NULL, 0);
 	}
 	if (p.help) {
-		usage(stdout);
-		return 0;
+		usage(out);
+		return finish_output(NULL, 0);
 	}
 	if (cli.o.token_stdin && cli.o.from != NULL && strcmp(cli.o.from, "-") == 0) {
 		cli_msg("--token-stdin and --from - both read standard input: put the ids in a file");
@@ -787,10 +820,5 @@ cli_main(int argc, char **argv, face_fn face)
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
 	prefs_free(&cli.prefs);
-	/* A reader that went away (patrol list | head) is not an error. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE && rc == 0) {
-		cli_msg("cannot write the output: %s", strerror(errno));
-		rc = 2;
-	}
-	return rc;
+	return finish_output(&cli, rc);
 }

@@ -525,11 +525,11 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);
 	} else if (cli->o.format == CLI_FORMAT_JSON) {
-		rc = audit_json(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_json(&a));
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
-		rc = audit_csv(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_csv(&a));
 	} else {
-		rc = audit_table(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_table(&a));
 	}
 	audit_free(&a);
 	token_filter_free(f);

@@ -485,7 +485,7 @@ list_sessions(struct cli *cli)
 		for (i = 0; arr != NULL && i < l.n; i++)
 			if (json_array_append_new(arr, session_json(&l.v[i])) != 0)
 				break;
-		rc = cli_output_json(cli->out.fp, arr) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, arr));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		sessions_csv(cli, &l);
 	} else if (l.n > 0) {
@@ -684,7 +684,7 @@ show_session(struct cli *cli, const char *arg)
 		for (i = 0; items != NULL && i < s.n; i++)
 			json_array_append_new(items, entry_json(&s.v[i]));
 		json_object_set_new(o, "items", items);
-		rc = cli_output_json(cli->out.fp, o) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, o));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		entries_csv(cli, &s);
 	} else {

@@ -6,6 +6,7 @@
  * from the content (sanitized), capped, and the comment column gives way
  * first when the terminal is narrow.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +17,63 @@
 #include "sanitize.h"
 
 #define CELL_MAX 4096
+
+/* ---- standard output ----------------------------------------------------- */
+
+static FILE *out_fp;         /* the stream over fd 1 */
+static int out_errno;        /* the first failed write's errno, 0: none */
+
+/* Write all of p to fd 1 unless a write failed before. 0 or -1. */
+static int
+out_write_fd(const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0 && out_errno == 0) {
+		if ((w = write(STDOUT_FILENO, p, n)) <= 0) {
+			if (w == 0 || errno != EINTR)
+				out_errno = w == 0 ? EIO : errno;
+			continue;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return out_errno == 0 ? 0 : -1;
+}
+
+/* fopencookie's write: everything, or 0 (an error for stdio). */
+static ssize_t
+out_cookie_write(void *cookie, const char *p, size_t n)
+{
+	(void)cookie;
+	return out_write_fd(p, n) == 0 ? (ssize_t)n : 0;
+}
+
+FILE *
+cli_output_stdout(void)
+{
+	static const cookie_io_functions_t io = { NULL, out_cookie_write, NULL, NULL };
+
+	if (out_fp == NULL && (out_fp = fopencookie(NULL, "w", io)) != NULL)
+		setvbuf(out_fp, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	return out_fp;
+}
+
+int
+cli_output_raw(const void *p, size_t n)
+{
+	if (out_fp != NULL)
+		fflush(out_fp);
+	return out_write_fd(p, n);
+}
+
+int
+cli_output_error(void)
+{
+	if (out_fp != NULL)
+		fflush(out_fp);
+	return out_errno;
+}
 
 typedef void (*cell_fn)(const struct cli_out *o, const struct token_info *t,
 			char *out, size_t n);
@@ -231,7 +289,7 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 	table_row_cells(o, NULL, w, true);
 	if (o->color)
 		fputs("\033[0m", o->fp);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !ferror(o->fp); i++)
 		table_row_cells(o, &tab->rows[idx[i]], w, false);
 	return ferror(o->fp) ? -1 : 0;
 }
@@ -294,49 +352,78 @@ output_csv(const struct cli_out *o, const struct token_table *tab,
 
 	for (i = 0; i < CSV_NCOLS; i++)
 		fprintf(o->fp, "%s%c", csv_header[i], i + 1 == CSV_NCOLS ? '\n' : ',');
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !ferror(o->fp); i++)
 		csv_row(o, &tab->rows[idx[i]]);
 	return ferror(o->fp) ? -1 : 0;
 }
 
-/* Write n bytes to fp, or to fd 1 when fp is NULL. */
-static int
-json_out(FILE *fp, const char *p, size_t n)
+int
+cli_output_write_fd(int fd, const void *p, size_t n)
 {
+	const char *c = p;
 	ssize_t w;
 
-	if (fp != NULL)
-		return fwrite(p, 1, n, fp) == n ? 0 : -1;
+	if (fd == STDOUT_FILENO)
+		return cli_output_raw(p, n);
 	while (n > 0) {
-		if ((w = write(STDOUT_FILENO, p, n)) < 0)
+		if ((w = write(fd, c, n)) <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w == 0)
+				errno = EIO;
 			return -1;
-		p += w;
+		}
+		c += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Where a JSON dump goes: a stream, or (fp NULL) straight to a descriptor. */
+struct json_sink {
+	FILE *fp;
+	int fd;
+};
+
+static int
+json_out(const struct json_sink *k, const char *p, size_t n)
+{
+	if (k->fp != NULL)
+		return fwrite(p, 1, n, k->fp) == n ? 0 : -1;
+	return cli_output_write_fd(k->fd, p, n);
 }
 
 /* jansson's dump callback: everything as is, but DEL escaped. */
 static int
 json_out_cb(const char *buffer, size_t size, void *data)
 {
-	FILE *fp = data;
+	const struct json_sink *k = data;
 	const char *del;
 
 	while ((del = memchr(buffer, 0x7f, size)) != NULL) {
-		if (json_out(fp, buffer, (size_t)(del - buffer)) != 0 ||
-		    json_out(fp, "\\u007f", 6) != 0)
+		if (json_out(k, buffer, (size_t)(del - buffer)) != 0 ||
+		    json_out(k, "\\u007f", 6) != 0)
 			return -1;
 		size -= (size_t)(del - buffer) + 1;
 		buffer = del + 1;
 	}
-	return json_out(fp, buffer, size);
+	return json_out(k, buffer, size);
 }
 
 int
 cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
 {
-	return json_dump_callback(v, json_out_cb, fp, flags | JSON_ENSURE_ASCII);
+	struct json_sink k = { fp, STDOUT_FILENO };
+
+	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+}
+
+int
+cli_output_json_fd(int fd, const json_t *v, size_t flags)
+{
+	struct json_sink k = { NULL, fd };
+
+	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
 }
 
 static json_t *

@@ -359,16 +359,16 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	rv_bar_clear(r);
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
-	printf("%-13s  %s  %s", journal_result_label(it->result), id, comment);
+	fprintf(r->cli->out.fp, "%-13s  %s  %s", journal_result_label(it->result), id, comment);
 	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
 	    (it->err.message[0] != '\0' && it->result != JOURNAL_WOULD)) {
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
 			       200, 0);
-		printf("%s%s", comment[0] ? "  " : "", msg ? msg : "");
+		fprintf(r->cli->out.fp, "%s%s", comment[0] ? "  " : "", msg ? msg : "");
 		free(msg);
 	}
-	putchar('\n');
-	fflush(stdout);
+	fputc('\n', r->cli->out.fp);
+	fflush(r->cli->out.fp);
 }
 
 /* Run the batch to its end: submit, take results, stop on a signal. */
@@ -436,8 +436,8 @@ rv_report(struct rv *r)
 		if (journal_result_fails(r->b.v[i].result))
 			rc = 1;
 	if (r->cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(stdout, r->cli->o.format, &r->b, 0) != 0)
-		rc = 2;
+	    cli_output_results(r->cli->out.fp, r->cli->o.format, &r->b, 0) != 0)
+		rc = cli_written(-1);
 	if (r->cli->o.dry_run)
 		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
 			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED],

@@ -53,6 +53,7 @@ static const struct expect expected[] = {
 	    "network path not allowed (Private Link)", 4 },
 	{ PATROL_UNKNOWN_OUTCOME, "unknown_outcome",
 	    "outcome unknown: the request may have been processed", 4 },
+	{ PATROL_OUTPUT, "output", "cannot write the output", 5 },
 };
 
 #define N_EXPECTED (sizeof expected / sizeof expected[0])
