@@ -319,7 +319,7 @@ jstr_or_null(const char *s)
 
 	if (s == NULL)
 		return json_null();
-	if ((v = json_string(s)) != NULL || (clean = sanitize(s, 0, 0)) == NULL)
+	if ((v = json_string(s)) != NULL || (clean = sanitize(s, 0, SANITIZE_UTF8)) == NULL)
 		return v;
 	v = json_string(clean);
 	free(clean);

@@ -297,7 +297,8 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 void
 cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last)
 {
-	char *clean = sanitize(s ? s : "", 0, sanitize_flags);
+	/* A CSV file is UTF-8 whatever the terminal or the locale can show. */
+	char *clean = sanitize(s ? s : "", 0, SANITIZE_UTF8);
 	const char *p;
 
 	if (clean == NULL)

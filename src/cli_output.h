@@ -67,7 +67,9 @@ int cli_output_write_fd(int fd, const void *p, size_t n);
  * Returns 0, or -1 on a write error. */
 int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
-/* Write one CSV field (sanitized, quoted when needed, formula-safe). */
+/* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;
+ * sanitize_flags is not used: ASCII is for terminals), quoted,
+ * formula-safe. */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
 
 #endif

@@ -16,7 +16,8 @@
  * Each escaped character is shown visibly: \t \n \r for those three, \e for
  * ESC, \xNN for other bytes below 0x80, \u{XXXX} for code points. Truncation
  * never cuts an escape in half and ends with "…" ("~" with SANITIZE_ASCII).
- * Widths depend on LC_CTYPE: main() calls setlocale(LC_ALL, "").
+ * Widths depend on LC_CTYPE: main() calls setlocale(LC_ALL, ""), except with
+ * SANITIZE_UTF8, which uses C.UTF-8 on the calling thread for the call.
  */
 #ifndef PATROL_SANITIZE_H
 #define PATROL_SANITIZE_H
@@ -26,6 +27,8 @@
 enum sanitize_flags {
 	SANITIZE_ASCII = 1 << 0,   /* only ASCII out: other code points become \u{XXXX}, U+FFFD becomes '?' */
 	SANITIZE_KEEP_NEWLINE = 1 << 1, /* keep '\n' as is (multi-line error text in logs) */
+	SANITIZE_UTF8 = 1 << 2,    /* exports (CSV): judge characters as in the C.UTF-8 locale,
+				    * whatever LC_CTYPE says: a file is UTF-8, not the terminal */
 };
 
 /* Return a malloc'd sanitized copy of s (NULL s gives ""), at most max_width

@@ -9,7 +9,8 @@ E2E_TESTS = \
 	tests/e2e/audit.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
-	tests/e2e/output.sh
+	tests/e2e/output.sh \
+	tests/e2e/exports.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

@@ -405,6 +405,25 @@ test_c_locale(void **state UNUSED)
 	check("caf\xc3\xa9", 0, 0, "caf\xc3\xa9");
 }
 
+/* SANITIZE_UTF8 (exports) judges characters as C.UTF-8 does, in any locale,
+ * and leaves the caller's locale as it was. */
+static void
+test_utf8_flag(void **state UNUSED)
+{
+	char cell[64];
+
+	assert_non_null(setlocale(LC_ALL, "C"));
+	check("donn\xc3\xa9" "es \xe6\x95\xb0\xe6\x8d\xae \xf0\x9f\x9a\x80", 0, SANITIZE_UTF8,
+	    "donn\xc3\xa9" "es \xe6\x95\xb0\xe6\x8d\xae \xf0\x9f\x9a\x80");
+	check("\x80\x1b\xe2\x80\xae", 0, SANITIZE_UTF8, "\xef\xbf\xbd\\e\\u{202E}");
+	sanitize_cell("caf\xc3\xa9", 0, 0, SANITIZE_UTF8, cell, sizeof cell);
+	assert_string_equal(cell, "caf\xc3\xa9");
+	/* the thread's locale is back: without the flag, C escapes again */
+	check("caf\xc3\xa9", 0, 0, "caf\\u{00E9}");
+	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+	check("caf\xc3\xa9", 0, SANITIZE_UTF8, "caf\xc3\xa9");
+}
+
 static void
 test_long_input(void **state UNUSED)
 {
@@ -520,6 +539,7 @@ main(void)
 		cmocka_unit_test(test_cell_small_buffer),
 		cmocka_unit_test(test_cell_no_alloc_reuse),
 		cmocka_unit_test(test_c_locale),
+		cmocka_unit_test(test_utf8_flag),
 		cmocka_unit_test(test_long_input),
 		cmocka_unit_test(test_property),
 	};
