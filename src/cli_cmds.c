@@ -17,6 +17,7 @@
 #include "duration.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "table.h"
 
 /* Check the positional count: between min and max (after the command name). */
 static int
@@ -251,19 +252,24 @@ quota_own(struct cli *cli, const struct token_table *tab)
 	return cli_written(cli_output_json(cli->out.fp, obj));
 }
 
-static void
-quota_owner_row(struct cli *cli, const struct token_owner_count *oc, size_t width)
-{
-	char cell[512];
+enum { QUOTA_COL_OWNER, QUOTA_COL_ACTIVE, QUOTA_COL_EXPIRING, QUOTA_NCOLS };
+static const struct table_col quota_cols[QUOTA_NCOLS] = {
+	[QUOTA_COL_OWNER] = { .header = "OWNER", .flex = true },
+	[QUOTA_COL_ACTIVE] = { .header = "ACTIVE", .right = true },
+	[QUOTA_COL_EXPIRING] = { .header = "EXPIRING", .right = true },
+};
 
-	if (cli->o.format == CLI_FORMAT_CSV) {
-		cli_output_csv_field(cli->out.fp, oc->owner, cli->out.sanitize_flags, false);
-		fprintf(cli->out.fp, "%zu,%d,%zu\n", oc->active, TOKEN_QUOTA, oc->expiring);
-		return;
-	}
-	sanitize_cell(oc->owner[0] ? oc->owner : "(unknown)", width, 1,
-		      cli->out.sanitize_flags, cell, sizeof cell);
-	fprintf(cli->out.fp, "%s  %4zu/%d  %8zu\n", cell, oc->active, TOKEN_QUOTA, oc->expiring);
+static void
+quota_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct token_owner_count *oc = row;
+
+	if (col == QUOTA_COL_OWNER)
+		snprintf(out, n, "%s", oc->owner[0] ? oc->owner : "(unknown)");
+	else if (col == QUOTA_COL_ACTIVE)
+		snprintf(out, n, "%zu/%d", oc->active, TOKEN_QUOTA);
+	else
+		snprintf(out, n, "%zu", oc->expiring);
 }
 
 /* quota per owner, for --all. */
@@ -272,8 +278,11 @@ quota_owners(struct cli *cli, const struct token_table *tab)
 {
 	struct token_owner_count *oc = NULL;
 	size_t n = token_quota_by_owner(tab, cli->out.ctx.now_ms, &oc);
+	struct table t = { quota_cols, QUOTA_NCOLS, 0, quota_cell, NULL, oc, sizeof *oc, NULL, n };
+	struct table_out to = { cli->out.fp, cli->out.width, cli->out.color, cli->out.sanitize_flags };
 	size_t i;
 	json_t *arr;
+	int rc = 0;
 
 	if (n == (size_t)-1)
 		return status_exit_code(PATROL_NOMEM);
@@ -286,14 +295,17 @@ quota_owners(struct cli *cli, const struct token_table *tab)
 		free(oc);
 		return cli_written(cli_output_json(cli->out.fp, arr));
 	}
-	if (cli->o.format == CLI_FORMAT_CSV)
+	if (cli->o.format == CLI_FORMAT_CSV) {
 		fprintf(cli->out.fp, "owner,active,quota,expiring\n");
-	else
-		fprintf(cli->out.fp, "%-32s  %8s  %8s\n", "OWNER", "ACTIVE", "EXPIRING");
-	for (i = 0; i < n; i++)
-		quota_owner_row(cli, &oc[i], 32);
+		for (i = 0; i < n; i++) {
+			cli_output_csv_field(cli->out.fp, oc[i].owner, cli->out.sanitize_flags, false);
+			fprintf(cli->out.fp, "%zu,%d,%zu\n", oc[i].active, TOKEN_QUOTA, oc[i].expiring);
+		}
+	} else {
+		rc = cli_written(table_print(&to, &t));
+	}
 	free(oc);
-	return 0;
+	return rc;
 }
 
 int

@@ -1,10 +1,9 @@
 /*
  * cli_output.c: tables, CSV and JSON for the command line.
  *
- * The table is driven by one column list: each column has a header, a cell
- * formatter, a width cap and whether it needs management data. Widths come
- * from the content (sanitized), capped, and the comment column gives way
- * first when the terminal is narrow.
+ * The table is one column list (header, cell, how it gives way on a narrow
+ * terminal, whether it needs management data) printed by the table engine
+ * (table.h): it fits the terminal, and a pipe gets every character.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include "cli_output.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "table.h"
 
 #define CELL_MAX 4096
 
@@ -77,15 +77,6 @@ cli_output_error(void)
 
 typedef void (*cell_fn)(const struct cli_out *o, const struct token_info *t,
 			char *out, size_t n);
-
-struct column {
-	const char *header;
-	cell_fn cell;
-	size_t cap;            /* widest the column may be */
-	bool flex;             /* shrinks to fit the terminal */
-	bool management;       /* only with --all */
-	bool raw;              /* server text: sanitize it */
-};
 
 static void
 cell_id(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
@@ -165,16 +156,31 @@ cell_owner(const struct cli_out *o, const struct token_info *t, char *out, size_
 	snprintf(out, n, "%s", token_owner(t));
 }
 
-static const struct column columns[] = {
-	{ "ID",        cell_id,        TOKEN_SHORT_ID_LEN, false, false, true },
-	{ "COMMENT",   cell_comment,   48, true,  false, true },
-	{ "CREATED",   cell_created,   10, false, false, false },
-	{ "EXPIRES",   cell_expires,   24, false, false, false },
-	{ "LAST USED", cell_last_used, 10, false, false, false },
-	{ "SCOPES",    cell_scopes,    28, true,  false, true },
-	{ "OWNER",     cell_owner,     28, true,  true,  true },
-};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
+/* The table's columns: header, cell, narrowest when flexible (0: the
+ * default), drop rank on a narrow terminal (0: kept; lowest goes first),
+ * flexible, only with --all. */
+#define LIST_COLUMNS(_) \
+	_(ID,        "ID",        cell_id,        0,  0, false, false) \
+	_(COMMENT,   "COMMENT",   cell_comment,   12, 0, true,  false) \
+	_(CREATED,   "CREATED",   cell_created,   0,  1, false, false) \
+	_(EXPIRES,   "EXPIRES",   cell_expires,   0,  4, false, false) \
+	_(LAST_USED, "LAST USED", cell_last_used, 0,  3, false, false) \
+	_(SCOPES,    "SCOPES",    cell_scopes,    0,  2, true,  false) \
+	_(OWNER,     "OWNER",     cell_owner,     12, 0, true,  true)
+
+#define LIST_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) LIST_COL_##e,
+enum list_col { LIST_COLUMNS(LIST_COL_ENUM) LIST_NCOLS };
+#undef LIST_COL_ENUM
+#define LIST_COL_ROW(e, h, cell, mn, dr, fl, mgmt) \
+	{ .header = h, .min = mn, .drop = dr, .flex = fl },
+static const struct table_col list_cols[] = { LIST_COLUMNS(LIST_COL_ROW) };
+#undef LIST_COL_ROW
+#define LIST_COL_CELL(e, h, cell, mn, dr, fl, mgmt) cell,
+static const cell_fn list_cells[] = { LIST_COLUMNS(LIST_COL_CELL) };
+#undef LIST_COL_CELL
+#define LIST_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
+static const bool list_mgmt[] = { LIST_COLUMNS(LIST_COL_MGMT) };
+#undef LIST_COL_MGMT
 
 int
 cli_format_parse(const char *s, enum cli_format *out)
@@ -194,104 +200,40 @@ cli_format_parse(const char *s, enum cli_format *out)
 	return -1;
 }
 
-static bool
-column_shown(const struct cli_out *o, size_t c)
+/* What the table engine needs to reach a row of the list. */
+struct list_ctx {
+	const struct cli_out *o;
+	const struct token_table *tab;
+	const size_t *idx;
+};
+
+static const void *
+list_row(const void *ctx, size_t i)
 {
-	return !columns[c].management || o->management;
-}
+	const struct list_ctx *l = ctx;
 
-/* Display width of a cell after sanitizing. */
-static size_t
-cell_width(const struct cli_out *o, size_t c, const char *text)
-{
-	char clean[CELL_MAX];
-
-	if (!columns[c].raw)
-		return strlen(text);
-	sanitize_cell(text, 0, 0, o->sanitize_flags, clean, sizeof clean);
-	return sanitize_width(clean);
-}
-
-/* Work out column widths from the content, then fit the terminal. */
-static void
-table_widths(const struct cli_out *o, const struct token_table *tab,
-	     const size_t *idx, size_t n, size_t *w)
-{
-	char text[CELL_MAX];
-	size_t c, i, total = 0, shown = 0;
-
-	for (c = 0; c < NCOLUMNS; c++) {
-		w[c] = strlen(columns[c].header);
-		if (!column_shown(o, c))
-			continue;
-		for (i = 0; i < n; i++) {
-			size_t cw;
-			columns[c].cell(o, &tab->rows[idx[i]], text, sizeof text);
-			cw = cell_width(o, c, text);
-			if (cw > w[c])
-				w[c] = cw;
-			if (w[c] >= columns[c].cap)
-				break;
-		}
-		if (w[c] > columns[c].cap)
-			w[c] = columns[c].cap;
-		total += w[c];
-		shown++;
-	}
-	total += 2 * (shown - 1);
-	/* Narrow terminal: shrink flexible columns, comment last, to >= 8. */
-	for (c = NCOLUMNS; o->width > 0 && total > o->width && c-- > 0;) {
-		size_t spare, cut;
-		if (!columns[c].flex || !column_shown(o, c) || w[c] <= 8)
-			continue;
-		spare = w[c] - 8;
-		cut = total - o->width < spare ? total - o->width : spare;
-		w[c] -= cut;
-		total -= cut;
-	}
+	return &l->tab->rows[l->idx[i]];
 }
 
 static void
-table_row_cells(const struct cli_out *o, const struct token_info *t, const size_t *w,
-		bool header)
+list_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 {
-	char text[CELL_MAX], cell[CELL_MAX];
-	size_t c, last = 0;
-
-	for (c = 0; c < NCOLUMNS; c++)
-		if (column_shown(o, c))
-			last = c;
-	for (c = 0; c < NCOLUMNS; c++) {
-		if (!column_shown(o, c))
-			continue;
-		if (header)
-			snprintf(text, sizeof text, "%s", columns[c].header);
-		else
-			columns[c].cell(o, t, text, sizeof text);
-		sanitize_cell(text, w[c], c != last, o->sanitize_flags, cell, sizeof cell);
-		fputs(cell, o->fp);
-		if (c != last)
-			fputs("  ", o->fp);
-	}
-	fputc('\n', o->fp);
+	list_cells[col](((const struct list_ctx *)ctx)->o, row, out, n);
 }
 
 static int
 output_table(const struct cli_out *o, const struct token_table *tab,
 	     const size_t *idx, size_t n)
 {
-	size_t w[NCOLUMNS];
-	size_t i;
+	struct list_ctx ctx = { o, tab, idx };
+	struct table t = { list_cols, LIST_NCOLS, 0, list_cell, &ctx, NULL, 0, list_row, n };
+	struct table_out to = { o->fp, o->width, o->color, o->sanitize_flags };
+	size_t c;
 
-	table_widths(o, tab, idx, n, w);
-	if (o->color)
-		fputs("\033[1m", o->fp);
-	table_row_cells(o, NULL, w, true);
-	if (o->color)
-		fputs("\033[0m", o->fp);
-	for (i = 0; i < n && !ferror(o->fp); i++)
-		table_row_cells(o, &tab->rows[idx[i]], w, false);
-	return ferror(o->fp) ? -1 : 0;
+	for (c = 0; c < LIST_NCOLS; c++)
+		if (list_mgmt[c] && !o->management)
+			t.hidden |= 1ul << c;
+	return table_print(&to, &t);
 }
 
 void

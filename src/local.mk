@@ -7,6 +7,7 @@ libpatrol_a_SOURCES = \
 	src/secret.c src/secret.h \
 	src/sha256.c src/sha256.h \
 	src/sanitize.c src/sanitize.h \
+	src/table.c src/table.h \
 	src/duration.c src/duration.h \
 	src/config.c src/config.h \
 	src/token.c src/token.h \

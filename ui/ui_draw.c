@@ -23,6 +23,7 @@
 #include "config.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "table.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
 
@@ -34,31 +35,38 @@
 
 enum ui_col_id { UI_COL_TAG, UI_COL_TEXT, UI_COL_DATE };
 
-/* The columns, left to right. drop: lower goes first on narrow screens
- * (0: never dropped); width 0: takes the rest. */
+/* The columns, left to right, fitted by the table engine (src/table.h)
+ * with one space between them. width: the natural width (0: measured from
+ * the data, at most UI_WIDE_MAX); min: the narrowest a flexible column
+ * gets; drop: lower goes first on narrow screens (0: never dropped). The
+ * comment column is fitted at its minimum, then takes what is left, so a
+ * wide screen gives the owner and scopes their full width first. */
 struct ui_col {
 	int key;                 /* enum token_sort_key, -1 for the tag column */
 	const char *title;
 	int width;
+	int min;
 	int drop;
+	bool flex;
 	bool mgmt_only;
 };
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
-#define UI_DROP_MAX 7
+#define UI_WIDE_MAX 40
 
 static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          2,  0, false },
-	{ TOKEN_SORT_COMMENT,   "COMMENT",   0,  0, false },
-	{ TOKEN_SORT_CREATED,   "CREATED",   9,  2, false },
-	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  7, false },
-	{ UI_COL_FLAGS_KEY,     "FLAGS",     5,  1, false },
-	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 4, false },
-	{ TOKEN_SORT_SCOPES,    "SCOPES",    16, 3, false },
-	{ TOKEN_SORT_OWNER,     "OWNER",     14, 5, true },
-	{ TOKEN_SORT_ID,        "ID",        10, 6, false },
+	{ -1,                   "",          2,  0,  0, false, false },
+	{ TOKEN_SORT_COMMENT,   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
+	{ TOKEN_SORT_CREATED,   "CREATED",   9,  0,  2, false, false },
+	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  0,  7, false, false },
+	{ UI_COL_FLAGS_KEY,     "FLAGS",     5,  0,  1, false, false },
+	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 0,  4, false, false },
+	{ TOKEN_SORT_SCOPES,    "SCOPES",    0,  10, 3, true,  false },
+	{ TOKEN_SORT_OWNER,     "OWNER",     0,  10, 5, true,  true },
+	{ TOKEN_SORT_ID,        "ID",        10, 0,  6, false, false },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
+_Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
 
 /* The FLAGS column: one letter per audit flag (help shows the legend). */
 static const char ui_flag_letters[] = {
@@ -116,33 +124,64 @@ ui_draw_view_page(const struct ui *u)
 	return ui_draw_page(u);
 }
 
-/* Widths of the columns shown at this width (0: dropped). */
-static void
-ui_layout(const struct ui *u, int *w)
-{
-	int total, used, drop, i;
+static void ui_scopes(const struct token_info *t, char *out, size_t n);
 
-	for (i = 0; i < (int)UI_NCOLS; i++)
-		w[i] = ui_cols[i].mgmt_only && !UI_MGMT(u) ? -1 : ui_cols[i].width;
-	for (drop = 1;; drop++) {
-		used = 0;
-		for (i = 0; i < (int)UI_NCOLS; i++)
-			if (w[i] > 0)
-				used += w[i] + 1;
-		total = COLS - used - 2;   /* a line one short of the width never wraps */
-		if (total >= UI_COMMENT_MIN || drop > UI_DROP_MAX)
-			break;
-		for (i = 0; i < (int)UI_NCOLS; i++)
-			if (ui_cols[i].drop == drop)
-				w[i] = -1;
+/* The natural width of column i: its own, or the widest of its data. */
+static size_t
+ui_col_natural(const struct ui *u, size_t i)
+{
+	if (ui_cols[i].mgmt_only && !UI_MGMT(u))
+		return 0;
+	size_t w = (size_t)ui_cols[i].width;
+
+	if (w == 0)
+		w = ui_cols[i].key == TOKEN_SORT_OWNER ? u->wide_owner : u->wide_scopes;
+	return w > strlen(ui_cols[i].title) ? w : strlen(ui_cols[i].title);
+}
+
+/* Widths of the columns at this screen width (-1: dropped), once a frame:
+ * the table engine fits them (shrinking scopes and owner, then dropping
+ * columns in their order); the comment column takes the rest. */
+static void
+ui_layout(struct ui *u)
+{
+	struct table_col tc[UI_NCOLS];
+	size_t nat[UI_NCOLS], i, total, room = COLS > 3 ? (size_t)COLS - 2 : 1;
+
+	for (i = 0; i < UI_NCOLS; i++) {
+		tc[i] = (struct table_col){ .header = ui_cols[i].title, .min = (size_t)ui_cols[i].min,
+					    .drop = (unsigned)ui_cols[i].drop, .flex = ui_cols[i].flex };
+		nat[i] = ui_col_natural(u, i);
 	}
-	w[UI_COL_TEXT] = total > 1 ? total : 1;
-	for (i = 0; i < (int)UI_NCOLS; i++) {
-		if (ui_cols[i].key == TOKEN_SORT_SCOPES && w[i] > 0 && total > 48) {
-			used = total - 48 < 24 ? total - 48 : 24;
-			w[i] += used;
-			w[UI_COL_TEXT] -= used;
-		}
+	/* a line one short of the width never wraps: room is COLS - 2 plus
+	 * the space after the last cell */
+	total = table_fit(tc, UI_NCOLS, nat, room, 1);
+	if (total < room && nat[UI_COL_TEXT] > 0)
+		nat[UI_COL_TEXT] += room - total;
+	for (i = 0; i < UI_NCOLS; i++)
+		u->colw[i] = nat[i] > 0 ? (int)nat[i] : -1;
+}
+
+/* Measure the data behind the columns sized from it (after a load or a
+ * compaction, never per frame): the widest scope list and owner. */
+void
+ui_draw_measure(struct ui *u)
+{
+	char text[1024], clean[1024];
+	size_t i, w;
+
+	u->wide_scopes = strlen("SCOPES");
+	u->wide_owner = strlen("OWNER");
+	for (i = 0; i < u->tab.n && u->wide_scopes < UI_WIDE_MAX; i++) {
+		ui_scopes(&u->tab.rows[i], text, sizeof text);
+		sanitize_cell(text, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
+		if ((w = sanitize_width(clean)) > u->wide_scopes)
+			u->wide_scopes = w;
+	}
+	for (i = 0; i < u->nowners && u->wide_owner < UI_WIDE_MAX; i++) {
+		sanitize_cell(u->owners[i].owner, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
+		if ((w = sanitize_width(clean)) > u->wide_owner)
+			u->wide_owner = w;
 	}
 }
 
@@ -233,7 +272,8 @@ ui_clear_rest(int y)
 static void
 ui_draw_row(struct ui *u, size_t vi)
 {
-	int w[UI_NCOLS], y = UI_TOP + (int)(vi - u->top), attr = A_NORMAL;
+	const int *w = u->colw;
+	int y = UI_TOP + (int)(vi - u->top), attr = A_NORMAL;
 	char line[UI_LINE_MAX], text[1024];
 	size_t col, pos = 0, row;
 
@@ -246,7 +286,6 @@ ui_draw_row(struct ui *u, size_t vi)
 		return;
 	}
 	row = u->shown[vi];
-	ui_layout(u, w);
 	for (col = 0; col < UI_NCOLS; col++) {
 		if (w[col] <= 0)
 			continue;
@@ -268,12 +307,11 @@ ui_draw_row(struct ui *u, size_t vi)
 static void
 ui_draw_titles(struct ui *u)
 {
-	int w[UI_NCOLS];
+	const int *w = u->colw;
 	char line[UI_LINE_MAX], title[64];
 	size_t col, pos = 0;
 	const char *arrow;
 
-	ui_layout(u, w);
 	line[0] = '\0';
 	for (col = 0; col < UI_NCOLS; col++) {
 		if (w[col] <= 0)
@@ -614,6 +652,7 @@ ui_draw(struct ui *u, unsigned r)
 		touchwin(stdscr);
 		u->drawn_valid = false;
 	}
+	ui_layout(u);
 	if (r & UI_R_HEADER)
 		ui_draw_header(u);
 	/* In admin mode the gauge follows the selected row's owner. */

@@ -43,6 +43,8 @@
 #define UI_CTRL(c)	((c) & 0x1f)
 #define UI_ESC		27
 
+#define UI_MAX_COLS 16    /* columns of the token table (ui_draw.c) */
+
 /* Per-row marks, kept by token id across refreshes. */
 #define UI_MARK_TAGGED	0x01u
 #define UI_MARK_STAGED	0x02u
@@ -155,6 +157,8 @@ struct ui {
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
+	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_draw_measure) */
+	int colw[UI_MAX_COLS];            /* column widths of this frame, -1: not shown */
 	bool loaded;
 	struct api_me *me;
 	struct api_conf *conf;
@@ -275,6 +279,8 @@ void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
 void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
+/* Measure the data some columns are sized from (after a load or a compaction). */
+void ui_draw_measure(struct ui *u);
 /* The letter of an audit flag in the FLAGS column. */
 char ui_draw_flag_letter(enum token_flag_bit b);
 

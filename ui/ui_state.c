@@ -454,6 +454,14 @@ ui_state_quota(struct ui *u)
 	u->nowners = nown;
 }
 
+/* Counts and widths that change with the rows (after a load or a compaction). */
+static void
+ui_state_rows_changed(struct ui *u)
+{
+	ui_state_quota(u);
+	ui_draw_measure(u);
+}
+
 const struct token_owner_count *
 ui_state_owner(const struct ui *u, const char *owner)
 {
@@ -494,7 +502,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	free(old);
 	u->loaded = true;
 	u->nshown = 0;
-	ui_state_quota(u);
+	ui_state_rows_changed(u);
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
@@ -529,7 +537,7 @@ ui_state_compact(struct ui *u)
 	u->tab.n = j;
 	u->nshown = 0;          /* the old indexes are stale */
 	ui_state_orders_free(u);
-	ui_state_quota(u);
+	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
 	if (u->mode == UI_MODE_OWNERS)

@@ -6,7 +6,8 @@ UI_TESTS = \
 	tests/ui/ui_admin.sh \
 	tests/ui/ui_bulk.sh \
 	tests/ui/ui_dialogs.sh \
-	tests/ui/ui_export.sh
+	tests/ui/ui_export.sh \
+	tests/ui/ui_widths.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
