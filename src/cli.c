@@ -107,7 +107,7 @@ static const struct cli_option options[] = {
 	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything" },
 	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at once (default 4)" },
 	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default 10; 0: no limit)" },
-	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "SECONDS", "give up on a request after this long, retries included (default 120)" },
+	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)" },
 	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)" },
 	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)" },
 	{ "ascii", 0, OPT_ASCII, CMD_ANY, NULL, "UI: ASCII only, no line drawing" },

@@ -172,30 +172,13 @@ cell_created(const struct cli_out *o, const struct audit_row *r, char *out, size
 static void
 cell_expires(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
 {
-	char rel[32], abs[32];
-
-	if (r->t->expiry_time <= 0) {
-		snprintf(out, n, "never");
-		return;
-	}
-	if (token_is_expired(r->t, o->ctx.now_ms))
-		snprintf(rel, sizeof rel, "expired");
-	else
-		duration_relative(r->t->expiry_time, o->ctx.now_ms, rel, sizeof rel);
-	duration_absolute(r->t->expiry_time, false, abs, sizeof abs);
-	abs[10] = '\0';
-	snprintf(out, n, "%s (%s)", rel, abs);
+	token_expires_format(r->t, o->ctx.now_ms, true, out, n);
 }
 
 static void
 cell_last_used(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
 {
-	int64_t used = token_last_used(r->t);
-
-	if (used <= 0)
-		snprintf(out, n, "-");
-	else
-		duration_relative(used, o->ctx.now_ms, out, n);
+	token_last_used_format(r->t, o->ctx.now_ms, out, n);
 }
 
 static void
@@ -268,14 +251,18 @@ audit_table_tokens(const struct audit *a)
 	size_t c;
 
 	if (a->nflagged == 0) {
-		fprintf(to.fp, "No audit flags on any of %zu tokens.\n", a->n);
+		if (a->n == 1)
+			fprintf(to.fp, "No audit flags on the one token.\n");
+		else
+			fprintf(to.fp, "No audit flags on any of %zu tokens.\n", a->n);
 		return;
 	}
 	for (c = 0; c < AUDIT_NCOLS; c++)
 		if (audit_mgmt[c] && !a->cli->out.management)
 			t.hidden |= 1ul << c;
 	table_print(&to, &t);
-	fprintf(to.fp, "\n%zu of %zu tokens have audit flags.\n", a->nflagged, a->n);
+	fprintf(to.fp, "\n%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
+		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 }
 
 /* ---- the summaries -------------------------------------------------------- */
@@ -497,7 +484,8 @@ audit_csv(const struct audit *a)
 	rc = cli_output_tokens(&a->cli->out, a->tab, idx, a->n);
 	free(idx);
 	fflush(a->cli->out.fp);
-	fprintf(stderr, "%zu of %zu tokens have audit flags.\n", a->nflagged, a->n);
+	fprintf(stderr, "%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
+		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 	audit_table_by_flag(a, stderr);
 	audit_table_by_owner(a, stderr);
 	return rc;

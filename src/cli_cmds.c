@@ -100,7 +100,7 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 		else if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
 			rc = cli_written(-1);
 		else if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
-			fprintf(stderr, "%zu of %zu tokens\n", n, tab->n);
+			fprintf(stderr, "%zu of %zu token%s\n", n, tab->n, tab->n == 1 ? "" : "s");
 		free(idx);
 		api_table_free(tab);
 	}

@@ -99,30 +99,13 @@ cell_created(const struct cli_out *o, const struct token_info *t, char *out, siz
 static void
 cell_expires(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	char rel[32], abs[32];
-
-	if (t->expiry_time <= 0) {
-		snprintf(out, n, "never");
-		return;
-	}
-	if (token_is_expired(t, o->ctx.now_ms))
-		snprintf(rel, sizeof rel, "expired");
-	else
-		duration_relative(t->expiry_time, o->ctx.now_ms, rel, sizeof rel);
-	duration_absolute(t->expiry_time, false, abs, sizeof abs);
-	abs[10] = '\0';   /* the date is enough here; show gives the time */
-	snprintf(out, n, "%s (%s)", rel, abs);
+	token_expires_format(t, o->ctx.now_ms, true, out, n);
 }
 
 static void
 cell_last_used(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	int64_t used = token_last_used(t);
-
-	if (used <= 0)
-		snprintf(out, n, "-");
-	else
-		duration_relative(used, o->ctx.now_ms, out, n);
+	token_last_used_format(t, o->ctx.now_ms, out, n);
 }
 
 /* Join a string list with sep into out. */
@@ -144,10 +127,7 @@ join_list(char *const *v, size_t count, const char *sep, char *out, size_t n)
 static void
 cell_scopes(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	if (t->nscopes == 0)
-		snprintf(out, n, "all");
-	else
-		join_list(t->scopes, t->nscopes, ",", out, n);
+	token_scopes_format(t, out, n);
 }
 
 static void
@@ -274,11 +254,14 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 
 	duration_iso8601(t->creation_time, created, sizeof created);
 	if (t->expiry_time <= 0)
-		snprintf(expires, sizeof expires, "never");
+		snprintf(expires, sizeof expires, "%s", TOKEN_WORD_NEVER);
 	else
 		duration_iso8601(t->expiry_time, expires, sizeof expires);
-	duration_iso8601(token_last_used(t), used, sizeof used);
-	join_list(t->scopes, t->nscopes, " ", scopes, sizeof scopes);
+	if (token_last_used(t) <= 0)
+		snprintf(used, sizeof used, "%s", TOKEN_WORD_NEVER);
+	else
+		duration_iso8601(token_last_used(t), used, sizeof used);
+	token_scopes_format(t, scopes, sizeof scopes);
 	token_flags_format(token_flags(t, &o->ctx), flags, sizeof flags);
 	v[0] = t->token_id; v[1] = t->comment; v[2] = created; v[3] = expires;
 	v[4] = used; v[5] = scopes; v[6] = token_owner(t);
@@ -497,13 +480,30 @@ detail_time(const struct cli_out *o, const char *label, int64_t ms, const char *
 	detail_line(o, label, line);
 }
 
+/* The last use: a time, or (token management) only the UTC day. */
+static void
+detail_last_used(const struct cli_out *o, const struct token_info *t)
+{
+	char rel[32], utc[32], line[128];
+
+	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
+		detail_time(o, "last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+		return;
+	}
+	token_last_used_format(t, o->ctx.now_ms, rel, sizeof rel);
+	duration_iso8601(t->last_used_day, utc, sizeof utc);
+	utc[10] = '\0';
+	snprintf(line, sizeof line, "%s  (UTC day, %s)", utc, rel);
+	detail_line(o, "last used:", line);
+}
+
 static void
 detail_list(const struct cli_out *o, const char *label, char *const *v, size_t n,
 	    const char *none)
 {
 	char text[CELL_MAX];
 
-	join_list(v, n, ", ", text, sizeof text);
+	join_list(v, n, ",", text, sizeof text);
 	detail_line(o, label, n ? text : none);
 }
 
@@ -516,9 +516,9 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 	detail_line(o, "token_id:", t->token_id);
 	detail_line(o, "comment:", t->comment);
 	detail_time(o, "created:", t->creation_time, "unknown");
-	detail_time(o, "expires:", t->expiry_time, "never");
-	detail_time(o, "last used:", token_last_used(t), "unknown");
-	detail_list(o, "scopes:", t->scopes, t->nscopes, "none (all APIs)");
+	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
+	detail_last_used(o, t);
+	detail_list(o, "scopes:", t->scopes, t->nscopes, TOKEN_WORD_FULL_ACCESS);
 	detail_line(o, "autoscope state:", t->autoscope_state ? t->autoscope_state : "-");
 	detail_list(o, "inferred scopes:", t->inferred_scopes, t->ninferred, "-");
 	if (t->management) {

@@ -135,6 +135,7 @@ ui_bulk_view(struct ui *u, bool plan)
 		if (!plan || u->bulk.v[i].result == JOURNAL_PENDING)
 			v[n++] = ui_bulk_line(u, &u->bulk.v[i], plan);
 	ui_view_set(u, UI_MODE_RESULTS, v, n);
+	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");
 	u->vtop = plan ? 0 : keep;
 }
 

@@ -124,8 +124,6 @@ ui_draw_view_page(const struct ui *u)
 	return ui_draw_page(u);
 }
 
-static void ui_scopes(const struct token_info *t, char *out, size_t n);
-
 /* The natural width of column i: its own, or the widest of its data. */
 static size_t
 ui_col_natural(const struct ui *u, size_t i)
@@ -173,7 +171,7 @@ ui_draw_measure(struct ui *u)
 	u->wide_scopes = strlen("SCOPES");
 	u->wide_owner = strlen("OWNER");
 	for (i = 0; i < u->tab.n && u->wide_scopes < UI_WIDE_MAX; i++) {
-		ui_scopes(&u->tab.rows[i], text, sizeof text);
+		token_scopes_format(&u->tab.rows[i], text, sizeof text);
 		sanitize_cell(text, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
 		if ((w = sanitize_width(clean)) > u->wide_scopes)
 			u->wide_scopes = w;
@@ -197,31 +195,6 @@ ui_cell(const struct ui *u, char *line, size_t pos, const char *s, int width)
 }
 
 static void
-ui_scopes(const struct token_info *t, char *out, size_t n)
-{
-	size_t i, len = 0;
-
-	out[0] = '\0';
-	if (t->nscopes == 0) {
-		snprintf(out, n, "(all apis)");
-		return;
-	}
-	for (i = 0; i < t->nscopes && len + 1 < n; i++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "", t->scopes[i]);
-}
-
-static void
-ui_expires(const struct ui *u, const struct token_info *t, char *out, size_t n)
-{
-	if (t->expiry_time <= 0)
-		snprintf(out, n, "never");
-	else if (token_is_expired(t, u->ctx.now_ms))
-		snprintf(out, n, "expired");
-	else
-		duration_relative(t->expiry_time, u->ctx.now_ms, out, n);
-}
-
-static void
 ui_cell_text(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 {
 	const struct token_info *t = &u->tab.rows[row];
@@ -239,13 +212,13 @@ ui_cell_text(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		duration_relative(t->creation_time, u->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_EXPIRES:
-		ui_expires(u, t, out, n);
+		token_expires_format(t, u->ctx.now_ms, false, out, n);
 		break;
 	case TOKEN_SORT_LAST_USED:
-		duration_relative(token_last_used(t), u->ctx.now_ms, out, n);
+		token_last_used_format(t, u->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_SCOPES:
-		ui_scopes(t, out, n);
+		token_scopes_format(t, out, n);
 		break;
 	case TOKEN_SORT_OWNER:
 		snprintf(out, n, "%s", token_owner(t));
@@ -419,7 +392,8 @@ ui_draw_view(struct ui *u)
 		snprintf(title, sizeof title, "%s", u->vtitle);
 	else
 		snprintf(title, sizeof title, "%s  (j/k scroll, Esc back)  %zu/%zu",
-		    titles[u->mode], u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
+		    u->vtitle[0] != '\0' ? u->vtitle : titles[u->mode],
+		    u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
 	wattrset(stdscr, A_BOLD | A_UNDERLINE);
 	sanitize_cell(title, (size_t)COLS - 1, 1, u->sflags, line, sizeof line);
 	mvwaddstr(stdscr, UI_TOP - 1, 0, line);
@@ -724,6 +698,22 @@ ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t m
 	ui_add(l, ui_fmt("%-16s %s local, %s UTC (%s)", label, loc, utc, rel));
 }
 
+/* The last use: a time, or (admin mode) only the UTC day. */
+static void
+ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info *t)
+{
+	char rel[64], day[32];
+
+	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
+		ui_add_time(l, u, "Last used:", t->last_accessed_time);
+		return;
+	}
+	token_last_used_format(t, u->ctx.now_ms, rel, sizeof rel);
+	duration_iso8601(t->last_used_day, day, sizeof day);
+	day[10] = '\0';
+	ui_add(l, ui_fmt("%-16s %s UTC, the day only (%s)", "Last used:", day, rel));
+}
+
 static void
 ui_add_list(struct ui_lines *l, const struct ui *u, const char *label, char *const *v,
     size_t n, const char *none)
@@ -759,14 +749,14 @@ void
 ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	char num[32];
+	char num[32], scopes[4096];
 
 	ui_add_field(&l, u, "Comment:", t->comment != NULL ? t->comment : "");
 	ui_add(&l, ui_xstrdup("Token id:"));
 	ui_add_field(&l, u, "", t->token_id);
 	ui_add_time(&l, u, "Created:", t->creation_time);
 	ui_add_time(&l, u, "Expires:", t->expiry_time);
-	ui_add_time(&l, u, "Last used:", token_last_used(t));
+	ui_add_last_used(&l, u, t);
 	if (t->management) {
 		ui_add_field(&l, u, "Owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->owner_id);
@@ -774,7 +764,8 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);
 		ui_add_field(&l, u, "Created by id:", num);
 	}
-	ui_add_list(&l, u, "Scopes:", t->scopes, t->nscopes, "(none: access to all APIs)");
+	token_scopes_format(t, scopes, sizeof scopes);
+	ui_add_field(&l, u, "Scopes:", scopes);
 	ui_add_field(&l, u, "Autoscope:", t->autoscope_state != NULL ? t->autoscope_state : "-");
 	ui_add_list(&l, u, "Inferred scopes:", t->inferred_scopes, t->ninferred, "-");
 	ui_add_list(&l, u, "Backfill scopes:", t->backfill_scopes, t->nbackfill, "-");
@@ -905,8 +896,8 @@ ui_lists_owners(struct ui *u)
 	    desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
-	snprintf(title + pos, sizeof title - pos, "(%zu owners; Enter filters, < > I sort, Esc back)",
-	    u->nowners);
+	snprintf(title + pos, sizeof title - pos, "(%zu owner%s; Enter filters, < > I sort, Esc back)",
+	    u->nowners, u->nowners == 1 ? "" : "s");
 	if (l.n == 0)
 		ui_add(&l, ui_xstrdup(u->loaded ? "no tokens" : u->ascii ? "loading..." :
 		    "loading\u2026"));

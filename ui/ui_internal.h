@@ -180,7 +180,7 @@ struct ui {
 	size_t vsel;                 /* list views: the selected line */
 	char **vlines;
 	size_t nvlines;
-	char vtitle[256];            /* list views: the title line */
+	char vtitle[256];            /* list views: the title line; others: the name ("PLAN") */
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;

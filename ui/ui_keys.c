@@ -33,7 +33,7 @@ typedef unsigned (*ui_action_fn)(struct ui *);
 
 struct ui_key {
 	int keys[4];              /* 0-terminated */
-	const char *name;
+	const char *name;         /* what it does, for messages: "changing a setting" */
 	const char *help;
 	ui_action_fn fn;
 	unsigned flags;
@@ -205,7 +205,7 @@ ui_a_range(struct ui *u)
 		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
 	u->last_tag = u->cursor;
 	u->have_last_tag = true;
-	ui_msg(u, false, "tagged %zu rows", b - a + 1);
+	ui_msg(u, false, "tagged %zu row%s", b - a + 1, b == a ? "" : "s");
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
@@ -216,7 +216,7 @@ ui_a_tag_all(struct ui *u)
 
 	for (i = 0; i < u->nshown; i++)
 		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
-	ui_msg(u, false, "tagged the %zu shown rows", u->nshown);
+	ui_msg(u, false, "tagged the %zu shown row%s", u->nshown, u->nshown == 1 ? "" : "s");
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
@@ -638,46 +638,46 @@ ui_a_setting_edit(struct ui *u)
 }
 
 static const struct ui_key ui_keys[] = {
-	{ { 'j', UI_KEY(KEY_DOWN) }, "down", "move down", ui_a_down, UI_K_VIEWS },
-	{ { 'k', UI_KEY(KEY_UP) }, "up", "move up", ui_a_up, UI_K_VIEWS },
-	{ { 'g', UI_KEY(KEY_HOME) }, "top", "first row", ui_a_top, UI_K_VIEWS },
-	{ { 'G', UI_KEY(KEY_END) }, "bottom", "last row", ui_a_bottom, UI_K_VIEWS },
-	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, "page-down", "next page", ui_a_pgdn, UI_K_VIEWS },
-	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, "page-up", "previous page", ui_a_pgup, UI_K_VIEWS },
-	{ { UI_CTRL('d') }, "half-down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
-	{ { UI_CTRL('u') }, "half-up", "half a page up", ui_a_halfup, UI_K_VIEWS },
-	{ { '/' }, "filter", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
-	{ { '>' }, "sort-next", "sort by the next column", ui_a_sort_next, 0 },
-	{ { '<' }, "sort-prev", "sort by the previous column", ui_a_sort_prev, 0 },
-	{ { 'I' }, "invert", "invert the sort order", ui_a_invert, 0 },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "detail", "show every field of the token", ui_a_detail, 0 },
-	{ { ' ' }, "tag", "tag or untag, then move down", ui_a_tag, 0 },
-	{ { 'v' }, "tag-range", "tag from the last tagged row to here", ui_a_range, 0 },
-	{ { 'T' }, "tag-all", "tag every row the filter shows", ui_a_tag_all, 0 },
-	{ { 'U' }, "untag-all", "untag every row", ui_a_untag_all, 0 },
-	{ { 'd' }, "stage", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
-	{ { 'u' }, "unstage", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
-	{ { 'x' }, "execute", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
-	{ { 'R' }, "results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
-	{ { 'c' }, "create", "create a token", ui_a_create, UI_K_MUTATING },
-	{ { 'e' }, "edit", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
-	{ { 'y' }, "copy", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
-	{ { 'r', UI_CTRL('r') }, "refresh", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
-	{ { UI_CTRL('l') }, "repaint", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
-	{ { 'a' }, "admin", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
-	{ { 'O' }, "owners", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
-	{ { 'W' }, "settings", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
-	{ { 'P' }, "profiles", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { 'j', UI_KEY(KEY_DOWN) }, "moving down", "move down", ui_a_down, UI_K_VIEWS },
+	{ { 'k', UI_KEY(KEY_UP) }, "moving up", "move up", ui_a_up, UI_K_VIEWS },
+	{ { 'g', UI_KEY(KEY_HOME) }, "going to the top", "first row", ui_a_top, UI_K_VIEWS },
+	{ { 'G', UI_KEY(KEY_END) }, "going to the bottom", "last row", ui_a_bottom, UI_K_VIEWS },
+	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, "paging down", "next page", ui_a_pgdn, UI_K_VIEWS },
+	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, "paging up", "previous page", ui_a_pgup, UI_K_VIEWS },
+	{ { UI_CTRL('d') }, "moving half a page down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
+	{ { UI_CTRL('u') }, "moving half a page up", "half a page up", ui_a_halfup, UI_K_VIEWS },
+	{ { '/' }, "filtering", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
+	{ { '>' }, "sorting", "sort by the next column", ui_a_sort_next, 0 },
+	{ { '<' }, "sorting", "sort by the previous column", ui_a_sort_prev, 0 },
+	{ { 'I' }, "inverting the sort", "invert the sort order", ui_a_invert, 0 },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "showing a token", "show every field of the token", ui_a_detail, 0 },
+	{ { ' ' }, "tagging", "tag or untag, then move down", ui_a_tag, 0 },
+	{ { 'v' }, "tagging a range", "tag from the last tagged row to here", ui_a_range, 0 },
+	{ { 'T' }, "tagging every shown row", "tag every row the filter shows", ui_a_tag_all, 0 },
+	{ { 'U' }, "untagging", "untag every row", ui_a_untag_all, 0 },
+	{ { 'd' }, "staging", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
+	{ { 'u' }, "unstaging", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
+	{ { 'x' }, "revoking", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
+	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
+	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
+	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
+	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
+	{ { 'r', UI_CTRL('r') }, "refreshing", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
+	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
+	{ { 'a' }, "admin mode", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
+	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
+	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
+	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
-	{ { UI_ESC }, "back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
-	{ { 'q' }, "quit", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "owner-filter", "show the tokens of this owner", ui_a_owner_pick, UI_K_IN(UI_MODE_OWNERS) },
-	{ { '>' }, "owners-sort-next", "sort by the next column (active, owner, expiring, total)", ui_a_osort_next, UI_K_IN(UI_MODE_OWNERS) },
-	{ { '<' }, "owners-sort-prev", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
-	{ { 'I' }, "owners-invert", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
-	{ { 'e' }, "setting-edit", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "profile-switch", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
+	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "showing an owner's tokens", "show the tokens of this owner", ui_a_owner_pick, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '>' }, "sorting owners", "sort by the next column (active, owner, expiring, total)", ui_a_osort_next, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '<' }, "sorting owners", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -751,11 +751,11 @@ ui_keys_dispatch(struct ui *u, int key)
 		return UI_R_NONE;
 	if ((k->flags & UI_K_MUTATING) && u->read_only) {
 		if (!u->opts->flags.read_only)
-			ui_msg(u, true, "read-only: %s refused (profile %s is read-only in %s)",
+			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->profile, u->prefs.path != NULL ? u->prefs.path :
 			    "patrol's config");
 		else
-			ui_msg(u, true, "read-only: %s refused", k->name);
+			ui_msg(u, true, "read-only: %s is refused", k->name);
 		return UI_R_STATUS;
 	}
 	if (ui_key_admin_refused(u, k))
@@ -914,7 +914,7 @@ ui_c_export(struct ui *u, const char *arg)
 	if (rc != 0)
 		ui_msg(u, true, "export: write error on %s", arg);
 	else
-		ui_msg(u, false, "exported %zu rows to %s", u->nshown, arg);
+		ui_msg(u, false, "exported %zu row%s to %s", u->nshown, u->nshown == 1 ? "" : "s", arg);
 	return UI_R_STATUS;
 }
 

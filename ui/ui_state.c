@@ -643,11 +643,11 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	first = !u->loaded;
 	ui_state_swap(u, call_take_result(c));
 	if (first && UI_MGMT(u))
-		ui_msg(u, false, "admin mode: %zu tokens of %zu owners%s", u->tab.n, u->nowners,
-		    u->load_note);
+		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
+		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
 	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
 	    strncmp(u->status, "cannot list", 11) == 0)
-		ui_msg(u, false, "%zu tokens%s", u->tab.n, u->load_note);
+		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
 	u->load_note[0] = '\0';
 	if (u->resume_path != NULL)
 		ui_bulk_loaded(u);

@@ -18,19 +18,27 @@ ui_cleanup() {
 trap ui_cleanup EXIT
 
 # ui_shell W H: start a pane of W x H columns running a bare shell, with
-# the test environment (emulator URL and token, private HOME).
+# the test environment (emulator URL and token, private HOME). kill-server
+# does not wait for the old server to be gone, and a new session can land
+# on the dying one: then the shell never shows its prompt, and it is tried
+# again on a fresh server.
 ui_shell() {
-	local i=0
-	tm kill-server 2>/dev/null
-	while tm list-sessions >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	local i attempt
 	rm -f "$T/stty.before" "$T/stty.after"
-	tm new-session -d -s t -x "$1" -y "$2" \
-		"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
-		 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
-		 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile"
-	tm set-option -t t status off >/dev/null
-	tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
-	wait_for '^\$' 5 || { echo "the shell did not start"; exit 99; }
+	for attempt in 1 2 3; do
+		tm kill-server 2>/dev/null
+		i=0
+		while tm list-sessions >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+		tm new-session -d -s t -x "$1" -y "$2" \
+			"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
+			 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
+			 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile" 2>/dev/null || continue
+		tm set-option -t t status off >/dev/null 2>&1
+		tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
+		wait_for '^\$' 5 2>/dev/null && return 0
+	done
+	echo "the shell did not start"
+	exit 99
 }
 
 # type TEXT: type a command line and press Enter.

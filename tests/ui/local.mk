@@ -7,7 +7,8 @@ UI_TESTS = \
 	tests/ui/ui_bulk.sh \
 	tests/ui/ui_dialogs.sh \
 	tests/ui/ui_export.sh \
-	tests/ui/ui_widths.sh
+	tests/ui/ui_widths.sh \
+	tests/ui/ui_words.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -110,7 +110,7 @@ check_screen ":owners needs admin mode" "owners view needs admin mode"
 keys W
 check_screen "bob can read the workspace settings" "Max token lifetime +90 days"
 keys e
-check_screen "but not change them" "setting-edit needs workspace admin rights"
+check_screen "but not change them (said in words, not an internal name)" "changing a setting needs workspace admin rights"
 check_screen_not "no dialog opened" "Days"
 keys q
 check_eq "no token-management request was sent" 0 "$(tm_requests)"
@@ -213,10 +213,10 @@ check_screen "beta's data" " $N2/$N2 tagged"
 check_screen "beta is read-only in patrol's config: the badge" "READ-ONLY"
 curl -s -X POST "$EMU2/emulator/reset-stats" >/dev/null
 keys d
-check_screen "d refused with the read-only message" "read-only: stage refused \\(profile beta is read-only"
+check_screen "d refused with the read-only message" "read-only: staging is refused \\(profile beta is read-only"
 keys c
 check_screen_not "c opens no dialog" "New token"
-check_screen "c refused" "read-only: create refused"
+check_screen "c refused" "read-only: creating a token is refused"
 keys x
 check_eq "beta got nothing mutating" 0 "$(EMU_URL=$EMU2 mutating)"
 keys :; tm send-keys -t t -l "profile alpha"; keys Enter
