@@ -636,11 +636,18 @@ long
 cli_find_token(const struct token_table *tab, const char *id)
 {
 	long i = token_find(tab, id);
+	/* rows from token management: the list was every user's (--all) */
+	bool everyone = tab->n > 0 && tab->rows[0].management;
 
 	if (i == -2)
 		cli_msg("id prefix '%s' matches more than one token: give more characters", id);
+	else if (i < 0 && strlen(id) < TOKEN_PREFIX_MIN)
+		cli_msg("id prefix '%s' is too short: give at least %d characters of the id", id,
+			TOKEN_PREFIX_MIN);
+	else if (i < 0 && !everyone)
+		cli_msg("no token of yours with id '%s' (another user's token needs --all)", id);
 	else if (i < 0)
-		cli_msg("no token with id '%s'", id);
+		cli_msg("no token with id '%s' in the workspace", id);
 	return i;
 }
 

@@ -99,6 +99,9 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 			rc = status_exit_code(PATROL_NOMEM);
 		else if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
 			rc = cli_written(-1);
+		else if (tab->n == 0 && cli->o.user != NULL)
+			cli_msg("list: no tokens created by user '%s' (the name must match exactly: "
+				"patrol quota --all lists the owners)", cli->o.user);
 		else if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
 			fprintf(stderr, "%zu of %zu token%s\n", n, tab->n, tab->n == 1 ? "" : "s");
 		free(idx);

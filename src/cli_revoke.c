@@ -522,6 +522,19 @@ rv_lines_decided(struct rv *r)
 			rv_line(r, &r->b.v[i]);
 }
 
+/* Whether the plan held the token patrol uses and it was kept for want of
+ * --include-self. */
+static bool
+rv_self_kept(const struct rv *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->b.n; i++)
+		if (r->b.v[i].self && r->b.v[i].result == JOURNAL_SKIPPED)
+			return !r->cli->o.include_self;
+	return false;
+}
+
 /* confirm → re-plan → journal → apply → report, for a plan in r->b. */
 static int
 rv_execute(struct rv *r, const char *what)
@@ -530,7 +543,8 @@ rv_execute(struct rv *r, const char *what)
 
 	if (bulk_pending(&r->b) == 0) {
 		rv_lines_decided(r);
-		cli_msg("revoke: nothing to revoke");
+		cli_msg("revoke: nothing to revoke%s", rv_self_kept(r) ?
+			": the token patrol is using is kept (add --include-self to revoke it)" : "");
 		bulk_end(&r->b);      /* a resumed session with nothing left is done */
 		return rv_report(r);
 	}

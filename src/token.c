@@ -22,7 +22,6 @@
 
 #define TOKEN_DAY_MS ((int64_t)24 * 60 * 60 * 1000)
 #define TOKEN_EXPIRING_MS (7 * TOKEN_DAY_MS)
-#define TOKEN_PREFIX_MIN 4
 
 /* ---- helpers ---------------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
 #define TOKEN_ID_LEN 64
 #define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
+#define TOKEN_PREFIX_MIN 4        /* the shortest id prefix token_find resolves */
 
 /* One token as the Token API (PublicTokenInfo) or Token Management API
  * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
@@ -66,7 +67,7 @@ int64_t token_last_used(const struct token_info *t);
 /* Owner name for display: created_by_username, or "" when unknown. */
 const char *token_owner(const struct token_info *t);
 /* Index of the row whose id equals id, or starts with it (a prefix of at
- * least 4 hex characters). Returns the index, -1 when none, -2 when the
+ * least TOKEN_PREFIX_MIN hex characters). Returns the index, -1 when none, -2 when the
  * prefix is ambiguous. */
 long token_find(const struct token_table *tab, const char *id);
 

@@ -216,6 +216,10 @@ void *ui_xcalloc(size_t n, size_t size);
 void *ui_xreallocarray(void *p, size_t n, size_t size);
 char *ui_xstrdup(const char *s);
 void ui_fatal(const char *msg) __attribute__((noreturn));
+/* Whether TERM is set and not dumb; when not, says so on stderr: -1. */
+int ui_term_check(void);
+/* Open the terminal: 0; -2 when TERM cannot draw the view (said on stderr,
+ * nothing drawn); -1 on other errors. */
 int ui_term_open(struct ui *u);
 void ui_term_close(struct ui *u);
 int ui_term_signals(struct ui *u);

@@ -232,7 +232,10 @@ ui_run(const struct ui_opts *opts)
 	struct ui u;
 	struct patrol_err err;
 	struct worker_opts wo = opts->worker;
+	int rc;
 
+	if (ui_term_check() != 0)
+		return 2;
 	memset(&u, 0, sizeof u);
 	u.opts = opts;
 	u.ttyfd = u.sigfd = -1;
@@ -248,11 +251,12 @@ ui_run(const struct ui_opts *opts)
 		ui_state_free(&u);
 		return 4;
 	}
-	if (ui_term_open(&u) != 0) {
-		fprintf(stderr, "patrol: cannot open the terminal\n");
+	if ((rc = ui_term_open(&u)) != 0) {
+		if (rc != -2)
+			fprintf(stderr, "patrol: cannot open the terminal\n");
 		worker_stop(u.w);
 		ui_state_free(&u);
-		return 1;
+		return rc == -2 ? 2 : 1;
 	}
 	if (!u.status_error)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");

@@ -136,6 +136,32 @@ ui_xstrdup(const char *s)
 	return p;
 }
 
+/* Say that TERM cannot draw the view, which TERM, and what to do. */
+static void
+ui_term_refuse(const char *term, const char *why)
+{
+	bool named = term != NULL && *term != '\0' && strcmp(term, "dumb") != 0;
+
+	fprintf(stderr, "patrol: the interactive view needs a terminal it can draw on: %s%s%s%s "
+		"(set TERM to one this system knows, such as xterm-256color, or use "
+		"patrol list, patrol audit, -o json or -o csv)\n", why,
+		named ? " for TERM='" : "", named ? term : "", named ? "'" : "");
+}
+
+int
+ui_term_check(void)
+{
+	const char *term = getenv("TERM");
+
+	if (term == NULL || *term == '\0')
+		ui_term_refuse(term, "TERM is not set");
+	else if (strcmp(term, "dumb") == 0)
+		ui_term_refuse(term, "TERM=dumb cannot draw it");
+	else
+		return 0;
+	return -1;
+}
+
 /* Block the signals the loop reads (before the worker starts: it inherits
  * the mask) and open the signalfd. */
 int
@@ -172,6 +198,7 @@ int
 ui_term_open(struct ui *u)
 {
 	const char *cs;
+	char *cup;
 	int fd;
 
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -190,9 +217,18 @@ ui_term_open(struct ui *u)
 	u->ascii = u->opts->ascii || !u->utf8;   /* no UTF-8 glyphs a C locale cannot show */
 	u->sflags = (u->ascii || !u->utf8) ? SANITIZE_ASCII : 0;
 	if ((u->screen = newterm(NULL, u->tty, u->tty)) == NULL) {
+		ui_term_refuse(getenv("TERM"), "no terminfo entry");
 		fclose(u->tty);
 		u->tty = NULL;
-		return -1;
+		return -2;
+	}
+	if ((cup = tigetstr("cup")) == NULL || cup == (char *)-1) {
+		ui_term_refuse(getenv("TERM"), "it cannot move the cursor");
+		delscreen(u->screen);
+		u->screen = NULL;
+		fclose(u->tty);
+		u->tty = NULL;
+		return -2;
 	}
 	ui_curses_on = true;
 	ui_reset_build(u->opts->mouse);

@@ -8,7 +8,8 @@ UI_TESTS = \
 	tests/ui/ui_dialogs.sh \
 	tests/ui/ui_export.sh \
 	tests/ui/ui_widths.sh \
-	tests/ui/ui_words.sh
+	tests/ui/ui_words.sh \
+	tests/ui/ui_messages.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
