@@ -8,6 +8,7 @@ libpatrol_a_SOURCES = \
 	src/sha256.c src/sha256.h \
 	src/sanitize.c src/sanitize.h \
 	src/table.c src/table.h \
+	src/savefile.c src/savefile.h \
 	src/duration.c src/duration.h \
 	src/config.c src/config.h \
 	src/token.c src/token.h \

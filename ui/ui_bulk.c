@@ -14,17 +14,12 @@
  * At start (and with :resume) an unfinished session for this workspace is
  * offered for resume.
  */
-#include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "bulk.h"
-#include "cli_output.h"
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
@@ -484,34 +479,6 @@ ui_bulk_tick(struct ui *u)
 	if (u->bphase != UI_BULK_RUNNING)
 		return UI_R_NONE;
 	ui_bulk_progress_msg(u);
-	return UI_R_STATUS;
-}
-
-/* ---- export ------------------------------------------------------------------------ */
-
-/* :export in the results view: the session's results to a new file. */
-unsigned
-ui_bulk_export(struct ui *u, const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	enum cli_format f = CLI_FORMAT_CSV;
-	FILE *fp;
-	int fd, rc;
-
-	if (dot != NULL && strcasecmp(dot, ".json") == 0)
-		f = CLI_FORMAT_JSON;
-	else if (dot == NULL || strcasecmp(dot, ".csv") != 0)
-		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return ui_msg(u, true, "export: %s: %s", path, strerror(errno)), UI_R_STATUS;
-	}
-	rc = cli_output_results(fp, f, &u->bulk, u->sflags);
-	if (fclose(fp) != 0 || rc != 0)
-		return ui_msg(u, true, "export: write error on %s", path), UI_R_STATUS;
-	ui_msg(u, false, "exported %zu results to %s", u->bulk.n, path);
 	return UI_R_STATUS;
 }
 

@@ -100,6 +100,7 @@ enum ui_dlg {
 	UI_DLG_REPLAN,           /* the plan changed before applying */
 	UI_DLG_STOP,             /* stop a running revocation */
 	UI_DLG_RESUME,           /* go on with an unfinished session */
+	UI_DLG_EXPORT_REPLACE,   /* :export to a file that exists */
 };
 
 /* Where the bulk revocation session stands (ui_bulk.c). */
@@ -198,6 +199,8 @@ struct ui {
 	struct dialog *dlg;
 	enum ui_dlg dlg_kind;
 	struct api_created *secret_pending;
+	char *export_path;           /* an :export waiting for "Replace the file?" */
+	bool export_results;         /* that export is of the session's results */
 	char edit_id[TOKEN_ID_LEN + 1];
 
 	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
@@ -270,7 +273,6 @@ unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
 unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
 unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
 unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
-unsigned ui_bulk_export(struct ui *u, const char *path);
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 bool ui_bulk_running(const struct ui *u);
 void ui_bulk_free(struct ui *u);

@@ -19,6 +19,7 @@
 
 #include "cli_output.h"
 #include "sanitize.h"
+#include "savefile.h"
 #include "secret.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
@@ -884,38 +885,75 @@ ui_export_format(const char *path, enum cli_format *f)
 	return 0;
 }
 
-/* Write the shown rows, in the shown order, to a new file (never a secret). */
-static unsigned
-ui_c_export(struct ui *u, const char *arg)
-{
-	struct cli_out o;
-	FILE *fp;
-	int fd, rc;
+/* What an export writes: the shown rows in the shown order (never a
+ * secret), or in the results view the session's results. */
+struct ui_export {
+	struct ui *u;
+	enum cli_format format;
+	bool results;
+};
 
-	if (u->mode == UI_MODE_RESULTS && arg[0] != '\0')
-		return ui_bulk_export(u, arg);
+static int
+ui_export_fill(FILE *fp, const void *ctx)
+{
+	const struct ui_export *e = ctx;
+	struct ui *u = e->u;
+	struct cli_out o;
+
+	if (e->results)
+		return cli_output_results(fp, e->format, &u->bulk, u->sflags);
 	memset(&o, 0, sizeof o);
-	if (arg[0] == '\0' || ui_export_format(arg, &o.format) != 0)
-		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
-	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return ui_msg(u, true, "export: %s: %s", arg, strerror(errno)), UI_R_STATUS;
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return ui_msg(u, true, "export: %s", strerror(errno)), UI_R_STATUS;
-	}
 	o.fp = fp;
+	o.format = e->format;
 	o.management = UI_MGMT(u);
 	o.sanitize_flags = u->sflags;
 	o.ctx = u->ctx;
-	rc = cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc != 0)
-		ui_msg(u, true, "export: write error on %s", arg);
+	return cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
+}
+
+/* Export to path (~ expanded). An existing file is asked about first and
+ * replaced only after OK (replace); the file is written whole or not at
+ * all, mode 0600. */
+static unsigned
+ui_export(struct ui *u, const char *arg, bool results, bool replace)
+{
+	struct ui_export e = { u, CLI_FORMAT_CSV, results };
+	struct patrol_err err;
+	const char *lines[2];
+	char l0[300], *path;
+	size_t n = results ? u->bulk.n : u->nshown;
+
+	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
+		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
+	if ((path = savefile_expand(arg)) == NULL)
+		return ui_msg(u, true, "export: %s: HOME is not set", arg), UI_R_STATUS;
+	if (!replace && savefile_exists(path)) {
+		snprintf(l0, sizeof l0, "%s exists.", path);
+		lines[0] = l0;
+		lines[1] = results ? "Replace it with this session's results?" :
+		    "Replace it with the rows shown now?";
+		free(u->export_path);
+		u->export_path = path;
+		u->export_results = results;
+		ui_dialog_open(u, dialog_confirm_new("Replace the file?", lines, 2, NULL, u->ascii),
+		    UI_DLG_EXPORT_REPLACE);
+		return UI_R_ALL;
+	}
+	status_clear(&err);
+	if (savefile_write(path, replace ? SAVEFILE_REPLACE : SAVEFILE_NEW, ui_export_fill, &e,
+	    &err) != PATROL_OK)
+		ui_msg(u, true, "export: %s", err.message);
 	else
-		ui_msg(u, false, "exported %zu row%s to %s", u->nshown, u->nshown == 1 ? "" : "s", arg);
+		ui_msg(u, false, "exported %zu %s%s to %s", n, results ? "result" : "row",
+		    n == 1 ? "" : "s", path);
+	free(path);
 	return UI_R_STATUS;
+}
+
+static unsigned
+ui_c_export(struct ui *u, const char *arg)
+{
+	return ui_export(u, arg, u->mode == UI_MODE_RESULTS, false);
 }
 
 /* :resume: offer the unfinished revocation session of this workspace. */
@@ -1067,6 +1105,14 @@ ui_dialog_end(struct ui *u, enum dialog_result res)
 			ui_setting_submit(u);
 		else
 			ui_msg(u, false, "cancelled: the setting is unchanged");
+		break;
+	case UI_DLG_EXPORT_REPLACE:
+		if (ok)
+			r |= ui_export(u, u->export_path, u->export_results, true);
+		else
+			ui_msg(u, false, "export cancelled: %s is unchanged", u->export_path);
+		free(u->export_path);
+		u->export_path = NULL;
 		break;
 	default:
 		break;

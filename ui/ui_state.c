@@ -231,6 +231,7 @@ ui_state_free(struct ui *u)
 	if (u->secret_pending != NULL)
 		api_created_free(u->secret_pending);
 	dialog_free(u->dlg);
+	free(u->export_path);
 	ui_view_free(u);
 	ui_bulk_free(u);
 	if (u->cfg == &u->cfg_own)

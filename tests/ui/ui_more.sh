@@ -102,7 +102,9 @@ keys :; tm send-keys -t t -l "export $T/shown.json"; keys Enter
 check_eq "the JSON export parses, one object per row" "$ACTIVE" "$(jq length "$T/shown.json")"
 check_nomatch "no export holds a secret" "dapi[0-9a-f]{32}" "$(cat "$T/shown.csv" "$T/shown.json")"
 keys :; tm send-keys -t t -l "export $T/shown.csv"; keys Enter
-check_screen "export never overwrites a file" "export: .*File exists"
+check_screen "export to an existing file asks first" "Replace the file\\?"
+keys Escape
+check_screen "Esc: the file is left alone" "export cancelled: .*shown\\.csv is unchanged"
 
 # --- the secret: copy with OSC 52, write to a new 0600 file --------------------------
 tm set-option -g set-clipboard on
