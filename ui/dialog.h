@@ -103,11 +103,20 @@ void dialog_free(struct dialog *d);
 
 /* ---- OSC 52 (ui/osc52.c; no curses) ------------------------------------ */
 /* Build the OSC 52 sequence that puts text on the clipboard: ESC ] 52 ; c ;
- * base64 BEL, wrapped for tmux (DCS tmux; … ST with ESCs doubled) when
- * TMUX is set, or for screen (DCS … ST) when TERM starts with "screen" and
- * TMUX is not set. Returns a malloc'd string (the caller wipes and frees it)
- * or NULL when text is longer than max (default cap 8192 bytes) or out of
- * memory. */
+ * base64 BEL; plain when TMUX is set (tmux handles OSC 52 itself, see
+ * osc52_tmux_clipboard), wrapped for GNU screen (DCS chunks) when TERM
+ * starts with "screen" and TMUX is not set. Returns a malloc'd string (the
+ * caller wipes and frees it) or NULL when text is longer than max (default
+ * cap 8192 bytes), holds a control character, or out of memory. */
 char *osc52_sequence(const char *text, size_t max, const char *tmux_env, const char *term_env);
+
+/* What the tmux we run in does with a program's OSC 52 (its set-clipboard
+ * option, asked with `tmux show-options`; at most half a second). */
+enum osc52_tmux {
+	OSC52_TMUX_UNKNOWN,   /* could not ask */
+	OSC52_TMUX_ON,        /* sets the clipboard and keeps a paste buffer */
+	OSC52_TMUX_DROPS,     /* off or external: a program's OSC 52 is dropped */
+};
+enum osc52_tmux osc52_tmux_clipboard(void);
 
 #endif

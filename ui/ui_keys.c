@@ -350,30 +350,62 @@ ui_edit_submit(struct ui *u)
 	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
 }
 
-/* Put text on the clipboard with OSC 52, straight to the terminal. */
-static int
+/* What a copy did, and how to say it: for the id (status line) and for a
+ * secret (the dialog's note). Never "copied" where it cannot have been. */
+#define UI_COPIES(_) \
+	_(SENT, false, "copied the id to the clipboard (OSC 52: the terminal must allow it)", \
+	  "copied to the clipboard (OSC 52: the terminal must allow it)") \
+	_(TMUX, false, "copied the id to the clipboard; tmux keeps a paste buffer of it too", \
+	  "copied; tmux also keeps it in a paste buffer until you run tmux delete-buffer") \
+	_(TMUX_MAYBE, false, "sent the id with OSC 52: tmux passes it on only with set-clipboard on", \
+	  "sent with OSC 52: tmux passes it on only with set-clipboard on (and then keeps a paste buffer: tmux delete-buffer)") \
+	_(DROPPED, true, "not copied: this tmux drops OSC 52 from programs (tmux set -s set-clipboard on)", \
+	  "! not copied: this tmux drops OSC 52 from programs (tmux set -s set-clipboard on); w writes a file") \
+	_(FAILED, true, "cannot copy: too long, or out of memory", \
+	  "! cannot copy: too long, or out of memory")
+
+#define UI_COPY_ENUM(e, err, id, secret) UI_COPY_##e,
+enum ui_copy { UI_COPIES(UI_COPY_ENUM) };
+#undef UI_COPY_ENUM
+#define UI_COPY_ROW(e, err, id, secret) { err, id, secret },
+static const struct {
+	bool error;
+	const char *id;
+	const char *secret;
+} ui_copy_says[] = { UI_COPIES(UI_COPY_ROW) };
+#undef UI_COPY_ROW
+
+/* Put text on the clipboard with OSC 52, straight to the terminal; inside
+ * tmux only when its set-clipboard lets a program do that. */
+static enum ui_copy
 ui_copy(struct ui *u, const char *text)
 {
-	char *seq = osc52_sequence(text, 8192, getenv("TMUX"), getenv("TERM"));
+	const char *tmux = getenv("TMUX");
+	bool in_tmux = tmux != NULL && *tmux != '\0';
+	enum osc52_tmux how = in_tmux ? osc52_tmux_clipboard() : OSC52_TMUX_UNKNOWN;
+	char *seq;
 
-	if (seq == NULL)
-		return -1;
+	if (how == OSC52_TMUX_DROPS)
+		return UI_COPY_DROPPED;
+	if ((seq = osc52_sequence(text, 8192, tmux, getenv("TERM"))) == NULL)
+		return UI_COPY_FAILED;
 	ui_term_write_raw(u, seq, strlen(seq));
 	secret_free(seq);
-	return 0;
+	if (!in_tmux)
+		return UI_COPY_SENT;
+	return how == OSC52_TMUX_ON ? UI_COPY_TMUX : UI_COPY_TMUX_MAYBE;
 }
 
 static unsigned
 ui_a_copy(struct ui *u)
 {
 	const char *id = ui_state_current_id(u);
+	enum ui_copy c;
 
 	if (id == NULL)
 		return UI_R_NONE;
-	if (ui_copy(u, id) != 0)
-		ui_msg(u, true, "cannot copy");
-	else
-		ui_msg(u, false, "copied the id to the clipboard (OSC 52)");
+	c = ui_copy(u, id);
+	ui_msg(u, ui_copy_says[c].error, "%s", ui_copy_says[c].id);
 	return UI_R_STATUS;
 }
 
@@ -1049,10 +1081,7 @@ ui_secret_request(struct ui *u)
 {
 	switch (dialog_secret_request(u->dlg)) {
 	case DIALOG_REQ_COPY:
-		if (ui_copy(u, dialog_secret_value(u->dlg)) == 0)
-			dialog_note(u->dlg, "copied to the clipboard (OSC 52)");
-		else
-			dialog_note(u->dlg, "cannot copy: too long or out of memory");
+		dialog_note(u->dlg, ui_copy_says[ui_copy(u, dialog_secret_value(u->dlg))].secret);
 		break;
 	case DIALOG_REQ_WRITE:
 		ui_secret_write(u);
