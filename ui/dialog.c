@@ -28,6 +28,7 @@
 #define DIALOG_NOTE_MAX		512
 #define DIALOG_GLYPH_MAX	32
 #define DIALOG_CHROME		4	/* border, note line, button row, border */
+#define DIALOG_NOTE_ROWS	3	/* a long note wraps over at most this many */
 #define DIALOG_COMMENT_MAX	255
 #define DIALOG_DAY		86400LL
 
@@ -134,6 +135,7 @@ struct dialog {
 	int top;		/* first body row shown */
 	int cur_y, cur_x;	/* where the terminal cursor goes */
 	int bodyh, total;
+	int noteh;		/* rows of the note, from the last layout */
 	char note[DIALOG_NOTE_MAX];
 	const char *footer;	/* the bottom row when there are no buttons */
 
@@ -164,6 +166,8 @@ struct dialog {
 	char *path;
 	enum dialog_request req;
 	bool path_mode;
+	bool asking;            /* "Discard the secret?" is on the note line */
+	bool saved;             /* written to a file: closing loses nothing */
 };
 
 /* Layout of one draw. */
@@ -715,6 +719,19 @@ field_rows(struct field *f, const struct layout *L)
 	return (int)((f->grid.n + f->grid.cols - 1) / f->grid.cols);
 }
 
+/* Rows the (sanitized) note wraps over at this width, 1 to DIALOG_NOTE_ROWS. */
+static int
+note_rows(const char *s, int width)
+{
+	int rows = 0, w;
+
+	while (*s != '\0' && rows < DIALOG_NOTE_ROWS && width > 0) {
+		s += wrap_line(s, width, &w);
+		rows++;
+	}
+	return rows > 0 ? rows : 1;
+}
+
 /* Work out the window's size and the columns; set each field's row. */
 static void
 dialog_layout(struct dialog *d, struct layout *L)
@@ -736,8 +753,11 @@ dialog_layout(struct dialog *d, struct layout *L)
 		row += field_rows(&d->fields[i], L);
 	}
 	d->total = row;
-	L->h = row + DIALOG_CHROME < LINES ? row + DIALOG_CHROME : LINES;
-	d->bodyh = L->h - DIALOG_CHROME;
+	d->noteh = note_rows(d->note, L->w - 4);
+	if (row + DIALOG_CHROME + d->noteh - 1 > LINES)
+		d->noteh = 1;
+	L->h = row + DIALOG_CHROME + d->noteh - 1 < LINES ? row + DIALOG_CHROME + d->noteh - 1 : LINES;
+	d->bodyh = L->h - DIALOG_CHROME - (d->noteh - 1);
 	L->y = (LINES - L->h) / 2;
 	L->x = (COLS - L->w) / 2;
 }
@@ -1018,6 +1038,27 @@ dialog_window(struct dialog *d, const struct layout *L)
 	return 0;
 }
 
+/* The note, wrapped over its rows above the buttons; the last row is cut. */
+static void
+draw_note(struct dialog *d, const struct layout *L)
+{
+	const char *s = d->note;
+	int r, w, y = L->h - 2 - d->noteh;
+	size_t n;
+
+	for (r = 0; r < d->noteh && *s != '\0'; r++) {
+		if (r + 1 == d->noteh) {
+			put_cell(d, y + r, 2, s, L->w - 4, A_BOLD);
+			break;
+		}
+		n = wrap_line(s, L->w - 4, &w);
+		wattr_on(d->win, A_BOLD, NULL);
+		mvwaddnstr(d->win, y + r, 2, s, (int)n);
+		wattr_off(d->win, A_BOLD, NULL);
+		s += n;
+	}
+}
+
 void
 dialog_draw(struct dialog *d)
 {
@@ -1034,7 +1075,7 @@ dialog_draw(struct dialog *d)
 	for (i = 0; i < d->nfields; i++)
 		draw_field(d, &d->fields[i], &L);
 	if (d->note[0] != '\0')
-		put_cell(d, L.h - 3, 2, d->note, L.w - 4, A_BOLD);
+		draw_note(d, &L);
 	draw_buttons(d, &L);
 	wmove(d->win, d->cur_y, d->cur_x);
 	wnoutrefresh(d->win);
@@ -1727,6 +1768,7 @@ dialog_input_value(const struct dialog *d)
 
 static const char secret_footer[] = "y copy  w write file  Enter close";
 static const char secret_path_footer[] = "Enter write   Esc back";
+static const char secret_ask_footer[] = "d discard it   any other key: keep it shown";
 
 static void
 secret_path_mode(struct dialog *d, bool on)
@@ -1736,7 +1778,8 @@ secret_path_mode(struct dialog *d, bool on)
 	d->path_mode = on;
 	f->hidden = !on;
 	d->footer = on ? secret_path_footer : secret_footer;
-	if (on) {
+	if (on) {               /* a new path each time: typing never extends an old one */
+		text_set(&f->tb, "");
 		d->focus = (size_t)(f - d->fields);
 		d->note[0] = '\0';
 	}
@@ -1761,11 +1804,30 @@ secret_path_enter(struct dialog *d)
 	secret_path_mode(d, false);
 }
 
+/* Closing loses the secret unless it was written: ask first. */
+static void
+secret_ask_close(struct dialog *d, bool on)
+{
+	d->asking = on;
+	d->footer = on ? secret_ask_footer : secret_footer;
+	if (on)
+		dialog_set_note(d, "Discard the secret? It cannot be shown again.");
+	else
+		d->note[0] = '\0';
+}
+
 static bool
 dialog_secret_key(struct dialog *d, int ch, bool is_key, enum dialog_result *r)
 {
 	bool enter = (!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER);
 
+	if (d->asking) {         /* only d discards; Esc, Enter, anything else keeps it */
+		if (!is_key && (ch == 'd' || ch == 'D'))
+			*r = DIALOG_OK;
+		else
+			secret_ask_close(d, false);
+		return true;
+	}
 	if (d->path_mode) {
 		if (enter)
 			secret_path_enter(d);
@@ -1775,8 +1837,10 @@ dialog_secret_key(struct dialog *d, int ch, bool is_key, enum dialog_result *r)
 			return is_key && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_BTAB);
 		return true;
 	}
-	if (enter || (!is_key && ch == KEY_ESC))
+	if ((enter || (!is_key && ch == KEY_ESC)) && d->saved)
 		*r = DIALOG_OK;
+	else if (enter || (!is_key && ch == KEY_ESC))
+		secret_ask_close(d, true);
 	else if (!is_key && ch == 'y')
 		d->req = DIALOG_REQ_COPY;
 	else if (!is_key && ch == 'w')
@@ -1847,6 +1911,19 @@ const char *
 dialog_secret_value(const struct dialog *d)
 {
 	return d->secret != NULL ? d->secret : "";
+}
+
+void
+dialog_secret_written(struct dialog *d, bool ok, const char *msg)
+{
+	if (ok) {
+		d->saved = true;
+		dialog_note(d, msg);
+		return;
+	}
+	/* back to the path field, empty: what is typed next is a new path */
+	secret_path_mode(d, true);
+	dialog_note(d, msg);
 }
 
 void

@@ -64,9 +64,11 @@ struct dialog *dialog_input_new(const char *title, const char *const *lines, siz
 const char *dialog_input_value(const struct dialog *d);
 /* The one-time secret reveal: shows token_value (copied; wiped when the
  * dialog is freed), the id and comment, and the keys: y copy (OSC 52),
- * w write to a file, Enter/Esc dismiss. The dialog does not write to the
- * terminal or files itself: dialog_secret_request tells the UI what the
- * user asked for. */
+ * w write to a file, Enter/Esc close. Closing before the secret was written
+ * to a file asks first ("Discard the secret?": only d discards it, any
+ * other key keeps it shown). The dialog does not write to the terminal or
+ * files itself: dialog_secret_request tells the UI what the user asked
+ * for, and dialog_secret_written what came of a write. */
 struct dialog *dialog_secret_new(const char *token_value, const char *token_id,
 				 const char *comment, bool ascii);
 
@@ -81,6 +83,10 @@ enum dialog_request dialog_secret_request(struct dialog *d);
 const char *dialog_secret_path(const struct dialog *d);
 /* The secret itself, for the UI to copy or write. */
 const char *dialog_secret_value(const struct dialog *d);
+/* The write asked for is done: ok (closing no longer asks) with msg as the
+ * note; or it failed: msg as the note and the path field open again,
+ * empty, so what is typed next is a new path, not appended to the old. */
+void dialog_secret_written(struct dialog *d, bool ok, const char *msg);
 /* Show a one-line note inside the dialog ("copied", "written to F", an error). */
 void dialog_note(struct dialog *d, const char *msg);
 

@@ -1054,26 +1054,32 @@ ui_keys_command(struct ui *u, const char *line)
 
 /* ---- dialogs ---------------------------------------------------------- */
 
+static int
+ui_secret_fill(FILE *fp, const void *ctx)
+{
+	return fputs(ctx, fp) < 0 || fputc('\n', fp) == EOF ? -1 : 0;
+}
+
+/* w in the secret dialog: a new file (~ expanded), 0600, whole or not at all. */
 static void
 ui_secret_write(struct ui *u)
 {
-	const char *path = dialog_secret_path(u->dlg);
-	const char *v = dialog_secret_value(u->dlg);
-	char note[300];
-	int fd;
-	bool ok;
+	const char *typed = dialog_secret_path(u->dlg);
+	struct patrol_err err;
+	char note[600], *path = savefile_expand(typed);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		snprintf(note, sizeof note, "cannot write %s: %s", path, strerror(errno));
-		dialog_note(u->dlg, note);
-		return;
-	}
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v) && write(fd, "\n", 1) == 1;
-	if (close(fd) != 0)
-		ok = false;
-	snprintf(note, sizeof note, ok ? "written to %s" : "write error on %s", path);
-	dialog_note(u->dlg, note);
+	status_clear(&err);
+	if (path == NULL)
+		status_set(&err, PATROL_IO, "cannot write %s: HOME is not set", typed);
+	else
+		savefile_write(path, SAVEFILE_NEW, ui_secret_fill, dialog_secret_value(u->dlg),
+		    &err);
+	if (err.status == PATROL_OK)
+		snprintf(note, sizeof note, "written to %s (mode 0600)", path);
+	else
+		snprintf(note, sizeof note, "! %s: type another path, or Esc", err.message);
+	dialog_secret_written(u->dlg, err.status == PATROL_OK, note);
+	free(path);
 }
 
 static void

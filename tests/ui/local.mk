@@ -9,7 +9,8 @@ UI_TESTS = \
 	tests/ui/ui_export.sh \
 	tests/ui/ui_widths.sh \
 	tests/ui/ui_words.sh \
-	tests/ui/ui_messages.sh
+	tests/ui/ui_messages.sh \
+	tests/ui/ui_secret.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

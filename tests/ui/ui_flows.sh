@@ -63,6 +63,8 @@ check_eq "exactly one create sent" 1 "$(count 'POST /api/2.0/token/create')"
 check_eq "the secret shown is the new token's (id = sha256)" 1 \
 	"$("$PATROL" list -o json | jq --arg id "$NEWID" '[.[] | select(.token_id == $id)] | length')"
 keys Enter
+check_screen "closing before the secret was saved asks" "Discard the secret\\? It cannot be shown again"
+keys d
 wait_gone "Copy this token now" 5
 check_screen_not "after dismissal the secret is gone from the screen" "$SECRET"
 keys /; tm send-keys -t t -l "ui created"; keys Enter

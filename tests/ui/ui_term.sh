@@ -118,7 +118,8 @@ keys Enter q
 check_screen "q during a create in flight asks: the secret would be lost" "its secret would never be"
 keys Enter
 check_screen "Cancel: the secret still arrives and is shown" "Copy this token now" 15
-keys Enter
+keys Enter d
+wait_gone "Copy this token now" 5
 keys r
 check_screen "a refresh says it is loading" "loading" 1
 keys j k j
