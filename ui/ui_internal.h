@@ -171,6 +171,7 @@ struct ui {
 	bool desc;
 	struct token_filter *filter;
 	char filter_text[256];
+	char filter_committed[256];  /* the filter when / was pressed: a bad one falls back to it */
 	size_t cursor, top;
 	size_t last_tag;             /* view index of the last tagged row */
 	bool have_last_tag;
@@ -251,7 +252,10 @@ void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx
 void ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error);
+/* Compile expr and filter by it (the caller refilters). When it does not
+ * compile, say why and filter by fallback instead (NULL: no filter), the
+ * filter that was committed before: never a prefix of a bad one. -1 then. */
+int ui_state_set_filter(struct ui *u, const char *expr, const char *fallback);
 int ui_state_profile(struct ui *u, const char *name);
 void ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n);
 void ui_view_free(struct ui *u);

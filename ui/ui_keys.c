@@ -97,6 +97,7 @@ ui_a_filter(struct ui *u)
 {
 	u->prompt = UI_PROMPT_FILTER;
 	snprintf(u->input, sizeof u->input, "%s", u->filter_text);
+	snprintf(u->filter_committed, sizeof u->filter_committed, "%s", u->filter_text);
 	return UI_R_STATUS;
 }
 
@@ -167,7 +168,7 @@ ui_a_back(struct ui *u)
 		return UI_R_TABLE | UI_R_STATUS;
 	}
 	if (u->filter_text[0] != '\0') {
-		ui_state_set_filter(u, "", false);
+		ui_state_set_filter(u, "", NULL);
 		ui_state_refilter(u);
 		ui_msg(u, false, "filter cleared");
 		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
@@ -551,7 +552,7 @@ ui_a_owner_pick(struct ui *u)
 	    name);
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
-	if (ui_state_set_filter(u, expr, false) != 0)
+	if (ui_state_set_filter(u, expr, NULL) != 0)
 		return UI_R_ALL;
 	ui_state_refilter(u);
 	u->cursor = 0;
@@ -897,8 +898,10 @@ ui_c_sort(struct ui *u, const char *arg)
 static unsigned
 ui_c_filter(struct ui *u, const char *arg)
 {
-	if (ui_state_set_filter(u, arg, true) != 0)
-		return UI_R_STATUS;
+	char committed[sizeof u->filter_text];
+
+	snprintf(committed, sizeof committed, "%s", u->filter_text);
+	ui_state_set_filter(u, arg, committed);
 	ui_state_refilter(u);
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }

@@ -100,27 +100,29 @@ ui_prompt_done(struct ui *u, bool accept)
 		return accept ? (snprintf(line, sizeof line, "%s", u->input),
 		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
 	if (accept) {
-		if (ui_state_set_filter(u, u->input, true) != 0) {
+		if (ui_state_set_filter(u, u->input, u->filter_committed) != 0) {
 			char why[sizeof u->status];
 			snprintf(why, sizeof why, "%s", u->status);
-			ui_msg(u, true, "%s (kept: %s)", why, u->filter_text);
+			ui_msg(u, true, "%s (kept: %s)", why,
+			    u->filter_text[0] != '\0' ? u->filter_text : "no filter");
+			ui_state_refilter(u);
 		}
-		return UI_R_STATUS | UI_R_HEADER;
+		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 	}
-	ui_state_set_filter(u, "", false);
+	ui_state_set_filter(u, "", NULL);
 	ui_state_refilter(u);
 	ui_msg(u, false, "filter cleared");
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }
 
-/* Live filter: apply every change that compiles, keep the last good one. */
+/* Live filter: apply every change that compiles; while it does not, show
+ * what the filter committed before the prompt opened shows. */
 static unsigned
 ui_prompt_changed(struct ui *u)
 {
 	if (u->prompt != UI_PROMPT_FILTER)
 		return UI_R_STATUS;
-	if (ui_state_set_filter(u, u->input, true) != 0)
-		return UI_R_STATUS;
+	ui_state_set_filter(u, u->input, u->filter_committed);
 	ui_state_refilter(u);
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }

@@ -179,7 +179,7 @@ ui_state_init(struct ui *u)
 	u->ctx.now_ms = duration_now_ms();
 	ui_state_grow(u, 16);
 	if (o->filter != NULL)
-		ui_state_set_filter(u, o->filter, false);
+		ui_state_set_filter(u, o->filter, NULL);
 }
 
 void
@@ -363,28 +363,36 @@ ui_state_refilter(struct ui *u)
 	ui_state_sort_keep(u, row);
 }
 
-/* Compile expr; on error keep the last good filter (keep_on_error) and say why. */
+/* Install the compiled filter f for expr. */
+static void
+ui_state_install_filter(struct ui *u, struct token_filter *f, const char *expr)
+{
+	token_filter_free(u->filter);
+	u->filter = f;
+	snprintf(u->filter_text, sizeof u->filter_text, "%s", expr != NULL ? expr : "");
+}
+
 int
-ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error)
+ui_state_set_filter(struct ui *u, const char *expr, const char *fallback)
 {
 	struct token_filter *f = NULL;
 	struct patrol_err err;
 
 	status_clear(&err);
-	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
-		ui_msg(u, true, "filter: %s", err.message);
-		if (!keep_on_error) {
-			token_filter_free(u->filter);
-			u->filter = NULL;
-		}
-		return -1;
+	if (token_filter_compile(expr, &f, &err) == PATROL_OK) {
+		ui_state_install_filter(u, f, expr);
+		if (u->status_error && strncmp(u->status, "filter:", 7) == 0)
+			ui_msg(u, false, "%s", "");
+		return 0;
 	}
-	token_filter_free(u->filter);
-	u->filter = f;
-	snprintf(u->filter_text, sizeof u->filter_text, "%s", expr != NULL ? expr : "");
-	if (u->status_error && strncmp(u->status, "filter:", 7) == 0)
-		ui_msg(u, false, "%s", "");
-	return 0;
+	ui_msg(u, true, "filter: %s", err.message);
+	if (fallback == NULL)
+		fallback = "";
+	/* the fallback was in effect before: it compiles */
+	if (strcmp(fallback, u->filter_text) != 0 &&
+	    token_filter_compile(fallback, &f, &err) == PATROL_OK)
+		ui_state_install_filter(u, f, fallback);
+	return -1;
 }
 
 static int
