@@ -317,16 +317,25 @@ ui_keep_top(struct ui *u)
 		u->top = u->nshown > page ? u->nshown - page : 0;
 }
 
+/* What an empty table says: loading, why the list failed, or why it is empty. */
 static void
 ui_draw_empty(struct ui *u)
 {
 	const char *msg = !u->loaded ? "loading\u2026" :
 	    u->tab.n == 0 ? "no tokens" : "no token matches the filter (Esc clears it)";
+	char line[UI_LINE_MAX], why[sizeof u->load_err + 32];
+	int attr = A_DIM;
 
 	if (u->ascii && !u->loaded)
 		msg = "loading...";
-	wattrset(stdscr, A_DIM);
-	mvwaddstr(stdscr, UI_TOP, 2, msg);
+	if (!u->loaded && u->load_err[0] != '\0' && (u->loading & (1u << UI_JOB_LIST)) == 0) {
+		snprintf(why, sizeof why, "%s (r tries again)", u->load_err);
+		msg = why;
+		attr = ui_attr(u, 2, A_BOLD);
+	}
+	sanitize_cell(msg, COLS > 4 ? (size_t)COLS - 3 : 1, 0, u->sflags, line, sizeof line);
+	wattrset(stdscr, attr);
+	mvwaddstr(stdscr, UI_TOP, 2, line);
 	wattrset(stdscr, A_NORMAL);
 }
 

@@ -193,6 +193,7 @@ struct ui {
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
 	char conf_err[200];          /* why the workspace settings could not be read */
 	char load_note[200];         /* appended to the message of the next first load */
+	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
 	/* input */
 	enum ui_prompt prompt;

@@ -585,6 +585,7 @@ ui_state_load(struct ui *u)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
 	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
+	u->load_err[0] = '\0';
 }
 
 /* Empty the table (and with it the tags, the staging and the owners). */
@@ -647,8 +648,11 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	u->loading &= ~(1u << UI_JOB_LIST);
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "cannot list tokens", c);
-		return UI_R_HEADER | UI_R_STATUS;
+		/* the table says it too: not "loading" forever */
+		snprintf(u->load_err, sizeof u->load_err, "%s", u->status);
+		return UI_R_ALL;
 	}
+	u->load_err[0] = '\0';
 	first = !u->loaded;
 	ui_state_swap(u, call_take_result(c));
 	if (first && UI_MGMT(u))

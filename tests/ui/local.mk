@@ -10,7 +10,8 @@ UI_TESTS = \
 	tests/ui/ui_widths.sh \
 	tests/ui/ui_words.sh \
 	tests/ui/ui_messages.sh \
-	tests/ui/ui_secret.sh
+	tests/ui/ui_secret.sh \
+	tests/ui/ui_view.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
