@@ -225,14 +225,37 @@ ui_bulk_cancel(struct ui *u, const char *why)
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
 }
 
+/* The progress line without its bar ("[] " when drawn 0 wide). */
+static const char *
+ui_bulk_no_bar(const char *line)
+{
+	const char *end = line[0] == '[' ? strstr(line, "] ") : NULL;
+
+	return end != NULL ? end + 2 : line;
+}
+
+/* The progress line, made to fit: beside the status counts with a shorter
+ * bar, then no bar; then on the whole line (the counts give way); then
+ * without "(q stops)"; only then is it cut. */
 static void
 ui_bulk_progress_msg(struct ui *u)
 {
-	char line[256];
+	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
+	char line[256], msg[300];
+	const char *hint = u->bulk.stopping ? "" : " (q stops)";
+	size_t i, room;
 
-	bulk_progress_line(&u->bulk, u->w, UI_BULK_BAR, line, sizeof line);
-	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0,
-	    "revoking %s%s", line, u->bulk.stopping ? "" : " (q stops)");
+	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
+		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
+		bulk_progress_line(&u->bulk, u->w, bars[i], line, sizeof line);
+		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
+		    hint);
+		if (strlen(msg) <= room)
+			break;
+	}
+	if (strlen(msg) > room)
+		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
+	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
 }
 
 static unsigned

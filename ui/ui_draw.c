@@ -573,6 +573,52 @@ ui_draw_prompt(struct ui *u)
 	ui_clear_rest(LINES - 1);
 }
 
+/* The counts at the right of the status line, labelled, in the longest
+ * form that leaves want columns for the message; none when even the
+ * shortest does not (a session's progress line goes first). Returns its
+ * width. */
+static size_t
+ui_status_counts(const struct ui *u, size_t want, char *out, size_t n)
+{
+	size_t tagged = ui_state_count(u, UI_MARK_TAGGED);
+	size_t staged = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY);
+	int form;
+
+	for (form = 0; form < 4; form++) {
+		if (form == 3) {        /* the message needs the whole line */
+			out[0] = '\0';
+			break;
+		}
+		if (form == 0)
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu  ? help", u->nshown,
+			    u->tab.n, tagged, staged);
+		else if (form == 1)
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu", u->nshown, u->tab.n,
+			    tagged, staged);
+		else
+			snprintf(out, n, " shown %zu/%zu tagged %zu staged %zu", u->nshown, u->tab.n,
+			    tagged, staged);
+		if (strlen(out) + want + 1 <= (size_t)COLS)
+			break;
+	}
+	return strlen(out);
+}
+
+size_t
+ui_draw_status_room(const struct ui *u, bool counts)
+{
+	char right[160];
+	int room = COLS - 1;
+
+	if (counts) {
+		snprintf(right, sizeof right, " shown %zu/%zu tagged %zu staged %zu", u->nshown,
+		    u->tab.n, ui_state_count(u, UI_MARK_TAGGED),
+		    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
+		room -= (int)strlen(right);
+	}
+	return room > 0 ? (size_t)room : 0;
+}
+
 static void
 ui_draw_status(struct ui *u)
 {
@@ -583,10 +629,7 @@ ui_draw_status(struct ui *u)
 		ui_draw_prompt(u);
 		return;
 	}
-	snprintf(right, sizeof right, " %zu/%zu tagged %zu staged %zu  ? help",
-	    u->nshown, u->tab.n, ui_state_count(u, UI_MARK_TAGGED),
-	    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
-	rw = (int)strlen(right);
+	rw = (int)ui_status_counts(u, sanitize_width(u->status) + 1, right, sizeof right);
 	room = COLS - rw - 1;
 	wmove(stdscr, LINES - 1, 0);
 	wclrtoeol(stdscr);
@@ -596,7 +639,7 @@ ui_draw_status(struct ui *u)
 		waddstr(stdscr, line);
 		wattrset(stdscr, A_NORMAL);
 	}
-	if (rw < COLS)
+	if (rw > 0 && rw < COLS)
 		mvwaddstr(stdscr, LINES - 1, COLS - rw - 1, right);
 }
 

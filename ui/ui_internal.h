@@ -253,6 +253,8 @@ void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx
 void ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An empty status line (each key action and command starts with one). */
+void ui_msg_clear(struct ui *u);
 /* Compile expr and filter by it (the caller refilters). When it does not
  * compile, say why and filter by fallback instead (NULL: no filter), the
  * filter that was committed before: never a prefix of a bad one. -1 then. */
@@ -290,6 +292,9 @@ void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
 void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
+/* Columns the status line leaves for a message: beside its shortest
+ * counts, or (counts false) the whole line. */
+size_t ui_draw_status_room(const struct ui *u, bool counts);
 /* Measure the data some columns are sized from (after a load or a compaction). */
 void ui_draw_measure(struct ui *u);
 /* The letter of an audit flag in the FLAGS column. */

@@ -771,11 +771,14 @@ ui_mouse(struct ui *u)
 	return UI_R_NONE;
 }
 
-/* Look the key up and run its action: the one place read-only refuses. */
+/* Look the key up and run its action: the one place read-only refuses. A
+ * message belongs to the action that made it: each action starts with an
+ * empty status line (redrawn when that changes it). */
 unsigned
 ui_keys_dispatch(struct ui *u, int key)
 {
 	const struct ui_key *k;
+	bool had;
 
 	if (key == UI_KEY(KEY_RESIZE))
 		return UI_R_ALL;
@@ -783,6 +786,8 @@ ui_keys_dispatch(struct ui *u, int key)
 		return ui_mouse(u);
 	if ((k = ui_key_find(key, u->mode)) == NULL)
 		return UI_R_NONE;
+	had = u->status[0] != '\0';
+	ui_msg_clear(u);
 	if ((k->flags & UI_K_MUTATING) && u->read_only) {
 		if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
@@ -794,8 +799,9 @@ ui_keys_dispatch(struct ui *u, int key)
 	}
 	if (ui_key_admin_refused(u, k))
 		return UI_R_STATUS;
-	return k->fn(u);
+	return k->fn(u) | (had ? UI_R_STATUS : UI_R_NONE);
 }
+
 
 static void
 ui_key_name(int key, char *out, size_t n)
@@ -1040,6 +1046,7 @@ ui_keys_command(struct ui *u, const char *line)
 	const char *arg;
 	size_t i, n;
 
+	ui_msg_clear(u);            /* its message is the command's own */
 	line += strspn(line, " ");
 	n = strcspn(line, " ");
 	if (n == 0)
@@ -1148,7 +1155,9 @@ ui_dialog_end(struct ui *u, enum dialog_result res)
 		if (ok)
 			r |= ui_export(u, u->export_path, u->export_results, true);
 		else
-			ui_msg(u, false, "export cancelled: %s is unchanged", u->export_path);
+			ui_msg(u, false, "export cancelled: %s is unchanged",
+			    strrchr(u->export_path, '/') != NULL ? strrchr(u->export_path, '/') + 1 :
+			    u->export_path);
 		free(u->export_path);
 		u->export_path = NULL;
 		break;

@@ -45,6 +45,13 @@ ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	u->status_error = error;
 }
 
+void
+ui_msg_clear(struct ui *u)
+{
+	u->status[0] = '\0';
+	u->status_error = false;
+}
+
 static void
 ui_state_grow(struct ui *u, size_t n)
 {

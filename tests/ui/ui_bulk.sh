@@ -58,9 +58,9 @@ sorted_ids() { sort "$1" | tr '\n' ' '; }
 # tags and d stages every shown row (STAGED in all, default SHOWN).
 stage_filter() {
 	keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter
-	check_screen "filter '$1' shows $2" " $2/$3 tagged"
+	check_screen "filter '$1' shows $2" "shown $2/$3 +tagged"
 	keys T d
-	check_screen "T d: every shown row tagged and staged" " $2/$3 tagged [0-9]+ staged ${4:-$2} "
+	check_screen "T d: every shown row tagged and staged" "shown $2/$3 +tagged [0-9]+ +staged ${4:-$2}( |$)"
 }
 
 # colon LINE: type :LINE; false (nothing typed) when ':' opened no
@@ -78,14 +78,14 @@ mk "bulkone" 14 "$T/ids1"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start --jobs 2
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 keys /; tm send-keys -t t -l "comment:bulkone"; keys Enter
-check_screen "the filter shows the 14" " 14/$N tagged 0 staged 0"
+check_screen "the filter shows the 14" "shown 14/$N +tagged 0 +staged 0"
 keys T
-check_screen "T tags every shown row" " 14/$N tagged 14 staged 0"
+check_screen "T tags every shown row" "shown 14/$N +tagged 14 +staged 0"
 keys d
-check_screen "d stages the tagged rows" " 14/$N tagged [0-9]+ staged 14 "
+check_screen "d stages the tagged rows" "shown 14/$N +tagged [0-9]+ +staged 14( |$)"
 keys x
 check_screen "x shows the plan" "^PLAN: revoke 14 tokens on $(re "$EMU_URL") "
 check_screen "with the confirm on top" "Revoke tokens"
@@ -111,7 +111,7 @@ check_eq "every planned token revoked exactly once" 14 "$(revoked_once "$T/ids1"
 check_eq "no other token revoked" 14 "$(revokes)"
 check_eq "14 revoke requests, no more" 14 "$(count 'POST /api/2.0/token/delete')"
 check_eq "the workspace has 14 fewer" $((N - 14)) "$(stats '.active_tokens["admin@example.com"]')"
-check_screen "the revoked rows left the table" " 0/$((N - 14)) tagged 0 staged 0"
+check_screen "the revoked rows left the table" "shown 0/$((N - 14)) +tagged 0 +staged 0"
 keys R
 check_screen "R: the results view" "^14 revoked or gone, 0 failed, 0 skipped, 0 left"
 n=0
@@ -160,7 +160,7 @@ KEEP1=$(sed -n 1p "$T/ids2")
 KEEP3=$(sed -n 3p "$T/ids2")
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:replan" 3 "$N"
 keys x
@@ -193,7 +193,7 @@ keys Escape
 mk "lonely" 1 "$T/ids2b"
 LONE=$(cat "$T/ids2b")
 keys r
-check_screen "r: the new token is listed" " 0/$((N - 2)) tagged 0 staged 0"
+check_screen "r: the new token is listed" "shown 0/$((N - 2)) +tagged 0 +staged 0"
 stage_filter "comment:lonely" 1 $((N - 2))
 keys x
 check_screen "the confirm for 1" "Revoke 1 token\\?"
@@ -201,7 +201,7 @@ curl -s -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -d "{\"toke
 keys Tab Enter
 check_screen "nothing left to revoke, in plain words" "nothing left to revoke: 1 no longer exists"
 check_screen_not "the plan view is gone" "^PLAN: "
-check_screen "back to the rows: the vanished one is dropped" " 0/$((N - 3)) tagged 0 staged 0"
+check_screen "back to the rows: the vanished one is dropped" "shown 0/$((N - 3)) +tagged 0 +staged 0"
 check_eq "patrol sent no revoke for it (3: its 2 before and the curl)" "3 1" \
 	"$(count 'POST /api/2.0/token/delete') $(stats ".revokes[\"$LONE\"]")"
 check_eq "and started no journal" 1 "$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | wc -l | tr -d ' ')"
@@ -217,13 +217,13 @@ emu_start --generate 6:1 --seed 27 --fail 403:1:-1:1 --fault-path /api/2.0/token
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 keys g d x
 check_screen "the confirm for 1" "Revoke 1 token\\?"
 keys Tab Enter
 check_screen "the failed re-plan says nothing was revoked" "the fresh list could not be fetched, so nothing was revoked"
 check_screen_not "the plan view is gone" "^PLAN: "
-check_screen "the row stays staged" " $N/$N tagged 0 staged 1 "
+check_screen "the row stays staged" "shown $N/$N +tagged 0 +staged 1( |$)"
 check_eq "the re-plan was asked for, and no revoke sent" "2 0" \
 	"$(count 'GET /api/2.0/token/list') $(count 'POST /api/2.0/token/delete')"
 check_eq "no journal" 0 "$(ls "$XDG_STATE_HOME"/patrol 2>/dev/null | wc -l | tr -d ' ')"
@@ -238,7 +238,7 @@ mk "stopme" 20 "$T/ids3"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start --jobs 1 --rate 0
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:stopme" 20 "$N"
 keys x
@@ -259,7 +259,7 @@ check_eq "revoked + not sent = 20" 20 "$((K + F))"
 check_eq "the emulator got exactly the revoked ones" "$K" "$(revokes)"
 check_eq "each of them once" "$K" "$(revoked_once "$T/ids3")"
 check_eq "and no other revoke request" "$K" "$(count 'POST /api/2.0/token/delete')"
-check_screen "the not sent ones stay staged and tagged" " $F/$((N - K)) tagged $F staged $F " 5
+check_screen "the not sent ones stay staged and tagged" "shown $F/$((N - K)) +tagged $F +staged $F( |$)" 5
 check_screen_not "patrol is still running" "EXIT="
 keys R
 check_screen "R: the results" "^$K revoked or gone, $F failed, 0 skipped, 0 left"
@@ -287,7 +287,7 @@ mk "denied" 10 "$T/ids4"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 160 40     # wide: the whole 401/403 message fits beside the counts
 ui_start --jobs 2
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:denied" 10 "$N"
 keys x
@@ -327,12 +327,12 @@ mk "selfcase" 2 "$T/ids5"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 keys /; tm send-keys -t t -l "id:${SELF_ID:0:12}"; keys Enter
-check_screen "the filter finds the token in use" " 1/$N tagged 0 staged 0"
+check_screen "the filter finds the token in use" "shown 1/$N +tagged 0 +staged 0"
 keys d
-check_screen "d stages it (no tags: the current row)" " 1/$N tagged 0 staged 1 "
+check_screen "d stages it (no tags: the current row)" "shown 1/$N +tagged 0 +staged 1( |$)"
 stage_filter "comment:selfcase" 2 "$N" 3
 check_screen "three staged" " staged 3 "
 keys x
@@ -355,7 +355,7 @@ J=$(journal)
 check_eq "journal: no intent for the token in use" 0 "$(jq -c --arg i "$SELF_ID" 'select(.type == "intent" and .id == $i)' "$J" | wc -l | tr -d ' ')"
 check_eq "journal: ends done" "done" "$(jreason)"
 keys Escape Escape
-check_screen "filter cleared" " $((N - 2))/$((N - 2)) tagged"
+check_screen "filter cleared" "shown $((N - 2))/$((N - 2)) +tagged"
 L=$(count 'GET /api/2.0/token/list')
 keys r
 check_screen "r still works with the kept token" "^$((N - 2)) tokens " 10
@@ -402,7 +402,7 @@ ui_shell 120 40
 ui_start
 check_screen "the session is offered at start" "Unfinished revocation session"
 check_screen "it says what is left, and what was maybe sent" "$P of 16 tokens left; $O were sent but"
-check_screen "drawn with the data behind it" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data behind it" "shown $N/$N +tagged 0 +staged 0"
 check_eq "nothing sent by the offer" "$SENT" "$(count 'POST /api/2.0/token/delete')"
 keys Tab Enter
 check_screen "OK: the resume confirm" "Resume the revocation"

@@ -13,7 +13,7 @@ ACTIVE=$(stats '.active_tokens["admin@example.com"]')
 
 ui_shell 100 30
 ui_start --sort id
-check_screen "drawn" "$ACTIVE/$ACTIVE tagged 0"
+check_screen "drawn" "shown $ACTIVE/$ACTIVE +tagged 0"
 FIRST=$("$PATROL" list -o json --sort id | jq -r '.[0].token_id')
 
 # --- detail view and help ------------------------------------------------------
@@ -135,7 +135,7 @@ chmod 600 "$HOME/.databrickscfg"
 keys :; tm send-keys -t t -l "profile bobprof"; keys Enter
 check_screen "the header names the new profile" "bobprof"
 check_screen "and the new user" "bob@example"
-check_screen "bob sees his one token" " 1/1 tagged"
+check_screen "bob sees his one token" "shown 1/1 +tagged"
 keys q
 ui_exited 10
 check_eq "quit after :profile" 0 "$UI_RC"
@@ -146,7 +146,7 @@ emu_start --generate 10:1 --seed 3 --fail 500:1 --fault-path /token/delete
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 100 30
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 keys g j Space Space d x
 check_screen "confirm" "Revoke 2 tokens"
 keys Tab Enter
@@ -161,7 +161,7 @@ emu_stop
 emu_start --max-lifetime-days 30 --fail 500:1 --fault-path /token/create
 UI_ENV="" ui_shell 100 30
 ui_start --mouse
-check_screen "drawn with the data (and the workspace settings, read first)" " 1/1 tagged 0 staged 0"
+check_screen "drawn with the data (and the workspace settings, read first)" "shown 1/1 +tagged 0 +staged 0"
 wait_gone "loading" 5
 check_eq "--mouse turns the mouse on" 1 "$(tm display-message -p -t t '#{mouse_any_flag}')"
 keys c

@@ -59,7 +59,7 @@ ui_exited 10
 # --- NO_COLOR and TERM=vt100: no colour, meaning still readable -------------------
 UI_ENV="NO_COLOR=1" ui_shell 80 24
 ui_start
-check_screen "NO_COLOR: drawn with the data" " $ACTIVE/$ACTIVE tagged"
+check_screen "NO_COLOR: drawn with the data" "shown $ACTIVE/$ACTIVE +tagged"
 keys j
 # Colours are SGR 30-37, 40-47, 90-97, 100-107 and 38;/48; (39 and 49 only
 # reset to the terminal's defaults).
@@ -110,7 +110,7 @@ keys '?'
 check_screen "help opens while the list is loading" "HELP|help" 1
 check_screen "help is built from the key table" "revoke"
 keys Escape
-check_screen "the list arrives" "tagged 0 staged 0" 15
+check_screen "the list arrives" "tagged 0 +staged 0" 15
 keys c
 check_screen "create dialog" "New token"
 tm send-keys -t t -l "in flight"

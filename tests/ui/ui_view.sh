@@ -1,8 +1,10 @@
 #!/bin/bash
 # UI end-to-end: what the view shows. A filter that does not parse keeps
 # the filter committed before (never a prefix of the bad one), while typed
-# and after Enter. A failed load says why in the table, not "loading…"
-# forever, and r tries again.
+# and after Enter. The status line labels its counts, a message goes with
+# the next action, and a session's progress line fits (the bar gives way
+# first). A failed load says why in the table, not "loading…" forever, and
+# r tries again.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
@@ -56,6 +58,44 @@ check_screen "with nothing committed, a bad filter filters nothing" "patrol emul
 check_eq "a page of rows" 26 "$(rows)"
 keys Escape
 keys q
+ui_exited 10
+emu_stop
+
+# --- the status line: labelled counts; a message belongs to its action --------------
+emu_start --generate 10:1 --seed 83 --latency-ms 1500
+for i in $(seq 12); do curl -s -o /dev/null -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"slow $i\"}"; done
+N=$(stats '.active_tokens["admin@example.com"]')
+ui_shell 80 24
+ui_start --jobs 1 --rate 0
+check_screen "the counts are labelled" "shown $N/$N  tagged 0  staged 0  \\? help$"
+keys :; tm send-keys -t t -l "foo"; keys Enter
+check_screen "a bad command says so" "unknown command: foo"
+keys :; tm send-keys -t t -l "filter comment:slow"; keys Enter
+check_screen "a good command that follows" "shown 12/$N"
+check_screen_not "the old message went with its action" "unknown command"
+keys :; tm send-keys -t t -l "foo"; keys Enter
+check_screen "the bad command again" "unknown command: foo"
+keys j
+wait_gone "unknown command" 5
+check_screen_not "a key action clears it too" "unknown command"
+keys T d x
+check_screen "twelve: the count is typed" "OK is off until you type 12"
+tm send-keys -t t -l "12"
+keys Enter
+tm resize-window -t t -x 100 -y 24
+check_screen "on 100 columns: the progress line and the counts" "^revoking .*done .*left .*\\(q stops\\) +shown [0-9]+/[0-9]+ +tagged [0-9]+ +staged [0-9]+$" 10
+tm resize-window -t t -x 80 -y 24
+check_screen "on 80 columns: the counts give way to the whole progress line" "^revoking [0-9]+ done .*left .*\\(q stops\\)$" 10
+tm resize-window -t t -x 60 -y 24
+check_screen "on 60 columns: then (q stops), never the numbers" "^revoking [0-9]+ done [0-9]+ failed [0-9]+ left .*jobs [0-9]+/[0-9]+$" 10
+check_screen_not "nothing cut" "^revoking .*…"
+keys q
+check_screen "q asks to stop (the session is slow on purpose)" "Stop the revocation\\?"
+keys Tab Enter
+if wait_gone "^revoking " 20; then ok "stopped"; else OUT=$(screen); not_ok "stopped"; fi
+keys q
+check_screen "quit asks (staged rows)" "Quit\\?"
+keys Tab Enter
 ui_exited 10
 emu_stop
 
