@@ -101,6 +101,7 @@ enum ui_dlg {
 	UI_DLG_STOP,             /* stop a running revocation */
 	UI_DLG_RESUME,           /* go on with an unfinished session */
 	UI_DLG_EXPORT_REPLACE,   /* :export to a file that exists */
+	UI_DLG_ADMIN,            /* a with revocations staged */
 };
 
 /* Where the bulk revocation session stands (ui_bulk.c). */

@@ -476,14 +476,44 @@ ui_keys_interrupt(struct ui *u)
 
 /* ---- admin mode, owners, settings, profiles --------------------------- */
 
+/* Switching the token source discards the staged revocations (the other
+ * list has other ids): ask first when some are staged. */
+static unsigned
+ui_admin_ask(struct ui *u, size_t staged)
+{
+	char l0[160];
+	const char *lines[2] = { l0, "Nothing is revoked; staging again takes d." };
+
+	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
+	    staged == 1 ? "" : "s");
+	ui_dialog_open(u, dialog_confirm_new(u->admin == UI_ADMIN_ON ? "Leave admin mode?" :
+	    "Switch to admin mode?", lines, 2, NULL, u->ascii), UI_DLG_ADMIN);
+	return UI_R_ALL;
+}
+
+static unsigned ui_admin_switch(struct ui *u);
+
 static unsigned
 ui_a_admin(struct ui *u)
 {
-	const char *dots = u->ascii ? "..." : "\u2026";
+	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
 	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
+	/* not when a non-admin's a is refused anyway, or a wait is called off */
+	if (staged > 0 && u->admin != UI_ADMIN_WAIT &&
+	    !(u->admin == UI_ADMIN_OFF && u->me != NULL && !u->me->is_admin))
+		return ui_admin_ask(u, staged);
+	return ui_admin_switch(u);
+}
+
+/* a, once nothing staged is in the way (or the user said to discard it). */
+static unsigned
+ui_admin_switch(struct ui *u)
+{
+	const char *dots = u->ascii ? "..." : "\u2026";
+
 	if (u->admin == UI_ADMIN_ON) {
 		ui_state_source(u, UI_ADMIN_OFF);
 		ui_msg(u, false, "your own tokens: loading%s", dots);
@@ -1150,6 +1180,13 @@ ui_dialog_end(struct ui *u, enum dialog_result res)
 			ui_setting_submit(u);
 		else
 			ui_msg(u, false, "cancelled: the setting is unchanged");
+		break;
+	case UI_DLG_ADMIN:
+		if (ok)
+			r |= ui_admin_switch(u);
+		else
+			ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
+			    UI_MGMT(u) ? "in admin mode" : "your own tokens");
 		break;
 	case UI_DLG_EXPORT_REPLACE:
 		if (ok)

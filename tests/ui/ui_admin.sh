@@ -75,10 +75,25 @@ check_screen "with owner:NAME" "/owner:$(re "$FIRST")"
 keys Escape
 check_screen "Esc clears the filter" "shown $ALL/$ALL +tagged"
 
-# --- back to own tokens; staged revocations do not follow a switch ---------------
+# --- back to own tokens; staged revocations do not follow a switch, after asking --
 keys g d
 check_screen "one staged in admin mode" "staged 1"
+reset_stats
 keys a
+check_screen "a with a staged revocation asks first" "Leave admin mode\\?"
+check_screen "and says what would be lost" "1 staged revocation will be discarded\\."
+keys Escape
+check_screen "Esc: still in admin mode" "cancelled: still in admin mode, the staged revocations kept"
+check_screen "the staged one kept" "staged 1"
+check_screen "the ADMIN badge still there" " ADMIN"
+keys a
+check_screen "asked again" "Leave admin mode\\?"
+keys Enter
+check_screen "Enter is Cancel" "cancelled: still in admin mode"
+check_eq "nothing was fetched while it asked" 0 "$(stats .total)"
+keys a
+check_screen "asked a third time" "Leave admin mode\\?"
+keys Tab Enter
 check_screen "a again: own tokens" "shown $MINE/$MINE +tagged" 15
 check_screen "the switch cleared the staged revocation and said so" "1 staged revocation cleared"
 check_screen "staged 0 after the switch" "staged 0"

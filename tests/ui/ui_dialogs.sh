@@ -3,7 +3,8 @@
 # nothing": the count confirm (typed and not), the token-in-use question
 # (Esc and Cancel back out of the whole session; only "Keep it" revokes the
 # others), the re-plan, the stop question (the session goes on), the quit
-# question and the resume offer. Each Esc is checked against what the
+# question, the resume offer and the switch to admin mode with revocations
+# staged. Each Esc is checked against what the
 # emulator received: no revoke, no fresh list, no journal.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
@@ -104,6 +105,31 @@ check_screen "quit asks again" "Quit\\?"
 keys Tab Enter
 exited
 check_eq "quit after OK" 0 "$UI_RC"
+emu_stop
+
+# === switching to admin mode with a revocation staged =========================
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 6:2 --seed 35
+ui_shell 120 30
+ui_start
+check_screen "drawn with the data" "patrol emulator admin token"
+keys g d
+check_screen "one staged" "staged 1"
+reset_stats
+keys a
+check_screen "a asks: the staged revocation would be discarded" "Switch to admin mode\\?"
+keys Escape
+check_screen "Esc: still your own tokens" "cancelled: still your own tokens, the staged revocations kept"
+check_screen "still staged" "staged 1"
+check_eq "Esc in the admin switch: no token-management list fetched" 0 \
+	"$(count 'GET /api/2.0/token-management/tokens')"
+keys a
+check_screen "asked again" "Switch to admin mode\\?"
+keys Tab Enter
+check_screen "OK: admin mode" " ADMIN" 15
+check_screen "the staged one discarded, as said" "staged 0"
+keys q
+ui_exited 10
 emu_stop
 
 # === the re-plan question ======================================================
