@@ -73,6 +73,13 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 /* ---- the plan ---------------------------------------------------------------- */
 
+/* What a result line says first: "in flight" for a sent revoke. */
+static const char *
+ui_bulk_label(const struct bulk_item *it)
+{
+	return it->inflight ? "in flight" : journal_result_label(it->result);
+}
+
 /* One line per item: marker, result, id, owner, comment, created, last use,
  * flags, message. Server strings are sanitized here, the line again when
  * drawn. */
@@ -95,8 +102,7 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 		snprintf(why, sizeof why, "%s", it->err.message);
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
-		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
-		    it->inflight ? "in flight" : journal_result_label(it->result), id,
+		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
 		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
@@ -104,6 +110,66 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	    it->inflight ? "in flight" : journal_result_label(it->result),
 	    id, u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
+}
+
+/* Where a result's group goes in the results view: failures first, then
+ * what is undecided, then what was done. */
+static int
+ui_bulk_rank(const struct bulk_item *it)
+{
+	if (journal_result_fails(it->result))
+		return 0;
+	switch (it->result) {
+	case JOURNAL_PENDING:
+		return it->inflight ? 2 : 3;
+	case JOURNAL_WOULD:
+		return 4;
+	case JOURNAL_GONE:
+		return 5;
+	case JOURNAL_REVOKED:
+		return 6;
+	default:                /* skipped, and what else does not fail */
+		return 1;
+	}
+}
+
+/* By group (rank, then label), then in plan order (qsort_r over b). */
+static int
+ui_bulk_cmp(const void *pa, const void *pb, void *b_)
+{
+	const struct bulk *bk = b_;
+	const struct bulk_item *a = &bk->v[*(const size_t *)pa];
+	const struct bulk_item *b = &bk->v[*(const size_t *)pb];
+	int c;
+
+	if (ui_bulk_rank(a) != ui_bulk_rank(b))
+		return ui_bulk_rank(a) - ui_bulk_rank(b);
+	if ((c = strcmp(ui_bulk_label(a), ui_bulk_label(b))) != 0)
+		return c;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+/* The results grouped by outcome, failures first, each group under a
+ * line naming it and its count; lines go to v from *n. */
+static void
+ui_bulk_grouped(struct ui *u, char **v, size_t *n)
+{
+	size_t *order = ui_xcalloc(u->bulk.n + 1, sizeof *order), i, k, count;
+	const struct bulk_item *it;
+
+	for (i = 0; i < u->bulk.n; i++)
+		order[i] = i;
+	qsort_r(order, u->bulk.n, sizeof *order, ui_bulk_cmp, &u->bulk);
+	for (i = 0; i < u->bulk.n; i = k) {
+		it = &u->bulk.v[order[i]];
+		for (k = i, count = 0; k < u->bulk.n &&
+		    strcmp(ui_bulk_label(&u->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
+			count++;
+		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
+		for (k = i; k < i + count; k++)
+			v[(*n)++] = ui_bulk_line(u, &u->bulk.v[order[k]], false);
+	}
+	free(order);
 }
 
 /* The plan or the results, as the RESULTS view. */
@@ -115,7 +181,7 @@ ui_bulk_view(struct ui *u, bool plan)
 	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
 
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(u->bulk.n + 3, sizeof *v);
+	v = ui_xcalloc(2 * u->bulk.n + 3, sizeof *v);
 	if (plan)
 		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
 		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
@@ -126,9 +192,13 @@ ui_bulk_view(struct ui *u, bool plan)
 		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
 		    "(:export FILE.csv|.json writes these results)", p.done, p.failed, p.skipped,
 		    p.remaining);
-	for (i = 0; i < u->bulk.n; i++)
-		if (!plan || u->bulk.v[i].result == JOURNAL_PENDING)
-			v[n++] = ui_bulk_line(u, &u->bulk.v[i], plan);
+	if (plan) {
+		for (i = 0; i < u->bulk.n; i++)
+			if (u->bulk.v[i].result == JOURNAL_PENDING)
+				v[n++] = ui_bulk_line(u, &u->bulk.v[i], true);
+	} else {
+		ui_bulk_grouped(u, v, &n);
+	}
 	ui_view_set(u, UI_MODE_RESULTS, v, n);
 	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");
 	u->vtop = plan ? 0 : keep;

@@ -414,7 +414,7 @@ ui_draw_view(struct ui *u)
 			continue;
 		sanitize_cell(u->vlines[u->vtop + i], (size_t)COLS - 1, list, u->sflags,
 		    line, sizeof line);
-		if (list && u->vtop + i == u->vsel)
+		if ((list && u->vtop + i == u->vsel) || (!list && u->vtop + i + 1 == u->vhit))
 			wattrset(stdscr, A_REVERSE);
 		waddstr(stdscr, line);
 		wattrset(stdscr, A_NORMAL);
@@ -562,7 +562,7 @@ ui_draw_prompt(struct ui *u)
 {
 	char line[UI_LINE_MAX], raw[600];
 
-	snprintf(raw, sizeof raw, "%c%s_", u->prompt == UI_PROMPT_FILTER ? '/' : ':', u->input);
+	snprintf(raw, sizeof raw, "%c%s_", u->prompt == UI_PROMPT_COMMAND ? ':' : '/', u->input);
 	/* A filter that does not compile says why while it is typed. */
 	if (u->prompt == UI_PROMPT_FILTER && u->status_error && strncmp(u->status, "filter:", 7) == 0)
 		snprintf(raw + strlen(raw), sizeof raw - strlen(raw), "   ! %s", u->status);

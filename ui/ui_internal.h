@@ -85,6 +85,7 @@ enum ui_prompt {
 	UI_PROMPT_NONE,
 	UI_PROMPT_FILTER,
 	UI_PROMPT_COMMAND,
+	UI_PROMPT_SEARCH,        /* / in a view */
 };
 
 enum ui_dlg {
@@ -173,6 +174,9 @@ struct ui {
 	struct token_filter *filter;
 	char filter_text[256];
 	char filter_committed[256];  /* the filter when / was pressed: a bad one falls back to it */
+	char search[256];            /* the last search (/ in a view, :search), for n and N */
+	struct token_filter *search_f; /* search compiled for the table, NULL until needed */
+	size_t vhit;                 /* view line of the last match + 1 (0: none), drawn reversed */
 	size_t cursor, top;
 	size_t last_tag;             /* view index of the last tagged row */
 	bool have_last_tag;
@@ -315,6 +319,10 @@ const char *ui_lists_setting(const struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
+/* Search for text from here (including this line or row when here) in the
+ * open view, or the table (text is then a filter expression: a word
+ * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */
+unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
 /* Open d (replacing any open dialog); NULL d means out of memory. */
 void ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind);
 void ui_keys_help(struct ui *u);

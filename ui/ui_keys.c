@@ -29,6 +29,9 @@
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
 #define UI_K_IN_ANY   0xff00u
+#define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
+		       UI_K_IN(UI_MODE_RESULTS) | UI_K_IN(UI_MODE_OWNERS) | \
+		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES)) /* every view */
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
@@ -100,6 +103,102 @@ ui_a_filter(struct ui *u)
 	snprintf(u->filter_committed, sizeof u->filter_committed, "%s", u->filter_text);
 	return UI_R_STATUS;
 }
+
+/* / in a view: search it. */
+static unsigned
+ui_a_search(struct ui *u)
+{
+	u->prompt = UI_PROMPT_SEARCH;
+	snprintf(u->input, sizeof u->input, "%s", u->search);
+	return UI_R_STATUS;
+}
+
+/* Whether line holds text: case ignored unless text has a capital (smart
+ * case, as in filters). */
+static bool
+ui_search_match(const char *line, const char *text, bool fold)
+{
+	return fold ? strcasestr(line, text) != NULL : strstr(line, text) != NULL;
+}
+
+static bool
+ui_search_fold(const char *text)
+{
+	for (; *text != '\0'; text++)
+		if (*text >= 'A' && *text <= 'Z')
+			return false;
+	return true;
+}
+
+/* Search the view's lines: the match becomes the selected line (list views)
+ * or the top line, drawn reversed (the others). */
+static unsigned
+ui_search_view(struct ui *u, int dir, bool here)
+{
+	bool list = UI_MODE_IS_LIST(u->mode), fold = ui_search_fold(u->search);
+	size_t n = u->nvlines, from = list ? u->vsel : u->vhit > 0 ? u->vhit - 1 : u->vtop, k, i;
+
+	for (k = here ? 0 : 1; n > 0 && k <= n; k++) {
+		i = (from + n + (dir > 0 ? k : n - k % n)) % n;
+		if (!ui_search_match(u->vlines[i], u->search, fold))
+			continue;
+		if (list)
+			u->vsel = i;
+		else
+		{
+			u->vhit = i + 1;
+			u->vtop = i;
+		}
+		ui_msg(u, false, "/%s: line %zu of %zu (n next, N previous)", u->search, i + 1, n);
+		return UI_R_VIEW | UI_R_STATUS;
+	}
+	ui_msg(u, true, "/%s: not in this view", u->search);
+	return UI_R_STATUS;
+}
+
+/* Search the shown rows with the search as a filter expression: the
+ * cursor goes to the match; nothing is hidden. */
+static unsigned
+ui_search_table(struct ui *u, int dir, bool here)
+{
+	struct patrol_err err;
+	size_t n = u->nshown, k, i, row;
+
+	if (u->search_f == NULL) {
+		status_clear(&err);
+		if (token_filter_compile(u->search, &u->search_f, &err) != PATROL_OK)
+			return ui_msg(u, true, "search: %s", err.message), UI_R_STATUS;
+	}
+	for (k = here ? 0 : 1; n > 0 && k <= n; k++) {
+		i = (u->cursor + n + (dir > 0 ? k : n - k % n)) % n;
+		row = u->shown[i];
+		if (!token_filter_match(u->search_f, &u->tab.rows[row], u->flags[row], &u->ctx))
+			continue;
+		u->cursor = i;
+		ui_msg(u, false, "search %s: row %zu of %zu (n next, N previous)", u->search, i + 1, n);
+		return UI_R_CURSOR | UI_R_STATUS;
+	}
+	ui_msg(u, true, "search %s: no shown row matches", u->search);
+	return UI_R_STATUS;
+}
+
+unsigned
+ui_keys_search(struct ui *u, const char *text, int dir, bool here)
+{
+	if (text != u->search) {
+		snprintf(u->search, sizeof u->search, "%s", text);
+		token_filter_free(u->search_f);
+		u->search_f = NULL;
+	}
+	if (u->search[0] == '\0')
+		return ui_msg(u, true, "no search yet: / in a view, :search EXPR in the table"),
+		    UI_R_STATUS;
+	return u->mode == UI_MODE_TABLE ? ui_search_table(u, dir, here) :
+	    ui_search_view(u, dir, here);
+}
+
+static unsigned ui_a_search_next(struct ui *u) { return ui_keys_search(u, u->search, 1, false); }
+static unsigned ui_a_search_prev(struct ui *u) { return ui_keys_search(u, u->search, -1, false); }
 
 static unsigned
 ui_a_command(struct ui *u)
@@ -711,6 +810,9 @@ static const struct ui_key ui_keys[] = {
 	{ { UI_CTRL('d') }, "moving half a page down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
 	{ { UI_CTRL('u') }, "moving half a page up", "half a page up", ui_a_halfup, UI_K_VIEWS },
 	{ { '/' }, "filtering", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
+	{ { '/' }, "searching", "search this view (Enter finds the next line that has it)", ui_a_search, UI_K_IN_VIEWS },
+	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
+	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
 	{ { '>' }, "sorting", "sort by the next column", ui_a_sort_next, 0 },
 	{ { '<' }, "sorting", "sort by the previous column", ui_a_sort_prev, 0 },
 	{ { 'I' }, "inverting the sort", "invert the sort order", ui_a_invert, 0 },
@@ -732,7 +834,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
 	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
@@ -886,7 +988,8 @@ ui_help_view(const struct ui *u, char **v, size_t *n, enum ui_mode m, const char
 	v[(*n)++] = ui_xstrdup("");
 	v[(*n)++] = ui_xstrdup(heading);
 	for (i = 0; i < UI_NKEYS; i++)
-		if (ui_keys[i].flags & UI_K_IN(m))
+		if ((ui_keys[i].flags & UI_K_IN(m)) &&
+		    ((ui_keys[i].flags & UI_K_IN_VIEWS) != UI_K_IN_VIEWS || m == UI_MODE_DETAIL))
 			v[(*n)++] = ui_help_line(u, &ui_keys[i]);
 }
 
@@ -902,6 +1005,7 @@ ui_keys_help(struct ui *u)
 	for (i = 0; i < UI_NKEYS; i++)
 		if ((ui_keys[i].flags & UI_K_IN_ANY) == 0)
 			v[n++] = ui_help_line(u, &ui_keys[i]);
+	ui_help_view(u, v, &n, UI_MODE_DETAIL, "In every view (detail, help, results, owners, ...):");
 	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
 	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
@@ -1027,6 +1131,16 @@ ui_c_export(struct ui *u, const char *arg)
 	return ui_export(u, arg, u->mode == UI_MODE_RESULTS, false);
 }
 
+/* :search EXPR: move to the next row (or view line) that matches, hiding
+ * nothing; n and N go on. */
+static unsigned
+ui_c_search(struct ui *u, const char *arg)
+{
+	if (arg[0] == '\0')
+		return ui_a_search_next(u);
+	return ui_keys_search(u, arg, 1, u->mode != UI_MODE_TABLE);
+}
+
 /* :resume: offer the unfinished revocation session of this workspace. */
 static unsigned
 ui_a_resume(struct ui *u)
@@ -1057,6 +1171,7 @@ static const struct {
 	{ "sort", ui_c_sort, NULL },
 	{ "filter", ui_c_filter, NULL },
 	{ "export", ui_c_export, NULL },
+	{ "search", ui_c_search, NULL },
 	{ "profile", ui_c_profile, NULL },
 	{ "owners", NULL, ui_a_owners },
 	{ "settings", NULL, ui_a_settings },
@@ -1087,8 +1202,8 @@ ui_keys_command(struct ui *u, const char *line)
 	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
 			return ui_cmds[i].act != NULL ? ui_cmds[i].act(u) : ui_cmds[i].fn(u, arg);
-	ui_msg(u, true, "unknown command: %s (sort filter export profile owners settings admin "
-	    "resume refresh help quit)", name);
+	ui_msg(u, true, "unknown command: %s (sort filter search export profile owners settings "
+	    "admin resume refresh help quit)", name);
 	return UI_R_STATUS;
 }
 

@@ -99,6 +99,9 @@ ui_prompt_done(struct ui *u, bool accept)
 	if (p == UI_PROMPT_COMMAND)
 		return accept ? (snprintf(line, sizeof line, "%s", u->input),
 		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
+	if (p == UI_PROMPT_SEARCH)
+		return accept && u->input[0] != '\0' ?
+		    ui_keys_search(u, u->input, 1, true) | UI_R_STATUS : UI_R_STATUS;
 	if (accept) {
 		if (ui_state_set_filter(u, u->input, u->filter_committed) != 0) {
 			char why[sizeof u->status];

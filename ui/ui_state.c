@@ -218,6 +218,7 @@ ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
 	u->nvlines = n;
 	u->vtop = 0;
 	u->vsel = 0;
+	u->vhit = 0;
 	u->mode = mode;
 }
 
@@ -231,6 +232,7 @@ ui_state_free(struct ui *u)
 	free(u->inview);
 	ui_state_orders_free(u);
 	token_filter_free(u->filter);
+	token_filter_free(u->search_f);
 	api_me_free(u->me);
 	api_conf_free(u->conf);
 	free(u->owners);

@@ -11,7 +11,8 @@ UI_TESTS = \
 	tests/ui/ui_words.sh \
 	tests/ui/ui_messages.sh \
 	tests/ui/ui_secret.sh \
-	tests/ui/ui_view.sh
+	tests/ui/ui_view.sh \
+	tests/ui/ui_results.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
