@@ -112,6 +112,64 @@ ui_attr(const struct ui *u, int pair, int attr)
 	return u->colors ? (int)((unsigned)attr | (unsigned)COLOR_PAIR(pair)) : attr;
 }
 
+/* How a row is told apart, the first that applies: a colour, and
+ * attributes that tell the kinds apart alone under NO_COLOR (--no-color,
+ * a terminal without colour). A privileged row is italic where the
+ * terminal can draw it, bold and dim where not. The tag column (* D) and
+ * the flags column carry the same meaning in glyphs. */
+#define UI_ROW_STYLES(_) \
+	_(STAGED,     UI_PAIR_RED,     A_BOLD | A_UNDERLINE) \
+	_(TAGGED,     UI_PAIR_GREEN,   A_BOLD) \
+	_(EXPIRED,    UI_PAIR_NONE,    A_DIM) \
+	_(EXPIRING,   UI_PAIR_YELLOW,  A_UNDERLINE) \
+	_(PRIVILEGED, UI_PAIR_MAGENTA, A_ITALIC) \
+	_(UNUSED_90D, UI_PAIR_CYAN,    A_DIM | A_UNDERLINE)
+
+#define UI_ROW_ENUM(e, pair, attr) UI_ROW_##e,
+enum ui_row_style { UI_ROW_STYLES(UI_ROW_ENUM) UI_ROW_COUNT };
+#undef UI_ROW_ENUM
+#define UI_ROW_ROW(e, pair, attr) { pair, attr },
+static const struct {
+	int pair;
+	attr_t attr;
+} ui_row_styles[] = { UI_ROW_STYLES(UI_ROW_ROW) };
+#undef UI_ROW_ROW
+
+/* The style of table row `row`, or UI_ROW_COUNT for a plain row. */
+static enum ui_row_style
+ui_row_style(const struct ui *u, size_t row)
+{
+	unsigned m = u->marks[row], f = u->flags[row];
+
+	if (m & UI_MARK_STAGED)
+		return UI_ROW_STAGED;
+	if (m & UI_MARK_TAGGED)
+		return UI_ROW_TAGGED;
+	if (f & TOKEN_FLAG(EXPIRED))
+		return UI_ROW_EXPIRED;
+	if (f & TOKEN_FLAG(EXPIRING))
+		return UI_ROW_EXPIRING;
+	if (f & TOKEN_FLAG(PRIVILEGED))
+		return UI_ROW_PRIVILEGED;
+	if (f & TOKEN_FLAG(UNUSED_90D))
+		return UI_ROW_UNUSED_90D;
+	return UI_ROW_COUNT;
+}
+
+static int
+ui_row_attr(const struct ui *u, size_t row)
+{
+	enum ui_row_style st = ui_row_style(u, row);
+	attr_t a;
+
+	if (st == UI_ROW_COUNT)
+		return A_NORMAL;
+	a = ui_row_styles[st].attr;
+	if ((a & A_ITALIC) && !u->italic)
+		a = (a & ~A_ITALIC) | A_BOLD | A_DIM;
+	return ui_attr(u, ui_row_styles[st].pair, (int)a);
+}
+
 size_t
 ui_draw_page(const struct ui *u)
 {
@@ -265,10 +323,7 @@ ui_draw_row(struct ui *u, size_t vi)
 		ui_cell_text(u, col, row, text, sizeof text);
 		pos = ui_cell(u, line, pos, text, w[col]);
 	}
-	if (u->marks[row] & UI_MARK_STAGED)
-		attr = ui_attr(u, 2, A_BOLD);
-	else if (u->marks[row] & UI_MARK_TAGGED)
-		attr = ui_attr(u, 4, A_BOLD);
+	attr = ui_row_attr(u, row);
 	if (vi == u->cursor)
 		attr |= A_REVERSE;
 	wattrset(stdscr, attr);
@@ -331,7 +386,7 @@ ui_draw_empty(struct ui *u)
 	if (!u->loaded && u->load_err[0] != '\0' && (u->loading & (1u << UI_JOB_LIST)) == 0) {
 		snprintf(why, sizeof why, "%s (r tries again)", u->load_err);
 		msg = why;
-		attr = ui_attr(u, 2, A_BOLD);
+		attr = ui_attr(u, UI_PAIR_RED, A_BOLD);
 	}
 	sanitize_cell(msg, COLS > 4 ? (size_t)COLS - 3 : 1, 0, u->sflags, line, sizeof line);
 	wattrset(stdscr, attr);
@@ -464,7 +519,7 @@ ui_draw_header(struct ui *u)
 	ui_header_loading(u, load, sizeof load);
 	wmove(stdscr, 0, 0);
 	wclrtoeol(stdscr);
-	wattrset(stdscr, ui_attr(u, 3, A_BOLD));
+	wattrset(stdscr, ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	waddstr(stdscr, "patrol");
 	wattrset(stdscr, A_NORMAL);
 	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->profile[0] ? u->profile : "-", sep,
@@ -475,11 +530,11 @@ ui_draw_header(struct ui *u)
 	    clean, sizeof clean);
 	waddstr(stdscr, clean);
 	if (u->read_only)
-		ui_badge("READ-ONLY", ui_attr(u, 1, A_REVERSE | A_BOLD));
+		ui_badge("READ-ONLY", ui_attr(u, UI_PAIR_YELLOW, A_REVERSE | A_BOLD));
 	if (UI_MGMT(u))
-		ui_badge("ADMIN", ui_attr(u, 3, A_REVERSE | A_BOLD));
+		ui_badge("ADMIN", ui_attr(u, UI_PAIR_CYAN, A_REVERSE | A_BOLD));
 	else if (rights)
-		ui_badge("[admin]", ui_attr(u, 3, A_BOLD));
+		ui_badge("[admin]", ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	x = COLS - (int)sanitize_width(load) - 1;
 	if (load[0] != '\0' && x > getcurx(stdscr))
 		mvwaddstr(stdscr, 0, x, load);
@@ -529,9 +584,9 @@ ui_draw_gauge(struct ui *u)
 		len += (size_t)snprintf(bar + len, sizeof bar - len, "%s", g);
 	}
 	if (danger)
-		attr = ui_attr(u, 2, A_BOLD | A_REVERSE);
+		attr = ui_attr(u, UI_PAIR_RED, A_BOLD | A_REVERSE);
 	else if (warn)
-		attr = ui_attr(u, 1, A_BOLD);
+		attr = ui_attr(u, UI_PAIR_YELLOW, A_BOLD);
 	mvwaddstr(stdscr, 1, 0, who[0] ? who : "quota");
 	waddstr(stdscr, " [");
 	wattrset(stdscr, attr);
@@ -635,7 +690,7 @@ ui_draw_status(struct ui *u)
 	wclrtoeol(stdscr);
 	if (room > 4 && u->status[0] != '\0') {
 		sanitize_cell(u->status, (size_t)room, 0, u->sflags, line, sizeof line);
-		wattrset(stdscr, u->status_error ? ui_attr(u, 2, A_BOLD) : (int)A_NORMAL);
+		wattrset(stdscr, u->status_error ? ui_attr(u, UI_PAIR_RED, A_BOLD) : (int)A_NORMAL);
 		waddstr(stdscr, line);
 		wattrset(stdscr, A_NORMAL);
 	}

@@ -45,6 +45,17 @@
 
 #define UI_MAX_COLS 16    /* columns of the token table (ui_draw.c) */
 
+/* Colour pairs (ui_term.c), the 8-colour palette on the default background. */
+enum ui_pair {
+	UI_PAIR_NONE,
+	UI_PAIR_YELLOW,          /* warning; expiring rows */
+	UI_PAIR_RED,             /* danger; staged rows */
+	UI_PAIR_CYAN,            /* header, badges; rows unused for 90 days */
+	UI_PAIR_GREEN,           /* tagged rows */
+	UI_PAIR_MAGENTA,         /* privileged rows */
+	UI_PAIR_COUNT,
+};
+
 /* Per-row marks, kept by token id across refreshes. */
 #define UI_MARK_TAGGED	0x01u
 #define UI_MARK_STAGED	0x02u
@@ -142,6 +153,7 @@ struct ui {
 	FILE *tty;
 	int ttyfd, sigfd;
 	bool colors, ascii, utf8;
+	bool italic;                 /* the terminal draws italics (sitm) */
 	unsigned sflags;             /* sanitize flags */
 	bool too_small;
 

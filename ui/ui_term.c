@@ -183,15 +183,22 @@ ui_term_signals(struct ui *u)
 static void
 ui_term_colors(struct ui *u)
 {
+	static const short fg[UI_PAIR_COUNT] = {
+		[UI_PAIR_YELLOW] = COLOR_YELLOW, [UI_PAIR_RED] = COLOR_RED,
+		[UI_PAIR_CYAN] = COLOR_CYAN, [UI_PAIR_GREEN] = COLOR_GREEN,
+		[UI_PAIR_MAGENTA] = COLOR_MAGENTA,
+	};
+	char *sitm = tigetstr("sitm");
+	short p;
+
+	u->italic = sitm != NULL && sitm != (char *)-1;
 	u->colors = has_colors() && !u->opts->no_color;
 	if (!u->colors)
 		return;
 	start_color();
 	use_default_colors();
-	init_pair(1, COLOR_YELLOW, -1);   /* warning */
-	init_pair(2, COLOR_RED, -1);      /* danger, staged */
-	init_pair(3, COLOR_CYAN, -1);     /* header, badges */
-	init_pair(4, COLOR_GREEN, -1);    /* tagged */
+	for (p = UI_PAIR_NONE + 1; p < UI_PAIR_COUNT; p++)
+		init_pair(p, fg[p], -1);
 }
 
 int

@@ -12,7 +12,8 @@ UI_TESTS = \
 	tests/ui/ui_messages.sh \
 	tests/ui/ui_secret.sh \
 	tests/ui/ui_view.sh \
-	tests/ui/ui_results.sh
+	tests/ui/ui_results.sh \
+	tests/ui/ui_colors.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
