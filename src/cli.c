@@ -734,6 +734,8 @@ run_face(struct cli *cli, face_fn face)
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;
+	uo.columns = cli->prefs.columns;
+	uo.refresh_s = cli->prefs.refresh_s;
 	return face(&uo);
 }
 

@@ -9,6 +9,7 @@ libpatrol_a_SOURCES = \
 	src/sanitize.c src/sanitize.h \
 	src/table.c src/table.h \
 	src/savefile.c src/savefile.h \
+	src/viewstate.c src/viewstate.h \
 	src/duration.c src/duration.h \
 	src/config.c src/config.h \
 	src/token.c src/token.h \

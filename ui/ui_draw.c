@@ -43,6 +43,7 @@ enum ui_col_id { UI_COL_TAG, UI_COL_TEXT, UI_COL_DATE };
  * wide screen gives the owner and scopes their full width first. */
 struct ui_col {
 	int key;                 /* enum token_sort_key, -1 for the tag column */
+	const char *name;        /* for :columns and the columns setting */
 	const char *title;
 	int width;
 	int min;
@@ -55,15 +56,15 @@ struct ui_col {
 #define UI_WIDE_MAX 40
 
 static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          2,  0,  0, false, false },
-	{ TOKEN_SORT_COMMENT,   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
-	{ TOKEN_SORT_CREATED,   "CREATED",   9,  0,  2, false, false },
-	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  0,  7, false, false },
-	{ UI_COL_FLAGS_KEY,     "FLAGS",     5,  0,  1, false, false },
-	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 0,  4, false, false },
-	{ TOKEN_SORT_SCOPES,    "SCOPES",    0,  10, 3, true,  false },
-	{ TOKEN_SORT_OWNER,     "OWNER",     0,  10, 5, true,  true },
-	{ TOKEN_SORT_ID,        "ID",        10, 0,  6, false, false },
+	{ -1,                   "",          "",          2,  0,  0, false, false },
+	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
+	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false },
+	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
+	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
+	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
+	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  10, 3, true,  false },
+	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
+	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
@@ -195,27 +196,97 @@ ui_col_natural(const struct ui *u, size_t i)
 	return w > strlen(ui_cols[i].title) ? w : strlen(ui_cols[i].title);
 }
 
-/* Widths of the columns at this screen width (-1: dropped), once a frame:
- * the table engine fits them (shrinking scopes and owner, then dropping
- * columns in their order); the comment column takes the rest. */
+/* Widths of the chosen columns, in their order, at this screen width (-1:
+ * dropped), once a frame: the table engine fits them (shrinking scopes and
+ * owner, then dropping columns in their order); the comment column, when
+ * shown, takes the rest. */
 static void
 ui_layout(struct ui *u)
 {
-	struct table_col tc[UI_NCOLS];
-	size_t nat[UI_NCOLS], i, total, room = COLS > 3 ? (size_t)COLS - 2 : 1;
+	struct table_col tc[UI_MAX_COLS];
+	size_t nat[UI_MAX_COLS], k, total, room = COLS > 3 ? (size_t)COLS - 2 : 1, c;
 
-	for (i = 0; i < UI_NCOLS; i++) {
-		tc[i] = (struct table_col){ .header = ui_cols[i].title, .min = (size_t)ui_cols[i].min,
-					    .drop = (unsigned)ui_cols[i].drop, .flex = ui_cols[i].flex };
-		nat[i] = ui_col_natural(u, i);
+	for (k = 0; k < u->ncols; k++) {
+		c = u->cols[k];
+		tc[k] = (struct table_col){ .header = ui_cols[c].title, .min = (size_t)ui_cols[c].min,
+					    .drop = (unsigned)ui_cols[c].drop, .flex = ui_cols[c].flex };
+		nat[k] = ui_col_natural(u, c);
 	}
 	/* a line one short of the width never wraps: room is COLS - 2 plus
 	 * the space after the last cell */
-	total = table_fit(tc, UI_NCOLS, nat, room, 1);
-	if (total < room && nat[UI_COL_TEXT] > 0)
-		nat[UI_COL_TEXT] += room - total;
-	for (i = 0; i < UI_NCOLS; i++)
-		u->colw[i] = nat[i] > 0 ? (int)nat[i] : -1;
+	total = table_fit(tc, u->ncols, nat, room, 1);
+	for (k = 0; k < u->ncols; k++)
+		if (u->cols[k] == UI_COL_TEXT && total < room && nat[k] > 0)
+			nat[k] += room - total;
+	for (k = 0; k < u->ncols; k++)
+		u->colw[k] = nat[k] > 0 ? (int)nat[k] : -1;
+}
+
+/* The ui_cols index of a column name (a sort key's, or "flags"), or -1. */
+static int
+ui_col_find(const char *name)
+{
+	enum token_sort_key key;
+	bool desc;
+	size_t i;
+
+	if (strcmp(name, "flags") != 0 && (strchr(name, ':') != NULL ||
+	    token_sort_parse(name, &key, &desc) != 0))
+		return -1;
+	for (i = 1; i < UI_NCOLS; i++)
+		if (strcmp(name, "flags") == 0 ? ui_cols[i].key == UI_COL_FLAGS_KEY :
+		    ui_cols[i].key == (int)key)
+			return (int)i;
+	return -1;
+}
+
+int
+ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n)
+{
+	size_t cols[UI_MAX_COLS], ncols = 1, k, len;
+	char name[32];
+	int c;
+
+	cols[0] = 0;                     /* the tag column always comes first */
+	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
+		for (ncols = 0; ncols < UI_NCOLS; ncols++)
+			cols[ncols] = ncols;
+		spec = NULL;
+	}
+	for (; spec != NULL && *spec != '\0'; spec += len) {
+		spec += strspn(spec, ", ");
+		if ((len = strcspn(spec, ", ")) == 0)
+			break;
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
+		    spec);
+		if ((c = ui_col_find(name)) < 0) {
+			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
+			    "scopes owner id)", name);
+			return -1;
+		}
+		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
+			;
+		if (k == ncols && ncols < UI_MAX_COLS)
+			cols[ncols++] = (size_t)c;
+	}
+	if (ncols == 1) {
+		snprintf(why, n, "name at least one column");
+		return -1;
+	}
+	memcpy(u->cols, cols, ncols * sizeof *cols);
+	u->ncols = ncols;
+	return 0;
+}
+
+void
+ui_draw_columns_spec(const struct ui *u, char *out, size_t n)
+{
+	size_t k, len = 0;
+
+	out[0] = '\0';
+	for (k = 1; k < u->ncols && len < n; k++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s", k > 1 ? "," : "",
+		    ui_cols[u->cols[k]].name);
 }
 
 /* Measure the data behind the columns sized from it (after a load or a
@@ -306,7 +377,7 @@ ui_draw_row(struct ui *u, size_t vi)
 	const int *w = u->colw;
 	int y = UI_TOP + (int)(vi - u->top), attr = A_NORMAL;
 	char line[UI_LINE_MAX], text[1024];
-	size_t col, pos = 0, row;
+	size_t k, pos = 0, row;
 
 	if (y >= LINES - 1)
 		return;
@@ -317,11 +388,11 @@ ui_draw_row(struct ui *u, size_t vi)
 		return;
 	}
 	row = u->shown[vi];
-	for (col = 0; col < UI_NCOLS; col++) {
-		if (w[col] <= 0)
+	for (k = 0; k < u->ncols; k++) {
+		if (w[k] <= 0)
 			continue;
-		ui_cell_text(u, col, row, text, sizeof text);
-		pos = ui_cell(u, line, pos, text, w[col]);
+		ui_cell_text(u, u->cols[k], row, text, sizeof text);
+		pos = ui_cell(u, line, pos, text, w[k]);
 	}
 	attr = ui_row_attr(u, row);
 	if (vi == u->cursor)
@@ -337,18 +408,19 @@ ui_draw_titles(struct ui *u)
 {
 	const int *w = u->colw;
 	char line[UI_LINE_MAX], title[64];
-	size_t col, pos = 0;
+	size_t k, col, pos = 0;
 	const char *arrow;
 
 	line[0] = '\0';
-	for (col = 0; col < UI_NCOLS; col++) {
-		if (w[col] <= 0)
+	for (k = 0; k < u->ncols; k++) {
+		if (w[k] <= 0)
 			continue;
+		col = u->cols[k];
 		arrow = "";
 		if (ui_cols[col].key == (int)u->sort)
 			arrow = u->ascii ? (u->desc ? "v" : "^") : (u->desc ? "\u25bc" : "\u25b2");
 		snprintf(title, sizeof title, "%s%s", ui_cols[col].title, arrow);
-		pos += sanitize_cell(title, (size_t)w[col], 1, 0, line + pos, sizeof line - pos);
+		pos += sanitize_cell(title, (size_t)w[k], 1, 0, line + pos, sizeof line - pos);
 		if (pos + 1 < sizeof line)
 			line[pos++] = ' ';
 		line[pos] = '\0';

@@ -25,6 +25,7 @@
 #include "prefs.h"
 #include "token.h"
 #include "ui.h"
+#include "viewstate.h"
 #include "worker.h"
 
 /* What an action changed: the loop redraws exactly that, once. */
@@ -173,7 +174,10 @@ struct ui {
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
 	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_draw_measure) */
-	int colw[UI_MAX_COLS];            /* column widths of this frame, -1: not shown */
+	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_draw.c indexes) */
+	size_t ncols;
+	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
+	bool columns_chosen;              /* by :columns or remembered (else the config's) */
 	bool loaded;
 	struct api_me *me;
 	struct api_conf *conf;
@@ -231,6 +235,13 @@ struct ui {
 	bool status_error;
 	bool quit;
 	int exit_code;
+
+	/* remembered between runs, per profile (src/viewstate.h) */
+	struct viewstate *states;    /* the profiles this run showed */
+	size_t nstates;
+	char state_note[256];        /* why the remembered view could not be read */
+	int64_t refresh_ms;          /* the list is fetched again this often, 0: never */
+	int64_t next_refresh;        /* when (duration_mono_ms) */
 };
 
 /* ui_term.c */
@@ -282,6 +293,20 @@ void ui_view_free(struct ui *u);
 /* Admin mode on or off: clears tags and staging and the table, then
  * reloads from the other API. Returns how many staged rows were cleared. */
 size_t ui_state_source(struct ui *u, enum ui_admin to);
+/* The view this profile showed last time (sort, columns, admin mode), or
+ * patrol's config and the defaults; at start (where --sort and --all win)
+ * and after :profile. */
+void ui_state_recall(struct ui *u, bool start);
+/* Write what every profile of this run showed, for the next run (after the
+ * terminal is restored: it syncs a file). */
+void ui_state_save(struct ui *u);
+/* Auto-refresh: when the next is due (0 interval: never). */
+void ui_state_refresh_every(struct ui *u, int64_t ms);
+/* The timer: fetch the list again when due and nothing would be disturbed
+ * (no list in flight, no revocation planned or running). */
+unsigned ui_state_refresh_tick(struct ui *u);
+/* Milliseconds until the next refresh is due (-1: none). */
+int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
 /* Whether the table comes from token management (admin mode is on). */
@@ -312,6 +337,12 @@ void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
 /* Columns the status line leaves for a message: beside its shortest
  * counts, or (counts false) the whole line. */
 size_t ui_draw_status_room(const struct ui *u, bool counts);
+/* Choose and order the table's columns: spec names them, comma- or
+ * blank-separated (comment created expires flags last-used scopes owner
+ * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
+int ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n);
+/* The chosen columns as a spec ("comment,expires,id"). */
+void ui_draw_columns_spec(const struct ui *u, char *out, size_t n);
 /* Measure the data some columns are sized from (after a load or a compaction). */
 void ui_draw_measure(struct ui *u);
 /* The letter of an audit flag in the FLAGS column. */

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "cli_output.h"
+#include "duration.h"
+#include "prefs.h"
 #include "sanitize.h"
 #include "savefile.h"
 #include "secret.h"
@@ -811,8 +813,6 @@ static const struct ui_key ui_keys[] = {
 	{ { UI_CTRL('u') }, "moving half a page up", "half a page up", ui_a_halfup, UI_K_VIEWS },
 	{ { '/' }, "filtering", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
 	{ { '/' }, "searching", "search this view (Enter finds the next line that has it)", ui_a_search, UI_K_IN_VIEWS },
-	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
-	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
 	{ { '>' }, "sorting", "sort by the next column", ui_a_sort_next, 0 },
 	{ { '<' }, "sorting", "sort by the previous column", ui_a_sort_prev, 0 },
 	{ { 'I' }, "inverting the sort", "invert the sort order", ui_a_invert, 0 },
@@ -825,6 +825,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'u' }, "unstaging", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
 	{ { 'x' }, "revoking", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
 	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
+	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
+	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
 	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
 	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
 	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
@@ -834,7 +836,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
 	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
@@ -1141,6 +1143,45 @@ ui_c_search(struct ui *u, const char *arg)
 	return ui_keys_search(u, arg, 1, u->mode != UI_MODE_TABLE);
 }
 
+/* :refresh: now; :refresh DURATION: every so often (at least 10s); :refresh
+ * off: no more. */
+static unsigned
+ui_c_refresh(struct ui *u, const char *arg)
+{
+	int64_t s = 0;
+
+	if (arg[0] == '\0')
+		return ui_a_refresh(u);
+	if (strcmp(arg, "off") != 0 && strcmp(arg, "0") != 0 &&
+	    (duration_parse(arg, &s) != 0 || s < PREFS_REFRESH_MIN || s > 86400))
+		return ui_msg(u, true, "refresh: off, or a duration from %ds to 1d (60, 90s, 5m)",
+		    PREFS_REFRESH_MIN), UI_R_STATUS;
+	ui_state_refresh_every(u, s * 1000);
+	if (s == 0)
+		ui_msg(u, false, "auto-refresh off");
+	else
+		ui_msg(u, false, "auto-refresh every %llds (the cursor, tags and a running session "
+		    "are left alone)", (long long)s);
+	return UI_R_STATUS;
+}
+
+/* :columns NAME,...: choose and order the columns; :columns default; alone:
+ * say which are shown and which there are. */
+static unsigned
+ui_c_columns(struct ui *u, const char *arg)
+{
+	char spec[256], why[160];
+
+	if (arg[0] != '\0' && ui_draw_columns(u, arg, why, sizeof why) != 0)
+		return ui_msg(u, true, "columns: %s", why), UI_R_STATUS;
+	if (arg[0] != '\0')            /* remembered; default follows the config again */
+		u->columns_chosen = strcmp(arg, "default") != 0;
+	ui_draw_columns_spec(u, spec, sizeof spec);
+	ui_msg(u, false, "columns: %s (:columns NAME,... chooses and orders them from comment "
+	    "created expires flags last-used scopes owner id; :columns default)", spec);
+	return UI_R_ALL;
+}
+
 /* :resume: offer the unfinished revocation session of this workspace. */
 static unsigned
 ui_a_resume(struct ui *u)
@@ -1176,7 +1217,8 @@ static const struct {
 	{ "owners", NULL, ui_a_owners },
 	{ "settings", NULL, ui_a_settings },
 	{ "admin", NULL, ui_a_admin },
-	{ "refresh", NULL, ui_a_refresh },
+	{ "refresh", ui_c_refresh, NULL },
+	{ "columns", ui_c_columns, NULL },
 	{ "resume", NULL, ui_a_resume },
 	{ "help", NULL, ui_a_help },
 	{ "quit", NULL, ui_a_quit },
@@ -1202,8 +1244,8 @@ ui_keys_command(struct ui *u, const char *line)
 	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
 			return ui_cmds[i].act != NULL ? ui_cmds[i].act(u) : ui_cmds[i].fn(u, arg);
-	ui_msg(u, true, "unknown command: %s (sort filter search export profile owners settings "
-	    "admin resume refresh help quit)", name);
+	ui_msg(u, true, "unknown command: %s (sort filter search columns refresh export profile "
+	    "owners settings admin resume help quit)", name);
 	return UI_R_STATUS;
 }
 

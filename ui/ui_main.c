@@ -204,19 +204,23 @@ ui_loop(struct ui *u)
 {
 	struct pollfd pfd[3];
 	unsigned r;
-	int dead = 0, rc;
+	int dead = 0, rc, timeout, wait;
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
-		/* while a revocation runs, wake up to move its rate and ETA */
-		if ((rc = poll(pfd, 3, u->bphase == UI_BULK_RUNNING ? UI_BULK_TICK_MS : -1)) < 0) {
+		/* while a revocation runs, wake up to move its rate and ETA; with
+		 * auto-refresh on, when the next one is due */
+		timeout = u->bphase == UI_BULK_RUNNING ? UI_BULK_TICK_MS : -1;
+		if ((wait = ui_state_refresh_wait(u)) >= 0 && (timeout < 0 || wait < timeout))
+			timeout = wait;
+		if ((rc = poll(pfd, 3, timeout)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
-		r = rc == 0 ? ui_bulk_tick(u) : UI_R_NONE;
+		r = (rc == 0 ? ui_bulk_tick(u) : UI_R_NONE) | ui_state_refresh_tick(u);
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)
@@ -263,7 +267,9 @@ ui_run(const struct ui_opts *opts)
 		ui_state_free(&u);
 		return rc == -2 ? 2 : 1;
 	}
-	if (!u.status_error)
+	if (u.state_note[0] != '\0')
+		ui_msg(&u, true, "%s", u.state_note);
+	else if (!u.status_error)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
 	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
@@ -273,6 +279,7 @@ ui_run(const struct ui_opts *opts)
 	ui_term_close(&u);
 	worker_stop(u.w);
 	u.w = NULL;
+	ui_state_save(&u);        /* the terminal is back: a warning can be read */
 	ui_state_free(&u);
 	return u.exit_code;
 }

@@ -21,7 +21,9 @@
  * says so; --jobs and --rate win over the file; the stale patterns come from
  * the file. Then a new worker starts with those options.
  */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -166,6 +168,118 @@ ui_state_self(struct ui *u)
 	u->ctx.self_id = u->self_id[0] != '\0' ? u->self_id : NULL;
 }
 
+/* ---- what the view remembers, per profile ------------------------------- */
+
+/* The remembered state of the profile on show (read on first use). */
+static struct viewstate *
+ui_state_entry(struct ui *u)
+{
+	struct patrol_err err;
+	char *warn = NULL;
+	size_t i;
+
+	for (i = 0; i < u->nstates; i++)
+		if (strcmp(u->states[i].profile, u->profile) == 0)
+			return &u->states[i];
+	u->states = ui_xreallocarray(u->states, u->nstates + 1, sizeof *u->states);
+	status_clear(&err);
+	if (viewstate_load(u->profile, &u->states[u->nstates], &warn, &err) != PATROL_OK)
+		ui_fatal("out of memory");
+	if (warn != NULL)
+		snprintf(u->state_note, sizeof u->state_note, "the remembered view is not used: %s",
+		    warn);
+	free(warn);
+	return &u->states[u->nstates++];
+}
+
+void
+ui_state_recall(struct ui *u, bool start)
+{
+	const struct viewstate *vs = ui_state_entry(u);
+	bool first = u->cfg == u->opts->cfg;     /* the profile patrol started with */
+	const char *cols = vs->columns != NULL ? vs->columns :
+	    first ? u->opts->columns : u->prefs.columns;
+	char why[160];
+
+	u->columns_chosen = vs->columns != NULL;
+	if (ui_draw_columns(u, cols, why, sizeof why) != 0) {
+		ui_draw_columns(u, NULL, why, sizeof why);
+		u->columns_chosen = false;
+	}
+	if (vs->sort != NULL && !(start && u->opts->sort != NULL))
+		token_sort_parse(vs->sort, &u->sort, &u->desc);
+	if (vs->admin == 1 && u->admin == UI_ADMIN_OFF)
+		u->admin = UI_ADMIN_WAIT;
+	else if (vs->admin == 0 && !start)
+		u->admin = UI_ADMIN_OFF;
+	ui_state_refresh_every(u, 1000LL * (first ? u->opts->refresh_s : u->prefs.refresh_s));
+}
+
+/* Note what the profile on show shows now. */
+static void
+ui_state_remember(struct ui *u)
+{
+	struct viewstate *vs = ui_state_entry(u);
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "%s:%s", token_sort_name(u->sort), u->desc ? "desc" : "asc");
+	free(vs->sort);
+	vs->sort = ui_xstrdup(buf);
+	ui_draw_columns_spec(u, buf, sizeof buf);
+	free(vs->columns);
+	vs->columns = u->columns_chosen ? ui_xstrdup(buf) : NULL;
+	vs->admin = u->admin != UI_ADMIN_OFF;
+}
+
+void
+ui_state_save(struct ui *u)
+{
+	struct patrol_err err;
+
+	ui_state_remember(u);
+	status_clear(&err);
+	if (viewstate_save(u->states, u->nstates, &err) != PATROL_OK)
+		fprintf(stderr, "patrol: warning: the view is not remembered for next time: %s\n",
+		    err.message);
+}
+
+/* ---- auto-refresh ---------------------------------------------------------- */
+
+void
+ui_state_refresh_every(struct ui *u, int64_t ms)
+{
+	u->refresh_ms = ms > 0 ? ms : 0;
+	u->next_refresh = u->refresh_ms > 0 ? duration_mono_ms() + u->refresh_ms : 0;
+}
+
+int
+ui_state_refresh_wait(const struct ui *u)
+{
+	int64_t d;
+
+	if (u->refresh_ms == 0)
+		return -1;
+	d = u->next_refresh - duration_mono_ms();
+	return d < 0 ? 0 : d > INT_MAX ? INT_MAX : (int)d;
+}
+
+unsigned
+ui_state_refresh_tick(struct ui *u)
+{
+	int64_t now = duration_mono_ms();
+
+	if (u->refresh_ms == 0 || now < u->next_refresh)
+		return UI_R_NONE;
+	u->next_refresh = now + u->refresh_ms;
+	/* never over a load in flight, an admin check, a revocation planned or
+	 * running, or a resume waiting for its list */
+	if ((u->loading & (1u << UI_JOB_LIST)) || u->admin == UI_ADMIN_WAIT ||
+	    (u->bphase != UI_BULK_IDLE && u->bphase != UI_BULK_DONE) || u->resume_path != NULL)
+		return UI_R_NONE;
+	ui_state_load(u);
+	return UI_R_HEADER;
+}
+
 void
 ui_state_init(struct ui *u)
 {
@@ -182,6 +296,7 @@ ui_state_init(struct ui *u)
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
 		ui_msg(u, true, "unknown sort column: %s", o->sort);
+	ui_state_recall(u, true);
 	ui_state_self(u);
 	u->ctx.now_ms = duration_now_ms();
 	ui_state_grow(u, 16);
@@ -245,6 +360,9 @@ ui_state_free(struct ui *u)
 	ui_bulk_free(u);
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
+	while (u->nstates > 0)
+		viewstate_free(&u->states[--u->nstates]);
+	free(u->states);
 }
 
 const struct token_info *
@@ -651,6 +769,7 @@ static unsigned
 ui_on_list(struct ui *u, struct call *c, size_t source)
 {
 	bool first;
+	size_t off;
 
 	if ((source != 0) != UI_MGMT(u))
 		return UI_R_NONE;        /* for the source before a switch */
@@ -663,7 +782,11 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	}
 	u->load_err[0] = '\0';
 	first = !u->loaded;
+	off = u->cursor >= u->top ? u->cursor - u->top : 0;
 	ui_state_swap(u, call_take_result(c));
+	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
+	if (u->refresh_ms > 0)
+		u->next_refresh = duration_mono_ms() + u->refresh_ms;
 	if (first && UI_MGMT(u))
 		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
 		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
@@ -900,6 +1023,7 @@ ui_state_profile(struct ui *u, const char *name)
 
 	if (ui_state_profile_start(u, name, &cfg, &pr, &w, &ro) != 0)
 		return -1;
+	ui_state_remember(u);
 	worker_stop(u->w);
 	u->w = w;
 	if (u->cfg == &u->cfg_own)
@@ -931,6 +1055,7 @@ ui_state_profile(struct ui *u, const char *name)
 		ui_view_free(u);
 		u->mode = UI_MODE_TABLE;
 	}
+	ui_state_recall(u, false);
 	ui_state_load(u);
 	ui_msg(u, false, "profile %s: loading%s%s%s", name, ro ? " (read-only)" : "",
 	    u->prefs.warning != NULL ? "; warning: " : "",

@@ -82,6 +82,10 @@ check_screen_not() {
 	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi
 }
 
+# ui_forget: drop the view patrol remembers between runs (sort, columns,
+# admin mode, per profile), so the next start shows the defaults.
+ui_forget() { rm -f "${XDG_STATE_HOME:-$HOME/.local/state}/patrol/view.ini"; }
+
 # ui_start ARGS...: run patrol ARGS in the pane, remember stty, wait for
 # the first frame (the header names the host).
 ui_start() {

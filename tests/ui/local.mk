@@ -13,7 +13,8 @@ UI_TESTS = \
 	tests/ui/ui_secret.sh \
 	tests/ui/ui_view.sh \
 	tests/ui/ui_results.sh \
-	tests/ui/ui_colors.sh
+	tests/ui/ui_colors.sh \
+	tests/ui/ui_habits.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

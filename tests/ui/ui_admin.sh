@@ -186,7 +186,7 @@ keys Enter
 check_screen "the secret is shown" "Copy this token now"
 check_eq "one on-behalf-of create reached the emulator" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
 check_eq "and no own-token create" 0 "$(count 'POST /api/2.0/token/create')"
-keys Enter
+keys Enter d     # close, and discard the secret when asked
 wait_gone "Copy this token now" 5
 keys q
 ui_exited 10

@@ -42,6 +42,7 @@ check_eq "stty restored after resizes" "$(cat "$T/stty.before")" "$(cat "$T/stty
 # --- hostile comments are shown as escapes, harmlessly --------------------------
 ui_shell 100 30
 tm select-pane -t t -T "before"
+ui_forget      # the view above was admin mode: the rest starts afresh
 ui_start --filter 'comment:title comment:set'
 check_screen "the hostile title comment is listed" 'title\\e\]0;pwned'
 keys /; keys C-u; tm send-keys -t t -l "bidi"; keys Enter

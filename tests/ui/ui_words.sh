@@ -67,6 +67,7 @@ emu_stop
 
 # a workspace with one token: "1 token"
 emu_start
+ui_forget
 ui_shell 100 20
 ui_start
 check_screen "one token, not 1 tokens" "^1 token "
