@@ -1,6 +1,7 @@
 #!/bin/bash
 # Widths: every CLI table (list, list --all, audit, audit --all, quota
-# --all, journal, journal SESSION) printed on a terminal of 80, 60 and 200
+# --all, journal, journal SESSION, the plan of revoke) printed on a
+# terminal of 80, 60 and 200
 # columns fits it (no line wraps, nothing beyond the edge), and piped it is
 # not cut (the longest comment comes through whole). The interactive view
 # at 80, 60 and 200 columns: rows fit, narrow screens drop columns in their
@@ -54,6 +55,23 @@ for w in 80 60 200; do
 		check_eq "$cmd on $w columns: every row is there" "$want" "$lines"
 	done
 done
+# The plan of a revocation session (on stderr, before its question).
+N_ALL=$("$PATROL" list --all -o json | jq length)
+for w in 80 60; do
+	ui_shell "$w" 200
+	type_line "clear; $PATROL revoke --all --filter 'comment:a'; echo DONE-\$?"
+	check_screen "revoke plan on $w columns: the question" "Type yes|type the number" 10
+	keys Enter
+	wait_for '^DONE-[0-9]+' 10 >/dev/null
+	PLAN=$(screen | sed -n '/^ *ID  /,/^ *… and\|^warning:\|^Revoke/p' | sed '$d')
+	JPLAN=$(tm capture-pane -t t -p -J | sed -n '/^ *ID  /,/^ *… and\|^warning:\|^Revoke/p' | sed '$d')
+	OUT=$PLAN
+	check_eq "revoke plan on $w columns: no line wraps" "$(printf '%s\n' "$PLAN" | wc -l)" "$(printf '%s\n' "$JPLAN" | wc -l)"
+	check_match "revoke plan on $w columns: the table is there" "OWNER" "$PLAN"
+	n=$(widest "$JPLAN")
+	if [ "$n" -le "$w" ]; then ok "revoke plan on $w columns: at most $w wide ($n)"; else not_ok "revoke plan on $w columns: at most $w wide" "widest line: $n"; fi
+done
+check_eq "nothing was revoked by those plans" "$N_ALL" "$("$PATROL" list --all -o json | jq length)"
 tm kill-server
 
 # Piped, nothing is cut: the whole comment, the whole owner.
