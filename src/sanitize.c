@@ -151,6 +151,41 @@ utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	return l->len;
 }
 
+size_t
+sanitize_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	size_t used = utf8_decode((const unsigned char *)s, n, cp);
+
+	if (*cp == SANITIZE_BAD)
+		*cp = SANITIZE_REPLACEMENT;
+	return used > 0 ? used : 1;
+}
+
+size_t
+sanitize_utf8_put(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
 static enum cp_kind
 cp_kind(uint32_t cp)
 {

@@ -262,64 +262,24 @@ static const struct dialog_ops confirm_ops = {
 static const struct dialog_ops input_ops = { 56, dialog_input_accept, NULL, NULL };
 static const struct dialog_ops secret_ops = { 60, NULL, dialog_secret_key, NULL };
 
-/* ---- UTF-8 <-> wide characters (locale-independent) -------------------- */
+/* ---- UTF-8 <-> wide characters (sanitize.h: the one decoder) ----------- */
 
 /* Decode one UTF-8 character at s (n bytes); invalid input gives U+FFFD. */
 static size_t
 utf8_decode(const unsigned char *s, size_t n, wchar_t *wc)
 {
-	static const unsigned char lead_len[] = { 2, 2, 3, 4 };
-	static const unsigned long min_cp[] = { 0x80, 0x80, 0x800, 0x10000 };
-	unsigned long cp;
-	size_t len, i;
-	int k;
+	uint32_t cp;
+	size_t used = sanitize_utf8_next((const char *)s, n, &cp);
 
-	*wc = 0xfffd;
-	if (s[0] < 0x80) {
-		*wc = s[0];
-		return 1;
-	}
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 1;
-	k = s[0] < 0xe0 ? 0 : s[0] < 0xf0 ? 2 : 3;
-	len = lead_len[k];
-	cp = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if (i >= n || (s[i] & 0xc0) != 0x80)
-			return i;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp >= min_cp[k] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff))
-		*wc = (wchar_t)cp;
-	return len;
+	*wc = (wchar_t)cp;
+	return used;
 }
 
 /* Encode wc as UTF-8 into out (at least 4 bytes); returns the length. */
 static size_t
 utf8_encode(wchar_t wc, char *out)
 {
-	unsigned long cp = (unsigned long)wc;
-
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return sanitize_utf8_put((uint32_t)wc, out);
 }
 
 /* ---- text fields ------------------------------------------------------- */
