@@ -30,7 +30,7 @@
 #define UI_TOP 3                 /* first table row */
 #define UI_MIN_COLS 40
 #define UI_MIN_LINES 10
-#define UI_COMMENT_MIN 16
+#define UI_COMMENT_MIN 18
 #define UI_LINE_MAX 4096
 
 enum ui_col_id { UI_COL_TAG, UI_COL_TEXT, UI_COL_DATE };
@@ -62,7 +62,7 @@ static const struct ui_col ui_cols[] = {
 	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
 	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
 	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
-	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  10, 3, true,  false },
+	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
 	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
 	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
 };

@@ -86,7 +86,7 @@ check_match "audit --all piped: the long comment whole" "show in one piece: æ•°æ
 for w in 80 60 200; do
 	ui_shell "$w" 30
 	ui_start --all --sort owner
-	check_screen "UI on $w columns: drawn" "someone\\.with"
+	check_screen "UI on $w columns: drawn" "someone\\.w"
 	OUT=$(screen)
 	n=$(widest "$(screen | sed -n '3,29p')")
 	if [ "$n" -lt "$w" ]; then ok "UI on $w columns: rows end before the edge ($n)"; else not_ok "UI on $w columns: rows end before the edge" "widest: $n"; fi
