@@ -249,8 +249,12 @@ void *ui_xcalloc(size_t n, size_t size);
 void *ui_xreallocarray(void *p, size_t n, size_t size);
 char *ui_xstrdup(const char *s);
 void ui_fatal(const char *msg) __attribute__((noreturn));
-/* Whether TERM is set and not dumb; when not, says so on stderr: -1. */
+/* Whether TERM can draw the view (set, not dumb, known to terminfo, able
+ * to move the cursor); when not, says so on stderr: -1. */
 int ui_term_check(void);
+/* ui_terminfo.c: 0 when terminfo knows term and it can move the cursor; -1
+ * unknown, -2 no cursor addressing. */
+int ui_terminfo_check(const char *term);
 /* Open the terminal: 0; -2 when TERM cannot draw the view (said on stderr,
  * nothing drawn); -1 on other errors. */
 int ui_term_open(struct ui *u);

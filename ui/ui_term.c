@@ -153,10 +153,16 @@ ui_term_check(void)
 {
 	const char *term = getenv("TERM");
 
+	int known;
+
 	if (term == NULL || *term == '\0')
 		ui_term_refuse(term, "TERM is not set");
 	else if (strcmp(term, "dumb") == 0)
 		ui_term_refuse(term, "TERM=dumb cannot draw it");
+	else if ((known = ui_terminfo_check(term)) == -1)
+		ui_term_refuse(term, "no terminfo entry");
+	else if (known == -2)
+		ui_term_refuse(term, "it cannot move the cursor");
 	else
 		return 0;
 	return -1;
