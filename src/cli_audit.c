@@ -141,63 +141,18 @@ audit_compute(struct audit *a, const struct token_filter *f)
 
 /* ---- the table ----------------------------------------------------------- */
 
-typedef void (*audit_cell_fn)(const struct cli_out *o, const struct audit_row *r,
-			      char *out, size_t n);
-
-static void
-cell_id(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, r->t->token_id);
-}
-
-static void
-cell_owner(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	snprintf(out, n, "%s", token_owner(r->t));
-}
-
-static void
-cell_comment(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	snprintf(out, n, "%s", r->t->comment ? r->t->comment : "");
-}
-
-static void
-cell_created(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	duration_relative(r->t->creation_time, o->ctx.now_ms, out, n);
-}
-
-/* Like list's EXPIRES column: "in 12d (2026-05-01)", "expired (…)", "never". */
-static void
-cell_expires(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	token_expires_format(r->t, o->ctx.now_ms, true, out, n);
-}
-
-static void
-cell_last_used(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	token_last_used_format(r->t, o->ctx.now_ms, out, n);
-}
-
-static void
-cell_flags(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	token_flags_format(r->flags, out, n);
-}
-
-/* The token table's columns: header, cell, narrowest when flexible (the
- * flags matter most), drop rank on a narrow terminal (0: kept; lowest goes
- * first), flexible, only with --all. */
+/* The token table's columns: header, the list's cell it shows (or
+ * CLI_CELL_COUNT: the flags), narrowest when flexible (the flags matter
+ * most), drop rank on a narrow terminal (0: kept; lowest goes first),
+ * flexible, only with --all. */
 #define AUDIT_COLUMNS(_) \
-	_(ID,        "ID",        cell_id,        0,  0, false, false) \
-	_(OWNER,     "OWNER",     cell_owner,     12, 0, true,  true)  \
-	_(COMMENT,   "COMMENT",   cell_comment,   12, 0, true,  false) \
-	_(CREATED,   "CREATED",   cell_created,   0,  1, false, false) \
-	_(EXPIRES,   "EXPIRES",   cell_expires,   0,  2, false, false) \
-	_(LAST_USED, "LAST USED", cell_last_used, 0,  3, false, false) \
-	_(FLAGS,     "FLAGS",     cell_flags,     24, 0, true,  false)
+	_(ID,        "ID",        CLI_CELL_ID,        0,  0, false, false) \
+	_(OWNER,     "OWNER",     CLI_CELL_OWNER,     12, 0, true,  true)  \
+	_(COMMENT,   "COMMENT",   CLI_CELL_COMMENT,   12, 0, true,  false) \
+	_(CREATED,   "CREATED",   CLI_CELL_CREATED,   0,  1, false, false) \
+	_(EXPIRES,   "EXPIRES",   CLI_CELL_EXPIRES,   0,  2, false, false) \
+	_(LAST_USED, "LAST USED", CLI_CELL_LAST_USED, 0,  3, false, false) \
+	_(FLAGS,     "FLAGS",     CLI_CELL_COUNT,     24, 0, true,  false)
 
 #define AUDIT_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) AUDIT_COL_##e,
 enum audit_col { AUDIT_COLUMNS(AUDIT_COL_ENUM) AUDIT_NCOLS };
@@ -206,7 +161,7 @@ enum audit_col { AUDIT_COLUMNS(AUDIT_COL_ENUM) AUDIT_NCOLS };
 static const struct table_col audit_cols[] = { AUDIT_COLUMNS(AUDIT_COL_ROW) };
 #undef AUDIT_COL_ROW
 #define AUDIT_COL_CELL(e, h, cell, mn, dr, fl, mgmt) cell,
-static const audit_cell_fn audit_cells[] = { AUDIT_COLUMNS(AUDIT_COL_CELL) };
+static const enum cli_cell audit_cells[] = { AUDIT_COLUMNS(AUDIT_COL_CELL) };
 #undef AUDIT_COL_CELL
 #define AUDIT_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
 static const bool audit_mgmt[] = { AUDIT_COLUMNS(AUDIT_COL_MGMT) };
@@ -239,7 +194,12 @@ audit_table_row(const void *ctx, size_t i)
 static void
 audit_table_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 {
-	audit_cells[col](&((const struct audit *)ctx)->cli->out, row, out, n);
+	const struct audit_row *r = row;
+
+	if (audit_cells[col] == CLI_CELL_COUNT)
+		token_flags_format(r->flags, out, n);
+	else
+		cli_output_cell(&((const struct audit *)ctx)->cli->out, r->t, audit_cells[col], out, n);
 }
 
 static void

@@ -151,6 +151,10 @@ cell_owner(const struct cli_out *o, const struct token_info *t, char *out, size_
 #define LIST_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) LIST_COL_##e,
 enum list_col { LIST_COLUMNS(LIST_COL_ENUM) LIST_NCOLS };
 #undef LIST_COL_ENUM
+#define LIST_COL_SAME(e, h, cell, mn, dr, fl, mgmt) \
+	_Static_assert((int)LIST_COL_##e == (int)CLI_CELL_##e, "list columns follow enum cli_cell");
+LIST_COLUMNS(LIST_COL_SAME)
+#undef LIST_COL_SAME
 #define LIST_COL_ROW(e, h, cell, mn, dr, fl, mgmt) \
 	{ .header = h, .min = mn, .drop = dr, .flex = fl },
 static const struct table_col list_cols[] = { LIST_COLUMNS(LIST_COL_ROW) };
@@ -193,6 +197,16 @@ list_row(const void *ctx, size_t i)
 	const struct list_ctx *l = ctx;
 
 	return &l->tab->rows[l->idx[i]];
+}
+
+void
+cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
+		char *out, size_t n)
+{
+	if ((unsigned)c < LIST_NCOLS)
+		list_cells[c](o, t, out, n);
+	else if (n > 0)
+		out[0] = '\0';
 }
 
 static void

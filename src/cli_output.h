@@ -40,6 +40,22 @@ int cli_output_raw(const void *p, size_t n);
 /* Flush the stream; the errno of the first failed write to fd 1, or 0. */
 int cli_output_error(void);
 
+/* The cells of a token in a table, as `list` shows them (audit's table
+ * shows the same columns). */
+enum cli_cell {
+	CLI_CELL_ID,        /* the short id */
+	CLI_CELL_COMMENT,
+	CLI_CELL_CREATED,   /* "3mo ago" */
+	CLI_CELL_EXPIRES,   /* "in 12d (2026-05-01)", "never" */
+	CLI_CELL_LAST_USED, /* "5h ago", "3d ago" (a day), "never" */
+	CLI_CELL_SCOPES,    /* "sql,jobs", "(full access)" */
+	CLI_CELL_OWNER,
+	CLI_CELL_COUNT,
+};
+/* The text of cell c of token t (raw: sanitize it to print). */
+void cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
+		     char *out, size_t n);
+
 /* Parse "table", "json", "csv". Returns 0 or -1. */
 int cli_format_parse(const char *s, enum cli_format *out);
 /* Print rows idx[0..n) of tab in o->format. Returns 0, or -1 on a write error. */

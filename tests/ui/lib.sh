@@ -82,6 +82,21 @@ check_screen_not() {
 	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi
 }
 
+# mk COMMENT N FILE: make N tokens of the admin commented "COMMENT i" (test
+# control, not counted in the statistics); their ids go to FILE.
+mk() {
+	local i id
+	: >"$3"
+	for i in $(seq "$2"); do
+		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
+		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
+		printf '%s\n' "$id" >>"$3"
+	done
+}
+
+# revokes: how many distinct ids the emulator saw revoked.
+revokes() { stats '.revokes | length'; }
+
 # ui_forget: drop the view patrol remembers between runs (sort, columns,
 # admin mode, per profile), so the next start shows the defaults.
 ui_forget() { rm -f "${XDG_STATE_HOME:-$HOME/.local/state}/patrol/view.ini"; }

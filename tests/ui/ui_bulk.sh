@@ -18,21 +18,6 @@ SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 # re TEXT: TEXT as an extended regular expression that matches itself.
 re() { printf '%s' "$1" | sed 's/[][\.*^$?+(){}|/]/\\&/g'; }
 
-# mk COMMENT N FILE: make N tokens of the admin commented "COMMENT i" (test
-# control, not counted in the statistics); their ids go to FILE.
-mk() {
-	local i id
-	: >"$3"
-	for i in $(seq "$2"); do
-		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
-		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
-		printf '%s\n' "$id" >>"$3"
-	done
-}
-
-# revokes: how many distinct ids the emulator saw revoked.
-revokes() { stats '.revokes | length'; }
-
 # on_screen REGEX: how many lines of the screen match.
 on_screen() { screen | grep -cE -- "$1"; }
 

@@ -13,17 +13,6 @@ export XDG_STATE_HOME="$T/state"
 UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
 SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 
-# mk COMMENT N FILE: N tokens of the admin commented "COMMENT i", ids to FILE.
-mk() {
-	local i id
-	: >"$3"
-	for i in $(seq "$2"); do
-		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
-		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
-		printf '%s\n' "$id" >>"$3"
-	done
-}
-revokes() { stats '.revokes | length'; }
 # writes: every request that could change the workspace.
 writes() { stats '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE)")) | .value] | add // 0'; }
 journals() { ls "$XDG_STATE_HOME"/patrol/*.jsonl 2>/dev/null | wc -l | tr -d ' '; }
