@@ -541,7 +541,7 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 		detail_line(o, "created by id:", num);
 	}
 	token_flags_format(f, flags, sizeof flags);
-	detail_line(o, "flags:", flags[0] ? flags : "-");
+	detail_line(o, "flags:", flags[0] ? flags : "none");
 	detail_line(o, "in use by patrol:", (f & TOKEN_FLAG(SELF)) ? "yes" : "no");
 }
 

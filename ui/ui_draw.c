@@ -862,13 +862,15 @@ ui_add_field(struct ui_lines *l, const struct ui *u, const char *label, const ch
 	free(s);
 }
 
+/* A time in local time and UTC with how long ago; none when there is none. */
 static void
-ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t ms)
+ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t ms,
+    const char *none)
 {
 	char loc[64], utc[64], rel[64];
 
 	if (ms <= 0) {
-		ui_add(l, ui_fmt("%-16s never", label));
+		ui_add(l, ui_fmt("%-16s %s", label, none));
 		return;
 	}
 	duration_absolute(ms, false, loc, sizeof loc);
@@ -884,7 +886,7 @@ ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info
 	char rel[64], day[32];
 
 	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
-		ui_add_time(l, u, "Last used:", t->last_accessed_time);
+		ui_add_time(l, u, "Last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
 		return;
 	}
 	token_last_used_format(t, u->ctx.now_ms, rel, sizeof rel);
@@ -933,8 +935,8 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 	ui_add_field(&l, u, "Comment:", t->comment != NULL ? t->comment : "");
 	ui_add(&l, ui_xstrdup("Token id:"));
 	ui_add_field(&l, u, "", t->token_id);
-	ui_add_time(&l, u, "Created:", t->creation_time);
-	ui_add_time(&l, u, "Expires:", t->expiry_time);
+	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");
+	ui_add_time(&l, u, "Expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	ui_add_last_used(&l, u, t);
 	if (t->management) {
 		ui_add_field(&l, u, "Owner:", token_owner(t));

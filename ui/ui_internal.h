@@ -3,6 +3,7 @@
  * functions they call in each other. Nothing here is seen outside ui/.
  *
  * ui_term.c  the terminal: open, modes, signals, crash reset, allocation
+ * ui_terminfo.c  whether TERM can draw (setupterm, the one user of term.h)
  * ui_state.c the model: table, flags, filter, sort, marks, worker results,
  *            the token source (own tokens or admin mode), profile switches
  * ui_draw.c  the screen: header, gauge, table, status, views (detail,
