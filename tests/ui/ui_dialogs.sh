@@ -4,7 +4,8 @@
 # (Esc and Cancel back out of the whole session; only "Keep it" revokes the
 # others), the re-plan, the stop question (the session goes on), the quit
 # question, the resume offer and the switch to admin mode with revocations
-# staged. Each Esc is checked against what the
+# staged; and the create, edit and setting dialogs. Each Esc is checked
+# against what the
 # emulator received: no revoke, no fresh list, no journal.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
@@ -119,6 +120,39 @@ check_screen "OK: admin mode" " ADMIN" 15
 check_screen "the staged one discarded, as said" "staged 0"
 keys q
 ui_exited 10
+emu_stop
+
+# === the other dialogs: create, edit, a workspace setting, the quit question ===
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 4:1 --seed 36
+ui_shell 120 30
+ui_start
+check_screen "drawn with the data" "patrol emulator admin token"
+reset_stats
+keys c
+check_screen "the create dialog" "New token"
+tm send-keys -t t -l "typed then abandoned"
+keys Escape
+wait_gone "New token" 5
+keys e
+check_screen "the edit dialog" "Edit token"
+keys Escape
+wait_gone "Edit token" 5
+keys W
+check_screen "the settings view" "Max token lifetime"
+keys e
+check_screen "the setting's input" "Days"
+keys Escape
+check_screen "Esc in the input: unchanged" "cancelled: the setting is unchanged"
+keys Escape
+check_eq "Esc in create, edit and a setting: nothing sent" 0 "$(writes)"
+keys g d q
+check_screen "quit asks (one staged)" "Quit\\?"
+keys Escape
+check_screen_not "Esc in the quit question: still running" "EXIT="
+keys u q
+ui_exited 10
+check_eq "quit once nothing is staged" 0 "$UI_RC"
 emu_stop
 
 # === the re-plan question ======================================================
