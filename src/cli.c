@@ -43,7 +43,7 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	  "quota [--all]") \
 	_(CREATE, "create", cli_cmd_create, cli_mutates_always, \
 	  "create a token; the secret goes to stdout alone", \
-	  "create [--comment C] [--lifetime 90d|12h|3600] [--scope S]... [--autoscope] [--on-behalf-of APP_ID]") \
+	  "create [--comment C] [--lifetime 90d|12h|3600] [--scope S]... [--autoscope] [--on-behalf-of APP_ID] [--to-file FILE]") \
 	_(UPDATE, "update", cli_cmd_update, cli_mutates_always, \
 	  "change a token's comment or scopes", \
 	  "update [--all] ID [--comment C] [--scope S]...") \
@@ -92,6 +92,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
+	OPT_TO_FILE,
 };
 
 struct cli_option {
@@ -113,7 +114,7 @@ static const struct cli_option options[] = {
 	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything" },
 	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most (default: adaptive, up to 32)" },
 	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default: none, adaptive to 429s)" },
-	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "SECONDS", "give up on a request after this long, retries included (default 120)" },
+	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)" },
 	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)" },
 	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)" },
 	{ "ascii", 0, OPT_ASCII, CMD_ANY, NULL, "UI: ASCII only, no line drawing" },
@@ -130,6 +131,7 @@ static const struct cli_option options[] = {
 	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
 	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
 	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
+	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
 	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
@@ -329,6 +331,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_YES: o->yes = true; break;
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
 	case OPT_RESUME: o->resume = true; break;
+	case OPT_TO_FILE: o->to_file = arg; break;
 	default: return 2;
 	}
 	return 0;
@@ -864,11 +867,18 @@ long
 cli_find_token(const struct token_table *tab, const char *id)
 {
 	long i = token_find(tab, id);
+	/* rows from token management: the list was every user's (--all) */
+	bool everyone = tab->n > 0 && tab->rows[0].management;
 
 	if (i == -2)
 		cli_msg("id prefix '%s' matches more than one token: give more characters", id);
+	else if (i < 0 && strlen(id) < TOKEN_PREFIX_MIN)
+		cli_msg("id prefix '%s' is too short: give at least %d characters of the id", id,
+			TOKEN_PREFIX_MIN);
+	else if (i < 0 && !everyone)
+		cli_msg("no token of yours with id '%s' (another user's token needs --all)", id);
 	else if (i < 0)
-		cli_msg("no token with id '%s'", id);
+		cli_msg("no token with id '%s' in the workspace", id);
 	return i;
 }
 
@@ -902,7 +912,7 @@ init_output(struct cli *cli)
 	const char *nc = getenv("NO_COLOR");
 	bool tty = isatty(STDOUT_FILENO);
 
-	cli->out.fp = stdout;
+	cli->out.fp = cli_output_stdout();
 	cli->out.format = cli->o.format;
 	cli->out.management = cli->o.all;
 	cli->out.color = tty && !cli->o.no_color && (nc == NULL || nc[0] == '\0');
@@ -955,6 +965,8 @@ run_face(struct cli *cli, face_fn face)
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;
+	uo.columns = cli->prefs.columns;
+	uo.refresh_s = cli->prefs.refresh_s;
 	return face(&uo);
 }
 
@@ -983,7 +995,7 @@ cli_cmd_help(struct cli *cli, int argc, char **argv)
 
 	(void)cli;
 	if (argc < 2) {
-		usage(stdout);
+		usage(cli_output_stdout());
 		return 0;
 	}
 	if (argc > 2) {
@@ -991,7 +1003,7 @@ cli_cmd_help(struct cli *cli, int argc, char **argv)
 		return 2;
 	}
 	if ((cmd = command_index(argv[1])) >= 0) {
-		usage_command(stdout, cmd);
+		usage_command(cli_output_stdout(), cmd);
 		return 0;
 	}
 	guess = closest(argv[1], cli_command_name, CMD_COUNT);
@@ -1021,27 +1033,57 @@ run_command(struct cli *cli, const struct parsed *p)
 }
 
 int
+cli_written(int rc)
+{
+	return rc == 0 ? 0 : status_exit_code(PATROL_OUTPUT);
+}
+
+/* How a run ends once its output is flushed: a failed write is said once,
+ * for every command and format alike, with its own exit code (unless the
+ * command failed with a usage, authentication or network error first); a
+ * reader that went away (patrol list | head) ends it quietly, by SIGPIPE. */
+static int
+finish_output(const struct cli *cli, int rc)
+{
+	int err = cli_output_error();
+
+	if (cli != NULL && cli->output_said)
+		return rc;
+	if (err == EPIPE)
+		return CLI_EXIT_SIGPIPE;
+	if (err == 0 && rc != status_exit_code(PATROL_OUTPUT))
+		return rc;
+	cli_msg("cannot write the output: %s", err != 0 ? strerror(err) : "out of memory");
+	return rc >= 2 && rc <= 4 ? rc : status_exit_code(PATROL_OUTPUT);
+}
+
+int
 cli_main(int argc, char **argv, face_fn face)
 {
 	struct cli cli;
 	struct parsed p;
+	FILE *out = cli_output_stdout();
 	int rc;
 
 	memset(&cli, 0, sizeof cli);
 	memset(&p, 0, sizeof p);
+	if (out == NULL) {
+		cli_msg("out of memory");
+		return 1;
+	}
 	if ((rc = parse_args(argc, argv, &cli.o, &p)) != 0)
 		return rc;
 	if (p.version) {
-		printf("patrol %s\n", PATROL_VERSION);
-		return 0;
+		fprintf(out, "patrol %s\n", PATROL_VERSION);
+		return finish_output(NULL, 0);
 	}
 	if (p.help && p.npos > 0 && command_index(p.pos[0]) >= 0) {
-		usage_command(stdout, command_index(p.pos[0]));
-		return 0;
+		usage_command(out, command_index(p.pos[0]));
+		return finish_output(NULL, 0);
 	}
 	if (p.help) {
-		usage(stdout);
-		return 0;
+		usage(out);
+		return finish_output(NULL, 0);
 	}
 	if (cli.o.token_stdin && cli.o.from != NULL && strcmp(cli.o.from, "-") == 0) {
 		cli_msg("--token-stdin and --from - both read standard input: put the ids in a file");
@@ -1053,10 +1095,5 @@ cli_main(int argc, char **argv, face_fn face)
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
 	prefs_free(&cli.prefs);
-	/* A reader that went away (patrol list | head) is not an error. */
-	if ((fflush(stdout) != 0 || ferror(stdout)) && errno != EPIPE && rc == 0) {
-		cli_msg("cannot write the output: %s", strerror(errno));
-		rc = 2;
-	}
-	return rc;
+	return finish_output(&cli, rc);
 }

@@ -6,7 +6,10 @@
  * a command that changes the workspace is refused in one place
  * (cli_dispatch) before any network use. Data goes to stdout, messages to
  * stderr, and the exit code follows status.h: 0 ok, 1 some operations
- * failed, 2 usage or configuration, 3 authentication or permission, 4 network.
+ * failed, 2 usage or configuration, 3 authentication or permission, 4 network,
+ * 5 the output could not be written. When the reader of the output went
+ * away (EPIPE) cli_main returns CLI_EXIT_SIGPIPE, and main() ends by SIGPIPE
+ * as `git log | head` does.
  */
 #ifndef PATROL_CLI_H
 #define PATROL_CLI_H
@@ -24,6 +27,8 @@
 #include "status.h"
 #include "token.h"
 #include "worker.h"
+
+#define CLI_EXIT_SIGPIPE 141    /* 128 + SIGPIPE: what a shell reports */
 
 /* Run the command line; returns the process exit code. With no command on
  * a terminal, face (when not NULL) is run instead; with no command on a pipe
@@ -46,7 +51,7 @@ struct cli_opts {
 	int64_t timeout_ms;
 	/* command options */
 	bool all, yes, autoscope, include_self, resume;
-	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from;
+	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from, *to_file;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
 };
@@ -61,6 +66,7 @@ struct cli {
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
 	const char *cmd_name;
+	bool output_said;                   /* a write error was already reported */
 };
 
 /* Load the configuration and start the worker. Returns 0 or an exit code. */
@@ -75,6 +81,10 @@ int cli_call(struct cli *cli, struct call *c, void **result);
 /* Print "patrol: LABEL: what went wrong (HTTP …)" for a failed call and
  * return its exit code. */
 int cli_report(struct cli *cli, const struct call *c);
+/* The exit code for what an output function returned (0, or -1 when the
+ * output could not be written): 0, or the output failure's, which cli_main
+ * reports once at the end with the reason. */
+int cli_written(int rc);
 /* Print a sanitized message to stderr, prefixed "patrol: ". */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fetch the caller's tokens, or every token (all), optionally one user's.

@@ -19,8 +19,8 @@
 #include "cli.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "table.h"
 
-#define AUDIT_CELL 1024
 /* The flags the by-owner table has a column for. */
 #define AUDIT_OWNER_FLAGS(_) _(UNUSED_90D) _(NEVER_EXPIRES) _(PRIVILEGED)
 
@@ -141,235 +141,199 @@ audit_compute(struct audit *a, const struct token_filter *f)
 
 /* ---- the table ----------------------------------------------------------- */
 
-typedef void (*audit_cell_fn)(const struct cli_out *o, const struct audit_row *r,
-			      char *out, size_t n);
+/* The token table's columns: header, the list's cell it shows (or
+ * CLI_CELL_COUNT: the flags), narrowest when flexible (the flags matter
+ * most), drop rank on a narrow terminal (0: kept; lowest goes first),
+ * flexible, only with --all. */
+#define AUDIT_COLUMNS(_) \
+	_(ID,        "ID",        CLI_CELL_ID,        0,  0, false, false) \
+	_(OWNER,     "OWNER",     CLI_CELL_OWNER,     12, 0, true,  true)  \
+	_(COMMENT,   "COMMENT",   CLI_CELL_COMMENT,   12, 0, true,  false) \
+	_(CREATED,   "CREATED",   CLI_CELL_CREATED,   0,  1, false, false) \
+	_(EXPIRES,   "EXPIRES",   CLI_CELL_EXPIRES,   0,  2, false, false) \
+	_(LAST_USED, "LAST USED", CLI_CELL_LAST_USED, 0,  3, false, false) \
+	_(FLAGS,     "FLAGS",     CLI_CELL_COUNT,     24, 0, true,  false)
 
-struct audit_col {
-	const char *header;
-	audit_cell_fn cell;
-	size_t cap;
-	bool flex;        /* gives way on a narrow terminal */
-	bool management;  /* only with --all */
-};
+#define AUDIT_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) AUDIT_COL_##e,
+enum audit_col { AUDIT_COLUMNS(AUDIT_COL_ENUM) AUDIT_NCOLS };
+#undef AUDIT_COL_ENUM
+#define AUDIT_COL_ROW(e, h, cell, mn, dr, fl, mgmt) { .header = h, .min = mn, .drop = dr, .flex = fl },
+static const struct table_col audit_cols[] = { AUDIT_COLUMNS(AUDIT_COL_ROW) };
+#undef AUDIT_COL_ROW
+#define AUDIT_COL_CELL(e, h, cell, mn, dr, fl, mgmt) cell,
+static const enum cli_cell audit_cells[] = { AUDIT_COLUMNS(AUDIT_COL_CELL) };
+#undef AUDIT_COL_CELL
+#define AUDIT_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
+static const bool audit_mgmt[] = { AUDIT_COLUMNS(AUDIT_COL_MGMT) };
+#undef AUDIT_COL_MGMT
 
-static void
-cell_id(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
+/* Where a table of the audit goes: stdout's terminal, or stderr's (the
+ * summaries of -o csv). */
+static struct table_out
+audit_out(const struct audit *a, FILE *fp)
 {
-	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, r->t->token_id);
-}
+	struct table_out to = { fp, a->cli->out.width, a->cli->out.color,
+				a->cli->out.sanitize_flags };
 
-static void
-cell_owner(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	snprintf(out, n, "%s", token_owner(r->t));
-}
-
-static void
-cell_comment(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	snprintf(out, n, "%s", r->t->comment ? r->t->comment : "");
-}
-
-static void
-cell_created(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	duration_relative(r->t->creation_time, o->ctx.now_ms, out, n);
-}
-
-/* Like list's EXPIRES column: "in 12d (2026-05-01)", "expired (…)", "never". */
-static void
-cell_expires(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	char rel[32], abs[32];
-
-	if (r->t->expiry_time <= 0) {
-		snprintf(out, n, "never");
-		return;
+	if (fp != a->cli->out.fp) {
+		to.width = table_terminal_width(fileno(fp));
+		to.bold = false;
 	}
-	if (token_is_expired(r->t, o->ctx.now_ms))
-		snprintf(rel, sizeof rel, "expired");
+	return to;
+}
+
+/* The token table shows the flagged rows only. */
+static const void *
+audit_table_row(const void *ctx, size_t i)
+{
+	const struct audit *a = ctx;
+
+	return a->rows[i].flags != 0 ? &a->rows[i] : NULL;
+}
+
+static void
+audit_table_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct audit_row *r = row;
+
+	if (audit_cells[col] == CLI_CELL_COUNT)
+		token_flags_format(r->flags, out, n);
 	else
-		duration_relative(r->t->expiry_time, o->ctx.now_ms, rel, sizeof rel);
-	duration_absolute(r->t->expiry_time, false, abs, sizeof abs);
-	abs[10] = '\0';
-	snprintf(out, n, "%s (%s)", rel, abs);
-}
-
-static void
-cell_last_used(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	int64_t used = token_last_used(r->t);
-
-	if (used <= 0)
-		snprintf(out, n, "-");
-	else
-		duration_relative(used, o->ctx.now_ms, out, n);
-}
-
-static void
-cell_flags(const struct cli_out *o, const struct audit_row *r, char *out, size_t n)
-{
-	token_flags_format(r->flags, out, n);
-}
-
-static const struct audit_col audit_cols[] = {
-	{ "ID",        cell_id,        TOKEN_SHORT_ID_LEN, false, false },
-	{ "OWNER",     cell_owner,     28,  true,  true },
-	{ "COMMENT",   cell_comment,   40,  true,  false },
-	{ "CREATED",   cell_created,   10,  false, false },
-	{ "EXPIRES",   cell_expires,   24,  false, false },
-	{ "LAST USED", cell_last_used, 10,  false, false },
-	{ "FLAGS",     cell_flags,     200, false, false },
-};
-#define AUDIT_NCOLS (sizeof audit_cols / sizeof audit_cols[0])
-
-static bool
-audit_col_shown(const struct cli_out *o, size_t c)
-{
-	return !audit_cols[c].management || o->management;
-}
-
-/* Column widths from the flagged rows, capped, then fitted to the terminal
- * (comment first, then owner, down to 8 columns). */
-static void
-audit_widths(const struct audit *a, size_t *w)
-{
-	const struct cli_out *o = &a->cli->out;
-	char text[AUDIT_CELL], clean[AUDIT_CELL];
-	size_t c, i, cw, total = 0, shown = 0, cut;
-
-	for (c = 0; c < AUDIT_NCOLS; c++) {
-		w[c] = strlen(audit_cols[c].header);
-		if (!audit_col_shown(o, c))
-			continue;
-		for (i = 0; i < a->n && w[c] < audit_cols[c].cap; i++) {
-			if (a->rows[i].flags == 0)
-				continue;
-			audit_cols[c].cell(o, &a->rows[i], text, sizeof text);
-			sanitize_cell(text, 0, 0, o->sanitize_flags, clean, sizeof clean);
-			if ((cw = sanitize_width(clean)) > w[c])
-				w[c] = cw;
-		}
-		if (w[c] > audit_cols[c].cap)
-			w[c] = audit_cols[c].cap;
-		total += w[c];
-		shown++;
-	}
-	total += 2 * (shown - 1);
-	for (c = AUDIT_NCOLS; o->width > 0 && total > o->width && c-- > 0;) {
-		if (!audit_cols[c].flex || !audit_col_shown(o, c) || w[c] <= 8)
-			continue;
-		cut = total - o->width < w[c] - 8 ? total - o->width : w[c] - 8;
-		w[c] -= cut;
-		total -= cut;
-	}
-}
-
-/* One line of the token table (r NULL: the header). */
-static void
-audit_table_line(const struct cli_out *o, const struct audit_row *r, const size_t *w)
-{
-	char text[AUDIT_CELL], cell[AUDIT_CELL];
-	size_t c, last = 0;
-
-	for (c = 0; c < AUDIT_NCOLS; c++)
-		if (audit_col_shown(o, c))
-			last = c;
-	if (r == NULL && o->color)
-		fputs("\033[1m", o->fp);
-	for (c = 0; c < AUDIT_NCOLS; c++) {
-		if (!audit_col_shown(o, c))
-			continue;
-		if (r == NULL)
-			snprintf(text, sizeof text, "%s", audit_cols[c].header);
-		else
-			audit_cols[c].cell(o, r, text, sizeof text);
-		sanitize_cell(text, w[c], c != last, o->sanitize_flags, cell, sizeof cell);
-		fputs(cell, o->fp);
-		if (c != last)
-			fputs("  ", o->fp);
-	}
-	if (r == NULL && o->color)
-		fputs("\033[0m", o->fp);
-	fputc('\n', o->fp);
+		cli_output_cell(&((const struct audit *)ctx)->cli->out, r->t, audit_cells[col], out, n);
 }
 
 static void
 audit_table_tokens(const struct audit *a)
 {
-	const struct cli_out *o = &a->cli->out;
-	size_t w[AUDIT_NCOLS], i;
+	struct table t = { audit_cols, AUDIT_NCOLS, 0, audit_table_cell, a, NULL, 0,
+			   audit_table_row, a->n };
+	struct table_out to = audit_out(a, a->cli->out.fp);
+	size_t c;
 
 	if (a->nflagged == 0) {
-		fprintf(o->fp, "No audit flags on any of %zu tokens.\n", a->n);
+		if (a->n == 1)
+			fprintf(to.fp, "No audit flags on the one token.\n");
+		else
+			fprintf(to.fp, "No audit flags on any of %zu tokens.\n", a->n);
 		return;
 	}
-	audit_widths(a, w);
-	audit_table_line(o, NULL, w);
-	for (i = 0; i < a->n; i++)
-		if (a->rows[i].flags != 0)
-			audit_table_line(o, &a->rows[i], w);
-	fprintf(o->fp, "\n%zu of %zu tokens have audit flags.\n", a->nflagged, a->n);
+	for (c = 0; c < AUDIT_NCOLS; c++)
+		if (audit_mgmt[c] && !a->cli->out.management)
+			t.hidden |= 1ul << c;
+	table_print(&to, &t);
+	fprintf(to.fp, "\n%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
+		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
+}
+
+/* ---- the summaries -------------------------------------------------------- */
+
+enum { FLAG_COL_NAME, FLAG_COL_TOKENS, FLAG_COL_MEANING, FLAG_NCOLS };
+static const struct table_col flag_cols[FLAG_NCOLS] = {
+	[FLAG_COL_NAME] = { .header = "FLAG" },
+	[FLAG_COL_TOKENS] = { .header = "TOKENS", .right = true },
+	[FLAG_COL_MEANING] = { .header = "MEANING", .flex = true },
+};
+
+/* Rows of the summary by flag are the flag bits themselves. */
+static const void *
+flag_row(const void *ctx, size_t i)
+{
+	static const int bits[TOKEN_FLAG_COUNT] = {
+#define AUDIT_BIT(e, name, legend) TOKEN_FLAG_BIT_##e,
+		TOKEN_FLAGS(AUDIT_BIT)
+#undef AUDIT_BIT
+	};
+
+	return &bits[i];
+}
+
+static void
+flag_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct audit *a = ctx;
+	enum token_flag_bit b = (enum token_flag_bit)*(const int *)row;
+	bool unknown = b == TOKEN_FLAG_BIT_OVER_MAX_LIFETIME && !a->max_known;
+
+	if (col == FLAG_COL_NAME)
+		snprintf(out, n, "%s", token_flag_name(b));
+	else if (col == FLAG_COL_TOKENS && unknown)
+		snprintf(out, n, "-");
+	else if (col == FLAG_COL_TOKENS)
+		snprintf(out, n, "%zu", a->by_flag[b]);
+	else
+		snprintf(out, n, "%s%s", token_flag_legend(b),
+			 unknown ? " (workspace maximum unknown: not computed)" : "");
 }
 
 /* The summary by flag: every flag, its count and what it means. */
 static void
 audit_table_by_flag(const struct audit *a, FILE *fp)
 {
-	char count[32];
-	int b;
+	struct table t = { flag_cols, FLAG_NCOLS, 0, flag_cell, a, NULL, 0, flag_row,
+			   TOKEN_FLAG_COUNT };
+	struct table_out to = audit_out(a, fp);
 
-	fprintf(fp, "\n%-18s  %6s  %s\n", "FLAG", "TOKENS", "MEANING");
-	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
-		bool unknown = b == TOKEN_FLAG_BIT_OVER_MAX_LIFETIME && !a->max_known;
-		if (unknown)
-			snprintf(count, sizeof count, "-");
-		else
-			snprintf(count, sizeof count, "%zu", a->by_flag[b]);
-		fprintf(fp, "%-18s  %6s  %s%s\n", token_flag_name((enum token_flag_bit)b), count,
-			token_flag_legend((enum token_flag_bit)b),
-			unknown ? " (workspace maximum unknown: not computed)" : "");
-	}
+	fputc('\n', fp);
+	table_print(&to, &t);
 	if (a->max_known && a->max_days > 0)
 		fprintf(fp, "(workspace maximum lifetime: %d days)\n", a->max_days);
 	else if (a->max_known)
 		fprintf(fp, "(no workspace maximum lifetime is set)\n");
 }
 
-/* The summary by owner: tokens, active against the quota, key flags. */
+/* The summary by owner: tokens, active against the quota, then a column
+ * for each flag of AUDIT_OWNER_FLAGS (they go first on a narrow terminal). */
+static const int owner_flag_bits[] = {
+#define AUDIT_KEY(e) TOKEN_FLAG_BIT_##e,
+	AUDIT_OWNER_FLAGS(AUDIT_KEY)
+#undef AUDIT_KEY
+};
+#define OWNER_NFLAGS (sizeof owner_flag_bits / sizeof owner_flag_bits[0])
+enum { OWNER_COL_NAME, OWNER_COL_TOKENS, OWNER_COL_ACTIVE, OWNER_COL_FLAG0 };
+#define OWNER_NCOLS (OWNER_COL_FLAG0 + OWNER_NFLAGS)
+
+static void
+owner_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct audit *a = ctx;
+	const struct audit_owner *ow = row;
+
+	if (col == OWNER_COL_NAME)
+		snprintf(out, n, "%s", !a->cli->out.management ? "(you)" :
+			 ow->name[0] ? ow->name : "(unknown)");
+	else if (col == OWNER_COL_TOKENS)
+		snprintf(out, n, "%zu", ow->tokens);
+	else if (col == OWNER_COL_ACTIVE)
+		snprintf(out, n, "%zu/%d", ow->active, TOKEN_QUOTA);
+	else
+		snprintf(out, n, "%zu", ow->flags[owner_flag_bits[col - OWNER_COL_FLAG0]]);
+}
+
 static void
 audit_table_by_owner(const struct audit *a, FILE *fp)
 {
-	static const int keys[] = {
-#define AUDIT_KEY(e) TOKEN_FLAG_BIT_##e,
-		AUDIT_OWNER_FLAGS(AUDIT_KEY)
-#undef AUDIT_KEY
+	struct table_col cols[OWNER_NCOLS] = {
+		[OWNER_COL_NAME] = { .header = "OWNER", .flex = true },
+		[OWNER_COL_TOKENS] = { .header = "TOKENS", .right = true },
+		[OWNER_COL_ACTIVE] = { .header = "ACTIVE", .right = true },
 	};
-	const size_t nkeys = sizeof keys / sizeof keys[0];
-	const struct cli_out *o = &a->cli->out;
-	char name[256], header[32], *p;
-	size_t i, k;
+	char headers[OWNER_NFLAGS][32], *p;
+	struct table t = { cols, OWNER_NCOLS, 0, owner_cell, a, a->owners, sizeof *a->owners,
+			   NULL, a->nowners };
+	struct table_out to = audit_out(a, fp);
+	size_t k;
 
-	fprintf(fp, "\n%-32s  %6s  %10s", "OWNER", "TOKENS", "ACTIVE");
-	for (k = 0; k < nkeys; k++) {
-		snprintf(header, sizeof header, "%s", token_flag_name((enum token_flag_bit)keys[k]));
-		for (p = header; *p; p++)
+	for (k = 0; k < OWNER_NFLAGS; k++) {
+		snprintf(headers[k], sizeof headers[k], "%s",
+			 token_flag_name((enum token_flag_bit)owner_flag_bits[k]));
+		for (p = headers[k]; *p; p++)
 			if (*p >= 'a' && *p <= 'z')
 				*p = (char)(*p - 'a' + 'A');
-		fprintf(fp, "  %13s", header);
+		cols[OWNER_COL_FLAG0 + k] = (struct table_col){ .header = headers[k], .right = true,
+								.drop = (unsigned)(OWNER_NFLAGS - k) };
 	}
 	fputc('\n', fp);
-	for (i = 0; i < a->nowners; i++) {
-		const struct audit_owner *ow = &a->owners[i];
-		char active[32];
-		sanitize_cell(o->management ? (ow->name[0] ? ow->name : "(unknown)") : "(you)",
-			      32, 1, o->sanitize_flags, name, sizeof name);
-		snprintf(active, sizeof active, "%zu/%d", ow->active, TOKEN_QUOTA);
-		fprintf(fp, "%s  %6zu  %10s", name, ow->tokens, active);
-		for (k = 0; k < nkeys; k++)
-			fprintf(fp, "  %13zu", ow->flags[keys[k]]);
-		fputc('\n', fp);
-	}
+	table_print(&to, &t);
 }
 
 static int
@@ -480,7 +444,8 @@ audit_csv(const struct audit *a)
 	rc = cli_output_tokens(&a->cli->out, a->tab, idx, a->n);
 	free(idx);
 	fflush(a->cli->out.fp);
-	fprintf(stderr, "%zu of %zu tokens have audit flags.\n", a->nflagged, a->n);
+	fprintf(stderr, "%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
+		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 	audit_table_by_flag(a, stderr);
 	audit_table_by_owner(a, stderr);
 	return rc;
@@ -525,11 +490,11 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);
 	} else if (cli->o.format == CLI_FORMAT_JSON) {
-		rc = audit_json(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_json(&a));
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
-		rc = audit_csv(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_csv(&a));
 	} else {
-		rc = audit_table(&a) == 0 ? 0 : 2;
+		rc = cli_written(audit_table(&a));
 	}
 	audit_free(&a);
 	token_filter_free(f);

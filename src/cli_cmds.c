@@ -5,8 +5,11 @@
  * calls through the worker and prints in the chosen format. Errors are
  * reported by cli_report with the exit code of their status.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -14,6 +17,7 @@
 #include "duration.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "table.h"
 
 /* Check the positional count: between min and max (after the command name). */
 static int
@@ -94,9 +98,12 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 		if (idx == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
 		else if (cli_output_tokens(&cli->out, tab, idx, n) != 0)
-			rc = 2;
+			rc = cli_written(-1);
+		else if (tab->n == 0 && cli->o.user != NULL)
+			cli_msg("list: no tokens created by user '%s' (the name must match exactly: "
+				"patrol quota --all lists the owners)", cli->o.user);
 		else if (cli->o.format == CLI_FORMAT_TABLE && isatty(STDERR_FILENO))
-			fprintf(stderr, "%zu of %zu tokens\n", n, tab->n);
+			fprintf(stderr, "%zu of %zu token%s\n", n, tab->n, tab->n == 1 ? "" : "s");
 		free(idx);
 		api_table_free(tab);
 	}
@@ -142,7 +149,7 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 	if ((rc = cli_connect(cli)) != 0 || (rc = fetch_one(cli, argv[1], &tab, &row)) != 0)
 		return rc;
 	cli->out.management = tab->rows[row].management;
-	rc = cli_output_token_detail(&cli->out, &tab->rows[row]) == 0 ? 0 : 2;
+	rc = cli_written(cli_output_token_detail(&cli->out, &tab->rows[row]));
 	api_table_free(tab);
 	return rc;
 }
@@ -214,7 +221,7 @@ cli_cmd_whoami(struct cli *cli, int argc, char **argv)
 		obj = api_me_to_json(me);
 		if (obj != NULL)
 			whoami_json_add(cli, obj);
-		rc = cli_output_json(cli->out.fp, obj) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, obj));
 	}
 	api_me_free(me);
 	return rc;
@@ -240,22 +247,27 @@ quota_own(struct cli *cli, const struct token_table *tab)
 	}
 	obj = json_pack("{s:I,s:i,s:I}", "active", (json_int_t)active, "quota", TOKEN_QUOTA,
 			"expiring", (json_int_t)expiring);
-	return cli_output_json(cli->out.fp, obj) == 0 ? 0 : 2;
+	return cli_written(cli_output_json(cli->out.fp, obj));
 }
 
-static void
-quota_owner_row(struct cli *cli, const struct token_owner_count *oc, size_t width)
-{
-	char cell[512];
+enum { QUOTA_COL_OWNER, QUOTA_COL_ACTIVE, QUOTA_COL_EXPIRING, QUOTA_NCOLS };
+static const struct table_col quota_cols[QUOTA_NCOLS] = {
+	[QUOTA_COL_OWNER] = { .header = "OWNER", .flex = true },
+	[QUOTA_COL_ACTIVE] = { .header = "ACTIVE", .right = true },
+	[QUOTA_COL_EXPIRING] = { .header = "EXPIRING", .right = true },
+};
 
-	if (cli->o.format == CLI_FORMAT_CSV) {
-		cli_output_csv_field(cli->out.fp, oc->owner, cli->out.sanitize_flags, false);
-		fprintf(cli->out.fp, "%zu,%d,%zu\n", oc->active, TOKEN_QUOTA, oc->expiring);
-		return;
-	}
-	sanitize_cell(oc->owner[0] ? oc->owner : "(unknown)", width, 1,
-		      cli->out.sanitize_flags, cell, sizeof cell);
-	fprintf(cli->out.fp, "%s  %4zu/%d  %8zu\n", cell, oc->active, TOKEN_QUOTA, oc->expiring);
+static void
+quota_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct token_owner_count *oc = row;
+
+	if (col == QUOTA_COL_OWNER)
+		snprintf(out, n, "%s", oc->owner[0] ? oc->owner : "(unknown)");
+	else if (col == QUOTA_COL_ACTIVE)
+		snprintf(out, n, "%zu/%d", oc->active, TOKEN_QUOTA);
+	else
+		snprintf(out, n, "%zu", oc->expiring);
 }
 
 /* quota per owner, for --all. */
@@ -264,8 +276,11 @@ quota_owners(struct cli *cli, const struct token_table *tab)
 {
 	struct token_owner_count *oc = NULL;
 	size_t n = token_quota_by_owner(tab, cli->out.ctx.now_ms, &oc);
+	struct table t = { quota_cols, QUOTA_NCOLS, 0, quota_cell, NULL, oc, sizeof *oc, NULL, n };
+	struct table_out to = { cli->out.fp, cli->out.width, cli->out.color, cli->out.sanitize_flags };
 	size_t i;
 	json_t *arr;
+	int rc = 0;
 
 	if (n == (size_t)-1)
 		return status_exit_code(PATROL_NOMEM);
@@ -276,16 +291,19 @@ quota_owners(struct cli *cli, const struct token_table *tab)
 				"active", (json_int_t)oc[i].active, "quota", TOKEN_QUOTA,
 				"expiring", (json_int_t)oc[i].expiring));
 		free(oc);
-		return cli_output_json(cli->out.fp, arr) == 0 ? 0 : 2;
+		return cli_written(cli_output_json(cli->out.fp, arr));
 	}
-	if (cli->o.format == CLI_FORMAT_CSV)
+	if (cli->o.format == CLI_FORMAT_CSV) {
 		fprintf(cli->out.fp, "owner,active,quota,expiring\n");
-	else
-		fprintf(cli->out.fp, "%-32s  %8s  %8s\n", "OWNER", "ACTIVE", "EXPIRING");
-	for (i = 0; i < n; i++)
-		quota_owner_row(cli, &oc[i], 32);
+		for (i = 0; i < n; i++) {
+			cli_output_csv_field(cli->out.fp, oc[i].owner, cli->out.sanitize_flags, false);
+			fprintf(cli->out.fp, "%zu,%d,%zu\n", oc[i].active, TOKEN_QUOTA, oc[i].expiring);
+		}
+	} else {
+		rc = cli_written(table_print(&to, &t));
+	}
 	free(oc);
-	return 0;
+	return rc;
 }
 
 int
@@ -303,35 +321,116 @@ cli_cmd_quota(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-/* Write the new secret: stdout alone (table), or the JSON the user asked for. */
-static int
-create_print(struct cli *cli, const struct api_created *cr)
-{
-	json_t *obj;
-	ssize_t w;
+/* Where a new secret goes: --to-file (a new file, 0600), else stdout. */
+struct secret_dest {
+	int fd;
+	const char *name;       /* for messages */
+	char *path;             /* --to-file: remove it when nothing good was written */
+};
 
-	if (cli->o.format != CLI_FORMAT_JSON) {
-		/* write(2), not stdio: no copy of the secret stays in a FILE buffer. */
-		w = write(STDOUT_FILENO, cr->token_value, strlen(cr->token_value));
-		if (w < 0 || write(STDOUT_FILENO, "\n", 1) != 1)
-			return 2;
+/* stdout is a regular file the shell just made for us (empty): make it
+ * private before the secret goes in. Any other file that others can read
+ * gets a warning with the fix. */
+static void
+create_guard_stdout(struct cli *cli)
+{
+	struct stat st;
+	char path[512];
+	ssize_t n;
+
+	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0)
+		return;
+	if (st.st_size == 0 && st.st_uid == geteuid() && fchmod(STDOUT_FILENO, 0600) == 0)
+		return;
+	if ((n = readlink("/proc/self/fd/1", path, sizeof path - 1)) < 0)
+		n = snprintf(path, sizeof path, "FILE");
+	path[n] = '\0';
+	cli_msg("warning: the secret goes to %s, which others can read (mode %04o): "
+		"chmod 600 %s, or use --to-file next time", path, (unsigned)(st.st_mode & 07777), path);
+}
+
+/* Open where the secret goes, before anything is created. Returns 0 or 2. */
+static int
+create_dest_open(struct cli *cli, struct secret_dest *d)
+{
+	memset(d, 0, sizeof *d);
+	d->fd = STDOUT_FILENO;
+	d->name = "standard output";
+	if (cli->o.to_file == NULL) {
+		create_guard_stdout(cli);
 		return 0;
 	}
-	/* Dumped in chunks straight to fd 1: no whole copy of the text exists;
-	 * jansson's zeroing allocator wipes its chunk buffers. */
-	obj = api_created_to_json(cr, cli->o.on_behalf_of != NULL);
-	if (obj == NULL)
-		return 1;
-	fflush(stdout);
-	w = cli_output_json_dump(NULL, obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(obj);
-	if (w != 0 || write(STDOUT_FILENO, "\n", 1) != 1)
+	d->fd = open(cli->o.to_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (d->fd == -1) {
+		cli_msg("create: cannot create %s: %s%s (nothing was created)", cli->o.to_file,
+			strerror(errno), errno == EEXIST ? ": give a new file name" : "");
 		return 2;
+	}
+	d->name = cli->o.to_file;
+	d->path = strdup(cli->o.to_file);
 	return 0;
 }
 
+/* Close the destination; keep the file only when the secret is in it. */
+static int
+create_dest_close(struct secret_dest *d, bool written)
+{
+	int rc = 0;
+
+	if (d->fd != STDOUT_FILENO && d->fd != -1) {
+		if (written && fsync(d->fd) != 0)
+			rc = -1;
+		if (close(d->fd) != 0)
+			rc = -1;
+		if ((!written || rc != 0) && d->path != NULL)
+			unlink(d->path);
+	}
+	free(d->path);
+	d->fd = -1;
+	d->path = NULL;
+	return rc;
+}
+
+/* Write the new secret: alone on its line (table, CSV), or the JSON the
+ * user asked for, straight to the descriptor: no copy stays in a stdio
+ * buffer, and jansson's zeroing allocator wipes its chunk buffers. Returns 0,
+ * or -1 with errno set. */
+static int
+create_print(struct cli *cli, const struct api_created *cr, int fd)
+{
+	json_t *obj;
+	int rc;
+
+	if (cli->o.format != CLI_FORMAT_JSON)
+		rc = cli_output_write_fd(fd, cr->token_value, strlen(cr->token_value));
+	else if ((obj = api_created_to_json(cr, cli->o.on_behalf_of != NULL)) == NULL) {
+		errno = ENOMEM;
+		return -1;
+	} else {
+		rc = cli_output_json_fd(fd, obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		json_decref(obj);
+	}
+	if (rc == 0)
+		rc = cli_output_write_fd(fd, "\n", 1);
+	if (rc != 0 && fd == STDOUT_FILENO)
+		errno = cli_output_error() != 0 ? cli_output_error() : errno;
+	return rc;
+}
+
+/* The secret could not be written: the token exists all the same, and its
+ * secret is gone. Say so, and how to revoke it. */
+static int
+create_lost(struct cli *cli, const struct token_info *t, const char *where, int err)
+{
+	cli_msg("the token %s was created, but its secret could not be written to %s (%s): it "
+		"cannot be shown again. Revoke it with: patrol revoke %s%s", t->token_id, where,
+		strerror(err), cli->o.on_behalf_of != NULL ? "--all " : "", t->token_id);
+	cli->output_said = true;
+	return status_exit_code(PATROL_OUTPUT);
+}
+
 static void
-create_summary(struct cli *cli, const struct token_info *t)
+create_summary(struct cli *cli, const struct token_info *t, const char *file)
 {
 	char exp[64], when[32];
 
@@ -341,7 +440,11 @@ create_summary(struct cli *cli, const struct token_info *t)
 		duration_absolute(t->expiry_time, false, when, sizeof when);
 		snprintf(exp, sizeof exp, "expires %s", when);
 	}
-	cli_msg("created token %s (%s); its secret is shown once, above", t->token_id, exp);
+	if (file != NULL)
+		cli_msg("created token %s (%s); its secret is in %s (mode 0600)", t->token_id, exp, file);
+	else
+		cli_msg("created token %s (%s); its secret is %s", t->token_id, exp,
+			isatty(STDOUT_FILENO) ? "shown once, above" : "on standard output, once");
 }
 
 /* After an unknown outcome, look for a token with our comment made since we
@@ -402,6 +505,7 @@ int
 cli_cmd_create(struct cli *cli, int argc, char **argv)
 {
 	struct api_create_params p;
+	struct secret_dest dest;
 	struct call *c;
 	struct api_created *cr;
 	int rc;
@@ -409,9 +513,17 @@ cli_cmd_create(struct cli *cli, int argc, char **argv)
 	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments (use --comment)")) != 0 ||
 	    (rc = create_params(cli, &p)) != 0 || (rc = cli_connect(cli)) != 0)
 		return rc;
+	if (cli->o.dry_run) {
+		memset(&dest, 0, sizeof dest);
+		dest.fd = -1;
+	} else if ((rc = create_dest_open(cli, &dest)) != 0)
+		return rc;
 	c = cli_run(cli, p.application_id ? api_tm_create_obo(&p) : api_token_create(&p));
-	if (c == NULL)
-		return status_exit_code(PATROL_NOMEM);
+	if (c == NULL || c->err.status != PATROL_OK) {
+		create_dest_close(&dest, false);
+		if (c == NULL)
+			return status_exit_code(PATROL_NOMEM);
+	}
 	if (c->err.status == PATROL_DRY_RUN) {
 		cli_msg("dry run: would create a token%s%s", p.comment ? " with comment " : "",
 			p.comment ? p.comment : "");
@@ -426,8 +538,14 @@ cli_cmd_create(struct cli *cli, int argc, char **argv)
 		return rc;
 	}
 	cr = c->result;
-	rc = create_print(cli, cr);
-	create_summary(cli, &cr->info);
+	if (create_print(cli, cr, dest.fd) != 0) {
+		rc = create_lost(cli, &cr->info, dest.name, errno);
+		create_dest_close(&dest, false);
+	} else if (create_dest_close(&dest, true) != 0) {
+		rc = create_lost(cli, &cr->info, dest.name, errno);
+	} else {
+		create_summary(cli, &cr->info, cli->o.to_file);
+	}
 	call_free(c);   /* api_created_free wipes the secret */
 	return rc;
 }
@@ -530,7 +648,7 @@ settings_get(struct cli *cli)
 		return rc;
 	conf = r;
 	if (cli->o.format == CLI_FORMAT_JSON) {
-		rc = cli_output_json(cli->out.fp, api_conf_to_json(conf)) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, api_conf_to_json(conf)));
 	} else if (cli->o.format == CLI_FORMAT_CSV) {
 		fprintf(cli->out.fp, "setting,value\nmax-lifetime-days,");
 		cli_output_csv_field(cli->out.fp, conf->max_token_lifetime_days, cli->out.sanitize_flags, true);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_output.h"
 #include "token.h"
 
 /* What an option's value completes to. */
@@ -560,7 +561,7 @@ cli_cmd_completion(struct cli *cli, int argc, char **argv)
 	}
 	for (i = 0; i < sizeof generators / sizeof generators[0]; i++) {
 		if (strcmp(argv[1], generators[i].shell) == 0) {
-			generators[i].write(stdout);
+			generators[i].write(cli_output_stdout());
 			return 0;
 		}
 	}

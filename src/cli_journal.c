@@ -19,18 +19,20 @@
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
+#include "table.h"
 
-#define JCELL_MAX 1024
 
 typedef void (*jcell_fn)(const void *row, char *out, size_t n);
 
-/* One column of a table: header, cell, widest it may be, numbers right. */
+/* One column of a table: header, cell, widest it may be on a terminal,
+ * numbers right, flexible, drop rank on a narrow terminal (table.h). */
 struct jcol {
 	const char *header;
 	jcell_fn cell;
 	size_t cap;
 	bool right;
 	bool flex;             /* gives way first on a narrow terminal */
+	unsigned drop;         /* 0: kept; lowest goes first when shrinking is not enough */
 };
 
 /* How an end reason reads in the STATE column. */
@@ -167,17 +169,17 @@ cell_left(const void *row, char *out, size_t n)
 }
 
 static const struct jcol session_cols[] = {
-	{ "SESSION", cell_session, 40, false, false },
-	{ "STARTED", cell_started, 17, false, false },
-	{ "HOST", cell_host, 64, false, true },
-	{ "USER", cell_user, 32, false, true },
-	{ "STATE", cell_state, 12, false, false },
-	{ "PLANNED", cell_planned, 8, true, false },
-	{ "REVOKED", cell_revoked, 8, true, false },
-	{ "GONE", cell_gone, 8, true, false },
-	{ "FAILED", cell_failed, 8, true, false },
-	{ "UNKNOWN", cell_unknown, 8, true, false },
-	{ "LEFT", cell_left, 8, true, false },
+	{ "SESSION", cell_session, 40, false, false, 0 },
+	{ "STARTED", cell_started, 17, false, false, 5 },
+	{ "HOST", cell_host, 64, false, true, 3 },
+	{ "USER", cell_user, 32, false, true, 4 },
+	{ "STATE", cell_state, 12, false, false, 0 },
+	{ "PLANNED", cell_planned, 8, true, false, 0 },
+	{ "REVOKED", cell_revoked, 8, true, false, 0 },
+	{ "GONE", cell_gone, 8, true, false, 1 },
+	{ "FAILED", cell_failed, 8, true, false, 0 },
+	{ "UNKNOWN", cell_unknown, 8, true, false, 2 },
+	{ "LEFT", cell_left, 8, true, false, 0 },
 };
 
 /* ---- cells of one session's ids ------------------------------------------ */
@@ -222,88 +224,37 @@ cell_message(const void *row, char *out, size_t n)
 }
 
 static const struct jcol entry_cols[] = {
-	{ "RESULT", cell_result, 13, false, false },
-	{ "ID", cell_id, TOKEN_SHORT_ID_LEN, false, false },
-	{ "OWNER", cell_owner, 28, false, true },
-	{ "COMMENT", cell_comment, 40, false, true },
-	{ "MESSAGE", cell_message, 200, false, true },
+	{ "RESULT", cell_result, 13, false, false, 0 },
+	{ "ID", cell_id, TOKEN_SHORT_ID_LEN, false, false, 0 },
+	{ "OWNER", cell_owner, 28, false, true, 0 },
+	{ "COMMENT", cell_comment, 40, false, true, 0 },
+	{ "MESSAGE", cell_message, 200, false, true, 0 },
 };
 
-/* ---- the table engine ---------------------------------------------------- */
+/* ---- the tables ------------------------------------------------------------ */
 
-/* Widths from the sanitized content, capped, then fit to the terminal by
- * shrinking flexible columns (the last first) to no less than 8. */
 static void
-table_widths(const struct cli *cli, const struct jcol *cols, size_t ncols, const char *rows,
-	     size_t stride, size_t nrows, size_t *w)
+journal_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 {
-	char text[JCELL_MAX], clean[JCELL_MAX * 4];
-	size_t c, i, total = 2 * (ncols - 1);
-
-	for (c = 0; c < ncols; c++) {
-		w[c] = strlen(cols[c].header);
-		for (i = 0; i < nrows && w[c] < cols[c].cap; i++) {
-			size_t cw;
-			cols[c].cell(rows + i * stride, text, sizeof text);
-			sanitize_cell(text, 0, 0, cli->out.sanitize_flags, clean, sizeof clean);
-			if ((cw = sanitize_width(clean)) > w[c])
-				w[c] = cw;
-		}
-		if (w[c] > cols[c].cap)
-			w[c] = cols[c].cap;
-		total += w[c];
-	}
-	for (c = ncols; cli->out.width > 0 && total > cli->out.width && c-- > 0;) {
-		size_t cut;
-		if (!cols[c].flex || w[c] <= 8)
-			continue;
-		cut = total - cli->out.width < w[c] - 8 ? total - cli->out.width : w[c] - 8;
-		w[c] -= cut;
-		total -= cut;
-	}
+	((const struct jcol *)ctx)[col].cell(row, out, n);
 }
 
-/* One line: each cell sanitized and fitted to its width. */
+/* Print rows (nrows of stride bytes) under cols with the table engine. */
 static void
-table_line(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *row,
-	   const size_t *w)
+journal_table(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *rows,
+	      size_t stride, size_t nrows)
 {
-	char text[JCELL_MAX], cell[JCELL_MAX * 4];
-	FILE *fp = cli->out.fp;
-	size_t c, cw;
+	struct table_col tc[TABLE_MAX_COLS];
+	struct table t = { tc, ncols, 0, journal_cell, cols, rows, stride, NULL, nrows };
+	struct table_out to = { cli->out.fp, cli->out.width, cli->out.color,
+				cli->out.sanitize_flags };
+	size_t c;
 
-	for (c = 0; c < ncols; c++) {
-		bool last = c + 1 == ncols;
-		if (row == NULL)
-			snprintf(text, sizeof text, "%s", cols[c].header);
-		else
-			cols[c].cell(row, text, sizeof text);
-		if (cols[c].right) {
-			sanitize_cell(text, w[c], 0, cli->out.sanitize_flags, cell, sizeof cell);
-			for (cw = sanitize_width(cell); cw < w[c]; cw++)
-				fputc(' ', fp);
-		} else {
-			sanitize_cell(text, w[c], !last, cli->out.sanitize_flags, cell, sizeof cell);
-		}
-		fputs(cell, fp);
-		fputs(last ? "\n" : "  ", fp);
-	}
-}
-
-static void
-table_print(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *rows,
-	    size_t stride, size_t nrows)
-{
-	size_t w[16], i;
-
-	table_widths(cli, cols, ncols, rows, stride, nrows, w);
-	if (cli->out.color)
-		fputs("\033[1m", cli->out.fp);
-	table_line(cli, cols, ncols, NULL, w);
-	if (cli->out.color)
-		fputs("\033[0m", cli->out.fp);
-	for (i = 0; i < nrows; i++)
-		table_line(cli, cols, ncols, (const char *)rows + i * stride, w);
+	for (c = 0; c < ncols && c < TABLE_MAX_COLS; c++)
+		tc[c] = (struct table_col){ .header = cols[c].header, .max = cols[c].cap,
+					    .drop = cols[c].drop, .flex = cols[c].flex,
+					    .right = cols[c].right };
+	table_print(&to, &t);
 }
 
 /* ---- JSON and CSV -------------------------------------------------------- */
@@ -319,7 +270,7 @@ jstr_or_null(const char *s)
 
 	if (s == NULL)
 		return json_null();
-	if ((v = json_string(s)) != NULL || (clean = sanitize(s, 0, 0)) == NULL)
+	if ((v = json_string(s)) != NULL || (clean = sanitize(s, 0, SANITIZE_UTF8)) == NULL)
 		return v;
 	v = json_string(clean);
 	free(clean);
@@ -485,12 +436,12 @@ list_sessions(struct cli *cli)
 		for (i = 0; arr != NULL && i < l.n; i++)
 			if (json_array_append_new(arr, session_json(&l.v[i])) != 0)
 				break;
-		rc = cli_output_json(cli->out.fp, arr) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, arr));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		sessions_csv(cli, &l);
 	} else if (l.n > 0) {
-		table_print(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
-			    l.v, sizeof *l.v, l.n);
+		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
+			      l.v, sizeof *l.v, l.n);
 		if (resumable > 0)
 			cli_msg("%zu unfinished session%s: go on with patrol revoke --resume [SESSION]",
 				resumable, resumable == 1 ? "" : "s");
@@ -655,8 +606,8 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	if (s->n == 0)
 		return;
 	fputc('\n', cli->out.fp);
-	table_print(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], s->v, sizeof *s->v,
-		    s->n);
+	journal_table(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], s->v, sizeof *s->v,
+		      s->n);
 }
 
 static int
@@ -684,7 +635,7 @@ show_session(struct cli *cli, const char *arg)
 		for (i = 0; items != NULL && i < s.n; i++)
 			json_array_append_new(items, entry_json(&s.v[i]));
 		json_object_set_new(o, "items", items);
-		rc = cli_output_json(cli->out.fp, o) == 0 ? 0 : 2;
+		rc = cli_written(cli_output_json(cli->out.fp, o));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		entries_csv(cli, &s);
 	} else {

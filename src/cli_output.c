@@ -1,11 +1,11 @@
 /*
  * cli_output.c: tables, CSV and JSON for the command line.
  *
- * The table is driven by one column list: each column has a header, a cell
- * formatter, a width cap and whether it needs management data. Widths come
- * from the content (sanitized), capped, and the comment column gives way
- * first when the terminal is narrow.
+ * The table is one column list (header, cell, how it gives way on a narrow
+ * terminal, whether it needs management data) printed by the table engine
+ * (table.h): it fits the terminal, and a pipe gets every character.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,20 +14,69 @@
 #include "cli_output.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "table.h"
 
 #define CELL_MAX 4096
 
+/* ---- standard output ----------------------------------------------------- */
+
+static FILE *out_fp;         /* the stream over fd 1 */
+static int out_errno;        /* the first failed write's errno, 0: none */
+
+/* Write all of p to fd 1 unless a write failed before. 0 or -1. */
+static int
+out_write_fd(const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0 && out_errno == 0) {
+		if ((w = write(STDOUT_FILENO, p, n)) <= 0) {
+			if (w == 0 || errno != EINTR)
+				out_errno = w == 0 ? EIO : errno;
+			continue;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return out_errno == 0 ? 0 : -1;
+}
+
+/* fopencookie's write: everything, or 0 (an error for stdio). */
+static ssize_t
+out_cookie_write(void *cookie, const char *p, size_t n)
+{
+	(void)cookie;
+	return out_write_fd(p, n) == 0 ? (ssize_t)n : 0;
+}
+
+FILE *
+cli_output_stdout(void)
+{
+	static const cookie_io_functions_t io = { NULL, out_cookie_write, NULL, NULL };
+
+	if (out_fp == NULL && (out_fp = fopencookie(NULL, "w", io)) != NULL)
+		setvbuf(out_fp, NULL, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF, BUFSIZ);
+	return out_fp;
+}
+
+int
+cli_output_raw(const void *p, size_t n)
+{
+	if (out_fp != NULL)
+		fflush(out_fp);
+	return out_write_fd(p, n);
+}
+
+int
+cli_output_error(void)
+{
+	if (out_fp != NULL)
+		fflush(out_fp);
+	return out_errno;
+}
+
 typedef void (*cell_fn)(const struct cli_out *o, const struct token_info *t,
 			char *out, size_t n);
-
-struct column {
-	const char *header;
-	cell_fn cell;
-	size_t cap;            /* widest the column may be */
-	bool flex;             /* shrinks to fit the terminal */
-	bool management;       /* only with --all */
-	bool raw;              /* server text: sanitize it */
-};
 
 static void
 cell_id(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
@@ -50,30 +99,13 @@ cell_created(const struct cli_out *o, const struct token_info *t, char *out, siz
 static void
 cell_expires(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	char rel[32], abs[32];
-
-	if (t->expiry_time <= 0) {
-		snprintf(out, n, "never");
-		return;
-	}
-	if (token_is_expired(t, o->ctx.now_ms))
-		snprintf(rel, sizeof rel, "expired");
-	else
-		duration_relative(t->expiry_time, o->ctx.now_ms, rel, sizeof rel);
-	duration_absolute(t->expiry_time, false, abs, sizeof abs);
-	abs[10] = '\0';   /* the date is enough here; show gives the time */
-	snprintf(out, n, "%s (%s)", rel, abs);
+	token_expires_format(t, o->ctx.now_ms, true, out, n);
 }
 
 static void
 cell_last_used(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	int64_t used = token_last_used(t);
-
-	if (used <= 0)
-		snprintf(out, n, "-");
-	else
-		duration_relative(used, o->ctx.now_ms, out, n);
+	token_last_used_format(t, o->ctx.now_ms, out, n);
 }
 
 /* Join a string list with sep into out. */
@@ -95,10 +127,7 @@ join_list(char *const *v, size_t count, const char *sep, char *out, size_t n)
 static void
 cell_scopes(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	if (t->nscopes == 0)
-		snprintf(out, n, "all");
-	else
-		join_list(t->scopes, t->nscopes, ",", out, n);
+	token_scopes_format(t, out, n);
 }
 
 static void
@@ -107,16 +136,35 @@ cell_owner(const struct cli_out *o, const struct token_info *t, char *out, size_
 	snprintf(out, n, "%s", token_owner(t));
 }
 
-static const struct column columns[] = {
-	{ "ID",        cell_id,        TOKEN_SHORT_ID_LEN, false, false, true },
-	{ "COMMENT",   cell_comment,   48, true,  false, true },
-	{ "CREATED",   cell_created,   10, false, false, false },
-	{ "EXPIRES",   cell_expires,   24, false, false, false },
-	{ "LAST USED", cell_last_used, 10, false, false, false },
-	{ "SCOPES",    cell_scopes,    28, true,  false, true },
-	{ "OWNER",     cell_owner,     28, true,  true,  true },
-};
-#define NCOLUMNS (sizeof columns / sizeof columns[0])
+/* The table's columns: header, cell, narrowest when flexible (0: the
+ * default), drop rank on a narrow terminal (0: kept; lowest goes first),
+ * flexible, only with --all. */
+#define LIST_COLUMNS(_) \
+	_(ID,        "ID",        cell_id,        0,  0, false, false) \
+	_(COMMENT,   "COMMENT",   cell_comment,   12, 0, true,  false) \
+	_(CREATED,   "CREATED",   cell_created,   0,  1, false, false) \
+	_(EXPIRES,   "EXPIRES",   cell_expires,   0,  4, false, false) \
+	_(LAST_USED, "LAST USED", cell_last_used, 0,  3, false, false) \
+	_(SCOPES,    "SCOPES",    cell_scopes,    0,  2, true,  false) \
+	_(OWNER,     "OWNER",     cell_owner,     12, 0, true,  true)
+
+#define LIST_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) LIST_COL_##e,
+enum list_col { LIST_COLUMNS(LIST_COL_ENUM) LIST_NCOLS };
+#undef LIST_COL_ENUM
+#define LIST_COL_SAME(e, h, cell, mn, dr, fl, mgmt) \
+	_Static_assert((int)LIST_COL_##e == (int)CLI_CELL_##e, "list columns follow enum cli_cell");
+LIST_COLUMNS(LIST_COL_SAME)
+#undef LIST_COL_SAME
+#define LIST_COL_ROW(e, h, cell, mn, dr, fl, mgmt) \
+	{ .header = h, .min = mn, .drop = dr, .flex = fl },
+static const struct table_col list_cols[] = { LIST_COLUMNS(LIST_COL_ROW) };
+#undef LIST_COL_ROW
+#define LIST_COL_CELL(e, h, cell, mn, dr, fl, mgmt) cell,
+static const cell_fn list_cells[] = { LIST_COLUMNS(LIST_COL_CELL) };
+#undef LIST_COL_CELL
+#define LIST_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
+static const bool list_mgmt[] = { LIST_COLUMNS(LIST_COL_MGMT) };
+#undef LIST_COL_MGMT
 
 int
 cli_format_parse(const char *s, enum cli_format *out)
@@ -136,110 +184,57 @@ cli_format_parse(const char *s, enum cli_format *out)
 	return -1;
 }
 
-static bool
-column_shown(const struct cli_out *o, size_t c)
+/* What the table engine needs to reach a row of the list. */
+struct list_ctx {
+	const struct cli_out *o;
+	const struct token_table *tab;
+	const size_t *idx;
+};
+
+static const void *
+list_row(const void *ctx, size_t i)
 {
-	return !columns[c].management || o->management;
+	const struct list_ctx *l = ctx;
+
+	return &l->tab->rows[l->idx[i]];
 }
 
-/* Display width of a cell after sanitizing. */
-static size_t
-cell_width(const struct cli_out *o, size_t c, const char *text)
+void
+cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
+		char *out, size_t n)
 {
-	char clean[CELL_MAX];
-
-	if (!columns[c].raw)
-		return strlen(text);
-	sanitize_cell(text, 0, 0, o->sanitize_flags, clean, sizeof clean);
-	return sanitize_width(clean);
-}
-
-/* Work out column widths from the content, then fit the terminal. */
-static void
-table_widths(const struct cli_out *o, const struct token_table *tab,
-	     const size_t *idx, size_t n, size_t *w)
-{
-	char text[CELL_MAX];
-	size_t c, i, total = 0, shown = 0;
-
-	for (c = 0; c < NCOLUMNS; c++) {
-		w[c] = strlen(columns[c].header);
-		if (!column_shown(o, c))
-			continue;
-		for (i = 0; i < n; i++) {
-			size_t cw;
-			columns[c].cell(o, &tab->rows[idx[i]], text, sizeof text);
-			cw = cell_width(o, c, text);
-			if (cw > w[c])
-				w[c] = cw;
-			if (w[c] >= columns[c].cap)
-				break;
-		}
-		if (w[c] > columns[c].cap)
-			w[c] = columns[c].cap;
-		total += w[c];
-		shown++;
-	}
-	total += 2 * (shown - 1);
-	/* Narrow terminal: shrink flexible columns, comment last, to >= 8. */
-	for (c = NCOLUMNS; o->width > 0 && total > o->width && c-- > 0;) {
-		size_t spare, cut;
-		if (!columns[c].flex || !column_shown(o, c) || w[c] <= 8)
-			continue;
-		spare = w[c] - 8;
-		cut = total - o->width < spare ? total - o->width : spare;
-		w[c] -= cut;
-		total -= cut;
-	}
+	if ((unsigned)c < LIST_NCOLS)
+		list_cells[c](o, t, out, n);
+	else if (n > 0)
+		out[0] = '\0';
 }
 
 static void
-table_row_cells(const struct cli_out *o, const struct token_info *t, const size_t *w,
-		bool header)
+list_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 {
-	char text[CELL_MAX], cell[CELL_MAX];
-	size_t c, last = 0;
-
-	for (c = 0; c < NCOLUMNS; c++)
-		if (column_shown(o, c))
-			last = c;
-	for (c = 0; c < NCOLUMNS; c++) {
-		if (!column_shown(o, c))
-			continue;
-		if (header)
-			snprintf(text, sizeof text, "%s", columns[c].header);
-		else
-			columns[c].cell(o, t, text, sizeof text);
-		sanitize_cell(text, w[c], c != last, o->sanitize_flags, cell, sizeof cell);
-		fputs(cell, o->fp);
-		if (c != last)
-			fputs("  ", o->fp);
-	}
-	fputc('\n', o->fp);
+	list_cells[col](((const struct list_ctx *)ctx)->o, row, out, n);
 }
 
 static int
 output_table(const struct cli_out *o, const struct token_table *tab,
 	     const size_t *idx, size_t n)
 {
-	size_t w[NCOLUMNS];
-	size_t i;
+	struct list_ctx ctx = { o, tab, idx };
+	struct table t = { list_cols, LIST_NCOLS, 0, list_cell, &ctx, NULL, 0, list_row, n };
+	struct table_out to = { o->fp, o->width, o->color, o->sanitize_flags };
+	size_t c;
 
-	table_widths(o, tab, idx, n, w);
-	if (o->color)
-		fputs("\033[1m", o->fp);
-	table_row_cells(o, NULL, w, true);
-	if (o->color)
-		fputs("\033[0m", o->fp);
-	for (i = 0; i < n; i++)
-		table_row_cells(o, &tab->rows[idx[i]], w, false);
-	return ferror(o->fp) ? -1 : 0;
+	for (c = 0; c < LIST_NCOLS; c++)
+		if (list_mgmt[c] && !o->management)
+			t.hidden |= 1ul << c;
+	return table_print(&to, &t);
 }
 
 void
 cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last)
 {
-	char *clean = sanitize(s ? s : "", 0, sanitize_flags);
+	/* A CSV file is UTF-8 whatever the terminal or the locale can show. */
+	char *clean = sanitize(s ? s : "", 0, SANITIZE_UTF8);
 	const char *p;
 
 	if (clean == NULL)
@@ -273,11 +268,14 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 
 	duration_iso8601(t->creation_time, created, sizeof created);
 	if (t->expiry_time <= 0)
-		snprintf(expires, sizeof expires, "never");
+		snprintf(expires, sizeof expires, "%s", TOKEN_WORD_NEVER);
 	else
 		duration_iso8601(t->expiry_time, expires, sizeof expires);
-	duration_iso8601(token_last_used(t), used, sizeof used);
-	join_list(t->scopes, t->nscopes, " ", scopes, sizeof scopes);
+	if (token_last_used(t) <= 0)
+		snprintf(used, sizeof used, "%s", TOKEN_WORD_NEVER);
+	else
+		duration_iso8601(token_last_used(t), used, sizeof used);
+	token_scopes_format(t, scopes, sizeof scopes);
 	token_flags_format(token_flags(t, &o->ctx), flags, sizeof flags);
 	v[0] = t->token_id; v[1] = t->comment; v[2] = created; v[3] = expires;
 	v[4] = used; v[5] = scopes; v[6] = token_owner(t);
@@ -294,49 +292,78 @@ output_csv(const struct cli_out *o, const struct token_table *tab,
 
 	for (i = 0; i < CSV_NCOLS; i++)
 		fprintf(o->fp, "%s%c", csv_header[i], i + 1 == CSV_NCOLS ? '\n' : ',');
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && !ferror(o->fp); i++)
 		csv_row(o, &tab->rows[idx[i]]);
 	return ferror(o->fp) ? -1 : 0;
 }
 
-/* Write n bytes to fp, or to fd 1 when fp is NULL. */
-static int
-json_out(FILE *fp, const char *p, size_t n)
+int
+cli_output_write_fd(int fd, const void *p, size_t n)
 {
+	const char *c = p;
 	ssize_t w;
 
-	if (fp != NULL)
-		return fwrite(p, 1, n, fp) == n ? 0 : -1;
+	if (fd == STDOUT_FILENO)
+		return cli_output_raw(p, n);
 	while (n > 0) {
-		if ((w = write(STDOUT_FILENO, p, n)) < 0)
+		if ((w = write(fd, c, n)) <= 0) {
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w == 0)
+				errno = EIO;
 			return -1;
-		p += w;
+		}
+		c += w;
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/* Where a JSON dump goes: a stream, or (fp NULL) straight to a descriptor. */
+struct json_sink {
+	FILE *fp;
+	int fd;
+};
+
+static int
+json_out(const struct json_sink *k, const char *p, size_t n)
+{
+	if (k->fp != NULL)
+		return fwrite(p, 1, n, k->fp) == n ? 0 : -1;
+	return cli_output_write_fd(k->fd, p, n);
 }
 
 /* jansson's dump callback: everything as is, but DEL escaped. */
 static int
 json_out_cb(const char *buffer, size_t size, void *data)
 {
-	FILE *fp = data;
+	const struct json_sink *k = data;
 	const char *del;
 
 	while ((del = memchr(buffer, 0x7f, size)) != NULL) {
-		if (json_out(fp, buffer, (size_t)(del - buffer)) != 0 ||
-		    json_out(fp, "\\u007f", 6) != 0)
+		if (json_out(k, buffer, (size_t)(del - buffer)) != 0 ||
+		    json_out(k, "\\u007f", 6) != 0)
 			return -1;
 		size -= (size_t)(del - buffer) + 1;
 		buffer = del + 1;
 	}
-	return json_out(fp, buffer, size);
+	return json_out(k, buffer, size);
 }
 
 int
 cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
 {
-	return json_dump_callback(v, json_out_cb, fp, flags | JSON_ENSURE_ASCII);
+	struct json_sink k = { fp, STDOUT_FILENO };
+
+	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+}
+
+int
+cli_output_json_fd(int fd, const json_t *v, size_t flags)
+{
+	struct json_sink k = { NULL, fd };
+
+	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
 }
 
 static json_t *
@@ -467,13 +494,30 @@ detail_time(const struct cli_out *o, const char *label, int64_t ms, const char *
 	detail_line(o, label, line);
 }
 
+/* The last use: a time, or (token management) only the UTC day. */
+static void
+detail_last_used(const struct cli_out *o, const struct token_info *t)
+{
+	char rel[32], utc[32], line[128];
+
+	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
+		detail_time(o, "last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+		return;
+	}
+	token_last_used_format(t, o->ctx.now_ms, rel, sizeof rel);
+	duration_iso8601(t->last_used_day, utc, sizeof utc);
+	utc[10] = '\0';
+	snprintf(line, sizeof line, "%s  (UTC day, %s)", utc, rel);
+	detail_line(o, "last used:", line);
+}
+
 static void
 detail_list(const struct cli_out *o, const char *label, char *const *v, size_t n,
 	    const char *none)
 {
 	char text[CELL_MAX];
 
-	join_list(v, n, ", ", text, sizeof text);
+	join_list(v, n, ",", text, sizeof text);
 	detail_line(o, label, n ? text : none);
 }
 
@@ -486,9 +530,9 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 	detail_line(o, "token_id:", t->token_id);
 	detail_line(o, "comment:", t->comment);
 	detail_time(o, "created:", t->creation_time, "unknown");
-	detail_time(o, "expires:", t->expiry_time, "never");
-	detail_time(o, "last used:", token_last_used(t), "unknown");
-	detail_list(o, "scopes:", t->scopes, t->nscopes, "none (all APIs)");
+	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
+	detail_last_used(o, t);
+	detail_list(o, "scopes:", t->scopes, t->nscopes, TOKEN_WORD_FULL_ACCESS);
 	detail_line(o, "autoscope state:", t->autoscope_state ? t->autoscope_state : "-");
 	detail_list(o, "inferred scopes:", t->inferred_scopes, t->ninferred, "-");
 	if (t->management) {
@@ -497,7 +541,7 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 		detail_line(o, "created by id:", num);
 	}
 	token_flags_format(f, flags, sizeof flags);
-	detail_line(o, "flags:", flags[0] ? flags : "-");
+	detail_line(o, "flags:", flags[0] ? flags : "none");
 	detail_line(o, "in use by patrol:", (f & TOKEN_FLAG(SELF)) ? "yes" : "no");
 }
 

@@ -27,6 +27,35 @@ struct cli_out {
 	struct token_ctx ctx;  /* now, self id: for relative times and flags */
 };
 
+/* ---- standard output ------------------------------------------------------
+ * Every command writes its data through one stream over fd 1 (line buffered
+ * on a terminal) that keeps the first write error, so every command and
+ * format fails alike: the caller reports cli_output_error() once at the end.
+ * After an error nothing more is sent to fd 1. */
+/* The stream (made on the first call). NULL on out of memory. */
+FILE *cli_output_stdout(void);
+/* Flush the stream, then write n bytes straight to fd 1 with write(2): no
+ * copy stays in a stdio buffer (a new token's secret). 0, or -1 (kept). */
+int cli_output_raw(const void *p, size_t n);
+/* Flush the stream; the errno of the first failed write to fd 1, or 0. */
+int cli_output_error(void);
+
+/* The cells of a token in a table, as `list` shows them (audit's table
+ * shows the same columns). */
+enum cli_cell {
+	CLI_CELL_ID,        /* the short id */
+	CLI_CELL_COMMENT,
+	CLI_CELL_CREATED,   /* "3mo ago" */
+	CLI_CELL_EXPIRES,   /* "in 12d (2026-05-01)", "never" */
+	CLI_CELL_LAST_USED, /* "5h ago", "3d ago" (a day), "never" */
+	CLI_CELL_SCOPES,    /* "sql,jobs", "(full access)" */
+	CLI_CELL_OWNER,
+	CLI_CELL_COUNT,
+};
+/* The text of cell c of token t (raw: sanitize it to print). */
+void cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
+		     char *out, size_t n);
+
 /* Parse "table", "json", "csv". Returns 0 or -1. */
 int cli_format_parse(const char *s, enum cli_format *out);
 /* Print rows idx[0..n) of tab in o->format. Returns 0, or -1 on a write error. */
@@ -37,10 +66,16 @@ int cli_output_tokens(const struct cli_out *o, const struct token_table *tab,
 int cli_output_token_detail(const struct cli_out *o, const struct token_info *t);
 /* Print a JSON value (pretty, one trailing newline) and release it. */
 int cli_output_json(FILE *fp, json_t *v);
-/* Dump v to fp (fp NULL: straight to fd 1 with write(2), for values holding
- * a secret) with flags | JSON_ENSURE_ASCII, writing DEL as \u007f: the one
- * control character JSON allows raw. Returns 0 or -1. Does not release v. */
+/* Dump v to fp (fp NULL: straight to fd 1 with cli_output_raw, for values
+ * holding a secret) with flags | JSON_ENSURE_ASCII, writing DEL as \u007f:
+ * the one control character JSON allows raw. Returns 0 or -1. Does not
+ * release v. */
 int cli_output_json_dump(FILE *fp, const json_t *v, size_t flags);
+/* The same straight to descriptor fd with write(2) (fd 1: cli_output_raw). */
+int cli_output_json_fd(int fd, const json_t *v, size_t flags);
+/* Write all n bytes to fd with write(2) (fd 1: cli_output_raw). 0, or -1
+ * with errno set. */
+int cli_output_write_fd(int fd, const void *p, size_t n);
 /* The results of a revocation session, one per planned id, for both faces:
  * CSV "token_id,result,owner,comment,status,http_status,message", or a
  * JSON array of {token_id, result, owner, comment} with an "error" object
@@ -48,7 +83,9 @@ int cli_output_json_dump(FILE *fp, const json_t *v, size_t flags);
  * Returns 0, or -1 on a write error. */
 int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
-/* Write one CSV field (sanitized, quoted when needed, formula-safe). */
+/* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;
+ * sanitize_flags is not used: ASCII is for terminals), quoted,
+ * formula-safe. */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
 
 #endif

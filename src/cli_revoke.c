@@ -33,6 +33,7 @@
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
+#include "table.h"
 
 #define PLAN_SHOWN 20
 #define RV_BAR_WIDTH 24
@@ -203,37 +204,78 @@ rv_whoami(struct rv *r)
 	call_free(c);
 }
 
-static void
-rv_show_item(const struct rv *r, const struct bulk_item *it, FILE *fp)
-{
-	char id[64], owner[128], comment[256], created[32], used[32], flags[256];
-	int64_t now = r->cli->out.ctx.now_ms;
+/* The plan's table (table.h): a mark (! used lately or since the plan, S
+ * the token patrol uses), then what identifies each token. */
+enum { PLAN_MARK, PLAN_ID, PLAN_OWNER, PLAN_COMMENT, PLAN_CREATED, PLAN_USED, PLAN_FLAGS,
+       PLAN_NCOLS };
+static const struct table_col plan_cols[PLAN_NCOLS] = {
+	[PLAN_MARK] = { .header = " " },
+	[PLAN_ID] = { .header = "ID" },
+	[PLAN_OWNER] = { .header = "OWNER", .min = 12, .flex = true },
+	[PLAN_COMMENT] = { .header = "COMMENT", .min = 12, .flex = true },
+	[PLAN_CREATED] = { .header = "CREATED", .drop = 1 },
+	[PLAN_USED] = { .header = "LAST USED", .drop = 2 },
+	[PLAN_FLAGS] = { .header = "FLAGS", .min = 16, .flex = true },
+};
 
-	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, 0, id, sizeof id);
-	sanitize_cell(it->t.owner ? it->t.owner : "", 22, 1, 0, owner, sizeof owner);
-	sanitize_cell(it->t.comment ? it->t.comment : "", 30, 1, 0, comment, sizeof comment);
-	duration_relative(it->t.created_ms, now, created, sizeof created);
-	duration_relative(it->t.last_used_ms, now, used, sizeof used);
-	token_flags_format(it->t.flags, flags, sizeof flags);
-	fprintf(fp, " %c %s  %s%s%s  %-9s  %-9s  %s\n",
-		it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ', id,
-		r->b.admin ? owner : "", r->b.admin ? "  " : "", comment, created, used, flags);
+static void
+plan_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct bulk_item *it = *(const struct bulk_item *const *)row;
+	int64_t now = ((const struct rv *)ctx)->cli->out.ctx.now_ms;
+
+	switch (col) {
+	case PLAN_MARK:
+		snprintf(out, n, "%c", it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ');
+		break;
+	case PLAN_ID:
+		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, it->t.id);
+		break;
+	case PLAN_OWNER:
+		snprintf(out, n, "%s", it->t.owner ? it->t.owner : "");
+		break;
+	case PLAN_COMMENT:
+		snprintf(out, n, "%s", it->t.comment ? it->t.comment : "");
+		break;
+	case PLAN_CREATED:
+		duration_relative(it->t.created_ms, now, out, n);
+		break;
+	case PLAN_USED:
+		duration_relative(it->t.last_used_ms, now, out, n);
+		break;
+	default:
+		token_flags_format(it->t.flags, out, n);
+		break;
+	}
+}
+
+/* The first PLAN_SHOWN pending items as a table on fp (fitted to its
+ * terminal); returns how many. */
+static size_t
+rv_show_items(const struct rv *r, FILE *fp)
+{
+	const struct bulk_item *shown[PLAN_SHOWN];
+	struct table t = { plan_cols, PLAN_NCOLS, 0, plan_cell, r, shown, sizeof shown[0],
+			   NULL, 0 };
+	struct table_out to = { fp, table_terminal_width(fileno(fp)), false, 0 };
+	size_t i;
+
+	for (i = 0; i < r->b.n && t.nrows < PLAN_SHOWN; i++)
+		if (r->b.v[i].result == JOURNAL_PENDING)
+			shown[t.nrows++] = &r->b.v[i];
+	if (!r->b.admin)
+		t.hidden = 1ul << PLAN_OWNER;
+	table_print(&to, &t);
+	return t.nrows;
 }
 
 /* The plan, on stderr: the pending ids and the warnings. */
 static void
 rv_show_plan(const struct rv *r, FILE *fp)
 {
-	size_t i, shown = 0, pending = bulk_pending(&r->b), recent = bulk_count_recent(&r->b);
+	size_t shown, pending = bulk_pending(&r->b), recent = bulk_count_recent(&r->b);
 
-	fprintf(fp, "   %-*s  %s%sCOMMENT%23s  CREATED    LAST USED  FLAGS\n", TOKEN_SHORT_ID_LEN,
-		"ID", r->b.admin ? "OWNER" : "", r->b.admin ? "                   " : "", "");
-	for (i = 0; i < r->b.n && shown < PLAN_SHOWN; i++) {
-		if (r->b.v[i].result != JOURNAL_PENDING)
-			continue;
-		rv_show_item(r, &r->b.v[i], fp);
-		shown++;
-	}
+	shown = rv_show_items(r, fp);
 	if (pending > shown)
 		fprintf(fp, "   … and %zu more (patrol revoke --dry-run -o csv lists them all)\n",
 			pending - shown);
@@ -359,16 +401,16 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	rv_bar_clear(r);
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
-	printf("%-13s  %s  %s", journal_result_label(it->result), id, comment);
+	fprintf(r->cli->out.fp, "%-13s  %s  %s", journal_result_label(it->result), id, comment);
 	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
 	    (it->err.message[0] != '\0' && it->result != JOURNAL_WOULD)) {
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
 			       200, 0);
-		printf("%s%s", comment[0] ? "  " : "", msg ? msg : "");
+		fprintf(r->cli->out.fp, "%s%s", comment[0] ? "  " : "", msg ? msg : "");
 		free(msg);
 	}
-	putchar('\n');
-	fflush(stdout);
+	fputc('\n', r->cli->out.fp);
+	fflush(r->cli->out.fp);
 }
 
 /* Run the batch to its end: submit, take results, stop on a signal. */
@@ -436,8 +478,8 @@ rv_report(struct rv *r)
 		if (journal_result_fails(r->b.v[i].result))
 			rc = 1;
 	if (r->cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(stdout, r->cli->o.format, &r->b, 0) != 0)
-		rc = 2;
+	    cli_output_results(r->cli->out.fp, r->cli->o.format, &r->b, 0) != 0)
+		rc = cli_written(-1);
 	if (r->cli->o.dry_run)
 		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
 			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED],
@@ -522,6 +564,19 @@ rv_lines_decided(struct rv *r)
 			rv_line(r, &r->b.v[i]);
 }
 
+/* Whether the plan held the token patrol uses and it was kept for want of
+ * --include-self. */
+static bool
+rv_self_kept(const struct rv *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->b.n; i++)
+		if (r->b.v[i].self && r->b.v[i].result == JOURNAL_SKIPPED)
+			return !r->cli->o.include_self;
+	return false;
+}
+
 /* confirm → re-plan → journal → apply → report, for a plan in r->b. */
 static int
 rv_execute(struct rv *r, const char *what)
@@ -530,7 +585,8 @@ rv_execute(struct rv *r, const char *what)
 
 	if (bulk_pending(&r->b) == 0) {
 		rv_lines_decided(r);
-		cli_msg("revoke: nothing to revoke");
+		cli_msg("revoke: nothing to revoke%s", rv_self_kept(r) ?
+			": the token patrol is using is kept (add --include-self to revoke it)" : "");
 		bulk_end(&r->b);      /* a resumed session with nothing left is done */
 		return rv_report(r);
 	}

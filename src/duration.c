@@ -208,7 +208,7 @@ void
 duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n)
 {
 	const struct duration_step *st = duration_steps;
-	int64_t diff, secs;
+	int64_t diff, secs, q;
 	int future;
 
 	if (then_ms <= 0) {
@@ -224,9 +224,36 @@ duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n)
 	}
 	while (secs >= st->limit)
 		st++;
+	/* The past counts whole units ("23h ago"); the future rounds to the
+	 * nearest, so a 30-day token made a moment ago is "in 30d". */
+	q = secs / st->unit;
+	if (future) {
+		q = (secs + st->unit / 2) / st->unit;
+		if (q * st->unit >= st->limit && st->limit != INT64_MAX) {
+			st++;
+			q = (secs + st->unit / 2) / st->unit;
+		}
+	}
 	if (n > 0)
-		snprintf(out, n, "%s%lld%s%s", future ? "in " : "",
-		    (long long)(secs / st->unit), st->suffix, future ? "" : " ago");
+		snprintf(out, n, "%s%lld%s%s", future ? "in " : "", (long long)q, st->suffix,
+		    future ? "" : " ago");
+}
+
+void
+duration_relative_day(int64_t day_ms, int64_t now_ms, char *out, size_t n)
+{
+	int64_t day = DURATION_DAY * 1000LL;
+	int64_t then = day_ms - day_ms % day, today = now_ms - now_ms % day;
+
+	if (day_ms <= 0) {
+		duration_copy(out, n, "never");
+		return;
+	}
+	if (then >= today) {
+		duration_copy(out, n, "today");
+		return;
+	}
+	duration_relative(then, today, out, n);
 }
 
 /* Break ms down into *tm in UTC or local time. Returns 0 or -1. */

@@ -24,9 +24,15 @@ int64_t duration_now_ms(void);
 /* Monotonic milliseconds, for deadlines and backoff. */
 int64_t duration_mono_ms(void);
 /* Format then relative to now, compactly: "just now", "5m ago", "3h ago",
- * "12d ago", "3mo ago", "2y ago", "in 5m", "in 12d", "in 3mo". ms <= 0 gives
- * "never". Writes at most n bytes, NUL-terminated. */
+ * "12d ago", "3mo ago", "2y ago", "in 5m", "in 12d", "in 3mo". The past
+ * counts whole units, the future rounds to the nearest (a 30-day lifetime
+ * begun a second ago is "in 30d"). ms <= 0 gives "never". Writes at most n
+ * bytes, NUL-terminated. */
 void duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n);
+/* The same for a time known to the day only (UTC midnight, like the Token
+ * Management API's last_used_day): "today", "1d ago", "12d ago", "3mo ago";
+ * no hours. day_ms <= 0 gives "never". */
+void duration_relative_day(int64_t day_ms, int64_t now_ms, char *out, size_t n);
 /* Format an absolute time "2026-11-22 07:44" in local time, or
  * "2026-11-22 07:44Z" in UTC. ms <= 0 gives "never". */
 void duration_absolute(int64_t ms, bool utc, char *out, size_t n);

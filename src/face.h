@@ -35,6 +35,8 @@ struct ui_opts {
 	struct face_flags flags;      /* before patrol's config was merged */
 	const char *const *stale;     /* stale-comment patterns from patrol's config, or NULL */
 	size_t nstale;
+	const char *columns;          /* the view's columns from patrol's config, or NULL */
+	int refresh_s;                /* seconds between refreshes from patrol's config, 0: off */
 };
 
 /* The interactive face: runs until the user quits; returns the exit code. */

@@ -7,6 +7,9 @@ libpatrol_a_SOURCES = \
 	src/secret.c src/secret.h \
 	src/sha256.c src/sha256.h \
 	src/sanitize.c src/sanitize.h \
+	src/table.c src/table.h \
+	src/savefile.c src/savefile.h \
+	src/viewstate.c src/viewstate.h \
 	src/duration.c src/duration.h \
 	src/config.c src/config.h \
 	src/auth.c src/auth.h \

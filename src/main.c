@@ -38,5 +38,10 @@ main(int argc, char **argv)
 	secret_json_init();
 	rc = cli_main(argc, argv, PATROL_FACE);
 	curl_global_cleanup();
+	if (rc == CLI_EXIT_SIGPIPE) {
+		/* The reader went away: end as a writer killed by SIGPIPE would. */
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+	}
 	return rc;
 }

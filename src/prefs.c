@@ -21,7 +21,9 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "duration.h"
 #include "prefs.h"
+#include "token.h"
 
 #define PREFS_DEFAULTS		"defaults"
 #define PREFS_PROFILE		"profile"
@@ -158,6 +160,67 @@ prefs_stale(const char *v, struct prefs *p, char *why, size_t n)
 	return dropped > 0 ? 1 : 0;
 }
 
+/* The columns of the interactive view, in order: sort key names (token.h)
+ * and "flags"; comma- or blank-separated. Stored as "comment,expires,id". */
+static int
+prefs_columns(const char *v, struct prefs *p, char *why, size_t n)
+{
+	struct buf b;
+	const char *s;
+	size_t len;
+	char name[32];
+	enum token_sort_key k;
+	bool desc;
+
+	buf_init(&b, 1024);
+	for (s = v; *s != '\0'; s += len) {
+		s += strspn(s, ", \t");
+		if ((len = strcspn(s, ", \t")) == 0)
+			break;
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), s);
+		if (len >= sizeof name || strchr(name, ':') != NULL ||
+		    (strcmp(name, PREFS_COLUMN_FLAGS) != 0 && token_sort_parse(name, &k, &desc) != 0)) {
+			buf_free(&b);
+			snprintf(why, n, "has an unknown column (%s)", PREFS_COLUMN_NAMES);
+			return -1;
+		}
+		if (buf_printf(&b, "%s%s", b.len ? "," : "", name) != 0) {
+			buf_free(&b);
+			snprintf(why, n, "out of memory");
+			return -2;
+		}
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		snprintf(why, n, "names no column (%s)", PREFS_COLUMN_NAMES);
+		return -1;
+	}
+	free(p->columns);
+	if ((p->columns = buf_take(&b)) == NULL) {
+		snprintf(why, n, "out of memory");
+		return -2;
+	}
+	return 0;
+}
+
+/* How often the interactive view fetches the list again: a duration of
+ * at least PREFS_REFRESH_MIN seconds, or off (0). */
+static int
+prefs_refresh(const char *v, struct prefs *p, char *why, size_t n)
+{
+	int64_t s = 0;
+
+	if (strcasecmp(v, "off") != 0 && strcmp(v, "0") != 0 &&
+	    (duration_parse(v, &s) != 0 || s < PREFS_REFRESH_MIN || s > 86400)) {
+		snprintf(why, n, "is not off or a duration from %ds to 1d (60, 90s, 5m)",
+		    PREFS_REFRESH_MIN);
+		return -1;
+	}
+	p->refresh_s = (int)s;
+	p->refresh_set = true;
+	return 0;
+}
+
 /* The keys: each is allowed in [defaults] and in [profile NAME]. */
 static const struct prefs_key {
 	const char *name;
@@ -167,6 +230,8 @@ static const struct prefs_key {
 	{ "rate",           prefs_rate },
 	{ "stale-patterns", prefs_stale },
 	{ "read-only",      prefs_read_only },
+	{ "columns",        prefs_columns },
+	{ "refresh",        prefs_refresh },
 };
 #define PREFS_NKEYS (sizeof prefs_keys / sizeof prefs_keys[0])
 
@@ -263,6 +328,7 @@ prefs_check_key(struct prefs_check *c, const struct prefs_item *it)
 	why[0] = '\0';
 	rc = k->parse(value, &scratch, why, sizeof why);
 	prefs_stale_clear(&scratch);
+	free(scratch.columns);
 	if (rc == -2)
 		return status_set(c->err, PATROL_NOMEM, "out of memory");
 	if (rc < 0)
@@ -464,6 +530,7 @@ prefs_free(struct prefs *p)
 	if (p == NULL)
 		return;
 	prefs_stale_clear(p);
+	free(p->columns);
 	free(p->path);
 	free(p->warning);
 	memset(p, 0, sizeof *p);

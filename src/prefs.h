@@ -18,6 +18,8 @@
  * flight and no rate of its own until the workspace answers 429.
  *   stale-patterns = test, tmp, old, poc, do not delete
  *   read-only = false
+ *   columns = comment, expires, last-used, owner, id   the view's columns, in order
+ *   refresh = 5m              the view fetches the list again this often (off)
  *
  *   [profile prod]            a profile of ~/.databrickscfg
  *   read-only = true          refuse every change on this workspace
@@ -48,6 +50,9 @@
 #include "status.h"
 
 #define PREFS_MAX_STALE 32
+#define PREFS_REFRESH_MIN 10      /* seconds: a refresh never hammers the workspace */
+#define PREFS_COLUMN_FLAGS "flags"
+#define PREFS_COLUMN_NAMES "comment, created, expires, flags, last-used, scopes, owner, id"
 
 struct prefs {
 	char *path;                   /* the file considered (even when missing) */
@@ -61,6 +66,9 @@ struct prefs {
 	char *stale[PREFS_MAX_STALE]; /* lower-case */
 	size_t nstale;
 	bool stale_set;
+	char *columns;                /* "comment,expires,id" (checked names), or NULL */
+	int refresh_s;                /* seconds between the view's refreshes, 0: off */
+	bool refresh_set;
 	char *warning;                /* e.g. group-readable file; NULL if none */
 };
 

@@ -16,6 +16,8 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE 1
 #endif
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,6 +149,41 @@ utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
 	}
 	*cp = c;
 	return l->len;
+}
+
+size_t
+sanitize_utf8_next(const char *s, size_t n, uint32_t *cp)
+{
+	size_t used = utf8_decode((const unsigned char *)s, n, cp);
+
+	if (*cp == SANITIZE_BAD)
+		*cp = SANITIZE_REPLACEMENT;
+	return used > 0 ? used : 1;
+}
+
+size_t
+sanitize_utf8_put(uint32_t cp, char *out)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
 }
 
 static enum cp_kind
@@ -355,8 +392,35 @@ sink_run(struct sink *k, const char *s, size_t n)
 	return k->len;
 }
 
-char *
-sanitize_n(const char *s, size_t n, size_t max_width, unsigned flags)
+static locale_t sanitize_utf8_locale;
+static pthread_once_t sanitize_utf8_once = PTHREAD_ONCE_INIT;
+
+static void
+sanitize_utf8_init(void)
+{
+	sanitize_utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* With SANITIZE_UTF8, switch this thread to C.UTF-8 (wcwidth follows the
+ * thread's locale); returns what to restore, or 0 when nothing changed. */
+static locale_t
+sanitize_locale_enter(unsigned flags)
+{
+	if (!(flags & SANITIZE_UTF8))
+		return (locale_t)0;
+	pthread_once(&sanitize_utf8_once, sanitize_utf8_init);
+	return sanitize_utf8_locale != (locale_t)0 ? uselocale(sanitize_utf8_locale) : (locale_t)0;
+}
+
+static void
+sanitize_locale_leave(locale_t old)
+{
+	if (old != (locale_t)0)
+		uselocale(old);
+}
+
+static char *
+sanitize_n_run(const char *s, size_t n, size_t max_width, unsigned flags)
 {
 	char small[SANITIZE_STACK];
 	struct sink k;
@@ -380,6 +444,16 @@ sanitize_n(const char *s, size_t n, size_t max_width, unsigned flags)
 	}
 	sink_init(&k, out, len, max_width, 0, flags);
 	sink_run(&k, s, n);
+	return out;
+}
+
+char *
+sanitize_n(const char *s, size_t n, size_t max_width, unsigned flags)
+{
+	locale_t old = sanitize_locale_enter(flags);
+	char *out = sanitize_n_run(s, n, max_width, flags);
+
+	sanitize_locale_leave(old);
 	return out;
 }
 
@@ -418,9 +492,14 @@ sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out,
     size_t outlen)
 {
 	struct sink k;
+	locale_t old;
+	size_t len;
 
 	if (out == NULL || outlen == 0)
 		return 0;
+	old = sanitize_locale_enter(flags);
 	sink_init(&k, out, outlen - 1, width, pad, flags);
-	return sink_run(&k, s, s != NULL ? strlen(s) : 0);
+	len = sink_run(&k, s, s != NULL ? strlen(s) : 0);
+	sanitize_locale_leave(old);
+	return len;
 }

@@ -16,16 +16,20 @@
  * Each escaped character is shown visibly: \t \n \r for those three, \e for
  * ESC, \xNN for other bytes below 0x80, \u{XXXX} for code points. Truncation
  * never cuts an escape in half and ends with "…" ("~" with SANITIZE_ASCII).
- * Widths depend on LC_CTYPE: main() calls setlocale(LC_ALL, "").
+ * Widths depend on LC_CTYPE: main() calls setlocale(LC_ALL, ""), except with
+ * SANITIZE_UTF8, which uses C.UTF-8 on the calling thread for the call.
  */
 #ifndef PATROL_SANITIZE_H
 #define PATROL_SANITIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 enum sanitize_flags {
 	SANITIZE_ASCII = 1 << 0,   /* only ASCII out: other code points become \u{XXXX}, U+FFFD becomes '?' */
 	SANITIZE_KEEP_NEWLINE = 1 << 1, /* keep '\n' as is (multi-line error text in logs) */
+	SANITIZE_UTF8 = 1 << 2,    /* exports (CSV): judge characters as in the C.UTF-8 locale,
+				    * whatever LC_CTYPE says: a file is UTF-8, not the terminal */
 };
 
 /* Return a malloc'd sanitized copy of s (NULL s gives ""), at most max_width
@@ -39,5 +43,14 @@ size_t sanitize_width(const char *s);
  * with spaces to exactly width columns when pad is non-zero. Returns the bytes
  * written. For table cells: no allocation. */
 size_t sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out, size_t outlen);
+
+/* ---- UTF-8: the one decoder and encoder ----------------------------------- */
+/* Decode the character at s (n > 0 bytes, strict: no overlongs, no
+ * surrogates): *cp gets it, or U+FFFD for a maximal invalid subpart (one
+ * per subpart, as Unicode recommends). Returns the bytes used (>= 1). */
+size_t sanitize_utf8_next(const char *s, size_t n, uint32_t *cp);
+/* Encode cp (at most U+10FFFF) as UTF-8 into out (4 bytes of room). Returns
+ * the length. */
+size_t sanitize_utf8_put(uint32_t cp, char *out);
 
 #endif

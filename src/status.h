@@ -7,7 +7,9 @@
  *
  * Exit codes (documented in patrol.1): 0 ok, 1 some operations failed,
  * 2 usage or configuration error, 3 authentication or permission error,
- * 4 network (or server) error.
+ * 4 network (or server) error, 5 the output could not be written. A reader
+ * that went away (EPIPE) is not an error code: the command line ends the
+ * way `git log | head` does, by SIGPIPE (status 141 in a shell).
  */
 #ifndef PATROL_STATUS_H
 #define PATROL_STATUS_H
@@ -41,7 +43,8 @@
 	_(REDIRECT,        "redirect",         "unexpected redirect",                       4) \
 	_(PRIVATE_LINK,    "private_link",     "network path not allowed (Private Link)",   4) \
 	_(TLS,             "tls",              "TLS certificate not accepted",              4) \
-	_(UNKNOWN_OUTCOME, "unknown_outcome",  "outcome unknown: the request may have been processed", 4)
+	_(UNKNOWN_OUTCOME, "unknown_outcome",  "outcome unknown: the request may have been processed", 4) \
+	_(OUTPUT,          "output",           "cannot write the output",                   5)
 
 #define PATROL_STATUS_ENUM(name, lname, msg, code) PATROL_##name,
 enum patrol_status { PATROL_STATUS_INFO(PATROL_STATUS_ENUM) PATROL_STATUS_COUNT };

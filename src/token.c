@@ -22,7 +22,6 @@
 
 #define TOKEN_DAY_MS ((int64_t)24 * 60 * 60 * 1000)
 #define TOKEN_EXPIRING_MS (7 * TOKEN_DAY_MS)
-#define TOKEN_PREFIX_MIN 4
 
 /* ---- helpers ---------------------------------------------------------- */
 
@@ -196,6 +195,58 @@ const char *
 token_owner(const struct token_info *t)
 {
 	return token_str(t->created_by_username);
+}
+
+void
+token_scopes_format(const struct token_info *t, char *out, size_t n)
+{
+	size_t i, used = 0;
+	int w;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (t->nscopes == 0) {
+		snprintf(out, n, "%s", TOKEN_WORD_FULL_ACCESS);
+		return;
+	}
+	for (i = 0; i < t->nscopes && used + 1 < n; i++) {
+		w = snprintf(out + used, n - used, "%s%s", i ? "," : "", token_str(t->scopes[i]));
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+void
+token_expires_format(const struct token_info *t, int64_t now_ms, bool date, char *out, size_t n)
+{
+	char rel[32], day[32];
+
+	if (t->expiry_time <= 0) {
+		snprintf(out, n, "%s", TOKEN_WORD_NEVER);
+		return;
+	}
+	if (token_is_expired(t, now_ms))
+		snprintf(rel, sizeof rel, "expired");
+	else
+		duration_relative(t->expiry_time, now_ms, rel, sizeof rel);
+	if (!date) {
+		snprintf(out, n, "%s", rel);
+		return;
+	}
+	duration_absolute(t->expiry_time, false, day, sizeof day);
+	day[10] = '\0';   /* the date is enough here */
+	snprintf(out, n, "%s (%s)", rel, day);
+}
+
+void
+token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
+{
+	if (t->last_accessed_time > 0)
+		duration_relative(t->last_accessed_time, now_ms, out, n);
+	else
+		duration_relative_day(t->last_used_day, now_ms, out, n);
 }
 
 /* An exact (case-insensitive) match wins; otherwise a unique prefix. */

@@ -19,6 +19,7 @@
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
 #define TOKEN_ID_LEN 64
 #define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
+#define TOKEN_PREFIX_MIN 4        /* the shortest id prefix token_find resolves */
 
 /* One token as the Token API (PublicTokenInfo) or Token Management API
  * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
@@ -66,9 +67,24 @@ int64_t token_last_used(const struct token_info *t);
 /* Owner name for display: created_by_username, or "" when unknown. */
 const char *token_owner(const struct token_info *t);
 /* Index of the row whose id equals id, or starts with it (a prefix of at
- * least 4 hex characters). Returns the index, -1 when none, -2 when the
+ * least TOKEN_PREFIX_MIN hex characters). Returns the index, -1 when none, -2 when the
  * prefix is ambiguous. */
 long token_find(const struct token_table *tab, const char *id);
+
+/* ---- words: one word per fact, for the view, the tables, show and CSV ---
+ * (JSON keeps the API's values). */
+#define TOKEN_WORD_NEVER       "never"          /* never used, never expires */
+#define TOKEN_WORD_FULL_ACCESS "(full access)"  /* no scopes: every API */
+/* The scopes as "sql,jobs", or TOKEN_WORD_FULL_ACCESS when there are none. */
+void token_scopes_format(const struct token_info *t, char *out, size_t n);
+/* When it expires relative to now: "in 12d", "expired", TOKEN_WORD_NEVER;
+ * with date, the day too: "in 12d (2026-05-01)", "expired (2026-04-01)". */
+void token_expires_format(const struct token_info *t, int64_t now_ms, bool date, char *out,
+			  size_t n);
+/* The last use relative to now: "5m ago" when the time is known, "today" or
+ * "3d ago" when only the day is (token management: last_used_day), or
+ * TOKEN_WORD_NEVER. */
+void token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, size_t n);
 
 /* ---- sort keys -------------------------------------------------------- */
 /*        enum        name          header      */

@@ -28,6 +28,7 @@
 #define DIALOG_NOTE_MAX		512
 #define DIALOG_GLYPH_MAX	32
 #define DIALOG_CHROME		4	/* border, note line, button row, border */
+#define DIALOG_NOTE_ROWS	3	/* a long note wraps over at most this many */
 #define DIALOG_COMMENT_MAX	255
 #define DIALOG_DAY		86400LL
 
@@ -58,6 +59,7 @@ enum field_id {
 	F_TOKEN,
 	F_PATH,
 	F_OK,
+	F_ALT,
 	F_CANCEL,
 };
 
@@ -133,6 +135,7 @@ struct dialog {
 	int top;		/* first body row shown */
 	int cur_y, cur_x;	/* where the terminal cursor goes */
 	int bodyh, total;
+	int noteh;		/* rows of the note, from the last layout */
 	char note[DIALOG_NOTE_MAX];
 	const char *footer;	/* the bottom row when there are no buttons */
 
@@ -163,6 +166,8 @@ struct dialog {
 	char *path;
 	enum dialog_request req;
 	bool path_mode;
+	bool asking;            /* "Discard the secret?" is on the note line */
+	bool saved;             /* written to a file: closing loses nothing */
 };
 
 /* Layout of one draw. */
@@ -222,6 +227,7 @@ static const struct field_spec edit_fields[] = {
 static const struct field_spec confirm_fields[] = {
 	{ FIELD_TEXT, F_TYPED, "Type", NULL, 64, FS_HIDDEN },
 	{ FIELD_BUTTON, F_CANCEL, "Cancel", NULL, 0, 0 },
+	{ FIELD_BUTTON, F_ALT, NULL, NULL, 0, FS_HIDDEN },	/* dialog_choice_new */
 	{ FIELD_BUTTON, F_OK, "OK", NULL, 0, 0 },
 };
 
@@ -256,64 +262,24 @@ static const struct dialog_ops confirm_ops = {
 static const struct dialog_ops input_ops = { 56, dialog_input_accept, NULL, NULL };
 static const struct dialog_ops secret_ops = { 60, NULL, dialog_secret_key, NULL };
 
-/* ---- UTF-8 <-> wide characters (locale-independent) -------------------- */
+/* ---- UTF-8 <-> wide characters (sanitize.h: the one decoder) ----------- */
 
 /* Decode one UTF-8 character at s (n bytes); invalid input gives U+FFFD. */
 static size_t
 utf8_decode(const unsigned char *s, size_t n, wchar_t *wc)
 {
-	static const unsigned char lead_len[] = { 2, 2, 3, 4 };
-	static const unsigned long min_cp[] = { 0x80, 0x80, 0x800, 0x10000 };
-	unsigned long cp;
-	size_t len, i;
-	int k;
+	uint32_t cp;
+	size_t used = sanitize_utf8_next((const char *)s, n, &cp);
 
-	*wc = 0xfffd;
-	if (s[0] < 0x80) {
-		*wc = s[0];
-		return 1;
-	}
-	if (s[0] < 0xc2 || s[0] > 0xf4)
-		return 1;
-	k = s[0] < 0xe0 ? 0 : s[0] < 0xf0 ? 2 : 3;
-	len = lead_len[k];
-	cp = s[0] & (0x7f >> len);
-	for (i = 1; i < len; i++) {
-		if (i >= n || (s[i] & 0xc0) != 0x80)
-			return i;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp >= min_cp[k] && cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff))
-		*wc = (wchar_t)cp;
-	return len;
+	*wc = (wchar_t)cp;
+	return used;
 }
 
 /* Encode wc as UTF-8 into out (at least 4 bytes); returns the length. */
 static size_t
 utf8_encode(wchar_t wc, char *out)
 {
-	unsigned long cp = (unsigned long)wc;
-
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
+	return sanitize_utf8_put((uint32_t)wc, out);
 }
 
 /* ---- text fields ------------------------------------------------------- */
@@ -713,6 +679,19 @@ field_rows(struct field *f, const struct layout *L)
 	return (int)((f->grid.n + f->grid.cols - 1) / f->grid.cols);
 }
 
+/* Rows the (sanitized) note wraps over at this width, 1 to DIALOG_NOTE_ROWS. */
+static int
+note_rows(const char *s, int width)
+{
+	int rows = 0, w;
+
+	while (*s != '\0' && rows < DIALOG_NOTE_ROWS && width > 0) {
+		s += wrap_line(s, width, &w);
+		rows++;
+	}
+	return rows > 0 ? rows : 1;
+}
+
 /* Work out the window's size and the columns; set each field's row. */
 static void
 dialog_layout(struct dialog *d, struct layout *L)
@@ -734,8 +713,11 @@ dialog_layout(struct dialog *d, struct layout *L)
 		row += field_rows(&d->fields[i], L);
 	}
 	d->total = row;
-	L->h = row + DIALOG_CHROME < LINES ? row + DIALOG_CHROME : LINES;
-	d->bodyh = L->h - DIALOG_CHROME;
+	d->noteh = note_rows(d->note, L->w - 4);
+	if (row + DIALOG_CHROME + d->noteh - 1 > LINES)
+		d->noteh = 1;
+	L->h = row + DIALOG_CHROME + d->noteh - 1 < LINES ? row + DIALOG_CHROME + d->noteh - 1 : LINES;
+	d->bodyh = L->h - DIALOG_CHROME - (d->noteh - 1);
 	L->y = (LINES - L->h) / 2;
 	L->x = (COLS - L->w) / 2;
 }
@@ -956,7 +938,7 @@ draw_buttons(struct dialog *d, const struct layout *L)
 	attr_t attr;
 
 	for (i = 0; i < d->nfields; i++) {
-		if (d->fields[i].kind == FIELD_BUTTON)
+		if (d->fields[i].kind == FIELD_BUTTON && !d->fields[i].hidden)
 			total += (int)strlen(d->fields[i].label) + 6;
 	}
 	if (total == 0) {
@@ -966,7 +948,7 @@ draw_buttons(struct dialog *d, const struct layout *L)
 	}
 	x = (L->w - total + 2) / 2;
 	for (i = 0; i < d->nfields; i++) {
-		if (d->fields[i].kind != FIELD_BUTTON)
+		if (d->fields[i].kind != FIELD_BUTTON || d->fields[i].hidden)
 			continue;
 		attr = i == d->focus ? A_REVERSE | A_BOLD : A_NORMAL;
 		if (d->fields[i].disabled)
@@ -1016,6 +998,27 @@ dialog_window(struct dialog *d, const struct layout *L)
 	return 0;
 }
 
+/* The note, wrapped over its rows above the buttons; the last row is cut. */
+static void
+draw_note(struct dialog *d, const struct layout *L)
+{
+	const char *s = d->note;
+	int r, w, y = L->h - 2 - d->noteh;
+	size_t n;
+
+	for (r = 0; r < d->noteh && *s != '\0'; r++) {
+		if (r + 1 == d->noteh) {
+			put_cell(d, y + r, 2, s, L->w - 4, A_BOLD);
+			break;
+		}
+		n = wrap_line(s, L->w - 4, &w);
+		wattr_on(d->win, A_BOLD, NULL);
+		mvwaddnstr(d->win, y + r, 2, s, (int)n);
+		wattr_off(d->win, A_BOLD, NULL);
+		s += n;
+	}
+}
+
 void
 dialog_draw(struct dialog *d)
 {
@@ -1032,7 +1035,7 @@ dialog_draw(struct dialog *d)
 	for (i = 0; i < d->nfields; i++)
 		draw_field(d, &d->fields[i], &L);
 	if (d->note[0] != '\0')
-		put_cell(d, L.h - 3, 2, d->note, L.w - 4, A_BOLD);
+		draw_note(d, &L);
 	draw_buttons(d, &L);
 	wmove(d->win, d->cur_y, d->cur_x);
 	wnoutrefresh(d->win);
@@ -1177,6 +1180,8 @@ dialog_activate(struct dialog *d, struct field *f)
 {
 	if (f == NULL || f->id == F_CANCEL)
 		return DIALOG_CANCEL;
+	if (f->id == F_ALT)
+		return DIALOG_ALT;
 	if (f->kind != FIELD_BUTTON && (f = field_find(d, F_OK)) == NULL)
 		return DIALOG_OPEN;
 	if (f->disabled) {
@@ -1641,12 +1646,30 @@ dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 			goto fail;
 		field_get(d, F_TYPED)->hidden = false;
 	}
-	dialog_focus_id(d, F_CANCEL);
+	/* Typed: what is typed goes into the field (OK stays off until it
+	 * matches). Otherwise Enter at once means Cancel. */
+	dialog_focus_id(d, typed != NULL ? F_TYPED : F_CANCEL);
 	dialog_confirm_changed(d);
 	return d;
 fail:
 	dialog_free(d);
 	return NULL;
+}
+
+struct dialog *
+dialog_choice_new(const char *title, const char *const *lines, size_t nlines,
+    const char *ok, const char *alt, bool ascii)
+{
+	struct dialog *d = dialog_confirm_new(title, lines, nlines, NULL, ascii);
+	struct field *f;
+
+	if (d == NULL)
+		return NULL;
+	field_get(d, F_OK)->label = ok;
+	f = field_get(d, F_ALT);
+	f->label = alt;
+	f->hidden = false;
+	return d;
 }
 
 /* ---- input -------------------------------------------------------------- */
@@ -1705,6 +1728,7 @@ dialog_input_value(const struct dialog *d)
 
 static const char secret_footer[] = "y copy  w write file  Enter close";
 static const char secret_path_footer[] = "Enter write   Esc back";
+static const char secret_ask_footer[] = "d discard it   any other key: keep it shown";
 
 static void
 secret_path_mode(struct dialog *d, bool on)
@@ -1714,7 +1738,8 @@ secret_path_mode(struct dialog *d, bool on)
 	d->path_mode = on;
 	f->hidden = !on;
 	d->footer = on ? secret_path_footer : secret_footer;
-	if (on) {
+	if (on) {               /* a new path each time: typing never extends an old one */
+		text_set(&f->tb, "");
 		d->focus = (size_t)(f - d->fields);
 		d->note[0] = '\0';
 	}
@@ -1739,11 +1764,30 @@ secret_path_enter(struct dialog *d)
 	secret_path_mode(d, false);
 }
 
+/* Closing loses the secret unless it was written: ask first. */
+static void
+secret_ask_close(struct dialog *d, bool on)
+{
+	d->asking = on;
+	d->footer = on ? secret_ask_footer : secret_footer;
+	if (on)
+		dialog_set_note(d, "Discard the secret? It cannot be shown again.");
+	else
+		d->note[0] = '\0';
+}
+
 static bool
 dialog_secret_key(struct dialog *d, int ch, bool is_key, enum dialog_result *r)
 {
 	bool enter = (!is_key && (ch == '\n' || ch == '\r')) || (is_key && ch == KEY_ENTER);
 
+	if (d->asking) {         /* only d discards; Esc, Enter, anything else keeps it */
+		if (!is_key && (ch == 'd' || ch == 'D'))
+			*r = DIALOG_OK;
+		else
+			secret_ask_close(d, false);
+		return true;
+	}
 	if (d->path_mode) {
 		if (enter)
 			secret_path_enter(d);
@@ -1753,8 +1797,10 @@ dialog_secret_key(struct dialog *d, int ch, bool is_key, enum dialog_result *r)
 			return is_key && (ch == KEY_UP || ch == KEY_DOWN || ch == KEY_BTAB);
 		return true;
 	}
-	if (enter || (!is_key && ch == KEY_ESC))
+	if ((enter || (!is_key && ch == KEY_ESC)) && d->saved)
 		*r = DIALOG_OK;
+	else if (enter || (!is_key && ch == KEY_ESC))
+		secret_ask_close(d, true);
 	else if (!is_key && ch == 'y')
 		d->req = DIALOG_REQ_COPY;
 	else if (!is_key && ch == 'w')
@@ -1825,6 +1871,19 @@ const char *
 dialog_secret_value(const struct dialog *d)
 {
 	return d->secret != NULL ? d->secret : "";
+}
+
+void
+dialog_secret_written(struct dialog *d, bool ok, const char *msg)
+{
+	if (ok) {
+		d->saved = true;
+		dialog_note(d, msg);
+		return;
+	}
+	/* back to the path field, empty: what is typed next is a new path */
+	secret_path_mode(d, true);
+	dialog_note(d, msg);
 }
 
 void

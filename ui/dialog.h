@@ -22,7 +22,8 @@
 enum dialog_result {
 	DIALOG_OPEN,      /* still open: keep feeding keys */
 	DIALOG_OK,
-	DIALOG_CANCEL,
+	DIALOG_CANCEL,    /* Cancel or Esc: the caller does nothing */
+	DIALOG_ALT,       /* the third answer of dialog_choice_new */
 };
 
 struct dialog;
@@ -39,9 +40,16 @@ struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t 
 			       bool ascii);
 /* Confirm: title and body lines (sanitized by the caller). Focus starts on
  * Cancel. With typed non-NULL the user must type exactly that text (e.g. the
- * count of a large revoke) before OK is possible. */
+ * count of a large revoke) before OK is possible: the focus then starts in
+ * the field, and Enter there is OK once the text matches. */
 struct dialog *dialog_confirm_new(const char *title, const char *const *lines, size_t nlines,
 				  const char *typed, bool ascii);
+/* A confirm with three answers: buttons Cancel, alt and ok (labels must
+ * outlive the dialog: string literals), focus on Cancel. Enter on alt ends
+ * with DIALOG_ALT; Esc, like Cancel, with DIALOG_CANCEL: the one answer
+ * that does nothing. */
+struct dialog *dialog_choice_new(const char *title, const char *const *lines, size_t nlines,
+				 const char *ok, const char *alt, bool ascii);
 /* Check an input value: 0, or -1 with why filled (shown in the dialog). */
 typedef int (*dialog_check_fn)(const char *value, char *why, size_t n);
 /* Input: body lines (sanitized by the caller), then one text field
@@ -56,9 +64,11 @@ struct dialog *dialog_input_new(const char *title, const char *const *lines, siz
 const char *dialog_input_value(const struct dialog *d);
 /* The one-time secret reveal: shows token_value (copied; wiped when the
  * dialog is freed), the id and comment, and the keys: y copy (OSC 52),
- * w write to a file, Enter/Esc dismiss. The dialog does not write to the
- * terminal or files itself: dialog_secret_request tells the UI what the
- * user asked for. */
+ * w write to a file, Enter/Esc close. Closing before the secret was written
+ * to a file asks first ("Discard the secret?": only d discards it, any
+ * other key keeps it shown). The dialog does not write to the terminal or
+ * files itself: dialog_secret_request tells the UI what the user asked
+ * for, and dialog_secret_written what came of a write. */
 struct dialog *dialog_secret_new(const char *token_value, const char *token_id,
 				 const char *comment, bool ascii);
 
@@ -73,6 +83,10 @@ enum dialog_request dialog_secret_request(struct dialog *d);
 const char *dialog_secret_path(const struct dialog *d);
 /* The secret itself, for the UI to copy or write. */
 const char *dialog_secret_value(const struct dialog *d);
+/* The write asked for is done: ok (closing no longer asks) with msg as the
+ * note; or it failed: msg as the note and the path field open again,
+ * empty, so what is typed next is a new path, not appended to the old. */
+void dialog_secret_written(struct dialog *d, bool ok, const char *msg);
 /* Show a one-line note inside the dialog ("copied", "written to F", an error). */
 void dialog_note(struct dialog *d, const char *msg);
 
@@ -95,11 +109,20 @@ void dialog_free(struct dialog *d);
 
 /* ---- OSC 52 (ui/osc52.c; no curses) ------------------------------------ */
 /* Build the OSC 52 sequence that puts text on the clipboard: ESC ] 52 ; c ;
- * base64 BEL, wrapped for tmux (DCS tmux; … ST with ESCs doubled) when
- * TMUX is set, or for screen (DCS … ST) when TERM starts with "screen" and
- * TMUX is not set. Returns a malloc'd string (the caller wipes and frees it)
- * or NULL when text is longer than max (default cap 8192 bytes) or out of
- * memory. */
+ * base64 BEL; plain when TMUX is set (tmux handles OSC 52 itself, see
+ * osc52_tmux_clipboard), wrapped for GNU screen (DCS chunks) when TERM
+ * starts with "screen" and TMUX is not set. Returns a malloc'd string (the
+ * caller wipes and frees it) or NULL when text is longer than max (default
+ * cap 8192 bytes), holds a control character, or out of memory. */
 char *osc52_sequence(const char *text, size_t max, const char *tmux_env, const char *term_env);
+
+/* What the tmux we run in does with a program's OSC 52 (its set-clipboard
+ * option, asked with `tmux show-options`; at most half a second). */
+enum osc52_tmux {
+	OSC52_TMUX_UNKNOWN,   /* could not ask */
+	OSC52_TMUX_ON,        /* sets the clipboard and keeps a paste buffer */
+	OSC52_TMUX_DROPS,     /* off or external: a program's OSC 52 is dropped */
+};
+enum osc52_tmux osc52_tmux_clipboard(void);
 
 #endif

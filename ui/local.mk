@@ -5,6 +5,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui.h ui/ui_internal.h ui/ui_curses.h \
 	ui/ui_main.c \
 	ui/ui_term.c \
+	ui/ui_terminfo.c \
 	ui/ui_state.c \
 	ui/ui_draw.c \
 	ui/ui_keys.c \

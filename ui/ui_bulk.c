@@ -14,17 +14,12 @@
  * At start (and with :resume) an unfinished session for this workspace is
  * offered for resume.
  */
-#include <errno.h>
 #include <stdarg.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 #include "bulk.h"
-#include "cli_output.h"
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
@@ -78,6 +73,13 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 /* ---- the plan ---------------------------------------------------------------- */
 
+/* What a result line says first: "in flight" for a sent revoke. */
+static const char *
+ui_bulk_label(const struct bulk_item *it)
+{
+	return it->inflight ? "in flight" : journal_result_label(it->result);
+}
+
 /* One line per item: marker, result, id, owner, comment, created, last use,
  * flags, message. Server strings are sanitized here, the line again when
  * drawn. */
@@ -100,8 +102,7 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 		snprintf(why, sizeof why, "%s", it->err.message);
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
-		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
-		    it->inflight ? "in flight" : journal_result_label(it->result), id,
+		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
 		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
@@ -109,6 +110,66 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	    it->inflight ? "in flight" : journal_result_label(it->result),
 	    id, u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
+}
+
+/* Where a result's group goes in the results view: failures first, then
+ * what is undecided, then what was done. */
+static int
+ui_bulk_rank(const struct bulk_item *it)
+{
+	if (journal_result_fails(it->result))
+		return 0;
+	switch (it->result) {
+	case JOURNAL_PENDING:
+		return it->inflight ? 2 : 3;
+	case JOURNAL_WOULD:
+		return 4;
+	case JOURNAL_GONE:
+		return 5;
+	case JOURNAL_REVOKED:
+		return 6;
+	default:                /* skipped, and what else does not fail */
+		return 1;
+	}
+}
+
+/* By group (rank, then label), then in plan order (qsort_r over b). */
+static int
+ui_bulk_cmp(const void *pa, const void *pb, void *b_)
+{
+	const struct bulk *bk = b_;
+	const struct bulk_item *a = &bk->v[*(const size_t *)pa];
+	const struct bulk_item *b = &bk->v[*(const size_t *)pb];
+	int c;
+
+	if (ui_bulk_rank(a) != ui_bulk_rank(b))
+		return ui_bulk_rank(a) - ui_bulk_rank(b);
+	if ((c = strcmp(ui_bulk_label(a), ui_bulk_label(b))) != 0)
+		return c;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+/* The results grouped by outcome, failures first, each group under a
+ * line naming it and its count; lines go to v from *n. */
+static void
+ui_bulk_grouped(struct ui *u, char **v, size_t *n)
+{
+	size_t *order = ui_xcalloc(u->bulk.n + 1, sizeof *order), i, k, count;
+	const struct bulk_item *it;
+
+	for (i = 0; i < u->bulk.n; i++)
+		order[i] = i;
+	qsort_r(order, u->bulk.n, sizeof *order, ui_bulk_cmp, &u->bulk);
+	for (i = 0; i < u->bulk.n; i = k) {
+		it = &u->bulk.v[order[i]];
+		for (k = i, count = 0; k < u->bulk.n &&
+		    strcmp(ui_bulk_label(&u->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
+			count++;
+		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
+		for (k = i; k < i + count; k++)
+			v[(*n)++] = ui_bulk_line(u, &u->bulk.v[order[k]], false);
+	}
+	free(order);
 }
 
 /* The plan or the results, as the RESULTS view. */
@@ -120,7 +181,7 @@ ui_bulk_view(struct ui *u, bool plan)
 	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
 
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(u->bulk.n + 3, sizeof *v);
+	v = ui_xcalloc(2 * u->bulk.n + 3, sizeof *v);
 	if (plan)
 		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
 		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
@@ -131,10 +192,15 @@ ui_bulk_view(struct ui *u, bool plan)
 		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
 		    "(:export FILE.csv|.json writes these results)", p.done, p.failed, p.skipped,
 		    p.remaining);
-	for (i = 0; i < u->bulk.n; i++)
-		if (!plan || u->bulk.v[i].result == JOURNAL_PENDING)
-			v[n++] = ui_bulk_line(u, &u->bulk.v[i], plan);
+	if (plan) {
+		for (i = 0; i < u->bulk.n; i++)
+			if (u->bulk.v[i].result == JOURNAL_PENDING)
+				v[n++] = ui_bulk_line(u, &u->bulk.v[i], true);
+	} else {
+		ui_bulk_grouped(u, v, &n);
+	}
 	ui_view_set(u, UI_MODE_RESULTS, v, n);
+	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");
 	u->vtop = plan ? 0 : keep;
 }
 
@@ -229,14 +295,37 @@ ui_bulk_cancel(struct ui *u, const char *why)
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
 }
 
+/* The progress line without its bar ("[] " when drawn 0 wide). */
+static const char *
+ui_bulk_no_bar(const char *line)
+{
+	const char *end = line[0] == '[' ? strstr(line, "] ") : NULL;
+
+	return end != NULL ? end + 2 : line;
+}
+
+/* The progress line, made to fit: beside the status counts with a shorter
+ * bar, then no bar; then on the whole line (the counts give way); then
+ * without "(q stops)"; only then is it cut. */
 static void
 ui_bulk_progress_msg(struct ui *u)
 {
-	char line[256];
+	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
+	char line[256], msg[300];
+	const char *hint = u->bulk.stopping ? "" : " (q stops)";
+	size_t i, room;
 
-	bulk_progress_line(&u->bulk, u->w, UI_BULK_BAR, line, sizeof line);
-	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0,
-	    "revoking %s%s", line, u->bulk.stopping ? "" : " (q stops)");
+	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
+		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
+		bulk_progress_line(&u->bulk, u->w, bars[i], line, sizeof line);
+		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
+		    hint);
+		if (strlen(msg) <= room)
+			break;
+	}
+	if (strlen(msg) > room)
+		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
+	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
 }
 
 static unsigned
@@ -364,13 +453,15 @@ ui_bulk_go(struct ui *u)
 }
 
 unsigned
-ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
+ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res)
 {
 	const char *self[] = {
 		"The plan holds the token patrol itself uses.",
 		"Once it is revoked, patrol can no longer reach this workspace.",
-		"It goes last. OK revokes it too; Cancel keeps it and revokes the others.",
+		"Revoke all: it goes last. Keep it: only the others are revoked.",
+		"Cancel (Esc): nothing is revoked.",
 	};
+	bool ok = res == DIALOG_OK;
 	long s;
 
 	switch (kind) {
@@ -381,13 +472,17 @@ ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok)
 			return UI_R_ALL;
 		}
 		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
-			ui_dialog_open(u, dialog_confirm_new("Revoke the token in use?", self, 3, NULL,
-			    u->ascii), UI_DLG_REVOKE_SELF);
+			ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
+			    "Revoke all", "Keep it", u->ascii), UI_DLG_REVOKE_SELF);
 			return UI_R_ALL;
 		}
 		return kind == UI_DLG_REPLAN ? ui_bulk_start(u) : ui_bulk_go(u);
 	case UI_DLG_REVOKE_SELF:
-		if (!ok && (s = bulk_self_index(&u->bulk)) >= 0) {
+		if (res == DIALOG_CANCEL) {     /* backs out of the whole session */
+			ui_bulk_cancel(u, NULL);
+			return UI_R_ALL;
+		}
+		if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
 			u->bulk.v[s].result = JOURNAL_SKIPPED;
 			u->bulk.counts[JOURNAL_SKIPPED]++;
 			status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
@@ -477,34 +572,6 @@ ui_bulk_tick(struct ui *u)
 	if (u->bphase != UI_BULK_RUNNING)
 		return UI_R_NONE;
 	ui_bulk_progress_msg(u);
-	return UI_R_STATUS;
-}
-
-/* ---- export ------------------------------------------------------------------------ */
-
-/* :export in the results view: the session's results to a new file. */
-unsigned
-ui_bulk_export(struct ui *u, const char *path)
-{
-	const char *dot = strrchr(path, '.');
-	enum cli_format f = CLI_FORMAT_CSV;
-	FILE *fp;
-	int fd, rc;
-
-	if (dot != NULL && strcasecmp(dot, ".json") == 0)
-		f = CLI_FORMAT_JSON;
-	else if (dot == NULL || strcasecmp(dot, ".csv") != 0)
-		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1 || (fp = fdopen(fd, "w")) == NULL) {
-		if (fd != -1)
-			close(fd);
-		return ui_msg(u, true, "export: %s: %s", path, strerror(errno)), UI_R_STATUS;
-	}
-	rc = cli_output_results(fp, f, &u->bulk, u->sflags);
-	if (fclose(fp) != 0 || rc != 0)
-		return ui_msg(u, true, "export: write error on %s", path), UI_R_STATUS;
-	ui_msg(u, false, "exported %zu results to %s", u->bulk.n, path);
 	return UI_R_STATUS;
 }
 

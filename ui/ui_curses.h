@@ -1,5 +1,7 @@
 /*
  * ui_curses.h: the one place the UI includes curses (wide-character ncursesw).
+ * ui_terminfo.c alone adds <term.h> (setupterm), whose macros clash with
+ * ordinary names.
  */
 #ifndef PATROL_UI_CURSES_H
 #define PATROL_UI_CURSES_H

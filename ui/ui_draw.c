@@ -23,42 +23,53 @@
 #include "config.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "table.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
+
+#define UI_STATUS_MIN_MSG 12     /* columns a message keeps beside the counts */
 
 #define UI_TOP 3                 /* first table row */
 #define UI_MIN_COLS 40
 #define UI_MIN_LINES 10
-#define UI_COMMENT_MIN 16
+#define UI_COMMENT_MIN 18
 #define UI_LINE_MAX 4096
 
 enum ui_col_id { UI_COL_TAG, UI_COL_TEXT, UI_COL_DATE };
 
-/* The columns, left to right. drop: lower goes first on narrow screens
- * (0: never dropped); width 0: takes the rest. */
+/* The columns, left to right, fitted by the table engine (src/table.h)
+ * with one space between them. width: the natural width (0: measured from
+ * the data, at most UI_WIDE_MAX); min: the narrowest a flexible column
+ * gets; drop: lower goes first on narrow screens (0: never dropped). The
+ * comment column is fitted at its minimum, then takes what is left, so a
+ * wide screen gives the owner and scopes their full width first. */
 struct ui_col {
 	int key;                 /* enum token_sort_key, -1 for the tag column */
+	const char *name;        /* for :columns and the columns setting */
 	const char *title;
 	int width;
+	int min;
 	int drop;
+	bool flex;
 	bool mgmt_only;
 };
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
-#define UI_DROP_MAX 7
+#define UI_WIDE_MAX 40
 
 static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          2,  0, false },
-	{ TOKEN_SORT_COMMENT,   "COMMENT",   0,  0, false },
-	{ TOKEN_SORT_CREATED,   "CREATED",   9,  2, false },
-	{ TOKEN_SORT_EXPIRES,   "EXPIRES",   9,  7, false },
-	{ UI_COL_FLAGS_KEY,     "FLAGS",     5,  1, false },
-	{ TOKEN_SORT_LAST_USED, "LAST USED", 10, 4, false },
-	{ TOKEN_SORT_SCOPES,    "SCOPES",    16, 3, false },
-	{ TOKEN_SORT_OWNER,     "OWNER",     14, 5, true },
-	{ TOKEN_SORT_ID,        "ID",        10, 6, false },
+	{ -1,                   "",          "",          2,  0,  0, false, false },
+	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
+	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false },
+	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
+	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
+	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
+	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
+	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
+	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
+_Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
 
 /* The FLAGS column: one letter per audit flag (help shows the legend). */
 static const char ui_flag_letters[] = {
@@ -104,6 +115,64 @@ ui_attr(const struct ui *u, int pair, int attr)
 	return u->colors ? (int)((unsigned)attr | (unsigned)COLOR_PAIR(pair)) : attr;
 }
 
+/* How a row is told apart, the first that applies: a colour, and
+ * attributes that tell the kinds apart alone under NO_COLOR (--no-color,
+ * a terminal without colour). A privileged row is italic where the
+ * terminal can draw it, bold and dim where not. The tag column (* D) and
+ * the flags column carry the same meaning in glyphs. */
+#define UI_ROW_STYLES(_) \
+	_(STAGED,     UI_PAIR_RED,     A_BOLD | A_UNDERLINE) \
+	_(TAGGED,     UI_PAIR_GREEN,   A_BOLD) \
+	_(EXPIRED,    UI_PAIR_NONE,    A_DIM) \
+	_(EXPIRING,   UI_PAIR_YELLOW,  A_UNDERLINE) \
+	_(PRIVILEGED, UI_PAIR_MAGENTA, A_ITALIC) \
+	_(UNUSED_90D, UI_PAIR_CYAN,    A_DIM | A_UNDERLINE)
+
+#define UI_ROW_ENUM(e, pair, attr) UI_ROW_##e,
+enum ui_row_style { UI_ROW_STYLES(UI_ROW_ENUM) UI_ROW_COUNT };
+#undef UI_ROW_ENUM
+#define UI_ROW_ROW(e, pair, attr) { pair, attr },
+static const struct {
+	int pair;
+	attr_t attr;
+} ui_row_styles[] = { UI_ROW_STYLES(UI_ROW_ROW) };
+#undef UI_ROW_ROW
+
+/* The style of table row `row`, or UI_ROW_COUNT for a plain row. */
+static enum ui_row_style
+ui_row_style(const struct ui *u, size_t row)
+{
+	unsigned m = u->marks[row], f = u->flags[row];
+
+	if (m & UI_MARK_STAGED)
+		return UI_ROW_STAGED;
+	if (m & UI_MARK_TAGGED)
+		return UI_ROW_TAGGED;
+	if (f & TOKEN_FLAG(EXPIRED))
+		return UI_ROW_EXPIRED;
+	if (f & TOKEN_FLAG(EXPIRING))
+		return UI_ROW_EXPIRING;
+	if (f & TOKEN_FLAG(PRIVILEGED))
+		return UI_ROW_PRIVILEGED;
+	if (f & TOKEN_FLAG(UNUSED_90D))
+		return UI_ROW_UNUSED_90D;
+	return UI_ROW_COUNT;
+}
+
+static int
+ui_row_attr(const struct ui *u, size_t row)
+{
+	enum ui_row_style st = ui_row_style(u, row);
+	attr_t a;
+
+	if (st == UI_ROW_COUNT)
+		return A_NORMAL;
+	a = ui_row_styles[st].attr;
+	if ((a & A_ITALIC) && !u->italic)
+		a = (a & ~A_ITALIC) | A_BOLD | A_DIM;
+	return ui_attr(u, ui_row_styles[st].pair, (int)a);
+}
+
 size_t
 ui_draw_page(const struct ui *u)
 {
@@ -116,33 +185,132 @@ ui_draw_view_page(const struct ui *u)
 	return ui_draw_page(u);
 }
 
-/* Widths of the columns shown at this width (0: dropped). */
-static void
-ui_layout(const struct ui *u, int *w)
+/* The natural width of column i: its own, or the widest of its data. */
+static size_t
+ui_col_natural(const struct ui *u, size_t i)
 {
-	int total, used, drop, i;
+	if (ui_cols[i].mgmt_only && !UI_MGMT(u))
+		return 0;
+	size_t w = (size_t)ui_cols[i].width;
 
-	for (i = 0; i < (int)UI_NCOLS; i++)
-		w[i] = ui_cols[i].mgmt_only && !UI_MGMT(u) ? -1 : ui_cols[i].width;
-	for (drop = 1;; drop++) {
-		used = 0;
-		for (i = 0; i < (int)UI_NCOLS; i++)
-			if (w[i] > 0)
-				used += w[i] + 1;
-		total = COLS - used - 2;   /* a line one short of the width never wraps */
-		if (total >= UI_COMMENT_MIN || drop > UI_DROP_MAX)
-			break;
-		for (i = 0; i < (int)UI_NCOLS; i++)
-			if (ui_cols[i].drop == drop)
-				w[i] = -1;
+	if (w == 0)
+		w = ui_cols[i].key == TOKEN_SORT_OWNER ? u->wide_owner : u->wide_scopes;
+	return w > strlen(ui_cols[i].title) ? w : strlen(ui_cols[i].title);
+}
+
+/* Widths of the chosen columns, in their order, at this screen width (-1:
+ * dropped), once a frame: the table engine fits them (shrinking scopes and
+ * owner, then dropping columns in their order); the comment column, when
+ * shown, takes the rest. */
+static void
+ui_layout(struct ui *u)
+{
+	struct table_col tc[UI_MAX_COLS];
+	size_t nat[UI_MAX_COLS], k, total, room = COLS > 3 ? (size_t)COLS - 2 : 1, c;
+
+	for (k = 0; k < u->ncols; k++) {
+		c = u->cols[k];
+		tc[k] = (struct table_col){ .header = ui_cols[c].title, .min = (size_t)ui_cols[c].min,
+					    .drop = (unsigned)ui_cols[c].drop, .flex = ui_cols[c].flex };
+		nat[k] = ui_col_natural(u, c);
 	}
-	w[UI_COL_TEXT] = total > 1 ? total : 1;
-	for (i = 0; i < (int)UI_NCOLS; i++) {
-		if (ui_cols[i].key == TOKEN_SORT_SCOPES && w[i] > 0 && total > 48) {
-			used = total - 48 < 24 ? total - 48 : 24;
-			w[i] += used;
-			w[UI_COL_TEXT] -= used;
+	/* a line one short of the width never wraps: room is COLS - 2 plus
+	 * the space after the last cell */
+	total = table_fit(tc, u->ncols, nat, room, 1);
+	for (k = 0; k < u->ncols; k++)
+		if (u->cols[k] == UI_COL_TEXT && total < room && nat[k] > 0)
+			nat[k] += room - total;
+	for (k = 0; k < u->ncols; k++)
+		u->colw[k] = nat[k] > 0 ? (int)nat[k] : -1;
+}
+
+/* The ui_cols index of a column name (a sort key's, or "flags"), or -1. */
+static int
+ui_col_find(const char *name)
+{
+	enum token_sort_key key;
+	bool desc;
+	size_t i;
+
+	if (strcmp(name, "flags") != 0 && (strchr(name, ':') != NULL ||
+	    token_sort_parse(name, &key, &desc) != 0))
+		return -1;
+	for (i = 1; i < UI_NCOLS; i++)
+		if (strcmp(name, "flags") == 0 ? ui_cols[i].key == UI_COL_FLAGS_KEY :
+		    ui_cols[i].key == (int)key)
+			return (int)i;
+	return -1;
+}
+
+int
+ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n)
+{
+	size_t cols[UI_MAX_COLS], ncols = 1, k, len;
+	char name[32];
+	int c;
+
+	cols[0] = 0;                     /* the tag column always comes first */
+	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
+		for (ncols = 0; ncols < UI_NCOLS; ncols++)
+			cols[ncols] = ncols;
+		spec = NULL;
+	}
+	for (; spec != NULL && *spec != '\0'; spec += len) {
+		spec += strspn(spec, ", ");
+		if ((len = strcspn(spec, ", ")) == 0)
+			break;
+		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
+		    spec);
+		if ((c = ui_col_find(name)) < 0) {
+			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
+			    "scopes owner id)", name);
+			return -1;
 		}
+		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
+			;
+		if (k == ncols && ncols < UI_MAX_COLS)
+			cols[ncols++] = (size_t)c;
+	}
+	if (ncols == 1) {
+		snprintf(why, n, "name at least one column");
+		return -1;
+	}
+	memcpy(u->cols, cols, ncols * sizeof *cols);
+	u->ncols = ncols;
+	return 0;
+}
+
+void
+ui_draw_columns_spec(const struct ui *u, char *out, size_t n)
+{
+	size_t k, len = 0;
+
+	out[0] = '\0';
+	for (k = 1; k < u->ncols && len < n; k++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s", k > 1 ? "," : "",
+		    ui_cols[u->cols[k]].name);
+}
+
+/* Measure the data behind the columns sized from it (after a load or a
+ * compaction, never per frame): the widest scope list and owner. */
+void
+ui_draw_measure(struct ui *u)
+{
+	char text[1024], clean[1024];
+	size_t i, w;
+
+	u->wide_scopes = strlen("SCOPES");
+	u->wide_owner = strlen("OWNER");
+	for (i = 0; i < u->tab.n && u->wide_scopes < UI_WIDE_MAX; i++) {
+		token_scopes_format(&u->tab.rows[i], text, sizeof text);
+		sanitize_cell(text, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
+		if ((w = sanitize_width(clean)) > u->wide_scopes)
+			u->wide_scopes = w;
+	}
+	for (i = 0; i < u->nowners && u->wide_owner < UI_WIDE_MAX; i++) {
+		sanitize_cell(u->owners[i].owner, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
+		if ((w = sanitize_width(clean)) > u->wide_owner)
+			u->wide_owner = w;
 	}
 }
 
@@ -155,31 +323,6 @@ ui_cell(const struct ui *u, char *line, size_t pos, const char *s, int width)
 		line[pos++] = ' ';
 	line[pos] = '\0';
 	return pos;
-}
-
-static void
-ui_scopes(const struct token_info *t, char *out, size_t n)
-{
-	size_t i, len = 0;
-
-	out[0] = '\0';
-	if (t->nscopes == 0) {
-		snprintf(out, n, "(all apis)");
-		return;
-	}
-	for (i = 0; i < t->nscopes && len + 1 < n; i++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? "," : "", t->scopes[i]);
-}
-
-static void
-ui_expires(const struct ui *u, const struct token_info *t, char *out, size_t n)
-{
-	if (t->expiry_time <= 0)
-		snprintf(out, n, "never");
-	else if (token_is_expired(t, u->ctx.now_ms))
-		snprintf(out, n, "expired");
-	else
-		duration_relative(t->expiry_time, u->ctx.now_ms, out, n);
 }
 
 static void
@@ -200,13 +343,13 @@ ui_cell_text(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		duration_relative(t->creation_time, u->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_EXPIRES:
-		ui_expires(u, t, out, n);
+		token_expires_format(t, u->ctx.now_ms, false, out, n);
 		break;
 	case TOKEN_SORT_LAST_USED:
-		duration_relative(token_last_used(t), u->ctx.now_ms, out, n);
+		token_last_used_format(t, u->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_SCOPES:
-		ui_scopes(t, out, n);
+		token_scopes_format(t, out, n);
 		break;
 	case TOKEN_SORT_OWNER:
 		snprintf(out, n, "%s", token_owner(t));
@@ -233,9 +376,10 @@ ui_clear_rest(int y)
 static void
 ui_draw_row(struct ui *u, size_t vi)
 {
-	int w[UI_NCOLS], y = UI_TOP + (int)(vi - u->top), attr = A_NORMAL;
+	const int *w = u->colw;
+	int y = UI_TOP + (int)(vi - u->top), attr = A_NORMAL;
 	char line[UI_LINE_MAX], text[1024];
-	size_t col, pos = 0, row;
+	size_t k, pos = 0, row;
 
 	if (y >= LINES - 1)
 		return;
@@ -246,17 +390,13 @@ ui_draw_row(struct ui *u, size_t vi)
 		return;
 	}
 	row = u->shown[vi];
-	ui_layout(u, w);
-	for (col = 0; col < UI_NCOLS; col++) {
-		if (w[col] <= 0)
+	for (k = 0; k < u->ncols; k++) {
+		if (w[k] <= 0)
 			continue;
-		ui_cell_text(u, col, row, text, sizeof text);
-		pos = ui_cell(u, line, pos, text, w[col]);
+		ui_cell_text(u, u->cols[k], row, text, sizeof text);
+		pos = ui_cell(u, line, pos, text, w[k]);
 	}
-	if (u->marks[row] & UI_MARK_STAGED)
-		attr = ui_attr(u, 2, A_BOLD);
-	else if (u->marks[row] & UI_MARK_TAGGED)
-		attr = ui_attr(u, 4, A_BOLD);
+	attr = ui_row_attr(u, row);
 	if (vi == u->cursor)
 		attr |= A_REVERSE;
 	wattrset(stdscr, attr);
@@ -268,21 +408,21 @@ ui_draw_row(struct ui *u, size_t vi)
 static void
 ui_draw_titles(struct ui *u)
 {
-	int w[UI_NCOLS];
+	const int *w = u->colw;
 	char line[UI_LINE_MAX], title[64];
-	size_t col, pos = 0;
+	size_t k, col, pos = 0;
 	const char *arrow;
 
-	ui_layout(u, w);
 	line[0] = '\0';
-	for (col = 0; col < UI_NCOLS; col++) {
-		if (w[col] <= 0)
+	for (k = 0; k < u->ncols; k++) {
+		if (w[k] <= 0)
 			continue;
+		col = u->cols[k];
 		arrow = "";
 		if (ui_cols[col].key == (int)u->sort)
 			arrow = u->ascii ? (u->desc ? "v" : "^") : (u->desc ? "\u25bc" : "\u25b2");
 		snprintf(title, sizeof title, "%s%s", ui_cols[col].title, arrow);
-		pos += sanitize_cell(title, (size_t)w[col], 1, 0, line + pos, sizeof line - pos);
+		pos += sanitize_cell(title, (size_t)w[k], 1, 0, line + pos, sizeof line - pos);
 		if (pos + 1 < sizeof line)
 			line[pos++] = ' ';
 		line[pos] = '\0';
@@ -306,16 +446,25 @@ ui_keep_top(struct ui *u)
 		u->top = u->nshown > page ? u->nshown - page : 0;
 }
 
+/* What an empty table says: loading, why the list failed, or why it is empty. */
 static void
 ui_draw_empty(struct ui *u)
 {
 	const char *msg = !u->loaded ? "loading\u2026" :
 	    u->tab.n == 0 ? "no tokens" : "no token matches the filter (Esc clears it)";
+	char line[UI_LINE_MAX], why[sizeof u->load_err + 32];
+	int attr = A_DIM;
 
 	if (u->ascii && !u->loaded)
 		msg = "loading...";
-	wattrset(stdscr, A_DIM);
-	mvwaddstr(stdscr, UI_TOP, 2, msg);
+	if (!u->loaded && u->load_err[0] != '\0' && (u->loading & (1u << UI_JOB_LIST)) == 0) {
+		snprintf(why, sizeof why, "%s (r tries again)", u->load_err);
+		msg = why;
+		attr = ui_attr(u, UI_PAIR_RED, A_BOLD);
+	}
+	sanitize_cell(msg, COLS > 4 ? (size_t)COLS - 3 : 1, 0, u->sflags, line, sizeof line);
+	wattrset(stdscr, attr);
+	mvwaddstr(stdscr, UI_TOP, 2, line);
 	wattrset(stdscr, A_NORMAL);
 }
 
@@ -381,7 +530,8 @@ ui_draw_view(struct ui *u)
 		snprintf(title, sizeof title, "%s", u->vtitle);
 	else
 		snprintf(title, sizeof title, "%s  (j/k scroll, Esc back)  %zu/%zu",
-		    titles[u->mode], u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
+		    u->vtitle[0] != '\0' ? u->vtitle : titles[u->mode],
+		    u->nvlines > 0 ? u->vtop + 1 : 0, u->nvlines);
 	wattrset(stdscr, A_BOLD | A_UNDERLINE);
 	sanitize_cell(title, (size_t)COLS - 1, 1, u->sflags, line, sizeof line);
 	mvwaddstr(stdscr, UI_TOP - 1, 0, line);
@@ -393,7 +543,7 @@ ui_draw_view(struct ui *u)
 			continue;
 		sanitize_cell(u->vlines[u->vtop + i], (size_t)COLS - 1, list, u->sflags,
 		    line, sizeof line);
-		if (list && u->vtop + i == u->vsel)
+		if ((list && u->vtop + i == u->vsel) || (!list && u->vtop + i + 1 == u->vhit))
 			wattrset(stdscr, A_REVERSE);
 		waddstr(stdscr, line);
 		wattrset(stdscr, A_NORMAL);
@@ -443,7 +593,7 @@ ui_draw_header(struct ui *u)
 	ui_header_loading(u, load, sizeof load);
 	wmove(stdscr, 0, 0);
 	wclrtoeol(stdscr);
-	wattrset(stdscr, ui_attr(u, 3, A_BOLD));
+	wattrset(stdscr, ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	waddstr(stdscr, "patrol");
 	wattrset(stdscr, A_NORMAL);
 	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->profile[0] ? u->profile : "-", sep,
@@ -454,11 +604,11 @@ ui_draw_header(struct ui *u)
 	    clean, sizeof clean);
 	waddstr(stdscr, clean);
 	if (u->read_only)
-		ui_badge("READ-ONLY", ui_attr(u, 1, A_REVERSE | A_BOLD));
+		ui_badge("READ-ONLY", ui_attr(u, UI_PAIR_YELLOW, A_REVERSE | A_BOLD));
 	if (UI_MGMT(u))
-		ui_badge("ADMIN", ui_attr(u, 3, A_REVERSE | A_BOLD));
+		ui_badge("ADMIN", ui_attr(u, UI_PAIR_CYAN, A_REVERSE | A_BOLD));
 	else if (rights)
-		ui_badge("[admin]", ui_attr(u, 3, A_BOLD));
+		ui_badge("[admin]", ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	x = COLS - (int)sanitize_width(load) - 1;
 	if (load[0] != '\0' && x > getcurx(stdscr))
 		mvwaddstr(stdscr, 0, x, load);
@@ -508,9 +658,9 @@ ui_draw_gauge(struct ui *u)
 		len += (size_t)snprintf(bar + len, sizeof bar - len, "%s", g);
 	}
 	if (danger)
-		attr = ui_attr(u, 2, A_BOLD | A_REVERSE);
+		attr = ui_attr(u, UI_PAIR_RED, A_BOLD | A_REVERSE);
 	else if (warn)
-		attr = ui_attr(u, 1, A_BOLD);
+		attr = ui_attr(u, UI_PAIR_YELLOW, A_BOLD);
 	mvwaddstr(stdscr, 1, 0, who[0] ? who : "quota");
 	waddstr(stdscr, " [");
 	wattrset(stdscr, attr);
@@ -541,7 +691,7 @@ ui_draw_prompt(struct ui *u)
 {
 	char line[UI_LINE_MAX], raw[600];
 
-	snprintf(raw, sizeof raw, "%c%s_", u->prompt == UI_PROMPT_FILTER ? '/' : ':', u->input);
+	snprintf(raw, sizeof raw, "%c%s_", u->prompt == UI_PROMPT_COMMAND ? ':' : '/', u->input);
 	/* A filter that does not compile says why while it is typed. */
 	if (u->prompt == UI_PROMPT_FILTER && u->status_error && strncmp(u->status, "filter:", 7) == 0)
 		snprintf(raw + strlen(raw), sizeof raw - strlen(raw), "   ! %s", u->status);
@@ -550,6 +700,54 @@ ui_draw_prompt(struct ui *u)
 	mvwaddstr(stdscr, LINES - 1, 0, line);
 	wattrset(stdscr, A_NORMAL);
 	ui_clear_rest(LINES - 1);
+}
+
+/* The counts at the right of the status line, labelled, in the longest
+ * form that leaves want columns for the message; else the shortest form,
+ * and the message is cut (tui.md: the status line always shows the tagged
+ * count). None when a running session's progress line needs the room (it
+ * goes first), or when the terminal is too narrow for the counts and a few
+ * columns of message. Returns its width. */
+static size_t
+ui_status_counts(const struct ui *u, size_t want, char *out, size_t n)
+{
+	size_t tagged = ui_state_count(u, UI_MARK_TAGGED);
+	size_t staged = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY);
+	int form;
+
+	for (form = 0; form < 3; form++) {
+		if (form == 0)
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu  ? help", u->nshown,
+			    u->tab.n, tagged, staged);
+		else if (form == 1)
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu", u->nshown, u->tab.n,
+			    tagged, staged);
+		else
+			snprintf(out, n, " shown %zu/%zu tagged %zu staged %zu", u->nshown, u->tab.n,
+			    tagged, staged);
+		if (strlen(out) + want + 1 <= (size_t)COLS)
+			break;
+	}
+	if (form == 3 && u->bphase == UI_BULK_RUNNING)
+		out[0] = '\0';
+	else if (strlen(out) + UI_STATUS_MIN_MSG + 1 > (size_t)COLS)
+		out[0] = '\0';
+	return strlen(out);
+}
+
+size_t
+ui_draw_status_room(const struct ui *u, bool counts)
+{
+	char right[160];
+	int room = COLS - 1;
+
+	if (counts) {
+		snprintf(right, sizeof right, " shown %zu/%zu tagged %zu staged %zu", u->nshown,
+		    u->tab.n, ui_state_count(u, UI_MARK_TAGGED),
+		    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
+		room -= (int)strlen(right);
+	}
+	return room > 0 ? (size_t)room : 0;
 }
 
 static void
@@ -562,20 +760,17 @@ ui_draw_status(struct ui *u)
 		ui_draw_prompt(u);
 		return;
 	}
-	snprintf(right, sizeof right, " %zu/%zu tagged %zu staged %zu  ? help",
-	    u->nshown, u->tab.n, ui_state_count(u, UI_MARK_TAGGED),
-	    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
-	rw = (int)strlen(right);
+	rw = (int)ui_status_counts(u, sanitize_width(u->status) + 1, right, sizeof right);
 	room = COLS - rw - 1;
 	wmove(stdscr, LINES - 1, 0);
 	wclrtoeol(stdscr);
 	if (room > 4 && u->status[0] != '\0') {
 		sanitize_cell(u->status, (size_t)room, 0, u->sflags, line, sizeof line);
-		wattrset(stdscr, u->status_error ? ui_attr(u, 2, A_BOLD) : (int)A_NORMAL);
+		wattrset(stdscr, u->status_error ? ui_attr(u, UI_PAIR_RED, A_BOLD) : (int)A_NORMAL);
 		waddstr(stdscr, line);
 		wattrset(stdscr, A_NORMAL);
 	}
-	if (rw < COLS)
+	if (rw > 0 && rw < COLS)
 		mvwaddstr(stdscr, LINES - 1, COLS - rw - 1, right);
 }
 
@@ -614,6 +809,7 @@ ui_draw(struct ui *u, unsigned r)
 		touchwin(stdscr);
 		u->drawn_valid = false;
 	}
+	ui_layout(u);
 	if (r & UI_R_HEADER)
 		ui_draw_header(u);
 	/* In admin mode the gauge follows the selected row's owner. */
@@ -670,19 +866,37 @@ ui_add_field(struct ui_lines *l, const struct ui *u, const char *label, const ch
 	free(s);
 }
 
+/* A time in local time and UTC with how long ago; none when there is none. */
 static void
-ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t ms)
+ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t ms,
+    const char *none)
 {
 	char loc[64], utc[64], rel[64];
 
 	if (ms <= 0) {
-		ui_add(l, ui_fmt("%-16s never", label));
+		ui_add(l, ui_fmt("%-16s %s", label, none));
 		return;
 	}
 	duration_absolute(ms, false, loc, sizeof loc);
 	duration_absolute(ms, true, utc, sizeof utc);
 	duration_relative(ms, u->ctx.now_ms, rel, sizeof rel);
 	ui_add(l, ui_fmt("%-16s %s local, %s UTC (%s)", label, loc, utc, rel));
+}
+
+/* The last use: a time, or (admin mode) only the UTC day. */
+static void
+ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info *t)
+{
+	char rel[64], day[32];
+
+	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
+		ui_add_time(l, u, "Last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+		return;
+	}
+	token_last_used_format(t, u->ctx.now_ms, rel, sizeof rel);
+	duration_iso8601(t->last_used_day, day, sizeof day);
+	day[10] = '\0';
+	ui_add(l, ui_fmt("%-16s %s UTC, the day only (%s)", "Last used:", day, rel));
 }
 
 static void
@@ -720,14 +934,14 @@ void
 ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	char num[32];
+	char num[32], scopes[4096];
 
 	ui_add_field(&l, u, "Comment:", t->comment != NULL ? t->comment : "");
 	ui_add(&l, ui_xstrdup("Token id:"));
 	ui_add_field(&l, u, "", t->token_id);
-	ui_add_time(&l, u, "Created:", t->creation_time);
-	ui_add_time(&l, u, "Expires:", t->expiry_time);
-	ui_add_time(&l, u, "Last used:", token_last_used(t));
+	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");
+	ui_add_time(&l, u, "Expires:", t->expiry_time, TOKEN_WORD_NEVER);
+	ui_add_last_used(&l, u, t);
 	if (t->management) {
 		ui_add_field(&l, u, "Owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->owner_id);
@@ -735,7 +949,8 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);
 		ui_add_field(&l, u, "Created by id:", num);
 	}
-	ui_add_list(&l, u, "Scopes:", t->scopes, t->nscopes, "(none: access to all APIs)");
+	token_scopes_format(t, scopes, sizeof scopes);
+	ui_add_field(&l, u, "Scopes:", scopes);
 	ui_add_field(&l, u, "Autoscope:", t->autoscope_state != NULL ? t->autoscope_state : "-");
 	ui_add_list(&l, u, "Inferred scopes:", t->inferred_scopes, t->ninferred, "-");
 	ui_add_list(&l, u, "Backfill scopes:", t->backfill_scopes, t->nbackfill, "-");
@@ -866,8 +1081,8 @@ ui_lists_owners(struct ui *u)
 	    desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
-	snprintf(title + pos, sizeof title - pos, "(%zu owners; Enter filters, < > I sort, Esc back)",
-	    u->nowners);
+	snprintf(title + pos, sizeof title - pos, "(%zu owner%s; Enter filters, < > I sort, Esc back)",
+	    u->nowners, u->nowners == 1 ? "" : "s");
 	if (l.n == 0)
 		ui_add(&l, ui_xstrdup(u->loaded ? "no tokens" : u->ascii ? "loading..." :
 		    "loading\u2026"));

@@ -3,6 +3,7 @@
  * functions they call in each other. Nothing here is seen outside ui/.
  *
  * ui_term.c  the terminal: open, modes, signals, crash reset, allocation
+ * ui_terminfo.c  whether TERM can draw (setupterm, the one user of term.h)
  * ui_state.c the model: table, flags, filter, sort, marks, worker results,
  *            the token source (own tokens or admin mode), profile switches
  * ui_draw.c  the screen: header, gauge, table, status, views (detail,
@@ -25,6 +26,7 @@
 #include "prefs.h"
 #include "token.h"
 #include "ui.h"
+#include "viewstate.h"
 #include "worker.h"
 
 /* What an action changed: the loop redraws exactly that, once. */
@@ -42,6 +44,19 @@
 #define UI_KEY(k)	((k) | 0x1000000)
 #define UI_CTRL(c)	((c) & 0x1f)
 #define UI_ESC		27
+
+#define UI_MAX_COLS 16    /* columns of the token table (ui_draw.c) */
+
+/* Colour pairs (ui_term.c), the 8-colour palette on the default background. */
+enum ui_pair {
+	UI_PAIR_NONE,
+	UI_PAIR_YELLOW,          /* warning; expiring rows */
+	UI_PAIR_RED,             /* danger; staged rows */
+	UI_PAIR_CYAN,            /* header, badges; rows unused for 90 days */
+	UI_PAIR_GREEN,           /* tagged rows */
+	UI_PAIR_MAGENTA,         /* privileged rows */
+	UI_PAIR_COUNT,
+};
 
 /* Per-row marks, kept by token id across refreshes. */
 #define UI_MARK_TAGGED	0x01u
@@ -83,6 +98,7 @@ enum ui_prompt {
 	UI_PROMPT_NONE,
 	UI_PROMPT_FILTER,
 	UI_PROMPT_COMMAND,
+	UI_PROMPT_SEARCH,        /* / in a view */
 };
 
 enum ui_dlg {
@@ -98,6 +114,8 @@ enum ui_dlg {
 	UI_DLG_REPLAN,           /* the plan changed before applying */
 	UI_DLG_STOP,             /* stop a running revocation */
 	UI_DLG_RESUME,           /* go on with an unfinished session */
+	UI_DLG_EXPORT_REPLACE,   /* :export to a file that exists */
+	UI_DLG_ADMIN,            /* a with revocations staged */
 };
 
 /* Where the bulk revocation session stands (ui_bulk.c). */
@@ -137,6 +155,7 @@ struct ui {
 	FILE *tty;
 	int ttyfd, sigfd;
 	bool colors, ascii, utf8;
+	bool italic;                 /* the terminal draws italics (sitm) */
 	unsigned sflags;             /* sanitize flags */
 	bool too_small;
 
@@ -155,6 +174,11 @@ struct ui {
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
+	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_draw_measure) */
+	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_draw.c indexes) */
+	size_t ncols;
+	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
+	bool columns_chosen;              /* by :columns or remembered (else the config's) */
 	bool loaded;
 	struct api_me *me;
 	struct api_conf *conf;
@@ -166,6 +190,10 @@ struct ui {
 	bool desc;
 	struct token_filter *filter;
 	char filter_text[256];
+	char filter_committed[256];  /* the filter when / was pressed: a bad one falls back to it */
+	char search[256];            /* the last search (/ in a view, :search), for n and N */
+	struct token_filter *search_f; /* search compiled for the table, NULL until needed */
+	size_t vhit;                 /* view line of the last match + 1 (0: none), drawn reversed */
 	size_t cursor, top;
 	size_t last_tag;             /* view index of the last tagged row */
 	bool have_last_tag;
@@ -176,7 +204,7 @@ struct ui {
 	size_t vsel;                 /* list views: the selected line */
 	char **vlines;
 	size_t nvlines;
-	char vtitle[256];            /* list views: the title line */
+	char vtitle[256];            /* list views: the title line; others: the name ("PLAN") */
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
@@ -187,6 +215,7 @@ struct ui {
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
 	char conf_err[200];          /* why the workspace settings could not be read */
 	char load_note[200];         /* appended to the message of the next first load */
+	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
 	/* input */
 	enum ui_prompt prompt;
@@ -194,6 +223,8 @@ struct ui {
 	struct dialog *dlg;
 	enum ui_dlg dlg_kind;
 	struct api_created *secret_pending;
+	char *export_path;           /* an :export waiting for "Replace the file?" */
+	bool export_results;         /* that export is of the session's results */
 	char edit_id[TOKEN_ID_LEN + 1];
 
 	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
@@ -206,6 +237,13 @@ struct ui {
 	bool status_error;
 	bool quit;
 	int exit_code;
+
+	/* remembered between runs, per profile (src/viewstate.h) */
+	struct viewstate *states;    /* the profiles this run showed */
+	size_t nstates;
+	char state_note[256];        /* why the remembered view could not be read */
+	int64_t refresh_ms;          /* the list is fetched again this often, 0: never */
+	int64_t next_refresh;        /* when (duration_mono_ms) */
 };
 
 /* ui_term.c */
@@ -213,6 +251,14 @@ void *ui_xcalloc(size_t n, size_t size);
 void *ui_xreallocarray(void *p, size_t n, size_t size);
 char *ui_xstrdup(const char *s);
 void ui_fatal(const char *msg) __attribute__((noreturn));
+/* Whether TERM can draw the view (set, not dumb, known to terminfo, able
+ * to move the cursor); when not, says so on stderr: -1. */
+int ui_term_check(void);
+/* ui_terminfo.c: 0 when terminfo knows term and it can move the cursor; -1
+ * unknown, -2 no cursor addressing. */
+int ui_terminfo_check(const char *term);
+/* Open the terminal: 0; -2 when TERM cannot draw the view (said on stderr,
+ * nothing drawn); -1 on other errors. */
 int ui_term_open(struct ui *u);
 void ui_term_close(struct ui *u);
 int ui_term_signals(struct ui *u);
@@ -241,13 +287,32 @@ void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx
 void ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-int ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error);
+/* An empty status line (each key action and command starts with one). */
+void ui_msg_clear(struct ui *u);
+/* Compile expr and filter by it (the caller refilters). When it does not
+ * compile, say why and filter by fallback instead (NULL: no filter), the
+ * filter that was committed before: never a prefix of a bad one. -1 then. */
+int ui_state_set_filter(struct ui *u, const char *expr, const char *fallback);
 int ui_state_profile(struct ui *u, const char *name);
 void ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n);
 void ui_view_free(struct ui *u);
 /* Admin mode on or off: clears tags and staging and the table, then
  * reloads from the other API. Returns how many staged rows were cleared. */
 size_t ui_state_source(struct ui *u, enum ui_admin to);
+/* The view this profile showed last time (sort, columns, admin mode), or
+ * patrol's config and the defaults; at start (where --sort and --all win)
+ * and after :profile. */
+void ui_state_recall(struct ui *u, bool start);
+/* Write what every profile of this run showed, for the next run (after the
+ * terminal is restored: it syncs a file). */
+void ui_state_save(struct ui *u);
+/* Auto-refresh: when the next is due (0 interval: never). */
+void ui_state_refresh_every(struct ui *u, int64_t ms);
+/* The timer: fetch the list again when due and nothing would be disturbed
+ * (no list in flight, no revocation planned or running). */
+unsigned ui_state_refresh_tick(struct ui *u);
+/* Milliseconds until the next refresh is due (-1: none). */
+int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
 /* Whether the table comes from token management (admin mode is on). */
@@ -255,14 +320,14 @@ const struct token_owner_count *ui_state_owner(const struct ui *u, const char *o
 
 /* ui_bulk.c: bulk revocation sessions */
 unsigned ui_bulk_execute(struct ui *u);                  /* x */
-unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, bool ok);
+/* A session's dialog ended: DIALOG_CANCEL (Cancel or Esc) never revokes. */
+unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res);
 unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
 unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
 unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
 unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
 unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
 unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
-unsigned ui_bulk_export(struct ui *u, const char *path);
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 bool ui_bulk_running(const struct ui *u);
 void ui_bulk_free(struct ui *u);
@@ -277,6 +342,17 @@ void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
 void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
+/* Columns the status line leaves for a message: beside its shortest
+ * counts, or (counts false) the whole line. */
+size_t ui_draw_status_room(const struct ui *u, bool counts);
+/* Choose and order the table's columns: spec names them, comma- or
+ * blank-separated (comment created expires flags last-used scopes owner
+ * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
+int ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n);
+/* The chosen columns as a spec ("comment,expires,id"). */
+void ui_draw_columns_spec(const struct ui *u, char *out, size_t n);
+/* Measure the data some columns are sized from (after a load or a compaction). */
+void ui_draw_measure(struct ui *u);
 /* The letter of an audit flag in the FLAGS column. */
 char ui_draw_flag_letter(enum token_flag_bit b);
 
@@ -294,6 +370,10 @@ const char *ui_lists_setting(const struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
+/* Search for text from here (including this line or row when here) in the
+ * open view, or the table (text is then a filter expression: a word
+ * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */
+unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
 /* Open d (replacing any open dialog); NULL d means out of memory. */
 void ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind);
 void ui_keys_help(struct ui *u);

@@ -18,7 +18,10 @@
 #include <unistd.h>
 
 #include "cli_output.h"
+#include "duration.h"
+#include "prefs.h"
 #include "sanitize.h"
+#include "savefile.h"
 #include "secret.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
@@ -28,12 +31,15 @@
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
 #define UI_K_IN_ANY   0xff00u
+#define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
+		       UI_K_IN(UI_MODE_RESULTS) | UI_K_IN(UI_MODE_OWNERS) | \
+		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES)) /* every view */
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
 struct ui_key {
 	int keys[4];              /* 0-terminated */
-	const char *name;
+	const char *name;         /* what it does, for messages: "changing a setting" */
 	const char *help;
 	ui_action_fn fn;
 	unsigned flags;
@@ -96,8 +102,105 @@ ui_a_filter(struct ui *u)
 {
 	u->prompt = UI_PROMPT_FILTER;
 	snprintf(u->input, sizeof u->input, "%s", u->filter_text);
+	snprintf(u->filter_committed, sizeof u->filter_committed, "%s", u->filter_text);
 	return UI_R_STATUS;
 }
+
+/* / in a view: search it. */
+static unsigned
+ui_a_search(struct ui *u)
+{
+	u->prompt = UI_PROMPT_SEARCH;
+	snprintf(u->input, sizeof u->input, "%s", u->search);
+	return UI_R_STATUS;
+}
+
+/* Whether line holds text: case ignored unless text has a capital (smart
+ * case, as in filters). */
+static bool
+ui_search_match(const char *line, const char *text, bool fold)
+{
+	return fold ? strcasestr(line, text) != NULL : strstr(line, text) != NULL;
+}
+
+static bool
+ui_search_fold(const char *text)
+{
+	for (; *text != '\0'; text++)
+		if (*text >= 'A' && *text <= 'Z')
+			return false;
+	return true;
+}
+
+/* Search the view's lines: the match becomes the selected line (list views)
+ * or the top line, drawn reversed (the others). */
+static unsigned
+ui_search_view(struct ui *u, int dir, bool here)
+{
+	bool list = UI_MODE_IS_LIST(u->mode), fold = ui_search_fold(u->search);
+	size_t n = u->nvlines, from = list ? u->vsel : u->vhit > 0 ? u->vhit - 1 : u->vtop, k, i;
+
+	for (k = here ? 0 : 1; n > 0 && k <= n; k++) {
+		i = (from + n + (dir > 0 ? k : n - k % n)) % n;
+		if (!ui_search_match(u->vlines[i], u->search, fold))
+			continue;
+		if (list)
+			u->vsel = i;
+		else
+		{
+			u->vhit = i + 1;
+			u->vtop = i;
+		}
+		ui_msg(u, false, "/%s: line %zu of %zu (n next, N previous)", u->search, i + 1, n);
+		return UI_R_VIEW | UI_R_STATUS;
+	}
+	ui_msg(u, true, "/%s: not in this view", u->search);
+	return UI_R_STATUS;
+}
+
+/* Search the shown rows with the search as a filter expression: the
+ * cursor goes to the match; nothing is hidden. */
+static unsigned
+ui_search_table(struct ui *u, int dir, bool here)
+{
+	struct patrol_err err;
+	size_t n = u->nshown, k, i, row;
+
+	if (u->search_f == NULL) {
+		status_clear(&err);
+		if (token_filter_compile(u->search, &u->search_f, &err) != PATROL_OK)
+			return ui_msg(u, true, "search: %s", err.message), UI_R_STATUS;
+	}
+	for (k = here ? 0 : 1; n > 0 && k <= n; k++) {
+		i = (u->cursor + n + (dir > 0 ? k : n - k % n)) % n;
+		row = u->shown[i];
+		if (!token_filter_match(u->search_f, &u->tab.rows[row], u->flags[row], &u->ctx))
+			continue;
+		u->cursor = i;
+		ui_msg(u, false, "search %s: row %zu of %zu (n next, N previous)", u->search, i + 1, n);
+		return UI_R_CURSOR | UI_R_STATUS;
+	}
+	ui_msg(u, true, "search %s: no shown row matches", u->search);
+	return UI_R_STATUS;
+}
+
+unsigned
+ui_keys_search(struct ui *u, const char *text, int dir, bool here)
+{
+	if (text != u->search) {
+		snprintf(u->search, sizeof u->search, "%s", text);
+		token_filter_free(u->search_f);
+		u->search_f = NULL;
+	}
+	if (u->search[0] == '\0')
+		return ui_msg(u, true, "no search yet: / in a view, :search EXPR in the table"),
+		    UI_R_STATUS;
+	return u->mode == UI_MODE_TABLE ? ui_search_table(u, dir, here) :
+	    ui_search_view(u, dir, here);
+}
+
+static unsigned ui_a_search_next(struct ui *u) { return ui_keys_search(u, u->search, 1, false); }
+static unsigned ui_a_search_prev(struct ui *u) { return ui_keys_search(u, u->search, -1, false); }
 
 static unsigned
 ui_a_command(struct ui *u)
@@ -166,7 +269,7 @@ ui_a_back(struct ui *u)
 		return UI_R_TABLE | UI_R_STATUS;
 	}
 	if (u->filter_text[0] != '\0') {
-		ui_state_set_filter(u, "", false);
+		ui_state_set_filter(u, "", NULL);
 		ui_state_refilter(u);
 		ui_msg(u, false, "filter cleared");
 		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
@@ -205,7 +308,7 @@ ui_a_range(struct ui *u)
 		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
 	u->last_tag = u->cursor;
 	u->have_last_tag = true;
-	ui_msg(u, false, "tagged %zu rows", b - a + 1);
+	ui_msg(u, false, "tagged %zu row%s", b - a + 1, b == a ? "" : "s");
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
@@ -216,7 +319,7 @@ ui_a_tag_all(struct ui *u)
 
 	for (i = 0; i < u->nshown; i++)
 		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
-	ui_msg(u, false, "tagged the %zu shown rows", u->nshown);
+	ui_msg(u, false, "tagged the %zu shown row%s", u->nshown, u->nshown == 1 ? "" : "s");
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
@@ -349,30 +452,62 @@ ui_edit_submit(struct ui *u)
 	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
 }
 
-/* Put text on the clipboard with OSC 52, straight to the terminal. */
-static int
+/* What a copy did, and how to say it: for the id (status line) and for a
+ * secret (the dialog's note). Never "copied" where it cannot have been. */
+#define UI_COPIES(_) \
+	_(SENT, false, "copied the id to the clipboard (OSC 52: the terminal must allow it)", \
+	  "copied to the clipboard (OSC 52: the terminal must allow it)") \
+	_(TMUX, false, "copied the id to the clipboard; tmux keeps a paste buffer of it too", \
+	  "copied; tmux also keeps it in a paste buffer until you run tmux delete-buffer") \
+	_(TMUX_MAYBE, false, "sent the id with OSC 52: tmux passes it on only with set-clipboard on", \
+	  "sent with OSC 52: tmux passes it on only with set-clipboard on (and then keeps a paste buffer: tmux delete-buffer)") \
+	_(DROPPED, true, "not copied: this tmux drops OSC 52 from programs (tmux set -s set-clipboard on)", \
+	  "! not copied: this tmux drops OSC 52 from programs (tmux set -s set-clipboard on); w writes a file") \
+	_(FAILED, true, "cannot copy: too long, or out of memory", \
+	  "! cannot copy: too long, or out of memory")
+
+#define UI_COPY_ENUM(e, err, id, secret) UI_COPY_##e,
+enum ui_copy { UI_COPIES(UI_COPY_ENUM) };
+#undef UI_COPY_ENUM
+#define UI_COPY_ROW(e, err, id, secret) { err, id, secret },
+static const struct {
+	bool error;
+	const char *id;
+	const char *secret;
+} ui_copy_says[] = { UI_COPIES(UI_COPY_ROW) };
+#undef UI_COPY_ROW
+
+/* Put text on the clipboard with OSC 52, straight to the terminal; inside
+ * tmux only when its set-clipboard lets a program do that. */
+static enum ui_copy
 ui_copy(struct ui *u, const char *text)
 {
-	char *seq = osc52_sequence(text, 8192, getenv("TMUX"), getenv("TERM"));
+	const char *tmux = getenv("TMUX");
+	bool in_tmux = tmux != NULL && *tmux != '\0';
+	enum osc52_tmux how = in_tmux ? osc52_tmux_clipboard() : OSC52_TMUX_UNKNOWN;
+	char *seq;
 
-	if (seq == NULL)
-		return -1;
+	if (how == OSC52_TMUX_DROPS)
+		return UI_COPY_DROPPED;
+	if ((seq = osc52_sequence(text, 8192, tmux, getenv("TERM"))) == NULL)
+		return UI_COPY_FAILED;
 	ui_term_write_raw(u, seq, strlen(seq));
 	secret_free(seq);
-	return 0;
+	if (!in_tmux)
+		return UI_COPY_SENT;
+	return how == OSC52_TMUX_ON ? UI_COPY_TMUX : UI_COPY_TMUX_MAYBE;
 }
 
 static unsigned
 ui_a_copy(struct ui *u)
 {
 	const char *id = ui_state_current_id(u);
+	enum ui_copy c;
 
 	if (id == NULL)
 		return UI_R_NONE;
-	if (ui_copy(u, id) != 0)
-		ui_msg(u, true, "cannot copy");
-	else
-		ui_msg(u, false, "copied the id to the clipboard (OSC 52)");
+	c = ui_copy(u, id);
+	ui_msg(u, ui_copy_says[c].error, "%s", ui_copy_says[c].id);
 	return UI_R_STATUS;
 }
 
@@ -442,14 +577,44 @@ ui_keys_interrupt(struct ui *u)
 
 /* ---- admin mode, owners, settings, profiles --------------------------- */
 
+/* Switching the token source discards the staged revocations (the other
+ * list has other ids): ask first when some are staged. */
+static unsigned
+ui_admin_ask(struct ui *u, size_t staged)
+{
+	char l0[160];
+	const char *lines[2] = { l0, "Nothing is revoked; staging again takes d." };
+
+	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
+	    staged == 1 ? "" : "s");
+	ui_dialog_open(u, dialog_confirm_new(u->admin == UI_ADMIN_ON ? "Leave admin mode?" :
+	    "Switch to admin mode?", lines, 2, NULL, u->ascii), UI_DLG_ADMIN);
+	return UI_R_ALL;
+}
+
+static unsigned ui_admin_switch(struct ui *u);
+
 static unsigned
 ui_a_admin(struct ui *u)
 {
-	const char *dots = u->ascii ? "..." : "\u2026";
+	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
 	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
+	/* not when a non-admin's a is refused anyway, or a wait is called off */
+	if (staged > 0 && u->admin != UI_ADMIN_WAIT &&
+	    !(u->admin == UI_ADMIN_OFF && u->me != NULL && !u->me->is_admin))
+		return ui_admin_ask(u, staged);
+	return ui_admin_switch(u);
+}
+
+/* a, once nothing staged is in the way (or the user said to discard it). */
+static unsigned
+ui_admin_switch(struct ui *u)
+{
+	const char *dots = u->ascii ? "..." : "\u2026";
+
 	if (u->admin == UI_ADMIN_ON) {
 		ui_state_source(u, UI_ADMIN_OFF);
 		ui_msg(u, false, "your own tokens: loading%s", dots);
@@ -518,7 +683,7 @@ ui_a_owner_pick(struct ui *u)
 	    name);
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
-	if (ui_state_set_filter(u, expr, false) != 0)
+	if (ui_state_set_filter(u, expr, NULL) != 0)
 		return UI_R_ALL;
 	ui_state_refilter(u);
 	u->cursor = 0;
@@ -638,46 +803,49 @@ ui_a_setting_edit(struct ui *u)
 }
 
 static const struct ui_key ui_keys[] = {
-	{ { 'j', UI_KEY(KEY_DOWN) }, "down", "move down", ui_a_down, UI_K_VIEWS },
-	{ { 'k', UI_KEY(KEY_UP) }, "up", "move up", ui_a_up, UI_K_VIEWS },
-	{ { 'g', UI_KEY(KEY_HOME) }, "top", "first row", ui_a_top, UI_K_VIEWS },
-	{ { 'G', UI_KEY(KEY_END) }, "bottom", "last row", ui_a_bottom, UI_K_VIEWS },
-	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, "page-down", "next page", ui_a_pgdn, UI_K_VIEWS },
-	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, "page-up", "previous page", ui_a_pgup, UI_K_VIEWS },
-	{ { UI_CTRL('d') }, "half-down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
-	{ { UI_CTRL('u') }, "half-up", "half a page up", ui_a_halfup, UI_K_VIEWS },
-	{ { '/' }, "filter", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
-	{ { '>' }, "sort-next", "sort by the next column", ui_a_sort_next, 0 },
-	{ { '<' }, "sort-prev", "sort by the previous column", ui_a_sort_prev, 0 },
-	{ { 'I' }, "invert", "invert the sort order", ui_a_invert, 0 },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "detail", "show every field of the token", ui_a_detail, 0 },
-	{ { ' ' }, "tag", "tag or untag, then move down", ui_a_tag, 0 },
-	{ { 'v' }, "tag-range", "tag from the last tagged row to here", ui_a_range, 0 },
-	{ { 'T' }, "tag-all", "tag every row the filter shows", ui_a_tag_all, 0 },
-	{ { 'U' }, "untag-all", "untag every row", ui_a_untag_all, 0 },
-	{ { 'd' }, "stage", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
-	{ { 'u' }, "unstage", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
-	{ { 'x' }, "execute", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
-	{ { 'R' }, "results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
-	{ { 'c' }, "create", "create a token", ui_a_create, UI_K_MUTATING },
-	{ { 'e' }, "edit", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
-	{ { 'y' }, "copy", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
-	{ { 'r', UI_CTRL('r') }, "refresh", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
-	{ { UI_CTRL('l') }, "repaint", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
-	{ { 'a' }, "admin", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
-	{ { 'O' }, "owners", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
-	{ { 'W' }, "settings", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
-	{ { 'P' }, "profiles", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "command", ":sort COL[:desc] :filter EXPR :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { 'j', UI_KEY(KEY_DOWN) }, "moving down", "move down", ui_a_down, UI_K_VIEWS },
+	{ { 'k', UI_KEY(KEY_UP) }, "moving up", "move up", ui_a_up, UI_K_VIEWS },
+	{ { 'g', UI_KEY(KEY_HOME) }, "going to the top", "first row", ui_a_top, UI_K_VIEWS },
+	{ { 'G', UI_KEY(KEY_END) }, "going to the bottom", "last row", ui_a_bottom, UI_K_VIEWS },
+	{ { UI_KEY(KEY_NPAGE), UI_CTRL('f') }, "paging down", "next page", ui_a_pgdn, UI_K_VIEWS },
+	{ { UI_KEY(KEY_PPAGE), UI_CTRL('b') }, "paging up", "previous page", ui_a_pgup, UI_K_VIEWS },
+	{ { UI_CTRL('d') }, "moving half a page down", "half a page down", ui_a_halfdn, UI_K_VIEWS },
+	{ { UI_CTRL('u') }, "moving half a page up", "half a page up", ui_a_halfup, UI_K_VIEWS },
+	{ { '/' }, "filtering", "filter as you type (Enter keeps, Esc clears)", ui_a_filter, 0 },
+	{ { '/' }, "searching", "search this view (Enter finds the next line that has it)", ui_a_search, UI_K_IN_VIEWS },
+	{ { '>' }, "sorting", "sort by the next column", ui_a_sort_next, 0 },
+	{ { '<' }, "sorting", "sort by the previous column", ui_a_sort_prev, 0 },
+	{ { 'I' }, "inverting the sort", "invert the sort order", ui_a_invert, 0 },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "showing a token", "show every field of the token", ui_a_detail, 0 },
+	{ { ' ' }, "tagging", "tag or untag, then move down", ui_a_tag, 0 },
+	{ { 'v' }, "tagging a range", "tag from the last tagged row to here", ui_a_range, 0 },
+	{ { 'T' }, "tagging every shown row", "tag every row the filter shows", ui_a_tag_all, 0 },
+	{ { 'U' }, "untagging", "untag every row", ui_a_untag_all, 0 },
+	{ { 'd' }, "staging", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
+	{ { 'u' }, "unstaging", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
+	{ { 'x' }, "revoking", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
+	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
+	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
+	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
+	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
+	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
+	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
+	{ { 'r', UI_CTRL('r') }, "refreshing", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
+	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
+	{ { 'a' }, "admin mode", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
+	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
+	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
+	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
-	{ { UI_ESC }, "back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
-	{ { 'q' }, "quit", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "owner-filter", "show the tokens of this owner", ui_a_owner_pick, UI_K_IN(UI_MODE_OWNERS) },
-	{ { '>' }, "owners-sort-next", "sort by the next column (active, owner, expiring, total)", ui_a_osort_next, UI_K_IN(UI_MODE_OWNERS) },
-	{ { '<' }, "owners-sort-prev", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
-	{ { 'I' }, "owners-invert", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
-	{ { 'e' }, "setting-edit", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "profile-switch", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
+	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "showing an owner's tokens", "show the tokens of this owner", ui_a_owner_pick, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '>' }, "sorting owners", "sort by the next column (active, owner, expiring, total)", ui_a_osort_next, UI_K_IN(UI_MODE_OWNERS) },
+	{ { '<' }, "sorting owners", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
+	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -737,11 +905,14 @@ ui_mouse(struct ui *u)
 	return UI_R_NONE;
 }
 
-/* Look the key up and run its action: the one place read-only refuses. */
+/* Look the key up and run its action: the one place read-only refuses. A
+ * message belongs to the action that made it: each action starts with an
+ * empty status line (redrawn when that changes it). */
 unsigned
 ui_keys_dispatch(struct ui *u, int key)
 {
 	const struct ui_key *k;
+	bool had;
 
 	if (key == UI_KEY(KEY_RESIZE))
 		return UI_R_ALL;
@@ -749,19 +920,22 @@ ui_keys_dispatch(struct ui *u, int key)
 		return ui_mouse(u);
 	if ((k = ui_key_find(key, u->mode)) == NULL)
 		return UI_R_NONE;
+	had = u->status[0] != '\0';
+	ui_msg_clear(u);
 	if ((k->flags & UI_K_MUTATING) && u->read_only) {
 		if (!u->opts->flags.read_only)
-			ui_msg(u, true, "read-only: %s refused (profile %s is read-only in %s)",
+			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->profile, u->prefs.path != NULL ? u->prefs.path :
 			    "patrol's config");
 		else
-			ui_msg(u, true, "read-only: %s refused", k->name);
+			ui_msg(u, true, "read-only: %s is refused", k->name);
 		return UI_R_STATUS;
 	}
 	if (ui_key_admin_refused(u, k))
 		return UI_R_STATUS;
-	return k->fn(u);
+	return k->fn(u) | (had ? UI_R_STATUS : UI_R_NONE);
 }
+
 
 static void
 ui_key_name(int key, char *out, size_t n)
@@ -816,7 +990,8 @@ ui_help_view(const struct ui *u, char **v, size_t *n, enum ui_mode m, const char
 	v[(*n)++] = ui_xstrdup("");
 	v[(*n)++] = ui_xstrdup(heading);
 	for (i = 0; i < UI_NKEYS; i++)
-		if (ui_keys[i].flags & UI_K_IN(m))
+		if ((ui_keys[i].flags & UI_K_IN(m)) &&
+		    ((ui_keys[i].flags & UI_K_IN_VIEWS) != UI_K_IN_VIEWS || m == UI_MODE_DETAIL))
 			v[(*n)++] = ui_help_line(u, &ui_keys[i]);
 }
 
@@ -832,6 +1007,7 @@ ui_keys_help(struct ui *u)
 	for (i = 0; i < UI_NKEYS; i++)
 		if ((ui_keys[i].flags & UI_K_IN_ANY) == 0)
 			v[n++] = ui_help_line(u, &ui_keys[i]);
+	ui_help_view(u, v, &n, UI_MODE_DETAIL, "In every view (detail, help, results, owners, ...):");
 	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
 	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
@@ -864,8 +1040,10 @@ ui_c_sort(struct ui *u, const char *arg)
 static unsigned
 ui_c_filter(struct ui *u, const char *arg)
 {
-	if (ui_state_set_filter(u, arg, true) != 0)
-		return UI_R_STATUS;
+	char committed[sizeof u->filter_text];
+
+	snprintf(committed, sizeof committed, "%s", u->filter_text);
+	ui_state_set_filter(u, arg, committed);
 	ui_state_refilter(u);
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }
@@ -884,38 +1062,124 @@ ui_export_format(const char *path, enum cli_format *f)
 	return 0;
 }
 
-/* Write the shown rows, in the shown order, to a new file (never a secret). */
-static unsigned
-ui_c_export(struct ui *u, const char *arg)
-{
-	struct cli_out o;
-	FILE *fp;
-	int fd, rc;
+/* What an export writes: the shown rows in the shown order (never a
+ * secret), or in the results view the session's results. */
+struct ui_export {
+	struct ui *u;
+	enum cli_format format;
+	bool results;
+};
 
-	if (u->mode == UI_MODE_RESULTS && arg[0] != '\0')
-		return ui_bulk_export(u, arg);
+static int
+ui_export_fill(FILE *fp, const void *ctx)
+{
+	const struct ui_export *e = ctx;
+	struct ui *u = e->u;
+	struct cli_out o;
+
+	if (e->results)
+		return cli_output_results(fp, e->format, &u->bulk, u->sflags);
 	memset(&o, 0, sizeof o);
-	if (arg[0] == '\0' || ui_export_format(arg, &o.format) != 0)
-		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
-	fd = open(arg, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1)
-		return ui_msg(u, true, "export: %s: %s", arg, strerror(errno)), UI_R_STATUS;
-	if ((fp = fdopen(fd, "w")) == NULL) {
-		close(fd);
-		return ui_msg(u, true, "export: %s", strerror(errno)), UI_R_STATUS;
-	}
 	o.fp = fp;
+	o.format = e->format;
 	o.management = UI_MGMT(u);
 	o.sanitize_flags = u->sflags;
 	o.ctx = u->ctx;
-	rc = cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc != 0)
-		ui_msg(u, true, "export: write error on %s", arg);
+	return cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
+}
+
+/* Export to path (~ expanded). An existing file is asked about first and
+ * replaced only after OK (replace); the file is written whole or not at
+ * all, mode 0600. */
+static unsigned
+ui_export(struct ui *u, const char *arg, bool results, bool replace)
+{
+	struct ui_export e = { u, CLI_FORMAT_CSV, results };
+	struct patrol_err err;
+	const char *lines[2];
+	char l0[300], *path;
+	size_t n = results ? u->bulk.n : u->nshown;
+
+	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
+		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
+	if ((path = savefile_expand(arg)) == NULL)
+		return ui_msg(u, true, "export: %s: HOME is not set", arg), UI_R_STATUS;
+	if (!replace && savefile_exists(path)) {
+		snprintf(l0, sizeof l0, "%s exists.", path);
+		lines[0] = l0;
+		lines[1] = results ? "Replace it with this session's results?" :
+		    "Replace it with the rows shown now?";
+		free(u->export_path);
+		u->export_path = path;
+		u->export_results = results;
+		ui_dialog_open(u, dialog_confirm_new("Replace the file?", lines, 2, NULL, u->ascii),
+		    UI_DLG_EXPORT_REPLACE);
+		return UI_R_ALL;
+	}
+	status_clear(&err);
+	if (savefile_write(path, replace ? SAVEFILE_REPLACE : SAVEFILE_NEW, ui_export_fill, &e,
+	    &err) != PATROL_OK)
+		ui_msg(u, true, "export: %s", err.message);
 	else
-		ui_msg(u, false, "exported %zu rows to %s", u->nshown, arg);
+		ui_msg(u, false, "exported %zu %s%s to %s", n, results ? "result" : "row",
+		    n == 1 ? "" : "s", path);
+	free(path);
 	return UI_R_STATUS;
+}
+
+static unsigned
+ui_c_export(struct ui *u, const char *arg)
+{
+	return ui_export(u, arg, u->mode == UI_MODE_RESULTS, false);
+}
+
+/* :search EXPR: move to the next row (or view line) that matches, hiding
+ * nothing; n and N go on. */
+static unsigned
+ui_c_search(struct ui *u, const char *arg)
+{
+	if (arg[0] == '\0')
+		return ui_a_search_next(u);
+	return ui_keys_search(u, arg, 1, u->mode != UI_MODE_TABLE);
+}
+
+/* :refresh: now; :refresh DURATION: every so often (at least 10s); :refresh
+ * off: no more. */
+static unsigned
+ui_c_refresh(struct ui *u, const char *arg)
+{
+	int64_t s = 0;
+
+	if (arg[0] == '\0')
+		return ui_a_refresh(u);
+	if (strcmp(arg, "off") != 0 && strcmp(arg, "0") != 0 &&
+	    (duration_parse(arg, &s) != 0 || s < PREFS_REFRESH_MIN || s > 86400))
+		return ui_msg(u, true, "refresh: off, or a duration from %ds to 1d (60, 90s, 5m)",
+		    PREFS_REFRESH_MIN), UI_R_STATUS;
+	ui_state_refresh_every(u, s * 1000);
+	if (s == 0)
+		ui_msg(u, false, "auto-refresh off");
+	else
+		ui_msg(u, false, "auto-refresh every %llds (the cursor, tags and a running session "
+		    "are left alone)", (long long)s);
+	return UI_R_STATUS;
+}
+
+/* :columns NAME,...: choose and order the columns; :columns default; alone:
+ * say which are shown and which there are. */
+static unsigned
+ui_c_columns(struct ui *u, const char *arg)
+{
+	char spec[256], why[160];
+
+	if (arg[0] != '\0' && ui_draw_columns(u, arg, why, sizeof why) != 0)
+		return ui_msg(u, true, "columns: %s", why), UI_R_STATUS;
+	if (arg[0] != '\0')            /* remembered; default follows the config again */
+		u->columns_chosen = strcmp(arg, "default") != 0;
+	ui_draw_columns_spec(u, spec, sizeof spec);
+	ui_msg(u, false, "columns: %s (:columns NAME,... chooses and orders them from comment "
+	    "created expires flags last-used scopes owner id; :columns default)", spec);
+	return UI_R_ALL;
 }
 
 /* :resume: offer the unfinished revocation session of this workspace. */
@@ -948,11 +1212,13 @@ static const struct {
 	{ "sort", ui_c_sort, NULL },
 	{ "filter", ui_c_filter, NULL },
 	{ "export", ui_c_export, NULL },
+	{ "search", ui_c_search, NULL },
 	{ "profile", ui_c_profile, NULL },
 	{ "owners", NULL, ui_a_owners },
 	{ "settings", NULL, ui_a_settings },
 	{ "admin", NULL, ui_a_admin },
-	{ "refresh", NULL, ui_a_refresh },
+	{ "refresh", ui_c_refresh, NULL },
+	{ "columns", ui_c_columns, NULL },
 	{ "resume", NULL, ui_a_resume },
 	{ "help", NULL, ui_a_help },
 	{ "quit", NULL, ui_a_quit },
@@ -967,6 +1233,7 @@ ui_keys_command(struct ui *u, const char *line)
 	const char *arg;
 	size_t i, n;
 
+	ui_msg_clear(u);            /* its message is the command's own */
 	line += strspn(line, " ");
 	n = strcspn(line, " ");
 	if (n == 0)
@@ -977,33 +1244,39 @@ ui_keys_command(struct ui *u, const char *line)
 	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
 			return ui_cmds[i].act != NULL ? ui_cmds[i].act(u) : ui_cmds[i].fn(u, arg);
-	ui_msg(u, true, "unknown command: %s (sort filter export profile owners settings admin "
-	    "resume refresh help quit)", name);
+	ui_msg(u, true, "unknown command: %s (sort filter search columns refresh export profile "
+	    "owners settings admin resume help quit)", name);
 	return UI_R_STATUS;
 }
 
 /* ---- dialogs ---------------------------------------------------------- */
 
+static int
+ui_secret_fill(FILE *fp, const void *ctx)
+{
+	return fputs(ctx, fp) < 0 || fputc('\n', fp) == EOF ? -1 : 0;
+}
+
+/* w in the secret dialog: a new file (~ expanded), 0600, whole or not at all. */
 static void
 ui_secret_write(struct ui *u)
 {
-	const char *path = dialog_secret_path(u->dlg);
-	const char *v = dialog_secret_value(u->dlg);
-	char note[300];
-	int fd;
-	bool ok;
+	const char *typed = dialog_secret_path(u->dlg);
+	struct patrol_err err;
+	char note[600], *path = savefile_expand(typed);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd == -1) {
-		snprintf(note, sizeof note, "cannot write %s: %s", path, strerror(errno));
-		dialog_note(u->dlg, note);
-		return;
-	}
-	ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v) && write(fd, "\n", 1) == 1;
-	if (close(fd) != 0)
-		ok = false;
-	snprintf(note, sizeof note, ok ? "written to %s" : "write error on %s", path);
-	dialog_note(u->dlg, note);
+	status_clear(&err);
+	if (path == NULL)
+		status_set(&err, PATROL_IO, "cannot write %s: HOME is not set", typed);
+	else
+		savefile_write(path, SAVEFILE_NEW, ui_secret_fill, dialog_secret_value(u->dlg),
+		    &err);
+	if (err.status == PATROL_OK)
+		snprintf(note, sizeof note, "written to %s (mode 0600)", path);
+	else
+		snprintf(note, sizeof note, "! %s: type another path, or Esc", err.message);
+	dialog_secret_written(u->dlg, err.status == PATROL_OK, note);
+	free(path);
 }
 
 static void
@@ -1011,10 +1284,7 @@ ui_secret_request(struct ui *u)
 {
 	switch (dialog_secret_request(u->dlg)) {
 	case DIALOG_REQ_COPY:
-		if (ui_copy(u, dialog_secret_value(u->dlg)) == 0)
-			dialog_note(u->dlg, "copied to the clipboard (OSC 52)");
-		else
-			dialog_note(u->dlg, "cannot copy: too long or out of memory");
+		dialog_note(u->dlg, ui_copy_says[ui_copy(u, dialog_secret_value(u->dlg))].secret);
 		break;
 	case DIALOG_REQ_WRITE:
 		ui_secret_write(u);
@@ -1024,12 +1294,13 @@ ui_secret_request(struct ui *u)
 	}
 }
 
-/* A dialog ended: act on it, then free it. */
+/* A dialog ended with res: act on it, then free it. */
 static unsigned
-ui_dialog_end(struct ui *u, bool ok)
+ui_dialog_end(struct ui *u, enum dialog_result res)
 {
 	enum ui_dlg kind = u->dlg_kind;
 	unsigned r = UI_R_ALL;
+	bool ok = res == DIALOG_OK;
 
 	if (ok && kind == UI_DLG_CREATE)
 		ui_create_submit(u);
@@ -1046,7 +1317,7 @@ ui_dialog_end(struct ui *u, bool ok)
 	case UI_DLG_REPLAN:
 	case UI_DLG_STOP:
 	case UI_DLG_RESUME:
-		return ui_bulk_answer(u, kind, ok);
+		return ui_bulk_answer(u, kind, res);
 	case UI_DLG_QUIT:
 		if (ok) {
 			u->quit = true;
@@ -1067,6 +1338,23 @@ ui_dialog_end(struct ui *u, bool ok)
 		else
 			ui_msg(u, false, "cancelled: the setting is unchanged");
 		break;
+	case UI_DLG_ADMIN:
+		if (ok)
+			r |= ui_admin_switch(u);
+		else
+			ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
+			    UI_MGMT(u) ? "in admin mode" : "your own tokens");
+		break;
+	case UI_DLG_EXPORT_REPLACE:
+		if (ok)
+			r |= ui_export(u, u->export_path, u->export_results, true);
+		else
+			ui_msg(u, false, "export cancelled: %s is unchanged",
+			    strrchr(u->export_path, '/') != NULL ? strrchr(u->export_path, '/') + 1 :
+			    u->export_path);
+		free(u->export_path);
+		u->export_path = NULL;
+		break;
 	default:
 		break;
 	}
@@ -1085,7 +1373,7 @@ ui_keys_dialog(struct ui *u, int ch, bool is_key)
 		ui_secret_request(u);
 	if (res == DIALOG_OPEN)
 		return UI_R_STATUS;
-	return ui_dialog_end(u, res == DIALOG_OK);
+	return ui_dialog_end(u, res);
 }
 
 /* Show a created secret once no other dialog is open; the copy is wiped. */

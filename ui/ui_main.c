@@ -100,28 +100,33 @@ ui_prompt_done(struct ui *u, bool accept)
 	if (p == UI_PROMPT_COMMAND)
 		return accept ? (snprintf(line, sizeof line, "%s", u->input),
 		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
+	if (p == UI_PROMPT_SEARCH)
+		return accept && u->input[0] != '\0' ?
+		    ui_keys_search(u, u->input, 1, true) | UI_R_STATUS : UI_R_STATUS;
 	if (accept) {
-		if (ui_state_set_filter(u, u->input, true) != 0) {
+		if (ui_state_set_filter(u, u->input, u->filter_committed) != 0) {
 			char why[sizeof u->status];
 			snprintf(why, sizeof why, "%s", u->status);
-			ui_msg(u, true, "%s (kept: %s)", why, u->filter_text);
+			ui_msg(u, true, "%s (kept: %s)", why,
+			    u->filter_text[0] != '\0' ? u->filter_text : "no filter");
+			ui_state_refilter(u);
 		}
-		return UI_R_STATUS | UI_R_HEADER;
+		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 	}
-	ui_state_set_filter(u, "", false);
+	ui_state_set_filter(u, "", NULL);
 	ui_state_refilter(u);
 	ui_msg(u, false, "filter cleared");
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }
 
-/* Live filter: apply every change that compiles, keep the last good one. */
+/* Live filter: apply every change that compiles; while it does not, show
+ * what the filter committed before the prompt opened shows. */
 static unsigned
 ui_prompt_changed(struct ui *u)
 {
 	if (u->prompt != UI_PROMPT_FILTER)
 		return UI_R_STATUS;
-	if (ui_state_set_filter(u, u->input, true) != 0)
-		return UI_R_STATUS;
+	ui_state_set_filter(u, u->input, u->filter_committed);
 	ui_state_refilter(u);
 	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
 }
@@ -226,19 +231,25 @@ ui_loop(struct ui *u)
 {
 	struct pollfd pfd[3];
 	unsigned r;
-	int dead = 0, rc;
+	int dead = 0, rc, timeout, wait;
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
-		if ((rc = poll(pfd, 3, ui_poll_ms(u))) < 0) {
+		/* ticks for a running revocation or a retry to report; with
+		 * auto-refresh on, wake when the next one is due */
+		timeout = ui_poll_ms(u);
+		if ((wait = ui_state_refresh_wait(u)) >= 0 && (timeout < 0 || wait < timeout))
+			timeout = wait;
+		if ((rc = poll(pfd, 3, timeout)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
 		}
 		r = rc != 0 ? UI_R_NONE : u->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
 		    ui_retry_tick(u);
+		r |= ui_state_refresh_tick(u);
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)
@@ -259,7 +270,10 @@ ui_run(const struct ui_opts *opts)
 	struct ui u;
 	struct patrol_err err;
 	struct worker_opts wo = opts->worker;
+	int rc;
 
+	if (ui_term_check() != 0)
+		return 2;
 	memset(&u, 0, sizeof u);
 	u.opts = opts;
 	u.ttyfd = u.sigfd = -1;
@@ -275,13 +289,16 @@ ui_run(const struct ui_opts *opts)
 		ui_state_free(&u);
 		return 4;
 	}
-	if (ui_term_open(&u) != 0) {
-		fprintf(stderr, "patrol: cannot open the terminal\n");
+	if ((rc = ui_term_open(&u)) != 0) {
+		if (rc != -2)
+			fprintf(stderr, "patrol: cannot open the terminal\n");
 		worker_stop(u.w);
 		ui_state_free(&u);
-		return 1;
+		return rc == -2 ? 2 : 1;
 	}
-	if (!u.status_error)
+	if (u.state_note[0] != '\0')
+		ui_msg(&u, true, "%s", u.state_note);
+	else if (!u.status_error)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
 	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
@@ -291,6 +308,7 @@ ui_run(const struct ui_opts *opts)
 	ui_term_close(&u);
 	worker_stop(u.w);
 	u.w = NULL;
+	ui_state_save(&u);        /* the terminal is back: a warning can be read */
 	ui_state_free(&u);
 	return u.exit_code;
 }

@@ -21,7 +21,9 @@
  * says so; --jobs and --rate win over the file; the stale patterns come from
  * the file. Then a new worker starts with those options.
  */
+#include <limits.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +45,13 @@ ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	va_end(ap);
 	sanitize_cell(raw, 0, 0, u->sflags, u->status, sizeof u->status);
 	u->status_error = error;
+}
+
+void
+ui_msg_clear(struct ui *u)
+{
+	u->status[0] = '\0';
+	u->status_error = false;
 }
 
 static void
@@ -159,6 +168,118 @@ ui_state_self(struct ui *u)
 	u->ctx.self_id = u->self_id[0] != '\0' ? u->self_id : NULL;
 }
 
+/* ---- what the view remembers, per profile ------------------------------- */
+
+/* The remembered state of the profile on show (read on first use). */
+static struct viewstate *
+ui_state_entry(struct ui *u)
+{
+	struct patrol_err err;
+	char *warn = NULL;
+	size_t i;
+
+	for (i = 0; i < u->nstates; i++)
+		if (strcmp(u->states[i].profile, u->profile) == 0)
+			return &u->states[i];
+	u->states = ui_xreallocarray(u->states, u->nstates + 1, sizeof *u->states);
+	status_clear(&err);
+	if (viewstate_load(u->profile, &u->states[u->nstates], &warn, &err) != PATROL_OK)
+		ui_fatal("out of memory");
+	if (warn != NULL)
+		snprintf(u->state_note, sizeof u->state_note, "the remembered view is not used: %s",
+		    warn);
+	free(warn);
+	return &u->states[u->nstates++];
+}
+
+void
+ui_state_recall(struct ui *u, bool start)
+{
+	const struct viewstate *vs = ui_state_entry(u);
+	bool first = u->cfg == u->opts->cfg;     /* the profile patrol started with */
+	const char *cols = vs->columns != NULL ? vs->columns :
+	    first ? u->opts->columns : u->prefs.columns;
+	char why[160];
+
+	u->columns_chosen = vs->columns != NULL;
+	if (ui_draw_columns(u, cols, why, sizeof why) != 0) {
+		ui_draw_columns(u, NULL, why, sizeof why);
+		u->columns_chosen = false;
+	}
+	if (vs->sort != NULL && !(start && u->opts->sort != NULL))
+		token_sort_parse(vs->sort, &u->sort, &u->desc);
+	if (vs->admin == 1 && u->admin == UI_ADMIN_OFF)
+		u->admin = UI_ADMIN_WAIT;
+	else if (vs->admin == 0 && !start)
+		u->admin = UI_ADMIN_OFF;
+	ui_state_refresh_every(u, 1000LL * (first ? u->opts->refresh_s : u->prefs.refresh_s));
+}
+
+/* Note what the profile on show shows now. */
+static void
+ui_state_remember(struct ui *u)
+{
+	struct viewstate *vs = ui_state_entry(u);
+	char buf[256];
+
+	snprintf(buf, sizeof buf, "%s:%s", token_sort_name(u->sort), u->desc ? "desc" : "asc");
+	free(vs->sort);
+	vs->sort = ui_xstrdup(buf);
+	ui_draw_columns_spec(u, buf, sizeof buf);
+	free(vs->columns);
+	vs->columns = u->columns_chosen ? ui_xstrdup(buf) : NULL;
+	vs->admin = u->admin != UI_ADMIN_OFF;
+}
+
+void
+ui_state_save(struct ui *u)
+{
+	struct patrol_err err;
+
+	ui_state_remember(u);
+	status_clear(&err);
+	if (viewstate_save(u->states, u->nstates, &err) != PATROL_OK)
+		fprintf(stderr, "patrol: warning: the view is not remembered for next time: %s\n",
+		    err.message);
+}
+
+/* ---- auto-refresh ---------------------------------------------------------- */
+
+void
+ui_state_refresh_every(struct ui *u, int64_t ms)
+{
+	u->refresh_ms = ms > 0 ? ms : 0;
+	u->next_refresh = u->refresh_ms > 0 ? duration_mono_ms() + u->refresh_ms : 0;
+}
+
+int
+ui_state_refresh_wait(const struct ui *u)
+{
+	int64_t d;
+
+	if (u->refresh_ms == 0)
+		return -1;
+	d = u->next_refresh - duration_mono_ms();
+	return d < 0 ? 0 : d > INT_MAX ? INT_MAX : (int)d;
+}
+
+unsigned
+ui_state_refresh_tick(struct ui *u)
+{
+	int64_t now = duration_mono_ms();
+
+	if (u->refresh_ms == 0 || now < u->next_refresh)
+		return UI_R_NONE;
+	u->next_refresh = now + u->refresh_ms;
+	/* never over a load in flight, an admin check, a revocation planned or
+	 * running, or a resume waiting for its list */
+	if ((u->loading & (1u << UI_JOB_LIST)) || u->admin == UI_ADMIN_WAIT ||
+	    (u->bphase != UI_BULK_IDLE && u->bphase != UI_BULK_DONE) || u->resume_path != NULL)
+		return UI_R_NONE;
+	ui_state_load(u);
+	return UI_R_HEADER;
+}
+
 void
 ui_state_init(struct ui *u)
 {
@@ -175,11 +296,12 @@ ui_state_init(struct ui *u)
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
 		ui_msg(u, true, "unknown sort column: %s", o->sort);
+	ui_state_recall(u, true);
 	ui_state_self(u);
 	u->ctx.now_ms = duration_now_ms();
 	ui_state_grow(u, 16);
 	if (o->filter != NULL)
-		ui_state_set_filter(u, o->filter, false);
+		ui_state_set_filter(u, o->filter, NULL);
 }
 
 void
@@ -211,6 +333,7 @@ ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
 	u->nvlines = n;
 	u->vtop = 0;
 	u->vsel = 0;
+	u->vhit = 0;
 	u->mode = mode;
 }
 
@@ -224,6 +347,7 @@ ui_state_free(struct ui *u)
 	free(u->inview);
 	ui_state_orders_free(u);
 	token_filter_free(u->filter);
+	token_filter_free(u->search_f);
 	api_me_free(u->me);
 	api_conf_free(u->conf);
 	free(u->owners);
@@ -231,10 +355,14 @@ ui_state_free(struct ui *u)
 	if (u->secret_pending != NULL)
 		api_created_free(u->secret_pending);
 	dialog_free(u->dlg);
+	free(u->export_path);
 	ui_view_free(u);
 	ui_bulk_free(u);
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
+	while (u->nstates > 0)
+		viewstate_free(&u->states[--u->nstates]);
+	free(u->states);
 }
 
 const struct token_info *
@@ -362,28 +490,36 @@ ui_state_refilter(struct ui *u)
 	ui_state_sort_keep(u, row);
 }
 
-/* Compile expr; on error keep the last good filter (keep_on_error) and say why. */
+/* Install the compiled filter f for expr. */
+static void
+ui_state_install_filter(struct ui *u, struct token_filter *f, const char *expr)
+{
+	token_filter_free(u->filter);
+	u->filter = f;
+	snprintf(u->filter_text, sizeof u->filter_text, "%s", expr != NULL ? expr : "");
+}
+
 int
-ui_state_set_filter(struct ui *u, const char *expr, bool keep_on_error)
+ui_state_set_filter(struct ui *u, const char *expr, const char *fallback)
 {
 	struct token_filter *f = NULL;
 	struct patrol_err err;
 
 	status_clear(&err);
-	if (token_filter_compile(expr, &f, &err) != PATROL_OK) {
-		ui_msg(u, true, "filter: %s", err.message);
-		if (!keep_on_error) {
-			token_filter_free(u->filter);
-			u->filter = NULL;
-		}
-		return -1;
+	if (token_filter_compile(expr, &f, &err) == PATROL_OK) {
+		ui_state_install_filter(u, f, expr);
+		if (u->status_error && strncmp(u->status, "filter:", 7) == 0)
+			ui_msg(u, false, "%s", "");
+		return 0;
 	}
-	token_filter_free(u->filter);
-	u->filter = f;
-	snprintf(u->filter_text, sizeof u->filter_text, "%s", expr != NULL ? expr : "");
-	if (u->status_error && strncmp(u->status, "filter:", 7) == 0)
-		ui_msg(u, false, "%s", "");
-	return 0;
+	ui_msg(u, true, "filter: %s", err.message);
+	if (fallback == NULL)
+		fallback = "";
+	/* the fallback was in effect before: it compiles */
+	if (strcmp(fallback, u->filter_text) != 0 &&
+	    token_filter_compile(fallback, &f, &err) == PATROL_OK)
+		ui_state_install_filter(u, f, fallback);
+	return -1;
 }
 
 static int
@@ -454,6 +590,14 @@ ui_state_quota(struct ui *u)
 	u->nowners = nown;
 }
 
+/* Counts and widths that change with the rows (after a load or a compaction). */
+static void
+ui_state_rows_changed(struct ui *u)
+{
+	ui_state_quota(u);
+	ui_draw_measure(u);
+}
+
 const struct token_owner_count *
 ui_state_owner(const struct ui *u, const char *owner)
 {
@@ -494,7 +638,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	free(old);
 	u->loaded = true;
 	u->nshown = 0;
-	ui_state_quota(u);
+	ui_state_rows_changed(u);
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
@@ -529,7 +673,7 @@ ui_state_compact(struct ui *u)
 	u->tab.n = j;
 	u->nshown = 0;          /* the old indexes are stale */
 	ui_state_orders_free(u);
-	ui_state_quota(u);
+	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
 	if (u->mode == UI_MODE_OWNERS)
@@ -568,6 +712,7 @@ ui_state_load(struct ui *u)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
 	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
+	u->load_err[0] = '\0';
 }
 
 /* Empty the table (and with it the tags, the staging and the owners). */
@@ -624,22 +769,30 @@ static unsigned
 ui_on_list(struct ui *u, struct call *c, size_t source)
 {
 	bool first;
+	size_t off;
 
 	if ((source != 0) != UI_MGMT(u))
 		return UI_R_NONE;        /* for the source before a switch */
 	u->loading &= ~(1u << UI_JOB_LIST);
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "cannot list tokens", c);
-		return UI_R_HEADER | UI_R_STATUS;
+		/* the table says it too: not "loading" forever */
+		snprintf(u->load_err, sizeof u->load_err, "%s", u->status);
+		return UI_R_ALL;
 	}
+	u->load_err[0] = '\0';
 	first = !u->loaded;
+	off = u->cursor >= u->top ? u->cursor - u->top : 0;
 	ui_state_swap(u, call_take_result(c));
+	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
+	if (u->refresh_ms > 0)
+		u->next_refresh = duration_mono_ms() + u->refresh_ms;
 	if (first && UI_MGMT(u))
-		ui_msg(u, false, "admin mode: %zu tokens of %zu owners%s", u->tab.n, u->nowners,
-		    u->load_note);
+		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
+		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
 	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
 	    strncmp(u->status, "cannot list", 11) == 0)
-		ui_msg(u, false, "%zu tokens%s", u->tab.n, u->load_note);
+		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
 	u->load_note[0] = '\0';
 	if (u->resume_path != NULL)
 		ui_bulk_loaded(u);
@@ -870,6 +1023,7 @@ ui_state_profile(struct ui *u, const char *name)
 
 	if (ui_state_profile_start(u, name, &cfg, &pr, &w, &ro) != 0)
 		return -1;
+	ui_state_remember(u);
 	worker_stop(u->w);
 	u->w = w;
 	if (u->cfg == &u->cfg_own)
@@ -901,6 +1055,7 @@ ui_state_profile(struct ui *u, const char *name)
 		ui_view_free(u);
 		u->mode = UI_MODE_TABLE;
 	}
+	ui_state_recall(u, false);
 	ui_state_load(u);
 	ui_msg(u, false, "profile %s: loading%s%s%s", name, ro ? " (read-only)" : "",
 	    u->prefs.warning != NULL ? "; warning: " : "",

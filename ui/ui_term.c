@@ -136,6 +136,38 @@ ui_xstrdup(const char *s)
 	return p;
 }
 
+/* Say that TERM cannot draw the view, which TERM, and what to do. */
+static void
+ui_term_refuse(const char *term, const char *why)
+{
+	bool named = term != NULL && *term != '\0' && strcmp(term, "dumb") != 0;
+
+	fprintf(stderr, "patrol: the interactive view needs a terminal it can draw on: %s%s%s%s "
+		"(set TERM to one this system knows, such as xterm-256color, or use "
+		"patrol list, patrol audit, -o json or -o csv)\n", why,
+		named ? " for TERM='" : "", named ? term : "", named ? "'" : "");
+}
+
+int
+ui_term_check(void)
+{
+	const char *term = getenv("TERM");
+
+	int known;
+
+	if (term == NULL || *term == '\0')
+		ui_term_refuse(term, "TERM is not set");
+	else if (strcmp(term, "dumb") == 0)
+		ui_term_refuse(term, "TERM=dumb cannot draw it");
+	else if ((known = ui_terminfo_check(term)) == -1)
+		ui_term_refuse(term, "no terminfo entry");
+	else if (known == -2)
+		ui_term_refuse(term, "it cannot move the cursor");
+	else
+		return 0;
+	return -1;
+}
+
 /* Block the signals the loop reads (before the worker starts: it inherits
  * the mask) and open the signalfd. */
 int
@@ -157,21 +189,29 @@ ui_term_signals(struct ui *u)
 static void
 ui_term_colors(struct ui *u)
 {
+	static const short fg[UI_PAIR_COUNT] = {
+		[UI_PAIR_YELLOW] = COLOR_YELLOW, [UI_PAIR_RED] = COLOR_RED,
+		[UI_PAIR_CYAN] = COLOR_CYAN, [UI_PAIR_GREEN] = COLOR_GREEN,
+		[UI_PAIR_MAGENTA] = COLOR_MAGENTA,
+	};
+	char *sitm = tigetstr("sitm");
+	short p;
+
+	u->italic = sitm != NULL && sitm != (char *)-1;
 	u->colors = has_colors() && !u->opts->no_color;
 	if (!u->colors)
 		return;
 	start_color();
 	use_default_colors();
-	init_pair(1, COLOR_YELLOW, -1);   /* warning */
-	init_pair(2, COLOR_RED, -1);      /* danger, staged */
-	init_pair(3, COLOR_CYAN, -1);     /* header, badges */
-	init_pair(4, COLOR_GREEN, -1);    /* tagged */
+	for (p = UI_PAIR_NONE + 1; p < UI_PAIR_COUNT; p++)
+		init_pair(p, fg[p], -1);
 }
 
 int
 ui_term_open(struct ui *u)
 {
 	const char *cs;
+	char *cup;
 	int fd;
 
 	fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -190,9 +230,18 @@ ui_term_open(struct ui *u)
 	u->ascii = u->opts->ascii || !u->utf8;   /* no UTF-8 glyphs a C locale cannot show */
 	u->sflags = (u->ascii || !u->utf8) ? SANITIZE_ASCII : 0;
 	if ((u->screen = newterm(NULL, u->tty, u->tty)) == NULL) {
+		ui_term_refuse(getenv("TERM"), "no terminfo entry");
 		fclose(u->tty);
 		u->tty = NULL;
-		return -1;
+		return -2;
+	}
+	if ((cup = tigetstr("cup")) == NULL || cup == (char *)-1) {
+		ui_term_refuse(getenv("TERM"), "it cannot move the cursor");
+		delscreen(u->screen);
+		u->screen = NULL;
+		fclose(u->tty);
+		u->tty = NULL;
+		return -2;
 	}
 	ui_curses_on = true;
 	ui_reset_build(u->opts->mouse);

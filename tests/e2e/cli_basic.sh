@@ -48,7 +48,7 @@ check_match "csv row" "^\"$NEW_ID\",\"ci deploy\"," "$OUT"
 run show "${NEW_ID:0:8}"
 check_rc "show by prefix" 0
 check_match "show prints the full id" "token_id: +$NEW_ID" "$OUT"
-check_match "show prints the scopes" "scopes: +sql, jobs" "$OUT"
+check_match "show prints the scopes (one list format everywhere)" "scopes: +sql,jobs$" "$OUT"
 run show "${ADMIN_ID:0:12}"
 check_match "show marks the token patrol uses" "in use by patrol: +yes" "$OUT"
 run show ffffffffffff

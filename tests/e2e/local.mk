@@ -12,7 +12,9 @@ E2E_TESTS = \
 	tests/e2e/pace.sh \
 	tests/e2e/auth.sh \
 	tests/e2e/tls.sh \
-	tests/e2e/shell.sh
+	tests/e2e/shell.sh \
+	tests/e2e/output.sh \
+	tests/e2e/exports.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

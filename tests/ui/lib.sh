@@ -18,19 +18,27 @@ ui_cleanup() {
 trap ui_cleanup EXIT
 
 # ui_shell W H: start a pane of W x H columns running a bare shell, with
-# the test environment (emulator URL and token, private HOME).
+# the test environment (emulator URL and token, private HOME). kill-server
+# does not wait for the old server to be gone, and a new session can land
+# on the dying one: then the shell never shows its prompt, and it is tried
+# again on a fresh server.
 ui_shell() {
-	local i=0
-	tm kill-server 2>/dev/null
-	while tm list-sessions >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+	local i attempt
 	rm -f "$T/stty.before" "$T/stty.after"
-	tm new-session -d -s t -x "$1" -y "$2" \
-		"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
-		 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
-		 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile"
-	tm set-option -t t status off >/dev/null
-	tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
-	wait_for '^\$' 5 || { echo "the shell did not start"; exit 99; }
+	for attempt in 1 2 3; do
+		tm kill-server 2>/dev/null
+		i=0
+		while tm list-sessions >/dev/null 2>&1 && [ $i -lt 100 ]; do sleep 0.02; i=$((i + 1)); done
+		tm new-session -d -s t -x "$1" -y "$2" \
+			"env -i PATH=$PATH HOME=$HOME TERM=${UI_TERM:-screen-256color} LC_ALL=C.UTF-8 \
+			 DATABRICKS_HOST=$DATABRICKS_HOST DATABRICKS_TOKEN=$DATABRICKS_TOKEN \
+			 ${UI_ENV:-} PS1='$ ' bash --norc --noprofile" 2>/dev/null || continue
+		tm set-option -t t status off >/dev/null 2>&1
+		tm resize-window -t t -x "$1" -y "$2" 2>/dev/null
+		wait_for '^\$' 5 2>/dev/null && return 0
+	done
+	echo "the shell did not start"
+	exit 99
 }
 
 # type TEXT: type a command line and press Enter.
@@ -73,6 +81,25 @@ check_screen() {
 check_screen_not() {
 	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi
 }
+
+# mk COMMENT N FILE: make N tokens of the admin commented "COMMENT i" (test
+# control, not counted in the statistics); their ids go to FILE.
+mk() {
+	local i id
+	: >"$3"
+	for i in $(seq "$2"); do
+		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
+		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
+		printf '%s\n' "$id" >>"$3"
+	done
+}
+
+# revokes: how many distinct ids the emulator saw revoked.
+revokes() { stats '.revokes | length'; }
+
+# ui_forget: drop the view patrol remembers between runs (sort, columns,
+# admin mode, per profile), so the next start shows the defaults.
+ui_forget() { rm -f "${XDG_STATE_HOME:-$HOME/.local/state}/patrol/view.ini"; }
 
 # ui_start ARGS...: run patrol ARGS in the pane, remember stty, wait for
 # the first frame (the header names the host).

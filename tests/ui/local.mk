@@ -4,7 +4,17 @@ UI_TESTS = \
 	tests/ui/ui_term.sh \
 	tests/ui/ui_more.sh \
 	tests/ui/ui_admin.sh \
-	tests/ui/ui_bulk.sh
+	tests/ui/ui_bulk.sh \
+	tests/ui/ui_dialogs.sh \
+	tests/ui/ui_export.sh \
+	tests/ui/ui_widths.sh \
+	tests/ui/ui_words.sh \
+	tests/ui/ui_messages.sh \
+	tests/ui/ui_secret.sh \
+	tests/ui/ui_view.sh \
+	tests/ui/ui_results.sh \
+	tests/ui/ui_colors.sh \
+	tests/ui/ui_habits.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -30,12 +30,12 @@ tm_requests() { stats '[.requests | to_entries[] | select(.key | test("token-man
 # --- admin mode: every token, owners, the gauge per owner ----------------------
 ui_shell 120 30
 ui_start
-check_screen "own tokens first" " $MINE/$MINE tagged"
+check_screen "own tokens first" "shown $MINE/$MINE +tagged"
 check_screen "the header says the user could use admin mode" "\\[admin\\]"
 check_screen_not "no OWNER column outside admin mode" "OWNER"
 reset_stats
 keys a
-check_screen "a: every token of the workspace" " $ALL/$ALL tagged" 15
+check_screen "a: every token of the workspace" "shown $ALL/$ALL +tagged" 15
 check_screen "the header shows the ADMIN badge" "admin@example\\.com +(READ-ONLY +)?ADMIN"
 check_screen "OWNER and LAST USED columns" "LAST USED .*OWNER"
 check_eq "one token-management list request" 1 "$(count 'GET /api/2.0/token-management/tokens')"
@@ -70,16 +70,31 @@ check_screen "I inverts" "OWNER▼"
 check_eq "inverted: $LAST first" "$LAST" "$(screen | sed -n 4p | awk '{print $1}')"
 keys I g Enter
 N1=$(stats ".active_tokens[\"$FIRST\"]")
-check_screen "Enter filters the table to that owner" " $N1/$ALL tagged"
+check_screen "Enter filters the table to that owner" "shown $N1/$ALL +tagged"
 check_screen "with owner:NAME" "/owner:$(re "$FIRST")"
 keys Escape
-check_screen "Esc clears the filter" " $ALL/$ALL tagged"
+check_screen "Esc clears the filter" "shown $ALL/$ALL +tagged"
 
-# --- back to own tokens; staged revocations do not follow a switch ---------------
+# --- back to own tokens; staged revocations do not follow a switch, after asking --
 keys g d
 check_screen "one staged in admin mode" "staged 1"
+reset_stats
 keys a
-check_screen "a again: own tokens" " $MINE/$MINE tagged" 15
+check_screen "a with a staged revocation asks first" "Leave admin mode\\?"
+check_screen "and says what would be lost" "1 staged revocation will be discarded\\."
+keys Escape
+check_screen "Esc: still in admin mode" "cancelled: still in admin mode, the staged revocations kept"
+check_screen "the staged one kept" "staged 1"
+check_screen "the ADMIN badge still there" " ADMIN"
+keys a
+check_screen "asked again" "Leave admin mode\\?"
+keys Enter
+check_screen "Enter is Cancel" "cancelled: still in admin mode"
+check_eq "nothing was fetched while it asked" 0 "$(stats .total)"
+keys a
+check_screen "asked a third time" "Leave admin mode\\?"
+keys Tab Enter
+check_screen "a again: own tokens" "shown $MINE/$MINE +tagged" 15
 check_screen "the switch cleared the staged revocation and said so" "1 staged revocation cleared"
 check_screen "staged 0 after the switch" "staged 0"
 check_screen_not "no ADMIN badge" " ADMIN"
@@ -90,7 +105,7 @@ check_eq "quit" 0 "$UI_RC"
 # --- --all at start: waits for SCIM Me, then lists through token management -------
 reset_stats
 ui_start --all
-check_screen "--all: every token" " $ALL/$ALL tagged" 15
+check_screen "--all: every token" "shown $ALL/$ALL +tagged" 15
 check_eq "--all: Me first, then one token-management list" "1 1 0" \
 	"$(count 'GET /api/2.0/preview/scim/v2/Me') $(count 'GET /api/2.0/token-management/tokens') $(count 'GET /api/2.0/token/list')"
 keys q
@@ -101,7 +116,7 @@ BOBS=$(stats '.active_tokens["bob@example.com"]')
 UI_ENV="DATABRICKS_TOKEN=$BOB" ui_shell 120 30
 reset_stats
 ui_start
-check_screen "bob sees his own tokens" " $BOBS/$BOBS tagged"
+check_screen "bob sees his own tokens" "shown $BOBS/$BOBS +tagged"
 keys a
 check_screen "a: admin rights needed, in plain words" \
 	"admin mode needs workspace admin rights \\(bob@example\\.com is not in admins\\)"
@@ -110,7 +125,7 @@ check_screen ":owners needs admin mode" "owners view needs admin mode"
 keys W
 check_screen "bob can read the workspace settings" "Max token lifetime +90 days"
 keys e
-check_screen "but not change them" "setting-edit needs workspace admin rights"
+check_screen "but not change them (said in words, not an internal name)" "changing a setting needs workspace admin rights"
 check_screen_not "no dialog opened" "Days"
 keys q
 check_eq "no token-management request was sent" 0 "$(tm_requests)"
@@ -119,7 +134,7 @@ keys q
 ui_exited 10
 reset_stats
 ui_start --all
-check_screen "--all as a non-admin: own tokens" " $BOBS/$BOBS tagged" 15
+check_screen "--all as a non-admin: own tokens" "shown $BOBS/$BOBS +tagged" 15
 check_screen "and the plain message" "admin mode needs workspace admin rights"
 check_eq "--all as a non-admin: no token-management request" 0 "$(tm_requests)"
 keys q
@@ -128,7 +143,7 @@ ui_exited 10
 # --- :settings: read, change the max lifetime with a confirm, Cancel ----------------
 ui_shell 120 30
 ui_start
-check_screen "drawn" " $MINE/$MINE tagged"
+check_screen "drawn" "shown $MINE/$MINE +tagged"
 keys :; tm send-keys -t t -l "settings"; keys Enter
 check_screen ":settings shows the max lifetime" "Max token lifetime +90 days"
 check_screen ":settings shows whether tokens are on" "Tokens enabled +true"
@@ -159,7 +174,7 @@ ui_exited 10
 
 # --- create on behalf of a service principal, from the create dialog ------------------
 ui_start
-check_screen "drawn" " $MINE/$MINE tagged"
+check_screen "drawn" "shown $MINE/$MINE +tagged"
 check_screen "admin rights known" "\\[admin\\]"
 reset_stats
 keys c
@@ -171,7 +186,7 @@ keys Enter
 check_screen "the secret is shown" "Copy this token now"
 check_eq "one on-behalf-of create reached the emulator" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
 check_eq "and no own-token create" 0 "$(count 'POST /api/2.0/token/create')"
-keys Enter
+keys Enter d     # close, and discard the secret when asked
 wait_gone "Copy this token now" 5
 keys q
 ui_exited 10
@@ -200,7 +215,7 @@ chmod 600 "$T/xdg/patrol/config"
 UI_ENV="DATABRICKS_HOST= DATABRICKS_TOKEN= XDG_CONFIG_HOME=$T/xdg" ui_shell 120 30
 ui_start -p alpha
 check_screen "alpha: its host in the header" "alpha .*$(re "${EMU1#http://}")"
-check_screen "alpha's data" " $MINE/$MINE tagged"
+check_screen "alpha's data" "shown $MINE/$MINE +tagged"
 check_screen_not "alpha is not read-only" "READ-ONLY"
 keys P
 check_screen "P lists the profiles" "PROFILES in .*databrickscfg"
@@ -209,19 +224,19 @@ check_screen "beta listed" "^  beta +$(re "$EMU2")"
 check_screen_not "__settings__ is not a profile" "__settings__"
 keys j Enter
 check_screen "Enter switches: beta's host in the header" "beta .*$(re "${EMU2#http://}")"
-check_screen "beta's data" " $N2/$N2 tagged"
+check_screen "beta's data" "shown $N2/$N2 +tagged"
 check_screen "beta is read-only in patrol's config: the badge" "READ-ONLY"
 curl -s -X POST "$EMU2/emulator/reset-stats" >/dev/null
 keys d
-check_screen "d refused with the read-only message" "read-only: stage refused \\(profile beta is read-only"
+check_screen "d refused with the read-only message" "read-only: staging is refused \\(profile beta is read-only"
 keys c
 check_screen_not "c opens no dialog" "New token"
-check_screen "c refused" "read-only: create refused"
+check_screen "c refused" "read-only: creating a token is refused"
 keys x
 check_eq "beta got nothing mutating" 0 "$(EMU_URL=$EMU2 mutating)"
 keys :; tm send-keys -t t -l "profile alpha"; keys Enter
 check_screen ":profile alpha switches back" "alpha .*$(re "${EMU1#http://}")"
-check_screen "alpha's data again" " $MINE/$MINE tagged"
+check_screen "alpha's data again" "shown $MINE/$MINE +tagged"
 check_screen_not "and alpha is writable again" "READ-ONLY"
 keys d
 check_screen "d stages on alpha" "staged 1"
@@ -237,10 +252,10 @@ M3=$(stats '.active_tokens["admin@example.com"]')
 ALL3=$(stats '[.active_tokens[]] | add')
 ui_shell 120 30
 ui_start
-check_screen "own tokens listed while Me is slow" " $M3/$M3 tagged"
+check_screen "own tokens listed while Me is slow" "shown $M3/$M3 +tagged"
 keys a
 check_screen "a says it is checking admin rights" "checking admin rights"
-check_screen "then switches once Me says admin" " $ALL3/$ALL3 tagged" 20
+check_screen "then switches once Me says admin" "shown $ALL3/$ALL3 +tagged" 20
 check_screen "ADMIN badge" "admin@example\\.com +ADMIN"
 check_eq "one token-management list, sent after Me" 1 "$(count 'GET /api/2.0/token-management/tokens')"
 check_eq "Me asked once" 1 "$(count 'GET /api/2.0/preview/scim/v2/Me')"

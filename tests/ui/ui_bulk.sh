@@ -4,8 +4,8 @@
 # :export, and the journal; a re-plan when a token vanished while the
 # confirm was open (all of them vanished; the fresh list failed); q stops a
 # slow session (the rest stay staged, nothing to resume); a 403 in the
-# middle stops at once; the token patrol uses asks on its own and Cancel
-# keeps it; an unfinished session left by a killed `patrol revoke` is
+# middle stops at once; the token patrol uses asks on its own and "Keep
+# it" revokes only the others; an unfinished session left by a killed `patrol revoke` is
 # offered at start and finished from the UI.
 # Asserts on the screen, on /emulator/stats and on the journal files.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -17,21 +17,6 @@ SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 
 # re TEXT: TEXT as an extended regular expression that matches itself.
 re() { printf '%s' "$1" | sed 's/[][\.*^$?+(){}|/]/\\&/g'; }
-
-# mk COMMENT N FILE: make N tokens of the admin commented "COMMENT i" (test
-# control, not counted in the statistics); their ids go to FILE.
-mk() {
-	local i id
-	: >"$3"
-	for i in $(seq "$2"); do
-		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
-		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
-		printf '%s\n' "$id" >>"$3"
-	done
-}
-
-# revokes: how many distinct ids the emulator saw revoked.
-revokes() { stats '.revokes | length'; }
 
 # on_screen REGEX: how many lines of the screen match.
 on_screen() { screen | grep -cE -- "$1"; }
@@ -58,9 +43,9 @@ sorted_ids() { sort "$1" | tr '\n' ' '; }
 # tags and d stages every shown row (STAGED in all, default SHOWN).
 stage_filter() {
 	keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter
-	check_screen "filter '$1' shows $2" " $2/$3 tagged"
+	check_screen "filter '$1' shows $2" "shown $2/$3 +tagged"
 	keys T d
-	check_screen "T d: every shown row tagged and staged" " $2/$3 tagged [0-9]+ staged ${4:-$2} "
+	check_screen "T d: every shown row tagged and staged" "shown $2/$3 +tagged [0-9]+ +staged ${4:-$2}( |$)"
 }
 
 # colon LINE: type :LINE; false (nothing typed) when ':' opened no
@@ -78,14 +63,14 @@ mk "bulkone" 14 "$T/ids1"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start --jobs 2
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 keys /; tm send-keys -t t -l "comment:bulkone"; keys Enter
-check_screen "the filter shows the 14" " 14/$N tagged 0 staged 0"
+check_screen "the filter shows the 14" "shown 14/$N +tagged 0 +staged 0"
 keys T
-check_screen "T tags every shown row" " 14/$N tagged 14 staged 0"
+check_screen "T tags every shown row" "shown 14/$N +tagged 14 +staged 0"
 keys d
-check_screen "d stages the tagged rows" " 14/$N tagged [0-9]+ staged 14 "
+check_screen "d stages the tagged rows" "shown 14/$N +tagged [0-9]+ +staged 14( |$)"
 keys x
 check_screen "x shows the plan" "^PLAN: revoke 14 tokens on $(re "$EMU_URL") "
 check_screen "with the confirm on top" "Revoke tokens"
@@ -94,10 +79,11 @@ n=0
 while read -r id; do screen | grep -Eq "^  revoke +${id:0:9}…  bulk" && n=$((n + 1)); done <"$T/ids1"
 check_eq "the plan lists every tagged token" 14 "$n"
 check_eq "the plan lists nothing else" 14 "$(on_screen '^. revoke +[0-9a-f]{9}…')"
-keys Tab Enter
+keys Enter
 tm send-keys -t t -l "1"
-# The 1 lands in the Type field: OK kept the dialog open and moved there.
-check_screen "OK without the count does nothing (the dialog stays, focus on Type)" "Type \\[1 +\\]"
+# The focus starts in the Type field: Enter there does nothing until the
+# count matches, and the 1 lands in the field.
+check_screen "Enter without the count does nothing (the dialog stays, focus on Type)" "Type \\[1 +\\]"
 check_eq "nothing was sent" "0 0" "$(count 'POST /api/2.0/token/delete') $(revokes)"
 check_eq "not even the fresh list" 0 "$(count 'GET /api/2.0/token/list')"
 keys BSpace
@@ -110,7 +96,7 @@ check_eq "every planned token revoked exactly once" 14 "$(revoked_once "$T/ids1"
 check_eq "no other token revoked" 14 "$(revokes)"
 check_eq "14 revoke requests, no more" 14 "$(count 'POST /api/2.0/token/delete')"
 check_eq "the workspace has 14 fewer" $((N - 14)) "$(stats '.active_tokens["admin@example.com"]')"
-check_screen "the revoked rows left the table" " 0/$((N - 14)) tagged 0 staged 0"
+check_screen "the revoked rows left the table" "shown 0/$((N - 14)) +tagged 0 +staged 0"
 keys R
 check_screen "R: the results view" "^14 revoked or gone, 0 failed, 0 skipped, 0 left"
 n=0
@@ -159,7 +145,7 @@ KEEP1=$(sed -n 1p "$T/ids2")
 KEEP3=$(sed -n 3p "$T/ids2")
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:replan" 3 "$N"
 keys x
@@ -192,7 +178,7 @@ keys Escape
 mk "lonely" 1 "$T/ids2b"
 LONE=$(cat "$T/ids2b")
 keys r
-check_screen "r: the new token is listed" " 0/$((N - 2)) tagged 0 staged 0"
+check_screen "r: the new token is listed" "shown 0/$((N - 2)) +tagged 0 +staged 0"
 stage_filter "comment:lonely" 1 $((N - 2))
 keys x
 check_screen "the confirm for 1" "Revoke 1 token\\?"
@@ -200,7 +186,7 @@ curl -s -o /dev/null -X POST -H "Authorization: Bearer $ADMIN_TOKEN" -d "{\"toke
 keys Tab Enter
 check_screen "nothing left to revoke, in plain words" "nothing left to revoke: 1 no longer exists"
 check_screen_not "the plan view is gone" "^PLAN: "
-check_screen "back to the rows: the vanished one is dropped" " 0/$((N - 3)) tagged 0 staged 0"
+check_screen "back to the rows: the vanished one is dropped" "shown 0/$((N - 3)) +tagged 0 +staged 0"
 check_eq "patrol sent no revoke for it (3: its 2 before and the curl)" "3 1" \
 	"$(count 'POST /api/2.0/token/delete') $(stats ".revokes[\"$LONE\"]")"
 check_eq "and started no journal" 1 "$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | wc -l | tr -d ' ')"
@@ -216,13 +202,13 @@ emu_start --generate 6:1 --seed 27 --fail 403:1:-1:1 --fault-path /api/2.0/token
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 keys g d x
 check_screen "the confirm for 1" "Revoke 1 token\\?"
 keys Tab Enter
 check_screen "the failed re-plan says nothing was revoked" "the fresh list could not be fetched, so nothing was revoked"
 check_screen_not "the plan view is gone" "^PLAN: "
-check_screen "the row stays staged" " $N/$N tagged 0 staged 1 "
+check_screen "the row stays staged" "shown $N/$N +tagged 0 +staged 1( |$)"
 check_eq "the re-plan was asked for, and no revoke sent" "2 0" \
 	"$(count 'GET /api/2.0/token/list') $(count 'POST /api/2.0/token/delete')"
 check_eq "no journal" 0 "$(ls "$XDG_STATE_HOME"/patrol 2>/dev/null | wc -l | tr -d ' ')"
@@ -237,12 +223,11 @@ mk "stopme" 20 "$T/ids3"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start --jobs 1 --rate 0
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:stopme" 20 "$N"
 keys x
 check_screen "the confirm asks for 20" "OK is off until you type 20"
-keys Tab Enter
 tm send-keys -t t -l "20"
 keys Enter
 check_screen "running, some done" "^revoking \\[[#.]{16}\\] [2-9] done +0 failed" 20
@@ -259,7 +244,7 @@ check_eq "revoked + not sent = 20" 20 "$((K + F))"
 check_eq "the emulator got exactly the revoked ones" "$K" "$(revokes)"
 check_eq "each of them once" "$K" "$(revoked_once "$T/ids3")"
 check_eq "and no other revoke request" "$K" "$(count 'POST /api/2.0/token/delete')"
-check_screen "the not sent ones stay staged and tagged" " $F/$((N - K)) tagged $F staged $F " 5
+check_screen "the not sent ones stay staged and tagged" "shown $F/$((N - K)) +tagged $F +staged $F( |$)" 5
 check_screen_not "patrol is still running" "EXIT="
 keys R
 check_screen "R: the results" "^$K revoked or gone, $F failed, 0 skipped, 0 left"
@@ -287,7 +272,7 @@ mk "denied" 10 "$T/ids4"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 160 40     # wide: the whole 401/403 message fits beside the counts
 ui_start --jobs 2
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 stage_filter "comment:denied" 10 "$N"
 keys x
@@ -320,19 +305,19 @@ exited
 check_eq "quit (the staged ones discarded)" 0 "$UI_RC"
 emu_stop
 
-# === 5. the token patrol uses: its own dialog, Cancel keeps it =======================
+# === 5. the token patrol uses: its own dialog, Keep it revokes the others ============
 rm -rf "$XDG_STATE_HOME"
 emu_start --generate 10:1 --seed 25
 mk "selfcase" 2 "$T/ids5"
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 120 40
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 reset_stats
 keys /; tm send-keys -t t -l "id:${SELF_ID:0:12}"; keys Enter
-check_screen "the filter finds the token in use" " 1/$N tagged 0 staged 0"
+check_screen "the filter finds the token in use" "shown 1/$N +tagged 0 +staged 0"
 keys d
-check_screen "d stages it (no tags: the current row)" " 1/$N tagged 0 staged 1 "
+check_screen "d stages it (no tags: the current row)" "shown 1/$N +tagged 0 +staged 1( |$)"
 stage_filter "comment:selfcase" 2 "$N" 3
 check_screen "three staged" " staged 3 "
 keys x
@@ -343,7 +328,7 @@ check_screen "the plan marks it S" "^S revoke +${SELF_ID:0:9}…"
 keys Tab Enter
 check_screen "its own dialog" "Revoke the token in use\\?"
 check_eq "nothing sent before the answer" 0 "$(count 'POST /api/2.0/token/delete')"
-keys Enter       # the focus is on Cancel
+keys Tab Enter   # Cancel, then Keep it
 check_screen "the two others revoked" "revoked 2 tokens \\(R: results\\)" 15
 check_eq "the two others revoked once each" 2 "$(revoked_once "$T/ids5")"
 check_eq "the token in use was never sent" 0 "$(stats ".revokes[\"$SELF_ID\"] // 0")"
@@ -355,7 +340,7 @@ J=$(journal)
 check_eq "journal: no intent for the token in use" 0 "$(jq -c --arg i "$SELF_ID" 'select(.type == "intent" and .id == $i)' "$J" | wc -l | tr -d ' ')"
 check_eq "journal: ends done" "done" "$(jreason)"
 keys Escape Escape
-check_screen "filter cleared" " $((N - 2))/$((N - 2)) tagged"
+check_screen "filter cleared" "shown $((N - 2))/$((N - 2)) +tagged"
 L=$(count 'GET /api/2.0/token/list')
 keys r
 check_screen "r still works with the kept token" "^$((N - 2)) tokens " 10
@@ -402,14 +387,13 @@ ui_shell 120 40
 ui_start
 check_screen "the session is offered at start" "Unfinished revocation session"
 check_screen "it says what is left, and what was maybe sent" "$P of 16 tokens left; $O were sent but"
-check_screen "drawn with the data behind it" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data behind it" "shown $N/$N +tagged 0 +staged 0"
 check_eq "nothing sent by the offer" "$SENT" "$(count 'POST /api/2.0/token/delete')"
 keys Tab Enter
 check_screen "OK: the resume confirm" "Resume the revocation"
 check_screen "for what is really left" "Revoke $LEFT tokens\\?"
 if [ "$LEFT" -gt 10 ]; then
 	check_screen "over ten: the count is typed" "OK is off until you type $LEFT"
-	keys Tab Enter
 	tm send-keys -t t -l "$LEFT"
 	keys Enter
 else

@@ -14,7 +14,7 @@ ui_start
 check_screen "header names the host" "127\.0\.0\.1:[0-9]+"
 check_screen "quota gauge with the count" "quota .* $ACTIVE/600"
 check_screen "table columns" "COMMENT +CREATED +EXPIRES.* +LAST USED +SCOPES +ID"
-check_screen "counts in the status line" "$ACTIVE/$ACTIVE tagged 0 staged 0"
+check_screen "counts in the status line" "shown $ACTIVE/$ACTIVE +tagged 0 +staged 0"
 
 # --- sort: each column both ways, same order as the core's ------------------------
 # first_ids N: the short ids of the first N rows on screen.
@@ -42,10 +42,10 @@ check_screen "I inverts the sort (indicator flips)" "EXPIRES▼"
 for expr in 'comment:jenkins' '!comment:jenkins' 'expires:<7d' 'unused:>90d' 'flag:never-expires scope:none'; do
 	n=$("$PATROL" list -o json --filter "$expr" | jq length)
 	keys /; keys C-u; tm send-keys -t t -l "$expr"; keys Enter
-	check_screen "filter '$expr' shows $n rows" " $n/$ACTIVE tagged"
+	check_screen "filter '$expr' shows $n rows" "shown $n/$ACTIVE +tagged"
 done
 keys /; keys Escape
-check_screen "Esc clears the filter" " $ACTIVE/$ACTIVE tagged"
+check_screen "Esc clears the filter" "shown $ACTIVE/$ACTIVE +tagged"
 keys /; tm send-keys -t t -l "nosuchfield:x"
 check_screen "a bad filter says why" "unknown field"
 keys Escape
@@ -63,6 +63,8 @@ check_eq "exactly one create sent" 1 "$(count 'POST /api/2.0/token/create')"
 check_eq "the secret shown is the new token's (id = sha256)" 1 \
 	"$("$PATROL" list -o json | jq --arg id "$NEWID" '[.[] | select(.token_id == $id)] | length')"
 keys Enter
+check_screen "closing before the secret was saved asks" "Discard the secret\\? It cannot be shown again"
+keys d
 wait_gone "Copy this token now" 5
 check_screen_not "after dismissal the secret is gone from the screen" "$SECRET"
 keys /; tm send-keys -t t -l "ui created"; keys Enter
@@ -88,7 +90,7 @@ done
 ACTIVE=$((ACTIVE + 3))
 keys r
 keys /; keys C-u; tm send-keys -t t -l "comment:victim"; keys Enter
-check_screen "three victims shown" " 3/$ACTIVE tagged"
+check_screen "three victims shown" "shown 3/$ACTIVE +tagged"
 keys T d
 check_screen "three staged" "staged 3"
 reset_stats
@@ -117,7 +119,7 @@ check_eq "stty restored after q" "$(cat "$T/stty.before")" "$(cat "$T/stty.after
 reset_stats
 ui_start --read-only
 check_screen "READ-ONLY badge" "READ-ONLY"
-check_screen "the data is in" " $ACTIVE/$ACTIVE tagged"
+check_screen "the data is in" "shown $ACTIVE/$ACTIVE +tagged"
 keys d
 check_screen "d refused" "read-only"
 keys c

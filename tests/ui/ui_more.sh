@@ -13,7 +13,7 @@ ACTIVE=$(stats '.active_tokens["admin@example.com"]')
 
 ui_shell 100 30
 ui_start --sort id
-check_screen "drawn" "$ACTIVE/$ACTIVE tagged 0"
+check_screen "drawn" "shown $ACTIVE/$ACTIVE +tagged 0"
 FIRST=$("$PATROL" list -o json --sort id | jq -r '.[0].token_id')
 
 # --- detail view and help ------------------------------------------------------
@@ -83,7 +83,7 @@ keys g
 for _ in $(seq 12); do keys Space; done
 keys d x
 check_screen "a big revoke asks to type the count" "type 12"
-keys Tab Enter
+keys Enter     # the focus starts in the field: Enter is OK, off until it matches
 check_screen "OK does nothing until the count is typed" "type 12"
 check_eq "nothing revoked yet" 0 "$(count 'POST /api/2.0/token/delete')"
 tm send-keys -t t -l "12"
@@ -102,7 +102,9 @@ keys :; tm send-keys -t t -l "export $T/shown.json"; keys Enter
 check_eq "the JSON export parses, one object per row" "$ACTIVE" "$(jq length "$T/shown.json")"
 check_nomatch "no export holds a secret" "dapi[0-9a-f]{32}" "$(cat "$T/shown.csv" "$T/shown.json")"
 keys :; tm send-keys -t t -l "export $T/shown.csv"; keys Enter
-check_screen "export never overwrites a file" "export: .*File exists"
+check_screen "export to an existing file asks first" "Replace the file\\?"
+keys Escape
+check_screen "Esc: the file is left alone" "export cancelled: .*shown\\.csv is unchanged"
 
 # --- the secret: copy with OSC 52, write to a new 0600 file --------------------------
 tm set-option -g set-clipboard on
@@ -133,7 +135,7 @@ chmod 600 "$HOME/.databrickscfg"
 keys :; tm send-keys -t t -l "profile bobprof"; keys Enter
 check_screen "the header names the new profile" "bobprof"
 check_screen "and the new user" "bob@example"
-check_screen "bob sees his one token" " 1/1 tagged"
+check_screen "bob sees his one token" "shown 1/1 +tagged"
 keys q
 ui_exited 10
 check_eq "quit after :profile" 0 "$UI_RC"
@@ -145,7 +147,7 @@ emu_start --generate 10:1 --seed 3 --fail 501:1 --fault-path /token/delete
 N=$(stats '.active_tokens["admin@example.com"]')
 ui_shell 100 30
 ui_start
-check_screen "drawn with the data" " $N/$N tagged 0 staged 0"
+check_screen "drawn with the data" "shown $N/$N +tagged 0 +staged 0"
 keys g j Space Space d x
 check_screen "confirm" "Revoke 2 tokens"
 keys Tab Enter
@@ -160,7 +162,7 @@ emu_stop
 emu_start --max-lifetime-days 30 --fail 500:1 --fault-path /token/create
 UI_ENV="" ui_shell 100 30
 ui_start --mouse
-check_screen "drawn with the data (and the workspace settings, read first)" " 1/1 tagged 0 staged 0"
+check_screen "drawn with the data (and the workspace settings, read first)" "shown 1/1 +tagged 0 +staged 0"
 wait_gone "loading" 5
 check_eq "--mouse turns the mouse on" 1 "$(tm display-message -p -t t '#{mouse_any_flag}')"
 keys c

@@ -42,6 +42,7 @@ check_eq "stty restored after resizes" "$(cat "$T/stty.before")" "$(cat "$T/stty
 # --- hostile comments are shown as escapes, harmlessly --------------------------
 ui_shell 100 30
 tm select-pane -t t -T "before"
+ui_forget      # the view above was admin mode: the rest starts afresh
 ui_start --filter 'comment:title comment:set'
 check_screen "the hostile title comment is listed" 'title\\e\]0;pwned'
 keys /; keys C-u; tm send-keys -t t -l "bidi"; keys Enter
@@ -59,7 +60,7 @@ ui_exited 10
 # --- NO_COLOR and TERM=vt100: no colour, meaning still readable -------------------
 UI_ENV="NO_COLOR=1" ui_shell 80 24
 ui_start
-check_screen "NO_COLOR: drawn with the data" " $ACTIVE/$ACTIVE tagged"
+check_screen "NO_COLOR: drawn with the data" "shown $ACTIVE/$ACTIVE +tagged"
 keys j
 # Colours are SGR 30-37, 40-47, 90-97, 100-107 and 38;/48; (39 and 49 only
 # reset to the terminal's defaults).
@@ -110,7 +111,7 @@ keys '?'
 check_screen "help opens while the list is loading" "HELP|help" 1
 check_screen "help is built from the key table" "revoke"
 keys Escape
-check_screen "the list arrives" "tagged 0 staged 0" 15
+check_screen "the list arrives" "tagged 0 +staged 0" 15
 keys c
 check_screen "create dialog" "New token"
 tm send-keys -t t -l "in flight"
@@ -118,7 +119,8 @@ keys Enter q
 check_screen "q during a create in flight asks: the secret would be lost" "its secret would never be"
 keys Enter
 check_screen "Cancel: the secret still arrives and is shown" "Copy this token now" 15
-keys Enter
+keys Enter d
+wait_gone "Copy this token now" 5
 keys r
 check_screen "a refresh says it is loading" "loading" 1
 keys j k j

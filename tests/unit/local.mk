@@ -13,7 +13,9 @@ UNIT_TESTS = \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
 	tests/unit/test_prefs \
-	tests/unit/test_auth
+	tests/unit/test_auth \
+	tests/unit/test_savefile \
+	tests/unit/test_viewstate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -29,6 +31,12 @@ tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c \
 tests_unit_test_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_unit_test_sanitize_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_sanitize_LDADD = $(UNIT_LDADD)
+tests_unit_test_viewstate_SOURCES = tests/unit/test_viewstate.c
+tests_unit_test_viewstate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_viewstate_LDADD = $(UNIT_LDADD)
+tests_unit_test_savefile_SOURCES = tests/unit/test_savefile.c
+tests_unit_test_savefile_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_savefile_LDADD = $(UNIT_LDADD)
 tests_unit_test_duration_SOURCES = tests/unit/test_duration.c
 tests_unit_test_duration_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_duration_LDADD = $(UNIT_LDADD)

@@ -94,7 +94,28 @@ static const struct rel_case rel_cases[] = {
 	{ NOW - 3650 * DAY, "10y ago" },
 	{ NOW + 5 * MIN, "in 5m" }, { NOW + 3 * HOUR, "in 3h" }, { NOW + 12 * DAY, "in 12d" },
 	{ NOW + 100 * DAY, "in 3mo" }, { NOW + 800 * DAY, "in 2y" },
+	/* the future rounds: a 30-day lifetime begun a moment ago */
+	{ NOW + 30 * DAY - 2 * S, "in 30d" }, { NOW + DAY - MIN, "in 1d" },
+	{ NOW + 3 * HOUR - 1 * S, "in 3h" }, { NOW + 60 * DAY - HOUR, "in 2mo" },
 };
+
+static void
+test_relative_day(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	duration_relative_day(0, NOW, buf, sizeof buf);
+	assert_string_equal(buf, "never");
+	duration_relative_day(NOW, NOW + 23 * HOUR, buf, sizeof buf);
+	assert_string_equal(buf, "today");
+	duration_relative_day(NOW - DAY, NOW + 1 * HOUR, buf, sizeof buf);
+	assert_string_equal(buf, "1d ago");
+	duration_relative_day(NOW - 12 * DAY, NOW + 20 * HOUR, buf, sizeof buf);
+	assert_string_equal(buf, "12d ago");
+	duration_relative_day(NOW - 90 * DAY, NOW, buf, sizeof buf);
+	assert_string_equal(buf, "3mo ago");
+}
 
 static void
 test_relative(void **state)
@@ -180,6 +201,7 @@ main(void)
 		cmocka_unit_test(test_parse_age),
 		cmocka_unit_test(test_relative),
 		cmocka_unit_test(test_relative_truncates),
+		cmocka_unit_test(test_relative_day),
 		cmocka_unit_test(test_absolute),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_now),

@@ -255,6 +255,35 @@ test_numbers(void **state)
 	    "cfg:2: [defaults] jobs: '99999999999999999999' is not a number");
 }
 
+/* The view's columns (checked names, stored comma-separated) and refresh. */
+static void
+test_columns_refresh(void **state)
+{
+	struct prefs p;
+
+	(void)state;
+	parse_ok("[defaults]\ncolumns = comment, expires  id\nrefresh = 5m\n"
+	    "[profile prod]\ncolumns = flags,last-used\nrefresh = off\n", "prod", &p);
+	assert_string_equal(p.columns, "flags,last-used");
+	assert_true(p.refresh_set);
+	assert_int_equal(p.refresh_s, 0);
+	prefs_free(&p);
+	parse_ok("[defaults]\ncolumns = comment, expires  id\nrefresh = 5m\n", "dev", &p);
+	assert_string_equal(p.columns, "comment,expires,id");
+	assert_int_equal(p.refresh_s, 300);
+	prefs_free(&p);
+	parse_fails("[defaults]\ncolumns = comment, colour\n", NULL,
+	    "cfg:2: [defaults] columns: 'comment, colour' has an unknown column (" PREFS_COLUMN_NAMES ")");
+	parse_fails("[defaults]\ncolumns = expires:desc\n", NULL,
+	    "cfg:2: [defaults] columns: 'expires:desc' has an unknown column (" PREFS_COLUMN_NAMES ")");
+	parse_fails("[defaults]\ncolumns = ,\n", NULL,
+	    "cfg:2: [defaults] columns: ',' names no column (" PREFS_COLUMN_NAMES ")");
+	parse_fails("[defaults]\nrefresh = 3s\n", NULL,
+	    "cfg:2: [defaults] refresh: '3s' is not off or a duration from 10s to 1d (60, 90s, 5m)");
+	parse_fails("[defaults]\nrefresh = often\n", NULL,
+	    "cfg:2: [defaults] refresh: 'often' is not off or a duration from 10s to 1d (60, 90s, 5m)");
+}
+
 /* A bad value in a profile not in use is still an error: the file is wrong. */
 static void
 test_errors_anywhere(void **state)
@@ -269,9 +298,9 @@ test_unknown_names(void **state)
 {
 	(void)state;
 	parse_fails("[defaults]\njobs = 2\ncolour = red\n", NULL,
-	    "cfg:3: [defaults] colour: unknown key (jobs, rate, stale-patterns, read-only)");
+	    "cfg:3: [defaults] colour: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh)");
 	parse_fails("[profile prod]\nreadonly = true\n", "prod",
-	    "cfg:2: [profile prod] readonly: unknown key (jobs, rate, stale-patterns, read-only)");
+	    "cfg:2: [profile prod] readonly: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh)");
 	parse_fails("[default]\njobs = 2\n", NULL,
 	    "cfg:1: unknown section [default] (expected [defaults] or [profile NAME])");
 	parse_fails("[prod]\n", NULL,
@@ -592,6 +621,7 @@ main(void)
 		cmocka_unit_test(test_repeated_sections_and_keys),
 		cmocka_unit_test(test_read_only_booleans),
 		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_columns_refresh),
 		cmocka_unit_test(test_errors_anywhere),
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_syntax_errors_from_ini),

@@ -405,6 +405,50 @@ test_c_locale(void **state UNUSED)
 	check("caf\xc3\xa9", 0, 0, "caf\xc3\xa9");
 }
 
+/* SANITIZE_UTF8 (exports) judges characters as C.UTF-8 does, in any locale,
+ * and leaves the caller's locale as it was. */
+static void
+test_utf8_flag(void **state UNUSED)
+{
+	char cell[64];
+
+	assert_non_null(setlocale(LC_ALL, "C"));
+	check("donn\xc3\xa9" "es \xe6\x95\xb0\xe6\x8d\xae \xf0\x9f\x9a\x80", 0, SANITIZE_UTF8,
+	    "donn\xc3\xa9" "es \xe6\x95\xb0\xe6\x8d\xae \xf0\x9f\x9a\x80");
+	check("\x80\x1b\xe2\x80\xae", 0, SANITIZE_UTF8, "\xef\xbf\xbd\\e\\u{202E}");
+	sanitize_cell("caf\xc3\xa9", 0, 0, SANITIZE_UTF8, cell, sizeof cell);
+	assert_string_equal(cell, "caf\xc3\xa9");
+	/* the thread's locale is back: without the flag, C escapes again */
+	check("caf\xc3\xa9", 0, 0, "caf\\u{00E9}");
+	assert_non_null(setlocale(LC_ALL, "C.UTF-8"));
+	check("caf\xc3\xa9", 0, SANITIZE_UTF8, "caf\xc3\xa9");
+}
+
+/* The one UTF-8 decoder and encoder (the dialogs' text fields use them). */
+static void
+test_utf8_codec(void **state UNUSED)
+{
+	static const uint32_t cps[] = { 0x41, 0xe9, 0x7ff, 0x800, 0x6570, 0xfffd, 0x10000,
+	    0x1f680, 0x10ffff };
+	char buf[8];
+	uint32_t cp;
+	size_t i, n;
+
+	for (i = 0; i < sizeof cps / sizeof cps[0]; i++) {
+		n = sanitize_utf8_put(cps[i], buf);
+		assert_int_equal(sanitize_utf8_next(buf, n, &cp), n);
+		assert_int_equal(cp, cps[i]);
+	}
+	assert_int_equal(sanitize_utf8_next("\xc3", 1, &cp), 1);       /* cut short */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(sanitize_utf8_next("\xe0\x80\x80", 3, &cp), 1);  /* overlong */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(sanitize_utf8_next("\xed\xa0\x80", 3, &cp), 1);  /* surrogate */
+	assert_int_equal(cp, 0xfffd);
+	assert_int_equal(sanitize_utf8_next("\xff", 1, &cp), 1);
+	assert_int_equal(cp, 0xfffd);
+}
+
 static void
 test_long_input(void **state UNUSED)
 {
@@ -520,6 +564,8 @@ main(void)
 		cmocka_unit_test(test_cell_small_buffer),
 		cmocka_unit_test(test_cell_no_alloc_reuse),
 		cmocka_unit_test(test_c_locale),
+		cmocka_unit_test(test_utf8_flag),
+		cmocka_unit_test(test_utf8_codec),
 		cmocka_unit_test(test_long_input),
 		cmocka_unit_test(test_property),
 	};

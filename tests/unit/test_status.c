@@ -54,6 +54,7 @@ static const struct expect expected[] = {
 	{ PATROL_TLS, "tls", "TLS certificate not accepted", 4 },
 	{ PATROL_UNKNOWN_OUTCOME, "unknown_outcome",
 	    "outcome unknown: the request may have been processed", 4 },
+	{ PATROL_OUTPUT, "output", "cannot write the output", 5 },
 };
 
 #define N_EXPECTED (sizeof expected / sizeof expected[0])

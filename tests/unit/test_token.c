@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "token.h"
 
@@ -89,6 +90,50 @@ static const struct row_spec sample[] = {
 #define NSAMPLE (sizeof sample / sizeof sample[0])
 
 static const struct token_ctx ctx0 = { .now_ms = NOW };
+
+/* ---- words ---- */
+
+/* One word per fact: the scope list, "(full access)" for none, "never",
+ * and a last use known to the day shown as a day. */
+static void
+test_words(void **state)
+{
+	struct token_table tab;
+	struct token_info *t;
+	char out[64];
+
+	(void)state;
+	build(&tab, sample, NSAMPLE);
+	token_scopes_format(&tab.rows[0], out, sizeof out);
+	assert_string_equal(out, "sql,jobs");
+	token_scopes_format(&tab.rows[1], out, sizeof out);
+	assert_string_equal(out, TOKEN_WORD_FULL_ACCESS);
+	assert_string_equal(TOKEN_WORD_FULL_ACCESS, "(full access)");
+	token_last_used_format(&tab.rows[1], NOW, out, sizeof out);
+	assert_string_equal(out, "never");
+	t = &tab.rows[0];
+	t->last_used_day = NOW - DAY;                   /* yesterday (UTC day) */
+	token_last_used_format(t, NOW + 18 * 3600000LL, out, sizeof out);
+	assert_string_equal(out, "1d ago");             /* not "42h ago" */
+	t->last_used_day = NOW;
+	token_last_used_format(t, NOW + 18 * 3600000LL, out, sizeof out);
+	assert_string_equal(out, "today");              /* not "18h ago" */
+	t->last_used_day = NOW - 3 * DAY;
+	token_last_used_format(t, NOW + 23 * 3600000LL, out, sizeof out);
+	assert_string_equal(out, "3d ago");
+	t->last_accessed_time = NOW - 5 * 3600000LL;     /* a real time wins */
+	token_last_used_format(t, NOW, out, sizeof out);
+	assert_string_equal(out, "5h ago");
+	token_expires_format(&tab.rows[1], NOW, true, out, sizeof out);
+	assert_string_equal(out, "never");
+	token_expires_format(&tab.rows[2], NOW, false, out, sizeof out);
+	assert_string_equal(out, "expired");
+	setenv("TZ", "UTC", 1);         /* the date is local time */
+	tzset();
+	token_expires_format(&tab.rows[0], NOW, true, out, sizeof out);
+	assert_string_equal(out, "in 5d (2026-01-06)");
+	token_table_free(&tab);
+}
 
 /* ---- rows ---- */
 
@@ -855,6 +900,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_find),
