@@ -300,6 +300,8 @@ bulk_submit(struct bulk *b, struct worker *w)
 		others |= !b->v[i].self && (b->v[i].inflight || b->v[i].result == JOURNAL_PENDING);
 	if (b->started_ms == 0)
 		b->started_ms = duration_mono_ms();
+	if (b->batch == 0)
+		b->batch = worker_batch_new(w);
 	for (i = 0; i < b->n; i++) {
 		struct bulk_item *it = &b->v[i];
 		if (it->result != JOURNAL_PENDING || it->inflight || (it->self && others))
@@ -310,7 +312,7 @@ bulk_submit(struct bulk *b, struct worker *w)
 			continue;
 		}
 		c->tag = BULK_TAG | i;
-		c->halt_on_auth = true;
+		c->batch = b->batch;
 		c->journal = b->journal;
 		snprintf(c->subject, sizeof c->subject, "%s", it->t.id);
 		it->inflight = true;
@@ -350,7 +352,7 @@ bulk_stop(struct bulk *b, struct worker *w)
 	if (b->inflight == 0 || b->stopping)
 		return;
 	b->stopping = true;
-	worker_halt_batch(w);
+	worker_halt_batch(w, b->batch);
 }
 
 bool

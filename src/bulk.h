@@ -12,8 +12,9 @@
  *
  * Stop: bulk_stop asks the worker to drop every revoke of the session that
  * has not been sent; the in-flight ones finish. A 401 or 403 on any revoke
- * halts the batch inside the worker (call.h halt_on_auth) and marks the
- * session stopped_auth.
+ * halts the batch inside the worker (call.h batch) and marks the session
+ * stopped_auth. Either way the worker refuses every later revoke of the
+ * session too, whenever the face hands it in.
  */
 #ifndef PATROL_BULK_H
 #define PATROL_BULK_H
@@ -58,6 +59,8 @@ struct bulk {
 	size_t counts[JOURNAL_RESULT_COUNT];
 	size_t inflight;
 	size_t planned_done;             /* done before this run (resume) */
+	uint64_t batch;                  /* the worker batch of its revokes (0 until
+					  * the first bulk_submit) */
 	bool stopping;                   /* bulk_stop was called */
 	bool stopped_auth;               /* a 401/403 halted it */
 	int64_t started_ms;              /* monotonic, at bulk_submit */

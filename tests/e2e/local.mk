@@ -8,7 +8,8 @@ E2E_TESTS = \
 	tests/e2e/hostile.sh \
 	tests/e2e/audit.sh \
 	tests/e2e/journal.sh \
-	tests/e2e/bulk.sh
+	tests/e2e/bulk.sh \
+	tests/e2e/halt.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

@@ -4,7 +4,8 @@ UI_TESTS = \
 	tests/ui/ui_term.sh \
 	tests/ui/ui_more.sh \
 	tests/ui/ui_admin.sh \
-	tests/ui/ui_bulk.sh
+	tests/ui/ui_bulk.sh \
+	tests/ui/ui_halt.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
