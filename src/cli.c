@@ -146,8 +146,9 @@ cli_msg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	clean = sanitize(raw, 0, SANITIZE_KEEP_NEWLINE);
-	fprintf(stderr, "patrol: %s\n", clean ? clean : raw);
+	/* one line, whatever a server put in the message: a newline is \n */
+	clean = sanitize(raw, 0, 0);
+	fprintf(stderr, "patrol: %s\n", clean ? clean : "(out of memory)");
 	free(clean);
 }
 
@@ -331,8 +332,8 @@ check_options(const struct parsed *p, int cmd)
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct cli_option *opt = &options[i];
 		if (p->seen[i] && !(opt->cmds & (1u << cmd))) {
-			cli_msg("--%s does not apply to '%s'\nusage: patrol %s", opt->name,
-				commands[cmd].name, commands[cmd].usage);
+			cli_msg("--%s does not apply to '%s'", opt->name, commands[cmd].name);
+			cli_msg("usage: patrol %s", commands[cmd].usage);
 			return 2;
 		}
 	}

@@ -75,7 +75,8 @@ int cli_call(struct cli *cli, struct call *c, void **result);
 /* Print "patrol: LABEL: what went wrong (HTTP …)" for a failed call and
  * return its exit code. */
 int cli_report(struct cli *cli, const struct call *c);
-/* Print a sanitized message to stderr, prefixed "patrol: ". */
+/* Print a message to stderr as one sanitized line (a newline in it, from a
+ * server or anywhere, shows as \n), prefixed "patrol: ". */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fetch the caller's tokens, or every token (all), optionally one user's.
  * *out is the call's table, moved out; free with api_table_free. Returns 0 or

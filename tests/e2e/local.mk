@@ -9,8 +9,9 @@ E2E_TESTS = \
 	tests/e2e/audit.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
-	tests/e2e/halt.sh
+	tests/e2e/halt.sh \
+	tests/e2e/transport.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
-EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py $(E2E_TESTS)
