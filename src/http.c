@@ -32,6 +32,7 @@
 #define HTTP_CONNECT_TIMEOUT_MS 10000L
 #define HTTP_LOW_SPEED_TIME_S 30L
 #define HTTP_LOG_LINE_MAX 2048
+#define HTTP_PRESIZE_MAX ((size_t)1 << 20)  /* a Content-Length reserves at most this */
 
 struct http_xfer {
 	CURL *easy;
@@ -218,8 +219,11 @@ http_status_line(struct http_xfer *x, const char *line, size_t len)
 	http_copy_value(line, len, i, x->reason, sizeof x->reason);
 }
 
-/* Size the body buffer from Content-Length (an over-cap length is left for
- * the write callback to refuse). */
+/* Size the body buffer from Content-Length, trusting the header only that
+ * far: at most HTTP_PRESIZE_MAX up front, then the buffer grows with the
+ * bytes that come (a 2-byte body may declare 1.5 GB). A length over the cap
+ * is refused by libcurl (CURLOPT_MAXFILESIZE_LARGE) and by the buffer's
+ * maximum. */
 static void
 http_presize(struct http_xfer *x, const char *p, size_t len)
 {
@@ -229,8 +233,9 @@ http_presize(struct http_xfer *x, const char *p, size_t len)
 
 	http_copy_value(p, len, 15, value, sizeof value);
 	n = strtoull(value, &end, 10);
-	if (end != value && *end == '\0' && n > 0 && n <= SIZE_MAX)
-		(void)buf_reserve(&x->body, (size_t)n);
+	if (end == value || *end != '\0' || n == 0 || n > x->max_body)
+		return;
+	(void)buf_reserve(&x->body, n < HTTP_PRESIZE_MAX ? (size_t)n : HTTP_PRESIZE_MAX);
 }
 
 static size_t
@@ -338,6 +343,7 @@ http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct 
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_SPEED_TIME_S);
 	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(r->timeout_ms > 0 ? r->timeout_ms : 1));
+	rc |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	return rc == CURLE_OK ? 0 : -1;
@@ -408,7 +414,7 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	x->debug_fd = o->debug_fd;
 	x->attempt = r->attempt;
 	x->max_body = o->max_body;
-	buf_init(&x->body, 0);
+	buf_init(&x->body, o->max_body);
 	x->body.secret = true;   /* a create or OAuth answer holds a secret */
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
@@ -502,7 +508,7 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
 
 	out->transport = http_transport_of(rc);
-	if (x->too_large)
+	if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
 	else if (x->nomem)
 		status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");

@@ -1,6 +1,8 @@
 #!/bin/bash
-# End-to-end: HTTP that lies, from a raw-socket server (rawws.py). A server
-# message with newlines is one line on stderr.
+# End-to-end: HTTP that lies, from a raw-socket server (rawws.py). A
+# Content-Length beyond the body cap is refused at once, and one within it
+# reserves no memory the body does not bring; a server message with
+# newlines is one line on stderr.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "missing tool: python3 (apt-get install python3)"; exit 99; }
@@ -37,6 +39,27 @@ with open(sys.argv[1], "w") as o, open(sys.argv[2], "w") as e:
     subprocess.run(sys.argv[3:], stdout=o, stderr=e, stdin=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$T/out" "$T/err" "$@"
 }
+
+# --- a Content-Length beyond the body cap ------------------------------------------------
+for len in 1500000000 4611686018427387904; do
+	raw_start --length "$len"
+	run --timeout 20 list -o json
+	check_rc "length_over_cap $len: refused" 4
+	check_match "length_over_cap $len: says it is too large" "response too large|larger than" "$ERR"
+	check_eq "length_over_cap $len: not retried" 1 "$(wc -l <"$RAWLOG")"
+	emu_stop
+done
+
+# --- a Content-Length within the cap that the body does not fill ---------------------------
+# 250 MB declared, a short body, then the connection closes (a broken
+# answer, retried until the deadline): memory follows the bytes received.
+raw_start --length 250000000
+RSS=$(maxrss_kb "$PATROL" --timeout 3 list -o json)
+OUT=$(cat "$T/out"); ERR=$(cat "$T/err")
+if [ "$RSS" -lt 131072 ]; then ok "length_lie_rss: peak RSS ${RSS} kB for 250 MB declared"; else
+	not_ok "length_lie_rss: memory follows the bytes, not the header" "peak RSS ${RSS} kB"; fi
+check_match "length_lie_rss: the short answer is an error" "network error|timed out|gave up" "$ERR"
+emu_stop
 
 # --- a server message with newlines is one line ----------------------------------------------
 raw_start --list-status 400 --message 'bad state\npatrol: FAKE injected line'
