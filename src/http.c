@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -551,6 +552,48 @@ http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 	c->err.http_status = st;
 }
 
+/* Were there bytes after the end of the answer? The next request on the
+ * connection would read them as its answer (a smuggled "200" for a revoke).
+ * libcurl closes the connection itself when they come in the same read as
+ * the end of the body ("excess found"), and libcurl 8 does not reuse an idle
+ * connection with input pending; this catches the rest, while the finished
+ * transfer still knows its connection (CURLINFO_ACTIVESOCKET: before the
+ * handle leaves the multi handle). The socket is shut down, so libcurl finds
+ * the connection dead and never reuses it. A peer that merely closed (EOF)
+ * is not garbage. */
+static bool
+http_trailing(struct http_xfer *x)
+{
+	curl_socket_t fd = CURL_SOCKET_BAD;
+	char byte;
+
+	if (curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
+	    fd == CURL_SOCKET_BAD || recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+		return false;
+	shutdown(fd, SHUT_RDWR);
+	return true;
+}
+
+/* An answer followed by more bytes came over a broken connection. Over
+ * plain http the answer itself may be one smuggled after the previous
+ * response: it is not taken (a reset after sending: retried when the
+ * request may be). Over https the bytes are TLS records (a session ticket
+ * or close_notify is fine), so only the connection goes. */
+static void
+http_desync(struct http_xfer *x, struct call *c, struct http_outcome *out)
+{
+	if (strncmp(x->url, "https://", 8) == 0)
+		return;
+	status_clear(&c->err);
+	if (c->result != NULL && c->result_free != NULL)
+		c->result_free(c->result);     /* (a create's secret is wiped) */
+	c->result = NULL;
+	status_set(&c->err, PATROL_NETWORK, "the server sent more than one answer to one "
+		   "request (bytes after the end of the response): connection closed");
+	c->err.http_status = out->http_status;
+	out->transport = RETRY_T_RESET;
+}
+
 /* One summary line per attempt in the debug log. */
 static void
 http_log_summary(struct http_xfer *x, const struct call *c, const struct http_outcome *out)
@@ -586,6 +629,8 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c, struct http_out
 		http_answered(x, c, out);
 	else
 		http_failed(x, rc, c, out);
+	if (rc == CURLE_OK && http_trailing(x))
+		http_desync(x, c, out);
 	out->retry_after_ms = retry_after_parse(x->retry_after, (int64_t)time(NULL));
 	memset(&in, 0, sizeof in);
 	in.kind = c->retry;

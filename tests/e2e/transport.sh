@@ -1,8 +1,9 @@
 #!/bin/bash
-# End-to-end: HTTP that lies, from a raw-socket server (rawws.py). A
-# Content-Length beyond the body cap is refused at once, and one within it
-# reserves no memory the body does not bring; a server message with
-# newlines is one line on stderr.
+# End-to-end: HTTP that lies, from a raw-socket server (rawws.py). Bytes
+# after the end of a response never become the answer to the next request
+# on that connection; a Content-Length beyond the body cap is refused at
+# once, and one within it reserves no memory the body does not bring; a
+# server message with newlines is one line on stderr.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "missing tool: python3 (apt-get install python3)"; exit 99; }
@@ -39,6 +40,26 @@ with open(sys.argv[1], "w") as o, open(sys.argv[2], "w") as e:
     subprocess.run(sys.argv[3:], stdout=o, stderr=e, stdin=subprocess.DEVNULL)
 print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$T/out" "$T/err" "$@"
 }
+
+# --- bytes after the list answer (a list longer than one read) ----------------------
+# Before any fix the next request on that connection (who am I) read the
+# smuggled "200 {}" as its answer, and the fresh list read the real one.
+raw_start --tokens 300 --trail 1 --delete-status 403
+run --rate 0 --jobs 1 revoke --yes "$ID0" -o json
+check_eq "smuggle_list: the connection with trailing bytes carried nothing more" 0 "$(reused_after 1)"
+check_eq "smuggle_list: the revoke got the server's real answer (403)" "failed 403" \
+	"$(printf '%s' "$OUT" | jq -r '.[0] | "\(.result) \(.error.http_status)"')"
+check_rc "smuggle_list: and the session stopped on it" 3
+emu_stop
+
+# --- bytes after the fresh list: a smuggled 200 must not revoke -----------------------
+raw_start --tokens 300 --trail 3 --delete-status 403
+run --rate 0 --jobs 1 revoke --yes "$ID0" -o json
+check_eq "smuggle_revoke: the connection with trailing bytes carried nothing more" 0 "$(reused_after 3)"
+check_eq "smuggle_revoke: no smuggled 200 taken for the revoke" "failed 403" \
+	"$(printf '%s' "$OUT" | jq -r '.[0] | "\(.result) \(.error.http_status)"')"
+check_eq "smuggle_revoke: the revoke was sent once" 1 "$(grep -c ' POST /api/2.0/token/delete$' "$RAWLOG")"
+emu_stop
 
 # --- a Content-Length beyond the body cap ------------------------------------------------
 for len in 1500000000 4611686018427387904; do
