@@ -15,6 +15,8 @@
  * 2xx the call's own parser.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +45,7 @@ struct http_xfer {
 	int attempt;
 	bool too_large;
 	bool nomem;
+	bool stale;               /* the reused connection held bytes: not sent */
 	size_t max_body;
 	struct buf body;
 	int64_t start_ms;
@@ -168,6 +171,111 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t size, void *use
 	else if (type == CURLINFO_HEADER_IN)
 		http_log_block(x->debug_fd, "< ", data, size, true);
 	return 0;
+}
+
+/* ---- the connections' sockets ------------------------------------------- */
+
+/* Every socket libcurl opens for patrol (CURLOPT_OPENSOCKETFUNCTION) until
+ * it closes it, so that the connection a request is about to use can be
+ * found by its local port (http_prereq_cb). A handful at a time. */
+static struct {
+	pthread_mutex_t lock;
+	int *fd;
+	size_t n, cap;
+} http_socks = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0 };
+
+static curl_socket_t
+http_open_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	int *v;
+
+	(void)clientp;
+	(void)purpose;
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	pthread_mutex_lock(&http_socks.lock);
+	if (http_socks.n == http_socks.cap &&
+	    (v = realloc(http_socks.fd, (http_socks.cap ? http_socks.cap * 2 : 16) * sizeof *v))
+	    != NULL) {
+		http_socks.fd = v;
+		http_socks.cap = http_socks.cap ? http_socks.cap * 2 : 16;
+	}
+	if (http_socks.n < http_socks.cap)   /* else unlisted: never checked */
+		http_socks.fd[http_socks.n++] = fd;
+	pthread_mutex_unlock(&http_socks.lock);
+	return fd;
+}
+
+static int
+http_close_cb(void *clientp, curl_socket_t fd)
+{
+	size_t i;
+
+	(void)clientp;
+	pthread_mutex_lock(&http_socks.lock);
+	for (i = 0; i < http_socks.n; i++)
+		if (http_socks.fd[i] == fd) {
+			http_socks.fd[i] = http_socks.fd[--http_socks.n];
+			break;
+		}
+	pthread_mutex_unlock(&http_socks.lock);
+	return close(fd);
+}
+
+/* The socket whose local port is port, or -1. */
+static int
+http_sock_by_port(long port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = -1;
+	size_t i;
+
+	pthread_mutex_lock(&http_socks.lock);
+	for (i = 0; i < http_socks.n && fd < 0; i++) {
+		len = sizeof ss;
+		if (getsockname(http_socks.fd[i], (struct sockaddr *)&ss, &len) != 0)
+			continue;
+		if ((ss.ss_family == AF_INET &&
+		     ntohs(((struct sockaddr_in *)&ss)->sin_port) == port) ||
+		    (ss.ss_family == AF_INET6 &&
+		     ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == port))
+			fd = http_socks.fd[i];
+	}
+	pthread_mutex_unlock(&http_socks.lock);
+	return fd;
+}
+
+/* Before a request goes out on a reused connection: bytes already waiting
+ * there are more than the last answer declared (a hostile or desynchronised
+ * server, bytes smuggled after a response): they would be read as this
+ * request's answer (a "200" for a revoke that never happened). The
+ * connection is shut down, so libcurl drops it, and the request is not
+ * sent: it is tried again on a new connection. libcurl itself closes a
+ * connection when such bytes come in the same read as the end of a body,
+ * and libcurl 8 never reuses one with input pending; libcurl 7 reuses it,
+ * hence this check. A new connection is not checked (TLS 1.3 session
+ * tickets may be waiting there). */
+static int
+http_prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+	       int local_port)
+{
+	struct http_xfer *x = clientp;
+	long fresh = 0;
+	char byte;
+	int fd;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	if (curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &fresh) != CURLE_OK || fresh > 0 ||
+	    (fd = http_sock_by_port(local_port)) < 0 ||
+	    recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+		return CURL_PREREQFUNC_OK;
+	shutdown(fd, SHUT_RDWR);
+	x->stale = true;
+	return CURL_PREREQFUNC_ABORT;
 }
 
 /* ---- callbacks ---------------------------------------------------------- */
@@ -356,6 +464,10 @@ http_set_callbacks(struct http_xfer *x, const struct http_req *r)
 	CURL *e = x->easy;
 	CURLcode rc = CURLE_OK;
 
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, http_open_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_close_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, http_prereq_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
@@ -509,7 +621,11 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 	const char *why = x->errbuf[0] ? x->errbuf : curl_easy_strerror(rc);
 
 	out->transport = http_transport_of(rc);
-	if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+	if (x->stale) {
+		out->transport = RETRY_T_CONNECT;     /* not sent: try a new connection */
+		status_set(&c->err, PATROL_NETWORK, "the connection held bytes after the last "
+			   "answer (a desynchronised or hostile server): closed it, request not sent");
+	} else if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
 	else if (x->nomem)
 		status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
@@ -552,48 +668,6 @@ http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 	c->err.http_status = st;
 }
 
-/* Were there bytes after the end of the answer? The next request on the
- * connection would read them as its answer (a smuggled "200" for a revoke).
- * libcurl closes the connection itself when they come in the same read as
- * the end of the body ("excess found"), and libcurl 8 does not reuse an idle
- * connection with input pending; this catches the rest, while the finished
- * transfer still knows its connection (CURLINFO_ACTIVESOCKET: before the
- * handle leaves the multi handle). The socket is shut down, so libcurl finds
- * the connection dead and never reuses it. A peer that merely closed (EOF)
- * is not garbage. */
-static bool
-http_trailing(struct http_xfer *x)
-{
-	curl_socket_t fd = CURL_SOCKET_BAD;
-	char byte;
-
-	if (curl_easy_getinfo(x->easy, CURLINFO_ACTIVESOCKET, &fd) != CURLE_OK ||
-	    fd == CURL_SOCKET_BAD || recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
-		return false;
-	shutdown(fd, SHUT_RDWR);
-	return true;
-}
-
-/* An answer followed by more bytes came over a broken connection. Over
- * plain http the answer itself may be one smuggled after the previous
- * response: it is not taken (a reset after sending: retried when the
- * request may be). Over https the bytes are TLS records (a session ticket
- * or close_notify is fine), so only the connection goes. */
-static void
-http_desync(struct http_xfer *x, struct call *c, struct http_outcome *out)
-{
-	if (strncmp(x->url, "https://", 8) == 0)
-		return;
-	status_clear(&c->err);
-	if (c->result != NULL && c->result_free != NULL)
-		c->result_free(c->result);     /* (a create's secret is wiped) */
-	c->result = NULL;
-	status_set(&c->err, PATROL_NETWORK, "the server sent more than one answer to one "
-		   "request (bytes after the end of the response): connection closed");
-	c->err.http_status = out->http_status;
-	out->transport = RETRY_T_RESET;
-}
-
 /* One summary line per attempt in the debug log. */
 static void
 http_log_summary(struct http_xfer *x, const struct call *c, const struct http_outcome *out)
@@ -629,8 +703,6 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c, struct http_out
 		http_answered(x, c, out);
 	else
 		http_failed(x, rc, c, out);
-	if (rc == CURLE_OK && http_trailing(x))
-		http_desync(x, c, out);
 	out->retry_after_ms = retry_after_parse(x->retry_after, (int64_t)time(NULL));
 	memset(&in, 0, sizeof in);
 	in.kind = c->retry;

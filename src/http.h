@@ -6,8 +6,7 @@
  * request byte was sent, status, Retry-After, the error parsed from the body
  * and the retry verdict. worker.c only drives the multi handle: it adds
  * http_xfer_easy() to it, finds the transfer of a finished easy handle with
- * http_xfer_of(), and calls http_xfer_done(), removes the handle, then
- * http_xfer_free().
+ * http_xfer_of(), and calls http_xfer_done() then http_xfer_free().
  *
  * Nothing outside worker.c and http.c includes this header (it pulls in
  * curl.h).
@@ -75,11 +74,7 @@ void *http_xfer_owner(const struct http_xfer *x);
 /* True once any byte of the request was sent (for aborted transfers). */
 bool http_xfer_sent(const struct http_xfer *x);
 /* Read a finished transfer (rc from CURLMSG_DONE) into c->err (and, on 2xx,
- * c->result through c->parse) and out. Writes the debug summary line. Call
- * it before the easy handle leaves the multi handle: bytes left on the
- * connection after the answer are looked for then (the connection is shut
- * down, never reused; over plain http the answer is not taken: a reset
- * after sending). */
+ * c->result through c->parse) and out. Writes the debug summary line. */
 void http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c,
 		    struct http_outcome *out);
 /* Release the transfer, wiping the headers it sent. NULL is fine. The easy

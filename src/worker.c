@@ -906,10 +906,9 @@ worker_reap(struct worker *w)
 		if (msg->msg != CURLMSG_DONE || (x = http_xfer_of(msg->easy_handle)) == NULL)
 			continue;
 		j = http_xfer_owner(x);
-		/* read it while the multi handle still knows its connection */
-		http_xfer_done(x, msg->data.result, j->c, &out);
 		curl_multi_remove_handle(w->multi, msg->easy_handle);
 		inflight_remove(w, j);
+		http_xfer_done(x, msg->data.result, j->c, &out);
 		http_xfer_free(x);
 		j->x = NULL;
 		worker_judge(w, j, &out);
