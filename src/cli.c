@@ -606,10 +606,16 @@ cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table
 
 	if (c == NULL)
 		return status_exit_code(PATROL_NOMEM);
+	char note[400];
+
 	if (c->err.status == PATROL_OK) {
 		*out = call_take_result(c);
 		if (*out == NULL && (*out = calloc(1, sizeof **out)) == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
+		else if (!cli->list_noted && token_table_note(*out, note, sizeof note)) {
+			cli_msg("warning: %s", note);     /* once, not for each fetch */
+			cli->list_noted = true;
+		}
 	} else if (all && c->err.status == PATROL_PERMISSION) {
 		rc = admin_denied(cli, c);
 	} else {

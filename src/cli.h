@@ -60,6 +60,7 @@ struct cli {
 	struct worker *w;
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
+	bool list_noted;                    /* the list parser's note was shown */
 	const char *cmd_name;
 };
 

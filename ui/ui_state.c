@@ -623,7 +623,9 @@ ui_err_msg(struct ui *u, const char *what, const struct call *c)
 static unsigned
 ui_on_list(struct ui *u, struct call *c, size_t source)
 {
-	bool first;
+	struct token_table *tab;
+	char note[400];
+	bool first, warn;
 
 	if ((source != 0) != UI_MGMT(u))
 		return UI_R_NONE;        /* for the source before a switch */
@@ -633,7 +635,9 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 		return UI_R_HEADER | UI_R_STATUS;
 	}
 	first = !u->loaded;
-	ui_state_swap(u, call_take_result(c));
+	tab = call_take_result(c);
+	warn = token_table_note(tab, note, sizeof note);
+	ui_state_swap(u, tab);
 	if (first && UI_MGMT(u))
 		ui_msg(u, false, "admin mode: %zu tokens of %zu owners%s", u->tab.n, u->nowners,
 		    u->load_note);
@@ -641,6 +645,8 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	    strncmp(u->status, "cannot list", 11) == 0)
 		ui_msg(u, false, "%zu tokens%s", u->tab.n, u->load_note);
 	u->load_note[0] = '\0';
+	if (warn)
+		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
 	if (u->resume_path != NULL)
 		ui_bulk_loaded(u);
 	return UI_R_ALL;

@@ -16,6 +16,7 @@ way:
   --delete-status S revoke answers have status S (default 200)
   --tokens N        the list holds N tokens (default 1), with comments long
                     enough that a list is read in more than one piece
+  --list-body FILE  list answers carry FILE as it is (any JSON, or not)
 
 Every request is logged as "CONN REQ METHOD PATH" (connection and request
 numbers, 1-based) to --log. The port goes to --port-file. Test code only.
@@ -53,17 +54,21 @@ class Server:
 
     def body_for(self, method, path):
         a = self.args
-        if "/token/list" in path or path.startswith("/api/2.0/token-management/tokens"):
+        if method == "GET" and ("/token/list" in path or
+                                path.startswith("/api/2.0/token-management/tokens")):
             if a.list_status != 200:
                 msg = a.message.replace("\\n", "\n")
                 return a.list_status, json.dumps({"error_code": "INVALID_STATE", "message": msg})
+            if a.list_body:
+                with open(a.list_body) as f:
+                    return 200, f.read()
             infos = [{"token_id": t, "creation_time": 1700000000000, "expiry_time": -1,
                       "comment": "rawws token %d %s" % (i, "x" * 120)}
                      for i, t in enumerate(token_ids(a.tokens))]
             return 200, json.dumps({"token_infos": infos})
         if path.startswith("/api/2.0/preview/scim/v2/Me"):
             return 200, json.dumps({"id": "1", "userName": "admin@example.com"})
-        if "/token/delete" in path or method == "DELETE":
+        if "/token/delete" in path or method in ("DELETE", "PATCH"):
             if a.delete_status == 200:
                 return 200, "{}"
             return a.delete_status, json.dumps({"error_code": "PERMISSION_DENIED",
@@ -131,6 +136,7 @@ def main():
     p.add_argument("--message", default="")
     p.add_argument("--delete-status", type=int, default=200)
     p.add_argument("--tokens", type=int, default=1)
+    p.add_argument("--list-body")
     args = p.parse_args()
     srv = Server(args)
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
