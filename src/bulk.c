@@ -1,7 +1,6 @@
 /*
  * bulk.c: one bulk revocation session (bulk.h).
  */
-#define _GNU_SOURCE 1 /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +33,7 @@ bulk_free(struct bulk *b)
 	for (i = 0; i < b->n; i++)
 		bulk_item_free(&b->v[i]);
 	free(b->v);
+	free(b->hidx);
 	free(b->filter);
 	journal_close(b->journal);
 	memset(b, 0, sizeof *b);
@@ -68,15 +68,62 @@ bulk_grow(struct bulk *b)
 	return 0;
 }
 
+/* ---- the id index: item indexes by id (ASCII case ignored) -------------- */
+
+/* FNV-1a over the case-folded id. */
+static size_t
+bulk_hash(const char *id)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *id != '\0'; id++) {
+		h ^= (unsigned char)(*id >= 'A' && *id <= 'Z' ? *id + 32 : *id);
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+/* The slot of id in the open-addressed table (empty or holding it). */
+static size_t
+bulk_slot(const struct bulk *b, const char *id)
+{
+	size_t mask = b->hcap - 1, i = bulk_hash(id) & mask;
+
+	while (b->hidx[i] != 0 && strcasecmp(b->v[b->hidx[i] - 1].t.id, id) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Index item i (its id is set). Returns 0, or -1 on out of memory. */
+static int
+bulk_index_add(struct bulk *b, size_t i)
+{
+	if ((b->hn + 1) * 2 > b->hcap) {      /* at most half full */
+		size_t cap = b->hcap ? b->hcap * 2 : 256, k, *old = b->hidx, oldcap = b->hcap;
+		if ((b->hidx = calloc(cap, sizeof *b->hidx)) == NULL) {
+			b->hidx = old;
+			return -1;
+		}
+		b->hcap = cap;
+		for (k = 0; k < oldcap; k++)
+			if (old[k] != 0)
+				b->hidx[bulk_slot(b, b->v[old[k] - 1].t.id)] = old[k];
+		free(old);
+	}
+	b->hidx[bulk_slot(b, b->v[i].t.id)] = i + 1;
+	b->hn++;
+	return 0;
+}
+
 static long
 bulk_find(const struct bulk *b, const char *id)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < b->n; i++)
-		if (strcasecmp(b->v[i].t.id, id) == 0)
-			return (long)i;
-	return -1;
+	if (b->hcap == 0)
+		return -1;
+	k = bulk_slot(b, id);
+	return b->hidx[k] != 0 ? (long)b->hidx[k] - 1 : -1;
 }
 
 static int64_t
@@ -100,6 +147,13 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 	memset(it, 0, sizeof *it);
 	snprintf(it->t.id, sizeof it->t.id, "%s", id);
 	it->result = JOURNAL_PENDING;
+	if (!token_id_valid(id)) {
+		/* never put into a URL: "." or ".." would name the collection */
+		it->result = JOURNAL_SKIPPED;
+		status_set(&it->err, PATROL_INVALID, "not a token id (they are %d hex "
+			   "characters): nothing sent", TOKEN_ID_LEN);
+		b->counts[JOURNAL_SKIPPED]++;
+	}
 	it->self = self_id != NULL && strcasecmp(self_id, id) == 0;
 	if (t != NULL) {
 		it->listed = true;
@@ -111,7 +165,9 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 		it->t.flags = flags;
 		it->recent = it->t.last_used_ms > 0 && now_ms - it->t.last_used_ms < BULK_RECENT_MS;
 	}
-	if (bad) {
+	if (bad || bulk_index_add(b, b->n) != 0) {
+		if (it->result == JOURNAL_SKIPPED)
+			b->counts[JOURNAL_SKIPPED]--;
 		bulk_item_free(it);
 		return -1;
 	}
@@ -177,51 +233,20 @@ bulk_self_index(const struct bulk *b)
 
 /* ---- re-plan ------------------------------------------------------------ */
 
-/* Row indexes of fresh sorted by id, for lookups in O(log n). */
-static int
-bulk_cmp_id(const void *a, const void *b, void *tab)
-{
-	const struct token_table *t = tab;
-
-	return strcasecmp(t->rows[*(const size_t *)a].token_id, t->rows[*(const size_t *)b].token_id);
-}
-
+/* The row of fresh with exactly this id, through its index. */
 static const struct token_info *
 bulk_lookup(const struct token_table *fresh, const size_t *byid, const char *id)
 {
-	size_t lo = 0, hi = fresh->n;
+	long row = token_find_indexed(fresh, byid, id, true);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcasecmp(fresh->rows[byid[mid]].token_id, id);
-		if (c == 0)
-			return &fresh->rows[byid[mid]];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static size_t *
-bulk_index(const struct token_table *fresh)
-{
-	size_t *byid = malloc((fresh->n ? fresh->n : 1) * sizeof *byid), i;
-
-	if (byid == NULL)
-		return NULL;
-	for (i = 0; i < fresh->n; i++)
-		byid[i] = i;
-	qsort_r(byid, fresh->n, sizeof *byid, bulk_cmp_id, (void *)fresh);
-	return byid;
+	return row >= 0 ? &fresh->rows[row] : NULL;
 }
 
 void
 bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_ctx *ctx,
 	    const struct token_filter *filter, struct bulk_replan *out)
 {
-	size_t *byid = bulk_index(fresh), i;
+	size_t *byid = token_index_by_id(fresh), i;
 
 	memset(out, 0, sizeof *out);
 	if (byid == NULL)
@@ -437,10 +462,12 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 
 	if (bulk_grow(b) != 0)
 		return -1;
-	it = &b->v[b->n++];
+	it = &b->v[b->n];
 	memset(it, 0, sizeof *it);
 	it->t = e->item;
 	memset(&e->item, 0, sizeof e->item);    /* moved: strings are ours now */
+	if (bulk_index_add(b, b->n++) != 0)
+		return -1;
 	it->result = JOURNAL_PENDING;
 	there = bulk_lookup(fresh, byid, it->t.id) != NULL;
 	/* an id given by hand that no list had (no creation time): the server
@@ -484,7 +511,7 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;
-	if ((byid = bulk_index(fresh)) == NULL)
+	if ((byid = token_index_by_id(fresh)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	for (i = 0; i < info->n; i++) {
 		if (bulk_resume_entry(b, &info->v[i], fresh, byid) != 0) {

@@ -53,6 +53,8 @@ struct bulk_item {
 struct bulk {
 	struct bulk_item *v;
 	size_t n, cap;
+	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
+					  * index + 1 (0: empty), at most half full */
 	bool admin;                      /* through the token management API */
 	char *filter;                    /* what chose the ids, for the journal */
 	struct journal *journal;         /* owned; NULL in dry runs */
@@ -89,8 +91,10 @@ struct bulk_replan {
 void bulk_init(struct bulk *b, bool admin);
 void bulk_free(struct bulk *b);       /* closes the journal */
 /* Add a token (t may be NULL when only the id is known) unless its id is
- * already planned. flags: token_flags(t, ctx). Returns 0, 1 when it was a
- * duplicate, -1 on out of memory. */
+ * already planned (O(1): plans of 100,000 ids are built in milliseconds).
+ * An id that is not token_id_valid is added skipped ("not a token id"): it
+ * never reaches a URL. flags: token_flags(t, ctx). Returns 0, 1 when it was
+ * a duplicate, -1 on out of memory. */
 int bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
 	     const char *self_id, int64_t now_ms);
 /* Mark the token patrol uses as skipped (with the reason) unless allowed. */

@@ -115,11 +115,19 @@ journal_outcome(enum patrol_status st, int attempts)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* A token id as the journal accepts it: 1..64 printable ASCII, no space. */
+/* A token id as the journal accepts it: token_id_valid (a resumed id goes
+ * into a URL). */
 static bool
 journal_id_ok(const char *s, size_t len)
 {
-	size_t i;
+	return len > 0 && len <= TOKEN_ID_LEN && strlen(s) == len && token_id_valid(s);
+}
+
+/* A session id as it is written: 1..64 printable ASCII, no space. */
+static bool
+journal_name_ok(const char *s)
+{
+	size_t i, len = strlen(s);
 
 	if (len == 0 || len > TOKEN_ID_LEN)
 		return false;
@@ -133,7 +141,7 @@ journal_id_ok(const char *s, size_t len)
 static bool
 journal_session_ok(const char *s)
 {
-	return journal_id_ok(s, strlen(s)) && strchr(s, '/') == NULL && s[0] != '.';
+	return journal_name_ok(s) && strchr(s, '/') == NULL && s[0] != '.';
 }
 
 /* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */

@@ -27,9 +27,10 @@
  * (\uXXXX escapes, DEL too), so every byte of a journal is printable ASCII
  * or '\n'. A record is built whole and written with one write(2).
  *
- * Readers check every field's type; ids are 1..64 printable ASCII without
- * spaces; a plan may not name an id twice (the file is corrupt); record
- * types they do not know are skipped (newer versions may add some); at most
+ * Readers check every field's type; ids are token_id_valid (1..64 letters,
+ * digits, '-' or '_': they go into URLs on resume); a plan may not name an
+ * id twice (the file is corrupt); record types they do not know are skipped
+ * (newer versions may add some); at most
  * 250,000 items, 4096-byte strings and 64 MiB per file.
  *
  * Durability: an intent is written before its revoke is sent, and

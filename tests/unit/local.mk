@@ -11,7 +11,8 @@ UNIT_TESTS = \
 	tests/unit/test_retry \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
-	tests/unit/test_prefs
+	tests/unit/test_prefs \
+	tests/unit/test_bulk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -52,4 +53,7 @@ tests_unit_test_journal_LDADD = $(UNIT_LDADD)
 tests_unit_test_prefs_SOURCES = tests/unit/test_prefs.c
 tests_unit_test_prefs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_prefs_LDADD = $(UNIT_LDADD)
+tests_unit_test_bulk_SOURCES = tests/unit/test_bulk.c
+tests_unit_test_bulk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bulk_LDADD = $(UNIT_LDADD)
 endif
