@@ -496,18 +496,34 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 }
 
 enum patrol_status
+bulk_check_free(const struct journal_session *info, struct patrol_err *err)
+{
+	char since[32];
+
+	if (!info->busy)
+		return PATROL_OK;
+	duration_absolute(info->since_ms, false, since, sizeof since);
+	if (info->pid > 0)
+		return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
+				  "(pid %lld, since %s): let it finish, or stop it first",
+				  info->session, (long long)info->pid, since);
+	return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
+			  "(since %s): let it finish, or stop it first", info->session, since);
+}
+
+enum patrol_status
 bulk_resume(struct bulk *b, struct journal_session *info, const struct token_table *fresh,
 	    bool allow_ended, struct patrol_err *err)
 {
 	enum patrol_status st;
 	size_t *byid, i;
 
-	if (info->busy)
-		return status_set(err, PATROL_CONFLICT,
-				  "session %s is being run by another patrol", info->session);
-	if (info->ended_ms != 0 && (!allow_ended || strcmp(info->end_reason, "done") == 0))
-		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)",
-				  info->session, info->end_reason);
+	if ((st = bulk_check_free(info, err)) != PATROL_OK)
+		return st;
+	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
+		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
+				  info->session, info->end_reason, journal_session_todo(info) == 0 ?
+				  ": nothing in it is left to revoke or to retry" : "");
 	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;

@@ -137,6 +137,10 @@ void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width
 /* Write the end record ("done", "stopped" or "auth") and close the journal. */
 void bulk_end(struct bulk *b);
 
+/* PATROL_CONFLICT, saying which process runs it (pid) and since when, when
+ * another process holds the session (info->busy). */
+enum patrol_status bulk_check_free(const struct journal_session *info, struct patrol_err *err);
+
 /* Resume the session info (from journal_load; its items move into b): take
  * its lock (journal_reopen) and rebuild b from it:
  * ids revoked, already gone or skipped keep that (counted in planned_done);
@@ -144,8 +148,9 @@ void bulk_end(struct bulk *b);
  * intent whose result was lost, or someone else revoked it: recorded as
  * already gone, never sent again); still there means pending. An id that
  * was given by hand and never listed is pending (a 404 makes it gone). A session
- * with an end record is refused unless allow_ended (a session stopped by
- * the user or by a 401/403, resumed by name). */
+ * with an end record is refused unless allow_ended (a session resumed by
+ * name: stopped by the user or by a 401/403, or finished with ids that
+ * failed, which are tried again). */
 enum patrol_status bulk_resume(struct bulk *b, struct journal_session *info,
 			       const struct token_table *fresh, bool allow_ended,
 			       struct patrol_err *err);

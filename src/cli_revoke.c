@@ -592,48 +592,57 @@ rv_new(struct rv *r, char **ids, size_t nids)
 static int
 rv_find_session(struct rv *r, const char *want, char **path)
 {
+	const char *host = r->cli->cfg.host;
+	struct patrol_err err;
+	enum patrol_status st;
+	char *dir = NULL;
+
+	status_clear(&err);
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
+		if (want != NULL)
+			st = journal_resolve(dir, want, path, &err);
+		else if ((st = journal_find_unfinished(dir, host, path, &err)) == PATROL_OK &&
+			 *path == NULL)
+			st = journal_find_running(dir, host, path, &err);
+	}
+	free(dir);
+	if (st == PATROL_OK)
+		return 0;
+	cli_msg("revoke: %s", err.message);
+	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
+}
+
+/* No unfinished session: say so, and how to retry the newest finished
+ * session of this workspace that has failures, if there is one. */
+static void
+rv_none_unfinished(struct rv *r)
+{
+	const char *host = r->cli->cfg.host;
 	struct journal_list l;
 	struct patrol_err err;
 	char *dir = NULL;
-	size_t i, hits = 0;
-	int rc = 0;
+	size_t i;
 
-	status_clear(&err);
-	if (want != NULL && strchr(want, '/') != NULL)
-		return (*path = strdup(want)) != NULL ? 0 : status_exit_code(PATROL_NOMEM);
-	if (journal_dir(false, &dir, &err) != PATROL_OK) {
-		cli_msg("revoke: %s", err.message);
-		return 2;
-	}
-	if (want == NULL) {
-		if (journal_find_unfinished(dir, r->cli->cfg.host, path, &err) != PATROL_OK) {
-			cli_msg("revoke: %s", err.message);
-			rc = 2;
-		}
-		free(dir);
-		return rc;
-	}
 	memset(&l, 0, sizeof l);
-	if (journal_list(dir, &l, &err) != PATROL_OK) {
-		cli_msg("revoke: %s", err.message);
-		free(dir);
-		return 2;
-	}
-	for (i = 0; i < l.n; i++) {
-		if (strncmp(l.v[i].session, want, strlen(want)) != 0)
-			continue;
-		if (hits++ == 0)
-			*path = strdup(l.v[i].path);
-	}
-	if (hits > 1) {
-		cli_msg("revoke: '%s' names %zu sessions: give more of it (patrol journal)", want, hits);
-		free(*path);
-		*path = NULL;
-		rc = 2;
-	}
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, &l, &err) == PATROL_OK)
+		for (i = 0; i < l.n; i++) {
+			const struct journal_session *s = &l.v[i];
+			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
+			    journal_session_todo(s) == 0)
+				continue;
+			cli_msg("revoke: no unfinished session for %s; session %s (%s) has %zu to "
+				"try again: patrol revoke --resume %s", host, s->session,
+				s->end_reason[0] ? s->end_reason : "unfinished",
+				journal_session_todo(s), s->session);
+			journal_list_free(&l);
+			free(dir);
+			return;
+		}
+	cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)", host);
 	journal_list_free(&l);
 	free(dir);
-	return rc;
 }
 
 static int
@@ -656,9 +665,8 @@ rv_resume(struct rv *r, int argc, char **argv)
 	    (rc = rv_find_session(r, argc == 2 ? argv[1] : NULL, &path)) != 0)
 		return rc;
 	if (path == NULL) {
-		cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)",
-			r->cli->cfg.host);
-		return argc == 2 ? 2 : 0;
+		rv_none_unfinished(r);
+		return 0;
 	}
 	memset(&info, 0, sizeof info);
 	status_clear(&err);
@@ -666,7 +674,10 @@ rv_resume(struct rv *r, int argc, char **argv)
 	free(path);
 	if (rc != 0)
 		cli_msg("revoke: %s", err.message);
-	else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
+	else if (bulk_check_free(&info, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		rc = 2;
+	} else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
 		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
 			info.session, info.host ? info.host : "?", r->cli->cfg.host);
 		rc = 2;
