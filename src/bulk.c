@@ -395,8 +395,9 @@ bulk_progress(const struct bulk *b, int64_t now, struct bulk_progress *out)
 	memset(out, 0, sizeof *out);
 	out->total = b->n;
 	out->done = b->counts[JOURNAL_REVOKED] + b->counts[JOURNAL_GONE] + b->counts[JOURNAL_WOULD];
-	out->failed = b->counts[JOURNAL_FAILED] + b->counts[JOURNAL_UNKNOWN] +
-		b->counts[JOURNAL_NOT_ATTEMPTED];
+	out->failed = b->counts[JOURNAL_FAILED];
+	out->unknown = b->counts[JOURNAL_UNKNOWN];
+	out->not_attempted = b->counts[JOURNAL_NOT_ATTEMPTED];
 	out->skipped = b->counts[JOURNAL_SKIPPED];
 	out->remaining = bulk_pending(b);
 	out->inflight = b->inflight;
@@ -420,21 +421,29 @@ bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, cha
 	struct bulk_progress p;
 	struct worker_stats ws;
 	int64_t now = duration_mono_ms();
-	char bar[65], eta[24] = "?";
+	char bar[65], eta[24] = "?", unknown[32] = "", unsent[40] = "";
 	size_t i, fill;
 
-	if (bar_width > sizeof bar - 1)
-		bar_width = sizeof bar - 1;
+	if (bar_width > sizeof bar - 4)
+		bar_width = sizeof bar - 4;
 	bulk_progress(b, now, &p);
 	worker_stats(w, &ws);
 	fill = p.total ? (p.total - p.remaining) * bar_width / p.total : 0;
-	for (i = 0; i < bar_width; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[bar_width] = '\0';
+	bar[0] = '\0';
+	if (bar_width > 0) {
+		bar[0] = '[';
+		for (i = 0; i < bar_width; i++)
+			bar[i + 1] = i < fill ? '#' : '.';
+		memcpy(bar + bar_width + 1, "] ", 3);
+	}
 	if (p.eta_ms >= 0)
 		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
-	snprintf(out, n, "[%s] %zu done %zu failed %zu left %.1f/s ETA %s jobs %d/%d%s%s",
-		 bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
+	if (p.unknown > 0)
+		snprintf(unknown, sizeof unknown, " %zu unknown", p.unknown);
+	if (p.not_attempted > 0)
+		snprintf(unsent, sizeof unsent, " %zu not attempted", p.not_attempted);
+	snprintf(out, n, "%s%zu done %zu failed%s%s %zu left %.1f/s ETA %s jobs %d/%d%s%s",
+		 bar, p.done, p.failed, unknown, unsent, p.remaining, p.rate, eta, ws.limit, ws.max,
 		 ws.pause_until_ms > now ? " throttled" : "", b->stopping ? " stopping" : "");
 }
 
@@ -445,7 +454,8 @@ bulk_end(struct bulk *b)
 
 	if (b->journal == NULL)
 		return;
-	journal_end(b->journal, reason);
+	if (!b->interrupted)
+		journal_end(b->journal, reason);
 	journal_close(b->journal);
 	b->journal = NULL;
 }

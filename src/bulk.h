@@ -65,6 +65,9 @@ struct bulk {
 					  * the first bulk_submit) */
 	bool stopping;                   /* bulk_stop was called */
 	bool stopped_auth;               /* a 401/403 halted it */
+	bool interrupted;                /* a signal cut it off (SIGHUP, SIGTERM):
+					  * bulk_end leaves it unfinished, for a
+					  * plain resume */
 	int64_t started_ms;              /* monotonic, at bulk_submit */
 	/* throughput for the ETA: finished calls over a sliding window */
 	int64_t win_ms[64];
@@ -74,7 +77,9 @@ struct bulk {
 struct bulk_progress {
 	size_t total;                    /* items in the plan */
 	size_t done;                     /* revoked + already gone (+ would) */
-	size_t failed;                   /* failed + unknown + not attempted */
+	size_t failed;                   /* refused or broken: failed */
+	size_t unknown;                  /* sent, answer lost */
+	size_t not_attempted;            /* never sent (stopped): not failures */
 	size_t skipped;
 	size_t remaining;                /* pending (in flight included) */
 	size_t inflight;
@@ -130,11 +135,16 @@ void bulk_stop(struct bulk *b, struct worker *w);
 bool bulk_running(const struct bulk *b);
 void bulk_progress(const struct bulk *b, int64_t now_mono_ms, struct bulk_progress *out);
 /* One line for a face: "[####....] 412 done 3 failed 585 left 48.2/s
- * ETA 12s jobs 8/16", with "throttled" while the worker waits out a
- * Retry-After and "stopping" after bulk_stop. */
+ * ETA 12s jobs 8/16" ("1 unknown" and "9 not attempted" after "failed"
+ * when there are any), with "throttled" while the worker waits out a
+ * Retry-After and "stopping" after bulk_stop. The words are the results'
+ * own (journal.h): what was not sent is never "failed". bar_width 0: no
+ * bar (a log line). */
 void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
 			size_t n);
-/* Write the end record ("done", "stopped" or "auth") and close the journal. */
+/* Write the end record ("done", "stopped" or "auth") and close the journal;
+ * an interrupted session gets none: it stays unfinished, and what it did not
+ * send is left for patrol revoke --resume. */
 void bulk_end(struct bulk *b);
 
 /* PATROL_CONFLICT, saying which process runs it (pid) and since when, when

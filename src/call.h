@@ -46,7 +46,9 @@ struct call {
 	struct journal *journal;   /* when set, the worker writes an intent for
 				    * subject (fsync'd before the first request is
 				    * sent) and the result when the call finishes
-				    * (journal.h); the journal outlives the call */
+				    * (journal.h), unless it finishes never sent
+				    * (cancelled: the id is still to do); the
+				    * journal outlives the call */
 	char subject[65];          /* the token id the call acts on, for the journal */
 	call_parse_fn parse;       /* NULL: the body is ignored */
 

@@ -145,12 +145,11 @@ cell_gone(const void *row, char *out, size_t n)
 	num_cell(SESSION(row)->counts[JOURNAL_GONE], out, n);
 }
 
-/* Failed: refused by the server, or never sent. */
+/* Failed: refused or broken. What was never sent is left, not failed. */
 static void
 cell_failed(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_FAILED] + SESSION(row)->counts[JOURNAL_NOT_ATTEMPTED],
-		 out, n);
+	num_cell(SESSION(row)->counts[JOURNAL_FAILED], out, n);
 }
 
 static void
@@ -162,7 +161,7 @@ cell_unknown(const void *row, char *out, size_t n)
 static void
 cell_left(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->pending, out, n);
+	num_cell(journal_session_left(SESSION(row)), out, n);
 }
 
 static const struct jcol session_cols[] = {
@@ -600,6 +599,22 @@ session_table(const struct cli *cli, const struct journal_session *s)
 		    s->n);
 }
 
+/* How to go on with s, when there is anything to go on with. */
+static void
+session_hint(const struct journal_session *s)
+{
+	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+
+	if (session_resumable(s))
+		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
+	else if (s->busy)
+		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
+	else if (journal_session_todo(s) > 0)
+		cli_msg("%s: %zu failed or unknown, %zu not sent: patrol revoke --resume %s "
+			"tries them again", session_state(s), failed, journal_session_left(s),
+			s->session);
+}
+
 static int
 show_session(struct cli *cli, const char *arg)
 {
@@ -630,8 +645,7 @@ show_session(struct cli *cli, const char *arg)
 		entries_csv(cli, &s);
 	} else {
 		session_table(cli, &s);
-		if (session_resumable(&s))
-			cli_msg("unfinished: go on with patrol revoke --resume %s", s.session);
+		session_hint(&s);
 	}
 	journal_session_free(&s);
 	return rc;

@@ -440,14 +440,18 @@ wake_close(struct worker *w)
 
 /* ---- handing calls back ------------------------------------------------ */
 
-/* Put a finished call in the outbox and wake whoever waits. */
+/* Put a finished call in the outbox and wake whoever waits. A journaled
+ * call gets its result written, unless it was never sent and nothing went
+ * wrong with it (stopped, halted, cancelled): such an id is left to do, as
+ * if the session had been cut off right there, so a resume sends it. */
 static void
 worker_post(struct worker *w, struct call *c)
 {
+	enum journal_result r = journal_outcome(c->err.status, c->attempts);
+
 	c->done_ms = duration_now_ms();
-	if (c->journal != NULL)
-		journal_result(c->journal, c->subject,
-			       journal_outcome(c->err.status, c->attempts), &c->err);
+	if (c->journal != NULL && r != JOURNAL_NOT_ATTEMPTED)
+		journal_result(c->journal, c->subject, r, &c->err);
 	pthread_mutex_lock(&w->lock);
 	calls_append(&w->out_head, &w->out_tail, c);
 	wake_post(w);

@@ -12,6 +12,7 @@ E2E_TESTS = \
 	tests/e2e/halt.sh \
 	tests/e2e/transport.sh \
 	tests/e2e/ids.sh \
+	tests/e2e/session.sh \
 	tests/e2e/journal_dir.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
