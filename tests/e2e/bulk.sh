@@ -10,18 +10,6 @@ export XDG_STATE_HOME="$T/state"
 SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 BOB=dapi11111111111111111111111111111111
 
-# ids N: the first N token ids of generated users (never the admin's own).
-ids() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
-		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
-		sort | head -n "$1"
-}
-
-# deletes: DELETE requests the emulator received, all paths.
-deletes() {
-	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
-
 # still_there FILE: how many ids of FILE are still in the workspace.
 still_there() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |

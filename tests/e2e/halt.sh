@@ -10,19 +10,6 @@ export XDG_STATE_HOME="$T/state"
 SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 JOBS=4
 
-# ids N: the first N token ids of generated users (never the admin's own).
-ids() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
-		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
-		sort | head -n "$1"
-}
-
-# deletes: DELETE requests the emulator received for token management ids.
-deletes() {
-	curl -s "$EMU_URL/emulator/stats" |
-		jq '[.requests | to_entries[] | select(.key | startswith("DELETE /api/2.0/token-management/tokens/")) | .value] | add // 0'
-}
-
 # bound AFTER: the most revokes a session may send when the request after
 # the first AFTER is refused: those, the refused one, the ones in flight
 # with it, and the ones started in the worker's turn that read the refusal.

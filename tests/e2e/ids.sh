@@ -6,28 +6,10 @@
 # twice is shown once; a key named twice in one object refuses the answer.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || { echo "missing tool: python3 (apt-get install python3)"; exit 99; }
 export XDG_STATE_HOME="$T/state"
-RAWWS="${top_srcdir:-.}/tests/e2e/rawws.py"
+. "${top_srcdir:-.}/tests/e2e/rawlib.sh"
 A=$(printf '%064x' 10)
 B=$(printf '%064x' 11)
-
-# raw_start ARGS...: start rawws.py; sets DATABRICKS_HOST and RAWLOG.
-raw_start() {
-	local pf="$T/raw.$RANDOM$RANDOM" i=0
-	RAWLOG="$pf.log"
-	: >"$RAWLOG"
-	python3 "$RAWWS" --port-file "$pf" --log "$RAWLOG" "$@" 2>"$T/raw.err" &
-	EMU_PID=$!
-	EMU_PIDS="$EMU_PIDS $EMU_PID"
-	while [ ! -s "$pf" ] && [ $i -lt 200 ]; do
-		kill -0 "$EMU_PID" 2>/dev/null || { echo "rawws died:"; cat "$T/raw.err"; exit 99; }
-		sleep 0.05; i=$((i + 1))
-	done
-	[ -s "$pf" ] || { echo "rawws did not start"; exit 99; }
-	export DATABRICKS_HOST=$(head -n 1 "$pf")
-	export DATABRICKS_TOKEN="$ADMIN_TOKEN"
-}
 
 # tok ID COMMENT: one TokenInfo.
 tok() { printf '{"token_id":"%s","creation_time":1700000000000,"expiry_time":-1,"comment":"%s","created_by_username":"u@example.com"}' "$1" "$2"; }

@@ -160,6 +160,18 @@ scan() {
 	no_controls "$desc: stderr clean" "$T/scan.err"
 }
 
+# ids N: the first N token ids of generated users (never the admin's own).
+ids() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
+		sort | head -n "$1"
+}
+
+# deletes: DELETE requests the emulator received, all paths.
+deletes() {
+	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
+}
+
 # finish: the script's exit status.
 finish() {
 	echo "1..$CHECKS"

@@ -17,4 +17,4 @@ E2E_TESTS = \
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
-EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py $(E2E_TESTS)
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TESTS)

@@ -11,18 +11,6 @@
 export XDG_STATE_HOME="$T/state"
 BINDIR=$(cd "$(dirname "$PATROL")" && pwd)
 
-# ids N: the first N token ids of generated users (never the admin's own).
-ids() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
-		jq -r '.token_infos[] | select(.created_by_username != "admin@example.com") | .token_id' |
-		sort | head -n "$1"
-}
-
-deletes() {
-	curl -s "$EMU_URL/emulator/stats" |
-		jq '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
-
 # wait_revokes N: until the emulator revoked at least N tokens (bounded).
 wait_revokes() {
 	local i=0
@@ -32,19 +20,25 @@ wait_revokes() {
 # session_json: the one session of this scenario, as patrol journal -o json.
 session_json() { "$PATROL" journal -o json | jq '.[0]'; }
 
-# --- a hang-up or SIGTERM leaves the session unfinished ----------------------------------
-for sig in HUP TERM; do
+# interrupted SEED SIG: a session of 100 revokes (200 ms each, two at a
+# time) cut off by SIG once six are revoked; sets OUT, ERR, RC and SENT.
+interrupted() {
 	rm -rf "$XDG_STATE_HOME"
-	emu_start --generate 300:4 --seed 51 --latency-ms 200
+	emu_start --generate 300:4 --seed "$1" --latency-ms 200
 	ids 100 >"$T/ids"
 	"$PATROL" --rate 0 --jobs 2 revoke --all --yes --from "$T/ids" -o json >"$T/sig.out" 2>"$T/sig.err" &
 	VICTIM=$!
 	wait_revokes 6
-	kill -"$sig" "$VICTIM"
+	kill -"$2" "$VICTIM"
 	wait "$VICTIM"
 	RC=$?
 	OUT=$(cat "$T/sig.out"); ERR=$(cat "$T/sig.err")
 	SENT=$(stats '.revokes | length')
+}
+
+# --- a hang-up or SIGTERM leaves the session unfinished ----------------------------------
+for sig in HUP TERM; do
+	interrupted 51 "$sig"
 	check_rc "signal_$sig: the session stops, some not sent" 1
 	check_match "signal_$sig: says how to go on" 'rest are not sent: patrol revoke --resume goes on with them' "$ERR"
 	check_eq "signal_$sig: the journal says unfinished" "unfinished" "$(session_json | jq -r .state)"
@@ -60,16 +54,7 @@ for sig in HUP TERM; do
 done
 
 # --- Ctrl-C: stopped, and what was not sent is left, not failed ------------------------------
-rm -rf "$XDG_STATE_HOME"
-emu_start --generate 300:4 --seed 52 --latency-ms 200
-ids 100 >"$T/ids"
-"$PATROL" --rate 0 --jobs 2 revoke --all --yes --from "$T/ids" -o json >"$T/sig.out" 2>"$T/sig.err" &
-VICTIM=$!
-wait_revokes 6
-kill -INT "$VICTIM"
-wait "$VICTIM"
-ERR=$(cat "$T/sig.err")
-SENT=$(stats '.revokes | length')
+interrupted 52 INT
 S=$(session_json | jq -r .session)
 check_match "signal_INT: names the session to go on with" "patrol revoke --resume $S goes on with them" "$ERR"
 run journal
@@ -129,6 +114,9 @@ check_rc "retry_failed: two failed" 1
 S=$(session_json | jq -r .session)
 check_eq "retry_failed: the session finished" "finished" "$(session_json | jq -r .state)"
 check_match "retry_failed: says how to retry them" "2 failed, unknown or not attempted: patrol revoke --resume $S tries them again" "$ERR"
+run journal "$S"
+check_match "retry_failed: patrol journal SESSION says how too" \
+	"finished: 2 failed or unknown, 0 not sent: patrol revoke --resume $S tries them again" "$ERR"
 run revoke --resume --yes
 check_rc "retry_failed: a plain --resume finds nothing unfinished" 0
 check_match "retry_failed: and names the session to retry" "session $S \\(done\\) has 2 to try again: patrol revoke --resume $S" "$ERR"

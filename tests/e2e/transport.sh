@@ -6,27 +6,9 @@
 # server message with newlines is one line on stderr.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
-command -v python3 >/dev/null 2>&1 || { echo "missing tool: python3 (apt-get install python3)"; exit 99; }
 export XDG_STATE_HOME="$T/state"
-RAWWS="${top_srcdir:-.}/tests/e2e/rawws.py"
+. "${top_srcdir:-.}/tests/e2e/rawlib.sh"
 ID0=$(printf '%064x' $((0xA11CE0000)))
-
-# raw_start ARGS...: start rawws.py; sets DATABRICKS_HOST and RAWLOG.
-raw_start() {
-	local pf="$T/raw.$RANDOM$RANDOM" i=0
-	RAWLOG="$pf.log"
-	: >"$RAWLOG"
-	python3 "$RAWWS" --port-file "$pf" --log "$RAWLOG" "$@" 2>"$T/raw.err" &
-	EMU_PID=$!
-	EMU_PIDS="$EMU_PIDS $EMU_PID"
-	while [ ! -s "$pf" ] && [ $i -lt 200 ]; do
-		kill -0 "$EMU_PID" 2>/dev/null || { echo "rawws died:"; cat "$T/raw.err"; exit 99; }
-		sleep 0.05; i=$((i + 1))
-	done
-	[ -s "$pf" ] || { echo "rawws did not start"; exit 99; }
-	export DATABRICKS_HOST=$(head -n 1 "$pf")
-	export DATABRICKS_TOKEN="$ADMIN_TOKEN"
-}
 
 # reused_after K: requests sent on the connection of the K-th request after it.
 reused_after() {

@@ -492,6 +492,26 @@ struct bad_case {
 	const char *message;
 };
 
+/* Parse c's list: with PATROL_PROTOCOL the answer is refused with c's
+ * message; with PATROL_OK one element is skipped for c's message and rows
+ * are left. */
+static void
+check_list_case(const struct bad_case *c, enum patrol_status want, size_t rows)
+{
+	struct token_table t;
+	struct patrol_err err;
+
+	status_clear(&err);
+	assert_int_equal(api_parse_token_list(c->body, strlen(c->body), true, &t, &err), want);
+	assert_int_equal(err.status, want);
+	assert_string_equal(want == PATROL_OK ? t.malformed_why : err.message, c->message);
+	assert_int_equal(t.malformed, want == PATROL_OK ? 1 : 0);
+	assert_int_equal(t.n, rows);
+	if (want != PATROL_OK)
+		assert_null(t.rows);
+	token_table_free(&t);
+}
+
 static void
 test_parse_wrong_types(void **state)
 {
@@ -507,20 +527,11 @@ test_parse_wrong_types(void **state)
 		{ "", "empty answer where JSON was expected" },
 		{ " \r\n", "empty answer where JSON was expected" },
 	};
-	struct token_table t;
-	struct patrol_err err;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		status_clear(&err);
-		assert_int_equal(api_parse_token_list(cases[i].body, strlen(cases[i].body), true,
-		    &t, &err), PATROL_PROTOCOL);
-		assert_int_equal(err.status, PATROL_PROTOCOL);
-		assert_string_equal(err.message, cases[i].message);
-		assert_int_equal(t.n, 0);
-		assert_null(t.rows);
-	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_list_case(&cases[i], PATROL_PROTOCOL, 0);
 }
 
 /* One bad element is skipped and counted, with why the first one was; the
@@ -548,20 +559,11 @@ test_parse_wrong_row_types(void **state)
 		{ "{\"token_infos\":[{\"comment\":\"no id\"}]}",
 		  "token_infos[0]: no token_id" },
 	};
-	struct token_table t;
-	struct patrol_err err;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		status_clear(&err);
-		assert_int_equal(api_parse_token_list(cases[i].body, strlen(cases[i].body), true,
-		    &t, &err), PATROL_OK);
-		assert_int_equal(t.malformed, 1);
-		assert_string_equal(t.malformed_why, cases[i].message);
-		assert_int_equal(t.n, i == 1 ? 1 : 0);
-		token_table_free(&t);
-	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_list_case(&cases[i], PATROL_OK, i == 1 ? 1 : 0);
 }
 
 /* A list with bad elements among good ones, an id named twice and a key
