@@ -56,6 +56,7 @@ struct rv {
 	char **args;                    /* the ids given as arguments */
 	size_t nargs;
 	bool bar;                       /* stderr is a terminal: draw progress */
+	bool log;                       /* stderr is no terminal: progress lines */
 	bool bar_shown;
 	int64_t bar_ms;
 };
@@ -447,7 +448,7 @@ rv_bar(struct rv *r, bool force)
 	int64_t now = duration_mono_ms();
 
 	if (!r->bar) {
-		if (now - r->bar_ms < RV_LOG_EVERY_MS)
+		if (!r->log || now - r->bar_ms < RV_LOG_EVERY_MS)
 			return;
 		r->bar_ms = now;
 		bulk_progress_line(&r->b, r->cli->w, 0, line, sizeof line);
@@ -698,6 +699,7 @@ rv_execute(struct rv *r, const char *what)
 	if ((rc = rv_journal_start(r)) != 0)
 		return rc;
 	r->bar = isatty(STDERR_FILENO) && r->cli->o.format == CLI_FORMAT_TABLE;
+	r->log = !isatty(STDERR_FILENO);
 	rv_lines_decided(r);
 	rv_run(r);
 	if (r->b.journal != NULL) {
