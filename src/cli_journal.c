@@ -607,8 +607,10 @@ session_hint(const struct journal_session *s)
 
 	if (session_resumable(s))
 		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
-	else if (s->busy)
+	else if (s->busy && s->pid > 0)
 		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
+	else if (s->busy)
+		cli_msg("running in another patrol");
 	else if (journal_session_todo(s) > 0)
 		cli_msg("%s: %zu failed or unknown, %zu not sent: patrol revoke --resume %s "
 			"tries them again", session_state(s), failed, journal_session_left(s),
