@@ -296,7 +296,10 @@ api_path(const struct api_endpoint *e, const char *id, const char *query)
 	struct buf b;
 	int rc;
 
-	if (hole != NULL && (id == NULL || *id == '\0'))
+	/* Encoded, an id is one path segment, except "." and "..", which a URL
+	 * parser removes (.../tokens/.. names the collection): never sent. */
+	if (hole != NULL && (id == NULL || *id == '\0' || strcmp(id, ".") == 0 ||
+			     strcmp(id, "..") == 0))
 		return NULL;
 	buf_init(&b, 0);
 	if (hole == NULL)
@@ -570,9 +573,15 @@ api_load(const char *body, size_t len, struct patrol_err *err)
 		status_set(err, PATROL_PROTOCOL, "empty answer where JSON was expected");
 		return NULL;
 	}
-	root = json_loadb(body, len, JSON_DECODE_ANY, &je);
+	/* a key twice in one object is ambiguous (which one is the id?): refused */
+	root = json_loadb(body, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
 	if (root == NULL && json_error_code(&je) == json_error_out_of_memory) {
 		status_set(err, PATROL_NOMEM, "out of memory parsing the answer");
+		return NULL;
+	}
+	if (root == NULL && json_error_code(&je) == json_error_duplicate_key) {
+		status_set(err, PATROL_PROTOCOL, "the answer names a key twice in one object "
+		    "(line %d, column %d): refusing an ambiguous answer", je.line, je.column);
 		return NULL;
 	}
 	if (root == NULL) {
@@ -779,9 +788,10 @@ api_field_id(const json_t *v, const struct api_field *f, struct token_info *t,
 {
 	if (!json_is_string(v))
 		return api_wrong_type(f->name, "a string", v, err);
-	if (!api_plain_token(json_string_value(v), json_string_length(v), TOKEN_ID_LEN))
-		return status_set(err, PATROL_PROTOCOL, "%s is not a plain id of at most %d "
-				  "printable characters", f->name, TOKEN_ID_LEN);
+	if (json_string_length(v) != strlen(json_string_value(v)) ||
+	    !token_id_valid(json_string_value(v)))
+		return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
+				  "digits, - or _)", f->name, TOKEN_ID_LEN);
 	api_copy(api_member(t, f->off), TOKEN_ID_LEN + 1, json_string_value(v),
 	    json_string_length(v));
 	return PATROL_OK;
@@ -905,40 +915,84 @@ api_unwrap(const json_t *root, const json_t **info, struct patrol_err *err)
 	return PATROL_OK;
 }
 
-/* Prefix err's message with the row it is about. */
+/* ---- parsers ------------------------------------------------------------ */
+/* Skip element i of a list: count it, keep why the first one was. */
 static void
-api_err_row(struct patrol_err *err, size_t i)
+api_row_malformed(struct token_table *out, size_t i, const struct patrol_err *why)
 {
-	char msg[sizeof err->message + 48];
+	char msg[sizeof why->message + 48];
 
-	snprintf(msg, sizeof msg, "token_infos[%zu]: %s", i, err->message);
-	api_copystr(err->message, sizeof err->message, msg);
+	if (out->malformed++ != 0)
+		return;
+	snprintf(msg, sizeof msg, "token_infos[%zu]: %s", i, why->message);
+	api_copystr(out->malformed_why, sizeof out->malformed_why, msg);
 }
 
-/* ---- parsers ------------------------------------------------------------ */
 static enum patrol_status
 api_token_rows(const json_t *a, bool management, struct token_table *out,
     struct patrol_err *err)
 {
 	struct token_info *row;
+	struct patrol_err why;
 	enum patrol_status st;
 	size_t i;
 
 	for (i = 0; i < json_array_size(a); i++) {
+		status_clear(&why);
 		if (!json_is_object(json_array_get(a, i))) {
-			status_set(err, PATROL_PROTOCOL, "token_infos[%zu]: expected an object, got %s",
-			    i, api_type_name(json_array_get(a, i)));
-			return PATROL_PROTOCOL;
+			status_set(&why, PATROL_PROTOCOL, "expected an object, got %s",
+			    api_type_name(json_array_get(a, i)));
+			api_row_malformed(out, i, &why);
+			continue;
 		}
 		if ((row = token_table_push(out)) == NULL)
 			return api_nomem(err);
-		st = api_token_fields(json_array_get(a, i), management, row, err);
+		st = api_token_fields(json_array_get(a, i), management, row, &why);
+		if (st == PATROL_NOMEM)
+			return api_nomem(err);
+		if (st == PATROL_OK && row->token_id[0] == '\0')
+			st = status_set(&why, PATROL_PROTOCOL, "no token_id");
 		if (st != PATROL_OK) {
+			token_info_free(row);
 			out->n--;
-			api_err_row(err, i);
-			return st;
+			api_row_malformed(out, i, &why);
 		}
 	}
+	return PATROL_OK;
+}
+
+/* Keep the first row of each id (ASCII case ignored), in order; count the
+ * others in out->repeated. */
+static enum patrol_status
+api_token_dedupe(struct token_table *out, struct patrol_err *err)
+{
+	size_t *byid, i, j, k, keep;
+	bool *drop;
+
+	if (out->n < 2)
+		return PATROL_OK;
+	if ((byid = token_index_by_id(out)) == NULL || (drop = calloc(out->n, 1)) == NULL) {
+		free(byid);
+		return api_nomem(err);
+	}
+	for (i = 0; i < out->n; i = j) {      /* runs of one id, sorted together */
+		keep = byid[i];
+		for (j = i + 1; j < out->n && strcasecmp(out->rows[byid[j]].token_id,
+		    out->rows[byid[i]].token_id) == 0; j++)
+			keep = byid[j] < keep ? byid[j] : keep;
+		for (k = i; k < j; k++)
+			drop[byid[k]] = byid[k] != keep;
+	}
+	for (i = k = 0; i < out->n; i++) {
+		if (drop[i]) {
+			token_info_free(&out->rows[i]);
+			out->repeated++;
+		} else
+			out->rows[k++] = out->rows[i];
+	}
+	out->n = k;
+	free(drop);
+	free(byid);
 	return PATROL_OK;
 }
 
@@ -956,8 +1010,8 @@ api_parse_token_list(const char *body, size_t len, bool management,
 	a = api_get(root, "token_infos");
 	if (a != NULL && !json_is_array(a))
 		st = api_wrong_type("token_infos", "an array", a, err);
-	else if (a != NULL)
-		st = api_token_rows(a, management, out, err);
+	else if (a != NULL && (st = api_token_rows(a, management, out, err)) == PATROL_OK)
+		st = api_token_dedupe(out, err);
 	json_decref(root);
 	if (st != PATROL_OK)
 		token_table_free(out);

@@ -4,7 +4,8 @@
  * JSON shapes (token-api.md is the contract).
  *
  * Builders return a struct call (call.h) ready for worker_submit, or NULL on
- * out of memory. They percent-encode ids and query values. The result type a
+ * out of memory (or for an id of "." or "..": a dot segment never reaches a
+ * URL). They percent-encode ids and query values. The result type a
  * finished call carries in c->result is given beside each builder; calls
  * marked "none" leave it NULL.
  *

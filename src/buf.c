@@ -37,7 +37,7 @@ buf_grow(struct buf *b, size_t need)
 			return -1;
 		if (b->data != NULL) {
 			memcpy(p, b->data, b->len + 1);
-			secret_wipe(b->data, b->cap);
+			secret_wipe(b->data, b->len + 1);
 			free(b->data);
 		}
 	} else {
@@ -140,7 +140,7 @@ void
 buf_free(struct buf *b)
 {
 	if (b->data != NULL && b->secret)
-		secret_wipe(b->data, b->cap);
+		secret_wipe(b->data, b->len + 1);
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;

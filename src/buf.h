@@ -16,7 +16,10 @@ struct buf {
 	size_t len;     /* bytes used, excluding the NUL */
 	size_t cap;     /* bytes allocated */
 	size_t max;     /* len may never exceed this (0: no limit) */
-	bool secret;    /* wipe old storage on grow and on free */
+	bool secret;    /* wipe storage on reset (all of it), and on grow and
+			 * free the bytes used, len + 1 (nothing was written
+			 * beyond them): a large reserve is not touched page
+			 * by page on the way out */
 };
 
 /* Initialise an empty buffer that may hold at most max bytes (0: no limit). */

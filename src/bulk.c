@@ -1,7 +1,6 @@
 /*
  * bulk.c: one bulk revocation session (bulk.h).
  */
-#define _GNU_SOURCE 1 /* qsort_r */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,6 +33,7 @@ bulk_free(struct bulk *b)
 	for (i = 0; i < b->n; i++)
 		bulk_item_free(&b->v[i]);
 	free(b->v);
+	free(b->hidx);
 	free(b->filter);
 	journal_close(b->journal);
 	memset(b, 0, sizeof *b);
@@ -68,15 +68,62 @@ bulk_grow(struct bulk *b)
 	return 0;
 }
 
+/* ---- the id index: item indexes by id (ASCII case ignored) -------------- */
+
+/* FNV-1a over the case-folded id. */
+static size_t
+bulk_hash(const char *id)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (; *id != '\0'; id++) {
+		h ^= (unsigned char)(*id >= 'A' && *id <= 'Z' ? *id + 32 : *id);
+		h *= 1099511628211ull;
+	}
+	return (size_t)h;
+}
+
+/* The slot of id in the open-addressed table (empty or holding it). */
+static size_t
+bulk_slot(const struct bulk *b, const char *id)
+{
+	size_t mask = b->hcap - 1, i = bulk_hash(id) & mask;
+
+	while (b->hidx[i] != 0 && strcasecmp(b->v[b->hidx[i] - 1].t.id, id) != 0)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Index item i (its id is set). Returns 0, or -1 on out of memory. */
+static int
+bulk_index_add(struct bulk *b, size_t i)
+{
+	if ((b->hn + 1) * 2 > b->hcap) {      /* at most half full */
+		size_t cap = b->hcap ? b->hcap * 2 : 256, k, *old = b->hidx, oldcap = b->hcap;
+		if ((b->hidx = calloc(cap, sizeof *b->hidx)) == NULL) {
+			b->hidx = old;
+			return -1;
+		}
+		b->hcap = cap;
+		for (k = 0; k < oldcap; k++)
+			if (old[k] != 0)
+				b->hidx[bulk_slot(b, b->v[old[k] - 1].t.id)] = old[k];
+		free(old);
+	}
+	b->hidx[bulk_slot(b, b->v[i].t.id)] = i + 1;
+	b->hn++;
+	return 0;
+}
+
 static long
 bulk_find(const struct bulk *b, const char *id)
 {
-	size_t i;
+	size_t k;
 
-	for (i = 0; i < b->n; i++)
-		if (strcasecmp(b->v[i].t.id, id) == 0)
-			return (long)i;
-	return -1;
+	if (b->hcap == 0)
+		return -1;
+	k = bulk_slot(b, id);
+	return b->hidx[k] != 0 ? (long)b->hidx[k] - 1 : -1;
 }
 
 static int64_t
@@ -100,6 +147,13 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 	memset(it, 0, sizeof *it);
 	snprintf(it->t.id, sizeof it->t.id, "%s", id);
 	it->result = JOURNAL_PENDING;
+	if (!token_id_valid(id)) {
+		/* never put into a URL: "." or ".." would name the collection */
+		it->result = JOURNAL_SKIPPED;
+		status_set(&it->err, PATROL_INVALID, "not a token id (they are %d hex "
+			   "characters): nothing sent", TOKEN_ID_LEN);
+		b->counts[JOURNAL_SKIPPED]++;
+	}
 	it->self = self_id != NULL && strcasecmp(self_id, id) == 0;
 	if (t != NULL) {
 		it->listed = true;
@@ -111,7 +165,9 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 		it->t.flags = flags;
 		it->recent = it->t.last_used_ms > 0 && now_ms - it->t.last_used_ms < BULK_RECENT_MS;
 	}
-	if (bad) {
+	if (bad || bulk_index_add(b, b->n) != 0) {
+		if (it->result == JOURNAL_SKIPPED)
+			b->counts[JOURNAL_SKIPPED]--;
 		bulk_item_free(it);
 		return -1;
 	}
@@ -177,51 +233,20 @@ bulk_self_index(const struct bulk *b)
 
 /* ---- re-plan ------------------------------------------------------------ */
 
-/* Row indexes of fresh sorted by id, for lookups in O(log n). */
-static int
-bulk_cmp_id(const void *a, const void *b, void *tab)
-{
-	const struct token_table *t = tab;
-
-	return strcasecmp(t->rows[*(const size_t *)a].token_id, t->rows[*(const size_t *)b].token_id);
-}
-
+/* The row of fresh with exactly this id, through its index. */
 static const struct token_info *
 bulk_lookup(const struct token_table *fresh, const size_t *byid, const char *id)
 {
-	size_t lo = 0, hi = fresh->n;
+	long row = token_find_indexed(fresh, byid, id, true);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcasecmp(fresh->rows[byid[mid]].token_id, id);
-		if (c == 0)
-			return &fresh->rows[byid[mid]];
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-static size_t *
-bulk_index(const struct token_table *fresh)
-{
-	size_t *byid = malloc((fresh->n ? fresh->n : 1) * sizeof *byid), i;
-
-	if (byid == NULL)
-		return NULL;
-	for (i = 0; i < fresh->n; i++)
-		byid[i] = i;
-	qsort_r(byid, fresh->n, sizeof *byid, bulk_cmp_id, (void *)fresh);
-	return byid;
+	return row >= 0 ? &fresh->rows[row] : NULL;
 }
 
 void
 bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_ctx *ctx,
 	    const struct token_filter *filter, struct bulk_replan *out)
 {
-	size_t *byid = bulk_index(fresh), i;
+	size_t *byid = token_index_by_id(fresh), i;
 
 	memset(out, 0, sizeof *out);
 	if (byid == NULL)
@@ -300,6 +325,8 @@ bulk_submit(struct bulk *b, struct worker *w)
 		others |= !b->v[i].self && (b->v[i].inflight || b->v[i].result == JOURNAL_PENDING);
 	if (b->started_ms == 0)
 		b->started_ms = duration_mono_ms();
+	if (b->batch == 0)
+		b->batch = worker_batch_new(w);
 	for (i = 0; i < b->n; i++) {
 		struct bulk_item *it = &b->v[i];
 		if (it->result != JOURNAL_PENDING || it->inflight || (it->self && others))
@@ -310,7 +337,7 @@ bulk_submit(struct bulk *b, struct worker *w)
 			continue;
 		}
 		c->tag = BULK_TAG | i;
-		c->halt_on_auth = true;
+		c->batch = b->batch;
 		c->journal = b->journal;
 		snprintf(c->subject, sizeof c->subject, "%s", it->t.id);
 		it->inflight = true;
@@ -350,7 +377,7 @@ bulk_stop(struct bulk *b, struct worker *w)
 	if (b->inflight == 0 || b->stopping)
 		return;
 	b->stopping = true;
-	worker_halt_batch(w);
+	worker_halt_batch(w, b->batch);
 }
 
 bool
@@ -368,8 +395,9 @@ bulk_progress(const struct bulk *b, int64_t now, struct bulk_progress *out)
 	memset(out, 0, sizeof *out);
 	out->total = b->n;
 	out->done = b->counts[JOURNAL_REVOKED] + b->counts[JOURNAL_GONE] + b->counts[JOURNAL_WOULD];
-	out->failed = b->counts[JOURNAL_FAILED] + b->counts[JOURNAL_UNKNOWN] +
-		b->counts[JOURNAL_NOT_ATTEMPTED];
+	out->failed = b->counts[JOURNAL_FAILED];
+	out->unknown = b->counts[JOURNAL_UNKNOWN];
+	out->not_attempted = b->counts[JOURNAL_NOT_ATTEMPTED];
 	out->skipped = b->counts[JOURNAL_SKIPPED];
 	out->remaining = bulk_pending(b);
 	out->inflight = b->inflight;
@@ -393,21 +421,29 @@ bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, cha
 	struct bulk_progress p;
 	struct worker_stats ws;
 	int64_t now = duration_mono_ms();
-	char bar[65], eta[24] = "?";
+	char bar[65], eta[24] = "?", unknown[32] = "", unsent[40] = "";
 	size_t i, fill;
 
-	if (bar_width > sizeof bar - 1)
-		bar_width = sizeof bar - 1;
+	if (bar_width > sizeof bar - 4)
+		bar_width = sizeof bar - 4;
 	bulk_progress(b, now, &p);
 	worker_stats(w, &ws);
 	fill = p.total ? (p.total - p.remaining) * bar_width / p.total : 0;
-	for (i = 0; i < bar_width; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[bar_width] = '\0';
+	bar[0] = '\0';
+	if (bar_width > 0) {
+		bar[0] = '[';
+		for (i = 0; i < bar_width; i++)
+			bar[i + 1] = i < fill ? '#' : '.';
+		memcpy(bar + bar_width + 1, "] ", 3);
+	}
 	if (p.eta_ms >= 0)
 		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
-	snprintf(out, n, "[%s] %zu done %zu failed %zu left %.1f/s ETA %s jobs %d/%d%s%s",
-		 bar, p.done, p.failed, p.remaining, p.rate, eta, ws.limit, ws.max,
+	if (p.unknown > 0)
+		snprintf(unknown, sizeof unknown, " %zu unknown", p.unknown);
+	if (p.not_attempted > 0)
+		snprintf(unsent, sizeof unsent, " %zu not attempted", p.not_attempted);
+	snprintf(out, n, "%s%zu done %zu failed%s%s %zu left %.1f/s ETA %s jobs %d/%d%s%s",
+		 bar, p.done, p.failed, unknown, unsent, p.remaining, p.rate, eta, ws.limit, ws.max,
 		 ws.pause_until_ms > now ? " throttled" : "", b->stopping ? " stopping" : "");
 }
 
@@ -418,7 +454,8 @@ bulk_end(struct bulk *b)
 
 	if (b->journal == NULL)
 		return;
-	journal_end(b->journal, reason);
+	if (!b->interrupted)
+		journal_end(b->journal, reason);
 	journal_close(b->journal);
 	b->journal = NULL;
 }
@@ -435,10 +472,12 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 
 	if (bulk_grow(b) != 0)
 		return -1;
-	it = &b->v[b->n++];
+	it = &b->v[b->n];
 	memset(it, 0, sizeof *it);
 	it->t = e->item;
 	memset(&e->item, 0, sizeof e->item);    /* moved: strings are ours now */
+	if (bulk_index_add(b, b->n++) != 0)
+		return -1;
 	it->result = JOURNAL_PENDING;
 	there = bulk_lookup(fresh, byid, it->t.id) != NULL;
 	/* an id given by hand that no list had (no creation time): the server
@@ -467,22 +506,38 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 }
 
 enum patrol_status
+bulk_check_free(const struct journal_session *info, struct patrol_err *err)
+{
+	char since[32];
+
+	if (!info->busy)
+		return PATROL_OK;
+	duration_absolute(info->since_ms, false, since, sizeof since);
+	if (info->pid > 0)
+		return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
+				  "(pid %lld, since %s): let it finish, or stop it first",
+				  info->session, (long long)info->pid, since);
+	return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
+			  "(since %s): let it finish, or stop it first", info->session, since);
+}
+
+enum patrol_status
 bulk_resume(struct bulk *b, struct journal_session *info, const struct token_table *fresh,
 	    bool allow_ended, struct patrol_err *err)
 {
 	enum patrol_status st;
 	size_t *byid, i;
 
-	if (info->busy)
-		return status_set(err, PATROL_CONFLICT,
-				  "session %s is being run by another patrol", info->session);
-	if (info->ended_ms != 0 && (!allow_ended || strcmp(info->end_reason, "done") == 0))
-		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)",
-				  info->session, info->end_reason);
+	if ((st = bulk_check_free(info, err)) != PATROL_OK)
+		return st;
+	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
+		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
+				  info->session, info->end_reason, journal_session_todo(info) == 0 ?
+				  ": nothing in it is left to revoke or to retry" : "");
 	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;
-	if ((byid = bulk_index(fresh)) == NULL)
+	if ((byid = token_index_by_id(fresh)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	for (i = 0; i < info->n; i++) {
 		if (bulk_resume_entry(b, &info->v[i], fresh, byid) != 0) {

@@ -12,8 +12,9 @@
  *
  * Stop: bulk_stop asks the worker to drop every revoke of the session that
  * has not been sent; the in-flight ones finish. A 401 or 403 on any revoke
- * halts the batch inside the worker (call.h halt_on_auth) and marks the
- * session stopped_auth.
+ * halts the batch inside the worker (call.h batch) and marks the session
+ * stopped_auth. Either way the worker refuses every later revoke of the
+ * session too, whenever the face hands it in.
  */
 #ifndef PATROL_BULK_H
 #define PATROL_BULK_H
@@ -52,14 +53,21 @@ struct bulk_item {
 struct bulk {
 	struct bulk_item *v;
 	size_t n, cap;
+	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
+					  * index + 1 (0: empty), at most half full */
 	bool admin;                      /* through the token management API */
 	char *filter;                    /* what chose the ids, for the journal */
 	struct journal *journal;         /* owned; NULL in dry runs */
 	size_t counts[JOURNAL_RESULT_COUNT];
 	size_t inflight;
 	size_t planned_done;             /* done before this run (resume) */
+	uint64_t batch;                  /* the worker batch of its revokes (0 until
+					  * the first bulk_submit) */
 	bool stopping;                   /* bulk_stop was called */
 	bool stopped_auth;               /* a 401/403 halted it */
+	bool interrupted;                /* a signal cut it off (SIGHUP, SIGTERM):
+					  * bulk_end leaves it unfinished, for a
+					  * plain resume */
 	int64_t started_ms;              /* monotonic, at bulk_submit */
 	/* throughput for the ETA: finished calls over a sliding window */
 	int64_t win_ms[64];
@@ -69,7 +77,9 @@ struct bulk {
 struct bulk_progress {
 	size_t total;                    /* items in the plan */
 	size_t done;                     /* revoked + already gone (+ would) */
-	size_t failed;                   /* failed + unknown + not attempted */
+	size_t failed;                   /* refused or broken: failed */
+	size_t unknown;                  /* sent, answer lost */
+	size_t not_attempted;            /* never sent (stopped): not failures */
 	size_t skipped;
 	size_t remaining;                /* pending (in flight included) */
 	size_t inflight;
@@ -86,8 +96,10 @@ struct bulk_replan {
 void bulk_init(struct bulk *b, bool admin);
 void bulk_free(struct bulk *b);       /* closes the journal */
 /* Add a token (t may be NULL when only the id is known) unless its id is
- * already planned. flags: token_flags(t, ctx). Returns 0, 1 when it was a
- * duplicate, -1 on out of memory. */
+ * already planned (O(1): plans of 100,000 ids are built in milliseconds).
+ * An id that is not token_id_valid is added skipped ("not a token id"): it
+ * never reaches a URL. flags: token_flags(t, ctx). Returns 0, 1 when it was
+ * a duplicate, -1 on out of memory. */
 int bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
 	     const char *self_id, int64_t now_ms);
 /* Mark the token patrol uses as skipped (with the reason) unless allowed. */
@@ -123,12 +135,21 @@ void bulk_stop(struct bulk *b, struct worker *w);
 bool bulk_running(const struct bulk *b);
 void bulk_progress(const struct bulk *b, int64_t now_mono_ms, struct bulk_progress *out);
 /* One line for a face: "[####....] 412 done 3 failed 585 left 48.2/s
- * ETA 12s jobs 8/16", with "throttled" while the worker waits out a
- * Retry-After and "stopping" after bulk_stop. */
+ * ETA 12s jobs 8/16" ("1 unknown" and "9 not attempted" after "failed"
+ * when there are any), with "throttled" while the worker waits out a
+ * Retry-After and "stopping" after bulk_stop. The words are the results'
+ * own (journal.h): what was not sent is never "failed". bar_width 0: no
+ * bar (a log line). */
 void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
 			size_t n);
-/* Write the end record ("done", "stopped" or "auth") and close the journal. */
+/* Write the end record ("done", "stopped" or "auth") and close the journal;
+ * an interrupted session gets none: it stays unfinished, and what it did not
+ * send is left for patrol revoke --resume. */
 void bulk_end(struct bulk *b);
+
+/* PATROL_CONFLICT, saying which process runs it (pid) and since when, when
+ * another process holds the session (info->busy). */
+enum patrol_status bulk_check_free(const struct journal_session *info, struct patrol_err *err);
 
 /* Resume the session info (from journal_load; its items move into b): take
  * its lock (journal_reopen) and rebuild b from it:
@@ -137,8 +158,9 @@ void bulk_end(struct bulk *b);
  * intent whose result was lost, or someone else revoked it: recorded as
  * already gone, never sent again); still there means pending. An id that
  * was given by hand and never listed is pending (a 404 makes it gone). A session
- * with an end record is refused unless allow_ended (a session stopped by
- * the user or by a 401/403, resumed by name). */
+ * with an end record is refused unless allow_ended (a session resumed by
+ * name: stopped by the user or by a 401/403, or finished with ids that
+ * failed, which are tried again). */
 enum patrol_status bulk_resume(struct bulk *b, struct journal_session *info,
 			       const struct token_table *fresh, bool allow_ended,
 			       struct patrol_err *err);

@@ -39,14 +39,19 @@ struct call {
 	char *body;                /* request JSON, or NULL for no body */
 	enum call_retry retry;
 	bool mutating;             /* refused in read-only mode, not sent in dry-run */
-	bool halt_on_auth;         /* a batch member: when any member is answered 401
-				    * or 403, the worker cancels every member submitted
-				    * before that answer and not yet sent (bulk revokes
-				    * stop at once: patrol may have lost its rights) */
+	uint64_t batch;            /* 0, or a batch (worker_batch_new): when any
+				    * member is answered 401 or 403, or the batch
+				    * is stopped (worker_halt_batch), the worker
+				    * sends no other member of it again: the ones
+				    * not sent yet, and any submitted later,
+				    * finish PATROL_CANCELLED (bulk revokes stop
+				    * at once: patrol may have lost its rights) */
 	struct journal *journal;   /* when set, the worker writes an intent for
 				    * subject (fsync'd before the first request is
 				    * sent) and the result when the call finishes
-				    * (journal.h); the journal outlives the call */
+				    * (journal.h), unless it finishes never sent
+				    * (cancelled: the id is still to do); the
+				    * journal outlives the call */
 	char subject[65];          /* the token id the call acts on, for the journal */
 	call_parse_fn parse;       /* NULL: the body is ignored */
 

@@ -156,8 +156,9 @@ cli_msg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	clean = sanitize(raw, 0, SANITIZE_KEEP_NEWLINE);
-	fprintf(stderr, "patrol: %s\n", clean ? clean : raw);
+	/* one line, whatever a server put in the message: a newline is \n */
+	clean = sanitize(raw, 0, 0);
+	fprintf(stderr, "patrol: %s\n", clean ? clean : "(out of memory)");
 	free(clean);
 }
 
@@ -483,8 +484,8 @@ check_options(const struct parsed *p, int cmd)
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct cli_option *opt = &options[i];
 		if (p->seen[i] && !(opt->cmds & (1u << cmd))) {
-			cli_msg("--%s does not apply to '%s'\nusage: patrol %s", opt->name,
-				commands[cmd].name, commands[cmd].usage);
+			cli_msg("--%s does not apply to '%s'", opt->name, commands[cmd].name);
+			cli_msg("usage: patrol %s", commands[cmd].usage);
 			return 2;
 		}
 	}
@@ -839,10 +840,16 @@ cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table
 
 	if (c == NULL)
 		return status_exit_code(PATROL_NOMEM);
+	char note[400];
+
 	if (c->err.status == PATROL_OK) {
 		*out = call_take_result(c);
 		if (*out == NULL && (*out = calloc(1, sizeof **out)) == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
+		else if (!cli->list_noted && token_table_note(*out, note, sizeof note)) {
+			cli_msg("warning: %s", note);     /* once, not for each fetch */
+			cli->list_noted = true;
+		}
 	} else if (all && c->err.status == PATROL_PERMISSION) {
 		rc = admin_denied(cli, c);
 	} else {

@@ -65,6 +65,7 @@ struct cli {
 	struct worker *w;
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
+	bool list_noted;                    /* the list parser's note was shown */
 	const char *cmd_name;
 	bool output_said;                   /* a write error was already reported */
 };
@@ -85,7 +86,8 @@ int cli_report(struct cli *cli, const struct call *c);
  * output could not be written): 0, or the output failure's, which cli_main
  * reports once at the end with the reason. */
 int cli_written(int rc);
-/* Print a sanitized message to stderr, prefixed "patrol: ". */
+/* Print a message to stderr as one sanitized line (a newline in it, from a
+ * server or anywhere, shows as \n), prefixed "patrol: ". */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Fetch the caller's tokens, or every token (all), optionally one user's.
  * *out is the call's table, moved out; free with api_table_free. Returns 0 or

@@ -9,7 +9,6 @@
  * through a server or a config file once: each is sanitized on the table
  * and CSV paths; JSON escapes are jansson's.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,12 +147,11 @@ cell_gone(const void *row, char *out, size_t n)
 	num_cell(SESSION(row)->counts[JOURNAL_GONE], out, n);
 }
 
-/* Failed: refused by the server, or never sent. */
+/* Failed: refused or broken. What was never sent is left, not failed. */
 static void
 cell_failed(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_FAILED] + SESSION(row)->counts[JOURNAL_NOT_ATTEMPTED],
-		 out, n);
+	num_cell(SESSION(row)->counts[JOURNAL_FAILED], out, n);
 }
 
 static void
@@ -165,7 +163,7 @@ cell_unknown(const void *row, char *out, size_t n)
 static void
 cell_left(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->pending, out, n);
+	num_cell(journal_session_left(SESSION(row)), out, n);
 }
 
 static const struct jcol session_cols[] = {
@@ -457,86 +455,28 @@ list_sessions(struct cli *cli)
 	return rc;
 }
 
-static bool
-ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), k = strlen(suffix);
-
-	return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
-/* Find the session file for an id or a unique prefix of one in dir. */
-static int
-find_session(const char *dir, const char *id, char **path)
-{
-	struct dirent *de;
-	char match[256] = "";
-	size_t n = strlen(id), hits = 0;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL && errno != ENOENT) {
-		cli_msg("cannot read the journal directory %s: %s", dir, strerror(errno));
-		return 2;
-	}
-	while (d != NULL && (de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || !ends_with(de->d_name, ".jsonl") ||
-		    len - 6 < n || strncmp(de->d_name, id, n) != 0 || len >= sizeof match)
-			continue;
-		if (len - 6 == n) {            /* exact: no other candidate matters */
-			snprintf(match, sizeof match, "%s", de->d_name);
-			hits = 1;
-			break;
-		}
-		if (hits++ == 0)
-			snprintf(match, sizeof match, "%s", de->d_name);
-	}
-	if (d != NULL)
-		closedir(d);
-	if (hits == 0 || n == 0) {
-		cli_msg("no session '%s' in %s (patrol journal lists them)", id, dir);
-		return 1;
-	}
-	if (hits > 1) {
-		cli_msg("'%s' matches %zu sessions: give more of the session id", id, hits);
-		return 1;
-	}
-	if ((*path = malloc(strlen(dir) + strlen(match) + 2)) == NULL) {
-		cli_msg("out of memory");
-		return 1;
-	}
-	sprintf(*path, "%s/%s", dir, match);
-	return 0;
-}
-
-/* SESSION as given: a path (has a '/', or an existing *.jsonl file), else
- * an id or a unique prefix of one in the journal directory. */
+/* SESSION as given: an id, a unique prefix of one, or the path of a session
+ * file in the journal directory (journal_resolve: nothing outside it is
+ * read). */
 static int
 resolve_session(const char *arg, char **path)
 {
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL, *id;
-	int rc;
+	char *dir = NULL;
 
 	*path = NULL;
-	if (strchr(arg, '/') != NULL || (ends_with(arg, ".jsonl") && access(arg, F_OK) == 0)) {
-		*path = strdup(arg);
-		return *path != NULL ? 0 : 1;
-	}
 	status_clear(&err);
-	if ((st = journal_dir(false, &dir, &err)) != PATROL_OK)
-		return journal_failed(st, &err);
-	if ((id = strdup(arg)) == NULL) {
-		free(dir);
+	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK)
+		st = journal_resolve(dir, arg, path, &err);
+	free(dir);
+	if (st == PATROL_OK)
+		return 0;
+	if (st == PATROL_NOT_FOUND || st == PATROL_CONFLICT) {
+		cli_msg("%s", err.message);
 		return 1;
 	}
-	if (ends_with(id, ".jsonl"))
-		id[strlen(id) - 6] = '\0';
-	rc = find_session(dir, id, path);
-	free(id);
-	free(dir);
-	return rc;
+	return journal_failed(st, &err);
 }
 
 /* One "label: value" line of the header, value sanitized. */
@@ -610,6 +550,24 @@ session_table(const struct cli *cli, const struct journal_session *s)
 		      s->n);
 }
 
+/* How to go on with s, when there is anything to go on with. */
+static void
+session_hint(const struct journal_session *s)
+{
+	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+
+	if (session_resumable(s))
+		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
+	else if (s->busy && s->pid > 0)
+		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
+	else if (s->busy)
+		cli_msg("running in another patrol");
+	else if (journal_session_todo(s) > 0)
+		cli_msg("%s: %zu failed or unknown, %zu not sent: patrol revoke --resume %s "
+			"tries them again", session_state(s), failed, journal_session_left(s),
+			s->session);
+}
+
 static int
 show_session(struct cli *cli, const char *arg)
 {
@@ -640,8 +598,7 @@ show_session(struct cli *cli, const char *arg)
 		entries_csv(cli, &s);
 	} else {
 		session_table(cli, &s);
-		if (session_resumable(&s))
-			cli_msg("unfinished: go on with patrol revoke --resume %s", s.session);
+		session_hint(&s);
 	}
 	journal_session_free(&s);
 	return rc;

@@ -549,7 +549,7 @@ int
 cli_output_token_detail(const struct cli_out *o, const struct token_info *t)
 {
 	size_t idx = 0;
-	struct token_table one = { (struct token_info *)t, 1, 1 };
+	struct token_table one = { .rows = (struct token_info *)t, .n = 1, .cap = 1 };
 
 	if (o->format == CLI_FORMAT_JSON)
 		return cli_output_json(o->fp, api_token_to_json(t, o->management));

@@ -4,8 +4,9 @@
  * run under nohup or in a CI job.
  *
  * plan: the exact ids (deduplicated; prefixes and --filter resolved against
- * a fresh list), shown with owner, comment, creation, last use and flags,
- * with a warning for tokens used in the last 7 days. The token patrol
+ * a fresh list; an id or prefix the list does not have is a result line of
+ * its own, the same in a dry run), shown with owner, comment, creation,
+ * last use and flags, with a warning for tokens used in the last 7 days. The token patrol
  * authenticates with is skipped unless --include-self, and even then asks
  * for its own confirmation on a terminal. confirm: on /dev/tty; over ten
  * tokens the count is typed; without a terminal --yes is needed. re-plan:
@@ -13,12 +14,17 @@
  * when ids vanished or were used since, asked about again. apply: revokes
  * run concurrently through the worker, which journals an fsync'd intent
  * before each one (journal.h). Ctrl-C, SIGTERM or SIGHUP stop after the
- * in-flight calls. A 401 or 403 stops the whole run at once. results: one
- * line per id, a summary, and the journal path.
+ * in-flight calls (Ctrl-C ends the session "stopped"; a hang-up or SIGTERM
+ * leaves it unfinished, for a plain --resume). A 401 or 403 stops the
+ * whole run at once. Without a terminal a progress line goes to stderr
+ * every few seconds. results: one line per id, a summary, the journal path
+ * and how to try again what failed.
  *
  * --resume [SESSION] goes on with an unfinished session (by default the
- * newest for this workspace): each remaining id is revoked at most once, and
- * intents without results are reconciled against a fresh list.
+ * newest for this workspace; one another patrol runs is named as such), or
+ * with a named session that was stopped or has failures: each remaining id
+ * is revoked at most once, and intents without results are reconciled
+ * against a fresh list.
  */
 #include <errno.h>
 #include <signal.h>
@@ -28,6 +34,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "bulk.h"
 #include "cli.h"
 #include "duration.h"
@@ -38,6 +45,7 @@
 #define PLAN_SHOWN 20
 #define RV_BAR_WIDTH 24
 #define RV_BAR_EVERY_MS 200
+#define RV_LOG_EVERY_MS 5000        /* no terminal: a progress line this often */
 
 /* One run of the command. */
 struct rv {
@@ -46,18 +54,20 @@ struct rv {
 	struct token_table *tab;        /* the list the plan was made from */
 	struct token_filter *filter;    /* --filter, compiled */
 	char *user;                     /* SCIM userName, for the journal */
+	char **args;                    /* the ids given as arguments */
+	size_t nargs;
 	bool bar;                       /* stderr is a terminal: draw progress */
+	bool log;                       /* stderr is no terminal: progress lines */
 	bool bar_shown;
 	int64_t bar_ms;
 };
 
-static volatile sig_atomic_t rv_signalled;
+static volatile sig_atomic_t rv_signalled;   /* the signal that stops the run, or 0 */
 
 static void
 rv_on_signal(int sig)
 {
-	(void)sig;
-	rv_signalled = 1;
+	rv_signalled = sig;
 }
 
 /* Ctrl-C, SIGTERM and SIGHUP stop after the in-flight revokes. */
@@ -148,26 +158,60 @@ rv_add(struct rv *r, const char *id, const struct token_info *t)
 	return 0;
 }
 
-/* Resolve the given ids (full or prefixes) against the list. A full id that
- * is not in the list is planned all the same: the server decides (404 is
- * "already gone"). */
+/* Decide the item just added for id as what the list says of it: an id no
+ * list has is already gone, a prefix that matches nothing is skipped. The
+ * same before a dry run and a real one: nothing about it is sent. */
+static void
+rv_decide_unlisted(struct rv *r, const char *id)
+{
+	struct bulk_item *it = &r->b.v[r->b.n - 1];
+	bool full = cli_is_full_id(id);
+
+	if (it->result != JOURNAL_PENDING)
+		return;                      /* not a token id: skipped already */
+	it->result = full ? JOURNAL_GONE : JOURNAL_SKIPPED;
+	r->b.counts[it->result]++;
+	if (!full && strlen(id) < TOKEN_PREFIX_MIN) {
+		cli_find_token(r->tab, id);          /* says the minimum on stderr */
+		status_set(&it->err, PATROL_NOT_FOUND, "too short: give at least %d characters "
+			   "of the id; nothing sent", TOKEN_PREFIX_MIN);
+	} else if (full)
+		status_set(&it->err, PATROL_NOT_FOUND, r->b.admin ?
+			   "not in the list: already revoked, nothing sent" :
+			   "not among your tokens: already revoked, or another user's "
+			   "(--all revokes anyone's); nothing sent");
+	else
+		status_set(&it->err, PATROL_NOT_FOUND, "no token id starts with this%s; "
+			   "nothing sent", r->b.admin ? "" : " among your tokens (--all: anyone's)");
+}
+
+/* Resolve the given ids (full or prefixes) against the list, through an
+ * index (a file of 100,000 ids against a list of as many). An id or prefix
+ * the list does not have is one result line, not the end of the session
+ * (a file of ids goes stale); an ambiguous prefix is an error. */
 static int
 rv_plan_ids(struct rv *r, char **ids, size_t n)
 {
-	size_t i;
-	int rc;
+	size_t *byid, i;
+	int rc = 0;
 
-	for (i = 0; i < n; i++) {
-		long row = token_find(r->tab, ids[i]);
+	if (n == 0)
+		return 0;
+	if ((byid = token_index_by_id(r->tab)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	for (i = 0; i < n && rc == 0; i++) {
+		long row = token_find_indexed(r->tab, byid, ids[i], false);
 		const struct token_info *t = row >= 0 ? &r->tab->rows[row] : NULL;
-		if (t == NULL && !cli_is_full_id(ids[i])) {
+		size_t before = r->b.n;
+		if (row == -2) {
 			cli_find_token(r->tab, ids[i]);    /* says why */
-			return 2;
-		}
-		if ((rc = rv_add(r, t != NULL ? t->token_id : ids[i], t)) != 0)
-			return rc;
+			rc = 2;
+		} else if ((rc = rv_add(r, t != NULL ? t->token_id : ids[i], t)) == 0 &&
+			   t == NULL && r->b.n > before)
+			rv_decide_unlisted(r, ids[i]);
 	}
-	return 0;
+	free(byid);
+	return rc;
 }
 
 static int
@@ -269,6 +313,72 @@ rv_show_items(const struct rv *r, FILE *fp)
 	return t.nrows;
 }
 
+/* Append word to b, in single quotes when the shell would read it
+ * otherwise. */
+static int
+rv_shell_word(struct buf *b, const char *word)
+{
+	const char *p;
+	int rc = buf_addstr(b, " ");
+
+	if (*word != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				     "0123456789@%_+=:,./-") == strlen(word))
+		return rc | buf_addstr(b, word);
+	rc |= buf_addstr(b, "'");
+	for (p = word; *p != '\0'; p++)
+		rc |= *p == '\'' ? buf_addstr(b, "'\\''") : buf_add(b, p, 1);
+	return rc | buf_addstr(b, "'");
+}
+
+/* The command that lists the whole plan: this one, as a CSV dry run
+ * (the same workspace options, --all, --filter, --from and ids); for a
+ * resumed session, patrol journal SESSION. */
+static int
+rv_list_command(const struct rv *r, struct buf *b)
+{
+	const struct cli_opts *o = &r->cli->o;
+	int rc = buf_addstr(b, "patrol");
+	size_t i;
+
+	if (o->profile != NULL)
+		rc |= buf_addstr(b, " -p") | rv_shell_word(b, o->profile);
+	if (o->host != NULL)
+		rc |= buf_addstr(b, " --host") | rv_shell_word(b, o->host);
+	if (o->ca_file != NULL)
+		rc |= buf_addstr(b, " --ca-file") | rv_shell_word(b, o->ca_file);
+	if (o->resume)
+		return rc | buf_addstr(b, " journal") |
+			rv_shell_word(b, journal_session_id(r->b.journal)) | buf_addstr(b, " -o csv");
+	rc |= buf_addstr(b, " revoke");
+	if (r->b.admin)
+		rc |= buf_addstr(b, " --all");
+	if (o->filter != NULL)
+		rc |= buf_addstr(b, " --filter") | rv_shell_word(b, o->filter);
+	if (o->from != NULL)
+		rc |= buf_addstr(b, " --from") | rv_shell_word(b, o->from);
+	if (o->include_self)
+		rc |= buf_addstr(b, " --include-self");
+	for (i = 0; i < r->nargs; i++)
+		rc |= rv_shell_word(b, r->args[i]);
+	return rc | buf_addstr(b, " --dry-run -o csv");
+}
+
+/* "… and N more (COMMAND lists them all)" */
+static void
+rv_show_more(const struct rv *r, FILE *fp, size_t more)
+{
+	struct buf cmd;
+	char *clean;
+
+	buf_init(&cmd, 0);
+	if (rv_list_command(r, &cmd) == 0 && (clean = sanitize(cmd.data, 0, 0)) != NULL) {
+		fprintf(fp, "   … and %zu more (%s lists them all)\n", more, clean);
+		free(clean);
+	} else
+		fprintf(fp, "   … and %zu more\n", more);
+	buf_free(&cmd);
+}
+
 /* The plan, on stderr: the pending ids and the warnings. */
 static void
 rv_show_plan(const struct rv *r, FILE *fp)
@@ -277,8 +387,7 @@ rv_show_plan(const struct rv *r, FILE *fp)
 
 	shown = rv_show_items(r, fp);
 	if (pending > shown)
-		fprintf(fp, "   … and %zu more (patrol revoke --dry-run -o csv lists them all)\n",
-			pending - shown);
+		rv_show_more(r, fp, pending - shown);
 	if (recent > 0)
 		fprintf(fp, "warning: %zu of these %s used in the last 7 days (marked !): "
 			"something may still depend on %s\n", recent, recent == 1 ? "was" : "were",
@@ -375,14 +484,24 @@ rv_bar_clear(struct rv *r)
 	}
 }
 
-/* The progress line, at most every RV_BAR_EVERY_MS unless forced. */
+/* The progress: on a terminal a bar redrawn at most every RV_BAR_EVERY_MS;
+ * without one (nohup, CI) a line every RV_LOG_EVERY_MS of the run, so a
+ * log shows a long session is alive. force: draw the bar now. */
 static void
 rv_bar(struct rv *r, bool force)
 {
 	char line[256];
 	int64_t now = duration_mono_ms();
 
-	if (!r->bar || (!force && now - r->bar_ms < RV_BAR_EVERY_MS))
+	if (!r->bar) {
+		if (!r->log || now - r->bar_ms < RV_LOG_EVERY_MS)
+			return;
+		r->bar_ms = now;
+		bulk_progress_line(&r->b, r->cli->w, 0, line, sizeof line);
+		cli_msg("revoke: %s", line);
+		return;
+	}
+	if (!force && now - r->bar_ms < RV_BAR_EVERY_MS)
 		return;
 	r->bar_ms = now;
 	bulk_progress_line(&r->b, r->cli->w, RV_BAR_WIDTH, line, sizeof line);
@@ -413,6 +532,33 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	fflush(r->cli->out.fp);
 }
 
+/* A signal stops the run after the requests in flight. Ctrl-C is the
+ * user's stop: the session ends "stopped" (resumable by name). A hang-up
+ * (the SSH session dropped) or SIGTERM cuts it off instead: it stays
+ * unfinished, so a plain patrol revoke --resume goes on with it. */
+static void
+rv_stop(struct rv *r, int sig)
+{
+	struct worker_stats ws;
+	const char *session = journal_session_id(r->b.journal);
+
+	worker_stats(r->cli->w, &ws);
+	r->b.interrupted = sig != SIGINT;
+	bulk_stop(&r->b, r->cli->w);
+	rv_bar_clear(r);
+	if (session == NULL)
+		cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
+			"are not sent", ws.limit);
+	else if (r->b.interrupted)
+		cli_msg("revoke: %s: stopping after the requests in flight (at most %d); the "
+			"rest are not sent: patrol revoke --resume goes on with them",
+			sig == SIGHUP ? "hang-up" : "terminated", ws.limit);
+	else
+		cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
+			"are not sent: patrol revoke --resume %s goes on with them", ws.limit,
+			session);
+}
+
 /* Run the batch to its end: submit, take results, stop on a signal. */
 static void
 rv_run(struct rv *r)
@@ -424,19 +570,14 @@ rv_run(struct rv *r)
 
 	rv_signalled = 0;
 	rv_signals(true);
+	r->bar_ms = r->bar ? 0 : duration_mono_ms();
 	for (;;) {
 		if (!bulk_running(&r->b) && (r->b.stopping || bulk_submit(&r->b, w) == 0))
 			break;
+		rv_bar(r, false);
 		c = worker_wait(w, RV_BAR_EVERY_MS);
-		if (rv_signalled && !r->b.stopping) {
-			struct worker_stats ws;
-			worker_stats(w, &ws);
-			bulk_stop(&r->b, w);
-			rv_bar_clear(r);
-			cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
-				"are not sent (patrol revoke --resume SESSION goes on with them)",
-				ws.limit);
-		}
+		if (rv_signalled && !r->b.stopping)
+			rv_stop(r, rv_signalled);
 		if (c != NULL && (i = bulk_finish(&r->b, c)) >= 0) {
 			rv_line(r, &r->b.v[i]);
 			if (r->b.stopped_auth && !told) {
@@ -448,7 +589,6 @@ rv_run(struct rv *r)
 			}
 		} else if (c != NULL)
 			call_free(c);
-		rv_bar(r, false);
 	}
 	rv_signals(false);
 	rv_bar_clear(r);
@@ -578,9 +718,25 @@ rv_self_kept(const struct rv *r)
 }
 
 /* confirm → re-plan → journal → apply → report, for a plan in r->b. */
+/* After a session that did not stop on a signal (that message said it
+ * already): how to try again what failed, or was not sent. */
+static void
+rv_retry_hint(const struct rv *r, const char *session)
+{
+	const size_t *k = r->b.counts;
+	size_t again = k[JOURNAL_FAILED] + k[JOURNAL_UNKNOWN] + k[JOURNAL_NOT_ATTEMPTED];
+
+	if (session[0] == '\0' || again == 0 || r->b.stopping)
+		return;
+	cli_msg("revoke: %zu failed, unknown or not attempted: patrol revoke --resume %s tries "
+		"them again%s", again, session,
+		r->b.stopped_auth ? " (once patrol's credentials work again)" : "");
+}
+
 static int
 rv_execute(struct rv *r, const char *what)
 {
+	char session[128] = "";
 	int rc;
 
 	if (bulk_pending(&r->b) == 0) {
@@ -603,12 +759,17 @@ rv_execute(struct rv *r, const char *what)
 	if ((rc = rv_journal_start(r)) != 0)
 		return rc;
 	r->bar = isatty(STDERR_FILENO) && r->cli->o.format == CLI_FORMAT_TABLE;
+	r->log = !isatty(STDERR_FILENO);
 	rv_lines_decided(r);
 	rv_run(r);
-	if (r->b.journal != NULL)
+	if (r->b.journal != NULL) {
 		cli_msg("journal: %s", journal_path(r->b.journal));
+		snprintf(session, sizeof session, "%s", journal_session_id(r->b.journal));
+	}
 	bulk_end(&r->b);
-	return rv_report(r);
+	rc = rv_report(r);
+	rv_retry_hint(r, session);
+	return rc;
 }
 
 static int
@@ -644,52 +805,64 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	return rv_execute(r, "About to revoke");
 }
 
-/* The session file for --resume [SESSION]: an id, a unique prefix, or a path. */
+/* The session file for --resume [SESSION]: SESSION (an id, a unique prefix
+ * or a session file of the journal directory: journal_resolve); else the
+ * newest unfinished session for this workspace, else the one another
+ * patrol is running (so that it is named as running, not as missing). */
 static int
 rv_find_session(struct rv *r, const char *want, char **path)
 {
+	const char *host = r->cli->cfg.host;
+	struct patrol_err err;
+	enum patrol_status st;
+	char *dir = NULL;
+
+	status_clear(&err);
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
+		if (want != NULL)
+			st = journal_resolve(dir, want, path, &err);
+		else if ((st = journal_find_unfinished(dir, host, path, &err)) == PATROL_OK &&
+			 *path == NULL)
+			st = journal_find_running(dir, host, path, &err);
+	}
+	free(dir);
+	if (st == PATROL_OK)
+		return 0;
+	cli_msg("revoke: %s", err.message);
+	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
+}
+
+/* No unfinished session: say so, and how to retry the newest finished
+ * session of this workspace that has failures, if there is one. */
+static void
+rv_none_unfinished(struct rv *r)
+{
+	const char *host = r->cli->cfg.host;
 	struct journal_list l;
 	struct patrol_err err;
 	char *dir = NULL;
-	size_t i, hits = 0;
-	int rc = 0;
+	size_t i;
 
-	status_clear(&err);
-	if (want != NULL && strchr(want, '/') != NULL)
-		return (*path = strdup(want)) != NULL ? 0 : status_exit_code(PATROL_NOMEM);
-	if (journal_dir(false, &dir, &err) != PATROL_OK) {
-		cli_msg("revoke: %s", err.message);
-		return 2;
-	}
-	if (want == NULL) {
-		if (journal_find_unfinished(dir, r->cli->cfg.host, path, &err) != PATROL_OK) {
-			cli_msg("revoke: %s", err.message);
-			rc = 2;
-		}
-		free(dir);
-		return rc;
-	}
 	memset(&l, 0, sizeof l);
-	if (journal_list(dir, &l, &err) != PATROL_OK) {
-		cli_msg("revoke: %s", err.message);
-		free(dir);
-		return 2;
-	}
-	for (i = 0; i < l.n; i++) {
-		if (strncmp(l.v[i].session, want, strlen(want)) != 0)
-			continue;
-		if (hits++ == 0)
-			*path = strdup(l.v[i].path);
-	}
-	if (hits > 1) {
-		cli_msg("revoke: '%s' names %zu sessions: give more of it (patrol journal)", want, hits);
-		free(*path);
-		*path = NULL;
-		rc = 2;
-	}
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, &l, &err) == PATROL_OK)
+		for (i = 0; i < l.n; i++) {
+			const struct journal_session *s = &l.v[i];
+			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
+			    journal_session_todo(s) == 0)
+				continue;
+			cli_msg("revoke: no unfinished session for %s; session %s (%s) has %zu to "
+				"try again: patrol revoke --resume %s", host, s->session,
+				s->end_reason[0] ? s->end_reason : "unfinished",
+				journal_session_todo(s), s->session);
+			journal_list_free(&l);
+			free(dir);
+			return;
+		}
+	cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)", host);
 	journal_list_free(&l);
 	free(dir);
-	return rc;
 }
 
 static int
@@ -712,9 +885,8 @@ rv_resume(struct rv *r, int argc, char **argv)
 	    (rc = rv_find_session(r, argc == 2 ? argv[1] : NULL, &path)) != 0)
 		return rc;
 	if (path == NULL) {
-		cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)",
-			r->cli->cfg.host);
-		return argc == 2 ? 2 : 0;
+		rv_none_unfinished(r);
+		return 0;
 	}
 	memset(&info, 0, sizeof info);
 	status_clear(&err);
@@ -722,7 +894,10 @@ rv_resume(struct rv *r, int argc, char **argv)
 	free(path);
 	if (rc != 0)
 		cli_msg("revoke: %s", err.message);
-	else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
+	else if (bulk_check_free(&info, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		rc = 2;
+	} else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
 		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
 			info.session, info.host ? info.host : "?", r->cli->cfg.host);
 		rc = 2;
@@ -752,6 +927,8 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 
 	memset(&r, 0, sizeof r);
 	r.cli = cli;
+	r.args = argv + 1;
+	r.nargs = argc > 1 ? (size_t)argc - 1 : 0;
 	bulk_init(&r.b, cli->o.all);
 	if (cli->o.resume) {
 		rc = rv_resume(&r, argc, argv);

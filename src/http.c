@@ -24,10 +24,13 @@
  * a Databricks workspace URL?), a Private Link redirect.
  */
 #include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +44,7 @@
 #define HTTP_CONNECT_TIMEOUT_MS 10000L
 #define HTTP_LOW_SPEED_TIME_S 30L
 #define HTTP_LOG_LINE_MAX 2048
+#define HTTP_PRESIZE_MAX ((size_t)1 << 20)  /* a Content-Length reserves at most this */
 
 struct http_xfer {
 	CURL *easy;
@@ -50,6 +54,7 @@ struct http_xfer {
 	int attempt;
 	bool too_large;
 	bool nomem;
+	bool stale;               /* the reused connection held bytes: not sent */
 	size_t max_body;
 	struct buf body;
 	int64_t start_ms;
@@ -250,6 +255,111 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t size, void *use
 	return 0;
 }
 
+/* ---- the connections' sockets ------------------------------------------- */
+
+/* Every socket libcurl opens for patrol (CURLOPT_OPENSOCKETFUNCTION) until
+ * it closes it, so that the connection a request is about to use can be
+ * found by its local port (http_prereq_cb). A handful at a time. */
+static struct {
+	pthread_mutex_t lock;
+	int *fd;
+	size_t n, cap;
+} http_socks = { PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0 };
+
+static curl_socket_t
+http_open_cb(void *clientp, curlsocktype purpose, struct curl_sockaddr *a)
+{
+	int fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+	int *v;
+
+	(void)clientp;
+	(void)purpose;
+	if (fd < 0)
+		return CURL_SOCKET_BAD;
+	pthread_mutex_lock(&http_socks.lock);
+	if (http_socks.n == http_socks.cap &&
+	    (v = realloc(http_socks.fd, (http_socks.cap ? http_socks.cap * 2 : 16) * sizeof *v))
+	    != NULL) {
+		http_socks.fd = v;
+		http_socks.cap = http_socks.cap ? http_socks.cap * 2 : 16;
+	}
+	if (http_socks.n < http_socks.cap)   /* else unlisted: never checked */
+		http_socks.fd[http_socks.n++] = fd;
+	pthread_mutex_unlock(&http_socks.lock);
+	return fd;
+}
+
+static int
+http_close_cb(void *clientp, curl_socket_t fd)
+{
+	size_t i;
+
+	(void)clientp;
+	pthread_mutex_lock(&http_socks.lock);
+	for (i = 0; i < http_socks.n; i++)
+		if (http_socks.fd[i] == fd) {
+			http_socks.fd[i] = http_socks.fd[--http_socks.n];
+			break;
+		}
+	pthread_mutex_unlock(&http_socks.lock);
+	return close(fd);
+}
+
+/* The socket whose local port is port, or -1. */
+static int
+http_sock_by_port(long port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd = -1;
+	size_t i;
+
+	pthread_mutex_lock(&http_socks.lock);
+	for (i = 0; i < http_socks.n && fd < 0; i++) {
+		len = sizeof ss;
+		if (getsockname(http_socks.fd[i], (struct sockaddr *)&ss, &len) != 0)
+			continue;
+		if ((ss.ss_family == AF_INET &&
+		     ntohs(((struct sockaddr_in *)&ss)->sin_port) == port) ||
+		    (ss.ss_family == AF_INET6 &&
+		     ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) == port))
+			fd = http_socks.fd[i];
+	}
+	pthread_mutex_unlock(&http_socks.lock);
+	return fd;
+}
+
+/* Before a request goes out on a reused connection: bytes already waiting
+ * there are more than the last answer declared (a hostile or desynchronised
+ * server, bytes smuggled after a response): they would be read as this
+ * request's answer (a "200" for a revoke that never happened). The
+ * connection is shut down, so libcurl drops it, and the request is not
+ * sent: it is tried again on a new connection. libcurl itself closes a
+ * connection when such bytes come in the same read as the end of a body,
+ * and libcurl 8 never reuses one with input pending; libcurl 7 reuses it,
+ * hence this check. A new connection is not checked (TLS 1.3 session
+ * tickets may be waiting there). */
+static int
+http_prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port,
+	       int local_port)
+{
+	struct http_xfer *x = clientp;
+	long fresh = 0;
+	char byte;
+	int fd;
+
+	(void)primary_ip;
+	(void)local_ip;
+	(void)primary_port;
+	if (curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &fresh) != CURLE_OK || fresh > 0 ||
+	    (fd = http_sock_by_port(local_port)) < 0 ||
+	    recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) <= 0)
+		return CURL_PREREQFUNC_OK;
+	shutdown(fd, SHUT_RDWR);
+	x->stale = true;
+	return CURL_PREREQFUNC_ABORT;
+}
+
 /* ---- callbacks ---------------------------------------------------------- */
 
 static size_t
@@ -300,8 +410,11 @@ http_status_line(struct http_xfer *x, const char *line, size_t len)
 	http_copy_value(line, len, i, x->reason, sizeof x->reason);
 }
 
-/* Size the body buffer from Content-Length (an over-cap length is left for
- * the write callback to refuse). */
+/* Size the body buffer from Content-Length, trusting the header only that
+ * far: at most HTTP_PRESIZE_MAX up front, then the buffer grows with the
+ * bytes that come (a 2-byte body may declare 1.5 GB). A length over the cap
+ * is refused by libcurl (CURLOPT_MAXFILESIZE_LARGE) and by the buffer's
+ * maximum. */
 static void
 http_presize(struct http_xfer *x, const char *p, size_t len)
 {
@@ -311,8 +424,9 @@ http_presize(struct http_xfer *x, const char *p, size_t len)
 
 	http_copy_value(p, len, 15, value, sizeof value);
 	n = strtoull(value, &end, 10);
-	if (end != value && *end == '\0' && n > 0 && n <= SIZE_MAX)
-		(void)buf_reserve(&x->body, (size_t)n);
+	if (end == value || *end != '\0' || n == 0 || n > x->max_body)
+		return;
+	(void)buf_reserve(&x->body, n < HTTP_PRESIZE_MAX ? (size_t)n : HTTP_PRESIZE_MAX);
 }
 
 static size_t
@@ -445,6 +559,7 @@ http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct 
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_SPEED_TIME_S);
 	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(r->timeout_ms > 0 ? r->timeout_ms : 1));
+	rc |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
 	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	return rc == CURLE_OK ? 0 : -1;
@@ -456,6 +571,10 @@ http_set_callbacks(struct http_xfer *x, const struct http_req *r)
 	CURL *e = x->easy;
 	CURLcode rc = CURLE_OK;
 
+	rc |= curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, http_open_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, http_close_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, http_prereq_cb);
+	rc |= curl_easy_setopt(e, CURLOPT_PREREQDATA, x);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_write_cb);
 	rc |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	rc |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_header_cb);
@@ -515,7 +634,7 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	x->debug_fd = o->debug_fd;
 	x->attempt = r->attempt;
 	x->max_body = o->max_body;
-	buf_init(&x->body, 0);
+	buf_init(&x->body, o->max_body);
 	x->body.secret = true;   /* a create or OAuth answer holds a secret */
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
@@ -696,6 +815,12 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 
 	out->transport = http_transport_of(rc);
 	c->err.http_status = out->http_status;
+	if (x->stale) {
+		out->transport = RETRY_T_CONNECT;     /* not sent: try a new connection */
+		status_set(&c->err, PATROL_NETWORK, "the connection held bytes after the last "
+			   "answer (a desynchronised or hostile server): closed it, request not sent");
+		return;
+	}
 	if (http_proxy_refused(x, c, out))
 		return;
 	if (http_is_tls(rc)) {
@@ -704,7 +829,7 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 	}
 	if (http_unreachable_failed(x, rc, why, c))
 		return;
-	if (x->too_large)
+	if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
 	else if (x->nomem)
 		status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");

@@ -52,7 +52,7 @@ struct journal {
 	char *path;
 	char *session;
 	bool dirty;                    /* written since the last fsync */
-	char *dir;                     /* a new file's directory, until it is synced */
+	int dfd;                       /* a new file's directory, until it is synced (-1) */
 	struct patrol_err err;         /* the first failure (status OK: none) */
 };
 
@@ -115,11 +115,19 @@ journal_outcome(enum patrol_status st, int attempts)
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* A token id as the journal accepts it: 1..64 printable ASCII, no space. */
+/* A token id as the journal accepts it: token_id_valid (a resumed id goes
+ * into a URL). */
 static bool
 journal_id_ok(const char *s, size_t len)
 {
-	size_t i;
+	return len > 0 && len <= TOKEN_ID_LEN && strlen(s) == len && token_id_valid(s);
+}
+
+/* A session id as it is written: 1..64 printable ASCII, no space. */
+static bool
+journal_name_ok(const char *s)
+{
+	size_t i, len = strlen(s);
 
 	if (len == 0 || len > TOKEN_ID_LEN)
 		return false;
@@ -133,7 +141,7 @@ journal_id_ok(const char *s, size_t len)
 static bool
 journal_session_ok(const char *s)
 {
-	return journal_id_ok(s, strlen(s)) && strchr(s, '/') == NULL && s[0] != '.';
+	return journal_name_ok(s) && strchr(s, '/') == NULL && s[0] != '.';
 }
 
 /* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
@@ -270,33 +278,48 @@ journal_mkdirs(char *path, struct patrol_err *err)
 	}
 }
 
-/* The journal directory must be ours, a real directory, and private. */
+/* Open the journal directory dir and check what was opened: a directory
+ * (not a symbolic link) of ours that group and others cannot write. The
+ * check and every use after it go through that one descriptor (openat,
+ * fdopendir), so the directory cannot be swapped in between by someone who
+ * can write its parent. *dfd is -1 when dir is missing and missing_ok. */
 static enum patrol_status
-journal_dir_check(const char *dir, bool create, struct patrol_err *err)
+journal_dir_open(const char *dir, bool missing_ok, int *dfd, struct patrol_err *err)
 {
 	struct stat sb;
+	int e;
 
-	if (lstat(dir, &sb) != 0) {
-		if (errno == ENOENT && !create)
+	*dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*dfd < 0) {
+		e = errno;
+		if (e == ENOENT && missing_ok)
 			return PATROL_OK;
+		if ((e == ELOOP || e == ENOTDIR) && lstat(dir, &sb) == 0 && S_ISLNK(sb.st_mode))
+			return status_set(err, PATROL_IO,
+			    "the journal directory %s is a symbolic link; refusing to use it "
+			    "(make it a real directory: mkdir -m 700 %s)", dir, dir);
+		if (e == ENOTDIR)
+			return status_set(err, PATROL_IO, "the journal directory %s is not a directory",
+					  dir);
 		return status_set(err, PATROL_IO, "cannot use the journal directory %s: %s",
-				  dir, strerror(errno));
+				  dir, strerror(e));
 	}
-	if (S_ISLNK(sb.st_mode))
-		return status_set(err, PATROL_IO,
-		    "the journal directory %s is a symbolic link; refusing to use it "
-		    "(make it a real directory: mkdir -m 700 %s)", dir, dir);
-	if (!S_ISDIR(sb.st_mode))
-		return status_set(err, PATROL_IO, "the journal directory %s is not a directory", dir);
-	if (sb.st_uid != geteuid())
-		return status_set(err, PATROL_IO,
+	if (fstat(*dfd, &sb) != 0)
+		status_set(err, PATROL_IO, "cannot use the journal directory %s: %s", dir,
+			   strerror(errno));
+	else if (sb.st_uid != geteuid())
+		status_set(err, PATROL_IO,
 		    "the journal directory %s is owned by another user (uid %lu); refusing to use it",
 		    dir, (unsigned long)sb.st_uid);
-	if (sb.st_mode & (S_IWGRP | S_IWOTH))
-		return status_set(err, PATROL_IO,
+	else if (sb.st_mode & (S_IWGRP | S_IWOTH))
+		status_set(err, PATROL_IO,
 		    "the journal directory %s is writable by other users; fix with: chmod 700 %s",
 		    dir, dir);
-	return PATROL_OK;
+	else
+		return PATROL_OK;
+	close(*dfd);
+	*dfd = -1;
+	return err->status;
 }
 
 enum patrol_status
@@ -307,7 +330,7 @@ journal_dir(bool create, char **out, struct patrol_err *err)
 	enum patrol_status st;
 	struct buf b;
 	char *dir;
-	int rc;
+	int rc, dfd;
 
 	*out = NULL;
 	buf_init(&b, 0);
@@ -323,10 +346,12 @@ journal_dir(bool create, char **out, struct patrol_err *err)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	}
 	if ((create && (st = journal_mkdirs(dir, err)) != PATROL_OK) ||
-	    (st = journal_dir_check(dir, create, err)) != PATROL_OK) {
+	    (st = journal_dir_open(dir, !create, &dfd, err)) != PATROL_OK) {
 		free(dir);
 		return st;
 	}
+	if (dfd >= 0)
+		close(dfd);
 	*out = dir;
 	return PATROL_OK;
 }
@@ -456,17 +481,11 @@ journal_flush(struct journal *j)
 	if (fsync(j->fd) != 0)
 		return journal_fail(j, PATROL_IO, "cannot sync the journal", errno);
 	j->dirty = false;
-	if (j->dir != NULL) {         /* a new file: its directory entry too */
-		int dfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dfd < 0 || fsync(dfd) != 0) {
-			int e = errno;
-			if (dfd >= 0)
-				close(dfd);
-			return journal_fail(j, PATROL_IO, "cannot sync the journal directory", e);
-		}
-		close(dfd);
-		free(j->dir);
-		j->dir = NULL;
+	if (j->dfd >= 0) {           /* a new file: its directory entry too */
+		if (fsync(j->dfd) != 0)
+			return journal_fail(j, PATROL_IO, "cannot sync the journal directory", errno);
+		close(j->dfd);
+		j->dfd = -1;
 	}
 	return PATROL_OK;
 }
@@ -527,6 +546,7 @@ journal_plan_json(const struct journal_plan *p, int64_t now)
 	journal_jset(rec, "admin", json_boolean(p->admin), &bad);
 	journal_jset(rec, "filter", journal_jstr(p->filter), &bad);
 	journal_jset(rec, "t", json_integer(now), &bad);
+	journal_jset(rec, "pid", json_integer((json_int_t)getpid()), &bad);
 	for (i = 0; !bad && i < p->n; i++)
 		if (json_array_append_new(items, journal_item_json(&p->items[i])) != 0)
 			bad = 1;
@@ -610,6 +630,7 @@ journal_new(int fd, char *path, char *session)
 		return NULL;
 	}
 	j->fd = fd;
+	j->dfd = -1;
 	j->path = path;
 	j->session = session;
 	status_clear(&j->err);
@@ -659,7 +680,7 @@ journal_open_new(int dfd, const char *dir, int64_t now, char *name, size_t n, in
  * first journal_sync: the worker's, before the first revoke is sent (so a
  * face can start a session without an fsync on its own thread). */
 static enum patrol_status
-journal_start(struct journal *j, const char *dir, json_t *plan, const char *name,
+journal_start(struct journal *j, int dfd, const char *dir, json_t *plan, const char *name,
 	      struct patrol_err *err)
 {
 	enum patrol_status st;
@@ -675,8 +696,9 @@ journal_start(struct journal *j, const char *dir, json_t *plan, const char *name
 		*err = j->err;
 		return st;
 	}
-	if ((j->dir = strdup(dir)) == NULL)
-		return status_set(err, PATROL_NOMEM, "out of memory");
+	if ((j->dfd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) < 0)
+		return status_set(err, PATROL_IO, "cannot keep the journal directory %s open: %s",
+				  dir, strerror(errno));
 	return PATROL_OK;
 }
 
@@ -696,11 +718,9 @@ journal_create(const char *dir, const struct journal_plan *plan, struct journal 
 		return st;
 	if ((rec = journal_plan_json(plan, now)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
+	if ((st = journal_dir_open(dir, false, &dfd, err)) != PATROL_OK) {
 		json_decref(rec);
-		return status_set(err, PATROL_IO, "cannot open the journal directory %s: %s",
-				  dir, strerror(errno));
+		return st;
 	}
 	if ((st = journal_open_new(dfd, dir, now, name, sizeof name, &fd, err)) != PATROL_OK) {
 		json_decref(rec);
@@ -712,7 +732,7 @@ journal_create(const char *dir, const struct journal_plan *plan, struct journal 
 	if (j == NULL)
 		st = status_set(err, PATROL_NOMEM, "out of memory");
 	else
-		st = journal_start(j, dir, rec, name, err);
+		st = journal_start(j, dfd, dir, rec, name, err);
 	json_decref(rec);
 	if (st != PATROL_OK) {
 		unlinkat(dfd, file, 0);
@@ -974,8 +994,10 @@ jp_plan(struct journal_parser *p, json_t *o)
 	if ((st = jp_plan_strings(p, o)) != PATROL_OK)
 		return st;
 	if ((admin != NULL && !json_is_boolean(admin)) ||
-	    jp_int(o, "t", true, 1, INT64_MAX, &s->started_ms) != 0)
-		return jp_error(p, "plan: bad \"admin\" or \"t\"");
+	    jp_int(o, "t", true, 1, INT64_MAX, &s->started_ms) != 0 ||
+	    jp_int(o, "pid", false, 0, INT64_MAX, &s->pid) != 0)
+		return jp_error(p, "plan: bad \"admin\", \"t\" or \"pid\"");
+	s->since_ms = s->started_ms;
 	s->admin = json_is_true(admin);
 	if (!json_is_array(items))
 		return jp_error(p, "plan: \"items\" is not an array");
@@ -995,11 +1017,13 @@ jp_plan(struct journal_parser *p, json_t *o)
 static enum patrol_status
 jp_resume(struct journal_parser *p, json_t *o)
 {
-	int64_t t, pid;
+	int64_t t, pid = 0;
 
 	if (jp_int(o, "t", true, 1, INT64_MAX, &t) != 0 ||
 	    jp_int(o, "pid", false, 0, INT64_MAX, &pid) != 0)
 		return jp_error(p, "resume: bad \"t\" or \"pid\"");
+	p->s->pid = pid;
+	p->s->since_ms = t;
 	if (p->s->resumes < ~0u)
 		p->s->resumes++;
 	p->s->ended_ms = 0;        /* running again */
@@ -1227,13 +1251,15 @@ journal_parse(const char *text, size_t len, const char *name, struct journal_ses
 	return journal_parse_text(text, len, name, out, &good, err);
 }
 
-/* Open path for reading or appending (O_NOFOLLOW), checked. */
+/* Open name in the journal directory open on dfd, for reading or
+ * appending (O_NOFOLLOW), checked; path names it in messages. */
 static enum patrol_status
-journal_open_file(const char *path, int flags, int *fd, struct patrol_err *err)
+journal_open_at(int dfd, const char *name, const char *path, int flags, int *fd,
+		struct patrol_err *err)
 {
 	enum patrol_status st;
 
-	*fd = open(path, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	*fd = openat(dfd, name, flags | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (*fd < 0 && errno == ELOOP)
 		return status_set(err, PATROL_IO, "%s is a symbolic link; refusing to use it", path);
 	if (*fd < 0)
@@ -1242,6 +1268,27 @@ journal_open_file(const char *path, int flags, int *fd, struct patrol_err *err)
 		close(*fd);
 		*fd = -1;
 	}
+	return st;
+}
+
+/* The directory of path, checked and open (journal_dir_open), and its base
+ * name: a session file is always opened relative to a checked directory. */
+static enum patrol_status
+journal_open_parent(const char *path, int *dfd, const char **base, struct patrol_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	enum patrol_status st;
+	char *dir;
+
+	*base = slash != NULL ? slash + 1 : path;
+	if (slash == path)
+		dir = strdup("/");
+	else
+		dir = slash != NULL ? strndup(path, (size_t)(slash - path)) : strdup(".");
+	if (dir == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	st = journal_dir_open(dir, false, dfd, err);
+	free(dir);
 	return st;
 }
 
@@ -1273,15 +1320,17 @@ journal_load_fd(int fd, const char *path, struct journal_session *out, size_t *g
 	return PATROL_OK;
 }
 
-enum patrol_status
-journal_load(const char *path, struct journal_session *out, struct patrol_err *err)
+/* Load name from the directory open on dfd and probe its lock. */
+static enum patrol_status
+journal_load_at(int dfd, const char *name, const char *path, struct journal_session *out,
+		struct patrol_err *err)
 {
 	enum patrol_status st;
 	size_t good;
 	int fd;
 
 	memset(out, 0, sizeof *out);
-	if ((st = journal_open_file(path, O_RDONLY, &fd, err)) != PATROL_OK)
+	if ((st = journal_open_at(dfd, name, path, O_RDONLY, &fd, err)) != PATROL_OK)
 		return st;
 	st = journal_load_fd(fd, path, out, &good, err);
 	if (st == PATROL_OK) {
@@ -1293,6 +1342,33 @@ journal_load(const char *path, struct journal_session *out, struct patrol_err *e
 	}
 	close(fd);
 	return st;
+}
+
+enum patrol_status
+journal_load(const char *path, struct journal_session *out, struct patrol_err *err)
+{
+	enum patrol_status st;
+	const char *base;
+	int dfd;
+
+	memset(out, 0, sizeof *out);
+	if ((st = journal_open_parent(path, &dfd, &base, err)) != PATROL_OK)
+		return st;
+	st = journal_load_at(dfd, base, path, out, err);
+	close(dfd);
+	return st;
+}
+
+size_t
+journal_session_left(const struct journal_session *s)
+{
+	return s->pending + s->counts[JOURNAL_NOT_ATTEMPTED];
+}
+
+size_t
+journal_session_todo(const struct journal_session *s)
+{
+	return journal_session_left(s) + s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
 }
 
 void
@@ -1324,12 +1400,17 @@ journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
 	struct journal_session s;
 	enum patrol_status st;
 	struct journal *j;
+	const char *base;
 	json_t *rec;
 	size_t good;
-	int fd, bad = 0;
+	int fd, dfd, bad = 0;
 
 	*out = NULL;
-	if ((st = journal_open_file(path, O_RDWR | O_APPEND, &fd, err)) != PATROL_OK)
+	if ((st = journal_open_parent(path, &dfd, &base, err)) != PATROL_OK)
+		return st;
+	st = journal_open_at(dfd, base, path, O_RDWR | O_APPEND, &fd, err);
+	close(dfd);
+	if (st != PATROL_OK)
 		return st;
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		int e = errno;
@@ -1516,8 +1597,9 @@ journal_close(struct journal *j)
 	if (j == NULL)
 		return;
 	close(j->fd);           /* releases the flock; no fsync (see journal_end) */
+	if (j->dfd >= 0)
+		close(j->dfd);
 	pthread_mutex_destroy(&j->lock);
-	free(j->dir);
 	free(j->path);
 	free(j->session);
 	free(j);
@@ -1566,7 +1648,7 @@ journal_grow(void **v, size_t n, size_t *cap, size_t size)
  * so the caller loads the whole file. Finished sessions pile up over the
  * years; finding the unfinished one must not parse them all. */
 static bool
-journal_tail_ended(const char *path)
+journal_tail_ended(int dfd, const char *name)
 {
 	char buf[JOURNAL_TAIL + 1], *nl, *line;
 	const char *type;
@@ -1575,7 +1657,7 @@ journal_tail_ended(const char *path)
 	ssize_t n;
 	json_t *rec;
 	bool ended;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 
 	if (fd < 0)
 		return false;
@@ -1602,22 +1684,22 @@ journal_tail_ended(const char *path)
 }
 
 static enum patrol_status
-journal_list_add(struct journal_list *l, const char *dir, const char *name, size_t *cap,
-		 size_t *ecap, bool unfinished_only, struct patrol_err *err)
+journal_list_add(struct journal_list *l, int dfd, const char *dir, const char *name,
+		 size_t *cap, size_t *ecap, bool unfinished_only, struct patrol_err *err)
 {
 	struct journal_session s;
 	struct patrol_err lerr;
-	char *path = journal_join(dir, name);
+	enum patrol_status st;
+	char *path;
 
-	if (path == NULL)
-		return status_set(err, PATROL_NOMEM, "out of memory");
-	if (unfinished_only && journal_tail_ended(path)) {
-		free(path);
+	if (unfinished_only && journal_tail_ended(dfd, name))
 		return PATROL_OK;
-	}
+	if ((path = journal_join(dir, name)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
 	status_clear(&lerr);
-	if (journal_load(path, &s, &lerr) == PATROL_OK) {
-		free(path);
+	st = journal_load_at(dfd, name, path, &s, &lerr);
+	free(path);
+	if (st == PATROL_OK) {
 		if (journal_grow((void **)&l->v, l->n, cap, sizeof *l->v) != 0) {
 			journal_session_free(&s);
 			return status_set(err, PATROL_NOMEM, "out of memory");
@@ -1625,7 +1707,6 @@ journal_list_add(struct journal_list *l, const char *dir, const char *name, size
 		l->v[l->n++] = s;
 		return PATROL_OK;
 	}
-	free(path);
 	if (lerr.status == PATROL_NOMEM)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	if (journal_grow((void **)&l->errors, l->nerrors, ecap, sizeof *l->errors) != 0 ||
@@ -1644,23 +1725,29 @@ journal_scan(const char *dir, bool unfinished_only, struct journal_list *out,
 	enum patrol_status st = PATROL_OK;
 	size_t cap = 0, ecap = 0;
 	struct dirent *de;
+	int dfd, dup_fd = -1;
 	DIR *d;
 
 	memset(out, 0, sizeof *out);
-	if ((d = opendir(dir)) == NULL) {
-		if (errno == ENOENT)
-			return PATROL_OK;
+	if ((st = journal_dir_open(dir, true, &dfd, err)) != PATROL_OK || dfd < 0)
+		return st;             /* a missing directory: no sessions */
+	if ((dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) < 0 || (d = fdopendir(dup_fd)) == NULL) {
+		int e = errno;
+		if (dup_fd >= 0)
+			close(dup_fd);
+		close(dfd);
 		return status_set(err, PATROL_IO, "cannot read the journal directory %s: %s",
-				  dir, strerror(errno));
+				  dir, strerror(e));
 	}
 	while (st == PATROL_OK && (errno = 0, de = readdir(d)) != NULL)
 		if (journal_is_session_file(de->d_name))
-			st = journal_list_add(out, dir, de->d_name, &cap, &ecap, unfinished_only,
-					      err);
+			st = journal_list_add(out, dfd, dir, de->d_name, &cap, &ecap,
+					      unfinished_only, err);
 	if (st == PATROL_OK && de == NULL && errno != 0)
 		st = status_set(err, PATROL_IO, "cannot read the journal directory %s: %s",
 				dir, strerror(errno));
 	closedir(d);
+	close(dfd);
 	if (st != PATROL_OK) {
 		journal_list_free(out);
 		return st;
@@ -1692,9 +1779,105 @@ journal_list_free(struct journal_list *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Find the session file named by id (or a unique prefix of one) in the
+ * directory open on dfd: *name (malloc'd) or an error. */
+static enum patrol_status
+journal_resolve_id(int dfd, const char *dir, const char *id, char **name,
+		   struct patrol_err *err)
+{
+	size_t n = strlen(id), hits = 0, sl = strlen(JOURNAL_SUFFIX);
+	struct dirent *de;
+	int dup_fd;
+	DIR *d;
+
+	*name = NULL;
+	if (n > sl && strcmp(id + n - sl, JOURNAL_SUFFIX) == 0)
+		n -= sl;
+	if ((dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) < 0 || (d = fdopendir(dup_fd)) == NULL) {
+		int e = errno;
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return status_set(err, PATROL_IO, "cannot read the journal directory %s: %s",
+				  dir, strerror(e));
+	}
+	while (n > 0 && (de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (!journal_is_session_file(de->d_name) || len - sl < n ||
+		    strncmp(de->d_name, id, n) != 0)
+			continue;
+		if (len - sl == n) {           /* exact: no other candidate matters */
+			free(*name);
+			*name = strdup(de->d_name);
+			hits = 1;
+			break;
+		}
+		if (hits++ == 0)
+			*name = strdup(de->d_name);
+	}
+	closedir(d);
+	if (hits == 1 && *name == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	if (hits == 1)
+		return PATROL_OK;
+	free(*name);
+	*name = NULL;
+	if (hits > 1)
+		return status_set(err, PATROL_CONFLICT, "'%s' matches %zu sessions: give more of "
+				  "the session id (patrol journal lists them)", id, hits);
+	return status_set(err, PATROL_NOT_FOUND, "no session '%s' in %s (patrol journal lists "
+			  "them)", id, dir);
+}
+
+/* The base name of a path given for a session, when it is the same file as
+ * that name in the directory open on dfd (the file itself is never opened). */
+static enum patrol_status
+journal_resolve_path(int dfd, const char *dir, const char *arg, char **name,
+		     struct patrol_err *err)
+{
+	const char *base = strrchr(arg, '/') + 1;
+	struct stat a, b;
+
+	*name = NULL;
+	if (!journal_is_session_file(base) || lstat(arg, &a) != 0 ||
+	    fstatat(dfd, base, &b, AT_SYMLINK_NOFOLLOW) != 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return status_set(err, PATROL_INVALID, "%s is not a session in the journal "
+				  "directory %s: patrol reads sessions only from there (patrol "
+				  "journal lists them)", arg, dir);
+	if ((*name = strdup(base)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	return PATROL_OK;
+}
+
 enum patrol_status
-journal_find_unfinished(const char *dir, const char *host, char **path,
-			struct patrol_err *err)
+journal_resolve(const char *dir, const char *arg, char **path, struct patrol_err *err)
+{
+	enum patrol_status st;
+	char *name = NULL;
+	int dfd;
+
+	*path = NULL;
+	if ((st = journal_dir_open(dir, true, &dfd, err)) != PATROL_OK)
+		return st;
+	if (dfd < 0)
+		return status_set(err, PATROL_NOT_FOUND, "no session '%s': there is no journal "
+				  "directory %s yet", arg, dir);
+	if (strchr(arg, '/') != NULL)
+		st = journal_resolve_path(dfd, dir, arg, &name, err);
+	else
+		st = journal_resolve_id(dfd, dir, arg, &name, err);
+	close(dfd);
+	if (st == PATROL_OK && (*path = journal_join(dir, name)) == NULL)
+		st = status_set(err, PATROL_NOMEM, "out of memory");
+	free(name);
+	return st;
+}
+
+/* The newest session in dir for host with no end record that another
+ * process holds (busy) or not. */
+static enum patrol_status
+journal_find_open(const char *dir, const char *host, bool busy, char **path,
+		  struct patrol_err *err)
 {
 	struct journal_list l;
 	enum patrol_status st;
@@ -1705,11 +1888,24 @@ journal_find_unfinished(const char *dir, const char *host, char **path,
 		return st;
 	for (i = 0; i < l.n; i++) {
 		const struct journal_session *s = &l.v[i];
-		if (s->ended_ms == 0 && !s->busy && host != NULL && strcmp(s->host, host) == 0)
+		if (s->ended_ms == 0 && s->busy == busy && host != NULL && strcmp(s->host, host) == 0)
 			break;
 	}
 	if (i < l.n && (*path = strdup(l.v[i].path)) == NULL)
 		st = status_set(err, PATROL_NOMEM, "out of memory");
 	journal_list_free(&l);
 	return st;
+}
+
+enum patrol_status
+journal_find_unfinished(const char *dir, const char *host, char **path,
+			struct patrol_err *err)
+{
+	return journal_find_open(dir, host, false, path, err);
+}
+
+enum patrol_status
+journal_find_running(const char *dir, const char *host, char **path, struct patrol_err *err)
+{
+	return journal_find_open(dir, host, true, path, err);
 }

@@ -9,7 +9,7 @@
  * is taken (the session id is the name without ".jsonl"). Each record is one line of JSON ending in '\n':
  *
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
- *    "admin":B,"filter":F|null,"t":MS,"items":[{"id":ID,"owner":O,
+ *    "admin":B,"filter":F|null,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
  *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
  *    "flags":["never-expires",…]},…]}
  *   {"type":"resume","t":MS,"pid":N}
@@ -27,9 +27,10 @@
  * (\uXXXX escapes, DEL too), so every byte of a journal is printable ASCII
  * or '\n'. A record is built whole and written with one write(2).
  *
- * Readers check every field's type; ids are 1..64 printable ASCII without
- * spaces; a plan may not name an id twice (the file is corrupt); record
- * types they do not know are skipped (newer versions may add some); at most
+ * Readers check every field's type; ids are token_id_valid (1..64 letters,
+ * digits, '-' or '_': they go into URLs on resume); a plan may not name an
+ * id twice (the file is corrupt); record types they do not know are skipped
+ * (newer versions may add some); at most
  * 250,000 items, 4096-byte strings and 64 MiB per file.
  *
  * Durability: an intent is written before its revoke is sent, and
@@ -114,7 +115,10 @@ struct journal;
 /* The journal directory (malloc'd): $XDG_STATE_HOME/patrol when that is an
  * absolute path, else $HOME/.local/state/patrol. With create, missing
  * directories are made (0700) and the last one is checked: not a symlink,
- * owned by the user, no group or other write. PATROL_IO naming the path. */
+ * owned by the user, no group or other write. PATROL_IO naming the path.
+ * Every function below that takes dir opens it once, checks the opened
+ * descriptor the same way and works relative to it (openat), so the
+ * directory cannot be swapped between the check and the use. */
 enum patrol_status journal_dir(bool create, char **out, struct patrol_err *err);
 
 /* Start a session in dir: create the file, take the lock, write the plan
@@ -174,6 +178,9 @@ struct journal_session {
 					* record makes it unfinished again) */
 	char end_reason[16];           /* "" while unfinished */
 	unsigned resumes;
+	int64_t pid;                   /* the process that started it, or resumed it
+					* last (0: not recorded) */
+	int64_t since_ms;              /* when that process started or resumed it */
 	struct journal_entry *v;       /* in plan order */
 	size_t n;
 	size_t counts[JOURNAL_RESULT_COUNT]; /* by last result */
@@ -186,6 +193,13 @@ struct journal_session {
 	bool torn;                     /* a torn last line was ignored */
 };
 
+/* Ids of s left to do: no result yet (pending, open intents included), or
+ * never sent (not attempted, as older versions wrote). */
+size_t journal_session_left(const struct journal_session *s);
+/* Ids a resume of s would try: those left, and those that failed or whose
+ * outcome is unknown. */
+size_t journal_session_todo(const struct journal_session *s);
+
 /* Parse a session from text (tests and fuzzing; name is for messages).
  * PATROL_PROTOCOL "NAME:LINE: why" for a corrupt file; a file without a plan
  * record is corrupt too (the first record must be the plan). Intent and
@@ -194,7 +208,9 @@ struct journal_session {
 enum patrol_status journal_parse(const char *text, size_t len, const char *name,
 				 struct journal_session *out, struct patrol_err *err);
 /* Read and parse a file (O_NOFOLLOW, a regular file of the user's, at most
- * 64 MiB) and probe its lock. session is the file name without ".jsonl". */
+ * 64 MiB, opened relative to its directory after that was checked as the
+ * journal directory is) and probe its lock. session is the file name
+ * without ".jsonl". A path from a user goes through journal_resolve first. */
 enum patrol_status journal_load(const char *path, struct journal_session *out,
 				struct patrol_err *err);
 void journal_session_free(struct journal_session *s);
@@ -212,9 +228,21 @@ enum patrol_status journal_list(const char *dir, struct journal_list *out,
 				struct patrol_err *err);
 void journal_list_free(struct journal_list *l);
 
+/* The session in dir that arg names, as *path (malloc'd, in dir): a session
+ * id or a unique prefix of one ("NAME.jsonl" too), or a path to a session
+ * file of dir. A file anywhere else is refused without being opened, so its
+ * content can never appear in a message (PATROL_INVALID). PATROL_NOT_FOUND:
+ * no such session; PATROL_CONFLICT: the prefix names several. */
+enum patrol_status journal_resolve(const char *dir, const char *arg, char **path,
+				   struct patrol_err *err);
+
 /* The newest session in dir for host that has no end record and is not
  * busy: *path (malloc'd) or NULL when there is none. */
 enum patrol_status journal_find_unfinished(const char *dir, const char *host, char **path,
 					   struct patrol_err *err);
+/* The newest session in dir for host that another process is running
+ * (busy, no end record): *path or NULL. */
+enum patrol_status journal_find_running(const char *dir, const char *host, char **path,
+					struct patrol_err *err);
 
 #endif

@@ -274,6 +274,117 @@ token_find(const struct token_table *tab, const char *id)
 	return found;
 }
 
+bool
+token_table_note(const struct token_table *tab, char *out, size_t n)
+{
+	int len = 0;
+
+	if (n > 0)
+		out[0] = '\0';
+	if (tab == NULL || tab->malformed + tab->repeated == 0 || n == 0)
+		return false;
+	if (tab->malformed > 0)
+		len = snprintf(out, n, "the list had %zu malformed entr%s, skipped (%s)",
+			       tab->malformed, tab->malformed == 1 ? "y" : "ies", tab->malformed_why);
+	if (tab->repeated > 0 && len >= 0 && (size_t)len < n)
+		snprintf(out + len, n - (size_t)len, "%s%zu id%s listed more than once, shown once",
+			 len > 0 ? "; " : "the list had ", tab->repeated,
+			 tab->repeated == 1 ? "" : "s");
+	return true;
+}
+
+bool
+token_id_valid(const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return false;
+	for (i = 0; id[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)id[i];
+		if (i >= TOKEN_ID_LEN || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+					   (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+			return false;
+	}
+	return i > 0;
+}
+
+static int
+token_cmp_byid(const void *a, const void *b, void *tab)
+{
+	const struct token_table *t = tab;
+
+	return token_casecmp(t->rows[*(const size_t *)a].token_id,
+			     t->rows[*(const size_t *)b].token_id);
+}
+
+size_t *
+token_index_by_id(const struct token_table *tab)
+{
+	size_t *byid = malloc((tab->n ? tab->n : 1) * sizeof *byid), i;
+
+	if (byid == NULL)
+		return NULL;
+	for (i = 0; i < tab->n; i++)
+		byid[i] = i;
+	qsort_r(byid, tab->n, sizeof *byid, token_cmp_byid, (void *)tab);
+	return byid;
+}
+
+/* Compare the first len characters of a with b (ASCII case ignored). */
+static int
+token_ncasecmp(const char *a, const char *b, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		int d = (int)token_fold((unsigned char)a[i]) - (int)token_fold((unsigned char)b[i]);
+		if (d != 0 || a[i] == '\0')
+			return d;
+	}
+	return 0;
+}
+
+/* The first position in byid whose id is not below id over its first len
+ * characters (len 0: the whole id). */
+static size_t
+token_lower_bound(const struct token_table *tab, const size_t *byid, const char *id,
+		  size_t len)
+{
+	size_t lo = 0, hi = tab->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *r = tab->rows[byid[mid]].token_id;
+		if ((len ? token_ncasecmp(r, id, len) : token_casecmp(r, id)) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long
+token_find_indexed(const struct token_table *tab, const size_t *byid, const char *id,
+		   bool exact)
+{
+	size_t len, at;
+
+	if (id == NULL || (len = strlen(id)) == 0)
+		return -1;
+	at = token_lower_bound(tab, byid, id, 0);
+	if (at < tab->n && token_casecmp(tab->rows[byid[at]].token_id, id) == 0)
+		return (long)byid[at];
+	if (exact || len < TOKEN_PREFIX_MIN)
+		return -1;
+	at = token_lower_bound(tab, byid, id, len);
+	if (at >= tab->n || token_ncasecmp(tab->rows[byid[at]].token_id, id, len) != 0)
+		return -1;
+	if (at + 1 < tab->n && token_ncasecmp(tab->rows[byid[at + 1]].token_id, id, len) == 0)
+		return -2;
+	return (long)byid[at];
+}
+
 /* ---- sort keys -------------------------------------------------------- */
 
 struct token_sort_row {

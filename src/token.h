@@ -24,7 +24,7 @@
 /* One token as the Token API (PublicTokenInfo) or Token Management API
  * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
 struct token_info {
-	char token_id[TOKEN_ID_LEN + 1];   /* as sent: 1..64 printable characters (api.c refuses others) */
+	char token_id[TOKEN_ID_LEN + 1];   /* token_id_valid (api.c skips others) */
 	char *comment;
 	int64_t creation_time;
 	int64_t expiry_time;               /* -1 (or 0): never expires */
@@ -49,6 +49,10 @@ struct token_table {
 	struct token_info *rows;
 	size_t n;
 	size_t cap;
+	/* what the list parser (api.c) left out, for a warning */
+	size_t malformed;                  /* elements skipped: not a token object */
+	size_t repeated;                   /* rows whose id came earlier: kept once */
+	char malformed_why[160];           /* why the first was skipped */
 };
 
 /* Free the members of t (not t itself). */
@@ -59,6 +63,10 @@ int token_info_copy(struct token_info *dst, const struct token_info *src);
 struct token_info *token_table_push(struct token_table *tab);
 /* Free all rows and the array; leaves an empty table. */
 void token_table_free(struct token_table *tab);
+/* What the list parser left out, as one line for a face ("the list had 2
+ * malformed entries, skipped (token_infos[4]: …); 1 id listed twice, shown
+ * once"), raw (sanitize it). Returns false, out "", when nothing was. */
+bool token_table_note(const struct token_table *tab, char *out, size_t n);
 
 /* True when expiry_time > 0 and now_ms > expiry_time. */
 bool token_is_expired(const struct token_info *t, int64_t now_ms);
@@ -70,6 +78,17 @@ const char *token_owner(const struct token_info *t);
  * least TOKEN_PREFIX_MIN hex characters). Returns the index, -1 when none, -2 when the
  * prefix is ambiguous. */
 long token_find(const struct token_table *tab, const char *id);
+/* True when id can be a token id: 1..TOKEN_ID_LEN letters, digits, '-' or
+ * '_' (the API's are 64 hex characters). Only such an id is put into a URL:
+ * it is one plain path segment, never "." or "..", no '/', '%' or '?'. */
+bool token_id_valid(const char *id);
+/* Row indexes of tab sorted by id (ASCII case ignored), for many lookups in
+ * O(log n) each. malloc'd; NULL on out of memory. */
+size_t *token_index_by_id(const struct token_table *tab);
+/* token_find over the index from token_index_by_id; with exact, prefixes
+ * do not count (-1). */
+long token_find_indexed(const struct token_table *tab, const size_t *byid, const char *id,
+			bool exact);
 
 /* ---- words: one word per fact, for the view, the tables, show and CSV ---
  * (JSON keeps the API's values). */

@@ -85,6 +85,12 @@ struct heap {
 	size_t n, cap;
 };
 
+/* Halted batches (call.h batch), each with why its members are not sent. */
+struct batches {
+	struct halted { uint64_t id; const char *why; } *v;
+	size_t n, cap;
+};
+
 struct worker {
 	/* copied at start, read-only afterwards */
 	char *host;
@@ -105,7 +111,8 @@ struct worker {
 	struct call *out_head, *out_tail;
 	unsigned cancel_gen;
 	uint64_t submit_seq;        /* calls submitted so far */
-	bool halt_req;              /* worker_halt_batch was called */
+	uint64_t batch_seq;         /* batch ids handed out (atomic) */
+	struct batches stop_req;    /* worker_halt_batch was called for these */
 	struct worker_stats stats;  /* written by the thread */
 	bool stopping, ready, failed;
 	enum auth_type auth_type;   /* signing in now (worker_auth_type) */
@@ -114,9 +121,8 @@ struct worker {
 
 	/* the thread's own */
 	pthread_t thread;
-	uint64_t halt_seq;          /* batch calls submitted up to here are halted */
+	struct batches halted;      /* batches whose unsent members are refused */
 	bool answered;              /* the host has answered once (retry_unreachable) */
-	const char *halt_msg;       /* why they were */
 	struct pace pace;           /* how many transfers, how fast (pace.h) */
 	unsigned seen_gen;
 	struct jobq runq;
@@ -129,7 +135,7 @@ struct worker {
 };
 
 static void worker_conclude(struct worker *w, struct job *j);
-static void worker_halt(struct worker *w, const char *why);
+static void worker_halt(struct worker *w, uint64_t batch, const char *why);
 
 /* ---- call lists ------------------------------------------------------- */
 
@@ -153,6 +159,40 @@ calls_free(struct call *c)
 		next = c->next;
 		call_free(c);
 	}
+}
+
+/* ---- halted batches ---------------------------------------------------- */
+
+/* Why the members of batch are not sent, or NULL when it runs (or is 0). */
+static const char *
+batches_why(const struct batches *b, uint64_t batch)
+{
+	size_t i;
+
+	for (i = 0; batch != 0 && i < b->n; i++)
+		if (b->v[i].id == batch)
+			return b->v[i].why;
+	return NULL;
+}
+
+/* Add batch (once; the first reason stays). Returns 0, or -1 out of memory. */
+static int
+batches_add(struct batches *b, uint64_t batch, const char *why)
+{
+	struct halted *v;
+
+	if (batches_why(b, batch) != NULL)
+		return 0;
+	if (b->n == b->cap) {
+		v = realloc(b->v, (b->cap ? b->cap * 2 : 4) * sizeof *v);
+		if (v == NULL)
+			return -1;
+		b->v = v;
+		b->cap = b->cap ? b->cap * 2 : 4;
+	}
+	b->v[b->n].id = batch;
+	b->v[b->n++].why = why;
+	return 0;
 }
 
 /* ---- ready queue, in-flight list, delay heap --------------------------- */
@@ -331,14 +371,18 @@ wake_close(struct worker *w)
 
 /* ---- handing calls back ------------------------------------------------ */
 
-/* Put a finished call in the outbox and wake whoever waits. */
+/* Put a finished call in the outbox and wake whoever waits. A journaled
+ * call gets its result written, unless it was never sent and nothing went
+ * wrong with it (stopped, halted, cancelled): such an id is left to do, as
+ * if the session had been cut off right there, so a resume sends it. */
 static void
 worker_post(struct worker *w, struct call *c)
 {
+	enum journal_result r = journal_outcome(c->err.status, c->attempts);
+
 	c->done_ms = duration_now_ms();
-	if (c->journal != NULL)
-		journal_result(c->journal, c->subject,
-			       journal_outcome(c->err.status, c->attempts), &c->err);
+	if (c->journal != NULL && r != JOURNAL_NOT_ATTEMPTED)
+		journal_result(c->journal, c->subject, r, &c->err);
 	pthread_mutex_lock(&w->lock);
 	calls_append(&w->out_head, &w->out_tail, c);
 	wake_post(w);
@@ -732,9 +776,9 @@ worker_conclude(struct worker *w, struct job *j)
 		return;
 	}
 	job_free(j);
-	if (c->halt_on_auth && (c->err.status == PATROL_UNAUTHENTICATED ||
-				c->err.status == PATROL_PERMISSION))
-		worker_halt(w, WORKER_HALT_MSG);
+	if (c->batch != 0 && (c->err.status == PATROL_UNAUTHENTICATED ||
+			      c->err.status == PATROL_PERMISSION))
+		worker_halt(w, c->batch, WORKER_HALT_MSG);
 	worker_post(w, c);
 }
 
@@ -807,6 +851,7 @@ worker_cancel_calls(struct worker *w, struct call *c)
 static void
 worker_admit(struct worker *w, struct call *c)
 {
+	const char *why;
 	struct job *j;
 
 	if (c->mutating && w->read_only) {
@@ -817,8 +862,8 @@ worker_admit(struct worker *w, struct call *c)
 		worker_refuse(w, c, PATROL_DRY_RUN, "not sent (dry run)");
 		return;
 	}
-	if (c->halt_on_auth && c->seq <= w->halt_seq) {
-		worker_refuse(w, c, PATROL_CANCELLED, w->halt_msg);
+	if ((why = batches_why(&w->halted, c->batch)) != NULL) {
+		worker_refuse(w, c, PATROL_CANCELLED, why);
 		return;
 	}
 	j = calloc(1, sizeof *j);
@@ -831,36 +876,35 @@ worker_admit(struct worker *w, struct call *c)
 	jobq_push(&w->runq, j);
 }
 
-/* Is j a batch member that a halt stops before it is sent? */
+/* Is j a member of batch, not yet sent? */
 static bool
-worker_halts(const struct worker *w, const struct job *j)
+worker_halts(const struct job *j, uint64_t batch)
 {
-	return !j->internal && j->c->halt_on_auth && j->c->seq <= w->halt_seq;
+	return !j->internal && j->c->batch == batch;
 }
 
-/* A batch member was refused with 401/403, or the batch was stopped:
- * cancel every member submitted so far that is not in flight (queued, or
- * waiting to retry). */
+/* A member of batch was refused with 401/403, or the batch was stopped:
+ * from now on every member not sent is refused: those queued or waiting to
+ * retry now, and those submitted later (worker_admit), however the face
+ * feeds the batch. In-flight ones finish. */
 static void
-worker_halt(struct worker *w, const char *why)
+worker_halt(struct worker *w, uint64_t batch, const char *why)
 {
 	struct jobq keep = { NULL, NULL };
 	struct heap later = { NULL, 0, 0 };
 	struct job *j;
 
-	pthread_mutex_lock(&w->lock);
-	w->halt_seq = w->submit_seq;
-	pthread_mutex_unlock(&w->lock);
-	w->halt_msg = why;
+	if (batches_add(&w->halted, batch, why) != 0)
+		why = "not sent: out of memory stopping the batch";
 	while ((j = jobq_pop(&w->runq)) != NULL) {
-		if (worker_halts(w, j))
+		if (worker_halts(j, batch))
 			worker_abort(w, j, why);
 		else
 			jobq_push(&keep, j);
 	}
 	w->runq = keep;
 	while ((j = heap_pop(&w->delayed)) != NULL) {
-		if (worker_halts(w, j))
+		if (worker_halts(j, batch))
 			worker_abort(w, j, why);
 		else if (heap_push(&later, j) != 0)
 			worker_abort(w, j, "out of memory");
@@ -874,8 +918,10 @@ static bool
 worker_intake(struct worker *w)
 {
 	struct call *in, *cancel, *next;
+	struct batches stops;
 	unsigned gen;
-	bool stop, halt;
+	bool stop;
+	size_t i;
 
 	pthread_mutex_lock(&w->lock);
 	in = w->in_head;
@@ -883,14 +929,19 @@ worker_intake(struct worker *w)
 	w->in_head = w->in_tail = w->cancel_head = w->cancel_tail = NULL;
 	gen = w->cancel_gen;
 	stop = w->stopping;
-	halt = w->halt_req;
-	w->halt_req = false;
+	stops = w->stop_req;
+	memset(&w->stop_req, 0, sizeof w->stop_req);
 	pthread_mutex_unlock(&w->lock);
 	if (gen != w->seen_gen || stop) {
 		w->seen_gen = gen;
 		worker_cancel_held(w);
 	}
 	worker_cancel_calls(w, cancel);
+	/* stops first: a member handed in with (or after) its batch's stop is
+	 * refused at admission */
+	for (i = 0; i < stops.n; i++)
+		worker_halt(w, stops.v[i].id, WORKER_STOP_MSG);
+	free(stops.v);
 	if (stop) {
 		worker_cancel_calls(w, in);
 		return true;
@@ -899,8 +950,6 @@ worker_intake(struct worker *w)
 		next = in->next;
 		worker_admit(w, in);
 	}
-	if (halt)
-		worker_halt(w, WORKER_STOP_MSG);
 	return false;
 }
 
@@ -1098,6 +1147,8 @@ worker_free(struct worker *w)
 	free(w->user_agent);
 	auth_session_free(w->auth);
 	free(w->delayed.v);
+	free(w->halted.v);
+	free(w->stop_req.v);
 	wake_close(w);
 	free(w);
 }
@@ -1155,7 +1206,6 @@ worker_copy_opts(struct worker *w, const struct worker_opts *o)
 	w->stats.limit = pace_limit(&w->pace);
 	w->stats.max = w->max_inflight;
 	w->stats.rate = pace_rate(&w->pace);
-	w->halt_msg = WORKER_HALT_MSG;
 	w->deadline_ms = o->call_deadline_ms > 0 ? o->call_deadline_ms : WORKER_DEFAULT_DEADLINE_MS;
 	w->request_timeout_ms = o->request_timeout_ms > 0 ? o->request_timeout_ms
 							  : WORKER_DEFAULT_REQUEST_TIMEOUT_MS;
@@ -1392,11 +1442,20 @@ worker_auth_type(struct worker *w)
 	return t;
 }
 
-void
-worker_halt_batch(struct worker *w)
+uint64_t
+worker_batch_new(struct worker *w)
 {
+	return __atomic_add_fetch(&w->batch_seq, 1, __ATOMIC_RELAXED);
+}
+
+void
+worker_halt_batch(struct worker *w, uint64_t batch)
+{
+	if (batch == 0)
+		return;
 	pthread_mutex_lock(&w->lock);
-	w->halt_req = true;
+	if (batches_add(&w->stop_req, batch, WORKER_STOP_MSG) != 0)
+		w->cancel_gen++;    /* cannot record the stop: cancel everything instead */
 	worker_nudge(w);
 	pthread_mutex_unlock(&w->lock);
 }

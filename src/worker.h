@@ -113,10 +113,14 @@ size_t worker_pending(const struct worker *w);
  * transfers are aborted; a create aborted after sending is UNKNOWN_OUTCOME).
  * They are still handed back through worker_take. Returns at once. */
 void worker_cancel_all(struct worker *w);
-/* Stop a batch: every halt_on_auth call submitted so far that is not in
- * flight (queued, or waiting to retry) finishes PATROL_CANCELLED "not sent:
- * the batch was stopped"; in-flight ones finish normally. Returns at once. */
-void worker_halt_batch(struct worker *w);
+/* A new batch id (call.h batch) for calls that stand or fall together.
+ * Never 0. Any thread. */
+uint64_t worker_batch_new(struct worker *w);
+/* Stop batch: from now on every member of it that is not in flight (queued,
+ * waiting to retry, or submitted later) finishes PATROL_CANCELLED "not sent:
+ * the batch was stopped"; in-flight ones finish normally. A 401 or 403 to
+ * any member does the same by itself. Returns at once; 0 does nothing. */
+void worker_halt_batch(struct worker *w, uint64_t batch);
 /* The auth type signing in: the configured one, or the one it fell back to
  * when the Databricks CLI said nobody signed in for the host. Any thread. */
 enum auth_type worker_auth_type(struct worker *w);

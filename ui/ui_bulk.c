@@ -172,12 +172,23 @@ ui_bulk_grouped(struct ui *u, char **v, size_t *n)
 	free(order);
 }
 
+/* "N WORD, " when there are any, else "": outcomes the session may not have
+ * (unknown, not attempted) are named only when they happened. */
+static const char *
+ui_bulk_count(size_t n, const char *word, char *out, size_t size)
+{
+	if (n == 0)
+		return "";
+	snprintf(out, size, "%zu %s, ", n, word);
+	return out;
+}
+
 /* The plan or the results, as the RESULTS view. */
 static void
 ui_bulk_view(struct ui *u, bool plan)
 {
 	struct bulk_progress p;
-	char **v;
+	char **v, c[2][40];
 	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
 
 	bulk_progress(&u->bulk, duration_mono_ms(), &p);
@@ -189,8 +200,10 @@ ui_bulk_view(struct ui *u, bool plan)
 	else if (u->bulk.n == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
-		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %zu skipped, %zu left "
-		    "(:export FILE.csv|.json writes these results)", p.done, p.failed, p.skipped,
+		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
+		    "(:export FILE.csv|.json writes these results)", p.done, p.failed,
+		    ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
+		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
 		    p.remaining);
 	if (plan) {
 		for (i = 0; i < u->bulk.n; i++)
@@ -415,7 +428,7 @@ ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
 	size_t i, revoked = u->bulk.counts[JOURNAL_REVOKED];
-	char gone[48] = "";
+	char gone[48] = "", why[128], c[3][40];
 
 	for (i = 0; i < u->bulk.n; i++) {
 		struct bulk_item *it = &u->bulk.v[i];
@@ -433,12 +446,19 @@ ui_bulk_finish(struct ui *u)
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
 	if (u->bulk.counts[JOURNAL_GONE] > 0)
 		snprintf(gone, sizeof gone, ", %zu already gone", u->bulk.counts[JOURNAL_GONE]);
+	/* in the results' own words: what was not sent did not fail */
+	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
+	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
+	    ui_bulk_count(p.not_attempted, "not attempted", c[2], sizeof c[2]));
+	if (why[0] != '\0')
+		why[strlen(why) - 2] = '\0';     /* the last ", " */
 	if (u->bulk.stopped_auth)
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
-		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone, p.failed);
-	else if (p.failed > 0)
-		ui_msg(u, true, "revoked %zu%s, %zu failed or not sent: they stay staged and tagged "
-		    "(R: results, x retries)", revoked, gone, p.failed);
+		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone,
+		    p.failed + p.unknown + p.not_attempted);
+	else if (p.failed + p.unknown + p.not_attempted > 0)
+		ui_msg(u, true, "revoked %zu%s, %s: they stay staged and tagged (R: results, "
+		    "x retries)", revoked, gone, why);
 	else
 		ui_msg(u, false, "revoked %zu token%s%s (R: results)", revoked, revoked == 1 ? "" : "s",
 		    gone);

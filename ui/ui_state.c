@@ -768,7 +768,9 @@ ui_err_msg(struct ui *u, const char *what, const struct call *c)
 static unsigned
 ui_on_list(struct ui *u, struct call *c, size_t source)
 {
-	bool first;
+	struct token_table *tab;
+	char note[400];
+	bool first, warn;
 	size_t off;
 
 	if ((source != 0) != UI_MGMT(u))
@@ -783,7 +785,9 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	u->load_err[0] = '\0';
 	first = !u->loaded;
 	off = u->cursor >= u->top ? u->cursor - u->top : 0;
-	ui_state_swap(u, call_take_result(c));
+	tab = call_take_result(c);
+	warn = token_table_note(tab, note, sizeof note);
+	ui_state_swap(u, tab);
 	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
 	if (u->refresh_ms > 0)
 		u->next_refresh = duration_mono_ms() + u->refresh_ms;
@@ -794,6 +798,8 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	    strncmp(u->status, "cannot list", 11) == 0)
 		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
 	u->load_note[0] = '\0';
+	if (warn)
+		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
 	if (u->resume_path != NULL)
 		ui_bulk_loaded(u);
 	return UI_R_ALL;

@@ -4,7 +4,9 @@
  * Builds a deterministic synthetic table (fixed seed), then times token_sort
  * by every key in both directions and token_filter_apply for a few typical
  * expressions, each over RUNS runs, and prints the median; last, the sort by
- * comment again once every row has its own comment. A figure, not a
+ * comment again once every row has its own comment; then a revocation plan
+ * of every row (bulk_add, each id twice, then the re-plan against the
+ * table with a filter). A figure, not a
  * test: it never fails on speed. The UI budget is one frame (16 ms). Times
  * are the thread's CPU time, so a busy machine disturbs them less.
  */
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bulk.h"
 #include "duration.h"
 #include "token.h"
 
@@ -178,6 +181,36 @@ bench_filter(const struct token_table *tab, size_t *idx, const struct token_ctx 
 	return bench_median(v);
 }
 
+/* Median time of planning every row of tab for revocation: bulk_add of
+ * each id (and each again: the duplicate check), then bulk_replan against
+ * tab with a filter (the new-match count). */
+static double
+bench_plan(const struct token_table *tab, const struct token_ctx *ctx)
+{
+	struct token_filter *f;
+	struct bulk_replan d;
+	struct patrol_err err;
+	struct bulk b;
+	double v[BENCH_RUNS], t0;
+	size_t i, r;
+
+	if (token_filter_compile("!no-such-comment", &f, &err) != PATROL_OK)
+		exit(1);
+	for (r = 0; r < BENCH_RUNS; r++) {
+		bulk_init(&b, true);
+		t0 = bench_now_ms();
+		for (i = 0; i < 2 * tab->n; i++)
+			if (bulk_add(&b, tab->rows[i % tab->n].token_id, &tab->rows[i % tab->n], 0,
+			    NULL, ctx->now_ms) < 0)
+				exit(1);
+		bulk_replan(&b, tab, ctx, f, &d);
+		v[r] = bench_now_ms() - t0;
+		bulk_free(&b);
+	}
+	token_filter_free(f);
+	return bench_median(v);
+}
+
 int
 main(void)
 {
@@ -205,6 +238,8 @@ main(void)
 		double ms = bench_filter(&tab, idx, &ctx, bench_filters[i], &hits);
 		printf("filter \"%s\": median %.1f ms (%zu rows)\n", bench_filters[i], ms, hits);
 	}
+	printf("revocation plan of all %d rows (each id twice, then the re-plan): "
+	    "median %.1f ms\n", BENCH_ROWS, bench_plan(&tab, &ctx));
 	bench_distinct_comments(&tab);
 	printf("sort comment, distinct comments sharing 31 bytes: median %.1f ms\n",
 	    bench_sort(&tab, idx, TOKEN_SORT_COMMENT, false));

@@ -2,7 +2,8 @@
 # make bench: figures for the closing notes, medians side by side in one run.
 #  1. `patrol list -o json` against the emulator with 600 tokens, next to the
 #     way admins do it today (curl piped to jq), and the table output.
-#  2. `patrol list --all -o json` over 100,000 tokens (token management).
+#  2. `patrol list --all -o json` over 100,000 tokens (token management),
+#     and a revocation plan of all of them (a dry run from a file of ids).
 #  3. The model: sort and filter over 100,000 rows (bench_model).
 #  4. Bulk revoke with patrol's defaults next to a loop of the official
 #     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
@@ -60,6 +61,10 @@ if command -v python3 >/dev/null 2>&1; then
 fi
 curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" | jq '.token_infos'; }
 printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
+curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" |
+	jq -r '.token_infos[].token_id' >"$dir/ids100k"
+printf '%-44s %8s ms\n' "patrol revoke --all --dry-run, 100,000 ids" \
+	"$(median_ms "$PATROL" revoke --all --dry-run --from "$dir/ids100k" -o json)"
 
 echo "== UI through a pty, 600 tokens"
 URL=$(start_emulator --generate 599:1 --seed 5)

@@ -10,11 +10,6 @@ export XDG_STATE_HOME="$T/state"
 SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
 BOB=dapi11111111111111111111111111111111
 
-# deletes: DELETE requests the emulator received, all paths.
-deletes() {
-	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
-
 # --- dry run: the whole flow, nothing mutating ------------------------------------
 emu_start --generate 2000:20 --seed 11
 run revoke --all --filter 'flag:unused-90d' --dry-run -o json

@@ -88,8 +88,11 @@ check_eq "quota error not retried" 1 "$(count 'POST /api/2.0/token/create')"
 emu_stop
 
 # --- a 401 in the middle of a bulk revoke stops everything -----------------
-for i in $(seq 20); do printf 'victim %s' "$i" | sha256sum | cut -c1-64; done >"$T/victims"
+# (twenty tokens of the caller's: an id no list has is not sent at all)
 emu_start --fail 401:1 --fault-path /token/delete --error-format numeric
+for i in $(seq 20); do
+	curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"victim $i\"}" | jq -r .token_id
+done >"$T/victims"
 run --jobs 2 --rate 0 revoke --yes --from "$T/victims"
 check_rc "bulk revoke stops on 401" 3
 check_match "it says it stopped" "stopping" "$ERR"

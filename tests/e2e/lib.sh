@@ -176,6 +176,11 @@ scan() {
 	no_controls "$desc: stderr clean" "$T/scan.err"
 }
 
+# deletes: DELETE requests the emulator received, all paths.
+deletes() {
+	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
+}
+
 # finish: the script's exit status.
 finish() {
 	echo "1..$CHECKS"

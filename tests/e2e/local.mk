@@ -14,8 +14,13 @@ E2E_TESTS = \
 	tests/e2e/tls.sh \
 	tests/e2e/shell.sh \
 	tests/e2e/output.sh \
-	tests/e2e/exports.sh
+	tests/e2e/exports.sh \
+	tests/e2e/halt.sh \
+	tests/e2e/transport.sh \
+	tests/e2e/ids.sh \
+	tests/e2e/session.sh \
+	tests/e2e/journal_dir.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
-EXTRA_DIST += tests/e2e/lib.sh $(E2E_TESTS)
+EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TESTS)

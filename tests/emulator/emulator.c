@@ -1215,8 +1215,12 @@ emu_serve(struct emu_server *s)
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	snprintf(url, sizeof url, "%s://%s:%u", cert ? "https" : "http", s->o->host,
 	    info != NULL ? (unsigned int)info->port : (unsigned int)s->o->port);
+	/* under the lock the handlers hold: the daemon already runs */
+	pthread_mutex_lock(&s->lock);
 	free(s->st->base_url);
-	if ((s->st->base_url = strdup(url)) == NULL) {
+	s->st->base_url = strdup(url);
+	pthread_mutex_unlock(&s->lock);
+	if (s->st->base_url == NULL) {
 		MHD_stop_daemon(d);
 		return 1;
 	}

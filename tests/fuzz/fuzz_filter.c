@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct token_ctx ctx = { .now_ms = FUZZ_NOW, .self_id = "bbbb2222",
 				 .max_lifetime_ms = 90 * FUZZ_DAY };
-	struct token_table tab = { (struct token_info *)fuzz_rows, 3, 3 };
+	struct token_table tab = { .rows = (struct token_info *)fuzz_rows, .n = 3, .cap = 3 };
 	struct token_filter *f;
 	struct patrol_err err;
 	size_t idx[3], i;

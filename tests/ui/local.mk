@@ -14,7 +14,8 @@ UI_TESTS = \
 	tests/ui/ui_view.sh \
 	tests/ui/ui_results.sh \
 	tests/ui/ui_colors.sh \
-	tests/ui/ui_habits.sh
+	tests/ui/ui_habits.sh \
+	tests/ui/ui_halt.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

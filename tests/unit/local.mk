@@ -15,7 +15,8 @@ UNIT_TESTS = \
 	tests/unit/test_prefs \
 	tests/unit/test_auth \
 	tests/unit/test_savefile \
-	tests/unit/test_viewstate
+	tests/unit/test_viewstate \
+	tests/unit/test_bulk
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -68,4 +69,7 @@ tests_unit_test_prefs_LDADD = $(UNIT_LDADD)
 tests_unit_test_auth_SOURCES = tests/unit/test_auth.c
 tests_unit_test_auth_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_auth_LDADD = $(UNIT_LDADD)
+tests_unit_test_bulk_SOURCES = tests/unit/test_bulk.c
+tests_unit_test_bulk_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_bulk_LDADD = $(UNIT_LDADD)
 endif

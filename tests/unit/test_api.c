@@ -492,15 +492,57 @@ struct bad_case {
 	const char *message;
 };
 
+/* Parse c's list: with PATROL_PROTOCOL the answer is refused with c's
+ * message; with PATROL_OK one element is skipped for c's message and rows
+ * are left. */
+static void
+check_list_case(const struct bad_case *c, enum patrol_status want, size_t rows)
+{
+	struct token_table t;
+	struct patrol_err err;
+
+	status_clear(&err);
+	assert_int_equal(api_parse_token_list(c->body, strlen(c->body), true, &t, &err), want);
+	assert_int_equal(err.status, want);
+	assert_string_equal(want == PATROL_OK ? t.malformed_why : err.message, c->message);
+	assert_int_equal(t.malformed, want == PATROL_OK ? 1 : 0);
+	assert_int_equal(t.n, rows);
+	if (want != PATROL_OK)
+		assert_null(t.rows);
+	token_table_free(&t);
+}
+
 static void
 test_parse_wrong_types(void **state)
 {
+	/* the answer as a whole is wrong: nothing of it is taken */
 	static const struct bad_case cases[] = {
 		{ "{\"token_infos\":{}}",
 		  "field \"token_infos\": expected an array, got an object" },
+		{ "[]", "expected a JSON object, got an array" },
+		{ "\"token\"", "expected a JSON object, got a string" },
+		{ "42 ", "expected a JSON object, got an integer" },
+		{ "{\"a\":1} x", "malformed JSON at line 1, column 9" },
+		{ "{\"token_infos\":[", "malformed JSON at line 1, column 16" },
+		{ "", "empty answer where JSON was expected" },
+		{ " \r\n", "empty answer where JSON was expected" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_list_case(&cases[i], PATROL_PROTOCOL, 0);
+}
+
+/* One bad element is skipped and counted, with why the first one was; the
+ * rest of the list is taken (one malformed token_id used to fail it all). */
+static void
+test_parse_wrong_row_types(void **state)
+{
+	static const struct bad_case cases[] = {
 		{ "{\"token_infos\":[1]}",
 		  "token_infos[0]: expected an object, got an integer" },
-		{ "{\"token_infos\":[{},{\"creation_time\":true}]}",
+		{ "{\"token_infos\":[{\"token_id\":\"aaaa\"},{\"creation_time\":true}]}",
 		  "token_infos[1]: field \"creation_time\": expected an integer, got a boolean" },
 		{ "{\"token_infos\":[{\"creation_time\":\"12x\"}]}",
 		  "token_infos[0]: field \"creation_time\": expected an integer, got a string" },
@@ -514,28 +556,47 @@ test_parse_wrong_types(void **state)
 		  "token_infos[0]: field \"scopes\": expected an array, got a string" },
 		{ "{\"token_infos\":[{\"created_by_username\":5}]}",
 		  "token_infos[0]: field \"created_by_username\": expected a string, got an integer" },
-		{ "[]", "expected a JSON object, got an array" },
-		{ "\"token\"", "expected a JSON object, got a string" },
-		{ "42 ", "expected a JSON object, got an integer" },
-		{ "{\"a\":1} x", "malformed JSON at line 1, column 9" },
-		{ "{\"token_infos\":[", "malformed JSON at line 1, column 16" },
-		{ "", "empty answer where JSON was expected" },
-		{ " \r\n", "empty answer where JSON was expected" },
+		{ "{\"token_infos\":[{\"comment\":\"no id\"}]}",
+		  "token_infos[0]: no token_id" },
 	};
-	struct token_table t;
-	struct patrol_err err;
 	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		status_clear(&err);
-		assert_int_equal(api_parse_token_list(cases[i].body, strlen(cases[i].body), true,
-		    &t, &err), PATROL_PROTOCOL);
-		assert_int_equal(err.status, PATROL_PROTOCOL);
-		assert_string_equal(err.message, cases[i].message);
-		assert_int_equal(t.n, 0);
-		assert_null(t.rows);
-	}
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_list_case(&cases[i], PATROL_OK, i == 1 ? 1 : 0);
+}
+
+/* A list with bad elements among good ones, an id named twice and a key
+ * named twice in one object. */
+static void
+test_parse_list_skips_and_dedupes(void **state)
+{
+	const char *body = "{\"token_infos\":["
+	    "{\"token_id\":\"" ID1 "\",\"comment\":\"first\"},"
+	    "{\"token_id\":\"..\"},{\"token_id\":\".\"},{\"token_id\":\"a/b\"},"
+	    "{\"token_id\":\"" ID2 "\"},"
+	    "{\"token_id\":\"" ID1 "\",\"comment\":\"again\"}]}";
+	const char *dupkey = "{\"token_infos\":[{\"token_id\":\"" ID1 "\",\"token_id\":\"" ID2 "\"}]}";
+	struct token_table t;
+	struct patrol_err err;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(api_parse_token_list(body, strlen(body), false, &t, &err), PATROL_OK);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.rows[0].token_id, ID1);
+	assert_string_equal(t.rows[0].comment, "first");
+	assert_string_equal(t.rows[1].token_id, ID2);
+	assert_int_equal(t.malformed, 3);
+	assert_non_null(strstr(t.malformed_why, "token_infos[1]: token_id is not a token id"));
+	assert_int_equal(t.repeated, 1);
+	token_table_free(&t);
+
+	status_clear(&err);
+	assert_int_equal(api_parse_token_list(dupkey, strlen(dupkey), false, &t, &err),
+	    PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "names a key twice in one object"));
+	assert_int_equal(t.n, 0);
 }
 
 static void
@@ -642,14 +703,15 @@ test_parse_created_unreadable(void **state)
 	}
 }
 
-/* A token_id is printed and put into URLs: anything but a plain printable
- * id is a malformed answer, never something to escape later. */
+/* A token_id is printed and put into URLs: anything but a plain id is a
+ * malformed element (skipped), never something to escape later. */
 static void
 test_parse_hostile_token_id(void **state)
 {
 	static const char *const ids[] = {
 		"\\u001b[2J\\u001b]0;pwn\\u0007aaaa", "abc def", "abc\\u202e", "",
 		"0123456789012345678901234567890123456789012345678901234567890123456789",
+		".", "..", "a/b", "%2e%2e",
 	};
 	struct token_table tab;
 	struct patrol_err err;
@@ -661,8 +723,9 @@ test_parse_hostile_token_id(void **state)
 		snprintf(body, sizeof body, "{\"token_infos\":[{\"token_id\":\"%s\"}]}", ids[i]);
 		memset(&tab, 0, sizeof tab);
 		assert_int_equal(api_parse_token_list(body, strlen(body), false, &tab, &err),
-		    PATROL_PROTOCOL);
-		assert_non_null(strstr(err.message, "token_id"));
+		    PATROL_OK);
+		assert_int_equal(tab.malformed, 1);
+		assert_non_null(strstr(tab.malformed_why, "token_id"));
 		assert_int_equal(tab.n, 0);
 		token_table_free(&tab);
 	}
@@ -1177,6 +1240,8 @@ main(void)
 		cmocka_unit_test(test_parse_tolerant_values),
 		cmocka_unit_test(test_parse_long_id_rejected),
 		cmocka_unit_test(test_parse_wrong_types),
+		cmocka_unit_test(test_parse_wrong_row_types),
+		cmocka_unit_test(test_parse_list_skips_and_dedupes),
 		cmocka_unit_test(test_parse_big_list),
 		cmocka_unit_test(test_parse_token_info),
 		cmocka_unit_test(test_parse_created),

@@ -356,6 +356,100 @@ test_dir_writable_refused(void **state)
 	assert_non_null(strstr(err.message, "not a directory"));
 }
 
+/* The directory checked by journal_dir and then swapped for one that others
+ * can write (as someone who can write its parent could): every function
+ * that uses it checks what it opened, so none of them writes or reads
+ * there. (journal_create used to open it by path, unchecked.) */
+static void
+test_dir_swapped_refused(void **state)
+{
+	struct journal_plan p = sample_plan("https://h.example.com");
+	struct journal_session s;
+	struct journal_list l;
+	struct patrol_err err;
+	struct journal *j = NULL;
+	char *d = NULL, moved[200], path[256], *found = NULL;
+
+	(void)state;
+	make_dir();
+	j = create("https://h.example.com");
+	snprintf(path, sizeof path, "%s", journal_path(j));
+	journal_close(j);
+	j = NULL;
+	status_clear(&err);
+	assert_int_equal(journal_dir(true, &d, &err), PATROL_OK);   /* checked: fine */
+	snprintf(moved, sizeof moved, "%s.real", dir);
+	assert_int_equal(rename(dir, moved), 0);                    /* the swap */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	status_clear(&err);
+	assert_int_equal(journal_create(d, &p, &j, &err), PATROL_IO);
+	assert_null(j);
+	assert_non_null(strstr(err.message, "writable by other users"));
+	assert_int_equal(rmdir(dir), 0);                            /* nothing was made there */
+	assert_int_equal(mkdir(dir, 0700), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	snprintf(path, sizeof path, "%s/%s", dir, "20231114T221320Z-1.jsonl");
+	write_file(path, "{}\n");
+	status_clear(&err);
+	assert_int_equal(journal_list(d, &l, &err), PATROL_IO);
+	status_clear(&err);
+	assert_int_equal(journal_find_unfinished(d, "https://h.example.com", &found, &err),
+	    PATROL_IO);
+	assert_null(found);
+	status_clear(&err);
+	assert_int_equal(journal_load(path, &s, &err), PATROL_IO);
+	assert_non_null(strstr(err.message, "writable by other users"));
+	status_clear(&err);
+	assert_int_equal(journal_reopen(path, &j, &err), PATROL_IO);
+	assert_null(j);
+	free(d);
+}
+
+/* journal_resolve: ids, prefixes and paths of the journal directory, and
+ * nothing else (a file outside it is not even opened). */
+static void
+test_resolve(void **state)
+{
+	struct patrol_err err;
+	struct journal *a, *b;
+	char outside[256], other[300], *path = NULL, want[256];
+
+	(void)state;
+	make_dir();
+	a = create("https://h.example.com");
+	set_now(T0 + 3600000);
+	b = create("https://h.example.com");
+	status_clear(&err);
+	assert_int_equal(journal_resolve(dir, journal_session_id(a), &path, &err), PATROL_OK);
+	assert_string_equal(path, journal_path(a));
+	free(path);
+	snprintf(want, sizeof want, "%s.jsonl", journal_session_id(b));
+	assert_int_equal(journal_resolve(dir, want, &path, &err), PATROL_OK);
+	assert_string_equal(path, journal_path(b));
+	free(path);
+	assert_int_equal(journal_resolve(dir, "2023", &path, &err), PATROL_CONFLICT);
+	assert_non_null(strstr(err.message, "matches 2 sessions"));
+	assert_null(path);
+	assert_int_equal(journal_resolve(dir, "1999", &path, &err), PATROL_NOT_FOUND);
+	/* a path to a session of the directory, another way round */
+	snprintf(other, sizeof other, "%s/../patrol/%s.jsonl", dir, journal_session_id(a));
+	assert_int_equal(journal_resolve(dir, other, &path, &err), PATROL_OK);
+	assert_string_equal(path, journal_path(a));
+	free(path);
+	/* a copy outside: refused, unread (it is not even readable) */
+	snprintf(outside, sizeof outside, "%s/%s.jsonl", tmp, journal_session_id(a));
+	write_file(outside, "SECRET-CONTENT\n");
+	assert_int_equal(chmod(outside, 0), 0);
+	status_clear(&err);
+	assert_int_equal(journal_resolve(dir, outside, &path, &err), PATROL_INVALID);
+	assert_null(path);
+	assert_non_null(strstr(err.message, "is not a session in the journal directory"));
+	assert_null(strstr(err.message, "SECRET"));
+	journal_close(a);
+	journal_close(b);
+}
+
 /* ---- a whole session -------------------------------------------------- */
 
 static void
@@ -1028,7 +1122,7 @@ static void
 test_exact_records(void **state)
 {
 	static const char *const plan_keys[] = { "type", "v", "session", "host", "user",
-		"profile", "admin", "filter", "t", "items", NULL };
+		"profile", "admin", "filter", "t", "pid", "items", NULL };
 	static const char *const item_keys[] = { "id", "owner", "comment", "created",
 		"last_used", "expiry", "flags", NULL };
 	static const char *const intent_keys[] = { "type", "id", "t", NULL };
@@ -1262,6 +1356,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_dir_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_home_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_symlink_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_swapped_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_resolve, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_writable_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_name_clash, setup, teardown),
