@@ -11,4 +11,4 @@ patrol_emulator_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 patrol_emulator_LDADD = $(MHD_LIBS) $(JANSSON_LIBS) -lm
 TESTS += tests/emulator/contract.sh
 endif
-EXTRA_DIST += tests/emulator/contract.sh
+EXTRA_DIST += tests/emulator/lib.sh tests/emulator/contract.sh
