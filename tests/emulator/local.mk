@@ -5,6 +5,11 @@ patrol_emulator_SOURCES = \
 	tests/emulator/emulator.c \
 	tests/emulator/emu_api.c tests/emulator/emu_api.h \
 	tests/emulator/emu_state.c tests/emulator/emu_state.h \
+	tests/emulator/emu_api_int.h \
+	tests/emulator/emu_api_ctl.c tests/emulator/emu_api_perm.c \
+	tests/emulator/emu_access.c tests/emulator/emu_access.h \
+	tests/emulator/emu_clock.c tests/emulator/emu_clock.h \
+	tests/emulator/emu_scope.c tests/emulator/emu_scope.h \
 	tests/emulator/emu_gen.c \
 	src/sha256.c src/sha256.h
 patrol_emulator_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
