@@ -274,7 +274,8 @@ const char	*emu_server_action_name(enum emu_server_action);
 /* The /emulator/stats document, as a malloc'd string (NULL on failure). */
 char		*emu_stats_dump(struct emu_state *);
 
-/* Realistic data: n tokens over nusers users plus the admin. */
+/* Realistic data: n tokens over nusers users plus the admin, two service
+ * principals, groups and token permissions (see emu_gen.c). */
 int		 emu_generate(struct emu_state *, struct emu_user *admin,
 		     size_t n, unsigned int nusers, uint64_t seed);
 
