@@ -1,7 +1,8 @@
 #!/bin/bash
 # contract.sh: the wire contract of patrol-emulator, checked with curl and jq.
 #
-# Starts emulators (lib.sh) and drives every endpoint and fault flag.
+# Drives every endpoint and fault flag of the token APIs (contract_life.sh
+# covers auto-scoping, the clock, permissions and SCIM service principals).
 . "${top_srcdir:-.}/tests/emulator/lib.sh"
 
 # ---------------------------------------------------------------- basics

@@ -14,6 +14,10 @@ patrol_emulator_SOURCES = \
 	src/sha256.c src/sha256.h
 patrol_emulator_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 patrol_emulator_LDADD = $(MHD_LIBS) $(JANSSON_LIBS) -lm
-TESTS += tests/emulator/contract.sh
+EMULATOR_TESTS = \
+	tests/emulator/contract.sh \
+	tests/emulator/contract_life.sh
+TESTS += $(EMULATOR_TESTS)
 endif
-EXTRA_DIST += tests/emulator/lib.sh tests/emulator/contract.sh
+EXTRA_DIST += tests/emulator/lib.sh \
+	tests/emulator/contract.sh tests/emulator/contract_life.sh
