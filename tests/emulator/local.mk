@@ -1,4 +1,5 @@
-# tests/emulator/: the workspace emulator (libmicrohttpd) and its contract test.
+# tests/emulator/: the workspace emulator (libmicrohttpd), its contract tests
+# and the official Python SDK against it.
 if WITH_EMULATOR
 noinst_PROGRAMS += patrol-emulator
 patrol_emulator_SOURCES = \
@@ -16,8 +17,10 @@ patrol_emulator_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 patrol_emulator_LDADD = $(MHD_LIBS) $(JANSSON_LIBS) -lm
 EMULATOR_TESTS = \
 	tests/emulator/contract.sh \
-	tests/emulator/contract_life.sh
+	tests/emulator/contract_life.sh \
+	tests/emulator/sdk.sh
 TESTS += $(EMULATOR_TESTS)
 endif
-EXTRA_DIST += tests/emulator/lib.sh \
-	tests/emulator/contract.sh tests/emulator/contract_life.sh
+EXTRA_DIST += tests/emulator/lib.sh tests/emulator/sdk_check.py \
+	tests/emulator/contract.sh tests/emulator/contract_life.sh \
+	tests/emulator/sdk.sh
