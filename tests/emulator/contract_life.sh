@@ -95,8 +95,9 @@ I5=$ID
 # ---------------------------------------------------------------- the clock
 check "moving back: 400" \
     is 400 POST /emulator/clock "" '{"now_ms":'"$((NOW - 1))"'}' '.message | test("only moves forward")'
-check "a negative advance, both fields, none: 400" \
-    eval 'is 400 POST /emulator/clock "" "{\"advance_ms\":-1}" && is 400 POST /emulator/clock "" "{\"advance_ms\":1,\"now_ms\":$NOW}" && is 400 POST /emulator/clock "" "{}"'
+check "a negative or overflowing advance, both fields, none: 400" \
+    eval 'is 400 POST /emulator/clock "" "{\"advance_ms\":-1}" && is 400 POST /emulator/clock "" "{\"advance_ms\":9223372036854775807}" &&
+          is 400 POST /emulator/clock "" "{\"advance_ms\":1,\"now_ms\":$NOW}" && is 400 POST /emulator/clock "" "{}"'
 curl -s -X POST "$U/emulator/reset-stats" >/dev/null
 clock '{"advance_ms":'"$((29 * DAY))"'}'
 check "29 days on: nothing narrowed yet" clockjq '.now_ms == '"$((NOW + 29 * DAY))"' and .previous_ms == '"$NOW"' and .narrowed == [] and .frozen == true'

@@ -364,8 +364,12 @@ emu_clock_target(struct emu_ctx *x, int64_t now, int64_t *to)
 		    "give advance_ms or now_ms, one of them");
 		return -1;
 	}
+	if (adv && v > INT64_MAX - now) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "advance_ms is too large");
+		return -1;
+	}
 	if (adv)
-		*to = v >= 0 && v <= INT64_MAX - now ? now + v : -1;
+		*to = now + v;
 	if (*to < now) {
 		emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "the clock only "
 		    "moves forward: it is %lld now", (long long)now);
