@@ -126,7 +126,8 @@ check "/emulator/use is refused the same way" \
 check "a running clock: frozen false, moved by the offset" \
     eval 'start run && is 200 GET /emulator/clock "" ".frozen == false" &&
           T0=$(jq .now_ms "$T/body") && is 200 POST /emulator/clock "" "{\"advance_ms\":$((40 * DAY))}" ".now_ms == $T0 + $((40 * DAY)) and .frozen == false" &&
-          is 200 GET /emulator/clock "" ".now_ms >= $T0 + $((40 * DAY)) and .now_ms < $T0 + $((40 * DAY)) + 600000"'
+          is 200 GET /emulator/clock "" ".now_ms >= $T0 + $((40 * DAY)) and .now_ms < $T0 + $((40 * DAY)) + 600000" &&
+          is 200 POST /emulator/clock "" "{\"advance_ms\":0}" ".now_ms >= .previous_ms"'
 
 # ---------------------------------------------------------------- 90 days
 start d90 --now-ms $NOW

@@ -354,12 +354,12 @@ static int
 emu_clock_target(struct emu_ctx *x, int64_t now, int64_t *to)
 {
 	int64_t v = 0;
-	int adv, abs;
+	int adv, at;
 
 	if ((adv = emu_opt_int(x, "advance_ms", &v)) < 0 ||
-	    (abs = emu_opt_int(x, "now_ms", to)) < 0)
+	    (at = emu_opt_int(x, "now_ms", to)) < 0)
 		return -1;
-	if (adv + abs != 1) {
+	if (adv + at != 1) {
 		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
 		    "give advance_ms or now_ms, one of them");
 		return -1;
@@ -397,7 +397,8 @@ h_clock_post(struct emu_ctx *x)
 		return;
 	}
 	emu_reply_json(x, 200, json_pack("{s:I, s:I, s:b, s:o, s:o}",
-	    "previous_ms", (json_int_t)now, "now_ms", (json_int_t)to,
+	    "previous_ms", (json_int_t)now, "now_ms",
+	    (json_int_t)emu_now_ms(x->st),
 	    "frozen", emu_clock_frozen(x->st), "narrowed", narrowed,
 	    "revoked", revoked));
 }

@@ -91,7 +91,7 @@ emu_clock_move(struct emu_state *st, int64_t to, json_t *narrowed,
 	int64_t now = emu_now_ms(st);
 
 	if (to < now)
-		return -1;
+		to = now;
 	if (emu_clock_frozen(st))
 		st->fixed_now = to;
 	else

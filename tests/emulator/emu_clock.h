@@ -24,10 +24,11 @@
 #define EMU_OBSERVE_DAYS 30	/* observation before enforcement */
 #define EMU_UNUSED_DAYS 90	/* unused PATs are revoked after this */
 
-/* Move the clock to `to` (not before now), then apply the rules. A clock
- * that stood still stands at `to`; a running one runs on from it. The ids
- * of narrowed and revoked tokens are appended to the arrays (either may be
- * NULL). -1 when `to` is in the past or on allocation failure. */
+/* Move the clock to `to`, then apply the rules. A clock that stood still
+ * stands at `to`; a running one runs on from it. It never goes back: a `to`
+ * before now (a running clock may have passed it meanwhile) leaves it where
+ * it is. The ids of narrowed and revoked tokens are appended to the arrays
+ * (either may be NULL). -1 on allocation failure. */
 int		 emu_clock_move(struct emu_state *, int64_t to, json_t *narrowed,
 		     json_t *revoked);
 /* Whether the clock stands still. */
