@@ -6,6 +6,15 @@
  * change the state and write the answer; errors use the shapes real
  * workspaces send (string error_code with request details, the numeric
  * 401/403 of the authentication layer, OAuth's {"error":…}).
+ *
+ * Authentication of a PAT, in order: the token exists and has not expired
+ * (else 403 "Invalid access token."); its owner may use tokens (else 403
+ * PERMISSION_DENIED "User does not have permission to use tokens.", see
+ * emu_access.h); its scopes cover the path (else 403 PERMISSION_DENIED
+ * naming the missing scope, see emu_scope.h); admin routes want an admin.
+ * Only then is the call the token's use. /api/ paths the emulator does not
+ * serve are authenticated the same way, recorded as use, then answered 404
+ * ENDPOINT_NOT_FOUND: so a test can make a token "use" the jobs API.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,20 +22,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "emu_api.h"
-
-#define EMU_WILD_MAX 256
+#include "emu_access.h"
+#include "emu_api_int.h"
+#include "emu_clock.h"
+#include "emu_scope.h"
 
 enum emu_auth { EMU_AUTH_NONE, EMU_AUTH_USER, EMU_AUTH_ADMIN };
-
-struct emu_ctx {
-	struct emu_state	*st;
-	const struct emu_req	*req;
-	struct emu_resp		*resp;
-	struct emu_user		*caller;
-	json_t			*body;
-	char			 wild[EMU_WILD_MAX];
-};
 
 struct emu_route {
 	const char	*method;
@@ -34,12 +35,8 @@ struct emu_route {
 	void		(*fn)(struct emu_ctx *);
 	enum emu_auth	 auth;
 	const char	*denied;	/* message for non-admins */
-	const char	*scope;		/* the API scope a scoped PAT needs */
 };
 
-/* The API scope of the token endpoints and of their permissions. */
-#define EMU_SCOPE_TOKENS	"authentication"
-#define EMU_SCOPE_PERMS		"access-management"
 #define EMU_AZURE_RESOURCE	"2ff814a6-3304-4ab8-85cb-cd0e6f879c1d"
 
 static const char emu_tm_denied[] =
@@ -48,6 +45,8 @@ static const char emu_conf_denied[] =
     "Only Admins can change workspace settings.";
 static const char emu_perm_denied[] =
     "Only Admins can manage token permissions.";
+static const char emu_no_use[] =
+    "User does not have permission to use tokens.";
 
 void
 emu_api_reply(struct emu_resp *resp, int status, const char *ctype,
@@ -62,8 +61,7 @@ emu_api_reply(struct emu_resp *resp, int status, const char *ctype,
 		resp->status = 500;
 }
 
-/* Answer a JSON document (the reference is stolen). */
-static void
+void
 emu_reply_json(struct emu_ctx *x, int status, json_t *doc)
 {
 	char *s = NULL;
@@ -78,8 +76,7 @@ emu_reply_json(struct emu_ctx *x, int status, json_t *doc)
 	x->resp->len = s != NULL ? strlen(s) : 0;
 }
 
-/* Answer the contents of a buffer, which is taken over. */
-static void
+void
 emu_reply_buf(struct emu_ctx *x, int status, struct emu_buf *b)
 {
 	if (b->oom) {
@@ -118,17 +115,13 @@ emu_api_error(struct emu_state *st, struct emu_resp *resp, int status,
 	resp->len = s != NULL ? strlen(s) : 0;
 }
 
-static void
+void
 emu_err(struct emu_ctx *x, int status, const char *code, const char *msg)
 {
 	emu_api_error(x->st, x->resp, status, code, msg);
 }
 
-static void
-emu_errf(struct emu_ctx *x, int status, const char *code, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
-
-static void
+void
 emu_errf(struct emu_ctx *x, int status, const char *code, const char *fmt,
     ...)
 {
@@ -141,8 +134,7 @@ emu_errf(struct emu_ctx *x, int status, const char *code, const char *fmt,
 	emu_err(x, status, code, msg);
 }
 
-/* Parse the body as a JSON object (empty means {}); answers 400 if not. */
-static int
+int
 emu_body(struct emu_ctx *x)
 {
 	json_error_t e;
@@ -160,8 +152,7 @@ emu_body(struct emu_ctx *x)
 	return -1;
 }
 
-/* An int64 given as a JSON integer or a string of digits. */
-static int
+int
 emu_json_int(json_t *v, int64_t *out)
 {
 	const char *s;
@@ -197,8 +188,7 @@ emu_check_comment(struct emu_ctx *x, json_t *c)
 	return 0;
 }
 
-/* Scopes as compact JSON (NULL for none); answers 400 on a bad value. */
-static int
+int
 emu_check_scopes(struct emu_ctx *x, json_t *s, char **out)
 {
 	size_t i;
@@ -226,7 +216,7 @@ bad:
 	return -1;
 }
 
-static int
+int
 emu_max_days(const struct emu_state *st)
 {
 	return st->max_days > 0 ? st->max_days : EMU_DEFAULT_MAX_DAYS;
@@ -263,27 +253,71 @@ emu_check_lifetime(struct emu_ctx *x, json_t *v, int64_t *ms)
 	return 0;
 }
 
+/* The autoscope state of a new token: scopes set by hand, or observed when
+ * asked for and the token lives 30 days or more; off when asked for but
+ * shorter or refused; none when not asked about. -1: answered 400. */
+static int
+emu_create_autoscope(struct emu_ctx *x, json_t *v, int scoped, int64_t life,
+    enum emu_autoscope *out)
+{
+	if (v != NULL && !json_is_null(v) && !json_is_boolean(v)) {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
+		    "autoscope_enabled must be true or false");
+		return -1;
+	}
+	if (scoped)
+		*out = EMU_AS_USER_SELECTED;
+	else if (v == NULL || json_is_null(v))
+		*out = EMU_AS_NONE;
+	else if (json_is_true(v) && life >= EMU_OBSERVE_DAYS * EMU_DAY_MS)
+		*out = EMU_AS_RUNNING;
+	else
+		*out = EMU_AS_DISABLED;
+	return 0;
+}
+
+/* Whether owner may hold tokens; answers 403 if not. */
+static int
+emu_create_allowed(struct emu_ctx *x, const struct emu_user *owner)
+{
+	if (!x->st->tokens_enabled) {
+		emu_err(x, 403, "PERMISSION_DENIED",
+		    "Personal access tokens are disabled for this workspace");
+		return 0;
+	}
+	if (emu_access_can_use(x->st, owner))
+		return 1;
+	if (owner->sp)
+		emu_errf(x, 403, "PERMISSION_DENIED", "Service principal %s "
+		    "does not have permission to use tokens.", owner->name);
+	else
+		emu_err(x, 403, "PERMISSION_DENIED", emu_no_use);
+	return 0;
+}
+
 /* Create a token for owner from the body; full: Token Management shape. */
 static void
 emu_create(struct emu_ctx *x, struct emu_user *owner, int full)
 {
 	json_t *comment = json_object_get(x->body, "comment");
-	json_t *autoscope = json_object_get(x->body, "autoscope_enabled");
 	struct emu_token *t;
 	struct emu_buf b = { 0 };
 	char value[37], *scopes;
+	enum emu_autoscope as;
 	int64_t life;
 
-	if (!x->st->tokens_enabled) {
-		emu_err(x, 403, "PERMISSION_DENIED",
-		    "Personal access tokens are disabled for this workspace");
+	if (!emu_create_allowed(x, owner))
 		return;
-	}
 	if (emu_check_comment(x, comment) != 0 ||
 	    emu_check_lifetime(x, json_object_get(x->body, "lifetime_seconds"),
 	    &life) != 0 ||
 	    emu_check_scopes(x, json_object_get(x->body, "scopes"), &scopes) != 0)
 		return;
+	if (emu_create_autoscope(x, json_object_get(x->body,
+	    "autoscope_enabled"), scopes != NULL, life, &as) != 0) {
+		free(scopes);
+		return;
+	}
 	if (owner->ntokens >= EMU_QUOTA &&
 	    emu_user_active(x->st, owner) >= EMU_QUOTA) {
 		free(scopes);
@@ -300,10 +334,7 @@ emu_create(struct emu_ctx *x, struct emu_user *owner, int full)
 	}
 	t->expiry_time = t->creation_time + life;
 	t->scopes = scopes;
-	if (scopes != NULL)
-		t->autoscope = EMU_AS_USER_SELECTED;
-	else if (json_is_true(autoscope))
-		t->autoscope = EMU_AS_RUNNING;
+	t->autoscope = as;
 	x->st->stats.creates++;
 	emu_buf_str(&b, "{\"token_value\":\"");
 	emu_buf_str(&b, value);
@@ -565,6 +596,25 @@ h_tm_obo(struct emu_ctx *x)
 	emu_create(x, sp, 1);
 }
 
+json_t *
+emu_scim_groups(const struct emu_state *st, const struct emu_user *u)
+{
+	json_t *groups = json_array();
+	char id[32], ref[48];
+	size_t g;
+
+	for (g = 0; groups != NULL && g < st->ngroups; g++) {
+		if (!emu_group_has(st, u, (int)g))
+			continue;
+		snprintf(id, sizeof id, "%lld", emu_group_id((int)g));
+		snprintf(ref, sizeof ref, "Groups/%s", id);
+		json_array_append_new(groups, json_pack("{s:s, s:s, s:s, s:s}",
+		    "display", st->groups[g], "type", "direct", "value", id,
+		    "$ref", ref));
+	}
+	return groups;
+}
+
 static void
 h_me(struct emu_ctx *x)
 {
@@ -573,12 +623,7 @@ h_me(struct emu_ctx *x)
 	json_t *groups, *doc;
 
 	snprintf(id, sizeof id, "%lld", (long long)u->id);
-	groups = json_pack("[{s:s, s:s, s:s, s:s}]", "display", "users",
-	    "type", "direct", "value", "2001", "$ref", "Groups/2001");
-	if (u->admin && groups != NULL)
-		json_array_insert_new(groups, 0, json_pack("{s:s, s:s, s:s, s:s}",
-		    "display", "admins", "type", "direct", "value", "2000",
-		    "$ref", "Groups/2000"));
+	groups = emu_scim_groups(x->st, u);
 	doc = json_pack("{s:[s], s:s, s:s, s:s, s:b, s:o?, s:[{s:s, s:s, s:b}]}",
 	    "schemas", "urn:ietf:params:scim:schemas:core:2.0:User",
 	    "id", id, "userName", u->name, "displayName", u->display,
@@ -740,135 +785,6 @@ h_conf_patch(struct emu_ctx *x)
 			k->set(x->st, v, 1);
 	}
 	emu_api_reply(x->resp, 204, "application/json", NULL);
-}
-
-static void
-emu_perm_reply(struct emu_ctx *x)
-{
-	emu_reply_json(x, 200, json_pack("{s:s, s:s, s:O}", "object_id",
-	    "/authorization/tokens", "object_type", "tokens",
-	    "access_control_list", x->st->acl));
-}
-
-static void
-h_perm_get(struct emu_ctx *x)
-{
-	emu_perm_reply(x);
-}
-
-static const char *emu_principal_keys[] = {
-	"user_name", "group_name", "service_principal_name"
-};
-
-/* The principal key of an ACL entry, or NULL. */
-static const char *
-emu_acl_principal(json_t *e)
-{
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		if (json_is_string(json_object_get(e, emu_principal_keys[i])))
-			return emu_principal_keys[i];
-	}
-	return NULL;
-}
-
-/* Replace or append the stored entry for one request entry. */
-static int
-emu_acl_merge(json_t *acl, json_t *e)
-{
-	const char *pk = emu_acl_principal(e);
-	const char *who = json_string_value(json_object_get(e, pk));
-	const char *lvl = json_string_value(json_object_get(e,
-	    "permission_level"));
-	json_t *n, *old;
-	size_t i;
-
-	n = json_pack("{s:s, s:[{s:s, s:b}]}", pk, who, "all_permissions",
-	    "permission_level", lvl, "inherited", 0);
-	if (n == NULL)
-		return -1;
-	json_array_foreach(acl, i, old) {
-		if (json_is_string(json_object_get(old, pk)) &&
-		    strcmp(json_string_value(json_object_get(old, pk)), who) ==
-		    0)
-			return json_array_set_new(acl, i, n);
-	}
-	return json_array_append_new(acl, n);
-}
-
-static int
-emu_acl_valid(json_t *list)
-{
-	const char *lvl;
-	size_t i;
-	json_t *e;
-
-	if (!json_is_array(list))
-		return 0;
-	json_array_foreach(list, i, e) {
-		lvl = json_string_value(json_object_get(e, "permission_level"));
-		if (emu_acl_principal(e) == NULL || lvl == NULL ||
-		    (strcmp(lvl, "CAN_USE") != 0 &&
-		    strcmp(lvl, "CAN_MANAGE") != 0))
-			return 0;
-	}
-	return 1;
-}
-
-/* PUT replaces the list (admins keep CAN_MANAGE); PATCH merges. */
-static void
-emu_perm_set(struct emu_ctx *x, int replace)
-{
-	json_t *list, *acl, *e;
-	size_t i;
-
-	if (emu_body(x) != 0)
-		return;
-	list = json_object_get(x->body, "access_control_list");
-	if (!emu_acl_valid(list)) {
-		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
-		    "access_control_list must list principals with "
-		    "permission_level CAN_USE or CAN_MANAGE");
-		return;
-	}
-	acl = replace ? json_array() : json_deep_copy(x->st->acl);
-	if (replace && acl != NULL)
-		json_array_append(acl, json_array_get(x->st->acl, 0));
-	json_array_foreach(list, i, e) {
-		if (acl != NULL && emu_acl_merge(acl, e) != 0) {
-			json_decref(acl);
-			acl = NULL;
-		}
-	}
-	if (acl == NULL) {
-		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
-		return;
-	}
-	json_decref(x->st->acl);
-	x->st->acl = acl;
-	emu_perm_reply(x);
-}
-
-static void
-h_perm_put(struct emu_ctx *x)
-{
-	emu_perm_set(x, 1);
-}
-
-static void
-h_perm_patch(struct emu_ctx *x)
-{
-	emu_perm_set(x, 0);
-}
-
-static void
-h_perm_levels(struct emu_ctx *x)
-{
-	emu_reply_json(x, 200, json_pack("{s:[{s:s, s:s}, {s:s, s:s}]}",
-	    "permission_levels", "permission_level", "CAN_USE", "description",
-	    "Can create and use tokens", "permission_level", "CAN_MANAGE",
-	    "description", "Can manage token permissions"));
 }
 
 /* The workspace URL as the client named it (the Host header), as a real
@@ -1133,321 +1049,55 @@ h_entra_token(struct emu_ctx *x)
 	    "expires_on", on, "resource", EMU_AZURE_RESOURCE, "access_token", tok));
 }
 
-static void
-h_stats(struct emu_ctx *x)
-{
-	char *s = emu_stats_dump(x->st);
-
-	if (s == NULL) {
-		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
-		return;
-	}
-	free(x->resp->body);
-	x->resp->status = 200;
-	x->resp->ctype = "application/json";
-	x->resp->body = s;
-	x->resp->len = strlen(s);
-}
-
-static void
-h_reset_stats(struct emu_ctx *x)
-{
-	emu_stats_reset(x->st);
-	emu_api_reply(x->resp, 200, "application/json", "{}");
-}
-
-/* ---- POST /emulator/tokens: a token with exact properties ----------- */
-
-/* An optional int64 field: 0 absent (or null), 1 set, -1 answered 400. */
-static int
-emu_opt_int(struct emu_ctx *x, const char *key, int64_t *out)
-{
-	json_t *v = json_object_get(x->body, key);
-
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (emu_json_int(v, out) == 0)
-		return 1;
-	emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must be an integer",
-	    key);
-	return -1;
-}
-
-/* An optional string field: NULL when absent; -1 answered 400. */
-static int
-emu_opt_str(struct emu_ctx *x, const char *key, const char **out)
-{
-	json_t *v = json_object_get(x->body, key);
-
-	*out = NULL;
-	if (v == NULL || json_is_null(v))
-		return 0;
-	if (json_is_string(v)) {
-		*out = json_string_value(v);
-		return 0;
-	}
-	emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must be a string", key);
-	return -1;
-}
-
-/* The owner or creator named by key (default def), made when new. */
-static struct emu_user *
-emu_ctl_user(struct emu_ctx *x, const char *key, const char *def)
-{
-	const char *name;
-	struct emu_user *u;
-
-	if (emu_opt_str(x, key, &name) != 0)
-		return NULL;
-	if (name == NULL)
-		name = def;
-	if (*name == '\0') {
-		emu_errf(x, 400, "INVALID_PARAMETER_VALUE", "%s must not be empty",
-		    key);
-		return NULL;
-	}
-	if ((u = emu_user_get(x->st, name, 0, 0)) == NULL)
-		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
-	return u;
-}
-
-/* "admin" and "service_principal" booleans mark the owner. */
-static int
-emu_ctl_user_kind(struct emu_ctx *x, struct emu_user *u)
-{
-	json_t *a = json_object_get(x->body, "admin");
-	json_t *sp = json_object_get(x->body, "service_principal");
-
-	if ((a != NULL && !json_is_boolean(a)) ||
-	    (sp != NULL && !json_is_boolean(sp))) {
-		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
-		    "admin and service_principal must be true or false");
-		return -1;
-	}
-	if (a != NULL)
-		u->admin = json_is_true(a);
-	if (sp != NULL)
-		u->sp = json_is_true(sp);
-	return 0;
-}
-
-/* autoscope_state by wire name ("" or absent: none). */
-static int
-emu_ctl_autoscope(struct emu_ctx *x, int has_scopes, enum emu_autoscope *out)
-{
-	const char *name;
-	int i;
-
-	*out = has_scopes ? EMU_AS_USER_SELECTED : EMU_AS_NONE;
-	if (emu_opt_str(x, "autoscope_state", &name) != 0)
-		return -1;
-	if (name == NULL)
-		return 0;
-	for (i = 0; i < EMU_AS_COUNT; i++) {
-		if (strcmp(name, emu_autoscope_name((enum emu_autoscope)i)) == 0) {
-			*out = (enum emu_autoscope)i;
-			return 0;
-		}
-	}
-	emu_errf(x, 400, "INVALID_PARAMETER_VALUE",
-	    "Unknown autoscope_state: %s", name);
-	return -1;
-}
-
-/* A scope list field (compact JSON or NULL); -1 answered 400. */
-static int
-emu_ctl_list(struct emu_ctx *x, const char *key, char **out)
-{
-	return emu_check_scopes(x, json_object_get(x->body, key), out);
-}
-
-/* Make the token: from token_value, a given token_id, or a fresh value. */
-static struct emu_token *
-emu_ctl_make(struct emu_ctx *x, struct emu_user *owner,
-    struct emu_user *creator, char value[64])
-{
-	const char *v, *id;
-	struct emu_token *t;
-	char hash[SHA256_HEX_LEN + 1];
-
-	value[0] = '\0';
-	if (emu_opt_str(x, "token_value", &v) != 0 ||
-	    emu_opt_str(x, "token_id", &id) != 0)
-		return NULL;
-	if (v != NULL && id != NULL) {
-		emu_err(x, 400, "INVALID_PARAMETER_VALUE",
-		    "give token_value or token_id, not both");
-		return NULL;
-	}
-	if ((v != NULL && (*v == '\0' || strlen(v) >= 64)) ||
-	    (id != NULL && strlen(id) != SHA256_HEX_LEN)) {
-		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "token_value must be "
-		    "1-63 bytes; token_id exactly 64 characters");
-		return NULL;
-	}
-	if (v != NULL)
-		sha256_hex(v, strlen(v), hash);
-	if ((v != NULL && emu_token_find(x->st, hash) != NULL) ||
-	    (id != NULL && emu_token_find(x->st, id) != NULL)) {
-		emu_err(x, 409, "ALREADY_EXISTS", "A token with this id exists");
-		return NULL;
-	}
-	if (v != NULL) {
-		snprintf(value, 64, "%s", v);
-		t = emu_token_add(x->st, v, owner, creator);
-	} else if (id != NULL) {
-		/* Made from a placeholder value, then renamed and rehashed. */
-		if ((t = emu_token_add(x->st, "", owner, creator)) != NULL)
-			emu_token_set_id(x->st, t, id);
-	} else
-		t = emu_token_new(x->st, &x->st->rng_values, owner, creator,
-		    value);
-	if (t == NULL)
-		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
-	return t;
-}
-
-/* Set times, comment, scopes and autoscope of a new control token. */
-static int
-emu_ctl_fill(struct emu_ctx *x, struct emu_token *t, int64_t created,
-    int64_t expiry, int64_t used, const char *comment)
-{
-	char *scopes = NULL, *inferred = NULL, *backfill = NULL;
-	enum emu_autoscope as;
-
-	if (emu_ctl_list(x, "scopes", &scopes) != 0 ||
-	    emu_ctl_list(x, "inferred_scopes", &inferred) != 0 ||
-	    emu_ctl_list(x, "backfill_scopes", &backfill) != 0 ||
-	    emu_ctl_autoscope(x, scopes != NULL, &as) != 0 ||
-	    (comment != NULL && emu_token_set_comment(t, comment) != 0)) {
-		free(scopes);
-		free(inferred);
-		free(backfill);
-		if (x->resp->status == 0)
-			emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
-		return -1;
-	}
-	t->creation_time = created;
-	t->expiry_time = expiry;
-	t->last_used = used;
-	t->scopes = scopes;
-	t->inferred = inferred;
-	t->backfill = backfill;
-	t->autoscope = as;
-	return 0;
-}
-
-/*
- * POST /emulator/tokens (test control: no authentication, never faulted, not
- * counted in the statistics, not a create). Every field is optional:
- *   user               owner's user name (default admin@example.com; made
- *                      as a plain user when new)
- *   admin, service_principal   booleans: mark the owner so (even if it exists)
- *   created_by         creator's user name (default: the owner)
- *   comment            any string (no length check)
- *   creation_time      ms (default now)
- *   expiry_time        ms or -1 (default creation + the workspace maximum);
- *                      a past expiry makes an expired token, which lists
- *                      leave out like every expired token
- *   last_used_day, last_accessed_time   ms of last use (default never);
- *                      the Token API shows it as last_accessed_time, token
- *                      management as last_used_day (to the day)
- *   scopes, inferred_scopes, backfill_scopes   arrays of names
- *   autoscope_state    a wire name (default USER_SELECTED with scopes)
- *   token_value        the secret (default a fresh dapi value); or
- *   token_id           exactly 64 characters, for a token with no value
- * Answers {"token_id","token_value" (unless token_id was given),
- * "token_info":TokenInfo}. No quota, lifetime or comment checks: tests may
- * build any state. 400 on a malformed field, 409 if the id exists.
- */
-static void
-h_ctl_token(struct emu_ctx *x)
-{
-	struct emu_user *owner, *creator;
-	struct emu_token *t;
-	struct emu_buf b = { 0 };
-	const char *comment;
-	char value[64];
-	int64_t now = emu_now_ms(x->st), created = now, expiry, used = 0, acc;
-	int has_expiry, rc;
-
-	if (emu_body(x) != 0 ||
-	    (owner = emu_ctl_user(x, "user", "admin@example.com")) == NULL ||
-	    emu_ctl_user_kind(x, owner) != 0 ||
-	    (creator = emu_ctl_user(x, "created_by", owner->name)) == NULL ||
-	    emu_opt_str(x, "comment", &comment) != 0 ||
-	    emu_opt_int(x, "creation_time", &created) < 0 ||
-	    (has_expiry = emu_opt_int(x, "expiry_time", &expiry)) < 0 ||
-	    emu_opt_int(x, "last_used_day", &used) < 0 ||
-	    (rc = emu_opt_int(x, "last_accessed_time", &acc)) < 0)
-		return;
-	if (rc == 1)
-		used = acc;
-	if (!has_expiry)
-		expiry = created + (int64_t)emu_max_days(x->st) * EMU_DAY_MS;
-	if (created <= 0 || used < 0 || (expiry <= 0 && expiry != -1)) {
-		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "creation_time must be "
-		    "positive, expiry_time positive or -1, last use >= 0");
-		return;
-	}
-	if ((t = emu_ctl_make(x, owner, creator, value)) == NULL)
-		return;
-	if (emu_ctl_fill(x, t, created, expiry, used, comment) != 0) {
-		emu_token_remove(x->st, t);
-		return;
-	}
-	emu_buf_str(&b, "{\"token_id\":");
-	emu_buf_jstr(&b, t->id);
-	if (value[0] != '\0') {
-		emu_buf_str(&b, ",\"token_value\":");
-		emu_buf_jstr(&b, value);
-	}
-	emu_buf_str(&b, ",\"token_info\":");
-	emu_buf_token(&b, x->st, t, 1);
-	emu_buf_str(&b, "}");
-	emu_reply_buf(x, 200, &b);
-}
-
 static const struct emu_route emu_routes[] = {
 	{ "GET", "/.well-known/databricks-config", h_databricks_config,
-	  EMU_AUTH_NONE, NULL, NULL },
+	  EMU_AUTH_NONE, NULL },
 	{ "GET", "/oidc/.well-known/oauth-authorization-server", h_oauth_meta,
-	  EMU_AUTH_NONE, NULL, NULL },
-	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL, NULL },
-	{ "POST", "/*/oauth2/token", h_entra_token, EMU_AUTH_NONE, NULL, NULL },
-	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL, NULL },
-	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL, NULL },
-	{ "POST", "/emulator/tokens", h_ctl_token, EMU_AUTH_NONE, NULL, NULL },
-	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER,
-	  NULL, EMU_SCOPE_TOKENS },
-	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL,
-	  EMU_SCOPE_TOKENS },
-	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER,
-	  NULL, EMU_SCOPE_TOKENS },
-	{ "PATCH", "/api/2.0/token/*", h_token_update, EMU_AUTH_USER, NULL,
-	  EMU_SCOPE_TOKENS },
+	  EMU_AUTH_NONE, NULL },
+	{ "POST", "/oidc/v1/token", h_oidc_token, EMU_AUTH_NONE, NULL },
+	{ "POST", "/*/oauth2/token", h_entra_token, EMU_AUTH_NONE, NULL },
+	{ "GET", "/emulator/stats", h_stats, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/reset-stats", h_reset_stats, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/tokens", h_ctl_token, EMU_AUTH_NONE, NULL },
+	{ "GET", "/emulator/clock", h_clock_get, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/clock", h_clock_post, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/use", h_ctl_use, EMU_AUTH_NONE, NULL },
+	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },
+	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER, NULL },
+	{ "PATCH", "/api/2.0/token/*", h_token_update, EMU_AUTH_USER, NULL },
 	{ "GET", "/api/2.0/token-management/tokens", h_tm_list,
-	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
+	  EMU_AUTH_ADMIN, emu_tm_denied },
 	{ "GET", "/api/2.0/token-management/tokens/*", h_tm_get,
-	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
+	  EMU_AUTH_ADMIN, emu_tm_denied },
 	{ "DELETE", "/api/2.0/token-management/tokens/*", h_tm_delete,
-	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
+	  EMU_AUTH_ADMIN, emu_tm_denied },
 	{ "PATCH", "/api/2.0/token-management/tokens/*", h_tm_update,
-	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
+	  EMU_AUTH_ADMIN, emu_tm_denied },
 	{ "POST", "/api/2.0/token-management/on-behalf-of/tokens", h_tm_obo,
-	  EMU_AUTH_ADMIN, emu_tm_denied, EMU_SCOPE_TOKENS },
+	  EMU_AUTH_ADMIN, emu_tm_denied },
 	{ "GET", "/api/2.0/permissions/authorization/tokens", h_perm_get,
-	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
+	  EMU_AUTH_ADMIN, emu_perm_denied },
 	{ "PUT", "/api/2.0/permissions/authorization/tokens", h_perm_put,
-	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
+	  EMU_AUTH_ADMIN, emu_perm_denied },
 	{ "PATCH", "/api/2.0/permissions/authorization/tokens", h_perm_patch,
-	  EMU_AUTH_ADMIN, emu_perm_denied, EMU_SCOPE_PERMS },
+	  EMU_AUTH_ADMIN, emu_perm_denied },
 	{ "GET", "/api/2.0/permissions/authorization/tokens/permissionLevels",
-	  h_perm_levels, EMU_AUTH_USER, NULL, NULL },
-	{ "GET", "/api/2.0/preview/scim/v2/Me", h_me, EMU_AUTH_USER, NULL, NULL },
-	{ "GET", "/api/2.0/workspace-conf", h_conf_get, EMU_AUTH_USER, NULL, NULL },
+	  h_perm_levels, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/preview/scim/v2/Me", h_me, EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/preview/scim/v2/ServicePrincipals", h_sp_list,
+	  EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/preview/scim/v2/ServicePrincipals/*", h_sp_get,
+	  EMU_AUTH_USER, NULL },
+	{ "GET", "/api/2.0/workspace-conf", h_conf_get, EMU_AUTH_USER, NULL },
 	{ "PATCH", "/api/2.0/workspace-conf", h_conf_patch, EMU_AUTH_ADMIN,
-	  emu_conf_denied, NULL },
+	  emu_conf_denied },
+};
+
+/* Any other /api/ path: authenticated and recorded as use like the rest,
+ * then not found. */
+static const struct emu_route emu_route_unserved = {
+	NULL, NULL, NULL, EMU_AUTH_USER, NULL
 };
 
 /* Match path against pattern; a "*" takes one non-empty segment. */
@@ -1471,40 +1121,31 @@ emu_match(const char *pattern, const char *path, char *wild, size_t len)
 	return 1;
 }
 
-/* May a PAT call an endpoint of scope? Unscoped tokens, all-apis and tokens
- * still observed by auto-scoping may call anything; "scope:read" allows
- * reads (GET) only. */
-static int
-emu_scope_allows(const struct emu_token *t, const char *scope, const char *method)
+int
+emu_pat_allowed(struct emu_ctx *x, const struct emu_token *pat,
+    const char *scope, const char *method)
 {
-	json_t *a, *v;
-	size_t i, n = strlen(scope);
-	const char *s;
-	int ok = 0;
+	const char *missing;
 
-	if (t->scopes == NULL || t->autoscope == EMU_AS_RUNNING ||
-	    (a = json_loads(t->scopes, 0, NULL)) == NULL)
-		return 1;
-	if (!json_is_array(a) || json_array_size(a) == 0)
-		ok = 1;
-	json_array_foreach(a, i, v) {
-		s = json_string_value(v);
-		if (s == NULL)
-			continue;
-		if (strcmp(s, "all-apis") == 0 || strcmp(s, scope) == 0 ||
-		    (strncmp(s, scope, n) == 0 && strcmp(s + n, ":read") == 0 &&
-		     strcmp(method, "GET") == 0))
-			ok = 1;
+	if (!emu_access_can_use(x->st, pat->owner)) {
+		emu_err(x, 403, "PERMISSION_DENIED", emu_no_use);
+		return 0;
 	}
-	json_decref(a);
-	return ok;
+	if ((missing = emu_scope_missing(pat, scope, method)) != NULL) {
+		emu_errf(x, 403, "PERMISSION_DENIED", "Your token is missing the "
+		    "required scopes for this endpoint: %s", missing);
+		return 0;
+	}
+	return 1;
 }
 
-/* Authenticate the caller; answers 401/403 and returns -1 on failure. */
+/* Authenticate the caller and record a PAT's use; answers 401/403 (500
+ * when out of memory) and returns -1 on failure. */
 static int
 emu_authenticate(struct emu_ctx *x, const struct emu_route *r)
 {
 	const char *a = x->req->authorization;
+	const char *scope = emu_scope_of(x->req->path);
 	struct emu_token *pat;
 
 	if (a == NULL || strncasecmp(a, "Bearer ", 7) != 0 || a[7] == '\0') {
@@ -1518,17 +1159,24 @@ emu_authenticate(struct emu_ctx *x, const struct emu_route *r)
 		    "{\"error_code\":403,\"message\":\"Invalid access token.\"}");
 		return -1;
 	}
-	if (pat != NULL && r->scope != NULL && !emu_scope_allows(pat, r->scope,
-	    x->req->method)) {
-		emu_errf(x, 403, "PERMISSION_DENIED", "Your token is missing the "
-		    "required scopes for this endpoint: %s", r->scope);
+	if (pat != NULL && !emu_pat_allowed(x, pat, scope, x->req->method))
 		return -1;
-	}
 	if (r->auth == EMU_AUTH_ADMIN && !x->caller->admin) {
 		emu_err(x, 403, "PERMISSION_DENIED", r->denied);
 		return -1;
 	}
+	if (pat != NULL && emu_scope_use(x->st, pat, scope) != 0) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return -1;
+	}
 	return 0;
+}
+
+static void
+emu_not_found(struct emu_ctx *x)
+{
+	emu_errf(x, 404, "ENDPOINT_NOT_FOUND", "No API found for '%s %s'",
+	    x->req->method, x->req->path);
 }
 
 void
@@ -1550,8 +1198,9 @@ emu_api_handle(struct emu_state *st, const struct emu_req *req,
 		json_decref(x.body);
 		return;
 	}
-	emu_errf(&x, 404, "ENDPOINT_NOT_FOUND", "No API found for '%s %s'",
-	    req->method, req->path);
+	if (strncmp(req->path, "/api/", 5) != 0 ||
+	    emu_authenticate(&x, &emu_route_unserved) == 0)
+		emu_not_found(&x);
 }
 
 int

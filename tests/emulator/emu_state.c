@@ -24,6 +24,12 @@ static const char *emu_autoscope_names[] = {
 #undef X
 };
 
+static const char *emu_server_action_names[] = {
+#define X(name, str) str,
+	EMU_SERVER_ACTION_LIST
+#undef X
+};
+
 void
 emu_rng_seed(struct emu_rng *r, uint64_t seed)
 {
@@ -63,13 +69,20 @@ emu_now_ms(const struct emu_state *st)
 	if (st->fixed_now != 0)
 		return st->fixed_now;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 +
+	    st->clock_offset;
 }
 
 const char *
 emu_autoscope_name(enum emu_autoscope a)
 {
 	return a < EMU_AS_COUNT ? emu_autoscope_names[a] : "";
+}
+
+const char *
+emu_server_action_name(enum emu_server_action a)
+{
+	return a < EMU_SERVER_COUNT ? emu_server_action_names[a] : "";
 }
 
 size_t
@@ -84,6 +97,25 @@ emu_utf8_len(const char *s)
 	return n;
 }
 
+/* The groups every workspace has, and the permissions of a new one: admins
+ * manage tokens (inherited, not stored), every user may use them. */
+static int
+emu_state_default_access(struct emu_state *st)
+{
+	if ((st->groups = calloc(EMU_MAX_GROUPS, sizeof *st->groups)) == NULL ||
+	    (st->groups[EMU_GROUP_ADMINS] = strdup("admins")) == NULL ||
+	    (st->groups[EMU_GROUP_USERS] = strdup("users")) == NULL ||
+	    (st->grants = calloc(1, sizeof *st->grants)) == NULL)
+		return -1;
+	st->ngroups = 2;
+	st->ngrants = 1;
+	st->grants[0].kind = EMU_PRINCIPAL_GROUP;
+	st->grants[0].name = strdup("users");
+	st->grants[0].level = strdup("CAN_USE");
+	return (st->grants[0].name == NULL || st->grants[0].level == NULL) ?
+	    -1 : 0;
+}
+
 struct emu_state *
 emu_state_new(uint64_t seed)
 {
@@ -96,12 +128,9 @@ emu_state_new(uint64_t seed)
 	st->stats.requests = json_object();
 	st->stats.revokes = json_object();
 	st->stats.updates = json_array();
-	st->acl = json_pack("[{s:s, s:[{s:s, s:b}]}]", "group_name", "admins",
-	    "all_permissions", "permission_level", "CAN_MANAGE", "inherited",
-	    0);
 	if (st->hash == NULL || st->stats.requests == NULL ||
 	    st->stats.revokes == NULL || st->stats.updates == NULL ||
-	    st->acl == NULL) {
+	    emu_state_default_access(st) != 0) {
 		emu_state_free(st);
 		return NULL;
 	}
@@ -154,7 +183,14 @@ emu_state_free(struct emu_state *st)
 	free(st->tokens);
 	free(st->hash);
 	free(st->base_url);
-	json_decref(st->acl);
+	for (i = 0; st->groups != NULL && i < EMU_MAX_GROUPS; i++)
+		free(st->groups[i]);
+	free(st->groups);
+	for (i = 0; i < st->ngrants; i++) {
+		free((char *)st->grants[i].name);
+		free((char *)st->grants[i].level);
+	}
+	free(st->grants);
 	json_decref(st->stats.requests);
 	json_decref(st->stats.revokes);
 	json_decref(st->stats.updates);
@@ -183,6 +219,25 @@ emu_display_name(const char *name, int admin)
 		return strdup("Admin");
 	at = strchr(name, '@');
 	return strndup(name, at != NULL ? (size_t)(at - name) : strlen(name));
+}
+
+/* Replace the string *dst by a copy of s; -1 (and *dst kept) on failure. */
+static int
+emu_str_set(char **dst, const char *s)
+{
+	char *c;
+
+	if ((c = strdup(s)) == NULL)
+		return -1;
+	free(*dst);
+	*dst = c;
+	return 0;
+}
+
+int
+emu_user_set_display(struct emu_user *u, const char *display)
+{
+	return emu_str_set(&u->display, display);
 }
 
 struct emu_user *
@@ -402,13 +457,7 @@ emu_user_active(struct emu_state *st, const struct emu_user *u)
 int
 emu_token_set_comment(struct emu_token *t, const char *comment)
 {
-	char *c;
-
-	if ((c = strdup(comment)) == NULL)
-		return -1;
-	free(t->comment);
-	t->comment = c;
-	return 0;
+	return emu_str_set(&t->comment, comment);
 }
 
 int
@@ -441,7 +490,6 @@ emu_auth_bearer(struct emu_state *st, const char *bearer, struct emu_token **pat
 	sha256_hex(bearer, strlen(bearer), id);
 	if ((t = emu_token_find(st, id)) == NULL || emu_token_expired(st, t))
 		return NULL;
-	t->last_used = now;
 	if (pat != NULL)
 		*pat = t;
 	return t->owner;
@@ -659,6 +707,7 @@ emu_stats_reset(struct emu_state *st)
 	st->stats.arr_head = st->stats.arr_n = 0;
 	st->stats.peak_per_second = 0;
 	memset(st->stats.faults, 0, sizeof st->stats.faults);
+	memset(st->stats.server, 0, sizeof st->stats.server);
 }
 
 /* Non-expired tokens of every user, in the order users were made. */
@@ -687,6 +736,20 @@ emu_stats_active(struct emu_state *st)
 	return o;
 }
 
+/* {"narrowed":N,…}: what the server did by itself. */
+static json_t *
+emu_stats_server(const struct emu_state *st)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; o != NULL && i < EMU_SERVER_COUNT; i++)
+		json_object_set_new(o, emu_server_action_name(
+		    (enum emu_server_action)i),
+		    json_integer((json_int_t)st->stats.server[i]));
+	return o;
+}
+
 char *
 emu_stats_dump(struct emu_state *st)
 {
@@ -694,7 +757,7 @@ emu_stats_dump(struct emu_state *st)
 	char *s;
 
 	doc = json_pack("{s:I, s:I, s:I, s:O, s:O, s:O, s:I, "
-	    "s:{s:I, s:I, s:I, s:I}, s:o?}",
+	    "s:{s:I, s:I, s:I, s:I}, s:o?, s:o?}",
 	    "total", (json_int_t)st->stats.total,
 	    "peak_inflight", (json_int_t)st->stats.peak_inflight,
 	    "peak_per_second", (json_int_t)st->stats.peak_per_second,
@@ -707,7 +770,8 @@ emu_stats_dump(struct emu_state *st)
 	    "drop", (json_int_t)st->stats.faults[EMU_FAULT_DROP],
 	    "garbage", (json_int_t)st->stats.faults[EMU_FAULT_GARBAGE],
 	    "rate_limited", (json_int_t)st->stats.faults[EMU_FAULT_RATE_LIMITED],
-	    "active_tokens", emu_stats_active(st));
+	    "active_tokens", emu_stats_active(st),
+	    "server", emu_stats_server(st));
 	if (doc == NULL)
 		return NULL;
 	s = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);

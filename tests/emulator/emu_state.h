@@ -1,10 +1,13 @@
 /*
  * emu_state.h: the in-memory workspace of patrol-emulator.
  *
- * Users (admins, plain users, service principals), their tokens, OAuth
- * clients and access tokens, the workspace settings, the permissions list and
- * the request statistics. Nothing here knows HTTP. The state is not locked
- * by itself: the caller (emulator.c) holds one mutex around every call.
+ * Users (admins, plain users, service principals), their groups, their
+ * tokens, OAuth clients and access tokens, the workspace settings, the token
+ * permissions, the clock and the request statistics. Nothing here knows
+ * HTTP. The state is not locked by itself: the caller (emulator.c) holds one
+ * mutex around every call. emu_access.h (who may use tokens), emu_scope.h
+ * (API scopes and token use) and emu_clock.h (the clock and the server's
+ * lifecycle rules) work on this state too.
  */
 #ifndef PATROL_EMU_STATE_H
 #define PATROL_EMU_STATE_H
@@ -47,17 +50,61 @@ enum emu_fault_kind {
 	EMU_FAULT_COUNT
 };
 
+/* What the server did by itself, counted in the statistics ("server"). */
+#define EMU_SERVER_ACTION_LIST \
+	X(NARROWED, "narrowed") \
+	X(REVOKED_UNUSED, "revoked_unused") \
+	X(DELETED_BY_PERMISSIONS, "deleted_by_permissions")
+
+enum emu_server_action {
+#define X(name, str) EMU_SERVER_##name,
+	EMU_SERVER_ACTION_LIST
+#undef X
+	EMU_SERVER_COUNT
+};
+
+/* Principal kinds of the token permissions: the key of an access control
+ * entry, and the word error messages use. */
+#define EMU_PRINCIPAL_LIST \
+	X(USER, "user_name", "UserName") \
+	X(GROUP, "group_name", "GroupName") \
+	X(SP, "service_principal_name", "ServicePrincipalName")
+
+enum emu_principal {
+#define X(name, key, word) EMU_PRINCIPAL_##name,
+	EMU_PRINCIPAL_LIST
+#undef X
+	EMU_PRINCIPAL_COUNT
+};
+
 struct emu_rng {
 	uint64_t s;
 };
 
+/* Groups: index 0 is "admins", 1 is "users"; members of the others are
+ * bits of emu_user.groups. */
+#define EMU_MAX_GROUPS 64
+#define EMU_GROUP_ADMINS 0
+#define EMU_GROUP_USERS 1
+
 struct emu_user {
 	int64_t		 id;
-	char		*name;
+	char		*name;		/* user name, or a service principal's
+					 * application id */
 	char		*display;
 	int		 admin;
 	int		 sp;
+	uint64_t	 groups;	/* bit i: member of group i (i >= 2) */
 	size_t		 ntokens;	/* live tokens, expired included */
+};
+
+/* A direct entry of the token permissions. The strings of stored entries
+ * (emu_state.grants) are the state's (malloc'd); those of requests are the
+ * caller's. */
+struct emu_grant {
+	enum emu_principal kind;
+	const char	*name;		/* user name, group name or application id */
+	const char	*level;		/* CAN_USE or CAN_MANAGE */
 };
 
 struct emu_token {
@@ -115,6 +162,7 @@ struct emu_stats {
 	json_t		*updates;	/* [{token_id, update_mask}] */
 	uint64_t	 creates;
 	uint64_t	 faults[EMU_FAULT_COUNT];
+	uint64_t	 server[EMU_SERVER_COUNT];	/* live tokens concerned */
 };
 
 struct emu_state {
@@ -137,9 +185,13 @@ struct emu_state {
 
 	int		 max_days;	/* 0: unset */
 	int		 tokens_enabled;
-	json_t		*acl;
+	char		**groups;	/* group names; see EMU_GROUP_* */
+	size_t		 ngroups;
+	struct emu_grant *grants;	/* direct entries, in order */
+	size_t		 ngrants;
 
-	int64_t		 fixed_now;	/* 0: real time */
+	int64_t		 fixed_now;	/* 0: real time (plus clock_offset) */
+	int64_t		 clock_offset;	/* ms the running clock was moved */
 	int64_t		 workspace_id;
 	char		*base_url;
 	const char	*token_endpoint;	/* --token-endpoint: what discovery says */
@@ -163,6 +215,8 @@ void		 emu_state_free(struct emu_state *);
 struct emu_user	*emu_user_get(struct emu_state *, const char *name, int admin,
 		     int sp);
 struct emu_user	*emu_user_find(struct emu_state *, const char *name);
+/* Give u another display name; -1 on allocation failure. */
+int		 emu_user_set_display(struct emu_user *, const char *display);
 
 /* Make a token for owner from an existing value ("dapi…"); NULL on failure. */
 struct emu_token *emu_token_add(struct emu_state *, const char *value,
@@ -183,8 +237,9 @@ size_t		 emu_user_active(struct emu_state *, const struct emu_user *);
 int		 emu_token_set_comment(struct emu_token *, const char *);
 int		 emu_token_set_scopes(struct emu_token *, const char *json);
 
-/* Who a bearer token belongs to, or NULL; marks PATs as used. *pat (may
- * be NULL) gets the PAT when it is one, else NULL. */
+/* Who a bearer token belongs to, or NULL. *pat (may be NULL) gets the PAT
+ * when it is one, else NULL. A PAT is marked used by emu_scope_use, once
+ * the request it came with is accepted. */
 struct emu_user	*emu_auth_bearer(struct emu_state *, const char *bearer,
 		     struct emu_token **pat);
 /* A client; tenant NULL: the workspace's own (acts as the admin), else an
@@ -215,10 +270,12 @@ void		 emu_stats_revoke(struct emu_state *, const char *id);
 void		 emu_stats_update(struct emu_state *, const char *id,
 		     const char *mask);
 void		 emu_stats_reset(struct emu_state *);
+const char	*emu_server_action_name(enum emu_server_action);
 /* The /emulator/stats document, as a malloc'd string (NULL on failure). */
 char		*emu_stats_dump(struct emu_state *);
 
-/* Realistic data: n tokens over nusers users plus the admin. */
+/* Realistic data: n tokens over nusers users plus the admin, two service
+ * principals, groups and token permissions (see emu_gen.c). */
 int		 emu_generate(struct emu_state *, struct emu_user *admin,
 		     size_t n, unsigned int nusers, uint64_t seed);
 

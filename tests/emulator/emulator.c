@@ -26,7 +26,9 @@
 
 #include <microhttpd.h>
 
+#include "emu_access.h"
 #include "emu_api.h"
+#include "emu_clock.h"
 #include "emu_state.h"
 
 #define EMU_BODY_MAX (1024 * 1024)
@@ -74,6 +76,8 @@ struct emu_opts {
 	size_t		 notokens;
 	const char	*federated[EMU_MAX_LIST];
 	size_t		 nfederated;
+	const char	*groups[EMU_MAX_LIST];
+	size_t		 ngroups;
 	const char	*tls_cert;
 	const char	*tls_key;
 	const char	*token_endpoint;
@@ -84,6 +88,7 @@ struct emu_opts {
 	uint64_t	 seed;
 	int		 seeded;
 	int64_t		 now_ms;
+	int64_t		 advance_ms;
 	int		 max_days;
 	int		 tokens_disabled;
 
@@ -126,9 +131,9 @@ static const char emu_usage[] =
     "    [--admin-token T] [--user NAME=TOKEN]... [--service-principal ID]...\n"
     "    [--oauth-client ID:SECRET]... [--oauth-expires-in S]\n"
     "    [--oauth-token NAME=TOKEN]... [--entra-client TENANT:ID:SECRET]...\n"
-    "    [--federated JWT=NAME]... [--tls-cert FILE --tls-key FILE]\n"
-    "    [--token-endpoint URL] [--redirect URL]\n"
-    "    [--generate N[:USERS]] [--seed S] [--now-ms MS]\n"
+    "    [--federated JWT=NAME]... [--group NAME=MEMBER[,MEMBER]...]...\n"
+    "    [--tls-cert FILE --tls-key FILE] [--token-endpoint URL] [--redirect URL]\n"
+    "    [--generate N[:USERS]] [--seed S] [--now-ms MS] [--advance-ms MS]\n"
     "    [--max-lifetime-days D] [--tokens-disabled]\n"
     "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
     "    [--error-format json|numeric|error|scim|text|html|empty]\n"
@@ -148,17 +153,58 @@ static const char emu_usage[] =
     "JWT in as NAME (a service principal). Scoped PATs need the scope\n"
     "authentication for the token APIs, access-management for their\n"
     "permissions (403 PERMISSION_DENIED otherwise).\n"
+    "--group NAME=MEMBER,...: put users (or service principals, by application\n"
+    "id) into group NAME; every user is in \"users\", admins in \"admins\".\n"
+    "\n"
+    "Token permissions (/api/2.0/permissions/authorization/tokens): a new\n"
+    "workspace lets \"users\" CAN_USE; admins always CAN_MANAGE. A PAT whose\n"
+    "owner is no admin, has no direct entry and is in no group with one is\n"
+    "refused: 403 PERMISSION_DENIED \"User does not have permission to use\n"
+    "tokens.\" A PUT that drops a user's or service principal's direct entry\n"
+    "deletes all of its tokens (not an admin's). Only admins read or change\n"
+    "the permissions.\n"
+    "\n"
+    "Auto-scoping and the 90-day clock: a token created with\n"
+    "autoscope_enabled and a lifetime of 30 days or more is observed\n"
+    "(AUTOSCOPE_STATE_RUNNING): each accepted call adds the scope of its API\n"
+    "family to inferred_scopes (token and token-management paths are\n"
+    "authentication, permissions access-management, SCIM scim, /api/2.1/jobs\n"
+    "jobs, /api/2.0/sql sql, ...; a path no scope covers makes it\n"
+    "AUTOSCOPE_STATE_API_NOT_COVERED). Setting scopes by hand makes it\n"
+    "USER_SELECTED for good. /api/ paths the emulator does not serve are\n"
+    "authenticated and recorded as use, then answered 404. Each accepted PAT\n"
+    "call is its last use (last_used_day, last_accessed_time). The server's\n"
+    "rules run only when the clock is moved, as of the new time: an observed\n"
+    "token 30 days old is narrowed (COMPLETED, scopes = inferred scopes); a\n"
+    "token unused for 90 days (or never used, 90 days after creation) is\n"
+    "revoked. --now-ms stops the clock at MS (else it runs with the real\n"
+    "time); --advance-ms MS moves it MS forward once the data is built, as\n"
+    "POST /emulator/clock {\"advance_ms\":MS} would. PATs given here age like\n"
+    "any other: use them, or sign in with --oauth-token, across long moves.\n"
+    "\n"
     "--token-endpoint URL: what OAuth discovery names as the token endpoint\n"
     "(a hostile workspace). --redirect URL: every faultable request is\n"
     "answered 302 to URL (a Private Link rejection, a login page).\n"
     "--garbage spoils answers after the request was processed: JSON cut in\n"
     "half, a proxy's HTML 502 page, a 500 INTERNAL_ERROR, or the first two in\n"
     "turn (mixed).\n"
-    "Test control (no authentication, not counted in the statistics):\n"
-    "GET /emulator/stats, POST /emulator/reset-stats, and POST /emulator/tokens\n"
-    "to make a token with exact properties (see contract.sh). The statistics\n"
-    "include peak_inflight (the most requests received and not yet answered at\n"
-    "once) and peak_per_second (the most received in any 1,000 ms).\n";
+    "\n"
+    "Test control (no authentication, never faulted, not counted in the\n"
+    "statistics; the fields are described in emu_api_ctl.c):\n"
+    "  GET /emulator/stats        what was received; \"server\" counts live tokens\n"
+    "                             the server narrowed, revoked as unused, or\n"
+    "                             deleted with a permission\n"
+    "  POST /emulator/reset-stats\n"
+    "  POST /emulator/tokens      make a token with exact properties\n"
+    "  GET /emulator/clock        {\"now_ms\",\"frozen\"}\n"
+    "  POST /emulator/clock       {\"advance_ms\":N} or {\"now_ms\":T}: move the\n"
+    "                             time forward; answers the ids narrowed and\n"
+    "                             revoked\n"
+    "  POST /emulator/use         {\"token_id\"|\"token_value\",\"path\",\"method\"}:\n"
+    "                             a token's call of an API, without sending it\n"
+    "The statistics include peak_inflight (the most requests received and not\n"
+    "yet answered at once) and peak_per_second (the most received in any\n"
+    "1,000 ms).\n";
 
 /* Status codes, their error_code and message for injected failures. */
 static const struct {
@@ -359,6 +405,16 @@ opt_federated(struct emu_opts *o, const char *v)
 }
 
 static void
+opt_group(struct emu_opts *o, const char *v)
+{
+	const char *eq = strchr(v, '=');
+
+	if (eq == NULL || eq == v || eq[1] == '\0' || eq[1] == ',')
+		emu_die_usage("--group wants NAME=MEMBER[,MEMBER]..., not '%s'", v);
+	emu_list_add(o->groups, &o->ngroups, v, "--group");
+}
+
+static void
 opt_token_endpoint(struct emu_opts *o, const char *v)
 {
 	o->token_endpoint = v;
@@ -432,6 +488,17 @@ opt_now_ms(struct emu_opts *o, const char *v)
 		emu_die_usage("--now-ms wants milliseconds since 1970, not '%s'",
 		    v);
 	o->now_ms = n;
+}
+
+static void
+opt_advance_ms(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 0, 100LL * 365 * EMU_DAY_MS, &n) != 0)
+		emu_die_usage("--advance-ms wants milliseconds (0 to 100 years), "
+		    "not '%s'", v);
+	o->advance_ms = n;
 }
 
 static void
@@ -591,6 +658,7 @@ static const struct {
 	{ "--oauth-token", 1, opt_oauth_token },
 	{ "--entra-client", 1, opt_entra_client },
 	{ "--federated", 1, opt_federated },
+	{ "--group", 1, opt_group },
 	{ "--tls-cert", 1, opt_tls_cert },
 	{ "--token-endpoint", 1, opt_token_endpoint },
 	{ "--redirect", 1, opt_redirect },
@@ -598,6 +666,7 @@ static const struct {
 	{ "--generate", 1, opt_generate },
 	{ "--seed", 1, opt_seed },
 	{ "--now-ms", 1, opt_now_ms },
+	{ "--advance-ms", 1, opt_advance_ms },
 	{ "--max-lifetime-days", 1, opt_max_days },
 	{ "--tokens-disabled", 0, opt_tokens_disabled },
 	{ "--latency-ms", 1, opt_latency },
@@ -710,6 +779,30 @@ emu_add_federated(struct emu_state *st, const char *spec)
 	return emu_federated_add(st, jwt, u);
 }
 
+/* Put the members of "NAME=MEMBER[,MEMBER]..." into group NAME; members
+ * not known yet are made plain users. */
+static int
+emu_add_group(struct emu_state *st, const char *spec)
+{
+	const char *eq = strchr(spec, '=');
+	char name[256], *list, *m, *save = NULL;
+	struct emu_user *u;
+	int rc = 0;
+
+	snprintf(name, sizeof name, "%.*s", (int)(eq - spec), spec);
+	if ((list = strdup(eq + 1)) == NULL)
+		return -1;
+	for (m = strtok_r(list, ",", &save); m != NULL && rc == 0;
+	    m = strtok_r(NULL, ",", &save)) {
+		u = emu_user_find(st, m);
+		if (u == NULL)
+			u = emu_user_get(st, m, 0, 0);
+		rc = u != NULL ? emu_group_join(st, u, name) : -1;
+	}
+	free(list);
+	return rc;
+}
+
 /* Build the workspace the options describe. */
 static struct emu_state *
 emu_build_state(struct emu_opts *o)
@@ -747,6 +840,11 @@ emu_build_state(struct emu_opts *o)
 	if (rc == 0 && o->generate > 0)
 		rc = emu_generate(st, admin, o->generate, o->generate_users,
 		    o->seed);
+	for (i = 0; rc == 0 && i < o->ngroups; i++)
+		rc = emu_add_group(st, o->groups[i]);
+	if (rc == 0 && o->advance_ms > 0)
+		rc = emu_clock_move(st, emu_now_ms(st) + o->advance_ms, NULL,
+		    NULL);
 	if (rc != 0) {
 		emu_state_free(st);
 		return NULL;
@@ -1265,7 +1363,8 @@ main(int argc, char **argv)
 	s.bucket = o.rps < 1.0 ? 1.0 : o.rps;
 	clock_gettime(CLOCK_MONOTONIC, &s.bucket_at);
 	if ((s.st = emu_build_state(&o)) == NULL) {
-		fprintf(stderr, "patrol-emulator: out of memory\n");
+		fprintf(stderr, "patrol-emulator: cannot build the workspace "
+		    "(out of memory, or more than %d groups)\n", EMU_MAX_GROUPS);
 		return 1;
 	}
 	rc = emu_serve(&s);
