@@ -11,6 +11,7 @@ libpatrol_a_SOURCES = \
 	src/savefile.c src/savefile.h \
 	src/viewstate.c src/viewstate.h \
 	src/duration.c src/duration.h \
+	src/ini.c src/ini.h \
 	src/config.c src/config.h \
 	src/auth.c src/auth.h \
 	src/helper.c src/helper.h \

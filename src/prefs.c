@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "duration.h"
+#include "ini.h"
 #include "prefs.h"
 #include "token.h"
 

@@ -4,7 +4,7 @@
  * The file is $XDG_CONFIG_HOME/patrol/config when XDG_CONFIG_HOME is an
  * absolute path, else $HOME/.config/patrol/config (PATROL_CONFIG overrides
  * the path). INI in the dialect of ~/.databrickscfg, read by
- * ini_parse_file_kind(INI_SETTINGS) (config.h) with the same checks as that
+ * ini_parse_file_kind(INI_SETTINGS) (ini.h) with the same checks as that
  * file: O_NOFOLLOW (a symbolic link is refused), a regular file, another
  * user's file refused, at most 1 MiB; syntax errors name FILE:LINE. The
  * file holds no secret, so the warning is for a file others can write

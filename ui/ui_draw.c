@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ini.h"
 #include "duration.h"
 #include "sanitize.h"
 #include "table.h"

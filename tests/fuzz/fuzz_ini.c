@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "ini.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ini.h"
 
 /* ---- fixtures --------------------------------------------------------- */
 
