@@ -26,6 +26,7 @@
 #include "call.h"
 #include "journal.h"
 #include "token.h"
+#include "token_filter.h"
 #include "worker.h"
 
 #define BULK_CONFIRM_TYPED_OVER 10       /* above this many, the count is typed */

@@ -26,6 +26,7 @@
 #include "sha256.h"
 #include "status.h"
 #include "token.h"
+#include "token_filter.h"
 #include "worker.h"
 
 #define CLI_EXIT_SIGPIPE 141    /* 128 + SIGPIPE: what a shell reports */

@@ -17,6 +17,7 @@ libpatrol_a_SOURCES = \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
+	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \

@@ -25,6 +25,7 @@
 #include "dialog.h"
 #include "prefs.h"
 #include "token.h"
+#include "token_filter.h"
 #include "ui.h"
 #include "viewstate.h"
 #include "worker.h"

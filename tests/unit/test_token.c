@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "token.h"
+#include "token_filter.h"
 
 #define DAY 86400000LL
 #define NOW 1767225600000LL
