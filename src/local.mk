@@ -18,7 +18,8 @@ libpatrol_a_SOURCES = \
 	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
 	src/token_filter.c src/token_filter.h \
-	src/api.c src/api.h \
+	src/api.c src/api.h src/api_int.h \
+	src/api_error.c src/api_error.h \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
