@@ -6,6 +6,7 @@ libpatrol_a_SOURCES = \
 	src/buf.c src/buf.h \
 	src/secret.c src/secret.h \
 	src/sha256.c src/sha256.h \
+	src/utf8.c src/utf8.h \
 	src/sanitize.c src/sanitize.h \
 	src/table.c src/table.h \
 	src/savefile.c src/savefile.h \

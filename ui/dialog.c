@@ -22,6 +22,7 @@
 #include "dialog.h"
 #include "duration.h"
 #include "sanitize.h"
+#include "utf8.h"
 #include "secret.h"
 #include "token.h"
 
@@ -262,14 +263,14 @@ static const struct dialog_ops confirm_ops = {
 static const struct dialog_ops input_ops = { 56, dialog_input_accept, NULL, NULL };
 static const struct dialog_ops secret_ops = { 60, NULL, dialog_secret_key, NULL };
 
-/* ---- UTF-8 <-> wide characters (sanitize.h: the one decoder) ----------- */
+/* ---- UTF-8 <-> wide characters (utf8.h: the one decoder) ---------------- */
 
 /* Decode one UTF-8 character at s (n bytes); invalid input gives U+FFFD. */
 static size_t
-utf8_decode(const unsigned char *s, size_t n, wchar_t *wc)
+wc_from_utf8(const unsigned char *s, size_t n, wchar_t *wc)
 {
 	uint32_t cp;
-	size_t used = sanitize_utf8_next((const char *)s, n, &cp);
+	size_t used = utf8_next((const char *)s, n, &cp);
 
 	*wc = (wchar_t)cp;
 	return used;
@@ -277,9 +278,9 @@ utf8_decode(const unsigned char *s, size_t n, wchar_t *wc)
 
 /* Encode wc as UTF-8 into out (at least 4 bytes); returns the length. */
 static size_t
-utf8_encode(wchar_t wc, char *out)
+wc_to_utf8(wchar_t wc, char *out)
 {
-	return sanitize_utf8_put((uint32_t)wc, out);
+	return utf8_put((uint32_t)wc, out);
 }
 
 /* ---- text fields ------------------------------------------------------- */
@@ -301,7 +302,7 @@ text_set(struct textbuf *tb, const char *s)
 
 	tb->len = 0;
 	while (i < n && tb->len < tb->max)
-		i += utf8_decode(p + i, n - i, &tb->buf[tb->len++]);
+		i += wc_from_utf8(p + i, n - i, &tb->buf[tb->len++]);
 	tb->cur = tb->len;
 	tb->off = 0;
 }
@@ -316,7 +317,7 @@ text_utf8(const struct textbuf *tb)
 	if ((out = malloc(tb->len * 4 + 1)) == NULL)
 		return NULL;
 	for (i = 0; i < tb->len; i++)
-		o += utf8_encode(tb->buf[i], out + o);
+		o += wc_to_utf8(tb->buf[i], out + o);
 	out[o] = '\0';
 	return out;
 }
@@ -594,7 +595,7 @@ glyph(const struct dialog *d, wchar_t wc, char *out, size_t outlen)
 {
 	char u[8];
 
-	u[utf8_encode(wc, u)] = '\0';
+	u[wc_to_utf8(wc, u)] = '\0';
 	sanitize_cell(u, 0, 0, d->sflags, out, outlen);
 	return (int)sanitize_width(out);
 }
@@ -610,7 +611,7 @@ wrap_line(const char *s, int width, int *used_w)
 	wchar_t wc;
 
 	while (i < n) {
-		step = utf8_decode(p + i, n - i, &wc);
+		step = wc_from_utf8(p + i, n - i, &wc);
 		if ((cw = wcwidth(wc)) < 0)
 			cw = 1;
 		if (w + cw > width)
@@ -627,7 +628,7 @@ wrap_line(const char *s, int width, int *used_w)
 		w = brk_w;
 	}
 	if (i == 0 && n > 0)
-		i = utf8_decode(p, n, &wc);
+		i = wc_from_utf8(p, n, &wc);
 	*used_w = w;
 	return i;
 }

@@ -53,7 +53,7 @@ FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIBS = $(PATROL_CORE_LIBS)
 
-tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c src/sanitize.c \
+tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz_sanitize.c src/sanitize.c src/utf8.c \
 	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
 tests_fuzz_fuzz_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
 tests_fuzz_fuzz_sanitize_CFLAGS = $(FUZZ_COMPILE_FLAGS)

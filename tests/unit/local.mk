@@ -3,6 +3,7 @@ if WITH_CMOCKA
 UNIT_TESTS = \
 	tests/unit/test_status \
 	tests/unit/test_buf \
+	tests/unit/test_utf8 \
 	tests/unit/test_sanitize \
 	tests/unit/test_duration \
 	tests/unit/test_config \
@@ -27,6 +28,9 @@ tests_unit_test_status_LDADD = $(UNIT_LDADD)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+tests_unit_test_utf8_SOURCES = tests/unit/test_utf8.c
+tests_unit_test_utf8_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_utf8_LDADD = $(UNIT_LDADD)
 tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c \
 	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
 tests_unit_test_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
