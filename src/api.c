@@ -27,6 +27,7 @@
 #include "api_int.h"
 #include "buf.h"
 #include "secret.h"
+#include "utf8.h"
 
 /* ---- labels ----------------------------------------------------------- */
 #define API_OP_LABEL(e, label) label,
@@ -94,11 +95,8 @@ api_copy(char *dst, size_t dstn, const char *src, size_t n)
 		return;
 	if (nul != NULL)
 		n = (size_t)(nul - src);
-	if (n > dstn - 1) {
-		n = dstn - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n > dstn - 1)
+		n = utf8_boundary(src, dstn - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
@@ -110,62 +108,16 @@ api_copystr(char *dst, size_t dstn, const char *src)
 }
 
 /* ---- UTF-8 repair for strings we send ----------------------------------- */
-/* Lead byte ranges of valid UTF-8 and the range allowed for the next byte. */
-static const struct {
-	unsigned char lo, hi, len, lo2, hi2;
-} api_utf8_rows[] = {
-	{ 0x01, 0x7f, 1, 0x00, 0x00 },
-	{ 0xc2, 0xdf, 2, 0x80, 0xbf },
-	{ 0xe0, 0xe0, 3, 0xa0, 0xbf },
-	{ 0xe1, 0xec, 3, 0x80, 0xbf },
-	{ 0xed, 0xed, 3, 0x80, 0x9f },
-	{ 0xee, 0xef, 3, 0x80, 0xbf },
-	{ 0xf0, 0xf0, 4, 0x90, 0xbf },
-	{ 0xf1, 0xf3, 4, 0x80, 0xbf },
-	{ 0xf4, 0xf4, 4, 0x80, 0x8f },
-};
-
-/* Length of the valid UTF-8 character at s (NUL-terminated), or 0. */
-static size_t
-api_utf8_len(const unsigned char *s)
-{
-	size_t i, k;
-
-	for (i = 0; i < sizeof api_utf8_rows / sizeof api_utf8_rows[0]; i++) {
-		if (s[0] < api_utf8_rows[i].lo || s[0] > api_utf8_rows[i].hi)
-			continue;
-		if (api_utf8_rows[i].len == 1)
-			return 1;
-		if (s[1] < api_utf8_rows[i].lo2 || s[1] > api_utf8_rows[i].hi2)
-			return 0;
-		for (k = 2; k < api_utf8_rows[i].len; k++)
-			if (s[k] < 0x80 || s[k] > 0xbf)
-				return 0;
-		return api_utf8_rows[i].len;
-	}
-	return 0;
-}
-
 /* Copy of s with every invalid byte replaced by U+FFFD. NULL on out of memory. */
 static char *
 api_utf8_fix(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
-	size_t k;
-	int rc = 0;
+	size_t n = strlen(s);
+	char *out = malloc(3 * n + 1);
 
-	buf_init(&b, 0);
-	while (*p != '\0' && rc == 0) {
-		k = api_utf8_len(p);
-		rc = k ? buf_add(&b, p, k) : buf_add(&b, "\xef\xbf\xbd", 3);
-		p += k ? k : 1;
-	}
-	if (rc != 0) {
-		buf_free(&b);
-		return NULL;
-	}
-	return buf_take(&b);
+	if (out != NULL)
+		utf8_repair(s, n, out, 3 * n + 1);
+	return out;
 }
 
 /* A JSON string for s, repairing invalid UTF-8. NULL on out of memory. */

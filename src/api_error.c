@@ -17,6 +17,7 @@
 
 #include "api.h"
 #include "api_int.h"
+#include "utf8.h"
 
 static const struct {
 	const char *code;
@@ -247,40 +248,13 @@ static const struct {
 	{ "apos", "'" }, { "#39", "'" }, { "nbsp", " " },
 };
 
-/* Encode code point cp as UTF-8 into out (U+FFFD when invalid). */
-static size_t
-api_utf8_put(unsigned long cp, char *out)
-{
-	if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		cp = 0xfffd;
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
-
 /* Decode the entity name (between '&' and ';') into out; 0 if unknown. */
 static size_t
 api_entity(const char *name, size_t n, char *out)
 {
 	char tmp[12];
 	const char *digits;
+	unsigned long cp;
 	size_t i;
 	bool hex;
 
@@ -298,7 +272,8 @@ api_entity(const char *name, size_t n, char *out)
 	if (*digits == '\0' ||
 	    digits[strspn(digits, hex ? "0123456789abcdefABCDEF" : "0123456789")] != '\0')
 		return 0;
-	return api_utf8_put(strtoul(digits, NULL, hex ? 16 : 10), out);
+	cp = strtoul(digits, NULL, hex ? 16 : 10);
+	return utf8_put(cp == 0 || cp > 0x10ffff ? UTF8_REPLACEMENT : (uint32_t)cp, out);
 }
 
 /* Add s[0..n) to t with tags removed, entities decoded, blanks collapsed. */

@@ -3,6 +3,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "utf8.h"
 
@@ -76,8 +77,51 @@ utf8_next(const char *s, size_t n, uint32_t *cp)
 }
 
 size_t
+utf8_valid(const char *s, size_t n)
+{
+	uint32_t cp;
+	size_t used = utf8_decode(s, n, &cp);
+
+	return cp == UTF8_BAD ? 0 : used;
+}
+
+size_t
+utf8_repair(const char *s, size_t n, char *out, size_t outlen)
+{
+	size_t i = 0, o = 0, k;
+
+	while (i < n) {
+		k = utf8_valid(s + i, n - i);
+		if (k == 0) {
+			if (o + 3 >= outlen)
+				break;
+			o += utf8_put(UTF8_REPLACEMENT, out + o);
+			i++;
+			continue;
+		}
+		if (o + k >= outlen)
+			break;
+		memcpy(out + o, s + i, k);
+		o += k;
+		i += k;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+size_t
+utf8_boundary(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+size_t
 utf8_put(uint32_t cp, char *out)
 {
+	if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		cp = UTF8_REPLACEMENT;
 	if (cp < 0x80) {
 		out[0] = (char)cp;
 		return 1;

@@ -21,8 +21,19 @@
 size_t utf8_decode(const char *s, size_t n, uint32_t *cp);
 /* utf8_decode, with U+FFFD for an invalid subpart. */
 size_t utf8_next(const char *s, size_t n, uint32_t *cp);
-/* Encode cp (at most U+10FFFF) as UTF-8 into out (4 bytes of room). Returns
- * the length. */
+/* Length of the well-formed character at s (n > 0 bytes), or 0 when s
+ * starts an invalid subpart (for who repairs byte by byte). */
+size_t utf8_valid(const char *s, size_t n);
+/* Copy s (n bytes) into out (size outlen > 0) as valid UTF-8: each byte
+ * that starts no well-formed character becomes U+FFFD; the copy stops
+ * before a character that does not fit. Returns the bytes written (out is
+ * NUL-terminated). 3 * n + 1 bytes of room hold any s whole. */
+size_t utf8_repair(const char *s, size_t n, char *out, size_t outlen);
+/* n moved back over continuation bytes, so that a copy of s cut to that
+ * length ends at a character boundary (s holds more than n bytes). */
+size_t utf8_boundary(const char *s, size_t n);
+/* Encode cp as UTF-8 into out (4 bytes of room); a surrogate or a value
+ * above U+10FFFF is encoded as U+FFFD. Returns the length. */
 size_t utf8_put(uint32_t cp, char *out);
 
 #endif
