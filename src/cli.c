@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -21,6 +20,7 @@
 #include "duration.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "table.h"
 
 static bool cli_mutates_always(int argc, char **argv);
 static int cli_cmd_help(struct cli *cli, int argc, char **argv);
@@ -515,16 +515,6 @@ read_token_stdin(char **out)
 	return 0;
 }
 
-static size_t
-terminal_width(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
 /* patrol's own settings for the profile in use: flags win, except that a
  * profile the file marks read-only stays read-only. */
 static int
@@ -923,7 +913,7 @@ init_output(struct cli *cli)
 	cli->out.format = cli->o.format;
 	cli->out.management = cli->o.all;
 	cli->out.color = tty && !cli->o.no_color && (nc == NULL || nc[0] == '\0');
-	cli->out.width = tty ? terminal_width() : 0;
+	cli->out.width = tty ? table_terminal_width(STDOUT_FILENO) : 0;
 	cli->out.ctx.now_ms = duration_now_ms();
 }
 
