@@ -10,6 +10,8 @@ libpatrolui_a_SOURCES = \
 	ui/ui_draw.c \
 	ui/ui_keys.c \
 	ui/ui_bulk.c \
+	ui/lineedit.c ui/lineedit.h \
+	ui/form.c ui/form.h \
 	ui/dialog.c ui/dialog.h \
 	ui/osc52.c
 libpatrolui_a_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui -DNCURSES_WIDECHAR=1
