@@ -2,14 +2,21 @@
  * ui_internal.h: the state shared by the files of the UI (ui_*.c) and the
  * functions they call in each other. Nothing here is seen outside ui/.
  *
- * ui_term.c  the terminal: open, modes, signals, crash reset, allocation
- * ui_terminfo.c  whether TERM can draw (setupterm, the one user of term.h)
- * ui_state.c the model: table, flags, filter, sort, marks, worker results,
- *            the token source (own tokens or admin mode), profile switches
- * ui_draw.c  the screen: header, gauge, table, status, views (detail,
- *            results, and the list views: owners, settings, profiles)
- * ui_keys.c  the key table, the actions and the command line
- * ui_main.c  ui_run and the poll loop
+ * ui_util.c     allocation that never fails, the lines of a view
+ * ui_term.c     the terminal: open, modes, signals, crash reset
+ * ui_terminfo.c whether TERM can draw (setupterm, the one user of term.h)
+ * ui_state.c    the model: table, flags, filter, sort, marks, the token
+ *               source (own tokens or admin mode), profile switches
+ * ui_answers.c  what the worker's answers do to the model
+ * ui_views.c    the views: detail, the list views (owners, settings,
+ *               profiles), a session's plan and results
+ * ui_draw.c     the screen: header, gauge, table, status, the open view
+ * ui_prompt.c   the prompts (/ and :) and the open dialog
+ * ui_actions.c  what keys and commands do
+ * ui_bulk.c     revocation sessions
+ * ui_cmds.c     the command table (:)
+ * ui_keys.c     the key table, dispatch, the help view
+ * ui_main.c     ui_run and the poll loop
  */
 #ifndef PATROL_UI_INTERNAL_H
 #define PATROL_UI_INTERNAL_H
@@ -247,10 +254,20 @@ struct ui {
 	int64_t next_refresh;        /* when (duration_mono_ms) */
 };
 
-/* ui_term.c */
+/* ui_util.c */
 void *ui_xcalloc(size_t n, size_t size);
 void *ui_xreallocarray(void *p, size_t n, size_t size);
 char *ui_xstrdup(const char *s);
+/* A formatted line for a view (malloc'd; dies on out of memory). */
+char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The lines of a view being built. */
+struct ui_lines {
+	char **v;
+	size_t n, cap;
+};
+void ui_add(struct ui_lines *l, char *s);
+
+/* ui_term.c */
 void ui_fatal(const char *msg) __attribute__((noreturn));
 /* Whether TERM can draw the view (set, not dumb, known to terminfo, able
  * to move the cursor); when not, says so on stderr: -1. */
@@ -283,7 +300,9 @@ const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
-unsigned ui_state_handle(struct ui *u, struct call *c);
+unsigned ui_state_handle(struct ui *u, struct call *c);     /* ui_answers.c */
+/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+void ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 void ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
@@ -330,6 +349,10 @@ unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
 unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
 unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
+/* ui_views.c: the plan or the results as the RESULTS view; the words. */
+void ui_bulk_view(struct ui *u, bool plan);
+const char *ui_bulk_label(const struct bulk_item *it);
+const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 bool ui_bulk_running(const struct ui *u);
 void ui_bulk_free(struct ui *u);
 #define UI_BULK_TICK_MS 250
@@ -337,8 +360,6 @@ void ui_bulk_free(struct ui *u);
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
 /* ui_draw.c */
-/* A formatted line for a view (malloc'd; dies on out of memory). */
-char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
@@ -368,6 +389,32 @@ const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
 /* The workspace-conf key of the selected settings line, or NULL. */
 const char *ui_lists_setting(const struct ui *u);
+
+/* ui_actions.c: what the keys and commands do; each returns the reaction
+ * bits. The key table (ui_keys.c) and the command table (ui_cmds.c) name
+ * them. */
+#define UI_ACTIONS(_) \
+	_(down) _(up) _(top) _(bottom) _(pgdn) _(pgup) _(halfdn) _(halfup) _(filter) _(search) \
+	_(search_next) _(search_prev) _(command) _(sort_next) _(sort_prev) _(invert) _(detail) \
+	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
+	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
+	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
+	_(profile_pick) _(setting_edit) _(resume)
+#define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
+UI_ACTIONS(UI_ACTION_DECL)
+#undef UI_ACTION_DECL
+unsigned ui_move(struct ui *u, long delta);
+unsigned ui_move_to(struct ui *u, long target);
+/* Step the sort column through the columns this view has (0: re-sort). */
+unsigned ui_sort_step(struct ui *u, int step);
+/* Export to path (~ expanded): the shown rows, or (results) the session's. */
+unsigned ui_export(struct ui *u, const char *arg, bool results, bool replace);
+
+/* ui_cmds.c */
+unsigned ui_c_profile(struct ui *u, const char *arg);
+
+/* ui_prompt.c */
+unsigned ui_prompt_key(struct ui *u, int ch, bool is_key);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);

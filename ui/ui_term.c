@@ -103,39 +103,6 @@ ui_fatal(const char *msg)
 	_exit(1);
 }
 
-void *
-ui_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
-
-	if (p == NULL)
-		ui_fatal("out of memory");
-	return p;
-}
-
-void *
-ui_xreallocarray(void *p, size_t n, size_t size)
-{
-	void *q;
-
-	if (size != 0 && n > SIZE_MAX / size)
-		ui_fatal("out of memory");
-	q = realloc(p, n * size != 0 ? n * size : 1);
-	if (q == NULL)
-		ui_fatal("out of memory");
-	return q;
-}
-
-char *
-ui_xstrdup(const char *s)
-{
-	char *p = strdup(s != NULL ? s : "");
-
-	if (p == NULL)
-		ui_fatal("out of memory");
-	return p;
-}
-
 /* Say that TERM cannot draw the view, which TERM, and what to do. */
 static void
 ui_term_refuse(const char *term, const char *why)

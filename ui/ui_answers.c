@@ -1,0 +1,224 @@
+/*
+ * ui_answers.c: what the worker's answers do to the model: the list, who
+ * we are (SCIM Me, which decides admin mode), the workspace settings, a
+ * created or edited token; a revoke of the session goes to ui_bulk.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+#include "ui_internal.h"
+
+static void
+ui_err_msg(struct ui *u, const char *what, const struct call *c)
+{
+	const struct patrol_err *e = &c->err;
+
+	if (e->message[0] != '\0')
+		ui_msg(u, true, "%s: %s: %s", what, status_message(e->status), e->message);
+	else
+		ui_msg(u, true, "%s: %s", what, status_message(e->status));
+}
+
+static unsigned
+ui_on_list(struct ui *u, struct call *c, size_t source)
+{
+	struct token_table *tab;
+	char note[400];
+	bool first, warn;
+	size_t off;
+
+	if ((source != 0) != UI_MGMT(u))
+		return UI_R_NONE;        /* for the source before a switch */
+	u->loading &= ~(1u << UI_JOB_LIST);
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "cannot list tokens", c);
+		/* the table says it too: not "loading" forever */
+		snprintf(u->load_err, sizeof u->load_err, "%s", u->status);
+		return UI_R_ALL;
+	}
+	u->load_err[0] = '\0';
+	first = !u->loaded;
+	off = u->cursor >= u->top ? u->cursor - u->top : 0;
+	tab = call_take_result(c);
+	warn = token_table_note(tab, note, sizeof note);
+	ui_state_swap(u, tab);
+	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
+	if (u->refresh_ms > 0)
+		u->next_refresh = duration_mono_ms() + u->refresh_ms;
+	if (first && UI_MGMT(u))
+		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
+		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
+	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
+	    strncmp(u->status, "cannot list", 11) == 0)
+		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
+	u->load_note[0] = '\0';
+	if (warn)
+		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
+	if (u->resume_path != NULL)
+		ui_bulk_loaded(u);
+	return UI_R_ALL;
+}
+
+/* Admin mode was asked for: Me answered (me may be NULL: it failed). */
+static void
+ui_state_admin_decide(struct ui *u, const struct call *c)
+{
+	const char *who = u->me != NULL && u->me->user_name != NULL ? u->me->user_name : "?";
+
+	if (u->me != NULL && u->me->is_admin) {
+		ui_state_source(u, UI_ADMIN_ON);
+		return;
+	}
+	u->admin = UI_ADMIN_OFF;
+	if (u->me != NULL)
+		ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)", who);
+	else
+		ui_msg(u, true, "admin mode: cannot check admin rights: %s: %s",
+		    status_message(c->err.status), c->err.message);
+	if (u->loaded)
+		return;
+	snprintf(u->load_note, sizeof u->load_note, "; %.*s", (int)sizeof u->load_note - 3,
+	    u->status);
+	if ((u->loading & (1u << UI_JOB_LIST)) == 0)
+		ui_state_load(u);
+}
+
+static unsigned
+ui_on_me(struct ui *u, struct call *c)
+{
+	if (c->err.status == PATROL_OK) {
+		api_me_free(u->me);
+		u->me = call_take_result(c);
+	}
+	if (u->admin == UI_ADMIN_WAIT) {
+		ui_state_admin_decide(u, c);
+		return UI_R_ALL;
+	}
+	return UI_R_HEADER;
+}
+
+static unsigned
+ui_on_conf(struct ui *u, struct call *c)
+{
+	const char *d;
+	size_t i;
+
+	if (c->err.status != PATROL_OK) {
+		snprintf(u->conf_err, sizeof u->conf_err, "%s%s%.*s", status_message(c->err.status),
+		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->conf_err / 2,
+		    c->err.message);
+		if (u->mode == UI_MODE_SETTINGS)
+			ui_lists_refresh(u);
+		return UI_R_HEADER | UI_R_VIEW;
+	}
+	u->conf_err[0] = '\0';
+	api_conf_free(u->conf);
+	u->conf = call_take_result(c);
+	d = u->conf->max_token_lifetime_days;
+	u->max_days = d != NULL ? strtoll(d, NULL, 10) : 0;
+	if (u->max_days < 0)
+		u->max_days = 0;
+	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
+	for (i = 0; i < u->tab.n; i++)
+		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
+	if (u->mode == UI_MODE_SETTINGS)
+		ui_lists_refresh(u);
+	return UI_R_ALL;
+}
+
+/* A workspace setting was changed (or not): say so and read them again. */
+static unsigned
+ui_on_conf_set(struct ui *u, struct call *c)
+{
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "setting not changed", c);
+		return UI_R_STATUS;
+	}
+	ui_msg(u, false, "%s", u->setting_note);
+	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
+		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
+	return UI_R_STATUS | UI_R_HEADER;
+}
+
+static unsigned
+ui_on_create(struct ui *u, struct call *c)
+{
+	enum patrol_status st = c->err.status;
+
+	if (st == PATROL_QUOTA) {
+		ui_msg(u, true, "not created: the quota of %d tokens is reached; revoke some first",
+		    TOKEN_QUOTA);
+	} else if (st == PATROL_UNKNOWN_OUTCOME) {
+		ui_msg(u, true, "no answer to the create: the token may exist; refresh (r) and "
+		    "check before trying again");
+	} else if (st != PATROL_OK) {
+		ui_err_msg(u, "not created", c);
+	} else {
+		if (u->secret_pending != NULL)
+			api_created_free(u->secret_pending);
+		u->secret_pending = call_take_result(c);
+		ui_msg(u, false, "token created");
+		ui_state_load(u);
+	}
+	return UI_R_STATUS | UI_R_HEADER;
+}
+
+static unsigned
+ui_on_edit(struct ui *u, struct call *c)
+{
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "not updated", c);
+		return UI_R_STATUS;
+	}
+	ui_msg(u, false, "token updated");
+	ui_state_load(u);
+	return UI_R_STATUS | UI_R_HEADER;
+}
+
+/* Handle one finished call (taken over and freed here). */
+unsigned
+ui_state_handle(struct ui *u, struct call *c)
+{
+	enum ui_job job = (enum ui_job)(c->tag & 0xff);
+	uint64_t gen = (c->tag >> 8) & 0xffffff;
+	size_t idx = (size_t)(c->tag >> 32);
+	unsigned r = UI_R_HEADER | UI_R_STATUS;
+
+	if (c->tag & BULK_TAG)       /* a revoke of the session: its own tag */
+		return ui_bulk_on_call(u, c) | r;
+	if (gen != (u->gen & 0xffffff)) {
+		call_free(c);
+		return UI_R_NONE;
+	}
+	if (worker_pending(u->w) == 0)
+		u->loading = 0;
+	switch (job) {
+	case UI_JOB_LIST:
+		r |= ui_on_list(u, c, idx);
+		break;
+	case UI_JOB_ME:
+		u->loading &= ~(1u << job);
+		r |= ui_on_me(u, c);
+		break;
+	case UI_JOB_CONF:
+		u->loading &= ~(1u << job);
+		r |= ui_on_conf(u, c);
+		break;
+	case UI_JOB_REPLAN:
+		u->loading &= ~(1u << job);
+		r |= ui_bulk_on_replan(u, c);
+		break;
+	case UI_JOB_CREATE:
+		r |= ui_on_create(u, c);
+		break;
+	case UI_JOB_EDIT:
+		r |= ui_on_edit(u, c);
+		break;
+	case UI_JOB_CONF_SET:
+		r |= ui_on_conf_set(u, c);
+		break;
+	}
+	call_free(c);
+	return r;
+}
