@@ -7,6 +7,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_term.c \
 	ui/ui_terminfo.c \
 	ui/ui_util.c \
+	ui/ui_columns.c \
 	ui/ui_state.c \
 	ui/ui_answers.c \
 	ui/ui_views.c \

@@ -361,29 +361,54 @@ ui_a_execute(struct ui *u)
 
 /* ---- create, edit, copy ----------------------------------------------- */
 
-unsigned
-ui_a_create(struct ui *u)
-{
-	bool admin = u->me != NULL && u->me->is_admin;
-
-	ui_dialog_open(u, dialog_create_new(u->max_days, admin, u->ascii), UI_DLG_CREATE);
-	return UI_R_ALL;
-}
-
-static void
-ui_create_submit(struct ui *u)
+/* The create dialog ended: OK sends the create (the secret comes back). */
+static unsigned
+ui_create_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
 	struct api_create_params p;
 	struct call *c;
 
+	if (res != DIALOG_OK)
+		return UI_R_NONE;
 	memset(&p, 0, sizeof p);
-	dialog_create_params(u->dlg, &p);
+	dialog_create_params(d, &p);
 	if (p.application_id != NULL && p.application_id[0] != '\0')
 		c = api_tm_create_obo(&p);
 	else
 		c = api_token_create(&p);
 	ui_state_submit(u, c, UI_JOB_CREATE, 0);
 	ui_msg(u, false, "creating a token%s", u->ascii ? "..." : "\u2026");
+	return UI_R_NONE;
+}
+
+unsigned
+ui_a_create(struct ui *u)
+{
+	bool admin = u->me != NULL && u->me->is_admin;
+
+	ui_dialog_open(u, dialog_create_new(u->max_days, admin, u->ascii), ui_create_done, NULL);
+	return UI_R_ALL;
+}
+
+/* The edit dialog ended: OK sends what changed. */
+static unsigned
+ui_edit_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	struct api_update_params p;
+	struct call *c;
+
+	if (res != DIALOG_OK)
+		return UI_R_NONE;
+	memset(&p, 0, sizeof p);
+	dialog_edit_params(d, &p);
+	if (p.comment == NULL && !p.set_scopes) {
+		ui_msg(u, false, "nothing changed");
+		return UI_R_NONE;
+	}
+	c = UI_MGMT(u) ? api_tm_update(u->edit_id, &p) : api_token_update(u->edit_id, &p);
+	ui_state_submit(u, c, UI_JOB_EDIT, 0);
+	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
+	return UI_R_NONE;
 }
 
 unsigned
@@ -395,25 +420,8 @@ ui_a_edit(struct ui *u)
 		return UI_R_NONE;
 	snprintf(u->edit_id, sizeof u->edit_id, "%s", t->token_id);
 	ui_dialog_open(u, dialog_edit_new(t->comment != NULL ? t->comment : "", t->scopes,
-	    t->nscopes, u->ascii), UI_DLG_EDIT);
+	    t->nscopes, u->ascii), ui_edit_done, NULL);
 	return UI_R_ALL;
-}
-
-static void
-ui_edit_submit(struct ui *u)
-{
-	struct api_update_params p;
-	struct call *c;
-
-	memset(&p, 0, sizeof p);
-	dialog_edit_params(u->dlg, &p);
-	if (p.comment == NULL && !p.set_scopes) {
-		ui_msg(u, false, "nothing changed");
-		return;
-	}
-	c = UI_MGMT(u) ? api_tm_update(u->edit_id, &p) : api_token_update(u->edit_id, &p);
-	ui_state_submit(u, c, UI_JOB_EDIT, 0);
-	ui_msg(u, false, "updating%s", u->ascii ? "..." : "\u2026");
 }
 
 /* What a copy did, and how to say it: for the id (status line) and for a
@@ -493,6 +501,16 @@ ui_a_repaint(struct ui *u)
 	return UI_R_ALL | UI_R_CLEAR;
 }
 
+/* The quit question ended: OK quits. */
+static unsigned
+ui_quit_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK)
+		return UI_R_NONE;
+	u->quit = true;
+	return UI_R_QUIT;
+}
+
 unsigned
 ui_a_quit(struct ui *u)
 {
@@ -521,7 +539,7 @@ ui_a_quit(struct ui *u)
 		snprintf(l[n++], sizeof l[0], "A token is being created: its secret would never be shown.");
 	for (i = 0; i < n; i++)
 		lines[i] = l[i];
-	ui_dialog_open(u, dialog_confirm_new("Quit?", lines, n, NULL, u->ascii), UI_DLG_QUIT);
+	ui_dialog_open(u, dialog_confirm_new("Quit?", lines, n, NULL, u->ascii), ui_quit_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -541,6 +559,18 @@ ui_keys_interrupt(struct ui *u)
 
 /* ---- admin mode, owners, settings, profiles --------------------------- */
 
+static unsigned ui_admin_switch(struct ui *u);
+
+/* The question before a switch that discards staged revocations ended. */
+static unsigned
+ui_admin_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res == DIALOG_OK)
+		return ui_admin_switch(u);
+	ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
+	    UI_MGMT(u) ? "in admin mode" : "your own tokens");
+	return UI_R_NONE;
+}
 /* Switching the token source discards the staged revocations (the other
  * list has other ids): ask first when some are staged. */
 static unsigned
@@ -552,18 +582,17 @@ ui_admin_ask(struct ui *u, size_t staged)
 	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
 	    staged == 1 ? "" : "s");
 	ui_dialog_open(u, dialog_confirm_new(u->admin == UI_ADMIN_ON ? "Leave admin mode?" :
-	    "Switch to admin mode?", lines, 2, NULL, u->ascii), UI_DLG_ADMIN);
+	    "Switch to admin mode?", lines, 2, NULL, u->ascii), ui_admin_done, NULL);
 	return UI_R_ALL;
 }
 
-static unsigned ui_admin_switch(struct ui *u);
 
 unsigned
 ui_a_admin(struct ui *u)
 {
 	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
-	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
 	/* not when a non-admin's a is refused anyway, or a wait is called off */
@@ -699,6 +728,8 @@ ui_days_check(const char *v, char *why, size_t n)
 	return 0;
 }
 
+static unsigned ui_setting_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res);
+
 /* Ask before changing a workspace setting (focus on Cancel). */
 static unsigned
 ui_setting_confirm(struct ui *u)
@@ -725,7 +756,7 @@ ui_setting_confirm(struct ui *u)
 		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned on");
 	}
 	ui_dialog_open(u, dialog_confirm_new("Change a workspace setting", lines, 2, typed,
-	    u->ascii), UI_DLG_SETTING_CONFIRM);
+	    u->ascii), ui_setting_confirm_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -734,6 +765,29 @@ ui_setting_submit(struct ui *u)
 {
 	ui_state_submit(u, api_conf_set(u->setting_key, u->setting_value), UI_JOB_CONF_SET, 0);
 	ui_msg(u, false, "changing the workspace setting%s", u->ascii ? "..." : "\u2026");
+}
+
+/* The confirm ended: OK changes the setting. */
+static unsigned
+ui_setting_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res == DIALOG_OK)
+		ui_setting_submit(u);
+	else
+		ui_msg(u, false, "cancelled: the setting is unchanged");
+	return UI_R_NONE;
+}
+
+/* The new max lifetime was typed (checked by ui_days_check): confirm it. */
+static unsigned
+ui_setting_input_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		ui_msg(u, false, "cancelled: the setting is unchanged");
+		return UI_R_NONE;
+	}
+	snprintf(u->setting_value, sizeof u->setting_value, "%s", dialog_input_value(d));
+	return ui_setting_confirm(u);
 }
 
 /* e in :settings: the selected setting, through a dialog and a confirm. */
@@ -755,7 +809,7 @@ ui_a_setting_edit(struct ui *u)
 		cur = u->conf != NULL ? u->conf->max_token_lifetime_days : NULL;
 		snprintf(now, sizeof now, "%s", cur != NULL ? cur : "");
 		ui_dialog_open(u, dialog_input_new("Max token lifetime", lines, 2, "Days",
-		    "1 to 730", now, 3, ui_days_check, u->ascii), UI_DLG_SETTING_INPUT);
+		    "1 to 730", now, 3, ui_days_check, u->ascii), ui_setting_input_done, NULL);
 		return UI_R_ALL;
 	}
 	cur = u->conf != NULL ? u->conf->enable_tokens_config : NULL;
@@ -811,6 +865,8 @@ ui_export_fill(FILE *fp, const void *ctx)
 	return cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
 }
 
+static unsigned ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res);
+
 /* Export to path (~ expanded). An existing file is asked about first and
  * replaced only after OK (replace); the file is written whole or not at
  * all, mode 0600. */
@@ -836,7 +892,7 @@ ui_export(struct ui *u, const char *arg, bool results, bool replace)
 		u->export_path = path;
 		u->export_results = results;
 		ui_dialog_open(u, dialog_confirm_new("Replace the file?", lines, 2, NULL, u->ascii),
-		    UI_DLG_EXPORT_REPLACE);
+		    ui_export_done, NULL);
 		return UI_R_ALL;
 	}
 	status_clear(&err);
@@ -850,6 +906,23 @@ ui_export(struct ui *u, const char *arg, bool results, bool replace)
 	return UI_R_STATUS;
 }
 
+/* "Replace the file?" ended: OK writes it over. */
+static unsigned
+ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	unsigned r = UI_R_NONE;
+
+	if (res == DIALOG_OK)
+		r = ui_export(u, u->export_path, u->export_results, true);
+	else
+		ui_msg(u, false, "export cancelled: %s is unchanged",
+		    strrchr(u->export_path, '/') != NULL ? strrchr(u->export_path, '/') + 1 :
+		    u->export_path);
+	free(u->export_path);
+	u->export_path = NULL;
+	return r;
+}
+
 /* ---- dialogs ---------------------------------------------------------- */
 
 static int
@@ -860,9 +933,9 @@ ui_secret_fill(FILE *fp, const void *ctx)
 
 /* w in the secret dialog: a new file (~ expanded), 0600, whole or not at all. */
 static void
-ui_secret_write(struct ui *u)
+ui_secret_write(struct ui *u, struct dialog *d)
 {
-	const char *typed = dialog_secret_path(u->dlg);
+	const char *typed = dialog_secret_path(d);
 	struct patrol_err err;
 	char note[600], *path = savefile_expand(typed);
 
@@ -870,111 +943,37 @@ ui_secret_write(struct ui *u)
 	if (path == NULL)
 		status_set(&err, PATROL_IO, "cannot write %s: HOME is not set", typed);
 	else
-		savefile_write(path, SAVEFILE_NEW, ui_secret_fill, dialog_secret_value(u->dlg),
-		    &err);
+		savefile_write(path, SAVEFILE_NEW, ui_secret_fill, dialog_secret_value(d), &err);
 	if (err.status == PATROL_OK)
 		snprintf(note, sizeof note, "written to %s (mode 0600)", path);
 	else
 		snprintf(note, sizeof note, "! %s: type another path, or Esc", err.message);
-	dialog_secret_written(u->dlg, err.status == PATROL_OK, note);
+	dialog_secret_written(d, err.status == PATROL_OK, note);
 	free(path);
 }
 
+/* After each key of the secret dialog: do what it asks (copy, write). */
 static void
-ui_secret_request(struct ui *u)
+ui_secret_request(struct ui *u, struct dialog *d)
 {
-	switch (dialog_secret_request(u->dlg)) {
+	switch (dialog_secret_request(d)) {
 	case DIALOG_REQ_COPY:
-		dialog_note(u->dlg, ui_copy_says[ui_copy(u, dialog_secret_value(u->dlg))].secret);
+		dialog_note(d, ui_copy_says[ui_copy(u, dialog_secret_value(d))].secret);
 		break;
 	case DIALOG_REQ_WRITE:
-		ui_secret_write(u);
+		ui_secret_write(u, d);
 		break;
 	case DIALOG_REQ_NONE:
 		break;
 	}
 }
 
-/* A dialog ended with res: act on it, then free it. */
+/* The secret dialog closed: the secret is wiped with it. */
 static unsigned
-ui_dialog_end(struct ui *u, enum dialog_result res)
+ui_secret_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	enum ui_dlg kind = u->dlg_kind;
-	unsigned r = UI_R_ALL;
-	bool ok = res == DIALOG_OK;
-
-	if (ok && kind == UI_DLG_CREATE)
-		ui_create_submit(u);
-	else if (ok && kind == UI_DLG_EDIT)
-		ui_edit_submit(u);
-	else if (ok && kind == UI_DLG_SETTING_INPUT)
-		snprintf(u->setting_value, sizeof u->setting_value, "%s", dialog_input_value(u->dlg));
-	dialog_free(u->dlg);
-	u->dlg = NULL;
-	u->dlg_kind = UI_DLG_NONE;
-	switch (kind) {
-	case UI_DLG_REVOKE:
-	case UI_DLG_REVOKE_SELF:
-	case UI_DLG_REPLAN:
-	case UI_DLG_STOP:
-	case UI_DLG_RESUME:
-		return ui_bulk_answer(u, kind, res);
-	case UI_DLG_QUIT:
-		if (ok) {
-			u->quit = true;
-			r |= UI_R_QUIT;
-		}
-		break;
-	case UI_DLG_SECRET:
-		ui_msg(u, false, "the secret is gone from memory; the new token is in the list");
-		break;
-	case UI_DLG_SETTING_INPUT:
-		if (ok)
-			return ui_setting_confirm(u);
-		ui_msg(u, false, "cancelled: the setting is unchanged");
-		break;
-	case UI_DLG_SETTING_CONFIRM:
-		if (ok)
-			ui_setting_submit(u);
-		else
-			ui_msg(u, false, "cancelled: the setting is unchanged");
-		break;
-	case UI_DLG_ADMIN:
-		if (ok)
-			r |= ui_admin_switch(u);
-		else
-			ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
-			    UI_MGMT(u) ? "in admin mode" : "your own tokens");
-		break;
-	case UI_DLG_EXPORT_REPLACE:
-		if (ok)
-			r |= ui_export(u, u->export_path, u->export_results, true);
-		else
-			ui_msg(u, false, "export cancelled: %s is unchanged",
-			    strrchr(u->export_path, '/') != NULL ? strrchr(u->export_path, '/') + 1 :
-			    u->export_path);
-		free(u->export_path);
-		u->export_path = NULL;
-		break;
-	default:
-		break;
-	}
-	return r;
-}
-
-unsigned
-ui_keys_dialog(struct ui *u, int ch, bool is_key)
-{
-	enum dialog_result res;
-
-	if (is_key && ch == KEY_RESIZE)
-		return UI_R_ALL;
-	res = dialog_key(u->dlg, ch, is_key);
-	if (u->dlg_kind == UI_DLG_SECRET)
-		ui_secret_request(u);
-	if (res == DIALOG_OPEN)
-		return UI_R_STATUS;
-	return ui_dialog_end(u, res);
+	ui_msg(u, false, "the secret is gone from memory; the new token is in the list");
+	return UI_R_NONE;
 }
 
 /* Show a created secret once no other dialog is open; the copy is wiped. */
@@ -986,7 +985,8 @@ ui_keys_secret_pending(struct ui *u)
 	if (c == NULL || u->dlg != NULL)
 		return UI_R_NONE;
 	ui_dialog_open(u, dialog_secret_new(c->token_value, c->info.token_id,
-	    c->info.comment != NULL ? c->info.comment : "", u->ascii), UI_DLG_SECRET);
+	    c->info.comment != NULL ? c->info.comment : "", u->ascii), ui_secret_done,
+	    ui_secret_request);
 	api_created_free(c);
 	u->secret_pending = NULL;
 	return UI_R_ALL;

@@ -26,6 +26,7 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	struct token_table *tab;
 	char note[400];
 	bool first, warn;
+	unsigned r;
 	size_t off;
 
 	if ((source != 0) != UI_MGMT(u))
@@ -42,7 +43,7 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	off = u->cursor >= u->top ? u->cursor - u->top : 0;
 	tab = call_take_result(c);
 	warn = token_table_note(tab, note, sizeof note);
-	ui_state_swap(u, tab);
+	r = ui_state_swap(u, tab);
 	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
 	if (u->refresh_ms > 0)
 		u->next_refresh = duration_mono_ms() + u->refresh_ms;
@@ -56,8 +57,8 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	if (warn)
 		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
 	if (u->resume_path != NULL)
-		ui_bulk_loaded(u);
-	return UI_R_ALL;
+		r |= ui_bulk_loaded(u);
+	return r | UI_R_ALL;
 }
 
 /* Admin mode was asked for: Me answered (me may be NULL: it failed). */
@@ -85,7 +86,7 @@ ui_state_admin_decide(struct ui *u, const struct call *c)
 }
 
 static unsigned
-ui_on_me(struct ui *u, struct call *c)
+ui_on_me(struct ui *u, struct call *c, size_t idx)
 {
 	if (c->err.status == PATROL_OK) {
 		api_me_free(u->me);
@@ -99,7 +100,7 @@ ui_on_me(struct ui *u, struct call *c)
 }
 
 static unsigned
-ui_on_conf(struct ui *u, struct call *c)
+ui_on_conf(struct ui *u, struct call *c, size_t idx)
 {
 	const char *d;
 	size_t i;
@@ -108,9 +109,7 @@ ui_on_conf(struct ui *u, struct call *c)
 		snprintf(u->conf_err, sizeof u->conf_err, "%s%s%.*s", status_message(c->err.status),
 		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->conf_err / 2,
 		    c->err.message);
-		if (u->mode == UI_MODE_SETTINGS)
-			ui_lists_refresh(u);
-		return UI_R_HEADER | UI_R_VIEW;
+		return UI_R_HEADER | UI_R_VIEW | (u->mode == UI_MODE_SETTINGS ? UI_R_LIST : 0);
 	}
 	u->conf_err[0] = '\0';
 	api_conf_free(u->conf);
@@ -122,14 +121,12 @@ ui_on_conf(struct ui *u, struct call *c)
 	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
 	for (i = 0; i < u->tab.n; i++)
 		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
-	if (u->mode == UI_MODE_SETTINGS)
-		ui_lists_refresh(u);
-	return UI_R_ALL;
+	return UI_R_ALL | (u->mode == UI_MODE_SETTINGS ? UI_R_LIST : 0);
 }
 
 /* A workspace setting was changed (or not): say so and read them again. */
 static unsigned
-ui_on_conf_set(struct ui *u, struct call *c)
+ui_on_conf_set(struct ui *u, struct call *c, size_t idx)
 {
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "setting not changed", c);
@@ -142,7 +139,7 @@ ui_on_conf_set(struct ui *u, struct call *c)
 }
 
 static unsigned
-ui_on_create(struct ui *u, struct call *c)
+ui_on_create(struct ui *u, struct call *c, size_t idx)
 {
 	enum patrol_status st = c->err.status;
 
@@ -165,7 +162,7 @@ ui_on_create(struct ui *u, struct call *c)
 }
 
 static unsigned
-ui_on_edit(struct ui *u, struct call *c)
+ui_on_edit(struct ui *u, struct call *c, size_t idx)
 {
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "not updated", c);
@@ -176,9 +173,32 @@ ui_on_edit(struct ui *u, struct call *c)
 	return UI_R_STATUS | UI_R_HEADER;
 }
 
+/* A list for the plan about to be applied (ui_bulk.c). */
+static unsigned
+ui_on_replan(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_bulk_on_replan(u, c);
+}
+
+/* What each job's answer does; clears: the job's loading bit goes as the
+ * answer comes (the list clears its own, once it knows the answer is for
+ * the source on show). */
+static const struct {
+	unsigned (*fn)(struct ui *u, struct call *c, size_t idx);
+	bool clears;
+} ui_answers[] = {
+	[UI_JOB_LIST] = { ui_on_list, false },
+	[UI_JOB_ME] = { ui_on_me, true },
+	[UI_JOB_CONF] = { ui_on_conf, true },
+	[UI_JOB_CREATE] = { ui_on_create, false },
+	[UI_JOB_EDIT] = { ui_on_edit, false },
+	[UI_JOB_CONF_SET] = { ui_on_conf_set, false },
+	[UI_JOB_REPLAN] = { ui_on_replan, true },
+};
+
 /* Handle one finished call (taken over and freed here). */
 unsigned
-ui_state_handle(struct ui *u, struct call *c)
+ui_answers_take(struct ui *u, struct call *c)
 {
 	enum ui_job job = (enum ui_job)(c->tag & 0xff);
 	uint64_t gen = (c->tag >> 8) & 0xffffff;
@@ -187,38 +207,16 @@ ui_state_handle(struct ui *u, struct call *c)
 
 	if (c->tag & BULK_TAG)       /* a revoke of the session: its own tag */
 		return ui_bulk_on_call(u, c) | r;
-	if (gen != (u->gen & 0xffffff)) {
+	if (gen != (u->gen & 0xffffff) || (size_t)job >= sizeof ui_answers / sizeof ui_answers[0] ||
+	    ui_answers[job].fn == NULL) {
 		call_free(c);
 		return UI_R_NONE;
 	}
 	if (worker_pending(u->w) == 0)
 		u->loading = 0;
-	switch (job) {
-	case UI_JOB_LIST:
-		r |= ui_on_list(u, c, idx);
-		break;
-	case UI_JOB_ME:
+	if (ui_answers[job].clears)
 		u->loading &= ~(1u << job);
-		r |= ui_on_me(u, c);
-		break;
-	case UI_JOB_CONF:
-		u->loading &= ~(1u << job);
-		r |= ui_on_conf(u, c);
-		break;
-	case UI_JOB_REPLAN:
-		u->loading &= ~(1u << job);
-		r |= ui_bulk_on_replan(u, c);
-		break;
-	case UI_JOB_CREATE:
-		r |= ui_on_create(u, c);
-		break;
-	case UI_JOB_EDIT:
-		r |= ui_on_edit(u, c);
-		break;
-	case UI_JOB_CONF_SET:
-		r |= ui_on_conf_set(u, c);
-		break;
-	}
+	r |= ui_answers[job].fn(u, c, idx);
 	call_free(c);
 	return r;
 }

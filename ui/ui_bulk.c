@@ -28,21 +28,6 @@
 
 #define UI_BULK_BAR 16
 
-bool
-ui_bulk_running(const struct ui *u)
-{
-	return u->bphase == UI_BULK_RUNNING || u->bphase == UI_BULK_REPLAN;
-}
-
-void
-ui_bulk_free(struct ui *u)
-{
-	bulk_free(&u->bulk);
-	free(u->resume_path);
-	u->resume_path = NULL;
-	u->bphase = UI_BULK_IDLE;
-}
-
 /* ---- rows ------------------------------------------------------------------ */
 
 static void
@@ -73,6 +58,67 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 /* ---- the plan ---------------------------------------------------------------- */
 
+static unsigned ui_bulk_go(struct ui *u);
+static unsigned ui_bulk_start(struct ui *u);
+static void ui_bulk_cancel(struct ui *u, const char *why);
+
+/* The token patrol uses asks on its own: Revoke all, Keep it, or Cancel
+ * (which backs out of the whole session). */
+static unsigned
+ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	long s;
+
+	if (res == DIALOG_CANCEL) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
+		u->bulk.v[s].result = JOURNAL_SKIPPED;
+		u->bulk.counts[JOURNAL_SKIPPED]++;
+		status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
+	}
+	if (bulk_pending(&u->bulk) == 0) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_go(u);
+}
+
+/* The plan was confirmed, or not (Cancel or Esc never revokes). */
+static unsigned
+ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	static const char *const self[] = {
+		"The plan holds the token patrol itself uses.",
+		"Once it is revoked, patrol can no longer reach this workspace.",
+		"Revoke all: it goes last. Keep it: only the others are revoked.",
+		"Cancel (Esc): nothing is revoked.",
+	};
+
+	if (res != DIALOG_OK) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	if (bulk_self_index(&u->bulk) >= 0) {
+		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
+		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_go(u);
+}
+
+/* The changed plan was confirmed against the fresh list, or not. */
+static unsigned
+ui_bulk_replan_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_start(u);
+}
+
 /* The confirm dialog over the plan view. */
 static unsigned
 ui_bulk_confirm(struct ui *u, const char *title)
@@ -100,7 +146,7 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	ui_bulk_view(u, true);
 	u->bphase = UI_BULK_CONFIRM;
 	ui_dialog_open(u, dialog_confirm_new(title, lines, n,
-	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REVOKE);
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_revoke_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -110,9 +156,9 @@ ui_bulk_execute(struct ui *u)
 	int64_t now = duration_now_ms();
 	size_t i;
 
-	if (ui_bulk_running(u))
+	if (ui_state_bulk_running(u))
 		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
-	ui_bulk_free(u);
+	ui_state_session_free(u);
 	bulk_init(&u->bulk, UI_MGMT(u));
 	for (i = 0; i < u->tab.n; i++)
 		if ((u->marks[i] & UI_MARK_STAGED) &&
@@ -227,6 +273,7 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	char l[3][160], typed[32], why[sizeof c->err.message + 80];
 	const char *lines[3] = { l[0], l[1], l[2] };
 	size_t pending, i;
+	unsigned r;
 
 	if (u->bphase != UI_BULK_REPLAN)
 		return UI_R_NONE;
@@ -247,13 +294,13 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
 		for (i = 0; i < u->bulk.n; i++)
 			ui_bulk_mark(u, &u->bulk.v[i], true);
-		ui_state_compact(u);
+		r = ui_state_compact(u);
 		u->bphase = UI_BULK_DONE;
 		bulk_end(&u->bulk);
 		ui_bulk_leave_plan(u);
 		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
 		    d.vanished == 1 ? "s" : "");
-		return UI_R_ALL;
+		return r | UI_R_ALL;
 	}
 	if (d.vanished + d.used_since == 0)
 		return ui_bulk_start(u);
@@ -267,7 +314,7 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	u->bphase = UI_BULK_CONFIRM;
 	u->bulk_fresh = true;
 	ui_dialog_open(u, dialog_confirm_new("The plan changed", lines, 3,
-	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REPLAN);
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_replan_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -322,63 +369,28 @@ ui_bulk_go(struct ui *u)
 	return u->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
 }
 
-unsigned
-ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res)
+/* Stop the running session, or let it run. */
+static unsigned
+ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	const char *self[] = {
-		"The plan holds the token patrol itself uses.",
-		"Once it is revoked, patrol can no longer reach this workspace.",
-		"Revoke all: it goes last. Keep it: only the others are revoked.",
-		"Cancel (Esc): nothing is revoked.",
-	};
-	bool ok = res == DIALOG_OK;
-	long s;
-
-	switch (kind) {
-	case UI_DLG_REVOKE:
-	case UI_DLG_REPLAN:
-		if (!ok) {
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
-			ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
-			    "Revoke all", "Keep it", u->ascii), UI_DLG_REVOKE_SELF);
-			return UI_R_ALL;
-		}
-		return kind == UI_DLG_REPLAN ? ui_bulk_start(u) : ui_bulk_go(u);
-	case UI_DLG_REVOKE_SELF:
-		if (res == DIALOG_CANCEL) {     /* backs out of the whole session */
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
-			u->bulk.v[s].result = JOURNAL_SKIPPED;
-			u->bulk.counts[JOURNAL_SKIPPED]++;
-			status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
-		}
-		if (bulk_pending(&u->bulk) == 0) {
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		return ui_bulk_go(u);
-	case UI_DLG_STOP:
-		if (ok && u->bphase == UI_BULK_RUNNING) {
-			bulk_stop(&u->bulk, u->w);
-			ui_bulk_progress_msg(u);
-		}
-		return UI_R_ALL;
-	case UI_DLG_RESUME:
-		if (!ok) {
-			free(u->resume_path);
-			u->resume_path = NULL;
-			ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
-			return UI_R_ALL;
-		}
-		return ui_bulk_loaded(u);
-	default:
-		return UI_R_NONE;
+	if (res == DIALOG_OK && u->bphase == UI_BULK_RUNNING) {
+		bulk_stop(&u->bulk, u->w);
+		ui_bulk_progress_msg(u);
 	}
+	return UI_R_ALL;
+}
+
+/* Go on with the unfinished session now, or later. */
+static unsigned
+ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		free(u->resume_path);
+		u->resume_path = NULL;
+		ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
+		return UI_R_ALL;
+	}
+	return ui_bulk_loaded(u);
 }
 
 /* q while a session runs: stop after the calls in flight? The whole batch
@@ -403,7 +415,7 @@ ui_bulk_stop_ask(struct ui *u)
 	    p.remaining - sent);
 	snprintf(l[2], sizeof l[2], "x retries them; the journal keeps the session.");
 	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 3, NULL, u->ascii),
-	    UI_DLG_STOP);
+	    ui_bulk_stop_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -456,7 +468,7 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	char *dir = NULL, *path = NULL, when[32], l[3][200];
 	const char *lines[3] = { l[0], l[1], l[2] };
 
-	if (ui_bulk_running(u) || u->dlg != NULL)
+	if (ui_state_bulk_running(u) || u->dlg != NULL)
 		return quiet ? UI_R_NONE : (ui_msg(u, true, "finish what is open first"), UI_R_STATUS);
 	status_clear(&err);
 	if (journal_dir(false, &dir, &err) != PATROL_OK ||
@@ -485,7 +497,7 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	u->resume_admin = s.admin;
 	journal_session_free(&s);
 	ui_dialog_open(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
-	    u->ascii), UI_DLG_RESUME);
+	    u->ascii), ui_bulk_resume_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -499,7 +511,7 @@ ui_bulk_loaded(struct ui *u)
 	enum patrol_status st;
 	size_t i;
 
-	if (u->resume_path == NULL || u->dlg != NULL || ui_bulk_running(u))
+	if (u->resume_path == NULL || u->dlg != NULL || ui_state_bulk_running(u))
 		return UI_R_NONE;
 	if (u->resume_admin && !UI_MGMT(u)) {
 		if (u->admin == UI_ADMIN_WAIT)

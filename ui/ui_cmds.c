@@ -78,11 +78,11 @@ ui_c_columns(struct ui *u, const char *arg)
 {
 	char spec[256], why[160];
 
-	if (arg[0] != '\0' && ui_draw_columns(u, arg, why, sizeof why) != 0)
+	if (arg[0] != '\0' && ui_columns_set(u, arg, why, sizeof why) != 0)
 		return ui_msg(u, true, "columns: %s", why), UI_R_STATUS;
 	if (arg[0] != '\0')            /* remembered; default follows the config again */
 		u->columns_chosen = strcmp(arg, "default") != 0;
-	ui_draw_columns_spec(u, spec, sizeof spec);
+	ui_columns_spec(u, spec, sizeof spec);
 	ui_msg(u, false, "columns: %s (:columns NAME,... chooses and orders them from comment "
 	    "created expires flags last-used scopes owner id; :columns default)", spec);
 	return UI_R_ALL;
@@ -93,7 +93,7 @@ ui_c_profile(struct ui *u, const char *arg)
 {
 	if (arg[0] == '\0')
 		return ui_a_profiles(u);
-	if (ui_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
 	if (ui_state_profile(u, arg) != 0)
 		return UI_R_STATUS;

@@ -31,82 +31,7 @@
 #define UI_TOP 3                 /* first table row */
 #define UI_MIN_COLS 40
 #define UI_MIN_LINES 10
-#define UI_COMMENT_MIN 18
 #define UI_LINE_MAX 4096
-
-enum ui_col_id { UI_COL_TAG, UI_COL_TEXT, UI_COL_DATE };
-
-/* The columns, left to right, fitted by the table engine (src/table.h)
- * with one space between them. width: the natural width (0: measured from
- * the data, at most UI_WIDE_MAX); min: the narrowest a flexible column
- * gets; drop: lower goes first on narrow screens (0: never dropped). The
- * comment column is fitted at its minimum, then takes what is left, so a
- * wide screen gives the owner and scopes their full width first. */
-struct ui_col {
-	int key;                 /* enum token_sort_key, -1 for the tag column */
-	const char *name;        /* for :columns and the columns setting */
-	const char *title;
-	int width;
-	int min;
-	int drop;
-	bool flex;
-	bool mgmt_only;
-};
-
-#define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
-#define UI_WIDE_MAX 40
-
-static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          "",          2,  0,  0, false, false },
-	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
-	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false },
-	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
-	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
-	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
-	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
-	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
-	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
-};
-#define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
-_Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
-
-/* The FLAGS column: one letter per audit flag (help shows the legend). */
-static const char ui_flag_letters[] = {
-	[TOKEN_FLAG_BIT_UNUSED_90D] = 'U',
-	[TOKEN_FLAG_BIT_UNUSED_30D] = 'u',
-	[TOKEN_FLAG_BIT_NEVER_EXPIRES] = 'N',
-	[TOKEN_FLAG_BIT_OVER_MAX_LIFETIME] = 'L',
-	[TOKEN_FLAG_BIT_EXPIRING] = 'e',
-	[TOKEN_FLAG_BIT_EXPIRED] = 'X',
-	[TOKEN_FLAG_BIT_PRIVILEGED] = 'P',
-	[TOKEN_FLAG_BIT_ALL_APIS] = 'A',
-	[TOKEN_FLAG_BIT_AUTOSCOPE] = 'a',
-	[TOKEN_FLAG_BIT_STALE_COMMENT] = 'S',
-	[TOKEN_FLAG_BIT_SELF] = '@',
-};
-_Static_assert(sizeof ui_flag_letters == TOKEN_FLAG_COUNT,
-    "every audit flag needs a letter in ui_flag_letters");
-
-char
-ui_draw_flag_letter(enum token_flag_bit b)
-{
-	return (unsigned)b < TOKEN_FLAG_COUNT && ui_flag_letters[b] != 0 ? ui_flag_letters[b] : '?';
-}
-
-/* The letters of flags; unused-30d is implied by unused-90d. */
-static void
-ui_flag_cell(unsigned flags, char *out, size_t n)
-{
-	size_t len = 0;
-	int b;
-
-	if (flags & TOKEN_FLAG(UNUSED_90D))
-		flags &= ~TOKEN_FLAG(UNUSED_30D);
-	for (b = 0; b < TOKEN_FLAG_COUNT && len + 1 < n; b++)
-		if (flags & (1u << b))
-			out[len++] = ui_draw_flag_letter((enum token_flag_bit)b);
-	out[len] = '\0';
-}
 
 static int
 ui_attr(const struct ui *u, int pair, int attr)
@@ -188,13 +113,13 @@ ui_draw_view_page(const struct ui *u)
 static size_t
 ui_col_natural(const struct ui *u, size_t i)
 {
-	if (ui_cols[i].mgmt_only && !UI_MGMT(u))
+	if (ui_column(i)->mgmt_only && !UI_MGMT(u))
 		return 0;
-	size_t w = (size_t)ui_cols[i].width;
+	size_t w = (size_t)ui_column(i)->width;
 
 	if (w == 0)
-		w = ui_cols[i].key == TOKEN_SORT_OWNER ? u->wide_owner : u->wide_scopes;
-	return w > strlen(ui_cols[i].title) ? w : strlen(ui_cols[i].title);
+		w = ui_column(i)->key == TOKEN_SORT_OWNER ? u->wide_owner : u->wide_scopes;
+	return w > strlen(ui_column(i)->title) ? w : strlen(ui_column(i)->title);
 }
 
 /* Widths of the chosen columns, in their order, at this screen width (-1:
@@ -209,108 +134,18 @@ ui_layout(struct ui *u)
 
 	for (k = 0; k < u->ncols; k++) {
 		c = u->cols[k];
-		tc[k] = (struct table_col){ .header = ui_cols[c].title, .min = (size_t)ui_cols[c].min,
-					    .drop = (unsigned)ui_cols[c].drop, .flex = ui_cols[c].flex };
+		tc[k] = (struct table_col){ .header = ui_column(c)->title, .min = (size_t)ui_column(c)->min,
+					    .drop = (unsigned)ui_column(c)->drop, .flex = ui_column(c)->flex };
 		nat[k] = ui_col_natural(u, c);
 	}
 	/* a line one short of the width never wraps: room is COLS - 2 plus
 	 * the space after the last cell */
 	total = table_fit(tc, u->ncols, nat, room, 1);
 	for (k = 0; k < u->ncols; k++)
-		if (u->cols[k] == UI_COL_TEXT && total < room && nat[k] > 0)
+		if (u->cols[k] == UI_COL_COMMENT && total < room && nat[k] > 0)
 			nat[k] += room - total;
 	for (k = 0; k < u->ncols; k++)
 		u->colw[k] = nat[k] > 0 ? (int)nat[k] : -1;
-}
-
-/* The ui_cols index of a column name (a sort key's, or "flags"), or -1. */
-static int
-ui_col_find(const char *name)
-{
-	enum token_sort_key key;
-	bool desc;
-	size_t i;
-
-	if (strcmp(name, "flags") != 0 && (strchr(name, ':') != NULL ||
-	    token_sort_parse(name, &key, &desc) != 0))
-		return -1;
-	for (i = 1; i < UI_NCOLS; i++)
-		if (strcmp(name, "flags") == 0 ? ui_cols[i].key == UI_COL_FLAGS_KEY :
-		    ui_cols[i].key == (int)key)
-			return (int)i;
-	return -1;
-}
-
-int
-ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n)
-{
-	size_t cols[UI_MAX_COLS], ncols = 1, k, len;
-	char name[32];
-	int c;
-
-	cols[0] = 0;                     /* the tag column always comes first */
-	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
-		for (ncols = 0; ncols < UI_NCOLS; ncols++)
-			cols[ncols] = ncols;
-		spec = NULL;
-	}
-	for (; spec != NULL && *spec != '\0'; spec += len) {
-		spec += strspn(spec, ", ");
-		if ((len = strcspn(spec, ", ")) == 0)
-			break;
-		snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1),
-		    spec);
-		if ((c = ui_col_find(name)) < 0) {
-			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
-			    "scopes owner id)", name);
-			return -1;
-		}
-		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
-			;
-		if (k == ncols && ncols < UI_MAX_COLS)
-			cols[ncols++] = (size_t)c;
-	}
-	if (ncols == 1) {
-		snprintf(why, n, "name at least one column");
-		return -1;
-	}
-	memcpy(u->cols, cols, ncols * sizeof *cols);
-	u->ncols = ncols;
-	return 0;
-}
-
-void
-ui_draw_columns_spec(const struct ui *u, char *out, size_t n)
-{
-	size_t k, len = 0;
-
-	out[0] = '\0';
-	for (k = 1; k < u->ncols && len < n; k++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", k > 1 ? "," : "",
-		    ui_cols[u->cols[k]].name);
-}
-
-/* Measure the data behind the columns sized from it (after a load or a
- * compaction, never per frame): the widest scope list and owner. */
-void
-ui_draw_measure(struct ui *u)
-{
-	char text[1024], clean[1024];
-	size_t i, w;
-
-	u->wide_scopes = strlen("SCOPES");
-	u->wide_owner = strlen("OWNER");
-	for (i = 0; i < u->tab.n && u->wide_scopes < UI_WIDE_MAX; i++) {
-		token_scopes_format(&u->tab.rows[i], text, sizeof text);
-		sanitize_cell(text, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
-		if ((w = sanitize_width(clean)) > u->wide_scopes)
-			u->wide_scopes = w;
-	}
-	for (i = 0; i < u->nowners && u->wide_owner < UI_WIDE_MAX; i++) {
-		sanitize_cell(u->owners[i].owner, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
-		if ((w = sanitize_width(clean)) > u->wide_owner)
-			u->wide_owner = w;
-	}
 }
 
 /* Append a cell padded to width and a separating space. */
@@ -322,44 +157,6 @@ ui_cell(const struct ui *u, char *line, size_t pos, const char *s, int width)
 		line[pos++] = ' ';
 	line[pos] = '\0';
 	return pos;
-}
-
-static void
-ui_cell_text(const struct ui *u, size_t col, size_t row, char *out, size_t n)
-{
-	const struct token_info *t = &u->tab.rows[row];
-	unsigned m = u->marks[row];
-
-	switch (ui_cols[col].key) {
-	case -1:
-		snprintf(out, n, "%c%c", (m & UI_MARK_TAGGED) ? '*' : ' ',
-		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : ' ');
-		break;
-	case TOKEN_SORT_COMMENT:
-		snprintf(out, n, "%s", t->comment != NULL ? t->comment : "");
-		break;
-	case TOKEN_SORT_CREATED:
-		duration_relative(t->creation_time, u->ctx.now_ms, out, n);
-		break;
-	case TOKEN_SORT_EXPIRES:
-		token_expires_format(t, u->ctx.now_ms, false, out, n);
-		break;
-	case TOKEN_SORT_LAST_USED:
-		token_last_used_format(t, u->ctx.now_ms, out, n);
-		break;
-	case TOKEN_SORT_SCOPES:
-		token_scopes_format(t, out, n);
-		break;
-	case TOKEN_SORT_OWNER:
-		snprintf(out, n, "%s", token_owner(t));
-		break;
-	case UI_COL_FLAGS_KEY:
-		ui_flag_cell(u->flags[row], out, n);
-		break;
-	default:
-		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);
-		break;
-	}
 }
 
 /* Clear to the end of row y, but only while the cursor is still on it: a
@@ -392,7 +189,7 @@ ui_draw_row(struct ui *u, size_t vi)
 	for (k = 0; k < u->ncols; k++) {
 		if (w[k] <= 0)
 			continue;
-		ui_cell_text(u, u->cols[k], row, text, sizeof text);
+		ui_columns_cell(u, u->cols[k], row, text, sizeof text);
 		pos = ui_cell(u, line, pos, text, w[k]);
 	}
 	attr = ui_row_attr(u, row);
@@ -418,9 +215,9 @@ ui_draw_titles(struct ui *u)
 			continue;
 		col = u->cols[k];
 		arrow = "";
-		if (ui_cols[col].key == (int)u->sort)
+		if (ui_column(col)->key == (int)u->sort)
 			arrow = u->ascii ? (u->desc ? "v" : "^") : (u->desc ? "\u25bc" : "\u25b2");
-		snprintf(title, sizeof title, "%s%s", ui_cols[col].title, arrow);
+		snprintf(title, sizeof title, "%s%s", ui_column(col)->title, arrow);
 		pos += sanitize_cell(title, (size_t)w[k], 1, 0, line + pos, sizeof line - pos);
 		if (pos + 1 < sizeof line)
 			line[pos++] = ' ';
@@ -563,7 +360,7 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 		snprintf(out, n, "loading tokens%s", dots);
 	else if (u->loading & ((1u << UI_JOB_ME) | (1u << UI_JOB_CONF)))
 		snprintf(out, n, "loading workspace%s", dots);
-	else if (ui_bulk_running(u))
+	else if (ui_state_bulk_running(u))
 		snprintf(out, n, "revoking%s", dots);
 }
 

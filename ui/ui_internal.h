@@ -47,6 +47,8 @@
 #define UI_R_ALL	0x1fu
 #define UI_R_CLEAR	0x20u	/* Ctrl-L: full repaint */
 #define UI_R_QUIT	0x40u
+#define UI_R_LIST	0x80u	/* the open list view's data changed: the loop
+				 * rebuilds it (ui_lists_refresh) before drawing */
 
 /* Keys: characters as is, curses KEY_* codes with this bit. */
 #define UI_KEY(k)	((k) | 0x1000000)
@@ -109,22 +111,11 @@ enum ui_prompt {
 	UI_PROMPT_SEARCH,        /* / in a view */
 };
 
-enum ui_dlg {
-	UI_DLG_NONE,
-	UI_DLG_REVOKE,
-	UI_DLG_REVOKE_SELF,
-	UI_DLG_QUIT,
-	UI_DLG_CREATE,
-	UI_DLG_EDIT,
-	UI_DLG_SECRET,
-	UI_DLG_SETTING_INPUT,    /* a new max lifetime */
-	UI_DLG_SETTING_CONFIRM,  /* confirm a workspace setting change */
-	UI_DLG_REPLAN,           /* the plan changed before applying */
-	UI_DLG_STOP,             /* stop a running revocation */
-	UI_DLG_RESUME,           /* go on with an unfinished session */
-	UI_DLG_EXPORT_REPLACE,   /* :export to a file that exists */
-	UI_DLG_ADMIN,            /* a with revocations staged */
-};
+struct ui;
+/* A dialog ended with res (it is freed after the call: read it here). */
+typedef unsigned (*ui_dialog_done_fn)(struct ui *u, struct dialog *d, enum dialog_result res);
+/* After each key the open dialog took (the secret dialog's requests). */
+typedef void (*ui_dialog_step_fn)(struct ui *u, struct dialog *d);
 
 /* Where the bulk revocation session stands (ui_bulk.c). */
 enum ui_bulk_phase {
@@ -182,8 +173,8 @@ struct ui {
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
-	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_draw_measure) */
-	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_draw.c indexes) */
+	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_columns_measure) */
+	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_column indexes) */
 	size_t ncols;
 	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
 	bool columns_chosen;              /* by :columns or remembered (else the config's) */
@@ -228,8 +219,9 @@ struct ui {
 	/* input */
 	enum ui_prompt prompt;
 	char input[256];
-	struct dialog *dlg;
-	enum ui_dlg dlg_kind;
+	struct dialog *dlg;          /* the open dialog (ui_dialog_open) */
+	ui_dialog_done_fn dlg_done;  /* what its end does */
+	ui_dialog_step_fn dlg_step;
 	struct api_created *secret_pending;
 	char *export_path;           /* an :export waiting for "Replace the file?" */
 	bool export_results;         /* that export is of the session's results */
@@ -267,8 +259,12 @@ struct ui_lines {
 };
 void ui_add(struct ui_lines *l, char *s);
 
-/* ui_term.c */
+/* Say msg on stderr and exit 1, after restore (ui_fatal_restore: the
+ * terminal's, once it is open) put the terminal back. */
 void ui_fatal(const char *msg) __attribute__((noreturn));
+void ui_fatal_restore(void (*restore)(void));
+
+/* ui_term.c */
 /* Whether TERM can draw the view (set, not dumb, known to terminfo, able
  * to move the cursor); when not, says so on stderr: -1. */
 int ui_term_check(void);
@@ -300,11 +296,11 @@ const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
-unsigned ui_state_handle(struct ui *u, struct call *c);     /* ui_answers.c */
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
-void ui_state_swap(struct ui *u, struct token_table *t);
+unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
-void ui_state_compact(struct ui *u);
+/* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
+unsigned ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An empty status line (each key action and command starts with one). */
@@ -335,13 +331,15 @@ unsigned ui_state_refresh_tick(struct ui *u);
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
+/* Whether a revocation runs (or waits for its fresh list). */
+bool ui_state_bulk_running(const struct ui *u);
+/* Forget the revocation session (its journal closed) and an offered resume. */
+void ui_state_session_free(struct ui *u);
 /* Whether the table comes from token management (admin mode is on). */
 #define UI_MGMT(u) ((u)->admin == UI_ADMIN_ON)
 
 /* ui_bulk.c: bulk revocation sessions */
 unsigned ui_bulk_execute(struct ui *u);                  /* x */
-/* A session's dialog ended: DIALOG_CANCEL (Cancel or Esc) never revokes. */
-unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res);
 unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
 unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
 unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
@@ -353,11 +351,49 @@ void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 void ui_bulk_view(struct ui *u, bool plan);
 const char *ui_bulk_label(const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
-bool ui_bulk_running(const struct ui *u);
-void ui_bulk_free(struct ui *u);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
+
+/* ui_columns.c */
+/* The columns, left to right, fitted by the table engine (src/table.h)
+ * with one space between them. width: the natural width (0: measured from
+ * the data, at most UI_WIDE_MAX); min: the narrowest a flexible column
+ * gets; drop: lower goes first on narrow screens (0: never dropped). The
+ * comment column is fitted at its minimum, then takes what is left, so a
+ * wide screen gives the owner and scopes their full width first. */
+struct ui_col {
+	int key;                 /* enum token_sort_key; -1 the tag column, UI_COL_FLAGS_KEY */
+	const char *name;        /* for :columns and the columns setting */
+	const char *title;
+	int width;
+	int min;
+	int drop;
+	bool flex;
+	bool mgmt_only;
+};
+
+#define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
+#define UI_COL_COMMENT 1          /* the column that takes the room left */
+/* Column i of the table (0: the tag column). */
+const struct ui_col *ui_column(size_t i);
+/* Choose and order the table's columns: spec names them, comma- or
+ * blank-separated (comment created expires flags last-used scopes owner
+ * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
+int ui_columns_set(struct ui *u, const char *spec, char *why, size_t n);
+/* The chosen columns as a spec ("comment,expires,id"). */
+void ui_columns_spec(const struct ui *u, char *out, size_t n);
+/* Measure the data some columns are sized from (after a load or a compaction). */
+void ui_columns_measure(struct ui *u);
+/* What column col shows of table row row, raw. */
+void ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n);
+/* The letter of an audit flag in the FLAGS column, and a row's letters. */
+char ui_columns_flag_letter(enum token_flag_bit b);
+void ui_columns_flags(unsigned flags, char *out, size_t n);
+
+/* ui_answers.c: take one finished call of the worker (freed here) into the
+ * model, through the table of what each job's answer does. */
+unsigned ui_answers_take(struct ui *u, struct call *c);
 
 /* ui_draw.c */
 void ui_draw(struct ui *u, unsigned r);
@@ -367,17 +403,6 @@ void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
 /* Columns the status line leaves for a message: beside its shortest
  * counts, or (counts false) the whole line. */
 size_t ui_draw_status_room(const struct ui *u, bool counts);
-/* Choose and order the table's columns: spec names them, comma- or
- * blank-separated (comment created expires flags last-used scopes owner
- * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
-int ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n);
-/* The chosen columns as a spec ("comment,expires,id"). */
-void ui_draw_columns_spec(const struct ui *u, char *out, size_t n);
-/* Measure the data some columns are sized from (after a load or a compaction). */
-void ui_draw_measure(struct ui *u);
-/* The letter of an audit flag in the FLAGS column. */
-char ui_draw_flag_letter(enum token_flag_bit b);
-
 /* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
@@ -415,6 +440,17 @@ unsigned ui_c_profile(struct ui *u, const char *arg);
 
 /* ui_prompt.c */
 unsigned ui_prompt_key(struct ui *u, int ch, bool is_key);
+/* Open d over the screen (replacing any open dialog; NULL d means out of
+ * memory): keys go to it until it ends, then done says what its end does
+ * (tmux's status_prompt_set callback); step, if not NULL, runs after each
+ * key. */
+void ui_dialog_open(struct ui *u, struct dialog *d, ui_dialog_done_fn done,
+		    ui_dialog_step_fn step);
+/* Feed the open dialog one key; when it ends, its done callback runs and
+ * it is freed. */
+unsigned ui_dialog_key(struct ui *u, int ch, bool is_key);
+/* Close the open dialog without an answer (at exit). */
+void ui_dialog_free(struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
@@ -422,11 +458,8 @@ unsigned ui_keys_dispatch(struct ui *u, int key);
  * open view, or the table (text is then a filter expression: a word
  * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */
 unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
-/* Open d (replacing any open dialog); NULL d means out of memory. */
-void ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind);
 void ui_keys_help(struct ui *u);
 unsigned ui_keys_command(struct ui *u, const char *line);
-unsigned ui_keys_dialog(struct ui *u, int ch, bool is_key);
 unsigned ui_keys_secret_pending(struct ui *u);
 /* Ctrl-C: quit like q (asking when something would be lost); exit 130. */
 unsigned ui_keys_interrupt(struct ui *u);

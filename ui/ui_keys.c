@@ -249,7 +249,7 @@ ui_keys_help(struct ui *u)
 	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
 	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
-		snprintf(line, sizeof line, "  %c  %-18s %s", ui_draw_flag_letter((enum token_flag_bit)b),
+		snprintf(line, sizeof line, "  %c  %-18s %s", ui_columns_flag_letter((enum token_flag_bit)b),
 		    token_flag_name((enum token_flag_bit)b), token_flag_legend((enum token_flag_bit)b));
 		v[n++] = ui_xstrdup(line);
 	}

@@ -55,10 +55,10 @@ ui_results(struct ui *u)
 
 	while ((c = worker_take(u->w)) != NULL) {
 		revoked |= (c->tag & BULK_TAG) != 0;
-		r |= ui_state_handle(u, c);
+		r |= ui_answers_take(u, c);
 	}
 	if (revoked)
-		ui_state_compact(u);
+		r |= ui_state_compact(u);
 	return r;
 }
 
@@ -66,7 +66,7 @@ static unsigned
 ui_one_key(struct ui *u, int ch, bool is_key)
 {
 	if (u->dlg != NULL)
-		return ui_keys_dialog(u, ch, is_key);
+		return ui_dialog_key(u, ch, is_key);
 	if (u->prompt != UI_PROMPT_NONE)
 		return ui_prompt_key(u, ch, is_key);
 	return ui_keys_dispatch(u, is_key ? UI_KEY(ch) : ch);
@@ -165,6 +165,8 @@ ui_loop(struct ui *u)
 		if ((pfd[0].revents & POLLIN) && ui_input(u, &r, &dead) != 0)
 			break;
 		r |= ui_keys_secret_pending(u);
+		if (r & UI_R_LIST)
+			ui_lists_refresh(u);
 		if (!u->quit && r != UI_R_NONE)
 			ui_draw(u, r);
 	}
@@ -211,6 +213,7 @@ ui_run(const struct ui_opts *opts)
 	if (ui_bulk_offer_resume(&u, true) != UI_R_NONE)
 		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
+	ui_dialog_free(&u);       /* its window goes before the screen that holds it */
 	ui_term_close(&u);
 	worker_stop(u.w);
 	u.w = NULL;

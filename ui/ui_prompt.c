@@ -11,13 +11,47 @@
 #include "ui_internal.h"
 
 void
-ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind)
+ui_dialog_open(struct ui *u, struct dialog *d, ui_dialog_done_fn done, ui_dialog_step_fn step)
 {
 	if (d == NULL)
 		ui_fatal("out of memory");
 	dialog_free(u->dlg);
 	u->dlg = d;
-	u->dlg_kind = kind;
+	u->dlg_done = done;
+	u->dlg_step = step;
+}
+
+unsigned
+ui_dialog_key(struct ui *u, int ch, bool is_key)
+{
+	struct dialog *d = u->dlg;
+	ui_dialog_done_fn done = u->dlg_done;
+	enum dialog_result res;
+	unsigned r;
+
+	if (is_key && ch == KEY_RESIZE)
+		return UI_R_ALL;
+	res = dialog_key(d, ch, is_key);
+	if (u->dlg_step != NULL)
+		u->dlg_step(u, d);
+	if (res == DIALOG_OPEN)
+		return UI_R_STATUS;
+	/* closed before its callback runs: the callback may open another */
+	u->dlg = NULL;
+	u->dlg_done = NULL;
+	u->dlg_step = NULL;
+	r = done(u, d, res);
+	dialog_free(d);
+	return r | UI_R_ALL;
+}
+
+void
+ui_dialog_free(struct ui *u)
+{
+	dialog_free(u->dlg);
+	u->dlg = NULL;
+	u->dlg_done = NULL;
+	u->dlg_step = NULL;
 }
 
 /* Remove the last UTF-8 character of the prompt. */

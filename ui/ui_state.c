@@ -202,8 +202,8 @@ ui_state_recall(struct ui *u, bool start)
 	char why[160];
 
 	u->columns_chosen = vs->columns != NULL;
-	if (ui_draw_columns(u, cols, why, sizeof why) != 0) {
-		ui_draw_columns(u, NULL, why, sizeof why);
+	if (ui_columns_set(u, cols, why, sizeof why) != 0) {
+		ui_columns_set(u, NULL, why, sizeof why);
 		u->columns_chosen = false;
 	}
 	if (vs->sort != NULL && !(start && u->opts->sort != NULL))
@@ -225,7 +225,7 @@ ui_state_remember(struct ui *u)
 	snprintf(buf, sizeof buf, "%s:%s", token_sort_name(u->sort), u->desc ? "desc" : "asc");
 	free(vs->sort);
 	vs->sort = ui_xstrdup(buf);
-	ui_draw_columns_spec(u, buf, sizeof buf);
+	ui_columns_spec(u, buf, sizeof buf);
 	free(vs->columns);
 	vs->columns = u->columns_chosen ? ui_xstrdup(buf) : NULL;
 	vs->admin = u->admin != UI_ADMIN_OFF;
@@ -354,15 +354,29 @@ ui_state_free(struct ui *u)
 	prefs_free(&u->prefs);
 	if (u->secret_pending != NULL)
 		api_created_free(u->secret_pending);
-	dialog_free(u->dlg);
 	free(u->export_path);
 	ui_view_free(u);
-	ui_bulk_free(u);
+	ui_state_session_free(u);
 	if (u->cfg == &u->cfg_own)
 		config_free(&u->cfg_own);
 	while (u->nstates > 0)
 		viewstate_free(&u->states[--u->nstates]);
 	free(u->states);
+}
+
+bool
+ui_state_bulk_running(const struct ui *u)
+{
+	return u->bphase == UI_BULK_RUNNING || u->bphase == UI_BULK_REPLAN;
+}
+
+void
+ui_state_session_free(struct ui *u)
+{
+	bulk_free(&u->bulk);
+	free(u->resume_path);
+	u->resume_path = NULL;
+	u->bphase = UI_BULK_IDLE;
 }
 
 const struct token_info *
@@ -595,7 +609,7 @@ static void
 ui_state_rows_changed(struct ui *u)
 {
 	ui_state_quota(u);
-	ui_draw_measure(u);
+	ui_columns_measure(u);
 }
 
 const struct token_owner_count *
@@ -611,7 +625,7 @@ ui_state_owner(const struct ui *u, const char *owner)
 }
 
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
-void
+unsigned
 ui_state_swap(struct ui *u, struct token_table *t)
 {
 	char id[TOKEN_ID_LEN + 1] = "";
@@ -642,12 +656,10 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	if (u->mode == UI_MODE_OWNERS)
-		ui_lists_refresh(u);
+	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
 }
 
-/* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
-void
+unsigned
 ui_state_compact(struct ui *u)
 {
 	char id[TOKEN_ID_LEN + 1] = "";
@@ -669,15 +681,14 @@ ui_state_compact(struct ui *u)
 		j++;
 	}
 	if (j == u->tab.n)
-		return;
+		return UI_R_NONE;
 	u->tab.n = j;
 	u->nshown = 0;          /* the old indexes are stale */
 	ui_state_orders_free(u);
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	if (u->mode == UI_MODE_OWNERS)
-		ui_lists_refresh(u);
+	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
 }
 
 void
@@ -842,7 +853,7 @@ ui_state_profile(struct ui *u, const char *name)
 	u->max_days = 0;
 	u->ctx.max_lifetime_ms = 0;
 	u->loading = 0;
-	ui_bulk_free(u);
+	ui_state_session_free(u);
 	if (u->mode != UI_MODE_TABLE) {
 		ui_view_free(u);
 		u->mode = UI_MODE_TABLE;

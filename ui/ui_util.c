@@ -8,8 +8,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui_internal.h"
+
+static void (*ui_restore)(void);     /* puts the terminal back, or NULL */
+
+void
+ui_fatal_restore(void (*restore)(void))
+{
+	ui_restore = restore;
+}
+
+void
+ui_fatal(const char *msg)
+{
+	if (ui_restore != NULL)
+		ui_restore();
+	fprintf(stderr, "patrol: %s\n", msg);
+	fflush(stderr);
+	_exit(1);
+}
 
 void *
 ui_xcalloc(size_t n, size_t size)
