@@ -70,6 +70,15 @@ lineedit_text(const struct lineedit *le)
 	return out;
 }
 
+char *
+lineedit_text_before(const struct lineedit *le)
+{
+	struct lineedit head = *le;
+
+	head.len = le->cur;
+	return lineedit_text(&head);
+}
+
 bool
 lineedit_typable(wint_t wc)
 {
@@ -85,6 +94,23 @@ lineedit_insert(struct lineedit *le, wchar_t wc)
 	memmove(le->buf + le->cur + 1, le->buf + le->cur, (le->len - le->cur) * sizeof *le->buf);
 	le->buf[le->cur++] = wc;
 	le->len++;
+	return true;
+}
+
+bool
+lineedit_insert_text(struct lineedit *le, const char *s, size_t n)
+{
+	size_t len = strlen(s), i = 0;
+	uint32_t cp;
+
+	if (n < len)
+		len = n;
+	while (i < len) {
+		i += utf8_next(s + i, len - i, &cp);
+		if (!lineedit_insert(le, (wchar_t)cp))
+			return false;
+		le->dirty = true;
+	}
 	return true;
 }
 

@@ -46,6 +46,11 @@ void lineedit_free(struct lineedit *le);
 void lineedit_set(struct lineedit *le, const char *s);
 /* The text as a malloc'd UTF-8 string, or NULL on out of memory. */
 char *lineedit_text(const struct lineedit *le);
+/* The text before the cursor, malloc'd UTF-8, or NULL on out of memory. */
+char *lineedit_text_before(const struct lineedit *le);
+/* Insert the first n bytes of UTF-8 s (SIZE_MAX: all of it) at the cursor,
+ * the cursor after it; false when max was reached (what fitted stays). */
+bool lineedit_insert_text(struct lineedit *le, const char *s, size_t n);
 /* Whether wc may be typed into a line: no control of any kind. */
 bool lineedit_typable(wint_t wc);
 /* Feed one key (see above). */

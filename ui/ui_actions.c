@@ -71,21 +71,66 @@ unsigned ui_a_halfup(struct ui *u) { return ui_move(u, -ui_page(u) / 2); }
 
 /* ---- filter, sort, views ---------------------------------------------- */
 
+/* Live filter: apply every change that compiles; while it does not, show
+ * what the filter committed before the prompt opened shows. */
+static unsigned
+ui_filter_changed(struct ui *u, const char *text)
+{
+	ui_state_set_filter(u, text, u->filter_committed);
+	ui_state_refilter(u);
+	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+}
+
+/* Enter keeps the filter (a bad one says why and keeps the last good one);
+ * Esc clears it. */
+static unsigned
+ui_filter_done(struct ui *u, const char *text)
+{
+	char why[sizeof u->status];
+
+	if (text == NULL) {
+		ui_state_set_filter(u, "", NULL);
+		ui_state_refilter(u);
+		ui_msg(u, false, "filter cleared");
+	} else if (ui_state_set_filter(u, text, u->filter_committed) != 0) {
+		snprintf(why, sizeof why, "%s", u->status);
+		ui_msg(u, true, "%s (kept: %s)", why,
+		    u->filter_text[0] != '\0' ? u->filter_text : "no filter");
+		ui_state_refilter(u);
+	}
+	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+}
+
+/* A filter that does not compile says why while it is typed. */
+static const char *
+ui_filter_note(const struct ui *u)
+{
+	return u->status_error && strncmp(u->status, "filter:", 7) == 0 ? u->status : NULL;
+}
+
+static const struct ui_prompt_kind ui_filter_prompt = {
+	'/', UI_HIST_FILTER, false, ui_filter_done, ui_filter_changed, NULL, ui_filter_note
+};
+
 unsigned
 ui_a_filter(struct ui *u)
 {
-	u->prompt = UI_PROMPT_FILTER;
-	snprintf(u->input, sizeof u->input, "%s", u->filter_text);
 	snprintf(u->filter_committed, sizeof u->filter_committed, "%s", u->filter_text);
+	ui_prompt_open(u, &ui_filter_prompt, u->filter_text);
 	return UI_R_STATUS;
 }
+
+static unsigned ui_search_done(struct ui *u, const char *text);
+
+static const struct ui_prompt_kind ui_search_prompt = {
+	'/', UI_HIST_SEARCH, false, ui_search_done, NULL, NULL, NULL
+};
 
 /* / in a view: search it. */
 unsigned
 ui_a_search(struct ui *u)
 {
-	u->prompt = UI_PROMPT_SEARCH;
-	snprintf(u->input, sizeof u->input, "%s", u->search);
+	ui_prompt_open(u, &ui_search_prompt, u->search);
 	return UI_R_STATUS;
 }
 
@@ -173,16 +218,17 @@ ui_keys_search(struct ui *u, const char *text, int dir, bool here)
 	    ui_search_view(u, dir, here);
 }
 
+/* Enter in the view's search prompt: the first line from here that has it. */
+static unsigned
+ui_search_done(struct ui *u, const char *text)
+{
+	if (text == NULL || text[0] == '\0')
+		return UI_R_STATUS;
+	return ui_keys_search(u, text, 1, true);
+}
+
 unsigned ui_a_search_next(struct ui *u) { return ui_keys_search(u, u->search, 1, false); }
 unsigned ui_a_search_prev(struct ui *u) { return ui_keys_search(u, u->search, -1, false); }
-
-unsigned
-ui_a_command(struct ui *u)
-{
-	u->prompt = UI_PROMPT_COMMAND;
-	u->input[0] = '\0';
-	return UI_R_STATUS;
-}
 
 /* Step the sort column through the columns this view has. */
 unsigned
@@ -224,13 +270,6 @@ unsigned
 ui_a_results(struct ui *u)
 {
 	ui_bulk_results(u);
-	return UI_R_VIEW;
-}
-
-unsigned
-ui_a_help(struct ui *u)
-{
-	ui_keys_help(u);
 	return UI_R_VIEW;
 }
 
@@ -702,6 +741,18 @@ ui_a_osort_invert(struct ui *u)
 	return ui_owner_sort(u, 0);
 }
 
+unsigned
+ui_profile_switch(struct ui *u, const char *name)
+{
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
+	if (ui_state_profile(u, name) != 0)
+		return UI_R_STATUS;
+	if (u->mode != UI_MODE_TABLE)
+		ui_a_back(u);
+	return UI_R_ALL;
+}
+
 /* Enter in the profile list: switch to the selected profile. */
 unsigned
 ui_a_profile_pick(struct ui *u)
@@ -712,7 +763,7 @@ ui_a_profile_pick(struct ui *u)
 	if (p == NULL)
 		return UI_R_NONE;
 	snprintf(name, sizeof name, "%s", p);     /* the list goes with the switch */
-	return ui_c_profile(u, name);
+	return ui_profile_switch(u, name);
 }
 
 static int

@@ -88,49 +88,117 @@ ui_c_columns(struct ui *u, const char *arg)
 	return UI_R_ALL;
 }
 
-unsigned
+/* :profile NAME switches; alone, the profile list. */
+static unsigned
 ui_c_profile(struct ui *u, const char *arg)
 {
-	if (arg[0] == '\0')
-		return ui_a_profiles(u);
-	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
-		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
-	if (ui_state_profile(u, arg) != 0)
-		return UI_R_STATUS;
-	if (u->mode != UI_MODE_TABLE)
-		ui_a_back(u);
-	return UI_R_ALL;
+	return arg[0] == '\0' ? ui_a_profiles(u) : ui_profile_switch(u, arg);
 }
 
-/* The commands: with an argument (fn), or the same action as a key (act). */
+/* The words Tab offers after sort, columns and refresh. */
+static const char *
+ui_cmds_sort_word(size_t i)
+{
+	return i < TOKEN_SORT_COUNT ? token_sort_name((enum token_sort_key)i) : NULL;
+}
+
+static const char *
+ui_cmds_column_word(size_t i)
+{
+	return i + 1 < ui_columns_count() ? ui_column(i + 1)->name : NULL;
+}
+
+static const char *
+ui_cmds_refresh_word(size_t i)
+{
+	return i == 0 ? "off" : NULL;
+}
+
+/* The commands: with an argument (fn), or the same action as a key (act);
+ * an alias is not offered by Tab nor named in the list of commands; word:
+ * the words Tab offers for the argument. */
 static const struct {
 	const char *name;
 	unsigned (*fn)(struct ui *, const char *);
 	unsigned (*act)(struct ui *);
+	bool alias;
+	const char *(*word)(size_t i);
 } ui_cmds[] = {
-	{ "sort", ui_c_sort, NULL },
-	{ "filter", ui_c_filter, NULL },
-	{ "export", ui_c_export, NULL },
-	{ "search", ui_c_search, NULL },
-	{ "profile", ui_c_profile, NULL },
-	{ "owners", NULL, ui_a_owners },
-	{ "settings", NULL, ui_a_settings },
-	{ "admin", NULL, ui_a_admin },
-	{ "refresh", ui_c_refresh, NULL },
-	{ "columns", ui_c_columns, NULL },
-	{ "resume", NULL, ui_a_resume },
-	{ "help", NULL, ui_a_help },
-	{ "quit", NULL, ui_a_quit },
-	{ "q", NULL, ui_a_quit },
+	{ "sort", ui_c_sort, NULL, false, ui_cmds_sort_word },
+	{ "filter", ui_c_filter, NULL, false, NULL },
+	{ "search", ui_c_search, NULL, false, NULL },
+	{ "columns", ui_c_columns, NULL, false, ui_cmds_column_word },
+	{ "refresh", ui_c_refresh, NULL, false, ui_cmds_refresh_word },
+	{ "export", ui_c_export, NULL, false, NULL },
+	{ "profile", ui_c_profile, NULL, false, NULL },
+	{ "owners", NULL, ui_a_owners, false, NULL },
+	{ "settings", NULL, ui_a_settings, false, NULL },
+	{ "admin", NULL, ui_a_admin, false, NULL },
+	{ "resume", NULL, ui_a_resume, false, NULL },
+	{ "help", NULL, ui_a_help, false, NULL },
+	{ "quit", NULL, ui_a_quit, false, NULL },
+	{ "q", NULL, ui_a_quit, true, NULL },
 };
+#define UI_NCMDS (sizeof ui_cmds / sizeof ui_cmds[0])
+
+/* The i-th command that is not an alias, or NULL. */
+static const char *
+ui_cmds_name(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < UI_NCMDS; k++)
+		if (!ui_cmds[k].alias && i-- == 0)
+			return ui_cmds[k].name;
+	return NULL;
+}
+
+/* Tab on the command line: a command's name, then the words of its one
+ * argument where it has them (sort and columns: column names; refresh:
+ * off). before holds the words typed before the one completed. */
+static const char *
+ui_cmds_complete(struct ui *u, const char *before, size_t i)
+{
+	size_t k, n;
+
+	before += strspn(before, " ");
+	if (*before == '\0')
+		return ui_cmds_name(i);
+	n = strcspn(before, " ");
+	if (before[n + strspn(before + n, " ")] != '\0')
+		return NULL;                  /* past the first argument */
+	for (k = 0; k < UI_NCMDS; k++)
+		if (strlen(ui_cmds[k].name) == n && strncmp(ui_cmds[k].name, before, n) == 0)
+			return ui_cmds[k].word != NULL ? ui_cmds[k].word(i) : NULL;
+	return NULL;
+}
+
+/* Enter runs the line; Esc (or Backspace on an empty line) closes it. */
+static unsigned
+ui_cmds_done(struct ui *u, const char *text)
+{
+	return text != NULL ? ui_keys_command(u, text) : UI_R_STATUS;
+}
+
+static const struct ui_prompt_kind ui_cmds_prompt = {
+	':', UI_HIST_COMMAND, true, ui_cmds_done, NULL, ui_cmds_complete, NULL
+};
+
+/* : opens the command line. */
+unsigned
+ui_a_command(struct ui *u)
+{
+	ui_prompt_open(u, &ui_cmds_prompt, "");
+	return UI_R_STATUS;
+}
 
 /* Run one command line (without the ':'). */
 unsigned
 ui_keys_command(struct ui *u, const char *line)
 {
-	char name[32];
+	char name[32], all[256], rest[UI_PROMPT_MAX * 4 + 1];
 	const char *arg;
-	size_t i, n;
+	size_t i, n, len;
 
 	ui_msg_clear(u);            /* its message is the command's own */
 	line += strspn(line, " ");
@@ -140,10 +208,16 @@ ui_keys_command(struct ui *u, const char *line)
 	snprintf(name, sizeof name, "%.*s", (int)(n < sizeof name ? n : sizeof name - 1), line);
 	arg = line + n;
 	arg += strspn(arg, " ");
-	for (i = 0; i < sizeof ui_cmds / sizeof ui_cmds[0]; i++)
+	snprintf(rest, sizeof rest, "%s", arg);      /* without the blanks Tab leaves */
+	for (len = strlen(rest); len > 0 && rest[len - 1] == ' '; len--)
+		rest[len - 1] = '\0';
+	arg = rest;
+	for (i = 0; i < UI_NCMDS; i++)
 		if (strcmp(ui_cmds[i].name, name) == 0)
 			return ui_cmds[i].act != NULL ? ui_cmds[i].act(u) : ui_cmds[i].fn(u, arg);
-	ui_msg(u, true, "unknown command: %s (sort filter search columns refresh export profile "
-	    "owners settings admin resume help quit)", name);
+	for (i = 0, n = 0; ui_cmds_name(i) != NULL && n < sizeof all; i++)
+		n += (size_t)snprintf(all + n, sizeof all - n, "%s%s", i > 0 ? " " : "",
+		    ui_cmds_name(i));
+	ui_msg(u, true, "unknown command: %s (%s)", name, all);
 	return UI_R_STATUS;
 }

@@ -30,6 +30,12 @@ static const struct ui_col ui_cols[] = {
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
 _Static_assert(UI_NCOLS > UI_COL_COMMENT && UI_COL_COMMENT == 1, "the comment is column 1");
 
+size_t
+ui_columns_count(void)
+{
+	return UI_NCOLS;
+}
+
 const struct ui_col *
 ui_column(size_t i)
 {

@@ -432,7 +432,7 @@ ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
 static void
 ui_draw_gauge(struct ui *u)
 {
-	char bar[320], who[sizeof u->quota_owner], tail[300];
+	char bar[320], who[sizeof u->quota_owner], tail[sizeof u->filter_text + 8];
 	size_t active, expiring, expired, fill, i, len = 0, width = COLS >= 60 ? 20 : 10;
 	int attr = A_NORMAL;
 	bool danger, warn;
@@ -482,20 +482,33 @@ ui_draw_gauge(struct ui *u)
 	}
 }
 
+/* The open prompt: its lead, the line (scrolled sideways to keep the
+ * cursor), "_" when the cursor is at the end, else the character under it
+ * reversed; then Tab's candidates or the kind's note (a filter that does
+ * not compile says why while it is typed). */
 static void
 ui_draw_prompt(struct ui *u)
 {
-	char line[UI_LINE_MAX], raw[600];
+	const struct ui_prompt_kind *k = u->prompt.kind;
+	const char *note = k->note != NULL ? k->note(u) : NULL;
+	char text[UI_LINE_MAX], raw[UI_LINE_MAX + 600], line[UI_LINE_MAX];
+	size_t cx, room = COLS > 3 ? (size_t)COLS - 3 : 1;
+	bool at_end = u->prompt.le.cur == u->prompt.le.len;
+	int len;
 
-	snprintf(raw, sizeof raw, "%c%s_", u->prompt == UI_PROMPT_COMMAND ? ':' : '/', u->input);
-	/* A filter that does not compile says why while it is typed. */
-	if (u->prompt == UI_PROMPT_FILTER && u->status_error && strncmp(u->status, "filter:", 7) == 0)
-		snprintf(raw + strlen(raw), sizeof raw - strlen(raw), "   ! %s", u->status);
+	lineedit_view(&u->prompt.le, room, u->sflags, text, sizeof text, &cx);
+	len = snprintf(raw, sizeof raw, "%c%s%s", k->lead, text, at_end ? "_" : "");
+	if (u->prompt.hint[0] != '\0')
+		snprintf(raw + len, sizeof raw - (size_t)len, "   %s", u->prompt.hint);
+	else if (note != NULL)
+		snprintf(raw + len, sizeof raw - (size_t)len, "   ! %s", note);
 	sanitize_cell(raw, (size_t)COLS - 1, 0, u->sflags, line, sizeof line);
 	wattrset(stdscr, A_BOLD);
 	mvwaddstr(stdscr, LINES - 1, 0, line);
 	wattrset(stdscr, A_NORMAL);
 	ui_clear_rest(LINES - 1);
+	if (!at_end && cx != (size_t)-1 && (int)cx + 1 < COLS)
+		mvwchgat(stdscr, LINES - 1, 1 + (int)cx, 1, A_BOLD | A_REVERSE, 0, NULL);
 }
 
 /* The counts at the right of the status line, labelled, in the longest
@@ -552,7 +565,7 @@ ui_draw_status(struct ui *u)
 	char right[160], line[UI_LINE_MAX];
 	int rw, room;
 
-	if (u->prompt != UI_PROMPT_NONE) {
+	if (u->prompt.kind != NULL) {
 		ui_draw_prompt(u);
 		return;
 	}

@@ -30,6 +30,7 @@
 #include "bulk.h"
 #include "config.h"
 #include "dialog.h"
+#include "lineedit.h"
 #include "prefs.h"
 #include "token.h"
 #include "token_filter.h"
@@ -104,14 +105,49 @@ enum ui_owner_sort {
 	UI_OSORT_COUNT,
 };
 
-enum ui_prompt {
-	UI_PROMPT_NONE,
-	UI_PROMPT_FILTER,
-	UI_PROMPT_COMMAND,
-	UI_PROMPT_SEARCH,        /* / in a view */
+/* The histories of the prompts, one a kind of line. */
+enum ui_hist_kind {
+	UI_HIST_FILTER,
+	UI_HIST_SEARCH,
+	UI_HIST_COMMAND,
+	UI_HIST_COUNT,
 };
+#define UI_HIST_MAX 100           /* lines kept a history */
+#define UI_PROMPT_MAX 255         /* characters a prompt takes */
 
 struct ui;
+
+/* What a prompt is for, given by the action that opens it (ui_prompt_open). */
+struct ui_prompt_kind {
+	char lead;                /* drawn before the line: '/' or ':' */
+	enum ui_hist_kind hist;   /* the history Up and Down walk */
+	bool close_on_erase;      /* Backspace on an empty line closes it (:) */
+	/* Enter (text) or Esc (NULL); the prompt is closed when it runs. */
+	unsigned (*done)(struct ui *u, const char *text);
+	/* After each change of the line (the live filter); NULL: nothing. */
+	unsigned (*changed)(struct ui *u, const char *text);
+	/* Tab: the i-th word that may follow the words before (NULL past the
+	 * last); the prompt keeps those that start with what is typed. NULL:
+	 * no completion. */
+	const char *(*complete)(struct ui *u, const char *before, size_t i);
+	/* What to say after the line, as an error ("! ..."), or NULL. */
+	const char *(*note)(const struct ui *u);
+};
+
+/* The open prompt. */
+struct ui_prompt {
+	const struct ui_prompt_kind *kind;  /* NULL: none is open */
+	struct lineedit le;
+	size_t hpos;              /* the history line shown; its count: the line typed */
+	char *draft;              /* the line typed before Up */
+	char hint[256];           /* Tab's candidates */
+};
+
+struct ui_hist {
+	char *v[UI_HIST_MAX];     /* oldest first */
+	size_t n;
+};
+
 /* A dialog ended with res (it is freed after the call: read it here). */
 typedef unsigned (*ui_dialog_done_fn)(struct ui *u, struct dialog *d, enum dialog_result res);
 /* After each key the open dialog took (the secret dialog's requests). */
@@ -188,9 +224,9 @@ struct ui {
 	enum token_sort_key sort;
 	bool desc;
 	struct token_filter *filter;
-	char filter_text[256];
-	char filter_committed[256];  /* the filter when / was pressed: a bad one falls back to it */
-	char search[256];            /* the last search (/ in a view, :search), for n and N */
+	char filter_text[1024];
+	char filter_committed[1024]; /* the filter when / was pressed: a bad one falls back to it */
+	char search[1024];           /* the last search (/ in a view, :search), for n and N */
 	struct token_filter *search_f; /* search compiled for the table, NULL until needed */
 	size_t vhit;                 /* view line of the last match + 1 (0: none), drawn reversed */
 	size_t cursor, top;
@@ -217,8 +253,8 @@ struct ui {
 	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
 	/* input */
-	enum ui_prompt prompt;
-	char input[256];
+	struct ui_prompt prompt;
+	struct ui_hist hist[UI_HIST_COUNT];
 	struct dialog *dlg;          /* the open dialog (ui_dialog_open) */
 	ui_dialog_done_fn dlg_done;  /* what its end does */
 	ui_dialog_step_fn dlg_step;
@@ -375,8 +411,9 @@ struct ui_col {
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
 #define UI_COL_COMMENT 1          /* the column that takes the room left */
-/* Column i of the table (0: the tag column). */
+/* Column i of the table (0: the tag column), of ui_columns_count(). */
 const struct ui_col *ui_column(size_t i);
+size_t ui_columns_count(void);
 /* Choose and order the table's columns: spec names them, comma- or
  * blank-separated (comment created expires flags last-used scopes owner
  * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
@@ -435,11 +472,16 @@ unsigned ui_sort_step(struct ui *u, int step);
 /* Export to path (~ expanded): the shown rows, or (results) the session's. */
 unsigned ui_export(struct ui *u, const char *arg, bool results, bool replace);
 
-/* ui_cmds.c */
-unsigned ui_c_profile(struct ui *u, const char *arg);
+/* Switch to profile name (refused while revocations are staged or run). */
+unsigned ui_profile_switch(struct ui *u, const char *name);
 
 /* ui_prompt.c */
+/* Open a prompt of kind k on the status line, initial in it. */
+void ui_prompt_open(struct ui *u, const struct ui_prompt_kind *k, const char *initial);
+/* Feed the open prompt one key. */
 unsigned ui_prompt_key(struct ui *u, int ch, bool is_key);
+/* Free the prompt's line and the histories (at exit). */
+void ui_prompt_free(struct ui *u);
 /* Open d over the screen (replacing any open dialog; NULL d means out of
  * memory): keys go to it until it ends, then done says what its end does
  * (tmux's status_prompt_set callback); step, if not NULL, runs after each
@@ -458,7 +500,6 @@ unsigned ui_keys_dispatch(struct ui *u, int key);
  * open view, or the table (text is then a filter expression: a word
  * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */
 unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
-void ui_keys_help(struct ui *u);
 unsigned ui_keys_command(struct ui *u, const char *line);
 unsigned ui_keys_secret_pending(struct ui *u);
 /* Ctrl-C: quit like q (asking when something would be lost); exit 130. */

@@ -230,7 +230,7 @@ ui_help_view(const struct ui *u, char **v, size_t *n, enum ui_mode m, const char
 }
 
 /* Build the help view from the key table, then the legends. */
-void
+static void
 ui_keys_help(struct ui *u)
 {
 	char **v = ui_xcalloc(UI_NKEYS + TOKEN_FLAG_COUNT + 16, sizeof *v);
@@ -254,4 +254,12 @@ ui_keys_help(struct ui *u)
 		v[n++] = ui_xstrdup(line);
 	}
 	ui_view_set(u, UI_MODE_HELP, v, n);
+}
+
+/* ? and F1: the help view, built from this table. */
+unsigned
+ui_a_help(struct ui *u)
+{
+	ui_keys_help(u);
+	return UI_R_VIEW;
 }

@@ -67,7 +67,7 @@ ui_one_key(struct ui *u, int ch, bool is_key)
 {
 	if (u->dlg != NULL)
 		return ui_dialog_key(u, ch, is_key);
-	if (u->prompt != UI_PROMPT_NONE)
+	if (u->prompt.kind != NULL)
 		return ui_prompt_key(u, ch, is_key);
 	return ui_keys_dispatch(u, is_key ? UI_KEY(ch) : ch);
 }
@@ -214,6 +214,7 @@ ui_run(const struct ui_opts *opts)
 		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
 	ui_dialog_free(&u);       /* its window goes before the screen that holds it */
+	ui_prompt_free(&u);
 	ui_term_close(&u);
 	worker_stop(u.w);
 	u.w = NULL;

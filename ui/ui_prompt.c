@@ -1,14 +1,22 @@
 /*
- * ui_prompt.c: the modal input on top of the keys: the status line's
- * prompts (/ filter and search, : commands) and the open dialog.
+ * ui_prompt.c: the modal input on top of the keys: the open dialog, and the
+ * status line's prompts (/ filter and search, : commands).
+ *
+ * Whoever opens either says what its end does: a dialog's callback gets the
+ * answer, a prompt's kind (struct ui_prompt_kind) the line typed; nothing
+ * here knows what they are for. A prompt edits with the line editor the
+ * dialogs' fields use (lineedit.h), walks its own history with Up and Down
+ * (the lines accepted in this run, the newest last; Down past the newest
+ * gives back what was being typed), and completes the word before the
+ * cursor with Tab when its kind can: the one candidate, else their longest
+ * common prefix, else the candidates are named after the line.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "ui_curses.h"
 #include "ui_internal.h"
+#include "utf8.h"
 
 void
 ui_dialog_open(struct ui *u, struct dialog *d, ui_dialog_done_fn done, ui_dialog_step_fn step)
@@ -54,96 +62,226 @@ ui_dialog_free(struct ui *u)
 	u->dlg_step = NULL;
 }
 
-/* Remove the last UTF-8 character of the prompt. */
-static void
-ui_prompt_erase(struct ui *u)
-{
-	size_t n = strlen(u->input);
+/* ---- the prompts --------------------------------------------------------- */
 
-	while (n > 0 && ((unsigned char)u->input[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	u->input[n] = '\0';
+void
+ui_prompt_open(struct ui *u, const struct ui_prompt_kind *k, const char *initial)
+{
+	struct ui_prompt *p = &u->prompt;
+
+	if (p->le.buf == NULL && lineedit_init(&p->le, UI_PROMPT_MAX) != 0)
+		ui_fatal("out of memory");
+	lineedit_set(&p->le, initial != NULL ? initial : "");
+	p->kind = k;
+	p->hpos = u->hist[k->hist].n;
+	free(p->draft);
+	p->draft = NULL;
+	p->hint[0] = '\0';
 }
 
-static void
-ui_prompt_append(struct ui *u, wchar_t wc)
+/* The line as UTF-8 (dies on out of memory). */
+static char *
+ui_prompt_text(const struct ui *u)
 {
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n, len = strlen(u->input);
+	char *s = lineedit_text(&u->prompt.le);
 
-	memset(&st, 0, sizeof st);
-	n = wcrtomb(mb, wc, &st);
-	if (n == (size_t)-1 || len + n + 1 > sizeof u->input)
+	if (s == NULL)
+		ui_fatal("out of memory");
+	return s;
+}
+
+/* Remember an accepted line (not twice in a row; the oldest go first). */
+static void
+ui_hist_add(struct ui_hist *h, const char *line)
+{
+	if (line[0] == '\0' || (h->n > 0 && strcmp(h->v[h->n - 1], line) == 0))
 		return;
-	memcpy(u->input + len, mb, n);
-	u->input[len + n] = '\0';
-}
-
-static unsigned
-ui_prompt_done(struct ui *u, bool accept)
-{
-	enum ui_prompt p = u->prompt;
-	char line[sizeof u->input];
-
-	u->prompt = UI_PROMPT_NONE;
-	if (p == UI_PROMPT_COMMAND)
-		return accept ? (snprintf(line, sizeof line, "%s", u->input),
-		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
-	if (p == UI_PROMPT_SEARCH)
-		return accept && u->input[0] != '\0' ?
-		    ui_keys_search(u, u->input, 1, true) | UI_R_STATUS : UI_R_STATUS;
-	if (accept) {
-		if (ui_state_set_filter(u, u->input, u->filter_committed) != 0) {
-			char why[sizeof u->status];
-			snprintf(why, sizeof why, "%s", u->status);
-			ui_msg(u, true, "%s (kept: %s)", why,
-			    u->filter_text[0] != '\0' ? u->filter_text : "no filter");
-			ui_state_refilter(u);
-		}
-		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+	if (h->n == UI_HIST_MAX) {
+		free(h->v[0]);
+		memmove(h->v, h->v + 1, (UI_HIST_MAX - 1) * sizeof *h->v);
+		h->n--;
 	}
-	ui_state_set_filter(u, "", NULL);
-	ui_state_refilter(u);
-	ui_msg(u, false, "filter cleared");
-	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+	h->v[h->n++] = ui_xstrdup(line);
 }
 
-/* Live filter: apply every change that compiles; while it does not, show
- * what the filter committed before the prompt opened shows. */
+/* Close the prompt, then tell its kind: the line (accept), or NULL. */
+static unsigned
+ui_prompt_close(struct ui *u, bool accept)
+{
+	const struct ui_prompt_kind *k = u->prompt.kind;
+	char *text = accept ? ui_prompt_text(u) : NULL;
+	unsigned r;
+
+	u->prompt.kind = NULL;
+	u->prompt.hint[0] = '\0';
+	if (text != NULL)
+		ui_hist_add(&u->hist[k->hist], text);
+	r = k->done(u, text) | UI_R_STATUS;
+	free(text);
+	return r;
+}
+
+/* The line changed: the kind may act on it (the live filter). */
 static unsigned
 ui_prompt_changed(struct ui *u)
 {
-	if (u->prompt != UI_PROMPT_FILTER)
-		return UI_R_STATUS;
-	ui_state_set_filter(u, u->input, u->filter_committed);
-	ui_state_refilter(u);
-	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
+	const struct ui_prompt_kind *k = u->prompt.kind;
+	char *text;
+	unsigned r = UI_R_STATUS;
+
+	if (k->changed != NULL) {
+		text = ui_prompt_text(u);
+		r |= k->changed(u, text);
+		free(text);
+	}
+	return r;
+}
+
+/* Up (dir -1) or Down (dir 1) through the kind's history. */
+static unsigned
+ui_prompt_history(struct ui *u, int dir)
+{
+	struct ui_prompt *p = &u->prompt;
+	const struct ui_hist *h = &u->hist[p->kind->hist];
+
+	if ((dir < 0 && p->hpos == 0) || (dir > 0 && p->hpos >= h->n))
+		return UI_R_NONE;
+	if (p->hpos == h->n) {
+		free(p->draft);
+		p->draft = ui_prompt_text(u);
+	}
+	p->hpos = dir < 0 ? p->hpos - 1 : p->hpos + 1;
+	lineedit_set(&p->le, p->hpos < h->n ? h->v[p->hpos] : p->draft != NULL ? p->draft : "");
+	return ui_prompt_changed(u);
+}
+
+/* The bytes of s two strings share from the start. */
+static size_t
+ui_common(const char *a, const char *b)
+{
+	size_t n = 0;
+
+	while (a[n] != '\0' && a[n] == b[n])
+		n++;
+	return n;
+}
+
+/* The candidates for word (after before) that start with it: how many,
+ * the first in *one, and how many bytes all of them share. */
+static size_t
+ui_prompt_matches(struct ui *u, const char *before, const char *word, const char **one,
+    size_t *common)
+{
+	const struct ui_prompt_kind *k = u->prompt.kind;
+	size_t i, n = 0, len = strlen(word);
+	const char *c;
+
+	for (i = 0; (c = k->complete(u, before, i)) != NULL; i++) {
+		if (strncmp(c, word, len) != 0)
+			continue;
+		*common = n == 0 ? strlen(c) : ui_common(*one, c) < *common ?
+		    ui_common(*one, c) : *common;
+		if (n++ == 0)
+			*one = c;
+	}
+	if (n > 1 && *common < strlen(*one))
+		*common = utf8_boundary(*one, *common);
+	return n;
+}
+
+/* Name the candidates after the line, as many as fit. */
+static void
+ui_prompt_hint(struct ui *u, const char *before, const char *word)
+{
+	const struct ui_prompt_kind *k = u->prompt.kind;
+	char *h = u->prompt.hint;
+	size_t i, len = 0, wlen = strlen(word);
+	const char *c;
+
+	h[0] = '\0';
+	for (i = 0; (c = k->complete(u, before, i)) != NULL; i++)
+		if (strncmp(c, word, wlen) == 0 && len + strlen(c) + 2 < sizeof u->prompt.hint)
+			len += (size_t)snprintf(h + len, sizeof u->prompt.hint - len, "%s%s",
+			    len > 0 ? " " : "", c);
+}
+
+/* Tab: complete the word before the cursor from the kind's candidates. */
+static unsigned
+ui_prompt_complete(struct ui *u)
+{
+	struct ui_prompt *p = &u->prompt;
+	const char *one = NULL;
+	size_t n, common = 0, wlen;
+	char *before, *start, *word;
+
+	if (p->kind->complete == NULL)
+		return UI_R_NONE;
+	if ((before = lineedit_text_before(&p->le)) == NULL)
+		ui_fatal("out of memory");
+	start = strrchr(before, ' ') != NULL ? strrchr(before, ' ') + 1 : before;
+	word = ui_xstrdup(start);
+	*start = '\0';                /* before: the words before the one completed */
+	wlen = strlen(word);
+	n = ui_prompt_matches(u, before, word, &one, &common);
+	if (n == 0) {
+		snprintf(p->hint, sizeof p->hint, "(nothing to complete)");
+	} else if (n == 1) {
+		lineedit_insert_text(&p->le, one + wlen, SIZE_MAX);
+		lineedit_insert_text(&p->le, " ", SIZE_MAX);
+	} else if (common > wlen) {
+		lineedit_insert_text(&p->le, one + wlen, common - wlen);
+	} else {
+		ui_prompt_hint(u, before, word);
+	}
+	free(before);
+	free(word);
+	return n == 1 || common > wlen ? ui_prompt_changed(u) : UI_R_STATUS;
 }
 
 unsigned
 ui_prompt_key(struct ui *u, int ch, bool is_key)
 {
+	struct ui_prompt *p = &u->prompt;
+	bool erase = (is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8));
+
 	if (is_key && ch == KEY_RESIZE)
 		return UI_R_ALL;
-	if ((!is_key && ch == UI_ESC))
-		return ui_prompt_done(u, false);
+	if (!(!is_key && ch == '\t'))
+		p->hint[0] = '\0';
+	if (!is_key && ch == UI_ESC)
+		return ui_prompt_close(u, false);
 	if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER))
-		return ui_prompt_done(u, true);
-	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-		if (u->input[0] == '\0' && u->prompt == UI_PROMPT_COMMAND)
-			return ui_prompt_done(u, false);
-		ui_prompt_erase(u);
+		return ui_prompt_close(u, true);
+	if (erase && p->le.len == 0 && p->kind->close_on_erase)
+		return ui_prompt_close(u, false);
+	if (is_key && (ch == KEY_UP || ch == KEY_DOWN))
+		return ui_prompt_history(u, ch == KEY_UP ? -1 : 1);
+	if (!is_key && ch == '\t')
+		return ui_prompt_complete(u);
+	switch (lineedit_key(&p->le, ch, is_key)) {
+	case LINEEDIT_EDITED:
 		return ui_prompt_changed(u);
+	case LINEEDIT_MOVED:
+	case LINEEDIT_FULL:
+		return UI_R_STATUS;
+	case LINEEDIT_NONE:
+		break;
 	}
-	if (!is_key && ch == UI_CTRL('u')) {
-		u->input[0] = '\0';
-		return ui_prompt_changed(u);
+	return UI_R_NONE;
+}
+
+void
+ui_prompt_free(struct ui *u)
+{
+	size_t k, i;
+
+	lineedit_free(&u->prompt.le);
+	free(u->prompt.draft);
+	u->prompt.draft = NULL;
+	u->prompt.kind = NULL;
+	for (k = 0; k < UI_HIST_COUNT; k++) {
+		for (i = 0; i < u->hist[k].n; i++)
+			free(u->hist[k].v[i]);
+		u->hist[k].n = 0;
 	}
-	if (is_key || ch < 0x20 || ch == 127)
-		return UI_R_NONE;
-	ui_prompt_append(u, (wchar_t)ch);
-	return ui_prompt_changed(u);
 }
