@@ -34,7 +34,7 @@ ui_move_pos(struct ui *u)
 unsigned
 ui_move_to(struct ui *u, long target)
 {
-	size_t n = u->mode == UI_MODE_TABLE ? u->nshown : u->nvlines;
+	size_t n = u->mode == UI_MODE_TABLE ? u->ws->nshown : u->nvlines;
 	size_t *pos = ui_move_pos(u);
 	size_t old = *pos;
 
@@ -183,7 +183,7 @@ static unsigned
 ui_search_table(struct ui *u, int dir, bool here)
 {
 	struct patrol_err err;
-	size_t n = u->nshown, k, i, row;
+	size_t n = u->ws->nshown, k, i, row;
 
 	if (u->search_f == NULL) {
 		status_clear(&err);
@@ -192,8 +192,8 @@ ui_search_table(struct ui *u, int dir, bool here)
 	}
 	for (k = here ? 0 : 1; n > 0 && k <= n; k++) {
 		i = (u->cursor + n + (dir > 0 ? k : n - k % n)) % n;
-		row = u->shown[i];
-		if (!token_filter_match(u->search_f, &u->tab.rows[row], u->flags[row], &u->ctx))
+		row = u->ws->shown[i];
+		if (!token_filter_match(u->search_f, &u->ws->tab.rows[row], u->ws->flags[row], &u->ws->ctx))
 			continue;
 		u->cursor = i;
 		ui_msg(u, false, "search %s: row %zu of %zu (n next, N previous)", u->search, i + 1, n);
@@ -262,7 +262,7 @@ ui_a_detail(struct ui *u)
 
 	if (t == NULL)
 		return UI_R_NONE;
-	ui_draw_detail(u, t, u->flags[u->shown[u->cursor]]);
+	ui_draw_detail(u, t, u->ws->flags[u->ws->shown[u->cursor]]);
 	return UI_R_VIEW | UI_R_STATUS;
 }
 
@@ -295,9 +295,9 @@ ui_a_back(struct ui *u)
 unsigned
 ui_a_tag(struct ui *u)
 {
-	if (u->nshown == 0)
+	if (u->ws->nshown == 0)
 		return UI_R_NONE;
-	u->marks[u->shown[u->cursor]] ^= UI_MARK_TAGGED;
+	u->ws->marks[u->ws->shown[u->cursor]] ^= UI_MARK_TAGGED;
 	u->last_tag = u->cursor;
 	u->have_last_tag = true;
 	return ui_move(u, 1) | UI_R_CURSOR | UI_R_STATUS;
@@ -308,9 +308,9 @@ ui_a_range(struct ui *u)
 {
 	size_t a, b, i;
 
-	if (u->nshown == 0)
+	if (u->ws->nshown == 0)
 		return UI_R_NONE;
-	a = u->have_last_tag && u->last_tag < u->nshown ? u->last_tag : u->cursor;
+	a = u->have_last_tag && u->last_tag < u->ws->nshown ? u->last_tag : u->cursor;
 	b = u->cursor;
 	if (a > b) {
 		i = a;
@@ -318,7 +318,7 @@ ui_a_range(struct ui *u)
 		b = i;
 	}
 	for (i = a; i <= b; i++)
-		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
+		u->ws->marks[u->ws->shown[i]] |= UI_MARK_TAGGED;
 	u->last_tag = u->cursor;
 	u->have_last_tag = true;
 	ui_msg(u, false, "tagged %zu row%s", b - a + 1, b == a ? "" : "s");
@@ -330,9 +330,9 @@ ui_a_tag_all(struct ui *u)
 {
 	size_t i;
 
-	for (i = 0; i < u->nshown; i++)
-		u->marks[u->shown[i]] |= UI_MARK_TAGGED;
-	ui_msg(u, false, "tagged the %zu shown row%s", u->nshown, u->nshown == 1 ? "" : "s");
+	for (i = 0; i < u->ws->nshown; i++)
+		u->ws->marks[u->ws->shown[i]] |= UI_MARK_TAGGED;
+	ui_msg(u, false, "tagged the %zu shown row%s", u->ws->nshown, u->ws->nshown == 1 ? "" : "s");
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
@@ -341,8 +341,8 @@ ui_a_untag_all(struct ui *u)
 {
 	size_t i;
 
-	for (i = 0; i < u->tab.n; i++)
-		u->marks[i] &= ~UI_MARK_TAGGED;
+	for (i = 0; i < u->ws->tab.n; i++)
+		u->ws->marks[i] &= ~UI_MARK_TAGGED;
 	u->have_last_tag = false;
 	ui_msg(u, false, "untagged all");
 	return UI_R_TABLE | UI_R_STATUS;
@@ -355,18 +355,18 @@ ui_mark_selection(struct ui *u, unsigned set, unsigned clear)
 	size_t i, n = 0;
 
 	if (ui_state_count(u, UI_MARK_TAGGED) == 0) {
-		if (u->nshown == 0)
+		if (u->ws->nshown == 0)
 			return 0;
-		i = u->shown[u->cursor];
-		if (u->marks[i] & UI_MARK_BUSY)
+		i = u->ws->shown[u->cursor];
+		if (u->ws->marks[i] & UI_MARK_BUSY)
 			return 0;
-		u->marks[i] = (u->marks[i] | set) & ~clear;
+		u->ws->marks[i] = (u->ws->marks[i] | set) & ~clear;
 		return 1;
 	}
-	for (i = 0; i < u->tab.n; i++) {
-		if ((u->marks[i] & UI_MARK_TAGGED) == 0 || (u->marks[i] & UI_MARK_BUSY))
+	for (i = 0; i < u->ws->tab.n; i++) {
+		if ((u->ws->marks[i] & UI_MARK_TAGGED) == 0 || (u->ws->marks[i] & UI_MARK_BUSY))
 			continue;
-		u->marks[i] = (u->marks[i] | set) & ~clear & ~UI_MARK_TAGGED;
+		u->ws->marks[i] = (u->ws->marks[i] | set) & ~clear & ~UI_MARK_TAGGED;
 		n++;
 	}
 	return n;
@@ -423,9 +423,9 @@ ui_create_done(struct ui *u, struct dialog *d, enum dialog_result res)
 unsigned
 ui_a_create(struct ui *u)
 {
-	bool admin = u->me != NULL && u->me->is_admin;
+	bool admin = u->ws->me != NULL && u->ws->me->is_admin;
 
-	ui_dialog_open(u, dialog_create_new(u->max_days, admin, u->ascii), ui_create_done, NULL);
+	ui_dialog_open(u, dialog_create_new(u->ws->max_days, admin, u->ascii), ui_create_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -527,7 +527,7 @@ ui_a_copy(struct ui *u)
 unsigned
 ui_a_refresh(struct ui *u)
 {
-	if (u->loading & (1u << UI_JOB_LIST))
+	if (u->ws->loading & (1u << UI_JOB_LIST))
 		return ui_msg(u, false, "already loading"), UI_R_STATUS;
 	ui_state_load(u);
 	ui_msg(u, false, "refreshing");
@@ -555,14 +555,14 @@ ui_a_quit(struct ui *u)
 {
 	size_t busy = ui_state_count(u, UI_MARK_BUSY);
 	size_t staged = ui_state_count(u, UI_MARK_STAGED) - ui_state_count_both(u);
-	bool creating = (u->loading & (1u << UI_JOB_CREATE)) != 0 || u->secret_pending != NULL;
+	bool creating = (u->ws->loading & (1u << UI_JOB_CREATE)) != 0 || u->secret_pending != NULL;
 	char l[3][128];
 	const char *lines[3];
 	size_t n = 0, i;
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
-	if (u->bphase == UI_BULK_RUNNING && !u->bulk.stopping)
+	if (u->ws->bphase == UI_BULK_RUNNING && !u->ws->bulk.stopping)
 		return ui_bulk_stop_ask(u);
 	if (staged == 0 && busy == 0 && !creating) {
 		u->quit = true;
@@ -620,7 +620,7 @@ ui_admin_ask(struct ui *u, size_t staged)
 
 	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
 	    staged == 1 ? "" : "s");
-	ui_dialog_open(u, dialog_confirm_new(u->admin == UI_ADMIN_ON ? "Leave admin mode?" :
+	ui_dialog_open(u, dialog_confirm_new(u->ws->admin == UI_ADMIN_ON ? "Leave admin mode?" :
 	    "Switch to admin mode?", lines, 2, NULL, u->ascii), ui_admin_done, NULL);
 	return UI_R_ALL;
 }
@@ -635,8 +635,8 @@ ui_a_admin(struct ui *u)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
 	/* not when a non-admin's a is refused anyway, or a wait is called off */
-	if (staged > 0 && u->admin != UI_ADMIN_WAIT &&
-	    !(u->admin == UI_ADMIN_OFF && u->me != NULL && !u->me->is_admin))
+	if (staged > 0 && u->ws->admin != UI_ADMIN_WAIT &&
+	    !(u->ws->admin == UI_ADMIN_OFF && u->ws->me != NULL && !u->ws->me->is_admin))
 		return ui_admin_ask(u, staged);
 	return ui_admin_switch(u);
 }
@@ -647,27 +647,27 @@ ui_admin_switch(struct ui *u)
 {
 	const char *dots = u->ascii ? "..." : "\u2026";
 
-	if (u->admin == UI_ADMIN_ON) {
+	if (u->ws->admin == UI_ADMIN_ON) {
 		ui_state_source(u, UI_ADMIN_OFF);
 		ui_msg(u, false, "your own tokens: loading%s", dots);
 		return UI_R_ALL;
 	}
-	if (u->admin == UI_ADMIN_WAIT) {
-		u->admin = UI_ADMIN_OFF;
-		if (!u->loaded)
+	if (u->ws->admin == UI_ADMIN_WAIT) {
+		u->ws->admin = UI_ADMIN_OFF;
+		if (!u->ws->loaded)
 			ui_state_load(u);
 		ui_msg(u, false, "admin mode: not switched on");
 		return UI_R_ALL;
 	}
-	if (u->me == NULL) {
-		u->admin = UI_ADMIN_WAIT;
+	if (u->ws->me == NULL) {
+		u->ws->admin = UI_ADMIN_WAIT;
 		ui_state_ask_me(u);  /* again, if it failed */
 		ui_msg(u, false, "checking admin rights%s", dots);
 		return UI_R_HEADER | UI_R_STATUS;
 	}
-	if (!u->me->is_admin)
+	if (!u->ws->me->is_admin)
 		return ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)",
-		    u->me->user_name != NULL ? u->me->user_name : "?"), UI_R_STATUS;
+		    u->ws->me->user_name != NULL ? u->ws->me->user_name : "?"), UI_R_STATUS;
 	ui_state_source(u, UI_ADMIN_ON);
 	ui_msg(u, false, "admin mode: loading every token in the workspace%s", dots);
 	return UI_R_ALL;
@@ -685,7 +685,7 @@ ui_a_owners(struct ui *u)
 unsigned
 ui_a_settings(struct ui *u)
 {
-	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
+	if ((u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);   /* fresh values */
 	ui_lists_settings(u);
 	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
@@ -857,13 +857,13 @@ ui_a_setting_edit(struct ui *u)
 		return ui_msg(u, true, "nothing to change here"), UI_R_STATUS;
 	u->setting_key = key;
 	if (strcmp(key, "maxTokenLifetimeDays") == 0) {
-		cur = u->conf != NULL ? u->conf->max_token_lifetime_days : NULL;
+		cur = u->ws->conf != NULL ? u->ws->conf->max_token_lifetime_days : NULL;
 		snprintf(now, sizeof now, "%s", cur != NULL ? cur : "");
 		ui_dialog_open(u, dialog_input_new("Max token lifetime", lines, 2, "Days",
 		    "1 to 730", now, 3, ui_days_check, u->ascii), ui_setting_input_done, NULL);
 		return UI_R_ALL;
 	}
-	cur = u->conf != NULL ? u->conf->enable_tokens_config : NULL;
+	cur = u->ws->conf != NULL ? u->ws->conf->enable_tokens_config : NULL;
 	snprintf(u->setting_value, sizeof u->setting_value, "%s",
 	    cur != NULL && strcmp(cur, "false") == 0 ? "true" : "false");
 	return ui_setting_confirm(u);
@@ -906,14 +906,14 @@ ui_export_fill(FILE *fp, const void *ctx)
 	struct cli_out o;
 
 	if (e->results)
-		return cli_output_results(fp, e->format, &u->bulk, u->sflags);
+		return cli_output_results(fp, e->format, &u->ws->bulk, u->sflags);
 	memset(&o, 0, sizeof o);
 	o.fp = fp;
 	o.format = e->format;
 	o.management = UI_MGMT(u);
 	o.sanitize_flags = u->sflags;
-	o.ctx = u->ctx;
-	return cli_output_tokens(&o, &u->tab, u->shown, u->nshown);
+	o.ctx = u->ws->ctx;
+	return cli_output_tokens(&o, &u->ws->tab, u->ws->shown, u->ws->nshown);
 }
 
 static unsigned ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res);
@@ -928,7 +928,7 @@ ui_export(struct ui *u, const char *arg, bool results, bool replace)
 	struct patrol_err err;
 	const char *lines[2];
 	char l0[300], *path;
-	size_t n = results ? u->bulk.n : u->nshown;
+	size_t n = results ? u->ws->bulk.n : u->ws->nshown;
 
 	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
 		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;

@@ -31,15 +31,15 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 
 	if ((source != 0) != UI_MGMT(u))
 		return UI_R_NONE;        /* for the source before a switch */
-	u->loading &= ~(1u << UI_JOB_LIST);
+	u->ws->loading &= ~(1u << UI_JOB_LIST);
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "cannot list tokens", c);
 		/* the table says it too: not "loading" forever */
-		snprintf(u->load_err, sizeof u->load_err, "%s", u->status);
+		snprintf(u->ws->load_err, sizeof u->ws->load_err, "%s", u->status);
 		return UI_R_ALL;
 	}
-	u->load_err[0] = '\0';
-	first = !u->loaded;
+	u->ws->load_err[0] = '\0';
+	first = !u->ws->loaded;
 	off = u->cursor >= u->top ? u->cursor - u->top : 0;
 	tab = call_take_result(c);
 	warn = token_table_note(tab, note, sizeof note);
@@ -48,15 +48,15 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	if (u->refresh_ms > 0)
 		u->next_refresh = duration_mono_ms() + u->refresh_ms;
 	if (first && UI_MGMT(u))
-		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
-		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
+		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->ws->tab.n,
+		    u->ws->tab.n == 1 ? "" : "s", u->ws->nowners, u->ws->nowners == 1 ? "" : "s", u->ws->load_note);
 	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
 	    strncmp(u->status, "cannot list", 11) == 0)
-		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
-	u->load_note[0] = '\0';
+		ui_msg(u, false, "%zu token%s%s", u->ws->tab.n, u->ws->tab.n == 1 ? "" : "s", u->ws->load_note);
+	u->ws->load_note[0] = '\0';
 	if (warn)
-		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
-	if (u->resume_path != NULL)
+		ui_msg(u, true, "%zu tokens; %s", u->ws->tab.n, note);
+	if (u->ws->resume_path != NULL)
 		r |= ui_bulk_loaded(u);
 	return r | UI_R_ALL;
 }
@@ -65,23 +65,23 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 static void
 ui_state_admin_decide(struct ui *u, const struct call *c)
 {
-	const char *who = u->me != NULL && u->me->user_name != NULL ? u->me->user_name : "?";
+	const char *who = u->ws->me != NULL && u->ws->me->user_name != NULL ? u->ws->me->user_name : "?";
 
-	if (u->me != NULL && u->me->is_admin) {
+	if (u->ws->me != NULL && u->ws->me->is_admin) {
 		ui_state_source(u, UI_ADMIN_ON);
 		return;
 	}
-	u->admin = UI_ADMIN_OFF;
-	if (u->me != NULL)
+	u->ws->admin = UI_ADMIN_OFF;
+	if (u->ws->me != NULL)
 		ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)", who);
 	else
 		ui_msg(u, true, "admin mode: cannot check admin rights: %s: %s",
 		    status_message(c->err.status), c->err.message);
-	if (u->loaded)
+	if (u->ws->loaded)
 		return;
-	snprintf(u->load_note, sizeof u->load_note, "; %.*s", (int)sizeof u->load_note - 3,
+	snprintf(u->ws->load_note, sizeof u->ws->load_note, "; %.*s", (int)sizeof u->ws->load_note - 3,
 	    u->status);
-	if ((u->loading & (1u << UI_JOB_LIST)) == 0)
+	if ((u->ws->loading & (1u << UI_JOB_LIST)) == 0)
 		ui_state_load(u);
 }
 
@@ -89,10 +89,10 @@ static unsigned
 ui_on_me(struct ui *u, struct call *c, size_t idx)
 {
 	if (c->err.status == PATROL_OK) {
-		api_me_free(u->me);
-		u->me = call_take_result(c);
+		api_me_free(u->ws->me);
+		u->ws->me = call_take_result(c);
 	}
-	if (u->admin == UI_ADMIN_WAIT) {
+	if (u->ws->admin == UI_ADMIN_WAIT) {
 		ui_state_admin_decide(u, c);
 		return UI_R_ALL;
 	}
@@ -106,21 +106,21 @@ ui_on_conf(struct ui *u, struct call *c, size_t idx)
 	size_t i;
 
 	if (c->err.status != PATROL_OK) {
-		snprintf(u->conf_err, sizeof u->conf_err, "%s%s%.*s", status_message(c->err.status),
-		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->conf_err / 2,
+		snprintf(u->ws->conf_err, sizeof u->ws->conf_err, "%s%s%.*s", status_message(c->err.status),
+		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->ws->conf_err / 2,
 		    c->err.message);
 		return UI_R_HEADER | UI_R_VIEW | (u->mode == UI_MODE_SETTINGS ? UI_R_LIST : 0);
 	}
-	u->conf_err[0] = '\0';
-	api_conf_free(u->conf);
-	u->conf = call_take_result(c);
-	d = u->conf->max_token_lifetime_days;
-	u->max_days = d != NULL ? strtoll(d, NULL, 10) : 0;
-	if (u->max_days < 0)
-		u->max_days = 0;
-	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
-	for (i = 0; i < u->tab.n; i++)
-		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
+	u->ws->conf_err[0] = '\0';
+	api_conf_free(u->ws->conf);
+	u->ws->conf = call_take_result(c);
+	d = u->ws->conf->max_token_lifetime_days;
+	u->ws->max_days = d != NULL ? strtoll(d, NULL, 10) : 0;
+	if (u->ws->max_days < 0)
+		u->ws->max_days = 0;
+	u->ws->ctx.max_lifetime_ms = u->ws->max_days * 86400000LL;
+	for (i = 0; i < u->ws->tab.n; i++)
+		u->ws->flags[i] = token_flags(&u->ws->tab.rows[i], &u->ws->ctx);
 	return UI_R_ALL | (u->mode == UI_MODE_SETTINGS ? UI_R_LIST : 0);
 }
 
@@ -133,7 +133,7 @@ ui_on_conf_set(struct ui *u, struct call *c, size_t idx)
 		return UI_R_STATUS;
 	}
 	ui_msg(u, false, "%s", u->setting_note);
-	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
+	if ((u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
 	return UI_R_STATUS | UI_R_HEADER;
 }
@@ -212,10 +212,10 @@ ui_answers_take(struct ui *u, struct call *c)
 		call_free(c);
 		return UI_R_NONE;
 	}
-	if (worker_pending(u->w) == 0)
-		u->loading = 0;
+	if (worker_pending(u->ws->w) == 0)
+		u->ws->loading = 0;
 	if (ui_answers[job].clears)
-		u->loading &= ~(1u << job);
+		u->ws->loading &= ~(1u << job);
 	r |= ui_answers[job].fn(u, c, idx);
 	call_free(c);
 	return r;

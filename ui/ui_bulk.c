@@ -38,7 +38,7 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 	if (row < 0)
 		return;
-	m = &u->marks[row];
+	m = &u->ws->marks[row];
 	switch (it->result) {
 	case JOURNAL_PENDING:
 		*m = (unsigned char)((*m & ~UI_MARK_STAGED) | (it->inflight ? UI_MARK_BUSY : 0));
@@ -73,12 +73,12 @@ ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
-	if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
-		u->bulk.v[s].result = JOURNAL_SKIPPED;
-		u->bulk.counts[JOURNAL_SKIPPED]++;
-		status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
+	if (res == DIALOG_ALT && (s = bulk_self_index(&u->ws->bulk)) >= 0) {
+		u->ws->bulk.v[s].result = JOURNAL_SKIPPED;
+		u->ws->bulk.counts[JOURNAL_SKIPPED]++;
+		status_set(&u->ws->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
 	}
-	if (bulk_pending(&u->bulk) == 0) {
+	if (bulk_pending(&u->ws->bulk) == 0) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
@@ -100,7 +100,7 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
-	if (bulk_self_index(&u->bulk) >= 0) {
+	if (bulk_self_index(&u->ws->bulk) >= 0) {
 		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
 		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
 		return UI_R_ALL;
@@ -125,8 +125,8 @@ ui_bulk_confirm(struct ui *u, const char *title)
 {
 	char l[5][160], typed[32];
 	const char *lines[5];
-	size_t n = 0, i, pending = bulk_pending(&u->bulk);
-	size_t recent = bulk_count_recent(&u->bulk);
+	size_t n = 0, i, pending = bulk_pending(&u->ws->bulk);
+	size_t recent = bulk_count_recent(&u->ws->bulk);
 	size_t hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
 
 	snprintf(l[n++], sizeof l[0], "Revoke %zu token%s?", pending, pending == 1 ? "" : "s");
@@ -137,14 +137,14 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (bulk_self_index(&u->bulk) >= 0)
+	if (bulk_self_index(&u->ws->bulk) >= 0)
 		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
 	snprintf(l[n++], sizeof l[0], "This cannot be undone.");
 	for (i = 0; i < n; i++)
 		lines[i] = l[i];
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
-	u->bphase = UI_BULK_CONFIRM;
+	u->ws->bphase = UI_BULK_CONFIRM;
 	ui_dialog_open(u, dialog_confirm_new(title, lines, n,
 	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_revoke_done, NULL);
 	return UI_R_ALL;
@@ -159,16 +159,16 @@ ui_bulk_execute(struct ui *u)
 	if (ui_state_bulk_running(u))
 		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
 	ui_state_session_free(u);
-	bulk_init(&u->bulk, UI_MGMT(u));
-	for (i = 0; i < u->tab.n; i++)
-		if ((u->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(&u->bulk, u->tab.rows[i].token_id, &u->tab.rows[i], u->flags[i],
-		    u->ctx.self_id, now) < 0)
+	bulk_init(&u->ws->bulk, UI_MGMT(u));
+	for (i = 0; i < u->ws->tab.n; i++)
+		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
+		    bulk_add(&u->ws->bulk, u->ws->tab.rows[i].token_id, &u->ws->tab.rows[i], u->ws->flags[i],
+		    u->ws->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
-	if (u->bulk.n == 0)
+	if (u->ws->bulk.n == 0)
 		return ui_msg(u, false, "nothing staged (d stages a token, T tags all shown)"),
 		    UI_R_STATUS;
-	u->bulk_fresh = false;
+	u->ws->bulk_fresh = false;
 	return ui_bulk_confirm(u, "Revoke tokens");
 }
 
@@ -179,7 +179,7 @@ ui_bulk_replan(struct ui *u)
 {
 	struct call *c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
 
-	u->bphase = UI_BULK_REPLAN;
+	u->ws->bphase = UI_BULK_REPLAN;
 	ui_state_submit(u, c, UI_JOB_REPLAN, 0);
 	ui_msg(u, false, "checking the plan against a fresh list…");
 	return UI_R_ALL;
@@ -198,8 +198,8 @@ ui_bulk_leave_plan(struct ui *u)
 static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
-	bulk_free(&u->bulk);
-	u->bphase = UI_BULK_IDLE;
+	bulk_free(&u->ws->bulk);
+	u->ws->bphase = UI_BULK_IDLE;
 	ui_bulk_leave_plan(u);
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
 }
@@ -221,12 +221,12 @@ ui_bulk_progress_msg(struct ui *u)
 {
 	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
 	char line[256], msg[300];
-	const char *hint = u->bulk.stopping ? "" : " (q stops)";
+	const char *hint = u->ws->bulk.stopping ? "" : " (q stops)";
 	size_t i, room;
 
 	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
 		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
-		bulk_progress_line(&u->bulk, u->w, bars[i], line, sizeof line);
+		bulk_progress_line(&u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
 		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
 		    hint);
 		if (strlen(msg) <= room)
@@ -234,7 +234,7 @@ ui_bulk_progress_msg(struct ui *u)
 	}
 	if (strlen(msg) > room)
 		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
-	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
+	ui_msg(u, u->ws->bulk.counts[JOURNAL_FAILED] + u->ws->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
 }
 
 static unsigned
@@ -245,10 +245,10 @@ ui_bulk_start(struct ui *u)
 	size_t i;
 
 	status_clear(&err);
-	if (u->bulk.journal == NULL &&
+	if (u->ws->bulk.journal == NULL &&
 	    (journal_dir(true, &dir, &err) != PATROL_OK ||
-	     bulk_journal_start(&u->bulk, dir, u->cfg->host,
-	     u->me != NULL ? u->me->user_name : NULL, u->profile[0] ? u->profile : NULL,
+	     bulk_journal_start(&u->ws->bulk, dir, u->ws->cfg->host,
+	     u->ws->me != NULL ? u->ws->me->user_name : NULL, u->ws->profile[0] ? u->ws->profile : NULL,
 	     &err) != PATROL_OK)) {
 		free(dir);
 		ui_bulk_cancel(u, NULL);
@@ -257,10 +257,10 @@ ui_bulk_start(struct ui *u)
 	}
 	free(dir);
 	ui_bulk_leave_plan(u);
-	bulk_submit(&u->bulk, u->w);
-	for (i = 0; i < u->bulk.n; i++)
-		ui_bulk_mark(u, &u->bulk.v[i], true);
-	u->bphase = UI_BULK_RUNNING;
+	bulk_submit(&u->ws->bulk, u->ws->w);
+	for (i = 0; i < u->ws->bulk.n; i++)
+		ui_bulk_mark(u, &u->ws->bulk.v[i], true);
+	u->ws->bphase = UI_BULK_RUNNING;
 	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
 }
@@ -275,7 +275,7 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	size_t pending, i;
 	unsigned r;
 
-	if (u->bphase != UI_BULK_REPLAN)
+	if (u->ws->bphase != UI_BULK_REPLAN)
 		return UI_R_NONE;
 	if (c->err.status != PATROL_OK) {     /* the plan view goes too */
 		snprintf(why, sizeof why, "the fresh list could not be fetched, so nothing was "
@@ -284,19 +284,19 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 		return UI_R_ALL;
 	}
 	fresh = call_take_result(c);
-	u->ctx.now_ms = duration_now_ms();
+	u->ws->ctx.now_ms = duration_now_ms();
 	if (fresh != NULL)
-		bulk_replan(&u->bulk, fresh, &u->ctx, NULL, &d);
+		bulk_replan(&u->ws->bulk, fresh, &u->ws->ctx, NULL, &d);
 	else
 		memset(&d, 0, sizeof d);
 	api_table_free(fresh);
-	pending = bulk_pending(&u->bulk);
+	pending = bulk_pending(&u->ws->bulk);
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
-		for (i = 0; i < u->bulk.n; i++)
-			ui_bulk_mark(u, &u->bulk.v[i], true);
+		for (i = 0; i < u->ws->bulk.n; i++)
+			ui_bulk_mark(u, &u->ws->bulk.v[i], true);
 		r = ui_state_compact(u);
-		u->bphase = UI_BULK_DONE;
-		bulk_end(&u->bulk);
+		u->ws->bphase = UI_BULK_DONE;
+		bulk_end(&u->ws->bulk);
 		ui_bulk_leave_plan(u);
 		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
 		    d.vanished == 1 ? "s" : "");
@@ -311,8 +311,8 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	snprintf(l[2], sizeof l[2], "Revoke the remaining %zu?", pending);
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
-	u->bphase = UI_BULK_CONFIRM;
-	u->bulk_fresh = true;
+	u->ws->bphase = UI_BULK_CONFIRM;
+	u->ws->bulk_fresh = true;
 	ui_dialog_open(u, dialog_confirm_new("The plan changed", lines, 3,
 	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_replan_done, NULL);
 	return UI_R_ALL;
@@ -324,32 +324,32 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t i, revoked = u->bulk.counts[JOURNAL_REVOKED];
+	size_t i, revoked = u->ws->bulk.counts[JOURNAL_REVOKED];
 	char gone[48] = "", why[128], c[3][40];
 
-	for (i = 0; i < u->bulk.n; i++) {
-		struct bulk_item *it = &u->bulk.v[i];
+	for (i = 0; i < u->ws->bulk.n; i++) {
+		struct bulk_item *it = &u->ws->bulk.v[i];
 		if (it->result == JOURNAL_PENDING) {
 			it->result = JOURNAL_NOT_ATTEMPTED;
-			u->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
+			u->ws->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
 			status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
 		}
 		ui_bulk_mark(u, it, true);
 	}
-	bulk_end(&u->bulk);
-	u->bphase = UI_BULK_DONE;
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	bulk_end(&u->ws->bulk);
+	u->ws->bphase = UI_BULK_DONE;
+	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
-	if (u->bulk.counts[JOURNAL_GONE] > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", u->bulk.counts[JOURNAL_GONE]);
+	if (u->ws->bulk.counts[JOURNAL_GONE] > 0)
+		snprintf(gone, sizeof gone, ", %zu already gone", u->ws->bulk.counts[JOURNAL_GONE]);
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
 	    ui_bulk_count(p.not_attempted, "not attempted", c[2], sizeof c[2]));
 	if (why[0] != '\0')
 		why[strlen(why) - 2] = '\0';     /* the last ", " */
-	if (u->bulk.stopped_auth)
+	if (u->ws->bulk.stopped_auth)
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
 		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone,
 		    p.failed + p.unknown + p.not_attempted);
@@ -366,15 +366,15 @@ ui_bulk_finish(struct ui *u)
 static unsigned
 ui_bulk_go(struct ui *u)
 {
-	return u->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
+	return u->ws->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
 }
 
 /* Stop the running session, or let it run. */
 static unsigned
 ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	if (res == DIALOG_OK && u->bphase == UI_BULK_RUNNING) {
-		bulk_stop(&u->bulk, u->w);
+	if (res == DIALOG_OK && u->ws->bphase == UI_BULK_RUNNING) {
+		bulk_stop(&u->ws->bulk, u->ws->w);
 		ui_bulk_progress_msg(u);
 	}
 	return UI_R_ALL;
@@ -385,8 +385,8 @@ static unsigned
 ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
 	if (res != DIALOG_OK) {
-		free(u->resume_path);
-		u->resume_path = NULL;
+		free(u->ws->resume_path);
+		u->ws->resume_path = NULL;
 		ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
 		return UI_R_ALL;
 	}
@@ -407,8 +407,8 @@ ui_bulk_stop_ask(struct ui *u)
 	const char *lines[3] = { l[0], l[1], l[2] };
 	size_t sent;
 
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	worker_stats(u->w, &ws);
+	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
+	worker_stats(u->ws->w, &ws);
 	sent = ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
 	snprintf(l[1], sizeof l[1], "at least %zu not sent yet stay staged and tagged.",
@@ -424,25 +424,25 @@ ui_bulk_stop_ask(struct ui *u)
 unsigned
 ui_bulk_on_call(struct ui *u, struct call *c)
 {
-	long i = bulk_finish(&u->bulk, c);
+	long i = bulk_finish(&u->ws->bulk, c);
 
 	if (i < 0) {
 		call_free(c);
 		return UI_R_NONE;
 	}
-	ui_bulk_mark(u, &u->bulk.v[i], false);
-	if (bulk_running(&u->bulk))
+	ui_bulk_mark(u, &u->ws->bulk.v[i], false);
+	if (bulk_running(&u->ws->bulk))
 		ui_bulk_progress_msg(u);
-	else if (bulk_submit(&u->bulk, u->w) == 0)
+	else if (bulk_submit(&u->ws->bulk, u->ws->w) == 0)
 		ui_bulk_finish(u);
 	else {                  /* the token patrol uses, alone and last */
 		size_t k;
-		for (k = 0; k < u->bulk.n; k++)
-			if (u->bulk.v[k].inflight)
-				ui_bulk_mark(u, &u->bulk.v[k], false);
+		for (k = 0; k < u->ws->bulk.n; k++)
+			if (u->ws->bulk.v[k].inflight)
+				ui_bulk_mark(u, &u->ws->bulk.v[k], false);
 		ui_bulk_progress_msg(u);
 	}
-	if (u->mode == UI_MODE_RESULTS && u->bphase == UI_BULK_RUNNING)
+	if (u->mode == UI_MODE_RESULTS && u->ws->bphase == UI_BULK_RUNNING)
 		ui_bulk_results(u);
 	return UI_R_ALL;
 }
@@ -451,7 +451,7 @@ ui_bulk_on_call(struct ui *u, struct call *c)
 unsigned
 ui_bulk_tick(struct ui *u)
 {
-	if (u->bphase != UI_BULK_RUNNING)
+	if (u->ws->bphase != UI_BULK_RUNNING)
 		return UI_R_NONE;
 	ui_bulk_progress_msg(u);
 	return UI_R_STATUS;
@@ -472,7 +472,7 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 		return quiet ? UI_R_NONE : (ui_msg(u, true, "finish what is open first"), UI_R_STATUS);
 	status_clear(&err);
 	if (journal_dir(false, &dir, &err) != PATROL_OK ||
-	    journal_find_unfinished(dir, u->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
+	    journal_find_unfinished(dir, u->ws->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
 		free(dir);
 		if (quiet)
 			return UI_R_NONE;
@@ -492,9 +492,9 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	snprintf(l[1], sizeof l[1], "%zu of %zu tokens left; %zu were sent but never answered: "
 	    "a fresh list decides those.", s.pending, s.n, s.open_intents);
 	snprintf(l[2], sizeof l[2], "Go on with it now? (Cancel: later, with :resume)");
-	free(u->resume_path);
-	u->resume_path = path;
-	u->resume_admin = s.admin;
+	free(u->ws->resume_path);
+	u->ws->resume_path = path;
+	u->ws->resume_admin = s.admin;
 	journal_session_free(&s);
 	ui_dialog_open(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
 	    u->ascii), ui_bulk_resume_done, NULL);
@@ -511,51 +511,51 @@ ui_bulk_loaded(struct ui *u)
 	enum patrol_status st;
 	size_t i;
 
-	if (u->resume_path == NULL || u->dlg != NULL || ui_state_bulk_running(u))
+	if (u->ws->resume_path == NULL || u->dlg != NULL || ui_state_bulk_running(u))
 		return UI_R_NONE;
-	if (u->resume_admin && !UI_MGMT(u)) {
-		if (u->admin == UI_ADMIN_WAIT)
+	if (u->ws->resume_admin && !UI_MGMT(u)) {
+		if (u->ws->admin == UI_ADMIN_WAIT)
 			return UI_R_NONE;     /* Me decides, then the list comes in */
-		if (u->me == NULL) {
-			u->admin = UI_ADMIN_WAIT;
+		if (u->ws->me == NULL) {
+			u->ws->admin = UI_ADMIN_WAIT;
 			ui_state_ask_me(u);
 			return UI_R_ALL;
 		}
-		if (!u->me->is_admin) {
-			free(u->resume_path);
-			u->resume_path = NULL;
+		if (!u->ws->me->is_admin) {
+			free(u->ws->resume_path);
+			u->ws->resume_path = NULL;
 			ui_msg(u, true, "that session was made in admin mode: it needs admin rights");
 			return UI_R_STATUS;
 		}
 		ui_state_source(u, UI_ADMIN_ON);
 		return UI_R_ALL;     /* again once the token-management list is in */
 	}
-	if (!u->loaded)
+	if (!u->ws->loaded)
 		return UI_R_NONE;
-	bulk_free(&u->bulk);
-	bulk_init(&u->bulk, UI_MGMT(u));
+	bulk_free(&u->ws->bulk);
+	bulk_init(&u->ws->bulk, UI_MGMT(u));
 	status_clear(&err);
-	if ((st = journal_load(u->resume_path, &info, &err)) == PATROL_OK)
-		st = bulk_resume(&u->bulk, &info, &u->tab, false, &err);
+	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
+		st = bulk_resume(&u->ws->bulk, &info, &u->ws->tab, false, &err);
 	journal_session_free(&info);
-	free(u->resume_path);
-	u->resume_path = NULL;
+	free(u->ws->resume_path);
+	u->ws->resume_path = NULL;
 	if (st != PATROL_OK) {
-		bulk_free(&u->bulk);
+		bulk_free(&u->ws->bulk);
 		ui_msg(u, true, "cannot resume: %s", err.message);
 		return UI_R_STATUS;
 	}
-	if (bulk_pending(&u->bulk) == 0) {
-		bulk_end(&u->bulk);
-		u->bphase = UI_BULK_DONE;
+	if (bulk_pending(&u->ws->bulk) == 0) {
+		bulk_end(&u->ws->bulk);
+		u->ws->bphase = UI_BULK_DONE;
 		ui_msg(u, false, "that session had nothing left: it is closed now");
 		return UI_R_ALL;
 	}
-	for (i = 0; i < u->bulk.n; i++) {
-		long row = ui_state_row_of(u, u->bulk.v[i].t.id, true);
-		if (row >= 0 && u->bulk.v[i].result == JOURNAL_PENDING)
-			u->marks[row] |= UI_MARK_STAGED;
+	for (i = 0; i < u->ws->bulk.n; i++) {
+		long row = ui_state_row_of(u, u->ws->bulk.v[i].t.id, true);
+		if (row >= 0 && u->ws->bulk.v[i].result == JOURNAL_PENDING)
+			u->ws->marks[row] |= UI_MARK_STAGED;
 	}
-	u->bulk_fresh = true;       /* the list was just fetched */
+	u->ws->bulk_fresh = true;       /* the list was just fetched */
 	return ui_bulk_confirm(u, "Resume the revocation");
 }

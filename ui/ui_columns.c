@@ -155,18 +155,18 @@ ui_columns_measure(struct ui *u)
 	char text[1024], clean[1024];
 	size_t i, w;
 
-	u->wide_scopes = strlen("SCOPES");
-	u->wide_owner = strlen("OWNER");
-	for (i = 0; i < u->tab.n && u->wide_scopes < UI_WIDE_MAX; i++) {
-		token_scopes_format(&u->tab.rows[i], text, sizeof text);
+	u->ws->wide_scopes = strlen("SCOPES");
+	u->ws->wide_owner = strlen("OWNER");
+	for (i = 0; i < u->ws->tab.n && u->ws->wide_scopes < UI_WIDE_MAX; i++) {
+		token_scopes_format(&u->ws->tab.rows[i], text, sizeof text);
 		sanitize_cell(text, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
-		if ((w = sanitize_width(clean)) > u->wide_scopes)
-			u->wide_scopes = w;
+		if ((w = sanitize_width(clean)) > u->ws->wide_scopes)
+			u->ws->wide_scopes = w;
 	}
-	for (i = 0; i < u->nowners && u->wide_owner < UI_WIDE_MAX; i++) {
-		sanitize_cell(u->owners[i].owner, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
-		if ((w = sanitize_width(clean)) > u->wide_owner)
-			u->wide_owner = w;
+	for (i = 0; i < u->ws->nowners && u->ws->wide_owner < UI_WIDE_MAX; i++) {
+		sanitize_cell(u->ws->owners[i].owner, UI_WIDE_MAX, 0, u->sflags, clean, sizeof clean);
+		if ((w = sanitize_width(clean)) > u->ws->wide_owner)
+			u->ws->wide_owner = w;
 	}
 }
 
@@ -174,8 +174,8 @@ ui_columns_measure(struct ui *u)
 void
 ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 {
-	const struct token_info *t = &u->tab.rows[row];
-	unsigned m = u->marks[row];
+	const struct token_info *t = &u->ws->tab.rows[row];
+	unsigned m = u->ws->marks[row];
 
 	switch (ui_cols[col].key) {
 	case -1:
@@ -186,13 +186,13 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		snprintf(out, n, "%s", t->comment != NULL ? t->comment : "");
 		break;
 	case TOKEN_SORT_CREATED:
-		duration_relative(t->creation_time, u->ctx.now_ms, out, n);
+		duration_relative(t->creation_time, u->ws->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_EXPIRES:
-		token_expires_format(t, u->ctx.now_ms, false, out, n);
+		token_expires_format(t, u->ws->ctx.now_ms, false, out, n);
 		break;
 	case TOKEN_SORT_LAST_USED:
-		token_last_used_format(t, u->ctx.now_ms, out, n);
+		token_last_used_format(t, u->ws->ctx.now_ms, out, n);
 		break;
 	case TOKEN_SORT_SCOPES:
 		token_scopes_format(t, out, n);
@@ -201,7 +201,7 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		snprintf(out, n, "%s", token_owner(t));
 		break;
 	case UI_COL_FLAGS_KEY:
-		ui_columns_flags(u->flags[row], out, n);
+		ui_columns_flags(u->ws->flags[row], out, n);
 		break;
 	default:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);

@@ -66,7 +66,7 @@ static const struct {
 static enum ui_row_style
 ui_row_style(const struct ui *u, size_t row)
 {
-	unsigned m = u->marks[row], f = u->flags[row];
+	unsigned m = u->ws->marks[row], f = u->ws->flags[row];
 
 	if (m & UI_MARK_STAGED)
 		return UI_ROW_STAGED;
@@ -118,7 +118,7 @@ ui_col_natural(const struct ui *u, size_t i)
 	size_t w = (size_t)ui_column(i)->width;
 
 	if (w == 0)
-		w = ui_column(i)->key == TOKEN_SORT_OWNER ? u->wide_owner : u->wide_scopes;
+		w = ui_column(i)->key == TOKEN_SORT_OWNER ? u->ws->wide_owner : u->ws->wide_scopes;
 	return w > strlen(ui_column(i)->title) ? w : strlen(ui_column(i)->title);
 }
 
@@ -180,12 +180,12 @@ ui_draw_row(struct ui *u, size_t vi)
 	if (y >= LINES - 1)
 		return;
 	line[0] = '\0';
-	if (vi >= u->nshown) {
+	if (vi >= u->ws->nshown) {
 		wmove(stdscr, y, 0);
 		wclrtoeol(stdscr);
 		return;
 	}
-	row = u->shown[vi];
+	row = u->ws->shown[vi];
 	for (k = 0; k < u->ncols; k++) {
 		if (w[k] <= 0)
 			continue;
@@ -238,23 +238,23 @@ ui_keep_top(struct ui *u)
 		u->top = u->cursor;
 	if (u->cursor >= u->top + page)
 		u->top = u->cursor - page + 1;
-	if (u->top + page > u->nshown)
-		u->top = u->nshown > page ? u->nshown - page : 0;
+	if (u->top + page > u->ws->nshown)
+		u->top = u->ws->nshown > page ? u->ws->nshown - page : 0;
 }
 
 /* What an empty table says: loading, why the list failed, or why it is empty. */
 static void
 ui_draw_empty(struct ui *u)
 {
-	const char *msg = !u->loaded ? "loading\u2026" :
-	    u->tab.n == 0 ? "no tokens" : "no token matches the filter (Esc clears it)";
-	char line[UI_LINE_MAX], why[sizeof u->load_err + 32];
+	const char *msg = !u->ws->loaded ? "loading\u2026" :
+	    u->ws->tab.n == 0 ? "no tokens" : "no token matches the filter (Esc clears it)";
+	char line[UI_LINE_MAX], why[sizeof u->ws->load_err + 32];
 	int attr = A_DIM;
 
-	if (u->ascii && !u->loaded)
+	if (u->ascii && !u->ws->loaded)
 		msg = "loading...";
-	if (!u->loaded && u->load_err[0] != '\0' && (u->loading & (1u << UI_JOB_LIST)) == 0) {
-		snprintf(why, sizeof why, "%s (r tries again)", u->load_err);
+	if (!u->ws->loaded && u->ws->load_err[0] != '\0' && (u->ws->loading & (1u << UI_JOB_LIST)) == 0) {
+		snprintf(why, sizeof why, "%s (r tries again)", u->ws->load_err);
 		msg = why;
 		attr = ui_attr(u, UI_PAIR_RED, A_BOLD);
 	}
@@ -280,7 +280,7 @@ ui_draw_table(struct ui *u, unsigned r)
 		ui_draw_titles(u);
 		for (i = 0; i < page; i++)
 			ui_draw_row(u, u->top + i);
-		if (u->nshown == 0)
+		if (u->ws->nshown == 0)
 			ui_draw_empty(u);
 	}
 	u->drawn_top = u->top;
@@ -354,11 +354,11 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 	const char *dots = u->ascii ? "..." : "\u2026";
 
 	out[0] = '\0';
-	if (u->admin == UI_ADMIN_WAIT)
+	if (u->ws->admin == UI_ADMIN_WAIT)
 		snprintf(out, n, "checking admin rights%s", dots);
-	else if (u->loading & (1u << UI_JOB_LIST))
+	else if (u->ws->loading & (1u << UI_JOB_LIST))
 		snprintf(out, n, "loading tokens%s", dots);
-	else if (u->loading & ((1u << UI_JOB_ME) | (1u << UI_JOB_CONF)))
+	else if (u->ws->loading & ((1u << UI_JOB_ME) | (1u << UI_JOB_CONF)))
 		snprintf(out, n, "loading workspace%s", dots);
 	else if (ui_state_bulk_running(u))
 		snprintf(out, n, "revoking%s", dots);
@@ -381,25 +381,25 @@ ui_draw_header(struct ui *u)
 	char clean[UI_LINE_MAX];
 	char user[160], load[64], line[UI_LINE_MAX];
 	const char *sep = u->ascii ? " | " : " \u2502 ";
-	bool rights = u->me != NULL && u->me->is_admin;
+	bool rights = u->ws->me != NULL && u->ws->me->is_admin;
 	int x, room;
 
-	snprintf(user, sizeof user, "%s", u->me != NULL && u->me->user_name != NULL ?
-	    u->me->user_name : "?");
+	snprintf(user, sizeof user, "%s", u->ws->me != NULL && u->ws->me->user_name != NULL ?
+	    u->ws->me->user_name : "?");
 	ui_header_loading(u, load, sizeof load);
 	wmove(stdscr, 0, 0);
 	wclrtoeol(stdscr);
 	wattrset(stdscr, ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	waddstr(stdscr, "patrol");
 	wattrset(stdscr, A_NORMAL);
-	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->profile[0] ? u->profile : "-", sep,
-	    u->cfg->host != NULL ? u->cfg->host : "", sep, user);
-	room = COLS - 8 - (u->read_only ? 10 : 0) - (UI_MGMT(u) ? 6 : rights ? 8 : 0) -
+	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->ws->profile[0] ? u->ws->profile : "-", sep,
+	    u->ws->cfg->host != NULL ? u->ws->cfg->host : "", sep, user);
+	room = COLS - 8 - (u->ws->read_only ? 10 : 0) - (UI_MGMT(u) ? 6 : rights ? 8 : 0) -
 	    (load[0] != '\0' ? (int)sanitize_width(load) + 2 : 0);
 	sanitize_cell(line, (size_t)(room > 10 ? room : 10), 0, u->sflags & SANITIZE_ASCII,
 	    clean, sizeof clean);
 	waddstr(stdscr, clean);
-	if (u->read_only)
+	if (u->ws->read_only)
 		ui_badge("READ-ONLY", ui_attr(u, UI_PAIR_YELLOW, A_REVERSE | A_BOLD));
 	if (UI_MGMT(u))
 		ui_badge("ADMIN", ui_attr(u, UI_PAIR_CYAN, A_REVERSE | A_BOLD));
@@ -424,25 +424,25 @@ ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
 		*expiring = oc->expiring;
 		return oc->active;
 	}
-	snprintf(who, n, "%s", u->quota_owner);
-	*expiring = u->quota_expiring;
-	return u->quota_active;
+	snprintf(who, n, "%s", u->ws->quota_owner);
+	*expiring = u->ws->quota_expiring;
+	return u->ws->quota_active;
 }
 
 static void
 ui_draw_gauge(struct ui *u)
 {
-	char bar[320], who[sizeof u->quota_owner], tail[sizeof u->filter_text + 8];
+	char bar[320], who[sizeof u->ws->quota_owner], tail[sizeof u->filter_text + 8];
 	size_t active, expiring, expired, fill, i, len = 0, width = COLS >= 60 ? 20 : 10;
 	int attr = A_NORMAL;
 	bool danger, warn;
 
 	wmove(stdscr, 1, 0);
 	wclrtoeol(stdscr);
-	if (!u->loaded)
+	if (!u->ws->loaded)
 		return;
 	active = ui_quota(u, who, sizeof who, &expiring);
-	expired = UI_MGMT(u) ? 0 : u->tab.n - active;
+	expired = UI_MGMT(u) ? 0 : u->ws->tab.n - active;
 	danger = active * 100 > (size_t)TOKEN_QUOTA * 95;
 	warn = active * 100 > (size_t)TOKEN_QUOTA * 80;
 	fill = active >= TOKEN_QUOTA ? width : active * width / TOKEN_QUOTA;
@@ -526,18 +526,18 @@ ui_status_counts(const struct ui *u, size_t want, char *out, size_t n)
 
 	for (form = 0; form < 3; form++) {
 		if (form == 0)
-			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu  ? help", u->nshown,
-			    u->tab.n, tagged, staged);
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu  ? help", u->ws->nshown,
+			    u->ws->tab.n, tagged, staged);
 		else if (form == 1)
-			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu", u->nshown, u->tab.n,
+			snprintf(out, n, " shown %zu/%zu  tagged %zu  staged %zu", u->ws->nshown, u->ws->tab.n,
 			    tagged, staged);
 		else
-			snprintf(out, n, " shown %zu/%zu tagged %zu staged %zu", u->nshown, u->tab.n,
+			snprintf(out, n, " shown %zu/%zu tagged %zu staged %zu", u->ws->nshown, u->ws->tab.n,
 			    tagged, staged);
 		if (strlen(out) + want + 1 <= (size_t)COLS)
 			break;
 	}
-	if (form == 3 && u->bphase == UI_BULK_RUNNING)
+	if (form == 3 && u->ws->bphase == UI_BULK_RUNNING)
 		out[0] = '\0';
 	else if (strlen(out) + UI_STATUS_MIN_MSG + 1 > (size_t)COLS)
 		out[0] = '\0';
@@ -551,8 +551,8 @@ ui_draw_status_room(const struct ui *u, bool counts)
 	int room = COLS - 1;
 
 	if (counts) {
-		snprintf(right, sizeof right, " shown %zu/%zu tagged %zu staged %zu", u->nshown,
-		    u->tab.n, ui_state_count(u, UI_MARK_TAGGED),
+		snprintf(right, sizeof right, " shown %zu/%zu tagged %zu staged %zu", u->ws->nshown,
+		    u->ws->tab.n, ui_state_count(u, UI_MARK_TAGGED),
 		    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
 		room -= (int)strlen(right);
 	}

@@ -173,28 +173,24 @@ enum ui_job {
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
 };
 
-struct ui {
-	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
-	const struct ui_opts *opts;
-	struct config cfg_own;       /* after :profile */
-	const struct config *cfg;
+/* What the UI holds of one workspace (a profile of the config): its
+ * configuration and worker, the token table and what is derived from it,
+ * who we are there and its settings, and its revocation session. One
+ * allocation: switching workspace (:profile) starts a new one, then frees
+ * the old with ui_ws_free, so nothing of one workspace leaks into the
+ * next; showing several at once is holding several. */
+struct ui_ws {
+	struct config cfg_own;       /* after :profile (own_cfg) */
+	bool own_cfg;
+	const struct config *cfg;    /* cfg_own, or the command line's */
 	char profile[64];
-	char self_id[TOKEN_ID_LEN + 1];
+	char self_id[TOKEN_ID_LEN + 1]; /* the token patrol uses here, or "" */
 	struct worker *w;
-	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	bool read_only;              /* this profile: --read-only or patrol's config */
 	struct prefs prefs;          /* patrol's config for the profile (after :profile) */
 	enum ui_admin admin;         /* the token source */
 
-	/* terminal */
-	FILE *tty;
-	int ttyfd, sigfd;
-	bool colors, ascii, utf8;
-	bool italic;                 /* the terminal draws italics (sitm) */
-	unsigned sflags;             /* sanitize flags */
-	bool too_small;
-
-	/* model */
+	/* the table and what is derived from it */
 	struct token_table tab;
 	unsigned *flags;             /* token_flags per row, computed once per load */
 	unsigned char *marks;
@@ -210,17 +206,45 @@ struct ui {
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
 	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_columns_measure) */
+	bool loaded;
+	unsigned loading;            /* bit per enum ui_job in flight */
+	char load_note[200];         /* appended to the message of the next first load */
+	char load_err[512];          /* why the last list failed (shown in an empty table) */
+
+	/* who we are, the workspace's settings */
+	struct api_me *me;
+	struct api_conf *conf;
+	int64_t max_days;
+	char conf_err[200];          /* why the workspace settings could not be read */
+
+	/* the revocation session (ui_bulk.c) */
+	struct bulk bulk;
+	enum ui_bulk_phase bphase;
+	bool bulk_fresh;             /* the plan was checked against a fresh list */
+	char *resume_path;           /* an accepted resume waiting for the list */
+	bool resume_admin;           /* that session was made in admin mode */
+	unsigned long retries_seen;  /* worker_stats retries reported on the status line */
+};
+
+struct ui {
+	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
+	const struct ui_opts *opts;
+	struct ui_ws *ws;            /* the workspace on show */
+	uint64_t gen;                /* bumped on :profile: older answers are dropped */
+
+	/* terminal */
+	FILE *tty;
+	int ttyfd, sigfd;
+	bool colors, ascii, utf8;
+	bool italic;                 /* the terminal draws italics (sitm) */
+	unsigned sflags;             /* sanitize flags */
+	bool too_small;
+
+	/* view */
 	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_column indexes) */
 	size_t ncols;
 	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
 	bool columns_chosen;              /* by :columns or remembered (else the config's) */
-	bool loaded;
-	struct api_me *me;
-	struct api_conf *conf;
-	int64_t max_days;
-	unsigned loading;            /* bit per enum ui_job in flight */
-
-	/* view */
 	enum token_sort_key sort;
 	bool desc;
 	struct token_filter *filter;
@@ -248,9 +272,6 @@ struct ui {
 	const char *setting_key;     /* the workspace-conf key being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
-	char conf_err[200];          /* why the workspace settings could not be read */
-	char load_note[200];         /* appended to the message of the next first load */
-	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
 	/* input */
 	struct ui_prompt prompt;
@@ -263,12 +284,6 @@ struct ui {
 	bool export_results;         /* that export is of the session's results */
 	char edit_id[TOKEN_ID_LEN + 1];
 
-	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
-	enum ui_bulk_phase bphase;
-	unsigned long retries_seen;  /* worker_stats retries reported on the status line */
-	bool bulk_fresh;             /* the plan was checked against a fresh list */
-	char *resume_path;           /* an accepted resume waiting for the list */
-	bool resume_admin;           /* that session was made in admin mode */
 	char status[512];            /* last message, already sanitized */
 	bool status_error;
 	bool quit;
@@ -316,6 +331,8 @@ void ui_term_resize(struct ui *u);
 void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 
 /* ui_state.c */
+/* Free a workspace, its worker stopped first; NULL is fine. */
+void ui_ws_free(struct ui_ws *ws);
 void ui_state_init(struct ui *u);
 void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
@@ -372,7 +389,7 @@ bool ui_state_bulk_running(const struct ui *u);
 /* Forget the revocation session (its journal closed) and an offered resume. */
 void ui_state_session_free(struct ui *u);
 /* Whether the table comes from token management (admin mode is on). */
-#define UI_MGMT(u) ((u)->admin == UI_ADMIN_ON)
+#define UI_MGMT(u) ((u)->ws->admin == UI_ADMIN_ON)
 
 /* ui_bulk.c: bulk revocation sessions */
 unsigned ui_bulk_execute(struct ui *u);                  /* x */

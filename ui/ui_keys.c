@@ -111,14 +111,14 @@ ui_key_find(int key, enum ui_mode mode)
 static bool
 ui_key_admin_refused(struct ui *u, const struct ui_key *k)
 {
-	if ((k->flags & UI_K_ADMIN) == 0 || (u->me != NULL && u->me->is_admin))
+	if ((k->flags & UI_K_ADMIN) == 0 || (u->ws->me != NULL && u->ws->me->is_admin))
 		return false;
-	if (u->me == NULL) {
+	if (u->ws->me == NULL) {
 		ui_state_ask_me(u);  /* again, if it failed */
 		ui_msg(u, true, "%s: checking admin rights, try again in a moment", k->name);
 	} else {
 		ui_msg(u, true, "%s needs workspace admin rights (%s is not in admins)", k->name,
-		    u->me->user_name != NULL ? u->me->user_name : "?");
+		    u->ws->me->user_name != NULL ? u->ws->me->user_name : "?");
 	}
 	return true;
 }
@@ -156,10 +156,10 @@ ui_keys_dispatch(struct ui *u, int key)
 		return UI_R_NONE;
 	had = u->status[0] != '\0';
 	ui_msg_clear(u);
-	if ((k->flags & UI_K_MUTATING) && u->read_only) {
+	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
 		if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
-			    k->name, u->profile, u->prefs.path != NULL ? u->prefs.path :
+			    k->name, u->ws->profile, u->ws->prefs.path != NULL ? u->ws->prefs.path :
 			    "patrol's config");
 		else
 			ui_msg(u, true, "read-only: %s is refused", k->name);
@@ -211,7 +211,7 @@ ui_help_line(const struct ui *u, const struct ui_key *k)
 	}
 	snprintf(line, sizeof line, "%-16s %s%s%s", keys, k->help,
 	    (k->flags & UI_K_ADMIN) ? " [admins]" : "",
-	    (k->flags & UI_K_MUTATING) && u->read_only ? " (refused: read-only)" : "");
+	    (k->flags & UI_K_MUTATING) && u->ws->read_only ? " (refused: read-only)" : "");
 	return ui_xstrdup(line);
 }
 

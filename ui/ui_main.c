@@ -53,7 +53,7 @@ ui_results(struct ui *u)
 	unsigned r = UI_R_NONE;
 	bool revoked = false;
 
-	while ((c = worker_take(u->w)) != NULL) {
+	while ((c = worker_take(u->ws->w)) != NULL) {
 		revoked |= (c->tag & BULK_TAG) != 0;
 		r |= ui_answers_take(u, c);
 	}
@@ -113,11 +113,11 @@ ui_retry_tick(struct ui *u)
 {
 	struct worker_stats ws;
 
-	worker_stats(u->w, &ws);
-	if (ws.retries == u->retries_seen || ws.retry_note[0] == '\0' ||
+	worker_stats(u->ws->w, &ws);
+	if (ws.retries == u->ws->retries_seen || ws.retry_note[0] == '\0' ||
 	    duration_mono_ms() - ws.retry_since_ms < UI_RETRY_AFTER_MS)
 		return UI_R_NONE;
-	u->retries_seen = ws.retries;
+	u->ws->retries_seen = ws.retries;
 	ui_msg(u, true, "retrying (%d): %s", ws.retry_attempt, ws.retry_note);
 	return UI_R_STATUS;
 }
@@ -127,9 +127,9 @@ ui_retry_tick(struct ui *u)
 static int
 ui_poll_ms(struct ui *u)
 {
-	if (u->bphase == UI_BULK_RUNNING)
+	if (u->ws->bphase == UI_BULK_RUNNING)
 		return UI_BULK_TICK_MS;
-	return worker_pending(u->w) > 0 ? UI_RETRY_TICK_MS : -1;
+	return worker_pending(u->ws->w) > 0 ? UI_RETRY_TICK_MS : -1;
 }
 
 static void
@@ -141,7 +141,7 @@ ui_loop(struct ui *u)
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->ws->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
 		/* ticks for a running revocation or a retry to report; with
 		 * auto-refresh on, wake when the next one is due */
@@ -153,7 +153,7 @@ ui_loop(struct ui *u)
 				continue;
 			break;
 		}
-		r = rc != 0 ? UI_R_NONE : u->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
+		r = rc != 0 ? UI_R_NONE : u->ws->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
 		    ui_retry_tick(u);
 		r |= ui_state_refresh_tick(u);
 		if (pfd[2].revents & POLLIN)
@@ -188,11 +188,12 @@ ui_run(const struct ui_opts *opts)
 	ui_state_init(&u);
 	if (ui_term_signals(&u) != 0) {
 		fprintf(stderr, "patrol: cannot set up signals: %s\n", strerror(errno));
+		ui_state_free(&u);
 		return 1;
 	}
 	wo.cfg = opts->cfg;
 	status_clear(&err);
-	if (worker_start(&wo, &u.w, &err) != PATROL_OK) {
+	if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
 		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
 		ui_state_free(&u);
 		return 4;
@@ -200,7 +201,6 @@ ui_run(const struct ui_opts *opts)
 	if ((rc = ui_term_open(&u)) != 0) {
 		if (rc != -2)
 			fprintf(stderr, "patrol: cannot open the terminal\n");
-		worker_stop(u.w);
 		ui_state_free(&u);
 		return rc == -2 ? 2 : 1;
 	}
@@ -216,8 +216,8 @@ ui_run(const struct ui_opts *opts)
 	ui_dialog_free(&u);       /* its window goes before the screen that holds it */
 	ui_prompt_free(&u);
 	ui_term_close(&u);
-	worker_stop(u.w);
-	u.w = NULL;
+	worker_stop(u.ws->w);
+	u.ws->w = NULL;
 	ui_state_save(&u);        /* the terminal is back: a warning can be read */
 	ui_state_free(&u);
 	return u.exit_code;

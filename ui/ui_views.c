@@ -41,7 +41,7 @@ ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t m
 	}
 	duration_absolute(ms, false, loc, sizeof loc);
 	duration_absolute(ms, true, utc, sizeof utc);
-	duration_relative(ms, u->ctx.now_ms, rel, sizeof rel);
+	duration_relative(ms, u->ws->ctx.now_ms, rel, sizeof rel);
 	ui_add(l, ui_fmt("%-16s %s local, %s UTC (%s)", label, loc, utc, rel));
 }
 
@@ -55,7 +55,7 @@ ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info
 		ui_add_time(l, u, "Last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
 		return;
 	}
-	token_last_used_format(t, u->ctx.now_ms, rel, sizeof rel);
+	token_last_used_format(t, u->ws->ctx.now_ms, rel, sizeof rel);
 	duration_iso8601(t->last_used_day, day, sizeof day);
 	day[10] = '\0';
 	ui_add(l, ui_fmt("%-16s %s UTC, the day only (%s)", "Last used:", day, rel));
@@ -219,18 +219,18 @@ ui_lists_owners(struct ui *u)
 
 	if (u->mode == UI_MODE_OWNERS && ui_lists_owner(u) != NULL)
 		snprintf(keep, sizeof keep, "%s", ui_lists_owner(u));
-	v = ui_xcalloc(u->nowners + 1, sizeof *v);
-	names = ui_xcalloc(u->nowners + 1, sizeof *names);
-	if (u->nowners > 0)
-		memcpy(v, u->owners, u->nowners * sizeof *v);
-	qsort(v, u->nowners, sizeof *v, ui_ocols[u->osort].cmp);
-	for (i = 0; i < u->nowners; i++) {
+	v = ui_xcalloc(u->ws->nowners + 1, sizeof *v);
+	names = ui_xcalloc(u->ws->nowners + 1, sizeof *names);
+	if (u->ws->nowners > 0)
+		memcpy(v, u->ws->owners, u->ws->nowners * sizeof *v);
+	qsort(v, u->ws->nowners, sizeof *v, ui_ocols[u->osort].cmp);
+	for (i = 0; i < u->ws->nowners; i++) {
 		w = strlen(v[i].owner);
 		if ((int)w > ow)
 			ow = w > UI_OWNER_MAX ? UI_OWNER_MAX : (int)w;
 	}
-	for (i = 0; i < u->nowners; i++) {
-		const struct token_owner_count *c = &v[desc ? u->nowners - 1 - i : i];
+	for (i = 0; i < u->ws->nowners; i++) {
+		const struct token_owner_count *c = &v[desc ? u->ws->nowners - 1 - i : i];
 
 		names[i] = c->owner;
 		if (strcmp(c->owner, keep) == 0)
@@ -244,9 +244,9 @@ ui_lists_owners(struct ui *u)
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
 	snprintf(title + pos, sizeof title - pos, "(%zu owner%s; Enter filters, < > I sort, Esc back)",
-	    u->nowners, u->nowners == 1 ? "" : "s");
+	    u->ws->nowners, u->ws->nowners == 1 ? "" : "s");
 	if (l.n == 0)
-		ui_add(&l, ui_xstrdup(u->loaded ? "no tokens" : u->ascii ? "loading..." :
+		ui_add(&l, ui_xstrdup(u->ws->loaded ? "no tokens" : u->ascii ? "loading..." :
 		    "loading\u2026"));
 	ui_view_set(u, UI_MODE_OWNERS, l.v, l.n);
 	u->vowner = names;
@@ -257,7 +257,7 @@ ui_lists_owners(struct ui *u)
 const char *
 ui_lists_owner(const struct ui *u)
 {
-	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->nowners)
+	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->ws->nowners)
 		return NULL;
 	return u->vowner[u->vsel];
 }
@@ -269,7 +269,7 @@ void
 ui_lists_settings(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	const struct api_conf *c = u->conf;
+	const struct api_conf *c = u->ws->conf;
 	size_t keep = u->mode == UI_MODE_SETTINGS ? u->vsel : 0;
 
 	if (c != NULL) {
@@ -281,8 +281,8 @@ ui_lists_settings(struct ui *u)
 			    "Max token lifetime"));
 		ui_add(&l, ui_fmt("%-22s %s", "Tokens enabled", c->enable_tokens_config != NULL ?
 		    c->enable_tokens_config : "true (not set)"));
-	} else if (u->conf_err[0] != '\0') {
-		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->conf_err));
+	} else if (u->ws->conf_err[0] != '\0') {
+		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->ws->conf_err));
 	} else {
 		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
 	}
@@ -295,7 +295,7 @@ ui_lists_settings(struct ui *u)
 const char *
 ui_lists_setting(const struct ui *u)
 {
-	if (u->mode != UI_MODE_SETTINGS || u->conf == NULL ||
+	if (u->mode != UI_MODE_SETTINGS || u->ws->conf == NULL ||
 	    u->vsel >= sizeof ui_setting_keys / sizeof ui_setting_keys[0])
 		return NULL;
 	return ui_setting_keys[u->vsel];
@@ -307,7 +307,7 @@ int
 ui_lists_profiles(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	const char *path = u->cfg->config_file, *name, *host;
+	const char *path = u->ws->cfg->config_file, *name, *host;
 	struct patrol_err err;
 	struct ini *ini = NULL;
 	char **names, cell[256];
@@ -324,10 +324,10 @@ ui_lists_profiles(struct ui *u)
 		if (strcmp(name, "__settings__") == 0)
 			continue;
 		host = ini_get(ini, name, "host");
-		if (strcmp(name, u->profile) == 0)
+		if (strcmp(name, u->ws->profile) == 0)
 			sel = n;
 		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
-		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->profile) == 0 ? "*" : " ", cell,
+		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->ws->profile) == 0 ? "*" : " ", cell,
 		    host != NULL ? host : "(no host)"));
 		names[n++] = ui_xstrdup(name);
 	}
@@ -379,7 +379,7 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 {
 	char id[32], owner[96], comment[128], created[24], used[24], flags[160], msg[200];
 	char why[sizeof it->err.message + 64];
-	int64_t now = u->ctx.now_ms;
+	int64_t now = u->ws->ctx.now_ms;
 
 	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, u->sflags, id, sizeof id);
 	sanitize_cell(it->t.owner ? it->t.owner : "", 20, 1, u->sflags, owner, sizeof owner);
@@ -394,12 +394,12 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
 		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
-		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
+		    u->ws->bulk.admin ? owner : "", u->ws->bulk.admin ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
 	    plan && it->result == JOURNAL_PENDING ? "revoke" :
 	    it->inflight ? "in flight" : journal_result_label(it->result),
-	    id, u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, created, used, flags,
+	    id, u->ws->bulk.admin ? owner : "", u->ws->bulk.admin ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
 }
 
@@ -445,20 +445,20 @@ ui_bulk_cmp(const void *pa, const void *pb, void *b_)
 static void
 ui_bulk_grouped(struct ui *u, char **v, size_t *n)
 {
-	size_t *order = ui_xcalloc(u->bulk.n + 1, sizeof *order), i, k, count;
+	size_t *order = ui_xcalloc(u->ws->bulk.n + 1, sizeof *order), i, k, count;
 	const struct bulk_item *it;
 
-	for (i = 0; i < u->bulk.n; i++)
+	for (i = 0; i < u->ws->bulk.n; i++)
 		order[i] = i;
-	qsort_r(order, u->bulk.n, sizeof *order, ui_bulk_cmp, &u->bulk);
-	for (i = 0; i < u->bulk.n; i = k) {
-		it = &u->bulk.v[order[i]];
-		for (k = i, count = 0; k < u->bulk.n &&
-		    strcmp(ui_bulk_label(&u->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
+	qsort_r(order, u->ws->bulk.n, sizeof *order, ui_bulk_cmp, &u->ws->bulk);
+	for (i = 0; i < u->ws->bulk.n; i = k) {
+		it = &u->ws->bulk.v[order[i]];
+		for (k = i, count = 0; k < u->ws->bulk.n &&
+		    strcmp(ui_bulk_label(&u->ws->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
 			count++;
 		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
 		for (k = i; k < i + count; k++)
-			v[(*n)++] = ui_bulk_line(u, &u->bulk.v[order[k]], false);
+			v[(*n)++] = ui_bulk_line(u, &u->ws->bulk.v[order[k]], false);
 	}
 	free(order);
 }
@@ -482,13 +482,13 @@ ui_bulk_view(struct ui *u, bool plan)
 	char **v, c[2][40];
 	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
 
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(2 * u->bulk.n + 3, sizeof *v);
+	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
+	v = ui_xcalloc(2 * u->ws->bulk.n + 3, sizeof *v);
 	if (plan)
 		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
-		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
-		    bulk_pending(&u->bulk) == 1 ? "" : "s", u->cfg->host);
-	else if (u->bulk.n == 0)
+		    "since the plan, S the token patrol uses)", bulk_pending(&u->ws->bulk),
+		    bulk_pending(&u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
+	else if (u->ws->bulk.n == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
 		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
@@ -497,9 +497,9 @@ ui_bulk_view(struct ui *u, bool plan)
 		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
 		    p.remaining);
 	if (plan) {
-		for (i = 0; i < u->bulk.n; i++)
-			if (u->bulk.v[i].result == JOURNAL_PENDING)
-				v[n++] = ui_bulk_line(u, &u->bulk.v[i], true);
+		for (i = 0; i < u->ws->bulk.n; i++)
+			if (u->ws->bulk.v[i].result == JOURNAL_PENDING)
+				v[n++] = ui_bulk_line(u, &u->ws->bulk.v[i], true);
 	} else {
 		ui_bulk_grouped(u, v, &n);
 	}
