@@ -17,7 +17,8 @@ UNIT_TESTS = \
 	tests/unit/test_auth \
 	tests/unit/test_savefile \
 	tests/unit/test_viewstate \
-	tests/unit/test_bulk
+	tests/unit/test_bulk \
+	tests/unit/test_ui_state
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -76,4 +77,10 @@ tests_unit_test_auth_LDADD = $(UNIT_LDADD)
 tests_unit_test_bulk_SOURCES = tests/unit/test_bulk.c
 tests_unit_test_bulk_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bulk_LDADD = $(UNIT_LDADD)
+# the UI's model, linked without curses: it must not need it
+tests_unit_test_ui_state_SOURCES = tests/unit/test_ui_state.c \
+	ui/ui_state.c ui/ui_columns.c ui/ui_util.c
+tests_unit_test_ui_state_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui
+tests_unit_test_ui_state_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ui_state_LDADD = $(UNIT_LDADD)
 endif
