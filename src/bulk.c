@@ -126,12 +126,6 @@ bulk_find(const struct bulk *b, const char *id)
 	return b->hidx[k] != 0 ? (long)b->hidx[k] - 1 : -1;
 }
 
-static int64_t
-bulk_last_use(const struct token_info *t)
-{
-	return t->last_accessed_time > t->last_used_day ? t->last_accessed_time : t->last_used_day;
-}
-
 int
 bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
 	 const char *self_id, int64_t now_ms)
@@ -160,7 +154,7 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 		it->t.owner = bulk_dup(token_owner(t), &bad);
 		it->t.comment = bulk_dup(t->comment, &bad);
 		it->t.created_ms = t->creation_time;
-		it->t.last_used_ms = bulk_last_use(t);
+		it->t.last_used_ms = token_last_used(t);
 		it->t.expiry_ms = t->expiry_time;
 		it->t.flags = flags;
 		it->recent = it->t.last_used_ms > 0 && now_ms - it->t.last_used_ms < BULK_RECENT_MS;
@@ -262,10 +256,10 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 			out->vanished++;
 			continue;
 		}
-		if (!it->self && bulk_last_use(t) > it->t.last_used_ms) {
+		if (!it->self && token_last_used(t) > it->t.last_used_ms) {
 			/* (patrol's own token is in use by this very session) */
 			it->changed = true;
-			it->t.last_used_ms = bulk_last_use(t);
+			it->t.last_used_ms = token_last_used(t);
 			out->used_since++;
 		}
 	}

@@ -62,7 +62,7 @@ struct cli {
 	struct config cfg;
 	bool cfg_loaded;
 	struct prefs prefs;                 /* patrol's own settings, loaded with cfg */
-	struct face_flags flags;            /* what the command line said, before prefs */
+	struct prefs_flags flags;           /* what the command line said, before prefs */
 	struct worker *w;
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */

@@ -500,12 +500,12 @@ detail_last_used(const struct cli_out *o, const struct token_info *t)
 {
 	char rel[32], utc[32], line[128];
 
-	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
-		detail_time(o, "last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+	if (!token_last_used_day_only(t)) {
+		detail_time(o, "last used:", token_last_used(t), TOKEN_WORD_NEVER);
 		return;
 	}
 	token_last_used_format(t, o->ctx.now_ms, rel, sizeof rel);
-	duration_iso8601(t->last_used_day, utc, sizeof utc);
+	duration_iso8601(token_last_used(t), utc, sizeof utc);
 	utc[10] = '\0';
 	snprintf(line, sizeof line, "%s  (UTC day, %s)", utc, rel);
 	detail_line(o, "last used:", line);

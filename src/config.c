@@ -23,6 +23,7 @@
 #include "config.h"
 #include "ini.h"
 #include "secret.h"
+#include "sha256.h"
 
 /* ---- hosts ------------------------------------------------------------ */
 
@@ -946,6 +947,14 @@ config_free(struct config *c)
 	free(c->note);
 	memset(c, 0, sizeof *c);
 	c->auth = c->auth_fallback = AUTH_NONE;
+}
+
+void
+config_self_id(const struct config *c, char out[65])
+{
+	out[0] = '\0';
+	if (c->auth == AUTH_PAT && c->token != NULL)
+		sha256_hex(c->token, strlen(c->token), out);
 }
 
 const char *

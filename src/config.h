@@ -86,6 +86,10 @@ enum patrol_status config_resolve(const struct config_flags *flags,
 				  struct config *out, struct patrol_err *err);
 /* Free everything in c, wiping secrets. */
 void config_free(struct config *c);
+/* The id of the token this session authenticates with (the SHA-256 of a
+ * PAT, which is what the Token API calls its token_id) into out, or ""
+ * when c is not a PAT: the one definition both faces flag and protect. */
+void config_self_id(const struct config *c, char out[65]);
 /* A getenv_fn over the real environment (ctx unused). */
 const char *config_getenv_real(const char *name, void *ctx);
 /* Wipe DATABRICKS_TOKEN, DATABRICKS_CLIENT_SECRET, ARM_CLIENT_SECRET and

@@ -189,6 +189,12 @@ token_last_used(const struct token_info *t)
 	return 0;
 }
 
+bool
+token_last_used_day_only(const struct token_info *t)
+{
+	return t->last_accessed_time <= 0 && t->last_used_day > 0;
+}
+
 const char *
 token_owner(const struct token_info *t)
 {
@@ -241,10 +247,10 @@ token_expires_format(const struct token_info *t, int64_t now_ms, bool date, char
 void
 token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
 {
-	if (t->last_accessed_time > 0)
-		duration_relative(t->last_accessed_time, now_ms, out, n);
+	if (!token_last_used_day_only(t))
+		duration_relative(token_last_used(t), now_ms, out, n);
 	else
-		duration_relative_day(t->last_used_day, now_ms, out, n);
+		duration_relative_day(token_last_used(t), now_ms, out, n);
 }
 
 /* An exact (case-insensitive) match wins; otherwise a unique prefix. */

@@ -76,8 +76,13 @@ bool token_never_expires(const struct token_info *t);
 int64_t token_idle_ms(const struct token_info *t, int64_t now_ms);
 /* ASCII lower case, independent of the locale. */
 unsigned char token_fold(unsigned char c);
-/* Last use in ms: last_accessed_time, else last_used_day, else 0 (unknown). */
+/* Last use in ms: last_accessed_time, else last_used_day, else 0 (unknown).
+ * The one definition of "last use": the flags, the sort, the plan's "used
+ * lately" and "used since the plan", and every face's words read it. */
 int64_t token_last_used(const struct token_info *t);
+/* Whether only the day of the last use is known (token management's
+ * last_used_day): say the day, not a time. */
+bool token_last_used_day_only(const struct token_info *t);
 /* Owner name for display: created_by_username, or "" when unknown. */
 const char *token_owner(const struct token_info *t);
 /* Index of the row whose id equals id, or starts with it (a prefix of at

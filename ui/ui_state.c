@@ -16,10 +16,10 @@
  * says which source it was for).
  *
  * A profile switch resolves the new profile, reloads patrol's own config
- * for it and merges it with the command-line flags exactly as the command
- * line does (src/cli.c load_prefs): read-only if the flag or the profile
- * says so; --jobs and --rate win over the file; the stale patterns come from
- * the file. Then a new worker starts with those options.
+ * for it and merges it with the command-line flags as the command line
+ * does (prefs_merge): read-only if the flag or the profile says so; --jobs
+ * and --rate win over the file; the stale patterns come from the file.
+ * Then a new worker starts with those options.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -31,7 +31,6 @@
 #include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
-#include "sha256.h"
 #include "ui_internal.h"
 
 void
@@ -167,8 +166,7 @@ ui_ws_new(const struct config *cfg, const char *profile)
 
 	ws->cfg = cfg;
 	snprintf(ws->profile, sizeof ws->profile, "%s", profile != NULL ? profile : "");
-	if (cfg->auth == AUTH_PAT && cfg->token != NULL)
-		sha256_hex(cfg->token, strlen(cfg->token), ws->self_id);
+	config_self_id(cfg, ws->self_id);
 	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
 	ws->ctx.now_ms = duration_now_ms();
 	bulk_init(&ws->bulk, false);
@@ -788,25 +786,6 @@ ui_state_source(struct ui *u, enum ui_admin to)
 	return staged;
 }
 
-/* Merge patrol's config for a profile with the command-line flags into
- * the worker options, as src/cli.c load_prefs does. Returns read-only. */
-static bool
-ui_state_merge(const struct ui *u, const struct prefs *p, struct worker_opts *wo)
-{
-	const struct face_flags *f = &u->opts->flags;
-	bool ro = f->read_only || p->read_only;
-	double rate = -2;            /* -2: neither said */
-
-	wo->read_only = ro;
-	wo->max_inflight = f->jobs > 0 ? f->jobs : p->jobs_set ? p->jobs : 0;
-	if (f->rate >= 0)
-		rate = f->rate;
-	else if (p->rate_set)
-		rate = p->rate;
-	wo->rate = rate == -2 ? 0 : rate == 0 ? -1 : rate;
-	return ro;
-}
-
 /* A workspace for profile name: its configuration and patrol's config for
  * it, merged with the command line's flags, and a worker started on them;
  * NULL (said on the status line) when any of it fails. */
@@ -815,6 +794,7 @@ ui_ws_start(struct ui *u, const char *name)
 {
 	struct config_flags fl = { name, NULL, NULL, NULL };
 	struct worker_opts wo = u->opts->worker;
+	struct prefs_merged m;
 	struct patrol_err err;
 	struct config cfg;
 	struct ui_ws *ws;
@@ -833,9 +813,12 @@ ui_ws_start(struct ui *u, const char *name)
 		ui_ws_free(ws);
 		return NULL;
 	}
-	ws->read_only = ui_state_merge(u, &ws->prefs, &wo);
-	ws->ctx.stale_patterns = ws->prefs.stale_set ? (const char *const *)ws->prefs.stale : NULL;
-	ws->ctx.nstale = ws->prefs.nstale;
+	prefs_merge(&ws->prefs, &u->opts->flags, &m);
+	ws->read_only = wo.read_only = m.read_only;
+	wo.max_inflight = m.jobs;
+	wo.rate = prefs_worker_rate(m.rate);
+	ws->ctx.stale_patterns = m.stale;
+	ws->ctx.nstale = m.nstale;
 	wo.cfg = ws->cfg;
 	if (worker_start(&wo, &ws->w, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot start: %s", err.message);

@@ -51,12 +51,12 @@ ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info
 {
 	char rel[64], day[32];
 
-	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
-		ui_add_time(l, u, "Last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+	if (!token_last_used_day_only(t)) {
+		ui_add_time(l, u, "Last used:", token_last_used(t), TOKEN_WORD_NEVER);
 		return;
 	}
 	token_last_used_format(t, u->ws->ctx.now_ms, rel, sizeof rel);
-	duration_iso8601(t->last_used_day, day, sizeof day);
+	duration_iso8601(token_last_used(t), day, sizeof day);
 	day[10] = '\0';
 	ui_add(l, ui_fmt("%-16s %s UTC, the day only (%s)", "Last used:", day, rel));
 }
