@@ -407,13 +407,13 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		return -1;
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
-	for (i = 0; i < b->n; i++) {
-		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(&b->v[i])) != 0) {
+	for (i = 0; i < bulk_count(b); i++) {
+		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(bulk_item(b, i))) != 0) {
 			json_decref(arr);
 			return -1;
 		}
 		if (format == CLI_FORMAT_CSV)
-			cli_output_result_csv(fp, &b->v[i], sanitize_flags);
+			cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
 	}
 	if (arr != NULL)
 		return cli_output_json(fp, arr);

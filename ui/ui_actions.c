@@ -562,7 +562,7 @@ ui_a_quit(struct ui *u)
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
-	if (u->ws->bphase == UI_BULK_RUNNING && !u->ws->bulk.stopping)
+	if (u->ws->bphase == UI_BULK_RUNNING && !bulk_stopping(u->ws->bulk))
 		return ui_bulk_stop_ask(u);
 	if (staged == 0 && busy == 0 && !creating) {
 		u->quit = true;
@@ -906,7 +906,7 @@ ui_export_fill(FILE *fp, const void *ctx)
 	struct cli_out o;
 
 	if (e->results)
-		return cli_output_results(fp, e->format, &u->ws->bulk, u->sflags);
+		return cli_output_results(fp, e->format, u->ws->bulk, u->sflags);
 	memset(&o, 0, sizeof o);
 	o.fp = fp;
 	o.format = e->format;
@@ -928,7 +928,7 @@ ui_export(struct ui *u, const char *arg, bool results, bool replace)
 	struct patrol_err err;
 	const char *lines[2];
 	char l0[300], *path;
-	size_t n = results ? u->ws->bulk.n : u->ws->nshown;
+	size_t n = results ? bulk_count(u->ws->bulk) : u->ws->nshown;
 
 	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
 		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;

@@ -67,18 +67,13 @@ static void ui_bulk_cancel(struct ui *u, const char *why);
 static unsigned
 ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	long s;
-
 	if (res == DIALOG_CANCEL) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
-	if (res == DIALOG_ALT && (s = bulk_self_index(&u->ws->bulk)) >= 0) {
-		u->ws->bulk.v[s].result = JOURNAL_SKIPPED;
-		u->ws->bulk.counts[JOURNAL_SKIPPED]++;
-		status_set(&u->ws->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
-	}
-	if (bulk_pending(&u->ws->bulk) == 0) {
+	if (res == DIALOG_ALT)
+		bulk_keep_self(u->ws->bulk);
+	if (bulk_pending(u->ws->bulk) == 0) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
@@ -100,7 +95,7 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
-	if (bulk_self_index(&u->ws->bulk) >= 0) {
+	if (bulk_self_index(u->ws->bulk) >= 0) {
 		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
 		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
 		return UI_R_ALL;
@@ -125,8 +120,8 @@ ui_bulk_confirm(struct ui *u, const char *title)
 {
 	char l[5][160], typed[32];
 	const char *lines[5];
-	size_t n = 0, i, pending = bulk_pending(&u->ws->bulk);
-	size_t recent = bulk_count_recent(&u->ws->bulk);
+	size_t n = 0, i, pending = bulk_pending(u->ws->bulk);
+	size_t recent = bulk_count_recent(u->ws->bulk);
 	size_t hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
 
 	snprintf(l[n++], sizeof l[0], "Revoke %zu token%s?", pending, pending == 1 ? "" : "s");
@@ -137,7 +132,7 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (bulk_self_index(&u->ws->bulk) >= 0)
+	if (bulk_self_index(u->ws->bulk) >= 0)
 		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
 	snprintf(l[n++], sizeof l[0], "This cannot be undone.");
 	for (i = 0; i < n; i++)
@@ -159,13 +154,13 @@ ui_bulk_execute(struct ui *u)
 	if (ui_state_bulk_running(u))
 		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
 	ui_state_session_free(u);
-	bulk_init(&u->ws->bulk, UI_MGMT(u));
+	bulk_reset(u->ws->bulk, UI_MGMT(u));
 	for (i = 0; i < u->ws->tab.n; i++)
 		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(&u->ws->bulk, u->ws->tab.rows[i].token_id, &u->ws->tab.rows[i], u->ws->flags[i],
+		    bulk_add(u->ws->bulk, u->ws->tab.rows[i].token_id, &u->ws->tab.rows[i], u->ws->flags[i],
 		    u->ws->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
-	if (u->ws->bulk.n == 0)
+	if (bulk_count(u->ws->bulk) == 0)
 		return ui_msg(u, false, "nothing staged (d stages a token, T tags all shown)"),
 		    UI_R_STATUS;
 	u->ws->bulk_fresh = false;
@@ -198,7 +193,7 @@ ui_bulk_leave_plan(struct ui *u)
 static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
-	bulk_free(&u->ws->bulk);
+	bulk_reset(u->ws->bulk, false);
 	u->ws->bphase = UI_BULK_IDLE;
 	ui_bulk_leave_plan(u);
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
@@ -221,12 +216,12 @@ ui_bulk_progress_msg(struct ui *u)
 {
 	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
 	char line[256], msg[300];
-	const char *hint = u->ws->bulk.stopping ? "" : " (q stops)";
+	const char *hint = bulk_stopping(u->ws->bulk) ? "" : " (q stops)";
 	size_t i, room;
 
 	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
 		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
-		bulk_progress_line(&u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
+		bulk_progress_line(u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
 		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
 		    hint);
 		if (strlen(msg) <= room)
@@ -234,7 +229,7 @@ ui_bulk_progress_msg(struct ui *u)
 	}
 	if (strlen(msg) > room)
 		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
-	ui_msg(u, u->ws->bulk.counts[JOURNAL_FAILED] + u->ws->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
+	ui_msg(u, bulk_results(u->ws->bulk, JOURNAL_FAILED) + bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) > 0, "%s", msg);
 }
 
 static unsigned
@@ -245,9 +240,9 @@ ui_bulk_start(struct ui *u)
 	size_t i;
 
 	status_clear(&err);
-	if (u->ws->bulk.journal == NULL &&
+	if (bulk_journal(u->ws->bulk) == NULL &&
 	    (journal_dir(true, &dir, &err) != PATROL_OK ||
-	     bulk_journal_start(&u->ws->bulk, dir, u->ws->cfg->host,
+	     bulk_journal_start(u->ws->bulk, dir, u->ws->cfg->host,
 	     u->ws->me != NULL ? u->ws->me->user_name : NULL, u->ws->profile[0] ? u->ws->profile : NULL,
 	     &err) != PATROL_OK)) {
 		free(dir);
@@ -257,9 +252,9 @@ ui_bulk_start(struct ui *u)
 	}
 	free(dir);
 	ui_bulk_leave_plan(u);
-	bulk_submit(&u->ws->bulk, u->ws->w);
-	for (i = 0; i < u->ws->bulk.n; i++)
-		ui_bulk_mark(u, &u->ws->bulk.v[i], true);
+	bulk_submit(u->ws->bulk, u->ws->w);
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
 	u->ws->bphase = UI_BULK_RUNNING;
 	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
@@ -286,17 +281,17 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	fresh = call_take_result(c);
 	u->ws->ctx.now_ms = duration_now_ms();
 	if (fresh != NULL)
-		bulk_replan(&u->ws->bulk, fresh, &u->ws->ctx, NULL, &d);
+		bulk_replan(u->ws->bulk, fresh, &u->ws->ctx, NULL, &d);
 	else
 		memset(&d, 0, sizeof d);
 	api_table_free(fresh);
-	pending = bulk_pending(&u->ws->bulk);
+	pending = bulk_pending(u->ws->bulk);
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
-		for (i = 0; i < u->ws->bulk.n; i++)
-			ui_bulk_mark(u, &u->ws->bulk.v[i], true);
+		for (i = 0; i < bulk_count(u->ws->bulk); i++)
+			ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
 		r = ui_state_compact(u);
 		u->ws->bphase = UI_BULK_DONE;
-		bulk_end(&u->ws->bulk);
+		bulk_end(u->ws->bulk);
 		ui_bulk_leave_plan(u);
 		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
 		    d.vanished == 1 ? "s" : "");
@@ -324,32 +319,26 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t i, revoked = u->ws->bulk.counts[JOURNAL_REVOKED];
+	size_t i, revoked = bulk_results(u->ws->bulk, JOURNAL_REVOKED);
 	char gone[48] = "", why[128], c[3][40];
 
-	for (i = 0; i < u->ws->bulk.n; i++) {
-		struct bulk_item *it = &u->ws->bulk.v[i];
-		if (it->result == JOURNAL_PENDING) {
-			it->result = JOURNAL_NOT_ATTEMPTED;
-			u->ws->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
-			status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
-		}
-		ui_bulk_mark(u, it, true);
-	}
-	bulk_end(&u->ws->bulk);
+	bulk_mark_unsent(u->ws->bulk, NULL, NULL);
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+	bulk_end(u->ws->bulk);
 	u->ws->bphase = UI_BULK_DONE;
-	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
-	if (u->ws->bulk.counts[JOURNAL_GONE] > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", u->ws->bulk.counts[JOURNAL_GONE]);
+	if (bulk_results(u->ws->bulk, JOURNAL_GONE) > 0)
+		snprintf(gone, sizeof gone, ", %zu already gone", bulk_results(u->ws->bulk, JOURNAL_GONE));
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
 	    ui_bulk_count(p.not_attempted, "not attempted", c[2], sizeof c[2]));
 	if (why[0] != '\0')
 		why[strlen(why) - 2] = '\0';     /* the last ", " */
-	if (u->ws->bulk.stopped_auth)
+	if (bulk_stopped_auth(u->ws->bulk))
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
 		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone,
 		    p.failed + p.unknown + p.not_attempted);
@@ -374,7 +363,7 @@ static unsigned
 ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
 	if (res == DIALOG_OK && u->ws->bphase == UI_BULK_RUNNING) {
-		bulk_stop(&u->ws->bulk, u->ws->w);
+		bulk_stop(u->ws->bulk, u->ws->w);
 		ui_bulk_progress_msg(u);
 	}
 	return UI_R_ALL;
@@ -407,7 +396,7 @@ ui_bulk_stop_ask(struct ui *u)
 	const char *lines[3] = { l[0], l[1], l[2] };
 	size_t sent;
 
-	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
 	worker_stats(u->ws->w, &ws);
 	sent = ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
@@ -424,22 +413,22 @@ ui_bulk_stop_ask(struct ui *u)
 unsigned
 ui_bulk_on_call(struct ui *u, struct call *c)
 {
-	long i = bulk_finish(&u->ws->bulk, c);
+	long i = bulk_finish(u->ws->bulk, c);
 
 	if (i < 0) {
 		call_free(c);
 		return UI_R_NONE;
 	}
-	ui_bulk_mark(u, &u->ws->bulk.v[i], false);
-	if (bulk_running(&u->ws->bulk))
+	ui_bulk_mark(u, bulk_item(u->ws->bulk, i), false);
+	if (bulk_running(u->ws->bulk))
 		ui_bulk_progress_msg(u);
-	else if (bulk_submit(&u->ws->bulk, u->ws->w) == 0)
+	else if (bulk_submit(u->ws->bulk, u->ws->w) == 0)
 		ui_bulk_finish(u);
 	else {                  /* the token patrol uses, alone and last */
 		size_t k;
-		for (k = 0; k < u->ws->bulk.n; k++)
-			if (u->ws->bulk.v[k].inflight)
-				ui_bulk_mark(u, &u->ws->bulk.v[k], false);
+		for (k = 0; k < bulk_count(u->ws->bulk); k++)
+			if (bulk_item(u->ws->bulk, k)->inflight)
+				ui_bulk_mark(u, bulk_item(u->ws->bulk, k), false);
 		ui_bulk_progress_msg(u);
 	}
 	if (u->mode == UI_MODE_RESULTS && u->ws->bphase == UI_BULK_RUNNING)
@@ -532,28 +521,27 @@ ui_bulk_loaded(struct ui *u)
 	}
 	if (!u->ws->loaded)
 		return UI_R_NONE;
-	bulk_free(&u->ws->bulk);
-	bulk_init(&u->ws->bulk, UI_MGMT(u));
+	bulk_reset(u->ws->bulk, UI_MGMT(u));
 	status_clear(&err);
 	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
-		st = bulk_resume(&u->ws->bulk, &info, &u->ws->tab, false, &err);
+		st = bulk_resume(u->ws->bulk, &info, &u->ws->tab, false, &err);
 	journal_session_free(&info);
 	free(u->ws->resume_path);
 	u->ws->resume_path = NULL;
 	if (st != PATROL_OK) {
-		bulk_free(&u->ws->bulk);
+		bulk_reset(u->ws->bulk, false);
 		ui_msg(u, true, "cannot resume: %s", err.message);
 		return UI_R_STATUS;
 	}
-	if (bulk_pending(&u->ws->bulk) == 0) {
-		bulk_end(&u->ws->bulk);
+	if (bulk_pending(u->ws->bulk) == 0) {
+		bulk_end(u->ws->bulk);
 		u->ws->bphase = UI_BULK_DONE;
 		ui_msg(u, false, "that session had nothing left: it is closed now");
 		return UI_R_ALL;
 	}
-	for (i = 0; i < u->ws->bulk.n; i++) {
-		long row = ui_state_row_of(u, u->ws->bulk.v[i].t.id, true);
-		if (row >= 0 && u->ws->bulk.v[i].result == JOURNAL_PENDING)
+	for (i = 0; i < bulk_count(u->ws->bulk); i++) {
+		long row = ui_state_row_of(u, bulk_item(u->ws->bulk, i)->t.id, true);
+		if (row >= 0 && bulk_item(u->ws->bulk, i)->result == JOURNAL_PENDING)
 			u->ws->marks[row] |= UI_MARK_STAGED;
 	}
 	u->ws->bulk_fresh = true;       /* the list was just fetched */

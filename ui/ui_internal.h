@@ -218,7 +218,7 @@ struct ui_ws {
 	char conf_err[200];          /* why the workspace settings could not be read */
 
 	/* the revocation session (ui_bulk.c) */
-	struct bulk bulk;
+	struct bulk *bulk;           /* never NULL: empty when there is none */
 	enum ui_bulk_phase bphase;
 	bool bulk_fresh;             /* the plan was checked against a fresh list */
 	char *resume_path;           /* an accepted resume waiting for the list */

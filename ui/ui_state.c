@@ -169,7 +169,8 @@ ui_ws_new(const struct config *cfg, const char *profile)
 	config_self_id(cfg, ws->self_id);
 	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
 	ws->ctx.now_ms = duration_now_ms();
-	bulk_init(&ws->bulk, false);
+	if ((ws->bulk = bulk_new(false)) == NULL)
+		ui_fatal("out of memory");
 	return ws;
 }
 
@@ -177,7 +178,7 @@ ui_ws_new(const struct config *cfg, const char *profile)
 static void
 ui_ws_session_free(struct ui_ws *ws)
 {
-	bulk_free(&ws->bulk);
+	bulk_reset(ws->bulk, false);
 	free(ws->resume_path);
 	ws->resume_path = NULL;
 	ws->bphase = UI_BULK_IDLE;
@@ -191,6 +192,7 @@ ui_ws_free(struct ui_ws *ws)
 	if (ws->w != NULL)
 		worker_stop(ws->w);
 	ui_ws_session_free(ws);
+	bulk_free(ws->bulk);
 	token_table_free(&ws->tab);
 	free(ws->flags);
 	free(ws->marks);

@@ -394,12 +394,12 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
 		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
-		    u->ws->bulk.admin ? owner : "", u->ws->bulk.admin ? "  " : "", comment, msg);
+		    bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
 	    plan && it->result == JOURNAL_PENDING ? "revoke" :
 	    it->inflight ? "in flight" : journal_result_label(it->result),
-	    id, u->ws->bulk.admin ? owner : "", u->ws->bulk.admin ? "  " : "", comment, created, used, flags,
+	    id, bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
 }
 
@@ -429,8 +429,8 @@ static int
 ui_bulk_cmp(const void *pa, const void *pb, void *b_)
 {
 	const struct bulk *bk = b_;
-	const struct bulk_item *a = &bk->v[*(const size_t *)pa];
-	const struct bulk_item *b = &bk->v[*(const size_t *)pb];
+	const struct bulk_item *a = bulk_item(bk, *(const size_t *)pa);
+	const struct bulk_item *b = bulk_item(bk, *(const size_t *)pb);
 	int c;
 
 	if (ui_bulk_rank(a) != ui_bulk_rank(b))
@@ -445,20 +445,20 @@ ui_bulk_cmp(const void *pa, const void *pb, void *b_)
 static void
 ui_bulk_grouped(struct ui *u, char **v, size_t *n)
 {
-	size_t *order = ui_xcalloc(u->ws->bulk.n + 1, sizeof *order), i, k, count;
+	size_t *order = ui_xcalloc(bulk_count(u->ws->bulk) + 1, sizeof *order), i, k, count;
 	const struct bulk_item *it;
 
-	for (i = 0; i < u->ws->bulk.n; i++)
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
 		order[i] = i;
-	qsort_r(order, u->ws->bulk.n, sizeof *order, ui_bulk_cmp, &u->ws->bulk);
-	for (i = 0; i < u->ws->bulk.n; i = k) {
-		it = &u->ws->bulk.v[order[i]];
-		for (k = i, count = 0; k < u->ws->bulk.n &&
-		    strcmp(ui_bulk_label(&u->ws->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
+	qsort_r(order, bulk_count(u->ws->bulk), sizeof *order, ui_bulk_cmp, u->ws->bulk);
+	for (i = 0; i < bulk_count(u->ws->bulk); i = k) {
+		it = bulk_item(u->ws->bulk, order[i]);
+		for (k = i, count = 0; k < bulk_count(u->ws->bulk) &&
+		    strcmp(ui_bulk_label(bulk_item(u->ws->bulk, order[k])), ui_bulk_label(it)) == 0; k++)
 			count++;
 		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
 		for (k = i; k < i + count; k++)
-			v[(*n)++] = ui_bulk_line(u, &u->ws->bulk.v[order[k]], false);
+			v[(*n)++] = ui_bulk_line(u, bulk_item(u->ws->bulk, order[k]), false);
 	}
 	free(order);
 }
@@ -482,13 +482,13 @@ ui_bulk_view(struct ui *u, bool plan)
 	char **v, c[2][40];
 	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
 
-	bulk_progress(&u->ws->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(2 * u->ws->bulk.n + 3, sizeof *v);
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
+	v = ui_xcalloc(2 * bulk_count(u->ws->bulk) + 3, sizeof *v);
 	if (plan)
 		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
-		    "since the plan, S the token patrol uses)", bulk_pending(&u->ws->bulk),
-		    bulk_pending(&u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
-	else if (u->ws->bulk.n == 0)
+		    "since the plan, S the token patrol uses)", bulk_pending(u->ws->bulk),
+		    bulk_pending(u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
+	else if (bulk_count(u->ws->bulk) == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
 		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
@@ -497,9 +497,9 @@ ui_bulk_view(struct ui *u, bool plan)
 		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
 		    p.remaining);
 	if (plan) {
-		for (i = 0; i < u->ws->bulk.n; i++)
-			if (u->ws->bulk.v[i].result == JOURNAL_PENDING)
-				v[n++] = ui_bulk_line(u, &u->ws->bulk.v[i], true);
+		for (i = 0; i < bulk_count(u->ws->bulk); i++)
+			if (bulk_item(u->ws->bulk, i)->result == JOURNAL_PENDING)
+				v[n++] = ui_bulk_line(u, bulk_item(u->ws->bulk, i), true);
 	} else {
 		ui_bulk_grouped(u, v, &n);
 	}
