@@ -33,6 +33,7 @@ libpatrol_a_SOURCES = \
 	src/journal.c src/journal.h \
 	src/bulk.c src/bulk.h \
 	src/prefs.c src/prefs.h \
+	src/settings.c src/settings.h \
 	src/cli_audit.c \
 	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)

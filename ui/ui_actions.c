@@ -16,6 +16,7 @@
 #include "sanitize.h"
 #include "savefile.h"
 #include "secret.h"
+#include "settings.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
 
@@ -766,17 +767,14 @@ ui_a_profile_pick(struct ui *u)
 	return ui_profile_switch(u, name);
 }
 
+/* The input dialog's check of a new max lifetime (settings.h). */
 static int
 ui_days_check(const char *v, char *why, size_t n)
 {
-	char *end;
-	long d = strtol(v, &end, 10);
-
-	if (*v == '\0' || *end != '\0' || d < 1 || d > 730) {
-		snprintf(why, n, "a whole number of days from 1 to 730");
-		return -1;
-	}
-	return 0;
+	if (settings_valid(SETTING_MAX_LIFETIME, v))
+		return 0;
+	snprintf(why, n, "%s", settings_hint(SETTING_MAX_LIFETIME));
+	return -1;
 }
 
 static unsigned ui_setting_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res);
@@ -787,9 +785,9 @@ ui_setting_confirm(struct ui *u)
 {
 	char l0[128];
 	const char *lines[2] = { l0, NULL };
-	const char *typed = NULL;
-	bool max = strcmp(u->setting_key, "maxTokenLifetimeDays") == 0;
+	bool max = u->setting == SETTING_MAX_LIFETIME;
 	bool off = !max && strcmp(u->setting_value, "false") == 0;
+	const char *typed = settings_typed_confirm(u->setting, u->setting_value) ? "yes" : NULL;
 
 	if (max) {
 		snprintf(l0, sizeof l0, "Set max token lifetime to %s days?", u->setting_value);
@@ -799,7 +797,6 @@ ui_setting_confirm(struct ui *u)
 	} else if (off) {
 		snprintf(l0, sizeof l0, "Turn personal access tokens off for the whole workspace?");
 		lines[1] = "Every token stops working, the one patrol uses too.";
-		typed = "yes";
 		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned off");
 	} else {
 		snprintf(l0, sizeof l0, "Turn personal access tokens on for the workspace?");
@@ -814,7 +811,8 @@ ui_setting_confirm(struct ui *u)
 static void
 ui_setting_submit(struct ui *u)
 {
-	ui_state_submit(u, api_conf_set(u->setting_key, u->setting_value), UI_JOB_CONF_SET, 0);
+	ui_state_submit(u, api_conf_set(settings_key(u->setting), u->setting_value),
+	    UI_JOB_CONF_SET, 0);
 	ui_msg(u, false, "changing the workspace setting%s", u->ascii ? "..." : "\u2026");
 }
 
@@ -849,21 +847,20 @@ ui_a_setting_edit(struct ui *u)
 		"The longest lifetime a new token may have.",
 		"Existing tokens are not changed.",
 	};
-	const char *key = ui_lists_setting(u);
+	int s = ui_lists_setting(u);
 	const char *cur;
 	char now[32];
 
-	if (key == NULL)
+	if (s < 0)
 		return ui_msg(u, true, "nothing to change here"), UI_R_STATUS;
-	u->setting_key = key;
-	if (strcmp(key, "maxTokenLifetimeDays") == 0) {
-		cur = u->ws->conf != NULL ? u->ws->conf->max_token_lifetime_days : NULL;
+	u->setting = (enum setting)s;
+	cur = settings_value(u->setting, u->ws->conf);
+	if (u->setting == SETTING_MAX_LIFETIME) {
 		snprintf(now, sizeof now, "%s", cur != NULL ? cur : "");
 		ui_dialog_open(u, dialog_input_new("Max token lifetime", lines, 2, "Days",
 		    "1 to 730", now, 3, ui_days_check, u->ascii), ui_setting_input_done, NULL);
 		return UI_R_ALL;
 	}
-	cur = u->ws->conf != NULL ? u->ws->conf->enable_tokens_config : NULL;
 	snprintf(u->setting_value, sizeof u->setting_value, "%s",
 	    cur != NULL && strcmp(cur, "false") == 0 ? "true" : "false");
 	return ui_setting_confirm(u);

@@ -32,6 +32,7 @@
 #include "dialog.h"
 #include "lineedit.h"
 #include "prefs.h"
+#include "settings.h"
 #include "token.h"
 #include "token_filter.h"
 #include "ui.h"
@@ -269,7 +270,7 @@ struct ui {
 	size_t nvprofiles;
 	enum ui_owner_sort osort;
 	bool odesc;
-	const char *setting_key;     /* the workspace-conf key being changed */
+	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
 
@@ -466,8 +467,8 @@ void ui_lists_refresh(struct ui *u);
 /* The owner or profile of the selected line, or NULL. */
 const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
-/* The workspace-conf key of the selected settings line, or NULL. */
-const char *ui_lists_setting(const struct ui *u);
+/* The setting (enum setting) of the selected settings line, or -1. */
+int ui_lists_setting(const struct ui *u);
 
 /* ui_actions.c: what the keys and commands do; each returns the reaction
  * bits. The key table (ui_keys.c) and the command table (ui_cmds.c) name

@@ -14,6 +14,7 @@
 #include "ini.h"
 #include "journal.h"
 #include "sanitize.h"
+#include "settings.h"
 #include "ui_internal.h"
 
 /* A field as "Label:  value" with the value sanitized. */
@@ -262,8 +263,16 @@ ui_lists_owner(const struct ui *u)
 	return u->vowner[u->vsel];
 }
 
-/* The settings view's lines, in this order. */
-static const char *const ui_setting_keys[] = { "maxTokenLifetimeDays", "enableTokensConfig" };
+/* What a settings line says of a setting the workspace did not set. */
+static const char *
+ui_setting_unset(enum setting s, char *out, size_t n)
+{
+	if (s == SETTING_MAX_LIFETIME)
+		snprintf(out, n, "not set (%s days, the most allowed)", settings_default(s));
+	else
+		snprintf(out, n, "%s (not set)", settings_default(s));
+	return out;
+}
 
 void
 ui_lists_settings(struct ui *u)
@@ -271,34 +280,32 @@ ui_lists_settings(struct ui *u)
 	struct ui_lines l = { NULL, 0, 0 };
 	const struct api_conf *c = u->ws->conf;
 	size_t keep = u->mode == UI_MODE_SETTINGS ? u->vsel : 0;
+	const char *v;
+	char unset[64];
+	int s;
 
-	if (c != NULL) {
-		if (c->max_token_lifetime_days != NULL)
-			ui_add(&l, ui_fmt("%-22s %s days", "Max token lifetime",
-			    c->max_token_lifetime_days));
-		else
-			ui_add(&l, ui_fmt("%-22s not set (730 days, the most allowed)",
-			    "Max token lifetime"));
-		ui_add(&l, ui_fmt("%-22s %s", "Tokens enabled", c->enable_tokens_config != NULL ?
-		    c->enable_tokens_config : "true (not set)"));
-	} else if (u->ws->conf_err[0] != '\0') {
-		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->ws->conf_err));
-	} else {
-		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
+	for (s = 0; c != NULL && s < SETTING_COUNT; s++) {
+		v = settings_value((enum setting)s, c);
+		ui_add(&l, ui_fmt("%-22s %s%s", settings_label((enum setting)s),
+		    v != NULL ? v : ui_setting_unset((enum setting)s, unset, sizeof unset),
+		    v != NULL && s == SETTING_MAX_LIFETIME ? " days" : ""));
 	}
+	if (c == NULL && u->ws->conf_err[0] != '\0')
+		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->ws->conf_err));
+	else if (c == NULL)
+		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
 	ui_view_set(u, UI_MODE_SETTINGS, l.v, l.n);
 	u->vsel = keep;
 	snprintf(u->vtitle, sizeof u->vtitle,
 	    "WORKSPACE SETTINGS  (e changes the selected one: admins, asks first; Esc back)");
 }
 
-const char *
+int
 ui_lists_setting(const struct ui *u)
 {
-	if (u->mode != UI_MODE_SETTINGS || u->ws->conf == NULL ||
-	    u->vsel >= sizeof ui_setting_keys / sizeof ui_setting_keys[0])
-		return NULL;
-	return ui_setting_keys[u->vsel];
+	if (u->mode != UI_MODE_SETTINGS || u->ws->conf == NULL || u->vsel >= SETTING_COUNT)
+		return -1;
+	return (int)u->vsel;
 }
 
 /* The profiles of the config file the current configuration came from

@@ -14,6 +14,7 @@ UNIT_TESTS = \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
 	tests/unit/test_prefs \
+	tests/unit/test_settings \
 	tests/unit/test_auth \
 	tests/unit/test_savefile \
 	tests/unit/test_viewstate \
@@ -68,6 +69,9 @@ tests_unit_test_osc52_LDADD = $(UNIT_LDADD)
 tests_unit_test_journal_SOURCES = tests/unit/test_journal.c
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+tests_unit_test_settings_SOURCES = tests/unit/test_settings.c
+tests_unit_test_settings_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_settings_LDADD = $(UNIT_LDADD)
 tests_unit_test_prefs_SOURCES = tests/unit/test_prefs.c
 tests_unit_test_prefs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_prefs_LDADD = $(UNIT_LDADD)
