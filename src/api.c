@@ -216,28 +216,6 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 #undef IDEMPOTENT
 #undef TM_PATH
 
-/* Append s percent-encoded (RFC 3986: unreserved characters kept). */
-static int
-api_encode(struct buf *b, const char *s)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-	char esc[3] = { '%', 0, 0 };
-	int rc = 0;
-
-	for (p = (const unsigned char *)s; *p != '\0' && rc == 0; p++) {
-		if (strchr("-._~", *p) != NULL || (*p >= '0' && *p <= '9') ||
-		    ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')) {
-			rc = buf_add(b, p, 1);
-			continue;
-		}
-		esc[1] = hex[*p >> 4];
-		esc[2] = hex[*p & 15];
-		rc = buf_add(b, esc, 3);
-	}
-	return rc;
-}
-
 /* The path of e with id encoded in and ?query appended (if non-empty). */
 static char *
 api_path(const struct api_endpoint *e, const char *id, const char *query)
@@ -256,7 +234,7 @@ api_path(const struct api_endpoint *e, const char *id, const char *query)
 		rc = buf_addstr(&b, e->path);
 	else {
 		rc = buf_add(&b, e->path, (size_t)(hole - e->path));
-		rc |= api_encode(&b, id);
+		rc |= buf_addenc(&b, id);
 		rc |= buf_addstr(&b, hole + 4);
 	}
 	if (query != NULL && *query != '\0')
@@ -450,7 +428,7 @@ api_query_add(struct buf *b, const char *name, const char *value)
 	if (b->len > 0)
 		rc = buf_addstr(b, "&");
 	rc |= buf_printf(b, "%s=", name);
-	rc |= api_encode(b, value);
+	rc |= buf_addenc(b, value);
 	return rc;
 }
 
