@@ -17,6 +17,15 @@
  * ui_cmds.c     the command table (:)
  * ui_keys.c     the key table, dispatch, the help view
  * ui_main.c     ui_run and the poll loop
+ * lineedit.c, form.c, dialog.c   the line editor, the form engine, the dialogs
+ *
+ * Calls go one way, down this list read from the bottom: the loop feeds
+ * keys to the key table, the command table and the prompts, which run
+ * actions, which change the model; views are built from the model and the
+ * painter draws them. Nothing calls up: the model returns reaction bits
+ * (UI_R_*), dialogs and prompts run the callbacks they were opened with.
+ * ui_state.c, ui_columns.c, ui_util.c and ui_views.c need no curses
+ * (tests/unit/test_ui_state.c links the first three without it).
  */
 #ifndef PATROL_UI_INTERNAL_H
 #define PATROL_UI_INTERNAL_H

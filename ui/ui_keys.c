@@ -7,9 +7,9 @@
  * same key can mean one thing in the table and another in :owners). Dispatch,
  * the help view, the read-only check and the admin check all read this
  * table: a mutating action in read-only mode is refused in ui_keys_dispatch
- * and nowhere else. Actions change state and return the reaction bits (what
- * to redraw). The prompts (/ and :), the command table and what happens
- * when a dialog ends live here too.
+ * and nowhere else. The actions are ui_actions.c's (and ui_bulk.c's): they
+ * change state and return the reaction bits (what to redraw). The help view
+ * is built here, from the table.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,14 @@
 /*
  * ui_state.c: the model behind the screen.
  *
- * The table the worker sent (owned here), the audit flags of each row
- * (computed once per load), the marks (tagged, staged) kept by token id
- * across refreshes, the filtered and sorted view, and the handling of every
- * finished call. No drawing and no key handling here.
+ * The workspace on show (struct ui_ws: the table the worker sent, the
+ * audit flags of each row computed once per load, the marks kept by token
+ * id across refreshes, who we are and the settings, the revocation
+ * session), the filtered and sorted view of it, the status message and the
+ * lines of the open view. No drawing, no key handling, no curses: it calls
+ * nothing in ui/ but ui_columns.c and ui_util.c, and says what changed in
+ * reaction bits (UI_R_LIST when an open list view must be rebuilt).
+ * What the worker's answers do to it is ui_answers.c's.
  *
  * The source of the table: own tokens (Token API) or, in admin mode, every
  * token of the workspace (Token Management API). Admin mode is only entered
