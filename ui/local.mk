@@ -14,6 +14,9 @@ libpatrolui_a_SOURCES = \
 	ui/ui_draw.c \
 	ui/ui_prompt.c \
 	ui/ui_actions.c \
+	ui/ui_token.c \
+	ui/ui_workspace.c \
+	ui/ui_export.c \
 	ui/ui_bulk.c \
 	ui/ui_cmds.c \
 	ui/ui_keys.c \

@@ -12,7 +12,10 @@
  *               profiles), a session's plan and results
  * ui_draw.c     the screen: header, gauge, table, status, the open view
  * ui_prompt.c   the prompts (/ and :) and the open dialog
- * ui_actions.c  what keys and commands do
+ * ui_actions.c  what keys and commands do to the table and the views
+ * ui_token.c    create, edit, copy a token; the secret
+ * ui_workspace.c admin mode, owners, settings, profiles
+ * ui_export.c   :export
  * ui_bulk.c     revocation sessions
  * ui_cmds.c     the command table (:)
  * ui_keys.c     the key table, dispatch, the help view
