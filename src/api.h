@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "api_error.h"
 #include "call.h"
 #include "status.h"
 #include "token.h"
@@ -127,20 +128,6 @@ enum patrol_status api_parse_oauth_discovery(const char *body, size_t len,
 /* expires_in may be a number or a string. access_token is a secret. */
 enum patrol_status api_parse_oauth_token(const char *body, size_t len, char **access_token,
 					 int64_t *expires_in_s, struct patrol_err *err);
-
-/* Parse any error answer into out: JSON {"error_code": "X"|403, "message",
- * "details":[{"request_id"}]}, {"error": "msg"}, SCIM {"detail","status"},
- * plain text "CODE: message", an HTML page (message from <pre>, else
- * <title>), or an empty body (the reason phrase). Sets out->http_status,
- * code, message, request_id and out->status = api_classify(). */
-void api_parse_error(long http_status, const char *reason, const char *body, size_t len,
-		     struct patrol_err *out);
-/* Classify by error_code first, then by HTTP status (token-api.md, "Errors").
- * QUOTA_EXCEEDED → PATROL_QUOTA; REQUEST_LIMIT_EXCEEDED/RESOURCE_EXHAUSTED/429
- * → PATROL_THROTTLED; 401 → UNAUTHENTICATED; 403 → PERMISSION; 404 and
- * RESOURCE_DOES_NOT_EXIST → NOT_FOUND; 400 → INVALID; 409 → CONFLICT;
- * 5xx → SERVER; anything else 4xx → FAILED. */
-enum patrol_status api_classify(long http_status, const char *code);
 
 /* ---- output ----------------------------------------------------------- */
 /* JSON object with the API's field names and values (absent fields omitted,

@@ -9,13 +9,40 @@
 #include "bulk.h"
 #include "duration.h"
 
+struct bulk {
+	struct bulk_item *v;
+	size_t n, cap;
+	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
+					  * index + 1 (0: empty), at most half full */
+	bool admin;                      /* through the token management API */
+	char *filter;                    /* what chose the ids, for the journal */
+	struct journal *journal;         /* owned; NULL in dry runs */
+	size_t counts[JOURNAL_RESULT_COUNT];
+	size_t inflight;
+	size_t planned_done;             /* done before this run (resume) */
+	uint64_t batch;                  /* the worker batch of its revokes (0 until
+					  * the first bulk_submit) */
+	bool stopping;                   /* bulk_stop was called */
+	bool stopped_auth;               /* a 401/403 halted it */
+	bool interrupted;                /* a signal cut it off (SIGHUP, SIGTERM):
+					  * bulk_end leaves it unfinished, for a
+					  * plain resume */
+	int64_t started_ms;              /* monotonic, at bulk_submit */
+	/* throughput for the ETA: finished calls over a sliding window */
+	int64_t win_ms[64];
+	size_t win_n;
+};
+
 #define BULK_WIN (sizeof ((struct bulk *)0)->win_ms / sizeof ((struct bulk *)0)->win_ms[0])
 
-void
-bulk_init(struct bulk *b, bool admin)
+struct bulk *
+bulk_new(bool admin)
 {
-	memset(b, 0, sizeof *b);
-	b->admin = admin;
+	struct bulk *b = calloc(1, sizeof *b);
+
+	if (b != NULL)
+		b->admin = admin;
+	return b;
 }
 
 static void
@@ -26,7 +53,7 @@ bulk_item_free(struct bulk_item *it)
 }
 
 void
-bulk_free(struct bulk *b)
+bulk_reset(struct bulk *b, bool admin)
 {
 	size_t i;
 
@@ -37,6 +64,82 @@ bulk_free(struct bulk *b)
 	free(b->filter);
 	journal_close(b->journal);
 	memset(b, 0, sizeof *b);
+	b->admin = admin;
+}
+
+void
+bulk_free(struct bulk *b)
+{
+	if (b == NULL)
+		return;
+	bulk_reset(b, false);
+	free(b);
+}
+
+size_t
+bulk_count(const struct bulk *b)
+{
+	return b->n;
+}
+
+const struct bulk_item *
+bulk_item(const struct bulk *b, size_t i)
+{
+	return i < b->n ? &b->v[i] : NULL;
+}
+
+size_t
+bulk_results(const struct bulk *b, enum journal_result r)
+{
+	return (unsigned)r < JOURNAL_RESULT_COUNT ? b->counts[r] : 0;
+}
+
+bool
+bulk_admin(const struct bulk *b)
+{
+	return b->admin;
+}
+
+bool
+bulk_stopping(const struct bulk *b)
+{
+	return b->stopping;
+}
+
+bool
+bulk_stopped_auth(const struct bulk *b)
+{
+	return b->stopped_auth;
+}
+
+size_t
+bulk_planned_done(const struct bulk *b)
+{
+	return b->planned_done;
+}
+
+const struct journal *
+bulk_journal(const struct bulk *b)
+{
+	return b->journal;
+}
+
+int
+bulk_set_filter(struct bulk *b, const char *filter)
+{
+	char *f = filter != NULL ? strdup(filter) : NULL;
+
+	if (filter != NULL && f == NULL)
+		return -1;
+	free(b->filter);
+	b->filter = f;
+	return 0;
+}
+
+void
+bulk_interrupt(struct bulk *b)
+{
+	b->interrupted = true;
 }
 
 /* strdup that keeps NULL; *bad on failure. */
@@ -126,12 +229,6 @@ bulk_find(const struct bulk *b, const char *id)
 	return b->hidx[k] != 0 ? (long)b->hidx[k] - 1 : -1;
 }
 
-static int64_t
-bulk_last_use(const struct token_info *t)
-{
-	return t->last_accessed_time > t->last_used_day ? t->last_accessed_time : t->last_used_day;
-}
-
 int
 bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
 	 const char *self_id, int64_t now_ms)
@@ -160,7 +257,7 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 		it->t.owner = bulk_dup(token_owner(t), &bad);
 		it->t.comment = bulk_dup(t->comment, &bad);
 		it->t.created_ms = t->creation_time;
-		it->t.last_used_ms = bulk_last_use(t);
+		it->t.last_used_ms = token_last_used(t);
 		it->t.expiry_ms = t->expiry_time;
 		it->t.flags = flags;
 		it->recent = it->t.last_used_ms > 0 && now_ms - it->t.last_used_ms < BULK_RECENT_MS;
@@ -177,7 +274,7 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 
 /* Decide an item without sending anything. */
 static void
-bulk_decide(struct bulk *b, struct bulk_item *it, enum journal_result r,
+bulk_settle(struct bulk *b, struct bulk_item *it, enum journal_result r,
 	    enum patrol_status st, const char *why)
 {
 	it->result = r;
@@ -185,6 +282,41 @@ bulk_decide(struct bulk *b, struct bulk_item *it, enum journal_result r,
 	if (why != NULL)
 		status_set(&it->err, st, "%s", why);
 	b->counts[r]++;
+}
+
+void
+bulk_decide(struct bulk *b, size_t i, enum journal_result r, enum patrol_status st,
+	    const char *why)
+{
+	if (i < b->n && b->v[i].result == JOURNAL_PENDING && !b->v[i].inflight)
+		bulk_settle(b, &b->v[i], r, st, why);
+}
+
+void
+bulk_keep_self(struct bulk *b)
+{
+	long s = bulk_self_index(b);
+
+	if (s >= 0)
+		bulk_settle(b, &b->v[s], JOURNAL_SKIPPED, PATROL_OK,
+			    "kept: its own confirmation was not given");
+}
+
+size_t
+bulk_mark_unsent(struct bulk *b, void (*each)(const struct bulk_item *it, void *ctx), void *ctx)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->v[i].result != JOURNAL_PENDING)
+			continue;
+		bulk_settle(b, &b->v[i], JOURNAL_NOT_ATTEMPTED, PATROL_CANCELLED,
+			    "not sent: the session was stopped");
+		n++;
+		if (each != NULL)
+			each(&b->v[i], ctx);
+	}
+	return n;
 }
 
 void
@@ -196,7 +328,7 @@ bulk_guard_self(struct bulk *b, bool allow)
 		return;
 	for (i = 0; i < b->n; i++)
 		if (b->v[i].self && b->v[i].result == JOURNAL_PENDING)
-			bulk_decide(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK,
+			bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK,
 				    "this is the token patrol is using: it needs its own confirmation");
 }
 
@@ -257,15 +389,15 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 		if (it->result != JOURNAL_PENDING || !it->listed)
 			continue;
 		if ((t = bulk_lookup(fresh, byid, it->t.id)) == NULL) {
-			bulk_decide(b, it, JOURNAL_GONE, PATROL_NOT_FOUND,
+			bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND,
 				    "gone before the revoke was sent");
 			out->vanished++;
 			continue;
 		}
-		if (!it->self && bulk_last_use(t) > it->t.last_used_ms) {
+		if (!it->self && token_last_used(t) > it->t.last_used_ms) {
 			/* (patrol's own token is in use by this very session) */
 			it->changed = true;
-			it->t.last_used_ms = bulk_last_use(t);
+			it->t.last_used_ms = token_last_used(t);
 			out->used_since++;
 		}
 	}
@@ -333,7 +465,7 @@ bulk_submit(struct bulk *b, struct worker *w)
 			continue;
 		c = b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
 		if (c == NULL) {
-			bulk_decide(b, it, JOURNAL_NOT_ATTEMPTED, PATROL_NOMEM, "out of memory");
+			bulk_settle(b, it, JOURNAL_NOT_ATTEMPTED, PATROL_NOMEM, "out of memory");
 			continue;
 		}
 		c->tag = BULK_TAG | i;
@@ -495,7 +627,7 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 	if (!there) {
 		/* Revoked before the interruption (an intent whose result was
 		 * lost), or by someone else: either way, done; never sent again. */
-		bulk_decide(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, e->intents > 0 ?
+		bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, e->intents > 0 ?
 			    "reconciled on resume: no longer in the list" :
 			    "gone before the revoke was sent");
 		b->planned_done++;

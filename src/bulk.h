@@ -26,6 +26,7 @@
 #include "call.h"
 #include "journal.h"
 #include "token.h"
+#include "token_filter.h"
 #include "worker.h"
 
 #define BULK_CONFIRM_TYPED_OVER 10       /* above this many, the count is typed */
@@ -50,29 +51,9 @@ struct bulk_item {
 					  * already gone) */
 };
 
-struct bulk {
-	struct bulk_item *v;
-	size_t n, cap;
-	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
-					  * index + 1 (0: empty), at most half full */
-	bool admin;                      /* through the token management API */
-	char *filter;                    /* what chose the ids, for the journal */
-	struct journal *journal;         /* owned; NULL in dry runs */
-	size_t counts[JOURNAL_RESULT_COUNT];
-	size_t inflight;
-	size_t planned_done;             /* done before this run (resume) */
-	uint64_t batch;                  /* the worker batch of its revokes (0 until
-					  * the first bulk_submit) */
-	bool stopping;                   /* bulk_stop was called */
-	bool stopped_auth;               /* a 401/403 halted it */
-	bool interrupted;                /* a signal cut it off (SIGHUP, SIGTERM):
-					  * bulk_end leaves it unfinished, for a
-					  * plain resume */
-	int64_t started_ms;              /* monotonic, at bulk_submit */
-	/* throughput for the ETA: finished calls over a sliding window */
-	int64_t win_ms[64];
-	size_t win_n;
-};
+/* The session: opaque, read through the functions below; only bulk.c
+ * changes it, so both faces apply one set of rules. */
+struct bulk;
 
 struct bulk_progress {
 	size_t total;                    /* items in the plan */
@@ -93,8 +74,30 @@ struct bulk_replan {
 	size_t new_matches;              /* the filter now matches ids not in the plan */
 };
 
-void bulk_init(struct bulk *b, bool admin);
-void bulk_free(struct bulk *b);       /* closes the journal */
+/* A new, empty session (through token management when admin), or NULL on
+ * out of memory. */
+struct bulk *bulk_new(bool admin);
+/* Empty it again, as bulk_new left it (its journal closed). */
+void bulk_reset(struct bulk *b, bool admin);
+/* Free it, closing its journal; NULL is fine. */
+void bulk_free(struct bulk *b);
+
+/* ---- what a face reads ---------------------------------------------------- */
+size_t bulk_count(const struct bulk *b);                 /* items planned */
+const struct bulk_item *bulk_item(const struct bulk *b, size_t i);
+size_t bulk_results(const struct bulk *b, enum journal_result r);  /* items so decided */
+bool bulk_admin(const struct bulk *b);
+bool bulk_stopping(const struct bulk *b);                /* bulk_stop was called */
+bool bulk_stopped_auth(const struct bulk *b);            /* a 401/403 halted it */
+size_t bulk_planned_done(const struct bulk *b);          /* done before this run (resume) */
+/* The session's journal (NULL in a dry run, or before bulk_journal_start). */
+const struct journal *bulk_journal(const struct bulk *b);
+
+/* What chose the ids (--filter), for the journal. 0, or -1 on out of memory. */
+int bulk_set_filter(struct bulk *b, const char *filter);
+/* A signal cut the session off (SIGHUP, SIGTERM): bulk_end leaves it
+ * unfinished, for a plain resume. */
+void bulk_interrupt(struct bulk *b);
 /* Add a token (t may be NULL when only the id is known) unless its id is
  * already planned (O(1): plans of 100,000 ids are built in milliseconds).
  * An id that is not token_id_valid is added skipped ("not a token id"): it
@@ -102,8 +105,20 @@ void bulk_free(struct bulk *b);       /* closes the journal */
  * a duplicate, -1 on out of memory. */
 int bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
 	     const char *self_id, int64_t now_ms);
-/* Mark the token patrol uses as skipped (with the reason) unless allowed. */
+/* The self-token rule, for both faces: the token patrol uses goes only
+ * with a confirmation of its own. Without one (allow false) it is
+ * skipped, saying so; bulk_keep_self skips it when its own confirmation
+ * was asked and not given. */
 void bulk_guard_self(struct bulk *b, bool allow);
+void bulk_keep_self(struct bulk *b);
+/* Decide pending item i without sending anything: result r, why (st). */
+void bulk_decide(struct bulk *b, size_t i, enum journal_result r, enum patrol_status st,
+		 const char *why);
+/* What was never sent when a session ends (stopped, or the token patrol
+ * uses after a stop) is "not attempted", never "failed": mark every
+ * pending item so, calling each (may be NULL) on it. Returns how many. */
+size_t bulk_mark_unsent(struct bulk *b, void (*each)(const struct bulk_item *it, void *ctx),
+			void *ctx);
 size_t bulk_pending(const struct bulk *b);
 size_t bulk_count_recent(const struct bulk *b);
 /* The pending self item, or -1. */

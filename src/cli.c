@@ -13,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -21,6 +20,7 @@
 #include "duration.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "table.h"
 
 static bool cli_mutates_always(int argc, char **argv);
 static int cli_cmd_help(struct cli *cli, int argc, char **argv);
@@ -515,21 +515,13 @@ read_token_stdin(char **out)
 	return 0;
 }
 
-static size_t
-terminal_width(void)
-{
-	struct winsize ws;
-
-	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	return 0;
-}
-
-/* patrol's own settings for the profile in use: flags win, except that a
- * profile the file marks read-only stays read-only. */
+/* patrol's own settings for the profile in use, merged with the flags
+ * (prefs_merge: flags win, except that a profile the file marks read-only
+ * stays read-only). */
 static int
 load_prefs(struct cli *cli)
 {
+	struct prefs_merged m;
 	struct patrol_err err;
 
 	status_clear(&err);
@@ -543,18 +535,13 @@ load_prefs(struct cli *cli)
 	cli->flags.read_only = cli->o.read_only;
 	cli->flags.jobs = cli->o.jobs;
 	cli->flags.rate = cli->o.rate_set ? cli->o.rate : -1;
-	if (cli->prefs.read_only)
-		cli->o.read_only = true;
-	if (cli->prefs.rate_set && !cli->o.rate_set) {
-		cli->o.rate = cli->prefs.rate;
-		cli->o.rate_set = true;
-	}
-	if (cli->prefs.jobs_set && cli->o.jobs <= 0)
-		cli->o.jobs = cli->prefs.jobs;
-	if (cli->prefs.stale_set) {
-		cli->out.ctx.stale_patterns = (const char *const *)cli->prefs.stale;
-		cli->out.ctx.nstale = cli->prefs.nstale;
-	}
+	prefs_merge(&cli->prefs, &cli->flags, &m);
+	cli->o.read_only = m.read_only;
+	cli->o.jobs = m.jobs;
+	cli->o.rate = m.rate;
+	cli->o.rate_set = m.rate >= 0;
+	cli->out.ctx.stale_patterns = m.stale;
+	cli->out.ctx.nstale = m.nstale;
 	return 0;
 }
 
@@ -585,8 +572,7 @@ load_config(struct cli *cli)
 		fprintf(stderr, "%s\n", cli->cfg.auth_why);
 	if ((rc = load_prefs(cli)) != 0)
 		return rc;
-	if (cli->cfg.auth == AUTH_PAT && cli->cfg.token != NULL)
-		sha256_hex(cli->cfg.token, strlen(cli->cfg.token), cli->self_id);
+	config_self_id(&cli->cfg, cli->self_id);
 	cli->out.ctx.self_id = cli->self_id[0] ? cli->self_id : NULL;
 	return 0;
 }
@@ -600,7 +586,7 @@ worker_options(const struct cli *cli, struct worker_opts *wo)
 	memset(wo, 0, sizeof *wo);
 	wo->cfg = &cli->cfg;
 	wo->max_inflight = cli->o.jobs;
-	wo->rate = !cli->o.rate_set ? 0 : cli->o.rate == 0 ? -1 : cli->o.rate;
+	wo->rate = prefs_worker_rate(cli->o.rate_set ? cli->o.rate : -1);
 	wo->call_deadline_ms = cli->o.timeout_ms;
 	wo->debug_fd = cli->o.debug ? STDERR_FILENO : -1;
 	wo->read_only = cli->o.read_only;
@@ -923,7 +909,7 @@ init_output(struct cli *cli)
 	cli->out.format = cli->o.format;
 	cli->out.management = cli->o.all;
 	cli->out.color = tty && !cli->o.no_color && (nc == NULL || nc[0] == '\0');
-	cli->out.width = tty ? terminal_width() : 0;
+	cli->out.width = tty ? table_terminal_width(STDOUT_FILENO) : 0;
 	cli->out.ctx.now_ms = duration_now_ms();
 }
 
@@ -968,7 +954,6 @@ run_face(struct cli *cli, face_fn face)
 	uo.no_color = cli->o.no_color || (getenv("NO_COLOR") != NULL && getenv("NO_COLOR")[0] != '\0');
 	uo.ascii = cli->o.ascii;
 	uo.mouse = cli->o.mouse;
-	uo.self_id = cli->self_id[0] ? cli->self_id : NULL;
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;

@@ -26,6 +26,7 @@
 #include "sha256.h"
 #include "status.h"
 #include "token.h"
+#include "token_filter.h"
 #include "worker.h"
 
 #define CLI_EXIT_SIGPIPE 141    /* 128 + SIGPIPE: what a shell reports */
@@ -61,7 +62,7 @@ struct cli {
 	struct config cfg;
 	bool cfg_loaded;
 	struct prefs prefs;                 /* patrol's own settings, loaded with cfg */
-	struct face_flags flags;            /* what the command line said, before prefs */
+	struct prefs_flags flags;           /* what the command line said, before prefs */
 	struct worker *w;
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */

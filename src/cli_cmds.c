@@ -17,6 +17,7 @@
 #include "duration.h"
 #include "sanitize.h"
 #include "secret.h"
+#include "settings.h"
 #include "table.h"
 
 /* Check the positional count: between min and max (after the command name). */
@@ -588,53 +589,48 @@ cli_cmd_update(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-static bool
-valid_days(const char *v)
-{
-	char *end;
-	long days = strtol(v, &end, 10);
-
-	return *v != '\0' && *end == '\0' && days >= 1 && days <= 730;
-}
-
-static bool
-valid_bool(const char *v)
-{
-	return strcmp(v, "true") == 0 || strcmp(v, "false") == 0;
-}
-
-/* The settings patrol names, and the workspace-conf keys behind them. */
-static const struct setting {
-	const char *name;
-	const char *key;
-	bool (*valid)(const char *v);
-	const char *hint;
-} settings[] = {
-	{ "max-lifetime-days", "maxTokenLifetimeDays", valid_days, "a number of days from 1 to 730" },
-	{ "tokens-enabled", "enableTokensConfig", valid_bool, "true or false" },
-};
-
-static long
-setting_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof settings / sizeof settings[0]; i++)
-		if (strcmp(settings[i].name, name) == 0)
-			return (long)i;
-	return -1;
-}
-
 const char *
 cli_setting_name(size_t i)
 {
-	return i < sizeof settings / sizeof settings[0] ? settings[i].name : NULL;
+	return settings_name(i);
 }
 
 bool
 cli_settings_mutates(int argc, char **argv)
 {
 	return argc > 1 && strcmp(argv[1], "set") == 0;
+}
+
+/* setting,value lines: the workspace's values, empty when not set. */
+static void
+settings_csv(struct cli *cli, const struct api_conf *conf)
+{
+	int s;
+
+	fprintf(cli->out.fp, "setting,value\n");
+	for (s = 0; s < SETTING_COUNT; s++) {
+		fprintf(cli->out.fp, "%s,", settings_name((size_t)s));
+		cli_output_csv_field(cli->out.fp, settings_value((enum setting)s, conf),
+				     cli->out.sanitize_flags, true);
+	}
+}
+
+/* "name:  value" lines; what is not set shows the default. */
+static void
+settings_text(struct cli *cli, const struct api_conf *conf)
+{
+	const char *v;
+	char label[48], dflt[48], *clean;
+	int s;
+
+	for (s = 0; s < SETTING_COUNT; s++) {
+		v = settings_value((enum setting)s, conf);
+		snprintf(label, sizeof label, "%s:", settings_name((size_t)s));
+		snprintf(dflt, sizeof dflt, "%s (default)", settings_default((enum setting)s));
+		clean = sanitize(v != NULL ? v : dflt, 0, cli->out.sanitize_flags);
+		fprintf(cli->out.fp, "%-19s %s\n", label, clean != NULL ? clean : "");
+		free(clean);
+	}
 }
 
 static int
@@ -647,34 +643,23 @@ settings_get(struct cli *cli)
 	if ((rc = cli_call(cli, api_conf_get(), &r)) != 0)
 		return rc;
 	conf = r;
-	if (cli->o.format == CLI_FORMAT_JSON) {
+	if (cli->o.format == CLI_FORMAT_JSON)
 		rc = cli_written(cli_output_json(cli->out.fp, api_conf_to_json(conf)));
-	} else if (cli->o.format == CLI_FORMAT_CSV) {
-		fprintf(cli->out.fp, "setting,value\nmax-lifetime-days,");
-		cli_output_csv_field(cli->out.fp, conf->max_token_lifetime_days, cli->out.sanitize_flags, true);
-		fprintf(cli->out.fp, "tokens-enabled,");
-		cli_output_csv_field(cli->out.fp, conf->enable_tokens_config, cli->out.sanitize_flags, true);
-	} else {
-		char *a = sanitize(conf->max_token_lifetime_days ? conf->max_token_lifetime_days : "730 (default)",
-				   0, cli->out.sanitize_flags);
-		char *b = sanitize(conf->enable_tokens_config ? conf->enable_tokens_config : "true (default)",
-				   0, cli->out.sanitize_flags);
-		fprintf(cli->out.fp, "max-lifetime-days:  %s\ntokens-enabled:     %s\n", a ? a : "", b ? b : "");
-		free(a);
-		free(b);
-	}
+	else if (cli->o.format == CLI_FORMAT_CSV)
+		settings_csv(cli, conf);
+	else
+		settings_text(cli, conf);
 	api_conf_free(conf);
 	return rc;
 }
 
 /* Disabling tokens cuts every PAT user off: confirm unless --yes. */
 static int
-settings_confirm(struct cli *cli, const char *name, const char *value)
+settings_confirm(struct cli *cli, enum setting s, const char *value)
 {
 	int ok;
 
-	if (cli->o.yes || cli->o.dry_run || strcmp(name, "tokens-enabled") != 0 ||
-	    strcmp(value, "false") != 0)
+	if (cli->o.yes || cli->o.dry_run || !settings_typed_confirm(s, value))
 		return 0;
 	ok = cli_confirm("Turn personal access tokens off for the whole workspace? Type yes:", "yes");
 	if (ok == 1)
@@ -687,7 +672,7 @@ settings_confirm(struct cli *cli, const char *name, const char *value)
 static int
 settings_set(struct cli *cli, const char *name, const char *value)
 {
-	long i = setting_find(name);
+	int i = settings_find(name);
 	struct call *c;
 	int rc;
 
@@ -695,13 +680,13 @@ settings_set(struct cli *cli, const char *name, const char *value)
 		cli_msg("settings: unknown setting '%s' (max-lifetime-days, tokens-enabled)", name);
 		return 2;
 	}
-	if (!settings[i].valid(value)) {
-		cli_msg("settings: %s takes %s", name, settings[i].hint);
+	if (!settings_valid((enum setting)i, value)) {
+		cli_msg("settings: %s takes %s", name, settings_hint((enum setting)i));
 		return 2;
 	}
-	if ((rc = settings_confirm(cli, name, value)) != 0)
+	if ((rc = settings_confirm(cli, (enum setting)i, value)) != 0)
 		return rc;
-	if ((c = cli_run(cli, api_conf_set(settings[i].key, value))) == NULL)
+	if ((c = cli_run(cli, api_conf_set(settings_key((enum setting)i), value))) == NULL)
 		return status_exit_code(PATROL_NOMEM);
 	if (c->err.status == PATROL_OK || c->err.status == PATROL_DRY_RUN)
 		cli_msg("%s%s set to %s", c->err.status == PATROL_DRY_RUN ? "dry run: " : "", name, value);

@@ -407,13 +407,13 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		return -1;
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
-	for (i = 0; i < b->n; i++) {
-		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(&b->v[i])) != 0) {
+	for (i = 0; i < bulk_count(b); i++) {
+		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(bulk_item(b, i))) != 0) {
 			json_decref(arr);
 			return -1;
 		}
 		if (format == CLI_FORMAT_CSV)
-			cli_output_result_csv(fp, &b->v[i], sanitize_flags);
+			cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
 	}
 	if (arr != NULL)
 		return cli_output_json(fp, arr);
@@ -500,12 +500,12 @@ detail_last_used(const struct cli_out *o, const struct token_info *t)
 {
 	char rel[32], utc[32], line[128];
 
-	if (t->last_accessed_time > 0 || t->last_used_day <= 0) {
-		detail_time(o, "last used:", t->last_accessed_time, TOKEN_WORD_NEVER);
+	if (!token_last_used_day_only(t)) {
+		detail_time(o, "last used:", token_last_used(t), TOKEN_WORD_NEVER);
 		return;
 	}
 	token_last_used_format(t, o->ctx.now_ms, rel, sizeof rel);
-	duration_iso8601(t->last_used_day, utc, sizeof utc);
+	duration_iso8601(token_last_used(t), utc, sizeof utc);
 	utc[10] = '\0';
 	snprintf(line, sizeof line, "%s  (UTC day, %s)", utc, rel);
 	detail_line(o, "last used:", line);

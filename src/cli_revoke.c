@@ -50,7 +50,7 @@
 /* One run of the command. */
 struct rv {
 	struct cli *cli;
-	struct bulk b;
+	struct bulk *b;
 	struct token_table *tab;        /* the list the plan was made from */
 	struct token_filter *filter;    /* --filter, compiled */
 	char *user;                     /* SCIM userName, for the journal */
@@ -150,7 +150,7 @@ rv_add(struct rv *r, const char *id, const struct token_info *t)
 {
 	unsigned flags = t != NULL ? token_flags(t, &r->cli->out.ctx) : 0;
 
-	if (bulk_add(&r->b, id, t, flags, r->cli->self_id[0] ? r->cli->self_id : NULL,
+	if (bulk_add(r->b, id, t, flags, r->cli->self_id[0] ? r->cli->self_id : NULL,
 		     r->cli->out.ctx.now_ms) < 0) {
 		cli_msg("revoke: out of memory");
 		return status_exit_code(PATROL_NOMEM);
@@ -164,25 +164,25 @@ rv_add(struct rv *r, const char *id, const struct token_info *t)
 static void
 rv_decide_unlisted(struct rv *r, const char *id)
 {
-	struct bulk_item *it = &r->b.v[r->b.n - 1];
+	size_t last = bulk_count(r->b) - 1;
 	bool full = cli_is_full_id(id);
+	char why[160];
 
-	if (it->result != JOURNAL_PENDING)
+	if (bulk_item(r->b, last)->result != JOURNAL_PENDING)
 		return;                      /* not a token id: skipped already */
-	it->result = full ? JOURNAL_GONE : JOURNAL_SKIPPED;
-	r->b.counts[it->result]++;
 	if (!full && strlen(id) < TOKEN_PREFIX_MIN) {
 		cli_find_token(r->tab, id);          /* says the minimum on stderr */
-		status_set(&it->err, PATROL_NOT_FOUND, "too short: give at least %d characters "
-			   "of the id; nothing sent", TOKEN_PREFIX_MIN);
+		snprintf(why, sizeof why, "too short: give at least %d characters of the id; "
+			 "nothing sent", TOKEN_PREFIX_MIN);
 	} else if (full)
-		status_set(&it->err, PATROL_NOT_FOUND, r->b.admin ?
-			   "not in the list: already revoked, nothing sent" :
-			   "not among your tokens: already revoked, or another user's "
-			   "(--all revokes anyone's); nothing sent");
+		snprintf(why, sizeof why, "%s", bulk_admin(r->b) ?
+			 "not in the list: already revoked, nothing sent" :
+			 "not among your tokens: already revoked, or another user's "
+			 "(--all revokes anyone's); nothing sent");
 	else
-		status_set(&it->err, PATROL_NOT_FOUND, "no token id starts with this%s; "
-			   "nothing sent", r->b.admin ? "" : " among your tokens (--all: anyone's)");
+		snprintf(why, sizeof why, "no token id starts with this%s; nothing sent",
+			 bulk_admin(r->b) ? "" : " among your tokens (--all: anyone's)");
+	bulk_decide(r->b, last, full ? JOURNAL_GONE : JOURNAL_SKIPPED, PATROL_NOT_FOUND, why);
 }
 
 /* Resolve the given ids (full or prefixes) against the list, through an
@@ -202,12 +202,12 @@ rv_plan_ids(struct rv *r, char **ids, size_t n)
 	for (i = 0; i < n && rc == 0; i++) {
 		long row = token_find_indexed(r->tab, byid, ids[i], false);
 		const struct token_info *t = row >= 0 ? &r->tab->rows[row] : NULL;
-		size_t before = r->b.n;
+		size_t before = bulk_count(r->b);
 		if (row == -2) {
 			cli_find_token(r->tab, ids[i]);    /* says why */
 			rc = 2;
 		} else if ((rc = rv_add(r, t != NULL ? t->token_id : ids[i], t)) == 0 &&
-			   t == NULL && r->b.n > before)
+			   t == NULL && bulk_count(r->b) > before)
 			rv_decide_unlisted(r, ids[i]);
 	}
 	free(byid);
@@ -304,10 +304,10 @@ rv_show_items(const struct rv *r, FILE *fp)
 	struct table_out to = { fp, table_terminal_width(fileno(fp)), false, 0 };
 	size_t i;
 
-	for (i = 0; i < r->b.n && t.nrows < PLAN_SHOWN; i++)
-		if (r->b.v[i].result == JOURNAL_PENDING)
-			shown[t.nrows++] = &r->b.v[i];
-	if (!r->b.admin)
+	for (i = 0; i < bulk_count(r->b) && t.nrows < PLAN_SHOWN; i++)
+		if (bulk_item(r->b, i)->result == JOURNAL_PENDING)
+			shown[t.nrows++] = bulk_item(r->b, i);
+	if (!bulk_admin(r->b))
 		t.hidden = 1ul << PLAN_OWNER;
 	table_print(&to, &t);
 	return t.nrows;
@@ -348,9 +348,9 @@ rv_list_command(const struct rv *r, struct buf *b)
 		rc |= buf_addstr(b, " --ca-file") | rv_shell_word(b, o->ca_file);
 	if (o->resume)
 		return rc | buf_addstr(b, " journal") |
-			rv_shell_word(b, journal_session_id(r->b.journal)) | buf_addstr(b, " -o csv");
+			rv_shell_word(b, journal_session_id(bulk_journal(r->b))) | buf_addstr(b, " -o csv");
 	rc |= buf_addstr(b, " revoke");
-	if (r->b.admin)
+	if (bulk_admin(r->b))
 		rc |= buf_addstr(b, " --all");
 	if (o->filter != NULL)
 		rc |= buf_addstr(b, " --filter") | rv_shell_word(b, o->filter);
@@ -383,7 +383,7 @@ rv_show_more(const struct rv *r, FILE *fp, size_t more)
 static void
 rv_show_plan(const struct rv *r, FILE *fp)
 {
-	size_t shown, pending = bulk_pending(&r->b), recent = bulk_count_recent(&r->b);
+	size_t shown, pending = bulk_pending(r->b), recent = bulk_count_recent(r->b);
 
 	shown = rv_show_items(r, fp);
 	if (pending > shown)
@@ -392,7 +392,7 @@ rv_show_plan(const struct rv *r, FILE *fp)
 		fprintf(fp, "warning: %zu of these %s used in the last 7 days (marked !): "
 			"something may still depend on %s\n", recent, recent == 1 ? "was" : "were",
 			recent == 1 ? "it" : "them");
-	if (bulk_self_index(&r->b) >= 0)
+	if (bulk_self_index(r->b) >= 0)
 		fprintf(fp, "warning: the plan holds the token patrol is using (marked S): "
 			"it is revoked last, after its own confirmation\n");
 }
@@ -403,7 +403,7 @@ static int
 rv_confirm_count(struct rv *r, const char *what)
 {
 	char prompt[256], want[32];
-	size_t n = bulk_pending(&r->b);
+	size_t n = bulk_pending(r->b);
 	int ok;
 
 	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
@@ -429,18 +429,15 @@ rv_confirm_count(struct rv *r, const char *what)
 static void
 rv_confirm_self(struct rv *r)
 {
-	long i = bulk_self_index(&r->b);
+	long i = bulk_self_index(r->b);
 	int ok;
 
 	if (i < 0 || !r->cli->o.include_self || r->cli->o.yes || r->cli->o.dry_run)
 		return;
 	ok = cli_confirm("This also revokes the token patrol is using: afterwards patrol can no "
 			 "longer reach this workspace with it. Type self to revoke it too:", "self");
-	if (ok != 1) {
-		r->b.v[i].result = JOURNAL_SKIPPED;
-		r->b.counts[JOURNAL_SKIPPED]++;
-		status_set(&r->b.v[i].err, PATROL_OK, "kept: its own confirmation was not given");
-	}
+	if (ok != 1)
+		bulk_keep_self(r->b);
 }
 
 /* Fetch again just before applying and show what changed. Returns 0 to go
@@ -452,17 +449,17 @@ rv_replan(struct rv *r)
 	struct bulk_replan d;
 	int rc;
 
-	if ((rc = cli_fetch_tokens(r->cli, r->b.admin, NULL, &fresh)) != 0)
+	if ((rc = cli_fetch_tokens(r->cli, bulk_admin(r->b), NULL, &fresh)) != 0)
 		return rc;
 	r->cli->out.ctx.now_ms = duration_now_ms();
-	bulk_replan(&r->b, fresh, &r->cli->out.ctx, r->filter, &d);
+	bulk_replan(r->b, fresh, &r->cli->out.ctx, r->filter, &d);
 	api_table_free(fresh);
 	if (d.vanished + d.used_since + d.new_matches == 0)
 		return 0;
 	fprintf(stderr, "Changed since the plan: %zu no longer exist (not sent), %zu used since "
 		"(marked !), %zu new match%s the filter (not added)\n", d.vanished, d.used_since,
 		d.new_matches, d.new_matches == 1 ? "es" : "");
-	if (bulk_pending(&r->b) == 0) {
+	if (bulk_pending(r->b) == 0) {
 		fprintf(stderr, "Nothing left to revoke.\n");
 		return 0;
 	}
@@ -497,14 +494,14 @@ rv_bar(struct rv *r, bool force)
 		if (!r->log || now - r->bar_ms < RV_LOG_EVERY_MS)
 			return;
 		r->bar_ms = now;
-		bulk_progress_line(&r->b, r->cli->w, 0, line, sizeof line);
+		bulk_progress_line(r->b, r->cli->w, 0, line, sizeof line);
 		cli_msg("revoke: %s", line);
 		return;
 	}
 	if (!force && now - r->bar_ms < RV_BAR_EVERY_MS)
 		return;
 	r->bar_ms = now;
-	bulk_progress_line(&r->b, r->cli->w, RV_BAR_WIDTH, line, sizeof line);
+	bulk_progress_line(r->b, r->cli->w, RV_BAR_WIDTH, line, sizeof line);
 	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
 	r->bar_shown = true;
@@ -532,6 +529,13 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	fflush(r->cli->out.fp);
 }
 
+/* rv_line as a bulk_mark_unsent callback. */
+static void
+rv_line_of(const struct bulk_item *it, void *r)
+{
+	rv_line(r, it);
+}
+
 /* A signal stops the run after the requests in flight. Ctrl-C is the
  * user's stop: the session ends "stopped" (resumable by name). A hang-up
  * (the SSH session dropped) or SIGTERM cuts it off instead: it stays
@@ -540,16 +544,17 @@ static void
 rv_stop(struct rv *r, int sig)
 {
 	struct worker_stats ws;
-	const char *session = journal_session_id(r->b.journal);
+	const char *session = journal_session_id(bulk_journal(r->b));
 
 	worker_stats(r->cli->w, &ws);
-	r->b.interrupted = sig != SIGINT;
-	bulk_stop(&r->b, r->cli->w);
+	if (sig != SIGINT)
+		bulk_interrupt(r->b);
+	bulk_stop(r->b, r->cli->w);
 	rv_bar_clear(r);
 	if (session == NULL)
 		cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
 			"are not sent", ws.limit);
-	else if (r->b.interrupted)
+	else if (sig != SIGINT)
 		cli_msg("revoke: %s: stopping after the requests in flight (at most %d); the "
 			"rest are not sent: patrol revoke --resume goes on with them",
 			sig == SIGHUP ? "hang-up" : "terminated", ws.limit);
@@ -572,20 +577,20 @@ rv_run(struct rv *r)
 	rv_signals(true);
 	r->bar_ms = r->bar ? 0 : duration_mono_ms();
 	for (;;) {
-		if (!bulk_running(&r->b) && (r->b.stopping || bulk_submit(&r->b, w) == 0))
+		if (!bulk_running(r->b) && (bulk_stopping(r->b) || bulk_submit(r->b, w) == 0))
 			break;
 		rv_bar(r, false);
 		c = worker_wait(w, RV_BAR_EVERY_MS);
-		if (rv_signalled && !r->b.stopping)
+		if (rv_signalled && !bulk_stopping(r->b))
 			rv_stop(r, rv_signalled);
-		if (c != NULL && (i = bulk_finish(&r->b, c)) >= 0) {
-			rv_line(r, &r->b.v[i]);
-			if (r->b.stopped_auth && !told) {
+		if (c != NULL && (i = bulk_finish(r->b, c)) >= 0) {
+			rv_line(r, bulk_item(r->b, i));
+			if (bulk_stopped_auth(r->b) && !told) {
 				told = true;
 				rv_bar_clear(r);
 				cli_msg("revoke: stopping: the workspace refused patrol's credentials "
 					"(HTTP %ld): nothing more of this batch is sent",
-					r->b.v[i].err.http_status);
+					bulk_item(r->b, i)->err.http_status);
 			}
 		} else if (c != NULL)
 			call_free(c);
@@ -593,32 +598,34 @@ rv_run(struct rv *r)
 	rv_signals(false);
 	rv_bar_clear(r);
 	/* whatever was never sent (stopped, or self after a stop) */
-	for (i = 0; i < (long)r->b.n; i++) {
-		struct bulk_item *it = &r->b.v[i];
-		if (it->result != JOURNAL_PENDING)
-			continue;
-		it->result = JOURNAL_NOT_ATTEMPTED;
-		r->b.counts[JOURNAL_NOT_ATTEMPTED]++;
-		status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
-		rv_line(r, it);
-	}
+	bulk_mark_unsent(r->b, rv_line_of, r);
 }
 
 /* ---- results ---------------------------------------------------------------- */
+
+/* How many items ended each way. */
+static void
+rv_counts(const struct rv *r, size_t k[JOURNAL_RESULT_COUNT])
+{
+	int i;
+
+	for (i = 0; i < JOURNAL_RESULT_COUNT; i++)
+		k[i] = bulk_results(r->b, (enum journal_result)i);
+}
 
 /* Per-id results (JSON, CSV), then the summary on stderr. */
 static int
 rv_report(struct rv *r)
 {
-	const size_t *k = r->b.counts;
-	size_t i;
+	size_t k[JOURNAL_RESULT_COUNT], i;
 	int rc = 0;
 
-	for (i = 0; i < r->b.n; i++)
-		if (journal_result_fails(r->b.v[i].result))
+	rv_counts(r, k);
+	for (i = 0; i < bulk_count(r->b); i++)
+		if (journal_result_fails(bulk_item(r->b, i)->result))
 			rc = 1;
 	if (r->cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(r->cli->out.fp, r->cli->o.format, &r->b, 0) != 0)
+	    cli_output_results(r->cli->out.fp, r->cli->o.format, r->b, 0) != 0)
 		rc = cli_written(-1);
 	if (r->cli->o.dry_run)
 		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
@@ -629,7 +636,7 @@ rv_report(struct rv *r)
 			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], k[JOURNAL_GONE],
 			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
 			k[JOURNAL_SKIPPED]);
-	return r->b.stopped_auth ? 3 : rc;
+	return bulk_stopped_auth(r->b) ? 3 : rc;
 }
 
 /* ---- the journal -------------------------------------------------------------- */
@@ -641,11 +648,11 @@ rv_journal_start(struct rv *r)
 	struct patrol_err err;
 	char *dir = NULL;
 
-	if (r->cli->o.dry_run || bulk_pending(&r->b) == 0 || r->b.journal != NULL)
+	if (r->cli->o.dry_run || bulk_pending(r->b) == 0 || bulk_journal(r->b) != NULL)
 		return 0;             /* nothing to record, or resumed: the session's own file */
 	status_clear(&err);
 	if (journal_dir(true, &dir, &err) != PATROL_OK ||
-	    bulk_journal_start(&r->b, dir, r->cli->cfg.host, r->user, r->cli->cfg.profile,
+	    bulk_journal_start(r->b, dir, r->cli->cfg.host, r->user, r->cli->cfg.profile,
 			       &err) != PATROL_OK) {
 		cli_msg("revoke: cannot record the session, so nothing was revoked: %s",
 			err.message);
@@ -685,7 +692,7 @@ rv_offer_resume(struct rv *r)
 static void
 rv_free(struct rv *r)
 {
-	bulk_free(&r->b);
+	bulk_free(r->b);
 	api_table_free(r->tab);
 	token_filter_free(r->filter);
 	free(r->user);
@@ -698,10 +705,10 @@ rv_lines_decided(struct rv *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->b.n; i++)
-		if (r->b.v[i].result != JOURNAL_PENDING && !r->b.v[i].earlier &&
-		    !r->b.v[i].inflight)
-			rv_line(r, &r->b.v[i]);
+	for (i = 0; i < bulk_count(r->b); i++)
+		if (bulk_item(r->b, i)->result != JOURNAL_PENDING && !bulk_item(r->b, i)->earlier &&
+		    !bulk_item(r->b, i)->inflight)
+			rv_line(r, bulk_item(r->b, i));
 }
 
 /* Whether the plan held the token patrol uses and it was kept for want of
@@ -711,8 +718,8 @@ rv_self_kept(const struct rv *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->b.n; i++)
-		if (r->b.v[i].self && r->b.v[i].result == JOURNAL_SKIPPED)
+	for (i = 0; i < bulk_count(r->b); i++)
+		if (bulk_item(r->b, i)->self && bulk_item(r->b, i)->result == JOURNAL_SKIPPED)
 			return !r->cli->o.include_self;
 	return false;
 }
@@ -723,14 +730,14 @@ rv_self_kept(const struct rv *r)
 static void
 rv_retry_hint(const struct rv *r, const char *session)
 {
-	const size_t *k = r->b.counts;
-	size_t again = k[JOURNAL_FAILED] + k[JOURNAL_UNKNOWN] + k[JOURNAL_NOT_ATTEMPTED];
+	size_t again = bulk_results(r->b, JOURNAL_FAILED) + bulk_results(r->b, JOURNAL_UNKNOWN) +
+	    bulk_results(r->b, JOURNAL_NOT_ATTEMPTED);
 
-	if (session[0] == '\0' || again == 0 || r->b.stopping)
+	if (session[0] == '\0' || again == 0 || bulk_stopping(r->b))
 		return;
 	cli_msg("revoke: %zu failed, unknown or not attempted: patrol revoke --resume %s tries "
 		"them again%s", again, session,
-		r->b.stopped_auth ? " (once patrol's credentials work again)" : "");
+		bulk_stopped_auth(r->b) ? " (once patrol's credentials work again)" : "");
 }
 
 static int
@@ -739,16 +746,16 @@ rv_execute(struct rv *r, const char *what)
 	char session[128] = "";
 	int rc;
 
-	if (bulk_pending(&r->b) == 0) {
+	if (bulk_pending(r->b) == 0) {
 		rv_lines_decided(r);
 		cli_msg("revoke: nothing to revoke%s", rv_self_kept(r) ?
 			": the token patrol is using is kept (add --include-self to revoke it)" : "");
-		bulk_end(&r->b);      /* a resumed session with nothing left is done */
+		bulk_end(r->b);      /* a resumed session with nothing left is done */
 		return rv_report(r);
 	}
 	if (!r->cli->o.yes && !r->cli->o.dry_run) {
-		fprintf(stderr, "%s %zu token%s on %s:\n", what, bulk_pending(&r->b),
-			bulk_pending(&r->b) == 1 ? "" : "s", r->cli->cfg.host);
+		fprintf(stderr, "%s %zu token%s on %s:\n", what, bulk_pending(r->b),
+			bulk_pending(r->b) == 1 ? "" : "s", r->cli->cfg.host);
 		rv_show_plan(r, stderr);
 	}
 	rv_confirm_self(r);
@@ -762,11 +769,11 @@ rv_execute(struct rv *r, const char *what)
 	r->log = !isatty(STDERR_FILENO);
 	rv_lines_decided(r);
 	rv_run(r);
-	if (r->b.journal != NULL) {
-		cli_msg("journal: %s", journal_path(r->b.journal));
-		snprintf(session, sizeof session, "%s", journal_session_id(r->b.journal));
+	if (bulk_journal(r->b) != NULL) {
+		cli_msg("journal: %s", journal_path(bulk_journal(r->b)));
+		snprintf(session, sizeof session, "%s", journal_session_id(bulk_journal(r->b)));
 	}
-	bulk_end(&r->b);
+	bulk_end(r->b);
 	rc = rv_report(r);
 	rv_retry_hint(r, session);
 	return rc;
@@ -793,10 +800,10 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	cli_filter_context(r->cli, r->filter);
 	if ((rc = rv_plan_ids(r, ids, nids)) != 0 || (rc = rv_plan_filter(r)) != 0)
 		return rc;
-	if (r->cli->o.filter != NULL && (r->b.filter = strdup(r->cli->o.filter)) == NULL)
+	if (r->cli->o.filter != NULL && bulk_set_filter(r->b, r->cli->o.filter) != 0)
 		return status_exit_code(PATROL_NOMEM);
-	bulk_guard_self(&r->b, r->cli->o.include_self);
-	if (r->b.n == 0) {
+	bulk_guard_self(r->b, r->cli->o.include_self);
+	if (bulk_count(r->b) == 0) {
 		cli_msg("revoke: nothing matches: no token was revoked");
 		return 0;
 	}
@@ -903,17 +910,17 @@ rv_resume(struct rv *r, int argc, char **argv)
 		rc = 2;
 	} else if ((rc = cli_fetch_tokens(r->cli, info.admin, NULL, &r->tab)) != 0) {
 		/* reported */
-	} else if (bulk_resume(&r->b, &info, r->tab, argc == 2, &err) != PATROL_OK) {
+	} else if (bulk_resume(r->b, &info, r->tab, argc == 2, &err) != PATROL_OK) {
 		cli_msg("revoke: cannot resume: %s", err.message);
 		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
 	} else {
 		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
-			info.session, r->b.n, r->b.planned_done, bulk_pending(&r->b));
+			info.session, bulk_count(r->b), bulk_planned_done(r->b), bulk_pending(r->b));
 	}
 	journal_session_free(&info);
 	if (rc != 0)
 		return rc;
-	bulk_guard_self(&r->b, r->cli->o.include_self);
+	bulk_guard_self(r->b, r->cli->o.include_self);
 	return rv_execute(r, "Left to revoke:");
 }
 
@@ -929,7 +936,10 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 	r.cli = cli;
 	r.args = argv + 1;
 	r.nargs = argc > 1 ? (size_t)argc - 1 : 0;
-	bulk_init(&r.b, cli->o.all);
+	if ((r.b = bulk_new(cli->o.all)) == NULL) {
+		cli_msg("revoke: out of memory");
+		return status_exit_code(PATROL_NOMEM);
+	}
 	if (cli->o.resume) {
 		rc = rv_resume(&r, argc, argv);
 		rv_free(&r);

@@ -9,15 +9,8 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "prefs.h"
 #include "worker.h"
-
-/* What the command line said about settings patrol's own config can also
- * set, so a face that switches profile can merge the new profile's prefs. */
-struct face_flags {
-	bool read_only;               /* --read-only */
-	int jobs;                     /* --jobs, 0: not given */
-	double rate;                  /* --rate, < 0: not given (0: no limit) */
-};
 
 struct ui_opts {
 	const struct config *cfg;     /* resolved; the UI may keep a pointer */
@@ -31,8 +24,8 @@ struct ui_opts {
 	bool no_color;                /* --no-color or NO_COLOR */
 	bool ascii;                   /* --ascii: no line drawing, ASCII glyphs */
 	bool mouse;                   /* --mouse: opt-in */
-	const char *self_id;          /* sha256 of the PAT in use, or NULL */
-	struct face_flags flags;      /* before patrol's config was merged */
+	struct prefs_flags flags;     /* before patrol's config was merged, so a face
+				       * that switches profile merges the new one's */
 	const char *const *stale;     /* stale-comment patterns from patrol's config, or NULL */
 	size_t nstale;
 	const char *columns;          /* the view's columns from patrol's config, or NULL */

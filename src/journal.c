@@ -34,6 +34,7 @@
 #include "buf.h"
 #include "duration.h"
 #include "journal.h"
+#include "utf8.h"
 
 #define JOURNAL_VERSION		1
 #define JOURNAL_SUFFIX		".jsonl"
@@ -44,7 +45,6 @@
 #define JOURNAL_FLAGS_MAX	64			/* names in an item's flags */
 #define JOURNAL_NAME_TRIES	100			/* -2, -3, … on a name clash */
 #define JOURNAL_TAIL		4096			/* bytes read to see if a file ended */
-#define JOURNAL_UTF8_FFFD	"\xef\xbf\xbd"
 
 struct journal {
 	pthread_mutex_t lock;
@@ -144,65 +144,6 @@ journal_session_ok(const char *s)
 	return journal_name_ok(s) && strchr(s, '/') == NULL && s[0] != '.';
 }
 
-/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
-static size_t
-journal_utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned cp, min;
-	size_t len, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2; cp = s[0] & 0x1fu; min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3; cp = s[0] & 0x0fu; min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4; cp = s[0] & 0x07u; min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fu);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* Copy s (n bytes) into out (size outlen > 0) as valid UTF-8: invalid bytes
- * become U+FFFD; the copy stops before a character that does not fit.
- * Returns the bytes written (out is NUL-terminated). */
-static size_t
-journal_utf8_copy(const char *s, size_t n, char *out, size_t outlen)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, o = 0, k;
-
-	while (i < n) {
-		k = journal_utf8_seq(p + i, n - i);
-		if (k == 0) {
-			if (o + 3 >= outlen)
-				break;
-			memcpy(out + o, JOURNAL_UTF8_FFFD, 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		if (o + k >= outlen)
-			break;
-		memcpy(out + o, p + i, k);
-		o += k;
-		i += k;
-	}
-	out[o] = '\0';
-	return o;
-}
-
 /* A JSON string for s (valid UTF-8, at most JOURNAL_STR_MAX bytes), or null
  * for NULL. NULL only on out of memory. */
 static json_t *
@@ -213,7 +154,7 @@ journal_jstr(const char *s)
 
 	if (s == NULL)
 		return json_null();
-	n = journal_utf8_copy(s, strlen(s), clean, sizeof clean);
+	n = utf8_repair(s, strlen(s), clean, sizeof clean);
 	return json_stringn(clean, n);
 }
 
@@ -1086,7 +1027,7 @@ jp_result(struct journal_parser *p, json_t *o)
 	e->last = (enum journal_result)r;
 	snprintf(e->status, sizeof e->status, "%s", status != NULL ? status : "");
 	e->http = (long)http;
-	journal_utf8_copy(message != NULL ? message : "", message != NULL ? strlen(message) : 0,
+	utf8_repair(message != NULL ? message : "", message != NULL ? strlen(message) : 0,
 			  e->message, sizeof e->message);
 	return PATROL_OK;
 }

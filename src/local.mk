@@ -6,17 +6,21 @@ libpatrol_a_SOURCES = \
 	src/buf.c src/buf.h \
 	src/secret.c src/secret.h \
 	src/sha256.c src/sha256.h \
+	src/utf8.c src/utf8.h \
 	src/sanitize.c src/sanitize.h \
 	src/table.c src/table.h \
 	src/savefile.c src/savefile.h \
 	src/viewstate.c src/viewstate.h \
 	src/duration.c src/duration.h \
+	src/ini.c src/ini.h \
 	src/config.c src/config.h \
 	src/auth.c src/auth.h \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
-	src/api.c src/api.h \
+	src/token_filter.c src/token_filter.h \
+	src/api.c src/api.h src/api_int.h \
+	src/api_error.c src/api_error.h \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
@@ -29,6 +33,7 @@ libpatrol_a_SOURCES = \
 	src/journal.c src/journal.h \
 	src/bulk.c src/bulk.h \
 	src/prefs.c src/prefs.h \
+	src/settings.c src/settings.h \
 	src/cli_audit.c \
 	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)

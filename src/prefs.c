@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "duration.h"
+#include "ini.h"
 #include "prefs.h"
 #include "token.h"
 
@@ -534,4 +535,23 @@ prefs_free(struct prefs *p)
 	free(p->path);
 	free(p->warning);
 	memset(p, 0, sizeof *p);
+}
+
+void
+prefs_merge(const struct prefs *p, const struct prefs_flags *f, struct prefs_merged *out)
+{
+	memset(out, 0, sizeof *out);
+	out->read_only = f->read_only || p->read_only;
+	out->jobs = f->jobs > 0 ? f->jobs : p->jobs_set ? p->jobs : 0;
+	out->rate = f->rate >= 0 ? f->rate : p->rate_set ? p->rate : -1;
+	if (p->stale_set) {
+		out->stale = (const char *const *)p->stale;
+		out->nstale = p->nstale;
+	}
+}
+
+double
+prefs_worker_rate(double rate)
+{
+	return rate < 0 ? 0 : rate == 0 ? -1 : rate;
 }

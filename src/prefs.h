@@ -4,7 +4,7 @@
  * The file is $XDG_CONFIG_HOME/patrol/config when XDG_CONFIG_HOME is an
  * absolute path, else $HOME/.config/patrol/config (PATROL_CONFIG overrides
  * the path). INI in the dialect of ~/.databrickscfg, read by
- * ini_parse_file_kind(INI_SETTINGS) (config.h) with the same checks as that
+ * ini_parse_file_kind(INI_SETTINGS) (ini.h) with the same checks as that
  * file: O_NOFOLLOW (a symbolic link is refused), a regular file, another
  * user's file refused, at most 1 MiB; syntax errors name FILE:LINE. The
  * file holds no secret, so the warning is for a file others can write
@@ -85,5 +85,25 @@ enum patrol_status prefs_parse(const char *text, size_t len, const char *name,
 			       const char *profile, struct prefs *out,
 			       struct patrol_err *err);
 void prefs_free(struct prefs *p);
+
+/* What the command line said about settings this file can also set. */
+struct prefs_flags {
+	bool read_only;               /* --read-only */
+	int jobs;                     /* --jobs, 0: not given */
+	double rate;                  /* --rate, < 0: not given (0: no limit) */
+};
+/* What applies to a profile: the flags merged with the file, the same for
+ * both faces (the command line, and the view at start and on :profile). */
+struct prefs_merged {
+	bool read_only;               /* the flag or the profile: either makes it so */
+	int jobs;                     /* the flag, else the file's; 0: neither said */
+	double rate;                  /* the flag, else the file's; < 0: neither said */
+	const char *const *stale;     /* the file's patterns (in p), NULL: the defaults */
+	size_t nstale;
+};
+void prefs_merge(const struct prefs *p, const struct prefs_flags *f, struct prefs_merged *out);
+/* The worker's rate cap (worker_opts.rate) for a merged rate: none said is
+ * 0 (the pace finds the workspace's rate), 0 (no limit) is -1. */
+double prefs_worker_rate(double rate);
 
 #endif

@@ -24,32 +24,13 @@
 #include <wchar.h>
 
 #include "sanitize.h"
+#include "utf8.h"
 
-#define SANITIZE_BAD		0xFFFFFFFFu	/* an invalid UTF-8 subpart */
 #define SANITIZE_REPLACEMENT	0xFFFDu
 #define SANITIZE_ELLIPSIS	0x2026u
 #define SANITIZE_UNIT_MAX	16	/* longest unit: "\u{10FFFF}" */
 #define SANITIZE_GROWTH		4	/* most output bytes per input byte */
 #define SANITIZE_STACK		1024	/* results this small need one pass */
-
-/* A UTF-8 lead byte range, its sequence length and its allowed second byte. */
-struct utf8_lead {
-	unsigned char	lo, hi;
-	unsigned char	len;
-	unsigned char	lo2, hi2;
-};
-
-/* The well-formed sequences of Unicode table 3-7. */
-static const struct utf8_lead utf8_leads[] = {
-	{ 0xc2, 0xdf, 2, 0x80, 0xbf },
-	{ 0xe0, 0xe0, 3, 0xa0, 0xbf },	/* no overlongs */
-	{ 0xe1, 0xec, 3, 0x80, 0xbf },
-	{ 0xed, 0xed, 3, 0x80, 0x9f },	/* no surrogates */
-	{ 0xee, 0xef, 3, 0x80, 0xbf },
-	{ 0xf0, 0xf0, 4, 0x90, 0xbf },	/* no overlongs */
-	{ 0xf1, 0xf3, 4, 0x80, 0xbf },
-	{ 0xf4, 0xf4, 4, 0x80, 0x8f },	/* nothing above U+10FFFF */
-};
 
 enum cp_kind {
 	KIND_CONTROL,	/* C0 or DEL: a named escape or \xNN */
@@ -109,82 +90,6 @@ struct sink {
 	int		 done;
 	unsigned	 flags;
 };
-
-static const struct utf8_lead *
-utf8_lead_find(unsigned char c)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof utf8_leads / sizeof utf8_leads[0]; i++) {
-		if (c >= utf8_leads[i].lo && c <= utf8_leads[i].hi)
-			return &utf8_leads[i];
-	}
-	return NULL;
-}
-
-/* Decode one character at p (n > 0 bytes): set *cp (SANITIZE_BAD for a
- * maximal invalid subpart) and return the bytes used. */
-static size_t
-utf8_decode(const unsigned char *p, size_t n, uint32_t *cp)
-{
-	const struct utf8_lead *l;
-	uint32_t c;
-	size_t i;
-
-	*cp = p[0];
-	if (p[0] < 0x80)
-		return 1;
-	*cp = SANITIZE_BAD;
-	if ((l = utf8_lead_find(p[0])) == NULL)
-		return 1;
-	c = p[0] & (0xffu >> (l->len + 1));
-	for (i = 1; i < l->len; i++) {
-		if (i >= n)
-			return i;
-		if (i == 1 && (p[i] < l->lo2 || p[i] > l->hi2))
-			return i;
-		if (i > 1 && (p[i] & 0xc0) != 0x80)
-			return i;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	*cp = c;
-	return l->len;
-}
-
-size_t
-sanitize_utf8_next(const char *s, size_t n, uint32_t *cp)
-{
-	size_t used = utf8_decode((const unsigned char *)s, n, cp);
-
-	if (*cp == SANITIZE_BAD)
-		*cp = SANITIZE_REPLACEMENT;
-	return used > 0 ? used : 1;
-}
-
-size_t
-sanitize_utf8_put(uint32_t cp, char *out)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xc0 | cp >> 6);
-		out[1] = (char)(0x80 | (cp & 0x3f));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xe0 | cp >> 12);
-		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
-		out[2] = (char)(0x80 | (cp & 0x3f));
-		return 3;
-	}
-	out[0] = (char)(0xf0 | cp >> 18);
-	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
-	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
-	out[3] = (char)(0x80 | (cp & 0x3f));
-	return 4;
-}
 
 static enum cp_kind
 cp_kind(uint32_t cp)
@@ -261,7 +166,7 @@ unit_make(struct unit *u, uint32_t cp, const unsigned char *p, size_t n,
 	enum cp_kind kind;
 	int w;
 
-	if (cp == SANITIZE_BAD || cp == SANITIZE_REPLACEMENT) {
+	if (cp == UTF8_BAD || cp == SANITIZE_REPLACEMENT) {
 		unit_replacement(u, k->flags);
 		return;
 	}
@@ -380,7 +285,7 @@ sink_run(struct sink *k, const char *s, size_t n)
 			sink_push_ascii(k, (char)p[i++]);
 			continue;
 		}
-		used = utf8_decode(p + i, n - i, &cp);
+		used = utf8_decode((const char *)p + i, n - i, &cp);
 		unit_make(&u, cp, p + i, used, k);
 		sink_push(k, &u);
 		i += used;
@@ -475,10 +380,10 @@ sanitize_width(const char *s)
 		return 0;
 	n = strlen(s);
 	while (i < n) {
-		i += utf8_decode(p + i, n - i, &cp);
+		i += utf8_decode((const char *)p + i, n - i, &cp);
 		if (cp < 0x80)
 			w = cp >= 0x20 && cp < 0x7f;
-		else if (cp == SANITIZE_BAD)
+		else if (cp == UTF8_BAD)
 			w = 1;
 		else if ((w = wcwidth((wchar_t)cp)) < 0)
 			w = 1;

@@ -44,13 +44,4 @@ size_t sanitize_width(const char *s);
  * written. For table cells: no allocation. */
 size_t sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out, size_t outlen);
 
-/* ---- UTF-8: the one decoder and encoder ----------------------------------- */
-/* Decode the character at s (n > 0 bytes, strict: no overlongs, no
- * surrogates): *cp gets it, or U+FFFD for a maximal invalid subpart (one
- * per subpart, as Unicode recommends). Returns the bytes used (>= 1). */
-size_t sanitize_utf8_next(const char *s, size_t n, uint32_t *cp);
-/* Encode cp (at most U+10FFFF) as UTF-8 into out (4 bytes of room). Returns
- * the length. */
-size_t sanitize_utf8_put(uint32_t cp, char *out);
-
 #endif

@@ -1,6 +1,6 @@
 /*
- * token.h: the in-memory model: token rows, sort keys, the filter language,
- * audit flags and quota counts.
+ * token.h: the in-memory model: token rows, sort keys, audit flags and
+ * quota counts (the filter language is token_filter.h).
  *
  * Pure functions over arrays, no I/O, no allocation on the hot paths (sort,
  * filter): the UI runs them on every keystroke over up to 100,000 rows.
@@ -70,8 +70,19 @@ bool token_table_note(const struct token_table *tab, char *out, size_t n);
 
 /* True when expiry_time > 0 and now_ms > expiry_time. */
 bool token_is_expired(const struct token_info *t, int64_t now_ms);
-/* Last use in ms: last_accessed_time, else last_used_day, else 0 (unknown). */
+/* True when it has no expiry time. */
+bool token_never_expires(const struct token_info *t);
+/* Time since last use, or since creation when never used; -1 if unknown. */
+int64_t token_idle_ms(const struct token_info *t, int64_t now_ms);
+/* ASCII lower case, independent of the locale. */
+unsigned char token_fold(unsigned char c);
+/* Last use in ms: last_accessed_time, else last_used_day, else 0 (unknown).
+ * The one definition of "last use": the flags, the sort, the plan's "used
+ * lately" and "used since the plan", and every face's words read it. */
 int64_t token_last_used(const struct token_info *t);
+/* Whether only the day of the last use is known (token management's
+ * last_used_day): say the day, not a time. */
+bool token_last_used_day_only(const struct token_info *t);
 /* Owner name for display: created_by_username, or "" when unknown. */
 const char *token_owner(const struct token_info *t);
 /* Index of the row whose id equals id, or starts with it (a prefix of at
@@ -166,38 +177,11 @@ const char *token_flag_legend(enum token_flag_bit b);
 int token_flag_parse(const char *name);
 /* Flags of one row. */
 unsigned token_flags(const struct token_info *t, const struct token_ctx *ctx);
+/* The flags of t among those in mask (only what a filter tests is computed). */
+unsigned token_flags_masked(const struct token_info *t, const struct token_ctx *ctx,
+			    unsigned mask);
 /* Comma-separated names of the set flags into out ("never-expires,privileged"). */
 void token_flags_format(unsigned flags, char *out, size_t n);
-
-/* ---- filter language (tui.md) ----------------------------------------- */
-/* Terms separated by spaces, all must match (AND):
- *   word           substring of comment, owner, id or a scope; smart case
- *                  (case-insensitive unless the word has an upper-case letter)
- *   !term          negates any term
- *   "two words"    quoted words keep spaces
- *   owner:V comment:V scope:V id:V   substring in that field (scope: any scope;
- *                  scope:none matches tokens with no scopes)
- *   flag:NAME      an audit flag is set (token_flag_parse names)
- *   expires:<7d expires:>30d expires:never   time until expiry (expired rows
- *                  count as negative, so they match <)
- *   unused:>90d unused:<7d   time since last use (creation when never used)
- *   created:<30d created:>1y age
- * Ages take duration_parse_age_ms units: h d w mo y. */
-struct token_filter;
-/* Compile expr (NULL or blank matches everything). On error returns
- * PATROL_USAGE with err->message saying which term and why. */
-enum patrol_status token_filter_compile(const char *expr, struct token_filter **out,
-					struct patrol_err *err);
-/* True when row t passes. flags are token_flags(t, ctx) (precomputed by the
- * caller so the filter does no date arithmetic twice). */
-bool token_filter_match(const struct token_filter *f, const struct token_info *t,
-			unsigned flags, const struct token_ctx *ctx);
-void token_filter_free(struct token_filter *f);
-/* The flags (TOKEN_FLAG bits) the filter's terms test; 0 for NULL. */
-unsigned token_filter_flags(const struct token_filter *f);
-/* Fill idx with the indexes of matching rows, in table order; returns how many. */
-size_t token_filter_apply(const struct token_filter *f, const struct token_table *tab,
-			  const struct token_ctx *ctx, size_t *idx);
 
 /* ---- quota ------------------------------------------------------------ */
 struct token_owner_count {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "config.h"
+#include "ini.h"
 #include "journal.h"
 #include "savefile.h"
 #include "token.h"

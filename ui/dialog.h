@@ -2,13 +2,13 @@
  * dialog.h: modal forms drawn over the table: create, edit, confirm, input
  * (one value, e.g. a workspace setting), and the one-time secret reveal.
  *
- * A dialog is a small state machine with no network and no model access: it
+ * A dialog is a form (form.h) with no network and no model access: it
  * takes keys, draws itself centred on the screen in a window it owns, and
  * ends with DIALOG_OK or DIALOG_CANCEL; the UI then reads what was entered
- * and acts. Keys: Tab / Shift-Tab (and Down / Up) move between fields,
- * Enter activates the focused button or accepts, Esc cancels. Text fields
- * edit in place (Left, Right, Home, End, Backspace, Delete, Ctrl-U, Ctrl-W);
- * checklists toggle with Space.
+ * and acts (the callback given to ui_dialog_open). Keys: Tab / Shift-Tab
+ * (and Down / Up) move between fields, Enter activates the focused button
+ * or accepts, Esc cancels. Text fields edit in place with the line editor's
+ * keys (lineedit.h); checklists toggle with Space.
  */
 #ifndef PATROL_DIALOG_H
 #define PATROL_DIALOG_H

@@ -28,10 +28,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "dialog.h"
 #include "secret.h"
+#include "utf8.h"
 
 #define OSC52_DEFAULT_MAX	8192
 #define OSC52_SCREEN_CHUNK	76
@@ -51,12 +51,12 @@ enum osc52_wrap {
 static int
 osc52_has_control(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0;
+	uint32_t cp;
 
-	for (; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			return 1;
-		if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+	while (i < n) {
+		i += utf8_next(s + i, n - i, &cp);
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f))
 			return 1;
 	}
 	return 0;

@@ -28,21 +28,6 @@
 
 #define UI_BULK_BAR 16
 
-bool
-ui_bulk_running(const struct ui *u)
-{
-	return u->bphase == UI_BULK_RUNNING || u->bphase == UI_BULK_REPLAN;
-}
-
-void
-ui_bulk_free(struct ui *u)
-{
-	bulk_free(&u->bulk);
-	free(u->resume_path);
-	u->resume_path = NULL;
-	u->bphase = UI_BULK_IDLE;
-}
-
 /* ---- rows ------------------------------------------------------------------ */
 
 static void
@@ -53,7 +38,7 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 	if (row < 0)
 		return;
-	m = &u->marks[row];
+	m = &u->ws->marks[row];
 	switch (it->result) {
 	case JOURNAL_PENDING:
 		*m = (unsigned char)((*m & ~UI_MARK_STAGED) | (it->inflight ? UI_MARK_BUSY : 0));
@@ -73,154 +58,60 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 
 /* ---- the plan ---------------------------------------------------------------- */
 
-/* What a result line says first: "in flight" for a sent revoke. */
-static const char *
-ui_bulk_label(const struct bulk_item *it)
-{
-	return it->inflight ? "in flight" : journal_result_label(it->result);
-}
+static unsigned ui_bulk_go(struct ui *u);
+static unsigned ui_bulk_start(struct ui *u);
+static void ui_bulk_cancel(struct ui *u, const char *why);
 
-/* One line per item: marker, result, id, owner, comment, created, last use,
- * flags, message. Server strings are sanitized here, the line again when
- * drawn. */
-static char *
-ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
+/* The token patrol uses asks on its own: Revoke all, Keep it, or Cancel
+ * (which backs out of the whole session). */
+static unsigned
+ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	char id[32], owner[96], comment[128], created[24], used[24], flags[160], msg[200];
-	char why[sizeof it->err.message + 64];
-	int64_t now = u->ctx.now_ms;
-
-	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, u->sflags, id, sizeof id);
-	sanitize_cell(it->t.owner ? it->t.owner : "", 20, 1, u->sflags, owner, sizeof owner);
-	sanitize_cell(it->t.comment ? it->t.comment : "", 24, 1, u->sflags, comment, sizeof comment);
-	duration_relative(it->t.created_ms, now, created, sizeof created);
-	duration_relative(it->t.last_used_ms, now, used, sizeof used);
-	token_flags_format(it->t.flags, flags, sizeof flags);
-	if (journal_result_fails(it->result) && it->err.status != PATROL_CANCELLED)
-		snprintf(why, sizeof why, "%s: %s", status_message(it->err.status), it->err.message);
-	else
-		snprintf(why, sizeof why, "%s", it->err.message);
-	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
-	if (!plan)             /* results: what happened and why comes first */
-		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
-		    u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, msg);
-	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
-	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
-	    plan && it->result == JOURNAL_PENDING ? "revoke" :
-	    it->inflight ? "in flight" : journal_result_label(it->result),
-	    id, u->bulk.admin ? owner : "", u->bulk.admin ? "  " : "", comment, created, used, flags,
-	    msg[0] != '\0' ? "  " : "", msg);
-}
-
-/* Where a result's group goes in the results view: failures first, then
- * what is undecided, then what was done. */
-static int
-ui_bulk_rank(const struct bulk_item *it)
-{
-	if (journal_result_fails(it->result))
-		return 0;
-	switch (it->result) {
-	case JOURNAL_PENDING:
-		return it->inflight ? 2 : 3;
-	case JOURNAL_WOULD:
-		return 4;
-	case JOURNAL_GONE:
-		return 5;
-	case JOURNAL_REVOKED:
-		return 6;
-	default:                /* skipped, and what else does not fail */
-		return 1;
+	if (res == DIALOG_CANCEL) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
 	}
-}
-
-/* By group (rank, then label), then in plan order (qsort_r over b). */
-static int
-ui_bulk_cmp(const void *pa, const void *pb, void *b_)
-{
-	const struct bulk *bk = b_;
-	const struct bulk_item *a = &bk->v[*(const size_t *)pa];
-	const struct bulk_item *b = &bk->v[*(const size_t *)pb];
-	int c;
-
-	if (ui_bulk_rank(a) != ui_bulk_rank(b))
-		return ui_bulk_rank(a) - ui_bulk_rank(b);
-	if ((c = strcmp(ui_bulk_label(a), ui_bulk_label(b))) != 0)
-		return c;
-	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
-}
-
-/* The results grouped by outcome, failures first, each group under a
- * line naming it and its count; lines go to v from *n. */
-static void
-ui_bulk_grouped(struct ui *u, char **v, size_t *n)
-{
-	size_t *order = ui_xcalloc(u->bulk.n + 1, sizeof *order), i, k, count;
-	const struct bulk_item *it;
-
-	for (i = 0; i < u->bulk.n; i++)
-		order[i] = i;
-	qsort_r(order, u->bulk.n, sizeof *order, ui_bulk_cmp, &u->bulk);
-	for (i = 0; i < u->bulk.n; i = k) {
-		it = &u->bulk.v[order[i]];
-		for (k = i, count = 0; k < u->bulk.n &&
-		    strcmp(ui_bulk_label(&u->bulk.v[order[k]]), ui_bulk_label(it)) == 0; k++)
-			count++;
-		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
-		for (k = i; k < i + count; k++)
-			v[(*n)++] = ui_bulk_line(u, &u->bulk.v[order[k]], false);
+	if (res == DIALOG_ALT)
+		bulk_keep_self(u->ws->bulk);
+	if (bulk_pending(u->ws->bulk) == 0) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
 	}
-	free(order);
+	return ui_bulk_go(u);
 }
 
-/* "N WORD, " when there are any, else "": outcomes the session may not have
- * (unknown, not attempted) are named only when they happened. */
-static const char *
-ui_bulk_count(size_t n, const char *word, char *out, size_t size)
+/* The plan was confirmed, or not (Cancel or Esc never revokes). */
+static unsigned
+ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	if (n == 0)
-		return "";
-	snprintf(out, size, "%zu %s, ", n, word);
-	return out;
-}
+	static const char *const self[] = {
+		"The plan holds the token patrol itself uses.",
+		"Once it is revoked, patrol can no longer reach this workspace.",
+		"Revoke all: it goes last. Keep it: only the others are revoked.",
+		"Cancel (Esc): nothing is revoked.",
+	};
 
-/* The plan or the results, as the RESULTS view. */
-static void
-ui_bulk_view(struct ui *u, bool plan)
-{
-	struct bulk_progress p;
-	char **v, c[2][40];
-	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
-
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(2 * u->bulk.n + 3, sizeof *v);
-	if (plan)
-		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
-		    "since the plan, S the token patrol uses)", bulk_pending(&u->bulk),
-		    bulk_pending(&u->bulk) == 1 ? "" : "s", u->cfg->host);
-	else if (u->bulk.n == 0)
-		v[n++] = ui_xstrdup("no revocation yet in this session");
-	else
-		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
-		    "(:export FILE.csv|.json writes these results)", p.done, p.failed,
-		    ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
-		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
-		    p.remaining);
-	if (plan) {
-		for (i = 0; i < u->bulk.n; i++)
-			if (u->bulk.v[i].result == JOURNAL_PENDING)
-				v[n++] = ui_bulk_line(u, &u->bulk.v[i], true);
-	} else {
-		ui_bulk_grouped(u, v, &n);
+	if (res != DIALOG_OK) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
 	}
-	ui_view_set(u, UI_MODE_RESULTS, v, n);
-	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");
-	u->vtop = plan ? 0 : keep;
+	if (bulk_self_index(u->ws->bulk) >= 0) {
+		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
+		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_go(u);
 }
 
-void
-ui_bulk_results(struct ui *u)
+/* The changed plan was confirmed against the fresh list, or not. */
+static unsigned
+ui_bulk_replan_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	ui_bulk_view(u, false);
+	if (res != DIALOG_OK) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_start(u);
 }
 
 /* The confirm dialog over the plan view. */
@@ -229,8 +120,8 @@ ui_bulk_confirm(struct ui *u, const char *title)
 {
 	char l[5][160], typed[32];
 	const char *lines[5];
-	size_t n = 0, i, pending = bulk_pending(&u->bulk);
-	size_t recent = bulk_count_recent(&u->bulk);
+	size_t n = 0, i, pending = bulk_pending(u->ws->bulk);
+	size_t recent = bulk_count_recent(u->ws->bulk);
 	size_t hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
 
 	snprintf(l[n++], sizeof l[0], "Revoke %zu token%s?", pending, pending == 1 ? "" : "s");
@@ -241,16 +132,16 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (bulk_self_index(&u->bulk) >= 0)
+	if (bulk_self_index(u->ws->bulk) >= 0)
 		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
 	snprintf(l[n++], sizeof l[0], "This cannot be undone.");
 	for (i = 0; i < n; i++)
 		lines[i] = l[i];
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
-	u->bphase = UI_BULK_CONFIRM;
+	u->ws->bphase = UI_BULK_CONFIRM;
 	ui_dialog_open(u, dialog_confirm_new(title, lines, n,
-	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REVOKE);
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_revoke_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -260,19 +151,19 @@ ui_bulk_execute(struct ui *u)
 	int64_t now = duration_now_ms();
 	size_t i;
 
-	if (ui_bulk_running(u))
+	if (ui_state_bulk_running(u))
 		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
-	ui_bulk_free(u);
-	bulk_init(&u->bulk, UI_MGMT(u));
-	for (i = 0; i < u->tab.n; i++)
-		if ((u->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(&u->bulk, u->tab.rows[i].token_id, &u->tab.rows[i], u->flags[i],
-		    u->ctx.self_id, now) < 0)
+	ui_state_session_free(u);
+	bulk_reset(u->ws->bulk, UI_MGMT(u));
+	for (i = 0; i < u->ws->tab.n; i++)
+		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
+		    bulk_add(u->ws->bulk, u->ws->tab.rows[i].token_id, &u->ws->tab.rows[i], u->ws->flags[i],
+		    u->ws->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
-	if (u->bulk.n == 0)
+	if (bulk_count(u->ws->bulk) == 0)
 		return ui_msg(u, false, "nothing staged (d stages a token, T tags all shown)"),
 		    UI_R_STATUS;
-	u->bulk_fresh = false;
+	u->ws->bulk_fresh = false;
 	return ui_bulk_confirm(u, "Revoke tokens");
 }
 
@@ -283,7 +174,7 @@ ui_bulk_replan(struct ui *u)
 {
 	struct call *c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
 
-	u->bphase = UI_BULK_REPLAN;
+	u->ws->bphase = UI_BULK_REPLAN;
 	ui_state_submit(u, c, UI_JOB_REPLAN, 0);
 	ui_msg(u, false, "checking the plan against a fresh list…");
 	return UI_R_ALL;
@@ -302,8 +193,8 @@ ui_bulk_leave_plan(struct ui *u)
 static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
-	bulk_free(&u->bulk);
-	u->bphase = UI_BULK_IDLE;
+	bulk_reset(u->ws->bulk, false);
+	u->ws->bphase = UI_BULK_IDLE;
 	ui_bulk_leave_plan(u);
 	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
 }
@@ -325,12 +216,12 @@ ui_bulk_progress_msg(struct ui *u)
 {
 	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
 	char line[256], msg[300];
-	const char *hint = u->bulk.stopping ? "" : " (q stops)";
+	const char *hint = bulk_stopping(u->ws->bulk) ? "" : " (q stops)";
 	size_t i, room;
 
 	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
 		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
-		bulk_progress_line(&u->bulk, u->w, bars[i], line, sizeof line);
+		bulk_progress_line(u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
 		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
 		    hint);
 		if (strlen(msg) <= room)
@@ -338,7 +229,7 @@ ui_bulk_progress_msg(struct ui *u)
 	}
 	if (strlen(msg) > room)
 		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
-	ui_msg(u, u->bulk.counts[JOURNAL_FAILED] + u->bulk.counts[JOURNAL_UNKNOWN] > 0, "%s", msg);
+	ui_msg(u, bulk_results(u->ws->bulk, JOURNAL_FAILED) + bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) > 0, "%s", msg);
 }
 
 static unsigned
@@ -349,10 +240,10 @@ ui_bulk_start(struct ui *u)
 	size_t i;
 
 	status_clear(&err);
-	if (u->bulk.journal == NULL &&
+	if (bulk_journal(u->ws->bulk) == NULL &&
 	    (journal_dir(true, &dir, &err) != PATROL_OK ||
-	     bulk_journal_start(&u->bulk, dir, u->cfg->host,
-	     u->me != NULL ? u->me->user_name : NULL, u->profile[0] ? u->profile : NULL,
+	     bulk_journal_start(u->ws->bulk, dir, u->ws->cfg->host,
+	     u->ws->me != NULL ? u->ws->me->user_name : NULL, u->ws->profile[0] ? u->ws->profile : NULL,
 	     &err) != PATROL_OK)) {
 		free(dir);
 		ui_bulk_cancel(u, NULL);
@@ -361,10 +252,10 @@ ui_bulk_start(struct ui *u)
 	}
 	free(dir);
 	ui_bulk_leave_plan(u);
-	bulk_submit(&u->bulk, u->w);
-	for (i = 0; i < u->bulk.n; i++)
-		ui_bulk_mark(u, &u->bulk.v[i], true);
-	u->bphase = UI_BULK_RUNNING;
+	bulk_submit(u->ws->bulk, u->ws->w);
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+	u->ws->bphase = UI_BULK_RUNNING;
 	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
 }
@@ -377,8 +268,9 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	char l[3][160], typed[32], why[sizeof c->err.message + 80];
 	const char *lines[3] = { l[0], l[1], l[2] };
 	size_t pending, i;
+	unsigned r;
 
-	if (u->bphase != UI_BULK_REPLAN)
+	if (u->ws->bphase != UI_BULK_REPLAN)
 		return UI_R_NONE;
 	if (c->err.status != PATROL_OK) {     /* the plan view goes too */
 		snprintf(why, sizeof why, "the fresh list could not be fetched, so nothing was "
@@ -387,23 +279,23 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 		return UI_R_ALL;
 	}
 	fresh = call_take_result(c);
-	u->ctx.now_ms = duration_now_ms();
+	u->ws->ctx.now_ms = duration_now_ms();
 	if (fresh != NULL)
-		bulk_replan(&u->bulk, fresh, &u->ctx, NULL, &d);
+		bulk_replan(u->ws->bulk, fresh, &u->ws->ctx, NULL, &d);
 	else
 		memset(&d, 0, sizeof d);
 	api_table_free(fresh);
-	pending = bulk_pending(&u->bulk);
+	pending = bulk_pending(u->ws->bulk);
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
-		for (i = 0; i < u->bulk.n; i++)
-			ui_bulk_mark(u, &u->bulk.v[i], true);
-		ui_state_compact(u);
-		u->bphase = UI_BULK_DONE;
-		bulk_end(&u->bulk);
+		for (i = 0; i < bulk_count(u->ws->bulk); i++)
+			ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+		r = ui_state_compact(u);
+		u->ws->bphase = UI_BULK_DONE;
+		bulk_end(u->ws->bulk);
 		ui_bulk_leave_plan(u);
 		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
 		    d.vanished == 1 ? "s" : "");
-		return UI_R_ALL;
+		return r | UI_R_ALL;
 	}
 	if (d.vanished + d.used_since == 0)
 		return ui_bulk_start(u);
@@ -414,10 +306,10 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	snprintf(l[2], sizeof l[2], "Revoke the remaining %zu?", pending);
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
-	u->bphase = UI_BULK_CONFIRM;
-	u->bulk_fresh = true;
+	u->ws->bphase = UI_BULK_CONFIRM;
+	u->ws->bulk_fresh = true;
 	ui_dialog_open(u, dialog_confirm_new("The plan changed", lines, 3,
-	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), UI_DLG_REPLAN);
+	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_replan_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -427,32 +319,26 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t i, revoked = u->bulk.counts[JOURNAL_REVOKED];
+	size_t i, revoked = bulk_results(u->ws->bulk, JOURNAL_REVOKED);
 	char gone[48] = "", why[128], c[3][40];
 
-	for (i = 0; i < u->bulk.n; i++) {
-		struct bulk_item *it = &u->bulk.v[i];
-		if (it->result == JOURNAL_PENDING) {
-			it->result = JOURNAL_NOT_ATTEMPTED;
-			u->bulk.counts[JOURNAL_NOT_ATTEMPTED]++;
-			status_set(&it->err, PATROL_CANCELLED, "not sent: the session was stopped");
-		}
-		ui_bulk_mark(u, it, true);
-	}
-	bulk_end(&u->bulk);
-	u->bphase = UI_BULK_DONE;
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
+	bulk_mark_unsent(u->ws->bulk, NULL, NULL);
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+	bulk_end(u->ws->bulk);
+	u->ws->bphase = UI_BULK_DONE;
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
-	if (u->bulk.counts[JOURNAL_GONE] > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", u->bulk.counts[JOURNAL_GONE]);
+	if (bulk_results(u->ws->bulk, JOURNAL_GONE) > 0)
+		snprintf(gone, sizeof gone, ", %zu already gone", bulk_results(u->ws->bulk, JOURNAL_GONE));
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
 	    ui_bulk_count(p.not_attempted, "not attempted", c[2], sizeof c[2]));
 	if (why[0] != '\0')
 		why[strlen(why) - 2] = '\0';     /* the last ", " */
-	if (u->bulk.stopped_auth)
+	if (bulk_stopped_auth(u->ws->bulk))
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
 		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone,
 		    p.failed + p.unknown + p.not_attempted);
@@ -469,66 +355,31 @@ ui_bulk_finish(struct ui *u)
 static unsigned
 ui_bulk_go(struct ui *u)
 {
-	return u->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
+	return u->ws->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
 }
 
-unsigned
-ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res)
+/* Stop the running session, or let it run. */
+static unsigned
+ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	const char *self[] = {
-		"The plan holds the token patrol itself uses.",
-		"Once it is revoked, patrol can no longer reach this workspace.",
-		"Revoke all: it goes last. Keep it: only the others are revoked.",
-		"Cancel (Esc): nothing is revoked.",
-	};
-	bool ok = res == DIALOG_OK;
-	long s;
-
-	switch (kind) {
-	case UI_DLG_REVOKE:
-	case UI_DLG_REPLAN:
-		if (!ok) {
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		if (kind == UI_DLG_REVOKE && bulk_self_index(&u->bulk) >= 0) {
-			ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
-			    "Revoke all", "Keep it", u->ascii), UI_DLG_REVOKE_SELF);
-			return UI_R_ALL;
-		}
-		return kind == UI_DLG_REPLAN ? ui_bulk_start(u) : ui_bulk_go(u);
-	case UI_DLG_REVOKE_SELF:
-		if (res == DIALOG_CANCEL) {     /* backs out of the whole session */
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		if (res == DIALOG_ALT && (s = bulk_self_index(&u->bulk)) >= 0) {
-			u->bulk.v[s].result = JOURNAL_SKIPPED;
-			u->bulk.counts[JOURNAL_SKIPPED]++;
-			status_set(&u->bulk.v[s].err, PATROL_OK, "kept: its own confirmation was not given");
-		}
-		if (bulk_pending(&u->bulk) == 0) {
-			ui_bulk_cancel(u, NULL);
-			return UI_R_ALL;
-		}
-		return ui_bulk_go(u);
-	case UI_DLG_STOP:
-		if (ok && u->bphase == UI_BULK_RUNNING) {
-			bulk_stop(&u->bulk, u->w);
-			ui_bulk_progress_msg(u);
-		}
-		return UI_R_ALL;
-	case UI_DLG_RESUME:
-		if (!ok) {
-			free(u->resume_path);
-			u->resume_path = NULL;
-			ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
-			return UI_R_ALL;
-		}
-		return ui_bulk_loaded(u);
-	default:
-		return UI_R_NONE;
+	if (res == DIALOG_OK && u->ws->bphase == UI_BULK_RUNNING) {
+		bulk_stop(u->ws->bulk, u->ws->w);
+		ui_bulk_progress_msg(u);
 	}
+	return UI_R_ALL;
+}
+
+/* Go on with the unfinished session now, or later. */
+static unsigned
+ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		free(u->ws->resume_path);
+		u->ws->resume_path = NULL;
+		ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
+		return UI_R_ALL;
+	}
+	return ui_bulk_loaded(u);
 }
 
 /* q while a session runs: stop after the calls in flight? The whole batch
@@ -545,15 +396,15 @@ ui_bulk_stop_ask(struct ui *u)
 	const char *lines[3] = { l[0], l[1], l[2] };
 	size_t sent;
 
-	bulk_progress(&u->bulk, duration_mono_ms(), &p);
-	worker_stats(u->w, &ws);
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
+	worker_stats(u->ws->w, &ws);
 	sent = ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
 	snprintf(l[1], sizeof l[1], "at least %zu not sent yet stay staged and tagged.",
 	    p.remaining - sent);
 	snprintf(l[2], sizeof l[2], "x retries them; the journal keeps the session.");
 	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 3, NULL, u->ascii),
-	    UI_DLG_STOP);
+	    ui_bulk_stop_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -562,25 +413,25 @@ ui_bulk_stop_ask(struct ui *u)
 unsigned
 ui_bulk_on_call(struct ui *u, struct call *c)
 {
-	long i = bulk_finish(&u->bulk, c);
+	long i = bulk_finish(u->ws->bulk, c);
 
 	if (i < 0) {
 		call_free(c);
 		return UI_R_NONE;
 	}
-	ui_bulk_mark(u, &u->bulk.v[i], false);
-	if (bulk_running(&u->bulk))
+	ui_bulk_mark(u, bulk_item(u->ws->bulk, i), false);
+	if (bulk_running(u->ws->bulk))
 		ui_bulk_progress_msg(u);
-	else if (bulk_submit(&u->bulk, u->w) == 0)
+	else if (bulk_submit(u->ws->bulk, u->ws->w) == 0)
 		ui_bulk_finish(u);
 	else {                  /* the token patrol uses, alone and last */
 		size_t k;
-		for (k = 0; k < u->bulk.n; k++)
-			if (u->bulk.v[k].inflight)
-				ui_bulk_mark(u, &u->bulk.v[k], false);
+		for (k = 0; k < bulk_count(u->ws->bulk); k++)
+			if (bulk_item(u->ws->bulk, k)->inflight)
+				ui_bulk_mark(u, bulk_item(u->ws->bulk, k), false);
 		ui_bulk_progress_msg(u);
 	}
-	if (u->mode == UI_MODE_RESULTS && u->bphase == UI_BULK_RUNNING)
+	if (u->mode == UI_MODE_RESULTS && u->ws->bphase == UI_BULK_RUNNING)
 		ui_bulk_results(u);
 	return UI_R_ALL;
 }
@@ -589,7 +440,7 @@ ui_bulk_on_call(struct ui *u, struct call *c)
 unsigned
 ui_bulk_tick(struct ui *u)
 {
-	if (u->bphase != UI_BULK_RUNNING)
+	if (u->ws->bphase != UI_BULK_RUNNING)
 		return UI_R_NONE;
 	ui_bulk_progress_msg(u);
 	return UI_R_STATUS;
@@ -606,11 +457,11 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	char *dir = NULL, *path = NULL, when[32], l[3][200];
 	const char *lines[3] = { l[0], l[1], l[2] };
 
-	if (ui_bulk_running(u) || u->dlg != NULL)
+	if (ui_state_bulk_running(u) || u->dlg != NULL)
 		return quiet ? UI_R_NONE : (ui_msg(u, true, "finish what is open first"), UI_R_STATUS);
 	status_clear(&err);
 	if (journal_dir(false, &dir, &err) != PATROL_OK ||
-	    journal_find_unfinished(dir, u->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
+	    journal_find_unfinished(dir, u->ws->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
 		free(dir);
 		if (quiet)
 			return UI_R_NONE;
@@ -630,12 +481,12 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	snprintf(l[1], sizeof l[1], "%zu of %zu tokens left; %zu were sent but never answered: "
 	    "a fresh list decides those.", s.pending, s.n, s.open_intents);
 	snprintf(l[2], sizeof l[2], "Go on with it now? (Cancel: later, with :resume)");
-	free(u->resume_path);
-	u->resume_path = path;
-	u->resume_admin = s.admin;
+	free(u->ws->resume_path);
+	u->ws->resume_path = path;
+	u->ws->resume_admin = s.admin;
 	journal_session_free(&s);
 	ui_dialog_open(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
-	    u->ascii), UI_DLG_RESUME);
+	    u->ascii), ui_bulk_resume_done, NULL);
 	return UI_R_ALL;
 }
 
@@ -649,51 +500,50 @@ ui_bulk_loaded(struct ui *u)
 	enum patrol_status st;
 	size_t i;
 
-	if (u->resume_path == NULL || u->dlg != NULL || ui_bulk_running(u))
+	if (u->ws->resume_path == NULL || u->dlg != NULL || ui_state_bulk_running(u))
 		return UI_R_NONE;
-	if (u->resume_admin && !UI_MGMT(u)) {
-		if (u->admin == UI_ADMIN_WAIT)
+	if (u->ws->resume_admin && !UI_MGMT(u)) {
+		if (u->ws->admin == UI_ADMIN_WAIT)
 			return UI_R_NONE;     /* Me decides, then the list comes in */
-		if (u->me == NULL) {
-			u->admin = UI_ADMIN_WAIT;
+		if (u->ws->me == NULL) {
+			u->ws->admin = UI_ADMIN_WAIT;
 			ui_state_ask_me(u);
 			return UI_R_ALL;
 		}
-		if (!u->me->is_admin) {
-			free(u->resume_path);
-			u->resume_path = NULL;
+		if (!u->ws->me->is_admin) {
+			free(u->ws->resume_path);
+			u->ws->resume_path = NULL;
 			ui_msg(u, true, "that session was made in admin mode: it needs admin rights");
 			return UI_R_STATUS;
 		}
 		ui_state_source(u, UI_ADMIN_ON);
 		return UI_R_ALL;     /* again once the token-management list is in */
 	}
-	if (!u->loaded)
+	if (!u->ws->loaded)
 		return UI_R_NONE;
-	bulk_free(&u->bulk);
-	bulk_init(&u->bulk, UI_MGMT(u));
+	bulk_reset(u->ws->bulk, UI_MGMT(u));
 	status_clear(&err);
-	if ((st = journal_load(u->resume_path, &info, &err)) == PATROL_OK)
-		st = bulk_resume(&u->bulk, &info, &u->tab, false, &err);
+	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
+		st = bulk_resume(u->ws->bulk, &info, &u->ws->tab, false, &err);
 	journal_session_free(&info);
-	free(u->resume_path);
-	u->resume_path = NULL;
+	free(u->ws->resume_path);
+	u->ws->resume_path = NULL;
 	if (st != PATROL_OK) {
-		bulk_free(&u->bulk);
+		bulk_reset(u->ws->bulk, false);
 		ui_msg(u, true, "cannot resume: %s", err.message);
 		return UI_R_STATUS;
 	}
-	if (bulk_pending(&u->bulk) == 0) {
-		bulk_end(&u->bulk);
-		u->bphase = UI_BULK_DONE;
+	if (bulk_pending(u->ws->bulk) == 0) {
+		bulk_end(u->ws->bulk);
+		u->ws->bphase = UI_BULK_DONE;
 		ui_msg(u, false, "that session had nothing left: it is closed now");
 		return UI_R_ALL;
 	}
-	for (i = 0; i < u->bulk.n; i++) {
-		long row = ui_state_row_of(u, u->bulk.v[i].t.id, true);
-		if (row >= 0 && u->bulk.v[i].result == JOURNAL_PENDING)
-			u->marks[row] |= UI_MARK_STAGED;
+	for (i = 0; i < bulk_count(u->ws->bulk); i++) {
+		long row = ui_state_row_of(u, bulk_item(u->ws->bulk, i)->t.id, true);
+		if (row >= 0 && bulk_item(u->ws->bulk, i)->result == JOURNAL_PENDING)
+			u->ws->marks[row] |= UI_MARK_STAGED;
 	}
-	u->bulk_fresh = true;       /* the list was just fetched */
+	u->ws->bulk_fresh = true;       /* the list was just fetched */
 	return ui_bulk_confirm(u, "Resume the revocation");
 }

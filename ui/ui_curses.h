@@ -1,7 +1,8 @@
 /*
  * ui_curses.h: the one place the UI includes curses (wide-character ncursesw).
  * ui_terminfo.c alone adds <term.h> (setupterm), whose macros clash with
- * ordinary names.
+ * ordinary names (lines, columns, ...): it includes nothing of ours after
+ * it and exports one function. tests/house/rules.py holds both to it.
  */
 #ifndef PATROL_UI_CURSES_H
 #define PATROL_UI_CURSES_H

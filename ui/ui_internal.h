@@ -2,14 +2,33 @@
  * ui_internal.h: the state shared by the files of the UI (ui_*.c) and the
  * functions they call in each other. Nothing here is seen outside ui/.
  *
- * ui_term.c  the terminal: open, modes, signals, crash reset, allocation
- * ui_terminfo.c  whether TERM can draw (setupterm, the one user of term.h)
- * ui_state.c the model: table, flags, filter, sort, marks, worker results,
- *            the token source (own tokens or admin mode), profile switches
- * ui_draw.c  the screen: header, gauge, table, status, views (detail,
- *            results, and the list views: owners, settings, profiles)
- * ui_keys.c  the key table, the actions and the command line
- * ui_main.c  ui_run and the poll loop
+ * ui_util.c     allocation that never fails, the lines of a view
+ * ui_term.c     the terminal: open, modes, signals, crash reset
+ * ui_terminfo.c whether TERM can draw (setupterm, the one user of term.h)
+ * ui_state.c    the model: table, flags, filter, sort, marks, the token
+ *               source (own tokens or admin mode), profile switches
+ * ui_answers.c  what the worker's answers do to the model
+ * ui_views.c    the views: detail, the list views (owners, settings,
+ *               profiles), a session's plan and results
+ * ui_draw.c     the screen: header, gauge, table, status, the open view
+ * ui_prompt.c   the prompts (/ and :) and the open dialog
+ * ui_actions.c  what keys and commands do to the table and the views
+ * ui_token.c    create, edit, copy a token; the secret
+ * ui_workspace.c admin mode, owners, settings, profiles
+ * ui_export.c   :export
+ * ui_bulk.c     revocation sessions
+ * ui_cmds.c     the command table (:)
+ * ui_keys.c     the key table, dispatch, the help view
+ * ui_main.c     ui_run and the poll loop
+ * lineedit.c, form.c, dialog.c   the line editor, the form engine, the dialogs
+ *
+ * Calls go one way, down this list read from the bottom: the loop feeds
+ * keys to the key table, the command table and the prompts, which run
+ * actions, which change the model; views are built from the model and the
+ * painter draws them. Nothing calls up: the model returns reaction bits
+ * (UI_R_*), dialogs and prompts run the callbacks they were opened with.
+ * ui_state.c, ui_columns.c, ui_util.c and ui_views.c need no curses
+ * (tests/unit/test_ui_state.c links the first three without it).
  */
 #ifndef PATROL_UI_INTERNAL_H
 #define PATROL_UI_INTERNAL_H
@@ -23,8 +42,11 @@
 #include "bulk.h"
 #include "config.h"
 #include "dialog.h"
+#include "lineedit.h"
 #include "prefs.h"
+#include "settings.h"
 #include "token.h"
+#include "token_filter.h"
 #include "ui.h"
 #include "viewstate.h"
 #include "worker.h"
@@ -39,6 +61,8 @@
 #define UI_R_ALL	0x1fu
 #define UI_R_CLEAR	0x20u	/* Ctrl-L: full repaint */
 #define UI_R_QUIT	0x40u
+#define UI_R_LIST	0x80u	/* the open list view's data changed: the loop
+				 * rebuilds it (ui_lists_refresh) before drawing */
 
 /* Keys: characters as is, curses KEY_* codes with this bit. */
 #define UI_KEY(k)	((k) | 0x1000000)
@@ -94,29 +118,53 @@ enum ui_owner_sort {
 	UI_OSORT_COUNT,
 };
 
-enum ui_prompt {
-	UI_PROMPT_NONE,
-	UI_PROMPT_FILTER,
-	UI_PROMPT_COMMAND,
-	UI_PROMPT_SEARCH,        /* / in a view */
+/* The histories of the prompts, one a kind of line. */
+enum ui_hist_kind {
+	UI_HIST_FILTER,
+	UI_HIST_SEARCH,
+	UI_HIST_COMMAND,
+	UI_HIST_COUNT,
+};
+#define UI_HIST_MAX 100           /* lines kept a history */
+#define UI_PROMPT_MAX 255         /* characters a prompt takes */
+
+struct ui;
+
+/* What a prompt is for, given by the action that opens it (ui_prompt_open). */
+struct ui_prompt_kind {
+	char lead;                /* drawn before the line: '/' or ':' */
+	enum ui_hist_kind hist;   /* the history Up and Down walk */
+	bool close_on_erase;      /* Backspace on an empty line closes it (:) */
+	/* Enter (text) or Esc (NULL); the prompt is closed when it runs. */
+	unsigned (*done)(struct ui *u, const char *text);
+	/* After each change of the line (the live filter); NULL: nothing. */
+	unsigned (*changed)(struct ui *u, const char *text);
+	/* Tab: the i-th word that may follow the words before (NULL past the
+	 * last); the prompt keeps those that start with what is typed. NULL:
+	 * no completion. */
+	const char *(*complete)(struct ui *u, const char *before, size_t i);
+	/* What to say after the line, as an error ("! ..."), or NULL. */
+	const char *(*note)(const struct ui *u);
 };
 
-enum ui_dlg {
-	UI_DLG_NONE,
-	UI_DLG_REVOKE,
-	UI_DLG_REVOKE_SELF,
-	UI_DLG_QUIT,
-	UI_DLG_CREATE,
-	UI_DLG_EDIT,
-	UI_DLG_SECRET,
-	UI_DLG_SETTING_INPUT,    /* a new max lifetime */
-	UI_DLG_SETTING_CONFIRM,  /* confirm a workspace setting change */
-	UI_DLG_REPLAN,           /* the plan changed before applying */
-	UI_DLG_STOP,             /* stop a running revocation */
-	UI_DLG_RESUME,           /* go on with an unfinished session */
-	UI_DLG_EXPORT_REPLACE,   /* :export to a file that exists */
-	UI_DLG_ADMIN,            /* a with revocations staged */
+/* The open prompt. */
+struct ui_prompt {
+	const struct ui_prompt_kind *kind;  /* NULL: none is open */
+	struct lineedit le;
+	size_t hpos;              /* the history line shown; its count: the line typed */
+	char *draft;              /* the line typed before Up */
+	char hint[256];           /* Tab's candidates */
 };
+
+struct ui_hist {
+	char *v[UI_HIST_MAX];     /* oldest first */
+	size_t n;
+};
+
+/* A dialog ended with res (it is freed after the call: read it here). */
+typedef unsigned (*ui_dialog_done_fn)(struct ui *u, struct dialog *d, enum dialog_result res);
+/* After each key the open dialog took (the secret dialog's requests). */
+typedef void (*ui_dialog_step_fn)(struct ui *u, struct dialog *d);
 
 /* Where the bulk revocation session stands (ui_bulk.c). */
 enum ui_bulk_phase {
@@ -138,28 +186,24 @@ enum ui_job {
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
 };
 
-struct ui {
-	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
-	const struct ui_opts *opts;
-	struct config cfg_own;       /* after :profile */
-	const struct config *cfg;
+/* What the UI holds of one workspace (a profile of the config): its
+ * configuration and worker, the token table and what is derived from it,
+ * who we are there and its settings, and its revocation session. One
+ * allocation: switching workspace (:profile) starts a new one, then frees
+ * the old with ui_ws_free, so nothing of one workspace leaks into the
+ * next; showing several at once is holding several. */
+struct ui_ws {
+	struct config cfg_own;       /* after :profile (own_cfg) */
+	bool own_cfg;
+	const struct config *cfg;    /* cfg_own, or the command line's */
 	char profile[64];
-	char self_id[TOKEN_ID_LEN + 1];
+	char self_id[TOKEN_ID_LEN + 1]; /* the token patrol uses here, or "" */
 	struct worker *w;
-	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	bool read_only;              /* this profile: --read-only or patrol's config */
 	struct prefs prefs;          /* patrol's config for the profile (after :profile) */
 	enum ui_admin admin;         /* the token source */
 
-	/* terminal */
-	FILE *tty;
-	int ttyfd, sigfd;
-	bool colors, ascii, utf8;
-	bool italic;                 /* the terminal draws italics (sitm) */
-	unsigned sflags;             /* sanitize flags */
-	bool too_small;
-
-	/* model */
+	/* the table and what is derived from it */
 	struct token_table tab;
 	unsigned *flags;             /* token_flags per row, computed once per load */
 	unsigned char *marks;
@@ -174,24 +218,52 @@ struct ui {
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
 	struct token_owner_count *owners; /* admin mode: per owner, sorted by name (bsearch) */
 	size_t nowners;
-	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_draw_measure) */
-	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_draw.c indexes) */
-	size_t ncols;
-	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
-	bool columns_chosen;              /* by :columns or remembered (else the config's) */
+	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_columns_measure) */
 	bool loaded;
+	unsigned loading;            /* bit per enum ui_job in flight */
+	char load_note[200];         /* appended to the message of the next first load */
+	char load_err[512];          /* why the last list failed (shown in an empty table) */
+
+	/* who we are, the workspace's settings */
 	struct api_me *me;
 	struct api_conf *conf;
 	int64_t max_days;
-	unsigned loading;            /* bit per enum ui_job in flight */
+	char conf_err[200];          /* why the workspace settings could not be read */
+
+	/* the revocation session (ui_bulk.c) */
+	struct bulk *bulk;           /* never NULL: empty when there is none */
+	enum ui_bulk_phase bphase;
+	bool bulk_fresh;             /* the plan was checked against a fresh list */
+	char *resume_path;           /* an accepted resume waiting for the list */
+	bool resume_admin;           /* that session was made in admin mode */
+	unsigned long retries_seen;  /* worker_stats retries reported on the status line */
+};
+
+struct ui {
+	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
+	const struct ui_opts *opts;
+	struct ui_ws *ws;            /* the workspace on show */
+	uint64_t gen;                /* bumped on :profile: older answers are dropped */
+
+	/* terminal */
+	FILE *tty;
+	int ttyfd, sigfd;
+	bool colors, ascii, utf8;
+	bool italic;                 /* the terminal draws italics (sitm) */
+	unsigned sflags;             /* sanitize flags */
+	bool too_small;
 
 	/* view */
+	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_column indexes) */
+	size_t ncols;
+	int colw[UI_MAX_COLS];            /* their widths in this frame, -1: dropped */
+	bool columns_chosen;              /* by :columns or remembered (else the config's) */
 	enum token_sort_key sort;
 	bool desc;
 	struct token_filter *filter;
-	char filter_text[256];
-	char filter_committed[256];  /* the filter when / was pressed: a bad one falls back to it */
-	char search[256];            /* the last search (/ in a view, :search), for n and N */
+	char filter_text[1024];
+	char filter_committed[1024]; /* the filter when / was pressed: a bad one falls back to it */
+	char search[1024];           /* the last search (/ in a view, :search), for n and N */
 	struct token_filter *search_f; /* search compiled for the table, NULL until needed */
 	size_t vhit;                 /* view line of the last match + 1 (0: none), drawn reversed */
 	size_t cursor, top;
@@ -210,29 +282,21 @@ struct ui {
 	size_t nvprofiles;
 	enum ui_owner_sort osort;
 	bool odesc;
-	const char *setting_key;     /* the workspace-conf key being changed */
+	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
-	char conf_err[200];          /* why the workspace settings could not be read */
-	char load_note[200];         /* appended to the message of the next first load */
-	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
 	/* input */
-	enum ui_prompt prompt;
-	char input[256];
-	struct dialog *dlg;
-	enum ui_dlg dlg_kind;
+	struct ui_prompt prompt;
+	struct ui_hist hist[UI_HIST_COUNT];
+	struct dialog *dlg;          /* the open dialog (ui_dialog_open) */
+	ui_dialog_done_fn dlg_done;  /* what its end does */
+	ui_dialog_step_fn dlg_step;
 	struct api_created *secret_pending;
 	char *export_path;           /* an :export waiting for "Replace the file?" */
 	bool export_results;         /* that export is of the session's results */
 	char edit_id[TOKEN_ID_LEN + 1];
 
-	struct bulk bulk;            /* the revocation session (ui_bulk.c) */
-	enum ui_bulk_phase bphase;
-	unsigned long retries_seen;  /* worker_stats retries reported on the status line */
-	bool bulk_fresh;             /* the plan was checked against a fresh list */
-	char *resume_path;           /* an accepted resume waiting for the list */
-	bool resume_admin;           /* that session was made in admin mode */
 	char status[512];            /* last message, already sanitized */
 	bool status_error;
 	bool quit;
@@ -246,11 +310,25 @@ struct ui {
 	int64_t next_refresh;        /* when (duration_mono_ms) */
 };
 
-/* ui_term.c */
+/* ui_util.c */
 void *ui_xcalloc(size_t n, size_t size);
 void *ui_xreallocarray(void *p, size_t n, size_t size);
 char *ui_xstrdup(const char *s);
+/* A formatted line for a view (malloc'd; dies on out of memory). */
+char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The lines of a view being built. */
+struct ui_lines {
+	char **v;
+	size_t n, cap;
+};
+void ui_add(struct ui_lines *l, char *s);
+
+/* Say msg on stderr and exit 1, after restore (ui_fatal_restore: the
+ * terminal's, once it is open) put the terminal back. */
 void ui_fatal(const char *msg) __attribute__((noreturn));
+void ui_fatal_restore(void (*restore)(void));
+
+/* ui_term.c */
 /* Whether TERM can draw the view (set, not dumb, known to terminfo, able
  * to move the cursor); when not, says so on stderr: -1. */
 int ui_term_check(void);
@@ -266,6 +344,8 @@ void ui_term_resize(struct ui *u);
 void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 
 /* ui_state.c */
+/* Free a workspace, its worker stopped first; NULL is fine. */
+void ui_ws_free(struct ui_ws *ws);
 void ui_state_init(struct ui *u);
 void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
@@ -282,9 +362,11 @@ const struct token_info *ui_state_current(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
-unsigned ui_state_handle(struct ui *u, struct call *c);
+/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
-void ui_state_compact(struct ui *u);
+/* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
+unsigned ui_state_compact(struct ui *u);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An empty status line (each key action and command starts with one). */
@@ -315,13 +397,15 @@ unsigned ui_state_refresh_tick(struct ui *u);
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
+/* Whether a revocation runs (or waits for its fresh list). */
+bool ui_state_bulk_running(const struct ui *u);
+/* Forget the revocation session (its journal closed) and an offered resume. */
+void ui_state_session_free(struct ui *u);
 /* Whether the table comes from token management (admin mode is on). */
-#define UI_MGMT(u) ((u)->admin == UI_ADMIN_ON)
+#define UI_MGMT(u) ((u)->ws->admin == UI_ADMIN_ON)
 
 /* ui_bulk.c: bulk revocation sessions */
 unsigned ui_bulk_execute(struct ui *u);                  /* x */
-/* A session's dialog ended: DIALOG_CANCEL (Cancel or Esc) never revokes. */
-unsigned ui_bulk_answer(struct ui *u, enum ui_dlg kind, enum dialog_result res);
 unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
 unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
 unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
@@ -329,15 +413,56 @@ unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
 unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
 unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
-bool ui_bulk_running(const struct ui *u);
-void ui_bulk_free(struct ui *u);
+/* ui_views.c: the plan or the results as the RESULTS view; the words. */
+void ui_bulk_view(struct ui *u, bool plan);
+const char *ui_bulk_label(const struct bulk_item *it);
+const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
+/* ui_columns.c */
+/* The columns, left to right, fitted by the table engine (src/table.h)
+ * with one space between them. width: the natural width (0: measured from
+ * the data, at most UI_WIDE_MAX); min: the narrowest a flexible column
+ * gets; drop: lower goes first on narrow screens (0: never dropped). The
+ * comment column is fitted at its minimum, then takes what is left, so a
+ * wide screen gives the owner and scopes their full width first. */
+struct ui_col {
+	int key;                 /* enum token_sort_key; -1 the tag column, UI_COL_FLAGS_KEY */
+	const char *name;        /* for :columns and the columns setting */
+	const char *title;
+	int width;
+	int min;
+	int drop;
+	bool flex;
+	bool mgmt_only;
+};
+
+#define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
+#define UI_COL_COMMENT 1          /* the column that takes the room left */
+/* Column i of the table (0: the tag column), of ui_columns_count(). */
+const struct ui_col *ui_column(size_t i);
+size_t ui_columns_count(void);
+/* Choose and order the table's columns: spec names them, comma- or
+ * blank-separated (comment created expires flags last-used scopes owner
+ * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
+int ui_columns_set(struct ui *u, const char *spec, char *why, size_t n);
+/* The chosen columns as a spec ("comment,expires,id"). */
+void ui_columns_spec(const struct ui *u, char *out, size_t n);
+/* Measure the data some columns are sized from (after a load or a compaction). */
+void ui_columns_measure(struct ui *u);
+/* What column col shows of table row row, raw. */
+void ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n);
+/* The letter of an audit flag in the FLAGS column, and a row's letters. */
+char ui_columns_flag_letter(enum token_flag_bit b);
+void ui_columns_flags(unsigned flags, char *out, size_t n);
+
+/* ui_answers.c: take one finished call of the worker (freed here) into the
+ * model, through the table of what each job's answer does. */
+unsigned ui_answers_take(struct ui *u, struct call *c);
+
 /* ui_draw.c */
-/* A formatted line for a view (malloc'd; dies on out of memory). */
-char *ui_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ui_draw(struct ui *u, unsigned r);
 size_t ui_draw_page(const struct ui *u);
 size_t ui_draw_view_page(const struct ui *u);
@@ -345,17 +470,6 @@ void ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags);
 /* Columns the status line leaves for a message: beside its shortest
  * counts, or (counts false) the whole line. */
 size_t ui_draw_status_room(const struct ui *u, bool counts);
-/* Choose and order the table's columns: spec names them, comma- or
- * blank-separated (comment created expires flags last-used scopes owner
- * id); NULL, "" or "default": all, in their usual order. 0, or -1 with why. */
-int ui_draw_columns(struct ui *u, const char *spec, char *why, size_t n);
-/* The chosen columns as a spec ("comment,expires,id"). */
-void ui_draw_columns_spec(const struct ui *u, char *out, size_t n);
-/* Measure the data some columns are sized from (after a load or a compaction). */
-void ui_draw_measure(struct ui *u);
-/* The letter of an audit flag in the FLAGS column. */
-char ui_draw_flag_letter(enum token_flag_bit b);
-
 /* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
@@ -365,8 +479,50 @@ void ui_lists_refresh(struct ui *u);
 /* The owner or profile of the selected line, or NULL. */
 const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
-/* The workspace-conf key of the selected settings line, or NULL. */
-const char *ui_lists_setting(const struct ui *u);
+/* The setting (enum setting) of the selected settings line, or -1. */
+int ui_lists_setting(const struct ui *u);
+
+/* ui_actions.c: what the keys and commands do; each returns the reaction
+ * bits. The key table (ui_keys.c) and the command table (ui_cmds.c) name
+ * them. */
+#define UI_ACTIONS(_) \
+	_(down) _(up) _(top) _(bottom) _(pgdn) _(pgup) _(halfdn) _(halfup) _(filter) _(search) \
+	_(search_next) _(search_prev) _(command) _(sort_next) _(sort_prev) _(invert) _(detail) \
+	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
+	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
+	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
+	_(profile_pick) _(setting_edit) _(resume)
+#define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
+UI_ACTIONS(UI_ACTION_DECL)
+#undef UI_ACTION_DECL
+unsigned ui_move(struct ui *u, long delta);
+unsigned ui_move_to(struct ui *u, long target);
+/* Step the sort column through the columns this view has (0: re-sort). */
+unsigned ui_sort_step(struct ui *u, int step);
+/* Export to path (~ expanded): the shown rows, or (results) the session's. */
+unsigned ui_export(struct ui *u, const char *arg, bool results, bool replace);
+
+/* Switch to profile name (refused while revocations are staged or run). */
+unsigned ui_profile_switch(struct ui *u, const char *name);
+
+/* ui_prompt.c */
+/* Open a prompt of kind k on the status line, initial in it. */
+void ui_prompt_open(struct ui *u, const struct ui_prompt_kind *k, const char *initial);
+/* Feed the open prompt one key. */
+unsigned ui_prompt_key(struct ui *u, int ch, bool is_key);
+/* Free the prompt's line and the histories (at exit). */
+void ui_prompt_free(struct ui *u);
+/* Open d over the screen (replacing any open dialog; NULL d means out of
+ * memory): keys go to it until it ends, then done says what its end does
+ * (tmux's status_prompt_set callback); step, if not NULL, runs after each
+ * key. */
+void ui_dialog_open(struct ui *u, struct dialog *d, ui_dialog_done_fn done,
+		    ui_dialog_step_fn step);
+/* Feed the open dialog one key; when it ends, its done callback runs and
+ * it is freed. */
+unsigned ui_dialog_key(struct ui *u, int ch, bool is_key);
+/* Close the open dialog without an answer (at exit). */
+void ui_dialog_free(struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
@@ -374,11 +530,7 @@ unsigned ui_keys_dispatch(struct ui *u, int key);
  * open view, or the table (text is then a filter expression: a word
  * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */
 unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
-/* Open d (replacing any open dialog); NULL d means out of memory. */
-void ui_dialog_open(struct ui *u, struct dialog *d, enum ui_dlg kind);
-void ui_keys_help(struct ui *u);
 unsigned ui_keys_command(struct ui *u, const char *line);
-unsigned ui_keys_dialog(struct ui *u, int ch, bool is_key);
 unsigned ui_keys_secret_pending(struct ui *u);
 /* Ctrl-C: quit like q (asking when something would be lost); exit 130. */
 unsigned ui_keys_interrupt(struct ui *u);

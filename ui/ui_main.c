@@ -53,115 +53,21 @@ ui_results(struct ui *u)
 	unsigned r = UI_R_NONE;
 	bool revoked = false;
 
-	while ((c = worker_take(u->w)) != NULL) {
+	while ((c = worker_take(u->ws->w)) != NULL) {
 		revoked |= (c->tag & BULK_TAG) != 0;
-		r |= ui_state_handle(u, c);
+		r |= ui_answers_take(u, c);
 	}
 	if (revoked)
-		ui_state_compact(u);
+		r |= ui_state_compact(u);
 	return r;
-}
-
-/* Remove the last UTF-8 character of the prompt. */
-static void
-ui_prompt_erase(struct ui *u)
-{
-	size_t n = strlen(u->input);
-
-	while (n > 0 && ((unsigned char)u->input[n - 1] & 0xc0) == 0x80)
-		n--;
-	if (n > 0)
-		n--;
-	u->input[n] = '\0';
-}
-
-static void
-ui_prompt_append(struct ui *u, wchar_t wc)
-{
-	char mb[MB_LEN_MAX];
-	mbstate_t st;
-	size_t n, len = strlen(u->input);
-
-	memset(&st, 0, sizeof st);
-	n = wcrtomb(mb, wc, &st);
-	if (n == (size_t)-1 || len + n + 1 > sizeof u->input)
-		return;
-	memcpy(u->input + len, mb, n);
-	u->input[len + n] = '\0';
-}
-
-static unsigned
-ui_prompt_done(struct ui *u, bool accept)
-{
-	enum ui_prompt p = u->prompt;
-	char line[sizeof u->input];
-
-	u->prompt = UI_PROMPT_NONE;
-	if (p == UI_PROMPT_COMMAND)
-		return accept ? (snprintf(line, sizeof line, "%s", u->input),
-		    ui_keys_command(u, line) | UI_R_STATUS) : UI_R_STATUS;
-	if (p == UI_PROMPT_SEARCH)
-		return accept && u->input[0] != '\0' ?
-		    ui_keys_search(u, u->input, 1, true) | UI_R_STATUS : UI_R_STATUS;
-	if (accept) {
-		if (ui_state_set_filter(u, u->input, u->filter_committed) != 0) {
-			char why[sizeof u->status];
-			snprintf(why, sizeof why, "%s", u->status);
-			ui_msg(u, true, "%s (kept: %s)", why,
-			    u->filter_text[0] != '\0' ? u->filter_text : "no filter");
-			ui_state_refilter(u);
-		}
-		return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
-	}
-	ui_state_set_filter(u, "", NULL);
-	ui_state_refilter(u);
-	ui_msg(u, false, "filter cleared");
-	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
-}
-
-/* Live filter: apply every change that compiles; while it does not, show
- * what the filter committed before the prompt opened shows. */
-static unsigned
-ui_prompt_changed(struct ui *u)
-{
-	if (u->prompt != UI_PROMPT_FILTER)
-		return UI_R_STATUS;
-	ui_state_set_filter(u, u->input, u->filter_committed);
-	ui_state_refilter(u);
-	return UI_R_TABLE | UI_R_STATUS | UI_R_HEADER;
-}
-
-static unsigned
-ui_prompt_key(struct ui *u, int ch, bool is_key)
-{
-	if (is_key && ch == KEY_RESIZE)
-		return UI_R_ALL;
-	if ((!is_key && ch == UI_ESC))
-		return ui_prompt_done(u, false);
-	if ((!is_key && (ch == '\r' || ch == '\n')) || (is_key && ch == KEY_ENTER))
-		return ui_prompt_done(u, true);
-	if ((is_key && ch == KEY_BACKSPACE) || (!is_key && (ch == 127 || ch == 8))) {
-		if (u->input[0] == '\0' && u->prompt == UI_PROMPT_COMMAND)
-			return ui_prompt_done(u, false);
-		ui_prompt_erase(u);
-		return ui_prompt_changed(u);
-	}
-	if (!is_key && ch == UI_CTRL('u')) {
-		u->input[0] = '\0';
-		return ui_prompt_changed(u);
-	}
-	if (is_key || ch < 0x20 || ch == 127)
-		return UI_R_NONE;
-	ui_prompt_append(u, (wchar_t)ch);
-	return ui_prompt_changed(u);
 }
 
 static unsigned
 ui_one_key(struct ui *u, int ch, bool is_key)
 {
 	if (u->dlg != NULL)
-		return ui_keys_dialog(u, ch, is_key);
-	if (u->prompt != UI_PROMPT_NONE)
+		return ui_dialog_key(u, ch, is_key);
+	if (u->prompt.kind != NULL)
 		return ui_prompt_key(u, ch, is_key);
 	return ui_keys_dispatch(u, is_key ? UI_KEY(ch) : ch);
 }
@@ -207,11 +113,11 @@ ui_retry_tick(struct ui *u)
 {
 	struct worker_stats ws;
 
-	worker_stats(u->w, &ws);
-	if (ws.retries == u->retries_seen || ws.retry_note[0] == '\0' ||
+	worker_stats(u->ws->w, &ws);
+	if (ws.retries == u->ws->retries_seen || ws.retry_note[0] == '\0' ||
 	    duration_mono_ms() - ws.retry_since_ms < UI_RETRY_AFTER_MS)
 		return UI_R_NONE;
-	u->retries_seen = ws.retries;
+	u->ws->retries_seen = ws.retries;
 	ui_msg(u, true, "retrying (%d): %s", ws.retry_attempt, ws.retry_note);
 	return UI_R_STATUS;
 }
@@ -221,9 +127,9 @@ ui_retry_tick(struct ui *u)
 static int
 ui_poll_ms(struct ui *u)
 {
-	if (u->bphase == UI_BULK_RUNNING)
+	if (u->ws->bphase == UI_BULK_RUNNING)
 		return UI_BULK_TICK_MS;
-	return worker_pending(u->w) > 0 ? UI_RETRY_TICK_MS : -1;
+	return worker_pending(u->ws->w) > 0 ? UI_RETRY_TICK_MS : -1;
 }
 
 static void
@@ -235,7 +141,7 @@ ui_loop(struct ui *u)
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->w), .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->ws->w), .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
 		/* ticks for a running revocation or a retry to report; with
 		 * auto-refresh on, wake when the next one is due */
@@ -247,7 +153,7 @@ ui_loop(struct ui *u)
 				continue;
 			break;
 		}
-		r = rc != 0 ? UI_R_NONE : u->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
+		r = rc != 0 ? UI_R_NONE : u->ws->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
 		    ui_retry_tick(u);
 		r |= ui_state_refresh_tick(u);
 		if (pfd[2].revents & POLLIN)
@@ -259,6 +165,8 @@ ui_loop(struct ui *u)
 		if ((pfd[0].revents & POLLIN) && ui_input(u, &r, &dead) != 0)
 			break;
 		r |= ui_keys_secret_pending(u);
+		if (r & UI_R_LIST)
+			ui_lists_refresh(u);
 		if (!u->quit && r != UI_R_NONE)
 			ui_draw(u, r);
 	}
@@ -280,11 +188,12 @@ ui_run(const struct ui_opts *opts)
 	ui_state_init(&u);
 	if (ui_term_signals(&u) != 0) {
 		fprintf(stderr, "patrol: cannot set up signals: %s\n", strerror(errno));
+		ui_state_free(&u);
 		return 1;
 	}
 	wo.cfg = opts->cfg;
 	status_clear(&err);
-	if (worker_start(&wo, &u.w, &err) != PATROL_OK) {
+	if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
 		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
 		ui_state_free(&u);
 		return 4;
@@ -292,7 +201,6 @@ ui_run(const struct ui_opts *opts)
 	if ((rc = ui_term_open(&u)) != 0) {
 		if (rc != -2)
 			fprintf(stderr, "patrol: cannot open the terminal\n");
-		worker_stop(u.w);
 		ui_state_free(&u);
 		return rc == -2 ? 2 : 1;
 	}
@@ -305,9 +213,11 @@ ui_run(const struct ui_opts *opts)
 	if (ui_bulk_offer_resume(&u, true) != UI_R_NONE)
 		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
+	ui_dialog_free(&u);       /* its window goes before the screen that holds it */
+	ui_prompt_free(&u);
 	ui_term_close(&u);
-	worker_stop(u.w);
-	u.w = NULL;
+	worker_stop(u.ws->w);
+	u.ws->w = NULL;
 	ui_state_save(&u);        /* the terminal is back: a warning can be read */
 	ui_state_free(&u);
 	return u.exit_code;

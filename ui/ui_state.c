@@ -1,10 +1,14 @@
 /*
  * ui_state.c: the model behind the screen.
  *
- * The table the worker sent (owned here), the audit flags of each row
- * (computed once per load), the marks (tagged, staged) kept by token id
- * across refreshes, the filtered and sorted view, and the handling of every
- * finished call. No drawing and no key handling here.
+ * The workspace on show (struct ui_ws: the table the worker sent, the
+ * audit flags of each row computed once per load, the marks kept by token
+ * id across refreshes, who we are and the settings, the revocation
+ * session), the filtered and sorted view of it, the status message and the
+ * lines of the open view. No drawing, no key handling, no curses: it calls
+ * nothing in ui/ but ui_columns.c and ui_util.c, and says what changed in
+ * reaction bits (UI_R_LIST when an open list view must be rebuilt).
+ * What the worker's answers do to it is ui_answers.c's.
  *
  * The source of the table: own tokens (Token API) or, in admin mode, every
  * token of the workspace (Token Management API). Admin mode is only entered
@@ -16,10 +20,10 @@
  * says which source it was for).
  *
  * A profile switch resolves the new profile, reloads patrol's own config
- * for it and merges it with the command-line flags exactly as the command
- * line does (src/cli.c load_prefs): read-only if the flag or the profile
- * says so; --jobs and --rate win over the file; the stale patterns come from
- * the file. Then a new worker starts with those options.
+ * for it and merges it with the command-line flags as the command line
+ * does (prefs_merge): read-only if the flag or the profile says so; --jobs
+ * and --rate win over the file; the stale patterns come from the file.
+ * Then a new worker starts with those options.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -31,7 +35,6 @@
 #include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
-#include "sha256.h"
 #include "ui_internal.h"
 
 void
@@ -57,25 +60,25 @@ ui_msg_clear(struct ui *u)
 static void
 ui_state_grow(struct ui *u, size_t n)
 {
-	if (n <= u->cap)
+	if (n <= u->ws->cap)
 		return;
-	u->flags = ui_xreallocarray(u->flags, n, sizeof *u->flags);
-	u->marks = ui_xreallocarray(u->marks, n, sizeof *u->marks);
-	u->shown = ui_xreallocarray(u->shown, n, sizeof *u->shown);
-	free(u->inview);
-	u->inview = ui_xcalloc(n, sizeof *u->inview);
-	u->cap = n;
+	u->ws->flags = ui_xreallocarray(u->ws->flags, n, sizeof *u->ws->flags);
+	u->ws->marks = ui_xreallocarray(u->ws->marks, n, sizeof *u->ws->marks);
+	u->ws->shown = ui_xreallocarray(u->ws->shown, n, sizeof *u->ws->shown);
+	free(u->ws->inview);
+	u->ws->inview = ui_xcalloc(n, sizeof *u->ws->inview);
+	u->ws->cap = n;
 }
 
 /* Forget the per-key orders: the rows changed (a load or a compaction). */
 static void
-ui_state_orders_free(struct ui *u)
+ui_ws_orders_free(struct ui_ws *ws)
 {
 	size_t k;
 
 	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
-		free(u->order[k]);
-		u->order[k] = NULL;
+		free(ws->order[k]);
+		ws->order[k] = NULL;
 	}
 }
 
@@ -86,32 +89,32 @@ ui_state_order(struct ui *u, enum token_sort_key k)
 {
 	size_t i, *o;
 
-	if (u->order[k] != NULL || u->tab.n == 0)
-		return u->order[k];
-	if ((o = malloc(u->tab.n * sizeof *o)) == NULL)
+	if (u->ws->order[k] != NULL || u->ws->tab.n == 0)
+		return u->ws->order[k];
+	if ((o = malloc(u->ws->tab.n * sizeof *o)) == NULL)
 		return NULL;
-	for (i = 0; i < u->tab.n; i++)
+	for (i = 0; i < u->ws->tab.n; i++)
 		o[i] = i;
-	token_sort(&u->tab, o, u->tab.n, k, false);
-	return u->order[k] = o;
+	token_sort(&u->ws->tab, o, u->ws->tab.n, k, false);
+	return u->ws->order[k] = o;
 }
 
 long
 ui_state_row_of(struct ui *u, const char *id, bool many)
 {
-	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->order[TOKEN_SORT_ID];
-	size_t lo = 0, hi = u->tab.n, i;
+	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->ws->order[TOKEN_SORT_ID];
+	size_t lo = 0, hi = u->ws->tab.n, i;
 	int c;
 
 	if (o == NULL) {             /* one lookup (or no memory): a scan */
-		for (i = 0; i < u->tab.n; i++)
-			if (strcmp(u->tab.rows[i].token_id, id) == 0)
+		for (i = 0; i < u->ws->tab.n; i++)
+			if (strcmp(u->ws->tab.rows[i].token_id, id) == 0)
 				return (long)i;
 		return -1;
 	}
 	while (lo < hi) {
 		i = lo + (hi - lo) / 2;
-		if ((c = strcmp(u->tab.rows[o[i]].token_id, id)) == 0)
+		if ((c = strcmp(u->ws->tab.rows[o[i]].token_id, id)) == 0)
 			return (long)o[i];
 		if (c < 0)
 			lo = i + 1;
@@ -128,19 +131,19 @@ static void
 ui_state_order_shown(struct ui *u)
 {
 	const size_t *o = ui_state_order(u, u->sort);
-	size_t i, row, n = 0, t = u->tab.n;
+	size_t i, row, n = 0, t = u->ws->tab.n;
 
-	if (o == NULL || u->nshown == 0) {
-		token_sort(&u->tab, u->shown, u->nshown, u->sort, u->desc);
+	if (o == NULL || u->ws->nshown == 0) {
+		token_sort(&u->ws->tab, u->ws->shown, u->ws->nshown, u->sort, u->desc);
 		return;
 	}
-	for (i = 0; i < u->nshown; i++)
-		u->inview[u->shown[i]] = 1;
+	for (i = 0; i < u->ws->nshown; i++)
+		u->ws->inview[u->ws->shown[i]] = 1;
 	for (i = 0; i < t; i++) {
 		row = o[u->desc ? t - 1 - i : i];
-		if (u->inview[row]) {
-			u->inview[row] = 0;
-			u->shown[n++] = row;
+		if (u->ws->inview[row]) {
+			u->ws->inview[row] = 0;
+			u->ws->shown[n++] = row;
 		}
 	}
 }
@@ -157,15 +160,57 @@ ui_state_orders_build(struct ui *u)
 			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 
-static void
-ui_state_self(struct ui *u)
+/* ---- the workspace on show ---------------------------------------------- */
+
+/* A workspace on cfg (kept, not copied), the profile so named. */
+static struct ui_ws *
+ui_ws_new(const struct config *cfg, const char *profile)
 {
-	u->self_id[0] = '\0';
-	if (u->cfg == u->opts->cfg && u->opts->self_id != NULL)
-		snprintf(u->self_id, sizeof u->self_id, "%s", u->opts->self_id);
-	else if (u->cfg->auth == AUTH_PAT && u->cfg->token != NULL)
-		sha256_hex(u->cfg->token, strlen(u->cfg->token), u->self_id);
-	u->ctx.self_id = u->self_id[0] != '\0' ? u->self_id : NULL;
+	struct ui_ws *ws = ui_xcalloc(1, sizeof *ws);
+
+	ws->cfg = cfg;
+	snprintf(ws->profile, sizeof ws->profile, "%s", profile != NULL ? profile : "");
+	config_self_id(cfg, ws->self_id);
+	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
+	ws->ctx.now_ms = duration_now_ms();
+	if ((ws->bulk = bulk_new(false)) == NULL)
+		ui_fatal("out of memory");
+	return ws;
+}
+
+/* Forget the revocation session (its journal closed) and an offered resume. */
+static void
+ui_ws_session_free(struct ui_ws *ws)
+{
+	bulk_reset(ws->bulk, false);
+	free(ws->resume_path);
+	ws->resume_path = NULL;
+	ws->bphase = UI_BULK_IDLE;
+}
+
+void
+ui_ws_free(struct ui_ws *ws)
+{
+	if (ws == NULL)
+		return;
+	if (ws->w != NULL)
+		worker_stop(ws->w);
+	ui_ws_session_free(ws);
+	bulk_free(ws->bulk);
+	token_table_free(&ws->tab);
+	free(ws->flags);
+	free(ws->marks);
+	free(ws->shown);
+	free(ws->inview);
+	ui_ws_orders_free(ws);
+	free(ws->owners);
+	api_me_free(ws->me);
+	api_conf_free(ws->conf);
+	prefs_free(&ws->prefs);
+	if (ws->own_cfg)
+		config_free(&ws->cfg_own);
+	memset(ws, 0, sizeof *ws);
+	free(ws);
 }
 
 /* ---- what the view remembers, per profile ------------------------------- */
@@ -179,11 +224,11 @@ ui_state_entry(struct ui *u)
 	size_t i;
 
 	for (i = 0; i < u->nstates; i++)
-		if (strcmp(u->states[i].profile, u->profile) == 0)
+		if (strcmp(u->states[i].profile, u->ws->profile) == 0)
 			return &u->states[i];
 	u->states = ui_xreallocarray(u->states, u->nstates + 1, sizeof *u->states);
 	status_clear(&err);
-	if (viewstate_load(u->profile, &u->states[u->nstates], &warn, &err) != PATROL_OK)
+	if (viewstate_load(u->ws->profile, &u->states[u->nstates], &warn, &err) != PATROL_OK)
 		ui_fatal("out of memory");
 	if (warn != NULL)
 		snprintf(u->state_note, sizeof u->state_note, "the remembered view is not used: %s",
@@ -196,23 +241,23 @@ void
 ui_state_recall(struct ui *u, bool start)
 {
 	const struct viewstate *vs = ui_state_entry(u);
-	bool first = u->cfg == u->opts->cfg;     /* the profile patrol started with */
+	bool first = u->ws->cfg == u->opts->cfg;     /* the profile patrol started with */
 	const char *cols = vs->columns != NULL ? vs->columns :
-	    first ? u->opts->columns : u->prefs.columns;
+	    first ? u->opts->columns : u->ws->prefs.columns;
 	char why[160];
 
 	u->columns_chosen = vs->columns != NULL;
-	if (ui_draw_columns(u, cols, why, sizeof why) != 0) {
-		ui_draw_columns(u, NULL, why, sizeof why);
+	if (ui_columns_set(u, cols, why, sizeof why) != 0) {
+		ui_columns_set(u, NULL, why, sizeof why);
 		u->columns_chosen = false;
 	}
 	if (vs->sort != NULL && !(start && u->opts->sort != NULL))
 		token_sort_parse(vs->sort, &u->sort, &u->desc);
-	if (vs->admin == 1 && u->admin == UI_ADMIN_OFF)
-		u->admin = UI_ADMIN_WAIT;
+	if (vs->admin == 1 && u->ws->admin == UI_ADMIN_OFF)
+		u->ws->admin = UI_ADMIN_WAIT;
 	else if (vs->admin == 0 && !start)
-		u->admin = UI_ADMIN_OFF;
-	ui_state_refresh_every(u, 1000LL * (first ? u->opts->refresh_s : u->prefs.refresh_s));
+		u->ws->admin = UI_ADMIN_OFF;
+	ui_state_refresh_every(u, 1000LL * (first ? u->opts->refresh_s : u->ws->prefs.refresh_s));
 }
 
 /* Note what the profile on show shows now. */
@@ -225,10 +270,10 @@ ui_state_remember(struct ui *u)
 	snprintf(buf, sizeof buf, "%s:%s", token_sort_name(u->sort), u->desc ? "desc" : "asc");
 	free(vs->sort);
 	vs->sort = ui_xstrdup(buf);
-	ui_draw_columns_spec(u, buf, sizeof buf);
+	ui_columns_spec(u, buf, sizeof buf);
 	free(vs->columns);
 	vs->columns = u->columns_chosen ? ui_xstrdup(buf) : NULL;
-	vs->admin = u->admin != UI_ADMIN_OFF;
+	vs->admin = u->ws->admin != UI_ADMIN_OFF;
 }
 
 void
@@ -273,8 +318,8 @@ ui_state_refresh_tick(struct ui *u)
 	u->next_refresh = now + u->refresh_ms;
 	/* never over a load in flight, an admin check, a revocation planned or
 	 * running, or a resume waiting for its list */
-	if ((u->loading & (1u << UI_JOB_LIST)) || u->admin == UI_ADMIN_WAIT ||
-	    (u->bphase != UI_BULK_IDLE && u->bphase != UI_BULK_DONE) || u->resume_path != NULL)
+	if ((u->ws->loading & (1u << UI_JOB_LIST)) || u->ws->admin == UI_ADMIN_WAIT ||
+	    (u->ws->bphase != UI_BULK_IDLE && u->ws->bphase != UI_BULK_DONE) || u->ws->resume_path != NULL)
 		return UI_R_NONE;
 	ui_state_load(u);
 	return UI_R_HEADER;
@@ -285,20 +330,16 @@ ui_state_init(struct ui *u)
 {
 	const struct ui_opts *o = u->opts;
 
-	u->cfg = o->cfg;
-	snprintf(u->profile, sizeof u->profile, "%s",
-	    o->profile_label != NULL ? o->profile_label : "");
-	u->read_only = o->read_only;
-	u->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
-	u->ctx.stale_patterns = o->stale;
-	u->ctx.nstale = o->nstale;
+	u->ws = ui_ws_new(o->cfg, o->profile_label);
+	u->ws->read_only = o->read_only;
+	u->ws->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
+	u->ws->ctx.stale_patterns = o->stale;
+	u->ws->ctx.nstale = o->nstale;
 	u->sort = TOKEN_SORT_EXPIRES;
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
 		ui_msg(u, true, "unknown sort column: %s", o->sort);
 	ui_state_recall(u, true);
-	ui_state_self(u);
-	u->ctx.now_ms = duration_now_ms();
 	ui_state_grow(u, 16);
 	if (o->filter != NULL)
 		ui_state_set_filter(u, o->filter, NULL);
@@ -340,37 +381,37 @@ ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
 void
 ui_state_free(struct ui *u)
 {
-	token_table_free(&u->tab);
-	free(u->flags);
-	free(u->marks);
-	free(u->shown);
-	free(u->inview);
-	ui_state_orders_free(u);
+	ui_ws_free(u->ws);
+	u->ws = NULL;
 	token_filter_free(u->filter);
 	token_filter_free(u->search_f);
-	api_me_free(u->me);
-	api_conf_free(u->conf);
-	free(u->owners);
-	prefs_free(&u->prefs);
 	if (u->secret_pending != NULL)
 		api_created_free(u->secret_pending);
-	dialog_free(u->dlg);
 	free(u->export_path);
 	ui_view_free(u);
-	ui_bulk_free(u);
-	if (u->cfg == &u->cfg_own)
-		config_free(&u->cfg_own);
 	while (u->nstates > 0)
 		viewstate_free(&u->states[--u->nstates]);
 	free(u->states);
 }
 
+bool
+ui_state_bulk_running(const struct ui *u)
+{
+	return u->ws->bphase == UI_BULK_RUNNING || u->ws->bphase == UI_BULK_REPLAN;
+}
+
+void
+ui_state_session_free(struct ui *u)
+{
+	ui_ws_session_free(u->ws);
+}
+
 const struct token_info *
 ui_state_current(const struct ui *u)
 {
-	if (u->cursor >= u->nshown)
+	if (u->cursor >= u->ws->nshown)
 		return NULL;
-	return &u->tab.rows[u->shown[u->cursor]];
+	return &u->ws->tab.rows[u->ws->shown[u->cursor]];
 }
 
 const char *
@@ -386,8 +427,8 @@ ui_state_count(const struct ui *u, unsigned mark)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < u->tab.n; i++)
-		if (u->marks[i] & mark)
+	for (i = 0; i < u->ws->tab.n; i++)
+		if (u->ws->marks[i] & mark)
 			n++;
 	return n;
 }
@@ -398,8 +439,8 @@ ui_state_count_both(const struct ui *u)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < u->tab.n; i++)
-		if ((u->marks[i] & UI_MARK_STAGED) && (u->marks[i] & UI_MARK_BUSY))
+	for (i = 0; i < u->ws->tab.n; i++)
+		if ((u->ws->marks[i] & UI_MARK_STAGED) && (u->ws->marks[i] & UI_MARK_BUSY))
 			n++;
 	return n;
 }
@@ -410,8 +451,8 @@ ui_state_count_hidden(const struct ui *u, unsigned mark)
 {
 	size_t i, shown = 0;
 
-	for (i = 0; i < u->nshown; i++)
-		if (u->marks[u->shown[i]] & mark)
+	for (i = 0; i < u->ws->nshown; i++)
+		if (u->ws->marks[u->ws->shown[i]] & mark)
 			shown++;
 	return ui_state_count(u, mark) - shown;
 }
@@ -423,15 +464,15 @@ ui_state_keep_cursor(struct ui *u, const char *id)
 	size_t i;
 
 	if (id != NULL) {
-		for (i = 0; i < u->nshown; i++) {
-			if (strcmp(u->tab.rows[u->shown[i]].token_id, id) == 0) {
+		for (i = 0; i < u->ws->nshown; i++) {
+			if (strcmp(u->ws->tab.rows[u->ws->shown[i]].token_id, id) == 0) {
 				u->cursor = i;
 				return;
 			}
 		}
 	}
-	if (u->cursor >= u->nshown)
-		u->cursor = u->nshown > 0 ? u->nshown - 1 : 0;
+	if (u->cursor >= u->ws->nshown)
+		u->cursor = u->ws->nshown > 0 ? u->ws->nshown - 1 : 0;
 }
 
 /* Put the cursor on table row `row` if it is shown (an integer scan: rows
@@ -441,8 +482,8 @@ ui_state_cursor_to_row(struct ui *u, size_t row)
 {
 	size_t i;
 
-	for (i = 0; i < u->nshown; i++) {
-		if (u->shown[i] == row) {
+	for (i = 0; i < u->ws->nshown; i++) {
+		if (u->ws->shown[i] == row) {
 			u->cursor = i;
 			return true;
 		}
@@ -454,7 +495,7 @@ ui_state_cursor_to_row(struct ui *u, size_t row)
 static long
 ui_state_cursor_row(const struct ui *u)
 {
-	return u->cursor < u->nshown ? (long)u->shown[u->cursor] : -1;
+	return u->cursor < u->ws->nshown ? (long)u->ws->shown[u->cursor] : -1;
 }
 
 /* Sort the shown rows; the cursor stays on table row `row` if shown. */
@@ -482,11 +523,11 @@ ui_state_refilter(struct ui *u)
 	long row = ui_state_cursor_row(u);
 	size_t i, n = 0;
 
-	for (i = 0; i < u->tab.n; i++)
+	for (i = 0; i < u->ws->tab.n; i++)
 		if (u->filter == NULL ||
-		    token_filter_match(u->filter, &u->tab.rows[i], u->flags[i], &u->ctx))
-			u->shown[n++] = i;
-	u->nshown = n;
+		    token_filter_match(u->filter, &u->ws->tab.rows[i], u->ws->flags[i], &u->ws->ctx))
+			u->ws->shown[n++] = i;
+	u->ws->nshown = n;
 	ui_state_sort_keep(u, row);
 }
 
@@ -540,12 +581,12 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	struct ui_oldmark *m;
 	size_t i, n = 0;
 
-	m = ui_xcalloc(u->tab.n + 1, sizeof *m);
-	for (i = 0; i < u->tab.n; i++) {
-		if ((u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
+	m = ui_xcalloc(u->ws->tab.n + 1, sizeof *m);
+	for (i = 0; i < u->ws->tab.n; i++) {
+		if ((u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
 			continue;
-		m[n].id = ui_xstrdup(u->tab.rows[i].token_id);
-		m[n++].mark = u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
+		m[n].id = ui_xstrdup(u->ws->tab.rows[i].token_id);
+		m[n++].mark = u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
 	*np = n;
@@ -569,25 +610,25 @@ ui_state_quota(struct ui *u)
 	struct token_owner_count *oc = NULL;
 	size_t nown;
 
-	u->quota_owner[0] = '\0';
-	free(u->owners);
-	u->owners = NULL;
-	u->nowners = 0;
+	u->ws->quota_owner[0] = '\0';
+	free(u->ws->owners);
+	u->ws->owners = NULL;
+	u->ws->nowners = 0;
 	if (!UI_MGMT(u)) {
-		u->quota_active = token_active_count(&u->tab, u->ctx.now_ms);
-		u->quota_expiring = token_expiring_count(&u->tab, u->ctx.now_ms);
+		u->ws->quota_active = token_active_count(&u->ws->tab, u->ws->ctx.now_ms);
+		u->ws->quota_expiring = token_expiring_count(&u->ws->tab, u->ws->ctx.now_ms);
 		return;
 	}
-	nown = token_quota_by_owner(&u->tab, u->ctx.now_ms, &oc);
+	nown = token_quota_by_owner(&u->ws->tab, u->ws->ctx.now_ms, &oc);
 	if (nown == (size_t)-1)
 		ui_fatal("out of memory");
-	u->quota_active = nown > 0 ? oc[0].active : 0;
-	u->quota_expiring = nown > 0 ? oc[0].expiring : 0;
+	u->ws->quota_active = nown > 0 ? oc[0].active : 0;
+	u->ws->quota_expiring = nown > 0 ? oc[0].expiring : 0;
 	if (nown > 0)
-		sanitize_cell(oc[0].owner, 24, 0, u->sflags, u->quota_owner, sizeof u->quota_owner);
+		sanitize_cell(oc[0].owner, 24, 0, u->sflags, u->ws->quota_owner, sizeof u->ws->quota_owner);
 	qsort(oc, nown, sizeof *oc, ui_owner_name_cmp);
-	u->owners = oc;
-	u->nowners = nown;
+	u->ws->owners = oc;
+	u->ws->nowners = nown;
 }
 
 /* Counts and widths that change with the rows (after a load or a compaction). */
@@ -595,7 +636,7 @@ static void
 ui_state_rows_changed(struct ui *u)
 {
 	ui_state_quota(u);
-	ui_draw_measure(u);
+	ui_columns_measure(u);
 }
 
 const struct token_owner_count *
@@ -603,15 +644,15 @@ ui_state_owner(const struct ui *u, const char *owner)
 {
 	struct token_owner_count key;
 
-	if (u->nowners == 0 || owner == NULL)
+	if (u->ws->nowners == 0 || owner == NULL)
 		return NULL;
 	memset(&key, 0, sizeof key);
 	key.owner = owner;
-	return bsearch(&key, u->owners, u->nowners, sizeof key, ui_owner_name_cmp);
+	return bsearch(&key, u->ws->owners, u->ws->nowners, sizeof key, ui_owner_name_cmp);
 }
 
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
-static void
+unsigned
 ui_state_swap(struct ui *u, struct token_table *t)
 {
 	char id[TOKEN_ID_LEN + 1] = "";
@@ -621,33 +662,31 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	if (ui_state_current_id(u) != NULL)
 		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
 	old = ui_state_oldmarks(u, &nold);
-	ui_state_orders_free(u);
-	token_table_free(&u->tab);
-	u->tab = *t;
+	ui_ws_orders_free(u->ws);
+	token_table_free(&u->ws->tab);
+	u->ws->tab = *t;
 	free(t);
-	ui_state_grow(u, u->tab.n + 1);
-	u->ctx.now_ms = duration_now_ms();
-	for (i = 0; i < u->tab.n; i++) {
-		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
-		key.id = u->tab.rows[i].token_id;
+	ui_state_grow(u, u->ws->tab.n + 1);
+	u->ws->ctx.now_ms = duration_now_ms();
+	for (i = 0; i < u->ws->tab.n; i++) {
+		u->ws->flags[i] = token_flags(&u->ws->tab.rows[i], &u->ws->ctx);
+		key.id = u->ws->tab.rows[i].token_id;
 		hit = nold > 0 ? bsearch(&key, old, nold, sizeof *old, ui_id_cmp) : NULL;
-		u->marks[i] = hit != NULL ? hit->mark : 0;
+		u->ws->marks[i] = hit != NULL ? hit->mark : 0;
 	}
 	for (i = 0; i < nold; i++)
 		free(old[i].id);
 	free(old);
-	u->loaded = true;
-	u->nshown = 0;
+	u->ws->loaded = true;
+	u->ws->nshown = 0;
 	ui_state_rows_changed(u);
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	if (u->mode == UI_MODE_OWNERS)
-		ui_lists_refresh(u);
+	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
 }
 
-/* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
-void
+unsigned
 ui_state_compact(struct ui *u)
 {
 	char id[TOKEN_ID_LEN + 1] = "";
@@ -656,28 +695,27 @@ ui_state_compact(struct ui *u)
 	if (ui_state_current_id(u) != NULL)
 		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
 
-	for (i = 0; i < u->tab.n; i++) {
-		if (u->marks[i] & UI_MARK_GONE) {
-			token_info_free(&u->tab.rows[i]);
+	for (i = 0; i < u->ws->tab.n; i++) {
+		if (u->ws->marks[i] & UI_MARK_GONE) {
+			token_info_free(&u->ws->tab.rows[i]);
 			continue;
 		}
 		if (i != j) {
-			u->tab.rows[j] = u->tab.rows[i];
-			u->flags[j] = u->flags[i];
-			u->marks[j] = u->marks[i];
+			u->ws->tab.rows[j] = u->ws->tab.rows[i];
+			u->ws->flags[j] = u->ws->flags[i];
+			u->ws->marks[j] = u->ws->marks[i];
 		}
 		j++;
 	}
-	if (j == u->tab.n)
-		return;
-	u->tab.n = j;
-	u->nshown = 0;          /* the old indexes are stale */
-	ui_state_orders_free(u);
+	if (j == u->ws->tab.n)
+		return UI_R_NONE;
+	u->ws->tab.n = j;
+	u->ws->nshown = 0;          /* the old indexes are stale */
+	ui_ws_orders_free(u->ws);
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	if (u->mode == UI_MODE_OWNERS)
-		ui_lists_refresh(u);
+	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
 }
 
 void
@@ -686,14 +724,14 @@ ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
 	if (c == NULL)
 		ui_fatal("out of memory");
 	c->tag = (uint64_t)job | (u->gen & 0xffffff) << 8 | idx << 32;
-	worker_submit(u->w, c);
-	u->loading |= 1u << job;
+	worker_submit(u->ws->w, c);
+	u->ws->loading |= 1u << job;
 }
 
 void
 ui_state_ask_me(struct ui *u)
 {
-	if (u->me == NULL && (u->loading & (1u << UI_JOB_ME)) == 0)
+	if (u->ws->me == NULL && (u->ws->loading & (1u << UI_JOB_ME)) == 0)
 		ui_state_submit(u, api_scim_me(), UI_JOB_ME, 0);
 }
 
@@ -706,30 +744,30 @@ ui_state_load(struct ui *u)
 	struct call *c;
 
 	ui_state_ask_me(u);
-	if (u->conf == NULL && (u->loading & (1u << UI_JOB_CONF)) == 0)
+	if (u->ws->conf == NULL && (u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
-	if (u->admin == UI_ADMIN_WAIT)
+	if (u->ws->admin == UI_ADMIN_WAIT)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
 	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
-	u->load_err[0] = '\0';
+	u->ws->load_err[0] = '\0';
 }
 
 /* Empty the table (and with it the tags, the staging and the owners). */
 static void
 ui_state_clear_table(struct ui *u)
 {
-	ui_state_orders_free(u);
-	token_table_free(&u->tab);
-	u->nshown = u->cursor = u->top = 0;
-	u->loaded = false;
+	ui_ws_orders_free(u->ws);
+	token_table_free(&u->ws->tab);
+	u->ws->nshown = u->cursor = u->top = 0;
+	u->ws->loaded = false;
 	u->have_last_tag = false;
 	u->drawn_valid = false;
-	free(u->owners);
-	u->owners = NULL;
-	u->nowners = 0;
-	u->quota_active = u->quota_expiring = 0;
-	u->quota_owner[0] = '\0';
+	free(u->ws->owners);
+	u->ws->owners = NULL;
+	u->ws->nowners = 0;
+	u->ws->quota_active = u->ws->quota_expiring = 0;
+	u->ws->quota_owner[0] = '\0';
 }
 
 size_t
@@ -737,11 +775,11 @@ ui_state_source(struct ui *u, enum ui_admin to)
 {
 	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
-	u->admin = to;
+	u->ws->admin = to;
 	ui_state_clear_table(u);
-	u->load_note[0] = '\0';
+	u->ws->load_note[0] = '\0';
 	if (staged > 0)
-		snprintf(u->load_note, sizeof u->load_note,
+		snprintf(u->ws->load_note, sizeof u->ws->load_note,
 		    "; %zu staged revocation%s cleared (the token list changed)", staged,
 		    staged == 1 ? "" : "s");
 	if (to != UI_ADMIN_ON && u->sort == TOKEN_SORT_OWNER)
@@ -754,317 +792,75 @@ ui_state_source(struct ui *u, enum ui_admin to)
 	return staged;
 }
 
-static void
-ui_err_msg(struct ui *u, const char *what, const struct call *c)
-{
-	const struct patrol_err *e = &c->err;
-
-	if (e->message[0] != '\0')
-		ui_msg(u, true, "%s: %s: %s", what, status_message(e->status), e->message);
-	else
-		ui_msg(u, true, "%s: %s", what, status_message(e->status));
-}
-
-static unsigned
-ui_on_list(struct ui *u, struct call *c, size_t source)
-{
-	struct token_table *tab;
-	char note[400];
-	bool first, warn;
-	size_t off;
-
-	if ((source != 0) != UI_MGMT(u))
-		return UI_R_NONE;        /* for the source before a switch */
-	u->loading &= ~(1u << UI_JOB_LIST);
-	if (c->err.status != PATROL_OK) {
-		ui_err_msg(u, "cannot list tokens", c);
-		/* the table says it too: not "loading" forever */
-		snprintf(u->load_err, sizeof u->load_err, "%s", u->status);
-		return UI_R_ALL;
-	}
-	u->load_err[0] = '\0';
-	first = !u->loaded;
-	off = u->cursor >= u->top ? u->cursor - u->top : 0;
-	tab = call_take_result(c);
-	warn = token_table_note(tab, note, sizeof note);
-	ui_state_swap(u, tab);
-	u->top = u->cursor > off ? u->cursor - off : 0;   /* the cursor keeps its screen row */
-	if (u->refresh_ms > 0)
-		u->next_refresh = duration_mono_ms() + u->refresh_ms;
-	if (first && UI_MGMT(u))
-		ui_msg(u, false, "admin mode: %zu token%s of %zu owner%s%s", u->tab.n,
-		    u->tab.n == 1 ? "" : "s", u->nowners, u->nowners == 1 ? "" : "s", u->load_note);
-	else if (first || strncmp(u->status, "refreshing", 10) == 0 ||
-	    strncmp(u->status, "cannot list", 11) == 0)
-		ui_msg(u, false, "%zu token%s%s", u->tab.n, u->tab.n == 1 ? "" : "s", u->load_note);
-	u->load_note[0] = '\0';
-	if (warn)
-		ui_msg(u, true, "%zu tokens; %s", u->tab.n, note);
-	if (u->resume_path != NULL)
-		ui_bulk_loaded(u);
-	return UI_R_ALL;
-}
-
-/* Admin mode was asked for: Me answered (me may be NULL: it failed). */
-static void
-ui_state_admin_decide(struct ui *u, const struct call *c)
-{
-	const char *who = u->me != NULL && u->me->user_name != NULL ? u->me->user_name : "?";
-
-	if (u->me != NULL && u->me->is_admin) {
-		ui_state_source(u, UI_ADMIN_ON);
-		return;
-	}
-	u->admin = UI_ADMIN_OFF;
-	if (u->me != NULL)
-		ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)", who);
-	else
-		ui_msg(u, true, "admin mode: cannot check admin rights: %s: %s",
-		    status_message(c->err.status), c->err.message);
-	if (u->loaded)
-		return;
-	snprintf(u->load_note, sizeof u->load_note, "; %.*s", (int)sizeof u->load_note - 3,
-	    u->status);
-	if ((u->loading & (1u << UI_JOB_LIST)) == 0)
-		ui_state_load(u);
-}
-
-static unsigned
-ui_on_me(struct ui *u, struct call *c)
-{
-	if (c->err.status == PATROL_OK) {
-		api_me_free(u->me);
-		u->me = call_take_result(c);
-	}
-	if (u->admin == UI_ADMIN_WAIT) {
-		ui_state_admin_decide(u, c);
-		return UI_R_ALL;
-	}
-	return UI_R_HEADER;
-}
-
-static unsigned
-ui_on_conf(struct ui *u, struct call *c)
-{
-	const char *d;
-	size_t i;
-
-	if (c->err.status != PATROL_OK) {
-		snprintf(u->conf_err, sizeof u->conf_err, "%s%s%.*s", status_message(c->err.status),
-		    c->err.message[0] != '\0' ? ": " : "", (int)sizeof u->conf_err / 2,
-		    c->err.message);
-		if (u->mode == UI_MODE_SETTINGS)
-			ui_lists_refresh(u);
-		return UI_R_HEADER | UI_R_VIEW;
-	}
-	u->conf_err[0] = '\0';
-	api_conf_free(u->conf);
-	u->conf = call_take_result(c);
-	d = u->conf->max_token_lifetime_days;
-	u->max_days = d != NULL ? strtoll(d, NULL, 10) : 0;
-	if (u->max_days < 0)
-		u->max_days = 0;
-	u->ctx.max_lifetime_ms = u->max_days * 86400000LL;
-	for (i = 0; i < u->tab.n; i++)
-		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
-	if (u->mode == UI_MODE_SETTINGS)
-		ui_lists_refresh(u);
-	return UI_R_ALL;
-}
-
-/* A workspace setting was changed (or not): say so and read them again. */
-static unsigned
-ui_on_conf_set(struct ui *u, struct call *c)
-{
-	if (c->err.status != PATROL_OK) {
-		ui_err_msg(u, "setting not changed", c);
-		return UI_R_STATUS;
-	}
-	ui_msg(u, false, "%s", u->setting_note);
-	if ((u->loading & (1u << UI_JOB_CONF)) == 0)
-		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
-	return UI_R_STATUS | UI_R_HEADER;
-}
-
-static unsigned
-ui_on_create(struct ui *u, struct call *c)
-{
-	enum patrol_status st = c->err.status;
-
-	if (st == PATROL_QUOTA) {
-		ui_msg(u, true, "not created: the quota of %d tokens is reached; revoke some first",
-		    TOKEN_QUOTA);
-	} else if (st == PATROL_UNKNOWN_OUTCOME) {
-		ui_msg(u, true, "no answer to the create: the token may exist; refresh (r) and "
-		    "check before trying again");
-	} else if (st != PATROL_OK) {
-		ui_err_msg(u, "not created", c);
-	} else {
-		if (u->secret_pending != NULL)
-			api_created_free(u->secret_pending);
-		u->secret_pending = call_take_result(c);
-		ui_msg(u, false, "token created");
-		ui_state_load(u);
-	}
-	return UI_R_STATUS | UI_R_HEADER;
-}
-
-static unsigned
-ui_on_edit(struct ui *u, struct call *c)
-{
-	if (c->err.status != PATROL_OK) {
-		ui_err_msg(u, "not updated", c);
-		return UI_R_STATUS;
-	}
-	ui_msg(u, false, "token updated");
-	ui_state_load(u);
-	return UI_R_STATUS | UI_R_HEADER;
-}
-
-/* Handle one finished call (taken over and freed here). */
-unsigned
-ui_state_handle(struct ui *u, struct call *c)
-{
-	enum ui_job job = (enum ui_job)(c->tag & 0xff);
-	uint64_t gen = (c->tag >> 8) & 0xffffff;
-	size_t idx = (size_t)(c->tag >> 32);
-	unsigned r = UI_R_HEADER | UI_R_STATUS;
-
-	if (c->tag & BULK_TAG)       /* a revoke of the session: its own tag */
-		return ui_bulk_on_call(u, c) | r;
-	if (gen != (u->gen & 0xffffff)) {
-		call_free(c);
-		return UI_R_NONE;
-	}
-	if (worker_pending(u->w) == 0)
-		u->loading = 0;
-	switch (job) {
-	case UI_JOB_LIST:
-		r |= ui_on_list(u, c, idx);
-		break;
-	case UI_JOB_ME:
-		u->loading &= ~(1u << job);
-		r |= ui_on_me(u, c);
-		break;
-	case UI_JOB_CONF:
-		u->loading &= ~(1u << job);
-		r |= ui_on_conf(u, c);
-		break;
-	case UI_JOB_REPLAN:
-		u->loading &= ~(1u << job);
-		r |= ui_bulk_on_replan(u, c);
-		break;
-	case UI_JOB_CREATE:
-		r |= ui_on_create(u, c);
-		break;
-	case UI_JOB_EDIT:
-		r |= ui_on_edit(u, c);
-		break;
-	case UI_JOB_CONF_SET:
-		r |= ui_on_conf_set(u, c);
-		break;
-	}
-	call_free(c);
-	return r;
-}
-
-/* Merge patrol's config for a profile with the command-line flags into
- * the worker options, as src/cli.c load_prefs does. Returns read-only. */
-static bool
-ui_state_merge(const struct ui *u, const struct prefs *p, struct worker_opts *wo)
-{
-	const struct face_flags *f = &u->opts->flags;
-	bool ro = f->read_only || p->read_only;
-	double rate = -2;            /* -2: neither said */
-
-	wo->read_only = ro;
-	wo->max_inflight = f->jobs > 0 ? f->jobs : p->jobs_set ? p->jobs : 0;
-	if (f->rate >= 0)
-		rate = f->rate;
-	else if (p->rate_set)
-		rate = p->rate;
-	wo->rate = rate == -2 ? 0 : rate == 0 ? -1 : rate;
-	return ro;
-}
-
-/* Resolve profile name and its patrol config; start a worker for it. */
-static int
-ui_state_profile_start(struct ui *u, const char *name, struct config *cfg, struct prefs *pr,
-    struct worker **w, bool *ro)
+/* A workspace for profile name: its configuration and patrol's config for
+ * it, merged with the command line's flags, and a worker started on them;
+ * NULL (said on the status line) when any of it fails. */
+static struct ui_ws *
+ui_ws_start(struct ui *u, const char *name)
 {
 	struct config_flags fl = { name, NULL, NULL, NULL };
 	struct worker_opts wo = u->opts->worker;
+	struct prefs_merged m;
 	struct patrol_err err;
+	struct config cfg;
+	struct ui_ws *ws;
 
 	status_clear(&err);
-	if (config_resolve(&fl, config_getenv_real, NULL, cfg, &err) != PATROL_OK) {
+	if (config_resolve(&fl, config_getenv_real, NULL, &cfg, &err) != PATROL_OK) {
 		ui_msg(u, true, "%s", err.message);
-		return -1;
+		return NULL;
 	}
-	if (prefs_load(NULL, name, config_getenv_real, NULL, pr, &err) != PATROL_OK) {
-		config_free(cfg);
+	ws = ui_ws_new(&cfg, name);
+	ws->cfg_own = cfg;
+	ws->own_cfg = true;
+	ws->cfg = &ws->cfg_own;
+	if (prefs_load(NULL, name, config_getenv_real, NULL, &ws->prefs, &err) != PATROL_OK) {
 		ui_msg(u, true, "%s", err.message);
-		return -1;
+		ui_ws_free(ws);
+		return NULL;
 	}
-	*ro = ui_state_merge(u, pr, &wo);
-	wo.cfg = cfg;
-	if (worker_start(&wo, w, &err) != PATROL_OK) {
-		prefs_free(pr);
-		config_free(cfg);
+	prefs_merge(&ws->prefs, &u->opts->flags, &m);
+	ws->read_only = wo.read_only = m.read_only;
+	wo.max_inflight = m.jobs;
+	wo.rate = prefs_worker_rate(m.rate);
+	ws->ctx.stale_patterns = m.stale;
+	ws->ctx.nstale = m.nstale;
+	wo.cfg = ws->cfg;
+	if (worker_start(&wo, &ws->w, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot start: %s", err.message);
-		return -1;
+		ui_ws_free(ws);
+		return NULL;
 	}
-	return 0;
+	return ws;
 }
 
-/* Switch to another profile: resolve it and its patrol config, restart the
- * worker, reload. Admin mode, if on, is checked again on the new workspace. */
+/* Switch to another profile: a new workspace replaces the one on show
+ * (whose worker stops and whose table, session and answers go with it),
+ * then loads. Admin mode, if on, is checked again on the new workspace. */
 int
 ui_state_profile(struct ui *u, const char *name)
 {
-	struct config cfg;
-	struct prefs pr;
-	struct worker *w;
-	bool ro;
+	struct ui_ws *ws = ui_ws_start(u, name);
 
-	if (ui_state_profile_start(u, name, &cfg, &pr, &w, &ro) != 0)
+	if (ws == NULL)
 		return -1;
 	ui_state_remember(u);
-	worker_stop(u->w);
-	u->w = w;
-	if (u->cfg == &u->cfg_own)
-		config_free(&u->cfg_own);
-	u->cfg_own = cfg;
-	u->cfg = &u->cfg_own;
-	prefs_free(&u->prefs);
-	u->prefs = pr;
-	u->read_only = ro;
-	u->ctx.stale_patterns = u->prefs.stale_set ? (const char *const *)u->prefs.stale : NULL;
-	u->ctx.nstale = u->prefs.nstale;
+	ws->admin = u->ws->admin != UI_ADMIN_OFF ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
+	ui_ws_free(u->ws);
+	u->ws = ws;
 	u->gen++;
-	snprintf(u->profile, sizeof u->profile, "%s", name);
-	ui_state_self(u);
-	ui_state_clear_table(u);
-	if (u->admin != UI_ADMIN_OFF)
-		u->admin = UI_ADMIN_WAIT;
-	u->load_note[0] = '\0';
-	api_me_free(u->me);
-	u->me = NULL;
-	api_conf_free(u->conf);
-	u->conf = NULL;
-	u->conf_err[0] = '\0';
-	u->max_days = 0;
-	u->ctx.max_lifetime_ms = 0;
-	u->loading = 0;
-	ui_bulk_free(u);
+	u->cursor = u->top = 0;
+	u->have_last_tag = false;
+	u->drawn_valid = false;
+	ui_state_grow(u, 16);
 	if (u->mode != UI_MODE_TABLE) {
 		ui_view_free(u);
 		u->mode = UI_MODE_TABLE;
 	}
 	ui_state_recall(u, false);
 	ui_state_load(u);
-	ui_msg(u, false, "profile %s: loading%s%s%s", name, ro ? " (read-only)" : "",
-	    u->prefs.warning != NULL ? "; warning: " : "",
-	    u->prefs.warning != NULL ? u->prefs.warning : "");
+	ui_msg(u, false, "profile %s: loading%s%s%s", name, ws->read_only ? " (read-only)" : "",
+	    ws->prefs.warning != NULL ? "; warning: " : "",
+	    ws->prefs.warning != NULL ? ws->prefs.warning : "");
 	return 0;
 }

@@ -6,7 +6,8 @@
  * the SIGSEGV/SIGABRT/SIGBUS handler writes a reset string computed before
  * any crash can happen, then re-raises. SIGINT, SIGTERM, SIGHUP and SIGWINCH
  * are blocked before the worker starts and read from a signalfd by the loop.
- * Allocation failures on the UI side restore the terminal, then exit.
+ * A fatal error on the UI side (ui_fatal: out of memory) restores the
+ * terminal through the hook this file gives it, then exits.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -89,8 +90,9 @@ ui_crash_handlers(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-void
-ui_fatal(const char *msg)
+/* Put the terminal back before a fatal error is said (ui_fatal). */
+static void
+ui_term_restore(void)
 {
 	if (ui_curses_on) {
 		endwin();
@@ -98,42 +100,6 @@ ui_fatal(const char *msg)
 	}
 	if (ui_crash_fd != -1 && ui_have_tio)
 		tcsetattr(ui_crash_fd, TCSANOW, &ui_saved_tio);
-	fprintf(stderr, "patrol: %s\n", msg);
-	fflush(stderr);
-	_exit(1);
-}
-
-void *
-ui_xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n != 0 ? n : 1, size != 0 ? size : 1);
-
-	if (p == NULL)
-		ui_fatal("out of memory");
-	return p;
-}
-
-void *
-ui_xreallocarray(void *p, size_t n, size_t size)
-{
-	void *q;
-
-	if (size != 0 && n > SIZE_MAX / size)
-		ui_fatal("out of memory");
-	q = realloc(p, n * size != 0 ? n * size : 1);
-	if (q == NULL)
-		ui_fatal("out of memory");
-	return q;
-}
-
-char *
-ui_xstrdup(const char *s)
-{
-	char *p = strdup(s != NULL ? s : "");
-
-	if (p == NULL)
-		ui_fatal("out of memory");
-	return p;
 }
 
 /* Say that TERM cannot draw the view, which TERM, and what to do. */
@@ -244,6 +210,7 @@ ui_term_open(struct ui *u)
 		return -2;
 	}
 	ui_curses_on = true;
+	ui_fatal_restore(ui_term_restore);
 	ui_reset_build(u->opts->mouse);
 	ui_crash_handlers();
 	set_escdelay(25);

@@ -20,6 +20,7 @@
 #include "bulk.h"
 #include "duration.h"
 #include "token.h"
+#include "token_filter.h"
 
 #define BENCH_ROWS 100000
 #define BENCH_RUNS 21

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "emu_state.h"
+#include "utf8.h"
 
 #define EMU_HASH_INITIAL 1024
 #define EMU_MAX_STAT_KEYS 10000
@@ -88,11 +89,12 @@ emu_server_action_name(enum emu_server_action a)
 size_t
 emu_utf8_len(const char *s)
 {
-	size_t n = 0;
+	size_t n = 0, len = strlen(s), i = 0;
+	uint32_t cp;
 
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
+	while (i < len) {
+		i += utf8_next(s + i, len - i, &cp);
+		n++;
 	}
 	return n;
 }

@@ -12,7 +12,8 @@ patrol_emulator_SOURCES = \
 	tests/emulator/emu_clock.c tests/emulator/emu_clock.h \
 	tests/emulator/emu_scope.c tests/emulator/emu_scope.h \
 	tests/emulator/emu_gen.c \
-	src/sha256.c src/sha256.h
+	src/sha256.c src/sha256.h \
+	src/utf8.c src/utf8.h
 patrol_emulator_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS) $(JANSSON_CFLAGS)
 patrol_emulator_LDADD = $(MHD_LIBS) $(JANSSON_LIBS) -lm
 EMULATOR_TESTS = \

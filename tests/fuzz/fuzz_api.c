@@ -3,7 +3,8 @@
  *
  * The input is a response body. It goes, unterminated, to each pure parser
  * (token list in both modes, token info, created, me, conf, OAuth discovery
- * and token) and to api_parse_error under a few statuses; then, NUL-terminated
+ * and token; the error parser has its own target, fuzz_api_error.c); then,
+ * NUL-terminated
  * as the worker hands it over, through the parse function of each call that
  * has one. Every result is turned back into JSON and freed. The target aborts
  * when a promise of api.h breaks (a failed create that is not an unknown
@@ -124,22 +125,6 @@ fuzz_small(const char *body, size_t len)
 	check_err(&err);
 }
 
-static void
-fuzz_errors(const char *body, size_t len)
-{
-	static const long statuses[] = { 0, 302, 400, 401, 403, 404, 429, 500, 503 };
-	static const char *const reasons[] = { NULL, "", "Not Found", " Service Unavailable\r\n" };
-	struct patrol_err err;
-	size_t i;
-
-	for (i = 0; i < sizeof statuses / sizeof statuses[0]; i++) {
-		api_parse_error(statuses[i], reasons[i % 4], body, len, &err);
-		check_err(&err);
-		if (err.http_status != statuses[i] || err.message[0] == '\0')
-			violation("error without status or message");
-	}
-}
-
 /* Each builder whose call parses its answer, run as the worker runs it. */
 static void
 fuzz_calls(const char *body, size_t len)
@@ -181,7 +166,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_tables(body, size);
 	fuzz_created(body, size);
 	fuzz_small(body, size);
-	fuzz_errors(body, size);
 	if ((z = malloc(size + 1)) == NULL)
 		return 0;
 	memcpy(z, data, size);

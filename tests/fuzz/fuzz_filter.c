@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "token.h"
+#include "token_filter.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,25 +1,22 @@
 /*
- * fuzz_ini.c: libFuzzer target for the ~/.databrickscfg reader and the host
- * normalizer.
+ * fuzz_ini.c: libFuzzer target for the INI reader (src/ini.c) that reads
+ * ~/.databrickscfg and patrol's own files.
  *
  * The input is parsed as a config file; on success every section and every
- * key patrol reads is looked up, and each value is also fed to
- * config_normalize_host. The whole input, as a string, goes to the host
- * normalizer too. Invariants checked (abort on a violation, so libFuzzer and
- * the replay driver both report it): an error leaves no result and names the
- * input; section names are non-empty, trimmed, unique and found again;
- * values are trimmed; every key occurrence (ini_key_*) has a non-empty,
- * trimmed name, a trimmed value and a line >= 1, lines rise in a section,
- * and its last occurrence is what ini_get returns; a normalized host starts with http:// or https://, has
- * no trailing '/', is stable when normalized again, and is http:// only for a
- * loopback host.
+ * key patrol reads is looked up. Invariants checked (abort on a violation,
+ * so libFuzzer and the replay driver both report it): an error leaves no
+ * result and names the input; section names are non-empty, trimmed, unique
+ * and found again; values are trimmed; every key occurrence (ini_key_*) has
+ * a non-empty, trimmed name, a trimmed value and a line >= 1, lines rise in
+ * a section, and its last occurrence is what ini_get returns. The hosts a
+ * file holds are fuzz_host.c's.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "ini.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,31 +49,6 @@ trimmed(const char *s)
 	size_t n = strlen(s);
 
 	return n == 0 || (!is_space(s[0]) && !is_space(s[n - 1]));
-}
-
-/* Normalize s; check the result and that normalizing it again is stable. */
-static void
-check_host(const char *s)
-{
-	struct patrol_err err;
-	char *out = NULL, *again = NULL;
-
-	status_clear(&err);
-	if (config_normalize_host(s, &out, &err) != PATROL_OK) {
-		if (out != NULL || err.message[0] == '\0')
-			violation("failed normalization left a result or no message", s);
-		return;
-	}
-	if (strncmp(out, "https://", 8) != 0 && strncmp(out, "http://", 7) != 0)
-		violation("normalized host without scheme", out);
-	if (out[strlen(out) - 1] == '/')
-		violation("normalized host ends in '/'", out);
-	if (strncmp(out, "http://", 7) == 0 && !config_host_is_loopback(out))
-		violation("http:// accepted for a non-loopback host", out);
-	if (config_normalize_host(out, &again, &err) != PATROL_OK || strcmp(out, again) != 0)
-		violation("normalization is not stable", out);
-	free(again);
-	free(out);
 }
 
 /* Every key occurrence of a section: named, trimmed, lines from 1 and
@@ -126,8 +98,6 @@ check_section(const struct ini *ini, size_t i)
 		v = ini_get(ini, name, keys[k]);
 		if (v != NULL && !trimmed(v))
 			violation("untrimmed value", v);
-		if (v != NULL && k == 0)
-			check_host(v);
 	}
 	check_keys(ini, i, name);
 }
@@ -159,15 +129,6 @@ check_ini(const uint8_t *data, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s;
-
 	check_ini(data, size);
-	if (size > 4096 || (s = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
-	check_host(s);
-	(void)config_host_is_loopback(s);
-	free(s);
 	return 0;
 }

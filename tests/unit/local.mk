@@ -3,6 +3,7 @@ if WITH_CMOCKA
 UNIT_TESTS = \
 	tests/unit/test_status \
 	tests/unit/test_buf \
+	tests/unit/test_utf8 \
 	tests/unit/test_sanitize \
 	tests/unit/test_duration \
 	tests/unit/test_config \
@@ -13,10 +14,12 @@ UNIT_TESTS = \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
 	tests/unit/test_prefs \
+	tests/unit/test_settings \
 	tests/unit/test_auth \
 	tests/unit/test_savefile \
 	tests/unit/test_viewstate \
-	tests/unit/test_bulk
+	tests/unit/test_bulk \
+	tests/unit/test_ui_state
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -27,6 +30,9 @@ tests_unit_test_status_LDADD = $(UNIT_LDADD)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)
+tests_unit_test_utf8_SOURCES = tests/unit/test_utf8.c
+tests_unit_test_utf8_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_utf8_LDADD = $(UNIT_LDADD)
 tests_unit_test_sanitize_SOURCES = tests/unit/test_sanitize.c \
 	tests/common/sanitize_invariant.c tests/common/sanitize_invariant.h
 tests_unit_test_sanitize_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/common
@@ -63,6 +69,9 @@ tests_unit_test_osc52_LDADD = $(UNIT_LDADD)
 tests_unit_test_journal_SOURCES = tests/unit/test_journal.c
 tests_unit_test_journal_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_journal_LDADD = $(UNIT_LDADD)
+tests_unit_test_settings_SOURCES = tests/unit/test_settings.c
+tests_unit_test_settings_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_settings_LDADD = $(UNIT_LDADD)
 tests_unit_test_prefs_SOURCES = tests/unit/test_prefs.c
 tests_unit_test_prefs_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_prefs_LDADD = $(UNIT_LDADD)
@@ -72,4 +81,10 @@ tests_unit_test_auth_LDADD = $(UNIT_LDADD)
 tests_unit_test_bulk_SOURCES = tests/unit/test_bulk.c
 tests_unit_test_bulk_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_bulk_LDADD = $(UNIT_LDADD)
+# the UI's model, linked without curses: it must not need it
+tests_unit_test_ui_state_SOURCES = tests/unit/test_ui_state.c \
+	ui/ui_state.c ui/ui_columns.c ui/ui_util.c
+tests_unit_test_ui_state_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/ui
+tests_unit_test_ui_state_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_ui_state_LDADD = $(UNIT_LDADD)
 endif

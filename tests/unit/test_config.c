@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ini.h"
 
 /* ---- fixtures --------------------------------------------------------- */
 
@@ -1531,6 +1532,28 @@ test_scrub_environ(void **state)
 	unsetenv("DATABRICKS_HOST");
 }
 
+/* The token patrol uses: the SHA-256 of a PAT (its token_id), else none. */
+static void
+test_self_id(void **state)
+{
+	struct config c;
+	char id[65];
+
+	(void)state;
+	memset(&c, 0, sizeof c);
+	c.auth = AUTH_PAT;
+	c.token = (char []){ "abc" };
+	config_self_id(&c, id);
+	assert_string_equal(id, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	c.auth = AUTH_OAUTH_M2M;
+	config_self_id(&c, id);
+	assert_string_equal(id, "");
+	c.auth = AUTH_PAT;
+	c.token = NULL;
+	config_self_id(&c, id);
+	assert_string_equal(id, "");
+}
+
 int
 main(void)
 {
@@ -1585,6 +1608,7 @@ main(void)
 		cmocka_unit_test(test_resolve_no_home),
 		cmocka_unit_test(test_resolve_file_errors),
 		cmocka_unit_test(test_scrub_environ),
+		cmocka_unit_test(test_self_id),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

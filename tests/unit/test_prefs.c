@@ -611,6 +611,45 @@ test_too_large(void **state)
 	unlink(path);
 }
 
+/* The flags win, except read-only, which either side sets; the stale
+ * patterns are the file's; what neither says stays unsaid. */
+static void
+test_merge(void **state)
+{
+	static const char text[] = "[defaults]\nrate = 5\njobs = 2\n"
+	    "stale-patterns = tmp, scratch\n[profile prod]\nread-only = true\n";
+	struct prefs p, none;
+	struct prefs_flags f = { false, 0, -1 };
+	struct prefs_merged m;
+	struct patrol_err err;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(prefs_parse(text, strlen(text), "t", "prod", &p, &err), PATROL_OK);
+	prefs_merge(&p, &f, &m);
+	assert_true(m.read_only);
+	assert_int_equal(m.jobs, 2);
+	assert_true(m.rate == 5);
+	assert_int_equal(m.nstale, 2);
+	assert_string_equal(m.stale[1], "scratch");
+	f = (struct prefs_flags){ false, 8, 0 };
+	prefs_merge(&p, &f, &m);
+	assert_true(m.read_only);          /* the profile stays read-only */
+	assert_int_equal(m.jobs, 8);
+	assert_true(m.rate == 0);
+	assert_true(prefs_worker_rate(m.rate) == -1);    /* 0: no limit */
+	prefs_free(&p);
+	memset(&none, 0, sizeof none);
+	f = (struct prefs_flags){ true, 0, -1 };
+	prefs_merge(&none, &f, &m);
+	assert_true(m.read_only);
+	assert_int_equal(m.jobs, 0);
+	assert_true(m.rate < 0);
+	assert_null(m.stale);
+	assert_true(prefs_worker_rate(m.rate) == 0);      /* unsaid: the pace decides */
+	assert_true(prefs_worker_rate(2.5) == 2.5);
+}
+
 int
 main(void)
 {
@@ -636,6 +675,7 @@ main(void)
 		cmocka_unit_test(test_directory_refused),
 		cmocka_unit_test(test_other_owner_refused),
 		cmocka_unit_test(test_too_large),
+		cmocka_unit_test(test_merge),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

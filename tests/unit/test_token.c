@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "token.h"
+#include "token_filter.h"
 
 #define DAY 86400000LL
 #define NOW 1767225600000LL
@@ -166,6 +167,25 @@ test_rows(void **state)
 	token_table_free(&tab);
 	assert_int_equal(tab.n, 0);
 	assert_null(tab.rows);
+}
+
+/* One "last use": the time when it is known, else the day, even when the
+ * day is later than the time (the plan once took the later of the two). */
+static void
+test_last_used(void **state)
+{
+	struct token_info t;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	assert_int_equal(token_last_used(&t), 0);
+	assert_false(token_last_used_day_only(&t));
+	t.last_used_day = 86400000LL * 20000;
+	assert_int_equal(token_last_used(&t), 86400000LL * 20000);
+	assert_true(token_last_used_day_only(&t));
+	t.last_accessed_time = 86400000LL * 19999 + 5;
+	assert_int_equal(token_last_used(&t), 86400000LL * 19999 + 5);
+	assert_false(token_last_used_day_only(&t));
 }
 
 static void
@@ -902,6 +922,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_last_used),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_sort_names),

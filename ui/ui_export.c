@@ -1,0 +1,112 @@
+/*
+ * ui_export.c: :export FILE.csv|FILE.json: the rows shown, in the order
+ * shown (never a secret), or in the results view the session's results;
+ * through the command line's writers (cli_output.h) and savefile.h (whole
+ * or not at all, mode 0600, an existing file replaced only after OK).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cli_output.h"
+#include "savefile.h"
+#include "ui_internal.h"
+
+static int
+ui_export_format(const char *path, enum cli_format *f)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot != NULL && strcasecmp(dot, ".json") == 0)
+		*f = CLI_FORMAT_JSON;
+	else if (dot != NULL && strcasecmp(dot, ".csv") == 0)
+		*f = CLI_FORMAT_CSV;
+	else
+		return -1;
+	return 0;
+}
+
+/* What an export writes: the shown rows in the shown order (never a
+ * secret), or in the results view the session's results. */
+struct ui_export {
+	struct ui *u;
+	enum cli_format format;
+	bool results;
+};
+
+static int
+ui_export_fill(FILE *fp, const void *ctx)
+{
+	const struct ui_export *e = ctx;
+	struct ui *u = e->u;
+	struct cli_out o;
+
+	if (e->results)
+		return cli_output_results(fp, e->format, u->ws->bulk, u->sflags);
+	memset(&o, 0, sizeof o);
+	o.fp = fp;
+	o.format = e->format;
+	o.management = UI_MGMT(u);
+	o.sanitize_flags = u->sflags;
+	o.ctx = u->ws->ctx;
+	return cli_output_tokens(&o, &u->ws->tab, u->ws->shown, u->ws->nshown);
+}
+
+static unsigned ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res);
+
+/* Export to path (~ expanded). An existing file is asked about first and
+ * replaced only after OK (replace); the file is written whole or not at
+ * all, mode 0600. */
+unsigned
+ui_export(struct ui *u, const char *arg, bool results, bool replace)
+{
+	struct ui_export e = { u, CLI_FORMAT_CSV, results };
+	struct patrol_err err;
+	const char *lines[2];
+	char l0[300], *path;
+	size_t n = results ? bulk_count(u->ws->bulk) : u->ws->nshown;
+
+	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
+		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;
+	if ((path = savefile_expand(arg)) == NULL)
+		return ui_msg(u, true, "export: %s: HOME is not set", arg), UI_R_STATUS;
+	if (!replace && savefile_exists(path)) {
+		snprintf(l0, sizeof l0, "%s exists.", path);
+		lines[0] = l0;
+		lines[1] = results ? "Replace it with this session's results?" :
+		    "Replace it with the rows shown now?";
+		free(u->export_path);
+		u->export_path = path;
+		u->export_results = results;
+		ui_dialog_open(u, dialog_confirm_new("Replace the file?", lines, 2, NULL, u->ascii),
+		    ui_export_done, NULL);
+		return UI_R_ALL;
+	}
+	status_clear(&err);
+	if (savefile_write(path, replace ? SAVEFILE_REPLACE : SAVEFILE_NEW, ui_export_fill, &e,
+	    &err) != PATROL_OK)
+		ui_msg(u, true, "export: %s", err.message);
+	else
+		ui_msg(u, false, "exported %zu %s%s to %s", n, results ? "result" : "row",
+		    n == 1 ? "" : "s", path);
+	free(path);
+	return UI_R_STATUS;
+}
+
+/* "Replace the file?" ended: OK writes it over. */
+static unsigned
+ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	unsigned r = UI_R_NONE;
+
+	if (res == DIALOG_OK)
+		r = ui_export(u, u->export_path, u->export_results, true);
+	else
+		ui_msg(u, false, "export cancelled: %s is unchanged",
+		    strrchr(u->export_path, '/') != NULL ? strrchr(u->export_path, '/') + 1 :
+		    u->export_path);
+	free(u->export_path);
+	u->export_path = NULL;
+	return r;
+}

@@ -1,0 +1,522 @@
+/*
+ * ui_views.c: the views, built as lines when opened and rebuilt when their
+ * data changes: the detail of a token, the list views (owners, workspace
+ * settings, profiles) and a revocation session's plan and results. The
+ * painter (ui_draw.c) only draws them.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bulk.h"
+#include "config.h"
+#include "duration.h"
+#include "ini.h"
+#include "journal.h"
+#include "sanitize.h"
+#include "settings.h"
+#include "ui_internal.h"
+
+/* A field as "Label:  value" with the value sanitized. */
+static void
+ui_add_field(struct ui_lines *l, const struct ui *u, const char *label, const char *value)
+{
+	char *s = sanitize(value, 0, u->sflags);
+
+	if (s == NULL)
+		ui_fatal("out of memory");
+	ui_add(l, label[0] != '\0' ? ui_fmt("%-16s %s", label, s) : ui_fmt("  %s", s));
+	free(s);
+}
+
+/* A time in local time and UTC with how long ago; none when there is none. */
+static void
+ui_add_time(struct ui_lines *l, const struct ui *u, const char *label, int64_t ms,
+    const char *none)
+{
+	char loc[64], utc[64], rel[64];
+
+	if (ms <= 0) {
+		ui_add(l, ui_fmt("%-16s %s", label, none));
+		return;
+	}
+	duration_absolute(ms, false, loc, sizeof loc);
+	duration_absolute(ms, true, utc, sizeof utc);
+	duration_relative(ms, u->ws->ctx.now_ms, rel, sizeof rel);
+	ui_add(l, ui_fmt("%-16s %s local, %s UTC (%s)", label, loc, utc, rel));
+}
+
+/* The last use: a time, or (admin mode) only the UTC day. */
+static void
+ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info *t)
+{
+	char rel[64], day[32];
+
+	if (!token_last_used_day_only(t)) {
+		ui_add_time(l, u, "Last used:", token_last_used(t), TOKEN_WORD_NEVER);
+		return;
+	}
+	token_last_used_format(t, u->ws->ctx.now_ms, rel, sizeof rel);
+	duration_iso8601(token_last_used(t), day, sizeof day);
+	day[10] = '\0';
+	ui_add(l, ui_fmt("%-16s %s UTC, the day only (%s)", "Last used:", day, rel));
+}
+
+static void
+ui_add_list(struct ui_lines *l, const struct ui *u, const char *label, char *const *v,
+    size_t n, const char *none)
+{
+	size_t i;
+
+	if (n == 0) {
+		ui_add(l, ui_fmt("%-16s %s", label, none));
+		return;
+	}
+	for (i = 0; i < n; i++)
+		ui_add_field(l, u, i == 0 ? label : "", v[i]);
+}
+
+static void
+ui_add_flags(struct ui_lines *l, unsigned flags)
+{
+	int b;
+
+	if (flags == 0) {
+		ui_add(l, ui_fmt("%-16s none", "Flags:"));
+		return;
+	}
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if (flags & (1u << b))
+			ui_add(l, ui_fmt("%-16s %s: %s", b == __builtin_ctz(flags) ? "Flags:" : "",
+			    token_flag_name((enum token_flag_bit)b),
+			    token_flag_legend((enum token_flag_bit)b)));
+}
+
+/* Build the detail view of t. */
+void
+ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	char num[32], scopes[4096];
+
+	ui_add_field(&l, u, "Comment:", t->comment != NULL ? t->comment : "");
+	ui_add(&l, ui_xstrdup("Token id:"));
+	ui_add_field(&l, u, "", t->token_id);
+	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");
+	ui_add_time(&l, u, "Expires:", t->expiry_time, TOKEN_WORD_NEVER);
+	ui_add_last_used(&l, u, t);
+	if (t->management) {
+		ui_add_field(&l, u, "Owner:", token_owner(t));
+		snprintf(num, sizeof num, "%lld", (long long)t->owner_id);
+		ui_add_field(&l, u, "Owner id:", num);
+		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);
+		ui_add_field(&l, u, "Created by id:", num);
+	}
+	token_scopes_format(t, scopes, sizeof scopes);
+	ui_add_field(&l, u, "Scopes:", scopes);
+	ui_add_field(&l, u, "Autoscope:", t->autoscope_state != NULL ? t->autoscope_state : "-");
+	ui_add_list(&l, u, "Inferred scopes:", t->inferred_scopes, t->ninferred, "-");
+	ui_add_list(&l, u, "Backfill scopes:", t->backfill_scopes, t->nbackfill, "-");
+	ui_add_flags(&l, flags);
+	if (flags & TOKEN_FLAG(SELF))
+		ui_add(&l, ui_xstrdup("This is the token patrol uses."));
+	ui_view_set(u, UI_MODE_DETAIL, l.v, l.n);
+}
+
+/* ---- list views: owners, settings, profiles ------------------------------ */
+
+static int
+ui_ocmp_owner(const void *pa, const void *pb)
+{
+	return strcmp(((const struct token_owner_count *)pa)->owner,
+	    ((const struct token_owner_count *)pb)->owner);
+}
+
+#define UI_OCMP(name, field)						\
+static int								\
+name(const void *pa, const void *pb)					\
+{									\
+	const struct token_owner_count *a = pa, *b = pb;		\
+									\
+	if (a->field != b->field)					\
+		return a->field < b->field ? -1 : 1;			\
+	return -ui_ocmp_owner(pa, pb);					\
+}
+UI_OCMP(ui_ocmp_active, active)
+UI_OCMP(ui_ocmp_expiring, expiring)
+UI_OCMP(ui_ocmp_total, total)
+#undef UI_OCMP
+
+/* The owners view's columns: title, width, comparator (ascending; ties by
+ * name, so that the descending order lists names ascending), and whether
+ * the natural order is descending (counts: most first). */
+static const struct {
+	const char *title;
+	int width;
+	int (*cmp)(const void *, const void *);
+	bool desc;
+} ui_ocols[UI_OSORT_COUNT] = {
+	[UI_OSORT_ACTIVE]   = { "ACTIVE/600", 22, ui_ocmp_active, true },
+	[UI_OSORT_OWNER]    = { "OWNER", 0, ui_ocmp_owner, false },
+	[UI_OSORT_EXPIRING] = { "EXPIRING", 8, ui_ocmp_expiring, true },
+	[UI_OSORT_TOTAL]    = { "TOTAL", 6, ui_ocmp_total, true },
+};
+#define UI_OWNER_MIN 12
+#define UI_OWNER_MAX 40
+#define UI_OBAR 10
+
+/* Append a title cell padded to width (with the sort arrow when sorted). */
+static size_t
+ui_otitle(const struct ui *u, char *out, size_t pos, size_t n, enum ui_owner_sort k,
+    int width, bool desc)
+{
+	char t[64];
+
+	snprintf(t, sizeof t, "%s%s", ui_ocols[k].title, u->osort != k ? "" : u->ascii ?
+	    (desc ? "v" : "^") : (desc ? "\u25bc" : "\u25b2"));
+	pos += sanitize_cell(t, (size_t)width, 1, u->sflags, out + pos, n - pos);
+	if (pos + 2 < n)
+		pos += (size_t)snprintf(out + pos, n - pos, "  ");
+	return pos;
+}
+
+static void
+ui_obar(const struct ui *u, size_t active, char *out, size_t n)
+{
+	size_t fill = active >= TOKEN_QUOTA ? UI_OBAR : active * UI_OBAR / TOKEN_QUOTA, i, len = 0;
+
+	if (active > 0 && fill == 0)
+		fill = 1;
+	for (i = 0; i < UI_OBAR && len + 4 < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s", i < fill ?
+		    (u->ascii ? "#" : "\u2588") : (u->ascii ? "-" : "\u00b7"));
+}
+
+/* One line per owner: name, active/600 with a bar, expiring, total. */
+static char *
+ui_owner_line(const struct ui *u, const struct token_owner_count *c, int ow)
+{
+	char name[256], bar[64];
+
+	sanitize_cell(c->owner[0] != '\0' ? c->owner : "(no owner)", (size_t)ow, 1, u->sflags,
+	    name, sizeof name);
+	ui_obar(u, c->active, bar, sizeof bar);
+	return ui_fmt("%s  %5zu/%d [%s]  %8zu  %6zu", name, c->active, TOKEN_QUOTA, bar,
+	    c->expiring, c->total);
+}
+
+/* Build (or rebuild) the owners view from the counts of this load, sorted
+ * by u->osort; the selection stays on its owner. */
+void
+ui_lists_owners(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	struct token_owner_count *v;
+	const char **names;
+	char keep[256] = "", title[sizeof u->vtitle];
+	size_t i, pos = 0, sel = 0, w;
+	bool desc = ui_ocols[u->osort].desc != u->odesc;
+	int ow = UI_OWNER_MIN;
+
+	if (u->mode == UI_MODE_OWNERS && ui_lists_owner(u) != NULL)
+		snprintf(keep, sizeof keep, "%s", ui_lists_owner(u));
+	v = ui_xcalloc(u->ws->nowners + 1, sizeof *v);
+	names = ui_xcalloc(u->ws->nowners + 1, sizeof *names);
+	if (u->ws->nowners > 0)
+		memcpy(v, u->ws->owners, u->ws->nowners * sizeof *v);
+	qsort(v, u->ws->nowners, sizeof *v, ui_ocols[u->osort].cmp);
+	for (i = 0; i < u->ws->nowners; i++) {
+		w = strlen(v[i].owner);
+		if ((int)w > ow)
+			ow = w > UI_OWNER_MAX ? UI_OWNER_MAX : (int)w;
+	}
+	for (i = 0; i < u->ws->nowners; i++) {
+		const struct token_owner_count *c = &v[desc ? u->ws->nowners - 1 - i : i];
+
+		names[i] = c->owner;
+		if (strcmp(c->owner, keep) == 0)
+			sel = i;
+		ui_add(&l, ui_owner_line(u, c, ow));
+	}
+	free(v);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_OWNER, ow, desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_ACTIVE, ui_ocols[UI_OSORT_ACTIVE].width,
+	    desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
+	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
+	snprintf(title + pos, sizeof title - pos, "(%zu owner%s; Enter filters, < > I sort, Esc back)",
+	    u->ws->nowners, u->ws->nowners == 1 ? "" : "s");
+	if (l.n == 0)
+		ui_add(&l, ui_xstrdup(u->ws->loaded ? "no tokens" : u->ascii ? "loading..." :
+		    "loading\u2026"));
+	ui_view_set(u, UI_MODE_OWNERS, l.v, l.n);
+	u->vowner = names;
+	u->vsel = sel;
+	snprintf(u->vtitle, sizeof u->vtitle, "%s", title);
+}
+
+const char *
+ui_lists_owner(const struct ui *u)
+{
+	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->ws->nowners)
+		return NULL;
+	return u->vowner[u->vsel];
+}
+
+/* What a settings line says of a setting the workspace did not set. */
+static const char *
+ui_setting_unset(enum setting s, char *out, size_t n)
+{
+	if (s == SETTING_MAX_LIFETIME)
+		snprintf(out, n, "not set (%s days, the most allowed)", settings_default(s));
+	else
+		snprintf(out, n, "%s (not set)", settings_default(s));
+	return out;
+}
+
+void
+ui_lists_settings(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const struct api_conf *c = u->ws->conf;
+	size_t keep = u->mode == UI_MODE_SETTINGS ? u->vsel : 0;
+	const char *v;
+	char unset[64];
+	int s;
+
+	for (s = 0; c != NULL && s < SETTING_COUNT; s++) {
+		v = settings_value((enum setting)s, c);
+		ui_add(&l, ui_fmt("%-22s %s%s", settings_label((enum setting)s),
+		    v != NULL ? v : ui_setting_unset((enum setting)s, unset, sizeof unset),
+		    v != NULL && s == SETTING_MAX_LIFETIME ? " days" : ""));
+	}
+	if (c == NULL && u->ws->conf_err[0] != '\0')
+		ui_add(&l, ui_fmt("cannot read the workspace settings: %s", u->ws->conf_err));
+	else if (c == NULL)
+		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
+	ui_view_set(u, UI_MODE_SETTINGS, l.v, l.n);
+	u->vsel = keep;
+	snprintf(u->vtitle, sizeof u->vtitle,
+	    "WORKSPACE SETTINGS  (e changes the selected one: admins, asks first; Esc back)");
+}
+
+int
+ui_lists_setting(const struct ui *u)
+{
+	if (u->mode != UI_MODE_SETTINGS || u->ws->conf == NULL || u->vsel >= SETTING_COUNT)
+		return -1;
+	return (int)u->vsel;
+}
+
+/* The profiles of the config file the current configuration came from
+ * (its sections, but __settings__), the current one marked. */
+int
+ui_lists_profiles(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const char *path = u->ws->cfg->config_file, *name, *host;
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char **names, cell[256];
+	size_t i, n = 0, sel = 0;
+
+	if (path == NULL)
+		return ui_msg(u, true, "profiles: no config file"), -1;
+	status_clear(&err);
+	if (ini_parse_file(path, &ini, NULL, &err) != PATROL_OK)
+		return ui_msg(u, true, "profiles: %s", err.message), -1;
+	names = ui_xcalloc(ini_section_count(ini) + 1, sizeof *names);
+	for (i = 0; i < ini_section_count(ini); i++) {
+		name = ini_section_name(ini, i);
+		if (strcmp(name, "__settings__") == 0)
+			continue;
+		host = ini_get(ini, name, "host");
+		if (strcmp(name, u->ws->profile) == 0)
+			sel = n;
+		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
+		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->ws->profile) == 0 ? "*" : " ", cell,
+		    host != NULL ? host : "(no host)"));
+		names[n++] = ui_xstrdup(name);
+	}
+	ini_free(ini);
+	if (n == 0) {
+		free(names);
+		return ui_msg(u, true, "profiles: none in %s", path), -1;
+	}
+	ui_view_set(u, UI_MODE_PROFILES, l.v, l.n);
+	u->vprofiles = names;
+	u->nvprofiles = n;
+	u->vsel = sel;
+	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* current; Enter switches, Esc back)",
+	    path);
+	return 0;
+}
+
+const char *
+ui_lists_profile(const struct ui *u)
+{
+	if (u->mode != UI_MODE_PROFILES || u->vsel >= u->nvprofiles)
+		return NULL;
+	return u->vprofiles[u->vsel];
+}
+
+void
+ui_lists_refresh(struct ui *u)
+{
+	if (u->mode == UI_MODE_OWNERS)
+		ui_lists_owners(u);
+	else if (u->mode == UI_MODE_SETTINGS)
+		ui_lists_settings(u);
+}
+
+/* ---- a revocation session: the plan and the results ------------------------ */
+
+/* What a result line says first: "in flight" for a sent revoke. */
+const char *
+ui_bulk_label(const struct bulk_item *it)
+{
+	return it->inflight ? "in flight" : journal_result_label(it->result);
+}
+
+/* One line per item: marker, result, id, owner, comment, created, last use,
+ * flags, message. Server strings are sanitized here, the line again when
+ * drawn. */
+static char *
+ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
+{
+	char id[32], owner[96], comment[128], created[24], used[24], flags[160], msg[200];
+	char why[sizeof it->err.message + 64];
+	int64_t now = u->ws->ctx.now_ms;
+
+	sanitize_cell(it->t.id, TOKEN_SHORT_ID_LEN, 1, u->sflags, id, sizeof id);
+	sanitize_cell(it->t.owner ? it->t.owner : "", 20, 1, u->sflags, owner, sizeof owner);
+	sanitize_cell(it->t.comment ? it->t.comment : "", 24, 1, u->sflags, comment, sizeof comment);
+	duration_relative(it->t.created_ms, now, created, sizeof created);
+	duration_relative(it->t.last_used_ms, now, used, sizeof used);
+	token_flags_format(it->t.flags, flags, sizeof flags);
+	if (journal_result_fails(it->result) && it->err.status != PATROL_CANCELLED)
+		snprintf(why, sizeof why, "%s: %s", status_message(it->err.status), it->err.message);
+	else
+		snprintf(why, sizeof why, "%s", it->err.message);
+	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
+	if (!plan)             /* results: what happened and why comes first */
+		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
+		    bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, msg);
+	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
+	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
+	    plan && it->result == JOURNAL_PENDING ? "revoke" :
+	    it->inflight ? "in flight" : journal_result_label(it->result),
+	    id, bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, created, used, flags,
+	    msg[0] != '\0' ? "  " : "", msg);
+}
+
+/* Where a result's group goes in the results view: failures first, then
+ * what is undecided, then what was done. */
+static int
+ui_bulk_rank(const struct bulk_item *it)
+{
+	if (journal_result_fails(it->result))
+		return 0;
+	switch (it->result) {
+	case JOURNAL_PENDING:
+		return it->inflight ? 2 : 3;
+	case JOURNAL_WOULD:
+		return 4;
+	case JOURNAL_GONE:
+		return 5;
+	case JOURNAL_REVOKED:
+		return 6;
+	default:                /* skipped, and what else does not fail */
+		return 1;
+	}
+}
+
+/* By group (rank, then label), then in plan order (qsort_r over b). */
+static int
+ui_bulk_cmp(const void *pa, const void *pb, void *b_)
+{
+	const struct bulk *bk = b_;
+	const struct bulk_item *a = bulk_item(bk, *(const size_t *)pa);
+	const struct bulk_item *b = bulk_item(bk, *(const size_t *)pb);
+	int c;
+
+	if (ui_bulk_rank(a) != ui_bulk_rank(b))
+		return ui_bulk_rank(a) - ui_bulk_rank(b);
+	if ((c = strcmp(ui_bulk_label(a), ui_bulk_label(b))) != 0)
+		return c;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+/* The results grouped by outcome, failures first, each group under a
+ * line naming it and its count; lines go to v from *n. */
+static void
+ui_bulk_grouped(struct ui *u, char **v, size_t *n)
+{
+	size_t *order = ui_xcalloc(bulk_count(u->ws->bulk) + 1, sizeof *order), i, k, count;
+	const struct bulk_item *it;
+
+	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+		order[i] = i;
+	qsort_r(order, bulk_count(u->ws->bulk), sizeof *order, ui_bulk_cmp, u->ws->bulk);
+	for (i = 0; i < bulk_count(u->ws->bulk); i = k) {
+		it = bulk_item(u->ws->bulk, order[i]);
+		for (k = i, count = 0; k < bulk_count(u->ws->bulk) &&
+		    strcmp(ui_bulk_label(bulk_item(u->ws->bulk, order[k])), ui_bulk_label(it)) == 0; k++)
+			count++;
+		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
+		for (k = i; k < i + count; k++)
+			v[(*n)++] = ui_bulk_line(u, bulk_item(u->ws->bulk, order[k]), false);
+	}
+	free(order);
+}
+
+/* "N WORD, " when there are any, else "": outcomes the session may not have
+ * (unknown, not attempted) are named only when they happened. */
+const char *
+ui_bulk_count(size_t n, const char *word, char *out, size_t size)
+{
+	if (n == 0)
+		return "";
+	snprintf(out, size, "%zu %s, ", n, word);
+	return out;
+}
+
+/* The plan or the results, as the RESULTS view. */
+void
+ui_bulk_view(struct ui *u, bool plan)
+{
+	struct bulk_progress p;
+	char **v, c[2][40];
+	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
+
+	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
+	v = ui_xcalloc(2 * bulk_count(u->ws->bulk) + 3, sizeof *v);
+	if (plan)
+		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
+		    "since the plan, S the token patrol uses)", bulk_pending(u->ws->bulk),
+		    bulk_pending(u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
+	else if (bulk_count(u->ws->bulk) == 0)
+		v[n++] = ui_xstrdup("no revocation yet in this session");
+	else
+		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
+		    "(:export FILE.csv|.json writes these results)", p.done, p.failed,
+		    ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
+		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
+		    p.remaining);
+	if (plan) {
+		for (i = 0; i < bulk_count(u->ws->bulk); i++)
+			if (bulk_item(u->ws->bulk, i)->result == JOURNAL_PENDING)
+				v[n++] = ui_bulk_line(u, bulk_item(u->ws->bulk, i), true);
+	} else {
+		ui_bulk_grouped(u, v, &n);
+	}
+	ui_view_set(u, UI_MODE_RESULTS, v, n);
+	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");
+	u->vtop = plan ? 0 : keep;
+}
+
+void
+ui_bulk_results(struct ui *u)
+{
+	ui_bulk_view(u, false);
+}

@@ -1,0 +1,287 @@
+/*
+ * ui_workspace.c: the actions on the workspace on show: admin mode (every
+ * token, with owners), the owners view, the workspace's token settings,
+ * the profiles of the config file and switching to one, and resuming an
+ * unfinished revocation session.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "settings.h"
+#include "ui_internal.h"
+
+/* ---- admin mode, owners, settings, profiles --------------------------- */
+
+static unsigned ui_admin_switch(struct ui *u);
+
+/* The question before a switch that discards staged revocations ended. */
+static unsigned
+ui_admin_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res == DIALOG_OK)
+		return ui_admin_switch(u);
+	ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
+	    UI_MGMT(u) ? "in admin mode" : "your own tokens");
+	return UI_R_NONE;
+}
+/* Switching the token source discards the staged revocations (the other
+ * list has other ids): ask first when some are staged. */
+static unsigned
+ui_admin_ask(struct ui *u, size_t staged)
+{
+	char l0[160];
+	const char *lines[2] = { l0, "Nothing is revoked; staging again takes d." };
+
+	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
+	    staged == 1 ? "" : "s");
+	ui_dialog_open(u, dialog_confirm_new(u->ws->admin == UI_ADMIN_ON ? "Leave admin mode?" :
+	    "Switch to admin mode?", lines, 2, NULL, u->ascii), ui_admin_done, NULL);
+	return UI_R_ALL;
+}
+
+
+unsigned
+ui_a_admin(struct ui *u)
+{
+	size_t staged = ui_state_count(u, UI_MARK_STAGED);
+
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
+		return ui_msg(u, true, "a revocation is running: switch when it is done"),
+		    UI_R_STATUS;
+	/* not when a non-admin's a is refused anyway, or a wait is called off */
+	if (staged > 0 && u->ws->admin != UI_ADMIN_WAIT &&
+	    !(u->ws->admin == UI_ADMIN_OFF && u->ws->me != NULL && !u->ws->me->is_admin))
+		return ui_admin_ask(u, staged);
+	return ui_admin_switch(u);
+}
+
+/* a, once nothing staged is in the way (or the user said to discard it). */
+static unsigned
+ui_admin_switch(struct ui *u)
+{
+	const char *dots = u->ascii ? "..." : "\u2026";
+
+	if (u->ws->admin == UI_ADMIN_ON) {
+		ui_state_source(u, UI_ADMIN_OFF);
+		ui_msg(u, false, "your own tokens: loading%s", dots);
+		return UI_R_ALL;
+	}
+	if (u->ws->admin == UI_ADMIN_WAIT) {
+		u->ws->admin = UI_ADMIN_OFF;
+		if (!u->ws->loaded)
+			ui_state_load(u);
+		ui_msg(u, false, "admin mode: not switched on");
+		return UI_R_ALL;
+	}
+	if (u->ws->me == NULL) {
+		u->ws->admin = UI_ADMIN_WAIT;
+		ui_state_ask_me(u);  /* again, if it failed */
+		ui_msg(u, false, "checking admin rights%s", dots);
+		return UI_R_HEADER | UI_R_STATUS;
+	}
+	if (!u->ws->me->is_admin)
+		return ui_msg(u, true, "admin mode needs workspace admin rights (%s is not in admins)",
+		    u->ws->me->user_name != NULL ? u->ws->me->user_name : "?"), UI_R_STATUS;
+	ui_state_source(u, UI_ADMIN_ON);
+	ui_msg(u, false, "admin mode: loading every token in the workspace%s", dots);
+	return UI_R_ALL;
+}
+
+unsigned
+ui_a_owners(struct ui *u)
+{
+	if (!UI_MGMT(u))
+		return ui_msg(u, true, "the owners view needs admin mode (a)"), UI_R_STATUS;
+	ui_lists_owners(u);
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+unsigned
+ui_a_settings(struct ui *u)
+{
+	if ((u->ws->loading & (1u << UI_JOB_CONF)) == 0)
+		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);   /* fresh values */
+	ui_lists_settings(u);
+	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
+}
+
+unsigned
+ui_a_profiles(struct ui *u)
+{
+	if (ui_lists_profiles(u) != 0)
+		return UI_R_STATUS;
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+/* Enter in :owners: the table, filtered to the selected owner. */
+unsigned
+ui_a_owner_pick(struct ui *u)
+{
+	const char *o = ui_lists_owner(u);
+	char name[256], expr[300];
+
+	if (o == NULL)
+		return UI_R_NONE;
+	if (*o == '\0')
+		return ui_msg(u, true, "these tokens have no owner name to filter by"), UI_R_STATUS;
+	snprintf(name, sizeof name, "%s", o);
+	snprintf(expr, sizeof expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s",
+	    name);
+	ui_view_free(u);
+	u->mode = UI_MODE_TABLE;
+	if (ui_state_set_filter(u, expr, NULL) != 0)
+		return UI_R_ALL;
+	ui_state_refilter(u);
+	u->cursor = 0;
+	ui_msg(u, false, "the tokens of %s (Esc clears the filter)", name);
+	return UI_R_ALL;
+}
+
+static unsigned
+ui_owner_sort(struct ui *u, int step)
+{
+	u->osort = (enum ui_owner_sort)(((int)u->osort + step + UI_OSORT_COUNT) % UI_OSORT_COUNT);
+	ui_lists_owners(u);
+	return UI_R_VIEW;
+}
+
+unsigned ui_a_osort_next(struct ui *u) { return ui_owner_sort(u, 1); }
+unsigned ui_a_osort_prev(struct ui *u) { return ui_owner_sort(u, -1); }
+
+unsigned
+ui_a_osort_invert(struct ui *u)
+{
+	u->odesc = !u->odesc;
+	return ui_owner_sort(u, 0);
+}
+
+unsigned
+ui_profile_switch(struct ui *u, const char *name)
+{
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		return ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS;
+	if (ui_state_profile(u, name) != 0)
+		return UI_R_STATUS;
+	if (u->mode != UI_MODE_TABLE)
+		ui_a_back(u);
+	return UI_R_ALL;
+}
+
+/* Enter in the profile list: switch to the selected profile. */
+unsigned
+ui_a_profile_pick(struct ui *u)
+{
+	const char *p = ui_lists_profile(u);
+	char name[256];
+
+	if (p == NULL)
+		return UI_R_NONE;
+	snprintf(name, sizeof name, "%s", p);     /* the list goes with the switch */
+	return ui_profile_switch(u, name);
+}
+
+/* The input dialog's check of a new max lifetime (settings.h). */
+static int
+ui_days_check(const char *v, char *why, size_t n)
+{
+	if (settings_valid(SETTING_MAX_LIFETIME, v))
+		return 0;
+	snprintf(why, n, "%s", settings_hint(SETTING_MAX_LIFETIME));
+	return -1;
+}
+
+static unsigned ui_setting_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res);
+
+/* Ask before changing a workspace setting (focus on Cancel). */
+static unsigned
+ui_setting_confirm(struct ui *u)
+{
+	char l0[128];
+	const char *lines[2] = { l0, NULL };
+	bool max = u->setting == SETTING_MAX_LIFETIME;
+	bool off = !max && strcmp(u->setting_value, "false") == 0;
+	const char *typed = settings_typed_confirm(u->setting, u->setting_value) ? "yes" : NULL;
+
+	if (max) {
+		snprintf(l0, sizeof l0, "Set max token lifetime to %s days?", u->setting_value);
+		lines[1] = "Existing tokens are not changed.";
+		snprintf(u->setting_note, sizeof u->setting_note,
+		    "max token lifetime set to %s days", u->setting_value);
+	} else if (off) {
+		snprintf(l0, sizeof l0, "Turn personal access tokens off for the whole workspace?");
+		lines[1] = "Every token stops working, the one patrol uses too.";
+		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned off");
+	} else {
+		snprintf(l0, sizeof l0, "Turn personal access tokens on for the workspace?");
+		lines[1] = "Existing tokens work again.";
+		snprintf(u->setting_note, sizeof u->setting_note, "tokens turned on");
+	}
+	ui_dialog_open(u, dialog_confirm_new("Change a workspace setting", lines, 2, typed,
+	    u->ascii), ui_setting_confirm_done, NULL);
+	return UI_R_ALL;
+}
+
+static void
+ui_setting_submit(struct ui *u)
+{
+	ui_state_submit(u, api_conf_set(settings_key(u->setting), u->setting_value),
+	    UI_JOB_CONF_SET, 0);
+	ui_msg(u, false, "changing the workspace setting%s", u->ascii ? "..." : "\u2026");
+}
+
+/* The confirm ended: OK changes the setting. */
+static unsigned
+ui_setting_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res == DIALOG_OK)
+		ui_setting_submit(u);
+	else
+		ui_msg(u, false, "cancelled: the setting is unchanged");
+	return UI_R_NONE;
+}
+
+/* The new max lifetime was typed (checked by ui_days_check): confirm it. */
+static unsigned
+ui_setting_input_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		ui_msg(u, false, "cancelled: the setting is unchanged");
+		return UI_R_NONE;
+	}
+	snprintf(u->setting_value, sizeof u->setting_value, "%s", dialog_input_value(d));
+	return ui_setting_confirm(u);
+}
+
+/* e in :settings: the selected setting, through a dialog and a confirm. */
+unsigned
+ui_a_setting_edit(struct ui *u)
+{
+	static const char *const lines[] = {
+		"The longest lifetime a new token may have.",
+		"Existing tokens are not changed.",
+	};
+	int s = ui_lists_setting(u);
+	const char *cur;
+	char now[32];
+
+	if (s < 0)
+		return ui_msg(u, true, "nothing to change here"), UI_R_STATUS;
+	u->setting = (enum setting)s;
+	cur = settings_value(u->setting, u->ws->conf);
+	if (u->setting == SETTING_MAX_LIFETIME) {
+		snprintf(now, sizeof now, "%s", cur != NULL ? cur : "");
+		ui_dialog_open(u, dialog_input_new("Max token lifetime", lines, 2, "Days",
+		    "1 to 730", now, 3, ui_days_check, u->ascii), ui_setting_input_done, NULL);
+		return UI_R_ALL;
+	}
+	snprintf(u->setting_value, sizeof u->setting_value, "%s",
+	    cur != NULL && strcmp(cur, "false") == 0 ? "true" : "false");
+	return ui_setting_confirm(u);
+}
+
+/* :resume: offer the unfinished revocation session of this workspace. */
+unsigned
+ui_a_resume(struct ui *u)
+{
+	return ui_bulk_offer_resume(u, false);
+}
