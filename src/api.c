@@ -679,34 +679,6 @@ api_strv_free(char **v, size_t n)
 	free(v);
 }
 
-/* An array of strings; items that are not strings are skipped. */
-static enum patrol_status
-api_strv(const json_t *v, const char *name, char ***out, size_t *n, struct patrol_err *err)
-{
-	size_t i, cnt = 0, size;
-	char **a;
-
-	if (!json_is_array(v))
-		return api_wrong_type(name, "an array", v, err);
-	size = json_array_size(v);
-	if (size == 0)
-		return PATROL_OK;
-	a = calloc(size, sizeof *a);
-	if (a == NULL)
-		return api_nomem(err);
-	for (i = 0; i < size; i++) {
-		if (!json_is_string(json_array_get(v, i)))
-			continue;
-		if ((a[cnt++] = strdup(json_string_value(json_array_get(v, i)))) == NULL) {
-			api_strv_free(a, cnt);
-			return api_nomem(err);
-		}
-	}
-	*out = a;
-	*n = cnt;
-	return PATROL_OK;
-}
-
 /* A scalar as a string: strings as they are, integers and booleans printed. */
 static enum patrol_status
 api_scalar(const json_t *v, const char *name, char **out, struct patrol_err *err)
@@ -729,41 +701,41 @@ enum api_ftype { API_F_ID, API_F_STR, API_F_I64, API_F_EXPIRY, API_F_STRV };
 struct api_field {
 	const char *name;
 	enum api_ftype type;
-	size_t off;          /* offset of the member in struct token_info */
-	size_t count_off;    /* API_F_STRV: offset of its size_t count */
+	size_t off;          /* API_F_I64, API_F_EXPIRY: offset of the member in struct token_info */
+	int which;           /* API_F_STR: enum token_text; API_F_STRV: enum token_list */
 	bool management;     /* TokenInfo only (Token Management API) */
 };
 
 #define TI(m) offsetof(struct token_info, m)
 static const struct api_field api_fields[] = {
-	{ "token_id",            API_F_ID,     TI(token_id),            0,              false },
-	{ "creation_time",       API_F_I64,    TI(creation_time),       0,              false },
-	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,              false },
-	{ "comment",             API_F_STR,    TI(comment),             0,              false },
-	{ "scopes",              API_F_STRV,   TI(scopes),              TI(nscopes),    false },
-	{ "autoscope_state",     API_F_STR,    TI(autoscope_state),     0,              false },
-	{ "inferred_scopes",     API_F_STRV,   TI(inferred_scopes),     TI(ninferred),  false },
-	{ "backfill_scopes",     API_F_STRV,   TI(backfill_scopes),     TI(nbackfill),  false },
-	{ "last_accessed_time",  API_F_I64,    TI(last_accessed_time),  0,              false },
-	{ "created_by_id",       API_F_I64,    TI(created_by_id),       0,              true },
-	{ "created_by_username", API_F_STR,    TI(created_by_username), 0,              true },
-	{ "owner_id",            API_F_I64,    TI(owner_id),            0,              true },
-	{ "last_used_day",       API_F_I64,    TI(last_used_day),       0,              true },
-	{ "workspace_id",        API_F_I64,    TI(workspace_id),        0,              true },
+	{ "token_id",            API_F_ID,     0,                       0,                    false },
+	{ "creation_time",       API_F_I64,    TI(creation_time),       0,                    false },
+	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,                    false },
+	{ "comment",             API_F_STR,    0,                       TOKEN_TEXT_COMMENT,   false },
+	{ "scopes",              API_F_STRV,   0,                       TOKEN_LIST_SCOPES,    false },
+	{ "autoscope_state",     API_F_STR,    0,                       TOKEN_TEXT_AUTOSCOPE, false },
+	{ "inferred_scopes",     API_F_STRV,   0,                       TOKEN_LIST_INFERRED,  false },
+	{ "backfill_scopes",     API_F_STRV,   0,                       TOKEN_LIST_BACKFILL,  false },
+	{ "last_accessed_time",  API_F_I64,    TI(last_accessed_time),  0,                    false },
+	{ "created_by_id",       API_F_I64,    TI(created_by_id),       0,                    true },
+	{ "created_by_username", API_F_STR,    0,                       TOKEN_TEXT_OWNER,     true },
+	{ "owner_id",            API_F_I64,    TI(owner_id),            0,                    true },
+	{ "last_used_day",       API_F_I64,    TI(last_used_day),       0,                    true },
+	{ "workspace_id",        API_F_I64,    TI(workspace_id),        0,                    true },
 };
 #undef TI
 #define API_NFIELDS (sizeof api_fields / sizeof api_fields[0])
 
-static void *
+static int64_t *
 api_member(struct token_info *t, size_t off)
 {
-	return (char *)t + off;
+	return (int64_t *)(void *)((char *)t + off);
 }
 
-static const void *
+static const int64_t *
 api_cmember(const struct token_info *t, size_t off)
 {
-	return (const char *)t + off;
+	return (const int64_t *)(const void *)((const char *)t + off);
 }
 
 /* True when s is a plausible id or secret: 1..max printable ASCII characters
@@ -782,57 +754,100 @@ api_plain_token(const char *s, size_t len, size_t max)
 	return true;
 }
 
+/* Where a parsed field goes: a row of a table (which keeps its strings). */
+struct api_row {
+	struct token_table *tab;
+	struct token_info *t;
+};
+
 static enum patrol_status
-api_field_id(const json_t *v, const struct api_field *f, struct token_info *t,
+api_bad_id(const struct api_field *f, struct patrol_err *err)
+{
+	return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
+			  "digits, - or _)", f->name, TOKEN_ID_LEN);
+}
+
+static enum patrol_status
+api_field_id(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
 	if (!json_is_string(v))
 		return api_wrong_type(f->name, "a string", v, err);
 	if (json_string_length(v) != strlen(json_string_value(v)) ||
 	    !token_id_valid(json_string_value(v)))
-		return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
-				  "digits, - or _)", f->name, TOKEN_ID_LEN);
-	api_copy(api_member(t, f->off), TOKEN_ID_LEN + 1, json_string_value(v),
-	    json_string_length(v));
+		return api_bad_id(f, err);
+	if (token_set_id(r->tab, r->t, json_string_value(v), json_string_length(v)) != 0)
+		return api_nomem(err);
 	return PATROL_OK;
 }
 
 static enum patrol_status
-api_field_str(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_str(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
-	return api_str_dup(v, f->name, api_member(t, f->off), err);
+	if (!json_is_string(v))
+		return api_wrong_type(f->name, "a string", v, err);
+	if (token_set_text(r->tab, r->t, (enum token_text)f->which, json_string_value(v),
+	    json_string_length(v)) != 0)
+		return api_nomem(err);
+	return PATROL_OK;
 }
 
 static enum patrol_status
-api_field_i64(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_i64(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
-	return api_i64(v, f->name, api_member(t, f->off), err);
+	return api_i64(v, f->name, api_member(r->t, f->off), err);
 }
 
+/* An array of strings; items that are not strings are skipped. */
 static enum patrol_status
-api_field_strv(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_strv(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
-	return api_strv(v, f->name, api_member(t, f->off), api_member(t, f->count_off), err);
+	const char *small[16], **s = small;
+	size_t i, cnt = 0, size;
+	size_t lens[16], *l = lens;
+	int rc;
+
+	if (!json_is_array(v))
+		return api_wrong_type(f->name, "an array", v, err);
+	size = json_array_size(v);
+	if (size > sizeof small / sizeof small[0] &&
+	    ((s = malloc(size * sizeof *s)) == NULL || (l = malloc(size * sizeof *l)) == NULL)) {
+		if (s != small)
+			free(s);
+		return api_nomem(err);
+	}
+	for (i = 0; i < size; i++) {
+		if (!json_is_string(json_array_get(v, i)))
+			continue;
+		s[cnt] = json_string_value(json_array_get(v, i));
+		l[cnt++] = json_string_length(json_array_get(v, i));
+	}
+	rc = token_set_list(r->tab, r->t, (enum token_list)f->which, s, l, cnt);
+	if (s != small) {
+		free(s);
+		free(l);
+	}
+	return rc == 0 ? PATROL_OK : api_nomem(err);
 }
 
 /* Put the member of t named by f into o when present. 0 or -1. */
 static int
 api_emit_id(json_t *o, const struct api_field *f, const struct token_info *t)
 {
-	const char *id = api_cmember(t, f->off);
+	char id[TOKEN_ID_LEN + 1];
 
-	return *id != '\0' ? api_put(o, f->name, api_json_str(id)) : 0;
+	return token_has_id(t) ? api_put(o, f->name, api_json_str(token_id_hex(t, id))) : 0;
 }
 
 static int
 api_emit_str(json_t *o, const struct api_field *f, const struct token_info *t)
 {
-	const char *const *s = api_cmember(t, f->off);
+	const char *s = token_text(t, (enum token_text)f->which);
 
-	return *s != NULL && **s != '\0' ? api_put(o, f->name, api_json_str(*s)) : 0;
+	return s != NULL && *s != '\0' ? api_put(o, f->name, api_json_str(s)) : 0;
 }
 
 static int
@@ -855,15 +870,26 @@ api_emit_expiry(json_t *o, const struct api_field *f, const struct token_info *t
 static int
 api_emit_strv(json_t *o, const struct api_field *f, const struct token_info *t)
 {
-	const char *const *const *v = api_cmember(t, f->off);
-	const size_t *n = api_cmember(t, f->count_off);
+	enum token_list which = (enum token_list)f->which;
+	size_t i, n = token_list_n(t, which);
+	json_t *a;
 
-	return *n > 0 ? api_put(o, f->name, api_json_strv(*v, *n)) : 0;
+	if (n == 0)
+		return 0;
+	if ((a = json_array()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (json_array_append_new(a, api_json_str(token_list_at(t, which, i))) != 0) {
+			json_decref(a);
+			return -1;
+		}
+	}
+	return api_put(o, f->name, a);
 }
 
 static const struct {
 	enum patrol_status (*parse)(const json_t *, const struct api_field *,
-	    struct token_info *, struct patrol_err *);
+	    struct api_row *, struct patrol_err *);
 	int (*emit)(json_t *, const struct api_field *, const struct token_info *);
 } api_ftypes[] = {
 	[API_F_ID] =     { api_field_id,   api_emit_id },
@@ -873,26 +899,26 @@ static const struct {
 	[API_F_STRV] =   { api_field_strv, api_emit_strv },
 };
 
-/* Fill out (zeroed first) from the TokenInfo object o. */
+/* Fill row (zeroed first) of tab from the TokenInfo object o. */
 static enum patrol_status
-api_token_fields(const json_t *o, bool management, struct token_info *out,
-    struct patrol_err *err)
+api_token_fields(const json_t *o, bool management, struct token_table *tab,
+    struct token_info *row, struct patrol_err *err)
 {
+	struct api_row r = { tab, row };
 	const struct api_field *f;
 	enum patrol_status st;
 	json_t *v;
 
-	memset(out, 0, sizeof *out);
-	out->management = management;
+	memset(row, 0, sizeof *row);
+	row->management = management;
 	for (f = api_fields; f < api_fields + API_NFIELDS; f++) {
 		if (f->management && !management)
 			continue;
 		if ((v = api_get(o, f->name)) == NULL)
 			continue;
-		st = api_ftypes[f->type].parse(v, f, out, err);
+		st = api_ftypes[f->type].parse(v, f, &r, err);
 		if (st != PATROL_OK) {
-			token_info_free(out);
-			memset(out, 0, sizeof *out);
+			memset(row, 0, sizeof *row);
 			return st;
 		}
 	}
@@ -947,14 +973,13 @@ api_token_rows(const json_t *a, bool management, struct token_table *out,
 		}
 		if ((row = token_table_push(out)) == NULL)
 			return api_nomem(err);
-		st = api_token_fields(json_array_get(a, i), management, row, &why);
+		st = api_token_fields(json_array_get(a, i), management, out, row, &why);
 		if (st == PATROL_NOMEM)
 			return api_nomem(err);
-		if (st == PATROL_OK && row->token_id[0] == '\0')
+		if (st == PATROL_OK && !token_has_id(row))
 			st = status_set(&why, PATROL_PROTOCOL, "no token_id");
 		if (st != PATROL_OK) {
-			token_info_free(row);
-			out->n--;
+			token_table_pop(out);
 			api_row_malformed(out, i, &why);
 		}
 	}
@@ -977,17 +1002,16 @@ api_token_dedupe(struct token_table *out, struct patrol_err *err)
 	}
 	for (i = 0; i < out->n; i = j) {      /* runs of one id, sorted together */
 		keep = byid[i];
-		for (j = i + 1; j < out->n && strcasecmp(out->rows[byid[j]].token_id,
-		    out->rows[byid[i]].token_id) == 0; j++)
+		for (j = i + 1; j < out->n && token_id_cmp(&out->rows[byid[j]],
+		    &out->rows[byid[i]]) == 0; j++)
 			keep = byid[j] < keep ? byid[j] : keep;
 		for (k = i; k < j; k++)
 			drop[byid[k]] = byid[k] != keep;
 	}
 	for (i = k = 0; i < out->n; i++) {
-		if (drop[i]) {
-			token_info_free(&out->rows[i]);
+		if (drop[i])
 			out->repeated++;
-		} else
+		else
 			out->rows[k++] = out->rows[i];
 	}
 	out->n = k;
@@ -1018,11 +1042,13 @@ api_parse_token_list(const char *body, size_t len, bool management,
 	return st;
 }
 
+/* out is overwritten: one row on success, empty on failure. */
 enum patrol_status
 api_parse_token_info(const char *body, size_t len, bool management,
-    struct token_info *out, struct patrol_err *err)
+    struct token_table *out, struct patrol_err *err)
 {
 	const json_t *info = NULL;
+	struct token_info *row;
 	enum patrol_status st;
 	json_t *root;
 
@@ -1030,9 +1056,13 @@ api_parse_token_info(const char *body, size_t len, bool management,
 	if ((root = api_load(body, len, err)) == NULL)
 		return err->status;
 	st = api_unwrap(root, &info, err);
-	if (st == PATROL_OK)
-		st = api_token_fields(info, management, out, err);
+	if (st == PATROL_OK && (row = token_table_push(out)) == NULL)
+		st = api_nomem(err);
+	else if (st == PATROL_OK)
+		st = api_token_fields(info, management, out, row, err);
 	json_decref(root);
+	if (st != PATROL_OK)
+		token_table_free(out);
 	return st;
 }
 
@@ -1042,6 +1072,7 @@ api_created_fields(const json_t *root, bool management, struct api_created *out,
 {
 	json_t *v = api_get(root, "token_value");
 	json_t *info = api_get(root, "token_info");
+	struct token_info *row;
 
 	if (!json_is_string(v) || json_string_length(v) == 0)
 		return status_set(err, PATROL_PROTOCOL, "no token_value in the answer");
@@ -1050,14 +1081,13 @@ api_created_fields(const json_t *root, bool management, struct api_created *out,
 				  "cannot have");
 	if (info != NULL && !json_is_object(info))
 		return api_wrong_type("token_info", "an object", info, err);
-	if (info != NULL && api_token_fields(info, management, &out->info, err) != PATROL_OK)
-		return err->status;
-	out->token_value = secret_strdup(json_string_value(v));
-	if (out->token_value == NULL) {
-		token_info_free(&out->info);
-		memset(&out->info, 0, sizeof out->info);
+	if ((row = token_table_push(&out->tab)) == NULL)
 		return api_nomem(err);
-	}
+	row->management = management;
+	if (info != NULL && api_token_fields(info, management, &out->tab, row, err) != PATROL_OK)
+		return err->status;
+	if ((out->token_value = secret_strdup(json_string_value(v))) == NULL)
+		return api_nomem(err);
 	return PATROL_OK;
 }
 
@@ -1077,6 +1107,7 @@ api_parse_created(const char *body, size_t len, bool management,
 	json_decref(root);
 	if (st == PATROL_OK)
 		return st;
+	token_table_free(&out->tab);
 	api_copystr(why, sizeof why, err->message);
 	return status_set(err, PATROL_UNKNOWN_OUTCOME,
 	    "the token was probably created, but the answer could not be read (%s); "
@@ -1289,23 +1320,18 @@ static enum patrol_status
 api_call_one(struct call *c, const char *body, size_t len, bool empty_ok)
 {
 	struct token_table *t = calloc(1, sizeof *t);
-	struct token_info *row;
 
 	if (t == NULL)
 		return api_nomem(&c->err);
 	if (empty_ok && api_blank(body, len))
 		goto done;
-	if ((row = token_table_push(t)) == NULL) {
-		api_nomem(&c->err);
+	if (api_parse_token_info(body, len, true, t, &c->err) != PATROL_OK)
 		goto fail;
-	}
-	if (api_parse_token_info(body, len, true, row, &c->err) != PATROL_OK)
-		goto fail;
-	if (row->token_id[0] == '\0' && !empty_ok) {
+	if (!token_has_id(&t->rows[0]) && !empty_ok) {
 		status_set(&c->err, PATROL_PROTOCOL, "no token_id in the answer");
 		goto fail;
 	}
-	if (row->token_id[0] == '\0')
+	if (!token_has_id(&t->rows[0]))
 		token_table_free(t);
 done:
 	c->result = t;
@@ -1872,7 +1898,7 @@ api_created_to_json(const struct api_created *c, bool management)
 	if (o == NULL)
 		return NULL;
 	rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
-	rc |= api_put(o, "token_info", api_token_to_json(&c->info, management));
+	rc |= api_put(o, "token_info", api_token_to_json(api_created_info(c), management));
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;
@@ -1881,13 +1907,21 @@ api_created_to_json(const struct api_created *c, bool management)
 }
 
 /* ---- freeing ------------------------------------------------------------ */
+const struct token_info *
+api_created_info(const struct api_created *c)
+{
+	static const struct token_info none;
+
+	return c->tab.n > 0 ? &c->tab.rows[0] : &none;
+}
+
 void
 api_created_free(struct api_created *c)
 {
 	if (c == NULL)
 		return;
 	secret_free(c->token_value);
-	token_info_free(&c->info);
+	token_table_free(&c->tab);
 	free(c);
 }
 

@@ -51,7 +51,7 @@ const char *api_op_label(int op);
 /* ---- results ---------------------------------------------------------- */
 struct api_created {
 	char *token_value;          /* the secret: shown once, then secret_free'd */
-	struct token_info info;
+	struct token_table tab;     /* the new token, one row: api_created_info() */
 };
 struct api_me {
 	char *id;
@@ -67,6 +67,8 @@ struct api_conf {
 };
 
 void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
+/* The new token (a row of c->tab; zeroes when the answer had none). */
+const struct token_info *api_created_info(const struct api_created *c);
 void api_me_free(struct api_me *m);             /* frees m */
 void api_conf_free(struct api_conf *c);         /* frees c */
 /* A token_table result is freed with api_table_free (token_table_free + free). */
@@ -113,9 +115,9 @@ void api_update_mask(const struct api_update_params *p, char *out, size_t n);
 /* ---- parsers (pure; unit-tested and fuzzed) -------------------------- */
 enum patrol_status api_parse_token_list(const char *body, size_t len, bool management,
 					struct token_table *out, struct patrol_err *err);
-/* A TokenInfo, bare or wrapped in {"token_info": …}. */
+/* A TokenInfo, bare or wrapped in {"token_info": …}: out gets one row. */
 enum patrol_status api_parse_token_info(const char *body, size_t len, bool management,
-					struct token_info *out, struct patrol_err *err);
+					struct token_table *out, struct patrol_err *err);
 enum patrol_status api_parse_created(const char *body, size_t len, bool management,
 				     struct api_created *out, struct patrol_err *err);
 enum patrol_status api_parse_me(const char *body, size_t len, struct api_me *out,

@@ -63,7 +63,7 @@ audit_row_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
-	return strcmp(a->t->token_id, b->t->token_id);
+	return token_id_cmp(a->t, b->t);
 }
 
 static int

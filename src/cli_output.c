@@ -81,13 +81,15 @@ typedef void (*cell_fn)(const struct cli_out *o, const struct token_info *t,
 static void
 cell_id(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);
+	char id[TOKEN_ID_LEN + 1];
+
+	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));
 }
 
 static void
 cell_comment(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	snprintf(out, n, "%s", t->comment ? t->comment : "");
+	snprintf(out, n, "%s", token_comment(t) ? token_comment(t) : "");
 }
 
 static void
@@ -108,16 +110,18 @@ cell_last_used(const struct cli_out *o, const struct token_info *t, char *out, s
 	token_last_used_format(t, o->ctx.now_ms, out, n);
 }
 
-/* Join a string list with sep into out. */
+/* Join list which of t with sep into out. */
 static void
-join_list(char *const *v, size_t count, const char *sep, char *out, size_t n)
+join_list(const struct token_info *t, enum token_list which, const char *sep, char *out,
+	  size_t n)
 {
 	size_t len = 0;
 	size_t i;
 
 	out[0] = '\0';
-	for (i = 0; i < count && len + 1 < n; i++) {
-		int w = snprintf(out + len, n - len, "%s%s", i ? sep : "", v[i]);
+	for (i = 0; i < token_list_n(t, which) && len + 1 < n; i++) {
+		int w = snprintf(out + len, n - len, "%s%s", i ? sep : "",
+				 token_list_at(t, which, i));
 		if (w < 0)
 			break;
 		len += (size_t)w;
@@ -263,6 +267,7 @@ static void
 csv_row(const struct cli_out *o, const struct token_info *t)
 {
 	char created[32], expires[32], used[32], scopes[CELL_MAX], flags[256];
+	char id[TOKEN_ID_LEN + 1];
 	const char *v[CSV_NCOLS];
 	size_t i;
 
@@ -277,9 +282,9 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 		duration_iso8601(token_last_used(t), used, sizeof used);
 	token_scopes_format(t, scopes, sizeof scopes);
 	token_flags_format(token_flags(t, &o->ctx), flags, sizeof flags);
-	v[0] = t->token_id; v[1] = t->comment; v[2] = created; v[3] = expires;
+	v[0] = token_id_hex(t, id); v[1] = token_comment(t); v[2] = created; v[3] = expires;
 	v[4] = used; v[5] = scopes; v[6] = token_owner(t);
-	v[7] = t->autoscope_state; v[8] = flags;
+	v[7] = token_autoscope_state(t); v[8] = flags;
 	for (i = 0; i < CSV_NCOLS; i++)
 		cli_output_csv_field(o->fp, v[i], o->sanitize_flags, i + 1 == CSV_NCOLS);
 }
@@ -512,29 +517,29 @@ detail_last_used(const struct cli_out *o, const struct token_info *t)
 }
 
 static void
-detail_list(const struct cli_out *o, const char *label, char *const *v, size_t n,
-	    const char *none)
+detail_list(const struct cli_out *o, const char *label, const struct token_info *t,
+	    enum token_list which, const char *none)
 {
 	char text[CELL_MAX];
 
-	join_list(v, n, ",", text, sizeof text);
-	detail_line(o, label, n ? text : none);
+	join_list(t, which, ",", text, sizeof text);
+	detail_line(o, label, token_list_n(t, which) ? text : none);
 }
 
 static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
-	char flags[256], num[32];
+	char flags[256], num[32], id[TOKEN_ID_LEN + 1];
 	unsigned f = token_flags(t, &o->ctx);
 
-	detail_line(o, "token_id:", t->token_id);
-	detail_line(o, "comment:", t->comment);
+	detail_line(o, "token_id:", token_id_hex(t, id));
+	detail_line(o, "comment:", token_comment(t));
 	detail_time(o, "created:", t->creation_time, "unknown");
 	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	detail_last_used(o, t);
-	detail_list(o, "scopes:", t->scopes, t->nscopes, TOKEN_WORD_FULL_ACCESS);
-	detail_line(o, "autoscope state:", t->autoscope_state ? t->autoscope_state : "-");
-	detail_list(o, "inferred scopes:", t->inferred_scopes, t->ninferred, "-");
+	detail_list(o, "scopes:", t, TOKEN_LIST_SCOPES, TOKEN_WORD_FULL_ACCESS);
+	detail_line(o, "autoscope state:", token_autoscope_state(t) ? token_autoscope_state(t) : "-");
+	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
 	if (t->management) {
 		detail_line(o, "owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);

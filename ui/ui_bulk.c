@@ -258,6 +258,7 @@ unsigned
 ui_bulk_execute(struct ui *u)
 {
 	int64_t now = duration_now_ms();
+	char id[TOKEN_ID_LEN + 1];
 	size_t i;
 
 	if (ui_bulk_running(u))
@@ -266,7 +267,7 @@ ui_bulk_execute(struct ui *u)
 	bulk_init(&u->bulk, UI_MGMT(u));
 	for (i = 0; i < u->tab.n; i++)
 		if ((u->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(&u->bulk, u->tab.rows[i].token_id, &u->tab.rows[i], u->flags[i],
+		    bulk_add(&u->bulk, token_id_hex(&u->tab.rows[i], id), &u->tab.rows[i], u->flags[i],
 		    u->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
 	if (u->bulk.n == 0)

@@ -273,7 +273,7 @@ void ui_state_load(struct ui *u);
 void ui_state_ask_me(struct ui *u);
 void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
-const char *ui_state_current_id(const struct ui *u);
+char *ui_state_current_id(const struct ui *u, char *buf);
 /* The row holding exactly token id, or -1. A binary search in the id order
  * when it is built; many (a loop over a session's thousand ids) builds it
  * (one sort per table), else one lookup scans rather than sort. */

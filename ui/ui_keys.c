@@ -429,9 +429,9 @@ ui_a_edit(struct ui *u)
 
 	if (t == NULL)
 		return UI_R_NONE;
-	snprintf(u->edit_id, sizeof u->edit_id, "%s", t->token_id);
-	ui_dialog_open(u, dialog_edit_new(t->comment != NULL ? t->comment : "", t->scopes,
-	    t->nscopes, u->ascii), UI_DLG_EDIT);
+	token_id_hex(t, u->edit_id);
+	ui_dialog_open(u, dialog_edit_new(token_comment(t) != NULL ? token_comment(t) : "",
+	    token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t), u->ascii), UI_DLG_EDIT);
 	return UI_R_ALL;
 }
 
@@ -501,7 +501,8 @@ ui_copy(struct ui *u, const char *text)
 static unsigned
 ui_a_copy(struct ui *u)
 {
-	const char *id = ui_state_current_id(u);
+	char buf[TOKEN_ID_LEN + 1];
+	const char *id = ui_state_current_id(u, buf);
 	enum ui_copy c;
 
 	if (id == NULL)
@@ -1381,11 +1382,14 @@ unsigned
 ui_keys_secret_pending(struct ui *u)
 {
 	struct api_created *c = u->secret_pending;
+	const struct token_info *t;
+	char id[TOKEN_ID_LEN + 1];
 
 	if (c == NULL || u->dlg != NULL)
 		return UI_R_NONE;
-	ui_dialog_open(u, dialog_secret_new(c->token_value, c->info.token_id,
-	    c->info.comment != NULL ? c->info.comment : "", u->ascii), UI_DLG_SECRET);
+	t = api_created_info(c);
+	ui_dialog_open(u, dialog_secret_new(c->token_value, token_id_hex(t, id),
+	    token_comment(t) != NULL ? token_comment(t) : "", u->ascii), UI_DLG_SECRET);
 	api_created_free(c);
 	u->secret_pending = NULL;
 	return UI_R_ALL;

@@ -101,17 +101,18 @@ ui_state_row_of(struct ui *u, const char *id, bool many)
 {
 	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->order[TOKEN_SORT_ID];
 	size_t lo = 0, hi = u->tab.n, i;
+	char hex[TOKEN_ID_LEN + 1];
 	int c;
 
 	if (o == NULL) {             /* one lookup (or no memory): a scan */
 		for (i = 0; i < u->tab.n; i++)
-			if (strcmp(u->tab.rows[i].token_id, id) == 0)
+			if (strcmp(token_id_hex(&u->tab.rows[i], hex), id) == 0)
 				return (long)i;
 		return -1;
 	}
-	while (lo < hi) {
+	while (lo < hi) {           /* the id order: the text byte for byte */
 		i = lo + (hi - lo) / 2;
-		if ((c = strcmp(u->tab.rows[o[i]].token_id, id)) == 0)
+		if ((c = strcmp(token_id_hex(&u->tab.rows[o[i]], hex), id)) == 0)
 			return (long)o[i];
 		if (c < 0)
 			lo = i + 1;
@@ -373,12 +374,13 @@ ui_state_current(const struct ui *u)
 	return &u->tab.rows[u->shown[u->cursor]];
 }
 
-const char *
-ui_state_current_id(const struct ui *u)
+/* The id under the cursor into buf (TOKEN_ID_LEN + 1 bytes), or NULL. */
+char *
+ui_state_current_id(const struct ui *u, char *buf)
 {
 	const struct token_info *t = ui_state_current(u);
 
-	return t != NULL ? t->token_id : NULL;
+	return t != NULL ? token_id_hex(t, buf) : NULL;
 }
 
 size_t
@@ -424,7 +426,7 @@ ui_state_keep_cursor(struct ui *u, const char *id)
 
 	if (id != NULL) {
 		for (i = 0; i < u->nshown; i++) {
-			if (strcmp(u->tab.rows[u->shown[i]].token_id, id) == 0) {
+			if (token_id_cmp_text(&u->tab.rows[u->shown[i]], id, false) == 0) {
 				u->cursor = i;
 				return;
 			}
@@ -525,11 +527,11 @@ ui_state_set_filter(struct ui *u, const char *expr, const char *fallback)
 static int
 ui_id_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(a, b);      /* the id is the first member */
 }
 
 struct ui_oldmark {
-	char *id;
+	char id[TOKEN_ID_LEN + 1];
 	unsigned char mark;
 };
 
@@ -544,7 +546,7 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	for (i = 0; i < u->tab.n; i++) {
 		if ((u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
 			continue;
-		m[n].id = ui_xstrdup(u->tab.rows[i].token_id);
+		token_id_hex(&u->tab.rows[i], m[n].id);
 		m[n++].mark = u->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
@@ -618,8 +620,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	struct ui_oldmark *old, key, *hit;
 	size_t nold, i;
 
-	if (ui_state_current_id(u) != NULL)
-		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
+	ui_state_current_id(u, id);
 	old = ui_state_oldmarks(u, &nold);
 	ui_state_orders_free(u);
 	token_table_free(&u->tab);
@@ -629,12 +630,10 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	u->ctx.now_ms = duration_now_ms();
 	for (i = 0; i < u->tab.n; i++) {
 		u->flags[i] = token_flags(&u->tab.rows[i], &u->ctx);
-		key.id = u->tab.rows[i].token_id;
-		hit = nold > 0 ? bsearch(&key, old, nold, sizeof *old, ui_id_cmp) : NULL;
+		hit = nold > 0 ? bsearch(token_id_hex(&u->tab.rows[i], key.id), old, nold,
+		    sizeof *old, ui_id_cmp) : NULL;
 		u->marks[i] = hit != NULL ? hit->mark : 0;
 	}
-	for (i = 0; i < nold; i++)
-		free(old[i].id);
 	free(old);
 	u->loaded = true;
 	u->nshown = 0;
@@ -653,14 +652,10 @@ ui_state_compact(struct ui *u)
 	char id[TOKEN_ID_LEN + 1] = "";
 	size_t i, j = 0;
 
-	if (ui_state_current_id(u) != NULL)
-		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
-
+	ui_state_current_id(u, id);
 	for (i = 0; i < u->tab.n; i++) {
-		if (u->marks[i] & UI_MARK_GONE) {
-			token_info_free(&u->tab.rows[i]);
-			continue;
-		}
+		if (u->marks[i] & UI_MARK_GONE)
+			continue;       /* its strings stay in the pool until the next load */
 		if (i != j) {
 			u->tab.rows[j] = u->tab.rows[i];
 			u->flags[j] = u->flags[i];

@@ -32,13 +32,15 @@
 static void
 table_of(struct token_table *t, size_t n, size_t skip)
 {
+	char id[TOKEN_ID_LEN + 1];
 	size_t i;
 
 	memset(t, 0, sizeof *t);
 	for (i = skip; i < n; i++) {
 		struct token_info *r = token_table_push(t);
 		assert_non_null(r);
-		snprintf(r->token_id, sizeof r->token_id, "%064zx", i * 2654435761u);
+		snprintf(id, sizeof id, "%064zx", i * 2654435761u);
+		assert_int_equal(token_set_id(t, r, id, strlen(id)), 0);
 		r->creation_time = 1700000000000LL;
 		r->expiry_time = -1;
 	}
@@ -54,7 +56,7 @@ test_plan_large(void **state)
 	struct patrol_err err;
 	struct bulk_replan d;
 	struct bulk b;
-	char upper[TOKEN_ID_LEN + 1];
+	char upper[TOKEN_ID_LEN + 1], id[TOKEN_ID_LEN + 1];
 	size_t i, k;
 
 	(void)state;
@@ -62,14 +64,15 @@ test_plan_large(void **state)
 	table_of(&all, BIG, 0);
 	bulk_init(&b, true);
 	for (i = 0; i < all.n; i++)
-		assert_int_equal(bulk_add(&b, all.rows[i].token_id, &all.rows[i], 0, NULL,
+		assert_int_equal(bulk_add(&b, token_id_hex(&all.rows[i], id), &all.rows[i], 0, NULL,
 		    ctx.now_ms), 0);
 	for (i = 0; i < all.n; i++)      /* again, and in upper case: duplicates */
-		assert_int_equal(bulk_add(&b, all.rows[i].token_id, NULL, 0, NULL, ctx.now_ms), 1);
+		assert_int_equal(bulk_add(&b, token_id_hex(&all.rows[i], id), NULL, 0, NULL,
+		    ctx.now_ms), 1);
 	for (i = 0; i < all.n; i += 997) {
+		token_id_hex(&all.rows[i], id);
 		for (k = 0; k <= TOKEN_ID_LEN; k++)
-			upper[k] = (char)(all.rows[i].token_id[k] >= 'a' ?
-			    all.rows[i].token_id[k] - 32 : all.rows[i].token_id[k]);
+			upper[k] = (char)(id[k] >= 'a' ? id[k] - 32 : id[k]);
 		assert_int_equal(bulk_add(&b, upper, NULL, 0, NULL, ctx.now_ms), 1);
 	}
 	assert_int_equal(b.n, BIG);
