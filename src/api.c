@@ -15,8 +15,9 @@
  * sanitize.
  *
  * Memory: every string handed out is plain malloc'd (free, or secret_free for
- * secrets) and never jansson's, so the zeroing allocators of secret_json_init
- * stay private to jansson.
+ * secrets) and never jansson's. jansson wipes what it allocated for an answer
+ * or output holding a secret (api_load_secret, api_created_to_json: the
+ * secret scopes of secret.h); everything else is freed as is.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -230,6 +231,7 @@ struct api_endpoint {
 	bool mutating;
 	bool has_body;
 	call_parse_fn parse;      /* NULL: void call, the body is ignored */
+	bool secret_answer;       /* the answer holds a new token's secret */
 };
 
 #define IDEMPOTENT CALL_RETRY_IDEMPOTENT
@@ -238,7 +240,7 @@ struct api_endpoint {
  * bodies); they have no row here. */
 static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	[API_TOKEN_CREATE] = { "POST", "/api/2.0/token/create",
-	    CALL_RETRY_CREATE, true, true, api_call_created },
+	    CALL_RETRY_CREATE, true, true, api_call_created, true },
 	[API_TOKEN_LIST] = { "GET", "/api/2.0/token/list",
 	    IDEMPOTENT, false, false, api_call_list },
 	[API_TOKEN_DELETE] = { "POST", "/api/2.0/token/delete",
@@ -254,7 +256,7 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	[API_TM_UPDATE] = { "PATCH", TM_PATH "/{id}",
 	    IDEMPOTENT, true, true, api_call_tm_update },
 	[API_TM_CREATE_OBO] = { "POST", "/api/2.0/token-management/on-behalf-of/tokens",
-	    CALL_RETRY_CREATE, true, true, api_call_created_obo },
+	    CALL_RETRY_CREATE, true, true, api_call_created_obo, true },
 	[API_CONF_GET] = { "GET",
 	    "/api/2.0/workspace-conf?keys=maxTokenLifetimeDays,enableTokensConfig",
 	    IDEMPOTENT, false, false, api_call_conf },
@@ -364,6 +366,7 @@ api_call_make(int op, const char *id, const char *query, json_t *body)
 	c->retry = e->retry;
 	c->mutating = e->mutating;
 	c->parse = e->parse;
+	c->secret_answer = e->secret_answer;
 	return c;
 }
 
@@ -596,6 +599,19 @@ api_load(const char *body, size_t len, struct patrol_err *err)
 		json_decref(root);
 		return NULL;
 	}
+	return root;
+}
+
+/* api_load for an answer holding a secret: what jansson allocates for it
+ * is wiped when freed (secret.h). */
+static json_t *
+api_load_secret(const char *body, size_t len, struct patrol_err *err)
+{
+	json_t *root;
+
+	secret_json_begin();
+	root = api_load(body, len, err);
+	secret_json_end();
 	return root;
 }
 
@@ -1102,7 +1118,7 @@ api_parse_created(const char *body, size_t len, bool management,
 	char why[sizeof err->message];
 
 	memset(out, 0, sizeof *out);
-	root = api_load(body, len, err);
+	root = api_load_secret(body, len, err);
 	st = root ? api_created_fields(root, management, out, err) : err->status;
 	json_decref(root);
 	if (st == PATROL_OK)
@@ -1245,7 +1261,7 @@ api_parse_oauth_token(const char *body, size_t len, char **access_token,
 
 	*access_token = NULL;
 	*expires_in_s = 0;
-	if ((root = api_load(body, len, err)) == NULL)
+	if ((root = api_load_secret(body, len, err)) == NULL)
 		return err->status;
 	tok = api_get(root, "access_token");
 	if (!json_is_string(tok) || json_string_length(tok) == 0)
@@ -1892,13 +1908,15 @@ api_conf_to_json(const struct api_conf *c)
 json_t *
 api_created_to_json(const struct api_created *c, bool management)
 {
-	json_t *o = json_object();
-	int rc;
+	json_t *o;
+	int rc = -1;
 
-	if (o == NULL)
-		return NULL;
-	rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
-	rc |= api_put(o, "token_info", api_token_to_json(api_created_info(c), management));
+	secret_json_begin();
+	if ((o = json_object()) != NULL) {
+		rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
+		rc |= api_put(o, "token_info", api_token_to_json(api_created_info(c), management));
+	}
+	secret_json_end();
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;

@@ -39,6 +39,10 @@ struct call {
 	char *body;                /* request JSON, or NULL for no body */
 	enum call_retry retry;
 	bool mutating;             /* refused in read-only mode, not sent in dry-run */
+	bool secret_answer;        /* the answer holds a secret (a new token, an
+				    * OAuth access token): the buffer it is read
+				    * into is wiped. Other answers (a list of
+				    * 100,000 tokens) are not worth the cost. */
 	uint64_t batch;            /* 0, or a batch (worker_batch_new): when any
 				    * member is answered 401 or 403, or the batch
 				    * is stopped (worker_halt_batch), the worker

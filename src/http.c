@@ -635,7 +635,7 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	x->attempt = r->attempt;
 	x->max_body = o->max_body;
 	buf_init(&x->body, o->max_body);
-	x->body.secret = true;   /* a create or OAuth answer holds a secret */
+	x->body.secret = r->secret_answer;   /* a create or OAuth answer */
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
 	x->easy = curl_easy_init();

@@ -46,6 +46,7 @@ struct http_req {
 	const char *basic_user;   /* HTTP Basic (OAuth client credentials); NULL: none */
 	const char *basic_pass;   /* secret */
 	bool allow_http;          /* the URL's host is loopback: http:// allowed */
+	bool secret_answer;       /* the body read back is wiped when freed */
 	bool fresh_connect;       /* a new connection: libcurl silently resends a
 				   * request whose reused connection died, which a
 				   * create must never be */

@@ -138,6 +138,7 @@ test_build_create_full(void **state)
 	    "\"scopes\":[\"sql\",\"jobs:read\"],\"autoscope_enabled\":true}");
 	assert_non_null(c->parse);
 	assert_null(c->result);
+	assert_true(c->secret_answer);          /* the answer's buffer is wiped */
 	call_free(c);
 }
 
@@ -201,6 +202,7 @@ test_build_list(void **state)
 	assert_call(c, API_TOKEN_LIST, "GET", "/api/2.0/token/list", CALL_RETRY_IDEMPOTENT, false);
 	assert_null(c->body);
 	assert_non_null(c->parse);
+	assert_false(c->secret_answer);         /* a list is not wiped byte by byte */
 	call_free(c);
 }
 
@@ -1221,10 +1223,18 @@ test_created_json(void **state)
 	struct api_created *cr = calloc(1, sizeof *cr);
 	struct patrol_err err;
 
+	json_t *j, *plain;
+
 	(void)state;
 	assert_non_null(cr);
 	assert_int_equal(api_parse_created(body, strlen(body), true, cr, &err), PATROL_OK);
-	assert_json_value(api_created_to_json(cr, true),
+	/* the secret's JSON is wiped when freed; other JSON, after the scope, is not */
+	j = api_created_to_json(cr, true);
+	assert_true(secret_json_marked(json_string_value(json_object_get(j, "token_value"))));
+	plain = api_token_to_json(api_created_info(cr), true);
+	assert_false(secret_json_marked(json_string_value(json_object_get(plain, "token_id"))));
+	json_decref(plain);
+	assert_json_value(j,
 	    "{\"token_value\":\"dapi0123456789abcdef0123456789abcdef\",\"token_info\":"
 	    "{\"token_id\":\"" ID1 "\",\"creation_time\":5,\"expiry_time\":9,\"owner_id\":3}}");
 	api_created_free(cr);
