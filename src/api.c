@@ -28,6 +28,7 @@
 #include <jansson.h>
 
 #include "api.h"
+#include "api_int.h"
 #include "buf.h"
 #include "secret.h"
 
@@ -52,10 +53,17 @@ static const char *const api_type_names[] = {
 	[JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
 };
 
+const char *
+api_json_type_name(json_type t)
+{
+	return (unsigned)t < sizeof api_type_names / sizeof api_type_names[0] &&
+	    api_type_names[t] != NULL ? api_type_names[t] : "a value";
+}
+
 static const char *
 api_type_name(const json_t *v)
 {
-	return api_type_names[json_typeof(v)];
+	return api_json_type_name(json_typeof(v));
 }
 
 static bool
@@ -106,7 +114,7 @@ api_copy(char *dst, size_t dstn, const char *src, size_t n)
 	dst[n] = '\0';
 }
 
-static void
+void
 api_copystr(char *dst, size_t dstn, const char *src)
 {
 	api_copy(dst, dstn, src, strlen(src));
@@ -215,8 +223,6 @@ api_put(json_t *o, const char *key, json_t *v)
 }
 
 /* ---- the endpoints ------------------------------------------------------ */
-static enum patrol_status api_call_list(struct call *, const char *, size_t);
-static enum patrol_status api_call_tm_list(struct call *, const char *, size_t);
 static enum patrol_status api_call_tm_get(struct call *, const char *, size_t);
 static enum patrol_status api_call_tm_update(struct call *, const char *, size_t);
 static enum patrol_status api_call_created(struct call *, const char *, size_t);
@@ -232,6 +238,7 @@ struct api_endpoint {
 	bool has_body;
 	call_parse_fn parse;      /* NULL: void call, the body is ignored */
 	bool secret_answer;       /* the answer holds a new token's secret */
+	const struct call_stream *stream;   /* a 2xx answer streams (the lists) */
 };
 
 #define IDEMPOTENT CALL_RETRY_IDEMPOTENT
@@ -242,13 +249,13 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	[API_TOKEN_CREATE] = { "POST", "/api/2.0/token/create",
 	    CALL_RETRY_CREATE, true, true, api_call_created, true },
 	[API_TOKEN_LIST] = { "GET", "/api/2.0/token/list",
-	    IDEMPOTENT, false, false, api_call_list },
+	    IDEMPOTENT, false, false, api_list_parse_call, false, &api_list_stream },
 	[API_TOKEN_DELETE] = { "POST", "/api/2.0/token/delete",
 	    CALL_RETRY_REVOKE, true, true, NULL },
 	[API_TOKEN_UPDATE] = { "PATCH", "/api/2.0/token/{id}",
 	    IDEMPOTENT, true, true, NULL },
 	[API_TM_LIST] = { "GET", TM_PATH,
-	    IDEMPOTENT, false, false, api_call_tm_list },
+	    IDEMPOTENT, false, false, api_list_parse_call, false, &api_list_stream },
 	[API_TM_GET] = { "GET", TM_PATH "/{id}",
 	    IDEMPOTENT, false, false, api_call_tm_get },
 	[API_TM_DELETE] = { "DELETE", TM_PATH "/{id}",
@@ -367,6 +374,7 @@ api_call_make(int op, const char *id, const char *query, json_t *body)
 	c->mutating = e->mutating;
 	c->parse = e->parse;
 	c->secret_answer = e->secret_answer;
+	c->stream = e->stream;
 	return c;
 }
 
@@ -615,14 +623,20 @@ api_load_secret(const char *body, size_t len, struct patrol_err *err)
 	return root;
 }
 
-static enum patrol_status
-api_wrong_type(const char *name, const char *want, const json_t *v, struct patrol_err *err)
+enum patrol_status
+api_wrong_json_type(const char *name, const char *want, json_type got, struct patrol_err *err)
 {
 	return status_set(err, PATROL_PROTOCOL, "field \"%s\": expected %s, got %s",
-	    name, want, api_type_name(v));
+	    name, want, api_json_type_name(got));
 }
 
 static enum patrol_status
+api_wrong_type(const char *name, const char *want, const json_t *v, struct patrol_err *err)
+{
+	return api_wrong_json_type(name, want, json_typeof(v), err);
+}
+
+enum patrol_status
 api_nomem(struct patrol_err *err)
 {
 	return status_set(err, PATROL_NOMEM, "out of memory parsing the answer");
@@ -646,8 +660,7 @@ api_str_dup(const json_t *v, const char *name, char **out, struct patrol_err *er
 	return *out ? PATROL_OK : api_nomem(err);
 }
 
-/* Parse a decimal int64 with nothing around it. */
-static bool
+bool
 api_parse_i64(const char *s, int64_t *out)
 {
 	char *end;
@@ -712,18 +725,8 @@ api_scalar(const json_t *v, const char *name, char **out, struct patrol_err *err
 }
 
 /* ---- TokenInfo fields --------------------------------------------------- */
-enum api_ftype { API_F_ID, API_F_STR, API_F_I64, API_F_EXPIRY, API_F_STRV };
-
-struct api_field {
-	const char *name;
-	enum api_ftype type;
-	size_t off;          /* API_F_I64, API_F_EXPIRY: offset of the member in struct token_info */
-	int which;           /* API_F_STR: enum token_text; API_F_STRV: enum token_list */
-	bool management;     /* TokenInfo only (Token Management API) */
-};
-
 #define TI(m) offsetof(struct token_info, m)
-static const struct api_field api_fields[] = {
+const struct api_field api_fields[] = {
 	{ "token_id",            API_F_ID,     0,                       0,                    false },
 	{ "creation_time",       API_F_I64,    TI(creation_time),       0,                    false },
 	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,                    false },
@@ -741,8 +744,9 @@ static const struct api_field api_fields[] = {
 };
 #undef TI
 #define API_NFIELDS (sizeof api_fields / sizeof api_fields[0])
+const size_t api_nfields = API_NFIELDS;
 
-static int64_t *
+int64_t *
 api_member(struct token_info *t, size_t off)
 {
 	return (int64_t *)(void *)((char *)t + off);
@@ -776,7 +780,7 @@ struct api_row {
 	struct token_info *t;
 };
 
-static enum patrol_status
+enum patrol_status
 api_bad_id(const struct api_field *f, struct patrol_err *err)
 {
 	return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
@@ -789,12 +793,13 @@ api_field_id(const json_t *v, const struct api_field *f, struct api_row *r,
 {
 	if (!json_is_string(v))
 		return api_wrong_type(f->name, "a string", v, err);
-	if (json_string_length(v) != strlen(json_string_value(v)) ||
-	    !token_id_valid(json_string_value(v)))
-		return api_bad_id(f, err);
-	if (token_set_id(r->tab, r->t, json_string_value(v), json_string_length(v)) != 0)
+	switch (token_set_id(r->tab, r->t, json_string_value(v), json_string_length(v))) {
+	case 0:
+		return PATROL_OK;
+	case -1:
 		return api_nomem(err);
-	return PATROL_OK;
+	}
+	return api_bad_id(f, err);      /* a NUL in it too: no id has one */
 }
 
 static enum patrol_status
@@ -849,70 +854,126 @@ api_field_strv(const json_t *v, const struct api_field *f, struct api_row *r,
 	return rc == 0 ? PATROL_OK : api_nomem(err);
 }
 
-/* Put the member of t named by f into o when present. 0 or -1. */
-static int
-api_emit_id(json_t *o, const struct api_field *f, const struct token_info *t)
+/* Output: whether the member of t named by f is written (absent fields are
+ * omitted, as the SDKs do), and its value into v, a JSON value of the
+ * field's type (a string, an integer, an array) that is overwritten: so one
+ * object serves row after row (api_json_rows). 0 or -1. */
+static bool
+api_has_id(const struct api_field *f, const struct token_info *t)
 {
-	char id[TOKEN_ID_LEN + 1];
-
-	return token_has_id(t) ? api_put(o, f->name, api_json_str(token_id_hex(t, id))) : 0;
+	return token_has_id(t);
 }
 
-static int
-api_emit_str(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_str(const struct api_field *f, const struct token_info *t)
 {
 	const char *s = token_text(t, (enum token_text)f->which);
 
-	return s != NULL && *s != '\0' ? api_put(o, f->name, api_json_str(s)) : 0;
+	return s != NULL && *s != '\0';
 }
 
-static int
-api_emit_i64(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_i64(const struct api_field *f, const struct token_info *t)
 {
-	const int64_t *x = api_cmember(t, f->off);
-
-	return *x != 0 ? api_put(o, f->name, json_integer(*x)) : 0;
+	return *api_cmember(t, f->off) != 0;
 }
 
 /* expiry_time is always there: -1 for a token that never expires. */
-static int
-api_emit_expiry(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_always(const struct api_field *f, const struct token_info *t)
 {
-	const int64_t *x = api_cmember(t, f->off);
+	return true;
+}
 
-	return api_put(o, f->name, json_integer(*x > 0 ? *x : -1));
+static bool
+api_has_strv(const struct api_field *f, const struct token_info *t)
+{
+	return token_list_n(t, (enum token_list)f->which) > 0;
+}
+
+/* Set string v to s, repairing invalid UTF-8 (the model's strings are
+ * valid; this is for any that are not). */
+static int
+api_set_str(json_t *v, const char *s)
+{
+	char *fixed;
+	int rc;
+
+	if (json_string_set(v, s) == 0)
+		return 0;
+	if ((fixed = api_utf8_fix(s)) == NULL)
+		return -1;
+	rc = json_string_set(v, fixed);
+	free(fixed);
+	return rc;
 }
 
 static int
-api_emit_strv(json_t *o, const struct api_field *f, const struct token_info *t)
+api_fill_id(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	char id[TOKEN_ID_LEN + 1];
+
+	return api_set_str(v, token_id_hex(t, id));
+}
+
+static int
+api_fill_str(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	return api_set_str(v, token_text(t, (enum token_text)f->which));
+}
+
+static int
+api_fill_i64(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	return json_integer_set(v, *api_cmember(t, f->off));
+}
+
+static int
+api_fill_expiry(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	const int64_t *x = api_cmember(t, f->off);
+
+	return json_integer_set(v, *x > 0 ? *x : -1);
+}
+
+static int
+api_fill_strv(json_t *v, const struct api_field *f, const struct token_info *t)
 {
 	enum token_list which = (enum token_list)f->which;
 	size_t i, n = token_list_n(t, which);
-	json_t *a;
 
-	if (n == 0)
-		return 0;
-	if ((a = json_array()) == NULL)
+	if (json_array_clear(v) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (json_array_append_new(a, api_json_str(token_list_at(t, which, i))) != 0) {
-			json_decref(a);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(v, api_json_str(token_list_at(t, which, i))) != 0)
 			return -1;
-		}
-	}
-	return api_put(o, f->name, a);
+	return 0;
+}
+
+static json_t *
+api_new_str(void)
+{
+	return json_string("");
+}
+
+static json_t *
+api_new_int(void)
+{
+	return json_integer(0);
 }
 
 static const struct {
 	enum patrol_status (*parse)(const json_t *, const struct api_field *,
 	    struct api_row *, struct patrol_err *);
-	int (*emit)(json_t *, const struct api_field *, const struct token_info *);
+	bool (*has)(const struct api_field *, const struct token_info *);
+	json_t *(*make)(void);    /* a value of the type, to fill */
+	int (*fill)(json_t *, const struct api_field *, const struct token_info *);
 } api_ftypes[] = {
-	[API_F_ID] =     { api_field_id,   api_emit_id },
-	[API_F_STR] =    { api_field_str,  api_emit_str },
-	[API_F_I64] =    { api_field_i64,  api_emit_i64 },
-	[API_F_EXPIRY] = { api_field_i64,  api_emit_expiry },
-	[API_F_STRV] =   { api_field_strv, api_emit_strv },
+	[API_F_ID] =     { api_field_id,   api_has_id,     api_new_str, api_fill_id },
+	[API_F_STR] =    { api_field_str,  api_has_str,    api_new_str, api_fill_str },
+	[API_F_I64] =    { api_field_i64,  api_has_i64,    api_new_int, api_fill_i64 },
+	[API_F_EXPIRY] = { api_field_i64,  api_has_always, api_new_int, api_fill_expiry },
+	[API_F_STRV] =   { api_field_strv, api_has_strv,   json_array,  api_fill_strv },
 };
 
 /* Fill row (zeroed first) of tab from the TokenInfo object o. */
@@ -958,105 +1019,7 @@ api_unwrap(const json_t *root, const json_t **info, struct patrol_err *err)
 }
 
 /* ---- parsers ------------------------------------------------------------ */
-/* Skip element i of a list: count it, keep why the first one was. */
-static void
-api_row_malformed(struct token_table *out, size_t i, const struct patrol_err *why)
-{
-	char msg[sizeof why->message + 48];
-
-	if (out->malformed++ != 0)
-		return;
-	snprintf(msg, sizeof msg, "token_infos[%zu]: %s", i, why->message);
-	api_copystr(out->malformed_why, sizeof out->malformed_why, msg);
-}
-
-static enum patrol_status
-api_token_rows(const json_t *a, bool management, struct token_table *out,
-    struct patrol_err *err)
-{
-	struct token_info *row;
-	struct patrol_err why;
-	enum patrol_status st;
-	size_t i;
-
-	for (i = 0; i < json_array_size(a); i++) {
-		status_clear(&why);
-		if (!json_is_object(json_array_get(a, i))) {
-			status_set(&why, PATROL_PROTOCOL, "expected an object, got %s",
-			    api_type_name(json_array_get(a, i)));
-			api_row_malformed(out, i, &why);
-			continue;
-		}
-		if ((row = token_table_push(out)) == NULL)
-			return api_nomem(err);
-		st = api_token_fields(json_array_get(a, i), management, out, row, &why);
-		if (st == PATROL_NOMEM)
-			return api_nomem(err);
-		if (st == PATROL_OK && !token_has_id(row))
-			st = status_set(&why, PATROL_PROTOCOL, "no token_id");
-		if (st != PATROL_OK) {
-			token_table_pop(out);
-			api_row_malformed(out, i, &why);
-		}
-	}
-	return PATROL_OK;
-}
-
-/* Keep the first row of each id (ASCII case ignored), in order; count the
- * others in out->repeated. */
-static enum patrol_status
-api_token_dedupe(struct token_table *out, struct patrol_err *err)
-{
-	size_t *byid, i, j, k, keep;
-	bool *drop;
-
-	if (out->n < 2)
-		return PATROL_OK;
-	if ((byid = token_index_by_id(out)) == NULL || (drop = calloc(out->n, 1)) == NULL) {
-		free(byid);
-		return api_nomem(err);
-	}
-	for (i = 0; i < out->n; i = j) {      /* runs of one id, sorted together */
-		keep = byid[i];
-		for (j = i + 1; j < out->n && token_id_cmp(&out->rows[byid[j]],
-		    &out->rows[byid[i]]) == 0; j++)
-			keep = byid[j] < keep ? byid[j] : keep;
-		for (k = i; k < j; k++)
-			drop[byid[k]] = byid[k] != keep;
-	}
-	for (i = k = 0; i < out->n; i++) {
-		if (drop[i])
-			out->repeated++;
-		else
-			out->rows[k++] = out->rows[i];
-	}
-	out->n = k;
-	free(drop);
-	free(byid);
-	return PATROL_OK;
-}
-
-/* out is overwritten; on failure it is left empty. */
-enum patrol_status
-api_parse_token_list(const char *body, size_t len, bool management,
-    struct token_table *out, struct patrol_err *err)
-{
-	enum patrol_status st = PATROL_OK;
-	json_t *root, *a;
-
-	memset(out, 0, sizeof *out);
-	if ((root = api_load(body, len, err)) == NULL)
-		return err->status;
-	a = api_get(root, "token_infos");
-	if (a != NULL && !json_is_array(a))
-		st = api_wrong_type("token_infos", "an array", a, err);
-	else if (a != NULL && (st = api_token_rows(a, management, out, err)) == PATROL_OK)
-		st = api_token_dedupe(out, err);
-	json_decref(root);
-	if (st != PATROL_OK)
-		token_table_free(out);
-	return st;
-}
+/* The token list is api_list.c's (it streams). */
 
 /* out is overwritten: one row on success, empty on failure. */
 enum patrol_status
@@ -1277,7 +1240,7 @@ api_parse_oauth_token(const char *body, size_t len, char **access_token,
 }
 
 /* ---- call parse functions (run on the worker thread) -------------------- */
-static void
+void
 api_table_free_v(void *p)
 {
 	api_table_free(p);
@@ -1299,34 +1262,6 @@ static void
 api_conf_free_v(void *p)
 {
 	api_conf_free(p);
-}
-
-static enum patrol_status
-api_call_table(struct call *c, const char *body, size_t len, bool management)
-{
-	struct token_table *t = calloc(1, sizeof *t);
-
-	if (t == NULL)
-		return api_nomem(&c->err);
-	if (api_parse_token_list(body, len, management, t, &c->err) != PATROL_OK) {
-		free(t);
-		return c->err.status;
-	}
-	c->result = t;
-	c->result_free = api_table_free_v;
-	return PATROL_OK;
-}
-
-static enum patrol_status
-api_call_list(struct call *c, const char *body, size_t len)
-{
-	return api_call_table(c, body, len, false);
-}
-
-static enum patrol_status
-api_call_tm_list(struct call *c, const char *body, size_t len)
-{
-	return api_call_table(c, body, len, true);
 }
 
 /* A table of one management row (n == 1). With empty_ok (update), an empty
@@ -1838,21 +1773,119 @@ api_parse_error(long http_status, const char *reason, const char *body, size_t l
 }
 
 /* ---- output ------------------------------------------------------------- */
-json_t *
-api_token_to_json(const struct token_info *t, bool management)
+/* The fields of t that are written, a bit each. */
+static uint32_t
+api_token_shape(const struct token_info *t, bool management)
 {
-	const struct api_field *f;
-	json_t *o = json_object();
+	uint32_t shape = 0;
+	size_t i;
 
-	for (f = api_fields; o != NULL && f < api_fields + API_NFIELDS; f++) {
-		if (f->management && !management)
+	for (i = 0; i < API_NFIELDS; i++)
+		if ((!api_fields[i].management || management) &&
+		    api_ftypes[api_fields[i].type].has(&api_fields[i], t))
+			shape |= 1u << i;
+	return shape;
+}
+
+/* An object with the fields of shape, in api_fields order, each a value of
+ * its type (vals[i] borrows field i's). NULL on out of memory. */
+static json_t *
+api_shape_object(uint32_t shape, json_t **vals)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o != NULL && i < API_NFIELDS; i++) {
+		vals[i] = NULL;
+		if (!(shape & (1u << i)))
 			continue;
-		if (api_ftypes[f->type].emit(o, f, t) != 0) {
+		vals[i] = api_ftypes[api_fields[i].type].make();
+		if (api_put(o, api_fields[i].name, vals[i]) != 0) {
 			json_decref(o);
 			o = NULL;
 		}
 	}
 	return o;
+}
+
+/* Fill the values of an object of t's shape. 0 or -1. */
+static int
+api_shape_fill(json_t **vals, const struct token_info *t)
+{
+	size_t i;
+
+	for (i = 0; i < API_NFIELDS; i++)
+		if (vals[i] != NULL && api_ftypes[api_fields[i].type].fill(vals[i], &api_fields[i], t))
+			return -1;
+	return 0;
+}
+
+json_t *
+api_token_to_json(const struct token_info *t, bool management)
+{
+	json_t *vals[API_NFIELDS], *o = api_shape_object(api_token_shape(t, management), vals);
+
+	if (o != NULL && api_shape_fill(vals, t) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* A few objects, by shape, refilled row after row: objects, keys and hash
+ * tables are made once per shape, not once per row. */
+#define API_JSON_SHAPES 16
+struct api_json_rows {
+	bool management;
+	size_t next;                 /* the slot a new shape takes */
+	struct {
+		uint32_t shape;
+		json_t *obj;             /* NULL: the slot is free */
+		json_t *vals[API_NFIELDS];
+	} slot[API_JSON_SHAPES];
+};
+
+struct api_json_rows *
+api_json_rows_new(bool management)
+{
+	struct api_json_rows *r = calloc(1, sizeof *r);
+
+	if (r != NULL)
+		r->management = management;
+	return r;
+}
+
+json_t *
+api_json_rows_token(struct api_json_rows *r, const struct token_info *t)
+{
+	uint32_t shape = api_token_shape(t, r->management);
+	size_t i;
+
+	for (i = 0; i < API_JSON_SHAPES; i++)
+		if (r->slot[i].obj != NULL && r->slot[i].shape == shape)
+			break;
+	if (i == API_JSON_SHAPES) {
+		i = r->next++ % API_JSON_SHAPES;
+		json_decref(r->slot[i].obj);
+		r->slot[i].shape = shape;
+		if ((r->slot[i].obj = api_shape_object(shape, r->slot[i].vals)) == NULL)
+			return NULL;
+	}
+	if (api_shape_fill(r->slot[i].vals, t) != 0)
+		return NULL;
+	return json_incref(r->slot[i].obj);
+}
+
+void
+api_json_rows_free(struct api_json_rows *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < API_JSON_SHAPES; i++)
+		json_decref(r->slot[i].obj);
+	free(r);
 }
 
 /* Put s (when set) into o. */

@@ -16,7 +16,8 @@ libpatrol_a_SOURCES = \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
 	src/token.c src/token.h \
-	src/api.c src/api.h \
+	src/api.c src/api.h src/api_int.h \
+	src/api_list.c \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
@@ -31,9 +32,9 @@ libpatrol_a_SOURCES = \
 	src/prefs.c src/prefs.h \
 	src/cli_audit.c \
 	src/cli_journal.c
-libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 
-PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS)
+PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS) $(YAJL_LIBS)
 
 bin_PROGRAMS += patrol
 patrol_SOURCES = src/main.c

@@ -318,6 +318,29 @@ token_pool_free(struct token_pool *p)
 
 static const char token_hexdigits[] = "0123456789abcdef";
 
+/* What each byte can be in an id: 1 a character an id may have, 2 also a
+ * lower-case hex digit (with its value in the high bits). */
+#define ID_OK 1
+#define ID_HEX 2
+#define ID_V(v) (ID_OK | ID_HEX | (v) << 2)
+static const unsigned char token_id_chars[256] = {
+	['0'] = ID_V(0), ['1'] = ID_V(1), ['2'] = ID_V(2), ['3'] = ID_V(3), ['4'] = ID_V(4),
+	['5'] = ID_V(5), ['6'] = ID_V(6), ['7'] = ID_V(7), ['8'] = ID_V(8), ['9'] = ID_V(9),
+	['a'] = ID_V(10), ['b'] = ID_V(11), ['c'] = ID_V(12), ['d'] = ID_V(13), ['e'] = ID_V(14),
+	['f'] = ID_V(15),
+	['g'] = ID_OK, ['h'] = ID_OK, ['i'] = ID_OK, ['j'] = ID_OK, ['k'] = ID_OK, ['l'] = ID_OK,
+	['m'] = ID_OK, ['n'] = ID_OK, ['o'] = ID_OK, ['p'] = ID_OK, ['q'] = ID_OK, ['r'] = ID_OK,
+	['s'] = ID_OK, ['t'] = ID_OK, ['u'] = ID_OK, ['v'] = ID_OK, ['w'] = ID_OK, ['x'] = ID_OK,
+	['y'] = ID_OK, ['z'] = ID_OK,
+	['A'] = ID_OK, ['B'] = ID_OK, ['C'] = ID_OK, ['D'] = ID_OK, ['E'] = ID_OK, ['F'] = ID_OK,
+	['G'] = ID_OK, ['H'] = ID_OK, ['I'] = ID_OK, ['J'] = ID_OK, ['K'] = ID_OK, ['L'] = ID_OK,
+	['M'] = ID_OK, ['N'] = ID_OK, ['O'] = ID_OK, ['P'] = ID_OK, ['Q'] = ID_OK, ['R'] = ID_OK,
+	['S'] = ID_OK, ['T'] = ID_OK, ['U'] = ID_OK, ['V'] = ID_OK, ['W'] = ID_OK, ['X'] = ID_OK,
+	['Y'] = ID_OK, ['Z'] = ID_OK,
+	['-'] = ID_OK, ['_'] = ID_OK,
+};
+#undef ID_V
+
 /* Value of a lower-case hex digit, or -1. */
 static int
 token_hexval(unsigned char c)
@@ -377,6 +400,32 @@ token_id_cmp(const struct token_info *a, const struct token_info *b)
 		if (d != 0 || token_id_char(a, i) == 0)
 			return d;
 	}
+}
+
+/* A text id in upper-case hex equals a raw id (case is ignored): both hash
+ * by their first 8 bytes; any other id by its folded text. */
+uint64_t
+token_id_hash(const struct token_info *t)
+{
+	const char *s = t->id_form_ == TOKEN_ID_FORM_TEXT ? t->id_.text : "";
+	unsigned char b[8];
+	uint64_t h = 0x9e3779b97f4a7c15ull, w;
+	size_t i;
+
+	if (t->id_form_ == TOKEN_ID_FORM_RAW) {
+		memcpy(&w, t->id_.raw, sizeof w);      /* a SHA-256: already spread */
+		return token_mix(h, w);
+	}
+	if (strlen(s) == TOKEN_ID_LEN && strspn(s, "0123456789abcdefABCDEF") == TOKEN_ID_LEN) {
+		for (i = 0; i < sizeof b; i++)
+			b[i] = (unsigned char)(token_hexval(token_fold((unsigned char)s[2 * i])) << 4 |
+					       token_hexval(token_fold((unsigned char)s[2 * i + 1])));
+		memcpy(&w, b, sizeof w);
+		return token_mix(h, w);
+	}
+	for (i = 0; token_id_char(t, i) != 0; i++)
+		h = token_mix(h, token_fold(token_id_char(t, i)));
+	return h;
 }
 
 int
@@ -447,26 +496,31 @@ token_scope(const struct token_info *t, size_t i)
 int
 token_set_id(struct token_table *tab, struct token_info *t, const char *id, size_t len)
 {
-	unsigned char raw[TOKEN_ID_RAW];
+	unsigned char raw[TOKEN_ID_RAW], hi, lo;
 	const char *copy;
 	size_t i;
-	int hi = 0, lo = 0;
 
 	for (i = 0; len == TOKEN_ID_LEN && i < TOKEN_ID_RAW; i++) {
-		if ((hi = token_hexval((unsigned char)id[2 * i])) < 0 ||
-		    (lo = token_hexval((unsigned char)id[2 * i + 1])) < 0)
+		hi = token_id_chars[(unsigned char)id[2 * i]];
+		lo = token_id_chars[(unsigned char)id[2 * i + 1]];
+		if (!(hi & lo & ID_HEX))
 			break;
-		raw[i] = (unsigned char)(hi << 4 | lo);
+		raw[i] = (unsigned char)((hi >> 2) << 4 | lo >> 2);
 	}
-	if (len == TOKEN_ID_LEN && i == TOKEN_ID_RAW) {
+	if (len == TOKEN_ID_LEN && i == TOKEN_ID_RAW) {    /* hex digits: valid */
 		memcpy(t->id_.raw, raw, sizeof raw);
 		t->id_form_ = TOKEN_ID_FORM_RAW;
 		return 0;
 	}
+	for (i = 0; i < len; i++)
+		if (!(token_id_chars[(unsigned char)id[i]] & ID_OK))
+			break;
+	if (len == 0 || len > TOKEN_ID_LEN || i < len)
+		return -2;
 	if ((copy = token_intern(tab, id, len)) == NULL)
 		return -1;
 	t->id_.text = copy;
-	t->id_form_ = *copy != '\0' ? TOKEN_ID_FORM_TEXT : TOKEN_ID_FORM_NONE;
+	t->id_form_ = TOKEN_ID_FORM_TEXT;
 	return 0;
 }
 
@@ -702,6 +756,7 @@ token_table_note(const struct token_table *tab, char *out, size_t n)
 	return true;
 }
 
+
 bool
 token_id_valid(const char *id)
 {
@@ -709,12 +764,9 @@ token_id_valid(const char *id)
 
 	if (id == NULL)
 		return false;
-	for (i = 0; id[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)id[i];
-		if (i >= TOKEN_ID_LEN || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-					   (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+	for (i = 0; id[i] != '\0'; i++)
+		if (i >= TOKEN_ID_LEN || !(token_id_chars[(unsigned char)id[i]] & ID_OK))
 			return false;
-	}
 	return i > 0;
 }
 

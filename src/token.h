@@ -99,6 +99,8 @@ char *token_id_hex(const struct token_info *t, char *buf);
 bool token_has_id(const struct token_info *t);
 /* Order of two ids as text, ASCII case ignored (raw ids: byte order). */
 int token_id_cmp(const struct token_info *a, const struct token_info *b);
+/* A hash of the id, the same for ids token_id_cmp finds equal. */
+uint64_t token_id_hash(const struct token_info *t);
 /* The id against text id, ASCII case ignored, like strcasecmp; with
  * prefix, only the first strlen(id) characters count. */
 int token_id_cmp_text(const struct token_info *t, const char *id, bool prefix);
@@ -120,7 +122,8 @@ const char *token_scope(const struct token_info *t, size_t i);
 /* ---- filling a row (in tab, which owns the strings) ------------------- */
 /* Each returns 0, or -1 on out of memory (the row is unchanged). Strings
  * are copied and interned; a NUL byte ends one early. */
-/* id must be token_id_valid (api.c checks); len excludes any NUL. */
+/* The id id[0..len); -2 (nothing set) when it is not token_id_valid: an id
+ * that could not be one URL path segment never enters a row. */
 int token_set_id(struct token_table *tab, struct token_info *t, const char *id, size_t len);
 /* NULL: absent. */
 int token_set_text(struct token_table *tab, struct token_info *t, enum token_text which,

@@ -49,7 +49,7 @@ FUZZ_ENGINES = \
 	tests/fuzz/fuzz_auth
 noinst_PROGRAMS += $(FUZZ_ENGINES)
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
+FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIBS = $(PATROL_CORE_LIBS)
 
@@ -63,7 +63,7 @@ tests_fuzz_fuzz_ini_SOURCES = tests/fuzz/fuzz_ini.c src/config.c
 tests_fuzz_fuzz_ini_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_ini_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_ini_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_api_SOURCES = tests/fuzz/fuzz_api.c src/api.c
+tests_fuzz_fuzz_api_SOURCES = tests/fuzz/fuzz_api.c src/api.c src/api_list.c
 tests_fuzz_fuzz_api_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_api_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_api_LDADD = $(FUZZ_LIBS)

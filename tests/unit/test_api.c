@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -610,6 +611,358 @@ test_parse_list_skips_and_dedupes(void **state)
 	    PATROL_PROTOCOL);
 	assert_non_null(strstr(err.message, "names a key twice in one object"));
 	assert_int_equal(t.n, 0);
+}
+
+/* ---- the list, as it streams (api_list_*) -------------------------------- */
+/* A list with every kind of element: good rows, a bad one, an id twice,
+ * unknown fields of every shape, escapes, multi-byte UTF-8 and line breaks. */
+static const char STREAM_BODY[] =
+	"{\"future\":{\"a\":[1,{\"b\":null}],\"c\":\"x\"},\"token_infos\":[\n"
+	"{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,\"expiry_time\":-1,"
+	"\"comment\":\"caf\xc3\xa9 \\\"ci\\\" \\u00e9\\n\",\"scopes\":[\"sql\",7,[\"x\"],\"jobs\"],"
+	"\"created_by_username\":\"alice@example.com\",\"owner_id\":\"42\",\"extra\":[true,false]},\n"
+	"{\"token_id\":\"..\"},\n"
+	"7,\n"
+	"{\"token_id\":\"" ID2 "\",\"expiry_time\":1.7e12,\"autoscope_state\":null},\n"
+	"{\"token_id\":\"" ID1 "\",\"comment\":\"again\"}\n"
+	"],\"tail\":-0.5e-3}";
+
+/* One line that says everything of a parse: status and message, or the
+ * counts, why, and each row's JSON. */
+static char *
+table_digest(enum patrol_status st, const struct patrol_err *err, const struct token_table *t)
+{
+	struct buf b;
+	char *row;
+	size_t i;
+	json_t *j;
+
+	buf_init(&b, 0);
+	if (st != PATROL_OK) {
+		assert_int_equal(t->n, 0);
+		assert_null(t->rows);
+		assert_int_equal(buf_printf(&b, "%d %s", st, err->message), 0);
+		return buf_take(&b);
+	}
+	assert_int_equal(buf_printf(&b, "n=%zu malformed=%zu repeated=%zu why=%s", t->n,
+	    t->malformed, t->repeated, t->malformed_why), 0);
+	for (i = 0; i < t->n; i++) {
+		j = api_token_to_json(&t->rows[i], true);
+		row = canon_json(j);
+		json_decref(j);
+		assert_int_equal(buf_printf(&b, " %s", row), 0);
+		free(row);
+	}
+	return buf_take(&b);
+}
+
+/* body fed in the pieces that cuts[0..ncuts) (ascending offsets) make. */
+static char *
+parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
+{
+	struct api_list *l = api_list_new(true);
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st = PATROL_OK;
+	size_t i, at = 0;
+	char *d;
+
+	assert_non_null(l);
+	status_clear(&err);
+	for (i = 0; i <= ncuts && st == PATROL_OK; i++) {
+		size_t end = i < ncuts ? cuts[i] : len;
+		st = api_list_feed(l, body + at, end - at, &err);
+		at = end;
+	}
+	if (st == PATROL_OK)
+		st = api_list_finish(l, &t, &err);
+	else
+		memset(&t, 0, sizeof t);
+	d = table_digest(st, &err, &t);
+	token_table_free(&t);
+	api_list_free(l);
+	return d;
+}
+
+static char *
+parse_whole(const char *body, size_t len)
+{
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st;
+	char *d;
+
+	status_clear(&err);
+	st = api_parse_token_list(body, len, true, &t, &err);
+	d = table_digest(st, &err, &t);
+	token_table_free(&t);
+	return d;
+}
+
+/* The same table however the body is cut: at every byte boundary, in two
+ * and three pieces, and one byte at a time. */
+static void
+check_every_split(const char *body)
+{
+	size_t len = strlen(body), i, k, cuts[2], *all;
+	char *want = parse_whole(body, len), *got;
+
+	for (i = 0; i <= len; i++) {
+		cuts[0] = i;
+		got = parse_pieces(body, len, cuts, 1);
+		if (strcmp(got, want) != 0)
+			fail_msg("cut at %zu of %zu:\n got %s\nwant %s", i, len, got, want);
+		free(got);
+		for (k = i; k <= len; k += 7) {
+			cuts[1] = k;
+			got = parse_pieces(body, len, cuts, 2);
+			assert_string_equal(got, want);
+			free(got);
+		}
+	}
+	assert_non_null(all = calloc(len + 1, sizeof *all));
+	for (i = 0; i < len; i++)
+		all[i] = i;
+	got = parse_pieces(body, len, all, len);
+	assert_string_equal(got, want);
+	free(got);
+	free(all);
+	free(want);
+}
+
+static void
+test_stream_every_split(void **state)
+{
+	static const char *const bodies[] = {
+		STREAM_BODY, LIST_BODY,
+		"{\"token_infos\":[{\"token_id\":\"" ID1 "\",\"token_id\":\"" ID2 "\"}]}",
+		"{\"token_infos\":[{\"token_id\":\"\xc0\x80\"}]}",
+		"{\"token_infos\":[1,2",
+		"  \r\n",
+		"[1,2,3]",
+	};
+	char *d;
+	size_t i;
+
+	(void)state;
+	d = parse_whole(STREAM_BODY, strlen(STREAM_BODY));
+	print_message("%s\n", d);
+	/* what the body holds: 2 rows, "..", 7 and the id twice left out */
+	assert_non_null(strstr(d, "n=2 malformed=2 repeated=1 why=token_infos[1]: token_id is not"));
+	assert_non_null(strstr(d, "\"comment\":\"caf\xc3\xa9 \\\"ci\\\" \xc3\xa9\\n\""));
+	assert_non_null(strstr(d, "\"scopes\":[\"sql\",\"jobs\"]"));
+	assert_non_null(strstr(d, "\"owner_id\":42"));
+	assert_non_null(strstr(d, "\"expiry_time\":1700000000000"));
+	free(d);
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+		check_every_split(bodies[i]);
+}
+
+/* Every strict prefix of a list is refused with a position (most end
+ * mid-string or mid-number), and nothing of it is taken. */
+static void
+test_stream_truncated(void **state)
+{
+	size_t len = strlen(STREAM_BODY), i;
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st;
+
+	(void)state;
+	for (i = 0; i < len; i++) {
+		status_clear(&err);
+		st = api_parse_token_list(STREAM_BODY, i, true, &t, &err);
+		assert_int_equal(st, PATROL_PROTOCOL);
+		assert_int_equal(t.n, 0);
+		if (i == 0)
+			assert_string_equal(err.message, "empty answer where JSON was expected");
+		else if (strncmp(err.message, "malformed JSON at line ", 23) != 0)
+			fail_msg("prefix of %zu bytes: %s", i, err.message);
+	}
+	/* a body that ends inside a string: the position is its end */
+	st = api_parse_token_list("{\"token_infos\":[{\"comment\":\"ab", 30, true, &t, &err);
+	assert_int_equal(st, PATROL_PROTOCOL);
+	assert_string_equal(err.message, "malformed JSON at line 1, column 30");
+	st = api_parse_token_list("{\"a\":\n\"\xc3\xa9\xc3\xa9", 11, true, &t, &err);
+	assert_string_equal(err.message, "malformed JSON at line 2, column 3");
+}
+
+/* What jansson refused is refused; YAJL alone would let some of it pass. */
+static void
+test_stream_malformed(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "{\"token_infos\":[{\"comment\":\"\xc0\xaf\"}]}",       /* overlong '/' */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"\xed\xa0\x80\"}]}",   /* a surrogate */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"\xf5\x80\x80\x80\"}]}", /* past U+10FFFF */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"a\\udc00\"}]}",       /* a lone low surrogate */
+		  "malformed JSON at line 1, column 36: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"a\\u0000b\"}]}",
+		  "malformed JSON at line 1, column 37: a NUL character in a string" },
+		{ "{\"k\\u0000\":1}", "malformed JSON at line 1, column 10: a NUL character in a string" },
+		{ "{\"token_infos\":[{\"creation_time\":9223372036854775808}]}",
+		  "malformed JSON at line 1, column 52: an integer too big for 64 bits" },
+		{ "{\"x\":-9223372036854775809}",
+		  "malformed JSON at line 1, column 25: an integer too big for 64 bits" },
+		{ "{\"x\":1e999}", "malformed JSON at line 1, column 10: a real number too big for a double" },
+		{ "{\"a\":1} x", "malformed JSON at line 1, column 9" },
+		{ "{\"a\":1}{}", "malformed JSON at line 1, column 8" },
+		{ "{\"a\":tru}", "malformed JSON at line 1, column 8" },
+		{ "{\"a\":[1,]}", "malformed JSON at line 1, column 9" },
+		{ "{'a':1}", "malformed JSON at line 1, column 2" },
+		{ "{\"a\":1 /* c */}", "malformed JSON at line 1, column 7" },
+		{ "\xef\xbb\xbf{}", "malformed JSON at line 1, column 1" },
+		{ "{\"a\":\"\t\"}", "malformed JSON at line 1, column 6" },
+		{ "{\"a\":1,\n\"a\":2}", "the answer names a key twice in one object (line 2, column 3): "
+		  "refusing an ambiguous answer" },
+		{ "{\"x\":{\"y\":[{\"k\":1,\"k\":1}]}}", "the answer names a key twice in one "
+		  "object (line 1, column 21): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[{\"token_id\":\"a\",\"zz\":1,\"zz\":2}]}", "the answer names a "
+		  "key twice in one object (line 1, column 43): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[],\"token_infos\":[]}", "the answer names a key twice in one "
+		  "object (line 1, column 31): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[{\"owner_id\":1,\"owner_id\":1}]}", "the answer names a key "
+		  "twice in one object (line 1, column 40): refusing an ambiguous answer" },
+		/* the shape is said only when the JSON is sound */
+		{ "[1,", "malformed JSON at line 1, column 3" },
+		{ "{\"token_infos\":7", "malformed JSON at line 1, column 16" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		print_message("%s\n", cases[i].body);
+		check_list_case(&cases[i], PATROL_PROTOCOL, 0);
+	}
+}
+
+/* patrol's own limits: strings, nesting, and bytes with no JSON value. */
+static void
+test_stream_limits(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\""), 0);
+	for (i = 0; i < API_LIST_STRING_MAX; i++)
+		assert_int_equal(buf_add(&b, "x", 1), 0);
+	assert_int_equal(buf_addstr(&b, "\",\"token_id\":\"abcd\"}]}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_OK);
+	assert_int_equal(strlen(token_comment(&t.rows[0])), API_LIST_STRING_MAX);
+	token_table_free(&t);
+	buf_reset(&b);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\"x"), 0);
+	for (i = 0; i < API_LIST_STRING_MAX; i++)
+		assert_int_equal(buf_add(&b, "x", 1), 0);
+	assert_int_equal(buf_addstr(&b, "\"}]}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "a string longer than 65536 bytes"));
+	/* a string that never ends is cut off long before the body does */
+	buf_reset(&b);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\""), 0);
+	for (i = 0; i < 4 << 20; i++)
+		assert_int_equal(buf_add(&b, "\\u0041", 6), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "a value longer than 1048576 bytes"));
+	buf_reset(&b);
+	for (i = 0; i < API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "{\"a\":"), 0);
+	assert_int_equal(buf_addstr(&b, "1"), 0);
+	for (i = 0; i < API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_OK);
+	token_table_free(&t);
+	buf_reset(&b);
+	for (i = 0; i <= API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "[1,"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "nested deeper than 64 levels"));
+	buf_free(&b);
+}
+
+/* A list of n rows, as the emulator writes one. */
+static void
+big_list(struct buf *b, size_t n)
+{
+	size_t i;
+
+	buf_init(b, 0);
+	assert_int_equal(buf_addstr(b, "{\"token_infos\":["), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(buf_printf(b, "%s{\"token_id\":\"%064zx\",\"creation_time\":%zu,"
+		    "\"expiry_time\":-1,\"comment\":\"row %zu\",\"created_by_username\":\"u%zu@x\","
+		    "\"scopes\":[\"sql\"]}", i ? "," : "", i, 1700000000000 + i, i, i % 97), 0);
+	assert_int_equal(buf_addstr(b, "]}"), 0);
+}
+
+/* The list call's stream (call.h), as the transport drives it: an attempt
+ * cut short, then one that begins afresh; the progress counts its rows as
+ * they come. */
+static void
+test_stream_call(void **state)
+{
+	struct call_progress progress;
+	struct call *c = api_tm_list(NULL, NULL);
+	struct token_table *t;
+	struct buf big;
+	size_t half;
+
+	(void)state;
+	big_list(&big, 2000);
+	half = big.len / 2;
+	assert_non_null(c);
+	assert_non_null(c->stream);
+	atomic_init(&progress.items, 99);
+	c->progress = &progress;
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, big.data, half), 0);
+	print_message("after half: %zu rows\n", atomic_load(&progress.items));
+	assert_true(atomic_load(&progress.items) > 0);        /* counted as they come */
+	assert_true(atomic_load(&progress.items) < 1000);
+	/* the attempt is cut: the next begins afresh */
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(atomic_load(&progress.items), 0);
+	assert_int_equal(c->stream->feed(c, big.data, 10), 0);
+	assert_int_equal(c->stream->feed(c, big.data + 10, big.len - 10), 0);
+	assert_int_equal(c->stream->end(c), PATROL_OK);
+	assert_int_equal(atomic_load(&progress.items), 2000);
+	c->stream->drop(c);
+	assert_null(c->stream_state);
+	t = c->result;
+	assert_int_equal(t->n, 2000);
+	assert_true(t->rows[0].management);
+	call_free(c);
+
+	/* a refused answer: feed says stop (at the latest at the end), end says why */
+	c = api_token_list();
+	assert_non_null(c);
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, "{\"a\":x", 6), 0);
+	assert_int_equal(c->stream->end(c), PATROL_PROTOCOL);
+	assert_string_equal(c->err.message, "malformed JSON at line 1, column 6");
+	assert_null(c->result);
+	call_free(c);            /* drops what the stream kept */
+	c = api_token_list();
+	assert_int_equal(c->stream->begin(c), 0);
+	big.data[half] = '\x01';      /* a control character: never JSON */
+	assert_int_equal(c->stream->feed(c, big.data, big.len), -1);
+	assert_int_equal(c->stream->end(c), PATROL_PROTOCOL);
+	assert_non_null(strstr(c->err.message, "malformed JSON at line 1, column "));
+	call_free(c);
+	buf_free(&big);
+
+	/* an attempt that never ended is dropped by call_free */
+	c = api_token_list();
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, "{\"token_infos\":[", 16), 0);
+	call_free(c);
 }
 
 static void
@@ -1266,6 +1619,11 @@ main(void)
 		cmocka_unit_test(test_parse_wrong_row_types),
 		cmocka_unit_test(test_parse_list_skips_and_dedupes),
 		cmocka_unit_test(test_parse_big_list),
+		cmocka_unit_test(test_stream_every_split),
+		cmocka_unit_test(test_stream_truncated),
+		cmocka_unit_test(test_stream_malformed),
+		cmocka_unit_test(test_stream_limits),
+		cmocka_unit_test(test_stream_call),
 		cmocka_unit_test(test_parse_token_info),
 		cmocka_unit_test(test_parse_created),
 		cmocka_unit_test(test_parse_created_unreadable),
