@@ -403,27 +403,30 @@ cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
 	cli_output_csv_field(fp, it->err.message, sflags, true);
 }
 
+static json_t *
+cli_output_result_row(const void *ctx, void **scratch, size_t i)
+{
+	return cli_output_result_json(&((const struct bulk *)ctx)->v[i]);
+}
+
+/* A session of 100,000 revocations is written row by row too. */
 int
 cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		   unsigned sanitize_flags)
 {
-	json_t *arr = NULL;
+	struct cli_json_rows rows = { b->n, cli_output_result_row, b, NULL };
 	size_t i;
+	int rc;
 
-	if (format == CLI_FORMAT_JSON && (arr = json_array()) == NULL)
-		return -1;
+	if (format == CLI_FORMAT_JSON) {
+		rc = cli_output_json_array(fp, &rows);
+		fputc('\n', fp);
+		return rc == 0 && !ferror(fp) ? 0 : -1;
+	}
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
-	for (i = 0; i < b->n; i++) {
-		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(&b->v[i])) != 0) {
-			json_decref(arr);
-			return -1;
-		}
-		if (format == CLI_FORMAT_CSV)
-			cli_output_result_csv(fp, &b->v[i], sanitize_flags);
-	}
-	if (arr != NULL)
-		return cli_output_json(fp, arr);
+	for (i = 0; format == CLI_FORMAT_CSV && i < b->n; i++)
+		cli_output_result_csv(fp, &b->v[i], sanitize_flags);
 	return ferror(fp) ? -1 : 0;
 }
 

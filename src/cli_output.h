@@ -97,8 +97,9 @@ int cli_output_write_fd(int fd, const void *p, size_t n);
 /* The results of a revocation session, one per planned id, for both faces:
  * CSV "token_id,result,owner,comment,status,http_status,message", or a
  * JSON array of {token_id, result, owner, comment} with an "error" object
- * {status, http_status, code, message} when it failed or was skipped.
- * Returns 0, or -1 on a write error. */
+ * {status, http_status, code, message} when it failed or was skipped,
+ * written row by row (cli_output_json_array). Returns 0, or -1 on a write
+ * error. */
 int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
 /* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;
