@@ -184,6 +184,15 @@ struct ui {
 	struct api_conf *conf;
 	int64_t max_days;
 	unsigned loading;            /* bit per enum ui_job in flight */
+	/* How far the list in flight has come, by source (0: own tokens,
+	 * 1: token management). This is the one thing that crosses from the
+	 * worker other than through its queue: the list call's stream stores
+	 * its row count here with relaxed atomic stores (call.h struct
+	 * call_progress), and the UI reads it on each turn of its loop (a
+	 * tick of UI_LOAD_TICK_MS while a list loads) to show "loading… 45,000
+	 * tokens". The UI owns both and outlives every call. */
+	struct call_progress list_progress[2];
+	size_t list_seen;            /* the count the screen shows, 0: none yet */
 
 	/* view */
 	enum token_sort_key sort;
@@ -311,6 +320,10 @@ void ui_state_refresh_every(struct ui *u, int64_t ms);
 /* The timer: fetch the list again when due and nothing would be disturbed
  * (no list in flight, no revocation planned or running). */
 unsigned ui_state_refresh_tick(struct ui *u);
+/* While a list loads: its row count changed since the last redraw? */
+unsigned ui_state_progress_tick(struct ui *u);
+/* "45,000": n with thousands separators, into out. */
+void ui_state_count_text(size_t n, char *out, size_t len);
 /* Milliseconds until the next refresh is due (-1: none). */
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
@@ -333,6 +346,7 @@ bool ui_bulk_running(const struct ui *u);
 void ui_bulk_free(struct ui *u);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
+#define UI_LOAD_TICK_MS 100          /* while a list loads: its count on screen */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
 /* ui_draw.c */

@@ -223,6 +223,8 @@ ui_poll_ms(struct ui *u)
 {
 	if (u->bphase == UI_BULK_RUNNING)
 		return UI_BULK_TICK_MS;
+	if (u->loading & (1u << UI_JOB_LIST))
+		return UI_LOAD_TICK_MS;
 	return worker_pending(u->w) > 0 ? UI_RETRY_TICK_MS : -1;
 }
 
@@ -250,6 +252,7 @@ ui_loop(struct ui *u)
 		r = rc != 0 ? UI_R_NONE : u->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
 		    ui_retry_tick(u);
 		r |= ui_state_refresh_tick(u);
+		r |= ui_state_progress_tick(u);
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)

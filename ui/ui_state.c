@@ -23,6 +23,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -706,8 +707,44 @@ ui_state_load(struct ui *u)
 	if (u->admin == UI_ADMIN_WAIT)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+	if (c != NULL) {
+		atomic_store_explicit(&u->list_progress[UI_MGMT(u)].items, 0, memory_order_relaxed);
+		c->progress = &u->list_progress[UI_MGMT(u)];
+	}
+	u->list_seen = 0;
 	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
 	u->load_err[0] = '\0';
+}
+
+unsigned
+ui_state_progress_tick(struct ui *u)
+{
+	size_t n;
+
+	if ((u->loading & (1u << UI_JOB_LIST)) == 0)
+		return UI_R_NONE;
+	n = atomic_load_explicit(&u->list_progress[UI_MGMT(u)].items, memory_order_relaxed);
+	if (n == u->list_seen)
+		return UI_R_NONE;
+	u->list_seen = n;
+	/* the header says it; so does the empty table of a first load */
+	return UI_R_HEADER | (u->loaded ? UI_R_NONE : UI_R_TABLE);
+}
+
+void
+ui_state_count_text(size_t n, char *out, size_t len)
+{
+	char digits[32];
+	size_t nd, i, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	if (len > 0)
+		out[o < len ? o : len - 1] = '\0';
 }
 
 /* Empty the table (and with it the tags, the staging and the owners). */
