@@ -892,13 +892,19 @@ api_has_strv(const struct api_field *f, const struct token_info *t)
 }
 
 /* Set string v to s, repairing invalid UTF-8 (the model's strings are
- * valid; this is for any that are not). */
+ * valid; this is for any that are not). Plain ASCII, most of them, is
+ * valid as it is: jansson need not check it again. */
 static int
 api_set_str(json_t *v, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	char *fixed;
 	int rc;
 
+	while (*p != '\0' && *p < 0x80)
+		p++;
+	if (*p == '\0')
+		return json_string_setn_nocheck(v, s, (size_t)(p - (const unsigned char *)s));
 	if (json_string_set(v, s) == 0)
 		return 0;
 	if ((fixed = api_utf8_fix(s)) == NULL)
@@ -942,6 +948,12 @@ api_fill_strv(json_t *v, const struct api_field *f, const struct token_info *t)
 	enum token_list which = (enum token_list)f->which;
 	size_t i, n = token_list_n(t, which);
 
+	if (json_array_size(v) == n) {           /* as long as the last row's: refill */
+		for (i = 0; i < n; i++)
+			if (api_set_str(json_array_get(v, i), token_list_at(t, which, i)) != 0)
+				return -1;
+		return 0;
+	}
 	if (json_array_clear(v) != 0)
 		return -1;
 	for (i = 0; i < n; i++)
