@@ -29,6 +29,7 @@ struct api_field {
 	bool management;     /* TokenInfo only (Token Management API) */
 };
 
+/* At most 32 (api_list.c keeps a bit for each field of a token). */
 extern const struct api_field api_fields[];
 extern const size_t api_nfields;
 

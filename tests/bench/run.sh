@@ -87,6 +87,24 @@ row() {
 		"$([ "$failed" -gt 0 ] && echo " ($failed runs FAILED)")"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+# list_rows RUNS REF_MS HOW: `patrol list --all -o json` (and the one from
+# before, when given) with its ratio to REF_MS: HOW "curl" (how many times
+# the floor) or "sdk" (how many times faster than the SDK), goal first.
+list_rows() {
+	local runs=$1 ref=$2 how=$3 bin label goal=yes
+	for bin in "$PATROL" $BEFORE; do
+		label="patrol list --all -o json"
+		[ "$bin" = "$PATROL" ] || label="$label (before)"
+		row "$label" "$runs" "$bin" list --all -o json
+		if [ "$how" = curl ]; then
+			printf '  %sx curl%s\n' "$(ratio "$ROW_MS" "$ref")" "${goal:+ (goal <= 3x, <= 64 MB)}"
+		else
+			printf '  %sx faster than the SDK%s\n' "$(ratio "$ref" "$ROW_MS")" \
+				"${goal:+ (goal >= 20x)}"
+		fi
+		goal=
+	done
+}
 cat >"$dir/sdk_list.py" <<'PY'
 import json, sys
 from databricks.sdk import WorkspaceClient
@@ -102,14 +120,8 @@ RUNS=5
 echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs: median wall, peak RSS"
 row "curl -o /dev/null (the floor)" $RUNS curl -s -o /dev/null \
 	-H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH"
-FLOOR=$ROW_MS
 echo
-row "patrol list --all -o json" $RUNS "$PATROL" list --all -o json
-echo "  $(ratio "$ROW_MS" "$FLOOR")x curl (goal <= 3x, <= 64 MB)"
-if [ -n "$BEFORE" ]; then
-	row "patrol list --all -o json (before)" $RUNS "$BEFORE" list --all -o json
-	echo "  $(ratio "$ROW_MS" "$FLOOR")x curl"
-fi
+list_rows $RUNS "$ROW_MS" curl
 printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
 curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | jq '.token_infos'; }
 printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
@@ -132,14 +144,8 @@ echo "== token management list, $N tokens, next to the official Python SDK ($RUN
 if [ -x "$PYSDK" ] && python3 -c 'import requests' 2>/dev/null; then
 	row "Python SDK: [t.as_dict() ...] as JSON" $RUNS "$PYSDK" python3 "$dir/sdk_list.py" \
 		"$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
-	SDK=$ROW_MS
 	echo
-	row "patrol list --all -o json" $RUNS "$PATROL" list --all -o json
-	echo "  $(ratio "$SDK" "$ROW_MS")x faster than the SDK (goal >= 20x)"
-	if [ -n "$BEFORE" ]; then
-		row "patrol list --all -o json (before)" $RUNS "$BEFORE" list --all -o json
-		echo "  $(ratio "$SDK" "$ROW_MS")x faster than the SDK"
-	fi
+	list_rows $RUNS "$ROW_MS" sdk
 else
 	echo "the Python SDK is not at $PYSDK (set PATROL_PYSDK), or python3-requests is missing: skipped"
 fi
