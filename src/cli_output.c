@@ -577,6 +577,7 @@ json_helper(void *arg)
 	struct json_render *r = arg;
 	struct json_hand h;
 	size_t b, k, first, cnt;
+	bool stop;
 	int rc;
 
 	json_hand_init(&h);
@@ -584,8 +585,9 @@ json_helper(void *arg)
 		pthread_mutex_lock(&r->lock);
 		while (r->slot[k % 2].state != JSON_SLOT_FREE && !r->stop)
 			pthread_cond_wait(&r->cond, &r->lock);
+		stop = r->stop;
 		pthread_mutex_unlock(&r->lock);
-		if (r->stop)
+		if (stop)
 			break;
 		rc = json_block_text(r->rows, first, cnt, &r->slot[k % 2].text, &h);
 		pthread_mutex_lock(&r->lock);
