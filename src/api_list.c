@@ -251,8 +251,11 @@ api_list_plain(const unsigned char *p, size_t n)
 		memcpy(&w, p + i, sizeof w);
 		bad |= w | ((w - API_BYTES(1)) & ~w);      /* a high bit, or a zero byte */
 	}
-	for (; i < n; i++)
-		bad |= (uint64_t)p[i] | (p[i] == 0 ? 0x80 : 0);
+	if (i < n) {                                  /* the tail, padded with 1s */
+		w = API_BYTES(1);
+		memcpy(&w, p + i, n - i);
+		bad |= w | ((w - API_BYTES(1)) & ~w);
+	}
 	return (bad & API_BYTES(0x80)) == 0;
 }
 

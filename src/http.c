@@ -20,10 +20,10 @@
  * error parsed from the body (api.h), the retry verdict (retry.h), and on
  * 2xx the call's own parser. A call with a stream (call.h) gets its 2xx
  * body as it arrives, through the stream's functions, and never in a
- * buffer; its size is capped all the same. Failures people can fix get a message that
- * names the cause and the fix: a certificate that cannot be verified (which
- * CA to give), an HTML page or a bare 404 where the API should be (is this
- * a Databricks workspace URL?), a Private Link redirect.
+ * buffer; its size is capped all the same. Failures people can fix get a
+ * message that names the cause and the fix: a certificate that cannot be
+ * verified (which CA to give), an HTML page or a bare 404 where the API
+ * should be (is this a Databricks workspace URL?), a Private Link redirect.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -922,7 +922,8 @@ http_wrong_host(struct http_xfer *x, struct call *c, long st)
 }
 
 /* A 2xx answer that streamed: the stream says what it was (an empty body
- * starts it here). Its state is dropped: the call is done with it. */
+ * starts it here, and one collected before the status said 2xx is fed
+ * now). Its state is dropped: the call is done with it. */
 static enum patrol_status
 http_stream_end(struct http_xfer *x, struct call *c)
 {
@@ -930,6 +931,11 @@ http_stream_end(struct http_xfer *x, struct call *c)
 
 	if (!x->decided && !http_body_starts(x))
 		return status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
+	if (!x->streaming) {
+		if (c->stream->begin(c) != 0)
+			return status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
+		(void)c->stream->feed(c, x->body.data ? x->body.data : "", x->body.len);
+	}                           /* (a refusal: end says why) */
 	st = c->stream->end(c);
 	c->stream->drop(c);
 	return st;
