@@ -416,7 +416,7 @@ static int
 audit_json(const struct audit *a)
 {
 	const struct cli_out *o = &a->cli->out;
-	struct cli_json_rows rows = { a->n, audit_json_row, a, NULL };
+	struct cli_json_rows rows = { a->n, audit_json_row, a, NULL, false, 0 };
 	json_t *obj;
 	int rc;
 

@@ -579,7 +579,7 @@ entry_row(const void *ctx, void **scratch, size_t i)
 static int
 session_json_items(struct cli *cli, const struct journal_session *s)
 {
-	struct cli_json_rows rows = { s->n, entry_row, s, NULL };
+	struct cli_json_rows rows = { s->n, entry_row, s, NULL, true, 1 };
 	FILE *fp = cli->out.fp, *mem;
 	json_t *o = session_json(s);
 	char *head = NULL;

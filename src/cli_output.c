@@ -414,7 +414,7 @@ int
 cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		   unsigned sanitize_flags)
 {
-	struct cli_json_rows rows = { b->n, cli_output_result_row, b, NULL };
+	struct cli_json_rows rows = { b->n, cli_output_result_row, b, NULL, true, 0 };
 	size_t i;
 	int rc;
 
@@ -470,6 +470,42 @@ json_escape_del(struct buf *text)
 	return rc;
 }
 
+/* "\n" and the indent of an element of a pretty array at depth (two
+ * spaces a level, as JSON_INDENT(2)), or of a compact one. */
+static int
+json_newline(struct buf *text, const struct cli_json_rows *rows, unsigned extra)
+{
+	unsigned k, n = (rows->pretty ? rows->depth : 0) + extra;
+	int rc = buf_add(text, "\n", 1);
+
+	for (k = 0; k < n; k++)
+		rc |= buf_add(text, "  ", 2);
+	return rc;
+}
+
+/* Add v pretty at the indent of an element: each line break jansson writes
+ * (strings have theirs escaped) gets the element's indent. */
+static int
+json_pretty_text(const json_t *v, const struct cli_json_rows *rows, struct buf *text)
+{
+	struct buf tmp;
+	const char *p, *nl, *end;
+	int rc;
+
+	buf_init(&tmp, 0);
+	rc = json_dump_callback(v, json_buf_cb, &tmp,
+				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	end = tmp.data + tmp.len;
+	for (p = tmp.data; rc == 0 && p != NULL && p < end; p = nl != NULL ? nl + 1 : NULL) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		rc = buf_add(text, p, (size_t)((nl != NULL ? nl : end) - p));
+		if (nl != NULL)
+			rc |= json_newline(text, rows, 1);
+	}
+	buf_free(&tmp);
+	return rc;
+}
+
 /* Element i of a JSON array into text (emptied first), as
  * cli_output_json_array lays it out. 0, or -1 (out of memory, or row gave
  * NULL). */
@@ -485,9 +521,11 @@ json_row_text(const struct cli_json_rows *rows, void **scratch, size_t i, struct
 	buf_reset(text);
 	if (v == NULL)
 		return -1;
-	rc = buf_addstr(text, i ? ",\n  " : "\n  ");
+	rc = (i ? buf_add(text, ",", 1) : 0) | json_newline(text, rows, 1);
+	if (rows->pretty)
+		rc |= json_pretty_text(v, rows, text);
 	/* most rows fit the stack; jansson copies into it in one go */
-	if ((n = json_dumpb(v, small, sizeof small, flags)) > 0 && n <= sizeof small)
+	else if ((n = json_dumpb(v, small, sizeof small, flags)) > 0 && n <= sizeof small)
 		rc |= buf_add(text, small, n);
 	else
 		rc |= json_dump_callback(v, json_buf_cb, text, flags);
@@ -689,7 +727,10 @@ cli_output_json_array(FILE *fp, const struct cli_json_rows *rows)
 		rc = -1;
 	if (rc == 0 && n > 1 && !json_render_parallel(rows, fp, &h, &rc))
 		rc = json_render_blocks(&serial, false, fp, &h);
-	fputs(n ? "\n]" : "]", fp);
+	buf_reset(&h.one);
+	if (n > 0 && json_newline(&h.one, rows, 0) == 0)
+		fwrite(h.one.data, 1, h.one.len, fp);
+	fputc(']', fp);
 	json_hand_free(&h, rows);
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
@@ -724,7 +765,7 @@ output_json(const struct cli_out *o, const struct token_table *tab,
 	    const size_t *idx, size_t n)
 {
 	struct json_tokens t = { o, tab, idx };
-	struct cli_json_rows rows = { n, json_token_row, &t, json_token_scratch_free };
+	struct cli_json_rows rows = { n, json_token_row, &t, json_token_scratch_free, false, 0 };
 	int rc = cli_output_json_array(o->fp, &rows);
 
 	fputc('\n', o->fp);

@@ -84,12 +84,17 @@ struct cli_json_rows {
 	json_t *(*row)(const void *ctx, void **scratch, size_t i);
 	const void *ctx;
 	void (*scratch_free)(void *scratch);    /* NULL: row keeps nothing */
+	/* The layout. Compact: "[", each element compact on its own line,
+	 * "]" (list, audit). Pretty: byte for byte what JSON_INDENT(2) makes
+	 * of the whole array standing depth levels deep (results, journal
+	 * items): scripts that read it line by line see no change. */
+	bool pretty;
+	unsigned depth;
 };
 /* Write a JSON array of rows->n elements one at a time: each is generated
  * by jansson (escapes done right, DEL as \u007f), written and dropped
- * before the rows after it, so no tree of every row exists. The layout:
- * "[", then each element compact on its own line, then "]" (no newline
- * after it). Returns 0, or -1 (a write error or a NULL row). */
+ * before the rows after it, so no tree of every row exists. No newline
+ * after the closing "]". Returns 0, or -1 (a write error or a NULL row). */
 int cli_output_json_array(FILE *fp, const struct cli_json_rows *rows);
 /* Write all n bytes to fd with write(2) (fd 1: cli_output_raw). 0, or -1
  * with errno set. */
