@@ -470,6 +470,22 @@ json_escape_del(struct buf *text)
 	return rc;
 }
 
+/* True when p[0..n) is plain ASCII. */
+static bool
+json_ascii(const char *p, size_t n)
+{
+	uint64_t w, high = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, sizeof w);
+		high |= w;
+	}
+	for (; i < n; i++)
+		high |= (unsigned char)p[i];
+	return (high & 0x8080808080808080ull) == 0;
+}
+
 /* "\n" and the indent of an element of a pretty array at depth (two
  * spaces a level, as JSON_INDENT(2)), or of a compact one. */
 static int
@@ -522,9 +538,13 @@ json_row_text(const struct cli_json_rows *rows, void **scratch, size_t i, struct
 	if (v == NULL)
 		return -1;
 	rc = (i ? buf_add(text, ",", 1) : 0) | json_newline(text, rows, 1);
+	/* Most rows fit the stack, and most are plain ASCII: jansson writes
+	 * those the same without JSON_ENSURE_ASCII, and faster. */
 	if (rows->pretty)
 		rc |= json_pretty_text(v, rows, text);
-	/* most rows fit the stack; jansson copies into it in one go */
+	else if ((n = json_dumpb(v, small, sizeof small, flags & ~(size_t)JSON_ENSURE_ASCII)) > 0 &&
+		 n <= sizeof small && json_ascii(small, n))
+		rc |= buf_add(text, small, n);
 	else if ((n = json_dumpb(v, small, sizeof small, flags)) > 0 && n <= sizeof small)
 		rc |= buf_add(text, small, n);
 	else
