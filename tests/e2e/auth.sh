@@ -138,8 +138,11 @@ if command -v tmux >/dev/null 2>&1; then
 	SOCK="patrol-auth-$$"
 	tmux -L "$SOCK" -f /dev/null new-session -d -x 100 -y 24 \
 		"env PATH='$PATH' HOME='$HOME' '$PATROL' -p dev; sleep 30"
+	# wait for the frame and for the helper to have started (it writes its
+	# pid first): the frame may well be up before the helper is
 	i=0
-	while [ $i -lt 100 ] && ! tmux -L "$SOCK" capture-pane -p | grep -q "loading"; do
+	while [ $i -lt 100 ] && { ! tmux -L "$SOCK" capture-pane -p | grep -q "loading" ||
+		[ ! -s "$FAKE/databricks.pid" ]; }; do
 		sleep 0.1; i=$((i + 1))
 	done
 	screen=$(tmux -L "$SOCK" capture-pane -p)
