@@ -12,8 +12,9 @@
  * answer may hold a secret. Error answers are another matter (api_error.c).
  *
  * Memory: every string handed out is plain malloc'd (free, or secret_free for
- * secrets) and never jansson's, so the zeroing allocators of secret_json_init
- * stay private to jansson.
+ * secrets) and never jansson's. jansson wipes what it allocated for an answer
+ * or output holding a secret (api_load_secret, api_created_to_json: the
+ * secret scopes of secret.h); everything else is freed as is.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -50,10 +51,17 @@ static const char *const api_type_names[] = {
 	[JSON_FALSE] = "a boolean",  [JSON_NULL] = "null",
 };
 
+const char *
+api_json_type_name(json_type t)
+{
+	return (unsigned)t < sizeof api_type_names / sizeof api_type_names[0] &&
+	    api_type_names[t] != NULL ? api_type_names[t] : "a value";
+}
+
 static const char *
 api_type_name(const json_t *v)
 {
-	return api_type_names[json_typeof(v)];
+	return api_json_type_name(json_typeof(v));
 }
 
 bool
@@ -164,8 +172,6 @@ api_put(json_t *o, const char *key, json_t *v)
 }
 
 /* ---- the endpoints ------------------------------------------------------ */
-static enum patrol_status api_call_list(struct call *, const char *, size_t);
-static enum patrol_status api_call_tm_list(struct call *, const char *, size_t);
 static enum patrol_status api_call_tm_get(struct call *, const char *, size_t);
 static enum patrol_status api_call_tm_update(struct call *, const char *, size_t);
 static enum patrol_status api_call_created(struct call *, const char *, size_t);
@@ -180,6 +186,8 @@ struct api_endpoint {
 	bool mutating;
 	bool has_body;
 	call_parse_fn parse;      /* NULL: void call, the body is ignored */
+	bool secret_answer;       /* the answer holds a new token's secret */
+	const struct call_stream *stream;   /* a 2xx answer streams (the lists) */
 };
 
 #define IDEMPOTENT CALL_RETRY_IDEMPOTENT
@@ -188,15 +196,15 @@ struct api_endpoint {
  * bodies); they have no row here. */
 static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	[API_TOKEN_CREATE] = { "POST", "/api/2.0/token/create",
-	    CALL_RETRY_CREATE, true, true, api_call_created },
+	    CALL_RETRY_CREATE, true, true, api_call_created, true },
 	[API_TOKEN_LIST] = { "GET", "/api/2.0/token/list",
-	    IDEMPOTENT, false, false, api_call_list },
+	    IDEMPOTENT, false, false, api_list_parse_call, false, &api_list_stream },
 	[API_TOKEN_DELETE] = { "POST", "/api/2.0/token/delete",
 	    CALL_RETRY_REVOKE, true, true, NULL },
 	[API_TOKEN_UPDATE] = { "PATCH", "/api/2.0/token/{id}",
 	    IDEMPOTENT, true, true, NULL },
 	[API_TM_LIST] = { "GET", TM_PATH,
-	    IDEMPOTENT, false, false, api_call_tm_list },
+	    IDEMPOTENT, false, false, api_list_parse_call, false, &api_list_stream },
 	[API_TM_GET] = { "GET", TM_PATH "/{id}",
 	    IDEMPOTENT, false, false, api_call_tm_get },
 	[API_TM_DELETE] = { "DELETE", TM_PATH "/{id}",
@@ -204,7 +212,7 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	[API_TM_UPDATE] = { "PATCH", TM_PATH "/{id}",
 	    IDEMPOTENT, true, true, api_call_tm_update },
 	[API_TM_CREATE_OBO] = { "POST", "/api/2.0/token-management/on-behalf-of/tokens",
-	    CALL_RETRY_CREATE, true, true, api_call_created_obo },
+	    CALL_RETRY_CREATE, true, true, api_call_created_obo, true },
 	[API_CONF_GET] = { "GET",
 	    "/api/2.0/workspace-conf?keys=maxTokenLifetimeDays,enableTokensConfig",
 	    IDEMPOTENT, false, false, api_call_conf },
@@ -292,6 +300,8 @@ api_call_make(int op, const char *id, const char *query, json_t *body)
 	c->retry = e->retry;
 	c->mutating = e->mutating;
 	c->parse = e->parse;
+	c->secret_answer = e->secret_answer;
+	c->stream = e->stream;
 	return c;
 }
 
@@ -527,14 +537,33 @@ api_load(const char *body, size_t len, struct patrol_err *err)
 	return root;
 }
 
-static enum patrol_status
-api_wrong_type(const char *name, const char *want, const json_t *v, struct patrol_err *err)
+/* api_load for an answer holding a secret: what jansson allocates for it
+ * is wiped when freed (secret.h). */
+static json_t *
+api_load_secret(const char *body, size_t len, struct patrol_err *err)
+{
+	json_t *root;
+
+	secret_json_begin();
+	root = api_load(body, len, err);
+	secret_json_end();
+	return root;
+}
+
+enum patrol_status
+api_wrong_json_type(const char *name, const char *want, json_type got, struct patrol_err *err)
 {
 	return status_set(err, PATROL_PROTOCOL, "field \"%s\": expected %s, got %s",
-	    name, want, api_type_name(v));
+	    name, want, api_json_type_name(got));
 }
 
 static enum patrol_status
+api_wrong_type(const char *name, const char *want, const json_t *v, struct patrol_err *err)
+{
+	return api_wrong_json_type(name, want, json_typeof(v), err);
+}
+
+enum patrol_status
 api_nomem(struct patrol_err *err)
 {
 	return status_set(err, PATROL_NOMEM, "out of memory parsing the answer");
@@ -558,8 +587,7 @@ api_str_dup(const json_t *v, const char *name, char **out, struct patrol_err *er
 	return *out ? PATROL_OK : api_nomem(err);
 }
 
-/* Parse a decimal int64 with nothing around it. */
-static bool
+bool
 api_parse_i64(const char *s, int64_t *out)
 {
 	char *end;
@@ -607,34 +635,6 @@ api_strv_free(char **v, size_t n)
 	free(v);
 }
 
-/* An array of strings; items that are not strings are skipped. */
-static enum patrol_status
-api_strv(const json_t *v, const char *name, char ***out, size_t *n, struct patrol_err *err)
-{
-	size_t i, cnt = 0, size;
-	char **a;
-
-	if (!json_is_array(v))
-		return api_wrong_type(name, "an array", v, err);
-	size = json_array_size(v);
-	if (size == 0)
-		return PATROL_OK;
-	a = calloc(size, sizeof *a);
-	if (a == NULL)
-		return api_nomem(err);
-	for (i = 0; i < size; i++) {
-		if (!json_is_string(json_array_get(v, i)))
-			continue;
-		if ((a[cnt++] = strdup(json_string_value(json_array_get(v, i)))) == NULL) {
-			api_strv_free(a, cnt);
-			return api_nomem(err);
-		}
-	}
-	*out = a;
-	*n = cnt;
-	return PATROL_OK;
-}
-
 /* A scalar as a string: strings as they are, integers and booleans printed. */
 static enum patrol_status
 api_scalar(const json_t *v, const char *name, char **out, struct patrol_err *err)
@@ -652,46 +652,37 @@ api_scalar(const json_t *v, const char *name, char **out, struct patrol_err *err
 }
 
 /* ---- TokenInfo fields --------------------------------------------------- */
-enum api_ftype { API_F_ID, API_F_STR, API_F_I64, API_F_EXPIRY, API_F_STRV };
-
-struct api_field {
-	const char *name;
-	enum api_ftype type;
-	size_t off;          /* offset of the member in struct token_info */
-	size_t count_off;    /* API_F_STRV: offset of its size_t count */
-	bool management;     /* TokenInfo only (Token Management API) */
-};
-
 #define TI(m) offsetof(struct token_info, m)
-static const struct api_field api_fields[] = {
-	{ "token_id",            API_F_ID,     TI(token_id),            0,              false },
-	{ "creation_time",       API_F_I64,    TI(creation_time),       0,              false },
-	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,              false },
-	{ "comment",             API_F_STR,    TI(comment),             0,              false },
-	{ "scopes",              API_F_STRV,   TI(scopes),              TI(nscopes),    false },
-	{ "autoscope_state",     API_F_STR,    TI(autoscope_state),     0,              false },
-	{ "inferred_scopes",     API_F_STRV,   TI(inferred_scopes),     TI(ninferred),  false },
-	{ "backfill_scopes",     API_F_STRV,   TI(backfill_scopes),     TI(nbackfill),  false },
-	{ "last_accessed_time",  API_F_I64,    TI(last_accessed_time),  0,              false },
-	{ "created_by_id",       API_F_I64,    TI(created_by_id),       0,              true },
-	{ "created_by_username", API_F_STR,    TI(created_by_username), 0,              true },
-	{ "owner_id",            API_F_I64,    TI(owner_id),            0,              true },
-	{ "last_used_day",       API_F_I64,    TI(last_used_day),       0,              true },
-	{ "workspace_id",        API_F_I64,    TI(workspace_id),        0,              true },
+const struct api_field api_fields[] = {
+	{ "token_id",            API_F_ID,     0,                       0,                    false },
+	{ "creation_time",       API_F_I64,    TI(creation_time),       0,                    false },
+	{ "expiry_time",         API_F_EXPIRY, TI(expiry_time),         0,                    false },
+	{ "comment",             API_F_STR,    0,                       TOKEN_TEXT_COMMENT,   false },
+	{ "scopes",              API_F_STRV,   0,                       TOKEN_LIST_SCOPES,    false },
+	{ "autoscope_state",     API_F_STR,    0,                       TOKEN_TEXT_AUTOSCOPE, false },
+	{ "inferred_scopes",     API_F_STRV,   0,                       TOKEN_LIST_INFERRED,  false },
+	{ "backfill_scopes",     API_F_STRV,   0,                       TOKEN_LIST_BACKFILL,  false },
+	{ "last_accessed_time",  API_F_I64,    TI(last_accessed_time),  0,                    false },
+	{ "created_by_id",       API_F_I64,    TI(created_by_id),       0,                    true },
+	{ "created_by_username", API_F_STR,    0,                       TOKEN_TEXT_OWNER,     true },
+	{ "owner_id",            API_F_I64,    TI(owner_id),            0,                    true },
+	{ "last_used_day",       API_F_I64,    TI(last_used_day),       0,                    true },
+	{ "workspace_id",        API_F_I64,    TI(workspace_id),        0,                    true },
 };
 #undef TI
 #define API_NFIELDS (sizeof api_fields / sizeof api_fields[0])
+const size_t api_nfields = API_NFIELDS;
 
-static void *
+int64_t *
 api_member(struct token_info *t, size_t off)
 {
-	return (char *)t + off;
+	return (int64_t *)(void *)((char *)t + off);
 }
 
-static const void *
+static const int64_t *
 api_cmember(const struct token_info *t, size_t off)
 {
-	return (const char *)t + off;
+	return (const int64_t *)(const void *)((const char *)t + off);
 }
 
 /* True when s is a plausible id or secret: 1..max printable ASCII characters
@@ -710,117 +701,240 @@ api_plain_token(const char *s, size_t len, size_t max)
 	return true;
 }
 
+/* Where a parsed field goes: a row of a table (which keeps its strings). */
+struct api_row {
+	struct token_table *tab;
+	struct token_info *t;
+};
+
+enum patrol_status
+api_bad_id(const struct api_field *f, struct patrol_err *err)
+{
+	return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
+			  "digits, - or _)", f->name, TOKEN_ID_LEN);
+}
+
 static enum patrol_status
-api_field_id(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_id(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
 	if (!json_is_string(v))
 		return api_wrong_type(f->name, "a string", v, err);
-	if (json_string_length(v) != strlen(json_string_value(v)) ||
-	    !token_id_valid(json_string_value(v)))
-		return status_set(err, PATROL_PROTOCOL, "%s is not a token id (1 to %d letters, "
-				  "digits, - or _)", f->name, TOKEN_ID_LEN);
-	api_copy(api_member(t, f->off), TOKEN_ID_LEN + 1, json_string_value(v),
-	    json_string_length(v));
+	switch (token_set_id(r->tab, r->t, json_string_value(v), json_string_length(v))) {
+	case 0:
+		return PATROL_OK;
+	case -1:
+		return api_nomem(err);
+	}
+	return api_bad_id(f, err);      /* a NUL in it too: no id has one */
+}
+
+static enum patrol_status
+api_field_str(const json_t *v, const struct api_field *f, struct api_row *r,
+    struct patrol_err *err)
+{
+	if (!json_is_string(v))
+		return api_wrong_type(f->name, "a string", v, err);
+	if (token_set_text(r->tab, r->t, (enum token_text)f->which, json_string_value(v),
+	    json_string_length(v)) != 0)
+		return api_nomem(err);
 	return PATROL_OK;
 }
 
 static enum patrol_status
-api_field_str(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_i64(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
-	return api_str_dup(v, f->name, api_member(t, f->off), err);
+	return api_i64(v, f->name, api_member(r->t, f->off), err);
 }
 
+/* An array of strings; items that are not strings are skipped. */
 static enum patrol_status
-api_field_i64(const json_t *v, const struct api_field *f, struct token_info *t,
+api_field_strv(const json_t *v, const struct api_field *f, struct api_row *r,
     struct patrol_err *err)
 {
-	return api_i64(v, f->name, api_member(t, f->off), err);
+	const char *small[16], **s = small;
+	size_t i, cnt = 0, size;
+	size_t lens[16], *l = lens;
+	int rc;
+
+	if (!json_is_array(v))
+		return api_wrong_type(f->name, "an array", v, err);
+	size = json_array_size(v);
+	if (size > sizeof small / sizeof small[0] &&
+	    ((s = malloc(size * sizeof *s)) == NULL || (l = malloc(size * sizeof *l)) == NULL)) {
+		if (s != small)
+			free(s);
+		return api_nomem(err);
+	}
+	for (i = 0; i < size; i++) {
+		if (!json_is_string(json_array_get(v, i)))
+			continue;
+		s[cnt] = json_string_value(json_array_get(v, i));
+		l[cnt++] = json_string_length(json_array_get(v, i));
+	}
+	rc = token_set_list(r->tab, r->t, (enum token_list)f->which, s, l, cnt);
+	if (s != small) {
+		free(s);
+		free(l);
+	}
+	return rc == 0 ? PATROL_OK : api_nomem(err);
 }
 
-static enum patrol_status
-api_field_strv(const json_t *v, const struct api_field *f, struct token_info *t,
-    struct patrol_err *err)
+/* Output: whether the member of t named by f is written (absent fields are
+ * omitted, as the SDKs do), and its value into v, a JSON value of the
+ * field's type (a string, an integer, an array) that is overwritten: so one
+ * object serves row after row (api_json_rows). 0 or -1. */
+static bool
+api_has_id(const struct api_field *f, const struct token_info *t)
 {
-	return api_strv(v, f->name, api_member(t, f->off), api_member(t, f->count_off), err);
+	return token_has_id(t);
 }
 
-/* Put the member of t named by f into o when present. 0 or -1. */
-static int
-api_emit_id(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_str(const struct api_field *f, const struct token_info *t)
 {
-	const char *id = api_cmember(t, f->off);
+	const char *s = token_text(t, (enum token_text)f->which);
 
-	return *id != '\0' ? api_put(o, f->name, api_json_str(id)) : 0;
+	return s != NULL && *s != '\0';
 }
 
-static int
-api_emit_str(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_i64(const struct api_field *f, const struct token_info *t)
 {
-	const char *const *s = api_cmember(t, f->off);
-
-	return *s != NULL && **s != '\0' ? api_put(o, f->name, api_json_str(*s)) : 0;
-}
-
-static int
-api_emit_i64(json_t *o, const struct api_field *f, const struct token_info *t)
-{
-	const int64_t *x = api_cmember(t, f->off);
-
-	return *x != 0 ? api_put(o, f->name, json_integer(*x)) : 0;
+	return *api_cmember(t, f->off) != 0;
 }
 
 /* expiry_time is always there: -1 for a token that never expires. */
-static int
-api_emit_expiry(json_t *o, const struct api_field *f, const struct token_info *t)
+static bool
+api_has_always(const struct api_field *f, const struct token_info *t)
 {
-	const int64_t *x = api_cmember(t, f->off);
+	return true;
+}
 
-	return api_put(o, f->name, json_integer(*x > 0 ? *x : -1));
+static bool
+api_has_strv(const struct api_field *f, const struct token_info *t)
+{
+	return token_list_n(t, (enum token_list)f->which) > 0;
+}
+
+/* Set string v to s, repairing invalid UTF-8 (the model's strings are
+ * valid; this is for any that are not). Plain ASCII, most of them, is
+ * valid as it is: jansson need not check it again. */
+static int
+api_set_str(json_t *v, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *fixed;
+	int rc;
+
+	while (*p != '\0' && *p < 0x80)
+		p++;
+	if (*p == '\0')
+		return json_string_setn_nocheck(v, s, (size_t)(p - (const unsigned char *)s));
+	if (json_string_set(v, s) == 0)
+		return 0;
+	if ((fixed = api_utf8_fix(s)) == NULL)
+		return -1;
+	rc = json_string_set(v, fixed);
+	free(fixed);
+	return rc;
 }
 
 static int
-api_emit_strv(json_t *o, const struct api_field *f, const struct token_info *t)
+api_fill_id(json_t *v, const struct api_field *f, const struct token_info *t)
 {
-	const char *const *const *v = api_cmember(t, f->off);
-	const size_t *n = api_cmember(t, f->count_off);
+	char id[TOKEN_ID_LEN + 1];
 
-	return *n > 0 ? api_put(o, f->name, api_json_strv(*v, *n)) : 0;
+	return api_set_str(v, token_id_hex(t, id));
+}
+
+static int
+api_fill_str(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	return api_set_str(v, token_text(t, (enum token_text)f->which));
+}
+
+static int
+api_fill_i64(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	return json_integer_set(v, *api_cmember(t, f->off));
+}
+
+static int
+api_fill_expiry(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	const int64_t *x = api_cmember(t, f->off);
+
+	return json_integer_set(v, *x > 0 ? *x : -1);
+}
+
+static int
+api_fill_strv(json_t *v, const struct api_field *f, const struct token_info *t)
+{
+	enum token_list which = (enum token_list)f->which;
+	size_t i, n = token_list_n(t, which);
+
+	if (json_array_size(v) == n) {           /* as long as the last row's: refill */
+		for (i = 0; i < n; i++)
+			if (api_set_str(json_array_get(v, i), token_list_at(t, which, i)) != 0)
+				return -1;
+		return 0;
+	}
+	if (json_array_clear(v) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(v, api_json_str(token_list_at(t, which, i))) != 0)
+			return -1;
+	return 0;
+}
+
+static json_t *
+api_new_str(void)
+{
+	return json_string("");
+}
+
+static json_t *
+api_new_int(void)
+{
+	return json_integer(0);
 }
 
 static const struct {
 	enum patrol_status (*parse)(const json_t *, const struct api_field *,
-	    struct token_info *, struct patrol_err *);
-	int (*emit)(json_t *, const struct api_field *, const struct token_info *);
+	    struct api_row *, struct patrol_err *);
+	bool (*has)(const struct api_field *, const struct token_info *);
+	json_t *(*make)(void);    /* a value of the type, to fill */
+	int (*fill)(json_t *, const struct api_field *, const struct token_info *);
 } api_ftypes[] = {
-	[API_F_ID] =     { api_field_id,   api_emit_id },
-	[API_F_STR] =    { api_field_str,  api_emit_str },
-	[API_F_I64] =    { api_field_i64,  api_emit_i64 },
-	[API_F_EXPIRY] = { api_field_i64,  api_emit_expiry },
-	[API_F_STRV] =   { api_field_strv, api_emit_strv },
+	[API_F_ID] =     { api_field_id,   api_has_id,     api_new_str, api_fill_id },
+	[API_F_STR] =    { api_field_str,  api_has_str,    api_new_str, api_fill_str },
+	[API_F_I64] =    { api_field_i64,  api_has_i64,    api_new_int, api_fill_i64 },
+	[API_F_EXPIRY] = { api_field_i64,  api_has_always, api_new_int, api_fill_expiry },
+	[API_F_STRV] =   { api_field_strv, api_has_strv,   json_array,  api_fill_strv },
 };
 
-/* Fill out (zeroed first) from the TokenInfo object o. */
+/* Fill row (zeroed first) of tab from the TokenInfo object o. */
 static enum patrol_status
-api_token_fields(const json_t *o, bool management, struct token_info *out,
-    struct patrol_err *err)
+api_token_fields(const json_t *o, bool management, struct token_table *tab,
+    struct token_info *row, struct patrol_err *err)
 {
+	struct api_row r = { tab, row };
 	const struct api_field *f;
 	enum patrol_status st;
 	json_t *v;
 
-	memset(out, 0, sizeof *out);
-	out->management = management;
+	memset(row, 0, sizeof *row);
+	row->management = management;
 	for (f = api_fields; f < api_fields + API_NFIELDS; f++) {
 		if (f->management && !management)
 			continue;
 		if ((v = api_get(o, f->name)) == NULL)
 			continue;
-		st = api_ftypes[f->type].parse(v, f, out, err);
+		st = api_ftypes[f->type].parse(v, f, &r, err);
 		if (st != PATROL_OK) {
-			token_info_free(out);
-			memset(out, 0, sizeof *out);
+			memset(row, 0, sizeof *row);
 			return st;
 		}
 	}
@@ -844,113 +958,15 @@ api_unwrap(const json_t *root, const json_t **info, struct patrol_err *err)
 }
 
 /* ---- parsers ------------------------------------------------------------ */
-/* Skip element i of a list: count it, keep why the first one was. */
-static void
-api_row_malformed(struct token_table *out, size_t i, const struct patrol_err *why)
-{
-	char msg[sizeof why->message + 48];
+/* The token list is api_list.c's (it streams). */
 
-	if (out->malformed++ != 0)
-		return;
-	snprintf(msg, sizeof msg, "token_infos[%zu]: %s", i, why->message);
-	api_copystr(out->malformed_why, sizeof out->malformed_why, msg);
-}
-
-static enum patrol_status
-api_token_rows(const json_t *a, bool management, struct token_table *out,
-    struct patrol_err *err)
-{
-	struct token_info *row;
-	struct patrol_err why;
-	enum patrol_status st;
-	size_t i;
-
-	for (i = 0; i < json_array_size(a); i++) {
-		status_clear(&why);
-		if (!json_is_object(json_array_get(a, i))) {
-			status_set(&why, PATROL_PROTOCOL, "expected an object, got %s",
-			    api_type_name(json_array_get(a, i)));
-			api_row_malformed(out, i, &why);
-			continue;
-		}
-		if ((row = token_table_push(out)) == NULL)
-			return api_nomem(err);
-		st = api_token_fields(json_array_get(a, i), management, row, &why);
-		if (st == PATROL_NOMEM)
-			return api_nomem(err);
-		if (st == PATROL_OK && row->token_id[0] == '\0')
-			st = status_set(&why, PATROL_PROTOCOL, "no token_id");
-		if (st != PATROL_OK) {
-			token_info_free(row);
-			out->n--;
-			api_row_malformed(out, i, &why);
-		}
-	}
-	return PATROL_OK;
-}
-
-/* Keep the first row of each id (ASCII case ignored), in order; count the
- * others in out->repeated. */
-static enum patrol_status
-api_token_dedupe(struct token_table *out, struct patrol_err *err)
-{
-	size_t *byid, i, j, k, keep;
-	bool *drop;
-
-	if (out->n < 2)
-		return PATROL_OK;
-	if ((byid = token_index_by_id(out)) == NULL || (drop = calloc(out->n, 1)) == NULL) {
-		free(byid);
-		return api_nomem(err);
-	}
-	for (i = 0; i < out->n; i = j) {      /* runs of one id, sorted together */
-		keep = byid[i];
-		for (j = i + 1; j < out->n && strcasecmp(out->rows[byid[j]].token_id,
-		    out->rows[byid[i]].token_id) == 0; j++)
-			keep = byid[j] < keep ? byid[j] : keep;
-		for (k = i; k < j; k++)
-			drop[byid[k]] = byid[k] != keep;
-	}
-	for (i = k = 0; i < out->n; i++) {
-		if (drop[i]) {
-			token_info_free(&out->rows[i]);
-			out->repeated++;
-		} else
-			out->rows[k++] = out->rows[i];
-	}
-	out->n = k;
-	free(drop);
-	free(byid);
-	return PATROL_OK;
-}
-
-/* out is overwritten; on failure it is left empty. */
-enum patrol_status
-api_parse_token_list(const char *body, size_t len, bool management,
-    struct token_table *out, struct patrol_err *err)
-{
-	enum patrol_status st = PATROL_OK;
-	json_t *root, *a;
-
-	memset(out, 0, sizeof *out);
-	if ((root = api_load(body, len, err)) == NULL)
-		return err->status;
-	a = api_get(root, "token_infos");
-	if (a != NULL && !json_is_array(a))
-		st = api_wrong_type("token_infos", "an array", a, err);
-	else if (a != NULL && (st = api_token_rows(a, management, out, err)) == PATROL_OK)
-		st = api_token_dedupe(out, err);
-	json_decref(root);
-	if (st != PATROL_OK)
-		token_table_free(out);
-	return st;
-}
-
+/* out is overwritten: one row on success, empty on failure. */
 enum patrol_status
 api_parse_token_info(const char *body, size_t len, bool management,
-    struct token_info *out, struct patrol_err *err)
+    struct token_table *out, struct patrol_err *err)
 {
 	const json_t *info = NULL;
+	struct token_info *row;
 	enum patrol_status st;
 	json_t *root;
 
@@ -958,9 +974,13 @@ api_parse_token_info(const char *body, size_t len, bool management,
 	if ((root = api_load(body, len, err)) == NULL)
 		return err->status;
 	st = api_unwrap(root, &info, err);
-	if (st == PATROL_OK)
-		st = api_token_fields(info, management, out, err);
+	if (st == PATROL_OK && (row = token_table_push(out)) == NULL)
+		st = api_nomem(err);
+	else if (st == PATROL_OK)
+		st = api_token_fields(info, management, out, row, err);
 	json_decref(root);
+	if (st != PATROL_OK)
+		token_table_free(out);
 	return st;
 }
 
@@ -970,6 +990,7 @@ api_created_fields(const json_t *root, bool management, struct api_created *out,
 {
 	json_t *v = api_get(root, "token_value");
 	json_t *info = api_get(root, "token_info");
+	struct token_info *row;
 
 	if (!json_is_string(v) || json_string_length(v) == 0)
 		return status_set(err, PATROL_PROTOCOL, "no token_value in the answer");
@@ -978,14 +999,13 @@ api_created_fields(const json_t *root, bool management, struct api_created *out,
 				  "cannot have");
 	if (info != NULL && !json_is_object(info))
 		return api_wrong_type("token_info", "an object", info, err);
-	if (info != NULL && api_token_fields(info, management, &out->info, err) != PATROL_OK)
-		return err->status;
-	out->token_value = secret_strdup(json_string_value(v));
-	if (out->token_value == NULL) {
-		token_info_free(&out->info);
-		memset(&out->info, 0, sizeof out->info);
+	if ((row = token_table_push(&out->tab)) == NULL)
 		return api_nomem(err);
-	}
+	row->management = management;
+	if (info != NULL && api_token_fields(info, management, &out->tab, row, err) != PATROL_OK)
+		return err->status;
+	if ((out->token_value = secret_strdup(json_string_value(v))) == NULL)
+		return api_nomem(err);
 	return PATROL_OK;
 }
 
@@ -1000,11 +1020,12 @@ api_parse_created(const char *body, size_t len, bool management,
 	char why[sizeof err->message];
 
 	memset(out, 0, sizeof *out);
-	root = api_load(body, len, err);
+	root = api_load_secret(body, len, err);
 	st = root ? api_created_fields(root, management, out, err) : err->status;
 	json_decref(root);
 	if (st == PATROL_OK)
 		return st;
+	token_table_free(&out->tab);
 	api_copystr(why, sizeof why, err->message);
 	return status_set(err, PATROL_UNKNOWN_OUTCOME,
 	    "the token was probably created, but the answer could not be read (%s); "
@@ -1142,7 +1163,7 @@ api_parse_oauth_token(const char *body, size_t len, char **access_token,
 
 	*access_token = NULL;
 	*expires_in_s = 0;
-	if ((root = api_load(body, len, err)) == NULL)
+	if ((root = api_load_secret(body, len, err)) == NULL)
 		return err->status;
 	tok = api_get(root, "access_token");
 	if (!json_is_string(tok) || json_string_length(tok) == 0)
@@ -1158,7 +1179,7 @@ api_parse_oauth_token(const char *body, size_t len, char **access_token,
 }
 
 /* ---- call parse functions (run on the worker thread) -------------------- */
-static void
+void
 api_table_free_v(void *p)
 {
 	api_table_free(p);
@@ -1182,34 +1203,6 @@ api_conf_free_v(void *p)
 	api_conf_free(p);
 }
 
-static enum patrol_status
-api_call_table(struct call *c, const char *body, size_t len, bool management)
-{
-	struct token_table *t = calloc(1, sizeof *t);
-
-	if (t == NULL)
-		return api_nomem(&c->err);
-	if (api_parse_token_list(body, len, management, t, &c->err) != PATROL_OK) {
-		free(t);
-		return c->err.status;
-	}
-	c->result = t;
-	c->result_free = api_table_free_v;
-	return PATROL_OK;
-}
-
-static enum patrol_status
-api_call_list(struct call *c, const char *body, size_t len)
-{
-	return api_call_table(c, body, len, false);
-}
-
-static enum patrol_status
-api_call_tm_list(struct call *c, const char *body, size_t len)
-{
-	return api_call_table(c, body, len, true);
-}
-
 /* A table of one management row (n == 1). With empty_ok (update), an empty
  * body, {} or a row without token_id give n == 0; without it (get) they are
  * an error. */
@@ -1217,23 +1210,18 @@ static enum patrol_status
 api_call_one(struct call *c, const char *body, size_t len, bool empty_ok)
 {
 	struct token_table *t = calloc(1, sizeof *t);
-	struct token_info *row;
 
 	if (t == NULL)
 		return api_nomem(&c->err);
 	if (empty_ok && api_blank(body, len))
 		goto done;
-	if ((row = token_table_push(t)) == NULL) {
-		api_nomem(&c->err);
+	if (api_parse_token_info(body, len, true, t, &c->err) != PATROL_OK)
 		goto fail;
-	}
-	if (api_parse_token_info(body, len, true, row, &c->err) != PATROL_OK)
-		goto fail;
-	if (row->token_id[0] == '\0' && !empty_ok) {
+	if (!token_has_id(&t->rows[0]) && !empty_ok) {
 		status_set(&c->err, PATROL_PROTOCOL, "no token_id in the answer");
 		goto fail;
 	}
-	if (row->token_id[0] == '\0')
+	if (!token_has_id(&t->rows[0]))
 		token_table_free(t);
 done:
 	c->result = t;
@@ -1320,21 +1308,119 @@ api_call_me(struct call *c, const char *body, size_t len)
 }
 
 /* ---- output ------------------------------------------------------------- */
-json_t *
-api_token_to_json(const struct token_info *t, bool management)
+/* The fields of t that are written, a bit each. */
+static uint32_t
+api_token_shape(const struct token_info *t, bool management)
 {
-	const struct api_field *f;
-	json_t *o = json_object();
+	uint32_t shape = 0;
+	size_t i;
 
-	for (f = api_fields; o != NULL && f < api_fields + API_NFIELDS; f++) {
-		if (f->management && !management)
+	for (i = 0; i < API_NFIELDS; i++)
+		if ((!api_fields[i].management || management) &&
+		    api_ftypes[api_fields[i].type].has(&api_fields[i], t))
+			shape |= 1u << i;
+	return shape;
+}
+
+/* An object with the fields of shape, in api_fields order, each a value of
+ * its type (vals[i] borrows field i's). NULL on out of memory. */
+static json_t *
+api_shape_object(uint32_t shape, json_t **vals)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; o != NULL && i < API_NFIELDS; i++) {
+		vals[i] = NULL;
+		if (!(shape & (1u << i)))
 			continue;
-		if (api_ftypes[f->type].emit(o, f, t) != 0) {
+		vals[i] = api_ftypes[api_fields[i].type].make();
+		if (api_put(o, api_fields[i].name, vals[i]) != 0) {
 			json_decref(o);
 			o = NULL;
 		}
 	}
 	return o;
+}
+
+/* Fill the values of an object of t's shape. 0 or -1. */
+static int
+api_shape_fill(json_t **vals, const struct token_info *t)
+{
+	size_t i;
+
+	for (i = 0; i < API_NFIELDS; i++)
+		if (vals[i] != NULL && api_ftypes[api_fields[i].type].fill(vals[i], &api_fields[i], t))
+			return -1;
+	return 0;
+}
+
+json_t *
+api_token_to_json(const struct token_info *t, bool management)
+{
+	json_t *vals[API_NFIELDS], *o = api_shape_object(api_token_shape(t, management), vals);
+
+	if (o != NULL && api_shape_fill(vals, t) != 0) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
+}
+
+/* A few objects, by shape, refilled row after row: objects, keys and hash
+ * tables are made once per shape, not once per row. */
+#define API_JSON_SHAPES 16
+struct api_json_rows {
+	bool management;
+	size_t next;                 /* the slot a new shape takes */
+	struct {
+		uint32_t shape;
+		json_t *obj;             /* NULL: the slot is free */
+		json_t *vals[API_NFIELDS];
+	} slot[API_JSON_SHAPES];
+};
+
+struct api_json_rows *
+api_json_rows_new(bool management)
+{
+	struct api_json_rows *r = calloc(1, sizeof *r);
+
+	if (r != NULL)
+		r->management = management;
+	return r;
+}
+
+json_t *
+api_json_rows_token(struct api_json_rows *r, const struct token_info *t)
+{
+	uint32_t shape = api_token_shape(t, r->management);
+	size_t i;
+
+	for (i = 0; i < API_JSON_SHAPES; i++)
+		if (r->slot[i].obj != NULL && r->slot[i].shape == shape)
+			break;
+	if (i == API_JSON_SHAPES) {
+		i = r->next++ % API_JSON_SHAPES;
+		json_decref(r->slot[i].obj);
+		r->slot[i].shape = shape;
+		if ((r->slot[i].obj = api_shape_object(shape, r->slot[i].vals)) == NULL)
+			return NULL;
+	}
+	if (api_shape_fill(r->slot[i].vals, t) != 0)
+		return NULL;
+	return json_incref(r->slot[i].obj);
+}
+
+void
+api_json_rows_free(struct api_json_rows *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < API_JSON_SHAPES; i++)
+		json_decref(r->slot[i].obj);
+	free(r);
 }
 
 /* Put s (when set) into o. */
@@ -1390,13 +1476,15 @@ api_conf_to_json(const struct api_conf *c)
 json_t *
 api_created_to_json(const struct api_created *c, bool management)
 {
-	json_t *o = json_object();
-	int rc;
+	json_t *o;
+	int rc = -1;
 
-	if (o == NULL)
-		return NULL;
-	rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
-	rc |= api_put(o, "token_info", api_token_to_json(&c->info, management));
+	secret_json_begin();
+	if ((o = json_object()) != NULL) {
+		rc = api_put(o, "token_value", api_json_str_or_null(c->token_value));
+		rc |= api_put(o, "token_info", api_token_to_json(api_created_info(c), management));
+	}
+	secret_json_end();
 	if (rc != 0) {
 		json_decref(o);
 		return NULL;
@@ -1405,13 +1493,21 @@ api_created_to_json(const struct api_created *c, bool management)
 }
 
 /* ---- freeing ------------------------------------------------------------ */
+const struct token_info *
+api_created_info(const struct api_created *c)
+{
+	static const struct token_info none;
+
+	return c->tab.n > 0 ? &c->tab.rows[0] : &none;
+}
+
 void
 api_created_free(struct api_created *c)
 {
 	if (c == NULL)
 		return;
 	secret_free(c->token_value);
-	token_info_free(&c->info);
+	token_table_free(&c->tab);
 	free(c);
 }
 

@@ -52,7 +52,7 @@ const char *api_op_label(int op);
 /* ---- results ---------------------------------------------------------- */
 struct api_created {
 	char *token_value;          /* the secret: shown once, then secret_free'd */
-	struct token_info info;
+	struct token_table tab;     /* the new token, one row: api_created_info() */
 };
 struct api_me {
 	char *id;
@@ -68,6 +68,8 @@ struct api_conf {
 };
 
 void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
+/* The new token (a row of c->tab; zeroes when the answer had none). */
+const struct token_info *api_created_info(const struct api_created *c);
 void api_me_free(struct api_me *m);             /* frees m */
 void api_conf_free(struct api_conf *c);         /* frees c */
 /* A token_table result is freed with api_table_free (token_table_free + free). */
@@ -112,11 +114,39 @@ struct call *api_scim_me(void);                                     /* struct ap
 void api_update_mask(const struct api_update_params *p, char *out, size_t n);
 
 /* ---- parsers (pure; unit-tested and fuzzed) -------------------------- */
+/* The token list, parsed as it streams (YAJL's events): the body is never
+ * held whole and never becomes a document tree; rows go straight into the
+ * table. Feed the body in pieces of any size, then finish: the result is
+ * the same however it was split. Like the other parsers it refuses, with
+ * PATROL_PROTOCOL: malformed JSON or UTF-8 (a message with the line and
+ * column, never the text), an object naming a key twice, an answer that is
+ * not an object or whose token_infos is not an array, strings longer than
+ * API_LIST_STRING_MAX bytes, nesting deeper than API_LIST_DEPTH. An element
+ * that is not a token object (not an object, a field of the wrong type, no
+ * token_id, or one token_id_valid refuses) is skipped and counted in
+ * out->malformed with why the first one was; an id listed again (ASCII case
+ * ignored) is dropped, the first kept, and counted in out->repeated. */
+#define API_LIST_STRING_MAX 65536
+#define API_LIST_DEPTH 64
+struct api_list;
+/* A parser for one answer; NULL on out of memory. */
+struct api_list *api_list_new(bool management);
+/* Parse n more bytes. PATROL_OK, or the answer is refused: err says why,
+ * and every later feed and the finish give the same. */
+enum patrol_status api_list_feed(struct api_list *l, const char *p, size_t n,
+				 struct patrol_err *err);
+/* The body ended: out is overwritten with the table (empty on failure). */
+enum patrol_status api_list_finish(struct api_list *l, struct token_table *out,
+				   struct patrol_err *err);
+/* Token rows taken so far. */
+size_t api_list_count(const struct api_list *l);
+void api_list_free(struct api_list *l);
+/* The whole body at once: the same parser, fed one piece. */
 enum patrol_status api_parse_token_list(const char *body, size_t len, bool management,
 					struct token_table *out, struct patrol_err *err);
-/* A TokenInfo, bare or wrapped in {"token_info": …}. */
+/* A TokenInfo, bare or wrapped in {"token_info": …}: out gets one row. */
 enum patrol_status api_parse_token_info(const char *body, size_t len, bool management,
-					struct token_info *out, struct patrol_err *err);
+					struct token_table *out, struct patrol_err *err);
 enum patrol_status api_parse_created(const char *body, size_t len, bool management,
 				     struct api_created *out, struct patrol_err *err);
 enum patrol_status api_parse_me(const char *body, size_t len, struct api_me *out,
@@ -133,6 +163,15 @@ enum patrol_status api_parse_oauth_token(const char *body, size_t len, char **ac
 /* JSON object with the API's field names and values (absent fields omitted,
  * as the SDKs do). management adds the TokenInfo fields. New reference. */
 json_t *api_token_to_json(const struct token_info *t, bool management);
+/* The same JSON for many rows, faster: each shape (the set of fields
+ * written) gets one object, refilled for each row of that shape. Not shared
+ * between threads. */
+struct api_json_rows;
+struct api_json_rows *api_json_rows_new(bool management);    /* NULL: out of memory */
+/* The object for t: a new reference to r's own object, which the next call
+ * refills (dump it first). NULL on out of memory. */
+json_t *api_json_rows_token(struct api_json_rows *r, const struct token_info *t);
+void api_json_rows_free(struct api_json_rows *r);
 json_t *api_me_to_json(const struct api_me *m);
 json_t *api_conf_to_json(const struct api_conf *c);
 /* {"token_value": …, "token_info": …}: the one place a secret is serialised,

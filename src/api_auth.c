@@ -2,8 +2,8 @@
  * api_auth.c: parse what sign-in helper programs print.
  *
  * Both helpers print one JSON object on stdout. jansson parses it into
- * zero-wiped memory (secret_json_init); the token is copied into a secret
- * string. Errors name the field, never its value.
+ * memory it wipes when freed (a secret scope, secret.h); the token is
+ * copied into a secret string. Errors name the field, never its value.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -20,8 +20,11 @@ static json_t *
 api_auth_load(const char *body, size_t len, struct patrol_err *err)
 {
 	json_error_t je;
-	json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *root;
 
+	secret_json_begin();
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+	secret_json_end();
 	if (root == NULL) {
 		status_set(err, json_error_code(&je) == json_error_out_of_memory ? PATROL_NOMEM :
 			   PATROL_PROTOCOL, "not JSON (line %d, column %d)", je.line, je.column);

@@ -908,6 +908,7 @@ auth_request(struct auth_session *s, struct patrol_err *err)
 	if (c == NULL)
 		goto nomem;
 	c->retry = CALL_RETRY_IDEMPOTENT;
+	c->secret_answer = !discover;     /* an access token */
 	c->parse = discover ? auth_parse_discovery : auth_parse_token;
 	if (!discover && (c->body = auth_token_form(s, err)) == NULL) {
 		call_free(c);

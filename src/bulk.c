@@ -255,7 +255,7 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 	if (t != NULL) {
 		it->listed = true;
 		it->t.owner = bulk_dup(token_owner(t), &bad);
-		it->t.comment = bulk_dup(t->comment, &bad);
+		it->t.comment = bulk_dup(token_comment(t), &bad);
 		it->t.created_ms = t->creation_time;
 		it->t.last_used_ms = token_last_used(t);
 		it->t.expiry_ms = t->expiry_time;
@@ -379,6 +379,7 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 	    const struct token_filter *filter, struct bulk_replan *out)
 {
 	size_t *byid = token_index_by_id(fresh), i;
+	char id[TOKEN_ID_LEN + 1];
 
 	memset(out, 0, sizeof *out);
 	if (byid == NULL)
@@ -405,7 +406,7 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 		for (i = 0; i < fresh->n; i++) {
 			const struct token_info *t = &fresh->rows[i];
 			if (token_filter_match(filter, t, token_flags(t, ctx), ctx) &&
-			    bulk_find(b, t->token_id) < 0)
+			    bulk_find(b, token_id_hex(t, id)) < 0)
 				out->new_matches++;
 		}
 	}

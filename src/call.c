@@ -31,6 +31,8 @@ call_free(struct call *c)
 {
 	if (c == NULL)
 		return;
+	if (c->stream != NULL && c->stream_state != NULL)
+		c->stream->drop(c);
 	free(c->path);
 	secret_free(c->body);
 	if (c->result != NULL && c->result_free != NULL)

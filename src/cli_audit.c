@@ -63,7 +63,7 @@ audit_row_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
-	return strcmp(a->t->token_id, b->t->token_id);
+	return token_id_cmp(a->t, b->t);
 }
 
 static int
@@ -396,28 +396,33 @@ audit_summary_json(const struct audit *a)
 	return s;
 }
 
+/* Row i: the token as list -o json shows it, and its flags' names. */
+static json_t *
+audit_json_row(const void *ctx, void **scratch, size_t i)
+{
+	const struct audit *a = ctx;
+	json_t *obj = api_token_to_json(a->rows[i].t, a->cli->out.management);
+
+	if (obj == NULL || json_object_set_new(obj, "flags",
+					       audit_flag_names(a->rows[i].flags)) != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
 /* {"tokens":[…], "summary":{…}}, one token at a time: no tree of 100,000. */
 static int
 audit_json(const struct audit *a)
 {
 	const struct cli_out *o = &a->cli->out;
+	struct cli_json_rows rows = { a->n, audit_json_row, a, NULL, false, 0 };
 	json_t *obj;
-	size_t i;
-	int rc = 0;
+	int rc;
 
-	fputs("{\n\"tokens\": [", o->fp);
-	for (i = 0; i < a->n && rc == 0; i++) {
-		obj = api_token_to_json(a->rows[i].t, o->management);
-		if (obj == NULL || json_object_set_new(obj, "flags",
-						       audit_flag_names(a->rows[i].flags)) != 0) {
-			json_decref(obj);
-			return -1;
-		}
-		fputs(i ? ",\n  " : "\n  ", o->fp);
-		rc = cli_output_json_dump(o->fp, obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(obj);
-	}
-	fputs(a->n ? "\n],\n\"summary\": " : "],\n\"summary\": ", o->fp);
+	fputs("{\n\"tokens\": ", o->fp);
+	rc = cli_output_json_array(o->fp, &rows);
+	fputs(",\n\"summary\": ", o->fp);
 	if (rc == 0 && (obj = audit_summary_json(a)) != NULL) {
 		rc = cli_output_json_dump(o->fp, obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		json_decref(obj);

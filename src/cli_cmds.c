@@ -423,9 +423,12 @@ create_print(struct cli *cli, const struct api_created *cr, int fd)
 static int
 create_lost(struct cli *cli, const struct token_info *t, const char *where, int err)
 {
+	char id[TOKEN_ID_LEN + 1];
+
+	token_id_hex(t, id);
 	cli_msg("the token %s was created, but its secret could not be written to %s (%s): it "
-		"cannot be shown again. Revoke it with: patrol revoke %s%s", t->token_id, where,
-		strerror(err), cli->o.on_behalf_of != NULL ? "--all " : "", t->token_id);
+		"cannot be shown again. Revoke it with: patrol revoke %s%s", id, where,
+		strerror(err), cli->o.on_behalf_of != NULL ? "--all " : "", id);
 	cli->output_said = true;
 	return status_exit_code(PATROL_OUTPUT);
 }
@@ -433,8 +436,9 @@ create_lost(struct cli *cli, const struct token_info *t, const char *where, int 
 static void
 create_summary(struct cli *cli, const struct token_info *t, const char *file)
 {
-	char exp[64], when[32];
+	char exp[64], when[32], id[TOKEN_ID_LEN + 1];
 
+	token_id_hex(t, id);
 	if (t->expiry_time <= 0)
 		snprintf(exp, sizeof exp, "never expires");
 	else {
@@ -442,9 +446,9 @@ create_summary(struct cli *cli, const struct token_info *t, const char *file)
 		snprintf(exp, sizeof exp, "expires %s", when);
 	}
 	if (file != NULL)
-		cli_msg("created token %s (%s); its secret is in %s (mode 0600)", t->token_id, exp, file);
+		cli_msg("created token %s (%s); its secret is in %s (mode 0600)", id, exp, file);
 	else
-		cli_msg("created token %s (%s); its secret is %s", t->token_id, exp,
+		cli_msg("created token %s (%s); its secret is %s", id, exp,
 			isatty(STDOUT_FILENO) ? "shown once, above" : "on standard output, once");
 }
 
@@ -454,6 +458,7 @@ static void
 create_lookup(struct cli *cli, const struct call *c)
 {
 	struct token_table *tab = NULL;
+	char id[TOKEN_ID_LEN + 1];
 	size_t i, found = 0;
 
 	if (cli->o.comment == NULL || cli->o.comment[0] == '\0') {
@@ -466,12 +471,13 @@ create_lookup(struct cli *cli, const struct call *c)
 		return;
 	for (i = 0; i < tab->n; i++) {
 		const struct token_info *t = &tab->rows[i];
-		if (strcmp(t->comment ? t->comment : "", cli->o.comment) != 0 ||
+		if (strcmp(token_comment(t) ? token_comment(t) : "", cli->o.comment) != 0 ||
 		    t->creation_time < c->sent_ms - 60000)
 			continue;
+		token_id_hex(t, id);
 		cli_msg("a token with this comment was created at that time: %s; its secret "
 			"cannot be recovered: revoke it with 'patrol revoke %s%s' and create again",
-			t->token_id, cli->o.on_behalf_of ? "--all " : "", t->token_id);
+			id, cli->o.on_behalf_of ? "--all " : "", id);
 		found++;
 	}
 	if (found == 0)
@@ -540,12 +546,12 @@ cli_cmd_create(struct cli *cli, int argc, char **argv)
 	}
 	cr = c->result;
 	if (create_print(cli, cr, dest.fd) != 0) {
-		rc = create_lost(cli, &cr->info, dest.name, errno);
+		rc = create_lost(cli, api_created_info(cr), dest.name, errno);
 		create_dest_close(&dest, false);
 	} else if (create_dest_close(&dest, true) != 0) {
-		rc = create_lost(cli, &cr->info, dest.name, errno);
+		rc = create_lost(cli, api_created_info(cr), dest.name, errno);
 	} else {
-		create_summary(cli, &cr->info, cli->o.to_file);
+		create_summary(cli, api_created_info(cr), cli->o.to_file);
 	}
 	call_free(c);   /* api_created_free wipes the secret */
 	return rc;
@@ -557,7 +563,7 @@ cli_cmd_update(struct cli *cli, int argc, char **argv)
 	struct api_update_params p = { cli->o.comment, cli->o.nscopes > 0, cli->o.scopes, cli->o.nscopes };
 	struct token_table *tab = NULL;
 	const char *id = argc > 1 ? argv[1] : "";
-	char mask[32];
+	char mask[32], full[TOKEN_ID_LEN + 1];
 	struct call *c;
 	long row;
 	int rc;
@@ -574,7 +580,7 @@ cli_cmd_update(struct cli *cli, int argc, char **argv)
 	if (!cli_is_full_id(id)) {
 		if ((rc = fetch_one(cli, id, &tab, &row)) != 0)
 			return rc;
-		id = tab->rows[row].token_id;
+		id = token_id_hex(&tab->rows[row], full);
 	}
 	c = cli_run(cli, cli->o.all ? api_tm_update(id, &p) : api_token_update(id, &p));
 	if (c == NULL)

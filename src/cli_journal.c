@@ -568,15 +568,47 @@ session_hint(const struct journal_session *s)
 			s->session);
 }
 
+static json_t *
+entry_row(const void *ctx, void **scratch, size_t i)
+{
+	return entry_json(&((const struct journal_session *)ctx)->v[i]);
+}
+
+/* The session's fields, then its items row by row (a session may hold
+ * 100,000): {"session":…, …, "items":[…]}. 0 or -1. */
+static int
+session_json_items(struct cli *cli, const struct journal_session *s)
+{
+	struct cli_json_rows rows = { s->n, entry_row, s, NULL, true, 1 };
+	FILE *fp = cli->out.fp, *mem;
+	json_t *o = session_json(s);
+	char *head = NULL;
+	size_t n = 0;
+	int rc = -1;
+
+	if (o != NULL && (mem = open_memstream(&head, &n)) != NULL) {
+		rc = cli_output_json_dump(mem, o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		rc |= fclose(mem);
+	}
+	json_decref(o);
+	/* the object without its closing "\n}", then "items" */
+	if (rc == 0 && n > 2 && strcmp(head + n - 2, "\n}") == 0) {
+		fprintf(fp, "%.*s,\n  \"items\": ", (int)(n - 2), head);
+		rc = cli_output_json_array(fp, &rows);
+		fputs("\n}\n", fp);
+	} else
+		rc = -1;
+	free(head);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
 static int
 show_session(struct cli *cli, const char *arg)
 {
 	struct journal_session s;
 	struct patrol_err err;
 	enum patrol_status st;
-	json_t *o, *items;
 	char *path;
-	size_t i;
 	int rc;
 
 	if ((rc = resolve_session(arg, &path)) != 0)
@@ -588,12 +620,7 @@ show_session(struct cli *cli, const char *arg)
 		return journal_failed(st, &err);
 	rc = 0;
 	if (cli->out.format == CLI_FORMAT_JSON) {
-		o = session_json(&s);
-		items = json_array();
-		for (i = 0; items != NULL && i < s.n; i++)
-			json_array_append_new(items, entry_json(&s.v[i]));
-		json_object_set_new(o, "items", items);
-		rc = cli_written(cli_output_json(cli->out.fp, o));
+		rc = cli_written(session_json_items(cli, &s));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		entries_csv(cli, &s);
 	} else {

@@ -6,11 +6,13 @@
  * (table.h): it fits the terminal, and a pipe gets every character.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "cli_output.h"
 #include "duration.h"
 #include "sanitize.h"
@@ -81,13 +83,15 @@ typedef void (*cell_fn)(const struct cli_out *o, const struct token_info *t,
 static void
 cell_id(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);
+	char id[TOKEN_ID_LEN + 1];
+
+	snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));
 }
 
 static void
 cell_comment(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
-	snprintf(out, n, "%s", t->comment ? t->comment : "");
+	snprintf(out, n, "%s", token_comment(t) ? token_comment(t) : "");
 }
 
 static void
@@ -108,16 +112,18 @@ cell_last_used(const struct cli_out *o, const struct token_info *t, char *out, s
 	token_last_used_format(t, o->ctx.now_ms, out, n);
 }
 
-/* Join a string list with sep into out. */
+/* Join list which of t with sep into out. */
 static void
-join_list(char *const *v, size_t count, const char *sep, char *out, size_t n)
+join_list(const struct token_info *t, enum token_list which, const char *sep, char *out,
+	  size_t n)
 {
 	size_t len = 0;
 	size_t i;
 
 	out[0] = '\0';
-	for (i = 0; i < count && len + 1 < n; i++) {
-		int w = snprintf(out + len, n - len, "%s%s", i ? sep : "", v[i]);
+	for (i = 0; i < token_list_n(t, which) && len + 1 < n; i++) {
+		int w = snprintf(out + len, n - len, "%s%s", i ? sep : "",
+				 token_list_at(t, which, i));
 		if (w < 0)
 			break;
 		len += (size_t)w;
@@ -263,6 +269,7 @@ static void
 csv_row(const struct cli_out *o, const struct token_info *t)
 {
 	char created[32], expires[32], used[32], scopes[CELL_MAX], flags[256];
+	char id[TOKEN_ID_LEN + 1];
 	const char *v[CSV_NCOLS];
 	size_t i;
 
@@ -277,9 +284,9 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 		duration_iso8601(token_last_used(t), used, sizeof used);
 	token_scopes_format(t, scopes, sizeof scopes);
 	token_flags_format(token_flags(t, &o->ctx), flags, sizeof flags);
-	v[0] = t->token_id; v[1] = t->comment; v[2] = created; v[3] = expires;
+	v[0] = token_id_hex(t, id); v[1] = token_comment(t); v[2] = created; v[3] = expires;
 	v[4] = used; v[5] = scopes; v[6] = token_owner(t);
-	v[7] = t->autoscope_state; v[8] = flags;
+	v[7] = token_autoscope_state(t); v[8] = flags;
 	for (i = 0; i < CSV_NCOLS; i++)
 		cli_output_csv_field(o->fp, v[i], o->sanitize_flags, i + 1 == CSV_NCOLS);
 }
@@ -396,27 +403,30 @@ cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
 	cli_output_csv_field(fp, it->err.message, sflags, true);
 }
 
+static json_t *
+cli_output_result_row(const void *ctx, void **scratch, size_t i)
+{
+	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i));
+}
+
+/* A session of 100,000 revocations is written row by row too. */
 int
 cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		   unsigned sanitize_flags)
 {
-	json_t *arr = NULL;
+	struct cli_json_rows rows = { bulk_count(b), cli_output_result_row, b, NULL, true, 0 };
 	size_t i;
+	int rc;
 
-	if (format == CLI_FORMAT_JSON && (arr = json_array()) == NULL)
-		return -1;
+	if (format == CLI_FORMAT_JSON) {
+		rc = cli_output_json_array(fp, &rows);
+		fputc('\n', fp);
+		return rc == 0 && !ferror(fp) ? 0 : -1;
+	}
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
-	for (i = 0; i < bulk_count(b); i++) {
-		if (arr != NULL && json_array_append_new(arr, cli_output_result_json(bulk_item(b, i))) != 0) {
-			json_decref(arr);
-			return -1;
-		}
-		if (format == CLI_FORMAT_CSV)
-			cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
-	}
-	if (arr != NULL)
-		return cli_output_json(fp, arr);
+	for (i = 0; format == CLI_FORMAT_CSV && i < bulk_count(b); i++)
+		cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -433,23 +443,352 @@ cli_output_json(FILE *fp, json_t *v)
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
 
+/* jansson's dump callback into a buffer (a row's text). */
+static int
+json_buf_cb(const char *p, size_t n, void *data)
+{
+	return buf_add(data, p, n);
+}
+
+/* Escape DEL in text (jansson writes it raw: JSON allows it, terminals act
+ * on it), as json_out_cb does. 0 or -1. */
+static int
+json_escape_del(struct buf *text)
+{
+	struct buf out;
+	const char *p = text->data, *end = p + text->len, *del;
+	int rc = 0;
+
+	if (text->len == 0 || memchr(p, 0x7f, text->len) == NULL)
+		return 0;
+	buf_init(&out, 0);
+	for (; rc == 0 && (del = memchr(p, 0x7f, (size_t)(end - p))) != NULL; p = del + 1)
+		rc = buf_add(&out, p, (size_t)(del - p)) | buf_add(&out, "\\u007f", 6);
+	rc |= buf_add(&out, p, (size_t)(end - p));
+	buf_free(text);
+	*text = out;
+	return rc;
+}
+
+/* True when p[0..n) is plain ASCII. */
+static bool
+json_ascii(const char *p, size_t n)
+{
+	uint64_t w, high = 0;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, sizeof w);
+		high |= w;
+	}
+	for (; i < n; i++)
+		high |= (unsigned char)p[i];
+	return (high & 0x8080808080808080ull) == 0;
+}
+
+/* "\n" and the indent of an element of a pretty array at depth (two
+ * spaces a level, as JSON_INDENT(2)), or of a compact one. */
+static int
+json_newline(struct buf *text, const struct cli_json_rows *rows, unsigned extra)
+{
+	unsigned k, n = (rows->pretty ? rows->depth : 0) + extra;
+	int rc = buf_add(text, "\n", 1);
+
+	for (k = 0; k < n; k++)
+		rc |= buf_add(text, "  ", 2);
+	return rc;
+}
+
+/* Add v pretty at the indent of an element: each line break jansson writes
+ * (strings have theirs escaped) gets the element's indent. */
+static int
+json_pretty_text(const json_t *v, const struct cli_json_rows *rows, struct buf *text)
+{
+	struct buf tmp;
+	const char *p, *nl, *end;
+	int rc;
+
+	buf_init(&tmp, 0);
+	rc = json_dump_callback(v, json_buf_cb, &tmp,
+				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	end = tmp.data + tmp.len;
+	for (p = tmp.data; rc == 0 && p != NULL && p < end; p = nl != NULL ? nl + 1 : NULL) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		rc = buf_add(text, p, (size_t)((nl != NULL ? nl : end) - p));
+		if (nl != NULL)
+			rc |= json_newline(text, rows, 1);
+	}
+	buf_free(&tmp);
+	return rc;
+}
+
+/* Element i of a JSON array into text (emptied first), as
+ * cli_output_json_array lays it out. 0, or -1 (out of memory, or row gave
+ * NULL). */
+static int
+json_row_text(const struct cli_json_rows *rows, void **scratch, size_t i, struct buf *text)
+{
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII;
+	json_t *v = rows->row(rows->ctx, scratch, i);
+	char small[2048];
+	size_t n;
+	int rc;
+
+	buf_reset(text);
+	if (v == NULL)
+		return -1;
+	rc = (i ? buf_add(text, ",", 1) : 0) | json_newline(text, rows, 1);
+	/* Most rows fit the stack, and most are plain ASCII: jansson writes
+	 * those the same without JSON_ENSURE_ASCII, and faster. */
+	if (rows->pretty)
+		rc |= json_pretty_text(v, rows, text);
+	else if ((n = json_dumpb(v, small, sizeof small, flags & ~(size_t)JSON_ENSURE_ASCII)) > 0 &&
+		 n <= sizeof small && json_ascii(small, n))
+		rc |= buf_add(text, small, n);
+	else if ((n = json_dumpb(v, small, sizeof small, flags)) > 0 && n <= sizeof small)
+		rc |= buf_add(text, small, n);
+	else
+		rc |= json_dump_callback(v, json_buf_cb, text, flags);
+	json_decref(v);
+	return rc != 0 ? -1 : json_escape_del(text);
+}
+
+/* What one thread renders with: a row's text, a block's, row()'s scratch. */
+struct json_hand {
+	struct buf one, text;
+	void *scratch;
+};
+
+static void
+json_hand_init(struct json_hand *h)
+{
+	buf_init(&h->one, 0);
+	buf_init(&h->text, 0);
+	h->scratch = NULL;
+}
+
+static void
+json_hand_free(struct json_hand *h, const struct cli_json_rows *rows)
+{
+	buf_free(&h->one);
+	buf_free(&h->text);
+	if (h->scratch != NULL && rows->scratch_free != NULL)
+		rows->scratch_free(h->scratch);
+}
+
+/* Rows [first, first + n) as text into text (emptied first). 0 or -1. */
+static int
+json_block_text(const struct cli_json_rows *rows, size_t first, size_t n, struct buf *text,
+		struct json_hand *h)
+{
+	size_t i;
+
+	buf_reset(text);
+	for (i = first; i < first + n; i++)
+		if (json_row_text(rows, &h->scratch, i, &h->one) != 0 ||
+		    buf_add(text, h->one.data, h->one.len) != 0)
+			return -1;
+	return 0;
+}
+
+/* ---- rendering on two cores --------------------------------------------------
+ * jansson takes about 3 us to generate a row: a third of a second for
+ * 100,000. With a second CPU, a helper thread renders every other block of
+ * JSON_BLOCK rows while this thread renders the others and writes them all
+ * in order. The helper's blocks cross over in two slots, each owned by one
+ * side at a time (JSON_SLOT_FREE: the helper's to fill; JSON_SLOT_FULL: this
+ * thread's to write), under one lock. row() runs on both threads at once:
+ * it must only read (api_token_to_json over a table nobody changes does).
+ * The helper calls nothing but row() and jansson. */
+#define JSON_BLOCK 512
+#define JSON_MIN_PARALLEL (4 * JSON_BLOCK)
+
+enum json_slot_state { JSON_SLOT_FREE, JSON_SLOT_FULL };
+
+struct json_render {
+	const struct cli_json_rows *rows;
+	size_t base, n;            /* rows [base, n) */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct {
+		enum json_slot_state state;
+		int rc;
+		struct buf text;
+	} slot[2];
+	bool stop;                 /* this thread gave up: the helper ends */
+};
+
+/* Block b's first row and row count; 0 past the end. */
+static size_t
+json_block_rows(const struct json_render *r, size_t b, size_t *first)
+{
+	*first = r->base + b * JSON_BLOCK;
+	if (*first >= r->n)
+		return 0;
+	return r->n - *first < JSON_BLOCK ? r->n - *first : JSON_BLOCK;
+}
+
+/* The helper: the odd blocks, the k-th into slot k % 2. */
+static void *
+json_helper(void *arg)
+{
+	struct json_render *r = arg;
+	struct json_hand h;
+	size_t b, k, first, cnt;
+	bool stop;
+	int rc;
+
+	json_hand_init(&h);
+	for (b = 1, k = 0; (cnt = json_block_rows(r, b, &first)) > 0; b += 2, k++) {
+		pthread_mutex_lock(&r->lock);
+		while (r->slot[k % 2].state != JSON_SLOT_FREE && !r->stop)
+			pthread_cond_wait(&r->cond, &r->lock);
+		stop = r->stop;
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+		rc = json_block_text(r->rows, first, cnt, &r->slot[k % 2].text, &h);
+		pthread_mutex_lock(&r->lock);
+		r->slot[k % 2].rc = rc;
+		r->slot[k % 2].state = JSON_SLOT_FULL;
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+	}
+	json_hand_free(&h, r->rows);
+	return NULL;
+}
+
+/* Take the helper's k-th block (wait for it), write it, give the slot back. */
+static int
+json_take(struct json_render *r, size_t k, FILE *fp)
+{
+	int rc;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->slot[k % 2].state != JSON_SLOT_FULL)
+		pthread_cond_wait(&r->cond, &r->lock);
+	pthread_mutex_unlock(&r->lock);
+	rc = r->slot[k % 2].rc;
+	if (rc == 0 && fwrite(r->slot[k % 2].text.data, 1, r->slot[k % 2].text.len, fp) !=
+	    r->slot[k % 2].text.len)
+		rc = -1;
+	pthread_mutex_lock(&r->lock);
+	r->slot[k % 2].state = JSON_SLOT_FREE;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return rc;
+}
+
+/* The even blocks here (every block when helped is false), the odd ones
+ * from the helper, in order. */
+static int
+json_render_blocks(struct json_render *r, bool helped, FILE *fp, struct json_hand *h)
+{
+	size_t b, first, cnt;
+	int rc = 0;
+
+	for (b = 0; rc == 0 && (cnt = json_block_rows(r, b, &first)) > 0; b++) {
+		if (helped && b % 2 == 1) {
+			rc = json_take(r, b / 2, fp);
+			continue;
+		}
+		if ((rc = json_block_text(r->rows, first, cnt, &h->text, h)) == 0 &&
+		    fwrite(h->text.data, 1, h->text.len, fp) != h->text.len)
+			rc = -1;
+	}
+	return rc;
+}
+
+/* Rows [1, n) on two threads; false when no helper could start. */
+static bool
+json_render_parallel(const struct cli_json_rows *rows, FILE *fp, struct json_hand *h, int *rc)
+{
+	struct json_render r = { .rows = rows, .base = 1, .n = rows->n };
+	pthread_t helper;
+
+	if (rows->n < JSON_MIN_PARALLEL || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return false;
+	pthread_mutex_init(&r.lock, NULL);
+	pthread_cond_init(&r.cond, NULL);
+	buf_init(&r.slot[0].text, 0);
+	buf_init(&r.slot[1].text, 0);
+	if (pthread_create(&helper, NULL, json_helper, &r) != 0) {
+		pthread_cond_destroy(&r.cond);
+		pthread_mutex_destroy(&r.lock);
+		return false;
+	}
+	*rc = json_render_blocks(&r, true, fp, h);
+	pthread_mutex_lock(&r.lock);
+	r.stop = true;
+	pthread_cond_broadcast(&r.cond);
+	pthread_mutex_unlock(&r.lock);
+	pthread_join(helper, NULL);
+	buf_free(&r.slot[0].text);
+	buf_free(&r.slot[1].text);
+	pthread_cond_destroy(&r.cond);
+	pthread_mutex_destroy(&r.lock);
+	return true;
+}
+
+int
+cli_output_json_array(FILE *fp, const struct cli_json_rows *rows)
+{
+	struct json_render serial = { .rows = rows, .base = 1, .n = rows->n };
+	struct json_hand h;
+	size_t n = rows->n;
+	int rc = 0;
+
+	json_hand_init(&h);
+	fputc('[', fp);
+	/* the first row here, alone: jansson seeds its hashes on its first
+	 * object, before any helper exists */
+	if (n > 0 && (rc = json_row_text(rows, &h.scratch, 0, &h.one)) == 0 &&
+	    fwrite(h.one.data, 1, h.one.len, fp) != h.one.len)
+		rc = -1;
+	if (rc == 0 && n > 1 && !json_render_parallel(rows, fp, &h, &rc))
+		rc = json_render_blocks(&serial, false, fp, &h);
+	buf_reset(&h.one);
+	if (n > 0 && json_newline(&h.one, rows, 0) == 0)
+		fwrite(h.one.data, 1, h.one.len, fp);
+	fputc(']', fp);
+	json_hand_free(&h, rows);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+/* What a token row of the list needs. */
+struct json_tokens {
+	const struct cli_out *o;
+	const struct token_table *tab;
+	const size_t *idx;
+};
+
+static json_t *
+json_token_row(const void *ctx, void **scratch, size_t i)
+{
+	const struct json_tokens *t = ctx;
+
+	if (*scratch == NULL && (*scratch = api_json_rows_new(t->o->management)) == NULL)
+		return NULL;
+	return api_json_rows_token(*scratch, &t->tab->rows[t->idx[i]]);
+}
+
+static void
+json_token_scratch_free(void *scratch)
+{
+	api_json_rows_free(scratch);
+}
+
 /* Stream the array one object at a time: 100,000 rows never exist as one
  * JSON tree in memory. */
 static int
 output_json(const struct cli_out *o, const struct token_table *tab,
 	    const size_t *idx, size_t n)
 {
-	size_t i;
-	int rc = 0;
+	struct json_tokens t = { o, tab, idx };
+	struct cli_json_rows rows = { n, json_token_row, &t, json_token_scratch_free, false, 0 };
+	int rc = cli_output_json_array(o->fp, &rows);
 
-	fputc('[', o->fp);
-	for (i = 0; i < n && rc == 0; i++) {
-		json_t *obj = api_token_to_json(&tab->rows[idx[i]], o->management);
-		fputs(i ? ",\n  " : "\n  ", o->fp);
-		rc = obj ? cli_output_json_dump(o->fp, obj, JSON_COMPACT | JSON_PRESERVE_ORDER) : -1;
-		json_decref(obj);
-	}
-	fputs(n ? "\n]\n" : "]\n", o->fp);
+	fputc('\n', o->fp);
 	return rc == 0 && !ferror(o->fp) ? 0 : -1;
 }
 
@@ -512,29 +851,29 @@ detail_last_used(const struct cli_out *o, const struct token_info *t)
 }
 
 static void
-detail_list(const struct cli_out *o, const char *label, char *const *v, size_t n,
-	    const char *none)
+detail_list(const struct cli_out *o, const char *label, const struct token_info *t,
+	    enum token_list which, const char *none)
 {
 	char text[CELL_MAX];
 
-	join_list(v, n, ",", text, sizeof text);
-	detail_line(o, label, n ? text : none);
+	join_list(t, which, ",", text, sizeof text);
+	detail_line(o, label, token_list_n(t, which) ? text : none);
 }
 
 static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
-	char flags[256], num[32];
+	char flags[256], num[32], id[TOKEN_ID_LEN + 1];
 	unsigned f = token_flags(t, &o->ctx);
 
-	detail_line(o, "token_id:", t->token_id);
-	detail_line(o, "comment:", t->comment);
+	detail_line(o, "token_id:", token_id_hex(t, id));
+	detail_line(o, "comment:", token_comment(t));
 	detail_time(o, "created:", t->creation_time, "unknown");
 	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	detail_last_used(o, t);
-	detail_list(o, "scopes:", t->scopes, t->nscopes, TOKEN_WORD_FULL_ACCESS);
-	detail_line(o, "autoscope state:", t->autoscope_state ? t->autoscope_state : "-");
-	detail_list(o, "inferred scopes:", t->inferred_scopes, t->ninferred, "-");
+	detail_list(o, "scopes:", t, TOKEN_LIST_SCOPES, TOKEN_WORD_FULL_ACCESS);
+	detail_line(o, "autoscope state:", token_autoscope_state(t) ? token_autoscope_state(t) : "-");
+	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
 	if (t->management) {
 		detail_line(o, "owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);

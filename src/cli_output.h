@@ -73,14 +73,38 @@ int cli_output_json(FILE *fp, json_t *v);
 int cli_output_json_dump(FILE *fp, const json_t *v, size_t flags);
 /* The same straight to descriptor fd with write(2) (fd 1: cli_output_raw). */
 int cli_output_json_fd(int fd, const json_t *v, size_t flags);
+/* The elements of a JSON array, made one at a time. */
+struct cli_json_rows {
+	size_t n;
+	/* Element i: a new JSON reference (taken), or NULL on out of memory.
+	 * *scratch belongs to the calling thread (NULL at first): row may keep
+	 * what it reuses there (api_json_rows), freed by scratch_free at the
+	 * end. row may run on two threads at once, each with its own scratch:
+	 * it must only read what ctx points to. */
+	json_t *(*row)(const void *ctx, void **scratch, size_t i);
+	const void *ctx;
+	void (*scratch_free)(void *scratch);    /* NULL: row keeps nothing */
+	/* The layout. Compact: "[", each element compact on its own line,
+	 * "]" (list, audit). Pretty: byte for byte what JSON_INDENT(2) makes
+	 * of the whole array standing depth levels deep (results, journal
+	 * items): scripts that read it line by line see no change. */
+	bool pretty;
+	unsigned depth;
+};
+/* Write a JSON array of rows->n elements one at a time: each is generated
+ * by jansson (escapes done right, DEL as \u007f), written and dropped
+ * before the rows after it, so no tree of every row exists. No newline
+ * after the closing "]". Returns 0, or -1 (a write error or a NULL row). */
+int cli_output_json_array(FILE *fp, const struct cli_json_rows *rows);
 /* Write all n bytes to fd with write(2) (fd 1: cli_output_raw). 0, or -1
  * with errno set. */
 int cli_output_write_fd(int fd, const void *p, size_t n);
 /* The results of a revocation session, one per planned id, for both faces:
  * CSV "token_id,result,owner,comment,status,http_status,message", or a
  * JSON array of {token_id, result, owner, comment} with an "error" object
- * {status, http_status, code, message} when it failed or was skipped.
- * Returns 0, or -1 on a write error. */
+ * {status, http_status, code, message} when it failed or was skipped,
+ * written row by row (cli_output_json_array). Returns 0, or -1 on a write
+ * error. */
 int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
 /* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;

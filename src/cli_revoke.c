@@ -192,6 +192,7 @@ rv_decide_unlisted(struct rv *r, const char *id)
 static int
 rv_plan_ids(struct rv *r, char **ids, size_t n)
 {
+	char full[TOKEN_ID_LEN + 1];
 	size_t *byid, i;
 	int rc = 0;
 
@@ -206,7 +207,7 @@ rv_plan_ids(struct rv *r, char **ids, size_t n)
 		if (row == -2) {
 			cli_find_token(r->tab, ids[i]);    /* says why */
 			rc = 2;
-		} else if ((rc = rv_add(r, t != NULL ? t->token_id : ids[i], t)) == 0 &&
+		} else if ((rc = rv_add(r, t != NULL ? token_id_hex(t, full) : ids[i], t)) == 0 &&
 			   t == NULL && bulk_count(r->b) > before)
 			rv_decide_unlisted(r, ids[i]);
 	}
@@ -217,6 +218,7 @@ rv_plan_ids(struct rv *r, char **ids, size_t n)
 static int
 rv_plan_filter(struct rv *r)
 {
+	char id[TOKEN_ID_LEN + 1];
 	size_t *idx, n, i;
 	int rc = 0;
 
@@ -226,7 +228,7 @@ rv_plan_filter(struct rv *r)
 		return status_exit_code(PATROL_NOMEM);
 	n = token_filter_apply(r->filter, r->tab, &r->cli->out.ctx, idx);
 	for (i = 0; i < n && rc == 0; i++)
-		rc = rv_add(r, r->tab->rows[idx[i]].token_id, &r->tab->rows[idx[i]]);
+		rc = rv_add(r, token_id_hex(&r->tab->rows[idx[i]], id), &r->tab->rows[idx[i]]);
 	free(idx);
 	return rc;
 }

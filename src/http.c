@@ -18,10 +18,12 @@
  * http_xfer_done reads a finished transfer back: transport class, whether
  * the request left, the status and reason, Retry-After and Location, the
  * error parsed from the body (api.h), the retry verdict (retry.h), and on
- * 2xx the call's own parser. Failures people can fix get a message that
- * names the cause and the fix: a certificate that cannot be verified (which
- * CA to give), an HTML page or a bare 404 where the API should be (is this
- * a Databricks workspace URL?), a Private Link redirect.
+ * 2xx the call's own parser. A call with a stream (call.h) gets its 2xx
+ * body as it arrives, through the stream's functions, and never in a
+ * buffer; its size is capped all the same. Failures people can fix get a
+ * message that names the cause and the fix: a certificate that cannot be
+ * verified (which CA to give), an HTML page or a bare 404 where the API
+ * should be (is this a Databricks workspace URL?), a Private Link redirect.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -45,6 +47,7 @@
 #define HTTP_LOW_SPEED_TIME_S 30L
 #define HTTP_LOG_LINE_MAX 2048
 #define HTTP_PRESIZE_MAX ((size_t)1 << 20)  /* a Content-Length reserves at most this */
+#define HTTP_STREAM_BUFFER (256L << 10)     /* libcurl's read size for streamed answers */
 
 struct http_xfer {
 	CURL *easy;
@@ -54,6 +57,11 @@ struct http_xfer {
 	int attempt;
 	bool too_large;
 	bool nomem;
+	struct call *stream;      /* the call whose 2xx answer streams, or NULL */
+	bool decided;             /* the first body byte came: streaming or not */
+	bool streaming;           /* this answer goes to the stream */
+	bool refused;             /* the stream refused it: the transfer stopped */
+	size_t received;          /* body bytes so far */
 	bool stale;               /* the reused connection held bytes: not sent */
 	size_t max_body;
 	struct buf body;
@@ -362,15 +370,46 @@ http_prereq_cb(void *clientp, char *primary_ip, char *local_ip, int primary_port
 
 /* ---- callbacks ---------------------------------------------------------- */
 
+/* A 2xx answer to a call with a stream goes to it. */
+static bool
+http_streams(const struct http_xfer *x)
+{
+	long st = 0;
+
+	return x->stream != NULL && curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &st) ==
+	    CURLE_OK && st >= 200 && st < 300;
+}
+
+/* The first byte of a body: stream it or collect it. false: out of memory. */
+static bool
+http_body_starts(struct http_xfer *x)
+{
+	x->decided = true;
+	x->streaming = http_streams(x);
+	return !x->streaming || x->stream->stream->begin(x->stream) == 0;
+}
+
 static size_t
 http_write_cb(char *p, size_t size, size_t n, void *userp)
 {
 	struct http_xfer *x = userp;
 	size_t len = size * n;
 
-	if (x->body.len + len > x->max_body) {
+	if (len > x->max_body - x->received) {
 		x->too_large = true;
 		return 0;
+	}
+	x->received += len;
+	if (!x->decided && !http_body_starts(x)) {
+		x->nomem = true;
+		return 0;
+	}
+	if (x->streaming) {
+		if (x->stream->stream->feed(x->stream, p, len) != 0) {
+			x->refused = true;
+			return 0;
+		}
+		return len;
 	}
 	if (buf_add(&x->body, p, len) != 0) {
 		x->nomem = true;
@@ -422,6 +461,8 @@ http_presize(struct http_xfer *x, const char *p, size_t len)
 	unsigned long long n;
 	char *end;
 
+	if (http_streams(x))
+		return;             /* never held whole: nothing to reserve */
 	http_copy_value(p, len, 15, value, sizeof value);
 	n = strtoull(value, &end, 10);
 	if (end == value || *end != '\0' || n == 0 || n > x->max_body)
@@ -560,6 +601,8 @@ http_set_transport(struct http_xfer *x, const struct http_opts *o, const struct 
 	rc |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_SPEED_TIME_S);
 	rc |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, (long)(r->timeout_ms > 0 ? r->timeout_ms : 1));
 	rc |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)o->max_body);
+	if (r->stream != NULL)      /* a big answer: fewer, larger reads */
+		rc |= curl_easy_setopt(e, CURLOPT_BUFFERSIZE, HTTP_STREAM_BUFFER);
 	rc |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
 	rc |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	return rc == CURLE_OK ? 0 : -1;
@@ -634,8 +677,9 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	x->debug_fd = o->debug_fd;
 	x->attempt = r->attempt;
 	x->max_body = o->max_body;
+	x->stream = r->stream != NULL && r->stream->stream != NULL ? r->stream : NULL;
 	buf_init(&x->body, o->max_body);
-	x->body.secret = true;   /* a create or OAuth answer holds a secret */
+	x->body.secret = r->secret_answer;   /* a create or OAuth answer */
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
 	x->easy = curl_easy_init();
@@ -877,7 +921,27 @@ http_wrong_host(struct http_xfer *x, struct call *c, long st)
 		   "an HTML page" : "no Databricks error", said[0] ? "; it said: " : "", said);
 }
 
-/* A transfer that got a whole HTTP answer. */
+/* A 2xx answer that streamed: the stream says what it was (an empty body
+ * starts it here, and one collected before the status said 2xx is fed
+ * now). Its state is dropped: the call is done with it. */
+static enum patrol_status
+http_stream_end(struct http_xfer *x, struct call *c)
+{
+	enum patrol_status st;
+
+	if (!x->decided && !http_body_starts(x))
+		return status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
+	if (!x->streaming) {
+		if (c->stream->begin(c) != 0)
+			return status_set(&c->err, PATROL_NOMEM, "out of memory reading the response");
+		(void)c->stream->feed(c, x->body.data ? x->body.data : "", x->body.len);
+	}                           /* (a refusal: end says why) */
+	st = c->stream->end(c);
+	c->stream->drop(c);
+	return st;
+}
+
+/* A transfer that got a whole HTTP answer (or one its stream refused). */
 static void
 http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 {
@@ -886,8 +950,11 @@ http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 
 	out->transport = RETRY_T_OK;
 	if (st >= 200 && st < 300) {
-		if (c->parse != NULL && c->parse(c, body, x->body.len) != PATROL_OK &&
-		    c->err.status == PATROL_OK)
+		if (x->stream != NULL) {
+			if (http_stream_end(x, c) != PATROL_OK && c->err.status == PATROL_OK)
+				c->err.status = PATROL_PROTOCOL;
+		} else if (c->parse != NULL && c->parse(c, body, x->body.len) != PATROL_OK &&
+			   c->err.status == PATROL_OK)
 			c->err.status = PATROL_PROTOCOL;
 		if (c->err.status == PATROL_PROTOCOL && http_not_databricks(x, c, st))
 			http_wrong_host(x, c, st);
@@ -933,7 +1000,7 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c, struct http_out
 	out->request_sent = http_xfer_sent(x);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &out->http_status);
 	status_clear(&c->err);
-	if (rc == CURLE_OK)
+	if (rc == CURLE_OK || x->refused)
 		http_answered(x, c, out);
 	else
 		http_failed(x, rc, c, out);

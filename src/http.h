@@ -36,7 +36,8 @@ struct http_opts {
 };
 
 /* One request. Strings are borrowed until http_xfer_new returns, except
- * body, which must stay valid until http_xfer_free (libcurl reads it then). */
+ * body, which must stay valid until http_xfer_free (libcurl reads it then),
+ * and stream, the call whose answer it is. */
 struct http_req {
 	const char *method;       /* "GET", "POST", "PATCH", "DELETE" */
 	const char *url;          /* absolute URL */
@@ -46,6 +47,10 @@ struct http_req {
 	const char *basic_user;   /* HTTP Basic (OAuth client credentials); NULL: none */
 	const char *basic_pass;   /* secret */
 	bool allow_http;          /* the URL's host is loopback: http:// allowed */
+	bool secret_answer;       /* the body read back is wiped when freed */
+	struct call *stream;      /* a call with a stream (call.h): a 2xx body goes
+				   * to its functions as it comes, not into a
+				   * buffer; NULL: every body is collected */
 	bool fresh_connect;       /* a new connection: libcurl silently resends a
 				   * request whose reused connection died, which a
 				   * create must never be */
@@ -77,7 +82,9 @@ void *http_xfer_owner(const struct http_xfer *x);
 /* True once any byte of the request was sent (for aborted transfers). */
 bool http_xfer_sent(const struct http_xfer *x);
 /* Read a finished transfer (rc from CURLMSG_DONE) into c->err (and, on 2xx,
- * c->result through c->parse) and out. Writes the debug summary line. */
+ * c->result through c->parse, or the stream's end) and out. A stream that
+ * refused its answer ends the transfer early, as an answer with the
+ * stream's error (not retried). Writes the debug summary line. */
 void http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c,
 		    struct http_outcome *out);
 /* Release the transfer, wiping the headers it sent. NULL is fine. The easy

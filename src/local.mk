@@ -21,6 +21,7 @@ libpatrol_a_SOURCES = \
 	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h src/api_int.h \
 	src/api_error.c src/api_error.h \
+	src/api_list.c \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
@@ -36,9 +37,9 @@ libpatrol_a_SOURCES = \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \
 	src/cli_journal.c
-libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 
-PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS)
+PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS) $(YAJL_LIBS)
 
 bin_PROGRAMS += patrol
 patrol_SOURCES = src/main.c

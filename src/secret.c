@@ -43,11 +43,17 @@ secret_strdup(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-/* jansson allocators that remember each block's size so free can zero it. */
+/* jansson allocators that remember each block's size, and whether it was
+ * allocated in a secret scope, so free can zero it. */
 union secret_hdr {
-	size_t size;
+	struct {
+		size_t size;
+		bool wipe;
+	} b;
 	max_align_t align;
 };
+
+static _Thread_local unsigned secret_json_depth;
 
 static void *
 secret_json_malloc(size_t n)
@@ -59,7 +65,8 @@ secret_json_malloc(size_t n)
 	h = malloc(sizeof *h + n);
 	if (h == NULL)
 		return NULL;
-	h->size = n;
+	h->b.size = n;
+	h->b.wipe = secret_json_depth > 0;
 	return h + 1;
 }
 
@@ -71,8 +78,28 @@ secret_json_free(void *p)
 	if (p == NULL)
 		return;
 	h = (union secret_hdr *)p - 1;
-	secret_wipe(p, h->size);
+	if (h->b.wipe)
+		secret_wipe(p, h->b.size);
 	free(h);
+}
+
+void
+secret_json_begin(void)
+{
+	secret_json_depth++;
+}
+
+void
+secret_json_end(void)
+{
+	if (secret_json_depth > 0)
+		secret_json_depth--;
+}
+
+bool
+secret_json_marked(const void *p)
+{
+	return p != NULL && ((const union secret_hdr *)p - 1)->b.wipe;
 }
 
 void

@@ -9,6 +9,7 @@
  * computed by a table of predicates, one per TOKEN_FLAGS row.
  */
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,90 +58,542 @@ token_casecmp(const char *a, const char *b)
 	return (int)token_fold(*p) - (int)token_fold(*q);
 }
 
-/* ---- rows ------------------------------------------------------------- */
+/* ---- the pool: interned strings and lists ------------------------------ */
+
+_Static_assert(sizeof(void *) != 8 || sizeof(struct token_info) == 144,
+	       "token.h says a row costs 144 bytes on a 64-bit machine");
+
+#define TOKEN_CHUNK_MIN 256              /* a one-row table stays small */
+#define TOKEN_CHUNK_MAX ((size_t)1 << 20)
+
+/* Bytes handed out from chunks that are never moved (rows point into them). */
+struct token_chunk {
+	struct token_chunk *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+/* An open-addressing set of pointers (strings, or lists), keyed by hash. */
+struct token_set {
+	const void **slots;
+	size_t mask;                          /* slots - 1; 0 before the first */
+	size_t used;
+};
+
+struct token_pool {
+	struct token_chunk *chunks;           /* the newest first */
+	size_t bytes;                         /* chunks and sets allocated */
+	struct token_set strs, lists;
+};
+
+static uint64_t
+token_mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xff51afd7ed558ccdull;
+	return h ^ h >> 32;
+}
+
+static uint64_t
+token_hash_bytes(const char *s, size_t len)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
+	size_t i, m;
+
+	for (i = 0; i < len; i += m) {
+		m = len - i < 8 ? len - i : 8;
+		w = 0;
+		memcpy(&w, s + i, m);
+		h = token_mix(h, w);
+	}
+	return h;
+}
+
+static uint64_t
+token_hash_strv(const char *const *v, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = token_mix(h, (uint64_t)(uintptr_t)v[i]);
+	return h;
+}
+
+/* n bytes aligned for any type, from the newest chunk or a new one. */
+static void *
+token_pool_alloc(struct token_pool *p, size_t n)
+{
+	struct token_chunk *c = p->chunks;
+	size_t size, align = sizeof(max_align_t);
+	void *r;
+
+	n = (n + align - 1) / align * align;
+	if (c == NULL || c->size - c->used < n) {
+		size = c == NULL ? TOKEN_CHUNK_MIN : c->size * 2;
+		if (size > TOKEN_CHUNK_MAX)
+			size = TOKEN_CHUNK_MAX;
+		if (size < n)
+			size = n;
+		if (size > SIZE_MAX - sizeof *c || (c = malloc(sizeof *c + size)) == NULL)
+			return NULL;
+		c->size = size;
+		c->used = 0;
+		c->next = p->chunks;
+		p->chunks = c;
+		p->bytes += sizeof *c + size;
+	}
+	r = (char *)c->data + c->used;
+	c->used += n;
+	return r;
+}
+
+/* Double the slots of set (or make the first 64); eq is not needed: the
+ * entries are distinct. */
+static int
+token_set_grow(struct token_pool *p, struct token_set *set,
+	       uint64_t (*hash)(const void *))
+{
+	size_t n = set->mask ? (set->mask + 1) * 2 : 64, i, s;
+	const void **slots;
+
+	if (n > SIZE_MAX / sizeof *slots / 2 || (slots = calloc(n, sizeof *slots)) == NULL)
+		return -1;
+	for (i = 0; set->mask && i <= set->mask; i++) {
+		if (set->slots[i] == NULL)
+			continue;
+		for (s = (size_t)hash(set->slots[i]) & (n - 1); slots[s] != NULL; s = (s + 1) & (n - 1))
+			;
+		slots[s] = set->slots[i];
+	}
+	p->bytes += n * sizeof *slots;
+	p->bytes -= set->mask ? (set->mask + 1) * sizeof *slots : 0;
+	free(set->slots);
+	set->slots = slots;
+	set->mask = n - 1;
+	return 0;
+}
+
+static uint64_t
+token_hash_str_entry(const void *e)
+{
+	return token_hash_bytes(e, strlen(e));
+}
+
+static uint64_t
+token_hash_strv_entry(const void *e)
+{
+	const struct token_strv *l = e;
+
+	return token_hash_strv(l->v, l->n);
+}
+
+/* The slot for a new entry of hash h in set (grown first when half full);
+ * NULL on out of memory. *hit is the equal entry when there is one. */
+static const void **
+token_set_find(struct token_pool *p, struct token_set *set, uint64_t h,
+	       bool (*eq)(const void *, const void *), const void *key,
+	       uint64_t (*hash)(const void *), const void **hit)
+{
+	size_t s;
+
+	*hit = NULL;
+	if ((set->used + 1) * 2 > (set->mask ? set->mask + 1 : 0) &&
+	    token_set_grow(p, set, hash) != 0)
+		return NULL;
+	for (s = (size_t)h & set->mask; set->slots[s] != NULL; s = (s + 1) & set->mask) {
+		if (eq(set->slots[s], key)) {
+			*hit = set->slots[s];
+			break;
+		}
+	}
+	return &set->slots[s];
+}
+
+/* A string and its length, as a key. */
+struct token_skey {
+	const char *s;
+	size_t len;
+};
+
+static bool
+token_str_eq(const void *entry, const void *key)
+{
+	const struct token_skey *k = key;
+
+	return strncmp(entry, k->s, k->len) == 0 && ((const char *)entry)[k->len] == '\0';
+}
+
+/* A list of interned strings, as a key. */
+struct token_lkey {
+	const char *const *v;
+	size_t n;
+};
+
+static bool
+token_strv_eq(const void *entry, const void *key)
+{
+	const struct token_strv *l = entry;
+	const struct token_lkey *k = key;
+
+	return l->n == k->n && memcmp(l->v, k->v, k->n * sizeof *k->v) == 0;
+}
+
+static struct token_pool *
+token_pool_of(struct token_table *tab)
+{
+	if (tab->pool == NULL && (tab->pool = calloc(1, sizeof *tab->pool)) != NULL)
+		tab->pool->bytes = sizeof *tab->pool;
+	return tab->pool;
+}
+
+/* The pool's copy of s[0..len) (to its first NUL), interned. NULL on out of memory. */
+static const char *
+token_intern(struct token_table *tab, const char *s, size_t len)
+{
+	struct token_pool *p = token_pool_of(tab);
+	const char *nul = memchr(s, '\0', len);
+	struct token_skey key;
+	const void **slot, *hit;
+	char *copy;
+
+	if (p == NULL)
+		return NULL;
+	key.s = s;
+	key.len = nul != NULL ? (size_t)(nul - s) : len;
+	slot = token_set_find(p, &p->strs, token_hash_bytes(s, key.len), token_str_eq, &key,
+			      token_hash_str_entry, &hit);
+	if (hit != NULL || slot == NULL)
+		return hit;
+	if ((copy = token_pool_alloc(p, key.len + 1)) == NULL)
+		return NULL;
+	memcpy(copy, s, key.len);
+	copy[key.len] = '\0';
+	*slot = copy;
+	p->strs.used++;
+	return copy;
+}
+
+/* The pool's list of the interned strings v[0..n), interned. */
+static const struct token_strv *
+token_intern_strv(struct token_table *tab, const char *const *v, size_t n)
+{
+	struct token_pool *p = tab->pool;
+	struct token_lkey key = { v, n };
+	const void **slot, *hit;
+	struct token_strv *l;
+
+	slot = token_set_find(p, &p->lists, token_hash_strv(v, n), token_strv_eq, &key,
+			      token_hash_strv_entry, &hit);
+	if (hit != NULL || slot == NULL)
+		return hit;
+	if (n > (SIZE_MAX - sizeof *l) / sizeof *v ||
+	    (l = token_pool_alloc(p, sizeof *l + n * sizeof *v)) == NULL)
+		return NULL;
+	l->n = n;
+	memcpy(l->v, v, n * sizeof *v);
+	*slot = l;
+	p->lists.used++;
+	return l;
+}
 
 static void
-token_strv_free(char **v, size_t n)
+token_pool_free(struct token_pool *p)
 {
-	size_t i;
+	struct token_chunk *c, *next;
 
-	if (v == NULL)
+	if (p == NULL)
 		return;
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-void
-token_info_free(struct token_info *t)
-{
-	if (t == NULL)
-		return;
-	free(t->comment);
-	token_strv_free(t->scopes, t->nscopes);
-	free(t->autoscope_state);
-	token_strv_free(t->inferred_scopes, t->ninferred);
-	token_strv_free(t->backfill_scopes, t->nbackfill);
-	free(t->created_by_username);
-	memset(t, 0, sizeof *t);
-}
-
-/* Duplicate s (NULL stays NULL). Returns 0 or -1. */
-static int
-token_strdup(char **dst, const char *s)
-{
-	*dst = NULL;
-	if (s == NULL)
-		return 0;
-	*dst = strdup(s);
-	return *dst == NULL ? -1 : 0;
-}
-
-/* Duplicate a string vector of n entries (NULL stays NULL). Returns 0 or -1. */
-static int
-token_strv_dup(char ***dst, const char *const *src, size_t n)
-{
-	size_t i;
-
-	*dst = NULL;
-	if (src == NULL || n == 0)
-		return 0;
-	if ((*dst = calloc(n, sizeof **dst)) == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (token_strdup(&(*dst)[i], src[i]) != 0)
-			return -1;
+	for (c = p->chunks; c != NULL; c = next) {
+		next = c->next;
+		free(c);
 	}
+	free(p->strs.slots);
+	free(p->lists.slots);
+	free(p);
+}
+
+/* ---- rows ------------------------------------------------------------- */
+
+static const char token_hexdigits[] = "0123456789abcdef";
+
+/* What each byte can be in an id: 1 a character an id may have, 2 also a
+ * lower-case hex digit (with its value in the high bits). */
+#define ID_OK 1
+#define ID_HEX 2
+#define ID_V(v) (ID_OK | ID_HEX | (v) << 2)
+static const unsigned char token_id_chars[256] = {
+	['0'] = ID_V(0), ['1'] = ID_V(1), ['2'] = ID_V(2), ['3'] = ID_V(3), ['4'] = ID_V(4),
+	['5'] = ID_V(5), ['6'] = ID_V(6), ['7'] = ID_V(7), ['8'] = ID_V(8), ['9'] = ID_V(9),
+	['a'] = ID_V(10), ['b'] = ID_V(11), ['c'] = ID_V(12), ['d'] = ID_V(13), ['e'] = ID_V(14),
+	['f'] = ID_V(15),
+	['g'] = ID_OK, ['h'] = ID_OK, ['i'] = ID_OK, ['j'] = ID_OK, ['k'] = ID_OK, ['l'] = ID_OK,
+	['m'] = ID_OK, ['n'] = ID_OK, ['o'] = ID_OK, ['p'] = ID_OK, ['q'] = ID_OK, ['r'] = ID_OK,
+	['s'] = ID_OK, ['t'] = ID_OK, ['u'] = ID_OK, ['v'] = ID_OK, ['w'] = ID_OK, ['x'] = ID_OK,
+	['y'] = ID_OK, ['z'] = ID_OK,
+	['A'] = ID_OK, ['B'] = ID_OK, ['C'] = ID_OK, ['D'] = ID_OK, ['E'] = ID_OK, ['F'] = ID_OK,
+	['G'] = ID_OK, ['H'] = ID_OK, ['I'] = ID_OK, ['J'] = ID_OK, ['K'] = ID_OK, ['L'] = ID_OK,
+	['M'] = ID_OK, ['N'] = ID_OK, ['O'] = ID_OK, ['P'] = ID_OK, ['Q'] = ID_OK, ['R'] = ID_OK,
+	['S'] = ID_OK, ['T'] = ID_OK, ['U'] = ID_OK, ['V'] = ID_OK, ['W'] = ID_OK, ['X'] = ID_OK,
+	['Y'] = ID_OK, ['Z'] = ID_OK,
+	['-'] = ID_OK, ['_'] = ID_OK,
+};
+#undef ID_V
+
+/* Value of a lower-case hex digit, or -1. */
+static int
+token_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+bool
+token_has_id(const struct token_info *t)
+{
+	return t->id_form_ != TOKEN_ID_FORM_NONE;
+}
+
+char *
+token_id_hex(const struct token_info *t, char *buf)
+{
+	size_t i;
+
+	buf[0] = '\0';
+	if (t->id_form_ == TOKEN_ID_FORM_TEXT)
+		snprintf(buf, TOKEN_ID_LEN + 1, "%s", t->id_.text);
+	if (t->id_form_ != TOKEN_ID_FORM_RAW)
+		return buf;
+	for (i = 0; i < TOKEN_ID_RAW; i++) {
+		buf[2 * i] = token_hexdigits[t->id_.raw[i] >> 4];
+		buf[2 * i + 1] = token_hexdigits[t->id_.raw[i] & 15];
+	}
+	buf[TOKEN_ID_LEN] = '\0';
+	return buf;
+}
+
+/* Character i of t's id as text (0 past its end). */
+static unsigned char
+token_id_char(const struct token_info *t, size_t i)
+{
+	if (t->id_form_ == TOKEN_ID_FORM_TEXT)
+		return (unsigned char)t->id_.text[i];
+	if (t->id_form_ != TOKEN_ID_FORM_RAW || i >= TOKEN_ID_LEN)
+		return 0;
+	return (unsigned char)token_hexdigits[(t->id_.raw[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+}
+
+int
+token_id_cmp(const struct token_info *a, const struct token_info *b)
+{
+	size_t i;
+	int d;
+
+	if (a->id_form_ == TOKEN_ID_FORM_RAW && b->id_form_ == TOKEN_ID_FORM_RAW)
+		return memcmp(a->id_.raw, b->id_.raw, TOKEN_ID_RAW);
+	for (i = 0;; i++) {
+		d = (int)token_fold(token_id_char(a, i)) - (int)token_fold(token_id_char(b, i));
+		if (d != 0 || token_id_char(a, i) == 0)
+			return d;
+	}
+}
+
+/* A text id in upper-case hex equals a raw id (case is ignored): both hash
+ * by their first 8 bytes; any other id by its folded text. */
+uint64_t
+token_id_hash(const struct token_info *t)
+{
+	const char *s = t->id_form_ == TOKEN_ID_FORM_TEXT ? t->id_.text : "";
+	unsigned char b[8];
+	uint64_t h = 0x9e3779b97f4a7c15ull, w;
+	size_t i;
+
+	if (t->id_form_ == TOKEN_ID_FORM_RAW) {
+		memcpy(&w, t->id_.raw, sizeof w);      /* a SHA-256: already spread */
+		return token_mix(h, w);
+	}
+	if (strlen(s) == TOKEN_ID_LEN && strspn(s, "0123456789abcdefABCDEF") == TOKEN_ID_LEN) {
+		for (i = 0; i < sizeof b; i++)
+			b[i] = (unsigned char)(token_hexval(token_fold((unsigned char)s[2 * i])) << 4 |
+					       token_hexval(token_fold((unsigned char)s[2 * i + 1])));
+		memcpy(&w, b, sizeof w);
+		return token_mix(h, w);
+	}
+	for (i = 0; token_id_char(t, i) != 0; i++)
+		h = token_mix(h, token_fold(token_id_char(t, i)));
+	return h;
+}
+
+int
+token_id_cmp_text(const struct token_info *t, const char *id, bool prefix)
+{
+	const unsigned char *p = (const unsigned char *)id;
+	size_t i;
+	int d;
+
+	for (i = 0;; i++) {
+		if (prefix && p[i] == '\0')
+			return 0;
+		d = (int)token_fold(token_id_char(t, i)) - (int)token_fold(p[i]);
+		if (d != 0 || p[i] == '\0')
+			return d;
+	}
+}
+
+const char *
+token_text(const struct token_info *t, enum token_text which)
+{
+	return (unsigned)which < TOKEN_TEXT_COUNT ? t->text_[which] : NULL;
+}
+
+const char *
+token_comment(const struct token_info *t)
+{
+	return t->text_[TOKEN_TEXT_COMMENT];
+}
+
+const char *
+token_autoscope_state(const struct token_info *t)
+{
+	return t->text_[TOKEN_TEXT_AUTOSCOPE];
+}
+
+size_t
+token_list_n(const struct token_info *t, enum token_list which)
+{
+	return (unsigned)which < TOKEN_LIST_COUNT && t->list_[which] != NULL ?
+	    t->list_[which]->n : 0;
+}
+
+const char *
+token_list_at(const struct token_info *t, enum token_list which, size_t i)
+{
+	return i < token_list_n(t, which) ? t->list_[which]->v[i] : "";
+}
+
+const char *const *
+token_list_items(const struct token_info *t, enum token_list which)
+{
+	return token_list_n(t, which) > 0 ? t->list_[which]->v : NULL;
+}
+
+size_t
+token_nscopes(const struct token_info *t)
+{
+	return token_list_n(t, TOKEN_LIST_SCOPES);
+}
+
+const char *
+token_scope(const struct token_info *t, size_t i)
+{
+	return token_list_at(t, TOKEN_LIST_SCOPES, i);
+}
+
+int
+token_set_id(struct token_table *tab, struct token_info *t, const char *id, size_t len)
+{
+	unsigned char raw[TOKEN_ID_RAW], hi, lo;
+	const char *copy;
+	size_t i;
+
+	for (i = 0; len == TOKEN_ID_LEN && i < TOKEN_ID_RAW; i++) {
+		hi = token_id_chars[(unsigned char)id[2 * i]];
+		lo = token_id_chars[(unsigned char)id[2 * i + 1]];
+		if (!(hi & lo & ID_HEX))
+			break;
+		raw[i] = (unsigned char)((hi >> 2) << 4 | lo >> 2);
+	}
+	if (len == TOKEN_ID_LEN && i == TOKEN_ID_RAW) {    /* hex digits: valid */
+		memcpy(t->id_.raw, raw, sizeof raw);
+		t->id_form_ = TOKEN_ID_FORM_RAW;
+		return 0;
+	}
+	for (i = 0; i < len; i++)
+		if (!(token_id_chars[(unsigned char)id[i]] & ID_OK))
+			break;
+	if (len == 0 || len > TOKEN_ID_LEN || i < len)
+		return -2;
+	if ((copy = token_intern(tab, id, len)) == NULL)
+		return -1;
+	t->id_.text = copy;
+	t->id_form_ = TOKEN_ID_FORM_TEXT;
 	return 0;
 }
 
 int
-token_info_copy(struct token_info *dst, const struct token_info *src)
+token_set_text(struct token_table *tab, struct token_info *t, enum token_text which,
+	       const char *s, size_t len)
 {
-	int rc = 0;
+	const char *copy = NULL;
 
-	*dst = *src;
-	dst->comment = dst->autoscope_state = dst->created_by_username = NULL;
-	dst->scopes = dst->inferred_scopes = dst->backfill_scopes = NULL;
-	rc |= token_strdup(&dst->comment, src->comment);
-	rc |= token_strdup(&dst->autoscope_state, src->autoscope_state);
-	rc |= token_strdup(&dst->created_by_username, src->created_by_username);
-	rc |= token_strv_dup(&dst->scopes, (const char *const *)src->scopes, src->nscopes);
-	rc |= token_strv_dup(&dst->inferred_scopes,
-	    (const char *const *)src->inferred_scopes, src->ninferred);
-	rc |= token_strv_dup(&dst->backfill_scopes,
-	    (const char *const *)src->backfill_scopes, src->nbackfill);
-	if (rc != 0) {
-		token_info_free(dst);
+	if ((unsigned)which >= TOKEN_TEXT_COUNT)
 		return -1;
-	}
-	if (dst->scopes == NULL)
-		dst->nscopes = 0;
-	if (dst->inferred_scopes == NULL)
-		dst->ninferred = 0;
-	if (dst->backfill_scopes == NULL)
-		dst->nbackfill = 0;
+	if (s != NULL && (copy = token_intern(tab, s, len)) == NULL)
+		return -1;
+	t->text_[which] = copy;
 	return 0;
+}
+
+int
+token_set_list(struct token_table *tab, struct token_info *t, enum token_list which,
+	       const char *const *v, const size_t *lens, size_t n)
+{
+	const char *small[16], **in = small;
+	const struct token_strv *l = NULL;
+	size_t i;
+
+	if ((unsigned)which >= TOKEN_LIST_COUNT)
+		return -1;
+	if (n > sizeof small / sizeof small[0] && (n > SIZE_MAX / sizeof *in ||
+	    (in = malloc(n * sizeof *in)) == NULL))
+		return -1;
+	for (i = 0; i < n; i++)
+		if ((in[i] = token_intern(tab, v[i], lens ? lens[i] : strlen(v[i]))) == NULL)
+			break;
+	if (i == n && n > 0)
+		l = token_intern_strv(tab, in, n);
+	if (in != small)
+		free(in);
+	if (i < n || (n > 0 && l == NULL))
+		return -1;
+	t->list_[which] = l;
+	return 0;
+}
+
+struct token_info *
+token_table_add_copy(struct token_table *tab, const struct token_info *src)
+{
+	struct token_info *t = token_table_push(tab), tmp;
+	char id[TOKEN_ID_LEN + 1];
+	const char *s;
+	int rc = 0;
+	size_t k;
+
+	if (t == NULL)
+		return NULL;
+	tmp = *src;
+	memset(&tmp.id_, 0, sizeof tmp.id_);
+	memset(tmp.text_, 0, sizeof tmp.text_);
+	memset(tmp.list_, 0, sizeof tmp.list_);
+	tmp.id_form_ = TOKEN_ID_FORM_NONE;
+	token_id_hex(src, id);
+	if (token_has_id(src))
+		rc |= token_set_id(tab, &tmp, id, strlen(id));
+	for (k = 0; k < TOKEN_TEXT_COUNT; k++)
+		if ((s = token_text(src, (enum token_text)k)) != NULL)
+			rc |= token_set_text(tab, &tmp, (enum token_text)k, s, strlen(s));
+	for (k = 0; k < TOKEN_LIST_COUNT && rc == 0; k++)
+		if (src->list_[k] != NULL)
+			rc |= token_set_list(tab, &tmp, (enum token_list)k, src->list_[k]->v,
+					     NULL, src->list_[k]->n);
+	if (rc != 0) {
+		token_table_pop(tab);
+		return NULL;
+	}
+	*t = tmp;
+	return t;
 }
 
 struct token_info *
@@ -163,14 +616,24 @@ token_table_push(struct token_table *tab)
 }
 
 void
+token_table_pop(struct token_table *tab)
+{
+	if (tab->n > 0)
+		tab->n--;
+}
+
+void
 token_table_free(struct token_table *tab)
 {
-	size_t i;
-
-	for (i = 0; i < tab->n; i++)
-		token_info_free(&tab->rows[i]);
 	free(tab->rows);
+	token_pool_free(tab->pool);
 	memset(tab, 0, sizeof *tab);
+}
+
+size_t
+token_table_bytes(const struct token_table *tab)
+{
+	return tab->cap * sizeof *tab->rows + (tab->pool != NULL ? tab->pool->bytes : 0);
 }
 
 bool
@@ -198,7 +661,7 @@ token_last_used_day_only(const struct token_info *t)
 const char *
 token_owner(const struct token_info *t)
 {
-	return token_str(t->created_by_username);
+	return token_str(t->text_[TOKEN_TEXT_OWNER]);
 }
 
 void
@@ -210,12 +673,12 @@ token_scopes_format(const struct token_info *t, char *out, size_t n)
 	if (n == 0)
 		return;
 	out[0] = '\0';
-	if (t->nscopes == 0) {
+	if (token_nscopes(t) == 0) {
 		snprintf(out, n, "%s", TOKEN_WORD_FULL_ACCESS);
 		return;
 	}
-	for (i = 0; i < t->nscopes && used + 1 < n; i++) {
-		w = snprintf(out + used, n - used, "%s%s", i ? "," : "", token_str(t->scopes[i]));
+	for (i = 0; i < token_nscopes(t) && used + 1 < n; i++) {
+		w = snprintf(out + used, n - used, "%s%s", i ? "," : "", token_scope(t, i));
 		if (w < 0)
 			break;
 		used += (size_t)w;
@@ -263,13 +726,13 @@ token_find(const struct token_table *tab, const char *id)
 	if (id == NULL || (len = strlen(id)) == 0)
 		return -1;
 	for (i = 0; i < tab->n; i++) {
-		if (token_casecmp(tab->rows[i].token_id, id) == 0)
+		if (token_id_cmp_text(&tab->rows[i], id, false) == 0)
 			return (long)i;
 	}
 	if (len < TOKEN_PREFIX_MIN)
 		return -1;
 	for (i = 0; i < tab->n; i++) {
-		if (strncasecmp(tab->rows[i].token_id, id, len) != 0)
+		if (token_id_cmp_text(&tab->rows[i], id, true) != 0)
 			continue;
 		if (found >= 0)
 			return -2;
@@ -297,6 +760,7 @@ token_table_note(const struct token_table *tab, char *out, size_t n)
 	return true;
 }
 
+
 bool
 token_id_valid(const char *id)
 {
@@ -304,12 +768,9 @@ token_id_valid(const char *id)
 
 	if (id == NULL)
 		return false;
-	for (i = 0; id[i] != '\0'; i++) {
-		unsigned char c = (unsigned char)id[i];
-		if (i >= TOKEN_ID_LEN || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-					   (c >= 'A' && c <= 'Z') || c == '-' || c == '_'))
+	for (i = 0; id[i] != '\0'; i++)
+		if (i >= TOKEN_ID_LEN || !(token_id_chars[(unsigned char)id[i]] & ID_OK))
 			return false;
-	}
 	return i > 0;
 }
 
@@ -318,8 +779,7 @@ token_cmp_byid(const void *a, const void *b, void *tab)
 {
 	const struct token_table *t = tab;
 
-	return token_casecmp(t->rows[*(const size_t *)a].token_id,
-			     t->rows[*(const size_t *)b].token_id);
+	return token_id_cmp(&t->rows[*(const size_t *)a], &t->rows[*(const size_t *)b]);
 }
 
 size_t *
@@ -335,32 +795,17 @@ token_index_by_id(const struct token_table *tab)
 	return byid;
 }
 
-/* Compare the first len characters of a with b (ASCII case ignored). */
-static int
-token_ncasecmp(const char *a, const char *b, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		int d = (int)token_fold((unsigned char)a[i]) - (int)token_fold((unsigned char)b[i]);
-		if (d != 0 || a[i] == '\0')
-			return d;
-	}
-	return 0;
-}
-
-/* The first position in byid whose id is not below id over its first len
- * characters (len 0: the whole id). */
+/* The first position in byid whose id is not below id (with prefix: over
+ * the characters of id only). */
 static size_t
 token_lower_bound(const struct token_table *tab, const size_t *byid, const char *id,
-		  size_t len)
+		  bool prefix)
 {
 	size_t lo = 0, hi = tab->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *r = tab->rows[byid[mid]].token_id;
-		if ((len ? token_ncasecmp(r, id, len) : token_casecmp(r, id)) < 0)
+		if (token_id_cmp_text(&tab->rows[byid[mid]], id, prefix) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -376,15 +821,15 @@ token_find_indexed(const struct token_table *tab, const size_t *byid, const char
 
 	if (id == NULL || (len = strlen(id)) == 0)
 		return -1;
-	at = token_lower_bound(tab, byid, id, 0);
-	if (at < tab->n && token_casecmp(tab->rows[byid[at]].token_id, id) == 0)
+	at = token_lower_bound(tab, byid, id, false);
+	if (at < tab->n && token_id_cmp_text(&tab->rows[byid[at]], id, false) == 0)
 		return (long)byid[at];
 	if (exact || len < TOKEN_PREFIX_MIN)
 		return -1;
-	at = token_lower_bound(tab, byid, id, len);
-	if (at >= tab->n || token_ncasecmp(tab->rows[byid[at]].token_id, id, len) != 0)
+	at = token_lower_bound(tab, byid, id, true);
+	if (at >= tab->n || token_id_cmp_text(&tab->rows[byid[at]], id, true) != 0)
 		return -1;
-	if (at + 1 < tab->n && token_ncasecmp(tab->rows[byid[at + 1]].token_id, id, len) == 0)
+	if (at + 1 < tab->n && token_id_cmp_text(&tab->rows[byid[at + 1]], id, true) == 0)
 		return -2;
 	return (long)byid[at];
 }
@@ -468,7 +913,7 @@ token_cmp_i64(int64_t a, int64_t b)
 static int
 token_cmp_comment(const struct token_info *a, const struct token_info *b)
 {
-	return token_casecmp(token_str(a->comment), token_str(b->comment));
+	return token_casecmp(token_str(token_comment(a)), token_str(token_comment(b)));
 }
 
 static int
@@ -517,7 +962,9 @@ token_cursor_init(struct token_cursor *c, const char *const *v, size_t n)
 static void
 token_scope_init(struct token_cursor *c, const struct token_info *t)
 {
-	token_cursor_init(c, (const char *const *)t->scopes, t->nscopes);
+	const struct token_strv *l = t->list_[TOKEN_LIST_SCOPES];
+
+	token_cursor_init(c, l != NULL ? l->v : NULL, l != NULL ? l->n : 0);
 }
 
 /* Next byte of the joined list, 0 at the end. */
@@ -553,10 +1000,18 @@ token_cmp_owner(const struct token_info *a, const struct token_info *b)
 	return strcmp(token_owner(a), token_owner(b));
 }
 
+/* Ids as text byte for byte (case counts, as in the sort keys). */
 static int
 token_cmp_id(const struct token_info *a, const struct token_info *b)
 {
-	return strcmp(a->token_id, b->token_id);
+	size_t i;
+
+	if (a->id_form_ == TOKEN_ID_FORM_RAW && b->id_form_ == TOKEN_ID_FORM_RAW)
+		return memcmp(a->id_.raw, b->id_.raw, TOKEN_ID_RAW);
+	for (i = 0; token_id_char(a, i) == token_id_char(b, i); i++)
+		if (token_id_char(a, i) == 0)
+			return 0;
+	return (int)token_id_char(a, i) - (int)token_id_char(b, i);
 }
 
 static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
@@ -610,7 +1065,8 @@ token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
 	unsigned char b[16] = { 0 };
 	size_t i, j;
 
-	memcpy(b, t->token_id, strnlen(t->token_id, nwords * 8));
+	for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
+		;
 	for (i = 0; i < nwords; i++) {
 		k[i] = 0;
 		for (j = 0; j < 8; j++)
@@ -648,7 +1104,7 @@ token_key_string(const struct token_info *t, const char *s, bool fold, uint64_t 
 static void
 token_key_comment(const struct token_info *t, uint64_t *k)
 {
-	token_key_string(t, token_str(t->comment), true, k);
+	token_key_string(t, token_str(token_comment(t)), true, k);
 }
 
 static void
@@ -687,7 +1143,9 @@ token_key_owner(const struct token_info *t, uint64_t *k)
 static void
 token_key_id(const struct token_info *t, uint64_t *k)
 {
-	token_key_string(t, t->token_id, false, k);
+	char id[TOKEN_ID_LEN + 1];
+
+	token_key_string(t, token_id_hex(t, id), false, k);
 }
 
 static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
@@ -759,7 +1217,7 @@ token_hash_string(const char *s, bool fold)
 static uint64_t
 token_hash_comment(const struct token_info *t)
 {
-	return token_hash_string(token_str(t->comment), true);
+	return token_hash_string(token_str(token_comment(t)), true);
 }
 
 static uint64_t
@@ -781,7 +1239,7 @@ token_hash_owner(const struct token_info *t)
 static int
 token_same_comment(const struct token_info *a, const struct token_info *b)
 {
-	if (strcmp(token_str(a->comment), token_str(b->comment)) == 0)
+	if (token_comment(a) == token_comment(b))     /* interned: equal strings, one pointer */
 		return 0;
 	return token_cmp_comment(a, b);
 }
@@ -1182,8 +1640,8 @@ token_has_scope(const struct token_info *t, const char *name, bool prefix)
 {
 	size_t i, len = strlen(name);
 
-	for (i = 0; t->scopes != NULL && i < t->nscopes; i++) {
-		const char *s = token_str(t->scopes[i]);
+	for (i = 0; i < token_nscopes(t); i++) {
+		const char *s = token_scope(t, i);
 		if (strncmp(s, name, len) == 0 && (s[len] == '\0' || (prefix && s[len] == ':')))
 			return true;
 	}
@@ -1241,7 +1699,7 @@ static bool
 token_flag_all_apis(const struct token_info *t, const struct token_ctx *ctx)
 {
 	(void)ctx;
-	return (t->scopes == NULL || t->nscopes == 0 || token_has_scope(t, "all-apis", false)) &&
+	return (token_nscopes(t) == 0 || token_has_scope(t, "all-apis", false)) &&
 	    token_lives_at_least(t, 30 * TOKEN_DAY_MS);
 }
 
@@ -1249,8 +1707,8 @@ static bool
 token_flag_autoscope(const struct token_info *t, const struct token_ctx *ctx)
 {
 	(void)ctx;
-	return t->autoscope_state != NULL &&
-	    strcmp(t->autoscope_state, "AUTOSCOPE_STATE_RUNNING") == 0;
+	return token_autoscope_state(t) != NULL &&
+	    strcmp(token_autoscope_state(t), "AUTOSCOPE_STATE_RUNNING") == 0;
 }
 
 /* pat (lower case) at s, ignoring case; returns its length or 0. */
@@ -1304,14 +1762,14 @@ token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx
 	const char *const *pats = ctx->stale_patterns;
 	size_t i, n = ctx->nstale;
 
-	if (token_blank(t->comment))
+	if (token_blank(token_comment(t)))
 		return true;
 	if (pats == NULL) {
 		pats = token_stale_defaults;
 		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
 	}
 	for (i = 0; i < n; i++) {
-		if (pats[i] != NULL && token_has_wordish(t->comment, pats[i]))
+		if (pats[i] != NULL && token_has_wordish(token_comment(t), pats[i]))
 			return true;
 	}
 	return false;
@@ -1321,7 +1779,7 @@ static bool
 token_flag_self(const struct token_info *t, const struct token_ctx *ctx)
 {
 	return ctx->self_id != NULL && *ctx->self_id != '\0' &&
-	    token_casecmp(t->token_id, ctx->self_id) == 0;
+	    token_id_cmp_text(t, ctx->self_id, false) == 0;
 }
 
 typedef bool (*token_flag_fn)(const struct token_info *, const struct token_ctx *);

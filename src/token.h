@@ -18,51 +18,131 @@
 
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
 #define TOKEN_ID_LEN 64
+#define TOKEN_ID_RAW 32           /* bytes of a SHA-256 id */
 #define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
 #define TOKEN_PREFIX_MIN 4        /* the shortest id prefix token_find resolves */
 
+/* The strings of a row (interned: rows share equal ones). */
+enum token_text {
+	TOKEN_TEXT_COMMENT,
+	TOKEN_TEXT_OWNER,                  /* created_by_username (Token Management) */
+	TOKEN_TEXT_AUTOSCOPE,              /* autoscope_state */
+	TOKEN_TEXT_COUNT,
+};
+/* The string lists of a row (interned whole: rows share equal lists). */
+enum token_list {
+	TOKEN_LIST_SCOPES,
+	TOKEN_LIST_INFERRED,               /* inferred_scopes */
+	TOKEN_LIST_BACKFILL,               /* backfill_scopes */
+	TOKEN_LIST_COUNT,
+};
+
+/* An interned list of interned strings. */
+struct token_strv {
+	size_t n;
+	const char *v[];
+};
+
 /* One token as the Token API (PublicTokenInfo) or Token Management API
- * (TokenInfo) describes it. Absent numbers are 0, absent strings NULL. */
+ * (TokenInfo) describes it: a row of a struct token_table, valid while the
+ * table lives. Absent numbers are 0.
+ *
+ * Compact: a row costs 144 bytes on x86-64 (TOKEN_ROW_BYTES), plus its
+ * comment the first time a table sees it. The id is kept as its 32 raw
+ * bytes (hex only at the edges: token_id_hex); every string and string list
+ * is interned in the table's pool, so the 200 owners, the handful of scope
+ * lists and autoscope states of 100,000 rows are stored once each, and so
+ * is a comment many tokens share. Read the strings and the id only through
+ * the accessors below (token_comment, token_owner, token_scope, …), and
+ * set them with token_set_* on the table that holds the row. */
 struct token_info {
-	char token_id[TOKEN_ID_LEN + 1];   /* token_id_valid (api.c skips others) */
-	char *comment;
+	union {
+		unsigned char raw[TOKEN_ID_RAW];  /* TOKEN_ID_FORM_RAW: the SHA-256 */
+		const char *text;          /* TOKEN_ID_FORM_TEXT: as sent (pool) */
+	} id_;
 	int64_t creation_time;
 	int64_t expiry_time;               /* -1 (or 0): never expires */
-	char **scopes;
-	size_t nscopes;
-	char *autoscope_state;             /* "AUTOSCOPE_STATE_RUNNING", … */
-	char **inferred_scopes;
-	size_t ninferred;
-	char **backfill_scopes;
-	size_t nbackfill;
 	int64_t last_accessed_time;        /* Token API, newer servers */
 	/* Token Management only */
-	bool management;                   /* parsed from a TokenInfo */
 	int64_t created_by_id;
-	char *created_by_username;
 	int64_t owner_id;
 	int64_t last_used_day;             /* ms, accurate to one day */
 	int64_t workspace_id;
+	const char *text_[TOKEN_TEXT_COUNT];        /* interned, NULL when absent */
+	const struct token_strv *list_[TOKEN_LIST_COUNT];  /* interned, NULL when empty */
+	unsigned char id_form_;            /* enum token_id_form */
+	bool management;                   /* parsed from a TokenInfo */
 };
+#define TOKEN_ROW_BYTES sizeof(struct token_info)
+
+/* How a row keeps its id: 64 lower-case hex digits (every real id, a
+ * SHA-256) as raw bytes; anything else token_id_valid allows as sent. */
+enum token_id_form { TOKEN_ID_FORM_NONE, TOKEN_ID_FORM_RAW, TOKEN_ID_FORM_TEXT };
+
+struct token_pool;                     /* the interned strings (token.c) */
 
 struct token_table {
 	struct token_info *rows;
 	size_t n;
 	size_t cap;
+	struct token_pool *pool;           /* the rows' strings; NULL until one is set */
 	/* what the list parser (api.c) left out, for a warning */
 	size_t malformed;                  /* elements skipped: not a token object */
 	size_t repeated;                   /* rows whose id came earlier: kept once */
 	char malformed_why[160];           /* why the first was skipped */
 };
 
-/* Free the members of t (not t itself). */
-void token_info_free(struct token_info *t);
-/* Deep copy src into dst. Returns 0 or -1 on out of memory (dst zeroed). */
-int token_info_copy(struct token_info *dst, const struct token_info *src);
-/* Append a zeroed row and return it, or NULL on out of memory. */
+/* ---- reading a row ---------------------------------------------------- */
+/* The id as text into buf (TOKEN_ID_LEN + 1 bytes): 64 lower-case hex
+ * digits, or the id as sent; "" when the row has none. Returns buf. */
+char *token_id_hex(const struct token_info *t, char *buf);
+bool token_has_id(const struct token_info *t);
+/* Order of two ids as text, ASCII case ignored (raw ids: byte order). */
+int token_id_cmp(const struct token_info *a, const struct token_info *b);
+/* A hash of the id, the same for ids token_id_cmp finds equal. */
+uint64_t token_id_hash(const struct token_info *t);
+/* The id against text id, ASCII case ignored, like strcasecmp; with
+ * prefix, only the first strlen(id) characters count. */
+int token_id_cmp_text(const struct token_info *t, const char *id, bool prefix);
+/* String field which, or NULL when absent. */
+const char *token_text(const struct token_info *t, enum token_text which);
+/* The comment, or NULL when absent. */
+const char *token_comment(const struct token_info *t);
+/* autoscope_state ("AUTOSCOPE_STATE_RUNNING", …), or NULL when absent. */
+const char *token_autoscope_state(const struct token_info *t);
+/* List which: its length, and entry i (< the length). */
+size_t token_list_n(const struct token_info *t, enum token_list which);
+const char *token_list_at(const struct token_info *t, enum token_list which, size_t i);
+/* List which as an array of token_list_n strings (NULL when empty). */
+const char *const *token_list_items(const struct token_info *t, enum token_list which);
+/* The scopes (none: full access): shorthands of the two above. */
+size_t token_nscopes(const struct token_info *t);
+const char *token_scope(const struct token_info *t, size_t i);
+
+/* ---- filling a row (in tab, which owns the strings) ------------------- */
+/* Each returns 0, or -1 on out of memory (the row is unchanged). Strings
+ * are copied and interned; a NUL byte ends one early. */
+/* The id id[0..len); -2 (nothing set) when it is not token_id_valid: an id
+ * that could not be one URL path segment never enters a row. */
+int token_set_id(struct token_table *tab, struct token_info *t, const char *id, size_t len);
+/* NULL: absent. */
+int token_set_text(struct token_table *tab, struct token_info *t, enum token_text which,
+		   const char *s, size_t len);
+/* v[0..n), lens[i] the length of v[i] (lens NULL: strlen); n == 0: empty. */
+int token_set_list(struct token_table *tab, struct token_info *t, enum token_list which,
+		   const char *const *v, const size_t *lens, size_t n);
+/* Copy row src (of any table) into a new row of tab. NULL on out of memory. */
+struct token_info *token_table_add_copy(struct token_table *tab, const struct token_info *src);
+
+/* Append a zeroed row and return it, or NULL on out of memory. Rows move
+ * when the table grows: keep indexes, not pointers, across pushes. */
 struct token_info *token_table_push(struct token_table *tab);
-/* Free all rows and the array; leaves an empty table. */
+/* Drop the last row (its strings stay in the pool until the table goes). */
+void token_table_pop(struct token_table *tab);
+/* Free all rows, the array and the pool; leaves an empty table. */
 void token_table_free(struct token_table *tab);
+/* Bytes the table holds (rows allocated, the pool and its index). */
+size_t token_table_bytes(const struct token_table *tab);
 /* What the list parser left out, as one line for a face ("the list had 2
  * malformed entries, skipped (token_infos[4]: …); 1 id listed twice, shown
  * once"), raw (sanitize it). Returns false, out "", when nothing was. */

@@ -24,6 +24,7 @@ struct token_needle {
 	char *s;
 	size_t len;
 	bool fold;
+	bool hexish;             /* only lower-case hex digits: may be in an id */
 };
 
 struct token_term;
@@ -103,13 +104,25 @@ token_needle_in_str(const struct token_needle *nd, const char *s)
 	return s != NULL && token_needle_in(nd, s, strlen(s));
 }
 
+/* True when nd occurs in t's id as text. A raw id is made hex only when
+ * the needle could be in it. */
+static bool
+token_needle_in_id(const struct token_needle *nd, const struct token_info *t)
+{
+	char id[TOKEN_ID_LEN + 1];
+
+	if (t->id_form_ == TOKEN_ID_FORM_RAW && !nd->hexish)
+		return nd->len == 0;
+	return token_needle_in_str(nd, token_id_hex(t, id));
+}
+
 static bool
 token_needle_in_scopes(const struct token_needle *nd, const struct token_info *t)
 {
 	size_t i;
 
-	for (i = 0; t->scopes != NULL && i < t->nscopes; i++) {
-		if (token_needle_in_str(nd, t->scopes[i]))
+	for (i = 0; i < token_nscopes(t); i++) {
+		if (token_needle_in_str(nd, token_scope(t, i)))
 			return true;
 	}
 	return false;
@@ -121,9 +134,9 @@ token_match_word(const struct token_term *m, const struct token_info *t, unsigne
 {
 	(void)flags;
 	(void)ctx;
-	return token_needle_in_str(&m->nd, t->comment) ||
-	    token_needle_in_str(&m->nd, t->created_by_username) ||
-	    token_needle_in_str(&m->nd, t->token_id) ||
+	return token_needle_in_str(&m->nd, token_comment(t)) ||
+	    token_needle_in_str(&m->nd, token_text(t, TOKEN_TEXT_OWNER)) ||
+	    token_needle_in_id(&m->nd, t) ||
 	    token_needle_in_scopes(&m->nd, t);
 }
 
@@ -133,7 +146,7 @@ token_match_owner(const struct token_term *m, const struct token_info *t, unsign
 {
 	(void)flags;
 	(void)ctx;
-	return token_needle_in_str(&m->nd, t->created_by_username);
+	return token_needle_in_str(&m->nd, token_text(t, TOKEN_TEXT_OWNER));
 }
 
 static bool
@@ -142,7 +155,7 @@ token_match_comment(const struct token_term *m, const struct token_info *t, unsi
 {
 	(void)flags;
 	(void)ctx;
-	return token_needle_in_str(&m->nd, t->comment);
+	return token_needle_in_str(&m->nd, token_comment(t));
 }
 
 static bool
@@ -161,7 +174,7 @@ token_match_scope_none(const struct token_term *m, const struct token_info *t,
 	(void)m;
 	(void)flags;
 	(void)ctx;
-	return t->scopes == NULL || t->nscopes == 0;
+	return token_nscopes(t) == 0;
 }
 
 static bool
@@ -170,7 +183,7 @@ token_match_id(const struct token_term *m, const struct token_info *t, unsigned 
 {
 	(void)flags;
 	(void)ctx;
-	return token_needle_in_str(&m->nd, t->token_id);
+	return token_needle_in_id(&m->nd, t);
 }
 
 static bool
@@ -294,6 +307,7 @@ token_needle_init(struct token_needle *nd, const char *value, size_t len, bool f
 		nd->s[i] = nd->fold ? (char)token_fold((unsigned char)value[i]) : value[i];
 	nd->s[len] = '\0';
 	nd->len = len;
+	nd->hexish = strspn(nd->s, "0123456789abcdef") == len;
 	return 0;
 }
 

@@ -574,6 +574,8 @@ worker_request(struct worker *w, struct job *j, const char *url, struct http_req
 	r->body = c->body;
 	r->allow_http = w->loopback;
 	r->fresh_connect = c->retry == CALL_RETRY_CREATE;
+	r->secret_answer = c->secret_answer;
+	r->stream = c->stream != NULL ? j->c : NULL;
 	r->attempt = c->attempts + 1;
 	if (j->internal) {
 		r->content_type = WORKER_FORM_TYPE;

@@ -506,7 +506,7 @@ dialog_create_new(int64_t max_lifetime_days, bool admin, bool ascii)
 
 /* Tick the known scopes of the token; put the others in the free entry. */
 static int
-edit_prefill_scopes(struct dialog *d, char *const *scopes, size_t n)
+edit_prefill_scopes(struct dialog *d, const char *const *scopes, size_t n)
 {
 	struct grid *g = &form_get(&d->form, F_SCOPES)->grid;
 	char *other;
@@ -532,7 +532,7 @@ edit_prefill_scopes(struct dialog *d, char *const *scopes, size_t n)
 }
 
 struct dialog *
-dialog_edit_new(const char *comment, char *const *scopes, size_t nscopes, bool ascii)
+dialog_edit_new(const char *comment, const char *const *scopes, size_t nscopes, bool ascii)
 {
 	struct dialog *d;
 

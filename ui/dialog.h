@@ -36,7 +36,7 @@ struct dialog;
  * errors are shown inside the dialog; DIALOG_OK only with valid input. */
 struct dialog *dialog_create_new(int64_t max_lifetime_days, bool admin, bool ascii);
 /* Edit: comment and scopes of one token, prefilled. */
-struct dialog *dialog_edit_new(const char *comment, char *const *scopes, size_t nscopes,
+struct dialog *dialog_edit_new(const char *comment, const char *const *scopes, size_t nscopes,
 			       bool ascii);
 /* Confirm: title and body lines (sanitized by the caller). Focus starts on
  * Cancel. With typed non-NULL the user must type exactly that text (e.g. the

@@ -149,6 +149,7 @@ unsigned
 ui_bulk_execute(struct ui *u)
 {
 	int64_t now = duration_now_ms();
+	char id[TOKEN_ID_LEN + 1];
 	size_t i;
 
 	if (ui_state_bulk_running(u))
@@ -157,7 +158,8 @@ ui_bulk_execute(struct ui *u)
 	bulk_reset(u->ws->bulk, UI_MGMT(u));
 	for (i = 0; i < u->ws->tab.n; i++)
 		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(u->ws->bulk, u->ws->tab.rows[i].token_id, &u->ws->tab.rows[i], u->ws->flags[i],
+		    bulk_add(u->ws->bulk, token_id_hex(&u->ws->tab.rows[i], id), &u->ws->tab.rows[i],
+		    u->ws->flags[i],
 		    u->ws->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
 	if (bulk_count(u->ws->bulk) == 0)

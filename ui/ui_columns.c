@@ -176,6 +176,7 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 {
 	const struct token_info *t = &u->ws->tab.rows[row];
 	unsigned m = u->ws->marks[row];
+	char id[TOKEN_ID_LEN + 1];
 
 	switch (ui_cols[col].key) {
 	case -1:
@@ -183,7 +184,7 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : ' ');
 		break;
 	case TOKEN_SORT_COMMENT:
-		snprintf(out, n, "%s", t->comment != NULL ? t->comment : "");
+		snprintf(out, n, "%s", token_comment(t) != NULL ? token_comment(t) : "");
 		break;
 	case TOKEN_SORT_CREATED:
 		duration_relative(t->creation_time, u->ws->ctx.now_ms, out, n);
@@ -204,7 +205,7 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		ui_columns_flags(u->ws->flags[row], out, n);
 		break;
 	default:
-		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, t->token_id);
+		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));
 		break;
 	}
 }

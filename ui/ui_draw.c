@@ -242,17 +242,33 @@ ui_keep_top(struct ui *u)
 		u->top = u->ws->nshown > page ? u->ws->nshown - page : 0;
 }
 
+/* "loading…", or "loading… 45,000 tokens" once a list streams in. */
+static void
+ui_loading_text(const struct ui *u, const char *what, char *out, size_t n)
+{
+	char count[32];
+
+	ui_state_count_text(u->ws->list_seen, count, sizeof count);
+	if ((u->ws->loading & (1u << UI_JOB_LIST)) && u->ws->list_seen > 0)
+		snprintf(out, n, "loading%s %s token%s", u->ascii ? "..." : "\u2026", count,
+		    u->ws->list_seen == 1 ? "" : "s");
+	else
+		snprintf(out, n, "loading%s%s", what, u->ascii ? "..." : "\u2026");
+}
+
 /* What an empty table says: loading, why the list failed, or why it is empty. */
 static void
 ui_draw_empty(struct ui *u)
 {
-	const char *msg = !u->ws->loaded ? "loading\u2026" :
-	    u->ws->tab.n == 0 ? "no tokens" : "no token matches the filter (Esc clears it)";
-	char line[UI_LINE_MAX], why[sizeof u->ws->load_err + 32];
+	const char *msg = u->ws->tab.n == 0 ? "no tokens" :
+	    "no token matches the filter (Esc clears it)";
+	char line[UI_LINE_MAX], why[sizeof u->ws->load_err + 32], loading[64];
 	int attr = A_DIM;
 
-	if (u->ascii && !u->ws->loaded)
-		msg = "loading...";
+	if (!u->ws->loaded) {
+		ui_loading_text(u, "", loading, sizeof loading);
+		msg = loading;
+	}
 	if (!u->ws->loaded && u->ws->load_err[0] != '\0' && (u->ws->loading & (1u << UI_JOB_LIST)) == 0) {
 		snprintf(why, sizeof why, "%s (r tries again)", u->ws->load_err);
 		msg = why;
@@ -357,7 +373,7 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 	if (u->ws->admin == UI_ADMIN_WAIT)
 		snprintf(out, n, "checking admin rights%s", dots);
 	else if (u->ws->loading & (1u << UI_JOB_LIST))
-		snprintf(out, n, "loading tokens%s", dots);
+		ui_loading_text(u, " tokens", out, n);
 	else if (u->ws->loading & ((1u << UI_JOB_ME) | (1u << UI_JOB_CONF)))
 		snprintf(out, n, "loading workspace%s", dots);
 	else if (ui_state_bulk_running(u))

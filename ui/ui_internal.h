@@ -221,6 +221,7 @@ struct ui_ws {
 	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_columns_measure) */
 	bool loaded;
 	unsigned loading;            /* bit per enum ui_job in flight */
+	size_t list_seen;            /* the count the screen shows, 0: none yet */
 	char load_note[200];         /* appended to the message of the next first load */
 	char load_err[512];          /* why the last list failed (shown in an empty table) */
 
@@ -244,6 +245,16 @@ struct ui {
 	const struct ui_opts *opts;
 	struct ui_ws *ws;            /* the workspace on show */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
+	/* How far the list in flight has come, by source (0: own tokens,
+	 * 1: token management). This is the one thing that crosses from the
+	 * worker other than through its queue: the list call's stream stores
+	 * its row count here with relaxed atomic stores (call.h struct
+	 * call_progress), and the UI reads it on each turn of its loop (a
+	 * tick of UI_LOAD_TICK_MS while a list loads) to show "loading… 45,000
+	 * tokens". The UI owns both and outlives every call; so they
+	 * live here, not in the workspace, which :profile frees while its
+	 * list may still stream. */
+	struct call_progress list_progress[2];
 
 	/* terminal */
 	FILE *tty;
@@ -353,7 +364,8 @@ void ui_state_load(struct ui *u);
 void ui_state_ask_me(struct ui *u);
 void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
-const char *ui_state_current_id(const struct ui *u);
+/* The id under the cursor into buf (TOKEN_ID_LEN + 1 bytes), or NULL. */
+char *ui_state_current_id(const struct ui *u, char *buf);
 /* The row holding exactly token id, or -1. A binary search in the id order
  * when it is built; many (a loop over a session's thousand ids) builds it
  * (one sort per table), else one lookup scans rather than sort. */
@@ -393,6 +405,10 @@ void ui_state_refresh_every(struct ui *u, int64_t ms);
 /* The timer: fetch the list again when due and nothing would be disturbed
  * (no list in flight, no revocation planned or running). */
 unsigned ui_state_refresh_tick(struct ui *u);
+/* While a list loads: its row count changed since the last redraw? */
+unsigned ui_state_progress_tick(struct ui *u);
+/* "45,000": n with thousands separators, into out. */
+void ui_state_count_text(size_t n, char *out, size_t len);
 /* Milliseconds until the next refresh is due (-1: none). */
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
@@ -419,6 +435,7 @@ const char *ui_bulk_label(const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
+#define UI_LOAD_TICK_MS 100          /* while a list loads: its count on screen */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
 /* ui_columns.c */

@@ -129,6 +129,8 @@ ui_poll_ms(struct ui *u)
 {
 	if (u->ws->bphase == UI_BULK_RUNNING)
 		return UI_BULK_TICK_MS;
+	if (u->ws->loading & (1u << UI_JOB_LIST))
+		return UI_LOAD_TICK_MS;
 	return worker_pending(u->ws->w) > 0 ? UI_RETRY_TICK_MS : -1;
 }
 
@@ -156,6 +158,7 @@ ui_loop(struct ui *u)
 		r = rc != 0 ? UI_R_NONE : u->ws->bphase == UI_BULK_RUNNING ? ui_bulk_tick(u) :
 		    ui_retry_tick(u);
 		r |= ui_state_refresh_tick(u);
+		r |= ui_state_progress_tick(u);
 		if (pfd[2].revents & POLLIN)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)

@@ -27,6 +27,7 @@
  */
 #include <limits.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,17 +105,18 @@ ui_state_row_of(struct ui *u, const char *id, bool many)
 {
 	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->ws->order[TOKEN_SORT_ID];
 	size_t lo = 0, hi = u->ws->tab.n, i;
+	char hex[TOKEN_ID_LEN + 1];
 	int c;
 
 	if (o == NULL) {             /* one lookup (or no memory): a scan */
 		for (i = 0; i < u->ws->tab.n; i++)
-			if (strcmp(u->ws->tab.rows[i].token_id, id) == 0)
+			if (strcmp(token_id_hex(&u->ws->tab.rows[i], hex), id) == 0)
 				return (long)i;
 		return -1;
 	}
-	while (lo < hi) {
+	while (lo < hi) {           /* the id order: the text byte for byte */
 		i = lo + (hi - lo) / 2;
-		if ((c = strcmp(u->ws->tab.rows[o[i]].token_id, id)) == 0)
+		if ((c = strcmp(token_id_hex(&u->ws->tab.rows[o[i]], hex), id)) == 0)
 			return (long)o[i];
 		if (c < 0)
 			lo = i + 1;
@@ -414,12 +416,12 @@ ui_state_current(const struct ui *u)
 	return &u->ws->tab.rows[u->ws->shown[u->cursor]];
 }
 
-const char *
-ui_state_current_id(const struct ui *u)
+char *
+ui_state_current_id(const struct ui *u, char *buf)
 {
 	const struct token_info *t = ui_state_current(u);
 
-	return t != NULL ? t->token_id : NULL;
+	return t != NULL ? token_id_hex(t, buf) : NULL;
 }
 
 size_t
@@ -465,7 +467,7 @@ ui_state_keep_cursor(struct ui *u, const char *id)
 
 	if (id != NULL) {
 		for (i = 0; i < u->ws->nshown; i++) {
-			if (strcmp(u->ws->tab.rows[u->ws->shown[i]].token_id, id) == 0) {
+			if (token_id_cmp_text(&u->ws->tab.rows[u->ws->shown[i]], id, false) == 0) {
 				u->cursor = i;
 				return;
 			}
@@ -566,11 +568,11 @@ ui_state_set_filter(struct ui *u, const char *expr, const char *fallback)
 static int
 ui_id_cmp(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(a, b);      /* the id is the first member */
 }
 
 struct ui_oldmark {
-	char *id;
+	char id[TOKEN_ID_LEN + 1];
 	unsigned char mark;
 };
 
@@ -585,7 +587,7 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	for (i = 0; i < u->ws->tab.n; i++) {
 		if ((u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
 			continue;
-		m[n].id = ui_xstrdup(u->ws->tab.rows[i].token_id);
+		token_id_hex(&u->ws->tab.rows[i], m[n].id);
 		m[n++].mark = u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
@@ -659,8 +661,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	struct ui_oldmark *old, key, *hit;
 	size_t nold, i;
 
-	if (ui_state_current_id(u) != NULL)
-		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
+	ui_state_current_id(u, id);
 	old = ui_state_oldmarks(u, &nold);
 	ui_ws_orders_free(u->ws);
 	token_table_free(&u->ws->tab);
@@ -670,12 +671,10 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	u->ws->ctx.now_ms = duration_now_ms();
 	for (i = 0; i < u->ws->tab.n; i++) {
 		u->ws->flags[i] = token_flags(&u->ws->tab.rows[i], &u->ws->ctx);
-		key.id = u->ws->tab.rows[i].token_id;
-		hit = nold > 0 ? bsearch(&key, old, nold, sizeof *old, ui_id_cmp) : NULL;
+		hit = nold > 0 ? bsearch(token_id_hex(&u->ws->tab.rows[i], key.id), old, nold,
+		    sizeof *old, ui_id_cmp) : NULL;
 		u->ws->marks[i] = hit != NULL ? hit->mark : 0;
 	}
-	for (i = 0; i < nold; i++)
-		free(old[i].id);
 	free(old);
 	u->ws->loaded = true;
 	u->ws->nshown = 0;
@@ -692,14 +691,10 @@ ui_state_compact(struct ui *u)
 	char id[TOKEN_ID_LEN + 1] = "";
 	size_t i, j = 0;
 
-	if (ui_state_current_id(u) != NULL)
-		snprintf(id, sizeof id, "%s", ui_state_current_id(u));
-
+	ui_state_current_id(u, id);
 	for (i = 0; i < u->ws->tab.n; i++) {
-		if (u->ws->marks[i] & UI_MARK_GONE) {
-			token_info_free(&u->ws->tab.rows[i]);
-			continue;
-		}
+		if (u->ws->marks[i] & UI_MARK_GONE)
+			continue;       /* its strings stay in the pool until the next load */
 		if (i != j) {
 			u->ws->tab.rows[j] = u->ws->tab.rows[i];
 			u->ws->flags[j] = u->ws->flags[i];
@@ -749,8 +744,44 @@ ui_state_load(struct ui *u)
 	if (u->ws->admin == UI_ADMIN_WAIT)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+	if (c != NULL) {
+		atomic_store_explicit(&u->list_progress[UI_MGMT(u)].items, 0, memory_order_relaxed);
+		c->progress = &u->list_progress[UI_MGMT(u)];
+	}
+	u->ws->list_seen = 0;
 	ui_state_submit(u, c, UI_JOB_LIST, UI_MGMT(u) ? 1 : 0);
 	u->ws->load_err[0] = '\0';
+}
+
+unsigned
+ui_state_progress_tick(struct ui *u)
+{
+	size_t n;
+
+	if ((u->ws->loading & (1u << UI_JOB_LIST)) == 0)
+		return UI_R_NONE;
+	n = atomic_load_explicit(&u->list_progress[UI_MGMT(u)].items, memory_order_relaxed);
+	if (n == u->ws->list_seen)
+		return UI_R_NONE;
+	u->ws->list_seen = n;
+	/* the header says it; so does the empty table of a first load */
+	return UI_R_HEADER | (u->ws->loaded ? UI_R_NONE : UI_R_TABLE);
+}
+
+void
+ui_state_count_text(size_t n, char *out, size_t len)
+{
+	char digits[32];
+	size_t nd, i, o = 0;
+
+	nd = (size_t)snprintf(digits, sizeof digits, "%zu", n);
+	for (i = 0; i < nd && o + 2 < len; i++) {
+		if (i > 0 && (nd - i) % 3 == 0)
+			out[o++] = ',';
+		out[o++] = digits[i];
+	}
+	if (len > 0)
+		out[o < len ? o : len - 1] = '\0';
 }
 
 /* Empty the table (and with it the tags, the staging and the owners). */

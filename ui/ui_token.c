@@ -70,9 +70,10 @@ ui_a_edit(struct ui *u)
 
 	if (t == NULL)
 		return UI_R_NONE;
-	snprintf(u->edit_id, sizeof u->edit_id, "%s", t->token_id);
-	ui_dialog_open(u, dialog_edit_new(t->comment != NULL ? t->comment : "", t->scopes,
-	    t->nscopes, u->ascii), ui_edit_done, NULL);
+	token_id_hex(t, u->edit_id);
+	ui_dialog_open(u, dialog_edit_new(token_comment(t) != NULL ? token_comment(t) : "",
+	    token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t), u->ascii), ui_edit_done,
+	    NULL);
 	return UI_R_ALL;
 }
 
@@ -125,7 +126,8 @@ ui_copy(struct ui *u, const char *text)
 unsigned
 ui_a_copy(struct ui *u)
 {
-	const char *id = ui_state_current_id(u);
+	char buf[TOKEN_ID_LEN + 1];
+	const char *id = ui_state_current_id(u, buf);
 	enum ui_copy c;
 
 	if (id == NULL)
@@ -193,11 +195,14 @@ unsigned
 ui_keys_secret_pending(struct ui *u)
 {
 	struct api_created *c = u->secret_pending;
+	const struct token_info *t;
+	char id[TOKEN_ID_LEN + 1];
 
 	if (c == NULL || u->dlg != NULL)
 		return UI_R_NONE;
-	ui_dialog_open(u, dialog_secret_new(c->token_value, c->info.token_id,
-	    c->info.comment != NULL ? c->info.comment : "", u->ascii), ui_secret_done,
+	t = api_created_info(c);
+	ui_dialog_open(u, dialog_secret_new(c->token_value, token_id_hex(t, id),
+	    token_comment(t) != NULL ? token_comment(t) : "", u->ascii), ui_secret_done,
 	    ui_secret_request);
 	api_created_free(c);
 	u->secret_pending = NULL;

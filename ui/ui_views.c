@@ -63,17 +63,17 @@ ui_add_last_used(struct ui_lines *l, const struct ui *u, const struct token_info
 }
 
 static void
-ui_add_list(struct ui_lines *l, const struct ui *u, const char *label, char *const *v,
-    size_t n, const char *none)
+ui_add_list(struct ui_lines *l, const struct ui *u, const char *label,
+    const struct token_info *t, enum token_list which, const char *none)
 {
-	size_t i;
+	size_t i, n = token_list_n(t, which);
 
 	if (n == 0) {
 		ui_add(l, ui_fmt("%-16s %s", label, none));
 		return;
 	}
 	for (i = 0; i < n; i++)
-		ui_add_field(l, u, i == 0 ? label : "", v[i]);
+		ui_add_field(l, u, i == 0 ? label : "", token_list_at(t, which, i));
 }
 
 static void
@@ -97,11 +97,11 @@ void
 ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	char num[32], scopes[4096];
+	char num[32], scopes[4096], id[TOKEN_ID_LEN + 1];
 
-	ui_add_field(&l, u, "Comment:", t->comment != NULL ? t->comment : "");
+	ui_add_field(&l, u, "Comment:", token_comment(t) != NULL ? token_comment(t) : "");
 	ui_add(&l, ui_xstrdup("Token id:"));
-	ui_add_field(&l, u, "", t->token_id);
+	ui_add_field(&l, u, "", token_id_hex(t, id));
 	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");
 	ui_add_time(&l, u, "Expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	ui_add_last_used(&l, u, t);
@@ -114,9 +114,10 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 	}
 	token_scopes_format(t, scopes, sizeof scopes);
 	ui_add_field(&l, u, "Scopes:", scopes);
-	ui_add_field(&l, u, "Autoscope:", t->autoscope_state != NULL ? t->autoscope_state : "-");
-	ui_add_list(&l, u, "Inferred scopes:", t->inferred_scopes, t->ninferred, "-");
-	ui_add_list(&l, u, "Backfill scopes:", t->backfill_scopes, t->nbackfill, "-");
+	ui_add_field(&l, u, "Autoscope:", token_autoscope_state(t) != NULL ?
+	    token_autoscope_state(t) : "-");
+	ui_add_list(&l, u, "Inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	ui_add_list(&l, u, "Backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
 	ui_add_flags(&l, flags);
 	if (flags & TOKEN_FLAG(SELF))
 		ui_add(&l, ui_xstrdup("This is the token patrol uses."));

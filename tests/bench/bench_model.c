@@ -53,54 +53,47 @@ bench_rand(void)
 	return bench_seed;
 }
 
-static char *
-bench_strdup(const char *s)
+static void
+bench_check(int rc)
 {
-	char *p = strdup(s);
-
-	if (p == NULL) {
+	if (rc != 0) {
 		fprintf(stderr, "bench_model: out of memory\n");
 		exit(1);
 	}
-	return p;
 }
 
 static void
-bench_scopes_fill(struct token_info *t)
+bench_scopes_fill(struct token_table *tab, struct token_info *t)
 {
+	const char *v[4];
 	size_t i, n = bench_rand() % 4;
 
-	if (n == 0)
-		return;
-	if ((t->scopes = calloc(n, sizeof *t->scopes)) == NULL) {
-		fprintf(stderr, "bench_model: out of memory\n");
-		exit(1);
-	}
 	for (i = 0; i < n; i++)
-		t->scopes[i] = bench_strdup(bench_scopes[bench_rand() % 7]);
-	t->nscopes = n;
+		v[i] = bench_scopes[bench_rand() % 7];
+	bench_check(token_set_list(tab, t, TOKEN_LIST_SCOPES, v, NULL, n));
 }
 
 static void
-bench_row(struct token_info *t, size_t i)
+bench_row(struct token_table *tab, struct token_info *t, size_t i)
 {
-	char buf[64];
+	char buf[TOKEN_ID_LEN + 1];
 	size_t c = bench_rand() % (sizeof bench_comments / sizeof bench_comments[0]);
 
-	snprintf(t->token_id, sizeof t->token_id, "%016llx%016llx%016llx%016llx",
+	snprintf(buf, sizeof buf, "%016llx%016llx%016llx%016llx",
 	    (unsigned long long)bench_rand(), (unsigned long long)bench_rand(),
 	    (unsigned long long)bench_rand(), (unsigned long long)i);
+	bench_check(token_set_id(tab, t, buf, strlen(buf)));
 	snprintf(buf, sizeof buf, "%s %zu", bench_comments[c], i % 97);
-	t->comment = bench_strdup(buf);
+	bench_check(token_set_text(tab, t, TOKEN_TEXT_COMMENT, buf, strlen(buf)));
 	snprintf(buf, sizeof buf, "user%llu@example.com", (unsigned long long)(bench_rand() % 500));
-	t->created_by_username = bench_strdup(buf);
+	bench_check(token_set_text(tab, t, TOKEN_TEXT_OWNER, buf, strlen(buf)));
 	t->management = true;
 	t->creation_time = BENCH_NOW - (int64_t)(bench_rand() % 700) * BENCH_DAY;
 	t->expiry_time = bench_rand() % 5 == 0 ? -1 :
 	    BENCH_NOW + ((int64_t)(bench_rand() % 400) - 100) * BENCH_DAY;
 	t->last_used_day = bench_rand() % 4 == 0 ? 0 :
 	    BENCH_NOW - (int64_t)(bench_rand() % 200) * BENCH_DAY;
-	bench_scopes_fill(t);
+	bench_scopes_fill(tab, t);
 }
 
 /* Give every row its own comment, all sharing their first 31 bytes: the
@@ -112,10 +105,9 @@ bench_distinct_comments(struct token_table *tab)
 	size_t i;
 
 	for (i = 0; i < tab->n; i++) {
-		free(tab->rows[i].comment);
 		snprintf(buf, sizeof buf, "Terraform deploy for workspace %06llu",
 		    (unsigned long long)(bench_rand() % 1000000));
-		tab->rows[i].comment = bench_strdup(buf);
+		bench_check(token_set_text(tab, &tab->rows[i], TOKEN_TEXT_COMMENT, buf, strlen(buf)));
 	}
 }
 
@@ -191,22 +183,24 @@ bench_plan(const struct token_table *tab, const struct token_ctx *ctx)
 	struct token_filter *f;
 	struct bulk_replan d;
 	struct patrol_err err;
-	struct bulk b;
+	struct bulk *b;
 	double v[BENCH_RUNS], t0;
+	char id[TOKEN_ID_LEN + 1];
 	size_t i, r;
 
 	if (token_filter_compile("!no-such-comment", &f, &err) != PATROL_OK)
 		exit(1);
 	for (r = 0; r < BENCH_RUNS; r++) {
-		bulk_init(&b, true);
+		if ((b = bulk_new(true)) == NULL)
+			exit(1);
 		t0 = bench_now_ms();
 		for (i = 0; i < 2 * tab->n; i++)
-			if (bulk_add(&b, tab->rows[i % tab->n].token_id, &tab->rows[i % tab->n], 0,
+			if (bulk_add(b, token_id_hex(&tab->rows[i % tab->n], id), &tab->rows[i % tab->n], 0,
 			    NULL, ctx->now_ms) < 0)
 				exit(1);
-		bulk_replan(&b, tab, ctx, f, &d);
+		bulk_replan(b, tab, ctx, f, &d);
 		v[r] = bench_now_ms() - t0;
-		bulk_free(&b);
+		bulk_free(b);
 	}
 	token_filter_free(f);
 	return bench_median(v);
@@ -226,9 +220,11 @@ main(void)
 	for (i = 0; i < BENCH_ROWS; i++) {
 		if ((t = token_table_push(&tab)) == NULL)
 			return 1;
-		bench_row(t, i);
+		bench_row(&tab, t, i);
 	}
 	printf("rows: %d, runs: %d\n", BENCH_ROWS, BENCH_RUNS);
+	printf("model: %zu bytes a row (%zu in the row, the rest its pool share)\n",
+	    token_table_bytes(&tab) / tab.n, TOKEN_ROW_BYTES);
 	for (k = 0; k < TOKEN_SORT_COUNT; k++) {
 		printf("sort %s: median %.1f ms\n", token_sort_name(k),
 		    bench_sort(&tab, idx, (enum token_sort_key)k, false));

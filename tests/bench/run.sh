@@ -2,8 +2,17 @@
 # make bench: figures for the closing notes, medians side by side in one run.
 #  1. `patrol list -o json` against the emulator with 600 tokens, next to the
 #     way admins do it today (curl piped to jq), and the table output.
-#  2. `patrol list --all -o json` over 100,000 tokens (token management),
-#     and a revocation plan of all of them (a dry run from a file of ids).
+#  2. `patrol list --all -o json` over 100,000 tokens (token management,
+#     35 MB of JSON) next to `curl -o /dev/null` of the same list (the
+#     floor: goal <= 3x, peak RSS <= 64 MB), and at 20,000 tokens next to the
+#     official Python SDK's `[t.as_dict() for t in w.token_management.list()]`
+#     dumped as JSON (goal >= 20x faster); a revocation plan of 100,000 ids
+#     (a dry run from a file of ids); the UI over the same list: filter and
+#     sort keys, peak RSS across the load and three refreshes (goal <= 96 MB),
+#     and keys while the list streams in from a slow link (goal <= 16 ms).
+#     With PATROL_BEFORE=PATH (a patrol built from an older tree, e.g. main
+#     in a scratch clone), the same rows are measured for it too, in the
+#     same run, marked "(before)".
 #  3. The model: sort and filter over 100,000 rows (bench_model).
 #  4. Bulk revoke with patrol's defaults next to a loop of the official
 #     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
@@ -50,26 +59,103 @@ printf '%-44s %8s ms\n' "patrol list -o json" "$(median_ms "$PATROL" list -o jso
 printf '%-44s %8s ms\n' "patrol list (table)" "$(median_ms "$PATROL" list)"
 printf '%-44s %8s ms\n' "curl | jq .token_infos (today's way)" "$(median_ms curl_jq)"
 
-URL=$(start_emulator --generate 100000:200 --seed 5)
+BEFORE=${PATROL_BEFORE:-}
+[ -n "$BEFORE" ] && [ ! -x "$BEFORE" ] && { echo "PATROL_BEFORE=$BEFORE is not a program"; BEFORE=""; }
+MEASURE="$(dirname "$0")/measure.py"
+TM_PATH=/api/2.0/token-management/tokens
+PYSDK=${PATROL_PYSDK:-${top_srcdir:-.}/../shared/peers/python-sdk/pysdk}
+
+# big N: an emulator whose token-management list holds about N tokens (a
+# tenth of what is generated expires out of it); its URL, and the count in
+# $dir/count.
+big() {
+	local url
+	url=$(start_emulator --generate "$(($1 * 111 / 100)):200" --seed 5 "${@:2}")
+	curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$url$TM_PATH" |
+		jq '.token_infos | length' >"$dir/count"
+	echo "$url"
+}
+# row LABEL RUNS CMD...: median wall and peak RSS of CMD; sets ROW_MS, ROW_MB.
+row() {
+	local label=$1 runs=$2 out ms kb failed
+	shift 2
+	out=$(python3 "$MEASURE" "$runs" "$@")
+	read -r ms kb failed <<<"$out"
+	ROW_MS=$ms
+	ROW_MB=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
+	printf '%-44s %8s ms %7s MB%s' "$label" "$ms" "$ROW_MB" \
+		"$([ "$failed" -gt 0 ] && echo " ($failed runs FAILED)")"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+# list_rows RUNS REF_MS HOW: `patrol list --all -o json` (and the one from
+# before, when given) with its ratio to REF_MS: HOW "curl" (how many times
+# the floor) or "sdk" (how many times faster than the SDK), goal first.
+list_rows() {
+	local runs=$1 ref=$2 how=$3 bin label goal=yes
+	for bin in "$PATROL" $BEFORE; do
+		label="patrol list --all -o json"
+		[ "$bin" = "$PATROL" ] || label="$label (before)"
+		row "$label" "$runs" "$bin" list --all -o json
+		if [ "$how" = curl ]; then
+			printf '  %sx curl%s\n' "$(ratio "$ROW_MS" "$ref")" "${goal:+ (goal <= 3x, <= 64 MB)}"
+		else
+			printf '  %sx faster than the SDK%s\n' "$(ratio "$ref" "$ROW_MS")" \
+				"${goal:+ (goal >= 20x)}"
+		fi
+		goal=
+	done
+}
+cat >"$dir/sdk_list.py" <<'PY'
+import json, sys
+from databricks.sdk import WorkspaceClient
+w = WorkspaceClient(host=sys.argv[1], token=sys.argv[2])
+json.dump([t.as_dict() for t in w.token_management.list()], sys.stdout)
+PY
+
+URL=$(big 100000)
 export DATABRICKS_HOST=$URL
+N=$(cat "$dir/count")
+MB=$(curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
 RUNS=5
-echo "== token management list with 100,000 tokens ($RUNS runs, median)"
-printf '%-44s %8s ms\n' "patrol list --all -o json" "$(median_ms "$PATROL" list --all -o json)"
+echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs: median wall, peak RSS"
+row "curl -o /dev/null (the floor)" $RUNS curl -s -o /dev/null \
+	-H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH"
+echo
+list_rows $RUNS "$ROW_MS" curl
 printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
-if command -v python3 >/dev/null 2>&1; then
-	BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$PATROL" big
-fi
-curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" | jq '.token_infos'; }
+curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | jq '.token_infos'; }
 printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
-curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token-management/tokens" |
+curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" |
 	jq -r '.token_infos[].token_id' >"$dir/ids100k"
-printf '%-44s %8s ms\n' "patrol revoke --all --dry-run, 100,000 ids" \
+printf '%-44s %8s ms\n' "patrol revoke --all --dry-run, $N ids" \
 	"$(median_ms "$PATROL" revoke --all --dry-run --from "$dir/ids100k" -o json)"
+if command -v python3 >/dev/null 2>&1; then
+	BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$PATROL" big "$N"
+	[ -n "$BEFORE" ] && BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" big "$N" "(before)"
+	SLOW=$(start_emulator --generate 111000:200 --seed 5 --slow-body 8000000 --fault-path /token-management/)
+	DATABRICKS_HOST=$SLOW python3 "$(dirname "$0")/ui_bench.py" "$PATROL" stream
+fi
+
+URL=$(big 20000)
+export DATABRICKS_HOST=$URL
+N=$(cat "$dir/count")
+RUNS=3
+echo "== token management list, $N tokens, next to the official Python SDK ($RUNS runs)"
+if [ -x "$PYSDK" ] && python3 -c 'import requests' 2>/dev/null; then
+	row "Python SDK: [t.as_dict() ...] as JSON" $RUNS "$PYSDK" python3 "$dir/sdk_list.py" \
+		"$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
+	echo
+	list_rows $RUNS "$ROW_MS" sdk
+else
+	echo "the Python SDK is not at $PYSDK (set PATROL_PYSDK), or python3-requests is missing: skipped"
+fi
 
 echo "== UI through a pty, 600 tokens"
 URL=$(start_emulator --generate 599:1 --seed 5)
 if command -v python3 >/dev/null 2>&1; then
 	DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$PATROL"
+	[ -n "$BEFORE" ] && DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" \
+		frame "" "(before)"
 else
 	echo "python3 not installed: UI figures skipped"
 fi

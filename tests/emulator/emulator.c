@@ -93,6 +93,7 @@ struct emu_opts {
 	int		 tokens_disabled;
 
 	long		 latency_ms;
+	long		 slow_body;	/* bytes a second for answer bodies, 0: all at once */
 	struct emu_fail_rule rules[EMU_MAX_RULES];
 	size_t		 nrules;
 	long		 retry_after;
@@ -135,7 +136,8 @@ static const char emu_usage[] =
     "    [--tls-cert FILE --tls-key FILE] [--token-endpoint URL] [--redirect URL]\n"
     "    [--generate N[:USERS]] [--seed S] [--now-ms MS] [--advance-ms MS]\n"
     "    [--max-lifetime-days D] [--tokens-disabled]\n"
-    "    [--latency-ms MS] [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
+    "    [--latency-ms MS] [--slow-body BYTES_PER_S]\n"
+    "    [--fail STATUS:P[:COUNT[:AFTER]]]... [--retry-after S]\n"
     "    [--error-format json|numeric|error|scim|text|html|empty]\n"
     "    [--rate-limit RPS] [--drop P[:COUNT]] [--garbage P[:COUNT]]\n"
     "    [--garbage-kind truncated|html|500|mixed] [--fault-path SUBSTR]\n"
@@ -185,6 +187,8 @@ static const char emu_usage[] =
     "--token-endpoint URL: what OAuth discovery names as the token endpoint\n"
     "(a hostile workspace). --redirect URL: every faultable request is\n"
     "answered 302 to URL (a Private Link rejection, a login page).\n"
+    "--slow-body BYTES_PER_S sends the body of each faultable answer at about\n"
+    "that rate, a piece every 50 ms (a slow link: a big list streams in).\n"
     "--garbage spoils answers after the request was processed: JSON cut in\n"
     "half, a proxy's HTML 502 page, a 500 INTERNAL_ERROR, or the first two in\n"
     "turn (mixed).\n"
@@ -528,6 +532,16 @@ opt_latency(struct emu_opts *o, const char *v)
 	o->latency_ms = (long)n;
 }
 
+static void
+opt_slow_body(struct emu_opts *o, const char *v)
+{
+	long long n;
+
+	if (emu_parse_long(v, 1, 1LL << 40, &n) != 0)
+		emu_die_usage("--slow-body wants bytes a second, not '%s'", v);
+	o->slow_body = (long)n;
+}
+
 /* "STATUS:P[:COUNT[:AFTER]]"; COUNT may be empty or -1 for no cap. */
 static int
 emu_parse_fail(const char *v, struct emu_fail_rule *r)
@@ -670,6 +684,7 @@ static const struct {
 	{ "--max-lifetime-days", 1, opt_max_days },
 	{ "--tokens-disabled", 0, opt_tokens_disabled },
 	{ "--latency-ms", 1, opt_latency },
+	{ "--slow-body", 1, opt_slow_body },
 	{ "--fail", 1, opt_fail },
 	{ "--retry-after", 1, opt_retry_after },
 	{ "--error-format", 1, opt_error_format },
@@ -1030,15 +1045,77 @@ emu_sleep_ms(long ms)
 		continue;
 }
 
-/* Hand resp to MHD; the body is taken over. */
+/* A body sent slowly (--slow-body): a piece every EMU_SLOW_STEP_MS. MHD
+ * runs a thread per connection, so the sleep holds up only this one. */
+#define EMU_SLOW_STEP_MS 50
+struct emu_slow {
+	char	*body;
+	size_t	 len;
+	size_t	 step;		/* bytes a piece */
+};
+
+static ssize_t
+emu_slow_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	struct emu_slow *sl = cls;
+	size_t n = sl->step;
+
+	if (pos >= sl->len)
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	emu_sleep_ms(EMU_SLOW_STEP_MS);
+	if (n > sl->len - pos)
+		n = sl->len - (size_t)pos;
+	if (n > max)
+		n = max;
+	memcpy(buf, sl->body + pos, n);
+	return (ssize_t)n;
+}
+
+static void
+emu_slow_free(void *cls)
+{
+	struct emu_slow *sl = cls;
+
+	free(sl->body);
+	free(sl);
+}
+
+/* A response that sends resp's body (taken) at bps bytes a second. */
+static struct MHD_Response *
+emu_slow_response(struct emu_resp *resp, long bps)
+{
+	struct emu_slow *sl = malloc(sizeof *sl);
+	struct MHD_Response *r;
+
+	if (sl == NULL) {
+		free(resp->body);
+		return NULL;
+	}
+	sl->body = resp->body;
+	sl->len = resp->len;
+	sl->step = (size_t)(bps * EMU_SLOW_STEP_MS / 1000);
+	if (sl->step == 0)
+		sl->step = 1;
+	r = MHD_create_response_from_callback(resp->len, 64 * 1024, emu_slow_read, sl,
+	    emu_slow_free);
+	if (r == NULL)
+		emu_slow_free(sl);
+	return r;
+}
+
+/* Hand resp to MHD; the body is taken over, and sent at slow bytes a
+ * second (0: at once). */
 static enum MHD_Result
-emu_send(struct MHD_Connection *conn, struct emu_resp *resp)
+emu_send(struct MHD_Connection *conn, struct emu_resp *resp, long slow)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	char ra[32];
 
-	if (resp->body != NULL)
+	if (resp->body != NULL && slow > 0) {
+		if ((r = emu_slow_response(resp, slow)) == NULL)
+			return MHD_NO;
+	} else if (resp->body != NULL)
 		r = MHD_create_response_from_buffer(resp->len, resp->body,
 		    MHD_RESPMEM_MUST_FREE);
 	else
@@ -1127,7 +1204,7 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 		free(resp.body);
 		return MHD_NO;
 	}
-	return emu_send(conn, &resp);
+	return emu_send(conn, &resp, faulty ? s->o->slow_body : 0);
 }
 
 /* Keep an upload chunk, up to the body cap. */

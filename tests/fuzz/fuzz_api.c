@@ -1,15 +1,20 @@
 /*
- * fuzz_api.c: libFuzzer target for every response parser of api.c.
+ * fuzz_api.c: libFuzzer target for every response parser of api.c and
+ * api_list.c.
  *
  * The input is a response body. It goes, unterminated, to each pure parser
  * (token list in both modes, token info, created, me, conf, OAuth discovery
  * and token; the error parser has its own target, fuzz_api_error.c); then,
  * NUL-terminated
  * as the worker hands it over, through the parse function of each call that
- * has one. Every result is turned back into JSON and freed. The target aborts
- * when a promise of api.h breaks (a failed create that is not an unknown
- * outcome, an unterminated error string, a status out of range), so both
- * libFuzzer and the replay driver report it.
+ * has one. Every result is turned back into JSON and freed. The streaming
+ * list parser is also fed the input in pieces, as libcurl would: cut at
+ * every byte boundary (short inputs), one byte at a time, and at cuts the
+ * input itself chooses; each must give exactly what the one-shot parse
+ * gave. The target aborts when a promise of api.h breaks (a failed create
+ * that is not an unknown outcome, an unterminated error string, a status
+ * out of range, a split parse that differs), so both libFuzzer and the
+ * replay driver report it.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +22,10 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 #include "secret.h"
+
+#define FUZZ_EVERY_CUT_MAX 512     /* inputs this short are cut at every byte */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -58,8 +66,7 @@ drain(json_t *v)
 static void
 fuzz_tables(const char *body, size_t len)
 {
-	struct token_table t;
-	struct token_info ti;
+	struct token_table t, ti;
 	struct patrol_err err;
 	size_t i;
 	int m;
@@ -75,10 +82,123 @@ fuzz_tables(const char *body, size_t len)
 		token_table_free(&t);
 		status_clear(&err);
 		if (api_parse_token_info(body, len, m, &ti, &err) == PATROL_OK)
-			drain(api_token_to_json(&ti, m));
+			drain(api_token_to_json(&ti.rows[0], m));
+		else if (ti.n != 0)
+			violation("failed token info parse left a row");
 		check_err(&err);
-		token_info_free(&ti);
+		token_table_free(&ti);
 	}
+}
+
+/* Everything a list parse gave, as one string (malloc'd): the status and
+ * message, or the counts, why and each row's JSON. */
+static char *
+fuzz_digest(enum patrol_status st, const struct patrol_err *err, const struct token_table *t,
+	    bool management)
+{
+	struct buf b;
+	json_t *j;
+	char *s;
+	size_t i, n;
+
+	buf_init(&b, 0);
+	if (st != PATROL_OK) {
+		if (t->n != 0)
+			violation("failed list parse left rows");
+		buf_printf(&b, "%d %s", st, err->message);
+		return buf_take(&b);
+	}
+	buf_printf(&b, "%zu %zu %zu %s", t->n, t->malformed, t->repeated, t->malformed_why);
+	for (i = 0; i < t->n; i++) {
+		if ((j = api_token_to_json(&t->rows[i], management)) == NULL ||
+		    (n = json_dumpb(j, NULL, 0, JSON_COMPACT)) == 0 || (s = malloc(n)) == NULL ||
+		    json_dumpb(j, s, n, JSON_COMPACT) != n)
+			violation("a row could not be serialised");
+		buf_add(&b, " ", 1);
+		buf_add(&b, s, n);
+		free(s);
+		json_decref(j);
+	}
+	return buf_take(&b);
+}
+
+/* The list parsed from body fed in pieces cut before each offset of cuts
+ * (ascending, at most len), digested. */
+static char *
+fuzz_list_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts,
+		 bool management)
+{
+	struct api_list *l = api_list_new(management);
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st = PATROL_OK;
+	size_t i, at = 0, end;
+	char *d;
+
+	if (l == NULL)
+		return NULL;
+	memset(&t, 0, sizeof t);
+	status_clear(&err);
+	for (i = 0; i <= ncuts && st == PATROL_OK; i++, at = end) {
+		end = i < ncuts ? cuts[i] : len;
+		st = api_list_feed(l, body + at, end - at, &err);
+	}
+	if (st == PATROL_OK)
+		st = api_list_finish(l, &t, &err);
+	d = fuzz_digest(st, &err, &t, management);
+	token_table_free(&t);
+	api_list_free(l);
+	return d;
+}
+
+static void
+fuzz_same(char *want, char *got)
+{
+	if (want != NULL && got != NULL && strcmp(want, got) != 0) {
+		fprintf(stderr, "one piece: %s\npieces:    %s\n", want, got);
+		violation("the list parsed in pieces differs from the one-shot parse");
+	}
+	free(got);
+}
+
+/* The streaming parser gives the same whatever the cuts. */
+static void
+fuzz_list_split(const char *body, size_t len)
+{
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st;
+	size_t i, k, *cuts, n = 0;
+	uint64_t h = 0xcbf29ce484222325ull;
+	char *want;
+
+	status_clear(&err);
+	st = api_parse_token_list(body, len, true, &t, &err);
+	want = fuzz_digest(st, &err, &t, true);
+	token_table_free(&t);
+	if ((cuts = calloc(len + 1, sizeof *cuts)) == NULL) {
+		free(want);
+		return;
+	}
+	for (i = 0; len <= FUZZ_EVERY_CUT_MAX && i <= len; i++) {
+		cuts[0] = i;
+		fuzz_same(want, fuzz_list_pieces(body, len, cuts, 1, true));
+	}
+	for (i = 0; i < len; i++)                 /* one byte at a time */
+		cuts[i] = i;
+	fuzz_same(want, fuzz_list_pieces(body, len, cuts, len, true));
+	for (i = 0; i < len; i++)                 /* cuts the input chooses */
+		h = (h ^ (unsigned char)body[i]) * 0x100000001b3ull;
+	for (k = 0, i = 0; i < 16 && len > 0; i++) {
+		h = h * 6364136223846793005ull + 1442695040888963407ull;
+		k += 1 + (size_t)(h >> 33) % (len / 4 + 1);
+		if (k > len)
+			break;
+		cuts[n++] = k;
+	}
+	fuzz_same(want, fuzz_list_pieces(body, len, cuts, n, true));
+	free(cuts);
+	free(want);
 }
 
 static void
@@ -164,6 +284,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *z;
 
 	fuzz_tables(body, size);
+	fuzz_list_split(body, size);
 	fuzz_created(body, size);
 	fuzz_small(body, size);
 	if ((z = malloc(size + 1)) == NULL)

@@ -57,7 +57,7 @@ FUZZ_ENGINES = \
 	tests/fuzz/fuzz_auth
 noinst_PROGRAMS += $(FUZZ_ENGINES)
 FUZZ_FLAGS = -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(FUZZ_FLAGS)
+FUZZ_COMPILE_FLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS) $(FUZZ_FLAGS)
 FUZZ_LINK_FLAGS = $(AM_LDFLAGS) $(FUZZ_FLAGS)
 FUZZ_LIBS = $(PATROL_CORE_LIBS)
 
@@ -75,7 +75,7 @@ tests_fuzz_fuzz_host_SOURCES = tests/fuzz/fuzz_host.c src/config.c
 tests_fuzz_fuzz_host_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_host_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_host_LDADD = $(FUZZ_LIBS)
-tests_fuzz_fuzz_api_SOURCES = tests/fuzz/fuzz_api.c src/api.c
+tests_fuzz_fuzz_api_SOURCES = tests/fuzz/fuzz_api.c src/api.c src/api_list.c
 tests_fuzz_fuzz_api_CFLAGS = $(FUZZ_COMPILE_FLAGS)
 tests_fuzz_fuzz_api_LDFLAGS = $(FUZZ_LINK_FLAGS)
 tests_fuzz_fuzz_api_LDADD = $(FUZZ_LIBS)

@@ -19,7 +19,8 @@ UNIT_TESTS = \
 	tests/unit/test_savefile \
 	tests/unit/test_viewstate \
 	tests/unit/test_bulk \
-	tests/unit/test_ui_state
+	tests/unit/test_ui_state \
+	tests/unit/test_output
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -53,6 +54,9 @@ tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_token_SOURCES = tests/unit/test_token.c
 tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_token_LDADD = $(UNIT_LDADD)
+tests_unit_test_output_SOURCES = tests/unit/test_output.c
+tests_unit_test_output_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_output_LDADD = $(UNIT_LDADD)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_api_LDADD = $(UNIT_LDADD)

@@ -11,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,16 @@ assert_call(const struct call *c, int op, const char *method, const char *path,
 	assert_int_equal(c->mutating, mutating);
 }
 
+/* The id of t as text, in one of a few static buffers (two per assert). */
+static const char *
+id_of(const struct token_info *t)
+{
+	static char ids[4][TOKEN_ID_LEN + 1];
+	static unsigned k;
+
+	return token_id_hex(t, ids[k++ % 4]);
+}
+
 /* Run the call's parse function over body as the worker would. */
 static enum patrol_status
 run_parse(struct call *c, const char *body)
@@ -128,6 +139,7 @@ test_build_create_full(void **state)
 	    "\"scopes\":[\"sql\",\"jobs:read\"],\"autoscope_enabled\":true}");
 	assert_non_null(c->parse);
 	assert_null(c->result);
+	assert_true(c->secret_answer);          /* the answer's buffer is wiped */
 	call_free(c);
 }
 
@@ -191,6 +203,7 @@ test_build_list(void **state)
 	assert_call(c, API_TOKEN_LIST, "GET", "/api/2.0/token/list", CALL_RETRY_IDEMPOTENT, false);
 	assert_null(c->body);
 	assert_non_null(c->parse);
+	assert_false(c->secret_answer);         /* a list is not wiped byte by byte */
 	call_free(c);
 }
 
@@ -369,27 +382,27 @@ test_parse_list_public(void **state)
 	assert_int_equal(api_parse_token_list(LIST_BODY, strlen(LIST_BODY), false, &t, &err), PATROL_OK);
 	assert_int_equal(t.n, 2);
 	r = &t.rows[0];
-	assert_string_equal(r->token_id, ID1);
+	assert_string_equal(id_of(r), ID1);
 	assert_true(r->creation_time == 1714000000000LL);
 	assert_true(r->expiry_time == 1721776000000LL);
-	assert_string_equal(r->comment, "ci nightly");
-	assert_int_equal(r->nscopes, 2);
-	assert_string_equal(r->scopes[0], "sql");
-	assert_string_equal(r->scopes[1], "jobs:read");
-	assert_string_equal(r->autoscope_state, "AUTOSCOPE_STATE_COMPLETED");
-	assert_int_equal(r->ninferred, 1);
-	assert_string_equal(r->inferred_scopes[0], "sql");
-	assert_int_equal(r->nbackfill, 1);
-	assert_string_equal(r->backfill_scopes[0], "jobs");
+	assert_string_equal(token_comment(r), "ci nightly");
+	assert_int_equal(token_nscopes(r), 2);
+	assert_string_equal(token_scope(r, 0), "sql");
+	assert_string_equal(token_scope(r, 1), "jobs:read");
+	assert_string_equal(token_autoscope_state(r), "AUTOSCOPE_STATE_COMPLETED");
+	assert_int_equal(token_list_n(r, TOKEN_LIST_INFERRED), 1);
+	assert_string_equal(token_list_at(r, TOKEN_LIST_INFERRED, 0), "sql");
+	assert_int_equal(token_list_n(r, TOKEN_LIST_BACKFILL), 1);
+	assert_string_equal(token_list_at(r, TOKEN_LIST_BACKFILL, 0), "jobs");
 	assert_true(r->last_accessed_time == 1715000000000LL);
 	assert_false(r->management);
 	r = &t.rows[1];
-	assert_string_equal(r->token_id, ID2);
+	assert_string_equal(id_of(r), ID2);
 	assert_true(r->expiry_time == -1);
-	assert_null(r->comment);
-	assert_null(r->scopes);
-	assert_int_equal(r->nscopes, 0);
-	assert_null(r->autoscope_state);
+	assert_null(token_comment(r));
+	assert_int_equal(token_nscopes(r), 0);
+	assert_int_equal(token_nscopes(r), 0);
+	assert_null(token_autoscope_state(r));
 	assert_true(r->last_accessed_time == 0);
 	token_table_free(&t);
 }
@@ -414,16 +427,16 @@ test_parse_list_management(void **state)
 	r = &t.rows[0];
 	assert_true(r->management);
 	assert_true(r->created_by_id == 4242);
-	assert_string_equal(r->created_by_username, "alice@example.com");
+	assert_string_equal(token_text(r, TOKEN_TEXT_OWNER), "alice@example.com");
 	assert_true(r->owner_id == 4242);
 	assert_true(r->last_used_day == 1716508800000LL);
 	assert_true(r->workspace_id == 1234567890123456LL);
-	assert_string_equal(r->comment, "etl");
+	assert_string_equal(token_comment(r), "etl");
 	token_table_free(&t);
 	/* The public API has no management fields. */
 	assert_int_equal(api_parse_token_list(TM_BODY, strlen(TM_BODY), false, &t, &err), PATROL_OK);
 	assert_false(t.rows[0].management);
-	assert_null(t.rows[0].created_by_username);
+	assert_null(token_text(&t.rows[0], TOKEN_TEXT_OWNER));
 	assert_true(t.rows[0].owner_id == 0);
 	token_table_free(&t);
 }
@@ -462,10 +475,10 @@ test_parse_tolerant_values(void **state)
 	assert_int_equal(t.n, 1);
 	assert_true(t.rows[0].creation_time == 1714000000000LL);
 	assert_true(t.rows[0].expiry_time == 1721776000000LL);
-	assert_null(t.rows[0].comment);
-	assert_int_equal(t.rows[0].nscopes, 2);
-	assert_string_equal(t.rows[0].scopes[0], "sql");
-	assert_string_equal(t.rows[0].scopes[1], "jobs");
+	assert_null(token_comment(&t.rows[0]));
+	assert_int_equal(token_nscopes(&t.rows[0]), 2);
+	assert_string_equal(token_scope(&t.rows[0], 0), "sql");
+	assert_string_equal(token_scope(&t.rows[0], 1), "jobs");
 	assert_true(t.rows[0].created_by_id == -12);
 	token_table_free(&t);
 }
@@ -474,17 +487,18 @@ static void
 test_parse_long_id_rejected(void **state)
 {
 	char body[512];
-	struct token_info ti;
+	struct token_table ti;
 	struct patrol_err err;
 
 	(void)state;
 	snprintf(body, sizeof body, "{\"token_id\":\"%s%s\"}", ID1, "ffffffffffff");
 	assert_int_equal(api_parse_token_info(body, strlen(body), false, &ti, &err), PATROL_PROTOCOL);
 	assert_non_null(strstr(err.message, "token_id"));
+	assert_int_equal(ti.n, 0);
 	snprintf(body, sizeof body, "{\"token_id\":\"%s\"}", ID1);
 	assert_int_equal(api_parse_token_info(body, strlen(body), false, &ti, &err), PATROL_OK);
-	assert_string_equal(ti.token_id, ID1);
-	token_info_free(&ti);
+	assert_string_equal(id_of(&ti.rows[0]), ID1);
+	token_table_free(&ti);
 }
 
 struct bad_case {
@@ -584,9 +598,9 @@ test_parse_list_skips_and_dedupes(void **state)
 	status_clear(&err);
 	assert_int_equal(api_parse_token_list(body, strlen(body), false, &t, &err), PATROL_OK);
 	assert_int_equal(t.n, 2);
-	assert_string_equal(t.rows[0].token_id, ID1);
-	assert_string_equal(t.rows[0].comment, "first");
-	assert_string_equal(t.rows[1].token_id, ID2);
+	assert_string_equal(id_of(&t.rows[0]), ID1);
+	assert_string_equal(token_comment(&t.rows[0]), "first");
+	assert_string_equal(id_of(&t.rows[1]), ID2);
 	assert_int_equal(t.malformed, 3);
 	assert_non_null(strstr(t.malformed_why, "token_infos[1]: token_id is not a token id"));
 	assert_int_equal(t.repeated, 1);
@@ -597,6 +611,358 @@ test_parse_list_skips_and_dedupes(void **state)
 	    PATROL_PROTOCOL);
 	assert_non_null(strstr(err.message, "names a key twice in one object"));
 	assert_int_equal(t.n, 0);
+}
+
+/* ---- the list, as it streams (api_list_*) -------------------------------- */
+/* A list with every kind of element: good rows, a bad one, an id twice,
+ * unknown fields of every shape, escapes, multi-byte UTF-8 and line breaks. */
+static const char STREAM_BODY[] =
+	"{\"future\":{\"a\":[1,{\"b\":null}],\"c\":\"x\"},\"token_infos\":[\n"
+	"{\"token_id\":\"" ID1 "\",\"creation_time\":1714000000000,\"expiry_time\":-1,"
+	"\"comment\":\"caf\xc3\xa9 \\\"ci\\\" \\u00e9\\n\",\"scopes\":[\"sql\",7,[\"x\"],\"jobs\"],"
+	"\"created_by_username\":\"alice@example.com\",\"owner_id\":\"42\",\"extra\":[true,false]},\n"
+	"{\"token_id\":\"..\"},\n"
+	"7,\n"
+	"{\"token_id\":\"" ID2 "\",\"expiry_time\":1.7e12,\"autoscope_state\":null},\n"
+	"{\"token_id\":\"" ID1 "\",\"comment\":\"again\"}\n"
+	"],\"tail\":-0.5e-3}";
+
+/* One line that says everything of a parse: status and message, or the
+ * counts, why, and each row's JSON. */
+static char *
+table_digest(enum patrol_status st, const struct patrol_err *err, const struct token_table *t)
+{
+	struct buf b;
+	char *row;
+	size_t i;
+	json_t *j;
+
+	buf_init(&b, 0);
+	if (st != PATROL_OK) {
+		assert_int_equal(t->n, 0);
+		assert_null(t->rows);
+		assert_int_equal(buf_printf(&b, "%d %s", st, err->message), 0);
+		return buf_take(&b);
+	}
+	assert_int_equal(buf_printf(&b, "n=%zu malformed=%zu repeated=%zu why=%s", t->n,
+	    t->malformed, t->repeated, t->malformed_why), 0);
+	for (i = 0; i < t->n; i++) {
+		j = api_token_to_json(&t->rows[i], true);
+		row = canon_json(j);
+		json_decref(j);
+		assert_int_equal(buf_printf(&b, " %s", row), 0);
+		free(row);
+	}
+	return buf_take(&b);
+}
+
+/* body fed in the pieces that cuts[0..ncuts) (ascending offsets) make. */
+static char *
+parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
+{
+	struct api_list *l = api_list_new(true);
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st = PATROL_OK;
+	size_t i, at = 0;
+	char *d;
+
+	assert_non_null(l);
+	status_clear(&err);
+	for (i = 0; i <= ncuts && st == PATROL_OK; i++) {
+		size_t end = i < ncuts ? cuts[i] : len;
+		st = api_list_feed(l, body + at, end - at, &err);
+		at = end;
+	}
+	if (st == PATROL_OK)
+		st = api_list_finish(l, &t, &err);
+	else
+		memset(&t, 0, sizeof t);
+	d = table_digest(st, &err, &t);
+	token_table_free(&t);
+	api_list_free(l);
+	return d;
+}
+
+static char *
+parse_whole(const char *body, size_t len)
+{
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st;
+	char *d;
+
+	status_clear(&err);
+	st = api_parse_token_list(body, len, true, &t, &err);
+	d = table_digest(st, &err, &t);
+	token_table_free(&t);
+	return d;
+}
+
+/* The same table however the body is cut: at every byte boundary, in two
+ * and three pieces, and one byte at a time. */
+static void
+check_every_split(const char *body)
+{
+	size_t len = strlen(body), i, k, cuts[2], *all;
+	char *want = parse_whole(body, len), *got;
+
+	for (i = 0; i <= len; i++) {
+		cuts[0] = i;
+		got = parse_pieces(body, len, cuts, 1);
+		if (strcmp(got, want) != 0)
+			fail_msg("cut at %zu of %zu:\n got %s\nwant %s", i, len, got, want);
+		free(got);
+		for (k = i; k <= len; k += 7) {
+			cuts[1] = k;
+			got = parse_pieces(body, len, cuts, 2);
+			assert_string_equal(got, want);
+			free(got);
+		}
+	}
+	assert_non_null(all = calloc(len + 1, sizeof *all));
+	for (i = 0; i < len; i++)
+		all[i] = i;
+	got = parse_pieces(body, len, all, len);
+	assert_string_equal(got, want);
+	free(got);
+	free(all);
+	free(want);
+}
+
+static void
+test_stream_every_split(void **state)
+{
+	static const char *const bodies[] = {
+		STREAM_BODY, LIST_BODY,
+		"{\"token_infos\":[{\"token_id\":\"" ID1 "\",\"token_id\":\"" ID2 "\"}]}",
+		"{\"token_infos\":[{\"token_id\":\"\xc0\x80\"}]}",
+		"{\"token_infos\":[1,2",
+		"  \r\n",
+		"[1,2,3]",
+	};
+	char *d;
+	size_t i;
+
+	(void)state;
+	d = parse_whole(STREAM_BODY, strlen(STREAM_BODY));
+	print_message("%s\n", d);
+	/* what the body holds: 2 rows, "..", 7 and the id twice left out */
+	assert_non_null(strstr(d, "n=2 malformed=2 repeated=1 why=token_infos[1]: token_id is not"));
+	assert_non_null(strstr(d, "\"comment\":\"caf\xc3\xa9 \\\"ci\\\" \xc3\xa9\\n\""));
+	assert_non_null(strstr(d, "\"scopes\":[\"sql\",\"jobs\"]"));
+	assert_non_null(strstr(d, "\"owner_id\":42"));
+	assert_non_null(strstr(d, "\"expiry_time\":1700000000000"));
+	free(d);
+	for (i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+		check_every_split(bodies[i]);
+}
+
+/* Every strict prefix of a list is refused with a position (most end
+ * mid-string or mid-number), and nothing of it is taken. */
+static void
+test_stream_truncated(void **state)
+{
+	size_t len = strlen(STREAM_BODY), i;
+	struct token_table t;
+	struct patrol_err err;
+	enum patrol_status st;
+
+	(void)state;
+	for (i = 0; i < len; i++) {
+		status_clear(&err);
+		st = api_parse_token_list(STREAM_BODY, i, true, &t, &err);
+		assert_int_equal(st, PATROL_PROTOCOL);
+		assert_int_equal(t.n, 0);
+		if (i == 0)
+			assert_string_equal(err.message, "empty answer where JSON was expected");
+		else if (strncmp(err.message, "malformed JSON at line ", 23) != 0)
+			fail_msg("prefix of %zu bytes: %s", i, err.message);
+	}
+	/* a body that ends inside a string: the position is its end */
+	st = api_parse_token_list("{\"token_infos\":[{\"comment\":\"ab", 30, true, &t, &err);
+	assert_int_equal(st, PATROL_PROTOCOL);
+	assert_string_equal(err.message, "malformed JSON at line 1, column 30");
+	st = api_parse_token_list("{\"a\":\n\"\xc3\xa9\xc3\xa9", 11, true, &t, &err);
+	assert_string_equal(err.message, "malformed JSON at line 2, column 3");
+}
+
+/* What jansson refused is refused; YAJL alone would let some of it pass. */
+static void
+test_stream_malformed(void **state)
+{
+	static const struct bad_case cases[] = {
+		{ "{\"token_infos\":[{\"comment\":\"\xc0\xaf\"}]}",       /* overlong '/' */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"\xed\xa0\x80\"}]}",   /* a surrogate */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"\xf5\x80\x80\x80\"}]}", /* past U+10FFFF */
+		  "malformed JSON at line 1, column 30: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"a\\udc00\"}]}",       /* a lone low surrogate */
+		  "malformed JSON at line 1, column 36: invalid UTF-8 in a string" },
+		{ "{\"token_infos\":[{\"comment\":\"a\\u0000b\"}]}",
+		  "malformed JSON at line 1, column 37: a NUL character in a string" },
+		{ "{\"k\\u0000\":1}", "malformed JSON at line 1, column 10: a NUL character in a string" },
+		{ "{\"token_infos\":[{\"creation_time\":9223372036854775808}]}",
+		  "malformed JSON at line 1, column 52: an integer too big for 64 bits" },
+		{ "{\"x\":-9223372036854775809}",
+		  "malformed JSON at line 1, column 25: an integer too big for 64 bits" },
+		{ "{\"x\":1e999}", "malformed JSON at line 1, column 10: a real number too big for a double" },
+		{ "{\"a\":1} x", "malformed JSON at line 1, column 9" },
+		{ "{\"a\":1}{}", "malformed JSON at line 1, column 8" },
+		{ "{\"a\":tru}", "malformed JSON at line 1, column 8" },
+		{ "{\"a\":[1,]}", "malformed JSON at line 1, column 9" },
+		{ "{'a':1}", "malformed JSON at line 1, column 2" },
+		{ "{\"a\":1 /* c */}", "malformed JSON at line 1, column 7" },
+		{ "\xef\xbb\xbf{}", "malformed JSON at line 1, column 1" },
+		{ "{\"a\":\"\t\"}", "malformed JSON at line 1, column 6" },
+		{ "{\"a\":1,\n\"a\":2}", "the answer names a key twice in one object (line 2, column 3): "
+		  "refusing an ambiguous answer" },
+		{ "{\"x\":{\"y\":[{\"k\":1,\"k\":1}]}}", "the answer names a key twice in one "
+		  "object (line 1, column 21): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[{\"token_id\":\"a\",\"zz\":1,\"zz\":2}]}", "the answer names a "
+		  "key twice in one object (line 1, column 43): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[],\"token_infos\":[]}", "the answer names a key twice in one "
+		  "object (line 1, column 31): refusing an ambiguous answer" },
+		{ "{\"token_infos\":[{\"owner_id\":1,\"owner_id\":1}]}", "the answer names a key "
+		  "twice in one object (line 1, column 40): refusing an ambiguous answer" },
+		/* the shape is said only when the JSON is sound */
+		{ "[1,", "malformed JSON at line 1, column 3" },
+		{ "{\"token_infos\":7", "malformed JSON at line 1, column 16" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		print_message("%s\n", cases[i].body);
+		check_list_case(&cases[i], PATROL_PROTOCOL, 0);
+	}
+}
+
+/* patrol's own limits: strings, nesting, and bytes with no JSON value. */
+static void
+test_stream_limits(void **state)
+{
+	struct token_table t;
+	struct patrol_err err;
+	struct buf b;
+	size_t i;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\""), 0);
+	for (i = 0; i < API_LIST_STRING_MAX; i++)
+		assert_int_equal(buf_add(&b, "x", 1), 0);
+	assert_int_equal(buf_addstr(&b, "\",\"token_id\":\"abcd\"}]}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_OK);
+	assert_int_equal(strlen(token_comment(&t.rows[0])), API_LIST_STRING_MAX);
+	token_table_free(&t);
+	buf_reset(&b);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\"x"), 0);
+	for (i = 0; i < API_LIST_STRING_MAX; i++)
+		assert_int_equal(buf_add(&b, "x", 1), 0);
+	assert_int_equal(buf_addstr(&b, "\"}]}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "a string longer than 65536 bytes"));
+	/* a string that never ends is cut off long before the body does */
+	buf_reset(&b);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[{\"comment\":\""), 0);
+	for (i = 0; i < 4 << 20; i++)
+		assert_int_equal(buf_add(&b, "\\u0041", 6), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "a value longer than 1048576 bytes"));
+	buf_reset(&b);
+	for (i = 0; i < API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "{\"a\":"), 0);
+	assert_int_equal(buf_addstr(&b, "1"), 0);
+	for (i = 0; i < API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "}"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_OK);
+	token_table_free(&t);
+	buf_reset(&b);
+	for (i = 0; i <= API_LIST_DEPTH; i++)
+		assert_int_equal(buf_addstr(&b, "[1,"), 0);
+	assert_int_equal(api_parse_token_list(b.data, b.len, false, &t, &err), PATROL_PROTOCOL);
+	assert_non_null(strstr(err.message, "nested deeper than 64 levels"));
+	buf_free(&b);
+}
+
+/* A list of n rows, as the emulator writes one. */
+static void
+big_list(struct buf *b, size_t n)
+{
+	size_t i;
+
+	buf_init(b, 0);
+	assert_int_equal(buf_addstr(b, "{\"token_infos\":["), 0);
+	for (i = 0; i < n; i++)
+		assert_int_equal(buf_printf(b, "%s{\"token_id\":\"%064zx\",\"creation_time\":%zu,"
+		    "\"expiry_time\":-1,\"comment\":\"row %zu\",\"created_by_username\":\"u%zu@x\","
+		    "\"scopes\":[\"sql\"]}", i ? "," : "", i, 1700000000000 + i, i, i % 97), 0);
+	assert_int_equal(buf_addstr(b, "]}"), 0);
+}
+
+/* The list call's stream (call.h), as the transport drives it: an attempt
+ * cut short, then one that begins afresh; the progress counts its rows as
+ * they come. */
+static void
+test_stream_call(void **state)
+{
+	struct call_progress progress;
+	struct call *c = api_tm_list(NULL, NULL);
+	struct token_table *t;
+	struct buf big;
+	size_t half;
+
+	(void)state;
+	big_list(&big, 2000);
+	half = big.len / 2;
+	assert_non_null(c);
+	assert_non_null(c->stream);
+	atomic_init(&progress.items, 99);
+	c->progress = &progress;
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, big.data, half), 0);
+	print_message("after half: %zu rows\n", atomic_load(&progress.items));
+	assert_true(atomic_load(&progress.items) > 0);        /* counted as they come */
+	assert_true(atomic_load(&progress.items) < 1000);
+	/* the attempt is cut: the next begins afresh */
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(atomic_load(&progress.items), 0);
+	assert_int_equal(c->stream->feed(c, big.data, 10), 0);
+	assert_int_equal(c->stream->feed(c, big.data + 10, big.len - 10), 0);
+	assert_int_equal(c->stream->end(c), PATROL_OK);
+	assert_int_equal(atomic_load(&progress.items), 2000);
+	c->stream->drop(c);
+	assert_null(c->stream_state);
+	t = c->result;
+	assert_int_equal(t->n, 2000);
+	assert_true(t->rows[0].management);
+	call_free(c);
+
+	/* a refused answer: feed says stop (at the latest at the end), end says why */
+	c = api_token_list();
+	assert_non_null(c);
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, "{\"a\":x", 6), 0);
+	assert_int_equal(c->stream->end(c), PATROL_PROTOCOL);
+	assert_string_equal(c->err.message, "malformed JSON at line 1, column 6");
+	assert_null(c->result);
+	call_free(c);            /* drops what the stream kept */
+	c = api_token_list();
+	assert_int_equal(c->stream->begin(c), 0);
+	big.data[half] = '\x01';      /* a control character: never JSON */
+	assert_int_equal(c->stream->feed(c, big.data, big.len), -1);
+	assert_int_equal(c->stream->end(c), PATROL_PROTOCOL);
+	assert_non_null(strstr(c->err.message, "malformed JSON at line 1, column "));
+	call_free(c);
+	buf_free(&big);
+
+	/* an attempt that never ended is dropped by call_free */
+	c = api_token_list();
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, "{\"token_infos\":[", 16), 0);
+	call_free(c);
 }
 
 static void
@@ -619,10 +985,10 @@ test_parse_big_list(void **state)
 	assert_int_equal(api_parse_token_list(b.data, b.len, true, &t, &err), PATROL_OK);
 	assert_int_equal(t.n, 10000);
 	snprintf(id, sizeof id, "%064zx", (size_t)9999);
-	assert_string_equal(t.rows[9999].token_id, id);
+	assert_string_equal(id_of(&t.rows[9999]), id);
 	assert_true(t.rows[9999].creation_time == 1700000000000LL + 9999);
-	assert_string_equal(t.rows[9999].comment, "row 9999");
-	assert_string_equal(t.rows[9998].created_by_username, "u7@x");
+	assert_string_equal(token_comment(&t.rows[9999]), "row 9999");
+	assert_string_equal(token_text(&t.rows[9998], TOKEN_TEXT_OWNER), "u7@x");
 	token_table_free(&t);
 	buf_free(&b);
 }
@@ -634,23 +1000,23 @@ test_parse_token_info(void **state)
 	    "\"owner_id\":7}}";
 	const char *bare = "{\"token_id\":\"" ID2 "\",\"expiry_time\":-1,\"owner_id\":\"8\"}";
 	const char *bad = "{\"token_info\":[1]}";
-	struct token_info ti;
+	struct token_table ti;
 	struct patrol_err err;
 
 	(void)state;
 	assert_int_equal(api_parse_token_info(wrapped, strlen(wrapped), true, &ti, &err), PATROL_OK);
-	assert_string_equal(ti.token_id, ID1);
-	assert_string_equal(ti.comment, "w");
-	assert_true(ti.owner_id == 7);
-	assert_true(ti.management);
-	token_info_free(&ti);
+	assert_string_equal(id_of(&ti.rows[0]), ID1);
+	assert_string_equal(token_comment(&ti.rows[0]), "w");
+	assert_true(ti.rows[0].owner_id == 7);
+	assert_true(ti.rows[0].management);
+	token_table_free(&ti);
 	assert_int_equal(api_parse_token_info(bare, strlen(bare), true, &ti, &err), PATROL_OK);
-	assert_string_equal(ti.token_id, ID2);
-	assert_true(ti.owner_id == 8);
-	token_info_free(&ti);
+	assert_string_equal(id_of(&ti.rows[0]), ID2);
+	assert_true(ti.rows[0].owner_id == 8);
+	token_table_free(&ti);
 	assert_int_equal(api_parse_token_info(bad, strlen(bad), true, &ti, &err), PATROL_PROTOCOL);
 	assert_string_equal(err.message, "field \"token_info\": expected an object, got an array");
-	assert_string_equal(ti.token_id, "");
+	assert_int_equal(ti.n, 0);
 }
 
 static void
@@ -666,9 +1032,9 @@ test_parse_created(void **state)
 	assert_non_null(cr);
 	assert_int_equal(api_parse_created(body, strlen(body), false, cr, &err), PATROL_OK);
 	assert_string_equal(cr->token_value, "dapi0123456789abcdef0123456789abcdef");
-	assert_string_equal(cr->info.token_id, ID1);
-	assert_string_equal(cr->info.comment, "new");
-	assert_true(cr->info.expiry_time == 1714086400000LL);
+	assert_string_equal(id_of(api_created_info(cr)), ID1);
+	assert_string_equal(token_comment(api_created_info(cr)), "new");
+	assert_true(api_created_info(cr)->expiry_time == 1714086400000LL);
 	api_created_free(cr);
 	api_created_free(NULL);
 }
@@ -731,7 +1097,7 @@ test_parse_hostile_token_id(void **state)
 	}
 	snprintf(body, sizeof body, "{\"token_infos\":[{\"token_id\":\"%s\"}]}", ID1);
 	assert_int_equal(api_parse_token_list(body, strlen(body), false, &tab, &err), PATROL_OK);
-	assert_string_equal(tab.rows[0].token_id, ID1);
+	assert_string_equal(id_of(&tab.rows[0]), ID1);
 	token_table_free(&tab);
 }
 
@@ -887,8 +1253,8 @@ test_call_results(void **state)
 	assert_int_equal(run_parse(c, created), PATROL_OK);
 	cr = c->result;
 	assert_string_equal(cr->token_value, "dapiffff");
-	assert_string_equal(cr->info.created_by_username, "sp");
-	assert_true(cr->info.management);
+	assert_string_equal(token_text(api_created_info(cr), TOKEN_TEXT_OWNER), "sp");
+	assert_true(api_created_info(cr)->management);
 	call_free(c);
 
 	c = api_token_create(&cp);
@@ -928,7 +1294,7 @@ test_call_tm_get_update(void **state)
 	    PATROL_OK);
 	t = c->result;
 	assert_int_equal(t->n, 1);
-	assert_string_equal(t->rows[0].token_id, ID1);
+	assert_string_equal(id_of(&t->rows[0]), ID1);
 	assert_true(t->rows[0].owner_id == 5);
 	assert_true(t->rows[0].management);
 	call_free(c);
@@ -943,7 +1309,7 @@ test_call_tm_get_update(void **state)
 	assert_int_equal(run_parse(c, "{\"token_id\":\"" ID1 "\",\"comment\":\"x\"}"), PATROL_OK);
 	t = c->result;
 	assert_int_equal(t->n, 1);
-	assert_string_equal(t->rows[0].comment, "x");
+	assert_string_equal(token_comment(&t->rows[0]), "x");
 	call_free(c);
 
 	for (i = 0; i < sizeof empty_updates / sizeof empty_updates[0]; i++) {
@@ -1170,14 +1536,14 @@ test_token_json_round_trip(void **state)
 	    "\"token_id\":\"" ID1 "\",\"workspace_id\":1234567890123456}");
 	/* And back: parsing the output gives the same row. */
 	{
-		struct token_info back;
+		struct token_table back;
 
 		assert_int_equal(api_parse_token_info(dump, strlen(dump), true, &back, &err), PATROL_OK);
-		assert_string_equal(back.token_id, t.rows[0].token_id);
-		assert_string_equal(back.created_by_username, "alice@example.com");
-		assert_true(back.workspace_id == t.rows[0].workspace_id);
-		assert_true(back.last_used_day == t.rows[0].last_used_day);
-		token_info_free(&back);
+		assert_string_equal(id_of(&back.rows[0]), id_of(&t.rows[0]));
+		assert_string_equal(token_text(&back.rows[0], TOKEN_TEXT_OWNER), "alice@example.com");
+		assert_true(back.rows[0].workspace_id == t.rows[0].workspace_id);
+		assert_true(back.rows[0].last_used_day == t.rows[0].last_used_day);
+		token_table_free(&back);
 	}
 	free(dump);
 	assert_json_value(api_token_to_json(&t.rows[0], false),
@@ -1189,14 +1555,16 @@ test_token_json_round_trip(void **state)
 static void
 test_token_json_defaults(void **state)
 {
+	struct token_table tab = { 0 };
 	struct token_info ti;
 
 	(void)state;
 	memset(&ti, 0, sizeof ti);
 	assert_json_value(api_token_to_json(&ti, true), "{\"expiry_time\":-1}");
-	ti.comment = (char *)"";
+	assert_int_equal(token_set_text(&tab, &ti, TOKEN_TEXT_COMMENT, "", 0), 0);
 	ti.expiry_time = -1;
 	assert_json_value(api_token_to_json(&ti, false), "{\"expiry_time\":-1}");
+	token_table_free(&tab);
 }
 
 static void
@@ -1208,10 +1576,18 @@ test_created_json(void **state)
 	struct api_created *cr = calloc(1, sizeof *cr);
 	struct patrol_err err;
 
+	json_t *j, *plain;
+
 	(void)state;
 	assert_non_null(cr);
 	assert_int_equal(api_parse_created(body, strlen(body), true, cr, &err), PATROL_OK);
-	assert_json_value(api_created_to_json(cr, true),
+	/* the secret's JSON is wiped when freed; other JSON, after the scope, is not */
+	j = api_created_to_json(cr, true);
+	assert_true(secret_json_marked(json_string_value(json_object_get(j, "token_value"))));
+	plain = api_token_to_json(api_created_info(cr), true);
+	assert_false(secret_json_marked(json_string_value(json_object_get(plain, "token_id"))));
+	json_decref(plain);
+	assert_json_value(j,
 	    "{\"token_value\":\"dapi0123456789abcdef0123456789abcdef\",\"token_info\":"
 	    "{\"token_id\":\"" ID1 "\",\"creation_time\":5,\"expiry_time\":9,\"owner_id\":3}}");
 	api_created_free(cr);
@@ -1243,6 +1619,11 @@ main(void)
 		cmocka_unit_test(test_parse_wrong_row_types),
 		cmocka_unit_test(test_parse_list_skips_and_dedupes),
 		cmocka_unit_test(test_parse_big_list),
+		cmocka_unit_test(test_stream_every_split),
+		cmocka_unit_test(test_stream_truncated),
+		cmocka_unit_test(test_stream_malformed),
+		cmocka_unit_test(test_stream_limits),
+		cmocka_unit_test(test_stream_call),
 		cmocka_unit_test(test_parse_token_info),
 		cmocka_unit_test(test_parse_created),
 		cmocka_unit_test(test_parse_created_unreadable),

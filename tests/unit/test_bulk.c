@@ -35,13 +35,15 @@
 static void
 table_of(struct token_table *t, size_t n, size_t skip)
 {
+	char id[TOKEN_ID_LEN + 1];
 	size_t i;
 
 	memset(t, 0, sizeof *t);
 	for (i = skip; i < n; i++) {
 		struct token_info *r = token_table_push(t);
 		assert_non_null(r);
-		snprintf(r->token_id, sizeof r->token_id, "%064zx", i * 2654435761u);
+		snprintf(id, sizeof id, "%064zx", i * 2654435761u);
+		assert_int_equal(token_set_id(t, r, id, strlen(id)), 0);
 		r->creation_time = 1700000000000LL;
 		r->expiry_time = -1;
 	}
@@ -57,7 +59,7 @@ test_plan_large(void **state)
 	struct patrol_err err;
 	struct bulk_replan d;
 	struct bulk *b = bulk_new(true);
-	char upper[TOKEN_ID_LEN + 1];
+	char upper[TOKEN_ID_LEN + 1], id[TOKEN_ID_LEN + 1];
 	size_t i, k;
 
 	(void)state;
@@ -65,14 +67,15 @@ test_plan_large(void **state)
 	table_of(&all, BIG, 0);
 	assert_non_null(b);
 	for (i = 0; i < all.n; i++)
-		assert_int_equal(bulk_add(b, all.rows[i].token_id, &all.rows[i], 0, NULL,
+		assert_int_equal(bulk_add(b, token_id_hex(&all.rows[i], id), &all.rows[i], 0, NULL,
 		    ctx.now_ms), 0);
 	for (i = 0; i < all.n; i++)      /* again, and in upper case: duplicates */
-		assert_int_equal(bulk_add(b, all.rows[i].token_id, NULL, 0, NULL, ctx.now_ms), 1);
+		assert_int_equal(bulk_add(b, token_id_hex(&all.rows[i], id), NULL, 0, NULL,
+		    ctx.now_ms), 1);
 	for (i = 0; i < all.n; i += 997) {
+		token_id_hex(&all.rows[i], id);
 		for (k = 0; k <= TOKEN_ID_LEN; k++)
-			upper[k] = (char)(all.rows[i].token_id[k] >= 'a' ?
-			    all.rows[i].token_id[k] - 32 : all.rows[i].token_id[k]);
+			upper[k] = (char)(id[k] >= 'a' ? id[k] - 32 : id[k]);
 		assert_int_equal(bulk_add(b, upper, NULL, 0, NULL, ctx.now_ms), 1);
 	}
 	assert_int_equal(bulk_count(b), BIG);
@@ -124,21 +127,6 @@ test_not_an_id(void **state)
 #define NOW 1767225600000LL
 #define DAY 86400000LL
 
-/* Row i of a small list: id i, made 100 days ago, last used `used` days ago
- * (0: never). */
-static struct token_info *
-small_row(struct token_table *t, unsigned i, int used)
-{
-	struct token_info *r = token_table_push(t);
-
-	assert_non_null(r);
-	snprintf(r->token_id, sizeof r->token_id, "%064x", i);
-	r->creation_time = NOW - 100 * DAY;
-	r->expiry_time = -1;
-	r->last_accessed_time = used > 0 ? NOW - used * DAY : 0;
-	return r;
-}
-
 static const char *
 small_id(unsigned i)
 {
@@ -147,6 +135,22 @@ small_id(unsigned i)
 	snprintf(id, sizeof id, "%064x", i);
 	return id;
 }
+
+/* Row i of a small list: id i, made 100 days ago, last used `used` days ago
+ * (0: never). */
+static struct token_info *
+small_row(struct token_table *t, unsigned i, int used)
+{
+	struct token_info *r = token_table_push(t);
+
+	assert_non_null(r);
+	assert_int_equal(token_set_id(t, r, small_id(i), TOKEN_ID_LEN), 0);
+	r->creation_time = NOW - 100 * DAY;
+	r->expiry_time = -1;
+	r->last_accessed_time = used > 0 ? NOW - used * DAY : 0;
+	return r;
+}
+
 
 /* The item planned for id i. */
 static const struct bulk_item *
@@ -166,11 +170,13 @@ static struct bulk *
 plan_of(const struct token_table *t, const char *self_id)
 {
 	struct bulk *b = bulk_new(false);
+	char id[TOKEN_ID_LEN + 1];
 	size_t i;
 
 	assert_non_null(b);
 	for (i = 0; i < t->n; i++)
-		assert_int_equal(bulk_add(b, t->rows[i].token_id, &t->rows[i], 0, self_id, NOW), 0);
+		assert_int_equal(bulk_add(b, token_id_hex(&t->rows[i], id), &t->rows[i], 0, self_id,
+		    NOW), 0);
 	return b;
 }
 

@@ -35,32 +35,59 @@ struct row_spec {
 };
 
 static void
-fill_scopes(struct token_info *t, const char *list)
+fill_scopes(struct token_table *tab, struct token_info *t, const char *list)
 {
 	char *copy, *tok, *save = NULL;
+	const char *v[8];
+	size_t n = 0;
 
 	if (list == NULL)
 		return;
 	copy = strdup(list);
 	assert_non_null(copy);
-	t->scopes = calloc(8, sizeof *t->scopes);
-	assert_non_null(t->scopes);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
-		t->scopes[t->nscopes++] = strdup(tok);
+		v[n++] = tok;
+	assert_int_equal(token_set_list(tab, t, TOKEN_LIST_SCOPES, v, NULL, n), 0);
 	free(copy);
 }
 
 static void
-fill_row(struct token_info *t, const struct row_spec *r)
+set_text(struct token_table *tab, struct token_info *t, enum token_text which, const char *s)
 {
-	snprintf(t->token_id, sizeof t->token_id, "%s", r->id);
-	t->comment = r->comment != NULL ? strdup(r->comment) : NULL;
-	t->created_by_username = r->owner != NULL ? strdup(r->owner) : NULL;
-	t->autoscope_state = r->autoscope != NULL ? strdup(r->autoscope) : NULL;
+	assert_int_equal(token_set_text(tab, t, which, s, s != NULL ? strlen(s) : 0), 0);
+}
+
+static void
+set_id(struct token_table *tab, struct token_info *t, const char *id)
+{
+	assert_int_equal(token_set_id(tab, t, id, strlen(id)), 0);
+}
+
+/* The id of t as text, in a static buffer (one at a time). */
+static const char *
+id_of(const struct token_info *t)
+{
+	static char id[TOKEN_ID_LEN + 1];
+
+	return token_id_hex(t, id);
+}
+
+/* Append a row to tab as r says; the row (valid until the next push). */
+static struct token_info *
+add_row(struct token_table *tab, const struct row_spec *r)
+{
+	struct token_info *t = token_table_push(tab);
+
+	assert_non_null(t);
+	set_id(tab, t, r->id);
+	set_text(tab, t, TOKEN_TEXT_COMMENT, r->comment);
+	set_text(tab, t, TOKEN_TEXT_OWNER, r->owner);
+	set_text(tab, t, TOKEN_TEXT_AUTOSCOPE, r->autoscope);
 	t->creation_time = r->created;
 	t->expiry_time = r->expiry;
 	t->last_used_day = r->last_used;
-	fill_scopes(t, r->scopes);
+	fill_scopes(tab, t, r->scopes);
+	return t;
 }
 
 static void
@@ -69,11 +96,8 @@ build(struct token_table *tab, const struct row_spec *rows, size_t n)
 	size_t i;
 
 	memset(tab, 0, sizeof *tab);
-	for (i = 0; i < n; i++) {
-		struct token_info *t = token_table_push(tab);
-		assert_non_null(t);
-		fill_row(t, &rows[i]);
-	}
+	for (i = 0; i < n; i++)
+		add_row(tab, &rows[i]);
 }
 
 /* A table of five rows used by the sort, find and filter tests. */
@@ -141,21 +165,21 @@ test_words(void **state)
 static void
 test_rows(void **state)
 {
-	struct token_table tab;
-	struct token_info copy;
+	struct token_table tab, other = { 0 };
+	const struct token_info *copy;
 
 	(void)state;
 	build(&tab, sample, NSAMPLE);
 	assert_int_equal(tab.n, 5);
-	assert_int_equal(token_info_copy(&copy, &tab.rows[0]), 0);
-	assert_string_equal(copy.comment, "CI pipeline");
-	assert_ptr_not_equal(copy.comment, tab.rows[0].comment);
-	assert_int_equal(copy.nscopes, 2);
-	assert_string_equal(copy.scopes[1], "jobs");
-	assert_string_equal(copy.token_id, "aaaa1111");
-	token_info_free(&copy);
-	assert_null(copy.comment);
-	assert_int_equal(copy.nscopes, 0);
+	assert_non_null(copy = token_table_add_copy(&other, &tab.rows[0]));
+	assert_string_equal(token_comment(copy), "CI pipeline");
+	assert_ptr_not_equal(token_comment(copy), token_comment(&tab.rows[0]));
+	assert_int_equal(token_nscopes(copy), 2);
+	assert_string_equal(token_scope(copy, 1), "jobs");
+	assert_string_equal(id_of(copy), "aaaa1111");
+	assert_null(token_autoscope_state(copy));
+	token_table_free(&other);
+	assert_null(other.pool);
 	assert_string_equal(token_owner(&tab.rows[4]), "");
 	assert_string_equal(token_owner(&tab.rows[0]), "alice@example.com");
 	assert_int_equal(token_last_used(&tab.rows[1]), 0);
@@ -271,7 +295,7 @@ check_sort(const struct token_table *tab, enum token_sort_key key, bool desc,
 	token_sort(tab, idx, tab->n, key, desc);
 	for (i = 0; i < tab->n; i++) {
 		snprintf(got + strlen(got), sizeof got - strlen(got), "%s%.4s", i > 0 ? " " : "",
-		    tab->rows[idx[i]].token_id);
+		    id_of(&tab->rows[idx[i]]));
 	}
 	print_message("sort %s%s\n", token_sort_name(key), desc ? " desc" : "");
 	assert_string_equal(got, expect);
@@ -353,6 +377,7 @@ test_sort_many(void **state)
 	struct token_table tab = { 0 };
 	struct token_info *t;
 	size_t *idx, i;
+	char id[TOKEN_ID_LEN + 1], a_id[TOKEN_ID_LEN + 1];
 
 	(void)state;
 	idx = calloc(N, sizeof *idx);
@@ -360,7 +385,8 @@ test_sort_many(void **state)
 	for (i = 0; i < N; i++) {
 		t = token_table_push(&tab);
 		assert_non_null(t);
-		snprintf(t->token_id, sizeof t->token_id, "%08zx", (i * 7919) % N);
+		snprintf(id, sizeof id, "%08zx", (i * 7919) % N);
+		set_id(&tab, t, id);
 		t->expiry_time = (int64_t)(i % 13) - 1;
 		idx[i] = i;
 	}
@@ -369,7 +395,8 @@ test_sort_many(void **state)
 		const struct token_info *a = &tab.rows[idx[i - 1]], *b = &tab.rows[idx[i]];
 		int64_t ka = a->expiry_time > 0 ? a->expiry_time : INT64_MAX;
 		int64_t kb = b->expiry_time > 0 ? b->expiry_time : INT64_MAX;
-		assert_true(ka < kb || (ka == kb && strcmp(a->token_id, b->token_id) < 0));
+		token_id_hex(a, a_id);
+		assert_true(ka < kb || (ka == kb && strcmp(a_id, id_of(b)) < 0));
 	}
 	token_table_free(&tab);
 	free(idx);
@@ -423,36 +450,46 @@ ref_string(void)
 	return strdup(buf);
 }
 
-/* Ids: often sharing their first 16 bytes or more, sometimes repeated. */
+/* Ids: often sharing their first 16 bytes or more, sometimes repeated;
+ * some 64 hex digits (kept raw), some not (kept as text). */
 static void
-ref_id(struct token_info *t, const struct token_table *tab)
+ref_id(struct token_table *tab, struct token_info *t)
 {
-	static const char *const pre[] = { "", "0123456789abcdef", "0123456789abcdef0123" };
+	static const char *const pre[] = {
+		"", "0123456789abcdef", "0123456789abcdef0123",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab",
+	};
+	char id[TOKEN_ID_LEN + 1];
+	size_t k = ref_rand(4);
 
 	if (tab->n > 1 && ref_rand(10) == 0) {
-		memcpy(t->token_id, tab->rows[ref_rand(tab->n - 1)].token_id, sizeof t->token_id);
+		set_id(tab, t, token_id_hex(&tab->rows[ref_rand(tab->n - 1)], id));
 		return;
 	}
-	snprintf(t->token_id, sizeof t->token_id, "%s%zx", pre[ref_rand(3)], ref_rand(5000));
+	snprintf(id, sizeof id, k == 3 ? "%s%04zx" : "%s%zx", pre[k], ref_rand(5000));
+	set_id(tab, t, id);
 }
 
 static void
-ref_row(struct token_info *t, const struct token_table *tab)
+ref_row(struct token_table *tab, struct token_info *t)
 {
+	const char *v[4];
 	size_t i, n = ref_rand(4);
+	char *s;
 
-	ref_id(t, tab);
-	t->comment = ref_string();
-	t->created_by_username = ref_string();
+	ref_id(tab, t);
+	s = ref_string();
+	set_text(tab, t, TOKEN_TEXT_COMMENT, s);
+	free(s);
+	s = ref_string();
+	set_text(tab, t, TOKEN_TEXT_OWNER, s);
+	free(s);
 	t->creation_time = (int64_t)ref_rand(50);
 	t->expiry_time = (int64_t)ref_rand(50) - 1;
 	t->last_used_day = (int64_t)ref_rand(50);
-	if (n == 0)
-		return;
-	t->scopes = calloc(n, sizeof *t->scopes);
-	assert_non_null(t->scopes);
 	for (i = 0; i < n; i++)
-		assert_non_null(t->scopes[t->nscopes++] = strdup(ref_scope[ref_rand(NREF_SCOPE)]));
+		v[i] = ref_scope[ref_rand(NREF_SCOPE)];
+	assert_int_equal(token_set_list(tab, t, TOKEN_LIST_SCOPES, v, NULL, n), 0);
 }
 
 /* The plain comparators, written from token.h's contract. */
@@ -482,8 +519,9 @@ ref_join(const struct token_info *t, char *out, size_t n)
 	size_t i;
 
 	out[0] = '\0';
-	for (i = 0; i < t->nscopes; i++)
-		snprintf(out + strlen(out), n - strlen(out), "%s%s", i > 0 ? "," : "", t->scopes[i]);
+	for (i = 0; i < token_nscopes(t); i++)
+		snprintf(out + strlen(out), n - strlen(out), "%s%s", i > 0 ? "," : "",
+			 token_scope(t, i));
 }
 
 static int
@@ -513,7 +551,7 @@ ref_keycmp(const struct token_info *a, const struct token_info *b)
 {
 	switch (ref_key) {
 	case TOKEN_SORT_COMMENT:
-		return ref_casecmp(a->comment, b->comment);
+		return ref_casecmp(token_comment(a), token_comment(b));
 	case TOKEN_SORT_CREATED:
 		return ref_i64(a->creation_time, b->creation_time);
 	case TOKEN_SORT_EXPIRES:
@@ -535,10 +573,11 @@ ref_cmp(const void *pa, const void *pb)
 {
 	size_t ia = *(const size_t *)pa, ib = *(const size_t *)pb;
 	const struct token_info *a = &ref_tab->rows[ia], *b = &ref_tab->rows[ib];
+	char a_id[TOKEN_ID_LEN + 1], b_id[TOKEN_ID_LEN + 1];
 	int r;
 
 	if ((r = ref_keycmp(a, b)) == 0)
-		r = strcmp(a->token_id, b->token_id);
+		r = strcmp(token_id_hex(a, a_id), token_id_hex(b, b_id));
 	if (r == 0)
 		r = (ia > ib) - (ia < ib);
 	return ref_sign * r;
@@ -583,7 +622,7 @@ test_sort_reference(void **state)
 	for (i = 0; i < N; i++) {
 		struct token_info *t = token_table_push(&tab);
 		assert_non_null(t);
-		ref_row(t, &tab);
+		ref_row(&tab, t);
 		want[i] = i;
 	}
 	for (i = N - 1; i > 0; i--) {
@@ -656,28 +695,30 @@ static void
 test_flags(void **state)
 {
 	struct token_ctx ctx = { .now_ms = NOW, .self_id = "self00" };
-	struct token_info t;
+	struct token_table tab = { 0 };
+	struct token_info *t;
 	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof flag_cases / sizeof flag_cases[0]; i++) {
-		memset(&t, 0, sizeof t);
-		fill_row(&t, &flag_cases[i].r);
+		t = add_row(&tab, &flag_cases[i].r);
 		print_message("flags: %s\n", flag_cases[i].what);
-		assert_int_equal(token_flags(&t, &ctx), flag_cases[i].want);
-		token_info_free(&t);
+		assert_int_equal(token_flags(t, &ctx), flag_cases[i].want);
 	}
+	token_table_free(&tab);
 }
 
 static void
 test_flag_max_lifetime(void **state)
 {
 	struct token_ctx ctx = { .now_ms = NOW, .max_lifetime_ms = 90 * DAY };
+	struct token_table tab = { 0 };
 	struct token_info t = { .creation_time = NOW - DAY, .expiry_time = NOW + 89 * DAY,
-				.last_used_day = NOW, .comment = (char *)"ci" };
+				.last_used_day = NOW };
 	static const char *const pats[] = { "ci" };
 
 	(void)state;
+	set_text(&tab, &t, TOKEN_TEXT_COMMENT, "ci");
 	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS));
 	t.expiry_time++;
 	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS) | F(OVER_MAX_LIFETIME));
@@ -689,6 +730,7 @@ test_flag_max_lifetime(void **state)
 	ctx.stale_patterns = pats;
 	ctx.nstale = 1;
 	assert_int_equal(token_flags(&t, &ctx), F(ALL_APIS) | F(NEVER_EXPIRES) | F(STALE_COMMENT));
+	token_table_free(&tab);
 }
 
 static void
@@ -731,7 +773,7 @@ check_filter(const char *expr, const char *expect)
 	n = token_filter_apply(f, &tab, &ctx0, idx);
 	for (i = 0; i < n; i++) {
 		strcat(got, i > 0 ? " " : "");
-		strcat(got, tab.rows[idx[i]].token_id);
+		strcat(got, id_of(&tab.rows[idx[i]]));
 	}
 	assert_string_equal(got, expect);
 	token_filter_free(f);
@@ -862,15 +904,18 @@ test_filter_match_direct(void **state)
 {
 	struct token_filter *f;
 	struct patrol_err err;
-	struct token_info t = { .token_id = "x" };
+	struct token_table tab = { 0 };
+	struct token_info t = { .creation_time = 1 };
 
 	(void)state;
+	set_id(&tab, &t, "x");
 	assert_true(token_filter_match(NULL, &t, 0, &ctx0));
 	assert_int_equal(token_filter_compile("flag:self", &f, &err), PATROL_OK);
 	assert_false(token_filter_match(f, &t, 0, &ctx0));
 	assert_true(token_filter_match(f, &t, F(SELF), &ctx0));
 	token_filter_free(f);
 	token_filter_free(NULL);
+	token_table_free(&tab);
 }
 
 /* ---- quota ---- */

@@ -36,17 +36,36 @@ static struct config cfg;
 static struct ui_opts opts;
 static struct ui u;
 
-/* A row: id i (64 hex digits), comment, created i days ago. */
+/* A row with token id id, comment, created i days ago. */
 static void
-row(struct token_table *t, unsigned i, const char *comment)
+row_id(struct token_table *t, unsigned i, const char *id, const char *comment)
 {
 	struct token_info *r = token_table_push(t);
 
 	assert_non_null(r);
-	snprintf(r->token_id, sizeof r->token_id, "%064x", i);
-	r->comment = strdup(comment);
+	assert_int_equal(token_set_id(t, r, id, strlen(id)), 0);
+	assert_int_equal(token_set_text(t, r, TOKEN_TEXT_COMMENT, comment, strlen(comment)), 0);
 	r->creation_time = NOW - (int64_t)i * DAY;
 	r->expiry_time = NOW + 30 * DAY;
+}
+
+/* A row: id i (64 hex digits), comment, created i days ago. */
+static void
+row(struct token_table *t, unsigned i, const char *comment)
+{
+	char id[TOKEN_ID_LEN + 1];
+
+	snprintf(id, sizeof id, "%064x", i);
+	row_id(t, i, id, comment);
+}
+
+/* The text id of the row shown at position k. */
+static const char *
+shown_id(size_t k)
+{
+	static char id[TOKEN_ID_LEN + 1];
+
+	return token_id_hex(&u.ws->tab.rows[u.ws->shown[k]], id);
 }
 
 /* A table (malloc'd: ui_state_swap takes it over) of the ids in order. */
@@ -112,6 +131,7 @@ static void
 test_swap_keeps_marks(void **state UNUSED)
 {
 	static const unsigned first[] = { 1, 2, 3, 4, 5 }, second[] = { 6, 4, 2, 5, 3 };
+	char cur[TOKEN_ID_LEN + 1];
 
 	ui_state_swap(&u, table(first, 5));
 	assert_int_equal(u.ws->tab.n, 5);
@@ -119,7 +139,7 @@ test_swap_keeps_marks(void **state UNUSED)
 	u.ws->marks[ui_state_row_of(&u, id_of(3), false)] |= UI_MARK_TAGGED;
 	u.ws->marks[ui_state_row_of(&u, id_of(4), false)] |= UI_MARK_STAGED;
 	u.ws->marks[ui_state_row_of(&u, id_of(1), false)] |= UI_MARK_TAGGED;
-	while (strcmp(ui_state_current_id(&u), id_of(5)) != 0)
+	while (strcmp(ui_state_current_id(&u, cur), id_of(5)) != 0)
 		u.cursor++;
 	ui_state_swap(&u, table(second, 5));
 	assert_int_equal(u.ws->tab.n, 5);
@@ -128,7 +148,7 @@ test_swap_keeps_marks(void **state UNUSED)
 	assert_int_equal(mark_of(6), 0);
 	assert_int_equal(ui_state_row_of(&u, id_of(1), true), -1);
 	assert_int_equal(ui_state_count(&u, UI_MARK_TAGGED), 1);
-	assert_string_equal(ui_state_current_id(&u), id_of(5));
+	assert_string_equal(ui_state_current_id(&u, cur), id_of(5));
 }
 
 /* The token patrol uses is flagged self, from the workspace's own config. */
@@ -142,8 +162,7 @@ test_self_flag(void **state UNUSED)
 	sha256_hex(self_token, strlen(self_token), id);
 	assert_string_equal(u.ws->self_id, id);
 	assert_non_null(t);
-	row(t, 7, "mine");
-	snprintf(t->rows[0].token_id, sizeof t->rows[0].token_id, "%s", id);
+	row_id(t, 7, id, "mine");
 	row(t, 8, "other");
 	ui_state_swap(&u, t);
 	r = ui_state_row_of(&u, id, false);
@@ -187,16 +206,16 @@ test_sort(void **state UNUSED)
 	u.desc = false;
 	ui_state_resort(&u);
 	for (i = 0; i < 5; i++)
-		assert_string_equal(u.ws->tab.rows[u.ws->shown[i]].comment, by_comment[i]);
+		assert_string_equal(token_comment(&u.ws->tab.rows[u.ws->shown[i]]), by_comment[i]);
 	u.desc = true;
 	ui_state_resort(&u);
 	for (i = 0; i < 5; i++)
-		assert_string_equal(u.ws->tab.rows[u.ws->shown[i]].comment, by_comment[4 - i]);
+		assert_string_equal(token_comment(&u.ws->tab.rows[u.ws->shown[i]]), by_comment[4 - i]);
 	u.sort = TOKEN_SORT_CREATED;           /* id i was made i days ago */
 	u.desc = false;
 	ui_state_resort(&u);
-	assert_string_equal(u.ws->tab.rows[u.ws->shown[0]].token_id, id_of(6));
-	assert_string_equal(u.ws->tab.rows[u.ws->shown[4]].token_id, id_of(1));
+	assert_string_equal(shown_id(0), id_of(6));
+	assert_string_equal(shown_id(4), id_of(1));
 }
 
 /* Revoked rows leave in one pass; an open owners view is to be rebuilt. */
