@@ -663,6 +663,11 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 
 	if ((st = bulk_check_free(info, err)) != PATROL_OK)
 		return st;
+	if (info->kind != JOURNAL_KIND_REVOKE)
+		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a "
+				  "revocation%s%s", info->session, info->kind_name,
+				  journal_kind_resume(info->kind) ? ": go on with it with " : "",
+				  journal_kind_resume(info->kind) ? journal_kind_resume(info->kind) : "");
 	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
 				  info->session, info->end_reason, journal_session_todo(info) == 0 ?

@@ -11,12 +11,21 @@
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
  *    "admin":B,"filter":F|null,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
  *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
- *    "flags":["never-expires",…]},…]}
+ *    "flags":["never-expires",…]},…], "kind":K, "params":{KEY:V|null,…}}
  *   {"type":"resume","t":MS,"pid":N}
  *   {"type":"intent","id":ID,"t":MS}
  *   {"type":"result","id":ID,"t":MS,"result":LABEL,"status":NAME,
  *    "http":N,"message":M}
  *   {"type":"end","t":MS,"reason":"done"|"stopped"|"auth"|"abandoned"}
+ *   {"type":"step","id":ID,"step":NAME,"other":ID2|null,"note":N|null,"t":MS}
+ *
+ * "kind" (optional, absent: "revoke") says what the session does: a row of
+ * JOURNAL_KINDS. A reader lists sessions of every kind, kinds it does not
+ * know included, but goes on only with a session of its own kind. "params"
+ * (optional) are the kind's own settings, strings. A step record is a stage
+ * of a kind that works in steps (a rotation: create, created, delivered…):
+ * the reader keeps the newest one of each planned id, and the kind's module
+ * says what it means. Intents and results stay those of revokes.
  *
  * LABEL is a journal_result label, NAME a status_name. Nothing secret is
  * ever written: ids are SHA-256 hashes of tokens, and token values, OAuth
@@ -82,6 +91,25 @@ enum journal_result {
 };
 #undef JOURNAL_RESULT_ENUM
 
+/* What a session does: the plan's "kind".
+ *        enum     name      the command that goes on with it */
+#define JOURNAL_KINDS(_) \
+	_(REVOKE, "revoke", "patrol revoke --resume") \
+	_(ROTATE, "rotate", "patrol rotate --resume")
+
+#define JOURNAL_KIND_ENUM(e, name, resume) JOURNAL_KIND_##e,
+enum journal_kind {
+	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
+	JOURNAL_KIND_COUNT,
+	JOURNAL_KIND_OTHER = JOURNAL_KIND_COUNT   /* a kind this patrol does not know */
+};
+#undef JOURNAL_KIND_ENUM
+
+/* The kind's name, or NULL for JOURNAL_KIND_OTHER. */
+const char *journal_kind_name(enum journal_kind k);
+/* "patrol rotate --resume", or NULL for JOURNAL_KIND_OTHER. */
+const char *journal_kind_resume(enum journal_kind k);
+
 const char *journal_result_label(enum journal_result r);   /* "pending" for JOURNAL_PENDING */
 bool journal_result_fails(enum journal_result r);
 /* The result for a label, or -1. */
@@ -100,7 +128,17 @@ struct journal_item {
 	unsigned flags;                /* token_flags bits */
 };
 
+/* A setting of a session's kind (plan "params"). */
+struct journal_param {
+	const char *key;
+	const char *value;             /* NULL: null */
+};
+#define JOURNAL_PARAMS_MAX 32
+
 struct journal_plan {
+	const char *kind;              /* NULL: revoke (no "kind" is written) */
+	const struct journal_param *params;   /* at most JOURNAL_PARAMS_MAX */
+	size_t nparams;
 	const char *host;              /* normalized workspace URL */
 	const char *user;              /* who ran it (SCIM userName), may be NULL */
 	const char *profile;           /* may be NULL */
@@ -143,6 +181,11 @@ enum patrol_status journal_sync(struct journal *j);
  * stored raw. */
 enum patrol_status journal_result(struct journal *j, const char *id, enum journal_result r,
 				  const struct patrol_err *err);
+/* Write a step record for planned id (not yet durable: see journal_sync):
+ * step is 1..15 lower-case letters or '-', other an id or NULL, note raw
+ * text or NULL. */
+enum patrol_status journal_step(struct journal *j, const char *id, const char *step,
+				const char *other, const char *note);
 /* Write the end record. reason: "done", "stopped", "auth", "abandoned". */
 enum patrol_status journal_end(struct journal *j, const char *reason);
 /* The first write error since open (PATROL_OK when none). */
@@ -153,6 +196,14 @@ const char *journal_session_id(const struct journal *j);
 void journal_close(struct journal *j);
 
 /* ---- reading ------------------------------------------------------------ */
+
+/* The newest step record of a planned id. */
+struct journal_step {
+	char name[16];                 /* "" when there is none */
+	char other[TOKEN_ID_LEN + 1];  /* "" when none */
+	int64_t t;
+	char *note;                    /* raw, NULL when none */
+};
 
 /* One planned id and what the file says happened to it. */
 struct journal_entry {
@@ -166,9 +217,19 @@ struct journal_entry {
 	char status[24];               /* status name of the last result ("" if none) */
 	long http;
 	char message[160];             /* raw */
+	struct journal_step step;      /* the newest step record */
+};
+
+struct journal_kv {
+	char *key;
+	char *value;                   /* NULL: null */
 };
 
 struct journal_session {
+	enum journal_kind kind;
+	char kind_name[24];            /* as written ("revoke" when absent) */
+	struct journal_kv *params;
+	size_t nparams;
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
@@ -192,6 +253,9 @@ struct journal_session {
 	bool busy;                     /* another process holds the lock (journal_load only) */
 	bool torn;                     /* a torn last line was ignored */
 };
+
+/* The value of param key of s, or NULL (absent or null). */
+const char *journal_session_param(const struct journal_session *s, const char *key);
 
 /* Ids of s left to do: no result yet (pending, open intents included), or
  * never sent (not attempted, as older versions wrote). */
@@ -236,13 +300,20 @@ void journal_list_free(struct journal_list *l);
 enum patrol_status journal_resolve(const char *dir, const char *arg, char **path,
 				   struct patrol_err *err);
 
-/* The newest session in dir for host that has no end record and is not
- * busy: *path (malloc'd) or NULL when there is none. */
+/* The newest revocation session in dir for host that has no end record and
+ * is not busy: *path (malloc'd) or NULL when there is none. */
 enum patrol_status journal_find_unfinished(const char *dir, const char *host, char **path,
 					   struct patrol_err *err);
-/* The newest session in dir for host that another process is running
- * (busy, no end record): *path or NULL. */
+/* The newest revocation session in dir for host that another process is
+ * running (busy, no end record): *path or NULL. */
 enum patrol_status journal_find_running(const char *dir, const char *host, char **path,
 					struct patrol_err *err);
+/* The same for sessions of kind k. */
+enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
+						enum journal_kind k, char **path,
+						struct patrol_err *err);
+enum patrol_status journal_find_running_kind(const char *dir, const char *host,
+					     enum journal_kind k, char **path,
+					     struct patrol_err *err);
 
 #endif
