@@ -106,6 +106,12 @@ cell_session(const void *row, char *out, size_t n)
 }
 
 static void
+cell_kind(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", SESSION(row)->kind_name);
+}
+
+static void
 cell_started(const void *row, char *out, size_t n)
 {
 	duration_absolute(SESSION(row)->started_ms, false, out, n);
@@ -166,8 +172,10 @@ cell_left(const void *row, char *out, size_t n)
 	num_cell(journal_session_left(SESSION(row)), out, n);
 }
 
+#define SESSION_COL_KIND 1
 static const struct jcol session_cols[] = {
 	{ "SESSION", cell_session, 40, false, false, 0 },
+	{ "KIND", cell_kind, 12, false, false, 6 },   /* SESSION_COL_KIND: shown when not all revoke */
 	{ "STARTED", cell_started, 17, false, false, 5 },
 	{ "HOST", cell_host, 64, false, true, 3 },
 	{ "USER", cell_user, 32, false, true, 4 },
@@ -239,11 +247,11 @@ journal_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 
 /* Print rows (nrows of stride bytes) under cols with the table engine. */
 static void
-journal_table(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *rows,
-	      size_t stride, size_t nrows)
+journal_table(const struct cli *cli, const struct jcol *cols, size_t ncols, unsigned long hidden,
+	      const void *rows, size_t stride, size_t nrows)
 {
 	struct table_col tc[TABLE_MAX_COLS];
-	struct table t = { tc, ncols, 0, journal_cell, cols, rows, stride, NULL, nrows };
+	struct table t = { tc, ncols, hidden, journal_cell, cols, rows, stride, NULL, nrows };
 	struct table_out to = { cli->out.fp, cli->out.width, cli->out.color,
 				cli->out.sanitize_flags };
 	size_t c;
@@ -291,6 +299,7 @@ session_json(const struct journal_session *s)
 	json_object_set_new(counts, "open_intents", json_integer((json_int_t)s->open_intents));
 	duration_iso8601(s->started_ms, iso, sizeof iso);
 	json_object_set_new(o, "session", jstr_or_null(s->session));
+	json_object_set_new(o, "kind", json_string(s->kind_name));
 	json_object_set_new(o, "path", jstr_or_null(s->path));
 	json_object_set_new(o, "host", json_string(s->host));
 	json_object_set_new(o, "user", jstr_or_null(s->user));
@@ -415,7 +424,7 @@ list_sessions(struct cli *cli)
 	struct journal_list l;
 	struct patrol_err err;
 	enum patrol_status st;
-	size_t i, resumable = 0;
+	size_t i, resumable = 0, others = 0;   /* sessions that are no revocation */
 	json_t *arr;
 	char *dir = NULL;
 	int rc = 0;
@@ -427,8 +436,10 @@ list_sessions(struct cli *cli)
 		free(dir);
 		return journal_failed(st, &err);
 	}
-	for (i = 0; i < l.n; i++)
+	for (i = 0; i < l.n; i++) {
 		resumable += session_resumable(&l.v[i]);
+		others += l.v[i].kind != JOURNAL_KIND_REVOKE;
+	}
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < l.n; i++)
@@ -439,10 +450,13 @@ list_sessions(struct cli *cli)
 		sessions_csv(cli, &l);
 	} else if (l.n > 0) {
 		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
-			      l.v, sizeof *l.v, l.n);
-		if (resumable > 0)
+			      others > 0 ? 0 : 1ul << SESSION_COL_KIND, l.v, sizeof *l.v, l.n);
+		if (resumable > 0 && others == 0)
 			cli_msg("%zu unfinished session%s: go on with patrol revoke --resume [SESSION]",
 				resumable, resumable == 1 ? "" : "s");
+		else if (resumable > 0)
+			cli_msg("%zu unfinished session%s: go on with patrol KIND --resume [SESSION] "
+				"(KIND: revoke, rotate)", resumable, resumable == 1 ? "" : "s");
 	} else if (l.nerrors == 0) {
 		cli_msg("no revocation sessions in %s", dir);
 	}
@@ -524,6 +538,8 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	char num[64];
 
 	header_line(cli, "session:", s->session);
+	if (s->kind != JOURNAL_KIND_REVOKE)
+		header_line(cli, "kind:", s->kind_name);
 	header_line(cli, "file:", s->path);
 	header_line(cli, "host:", s->host);
 	header_line(cli, "user:", s->user);
@@ -546,8 +562,8 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	if (s->n == 0)
 		return;
 	fputc('\n', cli->out.fp);
-	journal_table(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], s->v, sizeof *s->v,
-		      s->n);
+	journal_table(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], 0, s->v,
+		      sizeof *s->v, s->n);
 }
 
 /* How to go on with s, when there is anything to go on with. */
@@ -555,8 +571,13 @@ static void
 session_hint(const struct journal_session *s)
 {
 	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+	const char *resume = journal_kind_resume(s->kind);
 
-	if (session_resumable(s))
+	if (resume == NULL)
+		cli_msg("a %s session: this patrol does not know how to go on with it", s->kind_name);
+	else if (s->kind != JOURNAL_KIND_REVOKE && session_resumable(s))
+		cli_msg("unfinished: go on with %s %s", resume, s->session);
+	else if (session_resumable(s))
 		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
 	else if (s->busy && s->pid > 0)
 		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);

@@ -986,8 +986,18 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 		snprintf(it->new_id, sizeof it->new_id, "%s", st->other);
 		return;
 	}
+	if (strcmp(st->name, "delivered") == 0 && !listed && !it->keep) {
+		/* its revoke was sent and not recorded, or someone else revoked it:
+		 * done, never sent again */
+		snprintf(it->new_id, sizeof it->new_id, "%s", st->other);
+		if (r->journal != NULL)
+			journal_result(r->journal, it->old_id, JOURNAL_GONE, NULL);
+		it->delivered = true;
+		it->result = ROTATE_ROTATED;
+		it->phase = ROTATE_P_DONE;
+		return;
+	}
 	if (strcmp(st->name, "delivered") == 0) {
-		/* an old one already gone answers 404: done */
 		resume_delivered(r, it, st->other, false);
 		return;
 	}
