@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "bulk.h"
 #include "cli.h"
 #include "duration.h"
 #include "journal.h"
@@ -315,7 +316,7 @@ rt_apply(struct rt *t)
 		cli_msg("rotate: %zu not finished: patrol rotate --resume %s goes on with them",
 			rotate_open(t->r), session);
 	rotate_end(t->r);
-	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines != t->cli->out.fp &&
+	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines == t->cli->out.fp &&
 	    rt_results(t) != 0)
 		rc = status_exit_code(PATROL_OUTPUT);
 	cli_msg("%zu rotated, %zu rotated with the old kept, %zu failed, %zu unknown%s",
@@ -329,16 +330,18 @@ static int
 rt_confirm(struct rt *t)
 {
 	size_t n = rotate_count(t->r);
-	char prompt[512];
+	char prompt[512], want[32] = "yes";
 	int ok;
 
 	if (t->cli->o.yes || t->cli->o.dry_run || t->cli->o.keep_old)
 		return 0;
+	if (n > BULK_CONFIRM_TYPED_OVER)      /* many: the count is typed, as for revoke */
+		snprintf(want, sizeof want, "%zu", n);
 	snprintf(prompt, sizeof prompt, "Rotate %zu token%s on %s: create the replacement%s, "
-		 "deliver the secret%s, then revoke the old token%s? Type yes:", n,
+		 "deliver the secret%s, then revoke the old token%s? Type %s:", n,
 		 n == 1 ? "" : "s", t->cli->cfg.host, n == 1 ? "" : "s", n == 1 ? "" : "s",
-		 n == 1 ? "" : "s");
-	ok = cli_confirm(prompt, "yes");
+		 n == 1 ? "" : "s", n > BULK_CONFIRM_TYPED_OVER ? "the number of tokens" : "yes");
+	ok = cli_confirm(prompt, want);
 	if (ok < 0)
 		cli_msg("rotate: refusing to revoke tokens without confirmation: run it on a "
 			"terminal or pass --yes (or --keep-old)");

@@ -36,10 +36,9 @@ works() {
 	echo "$code"
 }
 
-# newest: the id of the newest token made since the last reset (by comment).
-by_comment() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
-		jq -r --arg c "$1" '.token_infos[]? | select(.comment == $c) | .token_id'
+# file_id FILE: the token id of the secret in FILE (its SHA-256).
+file_id() {
+	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
 }
 
 # --- your own token, the secret on standard output --------------------------
@@ -139,5 +138,48 @@ check_eq "nothing revoked" 0 "$(deletes)"
 check_eq "no file" no "$([ -e "$T/bob.secret" ] && echo yes || echo no)"
 run rotate --yes --to-file "$T/bob.secret" "$BOBS"
 check_rc "another user's token without --all: not yours" 2
+
+# --- many at once: --from FILE --all, the secrets into a directory -------------------
+run rotate --all --yes --from /dev/null
+check_rc "an empty file: nothing to rotate" 2
+printf '%s\n%s\n' "$OLD" "$SPOLD" >"$T/two.ids"
+run rotate --all --yes --from "$T/two.ids"
+check_rc "many secrets need a directory" 2
+check_match "it says so" 'give a directory' "$ERR"
+: >"$T/many.ids"
+for n in 1 2 3; do
+	mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"robot $n\",\"scopes\":[\"jobs\"],\"creation_time\":$((NOW - 200 * DAY)),\"expiry_time\":$((NOW + 165 * DAY))}" >>"$T/many.ids"
+done
+MINE=$(mktok '{"comment":"mine"}')
+printf '# every old robot, mine, and bob'"'"'s\n%s\n%s\n' "$MINE" "$BOBS" >>"$T/many.ids"
+reset_stats
+run -o json rotate --all --yes --from "$T/many.ids" --to-dir "$T/secrets"
+check_rc "five tokens, one of them a user's: exit 1" 1
+check_eq "one result per token" 5 "$(printf '%s' "$OUT" | jq length)"
+check_eq "four rotated" 4 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "rotated")] | length')"
+check_eq "bob's failed" "failed $BOBS" "$(printf '%s' "$OUT" | jq -r '.[] | select(.result != "rotated") | "\(.result) \(.old_token_id)"')"
+check_nomatch "no secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
+check_nomatch "no secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
+check_eq "the directory is private" 700 "$(stat -c %a "$T/secrets")"
+check_eq "four secret files" 4 "$(ls "$T/secrets" | wc -l)"
+BAD=0
+for f in "$T"/secrets/*; do
+	[ "$(stat -c %a "$f")" = 600 ] || BAD=$((BAD + 1))
+	[ "$(file_id "$f")" = "$(basename "$f")" ] || BAD=$((BAD + 1))
+	[ "$(works "$(cat "$f")" /api/2.1/jobs/list)" = yes ] || [ "$(basename "$f")" = "$(printf '%s' "$OUT" | jq -r --arg o "$MINE" '.[] | select(.old_token_id == $o) | .new_token_id')" ] || BAD=$((BAD + 1))
+done
+check_eq "each file is 0600, named by the id of the token whose secret it holds, and works" 0 "$BAD"
+check_eq "each file is where the results say" 4 "$(printf '%s' "$OUT" | jq -r '.[].secret // empty' | while read -r f; do [ -f "$f" ] && echo x; done | wc -l)"
+grep -v '^#' "$T/many.ids" | grep -v "$BOBS" >"$T/rotated.ids"
+check_eq "each old token revoked exactly once" 4 "$(revoked_once "$T/rotated.ids")"
+check_eq "none of them is left" 0 "$(still_there "$T/rotated.ids")"
+check_eq "bob's token is untouched" "$BOBS" "$(listed "$BOBS" | jq -r .token_id)"
+check_eq "three creates on the service principal's behalf, one of mine" "3 1" \
+	"$(count 'POST /api/2.0/token-management/on-behalf-of/tokens') $(count 'POST /api/2.0/token/create')"
+check_eq "one session for all of them" "rotate 5" \
+	"$("$PATROL" journal -o json | jq -r '.[0] | "\(.kind) \(.planned)"')"
+run rotate --resume
+check_rc "nothing left to resume: bob's failure is no open rotation" 0
+check_match "it says so" 'no unfinished rotation' "$ERR"
 
 finish
