@@ -781,8 +781,8 @@ rotate_end(struct rotation *r)
 {
 	if (r->journal != NULL && rotate_open(r) == 0)
 		journal_end(r->journal, "done");
-	if (r->journal != NULL)
-		journal_sync(r->journal);
+	if (r->journal != NULL && r->sync)
+		journal_sync(r->journal);     /* else durable when written back: a lost end is harmless */
 	journal_close(r->journal);
 	r->journal = NULL;
 }

@@ -44,6 +44,7 @@
 #include "dialog.h"
 #include "lineedit.h"
 #include "prefs.h"
+#include "rotate.h"
 #include "settings.h"
 #include "token.h"
 #include "token_filter.h"
@@ -230,6 +231,10 @@ struct ui_ws {
 	struct api_conf *conf;
 	int64_t max_days;
 	char conf_err[200];          /* why the workspace settings could not be read */
+
+	/* a rotation (ui_rotate.c): NULL when none runs */
+	struct rotation *rot;
+	char rot_id[TOKEN_ID_LEN + 1];  /* the token the rotate dialog asks about */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */
@@ -508,7 +513,7 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume)
+	_(profile_pick) _(setting_edit) _(resume) _(rotate)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL
@@ -549,6 +554,16 @@ unsigned ui_keys_dispatch(struct ui *u, int key);
 unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
 unsigned ui_keys_command(struct ui *u, const char *line);
 unsigned ui_keys_secret_pending(struct ui *u);
+
+/* ui_token.c: after each key of a secret dialog, do what it asks (copy,
+ * write to a file). */
+void ui_secret_request(struct ui *u, struct dialog *d);
+
+/* ui_rotate.c */
+/* A finished call of the rotation (ROTATE_TAG): taken over and freed. */
+unsigned ui_rotate_on_call(struct ui *u, struct call *c);
+/* Show the rotation's new secret once no other dialog is open. */
+unsigned ui_rotate_pending(struct ui *u);
 /* Ctrl-C: quit like q (asking when something would be lost); exit 130. */
 unsigned ui_keys_interrupt(struct ui *u);
 
