@@ -223,6 +223,9 @@ cell_message(const void *row, char *out, size_t n)
 
 	if (entry_open(e))
 		snprintf(out, n, "sent, no result recorded: patrol revoke --resume checks it");
+	else if (e->last == JOURNAL_PENDING && e->step.name[0] != '\0')
+		snprintf(out, n, "step %s%s%.*s", e->step.name, e->step.other[0] ? " " : "",
+			 TOKEN_SHORT_ID_LEN, e->step.other);   /* a rotation's stage */
 	else if (e->http > 0)
 		snprintf(out, n, "HTTP %ld%s%s", e->http, e->message[0] ? ": " : "", e->message);
 	else
