@@ -113,6 +113,10 @@ bool cli_is_full_id(const char *id);
  * malloc'd). Returns 0, or an exit code after saying why (what: the
  * command, for the message). */
 int cli_read_ids(const char *what, const char *path, char ***ids, size_t *n);
+/* A secret is about to go to stdout: when stdout is a new, empty file of
+ * ours (patrol create > token.txt) make it 0600 first; any other file that
+ * others can read gets a warning with the fix (cli_cmds.c). */
+void cli_secret_stdout_guard(struct cli *cli);
 /* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
  * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
 int cli_confirm(const char *prompt, const char *want);

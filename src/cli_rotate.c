@@ -57,6 +57,19 @@ rt_whoami(struct rt *t)
 	call_free(c);
 }
 
+/* Through token management, whose tokens are whose decides how each is
+ * created (its owner's on its behalf): without knowing who we are, nothing
+ * is rotated. */
+static int
+rt_need_me(const struct rt *t, bool admin)
+{
+	if (!admin || t->me_id != NULL)
+		return 0;
+	cli_msg("rotate: cannot tell who is signed in (SCIM Me failed), so not whose tokens are "
+		"whose: nothing was rotated");
+	return status_exit_code(PATROL_FAILED);
+}
+
 /* The workspace's maximum lifetime in seconds (0: unknown or unset): a
  * copied lifetime never exceeds it. */
 static int64_t
@@ -408,7 +421,8 @@ rt_new(struct rt *t, char **ids, size_t nids)
 	    (!cli->o.dry_run && (rc = rt_check_dest(&o)) != 0) || (rc = cli_connect(cli)) != 0)
 		return rc;
 	rt_whoami(t);
-	if ((rc = cli_fetch_tokens(cli, cli->o.all, NULL, &t->tab)) != 0)
+	if ((rc = rt_need_me(t, cli->o.all)) != 0 ||
+	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &t->tab)) != 0)
 		return rc;
 	if ((t->r = rotate_new(cli->o.all, &o, t->me_id, rt_max_lifetime(t), true)) == NULL) {
 		cli_msg("rotate: out of memory");
@@ -417,6 +431,8 @@ rt_new(struct rt *t, char **ids, size_t nids)
 	if ((rc = rt_plan(t, ids, nids)) != 0 || (rc = rt_confirm(t)) != 0 ||
 	    (rc = rt_journal_start(t)) != 0)
 		return rc;
+	if (o.dest == ROTATE_DEST_STDOUT && !cli->o.dry_run)
+		cli_secret_stdout_guard(cli);
 	return rt_apply(t);
 }
 
@@ -492,7 +508,8 @@ rt_resume(struct rt *t, int argc, char **argv)
 	free(path);
 	if (rc == 0) {
 		rt_whoami(t);
-		if ((rc = cli_fetch_tokens(t->cli, info.admin, NULL, &t->tab)) == 0 &&
+		if ((rc = rt_need_me(t, info.admin)) == 0 &&
+		    (rc = cli_fetch_tokens(t->cli, info.admin, NULL, &t->tab)) == 0 &&
 		    (t->r = rotate_new(info.admin, NULL, t->me_id, rt_max_lifetime(t), true)) == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
 	}

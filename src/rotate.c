@@ -564,7 +564,8 @@ rotate_next(struct rotation *r, size_t i)
 	if ((c = rotate_phase_call(r, it)) == NULL) {
 		if (it->err.status == PATROL_OK)
 			status_set(&it->err, PATROL_NOMEM, "out of memory");
-		it->open = it->open || it->phase != ROTATE_P_APP;
+		/* nothing was sent: open only if something already was */
+		it->open = it->open || it->nstrays > 0 || it->phase == ROTATE_P_REVOKE;
 		item_fail(it, ROTATE_FAILED, it->err.status, "%s", it->err.message);
 		return NULL;
 	}
@@ -624,6 +625,8 @@ finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
 	}
 	rotate_step(r, it, "discarded", id, NULL);
 	it->nstrays--;
+	if (it->nstrays == 0 && !it->delivered)
+		it->open = false;        /* nothing of this rotation is left in the workspace */
 	if (it->nstrays == 0)
 		after_discards(it);
 }

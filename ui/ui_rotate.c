@@ -49,19 +49,26 @@ ui_rotate_end(struct ui *u)
 	return UI_R_ALL;
 }
 
-/* The secret dialog closed: the secret reached its destination, the old
- * token goes. */
+/* The secret dialog closed. Copied or written, the secret reached its
+ * destination and the old token goes; discarded untouched, it is lost: the
+ * new token is revoked instead and the old one stays. */
 static unsigned
 ui_rotate_secret_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	(void)d;
+	struct patrol_err lost;
+
 	(void)res;
 	if (u->ws->rot == NULL)
 		return UI_R_NONE;
-	rotate_delivered(u->ws->rot, 0, NULL);
+	status_clear(&lost);
+	if (!dialog_secret_taken(d))
+		status_set(&lost, PATROL_CANCELLED, "the new secret was discarded without a copy "
+			   "or a file: the new token is revoked, the old one kept");
+	rotate_delivered(u->ws->rot, 0, lost.status != PATROL_OK ? &lost : NULL);
 	if (rotate_item(u->ws->rot, 0)->result != ROTATE_PENDING)
 		return ui_rotate_end(u);
-	ui_msg(u, false, "revoking the old token%s", u->ascii ? "..." : "\u2026");
+	ui_msg(u, false, "revoking the %s token%s", lost.status != PATROL_OK ? "new" : "old",
+	       u->ascii ? "..." : "\u2026");
 	ui_rotate_send(u);
 	return UI_R_STATUS;
 }
@@ -79,7 +86,7 @@ ui_rotate_step(struct ui *u)
 		ui_dialog_open(u, dialog_secret_new(secret, it->new_id, it->comment ? it->comment : "",
 		    u->ascii), ui_rotate_secret_done, ui_secret_request);
 		ui_msg(u, false, "the new token's secret, once: y copies it, w writes it to a "
-		       "file; closing revokes the old token");
+		       "file; closing then revokes the old token");
 		return UI_R_ALL;
 	}
 	if (it->result != ROTATE_PENDING)
@@ -169,8 +176,8 @@ ui_a_rotate(struct ui *u)
 	sanitize_cell(token_comment(t) ? token_comment(t) : "", 40, 0, 0, comment, sizeof comment);
 	snprintf(l[0], sizeof l[0], "Token %.*s  %s", TOKEN_SHORT_ID_LEN, u->ws->rot_id, comment);
 	snprintf(l[1], sizeof l[1], "A new token gets its scopes and lifetime, and a comment");
-	snprintf(l[2], sizeof l[2], "saying it replaced it. Its secret is shown once, here;");
-	snprintf(l[3], sizeof l[3], "closing it revokes the old token%s.",
+	snprintf(l[2], sizeof l[2], "saying it replaced it. Its secret is shown once: copy (y)");
+	snprintf(l[3], sizeof l[3], "or write (w) it, and closing revokes the old token%s.",
 		 u->ws->self_id[0] && strcasecmp(u->ws->self_id, u->ws->rot_id) == 0 ?
 		 " (not this one: patrol signs in with it)" : "");
 	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, 4, NULL, u->ascii),

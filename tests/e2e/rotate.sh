@@ -65,6 +65,13 @@ check_eq "the journal holds no secret" 0 "$(cat "$HOME"/.local/state/patrol/*.js
 check_eq "the journal is a finished rotation" "rotate done" \
 	"$(jq -rs '[(.[0].kind), (.[-1].reason)] | join(" ")' "$HOME"/.local/state/patrol/*.jsonl)"
 
+# rotated again: the mark is replaced, not piled up
+run rotate --yes --to-file "$T/again.secret" "$NEW"
+check_rc "rotate the replacement again" 0
+AGAIN=$(tr -d '\n' <"$T/again.secret" | sha256sum | cut -d' ' -f1)
+check_eq "the comment names only the last token it replaced" "ci deploy (rotated from ${NEW:0:10})" \
+	"$(listed "$AGAIN" | jq -r .comment)"
+
 # --- --keep-old, --lifetime, --scope, --comment, --to-file -------------------
 OLD=$(mktok "{\"comment\":\"nightly\",\"creation_time\":$((NOW - DAY)),\"expiry_time\":$((NOW + 89 * DAY))}")
 reset_stats

@@ -33,7 +33,7 @@ wait_for "/rotate me" 5 >/dev/null
 reset_stats
 keys o
 check_screen "the confirm names the token" "Rotate this token\\?"
-check_screen "and what happens" "closing it revokes the old token"
+check_screen "and what happens" "closing revokes the old token"
 keys Enter
 wait_gone "Rotate this token" 5
 check_eq "Cancel (the focus) sends nothing" 0 "$(stats .total)"
@@ -62,6 +62,26 @@ check_screen_not "the secret is off the screen" "$SECRET"
 check_eq "the journal: a finished rotation" "rotate done" \
 	"$(jq -rs '[(.[0].kind), (.[-1].reason)] | join(" ")' "$HOME"/.local/state/patrol/*.jsonl)"
 check_eq "the journal holds no secret" 0 "$(cat "$HOME"/.local/state/patrol/*.jsonl | grep -c "$SECRET")"
+
+# a secret discarded without a copy or a file is lost: the new token goes,
+# the old one stays
+NEXT=$(listed "$NEW" | jq -r .token_id)
+reset_stats
+keys /; keys C-u; tm send-keys -t t -l "rotate me"; keys Enter
+keys o
+check_screen "asked" "Rotate this token\\?"
+keys Tab Enter
+check_screen "the secret is shown" "Copy this token now"
+LOST=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1 | tr -d '\n' | sha256sum | cut -c1-64)
+keys Escape
+check_screen "closing asks" "Discard the secret\\?"
+keys d
+wait_gone "Copy this token now" 5
+check_screen "it says the secret was lost" "the new secret was discarded without a copy or a file"
+check_eq "the lost token is revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
+check_eq "the old token is not" 0 "$(stats ".revokes[\"$NEXT\"] // 0")"
+check_eq "the old token is still there" "$NEXT" "$(listed "$NEXT" | jq -r .token_id)"
+check_eq "the lost one is gone" "" "$(listed "$LOST")"
 keys q
 wait_for "EXIT=0" 10 >/dev/null
 ok "quit"
