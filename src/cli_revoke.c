@@ -821,21 +821,11 @@ rv_new(struct rv *r, char **ids, size_t nids)
 static int
 rv_find_session(struct rv *r, const char *want, char **path)
 {
-	const char *host = r->cli->cfg.host;
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL;
 
 	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished(dir, host, path, &err)) == PATROL_OK &&
-			 *path == NULL)
-			st = journal_find_running(dir, host, path, &err);
-	}
-	free(dir);
+	st = journal_find_resume(want, r->cli->cfg.host, JOURNAL_KIND_REVOKE, path, &err);
 	if (st == PATROL_OK)
 		return 0;
 	cli_msg("revoke: %s", err.message);

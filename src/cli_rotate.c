@@ -443,21 +443,11 @@ rt_new(struct rt *t, char **ids, size_t nids)
 static int
 rt_find_session(struct rt *t, const char *want, char **path)
 {
-	const char *host = t->cli->cfg.host;
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL;
 
 	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished_kind(dir, host, JOURNAL_KIND_ROTATE, path,
-							    &err)) == PATROL_OK && *path == NULL)
-			st = journal_find_running_kind(dir, host, JOURNAL_KIND_ROTATE, path, &err);
-	}
-	free(dir);
+	st = journal_find_resume(want, t->cli->cfg.host, JOURNAL_KIND_ROTATE, path, &err);
 	if (st == PATROL_OK)
 		return 0;
 	cli_msg("rotate: %s", err.message);

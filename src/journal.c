@@ -2019,15 +2019,28 @@ journal_find_running(const char *dir, const char *host, char **path, struct patr
 }
 
 enum patrol_status
+journal_find_resume(const char *want, const char *host, enum journal_kind k, char **path,
+		    struct patrol_err *err)
+{
+	enum patrol_status st;
+	char *dir = NULL;
+
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, err)) == PATROL_OK) {
+		if (want != NULL)
+			st = journal_resolve(dir, want, path, err);
+		else if ((st = journal_find_open(dir, host, k, false, path, err)) == PATROL_OK &&
+			 *path == NULL)
+			st = journal_find_open(dir, host, k, true, path, err);
+	}
+	free(dir);
+	return st;
+}
+
+enum patrol_status
 journal_find_unfinished_kind(const char *dir, const char *host, enum journal_kind k,
 			     char **path, struct patrol_err *err)
 {
 	return journal_find_open(dir, host, k, false, path, err);
 }
 
-enum patrol_status
-journal_find_running_kind(const char *dir, const char *host, enum journal_kind k,
-			  char **path, struct patrol_err *err)
-{
-	return journal_find_open(dir, host, k, true, path, err);
-}

@@ -308,12 +308,16 @@ enum patrol_status journal_find_unfinished(const char *dir, const char *host, ch
  * running (busy, no end record): *path or NULL. */
 enum patrol_status journal_find_running(const char *dir, const char *host, char **path,
 					struct patrol_err *err);
+/* The session a "--resume [want]" of kind k on host means: want (an id, a
+ * unique prefix, a session file of the journal directory: journal_resolve),
+ * else the newest unfinished session, else the one another process runs
+ * (so that it is named as running, not as missing). *path is NULL when
+ * there is none. */
+enum patrol_status journal_find_resume(const char *want, const char *host, enum journal_kind k,
+				       char **path, struct patrol_err *err);
 /* The same for sessions of kind k. */
 enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
 						enum journal_kind k, char **path,
 						struct patrol_err *err);
-enum patrol_status journal_find_running_kind(const char *dir, const char *host,
-					     enum journal_kind k, char **path,
-					     struct patrol_err *err);
 
 #endif

@@ -66,6 +66,18 @@ newest_session() {
 	"$PATROL" journal -o json | jq -r '.[0] | "\(.kind) \(.state)"'
 }
 
+# kill_on_arrival NAME REQUEST FILE: rotate OLD into FILE, and kill -9 patrol
+# once the emulator (which holds REQUEST, "POST /api/...") has received it.
+kill_on_arrival() {
+	local pid
+	"$PATROL" rotate --yes --to-file "$3" "$OLD" >"$T/out" 2>"$T/err" &
+	pid=$!
+	wait_stats "$1: the request arrived" ".requests[\"$2\"] // 0" 1
+	kill -9 "$pid"
+	wait "$pid"
+	check_eq "$1: killed" 137 "$?"
+}
+
 # after_resume NAME OLD FILE CREATES: what must hold once resumed.
 after_resume() {
 	local name=$1 old=$2 file=$3 creates=$4 survivor
@@ -154,12 +166,7 @@ emu_stop
 emu_start --latency-ms 1500 --fault-path /token/create
 OLD=$(mktok)
 reset_stats
-"$PATROL" rotate --yes --to-file "$T/sent.secret" "$OLD" >"$T/out" 2>"$T/err" &
-PID=$!
-wait_stats "create sent: the create arrived" '.requests["POST /api/2.0/token/create"] // 0' 1
-kill -9 "$PID"
-wait "$PID"
-check_eq "create sent: killed" 137 "$?"
+kill_on_arrival "create sent" "POST /api/2.0/token/create" "$T/sent.secret"
 wait_stats "create sent: the workspace made the token anyway" .creates 1
 LOST=$(replacements "$OLD")
 check_eq "create sent: no file" no "$([ -e "$T/sent.secret" ] && echo yes || echo no)"
@@ -209,12 +216,7 @@ emu_stop
 emu_start --latency-ms 1500 --fault-path /token/delete
 OLD=$(mktok)
 reset_stats
-"$PATROL" rotate --yes --to-file "$T/revoke.secret" "$OLD" >"$T/out" 2>"$T/err" &
-PID=$!
-wait_stats "revoke sent: the revoke arrived" '.requests["POST /api/2.0/token/delete"] // 0' 1
-kill -9 "$PID"
-wait "$PID"
-check_eq "revoke sent: killed" 137 "$?"
+kill_on_arrival "revoke sent" "POST /api/2.0/token/delete" "$T/revoke.secret"
 wait_gone "revoke sent: the workspace revoked it anyway" "$OLD"
 check_eq "revoke sent: the session is unfinished" "rotate unfinished" "$(newest_session)"
 run rotate --resume
