@@ -15,6 +15,7 @@
  * and how to go on. --resume [SESSION] goes on with an unfinished rotation.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -40,6 +41,30 @@ struct rt {
 	char *me_id;                    /* SCIM id: whose tokens are one's own */
 	FILE *lines;                    /* where result lines go (table format) */
 };
+
+static volatile sig_atomic_t rt_signalled;   /* the signal that stops the run, or 0 */
+
+static void
+rt_on_signal(int sig)
+{
+	rt_signalled = sig;
+}
+
+/* Ctrl-C, SIGTERM and SIGHUP stop the run once the token in hand is done:
+ * half a rotation is for a resume, not for a signal. */
+static void
+rt_signals(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on ? rt_on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
 
 /* ---- who, and the workspace's limit ------------------------------------------ */
 
@@ -297,6 +322,23 @@ rt_item(struct rt *t, size_t i)
 	}
 }
 
+/* What is still pending (a stop, or out of memory) is not attempted:
+ * decide it so and say it. */
+static void
+rt_stop_rest(struct rt *t)
+{
+	size_t i, n = rotate_count(t->r);
+	bool *was = calloc(n ? n : 1, sizeof *was);
+
+	for (i = 0; was != NULL && i < n; i++)
+		was[i] = rotate_item(t->r, i)->result == ROTATE_PENDING;
+	rotate_stop(t->r);
+	for (i = 0; was != NULL && i < n; i++)
+		if (was[i])
+			rt_line(t, i);
+	free(was);
+}
+
 /* Every item, then the lines, the end record and the summary. */
 static int
 rt_apply(struct rt *t)
@@ -308,26 +350,27 @@ rt_apply(struct rt *t)
 
 	if (j != NULL)
 		snprintf(session, sizeof session, "%s", journal_session_id(j));
-	for (i = 0; i < rotate_count(t->r); i++) {
+	rt_signalled = 0;
+	rt_signals(true);
+	for (i = 0; i < rotate_count(t->r) && !rt_signalled; i++) {
 		if (rotate_item(t->r, i)->result == ROTATE_PENDING)
 			rt_item(t, i);
 		if (rotate_item(t->r, i)->result != ROTATE_PENDING)
 			rt_line(t, i);
 	}
-	for (i = 0; i < rotate_count(t->r); i++)
-		if (rotate_item(t->r, i)->result == ROTATE_PENDING) {
-			rotate_stop(t->r);          /* what could not move on (out of memory) */
-			rt_line(t, i);
-		}
+	rt_signals(false);
+	if (rt_signalled)
+		cli_msg("rotate: stopped after the token in hand; the rest were not rotated");
+	rt_stop_rest(t);
 	for (i = 0; i < rotate_count(t->r); i++) {
 		k[rotate_item(t->r, i)->result]++;
 		rc |= rotate_result_fails(rotate_item(t->r, i)->result);
 	}
 	if (j != NULL)
 		cli_msg("journal: %s", journal_path(j));
-	if (rotate_open(t->r) > 0 && session[0] != '\0')
+	if ((rotate_open(t->r) > 0 || k[ROTATE_NOT_ATTEMPTED] > 0) && session[0] != '\0')
 		cli_msg("rotate: %zu not finished: patrol rotate --resume %s goes on with them",
-			rotate_open(t->r), session);
+			rotate_open(t->r) + k[ROTATE_NOT_ATTEMPTED], session);
 	rotate_end(t->r);
 	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines == t->cli->out.fp &&
 	    rt_results(t) != 0)

@@ -782,7 +782,11 @@ rotate_stop(struct rotation *r)
 void
 rotate_end(struct rotation *r)
 {
-	if (r->journal != NULL && rotate_open(r) == 0)
+	size_t i, unsent = 0;
+
+	for (i = 0; i < r->n; i++)
+		unsent += r->v[i].result == ROTATE_NOT_ATTEMPTED || r->v[i].result == ROTATE_PENDING;
+	if (r->journal != NULL && rotate_open(r) == 0 && unsent == 0)
 		journal_end(r->journal, "done");
 	if (r->journal != NULL && r->sync)
 		journal_sync(r->journal);     /* else durable when written back: a lost end is harmless */

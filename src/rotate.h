@@ -190,8 +190,8 @@ const char *rotate_secret(const struct rotation *r, size_t i);
 void rotate_delivered(struct rotation *r, size_t i, const struct patrol_err *err);
 /* Decide every item not yet decided as not attempted (the run stopped). */
 void rotate_stop(struct rotation *r);
-/* The end record when nothing is left open (else the session stays
- * unfinished, for rotate --resume); closes the journal. */
+/* The end record when nothing is left open or unsent (else the session
+ * stays unfinished, for rotate --resume); closes the journal. */
 void rotate_end(struct rotation *r);
 /* Items left open (the workspace is not yet as planned). */
 size_t rotate_open(const struct rotation *r);

@@ -113,6 +113,21 @@ check_match "it would rotate" 'would rotate' "$OUT"
 check_eq "nothing created" 0 "$(stats .creates)"
 check_eq "nothing revoked" 0 "$(deletes)"
 
+# --- read-only refuses it in the one place ------------------------------------------
+reset_stats
+run --read-only rotate --yes "$OLD"
+check_rc "read-only" 2
+check_eq "nothing sent" 0 "$(stats .total)"
+
+# --- the token patrol signs in with: replaced, and kept ----------------------------
+SELF=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+run rotate --yes --to-file "$T/self.secret" "${SELF:0:12}"
+check_rc "rotate patrol's own token" 0
+check_match "kept, and says why" 'rotated, old kept.*patrol signs in with this token' "$OUT"
+check_eq "it is not revoked" 0 "$(stats ".revokes[\"$SELF\"] // 0")"
+check_eq "its replacement works" yes "$(works "$(cat "$T/self.secret")" /api/2.0/sql/warehouses)"
+reset_stats
+
 # --- without a terminal, revoking needs --yes ---------------------------------------
 run rotate "$OLD"
 check_rc "no confirmation, no terminal: refused" 2

@@ -175,6 +175,27 @@ after_resume "create sent" "$OLD" "$T/sent.secret" 2
 check_eq "create sent: the token made blind is found and revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
 check_eq "create sent: two creates in all, the blind one never resent" 2 \
 	"$(stats '.requests["POST /api/2.0/token/create"]')"
+
+# SIGTERM: the token in hand is finished, the rest left for a resume
+: >"$T/three.ids"
+for n in 1 2 3; do mktok >>"$T/three.ids"; done
+reset_stats
+"$PATROL" rotate --yes --from "$T/three.ids" --to-dir "$T/three" >"$T/out" 2>"$T/err" &
+PID=$!
+wait_stats "stop: the first create arrived" '.requests["POST /api/2.0/token/create"] // 0' 1
+kill -TERM "$PID"
+wait "$PID"
+check_eq "stop: exit 1, not all rotated" 1 "$?"
+check_eq "stop: the token in hand is rotated, the others not started" "1 1" \
+	"$(count 'POST /api/2.0/token/create') $(revoked_once "$T/three.ids")"
+check_eq "stop: the rest are not attempted" 2 "$(grep -c '^not attempted' "$T/out")"
+check_eq "stop: the session is unfinished" "rotate unfinished" "$(newest_session)"
+run rotate --resume
+check_rc "stop: resume" 0
+check_eq "stop: each old token revoked exactly once" 3 "$(revoked_once "$T/three.ids")"
+check_eq "stop: three creates in all" 3 "$(count 'POST /api/2.0/token/create')"
+check_eq "stop: three secret files" 3 "$(ls "$T/three" | wc -l)"
+check_eq "stop: the session is finished" "rotate finished" "$(newest_session)"
 emu_stop
 
 # --- a create answered 500: its outcome is unknown, and nothing was made -----------
