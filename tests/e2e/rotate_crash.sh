@@ -4,11 +4,11 @@
 # survives, and the secret file holds its secret (which works).
 #
 # Where the kill lands is never a matter of timing. A create or a revoke on
-# the wire: the emulator holds the request (--latency-ms on that path
-# alone), the test waits until /emulator/stats shows it arrived, then kills
-# patrol; the emulator goes on and processes it, and the test waits for
-# that too. Between two steps: tests/e2e/patrol-crashpoints, patrol built
-# with the hooks of src/rotate.c, kills itself there (PATROL_TEST_CRASH).
+# the wire: the emulator holds the request (POST /emulator/hold), the test
+# waits until /emulator/stats shows it arrived, kills patrol, then lets the
+# emulator go on with it (POST /emulator/release) and waits for that too.
+# Between two steps: tests/e2e/patrol-crashpoints, patrol built with the
+# hooks of src/rotate.c, kills itself there (PATROL_TEST_CRASH).
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 CRASHY="${top_builddir:-.}/tests/e2e/patrol-crashpoints"
@@ -66,16 +66,27 @@ newest_session() {
 	"$PATROL" journal -o json | jq -r '.[0] | "\(.kind) \(.state)"'
 }
 
-# kill_on_arrival NAME REQUEST FILE: rotate OLD into FILE, and kill -9 patrol
-# once the emulator (which holds REQUEST, "POST /api/...") has received it.
+# hold PATH / release: the emulator keeps the next request to PATH, counted
+# and unprocessed, until released.
+hold() {
+	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
+}
+release() {
+	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+}
+
+# kill_on_arrival NAME REQUEST FILE: rotate OLD into FILE and kill -9 patrol
+# while the emulator holds REQUEST ("POST /api/..."), then release it.
 kill_on_arrival() {
 	local pid
+	hold "${2#* }"
 	"$PATROL" rotate --yes --to-file "$3" "$OLD" >"$T/out" 2>"$T/err" &
 	pid=$!
 	wait_stats "$1: the request arrived" ".requests[\"$2\"] // 0" 1
 	kill -9 "$pid"
 	wait "$pid"
 	check_eq "$1: killed" 137 "$?"
+	release
 }
 
 # after_resume NAME OLD FILE CREATES: what must hold once resumed.
@@ -160,10 +171,8 @@ check_match "stdout: the resume prints the new secret alone" '^dapi[0-9a-f]{32}$
 check_eq "stdout: the lost one is revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
 check_eq "stdout: one replacement survives, the printed one" "$(replacements "$OLD")" "$(file_id "$T/stdout.secret")"
 check_eq "stdout: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
-emu_stop
 
 # --- a create on the wire: its answer never came -------------------------------------
-emu_start --latency-ms 1500 --fault-path /token/create
 OLD=$(mktok)
 reset_stats
 kill_on_arrival "create sent" "POST /api/2.0/token/create" "$T/sent.secret"
@@ -180,10 +189,12 @@ check_eq "create sent: two creates in all, the blind one never resent" 2 \
 : >"$T/three.ids"
 for n in 1 2 3; do mktok >>"$T/three.ids"; done
 reset_stats
+hold /api/2.0/token/create
 "$PATROL" rotate --yes --from "$T/three.ids" --to-dir "$T/three" >"$T/out" 2>"$T/err" &
 PID=$!
 wait_stats "stop: the first create arrived" '.requests["POST /api/2.0/token/create"] // 0' 1
 kill -TERM "$PID"
+release
 wait "$PID"
 check_eq "stop: exit 1, not all rotated" 1 "$?"
 check_eq "stop: the token in hand is rotated, the others not started" "1 1" \
@@ -234,7 +245,7 @@ check_eq "dropped: the token whose answer was lost is found and revoked once" 1 
 emu_stop
 
 # --- a revoke on the wire: its answer never came -------------------------------------
-emu_start --latency-ms 1500 --fault-path /token/delete
+emu_start
 OLD=$(mktok)
 reset_stats
 kill_on_arrival "revoke sent" "POST /api/2.0/token/delete" "$T/revoke.secret"
