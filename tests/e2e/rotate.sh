@@ -48,6 +48,7 @@ run rotate --yes "$OLD"
 check_rc "rotate: own token" 0
 check_match "stdout is the secret alone, one line" '^dapi[0-9a-f]{32}$' "$OUT"
 check_eq "stdout has one line" 1 "$(printf '%s\n' "$OUT" | wc -l)"
+check_eq "a file stdout was sent to is made private first" 600 "$(stat -c %a "$T/out")"
 SECRET=$OUT
 NEW=$(printf '%s' "$SECRET" | sha256sum | cut -d' ' -f1)
 check_eq "the new token is listed with the marked comment" "ci deploy (rotated from ${OLD%"${OLD#??????????}"})" \
