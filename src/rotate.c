@@ -930,22 +930,48 @@ resume_delivered(struct rotation *r, struct rotate_item *it, const char *new_id,
 	}
 }
 
+/* Whether the session knows id already: a planned token, or one its steps
+ * made (another token's replacement may share the comment: --comment). */
+static bool
+resume_known(const struct journal_session *info, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < info->n; i++)
+		if (strcasecmp(info->v[i].item.id, id) == 0 ||
+		    strcasecmp(info->v[i].step.other, id) == 0)
+			return true;
+	return false;
+}
+
+/* Whether listed t can be what item it's create made: its comment, made
+ * since the step (less the slack), not known to the session, and (through
+ * token management) the old token's owner's. */
+static bool
+resume_candidate(const struct rotate_item *it, const struct journal_step *st,
+		 const struct token_info *t, const char *id, const struct journal_session *info)
+{
+	const char *c = token_comment(t);
+
+	return c != NULL && st->note != NULL && strcmp(c, st->note) == 0 &&
+	       t->creation_time >= st->t - ROTATE_LOOKUP_SLACK_MS &&
+	       (it->owner_id == 0 || t->owner_id == 0 || t->owner_id == it->owner_id) &&
+	       !resume_known(info, id);
+}
+
 /* Step "create" with no answer: look for what it made. Returns false when
  * the item must wait (the create may still land). */
 static bool
 resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_step *st,
-	      const struct token_table *fresh, int64_t now_ms)
+	      const struct token_table *fresh, int64_t now_ms, const struct journal_session *info)
 {
 	char id[TOKEN_ID_LEN + 1], when[32];
 	size_t i, found = 0;
 
 	for (i = 0; i < fresh->n; i++) {
 		const struct token_info *t = &fresh->rows[i];
-		const char *c = token_comment(t);
 		token_id_hex(t, id);
-		if (c == NULL || st->note == NULL || strcmp(c, st->note) != 0 ||
-		    t->creation_time < st->t - ROTATE_LOOKUP_SLACK_MS ||
-		    strcasecmp(id, it->old_id) == 0)
+		if (!resume_candidate(it, st, t, id, info))
 			continue;
 		found++;
 		if (!it->delivered && rotate_dest_holds(r, id))
@@ -980,7 +1006,8 @@ resume_undelivered(struct rotation *r, struct rotate_item *it, const char *new_i
 /* Rebuild item it from entry e and the fresh list. */
 static void
 resume_item(struct rotation *r, struct rotate_item *it, const struct journal_entry *e,
-	    const struct token_table *fresh, const size_t *byid, int64_t now_ms)
+	    const struct token_table *fresh, const size_t *byid, int64_t now_ms,
+	    const struct journal_session *info)
 {
 	const struct journal_step *st = &e->step;
 	bool listed = token_find_indexed(fresh, byid, e->item.id, true) >= 0;
@@ -1010,7 +1037,8 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 	}
 	if (strcmp(st->name, "created") == 0 || strcmp(st->name, "discard") == 0)
 		resume_undelivered(r, it, st->other, fresh, byid);
-	else if (strcmp(st->name, "create") == 0 && !resume_lookup(r, it, st, fresh, now_ms))
+	else if (strcmp(st->name, "create") == 0 &&
+		 !resume_lookup(r, it, st, fresh, now_ms, info))
 		return;
 	if (it->delivered) {                 /* found in the destination */
 		if (it->nstrays > 0 && it->result == ROTATE_PENDING)
@@ -1068,7 +1096,7 @@ rotate_resume(struct rotation *r, struct journal_session *info, const struct tok
 		    (e->item.owner != NULL && (it->owner = strdup(e->item.owner)) == NULL) ||
 		    (e->item.comment != NULL && (it->old_comment = strdup(e->item.comment)) == NULL))
 			break;
-		resume_item(r, it, e, fresh, byid, now_ms);
+		resume_item(r, it, e, fresh, byid, now_ms, info);
 	}
 	free(byid);
 	if (i < info->n)

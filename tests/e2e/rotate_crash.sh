@@ -230,6 +230,32 @@ check_eq "unknown: created again once the create could no longer land" 2 \
 	"$(count 'POST /api/2.0/token/create')"
 emu_stop
 
+# --- two tokens, one --comment: a lookup never takes the other's replacement ----------
+emu_start --fail 500:1:1 --fault-path /token/create
+A=$(mktok)
+B=$(mktok)
+printf '%s\n%s\n' "$A" "$B" >"$T/pair.ids"
+reset_stats
+run rotate --yes --comment "shared name" --from "$T/pair.ids" --to-dir "$T/pair"
+check_rc "shared comment: the first is unknown, the second rotated" 1
+BNEW=$(ls "$T/pair")
+check_eq "shared comment: B's replacement has the shared comment" "shared name" \
+	"$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+		jq -r --arg id "$BNEW" '.token_infos[] | select(.token_id == $id) | .comment')"
+NOW=$(date +%s%3N)
+PATROL_NOW_MS=$((NOW + 240000)) run rotate --resume
+check_rc "shared comment: resume" 0
+check_eq "shared comment: B's replacement is not taken for A's lost create" 0 \
+	"$(stats ".revokes[\"$BNEW\"] // 0")"
+check_eq "shared comment: B's replacement is still there" "$BNEW" "$(listed "$BNEW")"
+check_eq "shared comment: A and B each revoked once" 2 "$(revoked_once "$T/pair.ids")"
+check_eq "shared comment: A created again (three creates in all)" 3 \
+	"$(count 'POST /api/2.0/token/create')"
+check_eq "shared comment: two secret files, each its token's" 0 \
+	"$(for f in "$T"/pair/*; do [ "$(file_id "$f")" = "$(basename "$f")" ] || echo bad; done | wc -l)"
+check_eq "shared comment: two files" 2 "$(ls "$T/pair" | wc -l)"
+emu_stop
+
 # --- a create processed and its answer lost (the connection dropped) ----------------
 emu_start --drop 1:1 --fault-path /token/create
 OLD=$(mktok)
