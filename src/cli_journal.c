@@ -345,6 +345,10 @@ entry_json(const struct journal_entry *e)
 	json_object_set_new(o, "status", e->status[0] ? json_string(e->status) : json_null());
 	json_object_set_new(o, "http", json_integer(e->http));
 	json_object_set_new(o, "message", json_string(e->message));
+	if (e->step.name[0] != '\0')      /* a session that works in steps: how far it came */
+		json_object_set_new(o, "step", json_pack("{s:s, s:s?, s:I}", "name", e->step.name,
+				    "other", e->step.other[0] ? e->step.other : NULL,
+				    "t", (json_int_t)e->step.t));
 	return o;
 }
 

@@ -131,6 +131,9 @@ check_eq "created: nothing was sent by either" 0 "$(count 'POST /api/2.0/token/d
 run journal "$SESSION"
 check_match "created: patrol journal shows the kind" '^kind: +rotate' "$OUT"
 check_match "created: and how to go on" 'patrol rotate --resume' "$ERR"
+check_match "created: and the step the token reached" "step created ${LOST:0:10}" "$OUT"
+run journal "$SESSION" -o json
+check_eq "created: the step in JSON" "created $LOST" "$(printf '%s' "$OUT" | jq -r '.items[0].step | "\(.name) \(.other)"')"
 run rotate --resume
 after_resume created "$OLD" "$T/created.secret" 2
 check_eq "created: the token whose secret was lost is revoked, once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
