@@ -425,6 +425,23 @@ rt_journal_start(struct rt *t)
 	return 0;
 }
 
+/* Say so when an unfinished rotation of this workspace waits. */
+static void
+rt_offer_resume(const struct rt *t)
+{
+	struct patrol_err err;
+	char *dir = NULL, *path = NULL;
+
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) == PATROL_OK &&
+	    journal_find_unfinished_kind(dir, t->cli->cfg.host, JOURNAL_KIND_ROTATE, &path,
+					 &err) == PATROL_OK && path != NULL)
+		cli_msg("note: an unfinished rotation waits (%s): patrol rotate --resume goes on "
+			"with it", strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path);
+	free(path);
+	free(dir);
+}
+
 /* ---- the plan ----------------------------------------------------------------------- */
 
 static int
@@ -463,6 +480,7 @@ rt_new(struct rt *t, char **ids, size_t nids)
 	if ((rc = rt_opts(cli, nids, &o)) != 0 || (rc = rt_check_format(cli, o.dest)) != 0 ||
 	    (!cli->o.dry_run && (rc = rt_check_dest(&o)) != 0) || (rc = cli_connect(cli)) != 0)
 		return rc;
+	rt_offer_resume(t);
 	rt_whoami(t);
 	if ((rc = rt_need_me(t, cli->o.all)) != 0 ||
 	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &t->tab)) != 0)

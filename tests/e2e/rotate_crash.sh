@@ -128,6 +128,8 @@ run revoke --resume "$SESSION"
 check_rc "created: revoke --resume SESSION refuses a rotation" 2
 check_match "created: and says what resumes it" 'is a rotate session.*patrol rotate --resume' "$ERR"
 check_eq "created: nothing was sent by either" 0 "$(count 'POST /api/2.0/token/delete')"
+run rotate --dry-run "$OLD"
+check_match "created: a new rotation says one waits" 'note: an unfinished rotation waits.*patrol rotate --resume' "$ERR"
 run journal "$SESSION"
 check_match "created: patrol journal shows the kind" '^kind: +rotate' "$OUT"
 check_match "created: and how to go on" 'patrol rotate --resume' "$ERR"
