@@ -190,6 +190,23 @@ check_eq "create sent: the token made blind is found and revoked once" 1 "$(stat
 check_eq "create sent: two creates in all, the blind one never resent" 2 \
 	"$(stats '.requests["POST /api/2.0/token/create"]')"
 
+# a timeout after the create was sent: unknown, never sent again, found by
+# the resume once the server made it
+OLD=$(mktok)
+reset_stats
+hold /api/2.0/token/create
+run --timeout 2 rotate --yes --to-file "$T/timeout.secret" "$OLD"
+check_rc "timeout: unfinished" 1
+check_match "timeout: the token is unknown" '^unknown ' "$OUT"
+check_eq "timeout: the create was sent once" 1 "$(count 'POST /api/2.0/token/create')"
+release
+wait_stats "timeout: the server made the token after all" .creates 1
+LOST=$(replacements "$OLD")
+run rotate --resume
+after_resume timeout "$OLD" "$T/timeout.secret" 2
+check_eq "timeout: the token made after the timeout is found and revoked once" 1 \
+	"$(stats ".revokes[\"$LOST\"] // 0")"
+
 # SIGTERM: the token in hand is finished, the rest left for a resume
 : >"$T/three.ids"
 for n in 1 2 3; do mktok >>"$T/three.ids"; done
