@@ -7,7 +7,8 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
-emu_start
+SP=5a6b7c8d-0000-4000-8000-00000000beef
+emu_start --service-principal "$SP"
 NOW=$(curl -s "$EMU_URL/emulator/clock" | jq .now_ms)
 OLD=$(curl -s -X POST "$EMU_URL/emulator/tokens" \
 	-d "{\"comment\":\"rotate me\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW - 86400000)),\"expiry_time\":$((NOW + 29 * 86400000))}" |
@@ -82,6 +83,37 @@ check_eq "the lost token is revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")
 check_eq "the old token is not" 0 "$(stats ".revokes[\"$NEXT\"] // 0")"
 check_eq "the old token is still there" "$NEXT" "$(listed "$NEXT" | jq -r .token_id)"
 check_eq "the lost one is gone" "" "$(listed "$LOST")"
+
+# admin mode: a service principal's token, created on its behalf; a copy
+# (y) is a delivery
+SPOLD=$(curl -s -X POST "$EMU_URL/emulator/tokens" \
+	-d "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"robot ui\",\"scopes\":[\"jobs\"]}" |
+	jq -r .token_id)
+SPOWNER=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens/$SPOLD" |
+	jq .token_info.owner_id)
+keys a
+check_screen "admin mode" "admin mode:"
+keys /; keys C-u; tm send-keys -t t -l "robot ui"; keys Enter
+wait_for "/robot ui" 5 >/dev/null
+check_screen "the service principal's token is listed" "robot ui"
+reset_stats
+keys o
+check_screen "asked" "Rotate this token\\?"
+keys Tab Enter
+check_screen "its replacement's secret is shown" "Copy this token now"
+SPNEW=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1 | tr -d '\n' | sha256sum | cut -c1-64)
+check_eq "created on its behalf" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
+keys y
+keys Escape
+check_screen "closing asks" "Discard the secret\\?"
+keys d
+wait_gone "Copy this token now" 5
+check_screen "rotated" "rotated ${SPOLD:0:10}: the new token is ${SPNEW:0:10}, the old one is revoked"
+check_eq "the old one revoked once, through token management" 1 \
+	"$(count "DELETE /api/2.0/token-management/tokens/$SPOLD")"
+check_eq "the new token is the service principal's" "$SPOWNER" \
+	"$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens/$SPNEW" |
+		jq .token_info.owner_id)"
 keys q
 wait_for "EXIT=0" 10 >/dev/null
 ok "quit"
