@@ -372,9 +372,13 @@ rv_show_more(const struct rv *r, FILE *fp, size_t more)
 	struct buf cmd;
 	char *clean;
 
+	bool piped = !r->cli->o.resume && r->cli->o.from != NULL && strcmp(r->cli->o.from, "-") == 0;
+
 	buf_init(&cmd, 0);
 	if (rv_list_command(r, &cmd) == 0 && (clean = sanitize(cmd.data, 0, 0)) != NULL) {
-		fprintf(fp, "   … and %zu more (%s lists them all)\n", more, clean);
+		/* stdin is spent: the command needs the same ids again */
+		fprintf(fp, "   … and %zu more (%s%s lists them all)\n", more,
+			piped ? "the same ids piped into " : "", clean);
 		free(clean);
 	} else
 		fprintf(fp, "   … and %zu more\n", more);
