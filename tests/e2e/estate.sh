@@ -47,6 +47,10 @@ token = $BOB
 host = $DOWN
 token = $ADMIN_TOKEN
 
+[revoked]
+host = $D
+token = dapi99999999999999999999999999999999
+
 [acct]
 host = https://accounts.cloud.databricks.com
 account_id = 00000000-0000-0000-0000-000000000000
@@ -89,7 +93,9 @@ check_match "the account console is skipped with a note" "skipped profile 'acct'
 check_match "the workspace that is down: one line" "workspace 'gone':.*(connect|refused)" "$ERR"
 check_match "the workspace where the caller is no admin: one line" \
 	"workspace 'bobs':.*admin.*bob@example.com" "$ERR"
-check_eq "three lines on stderr" 3 "$(printf '%s\n' "$ERR" | wc -l)"
+check_match "the workspace that refuses the token: one line" \
+	"workspace 'revoked':.*(401|403).*signed in with .*\[revoked\]" "$ERR"
+check_eq "four lines on stderr" 4 "$(printf '%s\n' "$ERR" | wc -l)"
 check_eq "the others in full" "$((NA + NB + NC))" "$(printf '%s' "$OUT" | jq length)"
 check_eq "per workspace" "$NA $NB $NC" "$(printf '%s' "$OUT" | jq -r \
 	'[(map(select(.workspace == "prod")) | length), (map(select(.workspace == "staging")) | length), (map(select(.workspace == "dev")) | length)] | join(" ")')"
