@@ -73,7 +73,8 @@ enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
 #define CMD_BIT(e) (1u << CMD_##e)
 #define CMD_ANY 0xffffffffu
 /* The commands that cover several workspaces at once (issue 11). */
-#define CMD_MANY (CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(AUDIT))
+#define CMD_MANY (CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(AUDIT) | \
+		  CMD_BIT(REVOKE))
 
 struct cli_command {
 	const char *name;
@@ -515,8 +516,8 @@ check_many(const struct cli_opts *o, int cmd)
 	if (!o->many)
 		return 0;
 	if (!(CMD_MANY & (1u << cmd))) {
-		cli_msg("'%s' works on one workspace: give one -p (list, show, quota and audit "
-			"cover several)", commands[cmd].name);
+		cli_msg("'%s' works on one workspace: give one -p (list, show, quota, audit and "
+			"revoke cover several)", commands[cmd].name);
 		return 2;
 	}
 	if (o->host != NULL || o->token_stdin) {
@@ -971,8 +972,10 @@ dispatch(struct cli *cli, int cmd, int argc, char **argv)
 	bool mutates = mut != NULL && mut(argc, argv);
 	int rc;
 
-	/* The profile's own settings may make it read-only: read them first. */
-	if (mutates && !cli->o.read_only && !cli->cfg_loaded && (rc = load_config(cli)) != 0)
+	/* The profile's own settings may make it read-only: read them first
+	 * (several workspaces: each one's, when the command connects). */
+	if (mutates && !cli->o.read_only && !cli->o.many && !cli->cfg_loaded &&
+	    (rc = load_config(cli)) != 0)
 		return rc;
 	if (cli->o.read_only && mutates) {
 		cli_msg("refused: read-only mode ('%s' changes the workspace)%s", commands[cmd].name,

@@ -168,6 +168,16 @@ int cli_estate_connect(struct cli *cli);
 int cli_estate_fetch(struct cli *cli, bool all, const char *user, struct token_table **out);
 /* Read what filter f needs besides the list, in each workspace. */
 void cli_estate_filter_context(struct cli *cli, const struct token_filter *f);
+/* Fetch the tokens of every workspace at once, each into tabs[i] (NULL for
+ * a workspace out of the run: one that failed was reported). Returns 0, or
+ * 1 when every one failed. */
+int cli_estate_fetch_each(struct cli *cli, bool all, const char *user,
+			  struct token_table **tabs);
+/* A one-workspace view of workspace i for code written for one (revoke's
+ * session): a shallow copy of cli whose cfg, worker, self id and flags'
+ * context are the workspace's. It owns nothing: never free it, and use it
+ * only while cli lives. */
+void cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub);
 /* Workspaces still in the run. */
 size_t cli_estate_live(const struct cli *cli);
 /* Read each workspace's maximum token lifetime into its flags' context

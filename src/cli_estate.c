@@ -289,27 +289,34 @@ estate_merge(struct token_table *all, const struct token_table *one, size_t i,
 	return 0;
 }
 
-/* Merge what each workspace answered; report the ones that failed. */
-static int
-estate_collect(struct cli *cli, struct call **done, struct token_table *all)
+/* Take each workspace's table (NULL: failed, reported). */
+static void
+estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 {
-	struct token_table *one;
 	size_t i;
-	int rc = 0;
 
 	for (i = 0; i < cli->nws; i++) {
+		tabs[i] = NULL;
 		if (done[i] == NULL)
 			continue;
-		if (done[i]->err.status != PATROL_OK) {
+		if (done[i]->err.status != PATROL_OK)
 			estate_list_failed(cli, i, done[i]);
-		} else if ((one = call_take_result(done[i])) != NULL) {
-			if (rc == 0 && estate_merge(all, one, i, &cli->ws[i]) != 0)
-				rc = status_exit_code(PATROL_NOMEM);
-			api_table_free(one);
-		}
+		else if ((tabs[i] = call_take_result(done[i])) == NULL &&
+			 (tabs[i] = calloc(1, sizeof *tabs[i])) == NULL)
+			ws_fail(cli, &cli->ws[i], "out of memory");
 		call_free(done[i]);
 	}
-	return rc;
+}
+
+int
+cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_table **tabs)
+{
+	struct estate_list l = { all, user };
+	struct call *done[ESTATE_MAX];
+
+	estate_run_all(cli, make_list, &l, done);
+	estate_collect(cli, done, tabs);
+	return cli_estate_live(cli) == 0 ? 1 : 0;
 }
 
 int
@@ -324,17 +331,20 @@ cli_estate_connect(struct cli *cli)
 static int
 estate_fetch(struct cli *cli, bool all, const char *user, struct token_table **out)
 {
-	struct estate_list l = { all, user };
-	struct call *done[ESTATE_MAX];
+	struct token_table *tabs[ESTATE_MAX];
 	char note[400];
+	size_t i;
 	int rc;
 
 	*out = calloc(1, sizeof **out);
 	if (*out == NULL)
 		return status_exit_code(PATROL_NOMEM);
-	estate_run_all(cli, make_list, &l, done);
-	if ((rc = estate_collect(cli, done, *out)) == 0 && cli_estate_live(cli) == 0)
-		rc = 1;         /* every workspace failed, each said why */
+	rc = cli_estate_fetch_each(cli, all, user, tabs);   /* 1: every one failed, each said why */
+	for (i = 0; i < cli->nws; i++) {
+		if (tabs[i] != NULL && rc == 0 && estate_merge(*out, tabs[i], i, &cli->ws[i]) != 0)
+			rc = status_exit_code(PATROL_NOMEM);
+		api_table_free(tabs[i]);
+	}
 	if (rc == 0 && !cli->list_noted && token_table_note(*out, note, sizeof note)) {
 		cli_msg("warning: %s", note);
 		cli->list_noted = true;
@@ -695,4 +705,22 @@ cli_estate_find(const struct cli *cli, const struct token_table *tab, const char
 	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
 		cli->o.all ? "" : " (another user's token needs --all)");
 	return -1;
+}
+
+void
+cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub)
+{
+	*sub = *cli;
+	sub->o.many = false;
+	sub->cfg = cli->ws[i].cfg;
+	sub->cfg_loaded = true;
+	sub->w = cli->ws[i].w;
+	memcpy(sub->self_id, cli->ws[i].self_id, sizeof sub->self_id);
+	sub->out.ctx = cli->out.ws[i].ctx;
+	sub->out.ws = NULL;
+	sub->out.nws = 0;
+	sub->ws = NULL;
+	sub->nws = 0;
+	sub->finish = NULL;
+	memset(&sub->pick, 0, sizeof sub->pick);
 }

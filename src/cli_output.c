@@ -465,6 +465,17 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 }
 
 int
+cli_output_json_key(FILE *fp, const char *key)
+{
+	json_t *k = json_string(key);
+	int rc = k != NULL ? cli_output_json_dump(fp, k, JSON_ENCODE_ANY) : -1;
+
+	json_decref(k);
+	fputs(": ", fp);
+	return rc;
+}
+
+int
 cli_output_json(FILE *fp, json_t *v)
 {
 	int rc;

@@ -113,6 +113,9 @@ struct cli_json_rows {
  * before the rows after it, so no tree of every row exists. No newline
  * after the closing "]". Returns 0, or -1 (a write error or a NULL row). */
 int cli_output_json_array(FILE *fp, const struct cli_json_rows *rows);
+/* Write key as a JSON string and ": ", for an object written member by
+ * member (revoke's results by workspace). 0 or -1. */
+int cli_output_json_key(FILE *fp, const char *key);
 /* Write all n bytes to fd with write(2) (fd 1: cli_output_raw). 0, or -1
  * with errno set. */
 int cli_output_write_fd(int fd, const void *p, size_t n);
