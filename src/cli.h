@@ -75,7 +75,8 @@ struct cli_ws {
 	bool read_only;                     /* --read-only, or the profile's setting */
 	bool failed;                        /* reported, and out of the run */
 	size_t first, count;                /* its rows in the merged table */
-	bool max_known;                     /* cli_estate_max_lifetime read it */
+	bool max_read;                      /* its maximum lifetime was asked */
+	bool max_known;                     /* ... and read */
 	int max_days;                       /* 0: no maximum set */
 };
 
@@ -97,6 +98,8 @@ struct cli {
 	size_t nws;
 	size_t ws_failed;                   /* workspaces reported failed: exit 1 */
 	bool ws_warned;                     /* the config file's warning was said */
+	bool ws_max_with_list;              /* ask each maximum lifetime with its list,
+					     * in the same round trip (audit) */
 	/* Set by what made more to free (cli_estate.c): cli_main runs it
 	 * last, and it returns the run's exit code given the command's. */
 	int (*finish)(struct cli *cli, int rc);

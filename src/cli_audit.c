@@ -667,6 +667,7 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	}
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
+	cli->ws_max_with_list = true;   /* several workspaces: one round trip, not two */
 	if ((rc = cli_estate_connect(cli)) != 0 ||
 	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab)) != 0) {
 		token_filter_free(f);

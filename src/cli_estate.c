@@ -206,36 +206,57 @@ estate_connect(struct cli *cli)
 	return 0;
 }
 
-/* Send each workspace still in the run the call make(i) builds, and wait
- * for every answer: done[i] is workspace i's finished call (NULL for a
- * workspace out of the run). */
+#define ESTATE_TAG2 ((uint64_t)1 << 32)   /* the second call of a workspace */
+
+/* Send each workspace still in the run the call make(arg) builds (and,
+ * when make2 is set, make2's too: both in the same round trip), and wait
+ * for every answer: done[i] (done2[i]) is workspace i's finished call, NULL
+ * for a workspace out of the run. */
 static void
-estate_run_all(struct cli *cli, struct call *(*make)(const void *arg), const void *arg,
-	       struct call **done)
+estate_run_all2(struct cli *cli, struct call *(*make)(const void *arg), const void *arg,
+		struct call **done, struct call *(*make2)(const void *arg), struct call **done2)
 {
 	struct worker *w[ESTATE_MAX];
-	struct call *c;
+	struct call *c, *c2 = NULL;
 	size_t i, which, left = 0;
 
 	for (i = 0; i < cli->nws; i++) {
 		done[i] = NULL;
+		if (make2 != NULL)
+			done2[i] = NULL;
 		if (cli->ws[i].failed)
 			continue;
-		if ((c = make(arg)) == NULL) {
+		if ((c = make(arg)) == NULL || (make2 != NULL && (c2 = make2(arg)) == NULL)) {
+			call_free(c);
 			ws_fail(cli, &cli->ws[i], "out of memory");
 			continue;
 		}
 		c->tag = i;
 		worker_submit(cli->ws[i].w, c);
 		left++;
+		if (make2 != NULL) {
+			c2->tag = i | ESTATE_TAG2;
+			worker_submit(cli->ws[i].w, c2);
+			left++;
+		}
 	}
 	estate_workers(cli, w);
 	while (left > 0) {
 		if ((c = estate_wait(w, cli->nws, -1, &which)) == NULL)
 			continue;
-		done[c->tag < cli->nws ? c->tag : which] = c;
+		if (c->tag & ESTATE_TAG2)
+			done2[which] = c;
+		else
+			done[which] = c;
 		left--;
 	}
+}
+
+static void
+estate_run_all(struct cli *cli, struct call *(*make)(const void *arg), const void *arg,
+	       struct call **done)
+{
+	estate_run_all2(cli, make, arg, done, NULL, NULL);
 }
 
 /* What list each workspace is asked for. */
@@ -308,14 +329,24 @@ estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 	}
 }
 
+static void estate_max_one(struct cli *cli, size_t i, const struct call *c);
+static struct call *make_conf(const void *arg);
+
 int
 cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_table **tabs)
 {
 	struct estate_list l = { all, user };
-	struct call *done[ESTATE_MAX];
+	struct call *done[ESTATE_MAX], *conf[ESTATE_MAX];
+	bool max = cli->ws_max_with_list;
+	size_t i;
 
-	estate_run_all(cli, make_list, &l, done);
+	estate_run_all2(cli, make_list, &l, done, max ? make_conf : NULL, conf);
 	estate_collect(cli, done, tabs);
+	for (i = 0; max && i < cli->nws; i++) {
+		if (conf[i] != NULL && !cli->ws[i].failed)
+			estate_max_one(cli, i, conf[i]);     /* only where the list came */
+		call_free(conf[i]);
+	}
 	return cli_estate_live(cli) == 0 ? 1 : 0;
 }
 
@@ -398,6 +429,7 @@ estate_max_one(struct cli *cli, size_t i, const struct call *c)
 	char *end;
 	long d = 0;
 
+	ws->max_read = true;
 	if (c->err.status != PATROL_OK || conf == NULL) {
 		cli_msg("note: workspace '%s': cannot read the maximum token lifetime (%s): "
 			"over-max-lifetime is not computed there", ws->name,
@@ -421,6 +453,10 @@ cli_estate_max_lifetime(struct cli *cli)
 	struct call *done[ESTATE_MAX];
 	size_t i;
 
+	for (i = 0; i < cli->nws && (cli->ws[i].failed || cli->ws[i].max_read); i++)
+		continue;
+	if (i == cli->nws)
+		return;         /* read with the lists (ws_max_with_list) */
 	estate_run_all(cli, make_conf, NULL, done);
 	for (i = 0; i < cli->nws; i++) {
 		if (done[i] != NULL)
