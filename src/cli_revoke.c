@@ -407,17 +407,14 @@ rv_show_plan(const struct rv *r, FILE *fp)
 			"it is revoked last, after its own confirmation\n");
 }
 
-/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). Returns 0
- * to go on, else the exit code. */
+/* Ask to revoke n tokens, the count typed over BULK_CONFIRM_TYPED_OVER.
+ * Returns 0 to go on, else the exit code. */
 static int
-rv_confirm_count(struct rv *r, const char *what)
+rv_ask_count(size_t n, const char *what)
 {
 	char prompt[256], want[32];
-	size_t n = bulk_pending(r->b);
 	int ok;
 
-	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
-		return 0;
 	if (n > BULK_CONFIRM_TYPED_OVER) {
 		snprintf(want, sizeof want, "%zu", n);
 		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to revoke them:",
@@ -432,6 +429,17 @@ rv_confirm_count(struct rv *r, const char *what)
 		cli_msg("revoke: refusing to revoke %zu tokens without confirmation: "
 			"run it on a terminal or pass --yes", n);
 	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+}
+
+/* Ask for the pending count. Returns 0 to go on, else the exit code. */
+static int
+rv_confirm_count(struct rv *r, const char *what)
+{
+	size_t n = bulk_pending(r->b);
+
+	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
+		return 0;
+	return rv_ask_count(n, what);
 }
 
 /* The token patrol uses: skipped unless --include-self, and on a terminal
@@ -1089,28 +1097,15 @@ rvm_plan(struct rvm *m, char **ids, size_t nids)
 static int
 rvm_confirm(struct rvm *m)
 {
-	char prompt[256], want[32];
+	char what[64];
 	size_t n = rvm_pending(m), k = 0, i;
-	int ok;
 
 	if (m->cli->o.yes || m->cli->o.dry_run || n == 0)
 		return 0;
 	for (i = 0; i < m->n; i++)
 		k += rvm_live(m, i) && bulk_pending(m->r[i].b) > 0;
-	if (n > BULK_CONFIRM_TYPED_OVER) {
-		snprintf(want, sizeof want, "%zu", n);
-		snprintf(prompt, sizeof prompt, "Revoke in %zu workspaces: type the number of "
-			 "tokens (%zu) to revoke them:", k, n);
-	} else {
-		snprintf(want, sizeof want, "yes");
-		snprintf(prompt, sizeof prompt, "Revoke %zu token%s in %zu workspaces? Type yes:",
-			 n, n == 1 ? "" : "s", k);
-	}
-	ok = cli_confirm(prompt, want);
-	if (ok < 0)
-		cli_msg("revoke: refusing to revoke %zu tokens without confirmation: "
-			"run it on a terminal or pass --yes", n);
-	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+	snprintf(what, sizeof what, "In %zu workspace%s", k, k == 1 ? "" : "s");
+	return rv_ask_count(n, what);
 }
 
 /* The plan, grouped by workspace, on stderr. */
