@@ -82,8 +82,11 @@ ws_config(struct cli *cli, struct cli_ws *ws)
 		return 0;
 	}
 	ws->cfg_loaded = true;
-	if (ws->cfg.warning != NULL && !cli->ws_warned) {
-		cli_msg("warning: %s", ws->cfg.warning);     /* the one file: once */
+	if ((ws->cfg.warning != NULL || ws->cfg.note != NULL) && !cli->ws_warned) {
+		if (ws->cfg.warning != NULL)                 /* the one file: once */
+			cli_msg("warning: %s", ws->cfg.warning);
+		if (ws->cfg.note != NULL)                    /* the environment ignored */
+			cli_msg("%s", ws->cfg.note);
 		cli->ws_warned = true;
 	}
 	if (cli->o.debug && ws->cfg.auth_why != NULL)

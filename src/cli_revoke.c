@@ -1017,6 +1017,7 @@ rvm_open(struct rvm *m, bool resume)
 		if (cli->ws[i].read_only) {
 			cli_msg("workspace '%s': read-only in patrol's config: left out",
 				cli->ws[i].name);
+			cli->ws[i].failed = true;
 			cli->ws_failed++;
 			api_table_free(resume ? NULL : tabs[i]);
 			continue;

@@ -83,4 +83,15 @@ check_match "says which workspace stopped" "workspace 'refuser': stopping its pa
 check_eq "the other workspace's part went on in full" 50 "$(once_at "${U[0]}" "$T/ids0b")"
 check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(deletes_at "$REFUSER")"
 check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
+
+# --- a workspace patrol's config marks read-only is left out -----------------
+printf '[profile w1]\nread-only = true\n' >"$T/patrol.conf"
+ids_at "${U[1]}" 200 | tail -n 5 >"$T/ids1c"
+ids_at "${U[2]}" 200 | tail -n 5 >"$T/ids2c"
+cat "$T/ids1c" "$T/ids2c" >"$T/ro"
+PATROL_CONFIG="$T/patrol.conf" run revoke --all --yes -p w1 -p w2 --from "$T/ro"
+check_rc "one part left out: exit 1" 1
+check_match "says the read-only workspace is left out" "workspace 'w1': read-only" "$ERR"
+check_eq "the read-only workspace was sent nothing of it" 0 "$(once_at "${U[1]}" "$T/ids1c")"
+check_eq "the other went on" 5 "$(once_at "${U[2]}" "$T/ids2c")"
 finish
