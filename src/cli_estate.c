@@ -2,26 +2,26 @@
  * cli_estate.c: the command line over several workspaces at once (-p A
  * -p B, --profiles A,B, --all-profiles; estate.h).
  *
- * cli_connect resolves each profile as a single one is (its own
+ * cli_estate_connect resolves each profile as a single one is (its own
  * credentials, its own settings in patrol's config) and starts a worker
- * for it. cli_fetch_tokens sends every workspace its list at once, waits
+ * for it. cli_estate_fetch sends every workspace its list at once, waits
  * for all of them (estate_wait) and merges what came into one table whose
  * rows say their workspace (token_info.workspace, an index of cli->ws); each
  * workspace's rows stay together, in the order the workspaces were named.
  * A workspace that fails (unreachable, 401/403, not an admin) is one line
  * on stderr, is left out of what follows, and makes the exit code 1
- * (cli_estate_rc); the others are shown in full. The flags that depend on
- * the workspace (self, over-max-lifetime) are computed with its own
- * context (cli->out.ws[i].ctx).
+ * (estate_finish, cli_main's finish hook); the others are shown in full.
+ * The flags that depend on the workspace (self, over-max-lifetime) are
+ * computed with its own context (cli->out.ws[i].ctx). With one workspace
+ * the cli_estate_* entry points are the plain cli_* ones. cli.c never
+ * calls this file (the house's no-circle rule): the commands do.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api.h"
 #include "cli.h"
 #include "estate.h"
-#include "secret.h"
 #include "table.h"
 
 /* The workers, for estate_wait (failed workspaces: NULL). */
