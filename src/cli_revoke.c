@@ -25,6 +25,12 @@
  * with a named session that was stopped or has failures: each remaining id
  * is revoked at most once, and intents without results are reconciled
  * against a fresh list.
+ *
+ * Several workspaces (-p A -p B, --profiles, --all-profiles): a session a
+ * workspace, each with its own journal, worker and batch, run as one: one
+ * plan grouped by workspace, one confirm for the total, all applied at
+ * once. A 401 or 403 stops only that workspace's part; --resume with the
+ * same profiles goes on with each workspace's newest unfinished session.
  */
 #include <errno.h>
 #include <signal.h>
@@ -60,6 +66,8 @@ struct rv {
 	bool log;                       /* stderr is no terminal: progress lines */
 	bool bar_shown;
 	int64_t bar_ms;
+	const char *ws;                 /* several workspaces: this one's name */
+	bool no_results;                /* several: the caller writes the results */
 };
 
 static volatile sig_atomic_t rv_signalled;   /* the signal that stops the run, or 0 */
@@ -372,9 +380,13 @@ rv_show_more(const struct rv *r, FILE *fp, size_t more)
 	struct buf cmd;
 	char *clean;
 
+	bool piped = !r->cli->o.resume && r->cli->o.from != NULL && strcmp(r->cli->o.from, "-") == 0;
+
 	buf_init(&cmd, 0);
 	if (rv_list_command(r, &cmd) == 0 && (clean = sanitize(cmd.data, 0, 0)) != NULL) {
-		fprintf(fp, "   … and %zu more (%s lists them all)\n", more, clean);
+		/* stdin is spent: the command needs the same ids again */
+		fprintf(fp, "   … and %zu more (%s%s lists them all)\n", more,
+			piped ? "the same ids piped into " : "", clean);
 		free(clean);
 	} else
 		fprintf(fp, "   … and %zu more\n", more);
@@ -399,17 +411,14 @@ rv_show_plan(const struct rv *r, FILE *fp)
 			"it is revoked last, after its own confirmation\n");
 }
 
-/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). Returns 0
- * to go on, else the exit code. */
+/* Ask to revoke n tokens, the count typed over BULK_CONFIRM_TYPED_OVER.
+ * Returns 0 to go on, else the exit code. */
 static int
-rv_confirm_count(struct rv *r, const char *what)
+rv_ask_count(size_t n, const char *what)
 {
 	char prompt[256], want[32];
-	size_t n = bulk_pending(r->b);
 	int ok;
 
-	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
-		return 0;
 	if (n > BULK_CONFIRM_TYPED_OVER) {
 		snprintf(want, sizeof want, "%zu", n);
 		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to revoke them:",
@@ -424,6 +433,17 @@ rv_confirm_count(struct rv *r, const char *what)
 		cli_msg("revoke: refusing to revoke %zu tokens without confirmation: "
 			"run it on a terminal or pass --yes", n);
 	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+}
+
+/* Ask for the pending count. Returns 0 to go on, else the exit code. */
+static int
+rv_confirm_count(struct rv *r, const char *what)
+{
+	size_t n = bulk_pending(r->b);
+
+	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
+		return 0;
+	return rv_ask_count(n, what);
 }
 
 /* The token patrol uses: skipped unless --include-self, and on a terminal
@@ -519,6 +539,8 @@ rv_line(struct rv *r, const struct bulk_item *it)
 	rv_bar_clear(r);
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
+	if (r->ws != NULL)
+		fprintf(r->cli->out.fp, "%-10s  ", r->ws);
 	fprintf(r->cli->out.fp, "%-13s  %s  %s", journal_result_label(it->result), id, comment);
 	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
 	    (it->err.message[0] != '\0' && it->result != JOURNAL_WOULD)) {
@@ -626,9 +648,11 @@ rv_report(struct rv *r)
 	for (i = 0; i < bulk_count(r->b); i++)
 		if (journal_result_fails(bulk_item(r->b, i)->result))
 			rc = 1;
-	if (r->cli->o.format != CLI_FORMAT_TABLE &&
+	if (r->cli->o.format != CLI_FORMAT_TABLE && !r->no_results &&
 	    cli_output_results(r->cli->out.fp, r->cli->o.format, r->b, 0) != 0)
 		rc = cli_written(-1);
+	if (r->ws != NULL)
+		fprintf(stderr, "workspace '%s': ", r->ws);
 	if (r->cli->o.dry_run)
 		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
 			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED],
@@ -864,11 +888,47 @@ rv_none_unfinished(struct rv *r)
 	free(dir);
 }
 
+/* Load the session at path (freed) into r->b against a fresh list. named:
+ * SESSION was given (an ended session may be resumed). Returns 0 or the
+ * exit code (reported). */
 static int
-rv_resume(struct rv *r, int argc, char **argv)
+rv_resume_load(struct rv *r, char *path, bool named)
 {
 	struct journal_session info;
 	struct patrol_err err;
+	int rc;
+
+	memset(&info, 0, sizeof info);
+	status_clear(&err);
+	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
+	free(path);
+	if (rc != 0)
+		cli_msg("revoke: %s", err.message);
+	else if (bulk_check_free(&info, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		rc = 2;
+	} else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
+		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
+			info.session, info.host ? info.host : "?", r->cli->cfg.host);
+		rc = 2;
+	} else if ((rc = cli_fetch_tokens(r->cli, info.admin, NULL, &r->tab)) != 0) {
+		/* reported */
+	} else if (bulk_resume(r->b, &info, r->tab, named, &err) != PATROL_OK) {
+		cli_msg("revoke: cannot resume: %s", err.message);
+		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
+	} else {
+		if (r->ws != NULL)
+			fprintf(stderr, "workspace '%s': ", r->ws);
+		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
+			info.session, bulk_count(r->b), bulk_planned_done(r->b), bulk_pending(r->b));
+	}
+	journal_session_free(&info);
+	return rc;
+}
+
+static int
+rv_resume(struct rv *r, int argc, char **argv)
+{
 	char *path = NULL;
 	int rc;
 
@@ -887,33 +947,419 @@ rv_resume(struct rv *r, int argc, char **argv)
 		rv_none_unfinished(r);
 		return 0;
 	}
-	memset(&info, 0, sizeof info);
-	status_clear(&err);
-	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
-	free(path);
-	if (rc != 0)
-		cli_msg("revoke: %s", err.message);
-	else if (bulk_check_free(&info, &err) != PATROL_OK) {
-		cli_msg("revoke: cannot resume: %s", err.message);
-		rc = 2;
-	} else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
-		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
-			info.session, info.host ? info.host : "?", r->cli->cfg.host);
-		rc = 2;
-	} else if ((rc = cli_fetch_tokens(r->cli, info.admin, NULL, &r->tab)) != 0) {
-		/* reported */
-	} else if (bulk_resume(r->b, &info, r->tab, argc == 2, &err) != PATROL_OK) {
-		cli_msg("revoke: cannot resume: %s", err.message);
-		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
-	} else {
-		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
-			info.session, bulk_count(r->b), bulk_planned_done(r->b), bulk_pending(r->b));
-	}
-	journal_session_free(&info);
-	if (rc != 0)
+	if ((rc = rv_resume_load(r, path, argc == 2)) != 0)
 		return rc;
 	bulk_guard_self(r->b, r->cli->o.include_self);
 	return rv_execute(r, "Left to revoke:");
+}
+
+/* ---- several workspaces: a session each, run as one ------------------------ */
+
+/* The run over several workspaces: r[i] is workspace i's session (r[i].b
+ * NULL: the workspace is out of the run), seen through sub[i], a view of
+ * cli as that workspace (cli_estate_sub). */
+struct rvm {
+	struct cli *cli;
+	struct cli *sub;
+	struct rv *r;
+	size_t n;
+	struct token_filter *filter;    /* --filter, shared by every r[i] */
+};
+
+/* Is workspace i in the run? */
+static bool
+rvm_live(const struct rvm *m, size_t i)
+{
+	return m->r[i].b != NULL && !m->cli->ws[i].failed;
+}
+
+static size_t
+rvm_pending(const struct rvm *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (rvm_live(m, i))
+			n += bulk_pending(m->r[i].b);
+	return n;
+}
+
+/* Connect, list every workspace, and give each live one its session. A
+ * workspace patrol's config marks read-only is left out, saying so. */
+static int
+rvm_open(struct rvm *m, bool resume)
+{
+	struct token_table *tabs[ESTATE_MAX];
+	struct cli *cli = m->cli;
+	size_t i;
+	int rc;
+
+	if ((rc = cli_estate_connect(cli)) != 0)
+		return rc;
+	if (!resume && (rc = cli_estate_fetch_each(cli, cli->o.all, NULL, tabs)) != 0)
+		return rc;
+	if (!resume)
+		cli_estate_filter_context(cli, m->filter);
+	m->n = cli->nws;
+	m->sub = calloc(m->n, sizeof *m->sub);
+	m->r = calloc(m->n, sizeof *m->r);
+	if (m->sub == NULL || m->r == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	for (i = 0; i < m->n; i++) {
+		if (cli->ws[i].failed)
+			continue;
+		if (cli->ws[i].read_only) {
+			cli_msg("workspace '%s': read-only in patrol's config: left out",
+				cli->ws[i].name);
+			cli->ws[i].failed = true;
+			cli->ws_failed++;
+			api_table_free(resume ? NULL : tabs[i]);
+			continue;
+		}
+		cli_estate_sub(cli, i, &m->sub[i]);
+		m->r[i].cli = &m->sub[i];
+		m->r[i].ws = cli->ws[i].name;
+		m->r[i].no_results = true;
+		m->r[i].tab = resume ? NULL : tabs[i];
+		m->r[i].filter = m->filter;
+		if ((m->r[i].b = bulk_new(cli->o.all)) == NULL)
+			return status_exit_code(PATROL_NOMEM);
+	}
+	return 0;
+}
+
+/* Give each id to the one workspace whose list has it. An id no list has
+ * is said and left out (it cannot be routed); one that several lists
+ * match (a short prefix) is an error. */
+static int
+rvm_route(struct rvm *m, char **ids, size_t nids, char ***per, size_t *nper)
+{
+	size_t i, k, hits, at = 0;
+	long row;
+
+	for (i = 0; i < nids; i++) {
+		for (k = hits = 0; k < m->n; k++) {
+			if (!rvm_live(m, k) || (row = token_find(m->r[k].tab, ids[i])) == -1)
+				continue;
+			hits += row == -2 ? 2 : 1;
+			at = k;
+		}
+		if (hits > 1) {
+			cli_msg("revoke: '%s' matches tokens in more than one workspace (or more than "
+				"one token): give more characters", ids[i]);
+			return 2;
+		}
+		if (hits == 0) {
+			cli_msg("revoke: no token with id '%s' in any of the %zu workspaces: "
+				"nothing sent for it", ids[i], cli_estate_live(m->cli));
+			continue;
+		}
+		per[at][nper[at]++] = ids[i];
+	}
+	return 0;
+}
+
+/* Plan each workspace's part: the ids routed to it, then the filter. */
+static int
+rvm_plan(struct rvm *m, char **ids, size_t nids)
+{
+	char **per[ESTATE_MAX] = { NULL };
+	size_t nper[ESTATE_MAX] = { 0 }, i;
+	int rc = 0;
+
+	for (i = 0; i < m->n && rc == 0; i++)
+		if (rvm_live(m, i) && nids > 0 && (per[i] = calloc(nids, sizeof *per[i])) == NULL)
+			rc = status_exit_code(PATROL_NOMEM);
+	if (rc == 0)
+		rc = rvm_route(m, ids, nids, per, nper);
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!rvm_live(m, i))
+			continue;
+		if ((rc = rv_plan_ids(&m->r[i], per[i], nper[i])) == 0)
+			rc = rv_plan_filter(&m->r[i]);
+		if (rc == 0 && m->cli->o.filter != NULL &&
+		    bulk_set_filter(m->r[i].b, m->cli->o.filter) != 0)
+			rc = status_exit_code(PATROL_NOMEM);
+		bulk_guard_self(m->r[i].b, m->cli->o.include_self);
+	}
+	for (i = 0; i < m->n; i++)
+		free(per[i]);
+	return rc;
+}
+
+/* One confirm for the whole plan (the count typed over ten). Returns 0 to
+ * go on, else the exit code. */
+static int
+rvm_confirm(struct rvm *m)
+{
+	char what[64];
+	size_t n = rvm_pending(m), k = 0, i;
+
+	if (m->cli->o.yes || m->cli->o.dry_run || n == 0)
+		return 0;
+	for (i = 0; i < m->n; i++)
+		k += rvm_live(m, i) && bulk_pending(m->r[i].b) > 0;
+	snprintf(what, sizeof what, "In %zu workspace%s", k, k == 1 ? "" : "s");
+	return rv_ask_count(n, what);
+}
+
+/* The plan, grouped by workspace, on stderr. */
+static void
+rvm_show_plan(const struct rvm *m, const char *what)
+{
+	size_t i;
+
+	fprintf(stderr, "%s %zu token%s:\n", what, rvm_pending(m), rvm_pending(m) == 1 ? "" : "s");
+	for (i = 0; i < m->n; i++) {
+		if (!rvm_live(m, i) || bulk_pending(m->r[i].b) == 0)
+			continue;
+		fprintf(stderr, "workspace '%s' (%s): %zu token%s\n", m->r[i].ws,
+			m->sub[i].cfg.host, bulk_pending(m->r[i].b),
+			bulk_pending(m->r[i].b) == 1 ? "" : "s");
+		rv_show_plan(&m->r[i], stderr);
+	}
+}
+
+/* Stop every workspace's part after its requests in flight. */
+static void
+rvm_stop(struct rvm *m, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (!rvm_live(m, i))
+			continue;
+		if (sig != SIGINT)
+			bulk_interrupt(m->r[i].b);
+		bulk_stop(m->r[i].b, m->sub[i].w);
+	}
+	cli_msg("revoke: %s: stopping after the requests in flight; the rest are not sent: "
+		"patrol revoke --resume with the same profiles goes on with them",
+		sig == SIGINT ? "interrupted" : sig == SIGHUP ? "hang-up" : "terminated");
+}
+
+/* Submit what each workspace's part may send now; false when every part
+ * is over. */
+static bool
+rvm_submit(struct rvm *m)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct bulk *b = m->r[i].b;
+		if (!rvm_live(m, i))
+			continue;
+		if (!bulk_running(b) && (bulk_stopping(b) || bulk_submit(b, m->sub[i].w) == 0))
+			continue;
+		any = true;
+	}
+	return any;
+}
+
+/* A finished revoke of workspace i. */
+static void
+rvm_finished(struct rvm *m, size_t i, struct call *c, bool *told)
+{
+	struct rv *r = &m->r[i];
+	long k;
+
+	if (!rvm_live(m, i) || (k = bulk_finish(r->b, c)) < 0) {
+		call_free(c);
+		return;
+	}
+	rv_line(r, bulk_item(r->b, k));
+	if (bulk_stopped_auth(r->b) && !told[i]) {
+		told[i] = true;
+		cli_msg("revoke: workspace '%s': stopping its part: the workspace refused patrol's "
+			"credentials (HTTP %ld); the other workspaces go on", r->ws,
+			bulk_item(r->b, k)->err.http_status);
+	}
+}
+
+/* Run every part to its end at once. */
+static void
+rvm_run(struct rvm *m)
+{
+	struct worker *w[ESTATE_MAX] = { NULL };
+	bool told[ESTATE_MAX] = { false }, stopping = false;
+	struct call *c;
+	size_t i, which;
+
+	for (i = 0; i < m->n; i++)
+		w[i] = rvm_live(m, i) ? m->sub[i].w : NULL;
+	rv_signalled = 0;
+	rv_signals(true);
+	while (rvm_submit(m)) {
+		c = estate_wait(w, m->n, RV_BAR_EVERY_MS, &which);
+		if (rv_signalled && !stopping) {
+			stopping = true;
+			rvm_stop(m, rv_signalled);
+		}
+		if (c != NULL)
+			rvm_finished(m, which, c, told);
+	}
+	rv_signals(false);
+	for (i = 0; i < m->n; i++)
+		if (rvm_live(m, i))
+			bulk_mark_unsent(m->r[i].b, rv_line_of, &m->r[i]);
+}
+
+/* {"WORKSPACE": [results…], …} (JSON), or a table per workspace. */
+static int
+rvm_results(struct rvm *m)
+{
+	FILE *fp = m->cli->out.fp;
+	size_t i, k = 0;
+	int rc = 0;
+
+	if (m->cli->o.format != CLI_FORMAT_JSON)
+		return 0;
+	fputs("{", fp);
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!rvm_live(m, i))
+			continue;
+		fputs(k++ ? ",\n" : "\n", fp);
+		rc = cli_output_json_key(fp, m->r[i].ws);
+		if (rc == 0)
+			rc = cli_output_results(fp, CLI_FORMAT_JSON, m->r[i].b, 0);
+	}
+	fputs("}\n", fp);
+	return rc;
+}
+
+/* confirm → re-plan → journal → apply → report, for every part. */
+static int
+rvm_execute(struct rvm *m, const char *what)
+{
+	size_t i;
+	int rc = 0, one;
+
+	if (rvm_pending(m) > 0 && !m->cli->o.yes && !m->cli->o.dry_run)
+		rvm_show_plan(m, what);
+	for (i = 0; i < m->n; i++)
+		if (rvm_live(m, i))
+			rv_confirm_self(&m->r[i]);
+	if (rvm_pending(m) > 0 && (rc = rvm_confirm(m)) != 0)
+		return rc;
+	for (i = 0; i < m->n && rc == 0; i++)
+		if (rvm_live(m, i) && bulk_pending(m->r[i].b) > 0 && (rc = rv_replan(&m->r[i])) == 0)
+			rc = rv_journal_start(&m->r[i]);
+	if (rc != 0)
+		return rc;
+	for (i = 0; i < m->n; i++)
+		if (rvm_live(m, i))
+			rv_lines_decided(&m->r[i]);
+	rvm_run(m);
+	for (i = 0; i < m->n; i++) {
+		if (!rvm_live(m, i))
+			continue;
+		if (bulk_journal(m->r[i].b) != NULL)
+			cli_msg("workspace '%s': journal: %s", m->r[i].ws,
+				journal_path(bulk_journal(m->r[i].b)));
+		bulk_end(m->r[i].b);
+		one = rv_report(&m->r[i]);
+		rc = one > rc ? one : rc;
+	}
+	if (rvm_results(m) != 0)
+		rc = cli_written(-1);
+	return rc;
+}
+
+/* A new session over several workspaces. */
+static int
+rvm_new(struct rvm *m, char **ids, size_t nids)
+{
+	struct patrol_err err;
+	size_t i;
+	int rc;
+
+	if (m->cli->o.format == CLI_FORMAT_CSV) {
+		cli_msg("revoke: over several workspaces the results are a table or JSON (-o json)");
+		return 2;
+	}
+	if (m->cli->o.filter != NULL) {
+		status_clear(&err);
+		if (token_filter_compile(m->cli->o.filter, &m->filter, &err) != PATROL_OK) {
+			cli_msg("revoke: bad filter: %s", err.message);
+			return 2;
+		}
+	}
+	if ((rc = rvm_open(m, false)) != 0 || (rc = rvm_plan(m, ids, nids)) != 0)
+		return rc;
+	for (i = 0; i < m->n; i++)
+		if (rvm_live(m, i) && bulk_count(m->r[i].b) > 0 && !m->cli->o.dry_run)
+			rv_whoami(&m->r[i]);
+	if (rvm_pending(m) == 0 && nids == 0) {
+		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+		return 0;
+	}
+	return rvm_execute(m, "About to revoke");
+}
+
+/* --resume with several profiles: each workspace's newest unfinished
+ * session, all at once. */
+static int
+rvm_resume(struct rvm *m, int argc)
+{
+	char *path;
+	size_t i, found = 0;
+	int rc;
+
+	if (argc > 1 || m->cli->o.filter != NULL || m->cli->o.from != NULL ||
+	    m->cli->o.dry_run) {
+		cli_msg("revoke: --resume over several workspaces takes no session, ids, filter "
+			"or --dry-run (name a session with the one profile of its workspace)");
+		return 2;
+	}
+	if ((rc = rvm_open(m, true)) != 0)
+		return rc;
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!rvm_live(m, i))
+			continue;
+		if ((rc = rv_find_session(&m->r[i], NULL, &path)) != 0)
+			break;
+		if (path == NULL) {
+			cli_msg("workspace '%s': no unfinished session", m->r[i].ws);
+			bulk_free(m->r[i].b);
+			m->r[i].b = NULL;
+			continue;
+		}
+		found++;
+		if ((rc = rv_resume_load(&m->r[i], path, false)) == 0)
+			bulk_guard_self(m->r[i].b, m->cli->o.include_self);
+	}
+	if (rc != 0 || found == 0)
+		return rc;
+	return rvm_execute(m, "Left to revoke:");
+}
+
+static void
+rvm_free(struct rvm *m)
+{
+	size_t i;
+
+	for (i = 0; m->r != NULL && i < m->n; i++) {
+		m->r[i].filter = NULL;          /* m's */
+		rv_free(&m->r[i]);
+	}
+	token_filter_free(m->filter);
+	free(m->r);
+	free(m->sub);
+}
+
+/* Several workspaces: a new session (resume_argc 0), or --resume. */
+static int
+rvm_main(struct cli *cli, char **ids, size_t nids, int resume_argc)
+{
+	struct rvm m;
+	int rc;
+
+	memset(&m, 0, sizeof m);
+	m.cli = cli;
+	rc = resume_argc > 0 ? rvm_resume(&m, resume_argc) : rvm_new(&m, ids, nids);
+	rvm_free(&m);
+	return rc;
 }
 
 int
@@ -933,7 +1379,7 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 		return status_exit_code(PATROL_NOMEM);
 	}
 	if (cli->o.resume) {
-		rc = rv_resume(&r, argc, argv);
+		rc = cli->o.many ? rvm_main(cli, NULL, 0, argc) : rv_resume(&r, argc, argv);
 		rv_free(&r);
 		return rc;
 	}
@@ -948,7 +1394,7 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 		rc = 2;
 	}
 	if (rc == 0)
-		rc = rv_new(&r, ids, nids);
+		rc = cli->o.many ? rvm_main(cli, ids, nids, 0) : rv_new(&r, ids, nids);
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);
