@@ -55,7 +55,7 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]") \
 	_(AUDIT, "audit", cli_cmd_audit, NULL, \
 	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
-	  "audit [--all] [--filter EXPR]") \
+	  "audit [--all] [--filter EXPR] [--fail-on FLAG[,FLAG...]]") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
 	  "journal [SESSION]") \
@@ -92,7 +92,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE,
+	OPT_TO_FILE, OPT_FAIL_ON,
 };
 
 struct cli_option {
@@ -135,6 +135,7 @@ static const struct cli_option options[] = {
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
 	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
+	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
 	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -265,6 +266,8 @@ cli_option_applies(size_t opt, size_t cmd)
 	return opt < NOPTIONS && cmd < CMD_COUNT && (options[opt].cmds & (1u << cmd)) != 0;
 }
 
+static int parse_fail_on(const char *arg, unsigned *mask);
+
 /* Store a parsed option's value. Returns 0 or an exit code. */
 static int
 set_option(struct cli_opts *o, int id, const char *arg)
@@ -333,6 +336,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
 	case OPT_RESUME: o->resume = true; break;
 	case OPT_TO_FILE: o->to_file = arg; break;
+	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
 	default: return 2;
 	}
 	return 0;
@@ -423,6 +427,46 @@ static const char *
 option_name_at(size_t i)
 {
 	return options[i].name;
+}
+
+static const char *
+flag_name_at(size_t i)
+{
+	return token_flag_name((enum token_flag_bit)i);
+}
+
+/* --fail-on FLAG[,FLAG...]: the audit flags as a mask (added to *mask). An
+ * unknown name is a usage error that says what was likely meant. */
+static int
+parse_fail_on(const char *arg, unsigned *mask)
+{
+	char name[64];
+	const char *s, *guess;
+	size_t len;
+	int b;
+
+	for (s = arg; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		snprintf(name, sizeof name, "%.*s", (int)len, s);
+		if (len == 0) {
+			cli_msg("--fail-on takes audit flag names separated by commas, not '%s'", arg);
+			return 2;
+		}
+		if (len >= sizeof name || (b = token_flag_parse(name)) < 0) {
+			guess = len < sizeof name ?
+				closest(name, flag_name_at, TOKEN_FLAG_COUNT) : NULL;
+			cli_msg("--fail-on: unknown audit flag '%.*s'%s%s%s (patrol(1) lists them)",
+				(int)(len < 64 ? len : 64), s, guess ? ": did you mean '" : "",
+				guess ? guess : "", guess ? "'?" : "");
+			return 2;
+		}
+		*mask |= 1u << b;
+	}
+	if (*mask == 0) {
+		cli_msg("--fail-on takes audit flag names: --fail-on unused-90d,never-expires");
+		return 2;
+	}
+	return 0;
 }
 
 /* An option getopt did not know: say which, and what was likely meant. */

@@ -55,6 +55,7 @@ struct cli_opts {
 	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from, *to_file;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
+	unsigned fail_on;        /* audit --fail-on: token_flags bits, 0: none */
 };
 
 struct cli {

@@ -10,7 +10,9 @@
  * every token (as `list -o json` prints it, plus "flags") and the summaries.
  * CSV has every token as `list -o csv` prints it (its flags column included)
  * and writes the summaries to stderr. --filter narrows the rows first; the
- * summaries count what is left.
+ * summaries count what is left. --fail-on FLAG,... makes it a gate for CI:
+ * after the usual output, the summary names the flags asked about that some
+ * token carries, and the exit code is 1 when there is any (0 otherwise).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -336,6 +338,68 @@ audit_table_by_owner(const struct audit *a, FILE *fp)
 	table_print(&to, &t);
 }
 
+/* ---- the gate (--fail-on) ------------------------------------------------ */
+
+static json_t *audit_flag_names(unsigned flags);
+
+/* The flags --fail-on names that at least one audited token carries. */
+static unsigned
+audit_tripped(const struct audit *a)
+{
+	unsigned m = 0;
+	int b;
+
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if ((a->cli->o.fail_on & (1u << b)) != 0 && a->by_flag[b] > 0)
+			m |= 1u << b;
+	return m;
+}
+
+/* The gate's line of the summary: which flags tripped it (with how many
+ * tokens carry each), or that none of those asked about is carried. */
+static void
+audit_gate_line(const struct audit *a, FILE *fp)
+{
+	unsigned tripped = audit_tripped(a);
+	char names[512];
+	int b;
+
+	if (a->cli->o.fail_on == 0)
+		return;
+	if (tripped == 0) {
+		token_flags_format(a->cli->o.fail_on, names, sizeof names);
+		fprintf(fp, "\n--fail-on: no token carries %s: passed.\n", names);
+		return;
+	}
+	fprintf(fp, "\n--fail-on: failed:");
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if (tripped & (1u << b))
+			fprintf(fp, " %s (%zu token%s)", token_flag_name((enum token_flag_bit)b),
+				a->by_flag[b], a->by_flag[b] == 1 ? "" : "s");
+	fprintf(fp, ".\n");
+}
+
+/* {"flags":[asked],"tripped":{flag:count},"failed":B}, or NULL without
+ * --fail-on. */
+static json_t *
+audit_gate_json(const struct audit *a)
+{
+	unsigned tripped = audit_tripped(a);
+	json_t *counts = json_object();
+	int b;
+
+	if (a->cli->o.fail_on == 0) {
+		json_decref(counts);
+		return NULL;
+	}
+	for (b = 0; counts != NULL && b < TOKEN_FLAG_COUNT; b++)
+		if (tripped & (1u << b))
+			json_object_set_new(counts, token_flag_name((enum token_flag_bit)b),
+					    json_integer((json_int_t)a->by_flag[b]));
+	return json_pack("{s:o,s:o,s:b}", "flags", audit_flag_names(a->cli->o.fail_on),
+			 "tripped", counts, "failed", tripped != 0);
+}
+
 static int
 audit_table(const struct audit *a)
 {
@@ -344,6 +408,7 @@ audit_table(const struct audit *a)
 	audit_table_tokens(a);
 	audit_table_by_flag(a, fp);
 	audit_table_by_owner(a, fp);
+	audit_gate_line(a, fp);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -388,11 +453,12 @@ audit_summary_json(const struct audit *a)
 			"tokens", (json_int_t)o->tokens, "active", (json_int_t)o->active,
 			"quota", TOKEN_QUOTA, "flags", audit_flag_counts(a, o->flags)));
 	}
-	s = json_pack("{s:I,s:I,s:o,s:o,s:o}", "tokens", (json_int_t)a->n,
+	s = json_pack("{s:I,s:I,s:o,s:o,s:o,s:o?}", "tokens", (json_int_t)a->n,
 		      "flagged", (json_int_t)a->nflagged,
 		      "max_lifetime_days", a->max_known && a->max_days > 0 ?
 		      json_integer(a->max_days) : json_null(),
-		      "by_flag", audit_flag_counts(a, a->by_flag), "by_owner", owners);
+		      "by_flag", audit_flag_counts(a, a->by_flag), "by_owner", owners,
+		      "fail_on", audit_gate_json(a));
 	return s;
 }
 
@@ -453,6 +519,7 @@ audit_csv(const struct audit *a)
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 	audit_table_by_flag(a, stderr);
 	audit_table_by_owner(a, stderr);
+	audit_gate_line(a, stderr);
 	return rc;
 }
 
@@ -501,6 +568,8 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	} else {
 		rc = cli_written(audit_table(&a));
 	}
+	if (rc == 0 && audit_tripped(&a) != 0)
+		rc = 1;              /* --fail-on: a flag asked about is carried */
 	audit_free(&a);
 	token_filter_free(f);
 	return rc;
