@@ -125,7 +125,7 @@ static const struct cli_option options[] = {
 	  NULL, "every token in the workspace (token management; admins)" },
 	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
 	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT), "EXPR", "filter expression (see patrol(1))" },
-	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id" },
+	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke" },
 	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "TEXT", "token comment (at most 255 characters)" },
 	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum)" },
 	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
@@ -586,6 +586,7 @@ load_prefs(struct cli *cli)
 	cli->o.rate_set = m.rate >= 0;
 	cli->out.ctx.stale_patterns = m.stale;
 	cli->out.ctx.nstale = m.nstale;
+	cli->out.ctx.revoke_soon_ms = m.revoke_soon_ms;
 	return 0;
 }
 
@@ -1001,6 +1002,7 @@ run_face(struct cli *cli, face_fn face)
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;
+	uo.revoke_soon_ms = cli->out.ctx.revoke_soon_ms;
 	uo.columns = cli->prefs.columns;
 	uo.refresh_s = cli->prefs.refresh_s;
 	return face(&uo);

@@ -469,8 +469,8 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	const struct audit *a = ctx;
 	json_t *obj = api_token_to_json(a->rows[i].t, a->cli->out.management);
 
-	if (obj == NULL || json_object_set_new(obj, "flags",
-					       audit_flag_names(a->rows[i].flags)) != 0) {
+	if (obj == NULL || cli_output_json_revoke(obj, a->rows[i].t) != 0 ||
+	    json_object_set_new(obj, "flags", audit_flag_names(a->rows[i].flags)) != 0) {
 		json_decref(obj);
 		return NULL;
 	}

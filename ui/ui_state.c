@@ -337,6 +337,7 @@ ui_state_init(struct ui *u)
 	u->ws->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
 	u->ws->ctx.stale_patterns = o->stale;
 	u->ws->ctx.nstale = o->nstale;
+	u->ws->ctx.revoke_soon_ms = o->revoke_soon_ms;
 	u->sort = TOKEN_SORT_EXPIRES;
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
@@ -856,6 +857,7 @@ ui_ws_start(struct ui *u, const char *name)
 	wo.rate = prefs_worker_rate(m.rate);
 	ws->ctx.stale_patterns = m.stale;
 	ws->ctx.nstale = m.nstale;
+	ws->ctx.revoke_soon_ms = m.revoke_soon_ms;
 	wo.cfg = ws->cfg;
 	if (worker_start(&wo, &ws->w, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot start: %s", err.message);
