@@ -56,6 +56,9 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	_(AUDIT, "audit", cli_cmd_audit, NULL, \
 	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
 	  "audit [--all] [--filter EXPR] [--fail-on FLAG[,FLAG...]]") \
+	_(PERMISSIONS, "permissions", cli_cmd_permissions, NULL, \
+	  "who may use tokens: each group, user and service principal, its level and active tokens (admins)", \
+	  "permissions") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
 	  "journal [SESSION]") \
@@ -720,6 +723,8 @@ report_scope(int op)
 	case API_TOKEN_UPDATE: case API_TM_LIST: case API_TM_GET: case API_TM_DELETE:
 	case API_TM_UPDATE: case API_TM_CREATE_OBO:
 		return "authentication";
+	case API_PERM_GET:
+		return "access-management";
 	default:
 		return NULL;
 	}
@@ -747,7 +752,7 @@ report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
-		  c->op == API_CONF_SET;
+		  c->op == API_CONF_SET || c->op == API_PERM_GET;
 	const char *from = cli->cfg_loaded && cli->cfg.cred_source ? cli->cfg.cred_source : "?";
 	const char *scope = report_scope(c->op);
 	bool api = c->err.http_status == 401 || c->err.http_status == 403;
