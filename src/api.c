@@ -223,6 +223,10 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	    IDEMPOTENT, false, false, api_call_me },
 	[API_PERM_GET] = { "GET", "/api/2.0/permissions/authorization/tokens",
 	    IDEMPOTENT, false, false, api_call_perms },
+	[API_PERM_UPDATE] = { "PATCH", "/api/2.0/permissions/authorization/tokens",
+	    IDEMPOTENT, true, true, api_call_perms },
+	[API_PERM_SET] = { "PUT", "/api/2.0/permissions/authorization/tokens",
+	    IDEMPOTENT, true, true, api_call_perms },
 };
 #undef IDEMPOTENT
 #undef TM_PATH
@@ -478,6 +482,36 @@ struct call *
 api_perm_get(void)
 {
 	return api_call_make(API_PERM_GET, NULL, NULL, NULL);
+}
+
+/* {"access_control_list":[{KEY: name, "permission_level": level}…]} */
+static json_t *
+api_perm_body(const struct api_perm_grant *v, size_t n)
+{
+	json_t *acl = json_array(), *o = json_object();
+	size_t i;
+	int rc = acl == NULL || o == NULL;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = json_array_append_new(acl, json_pack("{s:s,s:s}",
+		    api_principal_key(v[i].kind), v[i].name, "permission_level", v[i].level));
+	if (rc != 0 || json_object_set_new(o, "access_control_list", acl) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct call *
+api_perm_update(const struct api_perm_grant *v, size_t n)
+{
+	return api_call_make(API_PERM_UPDATE, NULL, NULL, api_perm_body(v, n));
+}
+
+struct call *
+api_perm_set(const struct api_perm_grant *v, size_t n)
+{
+	return api_call_make(API_PERM_SET, NULL, NULL, api_perm_body(v, n));
 }
 
 struct call *

@@ -41,6 +41,8 @@
 	_(CONF_SET,       "change workspace settings")    \
 	_(SCIM_ME,        "who am I")                     \
 	_(PERM_GET,       "read token permissions")       \
+	_(PERM_UPDATE,    "grant token permissions")      \
+	_(PERM_SET,       "replace token permissions")    \
 	_(OAUTH_DISCOVER, "OAuth discovery")              \
 	_(OAUTH_TOKEN,    "OAuth token")
 
@@ -140,6 +142,17 @@ struct call *api_conf_get(void);                                    /* struct ap
 struct call *api_conf_set(const char *key, const char *value);      /* none */
 struct call *api_scim_me(void);                                     /* struct api_me * */
 struct call *api_perm_get(void);                                    /* struct api_perms * */
+/* One entry to send: {KEY: name, "permission_level": level}. */
+struct api_perm_grant {
+	enum api_principal kind;
+	const char *name;
+	const char *level;
+};
+/* PATCH: add or raise these entries. */
+struct call *api_perm_update(const struct api_perm_grant *v, size_t n); /* struct api_perms * */
+/* PUT: the direct entries become exactly these (a user or service principal
+ * left out loses all of its tokens). */
+struct call *api_perm_set(const struct api_perm_grant *v, size_t n);    /* struct api_perms * */
 
 /* The update_mask for p: "comment", "scopes" or "comment,scopes"; "" when
  * nothing changes. Writes into out. */

@@ -56,9 +56,9 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	_(AUDIT, "audit", cli_cmd_audit, NULL, \
 	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
 	  "audit [--all] [--filter EXPR] [--fail-on FLAG[,FLAG...]]") \
-	_(PERMISSIONS, "permissions", cli_cmd_permissions, NULL, \
-	  "who may use tokens: each group, user and service principal, its level and active tokens (admins)", \
-	  "permissions") \
+	_(PERMISSIONS, "permissions", cli_cmd_permissions, cli_permissions_mutates, \
+	  "who may use tokens (admins); grant it, or remove it (which deletes a user's tokens)", \
+	  "permissions [grant PRINCIPAL [--level L] | remove PRINCIPAL [--yes]]") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
 	  "journal [SESSION]") \
@@ -95,7 +95,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE, OPT_FAIL_ON,
+	OPT_TO_FILE, OPT_FAIL_ON, OPT_LEVEL,
 };
 
 struct cli_option {
@@ -136,7 +136,8 @@ static const struct cli_option options[] = {
 	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
 	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
-	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS), NULL, "do not ask for confirmation" },
+	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
 	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
 	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
@@ -340,6 +341,7 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_RESUME: o->resume = true; break;
 	case OPT_TO_FILE: o->to_file = arg; break;
 	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
+	case OPT_LEVEL: o->level = arg; break;
 	default: return 2;
 	}
 	return 0;
@@ -723,7 +725,7 @@ report_scope(int op)
 	case API_TOKEN_UPDATE: case API_TM_LIST: case API_TM_GET: case API_TM_DELETE:
 	case API_TM_UPDATE: case API_TM_CREATE_OBO:
 		return "authentication";
-	case API_PERM_GET:
+	case API_PERM_GET: case API_PERM_UPDATE: case API_PERM_SET:
 		return "access-management";
 	default:
 		return NULL;
@@ -752,7 +754,8 @@ report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
-		  c->op == API_CONF_SET || c->op == API_PERM_GET;
+		  c->op == API_CONF_SET || c->op == API_PERM_GET ||
+		  c->op == API_PERM_UPDATE || c->op == API_PERM_SET;
 	const char *from = cli->cfg_loaded && cli->cfg.cred_source ? cli->cfg.cred_source : "?";
 	const char *scope = report_scope(c->op);
 	bool api = c->err.http_status == 401 || c->err.http_status == 403;

@@ -56,6 +56,7 @@ struct cli_opts {
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
 	unsigned fail_on;        /* audit --fail-on: token_flags bits, 0: none */
+	const char *level;       /* permissions grant --level */
 };
 
 struct cli {
@@ -125,6 +126,7 @@ int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
 int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
 int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
 int cli_cmd_permissions(struct cli *cli, int argc, char **argv); /* cli_permissions.c */
+bool cli_permissions_mutates(int argc, char **argv);
 int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
 /* The names settings takes ("max-lifetime-days"), NULL past the last. */
 const char *cli_setting_name(size_t i);

@@ -10,6 +10,7 @@ E2E_TESTS = \
 	tests/e2e/audit_gate.sh \
 	tests/e2e/clock.sh \
 	tests/e2e/permissions.sh \
+	tests/e2e/permissions_change.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
 	tests/e2e/pace.sh \
