@@ -173,6 +173,22 @@ ui_on_edit(struct ui *u, struct call *c, size_t idx)
 	return UI_R_STATUS | UI_R_HEADER;
 }
 
+/* The token permissions (:permissions), or why they could not be read. */
+static unsigned
+ui_on_perms(struct ui *u, struct call *c, size_t idx)
+{
+	if (c->err.status != PATROL_OK) {
+		snprintf(u->ws->perms_err, sizeof u->ws->perms_err, "%s%s%.*s",
+		    status_message(c->err.status), c->err.message[0] != '\0' ? ": " : "",
+		    (int)sizeof u->ws->perms_err / 2, c->err.message);
+	} else {
+		u->ws->perms_err[0] = '\0';
+		api_perms_free(u->ws->perms);
+		u->ws->perms = call_take_result(c);
+	}
+	return UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
+}
+
 /* A list for the plan about to be applied (ui_bulk.c). */
 static unsigned
 ui_on_replan(struct ui *u, struct call *c, size_t idx)
@@ -194,6 +210,7 @@ static const struct {
 	[UI_JOB_EDIT] = { ui_on_edit, false },
 	[UI_JOB_CONF_SET] = { ui_on_conf_set, false },
 	[UI_JOB_REPLAN] = { ui_on_replan, true },
+	[UI_JOB_PERMS] = { ui_on_perms, true },
 };
 
 /* Handle one finished call (taken over and freed here). */

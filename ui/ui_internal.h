@@ -97,6 +97,7 @@ enum ui_mode {
 	UI_MODE_OWNERS,
 	UI_MODE_SETTINGS,
 	UI_MODE_PROFILES,
+	UI_MODE_PERMISSIONS,         /* who may use tokens (:permissions) */
 };
 #define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
 
@@ -184,6 +185,7 @@ enum ui_job {
 	UI_JOB_EDIT,
 	UI_JOB_CONF_SET,
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
+	UI_JOB_PERMS,            /* the token permissions (:permissions) */
 };
 
 /* What the UI holds of one workspace (a profile of the config): its
@@ -230,6 +232,8 @@ struct ui_ws {
 	struct api_conf *conf;
 	int64_t max_days;
 	char conf_err[200];          /* why the workspace settings could not be read */
+	struct api_perms *perms;     /* the token permissions, once read */
+	char perms_err[200];         /* why they could not be read */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */
@@ -490,6 +494,9 @@ size_t ui_draw_status_room(const struct ui *u, bool counts);
 /* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
+/* The token permissions: a line per principal and level, with its active
+ * tokens when the table holds everyone's (admin mode). */
+void ui_lists_permissions(struct ui *u);
 int ui_lists_profiles(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
@@ -508,7 +515,7 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume)
+	_(profile_pick) _(setting_edit) _(resume) _(permissions)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

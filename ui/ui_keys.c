@@ -24,7 +24,8 @@
 #define UI_K_IN_ANY   0xff00u
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
 		       UI_K_IN(UI_MODE_RESULTS) | UI_K_IN(UI_MODE_OWNERS) | \
-		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES)) /* every view */
+		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES) | \
+		       UI_K_IN(UI_MODE_PERMISSIONS)) /* every view */
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
@@ -70,7 +71,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
 	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :permissions :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },

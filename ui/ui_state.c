@@ -208,6 +208,7 @@ ui_ws_free(struct ui_ws *ws)
 	free(ws->owners);
 	api_me_free(ws->me);
 	api_conf_free(ws->conf);
+	api_perms_free(ws->perms);
 	prefs_free(&ws->prefs);
 	if (ws->own_cfg)
 		config_free(&ws->cfg_own);

@@ -105,6 +105,16 @@ ui_a_settings(struct ui *u)
 	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
 }
 
+/* :permissions: who may use tokens, read fresh each time it opens. */
+unsigned
+ui_a_permissions(struct ui *u)
+{
+	if ((u->ws->loading & (1u << UI_JOB_PERMS)) == 0)
+		ui_state_submit(u, api_perm_get(), UI_JOB_PERMS, 0);
+	ui_lists_permissions(u);
+	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
+}
+
 unsigned
 ui_a_profiles(struct ui *u)
 {
