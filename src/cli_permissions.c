@@ -415,6 +415,8 @@ static void
 rm_show(const struct perm_rm *r, FILE *fp)
 {
 	struct cli_out o = r->cli->out;
+	char id[TOKEN_ID_LEN + 1];
+	size_t i;
 
 	if (r->t.kind == API_PRINCIPAL_GROUP) {
 		fprintf(fp, "Removing group %s (%s) from the token permissions: its members lose "
@@ -437,6 +439,11 @@ rm_show(const struct perm_rm *r, FILE *fp)
 	o.management = false;
 	o.width = fp == stderr ? table_terminal_width(2) : o.width;
 	cli_output_tokens(&o, r->tab, r->idx, r->n);
+	for (i = 0; i < r->n; i++)
+		if (token_flags_masked(&r->tab->rows[r->idx[i]], &o.ctx, TOKEN_FLAG(SELF)) != 0)
+			fprintf(fp, "Among them the token patrol is using (%.*s): afterwards patrol "
+				"can no longer reach this workspace with it.\n", TOKEN_SHORT_ID_LEN,
+				token_id_hex(&r->tab->rows[r->idx[i]], id));
 }
 
 /* Ask for the count (a group: yes). 0 to go on, else the exit code. */

@@ -143,4 +143,19 @@ check_eq "PUTs in all: two" 2 "$(put)"
 run permissions remove a b
 check_rc "one principal at a time" 2
 
+# --- what the server did not delete is reported ----------------------------------------
+# An admin keeps its tokens when its direct entry goes (emu_access.h): patrol
+# says which planned tokens are still there, and the token it uses is named.
+ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+run permissions grant admin@example.com
+check_rc "grant the admin a direct entry" 0
+run permissions remove admin@example.com --dry-run
+check_match "the plan names the token patrol is using" "Among them the token patrol is using \(${ADMIN_ID:0:10}\)" "$OUT"
+run permissions remove admin@example.com --yes
+check_rc "a planned token still there: exit 1" 1
+check_match "  named" "^still there: ${ADMIN_ID:0:10}\$" "$OUT"
+check_match "  counted" "0 of 1 tokens deleted by the server; the ones above are still listed" "$OUT"
+run journal -o json
+check_eq "  journaled as failed" "permissions 1" "$(printf '%s' "$OUT" | jq -r '.[0] | "\(.kind) \(.counts.failed)"')"
+
 finish
