@@ -16,6 +16,7 @@
  * or output holding a secret (api_load_secret, api_created_to_json: the
  * secret scopes of secret.h); everything else is freed as is.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1196,6 +1197,76 @@ const char *
 api_principal_words(enum api_principal k)
 {
 	return (unsigned)k < API_PRINCIPAL_COUNT ? api_principal_rows[k].words : "";
+}
+
+static const struct {
+	const char *prefix;
+	enum api_principal kind;
+} api_perm_prefixes[] = {
+	{ "user:", API_PRINCIPAL_USER }, { "group:", API_PRINCIPAL_GROUP },
+	{ "sp:", API_PRINCIPAL_SP }, { "service-principal:", API_PRINCIPAL_SP },
+};
+
+/* 8-4-4-4-12 hex digits: an application id. */
+static bool
+api_perm_uuid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	for (i = 0; shape[i] != '\0'; i++)
+		if (s[i] == '\0' || (shape[i] == '-' ? s[i] != '-' :
+		    !isxdigit((unsigned char)s[i])))
+			return false;
+	return s[i] == '\0';
+}
+
+void
+api_perm_target(const char *arg, const struct api_perms *perms, enum api_principal *kind,
+		const char **name)
+{
+	size_t i, len;
+
+	*name = arg;
+	for (i = 0; i < sizeof api_perm_prefixes / sizeof api_perm_prefixes[0]; i++) {
+		len = strlen(api_perm_prefixes[i].prefix);
+		if (strncmp(arg, api_perm_prefixes[i].prefix, len) == 0) {
+			*kind = api_perm_prefixes[i].kind;
+			*name = arg + len;
+			return;
+		}
+	}
+	for (i = 0; perms != NULL && i < perms->n; i++)
+		if (strcmp(perms->v[i].name, arg) == 0) {
+			*kind = perms->v[i].kind;
+			return;
+		}
+	*kind = strchr(arg, '@') != NULL ? API_PRINCIPAL_USER :
+		api_perm_uuid(arg) ? API_PRINCIPAL_SP : API_PRINCIPAL_GROUP;
+}
+
+const struct api_perm_level *
+api_perm_direct(const struct api_perms *perms, enum api_principal kind, const char *name,
+		const struct api_perm_level **inherited)
+{
+	const struct api_perm_level *direct = NULL;
+	const struct api_perm_entry *e;
+	size_t i, j;
+
+	if (inherited != NULL)
+		*inherited = NULL;
+	for (i = 0; perms != NULL && i < perms->n; i++) {
+		e = &perms->v[i];
+		if (e->kind != kind || strcmp(e->name, name) != 0)
+			continue;
+		for (j = 0; j < e->n; j++) {
+			if (!e->v[j].inherited && direct == NULL)
+				direct = &e->v[j];
+			else if (e->v[j].inherited && inherited != NULL && *inherited == NULL)
+				*inherited = &e->v[j];
+		}
+	}
+	return direct;
 }
 
 /* inherited_from_object: strings, joined with commas into *out. */

@@ -99,6 +99,17 @@ struct api_perms {
 	size_t n;
 };
 void api_perms_free(struct api_perms *p);        /* frees p */
+/* The principal a user named (both faces): "user:", "group:", "sp:" or
+ * "service-principal:" before it says which; else the kind an entry of
+ * that name has in perms (may be NULL); else a name with '@' is a user, a
+ * UUID a service principal, anything else a group. *name points into arg. */
+void api_perm_target(const char *arg, const struct api_perms *perms, enum api_principal *kind,
+		     const char **name);
+/* The first direct level the principal holds, or NULL; *inherited (may be
+ * NULL) gets an inherited one, if any. Pointers into perms. */
+const struct api_perm_level *api_perm_direct(const struct api_perms *perms,
+					     enum api_principal kind, const char *name,
+					     const struct api_perm_level **inherited);
 
 void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
 /* The new token (a row of c->tab; zeroes when the answer had none). */

@@ -29,7 +29,6 @@
  * entry of that name has, else a name with '@' is a user, a UUID a service
  * principal, anything else a group.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -223,54 +222,12 @@ perm_fetch(struct perm_list *p)
 struct perm_target {
 	enum api_principal kind;
 	const char *name;
-	bool kind_given;              /* a user:, group: or sp: prefix said it */
 };
 
-static const struct {
-	const char *prefix;
-	enum api_principal kind;
-} perm_prefixes[] = {
-	{ "user:", API_PRINCIPAL_USER }, { "group:", API_PRINCIPAL_GROUP },
-	{ "sp:", API_PRINCIPAL_SP }, { "service-principal:", API_PRINCIPAL_SP },
-};
-
-/* 8-4-4-4-12 hex digits: an application id. */
-static bool
-perm_uuid(const char *s)
-{
-	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
-	size_t i;
-
-	for (i = 0; shape[i] != '\0'; i++)
-		if (s[i] == '\0' || (shape[i] == '-' ? s[i] != '-' : !isxdigit((unsigned char)s[i])))
-			return false;
-	return s[i] == '\0';
-}
-
-/* The principal arg names, its kind from a prefix, the list, or its shape. */
 static void
 perm_target(const char *arg, const struct api_perms *perms, struct perm_target *t)
 {
-	size_t i, len;
-
-	memset(t, 0, sizeof *t);
-	t->name = arg;
-	for (i = 0; i < sizeof perm_prefixes / sizeof perm_prefixes[0]; i++) {
-		len = strlen(perm_prefixes[i].prefix);
-		if (strncmp(arg, perm_prefixes[i].prefix, len) == 0) {
-			t->kind = perm_prefixes[i].kind;
-			t->name = arg + len;
-			t->kind_given = true;
-			return;
-		}
-	}
-	for (i = 0; i < perms->n; i++)
-		if (strcmp(perms->v[i].name, arg) == 0) {
-			t->kind = perms->v[i].kind;
-			return;
-		}
-	t->kind = strchr(arg, '@') != NULL ? API_PRINCIPAL_USER :
-		  perm_uuid(arg) ? API_PRINCIPAL_SP : API_PRINCIPAL_GROUP;
+	api_perm_target(arg, perms, &t->kind, &t->name);
 }
 
 static bool
@@ -279,28 +236,11 @@ perm_is(const struct api_perm_entry *e, const struct perm_target *t)
 	return e->kind == t->kind && strcmp(e->name, t->name) == 0;
 }
 
-/* The target's direct level (the first), or NULL; *inherited (may be NULL)
- * gets an inherited level it holds, if any. */
 static const struct api_perm_level *
 perm_direct(const struct api_perms *perms, const struct perm_target *t,
 	    const struct api_perm_level **inherited)
 {
-	const struct api_perm_level *direct = NULL;
-	size_t i, j;
-
-	if (inherited != NULL)
-		*inherited = NULL;
-	for (i = 0; i < perms->n; i++) {
-		if (!perm_is(&perms->v[i], t))
-			continue;
-		for (j = 0; j < perms->v[i].n; j++) {
-			if (!perms->v[i].v[j].inherited && direct == NULL)
-				direct = &perms->v[i].v[j];
-			else if (perms->v[i].v[j].inherited && inherited != NULL && *inherited == NULL)
-				*inherited = &perms->v[i].v[j];
-		}
-	}
-	return direct;
+	return api_perm_direct(perms, t->kind, t->name, inherited);
 }
 
 static int

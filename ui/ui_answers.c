@@ -189,6 +189,25 @@ ui_on_perms(struct ui *u, struct call *c, size_t idx)
 	return UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
 }
 
+/* A grant from the permissions view: the answer is the new permissions. */
+static unsigned
+ui_on_perm_grant(struct ui *u, struct call *c, size_t idx)
+{
+	enum api_principal kind;
+	const char *name;
+
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "not granted", c);
+		return UI_R_STATUS;
+	}
+	api_perm_target(u->grant_arg, u->ws->perms, &kind, &name);
+	ui_msg(u, false, "granted CAN_USE to %s %s", api_principal_words(kind), name);
+	api_perms_free(u->ws->perms);
+	u->ws->perms = call_take_result(c);
+	u->ws->perms_err[0] = '\0';
+	return UI_R_STATUS | UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
+}
+
 /* A list for the plan about to be applied (ui_bulk.c). */
 static unsigned
 ui_on_replan(struct ui *u, struct call *c, size_t idx)
@@ -211,6 +230,7 @@ static const struct {
 	[UI_JOB_CONF_SET] = { ui_on_conf_set, false },
 	[UI_JOB_REPLAN] = { ui_on_replan, true },
 	[UI_JOB_PERMS] = { ui_on_perms, true },
+	[UI_JOB_PERM_GRANT] = { ui_on_perm_grant, true },
 };
 
 /* Handle one finished call (taken over and freed here). */

@@ -186,6 +186,7 @@ enum ui_job {
 	UI_JOB_CONF_SET,
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
 	UI_JOB_PERMS,            /* the token permissions (:permissions) */
+	UI_JOB_PERM_GRANT,       /* a grant from the permissions view (PATCH) */
 };
 
 /* What the UI holds of one workspace (a profile of the config): its
@@ -300,6 +301,7 @@ struct ui {
 	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
+	char grant_arg[256];         /* :permissions c: the principal as typed */
 
 	/* input */
 	struct ui_prompt prompt;
@@ -515,7 +517,7 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume) _(permissions)
+	_(profile_pick) _(setting_edit) _(resume) _(permissions) _(perm_grant)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

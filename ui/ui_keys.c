@@ -81,6 +81,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -246,6 +247,7 @@ ui_keys_help(struct ui *u)
 	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
 	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
+	ui_help_view(u, v, &n, UI_MODE_PERMISSIONS, "In the permissions view (:permissions):");
 	v[n++] = ui_xstrdup("");
 	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
 	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");

@@ -3,13 +3,14 @@
 # principal and level, inherited or not, and in admin mode the active
 # tokens of each user and service principal; read when the view opens (one
 # GET, nothing written); Esc goes back; a non-admin is told why it cannot
-# be read.
+# be read. c grants CAN_USE after a confirm (focus on Cancel).
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
 BOB=dapi11111111111111111111111111111111
 SP=6f1c3a3e-0000-4000-8000-00000000abcd
-emu_start --user bob@example.com=$BOB --service-principal $SP --group data-eng=bob@example.com
+emu_start --user bob@example.com=$BOB --user carol@example.com=dapi22222222222222222222222222222222 \
+	--service-principal $SP --group data-eng=bob@example.com
 curl -s -o /dev/null -X PATCH -H "Authorization: Bearer $ADMIN_TOKEN" \
 	"$EMU_URL/api/2.0/permissions/authorization/tokens" -d "{\"access_control_list\":[
 	{\"group_name\":\"data-eng\",\"permission_level\":\"CAN_USE\"},
@@ -33,6 +34,36 @@ check_eq "one read of the permissions, nothing written" "1 0 0" \
 	"$(count 'GET /api/2.0/permissions/authorization/tokens') $(count 'PUT /api/2.0/permissions/authorization/tokens') $(count 'PATCH /api/2.0/permissions/authorization/tokens')"
 keys j j
 check_screen "j moves the selection; the view stays" "TOKEN PERMISSIONS"
+
+# c: grant, through a dialog and a confirm with the focus on Cancel
+keys c
+check_screen "c asks who" "Grant a token permission"
+tm send-keys -t t -l "carol-team"
+keys Enter
+check_screen "and how it reads the name: a group" "Grant CAN_USE to group carol-team\\?"
+keys Enter
+check_screen "Enter on Cancel changes nothing" "cancelled: the permissions are unchanged"
+check_eq "  no PATCH" 0 "$(count 'PATCH /api/2.0/permissions/authorization/tokens')"
+keys c
+tm send-keys -t t -l "sp:$SP"
+keys Enter
+check_screen "sp: says a service principal" "Grant CAN_USE to service principal"
+keys Escape
+check_screen "Esc cancels" "cancelled: the permissions are unchanged"
+keys c
+tm send-keys -t t -l "user:nobody@example.com"
+keys Enter
+check_screen "a user the workspace does not have" "Grant CAN_USE to user nobody@example\\.com\\?"
+keys Tab Enter
+check_screen "the server's refusal is said" "not granted"
+keys c
+tm send-keys -t t -l "user:carol@example.com"
+keys Enter
+check_screen "a user" "Grant CAN_USE to user carol@example\\.com\\?"
+keys Tab Enter
+check_screen "granted" "granted CAN_USE to user carol@example\\.com"
+check_screen "and the view shows it" "^carol@example\\.com +user +CAN_USE +1 +no"
+check_eq "  PATCHes sent: two (the refused one, carol)" 2 "$(count 'PATCH /api/2.0/permissions/authorization/tokens')"
 keys Escape
 check_screen "Esc goes back to the table" "patrol emulator admin token"
 check_screen_not "  the view is gone" "TOKEN PERMISSIONS"
