@@ -208,6 +208,31 @@ ui_on_perm_grant(struct ui *u, struct call *c, size_t idx)
 	return UI_R_STATUS | UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
 }
 
+/* The steps of a removal from the permissions view (ui_permissions.c). */
+static unsigned
+ui_on_perm_rm_perms(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_perms(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_list(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_list(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_put(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_put(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_check(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_check(u, c);
+}
+
 /* A list for the plan about to be applied (ui_bulk.c). */
 static unsigned
 ui_on_replan(struct ui *u, struct call *c, size_t idx)
@@ -231,6 +256,10 @@ static const struct {
 	[UI_JOB_REPLAN] = { ui_on_replan, true },
 	[UI_JOB_PERMS] = { ui_on_perms, true },
 	[UI_JOB_PERM_GRANT] = { ui_on_perm_grant, true },
+	[UI_JOB_PERM_RM_PERMS] = { ui_on_perm_rm_perms, true },
+	[UI_JOB_PERM_RM_LIST] = { ui_on_perm_rm_list, true },
+	[UI_JOB_PERM_RM_PUT] = { ui_on_perm_rm_put, true },
+	[UI_JOB_PERM_RM_CHECK] = { ui_on_perm_rm_check, true },
 };
 
 /* Handle one finished call (taken over and freed here). */

@@ -81,6 +81,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'd' }, "removing a token permission", "remove the selected direct permission: a user's or service principal's tokens are deleted (asks for their count)", ui_a_perm_remove, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "journal.h"
 #include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -209,6 +210,7 @@ ui_ws_free(struct ui_ws *ws)
 	api_me_free(ws->me);
 	api_conf_free(ws->conf);
 	api_perms_free(ws->perms);
+	ui_perm_rm_free(ws->perm_rm);
 	prefs_free(&ws->prefs);
 	if (ws->own_cfg)
 		config_free(&ws->cfg_own);
@@ -366,7 +368,23 @@ ui_view_free(struct ui *u)
 	u->nvprofiles = 0;
 	free(u->vowner);
 	u->vowner = NULL;
+	free(u->vperm);
+	u->vperm = NULL;
 	u->vtitle[0] = '\0';
+}
+
+void
+ui_perm_rm_free(struct ui_perm_rm *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	free(r->ids);
+	journal_close(r->j);
+	free(r);
 }
 
 /* Show a view (detail, help, results) made of lines (taken over). */

@@ -394,6 +394,26 @@ ui_perm_line(const struct ui *u, const struct api_perm_entry *e, const struct ap
 	    l != NULL ? l->level : "-", tokens, inh);
 }
 
+/* Lines of the permissions view: one per level, one for an entry with none. */
+static size_t
+ui_perm_lines(const struct api_perms *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		n += p->v[i].n ? p->v[i].n : 1;
+	return n;
+}
+
+const struct api_perm_entry *
+ui_lists_perm_entry(const struct ui *u)
+{
+	if (u->mode != UI_MODE_PERMISSIONS || u->vperm == NULL || u->ws->perms == NULL ||
+	    u->vsel >= u->nvlines || u->vperm[u->vsel] >= u->ws->perms->n)
+		return NULL;
+	return &u->ws->perms->v[u->vperm[u->vsel]];
+}
+
 void
 ui_lists_permissions(struct ui *u)
 {
@@ -401,9 +421,13 @@ ui_lists_permissions(struct ui *u)
 	const struct api_perms *p = u->ws->perms;
 	size_t keep = u->mode == UI_MODE_PERMISSIONS ? u->vsel : 0, i, j;
 
+	size_t *entry = ui_xcalloc(ui_perm_lines(p) + 1, sizeof *entry);
+
 	for (i = 0; p != NULL && i < p->n; i++)
-		for (j = 0; j < (p->v[i].n ? p->v[i].n : 1); j++)
+		for (j = 0; j < (p->v[i].n ? p->v[i].n : 1); j++) {
+			entry[l.n] = i;
 			ui_add(&l, ui_perm_line(u, &p->v[i], p->v[i].n ? &p->v[i].v[j] : NULL));
+		}
 	if (p == NULL && u->ws->perms_err[0] != '\0')
 		ui_add(&l, ui_fmt("cannot read the token permissions: %s", u->ws->perms_err));
 	else if (p == NULL)
@@ -411,6 +435,9 @@ ui_lists_permissions(struct ui *u)
 	else if (p->n == 0)
 		ui_add(&l, ui_xstrdup("no one holds a token permission (admins always may)"));
 	ui_view_set(u, UI_MODE_PERMISSIONS, l.v, l.n);
+	u->vperm = p != NULL && p->n > 0 ? entry : NULL;
+	if (u->vperm == NULL)
+		free(entry);
 	u->vsel = keep;
 	snprintf(u->vtitle, sizeof u->vtitle, "TOKEN PERMISSIONS  (principal, type, level, "
 	    "active tokens%s, inherited; Esc back)", UI_MGMT(u) ? "" : " in admin mode (a)");

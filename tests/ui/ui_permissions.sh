@@ -3,7 +3,9 @@
 # principal and level, inherited or not, and in admin mode the active
 # tokens of each user and service principal; read when the view opens (one
 # GET, nothing written); Esc goes back; a non-admin is told why it cannot
-# be read. c grants CAN_USE after a confirm (focus on Cancel).
+# be read. c grants CAN_USE after a confirm (focus on Cancel); d removes a
+# direct entry after the typed count of the tokens the server deletes, a
+# re-plan, a journal, and a check of what vanished.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
@@ -64,6 +66,35 @@ keys Tab Enter
 check_screen "granted" "granted CAN_USE to user carol@example\\.com"
 check_screen "and the view shows it" "^carol@example\\.com +user +CAN_USE +1 +no"
 check_eq "  PATCHes sent: two (the refused one, carol)" 2 "$(count 'PATCH /api/2.0/permissions/authorization/tokens')"
+
+# d: remove, planned and confirmed like a revocation
+keys g
+keys d
+check_screen "an inherited line cannot be removed" "admins holds CAN_MANAGE by inheritance"
+keys j j j
+check_screen "bob's line selected" "bob@example\\.com +user"
+keys d
+check_screen "the plan says what the server deletes" "The server deletes all 2 tokens"
+keys Escape
+check_screen "Esc cancels" "cancelled: the permissions are unchanged"
+check_eq "  no PUT" 0 "$(count 'PUT /api/2.0/permissions/authorization/tokens')"
+keys d
+check_screen "asked again" "The server deletes all 2 tokens"
+# a token of bob's made while the question is open: the re-plan asks again
+curl -s -o /dev/null -X POST "$EMU_URL/emulator/tokens" -d '{"user":"bob@example.com","comment":"made meanwhile"}'
+tm send-keys -t t -l "2"
+keys Enter
+check_screen "the re-plan found a new token and asks for the new count" "The server deletes all 3 tokens"
+check_eq "  still no PUT" 0 "$(count 'PUT /api/2.0/permissions/authorization/tokens')"
+tm send-keys -t t -l "3"
+keys Enter
+check_screen "removed, and what vanished is said" "removed user bob@example\\.com: 3 of 3 tokens deleted by the server"
+check_eq "one PUT; the server deleted three" "1 3" \
+	"$(count 'PUT /api/2.0/permissions/authorization/tokens') $(stats .server.deleted_by_permissions)"
+check_screen_not "bob is gone from the view" "^bob@example\\.com +user"
+"$PATROL" journal -o json >"$T/journal.json" 2>/dev/null
+check_eq "journaled: a permissions session, three tokens deleted" "permissions 3 3 finished" \
+	"$(jq -r '.[0] | "\(.kind) \(.planned) \(.counts.revoked) \(.state)"' "$T/journal.json")"
 keys Escape
 check_screen "Esc goes back to the table" "patrol emulator admin token"
 check_screen_not "  the view is gone" "TOKEN PERMISSIONS"
