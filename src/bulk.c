@@ -663,6 +663,9 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 
 	if ((st = bulk_check_free(info, err)) != PATROL_OK)
 		return st;
+	if (!journal_session_revokes(info))
+		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a "
+				  "revocation: it is never resumed as one", info->session, info->kind);
 	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
 				  info->session, info->end_reason, journal_session_todo(info) == 0 ?

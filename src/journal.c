@@ -486,6 +486,10 @@ journal_plan_json(const struct journal_plan *p, int64_t now)
 	journal_jset(rec, "profile", journal_jstr(p->profile), &bad);
 	journal_jset(rec, "admin", json_boolean(p->admin), &bad);
 	journal_jset(rec, "filter", journal_jstr(p->filter), &bad);
+	if (p->kind != NULL)
+		journal_jset(rec, "kind", journal_jstr(p->kind), &bad);
+	if (p->change != NULL)
+		journal_jset(rec, "change", journal_jstr(p->change), &bad);
 	journal_jset(rec, "t", json_integer(now), &bad);
 	journal_jset(rec, "pid", json_integer((json_int_t)getpid()), &bad);
 	for (i = 0; !bad && i < p->n; i++)
@@ -913,6 +917,13 @@ jp_plan_strings(struct journal_parser *p, json_t *o)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	if (rc != 0)
 		return jp_error(p, "plan: bad \"host\", \"user\", \"profile\" or \"filter\"");
+	rc = jp_dup(o, "kind", false, &s->kind);
+	if (rc == 0)
+		rc = jp_dup(o, "change", false, &s->change);
+	if (rc == -2)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	if (rc != 0)
+		return jp_error(p, "plan: bad \"kind\" or \"change\"");
 	return PATROL_OK;
 }
 
@@ -1330,6 +1341,8 @@ journal_session_free(struct journal_session *s)
 	free(s->user);
 	free(s->profile);
 	free(s->filter);
+	free(s->kind);
+	free(s->change);
 	memset(s, 0, sizeof *s);
 }
 
@@ -1829,13 +1842,41 @@ journal_find_open(const char *dir, const char *host, bool busy, char **path,
 		return st;
 	for (i = 0; i < l.n; i++) {
 		const struct journal_session *s = &l.v[i];
-		if (s->ended_ms == 0 && s->busy == busy && host != NULL && strcmp(s->host, host) == 0)
+		if (s->ended_ms == 0 && s->busy == busy && host != NULL &&
+		    strcmp(s->host, host) == 0 && journal_session_revokes(s))
 			break;
 	}
 	if (i < l.n && (*path = strdup(l.v[i].path)) == NULL)
 		st = status_set(err, PATROL_NOMEM, "out of memory");
 	journal_list_free(&l);
 	return st;
+}
+
+struct journal_kind_row {
+	const char *name;
+	bool resumable;
+};
+#define JOURNAL_KIND_ROW(e, name, resumable) { name, resumable },
+static const struct journal_kind_row journal_kind_rows[] = { JOURNAL_KINDS(JOURNAL_KIND_ROW) };
+#undef JOURNAL_KIND_ROW
+
+const char *
+journal_kind_name(enum journal_kind k)
+{
+	return (unsigned)k < JOURNAL_KIND_COUNT ? journal_kind_rows[k].name : "";
+}
+
+bool
+journal_session_revokes(const struct journal_session *s)
+{
+	size_t k;
+
+	if (s->kind == NULL)
+		return true;
+	for (k = 0; k < JOURNAL_KIND_COUNT; k++)
+		if (strcmp(s->kind, journal_kind_rows[k].name) == 0)
+			return journal_kind_rows[k].resumable;
+	return false;                  /* a kind this version does not know */
 }
 
 enum patrol_status

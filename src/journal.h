@@ -9,7 +9,7 @@
  * is taken (the session id is the name without ".jsonl"). Each record is one line of JSON ending in '\n':
  *
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
- *    "admin":B,"filter":F|null,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
+ *    "admin":B,"filter":F|null,"kind":K?,"change":C?,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
  *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
  *    "flags":["never-expires",…]},…]}
  *   {"type":"resume","t":MS,"pid":N}
@@ -63,6 +63,18 @@
 #include "status.h"
 #include "token.h"
 
+/* What a session does: its plan's "kind" (absent: revoke, as older files
+ * were written). A session of a kind a reader does not know, or does not
+ * resume, is listed but never resumed as another kind.
+ *        enum          name           resumed as a revocation */
+#define JOURNAL_KINDS(_) \
+	_(REVOKE,      "revoke",      true)  \
+	_(PERMISSIONS, "permissions", false)   /* a token permission removed: its ids were deleted by the server */
+#define JOURNAL_KIND_ENUM(e, name, resumable) JOURNAL_KIND_##e,
+enum journal_kind { JOURNAL_KINDS(JOURNAL_KIND_ENUM) JOURNAL_KIND_COUNT };
+#undef JOURNAL_KIND_ENUM
+const char *journal_kind_name(enum journal_kind k);
+
 /* What became of one planned id.
  *        enum           label            counts as failure */
 #define JOURNAL_RESULTS(_) \
@@ -106,6 +118,9 @@ struct journal_plan {
 	const char *profile;           /* may be NULL */
 	const char *filter;            /* the filter that chose the ids, may be NULL */
 	bool admin;                    /* ids are revoked through token management */
+	const char *kind;              /* journal_kind_name; NULL: revoke (not written) */
+	const char *change;            /* what a session of another kind changes, for
+					* people ("remove user bob"); may be NULL */
 	const struct journal_item *items;
 	size_t n;
 };
@@ -172,6 +187,8 @@ struct journal_session {
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
+	char *kind;                    /* NULL: revoke */
+	char *change;                  /* may be NULL */
 	bool admin;
 	int64_t started_ms;
 	int64_t ended_ms;              /* 0: unfinished (a resume after an end
@@ -192,6 +209,9 @@ struct journal_session {
 	bool busy;                     /* another process holds the lock (journal_load only) */
 	bool torn;                     /* a torn last line was ignored */
 };
+
+/* Whether s may be resumed as a revocation: its kind is revoke (or absent). */
+bool journal_session_revokes(const struct journal_session *s);
 
 /* Ids of s left to do: no result yet (pending, open intents included), or
  * never sent (not attempted, as older versions wrote). */
