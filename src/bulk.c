@@ -663,11 +663,13 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 
 	if ((st = bulk_check_free(info, err)) != PATROL_OK)
 		return st;
-	if (info->kind != JOURNAL_KIND_REVOKE)
+	if (!journal_session_revokes(info))
 		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a "
-				  "revocation%s%s", info->session, info->kind_name,
-				  journal_kind_resume(info->kind) ? ": go on with it with " : "",
-				  journal_kind_resume(info->kind) ? journal_kind_resume(info->kind) : "");
+				  "revocation: it is never resumed as one%s%s", info->session,
+				  journal_session_kind_name(info),
+				  journal_kind_resume(journal_session_kind(info)) ? " (go on with it with " : "",
+				  journal_kind_resume(journal_session_kind(info)) ?
+				  journal_kind_resume(journal_session_kind(info)) : "");
 	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
 				  info->session, info->end_reason, journal_session_todo(info) == 0 ?

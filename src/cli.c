@@ -55,7 +55,10 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]") \
 	_(AUDIT, "audit", cli_cmd_audit, NULL, \
 	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
-	  "audit [--all] [--filter EXPR]") \
+	  "audit [--all] [--filter EXPR] [--fail-on FLAG[,FLAG...]]") \
+	_(PERMISSIONS, "permissions", cli_cmd_permissions, cli_permissions_mutates, \
+	  "who may use tokens (admins); grant it, or remove it (which deletes a user's tokens)", \
+	  "permissions [grant PRINCIPAL [--level L] | remove PRINCIPAL [--yes]]") \
 	_(ROTATE, "rotate", cli_cmd_rotate, cli_mutates_always, \
 	  "replace tokens like for like, deliver the new secrets, revoke the old ones", \
 	  "rotate [--all] ID | --from FILE [--lifetime D] [--scope S]... [--comment C] [--keep-old] [--to-file F | --to-dir D] [--yes] | --resume [SESSION]") \
@@ -98,7 +101,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE, OPT_PROFILES, OPT_ALL_PROFILES, OPT_KEEP_OLD, OPT_TO_DIR,
+	OPT_TO_FILE, OPT_PROFILES, OPT_ALL_PROFILES, OPT_FAIL_ON, OPT_LEVEL, OPT_KEEP_OLD, OPT_TO_DIR,
 };
 
 struct cli_option {
@@ -133,7 +136,7 @@ static const struct cli_option options[] = {
 	  NULL, "every token in the workspace (token management; admins)" },
 	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
 	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT), "EXPR", "filter expression (see patrol(1))" },
-	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id" },
+	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke" },
 	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "TEXT", "token comment (at most 255 characters)" },
 	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum; rotate: the old token's)" },
 	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
@@ -143,8 +146,10 @@ static const struct cli_option options[] = {
 	{ "to-dir", 1, OPT_TO_DIR, CMD_BIT(ROTATE), "DIR", "write each new secret to DIR/NEW_TOKEN_ID (new files, mode 0600)" },
 	{ "keep-old", 0, OPT_KEEP_OLD, CMD_BIT(ROTATE), NULL, "do not revoke the old tokens" },
 	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(ROTATE), "FILE", "read ids from FILE (- for stdin), one per line" },
-	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(ROTATE), NULL, "do not ask for confirmation" },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(ROTATE), NULL, "do not ask for confirmation" },
+	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
+	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
 	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(ROTATE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
@@ -275,6 +280,8 @@ cli_option_applies(size_t opt, size_t cmd)
 	return opt < NOPTIONS && cmd < CMD_COUNT && (options[opt].cmds & (1u << cmd)) != 0;
 }
 
+static int parse_fail_on(const char *arg, unsigned *mask);
+
 /* Store a parsed option's value. Returns 0 or an exit code. */
 static int
 set_option(struct cli_opts *o, int id, const char *arg)
@@ -354,6 +361,8 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
 	case OPT_RESUME: o->resume = true; break;
 	case OPT_TO_FILE: o->to_file = arg; break;
+	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
+	case OPT_LEVEL: o->level = arg; break;
 	case OPT_TO_DIR: o->to_dir = arg; break;
 	case OPT_KEEP_OLD: o->keep_old = true; break;
 	default: return 2;
@@ -446,6 +455,46 @@ static const char *
 option_name_at(size_t i)
 {
 	return options[i].name;
+}
+
+static const char *
+flag_name_at(size_t i)
+{
+	return token_flag_name((enum token_flag_bit)i);
+}
+
+/* --fail-on FLAG[,FLAG...]: the audit flags as a mask (added to *mask). An
+ * unknown name is a usage error that says what was likely meant. */
+static int
+parse_fail_on(const char *arg, unsigned *mask)
+{
+	char name[64];
+	const char *s, *guess;
+	size_t len;
+	int b;
+
+	for (s = arg; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		snprintf(name, sizeof name, "%.*s", (int)len, s);
+		if (len == 0) {
+			cli_msg("--fail-on takes audit flag names separated by commas, not '%s'", arg);
+			return 2;
+		}
+		if (len >= sizeof name || (b = token_flag_parse(name)) < 0) {
+			guess = len < sizeof name ?
+				closest(name, flag_name_at, TOKEN_FLAG_COUNT) : NULL;
+			cli_msg("--fail-on: unknown audit flag '%.*s'%s%s%s (patrol(1) lists them)",
+				(int)(len < 64 ? len : 64), s, guess ? ": did you mean '" : "",
+				guess ? guess : "", guess ? "'?" : "");
+			return 2;
+		}
+		*mask |= 1u << b;
+	}
+	if (*mask == 0) {
+		cli_msg("--fail-on takes audit flag names: --fail-on unused-90d,never-expires");
+		return 2;
+	}
+	return 0;
 }
 
 /* An option getopt did not know: say which, and what was likely meant. */
@@ -585,6 +634,7 @@ load_prefs(struct cli *cli)
 	cli->o.rate_set = m.rate >= 0;
 	cli->out.ctx.stale_patterns = m.stale;
 	cli->out.ctx.nstale = m.nstale;
+	cli->out.ctx.revoke_soon_ms = m.revoke_soon_ms;
 	return 0;
 }
 
@@ -718,6 +768,8 @@ report_scope(int op)
 	case API_TOKEN_UPDATE: case API_TM_LIST: case API_TM_GET: case API_TM_DELETE:
 	case API_TM_UPDATE: case API_TM_CREATE_OBO:
 		return "authentication";
+	case API_PERM_GET: case API_PERM_UPDATE: case API_PERM_SET:
+		return "access-management";
 	default:
 		return NULL;
 	}
@@ -745,7 +797,8 @@ report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
-		  c->op == API_CONF_SET;
+		  c->op == API_CONF_SET || c->op == API_PERM_GET ||
+		  c->op == API_PERM_UPDATE || c->op == API_PERM_SET;
 	const char *from = cfg != NULL && cfg->cred_source ? cfg->cred_source : "?";
 	const char *scope = report_scope(c->op);
 	bool api = c->err.http_status == 401 || c->err.http_status == 403;
@@ -1017,6 +1070,7 @@ run_face(struct cli *cli, face_fn face)
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;
+	uo.revoke_soon_ms = cli->out.ctx.revoke_soon_ms;
 	uo.columns = cli->prefs.columns;
 	uo.refresh_s = cli->prefs.refresh_s;
 	return face(&uo);

@@ -58,6 +58,8 @@ struct cli_opts {
 	const char *to_dir;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
+	unsigned fail_on;        /* audit --fail-on: token_flags bits, 0: none */
+	const char *level;       /* permissions grant --level */
 	/* several workspaces: every -p and --profiles value, --all-profiles */
 	const char *profiles[CLI_MAX_PROFILES];
 	size_t nprofiles;
@@ -218,6 +220,8 @@ bool cli_settings_mutates(int argc, char **argv);
 int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
 int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
 int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
+int cli_cmd_permissions(struct cli *cli, int argc, char **argv); /* cli_permissions.c */
+bool cli_permissions_mutates(int argc, char **argv);
 int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
 int cli_cmd_rotate(struct cli *cli, int argc, char **argv);    /* cli_rotate.c */
 /* The names settings takes ("max-lifetime-days"), NULL past the last. */

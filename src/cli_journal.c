@@ -61,7 +61,7 @@ session_state(const struct journal_session *s)
 static bool
 session_resumable(const struct journal_session *s)
 {
-	return s->ended_ms == 0 && !s->busy;
+	return s->ended_ms == 0 && !s->busy && journal_session_revokes(s);
 }
 
 /* The key for a result in JSON and CSV: its label with '_' for ' '. */
@@ -308,6 +308,9 @@ session_json(const struct journal_session *s)
 	json_object_set_new(o, "user", jstr_or_null(s->user));
 	json_object_set_new(o, "profile", jstr_or_null(s->profile));
 	json_object_set_new(o, "filter", jstr_or_null(s->filter));
+	json_object_set_new(o, "kind", json_string(s->kind ? s->kind :
+						   journal_kind_name(JOURNAL_KIND_REVOKE)));
+	json_object_set_new(o, "change", jstr_or_null(s->change));
 	json_object_set_new(o, "admin", json_boolean(s->admin));
 	json_object_set_new(o, "started", json_string(iso));
 	json_object_set_new(o, "started_ms", json_integer(s->started_ms));
@@ -553,6 +556,10 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	header_line(cli, "profile:", s->profile);
 	header_line(cli, "admin:", s->admin ? "yes (token management)" : "no");
 	header_line(cli, "filter:", s->filter);
+	if (s->kind != NULL)
+		header_line(cli, "kind:", s->kind);
+	if (s->change != NULL)
+		header_line(cli, "change:", s->change);
 	header_time(cli, "started:", s->started_ms, "");
 	if (s->ended_ms != 0)
 		header_time(cli, "ended:", s->ended_ms, "");

@@ -59,9 +59,11 @@ struct journal {
 /* ---- kinds -------------------------------------------------------------- */
 
 static const struct {
-	const char *name, *resume;
+	const char *name;
+	bool revokes;                  /* resumed as a revocation */
+	const char *resume;
 } journal_kinds[] = {
-#define JOURNAL_KIND_ROW(e, name, resume) { name, resume },
+#define JOURNAL_KIND_ROW(e, name, revokes, resume) { name, revokes, resume },
 	JOURNAL_KINDS(JOURNAL_KIND_ROW)
 #undef JOURNAL_KIND_ROW
 };
@@ -69,7 +71,7 @@ static const struct {
 const char *
 journal_kind_name(enum journal_kind k)
 {
-	return (unsigned)k < JOURNAL_KIND_COUNT ? journal_kinds[k].name : NULL;
+	return (unsigned)k < JOURNAL_KIND_COUNT ? journal_kinds[k].name : "";
 }
 
 const char *
@@ -521,8 +523,6 @@ journal_plan_kind_json(json_t *rec, const struct journal_plan *p, int *bad)
 	json_t *params;
 	size_t i;
 
-	if (p->kind != NULL)
-		journal_jset(rec, "kind", json_string(p->kind), bad);
 	if (p->nparams == 0)
 		return;
 	params = json_object();
@@ -546,6 +546,10 @@ journal_plan_json(const struct journal_plan *p, int64_t now)
 	journal_jset(rec, "profile", journal_jstr(p->profile), &bad);
 	journal_jset(rec, "admin", json_boolean(p->admin), &bad);
 	journal_jset(rec, "filter", journal_jstr(p->filter), &bad);
+	if (p->kind != NULL)
+		journal_jset(rec, "kind", journal_jstr(p->kind), &bad);
+	if (p->change != NULL)
+		journal_jset(rec, "change", journal_jstr(p->change), &bad);
 	journal_jset(rec, "t", json_integer(now), &bad);
 	journal_jset(rec, "pid", json_integer((json_int_t)getpid()), &bad);
 	for (i = 0; !bad && i < p->n; i++)
@@ -580,7 +584,7 @@ journal_plan_check(const struct journal_plan *p, struct patrol_err *err)
 		return status_set(err, PATROL_INVALID, "journal: the plan has no host");
 	if (p->n > 0 && p->items == NULL)
 		return status_set(err, PATROL_INVALID, "journal: the plan has no items");
-	if ((p->kind != NULL && !journal_word_ok(p->kind, sizeof ((struct journal_session *)0)->kind_name)) ||
+	if ((p->kind != NULL && !journal_word_ok(p->kind, 24)) ||
 	    p->nparams > JOURNAL_PARAMS_MAX || (p->nparams > 0 && p->params == NULL))
 		return status_set(err, PATROL_INVALID, "journal: bad kind or params in the plan");
 	for (i = 0; i < p->nparams; i++)
@@ -980,22 +984,25 @@ jp_plan_strings(struct journal_parser *p, json_t *o)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	if (rc != 0)
 		return jp_error(p, "plan: bad \"host\", \"user\", \"profile\" or \"filter\"");
+	rc = jp_dup(o, "kind", false, &s->kind);
+	if (rc == 0)
+		rc = jp_dup(o, "change", false, &s->change);
+	if (rc == -2)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	if (rc != 0)
+		return jp_error(p, "plan: bad \"kind\" or \"change\"");
 	return PATROL_OK;
 }
 
-/* The plan's "kind" (absent: revoke) and "params" (an object of strings). */
+/* The plan's "params" (an object of strings; the kind is read with the
+ * other strings). */
 static enum patrol_status
 jp_plan_kind(struct journal_parser *p, json_t *o)
 {
 	struct journal_session *s = p->s;
 	json_t *params = json_object_get(o, "params"), *v;
-	const char *kind, *key;
+	const char *key;
 
-	if (jp_str(o, "kind", false, &kind) != 0 ||
-	    (kind != NULL && !journal_word_ok(kind, sizeof s->kind_name)))
-		return jp_error(p, "plan: bad \"kind\"");
-	snprintf(s->kind_name, sizeof s->kind_name, "%s", kind != NULL ? kind : "revoke");
-	s->kind = journal_kind_parse(s->kind_name);
 	if (params == NULL)
 		return PATROL_OK;
 	if (!json_is_object(params) || json_object_size(params) > JOURNAL_PARAMS_MAX)
@@ -1474,6 +1481,8 @@ journal_session_free(struct journal_session *s)
 	free(s->user);
 	free(s->profile);
 	free(s->filter);
+	free(s->kind);
+	free(s->change);
 	memset(s, 0, sizeof *s);
 }
 
@@ -1995,14 +2004,34 @@ journal_find_open(const char *dir, const char *host, enum journal_kind kind, boo
 		return st;
 	for (i = 0; i < l.n; i++) {
 		const struct journal_session *s = &l.v[i];
-		if (s->ended_ms == 0 && s->busy == busy && s->kind == kind && host != NULL &&
-		    strcmp(s->host, host) == 0)
+		if (s->ended_ms == 0 && s->busy == busy && journal_session_kind(s) == kind &&
+		    host != NULL && strcmp(s->host, host) == 0)
 			break;
 	}
 	if (i < l.n && (*path = strdup(l.v[i].path)) == NULL)
 		st = status_set(err, PATROL_NOMEM, "out of memory");
 	journal_list_free(&l);
 	return st;
+}
+
+bool
+journal_session_revokes(const struct journal_session *s)
+{
+	enum journal_kind k = journal_session_kind(s);
+
+	return k < JOURNAL_KIND_COUNT && journal_kinds[k].revokes;   /* unknown: never */
+}
+
+enum journal_kind
+journal_session_kind(const struct journal_session *s)
+{
+	return s->kind == NULL ? JOURNAL_KIND_REVOKE : journal_kind_parse(s->kind);
+}
+
+const char *
+journal_session_kind_name(const struct journal_session *s)
+{
+	return s->kind != NULL ? s->kind : journal_kinds[JOURNAL_KIND_REVOKE].name;
 }
 
 enum patrol_status

@@ -9,7 +9,7 @@
  * is taken (the session id is the name without ".jsonl"). Each record is one line of JSON ending in '\n':
  *
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
- *    "admin":B,"filter":F|null,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
+ *    "admin":B,"filter":F|null,"kind":K?,"change":C?,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
  *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
  *    "flags":["never-expires",…]},…], "kind":K, "params":{KEY:V|null,…}}
  *   {"type":"resume","t":MS,"pid":N}
@@ -72,6 +72,27 @@
 #include "status.h"
 #include "token.h"
 
+/* What a session does: its plan's "kind" (absent: revoke, as older files
+ * were written). A session of a kind a reader does not know, or does not
+ * resume, is listed but never resumed as another kind.
+ *        enum          name           resumed as a   the command that goes
+ *                                     revocation     on with it (NULL: none) */
+#define JOURNAL_KINDS(_) \
+	_(REVOKE,      "revoke",      true,  "patrol revoke --resume") \
+	_(PERMISSIONS, "permissions", false, NULL)   /* a token permission removed: its ids were deleted by the server */ \
+	_(ROTATE,      "rotate",      false, "patrol rotate --resume")
+#define JOURNAL_KIND_ENUM(e, name, resumable, resume) JOURNAL_KIND_##e,
+enum journal_kind {
+	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
+	JOURNAL_KIND_COUNT,
+	JOURNAL_KIND_OTHER = JOURNAL_KIND_COUNT   /* a kind this patrol does not know */
+};
+#undef JOURNAL_KIND_ENUM
+/* The kind's name ("" for JOURNAL_KIND_OTHER). */
+const char *journal_kind_name(enum journal_kind k);
+/* "patrol rotate --resume", or NULL when no command goes on with kind k. */
+const char *journal_kind_resume(enum journal_kind k);
+
 /* What became of one planned id.
  *        enum           label            counts as failure */
 #define JOURNAL_RESULTS(_) \
@@ -90,25 +111,6 @@ enum journal_result {
 	JOURNAL_PENDING = JOURNAL_RESULT_COUNT   /* no result yet */
 };
 #undef JOURNAL_RESULT_ENUM
-
-/* What a session does: the plan's "kind".
- *        enum     name      the command that goes on with it */
-#define JOURNAL_KINDS(_) \
-	_(REVOKE, "revoke", "patrol revoke --resume") \
-	_(ROTATE, "rotate", "patrol rotate --resume")
-
-#define JOURNAL_KIND_ENUM(e, name, resume) JOURNAL_KIND_##e,
-enum journal_kind {
-	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
-	JOURNAL_KIND_COUNT,
-	JOURNAL_KIND_OTHER = JOURNAL_KIND_COUNT   /* a kind this patrol does not know */
-};
-#undef JOURNAL_KIND_ENUM
-
-/* The kind's name, or NULL for JOURNAL_KIND_OTHER. */
-const char *journal_kind_name(enum journal_kind k);
-/* "patrol rotate --resume", or NULL for JOURNAL_KIND_OTHER. */
-const char *journal_kind_resume(enum journal_kind k);
 
 const char *journal_result_label(enum journal_result r);   /* "pending" for JOURNAL_PENDING */
 bool journal_result_fails(enum journal_result r);
@@ -136,7 +138,6 @@ struct journal_param {
 #define JOURNAL_PARAMS_MAX 32
 
 struct journal_plan {
-	const char *kind;              /* NULL: revoke (no "kind" is written) */
 	const struct journal_param *params;   /* at most JOURNAL_PARAMS_MAX */
 	size_t nparams;
 	const char *host;              /* normalized workspace URL */
@@ -144,6 +145,9 @@ struct journal_plan {
 	const char *profile;           /* may be NULL */
 	const char *filter;            /* the filter that chose the ids, may be NULL */
 	bool admin;                    /* ids are revoked through token management */
+	const char *kind;              /* journal_kind_name; NULL: revoke (not written) */
+	const char *change;            /* what a session of another kind changes, for
+					* people ("remove user bob"); may be NULL */
 	const struct journal_item *items;
 	size_t n;
 };
@@ -226,13 +230,13 @@ struct journal_kv {
 };
 
 struct journal_session {
-	enum journal_kind kind;
-	char kind_name[24];            /* as written ("revoke" when absent) */
 	struct journal_kv *params;
 	size_t nparams;
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
+	char *kind;                    /* NULL: revoke */
+	char *change;                  /* may be NULL */
 	bool admin;
 	int64_t started_ms;
 	int64_t ended_ms;              /* 0: unfinished (a resume after an end
@@ -256,6 +260,12 @@ struct journal_session {
 
 /* The value of param key of s, or NULL (absent or null). */
 const char *journal_session_param(const struct journal_session *s, const char *key);
+/* Whether s may be resumed as a revocation: its kind is revoke (or absent). */
+bool journal_session_revokes(const struct journal_session *s);
+/* The kind of s (JOURNAL_KIND_OTHER: one this patrol does not know), and
+ * its name ("revoke" when the plan names none). */
+enum journal_kind journal_session_kind(const struct journal_session *s);
+const char *journal_session_kind_name(const struct journal_session *s);
 
 /* Ids of s left to do: no result yet (pending, open intents included), or
  * never sent (not attempted, as older versions wrote). */

@@ -40,7 +40,8 @@ libpatrol_a_SOURCES = \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \
 	src/cli_estate.c \
-	src/cli_journal.c
+	src/cli_journal.c \
+	src/cli_permissions.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 
 PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS) $(YAJL_LIBS)

@@ -716,6 +716,37 @@ token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, si
 		duration_relative_day(token_last_used(t), now_ms, out, n);
 }
 
+int64_t
+token_revoke_at(const struct token_info *t, bool *estimate)
+{
+	int64_t from = t->last_accessed_time > t->last_used_day ? t->last_accessed_time :
+		       t->last_used_day;
+	bool never = from <= 0;
+
+	if (never)
+		from = t->creation_time;
+	if (estimate != NULL)
+		*estimate = never;
+	return from > 0 ? from + TOKEN_IDLE_REVOKE_DAYS * TOKEN_DAY_MS : 0;
+}
+
+void
+token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
+{
+	bool est;
+	int64_t at = token_revoke_at(t, &est), days;
+	const char *mark = est ? " (est.)" : "";
+
+	if (at <= 0)
+		snprintf(out, n, "-");
+	else if (at <= now_ms)
+		snprintf(out, n, "due%s", mark);
+	else if ((days = (at - now_ms) / TOKEN_DAY_MS) == 0)
+		snprintf(out, n, "in <1d%s", mark);
+	else
+		snprintf(out, n, "in %lldd%s", (long long)days, mark);
+}
+
 /* An exact (case-insensitive) match wins; otherwise a unique prefix. */
 long
 token_find(const struct token_table *tab, const char *id)
@@ -1014,6 +1045,12 @@ token_cmp_id(const struct token_info *a, const struct token_info *b)
 	return (int)token_id_char(a, i) - (int)token_id_char(b, i);
 }
 
+static int
+token_cmp_auto_revoke(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(token_revoke_at(a, NULL), token_revoke_at(b, NULL));
+}
+
 static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_cmp_comment,
 	[TOKEN_SORT_CREATED] = token_cmp_created,
@@ -1022,6 +1059,7 @@ static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_cmp_scopes,
 	[TOKEN_SORT_OWNER] = token_cmp_owner,
 	[TOKEN_SORT_ID] = token_cmp_id,
+	[TOKEN_SORT_AUTO_REVOKE] = token_cmp_auto_revoke,
 };
 
 /* Sorting works on entries with a precomputed key of three words, compared
@@ -1148,6 +1186,12 @@ token_key_id(const struct token_info *t, uint64_t *k)
 	token_key_string(t, token_id_hex(t, id), false, k);
 }
 
+static void
+token_key_auto_revoke(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, token_revoke_at(t, NULL), k);
+}
+
 static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_key_comment,
 	[TOKEN_SORT_CREATED] = token_key_created,
@@ -1156,6 +1200,7 @@ static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_key_scopes,
 	[TOKEN_SORT_OWNER] = token_key_owner,
 	[TOKEN_SORT_ID] = token_key_id,
+	[TOKEN_SORT_AUTO_REVOKE] = token_key_auto_revoke,
 };
 
 typedef uint64_t (*token_hash_fn)(const struct token_info *);
@@ -1782,6 +1827,19 @@ token_flag_self(const struct token_info *t, const struct token_ctx *ctx)
 	    token_id_cmp_text(t, ctx->self_id, false) == 0;
 }
 
+/* Databricks' disuse revocation falls within the window from now (not
+ * already past: unused-90d says that; not for an expired token). */
+static bool
+token_flag_revoke_soon(const struct token_info *t, const struct token_ctx *ctx)
+{
+	int64_t at = token_revoke_at(t, NULL);
+	int64_t window = ctx->revoke_soon_ms > 0 ? ctx->revoke_soon_ms :
+			 TOKEN_REVOKE_SOON_DAYS * TOKEN_DAY_MS;
+
+	return at > ctx->now_ms && at - ctx->now_ms <= window &&
+	    !token_is_expired(t, ctx->now_ms);
+}
+
 typedef bool (*token_flag_fn)(const struct token_info *, const struct token_ctx *);
 
 static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
@@ -1796,6 +1854,7 @@ static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = token_flag_autoscope,
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = token_flag_stale_comment,
 	[TOKEN_FLAG_BIT_SELF] = token_flag_self,
+	[TOKEN_FLAG_BIT_REVOKE_SOON] = token_flag_revoke_soon,
 };
 
 /* The flags of t among those in mask. */

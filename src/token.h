@@ -199,6 +199,23 @@ void token_expires_format(const struct token_info *t, int64_t now_ms, bool date,
  * TOKEN_WORD_NEVER. */
 void token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, size_t n);
 
+/* ---- the 90-day clock ---------------------------------------------------
+ * Databricks revokes a PAT not used for 90 days (token-api.md, "The 90-day
+ * clock"). No API returns the date: patrol's estimate is the last use
+ * (last_used_day, or last_accessed_time when newer) + 90 days; for a token
+ * never used (as far as the list says), creation + 90 days, which is
+ * marked an estimate because the list may just not say. */
+#define TOKEN_IDLE_REVOKE_DAYS 90
+#define TOKEN_REVOKE_SOON_DAYS 14      /* revoke-soon's window, unless configured */
+/* When Databricks will revoke t for disuse, in ms; 0 when unknown (no use
+ * and no creation time). *estimate (may be NULL) is set when the date
+ * counts from creation (never used). */
+int64_t token_revoke_at(const struct token_info *t, bool *estimate);
+/* Whole days until then: "in 12d", "in <1d", "due" (the date has passed:
+ * the next sweep takes it), with " (est.)" for a never-used token; "-" when
+ * unknown. */
+void token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, size_t n);
+
 /* ---- sort keys -------------------------------------------------------- */
 /*        enum        name          header      */
 #define TOKEN_SORT_KEYS(_) \
@@ -208,7 +225,8 @@ void token_last_used_format(const struct token_info *t, int64_t now_ms, char *ou
 	_(LAST_USED, "last-used", "LAST USED") \
 	_(SCOPES,    "scopes",    "SCOPES")    \
 	_(OWNER,     "owner",     "OWNER")     \
-	_(ID,        "id",        "ID")
+	_(ID,        "id",        "ID")        \
+	_(AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE")
 
 #define TOKEN_SORT_ENUM(e, name, header) TOKEN_SORT_##e,
 enum token_sort_key { TOKEN_SORT_KEYS(TOKEN_SORT_ENUM) TOKEN_SORT_COUNT };
@@ -238,7 +256,8 @@ void token_sort(const struct token_table *tab, size_t *idx, size_t n,
 	_(ALL_APIS,          "all-apis",          "no scopes (full access) on a token living 30 days or more") \
 	_(AUTOSCOPE,         "autoscope",         "auto-scoping is running") \
 	_(STALE_COMMENT,     "stale-comment",     "comment empty or like test/tmp/old/poc/do not delete") \
-	_(SELF,              "self",              "the token this session authenticates with")
+	_(SELF,              "self",              "the token this session authenticates with") \
+	_(REVOKE_SOON,       "revoke-soon",       "Databricks revokes it for 90 days unused within 14 days (config: revoke-soon)")
 
 #define TOKEN_FLAG_ENUM(e, name, legend) TOKEN_FLAG_BIT_##e,
 enum token_flag_bit { TOKEN_FLAGS(TOKEN_FLAG_ENUM) TOKEN_FLAG_COUNT };
@@ -252,6 +271,7 @@ struct token_ctx {
 	int64_t max_lifetime_ms;           /* workspace maximum, 0 when unknown */
 	const char *const *stale_patterns; /* lower-case substrings; NULL: the defaults */
 	size_t nstale;
+	int64_t revoke_soon_ms;            /* revoke-soon's window; 0: TOKEN_REVOKE_SOON_DAYS */
 };
 
 const char *token_flag_name(enum token_flag_bit b);

@@ -133,6 +133,7 @@ static const struct {
 	{ "profile", ui_c_profile, NULL, false, NULL },
 	{ "owners", NULL, ui_a_owners, false, NULL },
 	{ "settings", NULL, ui_a_settings, false, NULL },
+	{ "permissions", NULL, ui_a_permissions, false, NULL },
 	{ "admin", NULL, ui_a_admin, false, NULL },
 	{ "resume", NULL, ui_a_resume, false, NULL },
 	{ "help", NULL, ui_a_help, false, NULL },

@@ -25,7 +25,22 @@ static const struct ui_col ui_cols[] = {
 	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
 	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
 	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
+	{ TOKEN_SORT_AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE", 13, 0, 1, false, false },
 };
+/* Columns shown only when asked for (:columns, the columns setting), not
+ * among the defaults: by sort key. */
+static const int ui_cols_opt_in[] = { TOKEN_SORT_AUTO_REVOKE };
+
+static bool
+ui_col_opt_in(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof ui_cols_opt_in / sizeof ui_cols_opt_in[0]; k++)
+		if (ui_cols[i].key == ui_cols_opt_in[k])
+			return true;
+	return false;
+}
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
 _Static_assert(UI_NCOLS > UI_COL_COMMENT && UI_COL_COMMENT == 1, "the comment is column 1");
@@ -55,6 +70,7 @@ static const char ui_flag_letters[] = {
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = 'a',
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = 'S',
 	[TOKEN_FLAG_BIT_SELF] = '@',
+	[TOKEN_FLAG_BIT_REVOKE_SOON] = 'r',
 };
 _Static_assert(sizeof ui_flag_letters == TOKEN_FLAG_COUNT,
     "every audit flag needs a letter in ui_flag_letters");
@@ -107,8 +123,9 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 
 	cols[0] = 0;                     /* the tag column always comes first */
 	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
-		for (ncols = 0; ncols < UI_NCOLS; ncols++)
-			cols[ncols] = ncols;
+		for (ncols = 0, k = 0; k < UI_NCOLS; k++)
+			if (!ui_col_opt_in(k))
+				cols[ncols++] = k;
 		spec = NULL;
 	}
 	for (; spec != NULL && *spec != '\0'; spec += len) {
@@ -203,6 +220,9 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		break;
 	case UI_COL_FLAGS_KEY:
 		ui_columns_flags(u->ws->flags[row], out, n);
+		break;
+	case TOKEN_SORT_AUTO_REVOKE:
+		token_revoke_format(t, u->ws->ctx.now_ms, out, n);
 		break;
 	default:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));

@@ -65,6 +65,19 @@
 #define UI_R_LIST	0x80u	/* the open list view's data changed: the loop
 				 * rebuilds it (ui_lists_refresh) before drawing */
 
+/* A removal of a token permission under way (ui_permissions.c): the
+ * principal, the tokens the server deletes with it, its journal. */
+struct ui_perm_rm {
+	enum api_principal kind;
+	char name[256];
+	char level[64];
+	char **ids;
+	size_t n;
+	struct journal *j;
+};
+/* Free r, closing its journal (ui_state.c, with the workspace). */
+void ui_perm_rm_free(struct ui_perm_rm *r);
+
 /* Keys: characters as is, curses KEY_* codes with this bit. */
 #define UI_KEY(k)	((k) | 0x1000000)
 #define UI_CTRL(c)	((c) & 0x1f)
@@ -98,6 +111,7 @@ enum ui_mode {
 	UI_MODE_OWNERS,
 	UI_MODE_SETTINGS,
 	UI_MODE_PROFILES,
+	UI_MODE_PERMISSIONS,         /* who may use tokens (:permissions) */
 };
 #define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
 
@@ -185,6 +199,12 @@ enum ui_job {
 	UI_JOB_EDIT,
 	UI_JOB_CONF_SET,
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
+	UI_JOB_PERMS,            /* the token permissions (:permissions) */
+	UI_JOB_PERM_GRANT,       /* a grant from the permissions view (PATCH) */
+	UI_JOB_PERM_RM_PERMS,    /* a removal's re-plan: the permissions (ui_permissions.c) */
+	UI_JOB_PERM_RM_LIST,     /*   then every token */
+	UI_JOB_PERM_RM_PUT,      /*   the change (PUT) */
+	UI_JOB_PERM_RM_CHECK,    /*   the tokens after it */
 };
 
 /* What the UI holds of one workspace (a profile of the config): its
@@ -231,6 +251,9 @@ struct ui_ws {
 	struct api_conf *conf;
 	int64_t max_days;
 	char conf_err[200];          /* why the workspace settings could not be read */
+	struct api_perms *perms;     /* the token permissions, once read */
+	char perms_err[200];         /* why they could not be read */
+	struct ui_perm_rm *perm_rm;  /* a removal under way (ui_permissions.c), or NULL */
 
 	/* a rotation (ui_rotate.c): NULL when none runs */
 	struct rotation *rot;
@@ -294,6 +317,7 @@ struct ui {
 	size_t nvlines;
 	char vtitle[256];            /* list views: the title line; others: the name ("PLAN") */
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
+	size_t *vperm;               /* permissions view: line -> entry of ws->perms */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
 	enum ui_owner_sort osort;
@@ -301,6 +325,7 @@ struct ui {
 	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
+	char grant_arg[256];         /* :permissions c: the principal as typed */
 
 	/* input */
 	struct ui_prompt prompt;
@@ -495,6 +520,17 @@ size_t ui_draw_status_room(const struct ui *u, bool counts);
 /* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
+/* The token permissions: a line per principal and level, with its active
+ * tokens when the table holds everyone's (admin mode). */
+void ui_lists_permissions(struct ui *u);
+/* The entry of the selected permissions line, or NULL. */
+const struct api_perm_entry *ui_lists_perm_entry(const struct ui *u);
+/* ui_permissions.c: a removal from the permissions view, step by step (the
+ * answers of its jobs). */
+unsigned ui_perm_rm_on_perms(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_list(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_put(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_check(struct ui *u, struct call *c);
 int ui_lists_profiles(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
@@ -513,7 +549,8 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume) _(rotate)
+	_(profile_pick) _(setting_edit) _(resume) _(permissions) _(perm_grant) _(perm_remove) \
+	_(rotate)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

@@ -24,7 +24,8 @@
 #define UI_K_IN_ANY   0xff00u
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
 		       UI_K_IN(UI_MODE_RESULTS) | UI_K_IN(UI_MODE_OWNERS) | \
-		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES)) /* every view */
+		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES) | \
+		       UI_K_IN(UI_MODE_PERMISSIONS)) /* every view */
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
@@ -71,7 +72,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
 	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :permissions :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
@@ -81,6 +82,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'd' }, "removing a token permission", "remove the selected direct permission: a user's or service principal's tokens are deleted (asks for their count)", ui_a_perm_remove, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
+	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -246,6 +249,7 @@ ui_keys_help(struct ui *u)
 	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
 	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
+	ui_help_view(u, v, &n, UI_MODE_PERMISSIONS, "In the permissions view (:permissions):");
 	v[n++] = ui_xstrdup("");
 	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
 	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");

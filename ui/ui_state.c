@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "journal.h"
 #include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -209,6 +210,8 @@ ui_ws_free(struct ui_ws *ws)
 	free(ws->owners);
 	api_me_free(ws->me);
 	api_conf_free(ws->conf);
+	api_perms_free(ws->perms);
+	ui_perm_rm_free(ws->perm_rm);
 	prefs_free(&ws->prefs);
 	if (ws->own_cfg)
 		config_free(&ws->cfg_own);
@@ -338,6 +341,7 @@ ui_state_init(struct ui *u)
 	u->ws->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
 	u->ws->ctx.stale_patterns = o->stale;
 	u->ws->ctx.nstale = o->nstale;
+	u->ws->ctx.revoke_soon_ms = o->revoke_soon_ms;
 	u->sort = TOKEN_SORT_EXPIRES;
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
@@ -365,7 +369,23 @@ ui_view_free(struct ui *u)
 	u->nvprofiles = 0;
 	free(u->vowner);
 	u->vowner = NULL;
+	free(u->vperm);
+	u->vperm = NULL;
 	u->vtitle[0] = '\0';
+}
+
+void
+ui_perm_rm_free(struct ui_perm_rm *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	free(r->ids);
+	journal_close(r->j);
+	free(r);
 }
 
 /* Show a view (detail, help, results) made of lines (taken over). */
@@ -857,6 +877,7 @@ ui_ws_start(struct ui *u, const char *name)
 	wo.rate = prefs_worker_rate(m.rate);
 	ws->ctx.stale_patterns = m.stale;
 	ws->ctx.nstale = m.nstale;
+	ws->ctx.revoke_soon_ms = m.revoke_soon_ms;
 	wo.cfg = ws->cfg;
 	if (worker_start(&wo, &ws->w, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot start: %s", err.message);

@@ -361,6 +361,88 @@ ui_lists_profile(const struct ui *u)
 	return u->vprofiles[u->vsel];
 }
 
+/* Active tokens of name in the table (everyone's in admin mode). */
+static size_t
+ui_perm_tokens(const struct ui *u, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->ws->tab.n; i++)
+		if (strcmp(token_owner(&u->ws->tab.rows[i]), name) == 0 &&
+		    !token_is_expired(&u->ws->tab.rows[i], u->ws->ctx.now_ms))
+			n++;
+	return n;
+}
+
+/* One line: principal, type, level, inherited (from), tokens. */
+static char *
+ui_perm_line(const struct ui *u, const struct api_perm_entry *e, const struct api_perm_level *l)
+{
+	char name[160], inh[160], tokens[24];
+
+	sanitize_cell(e->name, 36, 1, u->sflags, name, sizeof name);
+	if (l == NULL || !l->inherited)
+		snprintf(inh, sizeof inh, "no");
+	else
+		snprintf(inh, sizeof inh, "yes%s%s%s", l->from ? " (from " : "",
+		    l->from ? l->from : "", l->from ? ")" : "");
+	if (e->kind == API_PRINCIPAL_GROUP || !UI_MGMT(u))
+		snprintf(tokens, sizeof tokens, "-");
+	else
+		snprintf(tokens, sizeof tokens, "%zu", ui_perm_tokens(u, e->name));
+	return ui_fmt("%s  %-17s  %-10s  %6s  %s", name, api_principal_words(e->kind),
+	    l != NULL ? l->level : "-", tokens, inh);
+}
+
+/* Lines of the permissions view: one per level, one for an entry with none. */
+static size_t
+ui_perm_lines(const struct api_perms *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		n += p->v[i].n ? p->v[i].n : 1;
+	return n;
+}
+
+const struct api_perm_entry *
+ui_lists_perm_entry(const struct ui *u)
+{
+	if (u->mode != UI_MODE_PERMISSIONS || u->vperm == NULL || u->ws->perms == NULL ||
+	    u->vsel >= u->nvlines || u->vperm[u->vsel] >= u->ws->perms->n)
+		return NULL;
+	return &u->ws->perms->v[u->vperm[u->vsel]];
+}
+
+void
+ui_lists_permissions(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const struct api_perms *p = u->ws->perms;
+	size_t keep = u->mode == UI_MODE_PERMISSIONS ? u->vsel : 0, i, j;
+
+	size_t *entry = ui_xcalloc(ui_perm_lines(p) + 1, sizeof *entry);
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		for (j = 0; j < (p->v[i].n ? p->v[i].n : 1); j++) {
+			entry[l.n] = i;
+			ui_add(&l, ui_perm_line(u, &p->v[i], p->v[i].n ? &p->v[i].v[j] : NULL));
+		}
+	if (p == NULL && u->ws->perms_err[0] != '\0')
+		ui_add(&l, ui_fmt("cannot read the token permissions: %s", u->ws->perms_err));
+	else if (p == NULL)
+		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
+	else if (p->n == 0)
+		ui_add(&l, ui_xstrdup("no one holds a token permission (admins always may)"));
+	ui_view_set(u, UI_MODE_PERMISSIONS, l.v, l.n);
+	u->vperm = p != NULL && p->n > 0 ? entry : NULL;
+	if (u->vperm == NULL)
+		free(entry);
+	u->vsel = keep;
+	snprintf(u->vtitle, sizeof u->vtitle, "TOKEN PERMISSIONS  (principal, type, level, "
+	    "active tokens%s, inherited; Esc back)", UI_MGMT(u) ? "" : " in admin mode (a)");
+}
+
 void
 ui_lists_refresh(struct ui *u)
 {
@@ -368,6 +450,8 @@ ui_lists_refresh(struct ui *u)
 		ui_lists_owners(u);
 	else if (u->mode == UI_MODE_SETTINGS)
 		ui_lists_settings(u);
+	else if (u->mode == UI_MODE_PERMISSIONS)
+		ui_lists_permissions(u);
 }
 
 /* ---- a revocation session: the plan and the results ------------------------ */

@@ -181,6 +181,38 @@ parse_ok(const char *text, struct journal_session *s)
 		fail_msg("journal_parse: %s", err.message);
 }
 
+/* The plan's "kind": absent is a revocation, as older files were; a kind
+ * patrol knows but does not resume, or one it does not know, is listed and
+ * never resumed as a revocation. */
+static void
+test_kinds(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "1" },
+		{ ",\"kind\":\"revoke\"", "1" },
+		{ ",\"kind\":\"permissions\",\"change\":\"remove user bob\"", "0" },
+		{ ",\"kind\":\"from-the-future\"", "0" },
+	};
+	struct journal_session s;
+	char text[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "{\"type\":\"plan\",\"v\":1,\"session\":\"s\","
+			 "\"host\":\"h\",\"t\":1%s,\"items\":[{\"id\":\"a1\"}]}\n", cases[i][0]);
+		parse_ok(text, &s);
+		assert_int_equal(journal_session_revokes(&s), cases[i][1][0] == '1');
+		if (i == 2)
+			assert_string_equal(s.change, "remove user bob");
+		journal_session_free(&s);
+	}
+	parse_fails("{\"type\":\"plan\",\"v\":1,\"session\":\"s\",\"host\":\"h\",\"t\":1,"
+		    "\"kind\":7,\"items\":[]}\n",
+		    "t.jsonl:1: plan: bad \"kind\" or \"change\"");
+	assert_string_equal(journal_kind_name(JOURNAL_KIND_PERMISSIONS), "permissions");
+}
+
 /* Read a whole file into a malloc'd string. */
 static char *
 slurp(const char *path, size_t *len)
@@ -1476,6 +1508,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_forward_compatible),
+		cmocka_unit_test(test_kinds),
 		cmocka_unit_test_setup_teardown(test_list_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),
