@@ -61,7 +61,8 @@ session_state(const struct journal_session *s)
 static bool
 session_resumable(const struct journal_session *s)
 {
-	return s->ended_ms == 0 && !s->busy && journal_session_revokes(s);
+	return s->ended_ms == 0 && !s->busy &&
+	       journal_kind_resume(journal_session_kind(s)) != NULL;
 }
 
 /* The key for a result in JSON and CSV: its label with '_' for ' '. */
@@ -108,7 +109,7 @@ cell_session(const void *row, char *out, size_t n)
 static void
 cell_kind(const void *row, char *out, size_t n)
 {
-	snprintf(out, n, "%s", SESSION(row)->kind_name);
+	snprintf(out, n, "%s", journal_session_kind_name(SESSION(row)));
 }
 
 static void
@@ -302,7 +303,6 @@ session_json(const struct journal_session *s)
 	json_object_set_new(counts, "open_intents", json_integer((json_int_t)s->open_intents));
 	duration_iso8601(s->started_ms, iso, sizeof iso);
 	json_object_set_new(o, "session", jstr_or_null(s->session));
-	json_object_set_new(o, "kind", json_string(s->kind_name));
 	json_object_set_new(o, "path", jstr_or_null(s->path));
 	json_object_set_new(o, "host", json_string(s->host));
 	json_object_set_new(o, "user", jstr_or_null(s->user));
@@ -448,7 +448,7 @@ list_sessions(struct cli *cli)
 	}
 	for (i = 0; i < l.n; i++) {
 		resumable += session_resumable(&l.v[i]);
-		others += l.v[i].kind != JOURNAL_KIND_REVOKE;
+		others += journal_session_kind(&l.v[i]) != JOURNAL_KIND_REVOKE;
 	}
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		arr = json_array();
@@ -548,8 +548,6 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	char num[64];
 
 	header_line(cli, "session:", s->session);
-	if (s->kind != JOURNAL_KIND_REVOKE)
-		header_line(cli, "kind:", s->kind_name);
 	header_line(cli, "file:", s->path);
 	header_line(cli, "host:", s->host);
 	header_line(cli, "user:", s->user);
@@ -585,22 +583,19 @@ static void
 session_hint(const struct journal_session *s)
 {
 	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
-	const char *resume = journal_kind_resume(s->kind);
+	const char *resume = journal_kind_resume(journal_session_kind(s));
 
-	if (resume == NULL)
-		cli_msg("a %s session: this patrol does not know how to go on with it", s->kind_name);
-	else if (s->kind != JOURNAL_KIND_REVOKE && session_resumable(s))
-		cli_msg("unfinished: go on with %s %s", resume, s->session);
-	else if (session_resumable(s))
-		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
-	else if (s->busy && s->pid > 0)
+	if (s->busy && s->pid > 0)
 		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
 	else if (s->busy)
 		cli_msg("running in another patrol");
+	else if (resume == NULL)
+		return;         /* no command goes on with this kind (or it is unknown) */
+	else if (session_resumable(s))
+		cli_msg("unfinished: go on with %s %s", resume, s->session);
 	else if (journal_session_todo(s) > 0)
-		cli_msg("%s: %zu failed or unknown, %zu not sent: patrol revoke --resume %s "
-			"tries them again", session_state(s), failed, journal_session_left(s),
-			s->session);
+		cli_msg("%s: %zu failed or unknown, %zu not sent: %s %s tries them again",
+			session_state(s), failed, journal_session_left(s), resume, s->session);
 }
 
 static json_t *

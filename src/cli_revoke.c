@@ -873,7 +873,7 @@ rv_none_unfinished(struct rv *r)
 		for (i = 0; i < l.n; i++) {
 			const struct journal_session *s = &l.v[i];
 			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
-			    s->kind != JOURNAL_KIND_REVOKE || journal_session_todo(s) == 0)
+			    !journal_session_revokes(s) || journal_session_todo(s) == 0)
 				continue;
 			cli_msg("revoke: no unfinished session for %s; session %s (%s) has %zu to "
 				"try again: patrol revoke --resume %s", host, s->session,

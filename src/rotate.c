@@ -1065,9 +1065,9 @@ rotate_resume(struct rotation *r, struct journal_session *info, const struct tok
 	size_t *byid, i;
 	int rc;
 
-	if (info->kind != JOURNAL_KIND_ROTATE)
+	if (journal_session_kind(info) != JOURNAL_KIND_ROTATE)
 		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a rotation",
-				  info->session, info->kind_name);
+				  info->session, journal_session_kind_name(info));
 	if (info->busy)
 		return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
 				  "(pid %lld)", info->session, (long long)info->pid);
