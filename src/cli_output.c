@@ -860,6 +860,24 @@ detail_list(const struct cli_out *o, const char *label, const struct token_info 
 	detail_line(o, label, token_list_n(t, which) ? text : none);
 }
 
+/* Auto-scoping: the state in words, what it inferred, when it narrows the
+ * token and to what. */
+static void
+detail_autoscope(const struct cli_out *o, const struct token_info *t)
+{
+	struct autoscope_access after;
+	char text[CELL_MAX];
+
+	detail_line(o, "autoscope state:", autoscope_state_words(token_autoscope_state(t)));
+	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_list(o, "backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	token_autoscope_enforce_format(t, o->ctx.now_ms, text, sizeof text);
+	detail_line(o, "autoscope enforced:", text);
+	token_autoscope_after(t, &after);
+	autoscope_access_format(&after, text, sizeof text);
+	detail_line(o, "scopes after:", text);
+}
+
 static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
@@ -872,8 +890,7 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	detail_last_used(o, t);
 	detail_list(o, "scopes:", t, TOKEN_LIST_SCOPES, TOKEN_WORD_FULL_ACCESS);
-	detail_line(o, "autoscope state:", token_autoscope_state(t) ? token_autoscope_state(t) : "-");
-	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_autoscope(o, t);
 	if (t->management) {
 		detail_line(o, "owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);

@@ -17,6 +17,7 @@ libpatrol_a_SOURCES = \
 	src/auth.c src/auth.h \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
+	src/autoscope.c src/autoscope.h \
 	src/token.c src/token.h \
 	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h src/api_int.h \

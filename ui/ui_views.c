@@ -92,6 +92,24 @@ ui_add_flags(struct ui_lines *l, unsigned flags)
 			    token_flag_legend((enum token_flag_bit)b)));
 }
 
+/* Auto-scoping: the state in words, what it inferred, when it narrows the
+ * token (patrol's estimate) and what it can do then. */
+static void
+ui_add_autoscope(struct ui_lines *l, struct ui *u, const struct token_info *t)
+{
+	struct autoscope_access after;
+	char text[4096];
+
+	ui_add_field(l, u, "Autoscope:", autoscope_state_words(token_autoscope_state(t)));
+	ui_add_list(l, u, "Inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	ui_add_list(l, u, "Backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	token_autoscope_enforce_format(t, u->ws->ctx.now_ms, text, sizeof text);
+	ui_add_field(l, u, "Enforced:", text);
+	token_autoscope_after(t, &after);
+	autoscope_access_format(&after, text, sizeof text);
+	ui_add_field(l, u, "Scopes after:", text);
+}
+
 /* Build the detail view of t. */
 void
 ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
@@ -114,10 +132,7 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 	}
 	token_scopes_format(t, scopes, sizeof scopes);
 	ui_add_field(&l, u, "Scopes:", scopes);
-	ui_add_field(&l, u, "Autoscope:", token_autoscope_state(t) != NULL ?
-	    token_autoscope_state(t) : "-");
-	ui_add_list(&l, u, "Inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
-	ui_add_list(&l, u, "Backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	ui_add_autoscope(&l, u, t);
 	ui_add_flags(&l, flags);
 	if (flags & TOKEN_FLAG(SELF))
 		ui_add(&l, ui_xstrdup("This is the token patrol uses."));
