@@ -123,6 +123,7 @@ bool cli_settings_mutates(int argc, char **argv);
 int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
 int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
 int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
+int cli_cmd_scopes(struct cli *cli, int argc, char **argv);    /* cli_scopes.c */
 int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
 /* The names settings takes ("max-lifetime-days"), NULL past the last. */
 const char *cli_setting_name(size_t i);

@@ -93,6 +93,50 @@ run show "${ID[uncov]}"
 check_match "show: not coverable" '^autoscope state: +not coverable$' "$OUT"
 check_match "show: an uncoverable token keeps full access" '^scopes after: +\(full access\)$' "$OUT"
 
+# --- patrol scopes: the review queue, soonest enforcement first -------------------
+run scopes -o json
+check_rc "scopes -o json" 0
+SJ=$OUT
+REST=$(for n in uncov narrowed history byhand; do echo "${ID[$n]}"; done; printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+check_eq "scopes: soonest enforcement first, nothing pending after (by id)" \
+	"${ID[covered]} ${ID[soon]} ${ID[edge]} ${ID[edge1]} ${ID[later]} $(printf '%s\n' $REST | sort | paste -sd' ')" \
+	"$(printf '%s' "$SJ" | jq -r '[.[].token_id] | join(" ")')"
+check_eq "scopes json: the soon token's autoscope" \
+	"{\"state\":\"observing\",\"enforcement_time\":$((NOW + 5 * DAY)),\"will_narrow\":true,\"scopes_after\":[\"jobs\"]}" \
+	"$(printf '%s' "$SJ" | jq -c --arg id "${ID[soon]}" '.[] | select(.token_id == $id) | .autoscope')"
+check_eq "scopes json: keeps the API's fields" '[["jobs"],null]' \
+	"$(printf '%s' "$SJ" | jq -c --arg id "${ID[soon]}" '.[] | select(.token_id == $id) | [.inferred_scopes, .scopes]')"
+check_eq "scopes json: not coverable keeps full access (null), no date" \
+	'{"state":"not coverable","enforcement_time":null,"will_narrow":false,"scopes_after":null}' \
+	"$(printf '%s' "$SJ" | jq -c --arg id "${ID[uncov]}" '.[] | select(.token_id == $id) | .autoscope')"
+check_eq "scopes json: nothing inferred keeps nothing ([])" '[]' \
+	"$(printf '%s' "$SJ" | jq -c --arg id "${ID[later]}" '.[] | select(.token_id == $id) | .autoscope.scopes_after')"
+run scopes
+check_rc "scopes (table)" 0
+check_match "scopes table: header" '^ID +COMMENT +LAST USED +SCOPES +INFERRED +BACKFILL +STATE +ENFORCED +AFTER$' "$(printf '%s\n' "$OUT" | head -n 1)"
+check_match "scopes table: the covered token comes first" "^${ID[covered]:0:10} " "$(printf '%s\n' "$OUT" | sed -n 2p)"
+check_match "scopes table: the soon row" \
+	"^${ID[soon]:0:10} +nightly jobs +1h ago +\(full access\) +jobs +- +observing +in 5d \(2026-01-06 est\.\) +! jobs\$" "$OUT"
+check_match "scopes table: from history" "^${ID[history]:0:10} .* sql +- +sql +from history +- +sql\$" "$OUT"
+check_match "scopes table: the summary line" \
+	"^10 tokens: 3 narrowed within 7 days, 4 lose access when narrowed" "$OUT"
+run scopes -o csv
+check_eq "scopes csv: header" \
+	"token_id,owner,comment,last_used,scopes,inferred_scopes,backfill_scopes,state,autoscope_state,enforcement_est,scopes_after,will_narrow" \
+	"$(printf '%s\n' "$OUT" | head -n 1)"
+check_match "scopes csv: the soon row" \
+	"^\"${ID[soon]}\",\"\",\"nightly jobs\",\"2025-12-31T23:00:00Z\",\"\(full access\)\",\"jobs\",\"\",\"observing\",\"AUTOSCOPE_STATE_RUNNING\",\"2026-01-06T00:00:00Z\",\"jobs\",\"yes\"\$" "$OUT"
+run scopes --filter 'flag:will-narrow' -o json
+check_eq "scopes --filter flag:will-narrow" "${ID[soon]} ${ID[edge]} ${ID[edge1]} ${ID[later]}" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].token_id] | join(" ")')"
+run scopes --all
+check_rc "scopes --all" 0
+check_match "scopes --all has an OWNER column" '^ID +OWNER +COMMENT ' "$(printf '%s\n' "$OUT" | head -n 1)"
+run scopes extra
+check_rc "scopes takes no arguments" 2
+run scopes --filter 'flag:nope'
+check_rc "scopes: a bad filter is a usage error" 2
+
 # --- the server's enforcement matches the estimate --------------------------------
 # Five days and a minute later the server has narrowed "soon" (and "covered",
 # 26 days old) to what they used; "edge" (enforced at 7 days) has not.
