@@ -15,6 +15,7 @@ struct bulk {
 	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
 					  * index + 1 (0: empty), at most half full */
 	bool admin;                      /* through the token management API */
+	enum journal_kind kind;          /* what it does: revoke, or pin scopes */
 	char *filter;                    /* what chose the ids, for the journal */
 	struct journal *journal;         /* owned; NULL in dry runs */
 	size_t counts[JOURNAL_RESULT_COUNT];
@@ -48,8 +49,7 @@ bulk_new(bool admin)
 static void
 bulk_item_free(struct bulk_item *it)
 {
-	free(it->t.owner);
-	free(it->t.comment);
+	journal_item_clear(&it->t);
 }
 
 void
@@ -122,6 +122,37 @@ const struct journal *
 bulk_journal(const struct bulk *b)
 {
 	return b->journal;
+}
+
+void
+bulk_set_kind(struct bulk *b, enum journal_kind k)
+{
+	b->kind = k;
+}
+
+enum journal_kind
+bulk_kind(const struct bulk *b)
+{
+	return b->kind;
+}
+
+int
+bulk_set_scopes(struct bulk *b, size_t i, const char *const *v, size_t n)
+{
+	struct journal_item *it;
+	size_t k;
+
+	if (i >= b->n)
+		return -1;
+	it = &b->v[i].t;
+	if (n > 0 && (it->scopes = calloc(n, sizeof *it->scopes)) == NULL)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if ((it->scopes[k] = strdup(v[k])) == NULL)
+			return -1;
+		it->nscopes = k + 1;
+	}
+	return 0;
 }
 
 int
@@ -365,6 +396,14 @@ bulk_self_index(const struct bulk *b)
 
 /* ---- re-plan ------------------------------------------------------------ */
 
+/* Why an id no list has any more was not sent. */
+static const char *
+bulk_gone_why(const struct bulk *b)
+{
+	return b->kind == JOURNAL_KIND_PIN ? "gone before its scopes were set" :
+	    "gone before the revoke was sent";
+}
+
 /* The row of fresh with exactly this id, through its index. */
 static const struct token_info *
 bulk_lookup(const struct token_table *fresh, const size_t *byid, const char *id)
@@ -390,8 +429,7 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 		if (it->result != JOURNAL_PENDING || !it->listed)
 			continue;
 		if ((t = bulk_lookup(fresh, byid, it->t.id)) == NULL) {
-			bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND,
-				    "gone before the revoke was sent");
+			bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, bulk_gone_why(b));
 			out->vanished++;
 			continue;
 		}
@@ -436,11 +474,24 @@ bulk_journal_start(struct bulk *b, const char *dir, const char *host, const char
 	plan.profile = profile;
 	plan.filter = b->filter;
 	plan.admin = b->admin;
+	plan.kind = b->kind;
 	plan.items = items;
 	plan.n = n;
 	st = journal_create(dir, &plan, &b->journal, err);
 	free(items);
 	return st;
+}
+
+/* The request for one item: a revoke, or a pin (update_mask=scopes). */
+static struct call *
+bulk_call(const struct bulk *b, const struct bulk_item *it)
+{
+	struct api_update_params p = { NULL, true, (const char *const *)it->t.scopes,
+				       it->t.nscopes };
+
+	if (b->kind == JOURNAL_KIND_PIN)
+		return b->admin ? api_tm_update(it->t.id, &p) : api_token_update(it->t.id, &p);
+	return b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
 }
 
 /* Submit the pending items, the token patrol uses only when nothing else
@@ -464,8 +515,7 @@ bulk_submit(struct bulk *b, struct worker *w)
 		struct bulk_item *it = &b->v[i];
 		if (it->result != JOURNAL_PENDING || it->inflight || (it->self && others))
 			continue;
-		c = b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
-		if (c == NULL) {
+		if ((c = bulk_call(b, it)) == NULL) {
 			bulk_settle(b, it, JOURNAL_NOT_ATTEMPTED, PATROL_NOMEM, "out of memory");
 			continue;
 		}
@@ -595,12 +645,29 @@ bulk_end(struct bulk *b)
 
 /* ---- resume --------------------------------------------------------------- */
 
+/* Whether row t already has exactly the scopes item it sets, by hand (what
+ * a pin that reached the server leaves). */
+static bool
+bulk_pinned(const struct bulk_item *it, const struct token_info *t)
+{
+	size_t i;
+
+	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != it->t.nscopes)
+		return false;
+	for (i = 0; i < it->t.nscopes; i++)
+		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t),
+		    it->t.scopes[i]))
+			return false;
+	return true;
+}
+
 /* Move a journal entry into b, deciding it from the file and the fresh list. */
 static int
 bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_table *fresh,
 		  const size_t *byid)
 {
 	struct bulk_item *it;
+	const struct token_info *row;
 	bool there;
 
 	if (bulk_grow(b) != 0)
@@ -612,7 +679,7 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 	if (bulk_index_add(b, b->n++) != 0)
 		return -1;
 	it->result = JOURNAL_PENDING;
-	there = bulk_lookup(fresh, byid, it->t.id) != NULL;
+	there = (row = bulk_lookup(fresh, byid, it->t.id)) != NULL;
 	/* an id given by hand that no list had (no creation time): the server
 	 * decides, as on the first run */
 	it->listed = it->t.created_ms != 0;
@@ -625,12 +692,21 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 		b->planned_done++;
 		return 0;
 	}
+	if (there && b->kind == JOURNAL_KIND_PIN && e->intents > 0 && bulk_pinned(it, row)) {
+		/* Pinned before the interruption, its result lost: done,
+		 * never sent again. */
+		bulk_settle(b, it, JOURNAL_REVOKED, PATROL_OK,
+			    "reconciled on resume: its scopes are already set");
+		b->planned_done++;
+		if (b->journal != NULL)
+			journal_result(b->journal, it->t.id, JOURNAL_REVOKED, &it->err);
+		return 0;
+	}
 	if (!there) {
 		/* Revoked before the interruption (an intent whose result was
 		 * lost), or by someone else: either way, done; never sent again. */
 		bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, e->intents > 0 ?
-			    "reconciled on resume: no longer in the list" :
-			    "gone before the revoke was sent");
+			    "reconciled on resume: no longer in the list" : bulk_gone_why(b));
 		b->planned_done++;
 		if (b->journal != NULL)
 			journal_result(b->journal, it->t.id, JOURNAL_GONE, &it->err);
@@ -667,6 +743,10 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
 				  info->session, info->end_reason, journal_session_todo(info) == 0 ?
 				  ": nothing in it is left to revoke or to retry" : "");
+	if (info->kind != b->kind)
+		return status_set(err, PATROL_CONFLICT, "session %s is a %s session: patrol %s "
+				  "--resume %s goes on with it", info->session, info->kind_name,
+				  info->kind_name, info->session);
 	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;
