@@ -374,11 +374,20 @@ cli_output_json_fd(int fd, const json_t *v, size_t flags)
 }
 
 static json_t *
-cli_output_result_json(const struct bulk_item *it)
+cli_output_result_json(const struct bulk_item *it, enum journal_kind kind)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s?, s:s?}", "token_id", it->t.id,
-			      "result", journal_result_label(it->result),
+			      "result", journal_kind_label(kind, it->result),
 			      "owner", it->t.owner, "comment", it->t.comment);
+	size_t i;
+	json_t *sc;
+
+	/* a pin's results say what each token is set to */
+	if (o != NULL && kind == JOURNAL_KIND_PIN && (sc = json_array()) != NULL) {
+		for (i = 0; i < it->t.nscopes; i++)
+			json_array_append_new(sc, json_string(it->t.scopes[i]));
+		json_object_set_new(o, "scopes", sc);
+	}
 
 	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
 		json_object_set_new(o, "error", json_pack("{s:s, s:I, s:s, s:s}",
@@ -389,13 +398,14 @@ cli_output_result_json(const struct bulk_item *it)
 }
 
 static void
-cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
+cli_output_result_csv(FILE *fp, const struct bulk_item *it, enum journal_kind kind,
+		      unsigned sflags)
 {
 	char http[24];
 
 	snprintf(http, sizeof http, "%ld", it->err.http_status);
 	cli_output_csv_field(fp, it->t.id, sflags, false);
-	cli_output_csv_field(fp, journal_result_label(it->result), sflags, false);
+	cli_output_csv_field(fp, journal_kind_label(kind, it->result), sflags, false);
 	cli_output_csv_field(fp, it->t.owner, sflags, false);
 	cli_output_csv_field(fp, it->t.comment, sflags, false);
 	cli_output_csv_field(fp, status_name(it->err.status), sflags, false);
@@ -406,7 +416,8 @@ cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
 static json_t *
 cli_output_result_row(const void *ctx, void **scratch, size_t i)
 {
-	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i));
+	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i),
+				      bulk_kind((const struct bulk *)ctx));
 }
 
 /* A session of 100,000 revocations is written row by row too. */
@@ -426,7 +437,7 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
 	for (i = 0; format == CLI_FORMAT_CSV && i < bulk_count(b); i++)
-		cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
+		cli_output_result_csv(fp, bulk_item(b, i), bulk_kind(b), sanitize_flags);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -872,7 +883,7 @@ detail_autoscope(const struct cli_out *o, const struct token_info *t)
 	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
 	detail_list(o, "backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
 	token_autoscope_enforce_format(t, o->ctx.now_ms, text, sizeof text);
-	detail_line(o, "autoscope enforced:", text);
+	detail_line(o, "enforcement:", text);
 	token_autoscope_after(t, &after);
 	autoscope_access_format(&after, text, sizeof text);
 	detail_line(o, "scopes after:", text);

@@ -38,6 +38,7 @@ libpatrol_a_SOURCES = \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \
 	src/cli_scopes.c \
+	src/cli_pin.c \
 	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 

@@ -80,7 +80,7 @@ check_eq "filters combine: soon but keeps its access" "${ID[covered]}" "$(printf
 run show "${ID[soon]}"
 check_rc "show the soon token" 0
 check_match "show: state in words" '^autoscope state: +observing$' "$OUT"
-check_match "show: enforcement date, estimated" '^autoscope enforced: +in 5d \(2026-01-06 est\.\)$' "$OUT"
+check_match "show: enforcement date, estimated" '^enforcement: +in 5d \(2026-01-06 est\.\)$' "$OUT"
 check_match "show: scopes after" '^scopes after: +jobs$' "$OUT"
 check_match "show: scopes now" '^scopes: +\(full access\)$' "$OUT"
 run show "${ID[later]}"
@@ -88,7 +88,7 @@ check_match "show: nothing inferred keeps nothing" '^scopes after: +\(nothing\)$
 run show "${ID[history]}"
 check_match "show: from history" '^autoscope state: +from history$' "$OUT"
 check_match "show: backfill scopes" '^backfill scopes: +sql$' "$OUT"
-check_match "show: no date when nothing is pending" '^autoscope enforced: +-$' "$OUT"
+check_match "show: no date when nothing is pending" '^enforcement: +-$' "$OUT"
 run show "${ID[uncov]}"
 check_match "show: not coverable" '^autoscope state: +not coverable$' "$OUT"
 check_match "show: an uncoverable token keeps full access" '^scopes after: +\(full access\)$' "$OUT"

@@ -8,6 +8,7 @@ E2E_TESTS = \
 	tests/e2e/hostile.sh \
 	tests/e2e/audit.sh \
 	tests/e2e/autoscope.sh \
+	tests/e2e/pin.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
 	tests/e2e/pace.sh \

@@ -1,0 +1,754 @@
+/*
+ * cli_pin.c: `patrol pin`: set tokens' scopes by hand before auto-scoping
+ * decides, as one session that loses nothing (the bulk session of bulk.h,
+ * kind pin).
+ *
+ * plan: each token (ids, prefixes, --from FILE, --filter EXPR, resolved
+ * against a fresh list) gets its inferred ∪ backfill scopes plus every
+ * --add, or exactly --scopes; a token with nothing inferred or backfilled
+ * is skipped with the reason unless --scopes is given, and so is one that
+ * already has exactly those scopes by hand. The token patrol uses is
+ * skipped unless --include-self (a pin without authentication would cut
+ * patrol off), and goes last. The plan shows each token's scopes before →
+ * after. confirm: on /dev/tty, the typed count above ten; pins that would
+ * add authentication (the token could mint tokens of any scope) ask for a
+ * confirmation of their own, and without a terminal they go only when
+ * authentication was named (--add or --scopes). re-plan: the list again,
+ * just before applying. apply: concurrent PATCHes with
+ * update_mask=scopes through the worker at the adaptive pace, an fsync'd
+ * intent before each (journal kind "pin"). results: one line per token,
+ * the summary, the journal path. --resume [SESSION] goes on after a kill:
+ * an intent whose token already has its pinned scopes is done and never
+ * sent again.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "bulk.h"
+#include "cli.h"
+#include "duration.h"
+#include "journal.h"
+#include "sanitize.h"
+#include "table.h"
+
+#define PIN_SHOWN 20
+#define PIN_BAR_WIDTH 24
+#define PIN_WAIT_MS 200
+#define PIN_LOG_EVERY_MS 5000       /* no terminal: a progress line this often */
+#define PIN_SCOPES_MAX 4096
+
+/* One run of the command. */
+struct pin {
+	struct cli *cli;
+	struct bulk *b;
+	struct token_table *tab;        /* the list the plan was made from */
+	struct token_filter *filter;
+	const char *exact[CLI_MAX_SCOPES]; /* --scopes, split */
+	size_t nexact;
+	char *exact_buf;
+	char *user;                     /* SCIM userName, for the journal */
+	bool bar, log, bar_shown;
+	int64_t bar_ms;
+};
+
+static volatile sig_atomic_t pin_signalled;
+
+static void
+pin_on_signal(int sig)
+{
+	pin_signalled = sig;
+}
+
+/* Ctrl-C, SIGTERM and SIGHUP stop after the requests in flight. */
+static void
+pin_signals(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on ? pin_on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+/* ---- the scopes of one token ------------------------------------------------- */
+
+/* Whether the scopes v[0..n) name authentication (or its read form). */
+static bool
+pin_has_auth(const char *const *v, size_t n)
+{
+	return autoscope_has(v, n, AUTOSCOPE_PRIVILEGED) ||
+	    autoscope_has(v, n, AUTOSCOPE_PRIVILEGED ":read");
+}
+
+/* Whether pinning t to v[0..n) adds authentication: it would be able to
+ * mint tokens and its declared scopes do not say so now. */
+static bool
+pin_adds_auth(const struct token_info *t, const char *const *v, size_t n)
+{
+	return pin_has_auth(v, n) &&
+	    !pin_has_auth(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t));
+}
+
+/* Whether t has exactly v[0..n), set by hand already. */
+static bool
+pin_same(const struct token_info *t, const char *const *v, size_t n)
+{
+	size_t i;
+
+	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), n, v[i]))
+			return false;
+	return true;
+}
+
+/* Plan t (listed, or NULL for an id no list has) under id. 0 or an exit code. */
+static int
+pin_add(struct pin *p, const char *id, const struct token_info *t)
+{
+	const struct cli_opts *o = &p->cli->o;
+	const char **v = NULL;
+	size_t i = bulk_count(p->b), n = 0;
+	int rc = bulk_add(p->b, id, t, t != NULL ? token_flags(t, &p->cli->out.ctx) : 0,
+			  p->cli->self_id[0] ? p->cli->self_id : NULL, p->cli->out.ctx.now_ms);
+
+	if (rc == 1 || (rc == 0 && bulk_item(p->b, i)->result != JOURNAL_PENDING))
+		return 0;                    /* planned already, or not a token id */
+	if (rc == 0 && t == NULL) {
+		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_NOT_FOUND, p->cli->o.all ?
+			    "not in the list: nothing sent" :
+			    "not among your tokens (--all: anyone's): nothing sent");
+		return 0;
+	}
+	if (rc == 0)
+		n = autoscope_pin_scopes(token_list_items(t, TOKEN_LIST_INFERRED),
+		    token_list_n(t, TOKEN_LIST_INFERRED), token_list_items(t, TOKEN_LIST_BACKFILL),
+		    token_list_n(t, TOKEN_LIST_BACKFILL), o->add, o->nadd, p->exact, p->nexact,
+		    o->pin_scopes != NULL, &v);
+	if (rc != 0 || n == (size_t)-1 || bulk_set_scopes(p->b, i, v, n) != 0) {
+		free(v);
+		cli_msg("pin: out of memory");
+		return status_exit_code(PATROL_NOMEM);
+	}
+	if (o->pin_scopes == NULL && token_list_n(t, TOKEN_LIST_INFERRED) +
+	    token_list_n(t, TOKEN_LIST_BACKFILL) == 0)
+		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK, "nothing inferred or backfilled: "
+			    "give --scopes to choose its scopes");
+	else if (pin_same(t, v, n))
+		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK,
+			    "it already has exactly these scopes, set by hand");
+	free(v);
+	return 0;
+}
+
+/* The given ids (full or prefixes), resolved through an index. */
+static int
+pin_plan_ids(struct pin *p, char **ids, size_t n)
+{
+	char full[TOKEN_ID_LEN + 1];
+	size_t *byid, i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((byid = token_index_by_id(p->tab)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	for (i = 0; i < n && rc == 0; i++) {
+		long row = token_find_indexed(p->tab, byid, ids[i], false);
+		const struct token_info *t = row >= 0 ? &p->tab->rows[row] : NULL;
+		if (row == -2) {
+			cli_find_token(p->tab, ids[i]);    /* says why */
+			rc = 2;
+		} else
+			rc = pin_add(p, t != NULL ? token_id_hex(t, full) : ids[i], t);
+	}
+	free(byid);
+	return rc;
+}
+
+static int
+pin_plan_filter(struct pin *p)
+{
+	char id[TOKEN_ID_LEN + 1];
+	size_t *idx, n, i;
+	int rc = 0;
+
+	if (p->filter == NULL)
+		return 0;
+	if ((idx = malloc((p->tab->n ? p->tab->n : 1) * sizeof *idx)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	n = token_filter_apply(p->filter, p->tab, &p->cli->out.ctx, idx);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = pin_add(p, token_id_hex(&p->tab->rows[idx[i]], id), &p->tab->rows[idx[i]]);
+	free(idx);
+	return rc;
+}
+
+/* The row of the plan's list for item it, or NULL. */
+static const struct token_info *
+pin_row(const struct pin *p, const struct bulk_item *it)
+{
+	long row = p->tab != NULL ? token_find(p->tab, it->t.id) : -1;
+
+	return row >= 0 ? &p->tab->rows[row] : NULL;
+}
+
+/* ---- the plan, on stderr ------------------------------------------------------- */
+
+enum { PLAN_MARK, PLAN_ID, PLAN_OWNER, PLAN_COMMENT, PLAN_BEFORE, PLAN_AFTER, PLAN_NCOLS };
+static const struct table_col plan_cols[PLAN_NCOLS] = {
+	[PLAN_MARK] = { .header = " " },
+	[PLAN_ID] = { .header = "ID" },
+	[PLAN_OWNER] = { .header = "OWNER", .min = 12, .flex = true, .drop = 2 },
+	[PLAN_COMMENT] = { .header = "COMMENT", .min = 12, .flex = true, .drop = 1 },
+	[PLAN_BEFORE] = { .header = "BEFORE", .min = 10, .flex = true },
+	[PLAN_AFTER] = { .header = "AFTER", .min = 12, .flex = true },
+};
+
+static void
+plan_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct bulk_item *it = *(const struct bulk_item *const *)row;
+	const struct token_info *t = pin_row(ctx, it);
+	struct autoscope_access a = { false, (const char *const *)it->t.scopes, it->t.nscopes };
+
+	switch (col) {
+	case PLAN_MARK:
+		snprintf(out, n, "%s", it->self ? "S" : t != NULL &&
+			 pin_adds_auth(t, a.v, a.n) ? "A" : "");
+		break;
+	case PLAN_ID:
+		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, it->t.id);
+		break;
+	case PLAN_OWNER:
+		snprintf(out, n, "%s", it->t.owner ? it->t.owner : "");
+		break;
+	case PLAN_COMMENT:
+		snprintf(out, n, "%s", it->t.comment ? it->t.comment : "");
+		break;
+	case PLAN_BEFORE:
+		if (t != NULL)
+			token_scopes_format(t, out, n);
+		else
+			snprintf(out, n, "?");
+		break;
+	default:
+		autoscope_access_format(&a, out, n);
+		break;
+	}
+}
+
+/* The first PIN_SHOWN pending items, then the count of the rest. */
+static void
+pin_show_plan(const struct pin *p, FILE *fp)
+{
+	const struct bulk_item *shown[PIN_SHOWN];
+	struct table t = { plan_cols, PLAN_NCOLS, 0, plan_cell, p, shown, sizeof shown[0],
+			   NULL, 0 };
+	struct table_out to = { fp, table_terminal_width(fileno(fp)), false, 0 };
+	size_t i, pending = bulk_pending(p->b);
+
+	for (i = 0; i < bulk_count(p->b) && t.nrows < PIN_SHOWN; i++)
+		if (bulk_item(p->b, i)->result == JOURNAL_PENDING)
+			shown[t.nrows++] = bulk_item(p->b, i);
+	if (!bulk_admin(p->b))
+		t.hidden = 1ul << PLAN_OWNER;
+	table_print(&to, &t);
+	if (pending > t.nrows)
+		fprintf(fp, "   … and %zu more (add --dry-run -o csv to list them all)\n",
+			pending - t.nrows);
+	if (bulk_self_index(p->b) >= 0)
+		fprintf(fp, "warning: the plan holds the token patrol is using (marked S): "
+			"it is pinned last, after its own confirmation\n");
+}
+
+/* ---- confirmations ------------------------------------------------------------- */
+
+/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). 0 to go
+ * on, else the exit code. */
+static int
+pin_confirm_count(struct pin *p, const char *what)
+{
+	char prompt[256], want[32];
+	size_t n = bulk_pending(p->b);
+	int ok;
+
+	if (p->cli->o.yes || p->cli->o.dry_run || n == 0)
+		return 0;
+	if (n > BULK_CONFIRM_TYPED_OVER) {
+		snprintf(want, sizeof want, "%zu", n);
+		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to set their "
+			 "scopes:", what, n);
+	} else {
+		snprintf(want, sizeof want, "yes");
+		snprintf(prompt, sizeof prompt, "%s: set the scopes of %zu token%s? Type yes:", what,
+			 n, n == 1 ? "" : "s");
+	}
+	ok = cli_confirm(prompt, want);
+	if (ok < 0)
+		cli_msg("pin: refusing to change %zu tokens without confirmation: run it on a "
+			"terminal or pass --yes", n);
+	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+}
+
+/* Pins that add authentication go only with their own confirmation: on a
+ * terminal typed, without one (or with --yes) only when the user named
+ * authentication. The others are skipped, saying why. */
+static void
+pin_confirm_auth(struct pin *p)
+{
+	const struct cli_opts *o = &p->cli->o;
+	bool named = pin_has_auth(o->add, o->nadd) || pin_has_auth(p->exact, p->nexact);
+	size_t i, n = 0;
+	int ok = 0;
+
+	for (i = 0; i < bulk_count(p->b); i++) {
+		const struct bulk_item *it = bulk_item(p->b, i);
+		const struct token_info *t = pin_row(p, it);
+		n += it->result == JOURNAL_PENDING && t != NULL &&
+		    pin_adds_auth(t, (const char *const *)it->t.scopes, it->t.nscopes);
+	}
+	if (n == 0 || o->dry_run)
+		return;
+	if (!o->yes)
+		ok = cli_confirm("Pinning adds authentication to tokens marked A: they could mint "
+				 "new tokens with any scope. Type authentication to allow it:",
+				 "authentication");
+	if (ok == 1 || (ok != 0 && named) || (o->yes && named))
+		return;
+	for (i = 0; i < bulk_count(p->b); i++) {
+		const struct bulk_item *it = bulk_item(p->b, i);
+		const struct token_info *t = pin_row(p, it);
+		if (it->result == JOURNAL_PENDING && t != NULL &&
+		    pin_adds_auth(t, (const char *const *)it->t.scopes, it->t.nscopes))
+			bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK, "kept: it would gain "
+				    "authentication, which was not confirmed (name it with --add "
+				    "authentication, or confirm on a terminal)");
+	}
+}
+
+/* The token patrol uses: without --yes, its own typed confirmation. */
+static void
+pin_confirm_self(struct pin *p)
+{
+	if (bulk_self_index(p->b) < 0 || !p->cli->o.include_self || p->cli->o.yes ||
+	    p->cli->o.dry_run)
+		return;
+	if (cli_confirm("This also sets the scopes of the token patrol is using: without "
+			"authentication patrol can no longer manage tokens with it. Type self to "
+			"pin it too:", "self") != 1)
+		bulk_keep_self(p->b);
+}
+
+/* Fetch again just before applying: tokens gone since are not sent. */
+static int
+pin_replan(struct pin *p)
+{
+	struct token_table *fresh = NULL;
+	struct bulk_replan d;
+	int rc;
+
+	if ((rc = cli_fetch_tokens(p->cli, bulk_admin(p->b), NULL, &fresh)) != 0)
+		return rc;
+	p->cli->out.ctx.now_ms = duration_now_ms();
+	bulk_replan(p->b, fresh, &p->cli->out.ctx, NULL, &d);
+	api_table_free(fresh);
+	if (d.vanished == 0)
+		return 0;
+	fprintf(stderr, "Changed since the plan: %zu no longer exist (not sent)\n", d.vanished);
+	return bulk_pending(p->b) == 0 ? 0 : pin_confirm_count(p, "The plan changed");
+}
+
+/* ---- apply --------------------------------------------------------------------- */
+
+static void
+pin_bar_clear(struct pin *p)
+{
+	if (p->bar_shown) {
+		fputs("\r\033[K", stderr);
+		p->bar_shown = false;
+	}
+}
+
+/* The progress: a bar on a terminal, a line every few seconds without one. */
+static void
+pin_bar(struct pin *p)
+{
+	char line[256];
+	int64_t now = duration_mono_ms();
+
+	if (now - p->bar_ms < (p->bar ? PIN_WAIT_MS : PIN_LOG_EVERY_MS) || (!p->bar && !p->log))
+		return;
+	p->bar_ms = now;
+	bulk_progress_line(p->b, p->cli->w, p->bar ? PIN_BAR_WIDTH : 0, line, sizeof line);
+	if (!p->bar) {
+		cli_msg("pin: %s", line);
+		return;
+	}
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	p->bar_shown = true;
+}
+
+/* One result line (table output): label, id, comment, the scopes set or why not. */
+static void
+pin_line(struct pin *p, const struct bulk_item *it)
+{
+	struct autoscope_access a = { false, (const char *const *)it->t.scopes, it->t.nscopes };
+	char comment[256], id[512], scopes[PIN_SCOPES_MAX], *msg = NULL;
+
+	if (p->cli->o.format != CLI_FORMAT_TABLE)
+		return;
+	pin_bar_clear(p);
+	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
+	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
+	autoscope_access_format(&a, scopes, sizeof scopes);
+	if (it->err.message[0] != '\0' || journal_result_fails(it->result))
+		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
+			       200, 0);
+	else
+		msg = sanitize(scopes, 200, 0);
+	fprintf(p->cli->out.fp, "%-13s  %s  %s%s%s\n", journal_kind_label(JOURNAL_KIND_PIN,
+		it->result), id, comment, comment[0] ? "  " : "", msg ? msg : "");
+	free(msg);
+	fflush(p->cli->out.fp);
+}
+
+static void
+pin_line_of(const struct bulk_item *it, void *p)
+{
+	pin_line(p, it);
+}
+
+/* A signal stops the run after the requests in flight; Ctrl-C ends the
+ * session "stopped", a hang-up or SIGTERM leaves it for a plain --resume. */
+static void
+pin_stop(struct pin *p, int sig)
+{
+	if (sig != SIGINT)
+		bulk_interrupt(p->b);
+	bulk_stop(p->b, p->cli->w);
+	pin_bar_clear(p);
+	cli_msg("pin: stopping after the requests in flight; the rest are not sent%s",
+		bulk_journal(p->b) != NULL ? ": patrol pin --resume goes on with them" : "");
+}
+
+static void
+pin_run(struct pin *p)
+{
+	struct worker *w = p->cli->w;
+	struct call *c;
+	long i;
+
+	pin_signalled = 0;
+	pin_signals(true);
+	p->bar_ms = duration_mono_ms();
+	for (;;) {
+		if (!bulk_running(p->b) && (bulk_stopping(p->b) || bulk_submit(p->b, w) == 0))
+			break;
+		pin_bar(p);
+		c = worker_wait(w, PIN_WAIT_MS);
+		if (pin_signalled && !bulk_stopping(p->b))
+			pin_stop(p, pin_signalled);
+		if (c != NULL && (i = bulk_finish(p->b, c)) >= 0)
+			pin_line(p, bulk_item(p->b, i));
+		else if (c != NULL)
+			call_free(c);
+	}
+	pin_signals(false);
+	pin_bar_clear(p);
+	if (bulk_stopped_auth(p->b))
+		cli_msg("pin: stopped: the workspace refused patrol's credentials; nothing more "
+			"was sent");
+	bulk_mark_unsent(p->b, pin_line_of, p);
+}
+
+/* Per-token results (JSON, CSV), the summary on stderr, the exit code. */
+static int
+pin_report(struct pin *p)
+{
+	size_t k[JOURNAL_RESULT_COUNT], i;
+	int rc = 0;
+
+	for (i = 0; i < JOURNAL_RESULT_COUNT; i++)
+		k[i] = bulk_results(p->b, (enum journal_result)i);
+	for (i = 0; i < bulk_count(p->b); i++)
+		if (journal_result_fails(bulk_item(p->b, i)->result))
+			rc = 1;
+	if (p->cli->o.format != CLI_FORMAT_TABLE &&
+	    cli_output_results(p->cli->out.fp, p->cli->o.format, p->b, 0) != 0)
+		rc = cli_written(-1);
+	if (p->cli->o.dry_run)
+		fprintf(stderr, "%zu would be pinned, %zu skipped, %zu already gone (dry run: "
+			"nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED], k[JOURNAL_GONE]);
+	else
+		fprintf(stderr, "%zu pinned, %zu already gone, %zu failed, %zu unknown, "
+			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], k[JOURNAL_GONE],
+			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
+			k[JOURNAL_SKIPPED]);
+	return bulk_stopped_auth(p->b) ? 3 : rc;
+}
+
+/* Who runs it, for the journal (best effort). */
+static void
+pin_whoami(struct pin *p)
+{
+	struct call *c = cli_run(p->cli, api_scim_me());
+	struct api_me *me;
+
+	if (c != NULL && c->err.status == PATROL_OK && (me = call_take_result(c)) != NULL) {
+		if (me->user_name != NULL)
+			p->user = strdup(me->user_name);
+		api_me_free(me);
+	}
+	call_free(c);
+}
+
+/* Record the session; nothing is sent when it cannot be recorded. */
+static int
+pin_journal_start(struct pin *p)
+{
+	struct patrol_err err;
+	char *dir = NULL;
+
+	if (p->cli->o.dry_run || bulk_pending(p->b) == 0 || bulk_journal(p->b) != NULL)
+		return 0;
+	status_clear(&err);
+	if (journal_dir(true, &dir, &err) != PATROL_OK ||
+	    bulk_journal_start(p->b, dir, p->cli->cfg.host, p->user, p->cli->cfg.profile,
+			       &err) != PATROL_OK) {
+		cli_msg("pin: cannot record the session, so nothing was changed: %s", err.message);
+		free(dir);
+		return 2;
+	}
+	free(dir);
+	return 0;
+}
+
+/* A line for each token decided without sending anything in this run. */
+static void
+pin_lines_decided(struct pin *p)
+{
+	size_t i;
+
+	for (i = 0; i < bulk_count(p->b); i++)
+		if (bulk_item(p->b, i)->result != JOURNAL_PENDING && !bulk_item(p->b, i)->earlier &&
+		    !bulk_item(p->b, i)->inflight)
+			pin_line(p, bulk_item(p->b, i));
+}
+
+/* confirm → re-plan → journal → apply → report. */
+static int
+pin_execute(struct pin *p, const char *what)
+{
+	int rc;
+
+	if (bulk_pending(p->b) > 0 && !p->cli->o.yes && !p->cli->o.dry_run) {
+		fprintf(stderr, "%s %zu token%s on %s:\n", what, bulk_pending(p->b),
+			bulk_pending(p->b) == 1 ? "" : "s", p->cli->cfg.host);
+		pin_show_plan(p, stderr);
+	}
+	pin_confirm_self(p);
+	pin_confirm_auth(p);
+	if ((rc = pin_confirm_count(p, "Pin")) != 0 || (rc = pin_replan(p)) != 0 ||
+	    (rc = pin_journal_start(p)) != 0)
+		return rc;
+	p->bar = isatty(STDERR_FILENO) && p->cli->o.format == CLI_FORMAT_TABLE;
+	p->log = !isatty(STDERR_FILENO);
+	pin_lines_decided(p);
+	if (bulk_pending(p->b) > 0)
+		pin_run(p);
+	if (bulk_journal(p->b) != NULL)
+		cli_msg("journal: %s", journal_path(bulk_journal(p->b)));
+	bulk_end(p->b);
+	return pin_report(p);
+}
+
+/* ---- new sessions and resumed ones --------------------------------------------- */
+
+/* Split --scopes "a,b" into p->exact. 0 or 2 (said). */
+static int
+pin_split_scopes(struct pin *p)
+{
+	char *save = NULL, *tok;
+
+	if (p->cli->o.pin_scopes == NULL)
+		return 0;
+	if ((p->exact_buf = strdup(p->cli->o.pin_scopes)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	for (tok = strtok_r(p->exact_buf, ", ", &save); tok != NULL;
+	     tok = strtok_r(NULL, ", ", &save)) {
+		if (p->nexact == CLI_MAX_SCOPES) {
+			cli_msg("pin: --scopes names too many scopes (at most %d)", CLI_MAX_SCOPES);
+			return 2;
+		}
+		p->exact[p->nexact++] = tok;
+	}
+	if (p->nexact == 0) {
+		cli_msg("pin: --scopes needs at least one scope (sql, jobs, ...): a token with "
+			"none would have every API");
+		return 2;
+	}
+	return 0;
+}
+
+static int
+pin_new(struct pin *p, char **ids, size_t nids)
+{
+	struct patrol_err err;
+	int rc;
+
+	status_clear(&err);
+	if (p->cli->o.filter != NULL &&
+	    token_filter_compile(p->cli->o.filter, &p->filter, &err) != PATROL_OK) {
+		cli_msg("pin: bad filter: %s", err.message);
+		return 2;
+	}
+	if ((rc = pin_split_scopes(p)) != 0 || (rc = cli_connect(p->cli)) != 0 ||
+	    (rc = cli_fetch_tokens(p->cli, p->cli->o.all, NULL, &p->tab)) != 0)
+		return rc;
+	cli_filter_context(p->cli, p->filter);
+	if ((rc = pin_plan_ids(p, ids, nids)) != 0 || (rc = pin_plan_filter(p)) != 0)
+		return rc;
+	if (p->cli->o.filter != NULL && bulk_set_filter(p->b, p->cli->o.filter) != 0)
+		return status_exit_code(PATROL_NOMEM);
+	bulk_guard_self(p->b, p->cli->o.include_self);
+	if (bulk_count(p->b) == 0) {
+		cli_msg("pin: nothing matches: no token was changed");
+		return 0;
+	}
+	if (!p->cli->o.dry_run)
+		pin_whoami(p);
+	return pin_execute(p, "About to pin");
+}
+
+/* The session for --resume [SESSION]: the one named, else the newest
+ * unfinished pin session of this workspace. */
+static int
+pin_find_session(struct pin *p, const char *want, char **path)
+{
+	struct patrol_err err;
+	enum patrol_status st;
+	char *dir = NULL;
+
+	status_clear(&err);
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK)
+		st = want != NULL ? journal_resolve(dir, want, path, &err) :
+		    journal_find_unfinished_kind(dir, p->cli->cfg.host, JOURNAL_KIND_PIN, path,
+						 &err);
+	free(dir);
+	if (st == PATROL_OK)
+		return 0;
+	cli_msg("pin: %s", err.message);
+	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
+}
+
+static int
+pin_resume(struct pin *p, int argc, char **argv)
+{
+	struct journal_session info;
+	struct patrol_err err;
+	char *path = NULL;
+	int rc;
+
+	if (argc > 2 || p->cli->o.filter != NULL || p->cli->o.from != NULL || p->cli->o.dry_run) {
+		cli_msg("pin: --resume takes at most one session id, and no ids, filter or --dry-run");
+		return 2;
+	}
+	if ((rc = cli_connect(p->cli)) != 0 ||
+	    (rc = pin_find_session(p, argc == 2 ? argv[1] : NULL, &path)) != 0)
+		return rc;
+	if (path == NULL) {
+		cli_msg("pin: no unfinished pin session for %s (patrol journal lists them all)",
+			p->cli->cfg.host);
+		return 0;
+	}
+	memset(&info, 0, sizeof info);
+	status_clear(&err);
+	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
+	free(path);
+	if (rc != 0)
+		cli_msg("pin: %s", err.message);
+	else if (info.host == NULL || strcmp(info.host, p->cli->cfg.host) != 0) {
+		cli_msg("pin: session %s is for %s, not %s", info.session,
+			info.host ? info.host : "?", p->cli->cfg.host);
+		rc = 2;
+	} else if ((rc = cli_fetch_tokens(p->cli, info.admin, NULL, &p->tab)) != 0) {
+		/* reported */
+	} else if (bulk_resume(p->b, &info, p->tab, argc == 2, &err) != PATROL_OK) {
+		cli_msg("pin: cannot resume: %s", err.message);
+		rc = 2;
+	} else
+		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
+			info.session, bulk_count(p->b), bulk_planned_done(p->b), bulk_pending(p->b));
+	journal_session_free(&info);
+	if (rc != 0)
+		return rc;
+	bulk_guard_self(p->b, p->cli->o.include_self);
+	return pin_execute(p, "Left to pin:");
+}
+
+/* The ids of the command line and --from. 0 or an exit code. */
+static int
+pin_ids(struct cli *cli, int argc, char **argv, char ***ids, size_t *n)
+{
+	char **v;
+	int i, rc;
+
+	if (cli->o.from != NULL && (rc = cli_read_ids("pin", cli->o.from, ids, n)) != 0)
+		return rc;
+	if (argc <= 1)
+		return 0;
+	if ((v = realloc(*ids, (*n + (size_t)argc) * sizeof *v)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	*ids = v;
+	for (i = 1; i < argc; i++)
+		if ((v[*n] = strdup(argv[i])) == NULL)
+			return status_exit_code(PATROL_NOMEM);
+		else
+			(*n)++;
+	return 0;
+}
+
+int
+cli_cmd_pin(struct cli *cli, int argc, char **argv)
+{
+	struct pin p;
+	char **ids = NULL;
+	size_t nids = 0, i;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	p.cli = cli;
+	if ((p.b = bulk_new(cli->o.all)) == NULL) {
+		cli_msg("pin: out of memory");
+		return status_exit_code(PATROL_NOMEM);
+	}
+	bulk_set_kind(p.b, JOURNAL_KIND_PIN);
+	if (cli->o.resume)
+		rc = pin_resume(&p, argc, argv);
+	else if ((rc = pin_ids(cli, argc, argv, &ids, &nids)) == 0 && nids == 0 &&
+		 cli->o.filter == NULL) {
+		cli_msg("pin: give token ids, --from FILE, --filter EXPR, or --resume");
+		rc = 2;
+	} else if (rc == 0)
+		rc = pin_new(&p, ids, nids);
+	for (i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
+	bulk_free(p.b);
+	api_table_free(p.tab);
+	token_filter_free(p.filter);
+	free(p.exact_buf);
+	free(p.user);
+	return rc;
+}
