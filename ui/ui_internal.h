@@ -97,6 +97,7 @@ enum ui_mode {
 	UI_MODE_OWNERS,
 	UI_MODE_SETTINGS,
 	UI_MODE_PROFILES,
+	UI_MODE_SCOPES,          /* auto-scoping's review queue (ui_scopes.c) */
 };
 #define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
 
@@ -116,6 +117,14 @@ enum ui_owner_sort {
 	UI_OSORT_EXPIRING,
 	UI_OSORT_TOTAL,
 	UI_OSORT_COUNT,
+};
+
+/* Sort columns of the scopes view (ui_scopes.c). */
+enum ui_scopes_sort {
+	UI_SSORT_ENFORCED,       /* the estimated enforcement date, soonest first */
+	UI_SSORT_STATE,
+	UI_SSORT_OWNER,
+	UI_SSORT_COUNT,
 };
 
 /* The histories of the prompts, one a kind of line. */
@@ -293,6 +302,10 @@ struct ui {
 	size_t nvprofiles;
 	enum ui_owner_sort osort;
 	bool odesc;
+	char (*vids)[TOKEN_ID_LEN + 1];   /* scopes view: line -> token id */
+	size_t nvids;
+	enum ui_scopes_sort ssort;
+	bool sdesc;
 	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
@@ -491,6 +504,9 @@ size_t ui_draw_status_room(const struct ui *u, bool counts);
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
 int ui_lists_profiles(struct ui *u);
+/* ui_scopes.c: the scopes view over the rows the filter shows, sorted by
+ * u->ssort (the selection stays on its token). */
+void ui_lists_scopes(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
 /* The owner or profile of the selected line, or NULL. */
@@ -508,7 +524,8 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume)
+	_(profile_pick) _(setting_edit) _(resume) _(scopes) _(ssort_next) _(ssort_prev) \
+	_(ssort_invert) _(scope_pick)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

@@ -364,6 +364,9 @@ ui_view_free(struct ui *u)
 	u->nvprofiles = 0;
 	free(u->vowner);
 	u->vowner = NULL;
+	free(u->vids);
+	u->vids = NULL;
+	u->nvids = 0;
 	u->vtitle[0] = '\0';
 }
 
@@ -682,7 +685,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 unsigned
@@ -710,7 +713,7 @@ ui_state_compact(struct ui *u)
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 void

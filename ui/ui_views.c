@@ -383,6 +383,8 @@ ui_lists_refresh(struct ui *u)
 		ui_lists_owners(u);
 	else if (u->mode == UI_MODE_SETTINGS)
 		ui_lists_settings(u);
+	else if (u->mode == UI_MODE_SCOPES)
+		ui_lists_scopes(u);
 }
 
 /* ---- a revocation session: the plan and the results ------------------------ */
