@@ -303,6 +303,75 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 	return 0;
 }
 
+/* ---- pins ----------------------------------------------------------------- */
+
+static void bulk_settle(struct bulk *b, struct bulk_item *it, enum journal_result r,
+			enum patrol_status st, const char *why);
+
+/* Whether the scopes v[0..n) name authentication (or its read form). */
+static bool
+bulk_has_auth(const char *const *v, size_t n)
+{
+	return autoscope_has(v, n, AUTOSCOPE_PRIVILEGED) ||
+	    autoscope_has(v, n, AUTOSCOPE_PRIVILEGED ":read");
+}
+
+bool
+bulk_pin_adds_auth(const struct token_info *t, const struct bulk_item *it)
+{
+	return bulk_has_auth((const char *const *)it->t.scopes, it->t.nscopes) &&
+	    !bulk_has_auth(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t));
+}
+
+/* Whether t has exactly v[0..n), set by hand already. */
+static bool
+bulk_pin_same(const struct token_info *t, char *const *v, size_t n)
+{
+	size_t i;
+
+	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), n, v[i]))
+			return false;
+	return true;
+}
+
+int
+bulk_add_pin(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+	     const char *self_id, int64_t now_ms, const struct bulk_pin *how)
+{
+	const char **v = NULL;
+	size_t i = b->n, n;
+	int rc = bulk_add(b, id, t, flags, self_id, now_ms);
+
+	if (rc != 0 || b->v[i].result != JOURNAL_PENDING)
+		return rc;                   /* planned already, not a token id, or no memory */
+	if (t == NULL) {
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_NOT_FOUND, b->admin ?
+			    "not in the list: nothing sent" :
+			    "not among your tokens (--all: anyone's): nothing sent");
+		return 0;
+	}
+	n = autoscope_pin_scopes(token_list_items(t, TOKEN_LIST_INFERRED),
+	    token_list_n(t, TOKEN_LIST_INFERRED), token_list_items(t, TOKEN_LIST_BACKFILL),
+	    token_list_n(t, TOKEN_LIST_BACKFILL), how->add, how->nadd, how->exact, how->nexact,
+	    how->use_exact, &v);
+	if (n == (size_t)-1 || bulk_set_scopes(b, i, v, n) != 0) {
+		free(v);
+		return -1;
+	}
+	free(v);
+	if (!how->use_exact && token_list_n(t, TOKEN_LIST_INFERRED) +
+	    token_list_n(t, TOKEN_LIST_BACKFILL) == 0)
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK, "nothing inferred or "
+			    "backfilled: give --scopes to choose its scopes");
+	else if (bulk_pin_same(t, b->v[i].t.scopes, b->v[i].t.nscopes))
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK,
+			    "it already has exactly these scopes, set by hand");
+	return 0;
+}
+
 /* Decide an item without sending anything. */
 static void
 bulk_settle(struct bulk *b, struct bulk_item *it, enum journal_result r,
@@ -645,22 +714,6 @@ bulk_end(struct bulk *b)
 
 /* ---- resume --------------------------------------------------------------- */
 
-/* Whether row t already has exactly the scopes item it sets, by hand (what
- * a pin that reached the server leaves). */
-static bool
-bulk_pinned(const struct bulk_item *it, const struct token_info *t)
-{
-	size_t i;
-
-	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != it->t.nscopes)
-		return false;
-	for (i = 0; i < it->t.nscopes; i++)
-		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t),
-		    it->t.scopes[i]))
-			return false;
-	return true;
-}
-
 /* Move a journal entry into b, deciding it from the file and the fresh list. */
 static int
 bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_table *fresh,
@@ -692,7 +745,8 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 		b->planned_done++;
 		return 0;
 	}
-	if (there && b->kind == JOURNAL_KIND_PIN && e->intents > 0 && bulk_pinned(it, row)) {
+	if (there && b->kind == JOURNAL_KIND_PIN && e->intents > 0 &&
+	    bulk_pin_same(row, it->t.scopes, it->t.nscopes)) {
 		/* Pinned before the interruption, its result lost: done,
 		 * never sent again. */
 		bulk_settle(b, it, JOURNAL_REVOKED, PATROL_OK,

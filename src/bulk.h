@@ -103,6 +103,27 @@ enum journal_kind bulk_kind(const struct bulk *b);
 /* The scopes item i is pinned to: v[0..n) copied. 0, or -1 on out of memory. */
 int bulk_set_scopes(struct bulk *b, size_t i, const char *const *v, size_t n);
 
+/* How a pin chooses each token's scopes: exactly exact[0..nexact) when
+ * use_exact, else its inferred ∪ backfill scopes ∪ add[0..nadd). */
+struct bulk_pin {
+	const char *const *add;
+	size_t nadd;
+	const char *const *exact;
+	size_t nexact;
+	bool use_exact;
+};
+/* bulk_add for a pin session: t's scopes as how says, the same for both
+ * faces. t NULL (an id no list has) is skipped, and so is a token with
+ * nothing inferred or backfilled (unless use_exact) and one that already
+ * has exactly those scopes, set by hand: each with the reason. Returns as
+ * bulk_add. */
+int bulk_add_pin(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+		 const char *self_id, int64_t now_ms, const struct bulk_pin *how);
+/* Whether pinning t as item it plans adds authentication: t could then
+ * mint tokens of any scope, and its declared scopes do not say so now.
+ * Such a pin asks for a confirmation of its own. */
+bool bulk_pin_adds_auth(const struct token_info *t, const struct bulk_item *it);
+
 /* What chose the ids (--filter), for the journal. 0, or -1 on out of memory. */
 int bulk_set_filter(struct bulk *b, const char *filter);
 /* A signal cut the session off (SIGHUP, SIGTERM): bulk_end leaves it

@@ -77,7 +77,7 @@ pin_signals(bool on)
 		sigaction(sigs[i], &sa, NULL);
 }
 
-/* ---- the scopes of one token ------------------------------------------------- */
+/* ---- the plan ------------------------------------------------------------------ */
 
 /* Whether the scopes v[0..n) name authentication (or its read form). */
 static bool
@@ -87,65 +87,19 @@ pin_has_auth(const char *const *v, size_t n)
 	    autoscope_has(v, n, AUTOSCOPE_PRIVILEGED ":read");
 }
 
-/* Whether pinning t to v[0..n) adds authentication: it would be able to
- * mint tokens and its declared scopes do not say so now. */
-static bool
-pin_adds_auth(const struct token_info *t, const char *const *v, size_t n)
-{
-	return pin_has_auth(v, n) &&
-	    !pin_has_auth(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t));
-}
-
-/* Whether t has exactly v[0..n), set by hand already. */
-static bool
-pin_same(const struct token_info *t, const char *const *v, size_t n)
-{
-	size_t i;
-
-	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != n)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), n, v[i]))
-			return false;
-	return true;
-}
-
-/* Plan t (listed, or NULL for an id no list has) under id. 0 or an exit code. */
+/* Plan t (listed, or NULL for an id no list has) under id (bulk_add_pin). */
 static int
 pin_add(struct pin *p, const char *id, const struct token_info *t)
 {
 	const struct cli_opts *o = &p->cli->o;
-	const char **v = NULL;
-	size_t i = bulk_count(p->b), n = 0;
-	int rc = bulk_add(p->b, id, t, t != NULL ? token_flags(t, &p->cli->out.ctx) : 0,
-			  p->cli->self_id[0] ? p->cli->self_id : NULL, p->cli->out.ctx.now_ms);
+	struct bulk_pin how = { o->add, o->nadd, p->exact, p->nexact, o->pin_scopes != NULL };
 
-	if (rc == 1 || (rc == 0 && bulk_item(p->b, i)->result != JOURNAL_PENDING))
-		return 0;                    /* planned already, or not a token id */
-	if (rc == 0 && t == NULL) {
-		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_NOT_FOUND, p->cli->o.all ?
-			    "not in the list: nothing sent" :
-			    "not among your tokens (--all: anyone's): nothing sent");
-		return 0;
-	}
-	if (rc == 0)
-		n = autoscope_pin_scopes(token_list_items(t, TOKEN_LIST_INFERRED),
-		    token_list_n(t, TOKEN_LIST_INFERRED), token_list_items(t, TOKEN_LIST_BACKFILL),
-		    token_list_n(t, TOKEN_LIST_BACKFILL), o->add, o->nadd, p->exact, p->nexact,
-		    o->pin_scopes != NULL, &v);
-	if (rc != 0 || n == (size_t)-1 || bulk_set_scopes(p->b, i, v, n) != 0) {
-		free(v);
+	if (bulk_add_pin(p->b, id, t, t != NULL ? token_flags(t, &p->cli->out.ctx) : 0,
+			 p->cli->self_id[0] ? p->cli->self_id : NULL, p->cli->out.ctx.now_ms,
+			 &how) < 0) {
 		cli_msg("pin: out of memory");
 		return status_exit_code(PATROL_NOMEM);
 	}
-	if (o->pin_scopes == NULL && token_list_n(t, TOKEN_LIST_INFERRED) +
-	    token_list_n(t, TOKEN_LIST_BACKFILL) == 0)
-		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK, "nothing inferred or backfilled: "
-			    "give --scopes to choose its scopes");
-	else if (pin_same(t, v, n))
-		bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK,
-			    "it already has exactly these scopes, set by hand");
-	free(v);
 	return 0;
 }
 
@@ -222,8 +176,8 @@ plan_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 
 	switch (col) {
 	case PLAN_MARK:
-		snprintf(out, n, "%s", it->self ? "S" : t != NULL &&
-			 pin_adds_auth(t, a.v, a.n) ? "A" : "");
+		snprintf(out, n, "%s", it->self ? "S" : t != NULL && bulk_pin_adds_auth(t, it) ?
+			 "A" : "");
 		break;
 	case PLAN_ID:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, it->t.id);
@@ -313,8 +267,7 @@ pin_confirm_auth(struct pin *p)
 	for (i = 0; i < bulk_count(p->b); i++) {
 		const struct bulk_item *it = bulk_item(p->b, i);
 		const struct token_info *t = pin_row(p, it);
-		n += it->result == JOURNAL_PENDING && t != NULL &&
-		    pin_adds_auth(t, (const char *const *)it->t.scopes, it->t.nscopes);
+		n += it->result == JOURNAL_PENDING && t != NULL && bulk_pin_adds_auth(t, it);
 	}
 	if (n == 0 || o->dry_run)
 		return;
@@ -327,8 +280,7 @@ pin_confirm_auth(struct pin *p)
 	for (i = 0; i < bulk_count(p->b); i++) {
 		const struct bulk_item *it = bulk_item(p->b, i);
 		const struct token_info *t = pin_row(p, it);
-		if (it->result == JOURNAL_PENDING && t != NULL &&
-		    pin_adds_auth(t, (const char *const *)it->t.scopes, it->t.nscopes))
+		if (it->result == JOURNAL_PENDING && t != NULL && bulk_pin_adds_auth(t, it))
 			bulk_decide(p->b, i, JOURNAL_SKIPPED, PATROL_OK, "kept: it would gain "
 				    "authentication, which was not confirmed (name it with --add "
 				    "authentication, or confirm on a terminal)");
