@@ -184,7 +184,8 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 	switch (ui_cols[col].key) {
 	case -1:
 		snprintf(out, n, "%c%c", (m & UI_MARK_TAGGED) ? '*' : ' ',
-		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : ' ');
+		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : (m & UI_MARK_PIN) ? 'P' :
+		    ' ');
 		break;
 	case TOKEN_SORT_COMMENT:
 		snprintf(out, n, "%s", token_comment(t) != NULL ? token_comment(t) : "");

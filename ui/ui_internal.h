@@ -87,6 +87,7 @@ enum ui_pair {
 #define UI_MARK_STAGED	0x02u
 #define UI_MARK_BUSY	0x04u	/* a revoke is in flight */
 #define UI_MARK_GONE	0x08u	/* revoked: leaves at the next compaction */
+#define UI_MARK_PIN	0x10u	/* staged for pinning its scopes (p) */
 
 enum ui_mode {
 	UI_MODE_TABLE,
@@ -444,7 +445,7 @@ unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 /* ui_views.c: the plan or the results as the RESULTS view; the words. */
 void ui_bulk_view(struct ui *u, bool plan);
-const char *ui_bulk_label(const struct bulk_item *it);
+const char *ui_bulk_label(const struct bulk *b, const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
@@ -525,7 +526,7 @@ int ui_lists_setting(const struct ui *u);
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
 	_(profile_pick) _(setting_edit) _(resume) _(scopes) _(ssort_next) _(ssort_prev) \
-	_(ssort_invert) _(scope_pick)
+	_(ssort_invert) _(scope_pick) _(pin) _(scope_pin)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

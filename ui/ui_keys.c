@@ -57,8 +57,9 @@ static const struct ui_key ui_keys[] = {
 	{ { 'T' }, "tagging every shown row", "tag every row the filter shows", ui_a_tag_all, 0 },
 	{ { 'U' }, "untagging", "untag every row", ui_a_untag_all, 0 },
 	{ { 'd' }, "staging", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
+	{ { 'p' }, "staging pins", "stage the tagged rows (or this one) for pinning their inferred scopes", ui_a_pin, UI_K_MUTATING },
 	{ { 'u' }, "unstaging", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
-	{ { 'x' }, "revoking", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
+	{ { 'x' }, "revoking", "revoke (or pin) the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
 	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
 	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
 	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
@@ -82,6 +83,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "going to a token", "go to this token in the table", ui_a_scope_pick, UI_K_IN(UI_MODE_SCOPES) },
+	{ { 'p' }, "staging a pin", "stage this token for pinning its inferred scopes (x executes)", ui_a_scope_pin, UI_K_MUTATING | UI_K_IN(UI_MODE_SCOPES) },
+	{ { 'x' }, "pinning", "pin the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING | UI_K_IN(UI_MODE_SCOPES) },
 	{ { '>' }, "sorting the scopes view", "sort by the next column (enforcement, state, owner)", ui_a_ssort_next, UI_K_IN(UI_MODE_SCOPES) },
 	{ { '<' }, "sorting the scopes view", "sort by the previous column", ui_a_ssort_prev, UI_K_IN(UI_MODE_SCOPES) },
 	{ { 'I' }, "inverting the scopes view's sort", "invert the sort order", ui_a_ssort_invert, UI_K_IN(UI_MODE_SCOPES) },
@@ -253,7 +256,8 @@ ui_keys_help(struct ui *u)
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
 	ui_help_view(u, v, &n, UI_MODE_SCOPES, "In the scopes view (S or :scopes; Esc back):");
 	v[n++] = ui_xstrdup("");
-	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
+	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, P staged for pinning, "
+	    "~ being revoked or pinned.");
 	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
 		snprintf(line, sizeof line, "  %c  %-18s %s", ui_columns_flag_letter((enum token_flag_bit)b),

@@ -66,9 +66,10 @@ ui_scopes_cell(const struct ui *u, const char *s, size_t width, char *out, size_
 	return pos;
 }
 
-/* when  state  [owner]  comment  now -> after (! when it loses access) */
+/* P (staged for pinning), when, state, [owner], comment, now -> after (!
+ * when it loses access) */
 static char *
-ui_scopes_line(const struct ui *u, const struct token_info *t)
+ui_scopes_line(const struct ui *u, const struct token_info *t, unsigned mark)
 {
 	struct autoscope_access after;
 	char line[UI_S_SCOPES * 2 + 256], when[64], now[UI_S_SCOPES], aft[UI_S_SCOPES];
@@ -76,6 +77,8 @@ ui_scopes_line(const struct ui *u, const struct token_info *t)
 
 	token_autoscope_enforce_format(t, u->ws->ctx.now_ms, when, sizeof when);
 	token_scopes_format(t, now, sizeof now);
+	line[pos++] = (char)(mark & UI_MARK_PIN ? 'P' : ' ');
+	line[pos++] = ' ';
 	token_autoscope_after(t, &after);
 	autoscope_access_format(&after, aft, sizeof aft);
 	pos = ui_scopes_cell(u, when, UI_S_WHEN, line, pos, sizeof line);
@@ -101,13 +104,15 @@ ui_scopes_title(struct ui *u, size_t n, size_t narrowing)
 
 	for (k = 0; k < UI_SSORT_COUNT; k++)
 		snprintf(t[k], sizeof t[k], "%s%s", ui_ssort_titles[k], (int)u->ssort == k ? arrow : "");
+	title[pos++] = ' ';
+	title[pos++] = ' ';
 	pos = ui_scopes_cell(u, t[UI_SSORT_ENFORCED], UI_S_WHEN, title, pos, sizeof title);
 	pos = ui_scopes_cell(u, t[UI_SSORT_STATE], UI_S_STATE, title, pos, sizeof title);
 	if (UI_MGMT(u))
 		pos = ui_scopes_cell(u, t[UI_SSORT_OWNER], UI_S_OWNER, title, pos, sizeof title);
 	pos = ui_scopes_cell(u, "COMMENT", UI_S_COMMENT, title, pos, sizeof title);
 	snprintf(title + pos, sizeof title - pos, "NOW %s AFTER  (%zu shown, %zu lose access !; "
-	    "Enter goes to it, < > I sort, Esc back)", u->ascii ? "->" : "\u2192", n, narrowing);
+	    "p stages a pin, x pins, Enter goes to it, < > I sort)", u->ascii ? "->" : "\u2192", n, narrowing);
 	snprintf(u->vtitle, sizeof u->vtitle, "%s", title);
 }
 
@@ -131,7 +136,7 @@ ui_lists_scopes(struct ui *u)
 		if (strcmp(ids[i], keep) == 0)
 			sel = i;
 		narrowing += token_autoscope_narrows(t);
-		ui_add(&l, ui_scopes_line(u, t));
+		ui_add(&l, ui_scopes_line(u, t, u->ws->marks[rows[u->sdesc ? n - 1 - i : i]]));
 	}
 	free(rows);
 	if (l.n == 0)
@@ -190,4 +195,24 @@ ui_a_scope_pick(struct ui *u)
 		if (u->ws->shown[i] == (size_t)row)
 			u->cursor = i;        /* the painter scrolls to it */
 	return UI_R_ALL;
+}
+
+/* p: stage the selected token for pinning; the view shows P before it. */
+unsigned
+ui_a_scope_pin(struct ui *u)
+{
+	long row;
+
+	if (u->mode != UI_MODE_SCOPES || u->vsel >= u->nvids)
+		return UI_R_NONE;
+	row = ui_state_row_of(u, u->vids[u->vsel], false);
+	if (row < 0 || (u->ws->marks[row] & UI_MARK_BUSY))
+		return UI_R_NONE;
+	u->ws->marks[row] |= UI_MARK_PIN;
+	if (u->vsel + 1 < u->nvids)
+		u->vsel++;
+	ui_lists_scopes(u);
+	ui_msg(u, false, "staged for pinning: %zu (x pins them, u in the table unstages)",
+	    ui_state_count(u, UI_MARK_PIN));
+	return UI_R_VIEW | UI_R_STATUS | UI_R_TABLE;
 }

@@ -579,6 +579,9 @@ struct ui_oldmark {
 	unsigned char mark;
 };
 
+/* The marks a new list of the same workspace keeps, by id. */
+#define UI_MARKS_KEPT (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN)
+
 /* Marks of the old table, sorted by id, for carrying over. */
 static struct ui_oldmark *
 ui_state_oldmarks(const struct ui *u, size_t *np)
@@ -588,10 +591,10 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 
 	m = ui_xcalloc(u->ws->tab.n + 1, sizeof *m);
 	for (i = 0; i < u->ws->tab.n; i++) {
-		if ((u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
+		if ((u->ws->marks[i] & UI_MARKS_KEPT) == 0)
 			continue;
 		token_id_hex(&u->ws->tab.rows[i], m[n].id);
-		m[n++].mark = u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
+		m[n++].mark = u->ws->marks[i] & UI_MARKS_KEPT;
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
 	*np = n;
