@@ -363,7 +363,8 @@ pin_line(struct pin *p, const struct bulk_item *it)
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
 	autoscope_access_format(&a, scopes, sizeof scopes);
-	if (it->err.message[0] != '\0' || journal_result_fails(it->result))
+	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
+	    it->result == JOURNAL_GONE)
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
 			       200, 0);
 	else
