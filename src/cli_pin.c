@@ -24,20 +24,18 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "api.h"
 #include "bulk.h"
 #include "cli.h"
+#include "cli_session.h"
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
 #include "table.h"
 
 #define PIN_SHOWN 20
-#define PIN_BAR_WIDTH 24
-#define PIN_WAIT_MS 200
-#define PIN_LOG_EVERY_MS 5000       /* no terminal: a progress line this often */
+#define PIN_WAIT_MS 200             /* the longest wait for an answer between redraws */
 #define PIN_SCOPES_MAX 4096
 
 /* One run of the command. */
@@ -50,32 +48,8 @@ struct pin {
 	size_t nexact;
 	char *exact_buf;
 	char *user;                     /* SCIM userName, for the journal */
-	bool bar, log, bar_shown;
-	int64_t bar_ms;
+	struct cli_session_bar bar;     /* the progress on stderr */
 };
-
-static volatile sig_atomic_t pin_signalled;
-
-static void
-pin_on_signal(int sig)
-{
-	pin_signalled = sig;
-}
-
-/* Ctrl-C, SIGTERM and SIGHUP stop after the requests in flight. */
-static void
-pin_signals(bool on)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-	size_t i;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on ? pin_on_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
 
 /* ---- the plan ------------------------------------------------------------------ */
 
@@ -87,10 +61,12 @@ pin_has_auth(const char *const *v, size_t n)
 	    autoscope_has(v, n, AUTOSCOPE_PRIVILEGED ":read");
 }
 
-/* Plan t (listed, or NULL for an id no list has) under id (bulk_add_pin). */
+/* Plan t (listed, or NULL for an id no list has) under id (bulk_add_pin):
+ * cli_session_plan's add. */
 static int
-pin_add(struct pin *p, const char *id, const struct token_info *t)
+pin_add(void *ctx, const char *id, const struct token_info *t)
 {
+	struct pin *p = ctx;
 	const struct cli_opts *o = &p->cli->o;
 	struct bulk_pin how = { o->add, o->nadd, p->exact, p->nexact, o->pin_scopes != NULL };
 
@@ -101,49 +77,6 @@ pin_add(struct pin *p, const char *id, const struct token_info *t)
 		return status_exit_code(PATROL_NOMEM);
 	}
 	return 0;
-}
-
-/* The given ids (full or prefixes), resolved through an index. */
-static int
-pin_plan_ids(struct pin *p, char **ids, size_t n)
-{
-	char full[TOKEN_ID_LEN + 1];
-	size_t *byid, i;
-	int rc = 0;
-
-	if (n == 0)
-		return 0;
-	if ((byid = token_index_by_id(p->tab)) == NULL)
-		return status_exit_code(PATROL_NOMEM);
-	for (i = 0; i < n && rc == 0; i++) {
-		long row = token_find_indexed(p->tab, byid, ids[i], false);
-		const struct token_info *t = row >= 0 ? &p->tab->rows[row] : NULL;
-		if (row == -2) {
-			cli_find_token(p->tab, ids[i]);    /* says why */
-			rc = 2;
-		} else
-			rc = pin_add(p, t != NULL ? token_id_hex(t, full) : ids[i], t);
-	}
-	free(byid);
-	return rc;
-}
-
-static int
-pin_plan_filter(struct pin *p)
-{
-	char id[TOKEN_ID_LEN + 1];
-	size_t *idx, n, i;
-	int rc = 0;
-
-	if (p->filter == NULL)
-		return 0;
-	if ((idx = malloc((p->tab->n ? p->tab->n : 1) * sizeof *idx)) == NULL)
-		return status_exit_code(PATROL_NOMEM);
-	n = token_filter_apply(p->filter, p->tab, &p->cli->out.ctx, idx);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = pin_add(p, token_id_hex(&p->tab->rows[idx[i]], id), &p->tab->rows[idx[i]]);
-	free(idx);
-	return rc;
 }
 
 /* The row of the plan's list for item it, or NULL. */
@@ -321,35 +254,6 @@ pin_replan(struct pin *p)
 
 /* ---- apply --------------------------------------------------------------------- */
 
-static void
-pin_bar_clear(struct pin *p)
-{
-	if (p->bar_shown) {
-		fputs("\r\033[K", stderr);
-		p->bar_shown = false;
-	}
-}
-
-/* The progress: a bar on a terminal, a line every few seconds without one. */
-static void
-pin_bar(struct pin *p)
-{
-	char line[256];
-	int64_t now = duration_mono_ms();
-
-	if (now - p->bar_ms < (p->bar ? PIN_WAIT_MS : PIN_LOG_EVERY_MS) || (!p->bar && !p->log))
-		return;
-	p->bar_ms = now;
-	bulk_progress_line(p->b, p->cli->w, p->bar ? PIN_BAR_WIDTH : 0, line, sizeof line);
-	if (!p->bar) {
-		cli_msg("pin: %s", line);
-		return;
-	}
-	fprintf(stderr, "\r\033[K%s", line);
-	fflush(stderr);
-	p->bar_shown = true;
-}
-
 /* One result line (table output): label, id, comment, the scopes set or why not. */
 static void
 pin_line(struct pin *p, const struct bulk_item *it)
@@ -359,7 +263,7 @@ pin_line(struct pin *p, const struct bulk_item *it)
 
 	if (p->cli->o.format != CLI_FORMAT_TABLE)
 		return;
-	pin_bar_clear(p);
+	cli_session_bar_clear(&p->bar);
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
 	autoscope_access_format(&a, scopes, sizeof scopes);
@@ -389,7 +293,7 @@ pin_stop(struct pin *p, int sig)
 	if (sig != SIGINT)
 		bulk_interrupt(p->b);
 	bulk_stop(p->b, p->cli->w);
-	pin_bar_clear(p);
+	cli_session_bar_clear(&p->bar);
 	cli_msg("pin: stopping after the requests in flight; the rest are not sent%s",
 		bulk_journal(p->b) != NULL ? ": patrol pin --resume goes on with them" : "");
 }
@@ -401,23 +305,21 @@ pin_run(struct pin *p)
 	struct call *c;
 	long i;
 
-	pin_signalled = 0;
-	pin_signals(true);
-	p->bar_ms = duration_mono_ms();
+	cli_session_signals(true);
 	for (;;) {
 		if (!bulk_running(p->b) && (bulk_stopping(p->b) || bulk_submit(p->b, w) == 0))
 			break;
-		pin_bar(p);
+		cli_session_bar(&p->bar, p->b, w, "pin", false);
 		c = worker_wait(w, PIN_WAIT_MS);
-		if (pin_signalled && !bulk_stopping(p->b))
-			pin_stop(p, pin_signalled);
+		if (cli_session_signal() && !bulk_stopping(p->b))
+			pin_stop(p, cli_session_signal());
 		if (c != NULL && (i = bulk_finish(p->b, c)) >= 0)
 			pin_line(p, bulk_item(p->b, i));
 		else if (c != NULL)
 			call_free(c);
 	}
-	pin_signals(false);
-	pin_bar_clear(p);
+	cli_session_signals(false);
+	cli_session_bar_clear(&p->bar);
 	if (bulk_stopped_auth(p->b))
 		cli_msg("pin: stopped: the workspace refused patrol's credentials; nothing more "
 			"was sent");
@@ -450,42 +352,6 @@ pin_report(struct pin *p)
 	return bulk_stopped_auth(p->b) ? 3 : rc;
 }
 
-/* Who runs it, for the journal (best effort). */
-static void
-pin_whoami(struct pin *p)
-{
-	struct call *c = cli_run(p->cli, api_scim_me());
-	struct api_me *me;
-
-	if (c != NULL && c->err.status == PATROL_OK && (me = call_take_result(c)) != NULL) {
-		if (me->user_name != NULL)
-			p->user = strdup(me->user_name);
-		api_me_free(me);
-	}
-	call_free(c);
-}
-
-/* Record the session; nothing is sent when it cannot be recorded. */
-static int
-pin_journal_start(struct pin *p)
-{
-	struct patrol_err err;
-	char *dir = NULL;
-
-	if (p->cli->o.dry_run || bulk_pending(p->b) == 0 || bulk_journal(p->b) != NULL)
-		return 0;
-	status_clear(&err);
-	if (journal_dir(true, &dir, &err) != PATROL_OK ||
-	    bulk_journal_start(p->b, dir, p->cli->cfg.host, p->user, p->cli->cfg.profile,
-			       &err) != PATROL_OK) {
-		cli_msg("pin: cannot record the session, so nothing was changed: %s", err.message);
-		free(dir);
-		return 2;
-	}
-	free(dir);
-	return 0;
-}
-
 /* A line for each token decided without sending anything in this run. */
 static void
 pin_lines_decided(struct pin *p)
@@ -512,10 +378,9 @@ pin_execute(struct pin *p, const char *what)
 	pin_confirm_self(p);
 	pin_confirm_auth(p);
 	if ((rc = pin_confirm_count(p, "Pin")) != 0 || (rc = pin_replan(p)) != 0 ||
-	    (rc = pin_journal_start(p)) != 0)
+	    (rc = cli_session_journal(p->cli, p->b, p->user, "pin", "changed")) != 0)
 		return rc;
-	p->bar = isatty(STDERR_FILENO) && p->cli->o.format == CLI_FORMAT_TABLE;
-	p->log = !isatty(STDERR_FILENO);
+	cli_session_bar_start(&p->bar, p->cli);
 	pin_lines_decided(p);
 	if (bulk_pending(p->b) > 0)
 		pin_run(p);
@@ -569,7 +434,7 @@ pin_new(struct pin *p, char **ids, size_t nids)
 	    (rc = cli_fetch_tokens(p->cli, p->cli->o.all, NULL, &p->tab)) != 0)
 		return rc;
 	cli_filter_context(p->cli, p->filter);
-	if ((rc = pin_plan_ids(p, ids, nids)) != 0 || (rc = pin_plan_filter(p)) != 0)
+	if ((rc = cli_session_plan(p->cli, p->tab, ids, nids, p->filter, pin_add, p)) != 0)
 		return rc;
 	if (p->cli->o.filter != NULL && bulk_set_filter(p->b, p->cli->o.filter) != 0)
 		return status_exit_code(PATROL_NOMEM);
@@ -579,7 +444,7 @@ pin_new(struct pin *p, char **ids, size_t nids)
 		return 0;
 	}
 	if (!p->cli->o.dry_run)
-		pin_whoami(p);
+		p->user = cli_session_user(p->cli);
 	return pin_execute(p, "About to pin");
 }
 

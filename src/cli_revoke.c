@@ -37,15 +37,14 @@
 #include "buf.h"
 #include "bulk.h"
 #include "cli.h"
+#include "cli_session.h"
 #include "duration.h"
 #include "journal.h"
 #include "sanitize.h"
 #include "table.h"
 
 #define PLAN_SHOWN 20
-#define RV_BAR_WIDTH 24
-#define RV_BAR_EVERY_MS 200
-#define RV_LOG_EVERY_MS 5000        /* no terminal: a progress line this often */
+#define RV_WAIT_MS 200              /* the longest wait for an answer between redraws */
 
 /* One run of the command. */
 struct rv {
@@ -56,34 +55,8 @@ struct rv {
 	char *user;                     /* SCIM userName, for the journal */
 	char **args;                    /* the ids given as arguments */
 	size_t nargs;
-	bool bar;                       /* stderr is a terminal: draw progress */
-	bool log;                       /* stderr is no terminal: progress lines */
-	bool bar_shown;
-	int64_t bar_ms;
+	struct cli_session_bar bar;     /* the progress on stderr */
 };
-
-static volatile sig_atomic_t rv_signalled;   /* the signal that stops the run, or 0 */
-
-static void
-rv_on_signal(int sig)
-{
-	rv_signalled = sig;
-}
-
-/* Ctrl-C, SIGTERM and SIGHUP stop after the in-flight revokes. */
-static void
-rv_signals(bool on)
-{
-	struct sigaction sa;
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	size_t i;
-
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on ? rv_on_signal : SIG_DFL;
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-}
 
 /* Ids from a file or stdin: the first word of each line; blank lines and
  * lines starting with # are skipped. */
@@ -185,69 +158,18 @@ rv_decide_unlisted(struct rv *r, const char *id)
 	bulk_decide(r->b, last, full ? JOURNAL_GONE : JOURNAL_SKIPPED, PATROL_NOT_FOUND, why);
 }
 
-/* Resolve the given ids (full or prefixes) against the list, through an
- * index (a file of 100,000 ids against a list of as many). An id or prefix
- * the list does not have is one result line, not the end of the session
- * (a file of ids goes stale); an ambiguous prefix is an error. */
+/* cli_session_plan's add: an id or prefix the list does not have is one
+ * result line, not the end of the session (a file of ids goes stale). */
 static int
-rv_plan_ids(struct rv *r, char **ids, size_t n)
+rv_plan_one(void *ctx, const char *id, const struct token_info *t)
 {
-	char full[TOKEN_ID_LEN + 1];
-	size_t *byid, i;
-	int rc = 0;
+	struct rv *r = ctx;
+	size_t before = bulk_count(r->b);
+	int rc = rv_add(r, id, t);
 
-	if (n == 0)
-		return 0;
-	if ((byid = token_index_by_id(r->tab)) == NULL)
-		return status_exit_code(PATROL_NOMEM);
-	for (i = 0; i < n && rc == 0; i++) {
-		long row = token_find_indexed(r->tab, byid, ids[i], false);
-		const struct token_info *t = row >= 0 ? &r->tab->rows[row] : NULL;
-		size_t before = bulk_count(r->b);
-		if (row == -2) {
-			cli_find_token(r->tab, ids[i]);    /* says why */
-			rc = 2;
-		} else if ((rc = rv_add(r, t != NULL ? token_id_hex(t, full) : ids[i], t)) == 0 &&
-			   t == NULL && bulk_count(r->b) > before)
-			rv_decide_unlisted(r, ids[i]);
-	}
-	free(byid);
+	if (rc == 0 && t == NULL && bulk_count(r->b) > before)
+		rv_decide_unlisted(r, id);
 	return rc;
-}
-
-static int
-rv_plan_filter(struct rv *r)
-{
-	char id[TOKEN_ID_LEN + 1];
-	size_t *idx, n, i;
-	int rc = 0;
-
-	if (r->filter == NULL)
-		return 0;
-	if ((idx = malloc((r->tab->n ? r->tab->n : 1) * sizeof *idx)) == NULL)
-		return status_exit_code(PATROL_NOMEM);
-	n = token_filter_apply(r->filter, r->tab, &r->cli->out.ctx, idx);
-	for (i = 0; i < n && rc == 0; i++)
-		rc = rv_add(r, token_id_hex(&r->tab->rows[idx[i]], id), &r->tab->rows[idx[i]]);
-	free(idx);
-	return rc;
-}
-
-/* Who is running this, for the journal (best effort: NULL when unknown). */
-static void
-rv_whoami(struct rv *r)
-{
-	struct call *c = cli_run(r->cli, api_scim_me());
-	struct api_me *me;
-
-	if (c == NULL)
-		return;
-	if (c->err.status == PATROL_OK && (me = call_take_result(c)) != NULL) {
-		if (me->user_name != NULL)
-			r->user = strdup(me->user_name);
-		api_me_free(me);
-	}
-	call_free(c);
 }
 
 /* The plan's table (table.h): a mark (! used lately or since the plan, S
@@ -475,48 +397,13 @@ rv_replan(struct rv *r)
 /* ---- apply ------------------------------------------------------------------ */
 
 static void
-rv_bar_clear(struct rv *r)
-{
-	if (r->bar_shown) {
-		fputs("\r\033[K", stderr);
-		r->bar_shown = false;
-	}
-}
-
-/* The progress: on a terminal a bar redrawn at most every RV_BAR_EVERY_MS;
- * without one (nohup, CI) a line every RV_LOG_EVERY_MS of the run, so a
- * log shows a long session is alive. force: draw the bar now. */
-static void
-rv_bar(struct rv *r, bool force)
-{
-	char line[256];
-	int64_t now = duration_mono_ms();
-
-	if (!r->bar) {
-		if (!r->log || now - r->bar_ms < RV_LOG_EVERY_MS)
-			return;
-		r->bar_ms = now;
-		bulk_progress_line(r->b, r->cli->w, 0, line, sizeof line);
-		cli_msg("revoke: %s", line);
-		return;
-	}
-	if (!force && now - r->bar_ms < RV_BAR_EVERY_MS)
-		return;
-	r->bar_ms = now;
-	bulk_progress_line(r->b, r->cli->w, RV_BAR_WIDTH, line, sizeof line);
-	fprintf(stderr, "\r\033[K%s", line);
-	fflush(stderr);
-	r->bar_shown = true;
-}
-
-static void
 rv_line(struct rv *r, const struct bulk_item *it)
 {
 	char comment[256], id[512], *msg;
 
 	if (r->cli->o.format != CLI_FORMAT_TABLE)
 		return;
-	rv_bar_clear(r);
+	cli_session_bar_clear(&r->bar);
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
 	fprintf(r->cli->out.fp, "%-13s  %s  %s", journal_result_label(it->result), id, comment);
@@ -552,7 +439,7 @@ rv_stop(struct rv *r, int sig)
 	if (sig != SIGINT)
 		bulk_interrupt(r->b);
 	bulk_stop(r->b, r->cli->w);
-	rv_bar_clear(r);
+	cli_session_bar_clear(&r->bar);
 	if (session == NULL)
 		cli_msg("revoke: stopping after the requests in flight (at most %d); the rest "
 			"are not sent", ws.limit);
@@ -575,21 +462,19 @@ rv_run(struct rv *r)
 	struct call *c;
 	long i;
 
-	rv_signalled = 0;
-	rv_signals(true);
-	r->bar_ms = r->bar ? 0 : duration_mono_ms();
+	cli_session_signals(true);
 	for (;;) {
 		if (!bulk_running(r->b) && (bulk_stopping(r->b) || bulk_submit(r->b, w) == 0))
 			break;
-		rv_bar(r, false);
-		c = worker_wait(w, RV_BAR_EVERY_MS);
-		if (rv_signalled && !bulk_stopping(r->b))
-			rv_stop(r, rv_signalled);
+		cli_session_bar(&r->bar, r->b, w, "revoke", false);
+		c = worker_wait(w, RV_WAIT_MS);
+		if (cli_session_signal() && !bulk_stopping(r->b))
+			rv_stop(r, cli_session_signal());
 		if (c != NULL && (i = bulk_finish(r->b, c)) >= 0) {
 			rv_line(r, bulk_item(r->b, i));
 			if (bulk_stopped_auth(r->b) && !told) {
 				told = true;
-				rv_bar_clear(r);
+				cli_session_bar_clear(&r->bar);
 				cli_msg("revoke: stopping: the workspace refused patrol's credentials "
 					"(HTTP %ld): nothing more of this batch is sent",
 					bulk_item(r->b, i)->err.http_status);
@@ -597,8 +482,8 @@ rv_run(struct rv *r)
 		} else if (c != NULL)
 			call_free(c);
 	}
-	rv_signals(false);
-	rv_bar_clear(r);
+	cli_session_signals(false);
+	cli_session_bar_clear(&r->bar);
 	/* whatever was never sent (stopped, or self after a stop) */
 	bulk_mark_unsent(r->b, rv_line_of, r);
 }
@@ -642,28 +527,6 @@ rv_report(struct rv *r)
 }
 
 /* ---- the journal -------------------------------------------------------------- */
-
-/* Start recording. Nothing is revoked when the session cannot be recorded. */
-static int
-rv_journal_start(struct rv *r)
-{
-	struct patrol_err err;
-	char *dir = NULL;
-
-	if (r->cli->o.dry_run || bulk_pending(r->b) == 0 || bulk_journal(r->b) != NULL)
-		return 0;             /* nothing to record, or resumed: the session's own file */
-	status_clear(&err);
-	if (journal_dir(true, &dir, &err) != PATROL_OK ||
-	    bulk_journal_start(r->b, dir, r->cli->cfg.host, r->user, r->cli->cfg.profile,
-			       &err) != PATROL_OK) {
-		cli_msg("revoke: cannot record the session, so nothing was revoked: %s",
-			err.message);
-		free(dir);
-		return 2;
-	}
-	free(dir);
-	return 0;
-}
 
 /* Say so when an unfinished session for this workspace waits. */
 static void
@@ -765,10 +628,10 @@ rv_execute(struct rv *r, const char *what)
 		return rc;
 	if ((rc = rv_replan(r)) != 0)
 		return rc;
-	if ((rc = rv_journal_start(r)) != 0)
+	/* nothing is revoked when the session cannot be recorded */
+	if ((rc = cli_session_journal(r->cli, r->b, r->user, "revoke", "revoked")) != 0)
 		return rc;
-	r->bar = isatty(STDERR_FILENO) && r->cli->o.format == CLI_FORMAT_TABLE;
-	r->log = !isatty(STDERR_FILENO);
+	cli_session_bar_start(&r->bar, r->cli);
 	rv_lines_decided(r);
 	rv_run(r);
 	if (bulk_journal(r->b) != NULL) {
@@ -800,7 +663,7 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	if ((rc = cli_fetch_tokens(r->cli, r->cli->o.all, NULL, &r->tab)) != 0)
 		return rc;
 	cli_filter_context(r->cli, r->filter);
-	if ((rc = rv_plan_ids(r, ids, nids)) != 0 || (rc = rv_plan_filter(r)) != 0)
+	if ((rc = cli_session_plan(r->cli, r->tab, ids, nids, r->filter, rv_plan_one, r)) != 0)
 		return rc;
 	if (r->cli->o.filter != NULL && bulk_set_filter(r->b, r->cli->o.filter) != 0)
 		return status_exit_code(PATROL_NOMEM);
@@ -810,7 +673,7 @@ rv_new(struct rv *r, char **ids, size_t nids)
 		return 0;
 	}
 	if (!r->cli->o.dry_run)
-		rv_whoami(r);
+		r->user = cli_session_user(r->cli);
 	return rv_execute(r, "About to revoke");
 }
 

@@ -39,6 +39,7 @@ libpatrol_a_SOURCES = \
 	src/cli_audit.c \
 	src/cli_scopes.c \
 	src/cli_pin.c \
+	src/cli_session.c src/cli_session.h \
 	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 

@@ -1,0 +1,183 @@
+/*
+ * cli_session.c: what `patrol revoke` and `patrol pin` share around their
+ * bulk session (cli_session.h).
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cli_session.h"
+#include "duration.h"
+#include "journal.h"
+
+#define CLI_SESSION_BAR_WIDTH 24
+#define CLI_SESSION_BAR_EVERY_MS 200
+#define CLI_SESSION_LOG_EVERY_MS 5000   /* no terminal: a progress line this often */
+
+/* ---- the plan -------------------------------------------------------------- */
+
+/* The given ids, resolved through an index (a file of 100,000 ids against
+ * a list of as many). */
+static int
+cli_session_plan_ids(const struct token_table *tab, char **ids, size_t n,
+		     cli_session_add_fn add, void *ctx)
+{
+	char full[TOKEN_ID_LEN + 1];
+	size_t *byid, i;
+	int rc = 0;
+
+	if (n == 0)
+		return 0;
+	if ((byid = token_index_by_id(tab)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	for (i = 0; i < n && rc == 0; i++) {
+		long row = token_find_indexed(tab, byid, ids[i], false);
+		const struct token_info *t = row >= 0 ? &tab->rows[row] : NULL;
+		if (row == -2) {
+			cli_find_token(tab, ids[i]);       /* says why */
+			rc = 2;
+		} else
+			rc = add(ctx, t != NULL ? token_id_hex(t, full) : ids[i], t);
+	}
+	free(byid);
+	return rc;
+}
+
+int
+cli_session_plan(struct cli *cli, const struct token_table *tab, char **ids, size_t n,
+		 const struct token_filter *filter, cli_session_add_fn add, void *ctx)
+{
+	char id[TOKEN_ID_LEN + 1];
+	size_t *idx, k, i;
+	int rc;
+
+	if ((rc = cli_session_plan_ids(tab, ids, n, add, ctx)) != 0 || filter == NULL)
+		return rc;
+	if ((idx = malloc((tab->n ? tab->n : 1) * sizeof *idx)) == NULL)
+		return status_exit_code(PATROL_NOMEM);
+	k = token_filter_apply(filter, tab, &cli->out.ctx, idx);
+	for (i = 0; i < k && rc == 0; i++)
+		rc = add(ctx, token_id_hex(&tab->rows[idx[i]], id), &tab->rows[idx[i]]);
+	free(idx);
+	return rc;
+}
+
+/* ---- signals ---------------------------------------------------------------- */
+
+static volatile sig_atomic_t cli_session_signalled;
+
+static void
+cli_session_on_signal(int sig)
+{
+	cli_session_signalled = sig;
+}
+
+void
+cli_session_signals(bool on)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+	size_t i;
+
+	if (on)
+		cli_session_signalled = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on ? cli_session_on_signal : SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+int
+cli_session_signal(void)
+{
+	return cli_session_signalled;
+}
+
+/* ---- progress ------------------------------------------------------------------ */
+
+void
+cli_session_bar_start(struct cli_session_bar *p, const struct cli *cli)
+{
+	p->bar = isatty(STDERR_FILENO) && cli->o.format == CLI_FORMAT_TABLE;
+	p->log = !isatty(STDERR_FILENO);
+	p->shown = false;
+	p->ms = p->bar ? 0 : duration_mono_ms();
+}
+
+void
+cli_session_bar_clear(struct cli_session_bar *p)
+{
+	if (p->shown) {
+		fputs("\r\033[K", stderr);
+		p->shown = false;
+	}
+}
+
+void
+cli_session_bar(struct cli_session_bar *p, const struct bulk *b, struct worker *w,
+		const char *cmd, bool force)
+{
+	char line[256];
+	int64_t now = duration_mono_ms();
+
+	if (!p->bar) {
+		if (!p->log || now - p->ms < CLI_SESSION_LOG_EVERY_MS)
+			return;
+		p->ms = now;
+		bulk_progress_line(b, w, 0, line, sizeof line);
+		cli_msg("%s: %s", cmd, line);
+		return;
+	}
+	if (!force && now - p->ms < CLI_SESSION_BAR_EVERY_MS)
+		return;
+	p->ms = now;
+	bulk_progress_line(b, w, CLI_SESSION_BAR_WIDTH, line, sizeof line);
+	fprintf(stderr, "\r\033[K%s", line);
+	fflush(stderr);
+	p->shown = true;
+}
+
+/* ---- who, and the journal --------------------------------------------------------- */
+
+char *
+cli_session_user(struct cli *cli)
+{
+	struct call *c = cli_run(cli, api_scim_me());
+	struct api_me *me;
+	char *user = NULL;
+
+	if (c == NULL)
+		return NULL;
+	if (c->err.status == PATROL_OK && (me = call_take_result(c)) != NULL) {
+		if (me->user_name != NULL)
+			user = strdup(me->user_name);
+		api_me_free(me);
+	}
+	call_free(c);
+	return user;
+}
+
+int
+cli_session_journal(struct cli *cli, struct bulk *b, const char *user, const char *cmd,
+		    const char *done)
+{
+	struct patrol_err err;
+	char *dir = NULL;
+
+	if (cli->o.dry_run || bulk_pending(b) == 0 || bulk_journal(b) != NULL)
+		return 0;             /* nothing to record, or resumed: the session's own file */
+	status_clear(&err);
+	if (journal_dir(true, &dir, &err) != PATROL_OK ||
+	    bulk_journal_start(b, dir, cli->cfg.host, user, cli->cfg.profile, &err) != PATROL_OK) {
+		cli_msg("%s: cannot record the session, so nothing was %s: %s", cmd, done,
+			err.message);
+		free(dir);
+		return 2;
+	}
+	free(dir);
+	return 0;
+}
