@@ -35,7 +35,6 @@
 #include "table.h"
 
 #define PIN_SHOWN 20
-#define PIN_WAIT_MS 200             /* the longest wait for an answer between redraws */
 #define PIN_SCOPES_MAX 4096
 
 /* One run of the command. */
@@ -159,32 +158,9 @@ pin_show_plan(const struct pin *p, FILE *fp)
 
 /* ---- confirmations ------------------------------------------------------------- */
 
-/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). 0 to go
- * on, else the exit code. */
-static int
-pin_confirm_count(struct pin *p, const char *what)
-{
-	char prompt[256], want[32];
-	size_t n = bulk_pending(p->b);
-	int ok;
-
-	if (p->cli->o.yes || p->cli->o.dry_run || n == 0)
-		return 0;
-	if (n > BULK_CONFIRM_TYPED_OVER) {
-		snprintf(want, sizeof want, "%zu", n);
-		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to set their "
-			 "scopes:", what, n);
-	} else {
-		snprintf(want, sizeof want, "yes");
-		snprintf(prompt, sizeof prompt, "%s: set the scopes of %zu token%s? Type yes:", what,
-			 n, n == 1 ? "" : "s");
-	}
-	ok = cli_confirm(prompt, want);
-	if (ok < 0)
-		cli_msg("pin: refusing to change %zu tokens without confirmation: run it on a "
-			"terminal or pass --yes", n);
-	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
-}
+static const struct cli_session_words pin_words = {
+	"pin", "set the scopes of", "set their scopes", "change",
+};
 
 /* Pins that add authentication go only with their own confirmation: on a
  * terminal typed, without one (or with --yes) only when the user named
@@ -249,7 +225,7 @@ pin_replan(struct pin *p)
 	if (d.vanished == 0)
 		return 0;
 	fprintf(stderr, "Changed since the plan: %zu no longer exist (not sent)\n", d.vanished);
-	return bulk_pending(p->b) == 0 ? 0 : pin_confirm_count(p, "The plan changed");
+	return bulk_pending(p->b) == 0 ? 0 : cli_session_confirm(p->cli, p->b, &pin_words, "The plan changed");
 }
 
 /* ---- apply --------------------------------------------------------------------- */
@@ -298,70 +274,11 @@ pin_stop(struct pin *p, int sig)
 		bulk_journal(p->b) != NULL ? ": patrol pin --resume goes on with them" : "");
 }
 
+/* pin_stop as cli_session_run's stop. */
 static void
-pin_run(struct pin *p)
+pin_stop_of(void *p, int sig)
 {
-	struct worker *w = p->cli->w;
-	struct call *c;
-	long i;
-
-	cli_session_signals(true);
-	for (;;) {
-		if (!bulk_running(p->b) && (bulk_stopping(p->b) || bulk_submit(p->b, w) == 0))
-			break;
-		cli_session_bar(&p->bar, p->b, w, "pin", false);
-		c = worker_wait(w, PIN_WAIT_MS);
-		if (cli_session_signal() && !bulk_stopping(p->b))
-			pin_stop(p, cli_session_signal());
-		if (c != NULL && (i = bulk_finish(p->b, c)) >= 0)
-			pin_line(p, bulk_item(p->b, i));
-		else if (c != NULL)
-			call_free(c);
-	}
-	cli_session_signals(false);
-	cli_session_bar_clear(&p->bar);
-	if (bulk_stopped_auth(p->b))
-		cli_msg("pin: stopped: the workspace refused patrol's credentials; nothing more "
-			"was sent");
-	bulk_mark_unsent(p->b, pin_line_of, p);
-}
-
-/* Per-token results (JSON, CSV), the summary on stderr, the exit code. */
-static int
-pin_report(struct pin *p)
-{
-	size_t k[JOURNAL_RESULT_COUNT], i;
-	int rc = 0;
-
-	for (i = 0; i < JOURNAL_RESULT_COUNT; i++)
-		k[i] = bulk_results(p->b, (enum journal_result)i);
-	for (i = 0; i < bulk_count(p->b); i++)
-		if (journal_result_fails(bulk_item(p->b, i)->result))
-			rc = 1;
-	if (p->cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(p->cli->out.fp, p->cli->o.format, p->b, 0) != 0)
-		rc = cli_written(-1);
-	if (p->cli->o.dry_run)
-		fprintf(stderr, "%zu would be pinned, %zu skipped, %zu already gone (dry run: "
-			"nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED], k[JOURNAL_GONE]);
-	else
-		fprintf(stderr, "%zu pinned, %zu already gone, %zu failed, %zu unknown, "
-			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], k[JOURNAL_GONE],
-			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
-			k[JOURNAL_SKIPPED]);
-	return bulk_stopped_auth(p->b) ? 3 : rc;
-}
-
-/* A line for each token decided without sending anything in this run. */
-static void
-pin_lines_decided(struct pin *p)
-{
-	size_t i;
-
-	for (i = 0; i < bulk_count(p->b); i++)
-		if (bulk_item(p->b, i)->result != JOURNAL_PENDING && !bulk_item(p->b, i)->earlier &&
-		    !bulk_item(p->b, i)->inflight)
-			pin_line(p, bulk_item(p->b, i));
+	pin_stop(p, sig);
 }
 
 /* confirm → re-plan → journal → apply → report. */
@@ -377,17 +294,19 @@ pin_execute(struct pin *p, const char *what)
 	}
 	pin_confirm_self(p);
 	pin_confirm_auth(p);
-	if ((rc = pin_confirm_count(p, "Pin")) != 0 || (rc = pin_replan(p)) != 0 ||
+	if ((rc = cli_session_confirm(p->cli, p->b, &pin_words, "Pin")) != 0 || (rc = pin_replan(p)) != 0 ||
 	    (rc = cli_session_journal(p->cli, p->b, p->user, "pin", "changed")) != 0)
 		return rc;
 	cli_session_bar_start(&p->bar, p->cli);
-	pin_lines_decided(p);
-	if (bulk_pending(p->b) > 0)
-		pin_run(p);
+	cli_session_lines_decided(p->b, pin_line_of, p);
+	if (bulk_pending(p->b) > 0) {
+		struct cli_session_run run = { &p->bar, "pin", pin_line_of, pin_stop_of, p };
+		cli_session_run(p->cli, p->b, &run);
+	}
 	if (bulk_journal(p->b) != NULL)
 		cli_msg("journal: %s", journal_path(bulk_journal(p->b)));
 	bulk_end(p->b);
-	return pin_report(p);
+	return cli_session_report(p->cli, p->b);
 }
 
 /* ---- new sessions and resumed ones --------------------------------------------- */

@@ -44,7 +44,6 @@
 #include "table.h"
 
 #define PLAN_SHOWN 20
-#define RV_WAIT_MS 200              /* the longest wait for an answer between redraws */
 
 /* One run of the command. */
 struct rv {
@@ -321,32 +320,9 @@ rv_show_plan(const struct rv *r, FILE *fp)
 			"it is revoked last, after its own confirmation\n");
 }
 
-/* Ask for the pending count (typed over BULK_CONFIRM_TYPED_OVER). Returns 0
- * to go on, else the exit code. */
-static int
-rv_confirm_count(struct rv *r, const char *what)
-{
-	char prompt[256], want[32];
-	size_t n = bulk_pending(r->b);
-	int ok;
-
-	if (r->cli->o.yes || r->cli->o.dry_run || n == 0)
-		return 0;
-	if (n > BULK_CONFIRM_TYPED_OVER) {
-		snprintf(want, sizeof want, "%zu", n);
-		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to revoke them:",
-			 what, n);
-	} else {
-		snprintf(want, sizeof want, "yes");
-		snprintf(prompt, sizeof prompt, "%s: revoke %zu token%s? Type yes:", what, n,
-			 n == 1 ? "" : "s");
-	}
-	ok = cli_confirm(prompt, want);
-	if (ok < 0)
-		cli_msg("revoke: refusing to revoke %zu tokens without confirmation: "
-			"run it on a terminal or pass --yes", n);
-	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
-}
+static const struct cli_session_words rv_words = {
+	"revoke", "revoke", "revoke them", "revoke",
+};
 
 /* The token patrol uses: skipped unless --include-self, and on a terminal
  * (without --yes) its own typed confirmation. */
@@ -391,7 +367,7 @@ rv_replan(struct rv *r)
 		return 0;
 	if (d.used_since > 0 && !r->cli->o.yes)
 		rv_show_plan(r, stderr);
-	return rv_confirm_count(r, "The plan changed");
+	return cli_session_confirm(r->cli, r->b, &rv_words, "The plan changed");
 }
 
 /* ---- apply ------------------------------------------------------------------ */
@@ -453,78 +429,23 @@ rv_stop(struct rv *r, int sig)
 			session);
 }
 
+/* rv_stop as cli_session_run's stop. */
+static void
+rv_stop_of(void *r, int sig)
+{
+	rv_stop(r, sig);
+}
+
 /* Run the batch to its end: submit, take results, stop on a signal. */
 static void
 rv_run(struct rv *r)
 {
-	struct worker *w = r->cli->w;
-	bool told = false;
-	struct call *c;
-	long i;
+	struct cli_session_run run = { &r->bar, "revoke", rv_line_of, rv_stop_of, r };
 
-	cli_session_signals(true);
-	for (;;) {
-		if (!bulk_running(r->b) && (bulk_stopping(r->b) || bulk_submit(r->b, w) == 0))
-			break;
-		cli_session_bar(&r->bar, r->b, w, "revoke", false);
-		c = worker_wait(w, RV_WAIT_MS);
-		if (cli_session_signal() && !bulk_stopping(r->b))
-			rv_stop(r, cli_session_signal());
-		if (c != NULL && (i = bulk_finish(r->b, c)) >= 0) {
-			rv_line(r, bulk_item(r->b, i));
-			if (bulk_stopped_auth(r->b) && !told) {
-				told = true;
-				cli_session_bar_clear(&r->bar);
-				cli_msg("revoke: stopping: the workspace refused patrol's credentials "
-					"(HTTP %ld): nothing more of this batch is sent",
-					bulk_item(r->b, i)->err.http_status);
-			}
-		} else if (c != NULL)
-			call_free(c);
-	}
-	cli_session_signals(false);
-	cli_session_bar_clear(&r->bar);
-	/* whatever was never sent (stopped, or self after a stop) */
-	bulk_mark_unsent(r->b, rv_line_of, r);
+	cli_session_run(r->cli, r->b, &run);
 }
 
 /* ---- results ---------------------------------------------------------------- */
-
-/* How many items ended each way. */
-static void
-rv_counts(const struct rv *r, size_t k[JOURNAL_RESULT_COUNT])
-{
-	int i;
-
-	for (i = 0; i < JOURNAL_RESULT_COUNT; i++)
-		k[i] = bulk_results(r->b, (enum journal_result)i);
-}
-
-/* Per-id results (JSON, CSV), then the summary on stderr. */
-static int
-rv_report(struct rv *r)
-{
-	size_t k[JOURNAL_RESULT_COUNT], i;
-	int rc = 0;
-
-	rv_counts(r, k);
-	for (i = 0; i < bulk_count(r->b); i++)
-		if (journal_result_fails(bulk_item(r->b, i)->result))
-			rc = 1;
-	if (r->cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(r->cli->out.fp, r->cli->o.format, r->b, 0) != 0)
-		rc = cli_written(-1);
-	if (r->cli->o.dry_run)
-		fprintf(stderr, "%zu would be revoked, %zu skipped, %zu already gone "
-			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], k[JOURNAL_SKIPPED],
-			k[JOURNAL_GONE]);
-	else
-		fprintf(stderr, "%zu revoked, %zu already gone, %zu failed, %zu unknown, "
-			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], k[JOURNAL_GONE],
-			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
-			k[JOURNAL_SKIPPED]);
-	return bulk_stopped_auth(r->b) ? 3 : rc;
-}
 
 /* ---- the journal -------------------------------------------------------------- */
 
@@ -563,19 +484,6 @@ rv_free(struct rv *r)
 	free(r->user);
 }
 
-/* A line for each id decided without sending anything in this run
- * (skipped, gone before it was sent, reconciled on resume). */
-static void
-rv_lines_decided(struct rv *r)
-{
-	size_t i;
-
-	for (i = 0; i < bulk_count(r->b); i++)
-		if (bulk_item(r->b, i)->result != JOURNAL_PENDING && !bulk_item(r->b, i)->earlier &&
-		    !bulk_item(r->b, i)->inflight)
-			rv_line(r, bulk_item(r->b, i));
-}
-
 /* Whether the plan held the token patrol uses and it was kept for want of
  * --include-self. */
 static bool
@@ -612,11 +520,11 @@ rv_execute(struct rv *r, const char *what)
 	int rc;
 
 	if (bulk_pending(r->b) == 0) {
-		rv_lines_decided(r);
+		cli_session_lines_decided(r->b, rv_line_of, r);
 		cli_msg("revoke: nothing to revoke%s", rv_self_kept(r) ?
 			": the token patrol is using is kept (add --include-self to revoke it)" : "");
 		bulk_end(r->b);      /* a resumed session with nothing left is done */
-		return rv_report(r);
+		return cli_session_report(r->cli, r->b);
 	}
 	if (!r->cli->o.yes && !r->cli->o.dry_run) {
 		fprintf(stderr, "%s %zu token%s on %s:\n", what, bulk_pending(r->b),
@@ -624,7 +532,7 @@ rv_execute(struct rv *r, const char *what)
 		rv_show_plan(r, stderr);
 	}
 	rv_confirm_self(r);
-	if ((rc = rv_confirm_count(r, "Revoke")) != 0)
+	if ((rc = cli_session_confirm(r->cli, r->b, &rv_words, "Revoke")) != 0)
 		return rc;
 	if ((rc = rv_replan(r)) != 0)
 		return rc;
@@ -632,14 +540,14 @@ rv_execute(struct rv *r, const char *what)
 	if ((rc = cli_session_journal(r->cli, r->b, r->user, "revoke", "revoked")) != 0)
 		return rc;
 	cli_session_bar_start(&r->bar, r->cli);
-	rv_lines_decided(r);
+	cli_session_lines_decided(r->b, rv_line_of, r);
 	rv_run(r);
 	if (bulk_journal(r->b) != NULL) {
 		cli_msg("journal: %s", journal_path(bulk_journal(r->b)));
 		snprintf(session, sizeof session, "%s", journal_session_id(bulk_journal(r->b)));
 	}
 	bulk_end(r->b);
-	rc = rv_report(r);
+	rc = cli_session_report(r->cli, r->b);
 	rv_retry_hint(r, session);
 	return rc;
 }

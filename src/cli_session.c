@@ -141,6 +141,107 @@ cli_session_bar(struct cli_session_bar *p, const struct bulk *b, struct worker *
 	p->shown = true;
 }
 
+/* ---- confirm, run, report ----------------------------------------------------------- */
+
+int
+cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_session_words *w,
+		    const char *what)
+{
+	char prompt[256], want[32];
+	size_t n = bulk_pending(b);
+	int ok;
+
+	if (cli->o.yes || cli->o.dry_run || n == 0)
+		return 0;
+	if (n > BULK_CONFIRM_TYPED_OVER) {
+		snprintf(want, sizeof want, "%zu", n);
+		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to %s:", what,
+			 n, w->typed);
+	} else {
+		snprintf(want, sizeof want, "yes");
+		snprintf(prompt, sizeof prompt, "%s: %s %zu token%s? Type yes:", what, w->ask, n,
+			 n == 1 ? "" : "s");
+	}
+	ok = cli_confirm(prompt, want);
+	if (ok < 0)
+		cli_msg("%s: refusing to %s %zu tokens without confirmation: run it on a terminal "
+			"or pass --yes", w->cmd, w->refuse, n);
+	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+}
+
+void
+cli_session_run(struct cli *cli, struct bulk *b, const struct cli_session_run *run)
+{
+	struct worker *w = cli->w;
+	bool told = false;
+	struct call *c;
+	long i;
+
+	cli_session_signals(true);
+	for (;;) {
+		if (!bulk_running(b) && (bulk_stopping(b) || bulk_submit(b, w) == 0))
+			break;
+		cli_session_bar(run->bar, b, w, run->cmd, false);
+		c = worker_wait(w, CLI_SESSION_BAR_EVERY_MS);
+		if (cli_session_signal() && !bulk_stopping(b))
+			run->stop(run->ctx, cli_session_signal());
+		if (c != NULL && (i = bulk_finish(b, c)) >= 0) {
+			run->line(bulk_item(b, (size_t)i), run->ctx);
+			if (bulk_stopped_auth(b) && !told) {
+				told = true;
+				cli_session_bar_clear(run->bar);
+				cli_msg("%s: stopping: the workspace refused patrol's credentials "
+					"(HTTP %ld): nothing more of this batch is sent", run->cmd,
+					bulk_item(b, (size_t)i)->err.http_status);
+			}
+		} else if (c != NULL)
+			call_free(c);
+	}
+	cli_session_signals(false);
+	cli_session_bar_clear(run->bar);
+	/* whatever was never sent (stopped, or self after a stop) */
+	bulk_mark_unsent(b, run->line, run->ctx);
+}
+
+void
+cli_session_lines_decided(const struct bulk *b,
+			  void (*line)(const struct bulk_item *it, void *ctx), void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < bulk_count(b); i++)
+		if (bulk_item(b, i)->result != JOURNAL_PENDING && !bulk_item(b, i)->earlier &&
+		    !bulk_item(b, i)->inflight)
+			line(bulk_item(b, i), ctx);
+}
+
+int
+cli_session_report(struct cli *cli, const struct bulk *b)
+{
+	const char *done = journal_kind_label(bulk_kind(b), JOURNAL_REVOKED);
+	size_t k[JOURNAL_RESULT_COUNT], i;
+	int rc = 0;
+
+	for (i = 0; i < JOURNAL_RESULT_COUNT; i++)
+		k[i] = bulk_results(b, (enum journal_result)i);
+	for (i = 0; i < bulk_count(b); i++)
+		if (journal_result_fails(bulk_item(b, i)->result))
+			rc = 1;
+	if (cli->o.format != CLI_FORMAT_TABLE &&
+	    cli_output_results(cli->out.fp, cli->o.format, b, 0) != 0)
+		rc = cli_written(-1);
+	if (cli->o.dry_run)
+		fprintf(stderr, "%zu would be %s, %zu skipped, %zu already gone "
+			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], done, k[JOURNAL_SKIPPED],
+			k[JOURNAL_GONE]);
+	else
+		fprintf(stderr, "%zu %s, %zu already gone, %zu failed, %zu unknown, "
+			"%zu not attempted, %zu skipped\n", k[JOURNAL_REVOKED], done, k[JOURNAL_GONE],
+			k[JOURNAL_FAILED], k[JOURNAL_UNKNOWN], k[JOURNAL_NOT_ATTEMPTED],
+			k[JOURNAL_SKIPPED]);
+	return bulk_stopped_auth(b) ? 3 : rc;
+}
+
 /* ---- who, and the journal --------------------------------------------------------- */
 
 char *

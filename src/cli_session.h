@@ -43,6 +43,40 @@ void cli_session_bar(struct cli_session_bar *p, const struct bulk *b, struct wor
 		     const char *cmd, bool force);
 void cli_session_bar_clear(struct cli_session_bar *p);
 
+/* The words of a command's session. */
+struct cli_session_words {
+	const char *cmd;          /* "revoke": starts messages */
+	const char *ask;          /* "revoke %zu token%s? Type yes:" starts so */
+	const char *typed;        /* "type the number of tokens (N) to ..." ends so */
+	const char *refuse;       /* "refusing to ... N tokens without confirmation" */
+};
+
+/* Ask on the terminal for b's pending count (typed over
+ * BULK_CONFIRM_TYPED_OVER), unless --yes, a dry run or nothing pending. 0
+ * to go on, 1 declined, 2 no terminal (said). */
+int cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_session_words *w,
+			const char *what);
+
+/* What a run says and does besides its loop. */
+struct cli_session_run {
+	struct cli_session_bar *bar;
+	const char *cmd;
+	void (*line)(const struct bulk_item *it, void *ctx);   /* one result line */
+	void (*stop)(void *ctx, int sig);                       /* a signal came */
+	void *ctx;
+};
+/* Submit b's pending items and take the answers until none is left, a
+ * signal stops it, or a 401/403 halts it (said once); then what was never
+ * sent is marked not attempted, each with its line. */
+void cli_session_run(struct cli *cli, struct bulk *b, const struct cli_session_run *run);
+/* A line for each item decided without sending anything in this run. */
+void cli_session_lines_decided(const struct bulk *b,
+			       void (*line)(const struct bulk_item *it, void *ctx), void *ctx);
+/* The per-token results (JSON, CSV) on stdout and the summary on stderr,
+ * in the words of b's kind. The exit code: 3 after a 401/403, 1 when any
+ * failed, else 0 (or the output's failure). */
+int cli_session_report(struct cli *cli, const struct bulk *b);
+
 /* The signed-in user's name for the journal (malloc'd), or NULL. */
 char *cli_session_user(struct cli *cli);
 /* Start b's journal unless it has one, it is a dry run or nothing is
