@@ -367,33 +367,9 @@ pin_new(struct pin *p, char **ids, size_t nids)
 	return pin_execute(p, "About to pin");
 }
 
-/* The session for --resume [SESSION]: the one named, else the newest
- * unfinished pin session of this workspace. */
-static int
-pin_find_session(struct pin *p, const char *want, char **path)
-{
-	struct patrol_err err;
-	enum patrol_status st;
-	char *dir = NULL;
-
-	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK)
-		st = want != NULL ? journal_resolve(dir, want, path, &err) :
-		    journal_find_unfinished_kind(dir, p->cli->cfg.host, JOURNAL_KIND_PIN, path,
-						 &err);
-	free(dir);
-	if (st == PATROL_OK)
-		return 0;
-	cli_msg("pin: %s", err.message);
-	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
-}
-
 static int
 pin_resume(struct pin *p, int argc, char **argv)
 {
-	struct journal_session info;
-	struct patrol_err err;
 	char *path = NULL;
 	int rc;
 
@@ -402,33 +378,15 @@ pin_resume(struct pin *p, int argc, char **argv)
 		return 2;
 	}
 	if ((rc = cli_connect(p->cli)) != 0 ||
-	    (rc = pin_find_session(p, argc == 2 ? argv[1] : NULL, &path)) != 0)
+	    (rc = cli_session_find(p->cli, "pin", JOURNAL_KIND_PIN, argc == 2 ? argv[1] : NULL,
+				   &path)) != 0)
 		return rc;
 	if (path == NULL) {
 		cli_msg("pin: no unfinished pin session for %s (patrol journal lists them all)",
 			p->cli->cfg.host);
 		return 0;
 	}
-	memset(&info, 0, sizeof info);
-	status_clear(&err);
-	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
-	free(path);
-	if (rc != 0)
-		cli_msg("pin: %s", err.message);
-	else if (info.host == NULL || strcmp(info.host, p->cli->cfg.host) != 0) {
-		cli_msg("pin: session %s is for %s, not %s", info.session,
-			info.host ? info.host : "?", p->cli->cfg.host);
-		rc = 2;
-	} else if ((rc = cli_fetch_tokens(p->cli, info.admin, NULL, &p->tab)) != 0) {
-		/* reported */
-	} else if (bulk_resume(p->b, &info, p->tab, argc == 2, &err) != PATROL_OK) {
-		cli_msg("pin: cannot resume: %s", err.message);
-		rc = 2;
-	} else
-		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
-			info.session, bulk_count(p->b), bulk_planned_done(p->b), bulk_pending(p->b));
-	journal_session_free(&info);
-	if (rc != 0)
+	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab)) != 0)
 		return rc;
 	bulk_guard_self(p->b, p->cli->o.include_self);
 	return pin_execute(p, "Left to pin:");

@@ -585,34 +585,6 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	return rv_execute(r, "About to revoke");
 }
 
-/* The session file for --resume [SESSION]: SESSION (an id, a unique prefix
- * or a session file of the journal directory: journal_resolve); else the
- * newest unfinished session for this workspace, else the one another
- * patrol is running (so that it is named as running, not as missing). */
-static int
-rv_find_session(struct rv *r, const char *want, char **path)
-{
-	const char *host = r->cli->cfg.host;
-	struct patrol_err err;
-	enum patrol_status st;
-	char *dir = NULL;
-
-	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished(dir, host, path, &err)) == PATROL_OK &&
-			 *path == NULL)
-			st = journal_find_running(dir, host, path, &err);
-	}
-	free(dir);
-	if (st == PATROL_OK)
-		return 0;
-	cli_msg("revoke: %s", err.message);
-	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
-}
-
 /* No unfinished session: say so, and how to retry the newest finished
  * session of this workspace that has failures, if there is one. */
 static void
@@ -648,8 +620,6 @@ rv_none_unfinished(struct rv *r)
 static int
 rv_resume(struct rv *r, int argc, char **argv)
 {
-	struct journal_session info;
-	struct patrol_err err;
 	char *path = NULL;
 	int rc;
 
@@ -662,36 +632,14 @@ rv_resume(struct rv *r, int argc, char **argv)
 		return 2;
 	}
 	if ((rc = cli_connect(r->cli)) != 0 ||
-	    (rc = rv_find_session(r, argc == 2 ? argv[1] : NULL, &path)) != 0)
+	    (rc = cli_session_find(r->cli, "revoke", JOURNAL_KIND_REVOKE, argc == 2 ? argv[1] :
+				   NULL, &path)) != 0)
 		return rc;
 	if (path == NULL) {
 		rv_none_unfinished(r);
 		return 0;
 	}
-	memset(&info, 0, sizeof info);
-	status_clear(&err);
-	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
-	free(path);
-	if (rc != 0)
-		cli_msg("revoke: %s", err.message);
-	else if (bulk_check_free(&info, &err) != PATROL_OK) {
-		cli_msg("revoke: cannot resume: %s", err.message);
-		rc = 2;
-	} else if (info.host == NULL || strcmp(info.host, r->cli->cfg.host) != 0) {
-		cli_msg("revoke: session %s is for %s, not %s: use the profile of that workspace",
-			info.session, info.host ? info.host : "?", r->cli->cfg.host);
-		rc = 2;
-	} else if ((rc = cli_fetch_tokens(r->cli, info.admin, NULL, &r->tab)) != 0) {
-		/* reported */
-	} else if (bulk_resume(r->b, &info, r->tab, argc == 2, &err) != PATROL_OK) {
-		cli_msg("revoke: cannot resume: %s", err.message);
-		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
-	} else {
-		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
-			info.session, bulk_count(r->b), bulk_planned_done(r->b), bulk_pending(r->b));
-	}
-	journal_session_free(&info);
-	if (rc != 0)
+	if ((rc = cli_session_resume(r->cli, r->b, "revoke", path, argc == 2, &r->tab)) != 0)
 		return rc;
 	bulk_guard_self(r->b, r->cli->o.include_self);
 	return rv_execute(r, "Left to revoke:");

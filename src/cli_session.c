@@ -242,6 +242,67 @@ cli_session_report(struct cli *cli, const struct bulk *b)
 	return bulk_stopped_auth(b) ? 3 : rc;
 }
 
+/* ---- resume -------------------------------------------------------------------------- */
+
+int
+cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const char *want,
+		 char **path)
+{
+	const char *host = cli->cfg.host;
+	struct patrol_err err;
+	enum patrol_status st;
+	char *dir = NULL;
+
+	status_clear(&err);
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
+		if (want != NULL)
+			st = journal_resolve(dir, want, path, &err);
+		else if ((st = journal_find_unfinished_kind(dir, host, k, path, &err)) ==
+			 PATROL_OK && *path == NULL)
+			st = journal_find_running_kind(dir, host, k, path, &err);
+	}
+	free(dir);
+	if (st == PATROL_OK)
+		return 0;
+	cli_msg("%s: %s", cmd, err.message);
+	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
+}
+
+int
+cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+		   bool by_name, struct token_table **tab)
+{
+	struct journal_session info;
+	struct patrol_err err;
+	int rc;
+
+	memset(&info, 0, sizeof info);
+	status_clear(&err);
+	rc = journal_load(path, &info, &err) != PATROL_OK ? 2 : 0;
+	free(path);
+	if (rc != 0)
+		cli_msg("%s: %s", cmd, err.message);
+	else if (bulk_check_free(&info, &err) != PATROL_OK) {
+		cli_msg("%s: cannot resume: %s", cmd, err.message);
+		rc = 2;
+	} else if (info.host == NULL || strcmp(info.host, cli->cfg.host) != 0) {
+		cli_msg("%s: session %s is for %s, not %s: use the profile of that workspace", cmd,
+			info.session, info.host ? info.host : "?", cli->cfg.host);
+		rc = 2;
+	} else if ((rc = cli_fetch_tokens(cli, info.admin, NULL, tab)) != 0) {
+		/* reported */
+	} else if (bulk_resume(b, &info, *tab, by_name, &err) != PATROL_OK) {
+		cli_msg("%s: cannot resume: %s", cmd, err.message);
+		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
+	} else {
+		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
+			info.session, bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+	}
+	journal_session_free(&info);
+	return rc;
+}
+
 /* ---- who, and the journal --------------------------------------------------------- */
 
 char *

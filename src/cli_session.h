@@ -77,6 +77,20 @@ void cli_session_lines_decided(const struct bulk *b,
  * failed, else 0 (or the output's failure). */
 int cli_session_report(struct cli *cli, const struct bulk *b);
 
+/* The session file for --resume [SESSION] (*path, malloc'd, or NULL when
+ * there is none): want (an id, a unique prefix or a session file of the
+ * journal directory: journal_resolve); else the newest unfinished session
+ * of kind k for this workspace, else the one another patrol is running (so
+ * that it is named as running, not as missing). 0, or an exit code (said). */
+int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const char *want,
+		     char **path);
+/* Load the session at path (taken) into b against a fresh list (*tab, the
+ * caller's to free), refusing one another patrol runs or one of another
+ * workspace; with by_name a finished session with failures goes on too.
+ * Says what is left. 0, or an exit code (said). */
+int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+		       bool by_name, struct token_table **tab);
+
 /* The signed-in user's name for the journal (malloc'd), or NULL. */
 char *cli_session_user(struct cli *cli);
 /* Start b's journal unless it has one, it is a dry run or nothing is
