@@ -78,6 +78,9 @@ enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
 
 #define CMD_BIT(e) (1u << CMD_##e)
 #define CMD_ANY 0xffffffffu
+/* The commands that cover several workspaces at once (issue 11). */
+#define CMD_MANY (CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(AUDIT) | \
+		  CMD_BIT(REVOKE))
 
 struct cli_command {
 	const char *name;
@@ -98,7 +101,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE, OPT_ADD, OPT_SCOPES,
+	OPT_TO_FILE, OPT_ADD, OPT_SCOPES, OPT_PROFILES, OPT_ALL_PROFILES,
 };
 
 struct cli_option {
@@ -111,7 +114,9 @@ struct cli_option {
 };
 
 static const struct cli_option options[] = {
-	{ "profile", 1, OPT_PROFILE, CMD_ANY, "NAME", "profile of ~/.databrickscfg" },
+	{ "profile", 1, OPT_PROFILE, CMD_ANY, "NAME", "profile of ~/.databrickscfg (repeat it for several workspaces)" },
+	{ "profiles", 1, OPT_PROFILES, CMD_MANY, "A,B,...", "these profiles' workspaces at once" },
+	{ "all-profiles", 0, OPT_ALL_PROFILES, CMD_MANY, NULL, "every workspace profile of ~/.databrickscfg at once" },
 	{ "host", 1, OPT_HOST, CMD_ANY, "URL", "workspace URL (overrides the profile)" },
 	{ "output", 1, OPT_OUTPUT, CMD_ANY, "FORMAT", "table (default), json or csv" },
 	{ "token-stdin", 0, OPT_TOKEN_STDIN, CMD_ANY, NULL, "read the token from the first line of stdin" },
@@ -280,7 +285,18 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	char *end;
 
 	switch (id) {
-	case OPT_PROFILE: o->profile = arg; break;
+	case OPT_PROFILE:
+	case OPT_PROFILES:
+		if (o->nprofiles == CLI_MAX_PROFILES) {
+			cli_msg("too many profile options (at most %d: use --profiles A,B,...)",
+				CLI_MAX_PROFILES);
+			return 2;
+		}
+		o->profiles[o->nprofiles++] = arg;
+		o->profile = o->profile != NULL ? o->profile : arg;
+		o->many = o->many || id == OPT_PROFILES || o->nprofiles > 1;
+		break;
+	case OPT_ALL_PROFILES: o->all_profiles = o->many = true; break;
 	case OPT_HOST: o->host = arg; break;
 	case OPT_OUTPUT:
 		if (cli_format_parse(arg, &o->format) != 0) {
@@ -508,6 +524,26 @@ check_options(const struct parsed *p, int cmd)
 	return 0;
 }
 
+/* Several workspaces: only for the commands that cover them, and with
+ * nothing that names one workspace. */
+static int
+check_many(const struct cli_opts *o, int cmd)
+{
+	if (!o->many)
+		return 0;
+	if (!(CMD_MANY & (1u << cmd))) {
+		cli_msg("'%s' works on one workspace: give one -p (list, show, quota, audit and "
+			"revoke cover several)", commands[cmd].name);
+		return 2;
+	}
+	if (o->host != NULL || o->token_stdin) {
+		cli_msg("--%s names one workspace: it does not go with several profiles",
+			o->host != NULL ? "host" : "token-stdin");
+		return 2;
+	}
+	return 0;
+}
+
 /* Read the token for --token-stdin: the first line, at most 4 KiB. */
 static int
 read_token_stdin(char **out)
@@ -594,8 +630,8 @@ load_config(struct cli *cli)
 }
 
 /* How the worker should run, from the options (both faces use it). */
-static void
-worker_options(const struct cli *cli, struct worker_opts *wo)
+void
+cli_worker_options(const struct cli *cli, struct worker_opts *wo)
 {
 	const char *max = getenv("PATROL_MAX_RESPONSE_BYTES");
 
@@ -623,7 +659,7 @@ cli_connect(struct cli *cli)
 		return 0;
 	if (!cli->cfg_loaded && (rc = load_config(cli)) != 0)
 		return rc;
-	worker_options(cli, &wo);
+	cli_worker_options(cli, &wo);
 	status_clear(&err);
 	if (worker_start(&wo, &cli->w, &err) != PATROL_OK) {
 		cli_msg("cannot start: %s", err.message);
@@ -714,12 +750,12 @@ report_scope_missing(const struct patrol_err *e)
  * the credential came from (profile, file, variable, helper), and which
  * scope patrol needs when the server says one is missing. */
 static void
-report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
+report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
 		  c->op == API_CONF_SET;
-	const char *from = cli->cfg_loaded && cli->cfg.cred_source ? cli->cfg.cred_source : "?";
+	const char *from = cfg != NULL && cfg->cred_source ? cfg->cred_source : "?";
 	const char *scope = report_scope(c->op);
 	bool api = c->err.http_status == 401 || c->err.http_status == 403;
 
@@ -734,7 +770,7 @@ report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
 	else if ((c->err.status == PATROL_PERMISSION || c->err.status ==
 		  PATROL_UNAUTHENTICATED) && api)
 		snprintf(out, n, " (signed in with %s: is it valid for %s?)", from,
-			 cli->cfg_loaded ? cli->cfg.host : "this workspace");
+			 cfg != NULL ? cfg->host : "this workspace");
 	else if (c->err.status == PATROL_QUOTA)
 		snprintf(out, n, " (revoke unused tokens first: patrol list --sort last-used)");
 }
@@ -742,19 +778,28 @@ report_hint(const struct cli *cli, const struct call *c, char *out, size_t n)
 int
 cli_report(struct cli *cli, const struct call *c)
 {
-	const struct patrol_err *e = &c->err;
-	char detail[256] = "", hint[640];
+	return cli_report_in(cli, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
+}
 
-	report_hint(cli, c, hint, sizeof hint);
+int
+cli_report_in(struct cli *cli, const struct config *cfg, const char *workspace,
+	      const struct call *c)
+{
+	const struct patrol_err *e = &c->err;
+	char detail[256] = "", hint[640], where[160] = "";
+
+	report_hint(cfg, c, hint, sizeof hint);
+	if (workspace != NULL)
+		snprintf(where, sizeof where, "workspace '%s': ", workspace);
 	if (e->http_status != 0)
 		snprintf(detail, sizeof detail, " (HTTP %ld%s%s%s%s)", e->http_status,
 			 e->code[0] ? " " : "", e->code,
 			 e->request_id[0] ? ", request id " : "", e->request_id);
 	if (e->message[0] != '\0' && strcmp(e->message, status_message(e->status)) != 0)
-		cli_msg("%s: %s: %s%s%s", api_op_label(c->op), status_message(e->status),
-			e->message, detail, hint);
+		cli_msg("%s%s: %s: %s%s%s", where, api_op_label(c->op),
+			status_message(e->status), e->message, detail, hint);
 	else
-		cli_msg("%s: %s%s%s", api_op_label(c->op), status_message(e->status),
+		cli_msg("%s%s: %s%s%s", where, api_op_label(c->op), status_message(e->status),
 			detail, hint);
 	return status_exit_code(e->status);
 }
@@ -815,19 +860,25 @@ cli_filter_context(struct cli *cli, const struct token_filter *f)
 
 /* Token management refused (403): say plainly who is signed in, when SCIM
  * Me tells, instead of the raw 403. */
-static int
-admin_denied(struct cli *cli, const struct call *denied)
+int
+cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *cfg,
+		    const char *workspace, const struct call *denied)
 {
 	struct api_me *me;
-	struct call *c = cli_run(cli, api_scim_me());
+	struct call *c = api_scim_me();
+	char where[160] = "";
 	int rc;
 
+	if (c != NULL)
+		c = w == cli->w ? cli_run(cli, c) : worker_run(w, c);
 	if (c == NULL || c->err.status != PATROL_OK || (me = c->result) == NULL || me->is_admin) {
 		call_free(c);
-		return cli_report(cli, denied);
+		return cli_report_in(cli, cfg, workspace, denied);
 	}
-	cli_msg("%s --all needs workspace admin rights: you are signed in as %s, "
-		"who is not in the admins group", cli->cmd_name ? cli->cmd_name : "patrol",
+	if (workspace != NULL)
+		snprintf(where, sizeof where, "workspace '%s': ", workspace);
+	cli_msg("%s%s --all needs workspace admin rights: you are signed in as %s, "
+		"who is not in the admins group", where, cli->cmd_name ? cli->cmd_name : "patrol",
 		me->user_name ? me->user_name : "?");
 	rc = status_exit_code(PATROL_PERMISSION);
 	call_free(c);
@@ -837,10 +888,10 @@ admin_denied(struct cli *cli, const struct call *denied)
 int
 cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table **out)
 {
-	struct call *c = cli_run(cli, all ? api_tm_list(NULL, user) : api_token_list());
+	struct call *c;
 	int rc = 0;
 
-	if (c == NULL)
+	if ((c = cli_run(cli, all ? api_tm_list(NULL, user) : api_token_list())) == NULL)
 		return status_exit_code(PATROL_NOMEM);
 	char note[400];
 
@@ -853,7 +904,7 @@ cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table
 			cli->list_noted = true;
 		}
 	} else if (all && c->err.status == PATROL_PERMISSION) {
-		rc = admin_denied(cli, c);
+		rc = cli_admin_denied_in(cli, cli->w, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
 	} else {
 		rc = cli_report(cli, c);
 	}
@@ -937,8 +988,10 @@ dispatch(struct cli *cli, int cmd, int argc, char **argv)
 	bool mutates = mut != NULL && mut(argc, argv);
 	int rc;
 
-	/* The profile's own settings may make it read-only: read them first. */
-	if (mutates && !cli->o.read_only && !cli->cfg_loaded && (rc = load_config(cli)) != 0)
+	/* The profile's own settings may make it read-only: read them first
+	 * (several workspaces: each one's, when the command connects). */
+	if (mutates && !cli->o.read_only && !cli->o.many && !cli->cfg_loaded &&
+	    (rc = load_config(cli)) != 0)
 		return rc;
 	if (cli->o.read_only && mutates) {
 		cli_msg("refused: read-only mode ('%s' changes the workspace)%s", commands[cmd].name,
@@ -960,7 +1013,7 @@ run_face(struct cli *cli, face_fn face)
 		return rc;
 	memset(&uo, 0, sizeof uo);
 	uo.cfg = &cli->cfg;
-	worker_options(cli, &uo.worker);
+	cli_worker_options(cli, &uo.worker);
 	uo.worker.debug_fd = -1;      /* stderr is the screen */
 	uo.profile_label = cli->cfg.file_used && cli->cfg.profile ? cli->cfg.profile : "environment";
 	uo.filter = cli->o.filter;
@@ -987,9 +1040,9 @@ run_default(struct cli *cli, const struct parsed *p, face_fn face)
 	char *argv[] = { list_name, NULL };
 	int rc;
 
-	if ((rc = check_options(p, CMD_LIST)) != 0)
+	if ((rc = check_options(p, CMD_LIST)) != 0 || (rc = check_many(&cli->o, CMD_LIST)) != 0)
 		return rc;
-	if (face != NULL && !cli->o.format_set && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	if (face != NULL && !cli->o.many && !cli->o.format_set && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return run_face(cli, face);
 	return dispatch(cli, CMD_LIST, 1, argv);
 }
@@ -1035,7 +1088,7 @@ run_command(struct cli *cli, const struct parsed *p)
 			cli_msg("unknown command '%s' (see patrol help)", p->pos[0]);
 		return 2;
 	}
-	if ((rc = check_options(p, cmd)) != 0)
+	if ((rc = check_options(p, cmd)) != 0 || (rc = check_many(&cli->o, cmd)) != 0)
 		return rc;
 	return dispatch(cli, cmd, p->npos, p->pos);
 }
@@ -1100,6 +1153,8 @@ cli_main(int argc, char **argv, face_fn face)
 	init_output(&cli);
 	rc = p.npos == 0 ? run_default(&cli, &p, face) : run_command(&cli, &p);
 	worker_stop(cli.w);
+	if (cli.finish != NULL)
+		rc = cli.finish(&cli, rc);
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
 	prefs_free(&cli.prefs);

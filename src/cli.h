@@ -21,6 +21,7 @@
 #include "call.h"
 #include "cli_output.h"
 #include "config.h"
+#include "estate.h"
 #include "face.h"
 #include "prefs.h"
 #include "sha256.h"
@@ -38,6 +39,7 @@ int cli_main(int argc, char **argv, face_fn face);
 
 /* ---- shared by the cli_*.c files (not for other modules) ---------------- */
 #define CLI_MAX_SCOPES 64
+#define CLI_MAX_PROFILES 64
 
 struct cli_opts {
 	/* global */
@@ -58,6 +60,27 @@ struct cli_opts {
 	const char *add[CLI_MAX_SCOPES];    /* pin --add */
 	size_t nadd;
 	const char *pin_scopes;             /* pin --scopes S,... */
+	/* several workspaces: every -p and --profiles value, --all-profiles */
+	const char *profiles[CLI_MAX_PROFILES];
+	size_t nprofiles;
+	bool all_profiles;
+	bool many;              /* more than one -p, --profiles or --all-profiles */
+};
+
+/* One workspace of several (cli_estate.c). */
+struct cli_ws {
+	const char *name;                   /* the profile (the pick's string) */
+	struct config cfg;
+	bool cfg_loaded;
+	struct prefs prefs;
+	struct worker *w;
+	char self_id[SHA256_HEX_LEN + 1];   /* "" unless signed in with a PAT */
+	bool read_only;                     /* --read-only, or the profile's setting */
+	bool failed;                        /* reported, and out of the run */
+	size_t first, count;                /* its rows in the merged table */
+	bool max_read;                      /* its maximum lifetime was asked */
+	bool max_known;                     /* ... and read */
+	int max_days;                       /* 0: no maximum set */
 };
 
 struct cli {
@@ -72,10 +95,23 @@ struct cli {
 	bool list_noted;                    /* the list parser's note was shown */
 	const char *cmd_name;
 	bool output_said;                   /* a write error was already reported */
+	/* several workspaces (cli->o.many): cli->cfg and cli->w are unused */
+	struct estate_pick pick;
+	struct cli_ws *ws;                  /* cli->nws of them, in the order named */
+	size_t nws;
+	size_t ws_failed;                   /* workspaces reported failed: exit 1 */
+	bool ws_warned;                     /* the config file's warning was said */
+	bool ws_max_with_list;              /* ask each maximum lifetime with its list,
+					     * in the same round trip (audit) */
+	/* Set by what made more to free (cli_estate.c): cli_main runs it
+	 * last, and it returns the run's exit code given the command's. */
+	int (*finish)(struct cli *cli, int rc);
 };
 
 /* Load the configuration and start the worker. Returns 0 or an exit code. */
 int cli_connect(struct cli *cli);
+/* How a worker runs, from the options (cfg is cli->cfg). */
+void cli_worker_options(const struct cli *cli, struct worker_opts *wo);
 /* Run one call on the worker and return it finished (NULL c: out of memory,
  * reported, returns NULL). */
 struct call *cli_run(struct cli *cli, struct call *c);
@@ -86,6 +122,15 @@ int cli_call(struct cli *cli, struct call *c, void **result);
 /* Print "patrol: LABEL: what went wrong (HTTP …)" for a failed call and
  * return its exit code. */
 int cli_report(struct cli *cli, const struct call *c);
+/* The same for a call to the workspace of cfg, named workspace (NULL: the
+ * one workspace): "patrol: workspace 'dev': LABEL: …". */
+int cli_report_in(struct cli *cli, const struct config *cfg, const char *workspace,
+		  const struct call *c);
+/* A token-management call was refused (403): say plainly who is signed in
+ * to the workspace (SCIM Me through w), or report denied as it is. Returns
+ * the exit code. */
+int cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *cfg,
+			const char *workspace, const struct call *denied);
 /* The exit code for what an output function returned (0, or -1 when the
  * output could not be written): 0, or the output failure's, which cli_main
  * reports once at the end with the reason. */
@@ -113,6 +158,46 @@ bool cli_is_full_id(const char *id);
 /* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
  * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
 int cli_confirm(const char *prompt, const char *want);
+
+/* ---- one workspace or several (cli_estate.c) ----------------------------
+ * The commands that cover several workspaces call these; with one
+ * workspace they are cli_connect, cli_fetch_tokens, cli_filter_context. */
+/* Connect to the run's workspaces. Several: pick them, resolve each
+ * profile and start its worker; a named profile that cannot be used stops
+ * the run (its exit code), one that --all-profiles found is reported and
+ * left out. Returns 0 or an exit code. */
+int cli_estate_connect(struct cli *cli);
+/* Fetch the tokens. Several workspaces: all at once, into one table, each
+ * row's workspace in token_info.workspace, each workspace's rows together
+ * (cli->ws[i].first, .count); one that fails is reported (one line) and
+ * left out; 1 when every one failed. */
+int cli_estate_fetch(struct cli *cli, bool all, const char *user, struct token_table **out);
+/* Read what filter f needs besides the list, in each workspace. */
+void cli_estate_filter_context(struct cli *cli, const struct token_filter *f);
+/* Fetch the tokens of every workspace at once, each into tabs[i] (NULL for
+ * a workspace out of the run: one that failed was reported). Returns 0, or
+ * 1 when every one failed. */
+int cli_estate_fetch_each(struct cli *cli, bool all, const char *user,
+			  struct token_table **tabs);
+/* A one-workspace view of workspace i for code written for one (revoke's
+ * session): a shallow copy of cli whose cfg, worker, self id and flags'
+ * context are the workspace's. It owns nothing: never free it, and use it
+ * only while cli lives. */
+void cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub);
+/* Workspaces still in the run. */
+size_t cli_estate_live(const struct cli *cli);
+/* Read each workspace's maximum token lifetime into its flags' context
+ * (a note for each one that cannot be read). */
+void cli_estate_max_lifetime(struct cli *cli);
+/* token_filter_apply over the merged table, each workspace's rows with its
+ * own context; idx gets indexes of tab. Returns the count. */
+size_t cli_estate_filter(const struct cli *cli, const struct token_filter *f,
+			 const struct token_table *tab, size_t *idx);
+/* cli_find_token over the merged table: not found says "in any of the N
+ * workspaces". */
+long cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id);
+/* quota over several workspaces: per workspace and in total. */
+int cli_estate_quota(struct cli *cli, const struct token_table *tab);
 
 /* Commands (cli_cmds.c, cli_revoke.c). argv[0] is the command name. */
 int cli_cmd_list(struct cli *cli, int argc, char **argv);

@@ -11,6 +11,11 @@
  * CSV has every token as `list -o csv` prints it (its flags column included)
  * and writes the summaries to stderr. --filter narrows the rows first; the
  * summaries count what is left.
+ *
+ * Over several workspaces (cli_estate.c) each row's flags use its own
+ * workspace's context, rows and owners are grouped by workspace first (an
+ * owner's quota is per workspace), and a summary by workspace with a total
+ * line follows the others.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,7 @@ struct audit_row {
 
 struct audit_owner {
 	const char *name;           /* points into the table; "" when unknown */
+	unsigned short workspace;   /* token_info.workspace of its rows */
 	size_t tokens, active;
 	size_t flags[TOKEN_FLAG_COUNT];
 };
@@ -47,6 +53,10 @@ struct audit {
 	size_t by_flag[TOKEN_FLAG_COUNT];
 	int max_days;               /* workspace maximum, 0: unknown or unset */
 	bool max_known;             /* over-max-lifetime was computed */
+	struct audit_ws {           /* several workspaces: cli->nws of them */
+		size_t tokens, active, flagged;
+		size_t flags[TOKEN_FLAG_COUNT];
+	} *ws;
 };
 
 /* ---- fetching ------------------------------------------------------------ */
@@ -59,6 +69,8 @@ audit_row_cmp(const void *pa, const void *pb)
 	const struct audit_row *a = pa, *b = pb;
 	int c = strcmp(token_owner(a->t), token_owner(b->t));
 
+	if (a->t->workspace != b->t->workspace)
+		return a->t->workspace < b->t->workspace ? -1 : 1;
 	if (c != 0)
 		return c;
 	if (a->nflags != b->nflags)
@@ -71,6 +83,8 @@ audit_owner_cmp(const void *pa, const void *pb)
 {
 	const struct audit_owner *a = pa, *b = pb;
 
+	if (a->workspace != b->workspace)
+		return a->workspace < b->workspace ? -1 : 1;
 	if (a->active != b->active)
 		return a->active > b->active ? -1 : 1;
 	if (a->tokens != b->tokens)
@@ -88,16 +102,35 @@ audit_popcount(unsigned v)
 	return n;
 }
 
-/* Count one row into the summaries (rows come sorted by owner). */
+/* Count one row into its workspace's summary. */
+static void
+audit_count_ws(struct audit_ws *w, const struct audit_row *r, int64_t now)
+{
+	int b;
+
+	w->tokens++;
+	w->active += !token_is_expired(r->t, now);
+	w->flagged += r->flags != 0;
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		w->flags[b] += (r->flags >> b) & 1u;
+}
+
+/* Count one row into the summaries (rows come sorted by workspace, then
+ * owner). */
 static void
 audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 {
 	struct audit_owner *o;
 	int b;
 
-	if (a->nowners == 0 || strcmp(a->owners[a->nowners - 1].name, token_owner(r->t)) != 0)
+	if (a->nowners == 0 || a->owners[a->nowners - 1].workspace != r->t->workspace ||
+	    strcmp(a->owners[a->nowners - 1].name, token_owner(r->t)) != 0) {
+		a->owners[a->nowners].workspace = r->t->workspace;
 		a->owners[a->nowners++].name = token_owner(r->t);
+	}
 	o = &a->owners[a->nowners - 1];
+	if (a->ws != NULL)
+		audit_count_ws(&a->ws[r->t->workspace], r, now);
 	o->tokens++;
 	if (!token_is_expired(r->t, now))
 		o->active++;
@@ -121,14 +154,18 @@ audit_compute(struct audit *a, const struct token_filter *f)
 	idx = malloc(cap * sizeof *idx);
 	a->rows = calloc(cap, sizeof *a->rows);
 	a->owners = calloc(cap, sizeof *a->owners);
-	if (idx == NULL || a->rows == NULL || a->owners == NULL) {
+	if (a->cli->o.many)
+		a->ws = calloc(a->cli->nws, sizeof *a->ws);
+	if (idx == NULL || a->rows == NULL || a->owners == NULL || (a->cli->o.many && a->ws == NULL)) {
 		free(idx);
 		return -1;
 	}
-	a->n = token_filter_apply(f, a->tab, ctx, idx);
+	a->n = a->cli->o.many ? cli_estate_filter(a->cli, f, a->tab, idx) :
+	       token_filter_apply(f, a->tab, ctx, idx);
 	for (i = 0; i < a->n; i++) {
 		a->rows[i].t = &a->tab->rows[idx[i]];
-		a->rows[i].flags = token_flags(a->rows[i].t, ctx);
+		a->rows[i].flags = token_flags(a->rows[i].t, cli_output_ctx(&a->cli->out,
+										a->rows[i].t));
 		a->rows[i].nflags = audit_popcount(a->rows[i].flags);
 	}
 	free(idx);
@@ -144,15 +181,17 @@ audit_compute(struct audit *a, const struct token_filter *f)
 /* The token table's columns: header, the list's cell it shows (or
  * CLI_CELL_COUNT: the flags), narrowest when flexible (the flags matter
  * most), drop rank on a narrow terminal (0: kept; lowest goes first),
- * flexible, only with --all. */
+ * flexible, when it shows. */
+enum audit_when { AUDIT_ALWAYS, AUDIT_MGMT, AUDIT_MANY };
 #define AUDIT_COLUMNS(_) \
-	_(ID,        "ID",        CLI_CELL_ID,        0,  0, false, false) \
-	_(OWNER,     "OWNER",     CLI_CELL_OWNER,     12, 0, true,  true)  \
-	_(COMMENT,   "COMMENT",   CLI_CELL_COMMENT,   12, 0, true,  false) \
-	_(CREATED,   "CREATED",   CLI_CELL_CREATED,   0,  1, false, false) \
-	_(EXPIRES,   "EXPIRES",   CLI_CELL_EXPIRES,   0,  2, false, false) \
-	_(LAST_USED, "LAST USED", CLI_CELL_LAST_USED, 0,  3, false, false) \
-	_(FLAGS,     "FLAGS",     CLI_CELL_COUNT,     24, 0, true,  false)
+	_(WORKSPACE, "WORKSPACE", CLI_CELL_WORKSPACE, 10, 0, true,  AUDIT_MANY) \
+	_(ID,        "ID",        CLI_CELL_ID,        0,  0, false, AUDIT_ALWAYS) \
+	_(OWNER,     "OWNER",     CLI_CELL_OWNER,     12, 0, true,  AUDIT_MGMT)  \
+	_(COMMENT,   "COMMENT",   CLI_CELL_COMMENT,   12, 0, true,  AUDIT_ALWAYS) \
+	_(CREATED,   "CREATED",   CLI_CELL_CREATED,   0,  1, false, AUDIT_ALWAYS) \
+	_(EXPIRES,   "EXPIRES",   CLI_CELL_EXPIRES,   0,  2, false, AUDIT_ALWAYS) \
+	_(LAST_USED, "LAST USED", CLI_CELL_LAST_USED, 0,  3, false, AUDIT_ALWAYS) \
+	_(FLAGS,     "FLAGS",     CLI_CELL_COUNT,     24, 0, true,  AUDIT_ALWAYS)
 
 #define AUDIT_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) AUDIT_COL_##e,
 enum audit_col { AUDIT_COLUMNS(AUDIT_COL_ENUM) AUDIT_NCOLS };
@@ -164,7 +203,7 @@ static const struct table_col audit_cols[] = { AUDIT_COLUMNS(AUDIT_COL_ROW) };
 static const enum cli_cell audit_cells[] = { AUDIT_COLUMNS(AUDIT_COL_CELL) };
 #undef AUDIT_COL_CELL
 #define AUDIT_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
-static const bool audit_mgmt[] = { AUDIT_COLUMNS(AUDIT_COL_MGMT) };
+static const enum audit_when audit_mgmt[] = { AUDIT_COLUMNS(AUDIT_COL_MGMT) };
 #undef AUDIT_COL_MGMT
 
 /* Where a table of the audit goes: stdout's terminal, or stderr's (the
@@ -218,7 +257,8 @@ audit_table_tokens(const struct audit *a)
 		return;
 	}
 	for (c = 0; c < AUDIT_NCOLS; c++)
-		if (audit_mgmt[c] && !a->cli->out.management)
+		if ((audit_mgmt[c] == AUDIT_MGMT && !a->cli->out.management) ||
+		    (audit_mgmt[c] == AUDIT_MANY && a->ws == NULL))
 			t.hidden |= 1ul << c;
 	table_print(&to, &t);
 	fprintf(to.fp, "\n%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
@@ -275,6 +315,8 @@ audit_table_by_flag(const struct audit *a, FILE *fp)
 
 	fputc('\n', fp);
 	table_print(&to, &t);
+	if (a->ws != NULL)
+		return;         /* each workspace has its own: see -o json */
 	if (a->max_known && a->max_days > 0)
 		fprintf(fp, "(workspace maximum lifetime: %d days)\n", a->max_days);
 	else if (a->max_known)
@@ -289,7 +331,8 @@ static const int owner_flag_bits[] = {
 #undef AUDIT_KEY
 };
 #define OWNER_NFLAGS (sizeof owner_flag_bits / sizeof owner_flag_bits[0])
-enum { OWNER_COL_NAME, OWNER_COL_TOKENS, OWNER_COL_ACTIVE, OWNER_COL_FLAG0 };
+enum { OWNER_COL_WORKSPACE, OWNER_COL_NAME, OWNER_COL_TOKENS, OWNER_COL_ACTIVE,
+       OWNER_COL_FLAG0 };
 #define OWNER_NCOLS (OWNER_COL_FLAG0 + OWNER_NFLAGS)
 
 static void
@@ -298,7 +341,9 @@ owner_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 	const struct audit *a = ctx;
 	const struct audit_owner *ow = row;
 
-	if (col == OWNER_COL_NAME)
+	if (col == OWNER_COL_WORKSPACE)
+		snprintf(out, n, "%s", a->ws != NULL ? a->cli->ws[ow->workspace].name : "");
+	else if (col == OWNER_COL_NAME)
 		snprintf(out, n, "%s", !a->cli->out.management ? "(you)" :
 			 ow->name[0] ? ow->name : "(unknown)");
 	else if (col == OWNER_COL_TOKENS)
@@ -309,31 +354,123 @@ owner_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 		snprintf(out, n, "%zu", ow->flags[owner_flag_bits[col - OWNER_COL_FLAG0]]);
 }
 
+/* The header of the k-th flag column: its name in capitals. */
+static void
+owner_flag_header(size_t k, char *out, size_t n)
+{
+	char *p;
+
+	snprintf(out, n, "%s", token_flag_name((enum token_flag_bit)owner_flag_bits[k]));
+	for (p = out; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+}
+
 static void
 audit_table_by_owner(const struct audit *a, FILE *fp)
 {
 	struct table_col cols[OWNER_NCOLS] = {
+		[OWNER_COL_WORKSPACE] = { .header = "WORKSPACE", .flex = true },
 		[OWNER_COL_NAME] = { .header = "OWNER", .flex = true },
 		[OWNER_COL_TOKENS] = { .header = "TOKENS", .right = true },
 		[OWNER_COL_ACTIVE] = { .header = "ACTIVE", .right = true },
 	};
-	char headers[OWNER_NFLAGS][32], *p;
+	char headers[OWNER_NFLAGS][32];
 	struct table t = { cols, OWNER_NCOLS, 0, owner_cell, a, a->owners, sizeof *a->owners,
 			   NULL, a->nowners };
 	struct table_out to = audit_out(a, fp);
 	size_t k;
 
 	for (k = 0; k < OWNER_NFLAGS; k++) {
-		snprintf(headers[k], sizeof headers[k], "%s",
-			 token_flag_name((enum token_flag_bit)owner_flag_bits[k]));
-		for (p = headers[k]; *p; p++)
-			if (*p >= 'a' && *p <= 'z')
-				*p = (char)(*p - 'a' + 'A');
+		owner_flag_header(k, headers[k], sizeof headers[k]);
 		cols[OWNER_COL_FLAG0 + k] = (struct table_col){ .header = headers[k], .right = true,
 								.drop = (unsigned)(OWNER_NFLAGS - k) };
 	}
+	if (a->ws == NULL)
+		t.hidden = 1ul << OWNER_COL_WORKSPACE;
 	fputc('\n', fp);
 	table_print(&to, &t);
+}
+
+/* The summary by workspace: a line each (the ones that answered) and the
+ * total; the flag columns are the by-owner table's. */
+struct audit_ws_line {
+	const char *name;           /* NULL: the total */
+	const struct audit_ws *w;
+};
+
+enum { WS_COL_NAME, WS_COL_TOKENS, WS_COL_FLAGGED, WS_COL_ACTIVE, WS_COL_FLAG0 };
+#define WS_NCOLS (WS_COL_FLAG0 + OWNER_NFLAGS)
+
+static void
+ws_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
+{
+	const struct audit_ws_line *l = row;
+
+	if (col == WS_COL_NAME)
+		snprintf(out, n, "%s", l->name != NULL ? l->name : "total");
+	else if (col == WS_COL_TOKENS)
+		snprintf(out, n, "%zu", l->w->tokens);
+	else if (col == WS_COL_FLAGGED)
+		snprintf(out, n, "%zu", l->w->flagged);
+	else if (col == WS_COL_ACTIVE)
+		snprintf(out, n, "%zu", l->w->active);
+	else
+		snprintf(out, n, "%zu", l->w->flags[owner_flag_bits[col - WS_COL_FLAG0]]);
+}
+
+/* The workspaces that answered, and the total in *total. */
+static size_t
+audit_ws_lines(const struct audit *a, struct audit_ws_line *lines, struct audit_ws *total)
+{
+	size_t i, k = 0;
+	int b;
+
+	memset(total, 0, sizeof *total);
+	for (i = 0; i < a->cli->nws; i++) {
+		const struct audit_ws *w = &a->ws[i];
+		if (a->cli->ws[i].failed)
+			continue;
+		lines[k++] = (struct audit_ws_line){ a->cli->ws[i].name, w };
+		total->tokens += w->tokens;
+		total->active += w->active;
+		total->flagged += w->flagged;
+		for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+			total->flags[b] += w->flags[b];
+	}
+	lines[k] = (struct audit_ws_line){ NULL, total };
+	return k;
+}
+
+static void
+audit_table_by_workspace(const struct audit *a, FILE *fp)
+{
+	struct table_col cols[WS_NCOLS] = {
+		[WS_COL_NAME] = { .header = "WORKSPACE", .flex = true },
+		[WS_COL_TOKENS] = { .header = "TOKENS", .right = true },
+		[WS_COL_FLAGGED] = { .header = "FLAGGED", .right = true },
+		[WS_COL_ACTIVE] = { .header = "ACTIVE", .right = true },
+	};
+	struct audit_ws_line *lines;
+	struct audit_ws total;
+	char headers[OWNER_NFLAGS][32];
+	struct table_out to = audit_out(a, fp);
+	struct table t = { cols, WS_NCOLS, 0, ws_cell, a, NULL, 0, NULL, 0 };
+	size_t k;
+
+	if (a->ws == NULL || (lines = calloc(a->cli->nws + 1, sizeof *lines)) == NULL)
+		return;
+	for (k = 0; k < OWNER_NFLAGS; k++) {
+		owner_flag_header(k, headers[k], sizeof headers[k]);
+		cols[WS_COL_FLAG0 + k] = (struct table_col){ .header = headers[k], .right = true,
+							     .drop = (unsigned)(OWNER_NFLAGS - k) };
+	}
+	t.rows = lines;
+	t.stride = sizeof *lines;
+	t.nrows = audit_ws_lines(a, lines, &total) + 1;
+	fputc('\n', fp);
+	table_print(&to, &t);
+	free(lines);
 }
 
 static int
@@ -344,6 +481,7 @@ audit_table(const struct audit *a)
 	audit_table_tokens(a);
 	audit_table_by_flag(a, fp);
 	audit_table_by_owner(a, fp);
+	audit_table_by_workspace(a, fp);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -375,6 +513,29 @@ audit_flag_counts(const struct audit *a, const size_t *counts)
 	return obj;
 }
 
+/* [{workspace, host, tokens, active, flagged, max_lifetime_days, by_flag}]
+ * for the workspaces that answered. */
+static json_t *
+audit_ws_json(const struct audit *a)
+{
+	json_t *arr = json_array();
+	const struct cli_ws *ws;
+	size_t i;
+
+	for (i = 0; arr != NULL && i < a->cli->nws; i++) {
+		if ((ws = &a->cli->ws[i])->failed)
+			continue;
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:I,s:I,s:I,s:o,s:o}",
+			"workspace", ws->name, "host", ws->cfg.host,
+			"tokens", (json_int_t)a->ws[i].tokens, "active", (json_int_t)a->ws[i].active,
+			"flagged", (json_int_t)a->ws[i].flagged,
+			"max_lifetime_days", ws->max_known && ws->max_days > 0 ?
+			json_integer(ws->max_days) : json_null(),
+			"by_flag", audit_flag_counts(a, a->ws[i].flags)));
+	}
+	return arr;
+}
+
 static json_t *
 audit_summary_json(const struct audit *a)
 {
@@ -383,16 +544,22 @@ audit_summary_json(const struct audit *a)
 
 	for (i = 0; owners != NULL && i < a->nowners; i++) {
 		const struct audit_owner *o = &a->owners[i];
-		json_array_append_new(owners, json_pack("{s:o,s:I,s:I,s:i,s:o}",
+		json_t *row = json_pack("{s:o,s:I,s:I,s:i,s:o}",
 			"owner", a->cli->out.management ? json_string(o->name) : json_null(),
 			"tokens", (json_int_t)o->tokens, "active", (json_int_t)o->active,
-			"quota", TOKEN_QUOTA, "flags", audit_flag_counts(a, o->flags)));
+			"quota", TOKEN_QUOTA, "flags", audit_flag_counts(a, o->flags));
+		if (row != NULL && a->ws != NULL)
+			json_object_set_new(row, "workspace",
+					    json_string(a->cli->ws[o->workspace].name));
+		json_array_append_new(owners, row);
 	}
 	s = json_pack("{s:I,s:I,s:o,s:o,s:o}", "tokens", (json_int_t)a->n,
 		      "flagged", (json_int_t)a->nflagged,
-		      "max_lifetime_days", a->max_known && a->max_days > 0 ?
+		      "max_lifetime_days", a->max_known && a->max_days > 0 && a->ws == NULL ?
 		      json_integer(a->max_days) : json_null(),
 		      "by_flag", audit_flag_counts(a, a->by_flag), "by_owner", owners);
+	if (s != NULL && a->ws != NULL)
+		json_object_set_new(s, "by_workspace", audit_ws_json(a));
 	return s;
 }
 
@@ -403,8 +570,8 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	const struct audit *a = ctx;
 	json_t *obj = api_token_to_json(a->rows[i].t, a->cli->out.management);
 
-	if (obj == NULL || json_object_set_new(obj, "flags",
-					       audit_flag_names(a->rows[i].flags)) != 0) {
+	if (obj == NULL || cli_output_json_where(&a->cli->out, a->rows[i].t, obj) != 0 ||
+	    json_object_set_new(obj, "flags", audit_flag_names(a->rows[i].flags)) != 0) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -453,16 +620,31 @@ audit_csv(const struct audit *a)
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 	audit_table_by_flag(a, stderr);
 	audit_table_by_owner(a, stderr);
+	audit_table_by_workspace(a, stderr);
 	return rc;
 }
 
 /* ---- the command ---------------------------------------------------------- */
+
+/* Each workspace's maximum lifetime: known when one of them is. */
+static bool
+audit_estate_max(struct cli *cli)
+{
+	size_t i;
+
+	cli_estate_max_lifetime(cli);
+	for (i = 0; i < cli->nws; i++)
+		if (!cli->ws[i].failed && cli->ws[i].max_known)
+			return true;
+	return false;
+}
 
 static void
 audit_free(struct audit *a)
 {
 	free(a->rows);
 	free(a->owners);
+	free(a->ws);
 	api_table_free(a->tab);
 }
 
@@ -485,12 +667,13 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	}
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
-	if ((rc = cli_connect(cli)) != 0 ||
-	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &a.tab)) != 0) {
+	cli->ws_max_with_list = true;   /* several workspaces: one round trip, not two */
+	if ((rc = cli_estate_connect(cli)) != 0 ||
+	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab)) != 0) {
 		token_filter_free(f);
 		return rc;
 	}
-	a.max_known = cli_max_lifetime(cli, &a.max_days);
+	a.max_known = cli->o.many ? audit_estate_max(cli) : cli_max_lifetime(cli, &a.max_days);
 	if (audit_compute(&a, f) != 0) {
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);

@@ -71,7 +71,8 @@ selection_apply(struct cli *cli, const struct selection *s, const struct token_t
 		cli_msg("out of memory");
 		return NULL;
 	}
-	*n = token_filter_apply(s->filter, tab, &cli->out.ctx, idx);
+	*n = cli->o.many ? cli_estate_filter(cli, s->filter, tab, idx) :
+	     token_filter_apply(s->filter, tab, &cli->out.ctx, idx);
 	token_sort(tab, idx, *n, s->key, s->desc);
 	return idx;
 }
@@ -92,9 +93,9 @@ cli_cmd_list(struct cli *cli, int argc, char **argv)
 	}
 	if ((rc = selection_prepare(&sel, cli->o.filter, cli->o.sort)) != 0)
 		return rc;
-	if ((rc = cli_connect(cli)) == 0 &&
-	    (rc = cli_fetch_tokens(cli, cli->o.all, cli->o.user, &tab)) == 0) {
-		cli_filter_context(cli, sel.filter);
+	if ((rc = cli_estate_connect(cli)) == 0 &&
+	    (rc = cli_estate_fetch(cli, cli->o.all, cli->o.user, &tab)) == 0) {
+		cli_estate_filter_context(cli, sel.filter);
 		idx = selection_apply(cli, &sel, tab, &n);
 		if (idx == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
@@ -120,16 +121,16 @@ fetch_one(struct cli *cli, const char *id, struct token_table **tab, long *row)
 	void *r;
 	int rc;
 
-	if (cli->o.all && cli_is_full_id(id)) {
+	if (cli->o.all && cli_is_full_id(id) && !cli->o.many) {
 		if ((rc = cli_call(cli, api_tm_get(id), &r)) != 0)
 			return rc;
 		*tab = r;
 		*row = 0;
 		return *tab != NULL && (*tab)->n == 1 ? 0 : status_exit_code(PATROL_PROTOCOL);
 	}
-	if ((rc = cli_fetch_tokens(cli, cli->o.all, NULL, tab)) != 0)
+	if ((rc = cli_estate_fetch(cli, cli->o.all, NULL, tab)) != 0)
 		return rc;
-	*row = cli_find_token(*tab, id);
+	*row = cli->o.many ? cli_estate_find(cli, *tab, id) : cli_find_token(*tab, id);
 	if (*row < 0) {
 		api_table_free(*tab);
 		*tab = NULL;
@@ -147,7 +148,7 @@ cli_cmd_show(struct cli *cli, int argc, char **argv)
 
 	if ((rc = want_args(cli, argc, 1, 1, "give one token id (or a unique prefix)")) != 0)
 		return rc;
-	if ((rc = cli_connect(cli)) != 0 || (rc = fetch_one(cli, argv[1], &tab, &row)) != 0)
+	if ((rc = cli_estate_connect(cli)) != 0 || (rc = fetch_one(cli, argv[1], &tab, &row)) != 0)
 		return rc;
 	cli->out.management = tab->rows[row].management;
 	rc = cli_written(cli_output_token_detail(&cli->out, &tab->rows[row]));
@@ -314,10 +315,13 @@ cli_cmd_quota(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	if ((rc = want_args(cli, argc, 0, 0, "takes no arguments")) != 0 ||
-	    (rc = cli_connect(cli)) != 0 ||
-	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &tab)) != 0)
+	    (rc = cli_estate_connect(cli)) != 0 ||
+	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &tab)) != 0)
 		return rc;
-	rc = cli->o.all ? quota_owners(cli, tab) : quota_own(cli, tab);
+	if (cli->o.many)
+		rc = cli_estate_quota(cli, tab);
+	else
+		rc = cli->o.all ? quota_owners(cli, tab) : quota_own(cli, tab);
 	api_table_free(tab);
 	return rc;
 }

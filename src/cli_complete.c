@@ -24,7 +24,7 @@ static const struct {
 	const char *option;
 	enum value_kind kind;
 } option_values[] = {
-	{ "profile", V_PROFILE }, { "output", V_FORMAT }, { "sort", V_SORT },
+	{ "profile", V_PROFILE }, { "profiles", V_PROFILE }, { "output", V_FORMAT }, { "sort", V_SORT },
 	{ "filter", V_FILTER }, { "scope", V_SCOPE }, { "ca-file", V_FILE }, { "from", V_FILE },
 };
 

@@ -142,10 +142,41 @@ cell_owner(const struct cli_out *o, const struct token_info *t, char *out, size_
 	snprintf(out, n, "%s", token_owner(t));
 }
 
+static void
+cell_workspace(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
+{
+	snprintf(out, n, "%s", o->ws != NULL && t->workspace < o->nws ? o->ws[t->workspace].name : "");
+}
+
+const struct token_ctx *
+cli_output_ctx(const struct cli_out *o, const struct token_info *t)
+{
+	return o->ws != NULL && t->workspace < o->nws ? &o->ws[t->workspace].ctx : &o->ctx;
+}
+
+int
+cli_output_json_where(const struct cli_out *o, const struct token_info *t, json_t *obj)
+{
+	const struct cli_out_ws *w;
+
+	if (o->ws == NULL || t->workspace >= o->nws)
+		return 0;
+	w = &o->ws[t->workspace];
+	if (json_object_set_new(obj, "workspace", json_string(w->name)) != 0 ||
+	    json_object_set_new(obj, "host", json_string(w->host)) != 0)
+		return -1;
+	return 0;
+}
+
+/* When a column shows: always, with --all (management data), or with
+ * several workspaces. */
+enum list_when { LIST_ALWAYS, LIST_MGMT, LIST_MANY };
+
 /* The table's columns: header, cell, narrowest when flexible (0: the
  * default), drop rank on a narrow terminal (0: kept; lowest goes first),
- * flexible, only with --all. */
+ * flexible, when it shows. */
 #define LIST_COLUMNS(_) \
+	_(WORKSPACE, "WORKSPACE", cell_workspace, 10, 0, true,  LIST_MANY) \
 	_(ID,        "ID",        cell_id,        0,  0, false, false) \
 	_(COMMENT,   "COMMENT",   cell_comment,   12, 0, true,  false) \
 	_(CREATED,   "CREATED",   cell_created,   0,  1, false, false) \
@@ -169,7 +200,7 @@ static const struct table_col list_cols[] = { LIST_COLUMNS(LIST_COL_ROW) };
 static const cell_fn list_cells[] = { LIST_COLUMNS(LIST_COL_CELL) };
 #undef LIST_COL_CELL
 #define LIST_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
-static const bool list_mgmt[] = { LIST_COLUMNS(LIST_COL_MGMT) };
+static const enum list_when list_mgmt[] = { LIST_COLUMNS(LIST_COL_MGMT) };
 #undef LIST_COL_MGMT
 
 int
@@ -231,7 +262,8 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 	size_t c;
 
 	for (c = 0; c < LIST_NCOLS; c++)
-		if (list_mgmt[c] && !o->management)
+		if ((list_mgmt[c] == LIST_MGMT && !o->management) ||
+		    (list_mgmt[c] == LIST_MANY && o->ws == NULL))
 			t.hidden |= 1ul << c;
 	return table_print(&to, &t);
 }
@@ -259,8 +291,9 @@ cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last
 	free(clean);
 }
 
+/* The first column, "workspace", only with several workspaces. */
 static const char *const csv_header[] = {
-	"token_id", "comment", "created", "expires", "last_used", "scopes",
+	"workspace", "token_id", "comment", "created", "expires", "last_used", "scopes",
 	"owner", "autoscope_state", "flags",
 };
 #define CSV_NCOLS (sizeof csv_header / sizeof csv_header[0])
@@ -283,11 +316,12 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 	else
 		duration_iso8601(token_last_used(t), used, sizeof used);
 	token_scopes_format(t, scopes, sizeof scopes);
-	token_flags_format(token_flags(t, &o->ctx), flags, sizeof flags);
-	v[0] = token_id_hex(t, id); v[1] = token_comment(t); v[2] = created; v[3] = expires;
-	v[4] = used; v[5] = scopes; v[6] = token_owner(t);
-	v[7] = token_autoscope_state(t); v[8] = flags;
-	for (i = 0; i < CSV_NCOLS; i++)
+	token_flags_format(token_flags(t, cli_output_ctx(o, t)), flags, sizeof flags);
+	v[0] = o->ws != NULL && t->workspace < o->nws ? o->ws[t->workspace].name : "";
+	v[1] = token_id_hex(t, id); v[2] = token_comment(t); v[3] = created; v[4] = expires;
+	v[5] = used; v[6] = scopes; v[7] = token_owner(t);
+	v[8] = token_autoscope_state(t); v[9] = flags;
+	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
 		cli_output_csv_field(o->fp, v[i], o->sanitize_flags, i + 1 == CSV_NCOLS);
 }
 
@@ -297,7 +331,7 @@ output_csv(const struct cli_out *o, const struct token_table *tab,
 {
 	size_t i;
 
-	for (i = 0; i < CSV_NCOLS; i++)
+	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
 		fprintf(o->fp, "%s%c", csv_header[i], i + 1 == CSV_NCOLS ? '\n' : ',');
 	for (i = 0; i < n && !ferror(o->fp); i++)
 		csv_row(o, &tab->rows[idx[i]]);
@@ -439,6 +473,17 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 	for (i = 0; format == CLI_FORMAT_CSV && i < bulk_count(b); i++)
 		cli_output_result_csv(fp, bulk_item(b, i), bulk_kind(b), sanitize_flags);
 	return ferror(fp) ? -1 : 0;
+}
+
+int
+cli_output_json_key(FILE *fp, const char *key)
+{
+	json_t *k = json_string(key);
+	int rc = k != NULL ? cli_output_json_dump(fp, k, JSON_ENCODE_ANY) : -1;
+
+	json_decref(k);
+	fputs(": ", fp);
+	return rc;
 }
 
 int
@@ -777,10 +822,18 @@ static json_t *
 json_token_row(const void *ctx, void **scratch, size_t i)
 {
 	const struct json_tokens *t = ctx;
+	const struct token_info *row = &t->tab->rows[t->idx[i]];
+	json_t *obj;
 
 	if (*scratch == NULL && (*scratch = api_json_rows_new(t->o->management)) == NULL)
 		return NULL;
-	return api_json_rows_token(*scratch, &t->tab->rows[t->idx[i]]);
+	/* a row's object is its shape's, refilled: the workspace is set anew */
+	if ((obj = api_json_rows_token(*scratch, row)) != NULL &&
+	    cli_output_json_where(t->o, row, obj) != 0) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
 }
 
 static void
@@ -893,8 +946,14 @@ static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
 	char flags[256], num[32], id[TOKEN_ID_LEN + 1];
-	unsigned f = token_flags(t, &o->ctx);
+	unsigned f = token_flags(t, cli_output_ctx(o, t));
+	char where[1024];
 
+	if (o->ws != NULL && t->workspace < o->nws) {
+		snprintf(where, sizeof where, "%s (%s)", o->ws[t->workspace].name,
+			 o->ws[t->workspace].host);
+		detail_line(o, "workspace:", where);
+	}
 	detail_line(o, "token_id:", token_id_hex(t, id));
 	detail_line(o, "comment:", token_comment(t));
 	detail_time(o, "created:", t->creation_time, "unknown");
@@ -918,8 +977,16 @@ cli_output_token_detail(const struct cli_out *o, const struct token_info *t)
 	size_t idx = 0;
 	struct token_table one = { .rows = (struct token_info *)t, .n = 1, .cap = 1 };
 
-	if (o->format == CLI_FORMAT_JSON)
-		return cli_output_json(o->fp, api_token_to_json(t, o->management));
+	json_t *obj;
+
+	if (o->format == CLI_FORMAT_JSON) {
+		obj = api_token_to_json(t, o->management);
+		if (obj != NULL && cli_output_json_where(o, t, obj) != 0) {
+			json_decref(obj);
+			obj = NULL;
+		}
+		return cli_output_json(o->fp, obj);
+	}
 	if (o->format == CLI_FORMAT_CSV)
 		return output_csv(o, &one, &idx, 1);
 	detail_table(o, t);

@@ -17,6 +17,13 @@
 
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV };
 
+/* A workspace of several (issue 11): a row t is in ws[t->workspace]. */
+struct cli_out_ws {
+	const char *name;      /* the profile: the WORKSPACE column */
+	const char *host;
+	struct token_ctx ctx;  /* its flags' context (self id, maximum lifetime) */
+};
+
 struct cli_out {
 	FILE *fp;
 	enum cli_format format;
@@ -25,6 +32,9 @@ struct cli_out {
 	unsigned sanitize_flags;
 	size_t width;          /* terminal width for the table, 0: unlimited */
 	struct token_ctx ctx;  /* now, self id: for relative times and flags */
+	struct cli_out_ws *ws; /* several workspaces: a WORKSPACE column, and
+				* "workspace" and "host" in JSON; NULL: one */
+	size_t nws;
 };
 
 /* ---- standard output ------------------------------------------------------
@@ -43,6 +53,7 @@ int cli_output_error(void);
 /* The cells of a token in a table, as `list` shows them (audit's table
  * shows the same columns). */
 enum cli_cell {
+	CLI_CELL_WORKSPACE, /* the profile, with several workspaces */
 	CLI_CELL_ID,        /* the short id */
 	CLI_CELL_COMMENT,
 	CLI_CELL_CREATED,   /* "3mo ago" */
@@ -55,6 +66,12 @@ enum cli_cell {
 /* The text of cell c of token t (raw: sanitize it to print). */
 void cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
 		     char *out, size_t n);
+
+/* The context of t's flags: its workspace's with several, else o->ctx. */
+const struct token_ctx *cli_output_ctx(const struct cli_out *o, const struct token_info *t);
+/* With several workspaces, add t's "workspace" and "host" to obj (a token
+ * object of api_token_to_json). 0, or -1 on out of memory. */
+int cli_output_json_where(const struct cli_out *o, const struct token_info *t, json_t *obj);
 
 /* Parse "table", "json", "csv". Returns 0 or -1. */
 int cli_format_parse(const char *s, enum cli_format *out);
@@ -96,6 +113,9 @@ struct cli_json_rows {
  * before the rows after it, so no tree of every row exists. No newline
  * after the closing "]". Returns 0, or -1 (a write error or a NULL row). */
 int cli_output_json_array(FILE *fp, const struct cli_json_rows *rows);
+/* Write key as a JSON string and ": ", for an object written member by
+ * member (revoke's results by workspace). 0 or -1. */
+int cli_output_json_key(FILE *fp, const char *key);
 /* Write all n bytes to fd with write(2) (fd 1: cli_output_raw). 0, or -1
  * with errno set. */
 int cli_output_write_fd(int fd, const void *p, size_t n);

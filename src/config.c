@@ -914,6 +914,88 @@ config_resolve(const struct config_flags *flags, config_getenv_fn getenv_fn,
 	return st;
 }
 
+/* Is the normalized URL an account console (accounts.cloud.databricks.com,
+ * accounts.azuredatabricks.net, accounts-dod.…), as the SDKs tell one? */
+bool
+config_host_is_account(const char *url)
+{
+	const char *h = strstr(url, "://");
+
+	h = h != NULL ? h + 3 : url;
+	return strncasecmp(h, "accounts.", 9) == 0 || strncasecmp(h, "accounts-dod.", 13) == 0;
+}
+
+/* One profile of the file for config_profiles; -1 on out of memory. */
+static int
+profiles_add(struct config_profile *v, size_t *n, const struct ini *ini, const char *name)
+{
+	const char *host = ini_get(ini, name, "host");
+	struct patrol_err err;
+
+	memset(&v[*n], 0, sizeof v[*n]);
+	if ((v[*n].name = strdup(name)) == NULL)
+		return -1;
+	if (host != NULL && *host != '\0' &&
+	    config_normalize_host(host, &v[*n].host, &err) != PATROL_OK)
+		v[*n].host = NULL;
+	v[*n].account = v[*n].host != NULL && config_host_is_account(v[*n].host);
+	(*n)++;
+	return 0;
+}
+
+enum patrol_status
+config_profiles(config_getenv_fn getenv_fn, void *env_ctx, struct config_profile **out,
+		size_t *n, char **file, struct patrol_err *err)
+{
+	struct config tmp;
+	struct resolver r;
+	struct ini *ini = NULL;
+	struct config_profile *v = NULL;
+	const char *name;
+	enum patrol_status st;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	*file = NULL;
+	memset(&tmp, 0, sizeof tmp);
+	memset(&r, 0, sizeof r);
+	r.getenv_fn = getenv_fn != NULL ? getenv_fn : config_getenv_real;
+	r.env_ctx = env_ctx;
+	r.out = &tmp;
+	r.err = err;
+	if ((st = resolve_path(&r)) != PATROL_OK)
+		return st;
+	*file = tmp.config_file;
+	if ((st = ini_parse_file(*file, &ini, NULL, err)) != PATROL_OK)
+		return st;
+	v = calloc(ini_section_count(ini) + 1, sizeof *v);
+	for (i = 0; v != NULL && (name = ini_section_name(ini, i)) != NULL; i++) {
+		if (strcmp(name, "__settings__") != 0 && profiles_add(v, n, ini, name) != 0)
+			break;
+	}
+	ini_free(ini);
+	if (v == NULL || name != NULL) {
+		config_profiles_free(v, *n);
+		*n = 0;
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	}
+	*out = v;
+	return PATROL_OK;
+}
+
+void
+config_profiles_free(struct config_profile *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v != NULL && i < n; i++) {
+		free(v[i].name);
+		free(v[i].host);
+	}
+	free(v);
+}
+
 void
 config_free(struct config *c)
 {

@@ -105,4 +105,23 @@ enum patrol_status config_normalize_host(const char *in, char **out, struct patr
 /* True when the host part of a normalized URL is loopback. */
 bool config_host_is_loopback(const char *url);
 
+/* True when the normalized URL is an account console (its host starts
+ * with "accounts." or "accounts-dod."): no workspace tokens live there. */
+bool config_host_is_account(const char *url);
+
+/* A profile of the config file, for choosing several workspaces. */
+struct config_profile {
+	char *name;
+	char *host;            /* normalized; NULL when absent or malformed */
+	bool account;          /* the host is an account console */
+};
+/* The profiles of the config file the environment names
+ * (DATABRICKS_CONFIG_FILE, else ~/.databrickscfg), in file order, without
+ * [__settings__]. *file is the path (malloc'd, also on error: free it).
+ * Free *out with config_profiles_free. */
+enum patrol_status config_profiles(config_getenv_fn getenv_fn, void *env_ctx,
+				   struct config_profile **out, size_t *n, char **file,
+				   struct patrol_err *err);
+void config_profiles_free(struct config_profile *v, size_t n);
+
 #endif

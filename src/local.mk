@@ -27,6 +27,7 @@ libpatrol_a_SOURCES = \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \
 	src/worker.c src/worker.h \
+	src/estate.c src/estate.h \
 	src/cli.c src/cli.h src/face.h \
 	src/cli_cmds.c \
 	src/cli_complete.c \
@@ -40,6 +41,7 @@ libpatrol_a_SOURCES = \
 	src/cli_scopes.c \
 	src/cli_pin.c \
 	src/cli_session.c src/cli_session.h \
+	src/cli_estate.c \
 	src/cli_journal.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 

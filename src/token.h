@@ -73,6 +73,9 @@ struct token_info {
 	const struct token_strv *list_[TOKEN_LIST_COUNT];  /* interned, NULL when empty */
 	unsigned char id_form_;            /* enum token_id_form */
 	bool management;                   /* parsed from a TokenInfo */
+	unsigned short workspace;          /* which workspace it came from when a face
+					    * shows several (an index of the face's
+					    * own list: estate.h); 0 otherwise */
 };
 #define TOKEN_ROW_BYTES sizeof(struct token_info)
 

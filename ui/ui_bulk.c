@@ -623,6 +623,31 @@ ui_bulk_tick(struct ui *u)
 
 /* ---- resume ---------------------------------------------------------------------------- */
 
+/* No unfinished session to offer: say so, or, when another patrol runs
+ * one for this workspace, which and since when (as revoke --resume does). */
+static unsigned
+ui_bulk_none_to_resume(struct ui *u, const char *dir)
+{
+	struct journal_session s;
+	struct patrol_err err;
+	char *path = NULL;
+
+	status_clear(&err);
+	memset(&s, 0, sizeof s);
+	if (dir != NULL && journal_find_running(dir, u->ws->cfg->host, &path, &err) == PATROL_OK &&
+	    path != NULL && journal_load(path, &s, &err) == PATROL_OK &&
+	    bulk_check_free(&s, &err) != PATROL_OK) {
+		ui_msg(u, true, "%s", err.message);
+		journal_session_free(&s);
+		free(path);
+		return UI_R_STATUS;
+	}
+	journal_session_free(&s);
+	free(path);
+	ui_msg(u, false, "no unfinished revocation session for this workspace");
+	return UI_R_STATUS;
+}
+
 /* Offer the newest unfinished session for this workspace (at start, :resume). */
 unsigned
 ui_bulk_offer_resume(struct ui *u, bool quiet)
@@ -637,11 +662,10 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	status_clear(&err);
 	if (journal_dir(false, &dir, &err) != PATROL_OK ||
 	    journal_find_unfinished(dir, u->ws->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
+		unsigned r = quiet ? UI_R_NONE : ui_bulk_none_to_resume(u, dir);
+
 		free(dir);
-		if (quiet)
-			return UI_R_NONE;
-		ui_msg(u, false, "no unfinished revocation session for this workspace");
-		return UI_R_STATUS;
+		return r;
 	}
 	free(dir);
 	memset(&s, 0, sizeof s);

@@ -5,7 +5,8 @@ tests_bench_bench_model_SOURCES = tests/bench/bench_model.c
 tests_bench_bench_model_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) -O2
 tests_bench_bench_model_LDADD = $(PATROL_CORE_LIBS)
 CLEANFILES += tests/bench/bench_model$(EXEEXT)
-EXTRA_DIST += tests/bench/run.sh tests/bench/ui_bench.py tests/bench/bulk.sh tests/bench/measure.py
+EXTRA_DIST += tests/bench/run.sh tests/bench/ui_bench.py tests/bench/bulk.sh tests/bench/measure.py \
+	tests/bench/estate.sh
 
 bench: patrol$(EXEEXT) patrol-emulator$(EXEEXT) tests/bench/bench_model$(EXEEXT)
 	top_builddir='$(abs_top_builddir)' top_srcdir='$(abs_top_srcdir)' \

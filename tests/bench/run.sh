@@ -17,7 +17,9 @@
 #  4. Bulk revoke with patrol's defaults next to a loop of the official
 #     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
 #     against the floor, and through 503s (bulk.sh).
-#  5. Failing fast: whoami against a host that does not resolve and a port
+#  5. The estate: audit --all --all-profiles over 20 workspaces next to a
+#     shell loop over the same profiles and the slowest one alone (estate.sh).
+#  6. Failing fast: whoami against a host that does not resolve and a port
 #     that refuses (issue 8: 120 s before, seconds now).
 set -u
 : "${top_builddir:=.}"
@@ -164,6 +166,8 @@ echo "== model over 100,000 rows"
 "$top_builddir/tests/bench/bench_model"
 
 bash "$(dirname "$0")/bulk.sh"
+
+bash "$(dirname "$0")/estate.sh"
 
 echo "== failing fast (3 runs, median wall time; exit status 4 expected)"
 RUNS=3

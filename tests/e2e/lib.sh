@@ -57,6 +57,25 @@ emu_start() {
 	export DATABRICKS_TOKEN="$ADMIN_TOKEN"
 }
 
+# emus_start N [emulator args...]: start N emulators alike (several
+# workspaces), each with --seed I (1..N) after the arguments, so their
+# generated tokens differ as real workspaces' do; their URLs in
+# EMU_URLS[0..N-1]. EMU_URL and EMU_PID are the last one's.
+emus_start() {
+	local n=$1 i
+	shift
+	EMU_URLS=()
+	for i in $(seq "$n"); do
+		emu_start "$@" --seed "$i"
+		EMU_URLS+=("$EMU_URL")
+	done
+}
+
+# stats_at URL JQ_FILTER: query /emulator/stats of the emulator at URL.
+stats_at() {
+	curl -s "$1/emulator/stats" | jq -r "$2"
+}
+
 # emu_stop: stop the last emulator started.
 emu_stop() {
 	kill "$EMU_PID" 2>/dev/null

@@ -21,7 +21,9 @@ E2E_TESTS = \
 	tests/e2e/transport.sh \
 	tests/e2e/ids.sh \
 	tests/e2e/session.sh \
-	tests/e2e/journal_dir.sh
+	tests/e2e/journal_dir.sh \
+	tests/e2e/estate.sh \
+	tests/e2e/estate_revoke.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif

@@ -147,6 +147,17 @@ OUT=$(cd "$T" && PATH="$BINDIR:$PATH" eval "$HINT" 2>"$T/err"); RC=$?
 check_rc "plan_hint: the hint runs" 0
 check_eq "plan_hint: and lists every planned token" "$N" "$(printf '%s\n' "$OUT" | grep -c '"would revoke"')"
 check_eq "plan_hint: sending nothing" 0 "$(deletes)"
+# ids piped on stdin: stdin is spent, so the hint says to pipe them again
+ids 30 >"$T/ids"
+STDIN="$T/ids" run revoke --all --from -
+check_rc "plan_hint: from stdin, no terminal: refused" 2
+HINT=$(printf '%s\n' "$ERR" | sed -n 's/^ *… and [0-9]* more (the same ids piped into \(.*\) lists them all)$/\1/p')
+check_eq "plan_hint: from stdin, the hint says to pipe the ids again" \
+	"patrol revoke --all --from - --dry-run -o csv" "$HINT"
+OUT=$(cd "$T" && PATH="$BINDIR:$PATH" eval "$HINT" <"$T/ids" 2>"$T/err"); RC=$?
+check_rc "plan_hint: piped again, it runs" 0
+check_eq "plan_hint: and lists all 30" 30 "$(printf '%s\n' "$OUT" | grep -c '"would revoke"')"
+check_eq "plan_hint: still sending nothing" 0 "$(deletes)"
 emu_stop
 # a resumed session: the hint names the session's journal
 rm -rf "$XDG_STATE_HOME"

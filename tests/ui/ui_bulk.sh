@@ -420,4 +420,26 @@ else
 fi
 emu_stop
 
+# === 7. :resume while another patrol runs the session names it ==============
+rm -rf "$XDG_STATE_HOME"
+emu_start --generate 10:1 --seed 27 --latency-ms 500
+mk "runner" 12 "$T/ids7"
+"$PATROL" revoke --yes --rate 0 --jobs 1 --from "$T/ids7" >"$T/runner.out" 2>&1 &
+RUNNER=$!
+i=0
+while [ "$(revokes)" -lt 1 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+S=$(basename "$(journal)" .jsonl)
+ui_shell 120 40
+ui_start
+check_screen "the running session is not offered at start" "^[0-9]+ tokens " 10
+if screen | grep -q "Unfinished revocation session"; then not_ok "no resume offer for a running session"; else ok "no resume offer for a running session"; fi
+keys :; tm send-keys -t t -l "resume"; keys Enter
+check_screen ":resume: names the session another patrol runs" "session $(re "$S") is running in another patrol \\(pid $RUNNER, since"
+keys q
+exited
+check_eq "quit" 0 "$UI_RC"
+kill -TERM "$RUNNER"
+{ wait "$RUNNER"; } 2>/dev/null
+emu_stop
+
 finish

@@ -21,7 +21,8 @@ UNIT_TESTS = \
 	tests/unit/test_viewstate \
 	tests/unit/test_bulk \
 	tests/unit/test_ui_state \
-	tests/unit/test_output
+	tests/unit/test_output \
+	tests/unit/test_estate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 UNIT_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
@@ -29,6 +30,9 @@ UNIT_LDADD = $(PATROL_CORE_LIBS) $(CMOCKA_LIBS)
 tests_unit_test_status_SOURCES = tests/unit/test_status.c
 tests_unit_test_status_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_status_LDADD = $(UNIT_LDADD)
+tests_unit_test_estate_SOURCES = tests/unit/test_estate.c
+tests_unit_test_estate_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_estate_LDADD = $(UNIT_LDADD)
 tests_unit_test_buf_SOURCES = tests/unit/test_buf.c
 tests_unit_test_buf_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_buf_LDADD = $(UNIT_LDADD)

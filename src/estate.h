@@ -1,0 +1,60 @@
+/*
+ * estate.h: several workspaces at once (issue 11): which ones a run covers,
+ * and waiting on the workers that serve them.
+ *
+ * A run names workspaces by profile: `-p A -p B`, `--profiles A,B` (the two
+ * mix), or every profile of the config file with --all-profiles. Each is
+ * then resolved as a single profile is (config_resolve with -p NAME): its
+ * own credentials of any auth type. Each workspace gets a worker of its
+ * own (worker.h), so its sign-in, its pace and its connections are its
+ * own, and one workspace's 429s or outage never slow another's; a face
+ * waits on all of them with estate_wait. Both faces and every command that
+ * covers several workspaces (list, show, quota, audit, revoke; scopes and
+ * pin can follow) pick with estate_pick.
+ *
+ * No network, no output: what --all-profiles leaves out comes back as notes
+ * for the face to print.
+ */
+#ifndef PATROL_ESTATE_H
+#define PATROL_ESTATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "call.h"
+#include "config.h"
+#include "status.h"
+#include "worker.h"
+
+#define ESTATE_MAX 256          /* workspaces one run covers at most */
+
+struct estate_pick {
+	char **names;           /* profile names, in the order given (file order
+				 * for --all-profiles), each once */
+	size_t n;
+	char **notes;           /* "skipped profile 'acct': https://accounts… is
+				 * an account console, not a workspace" */
+	size_t nnotes;
+	char *file;             /* the config file (--all-profiles), or NULL */
+};
+
+/* Pick the workspaces: given[0..ngiven) are -p and --profiles values (a
+ * value may hold several names separated by commas; blanks around a name
+ * are ignored); all adds every profile of the config file whose host is a
+ * workspace (account consoles and profiles without a host are skipped with
+ * a note). A name given twice counts once. PATROL_CONFIG when a value is
+ * empty, when no workspace is left, or past ESTATE_MAX; the file's errors
+ * as config_profiles gives them. Free with estate_pick_free (also after an
+ * error). */
+enum patrol_status estate_pick(const char *const *given, size_t ngiven, bool all,
+			       config_getenv_fn getenv_fn, void *env_ctx,
+			       struct estate_pick *out, struct patrol_err *err);
+void estate_pick_free(struct estate_pick *p);
+
+/* Wait up to timeout_ms (-1: forever) for a finished call of any of the n
+ * workers (NULL entries are skipped) and take it; *which is its worker's
+ * index. NULL on timeout. Calls are taken in the order each worker
+ * finished them. */
+struct call *estate_wait(struct worker *const *w, size_t n, int timeout_ms, size_t *which);
+
+#endif

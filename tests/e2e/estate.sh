@@ -1,0 +1,147 @@
+#!/bin/bash
+# End-to-end: several workspaces at once (issue 11): -p A -p B, --profiles,
+# --all-profiles, each workspace with its own credentials (a PAT, OAuth M2M,
+# the Databricks CLI through a fake), one down, one where the caller is no
+# admin, one whose token is refused, and an account console that is skipped.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+BOB=dapi11111111111111111111111111111111
+CLI_TOKEN=eyJfake.cli-admin.sig
+emus_start 4 --generate 40:4 --user bob@example.com=$BOB \
+	--oauth-client robot:s3cret-robot --oauth-token admin@example.com=$CLI_TOKEN
+A=${EMU_URLS[0]} B=${EMU_URLS[1]} C=${EMU_URLS[2]} D=${EMU_URLS[3]}
+emu_start
+DOWN=$EMU_URL
+emu_stop
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+
+# a fake `databricks` that prints the CLI's token (as tests/e2e/auth.sh does)
+mkdir -p "$T/bin"
+cat >"$T/bin/databricks" <<FAKE
+#!/bin/sh
+echo "\$*" >>"$T/databricks.argv"
+printf '{"access_token":"%s","token_type":"Bearer","expiry":"2099-01-01T00:00:00+00:00"}\n' "$CLI_TOKEN"
+FAKE
+chmod 755 "$T/bin/databricks"
+export PATH="$T/bin:$PATH"
+
+cat >"$HOME/.databrickscfg" <<EOF2
+[prod]
+host = $A
+token = $ADMIN_TOKEN
+
+[staging]
+host = $B
+client_id = robot
+client_secret = s3cret-robot
+
+[dev]
+host = $C
+auth_type = databricks-cli
+
+[bobs]
+host = $D
+token = $BOB
+
+[gone]
+host = $DOWN
+token = $ADMIN_TOKEN
+
+[revoked]
+host = $D
+token = dapi99999999999999999999999999999999
+
+[acct]
+host = https://accounts.cloud.databricks.com
+account_id = 00000000-0000-0000-0000-000000000000
+client_id = x
+client_secret = y
+EOF2
+chmod 600 "$HOME/.databrickscfg"
+
+# active_in URL: the active tokens of a workspace (every user's)
+active_in() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
+		jq '.token_infos | length'
+}
+NA=$(active_in "$A") NB=$(active_in "$B") NC=$(active_in "$C")
+
+# --- picking ---------------------------------------------------------------
+run list -p prod -p staging -o json
+check_rc "list -p prod -p staging" 0
+check_eq "the caller's own tokens of both workspaces, each marked" "prod staging" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].workspace] | unique | join(" ")')"
+check_eq "rows carry their host" "$A" \
+	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.workspace == "prod") | .host] | unique | .[0]')"
+run list --profiles prod,staging -o json
+check_eq "--profiles A,B is -p A -p B" "prod staging" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].workspace] | unique | join(" ")')"
+run list -p prod --profiles ' staging , prod' -o json
+check_rc "names repeat and mix" 0
+run whoami -p prod -p staging
+check_rc "whoami covers one workspace" 2
+check_match "says which commands cover several" "one workspace.*list" "$ERR"
+run list --profiles prod,nosuch
+check_rc "an unknown profile stops before any request" 2
+check_match "the unknown profile is named" "nosuch" "$ERR"
+
+# --- every workspace: one down, one not admin, an account console ----------
+for u in "$A" "$B" "$C" "$D"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+run list --all --all-profiles -o json
+check_rc "one workspace down and one not admin: exit 1" 1
+check_match "the account console is skipped with a note" "skipped profile 'acct'.*account console" "$ERR"
+check_match "the workspace that is down: one line" "workspace 'gone':.*(connect|refused)" "$ERR"
+check_match "the workspace where the caller is no admin: one line" \
+	"workspace 'bobs':.*admin.*bob@example.com" "$ERR"
+check_match "the workspace that refuses the token: one line" \
+	"workspace 'revoked':.*(401|403).*signed in with .*\[revoked\]" "$ERR"
+check_eq "four lines on stderr" 4 "$(printf '%s\n' "$ERR" | wc -l)"
+check_eq "the others in full" "$((NA + NB + NC))" "$(printf '%s' "$OUT" | jq length)"
+check_eq "per workspace" "$NA $NB $NC" "$(printf '%s' "$OUT" | jq -r \
+	'[(map(select(.workspace == "prod")) | length), (map(select(.workspace == "staging")) | length), (map(select(.workspace == "dev")) | length)] | join(" ")')"
+for u in "$A" "$B" "$C"; do
+	check_eq "one token-management list at $u" 1 \
+		"$(curl -s "$u/emulator/stats" | jq '.requests["GET /api/2.0/token-management/tokens"] // 0')"
+done
+check_eq "the OAuth workspace signed in once" 1 \
+	"$(curl -s "$B/emulator/stats" | jq '.requests["POST /oidc/v1/token"] // 0')"
+check_eq "the CLI workspace asked the fake CLI" "auth token --profile dev" "$(head -n 1 "$T/databricks.argv")"
+
+run list --all --all-profiles -o csv
+check_eq "CSV: the workspace column first" "workspace,token_id" \
+	"$(printf '%s' "$OUT" | head -n 1 | cut -d, -f1-2)"
+check_eq "CSV rows" "$((NA + NB + NC + 1))" "$(printf '%s\n' "$OUT" | wc -l)"
+COLUMNS=200 run list --all -p prod -p dev
+check_match "table: a WORKSPACE column" "^WORKSPACE +ID" "$OUT"
+check_match "table: rows name their workspace" "^dev " "$OUT"
+
+# --- show: which workspace a token lives in ---------------------------------
+ID=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$C/api/2.0/token-management/tokens" |
+	jq -r '[.token_infos[] | select(.created_by_username | startswith("user"))][0].token_id')
+run show --all -p prod -p staging -p dev "${ID:0:12}"
+check_rc "show across workspaces" 0
+check_match "says the workspace" "^workspace: +dev \\($C\\)" "$OUT"
+run show --all -p prod -p staging "${ID:0:12}"
+check_rc "a token in none of them" 1
+check_match "says none of them has it" "in any of the 2 workspaces" "$ERR"
+
+# --- quota and audit: per workspace and in total ----------------------------
+run quota --all -p prod -p staging -o json
+check_rc "quota --all across" 0
+check_eq "quota: per workspace" "prod staging" "$(printf '%s' "$OUT" | jq -r '[.workspaces[].workspace] | join(" ")')"
+check_eq "quota: the total adds up" "$(printf '%s' "$OUT" | jq '[.workspaces[].active] | add')" \
+	"$(printf '%s' "$OUT" | jq '.total.active')"
+run quota --all -p prod -p staging
+check_match "quota table: a total line" "^total " "$OUT"
+run audit --all --all-profiles -o json
+check_rc "audit across, two failing" 1
+check_eq "audit: one summary per live workspace" "prod staging dev" \
+	"$(printf '%s' "$OUT" | jq -r '[.summary.by_workspace[].workspace] | join(" ")')"
+check_eq "audit: tokens add up" "$(printf '%s' "$OUT" | jq '.summary.tokens')" \
+	"$(printf '%s' "$OUT" | jq '[.summary.by_workspace[].tokens] | add')"
+check_eq "audit: owners are per workspace" "$(printf '%s' "$OUT" | jq '[.summary.by_owner[] | select(.workspace == null)] | length')" 0
+run audit --all -p prod -p staging
+check_rc "audit table across" 0
+check_match "audit: the summary by workspace" "^WORKSPACE +TOKENS +FLAGGED" "$OUT"
+check_match "audit: its total" "^total +$((NA + NB)) " "$OUT"
+finish

@@ -1,0 +1,97 @@
+#!/bin/bash
+# End-to-end: one revocation session over several workspaces (issue 11):
+# one plan grouped by workspace and one confirm; a 403 stops only that
+# workspace's part; kill -9 in the middle, then --resume with the same
+# profiles finishes each workspace's part, each token revoked exactly once
+# (each emulator's /emulator/stats is the witness).
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+emus_start 3 --generate 400:8 --latency-ms 20
+U=("${EMU_URLS[@]}")
+# a fourth workspace refuses every revoke after the 5th with 403
+emu_start --generate 400:8 --seed 9 --fail 403:1:-1:5 --fault-path token-management/tokens/
+REFUSER=$EMU_URL
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+{
+	for i in 0 1 2; do printf '[w%d]\nhost = %s\ntoken = %s\n\n' "$i" "${U[$i]}" "$ADMIN_TOKEN"; done
+	printf '[refuser]\nhost = %s\ntoken = %s\n' "$REFUSER" "$ADMIN_TOKEN"
+} >"$HOME/.databrickscfg"
+chmod 600 "$HOME/.databrickscfg"
+
+# ids_at URL N: the first N ids of generated users in that workspace
+ids_at() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
+		jq -r '.token_infos[] | select(.created_by_username | startswith("user")) | .token_id' |
+		sort | head -n "$2"
+}
+# once_at URL FILE: ids of FILE the emulator at URL saw revoked exactly once
+once_at() {
+	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
+		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
+}
+deletes_at() {
+	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
+}
+
+# --- one plan, one confirm, grouped by workspace ----------------------------
+run revoke --all -p w0 -p w1 --filter 'flag:unused-90d'
+check_rc "no terminal and no --yes: refused" 2
+check_match "one plan grouped by workspace" "workspace 'w0' \\(.*\\): [0-9]+ token.*workspace 'w1'" \
+	"$(printf '%s' "$ERR" | tr '\n' ' ')"
+check_match "one confirm for all of them" "refusing to revoke [0-9]+ tokens" "$ERR"
+check_eq "nothing sent" "0 0" "$(deletes_at "${U[0]}") $(deletes_at "${U[1]}")"
+
+# --- kill -9 in the middle, then --resume ------------------------------------
+for i in 0 1 2; do ids_at "${U[$i]}" 150 >"$T/ids$i"; done
+cat "$T/ids0" "$T/ids1" "$T/ids2" >"$T/all"
+"$PATROL" revoke --all --yes --rate 30 --jobs 4 --profiles w0,w1,w2 --from "$T/all" \
+	>"$T/killed.out" 2>&1 &
+VICTIM=$!
+total() { echo $(( $(stats_at "${U[0]}" '.revokes | length') + $(stats_at "${U[1]}" '.revokes | length') + $(stats_at "${U[2]}" '.revokes | length') )); }
+i=0
+while [ "$(total)" -lt 90 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -9 "$VICTIM"
+wait "$VICTIM" 2>/dev/null
+for u in "${U[@]}"; do EMU_URL=$u quiesce; done
+BEFORE=$(total)
+if [ "$BEFORE" -ge 90 ] && [ "$BEFORE" -lt 450 ]; then ok "cut short ($BEFORE of 450)"; else not_ok "cut short" "revoked before the kill: $BEFORE"; fi
+run journal -o json
+check_eq "three unfinished sessions, one a workspace" 3 \
+	"$(printf '%s' "$OUT" | jq '[.[] | select(.state == "unfinished")] | length')"
+run revoke --all --resume --yes --profiles w0,w1,w2 -o json
+check_rc "resume" 0
+check_match "each workspace resumes its own session" \
+	"workspace 'w0': Resuming session .*150 planned.*workspace 'w2': Resuming" "$(printf '%s' "$ERR" | tr '\n' ' ')"
+check_eq "JSON results keyed by workspace" "w0 w1 w2" "$(printf '%s' "$OUT" | jq -r 'keys_unsorted | join(" ")')"
+for i in 0 1 2; do
+	check_eq "w$i: each of its 150 revoked exactly once, across both runs" 150 \
+		"$(once_at "${U[$i]}" "$T/ids$i")"
+done
+check_eq "no revoke reached a workspace that did not hold the token" 450 \
+	"$(( $(stats_at "${U[0]}" '.revokes | length') + $(stats_at "${U[1]}" '.revokes | length') + $(stats_at "${U[2]}" '.revokes | length') ))"
+run revoke --all --resume --yes --profiles w0,w1,w2
+check_match "nothing left afterwards" "workspace 'w0': no unfinished session" "$ERR"
+
+# --- a 403 stops only that workspace's part ------------------------------------
+ids_at "$REFUSER" 60 >"$T/idsr"
+ids_at "${U[0]}" 200 | tail -n 50 >"$T/ids0b"
+cat "$T/idsr" "$T/ids0b" >"$T/mixed"
+run revoke --all --yes --jobs 1 -p refuser -p w0 --from "$T/mixed"
+check_rc "a refused workspace: exit 3" 3
+check_match "says which workspace stopped" "workspace 'refuser': stopping its part.*HTTP 403" "$ERR"
+check_eq "the other workspace's part went on in full" 50 "$(once_at "${U[0]}" "$T/ids0b")"
+check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(deletes_at "$REFUSER")"
+check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
+
+# --- a workspace patrol's config marks read-only is left out -----------------
+printf '[profile w1]\nread-only = true\n' >"$T/patrol.conf"
+ids_at "${U[1]}" 200 | tail -n 5 >"$T/ids1c"
+ids_at "${U[2]}" 200 | tail -n 5 >"$T/ids2c"
+cat "$T/ids1c" "$T/ids2c" >"$T/ro"
+PATROL_CONFIG="$T/patrol.conf" run revoke --all --yes -p w1 -p w2 --from "$T/ro"
+check_rc "one part left out: exit 1" 1
+check_match "says the read-only workspace is left out" "workspace 'w1': read-only" "$ERR"
+check_eq "the read-only workspace was sent nothing of it" 0 "$(once_at "${U[1]}" "$T/ids1c")"
+check_eq "the other went on" 5 "$(once_at "${U[2]}" "$T/ids2c")"
+finish

@@ -1,0 +1,156 @@
+/*
+ * test_estate.c: unit tests of estate.c's picking of workspaces (-p A -p B,
+ * --profiles A,B, --all-profiles) over a fake environment and a config file
+ * in a private directory, and of config_host_is_account.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "estate.h"
+
+static char dir[64];
+static char cfgpath[128];
+
+static const char *
+fake_getenv(const char *name, void *ctx)
+{
+	return strcmp(name, "DATABRICKS_CONFIG_FILE") == 0 ? ctx : NULL;
+}
+
+static int
+setup(void **state)
+{
+	FILE *fp;
+
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/patrol-test-estate.XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(cfgpath, sizeof cfgpath, "%s/cfg", dir);
+	if ((fp = fopen(cfgpath, "w")) == NULL)
+		return -1;
+	fputs("[__settings__]\ndefault_profile = prod\n"
+	      "[prod]\nhost = https://dbc-1.cloud.databricks.com\ntoken = dapi1\n"
+	      "[acct]\nhost = https://accounts.cloud.databricks.com\naccount_id = a\n"
+	      "[nohost]\ntoken = dapi2\n"
+	      "[dev]\nhost = adb-2.azuredatabricks.net\n"
+	      "[gov]\nhost = https://ACCOUNTS-DOD.cloud.databricks.mil/\n", fp);
+	fclose(fp);
+	chmod(cfgpath, 0600);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(cfgpath);
+	rmdir(dir);
+	return 0;
+}
+
+/* Names given: commas split, blanks trimmed, repeats once, order kept. */
+static void
+test_pick_given(void **state)
+{
+	const char *given[] = { "dev", " prod , dev", "stage" };
+	struct estate_pick p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(estate_pick(given, 3, false, fake_getenv, cfgpath, &p, &err), PATROL_OK);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.names[0], "dev");
+	assert_string_equal(p.names[1], "prod");
+	assert_string_equal(p.names[2], "stage");
+	assert_int_equal(p.nnotes, 0);
+	estate_pick_free(&p);
+}
+
+static void
+test_pick_empty_name(void **state)
+{
+	const char *given[] = { "prod,,dev" };
+	struct estate_pick p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(estate_pick(given, 1, false, fake_getenv, cfgpath, &p, &err),
+			 PATROL_CONFIG);
+	assert_non_null(strstr(err.message, "empty profile name"));
+	estate_pick_free(&p);
+}
+
+/* --all-profiles: workspaces in file order; account consoles (either kind,
+ * any case) and host-less profiles skipped with a note each. */
+static void
+test_pick_all(void **state)
+{
+	const char *given[] = { "dev" };
+	struct estate_pick p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(estate_pick(given, 1, true, fake_getenv, cfgpath, &p, &err), PATROL_OK);
+	assert_int_equal(p.n, 2);
+	assert_string_equal(p.names[0], "dev");       /* given first, then the file's */
+	assert_string_equal(p.names[1], "prod");
+	assert_int_equal(p.nnotes, 3);
+	assert_non_null(strstr(p.notes[0], "'acct'"));
+	assert_non_null(strstr(p.notes[0], "account console"));
+	assert_non_null(strstr(p.notes[1], "'nohost'"));
+	assert_non_null(strstr(p.notes[1], "no workspace host"));
+	assert_non_null(strstr(p.notes[2], "'gov'"));
+	assert_string_equal(p.file, cfgpath);
+	estate_pick_free(&p);
+}
+
+static void
+test_pick_missing_file(void **state)
+{
+	char missing[] = "/nonexistent/cfg";
+	struct estate_pick p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_not_equal(estate_pick(NULL, 0, true, fake_getenv, missing, &p, &err),
+			     PATROL_OK);
+	assert_non_null(strstr(err.message, "/nonexistent/cfg"));
+	estate_pick_free(&p);
+}
+
+static void
+test_account_hosts(void **state)
+{
+	(void)state;
+	assert_true(config_host_is_account("https://accounts.cloud.databricks.com"));
+	assert_true(config_host_is_account("https://accounts.azuredatabricks.net"));
+	assert_true(config_host_is_account("https://accounts-dod.cloud.databricks.mil"));
+	assert_false(config_host_is_account("https://dbc-1.cloud.databricks.com"));
+	assert_false(config_host_is_account("https://myaccounts.cloud.databricks.com"));
+	assert_false(config_host_is_account("http://127.0.0.1:8080"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pick_given),
+		cmocka_unit_test(test_pick_empty_name),
+		cmocka_unit_test(test_pick_all),
+		cmocka_unit_test(test_pick_missing_file),
+		cmocka_unit_test(test_account_hosts),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
