@@ -19,7 +19,8 @@ UI_TESTS = \
 	tests/ui/ui_prompt.sh \
 	tests/ui/ui_loading.sh \
 	tests/ui/ui_clock.sh \
-	tests/ui/ui_permissions.sh
+	tests/ui/ui_permissions.sh \
+	tests/ui/ui_scopes.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
