@@ -1751,6 +1751,20 @@ api_token_to_json(const struct token_info *t, bool management)
 	return o;
 }
 
+json_t *
+api_autoscope_to_json(const struct token_info *t)
+{
+	struct autoscope_access after;
+	int64_t at = token_autoscope_enforce_ms(t);
+
+	token_autoscope_after(t, &after);
+	return json_pack("{s:o, s:o, s:b, s:o}",
+	    "state", api_json_str(autoscope_state_words(token_autoscope_state(t))),
+	    "enforcement_time", at > 0 ? json_integer((json_int_t)at) : json_null(),
+	    "will_narrow", token_autoscope_narrows(t),
+	    "scopes_after", after.full ? json_null() : api_json_strv(after.v, after.n));
+}
+
 /* A few objects, by shape, refilled row after row: objects, keys and hash
  * tables are made once per shape, not once per row. */
 #define API_JSON_SHAPES 16

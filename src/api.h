@@ -237,6 +237,11 @@ enum patrol_status api_parse_oauth_token(const char *body, size_t len, char **ac
 /* JSON object with the API's field names and values (absent fields omitted,
  * as the SDKs do). management adds the TokenInfo fields. New reference. */
 json_t *api_token_to_json(const struct token_info *t, bool management);
+/* What patrol makes of t's auto-scoping (autoscope.h), not the API's:
+ * {"state": words, "enforcement_time": ms (patrol's estimate) or null,
+ * "will_narrow": bool, "scopes_after": [...] or null (full access)}. New
+ * reference, NULL on out of memory. */
+json_t *api_autoscope_to_json(const struct token_info *t);
 /* The same JSON for many rows, faster: each shape (the set of fields
  * written) gets one object, refilled for each row of that shape. Not shared
  * between threads. */

@@ -418,11 +418,20 @@ cli_output_json_fd(int fd, const json_t *v, size_t flags)
 }
 
 static json_t *
-cli_output_result_json(const struct bulk_item *it)
+cli_output_result_json(const struct bulk_item *it, enum journal_kind kind)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s?, s:s?}", "token_id", it->t.id,
-			      "result", journal_result_label(it->result),
+			      "result", journal_kind_label(kind, it->result),
 			      "owner", it->t.owner, "comment", it->t.comment);
+	size_t i;
+	json_t *sc;
+
+	/* a pin's results say what each token is set to */
+	if (o != NULL && kind == JOURNAL_KIND_PIN && (sc = json_array()) != NULL) {
+		for (i = 0; i < it->t.nscopes; i++)
+			json_array_append_new(sc, json_string(it->t.scopes[i]));
+		json_object_set_new(o, "scopes", sc);
+	}
 
 	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
 		json_object_set_new(o, "error", json_pack("{s:s, s:I, s:s, s:s}",
@@ -433,13 +442,14 @@ cli_output_result_json(const struct bulk_item *it)
 }
 
 static void
-cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
+cli_output_result_csv(FILE *fp, const struct bulk_item *it, enum journal_kind kind,
+		      unsigned sflags)
 {
 	char http[24];
 
 	snprintf(http, sizeof http, "%ld", it->err.http_status);
 	cli_output_csv_field(fp, it->t.id, sflags, false);
-	cli_output_csv_field(fp, journal_result_label(it->result), sflags, false);
+	cli_output_csv_field(fp, journal_kind_label(kind, it->result), sflags, false);
 	cli_output_csv_field(fp, it->t.owner, sflags, false);
 	cli_output_csv_field(fp, it->t.comment, sflags, false);
 	cli_output_csv_field(fp, status_name(it->err.status), sflags, false);
@@ -450,7 +460,8 @@ cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
 static json_t *
 cli_output_result_row(const void *ctx, void **scratch, size_t i)
 {
-	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i));
+	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i),
+				      bulk_kind((const struct bulk *)ctx));
 }
 
 /* A session of 100,000 revocations is written row by row too. */
@@ -470,7 +481,7 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
 	for (i = 0; format == CLI_FORMAT_CSV && i < bulk_count(b); i++)
-		cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
+		cli_output_result_csv(fp, bulk_item(b, i), bulk_kind(b), sanitize_flags);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -960,6 +971,24 @@ detail_revoke(const struct cli_out *o, const struct token_info *t)
 	detail_line(o, "auto-revoke:", line);
 }
 
+/* Auto-scoping: the state in words, what it inferred, when it narrows the
+ * token and to what. */
+static void
+detail_autoscope(const struct cli_out *o, const struct token_info *t)
+{
+	struct autoscope_access after;
+	char text[CELL_MAX];
+
+	detail_line(o, "autoscope state:", autoscope_state_words(token_autoscope_state(t)));
+	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_list(o, "backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	token_autoscope_enforce_format(t, o->ctx.now_ms, text, sizeof text);
+	detail_line(o, "enforcement:", text);
+	token_autoscope_after(t, &after);
+	autoscope_access_format(&after, text, sizeof text);
+	detail_line(o, "scopes after:", text);
+}
+
 static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
@@ -978,8 +1007,7 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	detail_last_used(o, t);
 	detail_list(o, "scopes:", t, TOKEN_LIST_SCOPES, TOKEN_WORD_FULL_ACCESS);
-	detail_line(o, "autoscope state:", token_autoscope_state(t) ? token_autoscope_state(t) : "-");
-	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_autoscope(o, t);
 	if (t->management) {
 		detail_line(o, "owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);

@@ -459,7 +459,7 @@ rm_journal(struct perm_rm *r)
 	plan.host = r->cli->cfg.host;
 	plan.profile = r->cli->cfg.profile;
 	plan.admin = true;
-	plan.kind = journal_kind_name(JOURNAL_KIND_PERMISSIONS);
+	plan.kind = JOURNAL_KIND_PERMISSIONS;
 	plan.change = change;
 	plan.items = items;
 	plan.n = r->n;

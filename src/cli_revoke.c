@@ -117,7 +117,7 @@ ids_push(char ***ids, size_t *n, size_t *cap, const char *id)
  * lines starting with # are skipped. Any error stops the whole command: a
  * partial plan must never be applied. */
 int
-cli_read_ids(const char *what, const char *path, char ***ids, size_t *n)
+cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char line[1024];
@@ -125,25 +125,25 @@ cli_read_ids(const char *what, const char *path, char ***ids, size_t *n)
 	int rc = 0;
 
 	if (fp == NULL) {
-		cli_msg("%s: cannot open '%s': %s", what, path, strerror(errno));
+		cli_msg("%s: cannot open '%s': %s", cmd, path, strerror(errno));
 		return 2;
 	}
 	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
 		char *w = line + strspn(line, " \t");
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			cli_msg("%s: %s:%zu: line too long", what, path, lineno);
+			cli_msg("%s: %s:%zu: line too long", cmd, path, lineno);
 			rc = 2;
 			break;
 		}
 		w[strcspn(w, " \t\r\n,")] = '\0';
 		if (*w != '\0' && *w != '#' && ids_push(ids, n, &cap, w) != 0) {
-			cli_msg("%s: out of memory reading %s", what, path);
+			cli_msg("%s: out of memory reading %s", cmd, path);
 			rc = status_exit_code(PATROL_NOMEM);
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
-		cli_msg("%s: cannot read %s: %s", what, path, strerror(errno));
+		cli_msg("%s: cannot read %s: %s", cmd, path, strerror(errno));
 		rc = 2;
 	}
 	if (fp != stdin)

@@ -9,9 +9,9 @@
  * is taken (the session id is the name without ".jsonl"). Each record is one line of JSON ending in '\n':
  *
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
- *    "admin":B,"filter":F|null,"kind":K?,"change":C?,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
- *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
- *    "flags":["never-expires",…]},…], "kind":K, "params":{KEY:V|null,…}}
+ *    "admin":B,"filter":F|null,"t":MS,"pid":N,["kind":K,]["change":C,]"items":[{"id":ID,
+ *    "owner":O,"comment":C,"created":MS,"last_used":MS,"expiry":MS,
+ *    "flags":["never-expires",…][,"scopes":[S,…]]},…][,"params":{KEY:V|null,…}]}
  *   {"type":"resume","t":MS,"pid":N}
  *   {"type":"intent","id":ID,"t":MS}
  *   {"type":"result","id":ID,"t":MS,"result":LABEL,"status":NAME,
@@ -27,7 +27,8 @@
  * the reader keeps the newest one of each planned id, and the kind's module
  * says what it means. Intents and results stay those of revokes.
  *
- * LABEL is a journal_result label, NAME a status_name. Nothing secret is
+ * K is a journal_kind name (absent: revoke); "scopes" is what a pin sets.
+ * LABEL is a journal_kind_label, NAME a status_name. Nothing secret is
  * ever written: ids are SHA-256 hashes of tokens, and token values, OAuth
  * secrets and Authorization headers never reach this module. Server strings
  * are stored raw (JSON-escaped) and must be sanitized when shown; before
@@ -72,27 +73,6 @@
 #include "status.h"
 #include "token.h"
 
-/* What a session does: its plan's "kind" (absent: revoke, as older files
- * were written). A session of a kind a reader does not know, or does not
- * resume, is listed but never resumed as another kind.
- *        enum          name           resumed as a   the command that goes
- *                                     revocation     on with it (NULL: none) */
-#define JOURNAL_KINDS(_) \
-	_(REVOKE,      "revoke",      true,  "patrol revoke --resume") \
-	_(PERMISSIONS, "permissions", false, NULL)   /* a token permission removed: its ids were deleted by the server */ \
-	_(ROTATE,      "rotate",      false, "patrol rotate --resume")
-#define JOURNAL_KIND_ENUM(e, name, resumable, resume) JOURNAL_KIND_##e,
-enum journal_kind {
-	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
-	JOURNAL_KIND_COUNT,
-	JOURNAL_KIND_OTHER = JOURNAL_KIND_COUNT   /* a kind this patrol does not know */
-};
-#undef JOURNAL_KIND_ENUM
-/* The kind's name ("" for JOURNAL_KIND_OTHER). */
-const char *journal_kind_name(enum journal_kind k);
-/* "patrol rotate --resume", or NULL when no command goes on with kind k. */
-const char *journal_kind_resume(enum journal_kind k);
-
 /* What became of one planned id.
  *        enum           label            counts as failure */
 #define JOURNAL_RESULTS(_) \
@@ -121,6 +101,40 @@ int journal_result_parse(const char *label);
  * something was sent (attempts > 0) else not attempted, anything else failed. */
 enum journal_result journal_outcome(enum patrol_status st, int attempts);
 
+/* What a session does to each token: the plan's optional "kind" (absent:
+ * revoke, so older files read as before). A reader that meets a kind it
+ * does not know lists it (JOURNAL_KIND_OTHER, its name in kind_name) and
+ * never resumes it as another. The labels of JOURNAL_REVOKED and
+ * JOURNAL_WOULD ("done" and "would do") are the kind's own.
+ *        enum     name      done       would */
+#define JOURNAL_KINDS(_) \
+	_(REVOKE,      "revoke",      "revoked", "would revoke") \
+	_(PIN,         "pin",         "pinned",  "would pin")    \
+	_(PERMISSIONS, "permissions", "revoked", "would revoke")   /* a token permission removed:
+	                                                               * the server deleted its ids */ \
+	_(ROTATE,      "rotate",      "revoked", "would revoke")   /* replaced like for like
+	                                                               * (rotate.h): its old ids' revokes */
+
+#define JOURNAL_KIND_ENUM(e, name, done, would) JOURNAL_KIND_##e,
+enum journal_kind {
+	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
+	JOURNAL_KIND_OTHER                 /* a newer patrol's: listed, never resumed */
+};
+#undef JOURNAL_KIND_ENUM
+
+/* "revoke", "pin"; "?" for OTHER. */
+const char *journal_kind_name(enum journal_kind k);
+/* Whether sessions of kind k are gone on with (patrol KIND --resume): not
+ * a permissions change (its one change was made or not) nor a kind this
+ * version does not know. */
+bool journal_kind_resumes(enum journal_kind k);
+/* The kind a name names, or JOURNAL_KIND_OTHER. NULL is revoke. */
+enum journal_kind journal_kind_parse(const char *name);
+/* The label of r in a session of kind k: "pinned" for a pin's
+ * JOURNAL_REVOKED, "would pin" for its JOURNAL_WOULD; else
+ * journal_result_label. */
+const char *journal_kind_label(enum journal_kind k, enum journal_result r);
+
 /* One planned token, as the plan recorded it. Strings are raw, may be NULL. */
 struct journal_item {
 	char id[TOKEN_ID_LEN + 1];
@@ -128,7 +142,11 @@ struct journal_item {
 	char *comment;
 	int64_t created_ms, last_used_ms, expiry_ms;
 	unsigned flags;                /* token_flags bits */
+	char **scopes;                 /* pin: the scopes it is set to ("scopes"); */
+	size_t nscopes;                /* NULL with 0 for none (and for revokes) */
 };
+/* Free what an item holds (owner, comment, scopes) and clear them. */
+void journal_item_clear(struct journal_item *it);
 
 /* A setting of a session's kind (plan "params"). */
 struct journal_param {
@@ -145,7 +163,7 @@ struct journal_plan {
 	const char *profile;           /* may be NULL */
 	const char *filter;            /* the filter that chose the ids, may be NULL */
 	bool admin;                    /* ids are revoked through token management */
-	const char *kind;              /* journal_kind_name; NULL: revoke (not written) */
+	enum journal_kind kind;        /* revoke (0), pin, permissions */
 	const char *change;            /* what a session of another kind changes, for
 					* people ("remove user bob"); may be NULL */
 	const struct journal_item *items;
@@ -235,9 +253,10 @@ struct journal_session {
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
-	char *kind;                    /* NULL: revoke */
 	char *change;                  /* may be NULL */
 	bool admin;
+	enum journal_kind kind;
+	char kind_name[16];            /* as the plan said ("revoke" when absent) */
 	int64_t started_ms;
 	int64_t ended_ms;              /* 0: unfinished (a resume after an end
 					* record makes it unfinished again) */
@@ -260,7 +279,8 @@ struct journal_session {
 
 /* The value of param key of s, or NULL (absent or null). */
 const char *journal_session_param(const struct journal_session *s, const char *key);
-/* Whether s may be resumed as a revocation: its kind is revoke (or absent). */
+/* Whether s may be resumed as a revocation: its kind is revoke (or absent).
+ * A permissions session is never resumed: its one change was made or not. */
 bool journal_session_revokes(const struct journal_session *s);
 /* The kind of s (JOURNAL_KIND_OTHER: one this patrol does not know), and
  * its name ("revoke" when the plan names none). */
@@ -310,8 +330,16 @@ void journal_list_free(struct journal_list *l);
 enum patrol_status journal_resolve(const char *dir, const char *arg, char **path,
 				   struct patrol_err *err);
 
-/* The newest revocation session in dir for host that has no end record and
- * is not busy: *path (malloc'd) or NULL when there is none. */
+/* The same two for sessions of kind k (the two above: revoke sessions). */
+enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
+						enum journal_kind k, char **path,
+						struct patrol_err *err);
+enum patrol_status journal_find_running_kind(const char *dir, const char *host,
+					     enum journal_kind k, char **path,
+					     struct patrol_err *err);
+
+/* The newest session in dir for host that has no end record and is not
+ * busy: *path (malloc'd) or NULL when there is none. */
 enum patrol_status journal_find_unfinished(const char *dir, const char *host, char **path,
 					   struct patrol_err *err);
 /* The newest revocation session in dir for host that another process is
@@ -325,9 +353,4 @@ enum patrol_status journal_find_running(const char *dir, const char *host, char 
  * there is none. */
 enum patrol_status journal_find_resume(const char *want, const char *host, enum journal_kind k,
 				       char **path, struct patrol_err *err);
-/* The same for sessions of kind k. */
-enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
-						enum journal_kind k, char **path,
-						struct patrol_err *err);
-
 #endif

@@ -17,6 +17,7 @@ libpatrol_a_SOURCES = \
 	src/auth.c src/auth.h \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
+	src/autoscope.c src/autoscope.h \
 	src/token.c src/token.h \
 	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h src/api_int.h \
@@ -39,6 +40,9 @@ libpatrol_a_SOURCES = \
 	src/prefs.c src/prefs.h \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \
+	src/cli_scopes.c \
+	src/cli_pin.c \
+	src/cli_session.c src/cli_session.h \
 	src/cli_estate.c \
 	src/cli_journal.c \
 	src/cli_permissions.c

@@ -476,7 +476,7 @@ rotate_journal_start(struct rotation *r, const char *dir, const char *host, cons
 		items[i].last_used_ms = r->v[i].old_last_used_ms;
 	}
 	memset(&plan, 0, sizeof plan);
-	plan.kind = journal_kind_name(JOURNAL_KIND_ROTATE);
+	plan.kind = JOURNAL_KIND_ROTATE;
 	plan.nparams = rotate_params(r, params, life, sizeof life, &scopes);
 	plan.params = params;
 	plan.host = host;

@@ -747,6 +747,65 @@ token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, size_
 		snprintf(out, n, "in %lldd%s", (long long)days, mark);
 }
 
+/* ---- auto-scoping ------------------------------------------------------ */
+
+enum autoscope_state
+token_autoscope(const struct token_info *t)
+{
+	return autoscope_state_parse(token_autoscope_state(t));
+}
+
+int64_t
+token_autoscope_enforce_ms(const struct token_info *t)
+{
+	return autoscope_enforce_ms(token_autoscope(t), t->creation_time);
+}
+
+void
+token_autoscope_now(const struct token_info *t, struct autoscope_access *out)
+{
+	autoscope_access_now(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t), out);
+}
+
+void
+token_autoscope_after(const struct token_info *t, struct autoscope_access *out)
+{
+	autoscope_access_after(token_autoscope(t), token_list_items(t, TOKEN_LIST_SCOPES),
+	    token_nscopes(t), token_list_items(t, TOKEN_LIST_INFERRED),
+	    token_list_n(t, TOKEN_LIST_INFERRED), out);
+}
+
+bool
+token_autoscope_narrows(const struct token_info *t)
+{
+	struct autoscope_access now, after;
+
+	if (token_autoscope(t) != AUTOSCOPE_RUNNING)
+		return false;
+	token_autoscope_now(t, &now);
+	token_autoscope_after(t, &after);
+	return autoscope_loses(&now, &after);
+}
+
+void
+token_autoscope_enforce_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
+{
+	int64_t at = token_autoscope_enforce_ms(t);
+	char rel[32], day[32];
+
+	if (at <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	if (at <= now_ms)
+		snprintf(rel, sizeof rel, "due");
+	else
+		duration_relative(at, now_ms, rel, sizeof rel);
+	duration_absolute(at, true, day, sizeof day);
+	day[10] = '\0';   /* the day: the estimate is no finer */
+	snprintf(out, n, "%s (%s est.)", rel, day);
+}
+
 /* An exact (case-insensitive) match wins; otherwise a unique prefix. */
 long
 token_find(const struct token_table *tab, const char *id)
@@ -1756,6 +1815,26 @@ token_flag_autoscope(const struct token_info *t, const struct token_ctx *ctx)
 	    strcmp(token_autoscope_state(t), "AUTOSCOPE_STATE_RUNNING") == 0;
 }
 
+static bool
+token_flag_autoscope_soon(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return !token_is_expired(t, ctx->now_ms) &&
+	    autoscope_soon(token_autoscope_enforce_ms(t), ctx->now_ms);
+}
+
+static bool
+token_flag_will_narrow(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return !token_is_expired(t, ctx->now_ms) && token_autoscope_narrows(t);
+}
+
+static bool
+token_flag_uncoverable(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return token_autoscope(t) == AUTOSCOPE_API_NOT_COVERED;
+}
+
 /* pat (lower case) at s, ignoring case; returns its length or 0. */
 static size_t
 token_prefix_fold(const char *s, const char *pat)
@@ -1852,6 +1931,9 @@ static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
 	[TOKEN_FLAG_BIT_PRIVILEGED] = token_flag_privileged,
 	[TOKEN_FLAG_BIT_ALL_APIS] = token_flag_all_apis,
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = token_flag_autoscope,
+	[TOKEN_FLAG_BIT_AUTOSCOPE_SOON] = token_flag_autoscope_soon,
+	[TOKEN_FLAG_BIT_WILL_NARROW] = token_flag_will_narrow,
+	[TOKEN_FLAG_BIT_UNCOVERABLE] = token_flag_uncoverable,
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = token_flag_stale_comment,
 	[TOKEN_FLAG_BIT_SELF] = token_flag_self,
 	[TOKEN_FLAG_BIT_REVOKE_SOON] = token_flag_revoke_soon,

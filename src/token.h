@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autoscope.h"
 #include "status.h"
 
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
@@ -255,6 +256,9 @@ void token_sort(const struct token_table *tab, size_t *idx, size_t n,
 	_(PRIVILEGED,        "privileged",        "has the authentication scope (can mint tokens)") \
 	_(ALL_APIS,          "all-apis",          "no scopes (full access) on a token living 30 days or more") \
 	_(AUTOSCOPE,         "autoscope",         "auto-scoping is running") \
+	_(AUTOSCOPE_SOON,    "autoscope-soon",    "auto-scoping narrows it within 7 days (est.)") \
+	_(WILL_NARROW,       "will-narrow",       "auto-scoping will take away access it has now") \
+	_(UNCOVERABLE,       "uncoverable",       "it used an API no scope covers: it cannot be auto-scoped") \
 	_(STALE_COMMENT,     "stale-comment",     "comment empty or like test/tmp/old/poc/do not delete") \
 	_(SELF,              "self",              "the token this session authenticates with") \
 	_(REVOKE_SOON,       "revoke-soon",       "Databricks revokes it for 90 days unused within 14 days (config: revoke-soon)")
@@ -285,6 +289,24 @@ unsigned token_flags_masked(const struct token_info *t, const struct token_ctx *
 			    unsigned mask);
 /* Comma-separated names of the set flags into out ("never-expires,privileged"). */
 void token_flags_format(unsigned flags, char *out, size_t n);
+
+/* ---- auto-scoping (autoscope.h holds the rules) ------------------------ */
+/* The state of autoscope_state. */
+enum autoscope_state token_autoscope(const struct token_info *t);
+/* The estimated enforcement date (creation + 30 days while observed), 0
+ * when none is pending. */
+int64_t token_autoscope_enforce_ms(const struct token_info *t);
+/* What t may call now (its declared scopes), and after enforcement (an
+ * observed token: its inferred scopes; any other: the same). Borrowed from
+ * the row. */
+void token_autoscope_now(const struct token_info *t, struct autoscope_access *out);
+void token_autoscope_after(const struct token_info *t, struct autoscope_access *out);
+/* Whether enforcement takes away access t has now. */
+bool token_autoscope_narrows(const struct token_info *t);
+/* The enforcement date relative to now: "in 5d (2026-05-01 est.)",
+ * "due (2026-04-01 est.)" once passed and not applied, "-" when none. */
+void token_autoscope_enforce_format(const struct token_info *t, int64_t now_ms, char *out,
+				    size_t n);
 
 /* ---- quota ------------------------------------------------------------ */
 struct token_owner_count {

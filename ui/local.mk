@@ -11,6 +11,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_state.c \
 	ui/ui_answers.c \
 	ui/ui_views.c \
+	ui/ui_scopes.c \
 	ui/ui_draw.c \
 	ui/ui_prompt.c \
 	ui/ui_actions.c \

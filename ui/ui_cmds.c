@@ -132,6 +132,7 @@ static const struct {
 	{ "export", ui_c_export, NULL, false, NULL },
 	{ "profile", ui_c_profile, NULL, false, NULL },
 	{ "owners", NULL, ui_a_owners, false, NULL },
+	{ "scopes", NULL, ui_a_scopes, false, NULL },
 	{ "settings", NULL, ui_a_settings, false, NULL },
 	{ "permissions", NULL, ui_a_permissions, false, NULL },
 	{ "admin", NULL, ui_a_admin, false, NULL },

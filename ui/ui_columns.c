@@ -68,6 +68,9 @@ static const char ui_flag_letters[] = {
 	[TOKEN_FLAG_BIT_PRIVILEGED] = 'P',
 	[TOKEN_FLAG_BIT_ALL_APIS] = 'A',
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = 'a',
+	[TOKEN_FLAG_BIT_AUTOSCOPE_SOON] = 'n',
+	[TOKEN_FLAG_BIT_WILL_NARROW] = 'w',
+	[TOKEN_FLAG_BIT_UNCOVERABLE] = 'c',
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = 'S',
 	[TOKEN_FLAG_BIT_SELF] = '@',
 	[TOKEN_FLAG_BIT_REVOKE_SOON] = 'r',
@@ -198,7 +201,8 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 	switch (ui_cols[col].key) {
 	case -1:
 		snprintf(out, n, "%c%c", (m & UI_MARK_TAGGED) ? '*' : ' ',
-		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : ' ');
+		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : (m & UI_MARK_PIN) ? 'P' :
+		    ' ');
 		break;
 	case TOKEN_SORT_COMMENT:
 		snprintf(out, n, "%s", token_comment(t) != NULL ? token_comment(t) : "");

@@ -101,6 +101,7 @@ enum ui_pair {
 #define UI_MARK_STAGED	0x02u
 #define UI_MARK_BUSY	0x04u	/* a revoke is in flight */
 #define UI_MARK_GONE	0x08u	/* revoked: leaves at the next compaction */
+#define UI_MARK_PIN	0x10u	/* staged for pinning its scopes (p) */
 
 enum ui_mode {
 	UI_MODE_TABLE,
@@ -112,7 +113,11 @@ enum ui_mode {
 	UI_MODE_SETTINGS,
 	UI_MODE_PROFILES,
 	UI_MODE_PERMISSIONS,         /* who may use tokens (:permissions) */
+	UI_MODE_SCOPES,          /* auto-scoping's review queue (ui_scopes.c) */
+	UI_MODE_COUNT
 };
+/* ui_keys.c keeps a bit per mode in a key's flags: at most 16 */
+_Static_assert(UI_MODE_COUNT <= 16, "UI_K_IN has room for 16 modes");
 #define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
 
 /* Where the table comes from: the Token API (own tokens) or, in admin
@@ -131,6 +136,14 @@ enum ui_owner_sort {
 	UI_OSORT_EXPIRING,
 	UI_OSORT_TOTAL,
 	UI_OSORT_COUNT,
+};
+
+/* Sort columns of the scopes view (ui_scopes.c). */
+enum ui_scopes_sort {
+	UI_SSORT_ENFORCED,       /* the estimated enforcement date, soonest first */
+	UI_SSORT_STATE,
+	UI_SSORT_OWNER,
+	UI_SSORT_COUNT,
 };
 
 /* The histories of the prompts, one a kind of line. */
@@ -322,6 +335,10 @@ struct ui {
 	size_t nvprofiles;
 	enum ui_owner_sort osort;
 	bool odesc;
+	char (*vids)[TOKEN_ID_LEN + 1];   /* scopes view: line -> token id */
+	size_t nvids;
+	enum ui_scopes_sort ssort;
+	bool sdesc;
 	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
@@ -461,7 +478,7 @@ unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 /* ui_views.c: the plan or the results as the RESULTS view; the words. */
 void ui_bulk_view(struct ui *u, bool plan);
-const char *ui_bulk_label(const struct bulk_item *it);
+const char *ui_bulk_label(const struct bulk *b, const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
@@ -532,6 +549,9 @@ unsigned ui_perm_rm_on_list(struct ui *u, struct call *c);
 unsigned ui_perm_rm_on_put(struct ui *u, struct call *c);
 unsigned ui_perm_rm_on_check(struct ui *u, struct call *c);
 int ui_lists_profiles(struct ui *u);
+/* ui_scopes.c: the scopes view over the rows the filter shows, sorted by
+ * u->ssort (the selection stays on its token). */
+void ui_lists_scopes(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
 /* The owner or profile of the selected line, or NULL. */
@@ -550,6 +570,7 @@ int ui_lists_setting(const struct ui *u);
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
 	_(profile_pick) _(setting_edit) _(resume) _(permissions) _(perm_grant) _(perm_remove) \
+	_(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) _(scope_pick) _(pin) _(scope_pin) \
 	_(rotate)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)

@@ -168,7 +168,7 @@ ui_rm_journal(struct ui *u)
 	plan.host = u->ws->cfg->host;
 	plan.profile = u->ws->cfg->profile;
 	plan.admin = true;
-	plan.kind = journal_kind_name(JOURNAL_KIND_PERMISSIONS);
+	plan.kind = JOURNAL_KIND_PERMISSIONS;
 	plan.change = change;
 	plan.items = items;
 	plan.n = r->n;

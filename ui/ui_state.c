@@ -371,6 +371,9 @@ ui_view_free(struct ui *u)
 	u->vowner = NULL;
 	free(u->vperm);
 	u->vperm = NULL;
+	free(u->vids);
+	u->vids = NULL;
+	u->nvids = 0;
 	u->vtitle[0] = '\0';
 }
 
@@ -597,6 +600,9 @@ struct ui_oldmark {
 	unsigned char mark;
 };
 
+/* The marks a new list of the same workspace keeps, by id. */
+#define UI_MARKS_KEPT (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN)
+
 /* Marks of the old table, sorted by id, for carrying over. */
 static struct ui_oldmark *
 ui_state_oldmarks(const struct ui *u, size_t *np)
@@ -606,10 +612,10 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 
 	m = ui_xcalloc(u->ws->tab.n + 1, sizeof *m);
 	for (i = 0; i < u->ws->tab.n; i++) {
-		if ((u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
+		if ((u->ws->marks[i] & UI_MARKS_KEPT) == 0)
 			continue;
 		token_id_hex(&u->ws->tab.rows[i], m[n].id);
-		m[n++].mark = u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
+		m[n++].mark = u->ws->marks[i] & UI_MARKS_KEPT;
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
 	*np = n;
@@ -703,7 +709,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 unsigned
@@ -731,7 +737,7 @@ ui_state_compact(struct ui *u)
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 void

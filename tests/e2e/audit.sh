@@ -50,7 +50,7 @@ mk privileged   "privileged"                       '{"scopes":["authentication"]
 mk allapis      "all-apis"                         '{"scopes":null}'
 mk allapis2     "all-apis"                         '{"scopes":["all-apis"]}'
 mk shortall     ""                                 "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY))}"
-mk autoscope    "autoscope"                        "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\"}"
+mk autoscope    "autoscope,will-narrow"                     "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\"}"
 mk autodone     ""                                 "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_COMPLETED\"}"
 mk staleempty   "stale-comment"                    '{"comment":""}'
 mk staletmp     "stale-comment"                    '{"comment":"tmp test"}'

@@ -11,6 +11,8 @@ E2E_TESTS = \
 	tests/e2e/clock.sh \
 	tests/e2e/permissions.sh \
 	tests/e2e/permissions_change.sh \
+	tests/e2e/autoscope.sh \
+	tests/e2e/pin.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
 	tests/e2e/pace.sh \

@@ -20,7 +20,8 @@ UI_TESTS = \
 	tests/ui/ui_loading.sh \
 	tests/ui/ui_rotate.sh \
 	tests/ui/ui_clock.sh \
-	tests/ui/ui_permissions.sh
+	tests/ui/ui_permissions.sh \
+	tests/ui/ui_scopes.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -185,11 +185,12 @@ parse_ok(const char *text, struct journal_session *s)
  * patrol knows but does not resume, or one it does not know, is listed and
  * never resumed as a revocation. */
 static void
-test_kinds(void **state)
+test_kinds_resumed(void **state)
 {
 	static const char *const cases[][2] = {
 		{ "", "1" },
 		{ ",\"kind\":\"revoke\"", "1" },
+		{ ",\"kind\":\"pin\"", "0" },
 		{ ",\"kind\":\"permissions\",\"change\":\"remove user bob\"", "0" },
 		{ ",\"kind\":\"from-the-future\"", "0" },
 	};
@@ -203,13 +204,13 @@ test_kinds(void **state)
 			 "\"host\":\"h\",\"t\":1%s,\"items\":[{\"id\":\"a1\"}]}\n", cases[i][0]);
 		parse_ok(text, &s);
 		assert_int_equal(journal_session_revokes(&s), cases[i][1][0] == '1');
-		if (i == 2)
+		if (i == 3)
 			assert_string_equal(s.change, "remove user bob");
 		journal_session_free(&s);
 	}
 	parse_fails("{\"type\":\"plan\",\"v\":1,\"session\":\"s\",\"host\":\"h\",\"t\":1,"
 		    "\"kind\":7,\"items\":[]}\n",
-		    "t.jsonl:1: plan: bad \"kind\" or \"change\"");
+		    "t.jsonl:1: plan: bad \"kind\"");
 	assert_string_equal(journal_kind_name(JOURNAL_KIND_PERMISSIONS), "permissions");
 }
 
@@ -924,6 +925,45 @@ test_forward_compatible(void **state)
 	journal_session_free(&s);
 }
 
+/* A plan's "kind": absent is revoke; pin's items carry their scopes and its
+ * results read "pinned"; a kind this patrol does not know is kept by name
+ * (listed, never resumed as another). */
+static void
+test_kinds(void **state)
+{
+	struct journal_session s;
+	char text[4096];
+
+	(void)state;
+	parse_ok(plan_line, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_REVOKE);
+	assert_string_equal(s.kind_name, "revoke");
+	journal_session_free(&s);
+	snprintf(text, sizeof text, "%s%s%s",
+		 "{\"type\":\"plan\",\"v\":1,\"session\":\"s\",\"host\":\"h\",\"t\":1000,"
+		 "\"kind\":\"pin\",\"items\":[{\"id\":\"aaaa\",\"scopes\":[\"jobs\",\"sql\"]},"
+		 "{\"id\":\"bbbb\"}]}\n",
+		 "{\"type\":\"intent\",\"id\":\"aaaa\",\"t\":6}\n",
+		 "{\"type\":\"result\",\"id\":\"aaaa\",\"t\":7,\"result\":\"pinned\"}\n");
+	parse_ok(text, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_PIN);
+	assert_int_equal(s.v[0].item.nscopes, 2);
+	assert_string_equal(s.v[0].item.scopes[1], "sql");
+	assert_int_equal(s.v[1].item.nscopes, 0);
+	assert_int_equal(s.counts[JOURNAL_REVOKED], 1);
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_REVOKED), "pinned");
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_WOULD), "would pin");
+	assert_string_equal(journal_kind_label(JOURNAL_KIND_REVOKE, JOURNAL_REVOKED), "revoked");
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_FAILED), "failed");
+	journal_session_free(&s);
+	snprintf(text, sizeof text, "%s", "{\"type\":\"plan\",\"v\":1,\"session\":\"s\","
+		 "\"host\":\"h\",\"t\":1000,\"kind\":\"rekey\",\"items\":[]}\n");
+	parse_ok(text, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_OTHER);
+	assert_string_equal(s.kind_name, "rekey");
+	journal_session_free(&s);
+}
+
 /* Kinds, params and step records: a plan without a kind is a revocation; a
  * kind this patrol does not know is read (listed) as "other"; the newest
  * step of each id is kept; bad kinds, params and steps make the file
@@ -969,7 +1009,7 @@ test_kinds_and_steps(void **state)
 	assert_int_equal(journal_session_kind(&s), JOURNAL_KIND_OTHER);
 	assert_string_equal(journal_session_kind_name(&s), "rotatf");
 	assert_false(journal_session_revokes(&s));
-	assert_string_equal(journal_kind_name(journal_session_kind(&s)), "");
+	assert_int_equal(journal_kind_resumes(journal_session_kind(&s)), false);
 	journal_session_free(&s);
 
 	snprintf(text, sizeof text, "%s%s", rotate_plan,
@@ -999,7 +1039,7 @@ test_steps_roundtrip(void **state)
 	memset(one, 0, sizeof one);
 	strcpy(one[0].id, "abcd");
 	memset(&plan, 0, sizeof plan);
-	plan.kind = "rotate";
+	plan.kind = JOURNAL_KIND_ROTATE;
 	plan.params = params;
 	plan.nparams = 2;
 	plan.host = "https://h.example.com";
@@ -1507,6 +1547,7 @@ main(void)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_forward_compatible),
 		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kinds_resumed),
 		cmocka_unit_test_setup_teardown(test_list_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),

@@ -699,7 +699,7 @@ static const struct flag_case flag_cases[] = {
 	{ "all-apis scope, never expires", { "a1", "ci", "x", NOW - DAY, -1, NOW, "all-apis", NULL },
 	  F(ALL_APIS) | F(NEVER_EXPIRES) },
 	{ "autoscope", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_RUNNING" },
-	  F(AUTOSCOPE) },
+	  F(AUTOSCOPE) | F(WILL_NARROW) },
 	{ "autoscope done", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_COMPLETED" },
 	  0 },
 	{ "self", { "SELF00", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(SELF) },
@@ -949,7 +949,7 @@ test_filter_errors(void **state)
 		{ "expires:7d", "bad comparison \"expires:7d\" (use expires:<7d or expires:>7d or expires:never)" },
 		{ "created:never", "bad comparison \"created:never\" (use created:<7d or created:>7d)" },
 		{ "owner:", "empty value in \"owner:\"" },
-		{ "flag:bogus", "unknown flag \"bogus\" in \"flag:bogus\" (flags: unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope stale-comment self revoke-soon)" },
+		{ "flag:bogus", "unknown flag \"bogus\" in \"flag:bogus\" (flags: unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope autoscope-soon will-narrow uncoverable stale-comment self revoke-soon)" },
 	};
 	struct token_filter *f;
 	struct patrol_err err;
