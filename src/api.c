@@ -179,6 +179,7 @@ static enum patrol_status api_call_created(struct call *, const char *, size_t);
 static enum patrol_status api_call_created_obo(struct call *, const char *, size_t);
 static enum patrol_status api_call_conf(struct call *, const char *, size_t);
 static enum patrol_status api_call_me(struct call *, const char *, size_t);
+static enum patrol_status api_call_sp(struct call *, const char *, size_t);
 static enum patrol_status api_call_perms(struct call *, const char *, size_t);
 
 struct api_endpoint {
@@ -222,6 +223,8 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	    IDEMPOTENT, true, true, NULL },
 	[API_SCIM_ME] = { "GET", "/api/2.0/preview/scim/v2/Me",
 	    IDEMPOTENT, false, false, api_call_me },
+	[API_SCIM_SP_GET] = { "GET", "/api/2.0/preview/scim/v2/ServicePrincipals/{id}",
+	    IDEMPOTENT, false, false, api_call_sp },
 	[API_PERM_GET] = { "GET", "/api/2.0/permissions/authorization/tokens",
 	    IDEMPOTENT, false, false, api_call_perms },
 	[API_PERM_UPDATE] = { "PATCH", "/api/2.0/permissions/authorization/tokens",
@@ -541,6 +544,17 @@ struct call *
 api_scim_me(void)
 {
 	return api_call_make(API_SCIM_ME, NULL, NULL, NULL);
+}
+
+struct call *
+api_scim_sp_get(int64_t id)
+{
+	char num[24];
+
+	if (id <= 0)
+		return NULL;
+	snprintf(num, sizeof num, "%lld", (long long)id);
+	return api_call_make(API_SCIM_SP_GET, num, NULL, NULL);
 }
 
 /* ---- parsing helpers ---------------------------------------------------- */
@@ -1154,6 +1168,40 @@ api_parse_me(const char *body, size_t len, struct api_me *out, struct patrol_err
 	return st;
 }
 
+static void
+api_sp_clear(struct api_sp *sp)
+{
+	free(sp->id);
+	free(sp->application_id);
+	free(sp->display_name);
+	memset(sp, 0, sizeof *sp);
+}
+
+/* A service principal without an applicationId is of no use: refused. */
+enum patrol_status
+api_parse_sp(const char *body, size_t len, struct api_sp *out, struct patrol_err *err)
+{
+	enum patrol_status st = PATROL_OK;
+	json_t *root, *v;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	if ((v = api_get(root, "id")) != NULL)
+		st = api_scalar(v, "id", &out->id, err);
+	if (st == PATROL_OK && (v = api_get(root, "displayName")) != NULL)
+		st = api_str_dup(v, "displayName", &out->display_name, err);
+	v = api_get(root, "applicationId");
+	if (st == PATROL_OK && (v == NULL || (json_is_string(v) && json_string_length(v) == 0)))
+		st = status_set(err, PATROL_PROTOCOL, "no applicationId in the service principal");
+	else if (st == PATROL_OK)
+		st = api_str_dup(v, "applicationId", &out->application_id, err);
+	json_decref(root);
+	if (st != PATROL_OK)
+		api_sp_clear(out);
+	return st;
+}
+
 /* Values are strings; numbers and booleans are accepted and printed. */
 enum patrol_status
 api_parse_conf(const char *body, size_t len, struct api_conf *out, struct patrol_err *err)
@@ -1490,6 +1538,12 @@ api_me_free_v(void *p)
 }
 
 static void
+api_sp_free_v(void *p)
+{
+	api_sp_free(p);
+}
+
+static void
 api_conf_free_v(void *p)
 {
 	api_conf_free(p);
@@ -1618,6 +1672,22 @@ api_call_me(struct call *c, const char *body, size_t len)
 	}
 	c->result = r;
 	c->result_free = api_me_free_v;
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_call_sp(struct call *c, const char *body, size_t len)
+{
+	struct api_sp *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return api_nomem(&c->err);
+	if (api_parse_sp(body, len, r, &c->err) != PATROL_OK) {
+		free(r);
+		return c->err.status;
+	}
+	c->result = r;
+	c->result_free = api_sp_free_v;
 	return PATROL_OK;
 }
 
@@ -1837,6 +1907,15 @@ api_created_free(struct api_created *c)
 	secret_free(c->token_value);
 	token_table_free(&c->tab);
 	free(c);
+}
+
+void
+api_sp_free(struct api_sp *sp)
+{
+	if (sp == NULL)
+		return;
+	api_sp_clear(sp);
+	free(sp);
 }
 
 void

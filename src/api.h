@@ -43,6 +43,7 @@
 	_(PERM_GET,       "read token permissions")       \
 	_(PERM_UPDATE,    "grant token permissions")      \
 	_(PERM_SET,       "replace token permissions")    \
+	_(SCIM_SP_GET,    "look up a service principal")  \
 	_(OAUTH_DISCOVER, "OAuth discovery")              \
 	_(OAUTH_TOKEN,    "OAuth token")
 
@@ -64,6 +65,11 @@ struct api_me {
 	char **groups;              /* display names */
 	size_t ngroups;
 	bool is_admin;              /* member of "admins" */
+};
+struct api_sp {                     /* a SCIM ServicePrincipal */
+	char *id;                   /* the workspace's numeric id, as a string */
+	char *application_id;       /* what on-behalf-of creates take */
+	char *display_name;
 };
 struct api_conf {
 	char *max_token_lifetime_days;  /* string as sent, NULL when unset/null */
@@ -116,6 +122,7 @@ void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
 const struct token_info *api_created_info(const struct api_created *c);
 void api_me_free(struct api_me *m);             /* frees m */
 void api_conf_free(struct api_conf *c);         /* frees c */
+void api_sp_free(struct api_sp *sp);            /* frees sp */
 /* A token_table result is freed with api_table_free (token_table_free + free). */
 void api_table_free(struct token_table *t);
 
@@ -164,6 +171,9 @@ struct call *api_perm_update(const struct api_perm_grant *v, size_t n); /* struc
 /* PUT: the direct entries become exactly these (a user or service principal
  * left out loses all of its tokens). */
 struct call *api_perm_set(const struct api_perm_grant *v, size_t n);    /* struct api_perms * */
+/* A service principal by its numeric id (a token's owner_id): 404 when
+ * there is none (a user owns the token). */
+struct call *api_scim_sp_get(int64_t id);                           /* struct api_sp * */
 
 /* The update_mask for p: "comment", "scopes" or "comment,scopes"; "" when
  * nothing changes. Writes into out. */
@@ -206,6 +216,8 @@ enum patrol_status api_parse_token_info(const char *body, size_t len, bool manag
 enum patrol_status api_parse_created(const char *body, size_t len, bool management,
 				     struct api_created *out, struct patrol_err *err);
 enum patrol_status api_parse_me(const char *body, size_t len, struct api_me *out,
+				struct patrol_err *err);
+enum patrol_status api_parse_sp(const char *body, size_t len, struct api_sp *out,
 				struct patrol_err *err);
 enum patrol_status api_parse_conf(const char *body, size_t len, struct api_conf *out,
 				  struct patrol_err *err);

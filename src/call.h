@@ -103,6 +103,9 @@ struct call {
 				    * (journal.h), unless it finishes never sent
 				    * (cancelled: the id is still to do); the
 				    * journal outlives the call */
+	bool journal_sync_only;    /* with journal: only sync it before the first
+				    * request (no intent, no result): the submitter
+				    * wrote records of its own (a rotation's create) */
 	char subject[65];          /* the token id the call acts on, for the journal */
 	call_parse_fn parse;       /* NULL: the body is ignored */
 	const struct call_stream *stream;  /* NULL: a 2xx body is collected for parse */

@@ -65,6 +65,9 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	_(SCOPES, "scopes", cli_cmd_scopes, NULL, \
 	  "auto-scoping review: each token's scopes now, inferred, when it narrows and to what", \
 	  "scopes [--all] [--filter EXPR]") \
+	_(ROTATE, "rotate", cli_cmd_rotate, cli_mutates_always, \
+	  "replace tokens like for like, deliver the new secrets, revoke the old ones", \
+	  "rotate [--all] ID | --from FILE [--lifetime D] [--scope S]... [--comment C] [--keep-old] [--to-file F | --to-dir D] [--yes] | --resume [SESSION]") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
 	  "journal [SESSION]") \
@@ -104,7 +107,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE, OPT_ADD, OPT_SCOPES, OPT_PROFILES, OPT_ALL_PROFILES, OPT_FAIL_ON, OPT_LEVEL,
+	OPT_TO_FILE, OPT_ADD, OPT_SCOPES, OPT_PROFILES, OPT_ALL_PROFILES, OPT_FAIL_ON, OPT_LEVEL, OPT_KEEP_OLD, OPT_TO_DIR,
 };
 
 struct cli_option {
@@ -135,23 +138,25 @@ static const struct cli_option options[] = {
 	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)" },
 	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
 	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
-	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN),
+	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN) | CMD_BIT(ROTATE),
 	  NULL, "every token in the workspace (token management; admins)" },
 	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
 	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN), "EXPR", "filter expression (see patrol(1))" },
 	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke" },
-	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "TEXT", "token comment (at most 255 characters)" },
-	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum)" },
-	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
+	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "TEXT", "token comment (at most 255 characters)" },
+	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum; rotate: the old token's)" },
+	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
 	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
 	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
-	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
-	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(PIN), "FILE", "read ids from FILE (- for stdin), one per line" },
-	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(PIN), NULL, "do not ask for confirmation" },
+	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
+	{ "to-dir", 1, OPT_TO_DIR, CMD_BIT(ROTATE), "DIR", "write each new secret to DIR/NEW_TOKEN_ID (new files, mode 0600)" },
+	{ "keep-old", 0, OPT_KEEP_OLD, CMD_BIT(ROTATE), NULL, "do not revoke the old tokens" },
+	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), "FILE", "read ids from FILE (- for stdin), one per line" },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "do not ask for confirmation" },
 	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names" },
 	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "allow revoking (or pinning) the token patrol itself uses" },
 	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
-	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
+	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
 	{ "add", 1, OPT_ADD, CMD_BIT(PIN), "SCOPE", "pin: a scope to set besides the inferred ones, repeatable" },
 	{ "scopes", 1, OPT_SCOPES, CMD_BIT(PIN), "S,...", "pin: set exactly these scopes (comma-separated)" },
 };
@@ -366,6 +371,8 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_TO_FILE: o->to_file = arg; break;
 	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
 	case OPT_LEVEL: o->level = arg; break;
+	case OPT_TO_DIR: o->to_dir = arg; break;
+	case OPT_KEEP_OLD: o->keep_old = true; break;
 	case OPT_ADD:
 		if (o->nadd == CLI_MAX_SCOPES) {
 			cli_msg("too many --add options (at most %d)", CLI_MAX_SCOPES);

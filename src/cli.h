@@ -53,8 +53,9 @@ struct cli_opts {
 	bool rate_set;
 	int64_t timeout_ms;
 	/* command options */
-	bool all, yes, autoscope, include_self, resume;
+	bool all, yes, autoscope, include_self, resume, keep_old;
 	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from, *to_file;
+	const char *to_dir;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
 	unsigned fail_on;        /* audit --fail-on: token_flags bits, 0: none */
@@ -157,6 +158,15 @@ void cli_filter_context(struct cli *cli, const struct token_filter *f);
 long cli_find_token(const struct token_table *tab, const char *id);
 /* True for 64 hex characters. */
 bool cli_is_full_id(const char *id);
+/* Ids from a file or stdin ("-"): the first word of each line; blank lines
+ * and lines starting with # are skipped. Appends to *ids (n of them,
+ * malloc'd). Returns 0, or an exit code after saying why (what: the
+ * command, for the message). */
+int cli_read_ids(const char *what, const char *path, char ***ids, size_t *n);
+/* A secret is about to go to stdout: when stdout is a new, empty file of
+ * ours (patrol create > token.txt) make it 0600 first; any other file that
+ * others can read gets a warning with the fix (cli_cmds.c). */
+void cli_secret_stdout_guard(struct cli *cli);
 /* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
  * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
 int cli_confirm(const char *prompt, const char *want);
@@ -222,6 +232,7 @@ int cli_cmd_pin(struct cli *cli, int argc, char **argv);       /* cli_pin.c */
  * saying why (messages start with cmd). */
 int cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n);
 int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
+int cli_cmd_rotate(struct cli *cli, int argc, char **argv);    /* cli_rotate.c */
 /* The names settings takes ("max-lifetime-days"), NULL past the last. */
 const char *cli_setting_name(size_t i);
 

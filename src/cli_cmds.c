@@ -336,8 +336,8 @@ struct secret_dest {
 /* stdout is a regular file the shell just made for us (empty): make it
  * private before the secret goes in. Any other file that others can read
  * gets a warning with the fix. */
-static void
-create_guard_stdout(struct cli *cli)
+void
+cli_secret_stdout_guard(struct cli *cli)
 {
 	struct stat st;
 	char path[512];
@@ -362,7 +362,7 @@ create_dest_open(struct cli *cli, struct secret_dest *d)
 	d->fd = STDOUT_FILENO;
 	d->name = "standard output";
 	if (cli->o.to_file == NULL) {
-		create_guard_stdout(cli);
+		cli_secret_stdout_guard(cli);
 		return 0;
 	}
 	d->fd = open(cli->o.to_file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);

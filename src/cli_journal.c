@@ -101,6 +101,7 @@ session_resume_cmd(const struct journal_session *s)
 	switch (s->kind) {
 	case JOURNAL_KIND_REVOKE: return "patrol revoke --resume";
 	case JOURNAL_KIND_PIN: return "patrol pin --resume";
+	case JOURNAL_KIND_ROTATE: return "patrol rotate --resume";
 	case JOURNAL_KIND_PERMISSIONS: return "nothing (a permissions change is made or not: never resumed)";
 	default: return "a newer patrol (this one cannot resume its kind)";
 	}
@@ -240,6 +241,9 @@ cell_message(const void *row, char *out, size_t n)
 	if (entry_open(e))
 		snprintf(out, n, "sent, no result recorded: patrol %s --resume checks it",
 			 journal_kind_name(entry_kind));
+	else if (e->last == JOURNAL_PENDING && e->step.name[0] != '\0')
+		snprintf(out, n, "step %s%s%.*s", e->step.name, e->step.other[0] ? " " : "",
+			 TOKEN_SHORT_ID_LEN, e->step.other);   /* a rotation's stage */
 	else if (e->http > 0)
 		snprintf(out, n, "HTTP %ld%s%s", e->http, e->message[0] ? ": " : "", e->message);
 	else
@@ -264,11 +268,11 @@ journal_cell(const void *ctx, const void *row, size_t col, char *out, size_t n)
 
 /* Print rows (nrows of stride bytes) under cols with the table engine. */
 static void
-journal_table(const struct cli *cli, const struct jcol *cols, size_t ncols, const void *rows,
-	      size_t stride, size_t nrows)
+journal_table(const struct cli *cli, const struct jcol *cols, size_t ncols, unsigned long hidden,
+	      const void *rows, size_t stride, size_t nrows)
 {
 	struct table_col tc[TABLE_MAX_COLS];
-	struct table t = { tc, ncols, 0, journal_cell, cols, rows, stride, NULL, nrows };
+	struct table t = { tc, ncols, hidden, journal_cell, cols, rows, stride, NULL, nrows };
 	struct table_out to = { cli->out.fp, cli->out.width, cli->out.color,
 				cli->out.sanitize_flags };
 	size_t c;
@@ -360,6 +364,10 @@ entry_json(const struct journal_entry *e)
 	json_object_set_new(o, "status", e->status[0] ? json_string(e->status) : json_null());
 	json_object_set_new(o, "http", json_integer(e->http));
 	json_object_set_new(o, "message", json_string(e->message));
+	if (e->step.name[0] != '\0')      /* a session that works in steps: how far it came */
+		json_object_set_new(o, "step", json_pack("{s:s, s:s?, s:I}", "name", e->step.name,
+				    "other", e->step.other[0] ? e->step.other : NULL,
+				    "t", (json_int_t)e->step.t));
 	return o;
 }
 
@@ -468,7 +476,7 @@ list_sessions(struct cli *cli)
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		sessions_csv(cli, &l);
 	} else if (l.n > 0) {
-		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
+		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0], 0,
 			      l.v, sizeof *l.v, l.n);
 		if (resumable > 0)
 			cli_msg("%zu unfinished session%s: go on with patrol %s --resume [SESSION]",
@@ -581,8 +589,8 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	if (s->n == 0)
 		return;
 	fputc('\n', cli->out.fp);
-	journal_table(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], s->v, sizeof *s->v,
-		      s->n);
+	journal_table(cli, entry_cols, sizeof entry_cols / sizeof entry_cols[0], 0, s->v,
+		      sizeof *s->v, s->n);
 }
 
 /* How to go on with s, when there is anything to go on with. */

@@ -845,21 +845,11 @@ rv_new(struct rv *r, char **ids, size_t nids)
 static int
 rv_find_session(struct rv *r, const char *want, char **path)
 {
-	const char *host = r->cli->cfg.host;
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL;
 
 	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished(dir, host, path, &err)) == PATROL_OK &&
-			 *path == NULL)
-			st = journal_find_running(dir, host, path, &err);
-	}
-	free(dir);
+	st = journal_find_resume(want, r->cli->cfg.host, JOURNAL_KIND_REVOKE, path, &err);
 	if (st == PATROL_OK)
 		return 0;
 	cli_msg("revoke: %s", err.message);
@@ -883,7 +873,7 @@ rv_none_unfinished(struct rv *r)
 		for (i = 0; i < l.n; i++) {
 			const struct journal_session *s = &l.v[i];
 			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
-			    journal_session_todo(s) == 0)
+			    !journal_session_revokes(s) || journal_session_todo(s) == 0)
 				continue;
 			cli_msg("revoke: no unfinished session for %s; session %s (%s) has %zu to "
 				"try again: patrol revoke --resume %s", host, s->session,

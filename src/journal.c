@@ -58,6 +58,17 @@ struct journal {
 	enum journal_kind kind;        /* labels its results */
 };
 
+/* ---- kinds -------------------------------------------------------------- */
+
+/* A kind or step name: 1..len-1 lower-case letters, digits, '-' or '_'. */
+static bool
+journal_word_ok(const char *s, size_t len)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_");
+
+	return n > 0 && s[n] == '\0' && n < len;
+}
+
 /* ---- results ------------------------------------------------------------ */
 
 struct journal_result_row {
@@ -105,7 +116,7 @@ journal_kind_name(enum journal_kind k)
 bool
 journal_kind_resumes(enum journal_kind k)
 {
-	return k == JOURNAL_KIND_REVOKE || k == JOURNAL_KIND_PIN;
+	return k == JOURNAL_KIND_REVOKE || k == JOURNAL_KIND_PIN || k == JOURNAL_KIND_ROTATE;
 }
 
 enum journal_kind
@@ -560,6 +571,21 @@ journal_item_json(const struct journal_item *it)
 	return o;
 }
 
+/* The plan's kind and params, when it has them. */
+static void
+journal_plan_kind_json(json_t *rec, const struct journal_plan *p, int *bad)
+{
+	json_t *params;
+	size_t i;
+
+	if (p->nparams == 0)
+		return;
+	params = json_object();
+	for (i = 0; i < p->nparams; i++)
+		journal_jset(params, p->params[i].key, journal_jstr(p->params[i].value), bad);
+	journal_jset(rec, "params", params, bad);
+}
+
 /* The plan record (without "session": set per file name tried). */
 static json_t *
 journal_plan_json(const struct journal_plan *p, int64_t now)
@@ -585,6 +611,7 @@ journal_plan_json(const struct journal_plan *p, int64_t now)
 		if (json_array_append_new(items, journal_item_json(&p->items[i])) != 0)
 			bad = 1;
 	journal_jset(rec, "items", items, &bad);
+	journal_plan_kind_json(rec, p, &bad);
 	if (bad) {
 		json_decref(rec);
 		return NULL;
@@ -612,6 +639,11 @@ journal_plan_check(const struct journal_plan *p, struct patrol_err *err)
 		return status_set(err, PATROL_INVALID, "journal: the plan has no host");
 	if (p->n > 0 && p->items == NULL)
 		return status_set(err, PATROL_INVALID, "journal: the plan has no items");
+	if (p->nparams > JOURNAL_PARAMS_MAX || (p->nparams > 0 && p->params == NULL))
+		return status_set(err, PATROL_INVALID, "journal: bad kind or params in the plan");
+	for (i = 0; i < p->nparams; i++)
+		if (p->params[i].key == NULL || p->params[i].key[0] == '\0')
+			return status_set(err, PATROL_INVALID, "journal: a param without a name");
 	if (p->n > JOURNAL_ITEMS_MAX)
 		return status_set(err, PATROL_TOO_LARGE,
 		    "journal: %zu ids in one session (at most %d): revoke in smaller batches",
@@ -1062,6 +1094,33 @@ jp_kind(struct journal_parser *p, json_t *o)
 	return PATROL_OK;
 }
 
+/* The plan's "params" (an object of strings; the kind is read with the
+ * other strings). */
+static enum patrol_status
+jp_plan_kind(struct journal_parser *p, json_t *o)
+{
+	struct journal_session *s = p->s;
+	json_t *params = json_object_get(o, "params"), *v;
+	const char *key;
+
+	if (params == NULL)
+		return PATROL_OK;
+	if (!json_is_object(params) || json_object_size(params) > JOURNAL_PARAMS_MAX)
+		return jp_error(p, "plan: bad \"params\"");
+	if ((s->params = calloc(json_object_size(params) + 1, sizeof *s->params)) == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	json_object_foreach(params, key, v) {
+		struct journal_kv *kv = &s->params[s->nparams];
+		if (!json_is_null(v) && (!json_is_string(v) || json_string_length(v) > JOURNAL_STR_MAX))
+			return jp_error(p, "plan: param \"%.40s\" is not a string", key);
+		s->nparams++;
+		if ((kv->key = strdup(key)) == NULL ||
+		    (json_is_string(v) && (kv->value = strdup(json_string_value(v))) == NULL))
+			return status_set(p->err, PATROL_NOMEM, "out of memory");
+	}
+	return PATROL_OK;
+}
+
 static enum patrol_status
 jp_plan(struct journal_parser *p, json_t *o)
 {
@@ -1087,6 +1146,8 @@ jp_plan(struct journal_parser *p, json_t *o)
 	s->since_ms = s->started_ms;
 	s->admin = json_is_true(admin);
 	if ((st = jp_kind(p, o)) != PATROL_OK)
+		return st;
+	if ((st = jp_plan_kind(p, o)) != PATROL_OK)
 		return st;
 	if (!json_is_array(items))
 		return jp_error(p, "plan: \"items\" is not an array");
@@ -1180,6 +1241,32 @@ jp_result(struct journal_parser *p, json_t *o)
 	return PATROL_OK;
 }
 
+/* A step record: the newest one of an id is kept. */
+static enum patrol_status
+jp_step(struct journal_parser *p, json_t *o)
+{
+	const char *id, *step, *other, *note;
+	struct journal_entry *e;
+	int64_t t;
+
+	if (jp_id(o, &id) != 0 || jp_int(o, "t", true, 1, INT64_MAX, &t) != 0 ||
+	    jp_str(o, "step", true, &step) != 0 || jp_str(o, "other", false, &other) != 0 ||
+	    jp_str(o, "note", false, &note) != 0 ||
+	    !journal_word_ok(step, sizeof e->step.name) ||
+	    (other != NULL && !journal_id_ok(other, strlen(other))))
+		return jp_error(p, "step: a field is missing or has the wrong type");
+	if ((e = jp_find(p, id)) == NULL)
+		return PATROL_OK;
+	free(e->step.note);
+	e->step.note = NULL;
+	if (note != NULL && (e->step.note = strdup(note)) == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	snprintf(e->step.name, sizeof e->step.name, "%s", step);
+	snprintf(e->step.other, sizeof e->step.other, "%s", other != NULL ? other : "");
+	e->step.t = t;
+	return PATROL_OK;
+}
+
 static const char *const journal_end_reasons[] = { "done", "stopped", "auth", "abandoned" };
 
 static enum patrol_status
@@ -1211,6 +1298,7 @@ static const struct {
 	{ "intent", jp_intent },
 	{ "result", jp_result },
 	{ "end", jp_end },
+	{ "step", jp_step },
 };
 
 static enum patrol_status
@@ -1448,6 +1536,17 @@ journal_load(const char *path, struct journal_session *out, struct patrol_err *e
 	return st;
 }
 
+const char *
+journal_session_param(const struct journal_session *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < s->nparams; i++)
+		if (strcmp(s->params[i].key, key) == 0)
+			return s->params[i].value;
+	return NULL;
+}
+
 size_t
 journal_session_left(const struct journal_session *s)
 {
@@ -1467,8 +1566,15 @@ journal_session_free(struct journal_session *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		journal_item_clear(&s->v[i].item);
+		free(s->v[i].step.note);
+	}
+	for (i = 0; i < s->nparams; i++) {
+		free(s->params[i].key);
+		free(s->params[i].value);
+	}
+	free(s->params);
 	free(s->v);
 	free(s->path);
 	free(s->session);
@@ -1630,6 +1736,28 @@ journal_result(struct journal *j, const char *id, enum journal_result r,
 					       err->http_status <= 999 ? err->http_status : 0), &bad);
 	journal_jset(rec, "message", journal_jstr(err != NULL ? err->message : ""), &bad);
 	return journal_emit(j, rec, bad, "invalid result for the journal");
+}
+
+enum patrol_status
+journal_step(struct journal *j, const char *id, const char *step, const char *other,
+	     const char *note)
+{
+	json_t *rec;
+	int bad = 0;
+
+	if (j == NULL)
+		return PATROL_INVALID;
+	if (id == NULL || !journal_id_ok(id, strlen(id)) || step == NULL ||
+	    !journal_word_ok(step, sizeof ((struct journal_step *)0)->name) ||
+	    (other != NULL && !journal_id_ok(other, strlen(other))))
+		bad = 2;
+	rec = journal_record("step");
+	journal_jset(rec, "id", json_string(bad ? "" : id), &bad);
+	journal_jset(rec, "step", json_string(bad ? "" : step), &bad);
+	journal_jset(rec, "other", bad || other == NULL ? json_null() : json_string(other), &bad);
+	journal_jset(rec, "note", journal_jstr(note), &bad);
+	journal_jset(rec, "t", json_integer(duration_now_ms()), &bad);
+	return journal_emit(j, rec, bad, "invalid step for the journal");
 }
 
 enum patrol_status
@@ -1994,6 +2122,18 @@ journal_session_revokes(const struct journal_session *s)
 	return s->kind == JOURNAL_KIND_REVOKE;
 }
 
+enum journal_kind
+journal_session_kind(const struct journal_session *s)
+{
+	return s->kind;
+}
+
+const char *
+journal_session_kind_name(const struct journal_session *s)
+{
+	return s->kind_name;
+}
+
 enum patrol_status
 journal_find_unfinished(const char *dir, const char *host, char **path,
 			struct patrol_err *err)
@@ -2020,3 +2160,23 @@ journal_find_running(const char *dir, const char *host, char **path, struct patr
 {
 	return journal_find_open(dir, host, JOURNAL_KIND_REVOKE, true, path, err);
 }
+
+enum patrol_status
+journal_find_resume(const char *want, const char *host, enum journal_kind k, char **path,
+		    struct patrol_err *err)
+{
+	enum patrol_status st;
+	char *dir = NULL;
+
+	*path = NULL;
+	if ((st = journal_dir(false, &dir, err)) == PATROL_OK) {
+		if (want != NULL)
+			st = journal_resolve(dir, want, path, err);
+		else if ((st = journal_find_open(dir, host, k, false, path, err)) == PATROL_OK &&
+			 *path == NULL)
+			st = journal_find_open(dir, host, k, true, path, err);
+	}
+	free(dir);
+	return st;
+}
+

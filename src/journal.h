@@ -11,12 +11,21 @@
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
  *    "admin":B,"filter":F|null,"t":MS,"pid":N,["kind":K,]["change":C,]"items":[{"id":ID,
  *    "owner":O,"comment":C,"created":MS,"last_used":MS,"expiry":MS,
- *    "flags":["never-expires",…][,"scopes":[S,…]]},…]}
+ *    "flags":["never-expires",…][,"scopes":[S,…]]},…][,"params":{KEY:V|null,…}]}
  *   {"type":"resume","t":MS,"pid":N}
  *   {"type":"intent","id":ID,"t":MS}
  *   {"type":"result","id":ID,"t":MS,"result":LABEL,"status":NAME,
  *    "http":N,"message":M}
  *   {"type":"end","t":MS,"reason":"done"|"stopped"|"auth"|"abandoned"}
+ *   {"type":"step","id":ID,"step":NAME,"other":ID2|null,"note":N|null,"t":MS}
+ *
+ * "kind" (optional, absent: "revoke") says what the session does: a row of
+ * JOURNAL_KINDS. A reader lists sessions of every kind, kinds it does not
+ * know included, but goes on only with a session of its own kind. "params"
+ * (optional) are the kind's own settings, strings. A step record is a stage
+ * of a kind that works in steps (a rotation: create, created, delivered…):
+ * the reader keeps the newest one of each planned id, and the kind's module
+ * says what it means. Intents and results stay those of revokes.
  *
  * K is a journal_kind name (absent: revoke); "scopes" is what a pin sets.
  * LABEL is a journal_kind_label, NAME a status_name. Nothing secret is
@@ -102,7 +111,9 @@ enum journal_result journal_outcome(enum patrol_status st, int attempts);
 	_(REVOKE,      "revoke",      "revoked", "would revoke") \
 	_(PIN,         "pin",         "pinned",  "would pin")    \
 	_(PERMISSIONS, "permissions", "revoked", "would revoke")   /* a token permission removed:
-	                                                               * the server deleted its ids */
+	                                                               * the server deleted its ids */ \
+	_(ROTATE,      "rotate",      "revoked", "would revoke")   /* replaced like for like
+	                                                               * (rotate.h): its old ids' revokes */
 
 #define JOURNAL_KIND_ENUM(e, name, done, would) JOURNAL_KIND_##e,
 enum journal_kind {
@@ -137,7 +148,16 @@ struct journal_item {
 /* Free what an item holds (owner, comment, scopes) and clear them. */
 void journal_item_clear(struct journal_item *it);
 
+/* A setting of a session's kind (plan "params"). */
+struct journal_param {
+	const char *key;
+	const char *value;             /* NULL: null */
+};
+#define JOURNAL_PARAMS_MAX 32
+
 struct journal_plan {
+	const struct journal_param *params;   /* at most JOURNAL_PARAMS_MAX */
+	size_t nparams;
 	const char *host;              /* normalized workspace URL */
 	const char *user;              /* who ran it (SCIM userName), may be NULL */
 	const char *profile;           /* may be NULL */
@@ -183,6 +203,11 @@ enum patrol_status journal_sync(struct journal *j);
  * stored raw. */
 enum patrol_status journal_result(struct journal *j, const char *id, enum journal_result r,
 				  const struct patrol_err *err);
+/* Write a step record for planned id (not yet durable: see journal_sync):
+ * step is 1..15 lower-case letters or '-', other an id or NULL, note raw
+ * text or NULL. */
+enum patrol_status journal_step(struct journal *j, const char *id, const char *step,
+				const char *other, const char *note);
 /* Write the end record. reason: "done", "stopped", "auth", "abandoned". */
 enum patrol_status journal_end(struct journal *j, const char *reason);
 /* The first write error since open (PATROL_OK when none). */
@@ -193,6 +218,14 @@ const char *journal_session_id(const struct journal *j);
 void journal_close(struct journal *j);
 
 /* ---- reading ------------------------------------------------------------ */
+
+/* The newest step record of a planned id. */
+struct journal_step {
+	char name[16];                 /* "" when there is none */
+	char other[TOKEN_ID_LEN + 1];  /* "" when none */
+	int64_t t;
+	char *note;                    /* raw, NULL when none */
+};
 
 /* One planned id and what the file says happened to it. */
 struct journal_entry {
@@ -206,9 +239,17 @@ struct journal_entry {
 	char status[24];               /* status name of the last result ("" if none) */
 	long http;
 	char message[160];             /* raw */
+	struct journal_step step;      /* the newest step record */
+};
+
+struct journal_kv {
+	char *key;
+	char *value;                   /* NULL: null */
 };
 
 struct journal_session {
+	struct journal_kv *params;
+	size_t nparams;
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
@@ -236,9 +277,15 @@ struct journal_session {
 	bool torn;                     /* a torn last line was ignored */
 };
 
+/* The value of param key of s, or NULL (absent or null). */
+const char *journal_session_param(const struct journal_session *s, const char *key);
 /* Whether s may be resumed as a revocation: its kind is revoke (or absent).
  * A permissions session is never resumed: its one change was made or not. */
 bool journal_session_revokes(const struct journal_session *s);
+/* The kind of s (JOURNAL_KIND_OTHER: one this patrol does not know), and
+ * its name ("revoke" when the plan names none). */
+enum journal_kind journal_session_kind(const struct journal_session *s);
+const char *journal_session_kind_name(const struct journal_session *s);
 
 /* Ids of s left to do: no result yet (pending, open intents included), or
  * never sent (not attempted, as older versions wrote). */
@@ -295,9 +342,15 @@ enum patrol_status journal_find_running_kind(const char *dir, const char *host,
  * busy: *path (malloc'd) or NULL when there is none. */
 enum patrol_status journal_find_unfinished(const char *dir, const char *host, char **path,
 					   struct patrol_err *err);
-/* The newest session in dir for host that another process is running
- * (busy, no end record): *path or NULL. */
+/* The newest revocation session in dir for host that another process is
+ * running (busy, no end record): *path or NULL. */
 enum patrol_status journal_find_running(const char *dir, const char *host, char **path,
 					struct patrol_err *err);
-
+/* The session a "--resume [want]" of kind k on host means: want (an id, a
+ * unique prefix, a session file of the journal directory: journal_resolve),
+ * else the newest unfinished session, else the one another process runs
+ * (so that it is named as running, not as missing). *path is NULL when
+ * there is none. */
+enum patrol_status journal_find_resume(const char *want, const char *host, enum journal_kind k,
+				       char **path, struct patrol_err *err);
 #endif

@@ -32,9 +32,11 @@ libpatrol_a_SOURCES = \
 	src/cli_cmds.c \
 	src/cli_complete.c \
 	src/cli_revoke.c \
+	src/cli_rotate.c \
 	src/cli_output.c src/cli_output.h \
 	src/journal.c src/journal.h \
 	src/bulk.c src/bulk.h \
+	src/rotate.c src/rotate.h \
 	src/prefs.c src/prefs.h \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \

@@ -381,7 +381,7 @@ worker_post(struct worker *w, struct call *c)
 	enum journal_result r = journal_outcome(c->err.status, c->attempts);
 
 	c->done_ms = duration_now_ms();
-	if (c->journal != NULL && r != JOURNAL_NOT_ATTEMPTED)
+	if (c->journal != NULL && !c->journal_sync_only && r != JOURNAL_NOT_ATTEMPTED)
 		journal_result(c->journal, c->subject, r, &c->err);
 	pthread_mutex_lock(&w->lock);
 	calls_append(&w->out_head, &w->out_tail, c);
@@ -997,7 +997,8 @@ worker_journal_intents(struct worker *w, struct job **start, size_t n)
 	for (pass = 0; pass < 2; pass++) {
 		for (i = 0; i < n; i++) {
 			struct call *c = start[i] != NULL ? start[i]->c : NULL;
-			if (c == NULL || c->journal == NULL || c->attempts > 0)
+			if (c == NULL || c->journal == NULL || c->attempts > 0 ||
+			    (pass == 0 && c->journal_sync_only))
 				continue;
 			if ((pass == 0 ? journal_intent(c->journal, c->subject) :
 			     journal_sync(c->journal)) == PATROL_OK)

@@ -74,6 +74,7 @@ struct dialog {
 	bool path_mode;
 	bool asking;            /* "Discard the secret?" is on the note line */
 	bool saved;             /* written to a file: closing loses nothing */
+	bool copied;            /* a copy was asked for (y) */
 };
 
 /* The dialog a form belongs to (the ops are called with the form). */
@@ -768,8 +769,10 @@ dialog_secret_key(struct form *fm, int ch, bool is_key, enum form_result *r)
 		*r = FORM_OK;
 	else if (enter || (!is_key && ch == DIALOG_ESC))
 		secret_ask_close(d, true);
-	else if (!is_key && ch == 'y')
+	else if (!is_key && ch == 'y') {
 		d->req = DIALOG_REQ_COPY;
+		d->copied = true;
+	}
 	else if (!is_key && ch == 'w')
 		secret_path_mode(d, true);
 	else if (is_key && (ch == KEY_UP || ch == KEY_DOWN))
@@ -838,6 +841,12 @@ const char *
 dialog_secret_value(const struct dialog *d)
 {
 	return d->secret != NULL ? d->secret : "";
+}
+
+bool
+dialog_secret_taken(const struct dialog *d)
+{
+	return d->saved || d->copied;
 }
 
 void

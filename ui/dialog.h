@@ -83,6 +83,9 @@ enum dialog_request dialog_secret_request(struct dialog *d);
 const char *dialog_secret_path(const struct dialog *d);
 /* The secret itself, for the UI to copy or write. */
 const char *dialog_secret_value(const struct dialog *d);
+/* Whether the secret was written to a file or a copy was asked for: when
+ * neither, closing the dialog discarded it unseen by anything else. */
+bool dialog_secret_taken(const struct dialog *d);
 /* The write asked for is done: ok (closing no longer asks) with msg as the
  * note; or it failed: msg as the note and the path field open again,
  * empty, so what is typed next is a new path, not appended to the old. */

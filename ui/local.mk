@@ -19,6 +19,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_workspace.c \
 	ui/ui_export.c \
 	ui/ui_bulk.c \
+	ui/ui_rotate.c \
 	ui/ui_permissions.c \
 	ui/ui_cmds.c \
 	ui/ui_keys.c \

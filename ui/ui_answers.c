@@ -273,6 +273,8 @@ ui_answers_take(struct ui *u, struct call *c)
 
 	if (c->tag & BULK_TAG)       /* a revoke of the session: its own tag */
 		return ui_bulk_on_call(u, c) | r;
+	if (c->tag & ROTATE_TAG)     /* a step of the rotation: its own tag */
+		return ui_rotate_on_call(u, c) | r;
 	if (gen != (u->gen & 0xffffff) || (size_t)job >= sizeof ui_answers / sizeof ui_answers[0] ||
 	    ui_answers[job].fn == NULL) {
 		call_free(c);

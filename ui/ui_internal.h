@@ -44,6 +44,7 @@
 #include "dialog.h"
 #include "lineedit.h"
 #include "prefs.h"
+#include "rotate.h"
 #include "settings.h"
 #include "token.h"
 #include "token_filter.h"
@@ -266,6 +267,10 @@ struct ui_ws {
 	struct api_perms *perms;     /* the token permissions, once read */
 	char perms_err[200];         /* why they could not be read */
 	struct ui_perm_rm *perm_rm;  /* a removal under way (ui_permissions.c), or NULL */
+
+	/* a rotation (ui_rotate.c): NULL when none runs */
+	struct rotation *rot;
+	char rot_id[TOKEN_ID_LEN + 1];  /* the token the rotate dialog asks about */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */
@@ -565,7 +570,8 @@ int ui_lists_setting(const struct ui *u);
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
 	_(profile_pick) _(setting_edit) _(resume) _(permissions) _(perm_grant) _(perm_remove) \
-	_(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) _(scope_pick) _(pin) _(scope_pin)
+	_(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) _(scope_pick) _(pin) _(scope_pin) \
+	_(rotate)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL
@@ -606,6 +612,16 @@ unsigned ui_keys_dispatch(struct ui *u, int key);
 unsigned ui_keys_search(struct ui *u, const char *text, int dir, bool here);
 unsigned ui_keys_command(struct ui *u, const char *line);
 unsigned ui_keys_secret_pending(struct ui *u);
+
+/* ui_token.c: after each key of a secret dialog, do what it asks (copy,
+ * write to a file). */
+void ui_secret_request(struct ui *u, struct dialog *d);
+
+/* ui_rotate.c */
+/* A finished call of the rotation (ROTATE_TAG): taken over and freed. */
+unsigned ui_rotate_on_call(struct ui *u, struct call *c);
+/* Show the rotation's new secret once no other dialog is open. */
+unsigned ui_rotate_pending(struct ui *u);
 /* Ctrl-C: quit like q (asking when something would be lost); exit 130. */
 unsigned ui_keys_interrupt(struct ui *u);
 

@@ -65,6 +65,7 @@ static const struct ui_key ui_keys[] = {
 	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
 	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
 	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
+	{ { 'o' }, "rotating a token", "rotate: a new token like this one, its secret shown once, then the old one revoked (asks first)", ui_a_rotate, UI_K_MUTATING },
 	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
 	{ { 'r', UI_CTRL('r') }, "refreshing", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
 	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },

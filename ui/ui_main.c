@@ -168,6 +168,7 @@ ui_loop(struct ui *u)
 		if ((pfd[0].revents & POLLIN) && ui_input(u, &r, &dead) != 0)
 			break;
 		r |= ui_keys_secret_pending(u);
+		r |= ui_rotate_pending(u);
 		if (r & UI_R_LIST)
 			ui_lists_refresh(u);
 		if (!u->quit && r != UI_R_NONE)

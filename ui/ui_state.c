@@ -200,6 +200,7 @@ ui_ws_free(struct ui_ws *ws)
 		worker_stop(ws->w);
 	ui_ws_session_free(ws);
 	bulk_free(ws->bulk);
+	rotate_free(ws->rot);        /* unfinished: patrol rotate --resume */
 	token_table_free(&ws->tab);
 	free(ws->flags);
 	free(ws->marks);

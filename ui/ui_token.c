@@ -167,7 +167,7 @@ ui_secret_write(struct ui *u, struct dialog *d)
 }
 
 /* After each key of the secret dialog: do what it asks (copy, write). */
-static void
+void
 ui_secret_request(struct ui *u, struct dialog *d)
 {
 	switch (dialog_secret_request(d)) {

@@ -26,9 +26,21 @@ E2E_TESTS = \
 	tests/e2e/ids.sh \
 	tests/e2e/session.sh \
 	tests/e2e/journal_dir.sh \
+	tests/e2e/rotate.sh \
+	tests/e2e/rotate_crash.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
 EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TESTS)
+
+# patrol built with the test hooks of rotate.c (PATROL_TEST_CRASH=POINT
+# kills it there, as kill -9 would), for tests/e2e/rotate_crash.sh only.
+if WITH_EMULATOR
+check_PROGRAMS += tests/e2e/patrol-crashpoints
+endif
+tests_e2e_patrol_crashpoints_SOURCES = src/main.c src/rotate.c
+tests_e2e_patrol_crashpoints_CPPFLAGS = $(AM_CPPFLAGS) -DPATROL_TEST_HOOKS=1
+tests_e2e_patrol_crashpoints_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS)
+tests_e2e_patrol_crashpoints_LDADD = $(PATROL_CORE_LIBS)

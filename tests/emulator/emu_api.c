@@ -1062,6 +1062,8 @@ static const struct emu_route emu_routes[] = {
 	{ "GET", "/emulator/clock", h_clock_get, EMU_AUTH_NONE, NULL },
 	{ "POST", "/emulator/clock", h_clock_post, EMU_AUTH_NONE, NULL },
 	{ "POST", "/emulator/use", h_ctl_use, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/hold", h_ctl_hold, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/release", h_ctl_release, EMU_AUTH_NONE, NULL },
 	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER, NULL },
 	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },
 	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER, NULL },

@@ -27,6 +27,15 @@
  *                           is inferred (emu_scope.h). Answers
  *                           {"token_info":TokenInfo}. For tokens whose value
  *                           a test does not know (--generate).
+ * POST /emulator/hold       {"path":SUBSTR}: the next request whose path
+ *                           contains SUBSTR is counted on arrival, then kept
+ *                           unprocessed until POST /emulator/release (at
+ *                           most a minute): a test kills the client with a
+ *                           request on the wire, at no point that timing
+ *                           decides, then lets the server go on with it.
+ *                           Answers {"held":B} (a request waits already)
+ * POST /emulator/release    let the held request (if any) go on; a hold not
+ *                           yet used is dropped. Answers {"released":B}
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -429,6 +438,38 @@ emu_use_token(struct emu_ctx *x)
 		emu_errf(x, 404, "NOT_FOUND", "Token with ID %s does not exist.",
 		    id);
 	return t;
+}
+
+void
+h_ctl_hold(struct emu_ctx *x)
+{
+	const char *path;
+	char *copy;
+
+	if (emu_body(x) != 0 || emu_opt_str(x, "path", &path) != 0)
+		return;
+	if (path == NULL || *path == '\0') {
+		emu_err(x, 400, "INVALID_PARAMETER_VALUE", "path is required");
+		return;
+	}
+	if ((copy = strdup(path)) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	free(x->st->hold_path);
+	x->st->hold_path = copy;
+	emu_reply_json(x, 200, json_pack("{s:b}", "held", x->st->holding));
+}
+
+void
+h_ctl_release(struct emu_ctx *x)
+{
+	int was = x->st->holding;
+
+	free(x->st->hold_path);
+	x->st->hold_path = NULL;
+	x->st->hold_gen++;
+	emu_reply_json(x, 200, json_pack("{s:b}", "released", was));
 }
 
 void

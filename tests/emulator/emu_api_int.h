@@ -74,5 +74,7 @@ void		 h_ctl_token(struct emu_ctx *);
 void		 h_clock_get(struct emu_ctx *);
 void		 h_clock_post(struct emu_ctx *);
 void		 h_ctl_use(struct emu_ctx *);
+void		 h_ctl_hold(struct emu_ctx *);
+void		 h_ctl_release(struct emu_ctx *);
 
 #endif

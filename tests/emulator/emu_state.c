@@ -193,6 +193,7 @@ emu_state_free(struct emu_state *st)
 		free((char *)st->grants[i].level);
 	}
 	free(st->grants);
+	free(st->hold_path);
 	json_decref(st->stats.requests);
 	json_decref(st->stats.revokes);
 	json_decref(st->stats.updates);

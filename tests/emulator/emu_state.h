@@ -198,6 +198,13 @@ struct emu_state {
 	struct emu_rng	 rng_values;	/* token values, request ids */
 
 	struct emu_stats stats;
+
+	/* POST /emulator/hold: the next request whose path holds hold_path is
+	 * kept, after it is counted, until POST /emulator/release moves
+	 * hold_gen on (emulator.c waits for it) */
+	char		*hold_path;
+	unsigned long	 hold_gen;
+	int		 holding;	/* a held request waits */
 };
 
 /* Random numbers: splitmix64, reproducible from a seed. */

@@ -206,6 +206,9 @@ static const char emu_usage[] =
     "                             revoked\n"
     "  POST /emulator/use         {\"token_id\"|\"token_value\",\"path\",\"method\"}:\n"
     "                             a token's call of an API, without sending it\n"
+    "  POST /emulator/hold        {\"path\":SUBSTR}: keep the next request whose\n"
+    "                             path contains SUBSTR, counted but unprocessed,\n"
+    "  POST /emulator/release     until this (a client killed on the wire)\n"
     "The statistics include peak_inflight (the most requests received and not\n"
     "yet answered at once) and peak_per_second (the most received in any\n"
     "1,000 ms).\n";
@@ -1160,6 +1163,35 @@ emu_mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A request POST /emulator/hold asked for is kept here, unprocessed, until
+ * POST /emulator/release (or a minute). The lock is not held meanwhile. */
+static void
+emu_hold(struct emu_server *s, const char *url)
+{
+	unsigned long gen;
+	int i, mine;
+
+	pthread_mutex_lock(&s->lock);
+	mine = s->st->hold_path != NULL && strstr(url, s->st->hold_path) != NULL;
+	if (mine) {
+		free(s->st->hold_path);
+		s->st->hold_path = NULL;
+		s->st->holding = 1;
+	}
+	gen = s->st->hold_gen;
+	pthread_mutex_unlock(&s->lock);
+	for (i = 0; mine && i < 6000; i++) {
+		pthread_mutex_lock(&s->lock);
+		mine = s->st->hold_gen == gen;
+		pthread_mutex_unlock(&s->lock);
+		if (mine)
+			emu_sleep_ms(10);
+	}
+	pthread_mutex_lock(&s->lock);
+	s->st->holding = 0;
+	pthread_mutex_unlock(&s->lock);
+}
+
 /* Answer a fully received request. */
 static enum MHD_Result
 emu_answer(struct emu_server *s, struct MHD_Connection *conn,
@@ -1179,6 +1211,8 @@ emu_answer(struct emu_server *s, struct MHD_Connection *conn,
 	int faulty = emu_api_faultable(url) && (s->o->fault_path == NULL ||
 	    strstr(url, s->o->fault_path) != NULL);
 
+	if (!emu_api_is_control(url))
+		emu_hold(s, url);
 	if (faulty && s->o->latency_ms > 0)
 		emu_sleep_ms(s->o->latency_ms);
 	pthread_mutex_lock(&s->lock);

@@ -18,6 +18,7 @@ UI_TESTS = \
 	tests/ui/ui_halt.sh \
 	tests/ui/ui_prompt.sh \
 	tests/ui/ui_loading.sh \
+	tests/ui/ui_rotate.sh \
 	tests/ui/ui_clock.sh \
 	tests/ui/ui_permissions.sh \
 	tests/ui/ui_scopes.sh

@@ -957,11 +957,116 @@ test_kinds(void **state)
 	assert_string_equal(journal_kind_label(s.kind, JOURNAL_FAILED), "failed");
 	journal_session_free(&s);
 	snprintf(text, sizeof text, "%s", "{\"type\":\"plan\",\"v\":1,\"session\":\"s\","
-		 "\"host\":\"h\",\"t\":1000,\"kind\":\"rotate\",\"items\":[]}\n");
+		 "\"host\":\"h\",\"t\":1000,\"kind\":\"rekey\",\"items\":[]}\n");
 	parse_ok(text, &s);
 	assert_int_equal(s.kind, JOURNAL_KIND_OTHER);
-	assert_string_equal(s.kind_name, "rotate");
+	assert_string_equal(s.kind_name, "rekey");
 	journal_session_free(&s);
+}
+
+/* Kinds, params and step records: a plan without a kind is a revocation; a
+ * kind this patrol does not know is read (listed) as "other"; the newest
+ * step of each id is kept; bad kinds, params and steps make the file
+ * corrupt. */
+static void
+test_kinds_and_steps(void **state)
+{
+	static const char rotate_plan[] =
+		"{\"type\":\"plan\",\"v\":1,\"session\":\"s2\",\"host\":\"https://h\","
+		"\"t\":1000,\"items\":[{\"id\":\"aaaa\"},{\"id\":\"bbbb\"}],"
+		"\"kind\":\"rotate\",\"params\":{\"dest\":\"file\",\"path\":\"/x/y\",\"comment\":null}}\n";
+	struct journal_session s;
+	char text[4096];
+
+	(void)state;
+	parse_ok(plan_line, &s);
+	assert_int_equal(journal_session_kind(&s), JOURNAL_KIND_REVOKE);
+	assert_string_equal(journal_session_kind_name(&s), "revoke");
+	assert_int_equal(s.nparams, 0);
+	journal_session_free(&s);
+
+	snprintf(text, sizeof text, "%s%s%s%s", rotate_plan,
+		 "{\"type\":\"step\",\"id\":\"aaaa\",\"step\":\"create\",\"note\":\"c (rotated)\",\"t\":5}\n",
+		 "{\"type\":\"step\",\"id\":\"aaaa\",\"step\":\"created\",\"other\":\"eeee\",\"t\":6}\n",
+		 "{\"type\":\"step\",\"id\":\"zzzz\",\"step\":\"created\",\"t\":7}\n");
+	parse_ok(text, &s);
+	assert_int_equal(journal_session_kind(&s), JOURNAL_KIND_ROTATE);
+	assert_string_equal(journal_session_param(&s, "dest"), "file");
+	assert_string_equal(journal_session_param(&s, "path"), "/x/y");
+	assert_null(journal_session_param(&s, "comment"));
+	assert_null(journal_session_param(&s, "nothing"));
+	assert_string_equal(s.v[0].step.name, "created");
+	assert_string_equal(s.v[0].step.other, "eeee");
+	assert_int_equal(s.v[0].step.t, 6);
+	assert_null(s.v[0].step.note);
+	assert_string_equal(s.v[1].step.name, "");
+	assert_int_equal(s.pending, 2);
+	journal_session_free(&s);
+
+	snprintf(text, sizeof text, "%s", rotate_plan);
+	memcpy(strstr(text, "rotate"), "rotatf", 6);
+	parse_ok(text, &s);
+	assert_int_equal(journal_session_kind(&s), JOURNAL_KIND_OTHER);
+	assert_string_equal(journal_session_kind_name(&s), "rotatf");
+	assert_false(journal_session_revokes(&s));
+	assert_int_equal(journal_kind_resumes(journal_session_kind(&s)), false);
+	journal_session_free(&s);
+
+	snprintf(text, sizeof text, "%s%s", rotate_plan,
+		 "{\"type\":\"step\",\"id\":\"aaaa\",\"step\":\"Bad Step\",\"t\":5}\n{}\n");
+	parse_fails(text, "t.jsonl:2: step: a field is missing or has the wrong type");
+	snprintf(text, sizeof text, "%s{}\n", rotate_plan);
+	memcpy(strstr(text, "\"/x/y\""), "[1,22]", 6);
+	parse_fails(text, "t.jsonl:1: plan: param \"path\" is not a string");
+}
+
+/* A rotation session written and read back: kind, params and steps. */
+static void
+test_steps_roundtrip(void **state)
+{
+	const struct journal_param params[] = { { "dest", "dir" }, { "keep_old", NULL } };
+	struct journal_item one[1];
+	struct journal_plan plan;
+	struct journal_session s;
+	struct patrol_err err;
+	struct journal *j;
+	char path[256], *found = NULL, *made = NULL;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(journal_dir(true, &made, &err), PATROL_OK);
+	free(made);
+	memset(one, 0, sizeof one);
+	strcpy(one[0].id, "abcd");
+	memset(&plan, 0, sizeof plan);
+	plan.kind = JOURNAL_KIND_ROTATE;
+	plan.params = params;
+	plan.nparams = 2;
+	plan.host = "https://h.example.com";
+	plan.items = one;
+	plan.n = 1;
+	status_clear(&err);
+	assert_int_equal(journal_create(dir, &plan, &j, &err), PATROL_OK);
+	assert_int_equal(journal_step(j, "abcd", "create", NULL, "new comment"), PATROL_OK);
+	assert_int_equal(journal_step(j, "abcd", "created", "ef01", NULL), PATROL_OK);
+	assert_int_equal(journal_step(j, "abcd", "no way", NULL, NULL), PATROL_INVALID);
+	snprintf(path, sizeof path, "%s", journal_path(j));
+	journal_close(j);
+	load(path, &s);
+	assert_int_equal(journal_session_kind(&s), JOURNAL_KIND_ROTATE);
+	assert_string_equal(journal_session_param(&s, "dest"), "dir");
+	assert_string_equal(s.v[0].step.name, "created");
+	assert_string_equal(s.v[0].step.other, "ef01");
+	journal_session_free(&s);
+	/* a revocation's resume never finds a rotation, and the other way round */
+	assert_int_equal(journal_find_unfinished(dir, "https://h.example.com", &found, &err),
+			 PATROL_OK);
+	assert_null(found);
+	assert_int_equal(journal_find_unfinished_kind(dir, "https://h.example.com",
+						      JOURNAL_KIND_ROTATE, &found, &err), PATROL_OK);
+	assert_non_null(found);
+	assert_string_equal(found, path);
+	free(found);
 }
 
 /* ---- the directory of sessions ---------------------------------------- */
@@ -1425,6 +1530,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_results),
+		cmocka_unit_test(test_kinds_and_steps),
+		cmocka_unit_test_setup_teardown(test_steps_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_home_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_symlink_refused, setup, teardown),

@@ -1,0 +1,1105 @@
+/*
+ * rotate.c: a rotation session (rotate.h): the phases of each item, the
+ * step records that make it recoverable, and its resume.
+ *
+ * Each item is a small state machine: rotate_next makes the call its phase
+ * needs (writing the step that must precede it), rotate_finish reads the
+ * answer and moves the phase on. The journal's step records (journal.h) say
+ * how far an item came; the revoke of the old token is journaled like a
+ * revocation (intent before, result after), so `patrol journal` counts it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "duration.h"
+#include "rotate.h"
+#include "savefile.h"
+#include "secret.h"
+#include "sha256.h"
+
+#define ROTATE_MARK " (rotated from "   /* the default comment's suffix */
+#define ROTATE_COMMENT_MAX 255
+
+struct rotation {
+	bool admin;
+	bool sync;                       /* fsync each step as it is written */
+	int64_t lifetime_s;
+	char **scopes;
+	size_t nscopes;
+	char *comment;
+	bool keep_old;
+	enum rotate_dest dest;
+	char *path;
+	char *me_id;
+	int64_t max_lifetime_s;
+	struct journal *journal;
+	struct rotate_item *v;
+	size_t n, cap;
+};
+
+/* ---- labels --------------------------------------------------------------- */
+
+static const struct {
+	const char *label;
+	bool fails;
+} rotate_results[] = {
+#define ROTATE_RESULT_ROW(e, label, fails) { label, fails },
+	ROTATE_RESULTS(ROTATE_RESULT_ROW)
+#undef ROTATE_RESULT_ROW
+};
+
+static const char *const rotate_dests[] = {
+#define ROTATE_DEST_ROW(e, name) name,
+	ROTATE_DESTS(ROTATE_DEST_ROW)
+#undef ROTATE_DEST_ROW
+};
+
+const char *
+rotate_result_label(enum rotate_result r)
+{
+	return (unsigned)r < ROTATE_RESULT_COUNT ? rotate_results[r].label : "pending";
+}
+
+bool
+rotate_result_fails(enum rotate_result r)
+{
+	return (unsigned)r < ROTATE_RESULT_COUNT && rotate_results[r].fails;
+}
+
+const char *
+rotate_dest_name(enum rotate_dest d)
+{
+	return (unsigned)d < ROTATE_DEST_COUNT ? rotate_dests[d] : "?";
+}
+
+/* The destination named name, or -1. */
+static int
+rotate_dest_parse(const char *name)
+{
+	int d;
+
+	for (d = 0; name != NULL && d < ROTATE_DEST_COUNT; d++)
+		if (strcmp(rotate_dests[d], name) == 0)
+			return d;
+	return -1;
+}
+
+/* ---- test hooks ------------------------------------------------------------ */
+
+#ifdef PATROL_TEST_HOOKS
+/* The test build dies here, as kill -9 would, when PATROL_TEST_CRASH names
+ * the point (tests/e2e/rotate_crash.sh). */
+static void
+rotate_crash_point(const char *where)
+{
+	const char *want = getenv("PATROL_TEST_CRASH");
+
+	if (want != NULL && strcmp(want, where) == 0)
+		raise(SIGKILL);
+}
+#else
+#define rotate_crash_point(where) ((void)0)
+#endif
+
+/* ---- small helpers ----------------------------------------------------------- */
+
+static char **
+strv_dup(const char *const *v, size_t n)
+{
+	char **out;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	if ((out = calloc(n, sizeof *out)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if ((out[i] = strdup(v[i])) == NULL) {
+			while (i > 0)
+				free(out[--i]);
+			free(out);
+			return NULL;
+		}
+	return out;
+}
+
+static void
+strv_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void item_fail(struct rotate_item *it, enum rotate_result r, enum patrol_status st,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* Decide item it: result r, why. */
+static void
+item_fail(struct rotate_item *it, enum rotate_result r, enum patrol_status st, const char *fmt,
+	  ...)
+{
+	char msg[sizeof it->err.message];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	status_clear(&it->err);
+	status_set(&it->err, st, "%s", msg);
+	it->result = r;
+	it->phase = ROTATE_P_DONE;
+}
+
+/* Write a step of item it (no-op without a journal); fsync when the face
+ * may wait on the disk. Returns the journal's status. */
+static enum patrol_status
+rotate_step(struct rotation *r, struct rotate_item *it, const char *step, const char *other,
+	    const char *note)
+{
+	enum patrol_status st;
+
+	if (r->journal == NULL)
+		return PATROL_OK;
+	st = journal_step(r->journal, it->old_id, step, other, note);
+	if (st == PATROL_OK && r->sync)
+		st = journal_sync(r->journal);
+	if (st != PATROL_OK)
+		journal_error(r->journal, &it->err);
+	return st;
+}
+
+/* ---- the session -------------------------------------------------------------- */
+
+static int
+rotate_set_opts(struct rotation *r, const struct rotate_opts *o)
+{
+	r->lifetime_s = o->lifetime_s > 0 ? o->lifetime_s : 0;
+	r->keep_old = o->keep_old;
+	r->dest = o->dest;
+	if ((o->nscopes > 0 && (r->scopes = strv_dup(o->scopes, o->nscopes)) == NULL) ||
+	    (o->comment != NULL && (r->comment = strdup(o->comment)) == NULL) ||
+	    (o->path != NULL && (r->path = strdup(o->path)) == NULL))
+		return -1;
+	r->nscopes = o->nscopes;
+	return 0;
+}
+
+static void
+rotate_clear_opts(struct rotation *r)
+{
+	strv_free(r->scopes, r->nscopes);
+	free(r->comment);
+	free(r->path);
+	r->scopes = NULL;
+	r->nscopes = 0;
+	r->comment = r->path = NULL;
+}
+
+struct rotation *
+rotate_new(bool admin, const struct rotate_opts *o, const char *me_id, int64_t max_lifetime_s,
+	   bool sync)
+{
+	struct rotation *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return NULL;
+	r->admin = admin;
+	r->sync = sync;
+	r->max_lifetime_s = max_lifetime_s;
+	if ((me_id != NULL && (r->me_id = strdup(me_id)) == NULL) ||
+	    (o != NULL && rotate_set_opts(r, o) != 0)) {
+		rotate_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void
+item_free(struct rotate_item *it)
+{
+	free(it->old_comment);
+	free(it->owner);
+	free(it->app_id);
+	free(it->comment);
+	strv_free(it->scopes, it->nscopes);
+	secret_free(it->secret);
+}
+
+void
+rotate_free(struct rotation *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		item_free(&r->v[i]);
+	free(r->v);
+	rotate_clear_opts(r);
+	free(r->me_id);
+	journal_close(r->journal);
+	free(r);
+}
+
+size_t
+rotate_count(const struct rotation *r)
+{
+	return r->n;
+}
+
+const struct rotate_item *
+rotate_item(const struct rotation *r, size_t i)
+{
+	return i < r->n ? &r->v[i] : NULL;
+}
+
+bool
+rotate_admin(const struct rotation *r)
+{
+	return r->admin;
+}
+
+enum rotate_dest
+rotate_dest(const struct rotation *r)
+{
+	return r->dest;
+}
+
+const char *
+rotate_path(const struct rotation *r)
+{
+	return r->dest == ROTATE_DEST_FILE || r->dest == ROTATE_DEST_DIR ? r->path : NULL;
+}
+
+const struct journal *
+rotate_journal(const struct rotation *r)
+{
+	return r->journal;
+}
+
+size_t
+rotate_open(const struct rotation *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->v[i].open;
+	return n;
+}
+
+/* ---- planning an item -------------------------------------------------------- */
+
+/* The old comment without a mark an earlier rotation left, then the mark:
+ * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters. */
+static char *
+rotate_default_comment(const char *old, const char *old_id)
+{
+	char mark[64], *out;
+	size_t keep = old != NULL ? strlen(old) : 0;
+	const char *m = old != NULL ? strstr(old, ROTATE_MARK) : NULL;
+
+	if (m != NULL && m[strlen(m) - 1] == ')')
+		keep = (size_t)(m - old);
+	if (keep > 0)
+		snprintf(mark, sizeof mark, "%s%.*s)", ROTATE_MARK, TOKEN_SHORT_ID_LEN, old_id);
+	else
+		snprintf(mark, sizeof mark, "rotated from %.*s", TOKEN_SHORT_ID_LEN, old_id);
+	if (keep + strlen(mark) > ROTATE_COMMENT_MAX)
+		keep = ROTATE_COMMENT_MAX - strlen(mark);
+	while (keep > 0 && ((unsigned char)old[keep] & 0xc0) == 0x80)
+		keep--;                 /* never cut a UTF-8 character in two */
+	if ((out = malloc(keep + strlen(mark) + 1)) == NULL)
+		return NULL;
+	memcpy(out, old != NULL ? old : "", keep);
+	strcpy(out + keep, mark);
+	return out;
+}
+
+/* What the replacement of t gets: the options given, else t's own. */
+static int
+item_params(struct rotation *r, struct rotate_item *it, const struct token_info *t)
+{
+	const char *as = token_autoscope_state(t);
+	int64_t life = 0;
+
+	if (r->comment != NULL)
+		it->comment = strdup(r->comment);
+	else
+		it->comment = rotate_default_comment(token_comment(t), it->old_id);
+	if (it->comment == NULL)
+		return -1;
+	if (r->nscopes > 0)
+		it->scopes = strv_dup((const char *const *)r->scopes, r->nscopes), it->nscopes = r->nscopes;
+	else if (token_nscopes(t) > 0)
+		it->scopes = strv_dup(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t)),
+		it->nscopes = token_nscopes(t);
+	if (it->nscopes > 0 && it->scopes == NULL)
+		return -1;
+	if (r->lifetime_s > 0)
+		life = r->lifetime_s;
+	else if (t->expiry_time > 0 && t->expiry_time > t->creation_time)
+		life = (t->expiry_time - t->creation_time + 999) / 1000;
+	if (r->lifetime_s == 0 && r->max_lifetime_s > 0 && life > r->max_lifetime_s)
+		life = r->max_lifetime_s;
+	it->lifetime_s = life;   /* 0 (never expired): the workspace maximum */
+	it->autoscope = it->nscopes == 0 && as != NULL &&
+		strcmp(as, "AUTOSCOPE_STATE_RUNNING") == 0;
+	return 0;
+}
+
+/* Whether t belongs to another principal (created on its behalf). */
+static bool
+rotate_other_owner(const struct rotation *r, const struct token_info *t)
+{
+	char me[32];
+
+	if (!r->admin || t->owner_id == 0 || r->me_id == NULL)
+		return false;
+	snprintf(me, sizeof me, "%lld", (long long)t->owner_id);
+	return strcmp(me, r->me_id) != 0;
+}
+
+static struct rotate_item *
+rotate_push(struct rotation *r)
+{
+	struct rotate_item *v;
+
+	if (r->n == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 8;
+		if ((v = realloc(r->v, ncap * sizeof *v)) == NULL)
+			return NULL;
+		r->v = v;
+		r->cap = ncap;
+	}
+	memset(&r->v[r->n], 0, sizeof r->v[r->n]);
+	r->v[r->n].result = ROTATE_PENDING;
+	return &r->v[r->n++];
+}
+
+/* Fill item it from the listed t. */
+static int
+item_from_token(struct rotation *r, struct rotate_item *it, const struct token_info *t)
+{
+	it->owner_id = t->owner_id;
+	it->old_created_ms = t->creation_time;
+	it->old_expiry_ms = t->expiry_time;
+	it->old_last_used_ms = token_last_used(t);
+	it->on_behalf = rotate_other_owner(r, t);
+	it->phase = it->on_behalf ? ROTATE_P_APP : ROTATE_P_CREATE;
+	if ((token_owner(t)[0] != '\0' && (it->owner = strdup(token_owner(t))) == NULL) ||
+	    (token_comment(t) != NULL && (it->old_comment = strdup(token_comment(t))) == NULL))
+		return -1;
+	return item_params(r, it, t);
+}
+
+int
+rotate_add(struct rotation *r, const struct token_info *t, bool self)
+{
+	struct rotate_item *it;
+	char id[TOKEN_ID_LEN + 1];
+	size_t i;
+
+	token_id_hex(t, id);
+	for (i = 0; i < r->n; i++)
+		if (strcasecmp(r->v[i].old_id, id) == 0)
+			return 1;
+	if ((it = rotate_push(r)) == NULL)
+		return -1;
+	memcpy(it->old_id, id, sizeof it->old_id);
+	it->keep = r->keep_old || self;
+	if (self && !r->keep_old)
+		status_set(&it->err, PATROL_OK, "patrol signs in with this token: the old one is "
+			   "kept; revoke it once nothing uses it (patrol revoke --include-self)");
+	if (item_from_token(r, it, t) != 0) {
+		item_free(it);
+		r->n--;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the journal -------------------------------------------------------------- */
+
+/* The session's options as plan params (into buf for the numbers). */
+static size_t
+rotate_params(const struct rotation *r, struct journal_param *p, char *life, size_t lifen,
+	      char **scopes)
+{
+	size_t n = 0, i, len = 0;
+
+	*scopes = NULL;
+	for (i = 0; i < r->nscopes; i++)
+		len += strlen(r->scopes[i]) + 1;
+	if (len > 0 && (*scopes = calloc(1, len)) != NULL)
+		for (i = 0; i < r->nscopes; i++)
+			strcat(strcat(*scopes, i > 0 ? "," : ""), r->scopes[i]);
+	snprintf(life, lifen, "%lld", (long long)r->lifetime_s);
+	p[n++] = (struct journal_param){ "dest", rotate_dest_name(r->dest) };
+	p[n++] = (struct journal_param){ "path", r->path };
+	p[n++] = (struct journal_param){ "keep_old", r->keep_old ? "true" : "false" };
+	p[n++] = (struct journal_param){ "lifetime", r->lifetime_s > 0 ? life : NULL };
+	p[n++] = (struct journal_param){ "scopes", *scopes };
+	p[n++] = (struct journal_param){ "comment", r->comment };
+	return n;
+}
+
+enum patrol_status
+rotate_journal_start(struct rotation *r, const char *dir, const char *host, const char *user,
+		     const char *profile, struct patrol_err *err)
+{
+	struct journal_item *items = calloc(r->n ? r->n : 1, sizeof *items);
+	struct journal_param params[8];
+	struct journal_plan plan;
+	enum patrol_status st;
+	char life[24], *scopes;
+	size_t i;
+
+	if (items == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	for (i = 0; i < r->n; i++) {
+		memcpy(items[i].id, r->v[i].old_id, sizeof items[i].id);
+		items[i].owner = r->v[i].owner;
+		items[i].comment = r->v[i].old_comment;
+		items[i].created_ms = r->v[i].old_created_ms;
+		items[i].expiry_ms = r->v[i].old_expiry_ms;
+		items[i].last_used_ms = r->v[i].old_last_used_ms;
+	}
+	memset(&plan, 0, sizeof plan);
+	plan.kind = JOURNAL_KIND_ROTATE;
+	plan.nparams = rotate_params(r, params, life, sizeof life, &scopes);
+	plan.params = params;
+	plan.host = host;
+	plan.user = user;
+	plan.profile = profile;
+	plan.admin = r->admin;
+	plan.items = items;
+	plan.n = r->n;
+	st = journal_create(dir, &plan, &r->journal, err);
+	if (st == PATROL_OK && r->sync && (st = journal_sync(r->journal)) != PATROL_OK)
+		journal_error(r->journal, err);
+	free(scopes);
+	free(items);
+	return st;
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+
+static struct call *
+rotate_revoke_call(const struct rotation *r, const char *id)
+{
+	return r->admin ? api_tm_delete(id) : api_token_delete(id);
+}
+
+static struct call *
+rotate_create_call(struct rotation *r, struct rotate_item *it)
+{
+	struct api_create_params p;
+
+	memset(&p, 0, sizeof p);
+	p.comment = it->comment;
+	p.lifetime_seconds = it->lifetime_s;
+	p.scopes = (const char *const *)it->scopes;
+	p.nscopes = it->nscopes;
+	p.autoscope = it->autoscope;
+	p.application_id = it->app_id;
+	return it->on_behalf ? api_tm_create_obo(&p) : api_token_create(&p);
+}
+
+/* The call of item it's phase, with its step written first. */
+static struct call *
+rotate_phase_call(struct rotation *r, struct rotate_item *it)
+{
+	struct call *c = NULL;
+
+	switch (it->phase) {
+	case ROTATE_P_APP:
+		return api_scim_sp_get(it->owner_id);
+	case ROTATE_P_DISCARD:
+		if (rotate_step(r, it, "discard", it->strays[it->nstrays - 1], NULL) != PATROL_OK)
+			return NULL;
+		if ((c = rotate_revoke_call(r, it->strays[it->nstrays - 1])) != NULL)
+			snprintf(c->subject, sizeof c->subject, "%s", it->strays[it->nstrays - 1]);
+		break;
+	case ROTATE_P_CREATE:
+		if (rotate_step(r, it, "create", NULL, it->comment) != PATROL_OK)
+			return NULL;
+		if ((c = rotate_create_call(r, it)) != NULL)
+			c->journal_sync_only = true;
+		break;
+	case ROTATE_P_REVOKE:
+		if ((c = rotate_revoke_call(r, it->old_id)) != NULL)
+			snprintf(c->subject, sizeof c->subject, "%s", it->old_id);
+		break;
+	default:
+		return NULL;
+	}
+	if (c != NULL)
+		c->journal = r->journal;   /* intent and result, or (create) the sync only */
+	return c;
+}
+
+struct call *
+rotate_next(struct rotation *r, size_t i)
+{
+	struct rotate_item *it;
+	struct call *c;
+
+	if (i >= r->n)
+		return NULL;
+	it = &r->v[i];
+	if (it->inflight || it->result != ROTATE_PENDING || it->phase == ROTATE_P_DELIVER ||
+	    it->phase == ROTATE_P_DONE)
+		return NULL;
+	if ((c = rotate_phase_call(r, it)) == NULL) {
+		if (it->err.status == PATROL_OK)
+			status_set(&it->err, PATROL_NOMEM, "out of memory");
+		/* nothing was sent: open only if something already was */
+		it->open = it->open || it->nstrays > 0 || it->phase == ROTATE_P_REVOKE;
+		item_fail(it, ROTATE_FAILED, it->err.status, "%s", it->err.message);
+		return NULL;
+	}
+	c->tag = ROTATE_TAG | (uint64_t)i;
+	it->inflight = true;
+	return c;
+}
+
+/* ---- answers ----------------------------------------------------------------- */
+
+static void
+finish_app(struct rotation *r, struct rotate_item *it, struct call *c)
+{
+	struct api_sp *sp = c->result;
+
+	if (c->err.status == PATROL_NOT_FOUND) {
+		item_fail(it, ROTATE_FAILED, PATROL_INVALID, "%s owns this token, and no service "
+			  "principal does: only a service principal's token can be created on its "
+			  "behalf (its owner can rotate it)", it->owner ? it->owner : "a user");
+		return;
+	}
+	if (c->err.status != PATROL_OK || sp == NULL || (it->app_id = strdup(sp->application_id)) == NULL) {
+		it->err = c->err;
+		item_fail(it, ROTATE_FAILED, c->err.status ? c->err.status : PATROL_NOMEM,
+			  "cannot find the service principal that owns the token: %s",
+			  c->err.message[0] ? c->err.message : status_message(c->err.status));
+		return;
+	}
+	(void)r;
+	it->phase = it->nstrays > 0 ? ROTATE_P_DISCARD : ROTATE_P_CREATE;
+}
+
+/* The next phase once nothing is left to discard. */
+static void
+after_discards(struct rotate_item *it)
+{
+	if (it->lost) {
+		it->open = false;
+		it->result = ROTATE_FAILED;
+		it->phase = ROTATE_P_DONE;
+	} else if (it->delivered)
+		it->phase = ROTATE_P_REVOKE;
+	else
+		it->phase = it->on_behalf && it->app_id == NULL ? ROTATE_P_APP : ROTATE_P_CREATE;
+}
+
+static void
+finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
+{
+	const char *id = it->strays[it->nstrays - 1];
+
+	if (c->err.status != PATROL_OK && c->err.status != PATROL_NOT_FOUND) {
+		item_fail(it, c->err.status == PATROL_UNKNOWN_OUTCOME ? ROTATE_UNKNOWN : ROTATE_FAILED,
+			  c->err.status, "cannot revoke the token whose secret was lost (%s): "
+			  "patrol rotate --resume tries again", id);
+		return;
+	}
+	rotate_step(r, it, "discarded", id, NULL);
+	it->nstrays--;
+	if (it->nstrays == 0 && !it->delivered)
+		it->open = false;        /* nothing of this rotation is left in the workspace */
+	if (it->nstrays == 0)
+		after_discards(it);
+}
+
+static void
+finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
+{
+	struct api_created *cr = c->result;
+	const struct token_info *t = api_created_info(cr);
+
+	token_id_hex(t, it->new_id);
+	it->new_expiry_ms = t->expiry_time;
+	it->open = true;
+	if (it->new_id[0] == '\0' || cr->token_value == NULL ||
+	    (it->secret = secret_strdup(cr->token_value)) == NULL) {
+		item_fail(it, ROTATE_FAILED, PATROL_PROTOCOL, "%s", "the create answer had no token: "
+			  "patrol rotate --resume looks for it");
+		return;
+	}
+	if (rotate_step(r, it, "created", it->new_id, NULL) != PATROL_OK) {
+		secret_free(it->secret);
+		it->secret = NULL;
+		item_fail(it, ROTATE_FAILED, PATROL_IO, "the new token %s could not be recorded "
+			  "in the journal: revoke it (patrol revoke) and rotate again", it->new_id);
+		return;
+	}
+	rotate_crash_point("created");
+	it->phase = ROTATE_P_DELIVER;
+}
+
+static void
+finish_create(struct rotation *r, struct rotate_item *it, struct call *c)
+{
+	if (c->err.status == PATROL_OK && c->result != NULL) {
+		finish_created(r, it, c);
+		return;
+	}
+	if (c->err.status == PATROL_DRY_RUN) {
+		it->result = ROTATE_WOULD;
+		it->phase = ROTATE_P_DONE;
+		return;
+	}
+	if (c->attempts > 0 && (c->err.status == PATROL_UNKNOWN_OUTCOME ||
+				c->err.status == PATROL_CANCELLED)) {
+		it->open = true;
+		item_fail(it, ROTATE_UNKNOWN, PATROL_UNKNOWN_OUTCOME, "%s", "the create was sent and "
+			  "its answer lost: patrol rotate --resume looks for the token before "
+			  "creating another");
+		return;
+	}
+	/* refused, or never sent: nothing was created */
+	rotate_step(r, it, c->attempts > 0 ? "failed" : "unsent", NULL, c->err.message);
+	it->err = c->err;
+	it->result = c->err.status == PATROL_CANCELLED ? ROTATE_NOT_ATTEMPTED : ROTATE_FAILED;
+	it->phase = ROTATE_P_DONE;
+}
+
+static void
+finish_revoke(struct rotation *r, struct rotate_item *it, struct call *c)
+{
+	(void)r;
+	if (c->err.status == PATROL_OK || c->err.status == PATROL_NOT_FOUND) {
+		it->result = ROTATE_ROTATED;
+		it->open = false;
+		it->phase = ROTATE_P_DONE;
+		return;
+	}
+	item_fail(it, c->err.status == PATROL_UNKNOWN_OUTCOME ? ROTATE_UNKNOWN : ROTATE_FAILED,
+		  c->err.status, "the new token is delivered, but the old one was not revoked "
+		  "(%.300s): patrol rotate --resume tries again",
+		  c->err.message[0] ? c->err.message : status_message(c->err.status));
+	it->err.http_status = c->err.http_status;
+}
+
+long
+rotate_finish(struct rotation *r, struct call *c)
+{
+	struct rotate_item *it;
+	size_t i;
+
+	if (c == NULL || (c->tag & ROTATE_TAG) == 0 ||
+	    (i = (size_t)(c->tag & ~ROTATE_TAG)) >= r->n || !r->v[i].inflight)
+		return -1;
+	it = &r->v[i];
+	it->inflight = false;
+	if (c->op == API_SCIM_SP_GET)
+		finish_app(r, it, c);
+	else if (c->op == API_TOKEN_CREATE || c->op == API_TM_CREATE_OBO)
+		finish_create(r, it, c);
+	else if (it->phase == ROTATE_P_DISCARD)
+		finish_discard(r, it, c);
+	else
+		finish_revoke(r, it, c);
+	call_free(c);
+	return (long)i;
+}
+
+const char *
+rotate_secret(const struct rotation *r, size_t i)
+{
+	return i < r->n && r->v[i].phase == ROTATE_P_DELIVER ? r->v[i].secret : NULL;
+}
+
+void
+rotate_delivered(struct rotation *r, size_t i, const struct patrol_err *err)
+{
+	struct rotate_item *it;
+
+	if (i >= r->n || r->v[i].phase != ROTATE_P_DELIVER)
+		return;
+	it = &r->v[i];
+	secret_free(it->secret);
+	it->secret = NULL;
+	if (err != NULL) {
+		/* lost: its token must not stay */
+		it->err = *err;
+		it->lost = true;
+		it->nstrays = 0;
+		memcpy(it->strays[it->nstrays++], it->new_id, sizeof it->strays[0]);
+		it->phase = ROTATE_P_DISCARD;
+		return;
+	}
+	rotate_crash_point("written");
+	if (rotate_step(r, it, "delivered", it->new_id, NULL) != PATROL_OK) {
+		item_fail(it, ROTATE_FAILED, PATROL_IO, "the secret of %s is delivered, but the "
+			  "journal could not record it: the old token was not revoked", it->new_id);
+		return;
+	}
+	rotate_crash_point("delivered");
+	it->delivered = true;
+	if (!it->keep) {
+		it->phase = ROTATE_P_REVOKE;
+		return;
+	}
+	rotate_step(r, it, "kept", it->new_id, NULL);
+	it->result = ROTATE_KEPT;
+	it->open = false;
+	it->phase = ROTATE_P_DONE;
+}
+
+void
+rotate_stop(struct rotation *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->v[i].result == ROTATE_PENDING && !r->v[i].inflight) {
+			r->v[i].result = ROTATE_NOT_ATTEMPTED;
+			r->v[i].phase = ROTATE_P_DONE;
+		}
+}
+
+void
+rotate_end(struct rotation *r)
+{
+	size_t i, unsent = 0;
+
+	for (i = 0; i < r->n; i++)
+		unsent += r->v[i].result == ROTATE_NOT_ATTEMPTED || r->v[i].result == ROTATE_PENDING;
+	if (r->journal != NULL && rotate_open(r) == 0 && unsent == 0)
+		journal_end(r->journal, "done");
+	if (r->journal != NULL && r->sync)
+		journal_sync(r->journal);     /* else durable when written back: a lost end is harmless */
+	journal_close(r->journal);
+	r->journal = NULL;
+}
+
+/* ---- secret files ------------------------------------------------------------ */
+
+char *
+rotate_secret_path(const struct rotation *r, size_t i)
+{
+	char *p;
+
+	if (i >= r->n || r->path == NULL)
+		return NULL;
+	if (r->dest == ROTATE_DEST_FILE)
+		return strdup(r->path);
+	if (r->dest != ROTATE_DEST_DIR || r->v[i].new_id[0] == '\0' ||
+	    (p = malloc(strlen(r->path) + TOKEN_ID_LEN + 2)) == NULL)
+		return NULL;
+	sprintf(p, "%s/%s", r->path, r->v[i].new_id);
+	return p;
+}
+
+static int
+rotate_fill(FILE *fp, const void *ctx)
+{
+	return fputs(ctx, fp) < 0 || fputc('\n', fp) == EOF ? -1 : 0;
+}
+
+enum patrol_status
+rotate_write_secret(const char *path, const char *secret, struct patrol_err *err)
+{
+	return savefile_write(path, SAVEFILE_NEW, rotate_fill, secret, err);
+}
+
+bool
+rotate_file_holds(const char *path, const char *id)
+{
+	char buf[ROTATE_SECRET_MAX + 1], hex[SHA256_HEX_LEN + 1];
+	ssize_t n = -1;
+	size_t len = 0;
+	int fd = path != NULL ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) : -1;
+
+	if (fd < 0)
+		return false;
+	while (len < ROTATE_SECRET_MAX &&
+	       ((n = read(fd, buf + len, ROTATE_SECRET_MAX - len)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(fd);
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	sha256_hex(buf, len, hex);
+	secret_wipe(buf, sizeof buf);
+	return n >= 0 && len > 0 && strcasecmp(hex, id) == 0;
+}
+
+/* ---- resume -------------------------------------------------------------------- */
+
+/* The session's options back from its params. */
+static int
+rotate_opts_restore(struct rotation *r, const struct journal_session *s)
+{
+	const char *dest = journal_session_param(s, "dest"), *life, *scopes;
+	char *copy, *tok, *save = NULL;
+	int d = rotate_dest_parse(dest);
+
+	rotate_clear_opts(r);
+	if (d < 0)
+		return -2;
+	r->dest = (enum rotate_dest)d;
+	r->keep_old = journal_session_param(s, "keep_old") != NULL &&
+		strcmp(journal_session_param(s, "keep_old"), "true") == 0;
+	life = journal_session_param(s, "lifetime");
+	r->lifetime_s = life != NULL ? strtoll(life, NULL, 10) : 0;
+	if ((journal_session_param(s, "path") != NULL &&
+	     (r->path = strdup(journal_session_param(s, "path"))) == NULL) ||
+	    (journal_session_param(s, "comment") != NULL &&
+	     (r->comment = strdup(journal_session_param(s, "comment"))) == NULL))
+		return -1;
+	if ((r->dest == ROTATE_DEST_FILE || r->dest == ROTATE_DEST_DIR) && r->path == NULL)
+		return -2;
+	if ((scopes = journal_session_param(s, "scopes")) == NULL || *scopes == '\0')
+		return 0;
+	if ((copy = strdup(scopes)) == NULL ||
+	    (r->scopes = calloc(strlen(scopes) / 2 + 2, sizeof *r->scopes)) == NULL) {
+		free(copy);
+		return -1;
+	}
+	for (tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save))
+		if ((r->scopes[r->nscopes++] = strdup(tok)) == NULL) {
+			free(copy);
+			return -1;
+		}
+	free(copy);
+	return 0;
+}
+
+/* The file that would hold the secret of token id, for this destination. */
+static bool
+rotate_dest_holds(const struct rotation *r, const char *id)
+{
+	char *p;
+	bool held;
+
+	if (r->dest == ROTATE_DEST_FILE)
+		return rotate_file_holds(r->path, id);
+	if (r->dest != ROTATE_DEST_DIR || (p = malloc(strlen(r->path) + TOKEN_ID_LEN + 2)) == NULL)
+		return false;
+	sprintf(p, "%s/%s", r->path, id);
+	held = rotate_file_holds(p, id);
+	free(p);
+	return held;
+}
+
+static void
+add_stray(struct rotate_item *it, const char *id)
+{
+	if (it->nstrays < ROTATE_STRAYS_MAX)
+		snprintf(it->strays[it->nstrays++], sizeof it->strays[0], "%s", id);
+}
+
+/* The secret of new_id is in the destination (write marks it so in the
+ * journal: it was found there on resume): go on as if just delivered. */
+static void
+resume_delivered(struct rotation *r, struct rotate_item *it, const char *new_id, bool write)
+{
+	snprintf(it->new_id, sizeof it->new_id, "%s", new_id);
+	if (write)
+		rotate_step(r, it, "delivered", it->new_id, "found in the destination on resume");
+	it->delivered = true;
+	it->open = true;
+	it->phase = ROTATE_P_REVOKE;
+	if (it->keep) {
+		rotate_step(r, it, "kept", it->new_id, NULL);
+		it->result = ROTATE_KEPT;
+		it->open = false;
+		it->phase = ROTATE_P_DONE;
+	}
+}
+
+/* Whether the session knows id already: a planned token, or one its steps
+ * made (another token's replacement may share the comment: --comment). */
+static bool
+resume_known(const struct journal_session *info, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < info->n; i++)
+		if (strcasecmp(info->v[i].item.id, id) == 0 ||
+		    strcasecmp(info->v[i].step.other, id) == 0)
+			return true;
+	return false;
+}
+
+/* Whether listed t can be what item it's create made: its comment, made
+ * since the step (less the slack), not known to the session, and (through
+ * token management) the old token's owner's. */
+static bool
+resume_candidate(const struct rotate_item *it, const struct journal_step *st,
+		 const struct token_info *t, const char *id, const struct journal_session *info)
+{
+	const char *c = token_comment(t);
+
+	return c != NULL && st->note != NULL && strcmp(c, st->note) == 0 &&
+	       t->creation_time >= st->t - ROTATE_LOOKUP_SLACK_MS &&
+	       (it->owner_id == 0 || t->owner_id == 0 || t->owner_id == it->owner_id) &&
+	       !resume_known(info, id);
+}
+
+/* Step "create" with no answer: look for what it made. Returns false when
+ * the item must wait (the create may still land). */
+static bool
+resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_step *st,
+	      const struct token_table *fresh, int64_t now_ms, const struct journal_session *info)
+{
+	char id[TOKEN_ID_LEN + 1], when[32];
+	size_t i, found = 0;
+
+	for (i = 0; i < fresh->n; i++) {
+		const struct token_info *t = &fresh->rows[i];
+		token_id_hex(t, id);
+		if (!resume_candidate(it, st, t, id, info))
+			continue;
+		found++;
+		if (!it->delivered && rotate_dest_holds(r, id))
+			resume_delivered(r, it, id, true);      /* its secret got there */
+		else
+			add_stray(it, id);
+	}
+	if (found > 0 || now_ms - st->t >= ROTATE_SETTLE_MS)
+		return true;
+	duration_absolute(st->t + ROTATE_SETTLE_MS, false, when, sizeof when);
+	it->open = true;
+	item_fail(it, ROTATE_UNKNOWN, PATROL_UNKNOWN_OUTCOME, "a create was sent and no token "
+		  "has appeared so far; it may still be processed: run patrol rotate --resume "
+		  "again after %s", when);
+	return false;
+}
+
+/* Step created or discard N: delivered when the destination holds it, else
+ * N goes (when listed) and the token is created again. */
+static void
+resume_undelivered(struct rotation *r, struct rotate_item *it, const char *new_id,
+		   const struct token_table *fresh, const size_t *byid)
+{
+	if (rotate_dest_holds(r, new_id)) {
+		resume_delivered(r, it, new_id, true);
+		return;
+	}
+	if (token_find_indexed(fresh, byid, new_id, true) >= 0)
+		add_stray(it, new_id);
+}
+
+/* Rebuild item it from entry e and the fresh list. */
+static void
+resume_item(struct rotation *r, struct rotate_item *it, const struct journal_entry *e,
+	    const struct token_table *fresh, const size_t *byid, int64_t now_ms,
+	    const struct journal_session *info)
+{
+	const struct journal_step *st = &e->step;
+	bool listed = token_find_indexed(fresh, byid, e->item.id, true) >= 0;
+
+	if (e->last == JOURNAL_REVOKED || e->last == JOURNAL_GONE ||
+	    strcmp(st->name, "kept") == 0) {
+		it->result = strcmp(st->name, "kept") == 0 ? ROTATE_KEPT : ROTATE_ROTATED;
+		it->phase = ROTATE_P_DONE;
+		it->earlier = true;
+		snprintf(it->new_id, sizeof it->new_id, "%s", st->other);
+		return;
+	}
+	if (strcmp(st->name, "delivered") == 0 && !listed && !it->keep) {
+		/* its revoke was sent and not recorded, or someone else revoked it:
+		 * done, never sent again */
+		snprintf(it->new_id, sizeof it->new_id, "%s", st->other);
+		if (r->journal != NULL)
+			journal_result(r->journal, it->old_id, JOURNAL_GONE, NULL);
+		it->delivered = true;
+		it->result = ROTATE_ROTATED;
+		it->phase = ROTATE_P_DONE;
+		return;
+	}
+	if (strcmp(st->name, "delivered") == 0) {
+		resume_delivered(r, it, st->other, false);
+		return;
+	}
+	if (strcmp(st->name, "created") == 0 || strcmp(st->name, "discard") == 0)
+		resume_undelivered(r, it, st->other, fresh, byid);
+	else if (strcmp(st->name, "create") == 0 &&
+		 !resume_lookup(r, it, st, fresh, now_ms, info))
+		return;
+	if (it->delivered) {                 /* found in the destination */
+		if (it->nstrays > 0 && it->result == ROTATE_PENDING)
+			it->phase = ROTATE_P_DISCARD;
+		return;
+	}
+	it->open = it->nstrays > 0;
+	if (!listed) {
+		it->lost = true;                 /* nothing to replace any more */
+		status_set(&it->err, PATROL_NOT_FOUND, "the token is no longer listed: nothing "
+			   "was rotated%s", it->nstrays > 0 ? " (tokens made for it are revoked)" : "");
+	}
+	if (it->nstrays > 0)
+		it->phase = ROTATE_P_DISCARD;
+	else if (!listed)
+		item_fail(it, ROTATE_FAILED, PATROL_NOT_FOUND, "%s", it->err.message);
+}
+
+enum patrol_status
+rotate_resume(struct rotation *r, struct journal_session *info, const struct token_table *fresh,
+	      int64_t now_ms, bool allow_ended, struct patrol_err *err)
+{
+	enum patrol_status st;
+	size_t *byid, i;
+	int rc;
+
+	if (journal_session_kind(info) != JOURNAL_KIND_ROTATE)
+		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a rotation",
+				  info->session, journal_session_kind_name(info));
+	if (info->busy)
+		return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
+				  "(pid %lld)", info->session, (long long)info->pid);
+	if (info->ended_ms != 0 && !allow_ended)
+		return status_set(err, PATROL_CONFLICT, "session %s is finished", info->session);
+	if ((rc = rotate_opts_restore(r, info)) != 0)
+		return rc == -1 ? status_set(err, PATROL_NOMEM, "out of memory") :
+			status_set(err, PATROL_INVALID, "session %s: bad rotation settings",
+				   info->session);
+	r->admin = info->admin;
+	if ((byid = token_index_by_id(fresh)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	if ((st = journal_reopen(info->path, &r->journal, err)) != PATROL_OK) {
+		free(byid);
+		return st;
+	}
+	for (i = 0; i < info->n; i++) {
+		const struct journal_entry *e = &info->v[i];
+		long row = token_find_indexed(fresh, byid, e->item.id, true);
+		struct rotate_item *it = rotate_push(r);
+		if (it == NULL)
+			break;
+		memcpy(it->old_id, e->item.id, sizeof it->old_id);
+		it->keep = r->keep_old;
+		if (row >= 0 ? item_from_token(r, it, &fresh->rows[row]) != 0 :
+		    (e->item.owner != NULL && (it->owner = strdup(e->item.owner)) == NULL) ||
+		    (e->item.comment != NULL && (it->old_comment = strdup(e->item.comment)) == NULL))
+			break;
+		resume_item(r, it, e, fresh, byid, now_ms, info);
+	}
+	free(byid);
+	if (i < info->n)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	return journal_error(r->journal, err);
+}

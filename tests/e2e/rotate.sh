@@ -1,0 +1,208 @@
+#!/bin/bash
+# patrol rotate: a like-for-like replacement, the secret only where the
+# user said, the old token revoked once (or kept), a service principal's
+# token created on its behalf, and many at once into a directory.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f
+emu_start --service-principal "$SP" --user bob@example.com=dapi11111111111111111111111111111
+
+NOW=$(curl -s "$EMU_URL/emulator/clock" | jq .now_ms)
+DAY=86400000
+
+# mktok JSON: make a token with exact properties; prints its id and keeps
+# its secret in $T/value.ID.
+mktok() {
+	local r id
+	r=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "$1")
+	id=$(printf '%s' "$r" | jq -r .token_id)
+	printf '%s' "$r" | jq -r .token_value >"$T/value.$id"
+	echo "$id"
+}
+
+# listed ID: the token as token management lists it (empty when gone).
+listed() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -c --arg id "$1" '.token_infos[]? | select(.token_id == $id)'
+}
+
+# works SECRET PATH: "yes" when the workspace takes SECRET for a GET of
+# PATH (an API its scopes cover; the emulator serves no such path: 404 after
+# the token was accepted), else the HTTP status.
+works() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "$EMU_URL$2")
+	[ "$code" = 404 ] || [ "$code" = 200 ] && code=yes
+	echo "$code"
+}
+
+# file_id FILE: the token id of the secret in FILE (its SHA-256).
+file_id() {
+	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
+}
+
+# --- your own token, the secret on standard output --------------------------
+OLD=$(mktok "{\"comment\":\"ci deploy\",\"scopes\":[\"sql\",\"jobs\"],\"creation_time\":$((NOW - 10 * DAY)),\"expiry_time\":$((NOW + 20 * DAY))}")
+reset_stats
+run rotate --yes "$OLD"
+check_rc "rotate: own token" 0
+check_match "stdout is the secret alone, one line" '^dapi[0-9a-f]{32}$' "$OUT"
+check_eq "stdout has one line" 1 "$(printf '%s\n' "$OUT" | wc -l)"
+check_eq "a file stdout was sent to is made private first" 600 "$(stat -c %a "$T/out")"
+SECRET=$OUT
+NEW=$(printf '%s' "$SECRET" | sha256sum | cut -d' ' -f1)
+check_eq "the new token is listed with the marked comment" "ci deploy (rotated from ${OLD%"${OLD#??????????}"})" \
+	"$(listed "$NEW" | jq -r .comment)"
+check_eq "the same scopes" '["sql","jobs"]' "$(listed "$NEW" | jq -c .scopes)"
+check_eq "the lifetime it had (30 days)" $((30 * DAY)) "$(listed "$NEW" | jq '.expiry_time - .creation_time')"
+check_eq "the old token is gone" "" "$(listed "$OLD")"
+check_eq "one create sent" 1 "$(count 'POST /api/2.0/token/create')"
+check_eq "the old token revoked exactly once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+check_eq "the new secret works" yes "$(works "$SECRET" /api/2.0/sql/warehouses)"
+check_match "the old secret no longer does" '^40[13]$' "$(works "$(cat "$T/value.$OLD")" /api/2.0/sql/warehouses)"
+check_nomatch "the secret is not on stderr" "$SECRET" "$ERR"
+check_match "stderr says what happened" "rotated +${OLD%"${OLD#??????????}"} -> ${NEW%"${NEW#??????????}"}" "$ERR"
+check_eq "the journal holds no secret" 0 "$(cat "$HOME"/.local/state/patrol/*.jsonl | grep -c "$SECRET")"
+check_eq "the journal is a finished rotation" "rotate done" \
+	"$(jq -rs '[(.[0].kind), (.[-1].reason)] | join(" ")' "$HOME"/.local/state/patrol/*.jsonl)"
+
+# rotated again: the mark is replaced, not piled up
+run rotate --yes --to-file "$T/again.secret" "$NEW"
+check_rc "rotate the replacement again" 0
+AGAIN=$(tr -d '\n' <"$T/again.secret" | sha256sum | cut -d' ' -f1)
+check_eq "the comment names only the last token it replaced" "ci deploy (rotated from ${NEW:0:10})" \
+	"$(listed "$AGAIN" | jq -r .comment)"
+
+# --- --keep-old, --lifetime, --scope, --comment, --to-file -------------------
+OLD=$(mktok "{\"comment\":\"nightly\",\"creation_time\":$((NOW - DAY)),\"expiry_time\":$((NOW + 89 * DAY))}")
+reset_stats
+run rotate --keep-old --lifetime 7d --scope sql --comment "nightly v2" --to-file "$T/nightly.secret" "$OLD"
+check_rc "rotate --keep-old --to-file" 0
+check_nomatch "nothing secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
+check_nomatch "nothing secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
+check_match "the result says the old one is kept" 'rotated, old kept' "$OUT"
+check_eq "the secret file is mode 0600" 600 "$(stat -c %a "$T/nightly.secret")"
+NEW=$(tr -d '\n' <"$T/nightly.secret" | sha256sum | cut -d' ' -f1)
+check_eq "the file holds the new token's secret" "nightly v2" "$(listed "$NEW" | jq -r .comment)"
+check_eq "the lifetime given" $((7 * DAY)) "$(listed "$NEW" | jq '.expiry_time - .creation_time')"
+check_eq "the scopes given" '["sql"]' "$(listed "$NEW" | jq -c .scopes)"
+check_eq "the old token is kept" "$OLD" "$(listed "$OLD" | jq -r .token_id)"
+check_eq "nothing revoked" 0 "$(deletes)"
+check_eq "the file's secret works" yes "$(works "$(cat "$T/nightly.secret")" /api/2.0/sql/warehouses)"
+
+# --- a file that exists is refused before anything is created -----------------
+reset_stats
+run rotate --yes --to-file "$T/nightly.secret" "$OLD"
+check_rc "an existing file is refused" 2
+check_match "it says why" 'exists: give a new file name' "$ERR"
+check_eq "nothing created" 0 "$(stats .creates)"
+check_eq "nothing revoked" 0 "$(deletes)"
+ln -s "$T/elsewhere" "$T/link.secret"
+run rotate --yes --to-file "$T/link.secret" "$OLD"
+check_rc "a symbolic link is refused" 2
+check_eq "nothing was written through it" no "$([ -e "$T/elsewhere" ] && echo yes || echo no)"
+
+# --- results as JSON need the secret elsewhere ----------------------------------
+run -o json rotate --yes "$OLD"
+check_rc "JSON results with the secret on stdout: refused" 2
+check_eq "nothing created" 0 "$(stats .creates)"
+
+# --- a dry run sends nothing that changes anything --------------------------------
+run rotate --dry-run "$OLD"
+check_rc "dry run" 0
+check_match "it would rotate" 'would rotate' "$OUT"
+check_eq "nothing created" 0 "$(stats .creates)"
+check_eq "nothing revoked" 0 "$(deletes)"
+
+# --- read-only refuses it in the one place ------------------------------------------
+reset_stats
+run --read-only rotate --yes "$OLD"
+check_rc "read-only" 2
+check_eq "nothing sent" 0 "$(stats .total)"
+
+# --- the token patrol signs in with: replaced, and kept ----------------------------
+SELF=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+run rotate --yes --to-file "$T/self.secret" "${SELF:0:12}"
+check_rc "rotate patrol's own token" 0
+check_match "kept, and says why" 'rotated, old kept.*patrol signs in with this token' "$OUT"
+check_eq "it is not revoked" 0 "$(stats ".revokes[\"$SELF\"] // 0")"
+check_eq "its replacement works" yes "$(works "$(cat "$T/self.secret")" /api/2.0/sql/warehouses)"
+reset_stats
+
+# --- without a terminal, revoking needs --yes ---------------------------------------
+run rotate "$OLD"
+check_rc "no confirmation, no terminal: refused" 2
+check_eq "nothing created" 0 "$(stats .creates)"
+
+# --- a service principal's token, by an admin ----------------------------------------
+SPOLD=$(mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"etl\",\"scopes\":[\"jobs\"],\"creation_time\":$((NOW - DAY)),\"expiry_time\":$((NOW + 59 * DAY))}")
+SPOWNER=$(listed "$SPOLD" | jq .owner_id)
+reset_stats
+run rotate --all --yes --to-file "$T/etl.secret" "$SPOLD"
+check_rc "a service principal's token" 0
+check_eq "its application id came from SCIM" 1 "$(stats '[.requests | to_entries[] | select(.key | startswith("GET /api/2.0/preview/scim/v2/ServicePrincipals/")) | .value] | add')"
+check_eq "created on its behalf" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
+NEW=$(tr -d '\n' <"$T/etl.secret" | sha256sum | cut -d' ' -f1)
+check_eq "the new token is the service principal's" "$SPOWNER" "$(listed "$NEW" | jq .owner_id)"
+check_eq "with its scopes" '["jobs"]' "$(listed "$NEW" | jq -c .scopes)"
+check_eq "the old one revoked once, through token management" 1 \
+	"$(count "DELETE /api/2.0/token-management/tokens/$SPOLD")"
+check_eq "the old one is gone" "" "$(listed "$SPOLD")"
+check_eq "the secret works" yes "$(works "$(cat "$T/etl.secret")" /api/2.1/jobs/list)"
+
+# --- a user's token cannot be created on their behalf ----------------------------------
+BOBS=$(mktok '{"user":"bob@example.com","comment":"bob laptop"}')
+reset_stats
+run rotate --all --yes --to-file "$T/bob.secret" "$BOBS"
+check_rc "another user's token: fails" 1
+check_match "it says why" 'only a service principal' "$OUT"
+check_eq "nothing created" 0 "$(stats .creates)"
+check_eq "nothing revoked" 0 "$(deletes)"
+check_eq "no file" no "$([ -e "$T/bob.secret" ] && echo yes || echo no)"
+run rotate --yes --to-file "$T/bob.secret" "$BOBS"
+check_rc "another user's token without --all: not yours" 2
+
+# --- many at once: --from FILE --all, the secrets into a directory -------------------
+run rotate --all --yes --from /dev/null
+check_rc "an empty file: nothing to rotate" 2
+printf '%s\n%s\n' "$OLD" "$SPOLD" >"$T/two.ids"
+run rotate --all --yes --from "$T/two.ids"
+check_rc "many secrets need a directory" 2
+check_match "it says so" 'give a directory' "$ERR"
+: >"$T/many.ids"
+for n in 1 2 3; do
+	mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"robot $n\",\"scopes\":[\"jobs\"],\"creation_time\":$((NOW - 200 * DAY)),\"expiry_time\":$((NOW + 165 * DAY))}" >>"$T/many.ids"
+done
+MINE=$(mktok '{"comment":"mine"}')
+printf '# every old robot, mine, and bob'"'"'s\n%s\n%s\n' "$MINE" "$BOBS" >>"$T/many.ids"
+reset_stats
+run -o json rotate --all --yes --from "$T/many.ids" --to-dir "$T/secrets"
+check_rc "five tokens, one of them a user's: exit 1" 1
+check_eq "one result per token" 5 "$(printf '%s' "$OUT" | jq length)"
+check_eq "four rotated" 4 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "rotated")] | length')"
+check_eq "bob's failed" "failed $BOBS" "$(printf '%s' "$OUT" | jq -r '.[] | select(.result != "rotated") | "\(.result) \(.old_token_id)"')"
+check_nomatch "no secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
+check_nomatch "no secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
+check_eq "the directory is private" 700 "$(stat -c %a "$T/secrets")"
+check_eq "four secret files" 4 "$(ls "$T/secrets" | wc -l)"
+BAD=0
+for f in "$T"/secrets/*; do
+	[ "$(stat -c %a "$f")" = 600 ] || BAD=$((BAD + 1))
+	[ "$(file_id "$f")" = "$(basename "$f")" ] || BAD=$((BAD + 1))
+	[ "$(works "$(cat "$f")" /api/2.1/jobs/list)" = yes ] || [ "$(basename "$f")" = "$(printf '%s' "$OUT" | jq -r --arg o "$MINE" '.[] | select(.old_token_id == $o) | .new_token_id')" ] || BAD=$((BAD + 1))
+done
+check_eq "each file is 0600, named by the id of the token whose secret it holds, and works" 0 "$BAD"
+check_eq "each file is where the results say" 4 "$(printf '%s' "$OUT" | jq -r '.[].secret // empty' | while read -r f; do [ -f "$f" ] && echo x; done | wc -l)"
+grep -v '^#' "$T/many.ids" | grep -v "$BOBS" >"$T/rotated.ids"
+check_eq "each old token revoked exactly once" 4 "$(revoked_once "$T/rotated.ids")"
+check_eq "none of them is left" 0 "$(still_there "$T/rotated.ids")"
+check_eq "bob's token is untouched" "$BOBS" "$(listed "$BOBS" | jq -r .token_id)"
+check_eq "three creates on the service principal's behalf, one of mine" "3 1" \
+	"$(count 'POST /api/2.0/token-management/on-behalf-of/tokens') $(count 'POST /api/2.0/token/create')"
+check_eq "one session for all of them" "rotate 5" \
+	"$("$PATROL" journal -o json | jq -r '.[0] | "\(.kind) \(.planned)"')"
+run rotate --resume
+check_rc "nothing left to resume: bob's failure is no open rotation" 0
+check_match "it says so" 'no unfinished rotation' "$ERR"
+
+finish
