@@ -1724,24 +1724,29 @@ token_prefix_fold(const char *s, const char *pat)
 	return i;
 }
 
-/* Word-ish: pat starts the string or follows a non-alphanumeric byte, and is
- * not followed by a letter ("test1", "old-key" match; "latest", "testing"
- * do not). */
+/* Word-ish: one of pats[0..n) (lower case; NULL ones skipped) starts the
+ * string or follows a non-alphanumeric byte, and is not followed by a
+ * letter ("test1", "old-key" match; "latest", "testing" do not). One pass
+ * over s: at each word start, only the patterns that begin with its
+ * letter. */
 static bool
-token_has_wordish(const char *s, const char *pat)
+token_has_any_wordish(const char *s, const char *const *pats, size_t n)
 {
 	const char *p;
-	size_t len;
+	unsigned char c;
+	size_t i, len;
 
-	if (*pat == '\0')
-		return false;
 	for (p = s; *p != '\0'; p++) {
 		if (p > s && token_is_alnum((unsigned char)p[-1]))
 			continue;
-		if ((len = token_prefix_fold(p, pat)) == 0)
-			continue;
-		if (!token_is_alnum((unsigned char)p[len]) || (p[len] >= '0' && p[len] <= '9'))
-			return true;
+		c = token_fold((unsigned char)*p);
+		for (i = 0; i < n; i++) {
+			if (pats[i] == NULL || (unsigned char)pats[i][0] != c ||
+			    (len = token_prefix_fold(p, pats[i])) == 0)
+				continue;
+			if (!token_is_alnum((unsigned char)p[len]) || (p[len] >= '0' && p[len] <= '9'))
+				return true;
+		}
 	}
 	return false;
 }
@@ -1760,7 +1765,7 @@ static bool
 token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
 {
 	const char *const *pats = ctx->stale_patterns;
-	size_t i, n = ctx->nstale;
+	size_t n = ctx->nstale;
 
 	if (token_blank(token_comment(t)))
 		return true;
@@ -1768,11 +1773,7 @@ token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx
 		pats = token_stale_defaults;
 		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
 	}
-	for (i = 0; i < n; i++) {
-		if (pats[i] != NULL && token_has_wordish(token_comment(t), pats[i]))
-			return true;
-	}
-	return false;
+	return token_has_any_wordish(token_comment(t), pats, n);
 }
 
 static bool
