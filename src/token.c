@@ -685,26 +685,45 @@ token_scopes_format(const struct token_info *t, char *out, size_t n)
 	}
 }
 
+/* parts[0..k) joined into out (size n), cut as snprintf cuts. No printf:
+ * tables call this for every row. */
+static void
+token_cat(char *out, size_t n, const char *const *parts, size_t k)
+{
+	size_t i, len = 0, m;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < k && len + 1 < n; i++) {
+		m = strnlen(parts[i], n - 1 - len);
+		memcpy(out + len, parts[i], m);
+		len += m;
+	}
+	out[len] = '\0';
+}
+
 void
 token_expires_format(const struct token_info *t, int64_t now_ms, bool date, char *out, size_t n)
 {
 	char rel[32], day[32];
+	const char *parts[4] = { rel, " (", day, ")" };
+	static const char *const never[] = { TOKEN_WORD_NEVER }, *const expired[] = { "expired" };
 
 	if (t->expiry_time <= 0) {
-		snprintf(out, n, "%s", TOKEN_WORD_NEVER);
+		token_cat(out, n, never, 1);
 		return;
 	}
 	if (token_is_expired(t, now_ms))
-		snprintf(rel, sizeof rel, "expired");
+		token_cat(rel, sizeof rel, expired, 1);
 	else
 		duration_relative(t->expiry_time, now_ms, rel, sizeof rel);
 	if (!date) {
-		snprintf(out, n, "%s", rel);
+		token_cat(out, n, parts, 1);
 		return;
 	}
 	duration_absolute(t->expiry_time, false, day, sizeof day);
 	day[10] = '\0';   /* the date is enough here */
-	snprintf(out, n, "%s (%s)", rel, day);
+	token_cat(out, n, parts, 4);
 }
 
 void
