@@ -1851,11 +1851,12 @@ token_flags_format(unsigned flags, char *out, size_t n)
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
 		if ((flags & (1u << b)) == 0)
 			continue;
-		len = strlen(token_flag_rows[b].name) + (used > 0);
-		if (used + len >= n)
+		len = strlen(token_flag_rows[b].name);
+		if (used + len + (used > 0) >= n)
 			return;
-		snprintf(out + used, n - used, "%s%s", used > 0 ? "," : "",
-		    token_flag_rows[b].name);
+		if (used > 0)               /* no printf: a cell of every audit row */
+			out[used++] = ',';
+		memcpy(out + used, token_flag_rows[b].name, len + 1);
 		used += len;
 	}
 }
