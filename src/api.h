@@ -176,9 +176,9 @@ void api_json_rows_free(struct api_json_rows *r);
  * string members more[0..nmore) (key, value pairs: more[2i], more[2i+1])
  * added after t's fields, byte for byte as jansson dumps it with
  * JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII, without building
- * the object: for the rows of a long list. 0; 1 when a string is not plain
- * (printable ASCII without '"' or '\\'): nothing was added, dump the
- * object with jansson; -1 out of memory. */
+ * the object: for the rows of a long list. 0; 1 when a string is not
+ * valid UTF-8: nothing was added, dump the object with jansson; -1 out of
+ * memory. */
 struct buf;
 int api_token_text(const struct token_info *t, bool management, const char *const *more,
 		   size_t nmore, struct buf *out);

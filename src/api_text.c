@@ -3,34 +3,95 @@
  * of a long list (`patrol list -o json` over 100,000 tokens), without
  * building it in jansson: the same bytes api_token_to_json's object dumps
  * to with JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII, at a
- * fraction of the cost. Only for plain rows: every string printable ASCII
- * with nothing to escape, where jansson writes the characters as they are.
- * Any other row is jansson's (test_api checks both agree on hostile rows).
+ * fraction of the cost, escapes included (upper-case \uXXXX, surrogate
+ * pairs past U+FFFF, DEL raw). Only for rows whose strings are all valid
+ * UTF-8: any other row is jansson's, after api.c repairs it (test_api and
+ * fuzz_api check both agree on hostile rows).
  */
 #include <string.h>
 
 #include "api.h"
 #include "api_int.h"
 #include "buf.h"
+#include "utf8.h"
 
-/* True when jansson writes s as it is between quotes: 0x20..0x7e but '"'
- * and '\\' (with JSON_ENSURE_ASCII, without JSON_ESCAPE_SLASH). */
+/* True when s is valid UTF-8, which jansson takes as it is (api.c repairs
+ * any other string first: that row is left to jansson). */
 static bool
 api_text_plain(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, n = strlen(s);
+	uint32_t cp;
 
-	for (; *p != '\0'; p++)
-		if (*p < 0x20 || *p > 0x7e || *p == '"' || *p == '\\')
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		i += utf8_decode(s + i, n - i, &cp);
+		if (cp == UTF8_BAD)
 			return false;
+	}
 	return true;
 }
 
-/* s quoted; s is plain. */
+/* "\u" and four upper-case hex digits, as jansson writes an escape. */
+static int
+api_text_u4(struct buf *out, uint32_t v)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[6] = { '\\', 'u', hex[(v >> 12) & 15], hex[(v >> 8) & 15], hex[(v >> 4) & 15],
+		      hex[v & 15] };
+
+	return buf_add(out, e, sizeof e);
+}
+
+/* The escape jansson writes for byte c (a control, '"' or '\\') or, with
+ * JSON_ENSURE_ASCII, code point cp above 0x7f (a surrogate pair past
+ * U+FFFF). DEL stays raw, as jansson leaves it. */
+static int
+api_text_escape(struct buf *out, uint32_t cp)
+{
+	static const char *const named[0x20] = {
+		['\b'] = "\\b", ['\f'] = "\\f", ['\n'] = "\\n", ['\r'] = "\\r", ['\t'] = "\\t",
+	};
+
+	if (cp == '"' || cp == '\\')
+		return buf_add(out, cp == '"' ? "\\\"" : "\\\\", 2);
+	if (cp < 0x20 && named[cp] != NULL)
+		return buf_add(out, named[cp], 2);
+	if (cp < 0x10000)
+		return api_text_u4(out, cp);
+	cp -= 0x10000;
+	return api_text_u4(out, 0xD800 | (cp >> 10)) | api_text_u4(out, 0xDC00 | (cp & 0x3ff));
+}
+
+/* s (valid UTF-8) quoted and escaped: runs of printable ASCII as they are. */
 static int
 api_text_str(struct buf *out, const char *s)
 {
-	return buf_add(out, "\"", 1) | buf_addstr(out, s) | buf_add(out, "\"", 1);
+	const char *p = s, *run = s, *end = s + strlen(s);
+	int rc = buf_add(out, "\"", 1);
+	uint32_t cp;
+
+	while (p < end) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			p++;
+			continue;
+		}
+		rc |= buf_add(out, run, (size_t)(p - run));
+		if (c < 0x80) {
+			rc |= api_text_escape(out, c);
+			p++;
+		} else {
+			p += utf8_decode(p, (size_t)(end - p), &cp);
+			rc |= api_text_escape(out, cp);
+		}
+		run = p;
+	}
+	return rc | buf_add(out, run, (size_t)(p - run)) | buf_add(out, "\"", 1);
 }
 
 /* v in decimal, as jansson's "%lld". */

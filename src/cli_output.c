@@ -626,7 +626,7 @@ json_row_text(const struct json_src *src, void **scratch, size_t i, struct buf *
 	if (((i ? buf_add(text, ",", 1) : 0) | json_newline(text, rows, 1)) != 0)
 		return -1;
 	if (!rows->pretty && src->text != NULL && (rc = src->text(rows->ctx, i, text)) <= 0)
-		return rc;
+		return rc != 0 ? -1 : json_escape_del(text);
 	if ((v = rows->row(rows->ctx, scratch, i)) == NULL)
 		return -1;
 	rc = json_value_text(v, rows, text);
