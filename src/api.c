@@ -1692,8 +1692,7 @@ api_call_sp(struct call *c, const char *body, size_t len)
 }
 
 /* ---- output ------------------------------------------------------------- */
-/* The fields of t that are written, a bit each. */
-static uint32_t
+uint32_t
 api_token_shape(const struct token_info *t, bool management)
 {
 	uint32_t shape = 0;

@@ -251,6 +251,16 @@ struct api_json_rows *api_json_rows_new(bool management);    /* NULL: out of mem
  * refills (dump it first). NULL on out of memory. */
 json_t *api_json_rows_token(struct api_json_rows *r, const struct token_info *t);
 void api_json_rows_free(struct api_json_rows *r);
+/* Append to out the text of api_token_to_json(t, management), with the
+ * string members more[0..nmore) (key, value pairs: more[2i], more[2i+1])
+ * added after t's fields, byte for byte as jansson dumps it with
+ * JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII, without building
+ * the object: for the rows of a long list. 0; 1 when a string is not
+ * valid UTF-8: nothing was added, dump the object with jansson; -1 out of
+ * memory. */
+struct buf;
+int api_token_text(const struct token_info *t, bool management, const char *const *more,
+		   size_t nmore, struct buf *out);
 json_t *api_me_to_json(const struct api_me *m);
 json_t *api_conf_to_json(const struct api_conf *c);
 /* {"token_value": …, "token_info": …}: the one place a secret is serialised,

@@ -1,6 +1,6 @@
 /*
  * api_int.h: what the files of the API layer share (api.c, api_list.c,
- * api_error.c). Nothing outside api*.c includes it.
+ * api_error.c, api_text.c). Nothing outside api*.c includes it.
  *
  * api_fields is the one table of the TokenInfo fields: their JSON names,
  * how each is read and where it goes in a row. api.c reads it through
@@ -43,6 +43,9 @@ struct api_field {
 /* At most 32 (api_list.c keeps a bit for each field of a token). */
 extern const struct api_field api_fields[];
 extern const size_t api_nfields;
+/* The fields of t that api_token_to_json writes (absent ones are
+ * omitted; management adds the TokenInfo fields), bit i for api_fields[i]. */
+uint32_t api_token_shape(const struct token_info *t, bool management);
 
 /* "an object", "an integer", … for a JSON type (messages name what came). */
 const char *api_json_type_name(json_type t);

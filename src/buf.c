@@ -53,6 +53,14 @@ buf_grow(struct buf *b, size_t need)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
+	/* room already (most appends): no growing, no limit to check */
+	if (n < b->cap - b->len && (b->max == 0 || n <= b->max - b->len)) {
+		if (n > 0)
+			memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
 	if (n > ((size_t)-1) - b->len - 1)
 		return -1;
 	if (b->max != 0 && b->len + n > b->max)

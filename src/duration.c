@@ -195,11 +195,44 @@ duration_mono_ms(void)
 	return duration_clock_ms(CLOCK_MONOTONIC);
 }
 
+/* Append s at *len to out (size n), cut as snprintf cuts: out stays
+ * terminated. No printf: tables call this for every cell. */
+static void
+duration_add(char *out, size_t n, size_t *len, const char *s)
+{
+	size_t k = *len + 1 < n ? strnlen(s, n - 1 - *len) : 0;
+
+	if (n == 0)
+		return;
+	memcpy(out + *len, s, k);
+	*len += k;
+	out[*len] = '\0';
+}
+
 static void
 duration_copy(char *out, size_t n, const char *s)
 {
-	if (n > 0)
-		snprintf(out, n, "%s", s);
+	size_t len = 0;
+
+	duration_add(out, n, &len, s);
+}
+
+/* "in 3d" or "3d ago" (q >= 0) into out, as "%s%lld%s%s" would write it. */
+static void
+duration_relative_text(int future, int64_t q, const char *suffix, char *out, size_t n)
+{
+	char num[24], *p = num + sizeof num;
+	size_t len = 0;
+
+	*--p = '\0';
+	do {
+		*--p = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	duration_add(out, n, &len, future ? "in " : "");
+	duration_add(out, n, &len, p);
+	duration_add(out, n, &len, suffix);
+	duration_add(out, n, &len, future ? "" : " ago");
 }
 
 /* Under a minute is "just now" both ways; then minutes below an hour, hours
@@ -234,9 +267,7 @@ duration_relative(int64_t then_ms, int64_t now_ms, char *out, size_t n)
 			q = (secs + st->unit / 2) / st->unit;
 		}
 	}
-	if (n > 0)
-		snprintf(out, n, "%s%lld%s%s", future ? "in " : "", (long long)q, st->suffix,
-		    future ? "" : " ago");
+	duration_relative_text(future, q, st->suffix, out, n);
 }
 
 void

@@ -23,6 +23,7 @@ libpatrol_a_SOURCES = \
 	src/api.c src/api.h src/api_int.h \
 	src/api_error.c src/api_error.h \
 	src/api_list.c \
+	src/api_text.c \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \
 	src/http.c src/http.h \

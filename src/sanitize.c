@@ -380,6 +380,11 @@ sanitize_width(const char *s)
 		return 0;
 	n = strlen(s);
 	while (i < n) {
+		if (p[i] < 0x80) {            /* ASCII, most of it: no decoding */
+			width += p[i] >= 0x20 && p[i] < 0x7f;
+			i++;
+			continue;
+		}
 		i += utf8_decode((const char *)p + i, n - i, &cp);
 		if (cp < 0x80)
 			w = cp >= 0x20 && cp < 0x7f;
@@ -392,6 +397,38 @@ sanitize_width(const char *s)
 	return width;
 }
 
+/* The length of s when it is printable ASCII only (0x20..0x7e, shown as
+ * it is, one column a byte), else SIZE_MAX. */
+static size_t
+sanitize_ascii_len(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			return SIZE_MAX;
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+/* sanitize_cell of printable ASCII s (len bytes) that fits uncut: what
+ * the sink gives, copied and padded directly. SIZE_MAX when s is not
+ * such a string (the sink handles it). */
+static size_t
+sanitize_cell_plain(const char *s, size_t width, int pad, char *out, size_t outlen)
+{
+	size_t len = sanitize_ascii_len(s), total;
+
+	if (len == SIZE_MAX || (width != 0 && len > width))
+		return SIZE_MAX;
+	total = pad && width > len ? width : len;
+	if (total >= outlen)
+		return SIZE_MAX;
+	memcpy(out, s, len);
+	memset(out + len, ' ', total - len);
+	out[total] = '\0';
+	return total;
+}
+
 size_t
 sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out,
     size_t outlen)
@@ -402,6 +439,8 @@ sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out,
 
 	if (out == NULL || outlen == 0)
 		return 0;
+	if ((len = sanitize_cell_plain(s != NULL ? s : "", width, pad, out, outlen)) != SIZE_MAX)
+		return len;
 	old = sanitize_locale_enter(flags);
 	sink_init(&k, out, outlen - 1, width, pad, flags);
 	len = sink_run(&k, s, s != NULL ? strlen(s) : 0);

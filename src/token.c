@@ -685,26 +685,45 @@ token_scopes_format(const struct token_info *t, char *out, size_t n)
 	}
 }
 
+/* parts[0..k) joined into out (size n), cut as snprintf cuts. No printf:
+ * tables call this for every row. */
+static void
+token_cat(char *out, size_t n, const char *const *parts, size_t k)
+{
+	size_t i, len = 0, m;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < k && len + 1 < n; i++) {
+		m = strnlen(parts[i], n - 1 - len);
+		memcpy(out + len, parts[i], m);
+		len += m;
+	}
+	out[len] = '\0';
+}
+
 void
 token_expires_format(const struct token_info *t, int64_t now_ms, bool date, char *out, size_t n)
 {
 	char rel[32], day[32];
+	const char *parts[4] = { rel, " (", day, ")" };
+	static const char *const never[] = { TOKEN_WORD_NEVER }, *const expired[] = { "expired" };
 
 	if (t->expiry_time <= 0) {
-		snprintf(out, n, "%s", TOKEN_WORD_NEVER);
+		token_cat(out, n, never, 1);
 		return;
 	}
 	if (token_is_expired(t, now_ms))
-		snprintf(rel, sizeof rel, "expired");
+		token_cat(rel, sizeof rel, expired, 1);
 	else
 		duration_relative(t->expiry_time, now_ms, rel, sizeof rel);
 	if (!date) {
-		snprintf(out, n, "%s", rel);
+		token_cat(out, n, parts, 1);
 		return;
 	}
 	duration_absolute(t->expiry_time, false, day, sizeof day);
 	day[10] = '\0';   /* the date is enough here */
-	snprintf(out, n, "%s (%s)", rel, day);
+	token_cat(out, n, parts, 4);
 }
 
 void
@@ -1848,24 +1867,29 @@ token_prefix_fold(const char *s, const char *pat)
 	return i;
 }
 
-/* Word-ish: pat starts the string or follows a non-alphanumeric byte, and is
- * not followed by a letter ("test1", "old-key" match; "latest", "testing"
- * do not). */
+/* Word-ish: one of pats[0..n) (lower case; NULL ones skipped) starts the
+ * string or follows a non-alphanumeric byte, and is not followed by a
+ * letter ("test1", "old-key" match; "latest", "testing" do not). One pass
+ * over s: at each word start, only the patterns that begin with its
+ * letter. */
 static bool
-token_has_wordish(const char *s, const char *pat)
+token_has_any_wordish(const char *s, const char *const *pats, size_t n)
 {
 	const char *p;
-	size_t len;
+	unsigned char c;
+	size_t i, len;
 
-	if (*pat == '\0')
-		return false;
 	for (p = s; *p != '\0'; p++) {
 		if (p > s && token_is_alnum((unsigned char)p[-1]))
 			continue;
-		if ((len = token_prefix_fold(p, pat)) == 0)
-			continue;
-		if (!token_is_alnum((unsigned char)p[len]) || (p[len] >= '0' && p[len] <= '9'))
-			return true;
+		c = token_fold((unsigned char)*p);
+		for (i = 0; i < n; i++) {
+			if (pats[i] == NULL || (unsigned char)pats[i][0] != c ||
+			    (len = token_prefix_fold(p, pats[i])) == 0)
+				continue;
+			if (!token_is_alnum((unsigned char)p[len]) || (p[len] >= '0' && p[len] <= '9'))
+				return true;
+		}
 	}
 	return false;
 }
@@ -1884,7 +1908,7 @@ static bool
 token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
 {
 	const char *const *pats = ctx->stale_patterns;
-	size_t i, n = ctx->nstale;
+	size_t n = ctx->nstale;
 
 	if (token_blank(token_comment(t)))
 		return true;
@@ -1892,11 +1916,7 @@ token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx
 		pats = token_stale_defaults;
 		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
 	}
-	for (i = 0; i < n; i++) {
-		if (pats[i] != NULL && token_has_wordish(token_comment(t), pats[i]))
-			return true;
-	}
-	return false;
+	return token_has_any_wordish(token_comment(t), pats, n);
 }
 
 static bool
@@ -1972,11 +1992,12 @@ token_flags_format(unsigned flags, char *out, size_t n)
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
 		if ((flags & (1u << b)) == 0)
 			continue;
-		len = strlen(token_flag_rows[b].name) + (used > 0);
-		if (used + len >= n)
+		len = strlen(token_flag_rows[b].name);
+		if (used + len + (used > 0) >= n)
 			return;
-		snprintf(out + used, n - used, "%s%s", used > 0 ? "," : "",
-		    token_flag_rows[b].name);
+		if (used > 0)               /* no printf: a cell of every audit row */
+			out[used++] = ',';
+		memcpy(out + used, token_flag_rows[b].name, len + 1);
 		used += len;
 	}
 }

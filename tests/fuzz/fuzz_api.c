@@ -7,7 +7,8 @@
  * permissions, OAuth discovery and token; the error parser has its own target, fuzz_api_error.c); then,
  * NUL-terminated
  * as the worker hands it over, through the parse function of each call that
- * has one. Every result is turned back into JSON and freed. The streaming
+ * has one. Every result is turned back into JSON and freed; each row's
+ * direct text (api_token_text) must be jansson's, byte for byte. The streaming
  * list parser is also fed the input in pieces, as libcurl would: cut at
  * every byte boundary (short inputs), one byte at a time, and at cuts the
  * input itself chooses; each must give exactly what the one-shot parse
@@ -63,6 +64,32 @@ drain(json_t *v)
 	json_decref(v);
 }
 
+/* The text api_token_text writes for row t is jansson's, byte for byte
+ * (or it wrote nothing and left the row to jansson). */
+static void
+fuzz_text(const struct token_info *t, bool management)
+{
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII;
+	json_t *j = api_token_to_json(t, management);
+	struct buf b;
+	char *s;
+	size_t n;
+	int rc;
+
+	if (j == NULL || (n = json_dumpb(j, NULL, 0, flags)) == 0 || (s = malloc(n)) == NULL ||
+	    json_dumpb(j, s, n, flags) != n)
+		violation("a row could not be serialised");
+	buf_init(&b, 0);
+	if ((rc = api_token_text(t, management, NULL, 0, &b)) == 0 &&
+	    (b.len != n || memcmp(b.data, s, n) != 0))
+		violation("a row's direct text is not jansson's");
+	if (rc != 0 && (rc != 1 || b.len != 0))
+		violation("a row left to jansson got text");
+	buf_free(&b);
+	free(s);
+	json_decref(j);
+}
+
 static void
 fuzz_tables(const char *body, size_t len)
 {
@@ -75,7 +102,7 @@ fuzz_tables(const char *body, size_t len)
 		status_clear(&err);
 		if (api_parse_token_list(body, len, m, &t, &err) == PATROL_OK) {
 			for (i = 0; i < t.n; i++)
-				drain(api_token_to_json(&t.rows[i], m));
+				fuzz_text(&t.rows[i], m);
 		} else if (t.n != 0 || err.status == PATROL_OK)
 			violation("failed list parse left rows or no status");
 		check_err(&err);

@@ -1560,6 +1560,105 @@ test_classify(void **state)
 }
 
 /* ---- output ------------------------------------------------------------- */
+/* api_token_text gives jansson's bytes for t (and where's members), or 1
+ * with nothing added; true when it wrote the row. */
+static bool
+text_same_as_jansson(const struct token_info *t, bool management, const char *const *where,
+    size_t nwhere)
+{
+	const size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII;
+	json_t *j = api_token_to_json(t, management);
+	struct buf b;
+	char *want;
+	size_t k, n;
+	int rc;
+
+	assert_non_null(j);
+	for (k = 0; k < nwhere; k++)
+		assert_int_equal(json_object_set_new(j, where[2 * k], json_string(where[2 * k + 1])), 0);
+	n = json_dumpb(j, NULL, 0, flags);
+	assert_true(n > 0);
+	assert_non_null(want = malloc(n + 1));
+	assert_int_equal(json_dumpb(j, want, n, flags), n);
+	want[n] = '\0';
+	json_decref(j);
+	buf_init(&b, 0);
+	assert_int_equal(buf_add(&b, "x", 1), 0);     /* it appends */
+	rc = api_token_text(t, management, where, nwhere, &b);
+	if (rc == 0)
+		assert_string_equal(b.data + 1, want);
+	else
+		assert_int_equal(rc, 1);
+	assert_true(rc == 0 || b.len == 1);
+	free(want);
+	buf_free(&b);
+	return rc == 0;
+}
+
+/* Every kind of string where a row has one, every integer at its limits:
+ * the direct text is jansson's, byte for byte, or left to jansson. */
+static void
+test_token_text_matches_jansson(void **state)
+{
+	static const char *const hostile[] = {
+		"", "plain comment", "a \"quoted\" word", "back\\slash", "slash/ok",
+		"tab\there", "new\nline", "\r", "\x1b[31mred", "del\x7f", "\x01\x1f",
+		" ~!#$%&'()*+,-.:;<=>?@[]^_`{|}", "caf\xc3\xa9", "\xe2\x80\xae" "bidi",
+		"emoji \xf0\x9f\x98\x80", "bad \xff utf-8", "\xc0\xaf overlong", "\xed\xa0\x80 surrogate",
+		"\xe2\x80\xa8 sep", "\xc2\x9b c1", "\xf4\x8f\xbf\xbf max", "\x08\x0c\x7f",
+	};
+	static const int64_t nums[] = { 0, 1, -1, 9, 10, 1714000000000LL, -1714000000000LL,
+		INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+	static const char id_hex[] = ID1;
+	struct token_table tab = { 0 };
+	struct token_info *t;
+	const char *where[4] = { "workspace", "w1", "host", "https://h.example" };
+	size_t i, k, fast = 0, slow = 0;
+	const char *one[1];
+	json_t *js;
+
+	(void)state;
+	for (i = 0; i < sizeof hostile / sizeof hostile[0]; i++) {
+		for (k = 0; k < 6; k++) {
+			assert_non_null(t = token_table_push(&tab));
+			t->management = true;
+			assert_int_equal(token_set_id(&tab, t, id_hex, strlen(id_hex)), 0);
+			t->creation_time = nums[(i + k) % 10];
+			t->expiry_time = nums[(i + k + 3) % 10];
+			t->last_accessed_time = nums[(i + k + 5) % 10];
+			t->created_by_id = nums[(i + k + 7) % 10];
+			t->owner_id = nums[i % 10];
+			t->last_used_day = nums[k % 10];
+			t->workspace_id = nums[(i * k) % 10];
+			one[0] = hostile[i];
+			if (k < 3)
+				assert_int_equal(token_set_text(&tab, t, (enum token_text)k, hostile[i],
+				    strlen(hostile[i])), 0);
+			else
+				assert_int_equal(token_set_list(&tab, t, (enum token_list)(k - 3), one,
+				    NULL, 1), 0);
+		}
+	}
+	for (i = 0; i < tab.n; i++) {
+		size_t h = i / 6;
+		bool mine = text_same_as_jansson(&tab.rows[i], true, NULL, 0);
+
+		fast += mine;
+		slow += !mine;
+		text_same_as_jansson(&tab.rows[i], false, NULL, 0);
+		text_same_as_jansson(&tab.rows[i], true, where, 2);
+		where[1] = hostile[h];
+		if ((js = json_string(hostile[h])) != NULL)   /* valid UTF-8 */
+			text_same_as_jansson(&tab.rows[i], true, where, 2);
+		json_decref(js);
+		where[1] = "w1";
+	}
+	/* both ways were taken: rows of valid UTF-8 are written directly */
+	assert_true(fast >= 6 * 17);
+	assert_true(slow >= 6 * 3);
+	token_table_free(&tab);
+}
+
 static void
 test_token_json_round_trip(void **state)
 {
@@ -1691,6 +1790,7 @@ main(void)
 		cmocka_unit_test(test_parse_error_bounded),
 		cmocka_unit_test(test_classify),
 		cmocka_unit_test(test_token_json_round_trip),
+		cmocka_unit_test(test_token_text_matches_jansson),
 		cmocka_unit_test(test_token_json_defaults),
 		cmocka_unit_test(test_created_json),
 		cmocka_unit_test(test_parse_perms),

@@ -320,6 +320,36 @@ test_truncate_every_width(void **state UNUSED)
 	free(out);
 }
 
+/* Printable ASCII cells (copied directly when they fit) come out as the
+ * engine makes them: sanitize()'s text, padded to the width. */
+static void
+test_cell_ascii_as_engine(void **state UNUSED)
+{
+	static const char full[] = " a~b!c\"d'e`f{g}";
+	char s[sizeof full], out[64], want[64], *eng;
+	size_t len, w, n;
+	int pad;
+
+	for (len = 0; len < sizeof full; len++) {
+		memcpy(s, full, len);
+		s[len] = '\0';
+		for (w = 0; w < len + 4; w++) {
+			for (pad = 0; pad < 2; pad++) {
+				eng = sanitize(s, w, pad ? SANITIZE_ASCII : 0);
+				assert_non_null(eng);
+				n = strlen(eng);
+				memcpy(want, eng, n + 1);
+				while (pad && w > 0 && sanitize_width(want) < w && n < sizeof want - 1)
+					want[n++] = ' ', want[n] = '\0';
+				assert_int_equal(sanitize_cell(s, w, pad, pad ? SANITIZE_ASCII : 0, out,
+				    sizeof out), n);
+				assert_string_equal(out, want);
+				free(eng);
+			}
+		}
+	}
+}
+
 static void
 test_cell(void **state UNUSED)
 {
@@ -522,6 +552,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_cell_ascii_as_engine),
 		cmocka_unit_test(test_c0),
 		cmocka_unit_test(test_c1),
 		cmocka_unit_test(test_bidi),
