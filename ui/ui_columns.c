@@ -16,15 +16,18 @@
 #define UI_COMMENT_MIN 18
 
 static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          "",          2,  0,  0, false, false },
-	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
-	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false },
-	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
-	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
-	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
-	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
-	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
-	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
+	{ -1,                   "",          "",          2,  0,  0, false, false, false },
+	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false, false },
+	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false, false },
+	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false, false },
+	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false, false },
+	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false, false },
+	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false, false },
+	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true, false },
+	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false, false },
+	/* shown first, after the tag column (ui_columns_set), when several
+	 * workspaces are on show; as wide as their longest name */
+	{ UI_COL_WS_KEY,        "workspace", "WORKSPACE", 0,  0,  0, false, false, true },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
@@ -88,14 +91,33 @@ ui_col_find(const char *name)
 	bool desc;
 	size_t i;
 
-	if (strcmp(name, "flags") != 0 && (strchr(name, ':') != NULL ||
-	    token_sort_parse(name, &key, &desc) != 0))
+	for (i = 1; i < UI_NCOLS; i++)
+		if (ui_cols[i].key < -1 && strcmp(name, ui_cols[i].name) == 0)
+			return (int)i;          /* flags, workspace: not sort keys */
+	if (strchr(name, ':') != NULL || token_sort_parse(name, &key, &desc) != 0)
 		return -1;
 	for (i = 1; i < UI_NCOLS; i++)
-		if (strcmp(name, "flags") == 0 ? ui_cols[i].key == UI_COL_FLAGS_KEY :
-		    ui_cols[i].key == (int)key)
+		if (ui_cols[i].key == (int)key)
 			return (int)i;
 	return -1;
+}
+
+/* The workspace column, unless named where it goes, comes first after the
+ * tags (it shows only with several workspaces). The new count. */
+static size_t
+ui_columns_workspace(size_t *cols, size_t ncols)
+{
+	size_t k, ws = UI_NCOLS - 1;
+
+	_Static_assert(UI_NCOLS - 1 > UI_COL_COMMENT, "the workspace is the last row");
+	for (k = 1; k < ncols; k++)
+		if (cols[k] == ws)
+			return ncols;
+	if (ncols == UI_MAX_COLS)
+		return ncols;
+	memmove(cols + 2, cols + 1, (ncols - 1) * sizeof *cols);
+	cols[1] = ws;
+	return ncols + 1;
 }
 
 int
@@ -107,8 +129,9 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 
 	cols[0] = 0;                     /* the tag column always comes first */
 	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
-		for (ncols = 0; ncols < UI_NCOLS; ncols++)
-			cols[ncols] = ncols;
+		for (k = 1; k < UI_NCOLS; k++)
+			if (!ui_cols[k].estate_only)
+				cols[ncols++] = k;
 		spec = NULL;
 	}
 	for (; spec != NULL && *spec != '\0'; spec += len) {
@@ -119,7 +142,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 		    spec);
 		if ((c = ui_col_find(name)) < 0) {
 			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
-			    "scopes owner id)", name);
+			    "scopes owner id workspace)", name);
 			return -1;
 		}
 		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
@@ -131,6 +154,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 		snprintf(why, n, "name at least one column");
 		return -1;
 	}
+	ncols = ui_columns_workspace(cols, ncols);
 	memcpy(u->cols, cols, ncols * sizeof *cols);
 	u->ncols = ncols;
 	return 0;
@@ -143,8 +167,9 @@ ui_columns_spec(const struct ui *u, char *out, size_t n)
 
 	out[0] = '\0';
 	for (k = 1; k < u->ncols && len < n; k++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", k > 1 ? "," : "",
-		    ui_cols[u->cols[k]].name);
+		if (!ui_cols[u->cols[k]].estate_only || k > 1)   /* not where it goes anyway */
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len > 0 ? "," : "",
+			    ui_cols[u->cols[k]].name);
 }
 
 /* Measure the data behind the columns sized from it (after a load or a
@@ -203,6 +228,9 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		break;
 	case UI_COL_FLAGS_KEY:
 		ui_columns_flags(u->ws->flags[row], out, n);
+		break;
+	case UI_COL_WS_KEY:
+		snprintf(out, n, "%s", t->workspace < u->nest ? u->est[t->workspace]->profile : "");
 		break;
 	default:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));

@@ -17,6 +17,8 @@
  * ui_workspace.c admin mode, owners, settings, profiles
  * ui_export.c   :export
  * ui_bulk.c     revocation sessions
+ * ui_estate.c   several workspaces on show at once: their answers, the
+ *               merged table, what failed
  * ui_cmds.c     the command table (:)
  * ui_keys.c     the key table, dispatch, the help view
  * ui_main.c     ui_run and the poll loop
@@ -244,6 +246,14 @@ struct ui {
 	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
 	const struct ui_opts *opts;
 	struct ui_ws *ws;            /* the workspace on show */
+	/* Several workspaces on show at once (issue 11, ui_estate.c): the
+	 * members, each a workspace of its own loading through its own worker;
+	 * ws is then their merged table (a row's workspace field indexes est)
+	 * and has no worker. nest is 0 with one workspace. */
+	struct ui_ws **est;
+	size_t nest;
+	size_t wide_ws;              /* the widest member's profile name */
+	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	/* How far the list in flight has come, by source (0: own tokens,
 	 * 1: token management). This is the one thing that crosses from the
@@ -291,6 +301,7 @@ struct ui {
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
+	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
 	enum ui_owner_sort osort;
 	bool odesc;
 	enum setting setting;        /* the workspace setting being changed */
@@ -357,6 +368,15 @@ void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 /* ui_state.c */
 /* Free a workspace, its worker stopped first; NULL is fine. */
 void ui_ws_free(struct ui_ws *ws);
+/* A workspace on cfg (kept, not copied) named profile, with no worker. */
+struct ui_ws *ui_ws_new(const struct config *cfg, const char *profile);
+/* A workspace for profile name, its worker started; NULL (said on the
+ * status line) when its configuration or the worker fails. */
+struct ui_ws *ui_ws_start(struct ui *u, const char *name);
+/* Free the members of several workspaces on show (none: nothing). */
+void ui_state_estate_free(struct ui *u);
+/* Several workspaces are on show (ws is their merged table). */
+#define UI_ESTATE(u) ((u)->nest > 0)
 void ui_state_init(struct ui *u);
 void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
@@ -413,6 +433,8 @@ void ui_state_count_text(size_t n, char *out, size_t len);
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
+/* The same, in workspace ws. */
+const struct token_owner_count *ui_state_ws_owner(const struct ui_ws *ws, const char *owner);
 /* Whether a revocation runs (or waits for its fresh list). */
 bool ui_state_bulk_running(const struct ui *u);
 /* Forget the revocation session (its journal closed) and an offered resume. */
@@ -438,6 +460,24 @@ const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_LOAD_TICK_MS 100          /* while a list loads: its count on screen */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
+/* ui_estate.c: several workspaces at once */
+/* Show the workspaces of profiles names[0..n) (n >= 2) together: each
+ * starts with a worker of its own and loads; the table becomes their
+ * merged rows. -1 (said on the status line, nothing changed) when one
+ * cannot start. */
+int ui_estate_open(struct ui *u, const char *const *names, size_t n);
+/* Take the finished calls of member i's worker into that member, then
+ * merge the tables again when one changed. */
+unsigned ui_estate_results(struct ui *u, size_t i);
+/* The member whose row is under the cursor (the first when none). */
+const struct ui_ws *ui_estate_current(const struct ui *u);
+/* a with several workspaces: admin mode on or off in each. */
+unsigned ui_estate_admin(struct ui *u);
+/* The retry note of the first member retrying for a while. */
+unsigned ui_estate_retry_tick(struct ui *u);
+/* Calls out in any member. */
+bool ui_estate_pending(const struct ui *u);
+
 /* ui_columns.c */
 /* The columns, left to right, fitted by the table engine (src/table.h)
  * with one space between them. width: the natural width (0: measured from
@@ -454,9 +494,11 @@ struct ui_col {
 	int drop;
 	bool flex;
 	bool mgmt_only;
+	bool estate_only;        /* only while several workspaces are on show */
 };
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
+#define UI_COL_WS_KEY (-3)        /* the workspace of the row (several on show) */
 #define UI_COL_COMMENT 1          /* the column that takes the room left */
 /* Column i of the table (0: the tag column), of ui_columns_count(). */
 const struct ui_col *ui_column(size_t i);
@@ -493,6 +535,8 @@ void ui_lists_settings(struct ui *u);
 int ui_lists_profiles(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
+/* Mark line i of the profile list picked or not, as vpick says. */
+void ui_lists_profile_mark(struct ui *u, size_t i);
 /* The owner or profile of the selected line, or NULL. */
 const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
@@ -508,7 +552,7 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume)
+	_(profile_pick) _(profile_toggle) _(profile_all) _(setting_edit) _(resume)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

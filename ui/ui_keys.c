@@ -79,7 +79,9 @@ static const struct ui_key ui_keys[] = {
 	{ { '<' }, "sorting owners", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile, or show the picked ones together", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { ' ' }, "picking profiles", "pick or unpick this profile (several are shown together)", ui_a_profile_toggle, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'a' }, "picking profiles", "pick every profile, or none", ui_a_profile_all, UI_K_IN(UI_MODE_PROFILES) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -157,7 +159,10 @@ ui_keys_dispatch(struct ui *u, int key)
 	had = u->status[0] != '\0';
 	ui_msg_clear(u);
 	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
-		if (!u->opts->flags.read_only)
+		if (UI_ESTATE(u))
+			ui_msg(u, true, "read-only: %s is refused while %zu workspaces are on show "
+			    "(P: pick the one to change)", k->name, u->nest);
+		else if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->ws->profile, u->ws->prefs.path != NULL ? u->ws->prefs.path :
 			    "patrol's config");

@@ -311,6 +311,25 @@ ui_lists_setting(const struct ui *u)
 
 /* The profiles of the config file the current configuration came from
  * (its sections, but __settings__), the current one marked. */
+/* Whether profile name is on show (one of several, or the one). */
+static bool
+ui_lists_shown(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (strcmp(u->est[i]->profile, name) == 0)
+			return true;
+	return strcmp(name, u->ws->profile) == 0;
+}
+
+void
+ui_lists_profile_mark(struct ui *u, size_t i)
+{
+	if (i < u->nvprofiles && i < u->nvlines && u->vlines[i][0] != '\0')
+		u->vlines[i][0] = u->vpick[i] ? '+' : ui_lists_shown(u, u->vprofiles[i]) ? '*' : ' ';
+}
+
 int
 ui_lists_profiles(struct ui *u)
 {
@@ -332,10 +351,10 @@ ui_lists_profiles(struct ui *u)
 		if (strcmp(name, "__settings__") == 0)
 			continue;
 		host = ini_get(ini, name, "host");
-		if (strcmp(name, u->ws->profile) == 0)
+		if (ui_lists_shown(u, name) && sel == 0)
 			sel = n;
 		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
-		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->ws->profile) == 0 ? "*" : " ", cell,
+		ui_add(&l, ui_fmt("%s %s  %s", ui_lists_shown(u, name) ? "*" : " ", cell,
 		    host != NULL ? host : "(no host)"));
 		names[n++] = ui_xstrdup(name);
 	}
@@ -347,9 +366,10 @@ ui_lists_profiles(struct ui *u)
 	ui_view_set(u, UI_MODE_PROFILES, l.v, l.n);
 	u->vprofiles = names;
 	u->nvprofiles = n;
+	u->vpick = ui_xcalloc(n, 1);
 	u->vsel = sel;
-	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* current; Enter switches, Esc back)",
-	    path);
+	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* on show, + picked; Enter switches "
+	    "or shows the picked together; Space picks, a all; Esc back)", path);
 	return 0;
 }
 

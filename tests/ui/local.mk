@@ -17,7 +17,8 @@ UI_TESTS = \
 	tests/ui/ui_habits.sh \
 	tests/ui/ui_halt.sh \
 	tests/ui/ui_prompt.sh \
-	tests/ui/ui_loading.sh
+	tests/ui/ui_loading.sh \
+	tests/ui/ui_estate.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -1,0 +1,130 @@
+#!/bin/bash
+# UI end-to-end: several workspaces on show at once (issue 11). Two
+# emulators and one that is down: `-p A -p B -p C` shows the rows of both
+# live workspaces in one table with a WORKSPACE column first, the one that
+# is down as one line of the header; each workspace is asked for its list
+# once (its own worker); the gauge counts the workspace of the row under
+# the cursor; changes are refused with a clear message; `a` turns admin mode
+# on in each; P with Space picks several and Enter shows them; --profiles
+# and --all-profiles do the same at start. Asserts on the screen and on
+# each emulator's /emulator/stats.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+. "${top_srcdir:-.}/tests/ui/lib.sh"
+
+emus_start 2 --generate 30:3
+A=${EMU_URLS[0]} B=${EMU_URLS[1]}
+emu_start
+DOWN=$EMU_URL
+emu_stop
+DATABRICKS_HOST= DATABRICKS_TOKEN=
+
+cat >"$HOME/.databrickscfg" <<EOF2
+[prod]
+host = $A
+token = $ADMIN_TOKEN
+
+[staging]
+host = $B
+token = $ADMIN_TOKEN
+
+[gone]
+host = $DOWN
+token = $ADMIN_TOKEN
+EOF2
+chmod 600 "$HOME/.databrickscfg"
+
+# a token only each workspace has, by comment
+curl -s -X POST "$A/emulator/tokens" -d '{"comment":"alpha-only"}' >/dev/null
+curl -s -X POST "$B/emulator/tokens" -d '{"comment":"beta-only"}' >/dev/null
+# own tokens (the admin's) and every token, per workspace
+mine_at() { curl -s "$1/emulator/stats" | jq '.active_tokens["admin@example.com"]'; }
+all_at() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
+		jq '.token_infos | length'
+}
+MA=$(mine_at "$A") MB=$(mine_at "$B")
+TA=$(all_at "$A") TB=$(all_at "$B")
+[ "$MA" != "$MB" ] || { echo "the two workspaces should differ: $MA $MB"; exit 99; }
+lists_at() { stats_at "$1" '.requests["GET /api/2.0/token/list"] // 0'; }
+tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
+writes_at() {
+	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
+}
+for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+
+# --- -p A -p B -p C: one table, a WORKSPACE column, the failure in the header -
+ui_shell 140 40
+ui_forget
+ui_start -p prod -p staging -p gone
+check_screen "both live workspaces' rows: shown $((MA + MB))" "shown $((MA + MB))/$((MA + MB)) " 15
+check_screen "a WORKSPACE column, first" "^ +WORKSPACE +COMMENT"
+check_screen "rows of prod" "^ +prod +alpha-only"
+check_screen "rows of staging" "^ +staging +beta-only"
+check_screen "the workspace that is down: one line in the header" \
+	"prod,staging,gone .*gone: cannot list tokens: .*(connect|refused)"
+check_screen "the status says some failed" "$((MA + MB)) tokens in 3 workspaces; some failed"
+check_eq "prod was asked for its list once" 1 "$(lists_at "$A")"
+check_eq "staging was asked for its list once" 1 "$(lists_at "$B")"
+
+# the gauge: the workspace of the row under the cursor
+keys /; tm send-keys -t t -l "alpha-only"; keys Enter
+check_screen "filtered to prod's token" "shown 1/$((MA + MB)) "
+check_screen "the gauge counts prod's tokens" "^prod \\[.*\\] $MA/600"
+keys Escape
+keys /; tm send-keys -t t -l "beta-only"; keys Enter
+check_screen "filtered to staging's token" "shown 1/$((MA + MB)) "
+check_screen "the gauge counts staging's tokens" "^staging \\[.*\\] $MB/600"
+keys Escape
+
+# changes act on one workspace: refused with a clear message, nothing sent
+keys d
+check_screen "d is refused while several are on show" \
+	"read-only: .* refused while 3 workspaces are on show \\(P: pick the one to change\\)"
+keys c
+check_screen "c too" "read-only: .* refused while 3 workspaces"
+check_eq "nothing sent to prod" 0 "$(writes_at "$A")"
+check_eq "nothing sent to staging" 0 "$(writes_at "$B")"
+
+# a: admin mode in each workspace, each through its own token-management list
+keys a
+check_screen "admin mode: every token of both" "shown $((TA + TB))/$((TA + TB)) " 15
+check_screen "the OWNER column" "WORKSPACE .*OWNER"
+check_eq "one token-management list at prod" 1 "$(tm_lists_at "$A")"
+check_eq "one token-management list at staging" 1 "$(tm_lists_at "$B")"
+keys q
+ui_exited && check_eq "q quits" 0 "$UI_RC"
+
+# --- one workspace: no WORKSPACE column --------------------------------------
+ui_start -p prod
+check_screen "one workspace: its own tokens" "shown $MA/$MA "
+check_screen_not "and no WORKSPACE column" "WORKSPACE"
+
+# --- P: Space picks several, Enter shows them ---------------------------------
+keys P
+check_screen "the profile list" "PROFILES in"
+keys Space Space
+check_screen "prod picked" "^\\+ prod " 5
+check_screen "staging picked" "^\\+ staging " 5
+keys Enter
+check_screen "P: both workspaces together" "shown $((MA + MB))/$((MA + MB)) " 15
+check_screen "with the WORKSPACE column" "^ +WORKSPACE +COMMENT"
+keys P
+check_screen "the profile list again" "PROFILES in"
+keys g Enter
+check_screen "Enter with nothing picked: back to one workspace" "shown $MA/$MA " 15
+check_screen_not "without the WORKSPACE column" "WORKSPACE"
+keys q
+ui_exited
+
+# --- --profiles and --all-profiles at start ----------------------------------
+ui_start --profiles prod,staging
+check_screen "--profiles A,B" "shown $((MA + MB))/$((MA + MB)) " 15
+keys q
+ui_exited
+ui_start --all-profiles
+check_screen "--all-profiles: every profile's workspace" "gone: cannot list tokens" 15
+check_screen "--all-profiles: the live ones' rows" "shown $((MA + MB))/$((MA + MB)) "
+keys q
+ui_exited && check_eq "q quits" 0 "$UI_RC"
+
+finish
