@@ -252,6 +252,10 @@ struct token_ctx {
 	int64_t max_lifetime_ms;           /* workspace maximum, 0 when unknown */
 	const char *const *stale_patterns; /* lower-case substrings; NULL: the defaults */
 	size_t nstale;
+	/* the workspaces' names (profiles), indexed by a row's workspace, for
+	 * the workspace: filter term; NULL: none known (the term matches nothing) */
+	const char *const *workspaces;
+	size_t nworkspaces;
 };
 
 const char *token_flag_name(enum token_flag_bit b);

@@ -110,6 +110,11 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 	u->ws = view;
 	u->est = est;
 	u->nest = n;
+	u->est_names = ui_xcalloc(n, sizeof *u->est_names);
+	for (i = 0; i < n; i++)
+		u->est_names[i] = est[i]->profile;
+	view->ctx.workspaces = u->est_names;    /* workspace:NAME */
+	view->ctx.nworkspaces = n;
 	u->gen++;
 	u->cursor = u->top = 0;
 	u->have_last_tag = false;

@@ -215,6 +215,7 @@ struct ui_ws {
 	size_t nshown;
 	size_t cap;                  /* allocated length of flags, marks, shown */
 	struct token_ctx ctx;
+	const char *ctx_name;        /* ctx.workspaces with one: the profile */
 	/* the gauge: counted when the table changes, never per redraw */
 	size_t quota_active, quota_expiring;
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
@@ -251,6 +252,7 @@ struct ui {
 	 * ws is then their merged table (a row's workspace field indexes est)
 	 * and has no worker. nest is 0 with one workspace. */
 	struct ui_ws **est;
+	const char **est_names;      /* their profiles: ws->ctx.workspaces */
 	size_t nest;
 	size_t wide_ws;              /* the widest member's profile name */
 	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
@@ -299,6 +301,8 @@ struct ui {
 	size_t nvlines;
 	char vtitle[256];            /* list views: the title line; others: the name ("PLAN") */
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
+	size_t *vowner_ws;           /* owners view: line -> workspace (an est index) */
+	size_t nvowner;
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
 	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
@@ -537,7 +541,8 @@ int ui_lists_profiles(struct ui *u);
 void ui_lists_refresh(struct ui *u);
 /* Mark line i of the profile list picked or not, as vpick says. */
 void ui_lists_profile_mark(struct ui *u, size_t i);
-/* The owner or profile of the selected line, or NULL. */
+/* The owner or profile of the selected line, or NULL; the owner's
+ * workspace (an index of est) is u->vowner_ws[u->vsel]. */
 const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
 /* The setting (enum setting) of the selected settings line, or -1. */

@@ -174,6 +174,9 @@ ui_ws_new(const struct config *cfg, const char *profile)
 	config_self_id(cfg, ws->self_id);
 	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
 	ws->ctx.now_ms = duration_now_ms();
+	ws->ctx_name = ws->profile;      /* workspace:NAME names this one */
+	ws->ctx.workspaces = &ws->ctx_name;
+	ws->ctx.nworkspaces = 1;
 	if ((ws->bulk = bulk_new(false)) == NULL)
 		ui_fatal("out of memory");
 	return ws;
@@ -364,7 +367,10 @@ ui_view_free(struct ui *u)
 	u->vpick = NULL;
 	u->nvprofiles = 0;
 	free(u->vowner);
+	free(u->vowner_ws);
 	u->vowner = NULL;
+	u->vowner_ws = NULL;
+	u->nvowner = 0;
 	u->vtitle[0] = '\0';
 }
 
@@ -387,7 +393,9 @@ ui_state_estate_free(struct ui *u)
 	while (u->nest > 0)
 		ui_ws_free(u->est[--u->nest]);
 	free(u->est);
+	free(u->est_names);
 	u->est = NULL;
+	u->est_names = NULL;
 	u->est_note[0] = '\0';
 }
 

@@ -123,7 +123,7 @@ unsigned
 ui_a_owner_pick(struct ui *u)
 {
 	const char *o = ui_lists_owner(u);
-	char name[256], expr[300];
+	char name[256], expr[400];
 
 	if (o == NULL)
 		return UI_R_NONE;
@@ -132,6 +132,9 @@ ui_a_owner_pick(struct ui *u)
 	snprintf(name, sizeof name, "%s", o);
 	snprintf(expr, sizeof expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s",
 	    name);
+	if (UI_ESTATE(u))            /* the owner in that workspace */
+		snprintf(expr + strlen(expr), sizeof expr - strlen(expr), " workspace:\"%s\"",
+		    u->est[u->vowner_ws[u->vsel]]->profile);
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
 	if (ui_state_set_filter(u, expr, NULL) != 0)

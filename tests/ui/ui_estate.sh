@@ -76,6 +76,13 @@ check_screen "filtered to staging's token" "shown 1/$((MA + MB)) "
 check_screen "the gauge counts staging's tokens" "^staging \\[.*\\] $MB/600"
 keys Escape
 
+# workspace:NAME filters by workspace (the whole name)
+keys /; tm send-keys -t t -l "workspace:staging"; keys Enter
+check_screen "workspace:staging: staging's rows only" "shown $MB/$((MA + MB)) "
+check_screen_not "no row of prod" "^ +prod "
+keys Escape
+check_screen "Esc: every row again" "shown $((MA + MB))/$((MA + MB)) "
+
 # changes act on one workspace: refused with a clear message, nothing sent
 keys d
 check_screen "d is refused while several are on show" \
@@ -91,6 +98,15 @@ check_screen "admin mode: every token of both" "shown $((TA + TB))/$((TA + TB)) 
 check_screen "the OWNER column" "WORKSPACE .*OWNER"
 check_eq "one token-management list at prod" 1 "$(tm_lists_at "$A")"
 check_eq "one token-management list at staging" 1 "$(tm_lists_at "$B")"
+# O: owners per workspace (a quota is per workspace), Enter filters to both
+keys O
+check_screen "owners: the admin in prod with prod's count" "^prod +admin@example\\.com +$MA/600"
+check_screen "owners: the admin in staging with staging's count" \
+	"^staging +admin@example\\.com +$MB/600"
+check_screen "the title has a WORKSPACE column" "^WORKSPACE +OWNER"
+keys g Enter
+check_screen "Enter: that owner in that workspace" "/owner:.* workspace:\"prod\""
+check_screen_not "no row of staging then" "^ +staging "
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
