@@ -1014,6 +1014,13 @@ token_cmp_id(const struct token_info *a, const struct token_info *b)
 	return (int)token_id_char(a, i) - (int)token_id_char(b, i);
 }
 
+/* The workspace's index: the order the workspaces were given. */
+static int
+token_cmp_workspace(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(a->workspace, b->workspace);
+}
+
 static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_cmp_comment,
 	[TOKEN_SORT_CREATED] = token_cmp_created,
@@ -1022,6 +1029,7 @@ static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_cmp_scopes,
 	[TOKEN_SORT_OWNER] = token_cmp_owner,
 	[TOKEN_SORT_ID] = token_cmp_id,
+	[TOKEN_SORT_WORKSPACE] = token_cmp_workspace,
 };
 
 /* Sorting works on entries with a precomputed key of three words, compared
@@ -1148,6 +1156,12 @@ token_key_id(const struct token_info *t, uint64_t *k)
 	token_key_string(t, token_id_hex(t, id), false, k);
 }
 
+static void
+token_key_workspace(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, t->workspace, k);
+}
+
 static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_key_comment,
 	[TOKEN_SORT_CREATED] = token_key_created,
@@ -1156,6 +1170,7 @@ static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_key_scopes,
 	[TOKEN_SORT_OWNER] = token_key_owner,
 	[TOKEN_SORT_ID] = token_key_id,
+	[TOKEN_SORT_WORKSPACE] = token_key_workspace,
 };
 
 typedef uint64_t (*token_hash_fn)(const struct token_info *);

@@ -208,7 +208,8 @@ void token_last_used_format(const struct token_info *t, int64_t now_ms, char *ou
 	_(LAST_USED, "last-used", "LAST USED") \
 	_(SCOPES,    "scopes",    "SCOPES")    \
 	_(OWNER,     "owner",     "OWNER")     \
-	_(ID,        "id",        "ID")
+	_(ID,        "id",        "ID")        \
+	_(WORKSPACE, "workspace", "WORKSPACE") /* several workspaces: in the order given */
 
 #define TOKEN_SORT_ENUM(e, name, header) TOKEN_SORT_##e,
 enum token_sort_key { TOKEN_SORT_KEYS(TOKEN_SORT_ENUM) TOKEN_SORT_COUNT };

@@ -27,7 +27,7 @@ static const struct ui_col ui_cols[] = {
 	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false, false },
 	/* shown first, after the tag column (ui_columns_set), when several
 	 * workspaces are on show; as wide as their longest name */
-	{ UI_COL_WS_KEY,        "workspace", "WORKSPACE", 0,  0,  0, false, false, true },
+	{ TOKEN_SORT_WORKSPACE, "workspace", "WORKSPACE", 0,  0,  0, false, false, true },
 };
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
@@ -91,13 +91,12 @@ ui_col_find(const char *name)
 	bool desc;
 	size_t i;
 
-	for (i = 1; i < UI_NCOLS; i++)
-		if (ui_cols[i].key < -1 && strcmp(name, ui_cols[i].name) == 0)
-			return (int)i;          /* flags, workspace: not sort keys */
-	if (strchr(name, ':') != NULL || token_sort_parse(name, &key, &desc) != 0)
+	if (strcmp(name, "flags") != 0 && (strchr(name, ':') != NULL ||
+	    token_sort_parse(name, &key, &desc) != 0))
 		return -1;
 	for (i = 1; i < UI_NCOLS; i++)
-		if (ui_cols[i].key == (int)key)
+		if (strcmp(name, "flags") == 0 ? ui_cols[i].key == UI_COL_FLAGS_KEY :
+		    ui_cols[i].key == (int)key)
 			return (int)i;
 	return -1;
 }
@@ -229,7 +228,7 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 	case UI_COL_FLAGS_KEY:
 		ui_columns_flags(u->ws->flags[row], out, n);
 		break;
-	case UI_COL_WS_KEY:
+	case TOKEN_SORT_WORKSPACE:
 		snprintf(out, n, "%s", t->workspace < u->nest ? u->est[t->workspace]->profile : "");
 		break;
 	default:

@@ -93,7 +93,7 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 		return -1;
 	}
 	label[0] = '\0';
-	u->wide_ws = strlen("WORKSPACE");
+	u->wide_ws = strlen("WORKSPACE") + 1;      /* and the sort arrow */
 	for (i = 0; i < n; i++) {
 		if (len < sizeof label)
 			len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",

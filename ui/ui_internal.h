@@ -502,7 +502,6 @@ struct ui_col {
 };
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
-#define UI_COL_WS_KEY (-3)        /* the workspace of the row (several on show) */
 #define UI_COL_COMMENT 1          /* the column that takes the room left */
 /* Column i of the table (0: the tag column), of ui_columns_count(). */
 const struct ui_col *ui_column(size_t i);

@@ -158,7 +158,8 @@ ui_state_orders_build(struct ui *u)
 	size_t k;
 
 	for (k = 0; k < TOKEN_SORT_COUNT; k++)
-		if (k != TOKEN_SORT_OWNER || UI_MGMT(u))
+		if ((k != TOKEN_SORT_OWNER || UI_MGMT(u)) &&
+		    (k != TOKEN_SORT_WORKSPACE || (UI_ESTATE(u) && u->ws->w == NULL)))
 			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 

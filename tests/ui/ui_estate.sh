@@ -76,6 +76,17 @@ check_screen "filtered to staging's token" "shown 1/$((MA + MB)) "
 check_screen "the gauge counts staging's tokens" "^staging \\[.*\\] $MB/600"
 keys Escape
 
+# sortable by workspace, in the order given
+first_row() { screen | grep -A1 "WORKSPACE" | sed -n 2p; }
+keys :; tm send-keys -t t -l "sort workspace:desc"; keys Enter
+check_screen "sorted by workspace, descending" "WORKSPACE▼"
+check_match "staging's rows first" "^ +staging " "$(first_row)"
+keys :; tm send-keys -t t -l "sort workspace"; keys Enter
+check_screen "ascending" "WORKSPACE▲"
+check_match "prod's rows first" "^ +prod " "$(first_row)"
+keys :; tm send-keys -t t -l "sort expires"; keys Enter
+check_screen "back to expires" "EXPIRES▲"
+
 # workspace:NAME filters by workspace (the whole name)
 keys /; tm send-keys -t t -l "workspace:staging"; keys Enter
 check_screen "workspace:staging: staging's rows only" "shown $MB/$((MA + MB)) "
