@@ -98,8 +98,15 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 {
 	struct ui_lines l = { NULL, 0, 0 };
 	char num[32], scopes[4096], id[TOKEN_ID_LEN + 1];
+	const struct ui_ws *ws;
 
 	ui_add_field(&l, u, "Comment:", token_comment(t) != NULL ? token_comment(t) : "");
+	if (UI_ESTATE(u) && t->workspace < u->nest) {   /* an id is unique to its workspace */
+		ws = u->est[t->workspace];
+		snprintf(scopes, sizeof scopes, "%s (%s)", ws->profile,
+		    ws->cfg->host != NULL ? ws->cfg->host : "");
+		ui_add_field(&l, u, "Workspace:", scopes);
+	}
 	ui_add(&l, ui_xstrdup("Token id:"));
 	ui_add_field(&l, u, "", token_id_hex(t, id));
 	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");

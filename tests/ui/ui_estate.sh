@@ -94,6 +94,18 @@ check_screen_not "no row of prod" "^ +prod "
 keys Escape
 check_screen "Esc: every row again" "shown $((MA + MB))/$((MA + MB)) "
 
+# Enter: the detail names the workspace; :export keeps the column
+keys /; tm send-keys -t t -l "beta-only"; keys Enter
+keys Enter
+check_screen "the detail says which workspace" "Workspace: +staging \\($(printf '%s' "$B" | sed 's/[.]/\\./g')\\)"
+keys Escape Escape
+check_screen "back to every row" "shown $((MA + MB))/$((MA + MB)) "
+keys :; tm send-keys -t t -l "export $T/est.csv"; keys Enter
+wait_for "exported" 5
+check_eq ":export: the workspace column first" "workspace,token_id" "$(head -n 1 "$T/est.csv" | cut -d, -f1-2)"
+check_eq ":export: every row" "$((MA + MB + 1))" "$(wc -l <"$T/est.csv")"
+check_eq ":export: staging's rows named" "$MB" "$(grep -c '^"staging",' "$T/est.csv")"
+
 # changes act on one workspace: refused with a clear message, nothing sent
 keys d
 check_screen "d is refused while several are on show" \
