@@ -462,7 +462,7 @@ ui_quota(const struct ui *u, const struct ui_ws *ws, char *who, size_t n, size_t
 static const struct ui_ws *
 ui_gauge_ws(const struct ui *u, char *who, size_t n, size_t *active, size_t *expiring)
 {
-	const struct ui_ws *ws = UI_ESTATE(u) ? ui_estate_current(u) : u->ws;
+	const struct ui_ws *ws = ui_state_row_ws(u);
 	char name[sizeof ws->quota_owner], own[sizeof ws->quota_owner];
 
 	*active = ui_quota(u, ws, own, sizeof own, expiring);

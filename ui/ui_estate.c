@@ -150,14 +150,6 @@ ui_estate_results(struct ui *u, size_t i)
 	return r;
 }
 
-const struct ui_ws *
-ui_estate_current(const struct ui *u)
-{
-	const struct token_info *t = ui_state_current(u);
-
-	return t != NULL && t->workspace < u->nest ? u->est[t->workspace] : u->est[0];
-}
-
 unsigned
 ui_estate_admin(struct ui *u)
 {

@@ -395,6 +395,9 @@ char *ui_state_current_id(const struct ui *u, char *buf);
  * (one sort per table), else one lookup scans rather than sort. */
 long ui_state_row_of(struct ui *u, const char *id, bool many);
 const struct token_info *ui_state_current(const struct ui *u);
+/* The workspace of the row under the cursor: with several, its member
+ * (the first when no row is shown); else the one on show. */
+const struct ui_ws *ui_state_row_ws(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
@@ -473,8 +476,6 @@ int ui_estate_open(struct ui *u, const char *const *names, size_t n);
 /* Take the finished calls of member i's worker into that member, then
  * merge the tables again when one changed. */
 unsigned ui_estate_results(struct ui *u, size_t i);
-/* The member whose row is under the cursor (the first when none). */
-const struct ui_ws *ui_estate_current(const struct ui *u);
 /* a with several workspaces: admin mode on or off in each. */
 unsigned ui_estate_admin(struct ui *u);
 /* The retry note of the first member retrying for a while. */

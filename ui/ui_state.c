@@ -437,6 +437,16 @@ ui_state_current(const struct ui *u)
 	return &u->ws->tab.rows[u->ws->shown[u->cursor]];
 }
 
+const struct ui_ws *
+ui_state_row_ws(const struct ui *u)
+{
+	const struct token_info *t = ui_state_current(u);
+
+	if (!UI_ESTATE(u))
+		return u->ws;
+	return t != NULL && t->workspace < u->nest ? u->est[t->workspace] : u->est[0];
+}
+
 char *
 ui_state_current_id(const struct ui *u, char *buf)
 {

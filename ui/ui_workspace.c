@@ -352,5 +352,8 @@ ui_a_setting_edit(struct ui *u)
 unsigned
 ui_a_resume(struct ui *u)
 {
+	if (UI_ESTATE(u))            /* a session is one workspace's */
+		return ui_msg(u, true, "a revocation session is one workspace's: pick it (P), "
+		    "then :resume"), UI_R_STATUS;
 	return ui_bulk_offer_resume(u, false);
 }

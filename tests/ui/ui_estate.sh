@@ -112,6 +112,10 @@ check_screen "d is refused while several are on show" \
 	"read-only: .* refused while 3 workspaces are on show \\(P: pick the one to change\\)"
 keys c
 check_screen "c too" "read-only: .* refused while 3 workspaces"
+keys :; tm send-keys -t t -l "resume"; keys Enter
+check_screen ":resume is refused too" "a revocation session is one workspace's: pick it \\(P\\)"
+keys W
+check_screen "and the settings" "settings are a workspace's own: pick one \\(P\\)"
 check_eq "nothing sent to prod" 0 "$(writes_at "$A")"
 check_eq "nothing sent to staging" 0 "$(writes_at "$B")"
 
