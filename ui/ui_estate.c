@@ -20,6 +20,15 @@
 #include "estate.h"
 #include "ui_internal.h"
 
+/* Why a list failed, for the header: without what every such line says. */
+static const char *
+ui_estate_why(const char *load_err)
+{
+	static const char lead[] = "cannot list tokens: ";
+
+	return strncmp(load_err, lead, sizeof lead - 1) == 0 ? load_err + sizeof lead - 1 : load_err;
+}
+
 /* What failed, one "NAME: why" a member, into u->est_note. */
 static void
 ui_estate_note(struct ui *u)
@@ -31,7 +40,7 @@ ui_estate_note(struct ui *u)
 	u->est_note[0] = '\0';
 	for (i = 0; i < u->nest && len + 1 < sizeof u->est_note; i++) {
 		m = u->est[i];
-		why = m->load_err[0] != '\0' ? m->load_err :
+		why = m->load_err[0] != '\0' ? ui_estate_why(m->load_err) :
 		    u->ws->admin == UI_ADMIN_ON && m->admin == UI_ADMIN_OFF && m->me != NULL ?
 		    "not an admin: own tokens only" : NULL;
 		if (why == NULL)
@@ -68,9 +77,11 @@ ui_estate_merge(struct ui *u)
 	u->drawn_valid = false;
 	ui_estate_note(u);
 	if (loading == 0)
-		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s", u->ws->tab.n,
+		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
 		    u->ws->tab.n == 1 ? "" : "s", u->nest,
-		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "");
+		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
+		    u->est_skipped != NULL ? "; note: " : "",
+		    u->est_skipped != NULL ? u->est_skipped : "");
 }
 
 int
@@ -107,6 +118,7 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 	view->admin = admin ? UI_ADMIN_ON : UI_ADMIN_OFF;
 	ui_state_estate_free(u);
 	ui_ws_free(u->ws);
+	u->est_skipped = NULL;       /* said of the workspaces picked at start */
 	u->ws = view;
 	u->est = est;
 	u->nest = n;

@@ -256,6 +256,7 @@ struct ui {
 	size_t nest;
 	size_t wide_ws;              /* the widest member's profile name */
 	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
+	const char *est_skipped;     /* what --all-profiles left out (ui_opts.note), or NULL */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	/* How far the list in flight has come, by source (0: own tokens,
 	 * 1: token management). This is the one thing that crosses from the

@@ -228,6 +228,7 @@ ui_run(const struct ui_opts *opts)
 			ui_state_free(&u);
 			return status_exit_code(PATROL_CONFIG);
 		}
+		u.est_skipped = opts->note;
 	} else if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
 		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
 		ui_state_free(&u);
@@ -243,9 +244,6 @@ ui_run(const struct ui_opts *opts)
 		ui_msg(&u, true, "%s", u.state_note);
 	else if (!u.status_error)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
-	if (opts->note != NULL)          /* what --all-profiles left out */
-		ui_msg(&u, false, "%zu workspaces: loading%s; note: %s", u.nest,
-		    u.ascii ? "..." : "\u2026", opts->note);
 	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
 	if (!UI_ESTATE(&u) && ui_bulk_offer_resume(&u, true) != UI_R_NONE)

@@ -370,6 +370,19 @@ ui_lists_shown(const struct ui *u, const char *name)
 	return strcmp(name, u->ws->profile) == 0;
 }
 
+/* Why profile name, one of several on show, has no rows (its list failed:
+ * the header has room for a few words of it), or NULL. */
+static const char *
+ui_lists_failed(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (strcmp(u->est[i]->profile, name) == 0 && u->est[i]->load_err[0] != '\0')
+			return u->est[i]->load_err;
+	return NULL;
+}
+
 void
 ui_lists_profile_mark(struct ui *u, size_t i)
 {
@@ -401,8 +414,9 @@ ui_lists_profiles(struct ui *u)
 		if (ui_lists_shown(u, name) && sel == 0)
 			sel = n;
 		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
-		ui_add(&l, ui_fmt("%s %s  %s", ui_lists_shown(u, name) ? "*" : " ", cell,
-		    host != NULL ? host : "(no host)"));
+		ui_add(&l, ui_fmt("%s %s  %s%s%s", ui_lists_shown(u, name) ? "*" : " ", cell,
+		    host != NULL ? host : "(no host)", ui_lists_failed(u, name) != NULL ? "  ! " : "",
+		    ui_lists_failed(u, name) != NULL ? ui_lists_failed(u, name) : ""));
 		names[n++] = ui_xstrdup(name);
 	}
 	ini_free(ini);

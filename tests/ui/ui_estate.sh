@@ -30,6 +30,16 @@ token = $ADMIN_TOKEN
 [gone]
 host = $DOWN
 token = $ADMIN_TOKEN
+
+[refused]
+host = $B
+token = dapi99999999999999999999999999999999
+
+[acct]
+host = https://accounts.cloud.databricks.com
+account_id = 00000000-0000-0000-0000-000000000000
+client_id = x
+client_secret = y
 EOF2
 chmod 600 "$HOME/.databrickscfg"
 
@@ -61,7 +71,7 @@ check_screen "a WORKSPACE column, first" "^ +WORKSPACE +COMMENT"
 check_screen "rows of prod" "^ +prod +alpha-only"
 check_screen "rows of staging" "^ +staging +beta-only"
 check_screen "the workspace that is down: one line in the header" \
-	"prod,staging,gone .*gone: cannot list tokens: .*(connect|refused)"
+	"prod,staging,gone .*gone: network error: .*(connect|refused)"
 check_screen "the status says some failed" "$((MA + MB)) tokens in 3 workspaces; some failed"
 check_eq "prod was asked for its list once" 1 "$(lists_at "$A")"
 check_eq "staging was asked for its list once" 1 "$(lists_at "$B")"
@@ -165,8 +175,17 @@ check_screen "--profiles A,B" "shown $((MA + MB))/$((MA + MB)) " 15
 keys q
 ui_exited
 ui_start --all-profiles
-check_screen "--all-profiles: every profile's workspace" "gone: cannot list tokens" 15
+check_screen "--all-profiles: every profile's workspace" "prod,staging,gone,refused .* gone: network" 15
 check_screen "--all-profiles: the live ones' rows" "shown $((MA + MB))/$((MA + MB)) "
+check_screen "the status names what failed, and the account console it skipped" \
+	"in 4 workspaces; some failed .*note: skipped profile 'acct'"
+keys P
+check_screen "P: the workspace that is down says why in full" \
+	"^\\* gone +http.*  ! cannot list tokens: network error: .*connect"
+check_screen "P: the workspace that refuses the token says why in full" \
+	"^\\* refused +http.*  ! cannot list tokens: permission denied: Invalid access token"
+check_screen_not "P: the live ones have no such line" "^\\* (prod|staging) .*  ! "
+keys Escape
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
