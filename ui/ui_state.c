@@ -155,11 +155,13 @@ ui_state_order_shown(struct ui *u)
 static void
 ui_state_orders_build(struct ui *u)
 {
+	bool merged = UI_ESTATE(u) && u->ws->w == NULL;
 	size_t k;
 
+	if (UI_ESTATE(u) && !merged)
+		return;              /* one of several: its rows show in the merged table */
 	for (k = 0; k < TOKEN_SORT_COUNT; k++)
-		if ((k != TOKEN_SORT_OWNER || UI_MGMT(u)) &&
-		    (k != TOKEN_SORT_WORKSPACE || (UI_ESTATE(u) && u->ws->w == NULL)))
+		if ((k != TOKEN_SORT_OWNER || UI_MGMT(u)) && (k != TOKEN_SORT_WORKSPACE || merged))
 			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 
