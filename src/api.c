@@ -16,6 +16,7 @@
  * or output holding a secret (api_load_secret, api_created_to_json: the
  * secret scopes of secret.h); everything else is freed as is.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,6 +179,7 @@ static enum patrol_status api_call_created(struct call *, const char *, size_t);
 static enum patrol_status api_call_created_obo(struct call *, const char *, size_t);
 static enum patrol_status api_call_conf(struct call *, const char *, size_t);
 static enum patrol_status api_call_me(struct call *, const char *, size_t);
+static enum patrol_status api_call_perms(struct call *, const char *, size_t);
 
 struct api_endpoint {
 	const char *method;
@@ -220,6 +222,12 @@ static const struct api_endpoint api_endpoints[API_OP_COUNT] = {
 	    IDEMPOTENT, true, true, NULL },
 	[API_SCIM_ME] = { "GET", "/api/2.0/preview/scim/v2/Me",
 	    IDEMPOTENT, false, false, api_call_me },
+	[API_PERM_GET] = { "GET", "/api/2.0/permissions/authorization/tokens",
+	    IDEMPOTENT, false, false, api_call_perms },
+	[API_PERM_UPDATE] = { "PATCH", "/api/2.0/permissions/authorization/tokens",
+	    IDEMPOTENT, true, true, api_call_perms },
+	[API_PERM_SET] = { "PUT", "/api/2.0/permissions/authorization/tokens",
+	    IDEMPOTENT, true, true, api_call_perms },
 };
 #undef IDEMPOTENT
 #undef TM_PATH
@@ -469,6 +477,42 @@ struct call *
 api_tm_delete(const char *token_id)
 {
 	return api_call_make(API_TM_DELETE, token_id, NULL, NULL);
+}
+
+struct call *
+api_perm_get(void)
+{
+	return api_call_make(API_PERM_GET, NULL, NULL, NULL);
+}
+
+/* {"access_control_list":[{KEY: name, "permission_level": level}…]} */
+static json_t *
+api_perm_body(const struct api_perm_grant *v, size_t n)
+{
+	json_t *acl = json_array(), *o = json_object();
+	size_t i;
+	int rc = acl == NULL || o == NULL;
+
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = json_array_append_new(acl, json_pack("{s:s,s:s}",
+		    api_principal_key(v[i].kind), v[i].name, "permission_level", v[i].level));
+	if (rc != 0 || json_object_set_new(o, "access_control_list", acl) != 0) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+struct call *
+api_perm_update(const struct api_perm_grant *v, size_t n)
+{
+	return api_call_make(API_PERM_UPDATE, NULL, NULL, api_perm_body(v, n));
+}
+
+struct call *
+api_perm_set(const struct api_perm_grant *v, size_t n)
+{
+	return api_call_make(API_PERM_SET, NULL, NULL, api_perm_body(v, n));
 }
 
 struct call *
@@ -1133,6 +1177,254 @@ api_parse_conf(const char *body, size_t len, struct api_conf *out, struct patrol
 	return st;
 }
 
+/* ---- token permissions ----------------------------------------------------- */
+
+struct api_principal_row {
+	const char *key;
+	const char *words;
+};
+#define API_PRINCIPAL_ROW(e, key, words) { key, words },
+static const struct api_principal_row api_principal_rows[] = { API_PRINCIPALS(API_PRINCIPAL_ROW) };
+#undef API_PRINCIPAL_ROW
+
+const char *
+api_principal_key(enum api_principal k)
+{
+	return (unsigned)k < API_PRINCIPAL_COUNT ? api_principal_rows[k].key : "";
+}
+
+const char *
+api_principal_words(enum api_principal k)
+{
+	return (unsigned)k < API_PRINCIPAL_COUNT ? api_principal_rows[k].words : "";
+}
+
+static const struct {
+	const char *prefix;
+	enum api_principal kind;
+} api_perm_prefixes[] = {
+	{ "user:", API_PRINCIPAL_USER }, { "group:", API_PRINCIPAL_GROUP },
+	{ "sp:", API_PRINCIPAL_SP }, { "service-principal:", API_PRINCIPAL_SP },
+};
+
+/* 8-4-4-4-12 hex digits: an application id. */
+static bool
+api_perm_uuid(const char *s)
+{
+	static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+	size_t i;
+
+	for (i = 0; shape[i] != '\0'; i++)
+		if (s[i] == '\0' || (shape[i] == '-' ? s[i] != '-' :
+		    !isxdigit((unsigned char)s[i])))
+			return false;
+	return s[i] == '\0';
+}
+
+void
+api_perm_target(const char *arg, const struct api_perms *perms, enum api_principal *kind,
+		const char **name)
+{
+	size_t i, len;
+
+	*name = arg;
+	for (i = 0; i < sizeof api_perm_prefixes / sizeof api_perm_prefixes[0]; i++) {
+		len = strlen(api_perm_prefixes[i].prefix);
+		if (strncmp(arg, api_perm_prefixes[i].prefix, len) == 0) {
+			*kind = api_perm_prefixes[i].kind;
+			*name = arg + len;
+			return;
+		}
+	}
+	for (i = 0; perms != NULL && i < perms->n; i++)
+		if (strcmp(perms->v[i].name, arg) == 0) {
+			*kind = perms->v[i].kind;
+			return;
+		}
+	*kind = strchr(arg, '@') != NULL ? API_PRINCIPAL_USER :
+		api_perm_uuid(arg) ? API_PRINCIPAL_SP : API_PRINCIPAL_GROUP;
+}
+
+const struct api_perm_level *
+api_perm_direct(const struct api_perms *perms, enum api_principal kind, const char *name,
+		const struct api_perm_level **inherited)
+{
+	const struct api_perm_level *direct = NULL;
+	const struct api_perm_entry *e;
+	size_t i, j;
+
+	if (inherited != NULL)
+		*inherited = NULL;
+	for (i = 0; perms != NULL && i < perms->n; i++) {
+		e = &perms->v[i];
+		if (e->kind != kind || strcmp(e->name, name) != 0)
+			continue;
+		for (j = 0; j < e->n; j++) {
+			if (!e->v[j].inherited && direct == NULL)
+				direct = &e->v[j];
+			else if (e->v[j].inherited && inherited != NULL && *inherited == NULL)
+				*inherited = &e->v[j];
+		}
+	}
+	return direct;
+}
+
+/* inherited_from_object: strings, joined with commas into *out. */
+static enum patrol_status
+api_perm_from(const json_t *v, char **out, struct patrol_err *err)
+{
+	struct buf b;
+	const json_t *s;
+	size_t i;
+
+	if (!json_is_array(v))
+		return api_wrong_type("inherited_from_object", "an array", v, err);
+	buf_init(&b, 64 * 1024);
+	json_array_foreach(v, i, s) {
+		if (!json_is_string(s)) {
+			buf_free(&b);
+			return api_wrong_type("inherited_from_object[]", "a string", s, err);
+		}
+		if (buf_printf(&b, "%s%s", i ? "," : "", json_string_value(s)) != 0) {
+			buf_free(&b);
+			return api_nomem(err);
+		}
+	}
+	*out = b.len > 0 ? buf_take(&b) : NULL;
+	buf_free(&b);
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_perm_level(const json_t *o, struct api_perm_level *l, struct patrol_err *err)
+{
+	enum patrol_status st;
+	json_t *v;
+
+	if (!json_is_object(o))
+		return api_wrong_type("all_permissions[]", "an object", o, err);
+	if ((v = api_get(o, "permission_level")) == NULL)
+		return status_set(err, PATROL_PROTOCOL, "a permission without permission_level");
+	if ((st = api_str_dup(v, "permission_level", &l->level, err)) != PATROL_OK)
+		return st;
+	if ((v = api_get(o, "inherited")) != NULL && !json_is_boolean(v))
+		return api_wrong_type("inherited", "a boolean", v, err);
+	l->inherited = json_is_true(v);
+	if ((v = api_get(o, "inherited_from_object")) != NULL)
+		return api_perm_from(v, &l->from, err);
+	return PATROL_OK;
+}
+
+/* Which principal an entry names: exactly one of the keys. */
+static enum patrol_status
+api_perm_principal(const json_t *o, struct api_perm_entry *e, struct patrol_err *err)
+{
+	int k, found = 0;
+	json_t *v;
+
+	for (k = 0; k < API_PRINCIPAL_COUNT; k++) {
+		if ((v = api_get(o, api_principal_rows[k].key)) == NULL)
+			continue;
+		if (found++ > 0)
+			return status_set(err, PATROL_PROTOCOL, "an access control entry names "
+			    "more than one principal");
+		e->kind = (enum api_principal)k;
+		if (api_str_dup(v, api_principal_rows[k].key, &e->name, err) != PATROL_OK)
+			return err->status;
+	}
+	if (found == 0)
+		return status_set(err, PATROL_PROTOCOL, "an access control entry names no "
+		    "user_name, group_name or service_principal_name");
+	return PATROL_OK;
+}
+
+static enum patrol_status
+api_perm_entry(const json_t *o, struct api_perm_entry *e, struct patrol_err *err)
+{
+	enum patrol_status st;
+	json_t *v, *p;
+	size_t i;
+
+	if (!json_is_object(o))
+		return api_wrong_type("access_control_list[]", "an object", o, err);
+	if ((st = api_perm_principal(o, e, err)) != PATROL_OK)
+		return st;
+	if ((v = api_get(o, "display_name")) != NULL &&
+	    (st = api_str_dup(v, "display_name", &e->display, err)) != PATROL_OK)
+		return st;
+	if ((v = api_get(o, "all_permissions")) == NULL)
+		return PATROL_OK;
+	if (!json_is_array(v))
+		return api_wrong_type("all_permissions", "an array", v, err);
+	if ((e->v = calloc(json_array_size(v) + 1, sizeof *e->v)) == NULL)
+		return api_nomem(err);
+	json_array_foreach(v, i, p) {
+		if ((st = api_perm_level(p, &e->v[i], err)) != PATROL_OK) {
+			e->n = i + 1;
+			return st;
+		}
+	}
+	e->n = json_array_size(v);
+	return PATROL_OK;
+}
+
+static void
+api_perms_clear(struct api_perms *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < p->v[i].n; j++) {
+			free(p->v[i].v[j].level);
+			free(p->v[i].v[j].from);
+		}
+		free(p->v[i].v);
+		free(p->v[i].name);
+		free(p->v[i].display);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+void
+api_perms_free(struct api_perms *p)
+{
+	if (p == NULL)
+		return;
+	api_perms_clear(p);
+	free(p);
+}
+
+enum patrol_status
+api_parse_perms(const char *body, size_t len, struct api_perms *out, struct patrol_err *err)
+{
+	enum patrol_status st = PATROL_OK;
+	json_t *root, *acl, *e;
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	if ((root = api_load(body, len, err)) == NULL)
+		return err->status;
+	acl = api_get(root, "access_control_list");
+	if (acl != NULL && !json_is_array(acl))
+		st = api_wrong_type("access_control_list", "an array", acl, err);
+	else if (json_array_size(acl) > API_PERMS_MAX)
+		st = status_set(err, PATROL_TOO_LARGE, "more than %d access control entries",
+		    API_PERMS_MAX);
+	else if ((out->v = calloc(json_array_size(acl) + 1, sizeof *out->v)) == NULL)
+		st = api_nomem(err);
+	json_array_foreach(acl, i, e) {
+		if (st != PATROL_OK)
+			break;
+		out->n = i + 1;
+		st = api_perm_entry(e, &out->v[i], err);
+	}
+	json_decref(root);
+	if (st != PATROL_OK)
+		api_perms_clear(out);
+	return st;
+}
+
 /* *token_endpoint is malloc'd (free it); NULL on failure. */
 enum patrol_status
 api_parse_oauth_discovery(const char *body, size_t len, char **token_endpoint,
@@ -1291,6 +1583,28 @@ api_call_conf(struct call *c, const char *body, size_t len)
 	return PATROL_OK;
 }
 
+static void
+api_perms_free_v(void *p)
+{
+	api_perms_free(p);
+}
+
+static enum patrol_status
+api_call_perms(struct call *c, const char *body, size_t len)
+{
+	struct api_perms *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		return api_nomem(&c->err);
+	if (api_parse_perms(body, len, r, &c->err) != PATROL_OK) {
+		free(r);
+		return c->err.status;
+	}
+	c->result = r;
+	c->result_free = api_perms_free_v;
+	return PATROL_OK;
+}
+
 static enum patrol_status
 api_call_me(struct call *c, const char *body, size_t len)
 {
@@ -1365,6 +1679,20 @@ api_token_to_json(const struct token_info *t, bool management)
 		o = NULL;
 	}
 	return o;
+}
+
+json_t *
+api_autoscope_to_json(const struct token_info *t)
+{
+	struct autoscope_access after;
+	int64_t at = token_autoscope_enforce_ms(t);
+
+	token_autoscope_after(t, &after);
+	return json_pack("{s:o, s:o, s:b, s:o}",
+	    "state", api_json_str(autoscope_state_words(token_autoscope_state(t))),
+	    "enforcement_time", at > 0 ? json_integer((json_int_t)at) : json_null(),
+	    "will_narrow", token_autoscope_narrows(t),
+	    "scopes_after", after.full ? json_null() : api_json_strv(after.v, after.n));
 }
 
 /* A few objects, by shape, refilled row after row: objects, keys and hash

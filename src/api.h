@@ -40,6 +40,9 @@
 	_(CONF_GET,       "read workspace settings")      \
 	_(CONF_SET,       "change workspace settings")    \
 	_(SCIM_ME,        "who am I")                     \
+	_(PERM_GET,       "read token permissions")       \
+	_(PERM_UPDATE,    "grant token permissions")      \
+	_(PERM_SET,       "replace token permissions")    \
 	_(OAUTH_DISCOVER, "OAuth discovery")              \
 	_(OAUTH_TOKEN,    "OAuth token")
 
@@ -66,6 +69,47 @@ struct api_conf {
 	char *max_token_lifetime_days;  /* string as sent, NULL when unset/null */
 	char *enable_tokens_config;     /* "true"/"false", NULL when unset/null */
 };
+
+/* The token permissions (/api/2.0/permissions/authorization/tokens): who
+ * may use PATs, and at which level. */
+/*        enum    JSON key                  words */
+#define API_PRINCIPALS(_) \
+	_(USER,  "user_name",              "user")  \
+	_(GROUP, "group_name",             "group") \
+	_(SP,    "service_principal_name", "service principal")
+#define API_PRINCIPAL_ENUM(e, key, words) API_PRINCIPAL_##e,
+enum api_principal { API_PRINCIPALS(API_PRINCIPAL_ENUM) API_PRINCIPAL_COUNT };
+#undef API_PRINCIPAL_ENUM
+const char *api_principal_key(enum api_principal k);     /* "user_name" */
+const char *api_principal_words(enum api_principal k);   /* "service principal" */
+struct api_perm_level {
+	char *level;                /* "CAN_USE", "CAN_MANAGE", or what the server names */
+	bool inherited;
+	char *from;                 /* inherited_from_object, comma-joined; NULL if none */
+};
+struct api_perm_entry {
+	enum api_principal kind;
+	char *name;                 /* the user name, group name or application id */
+	char *display;              /* display_name, NULL when absent */
+	struct api_perm_level *v;
+	size_t n;
+};
+struct api_perms {
+	struct api_perm_entry *v;   /* in the server's order */
+	size_t n;
+};
+void api_perms_free(struct api_perms *p);        /* frees p */
+/* The principal a user named (both faces): "user:", "group:", "sp:" or
+ * "service-principal:" before it says which; else the kind an entry of
+ * that name has in perms (may be NULL); else a name with '@' is a user, a
+ * UUID a service principal, anything else a group. *name points into arg. */
+void api_perm_target(const char *arg, const struct api_perms *perms, enum api_principal *kind,
+		     const char **name);
+/* The first direct level the principal holds, or NULL; *inherited (may be
+ * NULL) gets an inherited one, if any. Pointers into perms. */
+const struct api_perm_level *api_perm_direct(const struct api_perms *perms,
+					     enum api_principal kind, const char *name,
+					     const struct api_perm_level **inherited);
 
 void api_created_free(struct api_created *c);   /* wipes token_value; frees c */
 /* The new token (a row of c->tab; zeroes when the answer had none). */
@@ -108,6 +152,18 @@ struct call *api_conf_get(void);                                    /* struct ap
 /* key: "maxTokenLifetimeDays" or "enableTokensConfig"; value sent as a string. */
 struct call *api_conf_set(const char *key, const char *value);      /* none */
 struct call *api_scim_me(void);                                     /* struct api_me * */
+struct call *api_perm_get(void);                                    /* struct api_perms * */
+/* One entry to send: {KEY: name, "permission_level": level}. */
+struct api_perm_grant {
+	enum api_principal kind;
+	const char *name;
+	const char *level;
+};
+/* PATCH: add or raise these entries. */
+struct call *api_perm_update(const struct api_perm_grant *v, size_t n); /* struct api_perms * */
+/* PUT: the direct entries become exactly these (a user or service principal
+ * left out loses all of its tokens). */
+struct call *api_perm_set(const struct api_perm_grant *v, size_t n);    /* struct api_perms * */
 
 /* The update_mask for p: "comment", "scopes" or "comment,scopes"; "" when
  * nothing changes. Writes into out. */
@@ -153,6 +209,12 @@ enum patrol_status api_parse_me(const char *body, size_t len, struct api_me *out
 				struct patrol_err *err);
 enum patrol_status api_parse_conf(const char *body, size_t len, struct api_conf *out,
 				  struct patrol_err *err);
+/* The permissions object: its access_control_list (absent: empty). Each
+ * entry names exactly one principal and has all_permissions (levels as
+ * sent); anything else is PATROL_PROTOCOL. At most API_PERMS_MAX entries. */
+#define API_PERMS_MAX 100000
+enum patrol_status api_parse_perms(const char *body, size_t len, struct api_perms *out,
+				   struct patrol_err *err);
 enum patrol_status api_parse_oauth_discovery(const char *body, size_t len,
 					     char **token_endpoint, struct patrol_err *err);
 /* expires_in may be a number or a string. access_token is a secret. */
@@ -163,6 +225,11 @@ enum patrol_status api_parse_oauth_token(const char *body, size_t len, char **ac
 /* JSON object with the API's field names and values (absent fields omitted,
  * as the SDKs do). management adds the TokenInfo fields. New reference. */
 json_t *api_token_to_json(const struct token_info *t, bool management);
+/* What patrol makes of t's auto-scoping (autoscope.h), not the API's:
+ * {"state": words, "enforcement_time": ms (patrol's estimate) or null,
+ * "will_narrow": bool, "scopes_after": [...] or null (full access)}. New
+ * reference, NULL on out of memory. */
+json_t *api_autoscope_to_json(const struct token_info *t);
 /* The same JSON for many rows, faster: each shape (the set of fields
  * written) gets one object, refilled for each row of that shape. Not shared
  * between threads. */

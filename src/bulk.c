@@ -15,6 +15,7 @@ struct bulk {
 	size_t *hidx, hn, hcap;          /* the items by id: open addressing, item
 					  * index + 1 (0: empty), at most half full */
 	bool admin;                      /* through the token management API */
+	enum journal_kind kind;          /* what it does: revoke, or pin scopes */
 	char *filter;                    /* what chose the ids, for the journal */
 	struct journal *journal;         /* owned; NULL in dry runs */
 	size_t counts[JOURNAL_RESULT_COUNT];
@@ -48,8 +49,7 @@ bulk_new(bool admin)
 static void
 bulk_item_free(struct bulk_item *it)
 {
-	free(it->t.owner);
-	free(it->t.comment);
+	journal_item_clear(&it->t);
 }
 
 void
@@ -122,6 +122,37 @@ const struct journal *
 bulk_journal(const struct bulk *b)
 {
 	return b->journal;
+}
+
+void
+bulk_set_kind(struct bulk *b, enum journal_kind k)
+{
+	b->kind = k;
+}
+
+enum journal_kind
+bulk_kind(const struct bulk *b)
+{
+	return b->kind;
+}
+
+int
+bulk_set_scopes(struct bulk *b, size_t i, const char *const *v, size_t n)
+{
+	struct journal_item *it;
+	size_t k;
+
+	if (i >= b->n)
+		return -1;
+	it = &b->v[i].t;
+	if (n > 0 && (it->scopes = calloc(n, sizeof *it->scopes)) == NULL)
+		return -1;
+	for (k = 0; k < n; k++) {
+		if ((it->scopes[k] = strdup(v[k])) == NULL)
+			return -1;
+		it->nscopes = k + 1;
+	}
+	return 0;
 }
 
 int
@@ -272,6 +303,75 @@ bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigned fl
 	return 0;
 }
 
+/* ---- pins ----------------------------------------------------------------- */
+
+static void bulk_settle(struct bulk *b, struct bulk_item *it, enum journal_result r,
+			enum patrol_status st, const char *why);
+
+/* Whether the scopes v[0..n) name authentication (or its read form). */
+static bool
+bulk_has_auth(const char *const *v, size_t n)
+{
+	return autoscope_has(v, n, AUTOSCOPE_PRIVILEGED) ||
+	    autoscope_has(v, n, AUTOSCOPE_PRIVILEGED ":read");
+}
+
+bool
+bulk_pin_adds_auth(const struct token_info *t, const struct bulk_item *it)
+{
+	return bulk_has_auth((const char *const *)it->t.scopes, it->t.nscopes) &&
+	    !bulk_has_auth(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t));
+}
+
+/* Whether t has exactly v[0..n), set by hand already. */
+static bool
+bulk_pin_same(const struct token_info *t, char *const *v, size_t n)
+{
+	size_t i;
+
+	if (token_autoscope(t) != AUTOSCOPE_USER_SELECTED || token_nscopes(t) != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!autoscope_has(token_list_items(t, TOKEN_LIST_SCOPES), n, v[i]))
+			return false;
+	return true;
+}
+
+int
+bulk_add_pin(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+	     const char *self_id, int64_t now_ms, const struct bulk_pin *how)
+{
+	const char **v = NULL;
+	size_t i = b->n, n;
+	int rc = bulk_add(b, id, t, flags, self_id, now_ms);
+
+	if (rc != 0 || b->v[i].result != JOURNAL_PENDING)
+		return rc;                   /* planned already, not a token id, or no memory */
+	if (t == NULL) {
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_NOT_FOUND, b->admin ?
+			    "not in the list: nothing sent" :
+			    "not among your tokens (--all: anyone's): nothing sent");
+		return 0;
+	}
+	n = autoscope_pin_scopes(token_list_items(t, TOKEN_LIST_INFERRED),
+	    token_list_n(t, TOKEN_LIST_INFERRED), token_list_items(t, TOKEN_LIST_BACKFILL),
+	    token_list_n(t, TOKEN_LIST_BACKFILL), how->add, how->nadd, how->exact, how->nexact,
+	    how->use_exact, &v);
+	if (n == (size_t)-1 || bulk_set_scopes(b, i, v, n) != 0) {
+		free(v);
+		return -1;
+	}
+	free(v);
+	if (!how->use_exact && token_list_n(t, TOKEN_LIST_INFERRED) +
+	    token_list_n(t, TOKEN_LIST_BACKFILL) == 0)
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK, "nothing inferred or "
+			    "backfilled: give --scopes to choose its scopes");
+	else if (bulk_pin_same(t, b->v[i].t.scopes, b->v[i].t.nscopes))
+		bulk_settle(b, &b->v[i], JOURNAL_SKIPPED, PATROL_OK,
+			    "it already has exactly these scopes, set by hand");
+	return 0;
+}
+
 /* Decide an item without sending anything. */
 static void
 bulk_settle(struct bulk *b, struct bulk_item *it, enum journal_result r,
@@ -365,6 +465,14 @@ bulk_self_index(const struct bulk *b)
 
 /* ---- re-plan ------------------------------------------------------------ */
 
+/* Why an id no list has any more was not sent. */
+static const char *
+bulk_gone_why(const struct bulk *b)
+{
+	return b->kind == JOURNAL_KIND_PIN ? "gone before its scopes were set" :
+	    "gone before the revoke was sent";
+}
+
 /* The row of fresh with exactly this id, through its index. */
 static const struct token_info *
 bulk_lookup(const struct token_table *fresh, const size_t *byid, const char *id)
@@ -390,8 +498,7 @@ bulk_replan(struct bulk *b, const struct token_table *fresh, const struct token_
 		if (it->result != JOURNAL_PENDING || !it->listed)
 			continue;
 		if ((t = bulk_lookup(fresh, byid, it->t.id)) == NULL) {
-			bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND,
-				    "gone before the revoke was sent");
+			bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, bulk_gone_why(b));
 			out->vanished++;
 			continue;
 		}
@@ -436,11 +543,24 @@ bulk_journal_start(struct bulk *b, const char *dir, const char *host, const char
 	plan.profile = profile;
 	plan.filter = b->filter;
 	plan.admin = b->admin;
+	plan.kind = b->kind;
 	plan.items = items;
 	plan.n = n;
 	st = journal_create(dir, &plan, &b->journal, err);
 	free(items);
 	return st;
+}
+
+/* The request for one item: a revoke, or a pin (update_mask=scopes). */
+static struct call *
+bulk_call(const struct bulk *b, const struct bulk_item *it)
+{
+	struct api_update_params p = { NULL, true, (const char *const *)it->t.scopes,
+				       it->t.nscopes };
+
+	if (b->kind == JOURNAL_KIND_PIN)
+		return b->admin ? api_tm_update(it->t.id, &p) : api_token_update(it->t.id, &p);
+	return b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
 }
 
 /* Submit the pending items, the token patrol uses only when nothing else
@@ -464,8 +584,7 @@ bulk_submit(struct bulk *b, struct worker *w)
 		struct bulk_item *it = &b->v[i];
 		if (it->result != JOURNAL_PENDING || it->inflight || (it->self && others))
 			continue;
-		c = b->admin ? api_tm_delete(it->t.id) : api_token_delete(it->t.id);
-		if (c == NULL) {
+		if ((c = bulk_call(b, it)) == NULL) {
 			bulk_settle(b, it, JOURNAL_NOT_ATTEMPTED, PATROL_NOMEM, "out of memory");
 			continue;
 		}
@@ -601,6 +720,7 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 		  const size_t *byid)
 {
 	struct bulk_item *it;
+	const struct token_info *row;
 	bool there;
 
 	if (bulk_grow(b) != 0)
@@ -612,7 +732,7 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 	if (bulk_index_add(b, b->n++) != 0)
 		return -1;
 	it->result = JOURNAL_PENDING;
-	there = bulk_lookup(fresh, byid, it->t.id) != NULL;
+	there = (row = bulk_lookup(fresh, byid, it->t.id)) != NULL;
 	/* an id given by hand that no list had (no creation time): the server
 	 * decides, as on the first run */
 	it->listed = it->t.created_ms != 0;
@@ -625,12 +745,22 @@ bulk_resume_entry(struct bulk *b, struct journal_entry *e, const struct token_ta
 		b->planned_done++;
 		return 0;
 	}
+	if (there && b->kind == JOURNAL_KIND_PIN && e->intents > 0 &&
+	    bulk_pin_same(row, it->t.scopes, it->t.nscopes)) {
+		/* Pinned before the interruption, its result lost: done,
+		 * never sent again. */
+		bulk_settle(b, it, JOURNAL_REVOKED, PATROL_OK,
+			    "reconciled on resume: its scopes are already set");
+		b->planned_done++;
+		if (b->journal != NULL)
+			journal_result(b->journal, it->t.id, JOURNAL_REVOKED, &it->err);
+		return 0;
+	}
 	if (!there) {
 		/* Revoked before the interruption (an intent whose result was
 		 * lost), or by someone else: either way, done; never sent again. */
 		bulk_settle(b, it, JOURNAL_GONE, PATROL_NOT_FOUND, e->intents > 0 ?
-			    "reconciled on resume: no longer in the list" :
-			    "gone before the revoke was sent");
+			    "reconciled on resume: no longer in the list" : bulk_gone_why(b));
 		b->planned_done++;
 		if (b->journal != NULL)
 			journal_result(b->journal, it->t.id, JOURNAL_GONE, &it->err);
@@ -663,10 +793,18 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 
 	if ((st = bulk_check_free(info, err)) != PATROL_OK)
 		return st;
+	if (info->kind != b->kind && !journal_kind_resumes(info->kind))
+		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a %s: it "
+				  "is never resumed as one", info->session, info->kind_name,
+				  b->kind == JOURNAL_KIND_PIN ? "pin" : "revocation");
 	if (info->ended_ms != 0 && (!allow_ended || journal_session_todo(info) == 0))
 		return status_set(err, PATROL_CONFLICT, "session %s is finished (%s)%s",
 				  info->session, info->end_reason, journal_session_todo(info) == 0 ?
 				  ": nothing in it is left to revoke or to retry" : "");
+	if (info->kind != b->kind)
+		return status_set(err, PATROL_CONFLICT, "session %s is a %s session: patrol %s "
+				  "--resume %s goes on with it", info->session, info->kind_name,
+				  info->kind_name, info->session);
 	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;

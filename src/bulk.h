@@ -1,5 +1,6 @@
 /*
- * bulk.h: one bulk revocation session, the same for both faces.
+ * bulk.h: one bulk session, the same for both faces: revocation, or (a pin,
+ * bulk_set_kind) setting scopes by hand.
  *
  * plan (the exact ids, with what the list said about each) → confirm (the
  * face asks) → re-plan (bulk_replan against a fresh list: what vanished,
@@ -92,6 +93,36 @@ bool bulk_stopped_auth(const struct bulk *b);            /* a 401/403 halted it 
 size_t bulk_planned_done(const struct bulk *b);          /* done before this run (resume) */
 /* The session's journal (NULL in a dry run, or before bulk_journal_start). */
 const struct journal *bulk_journal(const struct bulk *b);
+
+/* What the session does (JOURNAL_KIND_REVOKE unless set): a pin sets each
+ * item's scopes (bulk_set_scopes) with update_mask=scopes, and its journal
+ * says "pin". Set it before planning; bulk_resume refuses another kind's
+ * session. */
+void bulk_set_kind(struct bulk *b, enum journal_kind k);
+enum journal_kind bulk_kind(const struct bulk *b);
+/* The scopes item i is pinned to: v[0..n) copied. 0, or -1 on out of memory. */
+int bulk_set_scopes(struct bulk *b, size_t i, const char *const *v, size_t n);
+
+/* How a pin chooses each token's scopes: exactly exact[0..nexact) when
+ * use_exact, else its inferred ∪ backfill scopes ∪ add[0..nadd). */
+struct bulk_pin {
+	const char *const *add;
+	size_t nadd;
+	const char *const *exact;
+	size_t nexact;
+	bool use_exact;
+};
+/* bulk_add for a pin session: t's scopes as how says, the same for both
+ * faces. t NULL (an id no list has) is skipped, and so is a token with
+ * nothing inferred or backfilled (unless use_exact) and one that already
+ * has exactly those scopes, set by hand: each with the reason. Returns as
+ * bulk_add. */
+int bulk_add_pin(struct bulk *b, const char *id, const struct token_info *t, unsigned flags,
+		 const char *self_id, int64_t now_ms, const struct bulk_pin *how);
+/* Whether pinning t as item it plans adds authentication: t could then
+ * mint tokens of any scope, and its declared scopes do not say so now.
+ * Such a pin asks for a confirmation of its own. */
+bool bulk_pin_adds_auth(const struct token_info *t, const struct bulk_item *it);
 
 /* What chose the ids (--filter), for the journal. 0, or -1 on out of memory. */
 int bulk_set_filter(struct bulk *b, const char *filter);

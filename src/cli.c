@@ -50,12 +50,21 @@ static int cli_cmd_help(struct cli *cli, int argc, char **argv);
 	_(REVOKE, "revoke", cli_cmd_revoke, cli_mutates_always, \
 	  "revoke tokens by id, from a file, or by filter; resume a session", \
 	  "revoke [--all] [--yes] [--include-self] ID... | --from FILE|- | --filter EXPR | --resume [SESSION]") \
+	_(PIN, "pin", cli_cmd_pin, cli_mutates_always, \
+	  "set tokens' scopes by hand (inferred + backfill, or exactly --scopes); auto-scoping stops", \
+	  "pin [--all] [--yes] [--include-self] ID... | --from FILE|- | --filter EXPR [--add SCOPE]... [--scopes S,...] | --resume [SESSION]") \
 	_(SETTINGS, "settings", cli_cmd_settings, cli_settings_mutates, \
 	  "read or change workspace token settings (admins)", \
 	  "settings [get | set max-lifetime-days N | set tokens-enabled true|false]") \
 	_(AUDIT, "audit", cli_cmd_audit, NULL, \
 	  "audit flags of every token (the table lists flagged ones), summaries by flag and owner", \
-	  "audit [--all] [--filter EXPR]") \
+	  "audit [--all] [--filter EXPR] [--fail-on FLAG[,FLAG...]]") \
+	_(PERMISSIONS, "permissions", cli_cmd_permissions, cli_permissions_mutates, \
+	  "who may use tokens (admins); grant it, or remove it (which deletes a user's tokens)", \
+	  "permissions [grant PRINCIPAL [--level L] | remove PRINCIPAL [--yes]]") \
+	_(SCOPES, "scopes", cli_cmd_scopes, NULL, \
+	  "auto-scoping review: each token's scopes now, inferred, when it narrows and to what", \
+	  "scopes [--all] [--filter EXPR]") \
 	_(JOURNAL, "journal", cli_cmd_journal, NULL, \
 	  "past bulk revocation sessions, or what one session did", \
 	  "journal [SESSION]") \
@@ -95,7 +104,7 @@ enum opt_id {
 	OPT_ASCII, OPT_MOUSE,
 	OPT_ALL, OPT_USER, OPT_FILTER, OPT_SORT, OPT_COMMENT, OPT_LIFETIME,
 	OPT_SCOPE, OPT_AUTOSCOPE, OPT_ON_BEHALF_OF, OPT_FROM, OPT_INCLUDE_SELF, OPT_RESUME,
-	OPT_TO_FILE, OPT_PROFILES, OPT_ALL_PROFILES,
+	OPT_TO_FILE, OPT_ADD, OPT_SCOPES, OPT_PROFILES, OPT_ALL_PROFILES, OPT_FAIL_ON, OPT_LEVEL,
 };
 
 struct cli_option {
@@ -126,21 +135,25 @@ static const struct cli_option options[] = {
 	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)" },
 	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
 	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
-	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT),
+	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN),
 	  NULL, "every token in the workspace (token management; admins)" },
 	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
-	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT), "EXPR", "filter expression (see patrol(1))" },
-	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id" },
+	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN), "EXPR", "filter expression (see patrol(1))" },
+	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke" },
 	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "TEXT", "token comment (at most 255 characters)" },
 	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum)" },
 	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
 	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
 	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
 	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
-	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE), "FILE", "read ids from FILE (- for stdin), one per line" },
-	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS), NULL, "do not ask for confirmation" },
-	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE), NULL, "allow revoking the token patrol itself uses" },
-	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
+	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(PIN), "FILE", "read ids from FILE (- for stdin), one per line" },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(PIN), NULL, "do not ask for confirmation" },
+	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names" },
+	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "allow revoking (or pinning) the token patrol itself uses" },
+	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
+	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
+	{ "add", 1, OPT_ADD, CMD_BIT(PIN), "SCOPE", "pin: a scope to set besides the inferred ones, repeatable" },
+	{ "scopes", 1, OPT_SCOPES, CMD_BIT(PIN), "S,...", "pin: set exactly these scopes (comma-separated)" },
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
 
@@ -270,6 +283,8 @@ cli_option_applies(size_t opt, size_t cmd)
 	return opt < NOPTIONS && cmd < CMD_COUNT && (options[opt].cmds & (1u << cmd)) != 0;
 }
 
+static int parse_fail_on(const char *arg, unsigned *mask);
+
 /* Store a parsed option's value. Returns 0 or an exit code. */
 static int
 set_option(struct cli_opts *o, int id, const char *arg)
@@ -349,6 +364,16 @@ set_option(struct cli_opts *o, int id, const char *arg)
 	case OPT_INCLUDE_SELF: o->include_self = true; break;
 	case OPT_RESUME: o->resume = true; break;
 	case OPT_TO_FILE: o->to_file = arg; break;
+	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
+	case OPT_LEVEL: o->level = arg; break;
+	case OPT_ADD:
+		if (o->nadd == CLI_MAX_SCOPES) {
+			cli_msg("too many --add options (at most %d)", CLI_MAX_SCOPES);
+			return 2;
+		}
+		o->add[o->nadd++] = arg;
+		break;
+	case OPT_SCOPES: o->pin_scopes = arg; break;
 	default: return 2;
 	}
 	return 0;
@@ -439,6 +464,46 @@ static const char *
 option_name_at(size_t i)
 {
 	return options[i].name;
+}
+
+static const char *
+flag_name_at(size_t i)
+{
+	return token_flag_name((enum token_flag_bit)i);
+}
+
+/* --fail-on FLAG[,FLAG...]: the audit flags as a mask (added to *mask). An
+ * unknown name is a usage error that says what was likely meant. */
+static int
+parse_fail_on(const char *arg, unsigned *mask)
+{
+	char name[64];
+	const char *s, *guess;
+	size_t len;
+	int b;
+
+	for (s = arg; *s != '\0'; s += len + (s[len] == ',')) {
+		len = strcspn(s, ",");
+		snprintf(name, sizeof name, "%.*s", (int)len, s);
+		if (len == 0) {
+			cli_msg("--fail-on takes audit flag names separated by commas, not '%s'", arg);
+			return 2;
+		}
+		if (len >= sizeof name || (b = token_flag_parse(name)) < 0) {
+			guess = len < sizeof name ?
+				closest(name, flag_name_at, TOKEN_FLAG_COUNT) : NULL;
+			cli_msg("--fail-on: unknown audit flag '%.*s'%s%s%s (patrol(1) lists them)",
+				(int)(len < 64 ? len : 64), s, guess ? ": did you mean '" : "",
+				guess ? guess : "", guess ? "'?" : "");
+			return 2;
+		}
+		*mask |= 1u << b;
+	}
+	if (*mask == 0) {
+		cli_msg("--fail-on takes audit flag names: --fail-on unused-90d,never-expires");
+		return 2;
+	}
+	return 0;
 }
 
 /* An option getopt did not know: say which, and what was likely meant. */
@@ -578,6 +643,7 @@ load_prefs(struct cli *cli)
 	cli->o.rate_set = m.rate >= 0;
 	cli->out.ctx.stale_patterns = m.stale;
 	cli->out.ctx.nstale = m.nstale;
+	cli->out.ctx.revoke_soon_ms = m.revoke_soon_ms;
 	return 0;
 }
 
@@ -711,6 +777,8 @@ report_scope(int op)
 	case API_TOKEN_UPDATE: case API_TM_LIST: case API_TM_GET: case API_TM_DELETE:
 	case API_TM_UPDATE: case API_TM_CREATE_OBO:
 		return "authentication";
+	case API_PERM_GET: case API_PERM_UPDATE: case API_PERM_SET:
+		return "access-management";
 	default:
 		return NULL;
 	}
@@ -738,7 +806,8 @@ report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 {
 	bool tm = c->op == API_TM_LIST || c->op == API_TM_GET || c->op == API_TM_DELETE ||
 		  c->op == API_TM_UPDATE || c->op == API_TM_CREATE_OBO ||
-		  c->op == API_CONF_SET;
+		  c->op == API_CONF_SET || c->op == API_PERM_GET ||
+		  c->op == API_PERM_UPDATE || c->op == API_PERM_SET;
 	const char *from = cfg != NULL && cfg->cred_source ? cfg->cred_source : "?";
 	const char *scope = report_scope(c->op);
 	bool api = c->err.http_status == 401 || c->err.http_status == 403;
@@ -1032,6 +1101,7 @@ run_face(struct cli *cli, face_fn face)
 	uo.flags = cli->flags;
 	uo.stale = cli->out.ctx.stale_patterns;
 	uo.nstale = cli->out.ctx.nstale;
+	uo.revoke_soon_ms = cli->out.ctx.revoke_soon_ms;
 	uo.columns = cli->prefs.columns;
 	uo.refresh_s = cli->prefs.refresh_s;
 	rc = face(&uo);

@@ -57,6 +57,11 @@ struct cli_opts {
 	const char *user, *filter, *sort, *comment, *lifetime, *on_behalf_of, *from, *to_file;
 	const char *scopes[CLI_MAX_SCOPES];
 	size_t nscopes;
+	unsigned fail_on;        /* audit --fail-on: token_flags bits, 0: none */
+	const char *level;       /* permissions grant --level */
+	const char *add[CLI_MAX_SCOPES];    /* pin --add */
+	size_t nadd;
+	const char *pin_scopes;             /* pin --scopes S,... */
 	/* several workspaces: every -p and --profiles value, --all-profiles */
 	const char *profiles[CLI_MAX_PROFILES];
 	size_t nprofiles;
@@ -208,6 +213,14 @@ bool cli_settings_mutates(int argc, char **argv);
 int cli_cmd_revoke(struct cli *cli, int argc, char **argv);
 int cli_cmd_audit(struct cli *cli, int argc, char **argv);     /* cli_audit.c */
 int cli_cmd_journal(struct cli *cli, int argc, char **argv);   /* cli_journal.c */
+int cli_cmd_permissions(struct cli *cli, int argc, char **argv); /* cli_permissions.c */
+bool cli_permissions_mutates(int argc, char **argv);
+int cli_cmd_scopes(struct cli *cli, int argc, char **argv);    /* cli_scopes.c */
+int cli_cmd_pin(struct cli *cli, int argc, char **argv);       /* cli_pin.c */
+/* Ids from a file (or "-": stdin): the first word of each line, blank and
+ * # lines skipped; *ids and its strings malloc'd. 0, or an exit code after
+ * saying why (messages start with cmd). */
+int cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n);
 int cli_cmd_completion(struct cli *cli, int argc, char **argv); /* cli_complete.c */
 /* The names settings takes ("max-lifetime-days"), NULL past the last. */
 const char *cli_setting_name(size_t i);

@@ -16,6 +16,10 @@
  * workspace's context, rows and owners are grouped by workspace first (an
  * owner's quota is per workspace), and a summary by workspace with a total
  * line follows the others.
+ *
+ * --fail-on FLAG,... makes it a gate for CI:
+ * after the usual output, the summary names the flags asked about that some
+ * token carries, and the exit code is 1 when there is any (0 otherwise).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -473,6 +477,68 @@ audit_table_by_workspace(const struct audit *a, FILE *fp)
 	free(lines);
 }
 
+/* ---- the gate (--fail-on) ------------------------------------------------ */
+
+static json_t *audit_flag_names(unsigned flags);
+
+/* The flags --fail-on names that at least one audited token carries. */
+static unsigned
+audit_tripped(const struct audit *a)
+{
+	unsigned m = 0;
+	int b;
+
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if ((a->cli->o.fail_on & (1u << b)) != 0 && a->by_flag[b] > 0)
+			m |= 1u << b;
+	return m;
+}
+
+/* The gate's line of the summary: which flags tripped it (with how many
+ * tokens carry each), or that none of those asked about is carried. */
+static void
+audit_gate_line(const struct audit *a, FILE *fp)
+{
+	unsigned tripped = audit_tripped(a);
+	char names[512];
+	int b;
+
+	if (a->cli->o.fail_on == 0)
+		return;
+	if (tripped == 0) {
+		token_flags_format(a->cli->o.fail_on, names, sizeof names);
+		fprintf(fp, "\n--fail-on: no token carries %s: passed.\n", names);
+		return;
+	}
+	fprintf(fp, "\n--fail-on: failed:");
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
+		if (tripped & (1u << b))
+			fprintf(fp, " %s (%zu token%s)", token_flag_name((enum token_flag_bit)b),
+				a->by_flag[b], a->by_flag[b] == 1 ? "" : "s");
+	fprintf(fp, ".\n");
+}
+
+/* {"flags":[asked],"tripped":{flag:count},"failed":B}, or NULL without
+ * --fail-on. */
+static json_t *
+audit_gate_json(const struct audit *a)
+{
+	unsigned tripped = audit_tripped(a);
+	json_t *counts = json_object();
+	int b;
+
+	if (a->cli->o.fail_on == 0) {
+		json_decref(counts);
+		return NULL;
+	}
+	for (b = 0; counts != NULL && b < TOKEN_FLAG_COUNT; b++)
+		if (tripped & (1u << b))
+			json_object_set_new(counts, token_flag_name((enum token_flag_bit)b),
+					    json_integer((json_int_t)a->by_flag[b]));
+	return json_pack("{s:o,s:o,s:b}", "flags", audit_flag_names(a->cli->o.fail_on),
+			 "tripped", counts, "failed", tripped != 0);
+}
+
 static int
 audit_table(const struct audit *a)
 {
@@ -482,6 +548,7 @@ audit_table(const struct audit *a)
 	audit_table_by_flag(a, fp);
 	audit_table_by_owner(a, fp);
 	audit_table_by_workspace(a, fp);
+	audit_gate_line(a, fp);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -553,11 +620,12 @@ audit_summary_json(const struct audit *a)
 					    json_string(a->cli->ws[o->workspace].name));
 		json_array_append_new(owners, row);
 	}
-	s = json_pack("{s:I,s:I,s:o,s:o,s:o}", "tokens", (json_int_t)a->n,
+	s = json_pack("{s:I,s:I,s:o,s:o,s:o,s:o?}", "tokens", (json_int_t)a->n,
 		      "flagged", (json_int_t)a->nflagged,
 		      "max_lifetime_days", a->max_known && a->max_days > 0 && a->ws == NULL ?
 		      json_integer(a->max_days) : json_null(),
-		      "by_flag", audit_flag_counts(a, a->by_flag), "by_owner", owners);
+		      "by_flag", audit_flag_counts(a, a->by_flag), "by_owner", owners,
+		      "fail_on", audit_gate_json(a));
 	if (s != NULL && a->ws != NULL)
 		json_object_set_new(s, "by_workspace", audit_ws_json(a));
 	return s;
@@ -571,6 +639,7 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	json_t *obj = api_token_to_json(a->rows[i].t, a->cli->out.management);
 
 	if (obj == NULL || cli_output_json_where(&a->cli->out, a->rows[i].t, obj) != 0 ||
+	    cli_output_json_revoke(obj, a->rows[i].t) != 0 ||
 	    json_object_set_new(obj, "flags", audit_flag_names(a->rows[i].flags)) != 0) {
 		json_decref(obj);
 		return NULL;
@@ -621,6 +690,7 @@ audit_csv(const struct audit *a)
 	audit_table_by_flag(a, stderr);
 	audit_table_by_owner(a, stderr);
 	audit_table_by_workspace(a, stderr);
+	audit_gate_line(a, stderr);
 	return rc;
 }
 
@@ -684,6 +754,8 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	} else {
 		rc = cli_written(audit_table(&a));
 	}
+	if (rc == 0 && audit_tripped(&a) != 0)
+		rc = 1;              /* --fail-on: a flag asked about is carried */
 	audit_free(&a);
 	token_filter_free(f);
 	return rc;

@@ -103,13 +103,14 @@ command_words(FILE *fp)
 }
 
 /* Commands whose positional arguments complete to known words. */
-enum positional { P_NONE, P_SHELLS, P_COMMANDS, P_SETTINGS };
+enum positional { P_NONE, P_SHELLS, P_COMMANDS, P_SETTINGS, P_PERMISSIONS };
 
 static const struct {
 	const char *command;
 	enum positional kind;
 } positionals[] = {
 	{ "completion", P_SHELLS }, { "help", P_COMMANDS }, { "settings", P_SETTINGS },
+	{ "permissions", P_PERMISSIONS },
 };
 
 static enum positional
@@ -141,6 +142,9 @@ positional_words(FILE *fp, const char *cmd)
 		fputs("get set", fp);
 		for (i = 0; cli_setting_name(i) != NULL; i++)
 			fprintf(fp, " %s", cli_setting_name(i));
+		break;
+	case P_PERMISSIONS:
+		fputs("grant remove", fp);
 		break;
 	case P_NONE:
 		break;

@@ -1,6 +1,7 @@
 /*
- * cli_journal.c: `patrol journal`: the bulk revocation sessions on record,
- * newest first, or what one session did to each planned id.
+ * cli_journal.c: `patrol journal`: the bulk sessions on record (revocations
+ * and pins: the KIND column), newest first, or what one session did to each
+ * planned id (in that kind's words: "revoked", "pinned").
  *
  * It reads the journal directory (journal.h) and nothing else: no network,
  * no configuration. Sessions and planned ids are printed from column
@@ -61,7 +62,7 @@ session_state(const struct journal_session *s)
 static bool
 session_resumable(const struct journal_session *s)
 {
-	return s->ended_ms == 0 && !s->busy;
+	return s->ended_ms == 0 && !s->busy && journal_kind_resumes(s->kind);
 }
 
 /* The key for a result in JSON and CSV: its label with '_' for ' '. */
@@ -83,10 +84,26 @@ entry_open(const struct journal_entry *e)
 	return e->last == JOURNAL_PENDING && e->intents > 0;
 }
 
+/* The kind of the session whose entries are being printed: the entry
+ * cells see only their row (one session at a time, one thread). */
+static enum journal_kind entry_kind;
+
 static const char *
 entry_label(const struct journal_entry *e)
 {
-	return entry_open(e) ? "in doubt" : journal_result_label(e->last);
+	return entry_open(e) ? "in doubt" : journal_kind_label(entry_kind, e->last);
+}
+
+/* "patrol KIND --resume", or why this patrol cannot go on with s. */
+static const char *
+session_resume_cmd(const struct journal_session *s)
+{
+	switch (s->kind) {
+	case JOURNAL_KIND_REVOKE: return "patrol revoke --resume";
+	case JOURNAL_KIND_PIN: return "patrol pin --resume";
+	case JOURNAL_KIND_PERMISSIONS: return "nothing (a permissions change is made or not: never resumed)";
+	default: return "a newer patrol (this one cannot resume its kind)";
+	}
 }
 
 /* ---- cells of the session list ------------------------------------------ */
@@ -109,6 +126,12 @@ static void
 cell_started(const void *row, char *out, size_t n)
 {
 	duration_absolute(SESSION(row)->started_ms, false, out, n);
+}
+
+static void
+cell_kind(const void *row, char *out, size_t n)
+{
+	snprintf(out, n, "%s", SESSION(row)->kind_name);
 }
 
 static void
@@ -168,6 +191,7 @@ cell_left(const void *row, char *out, size_t n)
 
 static const struct jcol session_cols[] = {
 	{ "SESSION", cell_session, 40, false, false, 0 },
+	{ "KIND", cell_kind, 8, false, false, 6 },
 	{ "STARTED", cell_started, 17, false, false, 5 },
 	{ "HOST", cell_host, 64, false, true, 3 },
 	{ "USER", cell_user, 32, false, true, 4 },
@@ -214,7 +238,8 @@ cell_message(const void *row, char *out, size_t n)
 	const struct journal_entry *e = ENTRY(row);
 
 	if (entry_open(e))
-		snprintf(out, n, "sent, no result recorded: patrol revoke --resume checks it");
+		snprintf(out, n, "sent, no result recorded: patrol %s --resume checks it",
+			 journal_kind_name(entry_kind));
 	else if (e->http > 0)
 		snprintf(out, n, "HTTP %ld%s%s", e->http, e->message[0] ? ": " : "", e->message);
 	else
@@ -291,11 +316,13 @@ session_json(const struct journal_session *s)
 	json_object_set_new(counts, "open_intents", json_integer((json_int_t)s->open_intents));
 	duration_iso8601(s->started_ms, iso, sizeof iso);
 	json_object_set_new(o, "session", jstr_or_null(s->session));
+	json_object_set_new(o, "kind", jstr_or_null(s->kind_name));
 	json_object_set_new(o, "path", jstr_or_null(s->path));
 	json_object_set_new(o, "host", json_string(s->host));
 	json_object_set_new(o, "user", jstr_or_null(s->user));
 	json_object_set_new(o, "profile", jstr_or_null(s->profile));
 	json_object_set_new(o, "filter", jstr_or_null(s->filter));
+	json_object_set_new(o, "change", jstr_or_null(s->change));
 	json_object_set_new(o, "admin", json_boolean(s->admin));
 	json_object_set_new(o, "started", json_string(iso));
 	json_object_set_new(o, "started_ms", json_integer(s->started_ms));
@@ -320,7 +347,7 @@ entry_json(const struct journal_entry *e)
 		if ((e->item.flags & (1u << b)) != 0)
 			json_array_append_new(flags, json_string(token_flag_name(b)));
 	json_object_set_new(o, "token_id", json_string(e->item.id));
-	json_object_set_new(o, "result", json_string(journal_result_label(e->last)));
+	json_object_set_new(o, "result", json_string(journal_kind_label(entry_kind, e->last)));
 	json_object_set_new(o, "open_intent", json_boolean(entry_open(e)));
 	json_object_set_new(o, "owner", jstr_or_null(e->item.owner));
 	json_object_set_new(o, "comment", jstr_or_null(e->item.comment));
@@ -356,7 +383,7 @@ sessions_csv(const struct cli *cli, const struct journal_list *l)
 		result_key(r, key, sizeof key);
 		fprintf(fp, ",%s", key);
 	}
-	fputs(",pending,open_intents,path\n", fp);
+	fputs(",pending,open_intents,path,kind\n", fp);
 	for (i = 0; i < l->n; i++) {
 		const struct journal_session *s = &l->v[i];
 		duration_iso8601(s->started_ms, iso, sizeof iso);
@@ -371,7 +398,8 @@ sessions_csv(const struct cli *cli, const struct journal_list *l)
 			csv_num(fp, s->counts[r], false);
 		csv_num(fp, s->pending, false);
 		csv_num(fp, s->open_intents, false);
-		cli_output_csv_field(fp, s->path, f, true);
+		cli_output_csv_field(fp, s->path, f, false);
+		cli_output_csv_field(fp, s->kind_name, f, true);
 	}
 }
 
@@ -415,7 +443,7 @@ list_sessions(struct cli *cli)
 	struct journal_list l;
 	struct patrol_err err;
 	enum patrol_status st;
-	size_t i, resumable = 0;
+	size_t i, resumable = 0, pins = 0;
 	json_t *arr;
 	char *dir = NULL;
 	int rc = 0;
@@ -427,8 +455,10 @@ list_sessions(struct cli *cli)
 		free(dir);
 		return journal_failed(st, &err);
 	}
-	for (i = 0; i < l.n; i++)
+	for (i = 0; i < l.n; i++) {
 		resumable += session_resumable(&l.v[i]);
+		pins += session_resumable(&l.v[i]) && l.v[i].kind != JOURNAL_KIND_REVOKE;
+	}
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < l.n; i++)
@@ -441,8 +471,9 @@ list_sessions(struct cli *cli)
 		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0],
 			      l.v, sizeof *l.v, l.n);
 		if (resumable > 0)
-			cli_msg("%zu unfinished session%s: go on with patrol revoke --resume [SESSION]",
-				resumable, resumable == 1 ? "" : "s");
+			cli_msg("%zu unfinished session%s: go on with patrol %s --resume [SESSION]",
+				resumable, resumable == 1 ? "" : "s",
+				pins == 0 ? "revoke" : pins == resumable ? "pin" : "revoke|pin");
 	} else if (l.nerrors == 0) {
 		cli_msg("no revocation sessions in %s", dir);
 	}
@@ -512,7 +543,8 @@ header_results(const struct cli *cli, const struct journal_session *s)
 	for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
 		if (s->counts[r] > 0 && len < sizeof line)
 			len += (size_t)snprintf(line + len, sizeof line - len, "%s%zu %s",
-						len ? ", " : "", s->counts[r], journal_result_label(r));
+						len ? ", " : "", s->counts[r],
+						journal_kind_label(s->kind, (enum journal_result)r));
 	if (len < sizeof line)
 		snprintf(line + len, sizeof line - len, "%s%zu pending", len ? ", " : "", s->pending);
 	header_line(cli, "results:", line);
@@ -524,12 +556,15 @@ session_table(const struct cli *cli, const struct journal_session *s)
 	char num[64];
 
 	header_line(cli, "session:", s->session);
+	header_line(cli, "kind:", s->kind_name);
 	header_line(cli, "file:", s->path);
 	header_line(cli, "host:", s->host);
 	header_line(cli, "user:", s->user);
 	header_line(cli, "profile:", s->profile);
 	header_line(cli, "admin:", s->admin ? "yes (token management)" : "no");
 	header_line(cli, "filter:", s->filter);
+	if (s->change != NULL)
+		header_line(cli, "change:", s->change);
 	header_time(cli, "started:", s->started_ms, "");
 	if (s->ended_ms != 0)
 		header_time(cli, "ended:", s->ended_ms, "");
@@ -557,14 +592,14 @@ session_hint(const struct journal_session *s)
 	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
 
 	if (session_resumable(s))
-		cli_msg("unfinished: go on with patrol revoke --resume %s", s->session);
+		cli_msg("unfinished: go on with %s %s", session_resume_cmd(s), s->session);
 	else if (s->busy && s->pid > 0)
 		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
 	else if (s->busy)
 		cli_msg("running in another patrol");
-	else if (journal_session_todo(s) > 0)
-		cli_msg("%s: %zu failed or unknown, %zu not sent: patrol revoke --resume %s "
-			"tries them again", session_state(s), failed, journal_session_left(s),
+	else if (journal_session_todo(s) > 0 && journal_kind_resumes(s->kind))
+		cli_msg("%s: %zu failed or unknown, %zu not sent: %s %s tries them again",
+			session_state(s), failed, journal_session_left(s), session_resume_cmd(s),
 			s->session);
 }
 
@@ -619,6 +654,7 @@ show_session(struct cli *cli, const char *arg)
 	if (st != PATROL_OK)
 		return journal_failed(st, &err);
 	rc = 0;
+	entry_kind = s.kind;
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		rc = cli_written(session_json_items(cli, &s));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {

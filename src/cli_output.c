@@ -143,6 +143,12 @@ cell_owner(const struct cli_out *o, const struct token_info *t, char *out, size_
 }
 
 static void
+cell_auto_revoke(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
+{
+	token_revoke_format(t, o->ctx.now_ms, out, n);
+}
+
+static void
 cell_workspace(const struct cli_out *o, const struct token_info *t, char *out, size_t n)
 {
 	snprintf(out, n, "%s", o->ws != NULL && t->workspace < o->nws ? o->ws[t->workspace].name : "");
@@ -179,11 +185,12 @@ enum list_when { LIST_ALWAYS, LIST_MGMT, LIST_MANY };
 	_(WORKSPACE, "WORKSPACE", cell_workspace, 10, 0, true,  LIST_MANY) \
 	_(ID,        "ID",        cell_id,        0,  0, false, false) \
 	_(COMMENT,   "COMMENT",   cell_comment,   12, 0, true,  false) \
-	_(CREATED,   "CREATED",   cell_created,   0,  1, false, false) \
-	_(EXPIRES,   "EXPIRES",   cell_expires,   0,  4, false, false) \
-	_(LAST_USED, "LAST USED", cell_last_used, 0,  3, false, false) \
-	_(SCOPES,    "SCOPES",    cell_scopes,    0,  2, true,  false) \
-	_(OWNER,     "OWNER",     cell_owner,     12, 0, true,  true)
+	_(CREATED,   "CREATED",   cell_created,   0,  2, false, false) \
+	_(EXPIRES,   "EXPIRES",   cell_expires,   0,  5, false, false) \
+	_(LAST_USED, "LAST USED", cell_last_used, 0,  4, false, false) \
+	_(SCOPES,    "SCOPES",    cell_scopes,    0,  3, true,  false) \
+	_(OWNER,     "OWNER",     cell_owner,     12, 0, true,  true)  \
+	_(AUTO_REVOKE, "AUTO-REVOKE", cell_auto_revoke, 0, 1, false, false)
 
 #define LIST_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) LIST_COL_##e,
 enum list_col { LIST_COLUMNS(LIST_COL_ENUM) LIST_NCOLS };
@@ -294,16 +301,17 @@ cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last
 /* The first column, "workspace", only with several workspaces. */
 static const char *const csv_header[] = {
 	"workspace", "token_id", "comment", "created", "expires", "last_used", "scopes",
-	"owner", "autoscope_state", "flags",
+	"owner", "autoscope_state", "flags", "auto_revoke", "auto_revoke_estimated",
 };
 #define CSV_NCOLS (sizeof csv_header / sizeof csv_header[0])
 
 static void
 csv_row(const struct cli_out *o, const struct token_info *t)
 {
-	char created[32], expires[32], used[32], scopes[CELL_MAX], flags[256];
+	char created[32], expires[32], used[32], scopes[CELL_MAX], flags[256], revoke[32];
 	char id[TOKEN_ID_LEN + 1];
 	const char *v[CSV_NCOLS];
+	bool est;
 	size_t i;
 
 	duration_iso8601(t->creation_time, created, sizeof created);
@@ -321,6 +329,8 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 	v[1] = token_id_hex(t, id); v[2] = token_comment(t); v[3] = created; v[4] = expires;
 	v[5] = used; v[6] = scopes; v[7] = token_owner(t);
 	v[8] = token_autoscope_state(t); v[9] = flags;
+	duration_iso8601(token_revoke_at(t, &est), revoke, sizeof revoke);
+	v[10] = revoke; v[11] = revoke[0] == '\0' ? "" : est ? "true" : "false";
 	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
 		cli_output_csv_field(o->fp, v[i], o->sanitize_flags, i + 1 == CSV_NCOLS);
 }
@@ -408,11 +418,20 @@ cli_output_json_fd(int fd, const json_t *v, size_t flags)
 }
 
 static json_t *
-cli_output_result_json(const struct bulk_item *it)
+cli_output_result_json(const struct bulk_item *it, enum journal_kind kind)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s?, s:s?}", "token_id", it->t.id,
-			      "result", journal_result_label(it->result),
+			      "result", journal_kind_label(kind, it->result),
 			      "owner", it->t.owner, "comment", it->t.comment);
+	size_t i;
+	json_t *sc;
+
+	/* a pin's results say what each token is set to */
+	if (o != NULL && kind == JOURNAL_KIND_PIN && (sc = json_array()) != NULL) {
+		for (i = 0; i < it->t.nscopes; i++)
+			json_array_append_new(sc, json_string(it->t.scopes[i]));
+		json_object_set_new(o, "scopes", sc);
+	}
 
 	if (o != NULL && (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED))
 		json_object_set_new(o, "error", json_pack("{s:s, s:I, s:s, s:s}",
@@ -423,13 +442,14 @@ cli_output_result_json(const struct bulk_item *it)
 }
 
 static void
-cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
+cli_output_result_csv(FILE *fp, const struct bulk_item *it, enum journal_kind kind,
+		      unsigned sflags)
 {
 	char http[24];
 
 	snprintf(http, sizeof http, "%ld", it->err.http_status);
 	cli_output_csv_field(fp, it->t.id, sflags, false);
-	cli_output_csv_field(fp, journal_result_label(it->result), sflags, false);
+	cli_output_csv_field(fp, journal_kind_label(kind, it->result), sflags, false);
 	cli_output_csv_field(fp, it->t.owner, sflags, false);
 	cli_output_csv_field(fp, it->t.comment, sflags, false);
 	cli_output_csv_field(fp, status_name(it->err.status), sflags, false);
@@ -440,7 +460,8 @@ cli_output_result_csv(FILE *fp, const struct bulk_item *it, unsigned sflags)
 static json_t *
 cli_output_result_row(const void *ctx, void **scratch, size_t i)
 {
-	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i));
+	return cli_output_result_json(bulk_item((const struct bulk *)ctx, i),
+				      bulk_kind((const struct bulk *)ctx));
 }
 
 /* A session of 100,000 revocations is written row by row too. */
@@ -460,7 +481,7 @@ cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 	if (format == CLI_FORMAT_CSV)
 		fputs("token_id,result,owner,comment,status,http_status,message\n", fp);
 	for (i = 0; format == CLI_FORMAT_CSV && i < bulk_count(b); i++)
-		cli_output_result_csv(fp, bulk_item(b, i), sanitize_flags);
+		cli_output_result_csv(fp, bulk_item(b, i), bulk_kind(b), sanitize_flags);
 	return ferror(fp) ? -1 : 0;
 }
 
@@ -800,6 +821,21 @@ cli_output_json_array(FILE *fp, const struct cli_json_rows *rows)
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
 
+int
+cli_output_json_revoke(json_t *obj, const struct token_info *t)
+{
+	bool est;
+	int64_t at = token_revoke_at(t, &est);
+
+	if (at <= 0) {
+		json_object_del(obj, "auto_revoke_time");
+		json_object_del(obj, "auto_revoke_estimated");
+		return 0;
+	}
+	return json_object_set_new(obj, "auto_revoke_time", json_integer((json_int_t)at)) |
+	       json_object_set_new(obj, "auto_revoke_estimated", json_boolean(est));
+}
+
 /* What a token row of the list needs. */
 struct json_tokens {
 	const struct cli_out *o;
@@ -818,7 +854,7 @@ json_token_row(const void *ctx, void **scratch, size_t i)
 		return NULL;
 	/* a row's object is its shape's, refilled: the workspace is set anew */
 	if ((obj = api_json_rows_token(*scratch, row)) != NULL &&
-	    cli_output_json_where(t->o, row, obj) != 0) {
+	    (cli_output_json_where(t->o, row, obj) != 0 || cli_output_json_revoke(obj, row) != 0)) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -913,6 +949,46 @@ detail_list(const struct cli_out *o, const char *label, const struct token_info 
 	detail_line(o, label, token_list_n(t, which) ? text : none);
 }
 
+/* The 90-day clock: the date, how far, and what it counts from. */
+static void
+detail_revoke(const struct cli_out *o, const struct token_info *t)
+{
+	char rel[48], day[32], line[160], *cut;
+	bool est;
+	int64_t at = token_revoke_at(t, &est);
+
+	if (at <= 0) {
+		detail_line(o, "auto-revoke:", "unknown");
+		return;
+	}
+	token_revoke_format(t, o->ctx.now_ms, rel, sizeof rel);
+	if ((cut = strstr(rel, " (")) != NULL)
+		*cut = '\0';         /* the line says what it counts from */
+	duration_iso8601(at, day, sizeof day);
+	day[10] = '\0';
+	snprintf(line, sizeof line, "%s  (%s; %s)", day, rel, est ?
+		 "never used: creation + 90 days, patrol's estimate" : "last use + 90 days unused");
+	detail_line(o, "auto-revoke:", line);
+}
+
+/* Auto-scoping: the state in words, what it inferred, when it narrows the
+ * token and to what. */
+static void
+detail_autoscope(const struct cli_out *o, const struct token_info *t)
+{
+	struct autoscope_access after;
+	char text[CELL_MAX];
+
+	detail_line(o, "autoscope state:", autoscope_state_words(token_autoscope_state(t)));
+	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_list(o, "backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	token_autoscope_enforce_format(t, o->ctx.now_ms, text, sizeof text);
+	detail_line(o, "enforcement:", text);
+	token_autoscope_after(t, &after);
+	autoscope_access_format(&after, text, sizeof text);
+	detail_line(o, "scopes after:", text);
+}
+
 static void
 detail_table(const struct cli_out *o, const struct token_info *t)
 {
@@ -931,13 +1007,13 @@ detail_table(const struct cli_out *o, const struct token_info *t)
 	detail_time(o, "expires:", t->expiry_time, TOKEN_WORD_NEVER);
 	detail_last_used(o, t);
 	detail_list(o, "scopes:", t, TOKEN_LIST_SCOPES, TOKEN_WORD_FULL_ACCESS);
-	detail_line(o, "autoscope state:", token_autoscope_state(t) ? token_autoscope_state(t) : "-");
-	detail_list(o, "inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	detail_autoscope(o, t);
 	if (t->management) {
 		detail_line(o, "owner:", token_owner(t));
 		snprintf(num, sizeof num, "%lld", (long long)t->created_by_id);
 		detail_line(o, "created by id:", num);
 	}
+	detail_revoke(o, t);
 	token_flags_format(f, flags, sizeof flags);
 	detail_line(o, "flags:", flags[0] ? flags : "none");
 	detail_line(o, "in use by patrol:", (f & TOKEN_FLAG(SELF)) ? "yes" : "no");
@@ -953,7 +1029,8 @@ cli_output_token_detail(const struct cli_out *o, const struct token_info *t)
 
 	if (o->format == CLI_FORMAT_JSON) {
 		obj = api_token_to_json(t, o->management);
-		if (obj != NULL && cli_output_json_where(o, t, obj) != 0) {
+		if (obj != NULL && (cli_output_json_where(o, t, obj) != 0 ||
+				    cli_output_json_revoke(obj, t) != 0)) {
 			json_decref(obj);
 			obj = NULL;
 		}

@@ -61,6 +61,7 @@ enum cli_cell {
 	CLI_CELL_LAST_USED, /* "5h ago", "3d ago" (a day), "never" */
 	CLI_CELL_SCOPES,    /* "sql,jobs", "(full access)" */
 	CLI_CELL_OWNER,
+	CLI_CELL_AUTO_REVOKE, /* "in 12d", "in 45d (est.)", "due" */
 	CLI_CELL_COUNT,
 };
 /* The text of cell c of token t (raw: sanitize it to print). */
@@ -73,6 +74,10 @@ const struct token_ctx *cli_output_ctx(const struct cli_out *o, const struct tok
  * object of api_token_to_json). 0, or -1 on out of memory. */
 int cli_output_json_where(const struct cli_out *o, const struct token_info *t, json_t *obj);
 
+/* Add patrol's estimate of the 90-day clock to a token's JSON object:
+ * "auto_revoke_time" (ms) and "auto_revoke_estimated" (true: counted from
+ * creation, never used), or remove them when unknown. 0 or -1. */
+int cli_output_json_revoke(json_t *obj, const struct token_info *t);
 /* Parse "table", "json", "csv". Returns 0 or -1. */
 int cli_format_parse(const char *s, enum cli_format *out);
 /* Print rows idx[0..n) of tab in o->format. Returns 0, or -1 on a write error. */

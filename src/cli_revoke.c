@@ -116,8 +116,8 @@ ids_push(char ***ids, size_t *n, size_t *cap, const char *id)
 /* Ids from a file or stdin: the first word of each line; blank lines and
  * lines starting with # are skipped. Any error stops the whole command: a
  * partial plan must never be applied. */
-static int
-read_ids(const char *path, char ***ids, size_t *n)
+int
+cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n)
 {
 	FILE *fp = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char line[1024];
@@ -125,25 +125,25 @@ read_ids(const char *path, char ***ids, size_t *n)
 	int rc = 0;
 
 	if (fp == NULL) {
-		cli_msg("revoke: cannot open '%s': %s", path, strerror(errno));
+		cli_msg("%s: cannot open '%s': %s", cmd, path, strerror(errno));
 		return 2;
 	}
 	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
 		char *w = line + strspn(line, " \t");
 		lineno++;
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
-			cli_msg("revoke: %s:%zu: line too long", path, lineno);
+			cli_msg("%s: %s:%zu: line too long", cmd, path, lineno);
 			rc = 2;
 			break;
 		}
 		w[strcspn(w, " \t\r\n,")] = '\0';
 		if (*w != '\0' && *w != '#' && ids_push(ids, n, &cap, w) != 0) {
-			cli_msg("revoke: out of memory reading %s", path);
+			cli_msg("%s: out of memory reading %s", cmd, path);
 			rc = status_exit_code(PATROL_NOMEM);
 		}
 	}
 	if (rc == 0 && ferror(fp)) {
-		cli_msg("revoke: cannot read %s: %s", path, strerror(errno));
+		cli_msg("%s: cannot read %s: %s", cmd, path, strerror(errno));
 		rc = 2;
 	}
 	if (fp != stdin)
@@ -1393,7 +1393,7 @@ cli_cmd_revoke(struct cli *cli, int argc, char **argv)
 		rv_free(&r);
 		return rc;
 	}
-	if (cli->o.from != NULL && (rc = read_ids(cli->o.from, &ids, &nids)) != 0)
+	if (cli->o.from != NULL && (rc = cli_read_ids("revoke", cli->o.from, &ids, &nids)) != 0)
 		return rc;
 	cap = nids;
 	for (i = 1; i < (size_t)argc && rc == 0; i++)

@@ -28,6 +28,7 @@ struct ui_opts {
 				       * that switches profile merges the new one's */
 	const char *const *stale;     /* stale-comment patterns from patrol's config, or NULL */
 	size_t nstale;
+	int64_t revoke_soon_ms;       /* revoke-soon's window from patrol's config, 0: default */
 	const char *columns;          /* the view's columns from patrol's config, or NULL */
 	int refresh_s;                /* seconds between refreshes from patrol's config, 0: off */
 	/* Several workspaces at once (-p A -p B, --profiles, --all-profiles;

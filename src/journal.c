@@ -43,6 +43,7 @@
 #define JOURNAL_ITEMS_MAX	250000			/* planned ids in a session */
 #define JOURNAL_STR_MAX		4096			/* bytes of one string */
 #define JOURNAL_FLAGS_MAX	64			/* names in an item's flags */
+#define JOURNAL_SCOPES_MAX	256			/* names in an item's scopes */
 #define JOURNAL_NAME_TRIES	100			/* -2, -3, … on a name clash */
 #define JOURNAL_TAIL		4096			/* bytes read to see if a file ended */
 
@@ -54,6 +55,7 @@ struct journal {
 	bool dirty;                    /* written since the last fsync */
 	int dfd;                       /* a new file's directory, until it is synced (-1) */
 	struct patrol_err err;         /* the first failure (status OK: none) */
+	enum journal_kind kind;        /* labels its results */
 };
 
 /* ---- results ------------------------------------------------------------ */
@@ -83,15 +85,84 @@ journal_result_fails(enum journal_result r)
 	return (unsigned)r < JOURNAL_RESULT_COUNT && journal_results[r].fails;
 }
 
+/* ---- kinds --------------------------------------------------------------- */
+
+static const struct {
+	const char *name, *done, *would;
+} journal_kinds[] = {
+#define JOURNAL_KIND_ROW(e, name, done, would) { name, done, would },
+	JOURNAL_KINDS(JOURNAL_KIND_ROW)
+#undef JOURNAL_KIND_ROW
+};
+#define JOURNAL_NKINDS (sizeof journal_kinds / sizeof journal_kinds[0])
+
+const char *
+journal_kind_name(enum journal_kind k)
+{
+	return (unsigned)k < JOURNAL_NKINDS ? journal_kinds[k].name : "?";
+}
+
+bool
+journal_kind_resumes(enum journal_kind k)
+{
+	return k == JOURNAL_KIND_REVOKE || k == JOURNAL_KIND_PIN;
+}
+
+enum journal_kind
+journal_kind_parse(const char *name)
+{
+	size_t k;
+
+	if (name == NULL)
+		return JOURNAL_KIND_REVOKE;
+	for (k = 0; k < JOURNAL_NKINDS; k++)
+		if (strcmp(journal_kinds[k].name, name) == 0)
+			return (enum journal_kind)k;
+	return JOURNAL_KIND_OTHER;
+}
+
+const char *
+journal_kind_label(enum journal_kind k, enum journal_result r)
+{
+	if ((unsigned)k < JOURNAL_NKINDS && r == JOURNAL_REVOKED)
+		return journal_kinds[k].done;
+	if ((unsigned)k < JOURNAL_NKINDS && r == JOURNAL_WOULD)
+		return journal_kinds[k].would;
+	return journal_result_label(r);
+}
+
+/* A result label of any kind ("pinned" is JOURNAL_REVOKED). */
 int
 journal_result_parse(const char *label)
 {
+	size_t k;
 	int i;
 
 	for (i = 0; label != NULL && i < JOURNAL_RESULT_COUNT; i++)
 		if (strcmp(journal_results[i].label, label) == 0)
 			return i;
+	for (k = 0; label != NULL && k < JOURNAL_NKINDS; k++) {
+		if (strcmp(journal_kinds[k].done, label) == 0)
+			return JOURNAL_REVOKED;
+		if (strcmp(journal_kinds[k].would, label) == 0)
+			return JOURNAL_WOULD;
+	}
 	return -1;
+}
+
+void
+journal_item_clear(struct journal_item *it)
+{
+	size_t i;
+
+	free(it->owner);
+	free(it->comment);
+	for (i = 0; i < it->nscopes; i++)
+		free(it->scopes[i]);
+	free(it->scopes);
+	it->owner = it->comment = NULL;
+	it->scopes = NULL;
+	it->nscopes = 0;
 }
 
 enum journal_result
@@ -446,6 +517,22 @@ journal_record(const char *type)
 	return rec;
 }
 
+/* A JSON array of the strings v[0..n). */
+static json_t *
+journal_jstrv(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a != NULL && i < n; i++) {
+		if (json_array_append_new(a, journal_jstr(v[i])) != 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
 static json_t *
 journal_item_json(const struct journal_item *it)
 {
@@ -464,6 +551,8 @@ journal_item_json(const struct journal_item *it)
 	journal_jset(o, "last_used", json_integer(it->last_used_ms), &bad);
 	journal_jset(o, "expiry", json_integer(it->expiry_ms), &bad);
 	journal_jset(o, "flags", flags, &bad);
+	if (it->nscopes > 0)
+		journal_jset(o, "scopes", journal_jstrv(it->scopes, it->nscopes), &bad);
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -486,8 +575,12 @@ journal_plan_json(const struct journal_plan *p, int64_t now)
 	journal_jset(rec, "profile", journal_jstr(p->profile), &bad);
 	journal_jset(rec, "admin", json_boolean(p->admin), &bad);
 	journal_jset(rec, "filter", journal_jstr(p->filter), &bad);
+	if (p->change != NULL)
+		journal_jset(rec, "change", journal_jstr(p->change), &bad);
 	journal_jset(rec, "t", json_integer(now), &bad);
 	journal_jset(rec, "pid", json_integer((json_int_t)getpid()), &bad);
+	if (p->kind != JOURNAL_KIND_REVOKE)
+		journal_jset(rec, "kind", json_string(journal_kind_name(p->kind)), &bad);
 	for (i = 0; !bad && i < p->n; i++)
 		if (json_array_append_new(items, journal_item_json(&p->items[i])) != 0)
 			bad = 1;
@@ -672,8 +765,10 @@ journal_create(const char *dir, const struct journal_plan *plan, struct journal 
 	j = journal_new(fd, journal_join(dir, file), strdup(name));
 	if (j == NULL)
 		st = status_set(err, PATROL_NOMEM, "out of memory");
-	else
+	else {
+		j->kind = plan->kind;
 		st = journal_start(j, dfd, dir, rec, name, err);
+	}
 	json_decref(rec);
 	if (st != PATROL_OK) {
 		unlinkat(dfd, file, 0);
@@ -829,6 +924,33 @@ jp_flags(json_t *o, unsigned *flags)
 	return 0;
 }
 
+/* An item's optional "scopes": strings. 0, -1 when malformed, -2 on out
+ * of memory. */
+static int
+jp_scopes(json_t *o, struct journal_item *it)
+{
+	json_t *v = json_object_get(o, "scopes"), *f;
+	size_t i;
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > JOURNAL_SCOPES_MAX)
+		return -1;
+	json_array_foreach(v, i, f)
+		if (!json_is_string(f) || json_string_length(f) > JOURNAL_STR_MAX)
+			return -1;
+	if (json_array_size(v) == 0)
+		return 0;
+	if ((it->scopes = calloc(json_array_size(v), sizeof *it->scopes)) == NULL)
+		return -2;
+	json_array_foreach(v, i, f) {
+		if ((it->scopes[i] = strdup(json_string_value(f))) == NULL)
+			return -2;
+		it->nscopes = i + 1;
+	}
+	return 0;
+}
+
 static enum patrol_status
 jp_item(struct journal_parser *p, json_t *o, struct journal_entry *e)
 {
@@ -851,6 +973,10 @@ jp_item(struct journal_parser *p, json_t *o, struct journal_entry *e)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	if (rc != 0)
 		return jp_error(p, "plan item %s: bad \"owner\" or \"comment\"", id);
+	if ((rc = jp_scopes(o, it)) == -2)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	if (rc != 0)
+		return jp_error(p, "plan item %s: bad \"scopes\"", id);
 	return PATROL_OK;
 }
 
@@ -913,6 +1039,26 @@ jp_plan_strings(struct journal_parser *p, json_t *o)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	if (rc != 0)
 		return jp_error(p, "plan: bad \"host\", \"user\", \"profile\" or \"filter\"");
+	rc = jp_dup(o, "change", false, &s->change);
+	if (rc == -2)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	if (rc != 0)
+		return jp_error(p, "plan: bad \"change\"");
+	return PATROL_OK;
+}
+
+/* The plan's optional "kind" (absent: revoke). */
+static enum patrol_status
+jp_kind(struct journal_parser *p, json_t *o)
+{
+	const char *kind;
+
+	if (jp_str(o, "kind", false, &kind) != 0 || (kind != NULL &&
+	    (kind[0] == '\0' || strlen(kind) >= sizeof p->s->kind_name)))
+		return jp_error(p, "plan: bad \"kind\"");
+	p->s->kind = journal_kind_parse(kind);
+	snprintf(p->s->kind_name, sizeof p->s->kind_name, "%s", kind != NULL ? kind :
+	    journal_kind_name(JOURNAL_KIND_REVOKE));
 	return PATROL_OK;
 }
 
@@ -940,6 +1086,8 @@ jp_plan(struct journal_parser *p, json_t *o)
 		return jp_error(p, "plan: bad \"admin\", \"t\" or \"pid\"");
 	s->since_ms = s->started_ms;
 	s->admin = json_is_true(admin);
+	if ((st = jp_kind(p, o)) != PATROL_OK)
+		return st;
 	if (!json_is_array(items))
 		return jp_error(p, "plan: \"items\" is not an array");
 	if (json_array_size(items) > JOURNAL_ITEMS_MAX)
@@ -1319,10 +1467,8 @@ journal_session_free(struct journal_session *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->n; i++) {
-		free(s->v[i].item.owner);
-		free(s->v[i].item.comment);
-	}
+	for (i = 0; i < s->n; i++)
+		journal_item_clear(&s->v[i].item);
 	free(s->v);
 	free(s->path);
 	free(s->session);
@@ -1330,6 +1476,7 @@ journal_session_free(struct journal_session *s)
 	free(s->user);
 	free(s->profile);
 	free(s->filter);
+	free(s->change);
 	memset(s, 0, sizeof *s);
 }
 
@@ -1373,6 +1520,8 @@ journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
 	}
 	j = journal_new(fd, strdup(path), s.session);
 	s.session = NULL;
+	if (j != NULL)
+		j->kind = s.kind;
 	journal_session_free(&s);
 	if (j == NULL) {
 		close(fd);
@@ -1474,7 +1623,7 @@ journal_result(struct journal *j, const char *id, enum journal_result r,
 	rec = journal_record("result");
 	journal_jset(rec, "id", json_string(bad ? "" : id), &bad);
 	journal_jset(rec, "t", json_integer(duration_now_ms()), &bad);
-	journal_jset(rec, "result", json_string(journal_result_label(r)), &bad);
+	journal_jset(rec, "result", json_string(journal_kind_label(j->kind, r)), &bad);
 	journal_jset(rec, "status", json_string(status_name(err != NULL ? err->status :
 							      journal_result_status(r))), &bad);
 	journal_jset(rec, "http", json_integer(err != NULL && err->http_status > 0 &&
@@ -1817,8 +1966,8 @@ journal_resolve(const char *dir, const char *arg, char **path, struct patrol_err
 /* The newest session in dir for host with no end record that another
  * process holds (busy) or not. */
 static enum patrol_status
-journal_find_open(const char *dir, const char *host, bool busy, char **path,
-		  struct patrol_err *err)
+journal_find_open(const char *dir, const char *host, enum journal_kind kind, bool busy,
+		  char **path, struct patrol_err *err)
 {
 	struct journal_list l;
 	enum patrol_status st;
@@ -1829,7 +1978,8 @@ journal_find_open(const char *dir, const char *host, bool busy, char **path,
 		return st;
 	for (i = 0; i < l.n; i++) {
 		const struct journal_session *s = &l.v[i];
-		if (s->ended_ms == 0 && s->busy == busy && host != NULL && strcmp(s->host, host) == 0)
+		if (s->ended_ms == 0 && s->busy == busy && s->kind == kind && host != NULL &&
+		    strcmp(s->host, host) == 0)
 			break;
 	}
 	if (i < l.n && (*path = strdup(l.v[i].path)) == NULL)
@@ -1838,15 +1988,35 @@ journal_find_open(const char *dir, const char *host, bool busy, char **path,
 	return st;
 }
 
+bool
+journal_session_revokes(const struct journal_session *s)
+{
+	return s->kind == JOURNAL_KIND_REVOKE;
+}
+
 enum patrol_status
 journal_find_unfinished(const char *dir, const char *host, char **path,
 			struct patrol_err *err)
 {
-	return journal_find_open(dir, host, false, path, err);
+	return journal_find_open(dir, host, JOURNAL_KIND_REVOKE, false, path, err);
+}
+
+enum patrol_status
+journal_find_unfinished_kind(const char *dir, const char *host, enum journal_kind k,
+			     char **path, struct patrol_err *err)
+{
+	return journal_find_open(dir, host, k, false, path, err);
+}
+
+enum patrol_status
+journal_find_running_kind(const char *dir, const char *host, enum journal_kind k,
+			  char **path, struct patrol_err *err)
+{
+	return journal_find_open(dir, host, k, true, path, err);
 }
 
 enum patrol_status
 journal_find_running(const char *dir, const char *host, char **path, struct patrol_err *err)
 {
-	return journal_find_open(dir, host, true, path, err);
+	return journal_find_open(dir, host, JOURNAL_KIND_REVOKE, true, path, err);
 }

@@ -9,16 +9,17 @@
  * is taken (the session id is the name without ".jsonl"). Each record is one line of JSON ending in '\n':
  *
  *   {"type":"plan","v":1,"session":S,"host":H,"user":U,"profile":P|null,
- *    "admin":B,"filter":F|null,"t":MS,"pid":N,"items":[{"id":ID,"owner":O,
- *    "comment":C,"created":MS,"last_used":MS,"expiry":MS,
- *    "flags":["never-expires",…]},…]}
+ *    "admin":B,"filter":F|null,"t":MS,"pid":N,["kind":K,]["change":C,]"items":[{"id":ID,
+ *    "owner":O,"comment":C,"created":MS,"last_used":MS,"expiry":MS,
+ *    "flags":["never-expires",…][,"scopes":[S,…]]},…]}
  *   {"type":"resume","t":MS,"pid":N}
  *   {"type":"intent","id":ID,"t":MS}
  *   {"type":"result","id":ID,"t":MS,"result":LABEL,"status":NAME,
  *    "http":N,"message":M}
  *   {"type":"end","t":MS,"reason":"done"|"stopped"|"auth"|"abandoned"}
  *
- * LABEL is a journal_result label, NAME a status_name. Nothing secret is
+ * K is a journal_kind name (absent: revoke); "scopes" is what a pin sets.
+ * LABEL is a journal_kind_label, NAME a status_name. Nothing secret is
  * ever written: ids are SHA-256 hashes of tokens, and token values, OAuth
  * secrets and Authorization headers never reach this module. Server strings
  * are stored raw (JSON-escaped) and must be sanitized when shown; before
@@ -91,6 +92,38 @@ int journal_result_parse(const char *label);
  * something was sent (attempts > 0) else not attempted, anything else failed. */
 enum journal_result journal_outcome(enum patrol_status st, int attempts);
 
+/* What a session does to each token: the plan's optional "kind" (absent:
+ * revoke, so older files read as before). A reader that meets a kind it
+ * does not know lists it (JOURNAL_KIND_OTHER, its name in kind_name) and
+ * never resumes it as another. The labels of JOURNAL_REVOKED and
+ * JOURNAL_WOULD ("done" and "would do") are the kind's own.
+ *        enum     name      done       would */
+#define JOURNAL_KINDS(_) \
+	_(REVOKE,      "revoke",      "revoked", "would revoke") \
+	_(PIN,         "pin",         "pinned",  "would pin")    \
+	_(PERMISSIONS, "permissions", "revoked", "would revoke")   /* a token permission removed:
+	                                                               * the server deleted its ids */
+
+#define JOURNAL_KIND_ENUM(e, name, done, would) JOURNAL_KIND_##e,
+enum journal_kind {
+	JOURNAL_KINDS(JOURNAL_KIND_ENUM)
+	JOURNAL_KIND_OTHER                 /* a newer patrol's: listed, never resumed */
+};
+#undef JOURNAL_KIND_ENUM
+
+/* "revoke", "pin"; "?" for OTHER. */
+const char *journal_kind_name(enum journal_kind k);
+/* Whether sessions of kind k are gone on with (patrol KIND --resume): not
+ * a permissions change (its one change was made or not) nor a kind this
+ * version does not know. */
+bool journal_kind_resumes(enum journal_kind k);
+/* The kind a name names, or JOURNAL_KIND_OTHER. NULL is revoke. */
+enum journal_kind journal_kind_parse(const char *name);
+/* The label of r in a session of kind k: "pinned" for a pin's
+ * JOURNAL_REVOKED, "would pin" for its JOURNAL_WOULD; else
+ * journal_result_label. */
+const char *journal_kind_label(enum journal_kind k, enum journal_result r);
+
 /* One planned token, as the plan recorded it. Strings are raw, may be NULL. */
 struct journal_item {
 	char id[TOKEN_ID_LEN + 1];
@@ -98,7 +131,11 @@ struct journal_item {
 	char *comment;
 	int64_t created_ms, last_used_ms, expiry_ms;
 	unsigned flags;                /* token_flags bits */
+	char **scopes;                 /* pin: the scopes it is set to ("scopes"); */
+	size_t nscopes;                /* NULL with 0 for none (and for revokes) */
 };
+/* Free what an item holds (owner, comment, scopes) and clear them. */
+void journal_item_clear(struct journal_item *it);
 
 struct journal_plan {
 	const char *host;              /* normalized workspace URL */
@@ -106,6 +143,9 @@ struct journal_plan {
 	const char *profile;           /* may be NULL */
 	const char *filter;            /* the filter that chose the ids, may be NULL */
 	bool admin;                    /* ids are revoked through token management */
+	enum journal_kind kind;        /* revoke (0), pin, permissions */
+	const char *change;            /* what a session of another kind changes, for
+					* people ("remove user bob"); may be NULL */
 	const struct journal_item *items;
 	size_t n;
 };
@@ -172,7 +212,10 @@ struct journal_session {
 	char *path;
 	char *session;                 /* id: the file name without .jsonl */
 	char *host, *user, *profile, *filter;
+	char *change;                  /* may be NULL */
 	bool admin;
+	enum journal_kind kind;
+	char kind_name[16];            /* as the plan said ("revoke" when absent) */
 	int64_t started_ms;
 	int64_t ended_ms;              /* 0: unfinished (a resume after an end
 					* record makes it unfinished again) */
@@ -192,6 +235,10 @@ struct journal_session {
 	bool busy;                     /* another process holds the lock (journal_load only) */
 	bool torn;                     /* a torn last line was ignored */
 };
+
+/* Whether s may be resumed as a revocation: its kind is revoke (or absent).
+ * A permissions session is never resumed: its one change was made or not. */
+bool journal_session_revokes(const struct journal_session *s);
 
 /* Ids of s left to do: no result yet (pending, open intents included), or
  * never sent (not attempted, as older versions wrote). */
@@ -235,6 +282,14 @@ void journal_list_free(struct journal_list *l);
  * no such session; PATROL_CONFLICT: the prefix names several. */
 enum patrol_status journal_resolve(const char *dir, const char *arg, char **path,
 				   struct patrol_err *err);
+
+/* The same two for sessions of kind k (the two above: revoke sessions). */
+enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
+						enum journal_kind k, char **path,
+						struct patrol_err *err);
+enum patrol_status journal_find_running_kind(const char *dir, const char *host,
+					     enum journal_kind k, char **path,
+					     struct patrol_err *err);
 
 /* The newest session in dir for host that has no end record and is not
  * busy: *path (malloc'd) or NULL when there is none. */

@@ -17,6 +17,7 @@ libpatrol_a_SOURCES = \
 	src/auth.c src/auth.h \
 	src/helper.c src/helper.h \
 	src/api_auth.c src/api_auth.h \
+	src/autoscope.c src/autoscope.h \
 	src/token.c src/token.h \
 	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h src/api_int.h \
@@ -37,8 +38,12 @@ libpatrol_a_SOURCES = \
 	src/prefs.c src/prefs.h \
 	src/settings.c src/settings.h \
 	src/cli_audit.c \
+	src/cli_scopes.c \
+	src/cli_pin.c \
+	src/cli_session.c src/cli_session.h \
 	src/cli_estate.c \
-	src/cli_journal.c
+	src/cli_journal.c \
+	src/cli_permissions.c
 libpatrol_a_CFLAGS = $(AM_CFLAGS) $(CURL_CFLAGS) $(JANSSON_CFLAGS) $(YAJL_CFLAGS)
 
 PATROL_CORE_LIBS = libpatrol.a $(CURL_LIBS) $(JANSSON_LIBS) $(YAJL_LIBS)

@@ -222,6 +222,30 @@ prefs_refresh(const char *v, struct prefs *p, char *why, size_t n)
 	return 0;
 }
 
+/* revoke-soon's window: whole days ("14"), or a duration of whole days
+ * ("2w", "21d"), from 1 day to one less than the 90 of the clock. */
+static int
+prefs_revoke_soon(const char *v, struct prefs *p, char *why, size_t n)
+{
+	int64_t s = -1;
+	char *end;
+	long d;
+
+	errno = 0;
+	d = strtol(v, &end, 10);
+	if (*v != '\0' && *end == '\0' && errno == 0)
+		s = (int64_t)d * 86400;
+	else if (duration_parse(v, &s) != 0 || s % 86400 != 0)
+		s = -1;
+	if (s < 86400 || s > 89 * 86400) {
+		snprintf(why, n, "is not a number of days from 1 to 89 (14, 2w, 21d)");
+		return -1;
+	}
+	p->revoke_soon_days = (int)(s / 86400);
+	p->revoke_soon_set = true;
+	return 0;
+}
+
 /* The keys: each is allowed in [defaults] and in [profile NAME]. */
 static const struct prefs_key {
 	const char *name;
@@ -233,6 +257,7 @@ static const struct prefs_key {
 	{ "read-only",      prefs_read_only },
 	{ "columns",        prefs_columns },
 	{ "refresh",        prefs_refresh },
+	{ "revoke-soon",    prefs_revoke_soon },
 };
 #define PREFS_NKEYS (sizeof prefs_keys / sizeof prefs_keys[0])
 
@@ -548,6 +573,8 @@ prefs_merge(const struct prefs *p, const struct prefs_flags *f, struct prefs_mer
 		out->stale = (const char *const *)p->stale;
 		out->nstale = p->nstale;
 	}
+	if (p->revoke_soon_set)
+		out->revoke_soon_ms = (int64_t)p->revoke_soon_days * 86400000;
 }
 
 double

@@ -20,6 +20,8 @@
  *   read-only = false
  *   columns = comment, expires, last-used, owner, id   the view's columns, in order
  *   refresh = 5m              the view fetches the list again this often (off)
+ *   revoke-soon = 14d         revoke-soon's window before Databricks revokes a
+ *                             token for 90 days unused (days, or 2w, 21d: 1d..89d)
  *
  *   [profile prod]            a profile of ~/.databrickscfg
  *   read-only = true          refuse every change on this workspace
@@ -45,6 +47,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "status.h"
@@ -52,7 +55,7 @@
 #define PREFS_MAX_STALE 32
 #define PREFS_REFRESH_MIN 10      /* seconds: a refresh never hammers the workspace */
 #define PREFS_COLUMN_FLAGS "flags"
-#define PREFS_COLUMN_NAMES "comment, created, expires, flags, last-used, scopes, owner, id"
+#define PREFS_COLUMN_NAMES "comment, created, expires, flags, last-used, scopes, owner, id, auto-revoke"
 
 struct prefs {
 	char *path;                   /* the file considered (even when missing) */
@@ -69,6 +72,8 @@ struct prefs {
 	char *columns;                /* "comment,expires,id" (checked names), or NULL */
 	int refresh_s;                /* seconds between the view's refreshes, 0: off */
 	bool refresh_set;
+	int revoke_soon_days;         /* revoke-soon's window */
+	bool revoke_soon_set;
 	char *warning;                /* e.g. group-readable file; NULL if none */
 };
 
@@ -100,6 +105,7 @@ struct prefs_merged {
 	double rate;                  /* the flag, else the file's; < 0: neither said */
 	const char *const *stale;     /* the file's patterns (in p), NULL: the defaults */
 	size_t nstale;
+	int64_t revoke_soon_ms;       /* the file's window, 0: the default (token.h) */
 };
 void prefs_merge(const struct prefs *p, const struct prefs_flags *f, struct prefs_merged *out);
 /* The worker's rate cap (worker_opts.rate) for a merged rate: none said is

@@ -716,6 +716,96 @@ token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, si
 		duration_relative_day(token_last_used(t), now_ms, out, n);
 }
 
+int64_t
+token_revoke_at(const struct token_info *t, bool *estimate)
+{
+	int64_t from = t->last_accessed_time > t->last_used_day ? t->last_accessed_time :
+		       t->last_used_day;
+	bool never = from <= 0;
+
+	if (never)
+		from = t->creation_time;
+	if (estimate != NULL)
+		*estimate = never;
+	return from > 0 ? from + TOKEN_IDLE_REVOKE_DAYS * TOKEN_DAY_MS : 0;
+}
+
+void
+token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
+{
+	bool est;
+	int64_t at = token_revoke_at(t, &est), days;
+	const char *mark = est ? " (est.)" : "";
+
+	if (at <= 0)
+		snprintf(out, n, "-");
+	else if (at <= now_ms)
+		snprintf(out, n, "due%s", mark);
+	else if ((days = (at - now_ms) / TOKEN_DAY_MS) == 0)
+		snprintf(out, n, "in <1d%s", mark);
+	else
+		snprintf(out, n, "in %lldd%s", (long long)days, mark);
+}
+
+/* ---- auto-scoping ------------------------------------------------------ */
+
+enum autoscope_state
+token_autoscope(const struct token_info *t)
+{
+	return autoscope_state_parse(token_autoscope_state(t));
+}
+
+int64_t
+token_autoscope_enforce_ms(const struct token_info *t)
+{
+	return autoscope_enforce_ms(token_autoscope(t), t->creation_time);
+}
+
+void
+token_autoscope_now(const struct token_info *t, struct autoscope_access *out)
+{
+	autoscope_access_now(token_list_items(t, TOKEN_LIST_SCOPES), token_nscopes(t), out);
+}
+
+void
+token_autoscope_after(const struct token_info *t, struct autoscope_access *out)
+{
+	autoscope_access_after(token_autoscope(t), token_list_items(t, TOKEN_LIST_SCOPES),
+	    token_nscopes(t), token_list_items(t, TOKEN_LIST_INFERRED),
+	    token_list_n(t, TOKEN_LIST_INFERRED), out);
+}
+
+bool
+token_autoscope_narrows(const struct token_info *t)
+{
+	struct autoscope_access now, after;
+
+	if (token_autoscope(t) != AUTOSCOPE_RUNNING)
+		return false;
+	token_autoscope_now(t, &now);
+	token_autoscope_after(t, &after);
+	return autoscope_loses(&now, &after);
+}
+
+void
+token_autoscope_enforce_format(const struct token_info *t, int64_t now_ms, char *out, size_t n)
+{
+	int64_t at = token_autoscope_enforce_ms(t);
+	char rel[32], day[32];
+
+	if (at <= 0) {
+		snprintf(out, n, "-");
+		return;
+	}
+	if (at <= now_ms)
+		snprintf(rel, sizeof rel, "due");
+	else
+		duration_relative(at, now_ms, rel, sizeof rel);
+	duration_absolute(at, true, day, sizeof day);
+	day[10] = '\0';   /* the day: the estimate is no finer */
+	snprintf(out, n, "%s (%s est.)", rel, day);
+}
+
 /* An exact (case-insensitive) match wins; otherwise a unique prefix. */
 long
 token_find(const struct token_table *tab, const char *id)
@@ -1021,6 +1111,12 @@ token_cmp_workspace(const struct token_info *a, const struct token_info *b)
 	return token_cmp_i64(a->workspace, b->workspace);
 }
 
+static int
+token_cmp_auto_revoke(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(token_revoke_at(a, NULL), token_revoke_at(b, NULL));
+}
+
 static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_cmp_comment,
 	[TOKEN_SORT_CREATED] = token_cmp_created,
@@ -1030,6 +1126,7 @@ static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_OWNER] = token_cmp_owner,
 	[TOKEN_SORT_ID] = token_cmp_id,
 	[TOKEN_SORT_WORKSPACE] = token_cmp_workspace,
+	[TOKEN_SORT_AUTO_REVOKE] = token_cmp_auto_revoke,
 };
 
 /* Sorting works on entries with a precomputed key of three words, compared
@@ -1162,6 +1259,12 @@ token_key_workspace(const struct token_info *t, uint64_t *k)
 	token_key_number(t, t->workspace, k);
 }
 
+static void
+token_key_auto_revoke(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, token_revoke_at(t, NULL), k);
+}
+
 static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_COMMENT] = token_key_comment,
 	[TOKEN_SORT_CREATED] = token_key_created,
@@ -1171,6 +1274,7 @@ static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_OWNER] = token_key_owner,
 	[TOKEN_SORT_ID] = token_key_id,
 	[TOKEN_SORT_WORKSPACE] = token_key_workspace,
+	[TOKEN_SORT_AUTO_REVOKE] = token_key_auto_revoke,
 };
 
 typedef uint64_t (*token_hash_fn)(const struct token_info *);
@@ -1726,6 +1830,26 @@ token_flag_autoscope(const struct token_info *t, const struct token_ctx *ctx)
 	    strcmp(token_autoscope_state(t), "AUTOSCOPE_STATE_RUNNING") == 0;
 }
 
+static bool
+token_flag_autoscope_soon(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return !token_is_expired(t, ctx->now_ms) &&
+	    autoscope_soon(token_autoscope_enforce_ms(t), ctx->now_ms);
+}
+
+static bool
+token_flag_will_narrow(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return !token_is_expired(t, ctx->now_ms) && token_autoscope_narrows(t);
+}
+
+static bool
+token_flag_uncoverable(const struct token_info *t, const struct token_ctx *ctx)
+{
+	(void)ctx;
+	return token_autoscope(t) == AUTOSCOPE_API_NOT_COVERED;
+}
+
 /* pat (lower case) at s, ignoring case; returns its length or 0. */
 static size_t
 token_prefix_fold(const char *s, const char *pat)
@@ -1797,6 +1921,19 @@ token_flag_self(const struct token_info *t, const struct token_ctx *ctx)
 	    token_id_cmp_text(t, ctx->self_id, false) == 0;
 }
 
+/* Databricks' disuse revocation falls within the window from now (not
+ * already past: unused-90d says that; not for an expired token). */
+static bool
+token_flag_revoke_soon(const struct token_info *t, const struct token_ctx *ctx)
+{
+	int64_t at = token_revoke_at(t, NULL);
+	int64_t window = ctx->revoke_soon_ms > 0 ? ctx->revoke_soon_ms :
+			 TOKEN_REVOKE_SOON_DAYS * TOKEN_DAY_MS;
+
+	return at > ctx->now_ms && at - ctx->now_ms <= window &&
+	    !token_is_expired(t, ctx->now_ms);
+}
+
 typedef bool (*token_flag_fn)(const struct token_info *, const struct token_ctx *);
 
 static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
@@ -1809,8 +1946,12 @@ static const token_flag_fn token_flag_table[TOKEN_FLAG_COUNT] = {
 	[TOKEN_FLAG_BIT_PRIVILEGED] = token_flag_privileged,
 	[TOKEN_FLAG_BIT_ALL_APIS] = token_flag_all_apis,
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = token_flag_autoscope,
+	[TOKEN_FLAG_BIT_AUTOSCOPE_SOON] = token_flag_autoscope_soon,
+	[TOKEN_FLAG_BIT_WILL_NARROW] = token_flag_will_narrow,
+	[TOKEN_FLAG_BIT_UNCOVERABLE] = token_flag_uncoverable,
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = token_flag_stale_comment,
 	[TOKEN_FLAG_BIT_SELF] = token_flag_self,
+	[TOKEN_FLAG_BIT_REVOKE_SOON] = token_flag_revoke_soon,
 };
 
 /* The flags of t among those in mask. */

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "autoscope.h"
 #include "status.h"
 
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
@@ -199,6 +200,23 @@ void token_expires_format(const struct token_info *t, int64_t now_ms, bool date,
  * TOKEN_WORD_NEVER. */
 void token_last_used_format(const struct token_info *t, int64_t now_ms, char *out, size_t n);
 
+/* ---- the 90-day clock ---------------------------------------------------
+ * Databricks revokes a PAT not used for 90 days (token-api.md, "The 90-day
+ * clock"). No API returns the date: patrol's estimate is the last use
+ * (last_used_day, or last_accessed_time when newer) + 90 days; for a token
+ * never used (as far as the list says), creation + 90 days, which is
+ * marked an estimate because the list may just not say. */
+#define TOKEN_IDLE_REVOKE_DAYS 90
+#define TOKEN_REVOKE_SOON_DAYS 14      /* revoke-soon's window, unless configured */
+/* When Databricks will revoke t for disuse, in ms; 0 when unknown (no use
+ * and no creation time). *estimate (may be NULL) is set when the date
+ * counts from creation (never used). */
+int64_t token_revoke_at(const struct token_info *t, bool *estimate);
+/* Whole days until then: "in 12d", "in <1d", "due" (the date has passed:
+ * the next sweep takes it), with " (est.)" for a never-used token; "-" when
+ * unknown. */
+void token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, size_t n);
+
 /* ---- sort keys -------------------------------------------------------- */
 /*        enum        name          header      */
 #define TOKEN_SORT_KEYS(_) \
@@ -209,7 +227,8 @@ void token_last_used_format(const struct token_info *t, int64_t now_ms, char *ou
 	_(SCOPES,    "scopes",    "SCOPES")    \
 	_(OWNER,     "owner",     "OWNER")     \
 	_(ID,        "id",        "ID")        \
-	_(WORKSPACE, "workspace", "WORKSPACE") /* several workspaces: in the order given */
+	_(WORKSPACE, "workspace", "WORKSPACE") /* several workspaces: in the order given */ \
+	_(AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE")
 
 #define TOKEN_SORT_ENUM(e, name, header) TOKEN_SORT_##e,
 enum token_sort_key { TOKEN_SORT_KEYS(TOKEN_SORT_ENUM) TOKEN_SORT_COUNT };
@@ -238,8 +257,12 @@ void token_sort(const struct token_table *tab, size_t *idx, size_t n,
 	_(PRIVILEGED,        "privileged",        "has the authentication scope (can mint tokens)") \
 	_(ALL_APIS,          "all-apis",          "no scopes (full access) on a token living 30 days or more") \
 	_(AUTOSCOPE,         "autoscope",         "auto-scoping is running") \
+	_(AUTOSCOPE_SOON,    "autoscope-soon",    "auto-scoping narrows it within 7 days (est.)") \
+	_(WILL_NARROW,       "will-narrow",       "auto-scoping will take away access it has now") \
+	_(UNCOVERABLE,       "uncoverable",       "it used an API no scope covers: it cannot be auto-scoped") \
 	_(STALE_COMMENT,     "stale-comment",     "comment empty or like test/tmp/old/poc/do not delete") \
-	_(SELF,              "self",              "the token this session authenticates with")
+	_(SELF,              "self",              "the token this session authenticates with") \
+	_(REVOKE_SOON,       "revoke-soon",       "Databricks revokes it for 90 days unused within 14 days (config: revoke-soon)")
 
 #define TOKEN_FLAG_ENUM(e, name, legend) TOKEN_FLAG_BIT_##e,
 enum token_flag_bit { TOKEN_FLAGS(TOKEN_FLAG_ENUM) TOKEN_FLAG_COUNT };
@@ -257,6 +280,7 @@ struct token_ctx {
 	 * the workspace: filter term; NULL: none known (the term matches nothing) */
 	const char *const *workspaces;
 	size_t nworkspaces;
+	int64_t revoke_soon_ms;            /* revoke-soon's window; 0: TOKEN_REVOKE_SOON_DAYS */
 };
 
 const char *token_flag_name(enum token_flag_bit b);
@@ -270,6 +294,24 @@ unsigned token_flags_masked(const struct token_info *t, const struct token_ctx *
 			    unsigned mask);
 /* Comma-separated names of the set flags into out ("never-expires,privileged"). */
 void token_flags_format(unsigned flags, char *out, size_t n);
+
+/* ---- auto-scoping (autoscope.h holds the rules) ------------------------ */
+/* The state of autoscope_state. */
+enum autoscope_state token_autoscope(const struct token_info *t);
+/* The estimated enforcement date (creation + 30 days while observed), 0
+ * when none is pending. */
+int64_t token_autoscope_enforce_ms(const struct token_info *t);
+/* What t may call now (its declared scopes), and after enforcement (an
+ * observed token: its inferred scopes; any other: the same). Borrowed from
+ * the row. */
+void token_autoscope_now(const struct token_info *t, struct autoscope_access *out);
+void token_autoscope_after(const struct token_info *t, struct autoscope_access *out);
+/* Whether enforcement takes away access t has now. */
+bool token_autoscope_narrows(const struct token_info *t);
+/* The enforcement date relative to now: "in 5d (2026-05-01 est.)",
+ * "due (2026-04-01 est.)" once passed and not applied, "-" when none. */
+void token_autoscope_enforce_format(const struct token_info *t, int64_t now_ms, char *out,
+				    size_t n);
 
 /* ---- quota ------------------------------------------------------------ */
 struct token_owner_count {

@@ -11,6 +11,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_state.c \
 	ui/ui_answers.c \
 	ui/ui_views.c \
+	ui/ui_scopes.c \
 	ui/ui_draw.c \
 	ui/ui_prompt.c \
 	ui/ui_actions.c \
@@ -19,6 +20,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_estate.c \
 	ui/ui_export.c \
 	ui/ui_bulk.c \
+	ui/ui_permissions.c \
 	ui/ui_cmds.c \
 	ui/ui_keys.c \
 	ui/lineedit.c ui/lineedit.h \

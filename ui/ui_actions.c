@@ -375,10 +375,20 @@ ui_a_stage(struct ui *u)
 	return UI_R_TABLE | UI_R_STATUS;
 }
 
+/* p: stage for pinning (inferred and backfill scopes, set by hand at x). */
+unsigned
+ui_a_pin(struct ui *u)
+{
+	size_t n = ui_mark_selection(u, UI_MARK_PIN, 0);
+
+	ui_msg(u, false, "staged %zu for pinning its scopes (x executes, u unstages)", n);
+	return UI_R_TABLE | UI_R_STATUS;
+}
+
 unsigned
 ui_a_unstage(struct ui *u)
 {
-	size_t n = ui_mark_selection(u, 0, UI_MARK_STAGED);
+	size_t n = ui_mark_selection(u, 0, UI_MARK_STAGED | UI_MARK_PIN);
 
 	ui_msg(u, false, "unstaged %zu", n);
 	return UI_R_TABLE | UI_R_STATUS;
@@ -425,22 +435,26 @@ ui_a_quit(struct ui *u)
 {
 	size_t busy = ui_state_count(u, UI_MARK_BUSY);
 	size_t staged = ui_state_count(u, UI_MARK_STAGED) - ui_state_count_both(u);
+	size_t pins = ui_state_count(u, UI_MARK_PIN);
 	bool creating = (u->ws->loading & (1u << UI_JOB_CREATE)) != 0 || u->secret_pending != NULL;
-	char l[3][128];
-	const char *lines[3];
+	char l[4][128];
+	const char *lines[4];
 	size_t n = 0, i;
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
 	if (u->ws->bphase == UI_BULK_RUNNING && !bulk_stopping(u->ws->bulk))
 		return ui_bulk_stop_ask(u);
-	if (staged == 0 && busy == 0 && !creating) {
+	if (staged == 0 && pins == 0 && busy == 0 && !creating) {
 		u->quit = true;
 		return UI_R_QUIT;
 	}
 	if (staged > 0)
 		snprintf(l[n++], sizeof l[0], "%zu staged revocation%s will be discarded (not revoked).",
 		    staged, staged == 1 ? "" : "s");
+	if (pins > 0)
+		snprintf(l[n++], sizeof l[0], "%zu staged pin%s will be discarded (not pinned).",
+		    pins, pins == 1 ? "" : "s");
 	if (busy > 0)
 		snprintf(l[n++], sizeof l[0], "%zu revocation%s in progress and may still complete.",
 		    busy, busy == 1 ? " is" : "s are");

@@ -173,6 +173,66 @@ ui_on_edit(struct ui *u, struct call *c, size_t idx)
 	return UI_R_STATUS | UI_R_HEADER;
 }
 
+/* The token permissions (:permissions), or why they could not be read. */
+static unsigned
+ui_on_perms(struct ui *u, struct call *c, size_t idx)
+{
+	if (c->err.status != PATROL_OK) {
+		snprintf(u->ws->perms_err, sizeof u->ws->perms_err, "%s%s%.*s",
+		    status_message(c->err.status), c->err.message[0] != '\0' ? ": " : "",
+		    (int)sizeof u->ws->perms_err / 2, c->err.message);
+	} else {
+		u->ws->perms_err[0] = '\0';
+		api_perms_free(u->ws->perms);
+		u->ws->perms = call_take_result(c);
+	}
+	return UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
+}
+
+/* A grant from the permissions view: the answer is the new permissions. */
+static unsigned
+ui_on_perm_grant(struct ui *u, struct call *c, size_t idx)
+{
+	enum api_principal kind;
+	const char *name;
+
+	if (c->err.status != PATROL_OK) {
+		ui_err_msg(u, "not granted", c);
+		return UI_R_STATUS;
+	}
+	api_perm_target(u->grant_arg, u->ws->perms, &kind, &name);
+	ui_msg(u, false, "granted CAN_USE to %s %s", api_principal_words(kind), name);
+	api_perms_free(u->ws->perms);
+	u->ws->perms = call_take_result(c);
+	u->ws->perms_err[0] = '\0';
+	return UI_R_STATUS | UI_R_VIEW | (u->mode == UI_MODE_PERMISSIONS ? UI_R_LIST : 0);
+}
+
+/* The steps of a removal from the permissions view (ui_permissions.c). */
+static unsigned
+ui_on_perm_rm_perms(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_perms(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_list(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_list(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_put(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_put(u, c);
+}
+
+static unsigned
+ui_on_perm_rm_check(struct ui *u, struct call *c, size_t idx)
+{
+	return ui_perm_rm_on_check(u, c);
+}
+
 /* A list for the plan about to be applied (ui_bulk.c). */
 static unsigned
 ui_on_replan(struct ui *u, struct call *c, size_t idx)
@@ -194,6 +254,12 @@ static const struct {
 	[UI_JOB_EDIT] = { ui_on_edit, false },
 	[UI_JOB_CONF_SET] = { ui_on_conf_set, false },
 	[UI_JOB_REPLAN] = { ui_on_replan, true },
+	[UI_JOB_PERMS] = { ui_on_perms, true },
+	[UI_JOB_PERM_GRANT] = { ui_on_perm_grant, true },
+	[UI_JOB_PERM_RM_PERMS] = { ui_on_perm_rm_perms, true },
+	[UI_JOB_PERM_RM_LIST] = { ui_on_perm_rm_list, true },
+	[UI_JOB_PERM_RM_PUT] = { ui_on_perm_rm_put, true },
+	[UI_JOB_PERM_RM_CHECK] = { ui_on_perm_rm_check, true },
 };
 
 /* Handle one finished call (taken over and freed here). */

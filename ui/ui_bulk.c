@@ -13,6 +13,11 @@
  * stops the batch inside the worker. Failed rows stay staged and tagged.
  * At start (and with :resume) an unfinished session for this workspace is
  * offered for resume.
+ *
+ * The same session pins scopes (kind pin, bulk_add_pin): p stages rows
+ * (UI_MARK_PIN), x plans them; a pin that would add authentication asks on
+ * its own; pinned rows stay (their scopes change: the list is fetched
+ * again). Revocations and pins are never mixed in one session.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,7 +33,51 @@
 
 #define UI_BULK_BAR 16
 
+/* The words of a session's kind. */
+struct ui_bulk_words {
+	const char *verb, *ing, *done, *title;
+	unsigned mark;               /* the rows it plans */
+};
+
+static const struct ui_bulk_words ui_bulk_revoke_words = {
+	"revoke", "revoking", "revoked", "Revoke tokens", UI_MARK_STAGED,
+};
+static const struct ui_bulk_words ui_bulk_pin_words = {
+	"pin", "pinning", "pinned", "Pin scopes", UI_MARK_PIN,
+};
+
+static const struct ui_bulk_words *
+ui_bulk_words(const struct ui *u)
+{
+	return bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN ? &ui_bulk_pin_words :
+	    &ui_bulk_revoke_words;
+}
+
 /* ---- rows ------------------------------------------------------------------ */
+
+/* A pin's row: it stays (its scopes change); pinned clears its mark. */
+static void
+ui_bulk_mark_pin(unsigned char *m, const struct bulk_item *it)
+{
+	switch (it->result) {
+	case JOURNAL_PENDING:
+		*m = (unsigned char)((*m & ~(UI_MARK_PIN | UI_MARK_BUSY)) |
+		    (it->inflight ? UI_MARK_BUSY : 0));
+		break;
+	case JOURNAL_REVOKED:
+		*m = (unsigned char)(*m & ~(UI_MARK_PIN | UI_MARK_BUSY));
+		break;
+	case JOURNAL_GONE:
+		*m = UI_MARK_GONE;
+		break;
+	case JOURNAL_SKIPPED:
+		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_PIN);
+		break;
+	default:              /* failed, unknown, not attempted: ready for a retry */
+		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_PIN | UI_MARK_TAGGED);
+		break;
+	}
+}
 
 static void
 ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
@@ -39,6 +88,10 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 	if (row < 0)
 		return;
 	m = &u->ws->marks[row];
+	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
+		ui_bulk_mark_pin(m, it);
+		return;
+	}
 	switch (it->result) {
 	case JOURNAL_PENDING:
 		*m = (unsigned char)((*m & ~UI_MARK_STAGED) | (it->inflight ? UI_MARK_BUSY : 0));
@@ -80,6 +133,62 @@ ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	return ui_bulk_go(u);
 }
 
+/* The pending pins that would give a token authentication: how many, and
+ * (keep) skip them. */
+static size_t
+ui_bulk_auth_pins(struct ui *u, bool keep)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < bulk_count(u->ws->bulk); i++) {
+		const struct bulk_item *it = bulk_item(u->ws->bulk, i);
+		long row = ui_state_row_of(u, it->t.id, true);
+		if (it->result != JOURNAL_PENDING || row < 0 ||
+		    !bulk_pin_adds_auth(&u->ws->tab.rows[row], it))
+			continue;
+		n++;
+		if (keep)
+			bulk_decide(u->ws->bulk, i, JOURNAL_SKIPPED, PATROL_OK, "kept: it would gain "
+			    "authentication, which was not confirmed");
+	}
+	return n;
+}
+
+/* Pins that add authentication: Pin all, Keep them (the others go), or
+ * Cancel (nothing is pinned). */
+static unsigned
+ui_bulk_auth_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res == DIALOG_CANCEL) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	if (res == DIALOG_ALT)
+		ui_bulk_auth_pins(u, true);
+	if (bulk_pending(u->ws->bulk) == 0) {
+		ui_bulk_cancel(u, NULL);
+		return UI_R_ALL;
+	}
+	return ui_bulk_go(u);
+}
+
+static unsigned
+ui_bulk_pin_auth(struct ui *u)
+{
+	static const char *const lines[] = {
+		"Some of these pins give a token the authentication scope:",
+		"it could then mint new tokens with any scope.",
+		"Pin all: they get it. Keep them: only the others are pinned.",
+		"Cancel (Esc): nothing is pinned.",
+	};
+
+	if (ui_bulk_auth_pins(u, false) == 0)
+		return ui_bulk_go(u);
+	ui_dialog_open(u, dialog_choice_new("Add authentication?", lines, 4, "Pin all", "Keep them",
+	    u->ascii), ui_bulk_auth_done, NULL);
+	return UI_R_ALL;
+}
+
 /* The plan was confirmed, or not (Cancel or Esc never revokes). */
 static unsigned
 ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
@@ -95,6 +204,8 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
+	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN)
+		return ui_bulk_pin_auth(u);
 	if (bulk_self_index(u->ws->bulk) >= 0) {
 		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
 		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
@@ -122,9 +233,12 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	const char *lines[5];
 	size_t n = 0, i, pending = bulk_pending(u->ws->bulk);
 	size_t recent = bulk_count_recent(u->ws->bulk);
-	size_t hidden = ui_state_count_hidden(u, UI_MARK_STAGED);
+	const struct ui_bulk_words *w = ui_bulk_words(u);
+	size_t hidden = ui_state_count_hidden(u, w->mark);
+	bool pin = bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN;
 
-	snprintf(l[n++], sizeof l[0], "Revoke %zu token%s?", pending, pending == 1 ? "" : "s");
+	snprintf(l[n++], sizeof l[0], "%s %zu token%s?", pin ? "Pin the scopes of" : "Revoke",
+	    pending, pending == 1 ? "" : "s");
 	if (hidden > 0)
 		snprintf(l[n++], sizeof l[0], "%zu of them %s hidden by the current filter.", hidden,
 		    hidden == 1 ? "is" : "are");
@@ -134,7 +248,8 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		    recent == 1 ? "it" : "them");
 	if (bulk_self_index(u->ws->bulk) >= 0)
 		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
-	snprintf(l[n++], sizeof l[0], "This cannot be undone.");
+	snprintf(l[n++], sizeof l[0], "%s", pin ? "Their scopes are set by hand: auto-scoping "
+	    "stops for them." : "This cannot be undone.");
 	for (i = 0; i < n; i++)
 		lines[i] = l[i];
 	snprintf(typed, sizeof typed, "%zu", pending);
@@ -145,28 +260,57 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	return UI_R_ALL;
 }
 
+/* Plan the rows staged for pinning: inferred ∪ backfill scopes each. */
+static void
+ui_bulk_plan_pins(struct ui *u, int64_t now)
+{
+	static const struct bulk_pin how = { NULL, 0, NULL, 0, false };
+	char id[TOKEN_ID_LEN + 1];
+	size_t i;
+
+	bulk_set_kind(u->ws->bulk, JOURNAL_KIND_PIN);
+	for (i = 0; i < u->ws->tab.n; i++)
+		if ((u->ws->marks[i] & UI_MARK_PIN) &&
+		    bulk_add_pin(u->ws->bulk, token_id_hex(&u->ws->tab.rows[i], id),
+		    &u->ws->tab.rows[i], u->ws->flags[i], u->ws->ctx.self_id, now, &how) < 0)
+			ui_fatal("out of memory");
+	bulk_guard_self(u->ws->bulk, false);
+}
+
 unsigned
 ui_bulk_execute(struct ui *u)
 {
 	int64_t now = duration_now_ms();
 	char id[TOKEN_ID_LEN + 1];
-	size_t i;
+	size_t i, pins = ui_state_count(u, UI_MARK_PIN);
+	size_t revokes = ui_state_count(u, UI_MARK_STAGED);
 
 	if (ui_state_bulk_running(u))
-		return ui_msg(u, true, "a revocation is running (q stops it)"), UI_R_STATUS;
+		return ui_msg(u, true, "a session is running (q stops it)"), UI_R_STATUS;
+	if (pins > 0 && revokes > 0)
+		return ui_msg(u, true, "%zu staged for revocation and %zu for pinning: one at a "
+		    "time (u unstages)", revokes, pins), UI_R_STATUS;
 	ui_state_session_free(u);
 	bulk_reset(u->ws->bulk, UI_MGMT(u));
-	for (i = 0; i < u->ws->tab.n; i++)
+	if (pins > 0)
+		ui_bulk_plan_pins(u, now);
+	for (i = 0; pins == 0 && i < u->ws->tab.n; i++)
 		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
 		    bulk_add(u->ws->bulk, token_id_hex(&u->ws->tab.rows[i], id), &u->ws->tab.rows[i],
 		    u->ws->flags[i],
 		    u->ws->ctx.self_id, now) < 0)
 			ui_fatal("out of memory");
 	if (bulk_count(u->ws->bulk) == 0)
-		return ui_msg(u, false, "nothing staged (d stages a token, T tags all shown)"),
-		    UI_R_STATUS;
+		return ui_msg(u, false, "nothing staged (d stages a token, p stages it for "
+		    "pinning, T tags all shown)"), UI_R_STATUS;
+	if (bulk_pending(u->ws->bulk) == 0) {     /* every pin skipped: say why */
+		u->ws->bphase = UI_BULK_DONE;
+		ui_bulk_view(u, false);
+		ui_msg(u, true, "nothing to pin: %s", bulk_item(u->ws->bulk, 0)->err.message);
+		return UI_R_ALL;
+	}
 	u->ws->bulk_fresh = false;
-	return ui_bulk_confirm(u, "Revoke tokens");
+	return ui_bulk_confirm(u, ui_bulk_words(u)->title);
 }
 
 /* ---- re-plan and start ----------------------------------------------------- */
@@ -195,10 +339,13 @@ ui_bulk_leave_plan(struct ui *u)
 static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
+	const char *done = ui_bulk_words(u)->done;
+
 	bulk_reset(u->ws->bulk, false);
 	u->ws->bphase = UI_BULK_IDLE;
 	ui_bulk_leave_plan(u);
-	ui_msg(u, why != NULL, "%s", why != NULL ? why : "cancelled: nothing revoked");
+	ui_msg(u, why != NULL, "%s%s", why != NULL ? why : "cancelled: nothing ",
+	    why != NULL ? "" : done);
 }
 
 /* The progress line without its bar ("[] " when drawn 0 wide). */
@@ -224,13 +371,13 @@ ui_bulk_progress_msg(struct ui *u)
 	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
 		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
 		bulk_progress_line(u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
-		snprintf(msg, sizeof msg, "revoking %s%s", bars[i] > 0 ? line : ui_bulk_no_bar(line),
-		    hint);
+		snprintf(msg, sizeof msg, "%s %s%s", ui_bulk_words(u)->ing,
+		    bars[i] > 0 ? line : ui_bulk_no_bar(line), hint);
 		if (strlen(msg) <= room)
 			break;
 	}
 	if (strlen(msg) > room)
-		snprintf(msg, sizeof msg, "revoking %s", ui_bulk_no_bar(line));
+		snprintf(msg, sizeof msg, "%s %s", ui_bulk_words(u)->ing, ui_bulk_no_bar(line));
 	ui_msg(u, bulk_results(u->ws->bulk, JOURNAL_FAILED) + bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) > 0, "%s", msg);
 }
 
@@ -295,8 +442,8 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 		u->ws->bphase = UI_BULK_DONE;
 		bulk_end(u->ws->bulk);
 		ui_bulk_leave_plan(u);
-		ui_msg(u, false, "nothing left to revoke: %zu no longer exist%s", d.vanished,
-		    d.vanished == 1 ? "s" : "");
+		ui_msg(u, false, "nothing left to %s: %zu no longer exist%s", ui_bulk_words(u)->verb,
+		    d.vanished, d.vanished == 1 ? "s" : "");
 		return r | UI_R_ALL;
 	}
 	if (d.vanished + d.used_since == 0)
@@ -305,7 +452,8 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	    d.vanished == 1 ? "s" : "");
 	snprintf(l[1], sizeof l[1], "%zu %s used since the plan (!).", d.used_since,
 	    d.used_since == 1 ? "was" : "were");
-	snprintf(l[2], sizeof l[2], "Revoke the remaining %zu?", pending);
+	snprintf(l[2], sizeof l[2], "%s the remaining %zu?", bulk_kind(u->ws->bulk) ==
+	    JOURNAL_KIND_PIN ? "Pin" : "Revoke", pending);
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
 	u->ws->bphase = UI_BULK_CONFIRM;
@@ -316,6 +464,27 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 }
 
 /* ---- answers ------------------------------------------------------------------ */
+
+/* A pin session ended: say so, and fetch the list again (the scopes changed). */
+static void
+ui_bulk_finish_pin(struct ui *u)
+{
+	size_t pinned = bulk_results(u->ws->bulk, JOURNAL_REVOKED);
+	size_t bad = bulk_results(u->ws->bulk, JOURNAL_FAILED) +
+	    bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) +
+	    bulk_results(u->ws->bulk, JOURNAL_NOT_ATTEMPTED);
+
+	if (bad > 0)
+		ui_msg(u, true, "pinned %zu, %zu failed, unknown or not attempted: they stay "
+		    "staged and tagged (R: results, x retries)", pinned, bad);
+	else
+		ui_msg(u, false, "pinned %zu token%s: auto-scoping stops for them (R: results)",
+		    pinned, pinned == 1 ? "" : "s");
+	if (u->mode == UI_MODE_RESULTS)
+		ui_bulk_results(u);
+	if ((u->ws->loading & (1u << UI_JOB_LIST)) == 0)
+		ui_state_load(u);
+}
 
 static void
 ui_bulk_finish(struct ui *u)
@@ -329,6 +498,10 @@ ui_bulk_finish(struct ui *u)
 		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
 	bulk_end(u->ws->bulk);
 	u->ws->bphase = UI_BULK_DONE;
+	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
+		ui_bulk_finish_pin(u);
+		return;
+	}
 	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */

@@ -25,10 +25,25 @@ static const struct ui_col ui_cols[] = {
 	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false, false },
 	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true, false },
 	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false, false },
+	{ TOKEN_SORT_AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE", 13, 0, 1, false, false, false },
 	/* shown first, after the tag column (ui_columns_set), when several
-	 * workspaces are on show; as wide as their longest name */
+	 * workspaces are on show; as wide as their longest name; the last row */
 	{ TOKEN_SORT_WORKSPACE, "workspace", "WORKSPACE", 0,  0,  0, false, false, true },
 };
+/* Columns shown only when asked for (:columns, the columns setting), not
+ * among the defaults: by sort key. */
+static const int ui_cols_opt_in[] = { TOKEN_SORT_AUTO_REVOKE };
+
+static bool
+ui_col_opt_in(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof ui_cols_opt_in / sizeof ui_cols_opt_in[0]; k++)
+		if (ui_cols[i].key == ui_cols_opt_in[k])
+			return true;
+	return false;
+}
 #define UI_NCOLS (sizeof ui_cols / sizeof ui_cols[0])
 _Static_assert(UI_NCOLS <= UI_MAX_COLS, "ui_cols has more columns than struct ui can lay out");
 _Static_assert(UI_NCOLS > UI_COL_COMMENT && UI_COL_COMMENT == 1, "the comment is column 1");
@@ -56,8 +71,12 @@ static const char ui_flag_letters[] = {
 	[TOKEN_FLAG_BIT_PRIVILEGED] = 'P',
 	[TOKEN_FLAG_BIT_ALL_APIS] = 'A',
 	[TOKEN_FLAG_BIT_AUTOSCOPE] = 'a',
+	[TOKEN_FLAG_BIT_AUTOSCOPE_SOON] = 'n',
+	[TOKEN_FLAG_BIT_WILL_NARROW] = 'w',
+	[TOKEN_FLAG_BIT_UNCOVERABLE] = 'c',
 	[TOKEN_FLAG_BIT_STALE_COMMENT] = 'S',
 	[TOKEN_FLAG_BIT_SELF] = '@',
+	[TOKEN_FLAG_BIT_REVOKE_SOON] = 'r',
 };
 _Static_assert(sizeof ui_flag_letters == TOKEN_FLAG_COUNT,
     "every audit flag needs a letter in ui_flag_letters");
@@ -128,8 +147,8 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 
 	cols[0] = 0;                     /* the tag column always comes first */
 	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
-		for (k = 1; k < UI_NCOLS; k++)
-			if (!ui_cols[k].estate_only)
+		for (ncols = 0, k = 0; k < UI_NCOLS; k++)
+			if (!ui_col_opt_in(k) && !ui_cols[k].estate_only)
 				cols[ncols++] = k;
 		spec = NULL;
 	}
@@ -141,7 +160,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 		    spec);
 		if ((c = ui_col_find(name)) < 0) {
 			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
-			    "scopes owner id workspace)", name);
+			    "scopes owner id auto-revoke workspace)", name);
 			return -1;
 		}
 		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
@@ -205,7 +224,8 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 	switch (ui_cols[col].key) {
 	case -1:
 		snprintf(out, n, "%c%c", (m & UI_MARK_TAGGED) ? '*' : ' ',
-		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : ' ');
+		    (m & UI_MARK_BUSY) ? '~' : (m & UI_MARK_STAGED) ? 'D' : (m & UI_MARK_PIN) ? 'P' :
+		    ' ');
 		break;
 	case TOKEN_SORT_COMMENT:
 		snprintf(out, n, "%s", token_comment(t) != NULL ? token_comment(t) : "");
@@ -230,6 +250,9 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		break;
 	case TOKEN_SORT_WORKSPACE:
 		snprintf(out, n, "%s", t->workspace < u->nest ? u->est[t->workspace]->profile : "");
+		break;
+	case TOKEN_SORT_AUTO_REVOKE:
+		token_revoke_format(t, u->ws->ctx.now_ms, out, n);
 		break;
 	default:
 		snprintf(out, n, "%.*s", TOKEN_SHORT_ID_LEN, token_id_hex(t, id));

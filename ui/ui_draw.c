@@ -568,7 +568,7 @@ static size_t
 ui_status_counts(const struct ui *u, size_t want, char *out, size_t n)
 {
 	size_t tagged = ui_state_count(u, UI_MARK_TAGGED);
-	size_t staged = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY);
+	size_t staged = ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN);
 	int form;
 
 	for (form = 0; form < 3; form++) {
@@ -600,7 +600,7 @@ ui_draw_status_room(const struct ui *u, bool counts)
 	if (counts) {
 		snprintf(right, sizeof right, " shown %zu/%zu tagged %zu staged %zu", u->ws->nshown,
 		    u->ws->tab.n, ui_state_count(u, UI_MARK_TAGGED),
-		    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY));
+		    ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN));
 		room -= (int)strlen(right);
 	}
 	return room > 0 ? (size_t)room : 0;

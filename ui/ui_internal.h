@@ -66,6 +66,19 @@
 #define UI_R_LIST	0x80u	/* the open list view's data changed: the loop
 				 * rebuilds it (ui_lists_refresh) before drawing */
 
+/* A removal of a token permission under way (ui_permissions.c): the
+ * principal, the tokens the server deletes with it, its journal. */
+struct ui_perm_rm {
+	enum api_principal kind;
+	char name[256];
+	char level[64];
+	char **ids;
+	size_t n;
+	struct journal *j;
+};
+/* Free r, closing its journal (ui_state.c, with the workspace). */
+void ui_perm_rm_free(struct ui_perm_rm *r);
+
 /* Keys: characters as is, curses KEY_* codes with this bit. */
 #define UI_KEY(k)	((k) | 0x1000000)
 #define UI_CTRL(c)	((c) & 0x1f)
@@ -89,6 +102,7 @@ enum ui_pair {
 #define UI_MARK_STAGED	0x02u
 #define UI_MARK_BUSY	0x04u	/* a revoke is in flight */
 #define UI_MARK_GONE	0x08u	/* revoked: leaves at the next compaction */
+#define UI_MARK_PIN	0x10u	/* staged for pinning its scopes (p) */
 
 enum ui_mode {
 	UI_MODE_TABLE,
@@ -99,7 +113,12 @@ enum ui_mode {
 	UI_MODE_OWNERS,
 	UI_MODE_SETTINGS,
 	UI_MODE_PROFILES,
+	UI_MODE_PERMISSIONS,         /* who may use tokens (:permissions) */
+	UI_MODE_SCOPES,          /* auto-scoping's review queue (ui_scopes.c) */
+	UI_MODE_COUNT
 };
+/* ui_keys.c keeps a bit per mode in a key's flags: at most 16 */
+_Static_assert(UI_MODE_COUNT <= 16, "UI_K_IN has room for 16 modes");
 #define UI_MODE_IS_LIST(m) ((m) >= UI_MODE_OWNERS)
 
 /* Where the table comes from: the Token API (own tokens) or, in admin
@@ -118,6 +137,14 @@ enum ui_owner_sort {
 	UI_OSORT_EXPIRING,
 	UI_OSORT_TOTAL,
 	UI_OSORT_COUNT,
+};
+
+/* Sort columns of the scopes view (ui_scopes.c). */
+enum ui_scopes_sort {
+	UI_SSORT_ENFORCED,       /* the estimated enforcement date, soonest first */
+	UI_SSORT_STATE,
+	UI_SSORT_OWNER,
+	UI_SSORT_COUNT,
 };
 
 /* The histories of the prompts, one a kind of line. */
@@ -186,6 +213,12 @@ enum ui_job {
 	UI_JOB_EDIT,
 	UI_JOB_CONF_SET,
 	UI_JOB_REPLAN,           /* the fresh list before applying a plan */
+	UI_JOB_PERMS,            /* the token permissions (:permissions) */
+	UI_JOB_PERM_GRANT,       /* a grant from the permissions view (PATCH) */
+	UI_JOB_PERM_RM_PERMS,    /* a removal's re-plan: the permissions (ui_permissions.c) */
+	UI_JOB_PERM_RM_LIST,     /*   then every token */
+	UI_JOB_PERM_RM_PUT,      /*   the change (PUT) */
+	UI_JOB_PERM_RM_CHECK,    /*   the tokens after it */
 };
 
 /* What the UI holds of one workspace (a profile of the config): its
@@ -233,6 +266,9 @@ struct ui_ws {
 	struct api_conf *conf;
 	int64_t max_days;
 	char conf_err[200];          /* why the workspace settings could not be read */
+	struct api_perms *perms;     /* the token permissions, once read */
+	char perms_err[200];         /* why they could not be read */
+	struct ui_perm_rm *perm_rm;  /* a removal under way (ui_permissions.c), or NULL */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */
@@ -304,14 +340,20 @@ struct ui {
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
 	size_t *vowner_ws;           /* owners view: line -> workspace (an est index) */
 	size_t nvowner;
+	size_t *vperm;               /* permissions view: line -> entry of ws->perms */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
 	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
 	enum ui_owner_sort osort;
 	bool odesc;
+	char (*vids)[TOKEN_ID_LEN + 1];   /* scopes view: line -> token id */
+	size_t nvids;
+	enum ui_scopes_sort ssort;
+	bool sdesc;
 	enum setting setting;        /* the workspace setting being changed */
 	char setting_value[32];      /* its new value, as sent */
 	char setting_note[96];       /* "max token lifetime set to 30 days" */
+	char grant_arg[256];         /* :permissions c: the principal as typed */
 
 	/* input */
 	struct ui_prompt prompt;
@@ -461,7 +503,7 @@ unsigned ui_bulk_offer_resume(struct ui *u, bool quiet); /* start, :resume */
 void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 /* ui_views.c: the plan or the results as the RESULTS view; the words. */
 void ui_bulk_view(struct ui *u, bool plan);
-const char *ui_bulk_label(const struct bulk_item *it);
+const char *ui_bulk_label(const struct bulk *b, const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
@@ -537,7 +579,21 @@ size_t ui_draw_status_room(const struct ui *u, bool counts);
 /* ui_draw.c: the list views (built when opened; rebuilt when their data changes) */
 void ui_lists_owners(struct ui *u);
 void ui_lists_settings(struct ui *u);
+/* The token permissions: a line per principal and level, with its active
+ * tokens when the table holds everyone's (admin mode). */
+void ui_lists_permissions(struct ui *u);
+/* The entry of the selected permissions line, or NULL. */
+const struct api_perm_entry *ui_lists_perm_entry(const struct ui *u);
+/* ui_permissions.c: a removal from the permissions view, step by step (the
+ * answers of its jobs). */
+unsigned ui_perm_rm_on_perms(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_list(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_put(struct ui *u, struct call *c);
+unsigned ui_perm_rm_on_check(struct ui *u, struct call *c);
 int ui_lists_profiles(struct ui *u);
+/* ui_scopes.c: the scopes view over the rows the filter shows, sorted by
+ * u->ssort (the selection stays on its token). */
+void ui_lists_scopes(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
 /* Mark line i of the profile list picked or not, as vpick says. */
@@ -558,7 +614,9 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(profile_toggle) _(profile_all) _(setting_edit) _(resume)
+	_(profile_pick) _(profile_toggle) _(profile_all) _(setting_edit) _(resume) _(permissions) \
+	_(perm_grant) _(perm_remove) _(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) \
+	_(scope_pick) _(pin) _(scope_pin)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)
 #undef UI_ACTION_DECL

@@ -21,10 +21,11 @@
 #define UI_K_VIEWS    0x2u    /* also works in every view */
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
-#define UI_K_IN_ANY   0xff00u
+#define UI_K_IN_ANY   0xffff00u        /* room for 16 modes */
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
 		       UI_K_IN(UI_MODE_RESULTS) | UI_K_IN(UI_MODE_OWNERS) | \
-		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES)) /* every view */
+		       UI_K_IN(UI_MODE_SETTINGS) | UI_K_IN(UI_MODE_PROFILES) | \
+		       UI_K_IN(UI_MODE_PERMISSIONS) | UI_K_IN(UI_MODE_SCOPES)) /* every view */
 
 typedef unsigned (*ui_action_fn)(struct ui *);
 
@@ -57,7 +58,8 @@ static const struct ui_key ui_keys[] = {
 	{ { 'U' }, "untagging", "untag every row", ui_a_untag_all, 0 },
 	{ { 'd' }, "staging", "stage the tagged rows (or this one) for revocation", ui_a_stage, UI_K_MUTATING },
 	{ { 'u' }, "unstaging", "unstage the tagged rows (or this one)", ui_a_unstage, 0 },
-	{ { 'x' }, "revoking", "revoke the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING },
+	{ { 'x' }, "revoking", "revoke the staged tokens (asks first; or pin those p staged)", ui_a_execute, UI_K_MUTATING },
+	{ { 'p' }, "staging pins", "stage the tagged rows (or this one) for pinning their inferred scopes", ui_a_pin, UI_K_MUTATING },
 	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
 	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
 	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
@@ -68,9 +70,10 @@ static const struct ui_key ui_keys[] = {
 	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
 	{ { 'a' }, "admin mode", "admin mode: every token of the workspace, with owners (admins)", ui_a_admin, 0 },
 	{ { 'O' }, "the owners view", "owners and their quota, in admin mode (also :owners)", ui_a_owners, UI_K_VIEWS },
+	{ { 'S' }, "the scopes view", "auto-scoping: when each token narrows and to what (also :scopes)", ui_a_scopes, UI_K_VIEWS },
 	{ { 'W' }, "the settings view", "workspace settings: max lifetime, tokens on (also :settings)", ui_a_settings, UI_K_VIEWS },
 	{ { 'P' }, "the profile list", "profiles of the config file; Enter switches (also :profile)", ui_a_profiles, UI_K_VIEWS },
-	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :settings :admin :resume", ui_a_command, UI_K_VIEWS },
+	{ { ':' }, "the command line", ":sort COL[:desc] :filter EXPR :search EXPR :columns NAME,... :refresh [DURATION|off] :export FILE :profile [NAME] :owners :scopes :settings :permissions :admin :resume", ui_a_command, UI_K_VIEWS },
 	{ { '?', UI_KEY(KEY_F(1)) }, "help", "this help", ui_a_help, UI_K_VIEWS },
 	{ { UI_ESC }, "going back", "back to the table; in the table, clear the filter", ui_a_back, UI_K_VIEWS },
 	{ { 'q' }, "quitting", "quit (asks when revocations are staged); in a view, back", ui_a_quit, UI_K_VIEWS },
@@ -79,9 +82,17 @@ static const struct ui_key ui_keys[] = {
 	{ { '<' }, "sorting owners", "sort by the previous column", ui_a_osort_prev, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'I' }, "inverting the owners' sort", "invert the sort order", ui_a_osort_invert, UI_K_IN(UI_MODE_OWNERS) },
 	{ { 'e' }, "changing a setting", "change the selected setting (asks first)", ui_a_setting_edit, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_SETTINGS) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "going to a token", "go to this token in the table", ui_a_scope_pick, UI_K_IN(UI_MODE_SCOPES) },
+	{ { 'p' }, "staging a pin", "stage this token for pinning its inferred scopes (x executes)", ui_a_scope_pin, UI_K_MUTATING | UI_K_IN(UI_MODE_SCOPES) },
+	{ { 'x' }, "pinning", "pin the staged tokens (asks first)", ui_a_execute, UI_K_MUTATING | UI_K_IN(UI_MODE_SCOPES) },
+	{ { '>' }, "sorting the scopes view", "sort by the next column (enforcement, state, owner)", ui_a_ssort_next, UI_K_IN(UI_MODE_SCOPES) },
+	{ { '<' }, "sorting the scopes view", "sort by the previous column", ui_a_ssort_prev, UI_K_IN(UI_MODE_SCOPES) },
+	{ { 'I' }, "inverting the scopes view's sort", "invert the sort order", ui_a_ssort_invert, UI_K_IN(UI_MODE_SCOPES) },
 	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile, or show the picked ones together", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
 	{ { ' ' }, "picking profiles", "pick or unpick this profile (several are shown together)", ui_a_profile_toggle, UI_K_IN(UI_MODE_PROFILES) },
 	{ { 'a' }, "picking profiles", "pick every profile, or none", ui_a_profile_all, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'd' }, "removing a token permission", "remove the selected direct permission: a user's or service principal's tokens are deleted (asks for their count)", ui_a_perm_remove, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
+	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
@@ -250,8 +261,11 @@ ui_keys_help(struct ui *u)
 	ui_help_view(u, v, &n, UI_MODE_OWNERS, "In the owners view (O or :owners; Esc back):");
 	ui_help_view(u, v, &n, UI_MODE_SETTINGS, "In the settings view (W or :settings):");
 	ui_help_view(u, v, &n, UI_MODE_PROFILES, "In the profile list (P or :profile):");
+	ui_help_view(u, v, &n, UI_MODE_PERMISSIONS, "In the permissions view (:permissions):");
+	ui_help_view(u, v, &n, UI_MODE_SCOPES, "In the scopes view (S or :scopes; Esc back):");
 	v[n++] = ui_xstrdup("");
-	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, ~ being revoked.");
+	v[n++] = ui_xstrdup("Tag column: * tagged, D staged for revocation, P staged for pinning, "
+	    "~ being revoked or pinned.");
 	v[n++] = ui_xstrdup("Flags column (filter with flag:NAME, e.g. /flag:never-expires):");
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
 		snprintf(line, sizeof line, "  %c  %-18s %s", ui_columns_flag_letter((enum token_flag_bit)b),

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "journal.h"
 #include "prefs.h"
 #include "sanitize.h"
 #include "secret.h"
@@ -213,6 +214,8 @@ ui_ws_free(struct ui_ws *ws)
 	free(ws->owners);
 	api_me_free(ws->me);
 	api_conf_free(ws->conf);
+	api_perms_free(ws->perms);
+	ui_perm_rm_free(ws->perm_rm);
 	prefs_free(&ws->prefs);
 	if (ws->own_cfg)
 		config_free(&ws->cfg_own);
@@ -342,6 +345,7 @@ ui_state_init(struct ui *u)
 	u->ws->admin = o->all ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
 	u->ws->ctx.stale_patterns = o->stale;
 	u->ws->ctx.nstale = o->nstale;
+	u->ws->ctx.revoke_soon_ms = o->revoke_soon_ms;
 	u->sort = TOKEN_SORT_EXPIRES;
 	u->desc = false;
 	if (o->sort != NULL && token_sort_parse(o->sort, &u->sort, &u->desc) != 0)
@@ -374,7 +378,26 @@ ui_view_free(struct ui *u)
 	u->vowner = NULL;
 	u->vowner_ws = NULL;
 	u->nvowner = 0;
+	free(u->vperm);
+	u->vperm = NULL;
+	free(u->vids);
+	u->vids = NULL;
+	u->nvids = 0;
 	u->vtitle[0] = '\0';
+}
+
+void
+ui_perm_rm_free(struct ui_perm_rm *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		free(r->ids[i]);
+	free(r->ids);
+	journal_close(r->j);
+	free(r);
 }
 
 /* Show a view (detail, help, results) made of lines (taken over). */
@@ -609,6 +632,9 @@ struct ui_oldmark {
 	unsigned char mark;
 };
 
+/* The marks a new list of the same workspace keeps, by id. */
+#define UI_MARKS_KEPT (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN)
+
 /* Marks of the old table, sorted by id, for carrying over. */
 static struct ui_oldmark *
 ui_state_oldmarks(const struct ui *u, size_t *np)
@@ -618,10 +644,10 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 
 	m = ui_xcalloc(u->ws->tab.n + 1, sizeof *m);
 	for (i = 0; i < u->ws->tab.n; i++) {
-		if ((u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY)) == 0)
+		if ((u->ws->marks[i] & UI_MARKS_KEPT) == 0)
 			continue;
 		token_id_hex(&u->ws->tab.rows[i], m[n].id);
-		m[n++].mark = u->ws->marks[i] & (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY);
+		m[n++].mark = u->ws->marks[i] & UI_MARKS_KEPT;
 	}
 	qsort(m, n, sizeof *m, ui_id_cmp);
 	*np = n;
@@ -721,7 +747,7 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 unsigned
@@ -749,7 +775,7 @@ ui_state_compact(struct ui *u)
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
 	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
-	return u->mode == UI_MODE_OWNERS ? UI_R_LIST : UI_R_NONE;
+	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 void
@@ -911,6 +937,7 @@ ui_ws_start(struct ui *u, const char *name)
 	wo.rate = prefs_worker_rate(m.rate);
 	ws->ctx.stale_patterns = m.stale;
 	ws->ctx.nstale = m.nstale;
+	ws->ctx.revoke_soon_ms = m.revoke_soon_ms;
 	wo.cfg = ws->cfg;
 	if (worker_start(&wo, &ws->w, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot start: %s", err.message);

@@ -92,6 +92,24 @@ ui_add_flags(struct ui_lines *l, unsigned flags)
 			    token_flag_legend((enum token_flag_bit)b)));
 }
 
+/* Auto-scoping: the state in words, what it inferred, when it narrows the
+ * token (patrol's estimate) and what it can do then. */
+static void
+ui_add_autoscope(struct ui_lines *l, struct ui *u, const struct token_info *t)
+{
+	struct autoscope_access after;
+	char text[4096];
+
+	ui_add_field(l, u, "Autoscope:", autoscope_state_words(token_autoscope_state(t)));
+	ui_add_list(l, u, "Inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
+	ui_add_list(l, u, "Backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	token_autoscope_enforce_format(t, u->ws->ctx.now_ms, text, sizeof text);
+	ui_add_field(l, u, "Enforced:", text);
+	token_autoscope_after(t, &after);
+	autoscope_access_format(&after, text, sizeof text);
+	ui_add_field(l, u, "Scopes after:", text);
+}
+
 /* Build the detail view of t. */
 void
 ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
@@ -121,10 +139,7 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 	}
 	token_scopes_format(t, scopes, sizeof scopes);
 	ui_add_field(&l, u, "Scopes:", scopes);
-	ui_add_field(&l, u, "Autoscope:", token_autoscope_state(t) != NULL ?
-	    token_autoscope_state(t) : "-");
-	ui_add_list(&l, u, "Inferred scopes:", t, TOKEN_LIST_INFERRED, "-");
-	ui_add_list(&l, u, "Backfill scopes:", t, TOKEN_LIST_BACKFILL, "-");
+	ui_add_autoscope(&l, u, t);
 	ui_add_flags(&l, flags);
 	if (flags & TOKEN_FLAG(SELF))
 		ui_add(&l, ui_xstrdup("This is the token patrol uses."));
@@ -442,6 +457,88 @@ ui_lists_profile(const struct ui *u)
 	return u->vprofiles[u->vsel];
 }
 
+/* Active tokens of name in the table (everyone's in admin mode). */
+static size_t
+ui_perm_tokens(const struct ui *u, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->ws->tab.n; i++)
+		if (strcmp(token_owner(&u->ws->tab.rows[i]), name) == 0 &&
+		    !token_is_expired(&u->ws->tab.rows[i], u->ws->ctx.now_ms))
+			n++;
+	return n;
+}
+
+/* One line: principal, type, level, inherited (from), tokens. */
+static char *
+ui_perm_line(const struct ui *u, const struct api_perm_entry *e, const struct api_perm_level *l)
+{
+	char name[160], inh[160], tokens[24];
+
+	sanitize_cell(e->name, 36, 1, u->sflags, name, sizeof name);
+	if (l == NULL || !l->inherited)
+		snprintf(inh, sizeof inh, "no");
+	else
+		snprintf(inh, sizeof inh, "yes%s%s%s", l->from ? " (from " : "",
+		    l->from ? l->from : "", l->from ? ")" : "");
+	if (e->kind == API_PRINCIPAL_GROUP || !UI_MGMT(u))
+		snprintf(tokens, sizeof tokens, "-");
+	else
+		snprintf(tokens, sizeof tokens, "%zu", ui_perm_tokens(u, e->name));
+	return ui_fmt("%s  %-17s  %-10s  %6s  %s", name, api_principal_words(e->kind),
+	    l != NULL ? l->level : "-", tokens, inh);
+}
+
+/* Lines of the permissions view: one per level, one for an entry with none. */
+static size_t
+ui_perm_lines(const struct api_perms *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		n += p->v[i].n ? p->v[i].n : 1;
+	return n;
+}
+
+const struct api_perm_entry *
+ui_lists_perm_entry(const struct ui *u)
+{
+	if (u->mode != UI_MODE_PERMISSIONS || u->vperm == NULL || u->ws->perms == NULL ||
+	    u->vsel >= u->nvlines || u->vperm[u->vsel] >= u->ws->perms->n)
+		return NULL;
+	return &u->ws->perms->v[u->vperm[u->vsel]];
+}
+
+void
+ui_lists_permissions(struct ui *u)
+{
+	struct ui_lines l = { NULL, 0, 0 };
+	const struct api_perms *p = u->ws->perms;
+	size_t keep = u->mode == UI_MODE_PERMISSIONS ? u->vsel : 0, i, j;
+
+	size_t *entry = ui_xcalloc(ui_perm_lines(p) + 1, sizeof *entry);
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		for (j = 0; j < (p->v[i].n ? p->v[i].n : 1); j++) {
+			entry[l.n] = i;
+			ui_add(&l, ui_perm_line(u, &p->v[i], p->v[i].n ? &p->v[i].v[j] : NULL));
+		}
+	if (p == NULL && u->ws->perms_err[0] != '\0')
+		ui_add(&l, ui_fmt("cannot read the token permissions: %s", u->ws->perms_err));
+	else if (p == NULL)
+		ui_add(&l, ui_xstrdup(u->ascii ? "loading..." : "loading\u2026"));
+	else if (p->n == 0)
+		ui_add(&l, ui_xstrdup("no one holds a token permission (admins always may)"));
+	ui_view_set(u, UI_MODE_PERMISSIONS, l.v, l.n);
+	u->vperm = p != NULL && p->n > 0 ? entry : NULL;
+	if (u->vperm == NULL)
+		free(entry);
+	u->vsel = keep;
+	snprintf(u->vtitle, sizeof u->vtitle, "TOKEN PERMISSIONS  (principal, type, level, "
+	    "active tokens%s, inherited; Esc back)", UI_MGMT(u) ? "" : " in admin mode (a)");
+}
+
 void
 ui_lists_refresh(struct ui *u)
 {
@@ -449,15 +546,19 @@ ui_lists_refresh(struct ui *u)
 		ui_lists_owners(u);
 	else if (u->mode == UI_MODE_SETTINGS)
 		ui_lists_settings(u);
+	else if (u->mode == UI_MODE_PERMISSIONS)
+		ui_lists_permissions(u);
+	else if (u->mode == UI_MODE_SCOPES)
+		ui_lists_scopes(u);
 }
 
 /* ---- a revocation session: the plan and the results ------------------------ */
 
 /* What a result line says first: "in flight" for a sent revoke. */
 const char *
-ui_bulk_label(const struct bulk_item *it)
+ui_bulk_label(const struct bulk *b, const struct bulk_item *it)
 {
-	return it->inflight ? "in flight" : journal_result_label(it->result);
+	return it->inflight ? "in flight" : journal_kind_label(bulk_kind(b), it->result);
 }
 
 /* One line per item: marker, result, id, owner, comment, created, last use,
@@ -476,18 +577,25 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	duration_relative(it->t.created_ms, now, created, sizeof created);
 	duration_relative(it->t.last_used_ms, now, used, sizeof used);
 	token_flags_format(it->t.flags, flags, sizeof flags);
+	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {    /* what a pin sets */
+		struct autoscope_access a = { false, (const char *const *)it->t.scopes,
+					      it->t.nscopes };
+		snprintf(flags, sizeof flags, "%s ", u->ascii ? "->" : "\u2192");
+		autoscope_access_format(&a, flags + strlen(flags), sizeof flags - strlen(flags));
+	}
 	if (journal_result_fails(it->result) && it->err.status != PATROL_CANCELLED)
 		snprintf(why, sizeof why, "%s: %s", status_message(it->err.status), it->err.message);
 	else
 		snprintf(why, sizeof why, "%s", it->err.message);
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
-		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ', ui_bulk_label(it), id,
+		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
+		    ui_bulk_label(u->ws->bulk, it), id,
 		    bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
-	    plan && it->result == JOURNAL_PENDING ? "revoke" :
-	    it->inflight ? "in flight" : journal_result_label(it->result),
+	    plan && it->result == JOURNAL_PENDING ? journal_kind_name(bulk_kind(u->ws->bulk)) :
+	    ui_bulk_label(u->ws->bulk, it),
 	    id, bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
 }
@@ -524,7 +632,7 @@ ui_bulk_cmp(const void *pa, const void *pb, void *b_)
 
 	if (ui_bulk_rank(a) != ui_bulk_rank(b))
 		return ui_bulk_rank(a) - ui_bulk_rank(b);
-	if ((c = strcmp(ui_bulk_label(a), ui_bulk_label(b))) != 0)
+	if ((c = strcmp(ui_bulk_label(bk, a), ui_bulk_label(bk, b))) != 0)
 		return c;
 	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
 }
@@ -543,9 +651,10 @@ ui_bulk_grouped(struct ui *u, char **v, size_t *n)
 	for (i = 0; i < bulk_count(u->ws->bulk); i = k) {
 		it = bulk_item(u->ws->bulk, order[i]);
 		for (k = i, count = 0; k < bulk_count(u->ws->bulk) &&
-		    strcmp(ui_bulk_label(bulk_item(u->ws->bulk, order[k])), ui_bulk_label(it)) == 0; k++)
+		    strcmp(ui_bulk_label(u->ws->bulk, bulk_item(u->ws->bulk, order[k])),
+		    ui_bulk_label(u->ws->bulk, it)) == 0; k++)
 			count++;
-		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(it), count);
+		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(u->ws->bulk, it), count);
 		for (k = i; k < i + count; k++)
 			v[(*n)++] = ui_bulk_line(u, bulk_item(u->ws->bulk, order[k]), false);
 	}
@@ -574,14 +683,16 @@ ui_bulk_view(struct ui *u, bool plan)
 	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
 	v = ui_xcalloc(2 * bulk_count(u->ws->bulk) + 3, sizeof *v);
 	if (plan)
-		v[n++] = ui_fmt("PLAN: revoke %zu token%s on %s (! used in the last 7 days or "
-		    "since the plan, S the token patrol uses)", bulk_pending(u->ws->bulk),
+		v[n++] = ui_fmt("PLAN: %s %zu token%s on %s (! used in the last 7 days or "
+		    "since the plan, S the token patrol uses)", journal_kind_name(bulk_kind(u->ws->bulk)),
+		    bulk_pending(u->ws->bulk),
 		    bulk_pending(u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
 	else if (bulk_count(u->ws->bulk) == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
-		v[n++] = ui_fmt("%zu revoked or gone, %zu failed, %s%s%zu skipped, %zu left "
-		    "(:export FILE.csv|.json writes these results)", p.done, p.failed,
+		v[n++] = ui_fmt("%zu %s or gone, %zu failed, %s%s%zu skipped, %zu left "
+		    "(:export FILE.csv|.json writes these results)", p.done,
+		    journal_kind_label(bulk_kind(u->ws->bulk), JOURNAL_REVOKED), p.failed,
 		    ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
 		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
 		    p.remaining);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sanitize.h"
 #include "settings.h"
 #include "ui_internal.h"
 
@@ -107,6 +108,19 @@ ui_a_settings(struct ui *u)
 	if ((u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);   /* fresh values */
 	ui_lists_settings(u);
+	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
+}
+
+/* :permissions: who may use tokens, read fresh each time it opens. */
+unsigned
+ui_a_permissions(struct ui *u)
+{
+	if (UI_ESTATE(u))
+		return ui_msg(u, true, "token permissions are a workspace's own: pick one (P) to see "
+		    "them"), UI_R_STATUS;
+	if ((u->ws->loading & (1u << UI_JOB_PERMS)) == 0)
+		ui_state_submit(u, api_perm_get(), UI_JOB_PERMS, 0);
+	ui_lists_permissions(u);
 	return UI_R_VIEW | UI_R_STATUS | UI_R_HEADER;
 }
 
@@ -346,6 +360,76 @@ ui_a_setting_edit(struct ui *u)
 	snprintf(u->setting_value, sizeof u->setting_value, "%s",
 	    cur != NULL && strcmp(cur, "false") == 0 ? "true" : "false");
 	return ui_setting_confirm(u);
+}
+
+/* ---- token permissions: grant (c in :permissions) ----------------------- */
+
+/* The principal the user typed, as api_perm_target reads it. */
+static void
+ui_grant_target(const struct ui *u, enum api_principal *kind, const char **name)
+{
+	api_perm_target(u->grant_arg, u->ws->perms, kind, name);
+}
+
+static unsigned
+ui_grant_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	struct api_perm_grant g = { API_PRINCIPAL_USER, NULL, "CAN_USE" };
+
+	if (res != DIALOG_OK) {
+		ui_msg(u, false, "cancelled: the permissions are unchanged");
+		return UI_R_NONE;
+	}
+	ui_grant_target(u, &g.kind, &g.name);
+	ui_state_submit(u, api_perm_update(&g, 1), UI_JOB_PERM_GRANT, 0);
+	ui_msg(u, false, "granting%s", u->ascii ? "..." : "\u2026");
+	return UI_R_STATUS;
+}
+
+/* The principal was typed: say how it is read, and ask (focus on Cancel). */
+static unsigned
+ui_grant_input_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	char l0[400], who[300];
+	const char *lines[2] = { l0, "It may then create and use personal access tokens." };
+	enum api_principal kind;
+	const char *name;
+
+	if (res != DIALOG_OK) {
+		ui_msg(u, false, "cancelled: the permissions are unchanged");
+		return UI_R_NONE;
+	}
+	snprintf(u->grant_arg, sizeof u->grant_arg, "%s", dialog_input_value(d));
+	ui_grant_target(u, &kind, &name);
+	sanitize_cell(name, 120, 0, u->sflags, who, sizeof who);
+	snprintf(l0, sizeof l0, "Grant CAN_USE to %s %s?", api_principal_words(kind), who);
+	ui_dialog_open(u, dialog_confirm_new("Grant a token permission", lines, 2, NULL, u->ascii),
+	    ui_grant_confirm_done, NULL);
+	return UI_R_ALL;
+}
+
+static int
+ui_grant_check(const char *v, char *why, size_t n)
+{
+	if (v[strspn(v, " ")] != '\0')
+		return 0;
+	snprintf(why, n, "name a user, a group or a service principal's application id");
+	return -1;
+}
+
+/* c in :permissions: let a principal use tokens (a PATCH, after a confirm). */
+unsigned
+ui_a_perm_grant(struct ui *u)
+{
+	static const char *const lines[] = {
+		"A user name, group name or service principal application id",
+		"(user:, group: or sp: before it says which).",
+	};
+
+	ui_dialog_open(u, dialog_input_new("Grant a token permission", lines, 2, "Principal",
+	    "bob@example.com, data-eng, user:NAME", "", 200, ui_grant_check, u->ascii),
+	    ui_grant_input_done, NULL);
+	return UI_R_ALL;
 }
 
 /* :resume: offer the unfinished revocation session of this workspace. */

@@ -50,7 +50,7 @@ mk privileged   "privileged"                       '{"scopes":["authentication"]
 mk allapis      "all-apis"                         '{"scopes":null}'
 mk allapis2     "all-apis"                         '{"scopes":["all-apis"]}'
 mk shortall     ""                                 "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY))}"
-mk autoscope    "autoscope"                        "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\"}"
+mk autoscope    "autoscope,will-narrow"                     "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\"}"
 mk autodone     ""                                 "{\"scopes\":null,\"creation_time\":$((P - 5 * DAY)),\"autoscope_state\":\"AUTOSCOPE_STATE_COMPLETED\"}"
 mk staleempty   "stale-comment"                    '{"comment":""}'
 mk staletmp     "stale-comment"                    '{"comment":"tmp test"}'
@@ -154,10 +154,10 @@ check_rc "audit takes no arguments" 2
 # --- CSV: every token as list -o csv prints it; summaries on stderr --------------
 run audit -o csv
 check_rc "audit -o csv" 0
-check_eq "csv header is list's" "token_id,comment,created,expires,last_used,scopes,owner,autoscope_state,flags" "$(printf '%s\n' "$OUT" | head -n 1)"
+check_eq "csv header is list's" "token_id,comment,created,expires,last_used,scopes,owner,autoscope_state,flags,auto_revoke,auto_revoke_estimated" "$(printf '%s\n' "$OUT" | head -n 1)"
 check_eq "csv has every token" "$TOTAL" "$(($(printf '%s\n' "$OUT" | wc -l) - 1))"
-check_match "csv flags column" "^\"${ID[unused90]}\",.*,\"unused-90d,unused-30d\"\$" "$OUT"
-check_match "csv over-max-lifetime uses the workspace maximum" "^\"${ID[overmax]}\",.*,\"over-max-lifetime\"\$" "$OUT"
+check_match "csv flags column" "^\"${ID[unused90]}\",.*,\"unused-90d,unused-30d\",\"[^\"]*\",\"(true|false)\"\$" "$OUT"
+check_match "csv over-max-lifetime uses the workspace maximum" "^\"${ID[overmax]}\",.*,\"over-max-lifetime\",\"[^\"]*\",\"(true|false)\"\$" "$OUT"
 check_match "csv: summaries on stderr" "^$FLAGGED of $TOTAL tokens have audit flags" "$ERR"
 
 # --- --all as admin: owners --------------------------------------------------

@@ -41,7 +41,7 @@ check_rc "list (table)" 0
 check_match "table header" '^ID +COMMENT +CREATED +EXPIRES +LAST USED +SCOPES' "$(printf '%s\n' "$OUT" | head -n 1)"
 check_match "table row for the new token" "${NEW_ID:0:10} +ci deploy .*sql,jobs" "$OUT"
 run list -o csv
-check_eq "csv header" "token_id,comment,created,expires,last_used,scopes,owner,autoscope_state,flags" "$(printf '%s\n' "$OUT" | head -n 1)"
+check_eq "csv header" "token_id,comment,created,expires,last_used,scopes,owner,autoscope_state,flags,auto_revoke,auto_revoke_estimated" "$(printf '%s\n' "$OUT" | head -n 1)"
 check_match "csv row" "^\"$NEW_ID\",\"ci deploy\"," "$OUT"
 
 # --- show by prefix -----------------------------------------------------

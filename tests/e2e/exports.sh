@@ -48,10 +48,10 @@ both dry-json revoke --all --dry-run -o json "$A" "$B" "$F" "$H"
 # The rows of the four tokens, byte for byte (the same file under both
 # locales: checked above).
 cat >"$T/want.csv" <<EOF
-"$A","données de test","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","2026-09-18T00:00:00Z","sql,jobs","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","stale-comment"
-"$B","数据管道 🚀","2026-08-12T14:13:20Z","never","never","(full access)","admin@example.com","","unused-30d,never-expires,all-apis"
-"$F","'=HYPERLINK(""x"")","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","never","authentication","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","unused-30d,privileged"
-"$H","tab\there \e[31mred\u{202E}","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","never","sql","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","unused-30d"
+"$A","données de test","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","2026-09-18T00:00:00Z","sql,jobs","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","stale-comment","2026-12-17T00:00:00Z","false"
+"$B","数据管道 🚀","2026-08-12T14:13:20Z","never","never","(full access)","admin@example.com","","unused-30d,never-expires,all-apis","2026-11-10T14:13:20Z","true"
+"$F","'=HYPERLINK(""x"")","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","never","authentication","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","unused-30d,privileged","2026-11-10T14:13:20Z","true"
+"$H","tab\there \e[31mred\u{202E}","2026-08-12T14:13:20Z","2026-10-21T14:13:20Z","never","sql","admin@example.com","AUTOSCOPE_STATE_USER_SELECTED","unused-30d","2026-11-10T14:13:20Z","true"
 EOF
 for id in "$A" "$B" "$F" "$H"; do
 	check_eq "CSV row of $(grep "^\"$id\"" "$T/want.csv" | cut -d, -f2): byte for byte" \

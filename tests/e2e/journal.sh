@@ -91,10 +91,10 @@ scan "journal (table)" journal
 check_rc "a corrupt session makes the list fail" 2
 check_match "the corrupt file is named with its line" "$S5\\.jsonl:3: not a JSON record" "$ERR"
 check_eq "header and four sessions" 5 "$(printf '%s\n' "$OUT" | wc -l)"
-check_match "header" '^SESSION +STARTED +HOST +USER +STATE +PLANNED +REVOKED +GONE +FAILED +UNKNOWN +LEFT$' "$(printf '%s\n' "$OUT" | head -n 1)"
+check_match "header" '^SESSION +KIND +STARTED +HOST +USER +STATE +PLANNED +REVOKED +GONE +FAILED +UNKNOWN +LEFT$' "$(printf '%s\n' "$OUT" | head -n 1)"
 check_eq "newest first" "$S4 $S3 $S2 $S1" "$(printf '%s\n' "$OUT" | tail -n +2 | awk '{printf "%s%s", (NR > 1 ? " " : ""), $1}')"
-check_match "finished session: state and counts" "^$S1 +2024-01-01 10:00 +$HOST +admin@example.com +finished +3 +1 +1 +1 +0 +0$" "$OUT"
-check_match "unfinished session: two left" "^$S2 +2024-01-02 10:00 .* unfinished +3 +1 +0 +0 +0 +2$" "$OUT"
+check_match "finished session: state and counts" "^$S1 +revoke +2024-01-01 10:00 +$HOST +admin@example.com +finished +3 +1 +1 +1 +0 +0$" "$OUT"
+check_match "unfinished session: two left" "^$S2 +revoke +2024-01-02 10:00 .* unfinished +3 +1 +0 +0 +0 +2$" "$OUT"
 check_match "torn session: the cut result is not counted" "^$S3 .* unfinished +3 +1 +0 +0 +0 +2$" "$OUT"
 check_match "auth-stopped session, user escaped" "^$S4 .* root\\\\e\\]0;pwned\\\\x07 +auth-stopped +2 +0 +0 +1 +0 +1$" "$OUT"
 check_match "hint to resume" 'patrol revoke --resume' "$ERR"
@@ -112,7 +112,7 @@ check_eq "json: the user keeps its exact text" 1 "$(printf '%s' "$OUT" | jq '[.[
 
 scan "journal -o csv" -o csv journal
 check_rc "csv: corrupt session still fails" 2
-check_eq "csv: header" "session,started,host,user,profile,state,planned,revoked,already_gone,would_revoke,skipped,failed,unknown,not_attempted,pending,open_intents,path" "$(printf '%s\n' "$OUT" | head -n 1)"
+check_eq "csv: header" "session,started,host,user,profile,state,planned,revoked,already_gone,would_revoke,skipped,failed,unknown,not_attempted,pending,open_intents,path,kind" "$(printf '%s\n' "$OUT" | head -n 1)"
 check_eq "csv: four rows" 4 "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)"
 check_match "csv: a finished row" "^\"$S1\",\"2024-01-01T10:00:00Z\",\"$HOST\",\"admin@example.com\",\"prod\",\"finished\",3,1,1,0,0,1,0,0,0,0," "$OUT"
 

@@ -7,6 +7,12 @@ E2E_TESTS = \
 	tests/e2e/secrets.sh \
 	tests/e2e/hostile.sh \
 	tests/e2e/audit.sh \
+	tests/e2e/audit_gate.sh \
+	tests/e2e/clock.sh \
+	tests/e2e/permissions.sh \
+	tests/e2e/permissions_change.sh \
+	tests/e2e/autoscope.sh \
+	tests/e2e/pin.sh \
 	tests/e2e/journal.sh \
 	tests/e2e/bulk.sh \
 	tests/e2e/pace.sh \

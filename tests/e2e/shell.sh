@@ -56,6 +56,8 @@ check_nomatch "not another command's" "--comment" "$opts"
 check_match "and the global ones" "--profile" "$opts"
 check_eq "completion's shells" "$(printf 'bash\nfish\nzsh')" "$(complete_bash 'patrol completion ')"
 check_match "settings" "max-lifetime-days" "$(complete_bash 'patrol settings ')"
+check_eq "permissions: grant or remove" "$(printf 'grant\nremove')" "$(complete_bash 'patrol permissions ')"
+check_match "audit --fail-on and --sort auto-revoke complete" "--fail-on" "$(complete_bash 'patrol audit --')"
 check_eq "help takes a command" "revoke" "$(complete_bash 'patrol help rev')"
 
 if command -v zsh >/dev/null 2>&1; then

@@ -3,8 +3,8 @@
  * api_list.c.
  *
  * The input is a response body. It goes, unterminated, to each pure parser
- * (token list in both modes, token info, created, me, conf, OAuth discovery
- * and token; the error parser has its own target, fuzz_api_error.c); then,
+ * (token list in both modes, token info, created, me, conf, token
+ * permissions, OAuth discovery and token; the error parser has its own target, fuzz_api_error.c); then,
  * NUL-terminated
  * as the worker hands it over, through the parse function of each call that
  * has one. Every result is turned back into JSON and freed. The streaming
@@ -223,6 +223,38 @@ fuzz_created(const char *body, size_t len)
 	}
 }
 
+/* The permissions: a parse that fails leaves nothing; one that succeeds
+ * names a principal of a known kind and a level everywhere. */
+static void
+fuzz_perms(const char *body, size_t len)
+{
+	struct api_perms p;
+	struct patrol_err err;
+	size_t i, j;
+
+	status_clear(&err);
+	if (api_parse_perms(body, len, &p, &err) != PATROL_OK) {
+		if (p.n != 0 || p.v != NULL || err.status == PATROL_OK)
+			violation("failed permissions parse left entries or no status");
+		check_err(&err);
+		return;
+	}
+	for (i = 0; i < p.n; i++) {
+		if ((unsigned)p.v[i].kind >= API_PRINCIPAL_COUNT || p.v[i].name == NULL)
+			violation("a permissions entry without a principal");
+		for (j = 0; j < p.v[i].n; j++)
+			if (p.v[i].v[j].level == NULL)
+				violation("a permission without its level");
+	}
+	{
+		struct api_perms *h = malloc(sizeof *h);
+		if (h == NULL)
+			abort();
+		*h = p;
+		api_perms_free(h);
+	}
+}
+
 static void
 fuzz_small(const char *body, size_t len)
 {
@@ -238,6 +270,7 @@ fuzz_small(const char *body, size_t len)
 	if (conf != NULL && api_parse_conf(body, len, conf, &err) == PATROL_OK)
 		drain(api_conf_to_json(conf));
 	api_conf_free(conf);
+	fuzz_perms(body, len);
 	api_parse_oauth_discovery(body, len, &s, &err);
 	free(s);
 	api_parse_oauth_token(body, len, &s, &exp, &err);
@@ -254,7 +287,7 @@ fuzz_calls(const char *body, size_t len)
 	struct call *calls[] = {
 		api_token_create(&cp), api_token_list(), api_tm_list("1", "u"),
 		api_tm_get("id"), api_tm_update("id", &up), api_tm_create_obo(&cp),
-		api_conf_get(), api_scim_me(),
+		api_conf_get(), api_scim_me(), api_perm_get(),
 	};
 	size_t i;
 

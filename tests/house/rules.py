@@ -20,7 +20,7 @@ Rules (what may use what):
                allocators it is given (src/secret.c) and the output writer
                (src/cli_output.[ch] and the commands' own JSON results:
                src/cli_audit.c, src/cli_cmds.c, src/cli_journal.c,
-               src/cli_estate.c).
+               src/cli_scopes.c, src/cli_estate.c).
   yajl         <yajl/...> and yajl_ calls only in the API layer (src/api*.[ch]).
   include      no cycle of #include "..." among the headers of src/ and ui/.
   calls        no circle of calls between the .c files of ui/, nor of src/
@@ -43,7 +43,7 @@ YAJL = re.compile(r'#\s*include\s*<yajl/|(?<![\w])yajl_\w+\s*\(')
 CURL_OK = {'src/http.c', 'src/http.h', 'src/worker.c', 'src/main.c'}
 JANSSON_OK = {'src/journal.c', 'src/secret.c', 'src/cli_output.c', 'src/cli_output.h',
               'src/cli_audit.c', 'src/cli_cmds.c', 'src/cli_journal.c',
-              'src/cli_estate.c'}
+              'src/cli_estate.c', 'src/cli_permissions.c', 'src/cli_scopes.c'}
 MODEL = {'ui/ui_state.c', 'ui/ui_columns.c', 'ui/ui_util.c', 'ui/ui_views.c'}
 UI_HEADERS = {'ui_curses.h', 'ui_internal.h', 'dialog.h', 'form.h', 'lineedit.h'}   # not ui.h: the face's curses-free entry
 

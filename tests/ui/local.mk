@@ -18,6 +18,9 @@ UI_TESTS = \
 	tests/ui/ui_halt.sh \
 	tests/ui/ui_prompt.sh \
 	tests/ui/ui_loading.sh \
+	tests/ui/ui_clock.sh \
+	tests/ui/ui_permissions.sh \
+	tests/ui/ui_scopes.sh \
 	tests/ui/ui_estate.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)

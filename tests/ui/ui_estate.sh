@@ -126,6 +126,8 @@ keys :; tm send-keys -t t -l "resume"; keys Enter
 check_screen ":resume is refused too" "a revocation session is one workspace's: pick it \\(P\\)"
 keys W
 check_screen "and the settings" "settings are a workspace's own: pick one \\(P\\)"
+keys :; tm send-keys -t t -l "permissions"; keys Enter
+check_screen "and the token permissions" "token permissions are a workspace's own: pick one \\(P\\)"
 check_eq "nothing sent to prod" 0 "$(writes_at "$A")"
 check_eq "nothing sent to staging" 0 "$(writes_at "$B")"
 

@@ -87,7 +87,7 @@ check_status "and a column after sort" ":sort expires _"
 keys Enter
 check_screen "the completed command runs" "sorted by expires"
 keys :; tm send-keys -t t -l "s"; keys Tab
-check_status "several: their names follow the line" ":s_   sort search settings"
+check_status "several: their names follow the line" ":s_   sort search scopes settings"
 tm send-keys -t t -l "e"; keys Tab
 check_status "a longer common start is filled in" ":se_   search settings"
 keys BSpace BSpace; tm send-keys -t t -l "x"; keys Tab

@@ -8,6 +8,7 @@ UNIT_TESTS = \
 	tests/unit/test_duration \
 	tests/unit/test_config \
 	tests/unit/test_token \
+	tests/unit/test_autoscope \
 	tests/unit/test_api \
 	tests/unit/test_retry \
 	tests/unit/test_pace \
@@ -58,6 +59,9 @@ tests_unit_test_config_LDADD = $(UNIT_LDADD)
 tests_unit_test_token_SOURCES = tests/unit/test_token.c
 tests_unit_test_token_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_token_LDADD = $(UNIT_LDADD)
+tests_unit_test_autoscope_SOURCES = tests/unit/test_autoscope.c
+tests_unit_test_autoscope_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_autoscope_LDADD = $(UNIT_LDADD)
 tests_unit_test_output_SOURCES = tests/unit/test_output.c
 tests_unit_test_output_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_output_LDADD = $(UNIT_LDADD)

@@ -1182,6 +1182,60 @@ test_parse_conf(void **state)
 	api_table_free(NULL);
 }
 
+/* The token permissions: every principal kind, inherited levels, unknown
+ * levels as sent, and what is refused. */
+static void
+test_parse_perms(void **state)
+{
+	const char *body = "{\"object_id\":\"/authorization/tokens\",\"access_control_list\":["
+	    "{\"group_name\":\"admins\",\"all_permissions\":[{\"permission_level\":\"CAN_MANAGE\","
+	    "\"inherited\":true,\"inherited_from_object\":[\"/authorization/\",\"/x\"]}]},"
+	    "{\"user_name\":\"bob@x\",\"display_name\":\"Bob\",\"all_permissions\":"
+	    "[{\"permission_level\":\"CAN_SOMETHING_NEW\",\"inherited\":false}],\"extra\":1},"
+	    "{\"service_principal_name\":\"6f1c\"}]}";
+	const char *two = "{\"access_control_list\":[{\"user_name\":\"a\",\"group_name\":\"b\"}]}";
+	const char *none = "{\"access_control_list\":[{\"display_name\":\"a\"}]}";
+	const char *nolevel = "{\"access_control_list\":[{\"user_name\":\"a\",\"all_permissions\":[{}]}]}";
+	const char *notarray = "{\"access_control_list\":{}}";
+	struct api_perms p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(api_parse_perms(body, strlen(body), &p, &err), PATROL_OK);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.v[0].kind, API_PRINCIPAL_GROUP);
+	assert_string_equal(p.v[0].name, "admins");
+	assert_int_equal(p.v[0].n, 1);
+	assert_true(p.v[0].v[0].inherited);
+	assert_string_equal(p.v[0].v[0].from, "/authorization/,/x");
+	assert_int_equal(p.v[1].kind, API_PRINCIPAL_USER);
+	assert_string_equal(p.v[1].display, "Bob");
+	assert_string_equal(p.v[1].v[0].level, "CAN_SOMETHING_NEW");
+	assert_false(p.v[1].v[0].inherited);
+	assert_null(p.v[1].v[0].from);
+	assert_int_equal(p.v[2].kind, API_PRINCIPAL_SP);
+	assert_int_equal(p.v[2].n, 0);
+	assert_string_equal(api_principal_key(API_PRINCIPAL_SP), "service_principal_name");
+	api_perms_free(NULL);
+	{
+		struct api_perms *h = malloc(sizeof *h);
+		assert_non_null(h);
+		*h = p;
+		api_perms_free(h);
+	}
+	assert_int_equal(api_parse_perms("{}", 2, &p, &err), PATROL_OK);
+	assert_int_equal(p.n, 0);
+	free(p.v);
+	assert_int_equal(api_parse_perms(two, strlen(two), &p, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message, "an access control entry names more than one principal");
+	assert_int_equal(p.n, 0);
+	assert_int_equal(api_parse_perms(none, strlen(none), &p, &err), PATROL_PROTOCOL);
+	assert_int_equal(api_parse_perms(nolevel, strlen(nolevel), &p, &err), PATROL_PROTOCOL);
+	assert_string_equal(err.message, "a permission without permission_level");
+	assert_int_equal(api_parse_perms(notarray, strlen(notarray), &p, &err), PATROL_PROTOCOL);
+	assert_int_equal(api_parse_perms("[]", 2, &p, &err), PATROL_PROTOCOL);
+}
+
 static void
 test_parse_oauth(void **state)
 {
@@ -1639,6 +1693,7 @@ main(void)
 		cmocka_unit_test(test_token_json_round_trip),
 		cmocka_unit_test(test_token_json_defaults),
 		cmocka_unit_test(test_created_json),
+		cmocka_unit_test(test_parse_perms),
 	};
 
 	/* As in patrol itself: jansson frees through zeroing allocators, so

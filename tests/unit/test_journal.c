@@ -181,6 +181,39 @@ parse_ok(const char *text, struct journal_session *s)
 		fail_msg("journal_parse: %s", err.message);
 }
 
+/* The plan's "kind": absent is a revocation, as older files were; a kind
+ * patrol knows but does not resume, or one it does not know, is listed and
+ * never resumed as a revocation. */
+static void
+test_kinds_resumed(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "1" },
+		{ ",\"kind\":\"revoke\"", "1" },
+		{ ",\"kind\":\"pin\"", "0" },
+		{ ",\"kind\":\"permissions\",\"change\":\"remove user bob\"", "0" },
+		{ ",\"kind\":\"from-the-future\"", "0" },
+	};
+	struct journal_session s;
+	char text[512];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(text, sizeof text, "{\"type\":\"plan\",\"v\":1,\"session\":\"s\","
+			 "\"host\":\"h\",\"t\":1%s,\"items\":[{\"id\":\"a1\"}]}\n", cases[i][0]);
+		parse_ok(text, &s);
+		assert_int_equal(journal_session_revokes(&s), cases[i][1][0] == '1');
+		if (i == 3)
+			assert_string_equal(s.change, "remove user bob");
+		journal_session_free(&s);
+	}
+	parse_fails("{\"type\":\"plan\",\"v\":1,\"session\":\"s\",\"host\":\"h\",\"t\":1,"
+		    "\"kind\":7,\"items\":[]}\n",
+		    "t.jsonl:1: plan: bad \"kind\"");
+	assert_string_equal(journal_kind_name(JOURNAL_KIND_PERMISSIONS), "permissions");
+}
+
 /* Read a whole file into a malloc'd string. */
 static char *
 slurp(const char *path, size_t *len)
@@ -892,6 +925,45 @@ test_forward_compatible(void **state)
 	journal_session_free(&s);
 }
 
+/* A plan's "kind": absent is revoke; pin's items carry their scopes and its
+ * results read "pinned"; a kind this patrol does not know is kept by name
+ * (listed, never resumed as another). */
+static void
+test_kinds(void **state)
+{
+	struct journal_session s;
+	char text[4096];
+
+	(void)state;
+	parse_ok(plan_line, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_REVOKE);
+	assert_string_equal(s.kind_name, "revoke");
+	journal_session_free(&s);
+	snprintf(text, sizeof text, "%s%s%s",
+		 "{\"type\":\"plan\",\"v\":1,\"session\":\"s\",\"host\":\"h\",\"t\":1000,"
+		 "\"kind\":\"pin\",\"items\":[{\"id\":\"aaaa\",\"scopes\":[\"jobs\",\"sql\"]},"
+		 "{\"id\":\"bbbb\"}]}\n",
+		 "{\"type\":\"intent\",\"id\":\"aaaa\",\"t\":6}\n",
+		 "{\"type\":\"result\",\"id\":\"aaaa\",\"t\":7,\"result\":\"pinned\"}\n");
+	parse_ok(text, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_PIN);
+	assert_int_equal(s.v[0].item.nscopes, 2);
+	assert_string_equal(s.v[0].item.scopes[1], "sql");
+	assert_int_equal(s.v[1].item.nscopes, 0);
+	assert_int_equal(s.counts[JOURNAL_REVOKED], 1);
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_REVOKED), "pinned");
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_WOULD), "would pin");
+	assert_string_equal(journal_kind_label(JOURNAL_KIND_REVOKE, JOURNAL_REVOKED), "revoked");
+	assert_string_equal(journal_kind_label(s.kind, JOURNAL_FAILED), "failed");
+	journal_session_free(&s);
+	snprintf(text, sizeof text, "%s", "{\"type\":\"plan\",\"v\":1,\"session\":\"s\","
+		 "\"host\":\"h\",\"t\":1000,\"kind\":\"rotate\",\"items\":[]}\n");
+	parse_ok(text, &s);
+	assert_int_equal(s.kind, JOURNAL_KIND_OTHER);
+	assert_string_equal(s.kind_name, "rotate");
+	journal_session_free(&s);
+}
+
 /* ---- the directory of sessions ---------------------------------------- */
 
 static void
@@ -1367,6 +1439,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_forward_compatible),
+		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kinds_resumed),
 		cmocka_unit_test_setup_teardown(test_list_and_find, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_strings, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_long_strings, setup, teardown),

@@ -284,6 +284,38 @@ test_columns_refresh(void **state)
 	    "cfg:2: [defaults] refresh: 'often' is not off or a duration from 10s to 1d (60, 90s, 5m)");
 }
 
+/* revoke-soon: whole days, bare or as a duration; merged as milliseconds. */
+static void
+test_revoke_soon(void **state)
+{
+	struct prefs_flags f = { false, 0, -1 };
+	struct prefs_merged m;
+	struct prefs p;
+
+	(void)state;
+	parse_ok("[defaults]\nrevoke-soon = 21\n[profile prod]\nrevoke-soon = 2w\n", "prod", &p);
+	assert_true(p.revoke_soon_set);
+	assert_int_equal(p.revoke_soon_days, 14);
+	prefs_merge(&p, &f, &m);
+	assert_int_equal(m.revoke_soon_ms, 14 * 86400000LL);
+	prefs_free(&p);
+	parse_ok("[defaults]\nrevoke-soon = 21d\n", "dev", &p);
+	assert_int_equal(p.revoke_soon_days, 21);
+	prefs_free(&p);
+	parse_ok("[defaults]\njobs = 2\n", NULL, &p);
+	prefs_merge(&p, &f, &m);
+	assert_int_equal(m.revoke_soon_ms, 0);        /* unset: the default */
+	prefs_free(&p);
+	parse_fails("[defaults]\nrevoke-soon = 0\n", NULL,
+	    "cfg:2: [defaults] revoke-soon: '0' is not a number of days from 1 to 89 (14, 2w, 21d)");
+	parse_fails("[defaults]\nrevoke-soon = 90\n", NULL,
+	    "cfg:2: [defaults] revoke-soon: '90' is not a number of days from 1 to 89 (14, 2w, 21d)");
+	parse_fails("[defaults]\nrevoke-soon = 36h\n", NULL,
+	    "cfg:2: [defaults] revoke-soon: '36h' is not a number of days from 1 to 89 (14, 2w, 21d)");
+	parse_fails("[defaults]\nrevoke-soon = soon\n", NULL,
+	    "cfg:2: [defaults] revoke-soon: 'soon' is not a number of days from 1 to 89 (14, 2w, 21d)");
+}
+
 /* A bad value in a profile not in use is still an error: the file is wrong. */
 static void
 test_errors_anywhere(void **state)
@@ -298,9 +330,9 @@ test_unknown_names(void **state)
 {
 	(void)state;
 	parse_fails("[defaults]\njobs = 2\ncolour = red\n", NULL,
-	    "cfg:3: [defaults] colour: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh)");
+	    "cfg:3: [defaults] colour: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh, revoke-soon)");
 	parse_fails("[profile prod]\nreadonly = true\n", "prod",
-	    "cfg:2: [profile prod] readonly: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh)");
+	    "cfg:2: [profile prod] readonly: unknown key (jobs, rate, stale-patterns, read-only, columns, refresh, revoke-soon)");
 	parse_fails("[default]\njobs = 2\n", NULL,
 	    "cfg:1: unknown section [default] (expected [defaults] or [profile NAME])");
 	parse_fails("[prod]\n", NULL,
@@ -661,6 +693,7 @@ main(void)
 		cmocka_unit_test(test_read_only_booleans),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_columns_refresh),
+		cmocka_unit_test(test_revoke_soon),
 		cmocka_unit_test(test_errors_anywhere),
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_syntax_errors_from_ini),

@@ -546,6 +546,20 @@ ref_expiry(const struct token_info *t)
 	return t->expiry_time > 0 ? t->expiry_time : INT64_MAX;
 }
 
+/* The 90-day clock, spelt out: the newer of the two last uses, else the
+ * creation, plus 90 days; 0 when neither is known. */
+static int64_t
+ref_revoke_at(const struct token_info *t)
+{
+	int64_t from = t->last_used_day;
+
+	if (t->last_accessed_time > from)
+		from = t->last_accessed_time;
+	if (from <= 0)
+		from = t->creation_time;
+	return from > 0 ? from + 90 * DAY : 0;
+}
+
 static int
 ref_keycmp(const struct token_info *a, const struct token_info *b)
 {
@@ -562,6 +576,8 @@ ref_keycmp(const struct token_info *a, const struct token_info *b)
 		return ref_scopecmp(a, b);
 	case TOKEN_SORT_OWNER:
 		return strcmp(token_owner(a), token_owner(b));
+	case TOKEN_SORT_AUTO_REVOKE:
+		return ref_i64(ref_revoke_at(a), ref_revoke_at(b));
 	default:
 		return 0;
 	}
@@ -658,7 +674,15 @@ static const struct flag_case flag_cases[] = {
 	{ "never used, created 90d ago", { "a1", "ci", "x", NOW - 90 * DAY, NOW + 10 * DAY, 0, "sql", NULL },
 	  F(UNUSED_90D) | F(UNUSED_30D) },
 	{ "never used, created 89d ago", { "a1", "ci", "x", NOW - 89 * DAY, NOW + 10 * DAY, 0, "sql", NULL },
-	  F(UNUSED_30D) },
+	  F(UNUSED_30D) | F(REVOKE_SOON) },
+	{ "unused 76d: revoked in 14d exactly", { "a1", "ci", "x", NOW - 400 * DAY, NOW + 30 * DAY,
+	  NOW - 76 * DAY, "sql", NULL }, F(UNUSED_30D) | F(REVOKE_SOON) },
+	{ "unused 76d minus 1ms: in 14d and 1ms", { "a1", "ci", "x", NOW - 400 * DAY, NOW + 30 * DAY,
+	  NOW - 76 * DAY + 1, "sql", NULL }, F(UNUSED_30D) },
+	{ "unused 90d minus 1ms: revoked in 1ms", { "a1", "ci", "x", NOW - 400 * DAY, NOW + 30 * DAY,
+	  NOW - 90 * DAY + 1, "sql", NULL }, F(UNUSED_30D) | F(REVOKE_SOON) },
+	{ "unused 80d but expired: not revoke-soon", { "a1", "ci", "x", NOW - 400 * DAY, NOW - 1,
+	  NOW - 80 * DAY, "sql", NULL }, F(UNUSED_30D) | F(EXPIRED) },
 	{ "never expires", { "a1", "ci", "x", NOW - DAY, -1, NOW, "sql", NULL }, F(NEVER_EXPIRES) },
 	{ "expiry 0", { "a1", "ci", "x", NOW - DAY, 0, NOW, "sql", NULL }, F(NEVER_EXPIRES) },
 	{ "expiring in 7d", { "a1", "ci", "x", NOW - DAY, NOW + 7 * DAY, NOW, "sql", NULL }, F(EXPIRING) },
@@ -675,7 +699,7 @@ static const struct flag_case flag_cases[] = {
 	{ "all-apis scope, never expires", { "a1", "ci", "x", NOW - DAY, -1, NOW, "all-apis", NULL },
 	  F(ALL_APIS) | F(NEVER_EXPIRES) },
 	{ "autoscope", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_RUNNING" },
-	  F(AUTOSCOPE) },
+	  F(AUTOSCOPE) | F(WILL_NARROW) },
 	{ "autoscope done", { "a1", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", "AUTOSCOPE_STATE_COMPLETED" },
 	  0 },
 	{ "self", { "SELF00", "ci", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, F(SELF) },
@@ -690,6 +714,68 @@ static const struct flag_case flag_cases[] = {
 	{ "testing is not stale", { "a1", "testing", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, 0 },
 	{ "gold is not stale", { "a1", "gold", "x", NOW - DAY, NOW + 8 * DAY, NOW, "sql", NULL }, 0 },
 };
+
+/* The 90-day clock: which last use counts, the estimate for a token never
+ * used, and the words. */
+static void
+test_revoke_clock(void **state)
+{
+	struct token_info t;
+	char out[48];
+	bool est = true;
+
+	(void)state;
+	memset(&t, 0, sizeof t);
+	assert_int_equal(token_revoke_at(&t, &est), 0);
+	token_revoke_format(&t, NOW, out, sizeof out);
+	assert_string_equal(out, "-");
+
+	t.creation_time = NOW - 45 * DAY;          /* never used: from creation */
+	assert_int_equal(token_revoke_at(&t, &est), NOW + 45 * DAY);
+	assert_true(est);
+	token_revoke_format(&t, NOW, out, sizeof out);
+	assert_string_equal(out, "in 45d (est.)");
+
+	t.last_used_day = NOW - 80 * DAY;          /* a day of last use */
+	assert_int_equal(token_revoke_at(&t, &est), NOW + 10 * DAY);
+	assert_false(est);
+	token_revoke_format(&t, NOW, out, sizeof out);
+	assert_string_equal(out, "in 10d");
+	token_revoke_format(&t, NOW + 10 * DAY - 1, out, sizeof out);
+	assert_string_equal(out, "in <1d");
+	token_revoke_format(&t, NOW + 10 * DAY, out, sizeof out);
+	assert_string_equal(out, "due");
+	token_revoke_format(&t, NOW + DAY / 2, out, sizeof out);
+	assert_string_equal(out, "in 9d");        /* whole days left */
+
+	t.last_accessed_time = NOW - 85 * DAY;     /* older than the day: the day counts */
+	assert_int_equal(token_revoke_at(&t, NULL), NOW + 10 * DAY);
+	t.last_accessed_time = NOW - 2 * DAY;      /* newer: it counts */
+	assert_int_equal(token_revoke_at(&t, &est), NOW + 88 * DAY);
+	assert_false(est);
+	t.creation_time = 0;                       /* creation does not matter once used */
+	assert_int_equal(token_revoke_at(&t, NULL), NOW + 88 * DAY);
+}
+
+/* revoke-soon's window comes from the context (patrol's config). */
+static void
+test_flag_revoke_window(void **state)
+{
+	struct token_ctx ctx = { .now_ms = NOW };
+	struct token_table tab = { 0 };
+	const struct row_spec r = { "a1", "ci", "x", NOW - 100 * DAY, NOW + 60 * DAY, NOW - 60 * DAY,
+				    "sql", NULL };   /* revoked in 30 days */
+	struct token_info *t;
+
+	(void)state;
+	t = add_row(&tab, &r);
+	assert_int_equal(token_flags(t, &ctx) & F(REVOKE_SOON), 0);
+	ctx.revoke_soon_ms = 30 * DAY;
+	assert_int_equal(token_flags(t, &ctx) & F(REVOKE_SOON), F(REVOKE_SOON));
+	ctx.revoke_soon_ms = 30 * DAY - 1;
+	assert_int_equal(token_flags(t, &ctx) & F(REVOKE_SOON), 0);
+	token_table_free(&tab);
+}
 
 static void
 test_flags(void **state)
@@ -863,7 +949,7 @@ test_filter_errors(void **state)
 		{ "expires:7d", "bad comparison \"expires:7d\" (use expires:<7d or expires:>7d or expires:never)" },
 		{ "created:never", "bad comparison \"created:never\" (use created:<7d or created:>7d)" },
 		{ "owner:", "empty value in \"owner:\"" },
-		{ "flag:bogus", "unknown flag \"bogus\" in \"flag:bogus\" (flags: unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope stale-comment self)" },
+		{ "flag:bogus", "unknown flag \"bogus\" in \"flag:bogus\" (flags: unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope autoscope-soon will-narrow uncoverable stale-comment self revoke-soon)" },
 	};
 	struct token_filter *f;
 	struct patrol_err err;
@@ -1006,6 +1092,8 @@ main(void)
 		cmocka_unit_test(test_sort_many),
 		cmocka_unit_test(test_sort_reference),
 		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_revoke_clock),
+		cmocka_unit_test(test_flag_revoke_window),
 		cmocka_unit_test(test_flag_max_lifetime),
 		cmocka_unit_test(test_flag_names),
 		cmocka_unit_test(test_filter_words),

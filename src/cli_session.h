@@ -1,0 +1,102 @@
+/*
+ * cli_session.h: what the command line's bulk sessions (revoke, pin) share
+ * around a struct bulk: resolving ids and a filter into a plan, the signals
+ * that stop a run, the progress on stderr, who runs it and its journal.
+ * Only the cli_*.c files use it.
+ */
+#ifndef PATROL_CLI_SESSION_H
+#define PATROL_CLI_SESSION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bulk.h"
+#include "cli.h"
+
+/* Plan one token: t the listed row of id, or NULL when no list has id (id
+ * is then as given: a full id or a prefix). 0, or an exit code (said). */
+typedef int (*cli_session_add_fn)(void *ctx, const char *id, const struct token_info *t);
+
+/* Resolve ids (full or prefixes, through an index of tab) and the rows of
+ * tab filter matches (NULL: none), calling add for each. An ambiguous
+ * prefix stops it: 2, said. 0, or an exit code. */
+int cli_session_plan(struct cli *cli, const struct token_table *tab, char **ids, size_t n,
+		     const struct token_filter *filter, cli_session_add_fn add, void *ctx);
+
+/* Ctrl-C, SIGTERM and SIGHUP set a flag instead of ending patrol (on), or
+ * do again what they did (off). on clears the flag. */
+void cli_session_signals(bool on);
+/* The signal that came since cli_session_signals(true), or 0. */
+int cli_session_signal(void);
+
+/* The progress of a run on stderr: a bar redrawn on a terminal, a line
+ * every few seconds without one (nohup, CI), nothing with -o json|csv on
+ * a terminal. */
+struct cli_session_bar {
+	bool bar, log, shown;
+	int64_t ms;
+};
+void cli_session_bar_start(struct cli_session_bar *p, const struct cli *cli);
+/* Draw it when due (force: the bar now); cmd starts the log lines. */
+void cli_session_bar(struct cli_session_bar *p, const struct bulk *b, struct worker *w,
+		     const char *cmd, bool force);
+void cli_session_bar_clear(struct cli_session_bar *p);
+
+/* The words of a command's session. */
+struct cli_session_words {
+	const char *cmd;          /* "revoke": starts messages */
+	const char *ask;          /* "revoke %zu token%s? Type yes:" starts so */
+	const char *typed;        /* "type the number of tokens (N) to ..." ends so */
+	const char *refuse;       /* "refusing to ... N tokens without confirmation" */
+};
+
+/* Ask on the terminal for b's pending count (typed over
+ * BULK_CONFIRM_TYPED_OVER), unless --yes, a dry run or nothing pending. 0
+ * to go on, 1 declined, 2 no terminal (said). */
+int cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_session_words *w,
+			const char *what);
+
+/* What a run says and does besides its loop. */
+struct cli_session_run {
+	struct cli_session_bar *bar;
+	const char *cmd;
+	void (*line)(const struct bulk_item *it, void *ctx);   /* one result line */
+	void (*stop)(void *ctx, int sig);                       /* a signal came */
+	void *ctx;
+};
+/* Submit b's pending items and take the answers until none is left, a
+ * signal stops it, or a 401/403 halts it (said once); then what was never
+ * sent is marked not attempted, each with its line. */
+void cli_session_run(struct cli *cli, struct bulk *b, const struct cli_session_run *run);
+/* A line for each item decided without sending anything in this run. */
+void cli_session_lines_decided(const struct bulk *b,
+			       void (*line)(const struct bulk_item *it, void *ctx), void *ctx);
+/* The per-token results (JSON, CSV) on stdout and the summary on stderr,
+ * in the words of b's kind. The exit code: 3 after a 401/403, 1 when any
+ * failed, else 0 (or the output's failure). */
+int cli_session_report(struct cli *cli, const struct bulk *b);
+
+/* The session file for --resume [SESSION] (*path, malloc'd, or NULL when
+ * there is none): want (an id, a unique prefix or a session file of the
+ * journal directory: journal_resolve); else the newest unfinished session
+ * of kind k for this workspace, else the one another patrol is running (so
+ * that it is named as running, not as missing). 0, or an exit code (said). */
+int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const char *want,
+		     char **path);
+/* Load the session at path (taken) into b against a fresh list (*tab, the
+ * caller's to free), refusing one another patrol runs or one of another
+ * workspace; with by_name a finished session with failures goes on too.
+ * Says what is left. 0, or an exit code (said). */
+int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+		       bool by_name, struct token_table **tab);
+
+/* The signed-in user's name for the journal (malloc'd), or NULL. */
+char *cli_session_user(struct cli *cli);
+/* Start b's journal unless it has one, it is a dry run or nothing is
+ * pending. 0, or 2 after saying "CMD: cannot record the session, so
+ * nothing was DONE". */
+int cli_session_journal(struct cli *cli, struct bulk *b, const char *user, const char *cmd,
+			const char *done);
+
+#endif
