@@ -1062,6 +1062,26 @@ dispatch(struct cli *cli, int cmd, int argc, char **argv)
 	return commands[cmd].run(cli, argc, argv);
 }
 
+/* Several workspaces for the face: pick them; the first is the one whose
+ * configuration is loaded as with -p, the face starts the others. */
+static int
+face_pick(struct cli *cli, struct ui_opts *uo)
+{
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (estate_pick(cli->o.profiles, cli->o.nprofiles, cli->o.all_profiles,
+			config_getenv_real, NULL, &cli->pick, &err) != PATROL_OK) {
+		cli_msg("%s", err.message);
+		return status_exit_code(err.status);
+	}
+	cli->o.profile = cli->pick.names[0];
+	uo->profiles = (const char *const *)cli->pick.names;
+	uo->nprofiles = cli->pick.n;
+	uo->note = cli->pick.nnotes > 0 ? cli->pick.notes[0] : NULL;
+	return 0;
+}
+
 /* Hand over to the interactive face. */
 static int
 run_face(struct cli *cli, face_fn face)
@@ -1069,9 +1089,11 @@ run_face(struct cli *cli, face_fn face)
 	struct ui_opts uo;
 	int rc;
 
+	memset(&uo, 0, sizeof uo);
+	if (cli->o.many && (rc = face_pick(cli, &uo)) != 0)
+		return rc;
 	if ((rc = load_config(cli)) != 0)
 		return rc;
-	memset(&uo, 0, sizeof uo);
 	uo.cfg = &cli->cfg;
 	cli_worker_options(cli, &uo.worker);
 	uo.worker.debug_fd = -1;      /* stderr is the screen */
@@ -1089,7 +1111,9 @@ run_face(struct cli *cli, face_fn face)
 	uo.revoke_soon_ms = cli->out.ctx.revoke_soon_ms;
 	uo.columns = cli->prefs.columns;
 	uo.refresh_s = cli->prefs.refresh_s;
-	return face(&uo);
+	rc = face(&uo);
+	estate_pick_free(&cli->pick);
+	return rc;
 }
 
 /* No command: the UI on a terminal; on a pipe (or with -o) print the list
@@ -1103,7 +1127,7 @@ run_default(struct cli *cli, const struct parsed *p, face_fn face)
 
 	if ((rc = check_options(p, CMD_LIST)) != 0 || (rc = check_many(&cli->o, CMD_LIST)) != 0)
 		return rc;
-	if (face != NULL && !cli->o.many && !cli->o.format_set && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+	if (face != NULL && !cli->o.format_set && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return run_face(cli, face);
 	return dispatch(cli, CMD_LIST, 1, argv);
 }

@@ -148,6 +148,8 @@ estate_out(struct cli *cli, size_t i, const struct prefs_merged *m)
 	o->host = cli->ws[i].cfg_loaded ? cli->ws[i].cfg.host : "";
 	o->ctx = cli->out.ctx;
 	o->ctx.self_id = cli->ws[i].self_id[0] ? cli->ws[i].self_id : NULL;
+	o->ctx.workspaces = (const char *const *)cli->pick.names;   /* workspace:NAME */
+	o->ctx.nworkspaces = cli->pick.n;
 	if (m != NULL) {
 		o->ctx.stale_patterns = m->stale;
 		o->ctx.nstale = m->nstale;

@@ -31,6 +31,12 @@ struct ui_opts {
 	int64_t revoke_soon_ms;       /* revoke-soon's window from patrol's config, 0: default */
 	const char *columns;          /* the view's columns from patrol's config, or NULL */
 	int refresh_s;                /* seconds between refreshes from patrol's config, 0: off */
+	/* Several workspaces at once (-p A -p B, --profiles, --all-profiles;
+	 * estate.h): their profile names, cfg being the first's; nprofiles < 2:
+	 * one workspace. note: what --all-profiles left out, or NULL. */
+	const char *const *profiles;
+	size_t nprofiles;
+	const char *note;
 };
 
 /* The interactive face: runs until the user quits; returns the exit code. */

@@ -1123,6 +1123,13 @@ token_cmp_id(const struct token_info *a, const struct token_info *b)
 	return (int)token_id_char(a, i) - (int)token_id_char(b, i);
 }
 
+/* The workspace's index: the order the workspaces were given. */
+static int
+token_cmp_workspace(const struct token_info *a, const struct token_info *b)
+{
+	return token_cmp_i64(a->workspace, b->workspace);
+}
+
 static int
 token_cmp_auto_revoke(const struct token_info *a, const struct token_info *b)
 {
@@ -1137,6 +1144,7 @@ static const token_cmp_fn token_cmp_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_cmp_scopes,
 	[TOKEN_SORT_OWNER] = token_cmp_owner,
 	[TOKEN_SORT_ID] = token_cmp_id,
+	[TOKEN_SORT_WORKSPACE] = token_cmp_workspace,
 	[TOKEN_SORT_AUTO_REVOKE] = token_cmp_auto_revoke,
 };
 
@@ -1265,6 +1273,12 @@ token_key_id(const struct token_info *t, uint64_t *k)
 }
 
 static void
+token_key_workspace(const struct token_info *t, uint64_t *k)
+{
+	token_key_number(t, t->workspace, k);
+}
+
+static void
 token_key_auto_revoke(const struct token_info *t, uint64_t *k)
 {
 	token_key_number(t, token_revoke_at(t, NULL), k);
@@ -1278,6 +1292,7 @@ static const token_key_fn token_key_table[TOKEN_SORT_COUNT] = {
 	[TOKEN_SORT_SCOPES] = token_key_scopes,
 	[TOKEN_SORT_OWNER] = token_key_owner,
 	[TOKEN_SORT_ID] = token_key_id,
+	[TOKEN_SORT_WORKSPACE] = token_key_workspace,
 	[TOKEN_SORT_AUTO_REVOKE] = token_key_auto_revoke,
 };
 

@@ -227,6 +227,7 @@ void token_revoke_format(const struct token_info *t, int64_t now_ms, char *out, 
 	_(SCOPES,    "scopes",    "SCOPES")    \
 	_(OWNER,     "owner",     "OWNER")     \
 	_(ID,        "id",        "ID")        \
+	_(WORKSPACE, "workspace", "WORKSPACE") /* several workspaces: in the order given */ \
 	_(AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE")
 
 #define TOKEN_SORT_ENUM(e, name, header) TOKEN_SORT_##e,
@@ -275,6 +276,10 @@ struct token_ctx {
 	int64_t max_lifetime_ms;           /* workspace maximum, 0 when unknown */
 	const char *const *stale_patterns; /* lower-case substrings; NULL: the defaults */
 	size_t nstale;
+	/* the workspaces' names (profiles), indexed by a row's workspace, for
+	 * the workspace: filter term; NULL: none known (the term matches nothing) */
+	const char *const *workspaces;
+	size_t nworkspaces;
 	int64_t revoke_soon_ms;            /* revoke-soon's window; 0: TOKEN_REVOKE_SOON_DAYS */
 };
 

@@ -149,6 +149,21 @@ token_match_owner(const struct token_term *m, const struct token_info *t, unsign
 	return token_needle_in_str(&m->nd, token_text(t, TOKEN_TEXT_OWNER));
 }
 
+/* workspace:NAME: the row's workspace is named NAME (the whole name;
+ * smart case like every term). */
+static bool
+token_match_workspace(const struct token_term *m, const struct token_info *t, unsigned flags,
+    const struct token_ctx *ctx)
+{
+	const char *name;
+
+	(void)flags;
+	if (ctx->workspaces == NULL || t->workspace >= ctx->nworkspaces)
+		return false;
+	name = ctx->workspaces[t->workspace];
+	return strlen(name) == m->nd.len && token_needle_in_str(&m->nd, name);
+}
+
 static bool
 token_match_comment(const struct token_term *m, const struct token_info *t, unsigned flags,
     const struct token_ctx *ctx)
@@ -258,6 +273,7 @@ static const struct token_field token_fields[] = {
 	{ "expires", TOKEN_VALUE_SPAN_NEVER, token_match_expires },
 	{ "unused", TOKEN_VALUE_SPAN, token_match_unused },
 	{ "created", TOKEN_VALUE_SPAN, token_match_created },
+	{ "workspace", TOKEN_VALUE_TEXT, token_match_workspace },
 };
 
 #define TOKEN_NFIELDS (sizeof token_fields / sizeof token_fields[0])

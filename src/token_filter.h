@@ -26,6 +26,8 @@
  *                  count as negative, so they match <)
  *   unused:>90d unused:<7d   time since last use (creation when never used)
  *   created:<30d created:>1y age
+ *   workspace:NAME the row's workspace (profile) is NAME, with several
+ *                  workspaces (token_ctx.workspaces)
  * Ages take duration_parse_age_ms units: h d w mo y. */
 struct token_filter;
 /* Compile expr (NULL or blank matches everything). On error returns

@@ -17,6 +17,7 @@ libpatrolui_a_SOURCES = \
 	ui/ui_actions.c \
 	ui/ui_token.c \
 	ui/ui_workspace.c \
+	ui/ui_estate.c \
 	ui/ui_export.c \
 	ui/ui_bulk.c \
 	ui/ui_rotate.c \

@@ -232,7 +232,7 @@ ui_sort_step(struct ui *u, int step)
 
 	do
 		k = (k + step + TOKEN_SORT_COUNT) % TOKEN_SORT_COUNT;
-	while (k == TOKEN_SORT_OWNER && !UI_MGMT(u));
+	while ((k == TOKEN_SORT_OWNER && !UI_MGMT(u)) || (k == TOKEN_SORT_WORKSPACE && !UI_ESTATE(u)));
 	u->sort = (enum token_sort_key)k;
 	ui_state_resort(u);
 	ui_msg(u, false, "sorted by %s%s", token_sort_name(u->sort), u->desc ? " (descending)" : "");

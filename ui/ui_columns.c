@@ -16,16 +16,19 @@
 #define UI_COMMENT_MIN 18
 
 static const struct ui_col ui_cols[] = {
-	{ -1,                   "",          "",          2,  0,  0, false, false },
-	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false },
-	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false },
-	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false },
-	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false },
-	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false },
-	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false },
-	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true },
-	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false },
-	{ TOKEN_SORT_AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE", 13, 0, 1, false, false },
+	{ -1,                   "",          "",          2,  0,  0, false, false, false },
+	{ TOKEN_SORT_COMMENT,   "comment",   "COMMENT",   UI_COMMENT_MIN, UI_COMMENT_MIN, 0, false, false, false },
+	{ TOKEN_SORT_CREATED,   "created",   "CREATED",   9,  0,  2, false, false, false },
+	{ TOKEN_SORT_EXPIRES,   "expires",   "EXPIRES",   9,  0,  7, false, false, false },
+	{ UI_COL_FLAGS_KEY,     "flags",     "FLAGS",     5,  0,  1, false, false, false },
+	{ TOKEN_SORT_LAST_USED, "last-used", "LAST USED", 10, 0,  4, false, false, false },
+	{ TOKEN_SORT_SCOPES,    "scopes",    "SCOPES",    0,  13, 3, true,  false, false },
+	{ TOKEN_SORT_OWNER,     "owner",     "OWNER",     0,  10, 5, true,  true, false },
+	{ TOKEN_SORT_ID,        "id",        "ID",        10, 0,  6, false, false, false },
+	{ TOKEN_SORT_AUTO_REVOKE, "auto-revoke", "AUTO-REVOKE", 13, 0, 1, false, false, false },
+	/* shown first, after the tag column (ui_columns_set), when several
+	 * workspaces are on show; as wide as their longest name; the last row */
+	{ TOKEN_SORT_WORKSPACE, "workspace", "WORKSPACE", 0,  0,  0, false, false, true },
 };
 /* Columns shown only when asked for (:columns, the columns setting), not
  * among the defaults: by sort key. */
@@ -117,6 +120,24 @@ ui_col_find(const char *name)
 	return -1;
 }
 
+/* The workspace column, unless named where it goes, comes first after the
+ * tags (it shows only with several workspaces). The new count. */
+static size_t
+ui_columns_workspace(size_t *cols, size_t ncols)
+{
+	size_t k, ws = UI_NCOLS - 1;
+
+	_Static_assert(UI_NCOLS - 1 > UI_COL_COMMENT, "the workspace is the last row");
+	for (k = 1; k < ncols; k++)
+		if (cols[k] == ws)
+			return ncols;
+	if (ncols == UI_MAX_COLS)
+		return ncols;
+	memmove(cols + 2, cols + 1, (ncols - 1) * sizeof *cols);
+	cols[1] = ws;
+	return ncols + 1;
+}
+
 int
 ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 {
@@ -127,7 +148,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 	cols[0] = 0;                     /* the tag column always comes first */
 	if (spec == NULL || *spec == '\0' || strcmp(spec, "default") == 0) {
 		for (ncols = 0, k = 0; k < UI_NCOLS; k++)
-			if (!ui_col_opt_in(k))
+			if (!ui_col_opt_in(k) && !ui_cols[k].estate_only)
 				cols[ncols++] = k;
 		spec = NULL;
 	}
@@ -139,7 +160,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 		    spec);
 		if ((c = ui_col_find(name)) < 0) {
 			snprintf(why, n, "unknown column '%s' (comment created expires flags last-used "
-			    "scopes owner id)", name);
+			    "scopes owner id auto-revoke workspace)", name);
 			return -1;
 		}
 		for (k = 1; k < ncols && cols[k] != (size_t)c; k++)
@@ -151,6 +172,7 @@ ui_columns_set(struct ui *u, const char *spec, char *why, size_t n)
 		snprintf(why, n, "name at least one column");
 		return -1;
 	}
+	ncols = ui_columns_workspace(cols, ncols);
 	memcpy(u->cols, cols, ncols * sizeof *cols);
 	u->ncols = ncols;
 	return 0;
@@ -163,8 +185,9 @@ ui_columns_spec(const struct ui *u, char *out, size_t n)
 
 	out[0] = '\0';
 	for (k = 1; k < u->ncols && len < n; k++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", k > 1 ? "," : "",
-		    ui_cols[u->cols[k]].name);
+		if (!ui_cols[u->cols[k]].estate_only || k > 1)   /* not where it goes anyway */
+			len += (size_t)snprintf(out + len, n - len, "%s%s", len > 0 ? "," : "",
+			    ui_cols[u->cols[k]].name);
 }
 
 /* Measure the data behind the columns sized from it (after a load or a
@@ -224,6 +247,9 @@ ui_columns_cell(const struct ui *u, size_t col, size_t row, char *out, size_t n)
 		break;
 	case UI_COL_FLAGS_KEY:
 		ui_columns_flags(u->ws->flags[row], out, n);
+		break;
+	case TOKEN_SORT_WORKSPACE:
+		snprintf(out, n, "%s", t->workspace < u->nest ? u->est[t->workspace]->profile : "");
 		break;
 	case TOKEN_SORT_AUTO_REVOKE:
 		token_revoke_format(t, u->ws->ctx.now_ms, out, n);

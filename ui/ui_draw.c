@@ -113,11 +113,13 @@ ui_draw_view_page(const struct ui *u)
 static size_t
 ui_col_natural(const struct ui *u, size_t i)
 {
-	if (ui_column(i)->mgmt_only && !UI_MGMT(u))
+	if ((ui_column(i)->mgmt_only && !UI_MGMT(u)) || (ui_column(i)->estate_only && !UI_ESTATE(u)))
 		return 0;
 	size_t w = (size_t)ui_column(i)->width;
 
-	if (w == 0)
+	if (ui_column(i)->estate_only)
+		w = u->wide_ws;
+	else if (w == 0)
 		w = ui_column(i)->key == TOKEN_SORT_OWNER ? u->ws->wide_owner : u->ws->wide_scopes;
 	return w > strlen(ui_column(i)->title) ? w : strlen(ui_column(i)->title);
 }
@@ -369,8 +371,14 @@ ui_header_loading(const struct ui *u, char *out, size_t n)
 {
 	const char *dots = u->ascii ? "..." : "\u2026";
 
+	size_t i, busy = 0;
+
 	out[0] = '\0';
-	if (u->ws->admin == UI_ADMIN_WAIT)
+	for (i = 0; i < u->nest; i++)
+		busy += (u->est[i]->loading & (1u << UI_JOB_LIST)) || u->est[i]->admin == UI_ADMIN_WAIT;
+	if (busy > 0)
+		snprintf(out, n, "loading %u of %u workspaces%s", (unsigned)busy, (unsigned)u->nest, dots);
+	else if (u->ws->admin == UI_ADMIN_WAIT)
 		snprintf(out, n, "checking admin rights%s", dots);
 	else if (u->ws->loading & (1u << UI_JOB_LIST))
 		ui_loading_text(u, " tokens", out, n);
@@ -395,7 +403,7 @@ static void
 ui_draw_header(struct ui *u)
 {
 	char clean[UI_LINE_MAX];
-	char user[160], load[64], line[UI_LINE_MAX];
+	char user[160], load[96], line[UI_LINE_MAX];
 	const char *sep = u->ascii ? " | " : " \u2502 ";
 	bool rights = u->ws->me != NULL && u->ws->me->is_admin;
 	int x, room;
@@ -408,8 +416,12 @@ ui_draw_header(struct ui *u)
 	wattrset(stdscr, ui_attr(u, UI_PAIR_CYAN, A_BOLD));
 	waddstr(stdscr, "patrol");
 	wattrset(stdscr, A_NORMAL);
-	snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->ws->profile[0] ? u->ws->profile : "-", sep,
-	    u->ws->cfg->host != NULL ? u->ws->cfg->host : "", sep, user);
+	if (UI_ESTATE(u))            /* the workspaces, then what failed in them */
+		snprintf(line, sizeof line, "%s%s%s%s", sep, u->ws->profile, u->est_note[0] ? sep : "",
+		    u->est_note);
+	else
+		snprintf(line, sizeof line, "%s%s%s%s%s%s", sep, u->ws->profile[0] ? u->ws->profile :
+		    "-", sep, u->ws->cfg->host != NULL ? u->ws->cfg->host : "", sep, user);
 	room = COLS - 8 - (u->ws->read_only ? 10 : 0) - (UI_MGMT(u) ? 6 : rights ? 8 : 0) -
 	    (load[0] != '\0' ? (int)sanitize_width(load) + 2 : 0);
 	sanitize_cell(line, (size_t)(room > 10 ? room : 10), 0, u->sflags & SANITIZE_ASCII,
@@ -429,10 +441,10 @@ ui_draw_header(struct ui *u)
 /* The quota of the signed-in user; in admin mode, of the selected row's
  * owner (the fullest owner's when no row is shown). */
 static size_t
-ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
+ui_quota(const struct ui *u, const struct ui_ws *ws, char *who, size_t n, size_t *expiring)
 {
-	const struct token_info *t = UI_MGMT(u) ? ui_state_current(u) : NULL;
-	const struct token_owner_count *oc = t != NULL ? ui_state_owner(u, token_owner(t)) : NULL;
+	const struct token_info *t = ws->admin == UI_ADMIN_ON ? ui_state_current(u) : NULL;
+	const struct token_owner_count *oc = t != NULL ? ui_state_ws_owner(ws, token_owner(t)) : NULL;
 
 	if (oc != NULL) {
 		sanitize_cell(oc->owner[0] != '\0' ? oc->owner : "(no owner)", 24, 0, u->sflags,
@@ -440,15 +452,34 @@ ui_quota(const struct ui *u, char *who, size_t n, size_t *expiring)
 		*expiring = oc->expiring;
 		return oc->active;
 	}
-	snprintf(who, n, "%s", u->ws->quota_owner);
-	*expiring = u->ws->quota_expiring;
-	return u->ws->quota_active;
+	snprintf(who, n, "%s", ws->quota_owner);
+	*expiring = ws->quota_expiring;
+	return ws->quota_active;
+}
+
+/* Whose gauge: the workspace on show, or with several, the workspace of
+ * the row under the cursor (its name before the owner: "prod alice"). */
+static const struct ui_ws *
+ui_gauge_ws(const struct ui *u, char *who, size_t n, size_t *active, size_t *expiring)
+{
+	const struct ui_ws *ws = ui_state_row_ws(u);
+	char name[sizeof ws->quota_owner], own[sizeof ws->quota_owner];
+
+	*active = ui_quota(u, ws, own, sizeof own, expiring);
+	if (!UI_ESTATE(u)) {
+		snprintf(who, n, "%s", own);
+		return ws;
+	}
+	sanitize_cell(ws->profile, 24, 0, u->sflags, name, sizeof name);
+	snprintf(who, n, "%s%s%s", name, own[0] ? " " : "", own);
+	return ws;
 }
 
 static void
 ui_draw_gauge(struct ui *u)
 {
-	char bar[320], who[sizeof u->ws->quota_owner], tail[sizeof u->filter_text + 8];
+	char bar[320], who[2 * sizeof u->ws->quota_owner], tail[sizeof u->filter_text + 8];
+	const struct ui_ws *ws;
 	size_t active, expiring, expired, fill, i, len = 0, width = COLS >= 60 ? 20 : 10;
 	int attr = A_NORMAL;
 	bool danger, warn;
@@ -457,8 +488,8 @@ ui_draw_gauge(struct ui *u)
 	wclrtoeol(stdscr);
 	if (!u->ws->loaded)
 		return;
-	active = ui_quota(u, who, sizeof who, &expiring);
-	expired = UI_MGMT(u) ? 0 : u->ws->tab.n - active;
+	ws = ui_gauge_ws(u, who, sizeof who, &active, &expiring);
+	expired = ws->admin == UI_ADMIN_ON ? 0 : ws->tab.n - active;
 	danger = active * 100 > (size_t)TOKEN_QUOTA * 95;
 	warn = active * 100 > (size_t)TOKEN_QUOTA * 80;
 	fill = active >= TOKEN_QUOTA ? width : active * width / TOKEN_QUOTA;
@@ -483,7 +514,7 @@ ui_draw_gauge(struct ui *u)
 	snprintf(tail, sizeof tail, "%s%zu/%d", danger ? "!" : "", active, TOKEN_QUOTA);
 	waddstr(stdscr, tail);
 	wattrset(stdscr, A_NORMAL);
-	if (UI_MGMT(u))
+	if (ws->admin == UI_ADMIN_ON)
 		snprintf(tail, sizeof tail, "  %zu expire %s7d", expiring, u->ascii ? "<=" : "\u2264");
 	else
 		snprintf(tail, sizeof tail, "  %zu expire %s7d, %zu expired", expiring,

@@ -41,6 +41,8 @@ ui_export_fill(FILE *fp, const void *ctx)
 	const struct ui_export *e = ctx;
 	struct ui *u = e->u;
 	struct cli_out o;
+	size_t i;
+	int rc;
 
 	if (e->results)
 		return cli_output_results(fp, e->format, u->ws->bulk, u->sflags);
@@ -50,7 +52,16 @@ ui_export_fill(FILE *fp, const void *ctx)
 	o.management = UI_MGMT(u);
 	o.sanitize_flags = u->sflags;
 	o.ctx = u->ws->ctx;
-	return cli_output_tokens(&o, &u->ws->tab, u->ws->shown, u->ws->nshown);
+	if (UI_ESTATE(u)) {          /* the workspace column and fields, as the CLI's */
+		o.ws = ui_xcalloc(u->nest, sizeof *o.ws);
+		o.nws = u->nest;
+		for (i = 0; i < u->nest; i++)
+			o.ws[i] = (struct cli_out_ws){ u->est[i]->profile,
+			    u->est[i]->cfg->host != NULL ? u->est[i]->cfg->host : "", u->est[i]->ctx };
+	}
+	rc = cli_output_tokens(&o, &u->ws->tab, u->ws->shown, u->ws->nshown);
+	free(o.ws);
+	return rc;
 }
 
 static unsigned ui_export_done(struct ui *u, struct dialog *d, enum dialog_result res);

@@ -17,6 +17,8 @@
  * ui_workspace.c admin mode, owners, settings, profiles
  * ui_export.c   :export
  * ui_bulk.c     revocation sessions
+ * ui_estate.c   several workspaces on show at once: their answers, the
+ *               merged table, what failed
  * ui_cmds.c     the command table (:)
  * ui_keys.c     the key table, dispatch, the help view
  * ui_main.c     ui_run and the poll loop
@@ -247,6 +249,7 @@ struct ui_ws {
 	size_t nshown;
 	size_t cap;                  /* allocated length of flags, marks, shown */
 	struct token_ctx ctx;
+	const char *ctx_name;        /* ctx.workspaces with one: the profile */
 	/* the gauge: counted when the table changes, never per redraw */
 	size_t quota_active, quota_expiring;
 	char quota_owner[128];        /* admin mode: the owner with most tokens, sanitized */
@@ -285,6 +288,16 @@ struct ui {
 	struct screen *screen;       /* SCREEN from newterm, freed by delscreen */
 	const struct ui_opts *opts;
 	struct ui_ws *ws;            /* the workspace on show */
+	/* Several workspaces on show at once (issue 11, ui_estate.c): the
+	 * members, each a workspace of its own loading through its own worker;
+	 * ws is then their merged table (a row's workspace field indexes est)
+	 * and has no worker. nest is 0 with one workspace. */
+	struct ui_ws **est;
+	const char **est_names;      /* their profiles: ws->ctx.workspaces */
+	size_t nest;
+	size_t wide_ws;              /* the widest member's profile name */
+	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
+	const char *est_skipped;     /* what --all-profiles left out (ui_opts.note), or NULL */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	/* How far the list in flight has come, by source (0: own tokens,
 	 * 1: token management). This is the one thing that crosses from the
@@ -330,9 +343,12 @@ struct ui {
 	size_t nvlines;
 	char vtitle[256];            /* list views: the title line; others: the name ("PLAN") */
 	const char **vowner;         /* owners view: line -> owner (points into tab) */
+	size_t *vowner_ws;           /* owners view: line -> workspace (an est index) */
+	size_t nvowner;
 	size_t *vperm;               /* permissions view: line -> entry of ws->perms */
 	char **vprofiles;            /* profiles view: line -> profile name */
 	size_t nvprofiles;
+	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
 	enum ui_owner_sort osort;
 	bool odesc;
 	char (*vids)[TOKEN_ID_LEN + 1];   /* scopes view: line -> token id */
@@ -404,6 +420,15 @@ void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 /* ui_state.c */
 /* Free a workspace, its worker stopped first; NULL is fine. */
 void ui_ws_free(struct ui_ws *ws);
+/* A workspace on cfg (kept, not copied) named profile, with no worker. */
+struct ui_ws *ui_ws_new(const struct config *cfg, const char *profile);
+/* A workspace for profile name, its worker started; NULL (said on the
+ * status line) when its configuration or the worker fails. */
+struct ui_ws *ui_ws_start(struct ui *u, const char *name);
+/* Free the members of several workspaces on show (none: nothing). */
+void ui_state_estate_free(struct ui *u);
+/* Several workspaces are on show (ws is their merged table). */
+#define UI_ESTATE(u) ((u)->nest > 0)
 void ui_state_init(struct ui *u);
 void ui_state_free(struct ui *u);
 void ui_state_load(struct ui *u);
@@ -418,6 +443,9 @@ char *ui_state_current_id(const struct ui *u, char *buf);
  * (one sort per table), else one lookup scans rather than sort. */
 long ui_state_row_of(struct ui *u, const char *id, bool many);
 const struct token_info *ui_state_current(const struct ui *u);
+/* The workspace of the row under the cursor: with several, its member
+ * (the first when no row is shown); else the one on show. */
+const struct ui_ws *ui_state_row_ws(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
@@ -460,6 +488,8 @@ void ui_state_count_text(size_t n, char *out, size_t len);
 int ui_state_refresh_wait(const struct ui *u);
 /* The owner's counts in admin mode (bsearch), or NULL. */
 const struct token_owner_count *ui_state_owner(const struct ui *u, const char *owner);
+/* The same, in workspace ws. */
+const struct token_owner_count *ui_state_ws_owner(const struct ui_ws *ws, const char *owner);
 /* Whether a revocation runs (or waits for its fresh list). */
 bool ui_state_bulk_running(const struct ui *u);
 /* Forget the revocation session (its journal closed) and an offered resume. */
@@ -485,6 +515,22 @@ const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
 #define UI_LOAD_TICK_MS 100          /* while a list loads: its count on screen */
 #define UI_RETRY_AFTER_MS 2000       /* say so once it has retried this long */
 
+/* ui_estate.c: several workspaces at once */
+/* Show the workspaces of profiles names[0..n) (n >= 2) together: each
+ * starts with a worker of its own and loads; the table becomes their
+ * merged rows. -1 (said on the status line, nothing changed) when one
+ * cannot start. */
+int ui_estate_open(struct ui *u, const char *const *names, size_t n);
+/* Take the finished calls of member i's worker into that member, then
+ * merge the tables again when one changed. */
+unsigned ui_estate_results(struct ui *u, size_t i);
+/* a with several workspaces: admin mode on or off in each. */
+unsigned ui_estate_admin(struct ui *u);
+/* The retry note of the first member retrying for a while. */
+unsigned ui_estate_retry_tick(struct ui *u);
+/* Calls out in any member. */
+bool ui_estate_pending(const struct ui *u);
+
 /* ui_columns.c */
 /* The columns, left to right, fitted by the table engine (src/table.h)
  * with one space between them. width: the natural width (0: measured from
@@ -501,6 +547,7 @@ struct ui_col {
 	int drop;
 	bool flex;
 	bool mgmt_only;
+	bool estate_only;        /* only while several workspaces are on show */
 };
 
 #define UI_COL_FLAGS_KEY (-2)     /* not a sort key: the audit flags */
@@ -554,7 +601,10 @@ int ui_lists_profiles(struct ui *u);
 void ui_lists_scopes(struct ui *u);
 /* The data behind the open list view changed: rebuild it, keeping the selection. */
 void ui_lists_refresh(struct ui *u);
-/* The owner or profile of the selected line, or NULL. */
+/* Mark line i of the profile list picked or not, as vpick says. */
+void ui_lists_profile_mark(struct ui *u, size_t i);
+/* The owner or profile of the selected line, or NULL; the owner's
+ * workspace (an index of est) is u->vowner_ws[u->vsel]. */
 const char *ui_lists_owner(const struct ui *u);
 const char *ui_lists_profile(const struct ui *u);
 /* The setting (enum setting) of the selected settings line, or -1. */
@@ -569,8 +619,9 @@ int ui_lists_setting(const struct ui *u);
 	_(results) _(help) _(back) _(tag) _(range) _(tag_all) _(untag_all) _(stage) _(unstage) \
 	_(execute) _(create) _(edit) _(copy) _(refresh) _(repaint) _(quit) _(admin) _(owners) \
 	_(settings) _(profiles) _(owner_pick) _(osort_next) _(osort_prev) _(osort_invert) \
-	_(profile_pick) _(setting_edit) _(resume) _(permissions) _(perm_grant) _(perm_remove) \
-	_(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) _(scope_pick) _(pin) _(scope_pin) \
+	_(profile_pick) _(profile_toggle) _(profile_all) _(setting_edit) _(resume) _(permissions) \
+	_(perm_grant) _(perm_remove) _(scopes) _(ssort_next) _(ssort_prev) _(ssort_invert) \
+	_(scope_pick) _(pin) _(scope_pin) \
 	_(rotate)
 #define UI_ACTION_DECL(name) unsigned ui_a_##name(struct ui *u);
 UI_ACTIONS(UI_ACTION_DECL)

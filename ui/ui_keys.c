@@ -89,7 +89,9 @@ static const struct ui_key ui_keys[] = {
 	{ { '>' }, "sorting the scopes view", "sort by the next column (enforcement, state, owner)", ui_a_ssort_next, UI_K_IN(UI_MODE_SCOPES) },
 	{ { '<' }, "sorting the scopes view", "sort by the previous column", ui_a_ssort_prev, UI_K_IN(UI_MODE_SCOPES) },
 	{ { 'I' }, "inverting the scopes view's sort", "invert the sort order", ui_a_ssort_invert, UI_K_IN(UI_MODE_SCOPES) },
-	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { '\r', '\n', UI_KEY(KEY_ENTER) }, "switching profile", "switch to this profile, or show the picked ones together", ui_a_profile_pick, UI_K_IN(UI_MODE_PROFILES) },
+	{ { ' ' }, "picking profiles", "pick or unpick this profile (several are shown together)", ui_a_profile_toggle, UI_K_IN(UI_MODE_PROFILES) },
+	{ { 'a' }, "picking profiles", "pick every profile, or none", ui_a_profile_all, UI_K_IN(UI_MODE_PROFILES) },
 	{ { 'd' }, "removing a token permission", "remove the selected direct permission: a user's or service principal's tokens are deleted (asks for their count)", ui_a_perm_remove, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
@@ -169,7 +171,10 @@ ui_keys_dispatch(struct ui *u, int key)
 	had = u->status[0] != '\0';
 	ui_msg_clear(u);
 	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
-		if (!u->opts->flags.read_only)
+		if (UI_ESTATE(u))
+			ui_msg(u, true, "read-only: %s is refused while %zu workspaces are on show "
+			    "(P: pick the one to change)", k->name, u->nest);
+		else if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->ws->profile, u->ws->prefs.path != NULL ? u->ws->prefs.path :
 			    "patrol's config");

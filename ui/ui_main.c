@@ -18,6 +18,7 @@
 #include <wchar.h>
 
 #include "duration.h"
+#include "estate.h"
 #include "ui_curses.h"
 #include "ui_internal.h"
 
@@ -113,6 +114,8 @@ ui_retry_tick(struct ui *u)
 {
 	struct worker_stats ws;
 
+	if (UI_ESTATE(u))
+		return ui_estate_retry_tick(u);
 	worker_stats(u->ws->w, &ws);
 	if (ws.retries == u->ws->retries_seen || ws.retry_note[0] == '\0' ||
 	    duration_mono_ms() - ws.retry_since_ms < UI_RETRY_AFTER_MS)
@@ -129,28 +132,50 @@ ui_poll_ms(struct ui *u)
 {
 	if (u->ws->bphase == UI_BULK_RUNNING)
 		return UI_BULK_TICK_MS;
+	if (UI_ESTATE(u))
+		return ui_estate_pending(u) ? UI_RETRY_TICK_MS : -1;
 	if (u->ws->loading & (1u << UI_JOB_LIST))
 		return UI_LOAD_TICK_MS;
 	return worker_pending(u->ws->w) > 0 ? UI_RETRY_TICK_MS : -1;
 }
 
+/* Several workspaces: the wake descriptor of each member's worker follows
+ * the three; their answers, member by member. */
+static unsigned
+ui_estate_poll(struct ui *u, const struct pollfd *pfd, size_t n)
+{
+	unsigned r = UI_R_NONE;
+	size_t i;
+
+	for (i = 0; i < n && i < u->nest; i++)
+		if (pfd[3 + i].revents & POLLIN)
+			r |= ui_estate_results(u, i);
+	return r;
+}
+
 static void
 ui_loop(struct ui *u)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[3 + ESTATE_MAX];
 	unsigned r;
 	int dead = 0, rc, timeout, wait;
+	size_t i, nest;
 
 	while (!u->quit) {
 		pfd[0] = (struct pollfd){ .fd = u->ttyfd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = worker_wake_fd(u->ws->w), .events = POLLIN };
+		/* one workspace: its worker; several: theirs, after the three */
+		pfd[1] = (struct pollfd){ .fd = UI_ESTATE(u) ? -1 : worker_wake_fd(u->ws->w),
+		    .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = u->sigfd, .events = POLLIN };
+		for (i = 0, nest = u->nest; i < nest; i++)
+			pfd[3 + i] = (struct pollfd){ .fd = worker_wake_fd(u->est[i]->w),
+			    .events = POLLIN };
 		/* ticks for a running revocation or a retry to report; with
 		 * auto-refresh on, wake when the next one is due */
 		timeout = ui_poll_ms(u);
 		if ((wait = ui_state_refresh_wait(u)) >= 0 && (timeout < 0 || wait < timeout))
 			timeout = wait;
-		if ((rc = poll(pfd, 3, timeout)) < 0) {
+		if ((rc = poll(pfd, 3 + nest, timeout)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -163,6 +188,7 @@ ui_loop(struct ui *u)
 			r |= ui_signals(u);
 		if (pfd[1].revents & POLLIN)
 			r |= ui_results(u);
+		r |= ui_estate_poll(u, pfd, nest);
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 		if ((pfd[0].revents & POLLIN) && ui_input(u, &r, &dead) != 0)
@@ -197,7 +223,14 @@ ui_run(const struct ui_opts *opts)
 	}
 	wo.cfg = opts->cfg;
 	status_clear(&err);
-	if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
+	if (opts->nprofiles > 1) {
+		if (ui_estate_open(&u, opts->profiles, opts->nprofiles) != 0) {
+			fprintf(stderr, "patrol: %s\n", u.status);
+			ui_state_free(&u);
+			return status_exit_code(PATROL_CONFIG);
+		}
+		u.est_skipped = opts->note;
+	} else if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
 		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
 		ui_state_free(&u);
 		return 4;
@@ -214,13 +247,14 @@ ui_run(const struct ui_opts *opts)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
 	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
-	if (ui_bulk_offer_resume(&u, true) != UI_R_NONE)
+	if (!UI_ESTATE(&u) && ui_bulk_offer_resume(&u, true) != UI_R_NONE)
 		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
 	ui_dialog_free(&u);       /* its window goes before the screen that holds it */
 	ui_prompt_free(&u);
 	ui_term_close(&u);
-	worker_stop(u.ws->w);
+	if (u.ws->w != NULL)
+		worker_stop(u.ws->w);
 	u.ws->w = NULL;
 	ui_state_save(&u);        /* the terminal is back: a warning can be read */
 	ui_state_free(&u);

@@ -156,17 +156,19 @@ ui_state_order_shown(struct ui *u)
 static void
 ui_state_orders_build(struct ui *u)
 {
+	bool merged = UI_ESTATE(u) && u->ws->w == NULL;
 	size_t k;
 
+	if (UI_ESTATE(u) && !merged)
+		return;              /* one of several: its rows show in the merged table */
 	for (k = 0; k < TOKEN_SORT_COUNT; k++)
-		if (k != TOKEN_SORT_OWNER || UI_MGMT(u))
+		if ((k != TOKEN_SORT_OWNER || UI_MGMT(u)) && (k != TOKEN_SORT_WORKSPACE || merged))
 			(void)ui_state_order(u, (enum token_sort_key)k);
 }
 
 /* ---- the workspace on show ---------------------------------------------- */
 
-/* A workspace on cfg (kept, not copied), the profile so named. */
-static struct ui_ws *
+struct ui_ws *
 ui_ws_new(const struct config *cfg, const char *profile)
 {
 	struct ui_ws *ws = ui_xcalloc(1, sizeof *ws);
@@ -176,6 +178,9 @@ ui_ws_new(const struct config *cfg, const char *profile)
 	config_self_id(cfg, ws->self_id);
 	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
 	ws->ctx.now_ms = duration_now_ms();
+	ws->ctx_name = ws->profile;      /* workspace:NAME names this one */
+	ws->ctx.workspaces = &ws->ctx_name;
+	ws->ctx.nworkspaces = 1;
 	if ((ws->bulk = bulk_new(false)) == NULL)
 		ui_fatal("out of memory");
 	return ws;
@@ -366,9 +371,14 @@ ui_view_free(struct ui *u)
 		free(u->vprofiles[i]);
 	free(u->vprofiles);
 	u->vprofiles = NULL;
+	free(u->vpick);
+	u->vpick = NULL;
 	u->nvprofiles = 0;
 	free(u->vowner);
+	free(u->vowner_ws);
 	u->vowner = NULL;
+	u->vowner_ws = NULL;
+	u->nvowner = 0;
 	free(u->vperm);
 	u->vperm = NULL;
 	free(u->vids);
@@ -405,8 +415,21 @@ ui_view_set(struct ui *u, enum ui_mode mode, char **lines, size_t n)
 }
 
 void
+ui_state_estate_free(struct ui *u)
+{
+	while (u->nest > 0)
+		ui_ws_free(u->est[--u->nest]);
+	free(u->est);
+	free(u->est_names);
+	u->est = NULL;
+	u->est_names = NULL;
+	u->est_note[0] = '\0';
+}
+
+void
 ui_state_free(struct ui *u)
 {
+	ui_state_estate_free(u);
 	ui_ws_free(u->ws);
 	u->ws = NULL;
 	token_filter_free(u->filter);
@@ -438,6 +461,16 @@ ui_state_current(const struct ui *u)
 	if (u->cursor >= u->ws->nshown)
 		return NULL;
 	return &u->ws->tab.rows[u->ws->shown[u->cursor]];
+}
+
+const struct ui_ws *
+ui_state_row_ws(const struct ui *u)
+{
+	const struct token_info *t = ui_state_current(u);
+
+	if (!UI_ESTATE(u))
+		return u->ws;
+	return t != NULL && t->workspace < u->nest ? u->est[t->workspace] : u->est[0];
 }
 
 char *
@@ -669,15 +702,21 @@ ui_state_rows_changed(struct ui *u)
 }
 
 const struct token_owner_count *
-ui_state_owner(const struct ui *u, const char *owner)
+ui_state_ws_owner(const struct ui_ws *ws, const char *owner)
 {
 	struct token_owner_count key;
 
-	if (u->ws->nowners == 0 || owner == NULL)
+	if (ws->nowners == 0 || owner == NULL)
 		return NULL;
 	memset(&key, 0, sizeof key);
 	key.owner = owner;
-	return bsearch(&key, u->ws->owners, u->ws->nowners, sizeof key, ui_owner_name_cmp);
+	return bsearch(&key, ws->owners, ws->nowners, sizeof key, ui_owner_name_cmp);
+}
+
+const struct token_owner_count *
+ui_state_owner(const struct ui *u, const char *owner)
+{
+	return ui_state_ws_owner(u->ws, owner);
 }
 
 /* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
@@ -745,6 +784,11 @@ ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
 {
 	if (c == NULL)
 		ui_fatal("out of memory");
+	if (u->ws->w == NULL) {      /* the merged table of several: no worker */
+		call_free(c);
+		ui_msg(u, true, "several workspaces are on show: pick one (P) for this");
+		return;
+	}
 	c->tag = (uint64_t)job | (u->gen & 0xffffff) << 8 | idx << 32;
 	worker_submit(u->ws->w, c);
 	u->ws->loading |= 1u << job;
@@ -753,7 +797,7 @@ ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
 void
 ui_state_ask_me(struct ui *u)
 {
-	if (u->ws->me == NULL && (u->ws->loading & (1u << UI_JOB_ME)) == 0)
+	if (u->ws->w != NULL && u->ws->me == NULL && (u->ws->loading & (1u << UI_JOB_ME)) == 0)
 		ui_state_submit(u, api_scim_me(), UI_JOB_ME, 0);
 }
 
@@ -763,8 +807,19 @@ ui_state_ask_me(struct ui *u)
 void
 ui_state_load(struct ui *u)
 {
+	struct ui_ws *view = u->ws;
 	struct call *c;
+	size_t i;
 
+	if (UI_ESTATE(u) && view->w == NULL) {   /* several: each member loads */
+		for (i = 0; i < u->nest; i++) {
+			u->ws = u->est[i];
+			if ((u->ws->loading & (1u << UI_JOB_LIST)) == 0)
+				ui_state_load(u);
+		}
+		u->ws = view;
+		return;
+	}
 	ui_state_ask_me(u);
 	if (u->ws->conf == NULL && (u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);
@@ -853,7 +908,7 @@ ui_state_source(struct ui *u, enum ui_admin to)
 /* A workspace for profile name: its configuration and patrol's config for
  * it, merged with the command line's flags, and a worker started on them;
  * NULL (said on the status line) when any of it fails. */
-static struct ui_ws *
+struct ui_ws *
 ui_ws_start(struct ui *u, const char *name)
 {
 	struct config_flags fl = { name, NULL, NULL, NULL };
@@ -905,6 +960,7 @@ ui_state_profile(struct ui *u, const char *name)
 		return -1;
 	ui_state_remember(u);
 	ws->admin = u->ws->admin != UI_ADMIN_OFF ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
+	ui_state_estate_free(u);
 	ui_ws_free(u->ws);
 	u->ws = ws;
 	u->gen++;

@@ -116,8 +116,15 @@ ui_draw_detail(struct ui *u, const struct token_info *t, unsigned flags)
 {
 	struct ui_lines l = { NULL, 0, 0 };
 	char num[32], scopes[4096], id[TOKEN_ID_LEN + 1];
+	const struct ui_ws *ws;
 
 	ui_add_field(&l, u, "Comment:", token_comment(t) != NULL ? token_comment(t) : "");
+	if (UI_ESTATE(u) && t->workspace < u->nest) {   /* an id is unique to its workspace */
+		ws = u->est[t->workspace];
+		snprintf(scopes, sizeof scopes, "%s (%s)", ws->profile,
+		    ws->cfg->host != NULL ? ws->cfg->host : "");
+		ui_add_field(&l, u, "Workspace:", scopes);
+	}
 	ui_add(&l, ui_xstrdup("Token id:"));
 	ui_add_field(&l, u, "", token_id_hex(t, id));
 	ui_add_time(&l, u, "Created:", t->creation_time, "unknown");
@@ -208,65 +215,105 @@ ui_obar(const struct ui *u, size_t active, char *out, size_t n)
 		    (u->ascii ? "#" : "\u2588") : (u->ascii ? "-" : "\u00b7"));
 }
 
-/* One line per owner: name, active/600 with a bar, expiring, total. */
+/* One line per owner: (with several workspaces, the workspace,) name,
+ * active/600 with a bar, expiring, total. */
 static char *
-ui_owner_line(const struct ui *u, const struct token_owner_count *c, int ow)
+ui_owner_line(const struct ui *u, const struct ui_ws *ws, const struct token_owner_count *c,
+    int ow)
 {
-	char name[256], bar[64];
+	char name[256], bar[64], where[128] = "";
 
 	sanitize_cell(c->owner[0] != '\0' ? c->owner : "(no owner)", (size_t)ow, 1, u->sflags,
 	    name, sizeof name);
+	if (UI_ESTATE(u)) {
+		sanitize_cell(ws->profile, u->wide_ws, 1, u->sflags, where, sizeof where - 2);
+		strcat(where, "  ");
+	}
 	ui_obar(u, c->active, bar, sizeof bar);
-	return ui_fmt("%s  %5zu/%d [%s]  %8zu  %6zu", name, c->active, TOKEN_QUOTA, bar,
+	return ui_fmt("%s%s  %5zu/%d [%s]  %8zu  %6zu", where, name, c->active, TOKEN_QUOTA, bar,
 	    c->expiring, c->total);
 }
 
 /* Build (or rebuild) the owners view from the counts of this load, sorted
  * by u->osort; the selection stays on its owner. */
+/* The owners of one workspace, sorted, as lines; their names and
+ * workspace index into names[at..] and wsof[at..]; the selection stays
+ * on keep of workspace keep_ws. */
+static void
+ui_owners_of(struct ui *u, size_t wsi, struct ui_lines *l, const char **names, size_t *wsof,
+    size_t *sel, const char *keep, size_t keep_ws, int ow)
+{
+	const struct ui_ws *ws = UI_ESTATE(u) ? u->est[wsi] : u->ws;
+	bool desc = ui_ocols[u->osort].desc != u->odesc;
+	struct token_owner_count *v = ui_xcalloc(ws->nowners + 1, sizeof *v);
+	size_t i;
+
+	if (ws->nowners > 0)
+		memcpy(v, ws->owners, ws->nowners * sizeof *v);
+	qsort(v, ws->nowners, sizeof *v, ui_ocols[u->osort].cmp);
+	for (i = 0; i < ws->nowners; i++) {
+		const struct token_owner_count *c = &v[desc ? ws->nowners - 1 - i : i];
+
+		names[l->n] = c->owner;
+		wsof[l->n] = wsi;
+		if (strcmp(c->owner, keep) == 0 && wsi == keep_ws)
+			*sel = l->n;
+		ui_add(l, ui_owner_line(u, ws, c, ow));
+	}
+	free(v);
+}
+
+/* Build (or rebuild) the owners view from the counts of this load, sorted
+ * by u->osort; the selection stays on its owner. With several workspaces,
+ * an owner is counted in each workspace (the quota is per workspace): the
+ * lines go by workspace, then owner. */
 void
 ui_lists_owners(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	struct token_owner_count *v;
 	const char **names;
 	char keep[256] = "", title[sizeof u->vtitle];
-	size_t i, pos = 0, sel = 0, w;
+	size_t i, j, pos = 0, sel = 0, w, keep_ws = 0, nws = UI_ESTATE(u) ? u->nest : 1, total = 0;
+	size_t *wsof;
 	bool desc = ui_ocols[u->osort].desc != u->odesc;
 	int ow = UI_OWNER_MIN;
+	const struct ui_ws *ws;
 
-	if (u->mode == UI_MODE_OWNERS && ui_lists_owner(u) != NULL)
+	if (u->mode == UI_MODE_OWNERS && ui_lists_owner(u) != NULL) {
 		snprintf(keep, sizeof keep, "%s", ui_lists_owner(u));
-	v = ui_xcalloc(u->ws->nowners + 1, sizeof *v);
-	names = ui_xcalloc(u->ws->nowners + 1, sizeof *names);
-	if (u->ws->nowners > 0)
-		memcpy(v, u->ws->owners, u->ws->nowners * sizeof *v);
-	qsort(v, u->ws->nowners, sizeof *v, ui_ocols[u->osort].cmp);
-	for (i = 0; i < u->ws->nowners; i++) {
-		w = strlen(v[i].owner);
-		if ((int)w > ow)
-			ow = w > UI_OWNER_MAX ? UI_OWNER_MAX : (int)w;
+		keep_ws = u->vowner_ws[u->vsel];
 	}
-	for (i = 0; i < u->ws->nowners; i++) {
-		const struct token_owner_count *c = &v[desc ? u->ws->nowners - 1 - i : i];
-
-		names[i] = c->owner;
-		if (strcmp(c->owner, keep) == 0)
-			sel = i;
-		ui_add(&l, ui_owner_line(u, c, ow));
+	for (j = 0; j < nws; j++) {
+		ws = UI_ESTATE(u) ? u->est[j] : u->ws;
+		total += ws->nowners;
+		for (i = 0; i < ws->nowners; i++) {
+			w = strlen(ws->owners[i].owner);
+			if ((int)w > ow)
+				ow = w > UI_OWNER_MAX ? UI_OWNER_MAX : (int)w;
+		}
 	}
-	free(v);
+	names = ui_xcalloc(total + 1, sizeof *names);
+	wsof = ui_xcalloc(total + 1, sizeof *wsof);
+	for (j = 0; j < nws; j++)
+		ui_owners_of(u, j, &l, names, wsof, &sel, keep, keep_ws, ow);
+	if (UI_ESTATE(u)) {
+		pos = (size_t)snprintf(title, sizeof title, "%-*s  ", (int)u->wide_ws, "WORKSPACE");
+		pos = pos < sizeof title ? pos : sizeof title - 1;
+	}
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_OWNER, ow, desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_ACTIVE, ui_ocols[UI_OSORT_ACTIVE].width,
 	    desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_EXPIRING, 8, desc);
 	pos = ui_otitle(u, title, pos, sizeof title, UI_OSORT_TOTAL, 6, desc);
 	snprintf(title + pos, sizeof title - pos, "(%zu owner%s; Enter filters, < > I sort, Esc back)",
-	    u->ws->nowners, u->ws->nowners == 1 ? "" : "s");
+	    total, total == 1 ? "" : "s");
 	if (l.n == 0)
 		ui_add(&l, ui_xstrdup(u->ws->loaded ? "no tokens" : u->ascii ? "loading..." :
 		    "loading\u2026"));
 	ui_view_set(u, UI_MODE_OWNERS, l.v, l.n);
 	u->vowner = names;
+	u->vowner_ws = wsof;
+	u->nvowner = total;
 	u->vsel = sel;
 	snprintf(u->vtitle, sizeof u->vtitle, "%s", title);
 }
@@ -274,7 +321,7 @@ ui_lists_owners(struct ui *u)
 const char *
 ui_lists_owner(const struct ui *u)
 {
-	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->ws->nowners)
+	if (u->mode != UI_MODE_OWNERS || u->vowner == NULL || u->vsel >= u->nvowner)
 		return NULL;
 	return u->vowner[u->vsel];
 }
@@ -326,6 +373,38 @@ ui_lists_setting(const struct ui *u)
 
 /* The profiles of the config file the current configuration came from
  * (its sections, but __settings__), the current one marked. */
+/* Whether profile name is on show (one of several, or the one). */
+static bool
+ui_lists_shown(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (strcmp(u->est[i]->profile, name) == 0)
+			return true;
+	return strcmp(name, u->ws->profile) == 0;
+}
+
+/* Why profile name, one of several on show, has no rows (its list failed:
+ * the header has room for a few words of it), or NULL. */
+static const char *
+ui_lists_failed(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (strcmp(u->est[i]->profile, name) == 0 && u->est[i]->load_err[0] != '\0')
+			return u->est[i]->load_err;
+	return NULL;
+}
+
+void
+ui_lists_profile_mark(struct ui *u, size_t i)
+{
+	if (i < u->nvprofiles && i < u->nvlines && u->vlines[i][0] != '\0')
+		u->vlines[i][0] = u->vpick[i] ? '+' : ui_lists_shown(u, u->vprofiles[i]) ? '*' : ' ';
+}
+
 int
 ui_lists_profiles(struct ui *u)
 {
@@ -347,11 +426,12 @@ ui_lists_profiles(struct ui *u)
 		if (strcmp(name, "__settings__") == 0)
 			continue;
 		host = ini_get(ini, name, "host");
-		if (strcmp(name, u->ws->profile) == 0)
+		if (ui_lists_shown(u, name) && sel == 0)
 			sel = n;
 		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
-		ui_add(&l, ui_fmt("%s %s  %s", strcmp(name, u->ws->profile) == 0 ? "*" : " ", cell,
-		    host != NULL ? host : "(no host)"));
+		ui_add(&l, ui_fmt("%s %s  %s%s%s", ui_lists_shown(u, name) ? "*" : " ", cell,
+		    host != NULL ? host : "(no host)", ui_lists_failed(u, name) != NULL ? "  ! " : "",
+		    ui_lists_failed(u, name) != NULL ? ui_lists_failed(u, name) : ""));
 		names[n++] = ui_xstrdup(name);
 	}
 	ini_free(ini);
@@ -362,9 +442,10 @@ ui_lists_profiles(struct ui *u)
 	ui_view_set(u, UI_MODE_PROFILES, l.v, l.n);
 	u->vprofiles = names;
 	u->nvprofiles = n;
+	u->vpick = ui_xcalloc(n, 1);
 	u->vsel = sel;
-	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* current; Enter switches, Esc back)",
-	    path);
+	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* on show, + picked; Enter switches "
+	    "or shows the picked together; Space picks, a all; Esc back)", path);
 	return 0;
 }
 

@@ -46,6 +46,8 @@ ui_a_admin(struct ui *u)
 {
 	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
+	if (UI_ESTATE(u))
+		return ui_estate_admin(u);
 	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
@@ -100,6 +102,9 @@ ui_a_owners(struct ui *u)
 unsigned
 ui_a_settings(struct ui *u)
 {
+	if (UI_ESTATE(u))
+		return ui_msg(u, true, "settings are a workspace's own: pick one (P) to see them"),
+		    UI_R_STATUS;
 	if ((u->ws->loading & (1u << UI_JOB_CONF)) == 0)
 		ui_state_submit(u, api_conf_get(), UI_JOB_CONF, 0);   /* fresh values */
 	ui_lists_settings(u);
@@ -110,6 +115,9 @@ ui_a_settings(struct ui *u)
 unsigned
 ui_a_permissions(struct ui *u)
 {
+	if (UI_ESTATE(u))
+		return ui_msg(u, true, "token permissions are a workspace's own: pick one (P) to see "
+		    "them"), UI_R_STATUS;
 	if ((u->ws->loading & (1u << UI_JOB_PERMS)) == 0)
 		ui_state_submit(u, api_perm_get(), UI_JOB_PERMS, 0);
 	ui_lists_permissions(u);
@@ -129,7 +137,7 @@ unsigned
 ui_a_owner_pick(struct ui *u)
 {
 	const char *o = ui_lists_owner(u);
-	char name[256], expr[300];
+	char name[256], expr[400];
 
 	if (o == NULL)
 		return UI_R_NONE;
@@ -138,6 +146,9 @@ ui_a_owner_pick(struct ui *u)
 	snprintf(name, sizeof name, "%s", o);
 	snprintf(expr, sizeof expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s",
 	    name);
+	if (UI_ESTATE(u))            /* the owner in that workspace */
+		snprintf(expr + strlen(expr), sizeof expr - strlen(expr), " workspace:\"%s\"",
+		    u->est[u->vowner_ws[u->vsel]]->profile);
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
 	if (ui_state_set_filter(u, expr, NULL) != 0)
@@ -178,13 +189,74 @@ ui_profile_switch(struct ui *u, const char *name)
 	return UI_R_ALL;
 }
 
-/* Enter in the profile list: switch to the selected profile. */
+/* Enter with profiles picked: one is switched to, several shown together. */
+static unsigned
+ui_profiles_open(struct ui *u, size_t npicked)
+{
+	const char **names = ui_xcalloc(npicked, sizeof *names);
+	char one[256];
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < u->nvprofiles; i++)
+		if (u->vpick[i])
+			names[n++] = ui_xstrdup(u->vprofiles[i]);   /* the list closes */
+	if (n == 1) {
+		snprintf(one, sizeof one, "%s", names[0]);
+		free((char *)names[0]);
+		free(names);
+		return ui_profile_switch(u, one);
+	}
+	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		rc = (ui_msg(u, true, "unstage or finish the revocations first"), -1);
+	else
+		rc = ui_estate_open(u, names, n);
+	while (n > 0)
+		free((char *)names[--n]);
+	free(names);
+	return rc == 0 ? UI_R_ALL : UI_R_STATUS;
+}
+
+/* Space in the profile list: pick or unpick the selected line. */
+unsigned
+ui_a_profile_toggle(struct ui *u)
+{
+	if (u->vsel >= u->nvprofiles)
+		return UI_R_NONE;
+	u->vpick[u->vsel] = !u->vpick[u->vsel];
+	ui_lists_profile_mark(u, u->vsel);
+	return ui_a_down(u) | UI_R_VIEW;
+}
+
+/* a in the profile list: pick every profile, or none when all are. */
+unsigned
+ui_a_profile_all(struct ui *u)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < u->nvprofiles; i++)
+		n += u->vpick[i];
+	for (i = 0; i < u->nvprofiles; i++) {
+		u->vpick[i] = n < u->nvprofiles;
+		ui_lists_profile_mark(u, i);
+	}
+	ui_msg(u, false, "%zu profile%s picked: Enter shows them together", n < u->nvprofiles ?
+	    u->nvprofiles : 0, u->nvprofiles == 1 ? "" : "s");
+	return UI_R_VIEW | UI_R_STATUS;
+}
+
+/* Enter in the profile list: the picked profiles, else the selected one. */
 unsigned
 ui_a_profile_pick(struct ui *u)
 {
 	const char *p = ui_lists_profile(u);
 	char name[256];
+	size_t i, npicked = 0;
 
+	for (i = 0; i < u->nvprofiles; i++)
+		npicked += u->vpick[i];
+	if (npicked > 0)
+		return ui_profiles_open(u, npicked);
 	if (p == NULL)
 		return UI_R_NONE;
 	snprintf(name, sizeof name, "%s", p);     /* the list goes with the switch */
@@ -364,5 +436,8 @@ ui_a_perm_grant(struct ui *u)
 unsigned
 ui_a_resume(struct ui *u)
 {
+	if (UI_ESTATE(u))            /* a session is one workspace's */
+		return ui_msg(u, true, "a revocation session is one workspace's: pick it (P), "
+		    "then :resume"), UI_R_STATUS;
 	return ui_bulk_offer_resume(u, false);
 }

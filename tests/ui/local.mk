@@ -21,7 +21,8 @@ UI_TESTS = \
 	tests/ui/ui_rotate.sh \
 	tests/ui/ui_clock.sh \
 	tests/ui/ui_permissions.sh \
-	tests/ui/ui_scopes.sh
+	tests/ui/ui_scopes.sh \
+	tests/ui/ui_estate.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -942,8 +942,8 @@ static void
 test_filter_errors(void **state)
 {
 	static const char *const c[][2] = {
-		{ "foo:bar", "unknown field \"foo\" in \"foo:bar\" (fields: owner comment scope id flag expires unused created)" },
-		{ "ci !sql:read", "unknown field \"sql\" in \"!sql:read\" (fields: owner comment scope id flag expires unused created)" },
+		{ "foo:bar", "unknown field \"foo\" in \"foo:bar\" (fields: owner comment scope id flag expires unused created workspace)" },
+		{ "ci !sql:read", "unknown field \"sql\" in \"!sql:read\" (fields: owner comment scope id flag expires unused created workspace)" },
 		{ "expires:<7x", "bad age \"7x\" in \"expires:<7x\" (use h d w mo y)" },
 		{ "unused:>", "bad age \"\" in \"unused:>\" (use h d w mo y)" },
 		{ "expires:7d", "bad comparison \"expires:7d\" (use expires:<7d or expires:>7d or expires:never)" },
@@ -1001,6 +1001,36 @@ test_filter_match_direct(void **state)
 	assert_true(token_filter_match(f, &t, F(SELF), &ctx0));
 	token_filter_free(f);
 	token_filter_free(NULL);
+	token_table_free(&tab);
+}
+
+/* workspace:NAME: the whole name of the row's workspace, from the context. */
+static void
+test_filter_workspace(void **state)
+{
+	static const char *const names[] = { "prod", "prod-eu" };
+	struct token_ctx ctx = ctx0;
+	struct token_filter *f;
+	struct patrol_err err;
+	struct token_table tab = { 0 };
+	struct token_info t = { .creation_time = 1 };
+
+	(void)state;
+	set_id(&tab, &t, "x");
+	assert_int_equal(token_filter_compile("workspace:prod", &f, &err), PATROL_OK);
+	assert_false(token_filter_match(f, &t, 0, &ctx));      /* no names: nothing */
+	ctx.workspaces = names;
+	ctx.nworkspaces = 2;
+	assert_true(token_filter_match(f, &t, 0, &ctx));
+	t.workspace = 1;
+	assert_false(token_filter_match(f, &t, 0, &ctx));      /* not a substring */
+	t.workspace = 2;
+	assert_false(token_filter_match(f, &t, 0, &ctx));      /* out of range */
+	token_filter_free(f);
+	assert_int_equal(token_filter_compile("workspace:prod-eu", &f, &err), PATROL_OK);
+	t.workspace = 1;
+	assert_true(token_filter_match(f, &t, 0, &ctx));
+	token_filter_free(f);
 	token_table_free(&tab);
 }
 
@@ -1069,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_filter_words),
 		cmocka_unit_test(test_filter_fields),
 		cmocka_unit_test(test_filter_errors),
+		cmocka_unit_test(test_filter_workspace),
 		cmocka_unit_test(test_filter_flags),
 		cmocka_unit_test(test_filter_match_direct),
 		cmocka_unit_test(test_quota),

@@ -1,0 +1,223 @@
+/*
+ * ui_estate.c: several workspaces on show at once (issue 11): `-p A -p B`,
+ * --profiles, --all-profiles, or several profiles picked in the profile
+ * list (P).
+ *
+ * Each workspace is a member: a struct ui_ws of its own, started as
+ * :profile starts one (its config, patrol's config for it, its own worker,
+ * pace, sign-in and admin check), that loads its own list. Their answers
+ * are taken into the member they are for, exactly as with one workspace
+ * (u->ws points at the member while ui_answers_take runs), and when a
+ * member's list has come (or failed) the table on show, u->ws, is built
+ * again as the members' rows together, each row's workspace field naming
+ * its member. The merged table is read-only: revoking, editing and
+ * creating act on one workspace, so they ask for one to be picked.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "duration.h"
+#include "estate.h"
+#include "ui_internal.h"
+
+/* Why a list failed, for the header: without what every such line says. */
+static const char *
+ui_estate_why(const char *load_err)
+{
+	static const char lead[] = "cannot list tokens: ";
+
+	return strncmp(load_err, lead, sizeof lead - 1) == 0 ? load_err + sizeof lead - 1 : load_err;
+}
+
+/* What failed, one "NAME: why" a member, into u->est_note. */
+static void
+ui_estate_note(struct ui *u)
+{
+	size_t i, len = 0;
+	const struct ui_ws *m;
+	const char *why;
+
+	u->est_note[0] = '\0';
+	for (i = 0; i < u->nest && len + 1 < sizeof u->est_note; i++) {
+		m = u->est[i];
+		why = m->load_err[0] != '\0' ? ui_estate_why(m->load_err) :
+		    u->ws->admin == UI_ADMIN_ON && m->admin == UI_ADMIN_OFF && m->me != NULL ?
+		    "not an admin: own tokens only" : NULL;
+		if (why == NULL)
+			continue;
+		len += (size_t)snprintf(u->est_note + len, sizeof u->est_note - len, "%s%s: %s",
+		    len > 0 ? "; " : "", m->profile, why);
+	}
+}
+
+/* The table on show: every member's rows, its own flags (each workspace
+ * has its own max lifetime and its own token in use), marks kept by id. */
+static void
+ui_estate_merge(struct ui *u)
+{
+	struct token_table *t = ui_xcalloc(1, sizeof *t);
+	struct token_info *row;
+	const struct ui_ws *m;
+	size_t i, j, at = 0, loading = 0;
+
+	for (i = 0; i < u->nest; i++) {
+		m = u->est[i];
+		loading += (m->loading & (1u << UI_JOB_LIST)) != 0;
+		for (j = 0; j < m->tab.n; j++) {
+			if ((row = token_table_add_copy(t, &m->tab.rows[j])) == NULL)
+				ui_fatal("out of memory");
+			row->workspace = (unsigned short)i;
+		}
+	}
+	ui_state_swap(u, t);
+	for (i = 0; i < u->nest; i++)
+		for (j = 0, m = u->est[i]; j < m->tab.n; j++)
+			u->ws->flags[at++] = m->flags[j];
+	ui_state_refilter(u);
+	u->drawn_valid = false;
+	ui_estate_note(u);
+	if (loading == 0)
+		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
+		    u->ws->tab.n == 1 ? "" : "s", u->nest,
+		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
+		    u->est_skipped != NULL ? "; note: " : "",
+		    u->est_skipped != NULL ? u->est_skipped : "");
+}
+
+int
+ui_estate_open(struct ui *u, const char *const *names, size_t n)
+{
+	struct ui_ws **est, *view;
+	bool admin = u->ws->admin != UI_ADMIN_OFF;
+	char label[sizeof view->profile];
+	size_t i, len = 0, w;
+
+	if (n < 2 || n > ESTATE_MAX)
+		return ui_msg(u, true, "pick from 2 to %d workspaces", ESTATE_MAX), -1;
+	est = ui_xcalloc(n, sizeof *est);
+	for (i = 0; i < n; i++) {
+		if ((est[i] = ui_ws_start(u, names[i])) != NULL)
+			continue;
+		while (i > 0)
+			ui_ws_free(est[--i]);
+		free(est);
+		return -1;
+	}
+	label[0] = '\0';
+	u->wide_ws = strlen("WORKSPACE") + 1;      /* and the sort arrow */
+	for (i = 0; i < n; i++) {
+		if (len < sizeof label)
+			len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
+			    i > 0 ? "," : "", names[i]);
+		est[i]->admin = admin ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
+		if ((w = strlen(names[i])) > u->wide_ws)
+			u->wide_ws = w > 24 ? 24 : w;
+	}
+	view = ui_ws_new(u->opts->cfg, label);
+	view->read_only = true;     /* changes go to one workspace: pick it */
+	view->admin = admin ? UI_ADMIN_ON : UI_ADMIN_OFF;
+	ui_state_estate_free(u);
+	ui_ws_free(u->ws);
+	u->est_skipped = NULL;       /* said of the workspaces picked at start */
+	u->ws = view;
+	u->est = est;
+	u->nest = n;
+	u->est_names = ui_xcalloc(n, sizeof *u->est_names);
+	for (i = 0; i < n; i++)
+		u->est_names[i] = est[i]->profile;
+	view->ctx.workspaces = u->est_names;    /* workspace:NAME */
+	view->ctx.nworkspaces = n;
+	u->gen++;
+	u->cursor = u->top = 0;
+	u->have_last_tag = false;
+	u->drawn_valid = false;
+	if (u->mode != UI_MODE_TABLE) {
+		ui_view_free(u);
+		u->mode = UI_MODE_TABLE;
+	}
+	ui_state_load(u);
+	ui_msg(u, false, "%zu workspaces: loading%s", n, u->ascii ? "..." : "\u2026");
+	return 0;
+}
+
+unsigned
+ui_estate_results(struct ui *u, size_t i)
+{
+	struct ui_ws *view = u->ws, *m = u->est[i];
+	size_t cursor = u->cursor, top = u->top;
+	bool listing = (m->loading & (1u << UI_JOB_LIST)) != 0;
+	unsigned r = UI_R_NONE;
+	struct call *c;
+
+	u->ws = m;                   /* the answer is the member's, as with one */
+	while ((c = worker_take(m->w)) != NULL)
+		r |= ui_answers_take(u, c);
+	u->ws = view;
+	u->cursor = cursor;
+	u->top = top;
+	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
+		ui_estate_merge(u);
+		r |= UI_R_ALL;
+	}
+	return r;
+}
+
+unsigned
+ui_estate_admin(struct ui *u)
+{
+	struct ui_ws *view = u->ws, *m;
+	bool on = view->admin != UI_ADMIN_ON;
+	size_t i;
+
+	view->admin = on ? UI_ADMIN_ON : UI_ADMIN_OFF;
+	if (!on && u->sort == TOKEN_SORT_OWNER)
+		u->sort = TOKEN_SORT_EXPIRES;
+	for (i = 0; i < u->nest; i++) {
+		u->ws = m = u->est[i];
+		if (!on && m->admin != UI_ADMIN_OFF)
+			ui_state_source(u, UI_ADMIN_OFF);
+		else if (on && m->me != NULL && m->me->is_admin)
+			ui_state_source(u, UI_ADMIN_ON);
+		else if (on && m->me == NULL) {
+			m->admin = UI_ADMIN_WAIT;   /* its Me decides, as with one */
+			ui_state_ask_me(u);
+		}
+	}
+	u->ws = view;
+	u->cursor = u->top = 0;
+	ui_estate_merge(u);
+	ui_msg(u, false, "%s in %zu workspaces: loading%s", on ? "admin mode" : "your own tokens",
+	    u->nest, u->ascii ? "..." : "\u2026");
+	return UI_R_ALL;
+}
+
+unsigned
+ui_estate_retry_tick(struct ui *u)
+{
+	struct worker_stats st;
+	struct ui_ws *m;
+	size_t i;
+
+	for (i = 0; i < u->nest; i++) {
+		m = u->est[i];
+		worker_stats(m->w, &st);
+		if (st.retries == m->retries_seen || st.retry_note[0] == '\0' ||
+		    duration_mono_ms() - st.retry_since_ms < UI_RETRY_AFTER_MS)
+			continue;
+		m->retries_seen = st.retries;
+		ui_msg(u, true, "%s: retrying (%d): %s", m->profile, st.retry_attempt, st.retry_note);
+		return UI_R_STATUS;
+	}
+	return UI_R_NONE;
+}
+
+bool
+ui_estate_pending(const struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (worker_pending(u->est[i]->w) > 0)
+			return true;
+	return false;
+}
