@@ -686,9 +686,10 @@ ui_state_quota(struct ui *u)
 		ui_fatal("out of memory");
 	u->ws->quota_active = nown > 0 ? oc[0].active : 0;
 	u->ws->quota_expiring = nown > 0 ? oc[0].expiring : 0;
-	if (nown > 0)
+	if (nown > 0) {              /* an empty table has no array: qsort wants one */
 		sanitize_cell(oc[0].owner, 24, 0, u->sflags, u->ws->quota_owner, sizeof u->ws->quota_owner);
-	qsort(oc, nown, sizeof *oc, ui_owner_name_cmp);
+		qsort(oc, nown, sizeof *oc, ui_owner_name_cmp);
+	}
 	u->ws->owners = oc;
 	u->ws->nowners = nown;
 }
