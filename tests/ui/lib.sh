@@ -106,7 +106,8 @@ ui_forget() { rm -f "${XDG_STATE_HOME:-$HOME/.local/state}/patrol/view.ini"; }
 ui_start() {
 	local args="" a
 	for a in "$@"; do args="$args $(printf '%q' "$a")"; done
-	type_line "stty -g > $T/stty.before; $PATROL$args; echo \"EXIT=\$?\"; stty -g > $T/stty.after"
+	# clear: an EXIT= line of an earlier run must not answer ui_exited for this one
+	type_line "clear; stty -g > $T/stty.before; $PATROL$args; echo \"EXIT=\$?\"; stty -g > $T/stty.after"
 	wait_for 'patrol|PATROL' 10
 }
 
@@ -126,7 +127,7 @@ ui_signal() {
 # ui_exited: wait for the shell prompt after patrol ended; sets UI_RC.
 ui_exited() {
 	wait_for 'EXIT=[0-9]+' "${1:-10}" || return 1
-	UI_RC=$(screen | sed -n 's/.*EXIT=\([0-9]*\).*/\1/p' | tail -n 1)
+	UI_RC=$(screen | sed -n 's/.*EXIT=\([0-9][0-9]*\).*/\1/p' | tail -n 1)
 	local i=0
 	while [ ! -s "$T/stty.after" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	return 0

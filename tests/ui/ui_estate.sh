@@ -190,6 +190,8 @@ check_screen "P: the workspace that refuses the token says why in full" \
 	"^\\* refused +http.*  ! cannot list tokens: permission denied: Invalid access token"
 check_screen_not "P: the live ones have no such line" "^\\* (prod|staging) .*  ! "
 keys Escape
+# q only once Esc has been read alone: ESC then q within ESCDELAY is Alt-q
+check_screen "Esc: back to the table" "^ *WORKSPACE +COMMENT"
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
