@@ -437,7 +437,7 @@ rm_journal(struct perm_rm *r)
 	struct journal_item *items = calloc(r->n + 1, sizeof *items);
 	struct journal_plan plan;
 	struct patrol_err err;
-	char change[512], *dir = NULL;
+	char change[512];
 	size_t i;
 	int rc = 0;
 
@@ -464,21 +464,13 @@ rm_journal(struct perm_rm *r)
 	plan.items = items;
 	plan.n = r->n;
 	status_clear(&err);
-	if (journal_dir(true, &dir, &err) != PATROL_OK ||
-	    journal_create(dir, &plan, &r->j, &err) != PATROL_OK)
+	if (journal_start_change(&plan, &r->j, &err) != PATROL_OK)
 		rc = 2;
-	for (i = 0; rc == 0 && i < r->n; i++)
-		if (journal_intent(r->j, items[i].id) != PATROL_OK)
-			rc = 2;
-	if (rc == 0 && journal_sync(r->j) != PATROL_OK)
-		rc = 2;
-	if (rc != 0) {
-		if (r->j != NULL)
-			journal_error(r->j, &err);
+	else if (journal_sync(r->j) != PATROL_OK)
+		rc = (journal_error(r->j, &err), 2);
+	if (rc != 0)
 		cli_msg("permissions remove: cannot record the change, so nothing was changed: %s",
 			err.message);
-	}
-	free(dir);
 	free(items);
 	return rc;
 }

@@ -1672,6 +1672,24 @@ journal_emit(struct journal *j, json_t *rec, int bad, const char *why)
 }
 
 enum patrol_status
+journal_start_change(const struct journal_plan *plan, struct journal **out,
+		     struct patrol_err *err)
+{
+	enum patrol_status st;
+	char *dir = NULL;
+	size_t i;
+
+	*out = NULL;
+	if ((st = journal_dir(true, &dir, err)) == PATROL_OK)
+		st = journal_create(dir, plan, out, err);
+	free(dir);
+	for (i = 0; st == PATROL_OK && i < plan->n; i++)
+		if ((st = journal_intent(*out, plan->items[i].id)) != PATROL_OK)
+			journal_error(*out, err);
+	return st;
+}
+
+enum patrol_status
 journal_intent(struct journal *j, const char *id)
 {
 	json_t *rec;

@@ -193,6 +193,13 @@ enum patrol_status journal_create(const char *dir, const struct journal_plan *pl
  * when corrupt), cut off a torn last line, append a resume record. */
 enum patrol_status journal_reopen(const char *path, struct journal **out,
 				  struct patrol_err *err);
+/* A session of one change that acts on every planned id at once (a
+ * permissions removal deletes all of them): create it in the journal
+ * directory (journal_dir) with an intent for each id. Not yet durable: the
+ * caller syncs, or hands the journal to the call that makes the change. On
+ * failure *out may hold the journal: free it with journal_close. */
+enum patrol_status journal_start_change(const struct journal_plan *plan, struct journal **out,
+					struct patrol_err *err);
 /* Write an intent record for id (not yet durable: see journal_sync). Every
  * writer returns the first error again once one happened (journal_error). */
 enum patrol_status journal_intent(struct journal *j, const char *id);

@@ -156,7 +156,7 @@ ui_rm_journal(struct ui *u)
 	struct journal_item *items = ui_xcalloc(r->n + 1, sizeof *items);
 	struct journal_plan plan;
 	struct patrol_err err;
-	char change[400], *dir = NULL;
+	char change[400];
 	size_t i;
 	int rc = 0;
 
@@ -173,15 +173,10 @@ ui_rm_journal(struct ui *u)
 	plan.items = items;
 	plan.n = r->n;
 	status_clear(&err);
-	if (journal_dir(true, &dir, &err) != PATROL_OK ||
-	    journal_create(dir, &plan, &r->j, &err) != PATROL_OK)
-		rc = -1;
-	for (i = 0; rc == 0 && i < r->n; i++)
-		if (journal_intent(r->j, r->ids[i]) != PATROL_OK && journal_error(r->j, &err) != PATROL_OK)
-			rc = -1;
-	if (rc != 0)
+	if (journal_start_change(&plan, &r->j, &err) != PATROL_OK) {
 		ui_msg(u, true, "cannot record the change, so nothing was changed: %s", err.message);
-	free(dir);
+		rc = -1;
+	}
 	free(items);
 	return rc;
 }
