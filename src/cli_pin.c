@@ -405,7 +405,6 @@ pin_resume(struct pin *p, int argc, char **argv)
 	}
 	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)
 		return rc;
-	bulk_guard_self(p->b, p->cli->o.include_self);
 	return pin_execute(p, "Left to pin:");
 }
 
@@ -462,23 +461,13 @@ static int
 pin_many_new(struct cli_session_many *m, struct pin *shared, struct pin *pins, char **ids,
 	     size_t nids)
 {
-	size_t i, n = 0;
+	size_t planned;
 	int rc;
 
 	pin_parts(m, shared, pins);
-	if ((rc = cli_session_many_plan(m, ids, nids)) != 0)
+	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
 		return rc;
-	for (i = 0; i < m->n; i++) {
-		if (!cli_session_many_live(m, i))
-			continue;
-		if (m->cli->o.filter != NULL && bulk_set_filter(m->p[i].b, m->cli->o.filter) != 0)
-			return status_exit_code(PATROL_NOMEM);
-		bulk_guard_self(m->p[i].b, m->cli->o.include_self);
-		n += bulk_count(m->p[i].b);
-		if (bulk_count(m->p[i].b) > 0 && !m->cli->o.dry_run)
-			m->p[i].user = cli_session_user(&m->p[i].sub);
-	}
-	if (n == 0) {
+	if (planned == 0) {
 		cli_msg("pin: nothing matches in any workspace: no token was changed");
 		return 0;
 	}
@@ -490,15 +479,12 @@ pin_many_new(struct cli_session_many *m, struct pin *shared, struct pin *pins, c
 static int
 pin_many_resume(struct cli_session_many *m, struct pin *shared, struct pin *pins)
 {
-	size_t i, found;
+	size_t found;
 	int rc;
 
 	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
 		return rc;
 	pin_parts(m, shared, pins);
-	for (i = 0; i < m->n; i++)
-		if (cli_session_many_live(m, i))
-			bulk_guard_self(m->p[i].b, m->cli->o.include_self);
 	return cli_session_many_execute(m, "Left to pin:");
 }
 
@@ -511,16 +497,8 @@ pin_many(struct pin *shared, char **ids, size_t nids, int argc)
 	struct pin *pins = NULL;
 	int rc;
 
-	if (cli->o.format == CLI_FORMAT_CSV) {
-		cli_msg("pin: over several workspaces the results are a table or JSON (-o json)");
-		return 2;
-	}
-	if (cli->o.resume && (argc > 1 || cli->o.filter != NULL || cli->o.from != NULL ||
-			      cli->o.dry_run)) {
-		cli_msg("pin: --resume over several workspaces takes no session, ids, filter or "
-			"--dry-run (name a session with the one profile of its workspace)");
-		return 2;
-	}
+	if ((rc = cli_session_many_refuse(cli, "pin", cli->o.resume ? argc : 0)) != 0)
+		return rc;
 	if (!cli->o.resume && (rc = pin_options(shared)) != 0)
 		return rc;
 	m.filter = shared->filter;

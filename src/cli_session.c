@@ -271,21 +271,11 @@ int
 cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const char *want,
 		 char **path)
 {
-	const char *host = cli->cfg.host;
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL;
 
 	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished_kind(dir, host, k, path, &err)) ==
-			 PATROL_OK && *path == NULL)
-			st = journal_find_running_kind(dir, host, k, path, &err);
-	}
-	free(dir);
+	st = journal_find_resume(want, cli->cfg.host, k, path, &err);
 	if (st == PATROL_OK)
 		return 0;
 	cli_msg("%s: %s", cmd, err.message);
@@ -323,6 +313,7 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 			fprintf(stderr, "workspace '%s': ", ws);
 		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
 			info.session, bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+		bulk_guard_self(b, cli->o.include_self);
 	}
 	journal_session_free(&info);
 	return rc;
@@ -466,21 +457,59 @@ many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, siz
 }
 
 int
-cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids)
+cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_argc)
+{
+	const struct cli_opts *o = &cli->o;
+
+	if (o->format == CLI_FORMAT_CSV) {
+		cli_msg("%s: over several workspaces the results are a table or JSON (-o json)",
+			cmd);
+		return 2;
+	}
+	if (resume_argc > 0 && (resume_argc > 1 || o->filter != NULL || o->from != NULL ||
+				o->dry_run)) {
+		cli_msg("%s: --resume over several workspaces takes no session, ids, filter or "
+			"--dry-run (name a session with the one profile of its workspace)", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+/* A part planned: what it keeps for its re-plan and its journal. */
+static int
+many_planned(struct cli_session_many *m, struct cli_session_part *p)
+{
+	const struct cli_opts *o = &m->cli->o;
+
+	if (o->filter != NULL && bulk_set_filter(p->b, o->filter) != 0)
+		return status_exit_code(PATROL_NOMEM);
+	bulk_guard_self(p->b, o->include_self);
+	if (bulk_count(p->b) > 0 && !o->dry_run)
+		p->user = cli_session_user(&p->sub);
+	return 0;
+}
+
+int
+cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids, size_t *planned)
 {
 	char **per[ESTATE_MAX] = { NULL };
 	size_t nper[ESTATE_MAX] = { 0 }, i;
 	int rc = 0;
 
+	*planned = 0;
 	for (i = 0; i < m->n && rc == 0; i++)
 		if (cli_session_many_live(m, i) && nids > 0 && (per[i] = calloc(nids, sizeof *per[i])) == NULL)
 			rc = status_exit_code(PATROL_NOMEM);
 	if (rc == 0)
 		rc = many_route(m, ids, nids, per, nper);
-	for (i = 0; i < m->n && rc == 0; i++)
-		if (cli_session_many_live(m, i))
-			rc = cli_session_plan(&m->p[i].sub, m->p[i].tab, per[i], nper[i], m->filter,
-					      m->ops->add, m->p[i].ctx);
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!cli_session_many_live(m, i))
+			continue;
+		if ((rc = cli_session_plan(&m->p[i].sub, m->p[i].tab, per[i], nper[i], m->filter,
+					   m->ops->add, m->p[i].ctx)) == 0)
+			rc = many_planned(m, &m->p[i]);
+		*planned += bulk_count(m->p[i].b);
+	}
 	for (i = 0; i < m->n; i++)
 		free(per[i]);
 	return rc;

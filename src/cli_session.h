@@ -1,7 +1,8 @@
 /*
  * cli_session.h: what the command line's bulk sessions (revoke, pin) share
  * around a struct bulk: resolving ids and a filter into a plan, the signals
- * that stop a run, the progress on stderr, who runs it and its journal.
+ * that stop a run, the progress on stderr, who runs it and its journal,
+ * over one workspace or several.
  * Only the cli_*.c files use it.
  */
 #ifndef PATROL_CLI_SESSION_H
@@ -87,6 +88,7 @@ int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, cons
 /* Load the session at path (taken) into b against a fresh list (*tab, the
  * caller's to free), refusing one another patrol runs or one of another
  * workspace; with by_name a finished session with failures goes on too.
+ * The token in use is kept unless --include-self (bulk_guard_self).
  * Says what is left (ws: the workspace's name starts the line, NULL: one
  * workspace). 0, or an exit code (said). */
 int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
@@ -147,14 +149,21 @@ struct cli_session_many {
  * (one that fails is said and left out). A workspace patrol's config marks
  * read-only is left out, saying so. 0, or an exit code. */
 int cli_session_many_open(struct cli_session_many *m, bool resume);
+/* What a run over several workspaces refuses before anything is sent:
+ * -o csv, and --resume (resume_argc > 0: the command's argc) with a
+ * session, ids, a filter or --dry-run. 0, or 2 (said). */
+int cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_argc);
 /* Plan a new session: each id goes to the one workspace whose list has it
  * (an id no list has is said and left out; one several lists match is an
- * error: 2), then each part's filter matches (ops->add for each). 0, or an
- * exit code. */
-int cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids);
+ * error: 2), then each part's filter matches (ops->add for each); each
+ * part keeps --filter for its re-plan, keeps the token in use unless
+ * --include-self (bulk_guard_self), and unless a dry run learns who runs it.
+ * *planned: the items over every part. 0, or an exit code. */
+int cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids,
+			  size_t *planned);
 /* Load each workspace's newest unfinished session of ops->kind (a
- * workspace without one is said and left out). *found: how many. 0, or an
- * exit code. */
+ * workspace without one is said and left out). *found: how many. 0, or
+ * an exit code. */
 int cli_session_many_resume(struct cli_session_many *m, size_t *found);
 /* Is part i in the run (a session, its workspace not failed)? */
 bool cli_session_many_live(const struct cli_session_many *m, size_t i);

@@ -107,7 +107,7 @@ run journal -o json
 check_eq "three unfinished pin sessions, one a workspace" "3 3" \
 	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.state == "unfinished" and .kind == "pin")] | "\(length) \(map(.host) | unique | length)"')"
 run revoke --all --resume --yes --profiles w0,w1,w2
-check_match "revoke --resume does not take the pin sessions" "workspace 'w0': no unfinished session" "$ERR"
+check_match "revoke --resume does not take the pin sessions" "workspace 'w0': no unfinished revoke session" "$ERR"
 check_eq "and revoked nothing" "0 0 0" \
 	"$(stats_at "${U[0]}" '.revokes | length') $(stats_at "${U[1]}" '.revokes | length') $(stats_at "${U[2]}" '.revokes | length')"
 run pin --resume --yes --profiles w0,w1,w2 -o json
