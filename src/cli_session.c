@@ -408,8 +408,9 @@ cli_session_many_open(struct cli_session_many *m, bool resume)
 			api_table_free(tabs[i]);
 		return status_exit_code(PATROL_NOMEM);
 	}
+	for (i = 0; i < m->n; i++)
+		m->p[i].tab = tabs[i];          /* the parts' from now on */
 	for (i = 0; i < m->n; i++) {
-		m->p[i].tab = tabs[i];
 		if (cli->ws[i].failed)
 			continue;
 		if (cli->ws[i].read_only) {
