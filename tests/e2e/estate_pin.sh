@@ -6,7 +6,8 @@
 # profiles finishes each workspace's part, each token updated exactly once
 # to its planned scopes (each emulator's /emulator/stats and the tokens it
 # lists are the witnesses); a 403 stops only that workspace's part; a
-# workspace that is down is one line. One workspace signs in with OAuth M2M.
+# workspace that is down is one line; on a terminal the total is typed once.
+# One workspace signs in with OAuth M2M.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 export XDG_STATE_HOME="$T/state"
@@ -162,4 +163,47 @@ check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(updates_
 check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
 check_eq "the workspaces with nothing late pinned nothing more" "100 103" \
 	"$(updates_at "${U[1]}") $(updates_at "${U[2]}")"
+
+# --- on a terminal: one typed count for the whole plan ------------------------------
+# script(1) gives patrol a terminal; its answers come through a FIFO.
+observed "${U[0]}" 6 tty "$T/t0"
+observed "${U[2]}" 6 tty "$T/t2"
+cat "$T/t0" "$T/t2" >"$T/tall"
+mkfifo "$T/answers"
+# tty_pin ARGS...: start patrol pin on a terminal in the background.
+tty_pin() {
+	: >"$T/tty.out"
+	script -qfec "$PATROL pin $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
+	TTY_PID=$!
+	exec 7>"$T/answers"
+}
+# tty_wait REGEX: wait until the terminal shows it.
+tty_wait() {
+	local i=0
+	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
+}
+tty_pin --all -p w0 -p w2 --filter comment:tty
+tty_wait 'In 2 workspaces: type the number of tokens \(12\) to set their scopes'
+check_eq "over ten tokens in all: the total must be typed, once" 0 $?
+echo 11 >&7
+wait "$TTY_PID"
+RC=$?
+exec 7>&-
+check_eq "a wrong count is not a yes (exit 1)" 1 "$RC"
+check_eq "and nothing was sent to either" "0 0" \
+	"$(once_at "${U[0]}" "$T/t0" | cut -d' ' -f1) $(once_at "${U[2]}" "$T/t2" | cut -d' ' -f1)"
+tty_pin --all -p w0 -p w2 --filter comment:tty
+tty_wait 'type the number of tokens \(12\)'
+echo 12 >&7
+wait "$TTY_PID"
+RC=$?
+exec 7>&-
+check_eq "the typed total runs every part (exit 0)" 0 "$RC"
+check_eq "one question for both workspaces" 1 "$(tr -d '\r' <"$T/tty.out" | grep -c 'type the number of tokens')"
+check_eq "each of the twelve pinned once, in its own workspace" "6 1 6 1" \
+	"$(once_at "${U[0]}" "$T/t0") $(once_at "${U[2]}" "$T/t2")"
 finish
