@@ -443,7 +443,7 @@ ui_a_quit(struct ui *u)
 
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
-	if (u->ws->bphase == UI_BULK_RUNNING && !bulk_stopping(u->ws->bulk))
+	if (u->ws->bphase == UI_BULK_RUNNING && !ui_bulk_stopping(u))
 		return ui_bulk_stop_ask(u);
 	if (staged == 0 && pins == 0 && busy == 0 && !creating) {
 		u->quit = true;

@@ -10,8 +10,11 @@
  * (u->ws points at the member while ui_answers_take runs), and when a
  * member's list has come (or failed) the table on show, u->ws, is built
  * again as the members' rows together, each row's workspace field naming
- * its member. The merged table is read-only: revoking, editing and
- * creating act on one workspace, so they ask for one to be picked.
+ * its member. A revocation or pin session over the merged table has a
+ * part per member (ui_bulk.c): each member's worker sends its part, and
+ * the session's answers come back here to the merged table. Editing,
+ * creating and rotating one token act on one workspace: they ask for it
+ * to be picked (P).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +56,7 @@ ui_estate_note(struct ui *u)
 /* The table on show: every member's rows, its own flags (each workspace
  * has its own max lifetime and its own token in use), marks kept by id. */
 static void
-ui_estate_merge(struct ui *u)
+ui_estate_merge(struct ui *u, bool say)
 {
 	struct token_table *t = ui_xcalloc(1, sizeof *t);
 	struct token_info *row;
@@ -76,7 +79,7 @@ ui_estate_merge(struct ui *u)
 	ui_state_refilter(u);
 	u->drawn_valid = false;
 	ui_estate_note(u);
-	if (loading == 0)
+	if (loading == 0 && say)
 		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
 		    u->ws->tab.n == 1 ? "" : "s", u->nest,
 		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
@@ -114,7 +117,11 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 			u->wide_ws = w > 24 ? 24 : w;
 	}
 	view = ui_ws_new(u->opts->cfg, label);
-	view->read_only = true;     /* changes go to one workspace: pick it */
+	/* a session goes to each row's own workspace (ui_bulk.c): refused
+	 * when every one is read-only, else for a read-only one's rows */
+	view->read_only = true;
+	for (i = 0; i < n; i++)
+		view->read_only = view->read_only && est[i]->read_only;
 	view->admin = admin ? UI_ADMIN_ON : UI_ADMIN_OFF;
 	ui_state_estate_free(u);
 	ui_ws_free(u->ws);
@@ -140,24 +147,56 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 	return 0;
 }
 
+/* Whether c belongs to a revocation or pin session: its revokes (or
+ * pins), or the fresh list of its re-plan. The session is the merged
+ * table's, each member running its part (ui_bulk.c). */
+static bool
+ui_estate_session_call(const struct call *c)
+{
+	return (c->tag & BULK_TAG) != 0 || (c->tag & 0xff) == UI_JOB_REPLAN;
+}
+
 unsigned
 ui_estate_results(struct ui *u, size_t i)
 {
 	struct ui_ws *view = u->ws, *m = u->est[i];
 	size_t cursor = u->cursor, top = u->top;
 	bool listing = (m->loading & (1u << UI_JOB_LIST)) != 0;
+	/* the counts replace what the status line says only as with one
+	 * workspace (ui_answers.c): a first load, a refresh, a failed list,
+	 * "loading"; never a session's outcome (a pin session reloads) */
+	bool say = !m->loaded || strncmp(u->status, "refreshing", 10) == 0 ||
+	    strncmp(u->status, "cannot list", 11) == 0 || strstr(u->status, "loading") != NULL;
 	unsigned r = UI_R_NONE;
 	struct call *c;
 
+	bool session = false;
+
 	u->ws = m;                   /* the answer is the member's, as with one */
-	while ((c = worker_take(m->w)) != NULL)
+	while ((c = worker_take(m->w)) != NULL) {
+		if (ui_estate_session_call(c)) {     /* the session's: the merged table's */
+			u->ws = view;
+			u->cursor = cursor;
+			u->top = top;
+			r |= ui_bulk_on_part(u, i, c);
+			cursor = u->cursor;
+			top = u->top;
+			u->ws = m;
+			session = true;
+			continue;
+		}
 		r |= ui_answers_take(u, c);
+	}
+	if (session)                 /* revoked rows leave the member, then the table */
+		r |= ui_state_compact(u);
 	u->ws = view;
 	u->cursor = cursor;
 	u->top = top;
 	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
-		ui_estate_merge(u);
+		ui_estate_merge(u, say);
 		r |= UI_R_ALL;
+	} else if (session) {
+		r |= ui_state_compact(u);
 	}
 	return r;
 }
@@ -185,7 +224,7 @@ ui_estate_admin(struct ui *u)
 	}
 	u->ws = view;
 	u->cursor = u->top = 0;
-	ui_estate_merge(u);
+	ui_estate_merge(u, false);
 	ui_msg(u, false, "%s in %zu workspaces: loading%s", on ? "admin mode" : "your own tokens",
 	    u->nest, u->ascii ? "..." : "\u2026");
 	return UI_R_ALL;

@@ -20,6 +20,7 @@
 #define UI_K_MUTATING 0x1u    /* writes to the workspace: refused in read-only mode */
 #define UI_K_VIEWS    0x2u    /* also works in every view */
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
+#define UI_K_ONE      0x8u    /* acts on one workspace: refused while several are on show */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
 #define UI_K_IN_ANY   0xffff00u        /* room for 16 modes */
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
@@ -63,9 +64,9 @@ static const struct ui_key ui_keys[] = {
 	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
 	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
 	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
-	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
-	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
-	{ { 'o' }, "rotating a token", "rotate: a new token like this one, its secret shown once, then the old one revoked (asks first)", ui_a_rotate, UI_K_MUTATING },
+	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING | UI_K_ONE },
+	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING | UI_K_ONE },
+	{ { 'o' }, "rotating a token", "rotate: a new token like this one, its secret shown once, then the old one revoked (asks first)", ui_a_rotate, UI_K_MUTATING | UI_K_ONE },
 	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
 	{ { 'r', UI_CTRL('r') }, "refreshing", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
 	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
@@ -170,10 +171,15 @@ ui_keys_dispatch(struct ui *u, int key)
 		return UI_R_NONE;
 	had = u->status[0] != '\0';
 	ui_msg_clear(u);
+	if ((k->flags & UI_K_ONE) && UI_ESTATE(u)) {
+		ui_msg(u, true, "%s acts on one workspace: refused while %zu workspaces are on "
+		    "show (P: pick the one to change)", k->name, u->nest);
+		return UI_R_STATUS;
+	}
 	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
 		if (UI_ESTATE(u))
-			ui_msg(u, true, "read-only: %s is refused while %zu workspaces are on show "
-			    "(P: pick the one to change)", k->name, u->nest);
+			ui_msg(u, true, "read-only: %s is refused (every one of the %zu workspaces "
+			    "on show is read-only)", k->name, u->nest);
 		else if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->ws->profile, u->ws->prefs.path != NULL ? u->ws->prefs.path :

@@ -4,7 +4,8 @@
 # live workspaces in one table with a WORKSPACE column first, the one that
 # is down as one line of the header; each workspace is asked for its list
 # once (its own worker); the gauge counts the workspace of the row under
-# the cursor; changes are refused with a clear message; `a` turns admin mode
+# the cursor; d stages, while changes to one token are refused with a clear
+# message; `a` turns admin mode
 # on in each; P with Space picks several and Enter shows them; --profiles
 # and --all-profiles do the same at start. Asserts on the screen and on
 # each emulator's /emulator/stats.
@@ -116,14 +117,20 @@ check_eq ":export: the workspace column first" "workspace,token_id" "$(head -n 1
 check_eq ":export: every row" "$((MA + MB + 1))" "$(wc -l <"$T/est.csv")"
 check_eq ":export: staging's rows named" "$MB" "$(grep -c '^"staging",' "$T/est.csv")"
 
-# changes act on one workspace: refused with a clear message, nothing sent
+# d stages a row of its own workspace (tests/ui/ui_estate_bulk.sh revokes);
+# a change to one token acts on one workspace: refused with a clear
+# message, nothing sent
 keys d
-check_screen "d is refused while several are on show" \
-	"read-only: .* refused while 3 workspaces are on show \\(P: pick the one to change\\)"
+check_screen "d stages while several are on show" "staged 1 for revocation"
+keys u
+check_screen "u unstages" "unstaged 1"
 keys c
-check_screen "c too" "read-only: .* refused while 3 workspaces"
+check_screen "c is refused while several are on show" \
+	"creating a token acts on one workspace: refused while 3 workspaces are on show \\(P: pick the one to change\\)"
+keys e
+check_screen "e too" "editing a token acts on one workspace: refused while 3 workspaces"
 keys o
-check_screen "o (rotate) too" "read-only: rotating a token is refused while 3 workspaces"
+check_screen "o (rotate) too" "rotating a token acts on one workspace: refused while 3 workspaces"
 keys :; tm send-keys -t t -l "resume"; keys Enter
 check_screen ":resume is refused too" "a revocation session is one workspace's: pick it \\(P\\)"
 keys W
