@@ -366,6 +366,9 @@ struct ui {
 	struct ui_hist hist[UI_HIST_COUNT];
 	struct dialog *dlg;          /* the open dialog (ui_dialog_open) */
 	ui_dialog_done_fn dlg_done;  /* what its end does */
+	struct ui_ws *dlg_ws;        /* with several workspaces: the member the open
+				      * dialog acts on (its callbacks run with ws
+				      * set to it), or NULL */
 	ui_dialog_step_fn dlg_step;
 	struct api_created *secret_pending;
 	char *export_path;           /* an :export waiting for "Replace the file?" */
@@ -546,6 +549,13 @@ unsigned ui_estate_admin(struct ui *u);
 unsigned ui_estate_retry_tick(struct ui *u);
 /* Calls out in any member. */
 bool ui_estate_pending(const struct ui *u);
+/* A change to one token (UI_K_ONE) while several are on show: on_row runs
+ * on the member of the row under the cursor (ws set to it, t its own row),
+ * so its dialogs, calls and answers are that workspace's; what (the key's
+ * name) is refused when that member is read-only. on_row NULL is create:
+ * it asks which workspace first, the row's by default. */
+typedef unsigned (*ui_row_fn)(struct ui *u, const struct token_info *t);
+unsigned ui_estate_one(struct ui *u, const char *what, ui_row_fn on_row);
 
 /* ui_columns.c */
 /* The columns, left to right, fitted by the table engine (src/table.h)
@@ -683,6 +693,10 @@ unsigned ui_keys_secret_pending(struct ui *u);
 /* ui_token.c: after each key of a secret dialog, do what it asks (copy,
  * write to a file). */
 void ui_secret_request(struct ui *u, struct dialog *d);
+/* e and o on row t of the workspace on show (ui_a_edit, ui_a_rotate are
+ * these on the row under the cursor). */
+unsigned ui_token_edit(struct ui *u, const struct token_info *t);
+unsigned ui_rotate_ask(struct ui *u, const struct token_info *t);
 
 /* ui_rotate.c */
 /* A finished call of the rotation (ROTATE_TAG): taken over and freed. */

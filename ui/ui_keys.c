@@ -20,7 +20,7 @@
 #define UI_K_MUTATING 0x1u    /* writes to the workspace: refused in read-only mode */
 #define UI_K_VIEWS    0x2u    /* also works in every view */
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
-#define UI_K_ONE      0x8u    /* acts on one workspace: refused while several are on show */
+#define UI_K_ONE      0x8u    /* acts on one workspace: with several on show, the row's */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
 #define UI_K_IN_ANY   0xffff00u        /* room for 16 modes */
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
@@ -98,6 +98,27 @@ static const struct ui_key ui_keys[] = {
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
 
+/* The UI_K_ONE actions on a given row, for several workspaces on show
+ * (ui_estate_one); create, not on a row, has none. */
+static const struct {
+	ui_action_fn fn;
+	ui_row_fn on_row;
+} ui_key_rows[] = {
+	{ ui_a_edit, ui_token_edit },
+	{ ui_a_rotate, ui_rotate_ask },
+};
+
+static ui_row_fn
+ui_key_on_row(const struct ui_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ui_key_rows / sizeof ui_key_rows[0]; i++)
+		if (ui_key_rows[i].fn == k->fn)
+			return ui_key_rows[i].on_row;
+	return NULL;
+}
+
 /* Whether row k works in mode. */
 static bool
 ui_key_applies(const struct ui_key *k, enum ui_mode mode)
@@ -171,11 +192,6 @@ ui_keys_dispatch(struct ui *u, int key)
 		return UI_R_NONE;
 	had = u->status[0] != '\0';
 	ui_msg_clear(u);
-	if ((k->flags & UI_K_ONE) && UI_ESTATE(u)) {
-		ui_msg(u, true, "%s acts on one workspace: refused while %zu workspaces are on "
-		    "show (P: pick the one to change)", k->name, u->nest);
-		return UI_R_STATUS;
-	}
 	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
 		if (UI_ESTATE(u))
 			ui_msg(u, true, "read-only: %s is refused (every one of the %zu workspaces "
@@ -190,6 +206,8 @@ ui_keys_dispatch(struct ui *u, int key)
 	}
 	if (ui_key_admin_refused(u, k))
 		return UI_R_STATUS;
+	if ((k->flags & UI_K_ONE) && UI_ESTATE(u))     /* on the row's own workspace */
+		return ui_estate_one(u, k->name, ui_key_on_row(k)) | (had ? UI_R_STATUS : UI_R_NONE);
 	return k->fn(u) | (had ? UI_R_STATUS : UI_R_NONE);
 }
 

@@ -43,9 +43,6 @@ once_at() {
 deletes_at() {
 	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
 }
-writes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
-}
 tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
 reset_all() { for u in "$A" "$B" "$R" "$L"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
 # the lines of the screen from the one matching $1 to the next WORKSPACE heading
