@@ -563,13 +563,38 @@ ui_bulk_no_bar(const char *line)
 	return end != NULL ? end + 2 : line;
 }
 
+/* Each part's progress for the line of several: ": prod 12/30, staging
+ * 30/30, refuser stopped (401/403)" into out (parts with nothing planned
+ * are left out). */
+static void
+ui_bulk_parts_line(const struct ui *u, char *out, size_t n)
+{
+	struct bulk_progress q;
+	const struct ui_ws *m;
+	size_t p, k = 0, len = 0;
+
+	out[0] = '\0';
+	for (p = 0; p < ui_state_parts(u) && len < n; p++) {
+		m = ui_state_part(u, p);
+		if (bulk_count(m->bulk) == 0)
+			continue;
+		bulk_progress(m->bulk, duration_mono_ms(), &q);
+		if (bulk_stopped_auth(m->bulk))
+			len += (size_t)snprintf(out + len, n - len, "%s%s stopped (401/403)",
+			    k++ > 0 ? ", " : ": ", m->profile);
+		else
+			len += (size_t)snprintf(out + len, n - len, "%s%s %zu/%zu", k++ > 0 ? ", " :
+			    ": ", m->profile, q.total - q.remaining, q.total);
+	}
+}
+
 /* The progress line of several workspaces' parts together: "[###...] 12
- * done 0 failed 8 left 20.0/s in 3 workspaces", then which stopped. */
+ * done 0 failed 8 left 20.0/s in 2 workspaces: prod 12/12, staging 0/8". */
 static void
 ui_bulk_estate_line(struct ui *u, size_t bar_width, char *out, size_t n)
 {
 	struct bulk_progress p;
-	char bar[UI_BULK_BAR + 4], unknown[32] = "", unsent[40] = "", refused[200];
+	char bar[UI_BULK_BAR + 4], unknown[32] = "", unsent[40] = "", each[240];
 	size_t i, parts = 0;
 
 	ui_bulk_progress_all(u, &p);
@@ -580,11 +605,10 @@ ui_bulk_estate_line(struct ui *u, size_t bar_width, char *out, size_t n)
 		snprintf(unknown, sizeof unknown, " %zu unknown", p.unknown);
 	if (p.not_attempted > 0)
 		snprintf(unsent, sizeof unsent, " %zu not attempted", p.not_attempted);
-	ui_bulk_refused(u, refused, sizeof refused);
-	snprintf(out, n, "%s%zu done %zu failed%s%s %zu left %.1f/s in %zu workspace%s%s%s%s", bar,
+	ui_bulk_parts_line(u, each, sizeof each);
+	snprintf(out, n, "%s%zu done %zu failed%s%s %zu left %.1f/s in %zu workspace%s%s", bar,
 	    p.done, p.failed, unknown, unsent, p.remaining, p.rate, parts, parts == 1 ? "" : "s",
-	    refused[0] != '\0' ? "; stopped in " : "", refused,
-	    refused[0] != '\0' ? " (401/403)" : "");
+	    each);
 }
 
 /* The progress line: one workspace's from the core, several together. */

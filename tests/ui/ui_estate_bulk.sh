@@ -213,7 +213,8 @@ keys T d x
 check_screen "the confirm for 60" "OK is off until you type 60"
 tm send-keys -t t -l "60"
 keys Enter
-check_screen "revoking in both" "revoking .* in 2 workspaces"
+check_screen "revoking in both, each workspace's count" \
+	"revoking .* in 2 workspaces: prod [0-9]+/30, staging [0-9]+/30"
 i=0
 while { [ "$(deletes_at "$A")" -lt 2 ] || [ "$(deletes_at "$B")" -lt 2 ]; } && [ $i -lt 400 ]; do
 	sleep 0.05; i=$((i + 1))
