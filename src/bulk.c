@@ -667,6 +667,20 @@ bulk_progress(const struct bulk *b, int64_t now, struct bulk_progress *out)
 }
 
 void
+bulk_progress_bar(const struct bulk_progress *p, size_t width, char *out)
+{
+	size_t i, fill = p->total ? (p->total - p->remaining) * width / p->total : 0;
+
+	out[0] = '\0';
+	if (width == 0)
+		return;
+	out[0] = '[';
+	for (i = 0; i < width; i++)
+		out[i + 1] = i < fill ? '#' : '.';
+	memcpy(out + width + 1, "] ", 3);
+}
+
+void
 bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
 		   size_t n)
 {
@@ -674,20 +688,12 @@ bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, cha
 	struct worker_stats ws;
 	int64_t now = duration_mono_ms();
 	char bar[65], eta[24] = "?", unknown[32] = "", unsent[40] = "";
-	size_t i, fill;
 
 	if (bar_width > sizeof bar - 4)
 		bar_width = sizeof bar - 4;
 	bulk_progress(b, now, &p);
 	worker_stats(w, &ws);
-	fill = p.total ? (p.total - p.remaining) * bar_width / p.total : 0;
-	bar[0] = '\0';
-	if (bar_width > 0) {
-		bar[0] = '[';
-		for (i = 0; i < bar_width; i++)
-			bar[i + 1] = i < fill ? '#' : '.';
-		memcpy(bar + bar_width + 1, "] ", 3);
-	}
+	bulk_progress_bar(&p, bar_width, bar);
 	if (p.eta_ms >= 0)
 		snprintf(eta, sizeof eta, "%llds", (long long)((p.eta_ms + 999) / 1000));
 	if (p.unknown > 0)

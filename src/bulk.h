@@ -186,6 +186,9 @@ void bulk_progress(const struct bulk *b, int64_t now_mono_ms, struct bulk_progre
  * Retry-After and "stopping" after bulk_stop. The words are the results'
  * own (journal.h): what was not sent is never "failed". bar_width 0: no
  * bar (a log line). */
+/* The bar of a progress line: "[####....] " (done of p's total), width
+ * wide; "" when width is 0. out holds width + 4 bytes. */
+void bulk_progress_bar(const struct bulk_progress *p, size_t width, char *out);
 void bulk_progress_line(const struct bulk *b, struct worker *w, size_t bar_width, char *out,
 			size_t n);
 /* Write the end record ("done", "stopped" or "auth") and close the journal;

@@ -436,14 +436,16 @@ ui_a_quit(struct ui *u)
 	size_t busy = ui_state_count(u, UI_MARK_BUSY);
 	size_t staged = ui_state_count(u, UI_MARK_STAGED) - ui_state_count_both(u);
 	size_t pins = ui_state_count(u, UI_MARK_PIN);
-	bool creating = (u->ws->loading & (1u << UI_JOB_CREATE)) != 0 || u->secret_pending != NULL;
+	bool creating = u->secret_pending != NULL;
 	char l[4][128];
 	const char *lines[4];
 	size_t n = 0, i;
 
+	for (i = 0; i < ui_state_parts(u); i++)       /* with several: in any of them */
+		creating |= (ui_state_part(u, i)->loading & (1u << UI_JOB_CREATE)) != 0;
 	if (u->mode != UI_MODE_TABLE)
 		return ui_a_back(u);
-	if (u->ws->bphase == UI_BULK_RUNNING && !bulk_stopping(u->ws->bulk))
+	if (u->ws->bphase == UI_BULK_RUNNING && !ui_bulk_stopping(u))
 		return ui_bulk_stop_ask(u);
 	if (staged == 0 && pins == 0 && busy == 0 && !creating) {
 		u->quit = true;

@@ -18,6 +18,15 @@
  * (UI_MARK_PIN), x plans them; a pin that would add authentication asks on
  * its own; pinned rows stay (their scopes change: the list is fetched
  * again). Revocations and pins are never mixed in one session.
+ *
+ * With several workspaces on show (ui_estate.c) a session has a part per
+ * workspace: x plans each staged row of the merged table into the bulk
+ * session of the member its workspace field names, and shows one plan
+ * grouped by workspace under one confirm. Then each part re-plans against
+ * its own fresh list, journals and sends through its member's own worker
+ * (credentials, pace); the answers come back through ui_bulk_on_part. A
+ * 401/403 halts only that member's batch; the session ends when every part
+ * has. With one workspace the one part is u->ws itself.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -53,6 +62,83 @@ ui_bulk_words(const struct ui *u)
 	    &ui_bulk_revoke_words;
 }
 
+/* ---- the parts ------------------------------------------------------------- */
+
+/* A session has a part per workspace on show (ui_state_parts): one, or
+ * with several a part per member, each its own bulk session, journal and
+ * worker. u->ws->bphase is the whole session's phase; each part's own
+ * (ui_state_part(u, p)->bphase) says where that part is. With one
+ * workspace the one part is u->ws itself. */
+static struct bulk *
+ui_bulk_of(const struct ui *u, size_t p)
+{
+	return ui_state_part(u, p)->bulk;
+}
+
+/* count summed over the parts (bulk_pending, bulk_count_recent, bulk_count). */
+static size_t
+ui_bulk_sum(const struct ui *u, size_t (*count)(const struct bulk *))
+{
+	size_t p, n = 0;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		n += count(ui_bulk_of(u, p));
+	return n;
+}
+
+static size_t
+ui_bulk_sum_results(const struct ui *u, enum journal_result r)
+{
+	size_t p, n = 0;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		n += bulk_results(ui_bulk_of(u, p), r);
+	return n;
+}
+
+/* Whether a part is in phase ph. */
+static bool
+ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
+{
+	size_t p;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		if (ui_state_part(u, p)->bphase == ph)
+			return true;
+	return false;
+}
+
+/* Whether a part plans the token patrol uses there. */
+static bool
+ui_bulk_has_self(const struct ui *u)
+{
+	size_t p;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		if (bulk_self_index(ui_bulk_of(u, p)) >= 0)
+			return true;
+	return false;
+}
+
+/* The profiles of the parts whose workspace refused patrol's credentials
+ * (401/403), "a, b", into out; how many. */
+static size_t
+ui_bulk_refused(const struct ui *u, char *out, size_t n)
+{
+	size_t p, k = 0, len = 0;
+
+	out[0] = '\0';
+	for (p = 0; p < ui_state_parts(u); p++) {
+		if (!bulk_stopped_auth(ui_bulk_of(u, p)))
+			continue;
+		if (len < n)
+			len += (size_t)snprintf(out + len, n - len, "%s%s", k > 0 ? ", " : "",
+			    ui_state_part(u, p)->profile);
+		k++;
+	}
+	return k;
+}
+
 /* ---- rows ------------------------------------------------------------------ */
 
 /* A pin's row: it stays (its scopes change); pinned clears its mark. */
@@ -79,17 +165,33 @@ ui_bulk_mark_pin(unsigned char *m, const struct bulk_item *it)
 	}
 }
 
+/* A row of several workspaces' table that goes: its member's row goes too
+ * (ui_estate_results compacts both), so a merge never brings it back. */
 static void
-ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
+ui_bulk_mark_member_gone(struct ui *u, size_t p, const char *id)
 {
-	long row = ui_state_row_of(u, it->t.id, many);
+	struct ui_ws *view = u->ws;
+	long row;
+
+	u->ws = ui_state_part(u, p);
+	if ((row = ui_state_row_of(u, id, true)) >= 0)
+		u->ws->marks[row] = UI_MARK_GONE;
+	u->ws = view;
+}
+
+static void
+ui_bulk_mark(struct ui *u, size_t p, const struct bulk_item *it, bool many)
+{
+	long row = ui_state_part_row(u, p, it->t.id, many);
 	unsigned char *m;
 
 	if (row < 0)
 		return;
 	m = &u->ws->marks[row];
-	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
+	if (bulk_kind(ui_bulk_of(u, p)) == JOURNAL_KIND_PIN) {
 		ui_bulk_mark_pin(m, it);
+		if (UI_ESTATE(u) && it->result == JOURNAL_GONE)
+			ui_bulk_mark_member_gone(u, p, it->t.id);
 		return;
 	}
 	switch (it->result) {
@@ -99,6 +201,8 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 	case JOURNAL_REVOKED:
 	case JOURNAL_GONE:
 		*m = UI_MARK_GONE;
+		if (UI_ESTATE(u))
+			ui_bulk_mark_member_gone(u, p, it->t.id);
 		break;
 	case JOURNAL_SKIPPED:
 		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_STAGED);
@@ -107,6 +211,16 @@ ui_bulk_mark(struct ui *u, const struct bulk_item *it, bool many)
 		*m = (unsigned char)((*m & ~UI_MARK_BUSY) | UI_MARK_STAGED | UI_MARK_TAGGED);
 		break;
 	}
+}
+
+/* Every item of part p onto its row. */
+static void
+ui_bulk_mark_part(struct ui *u, size_t p)
+{
+	size_t i;
+
+	for (i = 0; i < bulk_count(ui_bulk_of(u, p)); i++)
+		ui_bulk_mark(u, p, bulk_item(ui_bulk_of(u, p), i), true);
 }
 
 /* ---- the plan ---------------------------------------------------------------- */
@@ -120,13 +234,15 @@ static void ui_bulk_cancel(struct ui *u, const char *why);
 static unsigned
 ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
+	size_t p;
+
 	if (res == DIALOG_CANCEL) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
-	if (res == DIALOG_ALT)
-		bulk_keep_self(u->ws->bulk);
-	if (bulk_pending(u->ws->bulk) == 0) {
+	for (p = 0; res == DIALOG_ALT && p < ui_state_parts(u); p++)
+		bulk_keep_self(ui_bulk_of(u, p));
+	if (ui_bulk_sum(u, bulk_pending) == 0) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
@@ -138,18 +254,22 @@ ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 static size_t
 ui_bulk_auth_pins(struct ui *u, bool keep)
 {
-	size_t i, n = 0;
+	size_t i, p, n = 0;
+	struct bulk *b;
 
-	for (i = 0; i < bulk_count(u->ws->bulk); i++) {
-		const struct bulk_item *it = bulk_item(u->ws->bulk, i);
-		long row = ui_state_row_of(u, it->t.id, true);
-		if (it->result != JOURNAL_PENDING || row < 0 ||
-		    !bulk_pin_adds_auth(&u->ws->tab.rows[row], it))
-			continue;
-		n++;
-		if (keep)
-			bulk_decide(u->ws->bulk, i, JOURNAL_SKIPPED, PATROL_OK, "kept: it would gain "
-			    "authentication, which was not confirmed");
+	for (p = 0; p < ui_state_parts(u); p++) {
+		b = ui_bulk_of(u, p);
+		for (i = 0; i < bulk_count(b); i++) {
+			const struct bulk_item *it = bulk_item(b, i);
+			long row = ui_state_part_row(u, p, it->t.id, true);
+			if (it->result != JOURNAL_PENDING || row < 0 ||
+			    !bulk_pin_adds_auth(&u->ws->tab.rows[row], it))
+				continue;
+			n++;
+			if (keep)
+				bulk_decide(b, i, JOURNAL_SKIPPED, PATROL_OK, "kept: it would gain "
+				    "authentication, which was not confirmed");
+		}
 	}
 	return n;
 }
@@ -165,7 +285,7 @@ ui_bulk_auth_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	}
 	if (res == DIALOG_ALT)
 		ui_bulk_auth_pins(u, true);
-	if (bulk_pending(u->ws->bulk) == 0) {
+	if (ui_bulk_sum(u, bulk_pending) == 0) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
 	}
@@ -206,7 +326,7 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	}
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN)
 		return ui_bulk_pin_auth(u);
-	if (bulk_self_index(u->ws->bulk) >= 0) {
+	if (ui_bulk_has_self(u)) {
 		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
 		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
 		return UI_R_ALL;
@@ -225,20 +345,43 @@ ui_bulk_replan_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	return ui_bulk_start(u);
 }
 
+/* With several workspaces, where the plan's tokens are: "In 2 workspaces:
+ * prod 3, staging 12." into out. */
+static void
+ui_bulk_where(const struct ui *u, char *out, size_t n)
+{
+	size_t p, k = 0, len;
+	const struct ui_ws *m;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		k += bulk_pending(ui_bulk_of(u, p)) > 0;
+	len = (size_t)snprintf(out, n, "In %zu workspace%s:", k, k == 1 ? "" : "s");
+	for (p = 0, k = 0; p < ui_state_parts(u) && len < n; p++) {
+		m = ui_state_part(u, p);
+		if (bulk_pending(m->bulk) > 0)
+			len += (size_t)snprintf(out + len, n - len, "%s %s %zu", k++ > 0 ? "," : "",
+			    m->profile, bulk_pending(m->bulk));
+	}
+	if (len + 1 < n)
+		strcat(out, ".");
+}
+
 /* The confirm dialog over the plan view. */
 static unsigned
 ui_bulk_confirm(struct ui *u, const char *title)
 {
-	char l[5][160], typed[32];
-	const char *lines[5];
-	size_t n = 0, i, pending = bulk_pending(u->ws->bulk);
-	size_t recent = bulk_count_recent(u->ws->bulk);
+	char l[6][160], typed[32];
+	const char *lines[6];
+	size_t n = 0, i, p, pending = ui_bulk_sum(u, bulk_pending);
+	size_t recent = ui_bulk_sum(u, bulk_count_recent);
 	const struct ui_bulk_words *w = ui_bulk_words(u);
 	size_t hidden = ui_state_count_hidden(u, w->mark);
 	bool pin = bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN;
 
 	snprintf(l[n++], sizeof l[0], "%s %zu token%s?", pin ? "Pin the scopes of" : "Revoke",
 	    pending, pending == 1 ? "" : "s");
+	if (UI_ESTATE(u))
+		ui_bulk_where(u, l[n++], sizeof l[0]);
 	if (hidden > 0)
 		snprintf(l[n++], sizeof l[0], "%zu of them %s hidden by the current filter.", hidden,
 		    hidden == 1 ? "is" : "are");
@@ -246,7 +389,7 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (bulk_self_index(u->ws->bulk) >= 0)
+	if (ui_bulk_has_self(u))
 		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
 	snprintf(l[n++], sizeof l[0], "%s", pin ? "Their scopes are set by hand: auto-scoping "
 	    "stops for them." : "This cannot be undone.");
@@ -254,36 +397,83 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		lines[i] = l[i];
 	snprintf(typed, sizeof typed, "%zu", pending);
 	ui_bulk_view(u, true);
+	for (p = 0; p < ui_state_parts(u); p++)
+		if (bulk_count(ui_bulk_of(u, p)) > 0)
+			ui_state_part(u, p)->bphase = UI_BULK_CONFIRM;
 	u->ws->bphase = UI_BULK_CONFIRM;
 	ui_dialog_open(u, dialog_confirm_new(title, lines, n,
 	    pending > BULK_CONFIRM_TYPED_OVER ? typed : NULL, u->ascii), ui_bulk_revoke_done, NULL);
 	return UI_R_ALL;
 }
 
-/* Plan the rows staged for pinning: inferred ∪ backfill scopes each. */
+/* Plan the rows staged for revoking (or pins: inferred ∪ backfill scopes
+ * each), each into its workspace's part. */
 static void
-ui_bulk_plan_pins(struct ui *u, int64_t now)
+ui_bulk_plan(struct ui *u, bool pins, int64_t now)
 {
 	static const struct bulk_pin how = { NULL, 0, NULL, 0, false };
+	enum journal_kind kind = pins ? JOURNAL_KIND_PIN : JOURNAL_KIND_REVOKE;
+	unsigned mark = pins ? UI_MARK_PIN : UI_MARK_STAGED;
 	char id[TOKEN_ID_LEN + 1];
-	size_t i;
+	const struct token_info *t;
+	struct ui_ws *m;
+	size_t i, p;
+	int rc;
 
-	bulk_set_kind(u->ws->bulk, JOURNAL_KIND_PIN);
-	for (i = 0; i < u->ws->tab.n; i++)
-		if ((u->ws->marks[i] & UI_MARK_PIN) &&
-		    bulk_add_pin(u->ws->bulk, token_id_hex(&u->ws->tab.rows[i], id),
-		    &u->ws->tab.rows[i], u->ws->flags[i], u->ws->ctx.self_id, now, &how) < 0)
+	bulk_reset(u->ws->bulk, UI_MGMT(u));       /* with several: the kind, no items */
+	bulk_set_kind(u->ws->bulk, kind);
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		bulk_reset(m->bulk, m->admin == UI_ADMIN_ON);
+		bulk_set_kind(m->bulk, kind);
+	}
+	for (i = 0; i < u->ws->tab.n; i++) {
+		if ((u->ws->marks[i] & mark) == 0)
+			continue;
+		t = &u->ws->tab.rows[i];
+		m = ui_state_part(u, UI_ESTATE(u) ? t->workspace : 0);
+		token_id_hex(t, id);
+		rc = pins ? bulk_add_pin(m->bulk, id, t, u->ws->flags[i], m->ctx.self_id, now, &how) :
+		    bulk_add(m->bulk, id, t, u->ws->flags[i], m->ctx.self_id, now);
+		if (rc < 0)
 			ui_fatal("out of memory");
-	bulk_guard_self(u->ws->bulk, false);
+	}
+	for (p = 0; pins && p < ui_state_parts(u); p++)
+		bulk_guard_self(ui_bulk_of(u, p), false);
+}
+
+/* With several workspaces: a part whose profile patrol's config marks
+ * read-only, or NULL. */
+static const struct ui_ws *
+ui_bulk_read_only(const struct ui *u)
+{
+	size_t p;
+
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u); p++)
+		if (bulk_count(ui_bulk_of(u, p)) > 0 && ui_state_part(u, p)->read_only)
+			return ui_state_part(u, p);
+	return NULL;
+}
+
+/* The first item of the plan (every one skipped: why). */
+static const struct bulk_item *
+ui_bulk_first(const struct ui *u)
+{
+	size_t p;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		if (bulk_count(ui_bulk_of(u, p)) > 0)
+			return bulk_item(ui_bulk_of(u, p), 0);
+	return NULL;
 }
 
 unsigned
 ui_bulk_execute(struct ui *u)
 {
 	int64_t now = duration_now_ms();
-	char id[TOKEN_ID_LEN + 1];
-	size_t i, pins = ui_state_count(u, UI_MARK_PIN);
+	size_t pins = ui_state_count(u, UI_MARK_PIN);
 	size_t revokes = ui_state_count(u, UI_MARK_STAGED);
+	const struct ui_ws *ro;
 
 	if (ui_state_bulk_running(u))
 		return ui_msg(u, true, "a session is running (q stops it)"), UI_R_STATUS;
@@ -291,22 +481,21 @@ ui_bulk_execute(struct ui *u)
 		return ui_msg(u, true, "%zu staged for revocation and %zu for pinning: one at a "
 		    "time (u unstages)", revokes, pins), UI_R_STATUS;
 	ui_state_session_free(u);
-	bulk_reset(u->ws->bulk, UI_MGMT(u));
-	if (pins > 0)
-		ui_bulk_plan_pins(u, now);
-	for (i = 0; pins == 0 && i < u->ws->tab.n; i++)
-		if ((u->ws->marks[i] & UI_MARK_STAGED) &&
-		    bulk_add(u->ws->bulk, token_id_hex(&u->ws->tab.rows[i], id), &u->ws->tab.rows[i],
-		    u->ws->flags[i],
-		    u->ws->ctx.self_id, now) < 0)
-			ui_fatal("out of memory");
-	if (bulk_count(u->ws->bulk) == 0)
+	ui_bulk_plan(u, pins > 0, now);
+	if (ui_bulk_sum(u, bulk_count) == 0)
 		return ui_msg(u, false, "nothing staged (d stages a token, p stages it for "
 		    "pinning, T tags all shown)"), UI_R_STATUS;
-	if (bulk_pending(u->ws->bulk) == 0) {     /* every pin skipped: say why */
+	if ((ro = ui_bulk_read_only(u)) != NULL) {
+		ui_msg(u, true, "read-only: profile %s is read-only in %s, so nothing was sent "
+		    "(u unstages its rows: /workspace:%s)", ro->profile, ro->prefs.path != NULL ?
+		    ro->prefs.path : "patrol's config", ro->profile);
+		ui_state_session_free(u);
+		return UI_R_STATUS;
+	}
+	if (ui_bulk_sum(u, bulk_pending) == 0) {     /* every pin skipped: say why */
 		u->ws->bphase = UI_BULK_DONE;
 		ui_bulk_view(u, false);
-		ui_msg(u, true, "nothing to pin: %s", bulk_item(u->ws->bulk, 0)->err.message);
+		ui_msg(u, true, "nothing to pin: %s", ui_bulk_first(u)->err.message);
 		return UI_R_ALL;
 	}
 	u->ws->bulk_fresh = false;
@@ -315,13 +504,25 @@ ui_bulk_execute(struct ui *u)
 
 /* ---- re-plan and start ----------------------------------------------------- */
 
+/* A fresh list for each part with something pending, from its own worker. */
 static unsigned
 ui_bulk_replan(struct ui *u)
 {
-	struct call *c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+	struct ui_ws *view = u->ws, *m;
+	size_t p;
 
-	u->ws->bphase = UI_BULK_REPLAN;
-	ui_state_submit(u, c, UI_JOB_REPLAN, 0);
+	memset(&u->breplan, 0, sizeof u->breplan);
+	view->bphase = UI_BULK_REPLAN;
+	for (p = 0; p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		if (bulk_pending(m->bulk) == 0)
+			continue;
+		m->bphase = UI_BULK_REPLAN;
+		u->ws = m;
+		ui_state_submit(u, m->admin == UI_ADMIN_ON ? api_tm_list(NULL, NULL) :
+		    api_token_list(), UI_JOB_REPLAN, 0);
+		u->ws = view;
+	}
 	ui_msg(u, false, "checking the plan against a fresh list…");
 	return UI_R_ALL;
 }
@@ -340,7 +541,12 @@ static void
 ui_bulk_cancel(struct ui *u, const char *why)
 {
 	const char *done = ui_bulk_words(u)->done;
+	size_t p;
 
+	for (p = 0; p < ui_state_parts(u); p++) {
+		bulk_reset(ui_bulk_of(u, p), false);
+		ui_state_part(u, p)->bphase = UI_BULK_IDLE;
+	}
 	bulk_reset(u->ws->bulk, false);
 	u->ws->bphase = UI_BULK_IDLE;
 	ui_bulk_leave_plan(u);
@@ -357,6 +563,75 @@ ui_bulk_no_bar(const char *line)
 	return end != NULL ? end + 2 : line;
 }
 
+/* Each part's progress for the line of several: ": prod 12/30, staging
+ * 30/30, refuser stopped (401/403)" into out (parts with nothing planned
+ * are left out). */
+static void
+ui_bulk_parts_line(const struct ui *u, char *out, size_t n)
+{
+	struct bulk_progress q;
+	const struct ui_ws *m;
+	size_t p, k = 0, len = 0;
+
+	out[0] = '\0';
+	for (p = 0; p < ui_state_parts(u) && len < n; p++) {
+		m = ui_state_part(u, p);
+		if (bulk_count(m->bulk) == 0)
+			continue;
+		bulk_progress(m->bulk, duration_mono_ms(), &q);
+		if (bulk_stopped_auth(m->bulk))
+			len += (size_t)snprintf(out + len, n - len, "%s%s stopped (401/403)",
+			    k++ > 0 ? ", " : ": ", m->profile);
+		else
+			len += (size_t)snprintf(out + len, n - len, "%s%s %zu/%zu", k++ > 0 ? ", " :
+			    ": ", m->profile, q.total - q.remaining, q.total);
+	}
+}
+
+/* The progress line of several workspaces' parts together: "[###...] 12
+ * done 0 failed 8 left 20.0/s in 2 workspaces: prod 12/12, staging 0/8". */
+static void
+ui_bulk_estate_line(struct ui *u, size_t bar_width, char *out, size_t n)
+{
+	struct bulk_progress p;
+	char bar[UI_BULK_BAR + 4], unknown[32] = "", unsent[40] = "", each[240];
+	size_t i, parts = 0;
+
+	ui_bulk_progress_all(u, &p);
+	for (i = 0; i < ui_state_parts(u); i++)
+		parts += bulk_count(ui_bulk_of(u, i)) > 0;
+	bulk_progress_bar(&p, bar_width, bar);
+	if (p.unknown > 0)
+		snprintf(unknown, sizeof unknown, " %zu unknown", p.unknown);
+	if (p.not_attempted > 0)
+		snprintf(unsent, sizeof unsent, " %zu not attempted", p.not_attempted);
+	ui_bulk_parts_line(u, each, sizeof each);
+	snprintf(out, n, "%s%zu done %zu failed%s%s %zu left %.1f/s in %zu workspace%s%s", bar,
+	    p.done, p.failed, unknown, unsent, p.remaining, p.rate, parts, parts == 1 ? "" : "s",
+	    each);
+}
+
+/* The progress line: one workspace's from the core, several together. */
+static void
+ui_bulk_line_of(struct ui *u, size_t bar_width, char *out, size_t n)
+{
+	if (UI_ESTATE(u))
+		ui_bulk_estate_line(u, bar_width, out, n);
+	else
+		bulk_progress_line(u->ws->bulk, u->ws->w, bar_width, out, n);
+}
+
+bool
+ui_bulk_stopping(const struct ui *u)
+{
+	size_t p;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		if (bulk_stopping(ui_bulk_of(u, p)))
+			return true;
+	return false;
+}
+
 /* The progress line, made to fit: beside the status counts with a shorter
  * bar, then no bar; then on the whole line (the counts give way); then
  * without "(q stops)"; only then is it cut. */
@@ -364,13 +639,13 @@ static void
 ui_bulk_progress_msg(struct ui *u)
 {
 	static const size_t bars[] = { UI_BULK_BAR, 8, 0, 0 };
-	char line[256], msg[300];
-	const char *hint = bulk_stopping(u->ws->bulk) ? "" : " (q stops)";
+	char line[320], msg[360];
+	const char *hint = ui_bulk_stopping(u) ? "" : " (q stops)";
 	size_t i, room;
 
 	for (i = 0; i < sizeof bars / sizeof bars[0]; i++) {
 		room = ui_draw_status_room(u, i + 1 < sizeof bars / sizeof bars[0]);
-		bulk_progress_line(u->ws->bulk, u->ws->w, bars[i], line, sizeof line);
+		ui_bulk_line_of(u, bars[i], line, sizeof line);
 		snprintf(msg, sizeof msg, "%s %s%s", ui_bulk_words(u)->ing,
 		    bars[i] > 0 ? line : ui_bulk_no_bar(line), hint);
 		if (strlen(msg) <= room)
@@ -378,80 +653,110 @@ ui_bulk_progress_msg(struct ui *u)
 	}
 	if (strlen(msg) > room)
 		snprintf(msg, sizeof msg, "%s %s", ui_bulk_words(u)->ing, ui_bulk_no_bar(line));
-	ui_msg(u, bulk_results(u->ws->bulk, JOURNAL_FAILED) + bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) > 0, "%s", msg);
+	ui_msg(u, ui_bulk_sum_results(u, JOURNAL_FAILED) +
+	    ui_bulk_sum_results(u, JOURNAL_UNKNOWN) > 0 ||
+	    (UI_ESTATE(u) && ui_bulk_refused(u, line, sizeof line) > 0), "%s", msg);
+}
+
+/* Part p is over: what was never sent is not attempted, its rows show
+ * the results, its journal gets its end record. */
+static void
+ui_bulk_part_end(struct ui *u, size_t p)
+{
+	struct bulk *b = ui_bulk_of(u, p);
+
+	bulk_mark_unsent(b, NULL, NULL);
+	ui_bulk_mark_part(u, p);
+	bulk_end(b);
+	ui_state_part(u, p)->bphase = UI_BULK_DONE;
+}
+
+/* Start each part's journal. 0, or -1 (said; the session cancelled:
+ * nothing was sent anywhere). */
+static int
+ui_bulk_journals(struct ui *u)
+{
+	struct patrol_err err;
+	char *dir = NULL, why[sizeof err.message + 160];
+	struct ui_ws *m;
+	size_t p;
+
+	status_clear(&err);
+	for (p = 0; p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		if (bulk_pending(m->bulk) == 0 || bulk_journal(m->bulk) != NULL)
+			continue;
+		if ((dir == NULL && journal_dir(true, &dir, &err) != PATROL_OK) ||
+		    bulk_journal_start(m->bulk, dir, m->cfg->host,
+		    m->me != NULL ? m->me->user_name : NULL, m->profile[0] ? m->profile : NULL,
+		    &err) != PATROL_OK) {
+			free(dir);
+			snprintf(why, sizeof why, "cannot record the session%s%s, so nothing was "
+			    "revoked: %s", UI_ESTATE(u) ? " of " : "", UI_ESTATE(u) ? m->profile : "",
+			    err.message);
+			ui_bulk_cancel(u, NULL);
+			ui_msg(u, true, "%s", why);
+			return -1;
+		}
+	}
+	free(dir);
+	return 0;
 }
 
 static unsigned
 ui_bulk_start(struct ui *u)
 {
-	struct patrol_err err;
-	char *dir = NULL;
-	size_t i;
+	struct ui_ws *m;
+	size_t p;
 
-	status_clear(&err);
-	if (bulk_journal(u->ws->bulk) == NULL &&
-	    (journal_dir(true, &dir, &err) != PATROL_OK ||
-	     bulk_journal_start(u->ws->bulk, dir, u->ws->cfg->host,
-	     u->ws->me != NULL ? u->ws->me->user_name : NULL, u->ws->profile[0] ? u->ws->profile : NULL,
-	     &err) != PATROL_OK)) {
-		free(dir);
-		ui_bulk_cancel(u, NULL);
-		ui_msg(u, true, "cannot record the session, so nothing was revoked: %s", err.message);
+	if (ui_bulk_journals(u) != 0)
 		return UI_R_ALL;
-	}
-	free(dir);
 	ui_bulk_leave_plan(u);
-	bulk_submit(u->ws->bulk, u->ws->w);
-	for (i = 0; i < bulk_count(u->ws->bulk); i++)
-		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+	for (p = 0; p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		if (bulk_pending(m->bulk) == 0) {        /* nothing left here: over */
+			if (bulk_count(m->bulk) > 0)
+				ui_bulk_part_end(u, p);
+			continue;
+		}
+		bulk_submit(m->bulk, m->w);
+		ui_bulk_mark_part(u, p);
+		m->bphase = UI_BULK_RUNNING;
+	}
 	u->ws->bphase = UI_BULK_RUNNING;
 	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
 }
 
-unsigned
-ui_bulk_on_replan(struct ui *u, struct call *c)
+/* Every part has its fresh list: go on, or ask again when the plan changed. */
+static unsigned
+ui_bulk_replan_decide(struct ui *u)
 {
-	struct token_table *fresh;
-	struct bulk_replan d;
-	char l[3][160], typed[32], why[sizeof c->err.message + 80];
+	const struct bulk_replan *d = &u->breplan;
+	char l[3][160], typed[32];
 	const char *lines[3] = { l[0], l[1], l[2] };
-	size_t pending, i;
+	size_t pending = ui_bulk_sum(u, bulk_pending), p;
 	unsigned r;
 
-	if (u->ws->bphase != UI_BULK_REPLAN)
-		return UI_R_NONE;
-	if (c->err.status != PATROL_OK) {     /* the plan view goes too */
-		snprintf(why, sizeof why, "the fresh list could not be fetched, so nothing was "
-		    "revoked: %s", c->err.message[0] ? c->err.message : status_message(c->err.status));
-		ui_bulk_cancel(u, why);
-		return UI_R_ALL;
-	}
-	fresh = call_take_result(c);
-	u->ws->ctx.now_ms = duration_now_ms();
-	if (fresh != NULL)
-		bulk_replan(u->ws->bulk, fresh, &u->ws->ctx, NULL, &d);
-	else
-		memset(&d, 0, sizeof d);
-	api_table_free(fresh);
-	pending = bulk_pending(u->ws->bulk);
 	if (pending == 0) {     /* all gone (or kept): their rows go, as after revokes */
-		for (i = 0; i < bulk_count(u->ws->bulk); i++)
-			ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
+		for (p = 0; p < ui_state_parts(u); p++) {
+			ui_bulk_mark_part(u, p);
+			bulk_end(ui_bulk_of(u, p));
+			ui_state_part(u, p)->bphase = UI_BULK_DONE;
+		}
 		r = ui_state_compact(u);
 		u->ws->bphase = UI_BULK_DONE;
-		bulk_end(u->ws->bulk);
 		ui_bulk_leave_plan(u);
 		ui_msg(u, false, "nothing left to %s: %zu no longer exist%s", ui_bulk_words(u)->verb,
-		    d.vanished, d.vanished == 1 ? "s" : "");
+		    d->vanished, d->vanished == 1 ? "s" : "");
 		return r | UI_R_ALL;
 	}
-	if (d.vanished + d.used_since == 0)
+	if (d->vanished + d->used_since == 0)
 		return ui_bulk_start(u);
-	snprintf(l[0], sizeof l[0], "%zu no longer exist%s (not sent).", d.vanished,
-	    d.vanished == 1 ? "s" : "");
-	snprintf(l[1], sizeof l[1], "%zu %s used since the plan (!).", d.used_since,
-	    d.used_since == 1 ? "was" : "were");
+	snprintf(l[0], sizeof l[0], "%zu no longer exist%s (not sent).", d->vanished,
+	    d->vanished == 1 ? "s" : "");
+	snprintf(l[1], sizeof l[1], "%zu %s used since the plan (!).", d->used_since,
+	    d->used_since == 1 ? "was" : "were");
 	snprintf(l[2], sizeof l[2], "%s the remaining %zu?", bulk_kind(u->ws->bulk) ==
 	    JOURNAL_KIND_PIN ? "Pin" : "Revoke", pending);
 	snprintf(typed, sizeof typed, "%zu", pending);
@@ -463,18 +768,80 @@ ui_bulk_on_replan(struct ui *u, struct call *c)
 	return UI_R_ALL;
 }
 
+/* Part p's fresh list came (c, freed by the caller). */
+static unsigned
+ui_bulk_replanned(struct ui *u, size_t p, struct call *c)
+{
+	struct ui_ws *m = ui_state_part(u, p);
+	struct token_table *fresh;
+	struct bulk_replan d;
+	char why[sizeof c->err.message + 160];
+
+	if (u->ws->bphase != UI_BULK_REPLAN || m->bphase != UI_BULK_REPLAN)
+		return UI_R_NONE;
+	if (c->err.status != PATROL_OK) {     /* the plan view goes too */
+		snprintf(why, sizeof why, "%s%sthe fresh list could not be fetched, so nothing was "
+		    "revoked: %s", UI_ESTATE(u) ? m->profile : "", UI_ESTATE(u) ? ": " : "",
+		    c->err.message[0] ? c->err.message : status_message(c->err.status));
+		ui_bulk_cancel(u, why);
+		return UI_R_ALL;
+	}
+	fresh = call_take_result(c);
+	m->ctx.now_ms = duration_now_ms();
+	if (fresh != NULL)
+		bulk_replan(m->bulk, fresh, &m->ctx, NULL, &d);
+	else
+		memset(&d, 0, sizeof d);
+	api_table_free(fresh);
+	u->breplan.vanished += d.vanished;
+	u->breplan.used_since += d.used_since;
+	m->bphase = UI_BULK_CONFIRM;
+	if (ui_bulk_any_phase(u, UI_BULK_REPLAN))
+		return UI_R_STATUS;      /* another part's list is still on its way */
+	return ui_bulk_replan_decide(u);
+}
+
+unsigned
+ui_bulk_on_replan(struct ui *u, struct call *c)
+{
+	return ui_bulk_replanned(u, 0, c);
+}
+
 /* ---- answers ------------------------------------------------------------------ */
+
+/* With several workspaces: a fresh list from each member where a pin went
+ * through (its scopes changed); the others' lists stand. */
+static void
+ui_bulk_reload_pinned(struct ui *u)
+{
+	struct ui_ws *view = u->ws, *m;
+	size_t p;
+
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		if (bulk_results(m->bulk, JOURNAL_REVOKED) == 0 || (m->loading & (1u << UI_JOB_LIST)))
+			continue;
+		u->ws = m;
+		ui_state_load(u);
+		u->ws = view;
+	}
+}
 
 /* A pin session ended: say so, and fetch the list again (the scopes changed). */
 static void
 ui_bulk_finish_pin(struct ui *u)
 {
-	size_t pinned = bulk_results(u->ws->bulk, JOURNAL_REVOKED);
-	size_t bad = bulk_results(u->ws->bulk, JOURNAL_FAILED) +
-	    bulk_results(u->ws->bulk, JOURNAL_UNKNOWN) +
-	    bulk_results(u->ws->bulk, JOURNAL_NOT_ATTEMPTED);
+	size_t pinned = ui_bulk_sum_results(u, JOURNAL_REVOKED);
+	size_t bad = ui_bulk_sum_results(u, JOURNAL_FAILED) +
+	    ui_bulk_sum_results(u, JOURNAL_UNKNOWN) +
+	    ui_bulk_sum_results(u, JOURNAL_NOT_ATTEMPTED);
+	char refused[200];
 
-	if (bad > 0)
+	if (UI_ESTATE(u) && ui_bulk_refused(u, refused, sizeof refused) > 0)
+		ui_msg(u, true, "stopped in %s: the workspace refused patrol's credentials "
+		    "(401/403); pinned %zu, %zu not done stay staged (R: results)", refused,
+		    pinned, bad);
+	else if (bad > 0)
 		ui_msg(u, true, "pinned %zu, %zu failed, unknown or not attempted: they stay "
 		    "staged and tagged (R: results, x retries)", pinned, bad);
 	else
@@ -482,38 +849,43 @@ ui_bulk_finish_pin(struct ui *u)
 		    pinned, pinned == 1 ? "" : "s");
 	if (u->mode == UI_MODE_RESULTS)
 		ui_bulk_results(u);
-	if ((u->ws->loading & (1u << UI_JOB_LIST)) == 0)
+	if (!UI_ESTATE(u) && (u->ws->loading & (1u << UI_JOB_LIST)) == 0)
 		ui_state_load(u);
+	ui_bulk_reload_pinned(u);
 }
 
+/* Every part is over: say how it went. */
 static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t i, revoked = bulk_results(u->ws->bulk, JOURNAL_REVOKED);
-	char gone[48] = "", why[128], c[3][40];
+	size_t revoked = ui_bulk_sum_results(u, JOURNAL_REVOKED);
+	size_t gone_n = ui_bulk_sum_results(u, JOURNAL_GONE);
+	char gone[48] = "", why[128], c[3][40], refused[200];
+	size_t nrefused;
 
-	bulk_mark_unsent(u->ws->bulk, NULL, NULL);
-	for (i = 0; i < bulk_count(u->ws->bulk); i++)
-		ui_bulk_mark(u, bulk_item(u->ws->bulk, i), true);
-	bulk_end(u->ws->bulk);
 	u->ws->bphase = UI_BULK_DONE;
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
 		ui_bulk_finish_pin(u);
 		return;
 	}
-	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
+	ui_bulk_progress_all(u, &p);
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
-	if (bulk_results(u->ws->bulk, JOURNAL_GONE) > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", bulk_results(u->ws->bulk, JOURNAL_GONE));
+	if (gone_n > 0)
+		snprintf(gone, sizeof gone, ", %zu already gone", gone_n);
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
 	    ui_bulk_count(p.not_attempted, "not attempted", c[2], sizeof c[2]));
 	if (why[0] != '\0')
 		why[strlen(why) - 2] = '\0';     /* the last ", " */
-	if (bulk_stopped_auth(u->ws->bulk))
+	nrefused = ui_bulk_refused(u, refused, sizeof refused);
+	if (nrefused > 0 && UI_ESTATE(u))
+		ui_msg(u, true, "stopped in %s: the workspace refused patrol's credentials "
+		    "(401/403); %zu revoked%s, %zu not done stay staged (R: results)", refused,
+		    revoked, gone, p.failed + p.unknown + p.not_attempted);
+	else if (nrefused > 0)
 		ui_msg(u, true, "stopped: the workspace refused patrol's credentials (401/403); "
 		    "%zu revoked%s, %zu not done stay staged (R: results)", revoked, gone,
 		    p.failed + p.unknown + p.not_attempted);
@@ -533,14 +905,21 @@ ui_bulk_go(struct ui *u)
 	return u->ws->bulk_fresh ? ui_bulk_start(u) : ui_bulk_replan(u);
 }
 
-/* Stop the running session, or let it run. */
+/* Stop the running session (every part still running), or let it run. */
 static unsigned
 ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	if (res == DIALOG_OK && u->ws->bphase == UI_BULK_RUNNING) {
-		bulk_stop(u->ws->bulk, u->ws->w);
-		ui_bulk_progress_msg(u);
+	struct ui_ws *m;
+	size_t p;
+
+	if (res != DIALOG_OK || u->ws->bphase != UI_BULK_RUNNING)
+		return UI_R_ALL;
+	for (p = 0; p < ui_state_parts(u); p++) {
+		m = ui_state_part(u, p);
+		if (m->bphase == UI_BULK_RUNNING)
+			bulk_stop(m->bulk, m->w);
 	}
+	ui_bulk_progress_msg(u);
 	return UI_R_ALL;
 }
 
@@ -559,9 +938,9 @@ ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
 
 /* q while a session runs: stop after the calls in flight? The whole batch
  * is handed to the worker at once, so the session's "in flight" are mostly
- * queued: only up to --jobs of them are sent and finish, the rest end not
- * attempted. A stopped session is ended, not offered by :resume: x retries
- * the rows, which stay staged and tagged. */
+ * queued: only up to --jobs of them (in each workspace) are sent and
+ * finish, the rest end not attempted. A stopped session is ended, not
+ * offered by :resume: x retries the rows, which stay staged and tagged. */
 unsigned
 ui_bulk_stop_ask(struct ui *u)
 {
@@ -569,11 +948,18 @@ ui_bulk_stop_ask(struct ui *u)
 	struct worker_stats ws;
 	char l[3][160];
 	const char *lines[3] = { l[0], l[1], l[2] };
-	size_t sent;
+	size_t sent = 0, k;
+	struct ui_ws *m;
 
-	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
-	worker_stats(u->ws->w, &ws);
-	sent = ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
+	for (k = 0; k < ui_state_parts(u); k++) {
+		m = ui_state_part(u, k);
+		if (m->bphase != UI_BULK_RUNNING)
+			continue;
+		bulk_progress(m->bulk, duration_mono_ms(), &p);
+		worker_stats(m->w, &ws);
+		sent += ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
+	}
+	ui_bulk_progress_all(u, &p);
 	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
 	snprintf(l[1], sizeof l[1], "at least %zu not sent yet stay staged and tagged.",
 	    p.remaining - sent);
@@ -585,30 +971,53 @@ ui_bulk_stop_ask(struct ui *u)
 
 /* ---- answers from the worker ---------------------------------------------------- */
 
-unsigned
-ui_bulk_on_call(struct ui *u, struct call *c)
+/* A call of part p's session came back (taken over). */
+static unsigned
+ui_bulk_part_call(struct ui *u, size_t p, struct call *c)
 {
-	long i = bulk_finish(u->ws->bulk, c);
+	struct ui_ws *m = ui_state_part(u, p);
+	long i = bulk_finish(m->bulk, c);
 
 	if (i < 0) {
 		call_free(c);
 		return UI_R_NONE;
 	}
-	ui_bulk_mark(u, bulk_item(u->ws->bulk, i), false);
-	if (bulk_running(u->ws->bulk))
-		ui_bulk_progress_msg(u);
-	else if (bulk_submit(u->ws->bulk, u->ws->w) == 0)
-		ui_bulk_finish(u);
-	else {                  /* the token patrol uses, alone and last */
-		size_t k;
-		for (k = 0; k < bulk_count(u->ws->bulk); k++)
-			if (bulk_item(u->ws->bulk, k)->inflight)
-				ui_bulk_mark(u, bulk_item(u->ws->bulk, k), false);
-		ui_bulk_progress_msg(u);
+	ui_bulk_mark(u, p, bulk_item(m->bulk, i), false);
+	if (!bulk_running(m->bulk)) {
+		if (bulk_submit(m->bulk, m->w) == 0)
+			ui_bulk_part_end(u, p);
+		else            /* the token patrol uses, alone and last */
+			ui_bulk_mark_part(u, p);
 	}
+	if (!ui_bulk_any_phase(u, UI_BULK_RUNNING))
+		ui_bulk_finish(u);
+	else
+		ui_bulk_progress_msg(u);
 	if (u->mode == UI_MODE_RESULTS && u->ws->bphase == UI_BULK_RUNNING)
 		ui_bulk_results(u);
 	return UI_R_ALL;
+}
+
+unsigned
+ui_bulk_on_call(struct ui *u, struct call *c)
+{
+	return ui_bulk_part_call(u, 0, c);
+}
+
+unsigned
+ui_bulk_on_part(struct ui *u, size_t p, struct call *c)
+{
+	struct ui_ws *m = ui_state_part(u, p);
+	uint64_t gen = (c->tag >> 8) & 0xffffff;
+	unsigned r = UI_R_HEADER | UI_R_STATUS;
+
+	if (c->tag & BULK_TAG)
+		return ui_bulk_part_call(u, p, c) | r;
+	m->loading &= ~(1u << UI_JOB_REPLAN);
+	if (gen == (u->gen & 0xffffff))
+		r |= ui_bulk_replanned(u, p, c);
+	call_free(c);
+	return r;
 }
 
 /* The timer while a session runs: rate and ETA move without answers. */

@@ -10,14 +10,20 @@
  * (u->ws points at the member while ui_answers_take runs), and when a
  * member's list has come (or failed) the table on show, u->ws, is built
  * again as the members' rows together, each row's workspace field naming
- * its member. The merged table is read-only: revoking, editing and
- * creating act on one workspace, so they ask for one to be picked.
+ * its member. A revocation or pin session over the merged table has a
+ * part per member (ui_bulk.c): each member's worker sends its part, and
+ * the session's answers come back here to the merged table. Editing,
+ * rotating and creating one token act on one workspace, the row's (create
+ * asks which, the row's by default): ui_estate_one runs them with u->ws
+ * set to that member, and the dialogs they open keep it (ui_dialog_open),
+ * so their calls go to its worker and their answers come back to it.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "duration.h"
 #include "estate.h"
+#include "sanitize.h"
 #include "ui_internal.h"
 
 /* Why a list failed, for the header: without what every such line says. */
@@ -53,7 +59,7 @@ ui_estate_note(struct ui *u)
 /* The table on show: every member's rows, its own flags (each workspace
  * has its own max lifetime and its own token in use), marks kept by id. */
 static void
-ui_estate_merge(struct ui *u)
+ui_estate_merge(struct ui *u, bool say)
 {
 	struct token_table *t = ui_xcalloc(1, sizeof *t);
 	struct token_info *row;
@@ -76,7 +82,7 @@ ui_estate_merge(struct ui *u)
 	ui_state_refilter(u);
 	u->drawn_valid = false;
 	ui_estate_note(u);
-	if (loading == 0)
+	if (loading == 0 && say)
 		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
 		    u->ws->tab.n == 1 ? "" : "s", u->nest,
 		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
@@ -114,7 +120,11 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 			u->wide_ws = w > 24 ? 24 : w;
 	}
 	view = ui_ws_new(u->opts->cfg, label);
-	view->read_only = true;     /* changes go to one workspace: pick it */
+	/* a session goes to each row's own workspace (ui_bulk.c): refused
+	 * when every one is read-only, else for a read-only one's rows */
+	view->read_only = true;
+	for (i = 0; i < n; i++)
+		view->read_only = view->read_only && est[i]->read_only;
 	view->admin = admin ? UI_ADMIN_ON : UI_ADMIN_OFF;
 	ui_state_estate_free(u);
 	ui_ws_free(u->ws);
@@ -140,24 +150,56 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 	return 0;
 }
 
+/* Whether c belongs to a revocation or pin session: its revokes (or
+ * pins), or the fresh list of its re-plan. The session is the merged
+ * table's, each member running its part (ui_bulk.c). */
+static bool
+ui_estate_session_call(const struct call *c)
+{
+	return (c->tag & BULK_TAG) != 0 || (c->tag & 0xff) == UI_JOB_REPLAN;
+}
+
 unsigned
 ui_estate_results(struct ui *u, size_t i)
 {
 	struct ui_ws *view = u->ws, *m = u->est[i];
 	size_t cursor = u->cursor, top = u->top;
 	bool listing = (m->loading & (1u << UI_JOB_LIST)) != 0;
+	/* the counts replace what the status line says only as with one
+	 * workspace (ui_answers.c): a first load, a refresh, a failed list,
+	 * "loading"; never a session's outcome (a pin session reloads) */
+	bool say = !m->loaded || strncmp(u->status, "refreshing", 10) == 0 ||
+	    strncmp(u->status, "cannot list", 11) == 0 || strstr(u->status, "loading") != NULL;
 	unsigned r = UI_R_NONE;
 	struct call *c;
 
+	bool session = false;
+
 	u->ws = m;                   /* the answer is the member's, as with one */
-	while ((c = worker_take(m->w)) != NULL)
+	while ((c = worker_take(m->w)) != NULL) {
+		if (ui_estate_session_call(c)) {     /* the session's: the merged table's */
+			u->ws = view;
+			u->cursor = cursor;
+			u->top = top;
+			r |= ui_bulk_on_part(u, i, c);
+			cursor = u->cursor;
+			top = u->top;
+			u->ws = m;
+			session = true;
+			continue;
+		}
 		r |= ui_answers_take(u, c);
+	}
+	if (session)                 /* revoked rows leave the member, then the table */
+		r |= ui_state_compact(u);
 	u->ws = view;
 	u->cursor = cursor;
 	u->top = top;
 	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
-		ui_estate_merge(u);
+		ui_estate_merge(u, say);
 		r |= UI_R_ALL;
+	} else if (session) {
+		r |= ui_state_compact(u);
 	}
 	return r;
 }
@@ -185,7 +227,7 @@ ui_estate_admin(struct ui *u)
 	}
 	u->ws = view;
 	u->cursor = u->top = 0;
-	ui_estate_merge(u);
+	ui_estate_merge(u, false);
 	ui_msg(u, false, "%s in %zu workspaces: loading%s", on ? "admin mode" : "your own tokens",
 	    u->nest, u->ascii ? "..." : "\u2026");
 	return UI_R_ALL;
@@ -220,4 +262,117 @@ ui_estate_pending(const struct ui *u)
 		if (worker_pending(u->est[i]->w) > 0)
 			return true;
 	return false;
+}
+
+/* Whether member m refuses what (a key's name): read-only in patrol's
+ * config or by --read-only (said on the status line). */
+static bool
+ui_estate_read_only(struct ui *u, const struct ui_ws *m, const char *what)
+{
+	if (!m->read_only)
+		return false;
+	ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)", what,
+	    m->profile, m->prefs.path != NULL ? m->prefs.path : "patrol's config");
+	return true;
+}
+
+/* Run fn on member m: ws set to it, the merged table's cursor kept. */
+static unsigned
+ui_estate_on(struct ui *u, struct ui_ws *m, unsigned (*fn)(struct ui *u, const void *arg),
+	     const void *arg)
+{
+	struct ui_ws *view = u->ws;
+	size_t cursor = u->cursor, top = u->top;
+	unsigned r;
+
+	u->ws = m;
+	r = fn(u, arg);
+	u->ws = view;
+	u->cursor = cursor;
+	u->top = top;
+	return r;
+}
+
+/* The member's own row of token id (arg), then on_row on it. */
+struct ui_estate_row {
+	const char *id;
+	ui_row_fn on_row;
+};
+
+static unsigned
+ui_estate_row_do(struct ui *u, const void *arg)
+{
+	const struct ui_estate_row *a = arg;
+	long row = ui_state_row_of(u, a->id, false);
+
+	if (row < 0)
+		return ui_msg(u, true, "the token is no longer listed in %s", u->ws->profile),
+		    UI_R_STATUS;
+	return a->on_row(u, &u->ws->tab.rows[row]);
+}
+
+static unsigned
+ui_estate_create_do(struct ui *u, const void *arg)
+{
+	(void)arg;
+	return ui_a_create(u);
+}
+
+/* Create: the workspace was named (or not). */
+static unsigned
+ui_estate_create_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	const char *name = dialog_input_value(d);
+	size_t i;
+
+	if (res != DIALOG_OK)
+		return ui_msg(u, false, "nothing created"), UI_R_STATUS;
+	for (i = 0; i < u->nest && strcmp(u->est[i]->profile, name) != 0; i++)
+		;
+	if (i == u->nest)
+		return ui_msg(u, true, "no workspace '%s' on show: nothing created (c asks again)",
+		    name), UI_R_STATUS;
+	if (ui_estate_read_only(u, u->est[i], "creating a token"))
+		return UI_R_STATUS;
+	return ui_estate_on(u, u->est[i], ui_estate_create_do, NULL);
+}
+
+/* c: in which workspace? The row's by default. */
+static unsigned
+ui_estate_create_ask(struct ui *u)
+{
+	char names[300], line[360];
+	const char *lines[1] = { line };
+	size_t i, len = 0;
+
+	names[0] = '\0';
+	for (i = 0; i < u->nest && len < sizeof names; i++)
+		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i > 0 ? ", " : "",
+		    u->est[i]->profile);
+	snprintf(line, sizeof line, "In which workspace? %s", names);
+	sanitize_cell(line, 0, 0, u->sflags, names, sizeof names);
+	snprintf(line, sizeof line, "%s", names);
+	ui_dialog_open(u, dialog_input_new("Create a token", lines, 1, "Workspace",
+	    "a profile on show", ui_state_row_ws(u)->profile, 63, NULL, u->ascii),
+	    ui_estate_create_done, NULL);
+	return UI_R_ALL;
+}
+
+unsigned
+ui_estate_one(struct ui *u, const char *what, ui_row_fn on_row)
+{
+	const struct token_info *t = ui_state_current(u);
+	char id[TOKEN_ID_LEN + 1];
+	struct ui_estate_row a = { id, on_row };
+	struct ui_ws *m;
+
+	if (on_row == NULL)
+		return ui_estate_create_ask(u);
+	if (t == NULL || t->workspace >= u->nest)
+		return UI_R_NONE;
+	m = u->est[t->workspace];
+	if (ui_estate_read_only(u, m, what))
+		return UI_R_STATUS;
+	token_id_hex(t, id);
+	return ui_estate_on(u, m, ui_estate_row_do, &a);
 }

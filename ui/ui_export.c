@@ -35,6 +35,65 @@ struct ui_export {
 	bool results;
 };
 
+/* Part m's results as CSV rows with its workspace first (the header too
+ * when head): the core's rows, each after a "workspace" field. */
+static int
+ui_export_part_csv(FILE *fp, const struct ui *u, const struct ui_ws *m, bool head)
+{
+	char *text = NULL, *line, *next;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc;
+
+	if (mem == NULL)
+		return -1;
+	rc = cli_output_results(mem, CLI_FORMAT_CSV, m->bulk, u->sflags);
+	if (fclose(mem) != 0)
+		rc = -1;
+	for (line = text; rc == 0 && line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)     /* fields are one line each */
+			*next++ = '\0';
+		if (line == text && !head)
+			continue;
+		if (line == text)
+			fputs("workspace,", fp);
+		else
+			cli_output_csv_field(fp, m->profile, u->sflags, false);
+		fprintf(fp, "%s\n", line);
+	}
+	free(text);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+/* The results of several workspaces' session: CSV with a workspace column
+ * first; JSON {"PROFILE": [results...], ...} as `patrol revoke -p A -p B`
+ * writes them. */
+static int
+ui_export_parts(FILE *fp, const struct ui *u, enum cli_format format)
+{
+	const struct ui_ws *m;
+	size_t i, k = 0;
+	int rc = 0;
+
+	if (format == CLI_FORMAT_JSON)
+		fputs("{", fp);
+	for (i = 0; i < u->nest && rc == 0; i++) {
+		m = u->est[i];
+		if (bulk_count(m->bulk) == 0)
+			continue;
+		if (format == CLI_FORMAT_CSV) {
+			rc = ui_export_part_csv(fp, u, m, k++ == 0);
+			continue;
+		}
+		fputs(k++ ? ",\n" : "\n", fp);
+		if ((rc = cli_output_json_key(fp, m->profile)) == 0)
+			rc = cli_output_results(fp, CLI_FORMAT_JSON, m->bulk, u->sflags);
+	}
+	if (format == CLI_FORMAT_JSON)
+		fputs("}\n", fp);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
 static int
 ui_export_fill(FILE *fp, const void *ctx)
 {
@@ -44,6 +103,8 @@ ui_export_fill(FILE *fp, const void *ctx)
 	size_t i;
 	int rc;
 
+	if (e->results && UI_ESTATE(u))
+		return ui_export_parts(fp, u, e->format);
 	if (e->results)
 		return cli_output_results(fp, e->format, u->ws->bulk, u->sflags);
 	memset(&o, 0, sizeof o);
@@ -76,7 +137,10 @@ ui_export(struct ui *u, const char *arg, bool results, bool replace)
 	struct patrol_err err;
 	const char *lines[2];
 	char l0[300], *path;
-	size_t n = results ? bulk_count(u->ws->bulk) : u->ws->nshown;
+	size_t n = u->ws->nshown, p;
+
+	for (p = 0, n = results ? 0 : n; results && p < ui_state_parts(u); p++)
+		n += bulk_count(ui_state_part(u, p)->bulk);
 
 	if (arg[0] == '\0' || ui_export_format(arg, &e.format) != 0)
 		return ui_msg(u, true, "export: name a .csv or .json file"), UI_R_STATUS;

@@ -299,6 +299,7 @@ struct ui {
 	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
 	const char *est_skipped;     /* what --all-profiles left out (ui_opts.note), or NULL */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
+	struct bulk_replan breplan;  /* a session's re-plan, its parts' summed (ui_bulk.c) */
 	/* How far the list in flight has come, by source (0: own tokens,
 	 * 1: token management). This is the one thing that crosses from the
 	 * worker other than through its queue: the list call's stream stores
@@ -365,6 +366,9 @@ struct ui {
 	struct ui_hist hist[UI_HIST_COUNT];
 	struct dialog *dlg;          /* the open dialog (ui_dialog_open) */
 	ui_dialog_done_fn dlg_done;  /* what its end does */
+	struct ui_ws *dlg_ws;        /* with several workspaces: the member the open
+				      * dialog acts on (its callbacks run with ws
+				      * set to it), or NULL */
 	ui_dialog_step_fn dlg_step;
 	struct api_created *secret_pending;
 	char *export_path;           /* an :export waiting for "Replace the file?" */
@@ -442,6 +446,14 @@ char *ui_state_current_id(const struct ui *u, char *buf);
  * when it is built; many (a loop over a session's thousand ids) builds it
  * (one sort per table), else one lookup scans rather than sort. */
 long ui_state_row_of(struct ui *u, const char *id, bool many);
+/* A revocation or pin session has a part per workspace: with one on show,
+ * one part (u->ws); with several, a part per member (u->est[part]), each
+ * with its own bulk session, journal and worker, the rows of the merged
+ * table naming theirs (their workspace field). The row of part's token id
+ * in the table on show, as ui_state_row_of. */
+size_t ui_state_parts(const struct ui *u);
+struct ui_ws *ui_state_part(const struct ui *u, size_t part);
+long ui_state_part_row(struct ui *u, size_t part, const char *id, bool many);
 const struct token_info *ui_state_current(const struct ui *u);
 /* The workspace of the row under the cursor: with several, its member
  * (the first when no row is shown); else the one on show. */
@@ -501,6 +513,11 @@ void ui_state_session_free(struct ui *u);
 unsigned ui_bulk_execute(struct ui *u);                  /* x */
 unsigned ui_bulk_on_call(struct ui *u, struct call *c);  /* a call with BULK_TAG */
 unsigned ui_bulk_on_replan(struct ui *u, struct call *c);
+/* With several workspaces: a call of member p's session (BULK_TAG) or its
+ * fresh list (UI_JOB_REPLAN), taken over; u->ws is the merged table. */
+unsigned ui_bulk_on_part(struct ui *u, size_t p, struct call *c);
+/* Whether the user stopped the running session (q). */
+bool ui_bulk_stopping(const struct ui *u);
 unsigned ui_bulk_loaded(struct ui *u);                   /* the list came in */
 unsigned ui_bulk_stop_ask(struct ui *u);                 /* q while running */
 unsigned ui_bulk_tick(struct ui *u);                     /* timer while running */
@@ -510,6 +527,8 @@ void ui_bulk_results(struct ui *u);                      /* the RESULTS view */
 void ui_bulk_view(struct ui *u, bool plan);
 const char *ui_bulk_label(const struct bulk *b, const struct bulk_item *it);
 const char *ui_bulk_count(size_t n, const char *word, char *out, size_t size);
+/* The progress of every part of the session (ui_state_parts) together. */
+void ui_bulk_progress_all(const struct ui *u, struct bulk_progress *out);
 #define UI_BULK_TICK_MS 250
 #define UI_RETRY_TICK_MS 500         /* while calls are out: is one retrying? */
 #define UI_LOAD_TICK_MS 100          /* while a list loads: its count on screen */
@@ -530,6 +549,13 @@ unsigned ui_estate_admin(struct ui *u);
 unsigned ui_estate_retry_tick(struct ui *u);
 /* Calls out in any member. */
 bool ui_estate_pending(const struct ui *u);
+/* A change to one token (UI_K_ONE) while several are on show: on_row runs
+ * on the member of the row under the cursor (ws set to it, t its own row),
+ * so its dialogs, calls and answers are that workspace's; what (the key's
+ * name) is refused when that member is read-only. on_row NULL is create:
+ * it asks which workspace first, the row's by default. */
+typedef unsigned (*ui_row_fn)(struct ui *u, const struct token_info *t);
+unsigned ui_estate_one(struct ui *u, const char *what, ui_row_fn on_row);
 
 /* ui_columns.c */
 /* The columns, left to right, fitted by the table engine (src/table.h)
@@ -667,6 +693,10 @@ unsigned ui_keys_secret_pending(struct ui *u);
 /* ui_token.c: after each key of a secret dialog, do what it asks (copy,
  * write to a file). */
 void ui_secret_request(struct ui *u, struct dialog *d);
+/* e and o on row t of the workspace on show (ui_a_edit, ui_a_rotate are
+ * these on the row under the cursor). */
+unsigned ui_token_edit(struct ui *u, const struct token_info *t);
+unsigned ui_rotate_ask(struct ui *u, const struct token_info *t);
 
 /* ui_rotate.c */
 /* A finished call of the rotation (ROTATE_TAG): taken over and freed. */

@@ -20,6 +20,7 @@
 #define UI_K_MUTATING 0x1u    /* writes to the workspace: refused in read-only mode */
 #define UI_K_VIEWS    0x2u    /* also works in every view */
 #define UI_K_ADMIN    0x4u    /* needs workspace admin rights (SCIM Me) */
+#define UI_K_ONE      0x8u    /* acts on one workspace: with several on show, the row's */
 #define UI_K_IN(m)    (0x100u << (m))  /* only in view m (not in the table) */
 #define UI_K_IN_ANY   0xffff00u        /* room for 16 modes */
 #define UI_K_IN_VIEWS (UI_K_IN(UI_MODE_DETAIL) | UI_K_IN(UI_MODE_HELP) | \
@@ -63,9 +64,9 @@ static const struct ui_key ui_keys[] = {
 	{ { 'R' }, "showing the results", "results of the last revocation", ui_a_results, UI_K_VIEWS },
 	{ { 'n' }, "searching", "the next match of the search (/ in a view, :search EXPR in the table)", ui_a_search_next, UI_K_VIEWS },
 	{ { 'N' }, "searching", "the previous match of the search", ui_a_search_prev, UI_K_VIEWS },
-	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING },
-	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING },
-	{ { 'o' }, "rotating a token", "rotate: a new token like this one, its secret shown once, then the old one revoked (asks first)", ui_a_rotate, UI_K_MUTATING },
+	{ { 'c' }, "creating a token", "create a token", ui_a_create, UI_K_MUTATING | UI_K_ONE },
+	{ { 'e' }, "editing a token", "edit the comment and scopes", ui_a_edit, UI_K_MUTATING | UI_K_ONE },
+	{ { 'o' }, "rotating a token", "rotate: a new token like this one, its secret shown once, then the old one revoked (asks first)", ui_a_rotate, UI_K_MUTATING | UI_K_ONE },
 	{ { 'y' }, "copying the id", "copy the token id to the clipboard (OSC 52)", ui_a_copy, 0 },
 	{ { 'r', UI_CTRL('r') }, "refreshing", "fetch the tokens again", ui_a_refresh, UI_K_VIEWS },
 	{ { UI_CTRL('l') }, "repainting", "repaint the screen", ui_a_repaint, UI_K_VIEWS },
@@ -96,6 +97,27 @@ static const struct ui_key ui_keys[] = {
 	{ { 'c' }, "granting a token permission", "let a user, group or service principal use tokens (CAN_USE; asks first)", ui_a_perm_grant, UI_K_MUTATING | UI_K_ADMIN | UI_K_IN(UI_MODE_PERMISSIONS) },
 };
 #define UI_NKEYS (sizeof ui_keys / sizeof ui_keys[0])
+
+/* The UI_K_ONE actions on a given row, for several workspaces on show
+ * (ui_estate_one); create, not on a row, has none. */
+static const struct {
+	ui_action_fn fn;
+	ui_row_fn on_row;
+} ui_key_rows[] = {
+	{ ui_a_edit, ui_token_edit },
+	{ ui_a_rotate, ui_rotate_ask },
+};
+
+static ui_row_fn
+ui_key_on_row(const struct ui_key *k)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ui_key_rows / sizeof ui_key_rows[0]; i++)
+		if (ui_key_rows[i].fn == k->fn)
+			return ui_key_rows[i].on_row;
+	return NULL;
+}
 
 /* Whether row k works in mode. */
 static bool
@@ -172,8 +194,8 @@ ui_keys_dispatch(struct ui *u, int key)
 	ui_msg_clear(u);
 	if ((k->flags & UI_K_MUTATING) && u->ws->read_only) {
 		if (UI_ESTATE(u))
-			ui_msg(u, true, "read-only: %s is refused while %zu workspaces are on show "
-			    "(P: pick the one to change)", k->name, u->nest);
+			ui_msg(u, true, "read-only: %s is refused (every one of the %zu workspaces "
+			    "on show is read-only)", k->name, u->nest);
 		else if (!u->opts->flags.read_only)
 			ui_msg(u, true, "read-only: %s is refused (profile %s is read-only in %s)",
 			    k->name, u->ws->profile, u->ws->prefs.path != NULL ? u->ws->prefs.path :
@@ -184,6 +206,8 @@ ui_keys_dispatch(struct ui *u, int key)
 	}
 	if (ui_key_admin_refused(u, k))
 		return UI_R_STATUS;
+	if ((k->flags & UI_K_ONE) && UI_ESTATE(u))     /* on the row's own workspace */
+		return ui_estate_one(u, k->name, ui_key_on_row(k)) | (had ? UI_R_STATUS : UI_R_NONE);
 	return k->fn(u) | (had ? UI_R_STATUS : UI_R_NONE);
 }
 

@@ -27,6 +27,33 @@ ui_dialog_open(struct ui *u, struct dialog *d, ui_dialog_done_fn done, ui_dialog
 	u->dlg = d;
 	u->dlg_done = done;
 	u->dlg_step = step;
+	/* opened on a member of several (ui_estate_one, its answers): its
+	 * callbacks act there too */
+	u->dlg_ws = UI_ESTATE(u) && u->ws->w != NULL ? u->ws : NULL;
+}
+
+/* Run the open dialog's callback on the workspace it was opened on: ws
+ * set to it, the cursor of the table on show kept. */
+static unsigned
+ui_dialog_on(struct ui *u, struct ui_ws *on, ui_dialog_done_fn done, ui_dialog_step_fn step,
+	     struct dialog *d, enum dialog_result res)
+{
+	struct ui_ws *view = u->ws;
+	size_t cursor = u->cursor, top = u->top;
+	unsigned r = UI_R_NONE;
+
+	if (on != NULL)
+		u->ws = on;
+	if (step != NULL)
+		step(u, d);
+	else
+		r = done(u, d, res);
+	if (on != NULL && u->ws == on) {
+		u->ws = view;
+		u->cursor = cursor;
+		u->top = top;
+	}
+	return r;
 }
 
 unsigned
@@ -34,6 +61,7 @@ ui_dialog_key(struct ui *u, int ch, bool is_key)
 {
 	struct dialog *d = u->dlg;
 	ui_dialog_done_fn done = u->dlg_done;
+	struct ui_ws *on = u->dlg_ws;
 	enum dialog_result res;
 	unsigned r;
 
@@ -41,14 +69,15 @@ ui_dialog_key(struct ui *u, int ch, bool is_key)
 		return UI_R_ALL;
 	res = dialog_key(d, ch, is_key);
 	if (u->dlg_step != NULL)
-		u->dlg_step(u, d);
+		ui_dialog_on(u, on, NULL, u->dlg_step, d, res);
 	if (res == DIALOG_OPEN)
 		return UI_R_STATUS;
 	/* closed before its callback runs: the callback may open another */
 	u->dlg = NULL;
 	u->dlg_done = NULL;
 	u->dlg_step = NULL;
-	r = done(u, d, res);
+	u->dlg_ws = NULL;
+	r = ui_dialog_on(u, on, done, NULL, d, res);
 	dialog_free(d);
 	return r | UI_R_ALL;
 }
@@ -60,6 +89,7 @@ ui_dialog_free(struct ui *u)
 	u->dlg = NULL;
 	u->dlg_done = NULL;
 	u->dlg_step = NULL;
+	u->dlg_ws = NULL;
 }
 
 /* ---- the prompts --------------------------------------------------------- */

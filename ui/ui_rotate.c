@@ -108,6 +108,18 @@ ui_rotate_on_call(struct ui *u, struct call *c)
 unsigned
 ui_rotate_pending(struct ui *u)
 {
+	struct ui_ws *view = u->ws;
+	unsigned r = UI_R_NONE;
+	size_t i;
+
+	if (UI_ESTATE(u) && view->w == NULL) {   /* several: a member's rotation */
+		for (i = 0; i < u->nest && u->dlg == NULL; i++) {
+			u->ws = u->est[i];
+			r |= ui_rotate_pending(u);
+			u->ws = view;
+		}
+		return r;
+	}
 	if (u->ws->rot == NULL || u->dlg != NULL || rotate_secret(u->ws->rot, 0) == NULL)
 		return UI_R_NONE;
 	return ui_rotate_step(u);
@@ -162,7 +174,12 @@ ui_rotate_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
 unsigned
 ui_a_rotate(struct ui *u)
 {
-	const struct token_info *t = ui_state_current(u);
+	return ui_rotate_ask(u, ui_state_current(u));
+}
+
+unsigned
+ui_rotate_ask(struct ui *u, const struct token_info *t)
+{
 	char l[4][320], comment[200];
 	const char *lines[4] = { l[0], l[1], l[2], l[3] };
 

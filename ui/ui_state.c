@@ -101,30 +101,66 @@ ui_state_order(struct ui *u, enum token_sort_key k)
 	return u->ws->order[k] = o;
 }
 
-long
-ui_state_row_of(struct ui *u, const char *id, bool many)
+/* Whether table row i is in workspace ws (SIZE_MAX: any). */
+static bool
+ui_state_row_in(const struct ui *u, size_t i, size_t ws)
+{
+	return ws == SIZE_MAX || u->ws->tab.rows[i].workspace == ws;
+}
+
+/* The row holding id in workspace ws (SIZE_MAX: any), or -1. Ids are
+ * unique to their workspace, so the merged table of several may hold one
+ * twice: the first of the id order's run of equals that is in ws. */
+static long
+ui_state_row_ws_of(struct ui *u, size_t ws, const char *id, bool many)
 {
 	const size_t *o = many ? ui_state_order(u, TOKEN_SORT_ID) : u->ws->order[TOKEN_SORT_ID];
 	size_t lo = 0, hi = u->ws->tab.n, i;
 	char hex[TOKEN_ID_LEN + 1];
-	int c;
 
 	if (o == NULL) {             /* one lookup (or no memory): a scan */
 		for (i = 0; i < u->ws->tab.n; i++)
-			if (strcmp(token_id_hex(&u->ws->tab.rows[i], hex), id) == 0)
+			if (strcmp(token_id_hex(&u->ws->tab.rows[i], hex), id) == 0 &&
+			    ui_state_row_in(u, i, ws))
 				return (long)i;
 		return -1;
 	}
-	while (lo < hi) {           /* the id order: the text byte for byte */
+	while (lo < hi) {           /* the id order, the text byte for byte: the first not below */
 		i = lo + (hi - lo) / 2;
-		if ((c = strcmp(token_id_hex(&u->ws->tab.rows[o[i]], hex), id)) == 0)
-			return (long)o[i];
-		if (c < 0)
+		if (strcmp(token_id_hex(&u->ws->tab.rows[o[i]], hex), id) < 0)
 			lo = i + 1;
 		else
 			hi = i;
 	}
+	for (i = lo; i < u->ws->tab.n && strcmp(token_id_hex(&u->ws->tab.rows[o[i]], hex), id) == 0;
+	    i++)
+		if (ui_state_row_in(u, o[i], ws))
+			return (long)o[i];
 	return -1;
+}
+
+long
+ui_state_row_of(struct ui *u, const char *id, bool many)
+{
+	return ui_state_row_ws_of(u, SIZE_MAX, id, many);
+}
+
+long
+ui_state_part_row(struct ui *u, size_t part, const char *id, bool many)
+{
+	return ui_state_row_ws_of(u, UI_ESTATE(u) ? part : SIZE_MAX, id, many);
+}
+
+size_t
+ui_state_parts(const struct ui *u)
+{
+	return UI_ESTATE(u) ? u->nest : 1;
+}
+
+struct ui_ws *
+ui_state_part(const struct ui *u, size_t part)
+{
+	return UI_ESTATE(u) ? u->est[part] : u->ws;
 }
 
 /* Order the shown rows by the current key: one pass over the key's full
@@ -452,7 +488,11 @@ ui_state_bulk_running(const struct ui *u)
 void
 ui_state_session_free(struct ui *u)
 {
+	size_t i;
+
 	ui_ws_session_free(u->ws);
+	for (i = 0; i < u->nest; i++)
+		ui_ws_session_free(u->est[i]);
 }
 
 const struct token_info *

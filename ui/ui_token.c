@@ -66,8 +66,12 @@ ui_edit_done(struct ui *u, struct dialog *d, enum dialog_result res)
 unsigned
 ui_a_edit(struct ui *u)
 {
-	const struct token_info *t = ui_state_current(u);
+	return ui_token_edit(u, ui_state_current(u));
+}
 
+unsigned
+ui_token_edit(struct ui *u, const struct token_info *t)
+{
 	if (t == NULL)
 		return UI_R_NONE;
 	token_id_hex(t, u->edit_id);

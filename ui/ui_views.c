@@ -561,11 +561,11 @@ ui_bulk_label(const struct bulk *b, const struct bulk_item *it)
 	return it->inflight ? "in flight" : journal_kind_label(bulk_kind(b), it->result);
 }
 
-/* One line per item: marker, result, id, owner, comment, created, last use,
- * flags, message. Server strings are sanitized here, the line again when
- * drawn. */
+/* One line per item of session b: marker, result, id, owner, comment,
+ * created, last use, flags, message. Server strings are sanitized here,
+ * the line again when drawn. */
 static char *
-ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
+ui_bulk_line(const struct ui *u, const struct bulk *b, const struct bulk_item *it, bool plan)
 {
 	char id[32], owner[96], comment[128], created[24], used[24], flags[160], msg[200];
 	char why[sizeof it->err.message + 64];
@@ -577,7 +577,7 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	duration_relative(it->t.created_ms, now, created, sizeof created);
 	duration_relative(it->t.last_used_ms, now, used, sizeof used);
 	token_flags_format(it->t.flags, flags, sizeof flags);
-	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {    /* what a pin sets */
+	if (bulk_kind(b) == JOURNAL_KIND_PIN) {    /* what a pin sets */
 		struct autoscope_access a = { false, (const char *const *)it->t.scopes,
 					      it->t.nscopes };
 		snprintf(flags, sizeof flags, "%s ", u->ascii ? "->" : "\u2192");
@@ -590,13 +590,13 @@ ui_bulk_line(const struct ui *u, const struct bulk_item *it, bool plan)
 	sanitize_cell(why, 80, 0, u->sflags, msg, sizeof msg);
 	if (!plan)             /* results: what happened and why comes first */
 		return ui_fmt("%c %-13s %s  %s%s%s  %s", it->self ? 'S' : ' ',
-		    ui_bulk_label(u->ws->bulk, it), id,
-		    bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, msg);
+		    ui_bulk_label(b, it), id,
+		    bulk_admin(b) ? owner : "", bulk_admin(b) ? "  " : "", comment, msg);
 	return ui_fmt("%c %-13s %s  %s%s%s  %-9s %-9s %s%s%s",
 	    it->self ? 'S' : (it->recent || it->changed) ? '!' : ' ',
-	    plan && it->result == JOURNAL_PENDING ? journal_kind_name(bulk_kind(u->ws->bulk)) :
-	    ui_bulk_label(u->ws->bulk, it),
-	    id, bulk_admin(u->ws->bulk) ? owner : "", bulk_admin(u->ws->bulk) ? "  " : "", comment, created, used, flags,
+	    plan && it->result == JOURNAL_PENDING ? journal_kind_name(bulk_kind(b)) :
+	    ui_bulk_label(b, it),
+	    id, bulk_admin(b) ? owner : "", bulk_admin(b) ? "  " : "", comment, created, used, flags,
 	    msg[0] != '\0' ? "  " : "", msg);
 }
 
@@ -637,26 +637,27 @@ ui_bulk_cmp(const void *pa, const void *pb, void *b_)
 	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
 }
 
-/* The results grouped by outcome, failures first, each group under a
- * line naming it and its count; lines go to v from *n. */
+/* The results of session b grouped by outcome, failures first, each group
+ * under a line naming it and its count (indented under a workspace's
+ * heading); lines go to v from *n. */
 static void
-ui_bulk_grouped(struct ui *u, char **v, size_t *n)
+ui_bulk_grouped(struct ui *u, struct bulk *bk, const char *indent, char **v, size_t *n)
 {
-	size_t *order = ui_xcalloc(bulk_count(u->ws->bulk) + 1, sizeof *order), i, k, count;
+	size_t *order = ui_xcalloc(bulk_count(bk) + 1, sizeof *order), i, k, count;
 	const struct bulk_item *it;
 
-	for (i = 0; i < bulk_count(u->ws->bulk); i++)
+	for (i = 0; i < bulk_count(bk); i++)
 		order[i] = i;
-	qsort_r(order, bulk_count(u->ws->bulk), sizeof *order, ui_bulk_cmp, u->ws->bulk);
-	for (i = 0; i < bulk_count(u->ws->bulk); i = k) {
-		it = bulk_item(u->ws->bulk, order[i]);
-		for (k = i, count = 0; k < bulk_count(u->ws->bulk) &&
-		    strcmp(ui_bulk_label(u->ws->bulk, bulk_item(u->ws->bulk, order[k])),
-		    ui_bulk_label(u->ws->bulk, it)) == 0; k++)
+	qsort_r(order, bulk_count(bk), sizeof *order, ui_bulk_cmp, bk);
+	for (i = 0; i < bulk_count(bk); i = k) {
+		it = bulk_item(bk, order[i]);
+		for (k = i, count = 0; k < bulk_count(bk) &&
+		    strcmp(ui_bulk_label(bk, bulk_item(bk, order[k])),
+		    ui_bulk_label(bk, it)) == 0; k++)
 			count++;
-		v[(*n)++] = ui_fmt("%s: %zu", ui_bulk_label(u->ws->bulk, it), count);
+		v[(*n)++] = ui_fmt("%s%s: %zu", indent, ui_bulk_label(bk, it), count);
 		for (k = i; k < i + count; k++)
-			v[(*n)++] = ui_bulk_line(u, bulk_item(u->ws->bulk, order[k]), false);
+			v[(*n)++] = ui_bulk_line(u, bk, bulk_item(bk, order[k]), false);
 	}
 	free(order);
 }
@@ -672,36 +673,107 @@ ui_bulk_count(size_t n, const char *word, char *out, size_t size)
 	return out;
 }
 
-/* The plan or the results, as the RESULTS view. */
+/* A part's heading with several workspaces: "WORKSPACE prod (https://…):
+ * 3 to revoke", or its results' counts. */
+static char *
+ui_bulk_part_head(const struct ui *u, const struct ui_ws *m, bool plan)
+{
+	struct bulk_progress p;
+	char c[2][40];
+
+	if (plan)
+		return ui_fmt("WORKSPACE %s (%s): %zu to %s", m->profile, m->cfg->host,
+		    bulk_pending(m->bulk), journal_kind_name(bulk_kind(m->bulk)));
+	bulk_progress(m->bulk, duration_mono_ms(), &p);
+	return ui_fmt("WORKSPACE %s (%s): %zu %s or gone, %zu failed, %s%s%zu skipped, %zu left%s",
+	    m->profile, m->cfg->host, p.done, journal_kind_label(bulk_kind(m->bulk),
+	    JOURNAL_REVOKED), p.failed, ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
+	    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
+	    p.remaining, bulk_stopped_auth(m->bulk) ? "; stopped: it refused patrol's "
+	    "credentials (401/403)" : "");
+}
+
+void
+ui_bulk_progress_all(const struct ui *u, struct bulk_progress *out)
+{
+	struct bulk_progress q;
+	int64_t now = duration_mono_ms();
+	size_t i;
+
+	memset(out, 0, sizeof *out);
+	for (i = 0; i < ui_state_parts(u); i++) {
+		bulk_progress(ui_state_part(u, i)->bulk, now, &q);
+		out->total += q.total;
+		out->done += q.done;
+		out->failed += q.failed;
+		out->unknown += q.unknown;
+		out->not_attempted += q.not_attempted;
+		out->skipped += q.skipped;
+		out->remaining += q.remaining;
+		out->inflight += q.inflight;
+		out->rate += q.rate;
+	}
+	out->eta_ms = -1;            /* each part's pace is its own */
+}
+
+/* Part m's lines: its plan's pending items, or its results grouped. */
+static void
+ui_bulk_part_lines(struct ui *u, struct ui_ws *m, bool plan, char **v, size_t *n)
+{
+	size_t i;
+
+	if (UI_ESTATE(u))
+		v[(*n)++] = ui_bulk_part_head(u, m, plan);
+	if (!plan) {
+		ui_bulk_grouped(u, m->bulk, UI_ESTATE(u) ? "  " : "", v, n);
+		return;
+	}
+	for (i = 0; i < bulk_count(m->bulk); i++)
+		if (bulk_item(m->bulk, i)->result == JOURNAL_PENDING)
+			v[(*n)++] = ui_bulk_line(u, m->bulk, bulk_item(m->bulk, i), true);
+}
+
+/* The plan or the results, as the RESULTS view: with several workspaces,
+ * grouped by workspace, each group headed by its workspace. */
 void
 ui_bulk_view(struct ui *u, bool plan)
 {
 	struct bulk_progress p;
-	char **v, c[2][40];
-	size_t i, n = 0, keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
+	char **v, c[2][40], where[300];
+	size_t i, n = 0, total = 0, parts = 0, pending = 0;
+	size_t keep = u->mode == UI_MODE_RESULTS ? u->vtop : 0;
+	const struct bulk *kind = u->ws->bulk;     /* with several: the kind alone */
+	struct ui_ws *m;
 
-	bulk_progress(u->ws->bulk, duration_mono_ms(), &p);
-	v = ui_xcalloc(2 * bulk_count(u->ws->bulk) + 3, sizeof *v);
+	for (i = 0; i < ui_state_parts(u); i++) {
+		m = ui_state_part(u, i);
+		total += bulk_count(m->bulk);
+		pending += bulk_pending(m->bulk);
+		parts += bulk_count(m->bulk) > 0;
+	}
+	ui_bulk_progress_all(u, &p);
+	if (UI_ESTATE(u))
+		snprintf(where, sizeof where, "%zu workspace%s", parts, parts == 1 ? "" : "s");
+	else
+		snprintf(where, sizeof where, "%s", u->ws->cfg->host);
+	v = ui_xcalloc(2 * total + 3 + ui_state_parts(u), sizeof *v);
 	if (plan)
-		v[n++] = ui_fmt("PLAN: %s %zu token%s on %s (! used in the last 7 days or "
-		    "since the plan, S the token patrol uses)", journal_kind_name(bulk_kind(u->ws->bulk)),
-		    bulk_pending(u->ws->bulk),
-		    bulk_pending(u->ws->bulk) == 1 ? "" : "s", u->ws->cfg->host);
-	else if (bulk_count(u->ws->bulk) == 0)
+		v[n++] = ui_fmt("PLAN: %s %zu token%s %s %s (! used in the last 7 days or "
+		    "since the plan, S the token patrol uses)", journal_kind_name(bulk_kind(kind)),
+		    pending, pending == 1 ? "" : "s", UI_ESTATE(u) ? "in" : "on", where);
+	else if (total == 0)
 		v[n++] = ui_xstrdup("no revocation yet in this session");
 	else
 		v[n++] = ui_fmt("%zu %s or gone, %zu failed, %s%s%zu skipped, %zu left "
 		    "(:export FILE.csv|.json writes these results)", p.done,
-		    journal_kind_label(bulk_kind(u->ws->bulk), JOURNAL_REVOKED), p.failed,
+		    journal_kind_label(bulk_kind(kind), JOURNAL_REVOKED), p.failed,
 		    ui_bulk_count(p.unknown, "unknown", c[0], sizeof c[0]),
 		    ui_bulk_count(p.not_attempted, "not attempted", c[1], sizeof c[1]), p.skipped,
 		    p.remaining);
-	if (plan) {
-		for (i = 0; i < bulk_count(u->ws->bulk); i++)
-			if (bulk_item(u->ws->bulk, i)->result == JOURNAL_PENDING)
-				v[n++] = ui_bulk_line(u, bulk_item(u->ws->bulk, i), true);
-	} else {
-		ui_bulk_grouped(u, v, &n);
+	for (i = 0; i < ui_state_parts(u); i++) {
+		m = ui_state_part(u, i);
+		if (bulk_count(m->bulk) > 0 || !UI_ESTATE(u))
+			ui_bulk_part_lines(u, m, plan, v, &n);
 	}
 	ui_view_set(u, UI_MODE_RESULTS, v, n);
 	snprintf(u->vtitle, sizeof u->vtitle, "%s", plan ? "PLAN" : "RESULTS");

@@ -94,6 +94,12 @@ mk() {
 	done
 }
 
+# writes_at URL: how many writes (POST, PATCH, DELETE, PUT) the emulator at
+# URL received (several workspaces: one emulator each).
+writes_at() {
+	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
+}
+
 # revokes: how many distinct ids the emulator saw revoked.
 revokes() { stats '.revokes | length'; }
 

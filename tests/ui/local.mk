@@ -22,7 +22,9 @@ UI_TESTS = \
 	tests/ui/ui_clock.sh \
 	tests/ui/ui_permissions.sh \
 	tests/ui/ui_scopes.sh \
-	tests/ui/ui_estate.sh
+	tests/ui/ui_estate.sh \
+	tests/ui/ui_estate_bulk.sh \
+	tests/ui/ui_estate_one.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -283,7 +283,10 @@ keys Tab Enter
 check_screen "stopped on the 403, in plain words" \
 	"stopped: the workspace refused patrol's credentials \\(401/403\\); [0-9]+ revoked, [0-9]+ not done stay staged" 15
 K=$(revokes)
-if [ "$K" -ge 3 ] && [ "$K" -le 4 ]; then ok "3 revoked before the 403, at most 1 more in flight ($K)"; else not_ok "stopped at once" "revoked: $K"; fi
+# at most 3 + 2 * (jobs - 1): those before the 403, the one in flight with
+# it, and the one a worker turn that read another answer first started
+# before it read the 403 (the bound tests/e2e/halt.sh uses)
+if [ "$K" -ge 3 ] && [ "$K" -le 5 ]; then ok "3 revoked before the 403, at most 2 more in flight ($K)"; else not_ok "stopped at once" "revoked: $K"; fi
 check_eq "the status counts them" "$K revoked, $((10 - K)) not done" \
 	"$(screen | grep -oE '[0-9]+ revoked, [0-9]+ not done' | tail -n 1)"
 check_eq "the emulator failed exactly one" 1 "$(stats .faults.fail)"

@@ -4,7 +4,8 @@
 # live workspaces in one table with a WORKSPACE column first, the one that
 # is down as one line of the header; each workspace is asked for its list
 # once (its own worker); the gauge counts the workspace of the row under
-# the cursor; changes are refused with a clear message; `a` turns admin mode
+# the cursor; d stages and c, e, o act on the row's workspace, while the
+# settings and permissions are refused with a clear message; `a` turns admin mode
 # on in each; P with Space picks several and Enter shows them; --profiles
 # and --all-profiles do the same at start. Asserts on the screen and on
 # each emulator's /emulator/stats.
@@ -57,9 +58,6 @@ TA=$(all_at "$A") TB=$(all_at "$B")
 [ "$MA" != "$MB" ] || { echo "the two workspaces should differ: $MA $MB"; exit 99; }
 lists_at() { stats_at "$1" '.requests["GET /api/2.0/token/list"] // 0'; }
 tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
-writes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
-}
 for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
 
 # --- -p A -p B -p C: one table, a WORKSPACE column, the failure in the header -
@@ -116,14 +114,23 @@ check_eq ":export: the workspace column first" "workspace,token_id" "$(head -n 1
 check_eq ":export: every row" "$((MA + MB + 1))" "$(wc -l <"$T/est.csv")"
 check_eq ":export: staging's rows named" "$MB" "$(grep -c '^"staging",' "$T/est.csv")"
 
-# changes act on one workspace: refused with a clear message, nothing sent
+# d stages a row of its own workspace (tests/ui/ui_estate_bulk.sh revokes);
+# c, e and o act on one workspace, the row's (tests/ui/ui_estate_one.sh):
+# Esc backs out of each, nothing sent
 keys d
-check_screen "d is refused while several are on show" \
-	"read-only: .* refused while 3 workspaces are on show \\(P: pick the one to change\\)"
+check_screen "d stages while several are on show" "staged 1 for revocation"
+keys u
+check_screen "u unstages" "unstaged 1"
 keys c
-check_screen "c too" "read-only: .* refused while 3 workspaces"
+check_screen "c asks which workspace" "In which workspace\\? prod, staging, gone"
+keys Escape
+check_screen "Esc: nothing created" "nothing created"
+keys e
+check_screen "e edits the row in its workspace" "Edit token"
+keys Escape
 keys o
-check_screen "o (rotate) too" "read-only: rotating a token is refused while 3 workspaces"
+check_screen "o (rotate) asks first" "Rotate this token\\?"
+keys Escape
 keys :; tm send-keys -t t -l "resume"; keys Enter
 check_screen ":resume is refused too" "a revocation session is one workspace's: pick it \\(P\\)"
 keys W
