@@ -86,7 +86,7 @@ enum cli_cmd_id { CLI_COMMANDS(CMD_ENUM) CMD_COUNT };
 #define CMD_ANY 0xffffffffu
 /* The commands that cover several workspaces at once (issue 11). */
 #define CMD_MANY (CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(AUDIT) | \
-		  CMD_BIT(REVOKE))
+		  CMD_BIT(SCOPES) | CMD_BIT(REVOKE) | CMD_BIT(PIN))
 
 struct cli_command {
 	const char *name;
@@ -588,8 +588,8 @@ check_many(const struct cli_opts *o, int cmd)
 	if (!o->many)
 		return 0;
 	if (!(CMD_MANY & (1u << cmd))) {
-		cli_msg("'%s' works on one workspace: give one -p (list, show, quota, audit and "
-			"revoke cover several)", commands[cmd].name);
+		cli_msg("'%s' works on one workspace: give one -p (list, show, quota, audit, "
+			"scopes, revoke and pin cover several)", commands[cmd].name);
 		return 2;
 	}
 	if (o->host != NULL || o->token_stdin) {

@@ -20,6 +20,12 @@
  * the summary, the journal path. --resume [SESSION] goes on after a kill:
  * an intent whose token already has its pinned scopes is done and never
  * sent again.
+ *
+ * Several workspaces (-p A -p B, --profiles, --all-profiles): a session a
+ * workspace, run as one (cli_session_many): one plan grouped by workspace,
+ * one confirm for the total, every part applied at once, each journaled on
+ * its own; a 401 or 403 stops only that workspace's part, and --resume with
+ * the same profiles finishes each part exactly once.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -48,6 +54,7 @@ struct pin {
 	char *exact_buf;
 	char *user;                     /* SCIM userName, for the journal */
 	struct cli_session_bar bar;     /* the progress on stderr */
+	const char *ws;                 /* several workspaces: this one's name */
 };
 
 /* ---- the plan ------------------------------------------------------------------ */
@@ -149,8 +156,8 @@ pin_show_plan(const struct pin *p, FILE *fp)
 		t.hidden = 1ul << PLAN_OWNER;
 	table_print(&to, &t);
 	if (pending > t.nrows)
-		fprintf(fp, "   … and %zu more (add --dry-run -o csv to list them all)\n",
-			pending - t.nrows);
+		fprintf(fp, "   … and %zu more (add --dry-run -o %s to list them all)\n",
+			pending - t.nrows, p->ws != NULL ? "json" : "csv");
 	if (bulk_self_index(p->b) >= 0)
 		fprintf(fp, "warning: the plan holds the token patrol is using (marked S): "
 			"it is pinned last, after its own confirmation\n");
@@ -243,6 +250,8 @@ pin_line(struct pin *p, const struct bulk_item *it)
 	sanitize_cell(it->t.comment ? it->t.comment : "", 40, 0, 0, comment, sizeof comment);
 	sanitize_cell(it->t.id, 0, 0, 0, id, sizeof id);
 	autoscope_access_format(&a, scopes, sizeof scopes);
+	if (p->ws != NULL)
+		fprintf(p->cli->out.fp, "%-10s  ", p->ws);
 	if (journal_result_fails(it->result) || it->result == JOURNAL_SKIPPED ||
 	    it->result == JOURNAL_GONE)
 		msg = sanitize(it->err.message[0] ? it->err.message : status_message(it->err.status),
@@ -337,11 +346,11 @@ pin_split_scopes(struct pin *p)
 	return 0;
 }
 
+/* --filter and --scopes, read. 0 or 2 (said). */
 static int
-pin_new(struct pin *p, char **ids, size_t nids)
+pin_options(struct pin *p)
 {
 	struct patrol_err err;
-	int rc;
 
 	status_clear(&err);
 	if (p->cli->o.filter != NULL &&
@@ -349,7 +358,15 @@ pin_new(struct pin *p, char **ids, size_t nids)
 		cli_msg("pin: bad filter: %s", err.message);
 		return 2;
 	}
-	if ((rc = pin_split_scopes(p)) != 0 || (rc = cli_connect(p->cli)) != 0 ||
+	return pin_split_scopes(p);
+}
+
+static int
+pin_new(struct pin *p, char **ids, size_t nids)
+{
+	int rc;
+
+	if ((rc = pin_options(p)) != 0 || (rc = cli_connect(p->cli)) != 0 ||
 	    (rc = cli_fetch_tokens(p->cli, p->cli->o.all, NULL, &p->tab)) != 0)
 		return rc;
 	cli_filter_context(p->cli, p->filter);
@@ -386,10 +403,114 @@ pin_resume(struct pin *p, int argc, char **argv)
 			p->cli->cfg.host);
 		return 0;
 	}
-	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab)) != 0)
+	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)
 		return rc;
-	bulk_guard_self(p->b, p->cli->o.include_self);
 	return pin_execute(p, "Left to pin:");
+}
+
+/* ---- several workspaces: a session each, run as one ----------------------------- */
+
+static void
+pin_show_plan_of(void *p, FILE *fp)
+{
+	pin_show_plan(p, fp);
+}
+
+/* A part's own questions: the token patrol uses, then authentication. */
+static void
+pin_confirm_own(void *p)
+{
+	pin_confirm_self(p);
+	pin_confirm_auth(p);
+}
+
+static int
+pin_replan_of(void *p)
+{
+	return pin_replan(p);
+}
+
+static const struct cli_session_ops pin_many_ops = {
+	&pin_words, JOURNAL_KIND_PIN, "changed", pin_add, pin_line_of, pin_show_plan_of,
+	pin_confirm_own, pin_replan_of,
+};
+
+/* Each live part's state: the run's options (shared's), the part's cli,
+ * session and list. */
+static void
+pin_parts(struct cli_session_many *m, const struct pin *shared, struct pin *pins)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->p[i].b == NULL)
+			continue;
+		pins[i] = *shared;              /* --scopes and --filter: shared's */
+		pins[i].cli = &m->p[i].sub;
+		pins[i].b = m->p[i].b;
+		pins[i].tab = m->p[i].tab;
+		pins[i].ws = m->p[i].ws;
+		pins[i].user = NULL;            /* the part's */
+		pins[i].exact_buf = NULL;
+		m->p[i].ctx = &pins[i];
+	}
+}
+
+/* A new session over several workspaces, planned. */
+static int
+pin_many_new(struct cli_session_many *m, struct pin *shared, struct pin *pins, char **ids,
+	     size_t nids)
+{
+	size_t planned;
+	int rc;
+
+	pin_parts(m, shared, pins);
+	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
+		return rc;
+	if (planned == 0) {
+		cli_msg("pin: nothing matches in any workspace: no token was changed");
+		return 0;
+	}
+	return cli_session_many_execute(m, "About to pin");
+}
+
+/* --resume with several profiles: each workspace's newest unfinished pin
+ * session, all at once. */
+static int
+pin_many_resume(struct cli_session_many *m, struct pin *shared, struct pin *pins)
+{
+	size_t found;
+	int rc;
+
+	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
+		return rc;
+	pin_parts(m, shared, pins);
+	return cli_session_many_execute(m, "Left to pin:");
+}
+
+/* Several workspaces: a new session, or --resume (argc: the command's). */
+static int
+pin_many(struct pin *shared, char **ids, size_t nids, int argc)
+{
+	struct cli *cli = shared->cli;
+	struct cli_session_many m = { cli, &pin_many_ops, NULL, NULL, 0 };
+	struct pin *pins = NULL;
+	int rc;
+
+	if ((rc = cli_session_many_refuse(cli, "pin", cli->o.resume ? argc : 0)) != 0)
+		return rc;
+	if (!cli->o.resume && (rc = pin_options(shared)) != 0)
+		return rc;
+	m.filter = shared->filter;
+	if ((rc = cli_session_many_open(&m, cli->o.resume)) == 0 &&
+	    (pins = calloc(m.n ? m.n : 1, sizeof *pins)) == NULL)
+		rc = status_exit_code(PATROL_NOMEM);
+	if (rc == 0)
+		rc = cli->o.resume ? pin_many_resume(&m, shared, pins) :
+		     pin_many_new(&m, shared, pins, ids, nids);
+	cli_session_many_free(&m);
+	free(pins);
+	return rc;
 }
 
 /* The ids of the command line and --from. 0 or an exit code. */
@@ -430,13 +551,13 @@ cli_cmd_pin(struct cli *cli, int argc, char **argv)
 	}
 	bulk_set_kind(p.b, JOURNAL_KIND_PIN);
 	if (cli->o.resume)
-		rc = pin_resume(&p, argc, argv);
+		rc = cli->o.many ? pin_many(&p, NULL, 0, argc) : pin_resume(&p, argc, argv);
 	else if ((rc = pin_ids(cli, argc, argv, &ids, &nids)) == 0 && nids == 0 &&
 		 cli->o.filter == NULL) {
 		cli_msg("pin: give token ids, --from FILE, --filter EXPR, or --resume");
 		rc = 2;
 	} else if (rc == 0)
-		rc = pin_new(&p, ids, nids);
+		rc = cli->o.many ? pin_many(&p, ids, nids, argc) : pin_new(&p, ids, nids);
 	for (i = 0; i < nids; i++)
 		free(ids[i]);
 	free(ids);

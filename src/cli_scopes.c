@@ -10,6 +10,13 @@
  * Table on a terminal; JSON is every token as `list -o json` prints it plus
  * "autoscope" (api_autoscope_to_json); CSV has one column per fact, dates in
  * ISO 8601 UTC.
+ *
+ * Over several workspaces (-p A -p B, --profiles, --all-profiles;
+ * cli_estate.c) the queue is the estate's: every workspace's rows in one
+ * order (the same day in two workspaces: the one named first first), each
+ * row saying its workspace as `list` does: a WORKSPACE column in the table
+ * and the first CSV column, "workspace" and "host" in JSON. A workspace
+ * that fails is one line on stderr and exit 1; the others are listed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +49,8 @@ scopes_row_cmp(const void *pa, const void *pb)
 
 	if (a->enforce != b->enforce)
 		return a->enforce < b->enforce ? -1 : 1;
+	if (a->t->workspace != b->t->workspace)
+		return a->t->workspace < b->t->workspace ? -1 : 1;
 	return token_id_cmp(a->t, b->t);
 }
 
@@ -57,7 +66,8 @@ scopes_compute(struct scopes *s, const struct token_filter *f)
 		free(idx);
 		return -1;
 	}
-	s->n = token_filter_apply(f, s->tab, &s->cli->out.ctx, idx);
+	s->n = s->cli->o.many ? cli_estate_filter(s->cli, f, s->tab, idx) :
+	       token_filter_apply(f, s->tab, &s->cli->out.ctx, idx);
 	for (i = 0; i < s->n; i++) {
 		s->rows[i].t = &s->tab->rows[idx[i]];
 		at = token_autoscope_enforce_ms(s->rows[i].t);
@@ -133,6 +143,7 @@ cell_after(const struct scopes *s, const struct token_info *t, char *out, size_t
 #define SCOPES_LIST_CELL(name, cell) \
 	static void name(const struct scopes *s, const struct token_info *t, char *out, size_t n) \
 	{ cli_output_cell(&s->cli->out, t, cell, out, n); }
+SCOPES_LIST_CELL(cell_workspace, CLI_CELL_WORKSPACE)
 SCOPES_LIST_CELL(cell_id, CLI_CELL_ID)
 SCOPES_LIST_CELL(cell_owner, CLI_CELL_OWNER)
 SCOPES_LIST_CELL(cell_comment, CLI_CELL_COMMENT)
@@ -140,19 +151,24 @@ SCOPES_LIST_CELL(cell_last_used, CLI_CELL_LAST_USED)
 SCOPES_LIST_CELL(cell_scopes, CLI_CELL_SCOPES)
 #undef SCOPES_LIST_CELL
 
+/* When a column shows: always, with --all (management data), or with
+ * several workspaces. */
+enum scopes_when { SCOPES_ALWAYS, SCOPES_MGMT, SCOPES_MANY };
+
 /* The table's columns: header, cell, narrowest when flexible, drop rank on
- * a narrow terminal (0: kept; lowest goes first), flexible, only with --all. */
+ * a narrow terminal (0: kept; lowest goes first), flexible, when it shows. */
 #define SCOPES_COLUMNS(_) \
-	_(ID,        "ID",        cell_id,        0,  0, false, false) \
-	_(OWNER,     "OWNER",     cell_owner,     10, 3, true,  true)  \
-	_(COMMENT,   "COMMENT",   cell_comment,   10, 0, true,  false) \
-	_(LAST_USED, "LAST USED", cell_last_used, 0,  2, false, false) \
-	_(SCOPES,    "SCOPES",    cell_scopes,    8,  5, true,  false) \
-	_(INFERRED,  "INFERRED",  cell_inferred,  8,  4, true,  false) \
-	_(BACKFILL,  "BACKFILL",  cell_backfill,  8,  1, true,  false) \
-	_(STATE,     "STATE",     cell_state,     0,  0, false, false) \
-	_(ENFORCED,  "ENFORCED",  cell_enforced,  0,  0, false, false) \
-	_(AFTER,     "AFTER",     cell_after,     10, 0, true,  false)
+	_(WORKSPACE, "WORKSPACE", cell_workspace, 10, 0, true,  SCOPES_MANY)   \
+	_(ID,        "ID",        cell_id,        0,  0, false, SCOPES_ALWAYS) \
+	_(OWNER,     "OWNER",     cell_owner,     10, 3, true,  SCOPES_MGMT)   \
+	_(COMMENT,   "COMMENT",   cell_comment,   10, 0, true,  SCOPES_ALWAYS) \
+	_(LAST_USED, "LAST USED", cell_last_used, 0,  2, false, SCOPES_ALWAYS) \
+	_(SCOPES,    "SCOPES",    cell_scopes,    8,  5, true,  SCOPES_ALWAYS) \
+	_(INFERRED,  "INFERRED",  cell_inferred,  8,  4, true,  SCOPES_ALWAYS) \
+	_(BACKFILL,  "BACKFILL",  cell_backfill,  8,  1, true,  SCOPES_ALWAYS) \
+	_(STATE,     "STATE",     cell_state,     0,  0, false, SCOPES_ALWAYS) \
+	_(ENFORCED,  "ENFORCED",  cell_enforced,  0,  0, false, SCOPES_ALWAYS) \
+	_(AFTER,     "AFTER",     cell_after,     10, 0, true,  SCOPES_ALWAYS)
 
 #define SCOPES_COL_ENUM(e, h, cell, mn, dr, fl, mgmt) SCOPES_COL_##e,
 enum scopes_col { SCOPES_COLUMNS(SCOPES_COL_ENUM) SCOPES_NCOLS };
@@ -163,9 +179,9 @@ static const struct table_col scopes_cols[] = { SCOPES_COLUMNS(SCOPES_COL_ROW) }
 #define SCOPES_COL_CELL(e, h, cell, mn, dr, fl, mgmt) cell,
 static const scopes_cell_fn scopes_cells[] = { SCOPES_COLUMNS(SCOPES_COL_CELL) };
 #undef SCOPES_COL_CELL
-#define SCOPES_COL_MGMT(e, h, cell, mn, dr, fl, mgmt) mgmt,
-static const bool scopes_mgmt[] = { SCOPES_COLUMNS(SCOPES_COL_MGMT) };
-#undef SCOPES_COL_MGMT
+#define SCOPES_COL_WHEN(e, h, cell, mn, dr, fl, mgmt) mgmt,
+static const enum scopes_when scopes_when[] = { SCOPES_COLUMNS(SCOPES_COL_WHEN) };
+#undef SCOPES_COL_WHEN
 
 /* ---- the table ---------------------------------------------------------------- */
 
@@ -185,13 +201,15 @@ scopes_table(const struct scopes *s)
 	size_t c, narrow = 0, soon = 0;
 
 	for (c = 0; c < SCOPES_NCOLS; c++)
-		if (scopes_mgmt[c] && !o->management)
+		if ((scopes_when[c] == SCOPES_MGMT && !o->management) ||
+		    (scopes_when[c] == SCOPES_MANY && o->ws == NULL))
 			t.hidden |= 1ul << c;
 	if (table_print(&to, &t) != 0)
 		return -1;
 	for (c = 0; c < s->n; c++) {
 		narrow += token_autoscope_narrows(s->rows[c].t);
-		soon += (token_flags_masked(s->rows[c].t, &o->ctx, TOKEN_FLAG(AUTOSCOPE_SOON)) != 0);
+		soon += (token_flags_masked(s->rows[c].t, cli_output_ctx(o, s->rows[c].t),
+					    TOKEN_FLAG(AUTOSCOPE_SOON)) != 0);
 	}
 	fprintf(o->fp, "\n%zu token%s: %zu narrowed within 7 days, %zu lose access when "
 		"narrowed (AFTER marked !). Dates are patrol's estimate: observation start + 30 "
@@ -201,8 +219,9 @@ scopes_table(const struct scopes *s)
 
 /* ---- CSV and JSON ---------------------------------------------------------------- */
 
+/* The first column, "workspace", only with several workspaces. */
 static const char *const scopes_csv_header[] = {
-	"token_id", "owner", "comment", "last_used", "scopes", "inferred_scopes",
+	"workspace", "token_id", "owner", "comment", "last_used", "scopes", "inferred_scopes",
 	"backfill_scopes", "state", "autoscope_state", "enforcement_est", "scopes_after",
 	"will_narrow",
 };
@@ -222,6 +241,7 @@ static void
 scopes_csv_row(const struct scopes *s, const struct scopes_row *r)
 {
 	const struct token_info *t = r->t;
+	const struct cli_out *o = &s->cli->out;
 	struct autoscope_access after;
 	char used[32], enforce[32], id[TOKEN_ID_LEN + 1];
 	char now[SCOPES_CELL_MAX], inf[SCOPES_CELL_MAX], back[SCOPES_CELL_MAX];
@@ -237,11 +257,12 @@ scopes_csv_row(const struct scopes *s, const struct scopes_row *r)
 	scopes_list(t, TOKEN_LIST_BACKFILL, "", back, sizeof back);
 	token_autoscope_after(t, &after);
 	autoscope_access_format(&after, aft, sizeof aft);
-	v[0] = token_id_hex(t, id); v[1] = token_owner(t); v[2] = token_comment(t);
-	v[3] = used[0] ? used : TOKEN_WORD_NEVER; v[4] = now; v[5] = inf; v[6] = back;
-	v[7] = autoscope_state_words(token_autoscope_state(t)); v[8] = token_autoscope_state(t);
-	v[9] = enforce; v[10] = aft; v[11] = token_autoscope_narrows(t) ? "yes" : "no";
-	for (i = 0; i < SCOPES_CSV_NCOLS; i++)
+	v[0] = o->ws != NULL && t->workspace < o->nws ? o->ws[t->workspace].name : "";
+	v[1] = token_id_hex(t, id); v[2] = token_owner(t); v[3] = token_comment(t);
+	v[4] = used[0] ? used : TOKEN_WORD_NEVER; v[5] = now; v[6] = inf; v[7] = back;
+	v[8] = autoscope_state_words(token_autoscope_state(t)); v[9] = token_autoscope_state(t);
+	v[10] = enforce; v[11] = aft; v[12] = token_autoscope_narrows(t) ? "yes" : "no";
+	for (i = o->ws != NULL ? 0 : 1; i < SCOPES_CSV_NCOLS; i++)
 		cli_output_csv_field(s->cli->out.fp, v[i], sf, i + 1 == SCOPES_CSV_NCOLS);
 }
 
@@ -251,14 +272,15 @@ scopes_csv(const struct scopes *s)
 	FILE *fp = s->cli->out.fp;
 	size_t i;
 
-	for (i = 0; i < SCOPES_CSV_NCOLS; i++)
+	for (i = s->cli->out.ws != NULL ? 0 : 1; i < SCOPES_CSV_NCOLS; i++)
 		fprintf(fp, "%s%c", scopes_csv_header[i], i + 1 == SCOPES_CSV_NCOLS ? '\n' : ',');
 	for (i = 0; i < s->n && !ferror(fp); i++)
 		scopes_csv_row(s, &s->rows[i]);
 	return ferror(fp) ? -1 : 0;
 }
 
-/* Row i: the token as list -o json shows it, and "autoscope". */
+/* Row i: the token as list -o json shows it (with several workspaces, its
+ * "workspace" and "host"), and "autoscope". */
 static json_t *
 scopes_json_row(const void *ctx, void **scratch, size_t i)
 {
@@ -266,8 +288,8 @@ scopes_json_row(const void *ctx, void **scratch, size_t i)
 	json_t *obj = api_token_to_json(s->rows[i].t, s->cli->out.management);
 
 	(void)scratch;
-	if (obj == NULL || json_object_set_new(obj, "autoscope",
-					       api_autoscope_to_json(s->rows[i].t)) != 0) {
+	if (obj == NULL || cli_output_json_where(&s->cli->out, s->rows[i].t, obj) != 0 ||
+	    json_object_set_new(obj, "autoscope", api_autoscope_to_json(s->rows[i].t)) != 0) {
 		json_decref(obj);
 		return NULL;
 	}
@@ -306,12 +328,12 @@ cli_cmd_scopes(struct cli *cli, int argc, char **argv)
 	}
 	memset(&s, 0, sizeof s);
 	s.cli = cli;
-	if ((rc = cli_connect(cli)) != 0 ||
-	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &s.tab)) != 0) {
+	if ((rc = cli_estate_connect(cli)) != 0 ||
+	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &s.tab)) != 0) {
 		token_filter_free(f);
 		return rc;
 	}
-	cli_filter_context(cli, f);
+	cli_estate_filter_context(cli, f);
 	if (scopes_compute(&s, f) != 0) {
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);

@@ -1,6 +1,6 @@
 /*
  * cli_session.c: what `patrol revoke` and `patrol pin` share around their
- * bulk session (cli_session.h).
+ * bulk session (cli_session.h), over one workspace or several.
  */
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include "api.h"
 #include "cli_session.h"
 #include "duration.h"
+#include "estate.h"
 #include "journal.h"
 
 #define CLI_SESSION_BAR_WIDTH 24
@@ -143,16 +144,14 @@ cli_session_bar(struct cli_session_bar *p, const struct bulk *b, struct worker *
 
 /* ---- confirm, run, report ----------------------------------------------------------- */
 
-int
-cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_session_words *w,
-		    const char *what)
+/* Ask for n tokens on the terminal, the count typed over
+ * BULK_CONFIRM_TYPED_OVER. 0 to go on, 1 declined, 2 no terminal (said). */
+static int
+cli_session_ask(size_t n, const struct cli_session_words *w, const char *what)
 {
 	char prompt[256], want[32];
-	size_t n = bulk_pending(b);
 	int ok;
 
-	if (cli->o.yes || cli->o.dry_run || n == 0)
-		return 0;
 	if (n > BULK_CONFIRM_TYPED_OVER) {
 		snprintf(want, sizeof want, "%zu", n);
 		snprintf(prompt, sizeof prompt, "%s: type the number of tokens (%zu) to %s:", what,
@@ -167,6 +166,17 @@ cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_sess
 		cli_msg("%s: refusing to %s %zu tokens without confirmation: run it on a terminal "
 			"or pass --yes", w->cmd, w->refuse, n);
 	return ok == 1 ? 0 : ok < 0 ? 2 : 1;
+}
+
+int
+cli_session_confirm(struct cli *cli, const struct bulk *b, const struct cli_session_words *w,
+		    const char *what)
+{
+	size_t n = bulk_pending(b);
+
+	if (cli->o.yes || cli->o.dry_run || n == 0)
+		return 0;
+	return cli_session_ask(n, w, what);
 }
 
 void
@@ -215,8 +225,10 @@ cli_session_lines_decided(const struct bulk *b,
 			line(bulk_item(b, i), ctx);
 }
 
-int
-cli_session_report(struct cli *cli, const struct bulk *b)
+/* The summary on stderr (ws: the workspace's name starts it, or NULL).
+ * The exit code: 3 after a 401/403, 1 when any failed, else 0. */
+static int
+cli_session_summary(const struct cli *cli, const struct bulk *b, const char *ws)
 {
 	const char *done = journal_kind_label(bulk_kind(b), JOURNAL_REVOKED);
 	size_t k[JOURNAL_RESULT_COUNT], i;
@@ -227,9 +239,8 @@ cli_session_report(struct cli *cli, const struct bulk *b)
 	for (i = 0; i < bulk_count(b); i++)
 		if (journal_result_fails(bulk_item(b, i)->result))
 			rc = 1;
-	if (cli->o.format != CLI_FORMAT_TABLE &&
-	    cli_output_results(cli->out.fp, cli->o.format, b, 0) != 0)
-		rc = cli_written(-1);
+	if (ws != NULL)
+		fprintf(stderr, "workspace '%s': ", ws);
 	if (cli->o.dry_run)
 		fprintf(stderr, "%zu would be %s, %zu skipped, %zu already gone "
 			"(dry run: nothing was sent)\n", k[JOURNAL_WOULD], done, k[JOURNAL_SKIPPED],
@@ -242,27 +253,29 @@ cli_session_report(struct cli *cli, const struct bulk *b)
 	return bulk_stopped_auth(b) ? 3 : rc;
 }
 
+int
+cli_session_report(struct cli *cli, const struct bulk *b)
+{
+	int out = 0, rc;
+
+	if (cli->o.format != CLI_FORMAT_TABLE &&
+	    cli_output_results(cli->out.fp, cli->o.format, b, 0) != 0)
+		out = cli_written(-1);
+	rc = cli_session_summary(cli, b, NULL);
+	return out != 0 && rc != 3 ? out : rc;
+}
+
 /* ---- resume -------------------------------------------------------------------------- */
 
 int
 cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const char *want,
 		 char **path)
 {
-	const char *host = cli->cfg.host;
 	struct patrol_err err;
 	enum patrol_status st;
-	char *dir = NULL;
 
 	status_clear(&err);
-	*path = NULL;
-	if ((st = journal_dir(false, &dir, &err)) == PATROL_OK) {
-		if (want != NULL)
-			st = journal_resolve(dir, want, path, &err);
-		else if ((st = journal_find_unfinished_kind(dir, host, k, path, &err)) ==
-			 PATROL_OK && *path == NULL)
-			st = journal_find_running_kind(dir, host, k, path, &err);
-	}
-	free(dir);
+	st = journal_find_resume(want, cli->cfg.host, k, path, &err);
 	if (st == PATROL_OK)
 		return 0;
 	cli_msg("%s: %s", cmd, err.message);
@@ -271,7 +284,7 @@ cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const ch
 
 int
 cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
-		   bool by_name, struct token_table **tab)
+		   bool by_name, struct token_table **tab, const char *ws)
 {
 	struct journal_session info;
 	struct patrol_err err;
@@ -296,8 +309,11 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 		cli_msg("%s: cannot resume: %s", cmd, err.message);
 		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
 	} else {
+		if (ws != NULL)
+			fprintf(stderr, "workspace '%s': ", ws);
 		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
 			info.session, bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+		bulk_guard_self(b, cli->o.include_self);
 	}
 	journal_session_free(&info);
 	return rc;
@@ -342,4 +358,391 @@ cli_session_journal(struct cli *cli, struct bulk *b, const char *user, const cha
 	}
 	free(dir);
 	return 0;
+}
+
+/* ---- one session over several workspaces ------------------------------------------ */
+
+bool
+cli_session_many_live(const struct cli_session_many *m, size_t i)
+{
+	return m->p[i].b != NULL && !m->cli->ws[i].failed;
+}
+
+size_t
+cli_session_many_pending(const struct cli_session_many *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++)
+		if (cli_session_many_live(m, i))
+			n += bulk_pending(m->p[i].b);
+	return n;
+}
+
+/* Workspace i is out of the run, said why. */
+static void
+many_leave(struct cli_session_many *m, size_t i, const char *why)
+{
+	cli_msg("workspace '%s': %s", m->cli->ws[i].name, why);
+	m->cli->ws[i].failed = true;
+	m->cli->ws_failed++;
+}
+
+int
+cli_session_many_open(struct cli_session_many *m, bool resume)
+{
+	struct token_table *tabs[ESTATE_MAX] = { NULL };
+	struct cli *cli = m->cli;
+	size_t i;
+	int rc;
+
+	if ((rc = cli_estate_connect(cli)) != 0)
+		return rc;
+	if (!resume && (rc = cli_estate_fetch_each(cli, cli->o.all, NULL, tabs)) != 0)
+		return rc;
+	if (!resume)
+		cli_estate_filter_context(cli, m->filter);
+	m->n = cli->nws;
+	if ((m->p = calloc(m->n, sizeof *m->p)) == NULL) {
+		for (i = 0; i < cli->nws; i++)
+			api_table_free(tabs[i]);
+		return status_exit_code(PATROL_NOMEM);
+	}
+	for (i = 0; i < m->n; i++)
+		m->p[i].tab = tabs[i];          /* the parts' from now on */
+	for (i = 0; i < m->n; i++) {
+		if (cli->ws[i].failed)
+			continue;
+		if (cli->ws[i].read_only) {
+			many_leave(m, i, "read-only in patrol's config: left out");
+			continue;
+		}
+		cli_estate_sub(cli, i, &m->p[i].sub);
+		m->p[i].ws = cli->ws[i].name;
+		if ((m->p[i].b = bulk_new(cli->o.all)) == NULL)
+			return status_exit_code(PATROL_NOMEM);
+		bulk_set_kind(m->p[i].b, m->ops->kind);
+	}
+	return 0;
+}
+
+/* Give each id to the one part whose list has it (per[k], nper[k]). */
+static int
+many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, size_t *nper)
+{
+	const char *cmd = m->ops->words->cmd;
+	size_t i, k, hits, at = 0;
+	long row;
+
+	for (i = 0; i < nids; i++) {
+		for (k = hits = 0; k < m->n; k++) {
+			if (!cli_session_many_live(m, k) || m->p[k].tab == NULL ||
+			    (row = token_find(m->p[k].tab, ids[i])) == -1)
+				continue;
+			hits += row == -2 ? 2 : 1;
+			at = k;
+		}
+		if (hits > 1) {
+			cli_msg("%s: '%s' matches tokens in more than one workspace (or more than "
+				"one token): give more characters", cmd, ids[i]);
+			return 2;
+		}
+		if (hits == 0) {
+			cli_msg("%s: no token with id '%s' in any of the %zu workspaces: nothing "
+				"sent for it", cmd, ids[i], cli_estate_live(m->cli));
+			continue;
+		}
+		per[at][nper[at]++] = ids[i];
+	}
+	return 0;
+}
+
+int
+cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_argc)
+{
+	const struct cli_opts *o = &cli->o;
+
+	if (o->format == CLI_FORMAT_CSV) {
+		cli_msg("%s: over several workspaces the results are a table or JSON (-o json)",
+			cmd);
+		return 2;
+	}
+	if (resume_argc > 0 && (resume_argc > 1 || o->filter != NULL || o->from != NULL ||
+				o->dry_run)) {
+		cli_msg("%s: --resume over several workspaces takes no session, ids, filter or "
+			"--dry-run (name a session with the one profile of its workspace)", cmd);
+		return 2;
+	}
+	return 0;
+}
+
+/* A part planned: what it keeps for its re-plan and its journal. */
+static int
+many_planned(struct cli_session_many *m, struct cli_session_part *p)
+{
+	const struct cli_opts *o = &m->cli->o;
+
+	if (o->filter != NULL && bulk_set_filter(p->b, o->filter) != 0)
+		return status_exit_code(PATROL_NOMEM);
+	bulk_guard_self(p->b, o->include_self);
+	if (bulk_count(p->b) > 0 && !o->dry_run)
+		p->user = cli_session_user(&p->sub);
+	return 0;
+}
+
+int
+cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids, size_t *planned)
+{
+	char **per[ESTATE_MAX] = { NULL };
+	size_t nper[ESTATE_MAX] = { 0 }, i;
+	int rc = 0;
+
+	*planned = 0;
+	for (i = 0; i < m->n && rc == 0; i++)
+		if (cli_session_many_live(m, i) && nids > 0 && (per[i] = calloc(nids, sizeof *per[i])) == NULL)
+			rc = status_exit_code(PATROL_NOMEM);
+	if (rc == 0)
+		rc = many_route(m, ids, nids, per, nper);
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!cli_session_many_live(m, i))
+			continue;
+		if ((rc = cli_session_plan(&m->p[i].sub, m->p[i].tab, per[i], nper[i], m->filter,
+					   m->ops->add, m->p[i].ctx)) == 0)
+			rc = many_planned(m, &m->p[i]);
+		*planned += bulk_count(m->p[i].b);
+	}
+	for (i = 0; i < m->n; i++)
+		free(per[i]);
+	return rc;
+}
+
+int
+cli_session_many_resume(struct cli_session_many *m, size_t *found)
+{
+	const char *cmd = m->ops->words->cmd;
+	char *path;
+	size_t i;
+	int rc = 0;
+
+	*found = 0;
+	for (i = 0; i < m->n && rc == 0; i++) {
+		struct cli_session_part *p = &m->p[i];
+		if (!cli_session_many_live(m, i))
+			continue;
+		if ((rc = cli_session_find(&p->sub, cmd, m->ops->kind, NULL, &path)) != 0)
+			break;
+		if (path == NULL) {
+			cli_msg("workspace '%s': no unfinished %s session", p->ws, cmd);
+			bulk_free(p->b);
+			p->b = NULL;
+			continue;
+		}
+		(*found)++;
+		rc = cli_session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws);
+	}
+	return rc;
+}
+
+/* The plan, grouped by workspace, on stderr. */
+static void
+many_show_plan(const struct cli_session_many *m, const char *what)
+{
+	size_t i, n = cli_session_many_pending(m);
+
+	fprintf(stderr, "%s %zu token%s:\n", what, n, n == 1 ? "" : "s");
+	for (i = 0; i < m->n; i++) {
+		if (!cli_session_many_live(m, i) || bulk_pending(m->p[i].b) == 0)
+			continue;
+		fprintf(stderr, "workspace '%s' (%s): %zu token%s\n", m->p[i].ws,
+			m->p[i].sub.cfg.host, bulk_pending(m->p[i].b),
+			bulk_pending(m->p[i].b) == 1 ? "" : "s");
+		m->ops->show_plan(m->p[i].ctx, stderr);
+	}
+}
+
+/* One confirm for the whole plan. 0 to go on, else the exit code. */
+static int
+many_confirm(struct cli_session_many *m)
+{
+	char what[64];
+	size_t n = cli_session_many_pending(m), k = 0, i;
+
+	if (m->cli->o.yes || m->cli->o.dry_run || n == 0)
+		return 0;
+	for (i = 0; i < m->n; i++)
+		k += cli_session_many_live(m, i) && bulk_pending(m->p[i].b) > 0;
+	snprintf(what, sizeof what, "In %zu workspace%s", k, k == 1 ? "" : "s");
+	return cli_session_ask(n, m->ops->words, what);
+}
+
+/* Stop every part after its requests in flight. */
+static void
+many_stop(struct cli_session_many *m, int sig)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (!cli_session_many_live(m, i))
+			continue;
+		if (sig != SIGINT)
+			bulk_interrupt(m->p[i].b);
+		bulk_stop(m->p[i].b, m->p[i].sub.w);
+	}
+	cli_msg("%s: %s: stopping after the requests in flight; the rest are not sent: "
+		"patrol %s --resume with the same profiles goes on with them", m->ops->words->cmd,
+		sig == SIGINT ? "interrupted" : sig == SIGHUP ? "hang-up" : "terminated",
+		m->ops->words->cmd);
+}
+
+/* Submit what each part may send now; false when every part is over. */
+static bool
+many_submit(struct cli_session_many *m)
+{
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		struct bulk *b = m->p[i].b;
+		if (!cli_session_many_live(m, i))
+			continue;
+		if (!bulk_running(b) && (bulk_stopping(b) || bulk_submit(b, m->p[i].sub.w) == 0))
+			continue;
+		any = true;
+	}
+	return any;
+}
+
+/* A finished call of part i. */
+static void
+many_finished(struct cli_session_many *m, size_t i, struct call *c)
+{
+	struct cli_session_part *p = &m->p[i];
+	long k;
+
+	if (!cli_session_many_live(m, i) || (k = bulk_finish(p->b, c)) < 0) {
+		call_free(c);
+		return;
+	}
+	m->ops->line(bulk_item(p->b, (size_t)k), p->ctx);
+	if (bulk_stopped_auth(p->b) && !p->told) {
+		p->told = true;
+		cli_msg("%s: workspace '%s': stopping its part: the workspace refused patrol's "
+			"credentials (HTTP %ld); the other workspaces go on", m->ops->words->cmd,
+			p->ws, bulk_item(p->b, (size_t)k)->err.http_status);
+	}
+}
+
+/* Run every part to its end at once. */
+static void
+many_run(struct cli_session_many *m)
+{
+	struct worker *w[ESTATE_MAX] = { NULL };
+	bool stopping = false;
+	struct call *c;
+	size_t i, which;
+
+	for (i = 0; i < m->n; i++)
+		w[i] = cli_session_many_live(m, i) ? m->p[i].sub.w : NULL;
+	cli_session_signals(true);
+	while (many_submit(m)) {
+		c = estate_wait(w, m->n, CLI_SESSION_BAR_EVERY_MS, &which);
+		if (cli_session_signal() && !stopping) {
+			stopping = true;
+			many_stop(m, cli_session_signal());
+		}
+		if (c != NULL)
+			many_finished(m, which, c);
+	}
+	cli_session_signals(false);
+	for (i = 0; i < m->n; i++)
+		if (cli_session_many_live(m, i))
+			bulk_mark_unsent(m->p[i].b, m->ops->line, m->p[i].ctx);
+}
+
+/* -o json: {"WORKSPACE": [results…], …}. 0 or -1. */
+static int
+many_results(const struct cli_session_many *m)
+{
+	FILE *fp = m->cli->out.fp;
+	size_t i, k = 0;
+	int rc = 0;
+
+	if (m->cli->o.format != CLI_FORMAT_JSON)
+		return 0;
+	fputs("{", fp);
+	for (i = 0; i < m->n && rc == 0; i++) {
+		if (!cli_session_many_live(m, i))
+			continue;
+		fputs(k++ ? ",\n" : "\n", fp);
+		rc = cli_output_json_key(fp, m->p[i].ws);
+		if (rc == 0)
+			rc = cli_output_results(fp, CLI_FORMAT_JSON, m->p[i].b, 0);
+	}
+	fputs("}\n", fp);
+	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+/* Re-plan and start the journal of every part with something pending. */
+static int
+many_prepare(struct cli_session_many *m)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < m->n && rc == 0; i++) {
+		struct cli_session_part *p = &m->p[i];
+		if (!cli_session_many_live(m, i) || bulk_pending(p->b) == 0)
+			continue;
+		if ((rc = m->ops->replan(p->ctx)) == 0)
+			rc = cli_session_journal(&p->sub, p->b, p->user, m->ops->words->cmd,
+						 m->ops->done);
+	}
+	return rc;
+}
+
+int
+cli_session_many_execute(struct cli_session_many *m, const char *what)
+{
+	size_t i;
+	int rc = 0, one;
+
+	if (cli_session_many_pending(m) > 0 && !m->cli->o.yes && !m->cli->o.dry_run)
+		many_show_plan(m, what);
+	for (i = 0; i < m->n; i++)
+		if (cli_session_many_live(m, i) && m->ops->confirm_own != NULL)
+			m->ops->confirm_own(m->p[i].ctx);
+	if ((rc = many_confirm(m)) != 0 || (rc = many_prepare(m)) != 0)
+		return rc;
+	for (i = 0; i < m->n; i++)
+		if (cli_session_many_live(m, i))
+			cli_session_lines_decided(m->p[i].b, m->ops->line, m->p[i].ctx);
+	many_run(m);
+	for (i = 0; i < m->n; i++) {
+		if (!cli_session_many_live(m, i))
+			continue;
+		if (bulk_journal(m->p[i].b) != NULL)
+			cli_msg("workspace '%s': journal: %s", m->p[i].ws,
+				journal_path(bulk_journal(m->p[i].b)));
+		bulk_end(m->p[i].b);
+		one = cli_session_summary(&m->p[i].sub, m->p[i].b, m->p[i].ws);
+		rc = one > rc ? one : rc;
+	}
+	if (many_results(m) != 0)
+		rc = cli_written(-1);
+	return rc;
+}
+
+void
+cli_session_many_free(struct cli_session_many *m)
+{
+	size_t i;
+
+	for (i = 0; m->p != NULL && i < m->n; i++) {
+		bulk_free(m->p[i].b);
+		api_table_free(m->p[i].tab);
+		free(m->p[i].user);
+	}
+	free(m->p);
+	m->p = NULL;
+	m->n = 0;
 }

@@ -1,7 +1,8 @@
 /*
  * cli_session.h: what the command line's bulk sessions (revoke, pin) share
  * around a struct bulk: resolving ids and a filter into a plan, the signals
- * that stop a run, the progress on stderr, who runs it and its journal.
+ * that stop a run, the progress on stderr, who runs it and its journal,
+ * over one workspace or several.
  * Only the cli_*.c files use it.
  */
 #ifndef PATROL_CLI_SESSION_H
@@ -87,9 +88,11 @@ int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, cons
 /* Load the session at path (taken) into b against a fresh list (*tab, the
  * caller's to free), refusing one another patrol runs or one of another
  * workspace; with by_name a finished session with failures goes on too.
- * Says what is left. 0, or an exit code (said). */
+ * The token in use is kept unless --include-self (bulk_guard_self).
+ * Says what is left (ws: the workspace's name starts the line, NULL: one
+ * workspace). 0, or an exit code (said). */
 int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
-		       bool by_name, struct token_table **tab);
+		       bool by_name, struct token_table **tab, const char *ws);
 
 /* The signed-in user's name for the journal (malloc'd), or NULL. */
 char *cli_session_user(struct cli *cli);
@@ -98,5 +101,79 @@ char *cli_session_user(struct cli *cli);
  * nothing was DONE". */
 int cli_session_journal(struct cli *cli, struct bulk *b, const char *user, const char *cmd,
 			const char *done);
+
+/* ---- one session over several workspaces ----------------------------------
+ * -p A -p B, --profiles, --all-profiles: a session a workspace, each with its
+ * own journal, worker and batch, run as one: one plan grouped by workspace,
+ * one confirm for the total (typed over BULK_CONFIRM_TYPED_OVER), every part
+ * applied at once. A 401/403 stops only that workspace's part; --resume
+ * with the same profiles goes on with each workspace's newest unfinished
+ * session of the kind, so each part finishes exactly once. Results are
+ * lines naming the workspace, or with -o json one object whose keys are the
+ * workspaces and whose values are their result arrays (-o csv is refused:
+ * several arrays are not one table). The command keeps a state of its own
+ * a part (ctx) and says through ops what it does its own way. */
+struct cli_session_part {
+	struct cli sub;             /* cli as this workspace (cli_estate_sub) */
+	const char *ws;             /* its profile */
+	struct bulk *b;             /* its session; NULL: out of the run */
+	struct token_table *tab;    /* the list its plan was made from, or NULL */
+	char *user;                 /* who runs it, for its journal */
+	void *ctx;                  /* the command's state for it: set it after open */
+	bool told;                  /* its 401/403 was said */
+};
+
+struct cli_session_ops {
+	const struct cli_session_words *words;
+	enum journal_kind kind;
+	const char *done;                       /* "revoked": "so nothing was DONE" */
+	cli_session_add_fn add;                 /* plan one token of a part (ctx: its) */
+	void (*line)(const struct bulk_item *it, void *ctx);   /* one result line */
+	void (*show_plan)(void *ctx, FILE *fp); /* a part's pending items */
+	void (*confirm_own)(void *ctx);         /* a part's own questions before the
+						 * count (the token in use...); NULL */
+	int (*replan)(void *ctx);               /* the list again before applying:
+						 * 0, or an exit code (said) */
+};
+
+struct cli_session_many {
+	struct cli *cli;
+	const struct cli_session_ops *ops;
+	const struct token_filter *filter;      /* --filter of a new session, or NULL */
+	struct cli_session_part *p;             /* n of them, in the order named */
+	size_t n;
+};
+
+/* Connect to every workspace (cli_estate_connect) and give each live one
+ * its part: an empty session of ops->kind and, unless resume, its list
+ * (one that fails is said and left out). A workspace patrol's config marks
+ * read-only is left out, saying so. 0, or an exit code. */
+int cli_session_many_open(struct cli_session_many *m, bool resume);
+/* What a run over several workspaces refuses before anything is sent:
+ * -o csv, and --resume (resume_argc > 0: the command's argc) with a
+ * session, ids, a filter or --dry-run. 0, or 2 (said). */
+int cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_argc);
+/* Plan a new session: each id goes to the one workspace whose list has it
+ * (an id no list has is said and left out; one several lists match is an
+ * error: 2), then each part's filter matches (ops->add for each); each
+ * part keeps --filter for its re-plan, keeps the token in use unless
+ * --include-self (bulk_guard_self), and unless a dry run learns who runs it.
+ * *planned: the items over every part. 0, or an exit code. */
+int cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids,
+			  size_t *planned);
+/* Load each workspace's newest unfinished session of ops->kind (a
+ * workspace without one is said and left out). *found: how many. 0, or
+ * an exit code. */
+int cli_session_many_resume(struct cli_session_many *m, size_t *found);
+/* Is part i in the run (a session, its workspace not failed)? */
+bool cli_session_many_live(const struct cli_session_many *m, size_t i);
+/* Items pending over every part. */
+size_t cli_session_many_pending(const struct cli_session_many *m);
+/* The plan grouped by workspace → each part's own questions → one confirm
+ * → re-plan → journals → apply all at once → results. The exit code: the
+ * worst part's (3 after a 401/403, 1 when any failed), or the confirm's. */
+int cli_session_many_execute(struct cli_session_many *m, const char *what);
+/* Free the parts (not their ctx: the command's). */
+void cli_session_many_free(struct cli_session_many *m);
 
 #endif

@@ -9,8 +9,8 @@
  * own (worker.h), so its sign-in, its pace and its connections are its
  * own, and one workspace's 429s or outage never slow another's; a face
  * waits on all of them with estate_wait. Both faces and every command that
- * covers several workspaces (list, show, quota, audit, revoke; scopes and
- * pin can follow) pick with estate_pick.
+ * covers several workspaces (list, show, quota, audit, scopes, revoke, pin)
+ * picks with estate_pick.
  *
  * No network, no output: what --all-profiles leaves out comes back as notes
  * for the face to print.

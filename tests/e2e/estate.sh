@@ -144,4 +144,52 @@ run audit --all -p prod -p staging
 check_rc "audit table across" 0
 check_match "audit: the summary by workspace" "^WORKSPACE +TOKENS +FLAGGED" "$OUT"
 check_match "audit: its total" "^total +$((NA + NB)) " "$OUT"
+# --- scopes: the estate's auto-scoping queue ----------------------------------
+# queued URL COMMENT DAYS: a token observed for DAYS days, auto-scoping
+# narrows it 30 days after it began
+queued() {
+	local now=$(( $(date +%s) * 1000 ))
+	curl -s -X POST "$1/emulator/tokens" -d "{\"expiry_time\":-1,\"comment\":\"$2\",\
+\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\",\"inferred_scopes\":[\"jobs\"],\
+\"creation_time\":$((now - $3 * 86400000))}" >/dev/null
+}
+queued "$A" q-prod 28
+queued "$C" q-dev 27
+queued "$B" q-staging 26
+NA=$(active_in "$A") NB=$(active_in "$B") NC=$(active_in "$C")
+for u in "$A" "$B" "$C" "$D"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+run scopes --all --all-profiles -o json
+check_rc "scopes across, two failing" 1
+check_match "scopes: the workspace that is down: one line" "workspace 'gone':.*(connect|refused)" "$ERR"
+check_match "scopes: no admin: one line" "workspace 'bobs':.*admin.*bob@example.com" "$ERR"
+check_match "scopes: a refused token: one line" "workspace 'revoked':.*(401|403)" "$ERR"
+check_eq "scopes: four lines on stderr" 4 "$(printf '%s\n' "$ERR" | wc -l)"
+check_eq "scopes: the others in full" "$((NA + NB + NC))" "$(printf '%s' "$OUT" | jq length)"
+check_eq "scopes: per workspace" "$NA $NB $NC" "$(printf '%s' "$OUT" | jq -r \
+	'[(map(select(.workspace == "prod")) | length), (map(select(.workspace == "staging")) | length), (map(select(.workspace == "dev")) | length)] | join(" ")')"
+check_eq "scopes: rows carry their host" "$C" \
+	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.workspace == "dev") | .host] | unique | join(" ")')"
+check_eq "scopes: every row has its autoscope" 0 "$(printf '%s' "$OUT" | jq '[.[] | select(.autoscope == null)] | length')"
+check_eq "scopes: one queue, soonest enforcement first over every workspace" true \
+	"$(printf '%s' "$OUT" | jq '[.[].autoscope.enforcement_time | select(. != null)] | . == sort')"
+check_eq "scopes: the workspaces' queues interleave by date" "prod:q-prod dev:q-dev staging:q-staging" \
+	"$(printf '%s' "$OUT" | jq -r '[.[0:3][] | "\(.workspace):\(.comment)"] | join(" ")')"
+for u in "$A" "$B" "$C"; do
+	check_eq "scopes: one token-management list at $u" 1 \
+		"$(curl -s "$u/emulator/stats" | jq '.requests["GET /api/2.0/token-management/tokens"] // 0')"
+done
+run scopes --all -p prod -p staging -o csv
+check_rc "scopes CSV across" 0
+check_eq "scopes CSV: the workspace column first" "workspace,token_id,owner" \
+	"$(printf '%s' "$OUT" | head -n 1 | cut -d, -f1-3)"
+check_eq "scopes CSV rows" "$((NA + NB + 1))" "$(printf '%s\n' "$OUT" | wc -l)"
+check_eq "scopes CSV: rows name their workspace" "prod staging" \
+	"$(printf '%s\n' "$OUT" | tail -n +2 | cut -d, -f1 | tr -d '"' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+COLUMNS=250 run scopes --all -p prod -p dev
+check_rc "scopes table across" 0
+check_match "scopes table: a WORKSPACE column" "^WORKSPACE +ID +OWNER" "$OUT"
+check_match "scopes table: rows name their workspace" "^dev " "$OUT"
+check_match "scopes table: the count covers both" "^$((NA + NC)) tokens:" "$(printf '%s\n' "$OUT" | tail -n 1)"
+run scopes -p prod -o csv
+check_eq "scopes with one workspace: no workspace column" "token_id" "$(printf '%s' "$OUT" | head -n 1 | cut -d, -f1)"
 finish

@@ -71,7 +71,7 @@ done
 check_eq "no revoke reached a workspace that did not hold the token" 450 \
 	"$(( $(stats_at "${U[0]}" '.revokes | length') + $(stats_at "${U[1]}" '.revokes | length') + $(stats_at "${U[2]}" '.revokes | length') ))"
 run revoke --all --resume --yes --profiles w0,w1,w2
-check_match "nothing left afterwards" "workspace 'w0': no unfinished session" "$ERR"
+check_match "nothing left afterwards" "workspace 'w0': no unfinished revoke session" "$ERR"
 
 # --- a 403 stops only that workspace's part ------------------------------------
 ids_at "$REFUSER" 60 >"$T/idsr"
