@@ -2167,13 +2167,6 @@ journal_find_unfinished_kind(const char *dir, const char *host, enum journal_kin
 }
 
 enum patrol_status
-journal_find_running_kind(const char *dir, const char *host, enum journal_kind k,
-			  char **path, struct patrol_err *err)
-{
-	return journal_find_open(dir, host, k, true, path, err);
-}
-
-enum patrol_status
 journal_find_running(const char *dir, const char *host, char **path, struct patrol_err *err)
 {
 	return journal_find_open(dir, host, JOURNAL_KIND_REVOKE, true, path, err);

@@ -337,13 +337,10 @@ void journal_list_free(struct journal_list *l);
 enum patrol_status journal_resolve(const char *dir, const char *arg, char **path,
 				   struct patrol_err *err);
 
-/* The same two for sessions of kind k (the two above: revoke sessions). */
+/* journal_find_unfinished (below, for revoke sessions) for sessions of kind k. */
 enum patrol_status journal_find_unfinished_kind(const char *dir, const char *host,
 						enum journal_kind k, char **path,
 						struct patrol_err *err);
-enum patrol_status journal_find_running_kind(const char *dir, const char *host,
-					     enum journal_kind k, char **path,
-					     struct patrol_err *err);
 
 /* The newest session in dir for host that has no end record and is not
  * busy: *path (malloc'd) or NULL when there is none. */
