@@ -43,5 +43,10 @@ size_t sanitize_width(const char *s);
  * with spaces to exactly width columns when pad is non-zero. Returns the bytes
  * written. For table cells: no allocation. */
 size_t sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out, size_t outlen);
+/* sanitize_cell(s, 0, 0, flags, out, outlen) that also sets *width to the
+ * display width of what it wrote (sanitize_width(out)), without measuring
+ * printable ASCII twice. For a table's measuring pass. */
+size_t sanitize_cell_measure(const char *s, unsigned flags, char *out, size_t outlen,
+			     size_t *width);
 
 #endif
