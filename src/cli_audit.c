@@ -35,6 +35,7 @@
 
 struct audit_row {
 	const struct token_info *t;
+	const char *owner;          /* token_owner(t), looked up once for sorting */
 	unsigned flags;
 	unsigned nflags;
 };
@@ -67,15 +68,23 @@ struct audit {
 
 /* ---- computing ----------------------------------------------------------- */
 
+/* Owners are interned in their table: the same name is mostly the same
+ * pointer, and needs no strcmp. */
+static int
+audit_owner_strcmp(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 static int
 audit_row_cmp(const void *pa, const void *pb)
 {
 	const struct audit_row *a = pa, *b = pb;
-	int c = strcmp(token_owner(a->t), token_owner(b->t));
+	int c;
 
 	if (a->t->workspace != b->t->workspace)
 		return a->t->workspace < b->t->workspace ? -1 : 1;
-	if (c != 0)
+	if ((c = audit_owner_strcmp(a->owner, b->owner)) != 0)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
@@ -128,9 +137,9 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 	int b;
 
 	if (a->nowners == 0 || a->owners[a->nowners - 1].workspace != r->t->workspace ||
-	    strcmp(a->owners[a->nowners - 1].name, token_owner(r->t)) != 0) {
+	    audit_owner_strcmp(a->owners[a->nowners - 1].name, r->owner) != 0) {
 		a->owners[a->nowners].workspace = r->t->workspace;
-		a->owners[a->nowners++].name = token_owner(r->t);
+		a->owners[a->nowners++].name = r->owner;
 	}
 	o = &a->owners[a->nowners - 1];
 	if (a->ws != NULL)
@@ -168,6 +177,7 @@ audit_compute(struct audit *a, const struct token_filter *f)
 	       token_filter_apply(f, a->tab, ctx, idx);
 	for (i = 0; i < a->n; i++) {
 		a->rows[i].t = &a->tab->rows[idx[i]];
+		a->rows[i].owner = token_owner(a->rows[i].t);
 		a->rows[i].flags = token_flags(a->rows[i].t, cli_output_ctx(&a->cli->out,
 										a->rows[i].t));
 		a->rows[i].nflags = audit_popcount(a->rows[i].flags);
