@@ -274,7 +274,7 @@ audit_table_tokens(const struct audit *a)
 		if ((audit_mgmt[c] == AUDIT_MGMT && !a->cli->out.management) ||
 		    (audit_mgmt[c] == AUDIT_MANY && a->ws == NULL))
 			t.hidden |= 1ul << c;
-	table_print(&to, &t);
+	table_print_parallel(&to, &t);     /* its cells only read the audit */
 	fprintf(to.fp, "\n%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 }

@@ -287,7 +287,7 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 		if ((list_mgmt[c] == LIST_MGMT && !o->management) ||
 		    (list_mgmt[c] == LIST_MANY && o->ws == NULL))
 			t.hidden |= 1ul << c;
-	return table_print(&to, &t);
+	return table_print_parallel(&to, &t);     /* list_cells only read */
 }
 
 void

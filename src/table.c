@@ -7,6 +7,7 @@
  * widths alone, so the interactive view fits its columns with the same
  * rules.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,15 +265,12 @@ table_spaces(struct table_sink *k, size_t n)
 
 /* ---- measuring and printing ------------------------------------------------ */
 
-/* The natural width of every shown column: its widest cell or header; the
- * cells are kept in st for printing. */
+/* The width of every shown column's header (at least 1; 0: not shown). */
 static void
-table_measure(const struct table_out *o, const struct table *t, size_t *w,
-	      struct table_store *st)
+table_headers(const struct table_out *o, const struct table *t, size_t *w)
 {
-	char text[TABLE_CELL], clean[TABLE_CLEAN], *to;
-	const void *row;
-	size_t c, i, cw, len;
+	char clean[TABLE_CLEAN];
+	size_t c;
 
 	for (c = 0; c < t->ncols; c++) {
 		w[c] = 0;
@@ -283,7 +281,19 @@ table_measure(const struct table_out *o, const struct table *t, size_t *w,
 		if (w[c] == 0)
 			w[c] = 1;
 	}
-	for (i = 0; i < t->nrows; i++) {
+}
+
+/* Rows [from, to): widen each shown column (w[c] > 0) to its widest cell,
+ * and keep the cells in st for printing. */
+static void
+table_measure(const struct table_out *o, const struct table *t, size_t from, size_t to,
+	      size_t *w, struct table_store *st)
+{
+	char text[TABLE_CELL], clean[TABLE_CLEAN], *out;
+	const void *row;
+	size_t c, i, cw, len;
+
+	for (i = from; i < to; i++) {
 		if ((row = table_row(t, i)) == NULL)
 			continue;
 		for (c = 0; c < t->ncols; c++) {
@@ -291,14 +301,64 @@ table_measure(const struct table_out *o, const struct table *t, size_t *w,
 				continue;
 			text[0] = '\0';
 			t->cell(t->ctx, row, c, text, sizeof text);
-			if ((to = table_store_room(st)) == NULL)
-				to = clean;
-			len = sanitize_cell_measure(text, o->sflags, to, TABLE_CLEAN, &cw);
+			if ((out = table_store_room(st)) == NULL)
+				out = clean;
+			len = sanitize_cell_measure(text, o->sflags, out, TABLE_CLEAN, &cw);
 			table_store_keep(st, len, cw);
 			if (cw > w[c])
 				w[c] = cw;
 		}
 	}
+}
+
+/* A big table whose cells may be made on two threads is measured in two
+ * halves at once: the second half's rows on a helper thread, with widths
+ * and kept cells of its own. */
+#define TABLE_MIN_PARALLEL 4096         /* rows */
+
+struct table_half {
+	const struct table_out *o;
+	const struct table *t;
+	size_t from, to;
+	size_t w[TABLE_MAX_COLS];
+	struct table_store st;
+};
+
+static void *
+table_half_run(void *arg)
+{
+	struct table_half *h = arg;
+
+	table_measure(h->o, h->t, h->from, h->to, h->w, &h->st);
+	return NULL;
+}
+
+/* Measure every row: the natural widths into w, the kept cells into st[0]
+ * (rows below *mid) and st[1] (the rest). */
+static void
+table_measure_all(const struct table_out *o, const struct table *t, bool parallel, size_t *w,
+		  struct table_store *st, size_t *mid)
+{
+	struct table_half h = { .o = o, .t = t, .to = t->nrows };
+	pthread_t helper;
+	size_t c;
+
+	table_headers(o, t, w);
+	*mid = t->nrows;
+	if (parallel && t->nrows >= TABLE_MIN_PARALLEL && sysconf(_SC_NPROCESSORS_ONLN) >= 2) {
+		h.from = t->nrows / 2;
+		memcpy(h.w, w, sizeof h.w);
+		if (pthread_create(&helper, NULL, table_half_run, &h) == 0)
+			*mid = h.from;
+	}
+	table_measure(o, t, 0, *mid, w, &st[0]);
+	if (*mid == t->nrows)
+		return;
+	pthread_join(helper, NULL);
+	for (c = 0; c < t->ncols; c++)
+		if (h.w[c] > w[c])
+			w[c] = h.w[c];
+	st[1] = h.st;
 }
 
 /* A kept cell as it is when sanitize_cell at width w (padded when pad)
@@ -372,11 +432,11 @@ table_line(struct table_sink *k, const struct table_out *o, const struct table *
 	table_put(k, "\n", 1);
 }
 
-int
-table_print(const struct table_out *o, const struct table *t)
+static int
+table_print_on(const struct table_out *o, const struct table *t, bool parallel)
 {
-	size_t w[TABLE_MAX_COLS], i, n = t->ncols < TABLE_MAX_COLS ? t->ncols : TABLE_MAX_COLS;
-	struct table_store st = { 0 };
+	size_t w[TABLE_MAX_COLS], i, mid, n = t->ncols < TABLE_MAX_COLS ? t->ncols : TABLE_MAX_COLS;
+	struct table_store st[2] = { { 0 }, { 0 } };
 	struct table_sink k;
 	const void *row;
 	struct table tt = *t;
@@ -384,13 +444,26 @@ table_print(const struct table_out *o, const struct table *t)
 	k.fp = o->fp;
 	k.len = 0;
 	tt.ncols = n;
-	table_measure(o, &tt, w, &st);
+	table_measure_all(o, &tt, parallel, w, st, &mid);
 	table_fit(tt.cols, n, w, o->width, TABLE_GAP);
-	table_line(&k, o, &tt, NULL, w, &st);
+	table_line(&k, o, &tt, NULL, w, &st[0]);
 	for (i = 0; i < tt.nrows && !ferror(o->fp); i++)
 		if ((row = table_row(&tt, i)) != NULL)
-			table_line(&k, o, &tt, row, w, &st);
+			table_line(&k, o, &tt, row, w, &st[i >= mid]);
 	table_flush(&k);
-	free(st.data);
+	free(st[0].data);
+	free(st[1].data);
 	return ferror(o->fp) ? -1 : 0;
+}
+
+int
+table_print(const struct table_out *o, const struct table *t)
+{
+	return table_print_on(o, t, false);
+}
+
+int
+table_print_parallel(const struct table_out *o, const struct table *t)
+{
+	return table_print_on(o, t, true);
 }

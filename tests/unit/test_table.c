@@ -8,7 +8,9 @@
  * combining marks, bidi, cells longer than the engine's cell buffer, empty
  * cells), right-aligned, hidden and skipped rows and columns, on a pipe and
  * at terminal widths that shrink, drop and cut, in UTF-8 and in ASCII, the
- * two must write the same bytes. Widths assume the C.UTF-8 locale.
+ * two must write the same bytes, and so must table_print_parallel, which
+ * measures a big table's halves on two threads. Widths assume the C.UTF-8
+ * locale.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -202,15 +204,28 @@ print_new(const struct table_out *o, const struct table *t)
 }
 
 static void
-assert_same(const struct table_out *o, const struct table *t)
+print_parallel(const struct table_out *o, const struct table *t)
 {
-	char *want = printed(ref_print, *o, t), *got = printed(print_new, *o, t);
+	assert_int_equal(table_print_parallel(o, t), 0);
+}
+
+static void
+assert_same_as(void (*print)(const struct table_out *, const struct table *),
+	       const struct table_out *o, const struct table *t)
+{
+	char *want = printed(ref_print, *o, t), *got = printed(print, *o, t);
 
 	if (strcmp(want, got) != 0)
 		fail_msg("width %zu flags %u hidden %lx rows %zu: the bytes differ",
 			 o->width, o->sflags, t->hidden, t->nrows);
 	free(want);
 	free(got);
+}
+
+static void
+assert_same(const struct table_out *o, const struct table *t)
+{
+	assert_same_as(print_new, o, t);
 }
 
 /* Every width, flag and hidden set over seeded random tables. */
@@ -271,21 +286,39 @@ test_each_text(void **state)
 }
 
 /* Many rows: the kept cells outgrow their first storage and the lines
- * their chunk. */
+ * their chunk; a big table measured on two threads (each half keeping its
+ * own cells, the widest of either half winning) prints the same bytes. */
 static void
 test_many_rows(void **state)
 {
-	size_t n = 5000, i, c;
+	static const size_t widths[] = { 0, 70 };
+	size_t n = 9000, i, c, k;
 	struct trow *rows = calloc(n, sizeof *rows);
 	struct table t = { cols, 6, 0, cell_of, rows, NULL, 0, row_of, n };
 	struct table_out o = { NULL, 0, false, 0 };
+	unsigned seed = 7;
 
 	(void)state;
 	assert_non_null(rows);
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < 6; c++)     /* not the three long texts */
+			rows[i].pick[c] = (unsigned)(rand_r(&seed) % (NTEXTS - 3) + 20) % NTEXTS;
+		rows[i].skip = i % 11 == 3;
+	}
+	for (k = 0; k < sizeof widths / sizeof widths[0]; k++) {
+		o.width = widths[k];
+		assert_same(&o, &t);
+		assert_same_as(print_parallel, &o, &t);
+		t.hidden = 1ul << 1;
+		assert_same_as(print_parallel, &o, &t);
+		t.hidden = 0;
+	}
+	/* the widest cell only in the second half */
 	for (i = 0; i < n; i++)
 		for (c = 0; c < 6; c++)
-			rows[i].pick[c] = (unsigned)(i * 7 + c) % 10;   /* no long texts */
-	assert_same(&o, &t);
+			rows[i].pick[c] = i > n / 2 + 10 && i % 97 == 0 ? NTEXTS - 1 : 2;
+	o.width = 0;
+	assert_same_as(print_parallel, &o, &t);
 	free(rows);
 }
 
