@@ -287,28 +287,47 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 		if ((list_mgmt[c] == LIST_MGMT && !o->management) ||
 		    (list_mgmt[c] == LIST_MANY && o->ws == NULL))
 			t.hidden |= 1ul << c;
-	return table_print(&to, &t);
+	return table_print_parallel(&to, &t);     /* list_cells only read */
+}
+
+/* Fields up to this long are sanitized on the stack (every field of every
+ * row); longer ones by sanitize(). */
+#define CSV_FIELD_SMALL 1024
+
+/* clean between double quotes, each '"' in it doubled. */
+static void
+csv_quoted(FILE *fp, const char *clean)
+{
+	const char *q;
+
+	fputc('"', fp);
+	/* A leading = + - @ would run as a formula in a spreadsheet. */
+	if (clean[0] != '\0' && strchr("=+-@", clean[0]) != NULL)
+		fputc('\'', fp);
+	while ((q = strchr(clean, '"')) != NULL) {
+		fwrite(clean, 1, (size_t)(q - clean) + 1, fp);
+		fputc('"', fp);
+		clean = q + 1;
+	}
+	fputs(clean, fp);
+	fputc('"', fp);
 }
 
 void
 cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last)
 {
-	/* A CSV file is UTF-8 whatever the terminal or the locale can show. */
-	char *clean = sanitize(s ? s : "", 0, SANITIZE_UTF8);
-	const char *p;
+	char small[SANITIZE_CELL_ROOM(CSV_FIELD_SMALL)], *clean = NULL;
+	const char *text = "";          /* out of memory: an empty field */
 
-	if (clean == NULL)
-		clean = strdup("");
-	fputc('"', fp);
-	/* A leading = + - @ would run as a formula in a spreadsheet. */
-	if (clean != NULL && strchr("=+-@", clean[0]) != NULL && clean[0] != '\0')
-		fputc('\'', fp);
-	for (p = clean; p != NULL && *p; p++) {
-		if (*p == '"')
-			fputc('"', fp);
-		fputc(*p, fp);
+	(void)sanitize_flags;
+	/* A CSV file is UTF-8 whatever the terminal or the locale can show. */
+	if (s == NULL || strnlen(s, CSV_FIELD_SMALL + 1) <= CSV_FIELD_SMALL) {
+		sanitize_cell(s != NULL ? s : "", 0, 0, SANITIZE_UTF8, small, sizeof small);
+		text = small;
+	} else if ((clean = sanitize(s, 0, SANITIZE_UTF8)) != NULL) {
+		text = clean;
 	}
-	fputc('"', fp);
+	csv_quoted(fp, text);
 	fputc(last ? '\n' : ',', fp);
 	free(clean);
 }

@@ -259,4 +259,37 @@ check_eq "  their one token, flagged as the one in use" "1 true" \
 	"$(printf '%s' "$OUT" | jq -r '"\(.tokens | length) \(.tokens[0].flags | index("self") != null)"')"
 check_eq "  it is bob's" "$(printf '%s' "$BOB" | sha256sum | cut -c1-64)" "$(printf '%s' "$OUT" | jq -r '.tokens[0].token_id')"
 
+
+# --- several big workspaces: the same rows, in the same order, as each alone --------
+# 3 x 2,200 tokens is past the 4,096 rows from which audit flags and sorts
+# runs of whole workspaces, and measures its table, on two threads.
+emu_stop
+emus_start 3 --generate 2200:20
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+export DATABRICKS_CONFIG_FILE="$T/estate.cfg"
+for i in 0 1 2; do
+	printf '[w%d]\nhost = %s\ntoken = %s\n\n' "$i" "${EMU_URLS[$i]}" "$ADMIN_TOKEN"
+done >"$DATABRICKS_CONFIG_FILE"
+chmod 600 "$DATABRICKS_CONFIG_FILE"
+run audit --all --profiles w0,w1,w2 -o json
+check_rc "audit --all over three workspaces of 2,200 tokens" 0
+printf '%s' "$OUT" >"$T/estate.json"
+check_eq "  every token of the three" "$(jq '[.summary.by_workspace[].tokens] | add' "$T/estate.json")" \
+	"$(jq '.tokens | length' "$T/estate.json")"
+run audit --all --profiles w0,w1,w2
+printf '%s\n' "$OUT" | awk 'NR > 1 && NF == 0 { exit } NR > 1' >"$T/estate.rows"
+for i in 0 1 2; do
+	run audit --all -p "w$i" -o json
+	check_eq "  w$i's rows in the order w$i alone gives them (JSON)" \
+		"$(printf '%s' "$OUT" | jq -r '[.tokens[].token_id] | join(" ")' | sha256sum)" \
+		"$(jq -r --arg w "w$i" '[.tokens[] | select(.workspace == $w) | .token_id] | join(" ")' \
+			"$T/estate.json" | sha256sum)"
+	run audit --all -p "w$i"
+	check_eq "  w$i's table rows as w$i alone prints them, in order" \
+		"$(printf '%s\n' "$OUT" | awk 'NR > 1 && NF == 0 { exit } NR > 1' | tr -s ' ' | sha256sum)" \
+		"$(grep "^w$i " "$T/estate.rows" | sed 's/^w[0-9]* *//' | tr -s ' ' | sha256sum)"
+done
+check_eq "  the table has a row for each flagged token" \
+	"$(jq '[.tokens[] | select(.flags | length > 0)] | length' "$T/estate.json")" "$(wc -l <"$T/estate.rows")"
+
 finish
