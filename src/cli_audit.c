@@ -794,6 +794,28 @@ audit_estate_max(struct cli *cli)
 	return false;
 }
 
+/* One workspace: the maximum lifetime is asked for with the list, not
+ * after it (a round trip less; several workspaces do the same through
+ * ws_max_with_list). NULL when it could not be made. */
+static struct call *
+audit_conf_submit(struct cli *cli)
+{
+	struct call *c;
+
+	if (cli->o.many || (c = api_conf_get()) == NULL)
+		return NULL;
+	worker_submit(cli->w, c);
+	return c;
+}
+
+/* Take c back, finished (a few calls' timeouts at most). */
+static void
+audit_conf_wait(struct cli *cli, struct call *c)
+{
+	while (c != NULL && !worker_wait_for(cli->w, c, 1000))
+		continue;
+}
+
 static void
 audit_free(struct audit *a)
 {
@@ -807,6 +829,7 @@ int
 cli_cmd_audit(struct cli *cli, int argc, char **argv)
 {
 	struct token_filter *f = NULL;
+	struct call *conf;
 	struct patrol_err err;
 	struct audit a;
 	int rc;
@@ -823,12 +846,21 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
 	cli->ws_max_with_list = true;   /* several workspaces: one round trip, not two */
-	if ((rc = cli_estate_connect(cli)) != 0 ||
-	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab)) != 0) {
+	if ((rc = cli_estate_connect(cli)) != 0) {
 		token_filter_free(f);
 		return rc;
 	}
-	a.max_known = cli->o.many ? audit_estate_max(cli) : cli_max_lifetime(cli, &a.max_days);
+	conf = audit_conf_submit(cli);  /* one workspace: the same */
+	rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab);
+	audit_conf_wait(cli, conf);
+	if (rc != 0) {
+		call_free(conf);
+		token_filter_free(f);
+		return rc;
+	}
+	a.max_known = cli->o.many ? audit_estate_max(cli) : conf != NULL ?
+	    cli_max_lifetime_read(cli, conf, &a.max_days) : cli_max_lifetime(cli, &a.max_days);
+	call_free(conf);
 	if (audit_compute(&a, f) != 0) {
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);
