@@ -80,6 +80,14 @@ struct token_set {
 	size_t used;
 };
 
+/* An interned string: the text (what rows point to) after its length and
+ * whether it is plain (token_text_len). */
+struct token_pstr {
+	size_t len;
+	bool plain;
+	char s[];
+};
+
 struct token_pool {
 	struct token_chunk *chunks;           /* the newest first */
 	size_t bytes;                         /* chunks and sets allocated */
@@ -173,10 +181,17 @@ token_set_grow(struct token_pool *p, struct token_set *set,
 	return 0;
 }
 
+/* The header of interned string s (a row's: from token_intern). */
+static const struct token_pstr *
+token_pstr(const char *s)
+{
+	return (const struct token_pstr *)(const void *)(s - offsetof(struct token_pstr, s));
+}
+
 static uint64_t
 token_hash_str_entry(const void *e)
 {
-	return token_hash_bytes(e, strlen(e));
+	return token_hash_bytes(e, token_pstr(e)->len);
 }
 
 static uint64_t
@@ -220,7 +235,7 @@ token_str_eq(const void *entry, const void *key)
 {
 	const struct token_skey *k = key;
 
-	return strncmp(entry, k->s, k->len) == 0 && ((const char *)entry)[k->len] == '\0';
+	return token_pstr(entry)->len == k->len && memcmp(entry, k->s, k->len) == 0;
 }
 
 /* A list of interned strings, as a key. */
@@ -246,6 +261,36 @@ token_pool_of(struct token_table *tab)
 	return tab->pool;
 }
 
+#define TOKEN_BYTES8(b) ((uint64_t)(b) * 0x0101010101010101ull)
+
+/* Whether eight bytes are all plain (token_text_len): no byte below 0x20
+ * or above 0x7e, no '"' and no '\\'. */
+static bool
+token_plain8(uint64_t w)
+{
+	uint64_t q = w ^ TOKEN_BYTES8('"'), b = w ^ TOKEN_BYTES8('\\'), d = w + TOKEN_BYTES8(1);
+
+	return ((w | ((w - TOKEN_BYTES8(0x20)) & ~w) | ((q - TOKEN_BYTES8(1)) & ~q) |
+		 ((b - TOKEN_BYTES8(1)) & ~b) | d) & TOKEN_BYTES8(0x80)) == 0;
+}
+
+/* Whether s[0..len) is plain, eight bytes at a time. */
+static bool
+token_plain(const char *s, size_t len)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof w);
+		if (!token_plain8(w))
+			return false;
+	}
+	w = TOKEN_BYTES8('a');                 /* the tail, padded with plain bytes */
+	memcpy(&w, s + i, len - i);
+	return token_plain8(w);
+}
+
 /* The pool's copy of s[0..len) (to its first NUL), interned. NULL on out of memory. */
 static const char *
 token_intern(struct token_table *tab, const char *s, size_t len)
@@ -254,7 +299,7 @@ token_intern(struct token_table *tab, const char *s, size_t len)
 	const char *nul = memchr(s, '\0', len);
 	struct token_skey key;
 	const void **slot, *hit;
-	char *copy;
+	struct token_pstr *ps;
 
 	if (p == NULL)
 		return NULL;
@@ -264,13 +309,16 @@ token_intern(struct token_table *tab, const char *s, size_t len)
 			      token_hash_str_entry, &hit);
 	if (hit != NULL || slot == NULL)
 		return hit;
-	if ((copy = token_pool_alloc(p, key.len + 1)) == NULL)
+	if (key.len > SIZE_MAX - sizeof *ps - 1 ||
+	    (ps = token_pool_alloc(p, sizeof *ps + key.len + 1)) == NULL)
 		return NULL;
-	memcpy(copy, s, key.len);
-	copy[key.len] = '\0';
-	*slot = copy;
+	ps->len = key.len;
+	ps->plain = token_plain(s, key.len);
+	memcpy(ps->s, s, key.len);
+	ps->s[key.len] = '\0';
+	*slot = ps->s;
 	p->strs.used++;
-	return copy;
+	return ps->s;
 }
 
 /* The pool's list of the interned strings v[0..n), interned. */
@@ -446,6 +494,24 @@ const char *
 token_text(const struct token_info *t, enum token_text which)
 {
 	return (unsigned)which < TOKEN_TEXT_COUNT ? t->text_[which] : NULL;
+}
+
+size_t
+token_text_len(const struct token_info *t, enum token_text which, bool *plain)
+{
+	const char *s = token_text(t, which);
+
+	*plain = s == NULL || token_pstr(s)->plain;
+	return s != NULL ? token_pstr(s)->len : 0;
+}
+
+size_t
+token_list_len_at(const struct token_info *t, enum token_list which, size_t i, bool *plain)
+{
+	bool in = i < token_list_n(t, which);
+
+	*plain = !in || token_pstr(t->list_[which]->v[i])->plain;
+	return in ? token_pstr(t->list_[which]->v[i])->len : 0;
 }
 
 const char *
