@@ -261,6 +261,8 @@ void api_json_rows_free(struct api_json_rows *r);
 struct buf;
 int api_token_text(const struct token_info *t, bool management, const char *const *more,
 		   size_t nmore, struct buf *out);
+/* Append v in decimal, as jansson writes an integer. 0, or -1 out of memory. */
+int api_text_int(struct buf *out, int64_t v);
 json_t *api_me_to_json(const struct api_me *m);
 json_t *api_conf_to_json(const struct api_conf *c);
 /* {"token_value": …, "token_info": …}: the one place a secret is serialised,

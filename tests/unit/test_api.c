@@ -1606,6 +1606,11 @@ test_token_text_matches_jansson(void **state)
 		" ~!#$%&'()*+,-.:;<=>?@[]^_`{|}", "caf\xc3\xa9", "\xe2\x80\xae" "bidi",
 		"emoji \xf0\x9f\x98\x80", "bad \xff utf-8", "\xc0\xaf overlong", "\xed\xa0\x80 surrogate",
 		"\xe2\x80\xa8 sep", "\xc2\x9b c1", "\xf4\x8f\xbf\xbf max", "\x08\x0c\x7f",
+		/* eight bytes at a time, and the two-byte characters' own path */
+		"a plain run, then a \"quote\" past eight", "12345678\\after eight",
+		"0123456\x7f" "89abcdef DEL in a run", "tab at nine\there\x01", "ends in \xc2",
+		"\xc2" "A", "\xdf\xbf max two", "\xc1\xbf overlong two", "\xc2\x80 min two",
+		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 cyrillic, \xc3\xa9 then \xe2\x9c\x85",
 	};
 	static const int64_t nums[] = { 0, 1, -1, 9, 10, 1714000000000LL, -1714000000000LL,
 		INT64_MAX, INT64_MIN, INT64_MIN + 1 };
