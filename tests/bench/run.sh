@@ -89,27 +89,34 @@ big() {
 		jq '.token_infos | length' >"$dir/count"
 	echo "$url"
 }
-# row LABEL RUNS CMD...: median wall and peak RSS of CMD; sets ROW_MS, ROW_MB.
-row() {
-	local label=$1 runs=$2 out ms kb failed
-	shift 2
-	out=$(python3 "$MEASURE" "$runs" "$@")
-	read -r ms kb failed <<<"$out"
+# row_print LABEL "MS KB FAILED CPU_MS" (a line of measure.py): the row
+# without its newline; sets ROW_MS, ROW_MB.
+row_print() {
+	local label=$1 ms kb failed cpu
+	read -r ms kb failed cpu <<<"$2"
 	ROW_MS=$ms
 	ROW_MB=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
-	printf '%-44s %8s ms %7s MB%s' "$label" "$ms" "$ROW_MB" \
+	printf '%-44s %8s ms %7s MB %7s ms CPU%s' "$label" "$ms" "$ROW_MB" "$cpu" \
 		"$([ "$failed" -gt 0 ] && echo " ($failed runs FAILED)")"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-# list_rows RUNS REF_MS HOW: `patrol list --all -o json` (and the one from
-# before, when given) with its ratio to REF_MS: HOW "curl" (how many times
-# the floor) or "sdk" (how many times faster than the SDK), goal first.
-list_rows() {
-	local runs=$1 ref=$2 how=$3 bin label goal=yes
+# side RUNS REF_LABEL HOW REF_CMD...: REF_CMD (curl, or the SDK) and
+# `patrol list --all -o json` (and the one from before, when given)
+# measured side by side, their runs alternating, then a row each with
+# patrol's ratio to the reference: HOW "curl" (how many times the floor)
+# or "sdk" (how many times faster than the SDK), goal first.
+side() {
+	local runs=$1 label=$2 how=$3 ref bin k=2 goal=yes
+	local cmds=("${@:4}" --- "$PATROL" list --all -o json)
+	[ -n "$BEFORE" ] && cmds+=(--- "$BEFORE" list --all -o json)
+	python3 "$MEASURE" "$runs" "${cmds[@]}" >"$dir/side"
+	row_print "$label" "$(sed -n 1p "$dir/side")"
+	echo
+	ref=$ROW_MS
 	for bin in "$PATROL" $BEFORE; do
 		label="patrol list --all -o json"
 		[ "$bin" = "$PATROL" ] || label="$label (before)"
-		row "$label" "$runs" "$bin" list --all -o json
+		row_print "$label" "$(sed -n "${k}p" "$dir/side")"
 		if [ "$how" = curl ]; then
 			printf '  %sx curl%s\n' "$(ratio "$ROW_MS" "$ref")" "${goal:+ (goal <= 3x, <= 64 MB)}"
 		else
@@ -117,6 +124,7 @@ list_rows() {
 				"${goal:+ (goal >= 20x)}"
 		fi
 		goal=
+		k=$((k + 1))
 	done
 }
 cat >"$dir/sdk_list.py" <<'PY'
@@ -131,12 +139,11 @@ if want 2-list; then
 	export DATABRICKS_HOST=$URL
 	N=$(cat "$dir/count")
 	MB=$(curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
-	RUNS=5
-	echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs: median wall, peak RSS"
-	row "curl -o /dev/null (the floor)" $RUNS curl -s -o /dev/null \
+	RUNS=7
+	echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs each, alternating: median wall, peak RSS, median CPU"
+	side $RUNS "curl -o /dev/null (the floor)" curl curl -s -o /dev/null \
 		-H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH"
-	echo
-	list_rows $RUNS "$ROW_MS" curl
+	RUNS=5
 	printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
 fi
 if want 2; then
@@ -158,13 +165,11 @@ if want 2-list; then
 	URL=$(big 20000)
 	export DATABRICKS_HOST=$URL
 	N=$(cat "$dir/count")
-	RUNS=3
-	echo "== token management list, $N tokens, next to the official Python SDK ($RUNS runs)"
+	RUNS=5
+	echo "== token management list, $N tokens, next to the official Python SDK ($RUNS runs each, alternating)"
 	if [ -x "$PYSDK" ] && python3 -c 'import requests' 2>/dev/null; then
-		row "Python SDK: [t.as_dict() ...] as JSON" $RUNS "$PYSDK" python3 "$dir/sdk_list.py" \
-			"$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
-		echo
-		list_rows $RUNS "$ROW_MS" sdk
+		side $RUNS "Python SDK: [t.as_dict() ...] as JSON" sdk "$PYSDK" python3 \
+			"$dir/sdk_list.py" "$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
 	else
 		echo "the Python SDK is not at $PYSDK (set PATROL_PYSDK), or python3-requests is missing: skipped"
 	fi
