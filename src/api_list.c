@@ -251,11 +251,8 @@ api_list_plain(const unsigned char *p, size_t n)
 		memcpy(&w, p + i, sizeof w);
 		bad |= w | ((w - API_BYTES(1)) & ~w);      /* a high bit, or a zero byte */
 	}
-	if (i < n) {                                  /* the tail, padded with 1s */
-		w = API_BYTES(1);
-		memcpy(&w, p + i, n - i);
-		bad |= w | ((w - API_BYTES(1)) & ~w);
-	}
+	for (; i < n; i++)                            /* the tail: no call to copy it */
+		bad |= p[i] | (p[i] == 0) << 7;
 	return (bad & API_BYTES(0x80)) == 0;
 }
 
@@ -289,11 +286,15 @@ api_list_int(const char *s, size_t n, int64_t *out)
 	bool over = false;
 	size_t i;
 
-	for (i = neg; i < n; i++) {
+	for (i = neg; i < n && i - neg < 18; i++) {     /* 18 digits always fit */
 		if ((d = (uint64_t)(unsigned char)s[i] - '0') > 9)
 			return -1;
-		if (i - neg >= 18)           /* 18 digits always fit */
-			over |= v > (max - d) / 10;
+		v = v * 10 + d;
+	}
+	for (; i < n; i++) {
+		if ((d = (uint64_t)(unsigned char)s[i] - '0') > 9)
+			return -1;
+		over |= v > (max - d) / 10;
 		v = v * 10 + d;
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -671,11 +672,11 @@ api_token_field(const struct api_list *l, const unsigned char *s, size_t n)
 	return -1;
 }
 
+/* Key s[0..n) of a token, field fi of api_fields (-1: none). */
 static int
-api_token_key(struct api_list *l, const unsigned char *s, size_t n)
+api_token_key_at(struct api_list *l, int fi, const unsigned char *s, size_t n)
 {
 	struct api_frame *f = &l->frames[l->depth - 1];
-	int fi = api_token_field(l, s, n);
 
 	l->field = -1;
 	if (fi < 0)
@@ -686,6 +687,12 @@ api_token_key(struct api_list *l, const unsigned char *s, size_t n)
 	if (!api_fields[fi].management || l->management)
 		l->field = fi;
 	return 1;
+}
+
+static int
+api_token_key(struct api_list *l, const unsigned char *s, size_t n)
+{
+	return api_token_key_at(l, api_token_field(l, s, n), s, n);
 }
 
 /* The token object ended: keep the row, or count it as skipped. */
@@ -840,8 +847,12 @@ static int
 api_cb_key(void *ctx, const unsigned char *s, size_t n)
 {
 	struct api_list *l = ctx;
+	int fi;
 
 	api_list_event(l);
+	/* a token's field (most keys) is a name of api_fields: a sound string */
+	if (l->frames[l->depth - 1].kind == FR_TOKEN && (fi = api_token_field(l, s, n)) >= 0)
+		return api_token_key_at(l, fi, s, n);
 	if (!api_list_string_ok(l, s, n))
 		return 0;
 	return api_frames[l->frames[l->depth - 1].kind].key(l, s, n);

@@ -101,16 +101,21 @@ token_mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
+/* Eight bytes at a time: whole words with a copy of constant size (no
+ * call), the tail zero-padded. */
 static uint64_t
 token_hash_bytes(const char *s, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-	size_t i, m;
+	size_t i;
 
-	for (i = 0; i < len; i += m) {
-		m = len - i < 8 ? len - i : 8;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof w);
+		h = token_mix(h, w);
+	}
+	if (i < len) {
 		w = 0;
-		memcpy(&w, s + i, m);
+		memcpy(&w, s + i, len - i);
 		h = token_mix(h, w);
 	}
 	return h;
@@ -1255,8 +1260,12 @@ token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
 	unsigned char b[16] = { 0 };
 	size_t i, j;
 
-	for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
-		;
+	if (t->id_form_ == TOKEN_ID_FORM_RAW)          /* most: hex digits of the bytes */
+		for (i = 0; i < nwords * 8; i++)
+			b[i] = (unsigned char)token_hexdigits[(t->id_.raw[i / 2] >> (i % 2 ? 0 : 4)) & 15];
+	else
+		for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
+			;
 	for (i = 0; i < nwords; i++) {
 		k[i] = 0;
 		for (j = 0; j < 8; j++)
