@@ -204,6 +204,9 @@ enum patrol_status api_list_feed(struct api_list *l, const char *p, size_t n,
 /* The body ended: out is overwritten with the table (empty on failure). */
 enum patrol_status api_list_finish(struct api_list *l, struct token_table *out,
 				   struct patrol_err *err);
+/* Parse on two threads past this many bytes (by default 1 MiB, with two
+ * CPUs; SIZE_MAX: never): for tests, which compare. */
+void api_list_pipe_from(struct api_list *l, size_t bytes);
 /* Token rows taken so far. */
 size_t api_list_count(const struct api_list *l);
 void api_list_free(struct api_list *l);
