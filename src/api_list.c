@@ -1212,14 +1212,16 @@ api_pipe_going(const struct api_list *l)
 	return !l->pipe->lex_stop && !atomic_load_explicit(&l->pipe->failed, memory_order_relaxed);
 }
 
-/* Back to one thread: the builder replays what it has and ends. */
+/* Back to one thread: the builder replays what it has and ends (stop:
+ * the parser is freed mid-way, it stops at once). */
 static void
-api_pipe_end(struct api_list *l)
+api_pipe_close(struct api_list *l, bool stop)
 {
 	struct api_pipe *p = l->pipe;
 
 	pthread_mutex_lock(&p->lock);
 	p->done = true;
+	p->stop = stop;
 	pthread_cond_broadcast(&p->cond);
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->builder, NULL);
@@ -1228,19 +1230,10 @@ api_pipe_end(struct api_list *l)
 	api_pipe_free(p);
 }
 
-/* The parser is freed mid-way: the builder stops at once. */
 static void
-api_pipe_cancel(struct api_list *l)
+api_pipe_end(struct api_list *l)
 {
-	struct api_pipe *p = l->pipe;
-
-	pthread_mutex_lock(&p->lock);
-	p->stop = true;
-	pthread_cond_broadcast(&p->cond);
-	pthread_mutex_unlock(&p->lock);
-	pthread_join(p->builder, NULL);
-	l->pipe = NULL;
-	api_pipe_free(p);
+	api_pipe_close(l, false);
 }
 
 static const yajl_callbacks api_list_callbacks = {
@@ -1451,7 +1444,7 @@ api_list_free(struct api_list *l)
 	if (l == NULL)
 		return;
 	if (l->pipe != NULL)
-		api_pipe_cancel(l);
+		api_pipe_close(l, true);
 	yajl_free(l->h);
 	token_table_free(&l->tab);
 	for (i = 0; i < API_LIST_DEPTH; i++)
