@@ -919,8 +919,8 @@ enum api_ev {
 
 struct api_event {
 	unsigned char type;          /* enum api_ev */
-	size_t off;                  /* bytes into the slice after it */
-	size_t at, len;              /* its text in the batch's strs */
+	uint32_t off;                /* bytes into the slice after it */
+	size_t len;                  /* its text: the next len bytes of the batch's strs */
 };
 
 struct api_batch {
@@ -968,8 +968,7 @@ api_rec(struct api_list *l, enum api_ev type, const void *s, size_t n)
 	}
 	ev = &b->ev[b->nev];
 	ev->type = (unsigned char)type;
-	ev->off = l->event_off;
-	ev->at = b->strs.len;
+	ev->off = (uint32_t)l->event_off;       /* a slice is 64 KiB */
 	ev->len = n;
 	if (n > 0) {                /* buf_add, without its checks when there is room */
 		if (b->strs.cap - b->strs.len <= n && buf_reserve(&b->strs, n) != 0)
@@ -1078,7 +1077,7 @@ api_pipe_main(void *arg)
 	struct api_list *l = arg;
 	struct api_pipe *p = l->pipe;
 	struct api_batch *b;
-	size_t i;
+	size_t i, at;
 	int k = 0;
 
 	for (;;) {
@@ -1094,9 +1093,10 @@ api_pipe_main(void *arg)
 		b->where.line = l->lex.line;        /* the builder's while on two threads */
 		b->where.col = l->lex.col;
 		l->at = &b->where;
-		for (i = 0; i < b->nev && l->err.status == PATROL_OK; i++) {
+		for (i = 0, at = 0; i < b->nev && l->err.status == PATROL_OK; i++) {
 			l->ev_off = b->ev[i].off;
-			api_replay(l, &b->ev[i], b->strs.data + b->ev[i].at);
+			api_replay(l, &b->ev[i], b->strs.data + at);
+			at += b->ev[i].len;
 		}
 		if (b->nomem)
 			api_list_nomem(l);
@@ -1179,13 +1179,22 @@ api_pipe_ship(struct api_list *l)
 }
 
 /* The lexer's batch for a slice of n bytes at p ("" for none): a copy of
- * it (the builder counts lines and columns). */
+ * it, or the stage itself when it was gathered there (the builder counts
+ * lines and columns). */
 static void
 api_pipe_slice(struct api_list *l, const unsigned char *p, size_t n)
 {
 	struct api_batch *b = &l->pipe->slot[l->pipe->fill];
 
-	memcpy(b->slice, p, n);
+	unsigned char *mine;
+
+	if (p == l->stage) {                 /* gathered: the buffers change hands */
+		mine = b->slice;
+		b->slice = l->stage;
+		l->stage = mine;
+	} else {
+		memcpy(b->slice, p, n);
+	}
 	b->where.slice = b->slice;
 	b->where.slice_len = n;
 }
@@ -1201,7 +1210,7 @@ api_pipe_refused(struct api_list *l, size_t off, const char *what)
 	if (b->nomem)
 		return;
 	if (api_rec(l, EV_MALFORMED, what, strlen(what) + 1) != 0)
-		b->ev[b->nev - 1].off = off;
+		b->ev[b->nev - 1].off = (uint32_t)off;
 }
 
 /* Whether the lexer should go on (the builder has not failed, YAJL has
