@@ -163,7 +163,8 @@ api_text_str(struct api_text_w *w, const char *s, size_t n, bool plain)
 	return 0;
 }
 
-/* v in decimal, as jansson's "%lld": at most 20 bytes. */
+/* v in decimal, as jansson's "%lld": at most 20 bytes, written in place,
+ * two digits at a time from the last. */
 static char *
 api_text_i64(char *p, int64_t v)
 {
@@ -171,24 +172,39 @@ api_text_i64(char *p, int64_t v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char tmp[24], *q = tmp + sizeof tmp;
+	static const uint64_t tens[20] = {
+		1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+		100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+		10000000000000ull, 100000000000000ull, 1000000000000000ull,
+		10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull,
+	};
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	size_t n;
+	uint32_t lo;
+	char *q;
+	int k;
 
-	while (u >= 100) {
-		q -= 2;
-		memcpy(q, pairs + 2 * (u % 100), 2);
-		u /= 100;
-	}
-	if (u >= 10) {
-		q -= 2;
-		memcpy(q, pairs + 2 * u, 2);
-	} else {
-		*--q = (char)('0' + u);
-	}
 	if (v < 0)
 		*p++ = '-';
-	memcpy(p, q, (size_t)(tmp + sizeof tmp - q));
-	return p + (tmp + sizeof tmp - q);
+	/* the digits: log10 from the bit length (x 1233 / 4096), then one compare */
+	n = (size_t)(((64 - __builtin_clzll(u | 1)) * 1233) >> 12);
+	n += (u | 1) >= tens[n];
+	q = p + n;
+	for (; u >= 100000000; u /= 100000000)   /* eight digits at a time in 32 bits */
+		for (k = 0, lo = (uint32_t)(u % 100000000); k < 4; k++, lo /= 100) {
+			q -= 2;
+			memcpy(q, pairs + 2 * (lo % 100), 2);
+		}
+	for (lo = (uint32_t)u; lo >= 100; lo /= 100) {
+		q -= 2;
+		memcpy(q, pairs + 2 * (lo % 100), 2);
+	}
+	if (lo >= 10)
+		memcpy(q - 2, pairs + 2 * lo, 2);
+	else
+		q[-1] = (char)('0' + lo);
+	return p + n;
 }
 
 int

@@ -409,6 +409,17 @@ token_has_id(const struct token_info *t)
 	return t->id_form_ != TOKEN_ID_FORM_NONE;
 }
 
+/* The two hex digits of each byte value, for ids made at the edges (every
+ * row of a list's JSON). */
+static const char token_hexpairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627"
+	"28292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f"
+	"505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f7071727374757677"
+	"78797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7"
+	"c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+	"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 char *
 token_id_hex(const struct token_info *t, char *buf)
 {
@@ -419,10 +430,8 @@ token_id_hex(const struct token_info *t, char *buf)
 		snprintf(buf, TOKEN_ID_LEN + 1, "%s", t->id_.text);
 	if (t->id_form_ != TOKEN_ID_FORM_RAW)
 		return buf;
-	for (i = 0; i < TOKEN_ID_RAW; i++) {
-		buf[2 * i] = token_hexdigits[t->id_.raw[i] >> 4];
-		buf[2 * i + 1] = token_hexdigits[t->id_.raw[i] & 15];
-	}
+	for (i = 0; i < TOKEN_ID_RAW; i++)
+		memcpy(buf + 2 * i, token_hexpairs + 2 * t->id_.raw[i], 2);
 	buf[TOKEN_ID_LEN] = '\0';
 	return buf;
 }

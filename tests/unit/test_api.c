@@ -1732,7 +1732,9 @@ test_token_text_matches_jansson(void **state)
 		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 cyrillic, \xc3\xa9 then \xe2\x9c\x85",
 	};
 	static const int64_t nums[] = { 0, 1, -1, 9, 10, 1714000000000LL, -1714000000000LL,
-		INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+		INT64_MAX, INT64_MIN, INT64_MIN + 1, 99, 100, -100, 999999999999999999LL,
+		1000000000000000000LL };
+	const size_t nn = sizeof nums / sizeof nums[0];
 	static const char id_hex[] = ID1;
 	struct token_table tab = { 0 };
 	struct token_info *t;
@@ -1747,13 +1749,13 @@ test_token_text_matches_jansson(void **state)
 			assert_non_null(t = token_table_push(&tab));
 			t->management = true;
 			assert_int_equal(token_set_id(&tab, t, id_hex, strlen(id_hex)), 0);
-			t->creation_time = nums[(i + k) % 10];
-			t->expiry_time = nums[(i + k + 3) % 10];
-			t->last_accessed_time = nums[(i + k + 5) % 10];
-			t->created_by_id = nums[(i + k + 7) % 10];
-			t->owner_id = nums[i % 10];
-			t->last_used_day = nums[k % 10];
-			t->workspace_id = nums[(i * k) % 10];
+			t->creation_time = nums[(i + k) % nn];
+			t->expiry_time = nums[(i + k + 3) % nn];
+			t->last_accessed_time = nums[(i + k + 5) % nn];
+			t->created_by_id = nums[(i + k + 7) % nn];
+			t->owner_id = nums[i % nn];
+			t->last_used_day = nums[k % nn];
+			t->workspace_id = nums[(i * k) % nn];
 			one[0] = hostile[i];
 			if (k < 3)
 				assert_int_equal(token_set_text(&tab, t, (enum token_text)k, hostile[i],
