@@ -1267,14 +1267,20 @@ static void
 token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
 {
 	unsigned char b[16] = { 0 };
+	const char *hex;
 	size_t i, j;
 
-	if (t->id_form_ == TOKEN_ID_FORM_RAW)          /* most: hex digits of the bytes */
-		for (i = 0; i < nwords * 8; i++)
-			b[i] = (unsigned char)token_hexdigits[(t->id_.raw[i / 2] >> (i % 2 ? 0 : 4)) & 15];
-	else
-		for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
-			;
+	if (t->id_form_ == TOKEN_ID_FORM_RAW) {        /* most: four bytes' digits a word */
+		for (i = 0; i < nwords; i++)
+			for (k[i] = 0, j = 0; j < 4; j++) {
+				hex = token_hexpairs + 2 * t->id_.raw[i * 4 + j];
+				k[i] = k[i] << 16 | (uint64_t)(unsigned char)hex[0] << 8 |
+				       (unsigned char)hex[1];
+			}
+		return;
+	}
+	for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
+		;
 	for (i = 0; i < nwords; i++) {
 		k[i] = 0;
 		for (j = 0; j < 8; j++)
