@@ -204,6 +204,9 @@ enum patrol_status api_list_feed(struct api_list *l, const char *p, size_t n,
 /* The body ended: out is overwritten with the table (empty on failure). */
 enum patrol_status api_list_finish(struct api_list *l, struct token_table *out,
 				   struct patrol_err *err);
+/* Parse on two threads past this many bytes (by default 1 MiB, with two
+ * CPUs; SIZE_MAX: never): for tests, which compare. */
+void api_list_pipe_from(struct api_list *l, size_t bytes);
 /* Token rows taken so far. */
 size_t api_list_count(const struct api_list *l);
 void api_list_free(struct api_list *l);
@@ -261,6 +264,8 @@ void api_json_rows_free(struct api_json_rows *r);
 struct buf;
 int api_token_text(const struct token_info *t, bool management, const char *const *more,
 		   size_t nmore, struct buf *out);
+/* Append v in decimal, as jansson writes an integer. 0, or -1 out of memory. */
+int api_text_int(struct buf *out, int64_t v);
 json_t *api_me_to_json(const struct api_me *m);
 json_t *api_conf_to_json(const struct api_conf *c);
 /* {"token_value": …, "token_info": …}: the one place a secret is serialised,

@@ -28,6 +28,9 @@
  * Messages give a position (line, and column in characters, as jansson
  * counts them), never text: the text near an error may be anything.
  *
+ * A long list is parsed on two threads (YAJL on one, the rows on the
+ * other: "on two threads" below), with the same outcome.
+ *
  * YAJL sees the body in slices of API_LIST_SLICE bytes at fixed offsets,
  * however the bytes come (libcurl's chunks, a whole body): pieces are
  * gathered in a buffer of that size first. So the same body gives the same
@@ -36,10 +39,12 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <yajl/yajl_parse.h>
 
@@ -49,6 +54,7 @@
 
 #define API_LIST_SLICE ((size_t)64 << 10)        /* fed to YAJL at a time */
 #define API_LIST_QUIET_MAX ((size_t)1 << 20)     /* bytes with no event: one token */
+#define API_LIST_PIPE_FROM ((size_t)1 << 20)     /* on two threads past this (~3,000 tokens) */
 #define API_LIST_KEY "token_infos"
 
 enum api_frame_kind { FR_DOC, FR_LIST, FR_TOKEN, FR_STRV, FR_SKIP, FR_COUNT };
@@ -63,6 +69,15 @@ struct api_keys {
 	size_t mask, used;
 	struct buf bytes;
 };
+
+/* Where a slice's bytes are, for messages: line and column at its start. */
+struct api_where {
+	const unsigned char *slice;
+	size_t slice_len;
+	long line, col;
+};
+
+struct api_pipe;                 /* the parse on two threads (below) */
 
 struct api_frame {
 	enum api_frame_kind kind;
@@ -99,13 +114,17 @@ struct api_list {
 	unsigned char *stage;        /* API_LIST_SLICE bytes, or NULL until needed */
 	size_t staged;
 	/* where the bytes are, for messages */
-	const unsigned char *slice;  /* being parsed now */
-	size_t slice_len;
-	long line, col;              /* at the start of the slice */
+	struct api_where lex;        /* the slice YAJL is parsing */
+	const struct api_where *at;  /* positions are counted in: lex, or a
+				      * batch's when the builder replays it */
+	size_t ev_off;               /* the builder: its event's offset */
 	bool event;                  /* an event ended in this slice… */
 	size_t event_off;            /* …this far into it */
 	size_t quiet;                /* bytes since the last event */
 	bool nonblank;               /* a byte other than white space came */
+	/* on two threads: from pipe_from bytes on (SIZE_MAX: never) */
+	size_t parsed, pipe_from;
+	struct api_pipe *pipe;       /* NULL: on this thread alone */
 	/* the outcome */
 	struct patrol_err err;       /* set: the answer is refused */
 	struct patrol_err shape;     /* the answer's shape is wrong: said at the
@@ -154,9 +173,9 @@ api_list_walk(const unsigned char *p, size_t n, long *line, long *col)
 static void
 api_list_where(const struct api_list *l, size_t off, long *line, long *col)
 {
-	*line = l->line;
-	*col = l->col;
-	api_list_walk(l->slice, off < l->slice_len ? off : l->slice_len, line, col);
+	*line = l->at->line;
+	*col = l->at->col;
+	api_list_walk(l->at->slice, off < l->at->slice_len ? off : l->at->slice_len, line, col);
 }
 
 /* Refuse the answer as malformed at off bytes into the slice (jansson's words). */
@@ -173,11 +192,19 @@ api_list_malformed(struct api_list *l, size_t off, const char *what)
 	return 0;
 }
 
+/* Bytes into the slice at the current event: YAJL's count, or the
+ * replayed event's. */
+static size_t
+api_list_off(const struct api_list *l)
+{
+	return l->pipe != NULL ? l->ev_off : yajl_get_bytes_consumed(l->h);
+}
+
 /* Refuse the answer for what happened at the current event. */
 static int
 api_list_refuse(struct api_list *l, const char *what)
 {
-	return api_list_malformed(l, yajl_get_bytes_consumed(l->h), what);
+	return api_list_malformed(l, api_list_off(l), what);
 }
 
 static int
@@ -188,10 +215,13 @@ api_list_nomem(struct api_list *l)
 	return 0;
 }
 
-/* An event ended here: for positions and for the quiet count. */
+/* An event ended here: for positions and for the quiet count (on two
+ * threads, the lexing side counts). */
 static void
 api_list_event(struct api_list *l)
 {
+	if (l->pipe != NULL)
+		return;
 	l->event = true;
 	l->event_off = yajl_get_bytes_consumed(l->h);
 }
@@ -251,11 +281,8 @@ api_list_plain(const unsigned char *p, size_t n)
 		memcpy(&w, p + i, sizeof w);
 		bad |= w | ((w - API_BYTES(1)) & ~w);      /* a high bit, or a zero byte */
 	}
-	if (i < n) {                                  /* the tail, padded with 1s */
-		w = API_BYTES(1);
-		memcpy(&w, p + i, n - i);
-		bad |= w | ((w - API_BYTES(1)) & ~w);
-	}
+	for (; i < n; i++)                            /* the tail: no call to copy it */
+		bad |= p[i] | (p[i] == 0) << 7;
 	return (bad & API_BYTES(0x80)) == 0;
 }
 
@@ -289,11 +316,15 @@ api_list_int(const char *s, size_t n, int64_t *out)
 	bool over = false;
 	size_t i;
 
-	for (i = neg; i < n; i++) {
+	for (i = neg; i < n && i - neg < 18; i++) {     /* 18 digits always fit */
 		if ((d = (uint64_t)(unsigned char)s[i] - '0') > 9)
 			return -1;
-		if (i - neg >= 18)           /* 18 digits always fit */
-			over |= v > (max - d) / 10;
+		v = v * 10 + d;
+	}
+	for (; i < n; i++) {
+		if ((d = (uint64_t)(unsigned char)s[i] - '0') > 9)
+			return -1;
+		over |= v > (max - d) / 10;
 		v = v * 10 + d;
 	}
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -482,7 +513,7 @@ api_list_twice(struct api_list *l)
 
 	if (l->err.status != PATROL_OK)
 		return 0;
-	api_list_where(l, yajl_get_bytes_consumed(l->h), &line, &col);
+	api_list_where(l, api_list_off(l), &line, &col);
 	status_set(&l->err, PATROL_PROTOCOL, "the answer names a key twice in one object "
 		   "(line %ld, column %ld): refusing an ambiguous answer", line, col);
 	return 0;
@@ -671,11 +702,11 @@ api_token_field(const struct api_list *l, const unsigned char *s, size_t n)
 	return -1;
 }
 
+/* Key s[0..n) of a token, field fi of api_fields (-1: none). */
 static int
-api_token_key(struct api_list *l, const unsigned char *s, size_t n)
+api_token_key_at(struct api_list *l, int fi, const unsigned char *s, size_t n)
 {
 	struct api_frame *f = &l->frames[l->depth - 1];
-	int fi = api_token_field(l, s, n);
 
 	l->field = -1;
 	if (fi < 0)
@@ -686,6 +717,12 @@ api_token_key(struct api_list *l, const unsigned char *s, size_t n)
 	if (!api_fields[fi].management || l->management)
 		l->field = fi;
 	return 1;
+}
+
+static int
+api_token_key(struct api_list *l, const unsigned char *s, size_t n)
+{
+	return api_token_key_at(l, api_token_field(l, s, n), s, n);
 }
 
 /* The token object ended: keep the row, or count it as skipped. */
@@ -787,23 +824,24 @@ api_list_value(struct api_list *l, json_type t, const unsigned char *s, size_t n
 	    api_list_ignore(l, t);
 }
 
+/* What each event means (YAJL's callbacks call these, or on two threads
+ * the builder as it replays them). */
 static int
-api_cb_null(void *ctx)
+api_on_null(struct api_list *l)
 {
-	return api_list_value(ctx, JSON_NULL, NULL, 0);
+	return api_list_value(l, JSON_NULL, NULL, 0);
 }
 
 static int
-api_cb_boolean(void *ctx, int b)
+api_on_boolean(struct api_list *l, int b)
 {
-	return api_list_value(ctx, b ? JSON_TRUE : JSON_FALSE, NULL, 0);
+	return api_list_value(l, b ? JSON_TRUE : JSON_FALSE, NULL, 0);
 }
 
 /* YAJL checked the syntax; the range is checked here, as jansson does. */
 static int
-api_cb_number(void *ctx, const char *s, size_t n)
+api_on_number(struct api_list *l, const char *s, size_t n)
 {
-	struct api_list *l = ctx;
 	int k;
 
 	if ((k = api_list_int(s, n, &l->num)) > 0)
@@ -817,23 +855,179 @@ api_cb_number(void *ctx, const char *s, size_t n)
 }
 
 static int
+api_on_string(struct api_list *l, const unsigned char *s, size_t n)
+{
+	return api_list_string_ok(l, s, n) ? api_list_value(l, JSON_STRING, s, n) : 0;
+}
+
+static int
+api_on_start_map(struct api_list *l)
+{
+	return api_list_value(l, JSON_OBJECT, NULL, 0);
+}
+
+static int
+api_on_start_array(struct api_list *l)
+{
+	return api_list_value(l, JSON_ARRAY, NULL, 0);
+}
+
+static int
+api_on_key(struct api_list *l, const unsigned char *s, size_t n)
+{
+	int fi;
+
+	api_list_event(l);
+	/* a token's field (most keys) is a name of api_fields: a sound string */
+	if (l->frames[l->depth - 1].kind == FR_TOKEN && (fi = api_token_field(l, s, n)) >= 0)
+		return api_token_key_at(l, fi, s, n);
+	if (!api_list_string_ok(l, s, n))
+		return 0;
+	return api_frames[l->frames[l->depth - 1].kind].key(l, s, n);
+}
+
+static int
+api_on_end(struct api_list *l)
+{
+	api_list_event(l);
+	return api_frames[l->frames[--l->depth].kind].end(l);
+}
+
+/* ---- on two threads ------------------------------------------------------
+ * YAJL and the rows cost about the same. A long list (past pipe_from bytes,
+ * API_LIST_PIPE_FROM unless a test says, with a second CPU) is parsed on
+ * two threads: the one feeding the bytes
+ * (the worker, as libcurl hands them over) runs YAJL and records the events
+ * of each slice in a batch, with a copy of the slice for messages; a
+ * builder thread replays the batches, in order, through the api_on_
+ * functions above, so the table, every check and every message are the
+ * same as on one thread. The batches cross in API_PIPE_SLOTS slots, each owned by one
+ * side at a time (API_PIPE_FREE: the lexer's to fill; API_PIPE_FULL: the
+ * builder's), under one lock. What YAJL itself refuses (malformed JSON, a
+ * value too long, an empty answer) is an event too, so the first failure
+ * in the order of the text wins, as on one thread. The lexing side learns
+ * of the builder's failure from a flag, a few slices later at most;
+ * whoever reads the outcome ends the pipe first (api_pipe_end). Lines and
+ * columns are counted by the builder then, over its copies of the slices. */
+
+enum api_ev {
+	EV_NULL, EV_FALSE, EV_TRUE, EV_NUMBER, EV_STRING, EV_MAP, EV_KEY, EV_END, EV_ARRAY,
+	EV_MALFORMED,                /* YAJL refused the text here (s: what) */
+	EV_EMPTY,                    /* the answer was only white space */
+	EV_COUNT
+};
+
+struct api_event {
+	unsigned char type;          /* enum api_ev */
+	uint32_t off;                /* bytes into the slice after it */
+	size_t len;                  /* its text: the next len bytes of the batch's strs */
+};
+
+struct api_batch {
+	unsigned char *slice;        /* a copy of the slice (API_LIST_SLICE bytes) */
+	struct api_where where;
+	struct api_event *ev;
+	size_t nev, cap;
+	struct buf strs;             /* the events' strings, keys and numbers */
+	bool nomem;                  /* recording ran out of memory after ev */
+};
+
+enum api_slot { API_PIPE_FREE, API_PIPE_FULL };
+#define API_PIPE_SLOTS 2              /* batches in flight */
+
+struct api_pipe {
+	pthread_t builder;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct api_batch slot[API_PIPE_SLOTS];
+	enum api_slot state[API_PIPE_SLOTS];
+	int fill;                    /* the lexer's slot */
+	bool done;                   /* the lexer sends no more */
+	bool stop;                   /* give up (the parser is freed) */
+	bool lex_stop;               /* the lexer: YAJL refused, nothing more to lex */
+	atomic_bool failed;          /* the builder: l->err is set */
+	atomic_size_t rows;          /* the builder: rows so far */
+};
+
+/* Record an event in the lexer's batch. 1, or 0 (YAJL stops) on out of memory. */
+static int
+api_rec(struct api_list *l, enum api_ev type, const void *s, size_t n)
+{
+	struct api_batch *b = &l->pipe->slot[l->pipe->fill];
+	struct api_event *ev;
+	size_t cap;
+
+	l->event = true;
+	l->event_off = yajl_get_bytes_consumed(l->h);
+	if (b->nev == b->cap) {
+		cap = b->cap ? b->cap * 2 : 1024;
+		if (cap > SIZE_MAX / sizeof *ev || (ev = realloc(b->ev, cap * sizeof *ev)) == NULL)
+			return b->nomem = true, 0;
+		b->ev = ev;
+		b->cap = cap;
+	}
+	ev = &b->ev[b->nev];
+	ev->type = (unsigned char)type;
+	ev->off = (uint32_t)l->event_off;       /* a slice is 64 KiB */
+	ev->len = n;
+	if (n > 0) {                /* buf_add, without its checks when there is room */
+		if (b->strs.cap - b->strs.len <= n && buf_reserve(&b->strs, n) != 0)
+			return b->nomem = true, 0;
+		memcpy(b->strs.data + b->strs.len, s, n);
+		b->strs.len += n;
+		b->strs.data[b->strs.len] = '\0';
+	}
+	b->nev++;
+	return 1;
+}
+
+/* YAJL's callbacks: straight on, or recorded for the builder. */
+static int
+api_cb_null(void *ctx)
+{
+	struct api_list *l = ctx;
+
+	return l->pipe != NULL ? api_rec(l, EV_NULL, NULL, 0) : api_on_null(l);
+}
+
+static int
+api_cb_boolean(void *ctx, int b)
+{
+	struct api_list *l = ctx;
+
+	return l->pipe != NULL ? api_rec(l, b ? EV_TRUE : EV_FALSE, NULL, 0) : api_on_boolean(l, b);
+}
+
+static int
+api_cb_number(void *ctx, const char *s, size_t n)
+{
+	struct api_list *l = ctx;
+
+	return l->pipe != NULL ? api_rec(l, EV_NUMBER, s, n) : api_on_number(l, s, n);
+}
+
+static int
 api_cb_string(void *ctx, const unsigned char *s, size_t n)
 {
 	struct api_list *l = ctx;
 
-	return api_list_string_ok(l, s, n) ? api_list_value(l, JSON_STRING, s, n) : 0;
+	return l->pipe != NULL ? api_rec(l, EV_STRING, s, n) : api_on_string(l, s, n);
 }
 
 static int
 api_cb_start_map(void *ctx)
 {
-	return api_list_value(ctx, JSON_OBJECT, NULL, 0);
+	struct api_list *l = ctx;
+
+	return l->pipe != NULL ? api_rec(l, EV_MAP, NULL, 0) : api_on_start_map(l);
 }
 
 static int
 api_cb_start_array(void *ctx)
 {
-	return api_list_value(ctx, JSON_ARRAY, NULL, 0);
+	struct api_list *l = ctx;
+
+	return l->pipe != NULL ? api_rec(l, EV_ARRAY, NULL, 0) : api_on_start_array(l);
 }
 
 static int
@@ -841,10 +1035,7 @@ api_cb_key(void *ctx, const unsigned char *s, size_t n)
 {
 	struct api_list *l = ctx;
 
-	api_list_event(l);
-	if (!api_list_string_ok(l, s, n))
-		return 0;
-	return api_frames[l->frames[l->depth - 1].kind].key(l, s, n);
+	return l->pipe != NULL ? api_rec(l, EV_KEY, s, n) : api_on_key(l, s, n);
 }
 
 static int
@@ -852,8 +1043,206 @@ api_cb_end(void *ctx)
 {
 	struct api_list *l = ctx;
 
-	api_list_event(l);
-	return api_frames[l->frames[--l->depth].kind].end(l);
+	return l->pipe != NULL ? api_rec(l, EV_END, NULL, 0) : api_on_end(l);
+}
+
+/* Each event replayed (s: its text in the batch). */
+static void
+api_replay(struct api_list *l, const struct api_event *ev, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	switch ((enum api_ev)ev->type) {
+	case EV_NULL:      api_on_null(l); break;
+	case EV_FALSE:     api_on_boolean(l, 0); break;
+	case EV_TRUE:      api_on_boolean(l, 1); break;
+	case EV_NUMBER:    api_on_number(l, s, ev->len); break;
+	case EV_STRING:    api_on_string(l, u, ev->len); break;
+	case EV_MAP:       api_on_start_map(l); break;
+	case EV_KEY:       api_on_key(l, u, ev->len); break;
+	case EV_END:       api_on_end(l); break;
+	case EV_ARRAY:     api_on_start_array(l); break;
+	case EV_MALFORMED: api_list_malformed(l, ev->off, s); break;
+	case EV_EMPTY:
+		status_set(&l->err, PATROL_PROTOCOL, "empty answer where JSON was expected");
+		break;
+	case EV_COUNT:     break;
+	}
+}
+
+/* The builder: batches in order, until the lexer is done. */
+static void *
+api_pipe_main(void *arg)
+{
+	struct api_list *l = arg;
+	struct api_pipe *p = l->pipe;
+	struct api_batch *b;
+	size_t i, at;
+	int k = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (p->state[k] != API_PIPE_FULL && !p->done && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->state[k] != API_PIPE_FULL || p->stop) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+		b = &p->slot[k];
+		b->where.line = l->lex.line;        /* the builder's while on two threads */
+		b->where.col = l->lex.col;
+		l->at = &b->where;
+		for (i = 0, at = 0; i < b->nev && l->err.status == PATROL_OK; i++) {
+			l->ev_off = b->ev[i].off;
+			api_replay(l, &b->ev[i], b->strs.data + at);
+			at += b->ev[i].len;
+		}
+		if (b->nomem)
+			api_list_nomem(l);
+		api_list_walk(b->slice, b->where.slice_len, &l->lex.line, &l->lex.col);
+		atomic_store_explicit(&p->rows, l->tab.n, memory_order_relaxed);
+		if (l->err.status != PATROL_OK)
+			atomic_store_explicit(&p->failed, true, memory_order_relaxed);
+		pthread_mutex_lock(&p->lock);
+		p->state[k] = API_PIPE_FREE;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		k = (k + 1) % API_PIPE_SLOTS;
+	}
+}
+
+static void
+api_pipe_free(struct api_pipe *p)
+{
+	int k;
+
+	for (k = 0; k < API_PIPE_SLOTS; k++) {
+		free(p->slot[k].slice);
+		free(p->slot[k].ev);
+		buf_free(&p->slot[k].strs);
+	}
+	pthread_cond_destroy(&p->cond);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+/* Go on two threads from here. false: not possible (one thread goes on). */
+static bool
+api_pipe_start(struct api_list *l)
+{
+	struct api_pipe *p = calloc(1, sizeof *p);
+	int k;
+
+	if (p == NULL)
+		return false;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	atomic_init(&p->failed, false);
+	atomic_init(&p->rows, l->tab.n);
+	for (k = 0; k < API_PIPE_SLOTS; k++)
+		buf_init(&p->slot[k].strs, 0);
+	for (k = 0; k < API_PIPE_SLOTS; k++) {
+		if ((p->slot[k].slice = malloc(API_LIST_SLICE)) == NULL) {
+			api_pipe_free(p);
+			return false;
+		}
+	}
+	l->pipe = p;
+	if (pthread_create(&p->builder, NULL, api_pipe_main, l) != 0) {
+		l->pipe = NULL;
+		api_pipe_free(p);
+		return false;
+	}
+	return true;
+}
+
+/* Hand the lexer's batch to the builder and take the other slot (once the
+ * builder is done with it), emptied, with where for its slice. */
+static void
+api_pipe_ship(struct api_list *l)
+{
+	struct api_pipe *p = l->pipe;
+	struct api_batch *b;
+
+	pthread_mutex_lock(&p->lock);
+	p->state[p->fill] = API_PIPE_FULL;
+	pthread_cond_broadcast(&p->cond);
+	p->fill = (p->fill + 1) % API_PIPE_SLOTS;
+	while (p->state[p->fill] != API_PIPE_FREE)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	b = &p->slot[p->fill];
+	b->nev = 0;
+	b->nomem = false;
+	buf_reset(&b->strs);
+}
+
+/* The lexer's batch for a slice of n bytes at p ("" for none): a copy of
+ * it, or the stage itself when it was gathered there (the builder counts
+ * lines and columns). */
+static void
+api_pipe_slice(struct api_list *l, const unsigned char *p, size_t n)
+{
+	struct api_batch *b = &l->pipe->slot[l->pipe->fill];
+
+	unsigned char *mine;
+
+	if (p == l->stage) {                 /* gathered: the buffers change hands */
+		mine = b->slice;
+		b->slice = l->stage;
+		l->stage = mine;
+	} else {
+		memcpy(b->slice, p, n);
+	}
+	b->where.slice = b->slice;
+	b->where.slice_len = n;
+}
+
+/* Record that YAJL refused the text off bytes into the slice; nothing more
+ * is lexed. */
+static void
+api_pipe_refused(struct api_list *l, size_t off, const char *what)
+{
+	struct api_batch *b = &l->pipe->slot[l->pipe->fill];
+
+	l->pipe->lex_stop = true;
+	if (b->nomem)
+		return;
+	if (api_rec(l, EV_MALFORMED, what, strlen(what) + 1) != 0)
+		b->ev[b->nev - 1].off = (uint32_t)off;
+}
+
+/* Whether the lexer should go on (the builder has not failed, YAJL has
+ * not refused). */
+static bool
+api_pipe_going(const struct api_list *l)
+{
+	return !l->pipe->lex_stop && !atomic_load_explicit(&l->pipe->failed, memory_order_relaxed);
+}
+
+/* Back to one thread: the builder replays what it has and ends (stop:
+ * the parser is freed mid-way, it stops at once). */
+static void
+api_pipe_close(struct api_list *l, bool stop)
+{
+	struct api_pipe *p = l->pipe;
+
+	pthread_mutex_lock(&p->lock);
+	p->done = true;
+	p->stop = stop;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+	pthread_join(p->builder, NULL);
+	l->pipe = NULL;
+	l->at = &l->lex;
+	api_pipe_free(p);
+}
+
+static void
+api_pipe_end(struct api_list *l)
+{
+	api_pipe_close(l, false);
 }
 
 static const yajl_callbacks api_list_callbacks = {
@@ -883,7 +1272,9 @@ api_list_new(bool management)
 		return NULL;
 	}
 	l->management = management;
-	l->line = 1;
+	l->lex.line = 1;
+	l->at = &l->lex;
+	l->pipe_from = sysconf(_SC_NPROCESSORS_ONLN) >= 2 ? API_LIST_PIPE_FROM : SIZE_MAX;
 	status_clear(&l->err);
 	status_clear(&l->shape);
 	memset(l->fieldmap, -1, sizeof l->fieldmap);
@@ -897,6 +1288,12 @@ api_list_new(bool management)
 		l->fieldmap[h] = (signed char)i;
 	}
 	return l;
+}
+
+void
+api_list_pipe_from(struct api_list *l, size_t bytes)
+{
+	l->pipe_from = bytes;
 }
 
 /* Copy the outcome to err (when refused). */
@@ -915,6 +1312,25 @@ api_list_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
 }
 
+/* YAJL refused the text off bytes into the slice: the answer is refused
+ * (on two threads, by the builder when it comes to it). */
+static void
+api_list_stop(struct api_list *l, size_t off, const char *what)
+{
+	if (l->pipe != NULL)
+		api_pipe_refused(l, off, what);
+	else
+		api_list_malformed(l, off, what);
+}
+
+/* Whether to go on parsing: nothing refused the answer yet (as far as
+ * this thread knows, on two). */
+static bool
+api_list_going(const struct api_list *l)
+{
+	return l->pipe != NULL ? api_pipe_going(l) : l->err.status == PATROL_OK;
+}
+
 /* Parse one slice of at most API_LIST_SLICE bytes. */
 static void
 api_list_slice(struct api_list *l, const unsigned char *p, size_t n)
@@ -922,22 +1338,26 @@ api_list_slice(struct api_list *l, const unsigned char *p, size_t n)
 	char what[64];
 	size_t i;
 
+	if (l->pipe == NULL && l->parsed >= l->pipe_from && l->err.status == PATROL_OK)
+		api_pipe_start(l);
+	l->parsed += n;
 	for (i = 0; !l->nonblank && i < n; i++)
 		l->nonblank = !api_list_space(p[i]);
-	l->slice = p;
-	l->slice_len = n;
+	l->lex.slice = p;
+	l->lex.slice_len = n;
 	l->event = false;
+	if (l->pipe != NULL)
+		api_pipe_slice(l, p, n);
 	if (yajl_parse(l->h, p, n) != yajl_status_ok) {
-		api_list_malformed(l, yajl_get_bytes_consumed(l->h), "");
-		return;
-	}
-	l->quiet = l->event ? n - l->event_off : l->quiet + n;
-	if (l->quiet > API_LIST_QUIET_MAX) {
+		api_list_stop(l, yajl_get_bytes_consumed(l->h), "");
+	} else if ((l->quiet = l->event ? n - l->event_off : l->quiet + n) > API_LIST_QUIET_MAX) {
 		snprintf(what, sizeof what, "a value longer than %zu bytes", API_LIST_QUIET_MAX);
-		api_list_malformed(l, n, what);
-		return;
+		api_list_stop(l, n, what);
+	} else if (l->pipe == NULL) {
+		api_list_walk(p, n, &l->lex.line, &l->lex.col);
 	}
-	api_list_walk(p, n, &l->line, &l->col);
+	if (l->pipe != NULL)
+		api_pipe_ship(l);
 }
 
 enum patrol_status
@@ -945,7 +1365,7 @@ api_list_feed(struct api_list *l, const char *p, size_t n, struct patrol_err *er
 {
 	size_t k;
 
-	while (n > 0 && l->err.status == PATROL_OK) {
+	while (n > 0 && api_list_going(l)) {
 		if (l->staged == 0 && n >= API_LIST_SLICE) {   /* a whole slice: as it is */
 			api_list_slice(l, (const unsigned char *)p, API_LIST_SLICE);
 			p += API_LIST_SLICE;
@@ -953,6 +1373,8 @@ api_list_feed(struct api_list *l, const char *p, size_t n, struct patrol_err *er
 			continue;
 		}
 		if (l->stage == NULL && (l->stage = malloc(API_LIST_SLICE)) == NULL) {
+			if (l->pipe != NULL)
+				api_pipe_end(l);
 			api_list_nomem(l);
 			break;
 		}
@@ -966,22 +1388,47 @@ api_list_feed(struct api_list *l, const char *p, size_t n, struct patrol_err *er
 			api_list_slice(l, l->stage, API_LIST_SLICE);
 		}
 	}
+	if (l->pipe != NULL) {
+		if (api_pipe_going(l))
+			return PATROL_OK;
+		api_pipe_end(l);                 /* refused: the builder says why */
+	}
 	return api_list_status(l, err);
+}
+
+/* The end of the text on two threads: as on one (below), recorded for the
+ * builder; then back to one thread. */
+static void
+api_list_finish_pipe(struct api_list *l)
+{
+	if (api_pipe_going(l)) {
+		api_pipe_slice(l, (const unsigned char *)"", 0);
+		if (!l->nonblank)
+			api_rec(l, EV_EMPTY, NULL, 0);
+		else if (yajl_complete_parse(l->h) != yajl_status_ok)
+			api_pipe_refused(l, 0, "");
+		api_pipe_ship(l);
+	}
+	api_pipe_end(l);
 }
 
 enum patrol_status
 api_list_finish(struct api_list *l, struct token_table *out, struct patrol_err *err)
 {
 	memset(out, 0, sizeof *out);
-	if (l->err.status == PATROL_OK && l->staged > 0)     /* the last slice */
+	if (l->staged > 0 && api_list_going(l))        /* the last slice */
 		api_list_slice(l, l->stage, l->staged);
 	l->staged = 0;
-	l->slice = (const unsigned char *)"";
-	l->slice_len = 0;
-	if (l->err.status == PATROL_OK && !l->nonblank)
-		status_set(&l->err, PATROL_PROTOCOL, "empty answer where JSON was expected");
-	if (l->err.status == PATROL_OK && yajl_complete_parse(l->h) != yajl_status_ok)
-		api_list_malformed(l, 0, "");
+	if (l->pipe != NULL) {
+		api_list_finish_pipe(l);
+	} else {
+		l->lex.slice = (const unsigned char *)"";
+		l->lex.slice_len = 0;
+		if (l->err.status == PATROL_OK && !l->nonblank)
+			status_set(&l->err, PATROL_PROTOCOL, "empty answer where JSON was expected");
+		if (l->err.status == PATROL_OK && yajl_complete_parse(l->h) != yajl_status_ok)
+			api_list_malformed(l, 0, "");
+	}
 	if (l->err.status == PATROL_OK && l->shape.status != PATROL_OK)
 		l->err = l->shape;
 	if (api_list_status(l, err) != PATROL_OK)
@@ -994,7 +1441,8 @@ api_list_finish(struct api_list *l, struct token_table *out, struct patrol_err *
 size_t
 api_list_count(const struct api_list *l)
 {
-	return l->tab.n;
+	return l->pipe != NULL ? atomic_load_explicit(&l->pipe->rows, memory_order_relaxed) :
+	    l->tab.n;
 }
 
 void
@@ -1004,6 +1452,8 @@ api_list_free(struct api_list *l)
 
 	if (l == NULL)
 		return;
+	if (l->pipe != NULL)
+		api_pipe_close(l, true);
 	yajl_free(l->h);
 	token_table_free(&l->tab);
 	for (i = 0; i < API_LIST_DEPTH; i++)

@@ -885,6 +885,19 @@ bool
 cli_max_lifetime(struct cli *cli, int *days)
 {
 	struct call *c = cli_run(cli, api_conf_get());
+	bool known;
+
+	*days = 0;
+	if (c == NULL)
+		return false;
+	known = cli_max_lifetime_read(cli, c, days);
+	call_free(c);
+	return known;
+}
+
+bool
+cli_max_lifetime_read(struct cli *cli, const struct call *c, int *days)
+{
 	const struct api_conf *conf;
 	const char *v;
 	char *end;
@@ -892,8 +905,6 @@ cli_max_lifetime(struct cli *cli, int *days)
 	bool known = false;
 
 	*days = 0;
-	if (c == NULL)
-		return false;
 	if (c->err.status != PATROL_OK || (conf = c->result) == NULL) {
 		cli_msg("note: cannot read the workspace's maximum token lifetime (%s): "
 			"over-max-lifetime is not computed", status_message(c->err.status));
@@ -906,7 +917,6 @@ cli_max_lifetime(struct cli *cli, int *days)
 		*days = (int)d;
 		cli->out.ctx.max_lifetime_ms = (int64_t)d * 86400000LL;
 	}
-	call_free(c);
 	return known;
 }
 

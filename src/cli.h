@@ -151,6 +151,9 @@ int cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_t
  * false, after a one-line note that over-max-lifetime is not computed, when
  * it cannot be read (a non-admin may be refused) or makes no sense. */
 bool cli_max_lifetime(struct cli *cli, int *days);
+/* The same from c, a finished api_conf_get call (submitted with the list,
+ * so both take one round trip); c stays the caller's. */
+bool cli_max_lifetime_read(struct cli *cli, const struct call *c, int *days);
 /* Read what filter f needs besides the list: the workspace maximum when it
  * tests flag:over-max-lifetime (one request, only then). */
 void cli_filter_context(struct cli *cli, const struct token_filter *f);

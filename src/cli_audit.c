@@ -21,8 +21,10 @@
  * after the usual output, the summary names the flags asked about that some
  * token carries, and the exit code is 1 when there is any (0 otherwise).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "cli.h"
@@ -35,6 +37,7 @@
 
 struct audit_row {
 	const struct token_info *t;
+	const char *owner;          /* token_owner(t), looked up once for sorting */
 	unsigned flags;
 	unsigned nflags;
 };
@@ -67,15 +70,23 @@ struct audit {
 
 /* ---- computing ----------------------------------------------------------- */
 
+/* Owners are interned in their table: the same name is mostly the same
+ * pointer, and needs no strcmp. */
+static int
+audit_owner_strcmp(const char *a, const char *b)
+{
+	return a == b ? 0 : strcmp(a, b);
+}
+
 static int
 audit_row_cmp(const void *pa, const void *pb)
 {
 	const struct audit_row *a = pa, *b = pb;
-	int c = strcmp(token_owner(a->t), token_owner(b->t));
+	int c;
 
 	if (a->t->workspace != b->t->workspace)
 		return a->t->workspace < b->t->workspace ? -1 : 1;
-	if (c != 0)
+	if ((c = audit_owner_strcmp(a->owner, b->owner)) != 0)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
@@ -128,9 +139,9 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 	int b;
 
 	if (a->nowners == 0 || a->owners[a->nowners - 1].workspace != r->t->workspace ||
-	    strcmp(a->owners[a->nowners - 1].name, token_owner(r->t)) != 0) {
+	    audit_owner_strcmp(a->owners[a->nowners - 1].name, r->owner) != 0) {
 		a->owners[a->nowners].workspace = r->t->workspace;
-		a->owners[a->nowners++].name = token_owner(r->t);
+		a->owners[a->nowners++].name = r->owner;
 	}
 	o = &a->owners[a->nowners - 1];
 	if (a->ws != NULL)
@@ -146,6 +157,84 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 			a->by_flag[b]++;
 		}
 	}
+}
+
+/* Flag and sort rows [from, to). */
+static void
+audit_rank(struct audit *a, size_t from, size_t to)
+{
+	struct audit_row *r;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		r = &a->rows[i];
+		r->owner = token_owner(r->t);
+		r->flags = token_flags(r->t, cli_output_ctx(&a->cli->out, r->t));
+		r->nflags = audit_popcount(r->flags);
+	}
+	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
+}
+
+/* Over several workspaces the rows sort by workspace first, so two runs
+ * of whole workspaces sort apart, one of them on a helper thread (it only
+ * reads the table and the contexts, and writes its own rows). */
+#define AUDIT_MIN_PARALLEL 4096         /* rows */
+
+struct audit_part {
+	struct audit *a;
+	size_t from, to;
+};
+
+static void *
+audit_part_run(void *arg)
+{
+	struct audit_part *p = arg;
+
+	audit_rank(p->a, p->from, p->to);
+	return NULL;
+}
+
+static size_t
+audit_gap(size_t i, size_t half)
+{
+	return i > half ? i - half : half - i;
+}
+
+/* Where the rows (in the filter's order) split into two runs of whole
+ * workspaces nearest their middle; a->n when they do not (one workspace,
+ * few rows, or rows not in workspace order). */
+static size_t
+audit_split(const struct audit *a)
+{
+	size_t i, mid = a->n, half = a->n / 2;
+
+	if (a->ws == NULL || a->n < AUDIT_MIN_PARALLEL)
+		return a->n;
+	for (i = 1; i < a->n; i++) {
+		if (a->rows[i].t->workspace < a->rows[i - 1].t->workspace)
+			return a->n;
+		if (a->rows[i].t->workspace != a->rows[i - 1].t->workspace &&
+		    (mid == a->n || audit_gap(i, half) < audit_gap(mid, half)))
+			mid = i;
+	}
+	return mid;
+}
+
+/* Flag and sort every row, on two threads when the rows split. */
+static void
+audit_rank_all(struct audit *a)
+{
+	struct audit_part p = { a, audit_split(a), a->n };
+	pthread_t helper;
+
+	if (p.from < a->n && sysconf(_SC_NPROCESSORS_ONLN) >= 2 &&
+	    pthread_create(&helper, NULL, audit_part_run, &p) == 0) {
+		audit_rank(a, 0, p.from);
+		pthread_join(helper, NULL);
+		return;
+	}
+	audit_rank(a, 0, p.from);
+	audit_rank(a, p.from, a->n);
 }
 
 /* Filter, flag, sort and count. Returns 0 or -1 on out of memory. */
@@ -166,14 +255,10 @@ audit_compute(struct audit *a, const struct token_filter *f)
 	}
 	a->n = a->cli->o.many ? cli_estate_filter(a->cli, f, a->tab, idx) :
 	       token_filter_apply(f, a->tab, ctx, idx);
-	for (i = 0; i < a->n; i++) {
+	for (i = 0; i < a->n; i++)
 		a->rows[i].t = &a->tab->rows[idx[i]];
-		a->rows[i].flags = token_flags(a->rows[i].t, cli_output_ctx(&a->cli->out,
-										a->rows[i].t));
-		a->rows[i].nflags = audit_popcount(a->rows[i].flags);
-	}
 	free(idx);
-	qsort(a->rows, a->n, sizeof *a->rows, audit_row_cmp);
+	audit_rank_all(a);
 	for (i = 0; i < a->n; i++)
 		audit_count(a, &a->rows[i], ctx->now_ms);
 	qsort(a->owners, a->nowners, sizeof *a->owners, audit_owner_cmp);
@@ -264,7 +349,7 @@ audit_table_tokens(const struct audit *a)
 		if ((audit_mgmt[c] == AUDIT_MGMT && !a->cli->out.management) ||
 		    (audit_mgmt[c] == AUDIT_MANY && a->ws == NULL))
 			t.hidden |= 1ul << c;
-	table_print(&to, &t);
+	table_print_parallel(&to, &t);     /* its cells only read the audit */
 	fprintf(to.fp, "\n%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");
 }
@@ -709,6 +794,28 @@ audit_estate_max(struct cli *cli)
 	return false;
 }
 
+/* One workspace: the maximum lifetime is asked for with the list, not
+ * after it (a round trip less; several workspaces do the same through
+ * ws_max_with_list). NULL when it could not be made. */
+static struct call *
+audit_conf_submit(struct cli *cli)
+{
+	struct call *c;
+
+	if (cli->o.many || (c = api_conf_get()) == NULL)
+		return NULL;
+	worker_submit(cli->w, c);
+	return c;
+}
+
+/* Take c back, finished (a few calls' timeouts at most). */
+static void
+audit_conf_wait(struct cli *cli, struct call *c)
+{
+	while (c != NULL && !worker_wait_for(cli->w, c, 1000))
+		continue;
+}
+
 static void
 audit_free(struct audit *a)
 {
@@ -722,6 +829,7 @@ int
 cli_cmd_audit(struct cli *cli, int argc, char **argv)
 {
 	struct token_filter *f = NULL;
+	struct call *conf;
 	struct patrol_err err;
 	struct audit a;
 	int rc;
@@ -738,12 +846,21 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	memset(&a, 0, sizeof a);
 	a.cli = cli;
 	cli->ws_max_with_list = true;   /* several workspaces: one round trip, not two */
-	if ((rc = cli_estate_connect(cli)) != 0 ||
-	    (rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab)) != 0) {
+	if ((rc = cli_estate_connect(cli)) != 0) {
 		token_filter_free(f);
 		return rc;
 	}
-	a.max_known = cli->o.many ? audit_estate_max(cli) : cli_max_lifetime(cli, &a.max_days);
+	conf = audit_conf_submit(cli);  /* one workspace: the same */
+	rc = cli_estate_fetch(cli, cli->o.all, NULL, &a.tab);
+	audit_conf_wait(cli, conf);
+	if (rc != 0) {
+		call_free(conf);
+		token_filter_free(f);
+		return rc;
+	}
+	a.max_known = cli->o.many ? audit_estate_max(cli) : conf != NULL ?
+	    cli_max_lifetime_read(cli, conf, &a.max_days) : cli_max_lifetime(cli, &a.max_days);
+	call_free(conf);
 	if (audit_compute(&a, f) != 0) {
 		cli_msg("out of memory");
 		rc = status_exit_code(PATROL_NOMEM);

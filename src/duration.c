@@ -296,6 +296,77 @@ duration_tm(int64_t ms, bool utc, struct tm *tm)
 	return (utc ? gmtime_r(&t, tm) : localtime_r(&t, tm)) == NULL ? -1 : 0;
 }
 
+/* Two digits of v (0..99) at p. */
+static char *
+duration_two(char *p, int v)
+{
+	*p++ = (char)('0' + v / 10);
+	*p++ = (char)('0' + v % 10);
+	return p;
+}
+
+/* The formats times are written in, for duration_strftime. */
+#define DURATION_FORMATS(_) \
+	_(MINUTE,   "%Y-%m-%d %H:%M")     \
+	_(MINUTE_Z, "%Y-%m-%d %H:%MZ")    \
+	_(ISO8601,  "%Y-%m-%dT%H:%M:%SZ")
+
+#define DURATION_FMT_ENUM(e, f) DURATION_FMT_##e,
+enum duration_fmt { DURATION_FORMATS(DURATION_FMT_ENUM) };
+#undef DURATION_FMT_ENUM
+#define DURATION_FMT_TEXT(e, f) f,
+static const char *const duration_fmts[] = { DURATION_FORMATS(DURATION_FMT_TEXT) };
+#undef DURATION_FMT_TEXT
+
+/* strftime itself (its format a literal, as the compiler checks it). */
+static size_t
+duration_libc_strftime(char *out, size_t n, enum duration_fmt fmt, const struct tm *tm)
+{
+	switch (fmt) {
+#define DURATION_FMT_CASE(e, f) case DURATION_FMT_##e: return strftime(out, n, f, tm);
+	DURATION_FORMATS(DURATION_FMT_CASE)
+#undef DURATION_FMT_CASE
+	}
+	return 0;
+}
+
+/* strftime(out, n, duration_fmts[fmt], tm), without its cost: the expiry
+ * cell of every row of a table. The formats hold %Y %m %d %H %M %S and
+ * plain characters; a year strftime would not write as four digits goes
+ * to strftime itself. */
+static size_t
+duration_strftime(char *out, size_t n, enum duration_fmt fmt, const struct tm *tm)
+{
+	char buf[32], *p = buf;
+	const char *f;
+	int year = tm->tm_year + 1900;
+
+	if (year < 1000 || year > 9999)
+		return duration_libc_strftime(out, n, fmt, tm);
+	for (f = duration_fmts[fmt]; *f != '\0' && p + 4 <= buf + sizeof buf; f++) {
+		if (*f != '%') {
+			*p++ = *f;
+			continue;
+		}
+		switch (*++f) {
+		case 'Y': p = duration_two(duration_two(p, year / 100), year % 100); break;
+		case 'm': p = duration_two(p, tm->tm_mon + 1); break;
+		case 'd': p = duration_two(p, tm->tm_mday); break;
+		case 'H': p = duration_two(p, tm->tm_hour); break;
+		case 'M': p = duration_two(p, tm->tm_min); break;
+		case 'S': p = duration_two(p, tm->tm_sec); break;
+		default: return duration_libc_strftime(out, n, fmt, tm);
+		}
+	}
+	if (*f != '\0')
+		return duration_libc_strftime(out, n, fmt, tm);
+	if ((size_t)(p - buf) >= n)
+		return 0;               /* as strftime: it does not fit */
+	memcpy(out, buf, (size_t)(p - buf));
+	out[p - buf] = '\0';
+	return (size_t)(p - buf);
+}
+
 void
 duration_absolute(int64_t ms, bool utc, char *out, size_t n)
 {
@@ -306,7 +377,7 @@ duration_absolute(int64_t ms, bool utc, char *out, size_t n)
 	if (ms <= 0)
 		duration_copy(out, n, "never");
 	else if (duration_tm(ms, utc, &tm) != 0 ||
-	    strftime(out, n, utc ? "%Y-%m-%d %H:%MZ" : "%Y-%m-%d %H:%M", &tm) == 0)
+	    duration_strftime(out, n, utc ? DURATION_FMT_MINUTE_Z : DURATION_FMT_MINUTE, &tm) == 0)
 		out[0] = '\0';
 }
 
@@ -318,7 +389,7 @@ duration_iso8601(int64_t ms, char *out, size_t n)
 	if (n == 0)
 		return;
 	if (ms <= 0 || duration_tm(ms, true, &tm) != 0 ||
-	    strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	    duration_strftime(out, n, DURATION_FMT_ISO8601, &tm) == 0)
 		out[0] = '\0';
 }
 

@@ -429,21 +429,50 @@ sanitize_cell_plain(const char *s, size_t width, int pad, char *out, size_t outl
 	return total;
 }
 
-size_t
-sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out,
+/* sanitize_cell through the sink (any string). */
+static size_t
+sanitize_cell_sink(const char *s, size_t width, int pad, unsigned flags, char *out,
     size_t outlen)
 {
 	struct sink k;
 	locale_t old;
 	size_t len;
 
-	if (out == NULL || outlen == 0)
-		return 0;
-	if ((len = sanitize_cell_plain(s != NULL ? s : "", width, pad, out, outlen)) != SIZE_MAX)
-		return len;
 	old = sanitize_locale_enter(flags);
 	sink_init(&k, out, outlen - 1, width, pad, flags);
 	len = sink_run(&k, s, s != NULL ? strlen(s) : 0);
 	sanitize_locale_leave(old);
+	return len;
+}
+
+size_t
+sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out,
+    size_t outlen)
+{
+	size_t len;
+
+	if (out == NULL || outlen == 0)
+		return 0;
+	if ((len = sanitize_cell_plain(s != NULL ? s : "", width, pad, out, outlen)) != SIZE_MAX)
+		return len;
+	return sanitize_cell_sink(s, width, pad, flags, out, outlen);
+}
+
+size_t
+sanitize_cell_measure(const char *s, unsigned flags, char *out, size_t outlen,
+    size_t *width)
+{
+	size_t len;
+
+	*width = 0;
+	if (out == NULL || outlen == 0)
+		return 0;
+	/* Printable ASCII shows one column a byte: no second look. */
+	if ((len = sanitize_cell_plain(s != NULL ? s : "", 0, 0, out, outlen)) != SIZE_MAX) {
+		*width = len;
+		return len;
+	}
+	len = sanitize_cell_sink(s, 0, 0, flags, out, outlen);
+	*width = sanitize_width(out);
 	return len;
 }

@@ -43,5 +43,14 @@ size_t sanitize_width(const char *s);
  * with spaces to exactly width columns when pad is non-zero. Returns the bytes
  * written. For table cells: no allocation. */
 size_t sanitize_cell(const char *s, size_t width, int pad, unsigned flags, char *out, size_t outlen);
+/* Bytes that always hold sanitize_cell's result for n bytes of input with
+ * no width limit, uncut (an escape grows a byte to at most four): then it
+ * writes what sanitize(s, 0, flags) returns, without allocating. */
+#define SANITIZE_CELL_ROOM(n) ((n) * 4 + 16 + 1)
+/* sanitize_cell(s, 0, 0, flags, out, outlen) that also sets *width to the
+ * display width of what it wrote (sanitize_width(out)), without measuring
+ * printable ASCII twice. For a table's measuring pass. */
+size_t sanitize_cell_measure(const char *s, unsigned flags, char *out, size_t outlen,
+			     size_t *width);
 
 #endif

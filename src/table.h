@@ -71,5 +71,9 @@ size_t table_fit(const struct table_col *cols, size_t ncols, size_t *w, size_t w
 /* Print t: the header, then one line per row. Returns 0, or -1 on a write
  * error (it stops at the first). */
 int table_print(const struct table_out *o, const struct table *t);
+/* table_print for a table whose cell and row functions may run on two
+ * threads at once (they only read): a big one makes its cells on two CPUs
+ * when there are two. The same bytes. */
+int table_print_parallel(const struct table_out *o, const struct table *t);
 
 #endif

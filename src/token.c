@@ -80,6 +80,14 @@ struct token_set {
 	size_t used;
 };
 
+/* An interned string: the text (what rows point to) after its length and
+ * whether it is plain (token_text_len). */
+struct token_pstr {
+	size_t len;
+	bool plain;
+	char s[];
+};
+
 struct token_pool {
 	struct token_chunk *chunks;           /* the newest first */
 	size_t bytes;                         /* chunks and sets allocated */
@@ -93,16 +101,21 @@ token_mix(uint64_t h, uint64_t w)
 	return h ^ h >> 32;
 }
 
+/* Eight bytes at a time: whole words with a copy of constant size (no
+ * call), the tail zero-padded. */
 static uint64_t
 token_hash_bytes(const char *s, size_t len)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ len, w;
-	size_t i, m;
+	size_t i;
 
-	for (i = 0; i < len; i += m) {
-		m = len - i < 8 ? len - i : 8;
+	for (i = 0; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof w);
+		h = token_mix(h, w);
+	}
+	if (i < len) {
 		w = 0;
-		memcpy(&w, s + i, m);
+		memcpy(&w, s + i, len - i);
 		h = token_mix(h, w);
 	}
 	return h;
@@ -173,10 +186,17 @@ token_set_grow(struct token_pool *p, struct token_set *set,
 	return 0;
 }
 
+/* The header of interned string s (a row's: from token_intern). */
+static const struct token_pstr *
+token_pstr(const char *s)
+{
+	return (const struct token_pstr *)(const void *)(s - offsetof(struct token_pstr, s));
+}
+
 static uint64_t
 token_hash_str_entry(const void *e)
 {
-	return token_hash_bytes(e, strlen(e));
+	return token_hash_bytes(e, token_pstr(e)->len);
 }
 
 static uint64_t
@@ -220,7 +240,7 @@ token_str_eq(const void *entry, const void *key)
 {
 	const struct token_skey *k = key;
 
-	return strncmp(entry, k->s, k->len) == 0 && ((const char *)entry)[k->len] == '\0';
+	return token_pstr(entry)->len == k->len && memcmp(entry, k->s, k->len) == 0;
 }
 
 /* A list of interned strings, as a key. */
@@ -246,6 +266,36 @@ token_pool_of(struct token_table *tab)
 	return tab->pool;
 }
 
+#define TOKEN_BYTES8(b) ((uint64_t)(b) * 0x0101010101010101ull)
+
+/* Whether eight bytes are all plain (token_text_len): no byte below 0x20
+ * or above 0x7e, no '"' and no '\\'. */
+static bool
+token_plain8(uint64_t w)
+{
+	uint64_t q = w ^ TOKEN_BYTES8('"'), b = w ^ TOKEN_BYTES8('\\'), d = w + TOKEN_BYTES8(1);
+
+	return ((w | ((w - TOKEN_BYTES8(0x20)) & ~w) | ((q - TOKEN_BYTES8(1)) & ~q) |
+		 ((b - TOKEN_BYTES8(1)) & ~b) | d) & TOKEN_BYTES8(0x80)) == 0;
+}
+
+/* Whether s[0..len) is plain, eight bytes at a time. */
+static bool
+token_plain(const char *s, size_t len)
+{
+	uint64_t w;
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, sizeof w);
+		if (!token_plain8(w))
+			return false;
+	}
+	w = TOKEN_BYTES8('a');                 /* the tail, padded with plain bytes */
+	memcpy(&w, s + i, len - i);
+	return token_plain8(w);
+}
+
 /* The pool's copy of s[0..len) (to its first NUL), interned. NULL on out of memory. */
 static const char *
 token_intern(struct token_table *tab, const char *s, size_t len)
@@ -254,7 +304,7 @@ token_intern(struct token_table *tab, const char *s, size_t len)
 	const char *nul = memchr(s, '\0', len);
 	struct token_skey key;
 	const void **slot, *hit;
-	char *copy;
+	struct token_pstr *ps;
 
 	if (p == NULL)
 		return NULL;
@@ -264,13 +314,16 @@ token_intern(struct token_table *tab, const char *s, size_t len)
 			      token_hash_str_entry, &hit);
 	if (hit != NULL || slot == NULL)
 		return hit;
-	if ((copy = token_pool_alloc(p, key.len + 1)) == NULL)
+	if (key.len > SIZE_MAX - sizeof *ps - 1 ||
+	    (ps = token_pool_alloc(p, sizeof *ps + key.len + 1)) == NULL)
 		return NULL;
-	memcpy(copy, s, key.len);
-	copy[key.len] = '\0';
-	*slot = copy;
+	ps->len = key.len;
+	ps->plain = token_plain(s, key.len);
+	memcpy(ps->s, s, key.len);
+	ps->s[key.len] = '\0';
+	*slot = ps->s;
 	p->strs.used++;
-	return copy;
+	return ps->s;
 }
 
 /* The pool's list of the interned strings v[0..n), interned. */
@@ -356,6 +409,17 @@ token_has_id(const struct token_info *t)
 	return t->id_form_ != TOKEN_ID_FORM_NONE;
 }
 
+/* The two hex digits of each byte value, for ids made at the edges (every
+ * row of a list's JSON). */
+static const char token_hexpairs[] =
+	"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f2021222324252627"
+	"28292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f"
+	"505152535455565758595a5b5c5d5e5f606162636465666768696a6b6c6d6e6f7071727374757677"
+	"78797a7b7c7d7e7f808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebfc0c1c2c3c4c5c6c7"
+	"c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedfe0e1e2e3e4e5e6e7e8e9eaebecedeeef"
+	"f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
 char *
 token_id_hex(const struct token_info *t, char *buf)
 {
@@ -366,10 +430,8 @@ token_id_hex(const struct token_info *t, char *buf)
 		snprintf(buf, TOKEN_ID_LEN + 1, "%s", t->id_.text);
 	if (t->id_form_ != TOKEN_ID_FORM_RAW)
 		return buf;
-	for (i = 0; i < TOKEN_ID_RAW; i++) {
-		buf[2 * i] = token_hexdigits[t->id_.raw[i] >> 4];
-		buf[2 * i + 1] = token_hexdigits[t->id_.raw[i] & 15];
-	}
+	for (i = 0; i < TOKEN_ID_RAW; i++)
+		memcpy(buf + 2 * i, token_hexpairs + 2 * t->id_.raw[i], 2);
 	buf[TOKEN_ID_LEN] = '\0';
 	return buf;
 }
@@ -446,6 +508,24 @@ const char *
 token_text(const struct token_info *t, enum token_text which)
 {
 	return (unsigned)which < TOKEN_TEXT_COUNT ? t->text_[which] : NULL;
+}
+
+size_t
+token_text_len(const struct token_info *t, enum token_text which, bool *plain)
+{
+	const char *s = token_text(t, which);
+
+	*plain = s == NULL || token_pstr(s)->plain;
+	return s != NULL ? token_pstr(s)->len : 0;
+}
+
+size_t
+token_list_len_at(const struct token_info *t, enum token_list which, size_t i, bool *plain)
+{
+	bool in = i < token_list_n(t, which);
+
+	*plain = !in || token_pstr(t->list_[which]->v[i])->plain;
+	return in ? token_pstr(t->list_[which]->v[i])->len : 0;
 }
 
 const char *
@@ -1187,8 +1267,18 @@ static void
 token_key_id_words(const struct token_info *t, uint64_t *k, size_t nwords)
 {
 	unsigned char b[16] = { 0 };
+	const char *hex;
 	size_t i, j;
 
+	if (t->id_form_ == TOKEN_ID_FORM_RAW) {        /* most: four bytes' digits a word */
+		for (i = 0; i < nwords; i++)
+			for (k[i] = 0, j = 0; j < 4; j++) {
+				hex = token_hexpairs + 2 * t->id_.raw[i * 4 + j];
+				k[i] = k[i] << 16 | (uint64_t)(unsigned char)hex[0] << 8 |
+				       (unsigned char)hex[1];
+			}
+		return;
+	}
 	for (i = 0; i < nwords * 8 && (b[i] = token_id_char(t, i)) != 0; i++)
 		;
 	for (i = 0; i < nwords; i++) {

@@ -49,7 +49,8 @@ struct token_strv {
  * table lives. Absent numbers are 0.
  *
  * Compact: a row costs 144 bytes on x86-64 (TOKEN_ROW_BYTES), plus its
- * comment the first time a table sees it. The id is kept as its 32 raw
+ * comment the first time a table sees it (with at most 16 bytes more: its
+ * length and whether it is plain, token_text_len). The id is kept as its 32 raw
  * bytes (hex only at the edges: token_id_hex); every string and string list
  * is interned in the table's pool, so the 200 owners, the handful of scope
  * lists and autoscope states of 100,000 rows are stored once each, and so
@@ -110,6 +111,13 @@ uint64_t token_id_hash(const struct token_info *t);
 int token_id_cmp_text(const struct token_info *t, const char *id, bool prefix);
 /* String field which, or NULL when absent. */
 const char *token_text(const struct token_info *t, enum token_text which);
+/* The length of string field which (0 when absent), and in *plain whether
+ * it is plain: printable ASCII with no '"' and no '\\', which JSON, CSV and
+ * a terminal all take as it is (both kept with the interned string). */
+size_t token_text_len(const struct token_info *t, enum token_text which, bool *plain);
+/* The same for entry i of list which (0 and plain past its end). */
+size_t token_list_len_at(const struct token_info *t, enum token_list which, size_t i,
+			 bool *plain);
 /* The comment, or NULL when absent. */
 const char *token_comment(const struct token_info *t);
 /* autoscope_state ("AUTOSCOPE_STATE_RUNNING", …), or NULL when absent. */

@@ -3,14 +3,16 @@
 # workspaces (default 20 emulators of about 2,000 tokens each, latency
 # 50 ms), side by side in one run with what admins do today, a shell loop
 # of `patrol audit --all -p P` over the same profiles, and with each
-# workspace alone. Medians of BENCH_ESTATE_RUNS runs (default 5). Goal: the
-# estate at most 1.5x the slowest single workspace. Each run's output is
+# workspace alone. Medians of BENCH_ESTATE_RUNS runs (default 5, at least
+# 3), taken in alternating rounds, with their spread. Goal: the estate at
+# most 1.5x the slowest single workspace. Each run's output is
 # checked: every workspace's tokens, exit code 0.
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
 EMULATOR="$top_builddir/patrol-emulator"
 RUNS=${BENCH_ESTATE_RUNS:-5}
+[ "$RUNS" -ge 3 ] || RUNS=3
 W=${BENCH_ESTATE_W:-20}
 N=${BENCH_ESTATE_N:-2000}
 LAT=${BENCH_ESTATE_LATENCY_MS:-50}
@@ -36,16 +38,19 @@ done >"$DATABRICKS_CONFIG_FILE"
 chmod 600 "$DATABRICKS_CONFIG_FILE"
 PROFILES=$(seq -f 'w%g' "$W")
 
-# median_ms CMD...: run CMD $RUNS times, print the median ms; a run that
-# fails is counted in $dir/failed.
-median_ms() {
-	local i t0 t1
-	for i in $(seq "$RUNS"); do
-		t0=$(date +%s%N)
-		"$@" >/dev/null 2>&1 || echo x >>"$dir/failed"
-		t1=$(date +%s%N)
-		echo $(((t1 - t0) / 1000))
-	done | sort -n | awk '{a[NR]=$1} END {printf "%.1f", a[int((NR+1)/2)]/1000}'
+# time_ms FILE CMD...: run CMD once, append its wall time in ms to FILE; a
+# run that fails is counted in $dir/failed.
+time_ms() {
+	local f=$1 t0 t1
+	shift
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>&1 || echo x >>"$dir/failed"
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000)) >>"$f"
+}
+# stats FILE: "median min max" of its times, in ms.
+stats() {
+	sort -n "$1" | awk '{a[NR]=$1} END {printf "%.1f %.1f %.1f", a[int((NR+1)/2)]/1000, a[1]/1000, a[NR]/1000}'
 }
 loop() {
 	local p
@@ -54,18 +59,27 @@ loop() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 total=$("$PATROL" audit --all --all-profiles -o json | jq '.summary.tokens')
-echo "== the estate: audit --all over $W workspaces, $total tokens, latency ${LAT} ms ($RUNS runs, median wall time)"
+echo "== the estate: audit --all over $W workspaces, $total tokens, latency ${LAT} ms ($RUNS runs, median wall time [min-max])"
+# The runs alternate: each round times every workspace alone, then the
+# estate, then the shell loop, so a load that comes and goes on the
+# machine (the emulators share its cores) weighs on all of them alike.
+for r in $(seq "$RUNS"); do
+	for p in $PROFILES; do time_ms "$dir/t.$p" "$PATROL" audit --all -p "$p"; done
+	time_ms "$dir/t.estate" "$PATROL" audit --all --all-profiles
+	time_ms "$dir/t.shell" loop
+done
 slowest=0 slowest_p=""
 for p in $PROFILES; do
-	ms=$(median_ms "$PATROL" audit --all -p "$p")
+	read -r ms _ _ < <(stats "$dir/t.$p")
 	if awk -v a="$ms" -v b="$slowest" 'BEGIN { exit !(a > b) }'; then slowest=$ms slowest_p=$p; fi
 done
-estate=$(median_ms "$PATROL" audit --all --all-profiles)
-shell=$(median_ms loop)
-printf '%-44s %8s ms\n' "patrol audit --all -p P, slowest alone ($slowest_p)" "$slowest"
-printf '%-44s %8s ms  %sx the slowest workspace (goal <= 1.5x)\n' \
-	"patrol audit --all --all-profiles" "$estate" "$(ratio "$estate" "$slowest")"
-printf '%-44s %8s ms  %sx the estate in one run\n' "for P: patrol audit --all -p P (today's way)" \
-	"$shell" "$(ratio "$shell" "$estate")"
+read -r slowest slo shi < <(stats "$dir/t.$slowest_p")
+read -r estate elo ehi < <(stats "$dir/t.estate")
+read -r shell llo lhi < <(stats "$dir/t.shell")
+printf '%-44s %8s ms [%s-%s]\n' "patrol audit --all -p P, slowest alone ($slowest_p)" "$slowest" "$slo" "$shi"
+printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace (goal <= 1.5x)\n' \
+	"patrol audit --all --all-profiles" "$estate" "$elo" "$ehi" "$(ratio "$estate" "$slowest")"
+printf '%-44s %8s ms [%s-%s]  %sx the estate in one run\n' \
+	"for P: patrol audit --all -p P (today's way)" "$shell" "$llo" "$lhi" "$(ratio "$shell" "$estate")"
 [ -s "$dir/failed" ] && echo "$(wc -l <"$dir/failed") runs FAILED"
 exit 0

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
-"""measure.py RUNS CMD ARGS...: run CMD RUNS times (stdout and stderr to
-/dev/null) and print "MEDIAN_MS MAX_RSS_KB FAILED": the median wall time in
+"""measure.py RUNS CMD ARGS... [--- CMD ARGS...]...: run each CMD RUNS
+times (stdout and stderr to /dev/null) and print a line per CMD, in order:
+"MEDIAN_MS MAX_RSS_KB FAILED MEDIAN_CPU_MS": the median wall time in
 milliseconds, the largest peak resident set of the runs (the kernel's
-ru_maxrss of the child) and how many runs exited non-zero. make bench uses
-it to set patrol, curl and the Python SDK side by side."""
+ru_maxrss of the child), how many runs exited non-zero, and the median CPU
+time (user + system) of the child. With several commands their runs
+alternate (one of each, RUNS times), so a load on the machine that comes
+and goes weighs on all of them alike. make bench uses it to set patrol,
+curl and the Python SDK side by side."""
 import os
 import sys
 import time
@@ -23,20 +27,35 @@ def one(argv):
     _, status, ru = os.wait4(pid, 0)
     ms = (time.monotonic() - t0) * 1000
     os.close(devnull)
-    return ms, ru.ru_maxrss, os.waitstatus_to_exitcode(status) != 0
+    cpu = (ru.ru_utime + ru.ru_stime) * 1000
+    return ms, ru.ru_maxrss, os.waitstatus_to_exitcode(status) != 0, cpu
+
+
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2]
 
 
 def main():
     runs = int(sys.argv[1])
-    argv = sys.argv[2:]
-    times, rss, failed = [], 0, 0
+    cmds, cur = [], []
+    for a in sys.argv[2:]:
+        if a == "---":
+            cmds.append(cur)
+            cur = []
+        else:
+            cur.append(a)
+    cmds.append(cur)
+    got = [([], 0, 0, []) for _ in cmds]
     for _ in range(runs):
-        ms, kb, bad = one(argv)
-        times.append(ms)
-        rss = max(rss, kb)
-        failed += bad
-    times.sort()
-    print("%.1f %d %d" % (times[len(times) // 2], rss, failed))
+        for i, argv in enumerate(cmds):
+            ms, kb, bad, cpu = one(argv)
+            times, rss, failed, cpus = got[i]
+            times.append(ms)
+            cpus.append(cpu)
+            got[i] = (times, max(rss, kb), failed + bad, cpus)
+    for times, rss, failed, cpus in got:
+        print("%.1f %d %d %.1f" % (median(times), rss, failed, median(cpus)))
 
 
 main()

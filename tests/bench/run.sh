@@ -21,6 +21,9 @@
 #     shell loop over the same profiles and the slowest one alone (estate.sh).
 #  6. Failing fast: whoami against a host that does not resolve and a port
 #     that refuses (issue 8: 120 s before, seconds now).
+# BENCH_SECTIONS picks sections (default "1 2 3 4 5 6"; the UI through a pty
+# over 600 tokens goes with 1); "2-list" is section 2 without the UI: only
+# the list rows next to curl and the SDK.
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
@@ -31,6 +34,13 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/patrol-bench.XXXXXX")
 trap 'for p in $(cat "$dir/pids" 2>/dev/null); do kill $p 2>/dev/null; done; rm -rf "$dir"' EXIT
 export LC_ALL=C.UTF-8
 unset DATABRICKS_CONFIG_PROFILE
+SECTIONS=" ${BENCH_SECTIONS:-1 2 3 4 5 6} "
+
+# want S: whether section S is to run ("2-list" runs with 2 too).
+want() {
+	case "$SECTIONS" in *" $1 "*) return 0 ;; esac
+	[ "$1" = 2-list ] && want 2
+}
 
 start_emulator() {
 	local pf="$dir/url.$RANDOM"
@@ -52,14 +62,16 @@ median_ms() {
 }
 
 export DATABRICKS_TOKEN=dapi00000000000000000000000000000000
-URL=$(start_emulator --generate 599:1 --seed 5)
-export DATABRICKS_HOST=$URL
-n=$("$PATROL" list -o json | jq length)
-echo "== list with $n tokens of one user ($RUNS runs, median wall time)"
-curl_jq() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token/list" | jq '.token_infos'; }
-printf '%-44s %8s ms\n' "patrol list -o json" "$(median_ms "$PATROL" list -o json)"
-printf '%-44s %8s ms\n' "patrol list (table)" "$(median_ms "$PATROL" list)"
-printf '%-44s %8s ms\n' "curl | jq .token_infos (today's way)" "$(median_ms curl_jq)"
+if want 1; then
+	URL=$(start_emulator --generate 599:1 --seed 5)
+	export DATABRICKS_HOST=$URL
+	n=$("$PATROL" list -o json | jq length)
+	echo "== list with $n tokens of one user ($RUNS runs, median wall time)"
+	curl_jq() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL/api/2.0/token/list" | jq '.token_infos'; }
+	printf '%-44s %8s ms\n' "patrol list -o json" "$(median_ms "$PATROL" list -o json)"
+	printf '%-44s %8s ms\n' "patrol list (table)" "$(median_ms "$PATROL" list)"
+	printf '%-44s %8s ms\n' "curl | jq .token_infos (today's way)" "$(median_ms curl_jq)"
+fi
 
 BEFORE=${PATROL_BEFORE:-}
 [ -n "$BEFORE" ] && [ ! -x "$BEFORE" ] && { echo "PATROL_BEFORE=$BEFORE is not a program"; BEFORE=""; }
@@ -77,27 +89,34 @@ big() {
 		jq '.token_infos | length' >"$dir/count"
 	echo "$url"
 }
-# row LABEL RUNS CMD...: median wall and peak RSS of CMD; sets ROW_MS, ROW_MB.
-row() {
-	local label=$1 runs=$2 out ms kb failed
-	shift 2
-	out=$(python3 "$MEASURE" "$runs" "$@")
-	read -r ms kb failed <<<"$out"
+# row_print LABEL "MS KB FAILED CPU_MS" (a line of measure.py): the row
+# without its newline; sets ROW_MS, ROW_MB.
+row_print() {
+	local label=$1 ms kb failed cpu
+	read -r ms kb failed cpu <<<"$2"
 	ROW_MS=$ms
 	ROW_MB=$(awk -v k="$kb" 'BEGIN { printf "%.1f", k / 1024 }')
-	printf '%-44s %8s ms %7s MB%s' "$label" "$ms" "$ROW_MB" \
+	printf '%-44s %8s ms %7s MB %7s ms CPU%s' "$label" "$ms" "$ROW_MB" "$cpu" \
 		"$([ "$failed" -gt 0 ] && echo " ($failed runs FAILED)")"
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-# list_rows RUNS REF_MS HOW: `patrol list --all -o json` (and the one from
-# before, when given) with its ratio to REF_MS: HOW "curl" (how many times
-# the floor) or "sdk" (how many times faster than the SDK), goal first.
-list_rows() {
-	local runs=$1 ref=$2 how=$3 bin label goal=yes
+# side RUNS REF_LABEL HOW REF_CMD...: REF_CMD (curl, or the SDK) and
+# `patrol list --all -o json` (and the one from before, when given)
+# measured side by side, their runs alternating, then a row each with
+# patrol's ratio to the reference: HOW "curl" (how many times the floor)
+# or "sdk" (how many times faster than the SDK), goal first.
+side() {
+	local runs=$1 label=$2 how=$3 ref bin k=2 goal=yes
+	local cmds=("${@:4}" --- "$PATROL" list --all -o json)
+	[ -n "$BEFORE" ] && cmds+=(--- "$BEFORE" list --all -o json)
+	python3 "$MEASURE" "$runs" "${cmds[@]}" >"$dir/side"
+	row_print "$label" "$(sed -n 1p "$dir/side")"
+	echo
+	ref=$ROW_MS
 	for bin in "$PATROL" $BEFORE; do
 		label="patrol list --all -o json"
 		[ "$bin" = "$PATROL" ] || label="$label (before)"
-		row "$label" "$runs" "$bin" list --all -o json
+		row_print "$label" "$(sed -n "${k}p" "$dir/side")"
 		if [ "$how" = curl ]; then
 			printf '  %sx curl%s\n' "$(ratio "$ROW_MS" "$ref")" "${goal:+ (goal <= 3x, <= 64 MB)}"
 		else
@@ -105,6 +124,7 @@ list_rows() {
 				"${goal:+ (goal >= 20x)}"
 		fi
 		goal=
+		k=$((k + 1))
 	done
 }
 cat >"$dir/sdk_list.py" <<'PY'
@@ -114,61 +134,69 @@ w = WorkspaceClient(host=sys.argv[1], token=sys.argv[2])
 json.dump([t.as_dict() for t in w.token_management.list()], sys.stdout)
 PY
 
-URL=$(big 100000)
-export DATABRICKS_HOST=$URL
-N=$(cat "$dir/count")
-MB=$(curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
-RUNS=5
-echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs: median wall, peak RSS"
-row "curl -o /dev/null (the floor)" $RUNS curl -s -o /dev/null \
-	-H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH"
-echo
-list_rows $RUNS "$ROW_MS" curl
-printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
-curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | jq '.token_infos'; }
-printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
-curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" |
-	jq -r '.token_infos[].token_id' >"$dir/ids100k"
-printf '%-44s %8s ms\n' "patrol revoke --all --dry-run, $N ids" \
-	"$(median_ms "$PATROL" revoke --all --dry-run --from "$dir/ids100k" -o json)"
-if command -v python3 >/dev/null 2>&1; then
-	BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$PATROL" big "$N"
-	[ -n "$BEFORE" ] && BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" big "$N" "(before)"
-	SLOW=$(start_emulator --generate 111000:200 --seed 5 --slow-body 8000000 --fault-path /token-management/)
-	DATABRICKS_HOST=$SLOW python3 "$(dirname "$0")/ui_bench.py" "$PATROL" stream
+if want 2-list; then
+	URL=$(big 100000)
+	export DATABRICKS_HOST=$URL
+	N=$(cat "$dir/count")
+	MB=$(curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | wc -c | awk '{ printf "%.0f", $1 / 1048576 }')
+	RUNS=7
+	echo "== token management list, $N tokens ($MB MB of JSON); $RUNS runs each, alternating: median wall, peak RSS, median CPU"
+	side $RUNS "curl -o /dev/null (the floor)" curl curl -s -o /dev/null \
+		-H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH"
+	RUNS=5
+	printf '%-44s %8s ms\n' "patrol list --all --filter ci --sort expires" "$(median_ms "$PATROL" list --all --filter ci --sort expires)"
+fi
+if want 2; then
+	curl_jq_all() { curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" | jq '.token_infos'; }
+	printf '%-44s %8s ms\n' "curl | jq (today's way)" "$(median_ms curl_jq_all)"
+	curl -s -H "Authorization: Bearer $DATABRICKS_TOKEN" "$URL$TM_PATH" |
+		jq -r '.token_infos[].token_id' >"$dir/ids100k"
+	printf '%-44s %8s ms\n' "patrol revoke --all --dry-run, $N ids" \
+		"$(median_ms "$PATROL" revoke --all --dry-run --from "$dir/ids100k" -o json)"
+	if command -v python3 >/dev/null 2>&1; then
+		BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$PATROL" big "$N"
+		[ -n "$BEFORE" ] && BENCH_RUNS=11 python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" big "$N" "(before)"
+		SLOW=$(start_emulator --generate 111000:200 --seed 5 --slow-body 8000000 --fault-path /token-management/)
+		DATABRICKS_HOST=$SLOW python3 "$(dirname "$0")/ui_bench.py" "$PATROL" stream
+	fi
 fi
 
-URL=$(big 20000)
-export DATABRICKS_HOST=$URL
-N=$(cat "$dir/count")
-RUNS=3
-echo "== token management list, $N tokens, next to the official Python SDK ($RUNS runs)"
-if [ -x "$PYSDK" ] && python3 -c 'import requests' 2>/dev/null; then
-	row "Python SDK: [t.as_dict() ...] as JSON" $RUNS "$PYSDK" python3 "$dir/sdk_list.py" \
-		"$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
-	echo
-	list_rows $RUNS "$ROW_MS" sdk
-else
-	echo "the Python SDK is not at $PYSDK (set PATROL_PYSDK), or python3-requests is missing: skipped"
+if want 2-list; then
+	URL=$(big 20000)
+	export DATABRICKS_HOST=$URL
+	N=$(cat "$dir/count")
+	RUNS=5
+	echo "== token management list, $N tokens, next to the official Python SDK ($RUNS runs each, alternating)"
+	if [ -x "$PYSDK" ] && python3 -c 'import requests' 2>/dev/null; then
+		side $RUNS "Python SDK: [t.as_dict() ...] as JSON" sdk "$PYSDK" python3 \
+			"$dir/sdk_list.py" "$DATABRICKS_HOST" "$DATABRICKS_TOKEN"
+	else
+		echo "the Python SDK is not at $PYSDK (set PATROL_PYSDK), or python3-requests is missing: skipped"
+	fi
 fi
 
-echo "== UI through a pty, 600 tokens"
-URL=$(start_emulator --generate 599:1 --seed 5)
-if command -v python3 >/dev/null 2>&1; then
-	DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$PATROL"
-	[ -n "$BEFORE" ] && DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" \
-		frame "" "(before)"
-else
-	echo "python3 not installed: UI figures skipped"
+if want 1; then
+	echo "== UI through a pty, 600 tokens"
+	URL=$(start_emulator --generate 599:1 --seed 5)
+	if command -v python3 >/dev/null 2>&1; then
+		DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$PATROL"
+		[ -n "$BEFORE" ] && DATABRICKS_HOST=$URL python3 "$(dirname "$0")/ui_bench.py" "$BEFORE" \
+			frame "" "(before)"
+	else
+		echo "python3 not installed: UI figures skipped"
+	fi
 fi
 
-echo "== model over 100,000 rows"
-"$top_builddir/tests/bench/bench_model"
+if want 3; then
+	echo "== model over 100,000 rows"
+	"$top_builddir/tests/bench/bench_model"
+fi
 
-bash "$(dirname "$0")/bulk.sh"
+want 4 && bash "$(dirname "$0")/bulk.sh"
 
-bash "$(dirname "$0")/estate.sh"
+want 5 && bash "$(dirname "$0")/estate.sh"
 
+want 6 || exit 0
 echo "== failing fast (3 runs, median wall time; exit status 4 expected)"
 RUNS=3
 closed=$( (python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') 2>/dev/null || echo 9)

@@ -141,23 +141,8 @@ emu_stop
 rm -rf "$XDG_STATE_HOME"
 emu_start --generate 200:4 --seed 16 --latency-ms 30
 ids 12 >"$T/ids12"
-mkfifo "$T/answers"
 # tty_revoke ARGS...: start patrol revoke on a terminal in the background.
-tty_revoke() {
-	: >"$T/tty.out"
-	script -qfec "$PATROL revoke --rate 20 --jobs 2 $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
-	TTY_PID=$!
-	exec 7>"$T/answers"
-}
-# tty_wait REGEX: wait until the terminal shows it.
-tty_wait() {
-	local i=0
-	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
-}
+tty_revoke() { tty_start revoke --rate 20 --jobs 2 "$@"; }
 tty_revoke --all --from "$T/ids12"
 tty_wait 'type the number of tokens \(12\)'
 check_eq "over ten tokens: the count must be typed" 0 $?

@@ -169,23 +169,8 @@ check_eq "the workspaces with nothing late pinned nothing more" "100 103" \
 observed "${U[0]}" 6 tty "$T/t0"
 observed "${U[2]}" 6 tty "$T/t2"
 cat "$T/t0" "$T/t2" >"$T/tall"
-mkfifo "$T/answers"
 # tty_pin ARGS...: start patrol pin on a terminal in the background.
-tty_pin() {
-	: >"$T/tty.out"
-	script -qfec "$PATROL pin $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
-	TTY_PID=$!
-	exec 7>"$T/answers"
-}
-# tty_wait REGEX: wait until the terminal shows it.
-tty_wait() {
-	local i=0
-	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
-}
+tty_pin() { tty_start pin "$@"; }
 tty_pin --all -p w0 -p w2 --filter comment:tty
 tty_wait 'In 2 workspaces: type the number of tokens \(12\) to set their scopes'
 check_eq "over ten tokens in all: the total must be typed, once" 0 $?

@@ -200,6 +200,28 @@ deletes() {
 	stats '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
 }
 
+# tty_start ARGS...: run `patrol ARGS` on a terminal (script(1)) in the
+# background: what it shows goes to $T/tty.out, what it reads comes from fd
+# 7 (a fifo: `echo 12 >&7`; close it with `exec 7>&-`); TTY_PID is its pid.
+tty_start() {
+	[ -p "$T/answers" ] || mkfifo "$T/answers"
+	: >"$T/tty.out"
+	script -qfec "$PATROL $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
+	TTY_PID=$!
+	exec 7>"$T/answers"
+}
+
+# tty_wait REGEX: wait (20 s at most) until the terminal of tty_start shows
+# REGEX; false when it never did.
+tty_wait() {
+	local i=0
+	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
+}
+
 # finish: the script's exit status.
 finish() {
 	echo "1..$CHECKS"

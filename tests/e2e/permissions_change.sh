@@ -64,18 +64,7 @@ check_rc "no terminal and no --yes: refused" 2
 check_match "  says how" "run it on a terminal or pass --yes" "$ERR"
 check_eq "  no PUT" 0 "$(put)"
 
-mkfifo "$T/answers"
-tty_remove() {
-	: >"$T/tty.out"
-	script -qfec "$PATROL permissions remove $*" /dev/null <"$T/answers" >"$T/tty.out" 2>&1 &
-	TTY_PID=$!
-	exec 7>"$T/answers"
-}
-tty_wait() {
-	local i=0
-	while ! tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1" && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
-	tr -d '\r' <"$T/tty.out" | grep -Eq -- "$1"
-}
+tty_remove() { tty_start permissions remove "$@"; }
 tty_remove bob@example.com
 tty_wait 'type the number of tokens the server will delete \(3\)'
 check_eq "on a terminal the count is asked for" 0 $?

@@ -11,8 +11,8 @@
  * direct text (api_token_text) must be jansson's, byte for byte. The streaming
  * list parser is also fed the input in pieces, as libcurl would: cut at
  * every byte boundary (short inputs), one byte at a time, and at cuts the
- * input itself chooses; each must give exactly what the one-shot parse
- * gave. The target aborts when a promise of api.h breaks (a failed create
+ * input itself chooses, and on two threads (api_list_pipe_from); each must
+ * give exactly what the one-shot parse gave. The target aborts when a promise of api.h breaks (a failed create
  * that is not an unknown outcome, an unterminated error string, a status
  * out of range, a split parse that differs), so both libFuzzer and the
  * replay driver report it.
@@ -150,10 +150,11 @@ fuzz_digest(enum patrol_status st, const struct patrol_err *err, const struct to
 }
 
 /* The list parsed from body fed in pieces cut before each offset of cuts
- * (ascending, at most len), digested. */
+ * (ascending, at most len), on two threads past pipe_from bytes (SIZE_MAX:
+ * never), digested. */
 static char *
 fuzz_list_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts,
-		 bool management)
+		 bool management, size_t pipe_from)
 {
 	struct api_list *l = api_list_new(management);
 	struct token_table t;
@@ -166,6 +167,7 @@ fuzz_list_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts,
 		return NULL;
 	memset(&t, 0, sizeof t);
 	status_clear(&err);
+	api_list_pipe_from(l, pipe_from);
 	for (i = 0; i <= ncuts && st == PATROL_OK; i++, at = end) {
 		end = i < ncuts ? cuts[i] : len;
 		st = api_list_feed(l, body + at, end - at, &err);
@@ -209,11 +211,15 @@ fuzz_list_split(const char *body, size_t len)
 	}
 	for (i = 0; len <= FUZZ_EVERY_CUT_MAX && i <= len; i++) {
 		cuts[0] = i;
-		fuzz_same(want, fuzz_list_pieces(body, len, cuts, 1, true));
+		fuzz_same(want, fuzz_list_pieces(body, len, cuts, 1, true, SIZE_MAX));
 	}
 	for (i = 0; i < len; i++)                 /* one byte at a time */
 		cuts[i] = i;
-	fuzz_same(want, fuzz_list_pieces(body, len, cuts, len, true));
+	fuzz_same(want, fuzz_list_pieces(body, len, cuts, len, true, SIZE_MAX));
+	/* on two threads (YAJL's events replayed by a builder), whole and
+	 * one byte at a time */
+	fuzz_same(want, fuzz_list_pieces(body, len, NULL, 0, true, 0));
+	fuzz_same(want, fuzz_list_pieces(body, len, cuts, len, true, 0));
 	for (i = 0; i < len; i++)                 /* cuts the input chooses */
 		h = (h ^ (unsigned char)body[i]) * 0x100000001b3ull;
 	for (k = 0, i = 0; i < 16 && len > 0; i++) {
@@ -223,7 +229,7 @@ fuzz_list_split(const char *body, size_t len)
 			break;
 		cuts[n++] = k;
 	}
-	fuzz_same(want, fuzz_list_pieces(body, len, cuts, n, true));
+	fuzz_same(want, fuzz_list_pieces(body, len, cuts, n, true, SIZE_MAX));
 	free(cuts);
 	free(want);
 }

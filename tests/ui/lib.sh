@@ -77,6 +77,12 @@ check_screen() {
 	if wait_for "$2" "${3:-10}"; then ok "$1"; else OUT=$(screen); ERR=""; not_ok "$1" "screen never matched /$2/"; fi
 }
 
+# check_gone DESC REGEX [SECONDS]: REGEX leaves the screen within SECONDS
+# (default 10): for what a key takes away (check_screen_not looks once).
+check_gone() {
+	if wait_gone "$2" "${3:-10}"; then ok "$1"; else OUT=$(screen); ERR=""; not_ok "$1" "screen still shows /$2/"; fi
+}
+
 # check_screen_not DESC REGEX: the screen does not show REGEX now.
 check_screen_not() {
 	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi

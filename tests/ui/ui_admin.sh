@@ -230,8 +230,8 @@ curl -s -X POST "$EMU2/emulator/reset-stats" >/dev/null
 keys d
 check_screen "d refused with the read-only message" "read-only: staging is refused \\(profile beta is read-only"
 keys c
-check_screen_not "c opens no dialog" "New token"
 check_screen "c refused" "read-only: creating a token is refused"
+check_screen_not "c opens no dialog" "New token"
 keys x
 check_eq "beta got nothing mutating" 0 "$(EMU_URL=$EMU2 mutating)"
 keys :; tm send-keys -t t -l "profile alpha"; keys Enter

@@ -123,8 +123,10 @@ check_screen "the data is in" "shown $ACTIVE/$ACTIVE +tagged"
 keys d
 check_screen "d refused" "read-only"
 keys c
+check_screen "c refused" "read-only: creating a token is refused"
 check_screen_not "c opens no dialog" "New token"
 keys e
+check_screen "e refused" "read-only: editing a token is refused"
 check_screen_not "e opens no dialog" "Edit token"
 keys x
 check_eq "read-only sent nothing mutating" 0 "$(stats '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE)"))] | length')"

@@ -95,7 +95,7 @@ check_status "nothing starts so: it says so" ":x_   (nothing to complete)"
 keys BSpace
 check_status "the next key clears the note" ":_"
 keys BSpace
-check_screen_not "Backspace on an empty command line closes it" "^:"
+check_gone "Backspace on an empty command line closes it" "^:"
 
 # --- the search prompt of a view ----------------------------------------------------
 keys '?'

@@ -22,6 +22,7 @@ UNIT_TESTS = \
 	tests/unit/test_bulk \
 	tests/unit/test_ui_state \
 	tests/unit/test_output \
+	tests/unit/test_table \
 	tests/unit/test_estate
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
@@ -65,6 +66,9 @@ tests_unit_test_autoscope_LDADD = $(UNIT_LDADD)
 tests_unit_test_output_SOURCES = tests/unit/test_output.c
 tests_unit_test_output_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_output_LDADD = $(UNIT_LDADD)
+tests_unit_test_table_SOURCES = tests/unit/test_table.c
+tests_unit_test_table_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_table_LDADD = $(UNIT_LDADD)
 tests_unit_test_api_SOURCES = tests/unit/test_api.c
 tests_unit_test_api_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_api_LDADD = $(UNIT_LDADD)

@@ -656,9 +656,11 @@ table_digest(enum patrol_status st, const struct patrol_err *err, const struct t
 	return buf_take(&b);
 }
 
-/* body fed in the pieces that cuts[0..ncuts) (ascending offsets) make. */
+/* body fed in the pieces that cuts[0..ncuts) (ascending offsets) make,
+ * on two threads past pipe_from bytes (SIZE_MAX: never). */
 static char *
-parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
+parse_pieces_from(const char *body, size_t len, const size_t *cuts, size_t ncuts,
+		  size_t pipe_from)
 {
 	struct api_list *l = api_list_new(true);
 	struct token_table t;
@@ -668,6 +670,7 @@ parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
 	char *d;
 
 	assert_non_null(l);
+	api_list_pipe_from(l, pipe_from);
 	status_clear(&err);
 	for (i = 0; i <= ncuts && st == PATROL_OK; i++) {
 		size_t end = i < ncuts ? cuts[i] : len;
@@ -682,6 +685,12 @@ parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
 	token_table_free(&t);
 	api_list_free(l);
 	return d;
+}
+
+static char *
+parse_pieces(const char *body, size_t len, const size_t *cuts, size_t ncuts)
+{
+	return parse_pieces_from(body, len, cuts, ncuts, SIZE_MAX);
 }
 
 static char *
@@ -728,6 +737,116 @@ check_every_split(const char *body)
 	free(got);
 	free(all);
 	free(want);
+}
+
+/* A list of n tokens, some in Cyrillic, some listed twice, some not
+ * objects, with at the byte fraction at of it (0..1) the text bad put in. */
+static char *
+big_body(size_t n, double at, const char *bad)
+{
+	struct buf b;
+	size_t i, pos;
+	char *body, *out;
+
+	buf_init(&b, 0);
+	assert_int_equal(buf_addstr(&b, "{\"token_infos\":[\n"), 0);
+	for (i = 0; i < n; i++) {
+		if (i % 97 == 5)
+			assert_int_equal(buf_printf(&b, "%s7", i ? "," : ""), 0);
+		assert_int_equal(buf_printf(&b, "%s{\"token_id\":\"%064zx\",\"creation_time\":%zu,"
+		    "\"comment\":\"%s %zu\",\"scopes\":[\"sql\",\"%s\"],\"created_by_username\":"
+		    "\"user%zu@example.com\",\"owner_id\":%zu,\"unknown\":{\"a\":[1,2.5,null]}}\n",
+		    i ? "," : "", i % 2000, 1700000000000 + i,
+		    i % 10 == 3 ? "\xd0\xa2\xd0\xbe\xd0\xba\xd0\xb5\xd0\xbd" : "ci \\\"job\\\"", i,
+		    i % 3 ? "jobs" : "workspace", i % 200, 1000 + i % 200), 0);
+	}
+	assert_int_equal(buf_addstr(&b, "]}"), 0);
+	body = buf_take(&b);
+	if (bad == NULL)
+		return body;
+	pos = (size_t)((double)strlen(body) * at);
+	while (pos > 0 && body[pos - 1] != '\n')      /* at the start of a token's line */
+		pos--;
+	buf_init(&b, 0);
+	assert_int_equal(buf_add(&b, body, pos), 0);
+	assert_int_equal(buf_addstr(&b, bad), 0);
+	assert_int_equal(buf_addstr(&b, body + pos), 0);
+	free(body);
+	out = buf_take(&b);
+	return out;
+}
+
+/* A long list parsed on two threads (YAJL on one, the rows on the other)
+ * gives what one thread gives: the table, or the same refusal with the
+ * same line and column, wherever it is and however the body is cut. */
+static void
+test_stream_two_threads(void **state)
+{
+	static const char *const bad[] = {
+		NULL,
+		",{\"token_id\":\"" ID1 "\",\"comment\":\"a\",\"comment\":\"b\"}\n",
+		",{\"token_id\":\"" ID1 "\",\"comment\":\"bad \xff utf-8\"}\n",
+		",{\"token_id\":\"" ID1 "\",\"owner_id\":99999999999999999999}\n",
+		",{\"token_id\":\"" ID1 "\",\"comment\":\"nul \\u0000 in it\"}\n",
+		",{\"token_id\":\"" ID1 "\"]\n",
+		",{\"token_id\":\"" ID1 "\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n",
+		",{\"token_id\":\"" ID1 "\",\"scopes\":\"sql\"}\n",
+	};
+	static const double where[] = { 0.02, 0.5, 0.97 };
+	size_t i, k, c, len, *cuts, ncuts;
+	char *body, *want, *got;
+
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		for (k = 0; k < (bad[i] != NULL ? 3 : 1); k++) {
+			body = big_body(3000, where[k], bad[i]);
+			len = strlen(body);
+			want = parse_pieces_from(body, len, NULL, 0, SIZE_MAX);
+			if (bad[i] == NULL)
+				assert_non_null(strstr(want, "n=2000 malformed=31 repeated=1000"));
+			else
+				assert_non_null(strstr(want, i == 7 ? "n=2000 malformed=32" : "line "));
+			if (k == 1)
+				print_message("%.150s\n", want);
+			got = parse_pieces_from(body, len, NULL, 0, 0);     /* from the first byte */
+			assert_string_equal(got, want);
+			free(got);
+			got = parse_pieces_from(body, len, NULL, 0, 200000); /* from a later slice */
+			assert_string_equal(got, want);
+			free(got);
+			assert_non_null(cuts = calloc(len / 997 + 1, sizeof *cuts));
+			for (c = 997, ncuts = 0; c < len; c += 997)
+				cuts[ncuts++] = c;
+			got = parse_pieces_from(body, len, cuts, ncuts, 0);
+			assert_string_equal(got, want);
+			free(got);
+			free(cuts);
+			free(want);
+			free(body);
+		}
+	}
+	/* an answer of white space only, over many slices */
+	assert_non_null(body = malloc(300001));
+	memset(body, ' ', 300000);
+	body[300000] = '\0';
+	want = parse_pieces_from(body, 300000, NULL, 0, SIZE_MAX);
+	assert_non_null(strstr(want, "empty answer"));
+	got = parse_pieces_from(body, 300000, NULL, 0, 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	/* and a body cut short in a later slice */
+	body[0] = '\0';
+	free(body);
+	body = big_body(3000, 0, NULL);
+	len = strlen(body) * 2 / 3;
+	want = parse_pieces_from(body, len, NULL, 0, SIZE_MAX);
+	assert_non_null(strstr(want, "malformed JSON"));
+	got = parse_pieces_from(body, len, NULL, 0, 0);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(body);
 }
 
 static void
@@ -1606,9 +1725,16 @@ test_token_text_matches_jansson(void **state)
 		" ~!#$%&'()*+,-.:;<=>?@[]^_`{|}", "caf\xc3\xa9", "\xe2\x80\xae" "bidi",
 		"emoji \xf0\x9f\x98\x80", "bad \xff utf-8", "\xc0\xaf overlong", "\xed\xa0\x80 surrogate",
 		"\xe2\x80\xa8 sep", "\xc2\x9b c1", "\xf4\x8f\xbf\xbf max", "\x08\x0c\x7f",
+		/* eight bytes at a time, and the two-byte characters' own path */
+		"a plain run, then a \"quote\" past eight", "12345678\\after eight",
+		"0123456\x7f" "89abcdef DEL in a run", "tab at nine\there\x01", "ends in \xc2",
+		"\xc2" "A", "\xdf\xbf max two", "\xc1\xbf overlong two", "\xc2\x80 min two",
+		"\xd0\x9f\xd1\x80\xd0\xb8\xd0\xb2\xd0\xb5\xd1\x82 cyrillic, \xc3\xa9 then \xe2\x9c\x85",
 	};
 	static const int64_t nums[] = { 0, 1, -1, 9, 10, 1714000000000LL, -1714000000000LL,
-		INT64_MAX, INT64_MIN, INT64_MIN + 1 };
+		INT64_MAX, INT64_MIN, INT64_MIN + 1, 99, 100, -100, 999999999999999999LL,
+		1000000000000000000LL };
+	const size_t nn = sizeof nums / sizeof nums[0];
 	static const char id_hex[] = ID1;
 	struct token_table tab = { 0 };
 	struct token_info *t;
@@ -1623,13 +1749,13 @@ test_token_text_matches_jansson(void **state)
 			assert_non_null(t = token_table_push(&tab));
 			t->management = true;
 			assert_int_equal(token_set_id(&tab, t, id_hex, strlen(id_hex)), 0);
-			t->creation_time = nums[(i + k) % 10];
-			t->expiry_time = nums[(i + k + 3) % 10];
-			t->last_accessed_time = nums[(i + k + 5) % 10];
-			t->created_by_id = nums[(i + k + 7) % 10];
-			t->owner_id = nums[i % 10];
-			t->last_used_day = nums[k % 10];
-			t->workspace_id = nums[(i * k) % 10];
+			t->creation_time = nums[(i + k) % nn];
+			t->expiry_time = nums[(i + k + 3) % nn];
+			t->last_accessed_time = nums[(i + k + 5) % nn];
+			t->created_by_id = nums[(i + k + 7) % nn];
+			t->owner_id = nums[i % nn];
+			t->last_used_day = nums[k % nn];
+			t->workspace_id = nums[(i * k) % nn];
 			one[0] = hostile[i];
 			if (k < 3)
 				assert_int_equal(token_set_text(&tab, t, (enum token_text)k, hostile[i],
@@ -1773,6 +1899,7 @@ main(void)
 		cmocka_unit_test(test_parse_list_skips_and_dedupes),
 		cmocka_unit_test(test_parse_big_list),
 		cmocka_unit_test(test_stream_every_split),
+		cmocka_unit_test(test_stream_two_threads),
 		cmocka_unit_test(test_stream_truncated),
 		cmocka_unit_test(test_stream_malformed),
 		cmocka_unit_test(test_stream_limits),

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "duration.h"
 
@@ -158,6 +159,73 @@ test_absolute(void **state)
 	assert_string_equal(buf, "2026-11-22 07:44");
 }
 
+enum form { LOCAL_MINUTE, UTC_MINUTE, ISO8601 };
+
+/* What strftime writes for ms in form ("" when it does not fit n). */
+static void
+by_strftime(int64_t ms, enum form f, char *out, size_t n)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+	size_t len = 0;
+
+	if ((f == LOCAL_MINUTE ? localtime_r(&t, &tm) : gmtime_r(&t, &tm)) != NULL) {
+		if (f == LOCAL_MINUTE)
+			len = strftime(out, n, "%Y-%m-%d %H:%M", &tm);
+		else if (f == UTC_MINUTE)
+			len = strftime(out, n, "%Y-%m-%d %H:%MZ", &tm);
+		else
+			len = strftime(out, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (len == 0)
+		out[0] = '\0';
+}
+
+/* The dates are written without strftime: the same text as strftime's in
+ * every zone, across DST changes, far in the future (year 10000 and
+ * past it goes to strftime), and nothing when it does not fit. */
+static void
+test_absolute_is_strftime(void **state)
+{
+	static const char *const zones[] = { "UTC", "Europe/Berlin", "America/Sao_Paulo",
+					     "Asia/Kolkata", "Australia/Lord_Howe" };
+	static const int64_t starts[] = {
+		1000LL, 1711846800000LL - 7200000,      /* Berlin's 2024 spring change */
+		1729990800000LL - 7200000,              /* and its autumn change */
+		1795333479000LL, 4102444800000LL,       /* 2100 */
+		253402300800000LL - 7200000,            /* year 9999 to 10000 */
+		300000000000000LL,
+	};
+	static const size_t sizes[] = { 32, 17, 16, 5, 1 };
+	char got[32], want[32];
+	size_t z, k, i, j;
+	int64_t ms;
+
+	(void)state;
+	for (z = 0; z < sizeof zones / sizeof zones[0]; z++) {
+		setenv("TZ", zones[z], 1);
+		tzset();
+		for (k = 0; k < sizeof starts / sizeof starts[0]; k++) {
+			for (i = 0; i < 300; i++) {
+				ms = starts[k] + (int64_t)i * 61 * 1000 + (int64_t)(i % 7) * 997;
+				for (j = 0; j < sizeof sizes / sizeof sizes[0]; j++) {
+					duration_absolute(ms, false, got, sizes[j]);
+					by_strftime(ms, LOCAL_MINUTE, want, sizes[j]);
+					assert_string_equal(got, want);
+					duration_absolute(ms, true, got, sizes[j]);
+					by_strftime(ms, UTC_MINUTE, want, sizes[j]);
+					assert_string_equal(got, want);
+					duration_iso8601(ms, got, sizes[j]);
+					by_strftime(ms, ISO8601, want, sizes[j]);
+					assert_string_equal(got, want);
+				}
+			}
+		}
+	}
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 static void
 test_iso8601(void **state)
 {
@@ -203,6 +271,7 @@ main(void)
 		cmocka_unit_test(test_relative_truncates),
 		cmocka_unit_test(test_relative_day),
 		cmocka_unit_test(test_absolute),
+		cmocka_unit_test(test_absolute_is_strftime),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_now),
 	};

@@ -547,11 +547,51 @@ test_property(void **state UNUSED)
 	}
 }
 
+/* With SANITIZE_CELL_ROOM(n) bytes and no width, sanitize_cell writes what
+ * sanitize returns (CSV fields rely on it), and sanitize_cell_measure the
+ * same with its width; also for the inputs that grow most (every byte an
+ * escape). */
+static void
+test_cell_room(void **state UNUSED)
+{
+	static const char *const worst[] = { "\x01\x02\x03\x04\x05\x06",
+					     "\xc2\x85\xc2\x85\xc2\x85", "\xff\xfe\xfd",
+					     "\xf3\xa0\x80\x81\xe2\x80\xae" };
+	char in[96], cell[SANITIZE_CELL_ROOM(96)];
+	unsigned flags;
+	size_t n, len, width;
+	char *out;
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		if (i < 4 * 4) {        /* a worst piece, repeated to fill in */
+			for (n = 0; n + strlen(worst[i % 4]) < sizeof in; n += strlen(worst[i % 4]))
+				memcpy(in + n, worst[i % 4], strlen(worst[i % 4]));
+			in[n] = '\0';
+		} else {
+			n = random_input(in, sizeof in - 1);
+			in[n] = '\0';
+			n = strlen(in);
+		}
+		flags = (unsigned)i % 8 & (SANITIZE_ASCII | SANITIZE_UTF8);
+		out = sanitize(in, 0, flags);
+		assert_non_null(out);
+		len = sanitize_cell(in, 0, 0, flags, cell, SANITIZE_CELL_ROOM(n));
+		assert_string_equal(cell, out);
+		assert_int_equal(len, strlen(out));
+		len = sanitize_cell_measure(in, flags, cell, SANITIZE_CELL_ROOM(n), &width);
+		assert_string_equal(cell, out);
+		assert_int_equal(width, sanitize_width(out));
+		free(out);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_cell_room),
 		cmocka_unit_test(test_cell_ascii_as_engine),
 		cmocka_unit_test(test_c0),
 		cmocka_unit_test(test_c1),

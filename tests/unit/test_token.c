@@ -193,6 +193,48 @@ test_rows(void **state)
 	assert_null(tab.rows);
 }
 
+/* Each interned string keeps its length and whether it is plain: only
+ * printable ASCII without '"' or '\\' is, wherever the byte that is not
+ * falls in its words of eight. */
+static void
+test_text_len(void **state)
+{
+	static const struct { const char *s; bool plain; } cases[] = {
+		{ "", true }, { "CI pipeline", true }, { " ~!#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}", true },
+		{ "0123456789abcdefXYZ", true }, { "a\"b", false }, { "0123456789\\", false },
+		{ "tab\t", false }, { "01234567\x1f", false }, { "del\x7f", false },
+		{ "0123456789abcde\x7f", false }, { "caf\xc3\xa9", false }, { "\xff", false },
+		{ " ", true }, { "~", true },
+	};
+	struct token_table tab = { 0 };
+	struct token_info *t;
+	const char *one[1];
+	bool plain;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		assert_non_null(t = token_table_push(&tab));
+		set_text(&tab, t, TOKEN_TEXT_COMMENT, cases[i].s);
+		one[0] = cases[i].s;
+		assert_int_equal(token_set_list(&tab, t, TOKEN_LIST_SCOPES, one, NULL, 1), 0);
+		assert_int_equal(token_text_len(t, TOKEN_TEXT_COMMENT, &plain), strlen(cases[i].s));
+		assert_int_equal(plain, cases[i].plain);
+		assert_int_equal(token_list_len_at(t, TOKEN_LIST_SCOPES, 0, &plain), strlen(cases[i].s));
+		assert_int_equal(plain, cases[i].plain);
+		assert_int_equal(token_list_len_at(t, TOKEN_LIST_SCOPES, 1, &plain), 0);
+		assert_true(plain);
+		assert_int_equal(token_text_len(t, TOKEN_TEXT_OWNER, &plain), 0);   /* absent */
+		assert_true(plain);
+	}
+	/* a NUL ends a string early, and so its length */
+	assert_int_equal(token_set_text(&tab, t, TOKEN_TEXT_OWNER, "ab\0\"d", 5), 0);
+	assert_int_equal(token_text_len(t, TOKEN_TEXT_OWNER, &plain), 2);
+	assert_true(plain);
+	assert_string_equal(token_owner(t), "ab");
+	token_table_free(&tab);
+}
+
 /* One "last use": the time when it is known, else the day, even when the
  * day is later than the time (the plan once took the later of the two). */
 static void
@@ -1083,6 +1125,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_text_len),
 		cmocka_unit_test(test_last_used),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_find),
