@@ -9,28 +9,28 @@
  * one workspace's 429s or outage never slow another's. A worker started
  * without a group gets a group of its own, freed with it.
  *
- * The worker runs calls concurrently,
- * retrying by retry.h with backoff, each call bounded by a deadline. How
- * many transfers run at once and how fast they start is pace.h's adaptive
- * controller, so nobody has to tune it: it starts with PACE_START_INFLIGHT
- * transfers and no rate limit, grows by one transfer a round trip while
- * answers come back clean, and on a 429 pauses every start for its
- * Retry-After (1 s when absent), halves the transfers and drops the start
- * rate to the rate that was succeeding; then it probes upward again, 10%
- * every 5 s. max_inflight (--jobs) and rate (--rate) are hard caps it
- * never exceeds. The throttled request goes back to the front of the
- * queue, so it is the first sent when the pause ends (the pause is its
- * backoff: a per-request exponential backoff on top would only stretch the
- * tail of a batch). This is polite to a shared workspace: patrol never
- * sends faster than the workspace has been answering, backs off for as
- * long as it is told to, and climbs back slowly, leaving other clients
- * (and others behind the same IP address, which Databricks also throttles)
- * their share. A call with a journal (call.h) gets
- * its intent written and fsync'd before its first request, and its result
- * written when it finishes, by this thread. Calls come in through worker_submit and go out, finished, through
- * worker_take/worker_wait; a wake descriptor becomes readable while finished
- * calls wait, so a UI can poll() it. Ownership moves with the call: the
- * submitter never touches a call between submit and take.
+ * The worker runs calls concurrently, retrying by retry.h with backoff,
+ * each call bounded by a deadline. How many transfers run at once and how
+ * fast they start is pace.h's adaptive controller, so nobody has to tune
+ * it: it starts with PACE_START_INFLIGHT transfers and no rate limit, grows
+ * by one transfer a round trip while answers come back clean, and on a 429
+ * pauses every start for its Retry-After (1 s when absent), halves the
+ * transfers and drops the start rate to the rate that was succeeding; then
+ * it probes upward again, 10% every 5 s. max_inflight (--jobs) and rate
+ * (--rate) are hard caps it never exceeds. The throttled request goes back
+ * to the front of the queue, so it is the first sent when the pause ends
+ * (the pause is its backoff: a per-request exponential backoff on top would
+ * only stretch the tail of a batch). This is polite to a shared workspace:
+ * patrol never sends faster than the workspace has been answering, backs
+ * off for as long as it is told to, and climbs back slowly, leaving other
+ * clients (and others behind the same IP address, which Databricks also
+ * throttles) their share. A call with a journal (call.h) gets its intent
+ * written and fsync'd before its first request, and its result written when
+ * it finishes, by this thread. Calls come in through worker_submit and go
+ * out, finished, through worker_take/worker_wait; a wake descriptor becomes
+ * readable while finished calls wait, so a UI can poll() it. Ownership
+ * moves with the call: the submitter never touches a call between submit
+ * and take.
  *
  * The worker never exits the process or prints; errors are in each call. The
  * only thing it writes is the --debug log, to debug_fd, one line per write:
