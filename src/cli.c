@@ -701,6 +701,7 @@ cli_worker_options(const struct cli *cli, struct worker_opts *wo)
 	wo->read_only = cli->o.read_only;
 	wo->dry_run = cli->o.dry_run;
 	wo->version = PATROL_VERSION;
+	wo->group = cli->group;
 	if (max != NULL)
 		wo->max_body = (size_t)strtoull(max, NULL, 10);
 }
@@ -1246,10 +1247,15 @@ cli_main(int argc, char **argv, face_fn face)
 		return 2;
 	}
 	init_output(&cli);
+	if ((cli.group = worker_group_new()) == NULL) {
+		cli_msg("out of memory");
+		return status_exit_code(PATROL_NOMEM);
+	}
 	rc = p.npos == 0 ? run_default(&cli, &p, face) : run_command(&cli, &p);
 	worker_stop(cli.w);
 	if (cli.finish != NULL)
 		rc = cli.finish(&cli, rc);
+	worker_group_free(cli.group);      /* its workers are stopped: its thread ends */
 	if (cli.cfg_loaded)
 		config_free(&cli.cfg);
 	prefs_free(&cli.prefs);

@@ -93,6 +93,7 @@ struct cli {
 	struct prefs prefs;                 /* patrol's own settings, loaded with cfg */
 	struct prefs_flags flags;           /* what the command line said, before prefs */
 	struct worker *w;
+	struct worker_group *group;         /* the one thread every worker runs on */
 	struct cli_out out;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless authenticating with a PAT */
 	bool list_noted;                    /* the list parser's note was shown */

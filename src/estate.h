@@ -6,11 +6,12 @@
  * mix), or every profile of the config file with --all-profiles. Each is
  * then resolved as a single profile is (config_resolve with -p NAME): its
  * own credentials of any auth type. Each workspace gets a worker of its
- * own (worker.h), so its sign-in, its pace and its connections are its
- * own, and one workspace's 429s or outage never slow another's; a face
- * waits on all of them with estate_wait. Both faces and every command that
- * covers several workspaces (list, show, quota, audit, scopes, revoke, pin)
- * picks with estate_pick.
+ * own (worker.h), so its sign-in, its pace and its queues are its own, and
+ * one workspace's 429s or outage never slow another's; the workers of a
+ * run share one thread and its connections (a worker group), however many
+ * workspaces it covers. A face waits on all of them with estate_wait. Both
+ * faces and every command that covers several workspaces (list, show, quota,
+ * audit, scopes, revoke, pin) picks with estate_pick.
  *
  * No network, no output: what --all-profiles leaves out comes back as notes
  * for the face to print.

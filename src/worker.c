@@ -1,15 +1,28 @@
 /*
  * worker.c: the one background thread that talks to the network.
  *
- * Threads. worker_start copies what it needs from the configuration and
- * starts a pthread, which creates the libcurl multi handle and is the only
- * thread to use libcurl afterwards (curl_multi_wakeup, made to be called
- * from any thread, is the one exception). Other threads only touch the
- * shared part of struct worker, under its mutex: the inbox (submitted
- * calls), the cancel list, the stop flag and the outbox (finished calls).
- * The wake descriptor (an eventfd, or a pipe) holds a count of finished
- * calls and is cleared when the outbox is emptied; a condition variable
- * serves worker_wait.
+ * Threads. A group (struct worker_group) is one pthread and its libcurl
+ * multi handle; it serves every worker started in it, one per workspace.
+ * The thread starts with the group's first worker_start, creates the multi
+ * handle and is the only thread to use libcurl afterwards (curl_multi_wakeup,
+ * made to be called from any thread, is the one exception); it ends with
+ * worker_group_free. Other threads touch the group only under its mutex:
+ * the list of workers joining, and its stop flag. A worker copies what it
+ * needs from the configuration at worker_start; other threads only touch
+ * its shared part, under its own mutex: the inbox (submitted calls), the
+ * cancel list, the stop flag and the outbox (finished calls). The wake
+ * descriptor (an eventfd, or a pipe) holds a count of finished calls and is
+ * cleared when the outbox is emptied; a condition variable serves
+ * worker_wait. No thread holds both mutexes at once.
+ *
+ * A turn of the thread does, for every member in turn, what one worker
+ * needs (intake, due retries, starts), then drives the multi handle once,
+ * hands each finished transfer to its job's worker (a job knows its
+ * worker), and sleeps until the earliest timer of any member. A stopped
+ * worker has its calls aborted and handed back, leaves the member list,
+ * and is marked gone: worker_stop waits for that and frees it, while the
+ * thread goes on serving the others. A group of one is exactly one worker
+ * on a thread of its own.
  *
  * Scheduling, all inside the thread: a call becomes a job. Jobs wait in a
  * FIFO ready queue until the pace (pace.h: its transfer slots, its rate, a
@@ -73,6 +86,7 @@ struct job {
 	unsigned token_gen;         /* token generation of the last attempt */
 	bool auth_retried;          /* a 401 already caused a token refresh */
 	bool internal;              /* a sign-in request of the worker itself */
+	struct worker *w;           /* whose call it is */
 	struct job *next, *prev;    /* ready queue, or the in-flight list */
 };
 
@@ -91,8 +105,26 @@ struct batches {
 	size_t n, cap;
 };
 
+/* One thread and its multi handle, serving every worker of the group. */
+struct worker_group {
+	/* shared: under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct worker *join;        /* started, not yet served (by gnext) */
+	bool started, ready, failed, stopping;
+	CURLM *multi;               /* set before ready; the same until the end */
+	pthread_t thread;
+
+	/* the thread's own */
+	struct worker *members;     /* served now (by gnext) */
+	struct curl_waitfd *extra;  /* the members' helper pipes, for the poll */
+	size_t extra_cap;
+};
+
 struct worker {
 	/* copied at start, read-only afterwards */
+	struct worker_group *group; /* the thread serving it */
+	bool own_group;             /* started without one: its own, freed with it */
 	char *host;
 	char *ca_file, *ca_dir, *no_proxy;
 	char *proxy;                /* may hold a password: wiped */
@@ -114,13 +146,13 @@ struct worker {
 	uint64_t batch_seq;         /* batch ids handed out (atomic) */
 	struct batches stop_req;    /* worker_halt_batch was called for these */
 	struct worker_stats stats;  /* written by the thread */
-	bool stopping, ready, failed;
+	bool stopping;
+	bool gone;                  /* the thread let go of it: worker_stop frees */
 	enum auth_type auth_type;   /* signing in now (worker_auth_type) */
-	CURLM *multi;
 	size_t pending;             /* atomic */
 
 	/* the thread's own */
-	pthread_t thread;
+	struct worker *gnext;       /* the group's join list, then its members */
 	struct batches halted;      /* batches whose unsent members are refused */
 	bool answered;              /* the host has answered once (retry_unreachable) */
 	struct pace pace;           /* how many transfers, how fast (pace.h) */
@@ -500,6 +532,7 @@ worker_auth_send(struct worker *w, struct call *c, int64_t now)
 		return;
 	}
 	j->c = c;
+	j->w = w;
 	j->internal = true;
 	w->auth_fetch = j;
 	worker_launch(w, j, now);
@@ -607,7 +640,7 @@ worker_add(struct worker *w, struct job *j, int64_t now)
 	buf_free(&url);
 	if (st != PATROL_OK)
 		return st;
-	if (curl_multi_add_handle(w->multi, http_xfer_easy(j->x)) != CURLM_OK) {
+	if (curl_multi_add_handle(w->group->multi, http_xfer_easy(j->x)) != CURLM_OK) {
 		http_xfer_free(j->x);
 		j->x = NULL;
 		return status_set(&j->c->err, PATROL_NOMEM, "could not start the transfer");
@@ -744,9 +777,9 @@ worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 		worker_conclude(w, j);
 }
 
-/* Collect the transfers libcurl has finished. */
+/* Collect the transfers libcurl has finished, each for its job's worker. */
 static void
-worker_reap(struct worker *w)
+group_reap(struct worker_group *g)
 {
 	struct http_outcome out;
 	struct http_xfer *x;
@@ -754,16 +787,16 @@ worker_reap(struct worker *w)
 	CURLMsg *msg;
 	int left;
 
-	while ((msg = curl_multi_info_read(w->multi, &left)) != NULL) {
+	while ((msg = curl_multi_info_read(g->multi, &left)) != NULL) {
 		if (msg->msg != CURLMSG_DONE || (x = http_xfer_of(msg->easy_handle)) == NULL)
 			continue;
 		j = http_xfer_owner(x);
-		curl_multi_remove_handle(w->multi, msg->easy_handle);
-		inflight_remove(w, j);
+		curl_multi_remove_handle(g->multi, msg->easy_handle);
+		inflight_remove(j->w, j);
 		http_xfer_done(x, msg->data.result, j->c, &out);
 		http_xfer_free(x);
 		j->x = NULL;
-		worker_judge(w, j, &out);
+		worker_judge(j->w, j, &out);
 	}
 }
 
@@ -794,7 +827,7 @@ worker_abort(struct worker *w, struct job *j, const char *why)
 	bool sent = false;
 
 	if (j->x != NULL) {
-		curl_multi_remove_handle(w->multi, http_xfer_easy(j->x));
+		curl_multi_remove_handle(w->group->multi, http_xfer_easy(j->x));
 		sent = http_xfer_sent(j->x);
 		http_xfer_free(j->x);
 		j->x = NULL;
@@ -874,6 +907,7 @@ worker_admit(struct worker *w, struct call *c)
 		return;
 	}
 	j->c = c;
+	j->w = w;
 	c->next = NULL;
 	jobq_push(&w->runq, j);
 }
@@ -1053,88 +1087,172 @@ worker_timeout(struct worker *w, int64_t now)
 	return t < 0 ? 0 : (int)t;
 }
 
-/* Sleep until a transfer, another thread, a helper program's output or the
- * next timer needs the loop. */
-static void
-worker_poll(struct worker *w)
+/* The pipes of the members' helper programs, for curl_multi_poll; their
+ * count. */
+static unsigned
+group_fds(struct worker_group *g)
 {
-	struct curl_waitfd extra[2];
-	int fds[2], n, i;
+	struct curl_waitfd *v;
+	struct worker *w;
+	size_t n = 0, need = 0;
+	int fds[2], k, i;
 
-	n = auth_session_fds(w->auth, fds);
-	for (i = 0; i < n; i++) {
-		extra[i].fd = fds[i];
-		extra[i].events = CURL_WAIT_POLLIN;
-		extra[i].revents = 0;
+	for (w = g->members; w != NULL; w = w->gnext)
+		need += 2;
+	if (need > g->extra_cap) {
+		v = realloc(g->extra, need * sizeof *v);
+		if (v == NULL)
+			return 0;   /* the timeout still brings the loop back */
+		g->extra = v;
+		g->extra_cap = need;
 	}
-	curl_multi_poll(w->multi, extra, (unsigned)n, worker_timeout(w, duration_mono_ms()), NULL);
+	for (w = g->members; w != NULL; w = w->gnext) {
+		k = auth_session_fds(w->auth, fds);
+		for (i = 0; i < k; i++, n++) {
+			g->extra[n].fd = fds[i];
+			g->extra[n].events = CURL_WAIT_POLLIN;
+			g->extra[n].revents = 0;
+		}
+	}
+	return (unsigned)n;
 }
 
-/* One turn: intake, schedule, drive libcurl, collect, sleep, read helpers. */
-static bool
-worker_turn(struct worker *w)
+/* Sleep until a transfer, another thread, a helper program's output or the
+ * next timer of any member needs the loop. */
+static void
+group_poll(struct worker_group *g)
 {
+	int64_t now = duration_mono_ms();
+	int t = WORKER_POLL_MAX_MS, d;
+	struct worker *w;
+	unsigned n = group_fds(g);
+
+	for (w = g->members; w != NULL; w = w->gnext)
+		if ((d = worker_timeout(w, now)) < t)
+			t = d;
+	curl_multi_poll(g->multi, g->extra, n, t, NULL);
+}
+
+/* The connection limits: what each member may run, summed (a group of one
+ * has its worker's). */
+static void
+group_limits(struct worker_group *g)
+{
+	struct worker *w;
+	long sum = 0;
+
+	for (w = g->members; w != NULL; w = w->gnext)
+		sum += w->max_inflight;
+	if (sum == 0)
+		return;
+	curl_multi_setopt(g->multi, CURLMOPT_MAX_HOST_CONNECTIONS, sum);
+	curl_multi_setopt(g->multi, CURLMOPT_MAXCONNECTS, sum + 4);
+}
+
+/* The thread lets go of w, stopped and with every call handed back; it is
+ * the last time the thread touches it (worker_stop frees it then). */
+static void
+worker_detach(struct worker *w)
+{
+	pthread_mutex_lock(&w->lock);
+	w->gone = true;
+	pthread_cond_broadcast(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* Take the workers started since the last turn. Returns true when the
+ * group ends. */
+static bool
+group_intake(struct worker_group *g)
+{
+	struct worker *join, *w;
+	bool stop;
+
+	pthread_mutex_lock(&g->lock);
+	join = g->join;
+	g->join = NULL;
+	stop = g->stopping;
+	pthread_mutex_unlock(&g->lock);
+	if (join == NULL)
+		return stop;
+	for (w = join; w->gnext != NULL; w = w->gnext)
+		continue;
+	w->gnext = g->members;
+	g->members = join;
+	group_limits(g);
+	return stop;
+}
+
+/* One turn: intake, schedule, drive libcurl, collect, sleep, read helpers,
+ * for every member. */
+static bool
+group_turn(struct worker_group *g)
+{
+	struct worker *w, **pp;
+	bool left = false;
 	int running;
 	int64_t now;
 
-	if (worker_intake(w))
+	if (group_intake(g))
 		return true;
+	for (pp = &g->members; (w = *pp) != NULL;) {
+		if (!worker_intake(w)) {
+			pp = &w->gnext;
+			continue;
+		}
+		*pp = w->gnext;         /* stopped: its calls are handed back */
+		worker_detach(w);
+		left = true;
+	}
+	if (left)
+		group_limits(g);
 	now = duration_mono_ms();
-	worker_promote(w, now);
-	worker_schedule(w, now);
-	curl_multi_perform(w->multi, &running);
-	worker_reap(w);
-	worker_poll(w);
-	worker_auth_io(w);
+	for (w = g->members; w != NULL; w = w->gnext) {
+		worker_promote(w, now);
+		worker_schedule(w, now);
+	}
+	curl_multi_perform(g->multi, &running);
+	group_reap(g);
+	group_poll(g);
+	for (w = g->members; w != NULL; w = w->gnext)
+		worker_auth_io(w);
 	return false;
 }
 
-/* Create the multi handle and tell worker_start how it went. */
+/* Create the multi handle and tell whoever started the thread how it went. */
 static bool
-worker_thread_init(struct worker *w)
+group_thread_init(struct worker_group *g)
 {
 	CURLM *m = curl_multi_init();
 
-	if (m != NULL && (curl_multi_setopt(m, CURLMOPT_MAX_HOST_CONNECTIONS,
-					    (long)w->max_inflight) != CURLM_OK ||
-			  curl_multi_setopt(m, CURLMOPT_MAXCONNECTS,
-					    (long)w->max_inflight + 4) != CURLM_OK)) {
-		curl_multi_cleanup(m);
-		m = NULL;
-	}
-	pthread_mutex_lock(&w->lock);
-	w->multi = m;
-	w->ready = true;
-	w->failed = m == NULL;
-	pthread_cond_broadcast(&w->cond);
-	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_lock(&g->lock);
+	g->multi = m;
+	g->ready = true;
+	g->failed = m == NULL;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
 	return m != NULL;
 }
 
 static void *
-worker_main(void *arg)
+group_main(void *arg)
 {
-	struct worker *w = arg;
-	CURLM *m;
+	struct worker_group *g = arg;
 
-	if (!worker_thread_init(w))
+	if (!group_thread_init(g))
 		return NULL;
-	while (!worker_turn(w))
+	while (!group_turn(g))
 		continue;
-	pthread_mutex_lock(&w->lock);
-	m = w->multi;
-	w->multi = NULL;
-	pthread_mutex_unlock(&w->lock);
-	curl_multi_cleanup(m);
+	curl_multi_cleanup(g->multi);
 	return NULL;
 }
 
-/* Wake the thread from curl_multi_poll. Under the lock. */
+/* Wake the thread from curl_multi_poll. The multi handle stays the same
+ * while any worker of the group lives. */
 static void
 worker_nudge(struct worker *w)
 {
-	if (w->multi != NULL)
-		curl_multi_wakeup(w->multi);
+	curl_multi_wakeup(w->group->multi);
 }
 
 /* ---- start and stop ---------------------------------------------------- */
@@ -1153,6 +1271,8 @@ worker_free(struct worker *w)
 	free(w->halted.v);
 	free(w->stop_req.v);
 	wake_close(w);
+	if (w->own_group)
+		worker_group_free(w->group);
 	free(w);
 }
 
@@ -1253,7 +1373,7 @@ worker_auth_start(struct worker *w, const struct config *cfg, struct patrol_err 
 }
 
 static int
-worker_sync_init(struct worker *w)
+worker_sync_init(pthread_mutex_t *lock, pthread_cond_t *cond)
 {
 	pthread_condattr_t attr;
 	int rc;
@@ -1261,35 +1381,79 @@ worker_sync_init(struct worker *w)
 	if (pthread_condattr_init(&attr) != 0)
 		return -1;
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	rc = pthread_cond_init(&w->cond, &attr);
+	rc = pthread_cond_init(cond, &attr);
 	pthread_condattr_destroy(&attr);
 	if (rc != 0)
 		return -1;
-	if (pthread_mutex_init(&w->lock, NULL) != 0) {
-		pthread_cond_destroy(&w->cond);
+	if (pthread_mutex_init(lock, NULL) != 0) {
+		pthread_cond_destroy(cond);
 		return -1;
 	}
 	return 0;
 }
 
-/* Start the thread and wait until it has its multi handle. */
-static enum patrol_status
-worker_spawn(struct worker *w, struct patrol_err *err)
+struct worker_group *
+worker_group_new(void)
 {
-	bool failed;
+	struct worker_group *g = calloc(1, sizeof *g);
 
-	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
-		return status_set(err, PATROL_NOMEM, "could not start the network thread");
-	pthread_mutex_lock(&w->lock);
-	while (!w->ready)
-		pthread_cond_wait(&w->cond, &w->lock);
-	failed = w->failed;
-	pthread_mutex_unlock(&w->lock);
-	if (failed) {
-		pthread_join(w->thread, NULL);
-		return status_set(err, PATROL_NOMEM, "could not create the libcurl multi handle");
+	if (g != NULL && worker_sync_init(&g->lock, &g->cond) != 0) {
+		free(g);
+		g = NULL;
 	}
+	return g;
+}
+
+void
+worker_group_free(struct worker_group *g)
+{
+	if (g == NULL)
+		return;
+	pthread_mutex_lock(&g->lock);
+	g->stopping = true;
+	if (g->multi != NULL)
+		curl_multi_wakeup(g->multi);
+	pthread_mutex_unlock(&g->lock);
+	if (g->started)
+		pthread_join(g->thread, NULL);
+	free(g->extra);
+	pthread_mutex_destroy(&g->lock);
+	pthread_cond_destroy(&g->cond);
+	free(g);
+}
+
+/* Start the group's thread when its first worker starts, and wait until it
+ * has its multi handle. Under the group's lock. */
+static enum patrol_status
+group_spawn(struct worker_group *g, struct patrol_err *err)
+{
+	if (!g->started) {
+		if (pthread_create(&g->thread, NULL, group_main, g) != 0)
+			return status_set(err, PATROL_NOMEM, "could not start the network thread");
+		g->started = true;
+		while (!g->ready)
+			pthread_cond_wait(&g->cond, &g->lock);
+	}
+	if (g->failed)
+		return status_set(err, PATROL_NOMEM, "could not create the libcurl multi handle");
 	return PATROL_OK;
+}
+
+/* Hand w to the group's thread, which serves it from its next turn. */
+static enum patrol_status
+group_join(struct worker_group *g, struct worker *w, struct patrol_err *err)
+{
+	enum patrol_status st;
+
+	pthread_mutex_lock(&g->lock);
+	st = group_spawn(g, err);
+	if (st == PATROL_OK) {
+		w->gnext = g->join;
+		g->join = w;
+		curl_multi_wakeup(g->multi);
+	}
+	pthread_mutex_unlock(&g->lock);
+	return st;
 }
 
 enum patrol_status
@@ -1305,7 +1469,13 @@ worker_start(const struct worker_opts *opts, struct worker **out, struct patrol_
 	if (w == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	w->wake_rd = w->wake_wr = -1;
-	if (worker_copy_config(w, opts->cfg, opts->version) != 0 || wake_open(w) != 0) {
+	w->group = opts->group;
+	if (w->group == NULL) {
+		w->group = worker_group_new();     /* a group of one */
+		w->own_group = true;
+	}
+	if (w->group == NULL || worker_copy_config(w, opts->cfg, opts->version) != 0 ||
+	    wake_open(w) != 0) {
 		worker_free(w);
 		return status_set(err, PATROL_NOMEM, "out of memory starting the worker");
 	}
@@ -1314,11 +1484,11 @@ worker_start(const struct worker_opts *opts, struct worker **out, struct patrol_
 		worker_free(w);
 		return st;
 	}
-	if (worker_sync_init(w) != 0) {
+	if (worker_sync_init(&w->lock, &w->cond) != 0) {
 		worker_free(w);
 		return status_set(err, PATROL_NOMEM, "could not initialise worker locks");
 	}
-	st = worker_spawn(w, err);
+	st = group_join(w->group, w, err);
 	if (st != PATROL_OK) {
 		pthread_mutex_destroy(&w->lock);
 		pthread_cond_destroy(&w->cond);
@@ -1337,8 +1507,9 @@ worker_stop(struct worker *w)
 	pthread_mutex_lock(&w->lock);
 	w->stopping = true;
 	worker_nudge(w);
+	while (!w->gone)          /* the thread hands its calls back first */
+		pthread_cond_wait(&w->cond, &w->lock);
 	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
 	calls_free(w->in_head);
 	calls_free(w->cancel_head);
 	calls_free(w->out_head);

@@ -1,28 +1,36 @@
 /*
  * worker.h: the one background thread that talks to the network.
  *
- * The worker owns a libcurl multi handle and runs calls concurrently,
- * retrying by retry.h with backoff, each call bounded by a deadline. How
- * many transfers run at once and how fast they start is pace.h's adaptive
- * controller, so nobody has to tune it: it starts with PACE_START_INFLIGHT
- * transfers and no rate limit, grows by one transfer a round trip while
- * answers come back clean, and on a 429 pauses every start for its
- * Retry-After (1 s when absent), halves the transfers and drops the start
- * rate to the rate that was succeeding; then it probes upward again, 10%
- * every 5 s. max_inflight (--jobs) and rate (--rate) are hard caps it
- * never exceeds. The throttled request goes back to the front of the
- * queue, so it is the first sent when the pause ends (the pause is its
- * backoff: a per-request exponential backoff on top would only stretch the
- * tail of a batch). This is polite to a shared workspace: patrol never
- * sends faster than the workspace has been answering, backs off for as
- * long as it is told to, and climbs back slowly, leaving other clients
- * (and others behind the same IP address, which Databricks also throttles)
- * their share. A call with a journal (call.h) gets
- * its intent written and fsync'd before its first request, and its result
- * written when it finishes, by this thread. Calls come in through worker_submit and go out, finished, through
- * worker_take/worker_wait; a wake descriptor becomes readable while finished
- * calls wait, so a UI can poll() it. Ownership moves with the call: the
- * submitter never touches a call between submit and take.
+ * A worker serves one workspace; a worker group is the thread and its
+ * libcurl multi handle, and serves every worker started in it: one thread
+ * for a run over any number of workspaces (issue 11). Everything else is
+ * the worker's own: its host, TLS and proxy options, its sign-in, its
+ * pace, its queues, halted batches, retries, stats and wake descriptor, so
+ * one workspace's 429s or outage never slow another's. A worker started
+ * without a group gets a group of its own, freed with it.
+ *
+ * The worker runs calls concurrently, retrying by retry.h with backoff,
+ * each call bounded by a deadline. How many transfers run at once and how
+ * fast they start is pace.h's adaptive controller, so nobody has to tune
+ * it: it starts with PACE_START_INFLIGHT transfers and no rate limit, grows
+ * by one transfer a round trip while answers come back clean, and on a 429
+ * pauses every start for its Retry-After (1 s when absent), halves the
+ * transfers and drops the start rate to the rate that was succeeding; then
+ * it probes upward again, 10% every 5 s. max_inflight (--jobs) and rate
+ * (--rate) are hard caps it never exceeds. The throttled request goes back
+ * to the front of the queue, so it is the first sent when the pause ends
+ * (the pause is its backoff: a per-request exponential backoff on top would
+ * only stretch the tail of a batch). This is polite to a shared workspace:
+ * patrol never sends faster than the workspace has been answering, backs
+ * off for as long as it is told to, and climbs back slowly, leaving other
+ * clients (and others behind the same IP address, which Databricks also
+ * throttles) their share. A call with a journal (call.h) gets its intent
+ * written and fsync'd before its first request, and its result written when
+ * it finishes, by this thread. Calls come in through worker_submit and go
+ * out, finished, through worker_take/worker_wait; a wake descriptor becomes
+ * readable while finished calls wait, so a UI can poll() it. Ownership
+ * moves with the call: the submitter never touches a call between submit
+ * and take.
  *
  * The worker never exits the process or prints; errors are in each call. The
  * only thing it writes is the --debug log, to debug_fd, one line per write:
@@ -77,9 +85,11 @@ struct worker_opts {
 	bool read_only;               /* mutating calls finish PATROL_READ_ONLY, unsent */
 	bool dry_run;                 /* mutating calls finish PATROL_DRY_RUN, unsent */
 	const char *version;          /* for the User-Agent "patrol/VERSION os/linux auth/pat" */
+	struct worker_group *group;   /* the thread to run on; NULL: a thread of its own */
 };
 
 struct worker;
+struct worker_group;
 
 /* What the scheduler is doing, for a progress display. */
 struct worker_stats {
@@ -94,9 +104,16 @@ struct worker_stats {
 	char retry_note[200];         /* "503 from HOST", "cannot connect to HOST: …" */
 };
 
-/* Start the thread. Call curl_global_init before (main does). Block the
- * signals the UI wants (SIGINT, SIGTERM, SIGHUP, SIGWINCH) before calling:
- * the thread inherits the mask. */
+/* A group with no thread yet: its first worker_start starts the thread,
+ * worker_group_free ends it. NULL when out of memory. */
+struct worker_group *worker_group_new(void);
+/* Stop every worker of g first (worker_stop); then this ends the thread
+ * and frees g. NULL is fine. */
+void worker_group_free(struct worker_group *g);
+/* Start a worker in opts->group (its thread starts with its first worker),
+ * or on a thread of its own. Call curl_global_init before (main does).
+ * Block the signals the UI wants (SIGINT, SIGTERM, SIGHUP, SIGWINCH) before
+ * the group's first worker_start: the thread inherits the mask. */
 enum patrol_status worker_start(const struct worker_opts *opts, struct worker **out,
 				struct patrol_err *err);
 /* Hand c to the worker (it owns it now). Never blocks on the network. */
@@ -126,8 +143,9 @@ void worker_halt_batch(struct worker *w, uint64_t batch);
 enum auth_type worker_auth_type(struct worker *w);
 /* A snapshot of the scheduler's state. Any thread. */
 void worker_stats(struct worker *w, struct worker_stats *out);
-/* Cancel everything, join the thread and free the worker and every call it
- * still holds (finished or not). NULL is fine. */
+/* Cancel everything, wait until the thread has let go of the worker (the
+ * thread goes on serving the group's others), and free the worker and every
+ * call it still holds (finished or not). NULL is fine. */
 void worker_stop(struct worker *w);
 /* Convenience for one-shot callers (the CLI): submit c and wait for it.
  * Returns the finished call (the same pointer). Other finished calls are not

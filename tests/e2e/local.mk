@@ -30,7 +30,8 @@ E2E_TESTS = \
 	tests/e2e/rotate_crash.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh \
-	tests/e2e/estate_pin.sh
+	tests/e2e/estate_pin.sh \
+	tests/e2e/estate_threads.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
