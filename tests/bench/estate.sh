@@ -81,5 +81,16 @@ printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace (goal <= 1.5x)\n' \
 	"patrol audit --all --all-profiles" "$estate" "$elo" "$ehi" "$(ratio "$estate" "$slowest")"
 printf '%-44s %8s ms [%s-%s]  %sx the estate in one run\n' \
 	"for P: patrol audit --all -p P (today's way)" "$shell" "$llo" "$lhi" "$(ratio "$shell" "$estate")"
+# What bounds the ratio: the estate does W workspaces' work (their lists
+# parsed, their rows flagged and printed) where one workspace does one's,
+# on the same few CPUs the W emulators use, so its wall time is at least a
+# round trip plus its CPU time over the CPUs. Patrol's own CPU (user +
+# system), medians, the runs alternating:
+cpu=$(python3 "$(dirname "$0")/measure.py" "$RUNS" \
+	"$PATROL" audit --all --all-profiles --- "$PATROL" audit --all -p "$slowest_p")
+ecpu=$(printf '%s\n' "$cpu" | awk 'NR == 1 { print $4 }')
+scpu=$(printf '%s\n' "$cpu" | awk 'NR == 2 { print $4 }')
+printf '%-44s %8s ms CPU (estate) / %s ms CPU (%s alone), %s CPUs\n' "patrol's own CPU time" \
+	"$ecpu" "$scpu" "$slowest_p" "$(nproc)"
 [ -s "$dir/failed" ] && echo "$(wc -l <"$dir/failed") runs FAILED"
 exit 0
