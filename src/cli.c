@@ -895,29 +895,46 @@ cli_max_lifetime(struct cli *cli, int *days)
 	return known;
 }
 
-bool
-cli_max_lifetime_read(struct cli *cli, const struct call *c, int *days)
+enum cli_max
+cli_max_parse(const struct call *c, int *days, const char **bad)
 {
 	const struct api_conf *conf;
 	const char *v;
 	char *end;
 	long d = 0;
-	bool known = false;
 
 	*days = 0;
-	if (c->err.status != PATROL_OK || (conf = c->result) == NULL) {
+	*bad = NULL;
+	if (c->err.status != PATROL_OK || (conf = c->result) == NULL)
+		return CLI_MAX_UNREAD;
+	if ((v = conf->max_token_lifetime_days) != NULL && *v != '\0' &&
+	    ((d = strtol(v, &end, 10)) < 1 || d > 100000 || *end != '\0')) {
+		*bad = v;
+		return CLI_MAX_BAD;
+	}
+	*days = (int)d;
+	return CLI_MAX_KNOWN;
+}
+
+bool
+cli_max_lifetime_read(struct cli *cli, const struct call *c, int *days)
+{
+	const char *bad;
+
+	switch (cli_max_parse(c, days, &bad)) {
+	case CLI_MAX_UNREAD:
 		cli_msg("note: cannot read the workspace's maximum token lifetime (%s): "
 			"over-max-lifetime is not computed", status_message(c->err.status));
-	} else if ((v = conf->max_token_lifetime_days) != NULL && *v != '\0' &&
-		   ((d = strtol(v, &end, 10)) < 1 || d > 100000 || *end != '\0')) {
+		return false;
+	case CLI_MAX_BAD:
 		cli_msg("note: the workspace's maximum token lifetime '%s' is not a number "
-			"of days: over-max-lifetime is not computed", v);
-	} else {
-		known = true;
-		*days = (int)d;
-		cli->out.ctx.max_lifetime_ms = (int64_t)d * 86400000LL;
+			"of days: over-max-lifetime is not computed", bad);
+		return false;
+	case CLI_MAX_KNOWN:
+		break;
 	}
-	return known;
+	cli->out.ctx.max_lifetime_ms = (int64_t)*days * 86400000LL;
+	return true;
 }
 
 void

@@ -151,6 +151,11 @@ int cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_t
  * false, after a one-line note that over-max-lifetime is not computed, when
  * it cannot be read (a non-admin may be refused) or makes no sense. */
 bool cli_max_lifetime(struct cli *cli, int *days);
+/* The maximum in c, a finished api_conf_get call, without a word:
+ * CLI_MAX_KNOWN and *days (0: no maximum set), CLI_MAX_UNREAD (c failed),
+ * or CLI_MAX_BAD with *bad the value that is not a number of days (c's). */
+enum cli_max { CLI_MAX_KNOWN, CLI_MAX_UNREAD, CLI_MAX_BAD };
+enum cli_max cli_max_parse(const struct call *c, int *days, const char **bad);
 /* The same from c, a finished api_conf_get call (submitted with the list,
  * so both take one round trip); c stays the caller's. */
 bool cli_max_lifetime_read(struct cli *cli, const struct call *c, int *days);

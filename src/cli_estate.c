@@ -424,31 +424,30 @@ make_conf(const void *arg)
 	return api_conf_get();
 }
 
-/* The workspace's maximum from its answer, as cli_max_lifetime reads it. */
+/* The workspace's maximum from its answer (cli_max_parse, as for one). */
 static void
 estate_max_one(struct cli *cli, size_t i, const struct call *c)
 {
 	struct cli_ws *ws = &cli->ws[i];
-	const struct api_conf *conf = c->result;
-	const char *v;
-	char *end;
-	long d = 0;
+	const char *bad;
+	int d;
 
 	ws->max_read = true;
-	if (c->err.status != PATROL_OK || conf == NULL) {
+	switch (cli_max_parse(c, &d, &bad)) {
+	case CLI_MAX_UNREAD:
 		cli_msg("note: workspace '%s': cannot read the maximum token lifetime (%s): "
 			"over-max-lifetime is not computed there", ws->name,
 			status_message(c->err.status));
 		return;
-	}
-	if ((v = conf->max_token_lifetime_days) != NULL && *v != '\0' &&
-	    ((d = strtol(v, &end, 10)) < 1 || d > 100000 || *end != '\0')) {
+	case CLI_MAX_BAD:
 		cli_msg("note: workspace '%s': the maximum token lifetime '%s' is not a number "
-			"of days: over-max-lifetime is not computed there", ws->name, v);
+			"of days: over-max-lifetime is not computed there", ws->name, bad);
 		return;
+	case CLI_MAX_KNOWN:
+		break;
 	}
 	ws->max_known = true;
-	ws->max_days = (int)d;
+	ws->max_days = d;
 	cli->out.ws[i].ctx.max_lifetime_ms = (int64_t)d * 86400000LL;
 }
 
