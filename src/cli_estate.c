@@ -297,21 +297,19 @@ estate_list_failed(struct cli *cli, size_t i, const struct call *c)
 	cli->ws_failed++;
 }
 
-/* Append workspace i's rows to the merged table. 0 or -1. */
+/* Move workspace i's rows to the end of the merged table (their strings
+ * with them: nothing is copied again). 0 or -1. */
 static int
-estate_merge(struct token_table *all, const struct token_table *one, size_t i,
-	     struct cli_ws *ws)
+estate_merge(struct token_table *all, struct token_table *one, size_t i, struct cli_ws *ws)
 {
-	struct token_info *t;
 	size_t k;
 
 	ws->first = all->n;
-	for (k = 0; k < one->n; k++) {
-		if ((t = token_table_add_copy(all, &one->rows[k])) == NULL)
-			return -1;
-		t->workspace = (unsigned short)i;
-	}
 	ws->count = one->n;
+	if (token_table_absorb(all, one) != 0)
+		return -1;
+	for (k = ws->first; k < all->n; k++)
+		all->rows[k].workspace = (unsigned short)i;
 	all->malformed += one->malformed;
 	all->repeated += one->repeated;
 	if (all->malformed_why[0] == '\0')
