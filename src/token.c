@@ -2056,19 +2056,25 @@ token_blank(const char *s)
 	return true;
 }
 
-static bool
-token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
+bool
+token_comment_stale(const char *comment, const struct token_ctx *ctx)
 {
 	const char *const *pats = ctx->stale_patterns;
 	size_t n = ctx->nstale;
 
-	if (token_blank(token_comment(t)))
+	if (token_blank(comment))
 		return true;
 	if (pats == NULL) {
 		pats = token_stale_defaults;
 		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
 	}
-	return token_has_any_wordish(token_comment(t), pats, n);
+	return token_has_any_wordish(comment, pats, n);
+}
+
+static bool
+token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_comment_stale(token_comment(t), ctx);
 }
 
 static bool

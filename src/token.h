@@ -306,6 +306,10 @@ unsigned token_flags(const struct token_info *t, const struct token_ctx *ctx);
 /* The flags of t among those in mask (only what a filter tests is computed). */
 unsigned token_flags_masked(const struct token_info *t, const struct token_ctx *ctx,
 			    unsigned mask);
+/* Whether a row with this comment (NULL: none) is stale-comment: the flag
+ * reads nothing else of the row, so a caller over many rows may ask once
+ * per distinct comment (interned: per pointer) and context. */
+bool token_comment_stale(const char *comment, const struct token_ctx *ctx);
 /* Comma-separated names of the set flags into out ("never-expires,privileged"). */
 void token_flags_format(unsigned flags, char *out, size_t n);
 
