@@ -85,14 +85,24 @@ struct api_frame {
 	struct api_keys keys;
 };
 
+/* On two threads the lexer (YAJL's side) and the builder write their own
+ * fields at every event: each group has cache lines of its own (the
+ * padding), or each write would take the line from the other CPU. */
+#define API_LINE 64
+
 struct api_list {
-	yajl_handle h;
+	/* ---- set once, read by both ---- */
 	bool management;
+	signed char fieldmap[64];    /* a hash of a key's name to its api_fields index */
+	unsigned char fieldlen[32];  /* the length of each api_fields name */
+	struct api_pipe *pipe;       /* NULL: on this thread alone */
+	size_t pipe_from;            /* on two threads from this many bytes on
+				      * (SIZE_MAX: never) */
+	char pad_read[API_LINE];
+	/* ---- the builder's (the rows) ---- */
 	struct token_table tab;
 	struct api_frame frames[API_LIST_DEPTH];
 	int depth;                   /* frames open */
-	signed char fieldmap[64];    /* a hash of a key's name to its api_fields index */
-	unsigned char fieldlen[32];  /* the length of each api_fields name */
 	/* the last key of the innermost object */
 	int field;                   /* FR_TOKEN: api_fields index, -1: not one read */
 	bool key_is_list;            /* FR_DOC: the key was token_infos */
@@ -107,31 +117,36 @@ struct api_list {
 	/* a scope list being read: its strings, NUL-terminated, one after another */
 	struct buf strv;
 	size_t *strv_len, strv_n, strv_cap;
-	/* the ids taken, by token_id_hash: its top 32 bits, then row index + 1
-	 * (0: an empty slot), so a probe rarely reads a row */
+	/* the ids taken, at the top half of their token_id_hash (under the
+	 * mask): that half, then row index + 1 (0: an empty slot), so neither
+	 * a probe nor a rehash reads rows (scattered over megabytes) */
 	uint64_t *ids;
 	size_t ids_mask, ids_used;
-	/* a slice being gathered */
-	unsigned char *stage;        /* API_LIST_SLICE bytes, or NULL until needed */
-	size_t staged;
-	/* where the bytes are, for messages */
-	struct api_where lex;        /* the slice YAJL is parsing */
+	uint64_t id_hash;            /* the row being read: its id's, once set */
 	const struct api_where *at;  /* positions are counted in: lex, or a
 				      * batch's when the builder replays it */
 	size_t ev_off;               /* the builder: its event's offset */
-	bool event;                  /* an event ended in this slice… */
-	size_t event_off;            /* …this far into it */
-	size_t quiet;                /* bytes since the last event */
-	bool nonblank;               /* a byte other than white space came */
-	/* on two threads: from pipe_from bytes on (SIZE_MAX: never) */
-	size_t parsed, pipe_from;
-	struct api_pipe *pipe;       /* NULL: on this thread alone */
-	struct api_batch *rec;       /* on two: the batch the lexer fills */
+	long line, col;              /* the builder: where the next batch starts */
 	/* the outcome */
 	struct patrol_err err;       /* set: the answer is refused */
 	struct patrol_err shape;     /* the answer's shape is wrong: said at the
 				      * end, if the JSON itself is sound (as
 				      * jansson parsed first, then looked) */
+	char pad_rows[API_LINE];
+	/* ---- the lexer's (YAJL, fed the bytes) ---- */
+	yajl_handle h;
+	struct api_batch *rec;       /* on two: the batch it fills */
+	/* a slice being gathered */
+	unsigned char *stage;        /* API_LIST_SLICE bytes, or NULL until needed */
+	size_t staged;
+	/* where the bytes are, for messages */
+	struct api_where lex;        /* the slice YAJL is parsing */
+	bool event;                  /* an event ended in this slice… */
+	size_t event_off;            /* …this far into it */
+	size_t quiet;                /* bytes since the last event */
+	bool nonblank;               /* a byte other than white space came */
+	size_t parsed;               /* bytes so far */
+	char pad_lex[API_LINE];
 };
 
 /* ---- positions and errors ---------------------------------------------- */
@@ -398,19 +413,25 @@ api_list_id_slot(uint64_t h, size_t row)
 	return (h & 0xffffffff00000000ull) | (uint64_t)(row + 1);
 }
 
+/* Where a hash's probe starts (the top half: a slot keeps it). */
+static size_t
+api_list_id_at(uint64_t h, size_t mask)
+{
+	return (size_t)(h >> 32) & mask;
+}
+
 static int
 api_list_ids_grow(struct api_list *l)
 {
 	size_t n = l->ids_mask ? (l->ids_mask + 1) * 2 : 1024, i, s;
-	uint64_t *ids, h;
+	uint64_t *ids;
 
 	if (n > UINT32_MAX || (ids = calloc(n, sizeof *ids)) == NULL)
 		return -1;
 	for (i = 0; l->ids_mask && i <= l->ids_mask; i++) {
 		if (l->ids[i] == 0)
 			continue;
-		h = token_id_hash(&l->tab.rows[(uint32_t)l->ids[i] - 1]);
-		for (s = (size_t)h & (n - 1); ids[s] != 0; s = (s + 1) & (n - 1))
+		for (s = api_list_id_at(l->ids[i], n - 1); ids[s] != 0; s = (s + 1) & (n - 1))
 			;
 		ids[s] = l->ids[i];
 	}
@@ -431,9 +452,9 @@ api_list_keep(struct api_list *l)
 
 	if ((l->ids_used + 1) * 2 > l->ids_mask + 1 && api_list_ids_grow(l) != 0)
 		return -1;
-	h = token_id_hash(row);
+	h = l->id_hash;
 	top = h & 0xffffffff00000000ull;
-	for (s = (size_t)h & l->ids_mask; l->ids[s] != 0; s = (s + 1) & l->ids_mask) {
+	for (s = api_list_id_at(h, l->ids_mask); l->ids[s] != 0; s = (s + 1) & l->ids_mask) {
 		if ((l->ids[s] & 0xffffffff00000000ull) == top &&
 		    token_id_cmp(&l->tab.rows[(uint32_t)l->ids[s] - 1], row) == 0) {
 			token_table_pop(&l->tab);
@@ -662,8 +683,14 @@ api_token_id(struct api_list *l, int fi, json_type t, const unsigned char *s, si
 	}
 	if ((rc = token_set_id(&l->tab, api_list_row(l), (const char *)s, n)) == -1)
 		return api_list_nomem(l);
-	if (rc != 0)
+	if (rc != 0) {
 		api_list_row_bad_id(l, fi);
+		return 1;
+	}
+	/* the row is kept at its end: its slot of ids is fetched meanwhile */
+	l->id_hash = token_id_hash(api_list_row(l));
+	if (l->ids != NULL)
+		__builtin_prefetch(&l->ids[api_list_id_at(l->id_hash, l->ids_mask)]);
 	return 1;
 }
 
@@ -951,6 +978,8 @@ struct api_batch {
 	size_t nev, cap;
 	struct buf strs;             /* the events' strings, keys and numbers */
 	bool nomem;                  /* recording ran out of memory after ev */
+	char pad[API_LINE];          /* the lexer fills one while the builder
+				      * reads the one before */
 };
 
 enum api_slot { API_PIPE_FREE, API_PIPE_FULL };
@@ -1152,13 +1181,13 @@ api_pipe_main(void *arg)
 		}
 		pthread_mutex_unlock(&p->lock);
 		b = &p->slot[k];
-		b->where.line = l->lex.line;        /* the builder's while on two threads */
-		b->where.col = l->lex.col;
+		b->where.line = l->line;
+		b->where.col = l->col;
 		l->at = &b->where;
 		api_replay_batch(l, b);
 		if (b->nomem)
 			api_list_nomem(l);
-		api_list_walk(b->slice, b->where.slice_len, &l->lex.line, &l->lex.col);
+		api_list_walk(b->slice, b->where.slice_len, &l->line, &l->col);
 		atomic_store_explicit(&p->rows, l->tab.n, memory_order_relaxed);
 		if (l->err.status != PATROL_OK)
 			atomic_store_explicit(&p->failed, true, memory_order_relaxed);
@@ -1206,6 +1235,8 @@ api_pipe_start(struct api_list *l)
 			return false;
 		}
 	}
+	l->line = l->lex.line;               /* the builder counts from here */
+	l->col = l->lex.col;
 	l->pipe = p;
 	l->rec = &p->slot[p->fill];
 	if (pthread_create(&p->builder, NULL, api_pipe_main, l) != 0) {
@@ -1295,6 +1326,8 @@ api_pipe_close(struct api_list *l, bool stop)
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->builder, NULL);
 	l->pipe = NULL;
+	l->lex.line = l->line;               /* this thread counts again */
+	l->lex.col = l->col;
 	l->at = &l->lex;
 	api_pipe_free(p);
 }
