@@ -85,14 +85,24 @@ struct api_frame {
 	struct api_keys keys;
 };
 
+/* On two threads the lexer (YAJL's side) and the builder write their own
+ * fields at every event: each group has cache lines of its own (the
+ * padding), or each write would take the line from the other CPU. */
+#define API_LINE 64
+
 struct api_list {
-	yajl_handle h;
+	/* ---- set once, read by both ---- */
 	bool management;
+	signed char fieldmap[64];    /* a hash of a key's name to its api_fields index */
+	unsigned char fieldlen[32];  /* the length of each api_fields name */
+	struct api_pipe *pipe;       /* NULL: on this thread alone */
+	size_t pipe_from;            /* on two threads from this many bytes on
+				      * (SIZE_MAX: never) */
+	char pad_read[API_LINE];
+	/* ---- the builder's (the rows) ---- */
 	struct token_table tab;
 	struct api_frame frames[API_LIST_DEPTH];
 	int depth;                   /* frames open */
-	signed char fieldmap[64];    /* a hash of a key's name to its api_fields index */
-	unsigned char fieldlen[32];  /* the length of each api_fields name */
 	/* the last key of the innermost object */
 	int field;                   /* FR_TOKEN: api_fields index, -1: not one read */
 	bool key_is_list;            /* FR_DOC: the key was token_infos */
@@ -107,29 +117,36 @@ struct api_list {
 	/* a scope list being read: its strings, NUL-terminated, one after another */
 	struct buf strv;
 	size_t *strv_len, strv_n, strv_cap;
-	/* the ids taken: row index + 1, by token_id_hash */
-	uint32_t *ids;
+	/* the ids taken, at the top half of their token_id_hash (under the
+	 * mask): that half, then row index + 1 (0: an empty slot), so neither
+	 * a probe nor a rehash reads rows (scattered over megabytes) */
+	uint64_t *ids;
 	size_t ids_mask, ids_used;
-	/* a slice being gathered */
-	unsigned char *stage;        /* API_LIST_SLICE bytes, or NULL until needed */
-	size_t staged;
-	/* where the bytes are, for messages */
-	struct api_where lex;        /* the slice YAJL is parsing */
+	uint64_t id_hash;            /* the row being read: its id's, once set */
 	const struct api_where *at;  /* positions are counted in: lex, or a
 				      * batch's when the builder replays it */
 	size_t ev_off;               /* the builder: its event's offset */
-	bool event;                  /* an event ended in this slice… */
-	size_t event_off;            /* …this far into it */
-	size_t quiet;                /* bytes since the last event */
-	bool nonblank;               /* a byte other than white space came */
-	/* on two threads: from pipe_from bytes on (SIZE_MAX: never) */
-	size_t parsed, pipe_from;
-	struct api_pipe *pipe;       /* NULL: on this thread alone */
+	long line, col;              /* the builder: where the next batch starts */
 	/* the outcome */
 	struct patrol_err err;       /* set: the answer is refused */
 	struct patrol_err shape;     /* the answer's shape is wrong: said at the
 				      * end, if the JSON itself is sound (as
 				      * jansson parsed first, then looked) */
+	char pad_rows[API_LINE];
+	/* ---- the lexer's (YAJL, fed the bytes) ---- */
+	yajl_handle h;
+	struct api_batch *rec;       /* on two: the batch it fills */
+	/* a slice being gathered */
+	unsigned char *stage;        /* API_LIST_SLICE bytes, or NULL until needed */
+	size_t staged;
+	/* where the bytes are, for messages */
+	struct api_where lex;        /* the slice YAJL is parsing */
+	bool event;                  /* an event ended in this slice… */
+	size_t event_off;            /* …this far into it */
+	size_t quiet;                /* bytes since the last event */
+	bool nonblank;               /* a byte other than white space came */
+	size_t parsed;               /* bytes so far */
+	char pad_lex[API_LINE];
 };
 
 /* ---- positions and errors ---------------------------------------------- */
@@ -389,20 +406,33 @@ api_list_skipped(struct api_list *l, size_t i, const struct patrol_err *why)
 	api_copystr(l->tab.malformed_why, sizeof l->tab.malformed_why, msg);
 }
 
+/* A slot of ids: the hash's top half, then the row's index + 1. */
+static uint64_t
+api_list_id_slot(uint64_t h, size_t row)
+{
+	return (h & 0xffffffff00000000ull) | (uint64_t)(row + 1);
+}
+
+/* Where a hash's probe starts (the top half: a slot keeps it). */
+static size_t
+api_list_id_at(uint64_t h, size_t mask)
+{
+	return (size_t)(h >> 32) & mask;
+}
+
 static int
 api_list_ids_grow(struct api_list *l)
 {
 	size_t n = l->ids_mask ? (l->ids_mask + 1) * 2 : 1024, i, s;
-	uint32_t *ids;
+	uint64_t *ids;
 
 	if (n > UINT32_MAX || (ids = calloc(n, sizeof *ids)) == NULL)
 		return -1;
 	for (i = 0; l->ids_mask && i <= l->ids_mask; i++) {
 		if (l->ids[i] == 0)
 			continue;
-		s = (size_t)token_id_hash(&l->tab.rows[l->ids[i] - 1]) & (n - 1);
-		while (ids[s] != 0)
-			s = (s + 1) & (n - 1);
+		for (s = api_list_id_at(l->ids[i], n - 1); ids[s] != 0; s = (s + 1) & (n - 1))
+			;
 		ids[s] = l->ids[i];
 	}
 	free(l->ids);
@@ -417,20 +447,24 @@ static int
 api_list_keep(struct api_list *l)
 {
 	const struct token_info *row = api_list_row(l);
+	uint64_t h, top;
 	size_t s;
 
 	if ((l->ids_used + 1) * 2 > l->ids_mask + 1 && api_list_ids_grow(l) != 0)
 		return -1;
-	for (s = (size_t)token_id_hash(row) & l->ids_mask; l->ids[s] != 0; s = (s + 1) & l->ids_mask) {
-		if (token_id_cmp(&l->tab.rows[l->ids[s] - 1], row) == 0) {
+	h = l->id_hash;
+	top = h & 0xffffffff00000000ull;
+	for (s = api_list_id_at(h, l->ids_mask); l->ids[s] != 0; s = (s + 1) & l->ids_mask) {
+		if ((l->ids[s] & 0xffffffff00000000ull) == top &&
+		    token_id_cmp(&l->tab.rows[(uint32_t)l->ids[s] - 1], row) == 0) {
 			token_table_pop(&l->tab);
 			l->tab.repeated++;
 			return 0;
 		}
 	}
-	if (l->tab.n > UINT32_MAX)
+	if (l->tab.n > UINT32_MAX - 1)
 		return -1;
-	l->ids[s] = (uint32_t)l->tab.n;
+	l->ids[s] = api_list_id_slot(h, l->tab.n - 1);
 	l->ids_used++;
 	return 0;
 }
@@ -649,8 +683,14 @@ api_token_id(struct api_list *l, int fi, json_type t, const unsigned char *s, si
 	}
 	if ((rc = token_set_id(&l->tab, api_list_row(l), (const char *)s, n)) == -1)
 		return api_list_nomem(l);
-	if (rc != 0)
+	if (rc != 0) {
 		api_list_row_bad_id(l, fi);
+		return 1;
+	}
+	/* the row is kept at its end: its slot of ids is fetched meanwhile */
+	l->id_hash = token_id_hash(api_list_row(l));
+	if (l->ids != NULL)
+		__builtin_prefetch(&l->ids[api_list_id_at(l->id_hash, l->ids_mask)]);
 	return 1;
 }
 
@@ -917,11 +957,19 @@ enum api_ev {
 	EV_COUNT
 };
 
+/* An event in 8 bytes (the lexer writes millions). Its text, len bytes,
+ * is where YAJL found it in the slice: the len bytes before off (a
+ * number), or before the closing quote (a string or key). Text YAJL
+ * gathered elsewhere (unescaped, or across slices) is copied to the
+ * batch's strs, one after another, and the event says so. */
 struct api_event {
-	unsigned char type;          /* enum api_ev */
-	uint32_t off;                /* bytes into the slice after it */
-	size_t len;                  /* its text: the next len bytes of the batch's strs */
+	uint32_t word;               /* enum api_ev | API_EV_COPIED | off << API_EV_OFF */
+	uint32_t len;                /* a string is at most API_LIST_QUIET_MAX + a slice */
 };
+
+#define API_EV_TYPE 0x0fu
+#define API_EV_COPIED 0x10u
+#define API_EV_OFF 5                  /* off: bytes into the slice after the event */
 
 struct api_batch {
 	unsigned char *slice;        /* a copy of the slice (API_LIST_SLICE bytes) */
@@ -930,10 +978,12 @@ struct api_batch {
 	size_t nev, cap;
 	struct buf strs;             /* the events' strings, keys and numbers */
 	bool nomem;                  /* recording ran out of memory after ev */
+	char pad[API_LINE];          /* the lexer fills one while the builder
+				      * reads the one before */
 };
 
 enum api_slot { API_PIPE_FREE, API_PIPE_FULL };
-#define API_PIPE_SLOTS 2              /* batches in flight */
+#define API_PIPE_SLOTS 16             /* batches in flight */
 
 struct api_pipe {
 	pthread_t builder;
@@ -949,34 +999,51 @@ struct api_pipe {
 	atomic_size_t rows;          /* the builder: rows so far */
 };
 
+/* Where an event's text is in its slice, as the builder finds it: before
+ * off, and before the closing quote but for a number. */
+static size_t
+api_ev_text_at(enum api_ev type, size_t off, size_t n)
+{
+	return off - n - (type != EV_NUMBER);
+}
+
+static bool
+api_rec_grow(struct api_batch *b)
+{
+	size_t cap = b->cap ? b->cap * 2 : 8192;
+	struct api_event *ev;
+
+	if (cap > SIZE_MAX / sizeof *ev || (ev = realloc(b->ev, cap * sizeof *ev)) == NULL)
+		return b->nomem = true, false;
+	b->ev = ev;
+	b->cap = cap;
+	return true;
+}
+
 /* Record an event in the lexer's batch. 1, or 0 (YAJL stops) on out of memory. */
 static int
 api_rec(struct api_list *l, enum api_ev type, const void *s, size_t n)
 {
-	struct api_batch *b = &l->pipe->slot[l->pipe->fill];
-	struct api_event *ev;
-	size_t cap;
+	struct api_batch *b = l->rec;
+	size_t off = yajl_get_bytes_consumed(l->h);
+	uint32_t word = (uint32_t)type | (uint32_t)off << API_EV_OFF;   /* a slice is 64 KiB */
 
 	l->event = true;
-	l->event_off = yajl_get_bytes_consumed(l->h);
-	if (b->nev == b->cap) {
-		cap = b->cap ? b->cap * 2 : 1024;
-		if (cap > SIZE_MAX / sizeof *ev || (ev = realloc(b->ev, cap * sizeof *ev)) == NULL)
-			return b->nomem = true, 0;
-		b->ev = ev;
-		b->cap = cap;
-	}
-	ev = &b->ev[b->nev];
-	ev->type = (unsigned char)type;
-	ev->off = (uint32_t)l->event_off;       /* a slice is 64 KiB */
-	ev->len = n;
-	if (n > 0) {                /* buf_add, without its checks when there is room */
+	l->event_off = off;
+	if (b->nev == b->cap && !api_rec_grow(b))
+		return 0;
+	if (n > 0 && (off < n + 1 || (const unsigned char *)s !=
+				       l->lex.slice + api_ev_text_at(type, off, n))) {
+		/* buf_add, without its checks when there is room */
 		if (b->strs.cap - b->strs.len <= n && buf_reserve(&b->strs, n) != 0)
 			return b->nomem = true, 0;
 		memcpy(b->strs.data + b->strs.len, s, n);
 		b->strs.len += n;
 		b->strs.data[b->strs.len] = '\0';
+		word |= API_EV_COPIED;
 	}
+	b->ev[b->nev].word = word;
+	b->ev[b->nev].len = (uint32_t)n;
 	b->nev++;
 	return 1;
 }
@@ -1046,27 +1113,52 @@ api_cb_end(void *ctx)
 	return l->pipe != NULL ? api_rec(l, EV_END, NULL, 0) : api_on_end(l);
 }
 
-/* Each event replayed (s: its text in the batch). */
+/* Each event replayed (s: its text, n bytes, at off into the slice). */
 static void
-api_replay(struct api_list *l, const struct api_event *ev, const char *s)
+api_replay(struct api_list *l, enum api_ev type, size_t off, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
-	switch ((enum api_ev)ev->type) {
+	switch (type) {
 	case EV_NULL:      api_on_null(l); break;
 	case EV_FALSE:     api_on_boolean(l, 0); break;
 	case EV_TRUE:      api_on_boolean(l, 1); break;
-	case EV_NUMBER:    api_on_number(l, s, ev->len); break;
-	case EV_STRING:    api_on_string(l, u, ev->len); break;
+	case EV_NUMBER:    api_on_number(l, s, n); break;
+	case EV_STRING:    api_on_string(l, u, n); break;
 	case EV_MAP:       api_on_start_map(l); break;
-	case EV_KEY:       api_on_key(l, u, ev->len); break;
+	case EV_KEY:       api_on_key(l, u, n); break;
 	case EV_END:       api_on_end(l); break;
 	case EV_ARRAY:     api_on_start_array(l); break;
-	case EV_MALFORMED: api_list_malformed(l, ev->off, s); break;
+	case EV_MALFORMED: api_list_malformed(l, off, s); break;
 	case EV_EMPTY:
 		status_set(&l->err, PATROL_PROTOCOL, "empty answer where JSON was expected");
 		break;
 	case EV_COUNT:     break;
+	}
+}
+
+/* The events of a batch, in order, until one fails. */
+static void
+api_replay_batch(struct api_list *l, const struct api_batch *b)
+{
+	const char *strs = b->strs.data, *text;
+	enum api_ev type;
+	size_t i, at = 0, off, n;
+	uint32_t w;
+
+	for (i = 0; i < b->nev && l->err.status == PATROL_OK; i++) {
+		w = b->ev[i].word;
+		n = b->ev[i].len;
+		type = (enum api_ev)(w & API_EV_TYPE);
+		off = w >> API_EV_OFF;
+		if (w & API_EV_COPIED) {
+			text = strs + at;
+			at += n;
+		} else {
+			text = n > 0 ? (const char *)b->slice + api_ev_text_at(type, off, n) : "";
+		}
+		l->ev_off = off;
+		api_replay(l, type, off, text, n);
 	}
 }
 
@@ -1077,7 +1169,6 @@ api_pipe_main(void *arg)
 	struct api_list *l = arg;
 	struct api_pipe *p = l->pipe;
 	struct api_batch *b;
-	size_t i, at;
 	int k = 0;
 
 	for (;;) {
@@ -1090,17 +1181,13 @@ api_pipe_main(void *arg)
 		}
 		pthread_mutex_unlock(&p->lock);
 		b = &p->slot[k];
-		b->where.line = l->lex.line;        /* the builder's while on two threads */
-		b->where.col = l->lex.col;
+		b->where.line = l->line;
+		b->where.col = l->col;
 		l->at = &b->where;
-		for (i = 0, at = 0; i < b->nev && l->err.status == PATROL_OK; i++) {
-			l->ev_off = b->ev[i].off;
-			api_replay(l, &b->ev[i], b->strs.data + at);
-			at += b->ev[i].len;
-		}
+		api_replay_batch(l, b);
 		if (b->nomem)
 			api_list_nomem(l);
-		api_list_walk(b->slice, b->where.slice_len, &l->lex.line, &l->lex.col);
+		api_list_walk(b->slice, b->where.slice_len, &l->line, &l->col);
 		atomic_store_explicit(&p->rows, l->tab.n, memory_order_relaxed);
 		if (l->err.status != PATROL_OK)
 			atomic_store_explicit(&p->failed, true, memory_order_relaxed);
@@ -1148,7 +1235,10 @@ api_pipe_start(struct api_list *l)
 			return false;
 		}
 	}
+	l->line = l->lex.line;               /* the builder counts from here */
+	l->col = l->lex.col;
 	l->pipe = p;
+	l->rec = &p->slot[p->fill];
 	if (pthread_create(&p->builder, NULL, api_pipe_main, l) != 0) {
 		l->pipe = NULL;
 		api_pipe_free(p);
@@ -1173,6 +1263,7 @@ api_pipe_ship(struct api_list *l)
 		pthread_cond_wait(&p->cond, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 	b = &p->slot[p->fill];
+	l->rec = b;
 	b->nev = 0;
 	b->nomem = false;
 	buf_reset(&b->strs);
@@ -1210,7 +1301,7 @@ api_pipe_refused(struct api_list *l, size_t off, const char *what)
 	if (b->nomem)
 		return;
 	if (api_rec(l, EV_MALFORMED, what, strlen(what) + 1) != 0)
-		b->ev[b->nev - 1].off = (uint32_t)off;
+		b->ev[b->nev - 1].word = EV_MALFORMED | API_EV_COPIED | (uint32_t)off << API_EV_OFF;
 }
 
 /* Whether the lexer should go on (the builder has not failed, YAJL has
@@ -1235,6 +1326,8 @@ api_pipe_close(struct api_list *l, bool stop)
 	pthread_mutex_unlock(&p->lock);
 	pthread_join(p->builder, NULL);
 	l->pipe = NULL;
+	l->lex.line = l->line;               /* this thread counts again */
+	l->lex.col = l->col;
 	l->at = &l->lex;
 	api_pipe_free(p);
 }

@@ -905,6 +905,7 @@ struct json_tokens {
 	const struct cli_out *o;
 	const struct token_table *tab;
 	const size_t *idx;
+	size_t n;
 };
 
 static json_t *
@@ -944,6 +945,30 @@ json_token_text_revoke(const struct token_info *row, size_t start, struct buf *o
 	return 0;
 }
 
+/* Rows are read in the order of the sort, all over a table bigger than
+ * the caches: the row JSON_AHEAD places on is fetched ahead, and its
+ * strings (in the pool, elsewhere again) when it is half as far. A macro:
+ * GCC drops a call to a function that only prefetches (it finds it pure). */
+#define JSON_AHEAD 16
+#define JSON_TOKEN_PREFETCH(t, i) do {						\
+	const struct token_info *pf_row;					\
+	const char *pf_p;							\
+	int pf_k;								\
+	if ((i) + JSON_AHEAD < (t)->n) {					\
+		pf_p = (const char *)&(t)->tab->rows[(t)->idx[(i) + JSON_AHEAD]]; \
+		for (pf_k = 0; pf_k < (int)sizeof *pf_row; pf_k += 64)		\
+			__builtin_prefetch(pf_p + pf_k);			\
+		__builtin_prefetch(pf_p + sizeof *pf_row - 1);			\
+	}									\
+	if ((i) + JSON_AHEAD / 2 < (t)->n) {					\
+		pf_row = &(t)->tab->rows[(t)->idx[(i) + JSON_AHEAD / 2]];	\
+		for (pf_k = 0; pf_k < TOKEN_TEXT_COUNT; pf_k++)			\
+			__builtin_prefetch(pf_row->text_[pf_k]);		\
+		for (pf_k = 0; pf_k < TOKEN_LIST_COUNT; pf_k++)			\
+			__builtin_prefetch(pf_row->list_[pf_k]);		\
+	}									\
+} while (0)
+
 /* Row i's text straight from the API layer when it is plain (most are). */
 static int
 json_token_text(const void *ctx, size_t i, struct buf *out)
@@ -955,6 +980,7 @@ json_token_text(const void *ctx, size_t i, struct buf *out)
 	size_t start = out->len;
 	int rc;
 
+	JSON_TOKEN_PREFETCH(t, i);
 	if (t->o->ws == NULL || row->workspace >= t->o->nws) {
 		rc = api_token_text(row, t->o->management, NULL, 0, out);
 	} else {
@@ -983,7 +1009,7 @@ static int
 output_json(const struct cli_out *o, const struct token_table *tab,
 	    const size_t *idx, size_t n)
 {
-	struct json_tokens t = { o, tab, idx };
+	struct json_tokens t = { o, tab, idx, n };
 	struct cli_json_rows rows = { n, json_token_row, &t, json_token_scratch_free, false, 0 };
 	int rc = json_array_write(o->fp, &(struct json_src){ &rows, json_token_text });
 

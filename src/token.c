@@ -9,12 +9,14 @@
  * computed by a table of predicates, one per TOKEN_FLAGS row.
  */
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "duration.h"
 #include "token.h"
@@ -1541,6 +1543,9 @@ struct token_sort_ctx {
 
 static _Thread_local struct token_sort_ctx token_sort_state;
 
+/* Sorts of this many rows or more run on two threads (with two CPUs). */
+#define TOKEN_SORT_TWO_FROM 16384
+
 /* Full comparison of two rows: key, token_id, then index. */
 static int
 token_sort_rows_cmp(const struct token_info *a, const struct token_info *b,
@@ -1782,6 +1787,58 @@ token_rank_run(struct token_rank *r, struct token_sort_ent *e, struct token_sort
 	return 0;
 }
 
+/* The sort keys of e[0..n). */
+static void
+token_sort_keys(const struct token_table *tab, struct token_sort_ent *e, size_t n,
+    token_key_fn key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		key(&tab->rows[e[i].idx], e[i].k);
+}
+
+/* Half of a sort on two threads: its keys made and sorted into t. */
+struct token_sort_half {
+	const struct token_table *tab;
+	struct token_sort_ent *a, *t;
+	size_t n;
+	token_key_fn key;
+	struct token_sort_ctx ctx;       /* the comparators' state, the caller's */
+};
+
+static void *
+token_sort_half_run(void *arg)
+{
+	struct token_sort_half *h = arg;
+
+	token_sort_state = h->ctx;
+	token_sort_keys(h->tab, h->a, h->n, h->key);
+	token_msort_to(h->a, h->t, h->n);
+	return NULL;
+}
+
+/* token_msort of e[0..n) (scratch e[n..2n)) with keys made, its two halves
+ * on two threads: the same steps as on one, so the same order. false: not
+ * done (short, one CPU, or no thread), the caller sorts on its own. */
+static bool
+token_msort_two(const struct token_table *tab, struct token_sort_ent *e, size_t n,
+    token_key_fn key)
+{
+	size_t h = n / 2;
+	struct token_sort_half b = { tab, e + h, e + n + h, n - h, key, token_sort_state };
+	pthread_t helper;
+
+	if (n < TOKEN_SORT_TWO_FROM || sysconf(_SC_NPROCESSORS_ONLN) < 2 ||
+	    pthread_create(&helper, NULL, token_sort_half_run, &b) != 0)
+		return false;
+	token_sort_keys(tab, e, h, key);
+	token_msort_to(e, e + n, h);
+	pthread_join(helper, NULL);
+	token_merge(e + n, h, e + n + h, n - h, e);
+	return true;
+}
+
 static void
 token_sort_ents(const struct token_table *tab, size_t *idx, size_t n,
     struct token_sort_ent *e, enum token_sort_key key, struct token_rank *r)
@@ -1791,9 +1848,10 @@ token_sort_ents(const struct token_table *tab, size_t *idx, size_t n,
 	for (i = 0; i < n; i++)
 		e[i].idx = idx[i];
 	if (r == NULL || token_rank_run(r, e, e + n, n, token_key_table[key]) != 0) {
-		for (i = 0; i < n; i++)
-			token_key_table[key](&tab->rows[idx[i]], e[i].k);
-		token_msort(e, e + n, n);
+		if (!token_msort_two(tab, e, n, token_key_table[key])) {
+			token_sort_keys(tab, e, n, token_key_table[key]);
+			token_msort(e, e + n, n);
+		}
 	}
 	for (i = 0; i < n; i++)
 		idx[i] = e[i].idx;

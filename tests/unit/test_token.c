@@ -741,12 +741,14 @@ check_reference(const struct token_table *tab, size_t *want, size_t m)
 	free(idx);
 }
 
-/* 3000 random rows, sorted through shuffled subsets: 2500 rows (few
- * distinct strings, so text keys are ranked) and 40 (mostly distinct). */
+/* 23,000 random rows, sorted through shuffled subsets: 2500 rows (few
+ * distinct strings, so text keys are ranked), 40 (mostly distinct) and
+ * 20,000 (past TOKEN_SORT_TWO_FROM: halves sorted on two threads, where
+ * there are two CPUs). */
 static void
 test_sort_reference(void **state)
 {
-	enum { N = 3000 };
+	enum { N = 23000 };
 	struct token_table tab = { 0 };
 	size_t *want, i, j, x;
 
@@ -767,6 +769,7 @@ test_sort_reference(void **state)
 	}
 	check_reference(&tab, want, 2500);
 	check_reference(&tab, want + 2500, 40);
+	check_reference(&tab, want + 2540, 20000);
 	token_table_free(&tab);
 	free(want);
 }
