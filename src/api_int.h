@@ -1,6 +1,7 @@
 /*
  * api_int.h: what the files of the API layer share (api.c, api_list.c,
- * api_error.c, api_text.c). Nothing outside api*.c includes it.
+ * api_list_thread.c, api_error.c, api_text.c). Nothing outside api*.c
+ * includes it.
  *
  * api_fields is the one table of the TokenInfo fields: their JSON names,
  * how each is read and where it goes in a row. api.c reads it through

@@ -22,7 +22,7 @@ libpatrol_a_SOURCES = \
 	src/token_filter.c src/token_filter.h \
 	src/api.c src/api.h src/api_int.h \
 	src/api_error.c src/api_error.h \
-	src/api_list.c \
+	src/api_list.c src/api_list_thread.c \
 	src/api_text.c \
 	src/pace.c src/pace.h \
 	src/retry.c src/retry.h \

@@ -678,6 +678,53 @@ token_table_add_copy(struct token_table *tab, const struct token_info *src)
 	return t;
 }
 
+/* Rows for n more, growing as push does (at least doubling). 0 or -1. */
+static int
+token_table_room(struct token_table *tab, size_t n)
+{
+	struct token_info *rows;
+	size_t cap;
+
+	if (tab->cap - tab->n >= n)
+		return 0;
+	cap = tab->cap == 0 ? 16 : tab->cap * 2;
+	if (cap < tab->n + n)
+		cap = tab->n + n;
+	if (cap < tab->n || cap > SIZE_MAX / sizeof *rows ||
+	    (rows = realloc(tab->rows, cap * sizeof *rows)) == NULL)
+		return -1;
+	tab->rows = rows;
+	tab->cap = cap;
+	return 0;
+}
+
+int
+token_table_absorb(struct token_table *tab, struct token_table *src)
+{
+	struct token_pool *p = NULL, *q = src->pool;
+	struct token_chunk **end, *c;
+
+	if (token_table_room(tab, src->n) != 0 || (q != NULL && (p = token_pool_of(tab)) == NULL))
+		return -1;
+	if (q != NULL) {               /* its chunks join tab's, behind the one in use */
+		for (end = &p->chunks; *end != NULL; end = &(*end)->next)
+			continue;
+		*end = q->chunks;
+		for (c = q->chunks; c != NULL; c = c->next)
+			p->bytes += sizeof *c + c->size;
+		q->chunks = NULL;
+		token_pool_free(q);
+		src->pool = NULL;
+	}
+	if (src->n > 0)
+		memcpy(tab->rows + tab->n, src->rows, src->n * sizeof *src->rows);
+	tab->n += src->n;
+	free(src->rows);
+	src->rows = NULL;
+	src->n = src->cap = 0;
+	return 0;
+}
+
 struct token_info *
 token_table_push(struct token_table *tab)
 {
@@ -2067,19 +2114,25 @@ token_blank(const char *s)
 	return true;
 }
 
-static bool
-token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
+bool
+token_comment_stale(const char *comment, const struct token_ctx *ctx)
 {
 	const char *const *pats = ctx->stale_patterns;
 	size_t n = ctx->nstale;
 
-	if (token_blank(token_comment(t)))
+	if (token_blank(comment))
 		return true;
 	if (pats == NULL) {
 		pats = token_stale_defaults;
 		n = sizeof token_stale_defaults / sizeof token_stale_defaults[0];
 	}
-	return token_has_any_wordish(token_comment(t), pats, n);
+	return token_has_any_wordish(comment, pats, n);
+}
+
+static bool
+token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx)
+{
+	return token_comment_stale(token_comment(t), ctx);
 }
 
 static bool

@@ -145,6 +145,12 @@ int token_set_list(struct token_table *tab, struct token_info *t, enum token_lis
 		   const char *const *v, const size_t *lens, size_t n);
 /* Copy row src (of any table) into a new row of tab. NULL on out of memory. */
 struct token_info *token_table_add_copy(struct token_table *tab, const struct token_info *src);
+/* Move every row of src to the end of tab, strings and all: src's pool
+ * becomes part of tab's, so nothing is copied or hashed again (a string
+ * both had is then kept twice: equal strings still compare equal, by
+ * their text). src is left with no rows and no pool (its counts of what
+ * its parser left out stay). 0, or -1 on out of memory (both unchanged). */
+int token_table_absorb(struct token_table *tab, struct token_table *src);
 
 /* Append a zeroed row and return it, or NULL on out of memory. Rows move
  * when the table grows: keep indexes, not pointers, across pushes. */
@@ -300,6 +306,10 @@ unsigned token_flags(const struct token_info *t, const struct token_ctx *ctx);
 /* The flags of t among those in mask (only what a filter tests is computed). */
 unsigned token_flags_masked(const struct token_info *t, const struct token_ctx *ctx,
 			    unsigned mask);
+/* Whether a row with this comment (NULL: none) is stale-comment: the flag
+ * reads nothing else of the row, so a caller over many rows may ask once
+ * per distinct comment (interned: per pointer) and context. */
+bool token_comment_stale(const char *comment, const struct token_ctx *ctx);
 /* Comma-separated names of the set flags into out ("never-expires,privileged"). */
 void token_flags_format(unsigned flags, char *out, size_t n);
 

@@ -867,6 +867,8 @@ ui_state_load(struct ui *u)
 	if (u->ws->admin == UI_ADMIN_WAIT)
 		return;
 	c = UI_MGMT(u) ? api_tm_list(NULL, NULL) : api_token_list();
+	if (UI_ESTATE(u))          /* the members' lists answer at once: side by side */
+		api_list_own_thread(c);
 	if (c != NULL) {
 		atomic_store_explicit(&u->list_progress[UI_MGMT(u)].items, 0, memory_order_relaxed);
 		c->progress = &u->list_progress[UI_MGMT(u)];

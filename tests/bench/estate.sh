@@ -6,11 +6,15 @@
 # workspace alone. Medians of BENCH_ESTATE_RUNS runs (default 5, at least
 # 3), taken in alternating rounds, with their spread. Goal: the estate at
 # most 1.5x the slowest single workspace. Each run's output is
-# checked: every workspace's tokens, exit code 0.
+# checked: every workspace's tokens, exit code 0. With PATROL_BEFORE=PATH (a
+# patrol built from an older tree) its estate is timed in the same rounds,
+# and its CPU time measured alongside, marked "(before)".
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
 EMULATOR="$top_builddir/patrol-emulator"
+BEFORE=${PATROL_BEFORE:-}
+[ -n "$BEFORE" ] && [ ! -x "$BEFORE" ] && { echo "PATROL_BEFORE=$BEFORE is not a program"; BEFORE=""; }
 RUNS=${BENCH_ESTATE_RUNS:-5}
 [ "$RUNS" -ge 3 ] || RUNS=3
 W=${BENCH_ESTATE_W:-20}
@@ -66,6 +70,7 @@ echo "== the estate: audit --all over $W workspaces, $total tokens, latency ${LA
 for r in $(seq "$RUNS"); do
 	for p in $PROFILES; do time_ms "$dir/t.$p" "$PATROL" audit --all -p "$p"; done
 	time_ms "$dir/t.estate" "$PATROL" audit --all --all-profiles
+	[ -z "$BEFORE" ] || time_ms "$dir/t.before" "$BEFORE" audit --all --all-profiles
 	time_ms "$dir/t.shell" loop
 done
 slowest=0 slowest_p=""
@@ -81,16 +86,25 @@ printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace (goal <= 1.5x)\n' \
 	"patrol audit --all --all-profiles" "$estate" "$elo" "$ehi" "$(ratio "$estate" "$slowest")"
 printf '%-44s %8s ms [%s-%s]  %sx the estate in one run\n' \
 	"for P: patrol audit --all -p P (today's way)" "$shell" "$llo" "$lhi" "$(ratio "$shell" "$estate")"
+if [ -n "$BEFORE" ]; then
+	read -r before blo bhi < <(stats "$dir/t.before")
+	printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace\n' \
+		"patrol audit --all --all-profiles (before)" "$before" "$blo" "$bhi" \
+		"$(ratio "$before" "$slowest")"
+fi
 # What bounds the ratio: the estate does W workspaces' work (their lists
 # parsed, their rows flagged and printed) where one workspace does one's,
 # on the same few CPUs the W emulators use, so its wall time is at least a
 # round trip plus its CPU time over the CPUs. Patrol's own CPU (user +
 # system), medians, the runs alternating:
-cpu=$(python3 "$(dirname "$0")/measure.py" "$RUNS" \
-	"$PATROL" audit --all --all-profiles --- "$PATROL" audit --all -p "$slowest_p")
+cmds=("$PATROL" audit --all --all-profiles --- "$PATROL" audit --all -p "$slowest_p")
+[ -z "$BEFORE" ] || cmds+=(--- "$BEFORE" audit --all --all-profiles)
+cpu=$(python3 "$(dirname "$0")/measure.py" "$RUNS" "${cmds[@]}")
 ecpu=$(printf '%s\n' "$cpu" | awk 'NR == 1 { print $4 }')
 scpu=$(printf '%s\n' "$cpu" | awk 'NR == 2 { print $4 }')
 printf '%-44s %8s ms CPU (estate) / %s ms CPU (%s alone), %s CPUs\n' "patrol's own CPU time" \
 	"$ecpu" "$scpu" "$slowest_p" "$(nproc)"
+[ -z "$BEFORE" ] || printf '%-44s %8s ms CPU (estate)\n' "patrol's own CPU time (before)" \
+	"$(printf '%s\n' "$cpu" | awk 'NR == 3 { print $4 }')"
 [ -s "$dir/failed" ] && echo "$(wc -l <"$dir/failed") runs FAILED"
 exit 0

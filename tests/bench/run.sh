@@ -18,7 +18,8 @@
 #     Python SDK (200 tokens) and a curl loop (1,000), under a rate limit
 #     against the floor, and through 503s (bulk.sh).
 #  5. The estate: audit --all --all-profiles over 20 workspaces next to a
-#     shell loop over the same profiles and the slowest one alone (estate.sh).
+#     shell loop over the same profiles and the slowest one alone (estate.sh;
+#     PATROL_BEFORE's estate too, when given).
 #  6. Failing fast: whoami against a host that does not resolve and a port
 #     that refuses (issue 8: 120 s before, seconds now).
 # BENCH_SECTIONS picks sections (default "1 2 3 4 5 6"; the UI through a pty

@@ -192,4 +192,23 @@ check_match "scopes table: rows name their workspace" "^dev " "$OUT"
 check_match "scopes table: the count covers both" "^$((NA + NC)) tokens:" "$(printf '%s\n' "$OUT" | tail -n 1)"
 run scopes -p prod -o csv
 check_eq "scopes with one workspace: no workspace column" "token_id" "$(printf '%s' "$OUT" | head -n 1 | cut -d, -f1)"
+
+# --- stale-comment by each workspace's own patterns (patrol's config) -------
+# The audit finds stale-comment once per distinct comment and workspace:
+# the same comments in two workspaces, one with patterns of its own.
+mkdir -p "$HOME/.config/patrol"
+printf '[profile prod]\nstale-patterns = scratch\n' >"$HOME/.config/patrol/config"
+for p in prod dev; do
+	for c in "scratch pad" "tmp thing" "scratch pad" "tmp thing"; do
+		"$PATROL" -p "$p" create --comment "$c" >/dev/null || echo "create in $p failed"
+	done
+done
+run audit --all -p prod -p dev -o json
+check_rc "audit with a workspace's own stale patterns" 0
+check_eq "stale-comment by each workspace's patterns, for every token" \
+	"dev:tmp thing:2 prod:scratch pad:2" \
+	"$(printf '%s' "$OUT" | jq -r '[.tokens[] | select(.comment == "scratch pad" or .comment == "tmp thing")
+		| select(.flags | index("stale-comment")) | "\(.workspace):\(.comment)"]
+		| group_by(.) | map("\(.[0]):\(length)") | join(" ")')"
+rm -rf "$HOME/.config/patrol"
 finish

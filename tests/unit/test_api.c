@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "api.h"
 #include "buf.h"
@@ -1084,6 +1085,123 @@ test_stream_call(void **state)
 	call_free(c);
 }
 
+/* What a finished list call gives, as table_digest says it. */
+static char *
+call_digest(struct call *c, enum patrol_status st)
+{
+	struct token_table empty = { 0 };
+
+	return table_digest(st, &c->err, st == PATROL_OK ? c->result : &empty);
+}
+
+/* Drive c's stream as the transport does, with pieces of step bytes (the
+ * last one shorter): a refused piece ends the answer. Returns end's. */
+static enum patrol_status
+stream_all(struct call *c, const char *body, size_t len, size_t step)
+{
+	size_t at;
+
+	assert_int_equal(c->stream->begin(c), 0);
+	for (at = 0; at < len; at += step)
+		if (c->stream->feed(c, body + at, len - at < step ? len - at : step) != 0)
+			break;
+	return c->stream->end(c);
+}
+
+/* A list parsed on a thread of its own (api_list_own_thread): the same
+ * table and the same messages as on the worker, however the body comes;
+ * a refused answer stops the feed; an attempt cut short, and one dropped
+ * mid-way, leave nothing behind. */
+static void
+test_stream_own_thread(void **state)
+{
+	static const size_t steps[] = { 1 << 16, 4096, 333 };
+	const struct call_stream *on_worker;
+	struct call_progress progress;
+	struct call *c;
+	struct buf big, huge;
+	char *want, *got;
+	size_t i;
+
+	(void)state;
+	big_list(&big, 2000);
+	big_list(&huge, 8000);         /* past what the worker queues ahead, and past 1 MiB */
+	c = api_conf_get();
+	api_list_own_thread(c);                     /* not a list: left as it is */
+	assert_null(c->stream);
+	call_free(c);
+	c = api_tm_list(NULL, NULL);
+	on_worker = c->stream;
+	api_list_own_thread(c);
+	if (sysconf(_SC_NPROCESSORS_ONLN) >= 2)
+		assert_ptr_not_equal(c->stream, on_worker);
+	call_free(c);
+
+	want = parse_whole(big.data, big.len);
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		c = api_tm_list(NULL, NULL);
+		api_list_own_thread(c);
+		got = call_digest(c, stream_all(c, big.data, big.len, steps[i]));
+		assert_string_equal(got, want);
+		free(got);
+		call_free(c);
+	}
+	free(want);
+	want = parse_whole(huge.data, huge.len);
+	c = api_tm_list(NULL, NULL);
+	api_list_own_thread(c);
+	atomic_init(&progress.items, 99);
+	c->progress = &progress;
+	got = call_digest(c, stream_all(c, huge.data, huge.len, 1 << 16));
+	assert_string_equal(got, want);
+	assert_int_equal(atomic_load(&progress.items), 8000);
+	free(got);
+	free(want);
+	call_free(c);
+
+	/* refused: the same message as on the worker, and the feed stops */
+	big.data[big.len / 2] = '\x01';   /* a control character: never JSON */
+	want = parse_whole(big.data, big.len);
+	assert_non_null(strstr(want, "malformed JSON at line 1, column "));
+	c = api_token_list();
+	api_list_own_thread(c);
+	got = call_digest(c, stream_all(c, big.data, big.len, 1000));
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	call_free(c);
+	want = parse_whole("{\"a\":x", 6);
+	c = api_token_list();
+	api_list_own_thread(c);
+	got = call_digest(c, stream_all(c, "{\"a\":x", 6, 2));
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	call_free(c);
+
+	/* an attempt cut short, then one afresh; then one dropped mid-way */
+	c = api_tm_list(NULL, NULL);
+	api_list_own_thread(c);
+	c->progress = &progress;
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, huge.data, huge.len / 2), 0);
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(atomic_load(&progress.items), 0);
+	assert_int_equal(c->stream->feed(c, "{\"token_infos\":[]}", 18), 0);
+	assert_int_equal(c->stream->end(c), PATROL_OK);
+	assert_int_equal(((struct token_table *)c->result)->n, 0);
+	c->stream->drop(c);
+	assert_null(c->stream_state);
+	call_free(c);
+	c = api_tm_list(NULL, NULL);
+	api_list_own_thread(c);
+	assert_int_equal(c->stream->begin(c), 0);
+	assert_int_equal(c->stream->feed(c, huge.data, huge.len / 2), 0);
+	call_free(c);
+	buf_free(&big);
+	buf_free(&huge);
+}
+
 static void
 test_parse_big_list(void **state)
 {
@@ -1904,6 +2022,7 @@ main(void)
 		cmocka_unit_test(test_stream_malformed),
 		cmocka_unit_test(test_stream_limits),
 		cmocka_unit_test(test_stream_call),
+		cmocka_unit_test(test_stream_own_thread),
 		cmocka_unit_test(test_parse_token_info),
 		cmocka_unit_test(test_parse_created),
 		cmocka_unit_test(test_parse_created_unreadable),

@@ -193,6 +193,82 @@ test_rows(void **state)
 	assert_null(tab.rows);
 }
 
+/* Whether row a (of one table) says what row b (of another) says. */
+static void
+assert_same_row(const struct token_info *a, const struct token_info *b)
+{
+	char sa[128], sb[128], ida[TOKEN_ID_LEN + 1], idb[TOKEN_ID_LEN + 1];
+
+	assert_string_equal(token_id_hex(a, ida), token_id_hex(b, idb));
+	assert_string_equal(token_owner(a), token_owner(b));
+	assert_true((token_comment(a) == NULL) == (token_comment(b) == NULL));
+	if (token_comment(a) != NULL)
+		assert_string_equal(token_comment(a), token_comment(b));
+	assert_true((token_autoscope_state(a) == NULL) == (token_autoscope_state(b) == NULL));
+	token_scopes_format(a, sa, sizeof sa);
+	token_scopes_format(b, sb, sizeof sb);
+	assert_string_equal(sa, sb);
+	assert_true(a->creation_time == b->creation_time && a->expiry_time == b->expiry_time &&
+		    a->last_used_day == b->last_used_day);
+}
+
+/* A table absorbs another's rows with their strings (the estate's merge):
+ * every row says what it said, the other is left empty, both free
+ * cleanly, and the absorbing table still takes rows of its own. */
+static void
+test_absorb(void **state)
+{
+	static const struct row_spec raw = {
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "raw id",
+		"alice@example.com", NOW, -1, 0, "sql,jobs", NULL };
+	struct token_table a, b, mine, want, empty = { 0 }, fresh = { 0 };
+	size_t i, bytes;
+
+	(void)state;
+	build(&a, sample, 3);
+	build(&b, sample + 3, NSAMPLE - 3);
+	add_row(&b, &raw);
+	build(&mine, sample, 3);
+	build(&want, sample + 3, NSAMPLE - 3);
+	add_row(&want, &raw);
+	b.malformed = 2;
+	bytes = token_table_bytes(&a);
+	assert_int_equal(token_table_absorb(&a, &b), 0);
+	assert_int_equal(a.n, 6);
+	assert_int_equal(b.n, 0);
+	assert_null(b.rows);
+	assert_null(b.pool);
+	assert_int_equal(b.malformed, 2);               /* stays with it */
+	assert_true(token_table_bytes(&a) > bytes);
+	for (i = 0; i < 3; i++) {
+		assert_same_row(&a.rows[i], &mine.rows[i]);
+		assert_same_row(&a.rows[3 + i], &want.rows[i]);
+	}
+	assert_string_equal(id_of(&a.rows[5]), raw.id);
+	assert_int_equal(token_find(&a, "cccc4444"), 3);
+	assert_int_equal(token_find(&a, raw.id), 5);
+	/* equal strings of the two stay apart, and still compare equal */
+	assert_string_equal(token_owner(&a.rows[5]), token_owner(&a.rows[0]));
+	/* rows of its own afterwards, and a row copied from an absorbed one */
+	add_row(&a, &sample[4]);
+	assert_non_null(token_table_add_copy(&a, &a.rows[5]));
+	assert_same_row(&a.rows[7], &want.rows[2]);
+	assert_same_row(&a.rows[6], &want.rows[1]);
+	/* nothing to absorb, and into nothing */
+	assert_int_equal(token_table_absorb(&a, &empty), 0);
+	assert_int_equal(a.n, 8);
+	assert_int_equal(token_table_absorb(&fresh, &a), 0);
+	assert_int_equal(fresh.n, 8);
+	assert_null(a.pool);
+	assert_same_row(&fresh.rows[7], &want.rows[2]);
+	assert_string_equal(token_comment(&fresh.rows[0]), "CI pipeline");
+	token_table_free(&a);
+	token_table_free(&b);
+	token_table_free(&fresh);
+	token_table_free(&mine);
+	token_table_free(&want);
+}
+
 /* Each interned string keeps its length and whether it is plain: only
  * printable ASCII without '"' or '\\' is, wherever the byte that is not
  * falls in its words of eight. */
@@ -1129,6 +1205,7 @@ main(void)
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_text_len),
+		cmocka_unit_test(test_absorb),
 		cmocka_unit_test(test_last_used),
 		cmocka_unit_test(test_expired),
 		cmocka_unit_test(test_find),
