@@ -406,11 +406,18 @@ api_list_skipped(struct api_list *l, size_t i, const struct patrol_err *why)
 	api_copystr(l->tab.malformed_why, sizeof l->tab.malformed_why, msg);
 }
 
+/* The top half of an id's hash, which its slot of ids keeps. */
+static uint64_t
+api_list_id_top(uint64_t h)
+{
+	return h & 0xffffffff00000000ull;
+}
+
 /* A slot of ids: the hash's top half, then the row's index + 1. */
 static uint64_t
 api_list_id_slot(uint64_t h, size_t row)
 {
-	return (h & 0xffffffff00000000ull) | (uint64_t)(row + 1);
+	return api_list_id_top(h) | (uint64_t)(row + 1);
 }
 
 /* Where a hash's probe starts (the top half: a slot keeps it). */
@@ -447,15 +454,13 @@ static int
 api_list_keep(struct api_list *l)
 {
 	const struct token_info *row = api_list_row(l);
-	uint64_t h, top;
+	uint64_t h = l->id_hash;
 	size_t s;
 
 	if ((l->ids_used + 1) * 2 > l->ids_mask + 1 && api_list_ids_grow(l) != 0)
 		return -1;
-	h = l->id_hash;
-	top = h & 0xffffffff00000000ull;
 	for (s = api_list_id_at(h, l->ids_mask); l->ids[s] != 0; s = (s + 1) & l->ids_mask) {
-		if ((l->ids[s] & 0xffffffff00000000ull) == top &&
+		if (api_list_id_top(l->ids[s]) == api_list_id_top(h) &&
 		    token_id_cmp(&l->tab.rows[(uint32_t)l->ids[s] - 1], row) == 0) {
 			token_table_pop(&l->tab);
 			l->tab.repeated++;

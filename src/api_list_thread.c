@@ -80,20 +80,30 @@ api_thread_next(struct api_thread *s)
 	return q;
 }
 
+/* Parse n more bytes and say how many rows there are so far (on the
+ * parser thread, or on the worker when there is none). false: refused. */
+static bool
+api_thread_parse(struct api_thread *s, const char *p, size_t n)
+{
+	struct patrol_err why;
+	bool ok = api_list_feed(s->l, p, n, &why) == PATROL_OK;
+
+	if (s->progress != NULL)
+		atomic_store_explicit(&s->progress->items, api_list_count(s->l),
+				      memory_order_relaxed);
+	return ok;
+}
+
 static void *
 api_thread_run(void *arg)
 {
 	struct api_thread *s = arg;
 	struct api_piece *q;
-	struct patrol_err why;
 	bool ok = true;
 
 	while (ok && (q = api_thread_next(s)) != NULL) {
-		ok = api_list_feed(s->l, q->p, q->n, &why) == PATROL_OK;
+		ok = api_thread_parse(s, q->p, q->n);
 		free(q);
-		if (s->progress != NULL)
-			atomic_store_explicit(&s->progress->items, api_list_count(s->l),
-					      memory_order_relaxed);
 	}
 	if (!ok) {
 		pthread_mutex_lock(&s->lock);
@@ -181,17 +191,10 @@ api_thread_feed(struct call *c, const char *p, size_t n)
 {
 	struct api_thread *s = c->stream_state;
 	struct api_piece *q;
-	struct patrol_err why;
 	bool refused;
 
-	if (!s->started) {
-		if (api_list_feed(s->l, p, n, &why) != PATROL_OK)
-			return -1;
-		if (s->progress != NULL)
-			atomic_store_explicit(&s->progress->items, api_list_count(s->l),
-					      memory_order_relaxed);
-		return 0;
-	}
+	if (!s->started)
+		return api_thread_parse(s, p, n) ? 0 : -1;
 	if (n == 0)
 		return 0;
 	if ((q = malloc(sizeof *q + n)) == NULL) {

@@ -728,18 +728,8 @@ token_table_absorb(struct token_table *tab, struct token_table *src)
 struct token_info *
 token_table_push(struct token_table *tab)
 {
-	struct token_info *rows;
-	size_t cap;
-
-	if (tab->n == tab->cap) {
-		cap = tab->cap == 0 ? 16 : tab->cap * 2;
-		if (cap < tab->cap || cap > SIZE_MAX / sizeof *rows)
-			return NULL;
-		if ((rows = realloc(tab->rows, cap * sizeof *rows)) == NULL)
-			return NULL;
-		tab->rows = rows;
-		tab->cap = cap;
-	}
+	if (token_table_room(tab, 1) != 0)
+		return NULL;
 	memset(&tab->rows[tab->n], 0, sizeof tab->rows[tab->n]);
 	return &tab->rows[tab->n++];
 }
