@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,13 @@ enum opt_id {
 	OPT_TO_FILE, OPT_ADD, OPT_SCOPES, OPT_PROFILES, OPT_ALL_PROFILES, OPT_FAIL_ON, OPT_LEVEL, OPT_KEEP_OLD, OPT_TO_DIR,
 };
 
+/* Where a parsed option's value goes in struct cli_opts: a flag set
+ * true, a string kept as given, or a parser of its own (which checks the
+ * value and says what is wrong); nowhere for --help and --version, which
+ * parse_args takes. */
+enum opt_store { OPT_NOSTORE, OPT_FLAG, OPT_TEXT, OPT_CALL };
+typedef int opt_call(struct cli_opts *o, int id, const char *arg);
+
 struct cli_option {
 	const char *name;
 	int has_arg;
@@ -117,50 +125,64 @@ struct cli_option {
 	unsigned cmds;          /* CMD_ANY: global */
 	const char *arg;
 	const char *help;
+	enum opt_store store;
+	size_t off;             /* OPT_FLAG, OPT_TEXT: the field's offset */
+	opt_call *call;         /* OPT_CALL: returns 0 or an exit code */
 };
 
+#define NOSTORE .store = OPT_NOSTORE
+#define FLAG(f) .store = OPT_FLAG, .off = offsetof(struct cli_opts, f)
+#define TEXT(f) .store = OPT_TEXT, .off = offsetof(struct cli_opts, f)
+#define CALL(fn) .store = OPT_CALL, .call = fn
+static opt_call opt_profile, opt_all_profiles, opt_output, opt_jobs, opt_rate, opt_timeout,
+		opt_scope, opt_add, opt_fail_on;
+
 static const struct cli_option options[] = {
-	{ "profile", 1, OPT_PROFILE, CMD_ANY, "NAME", "profile of ~/.databrickscfg (repeat it for several workspaces)" },
-	{ "profiles", 1, OPT_PROFILES, CMD_MANY, "A,B,...", "these profiles' workspaces at once" },
-	{ "all-profiles", 0, OPT_ALL_PROFILES, CMD_MANY, NULL, "every workspace profile of ~/.databrickscfg at once" },
-	{ "host", 1, OPT_HOST, CMD_ANY, "URL", "workspace URL (overrides the profile)" },
-	{ "output", 1, OPT_OUTPUT, CMD_ANY, "FORMAT", "table (default), json or csv" },
-	{ "token-stdin", 0, OPT_TOKEN_STDIN, CMD_ANY, NULL, "read the token from the first line of stdin" },
-	{ "debug", 0, OPT_DEBUG, CMD_ANY, NULL, "log requests to stderr (secrets redacted, no bodies)" },
-	{ "read-only", 0, OPT_READ_ONLY, CMD_ANY, NULL, "refuse every command that changes the workspace" },
-	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything" },
-	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most (default: adaptive, up to 32)" },
-	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default: none, adaptive to 429s)" },
-	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)" },
-	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)" },
-	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)" },
-	{ "ascii", 0, OPT_ASCII, CMD_ANY, NULL, "UI: ASCII only, no line drawing" },
-	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)" },
-	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version" },
-	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help" },
+	{ "profile", 1, OPT_PROFILE, CMD_ANY, "NAME", "profile of ~/.databrickscfg (repeat it for several workspaces)", CALL(opt_profile) },
+	{ "profiles", 1, OPT_PROFILES, CMD_MANY, "A,B,...", "these profiles' workspaces at once", CALL(opt_profile) },
+	{ "all-profiles", 0, OPT_ALL_PROFILES, CMD_MANY, NULL, "every workspace profile of ~/.databrickscfg at once", CALL(opt_all_profiles) },
+	{ "host", 1, OPT_HOST, CMD_ANY, "URL", "workspace URL (overrides the profile)", TEXT(host) },
+	{ "output", 1, OPT_OUTPUT, CMD_ANY, "FORMAT", "table (default), json or csv", CALL(opt_output) },
+	{ "token-stdin", 0, OPT_TOKEN_STDIN, CMD_ANY, NULL, "read the token from the first line of stdin", FLAG(token_stdin) },
+	{ "debug", 0, OPT_DEBUG, CMD_ANY, NULL, "log requests to stderr (secrets redacted, no bodies)", FLAG(debug) },
+	{ "read-only", 0, OPT_READ_ONLY, CMD_ANY, NULL, "refuse every command that changes the workspace", FLAG(read_only) },
+	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything", FLAG(dry_run) },
+	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most (default: adaptive, up to 32)", CALL(opt_jobs) },
+	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default: none, adaptive to 429s)", CALL(opt_rate) },
+	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)", CALL(opt_timeout) },
+	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)", TEXT(ca_file) },
+	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)", FLAG(no_color) },
+	{ "ascii", 0, OPT_ASCII, CMD_ANY, NULL, "UI: ASCII only, no line drawing", FLAG(ascii) },
+	{ "mouse", 0, OPT_MOUSE, CMD_ANY, NULL, "UI: enable the mouse (it disturbs text selection)", FLAG(mouse) },
+	{ "version", 0, OPT_VERSION, CMD_ANY, NULL, "print the version", NOSTORE },
+	{ "help", 0, OPT_HELP, CMD_ANY, NULL, "print this help", NOSTORE },
 	{ "all", 0, OPT_ALL, CMD_BIT(LIST) | CMD_BIT(SHOW) | CMD_BIT(QUOTA) | CMD_BIT(UPDATE) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN) | CMD_BIT(ROTATE),
-	  NULL, "every token in the workspace (token management; admins)" },
-	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name" },
-	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN), "EXPR", "filter expression (see patrol(1))" },
-	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke" },
-	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "TEXT", "token comment (at most 255 characters)" },
-	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum; rotate: the old token's)" },
-	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)" },
-	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use" },
-	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)" },
-	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "FILE", "write the secret to this new file (mode 0600), not to stdout" },
-	{ "to-dir", 1, OPT_TO_DIR, CMD_BIT(ROTATE), "DIR", "write each new secret to DIR/NEW_TOKEN_ID (new files, mode 0600)" },
-	{ "keep-old", 0, OPT_KEEP_OLD, CMD_BIT(ROTATE), NULL, "do not revoke the old tokens" },
-	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), "FILE", "read ids from FILE (- for stdin), one per line" },
-	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "do not ask for confirmation" },
-	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names" },
-	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "allow revoking (or pinning) the token patrol itself uses" },
-	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)" },
-	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)" },
-	{ "add", 1, OPT_ADD, CMD_BIT(PIN), "SCOPE", "pin: a scope to set besides the inferred ones, repeatable" },
-	{ "scopes", 1, OPT_SCOPES, CMD_BIT(PIN), "S,...", "pin: set exactly these scopes (comma-separated)" },
+	  NULL, "every token in the workspace (token management; admins)", FLAG(all) },
+	{ "user", 1, OPT_USER, CMD_BIT(LIST), "NAME", "with --all: only tokens created by this user name", TEXT(user) },
+	{ "filter", 1, OPT_FILTER, CMD_BIT(LIST) | CMD_BIT(REVOKE) | CMD_BIT(AUDIT) | CMD_BIT(SCOPES) | CMD_BIT(PIN), "EXPR", "filter expression (see patrol(1))", TEXT(filter) },
+	{ "sort", 1, OPT_SORT, CMD_BIT(LIST), "COL[:desc]", "comment created expires last-used scopes owner id auto-revoke", TEXT(sort) },
+	{ "comment", 1, OPT_COMMENT, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "TEXT", "token comment (at most 255 characters)", TEXT(comment) },
+	{ "lifetime", 1, OPT_LIFETIME, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "DURATION", "90d, 12h, 2w or seconds (default: workspace maximum; rotate: the old token's)", TEXT(lifetime) },
+	{ "scope", 1, OPT_SCOPE, CMD_BIT(CREATE) | CMD_BIT(UPDATE) | CMD_BIT(ROTATE), "SCOPE", "API scope, repeatable (sql, jobs, sql:read, …)", CALL(opt_scope) },
+	{ "autoscope", 0, OPT_AUTOSCOPE, CMD_BIT(CREATE), NULL, "let Databricks narrow the scopes from observed use", FLAG(autoscope) },
+	{ "on-behalf-of", 1, OPT_ON_BEHALF_OF, CMD_BIT(CREATE), "APP_ID", "create for a service principal (admins)", TEXT(on_behalf_of) },
+	{ "to-file", 1, OPT_TO_FILE, CMD_BIT(CREATE) | CMD_BIT(ROTATE), "FILE", "write the secret to this new file (mode 0600), not to stdout", TEXT(to_file) },
+	{ "to-dir", 1, OPT_TO_DIR, CMD_BIT(ROTATE), "DIR", "write each new secret to DIR/NEW_TOKEN_ID (new files, mode 0600)", TEXT(to_dir) },
+	{ "keep-old", 0, OPT_KEEP_OLD, CMD_BIT(ROTATE), NULL, "do not revoke the old tokens", FLAG(keep_old) },
+	{ "from", 1, OPT_FROM, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), "FILE", "read ids from FILE (- for stdin), one per line", TEXT(from) },
+	{ "yes", 0, OPT_YES, CMD_BIT(REVOKE) | CMD_BIT(SETTINGS) | CMD_BIT(PERMISSIONS) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "do not ask for confirmation", FLAG(yes) },
+	{ "level", 1, OPT_LEVEL, CMD_BIT(PERMISSIONS), "LEVEL", "permissions grant: CAN_USE (default), CAN_MANAGE, or a level the server names", TEXT(level) },
+	{ "include-self", 0, OPT_INCLUDE_SELF, CMD_BIT(REVOKE) | CMD_BIT(PIN), NULL, "allow revoking (or pinning) the token patrol itself uses", FLAG(include_self) },
+	{ "fail-on", 1, OPT_FAIL_ON, CMD_BIT(AUDIT), "FLAG[,FLAG...]", "exit 1 when any token carries one of these audit flags (a CI gate)", CALL(opt_fail_on) },
+	{ "resume", 0, OPT_RESUME, CMD_BIT(REVOKE) | CMD_BIT(PIN) | CMD_BIT(ROTATE), NULL, "go on with the newest unfinished session for this workspace (or SESSION)", FLAG(resume) },
+	{ "add", 1, OPT_ADD, CMD_BIT(PIN), "SCOPE", "pin: a scope to set besides the inferred ones, repeatable", CALL(opt_add) },
+	{ "scopes", 1, OPT_SCOPES, CMD_BIT(PIN), "S,...", "pin: set exactly these scopes (comma-separated)", TEXT(pin_scopes) },
 };
 #define NOPTIONS (sizeof options / sizeof options[0])
+#undef NOSTORE
+#undef FLAG
+#undef TEXT
+#undef CALL
 
 static bool
 cli_mutates_always(int argc, char **argv)
@@ -290,100 +312,132 @@ cli_option_applies(size_t opt, size_t cmd)
 
 static int parse_fail_on(const char *arg, unsigned *mask);
 
-/* Store a parsed option's value. Returns 0 or an exit code. */
+/* ---- the options' parsers (OPT_CALL) ------------------------------------- */
+
+/* Keep one more of a repeatable option, at most CLI_MAX_SCOPES. */
 static int
-set_option(struct cli_opts *o, int id, const char *arg)
+opt_push(const char **v, size_t *n, const char *name, const char *arg)
+{
+	if (*n == CLI_MAX_SCOPES) {
+		cli_msg("too many --%s options (at most %d)", name, CLI_MAX_SCOPES);
+		return 2;
+	}
+	v[(*n)++] = arg;
+	return 0;
+}
+
+static int
+opt_profile(struct cli_opts *o, int id, const char *arg)
+{
+	if (o->nprofiles == CLI_MAX_PROFILES) {
+		cli_msg("too many profile options (at most %d: use --profiles A,B,...)",
+			CLI_MAX_PROFILES);
+		return 2;
+	}
+	o->profiles[o->nprofiles++] = arg;
+	o->profile = o->profile != NULL ? o->profile : arg;
+	o->many = o->many || id == OPT_PROFILES || o->nprofiles > 1;
+	return 0;
+}
+
+static int
+opt_all_profiles(struct cli_opts *o, int id, const char *arg)
+{
+	(void)id, (void)arg;
+	o->all_profiles = o->many = true;
+	return 0;
+}
+
+static int
+opt_output(struct cli_opts *o, int id, const char *arg)
+{
+	(void)id;
+	if (cli_format_parse(arg, &o->format) != 0) {
+		cli_msg("unknown output format '%s' (table, json, csv)", arg);
+		return 2;
+	}
+	o->format_set = true;
+	return 0;
+}
+
+static int
+opt_jobs(struct cli_opts *o, int id, const char *arg)
 {
 	char *end;
 
-	switch (id) {
-	case OPT_PROFILE:
-	case OPT_PROFILES:
-		if (o->nprofiles == CLI_MAX_PROFILES) {
-			cli_msg("too many profile options (at most %d: use --profiles A,B,...)",
-				CLI_MAX_PROFILES);
-			return 2;
-		}
-		o->profiles[o->nprofiles++] = arg;
-		o->profile = o->profile != NULL ? o->profile : arg;
-		o->many = o->many || id == OPT_PROFILES || o->nprofiles > 1;
-		break;
-	case OPT_ALL_PROFILES: o->all_profiles = o->many = true; break;
-	case OPT_HOST: o->host = arg; break;
-	case OPT_OUTPUT:
-		if (cli_format_parse(arg, &o->format) != 0) {
-			cli_msg("unknown output format '%s' (table, json, csv)", arg);
-			return 2;
-		}
-		o->format_set = true;
-		break;
-	case OPT_TOKEN_STDIN: o->token_stdin = true; break;
-	case OPT_DEBUG: o->debug = true; break;
-	case OPT_READ_ONLY: o->read_only = true; break;
-	case OPT_DRY_RUN: o->dry_run = true; break;
-	case OPT_JOBS:
-		o->jobs = (int)strtol(arg, &end, 10);
-		if (*end != '\0' || o->jobs < 1 || o->jobs > 256) {
-			cli_msg("--jobs takes a number from 1 to 256");
-			return 2;
-		}
-		break;
-	case OPT_RATE:
-		o->rate = strtod(arg, &end);
-		if (*end != '\0' || end == arg || o->rate < 0 || o->rate > 10000) {
-			cli_msg("--rate takes requests per second from 0 (no limit) to 10000");
-			return 2;
-		}
-		o->rate_set = true;
-		break;
-	case OPT_TIMEOUT: {
-		int64_t s;
-		if (duration_parse(arg, &s) != 0 || s > 86400) {
-			cli_msg("--timeout takes a duration such as 30, 90s or 5m");
-			return 2;
-		}
-		o->timeout_ms = s * 1000;
-		break;
-	}
-	case OPT_CA_FILE: o->ca_file = arg; break;
-	case OPT_NO_COLOR: o->no_color = true; break;
-	case OPT_ASCII: o->ascii = true; break;
-	case OPT_MOUSE: o->mouse = true; break;
-	case OPT_ALL: o->all = true; break;
-	case OPT_USER: o->user = arg; break;
-	case OPT_FILTER: o->filter = arg; break;
-	case OPT_SORT: o->sort = arg; break;
-	case OPT_COMMENT: o->comment = arg; break;
-	case OPT_LIFETIME: o->lifetime = arg; break;
-	case OPT_SCOPE:
-		if (o->nscopes == CLI_MAX_SCOPES) {
-			cli_msg("too many --scope options (at most %d)", CLI_MAX_SCOPES);
-			return 2;
-		}
-		o->scopes[o->nscopes++] = arg;
-		break;
-	case OPT_AUTOSCOPE: o->autoscope = true; break;
-	case OPT_ON_BEHALF_OF: o->on_behalf_of = arg; break;
-	case OPT_FROM: o->from = arg; break;
-	case OPT_YES: o->yes = true; break;
-	case OPT_INCLUDE_SELF: o->include_self = true; break;
-	case OPT_RESUME: o->resume = true; break;
-	case OPT_TO_FILE: o->to_file = arg; break;
-	case OPT_FAIL_ON: return parse_fail_on(arg, &o->fail_on);
-	case OPT_LEVEL: o->level = arg; break;
-	case OPT_TO_DIR: o->to_dir = arg; break;
-	case OPT_KEEP_OLD: o->keep_old = true; break;
-	case OPT_ADD:
-		if (o->nadd == CLI_MAX_SCOPES) {
-			cli_msg("too many --add options (at most %d)", CLI_MAX_SCOPES);
-			return 2;
-		}
-		o->add[o->nadd++] = arg;
-		break;
-	case OPT_SCOPES: o->pin_scopes = arg; break;
-	default: return 2;
+	(void)id;
+	o->jobs = (int)strtol(arg, &end, 10);
+	if (*end != '\0' || o->jobs < 1 || o->jobs > 256) {
+		cli_msg("--jobs takes a number from 1 to 256");
+		return 2;
 	}
 	return 0;
+}
+
+static int
+opt_rate(struct cli_opts *o, int id, const char *arg)
+{
+	char *end;
+
+	(void)id;
+	o->rate = strtod(arg, &end);
+	if (*end != '\0' || end == arg || o->rate < 0 || o->rate > 10000) {
+		cli_msg("--rate takes requests per second from 0 (no limit) to 10000");
+		return 2;
+	}
+	o->rate_set = true;
+	return 0;
+}
+
+static int
+opt_timeout(struct cli_opts *o, int id, const char *arg)
+{
+	int64_t s;
+
+	(void)id;
+	if (duration_parse(arg, &s) != 0 || s > 86400) {
+		cli_msg("--timeout takes a duration such as 30, 90s or 5m");
+		return 2;
+	}
+	o->timeout_ms = s * 1000;
+	return 0;
+}
+
+static int
+opt_scope(struct cli_opts *o, int id, const char *arg)
+{
+	(void)id;
+	return opt_push(o->scopes, &o->nscopes, "scope", arg);
+}
+
+static int
+opt_add(struct cli_opts *o, int id, const char *arg)
+{
+	(void)id;
+	return opt_push(o->add, &o->nadd, "add", arg);
+}
+
+static int
+opt_fail_on(struct cli_opts *o, int id, const char *arg)
+{
+	(void)id;
+	return parse_fail_on(arg, &o->fail_on);
+}
+
+/* Store a parsed option's value where its row says. Returns 0 or an exit
+ * code. */
+static int
+set_option(struct cli_opts *o, const struct cli_option *opt, const char *arg)
+{
+	char *field = (char *)o + opt->off;
+
+	switch (opt->store) {
+	case OPT_FLAG: *(bool *)(void *)field = true; return 0;
+	case OPT_TEXT: *(const char **)(void *)field = arg; return 0;
+	case OPT_CALL: return opt->call(o, opt->id, arg);
+	case OPT_NOSTORE: break;
+	}
+	return 2;
 }
 
 /* Index of the option with this id (ids come from the table itself). */
@@ -554,7 +608,7 @@ parse_args(int argc, char **argv, struct cli_opts *o, struct parsed *p)
 			return unknown_option(argv[optind - 1]);
 		if (c == OPT_HELP) { p->help = true; continue; }
 		if (c == OPT_VERSION) { p->version = true; continue; }
-		if ((rc = set_option(o, c, optarg)) != 0)
+		if ((rc = set_option(o, &options[option_index(c)], optarg)) != 0)
 			return rc;
 		p->seen[option_index(c)] = true;
 	}

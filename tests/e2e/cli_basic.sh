@@ -165,6 +165,33 @@ run create --lifetime 12x;           check_rc "bad lifetime" 2
 run list --filter 'foo:bar';         check_rc "bad filter field" 2
 run list --sort nope;                check_rc "bad sort column" 2
 run -o xml list;                     check_rc "bad output format" 2
+# Every option that checks its value says what is wrong (one row each: the
+# arguments, then what stderr says).
+while IFS='|' read -r args want; do
+	run $args
+	check_rc "$args" 2
+	check_match "$args: says why" "$want" "$ERR"
+done <<'EOF'
+-o xml list|unknown output format 'xml' \(table, json, csv\)
+--jobs 0 list|--jobs takes a number from 1 to 256
+--jobs 257 list|--jobs takes a number from 1 to 256
+--jobs 3x list|--jobs takes a number
+--rate -1 list|--rate takes requests per second from 0
+--rate 10001 list|--rate takes requests per second
+--rate fast list|--rate takes requests per second
+--timeout soon list|--timeout takes a duration such as 30, 90s or 5m
+--timeout 2d list|--timeout takes a duration
+audit --fail-on nope|--fail-on: unknown audit flag 'nope'
+EOF
+run create $(for i in $(seq 65); do printf -- '--scope s%s ' "$i"; done)
+check_rc "65 --scope" 2
+check_match "65 --scope: at most 64" "too many --scope options \\(at most 64\\)" "$ERR"
+run pin --all $(for i in $(seq 65); do printf -- '--add s%s ' "$i"; done)
+check_rc "65 --add" 2
+check_match "65 --add: at most 64" "too many --add options \\(at most 64\\)" "$ERR"
+run $(for i in $(seq 65); do printf -- '-p w%s ' "$i"; done) list
+check_rc "65 -p" 2
+check_match "65 -p: at most 64" "too many profile options \\(at most 64" "$ERR"
 check_eq "usage errors sent no request" 0 "$(stats .total)"
 run --version
 check_match "--version" '^patrol [0-9]+\.[0-9]+' "$OUT"
