@@ -140,8 +140,15 @@ int cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *
  * reports once at the end with the reason. */
 int cli_written(int rc);
 /* Print a message to stderr as one sanitized line (a newline in it, from a
- * server or anywhere, shows as \n), prefixed "patrol: ". */
+ * server or anywhere, shows as \n), prefixed "patrol: ". Never cut: a
+ * message longer than a line buffer is formatted whole. */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "workspace 'NAME': " before a message about one workspace of several,
+ * or nothing for NULL: CLI_WS_FMT in the format, CLI_WS_ARGS(name) in the
+ * arguments (no buffer of its own, so a long profile name is never cut). */
+#define CLI_WS_FMT "%s%s%s"
+#define CLI_WS_ARGS(ws) (ws) != NULL ? "workspace '" : "", (ws) != NULL ? (ws) : "", \
+	(ws) != NULL ? "': " : ""
 /* Fetch the caller's tokens, or every token (all), optionally one user's.
  * *out is the call's table, moved out; free with api_table_free. Returns 0 or
  * an exit code (after reporting). */

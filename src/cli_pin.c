@@ -294,6 +294,7 @@ pin_stop_of(void *p, int sig)
 static int
 pin_execute(struct pin *p, const char *what)
 {
+	char session[128] = "";
 	int rc;
 
 	if (bulk_pending(p->b) > 0 && !p->cli->o.yes && !p->cli->o.dry_run) {
@@ -312,10 +313,14 @@ pin_execute(struct pin *p, const char *what)
 		struct cli_session_run run = { &p->bar, "pin", pin_line_of, pin_stop_of, p };
 		cli_session_run(p->cli, p->b, &run);
 	}
-	if (bulk_journal(p->b) != NULL)
+	if (bulk_journal(p->b) != NULL) {
 		cli_msg("journal: %s", journal_path(bulk_journal(p->b)));
+		snprintf(session, sizeof session, "%s", journal_session_id(bulk_journal(p->b)));
+	}
 	bulk_end(p->b);
-	return cli_session_report(p->cli, p->b);
+	rc = cli_session_report(p->cli, p->b);
+	cli_session_retry_hint(p->cli, p->b, "pin", session, NULL);
+	return rc;
 }
 
 /* ---- new sessions and resumed ones --------------------------------------------- */
@@ -399,8 +404,7 @@ pin_resume(struct pin *p, int argc, char **argv)
 				   &path)) != 0)
 		return rc;
 	if (path == NULL) {
-		cli_msg("pin: no unfinished pin session for %s (patrol journal lists them all)",
-			p->cli->cfg.host);
+		cli_session_none_unfinished(p->cli, "pin", JOURNAL_KIND_PIN, NULL);
 		return 0;
 	}
 	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)

@@ -40,6 +40,9 @@ check_rc "no terminal and no --yes: refused" 2
 check_match "one plan grouped by workspace" "workspace 'w0' \\(.*\\): [0-9]+ token.*workspace 'w1'" \
 	"$(printf '%s' "$ERR" | tr '\n' ' ')"
 check_match "one confirm for all of them" "refusing to revoke [0-9]+ tokens" "$ERR"
+check_match "each part's '… and N more' names its own profile" \
+	"workspace 'w1' \\(.*… and [0-9]+ more \\(patrol -p w1 revoke --all --filter flag:unused-90d --dry-run -o csv lists them all\\)" \
+	"$(printf '%s' "$ERR" | tr '\n' ' ')"
 check_eq "nothing sent" "0 0" "$(deletes_at "${U[0]}") $(deletes_at "${U[1]}")"
 
 # --- kill -9 in the middle, then --resume ------------------------------------
@@ -83,6 +86,34 @@ check_match "says which workspace stopped" "workspace 'refuser': stopping its pa
 check_eq "the other workspace's part went on in full" 50 "$(once_at "${U[0]}" "$T/ids0b")"
 check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(deletes_at "$REFUSER")"
 check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
+
+# --- a part a 401/403 stopped: each run names the command that goes on ---------
+# A fifth workspace refuses one revoke (the 6th), then takes them again (its
+# credentials fixed, say). The stopping run and the estate's --resume both
+# name the session and the one-profile command; that command finishes it.
+emu_start --generate 400:8 --seed 11 --fail 403:1:1:5 --fault-path token-management/tokens/
+TRANSIENT=$EMU_URL
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+printf '\n[transient]\nhost = %s\ntoken = %s\n' "$TRANSIENT" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+ids_at "$TRANSIENT" 40 >"$T/idst"
+ids_at "${U[2]}" 200 | tail -n 10 >"$T/ids2t"
+cat "$T/idst" "$T/ids2t" >"$T/transient"
+run revoke --all --yes --jobs 1 -p transient -p w2 --from "$T/transient"
+check_rc "the 403: exit 3" 3
+S=$(printf '%s' "$ERR" | sed -n "s/.*workspace 'transient': journal: .*\/\([^/]*\)\.jsonl$/\1/p")
+check_match "the stopped part's session is named" '^[0-9]{8}T' "$S"
+check_match "the stopping run says how to go on with that part" \
+	"revoke: workspace 'transient': 35 failed, unknown or not attempted: patrol -p transient revoke --resume $S tries them again \\(once patrol's credentials work again\\)" "$ERR"
+check_nomatch "nothing to go on with in the other part" "workspace 'w2': .*tries them again" "$ERR"
+run revoke --all --resume --yes -p transient -p w2
+check_rc "an estate resume with nothing unfinished" 0
+check_match "names the auth-stopped session and its command" \
+	"revoke: workspace 'transient': no unfinished revoke session for .*; session $S \\(auth\\) has 35 to try again: patrol -p transient revoke --resume $S" "$ERR"
+check_match "the other part: nothing left" "revoke: workspace 'w2': no unfinished revoke session for .*patrol journal lists them all" "$ERR"
+check_eq "it sent nothing (the 6 DELETEs are the first run's)" 6 "$(deletes_at "$TRANSIENT")"
+run -p transient revoke --resume "$S" --yes
+check_rc "the named command finishes it" 0
+check_eq "each of the 40 revoked exactly once, across both runs" 40 "$(once_at "$TRANSIENT" "$T/idst")"
 
 # --- a workspace patrol's config marks read-only is left out -----------------
 printf '[profile w1]\nread-only = true\n' >"$T/patrol.conf"
