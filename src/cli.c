@@ -147,8 +147,8 @@ static const struct cli_option options[] = {
 	{ "debug", 0, OPT_DEBUG, CMD_ANY, NULL, "log requests to stderr (secrets redacted, no bodies)", FLAG(debug) },
 	{ "read-only", 0, OPT_READ_ONLY, CMD_ANY, NULL, "refuse every command that changes the workspace", FLAG(read_only) },
 	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything", FLAG(dry_run) },
-	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most (default: adaptive, up to 32)", CALL(opt_jobs) },
-	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default: none, adaptive to 429s)", CALL(opt_rate) },
+	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most, per workspace (default: adaptive, up to 32)", CALL(opt_jobs) },
+	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most, per workspace (default: none, adaptive to 429s)", CALL(opt_rate) },
 	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)", CALL(opt_timeout) },
 	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)", TEXT(ca_file) },
 	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)", FLAG(no_color) },
@@ -341,6 +341,7 @@ opt_profile(struct cli_opts *o, int id, const char *arg)
 			CLI_MAX_PROFILES);
 		return 2;
 	}
+	o->profile_whole[o->nprofiles] = id == OPT_PROFILE;   /* --profiles splits */
 	o->profiles[o->nprofiles++] = arg;
 	o->profile = o->profile != NULL ? o->profile : arg;
 	o->many = o->many || id == OPT_PROFILES || o->nprofiles > 1;
@@ -1155,7 +1156,7 @@ face_pick(struct cli *cli, struct ui_opts *uo)
 	struct patrol_err err;
 
 	status_clear(&err);
-	if (estate_pick(cli->o.profiles, cli->o.nprofiles, cli->o.all_profiles,
+	if (estate_pick(cli->o.profiles, cli->o.profile_whole, cli->o.nprofiles, cli->o.all_profiles,
 			config_getenv_real, NULL, &cli->pick, &err) != PATROL_OK) {
 		cli_msg("%s", err.message);
 		return status_exit_code(err.status);

@@ -65,6 +65,7 @@ struct cli_opts {
 	const char *pin_scopes;             /* pin --scopes S,... */
 	/* several workspaces: every -p and --profiles value, --all-profiles */
 	const char *profiles[CLI_MAX_PROFILES];
+	bool profile_whole[CLI_MAX_PROFILES];   /* a -p value: one name, commas and all */
 	size_t nprofiles;
 	bool all_profiles;
 	bool many;              /* more than one -p, --profiles or --all-profiles */

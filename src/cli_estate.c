@@ -121,7 +121,7 @@ estate_choose(struct cli *cli)
 	size_t i;
 
 	status_clear(&err);
-	if (estate_pick(cli->o.profiles, cli->o.nprofiles, cli->o.all_profiles,
+	if (estate_pick(cli->o.profiles, cli->o.profile_whole, cli->o.nprofiles, cli->o.all_profiles,
 			config_getenv_real, NULL, &cli->pick, &err) != PATROL_OK) {
 		cli_msg("%s", err.message);
 		return status_exit_code(err.status);

@@ -622,6 +622,25 @@ rv_parts(struct cli_session_many *m, struct token_filter *filter, struct rv *rs)
 	}
 }
 
+/* Nothing to revoke in any workspace: say where the filter matched only
+ * the token patrol is using (kept without --include-self), as one
+ * workspace alone does, or that nothing matched. */
+static void
+rv_many_nothing(const struct cli_session_many *m, const struct rv *rs)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < m->n; i++) {
+		if (rs[i].b == NULL || !rv_self_kept(&rs[i]))
+			continue;
+		cli_msg("revoke: workspace '%s': nothing to revoke: the token patrol is using is "
+			"kept (add --include-self to revoke it)", m->p[i].ws);
+		kept++;
+	}
+	if (kept == 0)
+		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+}
+
 /* A new session over several workspaces. */
 static int
 rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *rs, char **ids,
@@ -634,7 +653,7 @@ rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *
 	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
 		return rc;
 	if (cli_session_many_pending(m) == 0 && nids == 0) {
-		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+		rv_many_nothing(m, rs);
 		return 0;
 	}
 	return cli_session_many_execute(m, "About to revoke");

@@ -228,4 +228,15 @@ check_match "the wide name whole, then its reason" "workspace '$WIDE': list work
 check_nomatch "no character cut in two" $'\xef\xbf\xbd' "$ERR"
 check_match "the other workspace listed" "^prod " "$OUT"
 cp "$T/cfg.keep" "$HOME/.databrickscfg"
+
+# --- -p takes its name whole: a section may have a comma in its name ------------
+printf '\n[a,b]\nhost = %s\ntoken = %s\n' "$A" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+run list -p 'a,b' -p staging -o json
+check_rc "-p 'a,b' beside another -p" 0
+check_eq "its tokens are listed under its whole name" "a,b staging" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].workspace] | unique | join(" ")')"
+run list --profiles 'a,b'
+check_rc "--profiles still splits on commas" 2
+check_match "and says which name it did not find" "profile 'a'" "$ERR"
+cp "$T/cfg.keep" "$HOME/.databrickscfg"
 finish

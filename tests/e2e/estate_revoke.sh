@@ -45,6 +45,17 @@ check_match "each part's '… and N more' names its own profile" \
 	"$(printf '%s' "$ERR" | tr '\n' ' ')"
 check_eq "nothing sent" "0 0" "$(deletes_at "${U[0]}") $(deletes_at "${U[1]}")"
 
+# --- a filter that matches only the token patrol uses: each workspace says so --
+ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-12)
+run revoke --all -p w0 -p w1 --filter "id:$ADMIN_ID" --dry-run
+check_rc "only patrol's own token matches: nothing to do" 0
+check_match "w0 says its own token is kept, and how to include it" \
+	"revoke: workspace 'w0': nothing to revoke: the token patrol is using is kept \\(add --include-self" "$ERR"
+check_match "w1 too" "revoke: workspace 'w1': nothing to revoke: the token patrol is using is kept" "$ERR"
+check_nomatch "not 'nothing matches'" "nothing matches" "$ERR"
+run revoke --all -p w0 -p w1 --filter "comment:no-such-comment-anywhere" --dry-run
+check_match "a filter that matches nothing says so" "nothing matches in any workspace" "$ERR"
+
 # --- kill -9 in the middle, then --resume ------------------------------------
 for i in 0 1 2; do ids_at "${U[$i]}" 150 >"$T/ids$i"; done
 cat "$T/ids0" "$T/ids1" "$T/ids2" >"$T/all"
