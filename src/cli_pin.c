@@ -279,8 +279,10 @@ pin_stop(struct pin *p, int sig)
 		bulk_interrupt(p->b);
 	bulk_stop(p->b, p->cli->w);
 	cli_session_bar_clear(&p->bar);
+	/* Ctrl-C: the session ends stopped, named by the hint after the run */
 	cli_msg("pin: stopping after the requests in flight; the rest are not sent%s",
-		bulk_journal(p->b) != NULL ? ": patrol pin --resume goes on with them" : "");
+		bulk_journal(p->b) != NULL && sig != SIGINT ?
+		": patrol pin --resume goes on with them" : "");
 }
 
 /* pin_stop as cli_session_run's stop. */
@@ -319,7 +321,8 @@ pin_execute(struct pin *p, const char *what)
 	}
 	bulk_end(p->b);
 	rc = cli_session_report(p->cli, p->b);
-	cli_session_retry_hint(p->cli, p->b, "pin", session, NULL);
+	if (!bulk_interrupted(p->b))   /* cut off: a plain --resume, said */
+		cli_session_retry_hint(p->cli, p->b, "pin", session, NULL);
 	return rc;
 }
 

@@ -515,7 +515,8 @@ rv_execute(struct rv *r, const char *what)
 	}
 	bulk_end(r->b);
 	rc = cli_session_report(r->cli, r->b);
-	cli_session_retry_hint(r->cli, r->b, "revoke", session, NULL);
+	if (!bulk_stopping(r->b))      /* a signal's message said how to go on */
+		cli_session_retry_hint(r->cli, r->b, "revoke", session, NULL);
 	return rc;
 }
 

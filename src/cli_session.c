@@ -405,7 +405,7 @@ cli_session_retry_hint(const struct cli *cli, const struct bulk *b, const char *
 	    bulk_results(b, JOURNAL_NOT_ATTEMPTED);
 	struct buf c;
 
-	if (session[0] == '\0' || again == 0 || bulk_stopping(b))
+	if (session[0] == '\0' || again == 0)
 		return;
 	buf_init(&c, 0);
 	if (session_resume_command(cli, cmd, session, &c) == 0)
@@ -662,10 +662,14 @@ many_stop(struct cli_session_many *m, int sig)
 			bulk_interrupt(m->p[i].b);
 		bulk_stop(m->p[i].b, m->p[i].sub.w);
 	}
-	cli_msg("%s: %s: stopping after the requests in flight; the rest are not sent: "
-		"patrol %s --resume with the same profiles goes on with them", m->ops->words->cmd,
-		sig == SIGINT ? "interrupted" : sig == SIGHUP ? "hang-up" : "terminated",
-		m->ops->words->cmd);
+	if (sig == SIGINT)      /* the user's stop: each part ends "stopped", named below */
+		cli_msg("%s: interrupted: stopping after the requests in flight; the rest are "
+			"not sent", m->ops->words->cmd);
+	else                    /* cut off: each part stays unfinished */
+		cli_msg("%s: %s: stopping after the requests in flight; the rest are not sent: "
+			"patrol %s --resume with the same profiles goes on with them",
+			m->ops->words->cmd, sig == SIGHUP ? "hang-up" : "terminated",
+			m->ops->words->cmd);
 }
 
 /* Submit what each part may send now; false when every part is over. */
@@ -805,8 +809,9 @@ cli_session_many_execute(struct cli_session_many *m, const char *what)
 		bulk_end(m->p[i].b);
 		one = cli_session_summary(&m->p[i].sub, m->p[i].b, m->p[i].ws);
 		rc = one > rc ? one : rc;
-		cli_session_retry_hint(&m->p[i].sub, m->p[i].b, m->ops->words->cmd, session,
-				       m->p[i].ws);
+		if (!bulk_interrupted(m->p[i].b))   /* cut off: a plain --resume, said */
+			cli_session_retry_hint(&m->p[i].sub, m->p[i].b, m->ops->words->cmd,
+					       session, m->p[i].ws);
 	}
 	if (many_results(m) != 0)
 		rc = cli_written(-1);

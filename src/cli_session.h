@@ -94,8 +94,8 @@ int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, cons
 int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 		       bool by_name, struct token_table **tab, const char *ws);
 
-/* After a run that no signal stopped: how to try again what failed, is
- * unknown or was not sent (a 401/403 leaves the rest not sent), naming
+/* After a run: how to try again what failed, is unknown or was not sent
+ * (a 401/403 or Ctrl-C leaves the rest not sent), naming
  * the session and, when cli names one, its profile or host: "patrol -p P
  * CMD --resume SESSION". session: b's journal id, read before bulk_end
  * ("": none). ws: the workspace's name starts the line, NULL: one

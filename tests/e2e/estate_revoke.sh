@@ -87,6 +87,32 @@ check_eq "no revoke reached a workspace that did not hold the token" 450 \
 run revoke --all --resume --yes --profiles w0,w1,w2
 check_match "nothing left afterwards" "workspace 'w0': no unfinished revoke session" "$ERR"
 
+# --- Ctrl-C: each stopped part is named with the command that goes on with it ---
+# (Ctrl-C ends a part "stopped", which a plain --resume does not take: the
+# run must not promise that one does.)
+for i in 0 1; do ids_at "${U[$i]}" 200 | tail -n 40 >"$T/intr$i"; done
+cat "$T/intr0" "$T/intr1" >"$T/intr"
+"$PATROL" revoke --all --yes --rate 20 --jobs 1 -p w0 -p w1 --from "$T/intr" \
+	>"$T/intr.out" 2>"$T/intr.err" &
+VICTIM=$!
+i=0
+while [ $(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") )) -lt 6 ] &&
+	[ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$VICTIM"
+wait "$VICTIM"
+IERR=$(cat "$T/intr.err")
+ERR=$IERR
+check_match "Ctrl-C: says the rest are not sent" "revoke: interrupted: stopping after the requests in flight; the rest are not sent" "$ERR"
+check_nomatch "Ctrl-C: no promise of a plain --resume" "with the same profiles goes on" "$ERR"
+for w in w0 w1; do
+	CMD=$(printf '%s\n' "$IERR" | sed -n "s/^patrol: revoke: workspace '$w': [0-9]* failed, unknown or not attempted: \(patrol -p $w revoke --resume [^ ]*\) tries them again$/\1/p")
+	check_match "Ctrl-C: $w's part is named with its command" "^patrol -p $w revoke --resume [0-9]{8}T" "$CMD"
+	run ${CMD#patrol } --yes
+	check_rc "Ctrl-C: $w: the named command goes on" 0
+done
+check_eq "Ctrl-C: every one of the 80 revoked exactly once in the end" 80 \
+	"$(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") ))"
+
 # --- a 403 stops only that workspace's part ------------------------------------
 ids_at "$REFUSER" 60 >"$T/idsr"
 ids_at "${U[0]}" 200 | tail -n 50 >"$T/ids0b"
