@@ -174,3 +174,18 @@ buf_addenc(struct buf *b, const char *s)
 	}
 	return rc;
 }
+
+int
+buf_add_shell_word(struct buf *b, const char *word)
+{
+	const char *p;
+	int rc = buf_addstr(b, " ");
+
+	if (*word != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+				     "0123456789@%_+=:,./-") == strlen(word))
+		return rc | buf_addstr(b, word);
+	rc |= buf_addstr(b, "'");
+	for (p = word; *p != '\0'; p++)
+		rc |= *p == '\'' ? buf_addstr(b, "'\\''") : buf_add(b, p, 1);
+	return rc | buf_addstr(b, "'");
+}

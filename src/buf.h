@@ -37,6 +37,10 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Append s percent-encoded (RFC 3986: only unreserved characters kept), for
  * URLs and form bodies. Same returns as buf_add. */
 int buf_addenc(struct buf *b, const char *s);
+/* Append " " and word as the shell reads it: as is when it is made of
+ * safe characters only, else in single quotes ('\'' for a quote inside).
+ * Same returns as buf_add. */
+int buf_add_shell_word(struct buf *b, const char *word);
 /* Return the data (never NULL: "" for an empty buffer, malloc'd) and reset b.
  * The caller frees the result (with secret_free when b->secret). NULL only on out of memory. */
 char *buf_take(struct buf *b);

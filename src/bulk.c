@@ -173,6 +173,12 @@ bulk_interrupt(struct bulk *b)
 	b->interrupted = true;
 }
 
+bool
+bulk_interrupted(const struct bulk *b)
+{
+	return b->interrupted;
+}
+
 /* strdup that keeps NULL; *bad on failure. */
 static char *
 bulk_dup(const char *s, bool *bad)

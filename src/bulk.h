@@ -129,6 +129,8 @@ int bulk_set_filter(struct bulk *b, const char *filter);
 /* A signal cut the session off (SIGHUP, SIGTERM): bulk_end leaves it
  * unfinished, for a plain resume. */
 void bulk_interrupt(struct bulk *b);
+/* Whether bulk_interrupt was called. */
+bool bulk_interrupted(const struct bulk *b);
 /* Add a token (t may be NULL when only the id is known) unless its id is
  * already planned (O(1): plans of 100,000 ids are built in milliseconds).
  * An id that is not token_id_valid is added skipped ("not a token id"): it

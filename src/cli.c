@@ -147,8 +147,8 @@ static const struct cli_option options[] = {
 	{ "debug", 0, OPT_DEBUG, CMD_ANY, NULL, "log requests to stderr (secrets redacted, no bodies)", FLAG(debug) },
 	{ "read-only", 0, OPT_READ_ONLY, CMD_ANY, NULL, "refuse every command that changes the workspace", FLAG(read_only) },
 	{ "dry-run", 0, OPT_DRY_RUN, CMD_ANY, NULL, "show what would be done; send nothing that changes anything", FLAG(dry_run) },
-	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most (default: adaptive, up to 32)", CALL(opt_jobs) },
-	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most (default: none, adaptive to 429s)", CALL(opt_rate) },
+	{ "jobs", 1, OPT_JOBS, CMD_ANY, "N", "requests in flight at most, per workspace (default: adaptive, up to 32)", CALL(opt_jobs) },
+	{ "rate", 1, OPT_RATE, CMD_ANY, "N", "requests per second at most, per workspace (default: none, adaptive to 429s)", CALL(opt_rate) },
 	{ "timeout", 1, OPT_TIMEOUT, CMD_ANY, "DURATION", "give up on a request after this long, retries included: 30, 90s, 5m (default 120s)", CALL(opt_timeout) },
 	{ "ca-file", 1, OPT_CA_FILE, CMD_ANY, "FILE", "CA certificates for TLS (corporate proxies)", TEXT(ca_file) },
 	{ "no-color", 0, OPT_NO_COLOR, CMD_ANY, NULL, "no colour or bold (also NO_COLOR)", FLAG(no_color) },
@@ -194,17 +194,24 @@ cli_mutates_always(int argc, char **argv)
 void
 cli_msg(const char *fmt, ...)
 {
-	char raw[2048];
-	char *clean;
+	char line[2048], *raw = line, *clean;
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	vsnprintf(raw, sizeof raw, fmt, ap);
+	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
+	if (n >= (int)sizeof line && (raw = malloc((size_t)n + 1)) != NULL) {
+		va_start(ap, fmt);
+		vsnprintf(raw, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	/* one line, whatever a server put in the message: a newline is \n */
-	clean = sanitize(raw, 0, 0);
+	clean = raw != NULL ? sanitize(raw, 0, 0) : NULL;
 	fprintf(stderr, "patrol: %s\n", clean ? clean : "(out of memory)");
 	free(clean);
+	if (raw != line)
+		free(raw);
 }
 
 /* One line of --help for an option. */
@@ -334,6 +341,7 @@ opt_profile(struct cli_opts *o, int id, const char *arg)
 			CLI_MAX_PROFILES);
 		return 2;
 	}
+	o->profile_whole[o->nprofiles] = id == OPT_PROFILE;   /* --profiles splits */
 	o->profiles[o->nprofiles++] = arg;
 	o->profile = o->profile != NULL ? o->profile : arg;
 	o->many = o->many || id == OPT_PROFILES || o->nprofiles > 1;
@@ -901,21 +909,19 @@ cli_report_in(struct cli *cli, const struct config *cfg, const char *workspace,
 	      const struct call *c)
 {
 	const struct patrol_err *e = &c->err;
-	char detail[256] = "", hint[640], where[160] = "";
+	char detail[256] = "", hint[640];
 
 	report_hint(cfg, c, hint, sizeof hint);
-	if (workspace != NULL)
-		snprintf(where, sizeof where, "workspace '%s': ", workspace);
 	if (e->http_status != 0)
 		snprintf(detail, sizeof detail, " (HTTP %ld%s%s%s%s)", e->http_status,
 			 e->code[0] ? " " : "", e->code,
 			 e->request_id[0] ? ", request id " : "", e->request_id);
 	if (e->message[0] != '\0' && strcmp(e->message, status_message(e->status)) != 0)
-		cli_msg("%s%s: %s: %s%s%s", where, api_op_label(c->op),
+		cli_msg(CLI_WS_FMT "%s: %s: %s%s%s", CLI_WS_ARGS(workspace), api_op_label(c->op),
 			status_message(e->status), e->message, detail, hint);
 	else
-		cli_msg("%s%s: %s%s%s", where, api_op_label(c->op), status_message(e->status),
-			detail, hint);
+		cli_msg(CLI_WS_FMT "%s: %s%s%s", CLI_WS_ARGS(workspace), api_op_label(c->op),
+			status_message(e->status), detail, hint);
 	return status_exit_code(e->status);
 }
 
@@ -1008,7 +1014,6 @@ cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *cfg,
 {
 	struct api_me *me;
 	struct call *c = api_scim_me();
-	char where[160] = "";
 	int rc;
 
 	if (c != NULL)
@@ -1017,10 +1022,9 @@ cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *cfg,
 		call_free(c);
 		return cli_report_in(cli, cfg, workspace, denied);
 	}
-	if (workspace != NULL)
-		snprintf(where, sizeof where, "workspace '%s': ", workspace);
-	cli_msg("%s%s --all needs workspace admin rights: you are signed in as %s, "
-		"who is not in the admins group", where, cli->cmd_name ? cli->cmd_name : "patrol",
+	cli_msg(CLI_WS_FMT "%s --all needs workspace admin rights: you are signed in as %s, "
+		"who is not in the admins group", CLI_WS_ARGS(workspace),
+		cli->cmd_name ? cli->cmd_name : "patrol",
 		me->user_name ? me->user_name : "?");
 	rc = status_exit_code(PATROL_PERMISSION);
 	call_free(c);
@@ -1152,7 +1156,7 @@ face_pick(struct cli *cli, struct ui_opts *uo)
 	struct patrol_err err;
 
 	status_clear(&err);
-	if (estate_pick(cli->o.profiles, cli->o.nprofiles, cli->o.all_profiles,
+	if (estate_pick(cli->o.profiles, cli->o.profile_whole, cli->o.nprofiles, cli->o.all_profiles,
 			config_getenv_real, NULL, &cli->pick, &err) != PATROL_OK) {
 		cli_msg("%s", err.message);
 		return status_exit_code(err.status);

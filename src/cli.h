@@ -65,6 +65,7 @@ struct cli_opts {
 	const char *pin_scopes;             /* pin --scopes S,... */
 	/* several workspaces: every -p and --profiles value, --all-profiles */
 	const char *profiles[CLI_MAX_PROFILES];
+	bool profile_whole[CLI_MAX_PROFILES];   /* a -p value: one name, commas and all */
 	size_t nprofiles;
 	bool all_profiles;
 	bool many;              /* more than one -p, --profiles or --all-profiles */
@@ -140,8 +141,15 @@ int cli_admin_denied_in(struct cli *cli, struct worker *w, const struct config *
  * reports once at the end with the reason. */
 int cli_written(int rc);
 /* Print a message to stderr as one sanitized line (a newline in it, from a
- * server or anywhere, shows as \n), prefixed "patrol: ". */
+ * server or anywhere, shows as \n), prefixed "patrol: ". Never cut: a
+ * message longer than a line buffer is formatted whole. */
 void cli_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "workspace 'NAME': " before a message about one workspace of several,
+ * or nothing for NULL: CLI_WS_FMT in the format, CLI_WS_ARGS(name) in the
+ * arguments (no buffer of its own, so a long profile name is never cut). */
+#define CLI_WS_FMT "%s%s%s"
+#define CLI_WS_ARGS(ws) (ws) != NULL ? "workspace '" : "", (ws) != NULL ? (ws) : "", \
+	(ws) != NULL ? "': " : ""
 /* Fetch the caller's tokens, or every token (all), optionally one user's.
  * *out is the call's table, moved out; free with api_table_free. Returns 0 or
  * an exit code (after reporting). */

@@ -121,7 +121,7 @@ estate_choose(struct cli *cli)
 	size_t i;
 
 	status_clear(&err);
-	if (estate_pick(cli->o.profiles, cli->o.nprofiles, cli->o.all_profiles,
+	if (estate_pick(cli->o.profiles, cli->o.profile_whole, cli->o.nprofiles, cli->o.all_profiles,
 			config_getenv_real, NULL, &cli->pick, &err) != PATROL_OK) {
 		cli_msg("%s", err.message);
 		return status_exit_code(err.status);
@@ -754,6 +754,9 @@ cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub)
 {
 	*sub = *cli;
 	sub->o.many = false;
+	sub->o.all_profiles = false;       /* it is this profile's workspace alone */
+	sub->o.profile = sub->o.profiles[0] = cli->ws[i].name;
+	sub->o.nprofiles = 1;
 	sub->cfg = cli->ws[i].cfg;
 	sub->cfg_loaded = true;
 	sub->w = cli->ws[i].w;

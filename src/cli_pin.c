@@ -279,8 +279,10 @@ pin_stop(struct pin *p, int sig)
 		bulk_interrupt(p->b);
 	bulk_stop(p->b, p->cli->w);
 	cli_session_bar_clear(&p->bar);
+	/* Ctrl-C: the session ends stopped, named by the hint after the run */
 	cli_msg("pin: stopping after the requests in flight; the rest are not sent%s",
-		bulk_journal(p->b) != NULL ? ": patrol pin --resume goes on with them" : "");
+		bulk_journal(p->b) != NULL && sig != SIGINT ?
+		": patrol pin --resume goes on with them" : "");
 }
 
 /* pin_stop as cli_session_run's stop. */
@@ -294,6 +296,7 @@ pin_stop_of(void *p, int sig)
 static int
 pin_execute(struct pin *p, const char *what)
 {
+	char session[128] = "";
 	int rc;
 
 	if (bulk_pending(p->b) > 0 && !p->cli->o.yes && !p->cli->o.dry_run) {
@@ -312,10 +315,15 @@ pin_execute(struct pin *p, const char *what)
 		struct cli_session_run run = { &p->bar, "pin", pin_line_of, pin_stop_of, p };
 		cli_session_run(p->cli, p->b, &run);
 	}
-	if (bulk_journal(p->b) != NULL)
+	if (bulk_journal(p->b) != NULL) {
 		cli_msg("journal: %s", journal_path(bulk_journal(p->b)));
+		snprintf(session, sizeof session, "%s", journal_session_id(bulk_journal(p->b)));
+	}
 	bulk_end(p->b);
-	return cli_session_report(p->cli, p->b);
+	rc = cli_session_report(p->cli, p->b);
+	if (!bulk_interrupted(p->b))   /* cut off: a plain --resume, said */
+		cli_session_retry_hint(p->cli, p->b, "pin", session, NULL);
+	return rc;
 }
 
 /* ---- new sessions and resumed ones --------------------------------------------- */
@@ -399,8 +407,7 @@ pin_resume(struct pin *p, int argc, char **argv)
 				   &path)) != 0)
 		return rc;
 	if (path == NULL) {
-		cli_msg("pin: no unfinished pin session for %s (patrol journal lists them all)",
-			p->cli->cfg.host);
+		cli_session_none_unfinished(p->cli, "pin", JOURNAL_KIND_PIN, NULL);
 		return 0;
 	}
 	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)

@@ -244,23 +244,6 @@ rv_show_items(const struct rv *r, FILE *fp)
 	return t.nrows;
 }
 
-/* Append word to b, in single quotes when the shell would read it
- * otherwise. */
-static int
-rv_shell_word(struct buf *b, const char *word)
-{
-	const char *p;
-	int rc = buf_addstr(b, " ");
-
-	if (*word != '\0' && strspn(word, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-				     "0123456789@%_+=:,./-") == strlen(word))
-		return rc | buf_addstr(b, word);
-	rc |= buf_addstr(b, "'");
-	for (p = word; *p != '\0'; p++)
-		rc |= *p == '\'' ? buf_addstr(b, "'\\''") : buf_add(b, p, 1);
-	return rc | buf_addstr(b, "'");
-}
-
 /* The command that lists the whole plan: this one, as a CSV dry run
  * (the same workspace options, --all, --filter, --from and ids); for a
  * resumed session, patrol journal SESSION. */
@@ -272,25 +255,25 @@ rv_list_command(const struct rv *r, struct buf *b)
 	size_t i;
 
 	if (o->profile != NULL)
-		rc |= buf_addstr(b, " -p") | rv_shell_word(b, o->profile);
+		rc |= buf_addstr(b, " -p") | buf_add_shell_word(b, o->profile);
 	if (o->host != NULL)
-		rc |= buf_addstr(b, " --host") | rv_shell_word(b, o->host);
+		rc |= buf_addstr(b, " --host") | buf_add_shell_word(b, o->host);
 	if (o->ca_file != NULL)
-		rc |= buf_addstr(b, " --ca-file") | rv_shell_word(b, o->ca_file);
+		rc |= buf_addstr(b, " --ca-file") | buf_add_shell_word(b, o->ca_file);
 	if (o->resume)
 		return rc | buf_addstr(b, " journal") |
-			rv_shell_word(b, journal_session_id(bulk_journal(r->b))) | buf_addstr(b, " -o csv");
+			buf_add_shell_word(b, journal_session_id(bulk_journal(r->b))) | buf_addstr(b, " -o csv");
 	rc |= buf_addstr(b, " revoke");
 	if (bulk_admin(r->b))
 		rc |= buf_addstr(b, " --all");
 	if (o->filter != NULL)
-		rc |= buf_addstr(b, " --filter") | rv_shell_word(b, o->filter);
+		rc |= buf_addstr(b, " --filter") | buf_add_shell_word(b, o->filter);
 	if (o->from != NULL)
-		rc |= buf_addstr(b, " --from") | rv_shell_word(b, o->from);
+		rc |= buf_addstr(b, " --from") | buf_add_shell_word(b, o->from);
 	if (o->include_self)
 		rc |= buf_addstr(b, " --include-self");
 	for (i = 0; i < r->nargs; i++)
-		rc |= rv_shell_word(b, r->args[i]);
+		rc |= buf_add_shell_word(b, r->args[i]);
 	return rc | buf_addstr(b, " --dry-run -o csv");
 }
 
@@ -499,21 +482,6 @@ rv_self_kept(const struct rv *r)
 }
 
 /* confirm → re-plan → journal → apply → report, for a plan in r->b. */
-/* After a session that did not stop on a signal (that message said it
- * already): how to try again what failed, or was not sent. */
-static void
-rv_retry_hint(const struct rv *r, const char *session)
-{
-	size_t again = bulk_results(r->b, JOURNAL_FAILED) + bulk_results(r->b, JOURNAL_UNKNOWN) +
-	    bulk_results(r->b, JOURNAL_NOT_ATTEMPTED);
-
-	if (session[0] == '\0' || again == 0 || bulk_stopping(r->b))
-		return;
-	cli_msg("revoke: %zu failed, unknown or not attempted: patrol revoke --resume %s tries "
-		"them again%s", again, session,
-		bulk_stopped_auth(r->b) ? " (once patrol's credentials work again)" : "");
-}
-
 static int
 rv_execute(struct rv *r, const char *what)
 {
@@ -547,7 +515,8 @@ rv_execute(struct rv *r, const char *what)
 	}
 	bulk_end(r->b);
 	rc = cli_session_report(r->cli, r->b);
-	rv_retry_hint(r, session);
+	if (!bulk_stopping(r->b))      /* a signal's message said how to go on */
+		cli_session_retry_hint(r->cli, r->b, "revoke", session, NULL);
 	return rc;
 }
 
@@ -584,38 +553,6 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	return rv_execute(r, "About to revoke");
 }
 
-/* No unfinished session: say so, and how to retry the newest finished
- * session of this workspace that has failures, if there is one. */
-static void
-rv_none_unfinished(struct rv *r)
-{
-	const char *host = r->cli->cfg.host;
-	struct journal_list l;
-	struct patrol_err err;
-	char *dir = NULL;
-	size_t i;
-
-	memset(&l, 0, sizeof l);
-	status_clear(&err);
-	if (journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, &l, &err) == PATROL_OK)
-		for (i = 0; i < l.n; i++) {
-			const struct journal_session *s = &l.v[i];
-			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
-			    !journal_session_revokes(s) || journal_session_todo(s) == 0)
-				continue;
-			cli_msg("revoke: no unfinished session for %s; session %s (%s) has %zu to "
-				"try again: patrol revoke --resume %s", host, s->session,
-				s->end_reason[0] ? s->end_reason : "unfinished",
-				journal_session_todo(s), s->session);
-			journal_list_free(&l);
-			free(dir);
-			return;
-		}
-	cli_msg("revoke: no unfinished session for %s (patrol journal lists them all)", host);
-	journal_list_free(&l);
-	free(dir);
-}
-
 static int
 rv_resume(struct rv *r, int argc, char **argv)
 {
@@ -635,7 +572,7 @@ rv_resume(struct rv *r, int argc, char **argv)
 				   argc == 2 ? argv[1] : NULL, &path)) != 0)
 		return rc;
 	if (path == NULL) {
-		rv_none_unfinished(r);
+		cli_session_none_unfinished(r->cli, "revoke", JOURNAL_KIND_REVOKE, NULL);
 		return 0;
 	}
 	if ((rc = cli_session_resume(r->cli, r->b, "revoke", path, argc == 2, &r->tab, NULL)) != 0)
@@ -686,6 +623,25 @@ rv_parts(struct cli_session_many *m, struct token_filter *filter, struct rv *rs)
 	}
 }
 
+/* Nothing to revoke in any workspace: say where the filter matched only
+ * the token patrol is using (kept without --include-self), as one
+ * workspace alone does, or that nothing matched. */
+static void
+rv_many_nothing(const struct cli_session_many *m, const struct rv *rs)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < m->n; i++) {
+		if (rs[i].b == NULL || !rv_self_kept(&rs[i]))
+			continue;
+		cli_msg("revoke: workspace '%s': nothing to revoke: the token patrol is using is "
+			"kept (add --include-self to revoke it)", m->p[i].ws);
+		kept++;
+	}
+	if (kept == 0)
+		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+}
+
 /* A new session over several workspaces. */
 static int
 rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *rs, char **ids,
@@ -698,7 +654,7 @@ rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *
 	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
 		return rc;
 	if (cli_session_many_pending(m) == 0 && nids == 0) {
-		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+		rv_many_nothing(m, rs);
 		return 0;
 	}
 	return cli_session_many_execute(m, "About to revoke");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "cli_session.h"
 #include "duration.h"
 #include "estate.h"
@@ -379,6 +380,79 @@ cli_session_many_pending(const struct cli_session_many *m)
 	return n;
 }
 
+/* ---- what to run next --------------------------------------------------- */
+
+/* "patrol [-p PROFILE | --host URL] CMD --resume SESSION" into b. */
+static int
+session_resume_command(const struct cli *cli, const char *cmd, const char *session,
+		       struct buf *b)
+{
+	int rc = buf_addstr(b, "patrol");
+
+	if (cli->o.profile != NULL)
+		rc |= buf_addstr(b, " -p") | buf_add_shell_word(b, cli->o.profile);
+	if (cli->o.host != NULL)
+		rc |= buf_addstr(b, " --host") | buf_add_shell_word(b, cli->o.host);
+	return rc | buf_add_shell_word(b, cmd) | buf_addstr(b, " --resume") |
+	       buf_add_shell_word(b, session);
+}
+
+void
+cli_session_retry_hint(const struct cli *cli, const struct bulk *b, const char *cmd,
+		       const char *session, const char *ws)
+{
+	size_t again = bulk_results(b, JOURNAL_FAILED) + bulk_results(b, JOURNAL_UNKNOWN) +
+	    bulk_results(b, JOURNAL_NOT_ATTEMPTED);
+	struct buf c;
+
+	if (session[0] == '\0' || again == 0)
+		return;
+	buf_init(&c, 0);
+	if (session_resume_command(cli, cmd, session, &c) == 0)
+		cli_msg("%s: " CLI_WS_FMT "%zu failed, unknown or not attempted: %s tries them "
+			"again%s", cmd, CLI_WS_ARGS(ws), again, c.data,
+			bulk_stopped_auth(b) ? " (once patrol's credentials work again)" : "");
+	buf_free(&c);
+}
+
+void
+cli_session_none_unfinished(const struct cli *cli, const char *cmd, enum journal_kind k,
+			    const char *ws)
+{
+	const char *host = cli->cfg.host;
+	const struct journal_session *s;
+	struct journal_list l;
+	struct patrol_err err;
+	char *dir = NULL;
+	struct buf c;
+	size_t i;
+
+	memset(&l, 0, sizeof l);
+	status_clear(&err);
+	if (journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, &l, &err) == PATROL_OK)
+		for (i = 0; i < l.n; i++) {
+			s = &l.v[i];
+			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
+			    journal_session_kind(s) != k || journal_session_todo(s) == 0)
+				continue;
+			buf_init(&c, 0);
+			if (session_resume_command(cli, cmd, s->session, &c) == 0)
+				cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s; session "
+					"%s (%s) has %zu to try again: %s", cmd, CLI_WS_ARGS(ws), cmd,
+					host, s->session,
+					s->end_reason[0] ? s->end_reason : "unfinished",
+					journal_session_todo(s), c.data);
+			buf_free(&c);
+			journal_list_free(&l);
+			free(dir);
+			return;
+		}
+	cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s (patrol journal lists them "
+		"all)", cmd, CLI_WS_ARGS(ws), cmd, host);
+	journal_list_free(&l);
+	free(dir);
+}
+
 /* Workspace i is out of the run, said why. */
 static void
 many_leave(struct cli_session_many *m, size_t i, const char *why)
@@ -532,7 +606,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		if ((rc = cli_session_find(&p->sub, cmd, m->ops->kind, NULL, &path)) != 0)
 			break;
 		if (path == NULL) {
-			cli_msg("workspace '%s': no unfinished %s session", p->ws, cmd);
+			cli_session_none_unfinished(&p->sub, cmd, m->ops->kind, p->ws);
 			bulk_free(p->b);
 			p->b = NULL;
 			continue;
@@ -588,10 +662,14 @@ many_stop(struct cli_session_many *m, int sig)
 			bulk_interrupt(m->p[i].b);
 		bulk_stop(m->p[i].b, m->p[i].sub.w);
 	}
-	cli_msg("%s: %s: stopping after the requests in flight; the rest are not sent: "
-		"patrol %s --resume with the same profiles goes on with them", m->ops->words->cmd,
-		sig == SIGINT ? "interrupted" : sig == SIGHUP ? "hang-up" : "terminated",
-		m->ops->words->cmd);
+	if (sig == SIGINT)      /* the user's stop: each part ends "stopped", named below */
+		cli_msg("%s: interrupted: stopping after the requests in flight; the rest are "
+			"not sent", m->ops->words->cmd);
+	else                    /* cut off: each part stays unfinished */
+		cli_msg("%s: %s: stopping after the requests in flight; the rest are not sent: "
+			"patrol %s --resume with the same profiles goes on with them",
+			m->ops->words->cmd, sig == SIGHUP ? "hang-up" : "terminated",
+			m->ops->words->cmd);
 }
 
 /* Submit what each part may send now; false when every part is over. */
@@ -703,6 +781,7 @@ many_prepare(struct cli_session_many *m)
 int
 cli_session_many_execute(struct cli_session_many *m, const char *what)
 {
+	char session[128];
 	size_t i;
 	int rc = 0, one;
 
@@ -720,12 +799,19 @@ cli_session_many_execute(struct cli_session_many *m, const char *what)
 	for (i = 0; i < m->n; i++) {
 		if (!cli_session_many_live(m, i))
 			continue;
-		if (bulk_journal(m->p[i].b) != NULL)
+		session[0] = '\0';
+		if (bulk_journal(m->p[i].b) != NULL) {
 			cli_msg("workspace '%s': journal: %s", m->p[i].ws,
 				journal_path(bulk_journal(m->p[i].b)));
+			snprintf(session, sizeof session, "%s",
+				 journal_session_id(bulk_journal(m->p[i].b)));
+		}
 		bulk_end(m->p[i].b);
 		one = cli_session_summary(&m->p[i].sub, m->p[i].b, m->p[i].ws);
 		rc = one > rc ? one : rc;
+		if (!bulk_interrupted(m->p[i].b))   /* cut off: a plain --resume, said */
+			cli_session_retry_hint(&m->p[i].sub, m->p[i].b, m->ops->words->cmd,
+					       session, m->p[i].ws);
 	}
 	if (many_results(m) != 0)
 		rc = cli_written(-1);

@@ -94,6 +94,20 @@ int cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, cons
 int cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 		       bool by_name, struct token_table **tab, const char *ws);
 
+/* After a run: how to try again what failed, is unknown or was not sent
+ * (a 401/403 or Ctrl-C leaves the rest not sent), naming
+ * the session and, when cli names one, its profile or host: "patrol -p P
+ * CMD --resume SESSION". session: b's journal id, read before bulk_end
+ * ("": none). ws: the workspace's name starts the line, NULL: one
+ * workspace. */
+void cli_session_retry_hint(const struct cli *cli, const struct bulk *b, const char *cmd,
+			    const char *session, const char *ws);
+/* --resume found no unfinished session of kind k: say so, and name the
+ * newest finished one of this workspace that still has ids to try (a
+ * 401/403 ended it, or some failed), with the command that tries them. */
+void cli_session_none_unfinished(const struct cli *cli, const char *cmd, enum journal_kind k,
+				 const char *ws);
+
 /* The signed-in user's name for the journal (malloc'd), or NULL. */
 char *cli_session_user(struct cli *cli);
 /* Start b's journal unless it has one, it is a dry run or nothing is

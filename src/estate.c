@@ -126,15 +126,17 @@ pick_all(struct estate_pick *p, config_getenv_fn getenv_fn, void *env_ctx,
 }
 
 enum patrol_status
-estate_pick(const char *const *given, size_t ngiven, bool all, config_getenv_fn getenv_fn,
-	    void *env_ctx, struct estate_pick *out, struct patrol_err *err)
+estate_pick(const char *const *given, const bool *whole, size_t ngiven, bool all,
+	    config_getenv_fn getenv_fn, void *env_ctx, struct estate_pick *out,
+	    struct patrol_err *err)
 {
 	enum patrol_status st = PATROL_OK;
 	size_t i;
 
 	memset(out, 0, sizeof *out);
 	for (i = 0; i < ngiven && st == PATROL_OK; i++)
-		st = pick_value(out, given[i], err);
+		st = whole != NULL && whole[i] ? pick_name(out, given[i], strlen(given[i]), err) :
+		     pick_value(out, given[i], err);
 	if (st == PATROL_OK && all)
 		st = pick_all(out, getenv_fn, env_ctx, err);
 	if (st == PATROL_OK && out->n == 0)

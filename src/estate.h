@@ -39,15 +39,18 @@ struct estate_pick {
 	char *file;             /* the config file (--all-profiles), or NULL */
 };
 
-/* Pick the workspaces: given[0..ngiven) are -p and --profiles values (a
- * value may hold several names separated by commas; blanks around a name
- * are ignored); all adds every profile of the config file whose host is a
+/* Pick the workspaces: given[0..ngiven) are -p and --profiles values: a
+ * -p value (whole[i] true) is one name as it is, commas and all (a section
+ * of the config file may have any name); a --profiles value (whole NULL,
+ * or whole[i] false) holds names separated by commas, blanks around a name
+ * ignored. all adds every profile of the config file whose host is a
  * workspace (account consoles and profiles without a host are skipped with
  * a note). A name given twice counts once. PATROL_CONFIG when a value is
  * empty, when no workspace is left, or past ESTATE_MAX; the file's errors
  * as config_profiles gives them. Free with estate_pick_free (also after an
  * error). */
-enum patrol_status estate_pick(const char *const *given, size_t ngiven, bool all,
+enum patrol_status estate_pick(const char *const *given, const bool *whole, size_t ngiven,
+			       bool all,
 			       config_getenv_fn getenv_fn, void *env_ctx,
 			       struct estate_pick *out, struct patrol_err *err);
 void estate_pick_free(struct estate_pick *p);

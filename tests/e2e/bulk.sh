@@ -103,7 +103,7 @@ run journal -o json
 check_eq "the session is finished now" "finished" "$(printf '%s' "$OUT" | jq -r '.[0].state')"
 run revoke --resume --yes
 check_rc "nothing left to resume" 0
-check_match "says so" 'no unfinished session' "$ERR"
+check_match "says so" 'no unfinished revoke session' "$ERR"
 emu_stop
 
 # --- a 403 in the middle stops the session at once ------------------------------------
@@ -122,7 +122,7 @@ J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl | head -n 1)
 check_eq "journal ends with auth" "auth" "$(tail -n 1 "$J" | jq -r .reason)"
 SESSION=$(basename "$J" .jsonl)
 run revoke --resume --yes
-check_match "an auth-stopped session is not offered automatically" 'no unfinished session' "$ERR"
+check_match "an auth-stopped session is not offered automatically" 'no unfinished revoke session' "$ERR"
 run revoke --resume "$SESSION" --yes -o json
 check_rc "resumed by name" 0
 check_eq "each of the 300 revoked exactly once" 300 "$(revoked_once "$T/ids300")"

@@ -211,4 +211,32 @@ check_eq "stale-comment by each workspace's patterns, for every token" \
 		| select(.flags | index("stale-comment")) | "\(.workspace):\(.comment)"]
 		| group_by(.) | map("\(.[0]):\(length)") | join(" ")')"
 rm -rf "$HOME/.config/patrol"
+
+# --- a long or wide profile name is never cut in a message -------------------
+# Each failure line names its workspace whole, the closing quote and the
+# reason after it, whatever the name's length (a 3000-byte name, a name of
+# 100 three-byte characters, which a byte limit would have cut in two).
+LONG=$(printf 'x%.0s' $(seq 3000))
+WIDE=$(printf '数%.0s' $(seq 100))
+cp "$HOME/.databrickscfg" "$T/cfg.keep"
+printf '\n[%s]\nhost = %s\ntoken = %s\n\n[%s]\nhost = %s\ntoken = %s\n' \
+	"$LONG" "$DOWN" "$ADMIN_TOKEN" "$WIDE" "$DOWN" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+run list --all -p prod -p "$LONG" -p "$WIDE"
+check_rc "two workspaces down: exit 1" 1
+check_match "the 3000-byte name whole, then its reason" "workspace '$LONG': list workspace tokens: " "$ERR"
+check_match "the wide name whole, then its reason" "workspace '$WIDE': list workspace tokens: " "$ERR"
+check_nomatch "no character cut in two" $'\xef\xbf\xbd' "$ERR"
+check_match "the other workspace listed" "^prod " "$OUT"
+cp "$T/cfg.keep" "$HOME/.databrickscfg"
+
+# --- -p takes its name whole: a section may have a comma in its name ------------
+printf '\n[a,b]\nhost = %s\ntoken = %s\n' "$A" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+run list -p 'a,b' -p staging -o json
+check_rc "-p 'a,b' beside another -p" 0
+check_eq "its tokens are listed under its whole name" "a,b staging" \
+	"$(printf '%s' "$OUT" | jq -r '[.[].workspace] | unique | join(" ")')"
+run list --profiles 'a,b'
+check_rc "--profiles still splits on commas" 2
+check_match "and says which name it did not find" "profile 'a'" "$ERR"
+cp "$T/cfg.keep" "$HOME/.databrickscfg"
 finish

@@ -40,7 +40,21 @@ check_rc "no terminal and no --yes: refused" 2
 check_match "one plan grouped by workspace" "workspace 'w0' \\(.*\\): [0-9]+ token.*workspace 'w1'" \
 	"$(printf '%s' "$ERR" | tr '\n' ' ')"
 check_match "one confirm for all of them" "refusing to revoke [0-9]+ tokens" "$ERR"
+check_match "each part's '… and N more' names its own profile" \
+	"workspace 'w1' \\(.*… and [0-9]+ more \\(patrol -p w1 revoke --all --filter flag:unused-90d --dry-run -o csv lists them all\\)" \
+	"$(printf '%s' "$ERR" | tr '\n' ' ')"
 check_eq "nothing sent" "0 0" "$(deletes_at "${U[0]}") $(deletes_at "${U[1]}")"
+
+# --- a filter that matches only the token patrol uses: each workspace says so --
+ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-12)
+run revoke --all -p w0 -p w1 --filter "id:$ADMIN_ID" --dry-run
+check_rc "only patrol's own token matches: nothing to do" 0
+check_match "w0 says its own token is kept, and how to include it" \
+	"revoke: workspace 'w0': nothing to revoke: the token patrol is using is kept \\(add --include-self" "$ERR"
+check_match "w1 too" "revoke: workspace 'w1': nothing to revoke: the token patrol is using is kept" "$ERR"
+check_nomatch "not 'nothing matches'" "nothing matches" "$ERR"
+run revoke --all -p w0 -p w1 --filter "comment:no-such-comment-anywhere" --dry-run
+check_match "a filter that matches nothing says so" "nothing matches in any workspace" "$ERR"
 
 # --- kill -9 in the middle, then --resume ------------------------------------
 for i in 0 1 2; do ids_at "${U[$i]}" 150 >"$T/ids$i"; done
@@ -73,6 +87,32 @@ check_eq "no revoke reached a workspace that did not hold the token" 450 \
 run revoke --all --resume --yes --profiles w0,w1,w2
 check_match "nothing left afterwards" "workspace 'w0': no unfinished revoke session" "$ERR"
 
+# --- Ctrl-C: each stopped part is named with the command that goes on with it ---
+# (Ctrl-C ends a part "stopped", which a plain --resume does not take: the
+# run must not promise that one does.)
+for i in 0 1; do ids_at "${U[$i]}" 200 | tail -n 40 >"$T/intr$i"; done
+cat "$T/intr0" "$T/intr1" >"$T/intr"
+"$PATROL" revoke --all --yes --rate 20 --jobs 1 -p w0 -p w1 --from "$T/intr" \
+	>"$T/intr.out" 2>"$T/intr.err" &
+VICTIM=$!
+i=0
+while [ $(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") )) -lt 6 ] &&
+	[ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+kill -INT "$VICTIM"
+wait "$VICTIM"
+IERR=$(cat "$T/intr.err")
+ERR=$IERR
+check_match "Ctrl-C: says the rest are not sent" "revoke: interrupted: stopping after the requests in flight; the rest are not sent" "$ERR"
+check_nomatch "Ctrl-C: no promise of a plain --resume" "with the same profiles goes on" "$ERR"
+for w in w0 w1; do
+	CMD=$(printf '%s\n' "$IERR" | sed -n "s/^patrol: revoke: workspace '$w': [0-9]* failed, unknown or not attempted: \(patrol -p $w revoke --resume [^ ]*\) tries them again$/\1/p")
+	check_match "Ctrl-C: $w's part is named with its command" "^patrol -p $w revoke --resume [0-9]{8}T" "$CMD"
+	run ${CMD#patrol } --yes
+	check_rc "Ctrl-C: $w: the named command goes on" 0
+done
+check_eq "Ctrl-C: every one of the 80 revoked exactly once in the end" 80 \
+	"$(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") ))"
+
 # --- a 403 stops only that workspace's part ------------------------------------
 ids_at "$REFUSER" 60 >"$T/idsr"
 ids_at "${U[0]}" 200 | tail -n 50 >"$T/ids0b"
@@ -83,6 +123,34 @@ check_match "says which workspace stopped" "workspace 'refuser': stopping its pa
 check_eq "the other workspace's part went on in full" 50 "$(once_at "${U[0]}" "$T/ids0b")"
 check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(deletes_at "$REFUSER")"
 check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
+
+# --- a part a 401/403 stopped: each run names the command that goes on ---------
+# A fifth workspace refuses one revoke (the 6th), then takes them again (its
+# credentials fixed, say). The stopping run and the estate's --resume both
+# name the session and the one-profile command; that command finishes it.
+emu_start --generate 400:8 --seed 11 --fail 403:1:1:5 --fault-path token-management/tokens/
+TRANSIENT=$EMU_URL
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+printf '\n[transient]\nhost = %s\ntoken = %s\n' "$TRANSIENT" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+ids_at "$TRANSIENT" 40 >"$T/idst"
+ids_at "${U[2]}" 200 | tail -n 10 >"$T/ids2t"
+cat "$T/idst" "$T/ids2t" >"$T/transient"
+run revoke --all --yes --jobs 1 -p transient -p w2 --from "$T/transient"
+check_rc "the 403: exit 3" 3
+S=$(printf '%s' "$ERR" | sed -n "s/.*workspace 'transient': journal: .*\/\([^/]*\)\.jsonl$/\1/p")
+check_match "the stopped part's session is named" '^[0-9]{8}T' "$S"
+check_match "the stopping run says how to go on with that part" \
+	"revoke: workspace 'transient': 35 failed, unknown or not attempted: patrol -p transient revoke --resume $S tries them again \\(once patrol's credentials work again\\)" "$ERR"
+check_nomatch "nothing to go on with in the other part" "workspace 'w2': .*tries them again" "$ERR"
+run revoke --all --resume --yes -p transient -p w2
+check_rc "an estate resume with nothing unfinished" 0
+check_match "names the auth-stopped session and its command" \
+	"revoke: workspace 'transient': no unfinished revoke session for .*; session $S \\(auth\\) has 35 to try again: patrol -p transient revoke --resume $S" "$ERR"
+check_match "the other part: nothing left" "revoke: workspace 'w2': no unfinished revoke session for .*patrol journal lists them all" "$ERR"
+check_eq "it sent nothing (the 6 DELETEs are the first run's)" 6 "$(deletes_at "$TRANSIENT")"
+run -p transient revoke --resume "$S" --yes
+check_rc "the named command finishes it" 0
+check_eq "each of the 40 revoked exactly once, across both runs" 40 "$(once_at "$TRANSIENT" "$T/idst")"
 
 # --- a workspace patrol's config marks read-only is left out -----------------
 printf '[profile w1]\nread-only = true\n' >"$T/patrol.conf"

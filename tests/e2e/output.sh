@@ -140,4 +140,19 @@ check_eq "--to-file -o json: the JSON holds the secret" 1 "$(jq -r '.token_value
 run create --comment dry --to-file "$T/dry.txt" --dry-run
 check_eq "--to-file --dry-run: no file" "no" "$([ -e "$T/dry.txt" ] && echo yes || echo no)"
 
+# --- a closed stdout stays closed ---------------------------------------------------
+# patrol >&-: the next descriptor opened (a socket, libcurl's eventfd) would
+# become "stdout", and a secret printed there would go into it. Every write
+# must fail as on the closed descriptor (EBADF), and say so.
+"$PATROL" list >&- 2>"$T/err" </dev/null
+RC=$? ERR=$(cat "$T/err")
+check_rc "list >&-" 5
+check_match "list >&-: says stdout is closed" "cannot write the output: Bad file descriptor" "$ERR"
+"$PATROL" create --comment closed >&- 2>"$T/err" </dev/null
+RC=$? ERR=$(cat "$T/err")
+check_rc "create >&-" 5
+check_match "create >&-: the secret reached no other descriptor" \
+	"its secret could not be written to standard output \\(Bad file descriptor\\)" "$ERR"
+check_nomatch "create >&-: and the secret is not on stderr" 'dapi[0-9a-f]{32}' "$ERR"
+
 finish

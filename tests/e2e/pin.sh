@@ -107,7 +107,7 @@ if [ "$BEFORE" -ge 60 ] && [ "$BEFORE" -lt 300 ]; then ok "the session was cut s
 run journal -o json
 check_eq "the journal shows an unfinished pin session" "pin unfinished" "$(printf '%s' "$OUT" | jq -r '.[0] | "\(.kind) \(.state)"')"
 run revoke --resume --yes
-check_match "revoke --resume does not take a pin session" 'no unfinished session' "$ERR"
+check_match "revoke --resume does not take a pin session" 'no unfinished revoke session' "$ERR"
 check_eq "and revoked nothing" 0 "$(stats '.revokes | length')"
 run pin --resume --yes -o json
 check_rc "pin --resume" 0

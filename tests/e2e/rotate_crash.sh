@@ -123,7 +123,7 @@ check_eq "created: the session is unfinished" "rotate unfinished" "$(newest_sess
 SESSION=$("$PATROL" journal -o json | jq -r '.[0].session')
 run revoke --resume
 check_rc "created: revoke --resume does not take a rotation" 0
-check_match "created: it finds no revocation to go on with" 'no unfinished session' "$ERR"
+check_match "created: it finds no revocation to go on with" 'no unfinished revoke session' "$ERR"
 check_nomatch "created: nor points at the rotation" "$SESSION" "$ERR"
 run revoke --resume "$SESSION"
 check_rc "created: revoke --resume SESSION refuses a rotation" 2

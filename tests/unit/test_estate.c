@@ -68,12 +68,32 @@ test_pick_given(void **state)
 	struct patrol_err err;
 
 	(void)state;
-	assert_int_equal(estate_pick(given, 3, false, fake_getenv, cfgpath, &p, &err), PATROL_OK);
+	assert_int_equal(estate_pick(given, NULL, 3, false, fake_getenv, cfgpath, &p, &err), PATROL_OK);
 	assert_int_equal(p.n, 3);
 	assert_string_equal(p.names[0], "dev");
 	assert_string_equal(p.names[1], "prod");
 	assert_string_equal(p.names[2], "stage");
 	assert_int_equal(p.nnotes, 0);
+	estate_pick_free(&p);
+}
+
+/* A -p value is one name, commas and all; a --profiles value beside it
+ * still splits (a config section may be called "a,b"). */
+static void
+test_pick_whole(void **state)
+{
+	const char *given[] = { "a,b", "c,d" };
+	const bool whole[] = { true, false };
+	struct estate_pick p;
+	struct patrol_err err;
+
+	(void)state;
+	assert_int_equal(estate_pick(given, whole, 2, false, fake_getenv, cfgpath, &p, &err),
+			 PATROL_OK);
+	assert_int_equal(p.n, 3);
+	assert_string_equal(p.names[0], "a,b");
+	assert_string_equal(p.names[1], "c");
+	assert_string_equal(p.names[2], "d");
 	estate_pick_free(&p);
 }
 
@@ -85,7 +105,7 @@ test_pick_empty_name(void **state)
 	struct patrol_err err;
 
 	(void)state;
-	assert_int_equal(estate_pick(given, 1, false, fake_getenv, cfgpath, &p, &err),
+	assert_int_equal(estate_pick(given, NULL, 1, false, fake_getenv, cfgpath, &p, &err),
 			 PATROL_CONFIG);
 	assert_non_null(strstr(err.message, "empty profile name"));
 	estate_pick_free(&p);
@@ -101,7 +121,7 @@ test_pick_all(void **state)
 	struct patrol_err err;
 
 	(void)state;
-	assert_int_equal(estate_pick(given, 1, true, fake_getenv, cfgpath, &p, &err), PATROL_OK);
+	assert_int_equal(estate_pick(given, NULL, 1, true, fake_getenv, cfgpath, &p, &err), PATROL_OK);
 	assert_int_equal(p.n, 2);
 	assert_string_equal(p.names[0], "dev");       /* given first, then the file's */
 	assert_string_equal(p.names[1], "prod");
@@ -123,7 +143,7 @@ test_pick_missing_file(void **state)
 	struct patrol_err err;
 
 	(void)state;
-	assert_int_not_equal(estate_pick(NULL, 0, true, fake_getenv, missing, &p, &err),
+	assert_int_not_equal(estate_pick(NULL, NULL, 0, true, fake_getenv, missing, &p, &err),
 			     PATROL_OK);
 	assert_non_null(strstr(err.message, "/nonexistent/cfg"));
 	estate_pick_free(&p);
@@ -146,6 +166,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pick_given),
+		cmocka_unit_test(test_pick_whole),
 		cmocka_unit_test(test_pick_empty_name),
 		cmocka_unit_test(test_pick_all),
 		cmocka_unit_test(test_pick_missing_file),
