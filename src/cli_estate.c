@@ -113,6 +113,25 @@ ws_start(struct cli *cli, struct cli_ws *ws, const struct prefs_merged *m)
 	ws->read_only = m->read_only;
 }
 
+/* Workspace i is one an earlier profile already covers: out of the run
+ * with a note (not a failure: it is listed, once, under that profile). */
+static void
+ws_once(struct cli *cli, size_t i)
+{
+	struct cli_ws *ws = &cli->ws[i];
+	size_t k;
+
+	for (k = 0; k < i && ws->cfg_loaded; k++) {
+		if (cli->ws[k].failed || !cli->ws[k].cfg_loaded ||
+		    !estate_same_workspace(cli->ws[k].cfg.host, ws->cfg.host))
+			continue;
+		cli_msg("note: profile '%s' is the workspace of profile '%s' (%s): left out, so "
+			"no token is listed or sent twice", ws->name, cli->ws[k].name, ws->cfg.host);
+		ws->failed = true;
+		return;
+	}
+}
+
 /* Pick the workspaces and say what --all-profiles skipped. */
 static int
 estate_choose(struct cli *cli)
@@ -198,6 +217,8 @@ estate_connect(struct cli *cli)
 			return rc;
 	}
 	config_scrub_environ();
+	for (i = 0; i < cli->nws; i++)
+		ws_once(cli, i);
 	for (i = 0; i < cli->nws; i++) {
 		if (cli->ws[i].failed) {
 			estate_out(cli, i, NULL);
@@ -337,6 +358,7 @@ estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 }
 
 static void estate_max_one(struct cli *cli, size_t i, const struct call *c);
+static struct token_table estate_view(const struct token_table *tab, const struct cli_ws *ws);
 static struct call *make_conf(const void *arg);
 
 int
@@ -740,10 +762,33 @@ cli_estate_quota(struct cli *cli, const struct token_table *tab)
 long
 cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id)
 {
-	long i = token_find(tab, id);
+	struct token_table view;
+	char names[256];
+	size_t i, k = 0, len = 0;
+	long row, found = -1;
 
-	if (i != -1 || strlen(id) < TOKEN_PREFIX_MIN)
-		return i >= 0 ? i : cli_find_token(tab, id);
+	names[0] = '\0';
+	for (i = 0; i < cli->nws; i++) {      /* an id is unique only in its workspace */
+		if (cli->ws[i].failed || cli->ws[i].count == 0)
+			continue;
+		view = estate_view(tab, &cli->ws[i]);
+		if ((row = token_find(&view, id)) == -1)
+			continue;
+		if (row == -2)
+			return cli_find_token(&view, id);      /* says: give more characters */
+		found = (long)cli->ws[i].first + row;
+		if (len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'",
+						k > 0 ? ", " : "", cli->ws[i].name);
+		k++;
+	}
+	if (k > 1) {
+		cli_msg("token id '%s' is in %zu workspaces (%s): name the one you mean with -p",
+			id, k, names);
+		return -1;
+	}
+	if (k == 1 || strlen(id) < TOKEN_PREFIX_MIN)
+		return k == 1 ? found : cli_find_token(tab, id);
 	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
 		cli->o.all ? "" : " (another user's token needs --all)");
 	return -1;

@@ -439,12 +439,17 @@ many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, siz
 			if (!cli_session_many_live(m, k) || m->p[k].tab == NULL ||
 			    (row = token_find(m->p[k].tab, ids[i])) == -1)
 				continue;
-			hits += row == -2 ? 2 : 1;
+			if (row == -2) {
+				cli_msg("%s: '%s' matches more than one token in workspace '%s': "
+					"give more characters", cmd, ids[i], m->p[k].ws);
+				return 2;
+			}
+			hits++;
 			at = k;
 		}
-		if (hits > 1) {
-			cli_msg("%s: '%s' matches tokens in more than one workspace (or more than "
-				"one token): give more characters", cmd, ids[i]);
+		if (hits > 1) {           /* an id is unique only in its workspace */
+			cli_msg("%s: '%s' is a token in %zu workspaces: name the one you mean "
+				"with -p (nothing was sent)", cmd, ids[i], hits);
 			return 2;
 		}
 		if (hits == 0) {

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "estate.h"
@@ -183,4 +184,10 @@ estate_wait(struct worker *const *w, size_t n, int timeout_ms, size_t *which)
 		if (k == 0 || poll(fds, k, timeout_ms) <= 0)
 			return NULL;
 	}
+}
+
+bool
+estate_same_workspace(const char *host_a, const char *host_b)
+{
+	return host_a != NULL && host_b != NULL && strcasecmp(host_a, host_b) == 0;
 }

@@ -52,6 +52,13 @@ enum patrol_status estate_pick(const char *const *given, size_t ngiven, bool all
 			       struct estate_pick *out, struct patrol_err *err);
 void estate_pick_free(struct estate_pick *p);
 
+/* Whether two profiles' normalized hosts (config.h) are one workspace. A
+ * run covers a workspace once: a profile whose workspace an earlier one
+ * already covers (a PAT profile and an OAuth one for the same host) is
+ * left out with a note, in both faces, so no token is listed, counted or
+ * revoked twice. */
+bool estate_same_workspace(const char *host_a, const char *host_b);
+
 /* Wait up to timeout_ms (-1: forever) for a finished call of any of the n
  * workers (NULL entries are skipped) and take it; *which is its worker's
  * index. NULL on timeout. Calls are taken in the order each worker

@@ -83,11 +83,38 @@ ui_estate_merge(struct ui *u, bool say)
 	u->drawn_valid = false;
 	ui_estate_note(u);
 	if (loading == 0 && say)
-		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
-		    u->ws->tab.n == 1 ? "" : "s", u->nest,
+		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s%s%s",
+		    u->ws->tab.n, u->ws->tab.n == 1 ? "" : "s", u->nest,
 		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
 		    u->est_skipped != NULL ? "; note: " : "",
-		    u->est_skipped != NULL ? u->est_skipped : "");
+		    u->est_skipped != NULL ? u->est_skipped : "",
+		    u->est_once[0] != '\0' ? "; note: " : "", u->est_once);
+}
+
+/* Leave out the members whose workspace an earlier one already is (two
+ * profiles for one host: estate_same_workspace), noted in u->est_once, so
+ * no token shows or is revoked twice. Returns how many are left. */
+static size_t
+ui_estate_once(struct ui *u, struct ui_ws **est, size_t n)
+{
+	size_t i, k, kept = 0, len = 0;
+
+	u->est_once[0] = '\0';
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < kept && !estate_same_workspace(est[k]->cfg->host, est[i]->cfg->host);
+		    k++)
+			;
+		if (k == kept) {
+			est[kept++] = est[i];
+			continue;
+		}
+		if (len < sizeof u->est_once)
+			len += (size_t)snprintf(u->est_once + len, sizeof u->est_once - len,
+			    "%sprofile %s left out: it is %s's workspace", len > 0 ? "; " : "",
+			    est[i]->profile, est[k]->profile);
+		ui_ws_free(est[i]);
+	}
+	return kept;
 }
 
 int
@@ -109,14 +136,26 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 		free(est);
 		return -1;
 	}
+	if ((n = ui_estate_once(u, est, n)) == 1) {     /* one workspace after all */
+		char name[sizeof est[0]->profile], once[sizeof u->est_once];
+
+		memcpy(name, est[0]->profile, sizeof name);
+		memcpy(once, u->est_once, sizeof once);
+		ui_ws_free(est[0]);
+		free(est);
+		if (ui_state_profile(u, name) != 0)
+			return -1;
+		ui_msg(u, false, "profile %s: loading; note: %s", name, once);
+		return 0;
+	}
 	label[0] = '\0';
 	u->wide_ws = strlen("WORKSPACE") + 1;      /* and the sort arrow */
 	for (i = 0; i < n; i++) {
 		if (len < sizeof label)
 			len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
-			    i > 0 ? "," : "", names[i]);
+			    i > 0 ? "," : "", est[i]->profile);
 		est[i]->admin = admin ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
-		if ((w = strlen(names[i])) > u->wide_ws)
+		if ((w = strlen(est[i]->profile)) > u->wide_ws)
 			u->wide_ws = w > 24 ? 24 : w;
 	}
 	view = ui_ws_new(u->opts->cfg, label);
@@ -159,6 +198,18 @@ ui_estate_session_call(const struct call *c)
 	return (c->tag & BULK_TAG) != 0 || (c->tag & 0xff) == UI_JOB_REPLAN;
 }
 
+/* Whether a member's list is still on its way. */
+static bool
+ui_estate_listing(const struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (u->est[i]->loading & (1u << UI_JOB_LIST))
+			return true;
+	return false;
+}
+
 unsigned
 ui_estate_results(struct ui *u, size_t i)
 {
@@ -172,8 +223,10 @@ ui_estate_results(struct ui *u, size_t i)
 	    strncmp(u->status, "cannot list", 11) == 0 || strstr(u->status, "loading") != NULL;
 	unsigned r = UI_R_NONE;
 	struct call *c;
-
+	char before[sizeof u->status];
 	bool session = false;
+
+	memcpy(before, u->status, sizeof before);
 
 	u->ws = m;                   /* the answer is the member's, as with one */
 	while ((c = worker_take(m->w)) != NULL) {
@@ -197,6 +250,11 @@ ui_estate_results(struct ui *u, size_t i)
 	u->top = top;
 	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
 		ui_estate_merge(u, say);
+		/* the member said its own count: until the last list is in, the
+		 * line says what it said ("refreshing"), so the last one's merge
+		 * says the total */
+		if (say && ui_estate_listing(u))
+			ui_msg(u, false, "%s", before);
 		r |= UI_R_ALL;
 	} else if (session) {
 		r |= ui_state_compact(u);
