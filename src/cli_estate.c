@@ -113,25 +113,6 @@ ws_start(struct cli *cli, struct cli_ws *ws, const struct prefs_merged *m)
 	ws->read_only = m->read_only;
 }
 
-/* Workspace i is one an earlier profile already covers: out of the run
- * with a note (not a failure: it is listed, once, under that profile). */
-static void
-ws_once(struct cli *cli, size_t i)
-{
-	struct cli_ws *ws = &cli->ws[i];
-	size_t k;
-
-	for (k = 0; k < i && ws->cfg_loaded; k++) {
-		if (cli->ws[k].failed || !cli->ws[k].cfg_loaded ||
-		    !estate_same_workspace(cli->ws[k].cfg.host, ws->cfg.host))
-			continue;
-		cli_msg("note: profile '%s' is the workspace of profile '%s' (%s): left out, so "
-			"no token is listed or sent twice", ws->name, cli->ws[k].name, ws->cfg.host);
-		ws->failed = true;
-		return;
-	}
-}
-
 /* Pick the workspaces and say what --all-profiles skipped. */
 static int
 estate_choose(struct cli *cli)
@@ -217,8 +198,6 @@ estate_connect(struct cli *cli)
 			return rc;
 	}
 	config_scrub_environ();
-	for (i = 0; i < cli->nws; i++)
-		ws_once(cli, i);
 	for (i = 0; i < cli->nws; i++) {
 		if (cli->ws[i].failed) {
 			estate_out(cli, i, NULL);
@@ -361,6 +340,53 @@ static void estate_max_one(struct cli *cli, size_t i, const struct call *c);
 static struct token_table estate_view(const struct token_table *tab, const struct cli_ws *ws);
 static struct call *make_conf(const void *arg);
 
+/* Leave out of later the rows first has (estate_twins): how many, or
+ * (size_t)-1 on out of memory. */
+static size_t
+estate_drop_twins(const struct token_table *first, struct token_table *later)
+{
+	unsigned char *twin = malloc(later->n + 1);
+	size_t j, w, n;
+
+	if (twin == NULL || (n = estate_twins(first, later, twin)) == (size_t)-1) {
+		free(twin);
+		return (size_t)-1;
+	}
+	for (j = w = 0; j < later->n; j++)
+		if (!twin[j])
+			later->rows[w++] = later->rows[j];
+	later->n = w;
+	free(twin);
+	return n;
+}
+
+/* One workspace named by two profiles (estate_same_workspace): each token
+ * stays with the first profile that lists it, so nothing is listed,
+ * counted or sent twice; a note says how many the later one left out. */
+static void
+estate_once(struct cli *cli, struct token_table **tabs)
+{
+	size_t i, k, n;
+
+	for (i = 1; i < cli->nws; i++) {
+		for (k = 0; k < i && tabs[i] != NULL; k++) {
+			if (tabs[k] == NULL ||
+			    !estate_same_workspace(cli->ws[k].cfg.host, cli->ws[i].cfg.host))
+				continue;
+			if ((n = estate_drop_twins(tabs[k], tabs[i])) == (size_t)-1) {
+				ws_fail(cli, &cli->ws[i], "out of memory");
+				api_table_free(tabs[i]);
+				tabs[i] = NULL;
+			} else if (n > 0) {
+				cli_msg("note: profile '%s' is the workspace of profile '%s' (%s): "
+					"%zu of its tokens listed there too %s shown once, under '%s'",
+					cli->ws[i].name, cli->ws[k].name, cli->ws[i].cfg.host, n,
+					n == 1 ? "is" : "are", cli->ws[k].name);
+			}
+		}
+	}
+}
+
 int
 cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_table **tabs)
 {
@@ -371,6 +397,7 @@ cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_
 
 	estate_run_all2(cli, make_list, &l, done, max ? make_conf : NULL, conf);
 	estate_collect(cli, done, tabs);
+	estate_once(cli, tabs);
 	for (i = 0; max && i < cli->nws; i++) {
 		if (conf[i] != NULL && !cli->ws[i].failed)
 			estate_max_one(cli, i, conf[i]);     /* only where the list came */

@@ -526,7 +526,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 {
 	const char *cmd = m->ops->words->cmd;
 	char *path;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	*found = 0;
@@ -534,6 +534,16 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i))
 			continue;
+		for (k = 0; k < i && !(cli_session_many_live(m, k) &&
+		     estate_same_workspace(m->p[k].sub.cfg.host, p->sub.cfg.host)); k++)
+			;
+		if (k < i) {           /* one workspace, two profiles: resumed once */
+			cli_msg("workspace '%s': the workspace of '%s': its session is resumed there",
+				p->ws, m->p[k].ws);
+			bulk_free(p->b);
+			p->b = NULL;
+			continue;
+		}
 		if ((rc = cli_session_find(&p->sub, cmd, m->ops->kind, NULL, &path)) != 0)
 			break;
 		if (path == NULL) {

@@ -35,6 +35,7 @@
 
 #include "bulk.h"
 #include "duration.h"
+#include "estate.h"
 #include "journal.h"
 #include "sanitize.h"
 #include "ui_curses.h"
@@ -166,17 +167,25 @@ ui_bulk_mark_pin(unsigned char *m, const struct bulk_item *it)
 }
 
 /* A row of several workspaces' table that goes: its member's row goes too
- * (ui_estate_results compacts both), so a merge never brings it back. */
+ * (ui_estate_results compacts both), and so does its twin in a member that
+ * names the same workspace (estate_same_workspace), so a merge never
+ * brings it back. */
 static void
 ui_bulk_mark_member_gone(struct ui *u, size_t p, const char *id)
 {
 	struct ui_ws *view = u->ws;
+	const char *host = ui_state_part(u, p)->cfg->host;
+	size_t k;
 	long row;
 
-	u->ws = ui_state_part(u, p);
-	if ((row = ui_state_row_of(u, id, true)) >= 0)
-		u->ws->marks[row] = UI_MARK_GONE;
-	u->ws = view;
+	for (k = 0; k < ui_state_parts(u); k++) {
+		if (k != p && !estate_same_workspace(ui_state_part(u, k)->cfg->host, host))
+			continue;
+		u->ws = ui_state_part(u, k);
+		if ((row = ui_state_row_of(u, id, true)) >= 0)
+			u->ws->marks[row] = UI_MARK_GONE;
+		u->ws = view;
+	}
 }
 
 static void

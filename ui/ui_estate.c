@@ -56,29 +56,67 @@ ui_estate_note(struct ui *u)
 	}
 }
 
+/* The rows of member i the table on show leaves out (skip[j]): revoked
+ * ones (a member that named the same workspace marked them gone too), and
+ * those an earlier member of the same workspace lists (one workspace under
+ * two profiles: estate_twins), counted into u->est_once. */
+static unsigned char *
+ui_estate_skips(struct ui *u, size_t i, size_t *len)
+{
+	const struct ui_ws *m = u->est[i];
+	unsigned char *skip = ui_xcalloc(m->tab.n + 1, 1), *twin = ui_xcalloc(m->tab.n + 1, 1);
+	size_t j, k, n;
+
+	for (j = 0; j < m->tab.n; j++)
+		skip[j] = (m->marks[j] & UI_MARK_GONE) != 0;
+	for (k = 0; k < i; k++) {
+		if (!estate_same_workspace(u->est[k]->cfg->host, m->cfg->host))
+			continue;
+		if ((n = estate_twins(&u->est[k]->tab, &m->tab, twin)) == (size_t)-1)
+			ui_fatal("out of memory");
+		for (j = 0; j < m->tab.n; j++)
+			skip[j] |= twin[j];
+		if (n > 0 && *len < sizeof u->est_once)
+			*len += (size_t)snprintf(u->est_once + *len, sizeof u->est_once - *len,
+			    "%s%zu token%s of %s shown once, under %s (one workspace)",
+			    *len > 0 ? "; " : "", n, n == 1 ? "" : "s", m->profile, u->est[k]->profile);
+	}
+	free(twin);
+	return skip;
+}
+
 /* The table on show: every member's rows, its own flags (each workspace
- * has its own max lifetime and its own token in use), marks kept by id. */
+ * has its own max lifetime and its own token in use), marks kept by key. */
 static void
 ui_estate_merge(struct ui *u, bool say)
 {
 	struct token_table *t = ui_xcalloc(1, sizeof *t);
+	unsigned char **skip = ui_xcalloc(u->nest, sizeof *skip);
 	struct token_info *row;
 	const struct ui_ws *m;
-	size_t i, j, at = 0, loading = 0;
+	size_t i, j, at = 0, loading = 0, len = 0;
 
+	u->est_once[0] = '\0';
 	for (i = 0; i < u->nest; i++) {
 		m = u->est[i];
 		loading += (m->loading & (1u << UI_JOB_LIST)) != 0;
+		skip[i] = ui_estate_skips(u, i, &len);
 		for (j = 0; j < m->tab.n; j++) {
+			if (skip[i][j])
+				continue;
 			if ((row = token_table_add_copy(t, &m->tab.rows[j])) == NULL)
 				ui_fatal("out of memory");
 			row->workspace = (unsigned short)i;
 		}
 	}
 	ui_state_swap(u, t);
-	for (i = 0; i < u->nest; i++)
+	for (i = 0; i < u->nest; i++) {
 		for (j = 0, m = u->est[i]; j < m->tab.n; j++)
-			u->ws->flags[at++] = m->flags[j];
+			if (!skip[i][j])
+				u->ws->flags[at++] = m->flags[j];
+		free(skip[i]);
+	}
+	free(skip);
 	ui_state_refilter(u);
 	u->drawn_valid = false;
 	ui_estate_note(u);
@@ -89,32 +127,6 @@ ui_estate_merge(struct ui *u, bool say)
 		    u->est_skipped != NULL ? "; note: " : "",
 		    u->est_skipped != NULL ? u->est_skipped : "",
 		    u->est_once[0] != '\0' ? "; note: " : "", u->est_once);
-}
-
-/* Leave out the members whose workspace an earlier one already is (two
- * profiles for one host: estate_same_workspace), noted in u->est_once, so
- * no token shows or is revoked twice. Returns how many are left. */
-static size_t
-ui_estate_once(struct ui *u, struct ui_ws **est, size_t n)
-{
-	size_t i, k, kept = 0, len = 0;
-
-	u->est_once[0] = '\0';
-	for (i = 0; i < n; i++) {
-		for (k = 0; k < kept && !estate_same_workspace(est[k]->cfg->host, est[i]->cfg->host);
-		    k++)
-			;
-		if (k == kept) {
-			est[kept++] = est[i];
-			continue;
-		}
-		if (len < sizeof u->est_once)
-			len += (size_t)snprintf(u->est_once + len, sizeof u->est_once - len,
-			    "%sprofile %s left out: it is %s's workspace", len > 0 ? "; " : "",
-			    est[i]->profile, est[k]->profile);
-		ui_ws_free(est[i]);
-	}
-	return kept;
 }
 
 int
@@ -135,18 +147,6 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 			ui_ws_free(est[--i]);
 		free(est);
 		return -1;
-	}
-	if ((n = ui_estate_once(u, est, n)) == 1) {     /* one workspace after all */
-		char name[sizeof est[0]->profile], once[sizeof u->est_once];
-
-		memcpy(name, est[0]->profile, sizeof name);
-		memcpy(once, u->est_once, sizeof once);
-		ui_ws_free(est[0]);
-		free(est);
-		if (ui_state_profile(u, name) != 0)
-			return -1;
-		ui_msg(u, false, "profile %s: loading; note: %s", name, once);
-		return 0;
 	}
 	label[0] = '\0';
 	u->wide_ws = strlen("WORKSPACE") + 1;      /* and the sort arrow */

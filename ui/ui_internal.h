@@ -309,7 +309,9 @@ struct ui {
 	size_t wide_ws;              /* the widest member's profile name */
 	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
 	const char *est_skipped;     /* what --all-profiles left out (ui_opts.note), or NULL */
-	char est_once[256];          /* profiles left out: their workspace is another's */
+	char est_once[256];          /* one workspace under two profiles: what the
+				      * later one's list had that an earlier one's
+				      * did, shown once (ui_estate.c) */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	struct bulk_replan breplan;  /* a session's re-plan, its parts' summed (ui_bulk.c) */
 	/* How far the list in flight has come, by source (0: own tokens,
