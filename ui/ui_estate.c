@@ -255,6 +255,8 @@ ui_estate_results(struct ui *u, size_t i)
 		 * says the total */
 		if (say && ui_estate_listing(u))
 			ui_msg(u, false, "%s", before);
+		if (m->resume_path != NULL)       /* an accepted resume waited for it */
+			r |= ui_bulk_loaded(u);
 		r |= UI_R_ALL;
 	} else if (session) {
 		r |= ui_state_compact(u);

@@ -26,7 +26,8 @@ UI_TESTS = \
 	tests/ui/ui_estate_bulk.sh \
 	tests/ui/ui_estate_one.sh \
 	tests/ui/ui_estate_threads.sh \
-	tests/ui/ui_estate_twins.sh
+	tests/ui/ui_estate_twins.sh \
+	tests/ui/ui_estate_resume.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
