@@ -1248,19 +1248,27 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	return pending;
 }
 
-/* Whether part m, whose offered session was made in admin mode, can
- * resume it here: 1 yes; 0 not yet (its admin check is on its way); -1
- * never (why said; the offer is dropped). Several workspaces: admin mode
- * is the table's (a), each member as its own admin check says. */
+/* Whether part m can resume its offered session now: 1 yes; 0 not yet
+ * (its list or its admin check is on its way); -1 never (why said; the
+ * offer is dropped): its list failed, or the session was made in admin
+ * mode and the part is not in it. Several workspaces: admin mode is the
+ * table's (a), each member as its own admin check says. */
 static int
-ui_bulk_resume_admin_many(const struct ui *u, struct ui_ws *m, char *why, size_t n)
+ui_bulk_resume_ready(const struct ui *u, struct ui_ws *m, char *why, size_t n)
 {
-	if (!m->resume_admin || m->admin == UI_ADMIN_ON)
-		return 1;
-	if (u->ws->admin == UI_ADMIN_ON && m->admin == UI_ADMIN_WAIT)
-		return 0;
-	snprintf(why, n, "that session was made in admin mode: %s", u->ws->admin == UI_ADMIN_ON ?
-	    "it needs admin rights" : "a turns admin mode on, then :resume");
+	bool listing = (m->loading & (1u << UI_JOB_LIST)) != 0;
+
+	if (m->resume_admin && m->admin != UI_ADMIN_ON && !(u->ws->admin == UI_ADMIN_ON &&
+	    m->admin == UI_ADMIN_WAIT))
+		snprintf(why, n, "that session was made in admin mode: %s",
+		    u->ws->admin == UI_ADMIN_ON ? "it needs admin rights" :
+		    "a turns admin mode on, then :resume");
+	else if (!m->loaded && !listing && m->load_err[0] != '\0')
+		snprintf(why, n, "its tokens could not be listed, so it was not resumed (:resume "
+		    "tries again)");
+	else
+		return m->admin == UI_ADMIN_WAIT && m->resume_admin ? 0 :
+		    m->loaded && !listing ? 1 : 0;
 	free(m->resume_path);
 	m->resume_path = NULL;
 	return -1;
@@ -1276,16 +1284,13 @@ ui_bulk_loaded_many(struct ui *u)
 	char why[sizeof ((struct patrol_err *)0)->message + 64], said[400] = "";
 	size_t p, wanted = 0, waiting = 0, pending = 0, len = 0;
 	struct ui_ws *m;
-	int ok;
 
 	for (p = 0; p < ui_state_parts(u); p++) {
 		if ((m = ui_state_part(u, p))->resume_path == NULL)
 			continue;
 		wanted++;
 		why[0] = '\0';
-		if ((ok = ui_bulk_resume_admin_many(u, m, why, sizeof why)) == 0 || !m->loaded ||
-		    (m->loading & (1u << UI_JOB_LIST)))
-			waiting += ok >= 0;
+		waiting += ui_bulk_resume_ready(u, m, why, sizeof why) == 0;
 		if (why[0] != '\0' && len < sizeof said)
 			len += (size_t)snprintf(said + len, sizeof said - len, "%s%s: %s",
 			    len > 0 ? "; " : "", m->profile, why);
@@ -1298,8 +1303,11 @@ ui_bulk_loaded_many(struct ui *u)
 	bulk_reset(u->ws->bulk, UI_MGMT(u));     /* the whole session's kind */
 	bulk_set_kind(u->ws->bulk, JOURNAL_KIND_REVOKE);
 	for (p = 0; p < ui_state_parts(u); p++) {
-		if ((m = ui_state_part(u, p))->resume_path == NULL)
+		if ((m = ui_state_part(u, p))->resume_path == NULL) {
+			bulk_reset(m->bulk, false);      /* an earlier session's results go */
+			m->bphase = UI_BULK_IDLE;
 			continue;
+		}
 		why[0] = '\0';
 		pending += ui_bulk_resume_part(u, p, why, sizeof why);
 		if (why[0] != '\0' && len < sizeof said)

@@ -153,9 +153,9 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 	for (i = 0; i < n; i++) {
 		if (len < sizeof label)
 			len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
-			    i > 0 ? "," : "", est[i]->profile);
+			    i > 0 ? "," : "", names[i]);
 		est[i]->admin = admin ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
-		if ((w = strlen(est[i]->profile)) > u->wide_ws)
+		if ((w = strlen(names[i])) > u->wide_ws)
 			u->wide_ws = w > 24 ? 24 : w;
 	}
 	view = ui_ws_new(u->opts->cfg, label);
@@ -227,7 +227,6 @@ ui_estate_results(struct ui *u, size_t i)
 	bool session = false;
 
 	memcpy(before, u->status, sizeof before);
-
 	u->ws = m;                   /* the answer is the member's, as with one */
 	while ((c = worker_take(m->w)) != NULL) {
 		if (ui_estate_session_call(c)) {     /* the session's: the merged table's */

@@ -479,7 +479,8 @@ const struct ui_ws *ui_state_row_ws(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
-/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+/* Swap in a new table (taken over): flags once, marks by key (workspace and
+ * id), filter, sort. */
 unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 /* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */

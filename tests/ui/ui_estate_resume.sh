@@ -73,11 +73,13 @@ done
 ui_signal KILL
 exited=0; ui_exited 15 && exited=1
 check_eq "patrol killed (-9)" "1 137" "$exited $UI_RC"
-for u in "$A" "$B" "$R"; do curl -s -X POST "$u/emulator/release" >/dev/null; done
+for u in "$A" "$B" "$R"; do
+	check_eq "the revoke held by $u is let go" true \
+		"$(curl -s -X POST "$u/emulator/release" | jq -c .released)"
+done
 check_eq "prod's held revoke went through, its answer lost" 0 \
 	"$(wait_at "$A" '.revokes | length' 1; echo $?)"
 check_eq "staging's too" 0 "$(wait_at "$B" '.revokes | length' 1; echo $?)"
-check_eq "refuser's was refused (403)" 0 "$(wait_at "$R" '.total >= 1' true; echo $?)"
 run journal -o json
 check_eq "each workspace's journal is left unfinished" "3 prod refuser staging" \
 	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.state == "unfinished")] | [length, (map(.profile) | sort | .[])] | join(" ")')"
