@@ -28,22 +28,12 @@ DATABRICKS_HOST= DATABRICKS_TOKEN=
 } >"$HOME/.databrickscfg"
 chmod 600 "$HOME/.databrickscfg"
 
-mk_at() { local url=$1; shift; EMU_URL=$url mk "$@"; }
-# once_at URL FILE: how many ids of FILE the emulator at URL saw revoked exactly once
-once_at() {
-	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
-		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-deletes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
 # wait_at URL JQ WANT: until the emulator's stats say WANT (bounded)
 wait_at() {
 	local i=0
 	while [ "$(stats_at "$1" "$2")" != "$3" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
 	[ "$(stats_at "$1" "$2")" = "$3" ]
 }
-filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
 
 mk_at "$A" slow 30 "$T/sa"
 mk_at "$B" slow 30 "$T/sb"

@@ -27,12 +27,7 @@ DATABRICKS_HOST= DATABRICKS_TOKEN=
 } >"$HOME/.databrickscfg"
 chmod 600 "$HOME/.databrickscfg"
 
-mk_at() { local url=$1; shift; EMU_URL=$url mk "$@"; }
-deletes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
 reset_all() { for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
-filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
 
 mk_at "$A" twin 3 "$T/ida"
 mk_at "$B" twin 3 "$T/idb"
