@@ -534,7 +534,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i))
 			continue;
-		for (k = 0; k < i && !(cli_session_many_live(m, k) &&
+		for (k = 0; k < i && !(m->p[k].ws != NULL &&      /* in the run at open */
 		     estate_same_workspace(m->p[k].sub.cfg.host, p->sub.cfg.host)); k++)
 			;
 		if (k < i) {           /* one workspace, two profiles: resumed once */

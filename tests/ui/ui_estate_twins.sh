@@ -64,6 +64,10 @@ run revoke --all --yes --filter 'comment:"twin 3"' -p one -p alias
 check_rc "revoke over it" 0
 check_eq "the token's revoke sent once" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
 check_eq "revoked once" 1 "$(stats_at "$A" "[.revokes[]] | add")"
+run revoke --all --resume --yes -p one -p alias
+check_match "--resume looks in that workspace once" \
+	"workspace 'alias': the workspace of 'one': its session is resumed there" "$ERR"
+check_eq "and sends nothing" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
 
 # === 3. the UI: a tag in one workspace stays there; the revoke goes there ========
 reset_all
