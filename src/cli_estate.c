@@ -337,7 +337,55 @@ estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 }
 
 static void estate_max_one(struct cli *cli, size_t i, const struct call *c);
+static struct token_table estate_view(const struct token_table *tab, const struct cli_ws *ws);
 static struct call *make_conf(const void *arg);
+
+/* Leave out of later the rows first has (estate_twins): how many, or
+ * (size_t)-1 on out of memory. */
+static size_t
+estate_drop_twins(const struct token_table *first, struct token_table *later)
+{
+	unsigned char *twin = malloc(later->n + 1);
+	size_t j, w, n;
+
+	if (twin == NULL || (n = estate_twins(first, later, twin)) == (size_t)-1) {
+		free(twin);
+		return (size_t)-1;
+	}
+	for (j = w = 0; j < later->n; j++)
+		if (!twin[j])
+			later->rows[w++] = later->rows[j];
+	later->n = w;
+	free(twin);
+	return n;
+}
+
+/* One workspace named by two profiles (estate_same_workspace): each token
+ * stays with the first profile that lists it, so nothing is listed,
+ * counted or sent twice; a note says how many the later one left out. */
+static void
+estate_once(struct cli *cli, struct token_table **tabs)
+{
+	size_t i, k, n;
+
+	for (i = 1; i < cli->nws; i++) {
+		for (k = 0; k < i && tabs[i] != NULL; k++) {
+			if (tabs[k] == NULL ||
+			    !estate_same_workspace(cli->ws[k].cfg.host, cli->ws[i].cfg.host))
+				continue;
+			if ((n = estate_drop_twins(tabs[k], tabs[i])) == (size_t)-1) {
+				ws_fail(cli, &cli->ws[i], "out of memory");
+				api_table_free(tabs[i]);
+				tabs[i] = NULL;
+			} else if (n > 0) {
+				cli_msg("note: profile '%s' is the workspace of profile '%s' (%s): "
+					"%zu of its tokens listed there too %s shown once, under '%s'",
+					cli->ws[i].name, cli->ws[k].name, cli->ws[i].cfg.host, n,
+					n == 1 ? "is" : "are", cli->ws[k].name);
+			}
+		}
+	}
+}
 
 int
 cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_table **tabs)
@@ -349,6 +397,7 @@ cli_estate_fetch_each(struct cli *cli, bool all, const char *user, struct token_
 
 	estate_run_all2(cli, make_list, &l, done, max ? make_conf : NULL, conf);
 	estate_collect(cli, done, tabs);
+	estate_once(cli, tabs);
 	for (i = 0; max && i < cli->nws; i++) {
 		if (conf[i] != NULL && !cli->ws[i].failed)
 			estate_max_one(cli, i, conf[i]);     /* only where the list came */
@@ -740,10 +789,33 @@ cli_estate_quota(struct cli *cli, const struct token_table *tab)
 long
 cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id)
 {
-	long i = token_find(tab, id);
+	struct token_table view;
+	char names[256];
+	size_t i, k = 0, len = 0;
+	long row, found = -1;
 
-	if (i != -1 || strlen(id) < TOKEN_PREFIX_MIN)
-		return i >= 0 ? i : cli_find_token(tab, id);
+	names[0] = '\0';
+	for (i = 0; i < cli->nws; i++) {      /* an id is unique only in its workspace */
+		if (cli->ws[i].failed || cli->ws[i].count == 0)
+			continue;
+		view = estate_view(tab, &cli->ws[i]);
+		if ((row = token_find(&view, id)) == -1)
+			continue;
+		if (row == -2)
+			return cli_find_token(&view, id);      /* says: give more characters */
+		found = (long)cli->ws[i].first + row;
+		if (len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'",
+						k > 0 ? ", " : "", cli->ws[i].name);
+		k++;
+	}
+	if (k > 1) {
+		cli_msg("token id '%s' is in %zu workspaces (%s): name the one you mean with -p",
+			id, k, names);
+		return -1;
+	}
+	if (k == 1 || strlen(id) < TOKEN_PREFIX_MIN)
+		return k == 1 ? found : cli_find_token(tab, id);
 	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
 		cli->o.all ? "" : " (another user's token needs --all)");
 	return -1;

@@ -513,12 +513,17 @@ many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, siz
 			if (!cli_session_many_live(m, k) || m->p[k].tab == NULL ||
 			    (row = token_find(m->p[k].tab, ids[i])) == -1)
 				continue;
-			hits += row == -2 ? 2 : 1;
+			if (row == -2) {
+				cli_msg("%s: '%s' matches more than one token in workspace '%s': "
+					"give more characters", cmd, ids[i], m->p[k].ws);
+				return 2;
+			}
+			hits++;
 			at = k;
 		}
-		if (hits > 1) {
-			cli_msg("%s: '%s' matches tokens in more than one workspace (or more than "
-				"one token): give more characters", cmd, ids[i]);
+		if (hits > 1) {           /* an id is unique only in its workspace */
+			cli_msg("%s: '%s' is a token in %zu workspaces: name the one you mean "
+				"with -p (nothing was sent)", cmd, ids[i], hits);
 			return 2;
 		}
 		if (hits == 0) {
@@ -595,7 +600,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 {
 	const char *cmd = m->ops->words->cmd;
 	char *path;
-	size_t i;
+	size_t i, k;
 	int rc = 0;
 
 	*found = 0;
@@ -603,6 +608,16 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i))
 			continue;
+		for (k = 0; k < i && !(m->p[k].ws != NULL &&      /* in the run at open */
+		     estate_same_workspace(m->p[k].sub.cfg.host, p->sub.cfg.host)); k++)
+			;
+		if (k < i) {           /* one workspace, two profiles: resumed once */
+			cli_msg("workspace '%s': the workspace of '%s': its session is resumed there",
+				p->ws, m->p[k].ws);
+			bulk_free(p->b);
+			p->b = NULL;
+			continue;
+		}
 		if ((rc = cli_session_find(&p->sub, cmd, m->ops->kind, NULL, &path)) != 0)
 			break;
 		if (path == NULL) {

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "estate.h"
@@ -185,4 +186,33 @@ estate_wait(struct worker *const *w, size_t n, int timeout_ms, size_t *which)
 		if (k == 0 || poll(fds, k, timeout_ms) <= 0)
 			return NULL;
 	}
+}
+
+bool
+estate_same_workspace(const char *host_a, const char *host_b)
+{
+	return host_a != NULL && host_b != NULL && strcasecmp(host_a, host_b) == 0;
+}
+
+size_t
+estate_twins(const struct token_table *first, const struct token_table *later,
+	     unsigned char *twin)
+{
+	size_t *byid, j, n = 0;
+	char id[TOKEN_ID_LEN + 1];
+
+	if (later->n == 0)
+		return 0;
+	memset(twin, 0, later->n);
+	if (first->n == 0)
+		return 0;
+	if ((byid = token_index_by_id(first)) == NULL)
+		return (size_t)-1;
+	for (j = 0; j < later->n; j++)
+		if (token_find_indexed(first, byid, token_id_hex(&later->rows[j], id), true) >= 0) {
+			twin[j] = 1;
+			n++;
+		}
+	free(byid);
+	return n;
 }

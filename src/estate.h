@@ -25,6 +25,7 @@
 #include "call.h"
 #include "config.h"
 #include "status.h"
+#include "token.h"
 #include "worker.h"
 
 #define ESTATE_MAX 256          /* workspaces one run covers at most */
@@ -54,6 +55,21 @@ enum patrol_status estate_pick(const char *const *given, const bool *whole, size
 			       config_getenv_fn getenv_fn, void *env_ctx,
 			       struct estate_pick *out, struct patrol_err *err);
 void estate_pick_free(struct estate_pick *p);
+
+/* Whether two profiles' normalized hosts (config.h) are one workspace: a
+ * PAT profile and an OAuth one for the same host, or two users' profiles.
+ * A token id is unique only within its workspace, and a workspace named by
+ * two profiles may list one token through both (admin mode, or one user
+ * twice), so both faces show and act on such a token once, through the
+ * first profile that lists it: the later profile's rows that the earlier
+ * one has are left out (estate_twins). */
+bool estate_same_workspace(const char *host_a, const char *host_b);
+
+/* Mark twin[j] for each row j of later that first (the list of an earlier
+ * profile of the same workspace) also has, by id. Returns how many, or
+ * (size_t)-1 on out of memory. */
+size_t estate_twins(const struct token_table *first, const struct token_table *later,
+		    unsigned char *twin);
 
 /* Wait up to timeout_ms (-1: forever) for a finished call of any of the n
  * workers (NULL entries are skipped) and take it; *which is its worker's

@@ -12,7 +12,7 @@
  * row and the progress line. q stops after the calls in flight; a 401/403
  * stops the batch inside the worker. Failed rows stay staged and tagged.
  * At start (and with :resume) an unfinished session for this workspace is
- * offered for resume.
+ * offered for resume; with several on show, each one's, in one dialog.
  *
  * The same session pins scopes (kind pin, bulk_add_pin): p stages rows
  * (UI_MARK_PIN), x plans them; a pin that would add authentication asks on
@@ -26,7 +26,9 @@
  * its own fresh list, journals and sends through its member's own worker
  * (credentials, pace); the answers come back through ui_bulk_on_part. A
  * 401/403 halts only that member's batch; the session ends when every part
- * has. With one workspace the one part is u->ws itself.
+ * has. With one workspace the one part is u->ws itself. A resume of
+ * several rebuilds each part from its own workspace's journal session and
+ * fresh list (ui_bulk_loaded_many), then goes on as a confirmed plan.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@
 
 #include "bulk.h"
 #include "duration.h"
+#include "estate.h"
 #include "journal.h"
 #include "sanitize.h"
 #include "ui_curses.h"
@@ -166,17 +169,25 @@ ui_bulk_mark_pin(unsigned char *m, const struct bulk_item *it)
 }
 
 /* A row of several workspaces' table that goes: its member's row goes too
- * (ui_estate_results compacts both), so a merge never brings it back. */
+ * (ui_estate_results compacts both), and so does its twin in a member that
+ * names the same workspace (estate_same_workspace), so a merge never
+ * brings it back. */
 static void
 ui_bulk_mark_member_gone(struct ui *u, size_t p, const char *id)
 {
 	struct ui_ws *view = u->ws;
+	const char *host = ui_state_part(u, p)->cfg->host;
+	size_t k;
 	long row;
 
-	u->ws = ui_state_part(u, p);
-	if ((row = ui_state_row_of(u, id, true)) >= 0)
-		u->ws->marks[row] = UI_MARK_GONE;
-	u->ws = view;
+	for (k = 0; k < ui_state_parts(u); k++) {
+		if (k != p && !estate_same_workspace(ui_state_part(u, k)->cfg->host, host))
+			continue;
+		u->ws = ui_state_part(u, k);
+		if ((row = ui_state_row_of(u, id, true)) >= 0)
+			u->ws->marks[row] = UI_MARK_GONE;
+		u->ws = view;
+	}
 }
 
 static void
@@ -923,19 +934,6 @@ ui_bulk_stop_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	return UI_R_ALL;
 }
 
-/* Go on with the unfinished session now, or later. */
-static unsigned
-ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
-{
-	if (res != DIALOG_OK) {
-		free(u->ws->resume_path);
-		u->ws->resume_path = NULL;
-		ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with it");
-		return UI_R_ALL;
-	}
-	return ui_bulk_loaded(u);
-}
-
 /* q while a session runs: stop after the calls in flight? The whole batch
  * is handed to the worker at once, so the session's "in flight" are mostly
  * queued: only up to --jobs of them (in each workspace) are sent and
@@ -1033,73 +1031,304 @@ ui_bulk_tick(struct ui *u)
 /* ---- resume ---------------------------------------------------------------------------- */
 
 /* No unfinished session to offer: say so, or, when another patrol runs
- * one for this workspace, which and since when (as revoke --resume does). */
+ * one for a workspace on show, which and since when (as revoke --resume
+ * does). */
 static unsigned
 ui_bulk_none_to_resume(struct ui *u, const char *dir)
 {
 	struct journal_session s;
 	struct patrol_err err;
 	char *path = NULL;
+	size_t p;
 
-	status_clear(&err);
-	memset(&s, 0, sizeof s);
-	if (dir != NULL && journal_find_running(dir, u->ws->cfg->host, &path, &err) == PATROL_OK &&
-	    path != NULL && journal_load(path, &s, &err) == PATROL_OK &&
-	    bulk_check_free(&s, &err) != PATROL_OK) {
-		ui_msg(u, true, "%s", err.message);
+	for (p = 0; dir != NULL && p < ui_state_parts(u); p++) {
+		status_clear(&err);
+		memset(&s, 0, sizeof s);
+		if (journal_find_running(dir, ui_state_part(u, p)->cfg->host, &path, &err) ==
+		    PATROL_OK && path != NULL && journal_load(path, &s, &err) == PATROL_OK &&
+		    bulk_check_free(&s, &err) != PATROL_OK) {
+			ui_msg(u, true, "%s%s%s", UI_ESTATE(u) ? ui_state_part(u, p)->profile : "",
+			    UI_ESTATE(u) ? ": " : "", err.message);
+			journal_session_free(&s);
+			free(path);
+			return UI_R_STATUS;
+		}
 		journal_session_free(&s);
 		free(path);
-		return UI_R_STATUS;
+		path = NULL;
 	}
-	journal_session_free(&s);
-	free(path);
-	ui_msg(u, false, "no unfinished revocation session for this workspace");
+	if (UI_ESTATE(u))
+		ui_msg(u, false, "no unfinished revocation session in these %zu workspaces",
+		    ui_state_parts(u));
+	else
+		ui_msg(u, false, "no unfinished revocation session for this workspace");
 	return UI_R_STATUS;
 }
 
-/* Offer the newest unfinished session for this workspace (at start, :resume). */
+/* Forget every part's offered resume. */
+static void
+ui_bulk_resume_forget(struct ui *u)
+{
+	size_t p;
+
+	for (p = 0; p < ui_state_parts(u); p++) {
+		free(ui_state_part(u, p)->resume_path);
+		ui_state_part(u, p)->resume_path = NULL;
+	}
+}
+
+/* Go on with the unfinished sessions now, or later. */
+static unsigned
+ui_bulk_resume_done(struct ui *u, struct dialog *d, enum dialog_result res)
+{
+	if (res != DIALOG_OK) {
+		ui_bulk_resume_forget(u);
+		ui_msg(u, false, "later: :resume or patrol revoke --resume goes on with %s",
+		    UI_ESTATE(u) ? "them" : "it");
+		return UI_R_ALL;
+	}
+	return ui_bulk_loaded(u);
+}
+
+/* Part p's newest unfinished revocation session: its path into the part's
+ * resume_path (and resume_admin), what it says into s (freed by the
+ * caller). 1: found; 0: none (or an earlier part is the same workspace);
+ * -1: it could not be read (said). */
+static int
+ui_bulk_find_resume(struct ui *u, size_t p, const char *dir, struct journal_session *s)
+{
+	struct ui_ws *m = ui_state_part(u, p);
+	struct patrol_err err;
+	char *path = NULL;
+	size_t k;
+
+	status_clear(&err);
+	memset(s, 0, sizeof *s);
+	for (k = 0; k < p; k++)      /* one workspace, two profiles: offered once, by the first */
+		if (estate_same_workspace(ui_state_part(u, k)->cfg->host, m->cfg->host))
+			return 0;
+	if (journal_find_unfinished(dir, m->cfg->host, &path, &err) != PATROL_OK || path == NULL)
+		return 0;
+	if (journal_load(path, s, &err) != PATROL_OK) {
+		free(path);
+		ui_msg(u, true, "%s%s%s", UI_ESTATE(u) ? m->profile : "", UI_ESTATE(u) ? ": " : "",
+		    err.message);
+		return -1;
+	}
+	free(m->resume_path);
+	m->resume_path = path;
+	m->resume_admin = s->admin;
+	return 1;
+}
+
+/* The one workspace's offer: its session, what is left, the question. */
+static void
+ui_bulk_offer_one(const struct journal_session *s, char (*l)[200], size_t *n)
+{
+	char when[32];
+
+	duration_absolute(s->started_ms, false, when, sizeof when);
+	snprintf(l[(*n)++], sizeof l[0], "Session %s, started %s%s.", s->session, when,
+	    s->admin ? " in admin mode" : "");
+	snprintf(l[(*n)++], sizeof l[0], "%zu of %zu tokens left; %zu were sent but never "
+	    "answered: a fresh list decides those.", s->pending, s->n, s->open_intents);
+	snprintf(l[(*n)++], sizeof l[0], "Go on with it now? (Cancel: later, with :resume)");
+}
+
+#define UI_BULK_OFFER_SHOWN 8        /* workspaces the offer of several names */
+
+/* Several workspaces' offer: a line a workspace, as the plan groups them
+ * (patrol journal names each session). */
+static void
+ui_bulk_offer_many(const struct ui *u, const struct journal_session *s, char (*l)[200],
+		   size_t *n)
+{
+	size_t p, k = 0;
+
+	for (p = 0; p < ui_state_parts(u); p++)
+		k += ui_state_part(u, p)->resume_path != NULL;
+	snprintf(l[(*n)++], sizeof l[0], "In %zu workspace%s:", k, k == 1 ? "" : "s");
+	for (p = 0, k = 0; p < ui_state_parts(u); p++) {
+		if (ui_state_part(u, p)->resume_path == NULL)
+			continue;
+		if (k++ == UI_BULK_OFFER_SHOWN) {
+			snprintf(l[(*n)++], sizeof l[0], "  and more (R lists them all once resumed)");
+			break;
+		}
+		snprintf(l[(*n)++], sizeof l[0], "  %s: %zu of %zu left, %zu never answered%s",
+		    ui_state_part(u, p)->profile, s[p].pending, s[p].n, s[p].open_intents,
+		    s[p].admin ? " (admin)" : "");
+	}
+	snprintf(l[(*n)++], sizeof l[0], "Each workspace's fresh list decides those never answered.");
+	snprintf(l[(*n)++], sizeof l[0], "Go on with them now? (Cancel: later, with :resume)");
+}
+
+/* Offer the newest unfinished session of each workspace on show (at
+ * start, :resume): one dialog, a line a workspace when there are several. */
 unsigned
 ui_bulk_offer_resume(struct ui *u, bool quiet)
 {
-	struct journal_session s;
+	struct journal_session *s;
 	struct patrol_err err;
-	char *dir = NULL, *path = NULL, when[32], l[3][200];
-	const char *lines[3] = { l[0], l[1], l[2] };
+	char *dir = NULL, l[UI_BULK_OFFER_SHOWN + 4][200];
+	const char *lines[UI_BULK_OFFER_SHOWN + 4];
+	size_t p, found = 0, n = 0, i;
+	int rc = 0;
 
 	if (ui_state_bulk_running(u) || u->dlg != NULL)
 		return quiet ? UI_R_NONE : (ui_msg(u, true, "finish what is open first"), UI_R_STATUS);
 	status_clear(&err);
-	if (journal_dir(false, &dir, &err) != PATROL_OK ||
-	    journal_find_unfinished(dir, u->ws->cfg->host, &path, &err) != PATROL_OK || path == NULL) {
-		unsigned r = quiet ? UI_R_NONE : ui_bulk_none_to_resume(u, dir);
-
+	ui_bulk_resume_forget(u);
+	if (journal_dir(false, &dir, &err) != PATROL_OK) {
 		free(dir);
-		return r;
+		return quiet ? UI_R_NONE : ui_bulk_none_to_resume(u, NULL);
 	}
+	s = ui_xcalloc(ui_state_parts(u), sizeof *s);
+	for (p = 0; p < ui_state_parts(u) && rc >= 0; p++)
+		if ((rc = ui_bulk_find_resume(u, p, dir, &s[p])) > 0)
+			found++;
+	if (rc >= 0 && found == 0 && !quiet)
+		ui_bulk_none_to_resume(u, dir);
 	free(dir);
-	memset(&s, 0, sizeof s);
-	if (journal_load(path, &s, &err) != PATROL_OK) {
-		free(path);
-		ui_msg(u, true, "%s", err.message);
-		return UI_R_STATUS;
+	if (rc >= 0 && found > 0 && UI_ESTATE(u))
+		ui_bulk_offer_many(u, s, l, &n);
+	else if (rc >= 0 && found > 0)
+		ui_bulk_offer_one(&s[0], l, &n);
+	for (p = 0; p < ui_state_parts(u); p++)
+		journal_session_free(&s[p]);
+	free(s);
+	if (rc < 0 || found == 0) {
+		ui_bulk_resume_forget(u);
+		return rc < 0 || !quiet ? UI_R_STATUS : UI_R_NONE;
 	}
-	duration_absolute(s.started_ms, false, when, sizeof when);
-	snprintf(l[0], sizeof l[0], "Session %s, started %s%s.", s.session, when,
-	    s.admin ? " in admin mode" : "");
-	snprintf(l[1], sizeof l[1], "%zu of %zu tokens left; %zu were sent but never answered: "
-	    "a fresh list decides those.", s.pending, s.n, s.open_intents);
-	snprintf(l[2], sizeof l[2], "Go on with it now? (Cancel: later, with :resume)");
-	free(u->ws->resume_path);
-	u->ws->resume_path = path;
-	u->ws->resume_admin = s.admin;
-	journal_session_free(&s);
-	ui_dialog_open(u, dialog_confirm_new("Unfinished revocation session", lines, 3, NULL,
-	    u->ascii), ui_bulk_resume_done, NULL);
+	for (i = 0; i < n; i++)
+		lines[i] = l[i];
+	ui_dialog_open(u, dialog_confirm_new(UI_ESTATE(u) ? "Unfinished revocation sessions" :
+	    "Unfinished revocation session", lines, n, NULL, u->ascii), ui_bulk_resume_done, NULL);
+	return UI_R_ALL;
+}
+
+/* Part p's session (its resume_path) into its bulk session, rebuilt
+ * against its own list; its pending rows staged in the table on show.
+ * Returns how many are pending; on an error why (and the part is left out). */
+static size_t
+ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
+{
+	struct ui_ws *m = ui_state_part(u, p);
+	struct journal_session info;
+	struct patrol_err err;
+	enum patrol_status st;
+	const struct bulk_item *it;
+	size_t i, pending;
+	long row;
+
+	bulk_reset(m->bulk, m->admin == UI_ADMIN_ON);
+	status_clear(&err);
+	if ((st = journal_load(m->resume_path, &info, &err)) == PATROL_OK)
+		st = bulk_resume(m->bulk, &info, &m->tab, false, &err);
+	journal_session_free(&info);
+	free(m->resume_path);
+	m->resume_path = NULL;
+	if (st != PATROL_OK) {
+		bulk_reset(m->bulk, false);
+		snprintf(why, n, "cannot resume: %s", err.message);
+		return 0;
+	}
+	if ((pending = bulk_pending(m->bulk)) == 0) {
+		bulk_end(m->bulk);
+		bulk_reset(m->bulk, false);
+		snprintf(why, n, "that session had nothing left: it is closed now");
+		return 0;
+	}
+	for (i = 0; i < bulk_count(m->bulk); i++) {
+		it = bulk_item(m->bulk, i);
+		if (it->result == JOURNAL_PENDING && (row = ui_state_part_row(u, p, it->t.id, true)) >= 0)
+			u->ws->marks[row] |= UI_MARK_STAGED;
+	}
+	return pending;
+}
+
+/* Whether part m can resume its offered session now: 1 yes; 0 not yet
+ * (its list or its admin check is on its way); -1 never (why said; the
+ * offer is dropped): its list failed, or the session was made in admin
+ * mode and the part is not in it. Several workspaces: admin mode is the
+ * table's (a), each member as its own admin check says. */
+static int
+ui_bulk_resume_ready(const struct ui *u, struct ui_ws *m, char *why, size_t n)
+{
+	bool listing = (m->loading & (1u << UI_JOB_LIST)) != 0;
+
+	if (m->resume_admin && m->admin != UI_ADMIN_ON && !(u->ws->admin == UI_ADMIN_ON &&
+	    m->admin == UI_ADMIN_WAIT))
+		snprintf(why, n, "that session was made in admin mode: %s",
+		    u->ws->admin == UI_ADMIN_ON ? "it needs admin rights" :
+		    "a turns admin mode on, then :resume");
+	else if (!m->loaded && !listing && m->load_err[0] != '\0')
+		snprintf(why, n, "its tokens could not be listed, so it was not resumed (:resume "
+		    "tries again)");
+	else
+		return m->admin == UI_ADMIN_WAIT && m->resume_admin ? 0 :
+		    m->loaded && !listing ? 1 : 0;
+	free(m->resume_path);
+	m->resume_path = NULL;
+	return -1;
+}
+
+/* Several workspaces: once every part with an accepted resume has its list
+ * (and its admin mode), rebuild each part's session against its own list
+ * and ask once for them all, as a plan of several workspaces; each part then
+ * finishes on its own worker and journal, exactly once. */
+static unsigned
+ui_bulk_loaded_many(struct ui *u)
+{
+	char why[sizeof ((struct patrol_err *)0)->message + 64], said[400] = "";
+	size_t p, wanted = 0, waiting = 0, pending = 0, len = 0;
+	struct ui_ws *m;
+
+	for (p = 0; p < ui_state_parts(u); p++) {
+		if ((m = ui_state_part(u, p))->resume_path == NULL)
+			continue;
+		wanted++;
+		why[0] = '\0';
+		waiting += ui_bulk_resume_ready(u, m, why, sizeof why) == 0;
+		if (why[0] != '\0' && len < sizeof said)
+			len += (size_t)snprintf(said + len, sizeof said - len, "%s%s: %s",
+			    len > 0 ? "; " : "", m->profile, why);
+	}
+	if (wanted == 0 || waiting > 0) {
+		if (len > 0)
+			ui_msg(u, true, "%s", said);
+		return len > 0 ? UI_R_STATUS : UI_R_NONE;
+	}
+	bulk_reset(u->ws->bulk, UI_MGMT(u));     /* the whole session's kind */
+	bulk_set_kind(u->ws->bulk, JOURNAL_KIND_REVOKE);
+	for (p = 0; p < ui_state_parts(u); p++) {
+		if ((m = ui_state_part(u, p))->resume_path == NULL) {
+			bulk_reset(m->bulk, false);      /* an earlier session's results go */
+			m->bphase = UI_BULK_IDLE;
+			continue;
+		}
+		why[0] = '\0';
+		pending += ui_bulk_resume_part(u, p, why, sizeof why);
+		if (why[0] != '\0' && len < sizeof said)
+			len += (size_t)snprintf(said + len, sizeof said - len, "%s%s: %s",
+			    len > 0 ? "; " : "", m->profile, why);
+	}
+	if (pending == 0) {
+		ui_msg(u, len > 0, "%s", len > 0 ? said : "nothing left to resume");
+		return UI_R_ALL;
+	}
+	u->ws->bulk_fresh = true;       /* each part's list was just fetched */
+	ui_bulk_confirm(u, "Resume the revocation");
+	if (len > 0)
+		ui_msg(u, true, "%s", said);
 	return UI_R_ALL;
 }
 
 /* The list is loaded: go on with an accepted resume (after switching to
- * admin mode when the session was made there). */
+ * admin mode when the session was made there). With several workspaces
+ * the table on show goes on once every part's list is in: a member's own
+ * list waits for the merge (ui_estate.c calls this on the table on show). */
 unsigned
 ui_bulk_loaded(struct ui *u)
 {
@@ -1108,6 +1337,9 @@ ui_bulk_loaded(struct ui *u)
 	enum patrol_status st;
 	size_t i;
 
+	if (UI_ESTATE(u))
+		return u->ws->w != NULL || u->dlg != NULL || ui_state_bulk_running(u) ?
+		    UI_R_NONE : ui_bulk_loaded_many(u);
 	if (u->ws->resume_path == NULL || u->dlg != NULL || ui_state_bulk_running(u))
 		return UI_R_NONE;
 	if (u->ws->resume_admin && !UI_MGMT(u)) {

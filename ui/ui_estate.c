@@ -56,38 +56,77 @@ ui_estate_note(struct ui *u)
 	}
 }
 
+/* The rows of member i the table on show leaves out (skip[j]): revoked
+ * ones (a member that named the same workspace marked them gone too), and
+ * those an earlier member of the same workspace lists (one workspace under
+ * two profiles: estate_twins), counted into u->est_once. */
+static unsigned char *
+ui_estate_skips(struct ui *u, size_t i, size_t *len)
+{
+	const struct ui_ws *m = u->est[i];
+	unsigned char *skip = ui_xcalloc(m->tab.n + 1, 1), *twin = ui_xcalloc(m->tab.n + 1, 1);
+	size_t j, k, n;
+
+	for (j = 0; j < m->tab.n; j++)
+		skip[j] = (m->marks[j] & UI_MARK_GONE) != 0;
+	for (k = 0; k < i; k++) {
+		if (!estate_same_workspace(u->est[k]->cfg->host, m->cfg->host))
+			continue;
+		if ((n = estate_twins(&u->est[k]->tab, &m->tab, twin)) == (size_t)-1)
+			ui_fatal("out of memory");
+		for (j = 0; j < m->tab.n; j++)
+			skip[j] |= twin[j];
+		if (n > 0 && *len < sizeof u->est_once)
+			*len += (size_t)snprintf(u->est_once + *len, sizeof u->est_once - *len,
+			    "%s%zu token%s of %s shown once, under %s (one workspace)",
+			    *len > 0 ? "; " : "", n, n == 1 ? "" : "s", m->profile, u->est[k]->profile);
+	}
+	free(twin);
+	return skip;
+}
+
 /* The table on show: every member's rows, its own flags (each workspace
- * has its own max lifetime and its own token in use), marks kept by id. */
+ * has its own max lifetime and its own token in use), marks kept by key. */
 static void
 ui_estate_merge(struct ui *u, bool say)
 {
 	struct token_table *t = ui_xcalloc(1, sizeof *t);
+	unsigned char **skip = ui_xcalloc(u->nest, sizeof *skip);
 	struct token_info *row;
 	const struct ui_ws *m;
-	size_t i, j, at = 0, loading = 0;
+	size_t i, j, at = 0, loading = 0, len = 0;
 
+	u->est_once[0] = '\0';
 	for (i = 0; i < u->nest; i++) {
 		m = u->est[i];
 		loading += (m->loading & (1u << UI_JOB_LIST)) != 0;
+		skip[i] = ui_estate_skips(u, i, &len);
 		for (j = 0; j < m->tab.n; j++) {
+			if (skip[i][j])
+				continue;
 			if ((row = token_table_add_copy(t, &m->tab.rows[j])) == NULL)
 				ui_fatal("out of memory");
 			row->workspace = (unsigned short)i;
 		}
 	}
 	ui_state_swap(u, t);
-	for (i = 0; i < u->nest; i++)
+	for (i = 0; i < u->nest; i++) {
 		for (j = 0, m = u->est[i]; j < m->tab.n; j++)
-			u->ws->flags[at++] = m->flags[j];
+			if (!skip[i][j])
+				u->ws->flags[at++] = m->flags[j];
+		free(skip[i]);
+	}
+	free(skip);
 	ui_state_refilter(u);
 	u->drawn_valid = false;
 	ui_estate_note(u);
 	if (loading == 0 && say)
-		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s", u->ws->tab.n,
-		    u->ws->tab.n == 1 ? "" : "s", u->nest,
+		ui_msg(u, u->est_note[0] != '\0', "%zu token%s in %zu workspaces%s%s%s%s%s",
+		    u->ws->tab.n, u->ws->tab.n == 1 ? "" : "s", u->nest,
 		    u->est_note[0] != '\0' ? "; some failed (see the header)" : "",
 		    u->est_skipped != NULL ? "; note: " : "",
-		    u->est_skipped != NULL ? u->est_skipped : "");
+		    u->est_skipped != NULL ? u->est_skipped : "",
+		    u->est_once[0] != '\0' ? "; note: " : "", u->est_once);
 }
 
 int
@@ -159,6 +198,18 @@ ui_estate_session_call(const struct call *c)
 	return (c->tag & BULK_TAG) != 0 || (c->tag & 0xff) == UI_JOB_REPLAN;
 }
 
+/* Whether a member's list is still on its way. */
+static bool
+ui_estate_listing(const struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nest; i++)
+		if (u->est[i]->loading & (1u << UI_JOB_LIST))
+			return true;
+	return false;
+}
+
 unsigned
 ui_estate_results(struct ui *u, size_t i)
 {
@@ -172,9 +223,10 @@ ui_estate_results(struct ui *u, size_t i)
 	    strncmp(u->status, "cannot list", 11) == 0 || strstr(u->status, "loading") != NULL;
 	unsigned r = UI_R_NONE;
 	struct call *c;
-
+	char before[sizeof u->status];
 	bool session = false;
 
+	memcpy(before, u->status, sizeof before);
 	u->ws = m;                   /* the answer is the member's, as with one */
 	while ((c = worker_take(m->w)) != NULL) {
 		if (ui_estate_session_call(c)) {     /* the session's: the merged table's */
@@ -197,6 +249,13 @@ ui_estate_results(struct ui *u, size_t i)
 	u->top = top;
 	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
 		ui_estate_merge(u, say);
+		/* the member said its own count: until the last list is in, the
+		 * line says what it said ("refreshing"), so the last one's merge
+		 * says the total */
+		if (say && ui_estate_listing(u))
+			ui_msg(u, false, "%s", before);
+		if (m->resume_path != NULL)       /* an accepted resume waited for it */
+			r |= ui_bulk_loaded(u);
 		r |= UI_R_ALL;
 	} else if (session) {
 		r |= ui_state_compact(u);

@@ -98,7 +98,18 @@ enum ui_pair {
 	UI_PAIR_COUNT,
 };
 
-/* Per-row marks, kept by token id across refreshes. */
+/* What finds a row again: a token id is unique only within its workspace,
+ * and the merged table of several may hold one id twice (two workspaces
+ * made alike, or one workspace named by two profiles), so every lookup
+ * that outlives a table (marks over a refresh, the cursor, the scopes
+ * view's lines, a session's items) is by workspace (the row's workspace
+ * field: an index of est, 0 with one) and id together. */
+struct ui_rowkey {
+	char id[TOKEN_ID_LEN + 1];
+	unsigned short ws;
+};
+
+/* Per-row marks, kept by token key (workspace and id) across refreshes. */
 #define UI_MARK_TAGGED	0x01u
 #define UI_MARK_STAGED	0x02u
 #define UI_MARK_BUSY	0x04u	/* a revoke is in flight */
@@ -298,6 +309,9 @@ struct ui {
 	size_t wide_ws;              /* the widest member's profile name */
 	char est_note[512];          /* what failed, one "NAME: why" each, sanitized */
 	const char *est_skipped;     /* what --all-profiles left out (ui_opts.note), or NULL */
+	char est_once[256];          /* one workspace under two profiles: what the
+				      * later one's list had that an earlier one's
+				      * did, shown once (ui_estate.c) */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	struct bulk_replan breplan;  /* a session's re-plan, its parts' summed (ui_bulk.c) */
 	/* How far the list in flight has come, by source (0: own tokens,
@@ -352,7 +366,7 @@ struct ui {
 	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
 	enum ui_owner_sort osort;
 	bool odesc;
-	char (*vids)[TOKEN_ID_LEN + 1];   /* scopes view: line -> token id */
+	struct ui_rowkey *vids;      /* scopes view: line -> token */
 	size_t nvids;
 	enum ui_scopes_sort ssort;
 	bool sdesc;
@@ -442,6 +456,10 @@ void ui_state_refilter(struct ui *u);
 void ui_state_resort(struct ui *u);
 /* The id under the cursor into buf (TOKEN_ID_LEN + 1 bytes), or NULL. */
 char *ui_state_current_id(const struct ui *u, char *buf);
+/* Row t's key (struct ui_rowkey) into k; returns k. */
+struct ui_rowkey *ui_state_key(const struct token_info *t, struct ui_rowkey *k);
+/* The row of k in the table on show, or -1 (many: as ui_state_row_of). */
+long ui_state_row_key(struct ui *u, const struct ui_rowkey *k, bool many);
 /* The row holding exactly token id, or -1. A binary search in the id order
  * when it is built; many (a loop over a session's thousand ids) builds it
  * (one sort per table), else one lookup scans rather than sort. */
@@ -461,7 +479,8 @@ const struct ui_ws *ui_state_row_ws(const struct ui *u);
 size_t ui_state_count(const struct ui *u, unsigned mark);
 size_t ui_state_count_hidden(const struct ui *u, unsigned mark);
 size_t ui_state_count_both(const struct ui *u);
-/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+/* Swap in a new table (taken over): flags once, marks by key (workspace and
+ * id), filter, sort. */
 unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 /* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */

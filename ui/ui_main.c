@@ -247,7 +247,7 @@ ui_run(const struct ui_opts *opts)
 		ui_msg(&u, false, "loading%s", u.ascii ? "..." : "\u2026");
 	ui_state_load(&u);           /* only queues the calls: the frame paints first */
 	ui_draw(&u, UI_R_ALL);
-	if (!UI_ESTATE(&u) && ui_bulk_offer_resume(&u, true) != UI_R_NONE)
+	if (ui_bulk_offer_resume(&u, true) != UI_R_NONE)
 		ui_draw(&u, UI_R_ALL);
 	ui_loop(&u);
 	ui_dialog_free(&u);       /* its window goes before the screen that holds it */

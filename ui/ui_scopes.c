@@ -120,11 +120,11 @@ void
 ui_lists_scopes(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	char keep[TOKEN_ID_LEN + 1] = "", (*ids)[TOKEN_ID_LEN + 1];
+	struct ui_rowkey keep = { "", 0 }, *ids;
 	size_t *rows, i, n = u->ws->nshown, sel = 0, narrowing = 0;
 
 	if (u->mode == UI_MODE_SCOPES && u->vsel < u->nvids)
-		memcpy(keep, u->vids[u->vsel], sizeof keep);
+		keep = u->vids[u->vsel];
 	rows = ui_xcalloc(n + 1, sizeof *rows);
 	ids = ui_xcalloc(n + 1, sizeof *ids);
 	if (n > 0)
@@ -132,8 +132,8 @@ ui_lists_scopes(struct ui *u)
 	qsort_r(rows, n, sizeof *rows, ui_scopes_cmp, u);
 	for (i = 0; i < n; i++) {
 		const struct token_info *t = &u->ws->tab.rows[rows[u->sdesc ? n - 1 - i : i]];
-		token_id_hex(t, ids[i]);
-		if (strcmp(ids[i], keep) == 0)
+		ui_state_key(t, &ids[i]);
+		if (ids[i].ws == keep.ws && strcmp(ids[i].id, keep.id) == 0)
 			sel = i;
 		narrowing += token_autoscope_narrows(t);
 		ui_add(&l, ui_scopes_line(u, t, u->ws->marks[rows[u->sdesc ? n - 1 - i : i]]));
@@ -181,16 +181,16 @@ ui_a_ssort_invert(struct ui *u)
 unsigned
 ui_a_scope_pick(struct ui *u)
 {
-	char id[TOKEN_ID_LEN + 1];
+	struct ui_rowkey k;
 	long row;
 	size_t i;
 
 	if (u->mode != UI_MODE_SCOPES || u->vsel >= u->nvids)
 		return UI_R_NONE;
-	memcpy(id, u->vids[u->vsel], sizeof id);
+	k = u->vids[u->vsel];
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
-	row = ui_state_row_of(u, id, false);
+	row = ui_state_row_key(u, &k, false);
 	for (i = 0; row >= 0 && i < u->ws->nshown; i++)
 		if (u->ws->shown[i] == (size_t)row)
 			u->cursor = i;        /* the painter scrolls to it */
@@ -205,7 +205,7 @@ ui_a_scope_pin(struct ui *u)
 
 	if (u->mode != UI_MODE_SCOPES || u->vsel >= u->nvids)
 		return UI_R_NONE;
-	row = ui_state_row_of(u, u->vids[u->vsel], false);
+	row = ui_state_row_key(u, &u->vids[u->vsel], false);
 	if (row < 0 || (u->ws->marks[row] & UI_MARK_BUSY))
 		return UI_R_NONE;
 	u->ws->marks[row] |= UI_MARK_PIN;

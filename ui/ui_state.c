@@ -3,7 +3,7 @@
  *
  * The workspace on show (struct ui_ws: the table the worker sent, the
  * audit flags of each row computed once per load, the marks kept by token
- * id across refreshes, who we are and the settings, the revocation
+ * (workspace and id: struct ui_rowkey) across refreshes, who we are and the settings, the revocation
  * session), the filtered and sorted view of it, the status message and the
  * lines of the open view. No drawing, no key handling, no curses: it calls
  * nothing in ui/ but ui_columns.c and ui_util.c, and says what changed in
@@ -143,6 +143,20 @@ long
 ui_state_row_of(struct ui *u, const char *id, bool many)
 {
 	return ui_state_row_ws_of(u, SIZE_MAX, id, many);
+}
+
+struct ui_rowkey *
+ui_state_key(const struct token_info *t, struct ui_rowkey *k)
+{
+	token_id_hex(t, k->id);
+	k->ws = t->workspace;
+	return k;
+}
+
+long
+ui_state_row_key(struct ui *u, const struct ui_rowkey *k, bool many)
+{
+	return ui_state_row_ws_of(u, k->ws, k->id, many);
 }
 
 long
@@ -556,18 +570,19 @@ ui_state_count_hidden(const struct ui *u, unsigned mark)
 	return ui_state_count(u, mark) - shown;
 }
 
-/* Put the cursor on id if it is shown; otherwise keep the index in range. */
+/* Put the cursor on k's token if it is shown; otherwise keep the index in
+ * range. */
 static void
-ui_state_keep_cursor(struct ui *u, const char *id)
+ui_state_keep_cursor(struct ui *u, const struct ui_rowkey *k)
 {
+	const struct token_info *t;
 	size_t i;
 
-	if (id != NULL) {
-		for (i = 0; i < u->ws->nshown; i++) {
-			if (token_id_cmp_text(&u->ws->tab.rows[u->ws->shown[i]], id, false) == 0) {
-				u->cursor = i;
-				return;
-			}
+	for (i = 0; k != NULL && i < u->ws->nshown; i++) {
+		t = &u->ws->tab.rows[u->ws->shown[i]];
+		if (t->workspace == k->ws && token_id_cmp_text(t, k->id, false) == 0) {
+			u->cursor = i;
+			return;
 		}
 	}
 	if (u->cursor >= u->ws->nshown)
@@ -662,21 +677,25 @@ ui_state_set_filter(struct ui *u, const char *expr, const char *fallback)
 	return -1;
 }
 
-static int
-ui_id_cmp(const void *a, const void *b)
-{
-	return strcmp(a, b);      /* the id is the first member */
-}
-
 struct ui_oldmark {
-	char id[TOKEN_ID_LEN + 1];
+	struct ui_rowkey k;
 	unsigned char mark;
 };
 
-/* The marks a new list of the same workspace keeps, by id. */
+/* By id, then workspace: two workspaces may hold one id. */
+static int
+ui_key_cmp(const void *a, const void *b)
+{
+	const struct ui_rowkey *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	return c != 0 ? c : (x->ws > y->ws) - (x->ws < y->ws);
+}
+
+/* The marks a new list of the same workspaces keeps, by key. */
 #define UI_MARKS_KEPT (UI_MARK_TAGGED | UI_MARK_STAGED | UI_MARK_BUSY | UI_MARK_PIN)
 
-/* Marks of the old table, sorted by id, for carrying over. */
+/* Marks of the old table, sorted by key, for carrying over. */
 static struct ui_oldmark *
 ui_state_oldmarks(const struct ui *u, size_t *np)
 {
@@ -687,10 +706,10 @@ ui_state_oldmarks(const struct ui *u, size_t *np)
 	for (i = 0; i < u->ws->tab.n; i++) {
 		if ((u->ws->marks[i] & UI_MARKS_KEPT) == 0)
 			continue;
-		token_id_hex(&u->ws->tab.rows[i], m[n].id);
+		ui_state_key(&u->ws->tab.rows[i], &m[n].k);
 		m[n++].mark = u->ws->marks[i] & UI_MARKS_KEPT;
 	}
-	qsort(m, n, sizeof *m, ui_id_cmp);
+	qsort(m, n, sizeof *m, ui_key_cmp);
 	*np = n;
 	return m;
 }
@@ -760,15 +779,17 @@ ui_state_owner(const struct ui *u, const char *owner)
 	return ui_state_ws_owner(u->ws, owner);
 }
 
-/* Swap in a new table (taken over): flags once, marks by id, filter, sort. */
+/* Swap in a new table (taken over): flags once, marks by key, filter, sort. */
 unsigned
 ui_state_swap(struct ui *u, struct token_table *t)
 {
-	char id[TOKEN_ID_LEN + 1] = "";
+	const struct token_info *cur = ui_state_current(u);
+	struct ui_rowkey at;
 	struct ui_oldmark *old, key, *hit;
 	size_t nold, i;
 
-	ui_state_current_id(u, id);
+	if (cur != NULL)
+		ui_state_key(cur, &at);
 	old = ui_state_oldmarks(u, &nold);
 	ui_ws_orders_free(u->ws);
 	token_table_free(&u->ws->tab);
@@ -778,8 +799,8 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	u->ws->ctx.now_ms = duration_now_ms();
 	for (i = 0; i < u->ws->tab.n; i++) {
 		u->ws->flags[i] = token_flags(&u->ws->tab.rows[i], &u->ws->ctx);
-		hit = nold > 0 ? bsearch(token_id_hex(&u->ws->tab.rows[i], key.id), old, nold,
-		    sizeof *old, ui_id_cmp) : NULL;
+		hit = nold > 0 ? bsearch(ui_state_key(&u->ws->tab.rows[i], &key.k), old, nold,
+		    sizeof *old, ui_key_cmp) : NULL;
 		u->ws->marks[i] = hit != NULL ? hit->mark : 0;
 	}
 	free(old);
@@ -788,17 +809,19 @@ ui_state_swap(struct ui *u, struct token_table *t)
 	ui_state_rows_changed(u);
 	ui_state_orders_build(u);
 	ui_state_refilter(u);
-	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	ui_state_keep_cursor(u, cur != NULL ? &at : NULL);
 	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
 unsigned
 ui_state_compact(struct ui *u)
 {
-	char id[TOKEN_ID_LEN + 1] = "";
+	const struct token_info *cur = ui_state_current(u);
+	struct ui_rowkey at;
 	size_t i, j = 0;
 
-	ui_state_current_id(u, id);
+	if (cur != NULL)
+		ui_state_key(cur, &at);
 	for (i = 0; i < u->ws->tab.n; i++) {
 		if (u->ws->marks[i] & UI_MARK_GONE)
 			continue;       /* its strings stay in the pool until the next load */
@@ -816,7 +839,7 @@ ui_state_compact(struct ui *u)
 	ui_ws_orders_free(u->ws);
 	ui_state_rows_changed(u);
 	ui_state_refilter(u);
-	ui_state_keep_cursor(u, id[0] != '\0' ? id : NULL);
+	ui_state_keep_cursor(u, cur != NULL ? &at : NULL);
 	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 

@@ -432,12 +432,9 @@ ui_a_perm_grant(struct ui *u)
 	return UI_R_ALL;
 }
 
-/* :resume: offer the unfinished revocation session of this workspace. */
+/* :resume: offer the unfinished revocation session of each workspace on show. */
 unsigned
 ui_a_resume(struct ui *u)
 {
-	if (UI_ESTATE(u))            /* a session is one workspace's */
-		return ui_msg(u, true, "a revocation session is one workspace's: pick it (P), "
-		    "then :resume"), UI_R_STATUS;
 	return ui_bulk_offer_resume(u, false);
 }

@@ -106,6 +106,22 @@ writes_at() {
 	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
 }
 
+# Several workspaces, an emulator each:
+# mk_at URL COMMENT N FILE: mk in the workspace at URL.
+mk_at() { local url=$1; shift; EMU_URL=$url mk "$@"; }
+# deletes_at URL: DELETE requests the emulator at URL received.
+deletes_at() {
+	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
+}
+# once_at URL FILE: how many ids of FILE the emulator at URL saw revoked exactly once.
+once_at() {
+	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
+		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
+}
+
+# filter EXPR: type EXPR as the table's filter (what was there cleared).
+filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
+
 # revokes: how many distinct ids the emulator saw revoked.
 revokes() { stats '.revokes | length'; }
 

@@ -25,7 +25,9 @@ UI_TESTS = \
 	tests/ui/ui_estate.sh \
 	tests/ui/ui_estate_bulk.sh \
 	tests/ui/ui_estate_one.sh \
-	tests/ui/ui_estate_threads.sh
+	tests/ui/ui_estate_threads.sh \
+	tests/ui/ui_estate_twins.sh \
+	tests/ui/ui_estate_resume.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -132,7 +132,7 @@ keys o
 check_screen "o (rotate) asks first" "Rotate this token\\?"
 keys Escape
 keys :; tm send-keys -t t -l "resume"; keys Enter
-check_screen ":resume is refused too" "a revocation session is one workspace's: pick it \\(P\\)"
+check_screen ":resume looks in every workspace on show" "no unfinished revocation session in these [0-9]+ workspaces"
 keys W
 check_screen "and the settings" "settings are a workspace's own: pick one \\(P\\)"
 keys :; tm send-keys -t t -l "permissions"; keys Enter

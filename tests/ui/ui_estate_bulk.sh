@@ -33,16 +33,6 @@ DATABRICKS_HOST= DATABRICKS_TOKEN=
 } >"$HOME/.databrickscfg"
 chmod 600 "$HOME/.databrickscfg"
 
-# mk_at URL COMMENT N FILE: mk (tests/ui/lib.sh) in the workspace at URL
-mk_at() { local url=$1; shift; EMU_URL=$url mk "$@"; }
-# once_at URL FILE: how many ids of FILE the emulator at URL saw revoked exactly once
-once_at() {
-	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
-		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-deletes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
 tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
 reset_all() { for u in "$A" "$B" "$R" "$L"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
 # the lines of the screen from the one matching $1 to the next WORKSPACE heading
@@ -54,7 +44,6 @@ in_block() {
 	while read -r id; do printf '%s\n' "$b" | grep -q "${id:0:9}" && n=$((n + 1)); done <"$2"
 	echo "$n"
 }
-filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
 
 mk_at "$A" estx 6 "$T/ida"
 mk_at "$B" estx 6 "$T/idb"

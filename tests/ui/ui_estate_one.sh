@@ -27,7 +27,6 @@ listed_at() {
 		jq -c --arg id "$2" '.token_infos[] | select(.token_id == $id)'
 }
 reset_all() { for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
-filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
 
 ui_shell 140 40
 ui_start -p prod -p staging

@@ -161,6 +161,54 @@ test_account_hosts(void **state)
 	assert_false(config_host_is_account("http://127.0.0.1:8080"));
 }
 
+/* A table of the ids %064x of ids[0..n). */
+static struct token_table *
+twins_table(const unsigned *ids, size_t n)
+{
+	struct token_table *t = calloc(1, sizeof *t);
+	char id[TOKEN_ID_LEN + 1];
+	struct token_info *r;
+	size_t i;
+
+	assert_non_null(t);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%064x", ids[i]);
+		assert_non_null(r = token_table_push(t));
+		assert_int_equal(token_set_id(t, r, id, strlen(id)), 0);
+	}
+	return t;
+}
+
+/* One workspace under two profiles: the later list's rows the first has
+ * are its twins, by id; hosts are one workspace compared without case. */
+static void
+test_twins(void **state)
+{
+	static const unsigned a[] = { 1, 2, 3 }, b[] = { 4, 3, 1, 5 };
+	struct token_table *first = twins_table(a, 3), *later = twins_table(b, 4);
+	struct token_table *empty = twins_table(a, 0);
+	unsigned char twin[4];
+
+	(void)state;
+	assert_int_equal(estate_twins(first, later, twin), 2);
+	assert_int_equal(twin[0], 0);
+	assert_int_equal(twin[1], 1);
+	assert_int_equal(twin[2], 1);
+	assert_int_equal(twin[3], 0);
+	assert_int_equal(estate_twins(empty, later, twin), 0);
+	assert_int_equal(twin[1], 0);
+	assert_true(estate_same_workspace("https://Dbc-1.cloud.databricks.com",
+					  "https://dbc-1.cloud.databricks.com"));
+	assert_false(estate_same_workspace("http://127.0.0.1:8080", "http://127.0.0.1:8081"));
+	assert_false(estate_same_workspace(NULL, "http://127.0.0.1:8080"));
+	token_table_free(first);
+	token_table_free(later);
+	token_table_free(empty);
+	free(first);
+	free(later);
+	free(empty);
+}
+
 int
 main(void)
 {
@@ -171,6 +219,7 @@ main(void)
 		cmocka_unit_test(test_pick_all),
 		cmocka_unit_test(test_pick_missing_file),
 		cmocka_unit_test(test_account_hosts),
+		cmocka_unit_test(test_twins),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

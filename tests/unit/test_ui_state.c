@@ -151,6 +151,65 @@ test_swap_keeps_marks(void **state UNUSED)
 	assert_string_equal(ui_state_current_id(&u, cur), id_of(5));
 }
 
+/* A table of ids[i] in workspace wss[i] (a merged table of several). */
+static struct token_table *
+table_ws(const unsigned *ids, const unsigned short *wss, size_t n)
+{
+	struct token_table *t = table(ids, n);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		t->rows[i].workspace = wss[i];
+	return t;
+}
+
+/* The row of id i in workspace ws. */
+static long
+row_in(unsigned i, unsigned short ws)
+{
+	struct ui_rowkey k;
+
+	snprintf(k.id, sizeof k.id, "%s", id_of(i));
+	k.ws = ws;
+	return ui_state_row_key(&u, &k, false);
+}
+
+/* Two workspaces may hold one id: a tag, staging and the cursor follow a
+ * row by workspace and id together, never to its twin in the other. */
+static void
+test_swap_keys_by_workspace(void **state UNUSED)
+{
+	static const unsigned ids[] = { 1, 2, 1, 2 }, again[] = { 2, 1, 2, 1 };
+	static const unsigned short wss[] = { 0, 0, 1, 1 }, wss_again[] = { 1, 1, 0, 0 };
+	const struct token_info *t;
+
+	ui_state_swap(&u, table_ws(ids, wss, 4));
+	assert_int_equal(u.ws->tab.rows[row_in(1, 1)].workspace, 1);
+	assert_true(row_in(1, 0) != row_in(1, 1));
+	u.ws->marks[row_in(1, 1)] |= UI_MARK_TAGGED;
+	u.ws->marks[row_in(2, 0)] |= UI_MARK_STAGED;
+	for (u.cursor = 0; (t = ui_state_current(&u)) != NULL; u.cursor++)
+		if (t->workspace == 1 && token_id_cmp_text(t, id_of(2), false) == 0)
+			break;
+	ui_state_swap(&u, table_ws(again, wss_again, 4));
+	assert_int_equal(u.ws->marks[row_in(1, 1)], UI_MARK_TAGGED);
+	assert_int_equal(u.ws->marks[row_in(1, 0)], 0);
+	assert_int_equal(u.ws->marks[row_in(2, 0)], UI_MARK_STAGED);
+	assert_int_equal(u.ws->marks[row_in(2, 1)], 0);
+	assert_int_equal(ui_state_count(&u, UI_MARK_TAGGED), 1);
+	t = ui_state_current(&u);
+	assert_non_null(t);
+	assert_int_equal(t->workspace, 1);
+	assert_int_equal(token_id_cmp_text(t, id_of(2), false), 0);
+	u.ws->marks[row_in(1, 0)] = UI_MARK_GONE;     /* a compaction keeps the cursor too */
+	ui_state_compact(&u);
+	assert_int_equal(row_in(1, 0), -1);
+	assert_true(row_in(1, 1) >= 0);
+	t = ui_state_current(&u);
+	assert_int_equal(t->workspace, 1);
+	assert_int_equal(token_id_cmp_text(t, id_of(2), false), 0);
+}
+
 /* The token patrol uses is flagged self, from the workspace's own config. */
 static void
 test_self_flag(void **state UNUSED)
@@ -319,6 +378,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_swap_keeps_marks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_swap_keys_by_workspace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_self_flag, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter_fallback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sort, setup, teardown),

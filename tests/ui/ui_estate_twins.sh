@@ -1,0 +1,114 @@
+#!/bin/bash
+# UI and command line end-to-end: a token id is unique only within its
+# workspace (issue 11). Two emulators started with the same --seed hand out
+# the same ids, as two workspaces may; a third profile names the first
+# workspace again. A row tagged in one workspace stays the only one tagged
+# over a refresh, and its revoke reaches that workspace alone; `show` and
+# `revoke` with an id found in two workspaces ask for -p instead of acting
+# on both; a token two profiles of one workspace both list is listed,
+# counted and revoked once, under the first, with a note, in both faces.
+# Asserts on the screen, on exit codes and output, and on each emulator's
+# /emulator/stats.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+. "${top_srcdir:-.}/tests/ui/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
+
+emu_start --seed 9
+A=$EMU_URL
+emu_start --seed 9
+B=$EMU_URL
+DATABRICKS_HOST= DATABRICKS_TOKEN=
+{
+	printf '[one]\nhost = %s\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
+	printf '[two]\nhost = %s\ntoken = %s\n\n' "$B" "$ADMIN_TOKEN"
+	printf '[alias]\nhost = %s/\ntoken = %s\n' "$A" "$ADMIN_TOKEN"
+} >"$HOME/.databrickscfg"
+chmod 600 "$HOME/.databrickscfg"
+
+reset_all() { for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
+
+mk_at "$A" twin 3 "$T/ida"
+mk_at "$B" twin 3 "$T/idb"
+check_eq "the two workspaces hold the same ids (the test's premise)" "$(cat "$T/ida")" "$(cat "$T/idb")"
+ID=$(sed -n 1p "$T/ida")
+
+# === 1. the command line: an id in two workspaces asks for -p ====================
+run show "$ID" --all -p one -p two
+check_rc "show ID in two workspaces: refused" 1
+check_match "it names both and asks for -p" "token id '$ID' is in 2 workspaces \\('one', 'two'\\): name the one you mean with -p" "$ERR"
+check_eq "and shows neither" "" "$OUT"
+run show "${ID:0:12}" --all -p one -p two
+check_rc "a prefix of it: refused the same way" 1
+check_match "the prefix named" "token id '${ID:0:12}' is in 2 workspaces" "$ERR"
+run show "$ID" --all -p two
+check_rc "show ID -p two" 0
+check_match "-p picks the one" "$ID" "$OUT"
+reset_all
+run revoke --all --yes "$ID" -p one -p two
+check_rc "revoke ID in two workspaces: refused" 2
+check_match "it asks for -p" "'$ID' is a token in 2 workspaces: name the one you mean with -p \\(nothing was sent\\)" "$ERR"
+check_eq "no revoke reached either" "0 0" "$(deletes_at "$A") $(deletes_at "$B")"
+
+# === 2. one workspace under two profiles: each token once, under the first =======
+run list --all -p one -p alias -o json
+check_rc "list over one workspace named twice" 0
+check_match "the note names both profiles" \
+	"note: profile 'alias' is the workspace of profile 'one' \\($A\\): [0-9]+ of its tokens listed there too are shown once, under 'one'" "$ERR"
+check_eq "each of its tokens listed once" 3 "$(printf '%s' "$OUT" | jq '[.[] | select(.comment | startswith("twin"))] | length')"
+check_eq "under the first profile" '["one"]' "$(printf '%s' "$OUT" | jq -c '[.[].workspace] | unique')"
+run show "$ID" --all -p one -p alias
+check_rc "show ID over one workspace named twice: found once" 0
+run revoke --all --yes --filter 'comment:"twin 3"' -p one -p alias
+check_rc "revoke over it" 0
+check_eq "the token's revoke sent once" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
+check_eq "revoked once" 1 "$(stats_at "$A" "[.revokes[]] | add")"
+run revoke --all --resume --yes -p one -p alias
+check_match "--resume looks in that workspace once" \
+	"workspace 'alias': the workspace of 'one': its session is resumed there" "$ERR"
+check_eq "and sends nothing" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
+
+# === 3. the UI: a tag in one workspace stays there; the revoke goes there ========
+reset_all
+ui_shell 160 40
+ui_start --all -p one -p alias -p two
+check_screen "the alias's twins shown once, said on the status line" \
+	"tokens in 3 workspaces; note: [0-9]+ tokens of alias shown once, under one \\(one workspace\\)" 20
+filter "comment:twin"
+check_screen "the twins of both workspaces (one's third revoked above)" "shown 5/[0-9]+ +tagged 0"
+check_screen_not "none under alias" "^ +alias "
+filter "comment:twin workspace:one"
+check_screen "one's own" "shown 2/[0-9]+ +tagged 0"
+keys Space
+check_screen "Space: one row tagged" "tagged 1 +staged 0"
+filter "comment:twin"
+check_screen "both workspaces shown again" "shown 5/[0-9]+ +tagged 1 "
+keys r
+check_screen "r: the lists came again" "[0-9]+ tokens in 3 workspaces" 20
+check_screen "the tag stayed on its row alone" "shown 5/[0-9]+ +tagged 1 +staged 0"
+filter "comment:twin workspace:two"
+check_screen "two's twins: none tagged" "shown 3/[0-9]+ +tagged 1 "
+check_screen_not "no row of two is marked" "^[^ ].* two +"
+filter "comment:twin"
+keys d
+check_screen "d: the tagged row staged" "tagged 0 +staged 1"
+keys x
+check_screen "x: one token, in one" "In 1 workspace: one 1\\."
+keys Tab Enter
+check_screen "revoked" "revoked 1 token" 20
+check_eq "one revoke reached one" 1 "$(deletes_at "$A")"
+check_eq "none reached two" 0 "$(deletes_at "$B")"
+check_eq "one's token revoked once" 1 "$(stats_at "$A" "[.revokes[]] | add")"
+check_screen "its row left; two's twin of it stays" "shown 4/[0-9]+ +tagged 0 +staged 0"
+check_screen_not "alias's copy of it did not come back" "^ +alias "
+keys r
+check_screen "r again" "[0-9]+ tokens in 3 workspaces" 20
+check_screen "still 4 after the lists came again" "shown 4/[0-9]+ +tagged 0 +staged 0"
+check_screen_not "and none under alias" "^ +alias "
+keys q
+check_screen "q: quit" "Quit\\?|EXIT="
+screen | grep -q "Quit?" && keys Tab Enter
+ui_exited
+
+finish
