@@ -41,6 +41,8 @@ int cli_main(int argc, char **argv, face_fn face);
 #define CLI_MAX_SCOPES 64
 #define CLI_MAX_PROFILES 64
 
+struct buf;
+
 struct cli_opts {
 	/* global */
 	const char *profile;
@@ -223,8 +225,13 @@ void cli_estate_max_lifetime(struct cli *cli);
 size_t cli_estate_filter(const struct cli *cli, const struct token_filter *f,
 			 const struct token_table *tab, size_t *idx);
 /* cli_find_token over the merged table: not found says "in any of the N
- * workspaces". */
+ * workspaces"; found in several says where ("'ab12' matches ab12cd34ef in
+ * 'prod' and ab12ff0011 in 'dev'"), as cli_estate_match_add words it. */
 long cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id);
+/* Add "[, | and ]SHORT_ID in 'WS'" (k: how many came before, of n) to b,
+ * for a message naming every workspace an id matches in. 0 or -1. */
+int cli_estate_match_add(struct buf *b, size_t k, size_t n, const struct token_info *t,
+			 const char *ws);
 /* quota over several workspaces: per workspace and in total. */
 int cli_estate_quota(struct cli *cli, const struct token_table *tab);
 

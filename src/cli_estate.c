@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "buf.h"
 #include "cli.h"
 #include "estate.h"
 #include "table.h"
@@ -786,36 +787,61 @@ cli_estate_quota(struct cli *cli, const struct token_table *tab)
 	return rc;
 }
 
+int
+cli_estate_match_add(struct buf *b, size_t k, size_t n, const struct token_info *t,
+		     const char *ws)
+{
+	char id[TOKEN_ID_LEN + 1];
+
+	return buf_printf(b, "%s%.*s in '%s'", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+			  TOKEN_SHORT_ID_LEN, token_id_hex(t, id), ws);
+}
+
+/* Rows of workspace i's view that id names: its one row, or -1 (none) or
+ * -2 (a prefix of several there). */
+static long
+estate_find_in(const struct cli *cli, const struct token_table *tab, size_t i, const char *id)
+{
+	struct token_table view;
+
+	if (cli->ws[i].failed || cli->ws[i].count == 0)
+		return -1;
+	view = estate_view(tab, &cli->ws[i]);
+	return token_find(&view, id);
+}
+
 long
 cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id)
 {
-	struct token_table view;
-	char names[256];
-	size_t i, k = 0, len = 0;
+	size_t i, k = 0, n = 0;
 	long row, found = -1;
+	struct buf where;
 
-	names[0] = '\0';
 	for (i = 0; i < cli->nws; i++) {      /* an id is unique only in its workspace */
-		if (cli->ws[i].failed || cli->ws[i].count == 0)
-			continue;
-		view = estate_view(tab, &cli->ws[i]);
-		if ((row = token_find(&view, id)) == -1)
-			continue;
-		if (row == -2)
+		if ((row = estate_find_in(cli, tab, i, id)) == -2) {
+			struct token_table view = estate_view(tab, &cli->ws[i]);
 			return cli_find_token(&view, id);      /* says: give more characters */
-		found = (long)cli->ws[i].first + row;
-		if (len < sizeof names)
-			len += (size_t)snprintf(names + len, sizeof names - len, "%s'%s'",
-						k > 0 ? ", " : "", cli->ws[i].name);
-		k++;
+		}
+		if (row >= 0) {
+			found = (long)cli->ws[i].first + row;
+			n++;
+		}
 	}
-	if (k > 1) {
-		cli_msg("token id '%s' is in %zu workspaces (%s): name the one you mean with -p",
-			id, k, names);
+	if (n > 1) {
+		buf_init(&where, 0);
+		for (i = 0; i < cli->nws; i++)
+			if ((row = estate_find_in(cli, tab, i, id)) >= 0)
+				cli_estate_match_add(&where, k++, n,
+						     &tab->rows[cli->ws[i].first + (size_t)row],
+						     cli->ws[i].name);
+		cli_msg("'%s' matches %s: name the workspace with -p%s", id,
+			where.data != NULL ? where.data : "tokens in several workspaces",
+			strlen(id) < TOKEN_ID_LEN ? " (or give more of the id)" : "");
+		buf_free(&where);
 		return -1;
 	}
-	if (k == 1 || strlen(id) < TOKEN_PREFIX_MIN)
-		return k == 1 ? found : cli_find_token(tab, id);
+	if (n == 1 || strlen(id) < TOKEN_PREFIX_MIN)
+		return n == 1 ? found : cli_find_token(tab, id);
 	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
 		cli->o.all ? "" : " (another user's token needs --all)");
 	return -1;

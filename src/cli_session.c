@@ -500,6 +500,25 @@ cli_session_many_open(struct cli_session_many *m, bool resume)
 	return 0;
 }
 
+/* id is in hits workspaces: say which, and what it is in each. */
+static void
+many_ambiguous(const struct cli_session_many *m, const char *id, size_t hits)
+{
+	struct buf where;
+	size_t k, n = 0;
+	long row;
+
+	buf_init(&where, 0);
+	for (k = 0; k < m->n; k++)
+		if (cli_session_many_live(m, k) && m->p[k].tab != NULL &&
+		    (row = token_find(m->p[k].tab, id)) >= 0)
+			cli_estate_match_add(&where, n++, hits, &m->p[k].tab->rows[row], m->p[k].ws);
+	cli_msg("%s: '%s' matches %s: name the workspace with -p%s (nothing was sent)",
+		m->ops->words->cmd, id, where.data != NULL ? where.data : "tokens in several workspaces",
+		strlen(id) < TOKEN_ID_LEN ? " or give more of the id" : "");
+	buf_free(&where);
+}
+
 /* Give each id to the one part whose list has it (per[k], nper[k]). */
 static int
 many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, size_t *nper)
@@ -522,8 +541,7 @@ many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, siz
 			at = k;
 		}
 		if (hits > 1) {           /* an id is unique only in its workspace */
-			cli_msg("%s: '%s' is a token in %zu workspaces: name the one you mean "
-				"with -p (nothing was sent)", cmd, ids[i], hits);
+			many_ambiguous(m, ids[i], hits);
 			return 2;
 		}
 		if (hits == 0) {

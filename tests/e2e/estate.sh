@@ -229,6 +229,22 @@ check_nomatch "no character cut in two" $'\xef\xbf\xbd' "$ERR"
 check_match "the other workspace listed" "^prod " "$OUT"
 cp "$T/cfg.keep" "$HOME/.databrickscfg"
 
+# --- a prefix of two different tokens in two workspaces: both named -------------
+P1=abcd1111$(printf '1%.0s' $(seq 56)) P2=abcd2222$(printf '2%.0s' $(seq 56))
+curl -s -X POST "$A/emulator/tokens" -d "{\"token_id\":\"$P1\",\"comment\":\"in prod\"}" >/dev/null
+curl -s -X POST "$B/emulator/tokens" -d "{\"token_id\":\"$P2\",\"comment\":\"in staging\"}" >/dev/null
+run show --all -p prod -p staging abcd
+check_rc "show: a prefix in two workspaces" 1
+check_match "show names each token and its workspace" \
+	"'abcd' matches abcd111111 in 'prod' and abcd222222 in 'staging': name the workspace with -p \\(or give more of the id\\)" "$ERR"
+run revoke --all -p prod -p staging abcd --dry-run
+check_rc "revoke: a prefix in two workspaces" 2
+check_match "revoke names them too" \
+	"revoke: 'abcd' matches abcd111111 in 'prod' and abcd222222 in 'staging': name the workspace with -p or give more of the id \\(nothing was sent\\)" "$ERR"
+run show --all -p prod -p staging abcd2
+check_rc "more of the id picks one" 0
+check_match "the staging one" "in staging" "$OUT"
+
 # --- -p takes its name whole: a section may have a comma in its name ------------
 printf '\n[a,b]\nhost = %s\ntoken = %s\n' "$A" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
 run list -p 'a,b' -p staging -o json

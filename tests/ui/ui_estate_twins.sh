@@ -37,18 +37,18 @@ ID=$(sed -n 1p "$T/ida")
 # === 1. the command line: an id in two workspaces asks for -p ====================
 run show "$ID" --all -p one -p two
 check_rc "show ID in two workspaces: refused" 1
-check_match "it names both and asks for -p" "token id '$ID' is in 2 workspaces \\('one', 'two'\\): name the one you mean with -p" "$ERR"
+check_match "it names both and asks for -p" "'$ID' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p\$" "$ERR"
 check_eq "and shows neither" "" "$OUT"
 run show "${ID:0:12}" --all -p one -p two
 check_rc "a prefix of it: refused the same way" 1
-check_match "the prefix named" "token id '${ID:0:12}' is in 2 workspaces" "$ERR"
+check_match "the prefix named, with both places" "'${ID:0:12}' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p \\(or give more of the id\\)" "$ERR"
 run show "$ID" --all -p two
 check_rc "show ID -p two" 0
 check_match "-p picks the one" "$ID" "$OUT"
 reset_all
 run revoke --all --yes "$ID" -p one -p two
 check_rc "revoke ID in two workspaces: refused" 2
-check_match "it asks for -p" "'$ID' is a token in 2 workspaces: name the one you mean with -p \\(nothing was sent\\)" "$ERR"
+check_match "it asks for -p" "revoke: '$ID' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p \\(nothing was sent\\)" "$ERR"
 check_eq "no revoke reached either" "0 0" "$(deletes_at "$A") $(deletes_at "$B")"
 
 # === 2. one workspace under two profiles: each token once, under the first =======
