@@ -900,6 +900,13 @@ cli_output_json_array(FILE *fp, const struct cli_json_rows *rows)
 	return json_array_write(fp, &(struct json_src){ rows, NULL });
 }
 
+int
+cli_output_json_array_text(FILE *fp, const struct cli_json_rows *rows,
+			   int (*text)(const void *ctx, size_t i, struct buf *out))
+{
+	return json_array_write(fp, &(struct json_src){ rows, rows->pretty ? NULL : text });
+}
+
 /* What a token row of the list needs. */
 struct json_tokens {
 	const struct cli_out *o;
@@ -969,22 +976,19 @@ json_token_text_revoke(const struct token_info *row, size_t start, struct buf *o
 	}									\
 } while (0)
 
-/* Row i's text straight from the API layer when it is plain (most are). */
-static int
-json_token_text(const void *ctx, size_t i, struct buf *out)
+int
+cli_output_json_token_text(const struct cli_out *o, const struct token_info *t,
+			   struct buf *out)
 {
-	const struct json_tokens *t = ctx;
-	const struct token_info *row = &t->tab->rows[t->idx[i]];
 	const struct cli_out_ws *w;
 	const char *where[4];
 	size_t start = out->len;
 	int rc;
 
-	JSON_TOKEN_PREFETCH(t, i);
-	if (t->o->ws == NULL || row->workspace >= t->o->nws) {
-		rc = api_token_text(row, t->o->management, NULL, 0, out);
+	if (o->ws == NULL || t->workspace >= o->nws) {
+		rc = api_token_text(t, o->management, NULL, 0, out);
 	} else {
-		w = &t->o->ws[row->workspace];
+		w = &o->ws[t->workspace];
 		if (w->name == NULL || w->host == NULL)
 			return 1;
 		/* as cli_output_json_where adds them */
@@ -992,9 +996,19 @@ json_token_text(const void *ctx, size_t i, struct buf *out)
 		where[1] = w->name;
 		where[2] = "host";
 		where[3] = w->host;
-		rc = api_token_text(row, t->o->management, where, 2, out);
+		rc = api_token_text(t, o->management, where, 2, out);
 	}
-	return rc == 0 ? json_token_text_revoke(row, start, out) : rc;
+	return rc == 0 ? json_token_text_revoke(t, start, out) : rc;
+}
+
+/* Row i's text straight from the API layer when it is plain (most are). */
+static int
+json_token_text(const void *ctx, size_t i, struct buf *out)
+{
+	const struct json_tokens *t = ctx;
+
+	JSON_TOKEN_PREFETCH(t, i);
+	return cli_output_json_token_text(t->o, &t->tab->rows[t->idx[i]], out);
 }
 
 static void

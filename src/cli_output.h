@@ -114,6 +114,22 @@ struct cli_json_rows {
 	bool pretty;
 	unsigned depth;
 };
+/* cli_output_json_array for a compact array with a faster way to element
+ * i's text: text appends to out byte for byte what row()'s value dumps to
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII; a raw DEL is
+ * escaped after it) and gives 0; 1: not this one (out unchanged), row()
+ * makes it; -1 out of memory. It runs on two threads at once, as row()
+ * does. */
+struct buf;
+int cli_output_json_array_text(FILE *fp, const struct cli_json_rows *rows,
+			       int (*text)(const void *ctx, size_t i, struct buf *out));
+/* Append to out the text of t as `list -o json` writes it: its fields,
+ * then "workspace" and "host" (cli_output_json_where) and the 90-day clock
+ * (cli_output_json_revoke), in the contract of the text function above: 0,
+ * 1 (a string only jansson may write: nothing added) or -1. It only
+ * reads. */
+int cli_output_json_token_text(const struct cli_out *o, const struct token_info *t,
+			       struct buf *out);
 /* Write a JSON array of rows->n elements one at a time: each is generated
  * by jansson (escapes done right, DEL as \u007f), written and dropped
  * before the rows after it, so no tree of every row exists. No newline
