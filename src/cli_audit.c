@@ -161,69 +161,21 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 	}
 }
 
-/* stale-comment, found once per distinct comment of a workspace: rows
- * share comments (a pipeline's hundred tokens), interned, one pointer
- * each, and the test reads every word of one (token_comment_stale). */
-#define AUDIT_MEMO 1024                 /* slots, a power of two */
-
-struct audit_memo {
-	const struct token_ctx *ctx;    /* the context the slots were found in */
-	size_t used;
-	struct audit_memo_slot {
-		const char *comment;
-		bool set, stale;
-	} slot[AUDIT_MEMO];
-};
-
-static bool
-audit_stale(struct audit_memo *m, const char *comment, const struct token_ctx *ctx)
-{
-	struct audit_memo_slot *s;
-	size_t h;
-
-	if (m->ctx != ctx) {
-		memset(m->slot, 0, sizeof m->slot);
-		m->ctx = ctx;
-		m->used = 0;
-	}
-	h = (size_t)(((uint64_t)(uintptr_t)comment * 0x9e3779b97f4a7c15ull) >> 32);
-	for (;; h++) {
-		s = &m->slot[h & (AUDIT_MEMO - 1)];
-		if (s->set && s->comment == comment)
-			return s->stale;
-		if (!s->set)
-			break;
-	}
-	if (m->used >= AUDIT_MEMO / 2)         /* full enough: no more kept */
-		return token_comment_stale(comment, ctx);
-	m->used++;
-	*s = (struct audit_memo_slot){ comment, true, token_comment_stale(comment, ctx) };
-	return s->stale;
-}
-
 /* Flag and sort rows [from, to). */
 static void
 audit_rank(struct audit *a, size_t from, size_t to)
 {
-	const unsigned stale = TOKEN_FLAG(STALE_COMMENT);
-	struct audit_memo *memo = malloc(sizeof *memo);
-	const struct token_ctx *ctx;
+	struct cli_flags_memo *memo = cli_flags_memo_new();
 	struct audit_row *r;
 	size_t i;
 
-	if (memo != NULL)
-		memo->ctx = NULL;
 	for (i = from; i < to; i++) {
 		r = &a->rows[i];
 		r->owner = token_owner(r->t);
-		ctx = cli_output_ctx(&a->cli->out, r->t);
-		r->flags = token_flags_masked(r->t, ctx, ~stale);
-		if (memo != NULL ? audit_stale(memo, token_comment(r->t), ctx) :
-		    token_comment_stale(token_comment(r->t), ctx))
-			r->flags |= stale;
+		r->flags = cli_output_flags(memo, &a->cli->out, r->t);
 		r->nflags = audit_popcount(r->flags);
 	}
-	free(memo);
+	cli_flags_memo_free(memo);
 	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
 }
 
@@ -841,21 +793,29 @@ audit_json(const struct audit *a)
 	return rc == 0 && !ferror(o->fp) ? 0 : -1;
 }
 
-/* The rows as `list -o csv` prints them; the summaries go to stderr. */
+/* The rows as `list -o csv` prints them (their flags as computed here);
+ * the summaries go to stderr. */
 static int
 audit_csv(const struct audit *a)
 {
 	size_t *idx = malloc((a->n ? a->n : 1) * sizeof *idx);
+	unsigned *flags = malloc((a->n ? a->n : 1) * sizeof *flags);
 	size_t i;
 	int rc;
 
-	if (idx == NULL)
+	if (idx == NULL || flags == NULL) {
+		free(idx);
+		free(flags);
 		return -1;
+	}
 	/* The rows point into a->tab: give cli_output their indexes. */
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
 		idx[i] = (size_t)(a->rows[i].t - a->tab->rows);
-	rc = cli_output_tokens(&a->cli->out, a->tab, idx, a->n);
+		flags[i] = a->rows[i].flags;
+	}
+	rc = cli_output_csv(&a->cli->out, a->tab, idx, flags, a->n);
 	free(idx);
+	free(flags);
 	fflush(a->cli->out.fp);
 	fprintf(stderr, "%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");

@@ -16,6 +16,8 @@
 #include "bulk.h"
 #include "token.h"
 
+struct buf;
+
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV };
 
 /* A workspace of several (issue 11): a row t is in ws[t->workspace]. */
@@ -84,6 +86,19 @@ int cli_format_parse(const char *s, enum cli_format *out);
 /* Print rows idx[0..n) of tab in o->format. Returns 0, or -1 on a write error. */
 int cli_output_tokens(const struct cli_out *o, const struct token_table *tab,
 		      const size_t *idx, size_t n);
+/* cli_output_tokens in CSV, the flags column of row idx[i] from flags[i]
+ * (audit has them; NULL: computed). */
+int cli_output_csv(const struct cli_out *o, const struct token_table *tab, const size_t *idx,
+		   const unsigned *flags, size_t n);
+/* token_flags(t, cli_output_ctx(o, t)) for row after row: stale-comment is
+ * found once per distinct comment of a workspace (comments are interned,
+ * one pointer each, and rows share them: a pipeline's hundred tokens). A
+ * memo serves one thread; NULL (out of memory) computes every row. */
+struct cli_flags_memo;
+struct cli_flags_memo *cli_flags_memo_new(void);
+void cli_flags_memo_free(struct cli_flags_memo *m);
+unsigned cli_output_flags(struct cli_flags_memo *m, const struct cli_out *o,
+			  const struct token_info *t);
 /* Print one token in detail (table: "field: value" lines; JSON: one object;
  * CSV: header and one row). */
 int cli_output_token_detail(const struct cli_out *o, const struct token_info *t);
@@ -120,7 +135,6 @@ struct cli_json_rows {
  * escaped after it) and gives 0; 1: not this one (out unchanged), row()
  * makes it; -1 out of memory. It runs on two threads at once, as row()
  * does. */
-struct buf;
 int cli_output_json_array_text(FILE *fp, const struct cli_json_rows *rows,
 			       int (*text)(const void *ctx, size_t i, struct buf *out));
 /* Append to out the text of t as `list -o json` writes it: its fields,
@@ -151,7 +165,9 @@ int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
 /* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;
  * sanitize_flags is not used: ASCII is for terminals), quoted,
- * formula-safe. */
+ * formula-safe, then ',' or (last) '\n'. */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
+/* The same appended to out. 0, or -1 out of memory. */
+int cli_output_csv_field_add(struct buf *out, const char *s, bool last);
 
 #endif

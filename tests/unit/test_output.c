@@ -231,6 +231,44 @@ test_array_text(void **state)
 	}
 }
 
+/* Tokens of every kind the output meets: plain, non-ASCII, quotes and
+ * controls, DEL, empty and absent comments, and (the last) a comment that
+ * is not UTF-8; with and without scopes, expiry, last use and token
+ * management, in two workspaces. */
+static const char *const sample_comments[] = {
+	"CI pipeline", "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x94\x91", "quote \" back \\ tab\t nl\n",
+	"del \x7f bell \x07", "", NULL, "=cmd|' /C calc'!A0", "tmp", "bad \xff utf-8",
+};
+#define NSAMPLE (sizeof sample_comments / sizeof sample_comments[0])
+
+static void
+sample_tokens(struct token_table *tab)
+{
+	const char *scopes[] = { "sql", "jobs" };
+	struct token_info *t;
+	char id[16];
+	size_t k;
+
+	memset(tab, 0, sizeof *tab);
+	for (k = 0; k < NSAMPLE; k++) {
+		assert_non_null(t = token_table_push(tab));
+		snprintf(id, sizeof id, "%08zx", 0xabc0 + k);
+		assert_int_equal(token_set_id(tab, t, id, strlen(id)), 0);
+		if (sample_comments[k] != NULL)
+			assert_int_equal(token_set_text(tab, t, TOKEN_TEXT_COMMENT, sample_comments[k],
+							strlen(sample_comments[k])), 0);
+		assert_int_equal(token_set_text(tab, t, TOKEN_TEXT_OWNER, "ann@example.com", 15), 0);
+		if (k % 2 == 0)
+			assert_int_equal(token_set_list(tab, t, TOKEN_LIST_SCOPES, scopes, NULL, 2), 0);
+		t->creation_time = 1767225600000LL - (int64_t)k * 86400000LL * 50;
+		t->expiry_time = k % 3 == 0 ? -1 : 1767225600000LL + 86400000LL;
+		t->last_used_day = k % 2 == 0 ? 1767225600000LL - 86400000LL * 100 : 0;
+		t->management = k % 4 != 1;
+		t->created_by_id = 4242 + (int64_t)k;
+		t->workspace = (unsigned short)(k % 2);
+	}
+}
+
 /* s with DEL as the writer escapes it (the text leaves it raw), in a
  * static buffer. */
 static const char *
@@ -259,41 +297,21 @@ del_escaped(const char *s)
 static void
 test_token_text_is_janssons(void **state)
 {
-	static const char *const comments[] = {
-		"CI pipeline", "caf\xc3\xa9 \xe6\x97\xa5\xf0\x9f\x94\x91", "quote \" back \\ tab\t nl\n",
-		"del \x7f bell \x07", "", NULL, "bad \xff utf-8",
+	static struct cli_out_ws ws[2] = {
+		{ "prod", "https://p.example.com", { .now_ms = 0 } },
+		{ "dev \xc3\xa9", "https://d.example.com", { .now_ms = 0 } },
 	};
-	struct cli_out_ws ws[2] = { { "prod", "https://p.example.com", { .now_ms = 0 } },
-				    { "dev \xc3\xa9", "https://d.example.com", { .now_ms = 0 } } };
 	struct cli_out o = { .format = CLI_FORMAT_JSON };
 	struct token_table tab;
 	struct token_info *t;
-	const char *scopes[] = { "sql", "jobs" };
 	struct buf got;
 	json_t *obj;
-	char *want, id[16];
+	char *want;
 	size_t k, m, w;
 	int rc;
 
 	(void)state;
-	memset(&tab, 0, sizeof tab);
-	for (k = 0; k < sizeof comments / sizeof comments[0]; k++) {
-		assert_non_null(t = token_table_push(&tab));
-		snprintf(id, sizeof id, "%08zx", 0xabc0 + k);
-		assert_int_equal(token_set_id(&tab, t, id, strlen(id)), 0);
-		if (comments[k] != NULL)
-			assert_int_equal(token_set_text(&tab, t, TOKEN_TEXT_COMMENT, comments[k],
-							strlen(comments[k])), 0);
-		assert_int_equal(token_set_text(&tab, t, TOKEN_TEXT_OWNER, "ann@example.com", 15), 0);
-		if (k % 2 == 0)
-			assert_int_equal(token_set_list(&tab, t, TOKEN_LIST_SCOPES, scopes, NULL, 2), 0);
-		t->creation_time = 1767225600000LL - (int64_t)k * 86400000LL;
-		t->expiry_time = k % 3 == 0 ? -1 : 1767225600000LL + 86400000LL;
-		t->last_used_day = k % 2 == 0 ? 1767225600000LL - 86400000LL : 0;
-		t->management = k % 4 != 1;
-		t->created_by_id = 4242 + (int64_t)k;
-		t->workspace = (unsigned short)(k % 2);
-	}
+	sample_tokens(&tab);
 	buf_init(&got, 0);
 	for (m = 0; m < 2; m++) {
 		o.management = m == 1;
@@ -326,6 +344,109 @@ test_token_text_is_janssons(void **state)
 	token_table_free(&tab);
 }
 
+/* What f writes to a memory stream, as a string. */
+static char *
+csv_written(const struct cli_out *o0, const struct token_table *tab, const size_t *idx,
+	    const unsigned *flags, size_t n)
+{
+	struct cli_out o = *o0;
+	char *text = NULL;
+	size_t len = 0;
+
+	o.fp = open_memstream(&text, &len);
+	assert_non_null(o.fp);
+	assert_int_equal(flags == (const unsigned *)1 ? cli_output_tokens(&o, tab, idx, n) :
+			 cli_output_csv(&o, tab, idx, flags, n), 0);
+	assert_int_equal(fclose(o.fp), 0);
+	return text;
+}
+
+/* CSV: the flags column is what cli_output_flags computes (with its memo,
+ * row after row, or given by the caller: audit's), and given flags are
+ * printed as given. */
+static void
+test_csv_flags(void **state)
+{
+	static struct cli_out_ws ws[2] = {
+		{ "prod", "https://p.example.com", { .now_ms = 1767225600000LL, .max_lifetime_ms = 90LL * 86400000 } },
+		{ "dev", "https://d.example.com", { .now_ms = 1767225600000LL } },
+	};
+	struct cli_out o = { .format = CLI_FORMAT_CSV, .management = true,
+			     .ctx = { .now_ms = 1767225600000LL } };
+	unsigned flags[NSAMPLE * 3], priv[NSAMPLE * 3];
+	size_t idx[NSAMPLE * 3], k, w;
+	struct token_table tab;
+	char *listed, *given, *line, want[256], *save = NULL;
+
+	(void)state;
+	sample_tokens(&tab);
+	for (w = 0; w < 2; w++) {
+		o.ws = w == 1 ? ws : NULL;
+		o.nws = w == 1 ? 2 : 0;
+		for (k = 0; k < NSAMPLE * 3; k++) {     /* each row three times over */
+			idx[k] = (k * 7) % NSAMPLE;
+			flags[k] = token_flags(&tab.rows[idx[k]], cli_output_ctx(&o, &tab.rows[idx[k]]));
+			assert_int_equal(cli_output_flags(NULL, &o, &tab.rows[idx[k]]), flags[k]);
+			priv[k] = TOKEN_FLAG(PRIVILEGED);
+		}
+		listed = csv_written(&o, &tab, idx, (const unsigned *)1, NSAMPLE * 3);
+		given = csv_written(&o, &tab, idx, flags, NSAMPLE * 3);
+		assert_string_equal(listed, given);
+		assert_non_null(strstr(listed, "\"'=cmd|' /C calc'!A0\""));
+		free(given);
+		given = csv_written(&o, &tab, idx, priv, NSAMPLE * 3);
+		k = 0;
+		for (line = strtok_r(given, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+			if (k++ == 0)
+				continue;       /* the header */
+			snprintf(want, sizeof want, ",\"privileged\",");
+			assert_non_null(strstr(line, want));
+		}
+		assert_int_equal(k, NSAMPLE * 3 + 1);
+		free(listed);
+		free(given);
+	}
+	token_table_free(&tab);
+}
+
+/* A CSV field appended to a buffer is the field written to a stream. */
+static void
+test_csv_field_add(void **state)
+{
+	static const char *const fields[] = {
+		"plain", "", NULL, "say \"hi\"", "\"", "=1+1", "+x", "-x", "@x", "tab\there",
+		"caf\xc3\xa9", "bad \xff", "del \x7f", "\x1b[31mred",
+	};
+	struct buf got;
+	char *want, big[3000];
+	size_t k, len;
+	FILE *fp;
+	int last;
+
+	(void)state;
+	memset(big, '"', sizeof big - 1);       /* longer than a field on the stack */
+	big[sizeof big - 1] = '\0';
+	big[0] = '=';
+	buf_init(&got, 0);
+	for (k = 0; k <= sizeof fields / sizeof fields[0]; k++) {
+		for (last = 0; last < 2; last++) {
+			const char *f = k < sizeof fields / sizeof fields[0] ? fields[k] : big;
+
+			want = NULL;
+			len = 0;
+			assert_non_null(fp = open_memstream(&want, &len));
+			cli_output_csv_field(fp, f, 0, last);
+			assert_int_equal(fclose(fp), 0);
+			buf_reset(&got);
+			assert_int_equal(cli_output_csv_field_add(&got, f, last), 0);
+			assert_int_equal(got.len, len);
+			assert_memory_equal(got.data, want, len);
+			free(want);
+		}
+	}
+	buf_free(&got);
+}
+
 int
 main(void)
 {
@@ -335,6 +456,8 @@ main(void)
 		cmocka_unit_test(test_failing_row),
 		cmocka_unit_test(test_array_text),
 		cmocka_unit_test(test_token_text_is_janssons),
+		cmocka_unit_test(test_csv_flags),
+		cmocka_unit_test(test_csv_field_add),
 	};
 
 	secret_json_init();
