@@ -40,6 +40,8 @@
 struct audit_row {
 	const struct token_info *t;
 	const char *owner;          /* token_owner(t), looked up once for sorting */
+	uint64_t key;               /* the order but the id's (audit_key) */
+	uint64_t id_key;            /* token_id_key(t) */
 	unsigned flags;
 	unsigned nflags;
 };
@@ -92,6 +94,20 @@ audit_row_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
+	return token_id_cmp(a->t, b->t);
+}
+
+/* The same order from the keys: two integers, and the ids in full only
+ * when those are equal. */
+static int
+audit_row_key_cmp(const void *pa, const void *pb)
+{
+	const struct audit_row *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->id_key != b->id_key)
+		return a->id_key < b->id_key ? -1 : 1;
 	return token_id_cmp(a->t, b->t);
 }
 
@@ -161,6 +177,118 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 	}
 }
 
+/* ---- the sort's keys ------------------------------------------------------
+ * Rows sort by workspace, owner (strcmp), most flags first, then id
+ * (audit_row_cmp). Owners are interned, mostly one pointer a name, so the
+ * distinct pointers of the rows are few: they are ranked by strcmp once
+ * (equal names, equal ranks), and each row's order but its id packs into
+ * one integer, its id's first characters into another. */
+
+struct audit_ranks {
+	struct audit_rank_slot {
+		const char *owner;  /* NULL: a free slot */
+		uint32_t rank;
+	} *slot;
+	size_t cap, n;              /* cap: a power of two */
+};
+
+/* owner's slot, or the free one where it goes. */
+static struct audit_rank_slot *
+audit_ranks_find(const struct audit_ranks *r, const char *owner)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 32);
+
+	for (;; h++)
+		if (r->slot[h & (r->cap - 1)].owner == owner || r->slot[h & (r->cap - 1)].owner == NULL)
+			return &r->slot[h & (r->cap - 1)];
+}
+
+/* Add owner (not NULL) unless it is in. 0, or -1 out of memory. */
+static int
+audit_ranks_add(struct audit_ranks *r, const char *owner)
+{
+	struct audit_rank_slot *old = r->slot, *s;
+	size_t i, oldcap = r->cap;
+
+	if ((r->n + 1) * 2 > r->cap) {
+		if ((r->slot = calloc(oldcap ? oldcap * 2 : 64, sizeof *r->slot)) == NULL) {
+			r->slot = old;
+			return -1;
+		}
+		r->cap = oldcap ? oldcap * 2 : 64;
+		for (i = 0; i < oldcap; i++)
+			if (old[i].owner != NULL)
+				*audit_ranks_find(r, old[i].owner) = old[i];
+		free(old);
+	}
+	if ((s = audit_ranks_find(r, owner))->owner == NULL) {
+		s->owner = owner;
+		r->n++;
+	}
+	return 0;
+}
+
+static int
+audit_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rank the owners of rows [from, to) by name. 0, or -1 out of memory. */
+static int
+audit_ranks_make(struct audit_ranks *r, const struct audit_row *rows, size_t from, size_t to)
+{
+	const char **names;
+	size_t i, k = 0;
+	uint32_t rank = 0;
+
+	for (i = from; i < to; i++)
+		if (audit_ranks_add(r, rows[i].owner) != 0)
+			return -1;
+	if ((names = malloc((r->n ? r->n : 1) * sizeof *names)) == NULL)
+		return -1;
+	for (i = 0; i < r->cap; i++)
+		if (r->slot[i].owner != NULL)
+			names[k++] = r->slot[i].owner;
+	qsort(names, k, sizeof *names, audit_name_cmp);
+	for (i = 0; i < k; i++) {
+		if (i > 0 && strcmp(names[i - 1], names[i]) != 0)
+			rank++;
+		audit_ranks_find(r, names[i])->rank = rank;
+	}
+	free(names);
+	return 0;
+}
+
+/* The row's workspace, its owner's rank, then its flags, fewest last. */
+static uint64_t
+audit_key(const struct audit_row *r, uint32_t rank)
+{
+	return (uint64_t)r->t->workspace << 48 | (uint64_t)rank << 16 | (0xffffu - r->nflags);
+}
+
+/* Sort rows [from, to): by their keys, or (out of memory) by compares. */
+static void
+audit_sort(struct audit *a, size_t from, size_t to)
+{
+	struct audit_ranks ranks = { NULL, 0, 0 };
+	struct audit_row *r;
+	size_t i;
+
+	if (audit_ranks_make(&ranks, a->rows, from, to) != 0) {
+		free(ranks.slot);
+		qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
+		return;
+	}
+	for (i = from; i < to; i++) {
+		r = &a->rows[i];
+		r->key = audit_key(r, audit_ranks_find(&ranks, r->owner)->rank);
+		r->id_key = token_id_key(r->t);
+	}
+	free(ranks.slot);
+	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_key_cmp);
+}
+
 /* Flag and sort rows [from, to). */
 static void
 audit_rank(struct audit *a, size_t from, size_t to)
@@ -176,7 +304,7 @@ audit_rank(struct audit *a, size_t from, size_t to)
 		r->nflags = audit_popcount(r->flags);
 	}
 	cli_flags_memo_free(memo);
-	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
+	audit_sort(a, from, to);
 }
 
 /* Over several workspaces the rows sort by workspace first, so two runs
