@@ -74,6 +74,15 @@ struct audit {
 
 /* ---- computing ----------------------------------------------------------- */
 
+/* Rows in the audit's order come from all over the table: fetch the row
+ * CLI_OUTPUT_AHEAD on from i, and the strings of the one half as far. */
+#define AUDIT_PREFETCH(a, i) do {						\
+	if ((i) + CLI_OUTPUT_AHEAD < (a)->n)					\
+		CLI_OUTPUT_PREFETCH((a)->rows[(i) + CLI_OUTPUT_AHEAD].t, false); \
+	if ((i) + CLI_OUTPUT_AHEAD / 2 < (a)->n)				\
+		CLI_OUTPUT_PREFETCH((a)->rows[(i) + CLI_OUTPUT_AHEAD / 2].t, true); \
+} while (0)
+
 /* Owners are interned in their table: the same name is mostly the same
  * pointer, and needs no strcmp. */
 static int
@@ -391,8 +400,11 @@ audit_compute(struct audit *a, const struct token_filter *f)
 		a->rows[i].t = &a->tab->rows[idx[i]];
 	free(idx);
 	audit_rank_all(a);
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
+		if (i + CLI_OUTPUT_AHEAD < a->n)
+			CLI_OUTPUT_PREFETCH(a->rows[i + CLI_OUTPUT_AHEAD].t, false);
 		audit_count(a, &a->rows[i], ctx->now_ms);
+	}
 	qsort(a->owners, a->nowners, sizeof *a->owners, audit_owner_cmp);
 	return 0;
 }
@@ -448,6 +460,7 @@ audit_table_row(const void *ctx, size_t i)
 {
 	const struct audit *a = ctx;
 
+	AUDIT_PREFETCH(a, i);
 	return a->rows[i].flags != 0 ? &a->rows[i] : NULL;
 }
 
@@ -864,8 +877,6 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	return obj;
 }
 
-#define AUDIT_AHEAD 16            /* rows fetched ahead of the one written */
-
 /* Row i's text without building it (cli_output_json_array_text): the
  * token's as list -o json writes it, then "flags" as jansson dumps an array
  * of the names (plain ASCII: nothing to escape). */
@@ -878,8 +889,7 @@ audit_json_text(const void *ctx, size_t i, struct buf *out)
 	const char *sep = "";
 	int b, rc;
 
-	if (i + AUDIT_AHEAD < a->n)     /* rows in audit order: all over the table */
-		__builtin_prefetch(a->rows[i + AUDIT_AHEAD].t);
+	AUDIT_PREFETCH(a, i);
 	if ((rc = cli_output_json_token_text(&a->cli->out, r->t, out)) != 0)
 		return rc;
 	if (out->len <= start || out->data[out->len - 1] != '}') {

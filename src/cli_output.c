@@ -244,28 +244,13 @@ cli_format_parse(const char *s, enum cli_format *out)
 	return -1;
 }
 
-/* Rows are read in the order of the sort, all over a table bigger than
- * the caches: the row AHEAD places on is fetched ahead, and its strings
- * (in the pool, elsewhere again) when it is half as far. A macro: GCC
- * drops a call to a function that only prefetches (it finds it pure). */
-#define AHEAD 16
+/* Rows are read in the order of the sort: rows idx[i + AHEAD] and (its
+ * strings) idx[i + AHEAD / 2] are fetched ahead of row idx[i]. */
 #define TOKEN_ROWS_PREFETCH(tab, idx, n, i) do {					\
-	const struct token_info *pf_row;					\
-	const char *pf_p;							\
-	int pf_k;								\
-	if ((i) + AHEAD < (n)) {						\
-		pf_p = (const char *)&(tab)->rows[(idx)[(i) + AHEAD]];		\
-		for (pf_k = 0; pf_k < (int)sizeof *pf_row; pf_k += 64)		\
-			__builtin_prefetch(pf_p + pf_k);			\
-		__builtin_prefetch(pf_p + sizeof *pf_row - 1);			\
-	}									\
-	if ((i) + AHEAD / 2 < (n)) {						\
-		pf_row = &(tab)->rows[(idx)[(i) + AHEAD / 2]];			\
-		for (pf_k = 0; pf_k < TOKEN_TEXT_COUNT; pf_k++)			\
-			__builtin_prefetch(pf_row->text_[pf_k]);		\
-		for (pf_k = 0; pf_k < TOKEN_LIST_COUNT; pf_k++)			\
-			__builtin_prefetch(pf_row->list_[pf_k]);		\
-	}									\
+	if ((i) + CLI_OUTPUT_AHEAD < (n))					\
+		CLI_OUTPUT_PREFETCH(&(tab)->rows[(idx)[(i) + CLI_OUTPUT_AHEAD]], false); \
+	if ((i) + CLI_OUTPUT_AHEAD / 2 < (n))					\
+		CLI_OUTPUT_PREFETCH(&(tab)->rows[(idx)[(i) + CLI_OUTPUT_AHEAD / 2]], true); \
 } while (0)
 
 /* What the table engine needs to reach a row of the list. */

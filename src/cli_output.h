@@ -71,6 +71,24 @@ enum cli_cell {
 void cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
 		     char *out, size_t n);
 
+/* Fetch row t (a token_info) into the caches ahead of its use, and with
+ * strings, the strings it points to (when the row is already there): rows
+ * read in a sort's order come from all over a table bigger than the
+ * caches. A macro: GCC drops a call to a function that only prefetches. */
+#define CLI_OUTPUT_PREFETCH(t, strings) do {					\
+	const struct token_info *pf_t = (t);					\
+	int pf_k;								\
+	for (pf_k = 0; pf_k < (int)sizeof *pf_t; pf_k += 64)			\
+		__builtin_prefetch((const char *)pf_t + pf_k);			\
+	__builtin_prefetch((const char *)pf_t + sizeof *pf_t - 1);		\
+	for (pf_k = 0; (strings) && pf_k < TOKEN_TEXT_COUNT; pf_k++)		\
+		__builtin_prefetch(pf_t->text_[pf_k]);				\
+	for (pf_k = 0; (strings) && pf_k < TOKEN_LIST_COUNT; pf_k++)		\
+		__builtin_prefetch(pf_t->list_[pf_k]);				\
+} while (0)
+/* Rows AHEAD places on are fetched; their strings at half the distance. */
+#define CLI_OUTPUT_AHEAD 16
+
 /* The context of t's flags: its workspace's with several, else o->ctx. */
 const struct token_ctx *cli_output_ctx(const struct cli_out *o, const struct token_info *t);
 /* With several workspaces, add t's "workspace" and "host" to obj (a token
