@@ -877,6 +877,16 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	return obj;
 }
 
+/* Take out back to start: the row is left to jansson (1). */
+static int
+audit_json_undo(struct buf *out, size_t start)
+{
+	out->len = start;
+	if (out->data != NULL)
+		out->data[start] = '\0';
+	return 1;
+}
+
 /* Row i's text without building it (cli_output_json_array_text): the
  * token's as list -o json writes it, then "flags" as jansson dumps an array
  * of the names (plain ASCII: nothing to escape). */
@@ -885,28 +895,35 @@ audit_json_text(const void *ctx, size_t i, struct buf *out)
 {
 	const struct audit *a = ctx;
 	const struct audit_row *r = &a->rows[i];
-	size_t start = out->len;
-	const char *sep = "";
+	char flags[16 + TOKEN_FLAG_COUNT * 32], *p = flags;
+	const char *name;
+	size_t start = out->len, len;
 	int b, rc;
 
 	AUDIT_PREFETCH(a, i);
 	if ((rc = cli_output_json_token_text(&a->cli->out, r->t, out)) != 0)
 		return rc;
-	if (out->len <= start || out->data[out->len - 1] != '}') {
-		out->len = start;
-		return 1;
-	}
+	if (out->len <= start || out->data[out->len - 1] != '}')
+		return audit_json_undo(out, start);
 	out->len--;
-	rc = buf_addstr(out, ",\"flags\":[");
-	for (b = 0; rc == 0 && b < TOKEN_FLAG_COUNT; b++) {
-		if (r->flags & (1u << b)) {
-			rc = buf_addstr(out, sep) | buf_addstr(out, "\"") |
-			     buf_addstr(out, token_flag_name((enum token_flag_bit)b)) |
-			     buf_addstr(out, "\"");
-			sep = ",";
-		}
+	memcpy(p, ",\"flags\":[", 10);
+	p += 10;
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		if ((r->flags & (1u << b)) == 0)
+			continue;
+		name = token_flag_name((enum token_flag_bit)b);
+		if ((len = strlen(name)) + 5 > sizeof flags - (size_t)(p - flags))
+			return audit_json_undo(out, start);     /* names are short: never */
+		if (p > flags + 10)
+			*p++ = ',';
+		*p++ = '"';
+		memcpy(p, name, len);
+		p += len;
+		*p++ = '"';
 	}
-	return rc == 0 && buf_addstr(out, "]}") == 0 ? 0 : -1;
+	*p++ = ']';
+	*p++ = '}';
+	return buf_add(out, flags, (size_t)(p - flags));
 }
 
 /* {"tokens":[…], "summary":{…}}, one token at a time: no tree of 100,000. */

@@ -570,25 +570,45 @@ cli_output_write_fd(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Where a JSON dump goes: a stream, or (fp NULL) straight to a descriptor. */
+/* Where a JSON dump goes: a stream, through a chunk of its own (jansson
+ * hands over every comma and indent alone: one stdio call each, with its
+ * lock, was the cost of a big summary), or (fp NULL) straight to a
+ * descriptor, nothing kept (a secret). */
 struct json_sink {
 	FILE *fp;
 	int fd;
+	size_t len;
+	char chunk[4096];
 };
 
 static int
-json_out(const struct json_sink *k, const char *p, size_t n)
+json_flush(struct json_sink *k)
 {
-	if (k->fp != NULL)
+	size_t n = k->len;
+
+	k->len = 0;
+	return n == 0 || fwrite(k->chunk, 1, n, k->fp) == n ? 0 : -1;
+}
+
+static int
+json_out(struct json_sink *k, const char *p, size_t n)
+{
+	if (k->fp == NULL)
+		return cli_output_write_fd(k->fd, p, n);
+	if (n > sizeof k->chunk - k->len && json_flush(k) != 0)
+		return -1;
+	if (n >= sizeof k->chunk)
 		return fwrite(p, 1, n, k->fp) == n ? 0 : -1;
-	return cli_output_write_fd(k->fd, p, n);
+	memcpy(k->chunk + k->len, p, n);
+	k->len += n;
+	return 0;
 }
 
 /* jansson's dump callback: everything as is, but DEL escaped. */
 static int
 json_out_cb(const char *buffer, size_t size, void *data)
 {
-	const struct json_sink *k = data;
+	struct json_sink *k = data;
 	const char *del;
 
 	while ((del = memchr(buffer, 0x7f, size)) != NULL) {
@@ -604,16 +624,26 @@ json_out_cb(const char *buffer, size_t size, void *data)
 int
 cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
 {
-	struct json_sink k = { fp, STDOUT_FILENO };
+	struct json_sink k;             /* its chunk is not cleared: 4 KiB a call */
+	int rc;
 
-	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+	k.fp = fp;
+	k.fd = STDOUT_FILENO;
+	k.len = 0;
+	rc = json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+	if (fp != NULL && json_flush(&k) != 0)
+		rc = -1;
+	return rc;
 }
 
 int
 cli_output_json_fd(int fd, const json_t *v, size_t flags)
 {
-	struct json_sink k = { NULL, fd };
+	struct json_sink k;
 
+	k.fp = NULL;
+	k.fd = fd;
+	k.len = 0;
 	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
 }
 

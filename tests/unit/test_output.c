@@ -447,6 +447,53 @@ test_csv_field_add(void **state)
 	buf_free(&got);
 }
 
+/* s with each DEL written as \u007f, malloc'd. */
+static char *
+del_escaped_dup(const char *s)
+{
+	struct buf b;
+	const char *p;
+
+	buf_init(&b, 0);
+	for (p = s; *p != '\0'; p++)
+		assert_int_equal(*p == 0x7f ? buf_addstr(&b, "\\u007f") : buf_add(&b, p, 1), 0);
+	return buf_take(&b);
+}
+
+/* A dump through a stream (gathered in chunks) is jansson's text with DEL
+ * escaped: small and big values, a string longer than a chunk. */
+static void
+test_dump_is_janssons(void **state)
+{
+	static const size_t sizes[] = { 0, 1, 40, 3000 };
+	char *got, *want, *text, *long_text;
+	size_t k, n;
+	json_t *a;
+
+	(void)state;
+	long_text = malloc(10001);
+	assert_non_null(long_text);
+	memset(long_text, 'x', 10000);
+	long_text[10000] = '\0';
+	long_text[5000] = 0x7f;
+	for (k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		a = array_of(sizes[k]);
+		assert_int_equal(json_array_append_new(a, json_string(long_text)), 0);
+		got = dumped(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		n = json_dumpb(a, NULL, 0, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+		assert_non_null(text = calloc(1, n + 1));
+		assert_int_equal(json_dumpb(a, text, n, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+					    JSON_ENSURE_ASCII), n);
+		want = del_escaped_dup(text);
+		assert_string_equal(got, want);
+		free(text);
+		free(got);
+		free(want);
+		json_decref(a);
+	}
+	free(long_text);
+}
+
 int
 main(void)
 {
@@ -458,6 +505,7 @@ main(void)
 		cmocka_unit_test(test_token_text_is_janssons),
 		cmocka_unit_test(test_csv_flags),
 		cmocka_unit_test(test_csv_field_add),
+		cmocka_unit_test(test_dump_is_janssons),
 	};
 
 	secret_json_init();
