@@ -40,7 +40,7 @@
 struct audit_row {
 	const struct token_info *t;
 	const char *owner;          /* token_owner(t), looked up once for sorting */
-	uint64_t key;               /* the order but the id's (audit_key) */
+	uint64_t key;               /* workspace, owner, flags (audit_key) */
 	uint64_t id_key;            /* token_id_key(t) */
 	unsigned flags;
 	unsigned nflags;
@@ -205,11 +205,12 @@ struct audit_ranks {
 static struct audit_rank_slot *
 audit_ranks_find(const struct audit_ranks *r, const char *owner)
 {
-	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 32);
+	size_t mask = r->cap - 1;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 
-	for (;; h++)
-		if (r->slot[h & (r->cap - 1)].owner == owner || r->slot[h & (r->cap - 1)].owner == NULL)
-			return &r->slot[h & (r->cap - 1)];
+	for (;; h = (h + 1) & mask)
+		if (r->slot[h].owner == owner || r->slot[h].owner == NULL)
+			return &r->slot[h];
 }
 
 /* Add owner (not NULL) unless it is in. 0, or -1 out of memory. */
