@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "cli.h"
 #include "duration.h"
 #include "sanitize.h"
@@ -39,6 +40,8 @@
 struct audit_row {
 	const struct token_info *t;
 	const char *owner;          /* token_owner(t), looked up once for sorting */
+	uint64_t key;               /* workspace, owner, flags (audit_key) */
+	uint64_t id_key;            /* token_id_key(t) */
 	unsigned flags;
 	unsigned nflags;
 };
@@ -71,6 +74,15 @@ struct audit {
 
 /* ---- computing ----------------------------------------------------------- */
 
+/* Rows in the audit's order come from all over the table: fetch the row
+ * CLI_OUTPUT_AHEAD on from i, and the strings of the one half as far. */
+#define AUDIT_PREFETCH(a, i) do {						\
+	if ((i) + CLI_OUTPUT_AHEAD < (a)->n)					\
+		CLI_OUTPUT_PREFETCH((a)->rows[(i) + CLI_OUTPUT_AHEAD].t, false); \
+	if ((i) + CLI_OUTPUT_AHEAD / 2 < (a)->n)				\
+		CLI_OUTPUT_PREFETCH((a)->rows[(i) + CLI_OUTPUT_AHEAD / 2].t, true); \
+} while (0)
+
 /* Owners are interned in their table: the same name is mostly the same
  * pointer, and needs no strcmp. */
 static int
@@ -91,6 +103,20 @@ audit_row_cmp(const void *pa, const void *pb)
 		return c;
 	if (a->nflags != b->nflags)
 		return a->nflags > b->nflags ? -1 : 1;
+	return token_id_cmp(a->t, b->t);
+}
+
+/* The same order from the keys: two integers, and the ids in full only
+ * when those are equal. */
+static int
+audit_row_key_cmp(const void *pa, const void *pb)
+{
+	const struct audit_row *a = pa, *b = pb;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (a->id_key != b->id_key)
+		return a->id_key < b->id_key ? -1 : 1;
 	return token_id_cmp(a->t, b->t);
 }
 
@@ -160,70 +186,135 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 	}
 }
 
-/* stale-comment, found once per distinct comment of a workspace: rows
- * share comments (a pipeline's hundred tokens), interned, one pointer
- * each, and the test reads every word of one (token_comment_stale). */
-#define AUDIT_MEMO 1024                 /* slots, a power of two */
+/* ---- the sort's keys ------------------------------------------------------
+ * Rows sort by workspace, owner (strcmp), most flags first, then id
+ * (audit_row_cmp). Owners are interned, mostly one pointer a name, so the
+ * distinct pointers of the rows are few: they are ranked by strcmp once
+ * (equal names, equal ranks), and each row's order but its id packs into
+ * one integer, its id's first characters into another. */
 
-struct audit_memo {
-	const struct token_ctx *ctx;    /* the context the slots were found in */
-	size_t used;
-	struct audit_memo_slot {
-		const char *comment;
-		bool set, stale;
-	} slot[AUDIT_MEMO];
+struct audit_ranks {
+	struct audit_rank_slot {
+		const char *owner;  /* NULL: a free slot */
+		uint32_t rank;
+	} *slot;
+	size_t cap, n;              /* cap: a power of two */
 };
 
-static bool
-audit_stale(struct audit_memo *m, const char *comment, const struct token_ctx *ctx)
+/* owner's slot, or the free one where it goes. */
+static struct audit_rank_slot *
+audit_ranks_find(const struct audit_ranks *r, const char *owner)
 {
-	struct audit_memo_slot *s;
-	size_t h;
+	size_t mask = r->cap - 1;
+	size_t h = (size_t)(((uint64_t)(uintptr_t)owner * 0x9e3779b97f4a7c15ull) >> 32) & mask;
 
-	if (m->ctx != ctx) {
-		memset(m->slot, 0, sizeof m->slot);
-		m->ctx = ctx;
-		m->used = 0;
+	for (;; h = (h + 1) & mask)
+		if (r->slot[h].owner == owner || r->slot[h].owner == NULL)
+			return &r->slot[h];
+}
+
+/* Add owner (not NULL) unless it is in. 0, or -1 out of memory. */
+static int
+audit_ranks_add(struct audit_ranks *r, const char *owner)
+{
+	struct audit_rank_slot *old = r->slot, *s;
+	size_t i, oldcap = r->cap;
+
+	if ((r->n + 1) * 2 > r->cap) {
+		if ((r->slot = calloc(oldcap ? oldcap * 2 : 64, sizeof *r->slot)) == NULL) {
+			r->slot = old;
+			return -1;
+		}
+		r->cap = oldcap ? oldcap * 2 : 64;
+		for (i = 0; i < oldcap; i++)
+			if (old[i].owner != NULL)
+				*audit_ranks_find(r, old[i].owner) = old[i];
+		free(old);
 	}
-	h = (size_t)(((uint64_t)(uintptr_t)comment * 0x9e3779b97f4a7c15ull) >> 32);
-	for (;; h++) {
-		s = &m->slot[h & (AUDIT_MEMO - 1)];
-		if (s->set && s->comment == comment)
-			return s->stale;
-		if (!s->set)
-			break;
+	if ((s = audit_ranks_find(r, owner))->owner == NULL) {
+		s->owner = owner;
+		r->n++;
 	}
-	if (m->used >= AUDIT_MEMO / 2)         /* full enough: no more kept */
-		return token_comment_stale(comment, ctx);
-	m->used++;
-	*s = (struct audit_memo_slot){ comment, true, token_comment_stale(comment, ctx) };
-	return s->stale;
+	return 0;
+}
+
+static int
+audit_name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Rank the owners of rows [from, to) by name. 0, or -1 out of memory. */
+static int
+audit_ranks_make(struct audit_ranks *r, const struct audit_row *rows, size_t from, size_t to)
+{
+	const char **names;
+	size_t i, k = 0;
+	uint32_t rank = 0;
+
+	for (i = from; i < to; i++)
+		if (audit_ranks_add(r, rows[i].owner) != 0)
+			return -1;
+	if ((names = malloc((r->n ? r->n : 1) * sizeof *names)) == NULL)
+		return -1;
+	for (i = 0; i < r->cap; i++)
+		if (r->slot[i].owner != NULL)
+			names[k++] = r->slot[i].owner;
+	qsort(names, k, sizeof *names, audit_name_cmp);
+	for (i = 0; i < k; i++) {
+		if (i > 0 && strcmp(names[i - 1], names[i]) != 0)
+			rank++;
+		audit_ranks_find(r, names[i])->rank = rank;
+	}
+	free(names);
+	return 0;
+}
+
+/* The row's workspace, its owner's rank, then its flags, fewest last. */
+static uint64_t
+audit_key(const struct audit_row *r, uint32_t rank)
+{
+	return (uint64_t)r->t->workspace << 48 | (uint64_t)rank << 16 | (0xffffu - r->nflags);
+}
+
+/* Sort rows [from, to): by their keys, or (out of memory) by compares. */
+static void
+audit_sort(struct audit *a, size_t from, size_t to)
+{
+	struct audit_ranks ranks = { NULL, 0, 0 };
+	struct audit_row *r;
+	size_t i;
+
+	if (audit_ranks_make(&ranks, a->rows, from, to) != 0) {
+		free(ranks.slot);
+		qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
+		return;
+	}
+	for (i = from; i < to; i++) {
+		r = &a->rows[i];
+		r->key = audit_key(r, audit_ranks_find(&ranks, r->owner)->rank);
+		r->id_key = token_id_key(r->t);
+	}
+	free(ranks.slot);
+	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_key_cmp);
 }
 
 /* Flag and sort rows [from, to). */
 static void
 audit_rank(struct audit *a, size_t from, size_t to)
 {
-	const unsigned stale = TOKEN_FLAG(STALE_COMMENT);
-	struct audit_memo *memo = malloc(sizeof *memo);
-	const struct token_ctx *ctx;
+	struct cli_flags_memo *memo = cli_flags_memo_new();
 	struct audit_row *r;
 	size_t i;
 
-	if (memo != NULL)
-		memo->ctx = NULL;
 	for (i = from; i < to; i++) {
 		r = &a->rows[i];
 		r->owner = token_owner(r->t);
-		ctx = cli_output_ctx(&a->cli->out, r->t);
-		r->flags = token_flags_masked(r->t, ctx, ~stale);
-		if (memo != NULL ? audit_stale(memo, token_comment(r->t), ctx) :
-		    token_comment_stale(token_comment(r->t), ctx))
-			r->flags |= stale;
+		r->flags = cli_output_flags(memo, &a->cli->out, r->t);
 		r->nflags = audit_popcount(r->flags);
 	}
-	free(memo);
-	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
+	cli_flags_memo_free(memo);
+	audit_sort(a, from, to);
 }
 
 /* Over several workspaces the rows sort by workspace first, so two runs
@@ -310,8 +401,11 @@ audit_compute(struct audit *a, const struct token_filter *f)
 		a->rows[i].t = &a->tab->rows[idx[i]];
 	free(idx);
 	audit_rank_all(a);
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
+		if (i + CLI_OUTPUT_AHEAD < a->n)
+			CLI_OUTPUT_PREFETCH(a->rows[i + CLI_OUTPUT_AHEAD].t, false);
 		audit_count(a, &a->rows[i], ctx->now_ms);
+	}
 	qsort(a->owners, a->nowners, sizeof *a->owners, audit_owner_cmp);
 	return 0;
 }
@@ -367,6 +461,7 @@ audit_table_row(const void *ctx, size_t i)
 {
 	const struct audit *a = ctx;
 
+	AUDIT_PREFETCH(a, i);
 	return a->rows[i].flags != 0 ? &a->rows[i] : NULL;
 }
 
@@ -783,6 +878,55 @@ audit_json_row(const void *ctx, void **scratch, size_t i)
 	return obj;
 }
 
+/* Take out back to start: the row is left to jansson (1). */
+static int
+audit_json_undo(struct buf *out, size_t start)
+{
+	out->len = start;
+	if (out->data != NULL)
+		out->data[start] = '\0';
+	return 1;
+}
+
+/* Row i's text without building it (cli_output_json_array_text): the
+ * token's as list -o json writes it, then "flags" as jansson dumps an array
+ * of the names (plain ASCII: nothing to escape). */
+static int
+audit_json_text(const void *ctx, size_t i, struct buf *out)
+{
+	const struct audit *a = ctx;
+	const struct audit_row *r = &a->rows[i];
+	char flags[16 + TOKEN_FLAG_COUNT * 32], *p = flags;
+	const char *name;
+	size_t start = out->len, len;
+	int b, rc;
+
+	AUDIT_PREFETCH(a, i);
+	if ((rc = cli_output_json_token_text(&a->cli->out, r->t, out)) != 0)
+		return rc;
+	if (out->len <= start || out->data[out->len - 1] != '}')
+		return audit_json_undo(out, start);
+	out->len--;
+	memcpy(p, ",\"flags\":[", 10);
+	p += 10;
+	for (b = 0; b < TOKEN_FLAG_COUNT; b++) {
+		if ((r->flags & (1u << b)) == 0)
+			continue;
+		name = token_flag_name((enum token_flag_bit)b);
+		if ((len = strlen(name)) + 5 > sizeof flags - (size_t)(p - flags))
+			return audit_json_undo(out, start);     /* names are short: never */
+		if (p > flags + 10)
+			*p++ = ',';
+		*p++ = '"';
+		memcpy(p, name, len);
+		p += len;
+		*p++ = '"';
+	}
+	*p++ = ']';
+	*p++ = '}';
+	return buf_add(out, flags, (size_t)(p - flags));
+}
+
 /* {"tokens":[…], "summary":{…}}, one token at a time: no tree of 100,000. */
 static int
 audit_json(const struct audit *a)
@@ -793,7 +937,7 @@ audit_json(const struct audit *a)
 	int rc;
 
 	fputs("{\n\"tokens\": ", o->fp);
-	rc = cli_output_json_array(o->fp, &rows);
+	rc = cli_output_json_array_text(o->fp, &rows, audit_json_text);
 	fputs(",\n\"summary\": ", o->fp);
 	if (rc == 0 && (obj = audit_summary_json(a)) != NULL) {
 		rc = cli_output_json_dump(o->fp, obj, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -805,21 +949,29 @@ audit_json(const struct audit *a)
 	return rc == 0 && !ferror(o->fp) ? 0 : -1;
 }
 
-/* The rows as `list -o csv` prints them; the summaries go to stderr. */
+/* The rows as `list -o csv` prints them (their flags as computed here);
+ * the summaries go to stderr. */
 static int
 audit_csv(const struct audit *a)
 {
 	size_t *idx = malloc((a->n ? a->n : 1) * sizeof *idx);
+	unsigned *flags = malloc((a->n ? a->n : 1) * sizeof *flags);
 	size_t i;
 	int rc;
 
-	if (idx == NULL)
+	if (idx == NULL || flags == NULL) {
+		free(idx);
+		free(flags);
 		return -1;
+	}
 	/* The rows point into a->tab: give cli_output their indexes. */
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
 		idx[i] = (size_t)(a->rows[i].t - a->tab->rows);
-	rc = cli_output_tokens(&a->cli->out, a->tab, idx, a->n);
+		flags[i] = a->rows[i].flags;
+	}
+	rc = cli_output_csv(&a->cli->out, a->tab, idx, flags, a->n);
 	free(idx);
+	free(flags);
 	fflush(a->cli->out.fp);
 	fprintf(stderr, "%zu of %zu token%s %s audit flags.\n", a->nflagged, a->n,
 		a->n == 1 ? "" : "s", a->nflagged == 1 ? "has" : "have");

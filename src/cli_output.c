@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -243,11 +244,21 @@ cli_format_parse(const char *s, enum cli_format *out)
 	return -1;
 }
 
+/* Rows are read in the order of the sort: rows idx[i + AHEAD] and (its
+ * strings) idx[i + AHEAD / 2] are fetched ahead of row idx[i]. */
+#define TOKEN_ROWS_PREFETCH(tab, idx, n, i) do {					\
+	if ((i) + CLI_OUTPUT_AHEAD < (n))					\
+		CLI_OUTPUT_PREFETCH(&(tab)->rows[(idx)[(i) + CLI_OUTPUT_AHEAD]], false); \
+	if ((i) + CLI_OUTPUT_AHEAD / 2 < (n))					\
+		CLI_OUTPUT_PREFETCH(&(tab)->rows[(idx)[(i) + CLI_OUTPUT_AHEAD / 2]], true); \
+} while (0)
+
 /* What the table engine needs to reach a row of the list. */
 struct list_ctx {
 	const struct cli_out *o;
 	const struct token_table *tab;
 	const size_t *idx;
+	size_t n;
 };
 
 static const void *
@@ -255,6 +266,7 @@ list_row(const void *ctx, size_t i)
 {
 	const struct list_ctx *l = ctx;
 
+	TOKEN_ROWS_PREFETCH(l->tab, l->idx, l->n, i);
 	return &l->tab->rows[l->idx[i]];
 }
 
@@ -278,7 +290,7 @@ static int
 output_table(const struct cli_out *o, const struct token_table *tab,
 	     const size_t *idx, size_t n)
 {
-	struct list_ctx ctx = { o, tab, idx };
+	struct list_ctx ctx = { o, tab, idx, n };
 	struct table t = { list_cols, LIST_NCOLS, 0, list_cell, &ctx, NULL, 0, list_row, n };
 	struct table_out to = { o->fp, o->width, o->color, o->sanitize_flags };
 	size_t c;
@@ -293,43 +305,94 @@ output_table(const struct cli_out *o, const struct token_table *tab,
 /* Fields up to this long are sanitized on the stack (every field of every
  * row); longer ones by sanitize(). */
 #define CSV_FIELD_SMALL 1024
+#define CSV_CLEAN_SMALL SANITIZE_CELL_ROOM(CSV_FIELD_SMALL)
+/* What csv_quoted writes for len bytes at most: each byte a '"' doubled,
+ * the quotes, a formula's quote mark and the separator. */
+#define CSV_QUOTED_ROOM(len) (2 * (len) + 4)
 
-/* clean between double quotes, each '"' in it doubled. */
-static void
-csv_quoted(FILE *fp, const char *clean)
+/* clean (len bytes) between double quotes, each '"' in it doubled, then
+ * ',' or (last) '\n', into out (CSV_QUOTED_ROOM(len) bytes). Returns the
+ * bytes written. */
+static size_t
+csv_quoted(char *out, const char *clean, size_t len, bool last)
 {
-	const char *q;
+	const char *q, *end = clean + len;
+	char *p = out;
 
-	fputc('"', fp);
+	*p++ = '"';
 	/* A leading = + - @ would run as a formula in a spreadsheet. */
-	if (clean[0] != '\0' && strchr("=+-@", clean[0]) != NULL)
-		fputc('\'', fp);
-	while ((q = strchr(clean, '"')) != NULL) {
-		fwrite(clean, 1, (size_t)(q - clean) + 1, fp);
-		fputc('"', fp);
+	if (len > 0 && strchr("=+-@", clean[0]) != NULL)
+		*p++ = '\'';
+	while ((q = memchr(clean, '"', (size_t)(end - clean))) != NULL) {
+		memcpy(p, clean, (size_t)(q - clean) + 1);
+		p += q - clean + 1;
+		*p++ = '"';
 		clean = q + 1;
 	}
-	fputs(clean, fp);
-	fputc('"', fp);
+	memcpy(p, clean, (size_t)(end - clean));
+	p += end - clean;
+	*p++ = '"';
+	*p++ = last ? '\n' : ',';
+	return (size_t)(p - out);
+}
+
+/* s sanitized for a CSV file (UTF-8 whatever the terminal or the locale
+ * can show): into small when short, else allocated (*big, to free). Its
+ * length in *len; NULL out of memory. */
+static const char *
+csv_clean(const char *s, char *small, char **big, size_t *len)
+{
+	*big = NULL;
+	if (s == NULL || strnlen(s, CSV_FIELD_SMALL + 1) <= CSV_FIELD_SMALL) {
+		*len = sanitize_cell(s != NULL ? s : "", 0, 0, SANITIZE_UTF8, small, CSV_CLEAN_SMALL);
+		return small;
+	}
+	if ((*big = sanitize(s, 0, SANITIZE_UTF8)) == NULL)
+		return NULL;
+	*len = strlen(*big);
+	return *big;
 }
 
 void
 cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last)
 {
-	char small[SANITIZE_CELL_ROOM(CSV_FIELD_SMALL)], *clean = NULL;
-	const char *text = "";          /* out of memory: an empty field */
+	char small[CSV_CLEAN_SMALL], quoted[CSV_QUOTED_ROOM(CSV_CLEAN_SMALL)], *big, *q = quoted;
+	const char *text;
+	size_t len;
 
 	(void)sanitize_flags;
-	/* A CSV file is UTF-8 whatever the terminal or the locale can show. */
-	if (s == NULL || strnlen(s, CSV_FIELD_SMALL + 1) <= CSV_FIELD_SMALL) {
-		sanitize_cell(s != NULL ? s : "", 0, 0, SANITIZE_UTF8, small, sizeof small);
-		text = small;
-	} else if ((clean = sanitize(s, 0, SANITIZE_UTF8)) != NULL) {
-		text = clean;
+	if ((text = csv_clean(s, small, &big, &len)) == NULL) {
+		text = "";                  /* out of memory: an empty field */
+		len = 0;
 	}
-	csv_quoted(fp, text);
-	fputc(last ? '\n' : ',', fp);
-	free(clean);
+	if (big != NULL && (q = malloc(CSV_QUOTED_ROOM(len))) == NULL) {
+		q = quoted;
+		len = 0;
+	}
+	fwrite(q, 1, csv_quoted(q, text, len, last), fp);
+	if (q != quoted)
+		free(q);
+	free(big);
+}
+
+int
+cli_output_csv_field_add(struct buf *out, const char *s, bool last)
+{
+	char small[CSV_CLEAN_SMALL], *big;
+	const char *text;
+	size_t len;
+	int rc;
+
+	if ((text = csv_clean(s, small, &big, &len)) == NULL) {
+		text = "";                  /* out of memory: an empty field */
+		len = 0;
+	}
+	if ((rc = buf_reserve(out, CSV_QUOTED_ROOM(len))) == 0) {
+		out->len += csv_quoted(out->data + out->len, text, len, last);
+		out->data[out->len] = '\0';
+	}
+	free(big);
+	return rc;
 }
 
 /* The first column, "workspace", only with several workspaces. */
@@ -339,14 +402,16 @@ static const char *const csv_header[] = {
 };
 #define CSV_NCOLS (sizeof csv_header / sizeof csv_header[0])
 
-static void
-csv_row(const struct cli_out *o, const struct token_info *t)
+/* t's row, its flags f, appended to out. 0, or -1 out of memory. */
+static int
+csv_row(const struct cli_out *o, const struct token_info *t, unsigned f, struct buf *out)
 {
 	char created[32], expires[32], used[32], scopes[CELL_MAX], flags[256], revoke[32];
 	char id[TOKEN_ID_LEN + 1];
 	const char *v[CSV_NCOLS];
 	bool est;
 	size_t i;
+	int rc = 0;
 
 	duration_iso8601(t->creation_time, created, sizeof created);
 	if (t->expiry_time <= 0)
@@ -358,7 +423,7 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 	else
 		duration_iso8601(token_last_used(t), used, sizeof used);
 	token_scopes_format(t, scopes, sizeof scopes);
-	token_flags_format(token_flags(t, cli_output_ctx(o, t)), flags, sizeof flags);
+	token_flags_format(f, flags, sizeof flags);
 	v[0] = o->ws != NULL && t->workspace < o->nws ? o->ws[t->workspace].name : "";
 	v[1] = token_id_hex(t, id); v[2] = token_comment(t); v[3] = created; v[4] = expires;
 	v[5] = used; v[6] = scopes; v[7] = token_owner(t);
@@ -366,20 +431,121 @@ csv_row(const struct cli_out *o, const struct token_info *t)
 	duration_iso8601(token_revoke_at(t, &est), revoke, sizeof revoke);
 	v[10] = revoke; v[11] = revoke[0] == '\0' ? "" : est ? "true" : "false";
 	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
-		cli_output_csv_field(o->fp, v[i], o->sanitize_flags, i + 1 == CSV_NCOLS);
+		rc |= cli_output_csv_field_add(out, v[i], i + 1 == CSV_NCOLS);
+	return rc;
+}
+
+/* Rows are put together in a buffer and reach the stream this many bytes
+ * at a time: not a stdio call for every quote and comma. */
+#define CSV_CHUNK 16384
+
+static int
+output_csv_on(const struct cli_out *o, const struct token_table *tab, const size_t *idx,
+	      const unsigned *flags, size_t n)
+{
+	struct cli_flags_memo *memo = flags == NULL ? cli_flags_memo_new() : NULL;
+	const struct token_info *t;
+	struct buf text;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&text, 0);
+	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
+		fprintf(o->fp, "%s%c", csv_header[i], i + 1 == CSV_NCOLS ? '\n' : ',');
+	for (i = 0; i < n && rc == 0 && !ferror(o->fp); i++) {
+		TOKEN_ROWS_PREFETCH(tab, idx, n, i);
+		t = &tab->rows[idx[i]];
+		rc = csv_row(o, t, flags != NULL ? flags[i] : cli_output_flags(memo, o, t), &text);
+		if (text.len >= CSV_CHUNK || i + 1 == n) {
+			fwrite(text.data, 1, text.len, o->fp);
+			buf_reset(&text);
+		}
+	}
+	buf_free(&text);
+	cli_flags_memo_free(memo);
+	return rc == 0 && !ferror(o->fp) ? 0 : -1;
 }
 
 static int
-output_csv(const struct cli_out *o, const struct token_table *tab,
-	   const size_t *idx, size_t n)
+output_csv(const struct cli_out *o, const struct token_table *tab, const size_t *idx, size_t n)
 {
-	size_t i;
+	return output_csv_on(o, tab, idx, NULL, n);
+}
 
-	for (i = o->ws != NULL ? 0 : 1; i < CSV_NCOLS; i++)
-		fprintf(o->fp, "%s%c", csv_header[i], i + 1 == CSV_NCOLS ? '\n' : ',');
-	for (i = 0; i < n && !ferror(o->fp); i++)
-		csv_row(o, &tab->rows[idx[i]]);
-	return ferror(o->fp) ? -1 : 0;
+int
+cli_output_csv(const struct cli_out *o, const struct token_table *tab, const size_t *idx,
+	       const unsigned *flags, size_t n)
+{
+	return output_csv_on(o, tab, idx, flags, n);
+}
+
+/* ---- flags, row after row ------------------------------------------------ */
+
+#define FLAGS_MEMO 1024                 /* slots, a power of two */
+
+struct cli_flags_memo {
+	const struct token_ctx *ctx;    /* the context the slots were found in */
+	size_t used;
+	struct flags_memo_slot {
+		const char *comment;
+		bool set, stale;
+	} slot[FLAGS_MEMO];
+};
+
+struct cli_flags_memo *
+cli_flags_memo_new(void)
+{
+	struct cli_flags_memo *m = malloc(sizeof *m);
+
+	if (m != NULL)
+		m->ctx = NULL;
+	return m;
+}
+
+void
+cli_flags_memo_free(struct cli_flags_memo *m)
+{
+	free(m);
+}
+
+/* Whether comment is stale in ctx, from the memo when it was found. */
+static bool
+flags_memo_stale(struct cli_flags_memo *m, const char *comment, const struct token_ctx *ctx)
+{
+	struct flags_memo_slot *s;
+	size_t h;
+
+	if (m->ctx != ctx) {
+		memset(m->slot, 0, sizeof m->slot);
+		m->ctx = ctx;
+		m->used = 0;
+	}
+	h = (size_t)(((uint64_t)(uintptr_t)comment * 0x9e3779b97f4a7c15ull) >> 32);
+	for (;; h++) {
+		s = &m->slot[h & (FLAGS_MEMO - 1)];
+		if (s->set && s->comment == comment)
+			return s->stale;
+		if (!s->set)
+			break;
+	}
+	if (m->used >= FLAGS_MEMO / 2)         /* full enough: no more kept */
+		return token_comment_stale(comment, ctx);
+	m->used++;
+	*s = (struct flags_memo_slot){ comment, true, token_comment_stale(comment, ctx) };
+	return s->stale;
+}
+
+unsigned
+cli_output_flags(struct cli_flags_memo *m, const struct cli_out *o, const struct token_info *t)
+{
+	const unsigned stale = TOKEN_FLAG(STALE_COMMENT);
+	const struct token_ctx *ctx = cli_output_ctx(o, t);
+	unsigned f = token_flags_masked(t, ctx, ~stale);
+
+	if (m != NULL ? flags_memo_stale(m, token_comment(t), ctx) :
+	    token_comment_stale(token_comment(t), ctx))
+		f |= stale;
+	return f;
 }
 
 int
@@ -404,25 +570,45 @@ cli_output_write_fd(int fd, const void *p, size_t n)
 	return 0;
 }
 
-/* Where a JSON dump goes: a stream, or (fp NULL) straight to a descriptor. */
+/* Where a JSON dump goes: a stream, through a chunk of its own (jansson
+ * hands over every comma and indent alone: one stdio call each, with its
+ * lock, was the cost of a big summary), or (fp NULL) straight to a
+ * descriptor, nothing kept (a secret). */
 struct json_sink {
 	FILE *fp;
 	int fd;
+	size_t len;
+	char chunk[4096];
 };
 
 static int
-json_out(const struct json_sink *k, const char *p, size_t n)
+json_flush(struct json_sink *k)
 {
-	if (k->fp != NULL)
+	size_t n = k->len;
+
+	k->len = 0;
+	return n == 0 || fwrite(k->chunk, 1, n, k->fp) == n ? 0 : -1;
+}
+
+static int
+json_out(struct json_sink *k, const char *p, size_t n)
+{
+	if (k->fp == NULL)
+		return cli_output_write_fd(k->fd, p, n);
+	if (n > sizeof k->chunk - k->len && json_flush(k) != 0)
+		return -1;
+	if (n >= sizeof k->chunk)
 		return fwrite(p, 1, n, k->fp) == n ? 0 : -1;
-	return cli_output_write_fd(k->fd, p, n);
+	memcpy(k->chunk + k->len, p, n);
+	k->len += n;
+	return 0;
 }
 
 /* jansson's dump callback: everything as is, but DEL escaped. */
 static int
 json_out_cb(const char *buffer, size_t size, void *data)
 {
-	const struct json_sink *k = data;
+	struct json_sink *k = data;
 	const char *del;
 
 	while ((del = memchr(buffer, 0x7f, size)) != NULL) {
@@ -438,16 +624,26 @@ json_out_cb(const char *buffer, size_t size, void *data)
 int
 cli_output_json_dump(FILE *fp, const json_t *v, size_t flags)
 {
-	struct json_sink k = { fp, STDOUT_FILENO };
+	struct json_sink k;             /* its chunk is not cleared: 4 KiB a call */
+	int rc;
 
-	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+	k.fp = fp;
+	k.fd = STDOUT_FILENO;
+	k.len = 0;
+	rc = json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
+	if (fp != NULL && json_flush(&k) != 0)
+		rc = -1;
+	return rc;
 }
 
 int
 cli_output_json_fd(int fd, const json_t *v, size_t flags)
 {
-	struct json_sink k = { NULL, fd };
+	struct json_sink k;
 
+	k.fp = NULL;
+	k.fd = fd;
+	k.len = 0;
 	return json_dump_callback(v, json_out_cb, &k, flags | JSON_ENSURE_ASCII);
 }
 
@@ -900,6 +1096,13 @@ cli_output_json_array(FILE *fp, const struct cli_json_rows *rows)
 	return json_array_write(fp, &(struct json_src){ rows, NULL });
 }
 
+int
+cli_output_json_array_text(FILE *fp, const struct cli_json_rows *rows,
+			   int (*text)(const void *ctx, size_t i, struct buf *out))
+{
+	return json_array_write(fp, &(struct json_src){ rows, rows->pretty ? NULL : text });
+}
+
 /* What a token row of the list needs. */
 struct json_tokens {
 	const struct cli_out *o;
@@ -945,46 +1148,19 @@ json_token_text_revoke(const struct token_info *row, size_t start, struct buf *o
 	return 0;
 }
 
-/* Rows are read in the order of the sort, all over a table bigger than
- * the caches: the row JSON_AHEAD places on is fetched ahead, and its
- * strings (in the pool, elsewhere again) when it is half as far. A macro:
- * GCC drops a call to a function that only prefetches (it finds it pure). */
-#define JSON_AHEAD 16
-#define JSON_TOKEN_PREFETCH(t, i) do {						\
-	const struct token_info *pf_row;					\
-	const char *pf_p;							\
-	int pf_k;								\
-	if ((i) + JSON_AHEAD < (t)->n) {					\
-		pf_p = (const char *)&(t)->tab->rows[(t)->idx[(i) + JSON_AHEAD]]; \
-		for (pf_k = 0; pf_k < (int)sizeof *pf_row; pf_k += 64)		\
-			__builtin_prefetch(pf_p + pf_k);			\
-		__builtin_prefetch(pf_p + sizeof *pf_row - 1);			\
-	}									\
-	if ((i) + JSON_AHEAD / 2 < (t)->n) {					\
-		pf_row = &(t)->tab->rows[(t)->idx[(i) + JSON_AHEAD / 2]];	\
-		for (pf_k = 0; pf_k < TOKEN_TEXT_COUNT; pf_k++)			\
-			__builtin_prefetch(pf_row->text_[pf_k]);		\
-		for (pf_k = 0; pf_k < TOKEN_LIST_COUNT; pf_k++)			\
-			__builtin_prefetch(pf_row->list_[pf_k]);		\
-	}									\
-} while (0)
-
-/* Row i's text straight from the API layer when it is plain (most are). */
-static int
-json_token_text(const void *ctx, size_t i, struct buf *out)
+int
+cli_output_json_token_text(const struct cli_out *o, const struct token_info *t,
+			   struct buf *out)
 {
-	const struct json_tokens *t = ctx;
-	const struct token_info *row = &t->tab->rows[t->idx[i]];
 	const struct cli_out_ws *w;
 	const char *where[4];
 	size_t start = out->len;
 	int rc;
 
-	JSON_TOKEN_PREFETCH(t, i);
-	if (t->o->ws == NULL || row->workspace >= t->o->nws) {
-		rc = api_token_text(row, t->o->management, NULL, 0, out);
+	if (o->ws == NULL || t->workspace >= o->nws) {
+		rc = api_token_text(t, o->management, NULL, 0, out);
 	} else {
-		w = &t->o->ws[row->workspace];
+		w = &o->ws[t->workspace];
 		if (w->name == NULL || w->host == NULL)
 			return 1;
 		/* as cli_output_json_where adds them */
@@ -992,9 +1168,19 @@ json_token_text(const void *ctx, size_t i, struct buf *out)
 		where[1] = w->name;
 		where[2] = "host";
 		where[3] = w->host;
-		rc = api_token_text(row, t->o->management, where, 2, out);
+		rc = api_token_text(t, o->management, where, 2, out);
 	}
-	return rc == 0 ? json_token_text_revoke(row, start, out) : rc;
+	return rc == 0 ? json_token_text_revoke(t, start, out) : rc;
+}
+
+/* Row i's text straight from the API layer when it is plain (most are). */
+static int
+json_token_text(const void *ctx, size_t i, struct buf *out)
+{
+	const struct json_tokens *t = ctx;
+
+	TOKEN_ROWS_PREFETCH(t->tab, t->idx, t->n, i);
+	return cli_output_json_token_text(t->o, &t->tab->rows[t->idx[i]], out);
 }
 
 static void

@@ -16,6 +16,8 @@
 #include "bulk.h"
 #include "token.h"
 
+struct buf;
+
 enum cli_format { CLI_FORMAT_TABLE, CLI_FORMAT_JSON, CLI_FORMAT_CSV };
 
 /* A workspace of several (issue 11): a row t is in ws[t->workspace]. */
@@ -69,6 +71,24 @@ enum cli_cell {
 void cli_output_cell(const struct cli_out *o, const struct token_info *t, enum cli_cell c,
 		     char *out, size_t n);
 
+/* Fetch row t (a token_info) into the caches ahead of its use, and with
+ * strings, the strings it points to (when the row is already there): rows
+ * read in a sort's order come from all over a table bigger than the
+ * caches. A macro: GCC drops a call to a function that only prefetches. */
+#define CLI_OUTPUT_PREFETCH(t, strings) do {					\
+	const struct token_info *pf_t = (t);					\
+	int pf_k;								\
+	for (pf_k = 0; pf_k < (int)sizeof *pf_t; pf_k += 64)			\
+		__builtin_prefetch((const char *)pf_t + pf_k);			\
+	__builtin_prefetch((const char *)pf_t + sizeof *pf_t - 1);		\
+	for (pf_k = 0; (strings) && pf_k < TOKEN_TEXT_COUNT; pf_k++)		\
+		__builtin_prefetch(pf_t->text_[pf_k]);				\
+	for (pf_k = 0; (strings) && pf_k < TOKEN_LIST_COUNT; pf_k++)		\
+		__builtin_prefetch(pf_t->list_[pf_k]);				\
+} while (0)
+/* Rows AHEAD places on are fetched; their strings at half the distance. */
+#define CLI_OUTPUT_AHEAD 16
+
 /* The context of t's flags: its workspace's with several, else o->ctx. */
 const struct token_ctx *cli_output_ctx(const struct cli_out *o, const struct token_info *t);
 /* With several workspaces, add t's "workspace" and "host" to obj (a token
@@ -84,6 +104,19 @@ int cli_format_parse(const char *s, enum cli_format *out);
 /* Print rows idx[0..n) of tab in o->format. Returns 0, or -1 on a write error. */
 int cli_output_tokens(const struct cli_out *o, const struct token_table *tab,
 		      const size_t *idx, size_t n);
+/* cli_output_tokens in CSV, the flags column of row idx[i] from flags[i]
+ * (audit has them; NULL: computed). */
+int cli_output_csv(const struct cli_out *o, const struct token_table *tab, const size_t *idx,
+		   const unsigned *flags, size_t n);
+/* token_flags(t, cli_output_ctx(o, t)) for row after row: stale-comment is
+ * found once per distinct comment of a workspace (comments are interned,
+ * one pointer each, and rows share them: a pipeline's hundred tokens). A
+ * memo serves one thread; NULL (out of memory) computes every row. */
+struct cli_flags_memo;
+struct cli_flags_memo *cli_flags_memo_new(void);
+void cli_flags_memo_free(struct cli_flags_memo *m);
+unsigned cli_output_flags(struct cli_flags_memo *m, const struct cli_out *o,
+			  const struct token_info *t);
 /* Print one token in detail (table: "field: value" lines; JSON: one object;
  * CSV: header and one row). */
 int cli_output_token_detail(const struct cli_out *o, const struct token_info *t);
@@ -114,6 +147,21 @@ struct cli_json_rows {
 	bool pretty;
 	unsigned depth;
 };
+/* cli_output_json_array for a compact array with a faster way to element
+ * i's text: text appends to out byte for byte what row()'s value dumps to
+ * (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII; a raw DEL is
+ * escaped after it) and gives 0; 1: not this one (out unchanged), row()
+ * makes it; -1 out of memory. It runs on two threads at once, as row()
+ * does. */
+int cli_output_json_array_text(FILE *fp, const struct cli_json_rows *rows,
+			       int (*text)(const void *ctx, size_t i, struct buf *out));
+/* Append to out the text of t as `list -o json` writes it: its fields,
+ * then "workspace" and "host" (cli_output_json_where) and the 90-day clock
+ * (cli_output_json_revoke), in the contract of the text function above: 0,
+ * 1 (a string only jansson may write: nothing added) or -1. It only
+ * reads. */
+int cli_output_json_token_text(const struct cli_out *o, const struct token_info *t,
+			       struct buf *out);
 /* Write a JSON array of rows->n elements one at a time: each is generated
  * by jansson (escapes done right, DEL as \u007f), written and dropped
  * before the rows after it, so no tree of every row exists. No newline
@@ -135,7 +183,9 @@ int cli_output_results(FILE *fp, enum cli_format format, const struct bulk *b,
 		       unsigned sanitize_flags);
 /* Write one CSV field: sanitized as UTF-8 whatever the locale (SANITIZE_UTF8;
  * sanitize_flags is not used: ASCII is for terminals), quoted,
- * formula-safe. */
+ * formula-safe, then ',' or (last) '\n'. */
 void cli_output_csv_field(FILE *fp, const char *s, unsigned sanitize_flags, bool last);
+/* The same appended to out. 0, or -1 out of memory. */
+int cli_output_csv_field_add(struct buf *out, const char *s, bool last);
 
 #endif

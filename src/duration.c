@@ -381,6 +381,43 @@ duration_absolute(int64_t ms, bool utc, char *out, size_t n)
 		out[0] = '\0';
 }
 
+/* The last ms of the year 9999 UTC: four digits a year up to there. */
+#define DURATION_YEAR_10000_MS 253402300800000LL
+
+/* ms (after 1970, before the year 10000) in UTC as "YYYY-MM-DDTHH:MM:SSZ"
+ * at p (20 bytes and a NUL): the date worked out from the day number (H.
+ * Hinnant's civil_from_days, the proleptic Gregorian calendar gmtime_r
+ * uses), not by gmtime_r and duration_strftime: four dates in every row
+ * of a CSV. */
+static void
+duration_iso8601_utc(int64_t ms, char *p)
+{
+	int64_t secs = ms / 1000, days = secs / 86400, sod = secs % 86400;
+	int64_t z = days + 719468;                      /* days since 0000-03-01 */
+	int64_t era = z / 146097;                       /* 400-year eras */
+	int64_t doe = z - era * 146097;                 /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);  /* from March 1 */
+	int64_t mp = (5 * doy + 2) / 153;               /* March: 0 */
+	int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+	int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+	int year = (int)(yoe + era * 400 + (month <= 2));
+
+	p = duration_two(duration_two(p, year / 100), year % 100);
+	*p++ = '-';
+	p = duration_two(p, month);
+	*p++ = '-';
+	p = duration_two(p, day);
+	*p++ = 'T';
+	p = duration_two(p, (int)(sod / 3600));
+	*p++ = ':';
+	p = duration_two(p, (int)(sod / 60 % 60));
+	*p++ = ':';
+	p = duration_two(p, (int)(sod % 60));
+	*p++ = 'Z';
+	*p = '\0';
+}
+
 void
 duration_iso8601(int64_t ms, char *out, size_t n)
 {
@@ -388,6 +425,10 @@ duration_iso8601(int64_t ms, char *out, size_t n)
 
 	if (n == 0)
 		return;
+	if (ms > 0 && ms < DURATION_YEAR_10000_MS && n > 20) {
+		duration_iso8601_utc(ms, out);
+		return;
+	}
 	if (ms <= 0 || duration_tm(ms, true, &tm) != 0 ||
 	    duration_strftime(out, n, DURATION_FMT_ISO8601, &tm) == 0)
 		out[0] = '\0';

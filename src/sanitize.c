@@ -18,6 +18,7 @@
 #endif
 #include <locale.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -397,17 +398,38 @@ sanitize_width(const char *s)
 	return width;
 }
 
+/* Whether any of the eight bytes of w is outside 0x20..0x7e. Exact: a
+ * byte below 0x20 borrows into its own high bit (w - 0x20 each, where ~w
+ * has it set too), one of 0x7f carries into it (w + 1 each), one of 0x80
+ * or more has it already; a borrow or a carry out of a byte comes only
+ * from a byte that is itself outside the range. */
+static bool
+sanitize_word_odd(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+
+	return ((((w - ones * 0x20) & ~w) | (w + ones) | w) & highs) != 0;
+}
+
 /* The length of s when it is printable ASCII only (0x20..0x7e, shown as
- * it is, one column a byte), else SIZE_MAX. */
+ * it is, one column a byte), else SIZE_MAX. Eight bytes a step (every
+ * cell of every table and CSV row comes this way). */
 static size_t
 sanitize_ascii_len(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, len = strlen(s);
+	uint64_t w;
 
-	for (; *p != '\0'; p++)
-		if (*p < 0x20 || *p > 0x7e)
+	for (; i + sizeof w <= len; i += sizeof w) {
+		memcpy(&w, p + i, sizeof w);
+		if (sanitize_word_odd(w))
 			return SIZE_MAX;
-	return (size_t)(p - (const unsigned char *)s);
+	}
+	for (; i < len; i++)
+		if (p[i] < 0x20 || p[i] > 0x7e)
+			return SIZE_MAX;
+	return len;
 }
 
 /* sanitize_cell of printable ASCII s (len bytes) that fits uncut: what

@@ -464,6 +464,21 @@ token_id_cmp(const struct token_info *a, const struct token_info *b)
 	}
 }
 
+uint64_t
+token_id_key(const struct token_info *t)
+{
+	uint64_t k = 0;
+	unsigned char c = 1;
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		if (c != 0)
+			c = token_id_char(t, i);
+		k = k << 8 | token_fold(c);
+	}
+	return k;
+}
+
 /* A text id in upper-case hex equals a raw id (case is ignored): both hash
  * by their first 8 bytes; any other id by its folded text. */
 uint64_t

@@ -104,6 +104,10 @@ char *token_id_hex(const struct token_info *t, char *buf);
 bool token_has_id(const struct token_info *t);
 /* Order of two ids as text, ASCII case ignored (raw ids: byte order). */
 int token_id_cmp(const struct token_info *a, const struct token_info *b);
+/* The first 8 characters of the id as token_id_cmp compares them (case
+ * folded), big-endian, zero past its end: ids with smaller keys are
+ * smaller; ids with equal keys need token_id_cmp. For sort keys. */
+uint64_t token_id_key(const struct token_info *t);
 /* A hash of the id, the same for ids token_id_cmp finds equal. */
 uint64_t token_id_hash(const struct token_info *t);
 /* The id against text id, ASCII case ignored, like strcasecmp; with

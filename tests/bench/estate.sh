@@ -8,7 +8,8 @@
 # most 1.5x the slowest single workspace. Each run's output is
 # checked: every workspace's tokens, exit code 0. With PATROL_BEFORE=PATH (a
 # patrol built from an older tree) its estate is timed in the same rounds,
-# and its CPU time measured alongside, marked "(before)".
+# and its CPU time measured alongside, marked "(before)". The CPU time of
+# -o json and -o csv over the estate follows (and the older tree's).
 set -u
 : "${top_builddir:=.}"
 PATROL="$top_builddir/patrol"
@@ -106,5 +107,15 @@ printf '%-44s %8s ms CPU (estate) / %s ms CPU (%s alone), %s CPUs\n' "patrol's o
 	"$ecpu" "$scpu" "$slowest_p" "$(nproc)"
 [ -z "$BEFORE" ] || printf '%-44s %8s ms CPU (estate)\n' "patrol's own CPU time (before)" \
 	"$(printf '%s\n' "$cpu" | awk 'NR == 3 { print $4 }')"
+# The other formats over the estate: every token's row, written.
+cmds=("$PATROL" audit --all --all-profiles -o json --- "$PATROL" audit --all --all-profiles -o csv)
+[ -z "$BEFORE" ] || cmds+=(--- "$BEFORE" audit --all --all-profiles -o json
+			   --- "$BEFORE" audit --all --all-profiles -o csv)
+cpu=$(python3 "$(dirname "$0")/measure.py" "$RUNS" "${cmds[@]}")
+printf '%-44s %8s ms CPU (-o json) / %s ms CPU (-o csv)\n' "patrol's own CPU time, estate" \
+	"$(printf '%s\n' "$cpu" | awk 'NR == 1 { print $4 }')" "$(printf '%s\n' "$cpu" | awk 'NR == 2 { print $4 }')"
+[ -z "$BEFORE" ] || printf '%-44s %8s ms CPU (-o json) / %s ms CPU (-o csv)\n' \
+	"patrol's own CPU time, estate (before)" \
+	"$(printf '%s\n' "$cpu" | awk 'NR == 3 { print $4 }')" "$(printf '%s\n' "$cpu" | awk 'NR == 4 { print $4 }')"
 [ -s "$dir/failed" ] && echo "$(wc -l <"$dir/failed") runs FAILED"
 exit 0

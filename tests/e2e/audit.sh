@@ -94,6 +94,14 @@ check_eq "a token with no flags has an empty list" "[]" \
 	"$(printf '%s' "$AJ" | jq -c --arg id "${ID[clean]}" '.tokens[] | select(.token_id == $id) | .flags')"
 check_eq "tokens keep list -o json's fields" "dashboard refresh [\"sql\"]" \
 	"$(printf '%s' "$AJ" | jq -r --arg id "${ID[clean]}" '.tokens[] | select(.token_id == $id) | "\(.comment) \(.scopes | tojson)"')"
+# byte for byte: a token's line is list -o json's with its flags before the
+# closing brace (audit writes its rows without building them)
+run list -o json
+check_eq "tokens are list -o json's lines, byte for byte, plus flags" \
+	"$(printf '%s\n' "$OUT" | grep '^  {' | sed 's/,$//' | sort | sha256sum)" \
+	"$(printf '%s\n' "$AJ" | grep '^  {' | sed 's/,$//; s/,"flags":\[[^]]*\]}$/}/' | sort | sha256sum)"
+check_eq "flags are a compact array of names" "$TOTAL" \
+	"$(printf '%s\n' "$AJ" | grep -cE '^  \{.*,"flags":\[("[a-z0-9-]+"(,"[a-z0-9-]+")*)?\]\},?$')"
 check_eq "sorted by owner, then most flags first" "true" \
 	"$(printf '%s' "$AJ" | jq '[.tokens[].flags | length] as $n | $n == ($n | sort | reverse)')"
 for f in "${FLAGS[@]}"; do

@@ -226,6 +226,41 @@ test_absolute_is_strftime(void **state)
 	tzset();
 }
 
+/* The ISO 8601 dates (worked out from the day number up to the year 9999)
+ * are strftime's of gmtime_r's: over the whole range in uneven steps, and
+ * at the last millisecond of every day around leap years that are (2000,
+ * 2400) and are not (2100). */
+static void
+test_iso8601_calendar(void **state)
+{
+	static const int64_t leaps[] = { 915148800000LL, 4070908800000LL, 13537929600000LL };
+	char got[32], want[32];
+	int64_t ms, day;
+	size_t k;
+
+	(void)state;
+	for (ms = 1; ms < 253402300800000LL + 86400000LL * 800; ms += 3196800000LL + 37123) {
+		duration_iso8601(ms, got, sizeof got);
+		by_strftime(ms, ISO8601, want, sizeof want);
+		assert_string_equal(got, want);
+	}
+	for (k = 0; k < sizeof leaps / sizeof leaps[0]; k++) {
+		for (day = 0; day < 3 * 366; day++) {
+			ms = leaps[k] + day * 86400000LL;
+			duration_iso8601(ms - 1, got, sizeof got);
+			by_strftime(ms - 1, ISO8601, want, sizeof want);
+			assert_string_equal(got, want);
+			duration_iso8601(ms, got, sizeof got);
+			by_strftime(ms, ISO8601, want, sizeof want);
+			assert_string_equal(got, want);
+		}
+	}
+	duration_iso8601(253402300799999LL, got, sizeof got);
+	assert_string_equal(got, "9999-12-31T23:59:59Z");
+	duration_iso8601(951868799999LL, got, sizeof got);
+	assert_string_equal(got, "2000-02-29T23:59:59Z");
+}
+
 static void
 test_iso8601(void **state)
 {
@@ -273,6 +308,7 @@ main(void)
 		cmocka_unit_test(test_absolute),
 		cmocka_unit_test(test_absolute_is_strftime),
 		cmocka_unit_test(test_iso8601),
+		cmocka_unit_test(test_iso8601_calendar),
 		cmocka_unit_test(test_now),
 	};
 

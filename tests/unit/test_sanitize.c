@@ -350,6 +350,34 @@ test_cell_ascii_as_engine(void **state UNUSED)
 	}
 }
 
+/* One byte outside printable ASCII, anywhere in a cell of any length (the
+ * plain copy looks at eight bytes a step), goes to the engine: the cell is
+ * sanitize()'s text, never the raw byte; a cell without one is copied. */
+static void
+test_cell_odd_byte_anywhere(void **state UNUSED)
+{
+	char s[40], out[256], *eng;
+	size_t len, at;
+	int b;
+
+	for (len = 1; len < 34; len++) {
+		for (at = 0; at < len; at++) {
+			for (b = 1; b < 256; b++) {
+				memset(s, 'a' + (int)(at % 26), len);
+				s[len] = '\0';
+				s[at] = (char)b;
+				eng = sanitize(s, 0, 0);
+				assert_non_null(eng);
+				assert_int_equal(sanitize_cell(s, 0, 0, 0, out, sizeof out), strlen(eng));
+				assert_string_equal(out, eng);
+				if (b < 0x20 || b == 0x7f)     /* controls never raw */
+					assert_null(memchr(out, b, strlen(out)));
+				free(eng);
+			}
+		}
+	}
+}
+
 static void
 test_cell(void **state UNUSED)
 {
@@ -606,6 +634,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_n),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_truncate_every_width),
+		cmocka_unit_test(test_cell_odd_byte_anywhere),
 		cmocka_unit_test(test_cell),
 		cmocka_unit_test(test_cell_small_buffer),
 		cmocka_unit_test(test_cell_no_alloc_reuse),

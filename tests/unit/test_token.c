@@ -1198,12 +1198,58 @@ test_quota(void **state)
 	assert_null(c);
 }
 
+/* token_id_key orders as token_id_cmp: raw ids (64 hex digits) and text
+ * ids, short, long, mixed case, against each other; equal ids, equal keys. */
+static void
+test_id_key(void **state)
+{
+	static const char *const ids[] = {
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		"0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+		"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdee",
+		"01234567", "0123456", "012345679", "0123456789abcdeg", "Z", "a", "9",
+		"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		"00000000ffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+		"0000000", "abcdefghx", "ABCDEFGHY", "abc-def_01",
+	};
+	struct token_table tab;
+	size_t i, j, n = sizeof ids / sizeof ids[0];
+	int c;
+
+	(void)state;
+	memset(&tab, 0, sizeof tab);
+	for (i = 0; i < n; i++)
+		set_id(&tab, token_table_push(&tab), ids[i]);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			const struct token_info *a = &tab.rows[i], *b = &tab.rows[j];
+			uint64_t ka = token_id_key(a), kb = token_id_key(b);
+
+			c = token_id_cmp(a, b);
+			if (ka < kb)
+				assert_true(c < 0);
+			else if (ka > kb)
+				assert_true(c > 0);
+			if (c == 0)
+				assert_true(ka == kb);
+		}
+	}
+	/* the first eight characters, big-endian, case folded: ids that
+	 * differ after them have equal keys */
+	assert_true(token_id_key(&tab.rows[1]) == 0x3031323334353637ull);
+	assert_true(token_id_key(&tab.rows[13]) == token_id_key(&tab.rows[14]));
+	assert_true(token_id_cmp(&tab.rows[13], &tab.rows[14]) < 0);
+	assert_true(token_id_key(&tab.rows[4]) == 0x3031323334353600ull);
+	token_table_free(&tab);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_id_key),
 		cmocka_unit_test(test_text_len),
 		cmocka_unit_test(test_absorb),
 		cmocka_unit_test(test_last_used),
