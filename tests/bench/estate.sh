@@ -2,8 +2,9 @@
 # The whole estate (issue 11): `patrol audit --all --all-profiles` over W
 # workspaces (default 20 emulators of about 2,000 tokens each, latency
 # 50 ms), side by side in one run with what admins do today, a shell loop
-# of `patrol audit --all -p P` over the same profiles, and with each
-# workspace alone. Medians of BENCH_ESTATE_RUNS runs (default 5, at least
+# of `patrol audit --all -p P` over the same profiles, with each workspace
+# alone, and with the floor: curl fetching the same lists at once, parsing
+# nothing. Medians of BENCH_ESTATE_RUNS runs (default 5, at least
 # 3), taken in alternating rounds, with their spread. Goal: the estate at
 # most 1.5x the slowest single workspace. Each run's output is
 # checked: every workspace's tokens, exit code 0. With PATROL_BEFORE=PATH (a
@@ -61,6 +62,14 @@ loop() {
 	local p
 	for p in $PROFILES; do "$PATROL" audit --all -p "$p" || return 1; done
 }
+# The floor: curl fetching every workspace's list at once and parsing
+# nothing (what the transfers alone take, the emulators' work included).
+CURL_ARGS=(-s -f -H "Authorization: Bearer $TOKEN" --parallel --parallel-immediate
+	--parallel-max "$W")
+for i in $(seq "$W"); do
+	CURL_ARGS+=(-o /dev/null "$(cat "$dir/url.$i")/api/2.0/token-management/tokens")
+done
+floor() { curl "${CURL_ARGS[@]}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 
 total=$("$PATROL" audit --all --all-profiles -o json | jq '.summary.tokens')
@@ -73,6 +82,7 @@ for r in $(seq "$RUNS"); do
 	time_ms "$dir/t.estate" "$PATROL" audit --all --all-profiles
 	[ -z "$BEFORE" ] || time_ms "$dir/t.before" "$BEFORE" audit --all --all-profiles
 	time_ms "$dir/t.shell" loop
+	time_ms "$dir/t.floor" floor
 done
 slowest=0 slowest_p=""
 for p in $PROFILES; do
@@ -82,11 +92,14 @@ done
 read -r slowest slo shi < <(stats "$dir/t.$slowest_p")
 read -r estate elo ehi < <(stats "$dir/t.estate")
 read -r shell llo lhi < <(stats "$dir/t.shell")
+read -r floor flo fhi < <(stats "$dir/t.floor")
 printf '%-44s %8s ms [%s-%s]\n' "patrol audit --all -p P, slowest alone ($slowest_p)" "$slowest" "$slo" "$shi"
 printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace (goal <= 1.5x)\n' \
 	"patrol audit --all --all-profiles" "$estate" "$elo" "$ehi" "$(ratio "$estate" "$slowest")"
 printf '%-44s %8s ms [%s-%s]  %sx the estate in one run\n' \
 	"for P: patrol audit --all -p P (today's way)" "$shell" "$llo" "$lhi" "$(ratio "$shell" "$estate")"
+printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace: the floor, nothing parsed\n' \
+	"curl --parallel of the $W lists" "$floor" "$flo" "$fhi" "$(ratio "$floor" "$slowest")"
 if [ -n "$BEFORE" ]; then
 	read -r before blo bhi < <(stats "$dir/t.before")
 	printf '%-44s %8s ms [%s-%s]  %sx the slowest workspace\n' \
