@@ -73,7 +73,7 @@ check_screen "it says where they are" "In 3 workspaces: prod 6, staging 6, refus
 check_screen "over 10: the count is typed" "OK is off until you type 15"
 keys Escape
 check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
-check_screen_not "the plan is gone" "^PLAN:"
+check_gone "the plan is gone" "^PLAN:"
 keys x
 check_screen "x again" "OK is off until you type 15"
 tm send-keys -t t -l "1"

@@ -66,7 +66,7 @@ keys Enter
 check_screen "closing before the secret was saved asks" "Discard the secret\\? It cannot be shown again"
 keys d
 wait_gone "Copy this token now" 5
-check_screen_not "after dismissal the secret is gone from the screen" "$SECRET"
+check_gone "after dismissal the secret is gone from the screen" "$SECRET"
 keys /; tm send-keys -t t -l "ui created"; keys Enter
 check_screen "the new token is in the table" "ui created token .*${NEWID:0:10}"
 ACTIVE=$((ACTIVE + 1))

@@ -126,7 +126,7 @@ check_eq "the file holds the secret" "$SECRET" "$(tr -d '\n' <"$T/secret.txt")"
 check_eq "the file is 0600" 600 "$(stat -c %a "$T/secret.txt")"
 keys Enter
 wait_gone "Copy this token now" 5
-check_screen_not "dismissed: the secret is gone" "$SECRET"
+check_gone "dismissed: the secret is gone" "$SECRET"
 tm delete-buffer 2>/dev/null
 
 # --- :profile switches workspace identity -------------------------------------------

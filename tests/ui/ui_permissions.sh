@@ -97,7 +97,7 @@ check_eq "journaled: a permissions session, three tokens deleted" "permissions 3
 	"$(jq -r '.[0] | "\(.kind) \(.planned) \(.counts.revoked) \(.state)"' "$T/journal.json")"
 keys Escape
 check_screen "Esc goes back to the table" "patrol emulator admin token"
-check_screen_not "  the view is gone" "TOKEN PERMISSIONS"
+check_gone "  the view is gone" "TOKEN PERMISSIONS"
 keys q
 ui_exited 10
 check_eq "quit" 0 "$UI_RC"

@@ -56,7 +56,7 @@ check_screen_not "no OWNER column outside admin mode" "OWNER"
 
 keys g Enter
 check_screen "Enter goes back to the table" "shown 5/5"
-check_screen_not "the scopes view is gone" "ENFORCED"
+check_gone "the scopes view is gone" "ENFORCED"
 
 keys :; tm send-keys -t t -l "scopes"; keys Enter
 check_screen ":scopes opens it too" "NOW → AFTER"

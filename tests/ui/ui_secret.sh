@@ -97,7 +97,7 @@ keys Escape
 keys Enter
 wait_gone "Copy this token now" 5
 check_screen_not "written: Enter closes without asking" "Discard the secret"
-check_screen_not "the secret is gone from the screen" "$SECRET"
+check_gone "the secret is gone from the screen" "$SECRET"
 keys q
 ui_exited 10
 check_eq "quit" 0 "$UI_RC"
