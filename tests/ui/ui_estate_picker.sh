@@ -5,8 +5,10 @@
 # on one alone does not load it), `a` picks every workspace profile and
 # nothing is sent to the account console (an HTTPS proxy, an emulator,
 # records any CONNECT). A profile name of 300 characters is carried whole:
-# the picker shows it on show (*) and why it failed (!). Asserts on the
-# screen and on the emulators' stats.
+# the picker shows it on show (*) and why it failed (!). With several
+# workspaces on show and admin mode off, the gauge follows the cursor from
+# one workspace's rows to the other's. Asserts on the screen and on the
+# emulators' stats.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
@@ -99,6 +101,26 @@ check_screen "Enter on the account console alone: refused" "profile 'acct' canno
 keys Escape
 check_screen "Esc: the three still on show" "$((MA + MB))/$((MA + MB)) "
 check_eq "still nothing sent towards the account console" 0 "$(connects)"
+keys q
+ui_exited && check_eq "q quits" 0 "$UI_RC"
+
+# --- the gauge follows the cursor across workspaces (admin mode off) ----------
+# sorted by workspace: prod's rows, then staging's; the cursor walks over
+# the boundary with j and back with k, one row at a time
+ui_start -p prod -p staging
+check_screen "both workspaces" "shown $((MA + MB))/$((MA + MB)) " 15
+keys :; tm send-keys -t t -l "sort workspace"; keys Enter
+check_screen "sorted by workspace" "WORKSPACE▲"
+keys g
+check_screen "the first row is prod's, so is the gauge" "^prod \\[.*\\] $MA/600"
+for i in $(seq "$MA"); do keys j; done
+check_screen "j into staging's rows: the gauge counts staging's tokens" "^staging \\[.*\\] $MB/600"
+keys k
+check_screen "k back into prod's: prod's again" "^prod \\[.*\\] $MA/600"
+keys G
+check_screen "G: the last row, staging's" "^staging \\[.*\\] $MB/600"
+keys g
+check_screen "g: the first, prod's" "^prod \\[.*\\] $MA/600"
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
