@@ -445,11 +445,11 @@ unsigned
 ui_a_perm_grant(struct ui *u)
 {
 	static const char *const lines[] = {
-		"A user name, group name or service principal application id",
-		"(user:, group: or sp: before it says which).",
+		"A user name, group name or service principal application id (user:, group: or "
+		"sp: before it says which).",
 	};
 
-	ui_dialog_open(u, dialog_input_new("Grant a token permission", lines, 2, "Principal",
+	ui_dialog_open(u, dialog_input_new("Grant a token permission", lines, 1, "Principal",
 	    "bob@example.com, data-eng, user:NAME", "", 200, ui_grant_check, u->ascii),
 	    ui_grant_input_done, NULL);
 	return UI_R_ALL;
