@@ -85,6 +85,14 @@ pick_value(struct estate_pick *p, const char *value, struct patrol_err *err)
 	}
 }
 
+const char *
+estate_not_workspace(const struct config_profile *cp)
+{
+	if (cp->host == NULL)
+		return "has no workspace host";
+	return cp->account ? "is an account console, not a workspace" : NULL;
+}
+
 /* Say why a profile of the file is not a workspace. */
 static int
 pick_note(struct estate_pick *p, const struct config_profile *cp)
@@ -92,11 +100,8 @@ pick_note(struct estate_pick *p, const struct config_profile *cp)
 	struct buf b;
 
 	buf_init(&b, 1024);
-	if (cp->host == NULL && buf_printf(&b, "skipped profile '%s': it has no workspace host",
-					   cp->name) != 0)
-		return -1;
-	if (cp->host != NULL && buf_printf(&b, "skipped profile '%s': %s is an account console, "
-					   "not a workspace", cp->name, cp->host) != 0)
+	if (buf_printf(&b, "skipped profile '%s': %s %s", cp->name,
+		       cp->host != NULL ? cp->host : "it", estate_not_workspace(cp)) != 0)
 		return -1;
 	return pick_push(&p->notes, &p->nnotes, buf_take(&b));
 }
@@ -113,7 +118,7 @@ pick_all(struct estate_pick *p, config_getenv_fn getenv_fn, void *env_ctx,
 	if ((st = config_profiles(getenv_fn, env_ctx, &v, &n, &p->file, err)) != PATROL_OK)
 		return st;
 	for (i = 0; i < n && st == PATROL_OK; i++) {
-		if (v[i].host == NULL || v[i].account)
+		if (estate_not_workspace(&v[i]) != NULL)
 			st = pick_note(p, &v[i]) == 0 ? PATROL_OK :
 			     status_set(err, PATROL_NOMEM, "out of memory");
 		else

@@ -55,6 +55,11 @@ enum patrol_status estate_pick(const char *const *given, const bool *whole, size
 			       config_getenv_fn getenv_fn, void *env_ctx,
 			       struct estate_pick *out, struct patrol_err *err);
 void estate_pick_free(struct estate_pick *p);
+/* Why estate_pick's all leaves profile cp of the file out, to follow its
+ * host (or "it"): "has no workspace host", "is an account console, not a
+ * workspace"; NULL when cp names a workspace. The UI's profile list asks
+ * the same. */
+const char *estate_not_workspace(const struct config_profile *cp);
 
 /* Whether two profiles' normalized hosts (config.h) are one workspace: a
  * PAT profile and an OAuth one for the same host, or two users' profiles.

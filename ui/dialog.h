@@ -38,6 +38,9 @@ struct dialog *dialog_create_new(int64_t max_lifetime_days, bool admin, bool asc
 /* Edit: comment and scopes of one token, prefilled. */
 struct dialog *dialog_edit_new(const char *comment, const char *const *scopes, size_t nscopes,
 			       bool ascii);
+/* Body lines (of confirm, choice and input dialogs) are paragraphs: each
+ * wraps at word boundaries to the dialog's width and starts a new row, so
+ * a sentence is never split over two lines by the caller. */
 /* Confirm: title and body lines (sanitized by the caller). Focus starts on
  * Cancel. With typed non-NULL the user must type exactly that text (e.g. the
  * count of a large revoke) before OK is possible: the focus then starts in

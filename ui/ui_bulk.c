@@ -944,8 +944,8 @@ ui_bulk_stop_ask(struct ui *u)
 {
 	struct bulk_progress p;
 	struct worker_stats ws;
-	char l[3][160];
-	const char *lines[3] = { l[0], l[1], l[2] };
+	char l[2][160];
+	const char *lines[2] = { l[0], l[1] };
 	size_t sent = 0, k;
 	struct ui_ws *m;
 
@@ -958,11 +958,10 @@ ui_bulk_stop_ask(struct ui *u)
 		sent += ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	}
 	ui_bulk_progress_all(u, &p);
-	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish;", sent);
-	snprintf(l[1], sizeof l[1], "at least %zu not sent yet stay staged and tagged.",
-	    p.remaining - sent);
-	snprintf(l[2], sizeof l[2], "x retries them; the journal keeps the session.");
-	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 3, NULL, u->ascii),
+	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; at least %zu "
+	    "not sent yet stay staged and tagged.", sent, p.remaining - sent);
+	snprintf(l[1], sizeof l[1], "x retries them; the journal keeps the session.");
+	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 2, NULL, u->ascii),
 	    ui_bulk_stop_done, NULL);
 	return UI_R_ALL;
 }

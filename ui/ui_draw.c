@@ -668,8 +668,9 @@ ui_draw(struct ui *u, unsigned r)
 	ui_layout(u);
 	if (r & UI_R_HEADER)
 		ui_draw_header(u);
-	/* In admin mode the gauge follows the selected row's owner. */
-	if ((r & UI_R_HEADER) || (UI_MGMT(u) && (r & UI_R_CURSOR)))
+	/* The gauge follows the selected row: its owner in admin mode, its
+	 * workspace with several on show (admin mode or not). */
+	if ((r & UI_R_HEADER) || ((UI_MGMT(u) || UI_ESTATE(u)) && (r & UI_R_CURSOR)))
 		ui_draw_gauge(u);
 	if (u->mode == UI_MODE_TABLE && (r & (UI_R_TABLE | UI_R_CURSOR)))
 		ui_draw_table(u, r);

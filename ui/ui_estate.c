@@ -134,8 +134,8 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 {
 	struct ui_ws **est, *view;
 	bool admin = u->ws->admin != UI_ADMIN_OFF;
-	char label[sizeof view->profile];
-	size_t i, len = 0, w;
+	char *label;                 /* the names, whole: "prod,staging" */
+	size_t i, len = 1, w;
 
 	if (n < 2 || n > ESTATE_MAX)
 		return ui_msg(u, true, "pick from 2 to %d workspaces", ESTATE_MAX), -1;
@@ -148,17 +148,20 @@ ui_estate_open(struct ui *u, const char *const *names, size_t n)
 		free(est);
 		return -1;
 	}
-	label[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += strlen(names[i]) + 1;
+	label = ui_xcalloc(len, 1);
 	u->wide_ws = strlen("WORKSPACE") + 1;      /* and the sort arrow */
 	for (i = 0; i < n; i++) {
-		if (len < sizeof label)
-			len += (size_t)snprintf(label + len, sizeof label - len, "%s%s",
-			    i > 0 ? "," : "", names[i]);
+		if (i > 0)
+			strcat(label, ",");
+		strcat(label, names[i]);
 		est[i]->admin = admin ? UI_ADMIN_WAIT : UI_ADMIN_OFF;
 		if ((w = strlen(names[i])) > u->wide_ws)
 			u->wide_ws = w > 24 ? 24 : w;
 	}
 	view = ui_ws_new(u->opts->cfg, label);
+	free(label);
 	/* a session goes to each row's own workspace (ui_bulk.c): refused
 	 * when every one is read-only, else for a read-only one's rows */
 	view->read_only = true;
@@ -402,17 +405,21 @@ ui_estate_create_ask(struct ui *u)
 {
 	char names[300], line[360];
 	const char *lines[1] = { line };
-	size_t i, len = 0;
+	size_t i, len = 0, max = 63;    /* the field takes the longest name whole */
 
 	names[0] = '\0';
-	for (i = 0; i < u->nest && len < sizeof names; i++)
-		len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", i > 0 ? ", " : "",
-		    u->est[i]->profile);
+	for (i = 0; i < u->nest; i++) {
+		if (len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, "%s%s",
+			    i > 0 ? ", " : "", u->est[i]->profile);
+		if (strlen(u->est[i]->profile) > max)
+			max = strlen(u->est[i]->profile);
+	}
 	snprintf(line, sizeof line, "In which workspace? %s", names);
 	sanitize_cell(line, 0, 0, u->sflags, names, sizeof names);
 	snprintf(line, sizeof line, "%s", names);
 	ui_dialog_open(u, dialog_input_new("Create a token", lines, 1, "Workspace",
-	    "a profile on show", ui_state_row_ws(u)->profile, 63, NULL, u->ascii),
+	    "a profile on show", ui_state_row_ws(u)->profile, max, NULL, u->ascii),
 	    ui_estate_create_done, NULL);
 	return UI_R_ALL;
 }

@@ -243,7 +243,7 @@ struct ui_ws {
 	struct config cfg_own;       /* after :profile (own_cfg) */
 	bool own_cfg;
 	const struct config *cfg;    /* cfg_own, or the command line's */
-	char profile[64];
+	char *profile;               /* the profile's whole name (or the names on show) */
 	char self_id[TOKEN_ID_LEN + 1]; /* the token patrol uses here, or "" */
 	struct worker *w;
 	bool read_only;              /* this profile: --read-only or patrol's config */
@@ -361,7 +361,7 @@ struct ui {
 	size_t *vowner_ws;           /* owners view: line -> workspace (an est index) */
 	size_t nvowner;
 	size_t *vperm;               /* permissions view: line -> entry of ws->perms */
-	char **vprofiles;            /* profiles view: line -> profile name */
+	struct config_profile *vprofiles; /* profiles view: line -> profile (config_profiles) */
 	size_t nvprofiles;
 	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
 	enum ui_owner_sort osort;

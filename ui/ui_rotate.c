@@ -180,8 +180,8 @@ ui_a_rotate(struct ui *u)
 unsigned
 ui_rotate_ask(struct ui *u, const struct token_info *t)
 {
-	char l[4][320], comment[200];
-	const char *lines[4] = { l[0], l[1], l[2], l[3] };
+	char l[2][320], comment[200];
+	const char *lines[2] = { l[0], l[1] };
 
 	if (t == NULL)
 		return UI_R_NONE;
@@ -192,12 +192,13 @@ ui_rotate_ask(struct ui *u, const struct token_info *t)
 	token_id_hex(t, u->ws->rot_id);
 	sanitize_cell(token_comment(t) ? token_comment(t) : "", 40, 0, 0, comment, sizeof comment);
 	snprintf(l[0], sizeof l[0], "Token %.*s  %s", TOKEN_SHORT_ID_LEN, u->ws->rot_id, comment);
-	snprintf(l[1], sizeof l[1], "A new token gets its scopes and lifetime, and a comment");
-	snprintf(l[2], sizeof l[2], "saying it replaced it. Its secret is shown once: copy (y)");
-	snprintf(l[3], sizeof l[3], "or write (w) it, and closing revokes the old token%s.",
+	/* one paragraph: the dialog wraps it to its width */
+	snprintf(l[1], sizeof l[1], "A new token gets its scopes and lifetime, and a comment "
+		 "saying it replaced it. Its secret is shown once: copy (y) or write (w) it, and "
+		 "closing revokes the old token%s.",
 		 u->ws->self_id[0] && strcasecmp(u->ws->self_id, u->ws->rot_id) == 0 ?
 		 " (not this one: patrol signs in with it)" : "");
-	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, 4, NULL, u->ascii),
+	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, 2, NULL, u->ascii),
 		       ui_rotate_confirm_done, NULL);
 	return UI_R_ALL;
 }

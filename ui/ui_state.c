@@ -224,7 +224,7 @@ ui_ws_new(const struct config *cfg, const char *profile)
 	struct ui_ws *ws = ui_xcalloc(1, sizeof *ws);
 
 	ws->cfg = cfg;
-	snprintf(ws->profile, sizeof ws->profile, "%s", profile != NULL ? profile : "");
+	ws->profile = ui_xstrdup(profile);
 	config_self_id(cfg, ws->self_id);
 	ws->ctx.self_id = ws->self_id[0] != '\0' ? ws->self_id : NULL;
 	ws->ctx.now_ms = duration_now_ms();
@@ -268,6 +268,7 @@ ui_ws_free(struct ui_ws *ws)
 	api_perms_free(ws->perms);
 	ui_perm_rm_free(ws->perm_rm);
 	prefs_free(&ws->prefs);
+	free(ws->profile);
 	if (ws->own_cfg)
 		config_free(&ws->cfg_own);
 	memset(ws, 0, sizeof *ws);
@@ -417,9 +418,7 @@ ui_view_free(struct ui *u)
 	free(u->vlines);
 	u->vlines = NULL;
 	u->nvlines = 0;
-	for (i = 0; i < u->nvprofiles; i++)
-		free(u->vprofiles[i]);
-	free(u->vprofiles);
+	config_profiles_free(u->vprofiles, u->nvprofiles);
 	u->vprofiles = NULL;
 	free(u->vpick);
 	u->vpick = NULL;

@@ -11,7 +11,7 @@
 #include "bulk.h"
 #include "config.h"
 #include "duration.h"
-#include "ini.h"
+#include "estate.h"
 #include "journal.h"
 #include "sanitize.h"
 #include "settings.h"
@@ -371,8 +371,6 @@ ui_lists_setting(const struct ui *u)
 	return (int)u->vsel;
 }
 
-/* The profiles of the config file the current configuration came from
- * (its sections, but __settings__), the current one marked. */
 /* Whether profile name is on show (one of several, or the one). */
 static bool
 ui_lists_shown(const struct ui *u, const char *name)
@@ -398,54 +396,83 @@ ui_lists_failed(const struct ui *u, const char *name)
 	return NULL;
 }
 
+/* The mark of line i: + picked, * on show, - no workspace (cannot be
+ * picked), else blank. */
+static char
+ui_lists_profile_sign(const struct ui *u, size_t i)
+{
+	const struct config_profile *p = &u->vprofiles[i];
+
+	if (u->vpick[i])
+		return '+';
+	if (ui_lists_shown(u, p->name))
+		return '*';
+	return estate_not_workspace(p) != NULL ? '-' : ' ';
+}
+
 void
 ui_lists_profile_mark(struct ui *u, size_t i)
 {
 	if (i < u->nvprofiles && i < u->nvlines && u->vlines[i][0] != '\0')
-		u->vlines[i][0] = u->vpick[i] ? '+' : ui_lists_shown(u, u->vprofiles[i]) ? '*' : ' ';
+		u->vlines[i][0] = ui_lists_profile_sign(u, i);
 }
 
+/* A line of the profile list: mark, name, host, then why it failed (on
+ * show) or why it is no workspace. */
+static char *
+ui_lists_profile_line(const struct ui *u, size_t i)
+{
+	const struct config_profile *p = &u->vprofiles[i];
+	const char *failed = ui_lists_failed(u, p->name), *why = estate_not_workspace(p);
+	char cell[256];
+
+	sanitize_cell(p->name, 24, 1, u->sflags, cell, sizeof cell);
+	return ui_fmt("%c %s  %s%s%s%s", ui_lists_profile_sign(u, i), cell,
+	    p->host != NULL ? p->host : "(no host)", failed != NULL ? "  ! " : why != NULL ? "  (" : "",
+	    failed != NULL ? failed : why != NULL ? why : "", failed == NULL && why != NULL ? ")" : "");
+}
+
+/* The profiles of the config file the current configuration came from,
+ * as --all-profiles reads them (config_profiles): those that are no
+ * workspace (estate_not_workspace) listed but not pickable. */
 int
 ui_lists_profiles(struct ui *u)
 {
 	struct ui_lines l = { NULL, 0, 0 };
-	const char *path = u->ws->cfg->config_file, *name, *host;
+	struct config_profile *v;
 	struct patrol_err err;
-	struct ini *ini = NULL;
-	char **names, cell[256];
+	char *path = NULL;
 	size_t i, n = 0, sel = 0;
 
-	if (path == NULL)
+	if (u->ws->cfg->config_file == NULL)
 		return ui_msg(u, true, "profiles: no config file"), -1;
 	status_clear(&err);
-	if (ini_parse_file(path, &ini, NULL, &err) != PATROL_OK)
+	if (config_profiles(config_getenv_real, NULL, &v, &n, &path, &err) != PATROL_OK) {
+		free(path);
 		return ui_msg(u, true, "profiles: %s", err.message), -1;
-	names = ui_xcalloc(ini_section_count(ini) + 1, sizeof *names);
-	for (i = 0; i < ini_section_count(ini); i++) {
-		name = ini_section_name(ini, i);
-		if (strcmp(name, "__settings__") == 0)
-			continue;
-		host = ini_get(ini, name, "host");
-		if (ui_lists_shown(u, name) && sel == 0)
-			sel = n;
-		sanitize_cell(name, 24, 1, u->sflags, cell, sizeof cell);
-		ui_add(&l, ui_fmt("%s %s  %s%s%s", ui_lists_shown(u, name) ? "*" : " ", cell,
-		    host != NULL ? host : "(no host)", ui_lists_failed(u, name) != NULL ? "  ! " : "",
-		    ui_lists_failed(u, name) != NULL ? ui_lists_failed(u, name) : ""));
-		names[n++] = ui_xstrdup(name);
 	}
-	ini_free(ini);
 	if (n == 0) {
-		free(names);
-		return ui_msg(u, true, "profiles: none in %s", path), -1;
+		ui_msg(u, true, "profiles: none in %s", path);
+		free(path);
+		config_profiles_free(v, n);
+		return -1;
 	}
-	ui_view_set(u, UI_MODE_PROFILES, l.v, l.n);
-	u->vprofiles = names;
+	ui_view_set(u, UI_MODE_PROFILES, NULL, 0);
+	u->vprofiles = v;
 	u->nvprofiles = n;
 	u->vpick = ui_xcalloc(n, 1);
+	for (i = 0; i < n; i++) {
+		if (ui_lists_shown(u, v[i].name) && sel == 0)
+			sel = i;
+		ui_add(&l, ui_lists_profile_line(u, i));
+	}
+	u->vlines = l.v;
+	u->nvlines = l.n;
 	u->vsel = sel;
-	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* on show, + picked; Enter switches "
-	    "or shows the picked together; Space picks, a all; Esc back)", path);
+	snprintf(u->vtitle, sizeof u->vtitle, "PROFILES in %s  (* on show, + picked, - not a "
+	    "workspace; Enter switches or shows the picked together; Space picks, a all; Esc back)",
+	    path);
+	free(path);
 	return 0;
 }
 
@@ -454,7 +481,7 @@ ui_lists_profile(const struct ui *u)
 {
 	if (u->mode != UI_MODE_PROFILES || u->vsel >= u->nvprofiles)
 		return NULL;
-	return u->vprofiles[u->vsel];
+	return u->vprofiles[u->vsel].name;
 }
 
 /* Active tokens of name in the table (everyone's in admin mode). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "estate.h"
 #include "sanitize.h"
 #include "settings.h"
 #include "ui_internal.h"
@@ -136,26 +137,29 @@ ui_a_profiles(struct ui *u)
 unsigned
 ui_a_owner_pick(struct ui *u)
 {
-	const char *o = ui_lists_owner(u);
-	char name[256], expr[400];
+	const char *o = ui_lists_owner(u), *ws;
+	char *name, *expr;
+	int rc;
 
 	if (o == NULL)
 		return UI_R_NONE;
 	if (*o == '\0')
 		return ui_msg(u, true, "these tokens have no owner name to filter by"), UI_R_STATUS;
-	snprintf(name, sizeof name, "%s", o);
-	snprintf(expr, sizeof expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s",
-	    name);
-	if (UI_ESTATE(u))            /* the owner in that workspace */
-		snprintf(expr + strlen(expr), sizeof expr - strlen(expr), " workspace:\"%s\"",
-		    u->est[u->vowner_ws[u->vsel]]->profile);
+	name = ui_xstrdup(o);        /* the view (and o) goes */
+	ws = UI_ESTATE(u) ? u->est[u->vowner_ws[u->vsel]]->profile : NULL;
+	expr = ui_xcalloc(strlen(name) + (ws != NULL ? strlen(ws) : 0) + 32, 1);
+	sprintf(expr, strpbrk(name, " \t") != NULL ? "owner:\"%s\"" : "owner:%s", name);
+	if (ws != NULL)              /* the owner in that workspace, named whole */
+		sprintf(expr + strlen(expr), " workspace:\"%s\"", ws);
 	ui_view_free(u);
 	u->mode = UI_MODE_TABLE;
-	if (ui_state_set_filter(u, expr, NULL) != 0)
-		return UI_R_ALL;
-	ui_state_refilter(u);
-	u->cursor = 0;
-	ui_msg(u, false, "the tokens of %s (Esc clears the filter)", name);
+	if ((rc = ui_state_set_filter(u, expr, NULL)) == 0) {
+		ui_state_refilter(u);
+		u->cursor = 0;
+		ui_msg(u, false, "the tokens of %s (Esc clears the filter)", name);
+	}
+	free(expr);
+	free(name);
 	return UI_R_ALL;
 }
 
@@ -194,27 +198,37 @@ static unsigned
 ui_profiles_open(struct ui *u, size_t npicked)
 {
 	const char **names = ui_xcalloc(npicked, sizeof *names);
-	char one[256];
 	size_t i, n = 0;
-	int rc;
+	unsigned r;
 
 	for (i = 0; i < u->nvprofiles; i++)
 		if (u->vpick[i])
-			names[n++] = ui_xstrdup(u->vprofiles[i]);   /* the list closes */
-	if (n == 1) {
-		snprintf(one, sizeof one, "%s", names[0]);
-		free((char *)names[0]);
-		free(names);
-		return ui_profile_switch(u, one);
-	}
-	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
-		rc = (ui_msg(u, true, "unstage or finish the revocations first"), -1);
+			names[n++] = ui_xstrdup(u->vprofiles[i].name);   /* the list closes */
+	if (n == 1)
+		r = ui_profile_switch(u, names[0]);
+	else if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_STAGED | UI_MARK_BUSY) > 0)
+		r = (ui_msg(u, true, "unstage or finish the revocations first"), UI_R_STATUS);
 	else
-		rc = ui_estate_open(u, names, n);
+		r = ui_estate_open(u, names, n) == 0 ? UI_R_ALL : UI_R_STATUS;
 	while (n > 0)
 		free((char *)names[--n]);
 	free(names);
-	return rc == 0 ? UI_R_ALL : UI_R_STATUS;
+	return r;
+}
+
+/* Say why line i of the profile list cannot be picked (true), as
+ * --all-profiles notes it; false when it can. */
+static bool
+ui_profile_refused(struct ui *u, size_t i)
+{
+	const struct config_profile *p = &u->vprofiles[i];
+	const char *why = estate_not_workspace(p);
+
+	if (why == NULL)
+		return false;
+	ui_msg(u, true, "profile '%s' cannot be picked: %s %s", p->name,
+	    p->host != NULL ? p->host : "it", why);
+	return true;
 }
 
 /* Space in the profile list: pick or unpick the selected line. */
@@ -223,25 +237,30 @@ ui_a_profile_toggle(struct ui *u)
 {
 	if (u->vsel >= u->nvprofiles)
 		return UI_R_NONE;
+	if (ui_profile_refused(u, u->vsel))
+		return UI_R_STATUS;
 	u->vpick[u->vsel] = !u->vpick[u->vsel];
 	ui_lists_profile_mark(u, u->vsel);
 	return ui_a_down(u) | UI_R_VIEW;
 }
 
-/* a in the profile list: pick every profile, or none when all are. */
+/* a in the profile list: pick every workspace profile (what
+ * --all-profiles takes), or none when all are. */
 unsigned
 ui_a_profile_all(struct ui *u)
 {
-	size_t i, n = 0;
+	size_t i, n = 0, can = 0;
 
-	for (i = 0; i < u->nvprofiles; i++)
-		n += u->vpick[i];
 	for (i = 0; i < u->nvprofiles; i++) {
-		u->vpick[i] = n < u->nvprofiles;
+		n += u->vpick[i];
+		can += estate_not_workspace(&u->vprofiles[i]) == NULL;
+	}
+	for (i = 0; i < u->nvprofiles; i++) {
+		u->vpick[i] = n < can && estate_not_workspace(&u->vprofiles[i]) == NULL;
 		ui_lists_profile_mark(u, i);
 	}
-	ui_msg(u, false, "%zu profile%s picked: Enter shows them together", n < u->nvprofiles ?
-	    u->nvprofiles : 0, u->nvprofiles == 1 ? "" : "s");
+	ui_msg(u, false, "%zu profile%s picked: Enter shows them together", n < can ? can : 0,
+	    n < can && can == 1 ? "" : "s");
 	return UI_R_VIEW | UI_R_STATUS;
 }
 
@@ -249,18 +268,22 @@ ui_a_profile_all(struct ui *u)
 unsigned
 ui_a_profile_pick(struct ui *u)
 {
-	const char *p = ui_lists_profile(u);
-	char name[256];
 	size_t i, npicked = 0;
+	char *name;
+	unsigned r;
 
 	for (i = 0; i < u->nvprofiles; i++)
 		npicked += u->vpick[i];
 	if (npicked > 0)
 		return ui_profiles_open(u, npicked);
-	if (p == NULL)
+	if (ui_lists_profile(u) == NULL)
 		return UI_R_NONE;
-	snprintf(name, sizeof name, "%s", p);     /* the list goes with the switch */
-	return ui_profile_switch(u, name);
+	if (ui_profile_refused(u, u->vsel))
+		return UI_R_STATUS;
+	name = ui_xstrdup(ui_lists_profile(u));  /* the list goes with the switch */
+	r = ui_profile_switch(u, name);
+	free(name);
+	return r;
 }
 
 /* The input dialog's check of a new max lifetime (settings.h). */
@@ -422,11 +445,11 @@ unsigned
 ui_a_perm_grant(struct ui *u)
 {
 	static const char *const lines[] = {
-		"A user name, group name or service principal application id",
-		"(user:, group: or sp: before it says which).",
+		"A user name, group name or service principal application id (user:, group: or "
+		"sp: before it says which).",
 	};
 
-	ui_dialog_open(u, dialog_input_new("Grant a token permission", lines, 2, "Principal",
+	ui_dialog_open(u, dialog_input_new("Grant a token permission", lines, 1, "Principal",
 	    "bob@example.com, data-eng, user:NAME", "", 200, ui_grant_check, u->ascii),
 	    ui_grant_input_done, NULL);
 	return UI_R_ALL;

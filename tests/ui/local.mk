@@ -27,7 +27,9 @@ UI_TESTS = \
 	tests/ui/ui_estate_one.sh \
 	tests/ui/ui_estate_threads.sh \
 	tests/ui/ui_estate_twins.sh \
-	tests/ui/ui_estate_resume.sh
+	tests/ui/ui_estate_resume.sh \
+	tests/ui/ui_estate_picker.sh \
+	tests/ui/ui_paragraphs.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif
