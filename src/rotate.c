@@ -191,6 +191,14 @@ rotate_step(struct rotation *r, struct rotate_item *it, const char *step, const 
 	return st;
 }
 
+/* Item it failed for good in this run (why in it->err): say so in the
+ * journal, so that patrol journal tells it from one never attempted. */
+static void
+rotate_failed_step(struct rotation *r, struct rotate_item *it)
+{
+	rotate_step(r, it, "failed", NULL, it->err.message[0] ? it->err.message : NULL);
+}
+
 /* ---- the session -------------------------------------------------------------- */
 
 static int
@@ -597,6 +605,7 @@ finish_app(struct rotation *r, struct rotate_item *it, struct call *c)
 		item_fail(it, ROTATE_FAILED, PATROL_INVALID, "%s owns this token, and no service "
 			  "principal does: only a service principal's token can be created on its "
 			  "behalf (its owner can rotate it)", it->owner ? it->owner : "a user");
+		rotate_failed_step(r, it);
 		return;
 	}
 	if (c->err.status != PATROL_OK || sp == NULL || (it->app_id = strdup(sp->application_id)) == NULL) {
@@ -604,20 +613,21 @@ finish_app(struct rotation *r, struct rotate_item *it, struct call *c)
 		item_fail(it, ROTATE_FAILED, c->err.status ? c->err.status : PATROL_NOMEM,
 			  "cannot find the service principal that owns the token: %s",
 			  c->err.message[0] ? c->err.message : status_message(c->err.status));
+		rotate_failed_step(r, it);
 		return;
 	}
-	(void)r;
 	it->phase = it->nstrays > 0 ? ROTATE_P_DISCARD : ROTATE_P_CREATE;
 }
 
 /* The next phase once nothing is left to discard. */
 static void
-after_discards(struct rotate_item *it)
+after_discards(struct rotation *r, struct rotate_item *it)
 {
 	if (it->lost) {
 		it->open = false;
 		it->result = ROTATE_FAILED;
 		it->phase = ROTATE_P_DONE;
+		rotate_failed_step(r, it);
 	} else if (it->delivered)
 		it->phase = ROTATE_P_REVOKE;
 	else
@@ -640,7 +650,7 @@ finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
 	if (it->nstrays == 0 && !it->delivered)
 		it->open = false;        /* nothing of this rotation is left in the workspace */
 	if (it->nstrays == 0)
-		after_discards(it);
+		after_discards(r, it);
 }
 
 static void
@@ -1072,8 +1082,10 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 	}
 	if (it->nstrays > 0)
 		it->phase = ROTATE_P_DISCARD;
-	else if (!listed)
+	else if (!listed) {
 		item_fail(it, ROTATE_FAILED, PATROL_NOT_FOUND, "%s", it->err.message);
+		rotate_failed_step(r, it);
+	}
 }
 
 enum patrol_status

@@ -26,6 +26,7 @@ E2E_TESTS = \
 	tests/e2e/ids.sh \
 	tests/e2e/session.sh \
 	tests/e2e/journal_dir.sh \
+	tests/e2e/journal_rotate.sh \
 	tests/e2e/rotate.sh \
 	tests/e2e/rotate_crash.sh \
 	tests/e2e/rotate_resume.sh \
