@@ -796,6 +796,35 @@ bulk_check_free(const struct journal_session *info, struct patrol_err *err)
 			  "(since %s): let it finish, or stop it first", info->session, since);
 }
 
+/* Take info's lock and read it again under the lock: another patrol may
+ * have gone on with it since info was read, and only what the file says now
+ * is gone on with (into info). One that finished it meanwhile leaves
+ * nothing to do: PATROL_CONFLICT, code "FINISHED". */
+static enum patrol_status
+bulk_relock(struct bulk *b, struct journal_session *info, struct patrol_err *err)
+{
+	struct journal_session now;
+	enum patrol_status st;
+
+	if ((st = journal_lock_session(info->path, &b->journal, &now, err)) != PATROL_OK)
+		return st;
+	if (now.ended_ms != 0 && info->ended_ms == 0) {
+		status_set(err, PATROL_CONFLICT, "session %s was finished meanwhile by another "
+			   "patrol (pid %lld): nothing is left to do", info->session,
+			   (long long)now.pid);
+		snprintf(err->code, sizeof err->code, "FINISHED");
+		journal_session_free(&now);
+		journal_close(b->journal);
+		b->journal = NULL;
+		return PATROL_CONFLICT;
+	}
+	journal_session_free(info);
+	*info = now;
+	if ((st = journal_resumed(b->journal)) != PATROL_OK)
+		return journal_error(b->journal, err);
+	return PATROL_OK;
+}
+
 enum patrol_status
 bulk_resume(struct bulk *b, struct journal_session *info, const struct token_table *fresh,
 	    bool allow_ended, struct patrol_err *err)
@@ -817,7 +846,7 @@ bulk_resume(struct bulk *b, struct journal_session *info, const struct token_tab
 		return status_set(err, PATROL_CONFLICT, "session %s is a %s session: patrol %s "
 				  "--resume %s goes on with it", info->session, info->kind_name,
 				  info->kind_name, info->session);
-	if ((st = journal_reopen(info->path, &b->journal, err)) != PATROL_OK)
+	if ((st = bulk_relock(b, info, err)) != PATROL_OK)
 		return st;
 	b->admin = info->admin;
 	if ((byid = token_index_by_id(fresh)) == NULL)

@@ -203,7 +203,10 @@ void bulk_end(struct bulk *b);
 enum patrol_status bulk_check_free(const struct journal_session *info, struct patrol_err *err);
 
 /* Resume the session info (from journal_load; its items move into b): take
- * its lock (journal_reopen) and rebuild b from it:
+ * its lock and read it again under the lock (journal_lock_session: info
+ * becomes what the file says now; PATROL_CONFLICT with code "FINISHED"
+ * when another patrol finished it since info was read: nothing to do), and
+ * rebuild b from it:
  * ids revoked, already gone or skipped keep that (counted in planned_done);
  * every other id is looked up in fresh: no longer there means done (an
  * intent whose result was lost, or someone else revoked it: recorded as

@@ -1,7 +1,10 @@
 /*
- * cli_journal.c: `patrol journal`: the bulk sessions on record (revocations
- * and pins: the KIND column), newest first, or what one session did to each
- * planned id (in that kind's words: "revoked", "pinned").
+ * cli_journal.c: `patrol journal`: the bulk sessions on record (revocations,
+ * pins and rotations: the KIND column), newest first, or what one session
+ * did to each planned id (in that kind's words: "revoked", "pinned",
+ * "rotated"). A rotation's results are read from its steps (rotate.h), not
+ * from the revokes of its old tokens alone: rotated, rotated with the old
+ * kept, failed, unknown, not attempted, or pending while unfinished.
  *
  * It reads the journal directory (journal.h) and nothing else: no network,
  * no configuration. Sessions and planned ids are printed from column
@@ -18,6 +21,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "journal.h"
+#include "rotate.h"
 #include "sanitize.h"
 #include "table.h"
 
@@ -94,6 +98,83 @@ entry_label(const struct journal_entry *e)
 	return entry_open(e) ? "in doubt" : journal_kind_label(entry_kind, e->last);
 }
 
+/* ---- a rotation's results ------------------------------------------------ */
+
+/* What became of the old token e of rotation s, from its newest records:
+ * its revoke's result, else its newest step. A step of work in progress
+ * (create, created, delivered, discard, discarded) is pending while the
+ * session is unfinished, and failed once it ended (it ends only when
+ * nothing is open: rotate_end). */
+static enum rotate_result
+rot_result(const struct journal_session *s, const struct journal_entry *e)
+{
+	const char *step = e->step.name;
+
+	if (entry_open(e) || e->last == JOURNAL_UNKNOWN)
+		return ROTATE_UNKNOWN;           /* the old token's revoke: sent, no answer */
+	if (e->last == JOURNAL_REVOKED || e->last == JOURNAL_GONE)
+		return ROTATE_ROTATED;
+	if (e->last == JOURNAL_FAILED)
+		return ROTATE_FAILED;
+	if (strcmp(step, "kept") == 0)
+		return ROTATE_KEPT;
+	if (strcmp(step, "failed") == 0)
+		return ROTATE_FAILED;
+	if (strcmp(step, "unsent") == 0 || e->last == JOURNAL_NOT_ATTEMPTED ||
+	    (step[0] == '\0' && s->ended_ms == 0))
+		return ROTATE_NOT_ATTEMPTED;
+	return s->ended_ms != 0 ? ROTATE_FAILED : ROTATE_PENDING;
+}
+
+/* k[r]: items of rotation s by result (ROTATE_PENDING included). */
+static void
+rot_counts(const struct journal_session *s, size_t k[ROTATE_RESULT_COUNT + 1])
+{
+	size_t i;
+
+	memset(k, 0, (ROTATE_RESULT_COUNT + 1) * sizeof *k);
+	for (i = 0; i < s->n; i++)
+		k[rot_result(s, &s->v[i])]++;
+}
+
+/* Items a resume of s would go on with: none once it ended. */
+static size_t
+session_left(const struct journal_session *s)
+{
+	size_t k[ROTATE_RESULT_COUNT + 1];
+
+	if (s->kind != JOURNAL_KIND_ROTATE)
+		return journal_session_left(s);
+	if (s->ended_ms != 0)
+		return 0;
+	rot_counts(s, k);
+	return k[ROTATE_PENDING] + k[ROTATE_NOT_ATTEMPTED];
+}
+
+/* The session whose entries are being printed (the cells see one row). */
+static const struct journal_session *entry_session;
+
+/* The result of entry e in its session's words. */
+static const char *
+entry_result(const struct journal_entry *e)
+{
+	if (entry_kind == JOURNAL_KIND_ROTATE && entry_session != NULL)
+		return rotate_result_label(rot_result(entry_session, e));
+	return entry_label(e);
+}
+
+/* The key for a rotation result in JSON and CSV ("rotated_old_kept"). */
+static void
+rot_key(enum rotate_result r, char *out, size_t n)
+{
+	char *p;
+
+	snprintf(out, n, "%s", r == ROTATE_KEPT ? "rotated old kept" : rotate_result_label(r));
+	for (p = out; *p != '\0'; p++)
+		if (*p == ' ')
+			*p = '_';
+}
+
 /* "patrol KIND --resume", or why this patrol cannot go on with s. */
 static const char *
 session_resume_cmd(const struct journal_session *s)
@@ -159,35 +240,66 @@ cell_planned(const void *row, char *out, size_t n)
 	num_cell(SESSION(row)->n, out, n);
 }
 
+/* A count of rotation s, or "-" when s is not one (no: another kind's n). */
+static void
+rot_cell(const struct journal_session *s, enum rotate_result r, size_t no, bool dash,
+	 char *out, size_t n)
+{
+	size_t k[ROTATE_RESULT_COUNT + 1];
+
+	if (s->kind != JOURNAL_KIND_ROTATE) {
+		if (dash)
+			snprintf(out, n, "-");
+		else
+			num_cell(no, out, n);
+		return;
+	}
+	rot_counts(s, k);
+	num_cell(k[r], out, n);
+}
+
+/* Done: revoked, pinned or rotated (a rotation's old token revoked). */
 static void
 cell_revoked(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_REVOKED], out, n);
+	rot_cell(SESSION(row), ROTATE_ROTATED, SESSION(row)->counts[JOURNAL_REVOKED], false,
+		 out, n);
 }
 
 static void
 cell_gone(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_GONE], out, n);
+	if (SESSION(row)->kind == JOURNAL_KIND_ROTATE)
+		snprintf(out, n, "-");
+	else
+		num_cell(SESSION(row)->counts[JOURNAL_GONE], out, n);
+}
+
+/* A rotation whose old token was kept (--keep-old, or patrol's own). */
+static void
+cell_kept(const void *row, char *out, size_t n)
+{
+	rot_cell(SESSION(row), ROTATE_KEPT, 0, true, out, n);
 }
 
 /* Failed: refused or broken. What was never sent is left, not failed. */
 static void
 cell_failed(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_FAILED], out, n);
+	rot_cell(SESSION(row), ROTATE_FAILED, SESSION(row)->counts[JOURNAL_FAILED], false, out, n);
 }
 
 static void
 cell_unknown(const void *row, char *out, size_t n)
 {
-	num_cell(SESSION(row)->counts[JOURNAL_UNKNOWN], out, n);
+	rot_cell(SESSION(row), ROTATE_UNKNOWN, SESSION(row)->counts[JOURNAL_UNKNOWN], false,
+		 out, n);
 }
 
 static void
 cell_left(const void *row, char *out, size_t n)
 {
-	num_cell(journal_session_left(SESSION(row)), out, n);
+	num_cell(session_left(SESSION(row)), out, n);
 }
 
 static const struct jcol session_cols[] = {
@@ -200,10 +312,14 @@ static const struct jcol session_cols[] = {
 	{ "PLANNED", cell_planned, 8, true, false, 0 },
 	{ "REVOKED", cell_revoked, 8, true, false, 0 },
 	{ "GONE", cell_gone, 8, true, false, 1 },
+	{ "KEPT", cell_kept, 8, true, false, 1 },      /* SESSION_COL_KEPT */
 	{ "FAILED", cell_failed, 8, true, false, 0 },
 	{ "UNKNOWN", cell_unknown, 8, true, false, 2 },
 	{ "LEFT", cell_left, 8, true, false, 0 },
 };
+
+#define SESSION_COL_REVOKED 7
+#define SESSION_COL_KEPT 9
 
 /* ---- cells of one session's ids ------------------------------------------ */
 
@@ -212,7 +328,7 @@ static const struct jcol session_cols[] = {
 static void
 cell_result(const void *row, char *out, size_t n)
 {
-	snprintf(out, n, "%s", entry_label(ENTRY(row)));
+	snprintf(out, n, "%s", entry_result(ENTRY(row)));
 }
 
 static void
@@ -233,12 +349,58 @@ cell_comment(const void *row, char *out, size_t n)
 	snprintf(out, n, "%s", ENTRY(row)->item.comment ? ENTRY(row)->item.comment : "");
 }
 
+/* A rotation's item: what replaced it, or why not, or how far it came. */
+static void
+rot_message(const struct journal_entry *e, char *out, size_t n)
+{
+	const struct journal_step *st = &e->step;
+	enum rotate_result r = rot_result(entry_session, e);
+
+	if (entry_open(e))
+		snprintf(out, n, "the old token's revoke was sent, no result recorded: "
+			 "patrol rotate --resume checks it");
+	else if ((e->last == JOURNAL_FAILED || e->last == JOURNAL_UNKNOWN) && e->http > 0)
+		snprintf(out, n, "replaced by %.*s; the old token was not revoked: HTTP %ld%s%s",
+			 TOKEN_SHORT_ID_LEN, st->other[0] ? st->other : "-", e->http,
+			 e->message[0] ? ": " : "", e->message);
+	else if (e->last == JOURNAL_FAILED || e->last == JOURNAL_UNKNOWN)
+		snprintf(out, n, "replaced by %.*s; the old token was not revoked%s%s",
+			 TOKEN_SHORT_ID_LEN, st->other[0] ? st->other : "-",
+			 e->message[0] ? ": " : "", e->message);
+	else if (r == ROTATE_ROTATED)
+		snprintf(out, n, "replaced by %.*s", TOKEN_SHORT_ID_LEN, st->other);
+	else if (r == ROTATE_KEPT)
+		snprintf(out, n, "replaced by %.*s; the old token is kept", TOKEN_SHORT_ID_LEN,
+			 st->other);
+	else if ((strcmp(st->name, "failed") == 0 || strcmp(st->name, "unsent") == 0) &&
+		 st->note != NULL)
+		snprintf(out, n, "%s", st->note);
+	else if (st->name[0] != '\0')
+		snprintf(out, n, "step %s%s%.*s", st->name, st->other[0] ? " " : "",
+			 TOKEN_SHORT_ID_LEN, st->other);
+	else
+		out[0] = '\0';
+}
+
+/* The message of entry e for JSON and CSV: a rotation's in words, else
+ * the last result's. */
+static const char *
+entry_message(const struct journal_entry *e, char *buf, size_t n)
+{
+	if (entry_kind != JOURNAL_KIND_ROTATE || entry_session == NULL)
+		return e->message;
+	rot_message(e, buf, n);
+	return buf;
+}
+
 static void
 cell_message(const void *row, char *out, size_t n)
 {
 	const struct journal_entry *e = ENTRY(row);
 
-	if (entry_open(e))
+	if (entry_kind == JOURNAL_KIND_ROTATE && entry_session != NULL)
+		rot_message(e, out, n);
+	else if (entry_open(e))
 		snprintf(out, n, "sent, no result recorded: patrol %s --resume checks it",
 			 journal_kind_name(entry_kind));
 	else if (e->last == JOURNAL_PENDING && e->step.name[0] != '\0')
@@ -309,14 +471,25 @@ static json_t *
 session_json(const struct journal_session *s)
 {
 	json_t *o = json_object(), *counts = json_object();
+	size_t k[ROTATE_RESULT_COUNT + 1];
 	char key[32], iso[32];
 	int r;
 
-	for (r = 0; r < JOURNAL_RESULT_COUNT; r++) {
-		result_key(r, key, sizeof key);
-		json_object_set_new(counts, key, json_integer((json_int_t)s->counts[r]));
+	if (s->kind == JOURNAL_KIND_ROTATE) {      /* a rotation's own results */
+		rot_counts(s, k);
+		for (r = 0; r <= ROTATE_RESULT_COUNT; r++) {
+			if (r == ROTATE_WOULD)
+				continue;           /* a dry run is never journaled */
+			rot_key(r, key, sizeof key);
+			json_object_set_new(counts, key, json_integer((json_int_t)k[r]));
+		}
+	} else {
+		for (r = 0; r < JOURNAL_RESULT_COUNT; r++) {
+			result_key(r, key, sizeof key);
+			json_object_set_new(counts, key, json_integer((json_int_t)s->counts[r]));
+		}
+		json_object_set_new(counts, "pending", json_integer((json_int_t)s->pending));
 	}
-	json_object_set_new(counts, "pending", json_integer((json_int_t)s->pending));
 	json_object_set_new(counts, "open_intents", json_integer((json_int_t)s->open_intents));
 	duration_iso8601(s->started_ms, iso, sizeof iso);
 	json_object_set_new(o, "session", jstr_or_null(s->session));
@@ -337,6 +510,7 @@ session_json(const struct journal_session *s)
 	json_object_set_new(o, "busy", json_boolean(s->busy));
 	json_object_set_new(o, "torn", json_boolean(s->torn));
 	json_object_set_new(o, "planned", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "left", json_integer((json_int_t)session_left(s)));
 	json_object_set_new(o, "counts", counts);
 	return o;
 }
@@ -345,13 +519,16 @@ static json_t *
 entry_json(const struct journal_entry *e)
 {
 	json_t *o = json_object(), *flags = json_array();
+	char msg[1024];
 	unsigned b;
 
 	for (b = 0; b < TOKEN_FLAG_COUNT; b++)
 		if ((e->item.flags & (1u << b)) != 0)
 			json_array_append_new(flags, json_string(token_flag_name(b)));
 	json_object_set_new(o, "token_id", json_string(e->item.id));
-	json_object_set_new(o, "result", json_string(journal_kind_label(entry_kind, e->last)));
+	json_object_set_new(o, "result", json_string(entry_kind == JOURNAL_KIND_ROTATE ?
+						     entry_result(e) :
+						     journal_kind_label(entry_kind, e->last)));
 	json_object_set_new(o, "open_intent", json_boolean(entry_open(e)));
 	json_object_set_new(o, "owner", jstr_or_null(e->item.owner));
 	json_object_set_new(o, "comment", jstr_or_null(e->item.comment));
@@ -363,7 +540,7 @@ entry_json(const struct journal_entry *e)
 	json_object_set_new(o, "results", json_integer(e->results));
 	json_object_set_new(o, "status", e->status[0] ? json_string(e->status) : json_null());
 	json_object_set_new(o, "http", json_integer(e->http));
-	json_object_set_new(o, "message", json_string(e->message));
+	json_object_set_new(o, "message", jstr_or_null(entry_message(e, msg, sizeof msg)));
 	if (e->step.name[0] != '\0')      /* a session that works in steps: how far it came */
 		json_object_set_new(o, "step", json_pack("{s:s, s:s?, s:I}", "name", e->step.name,
 				    "other", e->step.other[0] ? e->step.other : NULL,
@@ -391,9 +568,10 @@ sessions_csv(const struct cli *cli, const struct journal_list *l)
 		result_key(r, key, sizeof key);
 		fprintf(fp, ",%s", key);
 	}
-	fputs(",pending,open_intents,path,kind\n", fp);
+	fputs(",pending,open_intents,path,kind,rotated,rotated_old_kept,left\n", fp);
 	for (i = 0; i < l->n; i++) {
 		const struct journal_session *s = &l->v[i];
+		size_t k[ROTATE_RESULT_COUNT + 1] = { 0 };
 		duration_iso8601(s->started_ms, iso, sizeof iso);
 		cli_output_csv_field(fp, s->session, f, false);
 		cli_output_csv_field(fp, iso, f, false);
@@ -402,12 +580,26 @@ sessions_csv(const struct cli *cli, const struct journal_list *l)
 		cli_output_csv_field(fp, s->profile, f, false);
 		cli_output_csv_field(fp, session_state(s), f, false);
 		csv_num(fp, s->n, false);
-		for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
-			csv_num(fp, s->counts[r], false);
-		csv_num(fp, s->pending, false);
+		if (s->kind == JOURNAL_KIND_ROTATE) {
+			/* a rotation: its failed, unknown, not attempted and pending
+			 * in the shared columns; rotated and kept at the end */
+			rot_counts(s, k);
+			for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
+				csv_num(fp, r == JOURNAL_FAILED ? k[ROTATE_FAILED] :
+					r == JOURNAL_UNKNOWN ? k[ROTATE_UNKNOWN] :
+					r == JOURNAL_NOT_ATTEMPTED ? k[ROTATE_NOT_ATTEMPTED] : 0, false);
+			csv_num(fp, k[ROTATE_PENDING], false);
+		} else {
+			for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
+				csv_num(fp, s->counts[r], false);
+			csv_num(fp, s->pending, false);
+		}
 		csv_num(fp, s->open_intents, false);
 		cli_output_csv_field(fp, s->path, f, false);
-		cli_output_csv_field(fp, s->kind_name, f, true);
+		cli_output_csv_field(fp, s->kind_name, f, false);
+		csv_num(fp, k[ROTATE_ROTATED], false);
+		csv_num(fp, k[ROTATE_KEPT], false);
+		csv_num(fp, session_left(s), true);
 	}
 }
 
@@ -416,7 +608,7 @@ entries_csv(const struct cli *cli, const struct journal_session *s)
 {
 	FILE *fp = cli->out.fp;
 	unsigned f = cli->out.sanitize_flags;
-	char flags[256];
+	char flags[256], msg[1024];
 	size_t i;
 
 	fputs("session,result,token_id,owner,comment,flags,status,http,message,intents,results\n", fp);
@@ -424,14 +616,14 @@ entries_csv(const struct cli *cli, const struct journal_session *s)
 		const struct journal_entry *e = &s->v[i];
 		token_flags_format(e->item.flags, flags, sizeof flags);
 		cli_output_csv_field(fp, s->session, f, false);
-		cli_output_csv_field(fp, entry_label(e), f, false);
+		cli_output_csv_field(fp, entry_result(e), f, false);
 		cli_output_csv_field(fp, e->item.id, f, false);
 		cli_output_csv_field(fp, e->item.owner, f, false);
 		cli_output_csv_field(fp, e->item.comment, f, false);
 		cli_output_csv_field(fp, flags, f, false);
 		cli_output_csv_field(fp, e->status, f, false);
 		fprintf(fp, "%ld,", e->http);
-		cli_output_csv_field(fp, e->message, f, false);
+		cli_output_csv_field(fp, entry_message(e, msg, sizeof msg), f, false);
 		fprintf(fp, "%u,%u\n", e->intents, e->results);
 	}
 }
@@ -445,13 +637,60 @@ journal_failed(enum patrol_status st, const struct patrol_err *err)
 	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 }
 
+/* The session list: the DONE column in the kinds' words (REVOKED when they
+ * are all revocations, as before), KEPT only when a rotation is listed. */
+static void
+sessions_table(const struct cli *cli, const struct journal_list *l)
+{
+	struct jcol cols[sizeof session_cols / sizeof session_cols[0]];
+	unsigned long hidden = 0;
+	bool kinds[JOURNAL_KIND_OTHER + 1] = { false };
+	size_t i, nkinds = 0;
+
+	memcpy(cols, session_cols, sizeof cols);
+	for (i = 0; i < l->n; i++) {
+		nkinds += !kinds[l->v[i].kind];
+		kinds[l->v[i].kind] = true;
+	}
+	if (nkinds > 1)
+		cols[SESSION_COL_REVOKED].header = "DONE";
+	else if (kinds[JOURNAL_KIND_PIN])
+		cols[SESSION_COL_REVOKED].header = "PINNED";
+	else if (kinds[JOURNAL_KIND_ROTATE])
+		cols[SESSION_COL_REVOKED].header = "ROTATED";
+	if (!kinds[JOURNAL_KIND_ROTATE])
+		hidden |= 1ul << SESSION_COL_KEPT;
+	journal_table(cli, cols, sizeof cols / sizeof cols[0], hidden, l->v, sizeof *l->v, l->n);
+}
+
+/* "2 unfinished sessions: go on with patrol revoke|rotate --resume [SESSION]":
+ * the commands of the kinds that wait, in JOURNAL_KINDS order. */
+static void
+resumable_hint(const struct journal_list *l, size_t resumable)
+{
+	bool kinds[JOURNAL_KIND_OTHER + 1] = { false };
+	char cmds[128] = "";
+	size_t i, len = 0;
+	int k;
+
+	for (i = 0; i < l->n; i++)
+		if (session_resumable(&l->v[i]))
+			kinds[l->v[i].kind] = true;
+	for (k = 0; k < JOURNAL_KIND_OTHER; k++)
+		if (kinds[k] && len < sizeof cmds)
+			len += (size_t)snprintf(cmds + len, sizeof cmds - len, "%s%s", len ? "|" : "",
+						journal_kind_name((enum journal_kind)k));
+	cli_msg("%zu unfinished session%s: go on with patrol %s --resume [SESSION]", resumable,
+		resumable == 1 ? "" : "s", cmds);
+}
+
 static int
 list_sessions(struct cli *cli)
 {
 	struct journal_list l;
 	struct patrol_err err;
 	enum patrol_status st;
-	size_t i, resumable = 0, pins = 0;
+	size_t i, resumable = 0;
 	json_t *arr;
 	char *dir = NULL;
 	int rc = 0;
@@ -463,10 +702,8 @@ list_sessions(struct cli *cli)
 		free(dir);
 		return journal_failed(st, &err);
 	}
-	for (i = 0; i < l.n; i++) {
+	for (i = 0; i < l.n; i++)
 		resumable += session_resumable(&l.v[i]);
-		pins += session_resumable(&l.v[i]) && l.v[i].kind != JOURNAL_KIND_REVOKE;
-	}
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		arr = json_array();
 		for (i = 0; arr != NULL && i < l.n; i++)
@@ -476,12 +713,9 @@ list_sessions(struct cli *cli)
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
 		sessions_csv(cli, &l);
 	} else if (l.n > 0) {
-		journal_table(cli, session_cols, sizeof session_cols / sizeof session_cols[0], 0,
-			      l.v, sizeof *l.v, l.n);
+		sessions_table(cli, &l);
 		if (resumable > 0)
-			cli_msg("%zu unfinished session%s: go on with patrol %s --resume [SESSION]",
-				resumable, resumable == 1 ? "" : "s",
-				pins == 0 ? "revoke" : pins == resumable ? "pin" : "revoke|pin");
+			resumable_hint(&l, resumable);
 	} else if (l.nerrors == 0) {
 		cli_msg("no revocation sessions in %s", dir);
 	}
@@ -548,6 +782,17 @@ header_results(const struct cli *cli, const struct journal_session *s)
 	int r;
 
 	line[0] = '\0';
+	if (s->kind == JOURNAL_KIND_ROTATE) {
+		size_t k[ROTATE_RESULT_COUNT + 1];
+		rot_counts(s, k);
+		for (r = 0; r <= ROTATE_RESULT_COUNT; r++)
+			if (k[r] > 0 && len < sizeof line)
+				len += (size_t)snprintf(line + len, sizeof line - len, "%s%zu %s",
+							len ? ", " : "", k[r],
+							rotate_result_label((enum rotate_result)r));
+		header_line(cli, "results:", line[0] ? line : "-");
+		return;
+	}
 	for (r = 0; r < JOURNAL_RESULT_COUNT; r++)
 		if (s->counts[r] > 0 && len < sizeof line)
 			len += (size_t)snprintf(line + len, sizeof line - len, "%s%zu %s",
@@ -598,16 +843,22 @@ static void
 session_hint(const struct journal_session *s)
 {
 	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+	size_t todo = journal_session_todo(s), k[ROTATE_RESULT_COUNT + 1];
 
+	if (s->kind == JOURNAL_KIND_ROTATE) {
+		rot_counts(s, k);
+		failed = k[ROTATE_FAILED] + k[ROTATE_UNKNOWN];
+		todo = failed + session_left(s);
+	}
 	if (session_resumable(s))
 		cli_msg("unfinished: go on with %s %s", session_resume_cmd(s), s->session);
 	else if (s->busy && s->pid > 0)
 		cli_msg("running in another patrol (pid %lld)", (long long)s->pid);
 	else if (s->busy)
 		cli_msg("running in another patrol");
-	else if (journal_session_todo(s) > 0 && journal_kind_resumes(s->kind))
+	else if (todo > 0 && journal_kind_resumes(s->kind))
 		cli_msg("%s: %zu failed or unknown, %zu not sent: %s %s tries them again",
-			session_state(s), failed, journal_session_left(s), session_resume_cmd(s),
+			session_state(s), failed, session_left(s), session_resume_cmd(s),
 			s->session);
 }
 
@@ -663,6 +914,7 @@ show_session(struct cli *cli, const char *arg)
 		return journal_failed(st, &err);
 	rc = 0;
 	entry_kind = s.kind;
+	entry_session = &s;
 	if (cli->out.format == CLI_FORMAT_JSON) {
 		rc = cli_written(session_json_items(cli, &s));
 	} else if (cli->out.format == CLI_FORMAT_CSV) {
@@ -671,6 +923,7 @@ show_session(struct cli *cli, const char *arg)
 		session_table(cli, &s);
 		session_hint(&s);
 	}
+	entry_session = NULL;
 	journal_session_free(&s);
 	return rc;
 }

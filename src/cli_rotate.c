@@ -187,6 +187,26 @@ rt_check_dest(const struct rotate_opts *o)
 	return 0;
 }
 
+/* The destination as an absolute path (*abs, malloc'd; o->path points to
+ * it): the journal keeps it, so a resume from any directory finds the
+ * secrets where they went. */
+static int
+rt_abs_dest(struct rotate_opts *o, char **abs)
+{
+	struct patrol_err err;
+
+	*abs = NULL;
+	if (o->dest != ROTATE_DEST_FILE && o->dest != ROTATE_DEST_DIR)
+		return 0;
+	status_clear(&err);
+	if (rotate_abs_path(o->path, o->dest == ROTATE_DEST_DIR, abs, &err) != PATROL_OK) {
+		cli_msg("rotate: %s (nothing was rotated)", err.message);
+		return err.status == PATROL_NOMEM ? status_exit_code(err.status) : 2;
+	}
+	o->path = *abs;
+	return 0;
+}
+
 /* ---- results -------------------------------------------------------------------- */
 
 /* Where the secret of item i went, in words. */
@@ -471,6 +491,7 @@ rt_new(struct rt *t, char **ids, size_t nids)
 {
 	struct cli *cli = t->cli;
 	struct rotate_opts o;
+	char *abs = NULL;
 	int rc;
 
 	if (nids == 0) {
@@ -478,14 +499,21 @@ rt_new(struct rt *t, char **ids, size_t nids)
 		return 2;
 	}
 	if ((rc = rt_opts(cli, nids, &o)) != 0 || (rc = rt_check_format(cli, o.dest)) != 0 ||
-	    (!cli->o.dry_run && (rc = rt_check_dest(&o)) != 0) || (rc = cli_connect(cli)) != 0)
+	    (!cli->o.dry_run && (rc = rt_check_dest(&o)) != 0) ||
+	    (!cli->o.dry_run && (rc = rt_abs_dest(&o, &abs)) != 0) || (rc = cli_connect(cli)) != 0) {
+		free(abs);
 		return rc;
+	}
 	rt_offer_resume(t);
 	rt_whoami(t);
 	if ((rc = rt_need_me(t, cli->o.all)) != 0 ||
-	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &t->tab)) != 0)
+	    (rc = cli_fetch_tokens(cli, cli->o.all, NULL, &t->tab)) != 0) {
+		free(abs);
 		return rc;
-	if ((t->r = rotate_new(cli->o.all, &o, t->me_id, rt_max_lifetime(t), true)) == NULL) {
+	}
+	t->r = rotate_new(cli->o.all, &o, t->me_id, rt_max_lifetime(t), true);
+	free(abs);
+	if (t->r == NULL) {
 		cli_msg("rotate: out of memory");
 		return status_exit_code(PATROL_NOMEM);
 	}
@@ -515,19 +543,71 @@ rt_find_session(struct rt *t, const char *want, char **path)
 	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 }
 
+/* The destination given to a resume (--to-file, --to-dir) as an absolute
+ * path in o (*abs owns it), or standard output when none is given: the
+ * session's own then. */
 static int
-rt_resume_load(struct rt *t, const char *path, struct journal_session *info)
+rt_resume_dest(struct rt *t, struct rotate_opts *o, char **abs)
+{
+	const struct cli_opts *co = &t->cli->o;
+	int rc;
+
+	memset(o, 0, sizeof *o);
+	*abs = NULL;
+	if (co->to_dir != NULL && co->to_file != NULL) {
+		cli_msg("rotate: --to-file and --to-dir: give one");
+		return 2;
+	}
+	o->dest = co->to_dir ? ROTATE_DEST_DIR : co->to_file ? ROTATE_DEST_FILE : ROTATE_DEST_STDOUT;
+	o->path = co->to_dir ? co->to_dir : co->to_file;
+	if (o->dest == ROTATE_DEST_DIR && (rc = rt_check_dest(o)) != 0)
+		return rc;
+	return rt_abs_dest(o, abs);
+}
+
+/* Take the session's lock, then read it (rotate_resume_open): what another
+ * patrol did to it meanwhile is seen. Returns 0 to go on (*j, *info set),
+ * -1 when nothing is left to do, else the exit code. */
+static int
+rt_resume_lock(struct rt *t, const char *path, bool named, const struct rotate_opts *o,
+	       struct journal **j, struct journal_session *info)
 {
 	struct patrol_err err;
+	size_t need;
 
 	status_clear(&err);
-	if (journal_load(path, info, &err) != PATROL_OK) {
-		cli_msg("rotate: %s", err.message);
+	if (rotate_resume_open(path, j, info, &err) == PATROL_CONFLICT) {
+		/* another patrol has it: say which */
+		if (journal_load(path, info, &err) == PATROL_OK &&
+		    bulk_check_free(info, &err) != PATROL_OK)
+			cli_msg("rotate: cannot resume: %s", err.message);
+		else
+			cli_msg("rotate: cannot resume: session %s is running in another patrol", path);
+		journal_session_free(info);
 		return 2;
+	}
+	if (*j == NULL) {
+		cli_msg("rotate: %s", err.message);
+		return err.status == PATROL_NOMEM ? status_exit_code(err.status) : 2;
 	}
 	if (info->host == NULL || strcmp(info->host, t->cli->cfg.host) != 0) {
 		cli_msg("rotate: session %s is for %s, not %s: use the profile of that workspace",
 			info->session, info->host ? info->host : "?", t->cli->cfg.host);
+		return 2;
+	}
+	if (journal_session_kind(info) == JOURNAL_KIND_ROTATE && info->ended_ms != 0 && !named) {
+		cli_msg("rotate: session %s was finished meanwhile by another patrol (pid %lld): "
+			"nothing is left to do (patrol journal %s shows it)", info->session,
+			(long long)info->pid, info->session);
+		return -1;
+	}
+	need = o->dest == ROTATE_DEST_STDOUT ? rotate_session_needs_dest(info) : 0;
+	if (need > 0) {
+		cli_msg("rotate: session %s was started in the interactive view, and %zu token%s "
+			"may need a new secret, which needs a place to go (the view's dialog is "
+			"gone): patrol rotate --resume %s --to-file FILE (or --to-dir DIR); "
+			"nothing was sent", info->session, need, need == 1 ? "" : "s",
+			info->session);
 		return 2;
 	}
 	return 0;
@@ -537,8 +617,10 @@ static int
 rt_resume(struct rt *t, int argc, char **argv)
 {
 	struct journal_session info;
+	struct journal *j = NULL;
+	struct rotate_opts o;
 	struct patrol_err err;
-	char *path = NULL;
+	char *path = NULL, *abs = NULL;
 	int rc;
 
 	if (argc > 2 || t->cli->o.from != NULL || t->cli->o.dry_run) {
@@ -546,37 +628,53 @@ rt_resume(struct rt *t, int argc, char **argv)
 			"--dry-run): the session's own settings apply");
 		return 2;
 	}
-	if ((rc = cli_connect(t->cli)) != 0 ||
+	memset(&info, 0, sizeof info);
+	if ((rc = rt_resume_dest(t, &o, &abs)) != 0 || (rc = cli_connect(t->cli)) != 0 ||
 	    (rc = rt_find_session(t, argc == 2 ? argv[1] : NULL, &path)) != 0)
-		return rc;
+		goto out;
 	if (path == NULL) {
 		cli_msg("rotate: no unfinished rotation for %s (patrol journal lists them all)",
 			t->cli->cfg.host);
-		return 0;
+		goto out;
 	}
-	memset(&info, 0, sizeof info);
-	rc = rt_resume_load(t, path, &info);
+	rc = rt_resume_lock(t, path, argc == 2, &o, &j, &info);
 	free(path);
-	if (rc == 0) {
-		rt_whoami(t);
-		if ((rc = rt_need_me(t, info.admin)) == 0 &&
-		    (rc = cli_fetch_tokens(t->cli, info.admin, NULL, &t->tab)) == 0 &&
-		    (t->r = rotate_new(info.admin, NULL, t->me_id, rt_max_lifetime(t), true)) == NULL)
-			rc = status_exit_code(PATROL_NOMEM);
+	if (rc != 0) {
+		rc = rc < 0 ? 0 : rc;
+		goto out;
 	}
 	status_clear(&err);
-	if (rc == 0 && rotate_resume(t->r, &info, t->tab, duration_now_ms(), argc == 2,
-				     &err) != PATROL_OK) {
+	if (journal_resumed(j) != PATROL_OK) {   /* ours now: says who runs it */
+		journal_error(j, &err);
+		cli_msg("rotate: cannot resume: %s", err.message);
+		rc = 2;
+		goto out;
+	}
+	rt_whoami(t);
+	if ((rc = rt_need_me(t, info.admin)) != 0 ||
+	    (rc = cli_fetch_tokens(t->cli, info.admin, NULL, &t->tab)) != 0)
+		goto out;
+	if ((t->r = rotate_new(info.admin, &o, t->me_id, rt_max_lifetime(t), true)) == NULL) {
+		rc = status_exit_code(PATROL_NOMEM);
+		goto out;
+	}
+	status_clear(&err);
+	if (rotate_resume(t->r, &info, j, t->tab, duration_now_ms(), argc == 2,
+			  &err) != PATROL_OK) {
+		j = NULL;                   /* the rotation's now */
 		cli_msg("rotate: cannot resume: %s", err.message);
 		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
+		goto out;
 	}
-	if (rc == 0)
-		fprintf(stderr, "Resuming rotation %s: %zu planned, %zu not finished\n",
-			info.session, rotate_count(t->r), rotate_open(t->r));
+	j = NULL;
+	fprintf(stderr, "Resuming rotation %s: %zu planned, %zu not finished\n",
+		info.session, rotate_count(t->r), rotate_open(t->r));
+	t->lines = rotate_dest(t->r) == ROTATE_DEST_STDOUT ? stderr : t->cli->out.fp;
+out:
+	journal_close(j);
 	journal_session_free(&info);
-	if (rc == 0)
-		t->lines = rotate_dest(t->r) == ROTATE_DEST_STDOUT ? stderr : t->cli->out.fp;
-	return rc != 0 ? rc : rt_apply(t);
+	free(abs);
+	return rc != 0 || t->r == NULL || j != NULL ? rc : rt_apply(t);
 }
 
 /* ---- the command ----------------------------------------------------------------------- */

@@ -289,6 +289,7 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 {
 	struct journal_session info;
 	struct patrol_err err;
+	enum patrol_status st = PATROL_OK;
 	int rc;
 
 	memset(&info, 0, sizeof info);
@@ -306,7 +307,14 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 		rc = 2;
 	} else if ((rc = cli_fetch_tokens(cli, info.admin, NULL, tab)) != 0) {
 		/* reported */
-	} else if (bulk_resume(b, &info, *tab, by_name, &err) != PATROL_OK) {
+	} else if ((st = bulk_resume(b, &info, *tab, by_name, &err)) != PATROL_OK &&
+		   strcmp(err.code, "FINISHED") == 0) {
+		/* another patrol finished it meanwhile: nothing to do, b is empty */
+		if (ws != NULL)
+			cli_msg("%s: workspace '%s': %s", cmd, ws, err.message);
+		else
+			cli_msg("%s: %s", cmd, err.message);
+	} else if (st != PATROL_OK) {
 		cli_msg("%s: cannot resume: %s", cmd, err.message);
 		rc = status_exit_code(err.status) > 1 ? status_exit_code(err.status) : 2;
 	} else {

@@ -1589,17 +1589,17 @@ journal_session_free(struct journal_session *s)
 /* ---- going on with a session -------------------------------------------- */
 
 enum patrol_status
-journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
+journal_lock_session(const char *path, struct journal **out, struct journal_session *s,
+		     struct patrol_err *err)
 {
-	struct journal_session s;
 	enum patrol_status st;
 	struct journal *j;
 	const char *base;
-	json_t *rec;
 	size_t good;
-	int fd, dfd, bad = 0;
+	int fd, dfd;
 
 	*out = NULL;
+	memset(s, 0, sizeof *s);
 	if ((st = journal_open_parent(path, &dfd, &base, err)) != PATROL_OK)
 		return st;
 	st = journal_open_at(dfd, base, path, O_RDWR | O_APPEND, &fd, err);
@@ -1614,25 +1614,34 @@ journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
 			    "%s is in use by another patrol process", path);
 		return status_set(err, PATROL_IO, "cannot lock %s: %s", path, strerror(e));
 	}
-	if ((st = journal_load_fd(fd, path, &s, &good, err)) != PATROL_OK) {
+	if ((st = journal_load_fd(fd, path, s, &good, err)) != PATROL_OK) {
 		close(fd);
 		return st;
 	}
 	/* Cut a torn last line off, or the next record would extend it. */
-	if (s.torn && ftruncate(fd, (off_t)good) != 0) {
-		journal_session_free(&s);
+	if (s->torn && ftruncate(fd, (off_t)good) != 0) {
+		journal_session_free(s);
 		close(fd);
 		return status_set(err, PATROL_IO, "cannot truncate %s: %s", path, strerror(errno));
 	}
-	j = journal_new(fd, strdup(path), s.session);
-	s.session = NULL;
-	if (j != NULL)
-		j->kind = s.kind;
-	journal_session_free(&s);
-	if (j == NULL) {
+	if ((j = journal_new(fd, strdup(path), s->session != NULL ? strdup(s->session) : NULL)) ==
+	    NULL) {
+		journal_session_free(s);
 		close(fd);
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	}
+	j->kind = s->kind;
+	*out = j;
+	return PATROL_OK;
+}
+
+enum patrol_status
+journal_resumed(struct journal *j)
+{
+	enum patrol_status st;
+	json_t *rec;
+	int bad = 0;
+
 	rec = journal_record("resume");
 	journal_jset(rec, "t", json_integer(duration_now_ms()), &bad);
 	journal_jset(rec, "pid", json_integer((json_int_t)getpid()), &bad);
@@ -1641,7 +1650,21 @@ journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
 	if (bad)
 		json_decref(rec);
 	pthread_mutex_unlock(&j->lock);
-	if (st != PATROL_OK) {
+	return st;
+}
+
+enum patrol_status
+journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
+{
+	struct journal_session s;
+	enum patrol_status st;
+	struct journal *j;
+
+	*out = NULL;
+	if ((st = journal_lock_session(path, &j, &s, err)) != PATROL_OK)
+		return st;
+	journal_session_free(&s);
+	if ((st = journal_resumed(j)) != PATROL_OK) {
 		*err = j->err;
 		journal_close(j);
 		return st;

@@ -171,6 +171,7 @@ struct journal_plan {
 };
 
 struct journal;
+struct journal_session;
 
 /* The journal directory (malloc'd): $XDG_STATE_HOME/patrol when that is an
  * absolute path, else $HOME/.local/state/patrol. With create, missing
@@ -193,6 +194,15 @@ enum patrol_status journal_create(const char *dir, const struct journal_plan *pl
  * when corrupt), cut off a torn last line, append a resume record. */
 enum patrol_status journal_reopen(const char *path, struct journal **out,
 				  struct patrol_err *err);
+/* journal_reopen in two steps, so that a resume decides on what the file
+ * holds once it is the only writer (another patrol may have gone on with
+ * the session since it was read): take the lock and read the session under
+ * it into *s (journal_session_free it; busy is false), writing nothing;
+ * then journal_resumed writes the resume record once the caller goes on.
+ * Errors as journal_reopen's. */
+enum patrol_status journal_lock_session(const char *path, struct journal **out,
+					struct journal_session *s, struct patrol_err *err);
+enum patrol_status journal_resumed(struct journal *j);
 /* A session of one change that acts on every planned id at once (a
  * permissions removal deletes all of them): create it in the journal
  * directory (journal_dir) with an intent for each id. Not yet durable: the

@@ -105,8 +105,20 @@ rotate_crash_point(const char *where)
 	if (want != NULL && strcmp(want, where) == 0)
 		raise(SIGKILL);
 }
+
+/* ... or stops there (SIGSTOP) when PATROL_TEST_PAUSE names it, for a test
+ * to run another patrol in between and then let it go on (SIGCONT). */
+static void
+rotate_pause_point(const char *where)
+{
+	const char *want = getenv("PATROL_TEST_PAUSE");
+
+	if (want != NULL && strcmp(want, where) == 0)
+		raise(SIGSTOP);
+}
 #else
 #define rotate_crash_point(where) ((void)0)
+#define rotate_pause_point(where) ((void)0)
 #endif
 
 /* ---- small helpers ----------------------------------------------------------- */
@@ -177,6 +189,14 @@ rotate_step(struct rotation *r, struct rotate_item *it, const char *step, const 
 	if (st != PATROL_OK)
 		journal_error(r->journal, &it->err);
 	return st;
+}
+
+/* Item it failed for good in this run (why in it->err): say so in the
+ * journal, so that patrol journal tells it from one never attempted. */
+static void
+rotate_failed_step(struct rotation *r, struct rotate_item *it)
+{
+	rotate_step(r, it, "failed", NULL, it->err.message[0] ? it->err.message : NULL);
 }
 
 /* ---- the session -------------------------------------------------------------- */
@@ -585,6 +605,7 @@ finish_app(struct rotation *r, struct rotate_item *it, struct call *c)
 		item_fail(it, ROTATE_FAILED, PATROL_INVALID, "%s owns this token, and no service "
 			  "principal does: only a service principal's token can be created on its "
 			  "behalf (its owner can rotate it)", it->owner ? it->owner : "a user");
+		rotate_failed_step(r, it);
 		return;
 	}
 	if (c->err.status != PATROL_OK || sp == NULL || (it->app_id = strdup(sp->application_id)) == NULL) {
@@ -592,20 +613,21 @@ finish_app(struct rotation *r, struct rotate_item *it, struct call *c)
 		item_fail(it, ROTATE_FAILED, c->err.status ? c->err.status : PATROL_NOMEM,
 			  "cannot find the service principal that owns the token: %s",
 			  c->err.message[0] ? c->err.message : status_message(c->err.status));
+		rotate_failed_step(r, it);
 		return;
 	}
-	(void)r;
 	it->phase = it->nstrays > 0 ? ROTATE_P_DISCARD : ROTATE_P_CREATE;
 }
 
 /* The next phase once nothing is left to discard. */
 static void
-after_discards(struct rotate_item *it)
+after_discards(struct rotation *r, struct rotate_item *it)
 {
 	if (it->lost) {
 		it->open = false;
 		it->result = ROTATE_FAILED;
 		it->phase = ROTATE_P_DONE;
+		rotate_failed_step(r, it);
 	} else if (it->delivered)
 		it->phase = ROTATE_P_REVOKE;
 	else
@@ -628,7 +650,7 @@ finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
 	if (it->nstrays == 0 && !it->delivered)
 		it->open = false;        /* nothing of this rotation is left in the workspace */
 	if (it->nstrays == 0)
-		after_discards(it);
+		after_discards(r, it);
 }
 
 static void
@@ -636,6 +658,8 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 {
 	struct api_created *cr = c->result;
 	const struct token_info *t = api_created_info(cr);
+	enum patrol_status st;
+	char *where;
 
 	token_id_hex(t, it->new_id);
 	it->new_expiry_ms = t->expiry_time;
@@ -646,7 +670,10 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 			  "patrol rotate --resume looks for it");
 		return;
 	}
-	if (rotate_step(r, it, "created", it->new_id, NULL) != PATROL_OK) {
+	where = rotate_secret_path(r, (size_t)(it - r->v));
+	st = rotate_step(r, it, "created", it->new_id, where);
+	free(where);
+	if (st != PATROL_OK) {
 		secret_free(it->secret);
 		it->secret = NULL;
 		item_fail(it, ROTATE_FAILED, PATROL_IO, "the new token %s could not be recorded "
@@ -989,13 +1016,15 @@ resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_s
 	return false;
 }
 
-/* Step created or discard N: delivered when the destination holds it, else
- * N goes (when listed) and the token is created again. */
+/* Step created or discard N: delivered when the destination holds it (or
+ * the file the step names: where an earlier run put it), else N goes (when
+ * listed) and the token is created again. */
 static void
 resume_undelivered(struct rotation *r, struct rotate_item *it, const char *new_id,
-		   const struct token_table *fresh, const size_t *byid)
+		   const char *where, const struct token_table *fresh, const size_t *byid)
 {
-	if (rotate_dest_holds(r, new_id)) {
+	if ((where != NULL && where[0] == '/' && rotate_file_holds(where, new_id)) ||
+	    rotate_dest_holds(r, new_id)) {
 		resume_delivered(r, it, new_id, true);
 		return;
 	}
@@ -1036,7 +1065,7 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 		return;
 	}
 	if (strcmp(st->name, "created") == 0 || strcmp(st->name, "discard") == 0)
-		resume_undelivered(r, it, st->other, fresh, byid);
+		resume_undelivered(r, it, st->other, st->note, fresh, byid);
 	else if (strcmp(st->name, "create") == 0 &&
 		 !resume_lookup(r, it, st, fresh, now_ms, info))
 		return;
@@ -1053,37 +1082,173 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 	}
 	if (it->nstrays > 0)
 		it->phase = ROTATE_P_DISCARD;
-	else if (!listed)
+	else if (!listed) {
 		item_fail(it, ROTATE_FAILED, PATROL_NOT_FOUND, "%s", it->err.message);
+		rotate_failed_step(r, it);
+	}
 }
 
 enum patrol_status
-rotate_resume(struct rotation *r, struct journal_session *info, const struct token_table *fresh,
-	      int64_t now_ms, bool allow_ended, struct patrol_err *err)
+rotate_resume_open(const char *path, struct journal **j, struct journal_session *info,
+		   struct patrol_err *err)
 {
-	enum patrol_status st;
-	size_t *byid, i;
+	rotate_pause_point("before-lock");
+	return journal_lock_session(path, j, info, err);
+}
+
+/* Items of a rebuilt session that would create a token (nothing delivered). */
+static size_t
+rotate_resume_needs_dest(const struct rotation *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->v[i].result == ROTATE_PENDING && !r->v[i].delivered && !r->v[i].lost;
+	return n;
+}
+
+size_t
+rotate_session_needs_dest(const struct journal_session *info)
+{
+	const char *dest = journal_session_param(info, "dest");
+	size_t i, n = 0;
+
+	if (dest == NULL || rotate_dest_parse(dest) != ROTATE_DEST_DIALOG)
+		return 0;
+	for (i = 0; i < info->n; i++) {
+		const struct journal_entry *e = &info->v[i];
+		n += e->last != JOURNAL_REVOKED && e->last != JOURNAL_GONE &&
+			strcmp(e->step.name, "delivered") != 0 && strcmp(e->step.name, "kept") != 0;
+	}
+	return n;
+}
+
+enum patrol_status
+rotate_abs_path(const char *path, bool dir, char **out, struct patrol_err *err)
+{
+	const char *slash = strrchr(path, '/'), *base = slash != NULL ? slash + 1 : path;
+	char *parent, *real;
+
+	*out = NULL;
+	if (dir) {
+		if ((*out = realpath(path, NULL)) == NULL)
+			return status_set(err, errno == ENOMEM ? PATROL_NOMEM : PATROL_IO,
+					  "cannot find %s: %s", path, strerror(errno));
+		return PATROL_OK;
+	}
+	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return status_set(err, PATROL_INVALID, "%s names a directory: give a file name",
+				  path);
+	if ((parent = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
+	     strndup(path, (size_t)(slash - path))) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	real = realpath(parent, NULL);
+	if (real == NULL) {
+		status_set(err, errno == ENOMEM ? PATROL_NOMEM : PATROL_IO, "cannot write %s: %s: %s",
+			   path, parent, strerror(errno));
+		free(parent);
+		return err->status;
+	}
+	free(parent);
+	if ((*out = malloc(strlen(real) + strlen(base) + 2)) == NULL) {
+		free(real);
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	}
+	sprintf(*out, "%s%s%s", real, strcmp(real, "/") == 0 ? "" : "/", base);
+	free(real);
+	return PATROL_OK;
+}
+
+/* The destination of a resumed session: its own, or the one given to
+ * rotate_new (given->dest FILE or DIR, an absolute path). A file or a
+ * directory the session named stays: another one given is refused, and a
+ * relative path (older patrols wrote them) is never taken against the
+ * current directory unless the user names the same file from there. A
+ * secret that was on standard output or in the view's dialog is gone
+ * anyway: a given destination replaces it. */
+static enum patrol_status
+rotate_resume_dest(struct rotation *r, const struct journal_session *info, enum rotate_dest gd,
+		   char *given, struct patrol_err *err)
+{
+	const char *opt = r->dest == ROTATE_DEST_DIR ? "--to-dir" : "--to-file";
+	char *then = NULL;
+	bool same;
+
+	if (r->dest != ROTATE_DEST_FILE && r->dest != ROTATE_DEST_DIR) {
+		if (given != NULL) {
+			r->dest = gd;
+			r->path = given;
+		}
+		return PATROL_OK;
+	}
+	if (r->path[0] == '/' && given == NULL)
+		return PATROL_OK;
+	if (r->path[0] != '/' && given == NULL)
+		return status_set(err, PATROL_INVALID, "session %s keeps its secret path as it was "
+				  "given (%s), not where that was: from the directory it was started "
+				  "in, run patrol rotate --resume %s %s %s", info->session, r->path,
+				  info->session, opt, r->path);
+	same = gd == r->dest;
+	if (same && r->path[0] != '/')     /* relative: the same file from here */
+		same = rotate_abs_path(r->path, r->dest == ROTATE_DEST_DIR, &then, err) == PATROL_OK &&
+			strcmp(then, given) == 0;
+	else if (same)
+		same = strcmp(r->path, given) == 0;
+	free(then);
+	status_clear(err);
+	if (!same) {
+		status_set(err, PATROL_INVALID, "session %s puts its secrets in %s: resume it with "
+			   "%s %s, or with no destination", info->session, r->path, opt, r->path);
+		free(given);
+		return PATROL_INVALID;
+	}
+	free(r->path);
+	r->path = given;
+	return PATROL_OK;
+}
+
+/* Whether session info can be gone on with by r, and its options. */
+static enum patrol_status
+rotate_resume_check(struct rotation *r, const struct journal_session *info, bool allow_ended,
+		    struct patrol_err *err)
+{
+	enum rotate_dest gd = r->dest;
+	char *given = (r->dest == ROTATE_DEST_FILE || r->dest == ROTATE_DEST_DIR) ? r->path : NULL;
 	int rc;
 
-	if (journal_session_kind(info) != JOURNAL_KIND_ROTATE)
+	r->path = NULL;
+	if (journal_session_kind(info) != JOURNAL_KIND_ROTATE) {
+		free(given);
 		return status_set(err, PATROL_INVALID, "session %s is a %s session, not a rotation",
 				  info->session, journal_session_kind_name(info));
-	if (info->busy)
-		return status_set(err, PATROL_CONFLICT, "session %s is running in another patrol "
-				  "(pid %lld)", info->session, (long long)info->pid);
-	if (info->ended_ms != 0 && !allow_ended)
+	}
+	if (info->ended_ms != 0 && !allow_ended) {
+		free(given);
 		return status_set(err, PATROL_CONFLICT, "session %s is finished", info->session);
-	if ((rc = rotate_opts_restore(r, info)) != 0)
+	}
+	if ((rc = rotate_opts_restore(r, info)) != 0) {
+		free(given);
 		return rc == -1 ? status_set(err, PATROL_NOMEM, "out of memory") :
 			status_set(err, PATROL_INVALID, "session %s: bad rotation settings",
 				   info->session);
+	}
+	return rotate_resume_dest(r, info, gd, given, err);
+}
+
+enum patrol_status
+rotate_resume(struct rotation *r, struct journal_session *info, struct journal *j,
+	      const struct token_table *fresh, int64_t now_ms, bool allow_ended,
+	      struct patrol_err *err)
+{
+	enum patrol_status st;
+	size_t *byid, i;
+
+	r->journal = j;             /* ours now, whatever happens */
+	if ((st = rotate_resume_check(r, info, allow_ended, err)) != PATROL_OK)
+		return st;
 	r->admin = info->admin;
 	if ((byid = token_index_by_id(fresh)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
-	if ((st = journal_reopen(info->path, &r->journal, err)) != PATROL_OK) {
-		free(byid);
-		return st;
-	}
 	for (i = 0; i < info->n; i++) {
 		const struct journal_entry *e = &info->v[i];
 		long row = token_find_indexed(fresh, byid, e->item.id, true);
@@ -1101,5 +1266,11 @@ rotate_resume(struct rotation *r, struct journal_session *info, const struct tok
 	free(byid);
 	if (i < info->n)
 		return status_set(err, PATROL_NOMEM, "out of memory");
+	if (r->dest == ROTATE_DEST_DIALOG && (i = rotate_resume_needs_dest(r)) > 0)
+		return status_set(err, PATROL_INVALID, "session %s was started in the interactive "
+				  "view, and %zu token%s need%s a new secret, which needs a place "
+				  "to go: patrol rotate --resume %s --to-file FILE (or --to-dir DIR)",
+				  info->session, i, i == 1 ? "" : "s", i == 1 ? "s" : "",
+				  info->session);
 	return journal_error(r->journal, err);
 }

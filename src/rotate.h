@@ -28,7 +28,8 @@
  *
  * Resume rebuilds each item from its newest step and a fresh list:
  *   created or discard N: when the destination file holds N's secret (its
- *     SHA-256 is N) it was delivered; else N is revoked if still listed and
+ *     SHA-256 is N; "created" notes the absolute path the secret goes to)
+ *     it was delivered; else N is revoked if still listed and
  *     the token is created again
  *   create (outcome unknown): the list is searched for tokens with that
  *     comment created since (ROTATE_LOOKUP_SLACK_MS before) the step; each is
@@ -105,7 +106,9 @@ struct rotate_opts {
 	const char *comment;             /* NULL: the old comment, marked as replaced */
 	bool keep_old;                   /* never revoke the old tokens */
 	enum rotate_dest dest;
-	const char *path;                /* the file (FILE) or the directory (DIR) */
+	const char *path;                /* the file (FILE) or the directory (DIR):
+					  * absolute (rotate_abs_path), for a resume
+					  * from anywhere */
 };
 
 struct rotate_item {
@@ -167,15 +170,37 @@ int rotate_add(struct rotation *r, const struct token_info *t, bool self);
 enum patrol_status rotate_journal_start(struct rotation *r, const char *dir, const char *host,
 					const char *user, const char *profile,
 					struct patrol_err *err);
-/* Go on with session info (kind rotate, from journal_load): its options
- * replace r's, its lock is taken, and each item is rebuilt as described
- * above against fresh (the list through token management when the session
- * was admin). allow_ended: a session named by the user may have an end
- * record (a failed revoke is tried again). PATROL_CONFLICT: busy, or
- * nothing is left; PATROL_INVALID: not a rotation. */
+/* Take the lock of session path and read it under the lock
+ * (journal_lock_session): before anything is asked of the workspace, so
+ * that what the resume goes on with is what the file says while no other
+ * patrol can write it. PATROL_CONFLICT: another patrol holds it. */
+enum patrol_status rotate_resume_open(const char *path, struct journal **j,
+				      struct journal_session *info, struct patrol_err *err);
+/* Tokens of session info that a resume may have to create again (a new
+ * secret, with nowhere to go when the session was the view's: its dialog
+ * is gone), or 0; from the file alone, before anything is asked. */
+size_t rotate_session_needs_dest(const struct journal_session *info);
+/* path as an absolute path: a directory (dir, it exists) resolved, or a
+ * file (it need not exist) in its resolved parent. PATROL_INVALID: no file
+ * name; PATROL_IO: the directory cannot be found. *out malloc'd. */
+enum patrol_status rotate_abs_path(const char *path, bool dir, char **out,
+				   struct patrol_err *err);
+/* Go on with session info (kind rotate, from rotate_resume_open, whose
+ * journal j, its resume record written with journal_resumed, r takes over
+ * either way): its options replace r's, and each
+ * item is rebuilt as described above against fresh (the list through token
+ * management when the session was admin). The destination given to
+ * rotate_new (FILE or DIR, absolute) replaces a standard output or dialog
+ * session's; a file or directory session keeps its own, and refuses
+ * another one, or a relative one (older journals) unless the same file is
+ * named from here. A dialog session with a token to create again and no
+ * destination given is refused (PATROL_INVALID) before anything is sent.
+ * allow_ended: a session named by the user may have an end record (a
+ * failed revoke is tried again). PATROL_CONFLICT: nothing is left;
+ * PATROL_INVALID: not a rotation, or the destination as above. */
 enum patrol_status rotate_resume(struct rotation *r, struct journal_session *info,
-				 const struct token_table *fresh, int64_t now_ms,
-				 bool allow_ended, struct patrol_err *err);
+				 struct journal *j, const struct token_table *fresh,
+				 int64_t now_ms, bool allow_ended, struct patrol_err *err);
 
 /* The next call of item i (tagged, journaled as it must be), or NULL when it
  * has nothing to send now: in flight, waiting for delivery, or decided. */

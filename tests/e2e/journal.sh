@@ -112,7 +112,7 @@ check_eq "json: the user keeps its exact text" 1 "$(printf '%s' "$OUT" | jq '[.[
 
 scan "journal -o csv" -o csv journal
 check_rc "csv: corrupt session still fails" 2
-check_eq "csv: header" "session,started,host,user,profile,state,planned,revoked,already_gone,would_revoke,skipped,failed,unknown,not_attempted,pending,open_intents,path,kind" "$(printf '%s\n' "$OUT" | head -n 1)"
+check_eq "csv: header" "session,started,host,user,profile,state,planned,revoked,already_gone,would_revoke,skipped,failed,unknown,not_attempted,pending,open_intents,path,kind,rotated,rotated_old_kept,left" "$(printf '%s\n' "$OUT" | head -n 1)"
 check_eq "csv: four rows" 4 "$(printf '%s\n' "$OUT" | tail -n +2 | wc -l)"
 check_match "csv: a finished row" "^\"$S1\",\"2024-01-01T10:00:00Z\",\"$HOST\",\"admin@example.com\",\"prod\",\"finished\",3,1,1,0,0,1,0,0,0,0," "$OUT"
 

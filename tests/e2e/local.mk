@@ -26,8 +26,11 @@ E2E_TESTS = \
 	tests/e2e/ids.sh \
 	tests/e2e/session.sh \
 	tests/e2e/journal_dir.sh \
+	tests/e2e/journal_rotate.sh \
 	tests/e2e/rotate.sh \
 	tests/e2e/rotate_crash.sh \
+	tests/e2e/rotate_resume.sh \
+	tests/e2e/resume_race.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh \
 	tests/e2e/estate_pin.sh \
@@ -38,7 +41,8 @@ endif
 EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TESTS)
 
 # patrol built with the test hooks of rotate.c (PATROL_TEST_CRASH=POINT
-# kills it there, as kill -9 would), for tests/e2e/rotate_crash.sh only.
+# kills it there, as kill -9 would; PATROL_TEST_PAUSE=POINT stops it), for
+# tests/e2e/rotate_crash.sh and rotate_resume.sh only.
 if WITH_EMULATOR
 check_PROGRAMS += tests/e2e/patrol-crashpoints
 endif

@@ -707,6 +707,43 @@ test_resume(void **state)
 	journal_session_free(&s);
 }
 
+/* journal_lock_session: the lock first, the session read under it, and
+ * nothing written until journal_resumed. */
+static void
+test_lock_session(void **state)
+{
+	struct journal_session s, s2;
+	struct patrol_err err;
+	struct journal *j, *j2 = (struct journal *)&err;
+	struct stat before, after;
+	char path[256];
+
+	(void)state;
+	make_dir();
+	j = create("https://h");
+	snprintf(path, sizeof path, "%s", journal_path(j));
+	assert_int_equal(journal_end(j, "done"), PATROL_OK);
+	journal_close(j);
+	assert_int_equal(stat(path, &before), 0);
+	status_clear(&err);
+	assert_int_equal(journal_lock_session(path, &j, &s, &err), PATROL_OK);
+	assert_non_null(j);
+	assert_false(s.busy);
+	assert_int_not_equal(s.ended_ms, 0);        /* what the file says now */
+	assert_int_equal(s.n, 4);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);   /* nothing written */
+	assert_int_equal(journal_lock_session(path, &j2, &s2, &err), PATROL_CONFLICT);
+	assert_null(j2);
+	assert_int_equal(journal_resumed(j), PATROL_OK);
+	journal_close(j);
+	journal_session_free(&s);
+	load(path, &s);
+	assert_int_equal(s.resumes, 1);
+	assert_int_equal(s.ended_ms, 0);            /* resumed: unfinished again */
+	journal_session_free(&s);
+}
+
 /* flock is per open file description, so one process can test it. */
 static void
 test_busy(void **state)
@@ -1543,6 +1580,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bad_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_resume, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_busy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_torn_last_line, setup, teardown),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_forward_compatible),
