@@ -395,9 +395,10 @@ rt_apply(struct rt *t)
 	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines == t->cli->out.fp &&
 	    rt_results(t) != 0)
 		rc = status_exit_code(PATROL_OUTPUT);
-	cli_msg("%zu rotated, %zu rotated with the old kept, %zu failed, %zu unknown%s",
-		k[ROTATE_ROTATED], k[ROTATE_KEPT], k[ROTATE_FAILED] + k[ROTATE_NOT_ATTEMPTED],
-		k[ROTATE_UNKNOWN], t->cli->o.dry_run ? " (dry run: nothing was sent)" : "");
+	cli_msg("%zu rotated, %zu rotated with the old kept, %zu failed, %zu unknown, %zu not "
+		"attempted%s", k[ROTATE_ROTATED], k[ROTATE_KEPT], k[ROTATE_FAILED],
+		k[ROTATE_UNKNOWN], k[ROTATE_NOT_ATTEMPTED],
+		t->cli->o.dry_run ? " (dry run: nothing was sent)" : "");
 	return rc;
 }
 

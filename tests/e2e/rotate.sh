@@ -181,6 +181,8 @@ check_rc "five tokens, one of them a user's: exit 1" 1
 check_eq "one result per token" 5 "$(printf '%s' "$OUT" | jq length)"
 check_eq "four rotated" 4 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "rotated")] | length')"
 check_eq "bob's failed" "failed $BOBS" "$(printf '%s' "$OUT" | jq -r '.[] | select(.result != "rotated") | "\(.result) \(.old_token_id)"')"
+check_match "the summary counts each outcome apart" \
+	"4 rotated, 0 rotated with the old kept, 1 failed, 0 unknown, 0 not attempted$" "$ERR"
 check_nomatch "no secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
 check_nomatch "no secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
 check_eq "the directory is private" 700 "$(stat -c %a "$T/secrets")"
@@ -204,5 +206,27 @@ check_eq "one session for all of them" "rotate 5" \
 run rotate --resume
 check_rc "nothing left to resume: bob's failure is no open rotation" 0
 check_match "it says so" 'no unfinished rotation' "$ERR"
+
+# --- Ctrl-C: the token in hand is finished, the rest are not attempted (not failed) -----
+# The emulator holds the first old token's revoke; Ctrl-C comes while it waits.
+: >"$T/intr.ids"
+for n in 1 2 3; do
+	mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"intr $n\",\"creation_time\":$((NOW - 200 * DAY)),\"expiry_time\":$((NOW + 165 * DAY))}" >>"$T/intr.ids"
+done
+reset_stats
+curl -s -X POST "$EMU_URL/emulator/hold" -d '{"path":"/api/2.0/token-management/tokens/"}' >/dev/null
+"$PATROL" rotate --all --yes --from "$T/intr.ids" --to-dir "$T/intr" >"$T/intr.out" 2>"$T/intr.err" &
+VICTIM=$!
+i=0
+while [ "$(deletes)" -lt 1 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+check_eq "Ctrl-C: the first revoke is held" 1 "$(deletes)"
+kill -INT "$VICTIM"      # delivered long before the release below is sent
+curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+wait "$VICTIM"
+RC=$? OUT=$(cat "$T/intr.out") ERR=$(cat "$T/intr.err")
+check_rc "Ctrl-C: not all done" 1
+check_match "Ctrl-C: the token in hand finished, two never tried" \
+	"1 rotated, 0 rotated with the old kept, 0 failed, 0 unknown, 2 not attempted$" "$ERR"
+check_eq "Ctrl-C: one create, one revoke" "1 1" "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens') $(deletes)"
 
 finish
