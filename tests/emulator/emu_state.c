@@ -812,22 +812,13 @@ emu_buf_str(struct emu_buf *b, const char *s)
 	emu_buf_add(b, s, strlen(s));
 }
 
-/* Decimal digits written backwards from the end of tmp: a list writes six
- * numbers a token, and snprintf was most of the emulator's time serving
- * one (its CPU is the client's in benches on a shared machine). */
 void
 emu_buf_int(struct emu_buf *b, int64_t v)
 {
-	char tmp[24], *p = tmp + sizeof tmp;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char tmp[32];
+	int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
 
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	emu_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+	emu_buf_add(b, tmp, (size_t)n);
 }
 
 void
