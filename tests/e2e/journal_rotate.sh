@@ -107,6 +107,7 @@ check_eq "kept, csv: the item" '"rotated, old kept"' "$(printf '%s\n' "$OUT" | s
 
 # --- with a revocation: the words of each -----------------------------------------------
 OLD=$(mktok)
+reset_stats         # the rotations above sent token/delete: count this revoke's alone
 curl -s -X POST "$EMU_URL/emulator/hold" -d '{"path":"token/delete"}' >/dev/null
 "$PATROL" revoke --yes "$OLD" >"$T/out" 2>"$T/err" &
 VICTIM=$!
