@@ -91,22 +91,7 @@ audit_owner_strcmp(const char *a, const char *b)
 	return a == b ? 0 : strcmp(a, b);
 }
 
-static int
-audit_row_cmp(const void *pa, const void *pb)
-{
-	const struct audit_row *a = pa, *b = pb;
-	int c;
-
-	if (a->t->workspace != b->t->workspace)
-		return a->t->workspace < b->t->workspace ? -1 : 1;
-	if ((c = audit_owner_strcmp(a->owner, b->owner)) != 0)
-		return c;
-	if (a->nflags != b->nflags)
-		return a->nflags > b->nflags ? -1 : 1;
-	return token_id_cmp(a->t, b->t);
-}
-
-/* The same order from the keys: two integers, and the ids in full only
+/* The audit's order (audit_key): two integers, and the ids in full only
  * when those are equal. */
 static int
 audit_row_key_cmp(const void *pa, const void *pb)
@@ -187,8 +172,8 @@ audit_count(struct audit *a, const struct audit_row *r, int64_t now)
 }
 
 /* ---- the sort's keys ------------------------------------------------------
- * Rows sort by workspace, owner (strcmp), most flags first, then id
- * (audit_row_cmp). Owners are interned, mostly one pointer a name, so the
+ * Rows sort by workspace, owner (strcmp), most flags first, then id.
+ * Owners are interned, mostly one pointer a name, so the
  * distinct pointers of the rows are few: they are ranked by strcmp once
  * (equal names, equal ranks), and each row's order but its id packs into
  * one integer, its id's first characters into another. */
@@ -277,8 +262,8 @@ audit_key(const struct audit_row *r, uint32_t rank)
 	return (uint64_t)r->t->workspace << 48 | (uint64_t)rank << 16 | (0xffffu - r->nflags);
 }
 
-/* Sort rows [from, to): by their keys, or (out of memory) by compares. */
-static void
+/* Sort rows [from, to) by their keys. 0, or -1 out of memory. */
+static int
 audit_sort(struct audit *a, size_t from, size_t to)
 {
 	struct audit_ranks ranks = { NULL, 0, 0 };
@@ -287,8 +272,7 @@ audit_sort(struct audit *a, size_t from, size_t to)
 
 	if (audit_ranks_make(&ranks, a->rows, from, to) != 0) {
 		free(ranks.slot);
-		qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_cmp);
-		return;
+		return -1;
 	}
 	for (i = from; i < to; i++) {
 		r = &a->rows[i];
@@ -297,10 +281,11 @@ audit_sort(struct audit *a, size_t from, size_t to)
 	}
 	free(ranks.slot);
 	qsort(a->rows + from, to - from, sizeof *a->rows, audit_row_key_cmp);
+	return 0;
 }
 
-/* Flag and sort rows [from, to). */
-static void
+/* Flag and sort rows [from, to). 0, or -1 out of memory. */
+static int
 audit_rank(struct audit *a, size_t from, size_t to)
 {
 	struct cli_flags_memo *memo = cli_flags_memo_new();
@@ -314,7 +299,7 @@ audit_rank(struct audit *a, size_t from, size_t to)
 		r->nflags = audit_popcount(r->flags);
 	}
 	cli_flags_memo_free(memo);
-	audit_sort(a, from, to);
+	return audit_sort(a, from, to);
 }
 
 /* Over several workspaces the rows sort by workspace first, so two runs
@@ -325,6 +310,7 @@ audit_rank(struct audit *a, size_t from, size_t to)
 struct audit_part {
 	struct audit *a;
 	size_t from, to;
+	int rc;                     /* audit_rank's */
 };
 
 static void *
@@ -332,7 +318,7 @@ audit_part_run(void *arg)
 {
 	struct audit_part *p = arg;
 
-	audit_rank(p->a, p->from, p->to);
+	p->rc = audit_rank(p->a, p->from, p->to);
 	return NULL;
 }
 
@@ -362,21 +348,23 @@ audit_split(const struct audit *a)
 	return mid;
 }
 
-/* Flag and sort every row, on two threads when the rows split. */
-static void
+/* Flag and sort every row, on two threads when the rows split. 0, or -1
+ * out of memory. */
+static int
 audit_rank_all(struct audit *a)
 {
-	struct audit_part p = { a, audit_split(a), a->n };
+	struct audit_part p = { a, audit_split(a), a->n, 0 };
 	pthread_t helper;
+	int rc;
 
 	if (p.from < a->n && sysconf(_SC_NPROCESSORS_ONLN) >= 2 &&
 	    pthread_create(&helper, NULL, audit_part_run, &p) == 0) {
-		audit_rank(a, 0, p.from);
+		rc = audit_rank(a, 0, p.from);
 		pthread_join(helper, NULL);
-		return;
+		return rc | p.rc;
 	}
-	audit_rank(a, 0, p.from);
-	audit_rank(a, p.from, a->n);
+	rc = audit_rank(a, 0, p.from);
+	return rc | audit_rank(a, p.from, a->n);
 }
 
 /* Filter, flag, sort and count. Returns 0 or -1 on out of memory. */
@@ -400,7 +388,8 @@ audit_compute(struct audit *a, const struct token_filter *f)
 	for (i = 0; i < a->n; i++)
 		a->rows[i].t = &a->tab->rows[idx[i]];
 	free(idx);
-	audit_rank_all(a);
+	if (audit_rank_all(a) != 0)
+		return -1;
 	for (i = 0; i < a->n; i++) {
 		if (i + CLI_OUTPUT_AHEAD < a->n)
 			CLI_OUTPUT_PREFETCH(a->rows[i + CLI_OUTPUT_AHEAD].t, false);

@@ -423,42 +423,58 @@ cli_session_retry_hint(const struct cli *cli, const struct bulk *b, const char *
 	buf_free(&c);
 }
 
+/* cli_session_none_unfinished over the sessions of l (NULL: none could
+ * be read). */
+static void
+none_unfinished_in(const struct cli *cli, const char *cmd, enum journal_kind k, const char *ws,
+		   const struct journal_list *l)
+{
+	const char *host = cli->cfg.host;
+	const struct journal_session *s;
+	struct buf c;
+	size_t i;
+
+	for (i = 0; l != NULL && i < l->n; i++) {
+		s = &l->v[i];
+		if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
+		    journal_session_kind(s) != k || journal_session_todo(s) == 0)
+			continue;
+		buf_init(&c, 0);
+		if (session_resume_command(cli, cmd, s->session, &c) == 0)
+			cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s; session %s (%s) "
+				"has %zu to try again: %s", cmd, CLI_WS_ARGS(ws), cmd, host, s->session,
+				s->end_reason[0] ? s->end_reason : "unfinished",
+				journal_session_todo(s), c.data);
+		buf_free(&c);
+		return;
+	}
+	cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s (patrol journal lists them "
+		"all)", cmd, CLI_WS_ARGS(ws), cmd, host);
+}
+
+/* The journal's sessions into *l: true, or false when they cannot be read. */
+static bool
+sessions_read(struct journal_list *l)
+{
+	struct patrol_err err;
+	char *dir = NULL;
+	bool ok;
+
+	memset(l, 0, sizeof *l);
+	status_clear(&err);
+	ok = journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, l, &err) == PATROL_OK;
+	free(dir);
+	return ok;
+}
+
 void
 cli_session_none_unfinished(const struct cli *cli, const char *cmd, enum journal_kind k,
 			    const char *ws)
 {
-	const char *host = cli->cfg.host;
-	const struct journal_session *s;
 	struct journal_list l;
-	struct patrol_err err;
-	char *dir = NULL;
-	struct buf c;
-	size_t i;
 
-	memset(&l, 0, sizeof l);
-	status_clear(&err);
-	if (journal_dir(false, &dir, &err) == PATROL_OK && journal_list(dir, &l, &err) == PATROL_OK)
-		for (i = 0; i < l.n; i++) {
-			s = &l.v[i];
-			if (s->host == NULL || strcmp(s->host, host) != 0 || s->busy ||
-			    journal_session_kind(s) != k || journal_session_todo(s) == 0)
-				continue;
-			buf_init(&c, 0);
-			if (session_resume_command(cli, cmd, s->session, &c) == 0)
-				cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s; session "
-					"%s (%s) has %zu to try again: %s", cmd, CLI_WS_ARGS(ws), cmd,
-					host, s->session,
-					s->end_reason[0] ? s->end_reason : "unfinished",
-					journal_session_todo(s), c.data);
-			buf_free(&c);
-			journal_list_free(&l);
-			free(dir);
-			return;
-		}
-	cli_msg("%s: " CLI_WS_FMT "no unfinished %s session for %s (patrol journal lists them "
-		"all)", cmd, CLI_WS_ARGS(ws), cmd, host);
+	none_unfinished_in(cli, cmd, k, ws, sessions_read(&l) ? &l : NULL);
 	journal_list_free(&l);
-	free(dir);
 }
 
 /* Workspace i is out of the run, said why. */
@@ -625,11 +641,14 @@ int
 cli_session_many_resume(struct cli_session_many *m, size_t *found)
 {
 	const char *cmd = m->ops->words->cmd;
+	struct journal_list l;
+	int read = -1;          /* the sessions, read once for every part without one */
 	char *path;
 	size_t i, k;
 	int rc = 0;
 
 	*found = 0;
+	memset(&l, 0, sizeof l);
 	for (i = 0; i < m->n && rc == 0; i++) {
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i))
@@ -647,7 +666,9 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		if ((rc = cli_session_find(&p->sub, cmd, m->ops->kind, NULL, &path)) != 0)
 			break;
 		if (path == NULL) {
-			cli_session_none_unfinished(&p->sub, cmd, m->ops->kind, p->ws);
+			if (read == -1)
+				read = sessions_read(&l);
+			none_unfinished_in(&p->sub, cmd, m->ops->kind, p->ws, read ? &l : NULL);
 			bulk_free(p->b);
 			p->b = NULL;
 			continue;
@@ -655,6 +676,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 		(*found)++;
 		rc = cli_session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws);
 	}
+	journal_list_free(&l);
 	return rc;
 }
 
