@@ -7,7 +7,10 @@
 # nothing. Medians of BENCH_ESTATE_RUNS runs (default 5, at least
 # 3), taken in alternating rounds, with their spread. Goal: the estate at
 # most 1.5x the slowest single workspace. Each run's output is
-# checked: every workspace's tokens, exit code 0. With PATROL_BEFORE=PATH (a
+# checked: every workspace's tokens, exit code 0. Then the estate by size
+# (2, 4, 8 workspaces), and what bounds the ratio here: the emulators' CPU,
+# YAJL's alone over the same lists (bench_yajl), and the lower bound they
+# set with the start-up and the latency. With PATROL_BEFORE=PATH (a
 # patrol built from an older tree) its estate is timed in the same rounds,
 # and its CPU time measured alongside, marked "(before)". The CPU time of
 # -o json and -o csv over the estate follows (and the older tree's).
@@ -130,5 +133,63 @@ printf '%-44s %8s ms CPU (-o json) / %s ms CPU (-o csv)\n' "patrol's own CPU tim
 [ -z "$BEFORE" ] || printf '%-44s %8s ms CPU (-o json) / %s ms CPU (-o csv)\n' \
 	"patrol's own CPU time, estate (before)" \
 	"$(printf '%s\n' "$cpu" | awk 'NR == 3 { print $4 }')" "$(printf '%s\n' "$cpu" | awk 'NR == 4 { print $4 }')"
+
+# The estate by size: the first K profiles at once, K = 2, 4, 8, beside the
+# slowest workspace alone, the runs alternating. Each workspace adds its
+# emulator's and patrol's CPU to be shared by the same CPUs, so the ratio
+# grows with K; where it crosses 1.5x is what this machine allows.
+cmds=("$PATROL" audit --all -p "$slowest_p")
+sizes=""
+for k in 2 4 8; do
+	[ "$k" -lt "$W" ] || continue
+	sizes="$sizes $k"
+	cmds+=(--- "$PATROL" audit --all --profiles "$(seq -s, -f 'w%g' "$k")")
+done
+if [ -n "$sizes" ]; then
+	sz=$(python3 "$(dirname "$0")/measure.py" "$RUNS" "${cmds[@]}")
+	alone=$(printf '%s\n' "$sz" | awk 'NR == 1 { print $1 }')
+	line="" n=2
+	for k in $sizes; do
+		ms=$(printf '%s\n' "$sz" | awk -v n="$n" 'NR == n { print $1 }')
+		line="$line  $k: $ms ms $(ratio "$ms" "$alone")x"
+		n=$((n + 1))
+	done
+	printf '%-44s %s  (alone %s ms)\n' "the estate by size (K workspaces)" "$line" "$alone"
+fi
+
+# What the goal leaves, on this machine. After the round trip, the W
+# emulators' CPU (answering the W lists) and the parser's CPU (YAJL alone
+# over the same bodies, nothing kept) share the same CPUs before the last
+# token can be printed; patrol's start-up comes first. Their sum is a lower
+# bound for any client of this parser here, whatever else it does.
+for p in $(cat "$dir/pids"); do awk '{ s += $14 + $15 } END { print s }' "/proc/$p/stat"; done \
+	>"$dir/emu.before" 2>/dev/null
+for r in $(seq "$RUNS"); do floor >/dev/null 2>&1; done
+for p in $(cat "$dir/pids"); do awk '{ s += $14 + $15 } END { print s }' "/proc/$p/stat"; done \
+	>"$dir/emu.after" 2>/dev/null
+emu=$(paste "$dir/emu.before" "$dir/emu.after" | awk -v hz="$(getconf CLK_TCK)" -v r="$RUNS" \
+	'{ s += $2 - $1 } END { printf "%.1f", s * 1000 / hz / r }')
+i=0
+for p in $PROFILES; do
+	i=$((i + 1))
+	curl -s -f -H "Authorization: Bearer $TOKEN" -o "$dir/body.$i.json" \
+		"$(cat "$dir/url.$i")/api/2.0/token-management/tokens" || echo x >>"$dir/failed"
+done
+read -r yajl ytok < <("$top_builddir/tests/bench/bench_yajl" "$RUNS" "$dir"/body.*.json)
+cpu=$(python3 "$(dirname "$0")/measure.py" "$RUNS" "$PATROL" --version --- curl "${CURL_ARGS[@]}")
+startup=$(printf '%s\n' "$cpu" | awk 'NR == 1 { print $1 }')
+printf '%-44s %8s ms CPU, its start-up included\n' "curl's own CPU time for the floor" \
+	"$(printf '%s\n' "$cpu" | awk 'NR == 2 { print $4 }')"
+printf '%-44s %8s ms CPU per round, %s CPUs\n' "the $W emulators answering their lists" "$emu" "$(nproc)"
+printf '%-44s %8s ms CPU (%s tokens, %s us a token)\n' "YAJL alone over the $W lists, one thread" \
+	"$yajl" "$ytok" "$(awk -v a="$yajl" -v t="$ytok" 'BEGIN { printf "%.2f", a * 1000 / t }')"
+bound=$(awk -v s="$startup" -v l="$LAT" -v e="$emu" -v y="$yajl" -v c="$(nproc)" \
+	'BEGIN { printf "%.1f", s + l + (e + y) / c }')
+printf '%-44s %8s ms  %sx the slowest workspace (start-up %s + latency %s + (emulators + YAJL) / CPUs)\n' \
+	"lower bound for any YAJL client here" "$bound" "$(ratio "$bound" "$slowest")" "$startup" "$LAT"
+printf '%-44s %8s ms CPU for all else patrol does (parse callbacks, audit, output, kernel)\n' \
+	"what 1.5x leaves" "$(awk -v b="$slowest" -v s="$startup" -v l="$LAT" -v e="$emu" -v y="$yajl" \
+	-v c="$(nproc)" 'BEGIN { v = (1.5 * b - s - l) * c - e - y; printf "%.1f", v }')"
+
 [ -s "$dir/failed" ] && echo "$(wc -l <"$dir/failed") runs FAILED"
 exit 0

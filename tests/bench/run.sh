@@ -20,7 +20,9 @@
 #  5. The estate: audit --all --all-profiles over 20 workspaces next to a
 #     shell loop over the same profiles and the slowest one alone (estate.sh;
 #     PATROL_BEFORE's estate too, when given), and patrol's CPU for the
-#     estate's -o json and -o csv.
+#     estate's -o json and -o csv; the estate at 2, 4 and 8 workspaces; and
+#     what bounds the ratio on this machine (the emulators' CPU, YAJL's
+#     alone over the same lists, the lower bound they set).
 #  6. Failing fast: whoami against a host that does not resolve and a port
 #     that refuses (issue 8: 120 s before, seconds now).
 # BENCH_SECTIONS picks sections (default "1 2 3 4 5 6"; the UI through a pty
