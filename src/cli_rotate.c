@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "bulk.h"
 #include "cli.h"
 #include "duration.h"
@@ -209,23 +210,20 @@ rt_abs_dest(struct rotate_opts *o, char **abs)
 
 /* ---- results -------------------------------------------------------------------- */
 
-/* Where the secret of item i went, in words. */
-static void
-rt_where(const struct rt *t, size_t i, char *out, size_t n)
+/* Where the secret of item i went, in words, whole (malloc'd; any path
+ * PATH_MAX allows): "" when it went nowhere, NULL on out of memory. */
+static char *
+rt_where(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
 	char *p;
 
-	out[0] = '\0';
 	if (it->new_id[0] == '\0' || !it->delivered)
-		return;
-	if (rotate_dest(t->r) == ROTATE_DEST_STDOUT) {
-		snprintf(out, n, "standard output");
-		return;
-	}
-	if ((p = rotate_secret_path(t->r, i)) != NULL)
-		snprintf(out, n, "%s", p);
-	free(p);
+		return strdup("");
+	if (rotate_dest(t->r) == ROTATE_DEST_STDOUT)
+		return strdup("standard output");
+	p = rotate_secret_path(t->r, i);   /* NULL: the view's dialog, or out of memory */
+	return p != NULL ? p : strdup("");
 }
 
 /* One line for item i (table format): result, old → new, where, why. */
@@ -233,37 +231,42 @@ static void
 rt_line(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
-	char where[1024], line[2048], *clean;
+	char *where, *line, *clean = NULL;
+	struct buf b;
 
 	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines == t->cli->out.fp)
 		return;
-	rt_where(t, i, where, sizeof where);
-	snprintf(line, sizeof line, "%-17s  %.*s -> %.*s%s%s%s%s", rotate_result_label(it->result),
-		 TOKEN_SHORT_ID_LEN, it->old_id, TOKEN_SHORT_ID_LEN,
-		 it->new_id[0] ? it->new_id : "-", where[0] ? "  secret in " : "", where,
-		 it->err.message[0] ? "  " : "", it->err.message);
-	clean = sanitize(line, 0, 0);
-	fprintf(t->lines, "%s\n", clean != NULL ? clean : "");
+	where = rt_where(t, i);
+	buf_init(&b, 0);
+	buf_printf(&b, "%-17s  %.*s -> %.*s%s%s%s%s", rotate_result_label(it->result),
+		   TOKEN_SHORT_ID_LEN, it->old_id, TOKEN_SHORT_ID_LEN,
+		   it->new_id[0] ? it->new_id : "-", where != NULL && where[0] ? "  secret in " : "",
+		   where != NULL ? where : "", it->err.message[0] ? "  " : "", it->err.message);
+	if ((line = buf_take(&b)) != NULL)
+		clean = sanitize(line, 0, 0);
+	fprintf(t->lines, "%s\n", clean != NULL ? clean : "out of memory");
 	fflush(t->lines);
 	free(clean);
+	free(line);
+	free(where);
 }
 
 static json_t *
 rt_item_json(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
-	char where[1024];
+	char *where = rt_where(t, i);
 	json_t *o = json_object();
 
-	rt_where(t, i, where, sizeof where);
 	json_object_set_new(o, "old_token_id", json_string(it->old_id));
 	json_object_set_new(o, "new_token_id", it->new_id[0] ? json_string(it->new_id) : json_null());
 	json_object_set_new(o, "result", json_string(rotate_result_label(it->result)));
-	json_object_set_new(o, "secret", where[0] ? json_string(where) : json_null());
+	json_object_set_new(o, "secret", where != NULL && where[0] ? json_string(where) : json_null());
 	json_object_set_new(o, "expiry_time", it->new_expiry_ms ? json_integer(it->new_expiry_ms) :
 			    json_null());
 	json_object_set_new(o, "old_revoked", json_boolean(it->result == ROTATE_ROTATED));
 	json_object_set_new(o, "message", json_string(it->err.message));
+	free(where);
 	return o;
 }
 
@@ -273,7 +276,7 @@ rt_results(const struct rt *t)
 {
 	FILE *fp = t->cli->out.fp;
 	unsigned f = t->cli->out.sanitize_flags;
-	char where[1024];
+	char *where;
 	json_t *arr;
 	size_t i;
 
@@ -288,12 +291,13 @@ rt_results(const struct rt *t)
 	fputs("result,old_token_id,new_token_id,secret,message\n", fp);
 	for (i = 0; i < rotate_count(t->r); i++) {
 		const struct rotate_item *it = rotate_item(t->r, i);
-		rt_where(t, i, where, sizeof where);
+		where = rt_where(t, i);
 		cli_output_csv_field(fp, rotate_result_label(it->result), f, false);
 		cli_output_csv_field(fp, it->old_id, f, false);
 		cli_output_csv_field(fp, it->new_id, f, false);
-		cli_output_csv_field(fp, where, f, false);
+		cli_output_csv_field(fp, where != NULL ? where : "", f, false);
 		cli_output_csv_field(fp, it->err.message, f, true);
+		free(where);
 	}
 	return 0;
 }

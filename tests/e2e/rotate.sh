@@ -207,6 +207,30 @@ run rotate --resume
 check_rc "nothing left to resume: bob's failure is no open rotation" 0
 check_match "it says so" 'no unfinished rotation' "$ERR"
 
+# --- a secret path longer than any fixed buffer: whole in every format -------------
+# Six nested directories of 200 characters: the path is over 1,200 bytes
+# (PATH_MAX is 4,096).
+LONG=$(realpath "$T")
+for n in 1 2 3 4 5 6; do LONG="$LONG/$(printf "d$n%.0s" $(seq 100))"; done
+mkdir -p "$LONG"
+LONGOLD=$(mktok '{"comment":"long path json"}')
+run -o json rotate --yes --to-file "$LONG/json.secret" "$LONGOLD"
+check_rc "a long --to-file path, JSON results" 0
+check_eq "the path is over 1,100 bytes" yes "$([ ${#LONG} -gt 1100 ] && echo yes || echo no)"
+check_eq "JSON: the secret field is the whole path" "$LONG/json.secret" "$(printf '%s' "$OUT" | jq -r '.[0].secret')"
+check_eq "the file is there" yes "$([ -f "$LONG/json.secret" ] && echo yes || echo no)"
+LONGOLD=$(mktok '{"comment":"long path csv"}')
+run -o csv rotate --yes --to-dir "$LONG/csv" "$LONGOLD"
+check_rc "a long --to-dir path, CSV results" 0
+LONGNEW=$(printf '%s\n' "$OUT" | sed -n 2p | cut -d, -f3 | tr -d '"')
+check_eq "CSV: the secret column is the whole path (quoted)" "\"$LONG/csv/$LONGNEW\"" \
+	"$(printf '%s\n' "$OUT" | sed -n 2p | cut -d, -f4)"
+LONGOLD=$(mktok '{"comment":"long path table"}')
+run rotate --yes --to-file "$LONG/table.secret" "$LONGOLD"
+check_rc "a long --to-file path, table results" 0
+check_eq "table: the line names the whole path" 1 \
+	"$(printf '%s\n' "$OUT" | grep -cF "secret in $LONG/table.secret")"
+
 # --- Ctrl-C: the token in hand is finished, the rest are not attempted (not failed) -----
 # The emulator holds the first old token's revoke; Ctrl-C comes while it waits.
 : >"$T/intr.ids"
