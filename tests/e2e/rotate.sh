@@ -102,6 +102,71 @@ run rotate --yes --to-file "$T/link.secret" "$OLD"
 check_rc "a symbolic link is refused" 2
 check_eq "nothing was written through it" no "$([ -e "$T/elsewhere" ] && echo yes || echo no)"
 
+# --- a dry run checks the destination as the real run would --------------------------
+# (nothing is made: not the directory, not the file; exit 2 where the real
+# run would refuse)
+reset_stats
+run rotate --dry-run --to-file "$T/nightly.secret" "$OLD"
+check_rc "dry run: an existing file" 2
+check_match "dry run: says the real run would refuse it" \
+	"$T/nightly.secret exists: give a new file name \(the real run would refuse it; dry run: nothing was sent\)" "$ERR"
+run rotate --dry-run --to-file "$T/link.secret" "$OLD"
+check_rc "dry run: a symbolic link" 2
+check_match "dry run: names the link" "$T/link.secret exists \(a symbolic link\)" "$ERR"
+run rotate --dry-run --to-file "$T/nodir/x.secret" "$OLD"
+check_rc "dry run: a missing directory" 2
+check_match "dry run: names it" "cannot write $T/nodir/x.secret: $T/nodir: No such file" "$ERR"
+run rotate --dry-run --to-dir "$T/nightly.secret" "$OLD"
+check_rc "dry run: --to-dir names a file" 2
+check_match "dry run: says so" "$T/nightly.secret is not a directory" "$ERR"
+run rotate --dry-run --to-dir "$T/nodir/sub" "$OLD"
+check_rc "dry run: --to-dir that could not be made" 2
+check_eq "dry run: refused before anything was sent" 0 "$(stats .total)"
+run rotate --dry-run --to-dir "$T/tobemade" "$OLD"
+check_rc "dry run: a --to-dir the real run makes" 0
+check_match "dry run: it would rotate" 'would rotate' "$OUT"
+check_eq "dry run: the directory is not made" no "$([ -e "$T/tobemade" ] && echo yes || echo no)"
+run rotate --dry-run --to-file "$T/fresh.secret" "$OLD"
+check_rc "dry run: a new file" 0
+check_eq "dry run: no file is made" no "$([ -e "$T/fresh.secret" ] && echo yes || echo no)"
+if [ "$(id -u)" != 0 ]; then     # root may write anywhere
+	mkdir -p "$T/readonly" && chmod 555 "$T/readonly"
+	run rotate --dry-run --to-dir "$T/readonly" "$OLD"
+	check_rc "dry run: a directory patrol cannot write in" 2
+	check_match "dry run: says so" "cannot write in $T/readonly: Permission denied" "$ERR"
+	run rotate --yes --to-file "$T/readonly/x.secret" "$OLD"
+	check_rc "a file in a directory patrol cannot write in: refused" 2
+	chmod 755 "$T/readonly"
+fi
+check_eq "dry runs: nothing created" 0 "$(stats .creates)"
+check_eq "dry runs: nothing revoked" 0 "$(deletes)"
+
+# --- a directory every user may write in, not sticky: a warning --------------------
+mkdir -p "$T/open" "$T/sticky"
+chmod 777 "$T/open"
+chmod 1777 "$T/sticky"
+WOLD=$(mktok '{"comment":"world writable"}')
+run rotate --yes --to-dir "$T/open" "$WOLD"
+check_rc "world-writable --to-dir: goes on" 0
+check_match "world-writable --to-dir: warns, naming it and why" \
+	"warning: $T/open is writable by every user and not sticky: another local user could rename or replace the secret files" "$ERR"
+check_eq "world-writable --to-dir: the secret is there" 1 "$(ls "$T/open" | wc -l)"
+WOLD=$(mktok '{"comment":"world writable file"}')
+run rotate --yes --to-file "$T/open/w.secret" "$WOLD"
+check_rc "world-writable directory of --to-file: goes on" 0
+check_match "world-writable directory of --to-file: warns" "warning: $T/open is writable by every user and not sticky" "$ERR"
+WOLD=$(mktok '{"comment":"world writable dry"}')
+run rotate --dry-run --to-dir "$T/open" "$WOLD"
+check_match "world-writable: the dry run warns too" "warning: $T/open is writable by every user" "$ERR"
+run rotate --yes --to-file "$T/sticky/s.secret" "$WOLD"
+check_rc "sticky directory (like /tmp): goes on" 0
+check_nomatch "sticky directory: no warning" 'warning' "$ERR"
+check_eq "sticky directory: the secret is there" yes "$([ -f "$T/sticky/s.secret" ] && echo yes || echo no)"
+WOLD=$(mktok '{"comment":"private dir"}')
+run rotate --yes --to-dir "$T/private" "$WOLD"
+check_nomatch "a directory patrol makes: no warning" 'warning' "$ERR"
+reset_stats
+
 # --- results as JSON need the secret elsewhere ----------------------------------
 run -o json rotate --yes "$OLD"
 check_rc "JSON results with the secret on stdout: refused" 2

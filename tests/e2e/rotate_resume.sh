@@ -169,6 +169,64 @@ check_rc "another destination: without one it goes on" 0
 check_eq "another destination: the secret in the session's file" "$(replacements "$OLD")" \
 	"$(file_id "$T/cwd1/mine.secret")"
 
+# --- D12c: a destination spoiled meanwhile is found before anything is created -------
+# Killed after the create (the secret never reached the file); then the
+# file's name becomes a symbolic link. The resume revokes the lost
+# replacement (its secret is nowhere), creates nothing, says why for that
+# token and keeps the session for a resume once the way is clear.
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-file "$T/sym.secret" "$OLD" >"$T/out" 2>"$T/err"
+check_eq "spoiled file: killed after the create" 137 "$?"
+SESSION=$(basename "$(newest)" .jsonl)
+LOST=$(replacements "$OLD")
+ln -s "$T/elsewhere.secret" "$T/sym.secret"
+reset_stats
+run rotate --resume
+check_rc "spoiled file: the token fails" 1
+check_match "spoiled file: its line says why, before any create" \
+	"failed +${OLD:0:10} -> -  $REAL_T/sym.secret exists \(a symbolic link\): nothing was created for it" "$OUT"
+check_match "spoiled file: one way on" "1 not finished: patrol rotate --resume $SESSION goes on with them" "$ERR"
+check_eq "spoiled file: nothing created" 0 "$(stats .creates)"
+check_eq "spoiled file: the lost replacement revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
+check_eq "spoiled file: the old token kept" "0 $OLD" "$(stats ".revokes[\"$OLD\"] // 0") $(listed "$OLD")"
+check_eq "spoiled file: nothing written through the link" no "$([ -e "$T/elsewhere.secret" ] && echo yes || echo no)"
+check_eq "spoiled file: the session waits" "unfinished" \
+	"$("$PATROL" journal -o json | jq -r --arg s "$SESSION" '.[] | select(.session == $s) | .state')"
+rm "$T/sym.secret"
+reset_stats
+run rotate --resume
+check_rc "spoiled file: once cleared, the resume goes on" 0
+check_eq "spoiled file: one create" 1 "$(stats .creates)"
+check_eq "spoiled file: the secret in the file" "$(replacements "$OLD")" "$(file_id "$T/sym.secret")"
+check_eq "spoiled file: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+
+# the same with a file put there meanwhile, and with the session's directory gone
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-file "$T/taken.secret" "$OLD" >"$T/out" 2>"$T/err"
+echo "someone else's" >"$T/taken.secret"
+reset_stats
+run rotate --resume
+check_rc "file put there meanwhile: the token fails" 1
+check_match "file put there meanwhile: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
+check_eq "file put there meanwhile: nothing created" 0 "$(stats .creates)"
+check_eq "file put there meanwhile: the file is untouched" "someone else's" "$(cat "$T/taken.secret")"
+rm "$T/taken.secret"
+run rotate --resume
+check_rc "file put there meanwhile: cleared, done" 0
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/gone" "$OLD" >"$T/out" 2>"$T/err"
+rm -rf "$T/gone"
+reset_stats
+run rotate --resume
+check_rc "directory gone: the token fails" 1
+check_match "directory gone: says why" "cannot write in $REAL_T/gone: No such file or directory: nothing was created for it" "$OUT"
+check_eq "directory gone: nothing created" 0 "$(stats .creates)"
+check_eq "directory gone: not made again behind the user's back" no "$([ -e "$T/gone" ] && echo yes || echo no)"
+mkdir -m 700 "$T/gone"
+run rotate --resume
+check_rc "directory gone: made again by the user, done" 0
+check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+
 # --- D9: a rotation begun in the view ------------------------------------------------
 # The view's session: destination "dialog", no path (ui/ui_rotate.c), killed
 # while the secret dialog was open (the step is "created").
