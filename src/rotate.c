@@ -675,13 +675,19 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 		return;
 	}
 	where = rotate_secret_path(r, (size_t)(it - r->v));
+	rotate_pause_point("before-created");
 	st = rotate_step(r, it, "created", it->new_id, where);
 	free(where);
 	if (st != PATROL_OK) {
+		/* Not delivered: with no record of it, nothing else is sent for
+		 * it now. The create step is durable, so a resume finds the token
+		 * by its comment, revokes it and rotates again: the one way on. */
 		secret_free(it->secret);
 		it->secret = NULL;
-		item_fail(it, ROTATE_FAILED, PATROL_IO, "the new token %s could not be recorded "
-			  "in the journal: revoke it (patrol revoke) and rotate again", it->new_id);
+		item_fail(it, ROTATE_FAILED, PATROL_IO, "%.300s: the new token %s is not recorded, "
+			  "so its secret was not delivered; once the journal can be written, "
+			  "patrol rotate --resume revokes it and rotates again", it->err.message,
+			  it->new_id);
 		return;
 	}
 	rotate_crash_point("created");

@@ -227,6 +227,47 @@ run rotate --resume
 check_rc "directory gone: made again by the user, done" 0
 check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
 
+# --- D12b: the journal cannot record the new token (the disk filled up) --------------
+# patrol is stopped just before it writes step "created" (PATROL_TEST_PAUSE);
+# the test caps the size of any file it may write at the journal's size
+# (prlimit: the next journal write fails with EFBIG as it would with ENOSPC
+# on a full disk; SIGXFSZ ignored), then lets it go on. A long old comment
+# keeps the journal larger than what patrol writes to stdout and stderr.
+# It gives one way on, the resume, and the resume does it.
+LONGC=$(printf 'c%.0s' $(seq 2000))
+OLD=$(mktok "$LONGC")
+rotated_from() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+		jq -r --arg c "(rotated from ${1:0:10})" '.token_infos[]? | select(.comment | endswith($c)) | .token_id'
+}
+reset_stats
+(trap '' XFSZ; PATROL_TEST_PAUSE=before-created exec "$CRASHY" rotate --yes --to-file "$T/full.secret" "$OLD" >"$T/out" 2>"$T/err") &
+VICTIM=$!
+wait_state "$VICTIM" T
+J=$(newest)
+SESSION=$(basename "$J" .jsonl)
+prlimit --pid "$VICTIM" --fsize="$(stat -c %s "$J")"
+kill -CONT "$VICTIM"
+wait "$VICTIM"
+RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+STRAY=$(rotated_from "$OLD")
+check_rc "journal full: the token fails" 1
+check_eq "journal full: one replacement was made" 1 "$(printf '%s\n' "$STRAY" | grep -c .)"
+check_match "journal full: says why and the one way on" \
+	"cannot write the journal .*: the new token $STRAY is not recorded, so its secret was not delivered; once the journal can be written, patrol rotate --resume revokes it and rotates again" "$OUT"
+check_match "journal full: the summary agrees" "1 not finished: patrol rotate --resume $SESSION goes on with them" "$ERR"
+check_nomatch "journal full: no advice to revoke by hand" 'patrol revoke|revoke it' "$OUT$ERR"
+check_eq "journal full: no secret file" no "$([ -e "$T/full.secret" ] && echo yes || echo no)"
+check_eq "journal full: nothing revoked" 0 "$(stats '[.revokes[]] | add // 0')"
+reset_stats
+run rotate --resume
+check_rc "journal full: the resume, as told" 0
+check_eq "journal full: the unrecorded replacement revoked once" 1 "$(stats ".revokes[\"$STRAY\"] // 0")"
+check_eq "journal full: one create" 1 "$(stats .creates)"
+check_eq "journal full: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+check_eq "journal full: the secret of the one replacement left in the file" "$(rotated_from "$OLD")" \
+	"$(file_id "$T/full.secret")"
+
 # --- D9: a rotation begun in the view ------------------------------------------------
 # The view's session: destination "dialog", no path (ui/ui_rotate.c), killed
 # while the secret dialog was open (the step is "created").
