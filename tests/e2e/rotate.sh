@@ -1,7 +1,10 @@
 #!/bin/bash
 # patrol rotate: a like-for-like replacement, the secret only where the
 # user said, the old token revoked once (or kept), a service principal's
-# token created on its behalf, and many at once into a directory.
+# token created on its behalf, and many at once into a directory. The
+# destination is checked before anything is created (by a dry run too), a
+# directory every user may write in draws a warning, and the path of a
+# secret is whole in every output format, however long.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f

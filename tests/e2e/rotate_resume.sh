@@ -11,6 +11,11 @@
 # - A session begun in the view (destination "dialog") is resumed with a
 #   place for any new secret (--to-file or --to-dir), asked for before
 #   anything is sent; one whose secret was delivered needs none.
+# - A destination spoiled meanwhile (a file or a link put where the secret
+#   goes, the directory removed) is found before anything is created: that
+#   token creates nothing and waits for a resume once the way is clear.
+# - A journal that cannot record a new token (a full disk) gives one way
+#   on, the resume, which revokes that token and rotates again.
 # - A resume takes the session's lock before it reads the plan: a second
 #   resume is refused while the first runs, and one that finds the session
 #   finished by another patrol says so, exit 0, sending nothing.
