@@ -1246,8 +1246,7 @@ rotate_abs_path(const char *path, bool dir, char **out, struct patrol_err *err)
 	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return status_set(err, PATROL_INVALID, "%s names a directory: give a file name",
 				  path);
-	if ((parent = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
-	     strndup(path, (size_t)(slash - path))) == NULL)
+	if ((parent = rotate_parent(path)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	real = realpath(parent, NULL);
 	if (real == NULL) {
