@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "buf.h"
 #include "bulk.h"
 #include "cli.h"
 #include "duration.h"
@@ -160,30 +161,45 @@ rt_check_format(const struct cli *cli, enum rotate_dest d)
 	return 0;
 }
 
-/* The destination can take the secrets: checked before anything is
- * created. A file must be new; a directory is made (0700) when missing. */
-static int
-rt_check_dest(const struct rotate_opts *o)
+/* A warning when other local users could tamper with the secret files:
+ * the directory they land in is writable by all and not sticky. */
+static void
+rt_warn_exposed(enum rotate_dest d, const char *path)
 {
-	struct stat st;
+	char *dir = rotate_dest_exposed(d, path);
 
-	if (o->dest == ROTATE_DEST_FILE && savefile_exists(o->path)) {
-		cli_msg("rotate: %s exists: give a new file name (nothing was rotated)", o->path);
-		return 2;
-	}
-	if (o->dest != ROTATE_DEST_DIR)
+	if (dir != NULL)
+		cli_msg("rotate: warning: %s is writable by every user and not sticky: another "
+			"local user could rename or replace the secret files in it (chmod o-w or "
+			"+t, or choose a private directory)", dir);
+	free(dir);
+}
+
+/* The destination can take the secrets: checked before anything is
+ * created (a dry run checks it as the real run would, and says so). A
+ * file must be new in a directory patrol can write in; a directory is made
+ * (0700) when missing. */
+static int
+rt_check_dest(const struct rotate_opts *o, bool dry_run)
+{
+	struct patrol_err err;
+	enum patrol_status st;
+	struct stat sb;
+
+	if (o->dest != ROTATE_DEST_FILE && o->dest != ROTATE_DEST_DIR)
 		return 0;
-	if (stat(o->path, &st) != 0 && errno == ENOENT && mkdir(o->path, 0700) == 0)
-		return 0;
-	if (stat(o->path, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		cli_msg("rotate: %s is not a directory (nothing was rotated)", o->path);
-		return 2;
+	if (o->dest == ROTATE_DEST_DIR && !dry_run && stat(o->path, &sb) != 0 && errno == ENOENT)
+		(void)mkdir(o->path, 0700);       /* what fails is said below */
+	status_clear(&err);
+	st = rotate_dest_check(o->dest, o->path, true, &err);
+	if (st != PATROL_OK) {
+		cli_msg("rotate: %s%s%s", err.message, st == PATROL_CONFLICT ?
+			": give a new file name" : "", dry_run ?
+			" (the real run would refuse it; dry run: nothing was sent)" :
+			" (nothing was rotated)");
+		return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 	}
-	if (access(o->path, W_OK) != 0) {
-		cli_msg("rotate: cannot write in %s: %s (nothing was rotated)", o->path,
-			strerror(errno));
-		return 2;
-	}
+	rt_warn_exposed(o->dest, o->path);
 	return 0;
 }
 
@@ -209,23 +225,20 @@ rt_abs_dest(struct rotate_opts *o, char **abs)
 
 /* ---- results -------------------------------------------------------------------- */
 
-/* Where the secret of item i went, in words. */
-static void
-rt_where(const struct rt *t, size_t i, char *out, size_t n)
+/* Where the secret of item i went, in words, whole (malloc'd; any path
+ * PATH_MAX allows): "" when it went nowhere, NULL on out of memory. */
+static char *
+rt_where(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
 	char *p;
 
-	out[0] = '\0';
 	if (it->new_id[0] == '\0' || !it->delivered)
-		return;
-	if (rotate_dest(t->r) == ROTATE_DEST_STDOUT) {
-		snprintf(out, n, "standard output");
-		return;
-	}
-	if ((p = rotate_secret_path(t->r, i)) != NULL)
-		snprintf(out, n, "%s", p);
-	free(p);
+		return strdup("");
+	if (rotate_dest(t->r) == ROTATE_DEST_STDOUT)
+		return strdup("standard output");
+	p = rotate_secret_path(t->r, i);   /* NULL: the view's dialog, or out of memory */
+	return p != NULL ? p : strdup("");
 }
 
 /* One line for item i (table format): result, old → new, where, why. */
@@ -233,37 +246,42 @@ static void
 rt_line(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
-	char where[1024], line[2048], *clean;
+	char *where, *line, *clean = NULL;
+	struct buf b;
 
 	if (t->cli->o.format != CLI_FORMAT_TABLE && t->lines == t->cli->out.fp)
 		return;
-	rt_where(t, i, where, sizeof where);
-	snprintf(line, sizeof line, "%-17s  %.*s -> %.*s%s%s%s%s", rotate_result_label(it->result),
-		 TOKEN_SHORT_ID_LEN, it->old_id, TOKEN_SHORT_ID_LEN,
-		 it->new_id[0] ? it->new_id : "-", where[0] ? "  secret in " : "", where,
-		 it->err.message[0] ? "  " : "", it->err.message);
-	clean = sanitize(line, 0, 0);
-	fprintf(t->lines, "%s\n", clean != NULL ? clean : "");
+	where = rt_where(t, i);
+	buf_init(&b, 0);
+	buf_printf(&b, "%-17s  %.*s -> %.*s%s%s%s%s", rotate_result_label(it->result),
+		   TOKEN_SHORT_ID_LEN, it->old_id, TOKEN_SHORT_ID_LEN,
+		   it->new_id[0] ? it->new_id : "-", where != NULL && where[0] ? "  secret in " : "",
+		   where != NULL ? where : "", it->err.message[0] ? "  " : "", it->err.message);
+	if ((line = buf_take(&b)) != NULL)
+		clean = sanitize(line, 0, 0);
+	fprintf(t->lines, "%s\n", clean != NULL ? clean : "out of memory");
 	fflush(t->lines);
 	free(clean);
+	free(line);
+	free(where);
 }
 
 static json_t *
 rt_item_json(const struct rt *t, size_t i)
 {
 	const struct rotate_item *it = rotate_item(t->r, i);
-	char where[1024];
+	char *where = rt_where(t, i);
 	json_t *o = json_object();
 
-	rt_where(t, i, where, sizeof where);
 	json_object_set_new(o, "old_token_id", json_string(it->old_id));
 	json_object_set_new(o, "new_token_id", it->new_id[0] ? json_string(it->new_id) : json_null());
 	json_object_set_new(o, "result", json_string(rotate_result_label(it->result)));
-	json_object_set_new(o, "secret", where[0] ? json_string(where) : json_null());
+	json_object_set_new(o, "secret", where != NULL && where[0] ? json_string(where) : json_null());
 	json_object_set_new(o, "expiry_time", it->new_expiry_ms ? json_integer(it->new_expiry_ms) :
 			    json_null());
 	json_object_set_new(o, "old_revoked", json_boolean(it->result == ROTATE_ROTATED));
 	json_object_set_new(o, "message", json_string(it->err.message));
+	free(where);
 	return o;
 }
 
@@ -273,7 +291,7 @@ rt_results(const struct rt *t)
 {
 	FILE *fp = t->cli->out.fp;
 	unsigned f = t->cli->out.sanitize_flags;
-	char where[1024];
+	char *where;
 	json_t *arr;
 	size_t i;
 
@@ -288,12 +306,13 @@ rt_results(const struct rt *t)
 	fputs("result,old_token_id,new_token_id,secret,message\n", fp);
 	for (i = 0; i < rotate_count(t->r); i++) {
 		const struct rotate_item *it = rotate_item(t->r, i);
-		rt_where(t, i, where, sizeof where);
+		where = rt_where(t, i);
 		cli_output_csv_field(fp, rotate_result_label(it->result), f, false);
 		cli_output_csv_field(fp, it->old_id, f, false);
 		cli_output_csv_field(fp, it->new_id, f, false);
-		cli_output_csv_field(fp, where, f, false);
+		cli_output_csv_field(fp, where != NULL ? where : "", f, false);
 		cli_output_csv_field(fp, it->err.message, f, true);
+		free(where);
 	}
 	return 0;
 }
@@ -500,7 +519,7 @@ rt_new(struct rt *t, char **ids, size_t nids)
 		return 2;
 	}
 	if ((rc = rt_opts(cli, nids, &o)) != 0 || (rc = rt_check_format(cli, o.dest)) != 0 ||
-	    (!cli->o.dry_run && (rc = rt_check_dest(&o)) != 0) ||
+	    (rc = rt_check_dest(&o, cli->o.dry_run)) != 0 ||
 	    (!cli->o.dry_run && (rc = rt_abs_dest(&o, &abs)) != 0) || (rc = cli_connect(cli)) != 0) {
 		free(abs);
 		return rc;
@@ -561,9 +580,43 @@ rt_resume_dest(struct rt *t, struct rotate_opts *o, char **abs)
 	}
 	o->dest = co->to_dir ? ROTATE_DEST_DIR : co->to_file ? ROTATE_DEST_FILE : ROTATE_DEST_STDOUT;
 	o->path = co->to_dir ? co->to_dir : co->to_file;
-	if (o->dest == ROTATE_DEST_DIR && (rc = rt_check_dest(o)) != 0)
+	if (o->dest == ROTATE_DEST_DIR && (rc = rt_check_dest(o, false)) != 0)
 		return rc;
 	return rt_abs_dest(o, abs);
+}
+
+/* Before anything is sent: each token that would be created again needs a
+ * place for its secret (the session's file must not exist meanwhile, its
+ * directory must take it); a token whose place cannot creates nothing, says
+ * why, and waits for a resume. */
+static void
+rt_resume_guard(struct rt *t)
+{
+	enum rotate_dest d = rotate_dest(t->r);
+	const char *path = rotate_path(t->r);
+	struct patrol_err err, why;
+	enum patrol_status st = PATROL_OK;
+	bool checked = false;
+	size_t i;
+
+	if (path == NULL)
+		return;
+	for (i = 0; i < rotate_count(t->r); i++) {
+		if (!rotate_needs_secret(t->r, i))
+			continue;
+		if (!checked) {            /* one place for all: a file, or a directory */
+			status_clear(&err);
+			st = rotate_dest_check(d, path, false, &err);
+			checked = true;
+			if (st == PATROL_OK)
+				rt_warn_exposed(d, path);
+		}
+		if (st == PATROL_OK)
+			break;
+		status_clear(&why);
+		status_set(&why, st, "%s: nothing was created for it", err.message);
+		rotate_refuse(t->r, i, &why);
+	}
 }
 
 /* Take the session's lock, then read it (rotate_resume_open): what another
@@ -670,6 +723,7 @@ rt_resume(struct rt *t, int argc, char **argv)
 	j = NULL;
 	fprintf(stderr, "Resuming rotation %s: %zu planned, %zu not finished\n",
 		info.session, rotate_count(t->r), rotate_open(t->r));
+	rt_resume_guard(t);
 	t->lines = rotate_dest(t->r) == ROTATE_DEST_STDOUT ? stderr : t->cli->out.fp;
 out:
 	journal_close(j);

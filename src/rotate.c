@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "api.h"
@@ -628,6 +629,9 @@ after_discards(struct rotation *r, struct rotate_item *it)
 		it->result = ROTATE_FAILED;
 		it->phase = ROTATE_P_DONE;
 		rotate_failed_step(r, it);
+	} else if (it->refused && !it->delivered) {
+		it->open = true;         /* the old token waits for a resume */
+		item_fail(it, ROTATE_FAILED, it->err.status, "%s", it->err.message);
 	} else if (it->delivered)
 		it->phase = ROTATE_P_REVOKE;
 	else
@@ -671,13 +675,19 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 		return;
 	}
 	where = rotate_secret_path(r, (size_t)(it - r->v));
+	rotate_pause_point("before-created");
 	st = rotate_step(r, it, "created", it->new_id, where);
 	free(where);
 	if (st != PATROL_OK) {
+		/* Not delivered: with no record of it, nothing else is sent for
+		 * it now. The create step is durable, so a resume finds the token
+		 * by its comment, revokes it and rotates again: the one way on. */
 		secret_free(it->secret);
 		it->secret = NULL;
-		item_fail(it, ROTATE_FAILED, PATROL_IO, "the new token %s could not be recorded "
-			  "in the journal: revoke it (patrol revoke) and rotate again", it->new_id);
+		item_fail(it, ROTATE_FAILED, PATROL_IO, "%.300s: the new token %s is not recorded, "
+			  "so its secret was not delivered; once the journal can be written, "
+			  "patrol rotate --resume revokes it and rotates again", it->err.message,
+			  it->new_id);
 		return;
 	}
 	rotate_crash_point("created");
@@ -821,7 +831,104 @@ rotate_end(struct rotation *r)
 	r->journal = NULL;
 }
 
+bool
+rotate_needs_secret(const struct rotation *r, size_t i)
+{
+	return i < r->n && r->v[i].result == ROTATE_PENDING && !r->v[i].delivered &&
+	       !r->v[i].lost;
+}
+
+void
+rotate_refuse(struct rotation *r, size_t i, const struct patrol_err *why)
+{
+	struct rotate_item *it;
+
+	if (!rotate_needs_secret(r, i) || r->v[i].inflight)
+		return;
+	it = &r->v[i];
+	it->refused = true;
+	it->err = *why;
+	if (it->nstrays == 0)    /* else its strays go first (after_discards) */
+		after_discards(r, it);
+}
+
 /* ---- secret files ------------------------------------------------------------ */
+
+/* The directory a new file path goes in ("." when none), malloc'd. */
+static char *
+rotate_parent(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return strdup(".");
+	return slash == path ? strdup("/") : strndup(path, (size_t)(slash - path));
+}
+
+/* Whether patrol can make files in directory dir; IO (err) if not. what is
+ * the file the secret goes to (NULL: the directory itself is the
+ * destination), for the message. */
+static enum patrol_status
+rotate_dir_check(const char *dir, const char *what, struct patrol_err *err)
+{
+	struct stat st;
+
+	if (stat(dir, &st) != 0 && what != NULL)
+		return status_set(err, PATROL_IO, "cannot write %s: %s: %s", what, dir,
+				  strerror(errno));
+	if (what == NULL && stat(dir, &st) != 0)
+		return status_set(err, PATROL_IO, "cannot write in %s: %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return what != NULL ?
+			status_set(err, PATROL_IO, "cannot write %s: %s is not a directory", what, dir) :
+			status_set(err, PATROL_IO, "%s is not a directory", dir);
+	if (access(dir, W_OK | X_OK) != 0)
+		return status_set(err, PATROL_IO, "cannot write in %s: %s", dir, strerror(errno));
+	return PATROL_OK;
+}
+
+enum patrol_status
+rotate_dest_check(enum rotate_dest d, const char *path, bool may_make, struct patrol_err *err)
+{
+	enum patrol_status st;
+	struct stat sb;
+	char *dir;
+
+	if ((d != ROTATE_DEST_FILE && d != ROTATE_DEST_DIR) || path == NULL)
+		return PATROL_OK;
+	if (d == ROTATE_DEST_DIR && stat(path, &sb) != 0 && errno == ENOENT && may_make)
+		d = ROTATE_DEST_FILE;    /* to be made: as a new file would be */
+	else if (d == ROTATE_DEST_DIR)
+		return rotate_dir_check(path, NULL, err);
+	else if (lstat(path, &sb) == 0)
+		return status_set(err, PATROL_CONFLICT, "%s exists%s", path,
+				  S_ISLNK(sb.st_mode) ? " (a symbolic link)" :
+				  S_ISDIR(sb.st_mode) ? " (a directory)" : "");
+	else if (errno != ENOENT)
+		return status_set(err, PATROL_IO, "cannot write %s: %s", path, strerror(errno));
+	if ((dir = rotate_parent(path)) == NULL)
+		return status_set(err, PATROL_NOMEM, "out of memory");
+	st = rotate_dir_check(dir, path, err);
+	free(dir);
+	return st;
+}
+
+char *
+rotate_dest_exposed(enum rotate_dest d, const char *path)
+{
+	struct stat st;
+	char *dir;
+
+	if ((d != ROTATE_DEST_FILE && d != ROTATE_DEST_DIR) || path == NULL)
+		return NULL;
+	if ((dir = d == ROTATE_DEST_DIR ? strdup(path) : rotate_parent(path)) == NULL)
+		return NULL;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
+	    !(st.st_mode & S_ISVTX))
+		return dir;
+	free(dir);
+	return NULL;
+}
 
 char *
 rotate_secret_path(const struct rotation *r, size_t i)
@@ -1139,8 +1246,7 @@ rotate_abs_path(const char *path, bool dir, char **out, struct patrol_err *err)
 	if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return status_set(err, PATROL_INVALID, "%s names a directory: give a file name",
 				  path);
-	if ((parent = slash == NULL ? strdup(".") : slash == path ? strdup("/") :
-	     strndup(path, (size_t)(slash - path))) == NULL)
+	if ((parent = rotate_parent(path)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	real = realpath(parent, NULL);
 	if (real == NULL) {

@@ -135,6 +135,8 @@ struct rotate_item {
 	char strays[ROTATE_STRAYS_MAX][TOKEN_ID_LEN + 1];
 	size_t nstrays;
 	bool lost;                       /* its secret could not be delivered */
+	bool refused;                    /* its destination cannot take a secret:
+					  * nothing is created (rotate_refuse) */
 	bool delivered;                  /* the new secret reached the destination */
 	bool open;                       /* the workspace is not as planned: resume */
 	bool inflight;
@@ -229,6 +231,25 @@ char *rotate_secret_path(const struct rotation *r, size_t i);
  * directory, never replacing anything (savefile.h). PATROL_CONFLICT: exists. */
 enum patrol_status rotate_write_secret(const char *path, const char *secret,
 				       struct patrol_err *err);
+/* Whether destination d (FILE or DIR at path) can take a new secret,
+ * asked before anything is created: a file must not exist (nor be a
+ * link) and its directory must be one patrol can write in; a directory
+ * must be one patrol can write in, or (may_make) be missing with such a
+ * parent, to be made. PATROL_CONFLICT: the file exists; PATROL_IO: else
+ * refused. err names the path and why. Other destinations: PATROL_OK. */
+enum patrol_status rotate_dest_check(enum rotate_dest d, const char *path, bool may_make,
+				     struct patrol_err *err);
+/* The directory the secret files of d at path land in, when every user may
+ * write in it and it is not sticky (another local user could rename or
+ * replace the files there): malloc'd; else NULL. */
+char *rotate_dest_exposed(enum rotate_dest d, const char *path);
+/* Whether item i would create a token, and so needs a place for its secret. */
+bool rotate_needs_secret(const struct rotation *r, size_t i);
+/* Item i creates nothing in this run (why: its destination cannot take
+ * the secret; say so before anything is sent): tokens made for it earlier
+ * are still revoked, then it fails and stays open, for a resume once the
+ * destination is fixed. */
+void rotate_refuse(struct rotation *r, size_t i, const struct patrol_err *why);
 /* Whether path (not a link) holds the secret of token id: its content,
  * without the final newline, hashes (SHA-256) to id. */
 bool rotate_file_holds(const char *path, const char *id);

@@ -1,7 +1,10 @@
 #!/bin/bash
 # patrol rotate: a like-for-like replacement, the secret only where the
 # user said, the old token revoked once (or kept), a service principal's
-# token created on its behalf, and many at once into a directory.
+# token created on its behalf, and many at once into a directory. The
+# destination is checked before anything is created (by a dry run too), a
+# directory every user may write in draws a warning, and the path of a
+# secret is whole in every output format, however long.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f
@@ -101,6 +104,71 @@ ln -s "$T/elsewhere" "$T/link.secret"
 run rotate --yes --to-file "$T/link.secret" "$OLD"
 check_rc "a symbolic link is refused" 2
 check_eq "nothing was written through it" no "$([ -e "$T/elsewhere" ] && echo yes || echo no)"
+
+# --- a dry run checks the destination as the real run would --------------------------
+# (nothing is made: not the directory, not the file; exit 2 where the real
+# run would refuse)
+reset_stats
+run rotate --dry-run --to-file "$T/nightly.secret" "$OLD"
+check_rc "dry run: an existing file" 2
+check_match "dry run: says the real run would refuse it" \
+	"$T/nightly.secret exists: give a new file name \(the real run would refuse it; dry run: nothing was sent\)" "$ERR"
+run rotate --dry-run --to-file "$T/link.secret" "$OLD"
+check_rc "dry run: a symbolic link" 2
+check_match "dry run: names the link" "$T/link.secret exists \(a symbolic link\)" "$ERR"
+run rotate --dry-run --to-file "$T/nodir/x.secret" "$OLD"
+check_rc "dry run: a missing directory" 2
+check_match "dry run: names it" "cannot write $T/nodir/x.secret: $T/nodir: No such file" "$ERR"
+run rotate --dry-run --to-dir "$T/nightly.secret" "$OLD"
+check_rc "dry run: --to-dir names a file" 2
+check_match "dry run: says so" "$T/nightly.secret is not a directory" "$ERR"
+run rotate --dry-run --to-dir "$T/nodir/sub" "$OLD"
+check_rc "dry run: --to-dir that could not be made" 2
+check_eq "dry run: refused before anything was sent" 0 "$(stats .total)"
+run rotate --dry-run --to-dir "$T/tobemade" "$OLD"
+check_rc "dry run: a --to-dir the real run makes" 0
+check_match "dry run: it would rotate" 'would rotate' "$OUT"
+check_eq "dry run: the directory is not made" no "$([ -e "$T/tobemade" ] && echo yes || echo no)"
+run rotate --dry-run --to-file "$T/fresh.secret" "$OLD"
+check_rc "dry run: a new file" 0
+check_eq "dry run: no file is made" no "$([ -e "$T/fresh.secret" ] && echo yes || echo no)"
+if [ "$(id -u)" != 0 ]; then     # root may write anywhere
+	mkdir -p "$T/readonly" && chmod 555 "$T/readonly"
+	run rotate --dry-run --to-dir "$T/readonly" "$OLD"
+	check_rc "dry run: a directory patrol cannot write in" 2
+	check_match "dry run: says so" "cannot write in $T/readonly: Permission denied" "$ERR"
+	run rotate --yes --to-file "$T/readonly/x.secret" "$OLD"
+	check_rc "a file in a directory patrol cannot write in: refused" 2
+	chmod 755 "$T/readonly"
+fi
+check_eq "dry runs: nothing created" 0 "$(stats .creates)"
+check_eq "dry runs: nothing revoked" 0 "$(deletes)"
+
+# --- a directory every user may write in, not sticky: a warning --------------------
+mkdir -p "$T/open" "$T/sticky"
+chmod 777 "$T/open"
+chmod 1777 "$T/sticky"
+WOLD=$(mktok '{"comment":"world writable"}')
+run rotate --yes --to-dir "$T/open" "$WOLD"
+check_rc "world-writable --to-dir: goes on" 0
+check_match "world-writable --to-dir: warns, naming it and why" \
+	"warning: $T/open is writable by every user and not sticky: another local user could rename or replace the secret files" "$ERR"
+check_eq "world-writable --to-dir: the secret is there" 1 "$(ls "$T/open" | wc -l)"
+WOLD=$(mktok '{"comment":"world writable file"}')
+run rotate --yes --to-file "$T/open/w.secret" "$WOLD"
+check_rc "world-writable directory of --to-file: goes on" 0
+check_match "world-writable directory of --to-file: warns" "warning: $T/open is writable by every user and not sticky" "$ERR"
+WOLD=$(mktok '{"comment":"world writable dry"}')
+run rotate --dry-run --to-dir "$T/open" "$WOLD"
+check_match "world-writable: the dry run warns too" "warning: $T/open is writable by every user" "$ERR"
+run rotate --yes --to-file "$T/sticky/s.secret" "$WOLD"
+check_rc "sticky directory (like /tmp): goes on" 0
+check_nomatch "sticky directory: no warning" 'warning' "$ERR"
+check_eq "sticky directory: the secret is there" yes "$([ -f "$T/sticky/s.secret" ] && echo yes || echo no)"
+WOLD=$(mktok '{"comment":"private dir"}')
+run rotate --yes --to-dir "$T/private" "$WOLD"
+check_nomatch "a directory patrol makes: no warning" 'warning' "$ERR"
+reset_stats
 
 # --- results as JSON need the secret elsewhere ----------------------------------
 run -o json rotate --yes "$OLD"
@@ -206,6 +274,30 @@ check_eq "one session for all of them" "rotate 5" \
 run rotate --resume
 check_rc "nothing left to resume: bob's failure is no open rotation" 0
 check_match "it says so" 'no unfinished rotation' "$ERR"
+
+# --- a secret path longer than any fixed buffer: whole in every format -------------
+# Six nested directories of 200 characters: the path is over 1,200 bytes
+# (PATH_MAX is 4,096).
+LONG=$(realpath "$T")
+for n in 1 2 3 4 5 6; do LONG="$LONG/$(printf "d$n%.0s" $(seq 100))"; done
+mkdir -p "$LONG"
+LONGOLD=$(mktok '{"comment":"long path json"}')
+run -o json rotate --yes --to-file "$LONG/json.secret" "$LONGOLD"
+check_rc "a long --to-file path, JSON results" 0
+check_eq "the path is over 1,100 bytes" yes "$([ ${#LONG} -gt 1100 ] && echo yes || echo no)"
+check_eq "JSON: the secret field is the whole path" "$LONG/json.secret" "$(printf '%s' "$OUT" | jq -r '.[0].secret')"
+check_eq "the file is there" yes "$([ -f "$LONG/json.secret" ] && echo yes || echo no)"
+LONGOLD=$(mktok '{"comment":"long path csv"}')
+run -o csv rotate --yes --to-dir "$LONG/csv" "$LONGOLD"
+check_rc "a long --to-dir path, CSV results" 0
+LONGNEW=$(printf '%s\n' "$OUT" | sed -n 2p | cut -d, -f3 | tr -d '"')
+check_eq "CSV: the secret column is the whole path (quoted)" "\"$LONG/csv/$LONGNEW\"" \
+	"$(printf '%s\n' "$OUT" | sed -n 2p | cut -d, -f4)"
+LONGOLD=$(mktok '{"comment":"long path table"}')
+run rotate --yes --to-file "$LONG/table.secret" "$LONGOLD"
+check_rc "a long --to-file path, table results" 0
+check_eq "table: the line names the whole path" 1 \
+	"$(printf '%s\n' "$OUT" | grep -cF "secret in $LONG/table.secret")"
 
 # --- Ctrl-C: the token in hand is finished, the rest are not attempted (not failed) -----
 # The emulator holds the first old token's revoke; Ctrl-C comes while it waits.

@@ -11,6 +11,11 @@
 # - A session begun in the view (destination "dialog") is resumed with a
 #   place for any new secret (--to-file or --to-dir), asked for before
 #   anything is sent; one whose secret was delivered needs none.
+# - A destination spoiled meanwhile (a file or a link put where the secret
+#   goes, the directory removed) is found before anything is created: that
+#   token creates nothing and waits for a resume once the way is clear.
+# - A journal that cannot record a new token (a full disk) gives one way
+#   on, the resume, which revokes that token and rotates again.
 # - A resume takes the session's lock before it reads the plan: a second
 #   resume is refused while the first runs, and one that finds the session
 #   finished by another patrol says so, exit 0, sending nothing.
@@ -168,6 +173,105 @@ run rotate --resume
 check_rc "another destination: without one it goes on" 0
 check_eq "another destination: the secret in the session's file" "$(replacements "$OLD")" \
 	"$(file_id "$T/cwd1/mine.secret")"
+
+# --- D12c: a destination spoiled meanwhile is found before anything is created -------
+# Killed after the create (the secret never reached the file); then the
+# file's name becomes a symbolic link. The resume revokes the lost
+# replacement (its secret is nowhere), creates nothing, says why for that
+# token and keeps the session for a resume once the way is clear.
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-file "$T/sym.secret" "$OLD" >"$T/out" 2>"$T/err"
+check_eq "spoiled file: killed after the create" 137 "$?"
+SESSION=$(basename "$(newest)" .jsonl)
+LOST=$(replacements "$OLD")
+ln -s "$T/elsewhere.secret" "$T/sym.secret"
+reset_stats
+run rotate --resume
+check_rc "spoiled file: the token fails" 1
+check_match "spoiled file: its line says why, before any create" \
+	"failed +${OLD:0:10} -> -  $REAL_T/sym.secret exists \(a symbolic link\): nothing was created for it" "$OUT"
+check_match "spoiled file: one way on" "1 not finished: patrol rotate --resume $SESSION goes on with them" "$ERR"
+check_eq "spoiled file: nothing created" 0 "$(stats .creates)"
+check_eq "spoiled file: the lost replacement revoked once" 1 "$(stats ".revokes[\"$LOST\"] // 0")"
+check_eq "spoiled file: the old token kept" "0 $OLD" "$(stats ".revokes[\"$OLD\"] // 0") $(listed "$OLD")"
+check_eq "spoiled file: nothing written through the link" no "$([ -e "$T/elsewhere.secret" ] && echo yes || echo no)"
+check_eq "spoiled file: the session waits" "unfinished" \
+	"$("$PATROL" journal -o json | jq -r --arg s "$SESSION" '.[] | select(.session == $s) | .state')"
+rm "$T/sym.secret"
+reset_stats
+run rotate --resume
+check_rc "spoiled file: once cleared, the resume goes on" 0
+check_eq "spoiled file: one create" 1 "$(stats .creates)"
+check_eq "spoiled file: the secret in the file" "$(replacements "$OLD")" "$(file_id "$T/sym.secret")"
+check_eq "spoiled file: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+
+# the same with a file put there meanwhile, and with the session's directory gone
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-file "$T/taken.secret" "$OLD" >"$T/out" 2>"$T/err"
+echo "someone else's" >"$T/taken.secret"
+reset_stats
+run rotate --resume
+check_rc "file put there meanwhile: the token fails" 1
+check_match "file put there meanwhile: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
+check_eq "file put there meanwhile: nothing created" 0 "$(stats .creates)"
+check_eq "file put there meanwhile: the file is untouched" "someone else's" "$(cat "$T/taken.secret")"
+rm "$T/taken.secret"
+run rotate --resume
+check_rc "file put there meanwhile: cleared, done" 0
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/gone" "$OLD" >"$T/out" 2>"$T/err"
+rm -rf "$T/gone"
+reset_stats
+run rotate --resume
+check_rc "directory gone: the token fails" 1
+check_match "directory gone: says why" "cannot write in $REAL_T/gone: No such file or directory: nothing was created for it" "$OUT"
+check_eq "directory gone: nothing created" 0 "$(stats .creates)"
+check_eq "directory gone: not made again behind the user's back" no "$([ -e "$T/gone" ] && echo yes || echo no)"
+mkdir -m 700 "$T/gone"
+run rotate --resume
+check_rc "directory gone: made again by the user, done" 0
+check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+
+# --- D12b: the journal cannot record the new token (the disk filled up) --------------
+# patrol is stopped just before it writes step "created" (PATROL_TEST_PAUSE);
+# the test caps the size of any file it may write at the journal's size
+# (prlimit: the next journal write fails with EFBIG as it would with ENOSPC
+# on a full disk; SIGXFSZ ignored), then lets it go on. A long old comment
+# keeps the journal larger than what patrol writes to stdout and stderr.
+# It gives one way on, the resume, and the resume does it.
+LONGC=$(printf 'c%.0s' $(seq 2000))
+OLD=$(mktok "$LONGC")
+rotated_from() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+		jq -r --arg c "(rotated from ${1:0:10})" '.token_infos[]? | select(.comment | endswith($c)) | .token_id'
+}
+reset_stats
+(trap '' XFSZ; PATROL_TEST_PAUSE=before-created exec "$CRASHY" rotate --yes --to-file "$T/full.secret" "$OLD" >"$T/out" 2>"$T/err") &
+VICTIM=$!
+wait_state "$VICTIM" T
+J=$(newest)
+SESSION=$(basename "$J" .jsonl)
+prlimit --pid "$VICTIM" --fsize="$(stat -c %s "$J")"
+kill -CONT "$VICTIM"
+wait "$VICTIM"
+RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+STRAY=$(rotated_from "$OLD")
+check_rc "journal full: the token fails" 1
+check_eq "journal full: one replacement was made" 1 "$(printf '%s\n' "$STRAY" | grep -c .)"
+check_match "journal full: says why and the one way on" \
+	"cannot write the journal .*: the new token $STRAY is not recorded, so its secret was not delivered; once the journal can be written, patrol rotate --resume revokes it and rotates again" "$OUT"
+check_match "journal full: the summary agrees" "1 not finished: patrol rotate --resume $SESSION goes on with them" "$ERR"
+check_nomatch "journal full: no advice to revoke by hand" 'patrol revoke|revoke it' "$OUT$ERR"
+check_eq "journal full: no secret file" no "$([ -e "$T/full.secret" ] && echo yes || echo no)"
+check_eq "journal full: nothing revoked" 0 "$(stats '[.revokes[]] | add // 0')"
+reset_stats
+run rotate --resume
+check_rc "journal full: the resume, as told" 0
+check_eq "journal full: the unrecorded replacement revoked once" 1 "$(stats ".revokes[\"$STRAY\"] // 0")"
+check_eq "journal full: one create" 1 "$(stats .creates)"
+check_eq "journal full: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+check_eq "journal full: the secret of the one replacement left in the file" "$(rotated_from "$OLD")" \
+	"$(file_id "$T/full.secret")"
 
 # --- D9: a rotation begun in the view ------------------------------------------------
 # The view's session: destination "dialog", no path (ui/ui_rotate.c), killed
