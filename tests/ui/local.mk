@@ -29,7 +29,6 @@ UI_TESTS = \
 	tests/ui/ui_estate_twins.sh \
 	tests/ui/ui_estate_resume.sh \
 	tests/ui/ui_estate_picker.sh \
-	tests/ui/ui_profile_account.sh \
 	tests/ui/ui_paragraphs.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)

@@ -128,17 +128,15 @@ twice_never() {
 	if [ -z "$dup" ]; then ok "$1"; else OUT=$(screen); ERR=""; not_ok "$1" "shown twice: $dup"; fi
 }
 MINE=$(stats_at "$A" '.active_tokens["admin@example.com"]')
-# lists_at_a: the token lists workspace A received (counted on arrival)
-lists_at_a() { stats_at "$A" '.requests["GET /api/2.0/token/list"] // 0'; }
 reset_all
-curl -s -X POST "$A/emulator/hold" -d '{"path":"/oidc/v1/token"}' >/dev/null
+hold_at "$A" /oidc/v1/token
 ui_start -p first -p alias
 check_screen "alias's list is in, first's is held" "loading 1 of 2 workspaces" 20
 check_eq "only alias's list reached the workspace: first cannot sign in yet (the premise)" \
-	1 "$(lists_at_a)"
+	1 "$(lists_at "$A")"
 twice_never "no twin row shows twice while first's list is on its way"
 check_screen_not "alias's rows wait for first's list" "twin [12] "
-curl -s -X POST "$A/emulator/release" >/dev/null    # the sign-in goes on
+release_at "$A"    # the sign-in goes on
 check_screen "first's list came: both in" \
 	"$MINE tokens in 2 workspaces; note: $MINE tokens of alias shown once, under first \\(one workspace\\)" 20
 twice_never "no twin row shows twice once both are in"
@@ -150,12 +148,12 @@ ui_exited
 
 # the earlier profile fails: the later one's rows are shown, once
 reset_all
-curl -s -X POST "$A/emulator/hold" -d '{"path":"/oidc/v1/token"}' >/dev/null
+hold_at "$A" /oidc/v1/token
 ui_start -p firstbad -p alias
 check_screen "alias's list is in, firstbad's sign-in held" "loading 1 of 2 workspaces" 20
-check_eq "only alias's list reached the workspace" 1 "$(lists_at_a)"
+check_eq "only alias's list reached the workspace" 1 "$(lists_at "$A")"
 check_screen_not "alias's rows wait for firstbad's list" "twin [12] "
-curl -s -X POST "$A/emulator/release" >/dev/null
+release_at "$A"
 check_screen "firstbad failed" "$MINE tokens in 2 workspaces; some failed" 20
 check_screen "its twin's rows shown: alias's own" "shown $MINE/$MINE "
 check_screen "twin 2 under alias" "^ +alias .*twin 2 "
