@@ -96,7 +96,7 @@ ui_c_profile(struct ui *u, const char *arg)
 	return arg[0] == '\0' ? ui_a_profiles(u) : ui_profile_switch(u, arg);
 }
 
-/* The words Tab offers after sort, columns and refresh. */
+/* The words Tab offers after sort, columns, refresh and profile. */
 static const char *
 ui_cmds_sort_word(struct ui *u, size_t i)
 {
@@ -185,7 +185,8 @@ ui_cmds_name(size_t i)
 
 /* Tab on the command line: a command's name, then the words of its one
  * argument where it has them (sort and columns: column names; refresh:
- * off; profile: the workspace profiles). before holds the words typed before the one completed. */
+ * off; profile: the workspace profiles). before holds the words typed
+ * before the one completed. */
 static const char *
 ui_cmds_complete(struct ui *u, const char *before, size_t i)
 {
