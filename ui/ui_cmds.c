@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "estate.h"
 #include "prefs.h"
 #include "ui_internal.h"
 
@@ -95,23 +96,50 @@ ui_c_profile(struct ui *u, const char *arg)
 	return arg[0] == '\0' ? ui_a_profiles(u) : ui_profile_switch(u, arg);
 }
 
-/* The words Tab offers after sort, columns and refresh. */
+/* The words Tab offers after sort, columns, refresh and profile. */
 static const char *
-ui_cmds_sort_word(size_t i)
+ui_cmds_sort_word(struct ui *u, size_t i)
 {
 	return i < TOKEN_SORT_COUNT ? token_sort_name((enum token_sort_key)i) : NULL;
 }
 
 static const char *
-ui_cmds_column_word(size_t i)
+ui_cmds_column_word(struct ui *u, size_t i)
 {
 	return i + 1 < ui_columns_count() ? ui_column(i + 1)->name : NULL;
 }
 
 static const char *
-ui_cmds_refresh_word(size_t i)
+ui_cmds_refresh_word(struct ui *u, size_t i)
 {
 	return i == 0 ? "off" : NULL;
+}
+
+/* The profiles Tab offers after profile: those the profile list lets one
+ * pick (ui_ws_refused: never an account console), read from the config
+ * file as the first is asked for. */
+static const char *
+ui_cmds_profile_word(struct ui *u, size_t i)
+{
+	struct patrol_err err;
+	char *path = NULL;
+	size_t k;
+
+	if (i == 0) {
+		config_profiles_free(u->cprofiles, u->ncprofiles);
+		u->cprofiles = NULL;
+		u->ncprofiles = 0;
+		status_clear(&err);
+		if (u->ws->cfg->config_file != NULL &&
+		    config_profiles(config_getenv_real, NULL, &u->cprofiles, &u->ncprofiles, &path,
+		    &err) != PATROL_OK)
+			u->ncprofiles = 0;
+		free(path);
+	}
+	for (k = 0; k < u->ncprofiles; k++)
+		if (estate_not_workspace(&u->cprofiles[k]) == NULL && i-- == 0)
+			return u->cprofiles[k].name;
+	return NULL;
 }
 
 /* The commands: with an argument (fn), or the same action as a key (act);
@@ -122,7 +150,7 @@ static const struct {
 	unsigned (*fn)(struct ui *, const char *);
 	unsigned (*act)(struct ui *);
 	bool alias;
-	const char *(*word)(size_t i);
+	const char *(*word)(struct ui *u, size_t i);
 } ui_cmds[] = {
 	{ "sort", ui_c_sort, NULL, false, ui_cmds_sort_word },
 	{ "filter", ui_c_filter, NULL, false, NULL },
@@ -130,7 +158,7 @@ static const struct {
 	{ "columns", ui_c_columns, NULL, false, ui_cmds_column_word },
 	{ "refresh", ui_c_refresh, NULL, false, ui_cmds_refresh_word },
 	{ "export", ui_c_export, NULL, false, NULL },
-	{ "profile", ui_c_profile, NULL, false, NULL },
+	{ "profile", ui_c_profile, NULL, false, ui_cmds_profile_word },
 	{ "owners", NULL, ui_a_owners, false, NULL },
 	{ "scopes", NULL, ui_a_scopes, false, NULL },
 	{ "settings", NULL, ui_a_settings, false, NULL },
@@ -157,7 +185,8 @@ ui_cmds_name(size_t i)
 
 /* Tab on the command line: a command's name, then the words of its one
  * argument where it has them (sort and columns: column names; refresh:
- * off). before holds the words typed before the one completed. */
+ * off; profile: the workspace profiles). before holds the words typed
+ * before the one completed. */
 static const char *
 ui_cmds_complete(struct ui *u, const char *before, size_t i)
 {
@@ -171,7 +200,7 @@ ui_cmds_complete(struct ui *u, const char *before, size_t i)
 		return NULL;                  /* past the first argument */
 	for (k = 0; k < UI_NCMDS; k++)
 		if (strlen(ui_cmds[k].name) == n && strncmp(ui_cmds[k].name, before, n) == 0)
-			return ui_cmds[k].word != NULL ? ui_cmds[k].word(i) : NULL;
+			return ui_cmds[k].word != NULL ? ui_cmds[k].word(u, i) : NULL;
 	return NULL;
 }
 

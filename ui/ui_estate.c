@@ -56,10 +56,21 @@ ui_estate_note(struct ui *u)
 	}
 }
 
+/* Whether member m's list is yet to come for the first time: neither
+ * loaded nor failed. */
+static bool
+ui_estate_unknown(const struct ui_ws *m)
+{
+	return !m->loaded && m->load_err[0] == '\0';
+}
+
 /* The rows of member i the table on show leaves out (skip[j]): revoked
  * ones (a member that named the same workspace marked them gone too), and
  * those an earlier member of the same workspace lists (one workspace under
- * two profiles: estate_twins), counted into u->est_once. */
+ * two profiles: estate_twins), counted into u->est_once. Until that earlier
+ * member's list has come (or failed), which of member i's rows it has is
+ * not known: all of them wait, so a twin never shows twice, nor appears and
+ * goes again. */
 static unsigned char *
 ui_estate_skips(struct ui *u, size_t i, size_t *len)
 {
@@ -72,6 +83,10 @@ ui_estate_skips(struct ui *u, size_t i, size_t *len)
 	for (k = 0; k < i; k++) {
 		if (!estate_same_workspace(u->est[k]->cfg->host, m->cfg->host))
 			continue;
+		if (ui_estate_unknown(u->est[k])) {
+			memset(skip, 1, m->tab.n);
+			break;
+		}
 		if ((n = estate_twins(&u->est[k]->tab, &m->tab, twin)) == (size_t)-1)
 			ui_fatal("out of memory");
 		for (j = 0; j < m->tab.n; j++)

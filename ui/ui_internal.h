@@ -364,6 +364,8 @@ struct ui {
 	struct config_profile *vprofiles; /* profiles view: line -> profile (config_profiles) */
 	size_t nvprofiles;
 	unsigned char *vpick;        /* profiles view: line picked (Space) to show together */
+	struct config_profile *cprofiles; /* :profile's Tab: the config file's profiles */
+	size_t ncprofiles;
 	enum ui_owner_sort osort;
 	bool odesc;
 	struct ui_rowkey *vids;      /* scopes view: line -> token */
@@ -440,8 +442,16 @@ void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 void ui_ws_free(struct ui_ws *ws);
 /* A workspace on cfg (kept, not copied) named profile, with no worker. */
 struct ui_ws *ui_ws_new(const struct config *cfg, const char *profile);
+/* Whether profile p names no workspace (estate_not_workspace: an account
+ * console, no host), said on the status line as the profile list and
+ * --all-profiles say it; every way the view takes a profile asks it first,
+ * so nothing is sent to an account console. _cfg: the same of a resolved
+ * configuration of profile name. */
+bool ui_ws_refused(struct ui *u, const struct config_profile *p);
+bool ui_ws_refused_cfg(struct ui *u, const char *name, const struct config *cfg);
 /* A workspace for profile name, its worker started; NULL (said on the
- * status line) when its configuration or the worker fails. */
+ * status line) when its configuration or the worker fails, or when the
+ * profile names no workspace (ui_ws_refused). */
 struct ui_ws *ui_ws_start(struct ui *u, const char *name);
 /* Free the members of several workspaces on show (none: nothing). */
 void ui_state_estate_free(struct ui *u);

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "estate.h"
 #include "journal.h"
 #include "prefs.h"
 #include "sanitize.h"
@@ -487,6 +488,7 @@ ui_state_free(struct ui *u)
 		api_created_free(u->secret_pending);
 	free(u->export_path);
 	ui_view_free(u);
+	config_profiles_free(u->cprofiles, u->ncprofiles);
 	while (u->nstates > 0)
 		viewstate_free(&u->states[--u->nstates]);
 	free(u->states);
@@ -970,9 +972,31 @@ ui_state_source(struct ui *u, enum ui_admin to)
 	return staged;
 }
 
+bool
+ui_ws_refused(struct ui *u, const struct config_profile *p)
+{
+	const char *why = estate_not_workspace(p);
+
+	if (why == NULL)
+		return false;
+	ui_msg(u, true, "profile '%s' cannot be picked: %s %s", p->name,
+	    p->host != NULL ? p->host : "it", why);
+	return true;
+}
+
+bool
+ui_ws_refused_cfg(struct ui *u, const char *name, const struct config *cfg)
+{
+	struct config_profile p = { (char *)name, cfg->host,
+	    cfg->host != NULL && config_host_is_account(cfg->host) };
+
+	return ui_ws_refused(u, &p);
+}
+
 /* A workspace for profile name: its configuration and patrol's config for
  * it, merged with the command line's flags, and a worker started on them;
- * NULL (said on the status line) when any of it fails. */
+ * NULL (said on the status line) when any of it fails, or when the profile
+ * names no workspace (ui_ws_refused: nothing is sent there). */
 struct ui_ws *
 ui_ws_start(struct ui *u, const char *name)
 {
@@ -986,6 +1010,10 @@ ui_ws_start(struct ui *u, const char *name)
 	status_clear(&err);
 	if (config_resolve(&fl, config_getenv_real, NULL, &cfg, &err) != PATROL_OK) {
 		ui_msg(u, true, "%s", err.message);
+		return NULL;
+	}
+	if (ui_ws_refused_cfg(u, name, &cfg)) {
+		config_free(&cfg);
 		return NULL;
 	}
 	ws = ui_ws_new(&cfg, name);

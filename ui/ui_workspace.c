@@ -221,14 +221,7 @@ ui_profiles_open(struct ui *u, size_t npicked)
 static bool
 ui_profile_refused(struct ui *u, size_t i)
 {
-	const struct config_profile *p = &u->vprofiles[i];
-	const char *why = estate_not_workspace(p);
-
-	if (why == NULL)
-		return false;
-	ui_msg(u, true, "profile '%s' cannot be picked: %s %s", p->name,
-	    p->host != NULL ? p->host : "it", why);
-	return true;
+	return ui_ws_refused(u, &u->vprofiles[i]);
 }
 
 /* Space in the profile list: pick or unpick the selected line. */

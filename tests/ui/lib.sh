@@ -119,6 +119,23 @@ once_at() {
 		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
 }
 
+# mine_at URL: the admin's active tokens in the workspace at URL (what the
+# view shows of it with admin mode off).
+mine_at() { stats_at "$1" '.active_tokens["admin@example.com"]'; }
+# connects_at URL: the CONNECTs the emulator at URL, acting as an HTTPS
+# proxy, received (tunnels towards an https host such as an account console).
+connects_at() {
+	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0'
+}
+
+# lists_at URL: the token lists (own tokens) the emulator at URL received,
+# counted on arrival.
+lists_at() { stats_at "$1" '.requests["GET /api/2.0/token/list"] // 0'; }
+# hold_at URL SUBSTR: the emulator at URL keeps the next request whose path
+# has SUBSTR unanswered until release_at URL (an order forced, not timed).
+hold_at() { curl -s -X POST "$1/emulator/hold" -d "{\"path\":\"$2\"}" >/dev/null; }
+release_at() { curl -s -X POST "$1/emulator/release" >/dev/null; }
+
 # filter EXPR: type EXPR as the table's filter (what was there cleared).
 filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }
 

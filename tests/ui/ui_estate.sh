@@ -48,7 +48,6 @@ chmod 600 "$HOME/.databrickscfg"
 curl -s -X POST "$A/emulator/tokens" -d '{"comment":"alpha-only"}' >/dev/null
 curl -s -X POST "$B/emulator/tokens" -d '{"comment":"beta-only"}' >/dev/null
 # own tokens (the admin's) and every token, per workspace
-mine_at() { curl -s "$1/emulator/stats" | jq '.active_tokens["admin@example.com"]'; }
 all_at() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
 		jq '.token_infos | length'

@@ -7,7 +7,11 @@
 # records any CONNECT). A profile name of 300 characters is carried whole:
 # the picker shows it on show (*) and why it failed (!). With several
 # workspaces on show and admin mode off, the gauge follows the cursor from
-# one workspace's rows to the other's. Asserts on the screen and on the
+# one workspace's rows to the other's. The other ways to a profile refuse
+# the account console as the picker does, with its reason, sending nothing:
+# `patrol -p acct` at start (alone or with a workspace: exit 2),
+# `:profile acct` (the view on show stays), and Tab after `:profile`
+# offers the workspace profiles only. Asserts on the screen and on the
 # emulators' stats.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
@@ -46,9 +50,7 @@ client_secret = y
 EOF2
 chmod 600 "$HOME/.databrickscfg"
 UI_ENV="HTTPS_PROXY=$PROXY"
-connects() { stats_at "$PROXY" '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0'; }
 
-mine_at() { curl -s "$1/emulator/stats" | jq '.active_tokens["admin@example.com"]'; }
 MA=$(mine_at "$A") MB=$(mine_at "$B")
 [ "$MA" != "$MB" ] || { echo "the two workspaces should differ: $MA $MB"; exit 99; }
 
@@ -89,7 +91,7 @@ keys a Enter
 check_screen "Enter: the three together" "$((MA + MB)) tokens in 3 workspaces; some failed" 15
 check_screen "the header names the three" "prod,staging,LLLL"
 check_screen_not "not the account console" "prod,staging,L+,acct"
-check_eq "nothing sent towards the account console" 0 "$(connects)"
+check_eq "nothing sent towards the account console" 0 "$(connects_at "$PROXY")"
 
 # --- the long name, whole ------------------------------------------------------
 keys P
@@ -100,7 +102,7 @@ keys G Enter
 check_screen "Enter on the account console alone: refused" "profile 'acct' cannot be picked"
 keys Escape
 check_screen "Esc: the three still on show" "$((MA + MB))/$((MA + MB)) "
-check_eq "still nothing sent towards the account console" 0 "$(connects)"
+check_eq "still nothing sent towards the account console" 0 "$(connects_at "$PROXY")"
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
@@ -121,6 +123,45 @@ keys G
 check_screen "G: the last row, staging's" "^staging \\[.*\\] $MB/600"
 keys g
 check_screen "g: the first, prod's" "^prod \\[.*\\] $MA/600"
+keys q
+ui_exited && check_eq "q quits" 0 "$UI_RC"
+
+# --- the other ways to a profile refuse the account console too ----------------
+WHY="profile 'acct' cannot be picked: https://accounts\\.cloud\\.databricks\\.com is an account console, not a workspace"
+ui_start -p acct
+ui_exited || UI_RC="(still running)"
+check_eq "patrol -p acct: refused at start" 2 "$UI_RC"
+check_screen "with the reason the profile list gives" "^patrol: $WHY"
+ui_start -p prod -p acct
+ui_exited || UI_RC="(still running)"
+check_eq "patrol -p prod -p acct: refused at start" 2 "$UI_RC"
+check_screen "it names the account console" "^patrol: $WHY"
+check_eq "nothing sent towards the account console at start" 0 "$(connects_at "$PROXY")"
+
+curl -s -X POST "$A/emulator/reset-stats" >/dev/null
+ui_start -p prod
+check_screen "prod's tokens" "shown $MA/$MA " 15
+check_eq "prod listed once" 1 "$(lists_at "$A")"
+keys :; tm send-keys -t t -l "profile acct"; keys Enter
+check_screen ":profile acct: refused with the same reason" "$WHY"
+check_screen "prod's table still on show" "shown $MA/$MA "
+check_screen "the header still names prod" "^patrol │ prod │ $A │"
+keys j
+check_screen "and it still answers keys" "shown $MA/$MA "
+check_eq ":profile acct sent nothing towards the account console" 0 "$(connects_at "$PROXY")"
+check_eq "prod was not listed again" 1 "$(lists_at "$A")"
+
+# Tab after :profile: the workspace profiles, never the account console
+keys :; tm send-keys -t t -l "profile "; keys Tab
+check_screen "Tab: the workspace profiles" "prod staging"
+check_screen_not "not the account console" "^:profile .*acct"
+keys C-u; tm send-keys -t t -l "profile ac"; keys Tab
+check_screen "Tab on 'ac': nothing to complete" "\\(nothing to complete\\)"
+keys C-u; tm send-keys -t t -l "profile st"; keys Tab
+check_screen "Tab on 'st': staging" "^:profile staging "
+keys Enter
+check_screen "Enter: staging's tokens" "shown $MB/$MB " 15
+check_eq "still nothing towards the account console" 0 "$(connects_at "$PROXY")"
 keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 

@@ -21,11 +21,6 @@ for i in 1 2 3; do
 done
 chmod 600 "$HOME/.databrickscfg"
 
-LIST="GET /api/2.0/token/list"
-lists_at() { stats_at "$1" ".requests[\"$LIST\"] // 0"; }
-mine_at() { stats_at "$1" '.active_tokens["admin@example.com"]'; }
-hold_at() { curl -s -X POST "$1/emulator/hold" -d '{"path":"/api/2.0/token/list"}' >/dev/null; }
-release_at() { curl -s -X POST "$1/emulator/release" >/dev/null; }
 # held_at URL: wait (bounded) until the emulator at URL counted a list.
 held_at() {
 	local i=0
@@ -46,14 +41,14 @@ for u in "$W1" "$W2" "$W3"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/n
 
 ui_shell 140 40
 ui_forget
-hold_at "$W1"
+hold_at "$W1" /api/2.0/token/list
 ui_start -p w1
 held_at "$W1" && ok "w1's list is on the wire" || not_ok "w1's list is on the wire" "never arrived"
 ONE=$(threads)
 check_match "one workspace: a thread count" '^[0-9]+$' "$ONE"
 
-hold_at "$W2"
-hold_at "$W3"
+hold_at "$W2" /api/2.0/token/list
+hold_at "$W3" /api/2.0/token/list
 keys P
 check_screen "the profile list" "PROFILES in"
 keys j Space Space

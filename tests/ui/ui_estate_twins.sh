@@ -7,7 +7,11 @@
 # `revoke` with an id found in two workspaces ask for -p instead of acting
 # on both; a token two profiles of one workspace both list is listed,
 # counted and revoked once, under the first, with a note, in both faces.
-# Asserts on the screen, on exit codes and output, and on each emulator's
+# In the view, when the later profile's list comes first (the first one's
+# OAuth sign-in held at the emulator: the order is forced, not timed), its
+# rows wait for the first's list: no twin ever shows twice nor comes and
+# goes; when the first one fails, the later one's rows show. Asserts on the
+# screen, on exit codes and output, and on each emulator's
 # /emulator/stats.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 . "${top_srcdir:-.}/tests/ui/lib.sh"
@@ -15,15 +19,17 @@
 export XDG_STATE_HOME="$T/state"
 UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
 
-emu_start --seed 9
+emu_start --seed 9 --oauth-client robot:s3cret-robot
 A=$EMU_URL
-emu_start --seed 9
+emu_start --seed 9 --oauth-client robot:s3cret-robot
 B=$EMU_URL
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 {
 	printf '[one]\nhost = %s\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
 	printf '[two]\nhost = %s\ntoken = %s\n\n' "$B" "$ADMIN_TOKEN"
-	printf '[alias]\nhost = %s/\ntoken = %s\n' "$A" "$ADMIN_TOKEN"
+	printf '[alias]\nhost = %s/\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
+	printf '[first]\nhost = %s\nclient_id = robot\nclient_secret = s3cret-robot\n\n' "$A"
+	printf '[firstbad]\nhost = %s\nclient_id = robot\nclient_secret = wrong\n' "$A"
 } >"$HOME/.databrickscfg"
 chmod 600 "$HOME/.databrickscfg"
 
@@ -109,6 +115,50 @@ check_screen_not "and none under alias" "^ +alias "
 keys q
 check_screen "q: quit" "Quit\\?|EXIT="
 screen | grep -q "Quit?" && keys Tab Enter
+ui_exited
+
+# === 4. the later profile's list first: its twins wait for the earlier one's =====
+# first (OAuth, the admin) and alias (a PAT, the admin) name one workspace;
+# first's sign-in is held at the emulator, so alias's list is in first.
+# No row is on the screen twice (under either profile) at any step, and
+# each ends under first.
+twice_never() {
+	local dup
+	dup=$(screen | sed -nE 's/^.{3}(first|firstbad|alias) +//p' | sort | uniq -d)
+	if [ -z "$dup" ]; then ok "$1"; else OUT=$(screen); ERR=""; not_ok "$1" "shown twice: $dup"; fi
+}
+MINE=$(stats_at "$A" '.active_tokens["admin@example.com"]')
+reset_all
+hold_at "$A" /oidc/v1/token
+ui_start -p first -p alias
+check_screen "alias's list is in, first's is held" "loading 1 of 2 workspaces" 20
+check_eq "only alias's list reached the workspace: first cannot sign in yet (the premise)" \
+	1 "$(lists_at "$A")"
+twice_never "no twin row shows twice while first's list is on its way"
+check_screen_not "alias's rows wait for first's list" "twin [12] "
+release_at "$A"    # the sign-in goes on
+check_screen "first's list came: both in" \
+	"$MINE tokens in 2 workspaces; note: $MINE tokens of alias shown once, under first \\(one workspace\\)" 20
+twice_never "no twin row shows twice once both are in"
+check_screen "each of the admin's tokens once" "shown $MINE/$MINE "
+check_screen "twin 2 under first" "^ +first .*twin 2 "
+check_screen_not "none under alias" "^ +alias "
+keys q
+ui_exited
+
+# the earlier profile fails: the later one's rows are shown, once
+reset_all
+hold_at "$A" /oidc/v1/token
+ui_start -p firstbad -p alias
+check_screen "alias's list is in, firstbad's sign-in held" "loading 1 of 2 workspaces" 20
+check_eq "only alias's list reached the workspace" 1 "$(lists_at "$A")"
+check_screen_not "alias's rows wait for firstbad's list" "twin [12] "
+release_at "$A"
+check_screen "firstbad failed" "$MINE tokens in 2 workspaces; some failed" 20
+check_screen "its twin's rows shown: alias's own" "shown $MINE/$MINE "
+check_screen "twin 2 under alias" "^ +alias .*twin 2 "
+twice_never "once each"
+keys q
 ui_exited
 
 finish
