@@ -769,6 +769,17 @@ cli_worker_options(const struct cli *cli, struct worker_opts *wo)
 }
 
 int
+cli_not_workspace(const struct config *cfg)
+{
+	if (cfg->host == NULL || !config_host_is_account(cfg->host))
+		return 0;
+	cli_msg("%s (%s) is an account console, not a workspace: personal access tokens live in "
+		"workspaces, so patrol sends nothing there; name a workspace's profile or host",
+		cfg->host, cfg->host_source != NULL ? cfg->host_source : "the configuration");
+	return 2;
+}
+
+int
 cli_connect(struct cli *cli)
 {
 	struct worker_opts wo;
@@ -778,6 +789,8 @@ cli_connect(struct cli *cli)
 	if (cli->w != NULL)
 		return 0;
 	if (!cli->cfg_loaded && (rc = load_config(cli)) != 0)
+		return rc;
+	if ((rc = cli_not_workspace(&cli->cfg)) != 0)
 		return rc;
 	cli_worker_options(cli, &wo);
 	status_clear(&err);
