@@ -25,39 +25,16 @@ FAKE
 chmod 755 "$T/bin/databricks"
 export PATH="$T/bin:$PATH"
 
-cat >"$HOME/.databrickscfg" <<EOF2
-[prod]
-host = $A
-token = $ADMIN_TOKEN
-
-[staging]
-host = $B
-client_id = robot
-client_secret = s3cret-robot
-
-[dev]
-host = $C
-auth_type = databricks-cli
-
-[bobs]
-host = $D
-token = $BOB
-
-[gone]
-host = $DOWN
-token = $ADMIN_TOKEN
-
-[revoked]
-host = $D
-token = dapi99999999999999999999999999999999
-
-[acct]
-host = https://accounts.cloud.databricks.com
-account_id = 00000000-0000-0000-0000-000000000000
-client_id = x
-client_secret = y
-EOF2
-chmod 600 "$HOME/.databrickscfg"
+{
+	cfg_profile prod "$A"
+	cfg_profile staging "$B" client_id=robot client_secret=s3cret-robot
+	cfg_profile dev "$C" auth_type=databricks-cli
+	cfg_profile bobs "$D" token=$BOB
+	cfg_profile gone "$DOWN"
+	cfg_profile revoked "$D" token=dapi99999999999999999999999999999999
+	cfg_profile acct https://accounts.cloud.databricks.com \
+		account_id=00000000-0000-0000-0000-000000000000 client_id=x client_secret=y
+} | cfg_write
 
 # active_in URL: the active tokens of a workspace (every user's)
 active_in() {
@@ -86,7 +63,7 @@ check_rc "an unknown profile stops before any request" 2
 check_match "the unknown profile is named" "nosuch" "$ERR"
 
 # --- every workspace: one down, one not admin, an account console ----------
-for u in "$A" "$B" "$C" "$D"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+for u in "$A" "$B" "$C" "$D"; do at "$u" reset_stats; done
 run list --all --all-profiles -o json
 check_rc "one workspace down and one not admin: exit 1" 1
 check_match "the account console is skipped with a note" "skipped profile 'acct'.*account console" "$ERR"
@@ -101,10 +78,10 @@ check_eq "per workspace" "$NA $NB $NC" "$(printf '%s' "$OUT" | jq -r \
 	'[(map(select(.workspace == "prod")) | length), (map(select(.workspace == "staging")) | length), (map(select(.workspace == "dev")) | length)] | join(" ")')"
 for u in "$A" "$B" "$C"; do
 	check_eq "one token-management list at $u" 1 \
-		"$(curl -s "$u/emulator/stats" | jq '.requests["GET /api/2.0/token-management/tokens"] // 0')"
+		"$(at "$u" count "GET /api/2.0/token-management/tokens")"
 done
 check_eq "the OAuth workspace signed in once" 1 \
-	"$(curl -s "$B/emulator/stats" | jq '.requests["POST /oidc/v1/token"] // 0')"
+	"$(at "$B" count "POST /oidc/v1/token")"
 check_eq "the CLI workspace asked the fake CLI" "auth token --profile dev" "$(head -n 1 "$T/databricks.argv")"
 
 run list --all --all-profiles -o csv
@@ -173,7 +150,7 @@ check_match "audit: its total" "^total +$((NA + NB)) " "$OUT"
 # narrows it 30 days after it began
 queued() {
 	local now=$(( $(date +%s) * 1000 ))
-	curl -s -X POST "$1/emulator/tokens" -d "{\"expiry_time\":-1,\"comment\":\"$2\",\
+	at "$1" mktok "{\"expiry_time\":-1,\"comment\":\"$2\",\
 \"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\",\"inferred_scopes\":[\"jobs\"],\
 \"creation_time\":$((now - $3 * 86400000))}" >/dev/null
 }
@@ -181,7 +158,7 @@ queued "$A" q-prod 28
 queued "$C" q-dev 27
 queued "$B" q-staging 26
 NA=$(active_in "$A") NB=$(active_in "$B") NC=$(active_in "$C")
-for u in "$A" "$B" "$C" "$D"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+for u in "$A" "$B" "$C" "$D"; do at "$u" reset_stats; done
 run scopes --all --all-profiles -o json
 check_rc "scopes across, two failing" 1
 check_match "scopes: the workspace that is down: one line" "workspace 'gone':.*(connect|refused)" "$ERR"
@@ -200,7 +177,7 @@ check_eq "scopes: the workspaces' queues interleave by date" "prod:q-prod dev:q-
 	"$(printf '%s' "$OUT" | jq -r '[.[0:3][] | "\(.workspace):\(.comment)"] | join(" ")')"
 for u in "$A" "$B" "$C"; do
 	check_eq "scopes: one token-management list at $u" 1 \
-		"$(curl -s "$u/emulator/stats" | jq '.requests["GET /api/2.0/token-management/tokens"] // 0')"
+		"$(at "$u" count "GET /api/2.0/token-management/tokens")"
 done
 run scopes --all -p prod -p staging -o csv
 check_rc "scopes CSV across" 0
@@ -243,8 +220,7 @@ rm -rf "$HOME/.config/patrol"
 LONG=$(printf 'x%.0s' $(seq 3000))
 WIDE=$(printf '数%.0s' $(seq 100))
 cp "$HOME/.databrickscfg" "$T/cfg.keep"
-printf '\n[%s]\nhost = %s\ntoken = %s\n\n[%s]\nhost = %s\ntoken = %s\n' \
-	"$LONG" "$DOWN" "$ADMIN_TOKEN" "$WIDE" "$DOWN" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+{ cfg_profile "$LONG" "$DOWN"; cfg_profile "$WIDE" "$DOWN"; } >>"$HOME/.databrickscfg"
 run list --all -p prod -p "$LONG" -p "$WIDE"
 check_rc "two workspaces down: exit 1" 1
 check_match "the 3000-byte name whole, then its reason" "workspace '$LONG': list workspace tokens: " "$ERR"
@@ -255,8 +231,8 @@ cp "$T/cfg.keep" "$HOME/.databrickscfg"
 
 # --- a prefix of two different tokens in two workspaces: both named -------------
 P1=abcd1111$(printf '1%.0s' $(seq 56)) P2=abcd2222$(printf '2%.0s' $(seq 56))
-curl -s -X POST "$A/emulator/tokens" -d "{\"token_id\":\"$P1\",\"comment\":\"in prod\"}" >/dev/null
-curl -s -X POST "$B/emulator/tokens" -d "{\"token_id\":\"$P2\",\"comment\":\"in staging\"}" >/dev/null
+at "$A" mktok "{\"token_id\":\"$P1\",\"comment\":\"in prod\"}" >/dev/null
+at "$B" mktok "{\"token_id\":\"$P2\",\"comment\":\"in staging\"}" >/dev/null
 run show --all -p prod -p staging abcd
 check_rc "show: a prefix in two workspaces" 1
 check_match "show names each token and its workspace" \
@@ -270,7 +246,7 @@ check_rc "more of the id picks one" 0
 check_match "the staging one" "in staging" "$OUT"
 
 # --- -p takes its name whole: a section may have a comma in its name ------------
-printf '\n[a,b]\nhost = %s\ntoken = %s\n' "$A" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+cfg_profile 'a,b' "$A" >>"$HOME/.databrickscfg"
 run list -p 'a,b' -p staging -o json
 check_rc "-p 'a,b' beside another -p" 0
 check_eq "its tokens are listed under its whole name" "a,b staging" \

@@ -26,21 +26,19 @@ DOWN=$EMU_URL
 emu_stop
 unset DATABRICKS_HOST DATABRICKS_TOKEN
 {
-	printf '[w0]\nhost = %s\ntoken = %s\n\n' "${U[0]}" "$ADMIN_TOKEN"
-	printf '[w1]\nhost = %s\nclient_id = robot\nclient_secret = s3cret-robot\n\n' "${U[1]}"
-	printf '[w2]\nhost = %s\ntoken = %s\n\n' "${U[2]}" "$ADMIN_TOKEN"
-	printf '[refuser]\nhost = %s\ntoken = %s\n\n' "$REFUSER" "$ADMIN_TOKEN"
-	printf '[gone]\nhost = %s\ntoken = %s\n' "$DOWN" "$ADMIN_TOKEN"
-} >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+	cfg_profile w0 "${U[0]}"
+	cfg_profile w1 "${U[1]}" client_id=robot client_secret=s3cret-robot
+	cfg_profile w2 "${U[2]}"
+	cfg_profile refuser "$REFUSER"
+	cfg_profile gone "$DOWN"
+} | cfg_write
 
 # observed URL N PREFIX FILE: N observed tokens at URL, inferred jobs,
 # commented "PREFIX i"; their ids go to FILE (sorted)
 observed() {
 	local i
 	for i in $(seq 1 "$2"); do
-		curl -s -X POST "$1/emulator/tokens" \
-			-d "{$R,\"comment\":\"$3 $i\",\"inferred_scopes\":[\"jobs\"]}" | jq -r .token_id
+		at "$1" mktok "{$R,\"comment\":\"$3 $i\",\"inferred_scopes\":[\"jobs\"]}"
 	done | sort >"$4"
 }
 # updates_at URL: updates the emulator at URL received
@@ -93,16 +91,8 @@ run pin -p w0 -p w1 --from "$T/all" --resume
 check_rc "--resume takes no ids" 2
 
 # --- kill -9 in the middle, then --resume --------------------------------------
-"$PATROL" pin --all --yes --rate 20 --jobs 4 --profiles w0,w1,w2 --filter 'comment:job' \
-	>"$T/killed.out" 2>&1 &
-VICTIM=$!
-total() { echo $(( $(updates_at "${U[0]}") + $(updates_at "${U[1]}") + $(updates_at "${U[2]}") )); }
-i=0
-while [ "$(total)" -lt 60 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 "$VICTIM"
-wait "$VICTIM" 2>/dev/null
-for u in "${U[@]}"; do EMU_URL=$u quiesce; done
-BEFORE=$(total)
+total() { stats_sum '.updates | length' "${U[@]}"; }
+kill_midway 60 total pin --all --yes --rate 20 --jobs 4 --profiles w0,w1,w2 --filter 'comment:job'
 if [ "$BEFORE" -ge 60 ] && [ "$BEFORE" -lt 300 ]; then ok "cut short ($BEFORE of 300)"; else not_ok "cut short" "updates before the kill: $BEFORE"; fi
 run journal -o json
 check_eq "three unfinished pin sessions, one a workspace" "3 3" \

@@ -14,24 +14,15 @@ emu_start --generate 400:8 --seed 9 --fail 403:1:-1:5 --fault-path token-managem
 REFUSER=$EMU_URL
 unset DATABRICKS_HOST DATABRICKS_TOKEN
 {
-	for i in 0 1 2; do printf '[w%d]\nhost = %s\ntoken = %s\n\n' "$i" "${U[$i]}" "$ADMIN_TOKEN"; done
-	printf '[refuser]\nhost = %s\ntoken = %s\n' "$REFUSER" "$ADMIN_TOKEN"
-} >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+	for i in 0 1 2; do cfg_profile "w$i" "${U[$i]}"; done
+	cfg_profile refuser "$REFUSER"
+} | cfg_write
 
 # ids_at URL N: the first N ids of generated users in that workspace
 ids_at() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
 		jq -r '.token_infos[] | select(.created_by_username | startswith("user")) | .token_id' |
 		sort | head -n "$2"
-}
-# once_at URL FILE: ids of FILE the emulator at URL saw revoked exactly once
-once_at() {
-	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
-		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-deletes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
 }
 
 # --- one plan, one confirm, grouped by workspace ----------------------------
@@ -43,7 +34,7 @@ check_match "one confirm for all of them" "refusing to revoke [0-9]+ tokens" "$E
 check_match "each part's '… and N more' names its own profile" \
 	"workspace 'w1' \\(.*… and [0-9]+ more \\(patrol -p w1 revoke --all --filter flag:unused-90d --dry-run -o csv lists them all\\)" \
 	"$(printf '%s' "$ERR" | tr '\n' ' ')"
-check_eq "nothing sent" "0 0" "$(deletes_at "${U[0]}") $(deletes_at "${U[1]}")"
+check_eq "nothing sent" "0 0" "$(at "${U[0]}" deletes) $(at "${U[1]}" deletes)"
 
 # --- a filter that matches only the token patrol uses: each workspace says so --
 ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-12)
@@ -59,16 +50,8 @@ check_match "a filter that matches nothing says so" "nothing matches in any work
 # --- kill -9 in the middle, then --resume ------------------------------------
 for i in 0 1 2; do ids_at "${U[$i]}" 150 >"$T/ids$i"; done
 cat "$T/ids0" "$T/ids1" "$T/ids2" >"$T/all"
-"$PATROL" revoke --all --yes --rate 30 --jobs 4 --profiles w0,w1,w2 --from "$T/all" \
-	>"$T/killed.out" 2>&1 &
-VICTIM=$!
-total() { echo $(( $(stats_at "${U[0]}" '.revokes | length') + $(stats_at "${U[1]}" '.revokes | length') + $(stats_at "${U[2]}" '.revokes | length') )); }
-i=0
-while [ "$(total)" -lt 90 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-kill -9 "$VICTIM"
-wait "$VICTIM" 2>/dev/null
-for u in "${U[@]}"; do EMU_URL=$u quiesce; done
-BEFORE=$(total)
+total() { stats_sum '.revokes | length' "${U[@]}"; }
+kill_midway 90 total revoke --all --yes --rate 30 --jobs 4 --profiles w0,w1,w2 --from "$T/all"
 if [ "$BEFORE" -ge 90 ] && [ "$BEFORE" -lt 450 ]; then ok "cut short ($BEFORE of 450)"; else not_ok "cut short" "revoked before the kill: $BEFORE"; fi
 run journal -o json
 check_eq "three unfinished sessions, one a workspace" 3 \
@@ -80,10 +63,9 @@ check_match "each workspace resumes its own session" \
 check_eq "JSON results keyed by workspace" "w0 w1 w2" "$(printf '%s' "$OUT" | jq -r 'keys_unsorted | join(" ")')"
 for i in 0 1 2; do
 	check_eq "w$i: each of its 150 revoked exactly once, across both runs" 150 \
-		"$(once_at "${U[$i]}" "$T/ids$i")"
+		"$(at "${U[$i]}" revoked_once "$T/ids$i")"
 done
-check_eq "no revoke reached a workspace that did not hold the token" 450 \
-	"$(( $(stats_at "${U[0]}" '.revokes | length') + $(stats_at "${U[1]}" '.revokes | length') + $(stats_at "${U[2]}" '.revokes | length') ))"
+check_eq "no revoke reached a workspace that did not hold the token" 450 "$(total)"
 run revoke --all --resume --yes --profiles w0,w1,w2
 check_match "nothing left afterwards" "workspace 'w0': no unfinished revoke session" "$ERR"
 
@@ -95,9 +77,11 @@ cat "$T/intr0" "$T/intr1" >"$T/intr"
 "$PATROL" revoke --all --yes --rate 20 --jobs 1 -p w0 -p w1 --from "$T/intr" \
 	>"$T/intr.out" 2>"$T/intr.err" &
 VICTIM=$!
-i=0
-while [ $(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") )) -lt 6 ] &&
-	[ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+# intr_revoked: how many of them were revoked exactly once, so far
+intr_revoked() {
+	echo $(( $(at "${U[0]}" revoked_once "$T/intr0") + $(at "${U[1]}" revoked_once "$T/intr1") ))
+}
+await at_least 6 intr_revoked
 kill -INT "$VICTIM"
 wait "$VICTIM"
 IERR=$(cat "$T/intr.err")
@@ -110,8 +94,7 @@ for w in w0 w1; do
 	run ${CMD#patrol } --yes
 	check_rc "Ctrl-C: $w: the named command goes on" 0
 done
-check_eq "Ctrl-C: every one of the 80 revoked exactly once in the end" 80 \
-	"$(( $(once_at "${U[0]}" "$T/intr0") + $(once_at "${U[1]}" "$T/intr1") ))"
+check_eq "Ctrl-C: every one of the 80 revoked exactly once in the end" 80 "$(intr_revoked)"
 
 # --- a 403 stops only that workspace's part ------------------------------------
 ids_at "$REFUSER" 60 >"$T/idsr"
@@ -120,8 +103,8 @@ cat "$T/idsr" "$T/ids0b" >"$T/mixed"
 run revoke --all --yes --jobs 1 -p refuser -p w0 --from "$T/mixed"
 check_rc "a refused workspace: exit 3" 3
 check_match "says which workspace stopped" "workspace 'refuser': stopping its part.*HTTP 403" "$ERR"
-check_eq "the other workspace's part went on in full" 50 "$(once_at "${U[0]}" "$T/ids0b")"
-check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(deletes_at "$REFUSER")"
+check_eq "the other workspace's part went on in full" 50 "$(at "${U[0]}" revoked_once "$T/ids0b")"
+check_match "the refusing workspace was not sent the rest" '^[0-9]$' "$(at "$REFUSER" deletes)"
 check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not attempted" "$ERR"
 
 # --- a part a 401/403 stopped: each run names the command that goes on ---------
@@ -131,7 +114,7 @@ check_match "its rest is not attempted" "workspace 'refuser': .*[1-9][0-9]* not 
 emu_start --generate 400:8 --seed 11 --fail 403:1:1:5 --fault-path token-management/tokens/
 TRANSIENT=$EMU_URL
 unset DATABRICKS_HOST DATABRICKS_TOKEN
-printf '\n[transient]\nhost = %s\ntoken = %s\n' "$TRANSIENT" "$ADMIN_TOKEN" >>"$HOME/.databrickscfg"
+cfg_profile transient "$TRANSIENT" >>"$HOME/.databrickscfg"
 ids_at "$TRANSIENT" 40 >"$T/idst"
 ids_at "${U[2]}" 200 | tail -n 10 >"$T/ids2t"
 cat "$T/idst" "$T/ids2t" >"$T/transient"
@@ -147,10 +130,10 @@ check_rc "an estate resume with nothing unfinished" 0
 check_match "names the auth-stopped session and its command" \
 	"revoke: workspace 'transient': no unfinished revoke session for .*; session $S \\(auth\\) has 35 to try again: patrol -p transient revoke --resume $S" "$ERR"
 check_match "the other part: nothing left" "revoke: workspace 'w2': no unfinished revoke session for .*patrol journal lists them all" "$ERR"
-check_eq "it sent nothing (the 6 DELETEs are the first run's)" 6 "$(deletes_at "$TRANSIENT")"
+check_eq "it sent nothing (the 6 DELETEs are the first run's)" 6 "$(at "$TRANSIENT" deletes)"
 run -p transient revoke --resume "$S" --yes
 check_rc "the named command finishes it" 0
-check_eq "each of the 40 revoked exactly once, across both runs" 40 "$(once_at "$TRANSIENT" "$T/idst")"
+check_eq "each of the 40 revoked exactly once, across both runs" 40 "$(at "$TRANSIENT" revoked_once "$T/idst")"
 
 # --- a workspace patrol's config marks read-only is left out -----------------
 printf '[profile w1]\nread-only = true\n' >"$T/patrol.conf"
@@ -160,6 +143,6 @@ cat "$T/ids1c" "$T/ids2c" >"$T/ro"
 PATROL_CONFIG="$T/patrol.conf" run revoke --all --yes -p w1 -p w2 --from "$T/ro"
 check_rc "one part left out: exit 1" 1
 check_match "says the read-only workspace is left out" "workspace 'w1': read-only" "$ERR"
-check_eq "the read-only workspace was sent nothing of it" 0 "$(once_at "${U[1]}" "$T/ids1c")"
-check_eq "the other went on" 5 "$(once_at "${U[2]}" "$T/ids2c")"
+check_eq "the read-only workspace was sent nothing of it" 0 "$(at "${U[1]}" revoked_once "$T/ids1c")"
+check_eq "the other went on" 5 "$(at "${U[2]}" revoked_once "$T/ids2c")"
 finish

@@ -13,52 +13,26 @@ N=5
 LIST="GET /api/2.0/token/list"
 emus_start $N --generate 12:3
 unset DATABRICKS_HOST DATABRICKS_TOKEN
-: >"$HOME/.databrickscfg"
-for i in $(seq $N); do
-	printf '[w%d]\nhost = %s\ntoken = %s\n\n' "$i" "${EMU_URLS[$((i - 1))]}" "$ADMIN_TOKEN" \
-		>>"$HOME/.databrickscfg"
-done
-chmod 600 "$HOME/.databrickscfg"
-
-# at I CMD...: run CMD with EMU_URL set to emulator I's (0-based).
-at() {
-	local EMU_URL=${EMU_URLS[$1]}
-	shift
-	"$@"
-}
-
-hold() {
-	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
-}
-release() {
-	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
-}
-
-# wait_held I: wait (bounded) until emulator I counted its list request.
-wait_held() {
-	local i=0
-	while [ "$(at "$1" count "$LIST")" != 1 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-	[ "$(at "$1" count "$LIST")" = 1 ]
-}
+for i in $(seq $N); do cfg_profile "w$i" "${EMU_URLS[$((i - 1))]}"; done | cfg_write
 
 # threads_mid_run K: list workspaces w1..wK while each holds its list
 # request; THREADS is patrol's thread count then, RC and OUT its result.
 threads_mid_run() {
-	local k=$1 i pid args=() held=0
+	local k=$1 i u pid args=() held=0
 	for i in $(seq 0 $((k - 1))); do
-		at "$i" reset_stats
-		at "$i" hold /api/2.0/token/list
+		at "${EMU_URLS[$i]}" reset_stats
+		at "${EMU_URLS[$i]}" hold /api/2.0/token/list
 		args+=(-p "w$((i + 1))")
 	done
 	"$PATROL" list "${args[@]}" -o json >"$T/out" 2>"$T/err" </dev/null &
 	pid=$!
-	for i in $(seq 0 $((k - 1))); do
-		wait_held "$i" && held=$((held + 1))
+	for u in "${EMU_URLS[@]:0:k}"; do
+		at "$u" await stats_is ".requests[\"$LIST\"] // 0" 1 && held=$((held + 1))
 	done
 	check_eq "$k workspace(s): every list request is on the wire" "$k" "$held"
 	THREADS=$(sed -n 's/^Threads:[[:space:]]*//p' "/proc/$pid/status")
-	for i in $(seq 0 $((k - 1))); do
-		at "$i" release
+	for u in "${EMU_URLS[@]:0:k}"; do
+		at "$u" release
 	done
 	wait "$pid"
 	RC=$?
@@ -77,7 +51,7 @@ check_rc "$N workspaces: listed" 0
 check_eq "$N workspaces: every workspace's rows" "w1 w2 w3 w4 w5" \
 	"$(printf '%s' "$OUT" | jq -r '[.[].workspace] | unique | join(" ")')"
 for i in $(seq 0 $((N - 1))); do
-	check_eq "workspace w$((i + 1)): its list asked once" 1 "$(at "$i" count "$LIST")"
+	check_eq "workspace w$((i + 1)): its list asked once" 1 "$(at "${EMU_URLS[$i]}" count "$LIST")"
 done
 
 finish

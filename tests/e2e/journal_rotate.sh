@@ -11,10 +11,6 @@ CRASHY="${top_builddir:-.}/tests/e2e/patrol-crashpoints"
 [ -x "$CRASHY" ] || { echo "missing $CRASHY (make check builds it)"; exit 99; }
 export XDG_STATE_HOME="$T/state"
 
-mktok() {
-	curl -s -X POST "$EMU_URL/emulator/tokens" -d '{"comment":"deploy bot","scopes":["sql"]}' |
-		jq -r .token_id
-}
 newest() {
 	basename "$(ls -t "$XDG_STATE_HOME"/patrol/*.jsonl | head -n 1)" .jsonl
 }
@@ -108,14 +104,13 @@ check_eq "kept, csv: the item" '"rotated, old kept"' "$(printf '%s\n' "$OUT" | s
 # --- with a revocation: the words of each -----------------------------------------------
 OLD=$(mktok)
 reset_stats         # the rotations above sent token/delete: count this revoke's alone
-curl -s -X POST "$EMU_URL/emulator/hold" -d '{"path":"token/delete"}' >/dev/null
+hold token/delete
 "$PATROL" revoke --yes "$OLD" >"$T/out" 2>"$T/err" &
 VICTIM=$!
-i=0
-while [ "$(count 'POST /api/2.0/token/delete')" -lt 1 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+await at_least 1 count 'POST /api/2.0/token/delete'
 kill -9 "$VICTIM"
 wait "$VICTIM" 2>/dev/null
-curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+release
 S_REVOKE=$(newest)
 run journal
 check_match "mixed: the column is DONE" 'PLANNED +DONE +GONE +KEPT +FAILED' "$(printf '%s\n' "$OUT" | head -n 1)"

@@ -130,6 +130,111 @@ reset_stats() {
 	curl -s -X POST "$EMU_URL/emulator/reset-stats" >/dev/null
 }
 
+# at URL CMD ARGS...: run the helper CMD against the emulator at URL (several
+# workspaces: `at "$u" count "GET /api/2.0/token/list"`, `at "$u" hold PATH`).
+at() {
+	local EMU_URL=$1
+	shift
+	"$@"
+}
+
+# stats_sum JQ URL...: the sum over the emulators at URL... of what JQ
+# (a number) reads out of their /emulator/stats.
+stats_sum() {
+	local jq=$1 u n=0
+	shift
+	for u in "$@"; do n=$((n + $(stats_at "$u" "$jq"))); done
+	echo "$n"
+}
+
+# hold PATH: the emulator keeps the next request whose path contains PATH
+# counted (in /emulator/stats) and unprocessed until release.
+hold() {
+	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
+}
+
+# release: let the emulator go on with the request it holds.
+release() {
+	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+}
+
+# await CMD ARGS...: run CMD until it succeeds, every 0.05 s for 30 s at
+# most; false when it never did.
+await() {
+	local i=0
+	until "$@"; do
+		[ $i -lt 600 ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
+
+# at_least N CMD ARGS...: true when the number CMD prints is N or more
+# (`await at_least 1 deletes`).
+at_least() {
+	local n=$1
+	shift
+	[ "$("$@")" -ge "$n" ] 2>/dev/null
+}
+
+# stats_is JQ VALUE: true when `stats JQ` prints VALUE.
+stats_is() {
+	[ "$(stats "$1")" = "$2" ]
+}
+
+# wait_stats DESC JQ VALUE: wait (await) until `stats JQ` is VALUE, then
+# check that it is (a held request arrived: `.requests["POST /p"] // 0` 1).
+wait_stats() {
+	await stats_is "$2" "$3"
+	check_eq "$1" "$3" "$(stats "$2")"
+}
+
+# kill_midway N COUNT ARGS...: run `patrol ARGS` in the background (output
+# to $T/killed.out) and kill -9 it once the command COUNT prints N or more;
+# when the emulators of emus_start have answered all they received, BEFORE
+# is what COUNT prints.
+kill_midway() {
+	local n=$1 count=$2 pid u
+	shift 2
+	"$PATROL" "$@" >"$T/killed.out" 2>&1 &
+	pid=$!
+	await at_least "$n" "$count"
+	kill -9 "$pid"
+	wait "$pid" 2>/dev/null
+	for u in "${EMU_URLS[@]}"; do at "$u" quiesce; done
+	BEFORE=$("$count")
+}
+
+# mktok [JSON]: make a token at the emulator with the properties of JSON
+# (POST /emulator/tokens; default the admin's own, commented "deploy bot",
+# scope sql); prints its id and keeps its secret, if any, in $T/value.ID.
+mktok() {
+	local body=${1:-'{"comment":"deploy bot","scopes":["sql"]}'} id value
+	{ read -r id; read -r value; } < <(curl -s -X POST "$EMU_URL/emulator/tokens" -d "$body" |
+		jq -r '.token_id, (.token_value // "")')
+	[ -n "$id" ] || return 0
+	[ -z "$value" ] || printf '%s\n' "$value" >"$T/value.$id"
+	echo "$id"
+}
+
+# cfg_profile NAME URL [KEY=VALUE...]: print the ~/.databrickscfg section of
+# profile NAME at URL, signed in with KEY = VALUE lines (default: token =
+# the admin's token).
+cfg_profile() {
+	local kv
+	printf '[%s]\nhost = %s\n' "$1" "$2"
+	shift 2
+	[ $# -gt 0 ] || set -- "token=$ADMIN_TOKEN"
+	for kv in "$@"; do printf '%s = %s\n' "${kv%%=*}" "${kv#*=}"; done
+	echo
+}
+
+# cfg_write: write stdin (cfg_profile sections) to ~/.databrickscfg, mode 0600.
+cfg_write() {
+	cat >"$HOME/.databrickscfg"
+	chmod 600 "$HOME/.databrickscfg"
+}
+
 # run ARGS...: run patrol; sets OUT, ERR, RC. Stdin is /dev/null unless
 # STDIN names a file.
 run() {

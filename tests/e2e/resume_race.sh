@@ -13,18 +13,6 @@ NOW=1767225600000
 DAY=86400000
 R="\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\",\"creation_time\":$((NOW - 25 * DAY))"
 
-hold() {
-	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
-}
-release() {
-	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
-}
-# wait_for DESC JQ VALUE: wait (bounded) until the stats say JQ == VALUE.
-wait_for() {
-	local i=0
-	while [ "$(stats "$2")" != "$3" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	check_eq "$1" "$3" "$(stats "$2")"
-}
 # cut_short CMD ARGS...: run `patrol CMD ARGS` and kill -9 it while the
 # emulator holds its first change (path HOLD), then let that one go on.
 cut_short() {
@@ -32,11 +20,11 @@ cut_short() {
 	hold "$HOLD"
 	"$PATROL" "$@" >"$T/killed.out" 2>&1 &
 	pid=$!
-	wait_for "$1: the first change arrived" "$ARRIVED" 1
+	wait_stats "$1: the first change arrived" "$ARRIVED" 1
 	kill -9 "$pid"
 	wait "$pid" 2>/dev/null
 	release
-	wait_for "$1: and was made" "$MADE" 1
+	wait_stats "$1: and was made" "$MADE" 1
 }
 # changes: the requests that change something, so far.
 changes() {
@@ -50,7 +38,7 @@ race() {
 	hold /api/
 	"$PATROL" "$1" --resume --yes >"$T/out1" 2>"$T/err1" &
 	first=$!
-	wait_for "$1: the first resume is held" .total $((base + 1))
+	wait_stats "$1: the first resume is held" .total $((base + 1))
 	run "$1" --resume --yes
 	check_rc "$1: the second resume runs the session" 0
 	sent=$(changes)
@@ -85,8 +73,8 @@ emu_stop
 rm -rf "$XDG_STATE_HOME"
 emu_start --now-ms $NOW
 for i in 1 2 3 4; do
-	printf '{%s,"comment":"job %d","inferred_scopes":["jobs"],"expiry_time":-1}\n' "$R" "$i"
-done | while read -r body; do curl -s -X POST "$EMU_URL/emulator/tokens" -d "$body" | jq -r .token_id; done >"$T/pins"
+	mktok "{$R,\"comment\":\"job $i\",\"inferred_scopes\":[\"jobs\"],\"expiry_time\":-1}"
+done >"$T/pins"
 ID=$(head -n 1 "$T/pins")
 HOLD=$ID ARRIVED=".requests[\"PATCH /api/2.0/token/$ID\"] // 0"
 MADE="[.updates[] | select(.token_id == \"$ID\")] | length"
