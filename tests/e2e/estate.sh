@@ -95,11 +95,7 @@ check_match "table: rows name their workspace" "^dev " "$OUT"
 # --- an account console named by hand: refused, nothing sent there ----------
 # The emulator at A stands as the HTTPS proxy: a CONNECT towards the account
 # console would be counted there.
-curl -s -X POST "$A/emulator/reset-stats" >/dev/null
-connects() {
-	curl -s "$A/emulator/stats" |
-		jq '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0'
-}
+at "$A" reset_stats
 for cmd in "list -p acct" "audit --all -p prod -p acct" "quota --profiles acct,prod" \
 	"show 0123456789 -p acct" "revoke --all --yes --filter owner:nobody -p acct"; do
 	# shellcheck disable=SC2086
@@ -112,9 +108,10 @@ DATABRICKS_HOST=https://accounts.cloud.databricks.com DATABRICKS_TOKEN=$ADMIN_TO
 	HTTPS_PROXY=$A run list
 check_rc "an account console from the environment: refused" 2
 check_match "names where the host came from" "\(DATABRICKS_HOST\) is an account console" "$ERR"
-check_eq "nothing sent towards the account console" 0 "$(connects)"
+check_eq "nothing sent towards the account console" 0 \
+	"$(stats_at "$A" '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0')"
 check_eq "nor to the workspace named beside it" 0 \
-	"$(curl -s "$A/emulator/stats" | jq '.total - ([.requests | to_entries[] | select(.key | startswith("GET /emulator") or startswith("POST /emulator")) | .value] | add // 0)')"
+	"$(stats_at "$A" '[.requests | to_entries[] | select(.key | startswith("/emulator") or contains(" /emulator") | not) | .value] | add // 0')"
 
 # --- show: which workspace a token lives in ---------------------------------
 ID=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$C/api/2.0/token-management/tokens" |
