@@ -1193,6 +1193,11 @@ run_face(struct cli *cli, face_fn face)
 		return rc;
 	if ((rc = load_config(cli)) != 0)
 		return rc;
+	/* A host from --host or the environment: said as the command line says
+	 * it (a profile's is refused by the view, with the profile list's words) */
+	if (!cli->o.many && !(cli->cfg.file_used && cli->cfg.profile != NULL) &&
+	    (rc = cli_not_workspace(&cli->cfg)) != 0)
+		return rc;
 	uo.cfg = &cli->cfg;
 	cli_worker_options(cli, &uo.worker);
 	uo.worker.debug_fd = -1;      /* stderr is the screen */

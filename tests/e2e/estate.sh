@@ -108,6 +108,10 @@ DATABRICKS_HOST=https://accounts.cloud.databricks.com DATABRICKS_TOKEN=$ADMIN_TO
 	HTTPS_PROXY=$A run list
 check_rc "an account console from the environment: refused" 2
 check_match "names where the host came from" "\(DATABRICKS_HOST\) is an account console" "$ERR"
+DATABRICKS_HOST=https://accounts.cloud.databricks.com DATABRICKS_TOKEN=$ADMIN_TOKEN \
+	HTTPS_PROXY=$A run
+check_rc "the view on an account console from the environment: refused" 2
+check_match "in the command line's words" "^patrol: .*\(DATABRICKS_HOST\) is an account console" "$ERR"
 check_eq "nothing sent towards the account console" 0 \
 	"$(stats_at "$A" '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0')"
 check_eq "nor to the workspace named beside it" 0 \
