@@ -3,7 +3,8 @@
  *
  * Everything that must happen once, before any thread exists: the locale
  * (display widths), libcurl's global init, zeroing JSON allocators, no core
- * dumps of secrets, SIGPIPE ignored, no standard descriptor left closed.
+ * dumps of secrets, SIGPIPE and SIGXFSZ ignored, no standard descriptor left
+ * closed.
  */
 #include <fcntl.h>
 #include <locale.h>
@@ -51,6 +52,10 @@ main(int argc, char **argv)
 	guard_std_fds();
 	setlocale(LC_ALL, "");
 	signal(SIGPIPE, SIG_IGN);
+	/* A file-size limit (ulimit -f) fails the write with EFBIG, said like
+	 * any other write error, instead of killing patrol between two steps of
+	 * a session (a secret written, its journal record not). */
+	signal(SIGXFSZ, SIG_IGN);
 #ifndef PATROL_SANITIZERS
 	secret_harden_process();
 #endif

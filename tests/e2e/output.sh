@@ -155,4 +155,11 @@ check_match "create >&-: the secret reached no other descriptor" \
 	"its secret could not be written to standard output \\(Bad file descriptor\\)" "$ERR"
 check_nomatch "create >&-: and the secret is not on stderr" 'dapi[0-9a-f]{32}' "$ERR"
 
+# A file-size limit (ulimit -f, in KiB): the write fails (EFBIG) and is said,
+# as any write error is; patrol is not killed by SIGXFSZ (exit 153) half-way.
+(ulimit -f 1 && exec "$PATROL" list --all -o json) >"$T/big" 2>"$T/err" </dev/null
+RC=$? ERR=$(cat "$T/err")
+check_rc "list over a file-size limit" 5
+check_match "says why" "cannot write the output: File too large" "$ERR"
+
 finish
