@@ -13,16 +13,6 @@ emu_start --service-principal "$SP" --user bob@example.com=dapi11111111111111111
 NOW=$(curl -s "$EMU_URL/emulator/clock" | jq .now_ms)
 DAY=86400000
 
-# mktok JSON: make a token with exact properties; prints its id and keeps
-# its secret in $T/value.ID.
-mktok() {
-	local r id
-	r=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "$1")
-	id=$(printf '%s' "$r" | jq -r .token_id)
-	printf '%s' "$r" | jq -r .token_value >"$T/value.$id"
-	echo "$id"
-}
-
 # listed ID: the token as token management lists it (empty when gone).
 listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
@@ -306,14 +296,13 @@ for n in 1 2 3; do
 	mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"intr $n\",\"creation_time\":$((NOW - 200 * DAY)),\"expiry_time\":$((NOW + 165 * DAY))}" >>"$T/intr.ids"
 done
 reset_stats
-curl -s -X POST "$EMU_URL/emulator/hold" -d '{"path":"/api/2.0/token-management/tokens/"}' >/dev/null
+hold /api/2.0/token-management/tokens/
 "$PATROL" rotate --all --yes --from "$T/intr.ids" --to-dir "$T/intr" >"$T/intr.out" 2>"$T/intr.err" &
 VICTIM=$!
-i=0
-while [ "$(deletes)" -lt 1 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+await at_least 1 deletes
 check_eq "Ctrl-C: the first revoke is held" 1 "$(deletes)"
 kill -INT "$VICTIM"      # delivered long before the release below is sent
-curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+release
 wait "$VICTIM"
 RC=$? OUT=$(cat "$T/intr.out") ERR=$(cat "$T/intr.err")
 check_rc "Ctrl-C: not all done" 1
