@@ -29,11 +29,6 @@ works() {
 	echo "$code"
 }
 
-# file_id FILE: the token id of the secret in FILE (its SHA-256).
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
-}
-
 # --- your own token, the secret on standard output --------------------------
 OLD=$(mktok "{\"comment\":\"ci deploy\",\"scopes\":[\"sql\",\"jobs\"],\"creation_time\":$((NOW - 10 * DAY)),\"expiry_time\":$((NOW + 20 * DAY))}")
 reset_stats
@@ -62,7 +57,7 @@ check_eq "the journal is a finished rotation" "rotate done" \
 # rotated again: the mark is replaced, not piled up
 run rotate --yes --to-file "$T/again.secret" "$NEW"
 check_rc "rotate the replacement again" 0
-AGAIN=$(tr -d '\n' <"$T/again.secret" | sha256sum | cut -d' ' -f1)
+AGAIN=$(file_id "$T/again.secret")
 check_eq "the comment names only the last token it replaced" "ci deploy (rotated from ${NEW:0:10})" \
 	"$(listed "$AGAIN" | jq -r .comment)"
 
@@ -75,7 +70,7 @@ check_nomatch "nothing secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
 check_nomatch "nothing secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
 check_match "the result says the old one is kept" 'rotated, old kept' "$OUT"
 check_eq "the secret file is mode 0600" 600 "$(stat -c %a "$T/nightly.secret")"
-NEW=$(tr -d '\n' <"$T/nightly.secret" | sha256sum | cut -d' ' -f1)
+NEW=$(file_id "$T/nightly.secret")
 check_eq "the file holds the new token's secret" "nightly v2" "$(listed "$NEW" | jq -r .comment)"
 check_eq "the lifetime given" $((7 * DAY)) "$(listed "$NEW" | jq '.expiry_time - .creation_time')"
 check_eq "the scopes given" '["sql"]' "$(listed "$NEW" | jq -c .scopes)"
@@ -200,7 +195,7 @@ run rotate --all --yes --to-file "$T/etl.secret" "$SPOLD"
 check_rc "a service principal's token" 0
 check_eq "its application id came from SCIM" 1 "$(stats '[.requests | to_entries[] | select(.key | startswith("GET /api/2.0/preview/scim/v2/ServicePrincipals/")) | .value] | add')"
 check_eq "created on its behalf" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
-NEW=$(tr -d '\n' <"$T/etl.secret" | sha256sum | cut -d' ' -f1)
+NEW=$(file_id "$T/etl.secret")
 check_eq "the new token is the service principal's" "$SPOWNER" "$(listed "$NEW" | jq .owner_id)"
 check_eq "with its scopes" '["jobs"]' "$(listed "$NEW" | jq -c .scopes)"
 check_eq "the old one revoked once, through token management" 1 \

@@ -14,13 +14,6 @@
 CRASHY="${top_builddir:-.}/tests/e2e/patrol-crashpoints"
 [ -x "$CRASHY" ] || { echo "missing $CRASHY (make check builds it)"; exit 99; }
 DAY=86400000
-COMMENT_OF_OLD="deploy bot"    # what mktok (lib.sh) comments its tokens
-
-# replacements OLD: ids of the tokens made to replace OLD (by their comment).
-replacements() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
-		jq -r --arg c "$COMMENT_OF_OLD (rotated from ${1:0:10})" '.token_infos[]? | select(.comment == $c) | .token_id'
-}
 
 listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
@@ -30,11 +23,6 @@ listed() {
 # gone ID: true when ID is no longer listed.
 gone() {
 	[ -z "$(listed "$1")" ]
-}
-
-# file_id FILE: the token id of the secret in FILE (its SHA-256).
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
 }
 
 # works FILE: "yes" when the workspace takes the secret in FILE.

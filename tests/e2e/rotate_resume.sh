@@ -35,13 +35,6 @@ listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
 		jq -r --arg id "$1" '.token_infos[]? | select(.token_id == $id) | .token_id'
 }
-replacements() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
-		jq -r --arg c "${2:-deploy bot} (rotated from ${1:0:10})" '.token_infos[]? | select(.comment == $c) | .token_id'
-}
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
-}
 newest() {
 	ls -t "$JDIR"/*.jsonl | head -n 1
 }
