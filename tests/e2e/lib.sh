@@ -217,6 +217,19 @@ mktok() {
 	echo "$id"
 }
 
+# file_id FILE: the token id of the secret in FILE (the emulator's token ids
+# are the SHA-256 of their secret).
+file_id() {
+	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
+}
+
+# replacements OLD [COMMENT]: the ids of the own tokens a rotation made to
+# replace OLD, by the comment it gives them (COMMENT: OLD's; default mktok's).
+replacements() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+		jq -r --arg c "${2:-deploy bot} (rotated from ${1:0:10})" '.token_infos[]? | select(.comment == $c) | .token_id'
+}
+
 # cfg_profile NAME URL [KEY=VALUE...]: print the ~/.databrickscfg section of
 # profile NAME at URL, signed in with KEY = VALUE lines (default: token =
 # the admin's token).

@@ -19,7 +19,6 @@ P="$EMU_URL/api/2.0/permissions/authorization/tokens"
 acl() { curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$P" | jq -r '[.access_control_list[] | select(.all_permissions[0].inherited | not) | "\(.user_name // .group_name // .service_principal_name)=\(.all_permissions[0].permission_level)"] | sort | join(" ")'; }
 put() { count 'PUT /api/2.0/permissions/authorization/tokens'; }
 patch() { count 'PATCH /api/2.0/permissions/authorization/tokens'; }
-mktok() { curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"user\":\"$1\",\"comment\":\"$2\"}" | jq -r .token_id; }
 
 # --- grant ------------------------------------------------------------------------
 reset_stats
@@ -47,9 +46,9 @@ check_eq "the list now" "$SP=CAN_USE bob@example.com=CAN_USE data-eng=CAN_USE us
 
 # --- remove a user: the plan, the confirmation ----------------------------------------
 B1=$(printf '%s' "$BOB" | sha256sum | cut -c1-64)
-B2=$(mktok bob@example.com "bob nightly")
-B3=$(mktok bob@example.com "bob adhoc")
-C1=$(mktok carol@example.com "carol")
+B2=$(mktok '{"user":"bob@example.com","comment":"bob nightly"}')
+B3=$(mktok '{"user":"bob@example.com","comment":"bob adhoc"}')
+C1=$(mktok '{"user":"carol@example.com","comment":"carol"}')
 reset_stats
 run permissions remove bob@example.com --dry-run
 check_rc "--dry-run" 0
@@ -76,7 +75,7 @@ check_eq "  no PUT" 0 "$(put)"
 # the re-plan: a token of bob's made between the plan and the apply
 tty_remove bob@example.com
 tty_wait 'type the number of tokens the server will delete \(3\)'
-B4=$(mktok bob@example.com "made meanwhile")
+B4=$(mktok '{"user":"bob@example.com","comment":"made meanwhile"}')
 echo 3 >&7
 tty_wait 'type the number of tokens the server will delete \(4\)'
 check_eq "a token made since the plan: asked again, with the new count" 0 $?
@@ -109,7 +108,7 @@ check_match "  says why" "is a permissions session, not a revocation" "$ERR"
 check_eq "  nothing was revoked" 0 "$(deletes)"
 
 # --- a service principal, a group, and what cannot be removed ---------------------------
-S1=$(mktok "$SP" "etl robot")
+S1=$(mktok "{\"user\":\"$SP\",\"comment\":\"etl robot\"}")
 reset_stats
 run permissions remove "$SP" --yes
 check_rc "a service principal, --yes" 0

@@ -13,16 +13,6 @@ emu_start --service-principal "$SP" --user bob@example.com=dapi11111111111111111
 NOW=$(curl -s "$EMU_URL/emulator/clock" | jq .now_ms)
 DAY=86400000
 
-# mktok JSON: make a token with exact properties; prints its id and keeps
-# its secret in $T/value.ID.
-mktok() {
-	local r id
-	r=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "$1")
-	id=$(printf '%s' "$r" | jq -r .token_id)
-	printf '%s' "$r" | jq -r .token_value >"$T/value.$id"
-	echo "$id"
-}
-
 # listed ID: the token as token management lists it (empty when gone).
 listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
@@ -37,11 +27,6 @@ works() {
 	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $1" "$EMU_URL$2")
 	[ "$code" = 404 ] || [ "$code" = 200 ] && code=yes
 	echo "$code"
-}
-
-# file_id FILE: the token id of the secret in FILE (its SHA-256).
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
 }
 
 # --- your own token, the secret on standard output --------------------------
@@ -72,7 +57,7 @@ check_eq "the journal is a finished rotation" "rotate done" \
 # rotated again: the mark is replaced, not piled up
 run rotate --yes --to-file "$T/again.secret" "$NEW"
 check_rc "rotate the replacement again" 0
-AGAIN=$(tr -d '\n' <"$T/again.secret" | sha256sum | cut -d' ' -f1)
+AGAIN=$(file_id "$T/again.secret")
 check_eq "the comment names only the last token it replaced" "ci deploy (rotated from ${NEW:0:10})" \
 	"$(listed "$AGAIN" | jq -r .comment)"
 
@@ -85,7 +70,7 @@ check_nomatch "nothing secret on stdout" 'dapi[0-9a-f]{32}' "$OUT"
 check_nomatch "nothing secret on stderr" 'dapi[0-9a-f]{32}' "$ERR"
 check_match "the result says the old one is kept" 'rotated, old kept' "$OUT"
 check_eq "the secret file is mode 0600" 600 "$(stat -c %a "$T/nightly.secret")"
-NEW=$(tr -d '\n' <"$T/nightly.secret" | sha256sum | cut -d' ' -f1)
+NEW=$(file_id "$T/nightly.secret")
 check_eq "the file holds the new token's secret" "nightly v2" "$(listed "$NEW" | jq -r .comment)"
 check_eq "the lifetime given" $((7 * DAY)) "$(listed "$NEW" | jq '.expiry_time - .creation_time')"
 check_eq "the scopes given" '["sql"]' "$(listed "$NEW" | jq -c .scopes)"
@@ -210,7 +195,7 @@ run rotate --all --yes --to-file "$T/etl.secret" "$SPOLD"
 check_rc "a service principal's token" 0
 check_eq "its application id came from SCIM" 1 "$(stats '[.requests | to_entries[] | select(.key | startswith("GET /api/2.0/preview/scim/v2/ServicePrincipals/")) | .value] | add')"
 check_eq "created on its behalf" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
-NEW=$(tr -d '\n' <"$T/etl.secret" | sha256sum | cut -d' ' -f1)
+NEW=$(file_id "$T/etl.secret")
 check_eq "the new token is the service principal's" "$SPOWNER" "$(listed "$NEW" | jq .owner_id)"
 check_eq "with its scopes" '["jobs"]' "$(listed "$NEW" | jq -c .scopes)"
 check_eq "the old one revoked once, through token management" 1 \
@@ -306,14 +291,13 @@ for n in 1 2 3; do
 	mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"intr $n\",\"creation_time\":$((NOW - 200 * DAY)),\"expiry_time\":$((NOW + 165 * DAY))}" >>"$T/intr.ids"
 done
 reset_stats
-curl -s -X POST "$EMU_URL/emulator/hold" -d '{"path":"/api/2.0/token-management/tokens/"}' >/dev/null
+hold /api/2.0/token-management/tokens/
 "$PATROL" rotate --all --yes --from "$T/intr.ids" --to-dir "$T/intr" >"$T/intr.out" 2>"$T/intr.err" &
 VICTIM=$!
-i=0
-while [ "$(deletes)" -lt 1 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
+await at_least 1 deletes
 check_eq "Ctrl-C: the first revoke is held" 1 "$(deletes)"
 kill -INT "$VICTIM"      # delivered long before the release below is sent
-curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
+release
 wait "$VICTIM"
 RC=$? OUT=$(cat "$T/intr.out") ERR=$(cat "$T/intr.err")
 check_rc "Ctrl-C: not all done" 1

@@ -14,42 +14,15 @@
 CRASHY="${top_builddir:-.}/tests/e2e/patrol-crashpoints"
 [ -x "$CRASHY" ] || { echo "missing $CRASHY (make check builds it)"; exit 99; }
 DAY=86400000
-COMMENT_OF_OLD="deploy bot"
-
-# mktok: a token of the admin's own, commented "deploy bot"; prints its id.
-mktok() {
-	curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$COMMENT_OF_OLD\",\"scopes\":[\"sql\"]}" |
-		jq -r .token_id
-}
-
-# replacements OLD: ids of the tokens made to replace OLD (by their comment).
-replacements() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
-		jq -r --arg c "$COMMENT_OF_OLD (rotated from ${1:0:10})" '.token_infos[]? | select(.comment == $c) | .token_id'
-}
 
 listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
 		jq -r --arg id "$1" '.token_infos[]? | select(.token_id == $id) | .token_id'
 }
 
-# wait_for DESC JQ VALUE: wait (bounded) until the stats say JQ == VALUE.
-wait_stats() {
-	local i=0
-	while [ "$(stats "$2")" != "$3" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	check_eq "$1" "$3" "$(stats "$2")"
-}
-
-# wait_gone DESC ID: wait (bounded) until ID is no longer listed.
-wait_gone() {
-	local i=0
-	while [ -n "$(listed "$2")" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	check_eq "$1" "" "$(listed "$2")"
-}
-
-# file_id FILE: the token id of the secret in FILE (its SHA-256).
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
+# gone ID: true when ID is no longer listed.
+gone() {
+	[ -z "$(listed "$1")" ]
 }
 
 # works FILE: "yes" when the workspace takes the secret in FILE.
@@ -64,15 +37,6 @@ works() {
 # unfinished: the kind and state of the newest session, as patrol journal says.
 newest_session() {
 	"$PATROL" journal -o json | jq -r '.[0] | "\(.kind) \(.state)"'
-}
-
-# hold PATH / release: the emulator keeps the next request to PATH, counted
-# and unprocessed, until released.
-hold() {
-	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
-}
-release() {
-	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
 }
 
 # kill_on_arrival NAME REQUEST FILE: rotate OLD into FILE and kill -9 patrol
@@ -298,7 +262,8 @@ emu_start
 OLD=$(mktok)
 reset_stats
 kill_on_arrival "revoke sent" "POST /api/2.0/token/delete" "$T/revoke.secret"
-wait_gone "revoke sent: the workspace revoked it anyway" "$OLD"
+await gone "$OLD"
+check_eq "revoke sent: the workspace revoked it anyway" "" "$(listed "$OLD")"
 check_eq "revoke sent: the session is unfinished" "rotate unfinished" "$(newest_session)"
 run rotate --resume
 after_resume "revoke sent" "$OLD" "$T/revoke.secret" 1

@@ -31,20 +31,9 @@ case $PATROL in /*) ;; *) PATROL="$PWD/$PATROL" ;; esac
 REAL_T=$(realpath "$T")
 JDIR="$HOME/.local/state/patrol"
 
-mktok() {
-	curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"${1:-deploy bot}\",\"scopes\":[\"sql\"]}" |
-		jq -r .token_id
-}
 listed() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
 		jq -r --arg id "$1" '.token_infos[]? | select(.token_id == $id) | .token_id'
-}
-replacements() {
-	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
-		jq -r --arg c "${2:-deploy bot} (rotated from ${1:0:10})" '.token_infos[]? | select(.comment == $c) | .token_id'
-}
-file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
 }
 newest() {
 	ls -t "$JDIR"/*.jsonl | head -n 1
@@ -65,24 +54,14 @@ runin() {
 	run "$@"
 	popd >/dev/null || return
 }
-hold() {
-	curl -s -X POST "$EMU_URL/emulator/hold" -d "{\"path\":\"$1\"}" >/dev/null
+# state_is PID STATE: true when process PID is in STATE (T: stopped).
+state_is() {
+	[ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" = "$2" ]
 }
-release() {
-	curl -s -X POST "$EMU_URL/emulator/release" >/dev/null
-}
-# wait_state PID STATE: wait (bounded) until process PID is in STATE (T: stopped).
+# wait_state PID STATE: wait (await) until process PID is in STATE, then check it is.
 wait_state() {
-	local i=0
-	while [ "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)" != "$2" ] && [ $i -lt 400 ]; do
-		sleep 0.05; i=$((i + 1))
-	done
+	await state_is "$1" "$2"
 	check_eq "process $1 is in state $2" "$2" "$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null)"
-}
-wait_total() {
-	local i=0
-	while [ "$(stats .total)" -lt "$1" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	check_eq "the emulator received $1 request(s)" "$1" "$(stats .total)"
 }
 
 emu_start
@@ -240,7 +219,7 @@ check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OL
 # keeps the journal larger than what patrol writes to stdout and stderr.
 # It gives one way on, the resume, and the resume does it.
 LONGC=$(printf 'c%.0s' $(seq 2000))
-OLD=$(mktok "$LONGC")
+OLD=$(mktok "{\"comment\":\"$LONGC\",\"scopes\":[\"sql\"]}")
 rotated_from() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
 		jq -r --arg c "(rotated from ${1:0:10})" '.token_infos[]? | select(.comment | endswith($c)) | .token_id'
@@ -317,7 +296,9 @@ check_eq "view, delivered: the old token revoked once" 1 "$(stats ".revokes[\"$O
 
 # --- D5: two resumes of one session at once ------------------------------------------
 # three tokens, killed after the first create
-A=$(mktok "ci one"); B=$(mktok "ci two"); C=$(mktok "ci three")
+A=$(mktok '{"comment":"ci one","scopes":["sql"]}')
+B=$(mktok '{"comment":"ci two","scopes":["sql"]}')
+C=$(mktok '{"comment":"ci three","scopes":["sql"]}')
 printf '%s\n' "$A" "$B" "$C" >"$T/three.ids"
 PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --from "$T/three.ids" --to-dir "$T/three" >"$T/out" 2>"$T/err"
 check_eq "two at once: killed after the first create" 137 "$?"
@@ -326,7 +307,8 @@ reset_stats
 hold /api/
 "$PATROL" rotate --resume >"$T/out1" 2>"$T/err1" &
 FIRST=$!
-wait_total 1
+await at_least 1 stats .total
+check_eq "the emulator received 1 request(s)" 1 "$(stats .total)"
 run rotate --resume
 check_rc "two at once: the second is refused" 2
 check_match "two at once: it names the patrol that runs it" \
@@ -344,7 +326,8 @@ check_eq "two at once: three secrets" 3 "$(ls "$T/three" | wc -l)"
 
 # the other order: the first has found the session and not yet locked it
 # when another patrol runs it to the end
-A=$(mktok "etl one"); B=$(mktok "etl two")
+A=$(mktok '{"comment":"etl one","scopes":["sql"]}')
+B=$(mktok '{"comment":"etl two","scopes":["sql"]}')
 printf '%s\n' "$A" "$B" >"$T/two.ids"
 PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --from "$T/two.ids" --to-dir "$T/two" >"$T/out" 2>"$T/err"
 SESSION=$(basename "$(newest)" .jsonl)

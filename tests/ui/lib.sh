@@ -94,7 +94,7 @@ mk() {
 	local i id
 	: >"$3"
 	for i in $(seq "$2"); do
-		id=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d "{\"comment\":\"$1 $i\"}" | jq -r '.token_id // empty')
+		id=$(mktok "{\"comment\":\"$1 $i\"}")
 		[ -n "$id" ] || { echo "cannot make token '$1 $i'"; exit 99; }
 		printf '%s\n' "$id" >>"$3"
 	done
@@ -106,19 +106,10 @@ writes_at() {
 	stats_at "$1" '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE|PUT) ")) | .value] | add // 0'
 }
 
-# Several workspaces, an emulator each:
-# mk_at URL COMMENT N FILE: mk in the workspace at URL.
-mk_at() { local url=$1; shift; EMU_URL=$url mk "$@"; }
-# deletes_at URL: DELETE requests the emulator at URL received.
-deletes_at() {
-	stats_at "$1" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0'
-}
-# once_at URL FILE: how many ids of FILE the emulator at URL saw revoked exactly once.
-once_at() {
-	curl -s "$1/emulator/stats" | jq --rawfile ids "$2" '[$ids | split("\n")[] | select(length > 0)] as $w |
-		[.revokes[$w[]] // 0] | map(select(. == 1)) | length'
-}
-
+# Several workspaces, an emulator each: any helper of tests/e2e/lib.sh or
+# of this file runs against the one at URL with `at URL CMD...` (`at "$u" mk
+# C N FILE`, `at "$u" deletes`, `at "$u" revoked_once FILE`, `at "$u" hold
+# PATH`, `at "$u" release`).
 # mine_at URL: the admin's active tokens in the workspace at URL (what the
 # view shows of it with admin mode off).
 mine_at() { stats_at "$1" '.active_tokens["admin@example.com"]'; }
@@ -131,10 +122,9 @@ connects_at() {
 # lists_at URL: the token lists (own tokens) the emulator at URL received,
 # counted on arrival.
 lists_at() { stats_at "$1" '.requests["GET /api/2.0/token/list"] // 0'; }
-# hold_at URL SUBSTR: the emulator at URL keeps the next request whose path
-# has SUBSTR unanswered until release_at URL (an order forced, not timed).
-hold_at() { curl -s -X POST "$1/emulator/hold" -d "{\"path\":\"$2\"}" >/dev/null; }
-release_at() { curl -s -X POST "$1/emulator/release" >/dev/null; }
+# tm_lists_at URL: the token-management lists (every token) the emulator at
+# URL received.
+tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
 
 # filter EXPR: type EXPR as the table's filter (what was there cleared).
 filter() { keys /; keys C-u; tm send-keys -t t -l "$1"; keys Enter; }

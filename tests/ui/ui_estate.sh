@@ -19,34 +19,18 @@ DOWN=$EMU_URL
 emu_stop
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 
-cat >"$HOME/.databrickscfg" <<EOF2
-[prod]
-host = $A
-token = $ADMIN_TOKEN
-
-[staging]
-host = $B
-token = $ADMIN_TOKEN
-
-[gone]
-host = $DOWN
-token = $ADMIN_TOKEN
-
-[refused]
-host = $B
-token = dapi99999999999999999999999999999999
-
-[acct]
-host = https://accounts.cloud.databricks.com
-account_id = 00000000-0000-0000-0000-000000000000
-client_id = x
-client_secret = y
-EOF2
-chmod 600 "$HOME/.databrickscfg"
+{
+	cfg_profile prod "$A"
+	cfg_profile staging "$B"
+	cfg_profile gone "$DOWN"
+	cfg_profile refused "$B" token=dapi99999999999999999999999999999999
+	cfg_profile acct https://accounts.cloud.databricks.com \
+		account_id=00000000-0000-0000-0000-000000000000 client_id=x client_secret=y
+} | cfg_write
 
 # a token only each workspace has, by comment
-curl -s -X POST "$A/emulator/tokens" -d '{"comment":"alpha-only"}' >/dev/null
-curl -s -X POST "$B/emulator/tokens" -d '{"comment":"beta-only"}' >/dev/null
+at "$A" mktok '{"comment":"alpha-only"}' >/dev/null
+at "$B" mktok '{"comment":"beta-only"}' >/dev/null
 # own tokens (the admin's) and every token, per workspace
 all_at() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
@@ -55,9 +39,7 @@ all_at() {
 MA=$(mine_at "$A") MB=$(mine_at "$B")
 TA=$(all_at "$A") TB=$(all_at "$B")
 [ "$MA" != "$MB" ] || { echo "the two workspaces should differ: $MA $MB"; exit 99; }
-lists_at() { stats_at "$1" '.requests["GET /api/2.0/token/list"] // 0'; }
-tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
-for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+for u in "$A" "$B"; do at "$u" reset_stats; done
 
 # --- -p A -p B -p C: one table, a WORKSPACE column, the failure in the header -
 ui_shell 140 40

@@ -26,15 +26,13 @@ emu_start --seed 8 --fail 403:1
 L=$EMU_URL
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 {
-	printf '[prod]\nhost = %s\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
-	printf '[staging]\nhost = %s\ntoken = %s\n\n' "$B" "$ADMIN_TOKEN"
-	printf '[refuser]\nhost = %s\ntoken = %s\n\n' "$R" "$ADMIN_TOKEN"
-	printf '[locked]\nhost = %s\ntoken = %s\n' "$L" "$ADMIN_TOKEN"
-} >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+	cfg_profile prod "$A"
+	cfg_profile staging "$B"
+	cfg_profile refuser "$R"
+	cfg_profile locked "$L"
+} | cfg_write
 
-tm_lists_at() { stats_at "$1" '.requests["GET /api/2.0/token-management/tokens"] // 0'; }
-reset_all() { for u in "$A" "$B" "$R" "$L"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
+reset_all() { for u in "$A" "$B" "$R" "$L"; do at "$u" reset_stats; done; }
 # the lines of the screen from the one matching $1 to the next WORKSPACE heading
 block() { screen | awk -v h="$1" '$0 ~ h { on = 1; next } on && /^WORKSPACE / { exit } on'; }
 # in_block HEAD FILE: how many ids of FILE have a line (short id) in HEAD's block
@@ -45,9 +43,9 @@ in_block() {
 	echo "$n"
 }
 
-mk_at "$A" estx 6 "$T/ida"
-mk_at "$B" estx 6 "$T/idb"
-mk_at "$R" estx 3 "$T/idr"
+at "$A" mk estx 6 "$T/ida"
+at "$B" mk estx 6 "$T/idb"
+at "$R" mk estx 3 "$T/idr"
 reset_all
 
 # === 1. one plan over three workspaces, Esc, the typed count, a 403 in one ===
@@ -90,11 +88,11 @@ tm send-keys -t t -l "15"
 keys Enter
 check_screen "refuser's part stopped, the others went on" \
 	"stopped in refuser: the workspace refused patrol's credentials \\(401/403\\); 12 revoked, 3 not done stay staged" 30
-check_eq "prod: each of its 6 revoked once" 6 "$(once_at "$A" "$T/ida")"
-check_eq "staging: each of its 6 revoked once" 6 "$(once_at "$B" "$T/idb")"
-check_eq "prod was sent no revoke of another workspace's token" 6 "$(deletes_at "$A")"
-check_eq "staging too" 6 "$(deletes_at "$B")"
-check_match "refuser: its part stopped at the 403 (at most its 3 sent)" '^[1-3]$' "$(deletes_at "$R")"
+check_eq "prod: each of its 6 revoked once" 6 "$(at "$A" revoked_once "$T/ida")"
+check_eq "staging: each of its 6 revoked once" 6 "$(at "$B" revoked_once "$T/idb")"
+check_eq "prod was sent no revoke of another workspace's token" 6 "$(at "$A" deletes)"
+check_eq "staging too" 6 "$(at "$B" deletes)"
+check_match "refuser: its part stopped at the 403 (at most its 3 sent)" '^[1-3]$' "$(at "$R" deletes)"
 check_eq "refuser revoked nothing" 0 "$(stats_at "$R" '.revokes | length')"
 check_eq "each workspace got its own fresh list before the revokes" "2 2 2" \
 	"$(tm_lists_at "$A") $(tm_lists_at "$B") $(tm_lists_at "$R")"
@@ -125,8 +123,8 @@ check_eq "a journal session per workspace, none left unfinished" "3 0" \
 # === 2. re-plan: a fresh list per workspace =====================================
 keys u U
 check_screen "u U: refuser's rows unstaged" "tagged 0 +staged 0"
-mk_at "$A" replan 2 "$T/ra"
-mk_at "$B" replan 2 "$T/rb"
+at "$A" mk replan 2 "$T/ra"
+at "$B" mk replan 2 "$T/rb"
 GONE=$(sed -n 2p "$T/rb")
 KEEP=$(sed -n 1p "$T/rb")
 keys r
@@ -142,17 +140,17 @@ keys Tab Enter
 check_screen "the plan changed: asked again" "The plan changed"
 check_screen "it names the vanished one" "1 no longer exists? \\(not sent\\)"
 check_screen "and what is left" "Revoke the remaining 3\\?"
-check_eq "nothing revoked by patrol yet" "0 1" "$(deletes_at "$A") $(deletes_at "$B")"
+check_eq "nothing revoked by patrol yet" "0 1" "$(at "$A" deletes) $(at "$B" deletes)"
 keys Tab Enter
 check_screen "three revoked, the vanished one said apart" "revoked 3 tokens, 1 already gone \\(R: results\\)" 20
-check_eq "prod's two revoked once" 2 "$(once_at "$A" "$T/ra")"
+check_eq "prod's two revoked once" 2 "$(at "$A" revoked_once "$T/ra")"
 check_eq "staging's kept one revoked once" 1 "$(stats_at "$B" ".revokes[\"$KEEP\"]")"
-check_eq "the vanished one only by curl" "1 2" "$(stats_at "$B" ".revokes[\"$GONE\"]") $(deletes_at "$B")"
+check_eq "the vanished one only by curl" "1 2" "$(stats_at "$B" ".revokes[\"$GONE\"]") $(at "$B" deletes)"
 
 # === 3. pins over several workspaces, the 403 stops only its own part ============
 # tok_at URL COMMENT: a token observed by auto-scoping, jobs inferred
 tok_at() {
-	curl -s -X POST "$1/emulator/tokens" -d "{\"comment\":\"$2\",\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\",\"inferred_scopes\":[\"jobs\"]}" | jq -r .token_id
+	at "$1" mktok "{\"comment\":\"$2\",\"autoscope_state\":\"AUTOSCOPE_STATE_RUNNING\",\"inferred_scopes\":[\"jobs\"]}"
 }
 PA=$(tok_at "$A" "pinme a") PB=$(tok_at "$B" "pinme b") PR=$(tok_at "$R" "pinme r")
 keys r
@@ -191,8 +189,8 @@ check_eq "q quits" "1 0" "$exited $UI_RC"
 
 # === 4. a lost terminal mid-session: revoke --resume -p P finishes each part =====
 rm -rf "$XDG_STATE_HOME"
-mk_at "$A" slow 30 "$T/sa"
-mk_at "$B" slow 30 "$T/sb"
+at "$A" mk slow 30 "$T/sa"
+at "$B" mk slow 30 "$T/sb"
 reset_all
 ui_start --all --rate 5 --jobs 1 -p prod -p staging
 check_screen "two workspaces" "tokens in 2 workspaces" 20
@@ -204,34 +202,32 @@ tm send-keys -t t -l "60"
 keys Enter
 check_screen "revoking in both, each workspace's count" \
 	"revoking .* in 2 workspaces: prod [0-9]+/30, staging [0-9]+/30"
-i=0
-while { [ "$(deletes_at "$A")" -lt 2 ] || [ "$(deletes_at "$B")" -lt 2 ]; } && [ $i -lt 400 ]; do
-	sleep 0.05; i=$((i + 1))
-done
+await at_least 2 at "$A" deletes
+await at_least 2 at "$B" deletes
 ui_signal HUP
 exited=0; ui_exited 15 && exited=1
 check_eq "the terminal went away: patrol ended (SIGHUP)" "1 129" "$exited $UI_RC"
-for u in "$A" "$B"; do EMU_URL=$u quiesce; done
-SA=$(deletes_at "$A") SB=$(deletes_at "$B")
+for u in "$A" "$B"; do at "$u" quiesce; done
+SA=$(at "$A" deletes) SB=$(at "$B" deletes)
 if [ "$SA" -lt 30 ] && [ "$SB" -lt 30 ]; then ok "cut short in both ($SA, $SB of 30)"; else not_ok "cut short" "$SA $SB"; fi
 run journal -o json
 check_eq "each workspace's journal is left unfinished" "2 prod staging" \
 	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.state == "unfinished")] | [length, (map(.profile) | sort | .[])] | join(" ")')"
 run revoke --all --resume --yes -p prod
 check_rc "patrol revoke --resume -p prod" 0
-check_eq "prod: each of its 30 revoked exactly once, across both runs" 30 "$(once_at "$A" "$T/sa")"
-check_eq "no revoke of staging's tokens went to prod" 30 "$(deletes_at "$A")"
-check_eq "staging untouched by prod's resume" "$SB" "$(deletes_at "$B")"
+check_eq "prod: each of its 30 revoked exactly once, across both runs" 30 "$(at "$A" revoked_once "$T/sa")"
+check_eq "no revoke of staging's tokens went to prod" 30 "$(at "$A" deletes)"
+check_eq "staging untouched by prod's resume" "$SB" "$(at "$B" deletes)"
 run revoke --all --resume --yes -p staging
 check_rc "patrol revoke --resume -p staging" 0
-check_eq "staging: each of its 30 revoked exactly once" 30 "$(once_at "$B" "$T/sb")"
+check_eq "staging: each of its 30 revoked exactly once" 30 "$(at "$B" revoked_once "$T/sb")"
 run journal -o json
 check_eq "nothing left unfinished" 0 "$(printf '%s' "$OUT" | jq '[.[] | select(.state == "unfinished")] | length')"
 
 # === 5. a workspace patrol's config marks read-only: the session is refused ======
 printf '[profile staging]\nread-only = true\n' >"$T/patrol.conf"
-mk_at "$A" rdonly 2 "$T/oa"
-mk_at "$B" rdonly 2 "$T/ob"
+at "$A" mk rdonly 2 "$T/oa"
+at "$B" mk rdonly 2 "$T/ob"
 reset_all
 type_line "export PATROL_CONFIG=$T/patrol.conf"
 ui_start --all -p prod -p staging

@@ -13,20 +13,18 @@ UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
 emus_start 2 --generate 10:1
 A=${EMU_URLS[0]} B=${EMU_URLS[1]}
 DATABRICKS_HOST= DATABRICKS_TOKEN=
-printf '[prod]\nhost = %s\ntoken = %s\n\n[staging]\nhost = %s\ntoken = %s\n' \
-	"$A" "$ADMIN_TOKEN" "$B" "$ADMIN_TOKEN" >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+{
+	cfg_profile prod "$A"
+	cfg_profile staging "$B"
+} | cfg_write
 
-# tok_at URL JSON: a token of the admin's at URL (test control, not counted)
-tok_at() { curl -s -X POST "$1/emulator/tokens" -d "$2" | jq -r .token_id; }
-EDIT=$(tok_at "$B" '{"comment":"edit me","scopes":["sql"]}')
-ROT=$(tok_at "$A" '{"comment":"rotate me","scopes":["sql"]}')
-count_at() { stats_at "$1" ".requests[\"$2\"] // 0"; }
+EDIT=$(at "$B" mktok '{"comment":"edit me","scopes":["sql"]}')
+ROT=$(at "$A" mktok '{"comment":"rotate me","scopes":["sql"]}')
 listed_at() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token/list" |
 		jq -c --arg id "$2" '.token_infos[] | select(.token_id == $id)'
 }
-reset_all() { for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
+reset_all() { for u in "$A" "$B"; do at "$u" reset_stats; done; }
 
 ui_shell 140 40
 ui_start -p prod -p staging
@@ -40,7 +38,7 @@ keys e
 check_screen "the edit dialog" "Edit token"
 keys Tab Space Right Space Enter
 check_screen "updated" "token updated"
-check_eq "one PATCH, to staging's token at staging" 1 "$(count_at "$B" "PATCH /api/2.0/token/$EDIT")"
+check_eq "one PATCH, to staging's token at staging" 1 "$(at "$B" count "PATCH /api/2.0/token/$EDIT")"
 check_eq "the scopes only" "scopes" "$(stats_at "$B" '.updates[-1].update_mask')"
 check_eq "nothing sent to prod" 0 "$(writes_at "$A")"
 SC=$(listed_at "$B" "$EDIT" | jq -r '.scopes | join(",")')
@@ -94,7 +92,7 @@ keys Enter
 check_screen "closing asks" "Discard the secret\\?"
 keys d
 wait_gone "Copy this token now" 5
-check_eq "one create, at staging" "0 1" "$(count_at "$A" 'POST /api/2.0/token/create') $(count_at "$B" 'POST /api/2.0/token/create')"
+check_eq "one create, at staging" "0 1" "$(at "$A" count 'POST /api/2.0/token/create') $(at "$B" count 'POST /api/2.0/token/create')"
 filter "made in"
 check_screen "the new token shows in staging's rows" "^ +staging +made in staging " 10
 keys c
@@ -106,7 +104,7 @@ keys Enter
 check_screen "the secret is shown" "Copy this token now" 15
 keys Enter d
 wait_gone "Copy this token now" 5
-check_eq "then one create at prod" "1 1" "$(count_at "$A" 'POST /api/2.0/token/create') $(count_at "$B" 'POST /api/2.0/token/create')"
+check_eq "then one create at prod" "1 1" "$(at "$A" count 'POST /api/2.0/token/create') $(at "$B" count 'POST /api/2.0/token/create')"
 check_screen "shown in prod's rows" "^ +prod +made in prod " 10
 keys q
 ui_exited

@@ -26,29 +26,14 @@ PROXY=$EMU_URL
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 LONG=$(printf 'L%.0s' $(seq 300))
 
-cat >"$HOME/.databrickscfg" <<EOF2
-[prod]
-host = $A
-token = $ADMIN_TOKEN
-
-[staging]
-host = $B
-token = $ADMIN_TOKEN
-
-[$LONG]
-host = $DOWN
-token = $ADMIN_TOKEN
-
-[nohost]
-token = $ADMIN_TOKEN
-
-[acct]
-host = https://accounts.cloud.databricks.com
-account_id = 00000000-0000-0000-0000-000000000000
-client_id = x
-client_secret = y
-EOF2
-chmod 600 "$HOME/.databrickscfg"
+{
+	cfg_profile prod "$A"
+	cfg_profile staging "$B"
+	cfg_profile "$LONG" "$DOWN"
+	printf '[nohost]\ntoken = %s\n\n' "$ADMIN_TOKEN"
+	cfg_profile acct https://accounts.cloud.databricks.com \
+		account_id=00000000-0000-0000-0000-000000000000 client_id=x client_secret=y
+} | cfg_write
 UI_ENV="HTTPS_PROXY=$PROXY"
 
 MA=$(mine_at "$A") MB=$(mine_at "$B")
@@ -138,7 +123,7 @@ check_eq "patrol -p prod -p acct: refused at start" 2 "$UI_RC"
 check_screen "it names the account console" "^patrol: $WHY"
 check_eq "nothing sent towards the account console at start" 0 "$(connects_at "$PROXY")"
 
-curl -s -X POST "$A/emulator/reset-stats" >/dev/null
+at "$A" reset_stats
 ui_start -p prod
 check_screen "prod's tokens" "shown $MA/$MA " 15
 check_eq "prod listed once" 1 "$(lists_at "$A")"

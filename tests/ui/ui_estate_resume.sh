@@ -22,25 +22,17 @@ emu_start --seed 7 --fail 403:1 --fault-path token-management/tokens/
 R=$EMU_URL
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 {
-	printf '[prod]\nhost = %s\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
-	printf '[staging]\nhost = %s\ntoken = %s\n\n' "$B" "$ADMIN_TOKEN"
-	printf '[refuser]\nhost = %s\ntoken = %s\n' "$R" "$ADMIN_TOKEN"
-} >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+	cfg_profile prod "$A"
+	cfg_profile staging "$B"
+	cfg_profile refuser "$R"
+} | cfg_write
 
-# wait_at URL JQ WANT: until the emulator's stats say WANT (bounded)
-wait_at() {
-	local i=0
-	while [ "$(stats_at "$1" "$2")" != "$3" ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done
-	[ "$(stats_at "$1" "$2")" = "$3" ]
-}
-
-mk_at "$A" slow 30 "$T/sa"
-mk_at "$B" slow 30 "$T/sb"
-mk_at "$R" slow 3 "$T/sr"
+at "$A" mk slow 30 "$T/sa"
+at "$B" mk slow 30 "$T/sb"
+at "$R" mk slow 3 "$T/sr"
 for u in "$A" "$B" "$R"; do
-	curl -s -X POST "$u/emulator/reset-stats" >/dev/null
-	curl -s -X POST "$u/emulator/hold" -d '{"path":"token-management/tokens/"}' >/dev/null
+	at "$u" reset_stats
+	at "$u" hold token-management/tokens/
 done
 
 # === 1. a session over three workspaces, killed with a revoke on the wire in each ===
@@ -54,10 +46,10 @@ check_screen "the confirm for 63" "OK is off until you type 63"
 tm send-keys -t t -l "63"
 keys Enter
 for u in "$A" "$B" "$R"; do
-	if wait_at "$u" '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0' 1; then
+	if await at "$u" stats_is '[.requests | to_entries[] | select(.key | startswith("DELETE ")) | .value] | add // 0' 1; then
 		ok "a revoke is on the wire to $u, held"
 	else
-		not_ok "a revoke is on the wire to $u" "$(deletes_at "$u")"
+		not_ok "a revoke is on the wire to $u" "$(at "$u" deletes)"
 	fi
 done
 ui_signal KILL
@@ -68,8 +60,8 @@ for u in "$A" "$B" "$R"; do
 		"$(curl -s -X POST "$u/emulator/release" | jq -c .released)"
 done
 check_eq "prod's held revoke went through, its answer lost" 0 \
-	"$(wait_at "$A" '.revokes | length' 1; echo $?)"
-check_eq "staging's too" 0 "$(wait_at "$B" '.revokes | length' 1; echo $?)"
+	"$(await at "$A" stats_is '.revokes | length' 1; echo $?)"
+check_eq "staging's too" 0 "$(await at "$B" stats_is '.revokes | length' 1; echo $?)"
 run journal -o json
 check_eq "each workspace's journal is left unfinished" "3 prod refuser staging" \
 	"$(printf '%s' "$OUT" | jq -r '[.[] | select(.state == "unfinished")] | [length, (map(.profile) | sort | .[])] | join(" ")')"
@@ -88,17 +80,17 @@ check_screen "accepted: the resumed plan, one confirm" "Revoke 61 tokens\\?" 20
 check_screen "where they are: the revoked two are decided by the fresh lists" \
 	"In 3 workspaces: prod 29, staging 29, refuser 3\\."
 check_screen "over 10: the count is typed" "OK is off until you type 61"
-check_eq "nothing sent before the confirm" "1 1 1" "$(deletes_at "$A") $(deletes_at "$B") $(deletes_at "$R")"
+check_eq "nothing sent before the confirm" "1 1 1" "$(at "$A" deletes) $(at "$B" deletes) $(at "$R" deletes)"
 tm send-keys -t t -l "61"
 keys Enter
 check_screen "prod and staging finished, refuser's part stopped by its 403" \
 	"stopped in refuser: the workspace refused patrol's credentials \\(401/403\\); 58 revoked, 2 already gone, 3 not done stay staged" 30
-check_eq "prod: each of its 30 revoked exactly once, across both runs" 30 "$(once_at "$A" "$T/sa")"
-check_eq "prod: 30 revokes sent in all (the lost answer was not sent again)" 30 "$(deletes_at "$A")"
-check_eq "staging: each of its 30 revoked exactly once" 30 "$(once_at "$B" "$T/sb")"
-check_eq "staging: 30 revokes sent in all" 30 "$(deletes_at "$B")"
+check_eq "prod: each of its 30 revoked exactly once, across both runs" 30 "$(at "$A" revoked_once "$T/sa")"
+check_eq "prod: 30 revokes sent in all (the lost answer was not sent again)" 30 "$(at "$A" deletes)"
+check_eq "staging: each of its 30 revoked exactly once" 30 "$(at "$B" revoked_once "$T/sb")"
+check_eq "staging: 30 revokes sent in all" 30 "$(at "$B" deletes)"
 check_eq "refuser revoked nothing" 0 "$(stats_at "$R" '.revokes | length')"
-check_match "refuser: its part stopped at the 403s (at most its 3 sent again)" '^[2-4]$' "$(deletes_at "$R")"
+check_match "refuser: its part stopped at the 403s (at most its 3 sent again)" '^[2-4]$' "$(at "$R" deletes)"
 keys R
 check_screen "R: prod's results" "^WORKSPACE prod \\($A\\): 30 revoked or gone, 0 failed"
 check_screen "R: staging's results" "^WORKSPACE staging \\($B\\): 30 revoked or gone, 0 failed"

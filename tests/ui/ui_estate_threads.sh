@@ -14,18 +14,11 @@
 
 emus_start 3 --generate 20:2
 DATABRICKS_HOST= DATABRICKS_TOKEN=
-: >"$HOME/.databrickscfg"
-for i in 1 2 3; do
-	printf '[w%d]\nhost = %s\ntoken = %s\n\n' "$i" "${EMU_URLS[$((i - 1))]}" "$ADMIN_TOKEN" \
-		>>"$HOME/.databrickscfg"
-done
-chmod 600 "$HOME/.databrickscfg"
+for i in 1 2 3; do cfg_profile "w$i" "${EMU_URLS[$((i - 1))]}"; done | cfg_write
 
-# held_at URL: wait (bounded) until the emulator at URL counted a list.
+# held_at DESC URL: wait until the emulator at URL counted a list, then check it did.
 held_at() {
-	local i=0
-	while [ "$(lists_at "$1")" != 1 ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
-	[ "$(lists_at "$1")" = 1 ]
+	at "$2" wait_stats "$1" '.requests["GET /api/2.0/token/list"] // 0' 1
 }
 # threads: the thread count of the patrol in this test's pane.
 threads() {
@@ -37,33 +30,33 @@ threads() {
 
 W1=${EMU_URLS[0]} W2=${EMU_URLS[1]} W3=${EMU_URLS[2]}
 M2=$(mine_at "$W2") M3=$(mine_at "$W3")
-for u in "$W1" "$W2" "$W3"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done
+for u in "$W1" "$W2" "$W3"; do at "$u" reset_stats; done
 
 ui_shell 140 40
 ui_forget
-hold_at "$W1" /api/2.0/token/list
+at "$W1" hold /api/2.0/token/list
 ui_start -p w1
-held_at "$W1" && ok "w1's list is on the wire" || not_ok "w1's list is on the wire" "never arrived"
+held_at "w1's list is on the wire" "$W1"
 ONE=$(threads)
 check_match "one workspace: a thread count" '^[0-9]+$' "$ONE"
 
-hold_at "$W2" /api/2.0/token/list
-hold_at "$W3" /api/2.0/token/list
+at "$W2" hold /api/2.0/token/list
+at "$W3" hold /api/2.0/token/list
 keys P
 check_screen "the profile list" "PROFILES in"
 keys j Space Space
 check_screen "w2 picked" "^\\+ w2 " 5
 check_screen "w3 picked" "^\\+ w3 " 5
 keys Enter
-held_at "$W2" && ok "w2's list is on the wire" || not_ok "w2's list is on the wire" "never arrived"
-held_at "$W3" && ok "w3's list is on the wire" || not_ok "w3's list is on the wire" "never arrived"
+held_at "w2's list is on the wire" "$W2"
+held_at "w3's list is on the wire" "$W3"
 TWO=$(threads)
 echo "# threads: $ONE with one workspace loading, $TWO with two (one dropped)"
 check_eq "two workspaces loading, one dropped mid-request: as many threads as one" "$ONE" "$TWO"
 
-release_at "$W2"
-release_at "$W3"
-release_at "$W1"
+at "$W2" release
+at "$W3" release
+at "$W1" release
 check_screen "both workspaces' rows" "shown $((M2 + M3))/$((M2 + M3)) " 15
 check_screen "with the WORKSPACE column" "^ +WORKSPACE +COMMENT"
 check_eq "w2 was asked for its list once" 1 "$(lists_at "$W2")"

@@ -25,18 +25,17 @@ emu_start --seed 9 --oauth-client robot:s3cret-robot
 B=$EMU_URL
 DATABRICKS_HOST= DATABRICKS_TOKEN=
 {
-	printf '[one]\nhost = %s\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
-	printf '[two]\nhost = %s\ntoken = %s\n\n' "$B" "$ADMIN_TOKEN"
-	printf '[alias]\nhost = %s/\ntoken = %s\n\n' "$A" "$ADMIN_TOKEN"
-	printf '[first]\nhost = %s\nclient_id = robot\nclient_secret = s3cret-robot\n\n' "$A"
-	printf '[firstbad]\nhost = %s\nclient_id = robot\nclient_secret = wrong\n' "$A"
-} >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+	cfg_profile one "$A"
+	cfg_profile two "$B"
+	cfg_profile alias "$A/"
+	cfg_profile first "$A" client_id=robot client_secret=s3cret-robot
+	cfg_profile firstbad "$A" client_id=robot client_secret=wrong
+} | cfg_write
 
-reset_all() { for u in "$A" "$B"; do curl -s -X POST "$u/emulator/reset-stats" >/dev/null; done; }
+reset_all() { for u in "$A" "$B"; do at "$u" reset_stats; done; }
 
-mk_at "$A" twin 3 "$T/ida"
-mk_at "$B" twin 3 "$T/idb"
+at "$A" mk twin 3 "$T/ida"
+at "$B" mk twin 3 "$T/idb"
 check_eq "the two workspaces hold the same ids (the test's premise)" "$(cat "$T/ida")" "$(cat "$T/idb")"
 ID=$(sed -n 1p "$T/ida")
 
@@ -55,7 +54,7 @@ reset_all
 run revoke --all --yes "$ID" -p one -p two
 check_rc "revoke ID in two workspaces: refused" 2
 check_match "it asks for -p" "revoke: '$ID' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p \\(nothing was sent\\)" "$ERR"
-check_eq "no revoke reached either" "0 0" "$(deletes_at "$A") $(deletes_at "$B")"
+check_eq "no revoke reached either" "0 0" "$(at "$A" deletes) $(at "$B" deletes)"
 
 # === 2. one workspace under two profiles: each token once, under the first =======
 run list --all -p one -p alias -o json
@@ -68,12 +67,12 @@ run show "$ID" --all -p one -p alias
 check_rc "show ID over one workspace named twice: found once" 0
 run revoke --all --yes --filter 'comment:"twin 3"' -p one -p alias
 check_rc "revoke over it" 0
-check_eq "the token's revoke sent once" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
+check_eq "the token's revoke sent once" "1 0" "$(at "$A" deletes) $(at "$B" deletes)"
 check_eq "revoked once" 1 "$(stats_at "$A" "[.revokes[]] | add")"
 run revoke --all --resume --yes -p one -p alias
 check_match "--resume looks in that workspace once" \
 	"workspace 'alias': the workspace of 'one': its session is resumed there" "$ERR"
-check_eq "and sends nothing" "1 0" "$(deletes_at "$A") $(deletes_at "$B")"
+check_eq "and sends nothing" "1 0" "$(at "$A" deletes) $(at "$B" deletes)"
 
 # === 3. the UI: a tag in one workspace stays there; the revoke goes there ========
 reset_all
@@ -103,8 +102,8 @@ keys x
 check_screen "x: one token, in one" "In 1 workspace: one 1\\."
 keys Tab Enter
 check_screen "revoked" "revoked 1 token" 20
-check_eq "one revoke reached one" 1 "$(deletes_at "$A")"
-check_eq "none reached two" 0 "$(deletes_at "$B")"
+check_eq "one revoke reached one" 1 "$(at "$A" deletes)"
+check_eq "none reached two" 0 "$(at "$B" deletes)"
 check_eq "one's token revoked once" 1 "$(stats_at "$A" "[.revokes[]] | add")"
 check_screen "its row left; two's twin of it stays" "shown 4/[0-9]+ +tagged 0 +staged 0"
 check_screen_not "alias's copy of it did not come back" "^ +alias "
@@ -129,14 +128,14 @@ twice_never() {
 }
 MINE=$(stats_at "$A" '.active_tokens["admin@example.com"]')
 reset_all
-hold_at "$A" /oidc/v1/token
+at "$A" hold /oidc/v1/token
 ui_start -p first -p alias
 check_screen "alias's list is in, first's is held" "loading 1 of 2 workspaces" 20
 check_eq "only alias's list reached the workspace: first cannot sign in yet (the premise)" \
 	1 "$(lists_at "$A")"
 twice_never "no twin row shows twice while first's list is on its way"
 check_screen_not "alias's rows wait for first's list" "twin [12] "
-release_at "$A"    # the sign-in goes on
+at "$A" release    # the sign-in goes on
 check_screen "first's list came: both in" \
 	"$MINE tokens in 2 workspaces; note: $MINE tokens of alias shown once, under first \\(one workspace\\)" 20
 twice_never "no twin row shows twice once both are in"
@@ -148,12 +147,12 @@ ui_exited
 
 # the earlier profile fails: the later one's rows are shown, once
 reset_all
-hold_at "$A" /oidc/v1/token
+at "$A" hold /oidc/v1/token
 ui_start -p firstbad -p alias
 check_screen "alias's list is in, firstbad's sign-in held" "loading 1 of 2 workspaces" 20
 check_eq "only alias's list reached the workspace" 1 "$(lists_at "$A")"
 check_screen_not "alias's rows wait for firstbad's list" "twin [12] "
-release_at "$A"
+at "$A" release
 check_screen "firstbad failed" "$MINE tokens in 2 workspaces; some failed" 20
 check_screen "its twin's rows shown: alias's own" "shown $MINE/$MINE "
 check_screen "twin 2 under alias" "^ +alias .*twin 2 "
