@@ -13,12 +13,6 @@ UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
 JOBS=4
 AFTER=5
 
-# deletes: DELETE requests the emulator received for token management ids.
-deletes() {
-	curl -s "$EMU_URL/emulator/stats" |
-		jq '[.requests | to_entries[] | select(.key | startswith("DELETE /api/2.0/token-management/tokens/")) | .value] | add // 0'
-}
-
 emu_start --generate 3000:20 --seed 43 --fail "403:1:1:$AFTER" --fault-path /api/2.0/token-management/tokens/
 ALL=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" | jq '.token_infos | length')
 N=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
