@@ -153,18 +153,28 @@ struct api_list {
 
 #define API_BYTES(b) ((uint64_t)(b) * 0x0101010101010101ull)
 
-/* Characters (not UTF-8 continuation bytes) in p[0..n), eight bytes at a
- * time: a continuation byte has its top bit set and the next one clear. */
+/* Sixteen bytes at a time, as the compiler's vector operations (SSE2 on
+ * x86-64) or plain code do them. */
+typedef signed char api_v16 __attribute__((vector_size(16)));
+
+/* Characters (not UTF-8 continuation bytes) in p[0..n), sixteen bytes at
+ * a time: a continuation byte (0x80-0xbf) is below -64 as a signed char,
+ * and each lane of acc counts those of its column, for up to 255 rounds. */
 static size_t
 api_list_chars(const unsigned char *p, size_t n)
 {
-	size_t i = 0, cont = 0;
-	uint64_t w;
+	const api_v16 zero = { 0 };
+	size_t i = 0, cont = 0, k, j;
+	api_v16 v, acc;
 
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, p + i, sizeof w);
-		w = (w & ~(w << 1) & API_BYTES(0x80)) >> 7;       /* 1 in each such byte */
-		cont += (size_t)((w * API_BYTES(1)) >> 56);         /* their sum */
+	while (i + sizeof v <= n) {
+		acc = zero;
+		for (k = 0; k < 255 && i + sizeof v <= n; k++, i += sizeof v) {
+			memcpy(&v, p + i, sizeof v);
+			acc -= v < -64;                /* -1 where a continuation byte is */
+		}
+		for (j = 0; j < sizeof acc; j++)
+			cont += (unsigned char)acc[j];
 	}
 	for (; i < n; i++)
 		cont += (p[i] & 0xc0) == 0x80;
@@ -232,15 +242,32 @@ api_list_nomem(struct api_list *l)
 	return 0;
 }
 
-/* An event ended here: for positions and for the quiet count (on two
- * threads, the lexing side counts). */
+/* Where the event whose text is s[0..n) ends in the slice, when YAJL
+ * found the text where it lies there: right after it and the close bytes
+ * of its token that follow (a string's closing quote), as api_rec reads
+ * it back. Otherwise (no text, or text YAJL gathered or unescaped
+ * elsewhere) YAJL's own count, a call into the library: most events are
+ * keys, strings and numbers, and most are placed without one. */
+static size_t
+api_list_event_off(const struct api_list *l, const void *s, size_t n, size_t close)
+{
+	uintptr_t at = (uintptr_t)s, from = (uintptr_t)l->lex.slice;
+
+	if (s != NULL && at >= from && at - from < l->lex.slice_len)
+		return (size_t)(at - from) + n + close;
+	return yajl_get_bytes_consumed(l->h);
+}
+
+/* An event ended here (its text s[0..n), close: api_list_event_off): for
+ * positions and for the quiet count (on two threads, the lexing side
+ * counts). */
 static void
-api_list_event(struct api_list *l)
+api_list_event(struct api_list *l, const unsigned char *s, size_t n, size_t close)
 {
 	if (l->pipe != NULL)
 		return;
 	l->event = true;
-	l->event_off = yajl_get_bytes_consumed(l->h);
+	l->event_off = api_list_event_off(l, s, n, close);
 }
 
 /* ---- strings and numbers ----------------------------------------------- */
@@ -861,7 +888,7 @@ api_list_value(struct api_list *l, json_type t, const unsigned char *s, size_t n
 {
 	enum api_frame_kind k;
 
-	api_list_event(l);
+	api_list_event(l, s, n, t == JSON_STRING);
 	if (l->depth == 0)
 		return api_list_top(l, t);
 	k = l->frames[l->depth - 1].kind;
@@ -922,7 +949,7 @@ api_on_key(struct api_list *l, const unsigned char *s, size_t n)
 {
 	int fi;
 
-	api_list_event(l);
+	api_list_event(l, s, n, 1);
 	/* a token's field (most keys) is a name of api_fields: a sound string */
 	if (l->frames[l->depth - 1].kind == FR_TOKEN && (fi = api_token_field(l, s, n)) >= 0)
 		return api_token_key_at(l, fi, s, n);
@@ -934,7 +961,7 @@ api_on_key(struct api_list *l, const unsigned char *s, size_t n)
 static int
 api_on_end(struct api_list *l)
 {
-	api_list_event(l);
+	api_list_event(l, NULL, 0, 0);
 	return api_frames[l->frames[--l->depth].kind].end(l);
 }
 
@@ -1030,7 +1057,7 @@ static int
 api_rec(struct api_list *l, enum api_ev type, const void *s, size_t n)
 {
 	struct api_batch *b = l->rec;
-	size_t off = yajl_get_bytes_consumed(l->h);
+	size_t off = api_list_event_off(l, s, n, type != EV_NUMBER);
 	uint32_t word = (uint32_t)type | (uint32_t)off << API_EV_OFF;   /* a slice is 64 KiB */
 
 	l->event = true;
@@ -1500,7 +1527,9 @@ static void
 api_list_finish_pipe(struct api_list *l)
 {
 	if (api_pipe_going(l)) {
-		api_pipe_slice(l, (const unsigned char *)"", 0);
+		l->lex.slice = (const unsigned char *)"";      /* no text is in a slice now */
+		l->lex.slice_len = 0;
+		api_pipe_slice(l, l->lex.slice, 0);
 		if (!l->nonblank)
 			api_rec(l, EV_EMPTY, NULL, 0);
 		else if (yajl_complete_parse(l->h) != yajl_status_ok)
