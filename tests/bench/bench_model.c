@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_time.h"
 #include "bulk.h"
 #include "duration.h"
 #include "token.h"
@@ -111,28 +112,10 @@ bench_distinct_comments(struct token_table *tab)
 	}
 }
 
-static int
-bench_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double
-bench_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static double
 bench_median(double *v)
 {
-	qsort(v, BENCH_RUNS, sizeof *v, bench_cmp_double);
-	return v[BENCH_RUNS / 2];
+	return bench_median_of(v, BENCH_RUNS);
 }
 
 /* Median time of sorting a fresh (table-order) index by key. */

@@ -18,6 +18,8 @@
 
 #include <yajl/yajl_parse.h>
 
+#include "bench_time.h"
+
 #define BENCH_PIECE 16384
 
 struct bench_body {
@@ -117,23 +119,6 @@ bench_parse(const struct bench_body *b, struct bench_count *c)
 	return rc;
 }
 
-static double
-bench_cpu_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int
-bench_cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -155,16 +140,15 @@ main(int argc, char **argv)
 			return 1;
 	for (r = 0; r < runs; r++) {
 		c.tokens = 0;
-		t0 = bench_cpu_ms();
+		t0 = bench_now_ms();
 		for (i = 0; i < nb; i++)
 			if (bench_parse(&bodies[i], &c) != 0) {
 				fprintf(stderr, "%s: not JSON\n", argv[i + 2]);
 				return 1;
 			}
-		ms[r] = bench_cpu_ms() - t0;
+		ms[r] = bench_now_ms() - t0;
 	}
-	qsort(ms, (size_t)runs, sizeof *ms, bench_cmp);
-	printf("%.1f %zu\n", ms[runs / 2], c.tokens);
+	printf("%.1f %zu\n", bench_median_of(ms, (size_t)runs), c.tokens);
 	for (i = 0; i < nb; i++)
 		free(bodies[i].text);
 	free(bodies);

@@ -12,7 +12,7 @@ tests_bench_bench_yajl_CFLAGS = $(AM_CFLAGS) $(YAJL_CFLAGS) -O2
 tests_bench_bench_yajl_LDADD = $(YAJL_LIBS)
 CLEANFILES += tests/bench/bench_yajl$(EXEEXT)
 EXTRA_DIST += tests/bench/run.sh tests/bench/ui_bench.py tests/bench/bulk.sh tests/bench/measure.py \
-	tests/bench/estate.sh
+	tests/bench/estate.sh tests/bench/bench_time.h
 
 bench: patrol$(EXEEXT) patrol-emulator$(EXEEXT) tests/bench/bench_model$(EXEEXT) \
 		tests/bench/bench_yajl$(EXEEXT)
