@@ -32,6 +32,7 @@ ui_on_list(struct ui *u, struct call *c, size_t source)
 	if ((source != 0) != UI_MGMT(u))
 		return UI_R_NONE;        /* for the source before a switch */
 	u->ws->loading &= ~(1u << UI_JOB_LIST);
+	u->ws->answered = true;
 	if (c->err.status != PATROL_OK) {
 		ui_err_msg(u, "cannot list tokens", c);
 		/* the table says it too: not "loading" forever */

@@ -57,11 +57,12 @@ ui_estate_note(struct ui *u)
 }
 
 /* Whether member m's list is yet to come for the first time: neither
- * loaded nor failed. */
+ * loaded nor failed since its table was last emptied (a refresh of a
+ * member that failed keeps it known: its twin's rows stay on show). */
 static bool
 ui_estate_unknown(const struct ui_ws *m)
 {
-	return !m->loaded && m->load_err[0] == '\0';
+	return !m->loaded && !m->answered;
 }
 
 /* The rows of member i the table on show leaves out (skip[j]): revoked

@@ -268,6 +268,8 @@ struct ui_ws {
 	size_t nowners;
 	size_t wide_scopes, wide_owner;   /* display widths of the widest (ui_columns_measure) */
 	bool loaded;
+	bool answered;               /* a list (or its failure) came since the table
+				      * was last emptied: an estate twin of it knows */
 	unsigned loading;            /* bit per enum ui_job in flight */
 	size_t list_seen;            /* the count the screen shows, 0: none yet */
 	char load_note[200];         /* appended to the message of the next first load */

@@ -940,7 +940,7 @@ ui_state_clear_table(struct ui *u)
 	ui_ws_orders_free(u->ws);
 	token_table_free(&u->ws->tab);
 	u->ws->nshown = u->cursor = u->top = 0;
-	u->ws->loaded = false;
+	u->ws->loaded = u->ws->answered = false;
 	u->have_last_tag = false;
 	u->drawn_valid = false;
 	free(u->ws->owners);

@@ -157,6 +157,17 @@ check_screen "firstbad failed" "$MINE tokens in 2 workspaces; some failed" 20
 check_screen "its twin's rows shown: alias's own" "shown $MINE/$MINE "
 check_screen "twin 2 under alias" "^ +alias .*twin 2 "
 twice_never "once each"
+# r with firstbad's sign-in held again: alias's list comes, firstbad's is on
+# its way; it failed before, so alias's rows stay on show meanwhile
+at "$A" hold /oidc/v1/token
+keys r
+await at_least 2 lists_at "$A"
+check_eq "r: alias's list came again (the premise)" 2 "$(lists_at "$A")"
+check_screen "r: firstbad's sign-in held" "loading 1 of 2 workspaces" 20
+check_screen "r: alias's rows stay while firstbad's list is on its way" "shown $MINE/$MINE "
+check_screen "r: twin 2 still under alias" "^ +alias .*twin 2 "
+at "$A" release
+check_screen "r: firstbad failed again" "$MINE tokens in 2 workspaces; some failed" 20
 keys q
 ui_exited
 
