@@ -771,11 +771,12 @@ cli_worker_options(const struct cli *cli, struct worker_opts *wo)
 int
 cli_not_workspace(const struct config *cfg)
 {
-	if (cfg->host == NULL || !config_host_is_account(cfg->host))
+	struct patrol_err err;
+
+	status_clear(&err);
+	if (config_refuse_account(cfg, &err) == PATROL_OK)
 		return 0;
-	cli_msg("%s (%s) is an account console, not a workspace: personal access tokens live in "
-		"workspaces, so patrol sends nothing there; name a workspace's profile or host",
-		cfg->host, cfg->host_source != NULL ? cfg->host_source : "the configuration");
+	cli_msg("%s", err.message);
 	return 2;
 }
 
@@ -1193,10 +1194,9 @@ run_face(struct cli *cli, face_fn face)
 		return rc;
 	if ((rc = load_config(cli)) != 0)
 		return rc;
-	/* A host from --host or the environment: said as the command line says
-	 * it (a profile's is refused by the view, with the profile list's words) */
-	if (!cli->o.many && !(cli->cfg.file_used && cli->cfg.profile != NULL) &&
-	    (rc = cli_not_workspace(&cli->cfg)) != 0)
+	/* One workspace: refused as the command line refuses it, naming where
+	 * the host came from (a profile, --host over one, the environment) */
+	if (!cli->o.many && (rc = cli_not_workspace(&cli->cfg)) != 0)
 		return rc;
 	uo.cfg = &cli->cfg;
 	cli_worker_options(cli, &uo.worker);

@@ -877,13 +877,30 @@ resolve_all(struct resolver *r)
 		return st;
 	if ((st = resolve_host(r)) != PATROL_OK ||
 	    (st = resolve_check_chars(r)) != PATROL_OK ||
-	    (st = resolve_ca(r)) != PATROL_OK ||
-	    (st = resolve_auth(r)) != PATROL_OK ||
+	    (st = resolve_ca(r)) != PATROL_OK)
+		return st;
+	/* no credentials for an account console: that it is one is the news
+	 * (signing in there would not help) */
+	if ((st = resolve_auth(r)) != PATROL_OK &&
+	    config_refuse_account(r->out, r->err) != PATROL_OK)
+		return PATROL_CONFIG;
+	if (st != PATROL_OK ||
 	    (st = resolve_auth_extra(r)) != PATROL_OK ||
 	    (st = resolve_copy(r)) != PATROL_OK ||
 	    (st = resolve_cred_source(r)) != PATROL_OK)
 		return st;
 	return resolve_note(r);
+}
+
+enum patrol_status
+config_refuse_account(const struct config *cfg, struct patrol_err *err)
+{
+	if (cfg->host == NULL || !config_host_is_account(cfg->host))
+		return PATROL_OK;
+	return status_set(err, PATROL_CONFIG, "%s (%s) is an account console, not a workspace: "
+			  "personal access tokens live in workspaces, so patrol sends nothing "
+			  "there; name a workspace's profile or host", cfg->host,
+			  cfg->host_source != NULL ? cfg->host_source : "the configuration");
 }
 
 enum patrol_status

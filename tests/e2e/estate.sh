@@ -112,6 +112,16 @@ DATABRICKS_HOST=https://accounts.cloud.databricks.com DATABRICKS_TOKEN=$ADMIN_TO
 	HTTPS_PROXY=$A run
 check_rc "the view on an account console from the environment: refused" 2
 check_match "in the command line's words" "^patrol: .*\(DATABRICKS_HOST\) is an account console" "$ERR"
+HTTPS_PROXY=$A run -p prod --host https://accounts.cloud.databricks.com
+check_rc "the view on a profile whose host --host makes an account console: refused" 2
+check_match "names --host, not the profile" "^patrol: .*\(--host\) is an account console" "$ERR"
+HTTPS_PROXY=$A run --host https://accounts.cloud.databricks.com list
+check_rc "an account console and no credentials: refused" 2
+check_match "as an account console" "\(--host\) is an account console" "$ERR"
+check_nomatch "not told to sign in there" "auth login" "$ERR"
+DATABRICKS_CONFIG_PROFILE=acct HTTPS_PROXY=$A run
+check_rc "the view on the profile the environment names: refused" 2
+check_match "names the profile" "^patrol: .*\[acct\]\) is an account console.*name a workspace's profile" "$ERR"
 check_eq "nothing sent towards the account console" 0 \
 	"$(stats_at "$A" '[.requests | to_entries[] | select(.key | startswith("CONNECT ")) | .value] | add // 0')"
 check_eq "nor to the workspace named beside it" 0 \

@@ -116,7 +116,8 @@ WHY="profile 'acct' cannot be picked: https://accounts\\.cloud\\.databricks\\.co
 ui_start -p acct
 ui_exited || UI_RC="(still running)"
 check_eq "patrol -p acct: refused at start" 2 "$UI_RC"
-check_screen "with the reason the profile list gives" "^patrol: $WHY"
+check_screen "in the command line's words, naming the profile" \
+	"^patrol: https://accounts\\.cloud\\.databricks\\.com \\(.*\\[acct\\]\\) is an account console, not a workspace"
 ui_start -p prod -p acct
 ui_exited || UI_RC="(still running)"
 check_eq "patrol -p prod -p acct: refused at start" 2 "$UI_RC"
