@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,17 @@ savefile_sync_dir(const char *dir)
 	}
 }
 
+/* The temporary file's name: ".BASE.XXXXXX", BASE cut so that the name
+ * fits NAME_MAX (a legal destination name of up to NAME_MAX bytes must
+ * not fail for its temporary name). */
+static void
+savefile_tmpname(char *tmp, const char *dir, const char *base)
+{
+	const int keep = NAME_MAX - (int)strlen("..XXXXXX");   /* "." BASE ".XXXXXX" */
+
+	sprintf(tmp, "%s/.%.*s.XXXXXX", dir, keep, base);
+}
+
 /* Write the temporary file tmp (a template) and give it the name path. */
 static int
 savefile_commit(char *tmp, const char *path, enum savefile_mode mode, savefile_fill_fn fill,
@@ -144,7 +156,7 @@ savefile_write(const char *path, enum savefile_mode mode, savefile_fill_fn fill,
 		free(dir);
 		return status_set(err, PATROL_NOMEM, "out of memory");
 	}
-	sprintf(tmp, "%s/.%s.XXXXXX", dir, base);
+	savefile_tmpname(tmp, dir, base);
 	if (*base == '\0')
 		errno = EISDIR;
 	else if ((rc = savefile_commit(tmp, path, mode, fill, ctx)) == 0)

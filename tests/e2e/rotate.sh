@@ -155,6 +155,27 @@ run rotate --yes --to-dir "$T/private" "$WOLD"
 check_nomatch "a directory patrol makes: no warning" 'warning' "$ERR"
 reset_stats
 
+# --- a file name as long as a name may be -------------------------------------------
+# (its temporary file's name must fit too; one longer is refused before
+# anything is created)
+LONG=$(printf 'f%.0s' $(seq 250))
+LOLD=$(mktok '{"comment":"long name"}')
+run rotate --yes --to-file "$T/$LONG" "$LOLD"
+check_rc "a 250-character file name: rotated" 0
+LNEW=$(file_id "$T/$LONG")
+check_eq "a 250-character file name: the secret is in it" yes "$(works "$(cat "$T/$LONG")" /api/2.0/sql/warehouses)"
+check_eq "a 250-character file name: the new token is kept" 0 "$(stats ".revokes[\"$LNEW\"] // 0")"
+check_eq "a 250-character file name: the old token revoked once" 1 "$(stats ".revokes[\"$LOLD\"] // 0")"
+check_eq "a 250-character file name: no temporary file left" 1 "$(ls -A "$T" | grep -c "$LONG")"
+reset_stats
+LOLD=$(mktok '{"comment":"too long name"}')
+run rotate --yes --to-file "$T/${LONG}123456" "$LOLD"
+check_rc "a 256-character file name: refused" 2
+check_match "a 256-character file name: says why" "File name too long \(nothing was rotated\)" "$ERR"
+check_eq "a 256-character file name: nothing created" 0 "$(stats .creates)"
+run rotate --dry-run --to-file "$T/${LONG}123456" "$LOLD"
+check_rc "a 256-character file name: the dry run refuses it too" 2
+
 # --- results as JSON need the secret elsewhere ----------------------------------
 run -o json rotate --yes "$OLD"
 check_rc "JSON results with the secret on stdout: refused" 2
