@@ -722,7 +722,7 @@ rt_resume(struct rt *t, int argc, char **argv)
 	}
 	j = NULL;
 	fprintf(stderr, "Resuming rotation %s: %zu planned, %zu not finished\n",
-		info.session, rotate_count(t->r), rotate_open(t->r));
+		info.session, rotate_count(t->r), rotate_unfinished(t->r));
 	rt_resume_guard(t);
 	t->lines = rotate_dest(t->r) == ROTATE_DEST_STDOUT ? stderr : t->cli->out.fp;
 out:

@@ -319,6 +319,16 @@ rotate_open(const struct rotation *r)
 	return n;
 }
 
+size_t
+rotate_unfinished(const struct rotation *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->v[i].open || r->v[i].result == ROTATE_PENDING;
+	return n;
+}
+
 /* ---- planning an item -------------------------------------------------------- */
 
 /* The old comment without a mark an earlier rotation left, then the mark:

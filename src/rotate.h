@@ -222,6 +222,9 @@ void rotate_stop(struct rotation *r);
 void rotate_end(struct rotation *r);
 /* Items left open (the workspace is not yet as planned). */
 size_t rotate_open(const struct rotation *r);
+/* Items a run would still act on: open, or not yet decided (a token never
+ * created, or refused a place for its secret by an earlier resume). */
+size_t rotate_unfinished(const struct rotation *r);
 
 /* ---- secret files ----------------------------------------------------- */
 /* Where item i's secret goes with a FILE or DIR destination: the file, or

@@ -13,7 +13,8 @@
 #   anything is sent; one whose secret was delivered needs none.
 # - A destination spoiled meanwhile (a file or a link put where the secret
 #   goes, the directory removed) is found before anything is created: that
-#   token creates nothing and waits for a resume once the way is clear.
+#   token creates nothing and waits for a resume once the way is clear (and
+#   every resume counts it as not finished until then).
 # - A journal that cannot record a new token (a full disk) gives one way
 #   on, the resume, which revokes that token and rotates again.
 # - A resume takes the session's lock before it reads the plan: a second
@@ -194,9 +195,21 @@ check_rc "file put there meanwhile: the token fails" 1
 check_match "file put there meanwhile: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
 check_eq "file put there meanwhile: nothing created" 0 "$(stats .creates)"
 check_eq "file put there meanwhile: the file is untouched" "someone else's" "$(cat "$T/taken.secret")"
+# resumed again with the file still there: the token is counted as not
+# finished, and refused again (its lost replacement went the first time)
+reset_stats
+run rotate --resume
+check_rc "still in the way: the token fails again" 1
+check_match "still in the way: counted as not finished" "1 planned, 1 not finished" "$ERR"
+check_match "still in the way: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
+check_eq "still in the way: nothing created" 0 "$(stats .creates)"
+check_eq "still in the way: nothing revoked" 0 "$(deletes)"
 rm "$T/taken.secret"
+reset_stats
 run rotate --resume
 check_rc "file put there meanwhile: cleared, done" 0
+check_match "cleared: the count says what it does" "1 planned, 1 not finished" "$ERR"
+check_eq "cleared: one create" 1 "$(stats .creates)"
 OLD=$(mktok)
 PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/gone" "$OLD" >"$T/out" 2>"$T/err"
 rm -rf "$T/gone"
