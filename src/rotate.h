@@ -182,8 +182,9 @@ enum patrol_status rotate_resume_open(const char *path, struct journal **j,
  * secret, with nowhere to go when the session was the view's: its dialog
  * is gone), or 0; from the file alone, before anything is asked. */
 size_t rotate_session_needs_dest(const struct journal_session *info);
-/* path as an absolute path: a directory (dir, it exists) resolved, or a
- * file (it need not exist) in its resolved parent. PATROL_INVALID: no file
+/* path as an absolute path: a directory (dir) resolved, or a file (it
+ * need not exist), or a directory not made yet (a dry run's), in its
+ * resolved parent. PATROL_INVALID: no file
  * name; PATROL_IO: the directory cannot be found. *out malloc'd. */
 enum patrol_status rotate_abs_path(const char *path, bool dir, char **out,
 				   struct patrol_err *err);
@@ -242,10 +243,13 @@ enum patrol_status rotate_write_secret(const char *path, const char *secret,
  * refused. err names the path and why. Other destinations: PATROL_OK. */
 enum patrol_status rotate_dest_check(enum rotate_dest d, const char *path, bool may_make,
 				     struct patrol_err *err);
-/* The directory the secret files of d at path land in, when every user may
- * write in it and it is not sticky (another local user could rename or
- * replace the files there): malloc'd; else NULL. */
-char *rotate_dest_exposed(enum rotate_dest d, const char *path);
+/* A directory on the resolved path of destination d (FILE or DIR at
+ * path) every user may write in that is not sticky: the one the secret
+ * files land in (*itself true; another local user could rename or replace
+ * the files there), else the nearest above it (*itself false; another
+ * user could swap the directory below it for a link to their own, and the
+ * secrets would land there). malloc'd, absolute; NULL when none. */
+char *rotate_dest_exposed(enum rotate_dest d, const char *path, bool *itself);
 /* Whether item i would create a token, and so needs a place for its secret. */
 bool rotate_needs_secret(const struct rotation *r, size_t i);
 /* Item i creates nothing in this run (why: its destination cannot take

@@ -224,6 +224,17 @@ run rotate --resume
 check_rc "directory gone: made again by the user, done" 0
 check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
 
+# a directory every user may write in, named again to the resume: one
+# warning, naming it by its path
+mkdir -m 777 "$T/open"
+chmod 777 "$T/open"
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/open" "$OLD" >"$T/out" 2>"$T/err"
+(cd "$T/open" && "$PATROL" rotate --resume --to-dir . >"$T/out" 2>"$T/err")
+check_eq "open directory: the resume goes on" 0 "$?"
+check_eq "open directory: one warning, naming it by its path" \
+	"patrol: rotate: warning: $REAL_T/open is writable by every user" "$(grep warning "$T/err" | cut -d' ' -f1-9)"
+
 # --- D12b: the journal cannot record the new token (the disk filled up) --------------
 # patrol is stopped just before it writes step "created" (PATROL_TEST_PAUSE);
 # the test caps the size of any file it may write at the journal's size
