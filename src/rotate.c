@@ -995,7 +995,8 @@ rotate_fill(FILE *fp, const void *ctx)
 enum patrol_status
 rotate_write_secret(const char *path, const char *secret, struct patrol_err *err)
 {
-	return savefile_write(path, SAVEFILE_NEW, rotate_fill, secret, err);
+	return (path[0] == '/' ? savefile_write_resolved : savefile_write)(path, SAVEFILE_NEW,
+									   rotate_fill, secret, err);
 }
 
 bool

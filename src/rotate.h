@@ -232,7 +232,9 @@ size_t rotate_unfinished(const struct rotation *r);
  * DIR/NEW_ID (malloc'd); NULL otherwise or on out of memory. */
 char *rotate_secret_path(const struct rotation *r, size_t i);
 /* Write secret and a newline to a new file path: mode 0600, fsync'd with its
- * directory, never replacing anything (savefile.h). PATROL_CONFLICT: exists. */
+ * directory, never replacing anything (savefile.h). An absolute path is
+ * taken as resolved: a directory on it that has become a symbolic link
+ * since fails the write (savefile_write_resolved). PATROL_CONFLICT: exists. */
 enum patrol_status rotate_write_secret(const char *path, const char *secret,
 				       struct patrol_err *err);
 /* Whether destination d (FILE or DIR at path) can take a new secret,

@@ -15,6 +15,8 @@
 #   goes, the directory removed) is found before anything is created: that
 #   token creates nothing and waits for a resume once the way is clear (and
 #   every resume counts it as not finished until then).
+# - A private directory in an open one, swapped for a link to another
+#   user's directory after the check: nothing is written through the link.
 # - A journal that cannot record a new token (a full disk) gives one way
 #   on, the resume, which revokes that token and rotates again.
 # - A resume takes the session's lock before it reads the plan: a second
@@ -234,6 +236,34 @@ PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/open" "$OLD" >"$T/
 check_eq "open directory: the resume goes on" 0 "$?"
 check_eq "open directory: one warning, naming it by its path" \
 	"patrol: rotate: warning: $REAL_T/open is writable by every user" "$(grep warning "$T/err" | cut -d' ' -f1-9)"
+
+# --- a private directory in an open one, swapped for a link after the check ------------
+# patrol is stopped after the create (PATROL_TEST_PAUSE); meanwhile "another
+# user" renames the private directory and puts a link to their own in its
+# place. The secret must not land there: the write fails, the new token is
+# revoked, the old one kept.
+mkdir -m 777 "$T/shared" "$T/theirs"
+chmod 777 "$T/shared" "$T/theirs"
+mkdir -m 700 "$T/shared/mine"
+OLD=$(mktok)
+reset_stats
+PATROL_TEST_PAUSE=before-created "$CRASHY" rotate --yes --to-dir "$T/shared/mine" "$OLD" >"$T/out" 2>"$T/err" &
+VICTIM=$!
+wait_state "$VICTIM" T
+mv "$T/shared/mine" "$T/shared/old"
+ln -s "$T/theirs" "$T/shared/mine"
+kill -CONT "$VICTIM"
+wait "$VICTIM"
+RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+check_rc "swapped for a link: the token fails" 1
+check_eq "swapped for a link: nothing in the other user's directory" 0 "$(ls -A "$T/theirs" | wc -l)"
+check_eq "swapped for a link: nothing in the moved directory" 0 "$(ls -A "$T/shared/old" | wc -l)"
+check_match "swapped for a link: says why" \
+	"a directory on its path is a symbolic link now: nothing was written through it" "$OUT"
+check_eq "swapped for a link: one create" 1 "$(stats .creates)"
+check_eq "swapped for a link: the new token revoked" 1 "$(stats '[.revokes[]] | add // 0')"
+check_eq "swapped for a link: the old token kept" "$OLD" "$(listed "$OLD")"
+check_match "swapped for a link: it was warned of" "warning: $REAL_T/shared is writable by every user" "$ERR"
 
 # --- D12b: the journal cannot record the new token (the disk filled up) --------------
 # patrol is stopped just before it writes step "created" (PATROL_TEST_PAUSE);
