@@ -114,10 +114,28 @@ rt_max_lifetime(struct rt *t)
 
 /* ---- options ------------------------------------------------------------------- */
 
+/* --to-file and --to-dir: one of them, and a name. */
+static int
+rt_check_paths(const struct cli_opts *co)
+{
+	if (co->to_dir != NULL && co->to_file != NULL) {
+		cli_msg("rotate: --to-file and --to-dir: give one");
+		return 2;
+	}
+	if ((co->to_file != NULL && co->to_file[0] == '\0') ||
+	    (co->to_dir != NULL && co->to_dir[0] == '\0')) {
+		cli_msg("rotate: %s is empty: give a %s", co->to_file ? "--to-file" : "--to-dir",
+			co->to_file ? "file name" : "directory");
+		return 2;
+	}
+	return 0;
+}
+
 static int
 rt_opts(struct cli *cli, size_t nids, struct rotate_opts *o)
 {
 	const struct cli_opts *co = &cli->o;
+	int rc;
 
 	memset(o, 0, sizeof *o);
 	o->comment = co->comment;
@@ -126,10 +144,8 @@ rt_opts(struct cli *cli, size_t nids, struct rotate_opts *o)
 	o->keep_old = co->keep_old;
 	o->dest = co->to_dir ? ROTATE_DEST_DIR : co->to_file ? ROTATE_DEST_FILE : ROTATE_DEST_STDOUT;
 	o->path = co->to_dir ? co->to_dir : co->to_file;
-	if (co->to_dir != NULL && co->to_file != NULL) {
-		cli_msg("rotate: --to-file and --to-dir: give one");
-		return 2;
-	}
+	if ((rc = rt_check_paths(co)) != 0)
+		return rc;
 	if (nids > 1 && o->dest != ROTATE_DEST_DIR) {
 		cli_msg("rotate: %zu tokens make %zu secrets: give a directory for them "
 			"(--to-dir DIR)", nids, nids);
@@ -162,16 +178,20 @@ rt_check_format(const struct cli *cli, enum rotate_dest d)
 }
 
 /* A warning when other local users could tamper with the secret files:
- * the directory they land in is writable by all and not sticky. */
+ * a directory on the destination's resolved path (path: absolute) is
+ * writable by all and not sticky. */
 static void
 rt_warn_exposed(enum rotate_dest d, const char *path)
 {
-	char *dir = rotate_dest_exposed(d, path);
+	bool itself;
+	char *dir = rotate_dest_exposed(d, path, &itself);
 
 	if (dir != NULL)
 		cli_msg("rotate: warning: %s is writable by every user and not sticky: another "
-			"local user could rename or replace the secret files in it (chmod o-w or "
-			"+t, or choose a private directory)", dir);
+			"local user could %s (chmod o-w or +t, or choose a private directory)", dir,
+			itself ? "rename or replace the secret files in it" :
+			"replace the directory below it by a link to their own, and the secret "
+			"files would land there");
 	free(dir);
 }
 
@@ -199,7 +219,6 @@ rt_check_dest(const struct rotate_opts *o, bool dry_run)
 			" (nothing was rotated)");
 		return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 	}
-	rt_warn_exposed(o->dest, o->path);
 	return 0;
 }
 
@@ -207,7 +226,7 @@ rt_check_dest(const struct rotate_opts *o, bool dry_run)
  * it): the journal keeps it, so a resume from any directory finds the
  * secrets where they went. */
 static int
-rt_abs_dest(struct rotate_opts *o, char **abs)
+rt_abs_dest(struct rotate_opts *o, bool dry_run, char **abs)
 {
 	struct patrol_err err;
 
@@ -216,7 +235,8 @@ rt_abs_dest(struct rotate_opts *o, char **abs)
 		return 0;
 	status_clear(&err);
 	if (rotate_abs_path(o->path, o->dest == ROTATE_DEST_DIR, abs, &err) != PATROL_OK) {
-		cli_msg("rotate: %s (nothing was rotated)", err.message);
+		cli_msg("rotate: %s%s", err.message, dry_run ? " (the real run would refuse it; "
+			"dry run: nothing was sent)" : " (nothing was rotated)");
 		return err.status == PATROL_NOMEM ? status_exit_code(err.status) : 2;
 	}
 	o->path = *abs;
@@ -520,10 +540,11 @@ rt_new(struct rt *t, char **ids, size_t nids)
 	}
 	if ((rc = rt_opts(cli, nids, &o)) != 0 || (rc = rt_check_format(cli, o.dest)) != 0 ||
 	    (rc = rt_check_dest(&o, cli->o.dry_run)) != 0 ||
-	    (!cli->o.dry_run && (rc = rt_abs_dest(&o, &abs)) != 0) || (rc = cli_connect(cli)) != 0) {
+	    (rc = rt_abs_dest(&o, cli->o.dry_run, &abs)) != 0 || (rc = cli_connect(cli)) != 0) {
 		free(abs);
 		return rc;
 	}
+	rt_warn_exposed(o.dest, o.path);
 	rt_offer_resume(t);
 	rt_whoami(t);
 	if ((rc = rt_need_me(t, cli->o.all)) != 0 ||
@@ -574,15 +595,13 @@ rt_resume_dest(struct rt *t, struct rotate_opts *o, char **abs)
 
 	memset(o, 0, sizeof *o);
 	*abs = NULL;
-	if (co->to_dir != NULL && co->to_file != NULL) {
-		cli_msg("rotate: --to-file and --to-dir: give one");
-		return 2;
-	}
+	if ((rc = rt_check_paths(co)) != 0)
+		return rc;
 	o->dest = co->to_dir ? ROTATE_DEST_DIR : co->to_file ? ROTATE_DEST_FILE : ROTATE_DEST_STDOUT;
 	o->path = co->to_dir ? co->to_dir : co->to_file;
 	if (o->dest == ROTATE_DEST_DIR && (rc = rt_check_dest(o, false)) != 0)
 		return rc;
-	return rt_abs_dest(o, abs);
+	return rt_abs_dest(o, false, abs);
 }
 
 /* Before anything is sent: each token that would be created again needs a
@@ -722,7 +741,7 @@ rt_resume(struct rt *t, int argc, char **argv)
 	}
 	j = NULL;
 	fprintf(stderr, "Resuming rotation %s: %zu planned, %zu not finished\n",
-		info.session, rotate_count(t->r), rotate_open(t->r));
+		info.session, rotate_count(t->r), rotate_unfinished(t->r));
 	rt_resume_guard(t);
 	t->lines = rotate_dest(t->r) == ROTATE_DEST_STDOUT ? stderr : t->cli->out.fp;
 out:

@@ -319,6 +319,16 @@ rotate_open(const struct rotation *r)
 	return n;
 }
 
+size_t
+rotate_unfinished(const struct rotation *r)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->n; i++)
+		n += r->v[i].open || r->v[i].result == ROTATE_PENDING;
+	return n;
+}
+
 /* ---- planning an item -------------------------------------------------------- */
 
 /* The old comment without a mark an earlier rotation left, then the mark:
@@ -896,9 +906,12 @@ rotate_dest_check(enum rotate_dest d, const char *path, bool may_make, struct pa
 
 	if ((d != ROTATE_DEST_FILE && d != ROTATE_DEST_DIR) || path == NULL)
 		return PATROL_OK;
-	if (d == ROTATE_DEST_DIR && stat(path, &sb) != 0 && errno == ENOENT && may_make)
+	if (d == ROTATE_DEST_DIR && stat(path, &sb) != 0 && errno == ENOENT && may_make) {
+		if (lstat(path, &sb) == 0)    /* mkdir would find it there */
+			return status_set(err, PATROL_IO, "%s is a symbolic link to nothing: it "
+					  "cannot be made a directory", path);
 		d = ROTATE_DEST_FILE;    /* to be made: as a new file would be */
-	else if (d == ROTATE_DEST_DIR)
+	} else if (d == ROTATE_DEST_DIR)
 		return rotate_dir_check(path, NULL, err);
 	else if (lstat(path, &sb) == 0)
 		return status_set(err, PATROL_CONFLICT, "%s exists%s", path,
@@ -913,20 +926,47 @@ rotate_dest_check(enum rotate_dest d, const char *path, bool may_make, struct pa
 	return st;
 }
 
-char *
-rotate_dest_exposed(enum rotate_dest d, const char *path)
+/* Whether every user may write in directory p and it is not sticky. */
+static bool
+rotate_dir_open_to_all(const char *p)
 {
 	struct stat st;
-	char *dir;
+
+	return stat(p, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
+	       !(st.st_mode & S_ISVTX);
+}
+
+char *
+rotate_dest_exposed(enum rotate_dest d, const char *path, bool *itself)
+{
+	char *dir, *real, *cut;
+	bool made = false;
 
 	if ((d != ROTATE_DEST_FILE && d != ROTATE_DEST_DIR) || path == NULL)
 		return NULL;
 	if ((dir = d == ROTATE_DEST_DIR ? strdup(path) : rotate_parent(path)) == NULL)
 		return NULL;
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & S_IWOTH) &&
-	    !(st.st_mode & S_ISVTX))
-		return dir;
+	real = realpath(dir, NULL);
+	if (real == NULL && d == ROTATE_DEST_DIR) {    /* a directory to be made (dry run) */
+		free(dir);
+		if ((dir = rotate_parent(path)) == NULL)
+			return NULL;
+		real = realpath(dir, NULL);
+		made = true;
+	}
 	free(dir);
+	if (real == NULL)
+		return NULL;
+	/* the directory itself, then each one above it up to "/": one open to
+	 * all lets another user swap what is below it for a link to theirs */
+	for (*itself = !made;; *itself = false) {
+		if (rotate_dir_open_to_all(real))
+			return real;
+		if ((cut = strrchr(real, '/')) == NULL || (cut == real && real[1] == '\0'))
+			break;
+		cut[cut == real] = '\0';
+	}
+	free(real);
 	return NULL;
 }
 
@@ -955,7 +995,8 @@ rotate_fill(FILE *fp, const void *ctx)
 enum patrol_status
 rotate_write_secret(const char *path, const char *secret, struct patrol_err *err)
 {
-	return savefile_write(path, SAVEFILE_NEW, rotate_fill, secret, err);
+	return (path[0] == '/' ? savefile_write_resolved : savefile_write)(path, SAVEFILE_NEW,
+									   rotate_fill, secret, err);
 }
 
 bool
@@ -1235,10 +1276,15 @@ rotate_abs_path(const char *path, bool dir, char **out, struct patrol_err *err)
 {
 	const char *slash = strrchr(path, '/'), *base = slash != NULL ? slash + 1 : path;
 	char *parent, *real;
+	struct stat st;
 
 	*out = NULL;
-	if (dir) {
-		if ((*out = realpath(path, NULL)) == NULL)
+	if (dir && (*out = realpath(path, NULL)) == NULL && errno == ENOENT &&
+	    lstat(path, &st) != 0 && *base != '\0' && strcmp(base, ".") != 0 &&
+	    strcmp(base, "..") != 0)
+		dir = false;          /* to be made (a dry run makes nothing): where it would be */
+	else if (dir) {
+		if (*out == NULL)
 			return status_set(err, errno == ENOMEM ? PATROL_NOMEM : PATROL_IO,
 					  "cannot find %s: %s", path, strerror(errno));
 		return PATROL_OK;

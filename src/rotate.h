@@ -182,8 +182,9 @@ enum patrol_status rotate_resume_open(const char *path, struct journal **j,
  * secret, with nowhere to go when the session was the view's: its dialog
  * is gone), or 0; from the file alone, before anything is asked. */
 size_t rotate_session_needs_dest(const struct journal_session *info);
-/* path as an absolute path: a directory (dir, it exists) resolved, or a
- * file (it need not exist) in its resolved parent. PATROL_INVALID: no file
+/* path as an absolute path: a directory (dir) resolved, or a file (it
+ * need not exist), or a directory not made yet (a dry run's), in its
+ * resolved parent. PATROL_INVALID: no file
  * name; PATROL_IO: the directory cannot be found. *out malloc'd. */
 enum patrol_status rotate_abs_path(const char *path, bool dir, char **out,
 				   struct patrol_err *err);
@@ -222,13 +223,18 @@ void rotate_stop(struct rotation *r);
 void rotate_end(struct rotation *r);
 /* Items left open (the workspace is not yet as planned). */
 size_t rotate_open(const struct rotation *r);
+/* Items a run would still act on: open, or not yet decided (a token never
+ * created, or refused a place for its secret by an earlier resume). */
+size_t rotate_unfinished(const struct rotation *r);
 
 /* ---- secret files ----------------------------------------------------- */
 /* Where item i's secret goes with a FILE or DIR destination: the file, or
  * DIR/NEW_ID (malloc'd); NULL otherwise or on out of memory. */
 char *rotate_secret_path(const struct rotation *r, size_t i);
 /* Write secret and a newline to a new file path: mode 0600, fsync'd with its
- * directory, never replacing anything (savefile.h). PATROL_CONFLICT: exists. */
+ * directory, never replacing anything (savefile.h). An absolute path is
+ * taken as resolved: a directory on it that has become a symbolic link
+ * since fails the write (savefile_write_resolved). PATROL_CONFLICT: exists. */
 enum patrol_status rotate_write_secret(const char *path, const char *secret,
 				       struct patrol_err *err);
 /* Whether destination d (FILE or DIR at path) can take a new secret,
@@ -239,10 +245,13 @@ enum patrol_status rotate_write_secret(const char *path, const char *secret,
  * refused. err names the path and why. Other destinations: PATROL_OK. */
 enum patrol_status rotate_dest_check(enum rotate_dest d, const char *path, bool may_make,
 				     struct patrol_err *err);
-/* The directory the secret files of d at path land in, when every user may
- * write in it and it is not sticky (another local user could rename or
- * replace the files there): malloc'd; else NULL. */
-char *rotate_dest_exposed(enum rotate_dest d, const char *path);
+/* A directory on the resolved path of destination d (FILE or DIR at
+ * path) every user may write in that is not sticky: the one the secret
+ * files land in (*itself true; another local user could rename or replace
+ * the files there), else the nearest above it (*itself false; another
+ * user could swap the directory below it for a link to their own, and the
+ * secrets would land there). malloc'd, absolute; NULL when none. */
+char *rotate_dest_exposed(enum rotate_dest d, const char *path, bool *itself);
 /* Whether item i would create a token, and so needs a place for its secret. */
 bool rotate_needs_secret(const struct rotation *r, size_t i);
 /* Item i creates nothing in this run (why: its destination cannot take

@@ -3,7 +3,8 @@
  * secret, the view's remembered state), written whole or not at all.
  *
  * The data goes to a temporary file (mode 0600) in the destination's
- * directory, is flushed and fsync'd, then takes the destination's name:
+ * directory (opened once: everything after goes through that descriptor),
+ * is flushed and fsync'd, then takes the destination's name:
  * rename(2) when it may replace an existing file, link(2) when it must not
  * (an existing file, or a symbolic link, is never overwritten or followed).
  * The directory is fsync'd after. A failed write leaves no file behind and
@@ -37,5 +38,14 @@ bool savefile_exists(const char *path);
  * err says what and the file is as it was. */
 enum patrol_status savefile_write(const char *path, enum savefile_mode mode,
 				  savefile_fill_fn fill, const void *ctx, struct patrol_err *err);
+/* As savefile_write, for an absolute path whose directories were resolved
+ * (realpath(3)) when it was checked: the directory is opened one component
+ * at a time without following a symbolic link, and the file is made
+ * through that descriptor. A directory swapped meanwhile for a link (by
+ * another user who may write in the one above it) fails the write, and
+ * nothing is written through it. */
+enum patrol_status savefile_write_resolved(const char *path, enum savefile_mode mode,
+					   savefile_fill_fn fill, const void *ctx,
+					   struct patrol_err *err);
 
 #endif

@@ -3,8 +3,9 @@
 # user said, the old token revoked once (or kept), a service principal's
 # token created on its behalf, and many at once into a directory. The
 # destination is checked before anything is created (by a dry run too), a
-# directory every user may write in draws a warning, and the path of a
-# secret is whole in every output format, however long.
+# directory every user may write in (the secrets' or any above them) draws a
+# warning, and the path of a secret is whole in every output format,
+# however long.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f
@@ -153,7 +154,74 @@ check_eq "sticky directory: the secret is there" yes "$([ -f "$T/sticky/s.secret
 WOLD=$(mktok '{"comment":"private dir"}')
 run rotate --yes --to-dir "$T/private" "$WOLD"
 check_nomatch "a directory patrol makes: no warning" 'warning' "$ERR"
+# a private directory in an open one: the open one could have it swapped
+# for a link to another user's directory, so it is named
+mkdir -m 700 "$T/open/inner"
+WOLD=$(mktok '{"comment":"open above"}')
+run rotate --yes --to-dir "$T/open/inner" "$WOLD"
+check_rc "world-writable directory above --to-dir: goes on" 0
+check_match "world-writable directory above --to-dir: warns, naming it and why" \
+	"warning: $T/open is writable by every user and not sticky: another local user could replace the directory below it by a link to their own" "$ERR"
+WOLD=$(mktok '{"comment":"open above file"}')
+run rotate --dry-run --to-file "$T/open/inner/f.secret" "$WOLD"
+check_match "world-writable directory above --to-file: warns" "warning: $T/open is writable by every user" "$ERR"
+mkdir -m 777 "$T/open/inner/deep"
+run rotate --dry-run --to-dir "$T/open/inner/deep/new" "$WOLD"
+check_match "a --to-dir to be made in an open directory: names that one" \
+	"warning: $T/open/inner/deep is writable by every user and not sticky: another local user could replace the directory below" "$ERR"
+# a relative --to-file: the warning names the directory, once, by its path
+WOLD=$(mktok '{"comment":"relative in open"}')
+(cd "$T/open" && "$PATROL" rotate --yes --to-file rel.secret "$WOLD" >"$T/out" 2>"$T/err")
+check_eq "relative --to-file in an open directory: goes on" 0 "$?"
+check_eq "relative --to-file: one warning, naming the directory by its path" \
+	"patrol: rotate: warning: $T/open is writable by every user" "$(grep warning "$T/err" | cut -d' ' -f1-9)"
 reset_stats
+
+# --- a file name as long as a name may be -------------------------------------------
+# (its temporary file's name must fit too; one longer is refused before
+# anything is created)
+LONG=$(printf 'f%.0s' $(seq 250))
+LOLD=$(mktok '{"comment":"long name"}')
+run rotate --yes --to-file "$T/$LONG" "$LOLD"
+check_rc "a 250-character file name: rotated" 0
+LNEW=$(file_id "$T/$LONG")
+check_eq "a 250-character file name: the secret is in it" yes "$(works "$(cat "$T/$LONG")" /api/2.0/sql/warehouses)"
+check_eq "a 250-character file name: the new token is kept" 0 "$(stats ".revokes[\"$LNEW\"] // 0")"
+check_eq "a 250-character file name: the old token revoked once" 1 "$(stats ".revokes[\"$LOLD\"] // 0")"
+check_eq "a 250-character file name: no temporary file left" 1 "$(ls -A "$T" | grep -c "$LONG")"
+reset_stats
+LOLD=$(mktok '{"comment":"too long name"}')
+run rotate --yes --to-file "$T/${LONG}123456" "$LOLD"
+check_rc "a 256-character file name: refused" 2
+check_match "a 256-character file name: says why" "File name too long \(nothing was rotated\)" "$ERR"
+check_eq "a 256-character file name: nothing created" 0 "$(stats .creates)"
+run rotate --dry-run --to-file "$T/${LONG}123456" "$LOLD"
+check_rc "a 256-character file name: the dry run refuses it too" 2
+
+# --- what the real run would refuse, the dry run refuses ------------------------------
+reset_stats
+ln -s "$T/nowhere/x" "$T/dangling"
+run rotate --dry-run --to-dir "$T/dangling" "$OLD"
+check_rc "dry run: --to-dir a link to nothing" 2
+check_match "dry run: says why" "$T/dangling is a symbolic link to nothing: it cannot be made a directory \(the real run would refuse it" "$ERR"
+run rotate --yes --to-dir "$T/dangling" "$OLD"
+check_rc "--to-dir a link to nothing: refused" 2
+check_match "--to-dir a link to nothing: the same reason" "$T/dangling is a symbolic link to nothing: it cannot be made a directory \(nothing was rotated\)" "$ERR"
+mkdir -p "$T/adir"
+for arg in "--to-file=$T/adir/." "--to-file=$T/adir/.." "--to-file=$T/adir/"; do
+	run rotate --dry-run "$arg" "$OLD"
+	check_rc "dry run: $arg names a directory: refused" 2
+done
+check_match "dry run: says so" "$T/adir/ exists \(a directory\): give a new file name \(the real run would refuse it" "$ERR"
+run rotate --dry-run --to-file= "$OLD"
+check_rc "dry run: an empty --to-file" 2
+check_eq "dry run: an empty --to-file: says so" "patrol: rotate: --to-file is empty: give a file name" "$ERR"
+run rotate --yes --to-dir "" "$OLD"
+check_rc "an empty --to-dir" 2
+check_eq "an empty --to-dir: says so" "patrol: rotate: --to-dir is empty: give a directory" "$ERR"
+run rotate --resume --to-file ""
+check_rc "rotate --resume with an empty --to-file" 2
+check_eq "refused before anything was sent" 0 "$(stats .total)"
 
 # --- results as JSON need the secret elsewhere ----------------------------------
 run -o json rotate --yes "$OLD"

@@ -13,7 +13,10 @@
 #   anything is sent; one whose secret was delivered needs none.
 # - A destination spoiled meanwhile (a file or a link put where the secret
 #   goes, the directory removed) is found before anything is created: that
-#   token creates nothing and waits for a resume once the way is clear.
+#   token creates nothing and waits for a resume once the way is clear (and
+#   every resume counts it as not finished until then).
+# - A private directory in an open one, swapped for a link to another
+#   user's directory after the check: nothing is written through the link.
 # - A journal that cannot record a new token (a full disk) gives one way
 #   on, the resume, which revokes that token and rotates again.
 # - A resume takes the session's lock before it reads the plan: a second
@@ -194,9 +197,21 @@ check_rc "file put there meanwhile: the token fails" 1
 check_match "file put there meanwhile: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
 check_eq "file put there meanwhile: nothing created" 0 "$(stats .creates)"
 check_eq "file put there meanwhile: the file is untouched" "someone else's" "$(cat "$T/taken.secret")"
+# resumed again with the file still there: the token is counted as not
+# finished, and refused again (its lost replacement went the first time)
+reset_stats
+run rotate --resume
+check_rc "still in the way: the token fails again" 1
+check_match "still in the way: counted as not finished" "1 planned, 1 not finished" "$ERR"
+check_match "still in the way: says why" "$REAL_T/taken.secret exists: nothing was created for it" "$OUT"
+check_eq "still in the way: nothing created" 0 "$(stats .creates)"
+check_eq "still in the way: nothing revoked" 0 "$(deletes)"
 rm "$T/taken.secret"
+reset_stats
 run rotate --resume
 check_rc "file put there meanwhile: cleared, done" 0
+check_match "cleared: the count says what it does" "1 planned, 1 not finished" "$ERR"
+check_eq "cleared: one create" 1 "$(stats .creates)"
 OLD=$(mktok)
 PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/gone" "$OLD" >"$T/out" 2>"$T/err"
 rm -rf "$T/gone"
@@ -210,6 +225,45 @@ mkdir -m 700 "$T/gone"
 run rotate --resume
 check_rc "directory gone: made again by the user, done" 0
 check_eq "directory gone: the old token revoked once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
+
+# a directory every user may write in, named again to the resume: one
+# warning, naming it by its path
+mkdir -m 777 "$T/open"
+chmod 777 "$T/open"
+OLD=$(mktok)
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-dir "$T/open" "$OLD" >"$T/out" 2>"$T/err"
+(cd "$T/open" && "$PATROL" rotate --resume --to-dir . >"$T/out" 2>"$T/err")
+check_eq "open directory: the resume goes on" 0 "$?"
+check_eq "open directory: one warning, naming it by its path" \
+	"patrol: rotate: warning: $REAL_T/open is writable by every user" "$(grep warning "$T/err" | cut -d' ' -f1-9)"
+
+# --- a private directory in an open one, swapped for a link after the check ------------
+# patrol is stopped after the create (PATROL_TEST_PAUSE); meanwhile "another
+# user" renames the private directory and puts a link to their own in its
+# place. The secret must not land there: the write fails, the new token is
+# revoked, the old one kept.
+mkdir -m 777 "$T/shared" "$T/theirs"
+chmod 777 "$T/shared" "$T/theirs"
+mkdir -m 700 "$T/shared/mine"
+OLD=$(mktok)
+reset_stats
+PATROL_TEST_PAUSE=before-created "$CRASHY" rotate --yes --to-dir "$T/shared/mine" "$OLD" >"$T/out" 2>"$T/err" &
+VICTIM=$!
+wait_state "$VICTIM" T
+mv "$T/shared/mine" "$T/shared/old"
+ln -s "$T/theirs" "$T/shared/mine"
+kill -CONT "$VICTIM"
+wait "$VICTIM"
+RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+check_rc "swapped for a link: the token fails" 1
+check_eq "swapped for a link: nothing in the other user's directory" 0 "$(ls -A "$T/theirs" | wc -l)"
+check_eq "swapped for a link: nothing in the moved directory" 0 "$(ls -A "$T/shared/old" | wc -l)"
+check_match "swapped for a link: says why" \
+	"a directory on its path is a symbolic link now: nothing was written through it" "$OUT"
+check_eq "swapped for a link: one create" 1 "$(stats .creates)"
+check_eq "swapped for a link: the new token revoked" 1 "$(stats '[.revokes[]] | add // 0')"
+check_eq "swapped for a link: the old token kept" "$OLD" "$(listed "$OLD")"
+check_match "swapped for a link: it was warned of" "warning: $REAL_T/shared is writable by every user" "$ERR"
 
 # --- D12b: the journal cannot record the new token (the disk filled up) --------------
 # patrol is stopped just before it writes step "created" (PATROL_TEST_PAUSE);
