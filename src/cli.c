@@ -769,18 +769,6 @@ cli_worker_options(const struct cli *cli, struct worker_opts *wo)
 }
 
 int
-cli_not_workspace(const struct config *cfg)
-{
-	struct patrol_err err;
-
-	status_clear(&err);
-	if (config_refuse_account(cfg, &err) == PATROL_OK)
-		return 0;
-	cli_msg("%s", err.message);
-	return 2;
-}
-
-int
 cli_connect(struct cli *cli)
 {
 	struct worker_opts wo;
@@ -790,8 +778,6 @@ cli_connect(struct cli *cli)
 	if (cli->w != NULL)
 		return 0;
 	if (!cli->cfg_loaded && (rc = load_config(cli)) != 0)
-		return rc;
-	if ((rc = cli_not_workspace(&cli->cfg)) != 0)
 		return rc;
 	cli_worker_options(cli, &wo);
 	status_clear(&err);
@@ -1193,10 +1179,6 @@ run_face(struct cli *cli, face_fn face)
 	if (cli->o.many && (rc = face_pick(cli, &uo)) != 0)
 		return rc;
 	if ((rc = load_config(cli)) != 0)
-		return rc;
-	/* One workspace: refused as the command line refuses it, naming where
-	 * the host came from (a profile, --host over one, the environment) */
-	if (!cli->o.many && (rc = cli_not_workspace(&cli->cfg)) != 0)
 		return rc;
 	uo.cfg = &cli->cfg;
 	cli_worker_options(cli, &uo.worker);

@@ -117,9 +117,6 @@ struct cli {
 
 /* Load the configuration and start the worker. Returns 0 or an exit code. */
 int cli_connect(struct cli *cli);
-/* 0 when cfg's host is a workspace; else says that it is an account console
- * (where no workspace token lives, so nothing is sent there) and returns 2. */
-int cli_not_workspace(const struct config *cfg);
 /* How a worker runs, from the options (cfg is cli->cfg). */
 void cli_worker_options(const struct cli *cli, struct worker_opts *wo);
 /* Run one call on the worker and return it finished (NULL c: out of memory,

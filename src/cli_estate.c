@@ -83,8 +83,6 @@ ws_config(struct cli *cli, struct cli_ws *ws)
 		return 0;
 	}
 	ws->cfg_loaded = true;
-	if (cli_not_workspace(&ws->cfg) != 0)      /* named here: --all-profiles skips them */
-		return 2;
 	if ((ws->cfg.warning != NULL || ws->cfg.note != NULL) && !cli->ws_warned) {
 		if (ws->cfg.warning != NULL)                 /* the one file: once */
 			cli_msg("warning: %s", ws->cfg.warning);

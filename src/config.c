@@ -591,6 +591,21 @@ resolve_host(struct resolver *r)
 	return st;
 }
 
+/* An account console is no workspace: no token of patrol's lives there,
+ * so nothing is to be sent, not even a sign-in (which would not help).
+ * Said before the credentials are looked for, naming where the host came
+ * from. */
+static enum patrol_status
+resolve_account(struct resolver *r)
+{
+	if (!config_host_is_account(r->out->host))
+		return PATROL_OK;
+	return status_set(r->err, PATROL_CONFIG, "%s (%s) is an account console, not a workspace: "
+			  "personal access tokens live in workspaces, so patrol sends nothing "
+			  "there; name a workspace's profile or host", r->out->host,
+			  r->out->host_source);
+}
+
 /* Refuse control characters in values that end up in headers. */
 static enum patrol_status
 resolve_check_chars(struct resolver *r)
@@ -876,31 +891,15 @@ resolve_all(struct resolver *r)
 	if (!resolve_skip_file(r) && (st = resolve_file(r)) != PATROL_OK)
 		return st;
 	if ((st = resolve_host(r)) != PATROL_OK ||
+	    (st = resolve_account(r)) != PATROL_OK ||
 	    (st = resolve_check_chars(r)) != PATROL_OK ||
-	    (st = resolve_ca(r)) != PATROL_OK)
-		return st;
-	/* no credentials for an account console: that it is one is the news
-	 * (signing in there would not help) */
-	if ((st = resolve_auth(r)) != PATROL_OK &&
-	    config_refuse_account(r->out, r->err) != PATROL_OK)
-		return PATROL_CONFIG;
-	if (st != PATROL_OK ||
+	    (st = resolve_ca(r)) != PATROL_OK ||
+	    (st = resolve_auth(r)) != PATROL_OK ||
 	    (st = resolve_auth_extra(r)) != PATROL_OK ||
 	    (st = resolve_copy(r)) != PATROL_OK ||
 	    (st = resolve_cred_source(r)) != PATROL_OK)
 		return st;
 	return resolve_note(r);
-}
-
-enum patrol_status
-config_refuse_account(const struct config *cfg, struct patrol_err *err)
-{
-	if (cfg->host == NULL || !config_host_is_account(cfg->host))
-		return PATROL_OK;
-	return status_set(err, PATROL_CONFIG, "%s (%s) is an account console, not a workspace: "
-			  "personal access tokens live in workspaces, so patrol sends nothing "
-			  "there; name a workspace's profile or host", cfg->host,
-			  cfg->host_source != NULL ? cfg->host_source : "the configuration");
 }
 
 enum patrol_status

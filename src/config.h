@@ -108,10 +108,6 @@ bool config_host_is_loopback(const char *url);
 /* True when the normalized URL is an account console (its host starts
  * with "accounts." or "accounts-dod."): no workspace tokens live there. */
 bool config_host_is_account(const char *url);
-/* When cfg's host is an account console: sets err (PATROL_CONFIG) to say so,
- * naming where the host came from, and returns PATROL_CONFIG; else
- * PATROL_OK. No workspace token lives there: nothing is to be sent. */
-enum patrol_status config_refuse_account(const struct config *cfg, struct patrol_err *err);
 
 /* A profile of the config file, for choosing several workspaces. */
 struct config_profile {

@@ -444,16 +444,14 @@ void ui_term_write_raw(struct ui *u, const char *s, size_t n);
 void ui_ws_free(struct ui_ws *ws);
 /* A workspace on cfg (kept, not copied) named profile, with no worker. */
 struct ui_ws *ui_ws_new(const struct config *cfg, const char *profile);
-/* Whether profile p names no workspace (estate_not_workspace: an account
- * console, no host), said on the status line as the profile list and
- * --all-profiles say it; every way the view takes a profile asks it first,
- * so nothing is sent to an account console. _cfg: the same of a resolved
- * configuration of profile name. */
+/* Whether profile p of the profile list names no workspace
+ * (estate_not_workspace: an account console, no host), said on the status
+ * line as --all-profiles says it. (Any other way to a profile resolves its
+ * configuration, and config_resolve refuses an account console.) */
 bool ui_ws_refused(struct ui *u, const struct config_profile *p);
-bool ui_ws_refused_cfg(struct ui *u, const char *name, const struct config *cfg);
 /* A workspace for profile name, its worker started; NULL (said on the
- * status line) when its configuration or the worker fails, or when the
- * profile names no workspace (ui_ws_refused). */
+ * status line) when its configuration (an account console: refused) or the
+ * worker fails. */
 struct ui_ws *ui_ws_start(struct ui *u, const char *name);
 /* Free the members of several workspaces on show (none: nothing). */
 void ui_state_estate_free(struct ui *u);

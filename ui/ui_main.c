@@ -230,10 +230,6 @@ ui_run(const struct ui_opts *opts)
 			return status_exit_code(PATROL_CONFIG);
 		}
 		u.est_skipped = opts->note;
-	} else if (ui_ws_refused_cfg(&u, opts->profile_label, opts->cfg)) {
-		fprintf(stderr, "patrol: %s\n", u.status);     /* nothing sent there */
-		ui_state_free(&u);
-		return status_exit_code(PATROL_CONFIG);
 	} else if (worker_start(&wo, &u.ws->w, &err) != PATROL_OK) {
 		fprintf(stderr, "patrol: cannot start: %s\n", err.message);
 		ui_state_free(&u);

@@ -984,19 +984,10 @@ ui_ws_refused(struct ui *u, const struct config_profile *p)
 	return true;
 }
 
-bool
-ui_ws_refused_cfg(struct ui *u, const char *name, const struct config *cfg)
-{
-	struct config_profile p = { (char *)name, cfg->host,
-	    cfg->host != NULL && config_host_is_account(cfg->host) };
-
-	return ui_ws_refused(u, &p);
-}
-
 /* A workspace for profile name: its configuration and patrol's config for
  * it, merged with the command line's flags, and a worker started on them;
- * NULL (said on the status line) when any of it fails, or when the profile
- * names no workspace (ui_ws_refused: nothing is sent there). */
+ * NULL (said on the status line) when any of it fails: an account console
+ * among them (config_resolve refuses it: nothing is sent there). */
 struct ui_ws *
 ui_ws_start(struct ui *u, const char *name)
 {
@@ -1010,10 +1001,6 @@ ui_ws_start(struct ui *u, const char *name)
 	status_clear(&err);
 	if (config_resolve(&fl, config_getenv_real, NULL, &cfg, &err) != PATROL_OK) {
 		ui_msg(u, true, "%s", err.message);
-		return NULL;
-	}
-	if (ui_ws_refused_cfg(u, name, &cfg)) {
-		config_free(&cfg);
 		return NULL;
 	}
 	ws = ui_ws_new(&cfg, name);

@@ -112,12 +112,12 @@ keys q
 ui_exited && check_eq "q quits" 0 "$UI_RC"
 
 # --- the other ways to a profile refuse the account console too ----------------
-WHY="profile 'acct' cannot be picked: https://accounts\\.cloud\\.databricks\\.com is an account console, not a workspace"
+# (the profile's configuration refuses it, in the command line's words)
+WHY="https://accounts\\.cloud\\.databricks\\.com \\(.*\\[acct\\]\\) is an account console, not a workspace"
 ui_start -p acct
 ui_exited || UI_RC="(still running)"
 check_eq "patrol -p acct: refused at start" 2 "$UI_RC"
-check_screen "in the command line's words, naming the profile" \
-	"^patrol: https://accounts\\.cloud\\.databricks\\.com \\(.*\\[acct\\]\\) is an account console, not a workspace"
+check_screen "in the command line's words, naming the profile" "^patrol: $WHY"
 ui_start -p prod -p acct
 ui_exited || UI_RC="(still running)"
 check_eq "patrol -p prod -p acct: refused at start" 2 "$UI_RC"
