@@ -1653,26 +1653,6 @@ journal_resumed(struct journal *j)
 	return st;
 }
 
-enum patrol_status
-journal_reopen(const char *path, struct journal **out, struct patrol_err *err)
-{
-	struct journal_session s;
-	enum patrol_status st;
-	struct journal *j;
-
-	*out = NULL;
-	if ((st = journal_lock_session(path, &j, &s, err)) != PATROL_OK)
-		return st;
-	journal_session_free(&s);
-	if ((st = journal_resumed(j)) != PATROL_OK) {
-		*err = j->err;
-		journal_close(j);
-		return st;
-	}
-	*out = j;
-	return PATROL_OK;
-}
-
 /* ---- records ------------------------------------------------------------ */
 
 /* Write rec (released either way) under the lock. bad: 0 built fine, 1 out

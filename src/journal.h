@@ -51,7 +51,7 @@
  * thread. A lost result or end is harmless: resume reconciles intents
  * against a fresh list, and a session whose every id is done is closed. Readers ignore a torn last line (no
  * trailing '\n', or not JSON, at the end of the file); a bad line anywhere
- * else makes the file corrupt. journal_reopen cuts a torn last line off
+ * else makes the file corrupt. journal_lock_session cuts a torn last line off
  * before it appends, so it never becomes a bad middle line. After the first
  * failed write nothing more is written to that journal.
  *
@@ -189,17 +189,14 @@ enum patrol_status journal_dir(bool create, char **out, struct patrol_err *err);
  * 250,000 items); on any failure no file is left behind. */
 enum patrol_status journal_create(const char *dir, const struct journal_plan *plan,
 				  struct journal **out, struct patrol_err *err);
-/* Open an existing session to go on with it: take the lock (PATROL_CONFLICT
- * when another process holds it), check the file parses (PATROL_PROTOCOL
- * when corrupt), cut off a torn last line, append a resume record. */
-enum patrol_status journal_reopen(const char *path, struct journal **out,
-				  struct patrol_err *err);
-/* journal_reopen in two steps, so that a resume decides on what the file
- * holds once it is the only writer (another patrol may have gone on with
- * the session since it was read): take the lock and read the session under
- * it into *s (journal_session_free it; busy is false), writing nothing;
- * then journal_resumed writes the resume record once the caller goes on.
- * Errors as journal_reopen's. */
+/* Open an existing session to go on with it, in two steps, so that a resume
+ * decides on what the file holds once it is the only writer (another
+ * patrol may have gone on with the session since it was read):
+ * journal_lock_session takes the lock (PATROL_CONFLICT when another process
+ * holds it), reads the session under it into *s (journal_session_free it;
+ * busy is false; PATROL_PROTOCOL when corrupt) and cuts off a torn last
+ * line, writing nothing else; journal_resumed then appends the resume
+ * record once the caller goes on. */
 enum patrol_status journal_lock_session(const char *path, struct journal **out,
 					struct journal_session *s, struct patrol_err *err);
 enum patrol_status journal_resumed(struct journal *j);
