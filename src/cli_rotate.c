@@ -195,6 +195,18 @@ rt_warn_exposed(enum rotate_dest d, const char *path)
 	free(dir);
 }
 
+/* A destination refused: said with what it means for this run; the exit
+ * code (2, or out of memory's). */
+static int
+rt_dest_refused(const struct patrol_err *err, bool dry_run)
+{
+	cli_msg("rotate: %s%s%s", err->message, err->status == PATROL_CONFLICT ?
+		": give a new file name" : "", dry_run ?
+		" (the real run would refuse it; dry run: nothing was sent)" :
+		" (nothing was rotated)");
+	return err->status == PATROL_NOMEM ? status_exit_code(err->status) : 2;
+}
+
 /* The destination can take the secrets: checked before anything is
  * created (a dry run checks it as the real run would, and says so). A
  * file must be new in a directory patrol can write in; a directory is made
@@ -203,7 +215,6 @@ static int
 rt_check_dest(const struct rotate_opts *o, bool dry_run)
 {
 	struct patrol_err err;
-	enum patrol_status st;
 	struct stat sb;
 
 	if (o->dest != ROTATE_DEST_FILE && o->dest != ROTATE_DEST_DIR)
@@ -211,14 +222,8 @@ rt_check_dest(const struct rotate_opts *o, bool dry_run)
 	if (o->dest == ROTATE_DEST_DIR && !dry_run && stat(o->path, &sb) != 0 && errno == ENOENT)
 		(void)mkdir(o->path, 0700);       /* what fails is said below */
 	status_clear(&err);
-	st = rotate_dest_check(o->dest, o->path, true, &err);
-	if (st != PATROL_OK) {
-		cli_msg("rotate: %s%s%s", err.message, st == PATROL_CONFLICT ?
-			": give a new file name" : "", dry_run ?
-			" (the real run would refuse it; dry run: nothing was sent)" :
-			" (nothing was rotated)");
-		return st == PATROL_NOMEM ? status_exit_code(st) : 2;
-	}
+	if (rotate_dest_check(o->dest, o->path, true, &err) != PATROL_OK)
+		return rt_dest_refused(&err, dry_run);
 	return 0;
 }
 
@@ -234,11 +239,8 @@ rt_abs_dest(struct rotate_opts *o, bool dry_run, char **abs)
 	if (o->dest != ROTATE_DEST_FILE && o->dest != ROTATE_DEST_DIR)
 		return 0;
 	status_clear(&err);
-	if (rotate_abs_path(o->path, o->dest == ROTATE_DEST_DIR, abs, &err) != PATROL_OK) {
-		cli_msg("rotate: %s%s", err.message, dry_run ? " (the real run would refuse it; "
-			"dry run: nothing was sent)" : " (nothing was rotated)");
-		return err.status == PATROL_NOMEM ? status_exit_code(err.status) : 2;
-	}
+	if (rotate_abs_path(o->path, o->dest == ROTATE_DEST_DIR, abs, &err) != PATROL_OK)
+		return rt_dest_refused(&err, dry_run);
 	o->path = *abs;
 	return 0;
 }

@@ -883,11 +883,11 @@ rotate_dir_check(const char *dir, const char *what, struct patrol_err *err)
 {
 	struct stat st;
 
-	if (stat(dir, &st) != 0 && what != NULL)
-		return status_set(err, PATROL_IO, "cannot write %s: %s: %s", what, dir,
-				  strerror(errno));
-	if (what == NULL && stat(dir, &st) != 0)
-		return status_set(err, PATROL_IO, "cannot write in %s: %s", dir, strerror(errno));
+	if (stat(dir, &st) != 0)
+		return what != NULL ?
+			status_set(err, PATROL_IO, "cannot write %s: %s: %s", what, dir,
+				   strerror(errno)) :
+			status_set(err, PATROL_IO, "cannot write in %s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return what != NULL ?
 			status_set(err, PATROL_IO, "cannot write %s: %s is not a directory", what, dir) :
