@@ -56,7 +56,7 @@ APP=11111111-2222-3333-4444-555555555555
 run create --on-behalf-of "$APP" --comment "etl robot" --lifetime 30d
 check_rc "create --on-behalf-of" 0
 check_match "the secret alone on stdout" '^dapi[0-9a-f]{32}$' "$OUT"
-OBO_ID=$(printf '%s' "$OUT" | sha256sum | cut -c1-64)
+OBO_ID=$(tok_id "$OUT")
 check_eq "one on-behalf-of create" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
 run list --all -o json
 ROW=$(printf '%s' "$OUT" | jq -c --arg id "$OBO_ID" '.[] | select(.token_id == $id)')

@@ -9,7 +9,7 @@
 
 BOB=dapi11111111111111111111111111111111
 DAY=86400000
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 FLAGS=(unused-90d unused-30d never-expires over-max-lifetime expiring expired privileged all-apis autoscope stale-comment self)
 
 # The emulator's clock stands still at NOW; patrol's (PATROL_NOW_MS) runs a
@@ -268,7 +268,7 @@ DATABRICKS_TOKEN=$BOB run audit -o json
 check_rc "non-admin audit of their own tokens" 0
 check_eq "  their one token, flagged as the one in use" "1 true" \
 	"$(printf '%s' "$OUT" | jq -r '"\(.tokens | length) \(.tokens[0].flags | index("self") != null)"')"
-check_eq "  it is bob's" "$(printf '%s' "$BOB" | sha256sum | cut -c1-64)" "$(printf '%s' "$OUT" | jq -r '.tokens[0].token_id')"
+check_eq "  it is bob's" "$(tok_id "$BOB")" "$(printf '%s' "$OUT" | jq -r '.tokens[0].token_id')"
 
 
 # --- several big workspaces: the same rows, in the same order, as each alone --------

@@ -97,7 +97,7 @@ check_match "show: an uncoverable token keeps full access" '^scopes after: +\(fu
 run scopes -o json
 check_rc "scopes -o json" 0
 SJ=$OUT
-REST=$(for n in uncov narrowed history byhand; do echo "${ID[$n]}"; done; printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+REST=$(for n in uncov narrowed history byhand; do echo "${ID[$n]}"; done; tok_id "$ADMIN_TOKEN")
 check_eq "scopes: soonest enforcement first, nothing pending after (by id)" \
 	"${ID[covered]} ${ID[soon]} ${ID[edge]} ${ID[edge1]} ${ID[later]} $(printf '%s\n' $REST | sort | paste -sd' ')" \
 	"$(printf '%s' "$SJ" | jq -r '[.[].token_id] | join(" ")')"

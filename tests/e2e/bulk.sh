@@ -7,7 +7,7 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 export XDG_STATE_HOME="$T/state"
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
 BOB=dapi11111111111111111111111111111111
 
 # --- dry run: the whole flow, nothing mutating ------------------------------------
@@ -41,8 +41,8 @@ emu_stop
 
 # --include-self (with --yes, no terminal): the own token goes last.
 emu_start --generate 50:2 --seed 12 --user bob@example.com=$BOB
-BOB_ID=$(printf '%s' "$BOB" | sha256sum | cut -c1-64)
-BOB_OTHER=$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob other" | tr -d '\n' | sha256sum | cut -c1-64)
+BOB_ID=$(tok_id "$BOB")
+BOB_OTHER=$(tok_id "$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob other")")
 DATABRICKS_TOKEN=$BOB run revoke --yes --include-self "$BOB_ID" "$BOB_OTHER" -o json
 check_rc "--include-self --yes" 0
 check_eq "both revoked, self included" 2 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "revoked")] | length')"

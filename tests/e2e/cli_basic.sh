@@ -4,7 +4,7 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 emu_start
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 
 # --- list on a fresh workspace: just the admin's own token ---------------
 run list -o json
@@ -18,7 +18,7 @@ check_rc "create" 0
 check_eq "stdout holds the secret alone" 1 "$(printf '%s\n' "$OUT" | grep -cE '^dapi[0-9a-f]{32}$')"
 check_eq "stdout has one line" 1 "$(printf '%s\n' "$OUT" | wc -l)"
 SECRET=$OUT
-NEW_ID=$(printf '%s' "$SECRET" | sha256sum | cut -c1-64)
+NEW_ID=$(tok_id "$SECRET")
 check_match "stderr names the new token id" "created token $NEW_ID" "$ERR"
 check_eq "exactly one create sent" 1 "$(count 'POST /api/2.0/token/create')"
 DATABRICKS_TOKEN=$SECRET run whoami -o json
@@ -105,7 +105,7 @@ check_eq "no delete sent for the own token" 0 "$(count 'POST /api/2.0/token/dele
 : >"$T/ids"
 for i in 1 2 3 4 5 6; do
 	run create --comment "bulk $i"
-	printf '%s' "$OUT" | sha256sum | cut -c1-64 >>"$T/ids"
+	tok_id "$OUT" >>"$T/ids"
 done
 printf '# a comment line\n\n' >>"$T/ids"
 run list -o json --filter 'comment:bulk'

@@ -12,7 +12,7 @@ DAY=86400000
 NOW=1760054400000                  # 2025-10-10T00:00:00Z
 export PATROL_NOW_MS=$NOW
 emu_start --now-ms $NOW
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 
 mk() {
 	local id

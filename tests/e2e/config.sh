@@ -157,8 +157,8 @@ stale-patterns = scratch, sandbox
 [profile prod]
 read-only = true
 EOF2
-SCRATCH=$("$PATROL" create --comment "scratch pad" | tr -d '\n' | sha256sum | cut -c1-64)
-TMPTOK=$("$PATROL" create --comment "tmp thing" | tr -d '\n' | sha256sum | cut -c1-64)
+SCRATCH=$(tok_id "$("$PATROL" create --comment "scratch pad")")
+TMPTOK=$(tok_id "$("$PATROL" create --comment "tmp thing")")
 run list --filter 'flag:stale-comment' -o json
 check_eq "stale patterns from patrol's config flag 'scratch pad'" 1 "$(printf '%s' "$OUT" | jq --arg i "$SCRATCH" '[.[] | select(.token_id == $i)] | length')"
 check_eq "and replace the defaults ('tmp thing' is not stale)" 0 "$(printf '%s' "$OUT" | jq --arg i "$TMPTOK" '[.[] | select(.token_id == $i)] | length')"

@@ -37,7 +37,7 @@ check_match "each part's '… and N more' names its own profile" \
 check_eq "nothing sent" "0 0" "$(at "${U[0]}" deletes) $(at "${U[1]}" deletes)"
 
 # --- a filter that matches only the token patrol uses: each workspace says so --
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-12)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN" | cut -c1-12)
 run revoke --all -p w0 -p w1 --filter "id:$ADMIN_ID" --dry-run
 check_rc "only patrol's own token matches: nothing to do" 0
 check_match "w0 says its own token is kept, and how to include it" \

@@ -7,7 +7,7 @@
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 export XDG_STATE_HOME="$T/state"
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
 JOBS=4
 
 # bound AFTER: the most revokes a session may send when the request after

@@ -35,7 +35,7 @@ OLD=$(mktok)
 run rotate --yes --to-file "$T/ok.secret" "$OLD"
 check_rc "a rotation" 0
 S_ROTATED=$(newest)
-NEW=$(tr -d '\n' <"$T/ok.secret" | sha256sum | cut -c1-10)
+NEW=$(file_id "$T/ok.secret" | cut -c1-10)
 OLD=$(mktok)
 run rotate --keep-old --to-file "$T/kept.secret" "$OLD"
 check_rc "a rotation that keeps the old token" 0

@@ -217,10 +217,14 @@ mktok() {
 	echo "$id"
 }
 
-# file_id FILE: the token id of the secret in FILE (the emulator's token ids
-# are the SHA-256 of their secret).
+# tok_id SECRET: the token id of SECRET (the emulator's token ids are the
+# SHA-256 of their secret); file_id FILE: of the secret in FILE, its line
+# ends dropped.
+tok_id() {
+	printf '%s' "$1" | sha256sum | cut -d' ' -f1
+}
 file_id() {
-	tr -d '\n' <"$1" | sha256sum | cut -d' ' -f1
+	tok_id "$(tr -d '\n' <"$1")"
 }
 
 # replacements OLD [COMMENT]: the ids of the own tokens a rotation made to

@@ -31,7 +31,7 @@ full() {
 
 emu_start --generate 40:3 --seed 41
 export XDG_STATE_HOME="$T/state"
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 VICTIM=$(curl -s -X POST "$EMU_URL/emulator/tokens" -d '{"comment":"victim"}' | jq -r .token_id)
 run revoke --yes "$VICTIM"
 check_rc "a session for the journal commands" 0

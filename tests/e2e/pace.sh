@@ -92,7 +92,7 @@ emu_stop
 
 # The Token API's revoke (a user's own token) too.
 emu_start --user bob@example.com=$BOB --fail 500:1:1 --fault-path /api/2.0/token/delete
-OTHER=$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob's other" | tr -d '\n' | sha256sum | cut -c1-64)
+OTHER=$(tok_id "$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob's other")")
 DATABRICKS_TOKEN=$BOB run revoke --yes "$OTHER"
 check_rc "a user's own revoke answered 500 once" 0
 check_eq "  sent twice" 2 "$(count 'POST /api/2.0/token/delete')"

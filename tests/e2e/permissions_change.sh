@@ -45,7 +45,7 @@ check_eq "  nothing more was sent" 4 "$(patch)"
 check_eq "the list now" "$SP=CAN_USE bob@example.com=CAN_USE data-eng=CAN_USE users=CAN_USE" "$(acl)"
 
 # --- remove a user: the plan, the confirmation ----------------------------------------
-B1=$(printf '%s' "$BOB" | sha256sum | cut -c1-64)
+B1=$(tok_id "$BOB")
 B2=$(mktok '{"user":"bob@example.com","comment":"bob nightly"}')
 B3=$(mktok '{"user":"bob@example.com","comment":"bob adhoc"}')
 C1=$(mktok '{"user":"carol@example.com","comment":"carol"}')
@@ -134,7 +134,7 @@ check_rc "one principal at a time" 2
 # --- what the server did not delete is reported ----------------------------------------
 # An admin keeps its tokens when its direct entry goes (emu_access.h): patrol
 # says which planned tokens are still there, and the token it uses is named.
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 run permissions grant admin@example.com
 check_rc "grant the admin a direct entry" 0
 run permissions remove admin@example.com --dry-run

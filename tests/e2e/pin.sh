@@ -11,7 +11,7 @@ export XDG_STATE_HOME="$T/state"
 DAY=86400000
 NOW=1767225600000
 export PATROL_NOW_MS=$NOW
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
 
 # mk JSON: a token of the admin's on the emulator, never expiring; its id.
 mk() {

@@ -39,7 +39,7 @@ check_match "stdout is the secret alone, one line" '^dapi[0-9a-f]{32}$' "$OUT"
 check_eq "stdout has one line" 1 "$(printf '%s\n' "$OUT" | wc -l)"
 check_eq "a file stdout was sent to is made private first" 600 "$(stat -c %a "$T/out")"
 SECRET=$OUT
-NEW=$(printf '%s' "$SECRET" | sha256sum | cut -d' ' -f1)
+NEW=$(tok_id "$SECRET")
 check_eq "the new token is listed with the marked comment" "ci deploy (rotated from ${OLD%"${OLD#??????????}"})" \
 	"$(listed "$NEW" | jq -r .comment)"
 check_eq "the same scopes" '["sql","jobs"]' "$(listed "$NEW" | jq -c .scopes)"
@@ -242,7 +242,7 @@ check_rc "read-only" 2
 check_eq "nothing sent" 0 "$(stats .total)"
 
 # --- the token patrol signs in with: replaced, and kept ----------------------------
-SELF=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -d' ' -f1)
+SELF=$(tok_id "$ADMIN_TOKEN")
 run rotate --yes --to-file "$T/self.secret" "${SELF:0:12}"
 check_rc "rotate patrol's own token" 0
 check_match "kept, and says why" 'rotated, old kept.*patrol signs in with this token' "$OUT"

@@ -13,7 +13,7 @@
 
 export XDG_STATE_HOME="$T/state"
 UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
 
 # re TEXT: TEXT as an extended regular expression that matches itself.
 re() { printf '%s' "$1" | sed 's/[][\.*^$?+(){}|/]/\\&/g'; }

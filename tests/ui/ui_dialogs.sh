@@ -12,7 +12,7 @@
 
 export XDG_STATE_HOME="$T/state"
 UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
 
 # writes: every request that could change the workspace.
 writes() { stats '[.requests | to_entries[] | select(.key | test("^(POST|PATCH|DELETE)")) | .value] | add // 0'; }

@@ -54,7 +54,7 @@ check_screen "the rotate confirm" "Rotate this token\\?"
 keys Tab Enter
 check_screen "the secret is shown" "Copy this token now" 15
 SECRET=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1)
-NEW=$(printf '%s' "$SECRET" | sha256sum | cut -c1-64)
+NEW=$(tok_id "$SECRET")
 check_eq "one create, at prod" "1 0" "$(stats_at "$A" .creates) $(stats_at "$B" .creates)"
 check_eq "the new token is prod's, like the old" "rotate me (rotated from ${ROT:0:10})" \
 	"$(listed_at "$A" "$NEW" | jq -r .comment)"
@@ -65,7 +65,7 @@ keys Escape
 check_screen "the old one revoked" "rotated ${ROT:0:10}: the new token is ${NEW:0:10}, the old one is revoked" 15
 check_eq "the old token revoked once, at prod" 1 "$(stats_at "$A" ".revokes[\"$ROT\"] // 0")"
 check_eq "nothing sent to staging" 0 "$(writes_at "$B")"
-check_eq "the file holds the new secret" "$NEW" "$(tr -d '\n' <"$T/rot.secret" | sha256sum | cut -c1-64)"
+check_eq "the file holds the new secret" "$NEW" "$(file_id "$T/rot.secret")"
 check_screen "the new row is prod's" "^ +prod +rotate me \\(rotated from"
 
 # --- c: asks which workspace, the selected row's by default -------------------------

@@ -58,7 +58,7 @@ tm send-keys -t t -l "ui created token"
 keys Enter
 check_screen "the secret is shown" "Copy this token now"
 SECRET=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1)
-NEWID=$(printf '%s' "$SECRET" | sha256sum | cut -c1-64)
+NEWID=$(tok_id "$SECRET")
 check_eq "exactly one create sent" 1 "$(count 'POST /api/2.0/token/create')"
 check_eq "the secret shown is the new token's (id = sha256)" 1 \
 	"$("$PATROL" list -o json | jq --arg id "$NEWID" '[.[] | select(.token_id == $id)] | length')"

@@ -9,8 +9,8 @@
 
 BOB=dapi22222222222222222222222222222222
 emu_start --user bob@example.com=$BOB
-SELF_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
-BOB_ID=$(printf '%s' "$BOB" | sha256sum | cut -c1-64)
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
+BOB_ID=$(tok_id "$BOB")
 export XDG_STATE_HOME="$T/state"
 
 P3=${SELF_ID:0:3}

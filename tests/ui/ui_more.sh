@@ -29,7 +29,7 @@ keys q
 check_screen "q leaves help, not patrol" "COMMENT +CREATED"
 
 # --- the token patrol uses is marked; Ctrl-L repaints; the mouse is off -----------
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 keys /; tm send-keys -t t -l "id:${ADMIN_ID:0:12}"; keys Enter
 keys Enter
 check_screen "detail marks the token patrol uses" "This is the token patrol uses"

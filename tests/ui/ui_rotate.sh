@@ -43,7 +43,7 @@ check_screen "asked again" "Rotate this token\\?"
 keys Tab Enter
 check_screen "the secret is shown" "Copy this token now"
 SECRET=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1)
-NEW=$(printf '%s' "$SECRET" | sha256sum | cut -c1-64)
+NEW=$(tok_id "$SECRET")
 check_eq "one create sent" 1 "$(stats .creates)"
 check_eq "the secret shown is the new token's" "rotate me (rotated from ${OLD:0:10})" "$(listed "$NEW" | jq -r .comment)"
 check_eq "with the same scopes" '["sql"]' "$(listed "$NEW" | jq -c .scopes)"
@@ -57,7 +57,7 @@ wait_gone "Copy this token now" 5
 check_screen "it says the old one is revoked" "rotated ${OLD:0:10}: the new token is ${NEW:0:10}, the old one is revoked"
 check_eq "the old token revoked exactly once" 1 "$(stats ".revokes[\"$OLD\"] // 0")"
 check_eq "the old token is gone" "" "$(listed "$OLD")"
-check_eq "the file holds the new secret" "$NEW" "$(tr -d '\n' <"$T/ui.secret" | sha256sum | cut -c1-64)"
+check_eq "the file holds the new secret" "$NEW" "$(file_id "$T/ui.secret")"
 check_screen "the list shows the replacement" "rotate me \\(rotated from ${OLD:0:10}\\)"
 check_screen_not "the secret is off the screen" "$SECRET"
 check_eq "the journal: a finished rotation" "rotate done" \
@@ -73,7 +73,7 @@ keys o
 check_screen "asked" "Rotate this token\\?"
 keys Tab Enter
 check_screen "the secret is shown" "Copy this token now"
-LOST=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1 | tr -d '\n' | sha256sum | cut -c1-64)
+LOST=$(tok_id "$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1)")
 keys Escape
 check_screen "closing asks" "Discard the secret\\?"
 keys d
@@ -101,7 +101,7 @@ keys o
 check_screen "asked" "Rotate this token\\?"
 keys Tab Enter
 check_screen "its replacement's secret is shown" "Copy this token now"
-SPNEW=$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1 | tr -d '\n' | sha256sum | cut -c1-64)
+SPNEW=$(tok_id "$(screen | grep -oE 'dapi[0-9a-f]{32}' | head -n 1)")
 check_eq "created on its behalf" 1 "$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
 keys y
 keys Escape

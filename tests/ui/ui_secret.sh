@@ -11,7 +11,7 @@
 . "${top_srcdir:-.}/tests/ui/lib.sh"
 
 emu_start --generate 5:1 --seed 71
-ADMIN_ID=$(printf '%s' "$ADMIN_TOKEN" | sha256sum | cut -c1-64)
+ADMIN_ID=$(tok_id "$ADMIN_TOKEN")
 buffer() { tm show-buffer 2>/dev/null; }
 # dialog_text: the dialog's lines without its frame, joined (a long note
 # wraps over two or three lines).
