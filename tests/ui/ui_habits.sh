@@ -56,9 +56,7 @@ keys q
 ui_exited 10
 
 # two profiles of one workspace: each remembers its own
-printf '[alpha]\nhost = %s\ntoken = %s\n\n[beta]\nhost = %s\ntoken = %s\n' \
-	"$EMU_URL" "$ADMIN_TOKEN" "$EMU_URL" "$ADMIN_TOKEN" >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+{ cfg_profile alpha "$EMU_URL"; cfg_profile beta "$EMU_URL"; } | cfg_write
 UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME DATABRICKS_HOST= DATABRICKS_TOKEN="
 ui_shell 160 30
 ui_start -p alpha

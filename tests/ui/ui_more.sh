@@ -130,8 +130,7 @@ check_gone "dismissed: the secret is gone" "$SECRET"
 tm delete-buffer 2>/dev/null
 
 # --- :profile switches workspace identity -------------------------------------------
-printf '[bobprof]\nhost = %s\ntoken = %s\n' "$EMU_URL" "$BOB" >"$HOME/.databrickscfg"
-chmod 600 "$HOME/.databrickscfg"
+cfg_profile bobprof "$EMU_URL" "token=$BOB" | cfg_write
 keys :; tm send-keys -t t -l "profile bobprof"; keys Enter
 check_screen "the header names the new profile" "bobprof"
 check_screen "and the new user" "bob@example"
