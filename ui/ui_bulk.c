@@ -111,16 +111,25 @@ ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
 	return false;
 }
 
-/* Whether a part plans the token patrol uses there. */
-static bool
-ui_bulk_has_self(const struct ui *u)
+/* The parts that plan the token patrol uses there: how many, and (with
+ * several workspaces) their profiles, "a", "a and c", "a, b and c", into
+ * out (with one workspace, out is ""). */
+static size_t
+ui_bulk_selves(const struct ui *u, char *out, size_t n)
 {
-	size_t p;
+	size_t p, k = 0, len = 0, total = 0;
 
 	for (p = 0; p < ui_state_parts(u); p++)
-		if (bulk_self_index(ui_bulk_of(u, p)) >= 0)
-			return true;
-	return false;
+		total += bulk_self_index(ui_bulk_of(u, p)) >= 0;
+	out[0] = '\0';
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u) && len < n; p++) {
+		if (bulk_self_index(ui_bulk_of(u, p)) < 0)
+			continue;
+		k++;
+		len += (size_t)snprintf(out + len, n - len, "%s%s", k == 1 ? "" : k == total ?
+		    " and " : ", ", ui_state_part(u, p)->profile);
+	}
+	return total;
 }
 
 /* The profiles of the parts whose workspace refused patrol's credentials
@@ -320,16 +329,38 @@ ui_bulk_pin_auth(struct ui *u)
 	return UI_R_ALL;
 }
 
+/* The tokens patrol uses ask on their own, each workspace named (with
+ * one workspace: "this workspace"): Revoke all, Keep it/them, Cancel. */
+static unsigned
+ui_bulk_ask_self(struct ui *u, size_t selves, const char *where)
+{
+	char l[4][200];
+	const char *lines[4] = { l[0], l[1], l[2], l[3] };
+	bool one = selves == 1;
+
+	if (one)
+		snprintf(l[0], sizeof l[0], "The plan holds the token patrol itself uses%s%s.",
+		    where[0] ? " in " : "", where);
+	else
+		snprintf(l[0], sizeof l[0], "The plan holds the %zu tokens patrol itself uses, in %s.",
+		    selves, where);
+	snprintf(l[1], sizeof l[1], "Once %s revoked, patrol can no longer reach %s.",
+	    one ? "it is" : "they are", where[0] ? where : "this workspace");
+	snprintf(l[2], sizeof l[2], "Revoke all: %s last. Keep %s: only the others are revoked.",
+	    one ? "it goes" : "they go", one ? "it" : "them");
+	snprintf(l[3], sizeof l[3], "Cancel (Esc): nothing is revoked.");
+	ui_dialog_open(u, dialog_choice_new(one ? "Revoke the token in use?" :
+	    "Revoke the tokens in use?", lines, 4, "Revoke all", one ? "Keep it" : "Keep them",
+	    u->ascii), ui_bulk_self_done, NULL);
+	return UI_R_ALL;
+}
+
 /* The plan was confirmed, or not (Cancel or Esc never revokes). */
 static unsigned
 ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	static const char *const self[] = {
-		"The plan holds the token patrol itself uses.",
-		"Once it is revoked, patrol can no longer reach this workspace.",
-		"Revoke all: it goes last. Keep it: only the others are revoked.",
-		"Cancel (Esc): nothing is revoked.",
-	};
+	char where[120];
+	size_t selves;
 
 	if (res != DIALOG_OK) {
 		ui_bulk_cancel(u, NULL);
@@ -337,11 +368,8 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	}
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN)
 		return ui_bulk_pin_auth(u);
-	if (ui_bulk_has_self(u)) {
-		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
-		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
-		return UI_R_ALL;
-	}
+	if ((selves = ui_bulk_selves(u, where, sizeof where)) > 0)
+		return ui_bulk_ask_self(u, selves, where);
 	return ui_bulk_go(u);
 }
 
@@ -381,9 +409,9 @@ ui_bulk_where(const struct ui *u, char *out, size_t n)
 static unsigned
 ui_bulk_confirm(struct ui *u, const char *title)
 {
-	char l[6][160], typed[32];
+	char l[6][200], typed[32], where[120];
 	const char *lines[6];
-	size_t n = 0, i, p, pending = ui_bulk_sum(u, bulk_pending);
+	size_t n = 0, i, p, selves, pending = ui_bulk_sum(u, bulk_pending);
 	size_t recent = ui_bulk_sum(u, bulk_count_recent);
 	const struct ui_bulk_words *w = ui_bulk_words(u);
 	size_t hidden = ui_state_count_hidden(u, w->mark);
@@ -400,8 +428,12 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (ui_bulk_has_self(u))
-		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
+	if ((selves = ui_bulk_selves(u, where, sizeof where)) == 1)
+		snprintf(l[n++], sizeof l[0], "One is the token patrol uses%s%s (S): it asks again.",
+		    where[0] ? " in " : "", where);
+	else if (selves > 1)
+		snprintf(l[n++], sizeof l[0], "%zu are the tokens patrol uses, in %s (S): they ask "
+		    "again.", selves, where);
 	snprintf(l[n++], sizeof l[0], "%s", pin ? "Their scopes are set by hand: auto-scoping "
 	    "stops for them." : "This cannot be undone.");
 	for (i = 0; i < n; i++)

