@@ -93,4 +93,44 @@ check_eq "still nothing sent to c" 0 "$(writes_at "$C")"
 keys u q
 exited
 
+# === 2. the picker names an invalid host and why, the password redacted ==========
+{
+	cfg_profile a "$A"
+	cfg_profile c "$C"
+	cfg_profile userinfo "http://alice:s3cretpw@${A#http://}"
+	cfg_profile withpath "$A/some/path"
+	cfg_profile withquery "$A?o=1"
+	printf '[nohost]\ntoken = %s\n\n' "$ADMIN_TOKEN"
+} | cfg_write
+run -p userinfo list
+check_match "the command line's reason: a user name" "host must not contain a user name \\(user@host\\)" "$ERR"
+ui_start -p a
+check_screen "a alone" "shown [0-9]+/[0-9]+ +tagged 0" 20
+keys P
+check_screen "the profile list" "PROFILES in"
+check_screen "a user name: the host shown, its password redacted, and why" \
+	"^- userinfo +http://alice:<redacted>@${A#http://} +\\(has an invalid host: host must not contain a user name \\(user@host\\)\\)"
+check_screen_not "the password never shown" "s3cretpw"
+check_screen "a path: the host shown and why" \
+	"^- withpath +$A/some/path +\\(has an invalid host: host must not have a path \\('/some/path'\\)"
+check_screen "a query: the host shown and why" \
+	"^- withquery +$A\\?o=1 +\\(has an invalid host: host must not have a query"
+check_screen "no host at all: as before" "^- nohost +\\(no host\\) +\\(has no workspace host\\)"
+check_screen_not "'(no host)' only for the one without a host" "^- (userinfo|withpath|withquery) +\\(no host\\)"
+keys g
+for i in 1 2; do keys j; done
+check_screen "the cursor on userinfo" "^- userinfo "
+keys Space
+check_screen "Space on it says the same reason" \
+	"profile 'userinfo' cannot be picked: it has an invalid host: host must not contain a user name"
+check_screen_not "still no password" "s3cretpw"
+keys Escape q
+exited
+run --all-profiles list
+check_match "--all-profiles: the same reason for the path" \
+	"skipped profile 'withpath': it has an invalid host: host must not have a path" "$ERR"
+check_match "--all-profiles: the user name" \
+	"skipped profile 'userinfo': it has an invalid host: host must not contain a user name" "$ERR"
+check_nomatch "--all-profiles: no password" "s3cretpw" "$OUT$ERR"
+
 finish
