@@ -99,6 +99,26 @@ ui_bulk_sum_results(const struct ui *u, enum journal_result r)
 	return n;
 }
 
+/* A resumed session's items that its earlier run decided (revoked, gone
+ * or skipped then): how many, and of them revoked and gone. */
+static size_t
+ui_bulk_sum_earlier(const struct ui *u, size_t *revoked, size_t *gone)
+{
+	const struct bulk_item *it;
+	size_t p, i, n = 0;
+
+	*revoked = *gone = 0;
+	for (p = 0; p < ui_state_parts(u); p++)
+		for (i = 0; i < bulk_count(ui_bulk_of(u, p)); i++) {
+			if (!(it = bulk_item(ui_bulk_of(u, p), i))->earlier)
+				continue;
+			n++;
+			*revoked += it->result == JOURNAL_REVOKED;
+			*gone += it->result == JOURNAL_GONE;
+		}
+	return n;
+}
+
 /* Whether a part is in phase ph. */
 static bool
 ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
@@ -902,10 +922,12 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t revoked = ui_bulk_sum_results(u, JOURNAL_REVOKED);
-	size_t gone_n = ui_bulk_sum_results(u, JOURNAL_GONE);
-	char gone[48] = "", why[128], c[3][40], refused[200];
-	size_t nrefused;
+	size_t before_revoked, before_gone, before = ui_bulk_sum_earlier(u, &before_revoked,
+	    &before_gone);
+	size_t revoked = ui_bulk_sum_results(u, JOURNAL_REVOKED) - before_revoked;
+	size_t gone_n = ui_bulk_sum_results(u, JOURNAL_GONE) - before_gone;
+	char gone[96] = "", why[128], c[3][40], refused[200];
+	size_t nrefused, len = 0;
 
 	u->ws->bphase = UI_BULK_DONE;
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
@@ -916,7 +938,10 @@ ui_bulk_finish(struct ui *u)
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
 	if (gone_n > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", gone_n);
+		len = (size_t)snprintf(gone, sizeof gone, ", %zu already gone", gone_n);
+	/* a resume: what its earlier run decided is not this run's doing */
+	if (before > 0 && len < sizeof gone)
+		snprintf(gone + len, sizeof gone - len, ", %zu done before the resume", before);
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
@@ -990,8 +1015,13 @@ ui_bulk_stop_ask(struct ui *u)
 		sent += ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	}
 	ui_bulk_progress_all(u, &p);
-	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; at least %zu "
-	    "not sent yet stay staged and tagged.", sent, p.remaining - sent);
+	/* sent is at most what is on the wire: the rest were surely not sent */
+	if (p.remaining > sent)
+		snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; at least "
+		    "%zu not sent yet stay staged and tagged.", sent, p.remaining - sent);
+	else
+		snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; any not "
+		    "sent yet stay staged and tagged.", sent);
 	snprintf(l[1], sizeof l[1], "x retries them; the journal keeps the session.");
 	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 2, NULL, u->ascii),
 	    ui_bulk_stop_done, NULL);
@@ -1152,17 +1182,48 @@ ui_bulk_find_resume(struct ui *u, size_t p, const char *dir, struct journal_sess
 	return 1;
 }
 
+/* What a resume of s goes on with (journal_session_todo: those left and
+ * those to retry, as patrol revoke --resume): "1 of 2 tokens left: 1 never
+ * sent, 1 sent but never answered, 1 failed" into out (the zeros left out);
+ * brief (a line a workspace): "1 of 2 left, 1 never answered, 1 failed".
+ * Sent but never answered: an intent without a result (patrol was killed)
+ * or a result "unknown" (it was cancelled or cut off). */
+static void
+ui_bulk_left_words(const struct journal_session *s, bool brief, char *out, size_t n)
+{
+	size_t todo = journal_session_todo(s), failed = s->counts[JOURNAL_FAILED];
+	size_t unanswered = s->open_intents + s->counts[JOURNAL_UNKNOWN];
+	size_t unsent = todo - unanswered - failed;
+	char c[3][48];
+
+	if (brief) {
+		snprintf(out, n, "%zu of %zu left, %zu never answered", todo, s->n, unanswered);
+		if (failed > 0 && strlen(out) + 1 < n)
+			snprintf(out + strlen(out), n - strlen(out), ", %zu failed", failed);
+		return;
+	}
+	snprintf(out, n, "%zu of %zu token%s left%s%s%s%s", todo, s->n, s->n == 1 ? "" : "s",
+	    todo > 0 ? ": " : "", ui_bulk_count(unsent, "never sent", c[0], sizeof c[0]),
+	    ui_bulk_count(unanswered, "sent but never answered", c[1], sizeof c[1]),
+	    ui_bulk_count(failed, "failed", c[2], sizeof c[2]));
+	if (todo > 0)
+		out[strlen(out) - 2] = '\0';     /* the last ", " */
+}
+
 /* The one workspace's offer: its session, what is left, the question. */
 static void
 ui_bulk_offer_one(const struct journal_session *s, char (*l)[200], size_t *n)
 {
-	char when[32];
+	char when[32], left[160];
 
 	duration_absolute(s->started_ms, false, when, sizeof when);
 	snprintf(l[(*n)++], sizeof l[0], "Session %s, started %s%s.", s->session, when,
 	    s->admin ? " in admin mode" : "");
-	snprintf(l[(*n)++], sizeof l[0], "%zu of %zu tokens left; %zu were sent but never "
-	    "answered: a fresh list decides those.", s->pending, s->n, s->open_intents);
+	ui_bulk_left_words(s, false, left, sizeof left);
+	snprintf(l[(*n)++], sizeof l[0], "%s.", left);
+	if (journal_session_todo(s) > 0)
+		snprintf(l[(*n)++], sizeof l[0], "A fresh list decides each: still listed, it is "
+		    "revoked (after a confirm); gone, it is settled as already gone.");
 	snprintf(l[(*n)++], sizeof l[0], "Go on with it now? (Cancel: later, with :resume)");
 }
 
@@ -1174,6 +1235,7 @@ static void
 ui_bulk_offer_many(const struct ui *u, const struct journal_session *s, char (*l)[200],
 		   size_t *n)
 {
+	char left[160];
 	size_t p, k = 0;
 
 	for (p = 0; p < ui_state_parts(u); p++)
@@ -1186,11 +1248,12 @@ ui_bulk_offer_many(const struct ui *u, const struct journal_session *s, char (*l
 			snprintf(l[(*n)++], sizeof l[0], "  and more (R lists them all once resumed)");
 			break;
 		}
-		snprintf(l[(*n)++], sizeof l[0], "  %s: %zu of %zu left, %zu never answered%s",
-		    ui_state_part(u, p)->profile, s[p].pending, s[p].n, s[p].open_intents,
+		ui_bulk_left_words(&s[p], true, left, sizeof left);
+		snprintf(l[(*n)++], sizeof l[0], "  %s: %s%s", ui_state_part(u, p)->profile, left,
 		    s[p].admin ? " (admin)" : "");
 	}
-	snprintf(l[(*n)++], sizeof l[0], "Each workspace's fresh list decides those never answered.");
+	snprintf(l[(*n)++], sizeof l[0], "Each workspace's fresh list decides those left: still "
+	    "listed, revoked; gone, settled as already gone.");
 	snprintf(l[(*n)++], sizeof l[0], "Go on with them now? (Cancel: later, with :resume)");
 }
 
@@ -1239,6 +1302,30 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	return UI_R_ALL;
 }
 
+/* A resumed session, in patrol revoke --resume's words: "session S: 2
+ * planned, 1 done before, 1 left" into out; with nothing left, what it
+ * came to: "..., 0 left: closed now (1 revoked, 1 already gone)"
+ * (the ones settled against the fresh list are among them). */
+static void
+ui_bulk_resumed_words(const struct bulk *b, const char *session, char *out, size_t n)
+{
+	char c[3][40], what[128];
+
+	snprintf(what, sizeof what, "%s%s%s",
+	    ui_bulk_count(bulk_results(b, JOURNAL_REVOKED), "revoked", c[0], sizeof c[0]),
+	    ui_bulk_count(bulk_results(b, JOURNAL_GONE), "already gone", c[1], sizeof c[1]),
+	    ui_bulk_count(bulk_results(b, JOURNAL_SKIPPED), "skipped", c[2], sizeof c[2]));
+	if (what[0] != '\0')
+		what[strlen(what) - 2] = '\0';     /* the last ", " */
+	if (bulk_pending(b) > 0)
+		snprintf(out, n, "session %s: %zu planned, %zu done before, %zu left", session,
+		    bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+	else
+		snprintf(out, n, "session %s: %zu planned, %zu done before, 0 left: closed "
+		    "now%s%s%s", session, bulk_count(b), bulk_planned_done(b),
+		    what[0] ? " (" : "", what, what[0] ? ")" : "");
+}
+
 /* Part p's session (its resume_path) into its bulk session, rebuilt
  * against its own list; its pending rows staged in the table on show.
  * Returns how many are pending; on an error why (and the part is left out). */
@@ -1250,6 +1337,7 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	struct patrol_err err;
 	enum patrol_status st;
 	const struct bulk_item *it;
+	char session[80];
 	size_t i, pending;
 	long row;
 
@@ -1257,6 +1345,7 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	status_clear(&err);
 	if ((st = journal_load(m->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(m->bulk, &info, &m->tab, false, &err);
+	snprintf(session, sizeof session, "%s", info.session != NULL ? info.session : "");
 	journal_session_free(&info);
 	free(m->resume_path);
 	m->resume_path = NULL;
@@ -1267,8 +1356,8 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	}
 	if ((pending = bulk_pending(m->bulk)) == 0) {
 		bulk_end(m->bulk);
+		ui_bulk_resumed_words(m->bulk, session, why, n);
 		bulk_reset(m->bulk, false);
-		snprintf(why, n, "that session had nothing left: it is closed now");
 		return 0;
 	}
 	for (i = 0; i < bulk_count(m->bulk); i++) {
@@ -1366,6 +1455,7 @@ ui_bulk_loaded(struct ui *u)
 	struct journal_session info;
 	struct patrol_err err;
 	enum patrol_status st;
+	char said[240];
 	size_t i;
 
 	if (UI_ESTATE(u))
@@ -1396,6 +1486,8 @@ ui_bulk_loaded(struct ui *u)
 	status_clear(&err);
 	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(u->ws->bulk, &info, &u->ws->tab, false, &err);
+	if (st == PATROL_OK)
+		ui_bulk_resumed_words(u->ws->bulk, info.session, said, sizeof said);
 	journal_session_free(&info);
 	free(u->ws->resume_path);
 	u->ws->resume_path = NULL;
@@ -1404,10 +1496,10 @@ ui_bulk_loaded(struct ui *u)
 		ui_msg(u, true, "cannot resume: %s", err.message);
 		return UI_R_STATUS;
 	}
+	ui_msg(u, false, "%s", said);
 	if (bulk_pending(u->ws->bulk) == 0) {
 		bulk_end(u->ws->bulk);
 		u->ws->bphase = UI_BULK_DONE;
-		ui_msg(u, false, "that session had nothing left: it is closed now");
 		return UI_R_ALL;
 	}
 	for (i = 0; i < bulk_count(u->ws->bulk); i++) {

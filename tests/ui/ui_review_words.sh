@@ -29,14 +29,6 @@ DATABRICKS_HOST= DATABRICKS_TOKEN=
 	cfg_profile c "$C"
 } | cfg_write
 
-# dialog: the text of the dialog on show, its wrapped lines joined by one
-# space; check_dialog DESC REGEX: wait until it matches REGEX.
-dialog() { screen | sed -n 's/^ *│ \(.*[^ ]\) *│ *$/\1/p' | tr '\n' ' '; }
-dialog_has() { dialog | grep -Eq -- "$1"; }
-check_dialog() {
-	if await dialog_has "$2"; then ok "$1"; else OUT=$(dialog); ERR=""; not_ok "$1" "the dialog never matched /$2/"; fi
-}
-
 exited() {
 	ui_exited 15 || { OUT=$(screen); ERR=""; not_ok "patrol exited" "no EXIT= line"; }
 }
@@ -132,5 +124,93 @@ check_match "--all-profiles: the same reason for the path" \
 check_match "--all-profiles: the user name" \
 	"skipped profile 'userinfo': it has an invalid host: host must not contain a user name" "$ERR"
 check_nomatch "--all-profiles: no password" "s3cretpw" "$OUT$ERR"
+
+# === 3. a session quit during a hung revoke: numbers that agree ===================
+# deletes_c: the revokes (own tokens) C received, counted on arrival
+deletes_c() { stats_at "$C" '.requests["POST /api/2.0/token/delete"] // 0'; }
+deletes_c_is() { [ "$(deletes_c)" = "$1" ]; }
+# hung_session TAG: stage C's two tokens commented TAG, confirm, and quit
+# while C holds the first revoke: one revoked, one sent and never answered
+hung_session() {
+	at "$C" mk "$1" 2 "$T/$1"
+	at "$C" reset_stats
+	at "$C" hold token/delete
+	rm -rf "$XDG_STATE_HOME"
+	ui_forget
+	ui_start -p c
+	check_screen "$1: c alone" "shown [0-9]+/[0-9]+ +tagged 0" 20
+	filter "comment:$1"
+	check_screen "$1: its two tokens" "shown 2/[0-9]+ +tagged 0 +staged 0"
+	keys T d x
+	check_screen "$1: the confirm for 2" "Revoke 2 tokens\\?"
+	keys Tab Enter
+	await deletes_c_is 2
+	check_eq "$1: both revokes sent, one of them held" 2 "$(deletes_c)"
+	check_screen "$1: one answered" "revoking .*1 done 0 failed 1 left"
+	keys q
+	check_screen "$1: the stop dialog" "Stop the revocation\\?"
+	check_dialog "$1: nothing unsent: 'any not sent yet', never 'at least 0'" \
+		"The revokes already sent \\(at most 1\\) finish; any not sent yet stay staged and tagged\\."
+	check_screen_not "$1: never 'at least 0'" "at least 0"
+	keys Tab Enter
+	check_screen "$1: stopping" "stopping"
+	keys q
+	check_screen "$1: quit asks" "1 revocation is in progress"
+	keys Tab Enter
+	exited
+	J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl)
+	check_eq "$1: the journal: one revoked, one unknown (cancelled)" "revoked:ok unknown:cancelled" \
+		"$(jq -r 'select(.type == "result") | "\(.result):\(.status)"' "$J" | sort | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "$1: no end record: unfinished" 0 "$(jq -c 'select(.type == "end")' "$J" | wc -l | tr -d ' ')"
+}
+
+# a. the held revoke went through after patrol left: the resume settles it as gone
+hung_session hungA
+at "$C" release
+at "$C" quiesce
+check_eq "a: the held revoke went through after all" 2 "$(stats_at "$C" '.revokes | length')"
+cp -r "$XDG_STATE_HOME" "$T/cli-state"
+ui_start -p c
+check_screen "a: the offer" "Unfinished revocation session" 20
+check_dialog "a: 1 of 2 left, sent but never answered" "1 of 2 tokens left: 1 sent but never answered\\."
+check_dialog "a: a fresh list decides it" "A fresh list decides each"
+check_screen_not "a: never '0 of 2'" "0 of 2 tokens left"
+keys Tab Enter
+check_screen "a: OK: the resume's numbers, and what it came to" \
+	"session [0-9TZ-]+: 2 planned, 2 done before, 0 left: closed now \\(1 revoked, 1 already gone\\)"
+check_screen_not "a: never 'nothing left' for a session that had one to settle" "had nothing left"
+check_eq "a: nothing sent again" 2 "$(deletes_c)"
+keys R
+check_screen "a: R: the one never answered settled as gone" "already gone .*reconciled on resume: no longer in the list"
+keys Escape q
+exited
+J=$(ls "$XDG_STATE_HOME"/patrol/*.jsonl)
+check_eq "a: the journal settles it as already gone, and ends" "already gone:done" \
+	"$(jq -r 'select(.type == "result" and .result == "already gone") | .result' "$J"):$(jq -r 'select(.type == "end") | .reason' "$J")"
+XDG_STATE_HOME="$T/cli-state" run -p c revoke --resume
+check_match "a: revoke --resume on the same journal says the same numbers" \
+	"Resuming session [0-9TZ-]+: 2 planned, 2 done before, 0 left" "$ERR"
+check_eq "a: revoke --resume sent nothing either" 2 "$(deletes_c)"
+
+# b. the held revoke never went through: the resume sends it again, once
+hung_session hungB
+HELD=$(sed -n 1p "$T/hungB") OTHER=$(sed -n 2p "$T/hungB")
+check_eq "b: one of the two revoked, the held one not yet" 1 \
+	"$(stats_at "$C" "[.revokes[\"$HELD\"], .revokes[\"$OTHER\"]] | map(select(. != null)) | length")"
+ui_start -p c
+check_screen "b: the offer" "Unfinished revocation session" 20
+check_dialog "b: 1 of 2 left, sent but never answered" "1 of 2 tokens left: 1 sent but never answered\\."
+keys Tab Enter
+check_screen "b: the confirm for the one still listed" "Revoke 1 token\\?"
+check_screen "b: the resume's numbers" "session [0-9TZ-]+: 2 planned, 1 done before, 1 left"
+keys Tab Enter
+check_screen "b: this run revoked 1; the other was done before" \
+	"revoked 1 token, 1 done before the resume \\(R: results\\)" 20
+check_eq "b: sent once more, and only that one" 3 "$(deletes_c)"
+check_eq "b: both are revoked now" 2 \
+	"$(stats_at "$C" "[.revokes[\"$HELD\"], .revokes[\"$OTHER\"]] | map(select(. != null)) | length")"
+keys q
+exited
+at "$C" release
 
 finish
