@@ -9,7 +9,7 @@
 #    agree with its journal and with `patrol revoke --resume`, and the
 #    stop dialog never says "at least 0";
 # 4. on a terminal without an alternate screen (vt100, linux) the exit
-#    leaves the shell on a fresh, clean line.
+#    leaves a clean screen, the shell on a fresh line, as xterm does.
 # Asserts on the screen (tmux), on each emulator's /emulator/stats and on
 # the journal.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -212,5 +212,21 @@ check_eq "b: both are revoked now" 2 \
 keys q
 exited
 at "$C" release
+
+# === 4. no alternate screen (vt100, linux): the exit leaves a clean screen =========
+{
+	cfg_profile a "$A"
+	cfg_profile c "$C"
+} | cfg_write
+for term in vt100 linux screen-256color; do
+	UI_TERM=$term ui_shell 120 30
+	ui_start -p c --ascii
+	check_screen "$term: drawn" "shown [0-9]+/[0-9]+ +tagged 0" 20
+	keys q
+	exited
+	check_eq "$term: exit 0" 0 "$UI_RC"
+	check_eq "$term: the shell's line after patrol is its own" "EXIT=0" "$(screen | grep 'EXIT=' | sed 's/ *$//')"
+	check_screen_not "$term: nothing of the view is left under the prompt" "shown [0-9]+/|tagged|quota|COMMENT"
+done
 
 finish
