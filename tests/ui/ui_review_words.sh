@@ -194,9 +194,9 @@ check_eq "a: revoke --resume sent nothing either" 2 "$(deletes_c)"
 
 # b. the held revoke never went through: the resume sends it again, once
 hung_session hungB
-HELD=$(sed -n 1p "$T/hungB") OTHER=$(sed -n 2p "$T/hungB")
+T1=$(sed -n 1p "$T/hungB") T2=$(sed -n 2p "$T/hungB")
 check_eq "b: one of the two revoked, the held one not yet" 1 \
-	"$(stats_at "$C" "[.revokes[\"$HELD\"], .revokes[\"$OTHER\"]] | map(select(. != null)) | length")"
+	"$(stats_at "$C" "[.revokes[\"$T1\"], .revokes[\"$T2\"]] | map(select(. != null)) | length")"
 ui_start -p c
 check_screen "b: the offer" "Unfinished revocation session" 20
 check_dialog "b: 1 of 2 left, sent but never answered" "1 of 2 tokens left: 1 sent but never answered\\."
@@ -208,7 +208,7 @@ check_screen "b: this run revoked 1; the other was done before" \
 	"revoked 1 token, 1 done before the resume \\(R: results\\)" 20
 check_eq "b: sent once more, and only that one" 3 "$(deletes_c)"
 check_eq "b: both are revoked now" 2 \
-	"$(stats_at "$C" "[.revokes[\"$HELD\"], .revokes[\"$OTHER\"]] | map(select(. != null)) | length")"
+	"$(stats_at "$C" "[.revokes[\"$T1\"], .revokes[\"$T2\"]] | map(select(. != null)) | length")"
 keys q
 exited
 at "$C" release
