@@ -237,7 +237,8 @@ rotate_new(bool admin, const struct rotate_opts *o, const char *me_id, int64_t m
 		return NULL;
 	r->admin = admin;
 	r->sync = sync;
-	r->max_lifetime_s = max_lifetime_s;
+	r->max_lifetime_s = max_lifetime_s > 0 ? max_lifetime_s :
+			    (int64_t)TOKEN_LIFETIME_MAX_DAYS * 86400;    /* unset: the API's own */
 	if ((me_id != NULL && (r->me_id = strdup(me_id)) == NULL) ||
 	    (o != NULL && rotate_set_opts(r, o) != 0)) {
 		rotate_free(r);
@@ -381,7 +382,7 @@ item_params(struct rotation *r, struct rotate_item *it, const struct token_info 
 		life = r->lifetime_s;
 	else if (t->expiry_time > 0 && t->expiry_time > t->creation_time)
 		life = (t->expiry_time - t->creation_time + 999) / 1000;
-	if (r->lifetime_s == 0 && r->max_lifetime_s > 0 && life > r->max_lifetime_s)
+	if (r->lifetime_s == 0 && life > r->max_lifetime_s)
 		life = r->max_lifetime_s;
 	it->lifetime_s = life;   /* 0 (never expired): the workspace maximum */
 	it->autoscope = it->nscopes == 0 && as != NULL &&

@@ -149,7 +149,8 @@ struct rotation;
 /* A new, empty session (through token management when admin); me_id: the
  * caller's SCIM id (tokens of other owners are created on their behalf),
  * may be NULL when not admin. max_lifetime_s: the workspace maximum, which
- * caps a copied lifetime (0: unknown). sync: the face may wait on the disk,
+ * caps a copied lifetime (0: unknown or unset, and the cap is the longest
+ * lifetime any workspace allows, TOKEN_LIFETIME_MAX_DAYS). sync: the face may wait on the disk,
  * so each step is fsync'd as it is written (the command line); else the
  * worker's fsync before each request makes them durable (the view). NULL
  * on out of memory. */

@@ -18,6 +18,7 @@
 #include "status.h"
 
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
+#define TOKEN_LIFETIME_MAX_DAYS 730 /* the longest any workspace allows */
 #define TOKEN_ID_LEN 64
 #define TOKEN_ID_RAW 32           /* bytes of a SHA-256 id */
 #define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
