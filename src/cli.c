@@ -1088,6 +1088,17 @@ cli_find_token(const struct token_table *tab, const char *id)
 	return i;
 }
 
+bool
+cli_can_confirm(void)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL)
+		return false;
+	fclose(tty);
+	return true;
+}
+
 int
 cli_confirm(const char *prompt, const char *want)
 {
