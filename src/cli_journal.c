@@ -137,14 +137,15 @@ rot_counts(const struct journal_session *s, size_t k[ROTATE_RESULT_COUNT + 1])
 		k[rot_result(s, &s->v[i])]++;
 }
 
-/* Items a resume of s would go on with: none once it ended. */
+/* Items a resume of s would go on with that were never sent: none once it
+ * ended. (One sent and never answered, an open intent, is unknown.) */
 static size_t
 session_left(const struct journal_session *s)
 {
 	size_t k[ROTATE_RESULT_COUNT + 1];
 
 	if (s->kind != JOURNAL_KIND_ROTATE)
-		return journal_session_left(s);
+		return journal_session_left(s) - s->open_intents;
 	if (s->ended_ms != 0)
 		return 0;
 	rot_counts(s, k);
@@ -289,11 +290,12 @@ cell_failed(const void *row, char *out, size_t n)
 	rot_cell(SESSION(row), ROTATE_FAILED, SESSION(row)->counts[JOURNAL_FAILED], false, out, n);
 }
 
+/* Unknown: sent, and no answer known (an open intent included). */
 static void
 cell_unknown(const void *row, char *out, size_t n)
 {
-	rot_cell(SESSION(row), ROTATE_UNKNOWN, SESSION(row)->counts[JOURNAL_UNKNOWN], false,
-		 out, n);
+	rot_cell(SESSION(row), ROTATE_UNKNOWN,
+		 SESSION(row)->counts[JOURNAL_UNKNOWN] + SESSION(row)->open_intents, false, out, n);
 }
 
 static void
@@ -842,7 +844,7 @@ session_table(const struct cli *cli, const struct journal_session *s)
 static void
 session_hint(const struct journal_session *s)
 {
-	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN] + s->open_intents;
 	size_t todo = journal_session_todo(s), k[ROTATE_RESULT_COUNT + 1];
 
 	if (s->kind == JOURNAL_KIND_ROTATE) {
