@@ -30,6 +30,7 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/rotate_crash.sh \
 	tests/e2e/rotate_resume.sh \
+	tests/e2e/rotate_review.sh \
 	tests/e2e/resume_race.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh \

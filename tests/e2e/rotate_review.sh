@@ -1,0 +1,155 @@
+#!/bin/bash
+# patrol rotate against what a review found (and the class each belongs to):
+#
+# - A resume looks for what a lost create made (its answer never came) and
+#   revokes it: only a token that matches everything the create asked for
+#   (comment, scopes, lifetime), made between when it was sent and when its
+#   failure was seen (plus the clock slack), that no rotation journal of any
+#   session names. The user's retry in another session, and another
+#   client's tokens with the same comment, survive; several tokens that all
+#   match are each named and none is revoked. Every token revoked that way
+#   is said on stderr, and patrol journal SESSION names it.
+# - A create answered with a token id that is the old token's own, or that
+#   is not the SHA-256 of the secret sent with it (token-api.md), is no
+#   replacement: the secret is not delivered, nothing is revoked, the old
+#   token stays, the rotation fails (exit 1). Own tokens and a service
+#   principal's, one token and many into a directory.
+# - A copied comment is cut by characters to fit 255 with the mark, never
+#   by bytes.
+# What was sent is read from /emulator/stats; POST /emulator/lie makes the
+# emulator answer creates with a token id of the test's choosing.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+JDIR="$HOME/.local/state/patrol"
+DAY=86400000
+SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f
+
+newest() {
+	ls -t "$JDIR"/*.jsonl | head -n 1
+}
+# listed ID: ID when token management lists it, else empty.
+listed() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -r --arg id "$1" '.token_infos[]? | select(.token_id == $id) | .token_id'
+}
+# commented C: the ids of the listed tokens whose comment is C.
+commented() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" |
+		jq -r --arg c "$1" '.token_infos[]? | select(.comment == $c) | .token_id'
+}
+revokes() {
+	stats ".revokes[\"$1\"] // 0"
+}
+all_revokes() {
+	stats '[.revokes[]] | add // 0'
+}
+now_ms() {
+	curl -s "$EMU_URL/emulator/clock" | jq .now_ms
+}
+# works FILE: "yes" when the workspace takes the secret in FILE.
+works() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(tr -d '\n' <"$1")" \
+		"$EMU_URL/api/2.0/sql/warehouses")
+	[ "$code" = 404 ] && code=yes
+	echo "$code"
+}
+lie() {
+	curl -s -X POST "$EMU_URL/emulator/lie" -d "{\"create_id\":$1}" >/dev/null
+}
+
+# --- 1a. the user's retry in another session survives the resume ---------------------
+# The first create is processed and answered 500: its outcome is unknown.
+# The user rotates again (a second session, which succeeds), then resumes
+# the first, as patrol advised.
+emu_start --garbage 1:1 --garbage-kind 500 --fault-path token/create
+OLD=$(mktok '{"comment":"ci deploy","scopes":["sql"]}')
+reset_stats
+run rotate "$OLD" --yes --to-file "$T/a.secret"
+check_rc "retry: the first rotation's create is unknown" 1
+check_match "retry: it says so" '^unknown ' "$OUT"
+SA=$(basename "$(newest)" .jsonl)
+STRAY=$(commented "ci deploy (rotated from ${OLD:0:10})")
+check_eq "retry: the lost create made a token" 1 "$(printf '%s\n' "$STRAY" | grep -c .)"
+run rotate "$OLD" --yes --to-file "$T/b.secret"
+check_rc "retry: the second rotation succeeds" 0
+NEW=$(file_id "$T/b.secret")
+check_eq "retry: b.secret holds the retry's replacement" "$NEW" "$(listed "$NEW")"
+reset_stats
+run rotate --resume "$SA" --yes
+check_rc "retry: the resume fails the item (the old token is gone)" 1
+check_eq "retry: the retry's replacement is never revoked" 0 "$(revokes "$NEW")"
+check_eq "retry: it is still listed" "$NEW" "$(listed "$NEW")"
+check_eq "retry: its secret still works" yes "$(works "$T/b.secret")"
+check_eq "retry: the lost create's token revoked exactly once" 1 "$(revokes "$STRAY")"
+check_eq "retry: nothing else revoked" 1 "$(all_revokes)"
+check_eq "retry: nothing created" 0 "$(stats .creates)"
+check_match "retry: the revoke is said on stderr, naming the token" \
+	"rotate: revoking $STRAY, made to replace ${OLD:0:10}: its secret never reached the destination" "$ERR"
+run journal "$SA"
+check_match "retry: patrol journal SESSION names the token revoked" "revoked on the way: ${STRAY:0:10}" "$OUT"
+run journal "$SA" -o json
+check_eq "retry: ... and in JSON" "$STRAY" "$(printf '%s' "$OUT" | jq -r '.items[0].discarded[0]')"
+emu_stop
+
+# --- 1b. --comment: another client's tokens with that comment survive -----------------
+emu_start --garbage 1:1 --garbage-kind 500 --fault-path token/create
+NOW=$(now_ms)
+OLD=$(mktok "{\"comment\":\"svc\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW - 10 * DAY)),\"expiry_time\":$((NOW + 20 * DAY))}")
+reset_stats
+run rotate "$OLD" --yes --comment deploy --to-file "$T/c.secret"
+check_rc "other clients: the create is unknown" 1
+S=$(basename "$(newest)" .jsonl)
+STRAY=$(commented deploy)
+check_eq "other clients: the lost create made a token" 1 "$(printf '%s\n' "$STRAY" | grep -c .)"
+NOW=$(now_ms)
+# the same comment, made by another client: another lifetime; other scopes;
+# an hour after the create failed
+LIFE=$(mktok "{\"comment\":\"deploy\",\"scopes\":[\"sql\"],\"creation_time\":$NOW,\"expiry_time\":$((NOW + 90 * DAY))}")
+SCOPED=$(mktok "{\"comment\":\"deploy\",\"scopes\":[\"jobs\"],\"creation_time\":$NOW,\"expiry_time\":$((NOW + 30 * DAY))}")
+LATER=$(mktok "{\"comment\":\"deploy\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW + 3600000)),\"expiry_time\":$((NOW + 3600000 + 30 * DAY))}")
+reset_stats
+run rotate --resume --yes
+check_rc "other clients: the resume rotates" 0
+check_eq "other clients: another lifetime survives" "0 $LIFE" "$(revokes "$LIFE") $(listed "$LIFE")"
+check_eq "other clients: other scopes survive" "0 $SCOPED" "$(revokes "$SCOPED") $(listed "$SCOPED")"
+check_eq "other clients: one made after the failure survives" "0 $LATER" "$(revokes "$LATER") $(listed "$LATER")"
+check_eq "other clients: the lost create's token revoked once" 1 "$(revokes "$STRAY")"
+check_eq "other clients: the old token revoked once" 1 "$(revokes "$OLD")"
+check_eq "other clients: two revokes in all" 2 "$(all_revokes)"
+check_eq "other clients: one create" 1 "$(stats .creates)"
+check_eq "other clients: the file holds the new replacement" yes "$(works "$T/c.secret")"
+
+# --- 1c. two tokens match the lost create alike: none is revoked --------------------
+OLD=$(mktok "{\"comment\":\"svc2\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW - 10 * DAY)),\"expiry_time\":$((NOW + 20 * DAY))}")
+hold /api/2.0/token/create
+reset_stats
+run --timeout 2 rotate "$OLD" --yes --comment twin --to-file "$T/d.secret"
+check_rc "twins: the create timed out" 1
+S=$(basename "$(newest)" .jsonl)
+release
+wait_stats "twins: the server made the token after all" .creates 1
+STRAY=$(commented twin)
+NOW=$(now_ms)
+TWIN=$(mktok "{\"comment\":\"twin\",\"scopes\":[\"sql\"],\"creation_time\":$NOW,\"expiry_time\":$((NOW + 30 * DAY))}")
+reset_stats
+run rotate --resume --yes
+check_rc "twins: the item fails" 1
+check_eq "twins: nothing revoked" 0 "$(all_revokes)"
+check_eq "twins: nothing created" 0 "$(stats .creates)"
+check_eq "twins: the old token is kept" "$OLD" "$(listed "$OLD")"
+check_match "twins: both are named" "$STRAY \\(created .*\\)" "$OUT"
+check_match "twins: both are named (the other)" "$TWIN \\(created .*\\)" "$OUT"
+check_match "twins: the user is told how to go on" \
+	"none was revoked and the old token is kept: revoke those that are not in use \\(patrol revoke ID\\), then patrol rotate --resume $S rotates it again" "$OUT"
+check_eq "twins: no secret file" no "$([ -e "$T/d.secret" ] && echo yes || echo no)"
+run revoke --yes "$STRAY"
+reset_stats
+run rotate --resume "$S" --yes
+check_rc "twins: once the user revoked the stray, the resume rotates" 0
+check_eq "twins: the twin is never revoked" "0 $TWIN" "$(revokes "$TWIN") $(listed "$TWIN")"
+check_eq "twins: one create" 1 "$(stats .creates)"
+check_eq "twins: the old token revoked once" 1 "$(revokes "$OLD")"
+emu_stop
+
+finish
