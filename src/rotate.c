@@ -698,6 +698,32 @@ finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
 		after_discards(r, it);
 }
 
+/* Whether a create's answer can be a new token: its id (it->new_id) is
+ * the SHA-256 of the secret (token-api.md) and not the old token's own.
+ * Else the secret is dropped unseen, nothing is revoked (the id came from
+ * the server that lied), the old token stays and the item fails, naming
+ * the id the secret belongs to for the user to check. */
+static bool
+rotate_answer_true(struct rotation *r, struct rotate_item *it, const char *secret)
+{
+	char real[SHA256_HEX_LEN + 1];
+	bool old = strcasecmp(it->new_id, it->old_id) == 0;
+
+	sha256_hex(secret, strlen(secret), real);
+	if (!old && strcasecmp(real, it->new_id) == 0)
+		return true;
+	it->open = false;
+	item_fail(it, ROTATE_FAILED, PATROL_PROTOCOL, "the workspace answered the create with "
+		  "token id %s, %s: the secret was not delivered, nothing was revoked and the old "
+		  "token is kept; the secret it sent belongs to token %s (patrol show %.*s "
+		  "tells whether it exists)", it->new_id, old ? "the old token's own id" :
+		  "which is not the SHA-256 of the secret it sent", real, TOKEN_SHORT_ID_LEN,
+		  real);
+	it->new_id[0] = '\0';
+	rotate_failed_step(r, it);
+	return false;
+}
+
 static void
 finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 {
@@ -709,10 +735,16 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 	token_id_hex(t, it->new_id);
 	it->new_expiry_ms = t->expiry_time;
 	it->open = true;
-	if (it->new_id[0] == '\0' || cr->token_value == NULL ||
-	    (it->secret = secret_strdup(cr->token_value)) == NULL) {
+	if (it->new_id[0] == '\0' || cr->token_value == NULL) {
 		item_fail(it, ROTATE_FAILED, PATROL_PROTOCOL, "%s", "the create answer had no token: "
 			  "patrol rotate --resume looks for it");
+		return;
+	}
+	if (!rotate_answer_true(r, it, cr->token_value))
+		return;
+	if ((it->secret = secret_strdup(cr->token_value)) == NULL) {
+		item_fail(it, ROTATE_FAILED, PATROL_NOMEM, "out of memory: the new token %s is not "
+			  "delivered; patrol rotate --resume revokes it", it->new_id);
 		return;
 	}
 	where = rotate_secret_path(r, (size_t)(it - r->v));

@@ -23,7 +23,9 @@
  *            before the request leaves), or kept: step "kept" N
  * A create whose answer was lost (sent, then a timeout or a reset) is never
  * sent again in that run: step "no-answer" (when the failure was seen), the
- * item is "unknown" and the session stays unfinished. A secret that cannot be delivered gets its token revoked at
+ * item is "unknown" and the session stays unfinished. A create answered
+ * with the old token's id, or an id that is not the SHA-256 of the secret,
+ * is no replacement: nothing is delivered or revoked, the item fails. A secret that cannot be delivered gets its token revoked at
  * once, and the item fails.
  *
  * Resume rebuilds each item from its newest step and a fresh list:

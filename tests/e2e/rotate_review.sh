@@ -152,4 +152,59 @@ check_eq "twins: one create" 1 "$(stats .creates)"
 check_eq "twins: the old token revoked once" 1 "$(revokes "$OLD")"
 emu_stop
 
+# --- 2. a create answered with a token id that cannot be the new token's ---------------
+emu_start --service-principal "$SP"
+NOW=$(now_ms)
+# lied CASE ID: the create answers ID; the old token and the file stay.
+lied() {
+	local name=$1
+	check_rc "$name: the rotation fails" 1
+	check_match "$name: says why" "$2" "$OUT$ERR"
+	check_eq "$name: one create" 1 "$(stats .creates)"
+	check_eq "$name: nothing revoked" 0 "$(all_revokes)"
+	check_eq "$name: the old token is kept" "$OLD" "$(listed "$OLD")"
+}
+OLD=$(mktok '{"comment":"liar","scopes":["sql"]}')
+lie "\"$OLD\""
+reset_stats
+run rotate "$OLD" --yes --to-file "$T/same.secret"
+lied "same id, own" "answered the create with token id $OLD, the old token's own id: the secret was not delivered"
+check_eq "same id, own: no secret file" no "$([ -e "$T/same.secret" ] && echo yes || echo no)"
+reset_stats
+run rotate "$OLD" --yes
+lied "same id, stdout" "the old token's own id"
+check_nomatch "same id, stdout: no secret on stdout" 'dapi' "$OUT"
+OTHER=$(mktok '{"comment":"bystander","scopes":["sql"]}')
+lie "\"$OTHER\""
+reset_stats
+run rotate "$OLD" --yes --to-file "$T/hash.secret"
+lied "another id, own" "token id $OTHER, which is not the SHA-256 of the secret it sent"
+check_eq "another id, own: the token it named is untouched" "0 $OTHER" "$(revokes "$OTHER") $(listed "$OTHER")"
+check_eq "another id, own: no secret file" no "$([ -e "$T/hash.secret" ] && echo yes || echo no)"
+# a service principal's token, created on its behalf; many into a directory
+OLD=$(mktok "{\"user\":\"$SP\",\"service_principal\":true,\"comment\":\"sp job\",\"scopes\":[\"sql\"]}")
+lie "\"$OLD\""
+reset_stats
+run rotate --all "$OLD" --yes --to-file "$T/sp.secret"
+lied "same id, on behalf" "the old token's own id"
+check_eq "same id, on behalf: it was an on-behalf create" 1 \
+	"$(count 'POST /api/2.0/token-management/on-behalf-of/tokens')"
+A=$(mktok '{"comment":"one","scopes":["sql"]}')
+B=$(mktok '{"comment":"two","scopes":["sql"]}')
+printf '%s\n' "$A" "$B" >"$T/two.ids"
+lie "\"$A\""
+reset_stats
+run rotate --from "$T/two.ids" --yes --to-dir "$T/many"
+check_rc "many: the rotation fails" 1
+check_eq "many: two creates" 2 "$(stats .creates)"
+check_eq "many: nothing revoked" 0 "$(all_revokes)"
+check_eq "many: both old tokens kept" "$A $B" "$(listed "$A") $(listed "$B")"
+check_eq "many: no secret files" 0 "$(ls -A "$T/many" | wc -l)"
+check_match "many: A's create answered its own id" "token id $A, the old token's own id" "$OUT"
+check_match "many: B's answered another's" "token id $A, which is not the SHA-256" "$OUT"
+lie null
+reset_stats
+run rotate "$A" --yes --to-file "$T/truth.secret"
+check_rc "the truth again: rotated" 0
+
 finish
