@@ -359,7 +359,8 @@ rotate_unfinished(const struct rotation *r)
 /* ---- planning an item -------------------------------------------------------- */
 
 /* The old comment without a mark an earlier rotation left, then the mark:
- * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters. */
+ * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters
+ * (code points, as the API counts them: token-api.md). */
 static char *
 rotate_default_comment(const char *old, const char *old_id)
 {
@@ -373,10 +374,10 @@ rotate_default_comment(const char *old, const char *old_id)
 		snprintf(mark, sizeof mark, "%s%.*s)", ROTATE_MARK, TOKEN_SHORT_ID_LEN, old_id);
 	else
 		snprintf(mark, sizeof mark, "rotated from %.*s", TOKEN_SHORT_ID_LEN, old_id);
-	if (keep + strlen(mark) > ROTATE_COMMENT_MAX)
-		keep = ROTATE_COMMENT_MAX - strlen(mark);
-	while (keep > 0 && ((unsigned char)old[keep] & 0xc0) == 0x80)
-		keep--;                 /* never cut a UTF-8 character in two */
+	if (keep > 0) {         /* cut by characters, never inside one (the mark is ASCII) */
+		size_t fit = utf8_prefix(old, ROTATE_COMMENT_MAX - strlen(mark), NULL);
+		keep = fit < keep ? fit : keep;
+	}
 	if ((out = malloc(keep + strlen(mark) + 1)) == NULL)
 		return NULL;
 	memcpy(out, old != NULL ? old : "", keep);

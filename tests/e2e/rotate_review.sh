@@ -207,4 +207,20 @@ reset_stats
 run rotate "$A" --yes --to-file "$T/truth.secret"
 check_rc "the truth again: rotated" 0
 
+# --- 3. a copied comment is cut by characters ---------------------------------------
+C=$(python3 -c 'print("数" * 300)')
+OLD=$(mktok "{\"comment\":\"$C\",\"scopes\":[\"sql\"]}")
+run rotate "$OLD" --yes --to-file "$T/cjk.secret"
+check_rc "characters: rotated" 0
+NEWC=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+	jq -r --arg id "$(file_id "$T/cjk.secret")" '.token_infos[] | select(.token_id == $id) | .comment')
+check_eq "characters: 255 characters with the mark" 255 "$(printf '%s' "$NEWC" | python3 -c 'import sys; print(len(sys.stdin.read()))')"
+check_eq "characters: 229 of them kept, whole" "$(python3 -c 'print("数" * 229)') (rotated from ${OLD:0:10})" "$NEWC"
+C=$(python3 -c 'print("数" * 100)')
+OLD=$(mktok "{\"comment\":\"$C\",\"scopes\":[\"sql\"]}")
+run rotate "$OLD" --yes --to-file "$T/short.secret"
+NEWC=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+	jq -r --arg id "$(file_id "$T/short.secret")" '.token_infos[] | select(.token_id == $id) | .comment')
+check_eq "characters: 100 characters (300 bytes) and the mark fit: not cut" "$C (rotated from ${OLD:0:10})" "$NEWC"
+
 finish
