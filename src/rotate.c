@@ -1145,10 +1145,12 @@ rotate_dest_holds(const struct rotation *r, const char *id)
 	return held;
 }
 
+/* A token made for item it to revoke: never its old token itself (an older
+ * patrol could record a lying server's answer as the replacement). */
 static void
 add_stray(struct rotate_item *it, const char *id)
 {
-	if (it->nstrays < ROTATE_STRAYS_MAX)
+	if (strcasecmp(id, it->old_id) != 0 && it->nstrays < ROTATE_STRAYS_MAX)
 		snprintf(it->strays[it->nstrays++], sizeof it->strays[0], "%s", id);
 }
 

@@ -20,6 +20,8 @@
 # emulator answer creates with a token id of the test's choosing.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
+CRASHY="${top_builddir:-.}/tests/e2e/patrol-crashpoints"
+[ -x "$CRASHY" ] || { echo "missing $CRASHY (make check builds it)"; exit 99; }
 JDIR="$HOME/.local/state/patrol"
 DAY=86400000
 SP=8f0d6c1e-2b3a-4c5d-9e8f-0a1b2c3d4e5f
@@ -206,8 +208,38 @@ lie null
 reset_stats
 run rotate "$A" --yes --to-file "$T/truth.secret"
 check_rc "the truth again: rotated" 0
+# a journal of an older patrol that recorded such an answer (step created
+# with the old token's own id), killed before delivery: the resume never
+# revokes the old token as a stray of its own rotation
+OLD=$(mktok '{"comment":"forged","scopes":["sql"]}')
+PATROL_TEST_CRASH=created "$CRASHY" rotate --yes --to-file "$T/forged.secret" "$OLD" >"$T/out" 2>"$T/err"
+check_eq "older journal: killed after the create" 137 "$?"
+J=$(newest)
+sed -i "s|\"step\":\"created\",\"other\":\"[0-9a-f]*\"|\"step\":\"created\",\"other\":\"$OLD\"|" "$J"
+check_eq "older journal: it says the old id was created" 1 "$(grep -c "\"step\":\"created\",\"other\":\"$OLD\"" "$J")"
+reset_stats
+run rotate --resume --yes
+check_rc "older journal: the resume rotates" 0
+check_eq "older journal: the old token revoked once, as the rotation's old one" 1 "$(revokes "$OLD")"
+check_eq "older journal: one create" 1 "$(stats .creates)"
+check_eq "older journal: the file holds a working secret" yes "$(works "$T/forged.secret")"
 
 # --- 3. a copied comment is cut by characters ---------------------------------------
+# --comment is counted by characters too: 256 ASCII ones are refused before
+# anything is sent, 255 three-byte ones go through
+OLD=$(mktok '{"comment":"long","scopes":["sql"]}')
+reset_stats
+run rotate "$OLD" --yes --comment "$(python3 -c 'print("a" * 256)')" --to-file "$T/long.secret"
+check_rc "--comment of 256 characters: refused" 2
+check_match "--comment of 256 characters: says why" "longer than 255 characters" "$ERR"
+check_eq "--comment of 256 characters: nothing sent" "0 0" "$(stats .creates) $(all_revokes)"
+C=$(python3 -c 'print("数" * 255)')
+run rotate "$OLD" --yes --comment "$C" --to-file "$T/long.secret"
+check_rc "--comment of 255 characters (765 bytes): rotated" 0
+check_eq "--comment of 255 characters: the new token has it" "$C" \
+	"$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/list" |
+		jq -r --arg id "$(file_id "$T/long.secret")" '.token_infos[] | select(.token_id == $id) | .comment')"
+
 C=$(python3 -c 'print("数" * 300)')
 OLD=$(mktok "{\"comment\":\"$C\",\"scopes\":[\"sql\"]}")
 run rotate "$OLD" --yes --to-file "$T/cjk.secret"
