@@ -1336,27 +1336,36 @@ resume_candidate(const struct rotation *r, const struct rotate_item *it,
 	return !known_has(r, id);
 }
 
-/* Item it's lost create matches several tokens: none is revoked, each is
- * named for the user to decide (they share the comment). */
+/* Item it's lost create matches found tokens (rows: the first shown of
+ * them): none is revoked, each is named (a unique id prefix, when it was
+ * made; they share the comment, said once) for the user to decide, as many
+ * as the message holds. */
 static void
 resume_ambiguous(struct rotation *r, struct rotate_item *it, const struct rotate_window *w,
-		 const struct token_table *fresh, const long *rows, size_t n, bool listed)
+		 const struct token_table *fresh, const long *rows, size_t shown, size_t found,
+		 bool listed)
 {
-	char list[320] = "", when[32], id[TOKEN_ID_LEN + 1];
+	char list[280] = "", one[96], when[32], id[TOKEN_ID_LEN + 1], more[40] = "";
 	size_t i, used = 0, keep = utf8_prefix(w->comment, 60, NULL);
 
-	for (i = 0; i < n && used < sizeof list; i++) {
+	for (i = 0; i < shown; i++) {
 		token_id_hex(&fresh->rows[rows[i]], id);
 		duration_absolute(fresh->rows[rows[i]].creation_time, false, when, sizeof when);
-		used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (created %s)",
-					 i > 0 ? ", " : "", id, when);
+		snprintf(one, sizeof one, "%s%.*s (created %s)", i > 0 ? ", " : "",
+			 TOKEN_SHORT_ID_LEN, id, when);
+		if (used + strlen(one) >= sizeof list)
+			break;
+		memcpy(list + used, one, strlen(one) + 1);
+		used += strlen(one);
 	}
+	if (i < found)
+		snprintf(more, sizeof more, " and %zu more", found - i);
 	it->open = false;
 	item_fail(it, ROTATE_FAILED, PATROL_CONFLICT, "the create's answer was lost, and %zu "
-		  "tokens match it (comment \"%.*s%s\"): %s; none was revoked%s: revoke those "
+		  "tokens match it (comment \"%.*s%s\"): %s%s; none was revoked%s: revoke those "
 		  "that are not in use (patrol revoke ID), then patrol rotate --resume %s "
-		  "rotates it again", n, (int)keep, w->comment, w->comment[keep] ? "…" : "", list,
-		  listed ? " and the old token is kept" : "",
+		  "rotates it again", found, (int)keep, w->comment, w->comment[keep] ? "…" : "",
+		  list, more, listed ? " and the old token is kept" : "",
 		  r->journal != NULL ? journal_session_id(r->journal) : "SESSION");
 	rotate_failed_step(r, it);
 }
@@ -1403,7 +1412,7 @@ resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_e
 	}
 	if (found > 1) {
 		resume_ambiguous(r, it, &w, fresh, rows, found < ROTATE_STRAYS_MAX ? found :
-				 ROTATE_STRAYS_MAX, listed);
+				 ROTATE_STRAYS_MAX, found, listed);
 		return RESUME_DECIDED;
 	}
 	if (found == 1) {
