@@ -32,7 +32,6 @@
 #include "sanitize.h"
 #include "savefile.h"
 #include "secret.h"
-#include "utf8.h"
 
 /* One run of the command. */
 struct rt {
@@ -132,18 +131,6 @@ rt_check_paths(const struct cli_opts *co)
 	return 0;
 }
 
-/* Characters in s (UTF-8 code points, as the API counts a comment's). */
-static size_t
-rt_chars(const char *s)
-{
-	size_t len = strlen(s), at = 0, n = 0;
-	uint32_t cp;
-
-	for (; at < len; n++)
-		at += utf8_next(s + at, len - at, &cp);
-	return n;
-}
-
 static int
 rt_opts(struct cli *cli, size_t nids, struct rotate_opts *o)
 {
@@ -169,7 +156,7 @@ rt_opts(struct cli *cli, size_t nids, struct rotate_opts *o)
 			co->lifetime);
 		return 2;
 	}
-	if (co->comment != NULL && rt_chars(co->comment) > 255) {
+	if (co->comment != NULL && rotate_comment_len(co->comment) > ROTATE_COMMENT_MAX) {
 		cli_msg("rotate: --comment is longer than 255 characters (nothing was rotated)");
 		return 2;
 	}

@@ -28,7 +28,6 @@
 #include "utf8.h"
 
 #define ROTATE_MARK " (rotated from "   /* the default comment's suffix */
-#define ROTATE_COMMENT_MAX 255
 
 struct rotation {
 	bool admin;
@@ -357,6 +356,15 @@ rotate_unfinished(const struct rotation *r)
 }
 
 /* ---- planning an item -------------------------------------------------------- */
+
+size_t
+rotate_comment_len(const char *s)
+{
+	size_t n;
+
+	utf8_prefix(s, (size_t)-1, &n);
+	return n;
+}
 
 /* The old comment without a mark an earlier rotation left, then the mark:
  * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters

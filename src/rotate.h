@@ -72,6 +72,12 @@
 					  * matches of a lost create named */
 #define ROTATE_SECRET_MAX 4096           /* bytes of a secret file read on resume */
 
+#define ROTATE_COMMENT_MAX 255           /* characters in a comment (token-api.md) */
+
+/* The characters of comment s as the API counts them: UTF-8 code points
+ * (an invalid byte counts as one). */
+size_t rotate_comment_len(const char *s);
+
 /* Where the new secrets go. */
 #define ROTATE_DESTS(_) \
 	_(STDOUT, "stdout") \

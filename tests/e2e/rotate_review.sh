@@ -48,14 +48,6 @@ all_revokes() {
 now_ms() {
 	curl -s "$EMU_URL/emulator/clock" | jq .now_ms
 }
-# works FILE: "yes" when the workspace takes the secret in FILE.
-works() {
-	local code
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(tr -d '\n' <"$1")" \
-		"$EMU_URL/api/2.0/sql/warehouses")
-	[ "$code" = 404 ] && code=yes
-	echo "$code"
-}
 lie() {
 	curl -s -X POST "$EMU_URL/emulator/lie" -d "{\"create_id\":$1}" >/dev/null
 }
@@ -82,7 +74,7 @@ run rotate --resume "$SA" --yes
 check_rc "retry: the resume fails the item (the old token is gone)" 1
 check_eq "retry: the retry's replacement is never revoked" 0 "$(revokes "$NEW")"
 check_eq "retry: it is still listed" "$NEW" "$(listed "$NEW")"
-check_eq "retry: its secret still works" yes "$(works "$T/b.secret")"
+check_eq "retry: its secret still works" yes "$(secret_works "$T/b.secret")"
 check_eq "retry: the lost create's token revoked exactly once" 1 "$(revokes "$STRAY")"
 check_eq "retry: nothing else revoked" 1 "$(all_revokes)"
 check_eq "retry: nothing created" 0 "$(stats .creates)"
@@ -120,7 +112,7 @@ check_eq "other clients: the lost create's token revoked once" 1 "$(revokes "$ST
 check_eq "other clients: the old token revoked once" 1 "$(revokes "$OLD")"
 check_eq "other clients: two revokes in all" 2 "$(all_revokes)"
 check_eq "other clients: one create" 1 "$(stats .creates)"
-check_eq "other clients: the file holds the new replacement" yes "$(works "$T/c.secret")"
+check_eq "other clients: the file holds the new replacement" yes "$(secret_works "$T/c.secret")"
 
 # --- 1c. two tokens match the lost create alike: none is revoked --------------------
 OLD=$(mktok "{\"comment\":\"svc2\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW - 10 * DAY)),\"expiry_time\":$((NOW + 20 * DAY))}")
@@ -239,7 +231,7 @@ run rotate --resume --yes
 check_rc "older journal: the resume rotates" 0
 check_eq "older journal: the old token revoked once, as the rotation's old one" 1 "$(revokes "$OLD")"
 check_eq "older journal: one create" 1 "$(stats .creates)"
-check_eq "older journal: the file holds a working secret" yes "$(works "$T/forged.secret")"
+check_eq "older journal: the file holds a working secret" yes "$(secret_works "$T/forged.secret")"
 
 # --- 3. a copied comment is cut by characters ---------------------------------------
 # --comment is counted by characters too: 256 ASCII ones are refused before
