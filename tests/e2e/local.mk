@@ -30,6 +30,7 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/rotate_crash.sh \
 	tests/e2e/rotate_resume.sh \
+	tests/e2e/rotate_review.sh \
 	tests/e2e/resume_race.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh \
@@ -42,7 +43,7 @@ EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TEST
 
 # patrol built with the test hooks of rotate.c (PATROL_TEST_CRASH=POINT
 # kills it there, as kill -9 would; PATROL_TEST_PAUSE=POINT stops it), for
-# tests/e2e/rotate_crash.sh and rotate_resume.sh only.
+# tests/e2e/rotate_crash.sh, rotate_resume.sh and rotate_review.sh only.
 if WITH_EMULATOR
 check_PROGRAMS += tests/e2e/patrol-crashpoints
 endif
