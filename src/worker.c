@@ -777,6 +777,21 @@ worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 		worker_conclude(w, j);
 }
 
+/* A server may echo the credential it was sent in its error (a message, a
+ * code): never let it out of the worker. */
+static void
+worker_redact(struct worker *w, struct patrol_err *err)
+{
+	const char *v[8];
+	size_t i, n;
+
+	if (err->status == PATROL_OK)
+		return;
+	n = auth_session_secrets(w->auth, v, sizeof v / sizeof v[0]);
+	for (i = 0; i < n; i++)
+		status_redact(err, v[i]);
+}
+
 /* Collect the transfers libcurl has finished, each for its job's worker. */
 static void
 group_reap(struct worker_group *g)
@@ -794,6 +809,7 @@ group_reap(struct worker_group *g)
 		curl_multi_remove_handle(g->multi, msg->easy_handle);
 		inflight_remove(j->w, j);
 		http_xfer_done(x, msg->data.result, j->c, &out);
+		worker_redact(j->w, &j->c->err);
 		http_xfer_free(x);
 		j->x = NULL;
 		worker_judge(j->w, j, &out);
