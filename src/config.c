@@ -240,6 +240,190 @@ config_host_is_loopback(const char *url)
 	return inet_pton(AF_INET6, host + 1, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
+/* ---- proxies ---------------------------------------------------------- */
+
+/* The proxy schemes libcurl speaks (its parse_proxy; "socks" is socks4). */
+static const char *const proxy_schemes[] = {
+	"http", "https", "socks", "socks4", "socks4a", "socks5", "socks5h",
+};
+
+/* What libcurl makes of a proxy without a scheme whose host starts so
+ * (CURLU_GUESS_SCHEME): none of these is a proxy scheme. */
+static const char *const proxy_guessed[] = { "ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3." };
+
+/* Bytes libcurl refuses in a host name (its URL parser's hostname_check). */
+static const char proxy_bad_host[] = " \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()";
+
+/* The length of a URL scheme at the start of s that is followed by ":/",
+ * as libcurl reads one when it may guess; 0 when there is none. */
+static size_t
+proxy_scheme_len(const char *s)
+{
+	static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+.-";
+	size_t n;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	n = 1 + strspn(s + 1, more);
+	return s[n] == ':' && s[n + 1] == '/' ? n : 0;
+}
+
+/* Check the scheme of url (or the one libcurl guesses); set *rest past it. */
+static bool
+proxy_check_scheme(const char *url, const char **rest, char *why, size_t n)
+{
+	size_t len = proxy_scheme_len(url), i;
+
+	*rest = url;
+	if (len == 0) {
+		for (i = 0; i < sizeof proxy_guessed / sizeof proxy_guessed[0]; i++) {
+			if (strncasecmp(url, proxy_guessed[i], strlen(proxy_guessed[i])) == 0) {
+				snprintf(why, n, "without a scheme, libcurl reads a host starting "
+				    "with '%s' as %.*s://, which is no proxy: write http:// before "
+				    "it", proxy_guessed[i], (int)strlen(proxy_guessed[i]) - 1,
+				    proxy_guessed[i]);
+				return false;
+			}
+		}
+		return true;
+	}
+	*rest = url + len + 1 + strspn(url + len + 1, "/");
+	for (i = 0; i < sizeof proxy_schemes / sizeof proxy_schemes[0]; i++) {
+		if (strlen(proxy_schemes[i]) == len && strncasecmp(url, proxy_schemes[i], len) == 0)
+			return true;
+	}
+	snprintf(why, n, "%.*s:// is not a proxy scheme (use http, https, socks4, socks4a, "
+	    "socks5 or socks5h)", len > 16 ? 16 : (int)len, url);
+	return false;
+}
+
+/* Check a port ("" is the default one). */
+static bool
+proxy_check_port(const char *p, size_t len, char *why, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; i < len && p[i] >= '0' && p[i] <= '9' && v <= 65535; i++)
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	if (i == len && (len == 0 || (v >= 1 && v <= 65535)))
+		return true;
+	snprintf(why, n, "its port is not a number from 1 to 65535");
+	return false;
+}
+
+/* Check "[v6]" (a zone "%25eth0" allowed) and what follows it. */
+static bool
+proxy_check_v6(const char *h, size_t len, char *why, size_t n)
+{
+	const char *end = memchr(h, ']', len);
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	size_t alen;
+
+	if (end == NULL) {
+		snprintf(why, n, "its IPv6 address has no closing ']'");
+		return false;
+	}
+	alen = strcspn(h + 1, "%]");
+	if (alen >= sizeof addr || (memcpy(addr, h + 1, alen), addr[alen] = '\0',
+	    inet_pton(AF_INET6, addr, &a6) != 1)) {
+		snprintf(why, n, "its IPv6 address is not valid");
+		return false;
+	}
+	if (end + 1 == h + len)
+		return true;
+	if (end[1] != ':') {
+		snprintf(why, n, "its port is not a number from 1 to 65535");
+		return false;
+	}
+	return proxy_check_port(end + 2, (size_t)(h + len - end - 2), why, n);
+}
+
+/* Check "host[:port]". */
+static bool
+proxy_check_hostport(const char *h, size_t len, char *why, size_t n)
+{
+	const char *colon;
+	size_t hlen, i;
+
+	if (len > 0 && *h == '[')
+		return proxy_check_v6(h, len, why, n);
+	colon = memchr(h, ':', len);
+	hlen = colon != NULL ? (size_t)(colon - h) : len;
+	if (hlen == 0) {
+		snprintf(why, n, "it has no host");
+		return false;
+	}
+	for (i = 0; i < hlen; i++) {
+		if (strchr(proxy_bad_host, h[i]) != NULL || (unsigned char)h[i] < 0x20 ||
+		    (unsigned char)h[i] == 0x7f) {
+			snprintf(why, n, "its host name holds a character no host name has");
+			return false;
+		}
+	}
+	return colon == NULL || proxy_check_port(colon + 1, len - hlen - 1, why, n);
+}
+
+bool
+config_proxy_check(const char *url, char *why, size_t n)
+{
+	const char *rest, *at;
+	size_t len;
+
+	if (!proxy_check_scheme(url, &rest, why, n))
+		return false;
+	len = strcspn(rest, "/?#");
+	if ((at = memchr(rest, '@', len)) != NULL) {	/* the first '@', as libcurl */
+		len -= (size_t)(at + 1 - rest);
+		rest = at + 1;
+	}
+	return proxy_check_hostport(rest, len, why, n);
+}
+
+/* url with any user name and password replaced by <redacted>: everything
+ * up to the last '@' after the scheme, so no piece of a password shows,
+ * however malformed the URL. */
+static int
+proxy_redact(const char *url, struct buf *b)
+{
+	const char *at = strrchr(url, '@');
+	size_t len = proxy_scheme_len(url);
+
+	if (at == NULL)
+		return buf_addstr(b, url);
+	if (len != 0 && strncmp(url + len, "://", 3) == 0 && url + len + 3 <= at)
+		len += 3;
+	else
+		len = 0;
+	return buf_printf(b, "%.*s<redacted>%s", (int)len, url, at);
+}
+
+/* Whether no_proxy may spare host (a name or an address, no port) the
+ * proxy, as libcurl's noproxy check does: "*", the name itself or a domain
+ * of it (a leading '.' or not), and any CIDR range for an address (not
+ * worked out: it may match). */
+static bool
+proxy_bypassed(const char *host, const char *no_proxy)
+{
+	static const char sep[] = ", \t";
+	size_t hlen = strlen(host), n;
+	const char *t;
+
+	for (t = no_proxy + strspn(no_proxy, sep); *t != '\0'; t += n, t += strspn(t, sep)) {
+		n = strcspn(t, sep);
+		if ((n == 1 && *t == '*') || memchr(t, '/', n) != NULL)
+			return true;
+		if (*t == '.' && n > 1)
+			t++, n--;
+		if (n <= hlen && strncasecmp(host + hlen - n, t, n) == 0 &&
+		    (n == hlen || host[hlen - n - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
 /* ---- resolution ------------------------------------------------------- */
 
 enum attr_id {
@@ -848,6 +1032,38 @@ resolve_ca(struct resolver *r)
 	return PATROL_OK;
 }
 
+/* A proxy libcurl would refuse is an error now, naming the variable (the
+ * URL shown without its password), not a network failure retried later.
+ * Only when requests would go through it: to an https host that no_proxy
+ * does not spare. */
+static enum patrol_status
+resolve_proxy(struct resolver *r)
+{
+	const char *url = r->val[ATTR_PROXY], *h = r->out->host + 8;
+	char why[160], host[256];
+	enum patrol_status st;
+	struct buf b;
+
+	if (url == NULL || strncmp(r->out->host, "https://", 8) != 0)
+		return PATROL_OK;
+	if (*h == '[')
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h + 1, "]"), h + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":"), h);
+	if ((r->val[ATTR_NO_PROXY] != NULL && proxy_bypassed(host, r->val[ATTR_NO_PROXY])) ||
+	    config_proxy_check(url, why, sizeof why))
+		return PATROL_OK;
+	buf_init(&b, 0);
+	if (proxy_redact(url, &b) != 0) {
+		buf_free(&b);
+		return resolver_nomem(r);
+	}
+	st = status_set(r->err, PATROL_CONFIG, "proxy %s=%s: %s; correct or unset %s",
+	    r->src[ATTR_PROXY], b.data, why, r->src[ATTR_PROXY]);
+	buf_free(&b);
+	return st;
+}
+
 /* "-p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …" */
 static enum patrol_status
 resolve_note(struct resolver *r)
@@ -894,6 +1110,7 @@ resolve_all(struct resolver *r)
 	    (st = resolve_account(r)) != PATROL_OK ||
 	    (st = resolve_check_chars(r)) != PATROL_OK ||
 	    (st = resolve_ca(r)) != PATROL_OK ||
+	    (st = resolve_proxy(r)) != PATROL_OK ||
 	    (st = resolve_auth(r)) != PATROL_OK ||
 	    (st = resolve_auth_extra(r)) != PATROL_OK ||
 	    (st = resolve_copy(r)) != PATROL_OK ||

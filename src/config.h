@@ -102,6 +102,14 @@ void config_scrub_environ(void);
  * http:// for anything but a loopback host (127.0.0.0/8, localhost, [::1]).
  * *out is malloc'd. */
 enum patrol_status config_normalize_host(const char *in, char **out, struct patrol_err *err);
+/* True when libcurl would take url as a proxy: a proxy scheme (http,
+ * https, socks4, socks4a, socks5, socks5h; none is http, as for libcurl,
+ * which reads a host starting with "ftp." and the like as another scheme),
+ * a host (a name without the bytes URLs forbid there, or a valid [IPv6]),
+ * a port from 1 to 65535 if any. Only what certainly fails is refused.
+ * Otherwise why (n bytes) says what is wrong, never quoting the user name,
+ * password or host. */
+bool config_proxy_check(const char *url, char *why, size_t n);
 /* True when the host part of a normalized URL is loopback. */
 bool config_host_is_loopback(const char *url);
 

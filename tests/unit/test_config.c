@@ -15,8 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "config.h"
 #include "ini.h"
@@ -692,6 +695,72 @@ struct host_case {
 	const char *out;	/* NULL: an error */
 	const char *message;	/* the error */
 };
+
+/* ---- proxies ---------------------------------------------------------- */
+
+/* Whether libcurl itself takes url as a proxy: its parse_proxy reads it with
+ * these flags and knows these schemes; a port 0 never connects. */
+static bool
+curl_takes_proxy(const char *url)
+{
+	static const char *const schemes[] = { "http", "https", "socks", "socks4", "socks4a",
+		"socks5", "socks5h" };
+	CURLU *u = curl_url();
+	char *scheme = NULL, *port = NULL;
+	bool ok = false;
+	size_t i;
+
+	assert_non_null(u);
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME | CURLU_GUESS_SCHEME) == 0 &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == 0) {
+		for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+			ok |= strcasecmp(scheme, schemes[i]) == 0;
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == 0 && strcmp(port, "0") == 0)
+			ok = false;
+	}
+	curl_free(scheme);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/* config_proxy_check agrees with libcurl on proxies that work and on
+ * proxies that cannot, and never quotes the user, password or host. */
+static void
+test_proxy_check_like_libcurl(void **state)
+{
+	static const char *const urls[] = {
+		"http://127.0.0.1:3128", "http://alice:S3CRET@127.0.0.1:3128", "proxy:3128",
+		"127.0.0.1:3128", "myproxy", "HTTP://proxy:8080/", "https://proxy:443",
+		"socks4://p:1080", "socks4a://p:1080", "socks5://p:1080", "socks5h://p:1080",
+		"socks://p:1080", "http://proxy:", "http://[::1]:3128", "http://[fe80::1%25eth0]:1",
+		"http://p_x.corp:1", "http://p%41:1", "http://alice@p:1", "http://p:1/path?q#f",
+		"http:/p:1", "www.corp:3128", "http://p:065535", "http://p~x:1",
+		"http://alice:S3CRET@127.0.0.1:99999", "ftp://alice:S3CRET@127.0.0.1:1",
+		"http://alice:S3CRET@[::1:1", "http://p:0", "http://p:12a", "http://p:+1",
+		"http://p:70000", "http://[]:1", "http://[zz]:1", "http://[::1]x",
+		"http://alice:S3@CRET@p:1", "http://alice:S3/CRET@p:1", "http://", "http://:1",
+		"http://alice:S3CRET@", "//p:1", "http://p$:1", "http://p,q:1", "http://a b:1",
+		"ftp.corp:3128", "FTP.corp:3128", "dict.corp", "ldap.corp", "imap.corp",
+		"smtp.corp", "pop3.corp", "gopher://p:1", "file:///tmp/x", "ftp:/p",
+	};
+	char why[160];
+	size_t i;
+	bool ours;
+
+	(void)state;
+	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		why[0] = '\0';
+		ours = config_proxy_check(urls[i], why, sizeof why);
+		if (ours != curl_takes_proxy(urls[i]))
+			fail_msg("%s: config_proxy_check says %s (%s), libcurl the opposite",
+				 urls[i], ours ? "fine" : "refused", why);
+		assert_true(ours || why[0] != '\0');
+		assert_null(strstr(why, "S3"));
+		assert_null(strstr(why, "alice"));
+		assert_null(strstr(why, "127.0.0.1"));
+	}
+}
 
 static void
 test_normalize_host(void **state)
@@ -1581,6 +1650,7 @@ main(void)
 		cmocka_unit_test(test_file_secrets_kind),
 		cmocka_unit_test(test_file_kind_missing),
 		cmocka_unit_test(test_file_settings_error_drops_warning),
+		cmocka_unit_test(test_proxy_check_like_libcurl),
 		cmocka_unit_test(test_normalize_host),
 		cmocka_unit_test(test_host_is_loopback),
 		cmocka_unit_test(test_resolve_default_profile),
