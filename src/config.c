@@ -6,6 +6,9 @@
  * field of struct config): per attribute, a flag wins over the environment,
  * which wins over the profile of the file. Empty values count as unset.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* memmem */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -487,7 +490,7 @@ static const struct attr attrs[ATTR_COUNT] = {
 	[ATTR_WORKSPACE_ID] = { NULL, NO_OFF, E1("DATABRICKS_WORKSPACE_ID"),
 	    "workspace_id", OUT(workspace_id), 0, 0 },
 	[ATTR_CA_FILE] = { "--ca-file", FLAG(ca_file),
-	    { "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", NULL },
+	    { "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", NULL },
 	    NULL, OUT(ca_file), 0, 0 },
 	[ATTR_CA_DIR] = { NULL, NO_OFF, E1("SSL_CERT_DIR"), NULL, OUT(ca_dir), 0, 0 },
 	[ATTR_CLI_PATH] = { NULL, NO_OFF, E1("DATABRICKS_CLI_PATH"),
@@ -1015,21 +1018,182 @@ resolve_auth_extra(struct resolver *r)
 	return PATROL_OK;
 }
 
-/* A CA file or directory that cannot be read is an error now, not a TLS
- * failure later. */
+/* ---- CA certificates ----------------------------------------------------- */
+
+#define CA_SCAN_MAX	(16u << 20)	/* a larger CA file is not looked into */
+
+/* The PEM labels of a certificate OpenSSL loads from a CA file. */
+static const char *const ca_labels[] = {
+	"-----BEGIN CERTIFICATE-----", "-----BEGIN TRUSTED CERTIFICATE-----",
+	"-----BEGIN X509 CERTIFICATE-----",
+};
+
+/* Why the n bytes of a CA file hold no certificate, or NULL when they do. */
+static const char *
+ca_text_problem(const char *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof ca_labels / sizeof ca_labels[0]; i++) {
+		if (memmem(t, n, ca_labels[i], strlen(ca_labels[i])) != NULL)
+			return NULL;
+	}
+	if (n == 0)
+		return "it is empty";
+	if (memmem(t, n, "PRIVATE KEY-----", 16) != NULL)
+		return "it holds a private key, not a certificate";
+	if (memmem(t, n, "-----BEGIN ", 11) != NULL)
+		return "it holds PEM, but no certificate";
+	if ((unsigned char)t[0] == 0x30)
+		return "it is not PEM (DER? convert it: openssl x509 -inform der -in FILE -out FILE.pem)";
+	return "it is not a PEM certificate file";
+}
+
+/* Read the regular file open at fd (size bytes) and say why it holds no
+ * certificate, or NULL; *why_errno is set when it cannot be read. */
+static const char *
+ca_file_problem(int fd, off_t size, int *why_errno)
+{
+	const char *why;
+	size_t n = 0;
+	ssize_t got;
+	char *t;
+
+	*why_errno = 0;
+	if (size < 0 || (uintmax_t)size > CA_SCAN_MAX)
+		return NULL;
+	if ((t = malloc((size_t)size + 1)) == NULL) {
+		*why_errno = ENOMEM;
+		return NULL;
+	}
+	while (n < (size_t)size && (got = read(fd, t + n, (size_t)size - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*why_errno = errno;
+			free(t);
+			return NULL;
+		}
+		n += (size_t)got;
+	}
+	why = ca_text_problem(t, n);
+	free(t);
+	return why;
+}
+
+/* Check the CA file the flag or a variable named: a directory becomes the
+ * CA directory (as the Python SDK takes one in REQUESTS_CA_BUNDLE); a file
+ * must hold a certificate, or every request would fail its handshake. */
+static enum patrol_status
+resolve_ca_file(struct resolver *r)
+{
+	const char *path = r->val[ATTR_CA_FILE], *src = r->src[ATTR_CA_FILE], *why;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s: %s", path, src,
+		    strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		r->val[ATTR_CA_DIR] = path;
+		r->src[ATTR_CA_DIR] = src;
+		r->val[ATTR_CA_FILE] = NULL;
+		return PATROL_OK;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s is not a regular "
+		    "file; give the CA's certificate in PEM", path, src);
+	}
+	why = ca_file_problem(fd, st.st_size, &e);
+	close(fd);
+	if (e != 0)
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s: %s", path, src,
+		    strerror(e));
+	if (why != NULL)
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s holds no "
+		    "certificate: %s; give the CA's certificate in PEM "
+		    "(-----BEGIN CERTIFICATE-----)", path, src, why);
+	return PATROL_OK;
+}
+
+/* The CA directory must be a directory we may read. */
+static enum patrol_status
+resolve_ca_dir(struct resolver *r)
+{
+	const char *path = r->val[ATTR_CA_DIR];
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return status_set(r->err, PATROL_CONFIG, "CA directory %s from %s is not a "
+		    "directory; give a file with --ca-file or REQUESTS_CA_BUNDLE", path,
+		    r->src[ATTR_CA_DIR]);
+	if (access(path, R_OK | X_OK) != 0)
+		return status_set(r->err, PATROL_CONFIG, "CA directory %s from %s: %s", path,
+		    r->src[ATTR_CA_DIR], strerror(errno));
+	return PATROL_OK;
+}
+
+/* Whether the CA variable name is set but unused (another setting wins). */
+static bool
+ca_shadowed(const struct resolver *r, const char *name)
+{
+	const char *f = r->src[ATTR_CA_FILE], *d = r->src[ATTR_CA_DIR];
+
+	return name != NULL && resolver_env(r, name) != NULL && (f == NULL || strcmp(f, name) != 0) &&
+	    (d == NULL || strcmp(d, name) != 0);
+}
+
+/* What the workspace's certificate is checked against, for a TLS failure:
+ * "trusting the CAs of REQUESTS_CA_BUNDLE=/p/ca.pem; set but not used:
+ * SSL_CERT_FILE". */
+static enum patrol_status
+resolve_ca_source(struct resolver *r)
+{
+	const enum attr_id f = ATTR_CA_FILE, d = ATTR_CA_DIR;
+	const char *names[ENV_MAX + 1];
+	size_t j, n = 0;
+	struct buf b;
+	int rc = 0;
+
+	memcpy(names, attrs[f].env, sizeof attrs[f].env);
+	names[ENV_MAX] = attrs[d].env[0];
+	buf_init(&b, 0);
+	rc |= buf_addstr(&b, r->val[f] != NULL ? "trusting the CAs of " : "trusting the system's CAs");
+	if (r->val[f] != NULL)
+		rc |= buf_printf(&b, "%s%s%s", r->src[f], r->src[f][0] == '-' ? " " : "=", r->val[f]);
+	if (r->val[d] != NULL)
+		rc |= buf_printf(&b, " and %s the directory %s%s%s", r->val[f] ? "of" : "those of",
+		    r->src[d], r->src[d][0] == '-' ? " " : "=", r->val[d]);
+	for (j = 0; j <= ENV_MAX; j++) {
+		if (ca_shadowed(r, names[j]))
+			rc |= buf_printf(&b, "%s%s", n++ ? ", " : "; set but not used: ", names[j]);
+	}
+	if (rc != 0 || (r->out->ca_source = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return resolver_nomem(r);
+	}
+	return PATROL_OK;
+}
+
+/* A CA file or directory that cannot be used is an error now, naming the
+ * setting it came from, not a TLS failure later. A directory from the
+ * CA-file settings takes the place of SSL_CERT_DIR. */
 static enum patrol_status
 resolve_ca(struct resolver *r)
 {
-	static const enum attr_id ids[] = { ATTR_CA_FILE, ATTR_CA_DIR };
-	size_t i;
+	enum patrol_status st;
 
-	for (i = 0; i < 2; i++) {
-		if (r->val[ids[i]] != NULL && access(r->val[ids[i]], R_OK) != 0)
-			return status_set(r->err, PATROL_CONFIG, "CA %s %s from %s: %s",
-			    i == 0 ? "file" : "directory", r->val[ids[i]], r->src[ids[i]],
-			    strerror(errno));
-	}
-	return PATROL_OK;
+	if (r->val[ATTR_CA_FILE] != NULL && (st = resolve_ca_file(r)) != PATROL_OK)
+		return st;
+	if (r->val[ATTR_CA_DIR] != NULL && (st = resolve_ca_dir(r)) != PATROL_OK)
+		return st;
+	return resolve_ca_source(r);
 }
 
 /* A proxy libcurl would refuse is an error now, naming the variable (the
@@ -1242,6 +1406,7 @@ config_free(struct config *c)
 	free(c->workspace_id);
 	free(c->ca_file);
 	free(c->ca_dir);
+	free(c->ca_source);
 	free(c->cli_path);
 	free(c->azure_client_id);
 	secret_free(c->azure_client_secret);

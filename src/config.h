@@ -11,8 +11,10 @@
  * (note says which), so a profile never mixes with another workspace's
  * credentials (databricks/cli#1194). The auth type is then chosen by auth.c
  * (auth_choose); the secrets the chosen type does not use are not kept.
- * The CA file comes from --ca-file, else SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
- * CURL_CA_BUNDLE (in this order); the CA directory from SSL_CERT_DIR; the
+ * The CA file comes from --ca-file, else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE,
+ * SSL_CERT_FILE (the Python SDK's order: requests reads the first two, the
+ * system's OpenSSL the last); one naming a directory is the CA directory,
+ * else SSL_CERT_DIR is; a CA file must hold a PEM certificate. The
  * proxy for https from https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; the
  * hosts it skips from no_proxy, NO_PROXY. No network is used here (PATH
  * is searched for helper programs).
@@ -47,8 +49,11 @@ struct config {
 	char *client_secret;   /* OAuth M2M (secret) or NULL */
 	char *account_id;      /* informational, may be NULL */
 	char *workspace_id;    /* informational, may be NULL */
-	char *ca_file;         /* --ca-file, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE */
-	char *ca_dir;          /* SSL_CERT_DIR, or NULL */
+	char *ca_file;         /* --ca-file, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE
+				* (a file holding a PEM certificate), or NULL */
+	char *ca_dir;          /* one of those naming a directory, else SSL_CERT_DIR, or NULL */
+	char *ca_source;       /* for TLS failures: "trusting the CAs of REQUESTS_CA_BUNDLE=
+				* /p/ca.pem; set but not used: SSL_CERT_FILE" */
 	char *cli_path;        /* databricks_cli_path / DATABRICKS_CLI_PATH, or NULL */
 	char *azure_client_id;
 	char *azure_client_secret; /* azure-client-secret (secret) or NULL */

@@ -86,4 +86,62 @@ check_eq "  and nothing went to the proxy" "$before" "$(connects)"
 DATABRICKS_HOST=$P HTTPS_PROXY="http://alice:$PW@127.0.0.1:99999" ALL_PROXY="ftp://x" run whoami
 check_rc "a loopback http:// workspace is never proxied, so a bad proxy is no matter" 0
 
+# --- 2. a CA bundle that is a directory is used as one; one without a certificate is refused
+mkdir -p "$PKI/dir"
+cp "$CA" "$PKI/dir/patrol-test-ca.pem"
+openssl rehash "$PKI/dir" 2>/dev/null || c_rehash "$PKI/dir" >/dev/null 2>&1
+for v in REQUESTS_CA_BUNDLE CURL_CA_BUNDLE SSL_CERT_FILE; do
+	env "$v=$PKI/dir" "$PATROL" whoami >"$T/out" 2>"$T/err" </dev/null
+	check_eq "$v=DIR (openssl rehash) is a CA directory" 0 "$?"
+done
+run --ca-file "$PKI/dir" whoami
+check_rc "--ca-file DIR too" 0
+: >"$PKI/empty.pem"
+printf 'not a certificate\n' >"$PKI/junk.pem"
+openssl x509 -in "$CA" -outform der -out "$PKI/ca.der" 2>/dev/null
+bad_ca() {	# SETTING (VAR or --ca-file) FILE WHAT
+	local before
+	before=$(total)
+	if [ "$1" = --ca-file ]; then run --ca-file "$2" whoami; else
+		env "$1=$2" "$PATROL" whoami >"$T/out" 2>"$T/err" </dev/null
+		RC=$?
+		OUT=$(cat "$T/out")
+		ERR=$(cat "$T/err")
+	fi
+	check_rc "$1=$2: refused" 2
+	check_match "$1=$2: names the file, the setting and what is wrong" \
+		"CA file $2 from $1 $3" "$ERR"
+	check_eq "$1=$2: nothing sent" "$before" "$(total)"
+}
+bad_ca REQUESTS_CA_BUNDLE "$PKI/empty.pem" "holds no certificate: it is empty"
+bad_ca --ca-file "$PKI/junk.pem" "holds no certificate: it is not a PEM certificate file"
+bad_ca SSL_CERT_FILE "$PKI/ca.key" "holds no certificate: it holds a private key, not a certificate"
+bad_ca CURL_CA_BUNDLE "$PKI/ca.der" "holds no certificate: it is not PEM \\(DER\\?"
+bad_ca REQUESTS_CA_BUNDLE /dev/null "is not a regular file"
+SSL_CERT_DIR=$CA run whoami
+check_rc "SSL_CERT_DIR naming a file: refused" 2
+check_match "  saying it is not a directory" "CA directory $CA from SSL_CERT_DIR is not a directory" "$ERR"
+SSL_CERT_DIR=$PKI/dir run whoami
+check_rc "SSL_CERT_DIR still works" 0
+
+# --- 3. the CA settings in the Python SDK's order; a TLS failure names the one used
+SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt REQUESTS_CA_BUNDLE=$CA run whoami
+check_rc "REQUESTS_CA_BUNDLE beats a global SSL_CERT_FILE (as requests does)" 0
+SSL_CERT_FILE=$CA CURL_CA_BUNDLE="$PKI/rogue.pem" run whoami
+check_rc "CURL_CA_BUNDLE beats SSL_CERT_FILE" 4
+check_match "the TLS failure names the CA setting used and the one it shadowed" \
+	"not signed by a CA this machine trusts.*\\(trusting the CAs of CURL_CA_BUNDLE=$PKI/rogue.pem; set but not used: SSL_CERT_FILE\\)" "$ERR"
+REQUESTS_CA_BUNDLE="$PKI/rogue.pem" CURL_CA_BUNDLE=$CA run whoami
+check_rc "REQUESTS_CA_BUNDLE beats CURL_CA_BUNDLE" 4
+REQUESTS_CA_BUNDLE=$CA run --ca-file "$PKI/rogue.pem" whoami
+check_rc "--ca-file comes first" 4
+check_match "  and is named so" "\\(trusting the CAs of --ca-file $PKI/rogue.pem; set but not used: REQUESTS_CA_BUNDLE\\)" "$ERR"
+SSL_CERT_DIR="$PKI/dir" REQUESTS_CA_BUNDLE="$T" run whoami
+check_rc "a CA directory from REQUESTS_CA_BUNDLE replaces SSL_CERT_DIR" 4
+check_match "  and is named so" "\\(trusting the system's CAs and those of the directory REQUESTS_CA_BUNDLE=$T; set but not used: SSL_CERT_DIR\\)" "$ERR"
+run whoami
+check_match "no CA setting: the system's CAs are named" "\\(trusting the system's CAs\\)" "$ERR"
+SSL_CERT_DIR="$T" REQUESTS_CA_BUNDLE="$PKI/dir" run whoami
+check_rc "a CA directory from REQUESTS_CA_BUNDLE takes SSL_CERT_DIR's place" 0
+
 finish

@@ -1077,7 +1077,7 @@ static const char *
 ca_path(char *buf, size_t n, const char *name)
 {
 	snprintf(buf, n, "%s/%s", dir, name);
-	write_file(buf, "not checked here\n", 0600);
+	write_file(buf, "-----BEGIN CERTIFICATE-----\nnot checked further\n", 0600);
 	return buf;
 }
 
@@ -1127,11 +1127,19 @@ test_resolve_precedence(void **state)
 	assert_string_equal(c.host, "https://env.example.com");
 	assert_string_equal(c.host_source, "DATABRICKS_HOST");
 	assert_string_equal(c.token, "dapi-env");
-	assert_string_equal(c.ca_file, ssl);
-	config_free(&c);
-	env_set(&e, "SSL_CERT_FILE", "");
-	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.ca_file, req);
+	assert_non_null(strstr(c.ca_source, "trusting the CAs of REQUESTS_CA_BUNDLE="));
+	assert_non_null(strstr(c.ca_source, "; set but not used: CURL_CA_BUNDLE, SSL_CERT_FILE"));
+	config_free(&c);
+	env_set(&e, "REQUESTS_CA_BUNDLE", "");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.ca_file, curl);
+	config_free(&c);
+	env_set(&e, "CURL_CA_BUNDLE", "");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.ca_file, ssl);
+	assert_non_null(strstr(c.ca_source, "trusting the CAs of SSL_CERT_FILE="));
+	assert_null(strstr(c.ca_source, "not used"));
 	config_free(&c);
 
 	env_truncate(&e, 3);	/* keep HOME, DATABRICKS_HOST, DATABRICKS_CONFIG_PROFILE */
