@@ -868,6 +868,21 @@ resolve_have(const struct resolver *r)
 	return have;
 }
 
+/* No credential in a profile -p named: the profile is what lacks one (the
+ * environment's credentials do not count for it, and saying to set
+ * DATABRICKS_TOKEN would not help). */
+static enum patrol_status
+resolve_nothing_named(struct resolver *r)
+{
+	const char *p = r->profile, *file = r->out->config_file;
+
+	return status_set(r->err, PATROL_CONFIG, "no credentials in profile [%s] of %s: add "
+	    "token (or client_id and client_secret) to it, use --token-stdin, or sign in with "
+	    "the Databricks CLI: databricks auth login --profile %s%s%s%s", p, file, p,
+	    r->ignored.len ? "; not used for a named profile: " : "",
+	    r->ignored.len ? r->ignored.data : "", r->ignored.len ? " from the environment" : "");
+}
+
 /* Nothing fits: explain the first half-configured type, or the lack of any
  * credential. */
 static enum patrol_status
@@ -881,6 +896,8 @@ resolve_nothing(struct resolver *r, unsigned have)
 		if (needs != 0 && (needs & have) != 0 && (needs & ~have) != 0)
 			return resolve_missing(r, (enum auth_type)t, needs & ~have);
 	}
+	if (resolver_explicit_profile(r))
+		return resolve_nothing_named(r);
 	return status_set(r->err, PATROL_CONFIG,
 	    "no credentials: set DATABRICKS_TOKEN, use --token-stdin, or add token "
 	    "to [%s] in %s (or sign in with the Databricks CLI: databricks auth login "
@@ -1228,7 +1245,9 @@ resolve_proxy(struct resolver *r)
 	return st;
 }
 
-/* "-p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …" */
+/* "ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …": no profile named, so
+ * the one note is true of every profile of a run over several (which says
+ * it once). */
 static enum patrol_status
 resolve_note(struct resolver *r)
 {
@@ -1237,8 +1256,8 @@ resolve_note(struct resolver *r)
 	if (r->ignored.len == 0)
 		return PATROL_OK;
 	buf_init(&b, 0);
-	if (buf_printf(&b, "note: -p %s: ignoring %s from the environment (an explicit "
-	    "profile wins)", r->flags->profile, r->ignored.data) != 0 ||
+	if (buf_printf(&b, "note: ignoring %s from the environment (a profile named by -p "
+	    "or --all-profiles wins)", r->ignored.data) != 0 ||
 	    (r->out->note = buf_take(&b)) == NULL) {
 		buf_free(&b);
 		return resolver_nomem(r);

@@ -144,4 +144,25 @@ check_match "no CA setting: the system's CAs are named" "\\(trusting the system'
 SSL_CERT_DIR="$T" REQUESTS_CA_BUNDLE="$PKI/dir" run whoami
 check_rc "a CA directory from REQUESTS_CA_BUNDLE takes SSL_CERT_DIR's place" 0
 
+# --- 4. the advice for a profile without credentials fits the case -------------
+{ cfg_profile nocred "$H" "cluster_id=1"; cfg_profile a "$H"; cfg_profile b "$H"; } | cfg_write
+before=$(total)
+DATABRICKS_TOKEN=dapi-env-S3NTINEL run -p nocred whoami
+check_rc "-p PROFILE without a credential" 2
+check_match "says the profile lacks one, and how to add it" \
+	"no credentials in profile \\[nocred\\] of $HOME/.databrickscfg: add token .*databricks auth login --profile nocred" "$ERR"
+check_match "says the environment's token is not used for it" \
+	"not used for a named profile: DATABRICKS_HOST, DATABRICKS_TOKEN from the environment" "$ERR"
+check_nomatch "does not advise setting DATABRICKS_TOKEN (it is set)" "set DATABRICKS_TOKEN" "$ERR"
+check_nomatch "the token is not shown" "S3NTINEL" "$OUT$ERR"
+check_eq "nothing sent" "$before" "$(total)"
+env -u DATABRICKS_TOKEN -u DATABRICKS_HOST "$PATROL" -p nocred whoami >"$T/out" 2>"$T/err" </dev/null
+check_nomatch "  with no DATABRICKS_* set, no word of the environment" "environment" "$(cat "$T/err")"
+DATABRICKS_TOKEN=$ADMIN_TOKEN run --ca-file "$CA" list --all-profiles
+check_match "--all-profiles: the note of the ignored environment" \
+	"note: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN from the environment \\(a profile named by -p or --all-profiles wins\\)" "$ERR"
+check_nomatch "  names no single profile as if it were the only one" "note: -p a:" "$ERR"
+check_eq "  said once" 1 "$(printf '%s\n' "$ERR" | grep -c 'note: ignoring')"
+rm -f "$HOME/.databrickscfg"
+
 finish

@@ -1181,8 +1181,8 @@ test_resolve_explicit_profile_wins(void **state)
 	assert_string_equal(c.host, "https://prod.example.com");
 	assert_string_equal(c.token, "dapi-prod");
 	assert_string_equal(c.account_id, "acc-env");
-	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN "
-	    "from the environment (an explicit profile wins)");
+	assert_string_equal(c.note, "note: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN "
+	    "from the environment (a profile named by -p or --all-profiles wins)");
 	expect_source(&c, "prod");
 	config_free(&c);
 
@@ -1190,8 +1190,8 @@ test_resolve_explicit_profile_wins(void **state)
 	f.host = "https://flag.example.com";
 	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://flag.example.com");
-	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_TOKEN "
-	    "from the environment (an explicit profile wins)");
+	assert_string_equal(c.note, "note: ignoring DATABRICKS_TOKEN "
+	    "from the environment (a profile named by -p or --all-profiles wins)");
 	config_free(&c);
 
 	/* DATABRICKS_CONFIG_PROFILE names a profile the SDK way: the env wins */
@@ -1348,8 +1348,16 @@ test_resolve_no_inheritance(void **state)
 	(void)state;
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\nhost = b\n");
 	env_init(&e);
-	resolve_fails(&f, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [bare] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://b)");
+	resolve_fails(&f, &e, "no credentials in profile [bare] of FILE: add token (or "
+	    "client_id and client_secret) to it, use --token-stdin, or sign in with the "
+	    "Databricks CLI: databricks auth login --profile bare");
+	/* -p: the environment's token is no help, and the message says so */
+	env_set(&e, "DATABRICKS_TOKEN", "dapi-env");
+	resolve_fails(&f, &e, "no credentials in profile [bare] of FILE: add token (or "
+	    "client_id and client_secret) to it, use --token-stdin, or sign in with the "
+	    "Databricks CLI: databricks auth login --profile bare; not used for a named "
+	    "profile: DATABRICKS_TOKEN from the environment");
+	env_init(&e);
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\ntoken = b\n");
 	resolve_fails(&f, &e, "no workspace host: set DATABRICKS_HOST, pass --host, "
 	    "or add host to [bare] in FILE");
