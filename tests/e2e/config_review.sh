@@ -165,4 +165,31 @@ check_nomatch "  names no single profile as if it were the only one" "note: -p a
 check_eq "  said once" 1 "$(printf '%s\n' "$ERR" | grep -c 'note: ignoring')"
 rm -f "$HOME/.databrickscfg"
 
+# --- 5. the config file as the Databricks CLI and the Python SDK read it ---------
+who() {	# the user the last run signed in as
+	printf '%s' "$OUT" | jq -r '.userName // empty' 2>/dev/null
+}
+printf '[q]\nhost = "%s"\ntoken = "%s"\n[s]\nhost='"'"'%s'"'"'\ntoken='"'"'%s'"'"' ; note\n[U]\nHOST = %s\nToken = %s\n' \
+	"$H" "$ADMIN_TOKEN" "$H" "$ADMIN_TOKEN" "$H" "$ADMIN_TOKEN" | cfg_write
+before=$(total)
+for p in q s U; do
+	run -p "$p" --ca-file "$CA" whoami -o json
+	check_eq "profile [$p] (quoted values, upper-case keys) signs in" admin@example.com "$(who)"
+done
+check_eq "  one request each, none refused and retried" "$((before + 3))" "$(total)"
+run list --all-profiles --ca-file "$CA"
+check_rc "list --all-profiles reads the quoted and upper-case hosts too" 0
+rm -f "$HOME/.databrickscfg"
+
+env -u DATABRICKS_HOST -u DATABRICKS_TOKEN DATABRICKS_CONFIG_FILE=/dev/null "$PATROL" whoami >"$T/out" 2>"$T/err" </dev/null
+RC=$?
+ERR=$(cat "$T/err")
+check_rc "DATABRICKS_CONFIG_FILE=/dev/null: an empty config (no host)" 2
+check_nomatch "  not 'not a regular file'" "regular file" "$ERR"
+check_match "  says no host" "no workspace host" "$ERR"
+DATABRICKS_CONFIG_FILE=/dev/null run --ca-file "$CA" whoami -o json
+check_eq "DATABRICKS_CONFIG_FILE=/dev/null with the environment's host and token" admin@example.com "$(who)"
+DATABRICKS_CONFIG_FILE=/dev/null run -p prod whoami
+check_match "-p with /dev/null: no such profile, and no profiles" "profile 'prod' not found in /dev/null; it has no profiles" "$ERR"
+
 finish

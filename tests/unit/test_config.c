@@ -149,7 +149,7 @@ test_ini_basic(void **state)
 	assert_null(ini_get(ini, "prod.eu-west", "token"));
 	assert_null(ini_get(ini, "prod", "host"));
 	assert_null(ini_get(ini, "default", "host"));
-	assert_null(ini_get(ini, "DEFAULT", "HOST"));
+	assert_string_equal(ini_get(ini, "DEFAULT", "HOST"), "https://a.example.com");
 	assert_true(ini_has_section(ini, "spaced name"));
 	assert_false(ini_has_section(ini, "prod"));
 	ini_free(ini);
@@ -177,6 +177,63 @@ test_ini_inline_comments(void **state)
 	assert_string_equal(ini_get(ini, "a", "t6"), "#kept");
 	assert_string_equal(ini_get(ini, "a", "url"), "https://x.example.com/#frag");
 	ini_free(ini);
+}
+
+/* The Databricks CLI's reader (gopkg.in/ini.v1) drops a pair of quotes
+ * around a whole value; configparser (the Python SDK) lowercases keys. */
+static void
+test_ini_quotes_and_key_case(void **state)
+{
+	struct ini *ini = parse_ok(
+	    "[a]\n"
+	    "host = \"https://q.example.com\"\n"
+	    "token='dapi-single'   ; comment\n"
+	    "HOST2 = \"\"\n"
+	    "k1 = \"half\n"
+	    "k2 = \"a\" and \"b\"\n"
+	    "k3 = \"mixed'\n"
+	    "k4 = say \"hi\"\n"
+	    "k5 = \"\n"
+	    "k6 = 'it's'\n"
+	    "Auth_Type = pat\n"
+	    "host3 = lower\n"
+	    "HOST3 = upper\n");
+
+	(void)state;
+	assert_string_equal(ini_get(ini, "a", "host"), "https://q.example.com");
+	assert_string_equal(ini_get(ini, "a", "token"), "dapi-single");
+	assert_string_equal(ini_get(ini, "a", "host2"), "");
+	assert_string_equal(ini_get(ini, "a", "k1"), "\"half");
+	assert_string_equal(ini_get(ini, "a", "k2"), "\"a\" and \"b\"");
+	assert_string_equal(ini_get(ini, "a", "k3"), "\"mixed'");
+	assert_string_equal(ini_get(ini, "a", "k4"), "say \"hi\"");
+	assert_string_equal(ini_get(ini, "a", "k5"), "\"");
+	assert_string_equal(ini_get(ini, "a", "k6"), "'it's'");
+	assert_string_equal(ini_get(ini, "a", "auth_type"), "pat");
+	assert_string_equal(ini_get(ini, "a", "host3"), "upper");	/* the last one wins */
+	assert_null(ini_get(ini, "A", "host"));			/* sections keep their case */
+	ini_free(ini);
+}
+
+/* /dev/null reads as an empty file (the SDKs read it so); other devices do not. */
+static void
+test_file_dev_null(void **state)
+{
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char *warning = NULL;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(ini_parse_file("/dev/null", &ini, &warning, &err), PATROL_OK);
+	assert_non_null(ini);
+	assert_int_equal(ini_section_count(ini), 0);
+	assert_null(warning);
+	ini_free(ini);
+	ini = NULL;
+	assert_int_equal(ini_parse_file("/dev/zero", &ini, NULL, &err), PATROL_CONFIG);
+	assert_string_equal(err.message, "/dev/zero is not a regular file");
+	assert_null(ini);
 }
 
 static void
@@ -1646,6 +1703,8 @@ main(void)
 		cmocka_unit_test(test_ini_basic),
 		cmocka_unit_test(test_ini_inline_comments),
 		cmocka_unit_test(test_ini_duplicates),
+		cmocka_unit_test(test_ini_quotes_and_key_case),
+		cmocka_unit_test(test_file_dev_null),
 		cmocka_unit_test(test_ini_keys_before_section),
 		cmocka_unit_test(test_ini_crlf_bom),
 		cmocka_unit_test(test_ini_empty),
