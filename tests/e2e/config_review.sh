@@ -69,8 +69,14 @@ bad_proxy HTTPS_PROXY "http://alice:S3NTINEL/proxy-pw@127.0.0.1:1" "its port is 
 bad_proxy HTTPS_PROXY "ftp.corp.example:3128" "without a scheme, libcurl reads a host starting with 'ftp.' as ftp://"
 check_match "the URL is shown with its user and password redacted" \
 	"proxy HTTPS_PROXY=http://<redacted>@127.0.0.1:1x: its port" "$(env HTTPS_PROXY="http://alice:$PW@127.0.0.1:1x" "$PATROL" --ca-file "$CA" whoami 2>&1)"
+{ cfg_profile a "$H"; cfg_profile b "$H"; } | cfg_write
+before=$(total)
 HTTPS_PROXY="http://alice:$PW@127.0.0.1:99999" run --ca-file "$CA" list --all-profiles
-check_rc "refused in every command (list --all-profiles, no profile)" 2
+check_rc "over several profiles too: each is left out, as --all-profiles does" 1
+check_match "  each says why" "workspace 'a': proxy HTTPS_PROXY=http://<redacted>@127.0.0.1:99999: its port" "$ERR"
+check_nomatch "  the password is not shown" "$PW" "$OUT$ERR"
+check_eq "  nothing sent" "$before" "$(total)"
+rm -f "$HOME/.databrickscfg"
 
 # What libcurl takes still works: no scheme, a port, user and password.
 before=$(connects)
