@@ -896,6 +896,8 @@ report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 			 cfg != NULL ? cfg->host : "this workspace");
 	else if (c->err.status == PATROL_QUOTA)
 		snprintf(out, n, " (revoke unused tokens first: patrol list --sort last-used)");
+	else if (c->err.status == PATROL_TLS && cfg != NULL && cfg->ca_source != NULL)
+		snprintf(out, n, " (%s)", cfg->ca_source);
 }
 
 int

@@ -79,8 +79,8 @@ for v in SSL_CERT_FILE REQUESTS_CA_BUNDLE CURL_CA_BUNDLE; do
 	env "$v=$CA" "$PATROL" whoami >"$T/out" 2>"$T/err" </dev/null
 	check_eq "trusted with $v" 0 "$?"
 done
-SSL_CERT_FILE="$PKI/rogue.pem" REQUESTS_CA_BUNDLE=$CA run whoami
-check_rc "SSL_CERT_FILE comes before REQUESTS_CA_BUNDLE" 4
+REQUESTS_CA_BUNDLE="$PKI/rogue.pem" SSL_CERT_FILE=$CA run whoami
+check_rc "REQUESTS_CA_BUNDLE comes before SSL_CERT_FILE (the Python SDK's order)" 4
 REQUESTS_CA_BUNDLE="$PKI/rogue.pem" CURL_CA_BUNDLE=$CA run whoami
 check_rc "REQUESTS_CA_BUNDLE comes before CURL_CA_BUNDLE" 4
 SSL_CERT_FILE="$PKI/rogue.pem" run --ca-file "$CA" whoami
