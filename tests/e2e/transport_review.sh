@@ -68,4 +68,57 @@ else
 	ok "no file written holds the password"
 fi
 
+# --- 2. a Retry-After past the deadline ------------------------------------------
+# The workspace asks for a pause longer than --timeout leaves: the call
+# gives up at once, saying so, after the one request (no timed check: the
+# pause asked for is 600 s, capped at 60; `timeout 30` would end a wait).
+unset HTTPS_PROXY https_proxy ALL_PROXY
+# ra_run DESC STATUS SECONDS ARGS...: an emulator that answers every request
+# STATUS with Retry-After SECONDS; run patrol ARGS under timeout 30.
+ra_run() {
+	local desc=$1 status=$2 secs=$3
+	shift 3
+	emu_start --fail "$status:1" --retry-after "$secs"
+	timeout 30 "$PATROL" "$@" >"$T/out" 2>"$T/err" </dev/null
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	check_rc "$desc: gives up" 4
+	check_eq "$desc: after one request" 1 "$(stats .total)"
+}
+ra_run "429, Retry-After 600, --timeout 5: whoami" 429 600 --timeout 5 whoami
+check_match "says the workspace asked to wait past the deadline" \
+	"gave up after 1 attempt: the workspace asked to wait 60 s or more \\(Retry-After\\), past this request's deadline \\(--timeout\\)" "$ERR"
+emu_stop
+ra_run "429, Retry-After 45, --timeout 5: whoami" 429 45 --timeout 5 whoami
+check_match "says how long" "asked to wait 45 s \\(Retry-After\\), past this request's deadline" "$ERR"
+emu_stop
+ra_run "429, Retry-After 86400: list" 429 86400 --timeout 5 list
+check_match "says so for a list too" "asked to wait 60 s or more \\(Retry-After\\)" "$ERR"
+emu_stop
+ra_run "503, Retry-After 600: whoami" 503 600 --timeout 5 whoami
+check_match "a 503 says the same" "gave up after 1 attempt: the workspace asked to wait 60 s or more \\(Retry-After\\), past" "$ERR"
+emu_stop
+
+# A pause that ends before the deadline is waited for, and the call goes on.
+emu_start --fail 429:1:1 --retry-after 1
+timeout 30 "$PATROL" --timeout 60 whoami >"$T/out" 2>"$T/err" </dev/null
+RC=$?
+OUT=$(cat "$T/out")
+ERR=$(cat "$T/err")
+check_rc "a Retry-After within the deadline: waited for" 0
+check_eq "then sent again, once" 2 "$(stats .total)"
+emu_stop
+# A batch: the throttled request waits its pause out with the others.
+emu_start --generate 20 --fail 429:1:1:2 --retry-after 1
+ids 3 >"$T/ids"
+timeout 30 "$PATROL" --timeout 60 --jobs 1 revoke --all --from "$T/ids" -y >"$T/out" 2>"$T/err" </dev/null
+RC=$?
+OUT=$(cat "$T/out")
+ERR=$(cat "$T/err")
+check_rc "a batch with one 429 within the deadline: all revoked" 0
+check_eq "every id revoked once" 3 "$(revoked_once "$T/ids")"
+check_eq "one 429 among them" 1 "$(stats '.faults.fail // .faults["fail"] // 0')"
+emu_stop
+
 finish
