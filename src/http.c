@@ -49,6 +49,8 @@
 #define HTTP_LOG_LINE_MAX 2048
 #define HTTP_PRESIZE_MAX ((size_t)1 << 20)  /* a Content-Length reserves at most this */
 #define HTTP_STREAM_BUFFER (256L << 10)     /* libcurl's read size for streamed answers */
+#define HTTP_HEADER_MAX_KB 100             /* libcurl's limit on one response header */
+#define HTTP_HEADERS_MAX_KB 300            /* and on all of them */
 #define HTTP_SECRET_MIN 3                   /* shorter known secrets are not searched for */
 
 struct http_xfer {
@@ -1072,6 +1074,33 @@ http_refused_setting(CURLcode rc, const char *why, struct call *c, struct http_o
 	return true;
 }
 
+/* The server sent a header over libcurl's limits: libcurl 7 says "Out of
+ * memory" with nothing in the error buffer (one header over 100 KB) or
+ * "Too large response headers" (over 300 KB in all), libcurl 8.6 and later
+ * CURLE_TOO_LARGE. Not a network failure: asking again gets the same. */
+static bool
+http_headers_too_large(const struct http_xfer *x, CURLcode rc, const char *why, struct call *c,
+		       struct http_outcome *out)
+{
+	bool all = strncmp(why, "Too large response headers", 26) == 0;
+	bool one = !all && out->http_status != 0 && !x->decided && !x->nomem &&
+	    rc == CURLE_OUT_OF_MEMORY;
+
+#if LIBCURL_VERSION_NUM >= 0x080600
+	one = one || (!all && rc == CURLE_TOO_LARGE);
+#endif
+	if (!one && !all)
+		return false;
+	out->transport = RETRY_T_OTHER;
+	if (all)
+		status_set(&c->err, PATROL_TOO_LARGE, "the server sent headers too large "
+			   "(over %d KB in all)", HTTP_HEADERS_MAX_KB);
+	else
+		status_set(&c->err, PATROL_TOO_LARGE, "the server sent a header too large "
+			   "(over %d KB)", HTTP_HEADER_MAX_KB);
+	return true;
+}
+
 /* A transfer that ended without a full answer. */
 static void
 http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
@@ -1092,7 +1121,7 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 		http_tls_failed(x, why, c);
 		return;
 	}
-	if (http_unreachable_failed(x, rc, why, c))
+	if (http_unreachable_failed(x, rc, why, c) || http_headers_too_large(x, rc, why, c, out))
 		return;
 	if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);

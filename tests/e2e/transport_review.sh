@@ -121,4 +121,80 @@ check_eq "every id revoked once" 3 "$(revoked_once "$T/ids")"
 check_eq "one 429 among them" 1 "$(stats '.faults.fail // .faults["fail"] // 0')"
 emu_stop
 
+# --- 3. plain words for a header too large and a status said twice -----------------
+command -v python3 >/dev/null 2>&1 || { echo "missing tool: python3 (apt-get install python3)"; exit 99; }
+# A workspace whose every answer is "200 {}" with a header of 200 KB (big)
+# or 400 KB of small headers (many); each request is a line of $T/hdr.log.
+cat >"$T/hdr.py" <<'PY'
+import socket, sys, threading
+port_file, log, mode = sys.argv[1:4]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+lock = threading.Lock()
+def serve(c):
+    with c:
+        d = b""
+        while b"\r\n\r\n" not in d:
+            x = c.recv(65536)
+            if not x:
+                return
+            d += x
+        with lock, open(log, "a") as f:
+            f.write(d.split(b"\r\n")[0].decode("latin1") + "\n")
+        head = (b"X-Big: " + b"a" * (200 << 10) + b"\r\n" if mode == "big"
+                else b"X-A: b\r\n" * ((400 << 10) // 8))
+        try:
+            c.sendall(b"HTTP/1.1 200 OK\r\n" + head + b"Content-Length: 2\r\n\r\n{}")
+        except OSError:
+            pass
+open(port_file + ".tmp", "w").write("http://127.0.0.1:%d\n" % s.getsockname()[1])
+import os; os.rename(port_file + ".tmp", port_file)
+while True:
+    c, _ = s.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+# hdr_start MODE: start it in place of the emulator.
+hdr_start() {
+	local pf="$T/hdr.port.$1" i=0
+	: >"$T/hdr.log"
+	python3 "$T/hdr.py" "$pf" "$T/hdr.log" "$1" 2>"$T/hdr.err" &
+	EMU_PID=$!
+	EMU_PIDS="$EMU_PIDS $EMU_PID"
+	await test -s "$pf" || { echo "hdr.py did not start:"; cat "$T/hdr.err"; exit 99; }
+	export DATABRICKS_HOST=$(head -n 1 "$pf")
+	export DATABRICKS_TOKEN=$ADMIN_TOKEN
+}
+hdr_start big
+run whoami
+check_rc "a header over 100 KB fails" 4
+check_match "said plainly" "the server sent a header too large \\(over 100 KB\\)" "$ERR"
+check_nomatch "not as running out of memory" "[Oo]ut of memory" "$ERR"
+check_eq "not retried" 1 "$(wc -l <"$T/hdr.log")"
+emu_stop
+hdr_start many
+run list
+check_rc "headers over 300 KB in all fail" 4
+check_match "said plainly" "the server sent headers too large \\(over 300 KB in all\\)" "$ERR"
+check_eq "not retried" 1 "$(wc -l <"$T/hdr.log")"
+emu_stop
+
+# A numeric error code that is the status ({"error_code": 403}, SCIM's
+# "status": "404") is said once: "(HTTP 403)", not "(HTTP 403 403)".
+for format in numeric scim; do
+	for status in 400 401 403 404 429 500 503; do
+		emu_start --fail "$status:1" --error-format "$format" --retry-after 0
+		run --timeout 3 show 0123456789abcdef
+		check_match "$format $status: the status" "\\(HTTP $status[,)]" "$ERR"
+		check_nomatch "$format $status: said once" "HTTP $status $status|HTTP $status \\(HTTP" "$ERR"
+		emu_stop
+	done
+done
+# A code that says more than the status is still shown.
+emu_start --fail 403:1
+run show 0123456789abcdef
+check_match "a named code stays" "\\(HTTP 403 PERMISSION_DENIED" "$ERR"
+emu_stop
+
 finish
