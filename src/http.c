@@ -821,7 +821,8 @@ http_proxy_refusal(CURLU *u, const char *proxy)
 static enum patrol_status
 http_proxy_check(const struct http_opts *o, const struct http_req *r, struct patrol_err *err)
 {
-	const char *from = o->proxy_from != NULL ? o->proxy_from : "https_proxy";
+	const char *from = o->proxy_from != NULL ? o->proxy_from :
+	    "https_proxy (or HTTPS_PROXY, all_proxy, ALL_PROXY)";
 	const char *why;
 	CURLU *u;
 
