@@ -2,9 +2,9 @@
 # End-to-end: the transport review's findings. A proxy URL's password never
 # shows, however it is written, in any message, --debug line or file, and a
 # proxy URL libcurl would refuse fails at once, naming its variable; a
-# Retry-After longer than the call's deadline gives up at the deadline (or
-# at once), not when the server said; a header too large and a repeated
-# status are said plainly.
+# Retry-After that ends past a request's deadline ends it at once, not when
+# the server said; a header too large and a repeated status are said
+# plainly.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
 
 # attempts: how many requests the last --debug run made.
@@ -165,8 +165,8 @@ hdr_start() {
 	EMU_PID=$!
 	EMU_PIDS="$EMU_PIDS $EMU_PID"
 	await test -s "$pf" || { echo "hdr.py did not start:"; cat "$T/hdr.err"; exit 99; }
-	export DATABRICKS_HOST=$(head -n 1 "$pf")
-	export DATABRICKS_TOKEN=$ADMIN_TOKEN
+	DATABRICKS_HOST=$(head -n 1 "$pf")
+	export DATABRICKS_HOST DATABRICKS_TOKEN=$ADMIN_TOKEN
 }
 hdr_start big
 run whoami
@@ -188,7 +188,7 @@ for format in numeric scim; do
 	for status in 400 401 403 404 429 500 503; do
 		emu_start --fail "$status:1" --error-format "$format" --retry-after 0
 		run --timeout 3 show 0123456789abcdef
-		check_match "$format $status: the status" "\\(HTTP $status[,)]" "$ERR"
+		check_match "$format $status: the status" "\\(HTTP ${status}[,)]" "$ERR"
 		check_nomatch "$format $status: said once" "HTTP $status $status|HTTP $status \\(HTTP" "$ERR"
 		emu_stop
 	done
