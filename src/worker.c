@@ -128,6 +128,7 @@ struct worker {
 	char *host;
 	char *ca_file, *ca_dir, *no_proxy;
 	char *proxy;                /* may hold a password: wiped */
+	const char *proxy_from;     /* the variable that holds it, or NULL */
 	char *user_agent;
 	bool refreshable, loopback, read_only, dry_run;
 	int max_inflight;
@@ -691,6 +692,50 @@ worker_note_retry(struct worker *w, const struct job *j, const struct http_outco
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The workspace asked (Retry-After) to wait wait_ms more, which ends after
+ * j's deadline: waiting would only fail later, so j fails now and says why. */
+static void
+worker_past_deadline(struct worker *w, struct job *j, int64_t wait_ms)
+{
+	char prefix[192];
+	int n = j->c->attempts;
+
+	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s: the workspace asked to wait "
+		 "%lld s%s (Retry-After), past this request's deadline (--timeout)", n,
+		 n == 1 ? "" : "s", (long long)((wait_ms + 999) / 1000),
+		 wait_ms >= RETRY_AFTER_CAP_MS ? " or more" : "");
+	worker_err_prefix(&j->c->err, prefix);
+	worker_conclude(w, j);
+}
+
+/* Would the pace's pause (a Retry-After) keep j waiting past its deadline?
+ * Then j fails now (worker_past_deadline). Jobs not yet started have no
+ * deadline yet: theirs starts when they do. */
+static bool
+worker_outwaited(struct worker *w, struct job *j, int64_t now)
+{
+	int64_t until = pace_paused_until(&w->pace);
+
+	if (j->internal || j->deadline_ms == 0 || until <= j->deadline_ms)
+		return false;
+	worker_past_deadline(w, j, until - now);
+	return true;
+}
+
+/* A throttle paused every start: the waiting jobs whose deadline comes
+ * before the pause ends fail now; the others keep their place. */
+static void
+worker_expire_paused(struct worker *w, int64_t now)
+{
+	struct jobq keep = { NULL, NULL };
+	struct job *j;
+
+	while ((j = jobq_pop(&w->runq)) != NULL)
+		if (!worker_outwaited(w, j, now))
+			jobq_push(&keep, j);
+	w->runq = keep;
+}
+
 /* Schedule j again after a backoff, or give up at its deadline (or sooner,
  * when the host has never answered and retrying cannot help much). */
 static void
@@ -708,6 +753,10 @@ worker_retry_later(struct worker *w, struct job *j, const struct http_outcome *o
 	j->due_ms = now + delay;
 	if (j->due_ms <= limit && heap_push(&w->delayed, j) == 0) {
 		worker_note_retry(w, j, out);
+		return;
+	}
+	if (out->retry_after_ms >= 0 && now + out->retry_after_ms > limit) {
+		worker_past_deadline(w, j, out->retry_after_ms);
 		return;
 	}
 	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s", j->c->attempts,
@@ -747,10 +796,13 @@ worker_publish(struct worker *w)
 static void
 worker_adapt(struct worker *w, const struct job *j, const struct http_outcome *out, int64_t now)
 {
+	enum pace_signal sig = pace_classify(out->http_status, j->c->err.code);
+
 	if (j->internal)
 		return;
-	pace_answer(&w->pace, pace_classify(out->http_status, j->c->err.code), j->started_ms,
-		    w->runq.head != NULL, out->retry_after_ms, now);
+	pace_answer(&w->pace, sig, j->started_ms, w->runq.head != NULL, out->retry_after_ms, now);
+	if (sig == PACE_THROTTLED)
+		worker_expire_paused(w, now);
 	worker_publish(w);
 }
 
@@ -767,8 +819,10 @@ worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 		jobq_push_front(&w->runq, j);
 		return;
 	}
-	if (out->verdict == RETRY_AGAIN && out->http_status == 429 && !j->internal)
-		jobq_push_front(&w->runq, j);   /* first in line when the pause ends */
+	if (out->verdict == RETRY_AGAIN && out->http_status == 429 && !j->internal) {
+		if (!worker_outwaited(w, j, duration_mono_ms()))
+			jobq_push_front(&w->runq, j);   /* first in line when the pause ends */
+	}
 	else if (out->verdict == RETRY_AGAIN)
 		worker_retry_later(w, j, out);
 	else if (out->verdict == RETRY_UNKNOWN)
@@ -1015,7 +1069,7 @@ worker_promote(struct worker *w, int64_t now)
 		j = heap_pop(&w->delayed);
 		if (j->internal)
 			worker_launch(w, j, now);
-		else
+		else if (!worker_outwaited(w, j, now))
 			jobq_push(&w->runq, j);
 	}
 }
@@ -1306,6 +1360,26 @@ worker_dup(const char *s, bool *bad)
 	return d;
 }
 
+/* The variables config.c takes the proxy from, in its order (config.h). */
+static const char *const worker_proxy_vars[] = {
+	"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
+};
+
+/* The variable that holds the proxy URL proxy, for messages (http.h), or
+ * NULL when none does. */
+static const char *
+worker_proxy_from(const char *proxy)
+{
+	const char *v;
+	size_t i;
+
+	for (i = 0; proxy != NULL && i < sizeof worker_proxy_vars / sizeof worker_proxy_vars[0];
+	     i++)
+		if ((v = getenv(worker_proxy_vars[i])) != NULL && strcmp(v, proxy) == 0)
+			return worker_proxy_vars[i];
+	return NULL;
+}
+
 /* Copy what the thread needs from the configuration. */
 static int
 worker_copy_config(struct worker *w, const struct config *cfg, const char *version)
@@ -1320,6 +1394,7 @@ worker_copy_config(struct worker *w, const struct config *cfg, const char *versi
 	w->no_proxy = worker_dup(cfg->no_proxy, &bad);
 	if (cfg->proxy != NULL && (w->proxy = secret_strdup(cfg->proxy)) == NULL)
 		bad = true;
+	w->proxy_from = worker_proxy_from(cfg->proxy);
 	buf_init(&ua, 512);
 	if (buf_printf(&ua, "patrol/%s os/linux auth/%s", version ? version : PATROL_VERSION,
 		       auth_name(cfg->auth)) != 0)
@@ -1354,6 +1429,7 @@ worker_copy_opts(struct worker *w, const struct worker_opts *o)
 	w->http.ca_file = w->ca_file;
 	w->http.ca_dir = w->ca_dir;
 	w->http.proxy = w->proxy;
+	w->http.proxy_from = w->proxy_from;
 	w->http.no_proxy = w->no_proxy;
 	w->http.max_body = o->max_body > 0 ? o->max_body : WORKER_DEFAULT_MAX_BODY;
 	w->http.debug_fd = o->debug_fd;
