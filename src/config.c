@@ -375,6 +375,11 @@ config_proxy_check(const char *url, char *why, size_t n)
 	const char *rest, *at;
 	size_t len;
 
+	if (url[strcspn(url, " \t\r\n\v\f")] != '\0') {	/* libcurl refuses it to send */
+		snprintf(why, n, "it holds a space or a control character (%%-encode a "
+			 "password's: %%20 for a space)");
+		return false;
+	}
 	if (!proxy_check_scheme(url, &rest, why, n))
 		return false;
 	len = strcspn(rest, "/?#");

@@ -788,58 +788,6 @@ http_set_callbacks(struct http_xfer *x, const struct http_req *r)
 	return rc == CURLE_OK ? 0 : -1;
 }
 
-/* The schemes libcurl takes in a proxy URL. */
-static const char *const http_proxy_schemes[] = {
-	"http", "https", "socks4", "socks4a", "socks5", "socks5h",
-};
-
-/* Why libcurl would refuse the proxy URL (its syntax, as libcurl's own
- * parser with its own flags reads it, or its scheme), or NULL. */
-static const char *
-http_proxy_refusal(CURLU *u, const char *proxy)
-{
-	CURLUcode uc = curl_url_set(u, CURLUPART_URL, proxy,
-				    CURLU_NON_SUPPORT_SCHEME | CURLU_GUESS_SCHEME);
-	char *scheme = NULL;
-	const char *why = "its scheme is not http://, https://, socks4:// or socks5://";
-	size_t i;
-
-	if (uc != CURLUE_OK)
-		return curl_url_strerror(uc);
-	if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK)
-		return why;
-	for (i = 0; i < sizeof http_proxy_schemes / sizeof http_proxy_schemes[0]; i++)
-		if (strcasecmp(scheme, http_proxy_schemes[i]) == 0)
-			why = NULL;
-	curl_free(scheme);
-	return why;
-}
-
-/* A proxy URL libcurl would refuse is a setting to fix, not a network
- * failure to retry: PATROL_CONFIG at once, naming the variable that holds
- * it, never the URL (its password). */
-static enum patrol_status
-http_proxy_check(const struct http_opts *o, const struct http_req *r, struct patrol_err *err)
-{
-	const char *from = o->proxy_from != NULL ? o->proxy_from :
-	    "https_proxy (or HTTPS_PROXY, all_proxy, ALL_PROXY)";
-	const char *why;
-	CURLU *u;
-
-	if (o->proxy == NULL || o->proxy[0] == '\0' || strncmp(r->url, "https://", 8) != 0)
-		return PATROL_OK;
-	if ((u = curl_url()) == NULL)
-		return status_set(err, PATROL_NOMEM, "out of memory");
-	why = http_proxy_refusal(u, o->proxy);
-	curl_url_cleanup(u);
-	if (why == NULL)
-		return PATROL_OK;
-	return status_set(err, PATROL_CONFIG, "refused to send: the proxy URL in %s is not "
-			  "valid (%s): write it as http://HOST:PORT or "
-			  "http://USER:PASSWORD@HOST:PORT (a password's special characters "
-			  "%%-encoded), or unset %s", from, why, from);
-}
-
 /* Name the first request field that holds a control character, or NULL. */
 static const char *
 http_bad_field(const struct http_opts *o, const struct http_req *r)
@@ -875,8 +823,6 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	if (bad != NULL)
 		return status_set(err, PATROL_INVALID,
 				  "refused to send: control character in the %s", bad);
-	if (http_proxy_check(o, r, err) != PATROL_OK)
-		return err->status;
 	x = calloc(1, sizeof *x);
 	if (x == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
@@ -1062,7 +1008,7 @@ http_proxy_refused(struct http_xfer *x, struct call *c, struct http_outcome *out
 }
 
 /* libcurl refused a setting (the proxy URL, a URL): sending again cannot
- * help, only fixing it (http_proxy_check catches the proxy's before). */
+ * help, only fixing it (config_resolve refuses a malformed proxy URL before). */
 static bool
 http_refused_setting(CURLcode rc, const char *why, struct call *c, struct http_outcome *out)
 {

@@ -30,7 +30,6 @@ struct http_opts {
 	const char *ca_file;      /* NULL: the system store */
 	const char *ca_dir;       /* a CA directory (SSL_CERT_DIR), or NULL */
 	const char *proxy;        /* for https: the proxy URL (may hold a password), or NULL */
-	const char *proxy_from;   /* the variable that set it, for messages; NULL: unknown */
 	const char *no_proxy;     /* hosts that bypass the proxy, or NULL */
 	size_t max_body;          /* response body cap in bytes (> 0) */
 	int debug_fd;             /* -1: no debug log */

@@ -128,7 +128,6 @@ struct worker {
 	char *host;
 	char *ca_file, *ca_dir, *no_proxy;
 	char *proxy;                /* may hold a password: wiped */
-	const char *proxy_from;     /* the variable that holds it, or NULL */
 	char *user_agent;
 	bool refreshable, loopback, read_only, dry_run;
 	int max_inflight;
@@ -1360,26 +1359,6 @@ worker_dup(const char *s, bool *bad)
 	return d;
 }
 
-/* The variables config.c takes the proxy from, in its order (config.h). */
-static const char *const worker_proxy_vars[] = {
-	"https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY",
-};
-
-/* The variable that holds the proxy URL proxy, for messages (http.h), or
- * NULL when none does. */
-static const char *
-worker_proxy_from(const char *proxy)
-{
-	const char *v;
-	size_t i;
-
-	for (i = 0; proxy != NULL && i < sizeof worker_proxy_vars / sizeof worker_proxy_vars[0];
-	     i++)
-		if ((v = getenv(worker_proxy_vars[i])) != NULL && strcmp(v, proxy) == 0)
-			return worker_proxy_vars[i];
-	return NULL;
-}
-
 /* Copy what the thread needs from the configuration. */
 static int
 worker_copy_config(struct worker *w, const struct config *cfg, const char *version)
@@ -1394,7 +1373,6 @@ worker_copy_config(struct worker *w, const struct config *cfg, const char *versi
 	w->no_proxy = worker_dup(cfg->no_proxy, &bad);
 	if (cfg->proxy != NULL && (w->proxy = secret_strdup(cfg->proxy)) == NULL)
 		bad = true;
-	w->proxy_from = worker_proxy_from(cfg->proxy);
 	buf_init(&ua, 512);
 	if (buf_printf(&ua, "patrol/%s os/linux auth/%s", version ? version : PATROL_VERSION,
 		       auth_name(cfg->auth)) != 0)
@@ -1429,7 +1407,6 @@ worker_copy_opts(struct worker *w, const struct worker_opts *o)
 	w->http.ca_file = w->ca_file;
 	w->http.ca_dir = w->ca_dir;
 	w->http.proxy = w->proxy;
-	w->http.proxy_from = w->proxy_from;
 	w->http.no_proxy = w->no_proxy;
 	w->http.max_body = o->max_body > 0 ? o->max_body : WORKER_DEFAULT_MAX_BODY;
 	w->http.debug_fd = o->debug_fd;

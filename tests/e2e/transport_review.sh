@@ -1,7 +1,8 @@
 #!/bin/bash
 # End-to-end: the transport review's findings. A proxy URL's password never
 # shows, however it is written, in any message, --debug line or file, and a
-# proxy URL libcurl would refuse fails at once, naming its variable; a
+# proxy URL libcurl would refuse fails before anything is sent (config.c's
+# check), naming its variable; a
 # Retry-After that ends past a request's deadline ends it at once, not when
 # the server said; a header too large and a repeated status are said
 # plainly.
@@ -47,7 +48,7 @@ for shape in "${SHAPES[@]}"; do
 			OUT=$(cat "$T/out")
 			ERR=$(cat "$T/err")
 			check_rc "$what: a setting to fix" 2
-			check_match "$what: names the variable" "the proxy URL in $var is not valid" "$ERR"
+			check_match "$what: names the variable" "^patrol: proxy $var=.*; correct or unset $var\$" "$ERR"
 			no_sentinel "$what"
 			[ -z "$debug" ] || check_eq "$what: nothing sent, nothing retried" 0 "$(attempts)"
 		done
