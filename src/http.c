@@ -88,7 +88,7 @@ static const char *const http_redacted[] = {
 /* Why a certificate was not accepted, by what the TLS library said (the
  * words of OpenSSL, GnuTLS and others), with the fix. */
 #define HTTP_FIX_CA "if a proxy inspects TLS (corporate networks), give its CA certificate " \
-	"with --ca-file FILE or SSL_CERT_FILE"
+	"with --ca-file FILE or REQUESTS_CA_BUNDLE"
 #define HTTP_FIX_HOST "check the workspace URL (DATABRICKS_HOST, --host or host in the profile)"
 static const struct {
 	const char *needle;

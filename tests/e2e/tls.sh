@@ -68,7 +68,7 @@ tls_emu good
 run --debug whoami
 check_rc "an untrusted CA fails" 4
 check_match "naming the cause" "cannot verify $H: its certificate is not signed by a CA this machine trusts" "$ERR"
-check_match "and the fix" "give its CA certificate with --ca-file FILE or SSL_CERT_FILE" "$ERR"
+check_match "and the fix" "give its CA certificate with --ca-file FILE or REQUESTS_CA_BUNDLE" "$ERR"
 check_eq "at once: one attempt" 1 "$(attempts)"
 check_eq "nothing reached the workspace" 0 "$(stats .total)"
 
