@@ -77,7 +77,8 @@ struct http_xfer {
 	char location[1024];
 	char content_type[128];
 	char errbuf[CURL_ERROR_SIZE];
-	char *secret[3];          /* the proxy's password, raw and decoded; NULL-ended */
+	char *secret[5];          /* the proxy's password, raw and decoded, the bearer
+				   * token and the Basic password sent; NULL-ended */
 };
 
 /* Header names whose values never reach the debug log. */
@@ -319,16 +320,25 @@ http_unescape(const char *s)
 	return d;
 }
 
-/* The password of a proxy URL ("scheme://USER:PASSWORD@host", the scheme
+/* The credentials r sends (its bearer token, its Basic password) and the
+ * password of a proxy URL ("scheme://USER:PASSWORD@host", the scheme
  * optional; everything before the last '@' without a ':'), as written and
  * percent-decoded, into x->secret (wiped when x is freed): http_redact
  * takes them out of every text of the transfer, wherever libcurl quotes
  * the URL. */
 static int
-http_keep_secrets(struct http_xfer *x, const char *proxy)
+http_keep_secrets(struct http_xfer *x, const char *proxy, const struct http_req *r)
 {
+	const char *sent[] = { r->bearer, r->basic_pass };
 	const char *sep, *auth, *at, *colon;
+	size_t i, k = 0;
 
+	while (x->secret[k] != NULL)
+		k++;
+	for (i = 0; i < sizeof sent / sizeof sent[0]; i++)   /* a server may echo them */
+		if (sent[i] != NULL && sent[i][0] != '\0' &&
+		    (x->secret[k++] = secret_strdup(sent[i])) == NULL)
+			return -1;
 	if (proxy == NULL)
 		return 0;
 	sep = strstr(proxy, "://");
@@ -337,11 +347,11 @@ http_keep_secrets(struct http_xfer *x, const char *proxy)
 		return 0;
 	colon = memchr(auth, ':', (size_t)(at - auth));
 	auth = colon != NULL ? colon + 1 : auth;
-	x->secret[0] = calloc(1, (size_t)(at - auth) + 1);
-	if (x->secret[0] == NULL)
+	x->secret[k] = calloc(1, (size_t)(at - auth) + 1);
+	if (x->secret[k] == NULL)
 		return -1;
-	memcpy(x->secret[0], auth, (size_t)(at - auth));
-	x->secret[1] = http_unescape(x->secret[0]);
+	memcpy(x->secret[k], auth, (size_t)(at - auth));
+	x->secret[k + 1] = http_unescape(x->secret[k]);
 	return 0;
 }
 
@@ -836,7 +846,7 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
 	x->easy = curl_easy_init();
-	if (x->url == NULL || x->easy == NULL || http_keep_secrets(x, o->proxy) != 0 ||
+	if (x->url == NULL || x->easy == NULL || http_keep_secrets(x, o->proxy, r) != 0 ||
 	    http_configure(x, o, r) != 0) {
 		http_xfer_free(x);
 		return status_set(err, PATROL_NOMEM, "out of memory configuring the request");
@@ -895,6 +905,8 @@ http_free_headers(struct curl_slist *l)
 void
 http_xfer_free(struct http_xfer *x)
 {
+	size_t i;
+
 	if (x == NULL)
 		return;
 	if (x->easy != NULL)
@@ -902,8 +914,8 @@ http_xfer_free(struct http_xfer *x)
 	http_free_headers(x->headers);
 	buf_free(&x->body);
 	free(x->url);
-	secret_free(x->secret[0]);
-	secret_free(x->secret[1]);
+	for (i = 0; i < sizeof x->secret / sizeof x->secret[0]; i++)
+		secret_free(x->secret[i]);
 	free(x);
 }
 

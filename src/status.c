@@ -71,7 +71,7 @@ status_clear(struct patrol_err *err)
 static void
 status_redact_text(char *text, size_t n, const char *secret, size_t slen)
 {
-	static const char mark[] = "[REDACTED]";
+	static const char mark[] = "<redacted>";
 	char out[sizeof ((struct patrol_err *)0)->message];
 	const char *p = text, *q;
 	size_t at = 0, k;
@@ -102,7 +102,7 @@ status_redact_tail(char *text, size_t n, const char *secret, size_t slen)
 
 	for (k = slen - 1 < len ? slen - 1 : len; k >= 4; k--) {
 		if (memcmp(text + len - k, secret, k) == 0) {
-			snprintf(text + len - k, n - (len - k), "%s", "[REDACTED]");
+			snprintf(text + len - k, n - (len - k), "%s", "<redacted>");
 			return;
 		}
 	}

@@ -19,7 +19,8 @@ way:
                     enough that a list is read in more than one piece
   --list-body FILE  list answers carry FILE as it is (any JSON, or not)
   --echo-auth       error answers end their message with the Authorization
-                    header the request carried, as a careless server might
+                    header the request carried, and every answer repeats it
+                    in a header, as a careless server might
 
 Every request is logged as "CONN REQ METHOD PATH" (connection and request
 numbers, 1-based) to --log. The port goes to --port-file. Test code only.
@@ -88,8 +89,9 @@ class Server:
         lying = self.args.length is not None and status == 200 and "list" in path
         if lying:
             declared = self.args.length
-        head = ("HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-                "Content-Length: %d\r\n\r\n" % (status, declared)).encode()
+        echo = ("X-Seen-Authorization: %s\r\n" % auth) if self.args.echo_auth else ""
+        head = ("HTTP/1.1 %d X\r\nContent-Type: application/json\r\n%s"
+                "Content-Length: %d\r\n\r\n" % (status, echo, declared)).encode()
         data = head + body
         if self.args.trail == k:
             data += SMUGGLED

@@ -83,8 +83,11 @@ for fmt in table json csv; do
 	DATABRICKS_TOKEN=$SENT run --rate 0 list -o $fmt
 	check_rc "echo_auth: list -o $fmt refused" 1
 	check_nomatch "echo_auth: list -o $fmt: the token is not shown" "${SENT:4:12}" "$OUT$ERR"
-	check_match "echo_auth: list -o $fmt: it is redacted" 'from Bearer \[REDACTED\]' "$ERR"
+	check_match "echo_auth: list -o $fmt: it is redacted" 'from Bearer <redacted>' "$ERR"
 done
+DATABRICKS_TOKEN=$SENT run --rate 0 --debug list
+check_match "echo_auth: --debug logs the header that repeats it" '^< X-Seen-Authorization: ' "$ERR"
+check_nomatch "echo_auth: --debug: no piece of the token" "${SENT:4:12}" "$OUT$ERR"
 emu_stop
 LONG=$(printf 'y%.0s' $(seq 470))
 raw_start --echo-auth --delete-status 400 --message "$LONG"
@@ -94,7 +97,7 @@ check_eq "echo_auth: the revoke failed, refused" "failed 400" \
 check_nomatch "echo_auth: no piece of the token in the result or on stderr" "dapi5ec" "$OUT$ERR"
 check_eq "echo_auth: none in the journal" 0 "$(cat "$XDG_STATE_HOME"/patrol/*.jsonl | grep -c "dapi5ec")"
 check_eq "echo_auth: the journal has the failure, redacted" 1 \
-	"$(cat "$XDG_STATE_HOME"/patrol/*.jsonl | grep -c 'from Bearer \[REDACT')"
+	"$(cat "$XDG_STATE_HOME"/patrol/*.jsonl | grep -c 'from Bearer <redact')"
 emu_stop
 
 finish

@@ -182,9 +182,9 @@ test_redact(void **state UNUSED)
 	snprintf(err.code, sizeof err.code, "%s", secret);
 	snprintf(err.request_id, sizeof err.request_id, "id-%s", secret);
 	status_redact(&err, secret);
-	assert_string_equal(err.message, "from Bearer [REDACTED], again [REDACTED].");
-	assert_string_equal(err.code, "[REDACTED]");
-	assert_string_equal(err.request_id, "id-[REDACTED]");
+	assert_string_equal(err.message, "from Bearer <redacted>, again <redacted>.");
+	assert_string_equal(err.code, "<redacted>");
+	assert_string_equal(err.request_id, "id-<redacted>");
 
 	/* cut: the message ends in the secret's first 10 bytes */
 	status_clear(&err);
@@ -194,7 +194,7 @@ test_redact(void **state UNUSED)
 	err.message[len] = '\0';
 	status_redact(&err, secret);
 	assert_null(strstr(err.message, "dapi0"));
-	assert_non_null(strstr(err.message, "[REDACTED]"));
+	assert_non_null(strstr(err.message, "<redacted>"));
 
 	/* a short secret would match ordinary words: left alone */
 	status_clear(&err);
