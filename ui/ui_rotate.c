@@ -42,6 +42,10 @@ ui_rotate_end(struct ui *u)
 		ui_msg(u, true, "%s %s: %s%s", rotate_result_label(it->result), old,
 		       it->err.message[0] ? it->err.message : status_message(it->err.status),
 		       open ? " (patrol rotate --resume goes on with it)" : "");
+	/* the old row leaves now, under every profile of this workspace: never
+	 * rotated (nor shown) again while the fresh list is on its way */
+	if (it->result == ROTATE_ROTATED)
+		ui_estate_gone(u, it->old_id);
 	rotate_end(u->ws->rot);
 	rotate_free(u->ws->rot);
 	u->ws->rot = NULL;
@@ -168,6 +172,8 @@ ui_rotate_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_msg(u, true, "the token is no longer listed: nothing was rotated");
 		return UI_R_STATUS;
 	}
+	if (ui_estate_row_gone(u, &u->ws->tab.rows[row], "rotating a token"))
+		return UI_R_STATUS;
 	return ui_rotate_start(u, &u->ws->tab.rows[row]);
 }
 
@@ -183,8 +189,8 @@ ui_rotate_ask(struct ui *u, const struct token_info *t)
 	char l[2][320], comment[200];
 	const char *lines[2] = { l[0], l[1] };
 
-	if (t == NULL)
-		return UI_R_NONE;
+	if (t == NULL || ui_estate_row_gone(u, t, "rotating a token"))
+		return t == NULL ? UI_R_NONE : UI_R_STATUS;
 	if (u->ws->rot != NULL) {
 		ui_msg(u, true, "a rotation is running: one at a time");
 		return UI_R_STATUS;

