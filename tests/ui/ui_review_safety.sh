@@ -79,4 +79,44 @@ check_screen_not "still gone" "^ +(a|twin) +sec4 laptop"
 keys q
 check_screen "quit" "EXIT="
 
+# === 2. a with several workspaces: the staged and running checks of one =========
+STAGE=$(at "$C" mktok '{"comment":"stage me","scopes":["sql"]}')
+ui_start -p a -p c
+check_screen "a and c" "tokens in 2 workspaces" 15
+filter "stage me"
+check_screen "c's token" "^ +c +stage me "
+keys d
+check_screen "d: staged" "tagged 0 +staged 1"
+reset_all
+keys a
+check_screen "a asks before discarding the staged revocation" "Switch to admin mode\\?"
+check_screen "and says what goes" "1 staged revocation will be discarded"
+keys Enter
+check_screen "Cancel (the focus): still own tokens" "cancelled: still your own tokens, the staged revocations kept"
+check_screen "the staged row kept" "tagged 0 +staged 1"
+check_eq "no token-management list asked for" "0 0" "$(tm_lists_at "$A") $(tm_lists_at "$C")"
+keys :; tm send-keys -t t -l "profile a"; keys Enter
+check_screen ":profile with one staged: refused" "unstage or finish the revocations first"
+check_screen "still both, the staged row kept" "a,c .*|tagged 0 +staged 1"
+check_screen "the staged row kept" "tagged 0 +staged 1"
+at "$C" hold /api/2.0/token/delete
+keys x
+check_screen "x: the plan" "In 1 workspace: c 1\\."
+keys Tab Enter
+await at_least 1 at "$C" count "POST /api/2.0/token/delete"
+check_eq "the revoke reached c and is held (the premise)" 1 "$(at "$C" count "POST /api/2.0/token/delete")"
+keys a
+check_screen "a while it runs: refused" "a revocation is running: switch when it is done"
+at "$C" release
+check_screen "the session's end is said" "revoked 1 token" 15
+check_eq "revoked once" 1 "$(stats_at "$C" ".revokes[\"$STAGE\"] // 0")"
+check_eq "and admin mode never switched" "0 0" "$(tm_lists_at "$A") $(tm_lists_at "$C")"
+keys a
+check_screen "a with nothing staged: switches at once" "a,c ADMIN" 15
+check_screen_not "without a question" "Switch to admin mode"
+keys a
+check_gone "a again: back to own tokens" "a,c ADMIN" 15
+keys q
+check_screen "quit" "EXIT="
+
 finish
