@@ -335,7 +335,7 @@ struct ui {
 	bool colors, ascii, utf8;
 	bool italic;                 /* the terminal draws italics (sitm) */
 	unsigned sflags;             /* sanitize flags */
-	bool too_small;
+	bool too_small;              /* the last frame was the too-small notice */
 
 	/* view */
 	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_column indexes) */
@@ -723,6 +723,14 @@ void ui_dialog_free(struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
+/* A key while the screen shows only the too-small notice (too_small, as
+ * last drawn: a key read in the turn of a resize is judged by the screen
+ * it was typed at): nothing the user cannot see is acted on. A resize and
+ * Ctrl-L redraw; q quits from
+ * the table with no dialog or prompt open (asking, when something would
+ * be lost, in a dialog shown once the terminal is large enough); any other
+ * key is ignored. */
+unsigned ui_keys_small(struct ui *u, int key);
 /* Search for text from here (including this line or row when here) in the
  * open view, or the table (text is then a filter expression: a word
  * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */

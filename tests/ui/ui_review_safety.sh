@@ -29,6 +29,8 @@ DATABRICKS_HOST= DATABRICKS_TOKEN=
 	cfg_profile c "$C"
 } | cfg_write
 reset_all() { for u in "$A" "$C"; do at "$u" reset_stats; done; }
+# revokes_at URL: the revokes the emulator at URL received since its reset.
+revokes_at() { stats_at "$1" '[.revokes[]] | add // 0'; }
 listed_at() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token/list" |
 		jq -c --arg id "$2" '.token_infos[] | select(.token_id == $id)'
@@ -118,5 +120,52 @@ keys a
 check_gone "a again: back to own tokens" "a,c ADMIN" 15
 keys q
 check_screen "quit" "EXIT="
+
+# === 3. too small: no key acts on what the screen does not show ================
+SMALL=$(at "$A" mktok '{"comment":"small me","scopes":["sql"]}')
+ui_start -p a
+check_screen "a alone" "^patrol .*│ a" 15
+filter "small me"
+check_screen "the token" "small me "
+reset_all
+keys d x
+check_screen "x: the revoke confirm" "Revoke 1 token\\?"
+tm resize-window -t t -x 20 -y 6
+check_screen "20x6: the notice, whole" "^too small *\$"
+check_screen_not "never cut" "~"
+keys Right Enter Tab Enter Space y
+tm resize-window -t t -x 160 -y 40
+check_screen "large again: the confirm is still open" "Revoke 1 token\\?"
+check_eq "the keys typed while it was hidden revoked nothing" 0 "$(revokes_at "$A")"
+keys Escape
+check_gone "Esc: closed" "Revoke 1 token\\?"
+keys u
+check_screen "unstaged" "tagged 0 +staged 0"
+# the secret dialog's hidden question: Enter asks it, d would discard
+keys o
+check_screen "the rotate confirm" "Rotate this token\\?"
+keys Tab Enter
+check_screen "the secret is shown" "Copy this token now" 15
+tm resize-window -t t -x 30 -y 8
+check_screen "30x8: a shorter notice, whole" "^too small, need 40x10 *\$"
+keys Enter d Escape d
+tm resize-window -t t -x 160 -y 40
+check_screen "large again: the secret still shown" "Copy this token now"
+check_screen_not "and not asking" "Discard the secret"
+check_eq "the new token not revoked, the old one neither" 0 "$(revokes_at "$A")"
+keys w
+tm send-keys -t t -l "$T/sec3"; keys Enter
+check_screen "written" "written to"
+keys Escape
+check_screen "rotated: the old one revoked once" "rotated ${SMALL:0:10}: .* the old one is revoked" 15
+check_eq "one revoke in all" 1 "$(revokes_at "$A")"
+check_eq "of the old token" 1 "$(stats_at "$A" ".revokes[\"$SMALL\"] // 0")"
+# : opens no hidden prompt; q quits (nothing would be lost)
+tm resize-window -t t -x 20 -y 6
+check_screen "small again" "^too small *\$"
+keys : q
+ui_exited
+check_eq "q quits while small" 0 "$UI_RC"
+tm resize-window -t t -x 160 -y 40
 
 finish
