@@ -287,6 +287,7 @@ struct ui_ws {
 	/* a rotation (ui_rotate.c): NULL when none runs */
 	struct rotation *rot;
 	char rot_id[TOKEN_ID_LEN + 1];  /* the token the rotate dialog asks about */
+	bool rot_checking;           /* o: its owner's service principal looked up */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */

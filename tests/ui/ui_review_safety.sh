@@ -168,4 +168,34 @@ ui_exited
 check_eq "q quits while small" 0 "$UI_RC"
 tm resize-window -t t -x 160 -y 40
 
+# === 4. the rotate confirm names the workspace; a user's token in admin mode ====
+ui_start -p a -p c
+check_screen "a and c" "tokens in 2 workspaces" 15
+filter "workspace:c"
+check_screen "c's rows" "^ +c +"
+keys o
+check_screen "the confirm" "Rotate this token\\?"
+check_screen "it names the workspace, profile and host" "In workspace c \\($C\\)\\."
+keys Escape
+check_gone "Esc: closed" "Rotate this token"
+filter "workspace:a"
+keys o
+check_screen "a's row: a's name" "In workspace a \\($A\\)\\."
+keys Escape
+check_gone "Esc: closed" "Rotate this token"
+keys a
+check_screen "admin mode in both" "a,c ADMIN" 15
+check_screen "the lists came" "tokens in 2 workspaces" 15
+reset_all
+filter "owner:user01@example.com workspace:a"
+check_screen "a user's token" "^ +a .*user01@example\\.com"
+keys o
+check_screen "refused before the confirm, the reason whole" \
+	"cannot rotate [0-9a-f]{10}: it is user user01@example\\.com's; only they can rotate it"
+check_screen_not "no confirm" "Rotate this token"
+check_eq "nothing created, nothing revoked" "0 0" "$(stats_at "$A" .creates) $(revokes_at "$A")"
+check_eq "only looked up" 0 "$(writes_at "$A")"
+keys q
+check_screen "quit" "EXIT="
+
 finish
