@@ -316,7 +316,7 @@ struct ui {
 				      * later one's list had that an earlier one's
 				      * did, shown once (ui_estate.c) */
 	bool est_gone;               /* a member's row was revoked from here (not by a
-				      * session): merge again (ui_estate_gone) */
+				      * session): merge again (ui_state_gone) */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	struct bulk_replan breplan;  /* a session's re-plan, its parts' summed (ui_bulk.c) */
 	/* How far the list in flight has come, by source (0: own tokens,
@@ -498,6 +498,15 @@ unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 /* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
 unsigned ui_state_compact(struct ui *u);
+/* Token id, of the workspace on show (u->ws: the one, or a member of
+ * several), was revoked by one action of this view (a rotation): its row
+ * leaves at once, and with several on show so does its row in every
+ * member that names the same workspace (estate_same_workspace), as a
+ * session's revoke does, so no later merge shows it under a twin. */
+void ui_state_gone(struct ui *u, const char *id);
+/* Whether row t of u->ws is one this view revoked (still listed until the
+ * next list or merge): said on the status line when so. */
+bool ui_state_row_gone(struct ui *u, const struct token_info *t, const char *what);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An empty status line (each key action and command starts with one). */
@@ -588,15 +597,6 @@ bool ui_estate_pending(const struct ui *u);
  * it asks which workspace first, the row's by default. */
 typedef unsigned (*ui_row_fn)(struct ui *u, const struct token_info *t);
 unsigned ui_estate_one(struct ui *u, const char *what, ui_row_fn on_row);
-/* Token id, of the workspace on show (u->ws: the one, or a member of
- * several), was revoked by one action of this view (a rotation): its row
- * leaves at once, and with several on show so does its row in every
- * member that names the same workspace (estate_same_workspace), as a
- * session's revoke does, so no later merge shows it under a twin. */
-void ui_estate_gone(struct ui *u, const char *id);
-/* Whether row t of u->ws is one this view revoked (still listed until the
- * next list or merge): said on the status line when so. */
-bool ui_estate_row_gone(struct ui *u, const struct token_info *t, const char *what);
 
 /* ui_columns.c */
 /* The columns, left to right, fitted by the table engine (src/table.h)

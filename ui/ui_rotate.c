@@ -49,7 +49,7 @@ ui_rotate_end(struct ui *u)
 	/* the old row leaves now, under every profile of this workspace: never
 	 * rotated (nor shown) again while the fresh list is on its way */
 	if (it->result == ROTATE_ROTATED)
-		ui_estate_gone(u, it->old_id);
+		ui_state_gone(u, it->old_id);
 	rotate_end(u->ws->rot);
 	rotate_free(u->ws->rot);
 	u->ws->rot = NULL;
@@ -180,7 +180,7 @@ ui_rotate_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_msg(u, true, "the token is no longer listed: nothing was rotated");
 		return UI_R_STATUS;
 	}
-	if (ui_estate_row_gone(u, &u->ws->tab.rows[row], "rotating a token"))
+	if (ui_state_row_gone(u, &u->ws->tab.rows[row], "rotating a token"))
 		return UI_R_STATUS;
 	return ui_rotate_start(u, &u->ws->tab.rows[row]);
 }
@@ -281,7 +281,7 @@ ui_rotate_check(struct ui *u, const struct token_info *t)
 unsigned
 ui_rotate_ask(struct ui *u, const struct token_info *t)
 {
-	if (t == NULL || ui_estate_row_gone(u, t, "rotating a token"))
+	if (t == NULL || ui_state_row_gone(u, t, "rotating a token"))
 		return t == NULL ? UI_R_NONE : UI_R_STATUS;
 	if (u->ws->rot != NULL || u->ws->rot_checking) {
 		ui_msg(u, true, "a rotation is running: one at a time");
