@@ -101,6 +101,17 @@ keys :; tm send-keys -t t -l "profile a"; keys Enter
 check_screen ":profile with one staged: refused" "unstage or finish the revocations first"
 check_screen "still both, the staged row kept" "a,c .*|tagged 0 +staged 1"
 check_screen "the staged row kept" "tagged 0 +staged 1"
+keys a
+check_screen "asked again" "Switch to admin mode\\?"
+keys Tab Enter
+check_screen "OK: admin mode" "a,c ADMIN" 15
+check_screen "the lists came" "tokens in 2 workspaces" 15
+check_screen "the staged revocation discarded, as said" "tagged 0 +staged 0"
+keys a
+check_gone "a: own tokens again (nothing staged: no question)" "a,c ADMIN" 15
+check_screen "the lists came" "tokens in 2 workspaces" 15
+keys d
+check_screen "d: staged again" "tagged 0 +staged 1"
 at "$C" hold /api/2.0/token/delete
 keys x
 check_screen "x: the plan" "In 1 workspace: c 1\\."
@@ -112,7 +123,7 @@ check_screen "a while it runs: refused" "a revocation is running: switch when it
 at "$C" release
 check_screen "the session's end is said" "revoked 1 token" 15
 check_eq "revoked once" 1 "$(stats_at "$C" ".revokes[\"$STAGE\"] // 0")"
-check_eq "and admin mode never switched" "0 0" "$(tm_lists_at "$A") $(tm_lists_at "$C")"
+check_eq "and admin mode never switched while it ran" "1 1" "$(tm_lists_at "$A") $(tm_lists_at "$C")"
 keys a
 check_screen "a with nothing staged: switches at once" "a,c ADMIN" 15
 check_screen_not "without a question" "Switch to admin mode"
