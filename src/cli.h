@@ -81,6 +81,8 @@ struct cli_ws {
 	struct prefs prefs;
 	struct worker *w;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless signed in with a PAT */
+	const char **self_also;             /* the other profiles' of its workspace */
+	size_t nself_also;
 	bool read_only;                     /* --read-only, or the profile's setting */
 	bool failed;                        /* reported, and out of the run */
 	size_t first, count;                /* its rows in the merged table */
@@ -215,6 +217,10 @@ int cli_estate_fetch_each(struct cli *cli, bool all, const char *user,
  * context are the workspace's. It owns nothing: never free it, and use it
  * only while cli lives. */
 void cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub);
+/* The credential patrol uses that full id is, in cli's workspace (its
+ * own, or another profile's of the same workspace: token_ctx.self_also),
+ * or NULL: the self_id to give bulk_add. */
+const char *cli_estate_self(const struct cli *cli, const char *id);
 /* Workspaces still in the run. */
 size_t cli_estate_live(const struct cli *cli);
 /* Read each workspace's maximum token lifetime into its flags' context

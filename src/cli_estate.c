@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "buf.h"
@@ -149,6 +150,8 @@ estate_out(struct cli *cli, size_t i, const struct prefs_merged *m)
 	o->host = cli->ws[i].cfg_loaded ? cli->ws[i].cfg.host : "";
 	o->ctx = cli->out.ctx;
 	o->ctx.self_id = cli->ws[i].self_id[0] ? cli->ws[i].self_id : NULL;
+	o->ctx.self_also = cli->ws[i].self_also;
+	o->ctx.nself_also = cli->ws[i].nself_also;
 	o->ctx.workspaces = (const char *const *)cli->pick.names;   /* workspace:NAME */
 	o->ctx.nworkspaces = cli->pick.n;
 	if (m != NULL) {
@@ -169,6 +172,7 @@ estate_finish(struct cli *cli, int rc)
 		if (cli->ws[i].cfg_loaded)
 			config_free(&cli->ws[i].cfg);
 		prefs_free(&cli->ws[i].prefs);
+		free(cli->ws[i].self_also);
 	}
 	free(cli->ws);
 	free(cli->out.ws);
@@ -177,6 +181,34 @@ estate_finish(struct cli *cli, int rc)
 	cli->out.ws = NULL;
 	cli->nws = cli->out.nws = 0;
 	return rc == 0 && cli->ws_failed > 0 ? 1 : rc;
+}
+
+/* Each workspace's self_also: the credentials of the other profiles that
+ * name it, so a token listed (and acted on) through the first of them is
+ * self whichever profile signs in with it. 0 or an exit code. */
+static int
+estate_selves(struct cli *cli)
+{
+	size_t i, j;
+
+	for (i = 0; i < cli->nws; i++) {
+		struct cli_ws *ws = &cli->ws[i];
+		if (!ws->cfg_loaded)
+			continue;
+		for (j = 0; j < cli->nws; j++) {
+			const struct cli_ws *o = &cli->ws[j];
+			if (j == i || !o->cfg_loaded || o->self_id[0] == '\0' ||
+			    !estate_same_workspace(o->cfg.host, ws->cfg.host))
+				continue;
+			if (ws->self_also == NULL &&
+			    (ws->self_also = calloc(cli->nws, sizeof *ws->self_also)) == NULL) {
+				cli_msg("out of memory");
+				return status_exit_code(PATROL_NOMEM);
+			}
+			ws->self_also[ws->nself_also++] = o->self_id;
+		}
+	}
+	return 0;
 }
 
 /* Several workspaces: pick, resolve, start. */
@@ -199,6 +231,8 @@ estate_connect(struct cli *cli)
 			return rc;
 	}
 	config_scrub_environ();
+	if ((rc = estate_selves(cli)) != 0)
+		return rc;
 	for (i = 0; i < cli->nws; i++) {
 		if (cli->ws[i].failed) {
 			estate_out(cli, i, NULL);
@@ -458,6 +492,20 @@ cli_estate_filter_context(struct cli *cli, const struct token_filter *f)
 		cli_filter_context(cli, f);
 	else if (token_filter_flags(f) & TOKEN_FLAG(OVER_MAX_LIFETIME))
 		cli_estate_max_lifetime(cli);
+}
+
+const char *
+cli_estate_self(const struct cli *cli, const char *id)
+{
+	const struct token_ctx *ctx = &cli->out.ctx;
+	size_t i;
+
+	if (cli->self_id[0] && strcasecmp(cli->self_id, id) == 0)
+		return cli->self_id;
+	for (i = 0; i < ctx->nself_also; i++)
+		if (strcasecmp(ctx->self_also[i], id) == 0)
+			return ctx->self_also[i];
+	return NULL;
 }
 
 size_t

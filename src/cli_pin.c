@@ -77,7 +77,7 @@ pin_add(void *ctx, const char *id, const struct token_info *t)
 	struct bulk_pin how = { o->add, o->nadd, p->exact, p->nexact, o->pin_scopes != NULL };
 
 	if (bulk_add_pin(p->b, id, t, t != NULL ? token_flags(t, &p->cli->out.ctx) : 0,
-			 p->cli->self_id[0] ? p->cli->self_id : NULL, p->cli->out.ctx.now_ms,
+			 cli_estate_self(p->cli, id), p->cli->out.ctx.now_ms,
 			 &how) < 0) {
 		cli_msg("pin: out of memory");
 		return status_exit_code(PATROL_NOMEM);
@@ -213,7 +213,8 @@ pin_confirm_self(struct pin *p)
 	if (cli_confirm("This also sets the scopes of the token patrol is using: without "
 			"authentication patrol can no longer manage tokens with it. Type self to "
 			"pin it too:", "self") != 1)
-		bulk_keep_self(p->b);
+		while (bulk_self_index(p->b) >= 0)        /* every credential of it */
+			bulk_keep_self(p->b);
 }
 
 /* Fetch again just before applying: tokens gone since are not sent. */

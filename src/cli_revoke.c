@@ -130,8 +130,7 @@ rv_add(struct rv *r, const char *id, const struct token_info *t)
 {
 	unsigned flags = t != NULL ? token_flags(t, &r->cli->out.ctx) : 0;
 
-	if (bulk_add(r->b, id, t, flags, r->cli->self_id[0] ? r->cli->self_id : NULL,
-		     r->cli->out.ctx.now_ms) < 0) {
+	if (bulk_add(r->b, id, t, flags, cli_estate_self(r->cli, id), r->cli->out.ctx.now_ms) < 0) {
 		cli_msg("revoke: out of memory");
 		return status_exit_code(PATROL_NOMEM);
 	}
@@ -331,7 +330,7 @@ rv_confirm_self(struct rv *r)
 		return;
 	ok = cli_confirm("This also revokes the token patrol is using: afterwards patrol can no "
 			 "longer reach this workspace with it. Type self to revoke it too:", "self");
-	if (ok != 1)
+	while (ok != 1 && bulk_self_index(r->b) >= 0)    /* every credential of it */
 		bulk_keep_self(r->b);
 }
 

