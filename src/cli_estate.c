@@ -367,6 +367,8 @@ estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 		else if ((tabs[i] = call_take_result(done[i])) == NULL &&
 			 (tabs[i] = calloc(1, sizeof *tabs[i])) == NULL)
 			ws_fail(cli, &cli->ws[i], "out of memory");
+		else
+			cli->ws[i].listed = true;
 		call_free(done[i]);
 	}
 }
@@ -506,6 +508,60 @@ cli_estate_self(const struct cli *cli, const char *id)
 		if (strcasecmp(ctx->self_also[i], id) == 0)
 			return ctx->self_also[i];
 	return NULL;
+}
+
+/* Whether workspace i's tokens were searched: its list came, or that of
+ * another profile of the same workspace did. */
+static bool
+estate_searched(const struct cli *cli, size_t i)
+{
+	size_t j;
+
+	if (cli->ws[i].listed)
+		return true;
+	for (j = 0; cli->ws[i].cfg_loaded && j < cli->nws; j++)
+		if (cli->ws[j].listed && estate_same_workspace(cli->ws[j].cfg.host, cli->ws[i].cfg.host))
+			return true;
+	return false;
+}
+
+size_t
+cli_estate_unlisted(const struct cli *cli, struct buf *names)
+{
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < cli->nws; i++)
+		n += !estate_searched(cli, i);
+	for (i = 0; i < cli->nws; i++) {
+		if (estate_searched(cli, i))
+			continue;
+		buf_printf(names, "%s'%s'", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+			   cli->ws[i].name);
+		k++;
+	}
+	return n;
+}
+
+int
+cli_estate_where(const struct cli *cli, struct buf *b)
+{
+	struct buf unl;
+	size_t i, n = 0, at = 0, nunl;
+	int rc;
+
+	for (i = 0; i < cli->nws; i++)
+		if (cli->ws[i].listed) {
+			n++;
+			at = i;
+		}
+	rc = n == 1 ? buf_printf(b, "workspace '%s'", cli->ws[at].name) :
+	     buf_printf(b, "any of the %zu workspaces", n);
+	buf_init(&unl, 0);
+	if ((nunl = cli_estate_unlisted(cli, &unl)) > 0)
+		rc |= buf_printf(b, " (not searched in %s: %s not be listed)",
+				 unl.data != NULL ? unl.data : "", nunl == 1 ? "it could" : "they could");
+	buf_free(&unl);
+	return rc;
 }
 
 size_t
@@ -861,7 +917,7 @@ estate_find_in(const struct cli *cli, const struct token_table *tab, size_t i, c
 long
 cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id)
 {
-	size_t i, k = 0, n = 0;
+	size_t i, k = 0, n = 0, unlisted;
 	long row, found = -1;
 	struct buf where;
 
@@ -875,8 +931,8 @@ cli_estate_find(const struct cli *cli, const struct token_table *tab, const char
 			n++;
 		}
 	}
+	buf_init(&where, 0);
 	if (n > 1) {
-		buf_init(&where, 0);
 		for (i = 0; i < cli->nws; i++)
 			if ((row = estate_find_in(cli, tab, i, id)) >= 0)
 				cli_estate_match_add(&where, k++, n,
@@ -885,14 +941,20 @@ cli_estate_find(const struct cli *cli, const struct token_table *tab, const char
 		cli_msg("'%s' matches %s: name the workspace with -p%s", id,
 			where.data != NULL ? where.data : "tokens in several workspaces",
 			strlen(id) < TOKEN_ID_LEN ? " (or give more of the id)" : "");
-		buf_free(&where);
-		return -1;
+		found = -2;             /* ambiguous: a usage error, as for one workspace */
+	} else if (n == 1 && (unlisted = cli_estate_unlisted(cli, &where)) > 0) {
+		cli_msg("note: '%s' was not searched for in %s: %s not be listed", id,
+			where.data != NULL ? where.data : "", unlisted == 1 ? "it could" :
+			"they could");
+	} else if (n == 0 && strlen(id) < TOKEN_PREFIX_MIN) {
+		found = cli_find_token(tab, id);
+	} else if (n == 0) {
+		cli_estate_where(cli, &where);
+		cli_msg("no token with id '%s' in %s%s", id, where.data != NULL ? where.data : "",
+			cli->o.all ? "" : " (another user's token needs --all)");
 	}
-	if (n == 1 || strlen(id) < TOKEN_PREFIX_MIN)
-		return n == 1 ? found : cli_find_token(tab, id);
-	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
-		cli->o.all ? "" : " (another user's token needs --all)");
-	return -1;
+	buf_free(&where);
+	return found;
 }
 
 void

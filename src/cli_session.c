@@ -534,46 +534,94 @@ many_ambiguous(const struct cli_session_many *m, const char *id, size_t hits)
 
 	buf_init(&where, 0);
 	for (k = 0; k < m->n; k++)
-		if (cli_session_many_live(m, k) && m->p[k].tab != NULL &&
-		    (row = token_find(m->p[k].tab, id)) >= 0)
-			cli_estate_match_add(&where, n++, hits, &m->p[k].tab->rows[row], m->p[k].ws);
+		if (m->p[k].tab != NULL && (row = token_find(m->p[k].tab, id)) >= 0)
+			cli_estate_match_add(&where, n++, hits, &m->p[k].tab->rows[row],
+					     m->cli->ws[k].name);
 	cli_msg("%s: '%s' matches %s: name the workspace with -p%s (nothing was sent)",
 		m->ops->words->cmd, id, where.data != NULL ? where.data : "tokens in several workspaces",
 		strlen(id) < TOKEN_ID_LEN ? " or give more of the id" : "");
 	buf_free(&where);
 }
 
-/* Give each id to the one part whose list has it (per[k], nper[k]). */
+/* A prefix (a full id cannot be in two workspaces but by a collision of
+ * SHA-256) found in one workspace while others could not be listed: it
+ * may match a token there too, so it is refused. */
+static bool
+many_unsure(const struct cli_session_many *m, const char *id)
+{
+	struct buf unl;
+	size_t n;
+
+	if (cli_is_full_id(id))
+		return false;
+	buf_init(&unl, 0);
+	if ((n = cli_estate_unlisted(m->cli, &unl)) > 0)
+		cli_msg("%s: '%s' is a prefix, and %s %s could not be listed: patrol cannot tell "
+			"whether it matches a token there too, so nothing was sent (give the "
+			"whole id, or leave %s out with --profiles)", m->ops->words->cmd, id,
+			n == 1 ? "workspace" : "workspaces", unl.data != NULL ? unl.data : "",
+			n == 1 ? "it" : "them");
+	buf_free(&unl);
+	return n > 0;
+}
+
+/* Where id is: *at, the one part whose list has it (a part left out since,
+ * read-only, included: it is a workspace of the run); the number of
+ * workspaces, or (size_t)-1 after saying it is a prefix of several tokens
+ * of one. */
+static size_t
+many_hits(const struct cli_session_many *m, const char *id, size_t *at)
+{
+	size_t k, hits = 0;
+	long row;
+
+	for (k = 0; k < m->n; k++) {
+		if (m->p[k].tab == NULL || (row = token_find(m->p[k].tab, id)) == -1)
+			continue;
+		if (row == -2) {
+			cli_msg("%s: '%s' matches more than one token in workspace '%s': give more "
+				"characters", m->ops->words->cmd, id, m->cli->ws[k].name);
+			return (size_t)-1;
+		}
+		hits++;
+		*at = k;
+	}
+	return hits;
+}
+
+/* Give each id to the one part whose list has it (per[k], nper[k]). An id
+ * in two workspaces, or a prefix a workspace that could not be listed may
+ * also hold, stops the run before anything is sent (2). */
 static int
 many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, size_t *nper)
 {
 	const char *cmd = m->ops->words->cmd;
-	size_t i, k, hits, at = 0;
-	long row;
+	size_t i, hits, at = 0;
+	struct buf where;
 
 	for (i = 0; i < nids; i++) {
-		for (k = hits = 0; k < m->n; k++) {
-			if (!cli_session_many_live(m, k) || m->p[k].tab == NULL ||
-			    (row = token_find(m->p[k].tab, ids[i])) == -1)
-				continue;
-			if (row == -2) {
-				cli_msg("%s: '%s' matches more than one token in workspace '%s': "
-					"give more characters", cmd, ids[i], m->p[k].ws);
-				return 2;
-			}
-			hits++;
-			at = k;
-		}
+		if ((hits = many_hits(m, ids[i], &at)) == (size_t)-1)
+			return 2;
 		if (hits > 1) {           /* an id is unique only in its workspace */
 			many_ambiguous(m, ids[i], hits);
 			return 2;
 		}
-		if (hits == 0) {
-			cli_msg("%s: no token with id '%s' in any of the %zu workspaces: nothing "
-				"sent for it", cmd, ids[i], cli_estate_live(m->cli));
+		if (hits == 1 && many_unsure(m, ids[i]))
+			return 2;
+		if (hits == 1 && !cli_session_many_live(m, at)) {
+			cli_msg("%s: '%s' is in workspace '%s', which is left out of the session: "
+				"nothing sent for it", cmd, ids[i], m->cli->ws[at].name);
 			continue;
 		}
-		per[at][nper[at]++] = ids[i];
+		if (hits == 1) {
+			per[at][nper[at]++] = ids[i];
+			continue;
+		}
+		buf_init(&where, 0);
+		cli_estate_where(m->cli, &where);
+		cli_msg("%s: no token with id '%s' in %s: nothing sent for it", cmd, ids[i],
+			where.data != NULL ? where.data : "");
+		buf_free(&where);
 	}
 	return 0;
 }

@@ -76,4 +76,50 @@ check_eq "ci's credential revoked exactly once" 1 "$(stats ".revokes[\"$CI_ID\"]
 check_eq "and nothing else" 1 "$(writes)"
 emu_stop
 
+# --- 2. an id by hand while a workspace could not be listed ---------------
+# two workspaces with the same generated tokens (the same seed): their ids
+# are the same, as a prefix can be in any two workspaces
+emu_start --generate 20:2 --seed 50
+X1=$EMU_URL X1_PID=$EMU_PID
+emu_start --generate 20:2 --seed 50
+X2=$EMU_URL
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+{ cfg_profile x1 "$X1"; cfg_profile x2 "$X2"; } | cfg_write
+ID=$(at "$X2" ids 1)
+P6=${ID:0:6}
+run --profiles x1,x2 revoke --all --yes "$P6"
+check_rc "both up: a prefix in both workspaces is refused" 2
+check_match "naming both" "'$P6' matches $P6.* in 'x1' and $P6.* in 'x2'" "$ERR"
+run --profiles x1,x2 show --all "$P6"
+check_rc "show: the same ambiguity is a usage error, as for revoke" 2
+check_match "show names both" "'$P6' matches .* in 'x1' and .* in 'x2'" "$ERR"
+run --profiles x1,x2 pin --all --yes --scopes sql "$P6"
+check_rc "pin: refused" 2
+kill "$X1_PID"
+wait "$X1_PID" 2>/dev/null
+for cmd in "revoke --all --yes" "pin --all --yes --scopes sql"; do
+	run --profiles x1,x2 $cmd "$P6"
+	check_rc "x1 down: $cmd of a prefix x1 may hold is refused" 2
+	check_match "$cmd: the message names the workspace not listed" \
+		"'$P6' is a prefix, and workspace 'x1' could not be listed: .*nothing was sent" "$ERR"
+	echo "$P6" >"$T/ids.from"
+	run --profiles x1,x2 $cmd --from "$T/ids.from"
+	check_rc "x1 down: $cmd --from a file with that prefix is refused too" 2
+done
+check_eq "nothing was sent to x2" 0 "$(at "$X2" writes)"
+run --profiles x1,x2 show --all "$P6"
+check_rc "show answers from x2 (x1 failed: exit 1)" 1
+check_match "show: the token, from x2" "$ID" "$OUT"
+check_match "show: says x1 was not searched" "'$P6' was not searched for in 'x1': it could not be listed" "$ERR"
+run --profiles x1,x2 show --all 0123456789
+check_match "show: not found says where it looked and where not" \
+	"no token with id '0123456789' in workspace 'x2' \(not searched in 'x1': it could not be listed\)" "$ERR"
+run --profiles x1,x2 pin --all --yes --scopes sql "$ID"
+check_rc "a full id goes to the one workspace that lists it (x1 failed: exit 1)" 1
+check_eq "pinned once in x2" 1 "$(at "$X2" stats "[.updates[] | select(.token_id == \"$ID\")] | length")"
+run --profiles x1,x2 revoke --all --yes 0123456789
+check_match "revoke: an id in no list says where it was not searched" \
+	"no token with id '0123456789' in workspace 'x2' \(not searched in 'x1': it could not be listed\): nothing sent for it" "$ERR"
+check_eq "no revoke reached x2" 0 "$(at "$X2" stats '[.revokes[]] | add // 0')"
+
 finish
