@@ -105,6 +105,8 @@ struct cli {
 	bool list_noted;                    /* the list parser's note was shown */
 	const char *cmd_name;
 	bool output_said;                   /* a write error was already reported */
+	const char *part;                   /* a workspace of several (cli_estate_sub):
+					     * its name, which its failures start with */
 	/* several workspaces (cli->o.many): cli->cfg and cli->w are unused */
 	struct estate_pick pick;
 	struct cli_ws *ws;                  /* cli->nws of them, in the order named */

@@ -965,6 +965,7 @@ cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub)
 	sub->o.all_profiles = false;       /* it is this profile's workspace alone */
 	sub->o.profile = sub->o.profiles[0] = cli->ws[i].name;
 	sub->o.nprofiles = 1;
+	sub->part = cli->ws[i].name;
 	sub->cfg = cli->ws[i].cfg;
 	sub->cfg_loaded = true;
 	sub->w = cli->ws[i].w;

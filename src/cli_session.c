@@ -283,9 +283,11 @@ cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const ch
 	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 }
 
-int
-cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
-		   bool by_name, struct token_table **tab, const char *ws)
+/* cli_session_resume; *unlisted: the workspace's list could not be
+ * fetched (said, naming it): nothing of the session was touched. */
+static int
+session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+	       bool by_name, struct token_table **tab, const char *ws, bool *unlisted)
 {
 	struct journal_session info;
 	struct patrol_err err;
@@ -306,7 +308,7 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 			info.session, info.host ? info.host : "?", cli->cfg.host);
 		rc = 2;
 	} else if ((rc = cli_fetch_tokens(cli, info.admin, NULL, tab)) != 0) {
-		/* reported */
+		*unlisted = true;      /* reported */
 	} else if ((st = bulk_resume(b, &info, *tab, by_name, &err)) != PATROL_OK &&
 		   strcmp(err.code, "FINISHED") == 0) {
 		/* another patrol finished it meanwhile: nothing to do, b is empty */
@@ -326,6 +328,15 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 	}
 	journal_session_free(&info);
 	return rc;
+}
+
+int
+cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+		   bool by_name, struct token_table **tab, const char *ws)
+{
+	bool unlisted = false;
+
+	return session_resume(cli, b, cmd, path, by_name, tab, ws, &unlisted);
 }
 
 /* ---- who, and the journal --------------------------------------------------------- */
@@ -691,6 +702,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 	const char *cmd = m->ops->words->cmd;
 	struct journal_list l;
 	int read = -1;          /* the sessions, read once for every part without one */
+	bool unlisted = false;
 	char *path;
 	size_t i, k;
 	int rc = 0;
@@ -721,8 +733,16 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 			p->b = NULL;
 			continue;
 		}
+		rc = session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws, &unlisted);
+		if (rc != 0 && unlisted) {     /* said; its session waits, untouched */
+			m->cli->ws[i].failed = true;
+			m->cli->ws_failed++;
+			bulk_free(p->b);
+			p->b = NULL;
+			rc = 0;
+			continue;
+		}
 		(*found)++;
-		rc = cli_session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws);
 	}
 	journal_list_free(&l);
 	return rc;

@@ -122,4 +122,50 @@ check_match "revoke: an id in no list says where it was not searched" \
 	"no token with id '0123456789' in workspace 'x2' \(not searched in 'x1': it could not be listed\): nothing sent for it" "$ERR"
 check_eq "no revoke reached x2" 0 "$(at "$X2" stats '[.revokes[]] | add // 0')"
 
+# --- 3. --resume over several workspaces with one down ---------------------
+# planned URL: the ids of user0*'s tokens at URL (what --filter owner:user0 plans)
+planned() {
+	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
+		jq -r '.token_infos[] | select(.created_by_username | startswith("user0")) | .token_id' | sort
+}
+for kind in revoke pin; do
+	emus_start 2 --generate 40:3 --latency-ms 100
+	Z=("${EMU_URLS[@]}")
+	Z1_PID=$(echo $EMU_PIDS | awk '{print $(NF-1)}')
+	unset DATABRICKS_HOST DATABRICKS_TOKEN
+	{ cfg_profile z1 "${Z[0]}"; cfg_profile z2 "${Z[1]}"; } | cfg_write
+	planned "${Z[1]}" >"$T/z2.planned"
+	if [ $kind = revoke ]; then
+		how="--filter owner:user0"
+		done_at() { stats '[.revokes[]] | add // 0'; }
+		once_at() { revoked_once "$T/z2.planned"; }
+	else
+		how="--filter owner:user0 --scopes sql"
+		done_at() { stats '.updates | length'; }
+		once_at() { stats '[.updates | group_by(.token_id)[] | select(length == 1)] | length'; }
+	fi
+	sent() { echo $(($(at "${Z[0]}" done_at) + $(at "${Z[1]}" done_at))); }
+	kill_midway 4 sent $kind --all --yes --jobs 1 --profiles z1,z2 $how
+	kill "$Z1_PID"
+	wait "$Z1_PID" 2>/dev/null
+	run --profiles z1,z2 $kind --all --resume --yes
+	check_rc "$kind --resume with z1 down: the others go on" 1
+	check_eq "$kind: z1 is one line naming it" 1 "$(printf '%s\n' "$ERR" | grep -c "z1")"
+	check_match "$kind: z1's line says why" "workspace 'z1': .*network error" "$ERR"
+	check_match "$kind: z2 resumed" "workspace 'z2': Resuming session" "$ERR"
+	check_eq "$kind: z2's part finished: every token of it sent exactly once over both runs" \
+		"$(at "${Z[1]}" done_at)" "$(at "${Z[1]}" once_at)"
+	[ $kind = pin ] || check_eq "revoke: all $(wc -l <"$T/z2.planned") of z2's revoked" \
+		"$(wc -l <"$T/z2.planned")" "$(at "${Z[1]}" once_at)"
+	run journal -o json
+	check_eq "$kind: z1's session waits unfinished, z2's is finished" "unfinished finished" \
+		"$(printf '%s' "$OUT" | jq -r --arg h1 "${Z[0]}" --arg h2 "${Z[1]}" \
+			'[(.[] | select(.host == $h1) | .state), (.[] | select(.host == $h2) | .state)] | join(" ")')"
+	run --profiles z2,z1 $kind --all --resume --yes
+	check_rc "$kind: again, z2 first: still one line for z1, exit 1" 1
+	check_match "$kind: z2 has nothing left" "workspace 'z2': no unfinished" "$ERR"
+	for pid in $EMU_PIDS; do kill "$pid" 2>/dev/null; done
+	rm -rf "$XDG_STATE_HOME"
+done
+
 finish
