@@ -63,19 +63,21 @@ ws_prefs(struct cli *cli, struct cli_ws *ws, struct prefs_merged *m)
 	return 0;
 }
 
-/* Resolve one profile. A profile named on the command line that cannot be
- * used stops the run (2, before any request); one that --all-profiles
- * found is reported and left out. */
+/* Resolve profile i. A profile named on the command line that cannot be
+ * used (an account console among them) stops the run (2, before any
+ * request), with --all-profiles too; one that only --all-profiles found is
+ * reported and left out. */
 static int
-ws_config(struct cli *cli, struct cli_ws *ws)
+ws_config(struct cli *cli, size_t i)
 {
+	struct cli_ws *ws = &cli->ws[i];
 	struct config_flags fl = { ws->name, NULL, cli->o.ca_file, NULL };
 	struct patrol_err err;
 	enum patrol_status st;
 
 	status_clear(&err);
 	st = config_resolve(&fl, config_getenv_real, NULL, &ws->cfg, &err);
-	if (st != PATROL_OK && !cli->o.all_profiles) {
+	if (st != PATROL_OK && (!cli->o.all_profiles || i < cli->pick.nnamed)) {
 		cli_msg("%s", err.message);
 		return status_exit_code(st);
 	}
@@ -227,7 +229,7 @@ estate_connect(struct cli *cli)
 	cli->flags.rate = cli->o.rate_set ? cli->o.rate : -1;
 	for (i = 0; i < cli->nws; i++) {
 		cli->ws[i].name = cli->pick.names[i];
-		if ((rc = ws_config(cli, &cli->ws[i])) != 0)
+		if ((rc = ws_config(cli, i)) != 0)
 			return rc;
 	}
 	config_scrub_environ();

@@ -168,4 +168,31 @@ for kind in revoke pin; do
 	rm -rf "$XDG_STATE_HOME"
 done
 
+# --- 4. an account console named by hand, with --all-profiles ----------------
+emu_start --generate 5
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+{
+	cfg_profile a "$EMU_URL"
+	cfg_profile acct https://accounts.cloud.databricks.com account_id=0000 "token=$ADMIN_TOKEN"
+	cfg_profile nohost "" "token=$ADMIN_TOKEN" | sed '/^host = $/d'
+} | cfg_write
+run --all-profiles list
+check_rc "--all-profiles alone skips the console with a note" 0
+check_match "the note" "note: skipped profile 'acct'" "$ERR"
+reset_stats
+for case in "acct:--all-profiles -p acct" "acct:-p acct --all-profiles" \
+	"acct:--all-profiles --profiles a,acct" "acct:--profiles acct --all-profiles" \
+	"nohost:--all-profiles -p nohost" "nosuch:--all-profiles -p nosuch"; do
+	name=${case%%:*} sel=${case#*:}
+	for cmd in list "show abcd" quota audit scopes "revoke --yes abcd" "pin --yes --scopes sql abcd"; do
+		run $sel $cmd
+		[ "$RC" = 2 ] || break
+	done
+	check_rc "$sel: every command stops before any request (stopped at: $cmd)" 2
+	check_nomatch "$sel: '$name' is refused, not skipped" "skipped profile '$name'" "$ERR"
+	check_nomatch "$sel: no workspace line" "workspace '$name'" "$ERR"
+done
+check_eq "no request reached the workspace" 0 "$(stats .total)"
+emu_stop
+
 finish
