@@ -386,7 +386,7 @@ pin_new(struct pin *p, char **ids, size_t nids)
 	bulk_guard_self(p->b, p->cli->o.include_self);
 	if (bulk_count(p->b) == 0) {
 		cli_msg("pin: nothing matches: no token was changed");
-		return 0;
+		return cli_session_results(p->cli, p->b);
 	}
 	if (!p->cli->o.dry_run)
 		p->user = cli_session_user(p->cli);
@@ -409,7 +409,7 @@ pin_resume(struct pin *p, int argc, char **argv)
 		return rc;
 	if (path == NULL) {
 		cli_session_none_unfinished(p->cli, "pin", JOURNAL_KIND_PIN, NULL);
-		return 0;
+		return cli_session_results(p->cli, p->b);
 	}
 	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)
 		return rc;
@@ -476,8 +476,8 @@ pin_many_new(struct cli_session_many *m, struct pin *shared, struct pin *pins, c
 	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
 		return rc;
 	if (planned == 0) {
-		cli_msg("pin: nothing matches in any workspace: no token was changed");
-		return 0;
+		cli_session_many_nothing(m, "no token was changed");
+		return cli_session_many_results(m);
 	}
 	return cli_session_many_execute(m, "About to pin");
 }
@@ -490,8 +490,10 @@ pin_many_resume(struct cli_session_many *m, struct pin *shared, struct pin *pins
 	size_t found;
 	int rc;
 
-	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
+	if ((rc = cli_session_many_resume(m, &found)) != 0)
 		return rc;
+	if (found == 0)
+		return cli_session_many_results(m);
 	pin_parts(m, shared, pins);
 	return cli_session_many_execute(m, "Left to pin:");
 }

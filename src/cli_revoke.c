@@ -545,7 +545,7 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	bulk_guard_self(r->b, r->cli->o.include_self);
 	if (bulk_count(r->b) == 0) {
 		cli_msg("revoke: nothing matches: no token was revoked");
-		return 0;
+		return cli_session_results(r->cli, r->b);
 	}
 	if (!r->cli->o.dry_run)
 		r->user = cli_session_user(r->cli);
@@ -572,7 +572,7 @@ rv_resume(struct rv *r, int argc, char **argv)
 		return rc;
 	if (path == NULL) {
 		cli_session_none_unfinished(r->cli, "revoke", JOURNAL_KIND_REVOKE, NULL);
-		return 0;
+		return cli_session_results(r->cli, r->b);
 	}
 	if ((rc = cli_session_resume(r->cli, r->b, "revoke", path, argc == 2, &r->tab, NULL)) != 0)
 		return rc;
@@ -638,7 +638,7 @@ rv_many_nothing(const struct cli_session_many *m, const struct rv *rs)
 		kept++;
 	}
 	if (kept == 0)
-		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+		cli_session_many_nothing(m, "no token was revoked");
 }
 
 /* A new session over several workspaces. */
@@ -654,7 +654,7 @@ rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *
 		return rc;
 	if (cli_session_many_pending(m) == 0 && nids == 0) {
 		rv_many_nothing(m, rs);
-		return 0;
+		return cli_session_many_results(m);
 	}
 	return cli_session_many_execute(m, "About to revoke");
 }
@@ -667,8 +667,10 @@ rv_many_resume(struct cli_session_many *m, struct rv *rs)
 	size_t found;
 	int rc;
 
-	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
+	if ((rc = cli_session_many_resume(m, &found)) != 0)
 		return rc;
+	if (found == 0)
+		return cli_session_many_results(m);
 	rv_parts(m, NULL, rs);
 	return cli_session_many_execute(m, "Left to revoke:");
 }

@@ -266,6 +266,14 @@ cli_session_report(struct cli *cli, const struct bulk *b)
 	return out != 0 && rc != 3 ? out : rc;
 }
 
+int
+cli_session_results(struct cli *cli, const struct bulk *b)
+{
+	if (cli->o.format == CLI_FORMAT_TABLE)
+		return 0;
+	return cli_written(cli_output_results(cli->out.fp, cli->o.format, b, 0));
+}
+
 /* ---- resume -------------------------------------------------------------------------- */
 
 int
@@ -889,6 +897,24 @@ many_results(const struct cli_session_many *m)
 	}
 	fputs("}\n", fp);
 	return rc == 0 && !ferror(fp) ? 0 : -1;
+}
+
+int
+cli_session_many_results(struct cli_session_many *m)
+{
+	return cli_written(many_results(m));
+}
+
+void
+cli_session_many_nothing(const struct cli_session_many *m, const char *done)
+{
+	struct buf where;
+
+	buf_init(&where, 0);
+	cli_estate_where(m->cli, &where);
+	cli_msg("%s: nothing matches in %s: %s", m->ops->words->cmd,
+		where.data != NULL ? where.data : "any workspace", done);
+	buf_free(&where);
 }
 
 /* Re-plan and start the journal of every part with something pending. */

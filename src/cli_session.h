@@ -175,6 +175,16 @@ int cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_a
  * *planned: the items over every part. 0, or an exit code. */
 int cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids,
 			  size_t *planned);
+/* Nothing to run (nothing matched, nothing to resume): the results as
+ * they are (none, or what was decided without sending) in JSON or CSV, as
+ * a run writes them, so a script always gets its array; several
+ * workspaces: the object of each one's array. 0, or the output's exit
+ * code. */
+int cli_session_results(struct cli *cli, const struct bulk *b);
+int cli_session_many_results(struct cli_session_many *m);
+/* "nothing matches in workspace 'a'" or "… in any of the N workspaces"
+ * (cli_estate_where): cmd's line, done: "no token was revoked". */
+void cli_session_many_nothing(const struct cli_session_many *m, const char *done);
 /* Load each workspace's newest unfinished session of ops->kind (a
  * workspace without one is said and left out). *found: how many. 0, or
  * an exit code. */

@@ -195,4 +195,47 @@ done
 check_eq "no request reached the workspace" 0 "$(stats .total)"
 emu_stop
 
+# --- 5. nothing to do still writes its JSON; exit codes agree ------------------
+emus_start 2 --generate 20:2
+V=("${EMU_URLS[@]}")
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+{ cfg_profile v1 "${V[0]}"; cfg_profile v2 "${V[1]}"; } | cfg_write
+none="--filter comment:no-such-comment-anywhere"
+run -p v1 list --all $none -o json
+check_eq "list -o json of nothing: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
+run -p v1 audit --all $none -o json
+check_eq "audit -o json of nothing: its tokens are []" "[]" "$(printf '%s' "$OUT" | jq -c .tokens)"
+for cmd in "revoke --all --yes" "pin --all --yes --scopes sql"; do
+	run -p v1 $cmd $none -o json
+	check_rc "$cmd -o json, nothing matches" 0
+	check_eq "$cmd -o json, nothing matches: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
+	run -p v1 $cmd $none -o csv
+	check_eq "$cmd -o csv, nothing matches: the header" "token_id,result,owner,comment,status,http_status,message" "$OUT"
+	run --profiles v1,v2 $cmd $none -o json
+	check_rc "$cmd over two workspaces -o json, nothing matches" 0
+	check_eq "$cmd over two workspaces: each workspace's []" '{"v1":[],"v2":[]}' "$(printf '%s' "$OUT" | jq -c .)"
+	check_match "$cmd over two: says where" "nothing matches in any of the 2 workspaces" "$ERR"
+	run -p v1 ${cmd%% *} --all --resume --yes -o json
+	check_eq "${cmd%% *} --resume -o json, no session: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
+	run --profiles v1,v2 ${cmd%% *} --all --resume --yes -o json
+	check_eq "${cmd%% *} --resume over two -o json, no session: {}" "{}" "$(printf '%s' "$OUT" | jq -c .)"
+done
+run --profiles v1,v2 revoke --all --yes --filter 'flag:self' -o json
+check_eq "revoke over two: only the token in use matched: each one's result, skipped" "skipped skipped" \
+	"$(printf '%s' "$OUT" | jq -r '[.[][].result] | join(" ")')"
+check_eq "nothing was sent" 0 "$(( $(at "${V[0]}" writes) + $(at "${V[1]}" writes) ))"
+run -p v1 show --all 0123456789
+check_match "one workspace: 'in the workspace'" "no token with id '0123456789' in the workspace" "$ERR"
+
+# a prefix of two tokens of one workspace: exit 2 for show, as for revoke and pin
+at "${V[0]}" mktok "{\"token_id\":\"abcd1$(printf '1%.0s' $(seq 59))\",\"comment\":\"one\"}" >/dev/null
+at "${V[0]}" mktok "{\"token_id\":\"abcd2$(printf '2%.0s' $(seq 59))\",\"comment\":\"two\"}" >/dev/null
+for cmd in "show --all" "revoke --all --yes" "pin --all --yes --scopes sql"; do
+	run -p v1 $cmd abcd
+	check_rc "one workspace, $cmd of a prefix of two tokens" 2
+	run --profiles v1,v2 $cmd abcd
+	check_rc "two workspaces, $cmd of a prefix of two tokens of one" 2
+done
+check_eq "nothing was sent" 0 "$(( $(at "${V[0]}" writes) + $(at "${V[1]}" writes) ))"
+
 finish
