@@ -226,7 +226,7 @@ pin_replan(struct pin *p)
 	int rc;
 
 	if ((rc = cli_fetch_tokens(p->cli, bulk_admin(p->b), NULL, &fresh)) != 0)
-		return rc;
+		return p->ws != NULL ? CLI_SESSION_UNLISTED : rc;    /* a part: the others go on */
 	p->cli->out.ctx.now_ms = duration_now_ms();
 	bulk_replan(p->b, fresh, &p->cli->out.ctx, NULL, &d);
 	api_table_free(fresh);

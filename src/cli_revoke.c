@@ -344,7 +344,7 @@ rv_replan(struct rv *r)
 	int rc;
 
 	if ((rc = cli_fetch_tokens(r->cli, bulk_admin(r->b), NULL, &fresh)) != 0)
-		return rc;
+		return r->ws != NULL ? CLI_SESSION_UNLISTED : rc;    /* a part: the others go on */
 	r->cli->out.ctx.now_ms = duration_now_ms();
 	bulk_replan(r->b, fresh, &r->cli->out.ctx, r->filter, &d);
 	api_table_free(fresh);

@@ -917,7 +917,9 @@ cli_session_many_nothing(const struct cli_session_many *m, const char *done)
 	buf_free(&where);
 }
 
-/* Re-plan and start the journal of every part with something pending. */
+/* Re-plan every part with something pending, then start their journals:
+ * a re-plan declined in one part stops the run before any part has a
+ * journal (one would be an unfinished session a later --resume applies). */
 static int
 many_prepare(struct cli_session_many *m)
 {
@@ -928,10 +930,18 @@ many_prepare(struct cli_session_many *m)
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i) || bulk_pending(p->b) == 0)
 			continue;
-		if ((rc = m->ops->replan(p->ctx)) == 0)
-			rc = cli_session_journal(&p->sub, p->b, p->user, m->ops->words->cmd,
-						 m->ops->done);
+		if ((rc = m->ops->replan(p->ctx)) == CLI_SESSION_UNLISTED) {
+			m->cli->ws[i].failed = true;    /* the others go on */
+			m->cli->ws_failed++;
+			bulk_free(p->b);
+			p->b = NULL;
+			rc = 0;
+		}
 	}
+	for (i = 0; i < m->n && rc == 0; i++)
+		if (cli_session_many_live(m, i) && bulk_pending(m->p[i].b) > 0)
+			rc = cli_session_journal(&m->p[i].sub, m->p[i].b, m->p[i].user,
+						 m->ops->words->cmd, m->ops->done);
 	return rc;
 }
 

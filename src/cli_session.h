@@ -147,8 +147,12 @@ struct cli_session_ops {
 	void (*confirm_own)(void *ctx);         /* a part's own questions before the
 						 * count (the token in use...); NULL */
 	int (*replan)(void *ctx);               /* the list again before applying:
-						 * 0, or an exit code (said) */
+						 * 0, CLI_SESSION_UNLISTED, or an
+						 * exit code (said) */
 };
+/* replan: the part's workspace could not be listed (said, naming it): the
+ * part is left out, nothing of it sent, its journal as it was. */
+#define CLI_SESSION_UNLISTED (-1)
 
 struct cli_session_many {
 	struct cli *cli;

@@ -48,6 +48,11 @@ for order in main,ci ci,main; do
 	run --profiles "$order" list --filter flag:self
 	check_eq "list --profiles $order (table): two rows flagged self" 2 \
 		"$(printf '%s\n' "$OUT" | grep -cE 'ci-cred|patrol emulator admin token')"
+	run --profiles "$order" scopes --filter flag:self -o json
+	check_eq "scopes --profiles $order --filter flag:self: both credentials" 2 \
+		"$(printf '%s' "$OUT" | jq 'length')"
+	run --profiles "$order" show "${CI_ID:0:10}"
+	check_match "show --profiles $order: ci's credential is in use by patrol" "in use by patrol: +yes" "$OUT"
 	run --profiles "$order" audit -o json
 	check_eq "audit --profiles $order: both credentials carry the self flag" 2 \
 		"$(printf '%s' "$OUT" | jq '[.tokens[] | select(.flags | index("self"))] | length')"
@@ -166,6 +171,33 @@ for kind in revoke pin; do
 	check_match "$kind: z2 has nothing left" "workspace 'z2': no unfinished" "$ERR"
 	for pid in $EMU_PIDS; do kill "$pid" 2>/dev/null; done
 	rm -rf "$XDG_STATE_HOME"
+done
+
+# the same when a workspace's list fails at the re-plan, just before applying
+# (the 2nd token-management list of y2 is refused)
+for kind in revoke pin; do
+	emu_start --generate 40:3
+	Y1=$EMU_URL
+	emu_start --generate 40:3 --fail 403:1:1:1 --fault-path token-management/tokens
+	Y2=$EMU_URL
+	unset DATABRICKS_HOST DATABRICKS_TOKEN
+	{ cfg_profile y1 "$Y1"; cfg_profile y2 "$Y2"; } | cfg_write
+	if [ $kind = revoke ]; then
+		how=""
+		done_at() { stats '[.revokes[]] | add // 0'; }
+	else
+		how="--scopes sql"
+		done_at() { stats '.updates | length'; }
+	fi
+	run --profiles y1,y2 $kind --all --yes --filter owner:user0 $how -o json
+	check_rc "$kind: y2 refused at the re-plan: y1 goes on" 1
+	check_match "$kind: y2's line names it" "workspace 'y2': " "$ERR"
+	check_eq "$kind: y1's part ran in full" "$(printf '%s' "$OUT" | jq '[.y1[] | select(.result == "revoked" or .result == "pinned")] | length')" "$(at "$Y1" done_at)"
+	check_match "$kind: y1's part was not empty" "^[1-9]" "$(at "$Y1" done_at)"
+	check_eq "$kind: y2: nothing sent" 0 "$(at "$Y2" done_at)"
+	run journal -o json
+	check_eq "$kind: no session of y2 in the journal" 0 \
+		"$(printf '%s' "$OUT" | jq --arg h "$Y2" '[.[] | select(.host == $h)] | length')"
 done
 
 # --- 4. an account console named by hand, with --all-profiles ----------------
