@@ -194,6 +194,8 @@ void cli_secret_stdout_guard(struct cli *cli);
 /* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
  * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
 int cli_confirm(const char *prompt, const char *want);
+/* Whether cli_confirm could ask (a terminal to open), asking nothing. */
+bool cli_can_confirm(void);
 
 /* ---- one workspace or several (cli_estate.c) ----------------------------
  * The commands that cover several workspaces call these; with one

@@ -171,7 +171,8 @@ static const struct cli_session_words pin_words = {
 
 /* Pins that add authentication go only with their own confirmation: on a
  * terminal typed, without one (or with --yes) only when the user named
- * authentication. The others are skipped, saying why. */
+ * authentication. The others are skipped, saying why; a dry run skips what
+ * the real run would, and where the real run would ask, says so. */
 static void
 pin_confirm_auth(struct pin *p)
 {
@@ -185,10 +186,16 @@ pin_confirm_auth(struct pin *p)
 		const struct token_info *t = pin_row(p, it);
 		n += it->result == JOURNAL_PENDING && t != NULL && bulk_pin_adds_auth(t, it);
 	}
-	if (n == 0 || o->dry_run)
+	if (n == 0)
 		return;
+	if (!o->yes && o->dry_run && cli_can_confirm()) {   /* the real run asks */
+		cli_msg("note: %zu token%s would gain authentication: the real run asks you to "
+			"type authentication to allow it", n, n == 1 ? "" : "s");
+		return;
+	}
 	if (!o->yes)
-		ok = cli_confirm("Pinning adds authentication to tokens marked A: they could mint "
+		ok = o->dry_run ? -1 :    /* no terminal: as the real run would find it */
+		     cli_confirm("Pinning adds authentication to tokens marked A: they could mint "
 				 "new tokens with any scope. Type authentication to allow it:",
 				 "authentication");
 	if (ok == 1 || (ok != 0 && named) || (o->yes && named))

@@ -101,8 +101,11 @@ cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n)
 		return 2;
 	}
 	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
-		char *w = line + strspn(line, " \t");
-		lineno++;
+		char *w = line;
+
+		if (lineno++ == 0 && strncmp(w, "\xef\xbb\xbf", 3) == 0)
+			w += 3;           /* a byte-order mark, as editors on Windows write */
+		w += strspn(w, " \t");
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
 			cli_msg("%s: %s:%zu: line too long", cmd, path, lineno);
 			rc = 2;

@@ -23,6 +23,11 @@ check_eq "dry run wrote no journal" "" "$(ls "$XDG_STATE_HOME/patrol" 2>/dev/nul
 
 # --- no terminal, no --yes: refused before anything is sent -----------------------
 ids 20 >"$T/ids20"
+# a file from a Windows editor: a byte-order mark and CRLF line ends
+{ printf '\xef\xbb\xbf'; head -n 3 "$T/ids20" | sed 's/$/\r/'; } >"$T/ids.bom"
+run revoke --all --dry-run --from "$T/ids.bom" -o json
+check_eq "a byte-order mark and CRLF: every id planned, the first too" \
+	"$(head -n 3 "$T/ids20" | tr '\n' ' ')" "$(printf '%s' "$OUT" | jq -r '[.[] | select(.result == "would revoke") | .token_id] | join(" ") + " "')"
 run revoke --all --from "$T/ids20"
 check_rc "no confirmation without a terminal" 2
 check_match "says how to confirm" 'pass --yes' "$ERR"
