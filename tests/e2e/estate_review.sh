@@ -103,12 +103,13 @@ check_rc "pin: refused" 2
 kill "$X1_PID"
 wait "$X1_PID" 2>/dev/null
 for cmd in "revoke --all --yes" "pin --all --yes --scopes sql"; do
-	run --profiles x1,x2 $cmd "$P6"
+	read -ra c <<<"$cmd"
+	run --profiles x1,x2 "${c[@]}" "$P6"
 	check_rc "x1 down: $cmd of a prefix x1 may hold is refused" 2
 	check_match "$cmd: the message names the workspace not listed" \
 		"'$P6' is a prefix, and workspace 'x1' could not be listed: .*nothing was sent" "$ERR"
 	echo "$P6" >"$T/ids.from"
-	run --profiles x1,x2 $cmd --from "$T/ids.from"
+	run --profiles x1,x2 "${c[@]}" --from "$T/ids.from"
 	check_rc "x1 down: $cmd --from a file with that prefix is refused too" 2
 done
 check_eq "nothing was sent to x2" 0 "$(at "$X2" writes)"
@@ -133,27 +134,28 @@ planned() {
 	curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$1/api/2.0/token-management/tokens" |
 		jq -r '.token_infos[] | select(.created_by_username | startswith("user0")) | .token_id' | sort
 }
+# shellcheck disable=SC2317  # done_at, once_at, sent: called by name (at, kill_midway)
 for kind in revoke pin; do
 	emus_start 2 --generate 40:3 --latency-ms 100
 	Z=("${EMU_URLS[@]}")
-	Z1_PID=$(echo $EMU_PIDS | awk '{print $(NF-1)}')
+	Z1_PID=$(echo "$EMU_PIDS" | awk '{print $(NF-1)}')
 	unset DATABRICKS_HOST DATABRICKS_TOKEN
 	{ cfg_profile z1 "${Z[0]}"; cfg_profile z2 "${Z[1]}"; } | cfg_write
 	planned "${Z[1]}" >"$T/z2.planned"
 	if [ $kind = revoke ]; then
-		how="--filter owner:user0"
+		how=(--filter owner:user0)
 		done_at() { stats '[.revokes[]] | add // 0'; }
 		once_at() { revoked_once "$T/z2.planned"; }
 	else
-		how="--filter owner:user0 --scopes sql"
+		how=(--filter owner:user0 --scopes sql)
 		done_at() { stats '.updates | length'; }
 		once_at() { stats '[.updates | group_by(.token_id)[] | select(length == 1)] | length'; }
 	fi
 	sent() { echo $(($(at "${Z[0]}" done_at) + $(at "${Z[1]}" done_at))); }
-	kill_midway 4 sent $kind --all --yes --jobs 1 --profiles z1,z2 $how
+	kill_midway 4 sent "$kind" --all --yes --jobs 1 --profiles z1,z2 "${how[@]}"
 	kill "$Z1_PID"
 	wait "$Z1_PID" 2>/dev/null
-	run --profiles z1,z2 $kind --all --resume --yes
+	run --profiles z1,z2 "$kind" --all --resume --yes
 	check_rc "$kind --resume with z1 down: the others go on" 1
 	check_eq "$kind: z1 is one line naming it" 1 "$(printf '%s\n' "$ERR" | grep -c "z1")"
 	check_match "$kind: z1's line says why" "workspace 'z1': .*network error" "$ERR"
@@ -166,7 +168,7 @@ for kind in revoke pin; do
 	check_eq "$kind: z1's session waits unfinished, z2's is finished" "unfinished finished" \
 		"$(printf '%s' "$OUT" | jq -r --arg h1 "${Z[0]}" --arg h2 "${Z[1]}" \
 			'[(.[] | select(.host == $h1) | .state), (.[] | select(.host == $h2) | .state)] | join(" ")')"
-	run --profiles z2,z1 $kind --all --resume --yes
+	run --profiles z2,z1 "$kind" --all --resume --yes
 	check_rc "$kind: again, z2 first: still one line for z1, exit 1" 1
 	check_match "$kind: z2 has nothing left" "workspace 'z2': no unfinished" "$ERR"
 	for pid in $EMU_PIDS; do kill "$pid" 2>/dev/null; done
@@ -175,6 +177,7 @@ done
 
 # the same when a workspace's list fails at the re-plan, just before applying
 # (the 2nd token-management list of y2 is refused)
+# shellcheck disable=SC2317  # done_at: called by name (at)
 for kind in revoke pin; do
 	emu_start --generate 40:3
 	Y1=$EMU_URL
@@ -183,13 +186,13 @@ for kind in revoke pin; do
 	unset DATABRICKS_HOST DATABRICKS_TOKEN
 	{ cfg_profile y1 "$Y1"; cfg_profile y2 "$Y2"; } | cfg_write
 	if [ $kind = revoke ]; then
-		how=""
+		how=()
 		done_at() { stats '[.revokes[]] | add // 0'; }
 	else
-		how="--scopes sql"
+		how=(--scopes sql)
 		done_at() { stats '.updates | length'; }
 	fi
-	run --profiles y1,y2 $kind --all --yes --filter owner:user0 $how -o json
+	run --profiles y1,y2 "$kind" --all --yes --filter owner:user0 "${how[@]}" -o json
 	check_rc "$kind: y2 refused at the re-plan: y1 goes on" 1
 	check_match "$kind: y2's line names it" "workspace 'y2': " "$ERR"
 	check_eq "$kind: y1's part ran in full" "$(printf '%s' "$OUT" | jq '[.y1[] | select(.result == "revoked" or .result == "pinned")] | length')" "$(at "$Y1" done_at)"
@@ -216,8 +219,10 @@ for case in "acct:--all-profiles -p acct" "acct:-p acct --all-profiles" \
 	"acct:--all-profiles --profiles a,acct" "acct:--profiles acct --all-profiles" \
 	"nohost:--all-profiles -p nohost" "nosuch:--all-profiles -p nosuch"; do
 	name=${case%%:*} sel=${case#*:}
+	read -ra s <<<"$sel"
 	for cmd in list "show abcd" quota audit scopes "revoke --yes abcd" "pin --yes --scopes sql abcd"; do
-		run $sel $cmd
+		read -ra c <<<"$cmd"
+		run "${s[@]}" "${c[@]}"
 		[ "$RC" = 2 ] || break
 	done
 	check_rc "$sel: every command stops before any request (stopped at: $cmd)" 2
@@ -232,24 +237,25 @@ emus_start 2 --generate 20:2
 V=("${EMU_URLS[@]}")
 unset DATABRICKS_HOST DATABRICKS_TOKEN
 { cfg_profile v1 "${V[0]}"; cfg_profile v2 "${V[1]}"; } | cfg_write
-none="--filter comment:no-such-comment-anywhere"
-run -p v1 list --all $none -o json
+none=(--filter comment:no-such-comment-anywhere)
+run -p v1 list --all "${none[@]}" -o json
 check_eq "list -o json of nothing: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
-run -p v1 audit --all $none -o json
+run -p v1 audit --all "${none[@]}" -o json
 check_eq "audit -o json of nothing: its tokens are []" "[]" "$(printf '%s' "$OUT" | jq -c .tokens)"
 for cmd in "revoke --all --yes" "pin --all --yes --scopes sql"; do
-	run -p v1 $cmd $none -o json
+	read -ra c <<<"$cmd"
+	run -p v1 "${c[@]}" "${none[@]}" -o json
 	check_rc "$cmd -o json, nothing matches" 0
 	check_eq "$cmd -o json, nothing matches: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
-	run -p v1 $cmd $none -o csv
+	run -p v1 "${c[@]}" "${none[@]}" -o csv
 	check_eq "$cmd -o csv, nothing matches: the header" "token_id,result,owner,comment,status,http_status,message" "$OUT"
-	run --profiles v1,v2 $cmd $none -o json
+	run --profiles v1,v2 "${c[@]}" "${none[@]}" -o json
 	check_rc "$cmd over two workspaces -o json, nothing matches" 0
 	check_eq "$cmd over two workspaces: each workspace's []" '{"v1":[],"v2":[]}' "$(printf '%s' "$OUT" | jq -c .)"
 	check_match "$cmd over two: says where" "nothing matches in any of the 2 workspaces" "$ERR"
-	run -p v1 ${cmd%% *} --all --resume --yes -o json
+	run -p v1 "${c[0]}" --all --resume --yes -o json
 	check_eq "${cmd%% *} --resume -o json, no session: []" "[]" "$(printf '%s' "$OUT" | jq -c .)"
-	run --profiles v1,v2 ${cmd%% *} --all --resume --yes -o json
+	run --profiles v1,v2 "${c[0]}" --all --resume --yes -o json
 	check_eq "${cmd%% *} --resume over two -o json, no session: {}" "{}" "$(printf '%s' "$OUT" | jq -c .)"
 done
 run --profiles v1,v2 revoke --all --yes --filter 'flag:self' -o json
@@ -263,9 +269,10 @@ check_match "one workspace: 'in the workspace'" "no token with id '0123456789' i
 at "${V[0]}" mktok "{\"token_id\":\"abcd1$(printf '1%.0s' $(seq 59))\",\"comment\":\"one\"}" >/dev/null
 at "${V[0]}" mktok "{\"token_id\":\"abcd2$(printf '2%.0s' $(seq 59))\",\"comment\":\"two\"}" >/dev/null
 for cmd in "show --all" "revoke --all --yes" "pin --all --yes --scopes sql"; do
-	run -p v1 $cmd abcd
+	read -ra c <<<"$cmd"
+	run -p v1 "${c[@]}" abcd
 	check_rc "one workspace, $cmd of a prefix of two tokens" 2
-	run --profiles v1,v2 $cmd abcd
+	run --profiles v1,v2 "${c[@]}" abcd
 	check_rc "two workspaces, $cmd of a prefix of two tokens of one" 2
 done
 check_eq "nothing was sent" 0 "$(( $(at "${V[0]}" writes) + $(at "${V[1]}" writes) ))"
