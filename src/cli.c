@@ -903,7 +903,7 @@ report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 int
 cli_report(struct cli *cli, const struct call *c)
 {
-	return cli_report_in(cli, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
+	return cli_report_in(cli, cli->cfg_loaded ? &cli->cfg : NULL, cli->part, c);
 }
 
 int
@@ -1057,7 +1057,7 @@ cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table
 			cli->list_noted = true;
 		}
 	} else if (all && c->err.status == PATROL_PERMISSION) {
-		rc = cli_admin_denied_in(cli, cli->w, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
+		rc = cli_admin_denied_in(cli, cli->w, cli->cfg_loaded ? &cli->cfg : NULL, cli->part, c);
 	} else {
 		rc = cli_report(cli, c);
 	}

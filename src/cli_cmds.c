@@ -139,7 +139,7 @@ fetch_one(struct cli *cli, const char *id, struct token_table **tab, long *row)
 	if (*row < 0) {
 		api_table_free(*tab);
 		*tab = NULL;
-		return 1;
+		return *row == -2 ? 2 : 1;     /* ambiguous: as revoke and pin say it */
 	}
 	return 0;
 }

@@ -37,7 +37,8 @@ E2E_TESTS = \
 	tests/e2e/estate_pin.sh \
 	tests/e2e/estate_threads.sh \
 	tests/e2e/config_review.sh \
-	tests/e2e/transport_review.sh
+	tests/e2e/transport_review.sh \
+	tests/e2e/estate_review.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
