@@ -291,6 +291,13 @@ cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const ch
 	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 }
 
+/* The token patrol uses that id is, in cli's workspace, or NULL. */
+static const char *
+session_self(const void *ctx, const char *id)
+{
+	return cli_estate_self(ctx, id);
+}
+
 /* cli_session_resume; *unlisted: the workspace's list could not be
  * fetched (said, naming it): nothing of the session was touched. */
 static int
@@ -332,6 +339,7 @@ session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 			fprintf(stderr, "workspace '%s': ", ws);
 		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
 			info.session, bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+		bulk_mark_self(b, session_self, cli);
 		bulk_guard_self(b, cli->o.include_self);
 	}
 	journal_session_free(&info);
