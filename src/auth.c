@@ -751,6 +751,19 @@ auth_session_basic(const struct auth_session *s, const char **user, const char *
 	}
 }
 
+size_t
+auth_session_secrets(const struct auth_session *s, const char **v, size_t max)
+{
+	const char *all[] = { s->token, s->client_secret, s->azure_client_secret,
+			      s->oidc_token, s->access };
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof all / sizeof all[0] && n < max; i++)
+		if (all[i] != NULL && all[i][0] != '\0')
+			v[n++] = all[i];
+	return n;
+}
+
 /* ---- OAuth requests ----------------------------------------------------- */
 
 /* What a discovery or token answer parses into. */

@@ -180,6 +180,10 @@ enum auth_step auth_session_next(struct auth_session *s, int64_t now, struct cal
 /* HTTP Basic credentials for a request of the session (oauth-m2m sends its
  * client secret so); NULL user when none. Borrowed. */
 void auth_session_basic(const struct auth_session *s, const char **user, const char **pass);
+/* The secrets the session holds (the token, a client secret, an OIDC
+ * token, the access token it was given), for redacting what a server
+ * echoes: up to max of them into v, borrowed. Returns how many. */
+size_t auth_session_secrets(const struct auth_session *s, const char **v, size_t max);
 /* A request from auth_session_next finished (c is taken and freed). */
 void auth_session_answer(struct auth_session *s, struct call *c, int64_t now);
 /* The descriptors of a running helper to poll for input (at most 2);

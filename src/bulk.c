@@ -458,6 +458,16 @@ bulk_count_recent(const struct bulk *b)
 	return n;
 }
 
+void
+bulk_mark_self(struct bulk *b, const char *(*self)(const void *ctx, const char *id),
+	       const void *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < b->n; i++)
+		b->v[i].self = self(ctx, b->v[i].t.id) != NULL;
+}
+
 long
 bulk_self_index(const struct bulk *b)
 {

@@ -144,6 +144,11 @@ int bulk_add(struct bulk *b, const char *id, const struct token_info *t, unsigne
  * was asked and not given. */
 void bulk_guard_self(struct bulk *b, bool allow);
 void bulk_keep_self(struct bulk *b);
+/* A resumed session's items do not know which is the token patrol uses
+ * now (the journal keeps no such mark): mark the one self(id, ctx) names
+ * (non-NULL), so it is guarded and goes last as on the first run. */
+void bulk_mark_self(struct bulk *b, const char *(*self)(const void *ctx, const char *id),
+		    const void *ctx);
 /* Decide pending item i without sending anything: result r, why (st). */
 void bulk_decide(struct bulk *b, size_t i, enum journal_result r, enum patrol_status st,
 		 const char *why);

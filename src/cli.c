@@ -896,12 +896,14 @@ report_hint(const struct config *cfg, const struct call *c, char *out, size_t n)
 			 cfg != NULL ? cfg->host : "this workspace");
 	else if (c->err.status == PATROL_QUOTA)
 		snprintf(out, n, " (revoke unused tokens first: patrol list --sort last-used)");
+	else if (c->err.status == PATROL_TLS && cfg != NULL && cfg->ca_source != NULL)
+		snprintf(out, n, " (%s)", cfg->ca_source);
 }
 
 int
 cli_report(struct cli *cli, const struct call *c)
 {
-	return cli_report_in(cli, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
+	return cli_report_in(cli, cli->cfg_loaded ? &cli->cfg : NULL, cli->part, c);
 }
 
 int
@@ -909,12 +911,17 @@ cli_report_in(struct cli *cli, const struct config *cfg, const char *workspace,
 	      const struct call *c)
 {
 	const struct patrol_err *e = &c->err;
-	char detail[256] = "", hint[640];
+	const char *code = e->code;
+	char detail[256] = "", hint[640], status[24];
 
 	report_hint(cfg, c, hint, sizeof hint);
+	/* a numeric code that is the status ("403") is said once */
+	snprintf(status, sizeof status, "%ld", e->http_status);
+	if (strcmp(code, status) == 0)
+		code = "";
 	if (e->http_status != 0)
 		snprintf(detail, sizeof detail, " (HTTP %ld%s%s%s%s)", e->http_status,
-			 e->code[0] ? " " : "", e->code,
+			 code[0] ? " " : "", code,
 			 e->request_id[0] ? ", request id " : "", e->request_id);
 	if (e->message[0] != '\0' && strcmp(e->message, status_message(e->status)) != 0)
 		cli_msg(CLI_WS_FMT "%s: %s: %s%s%s", CLI_WS_ARGS(workspace), api_op_label(c->op),
@@ -1050,7 +1057,7 @@ cli_fetch_tokens(struct cli *cli, bool all, const char *user, struct token_table
 			cli->list_noted = true;
 		}
 	} else if (all && c->err.status == PATROL_PERMISSION) {
-		rc = cli_admin_denied_in(cli, cli->w, cli->cfg_loaded ? &cli->cfg : NULL, NULL, c);
+		rc = cli_admin_denied_in(cli, cli->w, cli->cfg_loaded ? &cli->cfg : NULL, cli->part, c);
 	} else {
 		rc = cli_report(cli, c);
 	}
@@ -1086,6 +1093,17 @@ cli_find_token(const struct token_table *tab, const char *id)
 	else if (i < 0)
 		cli_msg("no token with id '%s' in the workspace", id);
 	return i;
+}
+
+bool
+cli_can_confirm(void)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+
+	if (tty == NULL)
+		return false;
+	fclose(tty);
+	return true;
 }
 
 int

@@ -81,8 +81,11 @@ struct cli_ws {
 	struct prefs prefs;
 	struct worker *w;
 	char self_id[SHA256_HEX_LEN + 1];   /* "" unless signed in with a PAT */
+	const char **self_also;             /* the other profiles' of its workspace */
+	size_t nself_also;
 	bool read_only;                     /* --read-only, or the profile's setting */
 	bool failed;                        /* reported, and out of the run */
+	bool listed;                        /* its list came (it may be out since) */
 	size_t first, count;                /* its rows in the merged table */
 	bool max_read;                      /* its maximum lifetime was asked */
 	bool max_known;                     /* ... and read */
@@ -102,6 +105,8 @@ struct cli {
 	bool list_noted;                    /* the list parser's note was shown */
 	const char *cmd_name;
 	bool output_said;                   /* a write error was already reported */
+	const char *part;                   /* a workspace of several (cli_estate_sub):
+					     * its name, which its failures start with */
 	/* several workspaces (cli->o.many): cli->cfg and cli->w are unused */
 	struct estate_pick pick;
 	struct cli_ws *ws;                  /* cli->nws of them, in the order named */
@@ -189,6 +194,8 @@ void cli_secret_stdout_guard(struct cli *cli);
 /* Ask a yes/no question on the terminal (/dev/tty). want: the exact answer
  * to type ("yes", or a count). Returns 1 confirmed, 0 declined, -1 no terminal. */
 int cli_confirm(const char *prompt, const char *want);
+/* Whether cli_confirm could ask (a terminal to open), asking nothing. */
+bool cli_can_confirm(void);
 
 /* ---- one workspace or several (cli_estate.c) ----------------------------
  * The commands that cover several workspaces call these; with one
@@ -215,6 +222,19 @@ int cli_estate_fetch_each(struct cli *cli, bool all, const char *user,
  * context are the workspace's. It owns nothing: never free it, and use it
  * only while cli lives. */
 void cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub);
+/* The credential patrol uses that full id is, in cli's workspace (its
+ * own, or another profile's of the same workspace: token_ctx.self_also),
+ * or NULL: the self_id to give bulk_add. */
+const char *cli_estate_self(const struct cli *cli, const char *id);
+/* The workspaces no profile of the run could list (unreachable, refused,
+ * unusable), whose tokens nothing was searched for: how many, their names
+ * into names ("'a'", "'a' and 'b'"). A profile whose workspace another one
+ * listed is not one. */
+size_t cli_estate_unlisted(const struct cli *cli, struct buf *names);
+/* Where an id was looked for, for "no token with id X in …": "workspace
+ * 'a'" (one listed) or "any of the N workspaces", and what was not
+ * searched (cli_estate_unlisted). 0 or -1. */
+int cli_estate_where(const struct cli *cli, struct buf *b);
 /* Workspaces still in the run. */
 size_t cli_estate_live(const struct cli *cli);
 /* Read each workspace's maximum token lifetime into its flags' context
@@ -224,9 +244,12 @@ void cli_estate_max_lifetime(struct cli *cli);
  * own context; idx gets indexes of tab. Returns the count. */
 size_t cli_estate_filter(const struct cli *cli, const struct token_filter *f,
 			 const struct token_table *tab, size_t *idx);
-/* cli_find_token over the merged table: not found says "in any of the N
- * workspaces"; found in several says where ("'ab12' matches ab12cd34ef in
- * 'prod' and ab12ff0011 in 'dev'"), as cli_estate_match_add words it. */
+/* cli_find_token over the merged table: not found says where it was
+ * looked for (cli_estate_where); found in several says where ("'ab12'
+ * matches ab12cd34ef in 'prod' and ab12ff0011 in 'dev'"), as
+ * cli_estate_match_add words it, and returns -2, as a prefix of several
+ * tokens of one workspace does; found while a workspace could not be
+ * listed, a note says it was not searched there. */
 long cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id);
 /* Add "[, | and ]SHORT_ID in 'WS'" (k: how many came before, of n) to b,
  * for a message naming every workspace an id matches in. 0 or -1. */

@@ -714,20 +714,56 @@ audit_tripped(const struct audit *a)
 	return m;
 }
 
+/* What the gate could not see: entries skipped as malformed, workspaces
+ * that failed (said as "N entries were skipped as malformed and 1
+ * workspace could not be audited"); false when it saw everything. A gate
+ * that did not see every token cannot pass. */
+static bool
+audit_gate_blind(const struct audit *a, char *out, size_t n)
+{
+	size_t skipped = a->tab != NULL ? a->tab->malformed : 0, ws = a->cli->ws_failed;
+	int k = 0;
+
+	out[0] = '\0';
+	if (skipped > 0)
+		k = snprintf(out, n, "%zu %s skipped as malformed", skipped,
+			     skipped == 1 ? "entry was" : "entries were");
+	if (ws > 0 && k >= 0 && (size_t)k < n)
+		snprintf(out + k, n - (size_t)k, "%s%zu workspace%s could not be audited",
+			 k > 0 ? " and " : "", ws, ws == 1 ? "" : "s");
+	return skipped > 0 || ws > 0;
+}
+
+/* Whether the gate fails: a flag asked about is carried, or it did not
+ * see every token. */
+static bool
+audit_gate_failed(const struct audit *a)
+{
+	char why[160];
+
+	return a->cli->o.fail_on != 0 &&
+	       (audit_tripped(a) != 0 || audit_gate_blind(a, why, sizeof why));
+}
+
 /* The gate's line of the summary: which flags tripped it (with how many
- * tokens carry each), or that none of those asked about is carried. */
+ * tokens carry each), or that none of those asked about is carried (and
+ * whether every token was seen). */
 static void
 audit_gate_line(const struct audit *a, FILE *fp)
 {
 	unsigned tripped = audit_tripped(a);
-	char names[512];
+	char names[512], why[160];
 	int b;
 
 	if (a->cli->o.fail_on == 0)
 		return;
 	if (tripped == 0) {
 		token_flags_format(a->cli->o.fail_on, names, sizeof names);
-		fprintf(fp, "\n--fail-on: no token carries %s: passed.\n", names);
+		if (audit_gate_blind(a, why, sizeof why))
+			fprintf(fp, "\n--fail-on: not passed: no token audited carries %s, but "
+				"%s.\n", names, why);
+		else
+			fprintf(fp, "\n--fail-on: no token carries %s: passed.\n", names);
 		return;
 	}
 	fprintf(fp, "\n--fail-on: failed:");
@@ -738,13 +774,15 @@ audit_gate_line(const struct audit *a, FILE *fp)
 	fprintf(fp, ".\n");
 }
 
-/* {"flags":[asked],"tripped":{flag:count},"failed":B}, or NULL without
- * --fail-on. */
+/* {"flags":[asked],"tripped":{flag:count},"failed":B,"unseen":WHY|null},
+ * or NULL without --fail-on. */
 static json_t *
 audit_gate_json(const struct audit *a)
 {
 	unsigned tripped = audit_tripped(a);
 	json_t *counts = json_object();
+	char why[160];
+	bool blind = audit_gate_blind(a, why, sizeof why);
 	int b;
 
 	if (a->cli->o.fail_on == 0) {
@@ -755,8 +793,9 @@ audit_gate_json(const struct audit *a)
 		if (tripped & (1u << b))
 			json_object_set_new(counts, token_flag_name((enum token_flag_bit)b),
 					    json_integer((json_int_t)a->by_flag[b]));
-	return json_pack("{s:o,s:o,s:b}", "flags", audit_flag_names(a->cli->o.fail_on),
-			 "tripped", counts, "failed", tripped != 0);
+	return json_pack("{s:o,s:o,s:b,s:o}", "flags", audit_flag_names(a->cli->o.fail_on),
+			 "tripped", counts, "failed", tripped != 0 || blind,
+			 "unseen", blind ? json_string(why) : json_null());
 }
 
 static int
@@ -1063,8 +1102,8 @@ cli_cmd_audit(struct cli *cli, int argc, char **argv)
 	} else {
 		rc = cli_written(audit_table(&a));
 	}
-	if (rc == 0 && audit_tripped(&a) != 0)
-		rc = 1;              /* --fail-on: a flag asked about is carried */
+	if (rc == 0 && audit_gate_failed(&a))
+		rc = 1;              /* --fail-on: a flag asked about is carried, or not all seen */
 	audit_free(&a);
 	token_filter_free(f);
 	return rc;

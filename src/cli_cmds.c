@@ -49,8 +49,13 @@ selection_prepare(struct selection *s, const char *filter, const char *sort)
 	s->desc = true;
 	status_clear(&err);
 	if (sort != NULL && token_sort_parse(sort, &s->key, &s->desc) != 0) {
-		cli_msg("unknown sort column '%s' (comment created expires last-used scopes owner id, "
-			"optionally :asc or :desc)", sort);
+		char names[256];
+		size_t k, at = 0;
+
+		for (k = 0; k < TOKEN_SORT_COUNT && at < sizeof names; k++)
+			at += (size_t)snprintf(names + at, sizeof names - at, "%s%s", k ? " " : "",
+					       token_sort_name((enum token_sort_key)k));
+		cli_msg("unknown sort column '%s' (%s, optionally :asc or :desc)", sort, names);
 		return 2;
 	}
 	if (token_filter_compile(filter, &s->filter, &err) != PATROL_OK) {
@@ -134,7 +139,7 @@ fetch_one(struct cli *cli, const char *id, struct token_table **tab, long *row)
 	if (*row < 0) {
 		api_table_free(*tab);
 		*tab = NULL;
-		return 1;
+		return *row == -2 ? 2 : 1;     /* ambiguous: as revoke and pin say it */
 	}
 	return 0;
 }

@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "api.h"
 #include "buf.h"
@@ -62,19 +63,21 @@ ws_prefs(struct cli *cli, struct cli_ws *ws, struct prefs_merged *m)
 	return 0;
 }
 
-/* Resolve one profile. A profile named on the command line that cannot be
- * used stops the run (2, before any request); one that --all-profiles
- * found is reported and left out. */
+/* Resolve profile i. A profile named on the command line that cannot be
+ * used (an account console among them) stops the run (2, before any
+ * request), with --all-profiles too; one that only --all-profiles found is
+ * reported and left out. */
 static int
-ws_config(struct cli *cli, struct cli_ws *ws)
+ws_config(struct cli *cli, size_t i)
 {
+	struct cli_ws *ws = &cli->ws[i];
 	struct config_flags fl = { ws->name, NULL, cli->o.ca_file, NULL };
 	struct patrol_err err;
 	enum patrol_status st;
 
 	status_clear(&err);
 	st = config_resolve(&fl, config_getenv_real, NULL, &ws->cfg, &err);
-	if (st != PATROL_OK && !cli->o.all_profiles) {
+	if (st != PATROL_OK && (!cli->o.all_profiles || i < cli->pick.nnamed)) {
 		cli_msg("%s", err.message);
 		return status_exit_code(st);
 	}
@@ -149,6 +152,8 @@ estate_out(struct cli *cli, size_t i, const struct prefs_merged *m)
 	o->host = cli->ws[i].cfg_loaded ? cli->ws[i].cfg.host : "";
 	o->ctx = cli->out.ctx;
 	o->ctx.self_id = cli->ws[i].self_id[0] ? cli->ws[i].self_id : NULL;
+	o->ctx.self_also = cli->ws[i].self_also;
+	o->ctx.nself_also = cli->ws[i].nself_also;
 	o->ctx.workspaces = (const char *const *)cli->pick.names;   /* workspace:NAME */
 	o->ctx.nworkspaces = cli->pick.n;
 	if (m != NULL) {
@@ -169,6 +174,7 @@ estate_finish(struct cli *cli, int rc)
 		if (cli->ws[i].cfg_loaded)
 			config_free(&cli->ws[i].cfg);
 		prefs_free(&cli->ws[i].prefs);
+		free(cli->ws[i].self_also);
 	}
 	free(cli->ws);
 	free(cli->out.ws);
@@ -177,6 +183,34 @@ estate_finish(struct cli *cli, int rc)
 	cli->out.ws = NULL;
 	cli->nws = cli->out.nws = 0;
 	return rc == 0 && cli->ws_failed > 0 ? 1 : rc;
+}
+
+/* Each workspace's self_also: the credentials of the other profiles that
+ * name it, so a token listed (and acted on) through the first of them is
+ * self whichever profile signs in with it. 0 or an exit code. */
+static int
+estate_selves(struct cli *cli)
+{
+	size_t i, j;
+
+	for (i = 0; i < cli->nws; i++) {
+		struct cli_ws *ws = &cli->ws[i];
+		if (!ws->cfg_loaded)
+			continue;
+		for (j = 0; j < cli->nws; j++) {
+			const struct cli_ws *o = &cli->ws[j];
+			if (j == i || !o->cfg_loaded || o->self_id[0] == '\0' ||
+			    !estate_same_workspace(o->cfg.host, ws->cfg.host))
+				continue;
+			if (ws->self_also == NULL &&
+			    (ws->self_also = calloc(cli->nws, sizeof *ws->self_also)) == NULL) {
+				cli_msg("out of memory");
+				return status_exit_code(PATROL_NOMEM);
+			}
+			ws->self_also[ws->nself_also++] = o->self_id;
+		}
+	}
+	return 0;
 }
 
 /* Several workspaces: pick, resolve, start. */
@@ -195,10 +229,12 @@ estate_connect(struct cli *cli)
 	cli->flags.rate = cli->o.rate_set ? cli->o.rate : -1;
 	for (i = 0; i < cli->nws; i++) {
 		cli->ws[i].name = cli->pick.names[i];
-		if ((rc = ws_config(cli, &cli->ws[i])) != 0)
+		if ((rc = ws_config(cli, i)) != 0)
 			return rc;
 	}
 	config_scrub_environ();
+	if ((rc = estate_selves(cli)) != 0)
+		return rc;
 	for (i = 0; i < cli->nws; i++) {
 		if (cli->ws[i].failed) {
 			estate_out(cli, i, NULL);
@@ -333,6 +369,8 @@ estate_collect(struct cli *cli, struct call **done, struct token_table **tabs)
 		else if ((tabs[i] = call_take_result(done[i])) == NULL &&
 			 (tabs[i] = calloc(1, sizeof *tabs[i])) == NULL)
 			ws_fail(cli, &cli->ws[i], "out of memory");
+		else
+			cli->ws[i].listed = true;
 		call_free(done[i]);
 	}
 }
@@ -458,6 +496,74 @@ cli_estate_filter_context(struct cli *cli, const struct token_filter *f)
 		cli_filter_context(cli, f);
 	else if (token_filter_flags(f) & TOKEN_FLAG(OVER_MAX_LIFETIME))
 		cli_estate_max_lifetime(cli);
+}
+
+const char *
+cli_estate_self(const struct cli *cli, const char *id)
+{
+	const struct token_ctx *ctx = &cli->out.ctx;
+	size_t i;
+
+	if (cli->self_id[0] && strcasecmp(cli->self_id, id) == 0)
+		return cli->self_id;
+	for (i = 0; i < ctx->nself_also; i++)
+		if (strcasecmp(ctx->self_also[i], id) == 0)
+			return ctx->self_also[i];
+	return NULL;
+}
+
+/* Whether workspace i's tokens were searched: its list came, or that of
+ * another profile of the same workspace did. */
+static bool
+estate_searched(const struct cli *cli, size_t i)
+{
+	size_t j;
+
+	if (cli->ws[i].listed)
+		return true;
+	for (j = 0; cli->ws[i].cfg_loaded && j < cli->nws; j++)
+		if (cli->ws[j].listed && estate_same_workspace(cli->ws[j].cfg.host, cli->ws[i].cfg.host))
+			return true;
+	return false;
+}
+
+size_t
+cli_estate_unlisted(const struct cli *cli, struct buf *names)
+{
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < cli->nws; i++)
+		n += !estate_searched(cli, i);
+	for (i = 0; i < cli->nws; i++) {
+		if (estate_searched(cli, i))
+			continue;
+		buf_printf(names, "%s'%s'", k == 0 ? "" : k + 1 == n ? " and " : ", ",
+			   cli->ws[i].name);
+		k++;
+	}
+	return n;
+}
+
+int
+cli_estate_where(const struct cli *cli, struct buf *b)
+{
+	struct buf unl;
+	size_t i, n = 0, at = 0, nunl;
+	int rc;
+
+	for (i = 0; i < cli->nws; i++)
+		if (cli->ws[i].listed) {
+			n++;
+			at = i;
+		}
+	rc = n == 1 ? buf_printf(b, "workspace '%s'", cli->ws[at].name) :
+	     buf_printf(b, "any of the %zu workspaces", n);
+	buf_init(&unl, 0);
+	if ((nunl = cli_estate_unlisted(cli, &unl)) > 0)
+		rc |= buf_printf(b, " (not searched in %s: %s not be listed)",
+				 unl.data != NULL ? unl.data : "", nunl == 1 ? "it could" : "they could");
+	buf_free(&unl);
+	return rc;
 }
 
 size_t
@@ -813,7 +919,7 @@ estate_find_in(const struct cli *cli, const struct token_table *tab, size_t i, c
 long
 cli_estate_find(const struct cli *cli, const struct token_table *tab, const char *id)
 {
-	size_t i, k = 0, n = 0;
+	size_t i, k = 0, n = 0, unlisted;
 	long row, found = -1;
 	struct buf where;
 
@@ -827,8 +933,8 @@ cli_estate_find(const struct cli *cli, const struct token_table *tab, const char
 			n++;
 		}
 	}
+	buf_init(&where, 0);
 	if (n > 1) {
-		buf_init(&where, 0);
 		for (i = 0; i < cli->nws; i++)
 			if ((row = estate_find_in(cli, tab, i, id)) >= 0)
 				cli_estate_match_add(&where, k++, n,
@@ -837,14 +943,20 @@ cli_estate_find(const struct cli *cli, const struct token_table *tab, const char
 		cli_msg("'%s' matches %s: name the workspace with -p%s", id,
 			where.data != NULL ? where.data : "tokens in several workspaces",
 			strlen(id) < TOKEN_ID_LEN ? " (or give more of the id)" : "");
-		buf_free(&where);
-		return -1;
+		found = -2;             /* ambiguous: a usage error, as for one workspace */
+	} else if (n == 1 && (unlisted = cli_estate_unlisted(cli, &where)) > 0) {
+		cli_msg("note: '%s' was not searched for in %s: %s not be listed", id,
+			where.data != NULL ? where.data : "", unlisted == 1 ? "it could" :
+			"they could");
+	} else if (n == 0 && strlen(id) < TOKEN_PREFIX_MIN) {
+		found = cli_find_token(tab, id);
+	} else if (n == 0) {
+		cli_estate_where(cli, &where);
+		cli_msg("no token with id '%s' in %s%s", id, where.data != NULL ? where.data : "",
+			cli->o.all ? "" : " (another user's token needs --all)");
 	}
-	if (n == 1 || strlen(id) < TOKEN_PREFIX_MIN)
-		return n == 1 ? found : cli_find_token(tab, id);
-	cli_msg("no token with id '%s' in any of the %zu workspaces%s", id, cli_estate_live(cli),
-		cli->o.all ? "" : " (another user's token needs --all)");
-	return -1;
+	buf_free(&where);
+	return found;
 }
 
 void
@@ -855,6 +967,7 @@ cli_estate_sub(const struct cli *cli, size_t i, struct cli *sub)
 	sub->o.all_profiles = false;       /* it is this profile's workspace alone */
 	sub->o.profile = sub->o.profiles[0] = cli->ws[i].name;
 	sub->o.nprofiles = 1;
+	sub->part = cli->ws[i].name;
 	sub->cfg = cli->ws[i].cfg;
 	sub->cfg_loaded = true;
 	sub->w = cli->ws[i].w;

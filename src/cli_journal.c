@@ -137,14 +137,15 @@ rot_counts(const struct journal_session *s, size_t k[ROTATE_RESULT_COUNT + 1])
 		k[rot_result(s, &s->v[i])]++;
 }
 
-/* Items a resume of s would go on with: none once it ended. */
+/* Items a resume of s would go on with that were never sent: none once it
+ * ended. (One sent and never answered, an open intent, is unknown.) */
 static size_t
 session_left(const struct journal_session *s)
 {
 	size_t k[ROTATE_RESULT_COUNT + 1];
 
 	if (s->kind != JOURNAL_KIND_ROTATE)
-		return journal_session_left(s);
+		return journal_session_left(s) - s->open_intents;
 	if (s->ended_ms != 0)
 		return 0;
 	rot_counts(s, k);
@@ -289,11 +290,12 @@ cell_failed(const void *row, char *out, size_t n)
 	rot_cell(SESSION(row), ROTATE_FAILED, SESSION(row)->counts[JOURNAL_FAILED], false, out, n);
 }
 
+/* Unknown: sent, and no answer known (an open intent included). */
 static void
 cell_unknown(const void *row, char *out, size_t n)
 {
-	rot_cell(SESSION(row), ROTATE_UNKNOWN, SESSION(row)->counts[JOURNAL_UNKNOWN], false,
-		 out, n);
+	rot_cell(SESSION(row), ROTATE_UNKNOWN,
+		 SESSION(row)->counts[JOURNAL_UNKNOWN] + SESSION(row)->open_intents, false, out, n);
 }
 
 static void
@@ -349,6 +351,25 @@ cell_comment(const void *row, char *out, size_t n)
 	snprintf(out, n, "%s", ENTRY(row)->item.comment ? ENTRY(row)->item.comment : "");
 }
 
+/* Append to out the tokens rotation entry e revoked on the way (steps
+ * "discarded": made for it, their secrets never delivered). */
+static void
+rot_discards(const struct journal_entry *e, char *out, size_t n)
+{
+	size_t k, used = strlen(out), first = 1;
+
+	for (k = 0; k < e->nsteps && used < n; k++) {
+		if (strcmp(e->steps[k].name, "discarded") != 0)
+			continue;
+		used += (size_t)snprintf(out + used, n - used, "%s%.*s", first ?
+					 (used > 0 ? "; revoked on the way: " : "revoked on the way: ") :
+					 ", ", TOKEN_SHORT_ID_LEN, e->steps[k].other);
+		first = 0;
+	}
+	if (!first && used < n)
+		snprintf(out + used, n - used, " (made for it, their secret never delivered)");
+}
+
 /* A rotation's item: what replaced it, or why not, or how far it came. */
 static void
 rot_message(const struct journal_entry *e, char *out, size_t n)
@@ -380,6 +401,7 @@ rot_message(const struct journal_entry *e, char *out, size_t n)
 			 TOKEN_SHORT_ID_LEN, st->other);
 	else
 		out[0] = '\0';
+	rot_discards(e, out, n);
 }
 
 /* The message of entry e for JSON and CSV: a rotation's in words, else
@@ -515,6 +537,19 @@ session_json(const struct journal_session *s)
 	return o;
 }
 
+/* The ids rotation entry e revoked on the way (rot_discards), whole. */
+static json_t *
+rot_discarded_json(const struct journal_entry *e)
+{
+	json_t *a = json_array();
+	size_t k;
+
+	for (k = 0; a != NULL && k < e->nsteps; k++)
+		if (strcmp(e->steps[k].name, "discarded") == 0)
+			json_array_append_new(a, json_string(e->steps[k].other));
+	return a;
+}
+
 static json_t *
 entry_json(const struct journal_entry *e)
 {
@@ -545,6 +580,8 @@ entry_json(const struct journal_entry *e)
 		json_object_set_new(o, "step", json_pack("{s:s, s:s?, s:I}", "name", e->step.name,
 				    "other", e->step.other[0] ? e->step.other : NULL,
 				    "t", (json_int_t)e->step.t));
+	if (entry_kind == JOURNAL_KIND_ROTATE)
+		json_object_set_new(o, "discarded", rot_discarded_json(e));
 	return o;
 }
 
@@ -842,7 +879,7 @@ session_table(const struct cli *cli, const struct journal_session *s)
 static void
 session_hint(const struct journal_session *s)
 {
-	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN];
+	size_t failed = s->counts[JOURNAL_FAILED] + s->counts[JOURNAL_UNKNOWN] + s->open_intents;
 	size_t todo = journal_session_todo(s), k[ROTATE_RESULT_COUNT + 1];
 
 	if (s->kind == JOURNAL_KIND_ROTATE) {

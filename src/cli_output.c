@@ -320,8 +320,9 @@ csv_quoted(char *out, const char *clean, size_t len, bool last)
 	char *p = out;
 
 	*p++ = '"';
-	/* A leading = + - @ would run as a formula in a spreadsheet. */
-	if (len > 0 && strchr("=+-@", clean[0]) != NULL)
+	/* A leading = + - @ would run as a formula in a spreadsheet ("-"
+	 * alone, patrol's word for none, would not). */
+	if (len > 0 && strchr("=+-@", clean[0]) != NULL && !(len == 1 && clean[0] == '-'))
 		*p++ = '\'';
 	while ((q = memchr(clean, '"', (size_t)(end - clean))) != NULL) {
 		memcpy(p, clean, (size_t)(q - clean) + 1);

@@ -77,7 +77,7 @@ pin_add(void *ctx, const char *id, const struct token_info *t)
 	struct bulk_pin how = { o->add, o->nadd, p->exact, p->nexact, o->pin_scopes != NULL };
 
 	if (bulk_add_pin(p->b, id, t, t != NULL ? token_flags(t, &p->cli->out.ctx) : 0,
-			 p->cli->self_id[0] ? p->cli->self_id : NULL, p->cli->out.ctx.now_ms,
+			 cli_estate_self(p->cli, id), p->cli->out.ctx.now_ms,
 			 &how) < 0) {
 		cli_msg("pin: out of memory");
 		return status_exit_code(PATROL_NOMEM);
@@ -171,7 +171,8 @@ static const struct cli_session_words pin_words = {
 
 /* Pins that add authentication go only with their own confirmation: on a
  * terminal typed, without one (or with --yes) only when the user named
- * authentication. The others are skipped, saying why. */
+ * authentication. The others are skipped, saying why; a dry run skips what
+ * the real run would, and where the real run would ask, says so. */
 static void
 pin_confirm_auth(struct pin *p)
 {
@@ -185,10 +186,16 @@ pin_confirm_auth(struct pin *p)
 		const struct token_info *t = pin_row(p, it);
 		n += it->result == JOURNAL_PENDING && t != NULL && bulk_pin_adds_auth(t, it);
 	}
-	if (n == 0 || o->dry_run)
+	if (n == 0)
 		return;
+	if (!o->yes && o->dry_run && cli_can_confirm()) {   /* the real run asks */
+		cli_msg("note: %zu token%s would gain authentication: the real run asks you to "
+			"type authentication to allow it", n, n == 1 ? "" : "s");
+		return;
+	}
 	if (!o->yes)
-		ok = cli_confirm("Pinning adds authentication to tokens marked A: they could mint "
+		ok = o->dry_run ? -1 :    /* no terminal: as the real run would find it */
+		     cli_confirm("Pinning adds authentication to tokens marked A: they could mint "
 				 "new tokens with any scope. Type authentication to allow it:",
 				 "authentication");
 	if (ok == 1 || (ok != 0 && named) || (o->yes && named))
@@ -213,7 +220,8 @@ pin_confirm_self(struct pin *p)
 	if (cli_confirm("This also sets the scopes of the token patrol is using: without "
 			"authentication patrol can no longer manage tokens with it. Type self to "
 			"pin it too:", "self") != 1)
-		bulk_keep_self(p->b);
+		while (bulk_self_index(p->b) >= 0)        /* every credential of it */
+			bulk_keep_self(p->b);
 }
 
 /* Fetch again just before applying: tokens gone since are not sent. */
@@ -225,7 +233,7 @@ pin_replan(struct pin *p)
 	int rc;
 
 	if ((rc = cli_fetch_tokens(p->cli, bulk_admin(p->b), NULL, &fresh)) != 0)
-		return rc;
+		return p->ws != NULL ? CLI_SESSION_UNLISTED : rc;    /* a part: the others go on */
 	p->cli->out.ctx.now_ms = duration_now_ms();
 	bulk_replan(p->b, fresh, &p->cli->out.ctx, NULL, &d);
 	api_table_free(fresh);
@@ -385,7 +393,7 @@ pin_new(struct pin *p, char **ids, size_t nids)
 	bulk_guard_self(p->b, p->cli->o.include_self);
 	if (bulk_count(p->b) == 0) {
 		cli_msg("pin: nothing matches: no token was changed");
-		return 0;
+		return cli_session_results(p->cli, p->b);
 	}
 	if (!p->cli->o.dry_run)
 		p->user = cli_session_user(p->cli);
@@ -408,7 +416,7 @@ pin_resume(struct pin *p, int argc, char **argv)
 		return rc;
 	if (path == NULL) {
 		cli_session_none_unfinished(p->cli, "pin", JOURNAL_KIND_PIN, NULL);
-		return 0;
+		return cli_session_results(p->cli, p->b);
 	}
 	if ((rc = cli_session_resume(p->cli, p->b, "pin", path, argc == 2, &p->tab, NULL)) != 0)
 		return rc;
@@ -475,8 +483,8 @@ pin_many_new(struct cli_session_many *m, struct pin *shared, struct pin *pins, c
 	if ((rc = cli_session_many_plan(m, ids, nids, &planned)) != 0)
 		return rc;
 	if (planned == 0) {
-		cli_msg("pin: nothing matches in any workspace: no token was changed");
-		return 0;
+		cli_session_many_nothing(m, "no token was changed");
+		return cli_session_many_results(m);
 	}
 	return cli_session_many_execute(m, "About to pin");
 }
@@ -489,8 +497,10 @@ pin_many_resume(struct cli_session_many *m, struct pin *shared, struct pin *pins
 	size_t found;
 	int rc;
 
-	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
+	if ((rc = cli_session_many_resume(m, &found)) != 0)
 		return rc;
+	if (found == 0)
+		return cli_session_many_results(m);
 	pin_parts(m, shared, pins);
 	return cli_session_many_execute(m, "Left to pin:");
 }

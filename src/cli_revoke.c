@@ -101,8 +101,11 @@ cli_read_ids(const char *cmd, const char *path, char ***ids, size_t *n)
 		return 2;
 	}
 	while (rc == 0 && fgets(line, sizeof line, fp) != NULL) {
-		char *w = line + strspn(line, " \t");
-		lineno++;
+		char *w = line;
+
+		if (lineno++ == 0 && strncmp(w, "\xef\xbb\xbf", 3) == 0)
+			w += 3;           /* a byte-order mark, as editors on Windows write */
+		w += strspn(w, " \t");
 		if (strchr(line, '\n') == NULL && !feof(fp)) {
 			cli_msg("%s: %s:%zu: line too long", cmd, path, lineno);
 			rc = 2;
@@ -130,8 +133,7 @@ rv_add(struct rv *r, const char *id, const struct token_info *t)
 {
 	unsigned flags = t != NULL ? token_flags(t, &r->cli->out.ctx) : 0;
 
-	if (bulk_add(r->b, id, t, flags, r->cli->self_id[0] ? r->cli->self_id : NULL,
-		     r->cli->out.ctx.now_ms) < 0) {
+	if (bulk_add(r->b, id, t, flags, cli_estate_self(r->cli, id), r->cli->out.ctx.now_ms) < 0) {
 		cli_msg("revoke: out of memory");
 		return status_exit_code(PATROL_NOMEM);
 	}
@@ -331,7 +333,7 @@ rv_confirm_self(struct rv *r)
 		return;
 	ok = cli_confirm("This also revokes the token patrol is using: afterwards patrol can no "
 			 "longer reach this workspace with it. Type self to revoke it too:", "self");
-	if (ok != 1)
+	while (ok != 1 && bulk_self_index(r->b) >= 0)    /* every credential of it */
 		bulk_keep_self(r->b);
 }
 
@@ -345,7 +347,7 @@ rv_replan(struct rv *r)
 	int rc;
 
 	if ((rc = cli_fetch_tokens(r->cli, bulk_admin(r->b), NULL, &fresh)) != 0)
-		return rc;
+		return r->ws != NULL ? CLI_SESSION_UNLISTED : rc;    /* a part: the others go on */
 	r->cli->out.ctx.now_ms = duration_now_ms();
 	bulk_replan(r->b, fresh, &r->cli->out.ctx, r->filter, &d);
 	api_table_free(fresh);
@@ -546,7 +548,7 @@ rv_new(struct rv *r, char **ids, size_t nids)
 	bulk_guard_self(r->b, r->cli->o.include_self);
 	if (bulk_count(r->b) == 0) {
 		cli_msg("revoke: nothing matches: no token was revoked");
-		return 0;
+		return cli_session_results(r->cli, r->b);
 	}
 	if (!r->cli->o.dry_run)
 		r->user = cli_session_user(r->cli);
@@ -573,7 +575,7 @@ rv_resume(struct rv *r, int argc, char **argv)
 		return rc;
 	if (path == NULL) {
 		cli_session_none_unfinished(r->cli, "revoke", JOURNAL_KIND_REVOKE, NULL);
-		return 0;
+		return cli_session_results(r->cli, r->b);
 	}
 	if ((rc = cli_session_resume(r->cli, r->b, "revoke", path, argc == 2, &r->tab, NULL)) != 0)
 		return rc;
@@ -639,7 +641,7 @@ rv_many_nothing(const struct cli_session_many *m, const struct rv *rs)
 		kept++;
 	}
 	if (kept == 0)
-		cli_msg("revoke: nothing matches in any workspace: no token was revoked");
+		cli_session_many_nothing(m, "no token was revoked");
 }
 
 /* A new session over several workspaces. */
@@ -655,7 +657,7 @@ rv_many_new(struct cli_session_many *m, struct token_filter *filter, struct rv *
 		return rc;
 	if (cli_session_many_pending(m) == 0 && nids == 0) {
 		rv_many_nothing(m, rs);
-		return 0;
+		return cli_session_many_results(m);
 	}
 	return cli_session_many_execute(m, "About to revoke");
 }
@@ -668,8 +670,10 @@ rv_many_resume(struct cli_session_many *m, struct rv *rs)
 	size_t found;
 	int rc;
 
-	if ((rc = cli_session_many_resume(m, &found)) != 0 || found == 0)
+	if ((rc = cli_session_many_resume(m, &found)) != 0)
 		return rc;
+	if (found == 0)
+		return cli_session_many_results(m);
 	rv_parts(m, NULL, rs);
 	return cli_session_many_execute(m, "Left to revoke:");
 }

@@ -156,8 +156,8 @@ rt_opts(struct cli *cli, size_t nids, struct rotate_opts *o)
 			co->lifetime);
 		return 2;
 	}
-	if (co->comment != NULL && strlen(co->comment) > 4 * 255) {
-		cli_msg("rotate: --comment is longer than 255 characters");
+	if (co->comment != NULL && rotate_comment_len(co->comment) > ROTATE_COMMENT_MAX) {
+		cli_msg("rotate: --comment is longer than 255 characters (nothing was rotated)");
 		return 2;
 	}
 	return 0;
@@ -364,6 +364,19 @@ rt_deliver(struct rt *t, size_t i)
 	rotate_delivered(t->r, i, err.status == PATROL_OK ? NULL : &err);
 }
 
+/* A token is about to be revoked for item i as one whose secret never
+ * reached its destination (a discard): said before it goes, whole. */
+static void
+rt_say_discard(const struct rt *t, size_t i)
+{
+	const struct rotate_item *it = rotate_item(t->r, i);
+
+	if (it->phase == ROTATE_P_DISCARD && it->nstrays > 0)
+		cli_msg("rotate: revoking %s, made to replace %.*s: its secret never reached "
+			"the destination", it->strays[it->nstrays - 1], TOKEN_SHORT_ID_LEN,
+			it->old_id);
+}
+
 /* Run item i to its end, one call at a time. */
 static void
 rt_item(struct rt *t, size_t i)
@@ -377,6 +390,7 @@ rt_item(struct rt *t, size_t i)
 		}
 		if ((c = rotate_next(t->r, i)) == NULL)
 			break;
+		rt_say_discard(t, i);
 		if ((c = cli_run(t->cli, c)) == NULL)
 			break;
 		rotate_finish(t->r, c);

@@ -266,6 +266,14 @@ cli_session_report(struct cli *cli, const struct bulk *b)
 	return out != 0 && rc != 3 ? out : rc;
 }
 
+int
+cli_session_results(struct cli *cli, const struct bulk *b)
+{
+	if (cli->o.format == CLI_FORMAT_TABLE)
+		return 0;
+	return cli_written(cli_output_results(cli->out.fp, cli->o.format, b, 0));
+}
+
 /* ---- resume -------------------------------------------------------------------------- */
 
 int
@@ -283,9 +291,18 @@ cli_session_find(struct cli *cli, const char *cmd, enum journal_kind k, const ch
 	return st == PATROL_NOMEM ? status_exit_code(st) : 2;
 }
 
-int
-cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
-		   bool by_name, struct token_table **tab, const char *ws)
+/* The token patrol uses that id is, in cli's workspace, or NULL. */
+static const char *
+session_self(const void *ctx, const char *id)
+{
+	return cli_estate_self(ctx, id);
+}
+
+/* cli_session_resume; *unlisted: the workspace's list could not be
+ * fetched (said, naming it): nothing of the session was touched. */
+static int
+session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+	       bool by_name, struct token_table **tab, const char *ws, bool *unlisted)
 {
 	struct journal_session info;
 	struct patrol_err err;
@@ -306,7 +323,7 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 			info.session, info.host ? info.host : "?", cli->cfg.host);
 		rc = 2;
 	} else if ((rc = cli_fetch_tokens(cli, info.admin, NULL, tab)) != 0) {
-		/* reported */
+		*unlisted = true;      /* reported */
 	} else if ((st = bulk_resume(b, &info, *tab, by_name, &err)) != PATROL_OK &&
 		   strcmp(err.code, "FINISHED") == 0) {
 		/* another patrol finished it meanwhile: nothing to do, b is empty */
@@ -322,10 +339,20 @@ cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
 			fprintf(stderr, "workspace '%s': ", ws);
 		fprintf(stderr, "Resuming session %s: %zu planned, %zu done before, %zu left\n",
 			info.session, bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+		bulk_mark_self(b, session_self, cli);
 		bulk_guard_self(b, cli->o.include_self);
 	}
 	journal_session_free(&info);
 	return rc;
+}
+
+int
+cli_session_resume(struct cli *cli, struct bulk *b, const char *cmd, char *path,
+		   bool by_name, struct token_table **tab, const char *ws)
+{
+	bool unlisted = false;
+
+	return session_resume(cli, b, cmd, path, by_name, tab, ws, &unlisted);
 }
 
 /* ---- who, and the journal --------------------------------------------------------- */
@@ -534,46 +561,94 @@ many_ambiguous(const struct cli_session_many *m, const char *id, size_t hits)
 
 	buf_init(&where, 0);
 	for (k = 0; k < m->n; k++)
-		if (cli_session_many_live(m, k) && m->p[k].tab != NULL &&
-		    (row = token_find(m->p[k].tab, id)) >= 0)
-			cli_estate_match_add(&where, n++, hits, &m->p[k].tab->rows[row], m->p[k].ws);
+		if (m->p[k].tab != NULL && (row = token_find(m->p[k].tab, id)) >= 0)
+			cli_estate_match_add(&where, n++, hits, &m->p[k].tab->rows[row],
+					     m->cli->ws[k].name);
 	cli_msg("%s: '%s' matches %s: name the workspace with -p%s (nothing was sent)",
 		m->ops->words->cmd, id, where.data != NULL ? where.data : "tokens in several workspaces",
 		strlen(id) < TOKEN_ID_LEN ? " or give more of the id" : "");
 	buf_free(&where);
 }
 
-/* Give each id to the one part whose list has it (per[k], nper[k]). */
+/* A prefix (a full id cannot be in two workspaces but by a collision of
+ * SHA-256) found in one workspace while others could not be listed: it
+ * may match a token there too, so it is refused. */
+static bool
+many_unsure(const struct cli_session_many *m, const char *id)
+{
+	struct buf unl;
+	size_t n;
+
+	if (cli_is_full_id(id))
+		return false;
+	buf_init(&unl, 0);
+	if ((n = cli_estate_unlisted(m->cli, &unl)) > 0)
+		cli_msg("%s: '%s' is a prefix, and %s %s could not be listed: patrol cannot tell "
+			"whether it matches a token there too, so nothing was sent (give the "
+			"whole id, or leave %s out with --profiles)", m->ops->words->cmd, id,
+			n == 1 ? "workspace" : "workspaces", unl.data != NULL ? unl.data : "",
+			n == 1 ? "it" : "them");
+	buf_free(&unl);
+	return n > 0;
+}
+
+/* Where id is: *at, the one part whose list has it (a part left out since,
+ * read-only, included: it is a workspace of the run); the number of
+ * workspaces, or (size_t)-1 after saying it is a prefix of several tokens
+ * of one. */
+static size_t
+many_hits(const struct cli_session_many *m, const char *id, size_t *at)
+{
+	size_t k, hits = 0;
+	long row;
+
+	for (k = 0; k < m->n; k++) {
+		if (m->p[k].tab == NULL || (row = token_find(m->p[k].tab, id)) == -1)
+			continue;
+		if (row == -2) {
+			cli_msg("%s: '%s' matches more than one token in workspace '%s': give more "
+				"characters", m->ops->words->cmd, id, m->cli->ws[k].name);
+			return (size_t)-1;
+		}
+		hits++;
+		*at = k;
+	}
+	return hits;
+}
+
+/* Give each id to the one part whose list has it (per[k], nper[k]). An id
+ * in two workspaces, or a prefix a workspace that could not be listed may
+ * also hold, stops the run before anything is sent (2). */
 static int
 many_route(struct cli_session_many *m, char **ids, size_t nids, char ***per, size_t *nper)
 {
 	const char *cmd = m->ops->words->cmd;
-	size_t i, k, hits, at = 0;
-	long row;
+	size_t i, hits, at = 0;
+	struct buf where;
 
 	for (i = 0; i < nids; i++) {
-		for (k = hits = 0; k < m->n; k++) {
-			if (!cli_session_many_live(m, k) || m->p[k].tab == NULL ||
-			    (row = token_find(m->p[k].tab, ids[i])) == -1)
-				continue;
-			if (row == -2) {
-				cli_msg("%s: '%s' matches more than one token in workspace '%s': "
-					"give more characters", cmd, ids[i], m->p[k].ws);
-				return 2;
-			}
-			hits++;
-			at = k;
-		}
+		if ((hits = many_hits(m, ids[i], &at)) == (size_t)-1)
+			return 2;
 		if (hits > 1) {           /* an id is unique only in its workspace */
 			many_ambiguous(m, ids[i], hits);
 			return 2;
 		}
-		if (hits == 0) {
-			cli_msg("%s: no token with id '%s' in any of the %zu workspaces: nothing "
-				"sent for it", cmd, ids[i], cli_estate_live(m->cli));
+		if (hits == 1 && many_unsure(m, ids[i]))
+			return 2;
+		if (hits == 1 && !cli_session_many_live(m, at)) {
+			cli_msg("%s: '%s' is in workspace '%s', which is left out of the session: "
+				"nothing sent for it", cmd, ids[i], m->cli->ws[at].name);
 			continue;
 		}
-		per[at][nper[at]++] = ids[i];
+		if (hits == 1) {
+			per[at][nper[at]++] = ids[i];
+			continue;
+		}
+		buf_init(&where, 0);
+		cli_estate_where(m->cli, &where);
+		cli_msg("%s: no token with id '%s' in %s: nothing sent for it", cmd, ids[i],
+			where.data != NULL ? where.data : "");
+		buf_free(&where);
 	}
 	return 0;
 }
@@ -643,6 +718,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 	const char *cmd = m->ops->words->cmd;
 	struct journal_list l;
 	int read = -1;          /* the sessions, read once for every part without one */
+	bool unlisted = false;
 	char *path;
 	size_t i, k;
 	int rc = 0;
@@ -673,8 +749,16 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 			p->b = NULL;
 			continue;
 		}
+		rc = session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws, &unlisted);
+		if (rc != 0 && unlisted) {     /* said; its session waits, untouched */
+			m->cli->ws[i].failed = true;
+			m->cli->ws_failed++;
+			bulk_free(p->b);
+			p->b = NULL;
+			rc = 0;
+			continue;
+		}
 		(*found)++;
-		rc = cli_session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws);
 	}
 	journal_list_free(&l);
 	return rc;
@@ -823,7 +907,27 @@ many_results(const struct cli_session_many *m)
 	return rc == 0 && !ferror(fp) ? 0 : -1;
 }
 
-/* Re-plan and start the journal of every part with something pending. */
+int
+cli_session_many_results(struct cli_session_many *m)
+{
+	return cli_written(many_results(m));
+}
+
+void
+cli_session_many_nothing(const struct cli_session_many *m, const char *done)
+{
+	struct buf where;
+
+	buf_init(&where, 0);
+	cli_estate_where(m->cli, &where);
+	cli_msg("%s: nothing matches in %s: %s", m->ops->words->cmd,
+		where.data != NULL ? where.data : "any workspace", done);
+	buf_free(&where);
+}
+
+/* Re-plan every part with something pending, then start their journals:
+ * a re-plan declined in one part stops the run before any part has a
+ * journal (one would be an unfinished session a later --resume applies). */
 static int
 many_prepare(struct cli_session_many *m)
 {
@@ -834,10 +938,18 @@ many_prepare(struct cli_session_many *m)
 		struct cli_session_part *p = &m->p[i];
 		if (!cli_session_many_live(m, i) || bulk_pending(p->b) == 0)
 			continue;
-		if ((rc = m->ops->replan(p->ctx)) == 0)
-			rc = cli_session_journal(&p->sub, p->b, p->user, m->ops->words->cmd,
-						 m->ops->done);
+		if ((rc = m->ops->replan(p->ctx)) == CLI_SESSION_UNLISTED) {
+			m->cli->ws[i].failed = true;    /* the others go on */
+			m->cli->ws_failed++;
+			bulk_free(p->b);
+			p->b = NULL;
+			rc = 0;
+		}
 	}
+	for (i = 0; i < m->n && rc == 0; i++)
+		if (cli_session_many_live(m, i) && bulk_pending(m->p[i].b) > 0)
+			rc = cli_session_journal(&m->p[i].sub, m->p[i].b, m->p[i].user,
+						 m->ops->words->cmd, m->ops->done);
 	return rc;
 }
 

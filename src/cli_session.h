@@ -147,8 +147,12 @@ struct cli_session_ops {
 	void (*confirm_own)(void *ctx);         /* a part's own questions before the
 						 * count (the token in use...); NULL */
 	int (*replan)(void *ctx);               /* the list again before applying:
-						 * 0, or an exit code (said) */
+						 * 0, CLI_SESSION_UNLISTED, or an
+						 * exit code (said) */
 };
+/* replan: the part's workspace could not be listed (said, naming it): the
+ * part is left out, nothing of it sent, its journal as it was. */
+#define CLI_SESSION_UNLISTED (-1)
 
 struct cli_session_many {
 	struct cli *cli;
@@ -175,6 +179,16 @@ int cli_session_many_refuse(const struct cli *cli, const char *cmd, int resume_a
  * *planned: the items over every part. 0, or an exit code. */
 int cli_session_many_plan(struct cli_session_many *m, char **ids, size_t nids,
 			  size_t *planned);
+/* Nothing to run (nothing matched, nothing to resume): the results as
+ * they are (none, or what was decided without sending) in JSON or CSV, as
+ * a run writes them, so a script always gets its array; several
+ * workspaces: the object of each one's array. 0, or the output's exit
+ * code. */
+int cli_session_results(struct cli *cli, const struct bulk *b);
+int cli_session_many_results(struct cli_session_many *m);
+/* "nothing matches in workspace 'a'" or "… in any of the N workspaces"
+ * (cli_estate_where): cmd's line, done: "no token was revoked". */
+void cli_session_many_nothing(const struct cli_session_many *m, const char *done);
 /* Load each workspace's newest unfinished session of ops->kind (a
  * workspace without one is said and left out). *found: how many. 0, or
  * an exit code. */

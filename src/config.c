@@ -6,6 +6,9 @@
  * field of struct config): per attribute, a flag wins over the environment,
  * which wins over the profile of the file. Empty values count as unset.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE 1	/* memmem */
+#endif
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -240,6 +243,195 @@ config_host_is_loopback(const char *url)
 	return inet_pton(AF_INET6, host + 1, &a6) == 1 && IN6_IS_ADDR_LOOPBACK(&a6);
 }
 
+/* ---- proxies ---------------------------------------------------------- */
+
+/* The proxy schemes libcurl speaks (its parse_proxy; "socks" is socks4). */
+static const char *const proxy_schemes[] = {
+	"http", "https", "socks", "socks4", "socks4a", "socks5", "socks5h",
+};
+
+/* What libcurl makes of a proxy without a scheme whose host starts so
+ * (CURLU_GUESS_SCHEME): none of these is a proxy scheme. */
+static const char *const proxy_guessed[] = { "ftp.", "dict.", "ldap.", "imap.", "smtp.", "pop3." };
+
+/* Bytes libcurl refuses in a host name (its URL parser's hostname_check). */
+static const char proxy_bad_host[] = " \r\n\t/:#?!@{}[]\\$'\"^`*<>=;,+&()";
+
+/* The length of a URL scheme at the start of s that is followed by ":/",
+ * as libcurl reads one when it may guess; 0 when there is none. */
+static size_t
+proxy_scheme_len(const char *s)
+{
+	static const char more[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789+.-";
+	size_t n;
+
+	if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z')))
+		return 0;
+	n = 1 + strspn(s + 1, more);
+	return s[n] == ':' && s[n + 1] == '/' ? n : 0;
+}
+
+/* Check the scheme of url (or the one libcurl guesses); set *rest past it. */
+static bool
+proxy_check_scheme(const char *url, const char **rest, char *why, size_t n)
+{
+	size_t len = proxy_scheme_len(url), i;
+
+	*rest = url;
+	if (len == 0) {
+		for (i = 0; i < sizeof proxy_guessed / sizeof proxy_guessed[0]; i++) {
+			if (strncasecmp(url, proxy_guessed[i], strlen(proxy_guessed[i])) == 0) {
+				snprintf(why, n, "without a scheme, libcurl reads a host starting "
+				    "with '%s' as %.*s://, which is no proxy: write http:// before "
+				    "it", proxy_guessed[i], (int)strlen(proxy_guessed[i]) - 1,
+				    proxy_guessed[i]);
+				return false;
+			}
+		}
+		return true;
+	}
+	*rest = url + len + 1 + strspn(url + len + 1, "/");
+	for (i = 0; i < sizeof proxy_schemes / sizeof proxy_schemes[0]; i++) {
+		if (strlen(proxy_schemes[i]) == len && strncasecmp(url, proxy_schemes[i], len) == 0)
+			return true;
+	}
+	snprintf(why, n, "%.*s:// is not a proxy scheme (use http, https, socks4, socks4a, "
+	    "socks5 or socks5h)", len > 16 ? 16 : (int)len, url);
+	return false;
+}
+
+/* Check a port ("" is the default one). */
+static bool
+proxy_check_port(const char *p, size_t len, char *why, size_t n)
+{
+	unsigned long v = 0;
+	size_t i;
+
+	for (i = 0; i < len && p[i] >= '0' && p[i] <= '9' && v <= 65535; i++)
+		v = v * 10 + (unsigned long)(p[i] - '0');
+	if (i == len && (len == 0 || (v >= 1 && v <= 65535)))
+		return true;
+	snprintf(why, n, "its port is not a number from 1 to 65535");
+	return false;
+}
+
+/* Check "[v6]" (a zone "%25eth0" allowed) and what follows it. */
+static bool
+proxy_check_v6(const char *h, size_t len, char *why, size_t n)
+{
+	const char *end = memchr(h, ']', len);
+	char addr[INET6_ADDRSTRLEN + 1];
+	struct in6_addr a6;
+	size_t alen;
+
+	if (end == NULL) {
+		snprintf(why, n, "its IPv6 address has no closing ']'");
+		return false;
+	}
+	alen = strcspn(h + 1, "%]");
+	if (alen >= sizeof addr || (memcpy(addr, h + 1, alen), addr[alen] = '\0',
+	    inet_pton(AF_INET6, addr, &a6) != 1)) {
+		snprintf(why, n, "its IPv6 address is not valid");
+		return false;
+	}
+	if (end + 1 == h + len)
+		return true;
+	if (end[1] != ':') {
+		snprintf(why, n, "its port is not a number from 1 to 65535");
+		return false;
+	}
+	return proxy_check_port(end + 2, (size_t)(h + len - end - 2), why, n);
+}
+
+/* Check "host[:port]". */
+static bool
+proxy_check_hostport(const char *h, size_t len, char *why, size_t n)
+{
+	const char *colon;
+	size_t hlen, i;
+
+	if (len > 0 && *h == '[')
+		return proxy_check_v6(h, len, why, n);
+	colon = memchr(h, ':', len);
+	hlen = colon != NULL ? (size_t)(colon - h) : len;
+	if (hlen == 0) {
+		snprintf(why, n, "it has no host");
+		return false;
+	}
+	for (i = 0; i < hlen; i++) {
+		if (strchr(proxy_bad_host, h[i]) != NULL || (unsigned char)h[i] < 0x20 ||
+		    (unsigned char)h[i] == 0x7f) {
+			snprintf(why, n, "its host name holds a character no host name has");
+			return false;
+		}
+	}
+	return colon == NULL || proxy_check_port(colon + 1, len - hlen - 1, why, n);
+}
+
+bool
+config_proxy_check(const char *url, char *why, size_t n)
+{
+	const char *rest, *at;
+	size_t len;
+
+	if (url[strcspn(url, " \t\r\n\v\f")] != '\0') {	/* libcurl refuses it to send */
+		snprintf(why, n, "it holds a space or a control character (%%-encode a "
+			 "password's: %%20 for a space)");
+		return false;
+	}
+	if (!proxy_check_scheme(url, &rest, why, n))
+		return false;
+	len = strcspn(rest, "/?#");
+	if ((at = memchr(rest, '@', len)) != NULL) {	/* the first '@', as libcurl */
+		len -= (size_t)(at + 1 - rest);
+		rest = at + 1;
+	}
+	return proxy_check_hostport(rest, len, why, n);
+}
+
+/* url with any user name and password replaced by <redacted>: everything
+ * up to the last '@' after the scheme, so no piece of a password shows,
+ * however malformed the URL. */
+static int
+proxy_redact(const char *url, struct buf *b)
+{
+	const char *at = strrchr(url, '@');
+	size_t len = proxy_scheme_len(url);
+
+	if (at == NULL)
+		return buf_addstr(b, url);
+	if (len != 0 && strncmp(url + len, "://", 3) == 0 && url + len + 3 <= at)
+		len += 3;
+	else
+		len = 0;
+	return buf_printf(b, "%.*s<redacted>%s", (int)len, url, at);
+}
+
+/* Whether no_proxy may spare host (a name or an address, no port) the
+ * proxy, as libcurl's noproxy check does: "*", the name itself or a domain
+ * of it (a leading '.' or not), and any CIDR range for an address (not
+ * worked out: it may match). */
+static bool
+proxy_bypassed(const char *host, const char *no_proxy)
+{
+	static const char sep[] = ", \t";
+	size_t hlen = strlen(host), n;
+	const char *t;
+
+	for (t = no_proxy + strspn(no_proxy, sep); *t != '\0'; t += n, t += strspn(t, sep)) {
+		n = strcspn(t, sep);
+		if ((n == 1 && *t == '*') || memchr(t, '/', n) != NULL)
+			return true;
+		if (*t == '.' && n > 1)
+			t++, n--;
+		if (n <= hlen && strncasecmp(host + hlen - n, t, n) == 0 &&
+		    (n == hlen || host[hlen - n - 1] == '.'))
+			return true;
+	}
+	return false;
+}
+
 /* ---- resolution ------------------------------------------------------- */
 
 enum attr_id {
@@ -303,7 +495,7 @@ static const struct attr attrs[ATTR_COUNT] = {
 	[ATTR_WORKSPACE_ID] = { NULL, NO_OFF, E1("DATABRICKS_WORKSPACE_ID"),
 	    "workspace_id", OUT(workspace_id), 0, 0 },
 	[ATTR_CA_FILE] = { "--ca-file", FLAG(ca_file),
-	    { "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", NULL },
+	    { "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "SSL_CERT_FILE", NULL },
 	    NULL, OUT(ca_file), 0, 0 },
 	[ATTR_CA_DIR] = { NULL, NO_OFF, E1("SSL_CERT_DIR"), NULL, OUT(ca_dir), 0, 0 },
 	[ATTR_CLI_PATH] = { NULL, NO_OFF, E1("DATABRICKS_CLI_PATH"),
@@ -681,6 +873,21 @@ resolve_have(const struct resolver *r)
 	return have;
 }
 
+/* No credential in a profile -p named: the profile is what lacks one (the
+ * environment's credentials do not count for it, and saying to set
+ * DATABRICKS_TOKEN would not help). */
+static enum patrol_status
+resolve_nothing_named(struct resolver *r)
+{
+	const char *p = r->profile, *file = r->out->config_file;
+
+	return status_set(r->err, PATROL_CONFIG, "no credentials in profile [%s] of %s: add "
+	    "token (or client_id and client_secret) to it, use --token-stdin, or sign in with "
+	    "the Databricks CLI: databricks auth login --profile %s%s%s%s", p, file, p,
+	    r->ignored.len ? "; not used for a named profile: " : "",
+	    r->ignored.len ? r->ignored.data : "", r->ignored.len ? " from the environment" : "");
+}
+
 /* Nothing fits: explain the first half-configured type, or the lack of any
  * credential. */
 static enum patrol_status
@@ -694,6 +901,8 @@ resolve_nothing(struct resolver *r, unsigned have)
 		if (needs != 0 && (needs & have) != 0 && (needs & ~have) != 0)
 			return resolve_missing(r, (enum auth_type)t, needs & ~have);
 	}
+	if (resolver_explicit_profile(r))
+		return resolve_nothing_named(r);
 	return status_set(r->err, PATROL_CONFIG,
 	    "no credentials: set DATABRICKS_TOKEN, use --token-stdin, or add token "
 	    "to [%s] in %s (or sign in with the Databricks CLI: databricks auth login "
@@ -831,24 +1040,219 @@ resolve_auth_extra(struct resolver *r)
 	return PATROL_OK;
 }
 
-/* A CA file or directory that cannot be read is an error now, not a TLS
- * failure later. */
-static enum patrol_status
-resolve_ca(struct resolver *r)
+/* ---- CA certificates ----------------------------------------------------- */
+
+#define CA_SCAN_MAX	(16u << 20)	/* a larger CA file is not looked into */
+
+/* The PEM labels of a certificate OpenSSL loads from a CA file. */
+static const char *const ca_labels[] = {
+	"-----BEGIN CERTIFICATE-----", "-----BEGIN TRUSTED CERTIFICATE-----",
+	"-----BEGIN X509 CERTIFICATE-----",
+};
+
+/* Why the n bytes of a CA file hold no certificate, or NULL when they do. */
+static const char *
+ca_text_problem(const char *t, size_t n)
 {
-	static const enum attr_id ids[] = { ATTR_CA_FILE, ATTR_CA_DIR };
 	size_t i;
 
-	for (i = 0; i < 2; i++) {
-		if (r->val[ids[i]] != NULL && access(r->val[ids[i]], R_OK) != 0)
-			return status_set(r->err, PATROL_CONFIG, "CA %s %s from %s: %s",
-			    i == 0 ? "file" : "directory", r->val[ids[i]], r->src[ids[i]],
-			    strerror(errno));
+	for (i = 0; i < sizeof ca_labels / sizeof ca_labels[0]; i++) {
+		if (memmem(t, n, ca_labels[i], strlen(ca_labels[i])) != NULL)
+			return NULL;
+	}
+	if (n == 0)
+		return "it is empty";
+	if (memmem(t, n, "PRIVATE KEY-----", 16) != NULL)
+		return "it holds a private key, not a certificate";
+	if (memmem(t, n, "-----BEGIN ", 11) != NULL)
+		return "it holds PEM, but no certificate";
+	if ((unsigned char)t[0] == 0x30)
+		return "it is not PEM (DER? convert it: openssl x509 -inform der -in FILE -out FILE.pem)";
+	return "it is not a PEM certificate file";
+}
+
+/* Read the regular file open at fd (size bytes) and say why it holds no
+ * certificate, or NULL; *why_errno is set when it cannot be read. */
+static const char *
+ca_file_problem(int fd, off_t size, int *why_errno)
+{
+	const char *why;
+	size_t n = 0;
+	ssize_t got;
+	char *t;
+
+	*why_errno = 0;
+	if (size < 0 || (uintmax_t)size > CA_SCAN_MAX)
+		return NULL;
+	if ((t = malloc((size_t)size + 1)) == NULL) {
+		*why_errno = ENOMEM;
+		return NULL;
+	}
+	while (n < (size_t)size && (got = read(fd, t + n, (size_t)size - n)) != 0) {
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			*why_errno = errno;
+			free(t);
+			return NULL;
+		}
+		n += (size_t)got;
+	}
+	why = ca_text_problem(t, n);
+	free(t);
+	return why;
+}
+
+/* Check the CA file the flag or a variable named: a directory becomes the
+ * CA directory (as the Python SDK takes one in REQUESTS_CA_BUNDLE); a file
+ * must hold a certificate, or every request would fail its handshake. */
+static enum patrol_status
+resolve_ca_file(struct resolver *r)
+{
+	const char *path = r->val[ATTR_CA_FILE], *src = r->src[ATTR_CA_FILE], *why;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), e;
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		e = errno;
+		if (fd >= 0)
+			close(fd);
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s: %s", path, src,
+		    strerror(e));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		r->val[ATTR_CA_DIR] = path;
+		r->src[ATTR_CA_DIR] = src;
+		r->val[ATTR_CA_FILE] = NULL;
+		return PATROL_OK;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s is not a regular "
+		    "file; give the CA's certificate in PEM", path, src);
+	}
+	why = ca_file_problem(fd, st.st_size, &e);
+	close(fd);
+	if (e != 0)
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s: %s", path, src,
+		    strerror(e));
+	if (why != NULL)
+		return status_set(r->err, PATROL_CONFIG, "CA file %s from %s holds no "
+		    "certificate: %s; give the CA's certificate in PEM "
+		    "(-----BEGIN CERTIFICATE-----)", path, src, why);
+	return PATROL_OK;
+}
+
+/* The CA directory must be a directory we may read. */
+static enum patrol_status
+resolve_ca_dir(struct resolver *r)
+{
+	const char *path = r->val[ATTR_CA_DIR];
+	struct stat st;
+
+	if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode))
+		return status_set(r->err, PATROL_CONFIG, "CA directory %s from %s is not a "
+		    "directory; give a file with --ca-file or REQUESTS_CA_BUNDLE", path,
+		    r->src[ATTR_CA_DIR]);
+	if (access(path, R_OK | X_OK) != 0)
+		return status_set(r->err, PATROL_CONFIG, "CA directory %s from %s: %s", path,
+		    r->src[ATTR_CA_DIR], strerror(errno));
+	return PATROL_OK;
+}
+
+/* Whether the CA variable name is set but unused (another setting wins). */
+static bool
+ca_shadowed(const struct resolver *r, const char *name)
+{
+	const char *f = r->src[ATTR_CA_FILE], *d = r->src[ATTR_CA_DIR];
+
+	return name != NULL && resolver_env(r, name) != NULL && (f == NULL || strcmp(f, name) != 0) &&
+	    (d == NULL || strcmp(d, name) != 0);
+}
+
+/* What the workspace's certificate is checked against, for a TLS failure:
+ * "trusting the CAs of REQUESTS_CA_BUNDLE=/p/ca.pem; set but not used:
+ * SSL_CERT_FILE". */
+static enum patrol_status
+resolve_ca_source(struct resolver *r)
+{
+	const enum attr_id f = ATTR_CA_FILE, d = ATTR_CA_DIR;
+	const char *names[ENV_MAX + 1];
+	size_t j, n = 0;
+	struct buf b;
+	int rc = 0;
+
+	memcpy(names, attrs[f].env, sizeof attrs[f].env);
+	names[ENV_MAX] = attrs[d].env[0];
+	buf_init(&b, 0);
+	rc |= buf_addstr(&b, r->val[f] != NULL ? "trusting the CAs of " : "trusting the system's CAs");
+	if (r->val[f] != NULL)
+		rc |= buf_printf(&b, "%s%s%s", r->src[f], r->src[f][0] == '-' ? " " : "=", r->val[f]);
+	if (r->val[d] != NULL)
+		rc |= buf_printf(&b, " and %s the directory %s%s%s", r->val[f] ? "of" : "those of",
+		    r->src[d], r->src[d][0] == '-' ? " " : "=", r->val[d]);
+	for (j = 0; j <= ENV_MAX; j++) {
+		if (ca_shadowed(r, names[j]))
+			rc |= buf_printf(&b, "%s%s", n++ ? ", " : "; set but not used: ", names[j]);
+	}
+	if (rc != 0 || (r->out->ca_source = buf_take(&b)) == NULL) {
+		buf_free(&b);
+		return resolver_nomem(r);
 	}
 	return PATROL_OK;
 }
 
-/* "-p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …" */
+/* A CA file or directory that cannot be used is an error now, naming the
+ * setting it came from, not a TLS failure later. A directory from the
+ * CA-file settings takes the place of SSL_CERT_DIR. */
+static enum patrol_status
+resolve_ca(struct resolver *r)
+{
+	enum patrol_status st;
+
+	if (r->val[ATTR_CA_FILE] != NULL && (st = resolve_ca_file(r)) != PATROL_OK)
+		return st;
+	if (r->val[ATTR_CA_DIR] != NULL && (st = resolve_ca_dir(r)) != PATROL_OK)
+		return st;
+	return resolve_ca_source(r);
+}
+
+/* A proxy libcurl would refuse is an error now, naming the variable (the
+ * URL shown without its password), not a network failure retried later.
+ * Only when requests would go through it: to an https host that no_proxy
+ * does not spare. */
+static enum patrol_status
+resolve_proxy(struct resolver *r)
+{
+	const char *url = r->val[ATTR_PROXY], *h = r->out->host + 8;
+	char why[160], host[256];
+	enum patrol_status st;
+	struct buf b;
+
+	if (url == NULL || strncmp(r->out->host, "https://", 8) != 0)
+		return PATROL_OK;
+	if (*h == '[')
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h + 1, "]"), h + 1);
+	else
+		snprintf(host, sizeof host, "%.*s", (int)strcspn(h, ":"), h);
+	if ((r->val[ATTR_NO_PROXY] != NULL && proxy_bypassed(host, r->val[ATTR_NO_PROXY])) ||
+	    config_proxy_check(url, why, sizeof why))
+		return PATROL_OK;
+	buf_init(&b, 0);
+	if (proxy_redact(url, &b) != 0) {
+		buf_free(&b);
+		return resolver_nomem(r);
+	}
+	st = status_set(r->err, PATROL_CONFIG, "proxy %s=%s: %s; correct or unset %s",
+	    r->src[ATTR_PROXY], b.data, why, r->src[ATTR_PROXY]);
+	buf_free(&b);
+	return st;
+}
+
+/* "ignoring DATABRICKS_HOST, DATABRICKS_TOKEN …": no profile named, so
+ * the one note is true of every profile of a run over several (which says
+ * it once). */
 static enum patrol_status
 resolve_note(struct resolver *r)
 {
@@ -857,8 +1261,8 @@ resolve_note(struct resolver *r)
 	if (r->ignored.len == 0)
 		return PATROL_OK;
 	buf_init(&b, 0);
-	if (buf_printf(&b, "note: -p %s: ignoring %s from the environment (an explicit "
-	    "profile wins)", r->flags->profile, r->ignored.data) != 0 ||
+	if (buf_printf(&b, "note: ignoring %s from the environment (a profile named by -p "
+	    "or --all-profiles wins)", r->ignored.data) != 0 ||
 	    (r->out->note = buf_take(&b)) == NULL) {
 		buf_free(&b);
 		return resolver_nomem(r);
@@ -894,6 +1298,7 @@ resolve_all(struct resolver *r)
 	    (st = resolve_account(r)) != PATROL_OK ||
 	    (st = resolve_check_chars(r)) != PATROL_OK ||
 	    (st = resolve_ca(r)) != PATROL_OK ||
+	    (st = resolve_proxy(r)) != PATROL_OK ||
 	    (st = resolve_auth(r)) != PATROL_OK ||
 	    (st = resolve_auth_extra(r)) != PATROL_OK ||
 	    (st = resolve_copy(r)) != PATROL_OK ||
@@ -1072,6 +1477,7 @@ config_free(struct config *c)
 	free(c->workspace_id);
 	free(c->ca_file);
 	free(c->ca_dir);
+	free(c->ca_source);
 	free(c->cli_path);
 	free(c->azure_client_id);
 	secret_free(c->azure_client_secret);

@@ -11,8 +11,10 @@
  * (note says which), so a profile never mixes with another workspace's
  * credentials (databricks/cli#1194). The auth type is then chosen by auth.c
  * (auth_choose); the secrets the chosen type does not use are not kept.
- * The CA file comes from --ca-file, else SSL_CERT_FILE, REQUESTS_CA_BUNDLE,
- * CURL_CA_BUNDLE (in this order); the CA directory from SSL_CERT_DIR; the
+ * The CA file comes from --ca-file, else REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE,
+ * SSL_CERT_FILE (the Python SDK's order: requests reads the first two, the
+ * system's OpenSSL the last); one naming a directory is the CA directory,
+ * else SSL_CERT_DIR is; a CA file must hold a PEM certificate. The
  * proxy for https from https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY; the
  * hosts it skips from no_proxy, NO_PROXY. No network is used here (PATH
  * is searched for helper programs).
@@ -47,8 +49,11 @@ struct config {
 	char *client_secret;   /* OAuth M2M (secret) or NULL */
 	char *account_id;      /* informational, may be NULL */
 	char *workspace_id;    /* informational, may be NULL */
-	char *ca_file;         /* --ca-file, SSL_CERT_FILE, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE */
-	char *ca_dir;          /* SSL_CERT_DIR, or NULL */
+	char *ca_file;         /* --ca-file, REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE, SSL_CERT_FILE
+				* (a file holding a PEM certificate), or NULL */
+	char *ca_dir;          /* one of those naming a directory, else SSL_CERT_DIR, or NULL */
+	char *ca_source;       /* for TLS failures: "trusting the CAs of REQUESTS_CA_BUNDLE=
+				* /p/ca.pem; set but not used: SSL_CERT_FILE" */
 	char *cli_path;        /* databricks_cli_path / DATABRICKS_CLI_PATH, or NULL */
 	char *azure_client_id;
 	char *azure_client_secret; /* azure-client-secret (secret) or NULL */
@@ -102,6 +107,14 @@ void config_scrub_environ(void);
  * http:// for anything but a loopback host (127.0.0.0/8, localhost, [::1]).
  * *out is malloc'd. */
 enum patrol_status config_normalize_host(const char *in, char **out, struct patrol_err *err);
+/* True when libcurl would take url as a proxy: a proxy scheme (http,
+ * https, socks4, socks4a, socks5, socks5h; none is http, as for libcurl,
+ * which reads a host starting with "ftp." and the like as another scheme),
+ * a host (a name without the bytes URLs forbid there, or a valid [IPv6]),
+ * a port from 1 to 65535 if any. Only what certainly fails is refused.
+ * Otherwise why (n bytes) says what is wrong, never quoting the user name,
+ * password or host. */
+bool config_proxy_check(const char *url, char *why, size_t n);
 /* True when the host part of a normalized URL is loopback. */
 bool config_host_is_loopback(const char *url);
 

@@ -118,6 +118,8 @@ pick_all(struct estate_pick *p, config_getenv_fn getenv_fn, void *env_ctx,
 	if ((st = config_profiles(getenv_fn, env_ctx, &v, &n, &p->file, err)) != PATROL_OK)
 		return st;
 	for (i = 0; i < n && st == PATROL_OK; i++) {
+		if (pick_has(p, v[i].name))
+			continue;       /* named by hand: used or refused as such */
 		if (estate_not_workspace(&v[i]) != NULL)
 			st = pick_note(p, &v[i]) == 0 ? PATROL_OK :
 			     status_set(err, PATROL_NOMEM, "out of memory");
@@ -143,6 +145,7 @@ estate_pick(const char *const *given, const bool *whole, size_t ngiven, bool all
 	for (i = 0; i < ngiven && st == PATROL_OK; i++)
 		st = whole != NULL && whole[i] ? pick_name(out, given[i], strlen(given[i]), err) :
 		     pick_value(out, given[i], err);
+	out->nnamed = out->n;
 	if (st == PATROL_OK && all)
 		st = pick_all(out, getenv_fn, env_ctx, err);
 	if (st == PATROL_OK && out->n == 0)

@@ -34,6 +34,9 @@ struct estate_pick {
 	char **names;           /* profile names, in the order given (file order
 				 * for --all-profiles), each once */
 	size_t n;
+	size_t nnamed;          /* names[0..nnamed) were named by hand (-p,
+				 * --profiles): one that cannot be used stops
+				 * the run, --all-profiles or not */
 	char **notes;           /* "skipped profile 'acct': https://accounts… is
 				 * an account console, not a workspace" */
 	size_t nnotes;
@@ -46,7 +49,8 @@ struct estate_pick {
  * or whole[i] false) holds names separated by commas, blanks around a name
  * ignored. all adds every profile of the config file whose host is a
  * workspace (account consoles and profiles without a host are skipped with
- * a note). A name given twice counts once. PATROL_CONFIG when a value is
+ * a note, unless named by hand: that one is the caller's to refuse). A name
+ * given twice counts once. PATROL_CONFIG when a value is
  * empty, when no workspace is left, or past ESTATE_MAX; the file's errors
  * as config_profiles gives them. Free with estate_pick_free (also after an
  * error). */

@@ -5,7 +5,8 @@
  * pipes, everything else closed) and attributes (default signal dispositions,
  * an empty signal mask, a new process group). Our ends of the pipes are
  * non-blocking and close-on-exec. helper_poll drains them, notices EOF,
- * reaps the child with waitpid(WNOHANG), and kills the process group with
+ * reaps the child with waitpid(WNOHANG) (then takes what is left in the
+ * pipes and closes them), and kills the process group with
  * SIGKILL at the timeout or when an output passes its maximum.
  */
 #include <dirent.h>
@@ -25,6 +26,7 @@
 #include "secret.h"
 
 #define HELPER_REAP_POLL_MS 10
+#define HELPER_EXIT_POLL_MS 50
 
 /* One output pipe. */
 struct helper_pipe {
@@ -246,7 +248,8 @@ helper_drain(struct helper *h, struct helper_pipe *p)
 	return ok;
 }
 
-/* Both pipes are closed: reap the child if it has exited. */
+/* Reap the child if it has exited (its pipes may still be open: a child
+ * of its own may hold them). */
 static void
 helper_reap(struct helper *h)
 {
@@ -272,6 +275,23 @@ helper_reap(struct helper *h)
 	}
 }
 
+/* The child has exited: what it wrote is in the pipes, so take it and
+ * close them, without waiting for an end of file that a process it left
+ * behind (holding the pipes) would put off. */
+static void
+helper_finish(struct helper *h)
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!helper_drain(h, &h->pipes[i]))
+			h->end = h->pipes[i].fd >= 0 ? HELPER_TOO_MUCH : HELPER_FAILED;
+		if (h->pipes[i].fd >= 0)
+			close(h->pipes[i].fd);
+		h->pipes[i].fd = -1;
+	}
+}
+
 enum helper_end
 helper_poll(struct helper *h, int64_t now)
 {
@@ -285,8 +305,9 @@ helper_poll(struct helper *h, int64_t now)
 			return h->end;
 		}
 	}
-	if (h->pipes[0].fd < 0 && h->pipes[1].fd < 0)
-		helper_reap(h);
+	helper_reap(h);
+	if (h->end != HELPER_RUNNING)
+		helper_finish(h);
 	if (h->end == HELPER_RUNNING && now >= h->deadline)
 		helper_kill(h, HELPER_TIMED_OUT);
 	return h->end;
@@ -300,9 +321,13 @@ helper_wait_ms(const struct helper *h, int64_t now)
 	if (h->end != HELPER_RUNNING)
 		return -1;
 	left = h->deadline > now ? h->deadline - now : 0;
-	/* pipes closed but not reaped yet: look again soon */
+	/* pipes closed but not reaped yet: look again soon; pipes open: the
+	 * child may exit while something it left behind holds them, which no
+	 * descriptor would tell */
 	if (h->pipes[0].fd < 0 && h->pipes[1].fd < 0 && left > HELPER_REAP_POLL_MS)
 		left = HELPER_REAP_POLL_MS;
+	else if (left > HELPER_EXIT_POLL_MS)
+		left = HELPER_EXIT_POLL_MS;
 	return left;
 }
 

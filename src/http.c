@@ -25,6 +25,7 @@
  * verified (which CA to give), an HTML page or a bare 404 where the API
  * should be (is this a Databricks workspace URL?), a Private Link redirect.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -48,6 +49,9 @@
 #define HTTP_LOG_LINE_MAX 2048
 #define HTTP_PRESIZE_MAX ((size_t)1 << 20)  /* a Content-Length reserves at most this */
 #define HTTP_STREAM_BUFFER (256L << 10)     /* libcurl's read size for streamed answers */
+#define HTTP_HEADER_MAX_KB 100             /* libcurl's limit on one response header */
+#define HTTP_HEADERS_MAX_KB 300            /* and on all of them */
+#define HTTP_SECRET_MIN 3                   /* shorter known secrets are not searched for */
 
 struct http_xfer {
 	CURL *easy;
@@ -73,6 +77,8 @@ struct http_xfer {
 	char location[1024];
 	char content_type[128];
 	char errbuf[CURL_ERROR_SIZE];
+	char *secret[5];          /* the proxy's password, raw and decoded, the bearer
+				   * token and the Basic password sent; NULL-ended */
 };
 
 /* Header names whose values never reach the debug log. */
@@ -83,7 +89,7 @@ static const char *const http_redacted[] = {
 /* Why a certificate was not accepted, by what the TLS library said (the
  * words of OpenSSL, GnuTLS and others), with the fix. */
 #define HTTP_FIX_CA "if a proxy inspects TLS (corporate networks), give its CA certificate " \
-	"with --ca-file FILE or SSL_CERT_FILE"
+	"with --ca-file FILE or REQUESTS_CA_BUNDLE"
 #define HTTP_FIX_HOST "check the workspace URL (DATABRICKS_HOST, --host or host in the profile)"
 static const struct {
 	const char *needle;
@@ -182,35 +188,191 @@ http_is_redacted(const char *line, size_t len)
 	return false;
 }
 
-/* Copy in to out (size n), with the password of every "scheme://user:pass@"
- * replaced by <redacted> (a proxy URL in libcurl's notes). */
-static void
-http_redact_userinfo(const char *in, char *out, size_t n)
+/* The start of the scheme that ends at sep ("://"), no earlier than lo. */
+static const char *
+http_scheme_start(const char *lo, const char *sep)
 {
-	const char *p = in, *sep, *at, *colon;
-	size_t len, o = 0;
+	while (sep > lo && (isalnum((unsigned char)sep[-1]) || sep[-1] == '+' ||
+			    sep[-1] == '-' || sep[-1] == '.'))
+		sep--;
+	return sep;
+}
 
-	while ((sep = strstr(p, "://")) != NULL && o < n) {
-		sep += 3;
-		len = strcspn(sep, "/ \t'\"<>");
-		at = memchr(sep, '@', len);
-		colon = at ? memchr(sep, ':', (size_t)(at - sep)) : NULL;
-		if (colon == NULL) {
-			o += (size_t)snprintf(out + o, n - o, "%.*s", (int)(sep - p), p);
-			p = sep;
+/* Where the URL whose authority starts at auth (after "://", its scheme at
+ * scheme) may end: before the next URL, a line end or the text's end; a URL
+ * in quotes ('URL', as libcurl writes it) at its last closing quote before
+ * that. */
+static const char *
+http_url_end(const char *text, const char *scheme, const char *auth)
+{
+	const char *next = strstr(auth, "://");
+	const char *end = next != NULL ? http_scheme_start(auth, next) : auth + strlen(auth);
+	const char *nl = memchr(auth, '\n', (size_t)(end - auth)), *q;
+	char quote = scheme > text ? scheme[-1] : '\0';
+
+	if (nl != NULL)
+		end = nl;
+	if (quote != '\'' && quote != '"')
+		return end;
+	for (q = end; q > auth; q--)
+		if (q[-1] == quote)
+			return q - 1;
+	return end;
+}
+
+/* Append s[0..len) to out (size n) at *o, truncating. */
+static void
+http_put(char *out, size_t n, size_t *o, const char *s, size_t len)
+{
+	if (*o >= n)
+		return;
+	if (len > n - 1 - *o)
+		len = n - 1 - *o;
+	memcpy(out + *o, s, len);
+	*o += len;
+	out[*o] = '\0';
+}
+
+/* Copy in to out (size n) with the userinfo of every URL replaced: "USER:"
+ * stays and the password becomes <redacted>; a userinfo without ':' (a
+ * token as a user name) goes whole. A password may hold anything, spaces,
+ * quotes, '/', '#' and '@' too, so a URL's userinfo runs to its last '@'
+ * (http_url_end): more may go than the password, never less. */
+static void
+http_redact_urls(const char *in, char *out, size_t n)
+{
+	const char *p = in, *sep, *auth, *end, *at, *colon;
+	size_t o = 0;
+
+	out[0] = '\0';
+	while ((sep = strstr(p, "://")) != NULL) {
+		auth = sep + 3;
+		end = http_url_end(in, http_scheme_start(p, sep), auth);
+		for (at = NULL; end > auth && at == NULL; end--)
+			if (end[-1] == '@')
+				at = end - 1;
+		if (at == NULL) {
+			http_put(out, n, &o, p, (size_t)(auth - p));
+			p = auth;
 			continue;
 		}
-		o += (size_t)snprintf(out + o, n - o, "%.*s<redacted>", (int)(colon + 1 - p), p);
+		colon = memchr(auth, ':', (size_t)(at - auth));
+		http_put(out, n, &o, p, (size_t)((colon != NULL ? colon + 1 : auth) - p));
+		http_put(out, n, &o, "<redacted>", 10);
 		p = at;
 	}
-	if (o < n)
-		snprintf(out + o, n - o, "%s", p);
+	http_put(out, n, &o, p, strlen(p));
+}
+
+/* Replace every occurrence of secret in s (size n) by <redacted>. */
+static void
+http_scrub_secret(char *s, size_t n, const char *secret)
+{
+	size_t k = secret != NULL ? strlen(secret) : 0, o = 0;
+	const char *p = s, *hit;
+	char *out;
+
+	if (k < HTTP_SECRET_MIN || strstr(s, secret) == NULL || (out = malloc(n)) == NULL)
+		return;
+	out[0] = '\0';
+	while ((hit = strstr(p, secret)) != NULL) {
+		http_put(out, n, &o, p, (size_t)(hit - p));
+		http_put(out, n, &o, "<redacted>", 10);
+		p = hit + k;
+	}
+	http_put(out, n, &o, p, strlen(p));
+	secret_wipe(s, n);
+	memcpy(s, out, o + 1);
+	secret_wipe(out, n);
+	free(out);
+}
+
+void
+http_redact(const char *in, const char *const *secrets, char *out, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	http_redact_urls(in, out, n);
+	for (i = 0; secrets != NULL && secrets[i] != NULL; i++)
+		http_scrub_secret(out, n, secrets[i]);
+}
+
+/* s percent-decoded, malloc'd; NULL when it has no escape (or on
+ * allocation failure: the raw form is scrubbed all the same). */
+static char *
+http_unescape(const char *s)
+{
+	char *d, *o, hex[3] = "";
+
+	if (strchr(s, '%') == NULL || (d = o = malloc(strlen(s) + 1)) == NULL)
+		return NULL;
+	for (; *s != '\0'; s++) {
+		if (s[0] == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
+			memcpy(hex, s + 1, 2);
+			*o++ = (char)strtol(hex, NULL, 16);
+			s += 2;
+		} else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return d;
+}
+
+/* The credentials r sends (its bearer token, its Basic password) and the
+ * password of a proxy URL ("scheme://USER:PASSWORD@host", the scheme
+ * optional; everything before the last '@' without a ':'), as written and
+ * percent-decoded, into x->secret (wiped when x is freed): http_redact
+ * takes them out of every text of the transfer, wherever libcurl quotes
+ * the URL. */
+static int
+http_keep_secrets(struct http_xfer *x, const char *proxy, const struct http_req *r)
+{
+	const char *sent[] = { r->bearer, r->basic_pass };
+	const char *sep, *auth, *at, *colon;
+	size_t i, k = 0;
+
+	while (x->secret[k] != NULL)
+		k++;
+	for (i = 0; i < sizeof sent / sizeof sent[0]; i++)   /* a server may echo them */
+		if (sent[i] != NULL && sent[i][0] != '\0' &&
+		    (x->secret[k++] = secret_strdup(sent[i])) == NULL)
+			return -1;
+	if (proxy == NULL)
+		return 0;
+	sep = strstr(proxy, "://");
+	auth = sep != NULL ? sep + 3 : proxy;
+	if ((at = strrchr(auth, '@')) == NULL)
+		return 0;
+	colon = memchr(auth, ':', (size_t)(at - auth));
+	auth = colon != NULL ? colon + 1 : auth;
+	x->secret[k] = calloc(1, (size_t)(at - auth) + 1);
+	if (x->secret[k] == NULL)
+		return -1;
+	memcpy(x->secret[k], auth, (size_t)(at - auth));
+	x->secret[k + 1] = http_unescape(x->secret[k]);
+	return 0;
+}
+
+/* Take every credential out of s (size n), in place (http_redact). */
+static void
+http_scrub(const struct http_xfer *x, char *s, size_t n)
+{
+	char clean[HTTP_LOG_LINE_MAX];
+
+	if (n > sizeof clean)
+		n = sizeof clean;
+	http_redact(s, (const char *const *)x->secret, clean, n);
+	memcpy(s, clean, strlen(clean) + 1);
+	secret_wipe(clean, sizeof clean);
 }
 
 /* Log one line of curl's debug output with its prefix, credentials redacted,
  * sanitized to ASCII. */
 static void
-http_log_line(int fd, const char *prefix, const char *line, size_t len, bool header)
+http_log_line(const struct http_xfer *x, const char *prefix, const char *line, size_t len,
+	      bool header)
 {
 	char raw[HTTP_LOG_LINE_MAX], safe[HTTP_LOG_LINE_MAX + 64];
 	size_t colon;
@@ -223,19 +385,20 @@ http_log_line(int fd, const char *prefix, const char *line, size_t len, bool hea
 		snprintf(raw, sizeof raw, "%s%.*s: <redacted>", prefix, (int)colon, line);
 	} else
 		snprintf(raw, sizeof raw, "%s%.*s", prefix, (int)len, line);
-	http_redact_userinfo(raw, safe, sizeof safe);
+	http_redact(raw, (const char *const *)x->secret, safe, sizeof safe);
 	secret_wipe(raw, sizeof raw);
 	clean = sanitize(safe, 0, SANITIZE_ASCII);
 	secret_wipe(safe, sizeof safe);
 	if (clean == NULL)
 		return;
-	http_log_write(fd, clean);
+	http_log_write(x->debug_fd, clean);
 	free(clean);
 }
 
 /* Split a block of debug data into lines and log each non-empty one. */
 static void
-http_log_block(int fd, const char *prefix, const char *data, size_t size, bool header)
+http_log_block(const struct http_xfer *x, const char *prefix, const char *data, size_t size,
+	       bool header)
 {
 	size_t start = 0, i;
 
@@ -243,7 +406,7 @@ http_log_block(int fd, const char *prefix, const char *data, size_t size, bool h
 		if (i < size && data[i] != '\n' && data[i] != '\r')
 			continue;
 		if (i > start)
-			http_log_line(fd, prefix, data + start, i - start, header);
+			http_log_line(x, prefix, data + start, i - start, header);
 		start = i + 1;
 	}
 }
@@ -255,11 +418,11 @@ http_debug_cb(CURL *easy, curl_infotype type, char *data, size_t size, void *use
 
 	(void)easy;
 	if (type == CURLINFO_TEXT)
-		http_log_block(x->debug_fd, "* ", data, size, false);
+		http_log_block(x, "* ", data, size, false);
 	else if (type == CURLINFO_HEADER_OUT)
-		http_log_block(x->debug_fd, "> ", data, size, true);
+		http_log_block(x, "> ", data, size, true);
 	else if (type == CURLINFO_HEADER_IN)
-		http_log_block(x->debug_fd, "< ", data, size, true);
+		http_log_block(x, "< ", data, size, true);
 	return 0;
 }
 
@@ -683,7 +846,8 @@ http_xfer_new(const struct http_opts *o, const struct http_req *r, void *owner,
 	snprintf(x->method, sizeof x->method, "%s", r->method);
 	x->url = strdup(r->url);
 	x->easy = curl_easy_init();
-	if (x->url == NULL || x->easy == NULL || http_configure(x, o, r) != 0) {
+	if (x->url == NULL || x->easy == NULL || http_keep_secrets(x, o->proxy, r) != 0 ||
+	    http_configure(x, o, r) != 0) {
 		http_xfer_free(x);
 		return status_set(err, PATROL_NOMEM, "out of memory configuring the request");
 	}
@@ -741,6 +905,8 @@ http_free_headers(struct curl_slist *l)
 void
 http_xfer_free(struct http_xfer *x)
 {
+	size_t i;
+
 	if (x == NULL)
 		return;
 	if (x->easy != NULL)
@@ -748,6 +914,8 @@ http_xfer_free(struct http_xfer *x)
 	http_free_headers(x->headers);
 	buf_free(&x->body);
 	free(x->url);
+	for (i = 0; i < sizeof x->secret / sizeof x->secret[0]; i++)
+		secret_free(x->secret[i]);
 	free(x);
 }
 
@@ -851,6 +1019,47 @@ http_proxy_refused(struct http_xfer *x, struct call *c, struct http_outcome *out
 	return true;
 }
 
+/* libcurl refused a setting (the proxy URL, a URL): sending again cannot
+ * help, only fixing it (config_resolve refuses a malformed proxy URL before). */
+static bool
+http_refused_setting(CURLcode rc, const char *why, struct call *c, struct http_outcome *out)
+{
+	if (rc != CURLE_URL_MALFORMAT && rc != CURLE_UNSUPPORTED_PROTOCOL &&
+	    strncmp(why, "Unsupported proxy", 17) != 0)
+		return false;
+	out->transport = RETRY_T_OTHER;
+	status_set(&c->err, PATROL_CONFIG, "libcurl refused the request (%s): check the proxy "
+		   "(https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY) and the workspace URL", why);
+	return true;
+}
+
+/* The server sent a header over libcurl's limits: libcurl 7 says "Out of
+ * memory" with nothing in the error buffer (one header over 100 KB) or
+ * "Too large response headers" (over 300 KB in all), libcurl 8.6 and later
+ * CURLE_TOO_LARGE. Not a network failure: asking again gets the same. */
+static bool
+http_headers_too_large(const struct http_xfer *x, CURLcode rc, const char *why, struct call *c,
+		       struct http_outcome *out)
+{
+	bool all = strncmp(why, "Too large response headers", 26) == 0;
+	bool one = !all && out->http_status != 0 && !x->decided && !x->nomem &&
+	    rc == CURLE_OUT_OF_MEMORY;
+
+#if LIBCURL_VERSION_NUM >= 0x080600
+	one = one || (!all && rc == CURLE_TOO_LARGE);
+#endif
+	if (!one && !all)
+		return false;
+	out->transport = RETRY_T_OTHER;
+	if (all)
+		status_set(&c->err, PATROL_TOO_LARGE, "the server sent headers too large "
+			   "(over %d KB in all)", HTTP_HEADERS_MAX_KB);
+	else
+		status_set(&c->err, PATROL_TOO_LARGE, "the server sent a header too large "
+			   "(over %d KB)", HTTP_HEADER_MAX_KB);
+	return true;
+}
+
 /* A transfer that ended without a full answer. */
 static void
 http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcome *out)
@@ -865,13 +1074,13 @@ http_failed(struct http_xfer *x, CURLcode rc, struct call *c, struct http_outcom
 			   "answer (a desynchronised or hostile server): closed it, request not sent");
 		return;
 	}
-	if (http_proxy_refused(x, c, out))
+	if (http_proxy_refused(x, c, out) || http_refused_setting(rc, why, c, out))
 		return;
 	if (http_is_tls(rc)) {
 		http_tls_failed(x, why, c);
 		return;
 	}
-	if (http_unreachable_failed(x, rc, why, c))
+	if (http_unreachable_failed(x, rc, why, c) || http_headers_too_large(x, rc, why, c, out))
 		return;
 	if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
 		status_set(&c->err, PATROL_TOO_LARGE, "response larger than %zu bytes", x->max_body);
@@ -962,6 +1171,7 @@ http_answered(struct http_xfer *x, struct call *c, struct http_outcome *out)
 		http_redirected(x, c);
 	else {
 		api_parse_error(st, x->reason, body, x->body.len, &c->err);
+		http_scrub(x, c->err.message, sizeof c->err.message);
 		if (http_not_databricks(x, c, st) && st != 401 && st != 403 && st != 429 &&
 		    st < 500)
 			http_wrong_host(x, c, st);
@@ -997,6 +1207,8 @@ http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c, struct http_out
 	struct retry_input in;
 
 	memset(out, 0, sizeof *out);
+	http_scrub(x, x->errbuf, sizeof x->errbuf);     /* libcurl's words, at the source */
+	http_scrub(x, x->location, sizeof x->location); /* the server's */
 	out->request_sent = http_xfer_sent(x);
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &out->http_status);
 	status_clear(&c->err);

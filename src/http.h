@@ -91,6 +91,14 @@ void http_xfer_done(struct http_xfer *x, CURLcode rc, struct call *c,
  * handle must no longer be in a multi handle. */
 void http_xfer_free(struct http_xfer *x);
 
+/* Copy in to out (size n > 0, truncated) with every credential taken out:
+ * the userinfo of any URL ("scheme://USER:<redacted>@", "<redacted>@"
+ * without a user name), however it is written (a password may hold spaces,
+ * quotes, '/', '#', '@'; the userinfo runs to the URL's last '@'), and each
+ * string of secrets (NULL-ended; NULL: none; shorter than 3 bytes: not
+ * searched) wherever it stands. For every text that comes from libcurl. */
+void http_redact(const char *in, const char *const *secrets, char *out, size_t n);
+
 /* True when s holds a byte below 0x20 or 0x7f. */
 bool http_has_ctl(const char *s);
 

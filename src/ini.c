@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -89,6 +90,24 @@ ini_cut_comment(char *s)
 			return;
 		}
 	}
+}
+
+/* A value wholly wrapped in one pair of double or single quotes loses them
+ * ("https://h" is https://h), as gopkg.in/ini.v1, the Databricks CLI's
+ * reader, does: the quote may appear nowhere else in it. */
+static char *
+ini_unquote(char *v)
+{
+	size_t n = strlen(v);
+	const char *other;
+
+	if (n < 2 || (v[0] != '"' && v[0] != '\'') || v[n - 1] != v[0])
+		return v;
+	other = strchr(v + 1, v[0]);
+	if (other != v + n - 1)
+		return v;
+	v[n - 1] = '\0';
+	return v + 1;
 }
 
 /* Make room for one more element of size sz in an array of *cap. */
@@ -208,7 +227,7 @@ ini_parse_pair(struct ini_parser *p, char *line)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	s->entries = e;
 	e[s->n].key = key;
-	e[s->n].value = ini_trim(sep + 1);
+	e[s->n].value = ini_unquote(ini_trim(sep + 1));
 	e[s->n].line = p->line;
 	s->n++;
 	return PATROL_OK;
@@ -314,6 +333,20 @@ static const struct ini_rule {
 	[INI_SETTINGS] = { 022, "writable", "chmod go-w", true },
 };
 
+/* True when reading fd (a character device) gives end of file at once, as
+ * /dev/null does. */
+static bool
+ini_reads_nothing(int fd)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 0;
+}
+
 /* Check what fd is: a regular file of ours that not every user may write;
  * warn on the rule's mode bits. */
 static enum patrol_status
@@ -325,6 +358,8 @@ ini_check_fd(int fd, const char *path, const struct ini_rule *rule, char **warni
 
 	if (fstat(fd, &sb) != 0)
 		return status_set(err, PATROL_IO, "cannot stat %s: %s", path, strerror(errno));
+	if (S_ISCHR(sb.st_mode) && ini_reads_nothing(fd))
+		return PATROL_OK;	/* /dev/null: an empty file, as the SDKs read it */
 	if (!S_ISREG(sb.st_mode))
 		return status_set(err, PATROL_CONFIG, "%s is not a regular file", path);
 	if (sb.st_uid != geteuid())
@@ -472,7 +507,7 @@ ini_get(const struct ini *ini, const char *section, const char *key)
 	if (s == NULL || key == NULL)
 		return NULL;
 	for (i = s->n; i > 0; i--) {
-		if (strcmp(s->entries[i - 1].key, key) == 0)
+		if (strcasecmp(s->entries[i - 1].key, key) == 0)
 			return s->entries[i - 1].value;
 	}
 	return NULL;

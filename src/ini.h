@@ -8,8 +8,11 @@
  * ';' or '#' follows a space or tab, CRLF or LF line ends, a UTF-8 BOM at the
  * very start. Keys met before any header belong to [DEFAULT] (what the Go
  * SDK's gopkg.in/ini.v1 does; Python's configparser refuses them). A repeated
- * key: the last one wins; a repeated section: the two are merged. Values are
- * kept literally (no quote removal, no continuation lines). The whole text is
+ * key: the last one wins; a repeated section: the two are merged. Keys are
+ * looked up case-insensitively (configparser lowercases them); a value
+ * wholly wrapped in a pair of double or single quotes that appear nowhere
+ * else in it loses them (gopkg.in/ini.v1 does); otherwise values are kept
+ * literally (no escapes, no continuation lines). The whole text is
  * one buffer, split in place, and wiped on free: values may be tokens. Every
  * key occurrence is kept with its line, and each section with the line of
  * its first header, so a caller can check each one (prefs.c does).
@@ -37,7 +40,8 @@ enum ini_kind {
 };
 /* Parse a file. A symbolic link (dotfile managers make them) is followed
  * when the link itself is ours; the file opened is fstat'ed: not a regular
- * file, another user's file or a file every user may write is PATROL_CONFIG
+ * file (but a character device that reads nothing, /dev/null: an empty
+ * file, as the SDKs read it), another user's file or a file every user may write is PATROL_CONFIG
  * (with the fix); at most 1 MiB; syntax errors name FILE:LINE. *warning (may be NULL: no
  * warning wanted) is set to NULL, or to a malloc'd message with the fix
  * that kind calls for; it is NULL again after an error. *missing (may be
@@ -55,7 +59,8 @@ enum patrol_status ini_parse_file(const char *path, struct ini **out, char **war
 /* Parse text (tests, fuzzing). name is used in error messages. */
 enum patrol_status ini_parse_string(const char *text, size_t len, const char *name,
 				    struct ini **out, struct patrol_err *err);
-/* Value of key in section, or NULL. Section and key names are case-sensitive.
+/* Value of key in section, or NULL. Section names are case-sensitive, key
+ * names are not ("HOST" is host).
  * A key given more than once in a section (even across repeated headers of
  * it): the last one wins. */
 const char *ini_get(const struct ini *ini, const char *section, const char *key);

@@ -1241,7 +1241,23 @@ jp_result(struct journal_parser *p, json_t *o)
 	return PATROL_OK;
 }
 
-/* A step record: the newest one of an id is kept. */
+/* Append e's newest step to its history (e->steps). */
+static enum patrol_status
+jp_step_keep(struct journal_parser *p, struct journal_entry *e)
+{
+	struct journal_step *v = realloc(e->steps, (e->nsteps + 1) * sizeof *v);
+
+	if (v == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	e->steps = v;
+	v[e->nsteps] = e->step;
+	if (e->step.note != NULL && (v[e->nsteps].note = strdup(e->step.note)) == NULL)
+		return status_set(p->err, PATROL_NOMEM, "out of memory");
+	e->nsteps++;
+	return PATROL_OK;
+}
+
+/* A step record: the newest one of an id is kept, and every one in order. */
 static enum patrol_status
 jp_step(struct journal_parser *p, json_t *o)
 {
@@ -1264,7 +1280,7 @@ jp_step(struct journal_parser *p, json_t *o)
 	snprintf(e->step.name, sizeof e->step.name, "%s", step);
 	snprintf(e->step.other, sizeof e->step.other, "%s", other != NULL ? other : "");
 	e->step.t = t;
-	return PATROL_OK;
+	return jp_step_keep(p, e);
 }
 
 static const char *const journal_end_reasons[] = { "done", "stopped", "auth", "abandoned" };
@@ -1569,6 +1585,9 @@ journal_session_free(struct journal_session *s)
 	for (i = 0; i < s->n; i++) {
 		journal_item_clear(&s->v[i].item);
 		free(s->v[i].step.note);
+		while (s->v[i].nsteps > 0)
+			free(s->v[i].steps[--s->v[i].nsteps].note);
+		free(s->v[i].steps);
 	}
 	for (i = 0; i < s->nparams; i++) {
 		free(s->params[i].key);

@@ -254,6 +254,10 @@ struct journal_entry {
 	long http;
 	char message[160];             /* raw */
 	struct journal_step step;      /* the newest step record */
+	struct journal_step *steps;    /* every step record of the id, oldest first
+					* (the last is step), for a kind that needs
+					* how it came there; NULL when none */
+	size_t nsteps;
 };
 
 struct journal_kv {

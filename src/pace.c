@@ -37,6 +37,12 @@ pace_limit(const struct pace *p)
 	return p->limit;
 }
 
+int64_t
+pace_paused_until(const struct pace *p)
+{
+	return p->pause_until;
+}
+
 /* Set the learned rate, within the floor and the cap; resize the burst. */
 static void
 pace_learn(struct pace *p, double rate)

@@ -118,6 +118,9 @@ void pace_answer(struct pace *p, enum pace_signal sig, int64_t started_ms, bool 
 /* The rate in force (starts a second): 0 when there is none. */
 double pace_rate(const struct pace *p);
 int pace_limit(const struct pace *p);
+/* No start before this (monotonic ms): the end of the pause a throttle's
+ * Retry-After set, in the past when none holds. */
+int64_t pace_paused_until(const struct pace *p);
 void pace_stats(const struct pace *p, struct pace_stats *out);
 
 #endif

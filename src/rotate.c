@@ -25,9 +25,9 @@
 #include "savefile.h"
 #include "secret.h"
 #include "sha256.h"
+#include "utf8.h"
 
 #define ROTATE_MARK " (rotated from "   /* the default comment's suffix */
-#define ROTATE_COMMENT_MAX 255
 
 struct rotation {
 	bool admin;
@@ -44,6 +44,12 @@ struct rotation {
 	struct journal *journal;
 	struct rotate_item *v;
 	size_t n, cap;
+	/* resume: every id the rotation journals of the host name (planned, or
+	 * made or handled by a step), loaded for the first lost create */
+	char **known;
+	size_t nknown;
+	int known_state;                 /* 0 not loaded, 1 loaded, -1 unreadable */
+	struct patrol_err known_err;
 };
 
 /* ---- labels --------------------------------------------------------------- */
@@ -123,6 +129,24 @@ rotate_pause_point(const char *where)
 #endif
 
 /* ---- small helpers ----------------------------------------------------------- */
+
+/* The bytes of s's first max characters (UTF-8 code points; an invalid
+ * byte counts as one), all of s when it has fewer; *count (may be NULL)
+ * gets how many characters that is. */
+static size_t
+utf8_prefix(const char *s, size_t max, size_t *count)
+{
+	size_t len = strlen(s), at = 0, n = 0;
+	uint32_t cp;
+
+	while (at < len && n < max) {
+		at += utf8_next(s + at, len - at, &cp);
+		n++;
+	}
+	if (count != NULL)
+		*count = n;
+	return at;
+}
 
 static char **
 strv_dup(const char *const *v, size_t n)
@@ -237,7 +261,8 @@ rotate_new(bool admin, const struct rotate_opts *o, const char *me_id, int64_t m
 		return NULL;
 	r->admin = admin;
 	r->sync = sync;
-	r->max_lifetime_s = max_lifetime_s;
+	r->max_lifetime_s = max_lifetime_s > 0 ? max_lifetime_s :
+			    (int64_t)TOKEN_LIFETIME_MAX_DAYS * 86400;    /* unset: the API's own */
 	if ((me_id != NULL && (r->me_id = strdup(me_id)) == NULL) ||
 	    (o != NULL && rotate_set_opts(r, o) != 0)) {
 		rotate_free(r);
@@ -268,6 +293,7 @@ rotate_free(struct rotation *r)
 		item_free(&r->v[i]);
 	free(r->v);
 	rotate_clear_opts(r);
+	strv_free(r->known, r->nknown);
 	free(r->me_id);
 	journal_close(r->journal);
 	free(r);
@@ -331,8 +357,18 @@ rotate_unfinished(const struct rotation *r)
 
 /* ---- planning an item -------------------------------------------------------- */
 
+size_t
+rotate_comment_len(const char *s)
+{
+	size_t n;
+
+	utf8_prefix(s, (size_t)-1, &n);
+	return n;
+}
+
 /* The old comment without a mark an earlier rotation left, then the mark:
- * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters. */
+ * "ci deploy (rotated from 1a2b3c4d5e)", cut to fit 255 characters
+ * (code points, as the API counts them: token-api.md). */
 static char *
 rotate_default_comment(const char *old, const char *old_id)
 {
@@ -346,10 +382,10 @@ rotate_default_comment(const char *old, const char *old_id)
 		snprintf(mark, sizeof mark, "%s%.*s)", ROTATE_MARK, TOKEN_SHORT_ID_LEN, old_id);
 	else
 		snprintf(mark, sizeof mark, "rotated from %.*s", TOKEN_SHORT_ID_LEN, old_id);
-	if (keep + strlen(mark) > ROTATE_COMMENT_MAX)
-		keep = ROTATE_COMMENT_MAX - strlen(mark);
-	while (keep > 0 && ((unsigned char)old[keep] & 0xc0) == 0x80)
-		keep--;                 /* never cut a UTF-8 character in two */
+	if (keep > 0) {         /* cut by characters, never inside one (the mark is ASCII) */
+		size_t fit = utf8_prefix(old, ROTATE_COMMENT_MAX - strlen(mark), NULL);
+		keep = fit < keep ? fit : keep;
+	}
 	if ((out = malloc(keep + strlen(mark) + 1)) == NULL)
 		return NULL;
 	memcpy(out, old != NULL ? old : "", keep);
@@ -381,7 +417,7 @@ item_params(struct rotation *r, struct rotate_item *it, const struct token_info 
 		life = r->lifetime_s;
 	else if (t->expiry_time > 0 && t->expiry_time > t->creation_time)
 		life = (t->expiry_time - t->creation_time + 999) / 1000;
-	if (r->lifetime_s == 0 && r->max_lifetime_s > 0 && life > r->max_lifetime_s)
+	if (r->lifetime_s == 0 && life > r->max_lifetime_s)
 		life = r->max_lifetime_s;
 	it->lifetime_s = life;   /* 0 (never expired): the workspace maximum */
 	it->autoscope = it->nscopes == 0 && as != NULL &&
@@ -457,6 +493,7 @@ rotate_add(struct rotation *r, const struct token_info *t, bool self)
 		r->n--;
 		return -1;
 	}
+	it->scopes_known = true;
 	return 0;
 }
 
@@ -482,6 +519,7 @@ rotate_params(const struct rotation *r, struct journal_param *p, char *life, siz
 	p[n++] = (struct journal_param){ "lifetime", r->lifetime_s > 0 ? life : NULL };
 	p[n++] = (struct journal_param){ "scopes", *scopes };
 	p[n++] = (struct journal_param){ "comment", r->comment };
+	p[n++] = (struct journal_param){ "item_scopes", "true" };   /* items say their scopes */
 	return n;
 }
 
@@ -505,6 +543,8 @@ rotate_journal_start(struct rotation *r, const char *dir, const char *host, cons
 		items[i].created_ms = r->v[i].old_created_ms;
 		items[i].expiry_ms = r->v[i].old_expiry_ms;
 		items[i].last_used_ms = r->v[i].old_last_used_ms;
+		items[i].scopes = r->v[i].scopes;     /* what its create asks for */
+		items[i].nscopes = r->v[i].nscopes;
 	}
 	memset(&plan, 0, sizeof plan);
 	plan.kind = JOURNAL_KIND_ROTATE;
@@ -667,6 +707,32 @@ finish_discard(struct rotation *r, struct rotate_item *it, struct call *c)
 		after_discards(r, it);
 }
 
+/* Whether a create's answer can be a new token: its id (it->new_id) is
+ * the SHA-256 of the secret (token-api.md) and not the old token's own.
+ * Else the secret is dropped unseen, nothing is revoked (the id came from
+ * the server that lied), the old token stays and the item fails, naming
+ * the id the secret belongs to for the user to check. */
+static bool
+rotate_answer_true(struct rotation *r, struct rotate_item *it, const char *secret)
+{
+	char real[SHA256_HEX_LEN + 1];
+	bool old = strcasecmp(it->new_id, it->old_id) == 0;
+
+	sha256_hex(secret, strlen(secret), real);
+	if (!old && strcasecmp(real, it->new_id) == 0)
+		return true;
+	it->open = false;
+	item_fail(it, ROTATE_FAILED, PATROL_PROTOCOL, "the workspace answered the create with "
+		  "token id %s, %s: the secret was not delivered, nothing was revoked and the old "
+		  "token is kept; the secret it sent belongs to token %s (patrol show %.*s "
+		  "tells whether it exists)", it->new_id, old ? "the old token's own id" :
+		  "which is not the SHA-256 of the secret it sent", real, TOKEN_SHORT_ID_LEN,
+		  real);
+	it->new_id[0] = '\0';
+	rotate_failed_step(r, it);
+	return false;
+}
+
 static void
 finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 {
@@ -678,10 +744,16 @@ finish_created(struct rotation *r, struct rotate_item *it, struct call *c)
 	token_id_hex(t, it->new_id);
 	it->new_expiry_ms = t->expiry_time;
 	it->open = true;
-	if (it->new_id[0] == '\0' || cr->token_value == NULL ||
-	    (it->secret = secret_strdup(cr->token_value)) == NULL) {
+	if (it->new_id[0] == '\0' || cr->token_value == NULL) {
 		item_fail(it, ROTATE_FAILED, PATROL_PROTOCOL, "%s", "the create answer had no token: "
 			  "patrol rotate --resume looks for it");
+		return;
+	}
+	if (!rotate_answer_true(r, it, cr->token_value))
+		return;
+	if ((it->secret = secret_strdup(cr->token_value)) == NULL) {
+		item_fail(it, ROTATE_FAILED, PATROL_NOMEM, "out of memory: the new token %s is not "
+			  "delivered; patrol rotate --resume revokes it", it->new_id);
 		return;
 	}
 	where = rotate_secret_path(r, (size_t)(it - r->v));
@@ -718,6 +790,8 @@ finish_create(struct rotation *r, struct rotate_item *it, struct call *c)
 	}
 	if (c->attempts > 0 && (c->err.status == PATROL_UNKNOWN_OUTCOME ||
 				c->err.status == PATROL_CANCELLED)) {
+		/* when the failure was seen closes the window a resume looks in */
+		rotate_step(r, it, "no-answer", NULL, it->comment);
 		it->open = true;
 		item_fail(it, ROTATE_UNKNOWN, PATROL_UNKNOWN_OUTCOME, "%s", "the create was sent and "
 			  "its answer lost: patrol rotate --resume looks for the token before "
@@ -1079,10 +1153,12 @@ rotate_dest_holds(const struct rotation *r, const char *id)
 	return held;
 }
 
+/* A token made for item it to revoke: never its old token itself (an older
+ * patrol could record a lying server's answer as the replacement). */
 static void
 add_stray(struct rotate_item *it, const char *id)
 {
-	if (it->nstrays < ROTATE_STRAYS_MAX)
+	if (strcasecmp(id, it->old_id) != 0 && it->nstrays < ROTATE_STRAYS_MAX)
 		snprintf(it->strays[it->nstrays++], sizeof it->strays[0], "%s", id);
 }
 
@@ -1105,63 +1181,261 @@ resume_delivered(struct rotation *r, struct rotate_item *it, const char *new_id,
 	}
 }
 
-/* Whether the session knows id already: a planned token, or one its steps
- * made (another token's replacement may share the comment: --comment). */
+/* ---- a lost create: what it may have made ---------------------------------------- */
+
+static int
+known_add(struct rotation *r, const char *id, size_t *cap)
+{
+	char **v;
+
+	if (id == NULL || id[0] == '\0')
+		return 0;
+	if (r->nknown == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		if ((v = realloc(r->known, ncap * sizeof *v)) == NULL)
+			return -1;
+		r->known = v;
+		*cap = ncap;
+	}
+	if ((r->known[r->nknown] = strdup(id)) == NULL)
+		return -1;
+	r->nknown++;
+	return 0;
+}
+
+/* The ids rotation session s names: planned, and every step's other. */
+static int
+known_add_session(struct rotation *r, const struct journal_session *s, size_t *cap)
+{
+	size_t i, k;
+
+	for (i = 0; i < s->n; i++) {
+		if (known_add(r, s->v[i].item.id, cap) != 0 ||
+		    known_add(r, s->v[i].step.other, cap) != 0)
+			return -1;
+		for (k = 0; k < s->v[i].nsteps; k++)
+			if (known_add(r, s->v[i].steps[k].other, cap) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Load the ids every rotation journal of this host names (this session's
+ * from info, read under its lock; the others from the journal directory,
+ * the one info is in): a token one of them made or handles is not what a
+ * lost create of this session made. */
+static void
+known_load(struct rotation *r, const struct journal_session *info)
+{
+	struct journal_list l;
+	char *dir = NULL, *slash;
+	size_t cap = 0, i;
+	int rc;
+
+	r->known_state = -1;
+	status_clear(&r->known_err);
+	if (info->path != NULL && (slash = strrchr(info->path, '/')) != NULL)
+		dir = strndup(info->path, (size_t)(slash - info->path + (slash == info->path)));
+	else if (journal_dir(false, &dir, &r->known_err) != PATROL_OK)
+		return;
+	if (dir == NULL) {
+		status_set(&r->known_err, PATROL_NOMEM, "out of memory");
+		return;
+	}
+	memset(&l, 0, sizeof l);
+	if (journal_list(dir, &l, &r->known_err) != PATROL_OK) {
+		free(dir);
+		return;
+	}
+	free(dir);
+	rc = known_add_session(r, info, &cap);
+	for (i = 0; rc == 0 && i < l.n; i++)
+		if (journal_session_kind(&l.v[i]) == JOURNAL_KIND_ROTATE && l.v[i].host != NULL &&
+		    info->host != NULL && strcmp(l.v[i].host, info->host) == 0)
+			rc = known_add_session(r, &l.v[i], &cap);
+	journal_list_free(&l);
+	if (rc != 0) {
+		status_set(&r->known_err, PATROL_NOMEM, "out of memory");
+		return;
+	}
+	r->known_state = 1;
+}
+
 static bool
-resume_known(const struct journal_session *info, const char *id)
+known_has(const struct rotation *r, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < info->n; i++)
-		if (strcasecmp(info->v[i].item.id, id) == 0 ||
-		    strcasecmp(info->v[i].step.other, id) == 0)
+	for (i = 0; i < r->nknown; i++)
+		if (strcasecmp(r->known[i], id) == 0)
 			return true;
 	return false;
 }
 
-/* Whether listed t can be what item it's create made: its comment, made
- * since the step (less the slack), not known to the session, and (through
- * token management) the old token's owner's. */
-static bool
-resume_candidate(const struct rotate_item *it, const struct journal_step *st,
-		 const struct token_info *t, const char *id, const struct journal_session *info)
-{
-	const char *c = token_comment(t);
+/* When and with what comment a lost create was sent, and until when what
+ * it made can appear: from the step "create" (less the clock slack) to
+ * the step "no-answer" that saw it fail (plus the slack), or, when patrol
+ * died with the create in flight, to ROTATE_SETTLE_MS after it. */
+struct rotate_window {
+	const char *comment;
+	int64_t from, to;
+};
 
-	return c != NULL && st->note != NULL && strcmp(c, st->note) == 0 &&
-	       t->creation_time >= st->t - ROTATE_LOOKUP_SLACK_MS &&
-	       (it->owner_id == 0 || t->owner_id == 0 || t->owner_id == it->owner_id) &&
-	       !resume_known(info, id);
+/* The window of the newest create of entry e (its newest step is "create"
+ * or "no-answer"). */
+static void
+resume_window(const struct journal_entry *e, struct rotate_window *w)
+{
+	const struct journal_step *create = &e->step, *seen = NULL;
+	size_t k;
+
+	if (strcmp(e->step.name, "no-answer") == 0) {
+		seen = &e->step;
+		for (k = e->nsteps; k-- > 0;)
+			if (strcmp(e->steps[k].name, "create") == 0) {
+				create = &e->steps[k];
+				break;
+			}
+	}
+	w->comment = create->note != NULL ? create->note : e->step.note;
+	w->from = create->t - ROTATE_LOOKUP_SLACK_MS;
+	w->to = seen != NULL ? seen->t + ROTATE_LOOKUP_SLACK_MS : create->t + ROTATE_SETTLE_MS;
 }
 
-/* Step "create" with no answer: look for what it made. Returns false when
- * the item must wait (the create may still land). */
+/* Whether t's scopes are exactly those of item it (in any order). */
 static bool
-resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_step *st,
-	      const struct token_table *fresh, int64_t now_ms, const struct journal_session *info)
+resume_same_scopes(const struct rotate_item *it, const struct token_info *t)
 {
+	const char *const *v = token_list_items(t, TOKEN_LIST_SCOPES);
+	size_t i, k;
+
+	if (token_nscopes(t) != it->nscopes)
+		return false;
+	for (i = 0; i < it->nscopes; i++) {
+		for (k = 0; k < token_nscopes(t) && strcmp(v[k], it->scopes[i]) != 0; k++)
+			continue;
+		if (k == token_nscopes(t))
+			return false;
+	}
+	return true;
+}
+
+/* Whether listed t can be what item it's lost create made: everything the
+ * create asked for (its comment, scopes, lifetime, and through token
+ * management the old token's owner), made inside the create's window, and
+ * named by no rotation journal (another session made it, or handles it). */
+static bool
+resume_candidate(const struct rotation *r, const struct rotate_item *it,
+		 const struct rotate_window *w, const struct token_info *t, const char *id)
+{
+	const char *c = token_comment(t);
+	int64_t life = t->expiry_time > 0 ? t->expiry_time - t->creation_time : -1;
+
+	if (c == NULL || w->comment == NULL || strcmp(c, w->comment) != 0 ||
+	    t->creation_time < w->from || t->creation_time > w->to)
+		return false;
+	if (it->owner_id != 0 && t->owner_id != 0 && t->owner_id != it->owner_id)
+		return false;
+	if (it->lifetime_s > 0 &&
+	    (life < 0 || llabs(life - it->lifetime_s * 1000) > ROTATE_LOOKUP_SLACK_MS))
+		return false;
+	if (it->scopes_known && !resume_same_scopes(it, t))
+		return false;
+	return !known_has(r, id);
+}
+
+/* Item it's lost create matches found tokens (rows: the first shown of
+ * them): none is revoked, each is named (a unique id prefix, when it was
+ * made; they share the comment, said once) for the user to decide, as many
+ * as the message holds. */
+static void
+resume_ambiguous(struct rotation *r, struct rotate_item *it, const struct rotate_window *w,
+		 const struct token_table *fresh, const long *rows, size_t shown, size_t found,
+		 bool listed)
+{
+	char list[280] = "", one[96], when[32], id[TOKEN_ID_LEN + 1], more[40] = "";
+	size_t i, used = 0, keep = utf8_prefix(w->comment, 60, NULL);
+
+	for (i = 0; i < shown; i++) {
+		token_id_hex(&fresh->rows[rows[i]], id);
+		duration_absolute(fresh->rows[rows[i]].creation_time, false, when, sizeof when);
+		snprintf(one, sizeof one, "%s%.*s (created %s)", i > 0 ? ", " : "",
+			 TOKEN_SHORT_ID_LEN, id, when);
+		if (used + strlen(one) >= sizeof list)
+			break;
+		memcpy(list + used, one, strlen(one) + 1);
+		used += strlen(one);
+	}
+	if (i < found)
+		snprintf(more, sizeof more, " and %zu more", found - i);
+	it->open = false;
+	item_fail(it, ROTATE_FAILED, PATROL_CONFLICT, "the create's answer was lost, and %zu "
+		  "tokens match it (comment \"%.*s%s\"): %s%s; none was revoked%s: revoke those "
+		  "that are not in use (patrol revoke ID), then patrol rotate --resume %s "
+		  "rotates it again", found, (int)keep, w->comment, w->comment[keep] ? "…" : "",
+		  list, more, listed ? " and the old token is kept" : "",
+		  r->journal != NULL ? journal_session_id(r->journal) : "SESSION");
+	rotate_failed_step(r, it);
+}
+
+/* What resume_lookup decided. */
+enum resume_found { RESUME_GO, RESUME_DECIDED };
+
+/* Step "create" or "no-answer" of entry e: look for what that create made.
+ * One token that matches (rotate_candidate): delivered when the destination
+ * holds its secret, else revoked before a new create; several: none is
+ * touched (resume_ambiguous); none while the create could still land:
+ * the item waits. */
+static enum resume_found
+resume_lookup(struct rotation *r, struct rotate_item *it, const struct journal_entry *e,
+	      const struct token_table *fresh, int64_t now_ms, const struct journal_session *info,
+	      bool listed)
+{
+	struct rotate_window w;
 	char id[TOKEN_ID_LEN + 1], when[32];
+	long rows[ROTATE_STRAYS_MAX];
 	size_t i, found = 0;
 
-	for (i = 0; i < fresh->n; i++) {
-		const struct token_info *t = &fresh->rows[i];
-		token_id_hex(t, id);
-		if (!resume_candidate(it, st, t, id, info))
-			continue;
-		found++;
-		if (!it->delivered && rotate_dest_holds(r, id))
-			resume_delivered(r, it, id, true);      /* its secret got there */
-		else
-			add_stray(it, id);
+	resume_window(e, &w);
+	if (r->known_state == 0)
+		known_load(r, info);
+	if (r->known_state < 0) {
+		it->open = true;
+		item_fail(it, ROTATE_UNKNOWN, r->known_err.status, "a create was sent and its "
+			  "answer lost, and the other sessions' journals cannot be read to tell "
+			  "its token from theirs (%.300s): nothing was revoked", r->known_err.message);
+		return RESUME_DECIDED;
 	}
-	if (found > 0 || now_ms - st->t >= ROTATE_SETTLE_MS)
-		return true;
-	duration_absolute(st->t + ROTATE_SETTLE_MS, false, when, sizeof when);
+	for (i = 0; i < fresh->n; i++) {
+		token_id_hex(&fresh->rows[i], id);
+		if (!resume_candidate(r, it, &w, &fresh->rows[i], id))
+			continue;
+		if (!it->delivered && rotate_dest_holds(r, id)) {
+			resume_delivered(r, it, id, true);      /* its secret got there: ours */
+			return RESUME_GO;
+		}
+		if (found < ROTATE_STRAYS_MAX)
+			rows[found] = (long)i;
+		found++;
+	}
+	if (found > 1) {
+		resume_ambiguous(r, it, &w, fresh, rows, found < ROTATE_STRAYS_MAX ? found :
+				 ROTATE_STRAYS_MAX, found, listed);
+		return RESUME_DECIDED;
+	}
+	if (found == 1) {
+		token_id_hex(&fresh->rows[rows[0]], id);
+		add_stray(it, id);
+		return RESUME_GO;
+	}
+	if (now_ms >= w.to)
+		return RESUME_GO;
+	duration_absolute(w.to, false, when, sizeof when);
 	it->open = true;
 	item_fail(it, ROTATE_UNKNOWN, PATROL_UNKNOWN_OUTCOME, "a create was sent and no token "
 		  "has appeared so far; it may still be processed: run patrol rotate --resume "
 		  "again after %s", when);
-	return false;
+	return RESUME_DECIDED;
 }
 
 /* Step created or discard N: delivered when the destination holds it (or
@@ -1178,6 +1452,38 @@ resume_undelivered(struct rotation *r, struct rotate_item *it, const char *new_i
 	}
 	if (token_find_indexed(fresh, byid, new_id, true) >= 0)
 		add_stray(it, new_id);
+}
+
+/* What item it's create asked for, as far as the journal tells: the
+ * scopes its plan recorded (item_scopes; an older journal: the session's
+ * --scope, else the old token's own while it is listed, else unknown) and,
+ * when the old token is gone, the lifetime item_params gave it. */
+static int
+resume_expect(struct rotation *r, struct rotate_item *it, const struct journal_entry *e,
+	      bool listed, bool recorded)
+{
+	int64_t life = r->lifetime_s;
+
+	if (recorded || (!listed && r->nscopes > 0)) {
+		const char *const *v = recorded ? (const char *const *)e->item.scopes :
+			(const char *const *)r->scopes;
+		size_t n = recorded ? e->item.nscopes : r->nscopes;
+		strv_free(it->scopes, it->nscopes);
+		it->nscopes = 0;
+		if (n > 0 && (it->scopes = strv_dup(v, n)) == NULL)
+			return -1;
+		it->nscopes = n;
+		it->scopes_known = true;
+	} else
+		it->scopes_known = listed;
+	if (listed)
+		return 0;
+	if (life == 0 && e->item.expiry_ms > e->item.created_ms && e->item.created_ms > 0)
+		life = (e->item.expiry_ms - e->item.created_ms + 999) / 1000;
+	if (r->lifetime_s == 0 && life > r->max_lifetime_s)
+		life = r->max_lifetime_s;
+	it->lifetime_s = life;
+	return 0;
 }
 
 /* Rebuild item it from entry e and the fresh list. */
@@ -1214,8 +1520,8 @@ resume_item(struct rotation *r, struct rotate_item *it, const struct journal_ent
 	}
 	if (strcmp(st->name, "created") == 0 || strcmp(st->name, "discard") == 0)
 		resume_undelivered(r, it, st->other, st->note, fresh, byid);
-	else if (strcmp(st->name, "create") == 0 &&
-		 !resume_lookup(r, it, st, fresh, now_ms, info))
+	else if ((strcmp(st->name, "create") == 0 || strcmp(st->name, "no-answer") == 0) &&
+		 resume_lookup(r, it, e, fresh, now_ms, info, listed) == RESUME_DECIDED)
 		return;
 	if (it->delivered) {                 /* found in the destination */
 		if (it->nstrays > 0 && it->result == ROTATE_PENDING)
@@ -1394,10 +1700,12 @@ rotate_resume(struct rotation *r, struct journal_session *info, struct journal *
 {
 	enum patrol_status st;
 	size_t *byid, i;
+	bool recorded;
 
 	r->journal = j;             /* ours now, whatever happens */
 	if ((st = rotate_resume_check(r, info, allow_ended, err)) != PATROL_OK)
 		return st;
+	recorded = journal_session_param(info, "item_scopes") != NULL;
 	r->admin = info->admin;
 	if ((byid = token_index_by_id(fresh)) == NULL)
 		return status_set(err, PATROL_NOMEM, "out of memory");
@@ -1409,9 +1717,10 @@ rotate_resume(struct rotation *r, struct journal_session *info, struct journal *
 			break;
 		memcpy(it->old_id, e->item.id, sizeof it->old_id);
 		it->keep = r->keep_old;
-		if (row >= 0 ? item_from_token(r, it, &fresh->rows[row]) != 0 :
-		    (e->item.owner != NULL && (it->owner = strdup(e->item.owner)) == NULL) ||
-		    (e->item.comment != NULL && (it->old_comment = strdup(e->item.comment)) == NULL))
+		if ((row >= 0 ? item_from_token(r, it, &fresh->rows[row]) != 0 :
+		     (e->item.owner != NULL && (it->owner = strdup(e->item.owner)) == NULL) ||
+		     (e->item.comment != NULL && (it->old_comment = strdup(e->item.comment)) == NULL)) ||
+		    resume_expect(r, it, e, row >= 0, recorded) != 0)
 			break;
 		resume_item(r, it, e, fresh, byid, now_ms, info);
 	}

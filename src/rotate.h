@@ -22,8 +22,10 @@
  *            the worker fsyncs the intent, and so every step before it,
  *            before the request leaves), or kept: step "kept" N
  * A create whose answer was lost (sent, then a timeout or a reset) is never
- * sent again in that run: the item is "unknown" and the session stays
- * unfinished. A secret that cannot be delivered gets its token revoked at
+ * sent again in that run: step "no-answer" (when the failure was seen), the
+ * item is "unknown" and the session stays unfinished. A create answered
+ * with the old token's id, or an id that is not the SHA-256 of the secret,
+ * is no replacement: nothing is delivered or revoked, the item fails. A secret that cannot be delivered gets its token revoked at
  * once, and the item fails.
  *
  * Resume rebuilds each item from its newest step and a fresh list:
@@ -31,11 +33,18 @@
  *     SHA-256 is N; "created" notes the absolute path the secret goes to)
  *     it was delivered; else N is revoked if still listed and
  *     the token is created again
- *   create (outcome unknown): the list is searched for tokens with that
- *     comment created since (ROTATE_LOOKUP_SLACK_MS before) the step; each is
- *     taken as delivered when the destination file holds its secret, else
- *     revoked, before a new create. None found while the create could still
- *     be processing (ROTATE_SETTLE_MS) leaves the item unknown
+ *   create or no-answer (outcome unknown): the list is searched for
+ *     tokens with all the create asked for (comment, scopes as the plan
+ *     recorded them, lifetime to within ROTATE_LOOKUP_SLACK_MS, the old
+ *     token's owner), made inside its window (from step create to step
+ *     no-answer, ROTATE_LOOKUP_SLACK_MS more either side; with no
+ *     no-answer, patrol died with it in flight: ROTATE_SETTLE_MS after
+ *     create), that no rotation journal of the host names (any session:
+ *     planned, or another step's token). One whose secret the destination
+ *     file holds is taken as delivered; else one alone is revoked before
+ *     a new create; several: none is revoked, the item fails naming each
+ *     (step "failed": a resume by name creates again). None found before
+ *     the window closes leaves the item unknown
  *   delivered N: O is revoked unless it is gone or kept
  * An old token that is no longer listed before its replacement was
  * delivered is not rotated (the item fails, strays revoked).
@@ -59,8 +68,15 @@
 #define ROTATE_TAG ((uint64_t)1 << 61)
 #define ROTATE_LOOKUP_SLACK_MS 60000     /* clocks differ: search from this much before */
 #define ROTATE_SETTLE_MS 180000          /* a lost create may still land this long after */
-#define ROTATE_STRAYS_MAX 8              /* tokens to revoke before creating again */
+#define ROTATE_STRAYS_MAX 8              /* tokens to revoke before creating again, and
+					  * matches of a lost create named */
 #define ROTATE_SECRET_MAX 4096           /* bytes of a secret file read on resume */
+
+#define ROTATE_COMMENT_MAX 255           /* characters in a comment (token-api.md) */
+
+/* The characters of comment s as the API counts them: UTF-8 code points
+ * (an invalid byte counts as one). */
+size_t rotate_comment_len(const char *s);
 
 /* Where the new secrets go. */
 #define ROTATE_DESTS(_) \
@@ -124,6 +140,8 @@ struct rotate_item {
 	char *comment;
 	char **scopes;
 	size_t nscopes;
+	bool scopes_known;               /* on resume: scopes are what its create asked
+					  * for (else a lost create is matched without) */
 	int64_t lifetime_s;              /* 0: omitted (the workspace maximum) */
 	bool autoscope;
 	char new_id[TOKEN_ID_LEN + 1];   /* "" until created */
@@ -149,7 +167,8 @@ struct rotation;
 /* A new, empty session (through token management when admin); me_id: the
  * caller's SCIM id (tokens of other owners are created on their behalf),
  * may be NULL when not admin. max_lifetime_s: the workspace maximum, which
- * caps a copied lifetime (0: unknown). sync: the face may wait on the disk,
+ * caps a copied lifetime (0: unknown or unset, and the cap is the longest
+ * lifetime any workspace allows, TOKEN_LIFETIME_MAX_DAYS). sync: the face may wait on the disk,
  * so each step is fsync'd as it is written (the command line); else the
  * worker's fsync before each request makes them durable (the view). NULL
  * on out of memory. */

@@ -66,3 +66,59 @@ status_clear(struct patrol_err *err)
 	memset(err, 0, sizeof *err);
 	err->status = PATROL_OK;
 }
+
+/* The redaction of one text of size n (NUL-terminated). */
+static void
+status_redact_text(char *text, size_t n, const char *secret, size_t slen)
+{
+	static const char mark[] = "<redacted>";
+	char out[sizeof ((struct patrol_err *)0)->message];
+	const char *p = text, *q;
+	size_t at = 0, k;
+
+	if (strstr(text, secret) == NULL)
+		return;
+	while ((q = strstr(p, secret)) != NULL && at < sizeof out - 1) {
+		k = (size_t)(q - p) < sizeof out - 1 - at ? (size_t)(q - p) : sizeof out - 1 - at;
+		memcpy(out + at, p, k);
+		at += k;
+		k = sizeof mark - 1 < sizeof out - 1 - at ? sizeof mark - 1 : sizeof out - 1 - at;
+		memcpy(out + at, mark, k);
+		at += k;
+		p = q + slen;
+	}
+	k = strlen(p) < sizeof out - 1 - at ? strlen(p) : sizeof out - 1 - at;
+	memcpy(out + at, p, k);
+	at += k;
+	out[at] = '\0';
+	snprintf(text, n, "%s", out);
+}
+
+/* A text cut short may end in the first bytes of the secret: those too. */
+static void
+status_redact_tail(char *text, size_t n, const char *secret, size_t slen)
+{
+	size_t len = strlen(text), k;
+
+	for (k = slen - 1 < len ? slen - 1 : len; k >= 4; k--) {
+		if (memcmp(text + len - k, secret, k) == 0) {
+			snprintf(text + len - k, n - (len - k), "%s", "<redacted>");
+			return;
+		}
+	}
+}
+
+void
+status_redact(struct patrol_err *err, const char *secret)
+{
+	size_t slen = secret != NULL ? strlen(secret) : 0;
+
+	if (slen < 8)
+		return;
+	status_redact_text(err->message, sizeof err->message, secret, slen);
+	status_redact_text(err->code, sizeof err->code, secret, slen);
+	status_redact_text(err->request_id, sizeof err->request_id, secret, slen);
+	status_redact_tail(err->message, sizeof err->message, secret, slen);
+	status_redact_tail(err->code, sizeof err->code, secret, slen);
+	status_redact_tail(err->request_id, sizeof err->request_id, secret, slen);
+}

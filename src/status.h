@@ -72,5 +72,10 @@ enum patrol_status status_set(struct patrol_err *err, enum patrol_status st,
 	__attribute__((format(printf, 3, 4)));
 /* Reset err to OK with empty strings. */
 void status_clear(struct patrol_err *err);
+/* Replace every copy of secret in err's texts (message, code, request id)
+ * with "<redacted>", and a text's end that is its first 4 bytes or more
+ * (the text was cut short): a server may echo what it was sent. Secrets shorter
+ * than 8 bytes (or NULL) are left alone: they would match ordinary words. */
+void status_redact(struct patrol_err *err, const char *secret);
 
 #endif

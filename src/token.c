@@ -2141,10 +2141,22 @@ token_flag_stale_comment(const struct token_info *t, const struct token_ctx *ctx
 }
 
 static bool
+token_is_id(const struct token_info *t, const char *id)
+{
+	return id != NULL && *id != '\0' && token_id_cmp_text(t, id, false) == 0;
+}
+
+static bool
 token_flag_self(const struct token_info *t, const struct token_ctx *ctx)
 {
-	return ctx->self_id != NULL && *ctx->self_id != '\0' &&
-	    token_id_cmp_text(t, ctx->self_id, false) == 0;
+	size_t i;
+
+	if (token_is_id(t, ctx->self_id))
+		return true;
+	for (i = 0; i < ctx->nself_also; i++)
+		if (token_is_id(t, ctx->self_also[i]))
+			return true;
+	return false;
 }
 
 /* Databricks' disuse revocation falls within the window from now (not

@@ -18,6 +18,7 @@
 #include "status.h"
 
 #define TOKEN_QUOTA 600           /* non-expired tokens per user per workspace */
+#define TOKEN_LIFETIME_MAX_DAYS 730 /* the longest any workspace allows */
 #define TOKEN_ID_LEN 64
 #define TOKEN_ID_RAW 32           /* bytes of a SHA-256 id */
 #define TOKEN_SHORT_ID_LEN 10     /* shown in tables; prefixes resolve to full ids */
@@ -291,6 +292,10 @@ enum token_flag_bit { TOKEN_FLAGS(TOKEN_FLAG_ENUM) TOKEN_FLAG_COUNT };
 struct token_ctx {
 	int64_t now_ms;
 	const char *self_id;               /* id of the token in use, or NULL */
+	/* the ids of the other credentials patrol uses for the same workspace
+	 * (two profiles naming it): self too, wherever the rows show them */
+	const char *const *self_also;
+	size_t nself_also;
 	int64_t max_lifetime_ms;           /* workspace maximum, 0 when unknown */
 	const char *const *stale_patterns; /* lower-case substrings; NULL: the defaults */
 	size_t nstale;

@@ -691,6 +691,50 @@ worker_note_retry(struct worker *w, const struct job *j, const struct http_outco
 	pthread_mutex_unlock(&w->lock);
 }
 
+/* The workspace asked (Retry-After) to wait wait_ms more, which ends after
+ * j's deadline: waiting would only fail later, so j fails now and says why. */
+static void
+worker_past_deadline(struct worker *w, struct job *j, int64_t wait_ms)
+{
+	char prefix[192];
+	int n = j->c->attempts;
+
+	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s: the workspace asked to wait "
+		 "%lld s%s (Retry-After), past this request's deadline (--timeout)", n,
+		 n == 1 ? "" : "s", (long long)((wait_ms + 999) / 1000),
+		 wait_ms >= RETRY_AFTER_CAP_MS ? " or more" : "");
+	worker_err_prefix(&j->c->err, prefix);
+	worker_conclude(w, j);
+}
+
+/* Would the pace's pause (a Retry-After) keep j waiting past its deadline?
+ * Then j fails now (worker_past_deadline). Jobs not yet started have no
+ * deadline yet: theirs starts when they do. */
+static bool
+worker_outwaited(struct worker *w, struct job *j, int64_t now)
+{
+	int64_t until = pace_paused_until(&w->pace);
+
+	if (j->internal || j->deadline_ms == 0 || until <= j->deadline_ms)
+		return false;
+	worker_past_deadline(w, j, until - now);
+	return true;
+}
+
+/* A throttle paused every start: the waiting jobs whose deadline comes
+ * before the pause ends fail now; the others keep their place. */
+static void
+worker_expire_paused(struct worker *w, int64_t now)
+{
+	struct jobq keep = { NULL, NULL };
+	struct job *j;
+
+	while ((j = jobq_pop(&w->runq)) != NULL)
+		if (!worker_outwaited(w, j, now))
+			jobq_push(&keep, j);
+	w->runq = keep;
+}
+
 /* Schedule j again after a backoff, or give up at its deadline (or sooner,
  * when the host has never answered and retrying cannot help much). */
 static void
@@ -708,6 +752,10 @@ worker_retry_later(struct worker *w, struct job *j, const struct http_outcome *o
 	j->due_ms = now + delay;
 	if (j->due_ms <= limit && heap_push(&w->delayed, j) == 0) {
 		worker_note_retry(w, j, out);
+		return;
+	}
+	if (out->retry_after_ms >= 0 && now + out->retry_after_ms > limit) {
+		worker_past_deadline(w, j, out->retry_after_ms);
 		return;
 	}
 	snprintf(prefix, sizeof prefix, "gave up after %d attempt%s", j->c->attempts,
@@ -747,10 +795,13 @@ worker_publish(struct worker *w)
 static void
 worker_adapt(struct worker *w, const struct job *j, const struct http_outcome *out, int64_t now)
 {
+	enum pace_signal sig = pace_classify(out->http_status, j->c->err.code);
+
 	if (j->internal)
 		return;
-	pace_answer(&w->pace, pace_classify(out->http_status, j->c->err.code), j->started_ms,
-		    w->runq.head != NULL, out->retry_after_ms, now);
+	pace_answer(&w->pace, sig, j->started_ms, w->runq.head != NULL, out->retry_after_ms, now);
+	if (sig == PACE_THROTTLED)
+		worker_expire_paused(w, now);
 	worker_publish(w);
 }
 
@@ -767,14 +818,31 @@ worker_judge(struct worker *w, struct job *j, const struct http_outcome *out)
 		jobq_push_front(&w->runq, j);
 		return;
 	}
-	if (out->verdict == RETRY_AGAIN && out->http_status == 429 && !j->internal)
-		jobq_push_front(&w->runq, j);   /* first in line when the pause ends */
+	if (out->verdict == RETRY_AGAIN && out->http_status == 429 && !j->internal) {
+		if (!worker_outwaited(w, j, duration_mono_ms()))
+			jobq_push_front(&w->runq, j);   /* first in line when the pause ends */
+	}
 	else if (out->verdict == RETRY_AGAIN)
 		worker_retry_later(w, j, out);
 	else if (out->verdict == RETRY_UNKNOWN)
 		worker_unknown(w, j);
 	else
 		worker_conclude(w, j);
+}
+
+/* A server may echo the credential it was sent in its error (a message, a
+ * code): never let it out of the worker. */
+static void
+worker_redact(struct worker *w, struct patrol_err *err)
+{
+	const char *v[8];
+	size_t i, n;
+
+	if (err->status == PATROL_OK)
+		return;
+	n = auth_session_secrets(w->auth, v, sizeof v / sizeof v[0]);
+	for (i = 0; i < n; i++)
+		status_redact(err, v[i]);
 }
 
 /* Collect the transfers libcurl has finished, each for its job's worker. */
@@ -794,6 +862,7 @@ group_reap(struct worker_group *g)
 		curl_multi_remove_handle(g->multi, msg->easy_handle);
 		inflight_remove(j->w, j);
 		http_xfer_done(x, msg->data.result, j->c, &out);
+		worker_redact(j->w, &j->c->err);
 		http_xfer_free(x);
 		j->x = NULL;
 		worker_judge(j->w, j, &out);
@@ -999,7 +1068,7 @@ worker_promote(struct worker *w, int64_t now)
 		j = heap_pop(&w->delayed);
 		if (j->internal)
 			worker_launch(w, j, now);
-		else
+		else if (!worker_outwaited(w, j, now))
 			jobq_push(&w->runq, j);
 	}
 }

@@ -630,17 +630,31 @@ ui_draw_status(struct ui *u)
 		mvwaddstr(stdscr, LINES - 1, COLS - rw - 1, right);
 }
 
+static bool
+ui_draw_too_small(void)
+{
+	return COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
+}
+
+/* The notice, in the longest wording that fits the width (a cut one says
+ * nothing): the size needed as long as there is room for it. */
 static void
 ui_draw_small(struct ui *u)
 {
-	char line[128];
+	char w[5][64];
+	size_t i, n = sizeof w / sizeof w[0], room = (size_t)(COLS > 1 ? COLS - (LINES == 1) : 1);
 
+	snprintf(w[0], sizeof w[0], "patrol: terminal too small (%dx%d, need %dx%d)", COLS, LINES,
+	    UI_MIN_COLS, UI_MIN_LINES);
+	snprintf(w[1], sizeof w[1], "terminal too small (need %dx%d)", UI_MIN_COLS, UI_MIN_LINES);
+	snprintf(w[2], sizeof w[2], "too small, need %dx%d", UI_MIN_COLS, UI_MIN_LINES);
+	snprintf(w[3], sizeof w[3], "too small");
+	snprintf(w[4], sizeof w[4], "small");
 	werase(stdscr);
-	snprintf(line, sizeof line, "patrol: terminal too small (%dx%d, need %dx%d)",
-	    COLS, LINES, UI_MIN_COLS, UI_MIN_LINES);
-	sanitize_cell(line, (size_t)(COLS > 1 ? COLS - 1 : 1), 0, SANITIZE_ASCII, line,
-	    sizeof line);
-	mvwaddstr(stdscr, 0, 0, line);
+	for (i = 0; i + 1 < n && strlen(w[i]) > room; i++)
+		;
+	sanitize_cell(w[i], room, 0, SANITIZE_ASCII, w[i], sizeof w[i]);
+	mvwaddstr(stdscr, 0, 0, w[i]);
 	u->drawn_valid = false;
 }
 
@@ -648,7 +662,7 @@ ui_draw_small(struct ui *u)
 void
 ui_draw(struct ui *u, unsigned r)
 {
-	bool small = COLS < UI_MIN_COLS || LINES < UI_MIN_LINES;
+	bool small = ui_draw_too_small();
 
 	if (small != u->too_small)
 		r |= UI_R_ALL;

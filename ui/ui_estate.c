@@ -266,7 +266,13 @@ ui_estate_results(struct ui *u, size_t i)
 	u->ws = view;
 	u->cursor = cursor;
 	u->top = top;
+	if (u->est_gone && !(listing && (m->loading & (1u << UI_JOB_LIST)) == 0)) {
+		u->est_gone = false;         /* a rotation's old token: it leaves now */
+		ui_estate_merge(u, false);
+		r |= UI_R_ALL;
+	}
 	if (listing && (m->loading & (1u << UI_JOB_LIST)) == 0) {
+		u->est_gone = false;
 		ui_estate_merge(u, say);
 		/* the member said its own count: until the last list is in, the
 		 * line says what it said ("refreshing"), so the last one's merge
@@ -375,6 +381,7 @@ ui_estate_on(struct ui *u, struct ui_ws *m, unsigned (*fn)(struct ui *u, const v
 struct ui_estate_row {
 	const char *id;
 	ui_row_fn on_row;
+	const char *what;            /* the key's name */
 };
 
 static unsigned
@@ -386,6 +393,8 @@ ui_estate_row_do(struct ui *u, const void *arg)
 	if (row < 0)
 		return ui_msg(u, true, "the token is no longer listed in %s", u->ws->profile),
 		    UI_R_STATUS;
+	if (ui_state_row_gone(u, &u->ws->tab.rows[row], a->what))
+		return UI_R_STATUS;
 	return a->on_row(u, &u->ws->tab.rows[row]);
 }
 
@@ -445,7 +454,7 @@ ui_estate_one(struct ui *u, const char *what, ui_row_fn on_row)
 {
 	const struct token_info *t = ui_state_current(u);
 	char id[TOKEN_ID_LEN + 1];
-	struct ui_estate_row a = { id, on_row };
+	struct ui_estate_row a = { id, on_row, what };
 	struct ui_ws *m;
 
 	if (on_row == NULL)

@@ -287,6 +287,7 @@ struct ui_ws {
 	/* a rotation (ui_rotate.c): NULL when none runs */
 	struct rotation *rot;
 	char rot_id[TOKEN_ID_LEN + 1];  /* the token the rotate dialog asks about */
+	bool rot_checking;           /* o: its owner's service principal looked up */
 
 	/* the revocation session (ui_bulk.c) */
 	struct bulk *bulk;           /* never NULL: empty when there is none */
@@ -314,6 +315,8 @@ struct ui {
 	char est_once[256];          /* one workspace under two profiles: what the
 				      * later one's list had that an earlier one's
 				      * did, shown once (ui_estate.c) */
+	bool est_gone;               /* a member's row was revoked from here (not by a
+				      * session): merge again (ui_state_gone) */
 	uint64_t gen;                /* bumped on :profile: older answers are dropped */
 	struct bulk_replan breplan;  /* a session's re-plan, its parts' summed (ui_bulk.c) */
 	/* How far the list in flight has come, by source (0: own tokens,
@@ -333,7 +336,7 @@ struct ui {
 	bool colors, ascii, utf8;
 	bool italic;                 /* the terminal draws italics (sitm) */
 	unsigned sflags;             /* sanitize flags */
-	bool too_small;
+	bool too_small;              /* the last frame was the too-small notice */
 
 	/* view */
 	size_t cols[UI_MAX_COLS];         /* the chosen columns, in order (ui_column indexes) */
@@ -495,6 +498,15 @@ unsigned ui_state_swap(struct ui *u, struct token_table *t);
 void ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx);
 /* Drop revoked rows (UI_MARK_GONE) in one pass and refilter. */
 unsigned ui_state_compact(struct ui *u);
+/* Token id, of the workspace on show (u->ws: the one, or a member of
+ * several), was revoked by one action of this view (a rotation): its row
+ * leaves at once, and with several on show so does its row in every
+ * member that names the same workspace (estate_same_workspace), as a
+ * session's revoke does, so no later merge shows it under a twin. */
+void ui_state_gone(struct ui *u, const char *id);
+/* Whether row t of u->ws is one this view revoked (still listed until the
+ * next list or merge): said on the status line when so. */
+bool ui_state_row_gone(struct ui *u, const struct token_info *t, const char *what);
 void ui_msg(struct ui *u, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An empty status line (each key action and command starts with one). */
@@ -712,6 +724,14 @@ void ui_dialog_free(struct ui *u);
 
 /* ui_keys.c */
 unsigned ui_keys_dispatch(struct ui *u, int key);
+/* A key while the screen shows only the too-small notice (too_small, as
+ * last drawn: a key read in the turn of a resize is judged by the screen
+ * it was typed at): nothing the user cannot see is acted on. A resize and
+ * Ctrl-L redraw; q quits from
+ * the table with no dialog or prompt open (asking, when something would
+ * be lost, in a dialog shown once the terminal is large enough); any other
+ * key is ignored. */
+unsigned ui_keys_small(struct ui *u, int key);
 /* Search for text from here (including this line or row when here) in the
  * open view, or the table (text is then a filter expression: a word
  * matches comment, owner, id or a scope), dir 1 or -1, wrapping around. */

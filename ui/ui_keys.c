@@ -211,6 +211,17 @@ ui_keys_dispatch(struct ui *u, int key)
 	return k->fn(u) | (had ? UI_R_STATUS : UI_R_NONE);
 }
 
+unsigned
+ui_keys_small(struct ui *u, int key)
+{
+	if (key == UI_KEY(KEY_RESIZE))
+		return UI_R_ALL;
+	if (key == UI_CTRL('l'))
+		return ui_a_repaint(u);
+	if (key == 'q' && u->dlg == NULL && u->prompt.kind == NULL && u->mode == UI_MODE_TABLE)
+		return ui_a_quit(u);
+	return UI_R_NONE;
+}
 
 static void
 ui_key_name(int key, char *out, size_t n)

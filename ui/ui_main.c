@@ -3,7 +3,8 @@
  *
  * One poll() on three descriptors: the terminal, the worker's wake
  * descriptor and a signalfd. Keys go to the open dialog, else to the prompt,
- * else through the key table; finished calls go to the model; signals quit
+ * else through the key table (while the terminal is too small, to
+ * ui_keys_small alone); finished calls go to the model; signals quit
  * or resize. Each turn collects reaction bits and redraws once.
  */
 #include <errno.h>
@@ -66,6 +67,8 @@ ui_results(struct ui *u)
 static unsigned
 ui_one_key(struct ui *u, int ch, bool is_key)
 {
+	if (u->too_small)            /* only the notice is on show */
+		return ui_keys_small(u, is_key ? UI_KEY(ch) : ch);
 	if (u->dlg != NULL)
 		return ui_dialog_key(u, ch, is_key);
 	if (u->prompt.kind != NULL)

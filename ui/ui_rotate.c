@@ -14,6 +14,10 @@
 #include "sanitize.h"
 #include "ui_internal.h"
 
+/* The look-up of a token's owner as a service principal before the
+ * confirm (admin mode, another's token): a rotation call's tag, no item. */
+#define UI_ROTATE_CHECK ((uint64_t)1 << 59)
+
 /* Send the rotation's next call, if it has one now. */
 static void
 ui_rotate_send(struct ui *u)
@@ -42,6 +46,10 @@ ui_rotate_end(struct ui *u)
 		ui_msg(u, true, "%s %s: %s%s", rotate_result_label(it->result), old,
 		       it->err.message[0] ? it->err.message : status_message(it->err.status),
 		       open ? " (patrol rotate --resume goes on with it)" : "");
+	/* the old row leaves now, under every profile of this workspace: never
+	 * rotated (nor shown) again while the fresh list is on its way */
+	if (it->result == ROTATE_ROTATED)
+		ui_state_gone(u, it->old_id);
 	rotate_end(u->ws->rot);
 	rotate_free(u->ws->rot);
 	u->ws->rot = NULL;
@@ -95,9 +103,13 @@ ui_rotate_step(struct ui *u)
 	return UI_R_STATUS;
 }
 
+static unsigned ui_rotate_checked(struct ui *u, struct call *c);
+
 unsigned
 ui_rotate_on_call(struct ui *u, struct call *c)
 {
+	if (c->tag & UI_ROTATE_CHECK)
+		return ui_rotate_checked(u, c);
 	if (u->ws->rot == NULL || rotate_finish(u->ws->rot, c) < 0) {
 		call_free(c);
 		return UI_R_NONE;
@@ -168,6 +180,8 @@ ui_rotate_confirm_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		ui_msg(u, true, "the token is no longer listed: nothing was rotated");
 		return UI_R_STATUS;
 	}
+	if (ui_state_row_gone(u, &u->ws->tab.rows[row], "rotating a token"))
+		return UI_R_STATUS;
 	return ui_rotate_start(u, &u->ws->tab.rows[row]);
 }
 
@@ -177,28 +191,104 @@ ui_a_rotate(struct ui *u)
 	return ui_rotate_ask(u, ui_state_current(u));
 }
 
-unsigned
-ui_rotate_ask(struct ui *u, const struct token_info *t)
+/* The confirm, on row t (whose id is u->ws->rot_id). */
+static unsigned
+ui_rotate_confirm(struct ui *u, const struct token_info *t)
 {
-	char l[2][320], comment[200];
-	const char *lines[2] = { l[0], l[1] };
+	char l[3][320], comment[200], host[200];
+	const char *lines[3] = { l[0], l[1], l[2] };
+	size_t n = 0;
 
-	if (t == NULL)
-		return UI_R_NONE;
-	if (u->ws->rot != NULL) {
-		ui_msg(u, true, "a rotation is running: one at a time");
-		return UI_R_STATUS;
-	}
-	token_id_hex(t, u->ws->rot_id);
 	sanitize_cell(token_comment(t) ? token_comment(t) : "", 40, 0, 0, comment, sizeof comment);
-	snprintf(l[0], sizeof l[0], "Token %.*s  %s", TOKEN_SHORT_ID_LEN, u->ws->rot_id, comment);
+	snprintf(l[n++], sizeof l[0], "Token %.*s  %s", TOKEN_SHORT_ID_LEN, u->ws->rot_id, comment);
+	if (UI_ESTATE(u)) {          /* several on show: which one (ids are a workspace's) */
+		sanitize_cell(u->ws->cfg->host, 120, 0, u->sflags, host, sizeof host);
+		snprintf(l[n++], sizeof l[0], "In workspace %s (%s).", u->ws->profile, host);
+	}
 	/* one paragraph: the dialog wraps it to its width */
-	snprintf(l[1], sizeof l[1], "A new token gets its scopes and lifetime, and a comment "
+	snprintf(l[n++], sizeof l[0], "A new token gets its scopes and lifetime, and a comment "
 		 "saying it replaced it. Its secret is shown once: copy (y) or write (w) it, and "
 		 "closing revokes the old token%s.",
 		 u->ws->self_id[0] && strcasecmp(u->ws->self_id, u->ws->rot_id) == 0 ?
 		 " (not this one: patrol signs in with it)" : "");
-	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, 2, NULL, u->ascii),
+	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, n, NULL, u->ascii),
 		       ui_rotate_confirm_done, NULL);
 	return UI_R_ALL;
+}
+
+/* Whether the rotation of t creates its replacement on another's behalf
+ * (admin mode, another owner's token: rotate.c's own test), which only a
+ * service principal's token allows. */
+static bool
+ui_rotate_on_behalf(const struct ui *u, const struct token_info *t)
+{
+	char owner[32];
+
+	if (!UI_MGMT(u) || t->owner_id == 0 || u->ws->me == NULL || u->ws->me->id == NULL)
+		return false;
+	snprintf(owner, sizeof owner, "%lld", (long long)t->owner_id);
+	return strcmp(owner, u->ws->me->id) != 0;
+}
+
+/* The owner's look-up answered: a user's token is refused (no service
+ * principal has the owner's id: only the owner can create its
+ * replacement), in a line short enough to be read whole, before anything
+ * is asked or created; a service principal's goes on to the confirm. */
+static unsigned
+ui_rotate_checked(struct ui *u, struct call *c)
+{
+	char who[200];
+	long row;
+
+	u->ws->rot_checking = false;
+	if ((row = token_find(&u->ws->tab, u->ws->rot_id)) < 0) {
+		call_free(c);
+		return ui_msg(u, true, "the token is no longer listed: nothing was rotated"),
+		    UI_R_STATUS;
+	}
+	sanitize_cell(token_owner(&u->ws->tab.rows[row])[0] ? token_owner(&u->ws->tab.rows[row]) :
+	    "a user", 80, 0, u->sflags, who, sizeof who);
+	if (c->err.status == PATROL_NOT_FOUND)
+		ui_msg(u, true, "cannot rotate %.*s: it is user %s's; only they can rotate it",
+		    TOKEN_SHORT_ID_LEN, u->ws->rot_id, who);
+	else if (c->err.status != PATROL_OK)
+		ui_msg(u, true, "cannot rotate %.*s: its owner %s could not be looked up: %s",
+		    TOKEN_SHORT_ID_LEN, u->ws->rot_id, who,
+		    c->err.message[0] ? c->err.message : status_message(c->err.status));
+	call_free(c);
+	if (u->status_error || u->dlg != NULL)   /* refused, or another dialog opened meanwhile */
+		return UI_R_STATUS;
+	ui_msg_clear(u);
+	return ui_rotate_confirm(u, &u->ws->tab.rows[row]);
+}
+
+/* Look up t's owner as a service principal before asking. */
+static unsigned
+ui_rotate_check(struct ui *u, const struct token_info *t)
+{
+	struct call *c = api_scim_sp_get(t->owner_id);
+
+	if (c == NULL)
+		ui_fatal("out of memory");
+	c->tag = ROTATE_TAG | UI_ROTATE_CHECK;
+	worker_submit(u->ws->w, c);
+	u->ws->rot_checking = true;
+	ui_msg(u, false, "checking who owns %.*s%s", TOKEN_SHORT_ID_LEN, u->ws->rot_id,
+	    u->ascii ? "..." : "\u2026");
+	return UI_R_STATUS;
+}
+
+unsigned
+ui_rotate_ask(struct ui *u, const struct token_info *t)
+{
+	if (t == NULL || ui_state_row_gone(u, t, "rotating a token"))
+		return t == NULL ? UI_R_NONE : UI_R_STATUS;
+	if (u->ws->rot != NULL || u->ws->rot_checking) {
+		ui_msg(u, true, "a rotation is running: one at a time");
+		return UI_R_STATUS;
+	}
+	token_id_hex(t, u->ws->rot_id);
+	if (ui_rotate_on_behalf(u, t))
+		return ui_rotate_check(u, t);
+	return ui_rotate_confirm(u, t);
 }

@@ -844,6 +844,50 @@ ui_state_compact(struct ui *u)
 	return u->mode == UI_MODE_OWNERS || u->mode == UI_MODE_SCOPES ? UI_R_LIST : UI_R_NONE;
 }
 
+/* Mark the row of id in u->ws revoked; whether it had one. */
+static bool
+ui_state_mark_gone(struct ui *u, const char *id)
+{
+	long row = ui_state_row_of(u, id, false);
+
+	if (row >= 0)
+		u->ws->marks[row] = UI_MARK_GONE;
+	return row >= 0;
+}
+
+void
+ui_state_gone(struct ui *u, const char *id)
+{
+	struct ui_ws *own = u->ws;
+	size_t k;
+
+	if (!UI_ESTATE(u)) {
+		if (ui_state_mark_gone(u, id))
+			ui_state_compact(u);
+		return;
+	}
+	for (k = 0; k < u->nest; k++) {
+		if (u->est[k] != own && !estate_same_workspace(u->est[k]->cfg->host, own->cfg->host))
+			continue;
+		u->ws = u->est[k];
+		u->est_gone |= ui_state_mark_gone(u, id);
+		u->ws = own;
+	}
+}
+
+bool
+ui_state_row_gone(struct ui *u, const struct token_info *t, const char *what)
+{
+	size_t i = (size_t)(t - u->ws->tab.rows);
+	char id[TOKEN_ID_LEN + 1];
+
+	if (t < u->ws->tab.rows || i >= u->ws->tab.n || (u->ws->marks[i] & UI_MARK_GONE) == 0)
+		return false;
+	ui_msg(u, true, "%s: token %.*s was revoked from here, nothing to do (r lists again)",
+	    what, TOKEN_SHORT_ID_LEN, token_id_hex(t, id));
+	return true;
+}
+
 void
 ui_state_submit(struct ui *u, struct call *c, enum ui_job job, uint64_t idx)
 {

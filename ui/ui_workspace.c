@@ -47,12 +47,12 @@ ui_a_admin(struct ui *u)
 {
 	size_t staged = ui_state_count(u, UI_MARK_STAGED);
 
-	if (UI_ESTATE(u))
-		return ui_estate_admin(u);
 	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
 		    UI_R_STATUS;
-	/* not when a non-admin's a is refused anyway, or a wait is called off */
+	/* not when a non-admin's a is refused anyway, or a wait is called off
+	 * (with several on show each member's own admin check decides: the
+	 * merged table is never waiting and has no Me of its own) */
 	if (staged > 0 && u->ws->admin != UI_ADMIN_WAIT &&
 	    !(u->ws->admin == UI_ADMIN_OFF && u->ws->me != NULL && !u->ws->me->is_admin))
 		return ui_admin_ask(u, staged);
@@ -65,6 +65,8 @@ ui_admin_switch(struct ui *u)
 {
 	const char *dots = u->ascii ? "..." : "\u2026";
 
+	if (UI_ESTATE(u))
+		return ui_estate_admin(u);
 	if (u->ws->admin == UI_ADMIN_ON) {
 		ui_state_source(u, UI_ADMIN_OFF);
 		ui_msg(u, false, "your own tokens: loading%s", dots);

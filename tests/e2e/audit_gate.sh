@@ -43,11 +43,11 @@ run audit -o json --fail-on never-expires,expiring
 check_rc "JSON: tripped" 1
 check_eq "  JSON has every token" 3 "$(printf '%s' "$OUT" | jq '.tokens | length')"
 check_eq "  summary.fail_on says what was asked, what tripped, and that it failed" \
-	'{"flags":["never-expires","expiring"],"tripped":{"never-expires":2},"failed":true}' \
+	'{"flags":["never-expires","expiring"],"tripped":{"never-expires":2},"failed":true,"unseen":null}' \
 	"$(printf '%s' "$OUT" | jq -c '.summary.fail_on')"
 run audit -o json --fail-on expiring
 check_rc "JSON: passed" 0
-check_eq "  summary.fail_on: nothing tripped" '{"flags":["expiring"],"tripped":{},"failed":false}' \
+check_eq "  summary.fail_on: nothing tripped" '{"flags":["expiring"],"tripped":{},"failed":false,"unseen":null}' \
 	"$(printf '%s' "$OUT" | jq -c '.summary.fail_on')"
 run audit -o json
 check_rc "without --fail-on a flagged audit exits 0" 0
@@ -64,6 +64,46 @@ check_rc "the filter leaves no never-expiring token" 0
 run audit --filter "comment:ci" --fail-on never-expires -o json
 check_rc "the filter keeps one" 1
 check_eq "  counted over the filtered rows" 1 "$(printf '%s' "$OUT" | jq '.summary.fail_on.tripped["never-expires"]')"
+
+# --- a gate that did not see every token does not pass ---------------------------
+# One entry of the list is malformed (skipped, with a warning): the gate cannot
+# say no token carries the flag.
+emu_stop
+. "${top_srcdir:-.}/tests/e2e/rawlib.sh"
+GOOD=$(printf '%064x' 21)
+printf '{"token_infos":[{"token_id":"%s","creation_time":%s,"expiry_time":%s,"comment":"ok","created_by_username":"u@example.com"},{"token_id":"%064x","creation_time":%s,"expiry_time":-1,"comment":"odd","created_by_username":"u@example.com","last_accessed_time":1.5}]}' \
+	"$GOOD" $((NOW - DAY)) $((NOW + 20 * DAY)) 22 $((NOW - DAY)) >"$T/odd.json"
+raw_start --list-body "$T/odd.json"
+for fmt in table json csv; do
+	run --rate 0 audit --all --fail-on never-expires -o $fmt
+	check_rc "$fmt: an entry skipped, no flag carried: the gate fails" 1
+	check_match "  $fmt: the skip is warned about" "warning: the list had 1 malformed entry" "$ERR"
+	case $fmt in
+	json) check_eq "  json: failed, and what it did not see" \
+		'{"failed":true,"unseen":"1 entry was skipped as malformed"}' \
+		"$(printf '%s' "$OUT" | jq -c '.summary.fail_on | {failed, unseen}')" ;;
+	table) check_eq "  table: not passed, and why" \
+		"--fail-on: not passed: no token audited carries never-expires, but 1 entry was skipped as malformed." \
+		"$(printf '%s\n' "$OUT" | tail -n 1)" ;;
+	csv) check_match "  csv: not passed, on stderr" "^--fail-on: not passed: .*1 entry was skipped" "$ERR" ;;
+	esac
+done
+emu_stop
+
+# A workspace that could not be audited: the exit code was already 1; the
+# gate's line no longer says "passed".
+emu_start --now-ms $NOW
+{ cfg_profile up "$EMU_URL"; cfg_profile down "http://127.0.0.1:1"; } | cfg_write
+unset DATABRICKS_HOST DATABRICKS_TOKEN
+run --profiles up,down audit --fail-on expired -o json
+check_rc "a workspace down: the gate fails" 1
+check_eq "  json: failed, and which part it did not see" \
+	'{"failed":true,"unseen":"1 workspace could not be audited"}' \
+	"$(printf '%s' "$OUT" | jq -c '.summary.fail_on | {failed, unseen}')"
+run --profiles up,down audit --fail-on expired
+check_nomatch "  table: it does not say passed" "passed\." "$OUT"
+check_match "  table: not passed, and why" "^--fail-on: not passed: .*1 workspace could not be audited\.\$" "$OUT"
+export DATABRICKS_HOST=$EMU_URL DATABRICKS_TOKEN=$ADMIN_TOKEN
 
 # --- bad names: usage errors, nothing sent ---------------------------------------
 reset_stats

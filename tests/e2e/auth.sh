@@ -22,7 +22,8 @@ echo "$AZ_TOKEN" >"$FAKE/az.token"
 # fake NAME OK FAIL: a helper that records its argv, environment and
 # inherited descriptor 9, then acts by $FAKE/NAME.mode: prints OK (the
 # token from $FAKE/NAME.token), or FAIL on stderr and exits 1
-# (notloggedin), or hangs (sleep), or prints no JSON (garbage).
+# (notloggedin), or hangs (sleep), or prints no JSON (garbage), or prints
+# OK and exits, leaving a process behind that holds its output (linger).
 fake() {
 	local name=$1 ok=$2
 	printf '%s' "$3" >"$FAKE/$name.fail"
@@ -37,6 +38,7 @@ case "\$(cat "\$d/$name.mode" 2>/dev/null)" in
 notloggedin) printf '%s\033[2J\n' "\$(cat "\$d/$name.fail")" >&2; exit 1 ;;
 sleep) exec sleep 60 ;;
 garbage) echo 'Usage: databricks [command]'; exit 0 ;;
+linger) sleep 60 & echo \$! >"\$d/$name.linger" ;;
 esac
 printf '$ok\n' "\$(cat "\$d/$name.token")"
 EOF
@@ -97,6 +99,15 @@ check_match "--debug: oauth-m2m skipped, and why" "auth: oauth-m2m: skipped: no 
 check_match "--debug: the CLI chosen, with its path" "auth: databricks-cli: chosen \\($BIN/databricks\\)" "$ERR"
 check_match "--debug: a new token and how long it lives" "auth: databricks-cli: ran databricks auth token --host" "$ERR"
 check_nomatch "helper stdout (the token) is never logged" "$CLI_TOKEN" "$ERR$OUT"
+
+# a CLI that exits with its token but leaves a process holding its output:
+# the token is used once the CLI has exited, not after that process ends
+reset_fakes
+echo linger >"$FAKE/databricks.mode"
+run -p dev whoami -o json
+check_rc "a CLI that leaves a process holding its output" 0
+check_eq "  signed in with its token" "alice@example.com" "$(user_of)"
+kill "$(cat "$FAKE/databricks.linger")" 2>/dev/null
 
 # databricks_cli_path
 reset_fakes

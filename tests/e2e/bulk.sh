@@ -23,6 +23,11 @@ check_eq "dry run wrote no journal" "" "$(ls "$XDG_STATE_HOME/patrol" 2>/dev/nul
 
 # --- no terminal, no --yes: refused before anything is sent -----------------------
 ids 20 >"$T/ids20"
+# a file from a Windows editor: a byte-order mark and CRLF line ends
+{ printf '\xef\xbb\xbf'; head -n 3 "$T/ids20" | sed 's/$/\r/'; } >"$T/ids.bom"
+run revoke --all --dry-run --from "$T/ids.bom" -o json
+check_eq "a byte-order mark and CRLF: every id planned, the first too" \
+	"$(head -n 3 "$T/ids20" | tr '\n' ' ')" "$(printf '%s' "$OUT" | jq -r '[.[] | select(.result == "would revoke") | .token_id] | join(" ") + " "')"
 run revoke --all --from "$T/ids20"
 check_rc "no confirmation without a terminal" 2
 check_match "says how to confirm" 'pass --yes' "$ERR"
@@ -48,6 +53,29 @@ check_rc "--include-self --yes" 0
 check_eq "both revoked, self included" 2 "$(printf '%s' "$OUT" | jq '[.[] | select(.result == "revoked")] | length')"
 check_eq "self revoked once" 1 "$(stats ".revokes[\"$BOB_ID\"] // 0")"
 check_eq "the other revoked once (before self cut patrol off)" 1 "$(stats ".revokes[\"$BOB_OTHER\"] // 0")"
+
+emu_stop
+
+# A session planned with --include-self, cut off: its resume knows which token
+# patrol uses again, and without --include-self keeps it.
+emu_start --generate 10:2 --seed 14 --user bob@example.com=$BOB
+B=()
+for i in 1 2 3; do B+=("$(tok_id "$(DATABRICKS_TOKEN=$BOB "$PATROL" create --comment "bob $i")")"); done
+hold token/delete
+DATABRICKS_TOKEN=$BOB "$PATROL" revoke --yes --include-self --jobs 1 "$BOB_ID" "${B[@]}" \
+	>"$T/cut.out" 2>&1 &
+CUT=$!
+await at_least 1 count 'POST /api/2.0/token/delete'
+kill -9 "$CUT"
+wait "$CUT" 2>/dev/null
+release
+DATABRICKS_TOKEN=$BOB run revoke --resume --yes -o json
+check_rc "resume of an --include-self session, without it" 0
+check_eq "  the token patrol uses is kept" "skipped" \
+	"$(printf '%s' "$OUT" | jq -r --arg s "$BOB_ID" '.[] | select(.token_id == $s) | .result')"
+check_eq "  and never sent" 0 "$(stats ".revokes[\"$BOB_ID\"] // 0")"
+check_eq "  the others revoked, once each" "1 1 1" \
+	"$(for id in "${B[@]}"; do stats ".revokes[\"$id\"] // 0"; done | tr '\n' ' ' | sed 's/ $//')"
 emu_stop
 
 # --- 1,000 tokens through 503s and a rate limit -------------------------------------

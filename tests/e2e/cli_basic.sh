@@ -192,6 +192,10 @@ check_match "65 --add: at most 64" "too many --add options \\(at most 64\\)" "$E
 run $(for i in $(seq 65); do printf -- '-p w%s ' "$i"; done) list
 check_rc "65 -p" 2
 check_match "65 -p: at most 64" "too many profile options \\(at most 64" "$ERR"
+run list --sort bogus
+check_rc "an unknown sort column" 2
+check_match "  names every column it takes" \
+	"comment created expires last-used scopes owner id workspace auto-revoke, optionally :asc or :desc" "$ERR"
 check_eq "usage errors sent no request" 0 "$(stats .total)"
 run --version
 check_match "--version" '^patrol [0-9]+\.[0-9]+' "$OUT"

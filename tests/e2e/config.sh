@@ -48,7 +48,7 @@ check_eq "env token beats the token of a profile the env names" "bob@example.com
 DATABRICKS_TOKEN=$BOB DATABRICKS_HOST=https://elsewhere.invalid run -p DEFAULT whoami -o json
 check_eq "an explicit -p beats DATABRICKS_TOKEN and DATABRICKS_HOST" "admin@example.com" "$(whoami_user)"
 check_match "and says on stderr which it ignored" \
-	"-p DEFAULT: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN from the environment" "$ERR"
+	"note: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN from the environment \\(a profile named by -p" "$ERR"
 run -p nosuch whoami
 check_rc "missing profile" 2
 check_match "missing profile names the profile and file" "nosuch.*$CFG|$CFG.*nosuch" "$ERR"

@@ -245,7 +245,7 @@ P1=abcd1111$(printf '1%.0s' $(seq 56)) P2=abcd2222$(printf '2%.0s' $(seq 56))
 at "$A" mktok "{\"token_id\":\"$P1\",\"comment\":\"in prod\"}" >/dev/null
 at "$B" mktok "{\"token_id\":\"$P2\",\"comment\":\"in staging\"}" >/dev/null
 run show --all -p prod -p staging abcd
-check_rc "show: a prefix in two workspaces" 1
+check_rc "show: a prefix in two workspaces (a usage error, as for revoke and pin)" 2
 check_match "show names each token and its workspace" \
 	"'abcd' matches abcd111111 in 'prod' and abcd222222 in 'staging': name the workspace with -p \\(or give more of the id\\)" "$ERR"
 run revoke --all -p prod -p staging abcd --dry-run

@@ -45,7 +45,7 @@ check_match "w0 says its own token is kept, and how to include it" \
 check_match "w1 too" "revoke: workspace 'w1': nothing to revoke: the token patrol is using is kept" "$ERR"
 check_nomatch "not 'nothing matches'" "nothing matches" "$ERR"
 run revoke --all -p w0 -p w1 --filter "comment:no-such-comment-anywhere" --dry-run
-check_match "a filter that matches nothing says so" "nothing matches in any workspace" "$ERR"
+check_match "a filter that matches nothing says so" "nothing matches in any of the 2 workspaces" "$ERR"
 
 # --- kill -9 in the middle, then --resume ------------------------------------
 for i in 0 1 2; do ids_at "${U[$i]}" 150 >"$T/ids$i"; done

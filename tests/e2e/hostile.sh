@@ -32,6 +32,13 @@ check_match "escapes are shown, not obeyed" '\\e\[2J' "$OUT"
 check_match "bidi override shown as an escape" '\\u\{202E\}' "$OUT"
 scan "list -o csv" list -o csv
 check_match "csv: a formula is defused" "\"'=cmd" "$OUT"
+for c in '-' '-1+2'; do
+	curl -s -o /dev/null -X POST -H "Authorization: Bearer $EVIL_TOKEN" \
+		-d "{\"comment\":\"$c\",\"lifetime_seconds\":86400}" "$EMU_URL/api/2.0/token/create"
+done
+scan "list -o csv, comments '-' and '-1+2'" list -o csv
+check_match "csv: a lone '-' is not a formula: kept as it is" '^"[0-9a-f]{64}","-",' "$OUT"
+check_match "csv: '-1+2' is one: defused" "^\"[0-9a-f]{64}\",\"'-1\\+2\"," "$OUT"
 scan "list -o json" list -o json
 check_eq "json keeps the exact text (escaped by jansson)" 1 "$(printf '%s' "$OUT" | jq '[.[] | select(.comment == "clear\u001b[2J\u001b[H screen")] | length')"
 ID=$(printf '%s' "$OUT" | jq -r '.[] | select(.comment | startswith("title")) | .token_id')

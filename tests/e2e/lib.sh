@@ -227,6 +227,17 @@ file_id() {
 	tok_id "$(tr -d '\n' <"$1")"
 }
 
+# secret_works FILE: "yes" when the workspace takes the secret in FILE (its
+# line ends dropped) for a GET the emulator answers 404 once the token is
+# accepted, else the HTTP status.
+secret_works() {
+	local code
+	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(tr -d '\n' <"$1")" \
+		"$EMU_URL/api/2.0/sql/warehouses")
+	[ "$code" = 404 ] && code=yes
+	echo "$code"
+}
+
 # replacements OLD [COMMENT]: the ids of the own tokens a rotation made to
 # replace OLD, by the comment it gives them (COMMENT: OLD's; default mktok's).
 replacements() {

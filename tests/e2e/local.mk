@@ -30,11 +30,15 @@ E2E_TESTS = \
 	tests/e2e/rotate.sh \
 	tests/e2e/rotate_crash.sh \
 	tests/e2e/rotate_resume.sh \
+	tests/e2e/rotate_review.sh \
 	tests/e2e/resume_race.sh \
 	tests/e2e/estate.sh \
 	tests/e2e/estate_revoke.sh \
 	tests/e2e/estate_pin.sh \
-	tests/e2e/estate_threads.sh
+	tests/e2e/estate_threads.sh \
+	tests/e2e/config_review.sh \
+	tests/e2e/transport_review.sh \
+	tests/e2e/estate_review.sh
 if WITH_EMULATOR
 TESTS += $(E2E_TESTS)
 endif
@@ -42,7 +46,7 @@ EXTRA_DIST += tests/e2e/lib.sh tests/e2e/rawws.py tests/e2e/rawlib.sh $(E2E_TEST
 
 # patrol built with the test hooks of rotate.c (PATROL_TEST_CRASH=POINT
 # kills it there, as kill -9 would; PATROL_TEST_PAUSE=POINT stops it), for
-# tests/e2e/rotate_crash.sh and rotate_resume.sh only.
+# tests/e2e/rotate_crash.sh, rotate_resume.sh and rotate_review.sh only.
 if WITH_EMULATOR
 check_PROGRAMS += tests/e2e/patrol-crashpoints
 endif

@@ -44,14 +44,25 @@ check_eq "dry run: would pin to inferred scopes" '[{"result":"would pin","scopes
 check_eq "dry run sent no update" 0 "$(stats '.updates | length')"
 check_eq "dry run wrote no journal" "" "$(ls "$XDG_STATE_HOME/patrol" 2>/dev/null)"
 
+res() { printf '%s' "$OUT" | jq -c --arg id "$1" '.[] | select(.token_id == $id) | [.result, .scopes, (.error.message // "")]'; }
 run pin "$OBS"
 check_rc "no confirmation without a terminal" 2
 check_match "says how to confirm" 'pass --yes' "$ERR"
 check_eq "nothing sent without confirmation" 0 "$(stats '.updates | length')"
 
+# a dry run skips what the real run would skip (no terminal or --yes: gaining
+# authentication needs it named)
+for yes in --yes ""; do
+	run pin "$AUTH" $yes --dry-run -o json
+	check_match "dry run ${yes:-without --yes}: gaining authentication is skipped, as the real run would" \
+		'^\["skipped",.*would gain authentication' "$(res "$AUTH")"
+done
+run pin "$AUTH" --yes --dry-run --add authentication -o json
+check_eq "dry run, authentication named: would pin" '["would pin",["authentication"],""]' "$(res "$AUTH")"
+check_eq "the dry runs sent no update" 0 "$(stats '.updates | length')"
+
 run pin "$OBS" "$NONE" "$HIST" "$AUTH" "$DONE" "$SELF_ID" --yes --add files -o json
 check_rc "pin six" 0
-res() { printf '%s' "$OUT" | jq -c --arg id "$1" '.[] | select(.token_id == $id) | [.result, .scopes, (.error.message // "")]'; }
 check_eq "observed: inferred + --add" '["pinned",["jobs","sql","files"],""]' "$(res "$OBS")"
 check_match "nothing inferred: skipped with the reason" '^\["skipped",.*"nothing inferred or backfilled: give --scopes' "$(res "$NONE")"
 check_eq "from history: backfill + --add" '["pinned",["clusters","files"],""]' "$(res "$HIST")"

@@ -12,11 +12,15 @@ way:
   --length N        list answers declare Content-Length N but carry their
                     real body, then the connection is closed
   --list-status S   list answers have status S (with --message)
-  --message TEXT    the error message of those answers ("\\n" is a newline)
+  --message TEXT    the error message of those answers, and the start of
+                    refused revokes' ("\\n" is a newline)
   --delete-status S revoke answers have status S (default 200)
   --tokens N        the list holds N tokens (default 1), with comments long
                     enough that a list is read in more than one piece
   --list-body FILE  list answers carry FILE as it is (any JSON, or not)
+  --echo-auth       error answers end their message with the Authorization
+                    header the request carried, and every answer repeats it
+                    in a header, as a careless server might
 
 Every request is logged as "CONN REQ METHOD PATH" (connection and request
 numbers, 1-based) to --log. The port goes to --port-file. Test code only.
@@ -52,12 +56,13 @@ class Server:
             self.answers += 1
             return self.answers
 
-    def body_for(self, method, path):
+    def body_for(self, method, path, auth=""):
         a = self.args
+        echo = (" from " + auth) if a.echo_auth else ""
         if method == "GET" and ("/token/list" in path or
                                 path.startswith("/api/2.0/token-management/tokens")):
             if a.list_status != 200:
-                msg = a.message.replace("\\n", "\n")
+                msg = a.message.replace("\\n", "\n") + echo
                 return a.list_status, json.dumps({"error_code": "INVALID_STATE", "message": msg})
             if a.list_body:
                 with open(a.list_body) as f:
@@ -72,19 +77,21 @@ class Server:
             if a.delete_status == 200:
                 return 200, "{}"
             return a.delete_status, json.dumps({"error_code": "PERMISSION_DENIED",
-                                                "message": "rawws refuses revokes"})
+                                                "message": a.message.replace("\\n", "\n") +
+                                                "rawws refuses revokes" + echo})
         return 404, json.dumps({"error_code": "NOT_FOUND", "message": "no such path"})
 
-    def answer(self, sock, method, path):
-        status, body = self.body_for(method, path)
+    def answer(self, sock, method, path, auth=""):
+        status, body = self.body_for(method, path, auth)
         body = body.encode()
         k = self.next_answer()
         declared = len(body)
         lying = self.args.length is not None and status == 200 and "list" in path
         if lying:
             declared = self.args.length
-        head = ("HTTP/1.1 %d X\r\nContent-Type: application/json\r\n"
-                "Content-Length: %d\r\n\r\n" % (status, declared)).encode()
+        echo = ("X-Seen-Authorization: %s\r\n" % auth) if self.args.echo_auth else ""
+        head = ("HTTP/1.1 %d X\r\nContent-Type: application/json\r\n%s"
+                "Content-Length: %d\r\n\r\n" % (status, echo, declared)).encode()
         data = head + body
         if self.args.trail == k:
             data += SMUGGLED
@@ -103,10 +110,13 @@ class Server:
                 if not line:
                     break
                 length = 0
+                auth = ""
                 while True:
                     h = f.readline()
                     if h.lower().startswith(b"content-length:"):
                         length = int(h.split(b":", 1)[1])
+                    if h.lower().startswith(b"authorization:"):
+                        auth = h.split(b":", 1)[1].strip().decode("latin-1")
                     if h in (b"\r\n", b"\n", b""):
                         break
                 if length:
@@ -114,7 +124,7 @@ class Server:
                 req += 1
                 method, path = line.decode("latin-1").split()[:2]
                 self.note(conn, req, method, path)
-                if not self.answer(sock, method, path):
+                if not self.answer(sock, method, path, auth):
                     break
         except OSError:
             pass
@@ -137,6 +147,7 @@ def main():
     p.add_argument("--delete-status", type=int, default=200)
     p.add_argument("--tokens", type=int, default=1)
     p.add_argument("--list-body")
+    p.add_argument("--echo-auth", action="store_true")
     args = p.parse_args()
     srv = Server(args)
     ls = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -79,6 +79,18 @@ check_eq "the old token is kept" "$OLD" "$(listed "$OLD" | jq -r .token_id)"
 check_eq "nothing revoked" 0 "$(deletes)"
 check_eq "the file's secret works" yes "$(works "$(cat "$T/nightly.secret")" /api/2.0/sql/warehouses)"
 
+# --- a lifetime over 730 days, and no workspace maximum: 730 days -------------------
+# (a token from before the cap; every workspace refuses a create that asks for more)
+LEGACY=$(mktok "{\"comment\":\"legacy 3y\",\"creation_time\":$((NOW - 700 * DAY)),\"expiry_time\":$((NOW + 300 * DAY))}")
+reset_stats
+run rotate --yes --to-file "$T/legacy.secret" "$LEGACY"
+check_rc "rotate a 1,000-day token, no maximum set" 0
+LEGNEW=$(file_id "$T/legacy.secret")
+check_eq "  its replacement lives 730 days, the most allowed" $((730 * DAY)) \
+	"$(listed "$LEGNEW" | jq '.expiry_time - .creation_time')"
+check_eq "  one create sent, the old token revoked once" "1 1" \
+	"$(count 'POST /api/2.0/token/create') $(stats ".revokes[\"$LEGACY\"] // 0")"
+
 # --- a file that exists is refused before anything is created -----------------
 reset_stats
 run rotate --yes --to-file "$T/nightly.secret" "$OLD"

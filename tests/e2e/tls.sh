@@ -68,7 +68,7 @@ tls_emu good
 run --debug whoami
 check_rc "an untrusted CA fails" 4
 check_match "naming the cause" "cannot verify $H: its certificate is not signed by a CA this machine trusts" "$ERR"
-check_match "and the fix" "give its CA certificate with --ca-file FILE or SSL_CERT_FILE" "$ERR"
+check_match "and the fix" "give its CA certificate with --ca-file FILE or REQUESTS_CA_BUNDLE" "$ERR"
 check_eq "at once: one attempt" 1 "$(attempts)"
 check_eq "nothing reached the workspace" 0 "$(stats .total)"
 
@@ -79,8 +79,8 @@ for v in SSL_CERT_FILE REQUESTS_CA_BUNDLE CURL_CA_BUNDLE; do
 	env "$v=$CA" "$PATROL" whoami >"$T/out" 2>"$T/err" </dev/null
 	check_eq "trusted with $v" 0 "$?"
 done
-SSL_CERT_FILE="$PKI/rogue.pem" REQUESTS_CA_BUNDLE=$CA run whoami
-check_rc "SSL_CERT_FILE comes before REQUESTS_CA_BUNDLE" 4
+REQUESTS_CA_BUNDLE="$PKI/rogue.pem" SSL_CERT_FILE=$CA run whoami
+check_rc "REQUESTS_CA_BUNDLE comes before SSL_CERT_FILE (the Python SDK's order)" 4
 REQUESTS_CA_BUNDLE="$PKI/rogue.pem" CURL_CA_BUNDLE=$CA run whoami
 check_rc "REQUESTS_CA_BUNDLE comes before CURL_CA_BUNDLE" 4
 SSL_CERT_FILE="$PKI/rogue.pem" run --ca-file "$CA" whoami

@@ -73,4 +73,31 @@ check_nomatch "error_one_line: no injected line" '^patrol: FAKE' "$ERR"
 check_match "error_one_line: the newline is shown as \\n" 'bad state\\npatrol: FAKE' "$ERR"
 emu_stop
 
+# --- a server that echoes the credential it was sent -----------------------------------
+# Its error messages end "from Bearer <token>": the token is never printed,
+# never journaled, in any output; a message cut short in the middle of it
+# leaves no piece of it either.
+SENT=dapi5ec7e75ec7e75ec7e75ec7e75ec7e75e
+raw_start --echo-auth --list-status 400
+for fmt in table json csv; do
+	DATABRICKS_TOKEN=$SENT run --rate 0 list -o $fmt
+	check_rc "echo_auth: list -o $fmt refused" 1
+	check_nomatch "echo_auth: list -o $fmt: the token is not shown" "${SENT:4:12}" "$OUT$ERR"
+	check_match "echo_auth: list -o $fmt: it is redacted" 'from Bearer <redacted>' "$ERR"
+done
+DATABRICKS_TOKEN=$SENT run --rate 0 --debug list
+check_match "echo_auth: --debug logs the header that repeats it" '^< X-Seen-Authorization: ' "$ERR"
+check_nomatch "echo_auth: --debug: no piece of the token" "${SENT:4:12}" "$OUT$ERR"
+emu_stop
+LONG=$(printf 'y%.0s' $(seq 470))
+raw_start --echo-auth --delete-status 400 --message "$LONG"
+DATABRICKS_TOKEN=$SENT run --rate 0 --jobs 1 revoke --yes "$ID0" -o json
+check_eq "echo_auth: the revoke failed, refused" "failed 400" \
+	"$(printf '%s' "$OUT" | jq -r '.[0] | "\(.result) \(.error.http_status)"')"
+check_nomatch "echo_auth: no piece of the token in the result or on stderr" "dapi5ec" "$OUT$ERR"
+check_eq "echo_auth: none in the journal" 0 "$(cat "$XDG_STATE_HOME"/patrol/*.jsonl | grep -c "dapi5ec")"
+check_eq "echo_auth: the journal has the failure, redacted" 1 \
+	"$(cat "$XDG_STATE_HOME"/patrol/*.jsonl | grep -c 'from Bearer <redact')"
+emu_stop
+
 finish

@@ -295,6 +295,23 @@ emu_create_allowed(struct emu_ctx *x, const struct emu_user *owner)
 	return 0;
 }
 
+/* emu_buf_token, naming t by id when id is not NULL (POST /emulator/lie). */
+static void
+emu_buf_token_as(struct emu_buf *b, struct emu_state *st, struct emu_token *t, int full,
+    const char *id)
+{
+	char real[sizeof t->id];
+
+	if (id == NULL) {
+		emu_buf_token(b, st, t, full);
+		return;
+	}
+	memcpy(real, t->id, sizeof real);
+	snprintf(t->id, sizeof t->id, "%s", id);
+	emu_buf_token(b, st, t, full);
+	memcpy(t->id, real, sizeof real);
+}
+
 /* Create a token for owner from the body; full: Token Management shape. */
 static void
 emu_create(struct emu_ctx *x, struct emu_user *owner, int full)
@@ -339,7 +356,7 @@ emu_create(struct emu_ctx *x, struct emu_user *owner, int full)
 	emu_buf_str(&b, "{\"token_value\":\"");
 	emu_buf_str(&b, value);
 	emu_buf_str(&b, "\",\"token_info\":");
-	emu_buf_token(&b, x->st, t, full);
+	emu_buf_token_as(&b, x->st, t, full, x->st->lie_create_id);
 	emu_buf_str(&b, "}");
 	emu_reply_buf(x, 200, &b);
 }
@@ -1064,6 +1081,7 @@ static const struct emu_route emu_routes[] = {
 	{ "POST", "/emulator/use", h_ctl_use, EMU_AUTH_NONE, NULL },
 	{ "POST", "/emulator/hold", h_ctl_hold, EMU_AUTH_NONE, NULL },
 	{ "POST", "/emulator/release", h_ctl_release, EMU_AUTH_NONE, NULL },
+	{ "POST", "/emulator/lie", h_ctl_lie, EMU_AUTH_NONE, NULL },
 	{ "POST", "/api/2.0/token/create", h_token_create, EMU_AUTH_USER, NULL },
 	{ "GET", "/api/2.0/token/list", h_token_list, EMU_AUTH_USER, NULL },
 	{ "POST", "/api/2.0/token/delete", h_token_delete, EMU_AUTH_USER, NULL },

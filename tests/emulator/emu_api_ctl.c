@@ -36,6 +36,11 @@
  *                           Answers {"held":B} (a request waits already)
  * POST /emulator/release    let the held request (if any) go on; a hold not
  *                           yet used is dropped. Answers {"released":B}
+ * POST /emulator/lie        {"create_id":ID|null}: from now on every create
+ *                           (own or on behalf) answers token_id ID, as a
+ *                           hostile server would, while the token it makes
+ *                           keeps its real id (the SHA-256 of its value);
+ *                           null: the truth again. Answers {}
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,4 +509,21 @@ h_ctl_use(struct emu_ctx *x)
 	emu_buf_token(&b, x->st, t, 1);
 	emu_buf_str(&b, "}");
 	emu_reply_buf(x, 200, &b);
+}
+
+void
+h_ctl_lie(struct emu_ctx *x)
+{
+	const char *id;
+	char *copy = NULL;
+
+	if (emu_body(x) != 0 || emu_opt_str(x, "create_id", &id) != 0)
+		return;
+	if (id != NULL && (copy = strdup(id)) == NULL) {
+		emu_err(x, 500, "INTERNAL_ERROR", "Out of memory");
+		return;
+	}
+	free(x->st->lie_create_id);
+	x->st->lie_create_id = copy;
+	emu_reply_json(x, 200, json_object());
 }

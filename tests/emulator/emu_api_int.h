@@ -76,5 +76,6 @@ void		 h_clock_post(struct emu_ctx *);
 void		 h_ctl_use(struct emu_ctx *);
 void		 h_ctl_hold(struct emu_ctx *);
 void		 h_ctl_release(struct emu_ctx *);
+void		 h_ctl_lie(struct emu_ctx *);
 
 #endif

@@ -194,6 +194,7 @@ emu_state_free(struct emu_state *st)
 	}
 	free(st->grants);
 	free(st->hold_path);
+	free(st->lie_create_id);
 	json_decref(st->stats.requests);
 	json_decref(st->stats.revokes);
 	json_decref(st->stats.updates);

@@ -205,6 +205,10 @@ struct emu_state {
 	char		*hold_path;
 	unsigned long	 hold_gen;
 	int		 holding;	/* a held request waits */
+
+	/* POST /emulator/lie: create answers name this token_id (a hostile
+	 * server's); the token made keeps its own. NULL: the truth */
+	char		*lie_create_id;
 };
 
 /* Random numbers: splitmix64, reproducible from a seed. */

@@ -41,11 +41,11 @@ ID=$(sed -n 1p "$T/ida")
 
 # === 1. the command line: an id in two workspaces asks for -p ====================
 run show "$ID" --all -p one -p two
-check_rc "show ID in two workspaces: refused" 1
+check_rc "show ID in two workspaces: refused (a usage error, as for revoke)" 2
 check_match "it names both and asks for -p" "'$ID' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p\$" "$ERR"
 check_eq "and shows neither" "" "$OUT"
 run show "${ID:0:12}" --all -p one -p two
-check_rc "a prefix of it: refused the same way" 1
+check_rc "a prefix of it: refused the same way" 2
 check_match "the prefix named, with both places" "'${ID:0:12}' matches ${ID:0:10} in 'one' and ${ID:0:10} in 'two': name the workspace with -p \\(or give more of the id\\)" "$ERR"
 run show "$ID" --all -p two
 check_rc "show ID -p two" 0

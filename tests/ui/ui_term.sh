@@ -69,6 +69,11 @@ if screen -e | grep -Eq $'\033\\[([0-9;]*;)?(3[0-8]|4[0-8]|9[0-7]|10[0-7])[;m]';
 else
 	ok "NO_COLOR capture has no colour attributes"
 fi
+# (the j may still be redrawing: wait, within the usual 10 s, for one row)
+for _ in $(seq 200); do
+	[ "$(screen -e | grep -c $'\033\\[7m')" = 1 ] && break
+	sleep 0.05
+done
 check_eq "NO_COLOR: the selected row is still marked (reverse video)" 1 "$(screen -e | grep -c $'\033\\[7m')"
 keys q
 ui_exited 10

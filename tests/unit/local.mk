@@ -12,6 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_api \
 	tests/unit/test_retry \
 	tests/unit/test_pace \
+	tests/unit/test_redact \
 	tests/unit/test_osc52 \
 	tests/unit/test_journal \
 	tests/unit/test_prefs \
@@ -75,6 +76,9 @@ tests_unit_test_api_LDADD = $(UNIT_LDADD)
 tests_unit_test_pace_SOURCES = tests/unit/test_pace.c
 tests_unit_test_pace_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_pace_LDADD = $(UNIT_LDADD)
+tests_unit_test_redact_SOURCES = tests/unit/test_redact.c
+tests_unit_test_redact_CFLAGS = $(UNIT_CFLAGS)
+tests_unit_test_redact_LDADD = $(UNIT_LDADD)
 tests_unit_test_retry_SOURCES = tests/unit/test_retry.c
 tests_unit_test_retry_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_retry_LDADD = $(UNIT_LDADD)

@@ -15,8 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <curl/curl.h>
 
 #include "config.h"
 #include "ini.h"
@@ -146,7 +149,7 @@ test_ini_basic(void **state)
 	assert_null(ini_get(ini, "prod.eu-west", "token"));
 	assert_null(ini_get(ini, "prod", "host"));
 	assert_null(ini_get(ini, "default", "host"));
-	assert_null(ini_get(ini, "DEFAULT", "HOST"));
+	assert_string_equal(ini_get(ini, "DEFAULT", "HOST"), "https://a.example.com");
 	assert_true(ini_has_section(ini, "spaced name"));
 	assert_false(ini_has_section(ini, "prod"));
 	ini_free(ini);
@@ -174,6 +177,63 @@ test_ini_inline_comments(void **state)
 	assert_string_equal(ini_get(ini, "a", "t6"), "#kept");
 	assert_string_equal(ini_get(ini, "a", "url"), "https://x.example.com/#frag");
 	ini_free(ini);
+}
+
+/* The Databricks CLI's reader (gopkg.in/ini.v1) drops a pair of quotes
+ * around a whole value; configparser (the Python SDK) lowercases keys. */
+static void
+test_ini_quotes_and_key_case(void **state)
+{
+	struct ini *ini = parse_ok(
+	    "[a]\n"
+	    "host = \"https://q.example.com\"\n"
+	    "token='dapi-single'   ; comment\n"
+	    "HOST2 = \"\"\n"
+	    "k1 = \"half\n"
+	    "k2 = \"a\" and \"b\"\n"
+	    "k3 = \"mixed'\n"
+	    "k4 = say \"hi\"\n"
+	    "k5 = \"\n"
+	    "k6 = 'it's'\n"
+	    "Auth_Type = pat\n"
+	    "host3 = lower\n"
+	    "HOST3 = upper\n");
+
+	(void)state;
+	assert_string_equal(ini_get(ini, "a", "host"), "https://q.example.com");
+	assert_string_equal(ini_get(ini, "a", "token"), "dapi-single");
+	assert_string_equal(ini_get(ini, "a", "host2"), "");
+	assert_string_equal(ini_get(ini, "a", "k1"), "\"half");
+	assert_string_equal(ini_get(ini, "a", "k2"), "\"a\" and \"b\"");
+	assert_string_equal(ini_get(ini, "a", "k3"), "\"mixed'");
+	assert_string_equal(ini_get(ini, "a", "k4"), "say \"hi\"");
+	assert_string_equal(ini_get(ini, "a", "k5"), "\"");
+	assert_string_equal(ini_get(ini, "a", "k6"), "'it's'");
+	assert_string_equal(ini_get(ini, "a", "auth_type"), "pat");
+	assert_string_equal(ini_get(ini, "a", "host3"), "upper");	/* the last one wins */
+	assert_null(ini_get(ini, "A", "host"));			/* sections keep their case */
+	ini_free(ini);
+}
+
+/* /dev/null reads as an empty file (the SDKs read it so); other devices do not. */
+static void
+test_file_dev_null(void **state)
+{
+	struct patrol_err err;
+	struct ini *ini = NULL;
+	char *warning = NULL;
+
+	(void)state;
+	status_clear(&err);
+	assert_int_equal(ini_parse_file("/dev/null", &ini, &warning, &err), PATROL_OK);
+	assert_non_null(ini);
+	assert_int_equal(ini_section_count(ini), 0);
+	assert_null(warning);
+	ini_free(ini);
+	ini = NULL;
+	assert_int_equal(ini_parse_file("/dev/zero", &ini, NULL, &err), PATROL_CONFIG);
+	assert_string_equal(err.message, "/dev/zero is not a regular file");
+	assert_null(ini);
 }
 
 static void
@@ -693,6 +753,72 @@ struct host_case {
 	const char *message;	/* the error */
 };
 
+/* ---- proxies ---------------------------------------------------------- */
+
+/* Whether libcurl itself takes url as a proxy: its parse_proxy reads it with
+ * these flags and knows these schemes; a port 0 never connects. */
+static bool
+curl_takes_proxy(const char *url)
+{
+	static const char *const schemes[] = { "http", "https", "socks", "socks4", "socks4a",
+		"socks5", "socks5h" };
+	CURLU *u = curl_url();
+	char *scheme = NULL, *port = NULL;
+	bool ok = false;
+	size_t i;
+
+	assert_non_null(u);
+	if (curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME | CURLU_GUESS_SCHEME) == 0 &&
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == 0) {
+		for (i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+			ok |= strcasecmp(scheme, schemes[i]) == 0;
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == 0 && strcmp(port, "0") == 0)
+			ok = false;
+	}
+	curl_free(scheme);
+	curl_free(port);
+	curl_url_cleanup(u);
+	return ok;
+}
+
+/* config_proxy_check agrees with libcurl on proxies that work and on
+ * proxies that cannot, and never quotes the user, password or host. */
+static void
+test_proxy_check_like_libcurl(void **state)
+{
+	static const char *const urls[] = {
+		"http://127.0.0.1:3128", "http://alice:S3CRET@127.0.0.1:3128", "proxy:3128",
+		"127.0.0.1:3128", "myproxy", "HTTP://proxy:8080/", "https://proxy:443",
+		"socks4://p:1080", "socks4a://p:1080", "socks5://p:1080", "socks5h://p:1080",
+		"socks://p:1080", "http://proxy:", "http://[::1]:3128", "http://[fe80::1%25eth0]:1",
+		"http://p_x.corp:1", "http://p%41:1", "http://alice@p:1", "http://p:1/path?q#f",
+		"http:/p:1", "www.corp:3128", "http://p:065535", "http://p~x:1",
+		"http://alice:S3CRET@127.0.0.1:99999", "ftp://alice:S3CRET@127.0.0.1:1",
+		"http://alice:S3CRET@[::1:1", "http://p:0", "http://p:12a", "http://p:+1",
+		"http://p:70000", "http://[]:1", "http://[zz]:1", "http://[::1]x",
+		"http://alice:S3@CRET@p:1", "http://alice:S3/CRET@p:1", "http://", "http://:1",
+		"http://alice:S3CRET@", "//p:1", "http://p$:1", "http://p,q:1", "http://a b:1",
+		"ftp.corp:3128", "FTP.corp:3128", "dict.corp", "ldap.corp", "imap.corp",
+		"smtp.corp", "pop3.corp", "gopher://p:1", "file:///tmp/x", "ftp:/p",
+	};
+	char why[160];
+	size_t i;
+	bool ours;
+
+	(void)state;
+	for (i = 0; i < sizeof urls / sizeof urls[0]; i++) {
+		why[0] = '\0';
+		ours = config_proxy_check(urls[i], why, sizeof why);
+		if (ours != curl_takes_proxy(urls[i]))
+			fail_msg("%s: config_proxy_check says %s (%s), libcurl the opposite",
+				 urls[i], ours ? "fine" : "refused", why);
+		assert_true(ours || why[0] != '\0');
+		assert_null(strstr(why, "S3"));
+		assert_null(strstr(why, "alice"));
+		assert_null(strstr(why, "127.0.0.1"));
+	}
+}
+
 static void
 test_normalize_host(void **state)
 {
@@ -1008,7 +1134,7 @@ static const char *
 ca_path(char *buf, size_t n, const char *name)
 {
 	snprintf(buf, n, "%s/%s", dir, name);
-	write_file(buf, "not checked here\n", 0600);
+	write_file(buf, "-----BEGIN CERTIFICATE-----\nnot checked further\n", 0600);
 	return buf;
 }
 
@@ -1058,11 +1184,19 @@ test_resolve_precedence(void **state)
 	assert_string_equal(c.host, "https://env.example.com");
 	assert_string_equal(c.host_source, "DATABRICKS_HOST");
 	assert_string_equal(c.token, "dapi-env");
-	assert_string_equal(c.ca_file, ssl);
-	config_free(&c);
-	env_set(&e, "SSL_CERT_FILE", "");
-	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.ca_file, req);
+	assert_non_null(strstr(c.ca_source, "trusting the CAs of REQUESTS_CA_BUNDLE="));
+	assert_non_null(strstr(c.ca_source, "; set but not used: CURL_CA_BUNDLE, SSL_CERT_FILE"));
+	config_free(&c);
+	env_set(&e, "REQUESTS_CA_BUNDLE", "");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.ca_file, curl);
+	config_free(&c);
+	env_set(&e, "CURL_CA_BUNDLE", "");
+	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
+	assert_string_equal(c.ca_file, ssl);
+	assert_non_null(strstr(c.ca_source, "trusting the CAs of SSL_CERT_FILE="));
+	assert_null(strstr(c.ca_source, "not used"));
 	config_free(&c);
 
 	env_truncate(&e, 3);	/* keep HOME, DATABRICKS_HOST, DATABRICKS_CONFIG_PROFILE */
@@ -1104,8 +1238,8 @@ test_resolve_explicit_profile_wins(void **state)
 	assert_string_equal(c.host, "https://prod.example.com");
 	assert_string_equal(c.token, "dapi-prod");
 	assert_string_equal(c.account_id, "acc-env");
-	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN "
-	    "from the environment (an explicit profile wins)");
+	assert_string_equal(c.note, "note: ignoring DATABRICKS_HOST, DATABRICKS_TOKEN "
+	    "from the environment (a profile named by -p or --all-profiles wins)");
 	expect_source(&c, "prod");
 	config_free(&c);
 
@@ -1113,8 +1247,8 @@ test_resolve_explicit_profile_wins(void **state)
 	f.host = "https://flag.example.com";
 	assert_int_equal(resolve(&f, &e, &c, &err), PATROL_OK);
 	assert_string_equal(c.host, "https://flag.example.com");
-	assert_string_equal(c.note, "note: -p prod: ignoring DATABRICKS_TOKEN "
-	    "from the environment (an explicit profile wins)");
+	assert_string_equal(c.note, "note: ignoring DATABRICKS_TOKEN "
+	    "from the environment (a profile named by -p or --all-profiles wins)");
 	config_free(&c);
 
 	/* DATABRICKS_CONFIG_PROFILE names a profile the SDK way: the env wins */
@@ -1271,8 +1405,16 @@ test_resolve_no_inheritance(void **state)
 	(void)state;
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\nhost = b\n");
 	env_init(&e);
-	resolve_fails(&f, &e, "no credentials: set DATABRICKS_TOKEN, use --token-stdin, "
-	    "or add token to [bare] in FILE (or sign in with the Databricks CLI: databricks auth login --host https://b)");
+	resolve_fails(&f, &e, "no credentials in profile [bare] of FILE: add token (or "
+	    "client_id and client_secret) to it, use --token-stdin, or sign in with the "
+	    "Databricks CLI: databricks auth login --profile bare");
+	/* -p: the environment's token is no help, and the message says so */
+	env_set(&e, "DATABRICKS_TOKEN", "dapi-env");
+	resolve_fails(&f, &e, "no credentials in profile [bare] of FILE: add token (or "
+	    "client_id and client_secret) to it, use --token-stdin, or sign in with the "
+	    "Databricks CLI: databricks auth login --profile bare; not used for a named "
+	    "profile: DATABRICKS_TOKEN from the environment");
+	env_init(&e);
 	write_cfg("[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n[bare]\ntoken = b\n");
 	resolve_fails(&f, &e, "no workspace host: set DATABRICKS_HOST, pass --host, "
 	    "or add host to [bare] in FILE");
@@ -1561,6 +1703,8 @@ main(void)
 		cmocka_unit_test(test_ini_basic),
 		cmocka_unit_test(test_ini_inline_comments),
 		cmocka_unit_test(test_ini_duplicates),
+		cmocka_unit_test(test_ini_quotes_and_key_case),
+		cmocka_unit_test(test_file_dev_null),
 		cmocka_unit_test(test_ini_keys_before_section),
 		cmocka_unit_test(test_ini_crlf_bom),
 		cmocka_unit_test(test_ini_empty),
@@ -1581,6 +1725,7 @@ main(void)
 		cmocka_unit_test(test_file_secrets_kind),
 		cmocka_unit_test(test_file_kind_missing),
 		cmocka_unit_test(test_file_settings_error_drops_warning),
+		cmocka_unit_test(test_proxy_check_like_libcurl),
 		cmocka_unit_test(test_normalize_host),
 		cmocka_unit_test(test_host_is_loopback),
 		cmocka_unit_test(test_resolve_default_profile),

@@ -332,6 +332,27 @@ test_window_forgets(void **state)
 	assert_true(pace_rate(&p) > 2.0 - 1e-9 && pace_rate(&p) < 2.0 + 1e-9);
 }
 
+/* The end of the pause, for the worker to weigh against each waiting
+ * request's deadline: in the past before any throttle; a Retry-After's
+ * (capped), never shortened by a shorter one. */
+static void
+test_paused_until(void **state)
+{
+	struct pace p;
+	int64_t t = T0;
+
+	(void)state;
+	init(&p, 8, 0);
+	assert_true(pace_paused_until(&p) <= t);
+	start(&p, 0, t);
+	pace_answer(&p, PACE_THROTTLED, t, true, 45000, t + 1);
+	assert_int_equal(pace_paused_until(&p), t + 1 + 45000);
+	pace_answer(&p, PACE_THROTTLED, t, true, 1000, t + 2);
+	assert_int_equal(pace_paused_until(&p), t + 1 + 45000);
+	pace_answer(&p, PACE_THROTTLED, t, true, 999999999, t + 3);
+	assert_int_equal(pace_paused_until(&p), t + 3 + PACE_PAUSE_MAX_MS);
+}
+
 int
 main(void)
 {
@@ -347,6 +368,7 @@ main(void)
 		cmocka_unit_test(test_probes_slowly),
 		cmocka_unit_test(test_hard_caps),
 		cmocka_unit_test(test_window_forgets),
+		cmocka_unit_test(test_paused_until),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

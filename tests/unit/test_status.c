@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "status.h"
@@ -167,6 +168,42 @@ test_clear(void **state UNUSED)
 	assert_string_equal(err.request_id, "");
 }
 
+/* Every copy of a secret goes, in every text; a text cut short in the
+ * middle of one loses its start too; short secrets are left alone. */
+static void
+test_redact(void **state UNUSED)
+{
+	static const char secret[] = "dapi0123456789abcdef0123456789abcdef";
+	struct patrol_err err;
+	size_t len;
+
+	status_clear(&err);
+	status_set(&err, PATROL_INVALID, "from Bearer %s, again %s.", secret, secret);
+	snprintf(err.code, sizeof err.code, "%s", secret);
+	snprintf(err.request_id, sizeof err.request_id, "id-%s", secret);
+	status_redact(&err, secret);
+	assert_string_equal(err.message, "from Bearer <redacted>, again <redacted>.");
+	assert_string_equal(err.code, "<redacted>");
+	assert_string_equal(err.request_id, "id-<redacted>");
+
+	/* cut: the message ends in the secret's first 10 bytes */
+	status_clear(&err);
+	memset(err.message, 'y', sizeof err.message - 1);
+	len = sizeof err.message - 1;
+	memcpy(err.message + len - 10, secret, 10);
+	err.message[len] = '\0';
+	status_redact(&err, secret);
+	assert_null(strstr(err.message, "dapi0"));
+	assert_non_null(strstr(err.message, "<redacted>"));
+
+	/* a short secret would match ordinary words: left alone */
+	status_clear(&err);
+	status_set(&err, PATROL_INVALID, "the word pass");
+	status_redact(&err, "pass");
+	status_redact(&err, NULL);
+	assert_string_equal(err.message, "the word pass");
+}
+
 int
 main(void)
 {
@@ -179,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_set_truncates),
 		cmocka_unit_test(test_set_null),
 		cmocka_unit_test(test_clear),
+		cmocka_unit_test(test_redact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
