@@ -1346,18 +1346,17 @@ config_host_is_account(const char *url)
 	return strncasecmp(h, "accounts.", 9) == 0 || strncasecmp(h, "accounts-dod.", 13) == 0;
 }
 
-/* host as written, the password of a "user:password@" before the path
- * replaced by <redacted>; NULL on out of memory. */
+/* host as written, the password of a "user:password@" replaced by
+ * <redacted>; NULL on out of memory. As http_redact, the userinfo runs to
+ * the last '@' (a password may hold '/', '?', '#', '@'). */
 static char *
 profiles_redact_host(const char *host)
 {
 	const char *auth = strstr(host, "://"), *at, *colon;
-	size_t len;
 	struct buf b;
 
 	auth = auth != NULL ? auth + 3 : host;
-	len = strcspn(auth, "/?#");
-	at = memchr(auth, '@', len);
+	at = strrchr(auth, '@');
 	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 	if (colon == NULL)
 		return strdup(host);
@@ -1374,10 +1373,21 @@ profiles_redact_host(const char *host)
 static int
 profiles_bad_host(struct config_profile *cp, const char *host, const struct patrol_err *err)
 {
+	struct patrol_err again;
+	char *norm = NULL;
 	struct buf b;
 
 	buf_init(&b, 0);
-	if ((cp->bad_host = profiles_redact_host(host)) == NULL ||
+	if ((cp->bad_host = profiles_redact_host(host)) == NULL)
+		return -1;
+	/* a password redacted: the reason of the redacted host, so no piece
+	 * of the password is quoted in it (a path's, say) */
+	status_clear(&again);
+	if (strcmp(cp->bad_host, host) != 0 &&
+	    config_normalize_host(cp->bad_host, &norm, &again) != PATROL_OK)
+		err = &again;
+	free(norm);
+	if (err->status == PATROL_NOMEM ||
 	    buf_printf(&b, "has an invalid host: %s", err->message) != 0) {
 		buf_free(&b);
 		return -1;

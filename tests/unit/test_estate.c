@@ -167,11 +167,12 @@ test_bad_hosts(void **state)
 	fputs("[userinfo]\nhost = http://alice:pw@127.0.0.1:8080/\n"
 	      "[user]\nhost = https://bob@dbc-1.cloud.databricks.com\n"
 	      "[path]\nhost = https://dbc-1.cloud.databricks.com/a/b?x=1\n"
-	      "[nohost]\ntoken = dapi2\n", fp);
+	      "[nohost]\ntoken = dapi2\n"
+	      "[slash]\nhost = https://alice:p/w#x@dbc-1.cloud.databricks.com\n", fp);
 	fclose(fp);
 	chmod(path, 0600);
 	assert_int_equal(config_profiles(fake_getenv, path, &v, &n, &file, &err), PATROL_OK);
-	assert_int_equal(n, 4);
+	assert_int_equal(n, 5);
 	assert_null(v[0].host);
 	assert_string_equal(v[0].bad_host, "http://alice:<redacted>@127.0.0.1:8080/");
 	assert_string_equal(estate_not_workspace(&v[0]),
@@ -182,6 +183,10 @@ test_bad_hosts(void **state)
 	assert_null(v[3].bad_host);
 	assert_null(v[3].bad_host_why);
 	assert_string_equal(estate_not_workspace(&v[3]), "has no workspace host");
+	/* a password with '/' and '#': redacted whole, and no piece of it in the reason */
+	assert_string_equal(v[4].bad_host, "https://alice:<redacted>@dbc-1.cloud.databricks.com");
+	assert_string_equal(estate_not_workspace(&v[4]),
+			    "has an invalid host: host must not contain a user name (user@host)");
 	config_profiles_free(v, n);
 	free(file);
 	unlink(path);
