@@ -1346,21 +1346,76 @@ config_host_is_account(const char *url)
 	return strncasecmp(h, "accounts.", 9) == 0 || strncasecmp(h, "accounts-dod.", 13) == 0;
 }
 
+/* host as written, the password of a "user:password@" replaced by
+ * <redacted>; NULL on out of memory. As http_redact, the userinfo runs to
+ * the last '@' (a password may hold '/', '?', '#', '@'). */
+static char *
+profiles_redact_host(const char *host)
+{
+	const char *auth = strstr(host, "://"), *at, *colon;
+	struct buf b;
+
+	auth = auth != NULL ? auth + 3 : host;
+	at = strrchr(auth, '@');
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon == NULL)
+		return strdup(host);
+	buf_init(&b, 0);
+	if (buf_printf(&b, "%.*s<redacted>%s", (int)(colon + 1 - host), host, at) != 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_take(&b);
+}
+
+/* A profile's malformed host: as written (redacted) and why; -1 on out of
+ * memory. */
+static int
+profiles_bad_host(struct config_profile *cp, const char *host, const struct patrol_err *err)
+{
+	struct patrol_err again;
+	char *norm = NULL;
+	struct buf b;
+
+	buf_init(&b, 0);
+	if ((cp->bad_host = profiles_redact_host(host)) == NULL)
+		return -1;
+	/* a password redacted: the reason of the redacted host, so no piece
+	 * of the password is quoted in it (a path's, say) */
+	status_clear(&again);
+	if (strcmp(cp->bad_host, host) != 0 &&
+	    config_normalize_host(cp->bad_host, &norm, &again) != PATROL_OK)
+		err = &again;
+	free(norm);
+	if (err->status == PATROL_NOMEM ||
+	    buf_printf(&b, "has an invalid host: %s", err->message) != 0) {
+		buf_free(&b);
+		return -1;
+	}
+	cp->bad_host_why = buf_take(&b);
+	return 0;
+}
+
 /* One profile of the file for config_profiles; -1 on out of memory. */
 static int
 profiles_add(struct config_profile *v, size_t *n, const struct ini *ini, const char *name)
 {
 	const char *host = ini_get(ini, name, "host");
+	struct config_profile *cp = &v[*n];
 	struct patrol_err err;
 
-	memset(&v[*n], 0, sizeof v[*n]);
-	if ((v[*n].name = strdup(name)) == NULL)
+	memset(cp, 0, sizeof *cp);
+	status_clear(&err);
+	if ((cp->name = strdup(name)) == NULL)
 		return -1;
-	if (host != NULL && *host != '\0' &&
-	    config_normalize_host(host, &v[*n].host, &err) != PATROL_OK)
-		v[*n].host = NULL;
-	v[*n].account = v[*n].host != NULL && config_host_is_account(v[*n].host);
 	(*n)++;
+	if (host != NULL && *host != '\0' &&
+	    config_normalize_host(host, &cp->host, &err) != PATROL_OK) {
+		cp->host = NULL;
+		if (err.status == PATROL_NOMEM || profiles_bad_host(cp, host, &err) != 0)
+			return -1;
+	}
+	cp->account = cp->host != NULL && config_host_is_account(cp->host);
 	return 0;
 }
 
@@ -1413,6 +1468,8 @@ config_profiles_free(struct config_profile *v, size_t n)
 	for (i = 0; v != NULL && i < n; i++) {
 		free(v[i].name);
 		free(v[i].host);
+		free(v[i].bad_host);
+		free(v[i].bad_host_why);
 	}
 	free(v);
 }

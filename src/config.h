@@ -127,6 +127,11 @@ struct config_profile {
 	char *name;
 	char *host;            /* normalized; NULL when absent or malformed */
 	bool account;          /* the host is an account console */
+	/* A malformed host: as the file writes it, any password replaced by
+	 * <redacted> (for showing), and why it is refused, in words that
+	 * follow "it" ("has an invalid host: host must not have a path ...",
+	 * config_normalize_host's reason); both NULL otherwise. */
+	char *bad_host, *bad_host_why;
 };
 /* The profiles of the config file the environment names
  * (DATABRICKS_CONFIG_FILE, else ~/.databrickscfg), in file order, without

@@ -89,7 +89,7 @@ const char *
 estate_not_workspace(const struct config_profile *cp)
 {
 	if (cp->host == NULL)
-		return "has no workspace host";
+		return cp->bad_host_why != NULL ? cp->bad_host_why : "has no workspace host";
 	return cp->account ? "is an account console, not a workspace" : NULL;
 }
 

@@ -99,6 +99,26 @@ ui_bulk_sum_results(const struct ui *u, enum journal_result r)
 	return n;
 }
 
+/* A resumed session's items that its earlier run decided (revoked, gone
+ * or skipped then): how many, and of them revoked and gone. */
+static size_t
+ui_bulk_sum_earlier(const struct ui *u, size_t *revoked, size_t *gone)
+{
+	const struct bulk_item *it;
+	size_t p, i, n = 0;
+
+	*revoked = *gone = 0;
+	for (p = 0; p < ui_state_parts(u); p++)
+		for (i = 0; i < bulk_count(ui_bulk_of(u, p)); i++) {
+			if (!(it = bulk_item(ui_bulk_of(u, p), i))->earlier)
+				continue;
+			n++;
+			*revoked += it->result == JOURNAL_REVOKED;
+			*gone += it->result == JOURNAL_GONE;
+		}
+	return n;
+}
+
 /* Whether a part is in phase ph. */
 static bool
 ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
@@ -111,16 +131,25 @@ ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
 	return false;
 }
 
-/* Whether a part plans the token patrol uses there. */
-static bool
-ui_bulk_has_self(const struct ui *u)
+/* The parts that plan the token patrol uses there: how many, and (with
+ * several workspaces) their profiles, "a", "a and c", "a, b and c", into
+ * out (with one workspace, out is ""). */
+static size_t
+ui_bulk_selves(const struct ui *u, char *out, size_t n)
 {
-	size_t p;
+	size_t p, k = 0, len = 0, total = 0;
 
 	for (p = 0; p < ui_state_parts(u); p++)
-		if (bulk_self_index(ui_bulk_of(u, p)) >= 0)
-			return true;
-	return false;
+		total += bulk_self_index(ui_bulk_of(u, p)) >= 0;
+	out[0] = '\0';
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u) && len < n; p++) {
+		if (bulk_self_index(ui_bulk_of(u, p)) < 0)
+			continue;
+		k++;
+		len += (size_t)snprintf(out + len, n - len, "%s%s", k == 1 ? "" : k == total ?
+		    " and " : ", ", ui_state_part(u, p)->profile);
+	}
+	return total;
 }
 
 /* The profiles of the parts whose workspace refused patrol's credentials
@@ -320,16 +349,38 @@ ui_bulk_pin_auth(struct ui *u)
 	return UI_R_ALL;
 }
 
+/* The tokens patrol uses ask on their own, each workspace named (with
+ * one workspace: "this workspace"): Revoke all, Keep it/them, Cancel. */
+static unsigned
+ui_bulk_ask_self(struct ui *u, size_t selves, const char *where)
+{
+	char l[4][200];
+	const char *lines[4] = { l[0], l[1], l[2], l[3] };
+	bool one = selves == 1;
+
+	if (one)
+		snprintf(l[0], sizeof l[0], "The plan holds the token patrol itself uses%s%s.",
+		    where[0] ? " in " : "", where);
+	else
+		snprintf(l[0], sizeof l[0], "The plan holds the %zu tokens patrol itself uses, in %s.",
+		    selves, where);
+	snprintf(l[1], sizeof l[1], "Once %s revoked, patrol can no longer reach %s.",
+	    one ? "it is" : "they are", where[0] ? where : "this workspace");
+	snprintf(l[2], sizeof l[2], "Revoke all: %s last. Keep %s: only the others are revoked.",
+	    one ? "it goes" : "they go", one ? "it" : "them");
+	snprintf(l[3], sizeof l[3], "Cancel (Esc): nothing is revoked.");
+	ui_dialog_open(u, dialog_choice_new(one ? "Revoke the token in use?" :
+	    "Revoke the tokens in use?", lines, 4, "Revoke all", one ? "Keep it" : "Keep them",
+	    u->ascii), ui_bulk_self_done, NULL);
+	return UI_R_ALL;
+}
+
 /* The plan was confirmed, or not (Cancel or Esc never revokes). */
 static unsigned
 ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
-	static const char *const self[] = {
-		"The plan holds the token patrol itself uses.",
-		"Once it is revoked, patrol can no longer reach this workspace.",
-		"Revoke all: it goes last. Keep it: only the others are revoked.",
-		"Cancel (Esc): nothing is revoked.",
-	};
+	char where[120];
+	size_t selves;
 
 	if (res != DIALOG_OK) {
 		ui_bulk_cancel(u, NULL);
@@ -337,11 +388,8 @@ ui_bulk_revoke_done(struct ui *u, struct dialog *d, enum dialog_result res)
 	}
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN)
 		return ui_bulk_pin_auth(u);
-	if (ui_bulk_has_self(u)) {
-		ui_dialog_open(u, dialog_choice_new("Revoke the token in use?", self, 4,
-		    "Revoke all", "Keep it", u->ascii), ui_bulk_self_done, NULL);
-		return UI_R_ALL;
-	}
+	if ((selves = ui_bulk_selves(u, where, sizeof where)) > 0)
+		return ui_bulk_ask_self(u, selves, where);
 	return ui_bulk_go(u);
 }
 
@@ -381,9 +429,9 @@ ui_bulk_where(const struct ui *u, char *out, size_t n)
 static unsigned
 ui_bulk_confirm(struct ui *u, const char *title)
 {
-	char l[6][160], typed[32];
+	char l[6][200], typed[32], where[120];
 	const char *lines[6];
-	size_t n = 0, i, p, pending = ui_bulk_sum(u, bulk_pending);
+	size_t n = 0, i, p, selves, pending = ui_bulk_sum(u, bulk_pending);
 	size_t recent = ui_bulk_sum(u, bulk_count_recent);
 	const struct ui_bulk_words *w = ui_bulk_words(u);
 	size_t hidden = ui_state_count_hidden(u, w->mark);
@@ -400,8 +448,12 @@ ui_bulk_confirm(struct ui *u, const char *title)
 		snprintf(l[n++], sizeof l[0], "%zu %s used in the last 7 days (!): something may "
 		    "still depend on %s.", recent, recent == 1 ? "was" : "were",
 		    recent == 1 ? "it" : "them");
-	if (ui_bulk_has_self(u))
-		snprintf(l[n++], sizeof l[0], "One is the token patrol uses (S): it asks again.");
+	if ((selves = ui_bulk_selves(u, where, sizeof where)) == 1)
+		snprintf(l[n++], sizeof l[0], "One is the token patrol uses%s%s (S): it asks again.",
+		    where[0] ? " in " : "", where);
+	else if (selves > 1)
+		snprintf(l[n++], sizeof l[0], "%zu are the tokens patrol uses, in %s (S): they ask "
+		    "again.", selves, where);
 	snprintf(l[n++], sizeof l[0], "%s", pin ? "Their scopes are set by hand: auto-scoping "
 	    "stops for them." : "This cannot be undone.");
 	for (i = 0; i < n; i++)
@@ -870,10 +922,12 @@ static void
 ui_bulk_finish(struct ui *u)
 {
 	struct bulk_progress p;
-	size_t revoked = ui_bulk_sum_results(u, JOURNAL_REVOKED);
-	size_t gone_n = ui_bulk_sum_results(u, JOURNAL_GONE);
-	char gone[48] = "", why[128], c[3][40], refused[200];
-	size_t nrefused;
+	size_t before_revoked, before_gone, before = ui_bulk_sum_earlier(u, &before_revoked,
+	    &before_gone);
+	size_t revoked = ui_bulk_sum_results(u, JOURNAL_REVOKED) - before_revoked;
+	size_t gone_n = ui_bulk_sum_results(u, JOURNAL_GONE) - before_gone;
+	char gone[96] = "", why[128], c[3][40], refused[200];
+	size_t nrefused, len = 0;
 
 	u->ws->bphase = UI_BULK_DONE;
 	if (bulk_kind(u->ws->bulk) == JOURNAL_KIND_PIN) {
@@ -884,7 +938,10 @@ ui_bulk_finish(struct ui *u)
 	/* done counts the ids that were gone before their revoke (re-plan,
 	 * resume, 404) too: patrol did not revoke those, so say them apart */
 	if (gone_n > 0)
-		snprintf(gone, sizeof gone, ", %zu already gone", gone_n);
+		len = (size_t)snprintf(gone, sizeof gone, ", %zu already gone", gone_n);
+	/* a resume: what its earlier run decided is not this run's doing */
+	if (before > 0 && len < sizeof gone)
+		snprintf(gone + len, sizeof gone - len, ", %zu done before the resume", before);
 	/* in the results' own words: what was not sent did not fail */
 	snprintf(why, sizeof why, "%s%s%s", ui_bulk_count(p.failed, "failed", c[0], sizeof c[0]),
 	    ui_bulk_count(p.unknown, "unknown", c[1], sizeof c[1]),
@@ -958,8 +1015,13 @@ ui_bulk_stop_ask(struct ui *u)
 		sent += ws.max > 0 && (size_t)ws.max < p.inflight ? (size_t)ws.max : p.inflight;
 	}
 	ui_bulk_progress_all(u, &p);
-	snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; at least %zu "
-	    "not sent yet stay staged and tagged.", sent, p.remaining - sent);
+	/* sent is at most what is on the wire: the rest were surely not sent */
+	if (p.remaining > sent)
+		snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; at least "
+		    "%zu not sent yet stay staged and tagged.", sent, p.remaining - sent);
+	else
+		snprintf(l[0], sizeof l[0], "The revokes already sent (at most %zu) finish; any not "
+		    "sent yet stay staged and tagged.", sent);
 	snprintf(l[1], sizeof l[1], "x retries them; the journal keeps the session.");
 	ui_dialog_open(u, dialog_confirm_new("Stop the revocation?", lines, 2, NULL, u->ascii),
 	    ui_bulk_stop_done, NULL);
@@ -1120,17 +1182,48 @@ ui_bulk_find_resume(struct ui *u, size_t p, const char *dir, struct journal_sess
 	return 1;
 }
 
+/* What a resume of s goes on with (journal_session_todo: those left and
+ * those to retry, as patrol revoke --resume): "1 of 2 tokens left: 1 never
+ * sent, 1 sent but never answered, 1 failed" into out (the zeros left out);
+ * brief (a line a workspace): "1 of 2 left, 1 never answered, 1 failed".
+ * Sent but never answered: an intent without a result (patrol was killed)
+ * or a result "unknown" (it was cancelled or cut off). */
+static void
+ui_bulk_left_words(const struct journal_session *s, bool brief, char *out, size_t n)
+{
+	size_t todo = journal_session_todo(s), failed = s->counts[JOURNAL_FAILED];
+	size_t unanswered = s->open_intents + s->counts[JOURNAL_UNKNOWN];
+	size_t unsent = todo - unanswered - failed;
+	char c[3][48];
+
+	if (brief) {
+		snprintf(out, n, "%zu of %zu left, %zu never answered", todo, s->n, unanswered);
+		if (failed > 0 && strlen(out) + 1 < n)
+			snprintf(out + strlen(out), n - strlen(out), ", %zu failed", failed);
+		return;
+	}
+	snprintf(out, n, "%zu of %zu token%s left%s%s%s%s", todo, s->n, s->n == 1 ? "" : "s",
+	    todo > 0 ? ": " : "", ui_bulk_count(unsent, "never sent", c[0], sizeof c[0]),
+	    ui_bulk_count(unanswered, "sent but never answered", c[1], sizeof c[1]),
+	    ui_bulk_count(failed, "failed", c[2], sizeof c[2]));
+	if (todo > 0)
+		out[strlen(out) - 2] = '\0';     /* the last ", " */
+}
+
 /* The one workspace's offer: its session, what is left, the question. */
 static void
 ui_bulk_offer_one(const struct journal_session *s, char (*l)[200], size_t *n)
 {
-	char when[32];
+	char when[32], left[160];
 
 	duration_absolute(s->started_ms, false, when, sizeof when);
 	snprintf(l[(*n)++], sizeof l[0], "Session %s, started %s%s.", s->session, when,
 	    s->admin ? " in admin mode" : "");
-	snprintf(l[(*n)++], sizeof l[0], "%zu of %zu tokens left; %zu were sent but never "
-	    "answered: a fresh list decides those.", s->pending, s->n, s->open_intents);
+	ui_bulk_left_words(s, false, left, sizeof left);
+	snprintf(l[(*n)++], sizeof l[0], "%s.", left);
+	if (journal_session_todo(s) > 0)
+		snprintf(l[(*n)++], sizeof l[0], "A fresh list decides each: still listed, it is "
+		    "revoked (after a confirm); gone, it is settled as already gone.");
 	snprintf(l[(*n)++], sizeof l[0], "Go on with it now? (Cancel: later, with :resume)");
 }
 
@@ -1142,6 +1235,7 @@ static void
 ui_bulk_offer_many(const struct ui *u, const struct journal_session *s, char (*l)[200],
 		   size_t *n)
 {
+	char left[160];
 	size_t p, k = 0;
 
 	for (p = 0; p < ui_state_parts(u); p++)
@@ -1154,11 +1248,12 @@ ui_bulk_offer_many(const struct ui *u, const struct journal_session *s, char (*l
 			snprintf(l[(*n)++], sizeof l[0], "  and more (R lists them all once resumed)");
 			break;
 		}
-		snprintf(l[(*n)++], sizeof l[0], "  %s: %zu of %zu left, %zu never answered%s",
-		    ui_state_part(u, p)->profile, s[p].pending, s[p].n, s[p].open_intents,
+		ui_bulk_left_words(&s[p], true, left, sizeof left);
+		snprintf(l[(*n)++], sizeof l[0], "  %s: %s%s", ui_state_part(u, p)->profile, left,
 		    s[p].admin ? " (admin)" : "");
 	}
-	snprintf(l[(*n)++], sizeof l[0], "Each workspace's fresh list decides those never answered.");
+	snprintf(l[(*n)++], sizeof l[0], "Each workspace's fresh list decides those left: still "
+	    "listed, revoked; gone, settled as already gone.");
 	snprintf(l[(*n)++], sizeof l[0], "Go on with them now? (Cancel: later, with :resume)");
 }
 
@@ -1207,6 +1302,30 @@ ui_bulk_offer_resume(struct ui *u, bool quiet)
 	return UI_R_ALL;
 }
 
+/* A resumed session, in patrol revoke --resume's words: "session S: 2
+ * planned, 1 done before, 1 left" into out; with nothing left, what it
+ * came to: "..., 0 left: closed now (1 revoked, 1 already gone)"
+ * (the ones settled against the fresh list are among them). */
+static void
+ui_bulk_resumed_words(const struct bulk *b, const char *session, char *out, size_t n)
+{
+	char c[3][40], what[128];
+
+	snprintf(what, sizeof what, "%s%s%s",
+	    ui_bulk_count(bulk_results(b, JOURNAL_REVOKED), "revoked", c[0], sizeof c[0]),
+	    ui_bulk_count(bulk_results(b, JOURNAL_GONE), "already gone", c[1], sizeof c[1]),
+	    ui_bulk_count(bulk_results(b, JOURNAL_SKIPPED), "skipped", c[2], sizeof c[2]));
+	if (what[0] != '\0')
+		what[strlen(what) - 2] = '\0';     /* the last ", " */
+	if (bulk_pending(b) > 0)
+		snprintf(out, n, "session %s: %zu planned, %zu done before, %zu left", session,
+		    bulk_count(b), bulk_planned_done(b), bulk_pending(b));
+	else
+		snprintf(out, n, "session %s: %zu planned, %zu done before, 0 left: closed "
+		    "now%s%s%s", session, bulk_count(b), bulk_planned_done(b),
+		    what[0] ? " (" : "", what, what[0] ? ")" : "");
+}
+
 /* Part p's session (its resume_path) into its bulk session, rebuilt
  * against its own list; its pending rows staged in the table on show.
  * Returns how many are pending; on an error why (and the part is left out). */
@@ -1218,6 +1337,7 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	struct patrol_err err;
 	enum patrol_status st;
 	const struct bulk_item *it;
+	char session[80];
 	size_t i, pending;
 	long row;
 
@@ -1225,6 +1345,7 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	status_clear(&err);
 	if ((st = journal_load(m->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(m->bulk, &info, &m->tab, false, &err);
+	snprintf(session, sizeof session, "%s", info.session != NULL ? info.session : "");
 	journal_session_free(&info);
 	free(m->resume_path);
 	m->resume_path = NULL;
@@ -1235,8 +1356,8 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	}
 	if ((pending = bulk_pending(m->bulk)) == 0) {
 		bulk_end(m->bulk);
+		ui_bulk_resumed_words(m->bulk, session, why, n);
 		bulk_reset(m->bulk, false);
-		snprintf(why, n, "that session had nothing left: it is closed now");
 		return 0;
 	}
 	for (i = 0; i < bulk_count(m->bulk); i++) {
@@ -1334,6 +1455,7 @@ ui_bulk_loaded(struct ui *u)
 	struct journal_session info;
 	struct patrol_err err;
 	enum patrol_status st;
+	char said[240];
 	size_t i;
 
 	if (UI_ESTATE(u))
@@ -1364,6 +1486,8 @@ ui_bulk_loaded(struct ui *u)
 	status_clear(&err);
 	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(u->ws->bulk, &info, &u->ws->tab, false, &err);
+	if (st == PATROL_OK)
+		ui_bulk_resumed_words(u->ws->bulk, info.session, said, sizeof said);
 	journal_session_free(&info);
 	free(u->ws->resume_path);
 	u->ws->resume_path = NULL;
@@ -1372,10 +1496,10 @@ ui_bulk_loaded(struct ui *u)
 		ui_msg(u, true, "cannot resume: %s", err.message);
 		return UI_R_STATUS;
 	}
+	ui_msg(u, false, "%s", said);
 	if (bulk_pending(u->ws->bulk) == 0) {
 		bulk_end(u->ws->bulk);
 		u->ws->bphase = UI_BULK_DONE;
-		ui_msg(u, false, "that session had nothing left: it is closed now");
 		return UI_R_ALL;
 	}
 	for (i = 0; i < bulk_count(u->ws->bulk); i++) {

@@ -31,6 +31,7 @@ static int ui_crash_fd = -1;
 static char ui_reset[256];
 static size_t ui_reset_len;
 static bool ui_curses_on;
+static bool ui_alt_screen;      /* the terminal has rmcup: leaving restores the screen */
 
 /* Restore the terminal from a signal handler: async-signal-safe only. */
 static void
@@ -71,7 +72,10 @@ ui_reset_build(bool mouse)
 	ui_reset_add(tigetstr("rmkx"), "");
 	if (mouse)
 		ui_reset_add(NULL, "\033[?1000l\033[?1002l\033[?1006l");
-	ui_reset_add(tigetstr("rmcup"), "\033[?1049l");
+	if (ui_alt_screen)
+		ui_reset_add(tigetstr("rmcup"), "");
+	else          /* as ui_term_leave: no view left under the prompt */
+		ui_reset_add(tigetstr("clear"), "");
 	ui_reset[ui_reset_len] = '\0';
 }
 
@@ -90,12 +94,26 @@ ui_crash_handlers(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+/* Leave curses. A terminal without an alternate screen (rmcup: vt100,
+ * linux) keeps what the view drew, and the shell's prompt would land on its
+ * last line: the view is wiped first, so the prompt starts on a clean
+ * screen, as it does where rmcup gives the old screen back. */
+static void
+ui_term_leave(void)
+{
+	if (!ui_alt_screen) {
+		clear();
+		refresh();
+	}
+	endwin();
+}
+
 /* Put the terminal back before a fatal error is said (ui_fatal). */
 static void
 ui_term_restore(void)
 {
 	if (ui_curses_on) {
-		endwin();
+		ui_term_leave();
 		ui_curses_on = false;
 	}
 	if (ui_crash_fd != -1 && ui_have_tio)
@@ -210,6 +228,8 @@ ui_term_open(struct ui *u)
 		return -2;
 	}
 	ui_curses_on = true;
+	cup = tigetstr("rmcup");
+	ui_alt_screen = cup != NULL && cup != (char *)-1 && *cup != '\0';
 	ui_fatal_restore(ui_term_restore);
 	ui_reset_build(u->opts->mouse);
 	ui_crash_handlers();
@@ -235,7 +255,7 @@ ui_term_close(struct ui *u)
 		if (u->opts->mouse)
 			mousemask(0, NULL);
 		curs_set(1);
-		endwin();
+		ui_term_leave();
 		delscreen(u->screen);    /* frees what newterm allocated */
 		u->screen = NULL;
 		ui_curses_on = false;

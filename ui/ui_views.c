@@ -417,19 +417,24 @@ ui_lists_profile_mark(struct ui *u, size_t i)
 		u->vlines[i][0] = ui_lists_profile_sign(u, i);
 }
 
-/* A line of the profile list: mark, name, host, then why it failed (on
- * show) or why it is no workspace. */
+/* A line of the profile list: mark, name, host (a malformed one as the
+ * file writes it, its password redacted), then why it failed (on show) or
+ * why it is no workspace. */
 static char *
 ui_lists_profile_line(const struct ui *u, size_t i)
 {
 	const struct config_profile *p = &u->vprofiles[i];
 	const char *failed = ui_lists_failed(u, p->name), *why = estate_not_workspace(p);
-	char cell[256];
+	char cell[256], host[512], said[1024];
 
 	sanitize_cell(p->name, 24, 1, u->sflags, cell, sizeof cell);
-	return ui_fmt("%c %s  %s%s%s%s", ui_lists_profile_sign(u, i), cell,
-	    p->host != NULL ? p->host : "(no host)", failed != NULL ? "  ! " : why != NULL ? "  (" : "",
-	    failed != NULL ? failed : why != NULL ? why : "", failed == NULL && why != NULL ? ")" : "");
+	sanitize_cell(p->host != NULL ? p->host : p->bad_host != NULL ? p->bad_host : "(no host)",
+	    0, 0, u->sflags, host, sizeof host);
+	sanitize_cell(failed != NULL ? failed : why != NULL ? why : "", 0, 0, u->sflags, said,
+	    sizeof said);
+	return ui_fmt("%c %s  %s%s%s%s", ui_lists_profile_sign(u, i), cell, host,
+	    failed != NULL ? "  ! " : why != NULL ? "  (" : "", said,
+	    failed == NULL && why != NULL ? ")" : "");
 }
 
 /* The profiles of the config file the current configuration came from,

@@ -88,6 +88,16 @@ check_screen_not() {
 	if screen | grep -Eq -- "$2"; then OUT=$(screen); ERR=""; not_ok "$1" "screen shows /$2/"; else ok "$1"; fi
 }
 
+# dialog: the text of the dialog on show (between its borders, whatever the
+# view beside it), its wrapped lines joined by one space (a check on words
+# that do not depend on where they wrap);
+# check_dialog DESC REGEX: wait until it matches REGEX, record ok/not ok.
+dialog() { screen | sed -n 's/^[^│]*│ \(.*[^ ]\) *│[^│]*$/\1/p' | tr '\n' ' '; }
+dialog_has() { dialog | grep -Eq -- "$1"; }
+check_dialog() {
+	if await dialog_has "$2"; then ok "$1"; else OUT=$(dialog); ERR=""; not_ok "$1" "the dialog never matched /$2/"; fi
+}
+
 # mk COMMENT N FILE: make N tokens of the admin commented "COMMENT i" (test
 # control, not counted in the statistics); their ids go to FILE.
 mk() {

@@ -30,7 +30,8 @@ UI_TESTS = \
 	tests/ui/ui_estate_resume.sh \
 	tests/ui/ui_estate_picker.sh \
 	tests/ui/ui_paragraphs.sh \
-	tests/ui/ui_review_safety.sh
+	tests/ui/ui_review_safety.sh \
+	tests/ui/ui_review_words.sh
 if WITH_EMULATOR
 TESTS += $(UI_TESTS)
 endif

@@ -390,7 +390,10 @@ SENT=$(count 'POST /api/2.0/token/delete')
 ui_shell 120 40
 ui_start
 check_screen "the session is offered at start" "Unfinished revocation session"
-check_screen "it says what is left, and what was maybe sent" "$P of 16 tokens left; $O were sent but"
+# the words of a count (none said: left out), as the offer writes them
+words() { [ "$1" -eq 0 ] || printf '%s %s, ' "$1" "$2"; }
+LEFT_WORDS="$(words $((P - O)) "never sent")$(words "$O" "sent but never answered")"
+check_dialog "it says what is left, and what was maybe sent" "$P of 16 tokens left: ${LEFT_WORDS%, }\\."
 check_screen "drawn with the data behind it" "shown $N/$N +tagged 0 +staged 0"
 check_eq "nothing sent by the offer" "$SENT" "$(count 'POST /api/2.0/token/delete')"
 keys Tab Enter
@@ -403,7 +406,9 @@ if [ "$LEFT" -gt 10 ]; then
 else
 	keys Tab Enter
 fi
-check_screen "finished: the session's count, reconciled ones apart" "revoked $((16 - G)) tokens$GONE_WORDS \\(R: results\\)" 20
+S=s; [ "$LEFT" -eq 1 ] && S=
+check_screen "finished: this run's count, reconciled ones and the earlier run's apart" \
+	"revoked $LEFT token$S$GONE_WORDS, $((16 - P)) done before the resume \\(R: results\\)" 20
 check_eq "this run sent only what was left" $((SENT + LEFT)) "$(count 'POST /api/2.0/token/delete')"
 check_eq "every id of the session revoked exactly once, across both runs" 16 "$(revoked_once "$T/ids6")"
 check_eq "no other token revoked" 16 "$(revokes)"

@@ -149,6 +149,49 @@ test_pick_missing_file(void **state)
 	estate_pick_free(&p);
 }
 
+/* A host patrol refuses: shown as written with its password redacted,
+ * refused with config_normalize_host's reason; no host at all, as before. */
+static void
+test_bad_hosts(void **state)
+{
+	char path[160];
+	struct config_profile *v;
+	struct patrol_err err;
+	char *file = NULL;
+	size_t n;
+	FILE *fp;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/bad", dir);
+	assert_non_null(fp = fopen(path, "w"));
+	fputs("[userinfo]\nhost = http://alice:pw@127.0.0.1:8080/\n"
+	      "[user]\nhost = https://bob@dbc-1.cloud.databricks.com\n"
+	      "[path]\nhost = https://dbc-1.cloud.databricks.com/a/b?x=1\n"
+	      "[nohost]\ntoken = dapi2\n"
+	      "[slash]\nhost = https://alice:p/w#x@dbc-1.cloud.databricks.com\n", fp);
+	fclose(fp);
+	chmod(path, 0600);
+	assert_int_equal(config_profiles(fake_getenv, path, &v, &n, &file, &err), PATROL_OK);
+	assert_int_equal(n, 5);
+	assert_null(v[0].host);
+	assert_string_equal(v[0].bad_host, "http://alice:<redacted>@127.0.0.1:8080/");
+	assert_string_equal(estate_not_workspace(&v[0]),
+			    "has an invalid host: host must not contain a user name (user@host)");
+	assert_string_equal(v[1].bad_host, "https://bob@dbc-1.cloud.databricks.com");
+	assert_string_equal(v[2].bad_host, "https://dbc-1.cloud.databricks.com/a/b?x=1");
+	assert_non_null(strstr(estate_not_workspace(&v[2]), "host must not have a path ('/a/b?x=1')"));
+	assert_null(v[3].bad_host);
+	assert_null(v[3].bad_host_why);
+	assert_string_equal(estate_not_workspace(&v[3]), "has no workspace host");
+	/* a password with '/' and '#': redacted whole, and no piece of it in the reason */
+	assert_string_equal(v[4].bad_host, "https://alice:<redacted>@dbc-1.cloud.databricks.com");
+	assert_string_equal(estate_not_workspace(&v[4]),
+			    "has an invalid host: host must not contain a user name (user@host)");
+	config_profiles_free(v, n);
+	free(file);
+	unlink(path);
+}
+
 static void
 test_account_hosts(void **state)
 {
@@ -218,6 +261,7 @@ main(void)
 		cmocka_unit_test(test_pick_empty_name),
 		cmocka_unit_test(test_pick_all),
 		cmocka_unit_test(test_pick_missing_file),
+		cmocka_unit_test(test_bad_hosts),
 		cmocka_unit_test(test_account_hosts),
 		cmocka_unit_test(test_twins),
 	};
