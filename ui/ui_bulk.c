@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "bulk.h"
 #include "duration.h"
@@ -469,6 +470,40 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	return UI_R_ALL;
 }
 
+/* The token patrol uses that id is, in part m's workspace: m's own, or
+ * that of another profile of the same workspace on show (a twin), or NULL:
+ * the self_id to give bulk_add. */
+static const char *
+ui_bulk_self(const struct ui *u, const struct ui_ws *m, const char *id)
+{
+	const struct ui_ws *o;
+	size_t p;
+
+	if (m->self_id[0] != '\0' && strcasecmp(m->self_id, id) == 0)
+		return m->self_id;
+	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u); p++) {
+		o = ui_state_part(u, p);
+		if (o != m && o->self_id[0] != '\0' && strcasecmp(o->self_id, id) == 0 &&
+		    estate_same_workspace(o->cfg->host, m->cfg->host))
+			return o->self_id;
+	}
+	return NULL;
+}
+
+/* For bulk_mark_self: a resumed part's credentials. */
+struct ui_bulk_selfctx {
+	const struct ui *u;
+	const struct ui_ws *m;
+};
+
+static const char *
+ui_bulk_self_of(const void *ctx, const char *id)
+{
+	const struct ui_bulk_selfctx *c = ctx;
+
+	return ui_bulk_self(c->u, c->m, id);
+}
+
 /* Plan the rows staged for revoking (or pins: inferred ∪ backfill scopes
  * each), each into its workspace's part. */
 static void
@@ -496,8 +531,9 @@ ui_bulk_plan(struct ui *u, bool pins, int64_t now)
 		t = &u->ws->tab.rows[i];
 		m = ui_state_part(u, UI_ESTATE(u) ? t->workspace : 0);
 		token_id_hex(t, id);
-		rc = pins ? bulk_add_pin(m->bulk, id, t, u->ws->flags[i], m->ctx.self_id, now, &how) :
-		    bulk_add(m->bulk, id, t, u->ws->flags[i], m->ctx.self_id, now);
+		rc = pins ? bulk_add_pin(m->bulk, id, t, u->ws->flags[i], ui_bulk_self(u, m, id), now,
+					 &how) :
+		    bulk_add(m->bulk, id, t, u->ws->flags[i], ui_bulk_self(u, m, id), now);
 		if (rc < 0)
 			ui_fatal("out of memory");
 	}
@@ -1345,6 +1381,12 @@ ui_bulk_resume_part(struct ui *u, size_t p, char *why, size_t n)
 	status_clear(&err);
 	if ((st = journal_load(m->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(m->bulk, &info, &m->tab, false, &err);
+	if (st == PATROL_OK) {
+		struct ui_bulk_selfctx sc = { u, m };
+
+		bulk_mark_self(m->bulk, ui_bulk_self_of, &sc);
+		bulk_guard_self(m->bulk, false);   /* kept, as patrol revoke --resume keeps it */
+	}
 	snprintf(session, sizeof session, "%s", info.session != NULL ? info.session : "");
 	journal_session_free(&info);
 	free(m->resume_path);
@@ -1486,8 +1528,13 @@ ui_bulk_loaded(struct ui *u)
 	status_clear(&err);
 	if ((st = journal_load(u->ws->resume_path, &info, &err)) == PATROL_OK)
 		st = bulk_resume(u->ws->bulk, &info, &u->ws->tab, false, &err);
-	if (st == PATROL_OK)
+	if (st == PATROL_OK) {
+		struct ui_bulk_selfctx sc = { u, u->ws };
+
+		bulk_mark_self(u->ws->bulk, ui_bulk_self_of, &sc);
+		bulk_guard_self(u->ws->bulk, false);   /* kept, as patrol revoke --resume keeps it */
 		ui_bulk_resumed_words(u->ws->bulk, info.session, said, sizeof said);
+	}
 	journal_session_free(&info);
 	free(u->ws->resume_path);
 	u->ws->resume_path = NULL;

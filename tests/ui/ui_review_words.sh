@@ -9,7 +9,9 @@
 #    agree with its journal and with `patrol revoke --resume`, and the
 #    stop dialog never says "at least 0";
 # 4. on a terminal without an alternate screen (vt100, linux) the exit
-#    leaves a clean screen, the shell on a fresh line, as xterm does.
+#    leaves a clean screen, the shell on a fresh line, as xterm does;
+# 5. a twin profile's own credential (another profile of the same
+#    workspace) is the token patrol uses too, and asks on its own.
 # Asserts on the screen (tmux), on each emulator's /emulator/stats and on
 # the journal.
 . "${top_srcdir:-.}/tests/e2e/lib.sh"
@@ -228,5 +230,31 @@ for term in vt100 linux screen-256color; do
 	check_eq "$term: the shell's line after patrol is its own" "EXIT=0" "$(screen | grep 'EXIT=' | sed 's/ *$//')"
 	check_screen_not "$term: nothing of the view is left under the prompt" "shown [0-9]+/|tagged|quota|COMMENT"
 done
+
+# === 5. a twin profile's credential is the token patrol uses too ===================
+# ci names c's workspace with a token of its own; its rows show under c (the
+# first profile), and staging its token asks about it as about c's own.
+CI_SECRET=$(DATABRICKS_HOST=$C DATABRICKS_TOKEN=$ADMIN_TOKEN "$PATROL" create --comment ci-cred)
+CI_ID=$(tok_id "$CI_SECRET")
+{
+	cfg_profile c "$C"
+	cfg_profile ci "$C" "token=$CI_SECRET"
+} | cfg_write
+C_WRITES=$(writes_at "$C")
+ui_shell 160 50
+ui_start -p c -p ci
+check_screen "c and its twin ci" "shown [0-9]+/[0-9]+ +tagged 0" 20
+filter "id:${CI_ID:0:12}"
+check_screen "ci's token, shown once" "shown 1/[0-9]+ +tagged 0 +staged 0"
+keys d x
+check_screen "the confirm" "Revoke 1 token\\?"
+check_dialog "ci's token is the token patrol uses too" "One is the token patrol uses"
+keys Tab Enter
+check_screen "its own dialog" "Revoke the token in use\\?"
+keys Escape
+check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
+check_eq "nothing sent to c" "$C_WRITES" "$(writes_at "$C")"
+keys u U q
+exited
 
 finish
