@@ -483,6 +483,9 @@ long ui_state_row_of(struct ui *u, const char *id, bool many);
  * table naming theirs (their workspace field). The row of part's token id
  * in the table on show, as ui_state_row_of. */
 size_t ui_state_parts(const struct ui *u);
+/* "1 staged revocation", "2 staged pins", "1 staged revocation and 2
+ * staged pins" into out: false (out empty) when nothing is staged. */
+bool ui_state_staged_words(const struct ui *u, char *out, size_t n);
 struct ui_ws *ui_state_part(const struct ui *u, size_t part);
 long ui_state_part_row(struct ui *u, size_t part, const char *id, bool many);
 const struct token_info *ui_state_current(const struct ui *u);

@@ -994,18 +994,34 @@ ui_state_clear_table(struct ui *u)
 	u->ws->quota_owner[0] = '\0';
 }
 
+bool
+ui_state_staged_words(const struct ui *u, char *out, size_t n)
+{
+	size_t staged = ui_state_count(u, UI_MARK_STAGED), pins = ui_state_count(u, UI_MARK_PIN);
+
+	out[0] = '\0';
+	if (staged > 0 && pins > 0)
+		snprintf(out, n, "%zu staged revocation%s and %zu staged pin%s", staged,
+		    staged == 1 ? "" : "s", pins, pins == 1 ? "" : "s");
+	else if (staged > 0 || pins > 0)
+		snprintf(out, n, "%zu staged %s%s", staged + pins, staged > 0 ? "revocation" : "pin",
+		    staged + pins == 1 ? "" : "s");
+	return staged + pins > 0;
+}
+
 size_t
 ui_state_source(struct ui *u, enum ui_admin to)
 {
 	size_t staged = ui_state_count(u, UI_MARK_STAGED);
+	char words[96];
+	bool any = ui_state_staged_words(u, words, sizeof words);
 
 	u->ws->admin = to;
 	ui_state_clear_table(u);
 	u->ws->load_note[0] = '\0';
-	if (staged > 0)
+	if (any)
 		snprintf(u->ws->load_note, sizeof u->ws->load_note,
-		    "; %zu staged revocation%s cleared (the token list changed)", staged,
-		    staged == 1 ? "" : "s");
+		    "; %s cleared (the token list changed)", words);
 	if (to != UI_ADMIN_ON && u->sort == TOKEN_SORT_OWNER)
 		u->sort = TOKEN_SORT_EXPIRES;
 	if (u->mode == UI_MODE_OWNERS) {

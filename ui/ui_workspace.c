@@ -22,20 +22,24 @@ ui_admin_done(struct ui *u, struct dialog *d, enum dialog_result res)
 {
 	if (res == DIALOG_OK)
 		return ui_admin_switch(u);
-	ui_msg(u, false, "cancelled: still %s, the staged revocations kept",
-	    UI_MGMT(u) ? "in admin mode" : "your own tokens");
+	ui_msg(u, false, "cancelled: still %s, the staged %s kept",
+	    UI_MGMT(u) ? "in admin mode" : "your own tokens",
+	    ui_state_count(u, UI_MARK_PIN) == 0 ? "revocations" :
+	    ui_state_count(u, UI_MARK_STAGED) == 0 ? "pins" : "revocations and pins");
 	return UI_R_NONE;
 }
-/* Switching the token source discards the staged revocations (the other
- * list has other ids): ask first when some are staged. */
+/* Switching the token source discards the staged revocations and pins (the
+ * other list has other ids): ask first when some are staged. */
 static unsigned
-ui_admin_ask(struct ui *u, size_t staged)
+ui_admin_ask(struct ui *u)
 {
-	char l0[160];
-	const char *lines[2] = { l0, "Nothing is revoked; staging again takes d." };
+	char l0[160], words[96];
+	const char *lines[2] = { l0, ui_state_count(u, UI_MARK_PIN) == 0 ?
+	    "Nothing is revoked; staging again takes d." :
+	    "Nothing is sent; staging again takes d or p." };
 
-	snprintf(l0, sizeof l0, "%zu staged revocation%s will be discarded.", staged,
-	    staged == 1 ? "" : "s");
+	ui_state_staged_words(u, words, sizeof words);
+	snprintf(l0, sizeof l0, "%s will be discarded.", words);
 	ui_dialog_open(u, dialog_confirm_new(u->ws->admin == UI_ADMIN_ON ? "Leave admin mode?" :
 	    "Switch to admin mode?", lines, 2, NULL, u->ascii), ui_admin_done, NULL);
 	return UI_R_ALL;
@@ -45,7 +49,7 @@ ui_admin_ask(struct ui *u, size_t staged)
 unsigned
 ui_a_admin(struct ui *u)
 {
-	size_t staged = ui_state_count(u, UI_MARK_STAGED);
+	size_t staged = ui_state_count(u, UI_MARK_STAGED) + ui_state_count(u, UI_MARK_PIN);
 
 	if (ui_state_bulk_running(u) || ui_state_count(u, UI_MARK_BUSY) > 0)
 		return ui_msg(u, true, "a revocation is running: switch when it is done"),
@@ -55,7 +59,7 @@ ui_a_admin(struct ui *u)
 	 * merged table is never waiting and has no Me of its own) */
 	if (staged > 0 && u->ws->admin != UI_ADMIN_WAIT &&
 	    !(u->ws->admin == UI_ADMIN_OFF && u->ws->me != NULL && !u->ws->me->is_admin))
-		return ui_admin_ask(u, staged);
+		return ui_admin_ask(u);
 	return ui_admin_switch(u);
 }
 

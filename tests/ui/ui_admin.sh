@@ -98,6 +98,17 @@ check_screen "a again: own tokens" "shown $MINE/$MINE +tagged" 15
 check_screen "the switch cleared the staged revocation and said so" "1 staged revocation cleared"
 check_screen "staged 0 after the switch" "staged 0"
 check_screen_not "no ADMIN badge" " ADMIN"
+# a staged pin does not follow a switch either: asked about as well
+keys g p
+check_screen "one staged for pinning" "staged 1"
+keys a
+check_screen "a with a staged pin asks first" "Switch to admin mode\\?"
+check_screen "and says it is a pin" "1 staged pin will be discarded\\."
+keys Escape
+check_screen "Esc: the pin kept" "cancelled: still your own tokens, the staged pins kept"
+check_screen "still staged" "staged 1"
+keys u
+check_screen "unstaged" "staged 0"
 keys q
 ui_exited 10
 check_eq "quit" 0 "$UI_RC"
