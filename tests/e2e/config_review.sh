@@ -11,18 +11,7 @@ command -v openssl >/dev/null 2>&1 || { echo "missing tool: openssl (.ci/deps in
 
 PKI="$T/pki"
 mkdir -p "$PKI"
-# make_ca NAME; make_cert NAME CA: a throw-away CA and a localhost certificate.
-make_ca() {
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
-		-keyout "$PKI/$1.key" -out "$PKI/$1.pem" -subj "/CN=patrol test $1" 2>/dev/null
-}
-make_cert() {
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/$1.key" \
-		-out "$PKI/$1.csr" -subj "/CN=$1" 2>/dev/null &&
-	printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$PKI/$1.ext" &&
-	openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.pem" -CAkey "$PKI/$2.key" \
-		-CAcreateserial -out "$PKI/$1.pem" -days 2 -extfile "$PKI/$1.ext" 2>/dev/null
-}
+# make_ca, make_cert: lib.sh.
 make_ca ca && make_ca rogue && make_cert good ca ||
 	{ echo "cannot make the test certificates"; exit 99; }
 CA="$PKI/ca.pem"

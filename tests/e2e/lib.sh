@@ -227,6 +227,24 @@ file_id() {
 	tok_id "$(tr -d '\n' <"$1")"
 }
 
+# make_ca NAME: a throw-away CA in $PKI (NAME.key, NAME.pem); make_cert
+# NAME CA [SAN] [DAYS]: a server certificate CA signed (SAN default
+# localhost and 127.0.0.1, DAYS default 2; -1: already expired). PKI is
+# the caller's directory (default $T/pki), made on first use.
+make_ca() {
+	mkdir -p "${PKI:=$T/pki}"
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+		-keyout "$PKI/$1.key" -out "$PKI/$1.pem" -subj "/CN=patrol test $1" 2>/dev/null
+}
+make_cert() {
+	mkdir -p "${PKI:=$T/pki}"
+	openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$PKI/$1.key" \
+		-out "$PKI/$1.csr" -subj "/CN=$1" 2>/dev/null &&
+	printf 'subjectAltName=%s\n' "${3:-DNS:localhost,IP:127.0.0.1}" >"$PKI/$1.ext" &&
+	openssl x509 -req -in "$PKI/$1.csr" -CA "$PKI/$2.pem" -CAkey "$PKI/$2.key" \
+		-CAcreateserial -out "$PKI/$1.pem" -days "${4:-2}" -extfile "$PKI/$1.ext" 2>/dev/null
+}
+
 # secret_works FILE: "yes" when the workspace takes the secret in FILE (its
 # line ends dropped) for a GET the emulator answers 404 once the token is
 # accepted, else the HTTP status.

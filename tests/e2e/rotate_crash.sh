@@ -25,14 +25,6 @@ gone() {
 	[ -z "$(listed "$1")" ]
 }
 
-# works FILE: "yes" when the workspace takes the secret in FILE.
-works() {
-	local code
-	code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $(cat "$1")" \
-		"$EMU_URL/api/2.0/sql/warehouses")
-	[ "$code" = 404 ] && code=yes
-	echo "$code"
-}
 
 # unfinished: the kind and state of the newest session, as patrol journal says.
 newest_session() {
@@ -64,7 +56,7 @@ after_resume() {
 	survivor=$(replacements "$old")
 	check_eq "$name: the file holds the survivor's secret" "$survivor" "$(file_id "$file")"
 	check_eq "$name: the file is mode 0600" 600 "$(stat -c %a "$file")"
-	check_eq "$name: the secret works" yes "$(works "$file")"
+	check_eq "$name: the secret works" yes "$(secret_works "$file")"
 	check_eq "$name: no token was revoked twice" 0 \
 		"$(stats '[.revokes[] | select(. > 1)] | length')"
 	check_eq "$name: the session is finished" "rotate finished" "$(newest_session)"
