@@ -749,6 +749,7 @@ cli_session_many_resume(struct cli_session_many *m, size_t *found)
 			p->b = NULL;
 			continue;
 		}
+		unlisted = false;
 		rc = session_resume(&p->sub, p->b, cmd, path, false, &p->tab, p->ws, &unlisted);
 		if (rc != 0 && unlisted) {     /* said; its session waits, untouched */
 			m->cli->ws[i].failed = true;

@@ -1274,8 +1274,8 @@ known_has(const struct rotation *r, const char *id)
 
 /* When and with what comment a lost create was sent, and until when what
  * it made can appear: from the step "create" (less the clock slack) to
- * the step "no-answer" that saw it fail (plus the slack), or, when patrol
- * died with the create in flight, to ROTATE_SETTLE_MS after it. */
+ * ROTATE_SETTLE_MS after it, or to the step "no-answer" that saw it fail
+ * (plus the slack) when that is later. */
 struct rotate_window {
 	const char *comment;
 	int64_t from, to;
@@ -1299,7 +1299,29 @@ resume_window(const struct journal_entry *e, struct rotate_window *w)
 	}
 	w->comment = create->note != NULL ? create->note : e->step.note;
 	w->from = create->t - ROTATE_LOOKUP_SLACK_MS;
-	w->to = seen != NULL ? seen->t + ROTATE_LOOKUP_SLACK_MS : create->t + ROTATE_SETTLE_MS;
+	/* a create given up on (a timeout, a stop) may still land on the
+	 * server later: never close before ROTATE_SETTLE_MS after it */
+	w->to = create->t + ROTATE_SETTLE_MS;
+	if (seen != NULL && seen->t + ROTATE_LOOKUP_SLACK_MS > w->to)
+		w->to = seen->t + ROTATE_LOOKUP_SLACK_MS;
+}
+
+/* Whether a token living life ms (-1: never expires) can be what item
+ * it's create asked for: --lifetime's (the journal keeps it) to within the
+ * slack; a copied lifetime was the old token's cut to the workspace
+ * maximum at the time, which this run may read differently (or not at
+ * all), so at most the old token's. */
+static bool
+resume_same_life(const struct rotation *r, const struct rotate_item *it, int64_t life)
+{
+	int64_t old = it->old_expiry_ms > it->old_created_ms ? it->old_expiry_ms - it->old_created_ms :
+		      -1;
+
+	if (r->lifetime_s > 0)
+		return life >= 0 && llabs(life - r->lifetime_s * 1000) <= ROTATE_LOOKUP_SLACK_MS;
+	if (old < 0)            /* it never expired: the create asked for the maximum */
+		return true;
+	return life >= 0 && life <= old + ROTATE_LOOKUP_SLACK_MS;
 }
 
 /* Whether t's scopes are exactly those of item it (in any order). */
@@ -1336,8 +1358,7 @@ resume_candidate(const struct rotation *r, const struct rotate_item *it,
 		return false;
 	if (it->owner_id != 0 && t->owner_id != 0 && t->owner_id != it->owner_id)
 		return false;
-	if (it->lifetime_s > 0 &&
-	    (life < 0 || llabs(life - it->lifetime_s * 1000) > ROTATE_LOOKUP_SLACK_MS))
+	if (!resume_same_life(r, it, life))
 		return false;
 	if (it->scopes_known && !resume_same_scopes(it, t))
 		return false;

@@ -36,10 +36,10 @@
  *   create or no-answer (outcome unknown): the list is searched for
  *     tokens with all the create asked for (comment, scopes as the plan
  *     recorded them, lifetime to within ROTATE_LOOKUP_SLACK_MS, the old
- *     token's owner), made inside its window (from step create to step
- *     no-answer, ROTATE_LOOKUP_SLACK_MS more either side; with no
- *     no-answer, patrol died with it in flight: ROTATE_SETTLE_MS after
- *     create), that no rotation journal of the host names (any session:
+ *     token's owner), made inside its window (from step create, less
+ *     ROTATE_LOOKUP_SLACK_MS, to ROTATE_SETTLE_MS after it, or to step
+ *     no-answer plus ROTATE_LOOKUP_SLACK_MS when later: a create given up
+ *     on may still land), that no rotation journal of the host names (any session:
  *     planned, or another step's token). One whose secret the destination
  *     file holds is taken as delivered; else one alone is revoked before
  *     a new create; several: none is revoked, the item fails naming each

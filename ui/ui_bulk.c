@@ -138,16 +138,21 @@ ui_bulk_any_phase(const struct ui *u, enum ui_bulk_phase ph)
 static size_t
 ui_bulk_selves(const struct ui *u, char *out, size_t n)
 {
-	size_t p, k = 0, len = 0, total = 0;
+	size_t p, i, k = 0, len = 0, parts = 0, total = 0;
+	const struct bulk *b;
 
-	for (p = 0; p < ui_state_parts(u); p++)
-		total += bulk_self_index(ui_bulk_of(u, p)) >= 0;
+	for (p = 0; p < ui_state_parts(u); p++) {
+		b = ui_bulk_of(u, p);
+		parts += bulk_self_index(b) >= 0;
+		for (i = 0; i < bulk_count(b); i++)     /* a twin's too: one part, two tokens */
+			total += bulk_item(b, i)->self && bulk_item(b, i)->result == JOURNAL_PENDING;
+	}
 	out[0] = '\0';
 	for (p = 0; UI_ESTATE(u) && p < ui_state_parts(u) && len < n; p++) {
 		if (bulk_self_index(ui_bulk_of(u, p)) < 0)
 			continue;
 		k++;
-		len += (size_t)snprintf(out + len, n - len, "%s%s", k == 1 ? "" : k == total ?
+		len += (size_t)snprintf(out + len, n - len, "%s%s", k == 1 ? "" : k == parts ?
 		    " and " : ", ", ui_state_part(u, p)->profile);
 	}
 	return total;
@@ -282,7 +287,8 @@ ui_bulk_self_done(struct ui *u, struct dialog *d, enum dialog_result res)
 		return UI_R_ALL;
 	}
 	for (p = 0; res == DIALOG_ALT && p < ui_state_parts(u); p++)
-		bulk_keep_self(ui_bulk_of(u, p));
+		while (bulk_self_index(ui_bulk_of(u, p)) >= 0)   /* a twin's too */
+			bulk_keep_self(ui_bulk_of(u, p));
 	if (ui_bulk_sum(u, bulk_pending) == 0) {
 		ui_bulk_cancel(u, NULL);
 		return UI_R_ALL;
@@ -470,10 +476,8 @@ ui_bulk_confirm(struct ui *u, const char *title)
 	return UI_R_ALL;
 }
 
-/* The token patrol uses that id is, in part m's workspace: m's own, or
- * that of another profile of the same workspace on show (a twin), or NULL:
- * the self_id to give bulk_add. */
-static const char *
+/* ui_internal.h */
+const char *
 ui_bulk_self(const struct ui *u, const struct ui_ws *m, const char *id)
 {
 	const struct ui_ws *o;

@@ -483,6 +483,10 @@ long ui_state_row_of(struct ui *u, const char *id, bool many);
  * table naming theirs (their workspace field). The row of part's token id
  * in the table on show, as ui_state_row_of. */
 size_t ui_state_parts(const struct ui *u);
+/* The token patrol uses that id is, in member m's workspace: m's own, or
+ * that of another profile of the same workspace on show (a twin), or NULL
+ * (ui_bulk.c): the self_id to give bulk_add, and rotation's self. */
+const char *ui_bulk_self(const struct ui *u, const struct ui_ws *m, const char *id);
 /* "1 staged revocation", "2 staged pins", "1 staged revocation and 2
  * staged pins" into out: false (out empty) when nothing is staged. */
 bool ui_state_staged_words(const struct ui *u, char *out, size_t n);

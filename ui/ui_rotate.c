@@ -147,7 +147,7 @@ ui_rotate_start(struct ui *u, const struct token_info *t)
 	struct rotation *r;
 	struct patrol_err err;
 	char *dir = NULL;
-	bool self = u->ws->self_id[0] != '\0' && strcasecmp(u->ws->self_id, u->ws->rot_id) == 0;
+	bool self = ui_bulk_self(u, u->ws, u->ws->rot_id) != NULL;   /* a twin's too */
 
 	if ((r = rotate_new(UI_MGMT(u), &o, me, u->ws->max_days * 86400, false)) == NULL ||
 	    rotate_add(r, t, self) < 0)
@@ -209,7 +209,7 @@ ui_rotate_confirm(struct ui *u, const struct token_info *t)
 	snprintf(l[n++], sizeof l[0], "A new token gets its scopes and lifetime, and a comment "
 		 "saying it replaced it. Its secret is shown once: copy (y) or write (w) it, and "
 		 "closing revokes the old token%s.",
-		 u->ws->self_id[0] && strcasecmp(u->ws->self_id, u->ws->rot_id) == 0 ?
+		 ui_bulk_self(u, u->ws, u->ws->rot_id) != NULL ?
 		 " (not this one: patrol signs in with it)" : "");
 	ui_dialog_open(u, dialog_confirm_new("Rotate this token?", lines, n, NULL, u->ascii),
 		       ui_rotate_confirm_done, NULL);

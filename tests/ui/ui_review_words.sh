@@ -254,7 +254,36 @@ check_screen "its own dialog" "Revoke the token in use\\?"
 keys Escape
 check_screen "Esc: nothing revoked" "cancelled: nothing revoked"
 check_eq "nothing sent to c" "$C_WRITES" "$(writes_at "$C")"
-keys u U q
+keys u U
+check_screen "unstaged" "staged 0( |$)"
+keys o
+check_screen "rotating ci's token asks" "Rotate this token\\?"
+check_dialog "and says patrol signs in with it" "not this one: patrol signs in with it"
+keys Escape
+check_gone "Esc closes it" "Rotate this token\\?"
+# c's own token, ci's and one more: "Keep them" keeps both credentials
+OTHER=$(DATABRICKS_HOST=$C DATABRICKS_TOKEN=$ADMIN_TOKEN "$PATROL" create --comment plain-one)
+OTHER_ID=$(tok_id "$OTHER")
+keys r
+for id in "$SELF_ID" "$CI_ID" "$OTHER_ID"; do
+	filter "id:${id:0:12}"
+	check_screen "staging ${id:0:6}" "shown 1/[0-9]+"
+	keys d
+done
+filter ""
+check_screen "three staged" "staged 3( |$)"
+keys x
+check_dialog "the confirm counts both credentials" "2 are the tokens patrol uses"
+keys Tab Enter
+check_screen "their own dialog" "\\[ Keep them \\]"
+keys Tab Enter
+check_screen "Keep them: the other one is revoked" "revoked 1 token" 20
+check_eq "c's own credential kept" 0 "$(stats_at "$C" ".revokes[\"$SELF_ID\"] // 0")"
+check_eq "ci's credential kept" 0 "$(stats_at "$C" ".revokes[\"$CI_ID\"] // 0")"
+check_eq "the plain one revoked once" 1 "$(stats_at "$C" ".revokes[\"$OTHER_ID\"] // 0")"
+keys T u U
+check_screen "nothing staged" "staged 0( |$)"
+keys q
 exited
 
 finish
