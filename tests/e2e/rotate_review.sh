@@ -264,4 +264,28 @@ NEWC=$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token/l
 	jq -r --arg id "$(file_id "$T/short.secret")" '.token_infos[] | select(.token_id == $id) | .comment')
 check_eq "characters: 100 characters (300 bytes) and the mark fit: not cut" "$C (rotated from ${OLD:0:10})" "$NEWC"
 
+# --- a copied lifetime, the workspace maximum changed before the resume -------------------
+# The first run asks for the 90 days the maximum allowed (the old token lives
+# 365); an admin then lowers the maximum to 30. The resume, past the create's
+# window, still knows the lost create's token (at most the old lifetime) and
+# revokes it before creating again.
+emu_start --max-lifetime-days 90 --garbage 1:1 --garbage-kind 500 --fault-path token/create
+NOW=$(now_ms)
+OLD=$(mktok "{\"comment\":\"yearly\",\"scopes\":[\"sql\"],\"creation_time\":$((NOW - DAY)),\"expiry_time\":$((NOW + 364 * DAY))}")
+reset_stats
+run rotate "$OLD" --yes --to-file "$T/max.secret"
+check_rc "max changed: the create is unknown" 1
+LOST=$(commented "yearly (rotated from ${OLD:0:10})")
+check_eq "max changed: the lost create made a 90-day token" $((90 * DAY)) \
+	"$(curl -s -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/token-management/tokens" | jq --arg id "$LOST" '.token_infos[] | select(.token_id == $id) | .expiry_time - .creation_time')"
+curl -s -X PATCH -H "Authorization: Bearer $ADMIN_TOKEN" "$EMU_URL/api/2.0/workspace-conf" \
+	-d '{"maxTokenLifetimeDays":"30"}' >/dev/null
+reset_stats
+PATROL_NOW_MS=$((NOW + 3600000)) run rotate --resume --yes
+check_rc "max changed: the resume rotates" 0
+check_eq "max changed: the lost create's token revoked once" 1 "$(revokes "$LOST")"
+check_eq "max changed: the old token revoked once" 1 "$(revokes "$OLD")"
+check_eq "max changed: one create" 1 "$(stats .creates)"
+emu_stop
+
 finish
