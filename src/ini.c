@@ -227,7 +227,8 @@ ini_parse_pair(struct ini_parser *p, char *line)
 		return status_set(p->err, PATROL_NOMEM, "out of memory");
 	s->entries = e;
 	e[s->n].key = key;
-	e[s->n].value = ini_unquote(ini_trim(sep + 1));
+	/* trimmed inside the quotes too: a value is never space-padded */
+	e[s->n].value = ini_trim(ini_unquote(ini_trim(sep + 1)));
 	e[s->n].line = p->line;
 	s->n++;
 	return PATROL_OK;

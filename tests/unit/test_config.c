@@ -195,6 +195,7 @@ test_ini_quotes_and_key_case(void **state)
 	    "k4 = say \"hi\"\n"
 	    "k5 = \"\n"
 	    "k6 = 'it's'\n"
+	    "k7 = \"  padded \f\"\n"
 	    "Auth_Type = pat\n"
 	    "host3 = lower\n"
 	    "HOST3 = upper\n");
@@ -209,6 +210,7 @@ test_ini_quotes_and_key_case(void **state)
 	assert_string_equal(ini_get(ini, "a", "k4"), "say \"hi\"");
 	assert_string_equal(ini_get(ini, "a", "k5"), "\"");
 	assert_string_equal(ini_get(ini, "a", "k6"), "'it's'");
+	assert_string_equal(ini_get(ini, "a", "k7"), "padded");	/* trimmed inside too */
 	assert_string_equal(ini_get(ini, "a", "auth_type"), "pat");
 	assert_string_equal(ini_get(ini, "a", "host3"), "upper");	/* the last one wins */
 	assert_null(ini_get(ini, "A", "host"));			/* sections keep their case */
